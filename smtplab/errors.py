@@ -1,0 +1,235 @@
+"""The errors smtplab raises: one tree, each message saying what happened and what to try.
+
+::
+
+    SmtplabError
+    ├── ProtocolError            LocalProtocolError (you) / RemoteProtocolError (the peer)
+    ├── ReplyError(reply)        .is_transient (4xx) / .is_permanent (5xx); .explain()
+    │   ├── AuthenticationError, SenderRefused, RecipientRefused(.recipient), DataRefused
+    ├── NotSupported             an extension or mechanism the server did not advertise
+    └── TransportError           ConnectError, Disconnected (both ConnectionError),
+                                 Timeout (TimeoutError), TLSError (with a hint)
+
+Errors subclass the matching built-ins where one exists, so ``except TimeoutError``
+and ``except ConnectionError`` work as a learner expects.
+
+This module is part of the sans-I/O core: it imports no socket or ssl. The TLS
+hints are computed from the *strings* an ``ssl.SSLError`` carries.
+"""
+
+from __future__ import annotations
+
+from .replies import Reply, explain
+
+__all__ = [
+    "AuthenticationError",
+    "ConnectError",
+    "DataRefused",
+    "Disconnected",
+    "LocalProtocolError",
+    "NotSupported",
+    "ProtocolError",
+    "RecipientRefused",
+    "RemoteProtocolError",
+    "ReplyError",
+    "SenderRefused",
+    "SmtplabError",
+    "TLSError",
+    "Timeout",
+    "TransportError",
+    "tls_hint",
+]
+
+
+class SmtplabError(Exception):
+    """The root of every error smtplab raises on purpose."""
+
+
+class ProtocolError(SmtplabError):
+    """Something broke the rules of SMTP."""
+
+
+class LocalProtocolError(ProtocolError, ValueError):
+    """What *you* asked for would break SMTP (a CR/LF inside a command, a line too long...).
+
+    Nothing was sent.
+    """
+
+
+class RemoteProtocolError(ProtocolError):
+    """The *server* sent something that is not valid SMTP."""
+
+
+class ReplyError(SmtplabError):
+    """The server answered, but not with the reply this step needs.
+
+    ``reply`` is the :class:`~smtplab.replies.Reply`; ``step`` names what was being
+    done (``"RCPT TO:<bob@example.com>"``...).
+    """
+
+    def __init__(self, reply: Reply, step: str = "", hint: str = "") -> None:
+        self.reply = reply
+        self.step = step
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.step}: " if self.step else ""
+        first = f"{where}the server answered {self.reply.code} {self.reply.text}".rstrip()
+        advice = self.hint or self._default_advice()
+        return f"{first}\n  meaning: {explain(self.reply)}\n  what to do: {advice}"
+
+    def _default_advice(self) -> str:
+        if self.reply.is_transient:
+            return "this is temporary; wait a little and try the same thing again."
+        if self.reply.is_permanent:
+            return "read the server's text above; repeating the same command will fail again."
+        return "the server's reply was not the one this step expects; read its text above."
+
+    @property
+    def code(self) -> int:
+        """The reply's three-digit code."""
+        return self.reply.code
+
+    @property
+    def is_transient(self) -> bool:
+        """True for a 4xx reply: the same command may work later."""
+        return self.reply.is_transient
+
+    @property
+    def is_permanent(self) -> bool:
+        """True for a 5xx reply: it will fail again unchanged."""
+        return self.reply.is_permanent
+
+    def explain(self) -> str:
+        """The reply's meaning in plain words."""
+        return explain(self.reply)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.reply, self.step, self.hint))
+
+
+class AuthenticationError(ReplyError):
+    """AUTH failed: wrong user name or password, or a mechanism the server refuses."""
+
+
+class SenderRefused(ReplyError):
+    """MAIL FROM was refused."""
+
+    def __init__(self, reply: Reply, step: str = "", hint: str = "", sender: str = "") -> None:
+        self.sender = sender
+        super().__init__(reply, step, hint)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.reply, self.step, self.hint, self.sender))
+
+
+class RecipientRefused(ReplyError):
+    """RCPT TO was refused; ``recipient`` says which address."""
+
+    def __init__(self, reply: Reply, step: str = "", hint: str = "", recipient: str = "") -> None:
+        self.recipient = recipient
+        super().__init__(reply, step, hint)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.reply, self.step, self.hint, self.recipient))
+
+
+class DataRefused(ReplyError):
+    """DATA, or the message after it, was refused."""
+
+
+class NotSupported(SmtplabError):
+    """The server did not advertise an extension or mechanism that this step needs."""
+
+
+class TransportError(SmtplabError):
+    """The connection itself failed (as opposed to a reply the server chose to send)."""
+
+
+class ConnectError(TransportError, ConnectionError):
+    """No connection could be made to the server."""
+
+
+class Disconnected(TransportError, ConnectionError):
+    """The server closed the connection."""
+
+
+class Timeout(TransportError, TimeoutError):
+    """The server did not answer in time."""
+
+
+class TLSError(TransportError):
+    """The TLS handshake failed; the message names the likely cause."""
+
+
+_TLS_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        "WRONG_VERSION_NUMBER",
+        "the server did not answer in TLS. You probably spoke implicit TLS to a STARTTLS "
+        "port (like 587 or 25): connect in plain text and send STARTTLS, or use the "
+        "implicit-TLS port (like 465).",
+    ),
+    (
+        "CERTIFICATE_VERIFY_FAILED",
+        "the server's certificate is not trusted by your SSL context. For the lab, pass "
+        "context=lab.ssl_context(); for a real provider, use the default context.",
+    ),
+    (
+        "TLSV1_ALERT_UNKNOWN_CA",
+        "the other side does not trust the certificate authority of the certificate it saw.",
+    ),
+    (
+        "UNSUPPORTED_PROTOCOL",
+        "client and server have no TLS version in common (the server may be very old).",
+    ),
+    (
+        "SSLV3_ALERT_HANDSHAKE_FAILURE",
+        "the server refused the handshake: no cipher or TLS version in common.",
+    ),
+)
+
+_VERIFY_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        "Hostname mismatch",
+        "the certificate is for another name than the one you connected to. Connect "
+        "with the server's real host name (the one in its certificate).",
+    ),
+    (
+        "IP address mismatch",
+        "the certificate does not cover the IP address you connected to. Use the "
+        "server's host name instead.",
+    ),
+    (
+        "certificate has expired",
+        "the server's certificate has expired. The server's owner must renew it; do not "
+        "turn verification off to get around it.",
+    ),
+    (
+        "self-signed certificate",
+        "the server uses a self-signed certificate that your context does not trust.",
+    ),
+    (
+        "unable to get local issuer certificate",
+        "the certificate was issued by an authority your context does not trust. For the "
+        "lab, pass context=lab.ssl_context().",
+    ),
+)
+
+
+def tls_hint(reason: str | None, verify_message: str | None = None) -> str:
+    """Explain a TLS failure from an ``ssl.SSLError``'s ``reason`` and ``verify_message``.
+
+    >>> tls_hint("WRONG_VERSION_NUMBER").startswith("the server did not answer in TLS")
+    True
+    """
+    if verify_message:
+        for needle, hint in _VERIFY_HINTS:
+            if needle.lower() in verify_message.lower():
+                return hint
+    for needle, hint in _TLS_HINTS:
+        if reason and needle in reason:
+            return hint
+    if verify_message:
+        return f"the certificate could not be verified: {verify_message}."
+    return "the TLS handshake failed; check the port (465 is implicit TLS, 587 STARTTLS)."

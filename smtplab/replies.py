@@ -1,0 +1,291 @@
+"""SMTP replies as values, and what they mean in words a learner understands.
+
+This module sits at the very bottom of the core: it imports nothing from smtplab.
+
+A reply is a three-digit code and one or more lines of text (RFC 5321 §4.2)::
+
+    250-lab.smtplab.test        <- "250-": more lines follow
+    250-PIPELINING
+    250 STARTTLS                <- "250 ": the last line
+
+Many servers put an *enhanced status code* (RFC 3463, announced with RFC 2034's
+ENHANCEDSTATUSCODES) at the start of the text: ``550 5.1.1 No such user``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+
+__all__ = [
+    "EnhancedStatus",
+    "Reply",
+    "ReplyCode",
+    "decode_reply_text",
+    "explain",
+    "explain_code",
+    "explain_enhanced",
+]
+
+
+class ReplyCode(enum.IntEnum):
+    """The reply codes of RFC 5321 §4.2.3 and the SMTP extensions this kit teaches."""
+
+    SYSTEM_STATUS = 211
+    HELP_MESSAGE = 214
+    SERVICE_READY = 220
+    SERVICE_CLOSING = 221
+    AUTH_SUCCESSFUL = 235  # RFC 4954
+    OK = 250
+    USER_NOT_LOCAL_WILL_FORWARD = 251
+    CANNOT_VRFY_USER = 252
+    AUTH_CONTINUE = 334  # RFC 4954
+    START_MAIL_INPUT = 354
+    SERVICE_NOT_AVAILABLE = 421
+    PASSWORD_TRANSITION_NEEDED = 432  # RFC 4954
+    MAILBOX_BUSY = 450
+    LOCAL_ERROR = 451
+    INSUFFICIENT_STORAGE = 452
+    TEMPORARY_AUTH_FAILURE = 454  # RFC 4954 (also "TLS not available", RFC 3207)
+    PARAMETERS_NOT_ACCOMMODATED = 455
+    SYNTAX_ERROR = 500
+    PARAMETER_SYNTAX_ERROR = 501
+    COMMAND_NOT_IMPLEMENTED = 502
+    BAD_SEQUENCE = 503
+    PARAMETER_NOT_IMPLEMENTED = 504
+    AUTH_REQUIRED = 530  # RFC 4954 (also "must issue STARTTLS first", RFC 3207)
+    AUTH_MECHANISM_TOO_WEAK = 534  # RFC 4954
+    AUTH_CREDENTIALS_INVALID = 535  # RFC 4954
+    ENCRYPTION_REQUIRED = 538  # RFC 4954
+    MAILBOX_UNAVAILABLE = 550
+    USER_NOT_LOCAL = 551
+    EXCEEDED_STORAGE = 552
+    MAILBOX_NAME_NOT_ALLOWED = 553
+    TRANSACTION_FAILED = 554
+    PARAMETERS_NOT_RECOGNIZED = 555
+
+
+_ENHANCED_RE = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class EnhancedStatus:
+    """An RFC 3463 enhanced status code such as ``5.7.8`` (class.subject.detail)."""
+
+    klass: int
+    subject: int
+    detail: int
+
+    @classmethod
+    def parse(cls, text: str) -> EnhancedStatus | None:
+        """Read an enhanced code from the start of a reply's text, or return None."""
+        match = _ENHANCED_RE.match(text)
+        if match is None:
+            return None
+        return cls(int(match[1]), int(match[2]), int(match[3]))
+
+    def __str__(self) -> str:
+        return f"{self.klass}.{self.subject}.{self.detail}"
+
+
+def decode_reply_text(raw: bytes) -> str:
+    """Decode the text of a reply line for display.
+
+    RFC 5321 replies are ASCII, RFC 6531 allows UTF-8, and some servers (QQ Mail,
+    for one) answer in GBK. Try UTF-8 first, then GB18030 (a superset of GBK) when
+    the bytes are valid there, and never fail: Latin-1 decodes any byte.
+    """
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One complete server reply.
+
+    ``code`` is the three-digit code, ``lines`` the text of each line without the
+    code and separator, ``raw`` the exact bytes received (every line with its CRLF).
+    """
+
+    code: int
+    lines: tuple[str, ...]
+    raw: bytes = field(default=b"", repr=False, compare=False)
+
+    @classmethod
+    def from_text(cls, code: int, *lines: str) -> Reply:
+        """Build a reply from its code and text lines (handy in tests and examples)."""
+        texts = lines or ("",)
+        rendered = b"".join(
+            f"{code}{'-' if i < len(texts) - 1 else ' '}{text}\r\n".encode()
+            for i, text in enumerate(texts)
+        )
+        return cls(code, tuple(texts), rendered)
+
+    @property
+    def text(self) -> str:
+        """All the lines' text, joined with newlines."""
+        return "\n".join(self.lines)
+
+    @property
+    def enhanced(self) -> EnhancedStatus | None:
+        """The RFC 3463 enhanced status code at the start of the text, if any."""
+        return EnhancedStatus.parse(self.lines[0]) if self.lines else None
+
+    @property
+    def message(self) -> str:
+        """The text without the enhanced status code on each line."""
+        return "\n".join(_ENHANCED_RE.sub("", line, count=1).lstrip() for line in self.lines)
+
+    @property
+    def klass(self) -> int:
+        """The first digit: 2 done, 3 go on, 4 try again later, 5 failed for good."""
+        return self.code // 100
+
+    @property
+    def is_success(self) -> bool:
+        """2xx: the command was carried out."""
+        return self.klass == 2
+
+    @property
+    def is_intermediate(self) -> bool:
+        """3xx: the server waits for more (the message after DATA, an AUTH answer)."""
+        return self.klass == 3
+
+    @property
+    def is_transient(self) -> bool:
+        """4xx: it failed this time; the same command may work later."""
+        return self.klass == 4
+
+    @property
+    def is_permanent(self) -> bool:
+        """5xx: it failed, and repeating it unchanged will fail again."""
+        return self.klass == 5
+
+    def __str__(self) -> str:
+        texts = self.lines or ("",)
+        return "\n".join(
+            f"{self.code}{'-' if i < len(texts) - 1 else ' '}{text}" for i, text in enumerate(texts)
+        )
+
+
+_CLASS_MEANING = {
+    2: "done: the server carried out the command",
+    3: "go on: the server is waiting for more from you",
+    4: "a temporary failure: nothing is wrong with your command, try again later",
+    5: "a permanent failure: repeating the same command will fail again",
+}
+
+_CODE_MEANING: dict[int, str] = {
+    211: "system status",
+    214: "help text",
+    220: "the server is ready",
+    221: "the server says goodbye and closes the connection",
+    235: "you are logged in",
+    250: "OK",
+    251: "the recipient is not local; the server will forward the message",
+    252: "the server cannot verify the user but will try to deliver",
+    334: "the server waits for the next piece of your AUTH exchange (base64)",
+    354: "send the message now, and end it with a line holding a single dot",
+    421: "the server is closing the connection; try again later",
+    432: "a password change is needed before this mechanism can be used",
+    450: "the mailbox is unavailable right now (busy, or greylisting); try again later",
+    451: "the server hit a local error, or asks you to retry later (greylisting)",
+    452: "the server is short of storage or of room for more recipients; try later",
+    454: "a temporary failure of TLS or authentication on the server's side",
+    455: "the server cannot accept these parameters right now",
+    500: "the server did not understand the command (a syntax error, or a line too long)",
+    501: "the command's arguments are wrong",
+    502: "the server does not implement this command",
+    503: "bad sequence: this command is not allowed at this point of the dialogue",
+    504: "the server does not implement this parameter",
+    530: "authentication is required first (or STARTTLS first, for some servers)",
+    534: "this AUTH mechanism is too weak for the server (some providers want an app password)",
+    535: "the server refused the user name or password",
+    538: "this AUTH mechanism needs an encrypted connection: STARTTLS first",
+    550: "the mailbox is unavailable (no such user) or the server's policy refuses it",
+    551: "the user is not local to this server",
+    552: "the message is too big, or the mailbox is over its storage limit",
+    553: "the mailbox name is not allowed (a malformed address, or not yours to send from)",
+    554: "the transaction failed",
+    555: "the server does not recognise or cannot honour a MAIL FROM/RCPT TO parameter",
+}
+
+# RFC 3463 §3: the subject (second number) and common detail codes.
+_ENHANCED_SUBJECT = {
+    0: "other or undefined status",
+    1: "addressing",
+    2: "the mailbox",
+    3: "the mail system",
+    4: "the network or routing",
+    5: "the mail delivery protocol",
+    6: "the message content or media",
+    7: "security or policy",
+}
+
+_ENHANCED_DETAIL: dict[tuple[int, int], str] = {
+    (0, 0): "no further detail",
+    (1, 0): "something about an address",
+    (1, 1): "the recipient's mailbox does not exist",
+    (1, 2): "the recipient's domain does not exist",
+    (1, 3): "the recipient address has a bad syntax",
+    (1, 5): "the recipient address is valid",
+    (1, 6): "the mailbox has moved",
+    (1, 7): "the sender's address has a bad syntax",
+    (1, 8): "the sender's domain is bad",
+    (1, 10): "the recipient address has a null MX",
+    (2, 0): "something about the mailbox",
+    (2, 1): "the mailbox is disabled",
+    (2, 2): "the mailbox is full",
+    (2, 3): "the message is longer than the mailbox accepts",
+    (3, 0): "the mail system",
+    (3, 1): "the mail system is full",
+    (3, 4): "the message is too big for the system",
+    (4, 1): "no answer from the next host",
+    (4, 2): "the connection was dropped",
+    (4, 7): "the delivery time expired",
+    (5, 0): "other protocol status",
+    (5, 1): "an invalid command",
+    (5, 2): "a syntax error",
+    (5, 3): "too many recipients",
+    (5, 4): "invalid command arguments",
+    (5, 6): "an authentication exchange line is too long",
+    (6, 0): "something about the content",
+    (6, 7): "a non-ASCII address needs SMTPUTF8",
+    (7, 0): "security or policy (not further specified)",
+    (7, 1): "delivery is not authorised, the message is refused",
+    (7, 8): "the authentication credentials are invalid",
+    (7, 9): "the authentication mechanism is too weak",
+    (7, 10): "encryption is needed for this authentication mechanism",
+    (7, 11): "encryption is required for the requested authentication mechanism",
+    (7, 12): "a password transition is needed",
+}
+
+
+def explain_code(code: int) -> str:
+    """A sentence on what a basic reply code means; falls back to its class."""
+    meaning = _CODE_MEANING.get(code)
+    klass = _CLASS_MEANING.get(code // 100, "not a valid reply class (only 2, 3, 4 and 5 exist)")
+    return f"{code}: {meaning} ({klass})" if meaning else f"{code}: {klass}"
+
+
+def explain_enhanced(status: EnhancedStatus) -> str:
+    """A sentence on what an RFC 3463 enhanced status code means."""
+    subject = _ENHANCED_SUBJECT.get(status.subject, "an unknown subject")
+    detail = _ENHANCED_DETAIL.get((status.subject, status.detail))
+    outcome = {2: "success", 4: "temporary", 5: "permanent"}.get(status.klass, "?")
+    if detail:
+        return f"{status}: {detail} ({outcome}; subject: {subject})"
+    return f"{status}: {outcome}, about {subject}"
+
+
+def explain(reply: Reply) -> str:
+    """Say in plain words what a reply means: its code, then its enhanced code."""
+    parts = [explain_code(reply.code)]
+    if reply.enhanced is not None:
+        parts.append(explain_enhanced(reply.enhanced))
+    return "; ".join(parts)
