@@ -1,0 +1,51 @@
+# smtplab — the two commands the README promises, plus a few helpers.
+#   make lab    start JupyterLab on the first notebook
+#   make test   everything CI runs: ruff, pytest (unit + integration), nbval over notebooks/
+#
+# Both create .venv on first use and reinstall only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+
+.PHONY: lab test lint notebooks bench clean help
+
+help:
+	@echo "make lab        start JupyterLab on notebooks/00-start-here.ipynb"
+	@echo "make test       ruff + pytest + nbval (what CI runs)"
+	@echo "make notebooks  re-run every notebook and save its real outputs"
+	@echo "make clean      remove .venv and caches"
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "smtplab needs Python 3.10 or newer"'
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per extra: pip runs again only when pyproject.toml is newer than the stamp.
+$(VENV)/.installed-lab: pyproject.toml | $(PY)
+	$(PIP) install --quiet --editable '.[lab]'
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PIP) install --quiet --editable '.[test]'
+	@touch $@ $(VENV)/.installed-lab
+
+lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter lab notebooks/00-start-here.ipynb \
+		--ServerApp.ip=127.0.0.1 --LabApp.news_url=None
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(PY) -m pytest $(NBVAL) tests notebooks
+
+notebooks: $(VENV)/.installed-test
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=60 notebooks/[0-9]*.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,193 @@
+"""Hold every module's imports to the layering of DESIGN.md §2.
+
+Three floors, imports only pointing down (or sideways within the core):
+
+* core (standard library only, no I/O): replies <- errors <- the rest;
+* two wings that never import each other: the client side (client, tap) and the lab;
+* views and glue (widgets, cli, exercises), which nothing else imports.
+
+A module that is in no floor fails the test, so the table below stays the truth.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "smtplab"
+
+CORE = {
+    "replies",
+    "errors",
+    "commands",
+    "extensions",
+    "auth",
+    "protocol",
+    "transcript",
+    "message",
+    "providers",
+}
+CLIENT_WING = {"client", "tap"}
+LAB_WING = {"lab"}
+VIEWS = {"widgets", "cli", "exercises", "__main__"}
+FACADE = {"__init__"}  # `from smtplab import Client, send`: core + client wing, lazily the rest
+
+# Standard-library modules that do I/O or concurrency: never in the core.
+IO_MODULES = {
+    "socket",
+    "ssl",
+    "select",
+    "selectors",
+    "threading",
+    "asyncio",
+    "subprocess",
+    "multiprocessing",
+    "concurrent",
+    "http",
+    "urllib",
+    "smtplib",
+}
+THIRD_PARTY_ALLOWED = {
+    "core": set(),
+    "client": set(),
+    "lab": {"aiosmtpd", "trustme"},
+    "views": {"ipywidgets", "IPython", "traitlets", "aiosmtpd", "trustme"},
+    "facade": set(),
+}
+ALLOWED_SMTPLAB = {
+    "core": CORE,
+    "client": CORE,
+    "lab": CORE | LAB_WING,
+    "views": CORE | CLIENT_WING | LAB_WING | VIEWS,
+    "facade": CORE | CLIENT_WING | VIEWS,  # views only inside functions (lazy)
+}
+
+
+def floor_of(path: Path, root: Path = PACKAGE) -> tuple[str, str]:
+    """Return (floor, first-level module name) of a file in the package."""
+    rel = path.relative_to(root)
+    top = rel.parts[0].removesuffix(".py")
+    for floor, names in (
+        ("core", CORE),
+        ("client", CLIENT_WING),
+        ("lab", LAB_WING),
+        ("views", VIEWS),
+        ("facade", FACADE),
+    ):
+        if top in names:
+            return floor, top
+    raise AssertionError(f"{rel} is in no floor of DESIGN.md §2: add it to test_layering.py")
+
+
+def imports_of(path: Path, root: Path = PACKAGE) -> list[tuple[str, bool]]:
+    """Each imported top-level name inside smtplab-relative terms, and whether it is lazy.
+
+    Returns names like ``"socket"`` or ``"smtplab.client"``; *lazy* is True for an import
+    inside a function body (allowed for the facade only).
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package_parts = ["smtplab", *path.relative_to(root).parent.parts]
+    found: list[tuple[str, bool]] = []
+
+    def visit(node: ast.AST, lazy: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner_lazy = lazy or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, lazy) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                if child.level:
+                    base = package_parts[: len(package_parts) - child.level + 1]
+                    module = ".".join([*base, child.module] if child.module else base)
+                    if not child.module:
+                        found.extend((f"{module}.{alias.name}", lazy) for alias in child.names)
+                        continue
+                else:
+                    module = child.module or ""
+                found.append((module, lazy))
+            if not (isinstance(child, ast.If) and _is_type_checking(child)):
+                visit(child, inner_lazy)
+
+    visit(tree, False)
+    return found
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+def problems_of(path: Path, root: Path = PACKAGE) -> list[str]:
+    """Every import of *path* that breaks the floors, as sentences."""
+    floor, name = floor_of(path, root)
+    problems: list[str] = []
+    for module, lazy in imports_of(path, root):
+        top = module.split(".")[0]
+        if top == "smtplab":
+            parts = module.split(".")
+            target = parts[1] if len(parts) > 1 else "__init__"
+            if target == "__init__" and floor != "facade":
+                problems.append("imports the package facade 'smtplab' (import the module instead)")
+                continue
+            if target not in ALLOWED_SMTPLAB[floor]:
+                problems.append(f"{floor} module imports smtplab.{target}")
+            elif floor == "facade" and target in VIEWS and not lazy:
+                problems.append(f"the facade imports smtplab.{target} eagerly (import it lazily)")
+            if name == "replies" and target != "replies":
+                problems.append("replies sits at the bottom and imports no other smtplab module")
+            if name == "errors" and target not in {"replies", "errors"}:
+                problems.append("errors imports only replies")
+        elif top in sys.stdlib_module_names or top == "__future__":
+            if floor == "core" and top in IO_MODULES:
+                problems.append(f"core module imports {top!r} (the core does no I/O)")
+        elif top not in THIRD_PARTY_ALLOWED[floor]:
+            problems.append(f"{floor} module imports third-party {top!r}")
+    return problems
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_follow_the_floors(path: Path) -> None:
+    problems = problems_of(path)
+    assert not problems, f"{path.relative_to(PACKAGE)}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("commands.py", "import socket\n", "the core does no I/O"),
+        ("transcript.py", "def f():\n    import ssl\n", "the core does no I/O"),
+        ("protocol.py", "from . import client\n", "core module imports smtplab.client"),
+        ("client.py", "from .lab import LabServer\n", "client module imports smtplab.lab"),
+        ("lab/server.py", "from ..client import Client\n", "lab module imports smtplab.client"),
+        ("lab/server.py", "import ipywidgets\n", "third-party 'ipywidgets'"),
+        ("replies.py", "from .errors import SmtplabError\n", "imports no other smtplab"),
+        ("__init__.py", "from .widgets import Composer\n", "eagerly"),
+    ],
+)
+def test_the_checker_catches_violations(
+    tmp_path: Path, module: str, source: str, expected: str
+) -> None:
+    """The rules are not vacuous: each kind of violation is caught."""
+    root = tmp_path / "smtplab"
+    path = root / module
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source)
+    assert any(expected in problem for problem in problems_of(path, root))
+
+
+def test_a_module_outside_every_floor_fails(tmp_path: Path) -> None:
+    path = tmp_path / "smtplab" / "mystery.py"
+    path.parent.mkdir()
+    path.write_text("")
+    with pytest.raises(AssertionError, match="in no floor"):
+        problems_of(path, tmp_path / "smtplab")
