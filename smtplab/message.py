@@ -1,0 +1,1197 @@
+"""Messages: compose one, turn it into the bytes SMTP carries, and look inside it.
+
+This module is part of the sans-I/O core: it builds and reads messages and never touches
+the network (the one file access is reading an attachment you name by its path).
+
+Two things travel in an SMTP transaction, and learners mix them up (RFC 5321 §2.3.1):
+
+* the **envelope**: ``MAIL FROM:<...>`` and one ``RCPT TO:<...>`` per recipient. The servers
+  deliver by it;
+* the **message** after ``DATA``: header fields (``From:``, ``To:``, ``Subject:``...) and a
+  body (RFC 5322). People read it. Nothing forces the two to agree.
+
+:func:`compose` therefore returns a :class:`Draft`, a message *and* its envelope: ``Bcc``
+recipients are in the envelope only and never in a header, so there is nothing to strip and
+nothing to leak. :func:`anatomy` shows the split, each header raw and decoded, and the MIME
+tree.
+
+Non-ASCII text
+    Display names and subjects are written as RFC 2047 *encoded words*
+    (``张三`` becomes ``=?utf-8?b?5byg5LiJ?=``), folded so that no line is longer than 78
+    characters. smtplab encodes and folds these itself: the standard library's folder drops
+    the space between two words when it folds a long non-ASCII subject (a CPython bug), and a
+    teaching kit must round-trip exactly. Addresses are never encoded: an address with a
+    non-ASCII character (``用户@例子.广告``) makes the draft an *internationalised* message
+    (RFC 6531/6532): its policy is ``email.policy.SMTPUTF8``, the address goes raw in UTF-8,
+    and the client must send ``MAIL FROM:<...> SMTPUTF8`` (:attr:`Draft.mail_options`) to a
+    server that advertises SMTPUTF8.
+
+Bodies
+    By default a body is 7-bit clean: ``7bit`` for short ASCII lines, otherwise
+    ``quoted-printable`` or ``base64``, whichever is shorter. ``body_encoding="8bit"`` sends
+    UTF-8 as it is, which needs ``BODY=8BITMIME`` (RFC 6152) on ``MAIL FROM``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import email
+import email.utils
+import html as _html
+import mimetypes
+import os
+import quopri
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy as _policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message, MIMEPart
+from pathlib import Path
+
+from .errors import LocalProtocolError
+
+__all__ = [
+    "Anatomy",
+    "Attachment",
+    "Draft",
+    "HeaderField",
+    "MimePart",
+    "anatomy",
+    "compose",
+    "decode_header_value",
+    "encode_header_value",
+    "envelope_from_headers",
+    "needs_smtputf8",
+    "strip_bcc",
+    "to_bytes",
+]
+
+#: ``email.policy.SMTP`` (CRLF line endings) that keeps header lines as they were written
+#: (``refold_source="none"``): smtplab folds its own headers correctly, and a parsed
+#: message goes back on the wire byte for byte.
+SMTP_POLICY = _policy.SMTP.clone(refold_source="none")
+#: The same for internationalised messages (RFC 6532: raw UTF-8 in headers).
+SMTPUTF8_POLICY = _policy.SMTPUTF8.clone(refold_source="none")
+
+MAX_LINE = 78  # RFC 5322 §2.1.1: lines SHOULD be at most 78 characters...
+MAX_LINE_HARD = 998  # ...and MUST be at most 998.
+_WORD_BYTES = 36  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 48 + "?=" = 60 characters
+# In a display name, up to 45 bytes (72 characters, the most RFC 2047's 75 allows): the
+# standard library's address parser puts a space between two encoded words of one name
+# (RFC 2047 §6.2 says to drop it; mail programs do), so names up to 15 CJK characters stay
+# in one word and read back exactly everywhere.
+_PHRASE_WORD_BYTES = 45
+
+ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
+_RESENT_ADDRESS_HEADERS = tuple(f"Resent-{name}" for name in ADDRESS_HEADERS if name != "Reply-To")
+_BODY_ENCODINGS = ("7bit", "8bit", "quoted-printable", "base64")
+# Headers compose() writes from its own arguments or from the MIME structure.
+_STRUCTURAL = {"mime-version", "content-type", "content-transfer-encoding", "content-disposition"}
+
+_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+")
+_LOCAL_PART = re.compile(r"(?:[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]|[^\x00-\x7f])+")
+_LABEL = r"(?:[A-Za-z0-9]|[^\x00-\x7f])(?:[A-Za-z0-9-]|[^\x00-\x7f])*"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f.:IPv]+\]")
+_FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 §2.2: printable ASCII except ':'
+_ANGLE_FORM = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*", re.DOTALL)
+_ADDRESS_FIELDS = {"from", "sender", "reply-to", "to", "cc"}  # headers= values read as addresses
+_LINE_BREAKS = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL byte"}
+
+PathLike = str | os.PathLike[str]
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+
+def _refuse_line_breaks(what: str, value: str) -> None:
+    """Refuse CR, LF and NUL: inside a header they would start a new header (injection)."""
+    for char, name in _LINE_BREAKS.items():
+        if char in value:
+            raise LocalProtocolError(
+                f"{what} contains {name}: {value!r}. A line break inside a header value would "
+                "start a new header line (header injection), so it is refused. Remove it; to "
+                "address several people, pass a list."
+            )
+    for char in value:
+        if (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F:
+            raise LocalProtocolError(
+                f"{what} contains the control character {char!r}: {value!r}. Remove it."
+            )
+
+
+@dataclass(frozen=True)
+class _Mailbox:
+    """One parsed address: an optional display name and ``local@domain``."""
+
+    name: str
+    local: str
+    domain: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.local}@{self.domain}"
+
+    @property
+    def is_ascii(self) -> bool:
+        return self.address.isascii()
+
+
+def _parse_mailbox(what: str, text: str) -> _Mailbox:
+    """Parse ``alice@example.com`` or ``Alice <alice@example.com>``, refusing anything odd."""
+    if not isinstance(text, str):
+        raise LocalProtocolError(f"{what} must be a string like 'alice@example.com', not {text!r}.")
+    _refuse_line_breaks(what, text)
+    match = _ANGLE_FORM.fullmatch(text)
+    if match:
+        name, address = match.group(1), match.group(2).strip()
+        if len(name) >= 2 and name[0] == name[-1] == '"':
+            name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    else:
+        name, address = "", text.strip()
+    if "," in address or (" " in address and address.count("@") > 1):
+        raise LocalProtocolError(
+            f"{what} {text!r} looks like several addresses in one string. Pass a list: "
+            "['alice@example.com', 'bob@example.com']."
+        )
+    local, at, domain = address.rpartition("@")
+    if not at:
+        raise LocalProtocolError(
+            f"{what} {text!r} is not an e-mail address: it has no '@'. Write it like "
+            "alice@example.com."
+        )
+    if not local or not domain:
+        raise LocalProtocolError(
+            f"{what} {text!r} needs a name before the '@' and a domain after it, "
+            "like alice@example.com."
+        )
+    if not all(_LOCAL_PART.fullmatch(piece) for piece in local.split(".")):
+        raise LocalProtocolError(
+            f"{what} {text!r}: the part before '@' ({local!r}) has a character an address "
+            "cannot carry unquoted (spaces, quotes, brackets, commas...) or a misplaced dot. "
+            "Use letters, digits and . _ + - only."
+        )
+    if not _DOMAIN.fullmatch(domain):
+        raise LocalProtocolError(
+            f"{what} {text!r}: {domain!r} is not a domain name. Write it like example.com."
+        )
+    return _Mailbox(name=name, local=local, domain=domain)
+
+
+def _mailboxes(what: str, value: str | Sequence[str]) -> list[_Mailbox]:
+    items = [value] if isinstance(value, str) else list(value)
+    return [_parse_mailbox(what, item) for item in items]
+
+
+# --------------------------------------------------------------------------------------------
+# RFC 2047 encoded words and folding
+
+
+def _encoded_words(text: str, size: int = _WORD_BYTES) -> list[str]:
+    """Split *text* into ``=?utf-8?b?...?=`` words of at most *size* bytes.
+
+    A character is never split between two words (RFC 2047 §5).
+    """
+    chunks: list[bytes] = []
+    chunk = b""
+    for char in text:
+        data = char.encode("utf-8", "surrogatepass")
+        if chunk and len(chunk) + len(data) > size:
+            chunks.append(chunk)
+            chunk = b""
+        chunk += data
+    if chunk:
+        chunks.append(chunk)
+    return ["=?utf-8?b?" + base64.b64encode(c).decode("ascii") + "?=" for c in chunks]
+
+
+def _needs_encoding(token: str) -> bool:
+    return (
+        not token.isascii()
+        or "=?" in token
+        or "?=" in token
+        or len(token) > MAX_LINE - 2
+        or any(ord(c) < 0x20 or ord(c) == 0x7F for c in token)
+    )
+
+
+def _unstructured_tokens(text: str) -> list[str]:
+    """The tokens of an unstructured value (Subject...), joined later by single spaces.
+
+    ASCII words stay readable; each run of words that needs encoding becomes encoded words
+    carrying its inner spaces, so decoding gives back exactly *text*.
+    """
+    words = text.split(" ")
+    flags = [_needs_encoding(w) for w in words]
+    # Empty words (from runs of spaces) between two encoded runs must be encoded too:
+    # white space between two encoded words is dropped by decoders (RFC 2047 §6.2).
+    i = 0
+    while i < len(words):
+        if not flags[i] and words[i] == "":
+            j = i
+            while j < len(words) and not flags[j] and words[j] == "":
+                j += 1
+            if i > 0 and flags[i - 1] and j < len(words) and flags[j]:
+                for k in range(i, j):
+                    flags[k] = True
+            i = j
+        else:
+            i += 1
+    tokens: list[str] = []
+    i = 0
+    while i < len(words):
+        if flags[i]:
+            j = i
+            while j < len(words) and flags[j]:
+                j += 1
+            tokens.extend(_encoded_words(" ".join(words[i:j])))
+            i = j
+        else:
+            tokens.append(words[i])
+            i += 1
+    return tokens
+
+
+def encode_header_value(value: str) -> str:
+    """Write *value* as an unstructured header value (like Subject) in RFC 2047 form.
+
+    ASCII words stay as they are; runs of words with non-ASCII characters become
+    ``=?utf-8?b?...?=`` encoded words (base64 of the UTF-8 bytes, at most 36 bytes each).
+
+    >>> encode_header_value("Hello 张三")
+    'Hello =?utf-8?b?5byg5LiJ?='
+    """
+    _refuse_line_breaks("the header value", value)
+    return " ".join(_unstructured_tokens(value))
+
+
+def _fold(name: str, tokens: Sequence[str]) -> str:
+    """Join *tokens* with single spaces, folding (CRLF before a space) to keep lines <= 78.
+
+    Returns the value as ``Message.set_raw`` stores it: continuation lines start with a
+    space, and unfolding (deleting each CRLF) gives back ``" ".join(tokens)``.
+    """
+    lines: list[str] = []
+    line: str | None = None
+    width = len(name) + 2  # "Name: "
+    for token in tokens:
+        if line is None:
+            line = token
+        elif token and width + len(line) + 1 + len(token) > MAX_LINE and line.strip():
+            lines.append(line)
+            line, width = " " + token, 0
+        else:
+            line += " " + token
+    lines.append(line or "")
+    return "\r\n".join(lines)
+
+
+def _phrase_tokens(name: str) -> list[str]:
+    """A display name as tokens: atoms, a quoted string, or encoded words."""
+    if not name:
+        return []
+    if name.isascii() and "=?" not in name and "?=" not in name:
+        if all(_ATEXT.fullmatch(word) for word in name.split(" ")):
+            return name.split(" ")
+        return ['"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"']
+    return _encoded_words(name, _PHRASE_WORD_BYTES)
+
+
+def _address_tokens(boxes: Sequence[_Mailbox]) -> list[str]:
+    tokens: list[str] = []
+    for index, box in enumerate(boxes):
+        part = _phrase_tokens(box.name)
+        part.append(f"<{box.address}>" if part else box.address)
+        if index < len(boxes) - 1:
+            part[-1] += ","
+        tokens.extend(part)
+    return tokens
+
+
+def decode_header_value(value: str) -> str:
+    """Unfold a header value and decode its RFC 2047 encoded words.
+
+    >>> decode_header_value("=?utf-8?b?5byg5LiJ?= <zs@example.com>")
+    '张三 <zs@example.com>'
+
+    A value that cannot be decoded (an unknown charset, broken base64) comes back unfolded
+    but otherwise as it was.
+    """
+    unfolded = re.sub(r"\r?\n(?=[ \t])", "", value)
+    if "=?" not in unfolded:
+        return unfolded
+    try:
+        decoded = str(make_header(decode_header(unfolded)))
+    except (LookupError, UnicodeError, HeaderParseError, ValueError, binascii.Error):
+        return unfolded
+    return decoded if decoded.strip() or not unfolded.strip() else unfolded
+
+
+# --------------------------------------------------------------------------------------------
+# Bodies and attachments
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to attach: its name, its bytes and (optionally) its content type.
+
+    Without ``content_type`` the type is guessed from the file name (``mimetypes``), and
+    ``application/octet-stream`` ("some bytes") when the name says nothing.
+    """
+
+    filename: str
+    data: bytes
+    content_type: str | None = None
+
+    def __post_init__(self) -> None:
+        _refuse_line_breaks("the attachment's filename", self.filename)
+        if not isinstance(self.data, (bytes, bytearray, memoryview)):
+            raise LocalProtocolError(
+                f"the data of attachment {self.filename!r} must be bytes, not "
+                f"{type(self.data).__name__}; encode text first, e.g. text.encode('utf-8')."
+            )
+        if self.content_type is not None:
+            _refuse_line_breaks("the attachment's content type", self.content_type)
+            if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", self.content_type):
+                raise LocalProtocolError(
+                    f"content type {self.content_type!r} of {self.filename!r} is not "
+                    "'type/subtype', like 'application/pdf'."
+                )
+
+    @property
+    def mime_type(self) -> str:
+        """The content type, given or guessed."""
+        if self.content_type:
+            return self.content_type.lower()
+        guessed, _ = mimetypes.guess_type(self.filename, strict=False)
+        return guessed or "application/octet-stream"
+
+
+AttachmentLike = Attachment | tuple[str, bytes] | PathLike
+
+
+def _as_attachment(item: AttachmentLike) -> Attachment:
+    if isinstance(item, Attachment):
+        return item
+    if isinstance(item, tuple):
+        if len(item) not in (2, 3):
+            raise LocalProtocolError(
+                f"an attachment tuple is (filename, data) or (filename, data, content_type), "
+                f"not a tuple of {len(item)} items."
+            )
+        return Attachment(*item)
+    if isinstance(item, (str, os.PathLike)):
+        path = Path(item)
+        return Attachment(path.name, path.read_bytes())
+    raise LocalProtocolError(
+        f"cannot attach {item!r}: pass a path, a (filename, bytes) tuple or an Attachment."
+    )
+
+
+def _choose_encoding(text: str, wanted: str | None, what: str) -> str:
+    """The Content-Transfer-Encoding for a text part."""
+    data = text.encode("utf-8")
+    lines = data.splitlines()
+    longest = max((len(line) for line in lines), default=0)
+    if wanted is not None:
+        if wanted not in _BODY_ENCODINGS:
+            raise LocalProtocolError(
+                f"body_encoding={wanted!r} is not one of {', '.join(_BODY_ENCODINGS)} (or None "
+                "to let smtplab choose)."
+            )
+        if wanted == "7bit" and not data.isascii():
+            raise LocalProtocolError(
+                f"the {what} has non-ASCII characters, which 7bit cannot carry. Use "
+                "body_encoding='8bit' (needs 8BITMIME), 'quoted-printable' or 'base64'."
+            )
+        if wanted in ("7bit", "8bit") and longest > MAX_LINE_HARD:
+            raise LocalProtocolError(
+                f"the {what} has a line of {longest} bytes; SMTP allows {MAX_LINE_HARD} "
+                "(RFC 5321 §4.5.3.1.6). Use 'quoted-printable' or 'base64', which wrap lines."
+            )
+        return wanted
+    if data.isascii() and longest <= MAX_LINE:
+        return "7bit"
+    qp_size = len(quopri.encodestring(data))
+    b64_size = len(base64.encodebytes(data))
+    return "quoted-printable" if qp_size <= b64_size else "base64"
+
+
+# --------------------------------------------------------------------------------------------
+# Compose
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A composed message and its envelope: what :func:`compose` returns.
+
+    * ``message`` — the :class:`~email.message.EmailMessage` (headers and body; no Bcc);
+    * ``mail_from`` — the envelope sender, for ``MAIL FROM:<...>``;
+    * ``recipients`` — the envelope recipients, one ``RCPT TO:<...>`` each: To, then Cc,
+      then Bcc, each address once;
+    * ``bcc`` — the recipients that are in the envelope only.
+
+    It works with the standard library too::
+
+        smtp.send_message(draft.message, draft.mail_from, draft.recipients)
+    """
+
+    message: EmailMessage
+    mail_from: str
+    recipients: tuple[str, ...]
+    bcc: tuple[str, ...] = ()
+
+    @property
+    def smtputf8(self) -> bool:
+        """True when an address (envelope or header) is non-ASCII: ``MAIL FROM ... SMTPUTF8``."""
+        envelope = (self.mail_from, *self.recipients)
+        return bool(getattr(self.message.policy, "utf8", False)) or not all(
+            a.isascii() for a in envelope
+        )
+
+    @property
+    def eight_bit(self) -> bool:
+        """True when the bytes after DATA are not all ASCII (``BODY=8BITMIME``)."""
+        return not self.to_bytes().isascii()
+
+    @property
+    def mail_options(self) -> tuple[str, ...]:
+        """The parameters ``MAIL FROM`` needs for this message, like smtplib adds them."""
+        if self.smtputf8:
+            return ("SMTPUTF8", "BODY=8BITMIME")
+        return ("BODY=8BITMIME",) if self.eight_bit else ()
+
+    def to_bytes(self) -> bytes:
+        """The bytes sent after DATA (before dot-stuffing): CRLF line endings."""
+        return to_bytes(self.message)
+
+    def __bytes__(self) -> bytes:
+        return self.to_bytes()
+
+    def anatomy(self) -> Anatomy:
+        """Envelope vs headers, headers raw and decoded, the MIME tree."""
+        return anatomy(self)
+
+    def __repr__(self) -> str:
+        subject = self.message.get("Subject", "")
+        return (
+            f"Draft(mail_from={self.mail_from!r}, recipients={list(self.recipients)!r}, "
+            f"subject={str(subject)!r}, size={len(self.to_bytes())})"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.anatomy()._repr_html_()
+
+
+def _boundary() -> str:
+    """A MIME boundary that cannot occur in the content (it is random)."""
+    return f"=_smtplab_{uuid.uuid4().hex}"
+
+
+def _message_id(domain: str) -> str:
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            domain = "smtplab.invalid"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def compose(
+    *,
+    sender: str,
+    to: str | Sequence[str],
+    subject: str = "",
+    body: str = "",
+    cc: str | Sequence[str] = (),
+    bcc: str | Sequence[str] = (),
+    sender_name: str | None = None,
+    html: str | None = None,
+    attachments: Sequence[AttachmentLike] = (),
+    date: datetime | None = None,
+    message_id_domain: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    body_encoding: str | None = None,
+) -> Draft:
+    """Compose a message and its envelope.
+
+    ``sender``, ``to``, ``cc`` and ``bcc`` take ``alice@example.com`` or
+    ``Alice <alice@example.com>``; ``to``/``cc``/``bcc`` take one string or a list.
+    ``sender_name`` is the display name of ``From:`` (any language: ``"张三"``).
+
+    The message has ``From``, ``To``, ``Cc`` (when given), ``Subject`` (when not empty),
+    ``Date`` (``date``, default now in the local time zone; a naive datetime is taken as
+    local time), ``Message-ID`` (``<random@domain>``, the domain from ``message_id_domain``
+    or the sender's), ``MIME-Version`` and the content headers. The body is text/plain;
+    ``html`` adds a text/html alternative (multipart/alternative); ``attachments`` (paths,
+    ``(filename, bytes)`` tuples or :class:`Attachment`) make it multipart/mixed.
+
+    ``headers`` adds more header fields (``{"Reply-To": "...", "X-Course": "..."}``); one
+    with the name of a header compose writes replaces it (so ``Date`` can be fixed for a
+    repeatable example). From, Sender, Reply-To, To and Cc are read as addresses, the
+    others as text. Bcc, MIME-Version and Content-* are refused there: use ``bcc=``, and
+    let compose write the MIME structure.
+
+    ``body_encoding`` picks the Content-Transfer-Encoding of the text parts (see the module
+    docstring); the default keeps the message 7-bit clean.
+
+    Bcc recipients go into :attr:`Draft.recipients` (the envelope) and into no header.
+
+    Raises :class:`~smtplab.errors.LocalProtocolError` for a CR, LF or NUL in any header
+    value or address (header injection), for an address without ``@``, and for an
+    encoding that cannot carry the body.
+    """
+    from_box = _parse_mailbox("sender", sender)
+    if sender_name is not None:
+        _refuse_line_breaks("sender_name", sender_name)
+        if from_box.name and from_box.name != sender_name:
+            raise LocalProtocolError(
+                f"sender {sender!r} already has a display name and sender_name={sender_name!r}"
+                " gives another: pass the name once."
+            )
+        from_box = _Mailbox(sender_name, from_box.local, from_box.domain)
+    to_boxes = _mailboxes("to", to)
+    cc_boxes = _mailboxes("cc", cc)
+    bcc_boxes = _mailboxes("bcc", bcc)
+    if not (to_boxes or cc_boxes or bcc_boxes):
+        raise LocalProtocolError("the message has no recipient: give at least one address in to=.")
+    _refuse_line_breaks("subject", subject)
+    if message_id_domain is not None:
+        _refuse_line_breaks("message_id_domain", message_id_domain)
+        if not _DOMAIN.fullmatch(message_id_domain):
+            raise LocalProtocolError(
+                f"message_id_domain={message_id_domain!r} is not a domain name, like example.com."
+            )
+    extra = _check_extra_headers(headers or {})
+
+    everyone = [from_box, *to_boxes, *cc_boxes, *bcc_boxes, *extra.boxes]
+    international = not all(box.is_ascii for box in everyone)
+    msg = EmailMessage(policy=SMTPUTF8_POLICY if international else SMTP_POLICY)
+
+    msg.set_raw("From", _fold("From", _address_tokens([from_box])))
+    if to_boxes:
+        msg.set_raw("To", _fold("To", _address_tokens(to_boxes)))
+    if cc_boxes:
+        msg.set_raw("Cc", _fold("Cc", _address_tokens(cc_boxes)))
+    if subject:
+        msg.set_raw("Subject", _fold("Subject", _unstructured_tokens(subject)))
+    when = datetime.now().astimezone() if date is None else date
+    if when.tzinfo is None:
+        when = when.astimezone()
+    msg["Date"] = email.utils.format_datetime(when)
+    msg["Message-ID"] = _message_id(message_id_domain or from_box.domain)
+    msg["MIME-Version"] = "1.0"
+    for name, raw in extra.raw:
+        if name in msg:
+            del msg[name]
+        msg.set_raw(name, raw)
+
+    # Sub-parts are MIMEParts (EmailMessage.add_alternative/add_attachment would give each
+    # part its own MIME-Version header), and boundaries are fixed now, so that every
+    # to_bytes() of a draft gives the same bytes.
+    msg.set_content(body, charset="utf-8", cte=_choose_encoding(body, body_encoding, "body"))
+    if html is not None:
+        msg.make_alternative(boundary=_boundary())
+        part = MIMEPart(policy=msg.policy)
+        cte = _choose_encoding(html, body_encoding, "HTML part")
+        part.set_content(html, subtype="html", charset="utf-8", cte=cte)
+        msg.attach(part)
+    files = [_as_attachment(item) for item in attachments]
+    if files:
+        msg.make_mixed(boundary=_boundary())
+        for item in files:
+            maintype, _, subtype = item.mime_type.partition("/")
+            part = MIMEPart(policy=msg.policy)
+            part.set_content(
+                bytes(item.data),
+                maintype=maintype,
+                subtype=subtype,
+                disposition="attachment",
+                filename=item.filename,
+            )
+            msg.attach(part)
+
+    recipients = _unique(box.address for box in (*to_boxes, *cc_boxes, *bcc_boxes))
+    header_addresses = {_key(box.address) for box in (*to_boxes, *cc_boxes)}
+    hidden = tuple(
+        a for a in _unique(b.address for b in bcc_boxes) if _key(a) not in header_addresses
+    )
+    return Draft(message=msg, mail_from=from_box.address, recipients=recipients, bcc=hidden)
+
+
+@dataclass
+class _Extra:
+    raw: list[tuple[str, str]] = field(default_factory=list)
+    boxes: list[_Mailbox] = field(default_factory=list)
+
+
+def _check_extra_headers(headers: Mapping[str, str]) -> _Extra:
+    extra = _Extra()
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
+            raise LocalProtocolError(
+                f"header name {name!r} is not allowed: a name is printable ASCII without "
+                "spaces or ':' (RFC 5322 §2.2), like 'X-Course'."
+            )
+        if not isinstance(value, str):
+            raise LocalProtocolError(f"the value of header {name!r} must be a string.")
+        _refuse_line_breaks(f"header {name!r}", value)
+        lower = name.lower()
+        if lower in ("bcc", "resent-bcc"):
+            raise LocalProtocolError(
+                f"{name} does not belong in the headers (it would show the hidden recipients "
+                "to everyone): pass bcc=[...], which puts them in the envelope only."
+            )
+        if lower in _STRUCTURAL or lower.startswith("content-"):
+            raise LocalProtocolError(
+                f"{name} is written by compose from the body, html and attachments; it "
+                "cannot be set through headers=."
+            )
+        if lower in _ADDRESS_FIELDS:
+            boxes = _mailboxes(name, [v.strip() for v in _split_addresses(value)])
+            extra.boxes.extend(boxes)
+            extra.raw.append((name, _fold(name, _address_tokens(boxes))))
+        else:
+            extra.raw.append((name, _fold(name, _unstructured_tokens(value))))
+    return extra
+
+
+def _split_addresses(value: str) -> list[str]:
+    """Split ``a@x, "Smith, J" <j@y>`` at the commas outside quotes and angle brackets."""
+    parts, current, quoted, angle = [], "", False, False
+    for char in value:
+        if char == '"':
+            quoted = not quoted
+        elif char == "<" and not quoted:
+            angle = True
+        elif char == ">" and not quoted:
+            angle = False
+        if char == "," and not quoted and not angle:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return [p for p in parts if p.strip()]
+
+
+def _key(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _unique(addresses: Iterable[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for address in addresses:
+        if _key(address) not in seen:
+            seen.add(_key(address))
+            out.append(address)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes and envelopes of any message
+
+
+def _addresses(msg: Message, names: Iterable[str]) -> list[str]:
+    found: list[str] = []
+    for name in names:
+        for value in msg.get_all(name, []):
+            parsed = getattr(value, "addresses", None)  # a headerregistry address header
+            if parsed is not None:
+                found.extend(a.addr_spec for a in parsed if a.username or a.domain)
+            else:
+                found.extend(a for _, a in email.utils.getaddresses([str(value)]) if a)
+    return found
+
+
+def needs_smtputf8(msg: Message | Draft) -> bool:
+    """True when an address in the message's headers has a non-ASCII character (RFC 6531)."""
+    if isinstance(msg, Draft):
+        return msg.smtputf8
+    names = (*ADDRESS_HEADERS, *_RESENT_ADDRESS_HEADERS)
+    return not all(address.isascii() for address in _addresses(msg, names))
+
+
+def strip_bcc(msg: Message) -> Message:
+    """A copy of *msg* without ``Bcc`` and ``Resent-Bcc``, as ``smtplib.send_message`` sends.
+
+    The original is left unchanged.
+    """
+    stripped = copy.copy(msg)
+    del stripped["Bcc"]
+    del stripped["Resent-Bcc"]
+    return stripped
+
+
+def _serialize(msg: Message) -> bytes:
+    policy = SMTPUTF8_POLICY if needs_smtputf8(msg) else SMTP_POLICY
+    return msg.as_bytes(policy=policy)
+
+
+def to_bytes(msg: EmailMessage | Message | Draft | str | bytes) -> bytes:
+    """The bytes a client sends after ``DATA`` (before dot-stuffing and the final ``.``).
+
+    * a :class:`Draft` or a message object is written with ``email.policy.SMTP`` (CRLF line
+      endings), or ``SMTPUTF8`` when an address is non-ASCII; ``Bcc`` and ``Resent-Bcc``
+      headers are left out, as ``smtplib.send_message`` does (use :func:`anatomy` to see a
+      message with its Bcc header);
+    * ``bytes`` are returned as they are, and ``str`` encoded as UTF-8: raw input is sent as
+      written, and its line endings are left to the DATA encoder (``commands.encode_data``).
+    """
+    if isinstance(msg, bytes):
+        return msg
+    if isinstance(msg, str):
+        return msg.encode("utf-8")
+    if isinstance(msg, Draft):
+        msg = msg.message
+    if not isinstance(msg, Message):
+        raise LocalProtocolError(
+            f"cannot send a {type(msg).__name__}: pass a Draft, an EmailMessage, str or bytes."
+        )
+    return _serialize(strip_bcc(msg))
+
+
+def envelope_from_headers(msg: Message | Draft) -> tuple[str, list[str]]:
+    """Derive the envelope from the headers, as ``smtplib.send_message`` does.
+
+    The sender is the address of ``Sender`` if there is one, else of ``From``; the
+    recipients are the addresses in ``To``, ``Bcc`` and ``Cc`` (in that order, as smtplib).
+    Unlike smtplib, an address named twice is returned once.
+
+    When the message was *resent* (it has exactly one ``Resent-Date``, RFC 5322 §3.6.6),
+    the ``Resent-Sender``/``Resent-From`` and ``Resent-To``/``Resent-Bcc``/``Resent-Cc``
+    fields are used instead: a resent message goes to the new recipients, not the original
+    ones. Several Resent- blocks are ambiguous and refused, as smtplib refuses them.
+
+    A :class:`Draft` already knows its envelope; it is returned as it is.
+    """
+    if isinstance(msg, Draft):
+        return msg.mail_from, list(msg.recipients)
+    resent = msg.get_all("Resent-Date")
+    if resent is None:
+        prefix = ""
+    elif len(resent) == 1:
+        prefix = "Resent-"
+    else:
+        raise LocalProtocolError(
+            "the message has more than one Resent- block (several Resent-Date headers), so "
+            "it is not clear who it goes to: pass the envelope explicitly."
+        )
+    senders = _addresses(msg, [f"{prefix}Sender"]) or _addresses(msg, [f"{prefix}From"])
+    if not senders:
+        raise LocalProtocolError(
+            f"the message has no {prefix}From header to take the envelope sender from: add "
+            "one, or pass the envelope sender explicitly."
+        )
+    recipients = _addresses(msg, [f"{prefix}To", f"{prefix}Bcc", f"{prefix}Cc"])
+    return senders[0], list(_unique(recipients))
+
+
+# --------------------------------------------------------------------------------------------
+# Anatomy
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """One header field as on the wire (``raw``, folding kept) and decoded (``decoded``)."""
+
+    name: str
+    raw: str
+    decoded: str
+
+    @property
+    def value(self) -> str:
+        """The raw value, unfolded (without the name and the colon)."""
+        unfolded = re.sub(r"\r?\n(?=[ \t])", "", self.raw)
+        return unfolded.split(":", 1)[1].strip() if ":" in unfolded else unfolded
+
+    @property
+    def is_encoded(self) -> bool:
+        """True when decoding changed something (encoded words)."""
+        return self.decoded != self.value
+
+
+@dataclass(frozen=True)
+class MimePart:
+    """One node of the MIME tree.
+
+    ``path`` numbers it like IMAP does (``"1.2"``; ``""`` for the message itself);
+    ``encoded_size`` is the size of the body as sent, ``decoded_size`` after undoing
+    the transfer encoding (both 0 for a multipart container).
+    """
+
+    path: str
+    depth: int
+    content_type: str
+    charset: str | None
+    transfer_encoding: str | None
+    disposition: str | None
+    filename: str | None
+    encoded_size: int
+    decoded_size: int
+    is_multipart: bool
+
+    def describe(self) -> str:
+        """One line: type, charset, encoding, file name, sizes."""
+        bits = [self.content_type]
+        if self.charset:
+            bits.append(f"charset={self.charset}")
+        if self.is_multipart:
+            return "  ".join(bits)
+        if self.transfer_encoding:
+            bits.append(self.transfer_encoding)
+        if self.disposition:
+            bits.append(self.disposition)
+        if self.filename:
+            bits.append(f"filename={self.filename!r}")
+        size = f"{self.encoded_size:,} bytes"
+        if self.decoded_size != self.encoded_size:
+            size += f" ({self.decoded_size:,} decoded)"
+        bits.append(size)
+        return "  ".join(bits)
+
+
+@dataclass(frozen=True)
+class Anatomy:
+    """What a message is made of, for a learner to look at.
+
+    ``mail_from``/``rcpt_tos`` are the envelope; ``envelope_source`` says where it came
+    from: ``"given"`` (you passed it), ``"draft"`` (the Draft's envelope), ``"headers"``
+    (derived from the headers as ``smtplib.send_message`` does) or ``"none"``.
+    ``header_from``/``header_to``/``header_cc``/``header_bcc`` are the addresses in those
+    headers. Print it for text, or let Jupyter show it as a table.
+    """
+
+    mail_from: str | None
+    rcpt_tos: tuple[str, ...]
+    envelope_source: str
+    headers: tuple[HeaderField, ...]
+    header_from: tuple[str, ...]
+    header_to: tuple[str, ...]
+    header_cc: tuple[str, ...]
+    header_bcc: tuple[str, ...]
+    parts: tuple[MimePart, ...]
+    size: int
+    smtputf8: bool
+    eight_bit: bool
+
+    @property
+    def hidden_recipients(self) -> tuple[str, ...]:
+        """Envelope recipients that no To or Cc header shows: the blind copies."""
+        shown = {_key(a) for a in (*self.header_to, *self.header_cc)}
+        return tuple(a for a in self.rcpt_tos if _key(a) not in shown)
+
+    @property
+    def unaddressed(self) -> tuple[str, ...]:
+        """Addresses in To or Cc that are not in the envelope: they will get nothing."""
+        if self.envelope_source == "none":
+            return ()
+        sent = {_key(a) for a in self.rcpt_tos}
+        return tuple(a for a in (*self.header_to, *self.header_cc) if _key(a) not in sent)
+
+    @property
+    def sender_differs(self) -> bool:
+        """True when MAIL FROM is not the From address (legal: bounces go to MAIL FROM)."""
+        if self.mail_from is None or not self.header_from:
+            return False
+        return _key(self.mail_from) not in {_key(a) for a in self.header_from}
+
+    def header(self, name: str) -> HeaderField | None:
+        """The first header field called *name* (any case), or None."""
+        for item in self.headers:
+            if item.name.lower() == name.lower():
+                return item
+        return None
+
+    def notes(self) -> list[str]:
+        """Plain sentences about what is worth noticing in this message."""
+        notes: list[str] = []
+        if self.hidden_recipients:
+            notes.append(
+                "In the envelope but in no To/Cc header (blind copies): "
+                + ", ".join(self.hidden_recipients)
+                + ". The server delivers to them; the other recipients cannot see them."
+            )
+        if self.unaddressed:
+            notes.append(
+                "In a To/Cc header but not in the envelope: "
+                + ", ".join(self.unaddressed)
+                + ". Headers are only text: these addresses receive nothing."
+            )
+        if self.sender_differs:
+            notes.append(
+                f"MAIL FROM <{self.mail_from}> is not the From: address. That is allowed "
+                "(bounces go to MAIL FROM), and it is also how forged senders look."
+            )
+        if self.header_bcc:
+            notes.append(
+                "This message carries a Bcc: header. smtplib.send_message and "
+                "smtplab.message.to_bytes remove it before sending; if a recipient got it, "
+                "the blind copies were exposed."
+            )
+        if self.smtputf8:
+            notes.append(
+                "An address is non-ASCII: the client must send MAIL FROM:<...> SMTPUTF8 "
+                "(RFC 6531), and the server must advertise SMTPUTF8."
+            )
+        elif self.eight_bit:
+            notes.append(
+                "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
+                "(RFC 6152) to a server that advertises 8BITMIME."
+            )
+        return notes
+
+    # -- text ------------------------------------------------------------------------------
+
+    def __str__(self) -> str:
+        out: list[str] = []
+        source = {
+            "given": "",
+            "draft": " (from the draft)",
+            "headers": " (derived from the headers, as smtplib.send_message would)",
+            "none": " (unknown: pass mail_from= and rcpt_tos=)",
+        }[self.envelope_source]
+        out.append(f"ENVELOPE - what the servers deliver by{source}")
+        out.append(f"  MAIL FROM: <{self.mail_from or ''}>")
+        hidden = {_key(a) for a in self.hidden_recipients}
+        for index, rcpt in enumerate(self.rcpt_tos):
+            label = "  RCPT TO:   " if index == 0 else "             "
+            mark = "   <- not in To/Cc (Bcc)" if _key(rcpt) in hidden else ""
+            out.append(f"{label}<{rcpt}>{mark}")
+        out.append("")
+        out.append(f"HEADERS - what the recipients see ({len(self.headers)} fields)")
+        for item in self.headers:
+            raw_lines = item.raw.replace("\r\n", "\n").split("\n")
+            out.append("  " + raw_lines[0])
+            out.extend("  " + line for line in raw_lines[1:])
+            if item.is_encoded:
+                out.append(f"      decoded: {item.decoded}")
+        out.append("")
+        out.append(f"MIME TREE - {self.size:,} bytes in all")
+        out.extend(_tree_lines(self.parts))
+        notes = self.notes()
+        if notes:
+            out.append("")
+            out.append("NOTES")
+            out.extend(f"  * {note}" for note in notes)
+        return "\n".join(out)
+
+    # -- HTML ------------------------------------------------------------------------------
+
+    def _repr_html_(self) -> str:
+        esc = _html.escape
+        cell = "padding:2px 8px;text-align:left;vertical-align:top;border:0"
+        mark = "background:rgba(255,170,0,0.25)"
+        rows: list[str] = []
+        rows.append(
+            f"<tr><th style='{cell}'>MAIL FROM</th><td style='{cell}'><code>&lt;"
+            f"{esc(self.mail_from or '')}&gt;</code></td><th style='{cell}'>From:</th>"
+            f"<td style='{cell}'><code>{esc(', '.join(self.header_from))}</code></td></tr>"
+        )
+        hidden = {_key(a) for a in self.hidden_recipients}
+        rcpts = "<br>".join(
+            (
+                f"<span style='{mark}' title='not in To/Cc: a blind copy'>"
+                if _key(a) in hidden
+                else "<span>"
+            )
+            + f"&lt;{esc(a)}&gt;</span>"
+            for a in self.rcpt_tos
+        )
+        shown = "<br>".join(
+            f"{label} {esc(a)}"
+            for label, group in (("To:", self.header_to), ("Cc:", self.header_cc))
+            for a in group
+        )
+        rows.append(
+            f"<tr><th style='{cell}'>RCPT TO</th><td style='{cell}'><code>{rcpts}</code></td>"
+            f"<th style='{cell}'>To/Cc</th><td style='{cell}'><code>{shown}</code></td></tr>"
+        )
+        envelope = (
+            "<table style='border-collapse:collapse;margin-bottom:6px'>"
+            f"<tr><th colspan='2' style='{cell}'>Envelope (servers deliver by it)</th>"
+            f"<th colspan='2' style='{cell}'>Headers (people read them)</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+        header_rows = "".join(
+            f"<tr><td style='{cell}'><b>{esc(h.name)}</b></td>"
+            f"<td style='{cell}'><pre style='margin:0;white-space:pre-wrap;background:none;"
+            f"color:inherit'>{esc(h.raw.replace(chr(13) + chr(10), chr(10)))}</pre></td>"
+            f"<td style='{cell}'>{esc(h.decoded) if h.is_encoded else ''}</td></tr>"
+            for h in self.headers
+        )
+        headers = (
+            "<table style='border-collapse:collapse;margin-bottom:6px'>"
+            f"<tr><th style='{cell}'>Header</th><th style='{cell}'>As sent</th>"
+            f"<th style='{cell}'>Decoded</th></tr>{header_rows}</table>"
+        )
+        tree = (
+            "<pre style='margin:0;background:none;color:inherit'>"
+            + esc("\n".join(_tree_lines(self.parts, indent="")))
+            + "</pre>"
+        )
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes())
+        return (
+            "<div style='color:inherit'>"
+            + envelope
+            + headers
+            + f"<div><b>MIME tree</b> ({self.size:,} bytes)</div>"
+            + tree
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+
+def _tree_lines(parts: Sequence[MimePart], indent: str = "  ") -> list[str]:
+    lines: list[str] = []
+    for index, part in enumerate(parts):
+        if part.depth == 0:
+            lines.append(indent + part.describe())
+            continue
+        later = parts[index + 1 :]
+        last = not any(p.depth == part.depth for p in _until_shallower(later, part.depth))
+        prefix = ""
+        for depth in range(1, part.depth):
+            ancestor_open = any(p.depth == depth for p in _until_shallower(later, depth))
+            prefix += "│   " if ancestor_open else "    "
+        prefix += "└── " if last else "├── "
+        lines.append(indent + prefix + part.describe())
+    return lines
+
+
+def _until_shallower(parts: Sequence[MimePart], depth: int) -> list[MimePart]:
+    out: list[MimePart] = []
+    for part in parts:
+        if part.depth < depth:
+            break
+        out.append(part)
+    return out
+
+
+def _raw_headers(data: bytes) -> list[HeaderField]:
+    ends = [i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0]
+    block = data[: min(ends)] if ends else data
+    fields: list[list[str]] = []
+    for line in re.split(rb"\r?\n", block):
+        text = line.decode("utf-8", "replace")
+        if text[:1] in (" ", "\t") and fields:
+            fields[-1].append(text)
+        elif text:
+            fields.append([text])
+    out: list[HeaderField] = []
+    for lines in fields:
+        raw = "\r\n".join(lines)
+        name, _, value = raw.partition(":")
+        out.append(
+            HeaderField(name=name.strip(), raw=raw, decoded=decode_header_value(value.strip()))
+        )
+    return out
+
+
+def _mime_parts(msg: Message) -> list[MimePart]:
+    parts: list[MimePart] = []
+
+    def visit(part: Message, path: str, depth: int) -> None:
+        multipart = part.is_multipart()
+        if multipart:
+            encoded = decoded = 0
+        else:
+            payload = part.get_payload()
+            raw = payload if isinstance(payload, str) else ""
+            encoded = len(raw.encode("utf-8", "surrogateescape"))
+            body = part.get_payload(decode=True)
+            decoded = len(body) if isinstance(body, bytes) else encoded
+        cte = part.get("Content-Transfer-Encoding")
+        parts.append(
+            MimePart(
+                path=path,
+                depth=depth,
+                content_type=part.get_content_type(),
+                charset=part.get_content_charset(),
+                transfer_encoding=str(cte).strip().lower()
+                if cte
+                else (None if multipart else "7bit"),
+                disposition=part.get_content_disposition(),
+                filename=part.get_filename(),
+                encoded_size=encoded,
+                decoded_size=decoded,
+                is_multipart=multipart,
+            )
+        )
+        if multipart:
+            for index, child in enumerate(part.get_payload(), start=1):
+                visit(child, f"{path}.{index}" if path else str(index), depth + 1)
+
+    visit(msg, "", 0)
+    return parts
+
+
+def anatomy(
+    msg: EmailMessage | Message | Draft | bytes | str,
+    *,
+    mail_from: str | None = None,
+    rcpt_tos: Sequence[str] = (),
+) -> Anatomy:
+    """Take a message apart: envelope vs headers, each header raw and decoded, the MIME tree.
+
+    The envelope is ``mail_from``/``rcpt_tos`` when you give them (say, from the lab's
+    inbox), else the :class:`Draft`'s, else derived from the headers as
+    ``smtplib.send_message`` would. A message object is shown as it would be written out,
+    *with* a Bcc header if it has one (so you can see it; :func:`to_bytes` drops it).
+    """
+    if isinstance(rcpt_tos, str):
+        rcpt_tos = [rcpt_tos]
+    source = "given" if (mail_from is not None or rcpt_tos) else "none"
+    if isinstance(msg, Draft):
+        if source == "none":
+            mail_from, rcpt_tos, source = msg.mail_from, msg.recipients, "draft"
+        msg = msg.message
+    if isinstance(msg, str):
+        msg = msg.encode("utf-8")
+    if isinstance(msg, (bytes, bytearray, memoryview)):
+        data = bytes(msg)
+    elif isinstance(msg, Message):
+        data = _serialize(msg)
+    else:
+        raise LocalProtocolError(
+            f"cannot take a {type(msg).__name__} apart: pass a Draft, an EmailMessage or bytes."
+        )
+    parsed = email.message_from_bytes(data, policy=_policy.default)
+    if source == "none":
+        try:
+            mail_from, found = envelope_from_headers(parsed)
+        except LocalProtocolError:
+            pass
+        else:
+            rcpt_tos, source = found, "headers"
+    headers = _raw_headers(data)
+
+    def addresses(name: str) -> tuple[str, ...]:
+        values = [h.value for h in headers if h.name.lower() == name.lower()]
+        return tuple(a for _, a in email.utils.getaddresses(values) if a)
+
+    envelope = [a for a in (mail_from, *rcpt_tos) if a]
+    header_addresses = [a for h in ("From", "To", "Cc") for a in addresses(h)]
+    return Anatomy(
+        mail_from=mail_from,
+        rcpt_tos=tuple(rcpt_tos),
+        envelope_source=source,
+        headers=tuple(headers),
+        header_from=addresses("From"),
+        header_to=addresses("To"),
+        header_cc=addresses("Cc"),
+        header_bcc=addresses("Bcc"),
+        parts=tuple(_mime_parts(parsed)),
+        size=len(data),
+        smtputf8=not all(a.isascii() for a in (*envelope, *header_addresses)),
+        eight_bit=not data.isascii(),
+    )
