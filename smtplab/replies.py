@@ -89,18 +89,40 @@ class EnhancedStatus:
         return f"{self.klass}.{self.subject}.{self.detail}"
 
 
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{2,}")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+
+
+def _looks_chinese(text: str) -> bool:
+    """True when a GB18030 decoding produced Chinese text, not accidental byte pairs.
+
+    Latin-1 text such as "Müller" also decodes as GB18030 (``FC 6C`` is a valid pair),
+    but into one isolated character between Latin letters; real Chinese text has runs
+    of at least two CJK characters or CJK punctuation, and no private-use characters.
+    """
+    return bool(_CJK_RUN.search(text)) and not _PRIVATE_USE.search(text)
+
+
 def decode_reply_text(raw: bytes) -> str:
     """Decode the text of a reply line for display.
 
-    RFC 5321 replies are ASCII, RFC 6531 allows UTF-8, and some servers (QQ Mail,
-    for one) answer in GBK. Try UTF-8 first, then GB18030 (a superset of GBK) when
-    the bytes are valid there, and never fail: Latin-1 decodes any byte.
+    RFC 5321 replies are ASCII and RFC 6531 allows UTF-8, so valid UTF-8 wins. Some
+    servers (QQ Mail, for one) answer in GBK: bytes that are not UTF-8 but decode as
+    GB18030 (a superset of GBK) to Chinese text are read that way. Anything else is read
+    as Latin-1, which never fails. One ambiguity is left on purpose: a few GBK strings
+    are also valid UTF-8 (系统 is ``CF B5 CD B3``, which UTF-8 reads as "ϵͳ"); UTF-8
+    wins there, because reading Cyrillic or Greek UTF-8 replies as Chinese would be worse.
     """
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _looks_chinese(text):
+        return text
     return raw.decode("latin-1")
 
 

@@ -1,0 +1,239 @@
+"""Logging in (SMTP AUTH, RFC 4954): the SASL mechanisms as pure functions.
+
+Every function returns the base64 text to send, so you can see each step::
+
+    AUTH PLAIN     one line: base64("authzid\\0user\\0password")         RFC 4616
+    AUTH LOGIN     334 "Username:" -> base64(user); 334 "Password:" -> base64(password)
+    AUTH CRAM-MD5  334 challenge -> base64(user + " " + HMAC-MD5(password, challenge))
+                                                                          RFC 2195
+    AUTH XOAUTH2   base64("user=" + user + "\\1auth=Bearer " + token + "\\1\\1")  (Google)
+
+User names and passwords are UTF-8 (RFC 4616 §2). SASLprep (RFC 4013) is not applied:
+the text is sent exactly as given. Base64 is an *encoding*, not encryption: anyone who
+sees the line can decode it, which is why AUTH belongs inside TLS.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+
+from .errors import LocalProtocolError, NotSupported, RemoteProtocolError
+
+__all__ = [
+    "MECHANISMS",
+    "SUPPORTED_MECHANISMS",
+    "b64decode_text",
+    "b64encode_text",
+    "choose_mechanism",
+    "cram_md5_response",
+    "decode_plain",
+    "decode_xoauth2",
+    "login_password",
+    "login_username",
+    "plain_response",
+    "xoauth2_response",
+]
+
+MECHANISMS: tuple[str, ...] = ("PLAIN", "LOGIN", "CRAM-MD5")
+"""Password mechanisms in the order :func:`choose_mechanism` prefers them.
+
+PLAIN first: one round trip, and inside TLS it is as safe as the others. LOGIN is what
+many providers list first, with the same security. CRAM-MD5 never sends the password
+but needs the server to store it in a usable form, and MD5 is weak; RFC 8314 era
+servers rarely offer it.
+"""
+
+SUPPORTED_MECHANISMS: frozenset[str] = frozenset((*MECHANISMS, "XOAUTH2"))
+"""Every mechanism this kit can speak (XOAUTH2 takes a token, not a password)."""
+
+
+def b64encode_text(text: str) -> str:
+    """Base64 of the UTF-8 bytes of ``text``, as text.
+
+    >>> b64encode_text("Username:")
+    'VXNlcm5hbWU6'
+    """
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def b64decode_text(data: str) -> str | None:
+    """Decode base64 to UTF-8 text for annotations; None when it is not base64 of text.
+
+    Whitespace around ``data`` is ignored; ``""`` decodes to ``""``.
+
+    >>> b64decode_text("VXNlcm5hbWU6")
+    'Username:'
+    >>> b64decode_text("not base64!") is None
+    True
+    """
+    try:
+        raw = base64.b64decode(data.strip(), validate=True)
+        return raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _no_char(value: str, char: str, what: str, why: str) -> str:
+    if not isinstance(value, str):
+        raise LocalProtocolError(f"{what} must be text (str), not {type(value).__name__}.")
+    if char in value:
+        raise LocalProtocolError(
+            f"{what} contains {char!r} at position {value.index(char)}; {why} "
+            "Remove that character."
+        )
+    return value
+
+
+def plain_response(username: str, password: str, authzid: str = "") -> str:
+    r"""The AUTH PLAIN response: base64 of ``authzid NUL username NUL password`` (RFC 4616).
+
+    ``authzid`` (act as another user) is almost always empty.
+
+    >>> plain_response("tim", "tanstaaftanstaaf")
+    'AHRpbQB0YW5zdGFhZnRhbnN0YWFm'
+    """
+    why = "PLAIN separates its three fields with NUL bytes (RFC 4616 §2)."
+    _no_char(authzid, "\0", "the authorization identity", why)
+    _no_char(username, "\0", "the user name", why)
+    _no_char(password, "\0", "the password", why)
+    return b64encode_text(f"{authzid}\0{username}\0{password}")
+
+
+def decode_plain(b64: str) -> tuple[str, str, str]:
+    """Split an AUTH PLAIN response into ``(authzid, username, password)``.
+
+    Raises LocalProtocolError when it is not base64 of three NUL-separated UTF-8 fields.
+
+    >>> decode_plain("AHRpbQB0YW5zdGFhZnRhbnN0YWFm")
+    ('', 'tim', 'tanstaaftanstaaf')
+    """
+    text = b64decode_text(b64)
+    if text is None:
+        raise LocalProtocolError(
+            f"{b64[:40]!r} is not base64 of UTF-8 text, so it is no AUTH PLAIN response."
+        )
+    fields = text.split("\0")
+    if len(fields) != 3:
+        raise LocalProtocolError(
+            f"an AUTH PLAIN response decodes to three fields separated by NUL bytes "
+            f"(authzid, user, password); this one has {len(fields)}."
+        )
+    return fields[0], fields[1], fields[2]
+
+
+def login_username(username: str) -> str:
+    """The answer to LOGIN's first 334 ("Username:"): base64 of the user name.
+
+    >>> login_username("student")
+    'c3R1ZGVudA=='
+    """
+    _no_char(username, "\0", "the user name", "a NUL byte cannot be part of it.")
+    return b64encode_text(username)
+
+
+def login_password(password: str) -> str:
+    """The answer to LOGIN's second 334 ("Password:"): base64 of the password.
+
+    >>> login_password("secret")
+    'c2VjcmV0'
+    """
+    _no_char(password, "\0", "the password", "a NUL byte cannot be part of it.")
+    return b64encode_text(password)
+
+
+def cram_md5_response(username: str, password: str, challenge_b64: str) -> str:
+    """The CRAM-MD5 answer: base64 of ``username + " " + hex(HMAC-MD5(password, challenge))``.
+
+    ``challenge_b64`` is the text of the server's 334 reply (RFC 2195). Raises
+    RemoteProtocolError when the challenge is not base64.
+
+    >>> cram_md5_response("tim", "tanstaaftanstaaf",
+    ...     "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+")
+    'dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw'
+    """
+    try:
+        challenge = base64.b64decode(challenge_b64.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise RemoteProtocolError(
+            f"the server's CRAM-MD5 challenge {challenge_b64[:60]!r} is not base64; "
+            "cancel with '*' and try another mechanism."
+        ) from None
+    digest = hmac.new(password.encode("utf-8"), challenge, "md5").hexdigest()
+    return b64encode_text(f"{username} {digest}")
+
+
+def xoauth2_response(username: str, token: str) -> str:
+    r"""The XOAUTH2 response (Google, Microsoft): an OAuth 2.0 access token, not a password.
+
+    base64 of ``"user=" + username + "\x01auth=Bearer " + token + "\x01\x01"``.
+
+    >>> xoauth2_response("someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg")
+    'dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ=='
+    """
+    why = "XOAUTH2 separates its fields with \\x01 bytes."
+    _no_char(username, "\x01", "the user name", why)
+    _no_char(token, "\x01", "the token", why)
+    return b64encode_text(f"user={username}\x01auth=Bearer {token}\x01\x01")
+
+
+def decode_xoauth2(b64: str) -> tuple[str, str] | None:
+    """Split an XOAUTH2 response into ``(username, token)``; None when it is not one."""
+    text = b64decode_text(b64)
+    if text is None or not text.endswith("\x01\x01"):
+        return None
+    fields = text[:-2].split("\x01")
+    if len(fields) != 2 or not fields[0].startswith("user="):
+        return None
+    if not fields[1].startswith("auth=Bearer "):
+        return None
+    return fields[0][len("user=") :], fields[1][len("auth=Bearer ") :]
+
+
+def choose_mechanism(offered: frozenset[str], preferred: str | None = None) -> str:
+    """Pick the mechanism to log in with.
+
+    ``offered`` is what the server listed after AUTH in its EHLO reply (see
+    :attr:`smtplab.extensions.Extensions.auth_mechanisms`). With ``preferred``, that
+    one is used if the server offers it and the kit speaks it; without, the first of
+    :data:`MECHANISMS` the server offers. Raises NotSupported, saying what the server
+    offers and what to do, when there is no match.
+
+    >>> choose_mechanism(frozenset({"LOGIN", "PLAIN", "XOAUTH2"}))
+    'PLAIN'
+    """
+    offered_upper = frozenset(mechanism.upper() for mechanism in offered)
+    listing = ", ".join(sorted(offered_upper))
+    if not offered_upper:
+        raise NotSupported(
+            "the server offers no AUTH mechanism (no AUTH line in its EHLO reply). Many "
+            "servers offer AUTH only inside TLS: use STARTTLS (or port 465) and EHLO "
+            "again. A receiving server (port 25) may not offer login at all."
+        )
+    if preferred is not None:
+        wanted = preferred.upper()
+        if wanted not in SUPPORTED_MECHANISMS:
+            known = ", ".join(sorted(SUPPORTED_MECHANISMS))
+            raise NotSupported(
+                f"this kit cannot log in with {wanted}; it speaks {known}. "
+                f"The server offers {listing}."
+            )
+        if wanted not in offered_upper:
+            raise NotSupported(
+                f"the server does not offer AUTH {wanted}; it offers {listing}. "
+                "Pick one of those (or leave the mechanism out to let the kit choose)."
+            )
+        return wanted
+    for mechanism in MECHANISMS:
+        if mechanism in offered_upper:
+            return mechanism
+    hint = (
+        " XOAUTH2 needs an OAuth token: pass mechanism='XOAUTH2' and the token."
+        if "XOAUTH2" in offered_upper
+        else ""
+    )
+    raise NotSupported(
+        f"the server offers AUTH {listing}, and none of them is a password mechanism "
+        f"this kit speaks ({', '.join(MECHANISMS)}).{hint}"
+    )

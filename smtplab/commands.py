@@ -1,0 +1,706 @@
+"""SMTP commands as values, and the encoding of the message that follows DATA.
+
+Each command is a small frozen dataclass: build it, then ``render()`` gives the exact
+bytes of the line, CRLF included::
+
+    >>> Mail("student@lab.smtplab.test", ("BODY=8BITMIME",)).render()
+    b'MAIL FROM:<student@lab.smtplab.test> BODY=8BITMIME\\r\\n'
+
+Every command is checked when it is built, so a bad one never exists:
+
+* a CR, LF or NUL inside an argument raises :class:`~smtplab.errors.LocalProtocolError`.
+  A line break inside an argument would end the command early and let the rest of the
+  text run as a second command of the attacker's choosing (command injection);
+* a command line longer than 512 octets, CRLF included, is refused (RFC 5321
+  §4.5.3.1.4); AUTH lines and the lines answering a 334 may be up to 12288 octets
+  (RFC 4954 §4).
+
+Anything else is allowed on purpose: a teaching kit lets you send a command at the wrong
+moment and see the server's real ``503``. :mod:`smtplab.protocol` says whether a command
+is legal at this point of the dialogue.
+
+Every command has ``verb`` (a class constant: ``"EHLO"``, ``"MAIL"``...), ``keyword``
+(the verb this very line carries: the same, except for :class:`RawCommand`, whose keyword
+is read from the line) and ``secret`` (True when the line carries a password or token, so
+transcripts mask it).
+
+The second half of the module turns a message into what goes on the wire after
+``354`` (RFC 5321 §4.5.2): :func:`normalize_newlines`, :func:`dot_stuff` and
+:func:`encode_data`. They never let a bare CR or a bare LF out of the client: servers
+that read a bare LF as a line end while others do not are how SMTP smuggling works.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from .errors import LocalProtocolError
+
+__all__ = [
+    "AUTH_LINE_LIMIT",
+    "COMMAND_LINE_LIMIT",
+    "LINE_LIMIT",
+    "Auth",
+    "AuthContinuation",
+    "Command",
+    "Data",
+    "Ehlo",
+    "Helo",
+    "Help",
+    "Mail",
+    "MailData",
+    "Noop",
+    "Quit",
+    "RawCommand",
+    "Rcpt",
+    "Rset",
+    "StartTLS",
+    "Vrfy",
+    "check_address",
+    "check_text",
+    "decode_data",
+    "dot_stuff",
+    "dot_unstuff",
+    "encode_data",
+    "has_8bit",
+    "is_ascii_address",
+    "long_lines",
+    "normalize_newlines",
+]
+
+COMMAND_LINE_LIMIT = 512
+"""Octets in a command line, CRLF included (RFC 5321 §4.5.3.1.4)."""
+
+AUTH_LINE_LIMIT = 12288
+"""Octets in an AUTH command or a line answering a 334, CRLF included (RFC 4954 §4)."""
+
+LINE_LIMIT = 1000
+"""Octets in a line of the message text, CRLF included (RFC 5321 §4.5.3.1.6)."""
+
+_LIMIT_RULE = {
+    COMMAND_LINE_LIMIT: "a command line may have at most 512 (RFC 5321 §4.5.3.1.4).",
+    AUTH_LINE_LIMIT: "an AUTH line may have at most 12288 (RFC 4954 §4).",
+    LINE_LIMIT: "a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6).",
+}
+
+_FORBIDDEN = {"\r": "CR (carriage return, \\r)", "\n": "LF (line feed, \\n)", "\0": "NUL (\\0)"}
+_FORBIDDEN_RE = re.compile("[\r\n\0]")
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """repr() of text, cut to about ``limit`` characters."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} chars)"
+
+
+def check_text(value: str, what: str) -> str:
+    """Refuse a CR, LF or NUL inside ``value``; return ``value`` unchanged.
+
+    ``what`` names the argument in the error message (``"the recipient"``...).
+
+    >>> check_text("bob@example.com", "the recipient")
+    'bob@example.com'
+    """
+    if not isinstance(value, str):
+        raise LocalProtocolError(
+            f"{what} must be text (str), not {type(value).__name__}: {value!r}. "
+            "Decode bytes first, e.g. value.decode('utf-8')."
+        )
+    match = _FORBIDDEN_RE.search(value)
+    if match is not None:
+        char = _FORBIDDEN[match.group()]
+        raise LocalProtocolError(
+            f"{what} contains a {char} at position {match.start()}: {_shorten(value)}. "
+            "A line break inside a command would end it early and let the rest run as "
+            "another command (command injection); nothing was sent. Remove the character."
+        )
+    return value
+
+
+def is_ascii_address(address: str) -> bool:
+    """True when the address is plain ASCII (no SMTPUTF8 needed, RFC 6531).
+
+    >>> is_ascii_address("bob@example.com"), is_ascii_address("张三@例子.中国")
+    (True, False)
+    """
+    return address.isascii()
+
+
+def _space_outside_quotes(address: str) -> int:
+    """Index of the first whitespace outside double quotes, or -1."""
+    quoted = False
+    escaped = False
+    for index, char in enumerate(address):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char.isspace() and not quoted:
+            return index
+    return -1
+
+
+def check_address(address: str, *, allow_empty: bool = False, what: str = "the address") -> str:
+    """Check an envelope address (the part inside ``<...>``) and return it unchanged.
+
+    Refused, with a LocalProtocolError that says why: a CR, LF or NUL (command
+    injection); ``<`` or ``>`` (give the bare address: the kit adds the brackets);
+    no ``@`` (``allow_empty=True`` accepts ``""``, the null sender of bounces,
+    RFC 5321 §4.5.5); whitespace outside double quotes.
+
+    >>> check_address("bob@example.com")
+    'bob@example.com'
+    >>> check_address("", allow_empty=True)
+    ''
+    """
+    check_text(address, what)
+    if address == "":
+        if allow_empty:
+            return address
+        raise LocalProtocolError(
+            f"{what} is empty. Give a full address like bob@example.com "
+            "(only MAIL FROM may be empty: the null sender used by bounces)."
+        )
+    if "<" in address or ">" in address:
+        raise LocalProtocolError(
+            f"{what} {address!r} contains '<' or '>'. Give the bare address "
+            "(bob@example.com): the kit adds the angle brackets itself."
+        )
+    if "@" not in address:
+        raise LocalProtocolError(
+            f"{what} {address!r} has no '@'. An envelope address is local-part@domain, "
+            "like bob@example.com."
+        )
+    space = _space_outside_quotes(address)
+    if space >= 0:
+        raise LocalProtocolError(
+            f"{what} {address!r} contains whitespace at position {space}. An address "
+            "has no spaces (outside a quoted local part); check for a stray space."
+        )
+    return address
+
+
+def _check_word(value: str, what: str, example: str) -> str:
+    """Refuse an empty value or one with whitespace (a domain, a mechanism name...)."""
+    check_text(value, what)
+    if not value or any(char.isspace() for char in value):
+        raise LocalProtocolError(
+            f"{what} must be one word without spaces, like {example}; got {value!r}."
+        )
+    return value
+
+
+_PARAM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(=[^\s=]+)?")
+
+
+def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
+    """Check ESMTP parameters (RFC 5321 §4.1.2 esmtp-param): ``KEYWORD`` or ``KEYWORD=value``."""
+    if isinstance(params, str):
+        raise LocalProtocolError(
+            f"{verb} parameters must be a tuple of strings, like ('BODY=8BITMIME',), "
+            f"not one string {params!r}."
+        )
+    for param in params:
+        check_text(param, f"the {verb} parameter")
+        if not _PARAM_RE.fullmatch(param):
+            raise LocalProtocolError(
+                f"the {verb} parameter {param!r} is not KEYWORD or KEYWORD=value "
+                "(RFC 5321 §4.1.2), e.g. 'BODY=8BITMIME' or 'SIZE=1024'. Give each "
+                "parameter as its own string."
+            )
+    return tuple(params)
+
+
+@dataclass(frozen=True)
+class Command:
+    """The base of every command: ``render()`` gives the line's bytes, CRLF included.
+
+    Subclasses set ``verb`` and implement ``_line()``; the line is checked (CR/LF/NUL,
+    length) when the command is built.
+    """
+
+    verb: ClassVar[str] = ""
+    limit: ClassVar[int] = COMMAND_LINE_LIMIT
+    """The most octets this line may have, CRLF included."""
+
+    def __post_init__(self) -> None:
+        self._check_length(self.render())
+
+    def _line(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def text(self) -> str:
+        """The command line as text, without CRLF (for MailData: a short description)."""
+        return self._line()
+
+    def render(self) -> bytes:
+        """The exact bytes to send: the line in UTF-8, then CRLF."""
+        return self._line().encode("utf-8") + b"\r\n"
+
+    @property
+    def keyword(self) -> str:
+        """The verb this line carries (for RawCommand: read from the line)."""
+        return self.verb
+
+    @property
+    def secret(self) -> bool:
+        """True when the line carries a password or token (transcripts mask it)."""
+        return False
+
+    def _check_length(self, rendered: bytes) -> None:
+        if len(rendered) > self.limit:
+            raise LocalProtocolError(
+                f"the {self.keyword or 'command'} line is {len(rendered)} octets long "
+                f"(CRLF included); {_LIMIT_RULE[self.limit]} Nothing was sent: shorten "
+                "the arguments."
+            )
+
+    def __str__(self) -> str:
+        return self._line()
+
+
+@dataclass(frozen=True)
+class Ehlo(Command):
+    """``EHLO domain``: say who you are and ask for the server's extensions (§4.1.1.1)."""
+
+    verb: ClassVar[str] = "EHLO"
+    domain: str
+
+    def __post_init__(self) -> None:
+        _check_word(self.domain, "the EHLO domain", "learner.example or [127.0.0.1]")
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return f"EHLO {self.domain}"
+
+
+@dataclass(frozen=True)
+class Helo(Command):
+    """``HELO domain``: the old greeting; the server answers without extensions (§4.1.1.1)."""
+
+    verb: ClassVar[str] = "HELO"
+    domain: str
+
+    def __post_init__(self) -> None:
+        _check_word(self.domain, "the HELO domain", "learner.example or [127.0.0.1]")
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return f"HELO {self.domain}"
+
+
+@dataclass(frozen=True)
+class StartTLS(Command):
+    """``STARTTLS``: switch this connection to TLS (RFC 3207)."""
+
+    verb: ClassVar[str] = "STARTTLS"
+
+    def _line(self) -> str:
+        return "STARTTLS"
+
+
+# Mechanisms whose initial response carries the password or a token.
+_SECRET_INITIAL_RESPONSE = frozenset({"PLAIN", "XOAUTH2", "OAUTHBEARER", "CRAM-MD5"})
+_MECHANISM_RE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+
+
+@dataclass(frozen=True)
+class Auth(Command):
+    """``AUTH mechanism [initial-response]``: start logging in (RFC 4954 §4).
+
+    ``initial_response`` is the base64 text sent on the same line (``""`` is sent as
+    ``=``, RFC 4954's empty response). ``secret`` says whether that response carries a
+    password or token; left as None it is worked out from the mechanism (True for
+    PLAIN, XOAUTH2 and OAUTHBEARER with a response), and it is always a bool afterwards.
+    """
+
+    verb: ClassVar[str] = "AUTH"
+    limit: ClassVar[int] = AUTH_LINE_LIMIT
+    mechanism: str
+    initial_response: str | None = None
+    secret: bool | None = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        check_text(self.mechanism, "the AUTH mechanism")
+        if not _MECHANISM_RE.fullmatch(self.mechanism):
+            raise LocalProtocolError(
+                f"the AUTH mechanism {self.mechanism!r} is not a SASL mechanism name "
+                "(1-20 letters, digits, '-' or '_', RFC 4422 §3.1), like PLAIN or LOGIN."
+            )
+        if self.initial_response is not None:
+            _check_response(self.initial_response, "the AUTH initial response")
+        if self.secret is None:
+            inferred = (
+                self.initial_response is not None
+                and self.mechanism.upper() in _SECRET_INITIAL_RESPONSE
+            )
+            object.__setattr__(self, "secret", inferred)
+        super().__post_init__()
+
+    def _line(self) -> str:
+        if self.initial_response is None:
+            return f"AUTH {self.mechanism.upper()}"
+        return f"AUTH {self.mechanism.upper()} {self.initial_response or '='}"
+
+
+def _check_response(value: str, what: str) -> str:
+    check_text(value, what)
+    if any(char.isspace() for char in value):
+        raise LocalProtocolError(
+            f"{what} contains whitespace: {_shorten(value)}. An AUTH response is one "
+            "base64 word (see smtplab.auth for the encoders)."
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class AuthContinuation(Command):
+    """A line answering the server's ``334`` during AUTH: base64 text, or ``*`` to cancel.
+
+    ``secret`` is True by default (the line usually carries the password); pass
+    ``secret=False`` for a line that does not, like LOGIN's user name.
+    """
+
+    verb: ClassVar[str] = "AUTH-RESPONSE"
+    limit: ClassVar[int] = AUTH_LINE_LIMIT
+    data: str
+    secret: bool = True  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        _check_response(self.data, "the AUTH response")
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return self.data
+
+
+@dataclass(frozen=True)
+class Mail(Command):
+    """``MAIL FROM:<sender> [params]``: start a transaction (RFC 5321 §4.1.1.2).
+
+    ``sender`` may be ``""`` (the null sender of bounces). ``params`` are ESMTP
+    parameters such as ``("BODY=8BITMIME", "SMTPUTF8")`` (RFC 6152, RFC 6531) or
+    ``("SIZE=2048",)`` (RFC 1870).
+    """
+
+    verb: ClassVar[str] = "MAIL"
+    sender: str
+    params: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_address(self.sender, allow_empty=True, what="the sender")
+        object.__setattr__(self, "params", _check_params(self.params, "MAIL FROM"))
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return " ".join((f"MAIL FROM:<{self.sender}>", *self.params))
+
+
+@dataclass(frozen=True)
+class Rcpt(Command):
+    """``RCPT TO:<recipient> [params]``: add a recipient (RFC 5321 §4.1.1.3).
+
+    ``Postmaster`` alone (no domain) is accepted, as RFC 5321 requires servers to.
+    """
+
+    verb: ClassVar[str] = "RCPT"
+    recipient: str
+    params: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.recipient.lower() == "postmaster":
+            check_text(self.recipient, "the recipient")
+        else:
+            check_address(self.recipient, what="the recipient")
+        object.__setattr__(self, "params", _check_params(self.params, "RCPT TO"))
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return " ".join((f"RCPT TO:<{self.recipient}>", *self.params))
+
+
+@dataclass(frozen=True)
+class Data(Command):
+    """``DATA``: ask to send the message; ``354`` means go on (RFC 5321 §4.1.1.4)."""
+
+    verb: ClassVar[str] = "DATA"
+
+    def _line(self) -> str:
+        return "DATA"
+
+
+@dataclass(frozen=True)
+class Rset(Command):
+    """``RSET``: abandon the current transaction (RFC 5321 §4.1.1.5)."""
+
+    verb: ClassVar[str] = "RSET"
+
+    def _line(self) -> str:
+        return "RSET"
+
+
+@dataclass(frozen=True)
+class Noop(Command):
+    """``NOOP``: do nothing, get a 250 (RFC 5321 §4.1.1.9): is the server still there?"""
+
+    verb: ClassVar[str] = "NOOP"
+
+    def _line(self) -> str:
+        return "NOOP"
+
+
+@dataclass(frozen=True)
+class Quit(Command):
+    """``QUIT``: say goodbye; the server answers 221 and closes (RFC 5321 §4.1.1.10)."""
+
+    verb: ClassVar[str] = "QUIT"
+
+    def _line(self) -> str:
+        return "QUIT"
+
+
+@dataclass(frozen=True)
+class Vrfy(Command):
+    """``VRFY name``: ask whether a user or mailbox exists (RFC 5321 §4.1.1.6).
+
+    Most servers answer ``252`` (cannot verify) so spammers cannot harvest addresses.
+    """
+
+    verb: ClassVar[str] = "VRFY"
+    address: str
+
+    def __post_init__(self) -> None:
+        check_text(self.address, "the VRFY argument")
+        if not self.address:
+            raise LocalProtocolError("VRFY needs a user name or address, like bob@example.com.")
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return f"VRFY {self.address}"
+
+
+@dataclass(frozen=True)
+class Help(Command):
+    """``HELP [topic]``: ask the server for help text, answered with 214 (§4.1.1.8)."""
+
+    verb: ClassVar[str] = "HELP"
+    topic: str = ""
+
+    def __post_init__(self) -> None:
+        check_text(self.topic, "the HELP topic")
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return f"HELP {self.topic}" if self.topic else "HELP"
+
+
+_SECRET_RAW_AUTH = re.compile(r"AUTH\s+(PLAIN|XOAUTH2|OAUTHBEARER)\s+\S", re.IGNORECASE)
+_RAW_KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s:]|$)")
+
+
+@dataclass(frozen=True)
+class RawCommand(Command):
+    """Any line you type, sent as-is (CRLF added): for trying things out by hand.
+
+    Only what breaks the protocol is refused: a CR, LF or NUL inside the line, and a
+    line longer than 12288 octets (the longest any SMTP line may be); the connection
+    (:class:`smtplab.protocol.ClientConnection`) applies the limit of the moment: 512
+    for a command, 1000 for a line of the message after ``354``, 12288 for AUTH.
+
+    ``keyword`` is the first word, upper-cased, when it is made of letters (``"MAIL"``
+    for ``"mail from:<a@b.c>"``), else ``""``. ``secret`` left as None is worked out:
+    True for ``AUTH PLAIN <response>`` (and XOAUTH2, OAUTHBEARER). A line typed to
+    answer a 334 should be sent as :class:`AuthContinuation` to be masked.
+    """
+
+    verb: ClassVar[str] = ""
+    limit: ClassVar[int] = AUTH_LINE_LIMIT
+    line: str
+    secret: bool | None = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        check_text(self.line, "the command line")
+        if self.secret is None:
+            object.__setattr__(self, "secret", bool(_SECRET_RAW_AUTH.match(self.line)))
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return self.line
+
+    @property
+    def keyword(self) -> str:
+        """The first word, upper-cased, when it is all letters; else ``""``."""
+        match = _RAW_KEYWORD.match(self.line)
+        return match.group(1).upper() if match else ""
+
+
+@dataclass(frozen=True)
+class MailData(Command):
+    """The message itself, sent after ``354``: :func:`encode_data` of ``message``.
+
+    Not a command line, but it travels like one and gets a reply (``250`` when the
+    server has accepted the message), so it is modelled the same way. ``render()``
+    normalises line ends, dot-stuffs and adds the final ``.`` line.
+    """
+
+    verb: ClassVar[str] = "MAIL-DATA"
+    message: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.message, (bytes, bytearray, memoryview)):
+            raise LocalProtocolError(
+                f"the message must be bytes, not {type(self.message).__name__}. Use "
+                "msg.as_bytes() for an EmailMessage, or text.encode('utf-8')."
+            )
+
+    def _line(self) -> str:
+        return f"<message, {len(self.message)} bytes>"
+
+    def render(self) -> bytes:
+        """The encoded message, ending with ``CRLF.CRLF``."""
+        return encode_data(bytes(self.message))
+
+    def __repr__(self) -> str:
+        return f"MailData(<{len(self.message)} bytes>)"
+
+
+# --- the message after DATA -------------------------------------------------------------
+
+
+def normalize_newlines(data: bytes) -> bytes:
+    r"""Make every line end CRLF: each bare LF, bare CR and CRLF becomes CRLF.
+
+    A bare LF or bare CR must never leave the client: some servers read them as line
+    ends and others do not, and that disagreement is how SMTP smuggling hides a second
+    message inside the first.
+
+    >>> normalize_newlines(b"a\nb\rc\r\nd")
+    b'a\r\nb\r\nc\r\nd'
+    """
+    data = bytes(data)
+    crlf = data.count(b"\r\n")
+    if data.count(b"\r") == crlf and data.count(b"\n") == crlf:
+        return data  # already clean: no copy
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
+
+
+def dot_stuff(data: bytes) -> bytes:
+    r"""Double the dot at the start of every line (RFC 5321 §4.5.2 "transparency").
+
+    ``data`` must already have CRLF line ends (see :func:`normalize_newlines`). A line
+    holding a single dot would otherwise end the message early.
+
+    >>> dot_stuff(b".hidden\r\n.\r\nend\r\n")
+    b'..hidden\r\n..\r\nend\r\n'
+    """
+    data = bytes(data)
+    if b"\r\n." in data:
+        data = data.replace(b"\r\n.", b"\r\n..")
+    if data.startswith(b"."):
+        data = b"." + data
+    return data
+
+
+def dot_unstuff(data: bytes) -> bytes:
+    r"""Undo :func:`dot_stuff`: drop the first dot of every line that starts with one.
+
+    This is what a server does with what it receives (RFC 5321 §4.5.2).
+
+    >>> dot_unstuff(b"..hidden\r\n..\r\nend\r\n")
+    b'.hidden\r\n.\r\nend\r\n'
+    """
+    data = bytes(data)
+    if b"\r\n." in data:
+        data = data.replace(b"\r\n.", b"\r\n")
+    if data.startswith(b"."):
+        data = data[1:]
+    return data
+
+
+def encode_data(message: bytes) -> bytes:
+    r"""Everything to send after ``354``: the message made safe, then the final ``.`` line.
+
+    Line ends become CRLF, lines starting with a dot get a second one, the last line
+    gets its CRLF, and ``.\r\n`` ends the message. The result never holds a bare CR or
+    LF, and ``\r\n.\r\n`` appears only at its very end.
+
+    >>> encode_data(b"Subject: hi\n\n.\nbye")
+    b'Subject: hi\r\n\r\n..\r\nbye\r\n.\r\n'
+    """
+    data = dot_stuff(normalize_newlines(message))
+    if data and not data.endswith(b"\r\n"):
+        return b"".join((data, b"\r\n.\r\n"))
+    return data + b".\r\n"
+
+
+def decode_data(encoded: bytes) -> bytes:
+    r"""Undo :func:`encode_data`: strip the final ``.`` line and un-stuff the dots.
+
+    Raises LocalProtocolError when ``encoded`` does not end with the end-of-data line.
+
+    >>> decode_data(b"..hi\r\n.\r\n")
+    b'.hi\r\n'
+    """
+    encoded = bytes(encoded)
+    if encoded == b".\r\n":
+        return b""
+    if not encoded.endswith(b"\r\n.\r\n"):
+        raise LocalProtocolError(
+            "the data does not end with the end-of-data line CRLF.CRLF "
+            f"(it ends with {encoded[-10:]!r}); pass the whole encoded message."
+        )
+    return dot_unstuff(encoded[:-3])
+
+
+def has_8bit(data: bytes) -> bool:
+    """True when any byte is 128 or more: announce ``BODY=8BITMIME`` (RFC 6152).
+
+    >>> has_8bit(b"hello"), has_8bit("你好".encode())
+    (False, True)
+    """
+    return not bytes(data).isascii()
+
+
+_NEWLINE_RE = re.compile(rb"[\r\n]")
+
+
+def long_lines(data: bytes) -> list[int]:
+    r"""Line numbers (from 1) of the lines longer than 998 octets plus CRLF.
+
+    RFC 5321 §4.5.3.1.6 allows 1000 octets per line of text, CRLF included (not
+    counting a dot added by dot-stuffing). Lines end as in :func:`normalize_newlines`
+    (CRLF, bare CR or bare LF). A driver may refuse such a message or warn.
+
+    >>> long_lines(b"short\r\n" + b"x" * 999 + b"\r\nshort")
+    [2]
+    """
+    data = bytes(data)
+    size = len(data)
+    limit = LINE_LIMIT - 2
+    # Look at tiles of 499 octets: a line of 999 or more holds a whole tile, so only
+    # a tile without CR or LF needs a closer look. C-speed finds, no loop per line.
+    step = limit // 2
+    numbers: list[int] = []
+    line = 1
+    counted = 0
+    tile = 0
+    while tile + step <= size:
+        if data.find(b"\n", tile, tile + step) >= 0 or data.find(b"\r", tile, tile + step) >= 0:
+            tile += step
+            continue
+        # The tile before this one held a line end (or this is the first tile).
+        low = max(0, tile - step)
+        start = max(data.rfind(b"\n", low, tile), data.rfind(b"\r", low, tile)) + 1
+        found = _NEWLINE_RE.search(data, tile)
+        end = found.start() if found else size
+        if end - start > limit:
+            crlf = data.count(b"\r\n", counted, start)
+            line += data.count(b"\n", counted, start) + data.count(b"\r", counted, start) - crlf
+            counted = start
+            numbers.append(line)
+        tile = end
+    return numbers

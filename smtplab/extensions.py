@@ -1,0 +1,245 @@
+"""What a server can do: its EHLO reply, parsed (RFC 5321 §4.1.1.1).
+
+The first line of a ``250`` answer to EHLO names the server; every further line is an
+*extension keyword*, maybe followed by parameters::
+
+    250-lab.smtplab.test          server_name
+    250-SIZE 10485760             keywords["SIZE"] == "10485760"  -> size == 10485760
+    250-AUTH LOGIN PLAIN          keywords["AUTH"] == "LOGIN PLAIN"
+    250 STARTTLS                  keywords["STARTTLS"] == ""      -> starttls is True
+
+:func:`describe_extension` explains one keyword in a line, for transcripts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .replies import Reply
+
+__all__ = ["Extensions", "describe_extension", "describe_line", "format_size"]
+
+_KEYWORD_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)(=|\s+|$)(.*)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """The extensions a server announced in its EHLO reply.
+
+    ``keywords`` maps each upper-case keyword to its parameter string (``""`` when it
+    has none), in the order the server sent them. Use ``"SIZE" in ext`` or
+    ``ext.has("size")`` to test for one (case does not matter).
+    """
+
+    server_name: str = ""
+    keywords: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    ehlo: bool = False
+    """True when these come from an EHLO reply; False for HELO or before any greeting."""
+
+    @classmethod
+    def parse(cls, reply: Reply) -> Extensions:
+        """Read a ``250`` reply to EHLO.
+
+        The old form ``AUTH=LOGIN PLAIN`` (sent for clients older than RFC 2554) is
+        merged into ``AUTH``. Lines that are not a keyword are skipped.
+        """
+        lines = reply.lines or ("",)
+        server_name = lines[0].split(None, 1)[0] if lines[0].strip() else ""
+        keywords: dict[str, str] = {}
+        auth: list[str] = []
+        for line in lines[1:]:
+            match = _KEYWORD_RE.match(line.strip())
+            if match is None:
+                continue
+            keyword, separator, params = match[1].upper(), match[2], match[3].strip()
+            if keyword == "AUTH":
+                for mechanism in params.split():
+                    if mechanism.upper() not in auth:
+                        auth.append(mechanism.upper())
+                if separator == "=":
+                    continue  # the old form only adds mechanisms
+            if separator == "=":
+                continue  # KEYWORD=... is not a keyword line (only AUTH= is known)
+            keywords.setdefault(keyword, params)
+        if auth:
+            keywords["AUTH"] = " ".join(auth)
+        return cls(server_name, MappingProxyType(keywords), ehlo=True)
+
+    @classmethod
+    def none(cls, server_name: str = "") -> Extensions:
+        """No extensions: before EHLO, after HELO, or after STARTTLS reset them."""
+        return cls(server_name, MappingProxyType({}), ehlo=False)
+
+    def has(self, keyword: str) -> bool:
+        """True when the server announced ``keyword`` (any case)."""
+        return keyword.upper() in self.keywords
+
+    def __contains__(self, keyword: object) -> bool:
+        return isinstance(keyword, str) and self.has(keyword)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keywords)
+
+    def __len__(self) -> int:
+        return len(self.keywords)
+
+    def get(self, keyword: str, default: str | None = None) -> str | None:
+        """The parameter string of ``keyword``, or ``default`` when not announced."""
+        return self.keywords.get(keyword.upper(), default)
+
+    @property
+    def auth_mechanisms(self) -> frozenset[str]:
+        """The SASL mechanisms offered after AUTH (upper case), e.g. {"LOGIN", "PLAIN"}."""
+        return frozenset(self.keywords.get("AUTH", "").split())
+
+    @property
+    def size(self) -> int | None:
+        """The largest message in octets (RFC 1870); None when there is no fixed limit.
+
+        ``SIZE`` alone, ``SIZE 0`` and a parameter that is not a number all mean None.
+        """
+        value = self.keywords.get("SIZE", "").strip()
+        if not value.isdigit() or int(value) == 0:
+            return None
+        return int(value)
+
+    @property
+    def starttls(self) -> bool:
+        """STARTTLS: the connection can switch to TLS (RFC 3207)."""
+        return "STARTTLS" in self.keywords
+
+    @property
+    def pipelining(self) -> bool:
+        """PIPELINING: commands may be batched (RFC 2920)."""
+        return "PIPELINING" in self.keywords
+
+    @property
+    def smtputf8(self) -> bool:
+        """SMTPUTF8: UTF-8 addresses allowed (RFC 6531)."""
+        return "SMTPUTF8" in self.keywords
+
+    @property
+    def eightbitmime(self) -> bool:
+        """8BITMIME: 8-bit message bodies allowed with BODY=8BITMIME (RFC 6152)."""
+        return "8BITMIME" in self.keywords
+
+    @property
+    def enhanced_status_codes(self) -> bool:
+        """ENHANCEDSTATUSCODES: replies carry codes like 2.1.0 (RFC 2034)."""
+        return "ENHANCEDSTATUSCODES" in self.keywords
+
+    @property
+    def chunking(self) -> bool:
+        """CHUNKING: the BDAT command may replace DATA (RFC 3030)."""
+        return "CHUNKING" in self.keywords
+
+    @property
+    def dsn(self) -> bool:
+        """DSN: delivery status notifications can be requested (RFC 3461)."""
+        return "DSN" in self.keywords
+
+    @property
+    def auth(self) -> bool:
+        """AUTH: the server offers to log in (RFC 4954)."""
+        return "AUTH" in self.keywords
+
+
+def format_size(octets: int) -> str:
+    """A size for people: ``10 MiB``, ``34.2 MiB``, ``512 KiB``, ``100 bytes``.
+
+    >>> format_size(10485760), format_size(35882577), format_size(1000)
+    ('10 MiB', '34.2 MiB', '1000 bytes')
+    """
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if octets >= scale:
+            value = octets / scale
+            text = f"{value:.0f}" if octets % scale == 0 else f"{value:.1f}"
+            return f"{text} {unit}"
+    return f"{octets} bytes" if octets != 1 else "1 byte"
+
+
+def _or_list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _describe_size(params: str) -> str:
+    value = params.strip()
+    if value.isdigit() and int(value) > 0:
+        return f"messages up to {format_size(int(value))} · RFC 1870"
+    return "the server announces no fixed size limit · RFC 1870"
+
+
+def _describe_auth(params: str) -> str:
+    mechanisms = params.split()
+    if not mechanisms:
+        return "login offered, but no mechanism listed · RFC 4954"
+    return f"log in with {_or_list(mechanisms)} · RFC 4954"
+
+
+_DESCRIPTIONS: dict[str, str] = {
+    "8BITMIME": "8-bit bodies allowed · RFC 6152",
+    "SMTPUTF8": "UTF-8 addresses allowed · RFC 6531",
+    "PIPELINING": "may batch commands · RFC 2920",
+    "STARTTLS": "can switch to TLS · RFC 3207",
+    "ENHANCEDSTATUSCODES": "replies carry codes like 2.1.0 · RFC 2034",
+    "CHUNKING": "BDAT may send the message in chunks · RFC 3030",
+    "BINARYMIME": "binary bodies allowed with BDAT · RFC 3030",
+    "DSN": "delivery status notifications on request · RFC 3461",
+    "DELIVERBY": "delivery deadlines on request · RFC 2852",
+    "ETRN": "a relay can be asked to flush its queue · RFC 1985",
+    "REQUIRETLS": "mail can demand TLS all the way · RFC 8689",
+    "MT-PRIORITY": "messages may carry a priority · RFC 6710",
+    "LIMITS": "the server states its limits · RFC 9422",
+    "VRFY": "VRFY asks whether a user exists · RFC 5321 §3.5",
+    "EXPN": "EXPN expands a mailing list · RFC 5321 §3.5",
+    "HELP": "HELP gives help text · RFC 5321 §4.1.1.8",
+    "SEND": "SEND delivers to a terminal (obsolete) · RFC 821",
+    "XCLIENT": "a proxy may pass on the real client's details (Postfix)",
+    "XFORWARD": "a filter may pass on the original client's details (Postfix)",
+}
+
+
+def describe_extension(keyword: str, params: str = "") -> str:
+    """One line explaining an extension, for transcript annotations.
+
+    >>> describe_extension("SIZE", "10485760")
+    'SIZE: messages up to 10 MiB · RFC 1870'
+    >>> describe_extension("AUTH", "LOGIN PLAIN")
+    'AUTH LOGIN PLAIN: log in with LOGIN or PLAIN · RFC 4954'
+    >>> describe_extension("X-FOO")
+    'X-FOO: an extension this kit does not know'
+    """
+    name = keyword.upper()
+    if name in ("AUTH", "AUTH="):
+        label = f"AUTH {params.strip()}".rstrip() if name == "AUTH" else f"AUTH={params.strip()}"
+        text = _describe_auth(params)
+        if name == "AUTH=":
+            text += " (old AUTH= form, for clients older than RFC 2554)"
+        return f"{label}: {text}"
+    if name == "SIZE":
+        return f"SIZE: {_describe_size(params)}"
+    return f"{name}: {_DESCRIPTIONS.get(name, 'an extension this kit does not know')}"
+
+
+def describe_line(line: str) -> str:
+    """Explain one line of an EHLO reply after the first, as the server wrote it.
+
+    >>> describe_line("SIZE 10485760")
+    'SIZE: messages up to 10 MiB · RFC 1870'
+    >>> describe_line("AUTH=LOGIN PLAIN").startswith("AUTH=LOGIN PLAIN: log in with LOGIN or PLAIN")
+    True
+    """
+    match = _KEYWORD_RE.match(line.strip())
+    if match is None:
+        return f"{line.strip()!r}: not an extension keyword"
+    keyword, separator, params = match[1], match[2], match[3].strip()
+    if separator == "=":
+        if keyword.upper() == "AUTH":
+            return describe_extension("AUTH=", params)
+        return f"{line.strip()}: an extension this kit does not know"
+    return describe_extension(keyword, params)
