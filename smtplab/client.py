@@ -1,0 +1,953 @@
+"""The blocking SMTP client: one method per step, every byte in an annotated transcript.
+
+This is the only module of the client side that touches sockets and TLS. The protocol
+itself (reply parsing, the state machine, command rendering, the DATA encoding) lives in
+the sans-I/O core (:mod:`smtplab.protocol`, :mod:`smtplab.commands`); this module moves
+the bytes, keeps the time, and turns replies that are not what a step needs into errors::
+
+    from smtplab import Client
+    c = Client(lab.host, lab.port)            # connects, reads the 220 greeting
+    c.ehlo("learner.example")                 # -> Reply; c.extensions now parsed
+    c.starttls(context=lab.ssl_context())     # TLS; EHLO again (the client says why)
+    c.login("student", lab.users["student"])  # AUTH LOGIN by default; mechanism="PLAIN" too
+    c.mail("alice@example.com")
+    c.rcpt("bob@example.com")
+    c.data(message)                           # str, bytes or EmailMessage
+    c.quit()
+    c.transcript                              # the C:/S: dialogue, annotated
+
+The method names match :mod:`smtplib`'s so that what you learn here carries over.
+
+Timeouts: ``timeout`` (30 s by default) is a deadline for each step's *whole* reply, not
+for each ``recv()``: a server that trickles one byte at a time cannot hold the client
+past it. Certificate verification is ON by default; turning it off is explicit
+(``verify=False``) and the transcript says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import time
+from collections.abc import Iterable, Sequence
+from email.message import Message
+from typing import Literal, TypeVar
+
+from . import message as _message
+from .auth import (
+    choose_mechanism,
+    cram_md5_response,
+    login_password,
+    login_username,
+    plain_response,
+    xoauth2_response,
+)
+from .commands import (
+    Auth,
+    AuthContinuation,
+    Command,
+    Data,
+    Ehlo,
+    Helo,
+    Mail,
+    MailData,
+    Noop,
+    Quit,
+    RawCommand,
+    Rcpt,
+    Rset,
+    StartTLS,
+    has_8bit,
+    is_ascii_address,
+)
+from .errors import (
+    AuthenticationError,
+    ConnectError,
+    DataRefused,
+    Disconnected,
+    LocalProtocolError,
+    NotSupported,
+    RecipientRefused,
+    RemoteProtocolError,
+    ReplyError,
+    SenderRefused,
+    SmtplabError,
+    Timeout,
+    TLSError,
+    tls_hint,
+)
+from .extensions import Extensions
+from .protocol import CLOSED, NEED_DATA, Answer, ClientConnection, State
+from .providers import advice_for
+from .replies import Reply
+from .transcript import Transcript
+
+__all__ = ["DEFAULT_PORTS", "DEFAULT_TIMEOUT", "Client", "Security", "send"]
+
+Security = Literal["plain", "starttls", "tls"]
+"""How the connection is protected: ``"plain"`` (no TLS; STARTTLS may come later),
+``"starttls"`` (EHLO, STARTTLS, EHLO right after connecting, as on port 587) or
+``"tls"`` (implicit TLS from the first byte, as on port 465)."""
+
+DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "tls": 465}
+"""The usual port for each security mode."""
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a step may wait for its whole reply."""
+
+_RECV_SIZE = 65536
+_SEEN_LIMIT = 120  # bytes of a partial reply shown in a timeout message
+
+MessageLike = Message | _message.Draft | str | bytes
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _preview(data: bytes) -> str:
+    shown = bytes(data[:_SEEN_LIMIT])
+    more = f" ... ({len(data)} bytes)" if len(data) > _SEEN_LIMIT else ""
+    return f"{shown!r}{more}"
+
+
+class Client:
+    """An SMTP client that shows its work.
+
+    ``Client(host, port)`` connects at once and reads the greeting (pass
+    ``connect=False`` to call :meth:`connect` yourself). ``security`` picks plain TCP,
+    STARTTLS right after connecting, or implicit TLS; ``context`` is the
+    :class:`ssl.SSLContext` to verify the server with (default: the system's trusted
+    authorities; for the lab, ``lab.ssl_context()``). ``verify=False`` turns
+    certificate checks off — never do that outside a lab, and the transcript says so.
+
+    ``local_hostname`` is the name said in EHLO/HELO (default: the address literal of
+    the local end, e.g. ``[127.0.0.1]``, RFC 5321 §4.1.3). ``pipelining=True`` lets
+    :meth:`send_message` batch MAIL, RCPT and DATA when the server offers PIPELINING
+    (RFC 2920). ``provider`` (a key of :mod:`smtplab.providers`) adds that provider's
+    known-failure advice to error messages.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int | None = None,
+        *,
+        security: Security = "plain",
+        timeout: float = DEFAULT_TIMEOUT,
+        context: ssl.SSLContext | None = None,
+        verify: bool = True,
+        local_hostname: str | None = None,
+        server_hostname: str | None = None,
+        pipelining: bool = False,
+        provider: str | None = None,
+        connect: bool = True,
+    ) -> None:
+        if security not in DEFAULT_PORTS:
+            raise ValueError(
+                f"security={security!r} is not a mode; use 'plain', 'starttls' (port 587 "
+                "style) or 'tls' (implicit TLS, port 465 style)."
+            )
+        if timeout <= 0:
+            raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}.")
+        self.host = host
+        self.port = DEFAULT_PORTS[security] if port is None else port
+        self.security: Security = security
+        self.timeout = float(timeout)
+        self.local_hostname = local_hostname
+        self.server_hostname = server_hostname
+        self.pipelining = pipelining
+        self.provider = provider
+        self.transcript = Transcript(provider=provider)
+        self.last_refused: dict[str, Reply] = {}
+        self._context = context
+        self._verify = verify
+        self._sock: socket.socket | None = None
+        self._conn = ClientConnection()
+        self._last_ehlo_name: str | None = None
+        self._ehlo_done = False
+        if connect:
+            self.connect()
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def extensions(self) -> Extensions:
+        """What the server offered in its last EHLO reply (empty before EHLO and after TLS)."""
+        return self._conn.extensions
+
+    @property
+    def state(self) -> State:
+        """Where the dialogue stands (see :class:`smtplab.protocol.State`)."""
+        return self._conn.state
+
+    @property
+    def tls_active(self) -> bool:
+        """True once the connection is encrypted."""
+        return self._conn.tls_active
+
+    @property
+    def authenticated(self) -> bool:
+        """True once AUTH succeeded."""
+        return self._conn.authenticated
+
+    @property
+    def connected(self) -> bool:
+        """True while the socket is open."""
+        return self._sock is not None
+
+    @property
+    def greeting(self) -> Reply | None:
+        """The server's 220 greeting."""
+        return self._conn.greeting
+
+    def is_legal(self, command: str | Command) -> tuple[bool, str]:
+        """Whether a command fits this point of the dialogue, and if not, why."""
+        cmd = RawCommand(command) if isinstance(command, str) else command
+        return self._conn.is_legal(cmd)
+
+    def __repr__(self) -> str:
+        where = f"{self.host}:{self.port}"
+        if self._sock is None:
+            return f"<Client {where} {self.security}, not connected>"
+        tls = ", TLS" if self.tls_active else ""
+        return f"<Client {where} {self.security}{tls}, {self.state.name}>"
+
+    # ------------------------------------------------------------------ connecting
+
+    def connect(self) -> Reply:
+        """Open the connection (and TLS for ``security="tls"``), read the greeting.
+
+        With ``security="starttls"`` it goes on with EHLO, STARTTLS and EHLO again.
+        Returns the greeting. Raises ConnectError when no connection can be made, and
+        ReplyError when the server's greeting is not 220 (it may be busy: 421, or
+        refuse you: 554).
+        """
+        if self._sock is not None:
+            raise LocalProtocolError("this client is already connected; call quit() first.")
+        self._conn = ClientConnection()
+        self._ehlo_done = False
+        step = f"connecting to {self.host}:{self.port}"
+        try:
+            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        except socket.gaierror as exc:
+            raise self._attach(
+                ConnectError(
+                    f"{step}: the host name {self.host!r} could not be resolved ({exc}). "
+                    "Check the spelling; for the lab use lab.host."
+                )
+            ) from exc
+        except ConnectionRefusedError as exc:
+            raise self._attach(
+                ConnectError(
+                    f"{step}: connection refused, nothing listens on port {self.port}. Is "
+                    "the server running (lab.start()) and is the port right (lab.port, "
+                    "lab.tls_port)?"
+                )
+            ) from exc
+        except TimeoutError as exc:
+            advice = advice_for(provider=self.provider, error_text="timed out")
+            raise self._attach(
+                ConnectError(
+                    f"{step}: no answer within {self.timeout:g} s. "
+                    + (
+                        advice
+                        or "A firewall may drop the connection: many networks (and "
+                        "mybinder.org) block outbound SMTP ports."
+                    )
+                )
+            ) from exc
+        except OSError as exc:
+            raise self._attach(
+                ConnectError(f"{step}: {exc}. Check host, port and network.")
+            ) from exc
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._sock = sock
+        if self.security == "tls":
+            self._conn.start_tls()
+            self._handshake("implicit TLS handshake")
+        greeting = self._read("waiting for the greeting")
+        if not greeting.is_success:
+            self._close_socket()
+            raise self._attach(ReplyError(greeting, "the greeting"))
+        if self.security == "starttls":
+            self.ehlo()
+            self.starttls()
+        return greeting
+
+    def _context_for_tls(self, context: ssl.SSLContext | None) -> ssl.SSLContext:
+        if context is not None:
+            return context
+        if self._context is not None:
+            return self._context
+        if self._verify:
+            return ssl.create_default_context()
+        unverified = ssl.create_default_context()
+        unverified.check_hostname = False
+        unverified.verify_mode = ssl.CERT_NONE
+        return unverified
+
+    def _handshake(self, step: str, context: ssl.SSLContext | None = None) -> None:
+        assert self._sock is not None
+        ctx = self._context_for_tls(context)
+        name = self.server_hostname or self.host
+        deadline = time.monotonic() + self.timeout
+        try:
+            self._sock.settimeout(self.timeout)
+            tls_sock = ctx.wrap_socket(self._sock, server_hostname=name)
+        except ssl.SSLCertVerificationError as exc:
+            self._close_socket()
+            hint = tls_hint(exc.reason, exc.verify_message)
+            raise self._attach(
+                TLSError(f"{step}: the certificate of {name!r} failed verification: {hint}")
+            ) from exc
+        except ssl.SSLError as exc:
+            self._close_socket()
+            hint = tls_hint(exc.reason)
+            advice = advice_for(provider=self.provider, error_text=str(exc.reason or exc))
+            raise self._attach(
+                TLSError(f"{step} failed ({exc.reason or exc}): {advice or hint}")
+            ) from exc
+        except TimeoutError as exc:
+            self._close_socket()
+            raise self._attach(
+                Timeout(
+                    f"{step}: no TLS answer within {self.timeout:g} s. If this port speaks "
+                    "plain SMTP first (like 587 or 25), connect with security='starttls'."
+                )
+            ) from exc
+        except OSError as exc:
+            self._close_socket()
+            raise self._attach(
+                Disconnected(f"{step}: the connection broke during the handshake ({exc}).")
+            ) from exc
+        self._sock = tls_sock
+        remaining = max(deadline - time.monotonic(), 0.001)
+        tls_sock.settimeout(remaining)
+        cert = tls_sock.getpeercert() or {}
+        issuer = _name_field(cert.get("issuer", ()), "organizationName") or _name_field(
+            cert.get("issuer", ()), "commonName"
+        )
+        self.transcript.record_tls(
+            tls_sock.version() or "TLS",
+            (tls_sock.cipher() or ("?",))[0],
+            verified=ctx.verify_mode == ssl.CERT_REQUIRED,
+            server_name=name if ctx.check_hostname else None,
+            issuer=issuer,
+        )
+
+    # ------------------------------------------------------------------ the core loop
+
+    def _send_bytes(self, data: bytes, step: str) -> None:
+        if self._sock is None:
+            raise self._attach(
+                Disconnected(
+                    f"{step}: not connected"
+                    + (f" ({self._conn.closed_reason})" if self._conn.closed_reason else "")
+                    + ". Create a new Client (or call connect()) to go on."
+                )
+            )
+        try:
+            self._sock.settimeout(self.timeout)
+            self._sock.sendall(data)
+        except TimeoutError as exc:
+            raise self._fail(
+                Timeout(f"{step}: the server took no data for {self.timeout:g} s.")
+            ) from exc
+        except OSError as exc:
+            raise self._fail(
+                Disconnected(f"{step}: the connection broke while sending ({exc}).")
+            ) from exc
+
+    def _transmit(self, commands: Sequence[Command], step: str) -> None:
+        """Render, record and write commands (several at once when pipelining)."""
+        if self._conn.state is State.CLOSED or self._sock is None:
+            reason = self._conn.closed_reason or "not connected"
+            raise self._attach(
+                Disconnected(f"{step}: the connection is closed ({reason}); connect again.")
+            )
+        chunks: list[bytes] = []
+        for command in commands:
+            data = self._conn.send(command)
+            self.transcript.record_sent(
+                data, secret=command.secret, is_message=isinstance(command, MailData)
+            )
+            chunks.append(data)
+        self._send_bytes(chunks[0] if len(chunks) == 1 else b"".join(chunks), step)
+
+    def _read(self, step: str) -> Reply:
+        """Read the reply to the oldest command in flight, within the deadline."""
+        deadline = time.monotonic() + self.timeout
+        seen = bytearray()
+        while True:
+            try:
+                event = self._conn.next_event()
+            except RemoteProtocolError as exc:
+                self.transcript.record_note(f"the server broke the protocol: {exc}")
+                self._close_socket()
+                raise self._attach(RemoteProtocolError(f"{step}: {exc}")) from exc
+            if isinstance(event, Answer):
+                self.transcript.record_received(event.reply)
+                if self._conn.state is State.CLOSED:
+                    self._close_socket()
+                return event.reply
+            if event is CLOSED:
+                self._close_socket()
+                got = f" after {_preview(seen)}" if seen else ""
+                self.transcript.record_note("the server closed the connection")
+                raise self._attach(
+                    Disconnected(
+                        f"{step}: the server closed the connection without a complete "
+                        f"reply{got}. It may have crashed, timed you out, or refused you."
+                    )
+                )
+            assert event is NEED_DATA
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self._sock is None:
+                raise self._timeout(step, seen)
+            try:
+                self._sock.settimeout(remaining)
+                data = self._sock.recv(_RECV_SIZE)
+            except TimeoutError:
+                raise self._timeout(step, seen) from None
+            except OSError as exc:
+                self._close_socket()
+                raise self._attach(
+                    Disconnected(f"{step}: the connection broke while reading ({exc}).")
+                ) from exc
+            if len(seen) < _SEEN_LIMIT:
+                seen += data[: _SEEN_LIMIT + 1 - len(seen)]
+            self._conn.receive_data(data)
+
+    def _timeout(self, step: str, seen: bytes) -> Timeout:
+        got = f"; received so far: {_preview(seen)}" if seen else "; nothing arrived"
+        hint = ""
+        if step == "waiting for the greeting" and not seen:
+            hint = (
+                " A port that speaks implicit TLS (like 465) waits for your TLS "
+                "handshake first: connect with security='tls'."
+            )
+        self.transcript.record_note(f"timeout after {self.timeout:g} s while {step}")
+        self._close_socket()
+        return self._attach(
+            Timeout(f"{step}: no complete reply within {self.timeout:g} s{got}.{hint}")
+        )
+
+    def _exchange(self, command: Command, step: str | None = None) -> Reply:
+        """Send one command and read its reply (no judgement on the code)."""
+        label = step or command.text
+        self._transmit([command], label)
+        return self._read(label)
+
+    def _attach(self, exc: _E) -> _E:
+        """Give an error the transcript so far (``err.transcript``)."""
+        exc.transcript = self.transcript  # type: ignore[attr-defined]
+        return exc
+
+    def _fail(self, exc: _E) -> _E:
+        """Close the connection and attach the transcript to ``exc``."""
+        self._close_socket()
+        return self._attach(exc)
+
+    def _check(
+        self,
+        reply: Reply,
+        step: str,
+        expected: int,
+        error: type[ReplyError] = ReplyError,
+        **extra: str,
+    ) -> Reply:
+        if reply.klass != expected:
+            hint = advice_for(reply, provider=self.provider) or ""
+            if reply.code == 421:
+                hint = hint or (
+                    "the server is closing the connection (421): wait, then connect again."
+                )
+            raise self._attach(error(reply, step, hint, **extra))
+        return reply
+
+    def _close_socket(self) -> None:
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    # ------------------------------------------------------------------ the steps
+
+    def _default_name(self) -> str:
+        if self.local_hostname:
+            return self.local_hostname
+        if self._sock is not None:
+            address = self._sock.getsockname()[0]
+            return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+        return "localhost"
+
+    def ehlo(self, name: str | None = None) -> Reply:
+        """Say EHLO and learn the server's extensions (``c.extensions``). RFC 5321 §4.1.1.1."""
+        name = name or self._last_ehlo_name or self._default_name()
+        command = Ehlo(name)
+        reply = self._exchange(command)
+        if not reply.is_success:
+            hint = "" if reply.klass != 5 else "an old server may know only HELO: try helo()."
+            raise self._attach(ReplyError(reply, command.text, hint))
+        self._last_ehlo_name = name
+        self._ehlo_done = True
+        return reply
+
+    def helo(self, name: str | None = None) -> Reply:
+        """Say HELO: the old greeting, with no extensions. RFC 5321 §4.1.1.1."""
+        name = name or self._last_ehlo_name or self._default_name()
+        command = Helo(name)
+        reply = self._check(self._exchange(command), command.text, 2)
+        self._last_ehlo_name = name
+        self._ehlo_done = True
+        return reply
+
+    def _ensure_ehlo(self) -> None:
+        if not self._ehlo_done:
+            self.ehlo()
+
+    def starttls(self, context: ssl.SSLContext | None = None) -> Reply:
+        """Switch the connection to TLS (RFC 3207), then say EHLO again.
+
+        The EHLO after TLS is required: the server forgets everything it learnt before
+        (RFC 3207 §4.2), and only now may offer AUTH. Refuses to go on in plain text
+        when the server did not offer STARTTLS: that is exactly what a downgrade attack
+        (STRIPTLS) looks like. Returns the server's 220 reply to STARTTLS.
+        """
+        self._ensure_ehlo()
+        if self.tls_active:
+            raise self._attach(LocalProtocolError("TLS is already on for this connection."))
+        if not self.extensions.starttls:
+            raise self._attach(
+                NotSupported(
+                    "the server did not offer STARTTLS in its EHLO reply, so the kit will not "
+                    "go on in plain text (an attacker who strips STARTTLS from the reply — "
+                    "STRIPTLS — makes it look exactly like this). Use the implicit-TLS port "
+                    "(security='tls'), or another server."
+                )
+            )
+        command = StartTLS()
+        reply = self._check(self._exchange(command), "STARTTLS", 2)
+        try:
+            self._conn.start_tls()
+        except RemoteProtocolError as exc:
+            self._close_socket()
+            raise self._attach(RemoteProtocolError(f"STARTTLS: {exc}")) from exc
+        self._ehlo_done = False
+        self._handshake("STARTTLS handshake", context)
+        self.ehlo()  # the transcript explains why: RFC 3207 §4.2
+        return reply
+
+    def login(self, username: str, password: str, *, mechanism: str | None = None) -> Reply:
+        """Log in with AUTH (RFC 4954). LOGIN by default when offered; PLAIN, CRAM-MD5 too.
+
+        ``mechanism="XOAUTH2"`` takes an OAuth2 access token as the ``password``.
+        Raises AuthenticationError when the server refuses (535...), NotSupported when
+        it offers no AUTH (often: not before STARTTLS).
+        """
+        self._ensure_ehlo()
+        offered = self.extensions.auth_mechanisms
+        if not offered and not self.tls_active and self.extensions.starttls:
+            raise self._attach(
+                NotSupported(
+                    "the server offers AUTH only after STARTTLS (its EHLO reply lists "
+                    "STARTTLS and no AUTH): call starttls() first, then login()."
+                )
+            )
+        if mechanism is None and "LOGIN" in {m.upper() for m in offered}:
+            chosen = "LOGIN"
+        else:
+            try:
+                chosen = choose_mechanism(offered, mechanism)
+            except NotSupported as exc:
+                raise self._attach(exc) from None
+        step = f"AUTH {chosen}"
+        if chosen == "PLAIN":
+            reply = self._exchange(Auth("PLAIN", plain_response(username, password)), step)
+        elif chosen == "XOAUTH2":
+            reply = self._exchange(Auth("XOAUTH2", xoauth2_response(username, password)), step)
+            if reply.code == 334:  # the server's error details; an empty line ends it
+                reply = self._exchange(AuthContinuation("", secret=False), step)
+        elif chosen == "LOGIN":
+            reply = self._exchange(Auth("LOGIN"), step)
+            if reply.code == 334:
+                continuation = AuthContinuation(login_username(username), secret=False)
+                reply = self._exchange(continuation, step)
+            if reply.code == 334:
+                reply = self._exchange(AuthContinuation(login_password(password)), step)
+        elif chosen == "CRAM-MD5":
+            reply = self._exchange(Auth("CRAM-MD5"), step)
+            if reply.code == 334:
+                response = cram_md5_response(username, password, reply.text.strip())
+                reply = self._exchange(AuthContinuation(response), step)
+        else:  # pragma: no cover - choose_mechanism only returns the above
+            raise NotSupported(f"AUTH {chosen} is not implemented by this client.")
+        if reply.code == 334:
+            # The server asks for more than the mechanism has: cancel (RFC 4954 §4).
+            reply = self._exchange(AuthContinuation("*", secret=False), step)
+        return self._check(reply, step, 2, AuthenticationError)
+
+    def _mail_params(self, address: str, params: Iterable[str]) -> tuple[str, ...]:
+        wanted = tuple(params)
+        if not is_ascii_address(address):
+            if not self.extensions.smtputf8:
+                raise self._attach(
+                    NotSupported(
+                        f"the address {address!r} has non-ASCII characters, which need the "
+                        "SMTPUTF8 extension (RFC 6531), and the server did not offer it. "
+                        "Use an ASCII address with this server."
+                    )
+                )
+            if "SMTPUTF8" not in {p.upper() for p in wanted}:
+                wanted = (*wanted, "SMTPUTF8")
+        return wanted
+
+    def mail(self, sender: str, params: Iterable[str] = (), *, body: str | None = None) -> Reply:
+        """``MAIL FROM:<sender>``: start a transaction (RFC 5321 §4.1.1.2).
+
+        ``body="8BITMIME"`` announces a body with 8-bit bytes (RFC 6152); ``SMTPUTF8`` is
+        added by itself for a non-ASCII address (RFC 6531), if the server offers it.
+        Raises SenderRefused when the server does not answer 250.
+        """
+        self._ensure_ehlo()
+        wanted = self._mail_params(sender, params)
+        if body is not None:
+            keyword = body.upper().removeprefix("BODY=")
+            if keyword == "8BITMIME" and not self.extensions.eightbitmime:
+                raise self._attach(
+                    NotSupported(
+                        "the server did not offer 8BITMIME (RFC 6152): send a 7-bit message "
+                        "(an EmailMessage with base64 or quoted-printable parts)."
+                    )
+                )
+            wanted = (*wanted, f"BODY={keyword}")
+        command = Mail(sender, wanted)
+        return self._check(self._exchange(command), command.text, 2, SenderRefused, sender=sender)
+
+    def rcpt(self, recipient: str, params: Iterable[str] = ()) -> Reply:
+        """``RCPT TO:<recipient>``: add a recipient (RFC 5321 §4.1.1.3).
+
+        Raises RecipientRefused (with ``.recipient``) when the server does not take it.
+        """
+        if not is_ascii_address(recipient) and not self.extensions.smtputf8:
+            self._mail_params(recipient, ())  # raises NotSupported with the explanation
+        command = Rcpt(recipient, tuple(params))
+        return self._check(
+            self._exchange(command), command.text, 2, RecipientRefused, recipient=recipient
+        )
+
+    def _message_bytes(self, message: MessageLike, *, will_announce_8bit: bool = False) -> bytes:
+        """The message as bytes, refused before anything is sent if the server cannot take it.
+
+        The problems (too big for SIZE, lines over 998 octets, 8-bit bytes that MAIL FROM
+        did not announce) come from the sans-I/O core's ``check_message``.
+        """
+        data = _message.to_bytes(message)
+        problems = self._conn.check_message(data)
+        if will_announce_8bit:
+            problems = [p for p in problems if "8BITMIME" not in p]
+        if problems:
+            advice = (
+                " Call mail(sender, body='8BITMIME') first, or use send_message(), which "
+                "announces it for you."
+                if any("8BITMIME" in p for p in problems)
+                else ""
+            )
+            raise self._attach(
+                LocalProtocolError(
+                    "the server would refuse or damage this message: "
+                    + "; ".join(problems)
+                    + ". Nothing was sent."
+                    + advice
+                )
+            )
+        return data
+
+    def data(self, message: MessageLike) -> Reply:
+        """Send DATA, then the message (CRLF line ends, dot-stuffed, ended by ``.``).
+
+        ``message`` may be str, bytes, an EmailMessage or a Draft from
+        :func:`smtplab.message.compose`. Returns the server's final reply (250 with the
+        queue id). Refuses, before sending anything, a message bigger than the server's
+        SIZE, with lines over 998 characters, or with 8-bit bytes when MAIL FROM did not
+        announce BODY=8BITMIME (RFC 6152).
+        """
+        payload = self._message_bytes(message)
+        self._check(self._exchange(Data(), "DATA"), "DATA", 3, DataRefused)
+        return self._finish_message(payload)
+
+    def _finish_message(self, payload: bytes) -> Reply:
+        command = MailData(payload)
+        reply = self._exchange(command, "the message (after DATA)")
+        return self._check(reply, "the end of the message", 2, DataRefused)
+
+    def send_message(
+        self,
+        msg: MessageLike,
+        from_addr: str | None = None,
+        to_addrs: str | Sequence[str] | None = None,
+        *,
+        pipelining: bool | None = None,
+    ) -> Reply:
+        """Send a whole message: MAIL FROM, RCPT TO for each recipient, DATA.
+
+        Like :meth:`smtplib.SMTP.send_message`, the envelope comes from the headers
+        (Sender/From; To, Cc, Bcc) unless given, and Bcc is not sent. BODY=8BITMIME and
+        SMTPUTF8 are announced when the message needs them. With pipelining (and the
+        server's PIPELINING) MAIL, RCPT and DATA go out in one batch (RFC 2920).
+
+        Returns the server's final reply. Recipients the server refused are in
+        ``client.last_refused`` (and noted in the transcript); if it refused them all,
+        RecipientRefused is raised and nothing is sent.
+        """
+        self._ensure_ehlo()
+        if isinstance(msg, (str, bytes)):
+            if from_addr is None or to_addrs is None:
+                raise LocalProtocolError(
+                    "a message given as str or bytes has no parsed headers to take the "
+                    "envelope from: pass from_addr and to_addrs."
+                )
+            sender, recipients = from_addr, []
+        else:
+            sender, recipients = _message.envelope_from_headers(msg)
+            sender = from_addr if from_addr is not None else sender
+        if to_addrs is not None:
+            recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
+        if not recipients:
+            raise LocalProtocolError(
+                "the message has no recipients (no To, Cc or Bcc, and no to_addrs): add one."
+            )
+        payload = self._message_bytes(msg, will_announce_8bit=True)
+        params: list[str] = []
+        addresses = [sender, *recipients]
+        if not all(is_ascii_address(a) for a in addresses):
+            self._mail_params(next(a for a in addresses if not is_ascii_address(a)), ())
+            params.append("SMTPUTF8")
+        if has_8bit(payload):
+            if not self.extensions.eightbitmime:
+                raise self._attach(
+                    NotSupported(
+                        "the message has 8-bit bytes (e.g. UTF-8 text) and the server did not "
+                        "offer 8BITMIME (RFC 6152). Build an EmailMessage whose text parts use "
+                        "base64 or quoted-printable, so that it is 7-bit."
+                    )
+                )
+            params.append("BODY=8BITMIME")
+        if self.extensions.size is not None:
+            params.append(f"SIZE={len(payload)}")
+        batch = self.pipelining if pipelining is None else pipelining
+        self.last_refused = {}
+        if batch and self.extensions.pipelining:
+            return self._send_pipelined(sender, recipients, tuple(params), payload)
+        mail = Mail(sender, tuple(params))
+        self._check(self._exchange(mail), mail.text, 2, SenderRefused, sender=sender)
+        for recipient in recipients:
+            rcpt = Rcpt(recipient)
+            reply = self._exchange(rcpt)
+            if not reply.is_success:
+                self.last_refused[recipient] = reply
+        return self._after_recipients(recipients, payload)
+
+    def _after_recipients(self, recipients: Sequence[str], payload: bytes) -> Reply:
+        if len(self.last_refused) == len(recipients):
+            self.rset()
+            first, reply = next(iter(self.last_refused.items()))
+            raise self._attach(
+                RecipientRefused(
+                    reply,
+                    f"RCPT TO:<{first}>",
+                    "every recipient was refused, so nothing was sent.",
+                    recipient=first,
+                )
+            )
+        self._note_refused()
+        self._check(self._exchange(Data(), "DATA"), "DATA", 3, DataRefused)
+        return self._finish_message(payload)
+
+    def _note_refused(self) -> None:
+        if self.last_refused:
+            names = ", ".join(f"{r} ({reply.code})" for r, reply in self.last_refused.items())
+            self.transcript.record_note(
+                f"refused recipients, who will NOT get the message: {names}"
+            )
+
+    def _send_pipelined(
+        self, sender: str, recipients: Sequence[str], params: tuple[str, ...], payload: bytes
+    ) -> Reply:
+        mail = Mail(sender, params)
+        rcpts = [Rcpt(r) for r in recipients]
+        self._transmit([mail, *rcpts, Data()], "MAIL, RCPT and DATA (pipelined)")
+        mail_reply = self._read(mail.text)
+        for rcpt in rcpts:
+            reply = self._read(rcpt.text)
+            if not reply.is_success:
+                self.last_refused[rcpt.recipient] = reply
+        data_reply = self._read("DATA")
+        if not mail_reply.is_success:
+            if data_reply.code == 354:  # never expected, but do not leave the server hanging
+                self._finish_message(b"")
+            raise self._attach(SenderRefused(mail_reply, mail.text, sender=sender))
+        if len(self.last_refused) == len(recipients):
+            if data_reply.code == 354:
+                self._exchange(MailData(b""), "ending an empty message")
+            first, reply = next(iter(self.last_refused.items()))
+            raise self._attach(
+                RecipientRefused(
+                    reply,
+                    f"RCPT TO:<{first}>",
+                    "every recipient was refused, so nothing was sent.",
+                    recipient=first,
+                )
+            )
+        self._note_refused()
+        self._check(data_reply, "DATA", 3, DataRefused)
+        return self._finish_message(payload)
+
+    def rset(self) -> Reply:
+        """RSET: abandon the current transaction (RFC 5321 §4.1.1.5)."""
+        return self._check(self._exchange(Rset()), "RSET", 2)
+
+    def noop(self) -> Reply:
+        """NOOP: do nothing, get 250 (RFC 5321 §4.1.1.9). Handy to check the line is alive."""
+        return self._check(self._exchange(Noop()), "NOOP", 2)
+
+    def command(self, line: str) -> Reply | None:
+        """Send any line as it is and return the server's reply, whatever its code.
+
+        This is for experiments: no check, no error for a 5xx. CR, LF and NUL are still
+        refused (they would smuggle a second command). After ``354`` the lines you send
+        are part of the message and get no reply (None is returned) until the line
+        ``"."``, which ends the message.
+        """
+        command = RawCommand(line)
+        if self._conn.writing_message and line != ".":
+            self._transmit([command], "a line of the message")
+            return None
+        return self._exchange(command)
+
+    def quit(self) -> Reply | None:
+        """QUIT: say goodbye (221) and close the connection (RFC 5321 §4.1.1.10).
+
+        Returns None when the connection was already closed.
+        """
+        if self._sock is None:
+            return None
+        try:
+            reply = self._exchange(Quit(), "QUIT")
+        finally:
+            self._close_socket()
+        return reply
+
+    def close(self) -> None:
+        """Close the connection without QUIT (rude, but sometimes needed)."""
+        self._close_socket()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._sock is not None:
+            try:
+                self.quit()
+            except SmtplabError:
+                self._close_socket()
+
+    def __del__(self) -> None:
+        sock = getattr(self, "_sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    # ------------------------------------------------------------------ providers
+
+    @classmethod
+    def for_provider(
+        cls,
+        provider: str,
+        *,
+        security: Security | None = None,
+        port: int | None = None,
+        **kwargs: object,
+    ) -> Client:
+        """Connect to a real provider from :mod:`smtplab.providers` (``"qq"``, ``"gmail"``...).
+
+        Picks the host, the port and the security mode of the preset (implicit TLS when
+        it has a port for it). Log in afterwards with ``login(user, app_password)``.
+        """
+        from .providers import get_provider
+
+        preset = get_provider(provider)
+        mode: Security = security or preset.default_security  # type: ignore[assignment]
+        if port is None:
+            port = preset.tls_port if mode == "tls" else preset.starttls_port
+            if port is None:
+                raise NotSupported(
+                    f"{preset.name} has no known port for security={mode!r}: "
+                    f"{preset.ports_sentence()}."
+                )
+        return cls(preset.host, port, security=mode, provider=preset.key, **kwargs)  # type: ignore[arg-type]
+
+
+def _name_field(name: object, field: str) -> str | None:
+    """Read a field (``commonName``...) out of ``getpeercert()``'s nested tuples."""
+    if not isinstance(name, tuple):
+        return None
+    for rdn in name:
+        for key, value in rdn:
+            if key == field:
+                return str(value)
+    return None
+
+
+def send(
+    msg: MessageLike,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    security: Security | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    context: ssl.SSLContext | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    from_addr: str | None = None,
+    to_addrs: str | Sequence[str] | None = None,
+    provider: str | None = None,
+    local_hostname: str | None = None,
+    pipelining: bool = False,
+) -> Transcript:
+    """Send one message in one call and return the transcript of the whole session.
+
+    Connects (``security`` ``"plain"``, ``"starttls"`` or ``"tls"``), says EHLO, logs
+    in when ``username`` is given, sends the message with :meth:`Client.send_message`
+    and says QUIT. ``provider="gmail"`` (see :mod:`smtplab.providers`) picks host, port
+    and security. On failure the error is raised, and ``err.transcript`` holds the
+    dialogue up to that point.
+    """
+    if provider is not None:
+        from .providers import get_provider
+
+        preset = get_provider(provider)
+        host = host or preset.host
+        security = security or preset.default_security  # type: ignore[assignment]
+        if port is None:
+            port = preset.tls_port if security == "tls" else preset.starttls_port
+        provider = preset.key
+    if host is None:
+        raise ValueError("send() needs host= (for the lab: host=lab.host, port=lab.port).")
+    mode: Security = security or "plain"
+    client = Client(
+        host,
+        port,
+        security=mode,
+        timeout=timeout,
+        context=context,
+        local_hostname=local_hostname,
+        pipelining=pipelining,
+        provider=provider,
+    )
+    with client:
+        if username is not None:
+            if password is None:
+                raise ValueError("send() got username= but no password=.")
+            client.login(username, password)
+        client.send_message(msg, from_addr, to_addrs)
+    return client.transcript
