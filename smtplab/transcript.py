@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import html
 import logging
 import re
@@ -295,6 +296,7 @@ class Transcript:
     """
 
     def __init__(self, provider: str | None = None) -> None:
+        self._listeners: list[Callable[[Entry], None]] = []
         self.provider = provider
         """The provider (key, alias or host: ``"qq"``, ``"smtp.gmail.com"``) whose known
         failures the annotations explain; see :mod:`smtplab.providers`."""
@@ -409,7 +411,27 @@ class Transcript:
         self._entries.append(entry)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s: %s", entry.direction, self._scrub(entry.summary(100)))
+        for listener in tuple(self._listeners):
+            listener(entry)
         return entry
+
+    def subscribe(self, listener: Callable[[Entry], None]) -> Callable[[], None]:
+        """Call ``listener(entry)`` for every entry recorded from now on; returns an
+        ``unsubscribe()`` function.
+
+        The listener runs on the thread that records (the client's). A view that shows
+        the dialogue live should hand each entry over to its own thread (for a notebook,
+        the kernel's event loop) rather than update the page from here. Entries are
+        masked as everywhere else: a listener never sees a secret unless it calls
+        ``Secret.reveal()``.
+        """
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     # ----------------------------------------------------------------- reading
 

@@ -863,3 +863,15 @@ def test_a_10_mb_message_is_kept_once_and_rendered_fast() -> None:
     assert time.perf_counter() - started < 1.0
     assert len(page) < 200_000 and "more lines" in page
     assert f"message ({count + 3} lines) + ." in svg
+
+
+def test_subscribers_see_each_entry_as_it_is_recorded_and_can_leave() -> None:
+    t = Transcript()
+    seen: list[str] = []
+    unsubscribe = t.subscribe(lambda entry: seen.append(entry.direction))
+    t.record_received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
+    t.record_sent(b"EHLO learner.example\r\n")
+    unsubscribe()
+    t.record_received(Reply.from_text(250, "lab.smtplab.test"))
+    assert seen == ["S", "C"]
+    unsubscribe()  # a second call is harmless
