@@ -1,0 +1,234 @@
+"""Faults on demand, for the lessons on errors: a refusal, a slow or silent server, a drop.
+
+A :class:`Fault` says what the lab does *instead of* (or before) its normal answer at one
+step of the dialogue. :class:`FaultBook` holds the faults of one lab; the notebook's thread
+adds and clears them while the server thread takes them, so every access holds a lock.
+
+Steps (:data:`STEPS`): ``CONNECT`` (the greeting), the commands ``EHLO``, ``HELO``,
+``STARTTLS``, ``AUTH``, ``MAIL``, ``RCPT``, ``DATA`` (the reply to the DATA command),
+``RSET``, ``NOOP``, ``VRFY``, ``HELP``, ``QUIT``, then ``BODY`` (while the message is being
+received, after 354 and before the final dot) and ``DATA_END`` (the reply after the final
+dot; ``MESSAGE`` is an alias).
+
+Actions: ``reply`` (send this reply instead of the normal one; the command has no other
+effect), ``slow`` (wait, then answer normally), ``hang`` (never answer at this step; the
+connection stays open until the client gives up or the lab stops) and ``drop`` (close the
+connection abruptly, without a reply). A reply may also be delayed. A ``421`` reply always
+closes the connection after it is sent, as RFC 5321 §3.8 says a 421 does.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import threading
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ..replies import EnhancedStatus, Reply
+
+__all__ = ["STEPS", "Fault", "FaultAction", "FaultBook", "normalize_step", "parse_fault_reply"]
+
+STEPS: tuple[str, ...] = (
+    "CONNECT",
+    "EHLO",
+    "HELO",
+    "STARTTLS",
+    "AUTH",
+    "MAIL",
+    "RCPT",
+    "DATA",
+    "BODY",
+    "DATA_END",
+    "RSET",
+    "NOOP",
+    "VRFY",
+    "HELP",
+    "QUIT",
+)
+"""The points of the dialogue where a fault can be placed, in dialogue order."""
+
+_ALIASES = {
+    "MESSAGE": "DATA_END",
+    "DATA-END": "DATA_END",
+    "DATAEND": "DATA_END",
+    "GREETING": "CONNECT",
+}
+
+FaultAction = Literal["reply", "slow", "hang", "drop"]
+"""What a fault does: send a reply, wait then go on, never answer, or drop the connection."""
+
+_ADDRESS_STEPS = ("MAIL", "RCPT")
+_BODY_ACTIONS = ("reply", "drop")
+_LINE_PREFIX = re.compile(r"^([2-5]\d\d)([ -]|$)")
+
+
+def normalize_step(step: str) -> str:
+    """Return the canonical name of ``step`` (case-insensitive; ``MESSAGE`` = ``DATA_END``).
+
+    >>> normalize_step("rcpt"), normalize_step("message")
+    ('RCPT', 'DATA_END')
+    """
+    name = str(step).strip().upper()
+    name = _ALIASES.get(name, name)
+    if name not in STEPS:
+        raise ValueError(
+            f"unknown step {step!r}: choose one of {', '.join(STEPS)} "
+            "(DATA is the reply to the DATA command, BODY the message itself, "
+            "DATA_END the reply after the final dot)."
+        )
+    return name
+
+
+def parse_fault_reply(reply: str | Reply) -> tuple[str, ...]:
+    """Check a reply given to :meth:`LabServer.fail` and return its lines (``"550 ..."``).
+
+    ``reply`` is ``"550 5.1.1 No such user"``, several lines joined with newlines (each
+    may repeat the code, ``"451-..."``), or a :class:`~smtplab.replies.Reply`. The code
+    must be 2xx, 4xx or 5xx, and an enhanced code, when given, must agree with it
+    (RFC 2034 §4). Lines without an enhanced code get one when the reply is sent.
+    """
+    if isinstance(reply, Reply):
+        code, texts = reply.code, list(reply.lines or ("",))
+    else:
+        text = str(reply).replace("\r\n", "\n")
+        if "\r" in text or "\0" in text:
+            raise ValueError("a fault reply must not contain CR or NUL characters.")
+        raw_lines = text.split("\n")
+        match = _LINE_PREFIX.match(raw_lines[0])
+        if match is None:
+            raise ValueError(
+                f"fault reply {reply!r} must start with a 2xx, 4xx or 5xx code, "
+                "e.g. '550 5.1.1 No such user' or '451 4.7.1 Try again later'."
+            )
+        code = int(match[1])
+        texts = []
+        for line in raw_lines:
+            line_match = _LINE_PREFIX.match(line)
+            if line_match is not None and int(line_match[1]) == code:
+                line = line[4:]
+            texts.append(line)
+    if code // 100 not in (2, 4, 5):
+        raise ValueError(
+            f"fault reply code {code}: use a 2xx, 4xx or 5xx code (3xx replies are the "
+            "server asking for more, which a fault cannot continue)."
+        )
+    for text in texts:
+        status = EnhancedStatus.parse(text)
+        if status is not None and status.klass != code // 100:
+            raise ValueError(
+                f"fault reply {code} {text!r}: the enhanced code {status} must start with "
+                f"{code // 100} to agree with the reply code (RFC 2034 §4)."
+            )
+    last = len(texts) - 1
+    return tuple(f"{code}{'-' if i < last else ' '}{t}".rstrip() for i, t in enumerate(texts))
+
+
+@dataclass
+class Fault:
+    """One fault: at ``step``, do ``action`` (see the module docstring).
+
+    ``reply`` holds the reply lines for the ``reply`` action; ``delay`` is the wait in
+    seconds before acting (``slow`` waits then answers normally); ``times`` is how many
+    times it applies (None: until cleared); ``address`` limits a MAIL or RCPT fault to
+    addresses matching this shell-style pattern (``"nobody@*"``, case-insensitive);
+    ``used`` counts how many times it has applied.
+    """
+
+    step: str
+    action: FaultAction
+    reply: tuple[str, ...] = ()
+    delay: float = 0.0
+    times: int | None = None
+    address: str | None = None
+    used: int = 0
+
+    def __post_init__(self) -> None:
+        self.step = normalize_step(self.step)
+        if self.action not in ("reply", "slow", "hang", "drop"):
+            raise ValueError(f"unknown fault action {self.action!r}.")
+        if self.action == "reply" and not self.reply:
+            raise ValueError(
+                "a reply fault needs the reply to send, e.g. '550 5.1.1 No such user'."
+            )
+        if self.delay < 0:
+            raise ValueError(f"delay must be zero or more seconds, not {self.delay}.")
+        if self.times is not None and (isinstance(self.times, bool) or self.times < 1):
+            raise ValueError(
+                f"times must be a positive count or None (always), not {self.times!r}."
+            )
+        if self.address is not None and self.step not in _ADDRESS_STEPS:
+            raise ValueError(
+                f"address= applies to MAIL or RCPT only (the address in the command), "
+                f"not to {self.step}."
+            )
+        if self.step == "BODY" and (self.action not in _BODY_ACTIONS or self.delay):
+            raise ValueError(
+                "at BODY (while the message arrives) a fault can only drop the connection "
+                "or send a reply and close; for a slow or silent answer to the message, "
+                "use the DATA_END step."
+            )
+
+    @property
+    def remaining(self) -> int | None:
+        """How many more times the fault applies (None: until cleared)."""
+        return None if self.times is None else max(self.times - self.used, 0)
+
+    @property
+    def exhausted(self) -> bool:
+        """True once the fault has applied ``times`` times."""
+        return self.times is not None and self.used >= self.times
+
+    def matches(self, step: str, address: str | None) -> bool:
+        """True if this fault applies to ``step`` with ``address`` (MAIL/RCPT) now."""
+        if self.exhausted or step != self.step:
+            return False
+        if self.address is None:
+            return True
+        return address is not None and fnmatch.fnmatchcase(address.lower(), self.address.lower())
+
+    def __str__(self) -> str:
+        what = {
+            "reply": f"reply {' / '.join(self.reply)}",
+            "slow": f"answer after {self.delay:g} s",
+            "hang": "never answer",
+            "drop": "drop the connection",
+        }[self.action]
+        if self.delay and self.action != "slow":
+            what += f" after {self.delay:g} s"
+        scope = f" for addresses matching {self.address}" if self.address else ""
+        left = "always" if self.times is None else f"{self.remaining} of {self.times} uses left"
+        return f"{self.step}: {what}{scope} ({left})"
+
+
+class FaultBook:
+    """The faults of one lab, shared by the notebook's thread and the server thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> Fault:
+        """Add ``fault``; the first fault added that matches a step is the one applied."""
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, step: str, address: str | None = None) -> Fault | None:
+        """Return a copy of the fault to apply at ``step`` now (counting the use), or None."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(step, address):
+                    fault.used += 1
+                    return replace(fault)
+        return None
+
+    def clear(self) -> None:
+        """Remove every fault: the lab behaves normally again."""
+        with self._lock:
+            self._faults.clear()
+
+    def snapshot(self) -> list[Fault]:
+        """The faults still active (not used up), oldest first."""
+        with self._lock:
+            return [fault for fault in self._faults if not fault.exhausted]

@@ -1,0 +1,162 @@
+"""The lab's inbox: every message it accepted, with its envelope and the session's facts.
+
+The server thread adds messages; the notebook's thread reads snapshots and waits for
+new ones. The inbox is bounded (``max_messages``): when it is full the oldest message is
+dropped and counted, so a long classroom session cannot eat the machine's memory.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from functools import cached_property
+from typing import Any
+
+__all__ = ["DEFAULT_MAX_MESSAGES", "INBOX_POLICY", "Inbox", "ReceivedMessage"]
+
+DEFAULT_MAX_MESSAGES = 10_000
+"""How many messages a lab keeps by default before dropping the oldest."""
+
+
+def _has_escaped_bytes(value: str) -> bool:
+    return any("\udc80" <= char <= "\udcff" for char in value)
+
+
+class _UTF8HeadersPolicy(email.policy.EmailPolicy):
+    """``email.policy.SMTPUTF8``, but raw UTF-8 in headers (RFC 6532) is read as UTF-8.
+
+    The bytes parser keeps non-ASCII header bytes as surrogate escapes; the standard
+    policy decodes them in ``str(header)`` but not inside parsed addresses, so a display
+    name like "张三" would come out as escapes. This policy decodes them first.
+    """
+
+    def header_fetch_parse(self, name: str, value: Any) -> Any:
+        """Decode escaped UTF-8 bytes in a raw header value, then parse it as usual."""
+        if isinstance(value, str) and _has_escaped_bytes(value):
+            raw = value.encode("ascii", "surrogateescape")
+            value = raw.decode("utf-8", "surrogateescape")
+        return super().header_fetch_parse(name, value)
+
+
+INBOX_POLICY = _UTF8HeadersPolicy(linesep="\r\n", utf8=True)
+"""The policy of ``ReceivedMessage.message``: like ``email.policy.SMTPUTF8``, and UTF-8
+header bytes read as UTF-8 (RFC 6532)."""
+
+
+@dataclass(frozen=True, eq=False)
+class ReceivedMessage:
+    """One message the lab accepted (its final reply was ``250 2.0.0 OK: queued as ...``).
+
+    ``mail_from`` and ``rcpt_tos`` are the envelope (MAIL FROM / RCPT TO), ``data`` the
+    message bytes exactly as received after dot-unstuffing (RFC 5321 §4.5.2; CRLF line
+    ends, the final ``.`` line removed), ``message`` the parsed message. ``peer`` is the
+    client's (address, port), ``tls`` whether the message came over TLS, ``auth_user``
+    the account that logged in (or None), ``session_id`` links to ``lab.sessions``.
+    """
+
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+    peer: tuple[Any, ...] | None
+    tls: bool
+    auth_user: str | None
+    received_at: datetime
+    session_id: str
+    queue_id: str
+    mail_options: list[str] = field(default_factory=list)
+    rcpt_options: list[str] = field(default_factory=list)
+    smtputf8: bool = False
+
+    @cached_property
+    def message(self) -> EmailMessage:
+        """The message, parsed with :data:`INBOX_POLICY` (``email.policy.SMTPUTF8`` that
+        reads raw UTF-8 headers as UTF-8).
+
+        It is parsed with CRLF line ends turned into ``\n``, as Python's email package
+        expects (otherwise every body line would end in ``\r``); ``data`` keeps the bytes.
+        """
+        text = self.data.replace(b"\r\n", b"\n")
+        parsed = email.message_from_bytes(text, policy=INBOX_POLICY)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    @property
+    def size(self) -> int:
+        """The message's size in bytes."""
+        return len(self.data)
+
+    @property
+    def subject(self) -> str:
+        """The decoded Subject header, or an empty string."""
+        return str(self.message.get("Subject", ""))
+
+    def __repr__(self) -> str:
+        return (
+            f"ReceivedMessage(queue_id={self.queue_id!r}, mail_from={self.mail_from!r}, "
+            f"rcpt_tos={self.rcpt_tos!r}, size={self.size}, tls={self.tls}, "
+            f"auth_user={self.auth_user!r}, session_id={self.session_id!r})"
+        )
+
+
+class Inbox:
+    """A bounded, thread-safe list of :class:`ReceivedMessage`, oldest first."""
+
+    def __init__(self, max_messages: int = DEFAULT_MAX_MESSAGES) -> None:
+        if isinstance(max_messages, bool) or not isinstance(max_messages, int) or max_messages < 1:
+            raise ValueError(f"max_messages must be a positive int, not {max_messages!r}.")
+        self._messages: deque[ReceivedMessage] = deque(maxlen=max_messages)
+        self._changed = threading.Condition()
+        self._received = 0
+        self._dropped = 0
+
+    @property
+    def max_messages(self) -> int:
+        """How many messages are kept before the oldest is dropped."""
+        maxlen = self._messages.maxlen
+        assert maxlen is not None
+        return maxlen
+
+    def add(self, message: ReceivedMessage) -> None:
+        """Add a message (server thread); drop and count the oldest if the inbox is full."""
+        with self._changed:
+            if len(self._messages) == self._messages.maxlen:
+                self._dropped += 1
+            self._messages.append(message)
+            self._received += 1
+            self._changed.notify_all()
+
+    def snapshot(self) -> list[ReceivedMessage]:
+        """A copy of the messages, oldest first."""
+        with self._changed:
+            return list(self._messages)
+
+    def clear(self) -> None:
+        """Empty the inbox and reset the counts."""
+        with self._changed:
+            self._messages.clear()
+            self._received = 0
+            self._dropped = 0
+            self._changed.notify_all()
+
+    @property
+    def received(self) -> int:
+        """How many messages arrived since the lab started or the inbox was cleared."""
+        with self._changed:
+            return self._received
+
+    @property
+    def dropped(self) -> int:
+        """How many of them were dropped because the inbox was full."""
+        with self._changed:
+            return self._dropped
+
+    def wait_until(self, count: int, timeout: float) -> int:
+        """Wait until ``count`` messages arrived (or ``timeout`` s passed); return how many."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._received >= count, timeout)
+            return self._received

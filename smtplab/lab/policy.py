@@ -1,0 +1,221 @@
+"""What the lab server says and allows, in one place: :class:`LabPolicy`.
+
+The server (``server.py``/``protocol.py``) asks the policy for its greeting, its EHLO
+keywords, whether TLS or AUTH is required, its size limit, and how to finish each reply
+line with an RFC 3463 enhanced status code. Provider look-alike profiles can later be
+made as other ``LabPolicy`` values without touching the server.
+
+Enhanced status codes (RFC 2034 §3 and §4)
+------------------------------------------
+RFC 2034 says the codes "must appear in all 2xx, 4xx, and 5xx response lines other than
+initial greeting and any response to HELO or EHLO. Note that 3xx responses are NOT
+included in this list." The lab follows that to the letter:
+
+* the 220 greeting and the 250 lines answering EHLO/HELO carry none (the EHLO lines are
+  keywords that clients parse, a code there would break them);
+* 3xx replies carry none: ``354 End data with <CR><LF>.<CR><LF>`` (RFC 3463 has no class
+  3 either), and ``334 <base64>`` AUTH challenges, whose text RFC 4954 §4 defines as
+  base64 only, so a code there would corrupt the challenge;
+* every other 2xx/4xx/5xx line gets one whose class agrees with the reply code
+  (``250 2.1.0`` for MAIL, ``250 2.1.5`` for RCPT, ``221 2.0.0`` for QUIT...), on every
+  line of a multi-line reply. Error replies to EHLO/HELO (``501 5.5.4 Syntax: EHLO
+  hostname``) get one too: RFC 2034 exempts them, it does not forbid them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..replies import EnhancedStatus
+
+__all__ = [
+    "DEFAULT_HOSTNAME",
+    "DEFAULT_SIZE_LIMIT",
+    "SUPPORTED_AUTH_MECHANISMS",
+    "LabPolicy",
+    "enhanced_code_for",
+]
+
+DEFAULT_HOSTNAME = "lab.smtplab.test"
+"""The lab's server name: in its greeting, its EHLO reply and its certificate."""
+
+DEFAULT_SIZE_LIMIT = 10 * 1024 * 1024
+"""The default SIZE limit (10 MiB = 10485760 bytes), close to what providers allow."""
+
+SUPPORTED_AUTH_MECHANISMS = ("LOGIN", "PLAIN")
+"""The AUTH mechanisms the lab implements (aiosmtpd's built-ins)."""
+
+_REPLY_LINE = re.compile(r"^(?P<code>[2-5]\d\d)(?P<sep>[ -]?)(?P<text>.*)$", re.DOTALL)
+
+# Enhanced codes that depend on the command being answered (RFC 3463 §3.2, §3.6).
+_BY_COMMAND: dict[tuple[str | None, int], str] = {
+    ("MAIL", 250): "2.1.0",
+    ("RCPT", 250): "2.1.5",
+    ("RCPT", 251): "2.1.5",
+    ("RCPT", 550): "5.1.1",
+    ("RCPT", 551): "5.1.6",
+    ("MAIL", 550): "5.1.0",
+    ("AUTH", 235): "2.7.0",
+    ("AUTH", 535): "5.7.8",
+}
+
+# Enhanced codes by reply code alone, the usual choice of real servers (Postfix, Exim).
+_BY_CODE: dict[int, str] = {
+    211: "2.0.0",
+    214: "2.0.0",
+    220: "2.0.0",
+    221: "2.0.0",
+    235: "2.7.0",
+    250: "2.0.0",
+    251: "2.1.5",
+    252: "2.0.0",
+    421: "4.3.0",
+    450: "4.2.0",
+    451: "4.3.0",
+    452: "4.3.1",
+    454: "4.7.0",
+    455: "4.5.4",
+    500: "5.5.2",
+    501: "5.5.4",
+    502: "5.5.1",
+    503: "5.5.1",
+    504: "5.5.4",
+    530: "5.7.0",
+    534: "5.7.9",
+    535: "5.7.8",
+    538: "5.7.11",
+    550: "5.0.0",
+    551: "5.1.6",
+    552: "5.3.4",
+    553: "5.1.3",
+    554: "5.0.0",
+    555: "5.5.4",
+}
+
+# Some of aiosmtpd's own texts, reworded so that the reply explains itself.
+_SECURITY_TEXT = "Command refused due to lack of security"
+
+
+def enhanced_code_for(code: int, command: str | None = None) -> str:
+    """The enhanced status code the lab puts on a reply ``code`` to ``command``.
+
+    >>> enhanced_code_for(250, "MAIL"), enhanced_code_for(250, "RCPT"), enhanced_code_for(503)
+    ('2.1.0', '2.1.5', '5.5.1')
+    """
+    chosen = _BY_COMMAND.get((command, code)) or _BY_CODE.get(code)
+    return chosen or f"{code // 100}.0.0"
+
+
+@dataclass(frozen=True)
+class LabPolicy:
+    """The choices that make the lab behave like one kind of server rather than another.
+
+    ``hostname`` names the server in its greeting, EHLO reply and certificate;
+    ``greeting`` is the text after it in the 220 greeting. ``require_tls`` makes the
+    plain port answer ``530 5.7.0 Must issue a STARTTLS command first`` to everything but
+    EHLO, STARTTLS, NOOP and QUIT (RFC 3207 §4); ``require_auth`` answers MAIL, RCPT and
+    DATA with ``530 5.7.0`` until the client has logged in (RFC 4954 §6). ``size_limit``
+    is advertised as ``SIZE`` and enforced with ``552 5.3.4``. The other fields switch
+    EHLO keywords on or off, and set the idle and TLS handshake timeouts (seconds).
+    """
+
+    hostname: str = DEFAULT_HOSTNAME
+    greeting: str = "ESMTP smtplab lab server"
+    require_tls: bool = False
+    require_auth: bool = False
+    size_limit: int = DEFAULT_SIZE_LIMIT
+    auth_mechanisms: tuple[str, ...] = SUPPORTED_AUTH_MECHANISMS
+    pipelining: bool = True
+    smtputf8: bool = True
+    enhanced_status_codes: bool = True
+    idle_timeout: float = 300.0
+    tls_handshake_timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not self.hostname or any(c in self.hostname for c in " \r\n\t"):
+            raise ValueError(
+                f"hostname {self.hostname!r} is not a valid server name: use a DNS-like "
+                "name without spaces, e.g. 'lab.smtplab.test'."
+            )
+        if any(c in self.greeting for c in "\r\n"):
+            raise ValueError("the greeting text must be one line: remove CR/LF from it.")
+        if isinstance(self.size_limit, bool) or not isinstance(self.size_limit, int):
+            raise TypeError(f"size_limit must be an int (bytes), not {self.size_limit!r}.")
+        if self.size_limit <= 0:
+            raise ValueError(
+                f"size_limit must be a positive number of bytes, not {self.size_limit}; "
+                f"the default is {DEFAULT_SIZE_LIMIT} (10 MiB)."
+            )
+        unknown = [m for m in self.auth_mechanisms if m not in SUPPORTED_AUTH_MECHANISMS]
+        if unknown or not self.auth_mechanisms:
+            raise ValueError(
+                f"auth_mechanisms {self.auth_mechanisms!r}: the lab implements "
+                f"{' and '.join(SUPPORTED_AUTH_MECHANISMS)}; choose among those."
+            )
+        if self.idle_timeout <= 0 or self.tls_handshake_timeout <= 0:
+            raise ValueError("timeouts must be positive numbers of seconds.")
+
+    def greeting_line(self) -> str:
+        """The 220 greeting, e.g. ``220 lab.smtplab.test ESMTP smtplab lab server``."""
+        return f"220 {self.hostname} {self.greeting}".rstrip()
+
+    def ehlo_keywords(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
+        """The EHLO keywords, in order, after the server-name line.
+
+        STARTTLS is offered only on a plain connection, AUTH only inside TLS: a careful
+        server never invites a password over an unencrypted connection.
+        """
+        keywords = [f"SIZE {self.size_limit}", "8BITMIME"]
+        if self.smtputf8:
+            keywords.append("SMTPUTF8")
+        if self.pipelining:
+            keywords.append("PIPELINING")
+        if self.enhanced_status_codes:
+            keywords.append("ENHANCEDSTATUSCODES")
+        if offer_starttls:
+            keywords.append("STARTTLS")
+        if offer_auth:
+            keywords.append("AUTH " + " ".join(self.auth_mechanisms))
+        return keywords
+
+    def ehlo_reply_lines(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
+        """The full EHLO reply, one string per line (``250-...`` then ``250 ...``)."""
+        texts = [
+            self.hostname,
+            *self.ehlo_keywords(offer_starttls=offer_starttls, offer_auth=offer_auth),
+        ]
+        last = len(texts) - 1
+        return [f"250{'-' if i < last else ' '}{text}" for i, text in enumerate(texts)]
+
+    def too_big_text(self) -> str:
+        """The text of the 552 reply to a message over the size limit."""
+        return (
+            f"Message size exceeds fixed maximum message size: the limit is "
+            f"{self.size_limit} bytes (see SIZE in the EHLO reply)"
+        )
+
+    def finish_reply(self, line: str, command: str | None = None) -> str:
+        """Put an enhanced status code on one reply line where RFC 2034 asks for one.
+
+        ``command`` is the command being answered (``"MAIL"``, ``"RCPT"``...; None for
+        replies to unknown or malformed commands). Lines that already carry a code, 3xx
+        lines and the 250 lines answering EHLO/HELO are returned unchanged; see the module
+        docstring for the rule.
+        """
+        match = _REPLY_LINE.match(line)
+        if match is None:
+            return line
+        code = int(match["code"])
+        sep = match["sep"] or " "
+        text = match["text"]
+        if code == 552 and EnhancedStatus.parse(text) is None:
+            text = self.too_big_text()  # aiosmtpd's "Error: Too much mail data"
+        if not self.enhanced_status_codes or code // 100 == 3:
+            return line if text == match["text"] else f"{code}{sep}{text}"
+        if command in ("EHLO", "HELO") and code == 250:
+            return line
+        if EnhancedStatus.parse(text) is not None:
+            return f"{code}{sep}{text}"
+        status = "5.7.0" if text == _SECURITY_TEXT else enhanced_code_for(code, command)
+        return f"{code}{sep}{status} {text}".rstrip()

@@ -1,0 +1,574 @@
+"""The lab server: a real SMTP submission server on 127.0.0.1, for lessons.
+
+::
+
+    from smtplab.lab import LabServer
+
+    with LabServer() as lab:
+        ...                       # lab.host, lab.port, lab.tls_port, lab.users, lab.inbox
+
+How it runs
+-----------
+:meth:`LabServer.start` binds two listening sockets itself (port 0 by default: the
+kernel picks a free port, so thirty kernels on one JupyterHub host never collide), makes
+a fresh CA and certificate, and starts one daemon thread that runs an asyncio event loop
+with two servers on those very sockets (``loop.create_server(sock=...)``; aiosmtpd's
+Controller is not used because it cannot take ``port=0`` and a port picked, released and
+bound again races with other processes).
+
+:meth:`LabServer.stop` closes the listening sockets, drops every open connection (even
+one stuck in a ``hang`` fault or a TLS handshake), ends the loop, joins the thread and
+removes the CA file. It is idempotent. A LabServer that is no longer referenced (a start
+cell run twice rebinds ``lab``) is stopped by ``weakref.finalize``: neither the thread nor
+the connections hold a reference to the LabServer object itself, only to the shared
+:class:`~smtplab.lab.protocol.LabContext`.
+
+Quiet by design
+---------------
+The server thread never prints (output would land in whichever notebook cell runs
+next). Its event loop records errors in :attr:`LabServer.errors` instead of logging them,
+and a filter on the ``mail.log`` (aiosmtpd) and ``asyncio`` loggers drops the records
+made *on the lab's threads* (names starting ``smtplab-lab``). Records from any other
+thread, and the loggers' levels, handlers and propagation, are left as they were: the
+process's logging is not changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import ipaddress
+import logging
+import secrets
+import socket
+import ssl
+import string
+import threading
+import weakref
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from ..errors import Timeout
+from ..replies import Reply
+from .certs import LabCertificates, certificate_names
+from .faults import Fault, FaultBook, parse_fault_reply
+from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
+from .policy import LabPolicy
+from .protocol import ImplicitTLSAcceptor, LabContext, LabSMTP
+from .sessionlog import DEFAULT_MAX_SESSIONS, LabSession, SessionStore
+
+__all__ = ["DEMO_USER", "THREAD_NAME_PREFIX", "LabServer"]
+
+DEMO_USER = "student"
+"""The name of the demo account every lab has unless ``users=`` says otherwise."""
+
+THREAD_NAME_PREFIX = "smtplab-lab"
+"""The lab's threads are named ``smtplab-lab-<port>``."""
+
+_START_TIMEOUT = 10.0
+_STOP_TIMEOUT = 5.0
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+
+def make_password(length: int = 16) -> str:
+    """A fresh random password of letters and digits (``secrets``), easy to copy."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+
+
+class _LabThreadFilter(logging.Filter):
+    """Drops log records made on the lab's own threads; lets every other record through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.threadName.startswith(THREAD_NAME_PREFIX)
+
+
+_THREAD_FILTER = _LabThreadFilter()
+
+
+def _quiet_lab_threads() -> None:
+    for name in ("mail.log", "asyncio"):
+        logger = logging.getLogger(name)
+        if _THREAD_FILTER not in logger.filters:
+            logger.addFilter(_THREAD_FILTER)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind and listen on (host, port), keeping the socket (port 0: the kernel picks)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise OSError(
+            error.errno, f"cannot bind the lab to {host!r}: the name does not resolve ({error})"
+        ) from error
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if port:
+            # Lets a fixed port be reused at once after a restart (TIME_WAIT); never two
+            # listeners at once. Not for port 0, where it could hand out a port in use.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        if port and error.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            raise OSError(
+                error.errno,
+                f"port {port} on {host} is already in use: choose another port, "
+                "or 0 to let the lab pick a free one",
+            ) from error
+        raise OSError(error.errno, f"cannot listen on {host} port {port}: {error}") from error
+    return sock
+
+
+class _Runtime:
+    """The running part of a lab: its sockets, event loop thread and servers.
+
+    It holds the shared :class:`LabContext` but never the LabServer.
+    """
+
+    def __init__(
+        self,
+        context: LabContext,
+        certificates: LabCertificates,
+        plain_sock: socket.socket,
+        tls_sock: socket.socket,
+    ) -> None:
+        self.context = context
+        self.certificates = certificates
+        self.plain_sock = plain_sock
+        self.tls_sock = tls_sock
+        self.port: int = plain_sock.getsockname()[1]
+        self.tls_port: int = tls_sock.getsockname()[1]
+        self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+        self._stopped = False
+        self._lock = threading.Lock()
+        self.thread = threading.Thread(
+            target=self._run, name=f"{THREAD_NAME_PREFIX}-{self.port}", daemon=True
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+        try:
+            self._ready.result(timeout=_START_TIMEOUT)
+        except concurrent.futures.TimeoutError:
+            self.stop()
+            raise Timeout(
+                f"the lab server did not start within {_START_TIMEOUT:g} s; the machine may "
+                "be overloaded: try again, and look at lab.errors."
+            ) from None
+        except BaseException:
+            self.stop()
+            raise
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as error:  # never print from this thread
+            self.context.record_error(f"event loop ended with {type(error).__name__}: {error}")
+            if not self._ready.done():
+                self._ready.set_exception(error)
+        finally:
+            for sock in (self.plain_sock, self.tls_sock):
+                sock.close()
+
+    async def _serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(self.context.loop_exception_handler)
+        context = self.context
+        try:
+            plain = await loop.create_server(
+                lambda: LabSMTP(context, implicit_tls=False, loop=loop), sock=self.plain_sock
+            )
+            implicit = await loop.create_server(
+                lambda: ImplicitTLSAcceptor(context, loop), sock=self.tls_sock
+            )
+        except BaseException as error:
+            self._ready.set_exception(error)
+            return
+        self._loop = loop
+        self._stop_event = asyncio.Event()
+        self._ready.set_result(None)
+        await self._stop_event.wait()
+        plain.close()
+        implicit.close()
+        for protocol in list(context.live):
+            protocol._lab_abort()
+        for _ in range(3):  # let connection_lost() callbacks run
+            await asyncio.sleep(0)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(
+                asyncio.gather(plain.wait_closed(), implicit.wait_closed()), _STOP_TIMEOUT
+            )
+        # asyncio.run() then cancels what is left (hanging faults, handshakes) and closes.
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        loop, event = self._loop, self._stop_event
+        if loop is not None and event is not None:
+            with contextlib.suppress(RuntimeError):  # the loop already ended
+                loop.call_soon_threadsafe(event.set)
+        if self.thread.is_alive() and threading.current_thread() is not self.thread:
+            self.thread.join(_STOP_TIMEOUT)
+            if self.thread.is_alive():
+                self.context.record_error(
+                    f"the lab's thread did not end within {_STOP_TIMEOUT:g} s"
+                )
+        self.certificates.cleanup()
+
+
+class _RuntimeHolder:
+    """Points at the current runtime; ``weakref.finalize`` calls :meth:`stop` on it."""
+
+    def __init__(self) -> None:
+        self.runtime: _Runtime | None = None
+
+    def stop(self) -> None:
+        runtime, self.runtime = self.runtime, None
+        if runtime is not None:
+            runtime.stop()
+
+
+class LabServer:
+    """A real SMTP server on 127.0.0.1 for lessons, built on aiosmtpd.
+
+    Two ports: :attr:`port` speaks plain SMTP and offers STARTTLS (like 587 or 25);
+    :attr:`tls_port` speaks implicit TLS (like 465). By default the plain port accepts mail
+    without AUTH, as a receiving server does; ``require_tls=True, require_auth=True``
+    make it a submission server (530 until STARTTLS / AUTH). AUTH (LOGIN, PLAIN) is offered
+    only inside TLS. Every reply that RFC 2034 asks for carries an enhanced status code.
+
+    Parameters (all keyword-only): ``host`` to bind (default ``127.0.0.1``; anything but
+    loopback makes the lab reachable from other machines); ``port`` / ``tls_port`` (0,
+    the default: pick a free port); ``hostname`` (name in the greeting and certificate);
+    ``users`` (``{"name": "password"}``; default one account ``student`` with a fresh random
+    password); ``require_tls``, ``require_auth``, ``size_limit`` (bytes, default 10 MiB),
+    or a whole ``policy`` (:class:`LabPolicy`; the single parameters override its fields);
+    ``max_messages`` and ``max_sessions`` bound what is kept (the oldest are dropped).
+
+    ``start()`` returns the lab, so ``lab = LabServer().start()`` works; ``with
+    LabServer() as lab:`` starts and stops it.
+    """
+
+    _instances: ClassVar[weakref.WeakSet[LabServer]] = weakref.WeakSet()
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls_port: int = 0,
+        hostname: str | None = None,
+        users: Mapping[str, str] | None = None,
+        require_tls: bool | None = None,
+        require_auth: bool | None = None,
+        size_limit: int | None = None,
+        policy: LabPolicy | None = None,
+        max_messages: int = DEFAULT_MAX_MESSAGES,
+        max_sessions: int = DEFAULT_MAX_SESSIONS,
+    ) -> None:
+        overrides: dict[str, Any] = {
+            "hostname": hostname,
+            "require_tls": require_tls,
+            "require_auth": require_auth,
+            "size_limit": size_limit,
+        }
+        base = policy if policy is not None else LabPolicy()
+        self._policy = replace(base, **{k: v for k, v in overrides.items() if v is not None})
+        for name, value in (("port", port), ("tls_port", tls_port)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+                raise ValueError(f"{name} must be 0 (pick a free port) or 1-65535, not {value!r}.")
+        if port and port == tls_port:
+            raise ValueError(f"port and tls_port must differ (both are {port}).")
+        self._host = host
+        self._requested_ports = (port, tls_port)
+        self._users = self._check_users(users)
+        self._inbox = Inbox(max_messages)
+        self._sessions = SessionStore(max_sessions)
+        self._faults = FaultBook()
+        self._holder = _RuntimeHolder()
+        self._last_ports: tuple[int, int] | None = None
+        self._ca_path: str | None = None
+        self._ca_pem: bytes | None = None
+        self._errors: deque[str] | None = None
+        self._finalizer = weakref.finalize(self, self._holder.stop)
+        LabServer._instances.add(self)
+
+    @staticmethod
+    def _check_users(users: Mapping[str, str] | None) -> dict[str, str]:
+        if users is None:
+            return {DEMO_USER: make_password()}
+        checked = {}
+        for name, password in dict(users).items():
+            if not isinstance(name, str) or not name or any(c in name for c in " :\r\n\0"):
+                raise ValueError(
+                    f"user name {name!r}: use a non-empty name without spaces, colons or "
+                    "control characters, e.g. 'student'."
+                )
+            if not isinstance(password, str) or not password:
+                raise ValueError(f"user {name!r} needs a non-empty password (a str).")
+            checked[name] = password
+        return checked
+
+    # -- life cycle ----------------------------------------------------------------------
+    def start(self) -> LabServer:
+        """Bind the ports, make the certificates and start serving; return the lab.
+
+        Starting a running lab does nothing. Raises OSError (saying which port) when a
+        fixed port is taken.
+        """
+        if self._holder.runtime is not None:
+            return self
+        _quiet_lab_threads()
+        certificates = LabCertificates(certificate_names(self._policy.hostname, self._host))
+        sockets: list[socket.socket] = []
+        try:
+            sockets.append(_bind(self._host, self._requested_ports[0]))
+            sockets.append(_bind(self._host, self._requested_ports[1]))
+        except BaseException:
+            for sock in sockets:
+                sock.close()
+            certificates.cleanup()
+            raise
+        context = LabContext(
+            policy=self._policy,
+            users=dict(self._users),
+            inbox=self._inbox,
+            sessions=self._sessions,
+            faults=self._faults,
+            server_tls=certificates.server_context(),
+        )
+        runtime = _Runtime(context, certificates, sockets[0], sockets[1])
+        self._errors = context.errors
+        runtime.start()
+        self._holder.runtime = runtime
+        self._last_ports = (runtime.port, runtime.tls_port)
+        self._ca_path = str(certificates.ca_path)
+        self._ca_pem = certificates.ca_pem
+        return self
+
+    def stop(self) -> None:
+        """Stop serving: close the ports and every connection, join the thread, remove
+        the CA file. Safe to call twice, or on a lab that never started."""
+        self._holder.stop()
+
+    @classmethod
+    def stop_all(cls) -> None:
+        """Stop every LabServer of this process (e.g. from a notebook's last cell)."""
+        for lab in list(cls._instances):
+            lab.stop()
+
+    def __enter__(self) -> LabServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """True between :meth:`start` and :meth:`stop`."""
+        return self._holder.runtime is not None
+
+    # -- where and who -------------------------------------------------------------------
+    def _ports(self) -> tuple[int, int]:
+        if self._last_ports is None:
+            raise RuntimeError(
+                "the lab has not started yet, so it has no ports: call lab.start() first "
+                "(or use `with LabServer() as lab:`)."
+            )
+        return self._last_ports
+
+    @property
+    def host(self) -> str:
+        """The address the lab listens on (``127.0.0.1`` unless ``host=`` said otherwise)."""
+        return self._host
+
+    @property
+    def port(self) -> int:
+        """The plain-text port that offers STARTTLS (like 587 or 25)."""
+        return self._ports()[0]
+
+    @property
+    def tls_port(self) -> int:
+        """The implicit-TLS port: TLS from the first byte (like 465)."""
+        return self._ports()[1]
+
+    @property
+    def hostname(self) -> str:
+        """The server's name in its greeting, its EHLO reply and its certificate."""
+        return self._policy.hostname
+
+    @property
+    def policy(self) -> LabPolicy:
+        """The lab's :class:`LabPolicy` (greeting, extensions, what it requires)."""
+        return self._policy
+
+    @property
+    def users(self) -> dict[str, str]:
+        """The accounts that may log in, ``{"name": "password"}`` (a copy)."""
+        return dict(self._users)
+
+    @property
+    def ca_path(self) -> str:
+        """The lab CA's certificate as a PEM file (for tools such as swaks or openssl).
+        It exists while the lab runs."""
+        self._ports()
+        assert self._ca_path is not None
+        return self._ca_path
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A new client SSL context that trusts the lab's CA, with certificate and host
+        name verification ON: it accepts ``lab.hostname``, ``localhost`` and
+        ``127.0.0.1``, and refuses any other name."""
+        self._ports()
+        assert self._ca_pem is not None
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_verify_locations(cadata=self._ca_pem.decode("ascii"))
+        return context
+
+    # -- what arrived --------------------------------------------------------------------
+    @property
+    def inbox(self) -> list[ReceivedMessage]:
+        """The messages received, oldest first (a snapshot list)."""
+        return self._inbox.snapshot()
+
+    @property
+    def received_count(self) -> int:
+        """How many messages arrived since the start or the last :meth:`clear_inbox`."""
+        return self._inbox.received
+
+    @property
+    def dropped_messages(self) -> int:
+        """How many old messages were dropped because the inbox was full."""
+        return self._inbox.dropped
+
+    def clear_inbox(self) -> None:
+        """Empty the inbox (and the counts :meth:`wait_for` uses)."""
+        self._inbox.clear()
+
+    def wait_for(self, count: int = 1, timeout: float = 5.0) -> list[ReceivedMessage]:
+        """Block until ``count`` messages have arrived (since the start or the last
+        :meth:`clear_inbox`) and return the inbox; raise :class:`smtplab.errors.Timeout`
+        (a ``TimeoutError``) saying how many arrived if that takes over ``timeout`` s."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"count must be a positive int, not {count!r}.")
+        if timeout < 0:
+            raise ValueError(f"timeout must be zero or more seconds, not {timeout!r}.")
+        arrived = self._inbox.wait_until(count, timeout)
+        if arrived < count:
+            where = "the lab"
+            if self._last_ports is not None:
+                where = f"{self._host} port {self._last_ports[0]} or {self._last_ports[1]}"
+            raise Timeout(
+                f"only {arrived} of the {count} expected message(s) arrived within "
+                f"{timeout:g} s. Check that the client sent to {where} and that its last "
+                "reply was 250 (lab.sessions[-1] shows what the server received)."
+            )
+        return self._inbox.snapshot()
+
+    @property
+    def sessions(self) -> list[LabSession]:
+        """The server's log of each connection, oldest first (see :class:`LabSession`)."""
+        return self._sessions.snapshot()
+
+    def session(self, session_id: str) -> LabSession:
+        """The session with this id (``message.session_id`` links a message to it)."""
+        return self._sessions.get(session_id)
+
+    def clear_sessions(self) -> None:
+        """Forget the session logs kept so far."""
+        self._sessions.clear()
+
+    @property
+    def errors(self) -> list[str]:
+        """Internal errors seen on the server thread (it never prints them)."""
+        return list(self._errors) if self._errors is not None else []
+
+    # -- faults --------------------------------------------------------------------------
+    def fail(
+        self,
+        step: str,
+        reply: str | Reply,
+        *,
+        times: int | None = None,
+        delay: float = 0.0,
+        address: str | None = None,
+    ) -> Fault:
+        """At ``step``, answer ``reply`` instead of the normal reply (the command then has
+        no effect: a refused RCPT adds no recipient, a refused message is not delivered).
+
+        ``lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")`` refuses one
+        recipient; ``lab.fail("MAIL", "451 4.7.1 Try again later", times=1)`` greylists
+        once. A ``421`` reply also closes the connection. Steps: see
+        :data:`smtplab.lab.STEPS`. A reply line without an enhanced code gets one.
+        ``times``: how many uses (None: until :meth:`clear_faults`); ``delay``: seconds to
+        wait before replying; ``address``: MAIL/RCPT only, a pattern like ``"nobody@*"``.
+        """
+        return self._faults.add(
+            Fault(step, "reply", parse_fault_reply(reply), delay, times, address)
+        )
+
+    def slow(
+        self, step: str, seconds: float, *, times: int | None = None, address: str | None = None
+    ) -> Fault:
+        """At ``step``, wait ``seconds`` and then answer normally (a slow server)."""
+        return self._faults.add(Fault(step, "slow", (), seconds, times, address))
+
+    def hang(self, step: str, *, times: int | None = None, address: str | None = None) -> Fault:
+        """At ``step``, never answer: the connection stays open and silent until the
+        client gives up (its timeout) or the lab stops."""
+        return self._faults.add(Fault(step, "hang", (), 0.0, times, address))
+
+    def drop(
+        self,
+        step: str,
+        *,
+        times: int | None = None,
+        delay: float = 0.0,
+        address: str | None = None,
+    ) -> Fault:
+        """At ``step``, close the connection abruptly without a reply.
+
+        ``drop("BODY")`` drops it in the middle of the message (after 354, when the
+        first bytes of the message arrive); ``drop("DATA_END")`` after the whole message
+        arrived, before the reply (the client cannot know whether it was delivered).
+        """
+        return self._faults.add(Fault(step, "drop", (), delay, times, address))
+
+    def clear_faults(self) -> None:
+        """Remove every fault: the lab answers normally again."""
+        self._faults.clear()
+
+    @property
+    def faults(self) -> list[Fault]:
+        """The faults still active, oldest first (the first one matching a step applies)."""
+        return self._faults.snapshot()
+
+    # -- display -------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        if self._last_ports is None:
+            return f"<LabServer {self.hostname} (not started)>"
+        state = "running" if self.running else "stopped"
+        return (
+            f"<LabServer {self.hostname} on {self._host} port={self._last_ports[0]} "
+            f"tls_port={self._last_ports[1]} {state}, {len(self.inbox)} message(s)>"
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """True if ``host`` is a loopback address or ``localhost``."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

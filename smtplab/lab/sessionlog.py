@@ -1,0 +1,444 @@
+"""The server's side of each conversation, made from the bytes really on the connection.
+
+For every connection the lab keeps a :class:`LabSession`: who connected, when, whether
+TLS is on, who logged in, and the ordered :class:`LogLine` list of what the server
+*received* (``C``) and *sent* (``S``). The lines are cut from the bytes handed to the
+protocol's ``data_received`` and to the stream writer's ``write`` (after STARTTLS and on
+the implicit-TLS port: the plaintext inside TLS), never rebuilt from handler hooks, so a
+notebook can put "what the server saw" next to the client's transcript, and an exercise
+can check what a learner really sent (pipelined commands, bare line feeds and all).
+
+How the bytes are cut into lines follows the server: commands end at LF (aiosmtpd reads
+them with ``readuntil(b"\\n")``), message lines at CRLF (``readuntil(b"\\r\\n")``).
+
+Two deliberate exceptions to "exactly the bytes":
+
+* **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` holding the raw
+  bytes of all its lines, dot-stuffing included (what was on the wire); the final ``.``
+  line is a line of its own. At most ``body_limit`` bytes are kept (the rest counted in
+  ``omitted``), so an oversized message cannot eat memory twice.
+* **AUTH secrets** are masked (``secret=True``, the bytes replaced by ``********``): the
+  response after a ``Password:`` prompt, the PLAIN response, and the initial response of
+  ``AUTH PLAIN <blob>``. The LOGIN user name stays visible. A line counts as an AUTH
+  response while an AUTH exchange is open (from the ``AUTH`` line until the server's
+  first reply that is not ``334``), so even a client that sends its answers without
+  waiting for the prompts never has its password logged.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from ..replies import decode_reply_text
+
+__all__ = [
+    "DEFAULT_MAX_SESSIONS",
+    "LabSession",
+    "LineKind",
+    "LogLine",
+    "SessionRecorder",
+    "SessionStore",
+]
+
+DEFAULT_MAX_SESSIONS = 1_000
+"""How many sessions a lab keeps by default before dropping the oldest."""
+
+MASK = b"********"
+"""What a masked AUTH secret looks like in the log."""
+
+_MAX_PENDING_LINE = 64 * 1024
+_AUTH_WITH_RESPONSE = re.compile(rb"^(?P<head>\s*\S+\s+\S+\s+)\S")
+
+LineKind = Literal["command", "auth", "body", "dot", "reply"]
+"""What a :class:`LogLine` is: a client command, an AUTH response, the message body, the
+final ``.`` of a message, or a server reply line."""
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line the server received (``direction="C"``) or sent (``"S"``).
+
+    ``raw`` is the bytes with their line end (CRLF, or whatever the client used), except
+    for a masked secret; ``tls`` says whether it travelled inside TLS; ``time`` is when it
+    was read or written (seconds since the epoch, ``time.time()``); ``kind`` is one of
+    :data:`LineKind` (``"body"`` is the whole message after 354, see the module
+    docstring); ``secret`` marks a masked AUTH secret; ``omitted`` counts body bytes not
+    kept; ``partial`` marks bytes without a line end still pending when the connection
+    closed.
+    """
+
+    direction: Literal["C", "S"]
+    raw: bytes
+    tls: bool
+    time: float
+    kind: LineKind = "command"
+    secret: bool = False
+    omitted: int = 0
+    partial: bool = False
+
+    @property
+    def text(self) -> str:
+        """The line decoded for reading, without its line end (a body keeps inner newlines)."""
+        if self.kind == "body":
+            return "\n".join(decode_reply_text(part) for part in _split_crlf(self.raw))
+        return decode_reply_text(self.raw.rstrip(b"\r\n"))
+
+    @property
+    def at(self) -> datetime:
+        """``time`` as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.time, tz=timezone.utc)
+
+    def render(self) -> list[str]:
+        """The line as ``C: ...``/``S: ...`` text lines (a body gives one per line)."""
+        if self.kind == "body":
+            rendered = [f"C: {part}" for part in self.text.split("\n")]
+            if self.omitted:
+                rendered.append(f"C: [... {self.omitted} more bytes received, not kept in the log]")
+            return rendered
+        suffix = ""
+        if self.secret:
+            suffix = "   (AUTH secret hidden)"
+        elif self.partial:
+            suffix = "   (no line end: the connection closed first)"
+        return [f"{self.direction}: {self.text}{suffix}"]
+
+    def __str__(self) -> str:
+        return "\n".join(self.render())
+
+
+def _split_crlf(raw: bytes) -> list[bytes]:
+    parts = raw.split(b"\r\n")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    return parts
+
+
+class LabSession:
+    """The server's record of one connection (see the module docstring).
+
+    Attributes: ``id`` (``"S1"``, ``"S2"``...), ``peer`` (the client's address and port),
+    ``listener`` (``"plain"``: the port offering STARTTLS, or ``"tls"``: implicit TLS),
+    ``local_port``, ``started_at``/``ended_at`` (aware UTC datetimes; ``ended_at`` is
+    None while connected), ``tls`` (TLS is on now), ``tls_version``/``tls_cipher``,
+    ``auth_user`` (who logged in, or None), ``error`` (what went wrong, e.g. a failed TLS
+    handshake, or None). The server thread writes; other threads read snapshots.
+    """
+
+    def __init__(self, session_id: str, listener: Literal["plain", "tls"]) -> None:
+        self.id = session_id
+        self.listener = listener
+        self.peer: tuple[Any, ...] | None = None
+        self.local_port: int | None = None
+        self.started_at = datetime.now(timezone.utc)
+        self.ended_at: datetime | None = None
+        self.tls = False
+        self.tls_version: str | None = None
+        self.tls_cipher: str | None = None
+        self.auth_user: str | None = None
+        self.error: str | None = None
+        self._lines: list[LogLine] = []
+
+    @property
+    def lines(self) -> list[LogLine]:
+        """A snapshot of the lines received and sent so far, in order."""
+        return list(self._lines)
+
+    @property
+    def closed(self) -> bool:
+        """True once the connection has ended."""
+        return self.ended_at is not None
+
+    def received_lines(self) -> list[str]:
+        """The text of every line the server received, in order (a message body is one
+        item, its lines joined with newlines; masked secrets read ``********``)."""
+        return [line.text for line in self._lines if line.direction == "C"]
+
+    def sent_lines(self) -> list[str]:
+        """The text of every line the server sent, in order."""
+        return [line.text for line in self._lines if line.direction == "S"]
+
+    def commands(self) -> list[str]:
+        """The command verbs the client sent, upper-cased (``["EHLO", "MAIL", ...]``);
+        AUTH responses, message bodies and the final dot are left out."""
+        return [
+            (line.text.split(None, 1) or [""])[0].upper()
+            for line in self._lines
+            if line.kind == "command"
+        ]
+
+    def _append(self, line: LogLine) -> None:
+        self._lines.append(line)
+
+    def _header(self) -> str:
+        peer = f"{self.peer[0]}:{self.peer[1]}" if self.peer else "?"
+        mode = "implicit TLS" if self.listener == "tls" else "plain, STARTTLS offered"
+        return (
+            f"-- session {self.id}: {peer} -> port {self.local_port} ({mode}), "
+            f"{self.started_at:%Y-%m-%d %H:%M:%S} UTC --"
+        )
+
+    def _tls_banner(self, implicit: bool) -> str:
+        details = ", ".join(x for x in (self.tls_version, self.tls_cipher) if x)
+        what = "TLS (implicit, from the first byte)" if implicit else "TLS started"
+        return f"-- {what}{f': {details}' if details else ''} --"
+
+    def render(self) -> list[str]:
+        """The session as text lines: a header, ``C:``/``S:`` lines, TLS and end markers."""
+        out = [self._header()]
+        tls = False
+        for line in self.lines:
+            if line.tls and not tls:
+                out.append(self._tls_banner(implicit=self.listener == "tls"))
+            tls = line.tls
+            out.extend(line.render())
+        if self.listener == "tls" and not tls and self.error is None and not self._lines:
+            out.append(self._tls_banner(implicit=True))
+        if self.error:
+            out.append(f"-- {self.error} --")
+        if self.ended_at is not None:
+            out.append("-- connection closed --")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.render())
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for text in self.render():
+            colour = {"C": "#1a5fb4", "S": "#26a269"}.get(text[:1], "#77767b")
+            rows.append(f'<span style="color:{colour}">{html.escape(text)}</span>')
+        return "<pre>" + "\n".join(rows) + "</pre>"
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return (
+            f"<LabSession {self.id} {self.listener} peer={self.peer} tls={self.tls} "
+            f"auth_user={self.auth_user!r} {len(self._lines)} lines, {state}>"
+        )
+
+
+class SessionRecorder:
+    """Cuts the bytes of one connection into :class:`LogLine` s (server thread only).
+
+    Call :meth:`received` with every chunk given to ``data_received`` and :meth:`sent`
+    with every chunk written, then :meth:`close` when the connection ends.
+    """
+
+    def __init__(self, session: LabSession, body_limit: int) -> None:
+        self.session = session
+        self._body_limit = body_limit
+        self._pending = bytearray()
+        self._pending_tls = False
+        self.in_body = False
+        self._body = bytearray()
+        self._body_omitted = 0
+        self._body_time = 0.0
+        self._body_tls = False
+        self._body_mid_line = False
+        self._auth_open = False
+        self._auth_mechanism = b""
+        self._auth_expected = 0
+        self._auth_prompts = 0
+        self._auth_responses = 0
+        self._auth_user_first = False
+
+    # -- what the client sent ------------------------------------------------------------
+    def received(self, data: bytes, tls: bool) -> None:
+        """Record a chunk the server received."""
+        now = time.time()
+        if not self._pending:
+            self._pending_tls = tls
+        self._pending += data
+        while self._pending:
+            separator = b"\r\n" if self.in_body else b"\n"
+            end = self._pending.find(separator)
+            if end < 0:
+                break
+            end += len(separator)
+            line = bytes(self._pending[:end])
+            del self._pending[:end]
+            self._line_received(line, tls, now)
+        if len(self._pending) > _MAX_PENDING_LINE:
+            chunk = bytes(self._pending)
+            self._pending.clear()
+            if self.in_body:
+                self._add_body(chunk, tls, now)
+                self._body_mid_line = True
+            else:
+                self._append("C", chunk, tls, now, partial=True)
+
+    def _line_received(self, line: bytes, tls: bool, now: float) -> None:
+        if self.in_body:
+            if line == b".\r\n" and not self._body_mid_line:
+                self._flush_body()
+                self._append("C", line, tls, now, kind="dot")
+                self.in_body = False
+            else:
+                self._add_body(line, tls, now)
+                self._body_mid_line = False
+            return
+        if self._auth_open and self._is_auth_response():
+            self._auth_responses += 1
+            user_name = self._auth_user_first and self._auth_responses == 1
+            if user_name or line.strip() == b"*":
+                self._append("C", line, tls, now, kind="auth")
+            else:
+                self._append("C", MASK + _line_end(line), tls, now, kind="auth", secret=True)
+            return
+        words = line.split()
+        if len(words) < 2 or words[0].upper() != b"AUTH":
+            self._append("C", line, tls, now)
+            return
+        mechanism = words[1].upper()
+        self._open_auth(mechanism, has_initial_response=len(words) > 2)
+        head = _AUTH_WITH_RESPONSE.match(line)
+        if head is not None and mechanism != b"LOGIN":
+            masked = head["head"] + MASK + _line_end(line)
+            self._append("C", masked, tls, now, secret=True)
+        else:
+            self._append("C", line, tls, now)
+
+    def _open_auth(self, mechanism: bytes, has_initial_response: bool) -> None:
+        self._auth_open = True
+        self._auth_mechanism = mechanism
+        self._auth_prompts = 0
+        self._auth_responses = 0
+        self._auth_user_first = mechanism == b"LOGIN" and not has_initial_response
+        if mechanism == b"LOGIN":
+            self._auth_expected = 1 if has_initial_response else 2
+        elif mechanism == b"PLAIN":
+            self._auth_expected = 0 if has_initial_response else 1
+        else:
+            self._auth_expected = 0
+
+    def _is_auth_response(self) -> bool:
+        return self._auth_responses < max(self._auth_expected, self._auth_prompts)
+
+    def _add_body(self, chunk: bytes, tls: bool, now: float) -> None:
+        if not self._body and not self._body_omitted:
+            self._body_time = now
+            self._body_tls = tls
+        room = max(self._body_limit - len(self._body), 0)
+        self._body += chunk[:room]
+        self._body_omitted += max(len(chunk) - room, 0)
+
+    def _flush_body(self, partial: bool = False) -> None:
+        if self._body or self._body_omitted:
+            self.session._append(
+                LogLine(
+                    "C",
+                    bytes(self._body),
+                    self._body_tls,
+                    self._body_time,
+                    kind="body",
+                    omitted=self._body_omitted,
+                    partial=partial,
+                )
+            )
+        self._body = bytearray()
+        self._body_omitted = 0
+        self._body_mid_line = False
+
+    # -- what the server sent ------------------------------------------------------------
+    def sent(self, data: bytes, tls: bool) -> None:
+        """Record a chunk the server wrote."""
+        now = time.time()
+        for line in data.splitlines(keepends=True):
+            self._append("S", line, tls, now, kind="reply")
+            code = line[:3]
+            final = line[3:4] != b"-"
+            if self._auth_open and code == b"334":
+                self._auth_prompts += 1
+            elif self._auth_open and final:
+                self._auth_open = False
+            if code == b"354" and final:
+                self.in_body = True
+                self._body_mid_line = False
+
+    def close(self) -> None:
+        """Flush what is pending when the connection ends."""
+        if self.in_body:
+            if self._pending:
+                self._add_body(bytes(self._pending), self._pending_tls, time.time())
+                self._pending.clear()
+            self._flush_body(partial=True)
+        elif self._pending:
+            self._append("C", bytes(self._pending), self._pending_tls, time.time(), partial=True)
+            self._pending.clear()
+
+    def _append(
+        self,
+        direction: Literal["C", "S"],
+        raw: bytes,
+        tls: bool,
+        now: float,
+        *,
+        kind: LineKind = "command",
+        secret: bool = False,
+        partial: bool = False,
+    ) -> None:
+        line = LogLine(direction, raw, tls, now, kind=kind, secret=secret, partial=partial)
+        self.session._append(line)
+
+
+def _line_end(line: bytes) -> bytes:
+    if line.endswith(b"\r\n"):
+        return b"\r\n"
+    return b"\n" if line.endswith(b"\n") else b""
+
+
+class SessionStore:
+    """The sessions of one lab, bounded, oldest first; ids are ``S1``, ``S2``..."""
+
+    def __init__(self, max_sessions: int = DEFAULT_MAX_SESSIONS) -> None:
+        if isinstance(max_sessions, bool) or not isinstance(max_sessions, int) or max_sessions < 1:
+            raise ValueError(f"max_sessions must be a positive int, not {max_sessions!r}.")
+        self._lock = threading.Lock()
+        self._sessions: deque[LabSession] = deque(maxlen=max_sessions)
+        self._counter = 0
+        self._dropped = 0
+
+    def open(self, listener: Literal["plain", "tls"]) -> LabSession:
+        """Create and keep the record of a new connection."""
+        with self._lock:
+            self._counter += 1
+            session = LabSession(f"S{self._counter}", listener)
+            if len(self._sessions) == self._sessions.maxlen:
+                self._dropped += 1
+            self._sessions.append(session)
+            return session
+
+    def snapshot(self) -> list[LabSession]:
+        """The sessions kept, oldest first."""
+        with self._lock:
+            return list(self._sessions)
+
+    def get(self, session_id: str) -> LabSession:
+        """The session with this id; KeyError (saying why) if unknown or dropped."""
+        with self._lock:
+            for session in self._sessions:
+                if session.id == session_id:
+                    return session
+        raise KeyError(
+            f"no session {session_id!r} in this lab: it never existed, was cleared, or was "
+            f"dropped because the lab keeps only the last {self._sessions.maxlen} sessions."
+        )
+
+    def clear(self) -> None:
+        """Forget every session (ids keep counting up)."""
+        with self._lock:
+            self._sessions.clear()
+            self._dropped = 0
+
+    @property
+    def dropped(self) -> int:
+        """How many sessions were dropped because the store was full."""
+        with self._lock:
+            return self._dropped

@@ -1,0 +1,215 @@
+"""``python -m smtplab serve``: run as a real subprocess, fed real mail, stopped with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import smtplib
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from smtplab.cli import build_parser, main
+from smtplab.lab.server import is_loopback
+
+pytestmark = pytest.mark.timeout(60)
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 10.0
+
+
+class Terminal:
+    """A running ``python -m smtplab ...`` whose output lines are read with a timeout."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "smtplab", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "0"},
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def read_until(self, pattern: str) -> list[str]:
+        """Lines up to and including the first that matches ``pattern``."""
+        seen: list[str] = []
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                line = self.lines.get(timeout=max(remaining, 0.01))
+            except queue.Empty:
+                raise AssertionError(f"no line matching {pattern!r}; saw {seen}") from None
+            seen.append(line)
+            if re.search(pattern, line):
+                return seen
+
+    def interrupt(self, signum: int = signal.SIGINT) -> tuple[int, str]:
+        """Press Ctrl-C (or send ``signum``); return the exit code and stderr."""
+        self.process.send_signal(signum)
+        self.process.wait(timeout=TIMEOUT)
+        self._reader.join(TIMEOUT)  # stdout is read by the reader thread only
+        assert self.process.stderr is not None
+        return self.process.returncode, self.process.stderr.read()
+
+    def close(self) -> None:
+        """Kill the process if it still runs, and close its pipes."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(TIMEOUT)
+        self._reader.join(TIMEOUT)
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def field(banner: list[str], name: str) -> str:
+    for line in banner:
+        match = re.match(rf"\s+{name}:\s+(\S+)", line)
+        if match:
+            return match[1]
+    raise AssertionError(f"no {name!r} in the banner: {banner}")
+
+
+def test_serve_prints_the_banner_and_each_message_then_stops_on_ctrl_c() -> None:
+    terminal = Terminal(
+        "serve",
+        "--user",
+        "student:pw-1",
+        "--user",
+        "teacher:pw:2",
+        "--require-tls",
+        "--require-auth",
+        "--hostname",
+        "mail.lab.test",
+        "--size-limit",
+        "4096",
+    )
+    try:
+        banner = terminal.read_until(r"^Waiting for mail")
+        assert banner[0] == "smtplab lab server is running (Ctrl-C to stop)"
+        assert field(banner, "host") == "127.0.0.1"
+        assert field(banner, "hostname") == "mail.lab.test"
+        port, tls_port = int(field(banner, "port")), int(field(banner, "tls_port"))
+        ca_file = field(banner, "CA file")
+        accounts = [line.split(":", 1)[1].strip() for line in banner if "account:" in line]
+        assert accounts == ["student / pw-1", "teacher / pw:2"]
+        text = "\n".join(banner)
+        assert "STARTTLS required" in text and "AUTH required" in text
+        assert "size limit 4096 bytes" in text
+
+        context = ssl.create_default_context(cafile=ca_file)
+        with smtplib.SMTP("127.0.0.1", port, timeout=TIMEOUT) as client:
+            client.starttls(context=context)  # verified: the certificate covers 127.0.0.1
+            client.login("teacher", "pw:2")
+            client.sendmail(
+                "teacher@mail.lab.test",
+                ["bob@example.com"],
+                b"Subject: from the terminal\r\n\r\nx\r\n",
+            )
+        (line,) = terminal.read_until(r"#1 ")
+        assert "from teacher@mail.lab.test to bob@example.com" in line
+        assert "TLS, AUTH teacher, Subject: 'from the terminal'" in line
+        with smtplib.SMTP_SSL("localhost", tls_port, timeout=TIMEOUT, context=context) as client:
+            client.login("student", "pw-1")
+            client.sendmail(
+                "student@mail.lab.test", ["carol@example.com"], b"Subject: 2\r\n\r\nx\r\n"
+            )
+        assert "#2 from student@mail.lab.test" in terminal.read_until(r"#2 ")[0]
+
+        code, err = terminal.interrupt()
+        assert code == 0
+        assert err == ""
+        assert terminal.read_until(r"stopping the lab server")
+        assert not Path(ca_file).exists()
+    finally:
+        terminal.close()
+
+
+def test_serve_stops_cleanly_on_sigterm_too() -> None:
+    terminal = Terminal("serve")
+    try:
+        banner = terminal.read_until(r"^Waiting for mail")
+        port = int(field(banner, "port"))
+        assert re.fullmatch(r"  account:    student / [A-Za-z0-9]{16}", banner[6])
+        assert terminal.interrupt(signal.SIGTERM) == (0, "")
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    finally:
+        terminal.close()
+
+
+def test_serve_reports_a_fixed_port_in_use() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "smtplab", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    assert result.returncode == 1
+    assert f"error: port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_warns_before_binding_beyond_loopback(capsys) -> None:
+    # 192.0.2.1 (TEST-NET-1, RFC 5737) is not an address of this machine: the warning
+    # is printed, then the bind fails, so nothing is ever exposed.
+    assert main(["serve", "--bind", "192.0.2.1"]) == 1
+    err = capsys.readouterr().err
+    assert "warning: listening on 192.0.2.1 makes the lab reachable from other machines" in err
+    assert "error: " in err
+
+
+def test_options_are_parsed() -> None:
+    args = build_parser().parse_args(
+        ["serve", "--port", "2525", "--tls-port", "2465", "--bind", "::1", "--user", "a:b"]
+    )
+    assert (args.port, args.tls_port, args.bind, args.user) == (2525, 2465, "::1", [("a", "b")])
+    assert (args.require_tls, args.require_auth, args.size_limit) == (False, False, 10485760)
+    assert args.hostname == "lab.smtplab.test"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "the following arguments are required: COMMAND"),
+        (["serve", "--user", "nocolon"], "write the account as NAME:PASSWORD"),
+        (["serve", "--port", "70000"], "70000 is not a port"),
+        (["serve", "--size-limit", "0"], "must be a positive number"),
+        (["fly"], "invalid choice: 'fly'"),
+    ],
+)
+def test_usage_errors_exit_2_and_say_why(capsys, argv: list[str], message: str) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_help_exits_0(capsys) -> None:
+    assert main(["serve", "--help"]) == 0
+    assert "--require-tls" in capsys.readouterr().out
+
+
+def test_loopback_detection() -> None:
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "192.0.2.1", "::", "example.com"))

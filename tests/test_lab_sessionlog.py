@@ -1,0 +1,304 @@
+"""The server-side session log: made from real bytes, TLS marked, AUTH secrets masked."""
+
+from __future__ import annotations
+
+import base64
+import re
+import smtplib
+import time
+
+import pytest
+
+from smtplab.lab import LabServer, LabSession
+from smtplab.lab.sessionlog import SessionRecorder
+
+pytestmark = pytest.mark.timeout(30)
+
+TIMEOUT = 5.0
+PASSWORD = "s3cret-Pa55word"
+
+
+def b64(data: str | bytes) -> str:
+    return base64.b64encode(data.encode() if isinstance(data, str) else data).decode()
+
+
+def wait_closed(session: LabSession) -> LabSession:
+    deadline = time.monotonic() + TIMEOUT
+    while not session.closed and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert session.closed
+    return session
+
+
+def assert_secret_absent(session: LabSession, secret: str) -> None:
+    forms = [secret, b64(secret), b64(f"\0student\0{secret}"), b64(f"student\0student\0{secret}")]
+    text = str(session) + session._repr_html_() + "\n".join(session.received_lines())
+    raw = b"".join(line.raw for line in session.lines)
+    for form in forms:
+        assert form not in text
+        assert form.encode() not in raw
+
+
+@pytest.fixture
+def known_lab(lab_factory) -> LabServer:
+    return lab_factory(users={"student": PASSWORD})
+
+
+def test_full_session_is_logged_with_tls_marked_and_password_masked(known_lab: LabServer) -> None:
+    lab = known_lab
+    with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:
+        client.ehlo("learner.example")
+        client.starttls(context=lab.ssl_context())
+        client.ehlo("learner.example")
+        client.user, client.password = "student", PASSWORD
+        client.auth("LOGIN", client.auth_login, initial_response_ok=False)
+        client.sendmail("student@lab.smtplab.test", ["bob@example.com"], b"Subject: s\r\n\r\nx\r\n")
+    session = wait_closed(lab.session(lab.wait_for(1)[0].session_id))
+    assert_secret_absent(session, PASSWORD)
+
+    lines = session.lines
+    assert lines[0].direction == "S"
+    assert lines[0].raw == b"220 lab.smtplab.test ESMTP smtplab lab server\r\n"
+    assert lines[1].raw == b"ehlo learner.example\r\n"  # smtplib's own lower case, as sent
+    starttls_reply = next(i for i, line in enumerate(lines) if line.raw.startswith(b"220 2.0.0"))
+    assert not any(line.tls for line in lines[: starttls_reply + 1])
+    assert all(line.tls for line in lines[starttls_reply + 1 :])
+
+    auth = [line for line in lines if line.kind == "auth"]
+    assert [line.raw for line in auth] == [f"{b64('student')}\r\n".encode(), b"********\r\n"]
+    assert [line.secret for line in auth] == [False, True]
+    assert session.auth_user == "student"
+    assert session.tls and session.tls_version in ("TLSv1.2", "TLSv1.3")
+
+    text = str(session)
+    assert "-- TLS started: TLSv1" in text
+    assert "S: 334 UGFzc3dvcmQ6\nC: ********   (AUTH secret hidden)\nS: 235 2.7.0" in text
+    assert text.endswith("S: 221 2.0.0 Bye\n-- connection closed --")
+    assert session.commands() == [
+        "EHLO",
+        "STARTTLS",
+        "EHLO",
+        "AUTH",
+        "MAIL",
+        "RCPT",
+        "DATA",
+        "QUIT",
+    ]
+
+
+@pytest.mark.parametrize(
+    "exchange",
+    [
+        [f"AUTH PLAIN {b64(chr(0) + 'student' + chr(0) + PASSWORD)}"],
+        ["AUTH PLAIN", b64(f"\0student\0{PASSWORD}")],
+        ["AUTH PLAIN   ", b64(f"student\0student\0{PASSWORD}")],
+        [f"AUTH LOGIN {b64('student')}", b64(PASSWORD)],
+        ["AUTH LOGIN", b64("student"), b64(PASSWORD)],
+    ],
+    ids=["plain-ir", "plain", "plain-trailing-space", "login-ir", "login"],
+)
+def test_every_form_of_auth_is_masked(known_lab: LabServer, raw_smtp, exchange: list[str]) -> None:
+    lab = known_lab
+    client = raw_smtp(lab.host, lab.tls_port, context=lab.ssl_context())
+    client.read_reply()
+    client.command("EHLO learner.example")
+    replies = [client.command(line) for line in exchange]
+    assert replies[-1].code == 235
+    client.command("QUIT")
+    client.close()
+    session = wait_closed(lab.sessions[-1])
+    assert_secret_absent(session, PASSWORD)
+    assert sum(line.secret for line in session.lines) == 1
+
+
+def test_auth_answers_sent_without_waiting_are_still_masked(known_lab: LabServer, raw_smtp) -> None:
+    lab = known_lab
+    client = raw_smtp(lab.host, lab.tls_port, context=lab.ssl_context())
+    client.read_reply()
+    client.command("EHLO learner.example")
+    client.send(f"AUTH LOGIN\r\n{b64('student')}\r\n{b64(PASSWORD)}\r\nNOOP\r\n")
+    assert [client.read_reply().code for _ in range(4)] == [334, 334, 235, 250]
+    client.command("QUIT")
+    client.close()
+    session = wait_closed(lab.sessions[-1])
+    assert_secret_absent(session, PASSWORD)
+    assert session.commands() == ["EHLO", "AUTH", "NOOP", "QUIT"]
+
+
+def test_a_failed_auth_then_commands_are_not_masked(known_lab: LabServer, raw_smtp) -> None:
+    lab = known_lab
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    assert client.command("AUTH LOGIN").code == 538  # refused before TLS: no exchange
+    client.command("NOOP")
+    assert "NOOP" in lab.sessions[-1].received_lines()
+
+
+def test_log_holds_the_bytes_as_received_not_a_rebuilt_dialogue(lab: LabServer, raw_smtp) -> None:
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    client.send(b"ehlo  learner.example\nBOGUS\r\nmail from:<a@learner.example>\r\n")
+    assert [client.read_reply().code for _ in range(3)] == [250, 500, 250]
+    session = lab.sessions[-1]
+    assert [(line.direction, line.raw) for line in session.lines[1:4]] == [
+        ("C", b"ehlo  learner.example\n"),  # bare LF, two spaces: exactly as sent
+        ("C", b"BOGUS\r\n"),  # a command no handler hook ever sees
+        ("C", b"mail from:<a@learner.example>\r\n"),
+    ]
+    assert all(line.direction == "S" for line in session.lines[4:])  # pipelined: replies after
+    assert session.received_lines()[:3] == [
+        "ehlo  learner.example",
+        "BOGUS",
+        "mail from:<a@learner.example>",
+    ]
+
+
+def test_message_body_is_one_entry_as_on_the_wire(lab: LabServer, raw_smtp) -> None:
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    for line in (
+        "EHLO learner.example",
+        "MAIL FROM:<a@learner.example>",
+        "RCPT TO:<b@example.com>",
+    ):
+        client.command(line)
+    client.command("DATA")
+    client.send(b"Subject: dots\r\n\r\n..\r\n..foo\r\n.\r\n")
+    assert client.read_reply().code == 250
+    session = lab.sessions[-1]
+    body, dot, final = session.lines[-3:]
+    assert (body.kind, body.raw) == ("body", b"Subject: dots\r\n\r\n..\r\n..foo\r\n")
+    assert (dot.kind, dot.raw) == ("dot", b".\r\n")
+    assert final.raw.startswith(b"250 2.0.0 OK: queued as ")
+    assert session.received_lines()[-2:] == ["Subject: dots\n\n..\n..foo", "."]
+    assert "C: Subject: dots\nC: \nC: ..\nC: ..foo\nC: .\nS: 250 2.0.0" in str(session)
+    assert lab.wait_for(1)[0].data == b"Subject: dots\r\n\r\n.\r\n.foo\r\n"
+
+
+def test_bare_lf_dot_does_not_end_the_message_in_the_server_or_the_log(
+    lab: LabServer, raw_smtp
+) -> None:
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    for line in (
+        "EHLO learner.example",
+        "MAIL FROM:<a@learner.example>",
+        "RCPT TO:<b@example.com>",
+    ):
+        client.command(line)
+    client.command("DATA")
+    client.send(b"Subject: smuggle\r\n\r\nline\n.\nMAIL FROM:<x@evil.example>\r\n.\r\n")
+    assert client.read_reply().code == 250
+    body = lab.sessions[-1].lines[-3]
+    assert body.raw == b"Subject: smuggle\r\n\r\nline\n.\nMAIL FROM:<x@evil.example>\r\n"
+    assert lab.wait_for(1)[0].data == body.raw
+
+
+def test_implicit_tls_session_is_all_tls(lab: LabServer, raw_smtp) -> None:
+    client = raw_smtp(lab.host, lab.tls_port, context=lab.ssl_context())
+    client.read_reply()
+    client.command("EHLO learner.example")
+    client.command("QUIT")
+    client.close()
+    session = wait_closed(lab.sessions[-1])
+    assert session.listener == "tls"
+    assert all(line.tls for line in session.lines)
+    rendered = str(session).splitlines()
+    assert re.fullmatch(
+        r"-- session S1: 127\.0\.0\.1:\d+ -> port \d+ \(implicit TLS\), .* --", rendered[0]
+    )
+    assert rendered[1].startswith("-- TLS (implicit, from the first byte): TLSv1")
+    assert rendered[2] == "S: 220 lab.smtplab.test ESMTP smtplab lab server"
+
+
+def test_a_tls_connection_is_closed_soon_after_quit_even_if_the_client_lingers(
+    lab: LabServer, raw_smtp
+) -> None:
+    client = raw_smtp(lab.host, lab.tls_port, context=lab.ssl_context())
+    client.read_reply()
+    assert client.command("QUIT").code == 221
+    started = time.monotonic()
+    wait_closed(lab.sessions[-1])  # the client never closes its end
+    assert time.monotonic() - started < 3.0
+
+
+def test_sessions_are_bounded_and_looked_up_by_id(lab_factory, raw_smtp) -> None:
+    lab = lab_factory(max_sessions=2)
+    for _ in range(3):
+        client = raw_smtp(lab.host, lab.port)
+        client.read_reply()
+        client.command("QUIT")
+    assert [session.id for session in lab.sessions] == ["S2", "S3"]
+    assert lab.session("S3").received_lines() == ["QUIT"]
+    with pytest.raises(KeyError, match="keeps only the last 2 sessions"):
+        lab.session("S1")
+    lab.clear_sessions()
+    assert lab.sessions == []
+
+
+def test_html_rendering_escapes_what_was_sent(lab: LabServer, raw_smtp) -> None:
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    client.command("HELO <script>alert(1)</script>")
+    page = lab.sessions[-1]._repr_html_()
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+# -- the recorder alone, with literal bytes ------------------------------------------------
+
+
+def record(*events: tuple[str, bytes], body_limit: int = 1000) -> LabSession:
+    session = LabSession("S1", "plain")
+    recorder = SessionRecorder(session, body_limit=body_limit)
+    for direction, data in events:
+        if direction == "C":
+            recorder.received(data, tls=False)
+        else:
+            recorder.sent(data, tls=False)
+    recorder.close()
+    return session
+
+
+def test_recorder_joins_lines_split_across_reads() -> None:
+    session = record(("C", b"EH"), ("C", b"LO x\r\nNO"), ("C", b"OP\r\n"))
+    assert [line.raw for line in session.lines] == [b"EHLO x\r\n", b"NOOP\r\n"]
+
+
+def test_recorder_keeps_a_line_left_without_its_end() -> None:
+    session = record(("C", b"QUIT"))
+    (line,) = session.lines
+    assert (line.raw, line.partial) == (b"QUIT", True)
+    assert "no line end" in str(session)
+
+
+def test_recorder_bounds_the_body_and_counts_the_rest() -> None:
+    session = record(
+        ("S", b"354 go\r\n"),
+        ("C", b"x" * 98 + b"\r\n"),
+        ("C", (b"y" * 98 + b"\r\n") * 3 + b".\r\n"),
+        body_limit=150,
+    )
+    body = session.lines[1]
+    assert len(body.raw) == 150
+    assert body.omitted == 250
+    assert "250 more bytes received, not kept" in str(session)
+    assert session.lines[2].kind == "dot"
+
+
+def test_recorder_auth_cancel_with_star_is_visible() -> None:
+    session = record(
+        ("C", b"AUTH LOGIN\r\n"),
+        ("S", b"334 VXNlcm5hbWU6\r\n"),
+        ("C", b"*\r\n"),
+        ("S", b"501 5.7.0 Auth aborted\r\n"),
+        ("C", b"NOOP\r\n"),
+    )
+    assert [line.raw for line in session.lines if line.direction == "C"] == [
+        b"AUTH LOGIN\r\n",
+        b"*\r\n",
+        b"NOOP\r\n",
+    ]
+    assert not any(line.secret for line in session.lines)
+    assert session.commands() == ["AUTH", "NOOP"]
