@@ -1,8 +1,11 @@
 """The command line: ``python -m smtplab <command>`` (or ``smtplab <command>``).
 
 Commands are subparsers, each with a ``run`` function taking the parsed arguments and
-returning the exit code, listed in :data:`COMMANDS`; adding ``send`` or ``doctor`` means
-adding one ``add_*_parser`` function and one entry there.
+returning the exit code, listed in :data:`COMMANDS`:
+
+* ``serve``: a lab server in the terminal;
+* ``send``: send one message and print the annotated transcript (like swaks);
+* ``doctor``: check the installation and say what is wrong.
 
 ``serve`` runs a :class:`~smtplab.lab.LabServer` in the terminal: it prints where the lab
 listens, its CA file and the demo account (the password too: it is your own terminal),
@@ -13,7 +16,10 @@ main thread waits on the inbox and prints.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import signal
+import ssl
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -21,7 +27,7 @@ from types import FrameType
 from typing import TextIO
 
 from .errors import Timeout
-from .lab import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT, LabServer, ReceivedMessage
+from .lab import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT, STEPS, Fault, LabServer, ReceivedMessage
 from .lab.server import is_loopback
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -107,7 +113,67 @@ def add_serve_parser(commands: argparse._SubParsersAction) -> None:  # type: ign
         default=DEFAULT_SIZE_LIMIT,
         help=f"largest message accepted, in bytes (default {DEFAULT_SIZE_LIMIT})",
     )
+    serve.add_argument(
+        "--fail",
+        type=_fault_reply,
+        action="append",
+        default=[],
+        metavar="STEP=REPLY",
+        help="answer REPLY at STEP, e.g. --fail 'RCPT=550 5.1.1 No such user' "
+        f"(repeatable; steps: {' '.join(STEPS)})",
+    )
+    serve.add_argument(
+        "--greylist",
+        action="store_true",
+        help="refuse the first MAIL FROM with 451 4.7.1, as a greylisting server does; "
+        "the retry is accepted",
+    )
+    serve.add_argument(
+        "--slow",
+        type=_fault_delay,
+        action="append",
+        default=[],
+        metavar="STEP=SECONDS",
+        help="wait SECONDS before answering at STEP, e.g. --slow DATA_END=5 (repeatable)",
+    )
+    serve.add_argument(
+        "--drop",
+        type=_step,
+        action="append",
+        default=[],
+        metavar="STEP",
+        help="close the connection without a reply at STEP, e.g. --drop BODY (repeatable)",
+    )
     serve.set_defaults(run=run_serve)
+
+
+def _step(text: str) -> str:
+    step = text.strip().upper()
+    aliases = {"MESSAGE": "DATA_END", "GREETING": "CONNECT"}
+    step = aliases.get(step, step)
+    if step not in STEPS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a step; use one of {' '.join(STEPS)}")
+    return step
+
+
+def _fault_reply(text: str) -> tuple[str, str]:
+    step, equals, reply = text.partition("=")
+    if not equals or not reply.strip()[:3].isdigit():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write STEP=REPLY, e.g. 'RCPT=550 5.1.1 No such user'"
+        )
+    return _step(step), reply.strip()
+
+
+def _fault_delay(text: str) -> tuple[str, float]:
+    step, equals, seconds = text.partition("=")
+    try:
+        delay = float(seconds)
+    except ValueError:
+        delay = -1.0
+    if not equals or delay < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: write STEP=SECONDS, e.g. DATA_END=5")
+    return _step(step), delay
 
 
 def _banner(lab: LabServer) -> list[str]:
@@ -126,11 +192,23 @@ def _banner(lab: LabServer) -> list[str]:
         f"  CA file:    {lab.ca_path}",
         *accounts,
         f"  policy:     {rules[1]}; size limit {policy.size_limit} bytes",
+        *(f"  fault:      {_describe_fault(fault)}" for fault in lab.faults),
         "Try it:",
         f"  swaks --server {lab.host}:{lab.port} --tls --tls-ca-path {lab.ca_path} "
         f"--auth-user {name} --auth-password {password} --to bob@example.com",
         "Waiting for mail...",
     ]
+
+
+def _describe_fault(fault: Fault) -> str:
+    times = "always" if fault.times is None else f"{fault.times} time(s)"
+    if fault.action == "reply":
+        what = f"answer {' / '.join(fault.reply)!r}"
+    elif fault.action == "slow":
+        what = f"wait {fault.delay:g} s, then answer"
+    else:
+        what = {"hang": "never answer", "drop": "close the connection"}[fault.action]
+    return f"at {fault.step}: {what} ({times})"
 
 
 def describe_message(number: int, message: ReceivedMessage) -> str:
@@ -171,6 +249,19 @@ def run_serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         print(f"error: {reason}", file=sys.stderr)
         return 1
+    try:
+        for step, reply in args.fail:
+            lab.fail(step, reply)
+        for step, delay in args.slow:
+            lab.slow(step, delay)
+        for step in args.drop:
+            lab.drop(step)
+        if args.greylist:
+            lab.fail("MAIL", "451 4.7.1 Greylisted: please try again later", times=1)
+    except ValueError as error:
+        lab.stop()
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     restore = _stop_on_sigterm()
     try:
         for line in _banner(lab):
@@ -206,8 +297,256 @@ def _stop_on_sigterm() -> Callable[[], None]:
     return lambda: signal.signal(signal.SIGTERM, previous)
 
 
+# --- send ---------------------------------------------------------------------------------
+
+PASSWORD_VARIABLE = "SMTPLAB_PASSWORD"
+"""The environment variable ``send`` reads the password from (never a command-line flag:
+flags end up in the shell's history and in the process list)."""
+
+
+def _server(text: str) -> tuple[str, int | None]:
+    host, colon, port = text.rpartition(":")
+    if not colon:
+        return text, None
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, _port(port)
+
+
+def add_send_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``send`` command."""
+    send = commands.add_parser(
+        "send",
+        help="send one message and show the whole SMTP dialogue",
+        description=(
+            "Send one message and print the annotated SMTP dialogue (passwords hidden).\n"
+            f"The password comes from the {PASSWORD_VARIABLE} environment variable, or from\n"
+            "a prompt: never from a flag (flags stay in your shell history). Exits 1 with an\n"
+            "explanation if the server refuses the message."
+        ),
+        epilog=(
+            "examples:\n"
+            "  smtplab send --server 127.0.0.1:2525 --from a@example.com --to b@example.com\n"
+            "  smtplab send --server 127.0.0.1:2525 --security starttls --cafile lab-ca.pem \\\n"
+            "      --user student --from student@lab.smtplab.test --to b@example.com\n"
+            "  smtplab send --provider qq --user 12345@qq.com \\\n"
+            "      --from 12345@qq.com --to b@example.com"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    where = send.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--server", type=_server, metavar="HOST[:PORT]", help="the SMTP server to talk to"
+    )
+    where.add_argument(
+        "--provider", metavar="NAME", help="a known provider (qq, 163, gmail, outlook...)"
+    )
+    send.add_argument(
+        "--security",
+        choices=("plain", "starttls", "tls"),
+        help="plain, starttls (like port 587) or tls (implicit TLS, like 465); "
+        "default: the provider's, else plain",
+    )
+    send.add_argument("--user", help="log in with AUTH as this user (password: see above)")
+    send.add_argument(
+        "--auth", metavar="MECHANISM", help="AUTH mechanism (LOGIN, PLAIN...; default LOGIN)"
+    )
+    send.add_argument("--from", dest="sender", required=True, help="the sender's address")
+    send.add_argument(
+        "--to", action="append", required=True, help="a recipient (repeatable, or comma-separated)"
+    )
+    send.add_argument("--subject", default="", help="the subject")
+    send.add_argument(
+        "--body", help="the text of the message (default: read it from standard input)"
+    )
+    send.add_argument(
+        "--attach", action="append", default=[], metavar="FILE", help="attach a file (repeatable)"
+    )
+    send.add_argument(
+        "--cafile", help="trust the certificate authority in this PEM file (the lab's: ca_path)"
+    )
+    send.add_argument("--ehlo", metavar="NAME", help="the name to give in EHLO")
+    send.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds to wait for each reply (default 30)"
+    )
+    send.set_defaults(run=run_send)
+
+
+def _read_password(user: str, out: TextIO) -> str | None:
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        print(
+            f"error: --user {user} needs a password: set {PASSWORD_VARIABLE} (standard input "
+            "is not a terminal, so there is no prompt).",
+            file=sys.stderr,
+        )
+        return None
+    return getpass.getpass(f"password for {user} (not shown): ")
+
+
+def run_send(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run ``send``: compose, send, print the transcript; return 0, or 1 on failure."""
+    from . import message as composer
+    from .client import Client
+    from .errors import SmtplabError
+
+    out = out or sys.stdout
+    recipients = [a.strip() for value in args.to for a in value.split(",") if a.strip()]
+    body = args.body
+    if body is None:
+        if sys.stdin.isatty():
+            print("Type the message, then Ctrl-D on an empty line:", file=sys.stderr)
+        body = sys.stdin.read()
+    context = None
+    if args.cafile:
+        context = ssl.create_default_context(cafile=args.cafile)
+    password = None
+    if args.user:
+        password = _read_password(args.user, out)
+        if password is None:
+            return 2
+    try:
+        draft = composer.compose(
+            sender=args.sender,
+            to=recipients,
+            subject=args.subject,
+            body=body,
+            attachments=args.attach,
+        )
+        if args.provider:
+            client = Client.for_provider(
+                args.provider,
+                security=args.security,
+                timeout=args.timeout,
+                context=context,
+                local_hostname=args.ehlo,
+            )
+        else:
+            host, port = args.server
+            client = Client(
+                host,
+                port,
+                security=args.security or "plain",
+                timeout=args.timeout,
+                context=context,
+                local_hostname=args.ehlo,
+            )
+    except (SmtplabError, OSError, KeyError, ValueError) as error:
+        transcript = getattr(error, "transcript", None)
+        if transcript is not None:
+            print(transcript, file=out)
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    try:
+        with client:
+            if args.user:
+                client.login(args.user, password or "", mechanism=args.auth)
+            client.send_message(draft)
+    except SmtplabError as error:
+        print(client.transcript, file=out)
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(client.transcript, file=out)
+    return 0
+
+
+# --- doctor -------------------------------------------------------------------------------
+
+
+def add_doctor_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``doctor`` command."""
+    doctor = commands.add_parser(
+        "doctor",
+        help="check that the kit is installed and works",
+        description=(
+            "Check the installation: Python, the packages, JupyterLab and its widgets "
+            "extension, and a real lab server that receives one message over "
+            "STARTTLS + AUTH. Prints a verdict; exits 1 if something is wrong."
+        ),
+    )
+    doctor.set_defaults(run=run_doctor)
+
+
+def _check_imports() -> str:
+    import importlib.metadata as metadata
+
+    found = []
+    for name in ("aiosmtpd", "trustme", "ipywidgets"):
+        found.append(f"{name} {metadata.version(name)}")
+    return ", ".join(found)
+
+
+def _check_jupyterlab() -> str:
+    import importlib.metadata as metadata
+    from pathlib import Path
+
+    lab_version = metadata.version("jupyterlab")
+    import jupyterlab_widgets  # the JupyterLab extension that draws ipywidgets
+
+    extension = Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager"
+    if not extension.is_dir():
+        raise RuntimeError(
+            f"the widgets extension is not where JupyterLab looks ({extension}); "
+            "reinstall with: pip install --force-reinstall jupyterlab_widgets"
+        )
+    return f"jupyterlab {lab_version}, widgets extension {jupyterlab_widgets.__version__}"
+
+
+def _check_lab_round_trip() -> str:
+    from .client import Client
+
+    with LabServer() as lab:
+        name, password = next(iter(lab.users.items()))
+        with Client(
+            lab.host, lab.port, security="starttls", context=lab.ssl_context(), timeout=10
+        ) as client:
+            client.login(name, password)
+            client.send_message(
+                b"Subject: doctor\r\n\r\nsmtplab doctor was here\r\n",
+                f"{name}@{lab.hostname}",
+                ["doctor@example.com"],
+            )
+        [message] = lab.wait_for(1, timeout=10)
+        if not (message.tls and message.auth_user == name):
+            raise RuntimeError("the message arrived, but not over TLS with AUTH")
+    return "a lab server started and received a message over STARTTLS + AUTH"
+
+
+def run_doctor(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run every check, print one line each and a verdict; return 0 when all pass."""
+    out = out or sys.stdout
+    checks: list[tuple[str, Callable[[], str]]] = [
+        ("Python", lambda: f"{sys.version.split()[0]} at {sys.executable}"),
+        ("packages", _check_imports),
+        ("JupyterLab", _check_jupyterlab),
+        ("lab server", _check_lab_round_trip),
+    ]
+    failures = 0
+    for name, check in checks:
+        try:
+            detail = check()
+        except Exception as error:  # a check failing is the news: report, go on
+            failures += 1
+            print(f"  FAIL  {name}: {type(error).__name__}: {error}", file=out)
+        else:
+            print(f"  ok    {name}: {detail}", file=out)
+    if failures:
+        print(
+            f"{failures} check(s) failed. Reinstall with: python -m pip install -e '.[lab]' "
+            "(or make lab), then run smtplab doctor again.",
+            file=out,
+        )
+        return 1
+    print("All good: start the kit with `make lab` (or jupyter lab).", file=out)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse._SubParsersAction], None]] = {  # type: ignore[type-arg]
     "serve": add_serve_parser,
+    "send": add_send_parser,
+    "doctor": add_doctor_parser,
 }
 """Each command's name and the function that adds its parser."""
 

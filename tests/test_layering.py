@@ -54,7 +54,7 @@ THIRD_PARTY_ALLOWED = {
     "core": set(),
     "client": set(),
     "lab": {"aiosmtpd", "trustme"},
-    "views": {"ipywidgets", "IPython", "traitlets", "aiosmtpd", "trustme"},
+    "views": {"ipywidgets", "IPython", "traitlets", "aiosmtpd", "trustme", "jupyterlab_widgets"},
     "facade": set(),
 }
 ALLOWED_SMTPLAB = {

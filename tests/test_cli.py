@@ -1,0 +1,223 @@
+"""The ``smtplab`` console script: ``send``, ``doctor`` and ``serve`` with faults.
+
+Each test runs the installed console script as a subprocess, as a learner would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from smtplab.lab import LabServer
+
+pytestmark = pytest.mark.timeout(90)
+
+SCRIPT = shutil.which("smtplab", path=str(Path(sys.executable).parent))
+
+
+def smtplab(
+    *args: str, password: str | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run the console script; the password goes in the environment, never in argv."""
+    assert SCRIPT, "the smtplab console script is not installed in this environment"
+    env = {k: v for k, v in os.environ.items() if k != "SMTPLAB_PASSWORD"}
+    if password is not None:
+        env["SMTPLAB_PASSWORD"] = password
+    return subprocess.run(
+        [SCRIPT, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_help_explains_each_command() -> None:
+    top = smtplab("--help")
+    assert top.returncode == 0
+    for command in ("serve", "send", "doctor"):
+        assert command in top.stdout
+        assert smtplab(command, "--help").returncode == 0
+    assert "never from a flag" in smtplab("send", "--help").stdout
+
+
+def test_send_with_starttls_and_auth_prints_the_masked_transcript(lab: LabServer) -> None:
+    password = lab.users["student"]
+    done = smtplab(
+        "send",
+        "--server",
+        f"{lab.host}:{lab.port}",
+        "--security",
+        "starttls",
+        "--cafile",
+        lab.ca_path,
+        "--user",
+        "student",
+        "--from",
+        "student@lab.smtplab.test",
+        "--to",
+        "bob@example.com,carol@example.com",
+        "--subject",
+        "From the terminal",
+        "--ehlo",
+        "learner.example",
+        password=password,
+        stdin="Hello from a pipe.\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "C: STARTTLS" in done.stdout and "C: AUTH LOGIN" in done.stdout
+    assert "250 2.0.0 OK: queued as" in done.stdout
+    assert password not in done.stdout + done.stderr
+    [message] = lab.wait_for(1)
+    assert message.tls and message.auth_user == "student"
+    assert message.rcpt_tos == ["bob@example.com", "carol@example.com"]
+    assert message.subject == "From the terminal"
+    assert "Hello from a pipe." in message.message.get_content()
+
+
+def test_send_with_an_attachment_and_implicit_tls(lab: LabServer, tmp_path: Path) -> None:
+    attachment = tmp_path / "notes.txt"
+    attachment.write_text("attached text\n")
+    done = smtplab(
+        "send",
+        "--server",
+        f"{lab.host}:{lab.tls_port}",
+        "--security",
+        "tls",
+        "--cafile",
+        lab.ca_path,
+        "--from",
+        "a@example.com",
+        "--to",
+        "b@example.com",
+        "--body",
+        "see attachment",
+        "--attach",
+        str(attachment),
+    )
+    assert done.returncode == 0, done.stderr
+    [message] = lab.wait_for(1)
+    [part] = list(message.message.iter_attachments())
+    assert part.get_filename() == "notes.txt"
+    assert part.get_content().replace("\r\n", "\n") == "attached text\n"
+
+
+def test_send_failure_exits_1_with_the_explanation_and_no_password(lab: LabServer) -> None:
+    done = smtplab(
+        "send",
+        "--server",
+        f"{lab.host}:{lab.port}",
+        "--security",
+        "starttls",
+        "--cafile",
+        lab.ca_path,
+        "--user",
+        "student",
+        "--from",
+        "a@example.com",
+        "--to",
+        "b@example.com",
+        "--body",
+        "x",
+        password="definitely-wrong-pw",
+    )
+    assert done.returncode == 1
+    assert "535" in done.stdout and "user name or password" in done.stderr
+    assert "definitely-wrong-pw" not in done.stdout + done.stderr
+    assert lab.inbox == []
+
+
+def test_send_without_the_lab_ca_fails_verification(lab: LabServer) -> None:
+    done = smtplab(
+        "send",
+        "--server",
+        f"{lab.host}:{lab.port}",
+        "--security",
+        "starttls",
+        "--from",
+        "a@example.com",
+        "--to",
+        "b@example.com",
+        "--body",
+        "x",
+    )
+    assert done.returncode == 1
+    assert "lab.ssl_context()" in done.stderr or "not trusted" in done.stderr
+
+
+def test_send_needs_a_password_source_when_not_interactive(lab: LabServer) -> None:
+    done = smtplab(
+        "send",
+        "--server",
+        f"{lab.host}:{lab.port}",
+        "--user",
+        "student",
+        "--from",
+        "a@example.com",
+        "--to",
+        "b@example.com",
+        "--body",
+        "x",
+    )
+    assert done.returncode == 2 and "SMTPLAB_PASSWORD" in done.stderr
+
+
+def test_send_refuses_a_password_flag() -> None:
+    done = smtplab(
+        "send",
+        "--server",
+        "127.0.0.1:1",
+        "--password",
+        "x",
+        "--from",
+        "a@example.com",
+        "--to",
+        "b@example.com",
+    )
+    assert done.returncode == 2  # argparse: no such option
+
+
+def test_doctor_gives_a_verdict() -> None:
+    done = smtplab("doctor")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "All good" in done.stdout
+    assert "received a message over STARTTLS + AUTH" in done.stdout
+
+
+def test_serve_with_faults_refuses_as_told() -> None:
+    process = subprocess.Popen(
+        [SCRIPT or "smtplab", "serve", "--fail", "RCPT=550 5.1.1 No such user", "--greylist"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner: list[str] = []
+        deadline = time.monotonic() + 20
+        while not any(line.startswith("Waiting for mail") for line in banner):
+            assert time.monotonic() < deadline, banner
+            banner.append(process.stdout.readline().strip())
+        port = int(next(line for line in banner if line.startswith("port:")).split()[1])
+        assert any("at RCPT: answer '550 5.1.1 No such user'" in line for line in banner)
+        import smtplib
+
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            client.ehlo("learner.example")
+            code, _ = client.mail("a@example.com")
+            assert code == 451  # greylisted once
+            code, _ = client.mail("a@example.com")
+            assert code == 250  # the retry is accepted
+            code, text = client.rcpt("b@example.com")
+            assert (code, text) == (550, b"5.1.1 No such user")
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+
+
+def test_serve_rejects_an_unknown_step() -> None:
+    done = smtplab("serve", "--fail", "LUNCH=550 no")
+    assert done.returncode == 2 and "not a step" in done.stderr
