@@ -32,9 +32,12 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PIP) install --quiet --editable '.[test]'
 	@touch $@ $(VENV)/.installed-lab
 
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb \
-		--ServerApp.ip=127.0.0.1 --LabApp.news_url=None
+		--ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(AS_ROOT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
