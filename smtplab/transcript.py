@@ -304,6 +304,7 @@ class Transcript:
         self._reset_context()
 
     def _reset_context(self) -> None:
+        self._typing_message = False  # after 354, lines sent one by one are the message
         self._pending: deque[_Pending] = deque([_Pending("GREETING", "greeting")])
         self._auth: _AuthState | None = None
         self._secrets: set[str] = set()
@@ -587,6 +588,8 @@ class Transcript:
 
     def _command_entry(self, line: bytes, flagged: bool, when: float, on: bool) -> Entry:
         text = _display(line)
+        if self._typing_message:
+            return self._typed_message_line(line, text, when, on)
         if self._auth is not None:
             return self._auth_response_entry(line, text, flagged, when, on)
         verb, _, rest = text.partition(" ")
@@ -751,7 +754,24 @@ class Transcript:
             return "password", "base64 of the password", revealed
         return "secret", f"{mechanism} answer (may carry a secret)", revealed
 
+    def _typed_message_line(self, line: bytes, text: str, when: float, on: bool) -> Entry:
+        """A line of the message sent on its own after 354 (as in a telnet session)."""
+        if line.rstrip(b"\r\n") == b".":
+            self._typing_message = False
+            self._pending.append(_Pending("MESSAGE", "message"))
+            note = "a line with one dot ends the message · §4.1.1.4"
+        elif not line.rstrip(b"\r\n"):
+            note = "a line of the message (an empty one: between headers and body, the first)"
+        elif line.startswith(b".."):
+            note = "a line of the message; the server removes the first dot (dot-stuffing §4.5.2)"
+        else:
+            note = "a line of the message, sent by hand"
+        if not line.endswith(b"\r\n") and line.endswith((b"\n", b"\r")):
+            note += "; NOT ended by CRLF"
+        return Entry("C", line, when, on, "message", note)
+
     def _message_entry(self, raw: bytes, when: float, on: bool) -> Entry:
+        self._typing_message = False
         self._pending.append(_Pending("MESSAGE", "message"))
         lines = _message_line_count(raw)
         ending = "ends with a lone dot" if _ends_ok(raw) else "does NOT end with CRLF.CRLF"
@@ -780,6 +800,8 @@ class Transcript:
                 notes = self._multiline_notes(reply, texts, notes[0])
         if pending.verb in ("AUTH", "AUTH-RESPONSE") and reply.code != 334:
             self._auth = None
+        if pending.verb == "DATA" and reply.code == 354:
+            self._typing_message = True
         if pending.verb in ("EHLO", "HELO", "LHLO") and reply.is_success:
             self._remember_ehlo(texts)
         annotation = notes[0]
@@ -1135,7 +1157,8 @@ def _display(line: bytes) -> str:
         line = line[:-2]
     elif line.endswith((b"\n", b"\r")):
         line = line[:-1]
-    return decode_reply_text(line).translate(_CONTROL)
+    text = decode_reply_text(line)
+    return text if text.isprintable() else text.translate(_CONTROL)
 
 
 def _as_text(raw: bytes | Secret) -> str:

@@ -875,3 +875,28 @@ def test_subscribers_see_each_entry_as_it_is_recorded_and_can_leave() -> None:
     t.record_received(Reply.from_text(250, "lab.smtplab.test"))
     assert seen == ["S", "C"]
     unsubscribe()  # a second call is harmless
+
+
+def test_message_lines_typed_one_by_one_after_354_are_annotated_as_the_message() -> None:
+    t = Transcript()
+    t.record_received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
+    for line, reply in [
+        (b"HELO learner.example\r\n", Reply.from_text(250, "lab.smtplab.test")),
+        (b"MAIL FROM:<a@example.com>\r\n", Reply.from_text(250, "2.1.0 OK")),
+        (b"RCPT TO:<b@example.com>\r\n", Reply.from_text(250, "2.1.5 OK")),
+        (b"DATA\r\n", Reply.from_text(354, "End data with <CR><LF>.<CR><LF>")),
+    ]:
+        t.record_sent(line)
+        t.record_received(reply)
+    for line in (b"Subject: by hand\r\n", b"\r\n", b"..dot\r\n", b"body\r\n", b".\r\n"):
+        t.record_sent(line)
+    t.record_received(Reply.from_text(250, "2.0.0 OK: queued as 1A2B3C4D5E"))
+    t.record_sent(b"QUIT\r\n")
+    text = str(t)
+    assert "not an SMTP command" not in text and "pipelined" not in text
+    assert "a line with one dot ends the message" in text
+    assert "dot-stuffing" in text
+    entries = [e for e in t.entries if e.direction == "C"]
+    assert [e.phase for e in entries[4:9]] == ["message"] * 5
+    assert "accepted" in str(t.entries[-2].annotation) or "queued" in text
+    assert entries[-1].phase == "quit"
