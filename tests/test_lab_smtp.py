@@ -521,3 +521,13 @@ def test_pipelined_commands_in_one_write(lab: LabServer, raw_smtp) -> None:
     assert [client.read_reply().code for _ in range(3)] == [250, 250, 250]
     (message,) = lab.wait_for(1)
     assert message.rcpt_tos == ["b@example.com", "c@example.com"]
+
+
+def test_help_lists_the_commands_and_their_syntax(lab: LabServer) -> None:
+    import smtplib
+
+    with smtplib.SMTP(lab.host, lab.port, timeout=5) as client:
+        code, text = client.docmd("HELP")
+        assert code == 250 and b"MAIL" in text and b"RCPT" in text
+        code, text = client.docmd("HELP", "MAIL")
+        assert code == 250 and b"MAIL FROM:" in text

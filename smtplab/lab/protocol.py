@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import asyncio.sslproto as sslproto
 import collections
+import functools
 import hmac
 import secrets
 import ssl
@@ -359,7 +360,9 @@ class LabSMTP(SMTP):
             finally:
                 self._lab_command = None
 
-        return step
+        # aiosmtpd's HELP reads each command's syntax from attributes of the method
+        # (__smtp_syntax__...): copy them, or HELP would list nothing.
+        return functools.update_wrapper(step, method)
 
     def _lab_address(self, name: str, arg: str | None) -> str | None:
         if name not in ("MAIL", "RCPT") or not arg:
