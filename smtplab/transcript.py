@@ -372,8 +372,11 @@ class Transcript:
         self._tls_on = True
         self._tls_since_ehlo = self._ehlo is not None
         self._auth = None
+        implicit = not any(entry.direction in ("C", "S") for entry in self._entries)
         if verified:
-            note = "from here on, everything is encrypted · RFC 3207"
+            note = "from here on, everything is encrypted · " + (
+                "implicit TLS, RFC 8314" if implicit else "STARTTLS, RFC 3207"
+            )
         else:
             note = (
                 "encrypted, but the certificate was NOT checked: "

@@ -900,3 +900,27 @@ def test_message_lines_typed_one_by_one_after_354_are_annotated_as_the_message()
     assert [e.phase for e in entries[4:9]] == ["message"] * 5
     assert "accepted" in str(t.entries[-2].annotation) or "queued" in text
     assert entries[-1].phase == "quit"
+
+
+def test_the_tls_band_cites_rfc_8314_for_implicit_tls_and_3207_for_starttls() -> None:
+    implicit = Transcript()
+    implicit.record_tls(
+        "TLSv1.3",
+        "TLS_AES_256_GCM_SHA384",
+        verified=True,
+        server_name="lab.smtplab.test",
+        issuer="smtplab",
+    )
+    assert "RFC 8314" in str(implicit) and "RFC 3207" not in str(implicit)
+    upgraded = Transcript()
+    upgraded.record_received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
+    upgraded.record_sent(b"STARTTLS\r\n")
+    upgraded.record_received(Reply.from_text(220, "2.0.0 Ready to start TLS"))
+    upgraded.record_tls(
+        "TLSv1.3",
+        "TLS_AES_256_GCM_SHA384",
+        verified=True,
+        server_name="lab.smtplab.test",
+        issuer="smtplab",
+    )
+    assert "STARTTLS, RFC 3207" in str(upgraded)
