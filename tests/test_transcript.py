@@ -911,7 +911,8 @@ def test_the_tls_band_cites_rfc_8314_for_implicit_tls_and_3207_for_starttls() ->
         server_name="lab.smtplab.test",
         issuer="smtplab",
     )
-    assert "RFC 8314" in str(implicit) and "RFC 3207" not in str(implicit)
+    note = implicit.entries[0].annotation
+    assert "RFC 8314" in note and "RFC 3207" not in note
     upgraded = Transcript()
     upgraded.record_received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
     upgraded.record_sent(b"STARTTLS\r\n")
@@ -923,4 +924,4 @@ def test_the_tls_band_cites_rfc_8314_for_implicit_tls_and_3207_for_starttls() ->
         server_name="lab.smtplab.test",
         issuer="smtplab",
     )
-    assert "STARTTLS, RFC 3207" in str(upgraded)
+    assert "STARTTLS, RFC 3207" in upgraded.entries[-1].annotation
