@@ -30,7 +30,7 @@ CORE = {
     "message",
     "providers",
 }
-CLIENT_WING = {"client", "tap"}
+CLIENT_WING = {"client", "tap", "netcheck"}
 LAB_WING = {"lab"}
 VIEWS = {"widgets", "cli", "exercises", "__main__"}
 FACADE = {"__init__"}  # `from smtplab import Client, send`: core + client wing, lazily the rest

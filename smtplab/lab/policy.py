@@ -2,8 +2,11 @@
 
 The server (``server.py``/``protocol.py``) asks the policy for its greeting, its EHLO
 keywords, whether TLS or AUTH is required, its size limit, and how to finish each reply
-line with an RFC 3463 enhanced status code. Provider look-alike profiles can later be
-made as other ``LabPolicy`` values without touching the server.
+line with an RFC 3463 enhanced status code. Provider look-alike profiles
+(:mod:`smtplab.lab.profiles`) are other ``LabPolicy`` values: a provider's greeting
+(``banner``), its exact EHLO keywords (``keywords``), its texts for the lab's standard
+replies (``reply_texts``), accounts refused with a reply of their own
+(``special_logins``) and ``basic_auth=False`` (no password login works).
 
 Enhanced status codes (RFC 2034 §3 and §4)
 ------------------------------------------
@@ -25,6 +28,7 @@ included in this list." The lab follows that to the letter:
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ..replies import EnhancedStatus
@@ -32,9 +36,12 @@ from ..replies import EnhancedStatus
 __all__ = [
     "DEFAULT_HOSTNAME",
     "DEFAULT_SIZE_LIMIT",
+    "LOGIN_REFUSED",
     "SUPPORTED_AUTH_MECHANISMS",
     "LabPolicy",
+    "ReplyText",
     "enhanced_code_for",
+    "hold_login_refusal",
 ]
 
 DEFAULT_HOSTNAME = "lab.smtplab.test"
@@ -96,6 +103,72 @@ _BY_CODE: dict[int, str] = {
 # Some of aiosmtpd's own texts, reworded so that the reply explains itself.
 _SECURITY_TEXT = "Command refused due to lack of security"
 
+LOGIN_REFUSED = "535 5.7.8 Authentication credentials invalid"
+"""The lab's reply to a refused login (aiosmtpd's text), which a look-alike replaces."""
+
+
+@dataclass(frozen=True)
+class ReplyText:
+    """A look-alike's own reply in place of one of the lab's standard replies.
+
+    When the lab is about to answer ``command`` (``"AUTH"``, ``"QUIT"``...; None: any
+    command) with exactly the line ``standard``, it sends ``lines`` instead, as they are:
+    each a whole reply line with its code (``"535-5.7.8 Username and ..."``), no enhanced
+    code added. ``encoding`` is how they cross the wire: ``"gbk"`` sends QQ Mail's Chinese
+    error as the GBK bytes its server was reported to send.
+    """
+
+    command: str | None
+    standard: str
+    lines: tuple[str, ...]
+    encoding: str = "utf-8"
+
+    def __post_init__(self) -> None:
+        if any(c in line for line in self.lines for c in "\r\n"):
+            raise ValueError("a reply line may not contain CR or LF: give one string per line.")
+        matches = [_REPLY_LINE.match(line) for line in self.lines]
+        last = len(self.lines) - 1
+        if not self.lines or any(
+            m is None or m["code"] != self.lines[0][:3] or m["sep"] != ("-" if i < last else " ")
+            for i, m in enumerate(matches)
+        ):
+            raise ValueError(
+                f"{self.lines!r}: write whole reply lines with one 2xx-5xx code, "
+                "'535-...' for every line but the last and '535 ...' for the last."
+            )
+        self.wire_text()  # raises if ``encoding`` cannot write the text
+
+    @property
+    def code(self) -> int:
+        """The reply code of the look-alike's reply."""
+        return int(self.lines[0][:3])
+
+    def wire_text(self) -> str:
+        """The lines joined with CRLF, as a string whose UTF-8 encoding (with
+        ``surrogateescape``, as the lab writes) gives the bytes in :attr:`encoding`."""
+        raw = "\r\n".join(self.lines).encode(self.encoding)
+        return raw.decode("utf-8", "surrogateescape")
+
+    def to_bytes(self) -> bytes:
+        """What the lab sends: every line with its CRLF, in :attr:`encoding`."""
+        return "".join(line + "\r\n" for line in self.lines).encode(self.encoding)
+
+
+# A refused special login (LabPolicy.special_logins) is decided when the password is
+# checked and answered a moment later, when the lab sends its LOGIN_REFUSED line. Both
+# happen in the same connection's asyncio task; a ContextVar is private to that task, so
+# two connections logging in at once never see each other's refusal.
+_HELD_REFUSAL: ContextVar[ReplyText | None] = ContextVar("smtplab_lab_refusal", default=None)
+
+
+def hold_login_refusal(reply: ReplyText | None) -> None:
+    """Remember the reply for the login being refused on this connection (None: forget).
+
+    Called by the lab when it checks a login; :meth:`LabPolicy.finish_reply` sends the
+    held reply in place of :data:`LOGIN_REFUSED`.
+    """
+    _HELD_REFUSAL.set(reply)
+
 
 def enhanced_code_for(code: int, command: str | None = None) -> str:
     """The enhanced status code the lab puts on a reply ``code`` to ``command``.
@@ -118,6 +191,16 @@ class LabPolicy:
     DATA with ``530 5.7.0`` until the client has logged in (RFC 4954 §6). ``size_limit``
     is advertised as ``SIZE`` and enforced with ``552 5.3.4``. The other fields switch
     EHLO keywords on or off, and set the idle and TLS handshake timeouts (seconds).
+
+    Look-alike fields (all off by default; see :mod:`smtplab.lab.profiles`): ``banner``
+    is the whole greeting text after ``220`` (``hostname`` still names the certificate);
+    ``ehlo_name`` the first line of the EHLO reply; ``keywords`` the exact EHLO keywords
+    in order (STARTTLS is shown only before TLS, AUTH lines only inside it);
+    ``reply_texts`` the look-alike's texts for some of the lab's standard replies;
+    ``special_logins`` maps a login name (its part before any ``@``, any case) to the
+    reply that refuses it whatever the password; ``basic_auth=False`` refuses every
+    password login; ``login_domains`` lets ``student@<domain>`` log in as ``student``;
+    ``profile`` names the look-alike (``""`` for the plain lab).
     """
 
     hostname: str = DEFAULT_HOSTNAME
@@ -131,6 +214,14 @@ class LabPolicy:
     enhanced_status_codes: bool = True
     idle_timeout: float = 300.0
     tls_handshake_timeout: float = 30.0
+    banner: str = ""
+    ehlo_name: str = ""
+    keywords: tuple[str, ...] | None = None
+    reply_texts: tuple[ReplyText, ...] = ()
+    special_logins: tuple[tuple[str, ReplyText], ...] = ()
+    basic_auth: bool = True
+    login_domains: tuple[str, ...] = ()
+    profile: str = ""
 
     def __post_init__(self) -> None:
         if not self.hostname or any(c in self.hostname for c in " \r\n\t"):
@@ -155,17 +246,33 @@ class LabPolicy:
             )
         if self.idle_timeout <= 0 or self.tls_handshake_timeout <= 0:
             raise ValueError("timeouts must be positive numbers of seconds.")
+        texts = [self.banner, self.ehlo_name, *(self.keywords or ())]
+        if any(c in text for text in texts for c in "\r\n"):
+            raise ValueError("banner, ehlo_name and keywords must be one line each (no CR/LF).")
 
     def greeting_line(self) -> str:
-        """The 220 greeting, e.g. ``220 lab.smtplab.test ESMTP smtplab lab server``."""
+        """The 220 greeting, e.g. ``220 lab.smtplab.test ESMTP smtplab lab server``.
+
+        With a ``banner`` (a look-alike's), ``220`` and the banner.
+        """
+        if self.banner:
+            return f"220 {self.banner}"
         return f"220 {self.hostname} {self.greeting}".rstrip()
 
     def ehlo_keywords(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
         """The EHLO keywords, in order, after the server-name line.
 
         STARTTLS is offered only on a plain connection, AUTH only inside TLS: a careful
-        server never invites a password over an unencrypted connection.
+        server never invites a password over an unencrypted connection. With
+        ``keywords`` (a look-alike's), those, filtered the same way; a ``SIZE`` keyword
+        always shows ``size_limit``, the limit the lab enforces.
         """
+        if self.keywords is not None:
+            return [
+                f"SIZE {self.size_limit}" if keyword.split()[:1] == ["SIZE"] else keyword
+                for keyword in self.keywords
+                if _keyword_offered(keyword, offer_starttls=offer_starttls, offer_auth=offer_auth)
+            ]
         keywords = [f"SIZE {self.size_limit}", "8BITMIME"]
         if self.smtputf8:
             keywords.append("SMTPUTF8")
@@ -182,7 +289,7 @@ class LabPolicy:
     def ehlo_reply_lines(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
         """The full EHLO reply, one string per line (``250-...`` then ``250 ...``)."""
         texts = [
-            self.hostname,
+            self.ehlo_name or self.hostname,
             *self.ehlo_keywords(offer_starttls=offer_starttls, offer_auth=offer_auth),
         ]
         last = len(texts) - 1
@@ -202,7 +309,13 @@ class LabPolicy:
         replies to unknown or malformed commands). Lines that already carry a code, 3xx
         lines and the 250 lines answering EHLO/HELO are returned unchanged; see the module
         docstring for the rule.
+
+        A look-alike's own text (``reply_texts``, or the reply held for a refused special
+        login) replaces the whole line; it may be several lines joined with CRLF.
         """
+        own = self.own_reply(line, command)
+        if own is not None:
+            return own.wire_text()
         match = _REPLY_LINE.match(line)
         if match is None:
             return line
@@ -219,3 +332,32 @@ class LabPolicy:
             return f"{code}{sep}{text}"
         status = "5.7.0" if text == _SECURITY_TEXT else enhanced_code_for(code, command)
         return f"{code}{sep}{status} {text}".rstrip()
+
+    def own_reply(self, line: str, command: str | None) -> ReplyText | None:
+        """The look-alike's reply in place of the lab's ``line`` to ``command``, if any."""
+        if command == "AUTH" and line == LOGIN_REFUSED:
+            held = _HELD_REFUSAL.get()
+            if held is not None:
+                _HELD_REFUSAL.set(None)
+                return held
+        for reply in self.reply_texts:
+            if reply.standard == line and reply.command in (None, command):
+                return reply
+        return None
+
+    def login_refusal(self, login: str) -> ReplyText | None:
+        """The reply that refuses ``login`` whatever the password (``special_logins``)."""
+        name = login.strip().rsplit("@", 1)[0].lower()
+        for special, reply in self.special_logins:
+            if special.lower() == name:
+                return reply
+        return None
+
+
+def _keyword_offered(keyword: str, *, offer_starttls: bool, offer_auth: bool) -> bool:
+    word = keyword.split(None, 1)[0].upper() if keyword.strip() else ""
+    if word == "STARTTLS":
+        return offer_starttls
+    if word == "AUTH" or word.startswith("AUTH="):
+        return offer_auth
+    return True

@@ -57,6 +57,7 @@ from .certs import LabCertificates, certificate_names
 from .faults import Fault, FaultBook, parse_fault_reply
 from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .policy import LabPolicy
+from .profiles import LabProfile, LookAlikeContext, get_profile
 from .protocol import ImplicitTLSAcceptor, LabContext, LabSMTP
 from .sessionlog import DEFAULT_MAX_SESSIONS, LabSession, SessionStore
 
@@ -254,6 +255,12 @@ class LabServer:
     or a whole ``policy`` (:class:`LabPolicy`; the single parameters override its fields);
     ``max_messages`` and ``max_sessions`` bound what is kept (the oldest are dropped).
 
+    ``profile="qq"`` (or ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, or a
+    :class:`~smtplab.lab.profiles.LabProfile`) makes the lab a look-alike of that
+    provider's server: an IMITATION built from public reports, not a recording (see
+    :mod:`smtplab.lab.profiles`). The single parameters above still override its policy;
+    :meth:`provider_overrides` sends ``Client.for_provider(...)`` here instead.
+
     ``start()`` returns the lab, so ``lab = LabServer().start()`` works; ``with
     LabServer() as lab:`` starts and stops it.
     """
@@ -274,7 +281,13 @@ class LabServer:
         policy: LabPolicy | None = None,
         max_messages: int = DEFAULT_MAX_MESSAGES,
         max_sessions: int = DEFAULT_MAX_SESSIONS,
+        profile: str | LabProfile | None = None,
     ) -> None:
+        if profile is not None and policy is not None:
+            raise ValueError("give profile= or policy=, not both (a profile is a policy).")
+        self._profile = get_profile(profile) if profile is not None else None
+        if self._profile is not None:
+            policy = self._profile.policy
         overrides: dict[str, Any] = {
             "hostname": hostname,
             "require_tls": require_tls,
@@ -338,7 +351,7 @@ class LabServer:
                 sock.close()
             certificates.cleanup()
             raise
-        context = LabContext(
+        context = LookAlikeContext(
             policy=self._policy,
             users=dict(self._users),
             inbox=self._inbox,
@@ -410,6 +423,31 @@ class LabServer:
     def policy(self) -> LabPolicy:
         """The lab's :class:`LabPolicy` (greeting, extensions, what it requires)."""
         return self._policy
+
+    @property
+    def profile(self) -> LabProfile | None:
+        """The provider look-alike this lab imitates (None for the plain lab)."""
+        return self._profile
+
+    def provider_overrides(self, security: str | None = None) -> dict[str, Any]:
+        """``host``, ``port``, ``security`` and ``context`` that send a provider's client
+        here instead: ``Client.for_provider("qq", **lab.provider_overrides())``.
+
+        ``security`` is ``"tls"`` (:attr:`tls_port`, like 465) or ``"starttls"`` /
+        ``"plain"`` (:attr:`port`, like 587); by default the imitated provider's default
+        (``"starttls"`` for the plain lab). The context trusts the lab's CA.
+        """
+        if security is None:
+            security = self._profile.security if self._profile is not None else "starttls"
+        if security not in ("tls", "starttls", "plain"):
+            raise ValueError(f"security must be 'tls', 'starttls' or 'plain', not {security!r}.")
+        port = self.tls_port if security == "tls" else self.port
+        return {
+            "host": self.host,
+            "port": port,
+            "security": security,
+            "context": self.ssl_context(),
+        }
 
     @property
     def users(self) -> dict[str, str]:
@@ -555,11 +593,14 @@ class LabServer:
 
     # -- display -------------------------------------------------------------------------
     def __repr__(self) -> str:
+        name = self.hostname
+        if self._profile is not None:
+            name += f" ({self._profile.title}: an imitation)"
         if self._last_ports is None:
-            return f"<LabServer {self.hostname} (not started)>"
+            return f"<LabServer {name} (not started)>"
         state = "running" if self.running else "stopped"
         return (
-            f"<LabServer {self.hostname} on {self._host} port={self._last_ports[0]} "
+            f"<LabServer {name} on {self._host} port={self._last_ports[0]} "
             f"tls_port={self._last_ports[1]} {state}, {len(self.inbox)} message(s)>"
         )
 

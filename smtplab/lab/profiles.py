@@ -1,0 +1,534 @@
+"""Provider look-alikes: ``LabServer(profile="qq")``, ``"qq-gbk"``, ``"gmail"``, ``"outlook"``.
+
+IMITATIONS, NOT RECORDINGS
+--------------------------
+A look-alike profile makes the lab greet, advertise extensions and refuse logins the way
+a real provider's submission server was **publicly reported** to do. Every text comes
+from :attr:`smtplab.providers.Provider.observed`: greetings, EHLO replies and error
+replies as quoted in GitHub issues and posts that show client debug logs, each with its
+:class:`~smtplab.providers.Source`. Nothing here was recorded from a provider, and this
+project has never contacted one. Client names and addresses in the quotes were replaced
+by documentation values (``203.0.113.5``); the lab shows them as quoted. Providers change
+their servers: a look-alike shows what a learner is likely to meet, not a guarantee.
+
+What each profile does
+----------------------
+============ ===============================================================================
+``qq``       QQ Mail (smtp.qq.com). ``lab.tls_port`` plays 465 (implicit TLS), ``lab.port``
+             plays 587 (STARTTLS). QQ's greeting and EHLO keywords; no enhanced status codes
+             (QQ advertises no ENHANCEDSTATUSCODES). The lab's password plays the
+             *authorization code*; a wrong one gets QQ's ``535 Login Fail. Please enter your
+             authorization code to login...``.
+``qq-gbk``   The same, but a wrong password gets the older Chinese reply ``535 Error:
+             请使用授权码登录...`` as raw **GBK** bytes, as QQ's server was reported to send
+             it, so a client's GBK decoding is exercised.
+``gmail``    Gmail (smtp.gmail.com). ``lab.tls_port`` plays 465, ``lab.port`` plays 587.
+             Gmail's greeting ``... - gsmtp``, its EHLO before and after STARTTLS; a wrong
+             password gets the two-line ``535-5.7.8 Username and Password not accepted``.
+             **Special account**: log in as ``needs-app-password`` (any password, with or
+             without ``@gmail.com``) and the answer is ``534-5.7.9 Application-specific
+             password required``, as Gmail answers a Google account password on an account
+             with 2-Step Verification.
+``outlook``  Outlook.com (smtp-mail.outlook.com). ``lab.port`` plays 587 (STARTTLS, the
+             only documented port). AUTH LOGIN XOAUTH2 after STARTTLS; **every** password
+             login, even the right one, gets ``535 5.7.139 Authentication unsuccessful, basic
+             authentication is disabled``. ``lab.tls_port`` still speaks implicit TLS, since
+             the lab always has that port, but Outlook.com documents no such port: do not
+             take it as a sign that the real server has one.
+============ ===============================================================================
+
+All profiles require TLS and AUTH before mail (``require_tls`` and ``require_auth``) and
+accept ``student`` or ``student@<the provider's domain>`` as the login. The host name in
+the certificate does not change: it still covers ``lab.hostname``, ``localhost`` and
+``127.0.0.1``; only the texts change.
+
+Where the lab differs from the real thing
+-----------------------------------------
+* Keywords the lab does not implement are advertised as quoted but not honoured:
+  CHUNKING (BDAT), BINARYMIME, DSN parameters, MAILCOMPRESS. Mechanisms other than LOGIN
+  and PLAIN (XOAUTH2, OAUTHBEARER...) are answered ``504 5.5.4 Unrecognized
+  authentication type`` (Outlook's look-alike answers ``535 5.7.3``, as Microsoft does for
+  a token it does not accept); the lab cannot check OAuth2 tokens.
+* Replies no report quotes keep the lab's own texts (``250 OK: queued as ...``, its
+  ``530`` replies; for QQ a few of them still carry an enhanced status code).
+* The Outlook profile borrows four texts quoted for Microsoft 365, the same Exchange
+  Online service: ``220 2.0.0 SMTP server ready``, ``221 2.0.0 Service closing
+  transmission channel``, ``530 5.7.57 Client not authenticated`` and ``535 5.7.3``.
+* QQ's plain-text EHLO on 587 was not quoted: the look-alike shows the port-465 keywords
+  with STARTTLS and without AUTH.
+
+:func:`describe_profile` says all this for one profile, with its sources.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from ..providers import (
+    IMITATION_NOTE,
+    PROVIDERS,
+    ObservedReply,
+    Provider,
+    Source,
+    UnknownProviderError,
+    get_provider,
+)
+from .policy import (
+    LOGIN_REFUSED,
+    SUPPORTED_AUTH_MECHANISMS,
+    LabPolicy,
+    ReplyText,
+    hold_login_refusal,
+)
+from .protocol import LabContext
+
+__all__ = [
+    "GMAIL_APP_PASSWORD_ACCOUNT",
+    "LAB_AUTH_OK",
+    "LAB_AUTH_REQUIRED",
+    "LAB_DATA_GO_AHEAD",
+    "LAB_QUIT",
+    "LAB_STARTTLS",
+    "LAB_UNKNOWN_MECHANISM",
+    "PROFILES",
+    "LabProfile",
+    "LookAlikeContext",
+    "UnknownProfileError",
+    "describe_profile",
+    "get_profile",
+    "profile_for",
+]
+
+GMAIL_APP_PASSWORD_ACCOUNT = "needs-app-password"
+"""The Gmail look-alike's special account: any login as it gets ``534-5.7.9``."""
+
+# The lab's own reply lines that profiles replace (tests check that each is really sent).
+LAB_AUTH_OK = "235 2.7.0 Authentication successful"
+LAB_DATA_GO_AHEAD = "354 End data with <CR><LF>.<CR><LF>"
+LAB_QUIT = "221 Bye"
+LAB_STARTTLS = "220 Ready to start TLS"
+LAB_UNKNOWN_MECHANISM = "504 5.5.4 Unrecognized authentication type"
+LAB_AUTH_REQUIRED = "530 5.7.0 Authentication required: log in with AUTH first"
+
+
+class UnknownProfileError(UnknownProviderError):
+    """No look-alike profile has that name; the message lists the ones that exist."""
+
+
+@dataclass(frozen=True)
+class LabProfile:
+    """A provider look-alike: the :class:`LabPolicy` that imitates it, and what it does.
+
+    ``provider`` is the key of the imitated preset in :data:`smtplab.providers.PROVIDERS`;
+    ``behaviour`` and ``differences`` are sentences for :meth:`describe`; ``sources`` the
+    public reports the texts come from. Pass it (or its ``key``) to
+    ``LabServer(profile=...)``.
+    """
+
+    key: str
+    provider: str
+    title: str
+    policy: LabPolicy
+    behaviour: tuple[str, ...]
+    differences: tuple[str, ...]
+    sources: tuple[Source, ...]
+    note: str = IMITATION_NOTE
+
+    @property
+    def preset(self) -> Provider:
+        """The imitated provider's preset."""
+        return PROVIDERS[self.provider]
+
+    @property
+    def security(self) -> str:
+        """The imitated provider's default security mode (``"tls"`` or ``"starttls"``)."""
+        return self.preset.default_security
+
+    def describe(self) -> str:
+        """What the look-alike imitates, how, where it differs, and its sources."""
+        return describe_profile(self)
+
+    def __repr__(self) -> str:
+        return f"<LabProfile {self.key!r}: {self.title} (an imitation, not a recording)>"
+
+
+class LookAlikeContext(LabContext):
+    """The lab's shared context, applying the policy's login rules as well.
+
+    ``special_logins`` refuse a login whatever its password (the reply is held for this
+    connection and sent in place of the lab's 535); ``basic_auth=False`` refuses every
+    password login; ``login_domains`` let ``student@qq.com`` log in as ``student``. With
+    the plain lab's policy it behaves exactly like :class:`LabContext`.
+    """
+
+    def check_login(self, login: str, password: str) -> str | None:
+        """The account name if the login is accepted, else None (see the class doc)."""
+        policy = self.policy
+        refusal = policy.login_refusal(login)
+        hold_login_refusal(refusal)
+        if refusal is not None or not policy.basic_auth:
+            return None
+        user = super().check_login(login, password)
+        if user is None and "@" in login:
+            local, _, domain = login.rpartition("@")
+            if domain.lower() in policy.login_domains:
+                user = super().check_login(local, password)
+        return user
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _lines(reply: ObservedReply) -> tuple[str, ...]:
+    """An observed reply as whole lines with their code (``535-...``, ``535 ...``)."""
+    last = len(reply.lines) - 1
+    return tuple(
+        f"{reply.code}{'-' if i < last else ' '}{text}" for i, text in enumerate(reply.lines)
+    )
+
+
+def _own(command: str | None, standard: str, reply: ObservedReply) -> ReplyText:
+    return ReplyText(command, standard, _lines(reply), reply.encoding)
+
+
+def _pick(replies: Iterable[ObservedReply], code: int, needle: str) -> ObservedReply:
+    """The observed reply with this code whose text contains ``needle``.
+
+    Raises LookupError (at import time) when the provider data no longer has it, so a
+    change there cannot silently change a look-alike.
+    """
+    for reply in replies:
+        if reply.code == code and needle in reply.text:
+            return reply
+    raise LookupError(f"no observed {code} reply containing {needle!r}")
+
+
+def _is_auth(keyword: str) -> bool:
+    word = keyword.split(None, 1)[0].upper() if keyword.strip() else ""
+    return word == "AUTH" or word.startswith("AUTH=")
+
+
+def _merge_keywords(before_tls: Iterable[str], auth: Iterable[str]) -> tuple[str, ...]:
+    """One keyword list for both EHLO replies: the AUTH lines go where STARTTLS stands
+    (the policy shows STARTTLS only before TLS and AUTH only inside it)."""
+    merged: list[str] = []
+    for keyword in before_tls:
+        merged.append(keyword)
+        if keyword.upper() == "STARTTLS":
+            merged.extend(auth)
+    return tuple(merged)
+
+
+def _size(keywords: Iterable[str]) -> int:
+    for keyword in keywords:
+        words = keyword.split()
+        if words[0].upper() == "SIZE" and len(words) == 2:
+            return int(words[1])
+    raise LookupError("the observed EHLO reply has no SIZE")
+
+
+def _mechanisms(keywords: Iterable[str]) -> tuple[str, ...]:
+    """The advertised mechanisms the lab implements (LOGIN, PLAIN), in its order."""
+    offered = {
+        word.upper()
+        for keyword in keywords
+        if _is_auth(keyword)
+        for word in keyword.replace("=", " ").split()[1:]
+    }
+    return tuple(m for m in SUPPORTED_AUTH_MECHANISMS if m in offered)
+
+
+def _policy(
+    key: str,
+    preset: Provider,
+    greeting: ObservedReply,
+    ehlo_name: str,
+    keywords: tuple[str, ...],
+    **fields: object,
+) -> LabPolicy:
+    upper = {k.split(None, 1)[0].upper() for k in keywords if k.strip()}
+    return LabPolicy(
+        banner=greeting.lines[0],
+        ehlo_name=ehlo_name,
+        keywords=keywords,
+        size_limit=_size(keywords),
+        auth_mechanisms=_mechanisms(keywords),
+        smtputf8="SMTPUTF8" in upper,
+        pipelining="PIPELINING" in upper,
+        enhanced_status_codes="ENHANCEDSTATUSCODES" in upper,
+        require_tls=True,
+        require_auth=True,
+        login_domains=preset.domains,
+        profile=key,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _sources(*replies: ObservedReply) -> tuple[Source, ...]:
+    return tuple(dict.fromkeys(reply.source for reply in replies))
+
+
+_COMMON_DIFFERENCES = (
+    "Replies no report quotes keep the lab's own texts (250 OK: queued as ..., its 530 replies).",
+    "The client's address in the EHLO reply is the documentation value of the report, not yours.",
+)
+
+
+def _qq(key: str, chinese: bool) -> LabProfile:
+    preset = PROVIDERS["qq"]
+    seen = preset.observed
+    assert seen is not None and seen.greeting is not None and seen.ehlo_tls is not None
+    ehlo = seen.ehlo_tls
+    tls_keywords = ehlo.lines[1:]
+    # The plain-text EHLO of port 587 was not quoted: STARTTLS goes before the AUTH lines.
+    first_auth = next(i for i, k in enumerate(tls_keywords) if _is_auth(k))
+    keywords = (*tls_keywords[:first_auth], "STARTTLS", *tls_keywords[first_auth:])
+    refused = _pick(seen.errors, 535, "请使用授权码" if chinese else "authorization code")
+    ok = _pick(seen.other, 235, "Authentication successful")
+    go_ahead = _pick(seen.other, 354, "End data")
+    policy = _policy(
+        key,
+        preset,
+        seen.greeting,
+        ehlo.lines[0],
+        keywords,
+        reply_texts=(
+            _own("AUTH", LOGIN_REFUSED, refused),
+            _own("AUTH", LAB_AUTH_OK, ok),
+            _own("DATA", LAB_DATA_GO_AHEAD, go_ahead),
+        ),
+    )
+    wrong = "the older Chinese reply, sent as GBK bytes" if chinese else "QQ's reply"
+    return LabProfile(
+        key=key,
+        provider="qq",
+        title="QQ Mail look-alike" + (" (Chinese GBK error)" if chinese else ""),
+        policy=policy,
+        behaviour=(
+            "lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS).",
+            "Greeting and EHLO keywords as quoted for smtp.qq.com:465; no enhanced status "
+            "codes (QQ advertises no ENHANCEDSTATUSCODES).",
+            "TLS and AUTH are required before MAIL. The lab's password "
+            "(lab.users['student']) plays the authorization code (授权码).",
+            f"A wrong password gets {wrong}: {_lines(refused)[0]}",
+        ),
+        differences=(
+            "QQ's plain-text EHLO on port 587 was not quoted: the look-alike shows the "
+            "port-465 keywords with STARTTLS and without AUTH.",
+            "MAILCOMPRESS, XOAUTH and XOAUTH2 are advertised as quoted but not implemented "
+            "(AUTH XOAUTH2 gets 504 5.5.4).",
+            "A few of the lab's own replies still carry an enhanced status code.",
+            *_COMMON_DIFFERENCES,
+        ),
+        sources=_sources(seen.greeting, ehlo, refused, ok, go_ahead),
+    )
+
+
+def _gmail() -> LabProfile:
+    preset = PROVIDERS["gmail"]
+    seen = preset.observed
+    assert seen is not None and seen.greeting is not None
+    assert seen.ehlo is not None and seen.ehlo_tls is not None and seen.starttls is not None
+    auth = tuple(k for k in seen.ehlo_tls.lines[1:] if _is_auth(k))
+    keywords = _merge_keywords(seen.ehlo.lines[1:], auth)
+    wrong = _pick(seen.errors, 535, "5.7.8 Username and Password not accepted")
+    app_password = _pick(seen.errors, 534, "5.7.9 Application-specific password required")
+    closing = _pick(seen.other, 221, "closing connection")
+    policy = _policy(
+        "gmail",
+        preset,
+        seen.greeting,
+        seen.ehlo.lines[0],
+        keywords,
+        reply_texts=(
+            _own("AUTH", LOGIN_REFUSED, wrong),
+            _own("STARTTLS", LAB_STARTTLS, seen.starttls),
+            _own("QUIT", LAB_QUIT, closing),
+        ),
+        special_logins=((GMAIL_APP_PASSWORD_ACCOUNT, _own("AUTH", LOGIN_REFUSED, app_password)),),
+    )
+    return LabProfile(
+        key="gmail",
+        provider="gmail",
+        title="Gmail look-alike",
+        policy=policy,
+        behaviour=(
+            "lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS).",
+            "Greeting, STARTTLS reply and the EHLO replies before and after STARTTLS as "
+            "quoted for smtp.gmail.com:587.",
+            "TLS and AUTH are required before MAIL. The lab's password "
+            "(lab.users['student']) plays the app password.",
+            f"A wrong password gets a two-line reply: {_lines(wrong)[0]} ...",
+            f"Special account {GMAIL_APP_PASSWORD_ACCOUNT!r}: any password gets "
+            f"{_lines(app_password)[0]} ... (what Gmail answers to a Google account "
+            "password when 2-Step Verification is on).",
+        ),
+        differences=(
+            "CHUNKING (BDAT) is advertised as quoted but not implemented; XOAUTH2, "
+            "OAUTHBEARER, XOAUTH and PLAIN-CLIENTTOKEN get 504 5.5.4.",
+            "Gmail tells a Google password from a wrong one; the look-alike cannot, so "
+            "the 534 comes only for the special account.",
+            *_COMMON_DIFFERENCES,
+        ),
+        sources=_sources(
+            seen.greeting, seen.ehlo, seen.ehlo_tls, seen.starttls, wrong, app_password, closing
+        ),
+    )
+
+
+def _outlook() -> LabProfile:
+    preset = PROVIDERS["outlook"]
+    seen = preset.observed
+    office = PROVIDERS["office365"].observed
+    assert seen is not None and seen.greeting is not None and seen.ehlo is not None
+    assert seen.auth_after_tls is not None and office is not None
+    assert office.starttls is not None
+    keywords = _merge_keywords(seen.ehlo.lines[1:], seen.auth_after_tls.lines)
+    disabled = _pick(seen.errors, 535, "basic authentication is disabled")
+    # Texts quoted for Microsoft 365 (the same Exchange Online service), borrowed:
+    token_refused = _pick(office.errors, 535, "5.7.3 Authentication unsuccessful")
+    not_logged_in = _pick(office.errors, 530, "5.7.57 Client not authenticated")
+    closing = _pick(office.other, 221, "Service closing transmission channel")
+    policy = _policy(
+        "outlook",
+        preset,
+        seen.greeting,
+        seen.ehlo.lines[0],
+        keywords,
+        reply_texts=(
+            _own("AUTH", LOGIN_REFUSED, disabled),
+            _own("AUTH", LAB_UNKNOWN_MECHANISM, token_refused),
+            _own(None, LAB_AUTH_REQUIRED, not_logged_in),
+            _own("STARTTLS", LAB_STARTTLS, office.starttls),
+            _own("QUIT", LAB_QUIT, closing),
+        ),
+        basic_auth=False,
+    )
+    return LabProfile(
+        key="outlook",
+        provider="outlook",
+        title="Outlook.com look-alike",
+        policy=policy,
+        behaviour=(
+            "lab.port plays port 587 (STARTTLS), the only documented port.",
+            "Greeting and EHLO as quoted for smtp-mail.outlook.com:587; after STARTTLS it "
+            "offers AUTH LOGIN XOAUTH2.",
+            "TLS and AUTH are required before MAIL, and no password logs in: every "
+            f"password login, even the right one, gets {_lines(disabled)[0]}",
+            "AUTH XOAUTH2 gets 535 5.7.3 (the lab cannot check OAuth2 tokens), so the "
+            "look-alike accepts no mail at all, like the real server without OAuth2.",
+        ),
+        differences=(
+            "lab.tls_port still speaks implicit TLS (the lab always has that port); "
+            "Outlook.com documents no implicit-TLS port.",
+            "Borrowed from reports about Microsoft 365 (the same Exchange Online service): "
+            "the STARTTLS and QUIT replies, 530 5.7.57 and 535 5.7.3.",
+            "CHUNKING, BINARYMIME and DSN are advertised as quoted but not implemented.",
+            *_COMMON_DIFFERENCES,
+        ),
+        sources=_sources(
+            seen.greeting,
+            seen.ehlo,
+            seen.auth_after_tls,
+            disabled,
+            token_refused,
+            not_logged_in,
+            office.starttls,
+            closing,
+        ),
+    )
+
+
+PROFILES: Mapping[str, LabProfile] = MappingProxyType(
+    {
+        profile.key: profile
+        for profile in (_qq("qq", chinese=False), _qq("qq-gbk", chinese=True), _gmail(), _outlook())
+    }
+)
+"""Every look-alike profile by key (read-only)."""
+
+
+def profile_for(provider: str | Provider) -> LabProfile | None:
+    """The look-alike of a provider (key, alias, host or address), or None if it has none."""
+    try:
+        preset = get_provider(provider)
+    except UnknownProviderError:
+        return None
+    return PROFILES.get(preset.key)
+
+
+def get_profile(name: str | LabProfile) -> LabProfile:
+    """Find a profile by key (``"qq"``, ``"qq-gbk"``, ``"gmail"``, ``"outlook"``) or by any
+    name of its provider (``"QQMail"``, ``"smtp.gmail.com"``, ``"hotmail"``).
+
+    Raises :class:`UnknownProfileError` (a ``KeyError`` and a ``ValueError``) naming the
+    profiles that exist.
+    """
+    if isinstance(name, LabProfile):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"profile must be a name or a LabProfile, not {name!r}.")
+    found = PROFILES.get(name.strip().lower()) or profile_for(name)
+    if found is not None:
+        return found
+    known = ", ".join(PROFILES)
+    try:
+        preset = get_provider(name)
+    except UnknownProviderError:
+        why = f"no look-alike profile called {name!r}"
+    else:
+        why = f"there is no look-alike of {preset.name} yet"
+    raise UnknownProfileError(
+        f"{why}. Look-alike profiles: {known}. Without one, LabServer() is the plain lab."
+    )
+
+
+# --------------------------------------------------------------------------- describe
+
+_WIDTH = 92
+
+
+def _field(label: str, text: str) -> str:
+    return textwrap.fill(
+        text,
+        width=_WIDTH,
+        initial_indent=f"  {label + ':':<12}",
+        subsequent_indent=" " * 14,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def describe_profile(profile: str | LabProfile) -> str:
+    """A learner-readable summary of a look-alike: what it imitates, how, where it differs."""
+    p = get_profile(profile)
+    preset = p.preset
+    policy = p.policy
+    lines = [
+        f"{p.title} (profile {p.key!r})",
+        "  an IMITATION built from public reports, not a recording",
+        _field("imitates", f"{preset.name}, {preset.host}: {preset.ports_sentence()}"),
+        _field("greeting", policy.greeting_line()),
+        _field("EHLO", ", ".join(policy.keywords or ())),
+    ]
+    for sentence in p.behaviour:
+        lines.append(_field("does", sentence))
+    for sentence in p.differences:
+        lines.append(_field("differs", sentence))
+    lines.append("  sources:")
+    lines.extend(
+        textwrap.fill(
+            f"- {source}",
+            width=_WIDTH,
+            initial_indent="    ",
+            subsequent_indent="      ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+        for source in p.sources
+    )
+    lines.append(_field("note", p.note))
+    return "\n".join(lines)
