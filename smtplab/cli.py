@@ -28,6 +28,7 @@ from typing import TextIO
 
 from .errors import Timeout
 from .lab import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT, STEPS, Fault, LabServer, ReceivedMessage
+from .lab.profiles import PROFILES
 from .lab.server import is_loopback
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -110,8 +111,14 @@ def add_serve_parser(commands: argparse._SubParsersAction) -> None:  # type: ign
     serve.add_argument(
         "--size-limit",
         type=_positive,
-        default=DEFAULT_SIZE_LIMIT,
+        default=None,
         help=f"largest message accepted, in bytes (default {DEFAULT_SIZE_LIMIT})",
+    )
+    serve.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        help="behave like a look-alike of a real provider (an imitation built from public "
+        "reports: its greeting, extensions, AUTH and error texts)",
     )
     serve.add_argument(
         "--fail",
@@ -192,6 +199,11 @@ def _banner(lab: LabServer) -> list[str]:
         f"  CA file:    {lab.ca_path}",
         *accounts,
         f"  policy:     {rules[1]}; size limit {policy.size_limit} bytes",
+        *(
+            [f"  look-alike: {lab.profile.key} (an imitation built from public reports)"]
+            if lab.profile
+            else []
+        ),
         *(f"  fault:      {_describe_fault(fault)}" for fault in lab.faults),
         "Try it:",
         f"  swaks --server {lab.host}:{lab.port} --tls --tls-ca-path {lab.ca_path} "
@@ -241,9 +253,10 @@ def run_serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
             tls_port=args.tls_port,
             hostname=args.hostname,
             users=users,
-            require_tls=args.require_tls,
-            require_auth=args.require_auth,
+            require_tls=args.require_tls or None,  # None: the profile's (or the default) rule
+            require_auth=args.require_auth or None,
             size_limit=args.size_limit,
+            profile=args.profile,
         ).start()
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error

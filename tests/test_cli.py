@@ -221,3 +221,29 @@ def test_serve_with_faults_refuses_as_told() -> None:
 def test_serve_rejects_an_unknown_step() -> None:
     done = smtplab("serve", "--fail", "LUNCH=550 no")
     assert done.returncode == 2 and "not a step" in done.stderr
+
+
+def test_serve_can_be_a_provider_look_alike() -> None:
+    process = subprocess.Popen(
+        [SCRIPT or "smtplab", "serve", "--profile", "qq"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner: list[str] = []
+        deadline = time.monotonic() + 20
+        while not any(line.startswith("Waiting for mail") for line in banner):
+            assert time.monotonic() < deadline, banner
+            banner.append(process.stdout.readline().strip())
+        assert any("look-alike: qq" in line for line in banner)
+        port = int(next(line for line in banner if line.startswith("port:")).split()[1])
+        import smtplib
+
+        with smtplib.SMTP(timeout=10) as client:
+            code, greeting = client.connect("127.0.0.1", port)
+            assert code == 220 and b"QQ Mail Server" in greeting
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0

@@ -186,7 +186,8 @@ def test_options_are_parsed() -> None:
         ["serve", "--port", "2525", "--tls-port", "2465", "--bind", "::1", "--user", "a:b"]
     )
     assert (args.port, args.tls_port, args.bind, args.user) == (2525, 2465, "::1", [("a", "b")])
-    assert (args.require_tls, args.require_auth, args.size_limit) == (False, False, 10485760)
+    # None: the lab's default (or the --profile's) size limit
+    assert (args.require_tls, args.require_auth, args.size_limit) == (False, False, None)
     assert args.hostname == "lab.smtplab.test"
 
 
