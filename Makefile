@@ -48,7 +48,8 @@ test: lint
 
 notebooks: $(VENV)/.installed-test
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=60 notebooks/[0-9]*.ipynb
+		--ExecutePreprocessor.timeout=60 --ExecutePreprocessor.store_widget_state=False \
+		notebooks/[0-9]*.ipynb
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,286 @@
+"""The Stepper's logic in plain Python: a dialogue one command at a time.
+
+:class:`StepperSession` holds a :class:`~smtplab.client.Client` and knows, for each
+command the Stepper offers, whether the client's state machine
+(:meth:`~smtplab.client.Client.is_legal`) thinks it fits now, and if not, why (in the
+words the server would use: ``503: MAIL FROM first ...``). Running a command gives a
+:class:`Step`: what was sent and what came back, taken from the client's transcript (so
+secrets stay masked).
+
+Out-of-place commands are not forbidden, only greyed out: :meth:`StepperSession.send_line`
+sends any line as typed, so a learner can still see the server's real 503.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..client import Client
+from ..commands import Auth, Command, Data, Ehlo, Helo, Mail, Noop, Quit, Rcpt, Rset, StartTLS
+from ..errors import LocalProtocolError, SmtplabError
+from ..message import Draft, compose
+from ..replies import Reply
+from ..transcript import Entry
+
+if TYPE_CHECKING:
+    from ..lab import LabServer
+
+__all__ = ["COMMANDS", "Choice", "Step", "StepperSession"]
+
+COMMANDS: tuple[str, ...] = (
+    "EHLO",
+    "HELO",
+    "STARTTLS",
+    "AUTH",
+    "MAIL",
+    "RCPT",
+    "DATA",
+    "RSET",
+    "NOOP",
+    "QUIT",
+)
+"""The commands the Stepper has a button for, in dialogue order."""
+
+NOT_CONNECTED = "not connected: press Connect first"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One command the Stepper offers: its ``label`` (the line it would send), whether
+    it is ``legal`` now, and if not, the ``reason`` (``"503: say EHLO first ..."``)."""
+
+    name: str
+    label: str
+    legal: bool
+    reason: str = ""
+
+    def __str__(self) -> str:
+        mark = "✓" if self.legal else "✗"
+        why = f"   ({self.reason})" if self.reason else ""
+        return f"{mark} {self.label}{why}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the dialogue: the ``label`` of what was asked, the transcript
+    ``entries`` it produced (commands, replies, the TLS moment; secrets masked) and the
+    ``error`` the client raised, if any (its explanation)."""
+
+    label: str
+    entries: tuple[Entry, ...] = ()
+    error: str = ""
+
+    @property
+    def replies(self) -> tuple[Reply, ...]:
+        """The server's replies in this step."""
+        return tuple(e.reply for e in self.entries if e.reply is not None)
+
+    @property
+    def reply(self) -> Reply | None:
+        """The last reply of this step (None when nothing came back)."""
+        return self.replies[-1] if self.replies else None
+
+    def __str__(self) -> str:
+        lines = [f"▶ {self.label}"]
+        for entry in self.entries:
+            prefix = f"{entry.direction}: " if entry.direction in ("C", "S") else ""
+            note = f"   ({entry.annotation})" if entry.annotation else ""
+            lines.append(f"  {prefix}{entry.summary(90)}{note}")
+        if self.error:
+            lines.extend("  ! " + line for line in self.error.splitlines())
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
+        printer.text(str(self))  # type: ignore[attr-defined]
+
+
+class StepperSession:
+    """A dialogue one command at a time, with the lab (default) or any host.
+
+    ``lab`` gives the host, the port (plain, STARTTLS offered), the certificate
+    authority for STARTTLS and the demo account for AUTH; without a lab pass ``host``
+    and ``port``. ``sender``, ``recipient``, ``subject`` and ``body`` fill MAIL FROM,
+    RCPT TO and the message sent after DATA; change them at any time.
+    """
+
+    def __init__(
+        self,
+        lab: LabServer | None = None,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        local_hostname: str = "learner.example",
+        timeout: float = 10.0,
+        sender: str = "alice@example.com",
+        recipient: str = "bob@example.com",
+        subject: str = "One step at a time",
+        body: str = "Hello Bob,\nthis message was sent one command at a time.\n",
+    ) -> None:
+        if lab is None and (host is None or port is None):
+            raise ValueError("StepperSession needs a lab, or host= and port=.")
+        self.lab = lab
+        self.host = host if host is not None else lab.host  # type: ignore[union-attr]
+        self.port = port if port is not None else lab.port  # type: ignore[union-attr]
+        self.local_hostname = local_hostname
+        self.timeout = timeout
+        self.sender = sender
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.client: Client | None = None
+        self.steps: list[Step] = []
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """True while the client's connection is open."""
+        return self.client is not None and self.client.connected
+
+    @property
+    def state_text(self) -> str:
+        """Where the dialogue stands, in a sentence."""
+        if self.client is None:
+            return "not connected"
+        if not self.client.connected:
+            return "the connection is closed"
+        state = self.client.state
+        return f"{state.name}: {state.description}"
+
+    def message(self) -> Draft:
+        """The message DATA sends, from ``sender``, ``recipient``, ``subject``, ``body``."""
+        return compose(sender=self.sender, to=self.recipient, subject=self.subject, body=self.body)
+
+    def _account(self) -> tuple[str, str] | None:
+        if self.lab is None or not self.lab.users:
+            return None
+        name = sorted(self.lab.users)[0]
+        return name, self.lab.users[name]
+
+    def _context(self) -> ssl.SSLContext | None:
+        return self.lab.ssl_context() if self.lab is not None else None
+
+    def _mechanism(self) -> str:
+        offered = self.client.extensions.auth_mechanisms if self.client else frozenset()
+        return "LOGIN" if "LOGIN" in offered or not offered else sorted(offered)[0]
+
+    def _command(self, name: str) -> tuple[str, Command]:
+        """The label and the command object for a button (may raise LocalProtocolError)."""
+        builders: dict[str, Callable[[], Command]] = {
+            "EHLO": lambda: Ehlo(self.local_hostname),
+            "HELO": lambda: Helo(self.local_hostname),
+            "STARTTLS": StartTLS,
+            "AUTH": lambda: Auth(self._mechanism()),
+            "MAIL": lambda: Mail(self.sender),
+            "RCPT": lambda: Rcpt(self.recipient),
+            "DATA": Data,
+            "RSET": Rset,
+            "NOOP": Noop,
+            "QUIT": Quit,
+        }
+        if name not in builders:
+            raise ValueError(f"unknown command {name!r}: one of {', '.join(COMMANDS)}.")
+        command = builders[name]()
+        label = command.text
+        if name == "AUTH":
+            account = self._account()
+            label += f" (as {account[0]})" if account else ""
+        elif name == "DATA":
+            label = "DATA (+ the message)"
+        return label, command
+
+    def choice(self, name: str) -> Choice:
+        """Whether the command ``name`` fits now, and if not, why."""
+        try:
+            label, command = self._command(name)
+        except LocalProtocolError as error:
+            return Choice(name, name, False, str(error))
+        if not self.connected:
+            reason = (
+                NOT_CONNECTED if self.client is None else "the connection is closed: connect again"
+            )
+            return Choice(name, label, False, reason)
+        if name == "AUTH" and self._account() is None:
+            return Choice(name, label, False, "no account to log in with (the lab's demo account)")
+        assert self.client is not None
+        legal, reason = self.client.is_legal(command)
+        return Choice(name, label, legal, reason)
+
+    def choices(self) -> list[Choice]:
+        """Every command of :data:`COMMANDS` with its legality now."""
+        return [self.choice(name) for name in COMMANDS]
+
+    def menu(self) -> str:
+        """The choices as text: ✓ for the legal ones, ✗ with the reason for the others."""
+        return "\n".join(str(choice) for choice in self.choices())
+
+    # -- acting ------------------------------------------------------------------------
+
+    def _record(self, label: str, action: Callable[[Client], object]) -> Step:
+        client = self.client
+        if client is None:
+            step = Step(label, (), NOT_CONNECTED)
+            self.steps.append(step)
+            return step
+        start = len(client.transcript)
+        error = ""
+        try:
+            action(client)
+        except SmtplabError as problem:
+            error = str(problem)
+        step = Step(label, client.transcript.entries[start:], error)
+        self.steps.append(step)
+        return step
+
+    def connect(self) -> Step:
+        """Open a new connection (closing the old one, and forgetting its steps) and read
+        the greeting."""
+        if self.client is not None:
+            self.client.close()
+        self.steps = []  # a new connection, a new dialogue
+        self.client = Client(
+            self.host,
+            self.port,
+            timeout=self.timeout,
+            context=self._context(),
+            local_hostname=self.local_hostname,
+            connect=False,
+        )
+        return self._record(f"connect to {self.host} port {self.port}", Client.connect)
+
+    def run(self, name: str) -> Step:
+        """Send the command ``name`` (one of :data:`COMMANDS`) and record the step.
+
+        A command the state machine calls illegal is sent all the same (the buttons are
+        greyed out, this method is not): the server's real reply is the lesson.
+        """
+        label, _ = self._command(name)
+        account = self._account()
+        actions: dict[str, Callable[[Client], object]] = {
+            "EHLO": lambda c: c.ehlo(self.local_hostname),
+            "HELO": lambda c: c.helo(self.local_hostname),
+            "STARTTLS": lambda c: c.starttls(self._context()),
+            "AUTH": lambda c: c.login(*account) if account else None,
+            "MAIL": lambda c: c.mail(self.sender),
+            "RCPT": lambda c: c.rcpt(self.recipient),
+            "DATA": lambda c: c.data(self.message()),
+            "RSET": lambda c: c.command("RSET"),
+            "NOOP": lambda c: c.command("NOOP"),
+            "QUIT": lambda c: c.quit(),
+        }
+        return self._record(label, actions[name])
+
+    def send_line(self, line: str) -> Step:
+        """Send any line as typed (CR/LF refused) and record the server's reply."""
+        return self._record(line or "(empty line)", lambda c: c.command(line))
+
+    def close(self) -> None:
+        """Close the connection without QUIT."""
+        if self.client is not None:
+            self.client.close()

@@ -1,0 +1,348 @@
+"""Notebook 08 in a real browser: JupyterLab, headless Chromium, a click on Send.
+
+The test starts JupyterLab on 127.0.0.1 (a free port, a token, no news, every cell kept in
+the page) over a temporary copy of ``notebooks/``, so the committed notebook is never
+touched. Chromium (Debian's, driven by Playwright for Python; no browser download) opens
+notebook 08, runs every cell but the last (which stops the lab), fills the Composer,
+clicks Send and checks, in the page itself, that the dialogue appeared and that the
+InboxView lists the new message: the LabServer lives in the notebook's kernel, out of the
+test's reach. A screenshot is saved to ``test-artifacts/browser-08.png``.
+
+Without Chromium or Playwright the test skips (saying how to install them), except under
+``CI=true``, where a missing tool fails the run. JupyterLab and its kernels are shut down
+afterwards, even when the test fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOK = "08-compose-with-widgets.ipynb"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOT = ARTIFACTS / "browser-08.png"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+START_TIMEOUT = 60.0  # JupyterLab's start, seconds
+KERNEL_TIMEOUT = 60_000  # the kernel's start and the cells, milliseconds
+STEP_TIMEOUT = 30_000  # one send, milliseconds
+
+# Settings that keep toasts out of the page and every cell in the DOM.
+OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+        "doNotDisturbMode": True,
+    },
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _missing(what: str) -> None:
+    """Skip on a learner's machine; fail under CI, where the tool must be there."""
+    if _in_ci():
+        pytest.fail(f"{what} (CI=true: the browser test must run, so this is a failure)")
+    pytest.skip(what)
+
+
+def _chromium() -> str:
+    for candidate in (os.environ.get("SMTPLAB_CHROMIUM"), "/usr/bin/chromium"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        _missing(
+            "Chromium is not installed: the browser test needs it. On Debian or Ubuntu: "
+            "`sudo apt-get install chromium` (or set SMTPLAB_CHROMIUM to its path)"
+        )
+    assert found is not None
+    return found
+
+
+def _playwright() -> Any:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing(
+            "Playwright for Python is not installed: `pip install playwright` (or "
+            "`pip install -e '.[test]'`). No `playwright install` is needed: the test "
+            "uses the system's Chromium"
+        )
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _children(pid: int) -> dict[int, bytes]:
+    """Every process below ``pid`` with its command line (Linux /proc; elsewhere none)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: dict[int, bytes] = {}
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found[child] = _cmdline(child)
+                todo.append(child)
+    return found
+
+
+def _menu(page: Any, menu: str, command: str) -> None:
+    """Click a JupyterLab menu, then the item that runs ``command``."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab: where it listens, its token, its log."""
+
+    url: str
+    token: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def api(self, path: str, method: str = "GET") -> Any:
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+            data=b"" if method in ("POST", "DELETE") else None,
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def shutdown(self) -> None:
+        """Shut the kernels and the server down; kill whatever is left."""
+        leftovers = _children(self.process.pid)
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError, ValueError):  # URLError is an OSError
+                for kernel in self.api("/api/kernels"):
+                    self.api(f"/api/kernels/{kernel['id']}", "DELETE")
+                self.api("/api/shutdown", "POST")
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.terminate()
+                try:
+                    self.process.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(5)
+        for pid, command in leftovers.items():  # a kernel that outlived its server
+            if command and _cmdline(pid) == command:  # the same process, not a reused pid
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 over a temporary copy of notebooks/, shut down afterwards."""
+    # Skip (or fail under CI) before starting anything.
+    _chromium()
+    _playwright()
+    root = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    settings = tmp_path / "app-settings"
+    settings.mkdir()
+    (settings / "overrides.json").write_text(json.dumps(OVERRIDES), encoding="utf-8")
+    token = secrets.token_hex(16)
+    port = _free_port()
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.allow_root=True",  # CI runs as root
+        "--ServerApp.terminals_enabled=False",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--LabApp.extension_manager=readonly",  # never asks PyPI for extensions
+        f"--LabApp.app_settings_dir={settings}",
+        f"--LabApp.user_settings_dir={tmp_path / 'user-settings'}",
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+    ]
+    log = tmp_path / "jupyterlab.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    lab = Lab(f"http://127.0.0.1:{port}", token, process, log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{lab.log_tail()}")
+            try:
+                lab.api("/api/status")
+                break
+            except (OSError, urllib.error.URLError):
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"JupyterLab did not start in {START_TIMEOUT:g} s:\n{lab.log_tail()}"
+                    )
+                time.sleep(0.25)
+        yield lab
+    finally:
+        lab.shutdown()
+
+
+def test_notebook_08_sends_from_the_composer_in_a_real_browser(jupyterlab: Lab) -> None:
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    from playwright.sync_api import expect
+
+    subject = f"Sent from Chromium {secrets.token_hex(3)}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.set_default_timeout(STEP_TIMEOUT)  # clicks and fills on a busy machine
+        expect.set_options(timeout=10_000)  # checks that need no kernel round trip
+        try:
+            page.goto(
+                f"{jupyterlab.url}/lab/tree/{NOTEBOOK}?token={jupyterlab.token}",
+                timeout=KERNEL_TIMEOUT,
+            )
+            code_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell")
+            expect(code_cells.last).to_be_visible(timeout=KERNEL_TIMEOUT)
+            # Every cell above the last code cell, which stops the lab: select it, then
+            # Run > Run All Above Selected Cell.
+            code_cells.last.locator(".jp-InputPrompt").click()
+            # The committed outputs go first, so that what the page shows next is fresh.
+            _menu(page, "Edit", "editmenu:clear-all")  # Clear Outputs of All Cells
+            expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
+            _menu(page, "Run", "notebook:run-all-above")
+
+            play = page.locator(".smtplab-playground")
+            expect(play).to_be_visible(timeout=KERNEL_TIMEOUT)
+            expect(page.get_by_text("▶ DATA (+ the message)")).to_be_visible(
+                timeout=KERNEL_TIMEOUT
+            )  # the output of the last cell run: the notebook's own sends are over
+            busy = page.locator(".jp-InputPrompt", has_text="[*]")
+            expect(busy).to_have_count(0, timeout=KERNEL_TIMEOUT)
+
+            composer = play.locator(".smtplab-composer")
+            composer.locator(".smtplab-sender input").fill("browser@example.com")
+            composer.locator(".smtplab-sender-name input").fill("Chromium")
+            composer.locator(".smtplab-to input").fill("bob-at-example.com")
+            composer.locator(".smtplab-subject input").fill(subject)
+            composer.locator(".smtplab-body textarea").fill("Hello from a real browser.")
+            composer.locator(".smtplab-security select").select_option("STARTTLS (like port 587)")
+            composer.locator(".smtplab-user input").fill("student")  # a lab account
+            send = composer.locator("button.smtplab-send")
+            # Invalid input is flagged beside its field, and nothing is sent.
+            send.click()
+            expect(composer.locator(".smtplab-error-to")).to_contain_text(
+                "has no '@'", timeout=STEP_TIMEOUT
+            )
+            expect(composer.locator(".smtplab-result")).to_contain_text("Not sent")
+
+            composer.locator(".smtplab-to input").fill("bob@example.com")
+            send.click()
+            expect(composer.locator(".smtplab-result.smtplab-delivered")).to_contain_text(
+                "Delivered: the server answered 250", timeout=STEP_TIMEOUT
+            )
+            expect(composer.locator(".smtplab-error-to")).to_have_text("")
+            expect(send).to_be_enabled()
+            expect(send).to_have_text("Send")
+            for step in ("connecting", "TLS", "AUTH", "MAIL", "RCPT", "DATA"):
+                expect(composer.locator(f'.smtplab-step-done[data-step="{step}"]')).to_be_visible()
+            expect(composer.locator(".smtplab-password input")).to_have_value("")
+
+            transcript = play.locator(".smtplab-transcript-view")
+            expect(transcript).to_contain_text("MAIL FROM:<browser@example.com>")
+            expect(transcript).to_contain_text("RCPT TO:<bob@example.com>")
+            expect(transcript).to_contain_text("queued as")
+            expect(play.locator(".smtplab-transcript-status")).to_contain_text("delivered")
+
+            inbox = play.locator(".smtplab-inbox")
+            listed = inbox.locator(".smtplab-inbox-list option", has_text=subject)
+            expect(listed).to_have_count(1)
+            inbox.locator(".lm-TabBar-tab", has_text="Body").click()
+            expect(inbox.get_by_text("Hello from a real browser.", exact=True)).to_be_visible()
+            inbox.locator(".lm-TabBar-tab", has_text="Envelope").click()
+            expect(inbox.get_by_text("<browser@example.com>", exact=True)).to_be_visible()
+
+            composer.scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOT))
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "browser-08-failure.png"))
+            print(jupyterlab.log_tail(), file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+
+
+def test_a_missing_tool_skips_for_a_learner_and_fails_under_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        _missing("Chromium is not installed: `sudo apt-get install chromium`")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        _missing("Chromium is not installed: `sudo apt-get install chromium`")
