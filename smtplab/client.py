@@ -27,12 +27,13 @@ past it. Certificate verification is ON by default; turning it off is explicit
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 import ssl
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from email.message import Message
-from typing import Literal, TypeVar
+from typing import Literal, ParamSpec, TypeVar
 
 from . import message as _message
 from .auth import (
@@ -81,7 +82,7 @@ from .extensions import Extensions
 from .protocol import CLOSED, NEED_DATA, Answer, ClientConnection, State
 from .providers import advice_for
 from .replies import Reply
-from .transcript import Transcript
+from .transcript import MASK, Transcript
 
 __all__ = ["DEFAULT_PORTS", "DEFAULT_TIMEOUT", "Client", "Security", "send"]
 
@@ -98,9 +99,28 @@ DEFAULT_TIMEOUT = 30.0
 
 _RECV_SIZE = 65536
 _SEEN_LIMIT = 120  # bytes of a partial reply shown in a timeout message
+_MESSAGE_STEP = "the message (after DATA)"
 
 MessageLike = Message | _message.Draft | str | bytes
 _E = TypeVar("_E", bound=BaseException)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _with_transcript(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Give every smtplab error a step raises ``err.transcript`` (the client's), also the
+    errors raised before anything was sent (a CR/LF in an address, a message too big...)."""
+
+    @functools.wraps(method)
+    def step(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except SmtplabError as exc:
+            if getattr(exc, "transcript", None) is None:
+                exc.transcript = args[0].transcript  # type: ignore[attr-defined]
+            raise
+
+    return step
 
 
 def _preview(data: bytes) -> str:
@@ -269,8 +289,14 @@ class Client:
             self._close_socket()
             raise self._attach(ReplyError(greeting, "the greeting"))
         if self.security == "starttls":
-            self.ehlo()
-            self.starttls()
+            try:
+                self.ehlo()
+                self.starttls()
+            except SmtplabError:
+                # Never go on in plain text, and never leave the socket to the garbage
+                # collector: Client(...) raised, so nobody holds this client to close it.
+                self._close_socket()
+                raise
         return greeting
 
     def _context_for_tls(self, context: ssl.SSLContext | None) -> ssl.SSLContext:
@@ -289,30 +315,60 @@ class Client:
         assert self._sock is not None
         ctx = self._context_for_tls(context)
         name = self.server_hostname or self.host
+        starttls = step.startswith("STARTTLS")
         deadline = time.monotonic() + self.timeout
         try:
-            self._sock.settimeout(self.timeout)
+            self._sock.settimeout(self.timeout)  # the whole handshake, not each read
             tls_sock = ctx.wrap_socket(self._sock, server_hostname=name)
         except ssl.SSLCertVerificationError as exc:
             self._close_socket()
-            hint = tls_hint(exc.reason, exc.verify_message)
+            hint = tls_hint(exc.reason, exc.verify_message)  # the verify message names the cause
             raise self._attach(
                 TLSError(f"{step}: the certificate of {name!r} failed verification: {hint}")
             ) from exc
+        except ssl.SSLEOFError as exc:
+            self._close_socket()
+            raise self._attach(
+                Disconnected(
+                    f"{step}: the server closed the connection in the middle of the TLS "
+                    f"handshake ({exc.reason or exc}). "
+                    + (
+                        "It had said 220 to STARTTLS: it may not really support TLS, or "
+                        "it refused your TLS version or ciphers."
+                        if starttls
+                        else "It may not speak TLS on this port, or it refused your TLS "
+                        "version or ciphers."
+                    )
+                )
+            ) from exc
         except ssl.SSLError as exc:
             self._close_socket()
-            hint = tls_hint(exc.reason)
-            advice = advice_for(provider=self.provider, error_text=str(exc.reason or exc))
-            raise self._attach(
-                TLSError(f"{step} failed ({exc.reason or exc}): {advice or hint}")
-            ) from exc
+            reason = exc.reason or str(exc)
+            if starttls and "WRONG_VERSION_NUMBER" in reason:
+                explanation = (
+                    "the server said 220 to STARTTLS, but what it sent next is not TLS. "
+                    "The server is broken, or something between you and it (a firewall or "
+                    "proxy that does not understand STARTTLS) is in the way; do not go on "
+                    "in plain text."
+                )
+            else:
+                hint = tls_hint(exc.reason)
+                explanation = advice_for(provider=self.provider, error_text=reason) or hint
+            raise self._attach(TLSError(f"{step} failed ({reason}): {explanation}")) from exc
         except TimeoutError as exc:
             self._close_socket()
-            raise self._attach(
-                Timeout(
-                    f"{step}: no TLS answer within {self.timeout:g} s. If this port speaks "
-                    "plain SMTP first (like 587 or 25), connect with security='starttls'."
+            if starttls:
+                advice = (
+                    "The server said 220 to STARTTLS and then did not go on with the "
+                    "handshake: it may not really support TLS."
                 )
+            else:
+                advice = (
+                    "If this port speaks plain SMTP first (like 587 or 25), connect with "
+                    "security='starttls'."
+                )
+            raise self._attach(
+                Timeout(f"{step}: no complete TLS handshake within {self.timeout:g} s. {advice}")
             ) from exc
         except OSError as exc:
             self._close_socket()
@@ -346,7 +402,7 @@ class Client:
                 )
             )
         try:
-            self._sock.settimeout(self.timeout)
+            _set_timeout(self._sock, self.timeout)
             self._sock.sendall(data)
         except TimeoutError as exc:
             raise self._fail(
@@ -354,7 +410,10 @@ class Client:
             ) from exc
         except OSError as exc:
             raise self._fail(
-                Disconnected(f"{step}: the connection broke while sending ({exc}).")
+                Disconnected(
+                    f"{step}: the connection broke while sending ({exc})."
+                    + self._unknown_delivery(step)
+                )
             ) from exc
 
     def _transmit(self, commands: Sequence[Command], step: str) -> None:
@@ -377,12 +436,15 @@ class Client:
         """Read the reply to the oldest command in flight, within the deadline."""
         deadline = time.monotonic() + self.timeout
         seen = bytearray()
+        eof = False
         while True:
             try:
                 event = self._conn.next_event()
             except RemoteProtocolError as exc:
-                self.transcript.record_note(f"the server broke the protocol: {exc}")
                 self._close_socket()
+                if eof:  # the reply was cut short: the server went away, as in CLOSED
+                    raise self._disconnected(step, seen, complete=False) from exc
+                self.transcript.record_note(f"the server broke the protocol: {exc}")
                 raise self._attach(RemoteProtocolError(f"{step}: {exc}")) from exc
             if isinstance(event, Answer):
                 self.transcript.record_received(event.reply)
@@ -391,31 +453,59 @@ class Client:
                 return event.reply
             if event is CLOSED:
                 self._close_socket()
-                got = f" after {_preview(seen)}" if seen else ""
-                self.transcript.record_note("the server closed the connection")
-                raise self._attach(
-                    Disconnected(
-                        f"{step}: the server closed the connection without a complete "
-                        f"reply{got}. It may have crashed, timed you out, or refused you."
-                    )
-                )
+                raise self._disconnected(step, seen, complete=True)
             assert event is NEED_DATA
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self._sock is None:
                 raise self._timeout(step, seen)
             try:
-                self._sock.settimeout(remaining)
+                # The first recv of a step may wait the whole step (no settimeout() system
+                # call when the timeout is already that); later ones wait what is left.
+                _set_timeout(self._sock, self.timeout if not seen and not eof else remaining)
                 data = self._sock.recv(_RECV_SIZE)
             except TimeoutError:
                 raise self._timeout(step, seen) from None
             except OSError as exc:
                 self._close_socket()
+                got = f"; received before that: {_preview(seen)}" if seen else ""
+                self.transcript.record_note(f"the connection broke while {step}")
                 raise self._attach(
-                    Disconnected(f"{step}: the connection broke while reading ({exc}).")
+                    Disconnected(
+                        f"{step}: the connection broke while reading ({exc}){got}."
+                        + self._unknown_delivery(step)
+                    )
                 ) from exc
             if len(seen) < _SEEN_LIMIT:
                 seen += data[: _SEEN_LIMIT + 1 - len(seen)]
+            eof = not data
             self._conn.receive_data(data)
+
+    def _disconnected(self, step: str, seen: bytes, *, complete: bool) -> Disconnected:
+        """The error for a server that closed the connection instead of replying."""
+        if seen and not complete:
+            what = f"in the middle of a reply, after {_preview(seen)} (the reply is incomplete)"
+        elif seen:
+            what = f"without a complete reply, after {_preview(seen)}"
+        else:
+            what = "without replying (nothing arrived)"
+        self.transcript.record_note("the server closed the connection")
+        return self._attach(
+            Disconnected(
+                f"{step}: the server closed the connection {what}. It may have crashed, "
+                "timed you out, or refused you." + self._unknown_delivery(step)
+            )
+        )
+
+    @staticmethod
+    def _unknown_delivery(step: str) -> str:
+        """For a message that got no final reply: say that its fate is unknown."""
+        if step != _MESSAGE_STEP:
+            return ""
+        return (
+            " No 250 came for the message, so it is NOT known to be delivered: it may be "
+            "lost, or the server may have kept it after all. Check (the recipient's mailbox, "
+            "lab.inbox) before sending it again, or it may arrive twice (RFC 5321 §6.1)."
+        )
 
     def _timeout(self, step: str, seen: bytes) -> Timeout:
         got = f"; received so far: {_preview(seen)}" if seen else "; nothing arrived"
@@ -428,7 +518,10 @@ class Client:
         self.transcript.record_note(f"timeout after {self.timeout:g} s while {step}")
         self._close_socket()
         return self._attach(
-            Timeout(f"{step}: no complete reply within {self.timeout:g} s{got}.{hint}")
+            Timeout(
+                f"{step}: no complete reply within {self.timeout:g} s{got}.{hint}"
+                + self._unknown_delivery(step)
+            )
         )
 
     def _exchange(self, command: Command, step: str | None = None) -> Reply:
@@ -480,6 +573,7 @@ class Client:
             return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
         return "localhost"
 
+    @_with_transcript
     def ehlo(self, name: str | None = None) -> Reply:
         """Say EHLO and learn the server's extensions (``c.extensions``). RFC 5321 §4.1.1.1."""
         name = name or self._last_ehlo_name or self._default_name()
@@ -492,6 +586,7 @@ class Client:
         self._ehlo_done = True
         return reply
 
+    @_with_transcript
     def helo(self, name: str | None = None) -> Reply:
         """Say HELO: the old greeting, with no extensions. RFC 5321 §4.1.1.1."""
         name = name or self._last_ehlo_name or self._default_name()
@@ -505,6 +600,7 @@ class Client:
         if not self._ehlo_done:
             self.ehlo()
 
+    @_with_transcript
     def starttls(self, context: ssl.SSLContext | None = None) -> Reply:
         """Switch the connection to TLS (RFC 3207), then say EHLO again.
 
@@ -537,6 +633,7 @@ class Client:
         self.ehlo()  # the transcript explains why: RFC 3207 §4.2
         return reply
 
+    @_with_transcript
     def login(self, username: str, password: str, *, mechanism: str | None = None) -> Reply:
         """Log in with AUTH (RFC 4954). LOGIN by default when offered; PLAIN, CRAM-MD5 too.
 
@@ -561,6 +658,18 @@ class Client:
             except NotSupported as exc:
                 raise self._attach(exc) from None
         step = f"AUTH {chosen}"
+        secrets = _secret_forms(username, password)
+        try:
+            reply = self._authenticate(chosen, username, password, step)
+            return self._check(reply, step, 2, AuthenticationError)
+        except SmtplabError as exc:
+            # A server may echo what it got ("535 bad password s3cret"): the transcript
+            # masks it, and so must the error, which is printed and logged as it is.
+            _masked_error(exc, secrets)
+            raise
+
+    def _authenticate(self, chosen: str, username: str, password: str, step: str) -> Reply:
+        """Run the AUTH exchange of mechanism ``chosen``; return the server's last reply."""
         if chosen == "PLAIN":
             reply = self._exchange(Auth("PLAIN", plain_response(username, password)), step)
         elif chosen == "XOAUTH2":
@@ -584,7 +693,7 @@ class Client:
         if reply.code == 334:
             # The server asks for more than the mechanism has: cancel (RFC 4954 §4).
             reply = self._exchange(AuthContinuation("*", secret=False), step)
-        return self._check(reply, step, 2, AuthenticationError)
+        return reply
 
     def _mail_params(self, address: str, params: Iterable[str]) -> tuple[str, ...]:
         wanted = tuple(params)
@@ -601,6 +710,7 @@ class Client:
                 wanted = (*wanted, "SMTPUTF8")
         return wanted
 
+    @_with_transcript
     def mail(self, sender: str, params: Iterable[str] = (), *, body: str | None = None) -> Reply:
         """``MAIL FROM:<sender>``: start a transaction (RFC 5321 §4.1.1.2).
 
@@ -623,6 +733,7 @@ class Client:
         command = Mail(sender, wanted)
         return self._check(self._exchange(command), command.text, 2, SenderRefused, sender=sender)
 
+    @_with_transcript
     def rcpt(self, recipient: str, params: Iterable[str] = ()) -> Reply:
         """``RCPT TO:<recipient>``: add a recipient (RFC 5321 §4.1.1.3).
 
@@ -662,6 +773,7 @@ class Client:
             )
         return data
 
+    @_with_transcript
     def data(self, message: MessageLike) -> Reply:
         """Send DATA, then the message (CRLF line ends, dot-stuffed, ended by ``.``).
 
@@ -677,9 +789,10 @@ class Client:
 
     def _finish_message(self, payload: bytes) -> Reply:
         command = MailData(payload)
-        reply = self._exchange(command, "the message (after DATA)")
+        reply = self._exchange(command, _MESSAGE_STEP)
         return self._check(reply, "the end of the message", 2, DataRefused)
 
+    @_with_transcript
     def send_message(
         self,
         msg: MessageLike,
@@ -734,22 +847,35 @@ class Client:
             params.append("BODY=8BITMIME")
         if self.extensions.size is not None:
             params.append(f"SIZE={len(payload)}")
+        # Every command is built (and so checked: CR/LF/NUL, no '@', too long) before
+        # the first is sent: a bad recipient must not leave a transaction half open.
+        try:
+            mail = Mail(sender, tuple(params))
+            rcpts = [Rcpt(recipient) for recipient in recipients]
+        except LocalProtocolError as exc:
+            raise self._attach(exc) from None
         batch = self.pipelining if pipelining is None else pipelining
         self.last_refused = {}
         if batch and self.extensions.pipelining:
-            return self._send_pipelined(sender, recipients, tuple(params), payload)
-        mail = Mail(sender, tuple(params))
+            return self._send_pipelined(mail, rcpts, payload)
         self._check(self._exchange(mail), mail.text, 2, SenderRefused, sender=sender)
-        for recipient in recipients:
-            rcpt = Rcpt(recipient)
+        for rcpt in rcpts:
             reply = self._exchange(rcpt)
             if not reply.is_success:
-                self.last_refused[recipient] = reply
+                self.last_refused[rcpt.recipient] = reply
+                self._stop_if_closed(reply, rcpt)
         return self._after_recipients(recipients, payload)
+
+    def _stop_if_closed(self, reply: Reply, rcpt: Rcpt) -> None:
+        """After a refused RCPT that closed the session (421): raise RecipientRefused now,
+        with the server's reason, rather than a Disconnected from the next command."""
+        if self._conn.state is State.CLOSED:
+            self._check(reply, rcpt.text, 2, RecipientRefused, recipient=rcpt.recipient)
 
     def _after_recipients(self, recipients: Sequence[str], payload: bytes) -> Reply:
         if len(self.last_refused) == len(recipients):
-            self.rset()
+            if self._conn.state is not State.CLOSED:
+                self.rset()
             first, reply = next(iter(self.last_refused.items()))
             raise self._attach(
                 RecipientRefused(
@@ -770,23 +896,23 @@ class Client:
                 f"refused recipients, who will NOT get the message: {names}"
             )
 
-    def _send_pipelined(
-        self, sender: str, recipients: Sequence[str], params: tuple[str, ...], payload: bytes
-    ) -> Reply:
-        mail = Mail(sender, params)
-        rcpts = [Rcpt(r) for r in recipients]
+    def _send_pipelined(self, mail: Mail, rcpts: Sequence[Rcpt], payload: bytes) -> Reply:
+        sender = mail.sender
         self._transmit([mail, *rcpts, Data()], "MAIL, RCPT and DATA (pipelined)")
         mail_reply = self._read(mail.text)
+        if self._conn.state is State.CLOSED:  # 421: no more replies will come
+            self._check(mail_reply, mail.text, 2, SenderRefused, sender=sender)
         for rcpt in rcpts:
             reply = self._read(rcpt.text)
             if not reply.is_success:
                 self.last_refused[rcpt.recipient] = reply
+                self._stop_if_closed(reply, rcpt)
         data_reply = self._read("DATA")
         if not mail_reply.is_success:
             if data_reply.code == 354:  # never expected, but do not leave the server hanging
                 self._finish_message(b"")
             raise self._attach(SenderRefused(mail_reply, mail.text, sender=sender))
-        if len(self.last_refused) == len(recipients):
+        if len(self.last_refused) == len(rcpts):
             if data_reply.code == 354:
                 self._exchange(MailData(b""), "ending an empty message")
             first, reply = next(iter(self.last_refused.items()))
@@ -802,14 +928,17 @@ class Client:
         self._check(data_reply, "DATA", 3, DataRefused)
         return self._finish_message(payload)
 
+    @_with_transcript
     def rset(self) -> Reply:
         """RSET: abandon the current transaction (RFC 5321 §4.1.1.5)."""
         return self._check(self._exchange(Rset()), "RSET", 2)
 
+    @_with_transcript
     def noop(self) -> Reply:
         """NOOP: do nothing, get 250 (RFC 5321 §4.1.1.9). Handy to check the line is alive."""
         return self._check(self._exchange(Noop()), "NOOP", 2)
 
+    @_with_transcript
     def command(self, line: str) -> Reply | None:
         """Send any line as it is and return the server's reply, whatever its code.
 
@@ -824,6 +953,7 @@ class Client:
             return None
         return self._exchange(command)
 
+    @_with_transcript
     def quit(self) -> Reply | None:
         """QUIT: say goodbye (221) and close the connection (RFC 5321 §4.1.1.10).
 
@@ -864,6 +994,7 @@ class Client:
         cls,
         provider: str,
         *,
+        host: str | None = None,
         security: Security | None = None,
         port: int | None = None,
         **kwargs: object,
@@ -872,6 +1003,9 @@ class Client:
 
         Picks the host, the port and the security mode of the preset (implicit TLS when
         it has a port for it). Log in afterwards with ``login(user, app_password)``.
+        ``host``/``port``/``security`` override the preset's, e.g. to reach the lab's
+        look-alike: ``Client.for_provider("qq", **lab.provider_overrides())``; errors
+        still get the provider's advice. ``connect=False`` only builds the client.
         """
         from .providers import get_provider
 
@@ -884,7 +1018,48 @@ class Client:
                     f"{preset.name} has no known port for security={mode!r}: "
                     f"{preset.ports_sentence()}."
                 )
-        return cls(preset.host, port, security=mode, provider=preset.key, **kwargs)  # type: ignore[arg-type]
+        target = host or preset.host
+        return cls(target, port, security=mode, provider=preset.key, **kwargs)  # type: ignore[arg-type]
+
+
+def _set_timeout(sock: socket.socket, seconds: float) -> None:
+    """``sock.settimeout(seconds)``, skipped when it is already set (each call is a
+    system call; a step used to make two of them, see docs/PERFORMANCE.md)."""
+    if sock.gettimeout() != seconds:
+        sock.settimeout(seconds)
+
+
+_MIN_MASKED = 4  # shorter strings are not masked in errors (it would garble the text)
+
+
+def _secret_forms(username: str, password: str) -> tuple[str, ...]:
+    """What a server could echo of a password: itself and its base64 forms, longest first."""
+    forms = {password, login_password(password), plain_response(username, password)}
+    forms.add(xoauth2_response(username, password))
+    return tuple(sorted((f for f in forms if len(f) >= _MIN_MASKED), key=len, reverse=True))
+
+
+def _mask(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _masked_error(exc: SmtplabError, secrets: Sequence[str]) -> SmtplabError:
+    """``exc`` with every form of the password masked in its message and its reply."""
+    if isinstance(exc, ReplyError):
+        reply = exc.reply
+        lines = tuple(_mask(line, secrets) for line in reply.lines)
+        if lines != reply.lines:
+            raw = b"".join(
+                f"{reply.code}{'-' if i < len(lines) - 1 else ' '}{line}\r\n".encode()
+                for i, line in enumerate(lines)
+            )
+            exc.reply = Reply(reply.code, lines, raw)
+            exc.args = (exc._render(),)
+        return exc
+    exc.args = tuple(_mask(arg, secrets) if isinstance(arg, str) else arg for arg in exc.args)
+    return exc
 
 
 def _name_field(name: object, field: str) -> str | None:
@@ -930,6 +1105,11 @@ def send(
         security = security or preset.default_security  # type: ignore[assignment]
         if port is None:
             port = preset.tls_port if security == "tls" else preset.starttls_port
+            if port is None:
+                raise NotSupported(
+                    f"{preset.name} has no known port for security={security!r}: "
+                    f"{preset.ports_sentence()}."
+                )
         provider = preset.key
     if host is None:
         raise ValueError("send() needs host= (for the lab: host=lab.host, port=lab.port).")

@@ -206,6 +206,11 @@ _VERIFY_HINTS: tuple[tuple[str, str], ...] = (
         "turn verification off to get around it.",
     ),
     (
+        "certificate is not yet valid",
+        "the server's certificate is not yet valid: check the clock of your computer "
+        "(and the server's); a wrong date makes every certificate look bad.",
+    ),
+    (
         "self-signed certificate",
         "the server uses a self-signed certificate that your context does not trust.",
     ),
@@ -227,9 +232,9 @@ def tls_hint(reason: str | None, verify_message: str | None = None) -> str:
         for needle, hint in _VERIFY_HINTS:
             if needle.lower() in verify_message.lower():
                 return hint
+        # OpenSSL said why; that beats the generic "not trusted" hint below.
+        return f"the certificate could not be verified: {verify_message}."
     for needle, hint in _TLS_HINTS:
         if reason and needle in reason:
             return hint
-    if verify_message:
-        return f"the certificate could not be verified: {verify_message}."
     return "the TLS handshake failed; check the port (465 is implicit TLS, 587 STARTTLS)."

@@ -731,7 +731,41 @@ def strip_bcc(msg: Message) -> Message:
     return stripped
 
 
+# A line break that does not fold (CR not followed by LF, LF not followed by a space or
+# tab) would start a new header line, or end the header section, in the bytes sent.
+_BAD_HEADER_BREAK = re.compile(r"\r(?!\n)|\n(?![ \t])|\x00")
+
+
+def _check_header_fields(msg: Message) -> None:
+    """Refuse header fields (of the message and of every MIME part) that would inject.
+
+    :func:`compose` and ``EmailMessage`` refuse CR/LF when a header is set, but a
+    ``Message`` built the compat32 way (``email.message.Message``, ``MIMEText``) keeps the
+    value as given, and the standard library writes it out as it is (before Python 3.13,
+    3.12.5 and 3.11.10): ``msg["Subject"] = "hi\\r\\nBcc: x@evil.example"`` would send a
+    second header line. Folding (a line break followed by a space or a tab) is allowed.
+    """
+    for part in msg.walk():
+        for name, value in part.raw_items():
+            if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
+                raise LocalProtocolError(
+                    f"the header name {name!r} is not allowed: a name is printable ASCII "
+                    "without spaces or ':' (RFC 5322 §2.2). Nothing was sent."
+                )
+            text = value if isinstance(value, str) else str(value)
+            found = _BAD_HEADER_BREAK.search(text)
+            if found is not None:
+                what = _LINE_BREAKS.get(found.group(), "a line break")
+                raise LocalProtocolError(
+                    f"the {name} header contains {what} at position {found.start()}: "
+                    f"{text[:80]!r}. A line break inside a header value would start a new "
+                    "header line (header injection); nothing was sent. Remove it (a long "
+                    "value is folded for you)."
+                )
+
+
 def _serialize(msg: Message) -> bytes:
+    _check_header_fields(msg)
     policy = SMTPUTF8_POLICY if needs_smtputf8(msg) else SMTP_POLICY
     return msg.as_bytes(policy=policy)
 

@@ -91,6 +91,7 @@ __all__ = [
     "CLOSED",
     "GREETING",
     "MAX_LINE",
+    "MAX_REPLY_BYTES",
     "MAX_REPLY_LINES",
     "NEED_DATA",
     "PIPELINE_ANYWHERE",
@@ -110,6 +111,12 @@ real servers stay well below 4096."""
 
 MAX_REPLY_LINES = 1000
 """The most lines one reply may have."""
+
+MAX_REPLY_BYTES = 64 * 1024
+"""The most bytes one reply may have, all its lines together. The longest replies real
+servers send (an EHLO or HELP listing, a provider's explanation of a refusal) are a few
+KiB; without this bound a server could make the client hold ``MAX_REPLY_LINES`` lines of
+``MAX_LINE`` bytes (4 MB) in one reply."""
 
 GREETING = "GREETING"
 """The keyword the transition table uses for the server's greeting (no command)."""
@@ -232,9 +239,16 @@ class ReplyParser:
     an error the parser stays broken: every later call raises it again.
     """
 
-    def __init__(self, max_line: int = MAX_LINE, max_lines: int = MAX_REPLY_LINES) -> None:
+    def __init__(
+        self,
+        max_line: int = MAX_LINE,
+        max_lines: int = MAX_REPLY_LINES,
+        max_reply: int = MAX_REPLY_BYTES,
+    ) -> None:
         self.max_line = max_line
         self.max_lines = max_lines
+        self.max_reply = max_reply
+        self._reply_size = 0  # bytes of the lines of the reply being read
         self._buffer = bytearray()
         self._scanned = 0  # bytes of _buffer known to hold no LF
         self._code = 0
@@ -336,6 +350,7 @@ class ReplyParser:
         self._buffer = bytearray()
         self._scanned = 0
         self._texts, self._raws = [], []
+        self._reply_size = 0
 
     def _fail_too_long(self, start: bytes) -> None:
         self._fail(
@@ -375,15 +390,23 @@ class ReplyParser:
         self._code = code
         self._texts.append(decode_reply_text(content[4:]))
         self._raws.append(raw)
+        self._reply_size += len(raw)
         if separator == b"-":
             if len(self._raws) >= self.max_lines:
                 self._fail(
                     f"the server sent a reply of more than {self.max_lines} lines "
                     f"(code {code}); the kit stopped reading. This is no normal SMTP reply."
                 )
+            elif self._reply_size > self.max_reply:
+                self._fail(
+                    f"the server sent a reply of more than {self.max_reply} bytes in "
+                    f"{len(self._raws)} lines (code {code}), and it goes on; the kit stopped "
+                    "reading. This is no normal SMTP reply."
+                )
             return
         self._replies.append(Reply(code, tuple(self._texts), b"".join(self._raws)))
         self._texts, self._raws = [], []
+        self._reply_size = 0
 
 
 # --- states and the transition table --------------------------------------------------

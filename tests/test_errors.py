@@ -131,7 +131,7 @@ def test_reply_errors_pickle(error: ReplyError) -> None:
         ("CERTIFICATE_VERIFY_FAILED", "certificate has expired", "expired"),
         ("CERTIFICATE_VERIFY_FAILED", "self-signed certificate in chain", "self-signed"),
         ("CERTIFICATE_VERIFY_FAILED", "unable to get local issuer certificate", "issued"),
-        ("CERTIFICATE_VERIFY_FAILED", "something new", "not trusted by your SSL context"),
+        ("CERTIFICATE_VERIFY_FAILED", "something new", "could not be verified: something new"),
         (None, "something new", "could not be verified: something new"),
         ("TLSV1_ALERT_UNKNOWN_CA", None, "does not trust"),
         ("UNSUPPORTED_PROTOCOL", None, "no TLS version in common"),

@@ -531,3 +531,12 @@ def test_help_lists_the_commands_and_their_syntax(lab: LabServer) -> None:
         assert code == 250 and b"MAIL" in text and b"RCPT" in text
         code, text = client.docmd("HELP", "MAIL")
         assert code == 250 and b"MAIL FROM:" in text
+
+
+def test_unknown_commands_are_not_echoed_back(lab: LabServer, raw_smtp) -> None:
+    """A password line sent at the wrong moment must not come back in the server's reply."""
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    reply = client.command("c2VjcmV0LXBhc3N3b3Jk")  # base64 of a password, out of place
+    assert reply.code == 500
+    assert "c2VjcmV0" not in reply.text.lower() and "C2VJCMV0" not in reply.text

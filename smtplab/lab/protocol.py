@@ -31,6 +31,7 @@ import asyncio.sslproto as sslproto
 import collections
 import functools
 import hmac
+import re
 import secrets
 import ssl
 from collections import deque
@@ -44,6 +45,8 @@ from .faults import Fault, FaultBook
 from .inbox import Inbox, ReceivedMessage
 from .policy import SUPPORTED_AUTH_MECHANISMS, LabPolicy
 from .sessionlog import SessionRecorder, SessionStore
+
+_UNKNOWN_COMMAND_ECHO = re.compile(r'^500 Error: command ".*" not recognized$', re.M)
 
 __all__ = ["ImplicitTLSAcceptor", "LabContext", "LabSMTP", "describe_tls_failure"]
 
@@ -322,6 +325,10 @@ class LabSMTP(SMTP):
                 await self._lab_write_line(self._lab.policy.greeting_line())
                 return
             text, command = fault_reply, "CONNECT"
+        # aiosmtpd quotes an unknown command back ('500 Error: command "X" not
+        # recognized'); that line may be a password sent at the wrong moment, so the
+        # lab does not repeat it.
+        text = _UNKNOWN_COMMAND_ECHO.sub("500 Error: command not recognized", text)
         lines = text.splitlines() or [""]
         for line in lines:
             await self._lab_write_line(self._lab.policy.finish_reply(line, command))
