@@ -17,6 +17,7 @@ help:
 	@echo "make lab        start JupyterLab on notebooks/00-start-here.ipynb"
 	@echo "make test       ruff + pytest + nbval (what CI runs)"
 	@echo "make notebooks  re-run every notebook and save its real outputs"
+	@echo "make bench      benchmarks: ratios against smtplib, a raw socket, bare aiosmtpd"
 	@echo "make clean      remove .venv and caches"
 
 $(PY):
@@ -50,6 +51,13 @@ notebooks: $(VENV)/.installed-test
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=60 --ExecutePreprocessor.store_widget_state=False \
 		notebooks/[0-9]*.ipynb
+
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PIP) install --quiet --editable '.[test,bench]'
+	@touch $@
+
+bench: $(VENV)/.installed-test $(VENV)/.installed-bench
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
