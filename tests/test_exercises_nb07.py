@@ -1,0 +1,356 @@
+"""The checks of notebook 07 (When things go wrong) against the solutions and typical mistakes.
+
+Each check must pass with its solution, say "not tried yet" for the untouched template
+(a body of ``...``), and fail with the right hint for each usual wrong answer below. The
+retry and delivery checks run real labs with faults, so these tests are integration tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from smtplab import Client
+from smtplab.errors import RecipientRefused, ReplyError, SenderRefused
+from smtplab.exercises import Result
+from smtplab.exercises.nb07 import check_decide, check_retry, check_undelivered
+from smtplab.lab import LabServer
+from smtplab.replies import Reply
+
+pytestmark = pytest.mark.timeout(60)
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
+
+
+def load_solution(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, SOLUTIONS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sol = load_solution("nb07_errors")
+
+
+def assert_failed(result: Result, *fragments: str) -> None:
+    assert result.status == "failed", result
+    for fragment in fragments:
+        assert fragment in result.message, result
+
+
+def client_for(lab: LabServer) -> Client:
+    return Client(lab.host, lab.port, local_hostname="learner.example")
+
+
+# --- the solutions pass, the templates are "not tried" -------------------------------------
+
+
+def test_the_solutions_pass() -> None:
+    for result in (
+        check_decide(sol.decide),
+        check_retry(sol.send_with_retry),
+        check_undelivered(sol.undelivered),
+    ):
+        assert result.status == "passed", result
+        assert bool(result)
+
+
+def test_untouched_templates_are_not_tried() -> None:
+    def decide(reply):  # type: ignore[no-untyped-def]
+        ...
+
+    def send_with_retry(lab, msg):  # type: ignore[no-untyped-def]
+        ...
+
+    def undelivered(lab, msg):  # type: ignore[no-untyped-def]
+        ...
+
+    for result in (
+        check_decide(decide),
+        check_retry(send_with_retry),
+        check_undelivered(undelivered),
+    ):
+        assert result.status == "not tried", result
+        assert "not tried yet" in str(result)
+
+
+def test_a_template_that_raises_not_implemented_is_not_tried() -> None:
+    def decide(reply: Reply) -> str:
+        raise NotImplementedError
+
+    assert check_decide(decide).status == "not tried"
+
+
+# --- exercise 1: decide(reply) -------------------------------------------------------------
+
+
+def test_decide_treating_every_failure_as_final_misses_the_4xx() -> None:
+    def decide(reply: Reply) -> str:
+        return "give up"
+
+    assert_failed(check_decide(decide), "451 4.7.1", "starts with 4", "'retry later'")
+
+
+def test_decide_that_only_retries_450_and_451_misses_421() -> None:
+    def decide(reply: Reply) -> str:
+        if reply.code in (450, 451):
+            return "retry later"
+        return "give up"
+
+    assert_failed(check_decide(decide), "421", "closes the connection")
+
+
+def test_decide_that_gives_up_on_every_5xx_misses_the_syntax_error() -> None:
+    def decide(reply: Reply) -> str:
+        return "retry later" if reply.is_transient else "give up"
+
+    assert_failed(check_decide(decide), "500 5.5.2", "second digit is 0", "'fix and resend'")
+
+
+def test_decide_that_reads_an_enhanced_code_which_is_not_there_gets_told() -> None:
+    def decide(reply: Reply) -> str:
+        if reply.klass == 4:
+            return "retry later"
+        if reply.enhanced.subject == 5 or (reply.enhanced.subject, reply.enhanced.detail) in (
+            (3, 4),
+            (7, 8),
+        ):
+            return "fix and resend"
+        return "give up"
+
+    assert_failed(check_decide(decide), "AttributeError", "reply.enhanced is None")
+
+
+def test_decide_that_trusts_552_alone_misses_the_full_mailbox() -> None:
+    def decide(reply: Reply) -> str:
+        if reply.klass == 4:
+            return "retry later"
+        if reply.code // 10 % 10 == 0 or reply.code in (552, 535):
+            return "fix and resend"
+        return "give up"
+
+    assert_failed(check_decide(decide), "552 5.2.2", "mailbox is full", "reply.enhanced")
+
+
+def test_decide_that_forgets_the_wrong_password_is_told_about_5_7_8() -> None:
+    def decide(reply: Reply) -> str:
+        if reply.klass == 4:
+            return "retry later"
+        if reply.code // 10 % 10 == 0 or str(reply.enhanced) == "5.3.4":
+            return "fix and resend"
+        return "give up"
+
+    assert_failed(check_decide(decide), "535 5.7.8", "user name or password")
+
+
+def test_decide_that_retries_a_permanent_failure_is_told_it_is_permanent() -> None:
+    def decide(reply: Reply) -> str:
+        if reply.code // 10 % 10 == 0 or str(reply.enhanced) in ("5.3.4", "5.7.8"):
+            return "fix and resend"
+        return "retry later"
+
+    assert_failed(check_decide(decide), "550 5.1.1", "5xx: permanent", "'give up'")
+
+
+def test_decide_with_a_misspelt_answer_is_told_the_three_choices() -> None:
+    def decide(reply: Reply) -> str:
+        return "retry" if reply.is_transient else "give up"
+
+    assert_failed(check_decide(decide), "returned 'retry'", "'retry later', 'fix and resend'")
+
+
+# --- exercise 2: send_with_retry(lab, msg) -------------------------------------------------
+
+
+def test_retry_without_any_retry_is_caught_from_the_mail_commands() -> None:
+    def send_with_retry(lab: LabServer, msg: Any) -> Reply:
+        try:
+            with client_for(lab) as client:
+                return client.send_message(msg)
+        except ReplyError as err:
+            return err.reply
+
+    assert_failed(check_retry(send_with_retry), "451", "did not try again")
+
+
+def test_retry_without_a_pause_is_told_to_wait() -> None:
+    def send_with_retry(lab: LabServer, msg: Any) -> Reply:
+        for attempt in range(3):
+            try:
+                with client_for(lab) as client:
+                    return client.send_message(msg)
+            except ReplyError as err:
+                if err.is_permanent or attempt == 2:
+                    return err.reply
+        raise AssertionError("not reached")
+
+    assert_failed(check_retry(send_with_retry), "ms after the 451", "time.sleep")
+
+
+def test_retry_after_a_5xx_is_caught() -> None:
+    def send_with_retry(lab: LabServer, msg: Any) -> Reply:
+        for attempt in range(3):
+            try:
+                with client_for(lab) as client:
+                    return client.send_message(msg)
+            except ReplyError as err:
+                if attempt == 2:
+                    return err.reply
+                time.sleep(0.15)
+        raise AssertionError("not reached")
+
+    assert_failed(check_retry(send_with_retry), "550", "tried 3 times", "permanent")
+
+
+def test_retry_forever_is_stopped_and_caught() -> None:
+    def send_with_retry(lab: LabServer, msg: Any) -> Reply:
+        while True:
+            try:
+                with client_for(lab) as client:
+                    return client.send_message(msg)
+            except ReplyError as err:
+                if err.is_permanent:
+                    return err.reply
+                time.sleep(0.11)
+
+    assert_failed(check_retry(send_with_retry), "always answers 451", "Stop after a few")
+
+
+def test_retry_on_the_same_connection_breaks_after_421() -> None:
+    def send_with_retry(lab: LabServer, msg: Any) -> Reply:
+        with client_for(lab) as client:
+            for attempt in range(3):
+                try:
+                    return client.send_message(msg)
+                except ReplyError as err:
+                    if err.is_permanent or attempt == 2:
+                        return err.reply
+                    time.sleep(0.15)
+        raise AssertionError("not reached")
+
+    assert_failed(check_retry(send_with_retry), "421", "Disconnected", "new Client")
+
+
+def test_retry_that_catches_the_wrong_error_is_told_to_catch_reply_error() -> None:
+    def send_with_retry(lab: LabServer, msg: Any) -> Reply:
+        try:
+            with client_for(lab) as client:
+                return client.send_message(msg)
+        except RecipientRefused as err:
+            return err.reply
+
+    assert_failed(check_retry(send_with_retry), "SenderRefused (451) escape", "ReplyError")
+
+
+def test_retry_that_forgets_to_return_the_reply_is_told() -> None:
+    def send_with_retry(lab: LabServer, msg: Any) -> bool:
+        for attempt in range(3):
+            try:
+                with client_for(lab) as client:
+                    client.send_message(msg)
+                    return True
+            except SenderRefused:
+                if attempt == 2:
+                    return False
+                time.sleep(0.15)
+        return False
+
+    assert_failed(check_retry(send_with_retry), "returned True", "Return the last Reply")
+
+
+def test_retry_that_sends_every_time_makes_duplicates() -> None:
+    def send_with_retry(lab: LabServer, msg: Any) -> Reply | None:
+        last = None
+        for _ in range(3):
+            try:
+                with client_for(lab) as client:
+                    last = client.send_message(msg)
+            except ReplyError as err:
+                last = err.reply
+                time.sleep(0.15)
+        return last
+
+    assert_failed(check_retry(send_with_retry), "arrived 2 times", "duplicates")
+
+
+# --- exercise 3: undelivered(lab, msg) -----------------------------------------------------
+
+
+def test_undelivered_that_trusts_the_final_250_is_pointed_to_last_refused() -> None:
+    def undelivered(lab: LabServer, msg: Any) -> list[str]:
+        with client_for(lab) as client:
+            client.send_message(msg)
+        return []
+
+    assert_failed(check_undelivered(undelivered), "returned no one", "client.last_refused")
+
+
+def test_undelivered_that_lets_recipient_refused_escape_is_told() -> None:
+    def undelivered(lab: LabServer, msg: Any) -> list[str]:
+        with client_for(lab) as client:
+            client.send_message(msg)
+        return list(client.last_refused)
+
+    assert_failed(
+        check_undelivered(undelivered), "every recipient unknown", "RecipientRefused escape"
+    )
+
+
+def test_undelivered_that_returns_only_err_recipient_is_told_about_the_others() -> None:
+    def undelivered(lab: LabServer, msg: Any) -> list[str]:
+        try:
+            with client_for(lab) as client:
+                client.send_message(msg)
+        except RecipientRefused as err:
+            return [err.recipient]
+        return list(client.last_refused)
+
+    assert_failed(check_undelivered(undelivered), "err.recipient names only the first")
+
+
+def test_undelivered_that_returns_the_delivered_ones_is_caught() -> None:
+    def undelivered(lab: LabServer, msg: Any) -> list[str]:
+        client = client_for(lab)
+        try:
+            with client:
+                client.send_message(msg)
+        except RecipientRefused:
+            pass
+        return [m for m in ("bob@example.com", "carol@example.com") if m not in client.last_refused]
+
+    assert_failed(check_undelivered(undelivered), "only nobody@example.com was refused")
+
+
+def test_undelivered_returning_a_string_is_asked_for_a_list() -> None:
+    def undelivered(lab: LabServer, msg: Any) -> str:
+        with client_for(lab) as client:
+            client.send_message(msg)
+        return ", ".join(client.last_refused)
+
+    assert_failed(check_undelivered(undelivered), "Return a list")
+
+
+def test_undelivered_that_sends_nothing_is_told_to_send() -> None:
+    def undelivered(lab: LabServer, msg: Any) -> list[str]:
+        return ["nobody@example.com"]
+
+    assert_failed(check_undelivered(undelivered), "no message arrived", "send_message")
+
+
+def test_undelivered_returning_none_when_all_went_well_is_told() -> None:
+    def undelivered(lab: LabServer, msg: Any) -> list[str] | None:
+        client = client_for(lab)
+        try:
+            with client:
+                client.send_message(msg)
+        except RecipientRefused:
+            pass
+        return list(client.last_refused) or None
+
+    assert_failed(check_undelivered(undelivered), "everyone known", "empty list")
