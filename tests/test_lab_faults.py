@@ -308,3 +308,52 @@ def test_fault_description_reads_well(lab: LabServer) -> None:
         "RCPT: reply 550 5.1.1 No such user for addresses matching nobody@* (3 of 3 uses left)"
     )
     assert str(lab.hang("EHLO")) == "EHLO: never answer (always)"
+
+
+# -- the cost of no fault ------------------------------------------------------------------
+
+
+def test_the_fault_book_answers_where_to_look_without_its_lock() -> None:
+    from smtplab.lab.faults import Fault, FaultBook
+
+    book = FaultBook()
+    assert not book.has("MAIL") and book.take("MAIL") is None
+    book.add(Fault("RCPT", "reply", ("550 5.1.1 no",), address="nobody@*"))
+    book.add(Fault("MAIL", "slow", (), 0.0, times=1))
+    assert book.has("RCPT") and book.wants_address("RCPT")
+    assert book.has("MAIL") and not book.wants_address("MAIL")
+    assert not book.has("DATA") and book.take("DATA") is None
+    assert book.take("RCPT", "bob@example.com") is None
+    assert book.take("RCPT", "nobody@example.com") is not None
+    assert book.take("MAIL") is not None and book.take("MAIL") is None  # used up
+    book.clear()
+    assert not book.has("RCPT") and not book.wants_address("RCPT")
+
+
+def test_addresses_are_parsed_again_only_for_a_fault_with_an_address(
+    lab: LabServer, monkeypatch
+) -> None:
+    from smtplab.lab.protocol import LabSMTP
+
+    parsed: list[str] = []
+    original = LabSMTP._lab_address
+
+    def counting(self, name: str, arg: str | None) -> str | None:
+        parsed.append(name)
+        return original(self, name, arg)
+
+    monkeypatch.setattr(LabSMTP, "_lab_address", counting)
+
+    def send() -> dict:
+        with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:
+            return client.sendmail("a@learner.example", ["nobody@example.com"], b"x\r\n")
+
+    assert send() == {}
+    lab.fail("MAIL", "451 4.7.1 Try again later", times=1)
+    with pytest.raises(smtplib.SMTPSenderRefused):
+        send()
+    assert parsed == []  # no fault, or one that ignores the address: no second parse
+    lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        send()
+    assert parsed == ["RCPT"]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 import smtplib
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smtplab.lab import LabServer, LabSession
 from smtplab.lab.sessionlog import SessionRecorder
@@ -302,3 +305,131 @@ def test_recorder_auth_cancel_with_star_is_visible() -> None:
     ]
     assert not any(line.secret for line in session.lines)
     assert session.commands() == ["AUTH", "NOOP"]
+
+
+# -- however the bytes arrive, the same lines -----------------------------------------------
+
+EXCHANGE: list[tuple[str, bytes]] = [
+    ("S", b"220 lab ESMTP\r\n"),
+    ("C", b"EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"),
+    ("S", b"250-lab\r\n250 PIPELINING\r\n250 ok\r\n250 ok\r\n354 go\r\n"),
+    ("C", b"Subject: s\r\n\r\n..\r\n..x\r\nbare\n.\nlf\r\nx.\r\n\r\n.\r\nRSET\r\nNOOP\r\n"),
+    ("S", b"250 queued\r\n250 ok\r\n250 ok\r\n"),
+    ("C", b"AUTH PLAIN c2VjcmV0\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"),
+    ("S", b"235 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n"),
+    ("C", b".\r\nQUIT\r\n"),  # an empty message, then QUIT
+    ("S", b"250 queued\r\n221 bye\r\n"),
+]
+
+
+def lines_of(session: LabSession) -> list[tuple[str, bytes, str, bool, int, bool]]:
+    return [
+        (line.direction, line.raw, line.kind, line.secret, line.omitted, line.partial)
+        for line in session.lines
+    ]
+
+
+@given(cuts=st.lists(st.lists(st.integers(0, 80), max_size=6), min_size=9, max_size=9))
+@settings(max_examples=200, deadline=None)
+def test_recorder_cuts_the_same_lines_however_the_bytes_arrive(cuts: list[list[int]]) -> None:
+    whole = record(*EXCHANGE)
+    events = []
+    for (direction, data), points in zip(EXCHANGE, cuts, strict=True):
+        if direction == "S":
+            events.append((direction, data))
+            continue
+        bounds = [0, *sorted({point % (len(data) + 1) for point in points}), len(data)]
+        events.extend(("C", data[a:b]) for a, b in itertools.pairwise(bounds) if b > a)
+    assert lines_of(record(*events)) == lines_of(whole)
+    bodies = [line.raw for line in whole.lines if line.kind == "body"]
+    assert bodies == [b"Subject: s\r\n\r\n..\r\n..x\r\nbare\n.\nlf\r\nx.\r\n\r\n"]
+    first, second = ["EHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP"], ["MAIL", "RCPT", "DATA"]
+    assert whole.commands() == [*first, "AUTH", *second, "QUIT"]
+
+
+def test_recorder_ends_a_body_only_at_a_dot_line() -> None:
+    long_line = b"y" * (70 * 1024)  # no line end for > 64 KiB: kept as it comes
+    session = record(
+        ("S", b"354 go\r\n"),
+        ("C", long_line),
+        ("C", b".\r\nmore\r\n.\r\n"),  # this ".\r\n" ends the long line, not the body
+        body_limit=200 * 1024,
+    )
+    body, dot = session.lines[1:]
+    assert (body.kind, body.raw) == ("body", long_line + b".\r\nmore\r\n")
+    assert dot.kind == "dot"
+
+
+# -- one copy of each message, and bounded logs ----------------------------------------------
+
+
+def send_messages(lab: LabServer, bodies: list[bytes]) -> None:
+    with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:
+        for body in bodies:
+            client.sendmail("a@learner.example", ["b@example.com"], body)
+
+
+def test_the_log_and_the_inbox_share_one_copy_of_a_message(lab: LabServer) -> None:
+    plain = b"Subject: one copy\r\n\r\nhello\r\n"
+    dotted = b"Subject: dots\r\n\r\n.leading dot\r\n"
+    send_messages(lab, [plain, dotted])
+    first, second = lab.wait_for(2)
+    bodies = [line for line in lab.session(first.session_id).lines if line.kind == "body"]
+    assert bodies[0].raw is first.data and first.data == plain
+    # Dot-stuffed on the wire: the log keeps what was sent, the inbox what it means.
+    assert (bodies[1].raw, second.data) == (b"Subject: dots\r\n\r\n..leading dot\r\n", dotted)
+
+
+def test_the_message_is_parsed_only_when_asked_for(lab: LabServer) -> None:
+    send_messages(lab, [b"Subject: lazy\r\n\r\nx\r\n"])
+    (message,) = lab.wait_for(1)
+    assert "message" not in vars(message)  # no parsed copy kept until someone asks
+    assert message.subject == "lazy"
+    assert message.message is message.message
+
+
+def test_a_long_session_keeps_its_first_lines_and_says_how_many_more(lab_factory) -> None:
+    lab = lab_factory(max_session_lines=12)
+    send_messages(lab, [b"Subject: %d\r\n\r\nx\r\n" % n for n in range(3)])
+    assert len(lab.wait_for(3)) == 3  # the inbox is not affected
+    session = wait_closed(lab.sessions[-1])
+    assert len(session.lines) == session.max_lines == 12
+    assert session.omitted_lines > 0
+    rendered = str(session).splitlines()
+    assert rendered[-2:] == [
+        f"-- ... {session.omitted_lines} more line(s) not kept in the log "
+        "(a session keeps its first 12) --",
+        "-- connection closed --",
+    ]
+
+
+def test_max_session_lines_must_be_a_positive_int() -> None:
+    with pytest.raises(ValueError, match="max_session_lines must be a positive int"):
+        LabServer(max_session_lines=0)
+
+
+def test_a_full_inbox_lets_the_log_keep_only_the_start_of_a_dropped_message(
+    lab_factory,
+) -> None:
+    from smtplab.lab.sessionlog import RELEASED_BODY_KEEP
+
+    lab = lab_factory(max_messages=1)
+    head = b"Subject: first\r\n\r\n"
+    first = head + b"a line of the first message\r\n" * 100
+    second = b"Subject: second\r\n\r\n" + b"x\r\n" * 400
+    send_messages(lab, [first, second])
+    (kept,) = lab.wait_for(2)
+    assert lab.dropped_messages == 1
+    session = lab.session(kept.session_id)
+    body_one, body_two = [line for line in session.lines if line.kind == "body"]
+    assert body_two.raw is kept.data  # still in the inbox: whole, and shared
+    assert first.startswith(body_one.raw) and body_one.raw.endswith(b"\r\n")
+    assert head in body_one.raw and len(body_one.raw) <= RELEASED_BODY_KEEP
+    assert body_one.omitted == len(first) - len(body_one.raw)
+    assert f"C: [... {body_one.omitted} more bytes received, not kept in the log]" in str(session)
+
+
+def test_releasing_a_body_is_harmless_when_the_log_did_not_keep_it() -> None:
+    session = record(("S", b"354 go\r\n"), ("C", b"x\r\n.\r\n"))
+    session._release_body("NOSUCHID")  # never linked: nothing happens
+    assert session.lines[1].raw == b"x\r\n"

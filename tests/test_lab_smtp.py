@@ -15,6 +15,8 @@ from datetime import datetime
 from email.message import EmailMessage
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smtplab.lab import LabServer
 from smtplab.replies import EnhancedStatus
@@ -540,3 +542,112 @@ def test_unknown_commands_are_not_echoed_back(lab: LabServer, raw_smtp) -> None:
     reply = client.command("c2VjcmV0LXBhc3N3b3Jk")  # base64 of a password, out of place
     assert reply.code == 500
     assert "c2VjcmV0" not in reply.text.lower() and "C2VJCMV0" not in reply.text
+
+
+# -- the address parser's fast path (LabSMTP._getaddr) --------------------------------------
+
+PATHS = [
+    "<alice@example.com>",
+    "<alice@example.com> SIZE=100 BODY=8BITMIME",
+    "<alice@example.com>SIZE=1",
+    "<Alice.B+x@Ex-ample.COM>  X=1 ",
+    "<a@b>\t X",
+    "<a@b> \x0c X",
+    "<a@b>\x0cX",
+    "<a@b> (comment) X",
+    "<a@b>(comment)",
+    "<a@b>>",
+    "<a..b@c>",
+    "<.a@c>",
+    "<a@b.>",
+    "<a@b..c>",
+    "<a@[1.2.3.4]>",
+    '<"a b"@c>',
+    "<a @c>",
+    "<a@b",
+    "<@x,@y:a@b>",
+    "<>",
+    " <a@b>",
+    "alice@example.com SIZE=1",
+    "<用户@例子.广告>",
+    "<=?utf-8?q?x?=@b>",
+    "<a.=?x?=@b>",
+    "<srs0=ab=cd=example.com=x@example.net>",
+    "<a@b> \u2028X",
+]
+
+
+def _both_parsers():
+    from aiosmtpd.smtp import SMTP
+
+    from smtplab.lab.protocol import LabSMTP
+
+    server = LabSMTP.__new__(LabSMTP)  # no connection needed: the parser is pure
+
+    def outcome(parse, arg: str):
+        try:
+            return parse(server, arg)
+        except Exception as error:  # aiosmtpd's parser raises on some input ("<")
+            return type(error)
+
+    def ours(arg: str):
+        return outcome(LabSMTP._getaddr, arg)
+
+    def aiosmtpds(arg: str):
+        return outcome(SMTP._getaddr, arg)
+
+    return server, ours, aiosmtpds
+
+
+@pytest.mark.parametrize("arg", PATHS)
+def test_the_address_fast_path_gives_what_aiosmtpd_gives(arg: str) -> None:
+    _, ours, aiosmtpds = _both_parsers()
+    assert ours(arg) == aiosmtpds(arg)
+
+
+def test_the_address_fast_path_keeps_aiosmtpds_local_part_limit() -> None:
+    server, ours, aiosmtpds = _both_parsers()
+    server.local_part_limit = 3
+    for arg in ("<abcd@example.com>", "<abc@example.com> X=1"):
+        assert ours(arg) == aiosmtpds(arg)
+
+
+_PATH_PIECES = st.sampled_from(
+    ["<", ">", "@", ".", " ", "\t", "(", ")", '"', "=?", "?=", "[", "]", ",", ":", "\\"]
+)
+_PATH_TEXT = st.lists(
+    st.one_of(_PATH_PIECES, st.text("abcXYZ019-_+=!#$%&'*/^`{|}~", min_size=1, max_size=4)),
+    max_size=14,
+).map("".join)
+
+
+@given(path=_PATH_TEXT, rest=st.text(" \t\x0cA=1(", max_size=6))
+@settings(max_examples=400, deadline=None)
+def test_the_address_fast_path_agrees_with_aiosmtpd_on_any_text(path: str, rest: str) -> None:
+    _, ours, aiosmtpds = _both_parsers()
+    for arg in (path, path + rest, f"<{path}>{rest}"):
+        assert ours(arg) == aiosmtpds(arg), arg
+
+
+# -- reads and writes ------------------------------------------------------------------------
+
+
+def test_a_message_larger_than_the_read_buffer_arrives_intact(lab: LabServer) -> None:
+    line = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
+    body = b"Subject: big\r\n\r\n" + line * 20_000  # 1.3 MB: several 256 KiB reads
+    with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:
+        client.sendmail("a@learner.example", ["b@example.com"], body)
+    (message,) = lab.wait_for(1)
+    assert message.data == body
+    logged = next(line for line in lab.sessions[-1].lines if line.kind == "body")
+    assert logged.raw is message.data  # one copy, shared by the inbox and the log
+
+
+def test_a_multi_line_reply_is_written_at_once(lab: LabServer, raw_smtp) -> None:
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    reply = client.command("EHLO learner.example")
+    assert len(reply.lines) > 3
+    sent = [line for line in lab.sessions[-1].lines if line.direction == "S"][1:]
+    assert b"".join(line.raw for line in sent) == reply.raw
+    assert len({line.time for line in sent}) == 1  # one write() for the whole reply

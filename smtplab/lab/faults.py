@@ -202,20 +202,47 @@ class Fault:
 
 
 class FaultBook:
-    """The faults of one lab, shared by the notebook's thread and the server thread."""
+    """The faults of one lab, shared by the notebook's thread and the server thread.
+
+    The server asks at every step whether a fault applies, so the common answer ("no
+    fault here") is made cheap: the book keeps the set of steps that have a fault (and of
+    those with a fault that matches on an address), replaced as a whole under the lock
+    when a fault is added or the book cleared, and read without it (reading one attribute
+    is atomic). A used-up fault stays in the sets until :meth:`clear`: they only tell where
+    to look.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        self._steps: frozenset[str] = frozenset()
+        self._address_steps: frozenset[str] = frozenset()
+
+    def _refresh(self) -> None:
+        """Recompute the step sets (the caller holds the lock)."""
+        self._steps = frozenset(fault.step for fault in self._faults)
+        self._address_steps = frozenset(f.step for f in self._faults if f.address is not None)
 
     def add(self, fault: Fault) -> Fault:
         """Add ``fault``; the first fault added that matches a step is the one applied."""
         with self._lock:
             self._faults.append(fault)
+            self._refresh()
         return fault
+
+    def has(self, step: str) -> bool:
+        """True if a fault may apply at ``step`` (a cheap check, without the lock)."""
+        return step in self._steps
+
+    def wants_address(self, step: str) -> bool:
+        """True if a fault at ``step`` matches on the address, so :meth:`take` needs it
+        (the server parses the MAIL or RCPT address for that only then)."""
+        return step in self._address_steps
 
     def take(self, step: str, address: str | None = None) -> Fault | None:
         """Return a copy of the fault to apply at ``step`` now (counting the use), or None."""
+        if step not in self._steps:
+            return None
         with self._lock:
             for fault in self._faults:
                 if fault.matches(step, address):
@@ -227,6 +254,7 @@ class FaultBook:
         """Remove every fault: the lab behaves normally again."""
         with self._lock:
             self._faults.clear()
+            self._refresh()
 
     def snapshot(self) -> list[Fault]:
         """The faults still active (not used up), oldest first."""

@@ -121,14 +121,20 @@ class Inbox:
         assert maxlen is not None
         return maxlen
 
-    def add(self, message: ReceivedMessage) -> None:
-        """Add a message (server thread); drop and count the oldest if the inbox is full."""
+    def add(self, message: ReceivedMessage) -> ReceivedMessage | None:
+        """Add a message (server thread); drop and count the oldest if the inbox is full.
+
+        Returns the message dropped to make room, or None.
+        """
+        dropped = None
         with self._changed:
             if len(self._messages) == self._messages.maxlen:
                 self._dropped += 1
+                dropped = self._messages[0]
             self._messages.append(message)
             self._received += 1
             self._changed.notify_all()
+        return dropped
 
     def snapshot(self) -> list[ReceivedMessage]:
         """A copy of the messages, oldest first."""

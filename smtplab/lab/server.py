@@ -59,7 +59,7 @@ from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .policy import LabPolicy
 from .profiles import LabProfile, LookAlikeContext, get_profile
 from .protocol import ImplicitTLSAcceptor, LabContext, LabSMTP
-from .sessionlog import DEFAULT_MAX_SESSIONS, LabSession, SessionStore
+from .sessionlog import DEFAULT_MAX_LINES, DEFAULT_MAX_SESSIONS, LabSession, SessionStore
 
 __all__ = ["DEMO_USER", "THREAD_NAME_PREFIX", "LabServer"]
 
@@ -253,7 +253,8 @@ class LabServer:
     ``users`` (``{"name": "password"}``; default one account ``student`` with a fresh random
     password); ``require_tls``, ``require_auth``, ``size_limit`` (bytes, default 10 MiB),
     or a whole ``policy`` (:class:`LabPolicy`; the single parameters override its fields);
-    ``max_messages`` and ``max_sessions`` bound what is kept (the oldest are dropped).
+    ``max_messages`` and ``max_sessions`` bound what is kept (the oldest are dropped);
+    ``max_session_lines`` how many lines each session's log keeps (the rest are counted).
 
     ``profile="qq"`` (or ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, or a
     :class:`~smtplab.lab.profiles.LabProfile`) makes the lab a look-alike of that
@@ -281,6 +282,7 @@ class LabServer:
         policy: LabPolicy | None = None,
         max_messages: int = DEFAULT_MAX_MESSAGES,
         max_sessions: int = DEFAULT_MAX_SESSIONS,
+        max_session_lines: int = DEFAULT_MAX_LINES,
         profile: str | LabProfile | None = None,
     ) -> None:
         if profile is not None and policy is not None:
@@ -305,7 +307,7 @@ class LabServer:
         self._requested_ports = (port, tls_port)
         self._users = self._check_users(users)
         self._inbox = Inbox(max_messages)
-        self._sessions = SessionStore(max_sessions)
+        self._sessions = SessionStore(max_sessions, max_session_lines)
         self._faults = FaultBook()
         self._holder = _RuntimeHolder()
         self._last_ports: tuple[int, int] | None = None

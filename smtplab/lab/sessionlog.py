@@ -16,7 +16,16 @@ Two deliberate exceptions to "exactly the bytes":
 * **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` holding the raw
   bytes of all its lines, dot-stuffing included (what was on the wire); the final ``.``
   line is a line of its own. At most ``body_limit`` bytes are kept (the rest counted in
-  ``omitted``), so an oversized message cannot eat memory twice.
+  ``omitted``), so an oversized message cannot eat memory twice. When the message was
+  delivered and its wire bytes are its content (no line needed dot-stuffing: nearly
+  always), the log's ``raw`` and the inbox's ``ReceivedMessage.data`` are one and the
+  same ``bytes`` object, so the log holds no second copy of the message. When a full
+  inbox drops its oldest message, the log keeps only the first line(s) of that
+  message's body, up to :data:`RELEASED_BODY_KEEP` bytes (the rest is counted in
+  ``omitted``), so a full inbox stops the lab's memory growing.
+* **Long sessions** keep their first ``max_lines`` lines (:data:`DEFAULT_MAX_LINES`; a
+  message is about nine lines); later lines are counted in ``omitted_lines`` and the
+  rendered log ends with a line saying how many were not kept.
 * **AUTH secrets** are masked (``secret=True``, the bytes replaced by ``********``): the
   response after a ``Password:`` prompt, the PLAIN response, and the initial response of
   ``AUTH PLAIN <blob>``. The LOGIN user name stays visible. A line counts as an AUTH
@@ -32,14 +41,16 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
 from ..replies import decode_reply_text
 
 __all__ = [
+    "DEFAULT_MAX_LINES",
     "DEFAULT_MAX_SESSIONS",
+    "RELEASED_BODY_KEEP",
     "LabSession",
     "LineKind",
     "LogLine",
@@ -50,10 +61,20 @@ __all__ = [
 DEFAULT_MAX_SESSIONS = 1_000
 """How many sessions a lab keeps by default before dropping the oldest."""
 
+DEFAULT_MAX_LINES = 1_000
+"""How many lines one session's log keeps by default before it only counts them."""
+
+RELEASED_BODY_KEEP = 512
+"""How many bytes of a message body the log keeps once the inbox has dropped the message."""
+
 MASK = b"********"
 """What a masked AUTH secret looks like in the log."""
 
 _MAX_PENDING_LINE = 64 * 1024
+_SHARED_LINE_MAX = 256  # command lines up to this size are kept once per connection...
+_SHARED_LINES_MAX = 64  # ... up to this many different ones
+_DOT = b".\r\n"
+_END_OF_DATA = b"\r\n.\r\n"
 _AUTH_WITH_RESPONSE = re.compile(rb"^(?P<head>\s*\S+\s+\S+\s+)\S")
 
 LineKind = Literal["command", "auth", "body", "dot", "reply"]
@@ -61,7 +82,7 @@ LineKind = Literal["command", "auth", "body", "dot", "reply"]
 final ``.`` of a message, or a server reply line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogLine:
     """One line the server received (``direction="C"``) or sent (``"S"``).
 
@@ -129,9 +150,17 @@ class LabSession:
     None while connected), ``tls`` (TLS is on now), ``tls_version``/``tls_cipher``,
     ``auth_user`` (who logged in, or None), ``error`` (what went wrong, e.g. a failed TLS
     handshake, or None). The server thread writes; other threads read snapshots.
+
+    The log keeps the first ``max_lines`` lines (:data:`DEFAULT_MAX_LINES`); how many
+    more there were is ``omitted_lines``, and the rendered log says so.
     """
 
-    def __init__(self, session_id: str, listener: Literal["plain", "tls"]) -> None:
+    def __init__(
+        self,
+        session_id: str,
+        listener: Literal["plain", "tls"],
+        max_lines: int = DEFAULT_MAX_LINES,
+    ) -> None:
         self.id = session_id
         self.listener = listener
         self.peer: tuple[Any, ...] | None = None
@@ -143,7 +172,10 @@ class LabSession:
         self.tls_cipher: str | None = None
         self.auth_user: str | None = None
         self.error: str | None = None
+        self.max_lines = max_lines
+        self.omitted_lines = 0
         self._lines: list[LogLine] = []
+        self._delivered: dict[str, int] = {}  # queue id -> index of its body line
 
     @property
     def lines(self) -> list[LogLine]:
@@ -173,8 +205,23 @@ class LabSession:
             if line.kind == "command"
         ]
 
-    def _append(self, line: LogLine) -> None:
-        self._lines.append(line)
+    @property
+    def _full(self) -> bool:
+        """True once the log keeps no more lines: the recorder then only counts them."""
+        return len(self._lines) >= self.max_lines
+
+    def _release_body(self, queue_id: str) -> None:
+        """The inbox dropped message ``queue_id``: keep only the start of its body."""
+        index = self._delivered.pop(queue_id, None)
+        if index is None or index >= len(self._lines):
+            return
+        line = self._lines[index]
+        if len(line.raw) <= RELEASED_BODY_KEEP:
+            return
+        cut = line.raw.rfind(b"\r\n", 0, RELEASED_BODY_KEEP - 1)
+        keep = line.raw[: cut + 2 if cut >= 0 else RELEASED_BODY_KEEP]
+        omitted = line.omitted + len(line.raw) - len(keep)
+        self._lines[index] = replace(line, raw=keep, omitted=omitted)
 
     def _header(self) -> str:
         peer = f"{self.peer[0]}:{self.peer[1]}" if self.peer else "?"
@@ -200,6 +247,11 @@ class LabSession:
             out.extend(line.render())
         if self.listener == "tls" and not tls and self.error is None and not self._lines:
             out.append(self._tls_banner(implicit=True))
+        if self.omitted_lines:
+            out.append(
+                f"-- ... {self.omitted_lines} more line(s) not kept in the log "
+                f"(a session keeps its first {self.max_lines}) --"
+            )
         if self.error:
             out.append(f"-- {self.error} --")
         if self.ended_at is not None:
@@ -228,7 +280,8 @@ class SessionRecorder:
     """Cuts the bytes of one connection into :class:`LogLine` s (server thread only).
 
     Call :meth:`received` with every chunk given to ``data_received`` and :meth:`sent`
-    with every chunk written, then :meth:`close` when the connection ends.
+    with every chunk written, then :meth:`close` when the connection ends. Commands are
+    cut line by line; a message body is taken whole, up to the line that ends it.
     """
 
     def __init__(self, session: LabSession, body_limit: int) -> None:
@@ -237,11 +290,14 @@ class SessionRecorder:
         self._pending = bytearray()
         self._pending_tls = False
         self.in_body = False
-        self._body = bytearray()
+        self._body: list[bytes] = []
+        self._body_size = 0
         self._body_omitted = 0
         self._body_time = 0.0
         self._body_tls = False
         self._body_mid_line = False
+        self._last_body: tuple[bytes, int] | None = None  # (raw, index) until the reply
+        self._seen: dict[bytes, bytes] = {}  # command lines already logged: one copy each
         self._auth_open = False
         self._auth_mechanism = b""
         self._auth_expected = 0
@@ -253,37 +309,54 @@ class SessionRecorder:
     def received(self, data: bytes, tls: bool) -> None:
         """Record a chunk the server received."""
         now = time.time()
-        if not self._pending:
+        pending = self._pending
+        if not pending:
             self._pending_tls = tls
-        self._pending += data
-        while self._pending:
-            separator = b"\r\n" if self.in_body else b"\n"
-            end = self._pending.find(separator)
+        pending += data
+        while pending:
+            if self.in_body:
+                if not self._body_received(pending, tls, now):
+                    break
+                continue
+            end = pending.find(b"\n")
             if end < 0:
                 break
-            end += len(separator)
-            line = bytes(self._pending[:end])
-            del self._pending[:end]
+            end += 1
+            line = bytes(pending[:end])
+            del pending[:end]
             self._line_received(line, tls, now)
-        if len(self._pending) > _MAX_PENDING_LINE:
-            chunk = bytes(self._pending)
-            self._pending.clear()
+        if len(pending) > _MAX_PENDING_LINE:
+            chunk = bytes(pending)
+            pending.clear()
             if self.in_body:
                 self._add_body(chunk, tls, now)
                 self._body_mid_line = True
             else:
                 self._append("C", chunk, tls, now, partial=True)
 
+    def _body_received(self, pending: bytearray, tls: bool, now: float) -> bool:
+        """Take the message lines in ``pending`` into the body; True if the final ``.``
+        line came (the body is then logged and ``pending`` holds what follows it)."""
+        if not self._body_mid_line and pending.startswith(_DOT):
+            end = 0
+        else:
+            end = pending.find(_END_OF_DATA)
+            if end < 0:  # no end yet: keep the whole lines, wait for the rest
+                cut = pending.rfind(b"\r\n") + 2
+                if cut >= 2:
+                    self._add_body(bytes(pending[:cut]), tls, now)
+                    del pending[:cut]
+                    self._body_mid_line = False
+                return False
+            end += 2
+            self._add_body(bytes(pending[:end]), tls, now)
+        del pending[: end + len(_DOT)]
+        self._flush_body()
+        self._append("C", _DOT, tls, now, kind="dot")
+        self.in_body = False
+        return True
+
     def _line_received(self, line: bytes, tls: bool, now: float) -> None:
-        if self.in_body:
-            if line == b".\r\n" and not self._body_mid_line:
-                self._flush_body()
-                self._append("C", line, tls, now, kind="dot")
-                self.in_body = False
-            else:
-                self._add_body(line, tls, now)
-                self._body_mid_line = False
-            return
         if self._auth_open and self._is_auth_response():
             self._auth_responses += 1
             user_name = self._auth_user_first and self._auth_responses == 1
@@ -294,6 +367,12 @@ class SessionRecorder:
             return
         words = line.split()
         if len(words) < 2 or words[0].upper() != b"AUTH":
+            if len(line) <= _SHARED_LINE_MAX:  # MAIL FROM... again: the same bytes object
+                seen = self._seen.get(line)
+                if seen is not None:
+                    line = seen
+                elif len(self._seen) < _SHARED_LINES_MAX:
+                    self._seen[line] = line
             self._append("C", line, tls, now)
             return
         mechanism = words[1].upper()
@@ -325,31 +404,53 @@ class SessionRecorder:
         if not self._body and not self._body_omitted:
             self._body_time = now
             self._body_tls = tls
-        room = max(self._body_limit - len(self._body), 0)
-        self._body += chunk[:room]
-        self._body_omitted += max(len(chunk) - room, 0)
+        if self.session._full:  # the body will not be kept: only count it
+            self._body_omitted += len(chunk)
+            return
+        room = max(self._body_limit - self._body_size, 0)
+        if len(chunk) > room:
+            self._body_omitted += len(chunk) - room
+            chunk = chunk[:room]
+        if chunk:
+            self._body.append(chunk)
+            self._body_size += len(chunk)
 
     def _flush_body(self, partial: bool = False) -> None:
-        if self._body or self._body_omitted:
-            self.session._append(
-                LogLine(
-                    "C",
-                    bytes(self._body),
-                    self._body_tls,
-                    self._body_time,
-                    kind="body",
-                    omitted=self._body_omitted,
-                    partial=partial,
-                )
-            )
-        self._body = bytearray()
+        session = self.session
+        if (self._body or self._body_omitted) and session._full:
+            session.omitted_lines += 1
+        elif self._body or self._body_omitted:
+            raw = self._body[0] if len(self._body) == 1 else b"".join(self._body)
+            omitted = self._body_omitted
+            tls, at = self._body_tls, self._body_time
+            session._lines.append(LogLine("C", raw, tls, at, "body", False, omitted, partial))
+            if not partial and not omitted:
+                self._last_body = (raw, len(session._lines) - 1)
+        self._body = []
+        self._body_size = 0
         self._body_omitted = 0
         self._body_mid_line = False
+
+    def claim_body(self, data: bytes, queue_id: str) -> bytes:
+        """The lab delivers ``data`` as message ``queue_id``: link it to the body just
+        logged (the one before the reply to the message), and return the bytes for the
+        inbox: the log's own object when they are equal, so both share one copy.
+
+        Once linked, :meth:`SessionStore.release_body` can shrink the logged body when
+        the inbox drops the message.
+        """
+        logged, self._last_body = self._last_body, None
+        if logged is None:
+            return data
+        raw, index = logged
+        self.session._delivered[queue_id] = index
+        return raw if raw == data else data
 
     # -- what the server sent ------------------------------------------------------------
     def sent(self, data: bytes, tls: bool) -> None:
         """Record a chunk the server wrote."""
         now = time.time()
+        self._last_body = None  # a body can be claimed only before the reply to it
         for line in data.splitlines(keepends=True):
             self._append("S", line, tls, now, kind="reply")
             code = line[:3]
@@ -379,13 +480,15 @@ class SessionRecorder:
         raw: bytes,
         tls: bool,
         now: float,
-        *,
         kind: LineKind = "command",
         secret: bool = False,
         partial: bool = False,
     ) -> None:
-        line = LogLine(direction, raw, tls, now, kind=kind, secret=secret, partial=partial)
-        self.session._append(line)
+        session = self.session
+        if session._full:
+            session.omitted_lines += 1
+            return
+        session._lines.append(LogLine(direction, raw, tls, now, kind, secret, 0, partial))
 
 
 def _line_end(line: bytes) -> bytes:
@@ -397,23 +500,46 @@ def _line_end(line: bytes) -> bytes:
 class SessionStore:
     """The sessions of one lab, bounded, oldest first; ids are ``S1``, ``S2``..."""
 
-    def __init__(self, max_sessions: int = DEFAULT_MAX_SESSIONS) -> None:
-        if isinstance(max_sessions, bool) or not isinstance(max_sessions, int) or max_sessions < 1:
-            raise ValueError(f"max_sessions must be a positive int, not {max_sessions!r}.")
+    def __init__(
+        self,
+        max_sessions: int = DEFAULT_MAX_SESSIONS,
+        max_session_lines: int = DEFAULT_MAX_LINES,
+    ) -> None:
+        limits = (("max_sessions", max_sessions), ("max_session_lines", max_session_lines))
+        for name, value in limits:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, not {value!r}.")
         self._lock = threading.Lock()
         self._sessions: deque[LabSession] = deque(maxlen=max_sessions)
+        self._by_id: dict[str, LabSession] = {}
+        self._max_lines = max_session_lines
         self._counter = 0
         self._dropped = 0
+
+    @property
+    def max_session_lines(self) -> int:
+        """How many lines each session's log keeps."""
+        return self._max_lines
 
     def open(self, listener: Literal["plain", "tls"]) -> LabSession:
         """Create and keep the record of a new connection."""
         with self._lock:
             self._counter += 1
-            session = LabSession(f"S{self._counter}", listener)
+            session = LabSession(f"S{self._counter}", listener, self._max_lines)
             if len(self._sessions) == self._sessions.maxlen:
                 self._dropped += 1
+                del self._by_id[self._sessions[0].id]
             self._sessions.append(session)
+            self._by_id[session.id] = session
             return session
+
+    def release_body(self, session_id: str, queue_id: str) -> None:
+        """The inbox dropped message ``queue_id`` of session ``session_id``: its session
+        log (if still kept) keeps only the start of the message body."""
+        with self._lock:
+            session = self._by_id.get(session_id)
+        if session is not None:
+            session._release_body(queue_id)
 
     def snapshot(self) -> list[LabSession]:
         """The sessions kept, oldest first."""
@@ -423,9 +549,9 @@ class SessionStore:
     def get(self, session_id: str) -> LabSession:
         """The session with this id; KeyError (saying why) if unknown or dropped."""
         with self._lock:
-            for session in self._sessions:
-                if session.id == session_id:
-                    return session
+            session = self._by_id.get(session_id)
+        if session is not None:
+            return session
         raise KeyError(
             f"no session {session_id!r} in this lab: it never existed, was cleared, or was "
             f"dropped because the lab keeps only the last {self._sessions.maxlen} sessions."
@@ -435,6 +561,7 @@ class SessionStore:
         """Forget every session (ids keep counting up)."""
         with self._lock:
             self._sessions.clear()
+            self._by_id.clear()
             self._dropped = 0
 
     @property
