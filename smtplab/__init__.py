@@ -11,11 +11,15 @@ and views (widgets, the command line)::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .client import Client, send
 from .errors import SmtplabError
-from .message import compose
 from .replies import Reply, explain
 from .transcript import Transcript
+
+if TYPE_CHECKING:
+    from .message import compose
 
 __version__ = "0.1.0"
 
@@ -29,3 +33,18 @@ __all__ = [
     "explain",
     "send",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``smtplab.compose``: :mod:`smtplab.message` (and email.policy, which it builds on)
+    is imported on first use, so that ``import smtplab`` stays light."""
+    if name == "compose":
+        from .message import compose
+
+        globals()["compose"] = compose
+        return compose
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

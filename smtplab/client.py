@@ -32,10 +32,8 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable, Sequence
-from email.message import Message
-from typing import Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar
 
-from . import message as _message
 from .auth import (
     choose_mechanism,
     cram_md5_response,
@@ -80,9 +78,16 @@ from .errors import (
 )
 from .extensions import Extensions
 from .protocol import CLOSED, NEED_DATA, Answer, ClientConnection, State
-from .providers import advice_for
 from .replies import Reply
 from .transcript import MASK, Transcript
+
+if TYPE_CHECKING:
+    from email.message import Message
+
+    from .message import Draft
+    from .providers import Provider
+
+    MessageLike = Message | Draft | str | bytes
 
 __all__ = ["DEFAULT_PORTS", "DEFAULT_TIMEOUT", "Client", "Security", "send"]
 
@@ -100,8 +105,8 @@ DEFAULT_TIMEOUT = 30.0
 _RECV_SIZE = 65536
 _SEEN_LIMIT = 120  # bytes of a partial reply shown in a timeout message
 _MESSAGE_STEP = "the message (after DATA)"
+_DATA = Data()  # a command is an immutable value: one DATA serves every message
 
-MessageLike = Message | _message.Draft | str | bytes
 _E = TypeVar("_E", bound=BaseException)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -121,6 +126,48 @@ def _with_transcript(method: Callable[_P, _R]) -> Callable[_P, _R]:
             raise
 
     return step
+
+
+# smtplab.message (email.policy, uuid, mimetypes...) and smtplab.providers (its tables
+# and patterns) are imported when first needed: a message object to serialise, a failure
+# to explain. ``import smtplab`` stays light (docs/PERFORMANCE.md, figure 5).
+
+
+def advice_for(
+    reply: Reply | None = None,
+    *,
+    provider: str | Provider | None = None,
+    error_text: str | None = None,
+) -> str | None:
+    """:func:`smtplab.providers.advice_for`, imported on first use."""
+    from .providers import advice_for as providers_advice_for
+
+    return providers_advice_for(reply, provider=provider, error_text=error_text)
+
+
+def _mail_command(sender: str, params: tuple[str, ...]) -> Mail:
+    """``Mail(sender, params)``. Commands are immutable values, checked when built: the
+    one built for an earlier message with the same envelope serves again (bulk sends)."""
+    if type(sender) is str and all(type(param) is str for param in params):
+        return _cached_mail(sender, params)
+    return Mail(sender, params)  # anything else: built (and refused) as it always was
+
+
+def _rcpt_command(recipient: str) -> Rcpt:
+    """``Rcpt(recipient)``, served again like :func:`_mail_command`."""
+    if type(recipient) is str:
+        return _cached_rcpt(recipient)
+    return Rcpt(recipient)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_mail(sender: str, params: tuple[str, ...]) -> Mail:
+    return Mail(sender, params)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_rcpt(recipient: str) -> Rcpt:
+    return Rcpt(recipient)
 
 
 def _preview(data: bytes) -> str:
@@ -393,7 +440,8 @@ class Client:
     # ------------------------------------------------------------------ the core loop
 
     def _send_bytes(self, data: bytes, step: str) -> None:
-        if self._sock is None:
+        sock = self._sock
+        if sock is None:
             raise self._attach(
                 Disconnected(
                     f"{step}: not connected"
@@ -402,8 +450,9 @@ class Client:
                 )
             )
         try:
-            _set_timeout(self._sock, self.timeout)
-            self._sock.sendall(data)
+            if sock.gettimeout() != self.timeout:  # _set_timeout(), inlined: hot
+                sock.settimeout(self.timeout)
+            sock.sendall(data)
         except TimeoutError as exc:
             raise self._fail(
                 Timeout(f"{step}: the server took no data for {self.timeout:g} s.")
@@ -418,28 +467,45 @@ class Client:
 
     def _transmit(self, commands: Sequence[Command], step: str) -> None:
         """Render, record and write commands (several at once when pipelining)."""
-        if self._conn.state is State.CLOSED or self._sock is None:
-            reason = self._conn.closed_reason or "not connected"
+        conn = self._conn
+        if conn.state is State.CLOSED or self._sock is None:
+            reason = conn.closed_reason or "not connected"
             raise self._attach(
                 Disconnected(f"{step}: the connection is closed ({reason}); connect again.")
             )
-        chunks: list[bytes] = []
-        for command in commands:
-            data = self._conn.send(command)
-            self.transcript.record_sent(
-                data, secret=command.secret, is_message=isinstance(command, MailData)
-            )
-            chunks.append(data)
-        self._send_bytes(chunks[0] if len(chunks) == 1 else b"".join(chunks), step)
+        # Each command goes into the transcript (Transcript._sent: kept now, annotated
+        # when the transcript is first read) with the time it was rendered, right after
+        # the bytes are handed to the socket: the server is at work on them meanwhile. A
+        # send that fails is recorded all the same, before its error goes up.
+        record = self.transcript._sent
+        if len(commands) == 1:
+            command = commands[0]
+            data = conn.send(command)
+            when = time.monotonic()
+            try:
+                self._send_bytes(data, step)
+            finally:
+                record(data, command.secret, isinstance(command, MailData), when)
+            return
+        sent: list[tuple[Command, bytes, float]] = []
+        try:
+            for command in commands:
+                sent.append((command, conn.send(command), time.monotonic()))
+            self._send_bytes(b"".join(data for _, data, _ in sent), step)
+        finally:
+            for command, data, when in sent:
+                record(data, command.secret, isinstance(command, MailData), when)
 
     def _read(self, step: str) -> Reply:
         """Read the reply to the oldest command in flight, within the deadline."""
-        deadline = time.monotonic() + self.timeout
-        seen = bytearray()
+        conn = self._conn
+        timeout = self.timeout
+        deadline = time.monotonic() + timeout
+        seen = b""  # the first bytes of the reply, for error messages
         eof = False
         while True:
             try:
-                event = self._conn.next_event()
+                event = conn.next_event()
             except RemoteProtocolError as exc:
                 self._close_socket()
                 if eof:  # the reply was cut short: the server went away, as in CLOSED
@@ -447,22 +513,26 @@ class Client:
                 self.transcript.record_note(f"the server broke the protocol: {exc}")
                 raise self._attach(RemoteProtocolError(f"{step}: {exc}")) from exc
             if isinstance(event, Answer):
-                self.transcript.record_received(event.reply)
-                if self._conn.state is State.CLOSED:
+                reply = event.reply
+                self.transcript._received(reply)
+                if conn.state is State.CLOSED:
                     self._close_socket()
-                return event.reply
+                return reply
             if event is CLOSED:
                 self._close_socket()
                 raise self._disconnected(step, seen, complete=True)
             assert event is NEED_DATA
+            sock = self._sock
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or self._sock is None:
+            if remaining <= 0 or sock is None:
                 raise self._timeout(step, seen)
             try:
                 # The first recv of a step may wait the whole step (no settimeout() system
                 # call when the timeout is already that); later ones wait what is left.
-                _set_timeout(self._sock, self.timeout if not seen and not eof else remaining)
-                data = self._sock.recv(_RECV_SIZE)
+                wait = timeout if not seen and not eof else remaining
+                if sock.gettimeout() != wait:  # _set_timeout(), inlined: this loop is hot
+                    sock.settimeout(wait)
+                data = sock.recv(_RECV_SIZE)
             except TimeoutError:
                 raise self._timeout(step, seen) from None
             except OSError as exc:
@@ -478,7 +548,7 @@ class Client:
             if len(seen) < _SEEN_LIMIT:
                 seen += data[: _SEEN_LIMIT + 1 - len(seen)]
             eof = not data
-            self._conn.receive_data(data)
+            conn.receive_data(data)
 
     def _disconnected(self, step: str, seen: bytes, *, complete: bool) -> Disconnected:
         """The error for a server that closed the connection instead of replying."""
@@ -752,9 +822,14 @@ class Client:
         The problems (too big for SIZE, lines over 998 octets, 8-bit bytes that MAIL FROM
         did not announce) come from the sans-I/O core's ``check_message``.
         """
-        data = _message.to_bytes(message)
+        if isinstance(message, bytes):  # to_bytes() returns bytes as they are
+            data = message
+        else:
+            from .message import to_bytes
+
+            data = to_bytes(message)
         problems = self._conn.check_message(data)
-        if will_announce_8bit:
+        if problems and will_announce_8bit:
             problems = [p for p in problems if "8BITMIME" not in p]
         if problems:
             advice = (
@@ -784,11 +859,11 @@ class Client:
         announce BODY=8BITMIME (RFC 6152).
         """
         payload = self._message_bytes(message)
-        self._check(self._exchange(Data(), "DATA"), "DATA", 3, DataRefused)
+        self._check(self._exchange(_DATA, "DATA"), "DATA", 3, DataRefused)
         return self._finish_message(payload)
 
-    def _finish_message(self, payload: bytes) -> Reply:
-        command = MailData(payload)
+    def _finish_message(self, payload: bytes | MailData) -> Reply:
+        command = payload if isinstance(payload, MailData) else MailData(payload)
         reply = self._exchange(command, _MESSAGE_STEP)
         return self._check(reply, "the end of the message", 2, DataRefused)
 
@@ -821,7 +896,9 @@ class Client:
                 )
             sender, recipients = from_addr, []
         else:
-            sender, recipients = _message.envelope_from_headers(msg)
+            from .message import envelope_from_headers
+
+            sender, recipients = envelope_from_headers(msg)
             sender = from_addr if from_addr is not None else sender
         if to_addrs is not None:
             recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
@@ -832,7 +909,7 @@ class Client:
         payload = self._message_bytes(msg, will_announce_8bit=True)
         params: list[str] = []
         addresses = [sender, *recipients]
-        if not all(is_ascii_address(a) for a in addresses):
+        if not all(map(is_ascii_address, addresses)):
             self._mail_params(next(a for a in addresses if not is_ascii_address(a)), ())
             params.append("SMTPUTF8")
         if has_8bit(payload):
@@ -845,13 +922,13 @@ class Client:
                     )
                 )
             params.append("BODY=8BITMIME")
-        if self.extensions.size is not None:
+        if self._conn.extensions.size is not None:
             params.append(f"SIZE={len(payload)}")
         # Every command is built (and so checked: CR/LF/NUL, no '@', too long) before
         # the first is sent: a bad recipient must not leave a transaction half open.
         try:
-            mail = Mail(sender, tuple(params))
-            rcpts = [Rcpt(recipient) for recipient in recipients]
+            mail = _mail_command(sender, tuple(params))
+            rcpts = [_rcpt_command(recipient) for recipient in recipients]
         except LocalProtocolError as exc:
             raise self._attach(exc) from None
         batch = self.pipelining if pipelining is None else pipelining
@@ -886,8 +963,11 @@ class Client:
                 )
             )
         self._note_refused()
-        self._check(self._exchange(Data(), "DATA"), "DATA", 3, DataRefused)
-        return self._finish_message(payload)
+        message = MailData(payload)
+        self._transmit([_DATA], "DATA")
+        message.render()  # encoded now, while the server works on DATA (it keeps it)
+        self._check(self._read("DATA"), "DATA", 3, DataRefused)
+        return self._finish_message(message)
 
     def _note_refused(self) -> None:
         if self.last_refused:
@@ -898,7 +978,7 @@ class Client:
 
     def _send_pipelined(self, mail: Mail, rcpts: Sequence[Rcpt], payload: bytes) -> Reply:
         sender = mail.sender
-        self._transmit([mail, *rcpts, Data()], "MAIL, RCPT and DATA (pipelined)")
+        self._transmit([mail, *rcpts, _DATA], "MAIL, RCPT and DATA (pipelined)")
         mail_reply = self._read(mail.text)
         if self._conn.state is State.CLOSED:  # 421: no more replies will come
             self._check(mail_reply, mail.text, 2, SenderRefused, sender=sender)
@@ -1020,13 +1100,6 @@ class Client:
                 )
         target = host or preset.host
         return cls(target, port, security=mode, provider=preset.key, **kwargs)  # type: ignore[arg-type]
-
-
-def _set_timeout(sock: socket.socket, seconds: float) -> None:
-    """``sock.settimeout(seconds)``, skipped when it is already set (each call is a
-    system call; a step used to make two of them, see docs/PERFORMANCE.md)."""
-    if sock.gettimeout() != seconds:
-        sock.settimeout(seconds)
 
 
 _MIN_MASKED = 4  # shorter strings are not masked in errors (it would garble the text)

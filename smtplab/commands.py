@@ -107,6 +107,8 @@ def check_text(value: str, what: str) -> str:
             f"{what} must be text (str), not {type(value).__name__}: {value!r}. "
             "Decode bytes first, e.g. value.decode('utf-8')."
         )
+    if value.isprintable():  # CR, LF and NUL are not printable: the usual case, at C speed
+        return value
     match = _FORBIDDEN_RE.search(value)
     if match is not None:
         char = _FORBIDDEN[match.group()]
@@ -129,6 +131,8 @@ def is_ascii_address(address: str) -> bool:
 
 def _space_outside_quotes(address: str) -> int:
     """Index of the first whitespace outside double quotes, or -1."""
+    if " " not in address and address.isprintable():
+        return -1  # every other whitespace character is unprintable: none at all here
     quoted = False
     escaped = False
     for index, char in enumerate(address):
@@ -204,7 +208,8 @@ def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
             f"not one string {params!r}."
         )
     for param in params:
-        check_text(param, f"the {verb} parameter")
+        if not (isinstance(param, str) and param.isprintable()):  # else check_text passes
+            check_text(param, f"the {verb} parameter")
         if not _PARAM_RE.fullmatch(param):
             raise LocalProtocolError(
                 f"the {verb} parameter {param!r} is not KEYWORD or KEYWORD=value "
@@ -227,7 +232,13 @@ class Command:
     """The most octets this line may have, CRLF included."""
 
     def __post_init__(self) -> None:
-        self._check_length(self.render())
+        line = self._line()
+        rendered = line.encode("utf-8") + b"\r\n"
+        if len(rendered) > self.limit:
+            self._check_length(rendered)
+        # A command is immutable: keep its line and bytes, made and checked once here,
+        # for text and render() (the client reads both several times per command).
+        object.__setattr__(self, "_wire", (line, rendered))
 
     def _line(self) -> str:
         raise NotImplementedError
@@ -235,11 +246,13 @@ class Command:
     @property
     def text(self) -> str:
         """The command line as text, without CRLF (for MailData: a short description)."""
-        return self._line()
+        wire = self.__dict__.get("_wire")
+        return self._line() if wire is None else wire[0]
 
     def render(self) -> bytes:
         """The exact bytes to send: the line in UTF-8, then CRLF."""
-        return self._line().encode("utf-8") + b"\r\n"
+        wire = self.__dict__.get("_wire")
+        return self._line().encode("utf-8") + b"\r\n" if wire is None else wire[1]
 
     @property
     def keyword(self) -> str:
@@ -561,8 +574,17 @@ class MailData(Command):
         return f"<message, {len(self.message)} bytes>"
 
     def render(self) -> bytes:
-        """The encoded message, ending with ``CRLF.CRLF``."""
-        return encode_data(bytes(self.message))
+        """The encoded message, ending with ``CRLF.CRLF``.
+
+        Encoded once: the result is kept when ``message`` is ``bytes`` (immutable), so a
+        driver may encode it ahead of sending it.
+        """
+        encoded = self.__dict__.get("_encoded")
+        if encoded is None:
+            encoded = encode_data(bytes(self.message))
+            if type(self.message) is bytes:
+                object.__setattr__(self, "_encoded", encoded)
+        return encoded
 
     def __repr__(self) -> str:
         return f"MailData(<{len(self.message)} bytes>)"

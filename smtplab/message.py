@@ -39,14 +39,11 @@ import binascii
 import copy
 import email
 import email.utils
-import html as _html
-import mimetypes
 import os
 import quopri
 import re
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from email import policy as _policy
 from email.errors import HeaderParseError
@@ -126,13 +123,19 @@ def _refuse_line_breaks(what: str, value: str) -> None:
             )
 
 
-@dataclass(frozen=True)
 class _Mailbox:
-    """One parsed address: an optional display name and ``local@domain``."""
+    """One parsed address: an optional display name and ``local@domain``.
 
-    name: str
-    local: str
-    domain: str
+    (A plain class, not a dataclass: it needs nothing a dataclass adds, and each dataclass
+    costs about a millisecond at import.)
+    """
+
+    __slots__ = ("domain", "local", "name")
+
+    def __init__(self, name: str, local: str, domain: str) -> None:
+        self.name = name
+        self.local = local
+        self.domain = domain
 
     @property
     def address(self) -> str:
@@ -369,6 +372,8 @@ class Attachment:
         """The content type, given or guessed."""
         if self.content_type:
             return self.content_type.lower()
+        import mimetypes  # on first use (an attachment without a content type)
+
         guessed, _ = mimetypes.guess_type(self.filename, strict=False)
         return guessed or "application/octet-stream"
 
@@ -491,6 +496,8 @@ class Draft:
 
 def _boundary() -> str:
     """A MIME boundary that cannot occur in the content (it is random)."""
+    import uuid  # on first use: it takes platform with it, a few ms at import
+
     return f"=_smtplab_{uuid.uuid4().hex}"
 
 
@@ -500,6 +507,8 @@ def _message_id(domain: str) -> str:
             domain = domain.encode("idna").decode("ascii")
         except UnicodeError:
             domain = "smtplab.invalid"
+    import uuid
+
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
@@ -625,10 +634,14 @@ def compose(
     return Draft(message=msg, mail_from=from_box.address, recipients=recipients, bcc=hidden)
 
 
-@dataclass
 class _Extra:
-    raw: list[tuple[str, str]] = field(default_factory=list)
-    boxes: list[_Mailbox] = field(default_factory=list)
+    """The extra headers of compose(): folded lines, and the addresses they name."""
+
+    __slots__ = ("boxes", "raw")
+
+    def __init__(self) -> None:
+        self.raw: list[tuple[str, str]] = []
+        self.boxes: list[_Mailbox] = []
 
 
 def _check_extra_headers(headers: Mapping[str, str]) -> _Extra:
@@ -1021,7 +1034,9 @@ class Anatomy:
     # -- HTML ------------------------------------------------------------------------------
 
     def _repr_html_(self) -> str:
-        esc = _html.escape
+        import html
+
+        esc = html.escape
         cell = "padding:2px 8px;text-align:left;vertical-align:top;border:0"
         mark = "background:rgba(255,170,0,0.25)"
         rows: list[str] = []

@@ -212,6 +212,10 @@ def _preview(data: bytes, limit: int = 80) -> str:
     return f"{bytes(data[:limit])!r}... ({len(data)} bytes)"
 
 
+_REPLY_CLASSES = frozenset(b"2345")
+"""The first digit of a reply code (as a byte value): 2, 3, 4 or 5 (RFC 5321 §4.2.1)."""
+
+
 def _other_protocol_hint(line: bytes) -> str:
     for prefix, hint in _OTHER_PROTOCOLS:
         if line.startswith(prefix):
@@ -272,6 +276,9 @@ class ReplyParser:
         if not data:
             return
         buffer = self._buffer
+        if not buffer:
+            self._feed_lines(data if type(data) is bytes else bytes(data))
+            return
         buffer += data
         start = 0
         search = self._scanned
@@ -292,6 +299,32 @@ class ReplyParser:
         self._scanned = len(buffer)
         if len(buffer) > self.max_line:
             self._fail_too_long(bytes(buffer[: self.max_line]))
+
+    def _feed_lines(self, data: bytes) -> None:
+        """:meth:`feed` when nothing is held back (the usual case): the lines are cut
+        straight out of ``data``, with the same checks, and only an unfinished line is
+        kept in the buffer."""
+        start = 0
+        size = len(data)
+        max_line = self.max_line
+        while True:
+            newline = data.find(b"\n", start)
+            if newline < 0:
+                break
+            end = newline + 1
+            if end - start > max_line:
+                self._fail_too_long(data[start : start + max_line])
+                return
+            self._take_line(data if start == 0 and end == size else data[start:end])
+            if self._error is not None:
+                return
+            start = end
+        if start < size:
+            buffer = self._buffer
+            buffer += data[start:] if start else data
+            self._scanned = len(buffer)
+            if len(buffer) > max_line:
+                self._fail_too_long(bytes(buffer[:max_line]))
 
     def feed_eof(self) -> None:
         """The server closed the connection; an unfinished reply becomes an error."""
@@ -361,11 +394,9 @@ class ReplyParser:
         )
 
     def _take_line(self, raw: bytes) -> None:
-        content = raw[:-1]
-        if content.endswith(b"\r"):
-            content = content[:-1]
+        content = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
         head = content[:3]
-        if len(head) < 3 or not head.isdigit() or head[0:1] not in b"2345":
+        if len(head) < 3 or not head.isdigit() or head[0] not in _REPLY_CLASSES:
             self._fail(
                 f"the server sent a line that does not start with a reply code (three "
                 f"digits, the first 2 to 5): {_preview(raw)}. Is this an SMTP server?"
@@ -388,7 +419,12 @@ class ReplyParser:
             )
             return
         self._code = code
-        self._texts.append(decode_reply_text(content[4:]))
+        rest = content[4:]
+        text = rest.decode("ascii") if rest.isascii() else decode_reply_text(rest)
+        if separator != b"-" and not self._raws:  # a one-line reply: the usual case
+            self._replies.append(Reply(code, (text,), raw))
+            return
+        self._texts.append(text)
         self._raws.append(raw)
         self._reply_size += len(raw)
         if separator == b"-":
@@ -425,6 +461,11 @@ class State(enum.Enum):
     DATA = "sending the message (after 354), until the server's reply to the final dot"
     TLS_PENDING = "STARTTLS accepted: do the TLS handshake now"
     CLOSED = "the connection is closed"
+
+    # Members are singletons, equal only to themselves: hash them by identity, in C.
+    # (Enum's own __hash__ is a Python function, and every reply's TRANSITIONS lookup
+    # hashes the state.)
+    __hash__ = object.__hash__
 
     @property
     def description(self) -> str:
@@ -560,10 +601,14 @@ may only be the last command of a group."""
 _EXPECTED_CLASS: dict[str, int] = {"DATA": 3, "AUTH": 3, "GREETING": 2}
 
 
-@dataclass(frozen=True)
 class _Pending:
-    command: Command
-    keyword: str
+    """A command sent and not answered yet, with the keyword its reply is matched by."""
+
+    __slots__ = ("command", "keyword")
+
+    def __init__(self, command: Command, keyword: str) -> None:
+        self.command = command
+        self.keyword = keyword
 
 
 # --- extension checks for is_legal -----------------------------------------------------
@@ -758,7 +803,13 @@ class ClientConnection:
             else:
                 self._check_raw_limit(command, data, LINE_LIMIT)
             return data
-        keyword = self._keyword_for(command)
+        # _keyword_for(), inlined (every command passes here):
+        if isinstance(command, AuthContinuation) or (
+            self._state is State.AUTH_IN_PROGRESS and not self._pending
+        ):
+            keyword = "AUTH-RESPONSE"
+        else:
+            keyword = command.keyword
         if isinstance(command, RawCommand):
             is_auth = keyword in ("AUTH", "AUTH-RESPONSE")
             limit = AUTH_LINE_LIMIT if is_auth else COMMAND_LINE_LIMIT
@@ -808,7 +859,16 @@ class ClientConnection:
                 raise LocalProtocolError(
                     "receive_data() got bytes after b'' (the end of the stream)."
                 )
-            self._parser.feed(data)
+            parser = self._parser
+            if (
+                type(data) is bytes
+                and not parser._buffer
+                and parser._error is None
+                and not parser._eof
+            ):
+                parser._feed_lines(data)  # what feed() does in the usual case, one call less
+            else:
+                parser.feed(data)
         else:
             self._eof = True
             self._parser.feed_eof()
@@ -819,19 +879,19 @@ class ClientConnection:
         Raises RemoteProtocolError when the server broke the reply syntax (the
         connection is then CLOSED).
         """
-        try:
-            reply = self._parser.next_reply()
-        except RemoteProtocolError:
+        # The parser's next_reply(), unrolled (this runs twice for every reply).
+        parser = self._parser
+        if parser._replies:
+            return self._process(parser._replies.popleft())
+        if parser._error is not None:
             self._close("the server broke the protocol")
-            raise
-        if reply is None:
-            if self._eof:
-                self._close("the server closed the connection")
-                return CLOSED
-            if self._state is State.CLOSED:
-                return CLOSED
-            return NEED_DATA
-        return self._process(reply)
+            raise parser._error
+        if self._eof:
+            self._close("the server closed the connection")
+            return CLOSED
+        if self._state is State.CLOSED:
+            return CLOSED
+        return NEED_DATA
 
     def events(self) -> Iterator[Answer]:
         """Every Answer available now (stops at NEED_DATA or CLOSED)."""
@@ -999,8 +1059,9 @@ class ClientConnection:
             return answer
         if keyword is None:
             return answer
-        self._state = TRANSITIONS.get((self._state, keyword, reply.klass), self._state)
-        effect = _EFFECTS.get((keyword, reply.klass))
+        klass = reply.code // 100
+        self._state = TRANSITIONS.get((self._state, keyword, klass), self._state)
+        effect = _EFFECTS.get((keyword, klass))
         if effect is not None:
             effect(self, reply)
         return answer

@@ -89,8 +89,8 @@ class EnhancedStatus:
         return f"{self.klass}.{self.subject}.{self.detail}"
 
 
-_CJK_RUN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{2,}")
-_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+_CJK_RUN = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{2,}"
+_PRIVATE_USE = r"[\ue000-\uf8ff]"
 
 
 def _looks_chinese(text: str) -> bool:
@@ -99,8 +99,10 @@ def _looks_chinese(text: str) -> bool:
     Latin-1 text such as "Müller" also decodes as GB18030 (``FC 6C`` is a valid pair),
     but into one isolated character between Latin letters; real Chinese text has runs
     of at least two CJK characters or CJK punctuation, and no private-use characters.
+    (The patterns are compiled on first use, by re's cache: their large character
+    ranges took 2 ms of ``import smtplab``, and most sessions never need them.)
     """
-    return bool(_CJK_RUN.search(text)) and not _PRIVATE_USE.search(text)
+    return bool(re.search(_CJK_RUN, text)) and not re.search(_PRIVATE_USE, text)
 
 
 def decode_reply_text(raw: bytes) -> str:

@@ -26,10 +26,8 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import html
-import logging
 import re
-import textwrap
+import sys
 import time as _time
 import unicodedata
 from collections import deque
@@ -40,7 +38,6 @@ from typing import Any
 
 from .auth import b64decode_text
 from .extensions import describe_extension
-from .providers import explain_failure
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
 
 __all__ = [
@@ -55,7 +52,33 @@ __all__ = [
     "Transcript",
 ]
 
-log = logging.getLogger(__name__)
+_log: Any = None
+"""This module's logger (``smtplab.transcript``), once the logging module is in use."""
+
+
+def _debugging() -> bool:
+    """True when this module's logger takes DEBUG records.
+
+    The logging module is not imported for this (it is a few ms of ``import smtplab``):
+    while nothing has imported it, nobody can have switched a DEBUG log on.
+    """
+    global _log
+    if _log is None:
+        logging = sys.modules.get("logging")
+        if logging is None:
+            return False
+        _log = logging.getLogger(__name__)
+    return bool(_log.isEnabledFor(10))  # logging.DEBUG
+
+
+def __getattr__(name: str) -> Any:
+    """``smtplab.transcript.log``: the module's logger (created on first use)."""
+    if name == "log":
+        import logging
+
+        return logging.getLogger(__name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 MASK = "●●●●●●●●"
 """What a hidden secret looks like in every rendering but :meth:`Transcript.reveal`."""
@@ -244,46 +267,79 @@ class Diagram:
 # ------------------------------------------------------------------ the transcript
 
 
-@dataclass(frozen=True)
+_SENT, _RECEIVED, _TLS, _NOTE = range(4)
+"""The kinds of raw record a transcript keeps until it is read (see Transcript._flush)."""
+
+_RawRecord = tuple[int, Any, float, bool, Any]
+"""``(kind, payload, time, tls, extra)``: ``payload`` is the bytes sent (a Secret when the
+driver flagged them), the Reply, the TLSInfo or the note's text; ``extra`` is
+``is_message`` for bytes sent and the transcript's provider for a reply."""
+
+
+# The annotations' small working values are plain classes with __slots__, not dataclasses:
+# a dataclass costs about a millisecond of ``import smtplab`` to make, and these need
+# nothing a dataclass adds.
+
+
 class _Pending:
     """A command waiting for its reply (several may wait: PIPELINING, RFC 2920)."""
 
-    verb: str
-    phase: str
-    arg: str = ""
+    __slots__ = ("arg", "phase", "verb")
+
+    def __init__(self, verb: str, phase: str, arg: str = "") -> None:
+        self.verb = verb
+        self.phase = phase
+        self.arg = arg
 
 
-@dataclass
 class _AuthState:
     """An AUTH exchange in progress: from the AUTH command to its final reply."""
 
-    mechanism: str
-    user_given: bool = False
-    prompt: str | None = None
+    __slots__ = ("mechanism", "prompt", "user_given")
+
+    def __init__(self, mechanism: str, user_given: bool = False, prompt: str | None = None) -> None:
+        self.mechanism = mechanism
+        self.user_given = user_given
+        self.prompt = prompt
 
 
-@dataclass
 class _EhloMemory:
     """The extension lines of the last EHLO reply, and whether it came inside TLS."""
 
-    lines: frozenset[str]
-    keywords: frozenset[str]
-    tls: bool
+    __slots__ = ("keywords", "lines", "tls")
+
+    def __init__(self, lines: frozenset[str], keywords: frozenset[str], tls: bool) -> None:
+        self.lines = lines
+        self.keywords = keywords
+        self.tls = tls
 
 
-@dataclass(slots=True)
 class _Row:
     """One line of a rendering before layout."""
 
-    kind: str  # "C", "S", "band", "note", "fold"
-    text: str
-    note: str = ""
-    secret: bool = False
-    time: float | None = None
-    failure: bool = False
-    loud: bool = False
-    body: list[_Row] | None = None
-    more: int = 0
+    __slots__ = ("body", "failure", "kind", "loud", "more", "note", "secret", "text", "time")
+
+    def __init__(
+        self,
+        kind: str,  # "C", "S", "band", "note", "fold"
+        text: str,
+        note: str = "",
+        secret: bool = False,
+        time: float | None = None,
+        failure: bool = False,
+        loud: bool = False,
+        body: list[_Row] | None = None,
+        more: int = 0,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.note = note
+        self.secret = secret
+        self.time = time
+        self.failure = failure
+        self.loud = loud
+        self.body = body
+        self.more = more
 
 
 class Transcript:
@@ -301,9 +357,16 @@ class Transcript:
         """The provider (key, alias or host: ``"qq"``, ``"smtp.gmail.com"``) whose known
         failures the annotations explain; see :mod:`smtplab.providers`."""
         self._entries: list[Entry] = []
+        # Recorded but not yet annotated: (kind, payload, time, tls, extra) per call of a
+        # record method, replayed in order by _flush() when anything reads the transcript.
+        self._raw: deque[_RawRecord] = deque()
+        self._replaying = False
+        self._logging = False
         self._reset_context()
 
     def _reset_context(self) -> None:
+        self._recording_tls = False  # the default ``tls`` of what is recorded from now on
+        # What the annotations need to know, as of the record being replayed:
         self._typing_message = False  # after 354, lines sent one by one are the message
         self._pending: deque[_Pending] = deque([_Pending("GREETING", "greeting")])
         self._auth: _AuthState | None = None
@@ -315,6 +378,15 @@ class Transcript:
         self._taught: set[str] = set()
 
     # ----------------------------------------------------------------- recording
+    #
+    # Recording is cheap: each record_* call appends a small raw record (the bytes or the
+    # Reply, the time, whether TLS was on) and returns. The annotations (phase, RFC notes,
+    # secret detection, explanations) are worked out from those records, in order, the
+    # first time anything reads the transcript (_flush), and then kept. A listener
+    # (subscribe) gets every entry as it is recorded: while there is one, each record is
+    # annotated at once. A line the driver flags secret is a Secret from the start.
+    # Reading annotates, so record and read from one thread at a time, or read from the
+    # recording thread (a listener runs there).
 
     def record_sent(
         self,
@@ -336,23 +408,27 @@ class Transcript:
         """
         if not isinstance(raw, bytes):
             raw = bytes(raw)
-        when = _time.monotonic() if time is None else time
-        on = self._tls_on if tls is None else tls
-        if is_message:
-            return self._add(self._message_entry(raw, when, on))
-        entry: Entry | None = None
-        for line in _split_lines(raw, keep_ends=True) or [raw]:
-            entry = self._add(self._command_entry(line, secret, when, on))
-        assert entry is not None
-        return entry
+        self._sent(
+            raw,
+            secret,
+            is_message,
+            _time.monotonic() if time is None else time,
+            self._recording_tls if tls is None else tls,
+        )
+        self._flush()
+        return self._entries[-1]
 
     def record_received(
         self, reply: Reply, *, tls: bool | None = None, time: float | None = None
     ) -> Entry:
         """Record one complete reply from the server (all of its lines)."""
-        when = _time.monotonic() if time is None else time
-        on = self._tls_on if tls is None else tls
-        return self._add(self._reply_entry(reply, when, on))
+        self._received(
+            reply,
+            _time.monotonic() if time is None else time,
+            self._recording_tls if tls is None else tls,
+        )
+        self._flush()
+        return self._entries[-1]
 
     def record_tls(
         self,
@@ -369,11 +445,114 @@ class Transcript:
         ``verified=False`` says loudly that the certificate was not checked.
         """
         info = TLSInfo(version, cipher, verified, server_name, issuer)
+        self._recording_tls = True
+        when = _time.monotonic() if time is None else time
+        self._record((_TLS, info, when, True, None))
+        self._flush()
+        return self._entries[-1]
+
+    def record_note(self, text: str, *, time: float | None = None) -> Entry:
+        """Record a line of commentary from the driver (not part of the dialogue)."""
+        when = _time.monotonic() if time is None else time
+        self._record((_NOTE, text, when, self._recording_tls, None))
+        self._flush()
+        return self._entries[-1]
+
+    def clear(self) -> None:
+        """Forget every entry (and every secret): start a new session."""
+        self._raw.clear()
+        self._entries.clear()
+        self._reset_context()
+
+    # The drivers' fast path: record without building an Entry (nothing is returned).
+
+    def _sent(
+        self,
+        raw: bytes,
+        secret: bool = False,
+        is_message: bool = False,
+        when: float | None = None,
+        tls: bool | None = None,
+    ) -> None:
+        """Record sent bytes (see :meth:`record_sent`) and return at once."""
+        record = (
+            _SENT,
+            Secret(raw) if secret else raw,  # flagged: never held in clear, even here
+            _time.monotonic() if when is None else when,
+            self._recording_tls if tls is None else tls,
+            is_message,
+        )
+        if self._listeners or ("logging" in sys.modules and _debugging()):
+            self._record(record)
+        else:
+            self._raw.append(record)
+
+    def _received(self, reply: Reply, when: float | None = None, tls: bool | None = None) -> None:
+        """Record a reply (see :meth:`record_received`) and return at once."""
+        record = (
+            _RECEIVED,
+            reply,
+            _time.monotonic() if when is None else when,
+            self._recording_tls if tls is None else tls,
+            self.provider,
+        )
+        if self._listeners or ("logging" in sys.modules and _debugging()):
+            self._record(record)
+        else:
+            self._raw.append(record)
+
+    def _record(self, record: _RawRecord) -> None:
+        """Keep ``record``; annotate it at once for a listener or a DEBUG log."""
+        if not (self._listeners or _debugging()):
+            self._raw.append(record)
+            return
+        self._flush()  # records kept before, when nobody listened: not logged now either
+        self._raw.append(record)
+        self._flush(log=True)
+
+    def _flush(self, *, log: bool = False) -> None:
+        """Annotate every record not annotated yet, in order (see "recording" above).
+
+        ``log``: the records are being recorded right now, so the entries go to the
+        DEBUG log as well (as they always did when the log was on while recording).
+        """
+        raw = self._raw
+        if not raw or self._replaying:
+            return
+        self._replaying = True
+        self._logging = log
+        try:
+            while raw:
+                self._replay(*raw.popleft())
+        finally:
+            self._replaying = False
+            self._logging = False
+
+    def _replay(self, kind: int, payload: Any, when: float, on: bool, extra: Any) -> None:
+        """Turn one raw record into entries, exactly as if it were annotated when recorded."""
+        if kind == _RECEIVED:
+            self._add(self._reply_entry(payload, when, on, extra))
+        elif kind == _SENT:
+            if extra:  # is_message
+                self._add(self._message_entry(payload, when, on))
+                return
+            flagged = isinstance(payload, Secret)
+            data = payload.reveal() if flagged else payload
+            for line in _split_lines(data, keep_ends=True) or [data]:
+                self._add(self._command_entry(line, flagged, when, on))
+        elif kind == _TLS:
+            self._add(self._tls_entry(payload, when))
+        else:
+            text = self._scrub(" ".join(payload.splitlines()))
+            phase = self._entries[-1].phase if self._entries else "other"
+            self._add(Entry("NOTE", text.encode("utf-8"), when, on, phase))
+
+    def _tls_entry(self, info: TLSInfo, when: float) -> Entry:
         self._tls_on = True
         self._tls_since_ehlo = self._ehlo is not None
         self._auth = None
         implicit = not any(entry.direction in ("C", "S") for entry in self._entries)
-        if verified:
+        if info.verified:
             note = "from here on, everything is encrypted · " + (
                 "implicit TLS, RFC 8314" if implicit else "STARTTLS, RFC 3207"
             )
@@ -382,39 +561,12 @@ class Transcript:
                 "encrypted, but the certificate was NOT checked: "
                 "turn verification on (it is on by default)"
             )
-        entry = Entry(
-            "TLS",
-            info.band.encode("utf-8"),
-            _time.monotonic() if time is None else time,
-            True,
-            "tls",
-            note,
-            tls_info=info,
-        )
-        return self._add(entry)
-
-    def record_note(self, text: str, *, time: float | None = None) -> Entry:
-        """Record a line of commentary from the driver (not part of the dialogue)."""
-        text = self._scrub(" ".join(text.splitlines()))
-        phase = self._entries[-1].phase if self._entries else "other"
-        entry = Entry(
-            "NOTE",
-            text.encode("utf-8"),
-            _time.monotonic() if time is None else time,
-            self._tls_on,
-            phase,
-        )
-        return self._add(entry)
-
-    def clear(self) -> None:
-        """Forget every entry (and every secret): start a new session."""
-        self._entries.clear()
-        self._reset_context()
+        return Entry("TLS", info.band.encode("utf-8"), when, True, "tls", note, tls_info=info)
 
     def _add(self, entry: Entry) -> Entry:
         self._entries.append(entry)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s: %s", entry.direction, self._scrub(entry.summary(100)))
+        if self._logging and _debugging():
+            _log.debug("%s: %s", entry.direction, self._scrub(entry.summary(100)))
         for listener in tuple(self._listeners):
             listener(entry)
         return entry
@@ -429,6 +581,7 @@ class Transcript:
         masked as everywhere else: a listener never sees a secret unless it calls
         ``Secret.reveal()``.
         """
+        self._flush()  # what was recorded before is not "from now on"
         self._listeners.append(listener)
 
         def unsubscribe() -> None:
@@ -442,20 +595,25 @@ class Transcript:
     @property
     def entries(self) -> tuple[Entry, ...]:
         """The entries in order, as a tuple (a snapshot)."""
+        self._flush()
         return tuple(self._entries)
 
     def __len__(self) -> int:
+        self._flush()
         return len(self._entries)
 
     def __iter__(self) -> Iterator[Entry]:
+        self._flush()
         return iter(tuple(self._entries))
 
     def __getitem__(self, index: int) -> Entry:
+        self._flush()
         return self._entries[index]
 
     @property
     def tls_info(self) -> TLSInfo | None:
         """What :meth:`record_tls` recorded, or None if TLS never started."""
+        self._flush()
         for entry in self._entries:
             if entry.tls_info is not None:
                 return entry.tls_info
@@ -464,6 +622,7 @@ class Transcript:
     @property
     def messages(self) -> tuple[Entry, ...]:
         """The entries that hold a message (the bytes after DATA)."""
+        self._flush()
         return tuple(e for e in self._entries if e.is_message)
 
     # ----------------------------------------------------------------- rendering
@@ -521,6 +680,7 @@ class Transcript:
 
     def timeline(self) -> list[tuple[float, str, str, str]]:
         """``(seconds since the first entry, direction, phase, masked summary)`` per entry."""
+        self._flush()
         t0 = self._t0()
         return [
             (e.time - t0, e.direction, e.phase, self._scrub(e.summary())) for e in self._entries
@@ -555,6 +715,7 @@ class Transcript:
 
         Secrets are hidden; a multi-line reply is one arrow; the message is one arrow.
         """
+        self._flush()
         svg, arrows, width, height = _diagram(self._entries, self._scrub)
         return Diagram(self._scrub(svg, html_too=True), arrows, width, height)
 
@@ -564,12 +725,16 @@ class Transcript:
         return self._entries[0].time if self._entries else 0.0
 
     def _scrub(self, text: str, *, html_too: bool = False) -> str:
-        """Replace every known secret (the safety net behind the masking) by the mask."""
+        """Replace every known secret (the safety net behind the masking) by the mask.
+
+        The secrets are those of the entries annotated so far: every rendering calls
+        :meth:`_flush` first (``_rows``, ``diagram``, ``timeline``).
+        """
         for secret in sorted(self._secrets, key=len, reverse=True):
             if secret in text:
                 text = text.replace(secret, MASK)
             if html_too:
-                escaped = html.escape(secret)
+                escaped = _escape(secret)
                 if escaped in text:
                     text = text.replace(escaped, MASK)
         return text
@@ -783,7 +948,9 @@ class Transcript:
 
     # -- replies
 
-    def _reply_entry(self, reply: Reply, when: float, on: bool) -> Entry:
+    def _reply_entry(
+        self, reply: Reply, when: float, on: bool, provider: str | None = None
+    ) -> Entry:
         pending = self._pending.popleft() if self._pending else _Pending("?", "other")
         raw = reply.raw or "".join(f"{line}\r\n" for line in str(reply).split("\n")).encode()
         texts = [_display(line) for line in _split_lines(raw)] or [str(reply)]
@@ -798,7 +965,7 @@ class Transcript:
         elif pending.verb in ("EHLO", "LHLO") and reply.is_success and len(texts) > 1:
             notes = self._ehlo_notes(reply, texts)
         else:
-            notes = [self._reply_note(pending, reply)]
+            notes = [self._reply_note(pending, reply, provider)]
             if len(texts) > 1:
                 notes = self._multiline_notes(reply, texts, notes[0])
         if pending.verb in ("AUTH", "AUTH-RESPONSE") and reply.code != 334:
@@ -842,7 +1009,7 @@ class Transcript:
             return note + ": the token was refused; answer with an empty line"
         return note
 
-    def _reply_note(self, pending: _Pending, reply: Reply) -> str:
+    def _reply_note(self, pending: _Pending, reply: Reply, provider: str | None) -> str:
         code, verb = reply.code, pending.verb
         if verb == "GREETING":
             what = {
@@ -866,7 +1033,7 @@ class Transcript:
             return "3xx: go on: send the message, end it with a lone dot"
         if reply.is_intermediate:
             return f"{code}: {_meaning(code)}"
-        return _failure_note(verb, reply, self.provider)
+        return _failure_note(verb, reply, provider)
 
     def _multiline_notes(self, reply: Reply, texts: list[str], first: str) -> list[str]:
         notes = [f"one reply, {_number(len(texts))} lines: {first}"]
@@ -927,6 +1094,7 @@ class Transcript:
     # -- rows (the common ground of every rendering)
 
     def _rows(self, *, reveal: bool, body_lines: int | None, details: bool) -> list[_Row]:
+        self._flush()  # every rendering starts here, before it scrubs with self._secrets
         rows: list[_Row] = []
         for entry in self._entries:
             rows.extend(_entry_rows(entry, reveal, body_lines, details))
@@ -1046,6 +1214,8 @@ def _short_enhanced(status: EnhancedStatus) -> str:
 
 
 def _failure_note(verb: str, reply: Reply, provider: str | None) -> str:
+    from .providers import explain_failure  # its tables load on the first failure
+
     known = explain_failure(reply, provider=provider)
     note = (
         _first_clause(known.advice) if known is not None else _FAILURE_NOTE.get((verb, reply.code))
@@ -1144,6 +1314,34 @@ def _tls_version(version: str) -> str:
 
 
 # ----------------------------------------------------------------------- text helpers
+#
+# html and textwrap serve the renderings only: imported when first used (they are a few
+# ms of ``import smtplab``), then kept here.
+
+_escape_function: Callable[[str], str] | None = None
+
+
+def _escaper() -> Callable[[str], str]:
+    """:func:`html.escape` (quotes too), imported on first use."""
+    global _escape_function
+    if _escape_function is None:
+        from html import escape
+
+        _escape_function = escape
+    return _escape_function
+
+
+def _escape(text: str) -> str:
+    """:func:`html.escape` of ``text`` (quotes too)."""
+    return _escaper()(text)
+
+
+def _textwrap() -> Any:
+    """The :mod:`textwrap` module."""
+    import textwrap
+
+    return textwrap
+
 
 _CONTROL = {i: 0x2400 + i for i in range(32) if i != 9}
 _CONTROL[127] = 0x2421
@@ -1224,7 +1422,7 @@ def _wrap(note: str, width: int) -> list[str]:
             # Keep "RFC 4954" and "· §4.1.1.2" in one piece (textwrap splits only at ASCII
             # whitespace, not at a no-break space).
             glued = re.sub(r"(RFC|·|§) ", "\\1\u00a0", part)
-            wrapped = textwrap.wrap(
+            wrapped = _textwrap().wrap(
                 glued, width, break_long_words=False, break_on_hyphens=False
             ) or [glued]
             lines.extend(line.replace("\u00a0", " ") for line in wrapped)
@@ -1445,7 +1643,7 @@ def _layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float
         if times:
             stamp = f"{(row.time - t0) * 1000:>9.1f} ms  " if row.time is not None else " " * 14
         if row.kind in ("band", "note"):
-            pieces = textwrap.wrap(
+            pieces = _textwrap().wrap(
                 row.text, width, subsequent_indent="   ", break_on_hyphens=False
             ) or [row.text]
             out.append(stamp + pieces[0])
@@ -1515,7 +1713,7 @@ _HTML_STYLE = {
 
 def _html(rows: list[_Row]) -> str:
     """The rows as an HTML table: readable with the styles, and without them (GitHub)."""
-    esc = html.escape
+    esc = _escaper()
     st = _HTML_STYLE
     out = [
         '<div class="smtplab-transcript" style="max-width:100%;overflow-x:auto">',
@@ -1582,7 +1780,7 @@ _COLORS = {
 
 
 def _label(text: str, limit: int = 78) -> str:
-    return html.escape(_shorten(text, limit))
+    return _escaper()(_shorten(text, limit))
 
 
 def _diagram(entries: list[Entry], scrub: Callable[[str], str]) -> tuple[str, int, int, int]:
@@ -1631,7 +1829,7 @@ def _diagram(entries: list[Entry], scrub: Callable[[str], str]) -> tuple[str, in
         weight = "2.5" if entry.is_message else "1.4"
         kind = "client" if entry.direction == "C" else "server"
         body.append(
-            f'<g class="arrow {kind}"><title>{html.escape(label)}</title>'
+            f'<g class="arrow {kind}"><title>{_escaper()(label)}</title>'
             f'<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{color}" '
             f'stroke-width="{weight}"/><polygon points="{points}" fill="{color}"/>'
             f'<text x="{(_LANE_C + _LANE_S) // 2}" y="{y - 5}" text-anchor="middle" '
@@ -1647,7 +1845,7 @@ def _diagram(entries: list[Entry], scrub: Callable[[str], str]) -> tuple[str, in
             f'height="{height - tls_start - 8}" rx="6" fill="{color}" fill-opacity="0.08" '
             f'stroke="{color}" stroke-opacity="0.6" stroke-dasharray="5 3"/>'
             f'<text x="{_LANE_C + 8}" y="{tls_start + 14}" font-size="11" font-weight="bold" '
-            f'fill="{color}">{html.escape(tls_label)}</text>'
+            f'fill="{color}">{_escape(tls_label)}</text>'
         )
     lanes = []
     for x, name, color in ((_LANE_C, "client", c["C"]), (_LANE_S, server, c["S"])):
@@ -1658,7 +1856,7 @@ def _diagram(entries: list[Entry], scrub: Callable[[str], str]) -> tuple[str, in
             f'<rect x="{middle - box // 2}" y="12" width="{box}" height="26" rx="5" '
             f'fill="#ffffff" stroke="{color}"/>'
             f'<text x="{middle}" y="30" text-anchor="middle" font-weight="bold" '
-            f'fill="{color}">{html.escape(name)}</text>'
+            f'fill="{color}">{_escape(name)}</text>'
             f'<line x1="{x}" y1="38" x2="{x}" y2="{height - 8}" stroke="{c["muted"]}" '
             f'stroke-dasharray="3 3"/>'
         )

@@ -446,3 +446,47 @@ def test_the_client_leaves_no_socket_open(lab: LabServer) -> None:
     assert not c.connected
     with pytest.raises(Disconnected):
         c.noop()
+
+
+# --- light to import, cheap per message ---------------------------------------------------
+
+
+def test_import_smtplab_leaves_the_message_and_provider_modules_for_later() -> None:
+    """``import smtplab`` loads the client, not smtplab.message (email.policy, uuid...),
+    smtplab.providers or logging: those come when first needed (docs/PERFORMANCE.md)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, smtplab; before = sorted(sys.modules); "
+        "from smtplab import compose; "
+        "print(json.dumps([before, compose.__module__, 'smtplab.message' in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    before, module, loaded = json.loads(out)
+    for name in ("smtplab.message", "smtplab.providers", "logging", "email.policy", "uuid"):
+        assert name not in before, name
+    assert "smtplab.client" in before and "smtplab.transcript" in before
+    assert module == "smtplab.message" and loaded
+    assert "compose" in dir(smtplab) and smtplab.compose is compose
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        smtplab.nothing  # noqa: B018
+
+
+def test_envelope_commands_are_built_once_and_bad_ones_still_refused() -> None:
+    from smtplab.client import _mail_command, _rcpt_command
+    from smtplab.commands import Mail, Rcpt
+
+    assert _mail_command("a@b.c", ("SIZE=10",)) is _mail_command("a@b.c", ("SIZE=10",))
+    assert _mail_command("a@b.c", ("SIZE=10",)) == Mail("a@b.c", ("SIZE=10",))
+    assert _rcpt_command("Postmaster") == Rcpt("Postmaster")
+    for bad in ("no-at-sign", "a@b.c\r\nRSET", b"a@b.c"):
+        with pytest.raises(LocalProtocolError):
+            _rcpt_command(bad)  # type: ignore[arg-type]
+        with pytest.raises(LocalProtocolError):
+            _mail_command(bad, ())  # type: ignore[arg-type]
+    with pytest.raises(LocalProtocolError):
+        _mail_command("a@b.c", ("SIZE=1\r\n",))

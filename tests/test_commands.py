@@ -510,3 +510,37 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(smtplab.commands)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --- a command is made and checked once -------------------------------------------------
+
+
+def test_text_and_render_are_worked_out_once_and_stay_the_same() -> None:
+    command = Mail("a@b.c", ("SIZE=10",))
+    assert command.render() is command.render()  # kept, not rendered again
+    assert command.text == "MAIL FROM:<a@b.c> SIZE=10"
+    assert command.render() == b"MAIL FROM:<a@b.c> SIZE=10\r\n"
+    assert command == Mail("a@b.c", ("SIZE=10",)) and repr(command) == (
+        "Mail(sender='a@b.c', params=('SIZE=10',))"
+    )
+    assert MailData(b"x\n").render() == b"x\r\n.\r\n"  # the message: encoded when sent
+
+
+@pytest.mark.parametrize(
+    ("address", "position"),
+    [("a b@c.d", 1), ("a\tb@c.d", 1), ("a\u00a0b@c.d", 1), ("a@c.d\u3000", 5), ('"a b"@c.d x', 9)],
+)
+def test_whitespace_outside_quotes_is_found_in_every_form(address: str, position: int) -> None:
+    with pytest.raises(LocalProtocolError, match=f"whitespace at position {position}"):
+        check_address(address)
+
+
+def test_quoted_spaces_and_printable_addresses_pass() -> None:
+    assert check_address('"a b"@c.d') == '"a b"@c.d'
+    assert check_address("张三@例子.中国") == "张三@例子.中国"
+
+
+@pytest.mark.parametrize("param", ["BODY=8BIT\0MIME", "SIZE=1\r\n", 12])
+def test_a_bad_parameter_is_refused_as_before(param: object) -> None:
+    with pytest.raises(LocalProtocolError):
+        Mail("a@b.c", (param,))  # type: ignore[arg-type]

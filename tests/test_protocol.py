@@ -947,3 +947,39 @@ def test_check_message_before_data() -> None:
     conn = ready(b"250-lab\r\n250 8BITMIME\r\n")
     exchange(conn, Mail("a@b.c", ("BODY=8BITMIME",)), b"250 OK\r\n")
     assert conn.check_message("Grüße".encode()) == []
+
+
+# --- the parser's fast path (nothing held back) gives what the general path gives ----------
+
+
+@given(st.lists(st.integers(min_value=1, max_value=40), max_size=12))
+def test_replies_are_the_same_however_the_bytes_are_cut(cuts: list[int]) -> None:
+    stream = (
+        b"220 lab ESMTP\r\n250-lab\r\n250-SIZE 100\r\n250 HELP\r\n"
+        b"250 2.1.0 OK\n354 go\r\n550-5.1.1 no\r\n550 5.1.1 such user\r\n"
+    )
+    whole = ReplyParser()
+    whole.feed(stream)
+    expected = [(r.code, r.lines, r.raw) for r in whole]
+    pieces = ReplyParser()
+    position = 0
+    for cut in cuts:
+        pieces.feed(stream[position : position + cut])
+        position += cut
+    pieces.feed(stream[position:])
+    assert [(r.code, r.lines, r.raw) for r in pieces] == expected
+    assert len(expected) == 5 and expected[-1][1] == ("5.1.1 no", "5.1.1 such user")
+
+
+def test_a_bad_line_in_one_chunk_fails_after_the_good_replies() -> None:
+    conn = ClientConnection()
+    conn.receive_data(b"220 lab ESMTP\r\nHELLO\r\n")
+    assert conn.next_event().reply.code == 220  # type: ignore[union-attr]
+    with pytest.raises(RemoteProtocolError, match="does not start with a reply code"):
+        conn.next_event()
+    assert conn.state is State.CLOSED
+
+
+def test_states_hash_and_compare_as_the_singletons_they_are() -> None:
+    assert {State.READY: 1}[State.READY] == 1 and State.READY != State.MAIL
+    assert len(set(State)) == len(State)
