@@ -76,6 +76,7 @@ SMTP_POLICY = _policy.SMTP.clone(refold_source="none")
 #: The same for internationalised messages (RFC 6532: raw UTF-8 in headers).
 SMTPUTF8_POLICY = _policy.SMTPUTF8.clone(refold_source="none")
 
+QP_LINE_LIMIT = 76  # RFC 2045 §6.7: encoded lines of quoted-printable are at most 76 long
 MAX_LINE = 78  # RFC 5322 §2.1.1: lines SHOULD be at most 78 characters...
 MAX_LINE_HARD = 998  # ...and MUST be at most 998.
 _WORD_BYTES = 36  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 48 + "?=" = 60 characters
@@ -604,13 +605,19 @@ def compose(
     # Sub-parts are MIMEParts (EmailMessage.add_alternative/add_attachment would give each
     # part its own MIME-Version header), and boundaries are fixed now, so that every
     # to_bytes() of a draft gives the same bytes.
+    # Text parts are encoded with lines of at most 76 characters, the limit RFC 2045 §6.7
+    # sets for quoted-printable (the policy's own 78 is RFC 5322's header limit).
+    header_policy = msg.policy
+    msg.policy = header_policy.clone(max_line_length=QP_LINE_LIMIT)
     msg.set_content(body, charset="utf-8", cte=_choose_encoding(body, body_encoding, "body"))
     if html is not None:
         msg.make_alternative(boundary=_boundary())
         part = MIMEPart(policy=msg.policy)
         cte = _choose_encoding(html, body_encoding, "HTML part")
         part.set_content(html, subtype="html", charset="utf-8", cte=cte)
+        part.policy = header_policy
         msg.attach(part)
+    msg.policy = header_policy
     files = [_as_attachment(item) for item in attachments]
     if files:
         msg.make_mixed(boundary=_boundary())

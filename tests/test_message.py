@@ -551,3 +551,24 @@ def test_draft_repr_is_short() -> None:
     text = repr(simple(subject="Hi"))
     assert text.startswith("Draft(mail_from='alice@example.com'")
     assert "subject='Hi'" in text
+
+
+@pytest.mark.parametrize("html", [None, "<p>" + "long html line with é " * 20 + "</p>"])
+def test_quoted_printable_lines_are_at_most_76_characters(html: str | None) -> None:
+    """RFC 2045 §6.7: 'The Quoted-Printable encoding REQUIRES that encoded lines be no
+    more than 76 characters long.'"""
+    body = "hello world, a long line of mostly ASCII text with an é in it " * 6 + "\n"
+    draft = compose(
+        sender="a@example.com",
+        to="b@example.com",
+        subject="x",
+        body=body,
+        html=html,
+        body_encoding="quoted-printable",
+    )
+    raw = draft.to_bytes()
+    body_part = raw.split(b"\r\n\r\n", 1)[1]
+    assert max(len(line) for line in body_part.split(b"\r\n")) <= 76
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    text = parsed.get_body(("plain",))
+    assert text is not None and text.get_content().replace("\r\n", "\n") == body
