@@ -302,6 +302,16 @@ class Client:
                     "Check the spelling; for the lab use lab.host."
                 )
             ) from exc
+        except ConnectionResetError as exc:
+            # The TCP handshake succeeded and the server reset the connection at once:
+            # a server that accepts and hangs up, like one that closes before greeting.
+            raise self._attach(
+                Disconnected(
+                    f"waiting for the greeting: the server accepted the connection to "
+                    f"{self.host}:{self.port} and reset it at once ({exc}). It may be "
+                    "overloaded or refuse your address; try again later."
+                )
+            ) from exc
         except ConnectionRefusedError as exc:
             raise self._attach(
                 ConnectError(
