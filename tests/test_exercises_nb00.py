@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import smtplib
 from email.message import EmailMessage
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab.exercises.nb00 import check_outcome, check_send_first
 from smtplab.lab import LabServer
@@ -17,11 +17,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "n
 
 
 def load_solutions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nb00_start", SOLUTIONS)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS)
 
 
 solutions = load_solutions()

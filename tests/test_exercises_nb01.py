@@ -6,12 +6,12 @@ Each check must pass with its solution, say "not tried yet" for the untouched te
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab.exercises import Result, nb01
 from smtplab.exercises.nb01 import (
@@ -26,11 +26,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 
 
 def load_solution(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, SOLUTIONS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS / f"{name}.py")
 
 
 sol = load_solution("nb01_raw_tcp")

@@ -9,13 +9,13 @@ written as a learner would write them, with the notebook's helpers (``read_reply
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import time
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab.exercises import Result, nb01
 from smtplab.exercises.nb02 import (
@@ -30,11 +30,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 
 
 def load_solution(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, SOLUTIONS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS / f"{name}.py")
 
 
 sol = load_solution("nb02_by_hand")

@@ -3,12 +3,12 @@ against the usual wrong answers, each of which must fail with the hint meant for
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab import Client
 from smtplab.exercises.nb03 import check_ask, check_max_size, check_parse_extensions
@@ -17,11 +17,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "n
 
 
 def load_solutions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nb03_ehlo", SOLUTIONS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS)
 
 
 sol = load_solutions()

@@ -3,13 +3,13 @@ wrong answers, each of which must fail with the hint meant for it."""
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import ssl
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab import Client
 from smtplab.exercises.nb04 import check_connect_implicit, check_readable_part, check_start_tls
@@ -18,11 +18,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "n
 
 
 def load_solutions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nb04_tls", SOLUTIONS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS)
 
 
 sol = load_solutions()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import getpass
-import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab.exercises import Result
 from smtplab.exercises.nb05 import (
@@ -27,11 +27,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "n
 
 
 def load_solutions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nb05_auth_solutions", SOLUTIONS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS)
 
 
 solutions = load_solutions()

@@ -5,7 +5,6 @@ for the usual mistakes (no dot-stuffing, a non-encoded subject, Bcc in the heade
 from __future__ import annotations
 
 import base64
-import importlib.util
 from email.header import Header
 from email.message import EmailMessage
 from pathlib import Path
@@ -13,6 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab.exercises import Result
 from smtplab.exercises.nb06 import check_bcc, check_dot_stuffing, check_subject
@@ -23,11 +23,7 @@ DATE = "Fri, 27 Nov 2026 14:00:00 +0000"
 
 
 def load_solutions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nb06_message_solutions", SOLUTIONS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS)
 
 
 solutions = load_solutions()

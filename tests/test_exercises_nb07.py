@@ -7,13 +7,13 @@ retry and delivery checks run real labs with faults, so these tests are integrat
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab import Client
 from smtplab.errors import RecipientRefused, ReplyError, SenderRefused
@@ -28,11 +28,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 
 
 def load_solution(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, SOLUTIONS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS / f"{name}.py")
 
 
 sol = load_solution("nb07_errors")

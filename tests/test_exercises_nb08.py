@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab.exercises.nb08 import check_bcc_form, check_refused_form
 from smtplab.widgets import Composer
@@ -15,11 +15,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "n
 
 
 def load_solutions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nb08_widgets", SOLUTIONS)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS)
 
 
 solutions = load_solutions()

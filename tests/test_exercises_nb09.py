@@ -5,13 +5,13 @@ and no result may contain the authorization code."""
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from notebook_solutions import load_solution_file
 
 from smtplab import Client
 from smtplab.errors import ReplyError
@@ -28,11 +28,7 @@ SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "n
 
 
 def load_solutions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nb09_real_solutions", SOLUTIONS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_solution_file(SOLUTIONS)
 
 
 solutions = load_solutions()
