@@ -651,3 +651,18 @@ def test_a_multi_line_reply_is_written_at_once(lab: LabServer, raw_smtp) -> None
     sent = [line for line in lab.sessions[-1].lines if line.direction == "S"][1:]
     assert b"".join(line.raw for line in sent) == reply.raw
     assert len({line.time for line in sent}) == 1  # one write() for the whole reply
+
+
+def test_a_non_ascii_address_needs_smtputf8_on_mail_from(lab: LabServer, raw_smtp) -> None:
+    """RFC 6531 §3.4: without SMTPUTF8 on MAIL FROM, UTF-8 addresses are refused."""
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    refused = client.command("MAIL FROM:<张三@example.com>")
+    assert refused.code == 553 and refused.text.startswith("5.6.7")
+    assert client.command("MAIL FROM:<a@example.com>").code == 250
+    refused = client.command("RCPT TO:<用户@例子.广告>")
+    assert refused.code == 553 and refused.text.startswith("5.6.7")
+    assert client.command("RSET").code == 250
+    assert client.command("MAIL FROM:<张三@example.com> SMTPUTF8").code == 250
+    assert client.command("RCPT TO:<用户@例子.广告>").code == 250

@@ -427,12 +427,24 @@ class LabSMTP(SMTP, asyncio.BufferedProtocol):
                 await self.push(reply)
             elif name == "STARTTLS" and self._lab_tls_on():
                 await self.push("503 5.5.1 TLS already active")
+            elif arg and not arg.isascii() and self._lab_utf8_undeclared(name, arg):
+                # RFC 6531 §3.4: a non-ASCII address needs SMTPUTF8 on MAIL FROM.
+                await self.push("553 5.6.7 Must declare SMTPUTF8 to send unicode address")
             else:
                 await command(self, arg)
                 if name == "QUIT":
                     self._lab_close_soon()
         finally:
             self._lab_command = None
+
+    def _lab_utf8_undeclared(self, name: str, arg: str) -> bool:
+        """True for a non-ASCII MAIL/RCPT address in a transaction without SMTPUTF8."""
+        if name == "MAIL":
+            return "SMTPUTF8" not in arg.upper().split()[1:]
+        if name == "RCPT":
+            envelope = self.envelope
+            return envelope is None or not envelope.smtp_utf8
+        return False
 
     def _lab_address(self, name: str, arg: str | None) -> str | None:
         if name not in ("MAIL", "RCPT") or not arg:
