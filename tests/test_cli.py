@@ -5,12 +5,15 @@ Each test runs the installed console script as a subprocess, as a learner would.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
+import smtplib
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -187,9 +190,12 @@ def test_doctor_gives_a_verdict() -> None:
     assert "received a message over STARTTLS + AUTH" in done.stdout
 
 
-def test_serve_with_faults_refuses_as_told() -> None:
+@contextlib.contextmanager
+def serving(*args: str) -> Iterator[tuple[list[str], int]]:
+    """Run ``smtplab serve ARGS`` until its banner is printed; yield (banner, port), then
+    stop it with Ctrl-C (SIGINT) and require a clean exit."""
     process = subprocess.Popen(
-        [SCRIPT or "smtplab", "serve", "--fail", "RCPT=550 5.1.1 No such user", "--greylist"],
+        [SCRIPT or "smtplab", "serve", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -202,9 +208,15 @@ def test_serve_with_faults_refuses_as_told() -> None:
             assert time.monotonic() < deadline, banner
             banner.append(process.stdout.readline().strip())
         port = int(next(line for line in banner if line.startswith("port:")).split()[1])
-        assert any("at RCPT: answer '550 5.1.1 No such user'" in line for line in banner)
-        import smtplib
+        yield banner, port
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
 
+
+def test_serve_with_faults_refuses_as_told() -> None:
+    with serving("--fail", "RCPT=550 5.1.1 No such user", "--greylist") as (banner, port):
+        assert any("at RCPT: answer '550 5.1.1 No such user'" in line for line in banner)
         with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
             client.ehlo("learner.example")
             code, _ = client.mail("a@example.com")
@@ -213,9 +225,6 @@ def test_serve_with_faults_refuses_as_told() -> None:
             assert code == 250  # the retry is accepted
             code, text = client.rcpt("b@example.com")
             assert (code, text) == (550, b"5.1.1 No such user")
-    finally:
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
 
 
 def test_serve_rejects_an_unknown_step() -> None:
@@ -224,26 +233,8 @@ def test_serve_rejects_an_unknown_step() -> None:
 
 
 def test_serve_can_be_a_provider_look_alike() -> None:
-    process = subprocess.Popen(
-        [SCRIPT or "smtplab", "serve", "--profile", "qq"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        banner: list[str] = []
-        deadline = time.monotonic() + 20
-        while not any(line.startswith("Waiting for mail") for line in banner):
-            assert time.monotonic() < deadline, banner
-            banner.append(process.stdout.readline().strip())
+    with serving("--profile", "qq") as (banner, port):
         assert any("look-alike: qq" in line for line in banner)
-        port = int(next(line for line in banner if line.startswith("port:")).split()[1])
-        import smtplib
-
         with smtplib.SMTP(timeout=10) as client:
             code, greeting = client.connect("127.0.0.1", port)
             assert code == 220 and b"QQ Mail Server" in greeting
-    finally:
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
