@@ -44,8 +44,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two pytest runs: the nbval plugin (~2 s to load) only where the notebooks are checked.
 test: lint
-	$(PY) -m pytest $(NBVAL) tests notebooks
+	$(PY) -m pytest -p no:nbval tests
+	$(PY) -m pytest $(NBVAL) notebooks
 
 notebooks: $(VENV)/.installed-test
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \

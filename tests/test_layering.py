@@ -29,10 +29,12 @@ CORE = {
     "transcript",
     "message",
     "providers",
+    "encoded_words",
+    "secrecy",
 }
 CLIENT_WING = {"client", "tap", "netcheck"}
 LAB_WING = {"lab"}
-VIEWS = {"widgets", "cli", "exercises", "__main__"}
+VIEWS = {"widgets", "cli", "course", "exercises", "__main__"}
 FACADE = {"__init__"}  # `from smtplab import Client, send`: core + client wing, lazily the rest
 
 # Standard-library modules that do I/O or concurrency: never in the core.
@@ -82,11 +84,14 @@ def floor_of(path: Path, root: Path = PACKAGE) -> tuple[str, str]:
     raise AssertionError(f"{rel} is in no floor of DESIGN.md §2: add it to test_layering.py")
 
 
-def imports_of(path: Path, root: Path = PACKAGE) -> list[tuple[str, bool]]:
+def imports_of(
+    path: Path, root: Path = PACKAGE, *, type_checking: bool = False
+) -> list[tuple[str, bool]]:
     """Each imported top-level name inside smtplab-relative terms, and whether it is lazy.
 
     Returns names like ``"socket"`` or ``"smtplab.client"``; *lazy* is True for an import
-    inside a function body (allowed for the facade only).
+    inside a function body (allowed for the facade only). Imports under ``if
+    TYPE_CHECKING:`` are left out unless ``type_checking`` is True.
     """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package_parts = ["smtplab", *path.relative_to(root).parent.parts]
@@ -107,7 +112,7 @@ def imports_of(path: Path, root: Path = PACKAGE) -> list[tuple[str, bool]]:
                 else:
                     module = child.module or ""
                 found.append((module, lazy))
-            if not (isinstance(child, ast.If) and _is_type_checking(child)):
+            if type_checking or not (isinstance(child, ast.If) and _is_type_checking(child)):
                 visit(child, inner_lazy)
 
     visit(tree, False)
@@ -159,6 +164,83 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 def test_imports_follow_the_floors(path: Path) -> None:
     problems = problems_of(path)
     assert not problems, f"{path.relative_to(PACKAGE)}: " + "; ".join(problems)
+
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    """``smtplab.lab.server`` for ``smtplab/lab/server.py``; a package is its ``__init__``."""
+    parts = ["smtplab", *path.relative_to(root).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Which smtplab modules each module imports: lazy imports and the imports made only
+    for type checking included (two modules that need each other's types are one module
+    in two files)."""
+    files = sorted(root.rglob("*.py"))
+    known = {module_name(path, root) for path in files}
+    graph: dict[str, set[str]] = {}
+    for path in files:
+        targets: set[str] = set()
+        for module, _lazy in imports_of(path, root, type_checking=True):
+            while module and module not in known:  # "smtplab.errors.Timeout" -> the module
+                module = module.rpartition(".")[0]
+            if module.startswith("smtplab"):
+                targets.add(module)
+        name = module_name(path, root)
+        targets.discard(name)
+        graph[name] = targets
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import circle of *graph* (``[a, b, a]``), or ``[]`` when there is none.
+
+    A package's ``__init__`` importing its own submodules is not a circle: a submodule
+    that imports its package's facade is (the layering test forbids that elsewhere).
+    """
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return []
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target != "smtplab" and node.startswith(target + "."):
+                continue  # a submodule imports through its parent package: not a circle
+            cycle = visit(target)
+            if cycle:
+                return cycle
+        path.pop()
+        done.add(node)
+        return []
+
+    for start in sorted(graph):
+        cycle = visit(start)
+        if cycle:
+            return cycle
+    return []
+
+
+def test_no_import_circles() -> None:
+    cycle = find_cycle(import_graph())
+    assert not cycle, "import circle: " + " -> ".join(cycle)
+
+
+def test_the_circle_finder_finds_a_circle(tmp_path: Path) -> None:
+    root = tmp_path / "smtplab"
+    (root / "widgets").mkdir(parents=True)
+    (root / "widgets" / "model.py").write_text("from .render import page\n")
+    (root / "widgets" / "render.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .model import Form\n"
+    )
+    cycle = find_cycle(import_graph(root))
+    assert cycle in (
+        ["smtplab.widgets.model", "smtplab.widgets.render", "smtplab.widgets.model"],
+        ["smtplab.widgets.render", "smtplab.widgets.model", "smtplab.widgets.render"],
+    )
 
 
 @pytest.mark.parametrize(
