@@ -607,14 +607,11 @@ def test_describe(p: Provider) -> None:
 # --------------------------------------------------------------------------- layering
 
 
-def test_module_is_pure_standard_library_core() -> None:
-    source = Path(providers.__file__).read_text(encoding="utf-8")
+def test_package_is_pure_standard_library_core() -> None:
     imported: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            imported.add(node.module.split(".")[0])
+    for path in Path(providers.__file__).parent.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        imported |= _absolute_imports(source)
     assert imported <= {
         "__future__",
         "contextlib",
@@ -625,3 +622,21 @@ def test_module_is_pure_standard_library_core() -> None:
         "types",
         "typing",
     }
+
+
+def test_data_modules_hold_records_only() -> None:
+    """sources, observed, presets and failures are tables: no function, class or lambda."""
+    for name in ("sources", "observed", "presets", "failures"):
+        tree = ast.parse((Path(providers.__file__).parent / f"{name}.py").read_text("utf-8"))
+        logic = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+        assert not any(isinstance(node, logic) for node in ast.walk(tree)), name
+
+
+def _absolute_imports(source: str) -> set[str]:
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.add(node.module.split(".")[0])
+    return imported

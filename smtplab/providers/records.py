@@ -1,0 +1,258 @@
+"""The kinds of record the provider data is made of, and the words they share.
+
+:class:`Source` (where a fact comes from), :class:`ObservedReply` and :class:`Observed`
+(what a server was publicly reported to send), :class:`Provider` (one preset) and
+:class:`KnownFailure` (a failure learners meet, and what to do). The data modules
+(``sources``, ``observed``, ``presets``, ``failures``) hold the records themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..replies import Reply
+
+READ_ON = "2026-11-27"
+"""The day the stored copies of the sources were read."""
+
+IMITATION_NOTE = (
+    "Imitation built from public reports (issues and posts quoting client debug logs), "
+    "not a recording: this project has not contacted the provider. Client names and "
+    "addresses were replaced by documentation values."
+)
+
+# What a program must give as the password.
+CREDENTIAL_PASSWORD = "password"
+CREDENTIAL_APP_PASSWORD = "app password"
+CREDENTIAL_AUTHORIZATION_CODE = "authorization code"
+CREDENTIAL_OAUTH2_ONLY = "oauth2 only"
+CREDENTIAL_ORGANISATION = "set by your organisation"
+CREDENTIALS = frozenset(
+    {CREDENTIAL_PASSWORD, CREDENTIAL_APP_PASSWORD, CREDENTIAL_AUTHORIZATION_CODE}
+    | {CREDENTIAL_OAUTH2_ONLY, CREDENTIAL_ORGANISATION}
+)
+
+KNOWN_MECHANISMS = frozenset(
+    {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER", "XOAUTH"}
+    | {"PLAIN-CLIENTTOKEN", "XYMCOOKIE"}  # Google's and Yahoo's own
+)
+"""Every mechanism name that appears in a preset or in an observed AUTH line."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from.
+
+    ``read_on`` is the day we read the stored copy; ``dated`` the date the copy itself
+    shows (a post's or issue's date), or ``""`` when it shows none.
+    """
+
+    title: str
+    url: str
+    read_on: str = READ_ON
+    note: str = ""
+    dated: str = ""
+
+    @classmethod
+    def github(
+        cls, ref: str, title: str, dated: str = "", note: str = "", *, pull: bool = False
+    ) -> Source:
+        """A GitHub issue (or pull request) named ``"owner/repo#number"``."""
+        repo, _, number = ref.partition("#")
+        url = f"https://github.com/{repo}/{'pull' if pull else 'issues'}/{number}"
+        return cls(f"{ref}: {title}", url, note=note, dated=dated)
+
+    def __str__(self) -> str:
+        when = f"read {self.read_on}" + (f"; dated {self.dated}" if self.dated else "")
+        extra = f" — {self.note}" if self.note else ""
+        return f"{self.title} <{self.url}> ({when}){extra}"
+
+
+@dataclass(frozen=True)
+class ObservedReply:
+    """A reply as a public report quoted it: an imitation, not a recording.
+
+    ``lines`` hold the text of each line without the code; ``context`` says when it was
+    sent (port, step); ``encoding`` is how its bytes came on the wire (QQ Mail sends
+    some errors in GBK).
+    """
+
+    code: int
+    lines: tuple[str, ...]
+    source: Source
+    context: str = ""
+    note: str = ""
+    encoding: str = "utf-8"
+
+    def to_reply(self) -> Reply:
+        """This reply as a :class:`~smtplab.replies.Reply` (``raw`` in ``encoding``)."""
+        return Reply(self.code, self.lines, self.to_bytes())
+
+    def to_bytes(self) -> bytes:
+        """The reply as it would cross the wire: each line with its CRLF."""
+        last = len(self.lines) - 1
+        return b"".join(
+            f"{self.code}{'-' if i < last else ' '}{text}\r\n".encode(self.encoding)
+            for i, text in enumerate(self.lines)
+        )
+
+    @property
+    def text(self) -> str:
+        """All the lines' text, joined with newlines."""
+        return "\n".join(self.lines)
+
+    def __str__(self) -> str:
+        return self.to_bytes().decode(self.encoding).replace("\r\n", "\n").rstrip("\n")
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What a provider's server was publicly reported to send (imitation material).
+
+    ``ehlo`` is the EHLO reply before TLS (on a STARTTLS port); ``ehlo_tls`` the one
+    after STARTTLS or on an implicit-TLS port. ``auth_after_tls`` holds the AUTH line
+    alone when a report quoted only that line. ``errors`` are failure replies; ``other``
+    further replies worth imitating (STARTTLS ready, AUTH prompts, QUIT).
+    """
+
+    greeting: ObservedReply | None = None
+    ehlo: ObservedReply | None = None
+    starttls: ObservedReply | None = None
+    ehlo_tls: ObservedReply | None = None
+    auth_after_tls: ObservedReply | None = None
+    errors: tuple[ObservedReply, ...] = ()
+    other: tuple[ObservedReply, ...] = ()
+    note: str = IMITATION_NOTE
+
+    @property
+    def ehlo_lines(self) -> tuple[str, ...]:
+        """The richest EHLO reply's lines (after TLS if quoted), or ``()``."""
+        best = self.ehlo_tls or self.ehlo
+        return best.lines if best is not None else ()
+
+    @property
+    def advertised_auth(self) -> tuple[str, ...]:
+        """The AUTH mechanisms the reports show the server advertising, in order."""
+        for reply in (self.ehlo_tls, self.auth_after_tls, self.ehlo):
+            for line in reply.lines if reply is not None else ():
+                words = line.split()
+                if words and words[0].upper() == "AUTH":
+                    return tuple(word.upper() for word in words[1:])
+        return ()
+
+    def replies(self) -> tuple[ObservedReply, ...]:
+        """Every observed reply, greeting first."""
+        singles = (self.greeting, self.ehlo, self.starttls, self.ehlo_tls, self.auth_after_tls)
+        return tuple(r for r in singles if r is not None) + self.errors + self.other
+
+
+PORT_KINDS = {"tls": "implicit TLS (security='tls')", "starttls": "STARTTLS (security='starttls')"}
+"""What each ``security`` value means, as the advice and :func:`describe` say it."""
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A preset for one provider's submission server.
+
+    ``tls_port`` is the implicit-TLS port (TLS from the first byte, like 465);
+    ``starttls_port`` the port where you start in plain text and send STARTTLS (587).
+    ``credential`` is one of :data:`CREDENTIALS`: what a program gives as the password.
+    ``basic_auth`` is True when a user name and a secret (password, app password or
+    authorization code) still log in, False where the provider dropped it, and None
+    when it depends (on an administrator, say) or is unknown. ``login_hint`` is the
+    short phrase used in advice ("use the authorization code, not your password").
+    ``aliases`` and ``domains`` are further names :func:`get_provider` knows it by.
+    """
+
+    key: str
+    name: str
+    host: str
+    tls_port: int | None
+    starttls_port: int | None
+    auth_mechanisms: tuple[str, ...]
+    credential: str
+    credential_help: str
+    basic_auth: bool | None
+    notes: str
+    sources: tuple[Source, ...]
+    verified: bool = False
+    observed: Observed | None = None
+    login_hint: str = ""
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.tls_port is None and self.starttls_port is None:
+            raise ValueError(f"{self.key}: a preset needs at least one port")
+        if self.credential not in CREDENTIALS:
+            raise ValueError(f"{self.key}: unknown credential kind {self.credential!r}")
+
+    @property
+    def default_security(self) -> Literal["tls", "starttls"]:
+        """``"tls"`` when the provider has an implicit-TLS port, else ``"starttls"``."""
+        return "tls" if self.tls_port else "starttls"
+
+    @property
+    def default_port(self) -> int:
+        """The port that goes with :attr:`default_security`."""
+        return self.security_options[0][1]
+
+    @property
+    def security_options(self) -> tuple[tuple[str, int], ...]:
+        """Every ``(security, port)`` pair the preset knows, the default first."""
+        pairs = (("tls", self.tls_port), ("starttls", self.starttls_port))
+        return tuple((security, port) for security, port in pairs if port)
+
+    def ports_sentence(self) -> str:
+        """Say which port speaks what: "465 is implicit TLS ...; 587 is STARTTLS ..."."""
+        parts = [
+            f"port {port} is {PORT_KINDS[security]}" for security, port in self.security_options
+        ]
+        if not self.tls_port:
+            parts.append("no implicit-TLS port is documented")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class KnownFailure:
+    """A failure learners meet, what it means and what to do.
+
+    ``pattern`` (a regular expression, case ignored) is searched in the reply's text, or
+    in a transport error's text; ``codes`` limits a reply failure to those reply codes.
+    ``applies_to`` holds provider keys, or ``("any",)``. When ``needs_provider`` is True
+    the failure is only reported if the caller names one of those providers: a generic
+    ``535`` from the lab must not get QQ's advice. ``mentions_ports`` adds the
+    provider's port facts to the advice.
+    """
+
+    key: str
+    pattern: str
+    applies_to: tuple[str, ...]
+    explanation: str
+    advice: str
+    sources: tuple[Source, ...]
+    codes: tuple[int, ...] = ()
+    kind: Literal["reply", "transport"] = "reply"
+    needs_provider: bool = False
+    mentions_ports: bool = False
+
+    def applies(self, provider: str | None) -> bool:
+        """True when this failure concerns that provider key (``"any"`` concerns all)."""
+        return "any" in self.applies_to or provider in self.applies_to
+
+    def matches(self, code: int | None, text: str, provider: str | None = None) -> bool:
+        """Does a reply (``code`` and ``text``) or an error text show this failure?"""
+        if self.needs_provider and (provider is None or provider not in self.applies_to):
+            return False
+        if self.codes and code is None and self.needs_provider:
+            return False
+        if self.codes and code is not None and code not in self.codes:
+            return False
+        return re.search(self.pattern, text, re.IGNORECASE | re.DOTALL) is not None
+
+    @property
+    def sentence(self) -> str:
+        """Explanation and advice together."""
+        return f"{self.explanation} {self.advice}"
