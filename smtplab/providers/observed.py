@@ -33,9 +33,8 @@ QQ = Observed(
             "8BITMIME"), src.QQ_DOKUWIKI, "port 465"),
     errors=(
         ObservedReply(535,
-            (
-                "Login Fail. Please enter your authorization code to login. More information "
-                f"in {_QQ_HELP}",), src.QQ_YAPI,
+            ("Login Fail. Please enter your authorization code to login. More information "
+             f"in {_QQ_HELP}",), src.QQ_YAPI,
             "AUTH with the QQ password instead of the authorization code"),
         ObservedReply(535, (f"Error: 请使用授权码登录。详情请看: {_QQ_HELP}",), src.QQ_GSIL,
             "AUTH with the QQ password (older form, in Chinese)",
@@ -109,19 +108,17 @@ OUTLOOK = Observed(
         "symfony#53647 shows clients trying LOGIN then XOAUTH2 on smtp-mail.outlook.com)"),
     errors=(
         ObservedReply(535,
-            (
-                "5.7.139 Authentication unsuccessful, basic authentication is disabled. "
-                "[PH7P220CA0132.NAMP220.PROD.OUTLOOK.COM 2024-11-11T21:51:32.927Z "
-                "08DD021D9EEB05BC]",), src.MS_NINA,
+            ("5.7.139 Authentication unsuccessful, basic authentication is disabled. "
+             "[PH7P220CA0132.NAMP220.PROD.OUTLOOK.COM 2024-11-11T21:51:32.927Z "
+             "08DD021D9EEB05BC]",), src.MS_NINA,
             "AUTH LOGIN with a password or app password, smtp-mail.outlook.com:587",
             note="also quoted in nodemailer#1714 (2025-01-26) and rpremraj/mailR#107 "
                  "(2022-08-30)"),))
 
 OFFICE365 = Observed(
     greeting=ObservedReply(220,
-        (
-            "FR4P281CA0195.outlook.office365.com Microsoft ESMTP MAIL Service ready at Tue, 15 "
-            "Jul 2025 09:03:14 +0000 [08DDC3531BF902E3]",), src.MS_MSMTP198,
+        ("FR4P281CA0195.outlook.office365.com Microsoft ESMTP MAIL Service ready at Tue, 15 "
+         "Jul 2025 09:03:14 +0000 [08DDC3531BF902E3]",), src.MS_MSMTP198,
         "smtp.office365.com:587",
         note="older reports (2020-2024) end after the date, without the bracketed id"),
     ehlo=ObservedReply(250,
@@ -135,16 +132,14 @@ OFFICE365 = Observed(
         note=_ADDR_NOTE + "; 'server' is the reporter's placeholder"),
     errors=(
         ObservedReply(535,
-            (
-                "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for "
-                "the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. "
-                "[TY1PR01CA0183.jpnprd01.prod.outlook.com]",), src.MS_1484,
+            ("5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for "
+             "the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. "
+             "[TY1PR01CA0183.jpnprd01.prod.outlook.com]",), src.MS_1484,
             "AUTH LOGIN when the organisation turned SMTP AUTH off"),
         ObservedReply(535,
-            (
-                "5.7.139 Authentication unsuccessful, the user credentials were incorrect. "
-                "[FR4P281CA0331.DEUP281.PROD.OUTLOOK.COM 2024-08-08T06:54:04.069Z "
-                "08DCB6FD3F8F9511]",), src.MS_FREESCOUT, "AUTH LOGIN with wrong credentials"),
+            ("5.7.139 Authentication unsuccessful, the user credentials were incorrect. "
+             "[FR4P281CA0331.DEUP281.PROD.OUTLOOK.COM 2024-08-08T06:54:04.069Z "
+             "08DCB6FD3F8F9511]",), src.MS_FREESCOUT, "AUTH LOGIN with wrong credentials"),
         ObservedReply(535,
             ("5.7.3 Authentication unsuccessful [ROAP284CA0191.BRAP284.PROD.OUTLOOK.COM]",),
             src.MS_GEOFF, "AUTH (XOAUTH2 here) refused",
@@ -153,9 +148,8 @@ OFFICE365 = Observed(
             ("5.7.57 Client not authenticated to send mail. [server.prod.outlook.com]",),
             src.MS_OAUTH2MS, "MAIL FROM before a successful AUTH"),
         ObservedReply(451,
-            (
-                "4.7.0 Temporary server error. Please try again later. PRX4  "
-                "[server.prod.outlook.com]",), src.MS_OAUTH2MS,
+            ("4.7.0 Temporary server error. Please try again later. PRX4  "
+             "[server.prod.outlook.com]",), src.MS_OAUTH2MS,
             "reply to a failed AUTH in the same session"),
         ObservedReply(550, ("5.7.30 Basic authentication is not supported for Client Submission.",),
             src.MS_BLOG, "announced by Microsoft for after Basic auth is removed from SMTP AUTH",
@@ -168,9 +162,8 @@ OFFICE365 = Observed(
 
 ICLOUD = Observed(
     greeting=ObservedReply(220,
-        (
-            "pv33p00im-asmtp001.mac.com -- Server ESMTP (Oracle Communications Messaging "
-            "Server 8.0.1.2.20170607 64bit (built Jun 7 2017))",), src.ICLOUD_PASTE,
+        ("pv33p00im-asmtp001.mac.com -- Server ESMTP (Oracle Communications Messaging "
+         "Server 8.0.1.2.20170607 64bit (built Jun 7 2017))",), src.ICLOUD_PASTE,
         "smtp.mail.me.com:587"),
     ehlo=ObservedReply(250,
         ("pv33p00im-asmtp001.mac.com", "8BITMIME", "PIPELINING", "CHUNKING", "DSN",
