@@ -1,0 +1,582 @@
+"""Look inside a message: envelope vs headers, each header raw and decoded, the MIME tree.
+
+:func:`anatomy` takes any message apart: a :class:`~smtplab.message.Draft`, an
+``EmailMessage`` (or a compat32 ``Message``), or the bytes a server received. This module
+also answers what the rest of smtplab asks of any message: the envelope ``smtplib`` would
+derive from its headers (:func:`envelope_from_headers`), whether an address needs
+SMTPUTF8 (:func:`needs_smtputf8`), and its bytes as written, refused when a header would
+inject a line (:func:`serialize`). Encoded words are read by :mod:`smtplab.encoded_words`.
+
+Part of the sans-I/O core: it reads messages and never touches the network.
+"""
+
+from __future__ import annotations
+
+import email
+import email.utils
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email import policy as _policy
+from email.message import EmailMessage, Message
+from typing import Protocol, runtime_checkable
+
+from . import encoded_words
+from .errors import LocalProtocolError
+
+__all__ = [
+    "Anatomy",
+    "HeaderField",
+    "MimePart",
+    "anatomy",
+    "envelope_from_headers",
+    "needs_smtputf8",
+]
+
+#: ``email.policy.SMTP`` (CRLF line endings) that keeps header lines as they were written
+#: (``refold_source="none"``): smtplab folds its own headers correctly, and a parsed
+#: message goes back on the wire byte for byte.
+SMTP_POLICY = _policy.SMTP.clone(refold_source="none")
+#: The same for internationalised messages (RFC 6532: raw UTF-8 in headers).
+SMTPUTF8_POLICY = _policy.SMTPUTF8.clone(refold_source="none")
+
+ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
+_RESENT_ADDRESS_HEADERS = tuple(f"Resent-{name}" for name in ADDRESS_HEADERS if name != "Reply-To")
+FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 §2.2: printable ASCII except ':'
+LINE_BREAKS = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL byte"}
+
+
+@runtime_checkable
+class Enveloped(Protocol):
+    """A message with its envelope: what a :class:`smtplab.message.Draft` is here."""
+
+    @property
+    def message(self) -> EmailMessage: ...
+    @property
+    def mail_from(self) -> str: ...
+    @property
+    def recipients(self) -> tuple[str, ...]: ...
+    @property
+    def smtputf8(self) -> bool: ...
+
+
+def anatomy(
+    msg: EmailMessage | Message | Enveloped | bytes | str,
+    *,
+    mail_from: str | None = None,
+    rcpt_tos: Sequence[str] = (),
+) -> Anatomy:
+    """Take a message apart: envelope vs headers, each header raw and decoded, the MIME tree.
+
+    The envelope is ``mail_from``/``rcpt_tos`` when you give them (say, from the lab's
+    inbox), else the :class:`Draft`'s, else derived from the headers as
+    ``smtplib.send_message`` would. A message object is shown as it would be written out,
+    *with* a Bcc header if it has one (so you can see it; :func:`to_bytes` drops it).
+    """
+    if isinstance(rcpt_tos, str):
+        rcpt_tos = [rcpt_tos]
+    source = "given" if (mail_from is not None or rcpt_tos) else "none"
+    if isinstance(msg, Enveloped):
+        if source == "none":
+            mail_from, rcpt_tos, source = msg.mail_from, msg.recipients, "draft"
+        msg = msg.message
+    if isinstance(msg, str):
+        msg = msg.encode("utf-8")
+    if isinstance(msg, (bytes, bytearray, memoryview)):
+        data = bytes(msg)
+    elif isinstance(msg, Message):
+        data = serialize(msg)
+    else:
+        raise LocalProtocolError(
+            f"cannot take a {type(msg).__name__} apart: pass a Draft, an EmailMessage or bytes."
+        )
+    parsed = email.message_from_bytes(data, policy=_policy.default)
+    if source == "none":
+        try:
+            mail_from, found = envelope_from_headers(parsed)
+        except LocalProtocolError:
+            pass
+        else:
+            rcpt_tos, source = found, "headers"
+    headers = _raw_headers(data)
+
+    def addresses(name: str) -> tuple[str, ...]:
+        values = [h.value for h in headers if h.name.lower() == name.lower()]
+        return tuple(a for _, a in email.utils.getaddresses(values) if a)
+
+    envelope = [a for a in (mail_from, *rcpt_tos) if a]
+    header_addresses = [a for h in ("From", "To", "Cc") for a in addresses(h)]
+    return Anatomy(
+        mail_from=mail_from,
+        rcpt_tos=tuple(rcpt_tos),
+        envelope_source=source,
+        headers=tuple(headers),
+        header_from=addresses("From"),
+        header_to=addresses("To"),
+        header_cc=addresses("Cc"),
+        header_bcc=addresses("Bcc"),
+        parts=tuple(_mime_parts(parsed)),
+        size=len(data),
+        smtputf8=not all(a.isascii() for a in (*envelope, *header_addresses)),
+        eight_bit=not data.isascii(),
+    )
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """One header field as on the wire (``raw``, folding kept) and decoded (``decoded``)."""
+
+    name: str
+    raw: str
+    decoded: str
+
+    @property
+    def value(self) -> str:
+        """The raw value, unfolded (without the name and the colon)."""
+        unfolded = re.sub(r"\r?\n(?=[ \t])", "", self.raw)
+        return unfolded.split(":", 1)[1].strip() if ":" in unfolded else unfolded
+
+    @property
+    def is_encoded(self) -> bool:
+        """True when decoding changed something (encoded words)."""
+        return self.decoded != self.value
+
+
+@dataclass(frozen=True)
+class MimePart:
+    """One node of the MIME tree.
+
+    ``path`` numbers it like IMAP does (``"1.2"``; ``""`` for the message itself);
+    ``encoded_size`` is the size of the body as sent, ``decoded_size`` after undoing
+    the transfer encoding (both 0 for a multipart container).
+    """
+
+    path: str
+    depth: int
+    content_type: str
+    charset: str | None
+    transfer_encoding: str | None
+    disposition: str | None
+    filename: str | None
+    encoded_size: int
+    decoded_size: int
+    is_multipart: bool
+
+    def describe(self) -> str:
+        """One line: type, charset, encoding, file name, sizes."""
+        bits = [self.content_type]
+        if self.charset:
+            bits.append(f"charset={self.charset}")
+        if self.is_multipart:
+            return "  ".join(bits)
+        if self.transfer_encoding:
+            bits.append(self.transfer_encoding)
+        if self.disposition:
+            bits.append(self.disposition)
+        if self.filename:
+            bits.append(f"filename={self.filename!r}")
+        size = f"{self.encoded_size:,} bytes"
+        if self.decoded_size != self.encoded_size:
+            size += f" ({self.decoded_size:,} decoded)"
+        bits.append(size)
+        return "  ".join(bits)
+
+
+@dataclass(frozen=True)
+class Anatomy:
+    """What a message is made of, for a learner to look at.
+
+    ``mail_from``/``rcpt_tos`` are the envelope; ``envelope_source`` says where it came
+    from: ``"given"`` (you passed it), ``"draft"`` (the Draft's envelope), ``"headers"``
+    (derived from the headers as ``smtplib.send_message`` does) or ``"none"``.
+    ``header_from``/``header_to``/``header_cc``/``header_bcc`` are the addresses in those
+    headers. Print it for text, or let Jupyter show it as a table.
+    """
+
+    mail_from: str | None
+    rcpt_tos: tuple[str, ...]
+    envelope_source: str
+    headers: tuple[HeaderField, ...]
+    header_from: tuple[str, ...]
+    header_to: tuple[str, ...]
+    header_cc: tuple[str, ...]
+    header_bcc: tuple[str, ...]
+    parts: tuple[MimePart, ...]
+    size: int
+    smtputf8: bool
+    eight_bit: bool
+
+    @property
+    def hidden_recipients(self) -> tuple[str, ...]:
+        """Envelope recipients that no To or Cc header shows: the blind copies."""
+        shown = {address_key(a) for a in (*self.header_to, *self.header_cc)}
+        return tuple(a for a in self.rcpt_tos if address_key(a) not in shown)
+
+    @property
+    def unaddressed(self) -> tuple[str, ...]:
+        """Addresses in To or Cc that are not in the envelope: they will get nothing."""
+        if self.envelope_source == "none":
+            return ()
+        sent = {address_key(a) for a in self.rcpt_tos}
+        return tuple(a for a in (*self.header_to, *self.header_cc) if address_key(a) not in sent)
+
+    @property
+    def sender_differs(self) -> bool:
+        """True when MAIL FROM is not the From address (legal: bounces go to MAIL FROM)."""
+        if self.mail_from is None or not self.header_from:
+            return False
+        return address_key(self.mail_from) not in {address_key(a) for a in self.header_from}
+
+    def header(self, name: str) -> HeaderField | None:
+        """The first header field called *name* (any case), or None."""
+        for item in self.headers:
+            if item.name.lower() == name.lower():
+                return item
+        return None
+
+    def notes(self) -> list[str]:
+        """Plain sentences about what is worth noticing in this message."""
+        notes: list[str] = []
+        if self.hidden_recipients:
+            notes.append(
+                "In the envelope but in no To/Cc header (blind copies): "
+                + ", ".join(self.hidden_recipients)
+                + ". The server delivers to them; the other recipients cannot see them."
+            )
+        if self.unaddressed:
+            notes.append(
+                "In a To/Cc header but not in the envelope: "
+                + ", ".join(self.unaddressed)
+                + ". Headers are only text: these addresses receive nothing."
+            )
+        if self.sender_differs:
+            notes.append(
+                f"MAIL FROM <{self.mail_from}> is not the From: address. That is allowed "
+                "(bounces go to MAIL FROM), and it is also how forged senders look."
+            )
+        if self.header_bcc:
+            notes.append(
+                "This message carries a Bcc: header. smtplib.send_message and "
+                "smtplab.message.to_bytes remove it before sending; if a recipient got it, "
+                "the blind copies were exposed."
+            )
+        if self.smtputf8:
+            notes.append(
+                "An address is non-ASCII: the client must send MAIL FROM:<...> SMTPUTF8 "
+                "(RFC 6531), and the server must advertise SMTPUTF8."
+            )
+        elif self.eight_bit:
+            notes.append(
+                "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
+                "(RFC 6152) to a server that advertises 8BITMIME."
+            )
+        return notes
+
+    # -- text ------------------------------------------------------------------------------
+
+    def __str__(self) -> str:
+        out: list[str] = []
+        source = {
+            "given": "",
+            "draft": " (from the draft)",
+            "headers": " (derived from the headers, as smtplib.send_message would)",
+            "none": " (unknown: pass mail_from= and rcpt_tos=)",
+        }[self.envelope_source]
+        out.append(f"ENVELOPE - what the servers deliver by{source}")
+        out.append(f"  MAIL FROM: <{self.mail_from or ''}>")
+        hidden = {address_key(a) for a in self.hidden_recipients}
+        for index, rcpt in enumerate(self.rcpt_tos):
+            label = "  RCPT TO:   " if index == 0 else "             "
+            mark = "   <- not in To/Cc (Bcc)" if address_key(rcpt) in hidden else ""
+            out.append(f"{label}<{rcpt}>{mark}")
+        out.append("")
+        out.append(f"HEADERS - what the recipients see ({len(self.headers)} fields)")
+        for item in self.headers:
+            raw_lines = item.raw.replace("\r\n", "\n").split("\n")
+            out.append("  " + raw_lines[0])
+            out.extend("  " + line for line in raw_lines[1:])
+            if item.is_encoded:
+                out.append(f"      decoded: {item.decoded}")
+        out.append("")
+        out.append(f"MIME TREE - {self.size:,} bytes in all")
+        out.extend(_tree_lines(self.parts))
+        notes = self.notes()
+        if notes:
+            out.append("")
+            out.append("NOTES")
+            out.extend(f"  * {note}" for note in notes)
+        return "\n".join(out)
+
+    # -- HTML ------------------------------------------------------------------------------
+
+    def _repr_html_(self) -> str:
+        import html
+
+        esc = html.escape
+        cell = "padding:2px 8px;text-align:left;vertical-align:top;border:0"
+        mark = "background:rgba(255,170,0,0.25)"
+        rows: list[str] = []
+        rows.append(
+            f"<tr><th style='{cell}'>MAIL FROM</th><td style='{cell}'><code>&lt;"
+            f"{esc(self.mail_from or '')}&gt;</code></td><th style='{cell}'>From:</th>"
+            f"<td style='{cell}'><code>{esc(', '.join(self.header_from))}</code></td></tr>"
+        )
+        hidden = {address_key(a) for a in self.hidden_recipients}
+        rcpts = "<br>".join(
+            (
+                f"<span style='{mark}' title='not in To/Cc: a blind copy'>"
+                if address_key(a) in hidden
+                else "<span>"
+            )
+            + f"&lt;{esc(a)}&gt;</span>"
+            for a in self.rcpt_tos
+        )
+        shown = "<br>".join(
+            f"{label} {esc(a)}"
+            for label, group in (("To:", self.header_to), ("Cc:", self.header_cc))
+            for a in group
+        )
+        rows.append(
+            f"<tr><th style='{cell}'>RCPT TO</th><td style='{cell}'><code>{rcpts}</code></td>"
+            f"<th style='{cell}'>To/Cc</th><td style='{cell}'><code>{shown}</code></td></tr>"
+        )
+        envelope = (
+            "<table style='border-collapse:collapse;margin-bottom:6px'>"
+            f"<tr><th colspan='2' style='{cell}'>Envelope (servers deliver by it)</th>"
+            f"<th colspan='2' style='{cell}'>Headers (people read them)</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+        header_rows = "".join(
+            f"<tr><td style='{cell}'><b>{esc(h.name)}</b></td>"
+            f"<td style='{cell}'><pre style='margin:0;white-space:pre-wrap;background:none;"
+            f"color:inherit'>{esc(h.raw.replace(chr(13) + chr(10), chr(10)))}</pre></td>"
+            f"<td style='{cell}'>{esc(h.decoded) if h.is_encoded else ''}</td></tr>"
+            for h in self.headers
+        )
+        headers = (
+            "<table style='border-collapse:collapse;margin-bottom:6px'>"
+            f"<tr><th style='{cell}'>Header</th><th style='{cell}'>As sent</th>"
+            f"<th style='{cell}'>Decoded</th></tr>{header_rows}</table>"
+        )
+        tree = (
+            "<pre style='margin:0;background:none;color:inherit'>"
+            + esc("\n".join(_tree_lines(self.parts, indent="")))
+            + "</pre>"
+        )
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes())
+        return (
+            "<div style='color:inherit'>"
+            + envelope
+            + headers
+            + f"<div><b>MIME tree</b> ({self.size:,} bytes)</div>"
+            + tree
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# What any message says about its envelope and its bytes
+
+
+def envelope_from_headers(msg: Message | Enveloped) -> tuple[str, list[str]]:
+    """Derive the envelope from the headers, as ``smtplib.send_message`` does.
+
+    The sender is the address of ``Sender`` if there is one, else of ``From``; the
+    recipients are the addresses in ``To``, ``Bcc`` and ``Cc`` (in that order, as smtplib).
+    Unlike smtplib, an address named twice is returned once.
+
+    When the message was *resent* (it has exactly one ``Resent-Date``, RFC 5322 §3.6.6),
+    the ``Resent-Sender``/``Resent-From`` and ``Resent-To``/``Resent-Bcc``/``Resent-Cc``
+    fields are used instead: a resent message goes to the new recipients, not the original
+    ones. Several Resent- blocks are ambiguous and refused, as smtplib refuses them.
+
+    A :class:`Draft` already knows its envelope; it is returned as it is.
+    """
+    if isinstance(msg, Enveloped):
+        return msg.mail_from, list(msg.recipients)
+    resent = msg.get_all("Resent-Date")
+    if resent is None:
+        prefix = ""
+    elif len(resent) == 1:
+        prefix = "Resent-"
+    else:
+        raise LocalProtocolError(
+            "the message has more than one Resent- block (several Resent-Date headers), so "
+            "it is not clear who it goes to: pass the envelope explicitly."
+        )
+    senders = _addresses(msg, [f"{prefix}Sender"]) or _addresses(msg, [f"{prefix}From"])
+    if not senders:
+        raise LocalProtocolError(
+            f"the message has no {prefix}From header to take the envelope sender from: add "
+            "one, or pass the envelope sender explicitly."
+        )
+    recipients = _addresses(msg, [f"{prefix}To", f"{prefix}Bcc", f"{prefix}Cc"])
+    return senders[0], list(unique_addresses(recipients))
+
+
+def needs_smtputf8(msg: Message | Enveloped) -> bool:
+    """True when an address in the message's headers has a non-ASCII character (RFC 6531)."""
+    if isinstance(msg, Enveloped):
+        return msg.smtputf8
+    names = (*ADDRESS_HEADERS, *_RESENT_ADDRESS_HEADERS)
+    return not all(address.isascii() for address in _addresses(msg, names))
+
+
+def serialize(msg: Message) -> bytes:
+    """The bytes of *msg* as written for SMTP (SMTPUTF8 when an address needs it), after
+    refusing header fields that would inject a line (see :func:`check_header_fields`)."""
+    check_header_fields(msg)
+    policy = SMTPUTF8_POLICY if needs_smtputf8(msg) else SMTP_POLICY
+    return msg.as_bytes(policy=policy)
+
+
+# A line break that does not fold (CR not followed by LF, LF not followed by a space or
+# tab) would start a new header line, or end the header section, in the bytes sent.
+_BAD_HEADER_BREAK = re.compile(r"\r(?!\n)|\n(?![ \t])|\x00")
+
+
+def check_header_fields(msg: Message) -> None:
+    """Refuse header fields (of the message and of every MIME part) that would inject.
+
+    :func:`compose` and ``EmailMessage`` refuse CR/LF when a header is set, but a
+    ``Message`` built the compat32 way (``email.message.Message``, ``MIMEText``) keeps the
+    value as given, and the standard library writes it out as it is (before Python 3.13,
+    3.12.5 and 3.11.10): ``msg["Subject"] = "hi\\r\\nBcc: x@evil.example"`` would send a
+    second header line. Folding (a line break followed by a space or a tab) is allowed.
+    """
+    for part in msg.walk():
+        for name, value in part.raw_items():
+            if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
+                raise LocalProtocolError(
+                    f"the header name {name!r} is not allowed: a name is printable ASCII "
+                    "without spaces or ':' (RFC 5322 §2.2). Nothing was sent."
+                )
+            text = value if isinstance(value, str) else str(value)
+            found = _BAD_HEADER_BREAK.search(text)
+            if found is not None:
+                what = LINE_BREAKS.get(found.group(), "a line break")
+                raise LocalProtocolError(
+                    f"the {name} header contains {what} at position {found.start()}: "
+                    f"{text[:80]!r}. A line break inside a header value would start a new "
+                    "header line (header injection); nothing was sent. Remove it (a long "
+                    "value is folded for you)."
+                )
+
+
+def _addresses(msg: Message, names: Iterable[str]) -> list[str]:
+    found: list[str] = []
+    for name in names:
+        for value in msg.get_all(name, []):
+            parsed = getattr(value, "addresses", None)  # a headerregistry address header
+            if parsed is not None:
+                found.extend(a.addr_spec for a in parsed if a.username or a.domain)
+            else:
+                found.extend(a for _, a in email.utils.getaddresses([str(value)]) if a)
+    return found
+
+
+def address_key(address: str) -> str:
+    """``local@domain`` with the domain in lower case: two spellings of one mailbox match."""
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def unique_addresses(addresses: Iterable[str]) -> tuple[str, ...]:
+    """Each address once (by :func:`address_key`), in the order given."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for address in addresses:
+        if address_key(address) not in seen:
+            seen.add(address_key(address))
+            out.append(address)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Taking bytes apart
+
+
+def _raw_headers(data: bytes) -> list[HeaderField]:
+    ends = [i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0]
+    block = data[: min(ends)] if ends else data
+    fields: list[list[str]] = []
+    for line in re.split(rb"\r?\n", block):
+        text = line.decode("utf-8", "replace")
+        if text[:1] in (" ", "\t") and fields:
+            fields[-1].append(text)
+        elif text:
+            fields.append([text])
+    out: list[HeaderField] = []
+    for lines in fields:
+        raw = "\r\n".join(lines)
+        name, _, value = raw.partition(":")
+        out.append(
+            HeaderField(name=name.strip(), raw=raw, decoded=encoded_words.decode(value.strip()))
+        )
+    return out
+
+
+def _mime_parts(msg: Message) -> list[MimePart]:
+    parts: list[MimePart] = []
+
+    def visit(part: Message, path: str, depth: int) -> None:
+        multipart = part.is_multipart()
+        if multipart:
+            encoded = decoded = 0
+        else:
+            payload = part.get_payload()
+            raw = payload if isinstance(payload, str) else ""
+            encoded = len(raw.encode("utf-8", "surrogateescape"))
+            body = part.get_payload(decode=True)
+            decoded = len(body) if isinstance(body, bytes) else encoded
+        cte = part.get("Content-Transfer-Encoding")
+        parts.append(
+            MimePart(
+                path=path,
+                depth=depth,
+                content_type=part.get_content_type(),
+                charset=part.get_content_charset(),
+                transfer_encoding=str(cte).strip().lower()
+                if cte
+                else (None if multipart else "7bit"),
+                disposition=part.get_content_disposition(),
+                filename=part.get_filename(),
+                encoded_size=encoded,
+                decoded_size=decoded,
+                is_multipart=multipart,
+            )
+        )
+        if multipart:
+            for index, child in enumerate(part.get_payload(), start=1):
+                visit(child, f"{path}.{index}" if path else str(index), depth + 1)
+
+    visit(msg, "", 0)
+    return parts
+
+
+def _tree_lines(parts: Sequence[MimePart], indent: str = "  ") -> list[str]:
+    lines: list[str] = []
+    for index, part in enumerate(parts):
+        if part.depth == 0:
+            lines.append(indent + part.describe())
+            continue
+        later = parts[index + 1 :]
+        last = not any(p.depth == part.depth for p in _until_shallower(later, part.depth))
+        prefix = ""
+        for depth in range(1, part.depth):
+            ancestor_open = any(p.depth == depth for p in _until_shallower(later, depth))
+            prefix += "│   " if ancestor_open else "    "
+        prefix += "└── " if last else "├── "
+        lines.append(indent + prefix + part.describe())
+    return lines
+
+
+def _until_shallower(parts: Sequence[MimePart], depth: int) -> list[MimePart]:
+    out: list[MimePart] = []
+    for part in parts:
+        if part.depth < depth:
+            break
+        out.append(part)
+    return out
