@@ -236,41 +236,24 @@ class Anatomy:
 
     def notes(self) -> list[str]:
         """Plain sentences about what is worth noticing in this message."""
-        notes: list[str] = []
-        if self.hidden_recipients:
-            notes.append(
-                "In the envelope but in no To/Cc header (blind copies): "
-                + ", ".join(self.hidden_recipients)
-                + ". The server delivers to them; the other recipients cannot see them."
-            )
-        if self.unaddressed:
-            notes.append(
-                "In a To/Cc header but not in the envelope: "
-                + ", ".join(self.unaddressed)
-                + ". Headers are only text: these addresses receive nothing."
-            )
-        if self.sender_differs:
-            notes.append(
-                f"MAIL FROM <{self.mail_from}> is not the From: address. That is allowed "
-                "(bounces go to MAIL FROM), and it is also how forged senders look."
-            )
-        if self.header_bcc:
-            notes.append(
-                "This message carries a Bcc: header. smtplib.send_message and "
-                "smtplab.message.to_bytes remove it before sending; if a recipient got it, "
-                "the blind copies were exposed."
-            )
-        if self.smtputf8:
-            notes.append(
-                "An address is non-ASCII: the client must send MAIL FROM:<...> SMTPUTF8 "
-                "(RFC 6531), and the server must advertise SMTPUTF8."
-            )
-        elif self.eight_bit:
-            notes.append(
-                "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
-                "(RFC 6152) to a server that advertises 8BITMIME."
-            )
-        return notes
+        hidden, unaddressed = ", ".join(self.hidden_recipients), ", ".join(self.unaddressed)
+        notes = {
+            f"In the envelope but in no To/Cc header (blind copies): {hidden}. The server "
+            "delivers to them; the other recipients cannot see them.": hidden,
+            f"In a To/Cc header but not in the envelope: {unaddressed}. Headers are only "
+            "text: these addresses receive nothing.": unaddressed,
+            f"MAIL FROM <{self.mail_from}> is not the From: address. That is allowed (bounces "
+            "go to MAIL FROM), and it is also how forged senders look.": self.sender_differs,
+            "This message carries a Bcc: header. smtplib.send_message and "
+            "smtplab.message.to_bytes remove it before sending; if a recipient got it, the "
+            "blind copies were exposed.": self.header_bcc,
+            "An address is non-ASCII: the client must send MAIL FROM:<...> SMTPUTF8 "
+            "(RFC 6531), and the server must advertise SMTPUTF8.": self.smtputf8,
+            "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
+            "(RFC 6152) to a server that advertises 8BITMIME.": self.eight_bit
+            and not self.smtputf8,
+        }
+        return [note for note, applies in notes.items() if applies]
 
     # -- text ------------------------------------------------------------------------------
 
@@ -292,9 +275,7 @@ class Anatomy:
         out.append("")
         out.append(f"HEADERS - what the recipients see ({len(self.headers)} fields)")
         for item in self.headers:
-            raw_lines = item.raw.replace("\r\n", "\n").split("\n")
-            out.append("  " + raw_lines[0])
-            out.extend("  " + line for line in raw_lines[1:])
+            out.extend("  " + line for line in item.raw.replace("\r\n", "\n").split("\n"))
             if item.is_encoded:
                 out.append(f"      decoded: {item.decoded}")
         out.append("")
@@ -313,22 +294,21 @@ class Anatomy:
         import html
 
         esc = html.escape
-        cell = "padding:2px 8px;text-align:left;vertical-align:top;border:0"
-        mark = "background:rgba(255,170,0,0.25)"
-        rows: list[str] = []
-        rows.append(
-            f"<tr><th style='{cell}'>MAIL FROM</th><td style='{cell}'><code>&lt;"
-            f"{esc(self.mail_from or '')}&gt;</code></td><th style='{cell}'>From:</th>"
-            f"<td style='{cell}'><code>{esc(', '.join(self.header_from))}</code></td></tr>"
-        )
-        hidden = {address_key(a) for a in self.hidden_recipients}
-        rcpts = "<br>".join(
-            (
-                f"<span style='{mark}' title='not in To/Cc: a blind copy'>"
-                if address_key(a) in hidden
-                else "<span>"
+        table = "<table style='border-collapse:collapse;margin-bottom:6px'>"
+
+        def row(*cells: str) -> str:  # "th:text" is a heading cell, "td:text" a data cell
+            style = "style='padding:2px 8px;text-align:left;vertical-align:top;border:0'"
+            tags = (cell.split(":", 1) for cell in cells)
+            return (
+                "<tr>"
+                + "".join(f"<{t} {style}>{text}</{t.split()[0]}>" for t, text in tags)
+                + "</tr>"
             )
-            + f"&lt;{esc(a)}&gt;</span>"
+
+        hidden = {address_key(a) for a in self.hidden_recipients}
+        blind = "<span style='background:rgba(255,170,0,0.25)' title='not in To/Cc: a blind copy'>"
+        rcpts = "<br>".join(
+            (blind if address_key(a) in hidden else "<span>") + f"&lt;{esc(a)}&gt;</span>"
             for a in self.rcpt_tos
         )
         shown = "<br>".join(
@@ -336,41 +316,34 @@ class Anatomy:
             for label, group in (("To:", self.header_to), ("Cc:", self.header_cc))
             for a in group
         )
-        rows.append(
-            f"<tr><th style='{cell}'>RCPT TO</th><td style='{cell}'><code>{rcpts}</code></td>"
-            f"<th style='{cell}'>To/Cc</th><td style='{cell}'><code>{shown}</code></td></tr>"
-        )
         envelope = (
-            "<table style='border-collapse:collapse;margin-bottom:6px'>"
-            f"<tr><th colspan='2' style='{cell}'>Envelope (servers deliver by it)</th>"
-            f"<th colspan='2' style='{cell}'>Headers (people read them)</th></tr>"
-            + "".join(rows)
-            + "</table>"
+            row(
+                "th colspan='2':Envelope (servers deliver by it)",
+                "th colspan='2':Headers (people read them)",
+            )
+            + row(
+                "th:MAIL FROM",
+                f"td:<code>&lt;{esc(self.mail_from or '')}&gt;</code>",
+                "th:From:",
+                f"td:<code>{esc(', '.join(self.header_from))}</code>",
+            )
+            + row("th:RCPT TO", f"td:<code>{rcpts}</code>", "th:To/Cc", f"td:<code>{shown}</code>")
         )
-        header_rows = "".join(
-            f"<tr><td style='{cell}'><b>{esc(h.name)}</b></td>"
-            f"<td style='{cell}'><pre style='margin:0;white-space:pre-wrap;background:none;"
-            f"color:inherit'>{esc(h.raw.replace(chr(13) + chr(10), chr(10)))}</pre></td>"
-            f"<td style='{cell}'>{esc(h.decoded) if h.is_encoded else ''}</td></tr>"
+        pre = "<pre style='margin:0;white-space:pre-wrap;background:none;color:inherit'>"
+        headers = row("th:Header", "th:As sent", "th:Decoded") + "".join(
+            row(
+                f"td:<b>{esc(h.name)}</b>",
+                f"td:{pre}{esc(h.raw.replace(chr(13) + chr(10), chr(10)))}</pre>",
+                f"td:{esc(h.decoded) if h.is_encoded else ''}",
+            )
             for h in self.headers
         )
-        headers = (
-            "<table style='border-collapse:collapse;margin-bottom:6px'>"
-            f"<tr><th style='{cell}'>Header</th><th style='{cell}'>As sent</th>"
-            f"<th style='{cell}'>Decoded</th></tr>{header_rows}</table>"
-        )
-        tree = (
-            "<pre style='margin:0;background:none;color:inherit'>"
-            + esc("\n".join(_tree_lines(self.parts, indent="")))
-            + "</pre>"
-        )
+        tree = esc("\n".join(_tree_lines(self.parts, indent="")))
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes())
         return (
-            "<div style='color:inherit'>"
-            + envelope
-            + headers
-            + f"<div><b>MIME tree</b> ({self.size:,} bytes)</div>"
-            + tree
+            f"<div style='color:inherit'>{table}{envelope}</table>{table}{headers}</table>"
+            f"<div><b>MIME tree</b> ({self.size:,} bytes)</div>"
+            f"<pre style='margin:0;background:none;color:inherit'>{tree}</pre>"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )
@@ -532,15 +505,14 @@ def _mime_parts(msg: Message) -> list[MimePart]:
             body = part.get_payload(decode=True)
             decoded = len(body) if isinstance(body, bytes) else encoded
         cte = part.get("Content-Transfer-Encoding")
+        cte = str(cte).strip().lower() if cte else (None if multipart else "7bit")
         parts.append(
             MimePart(
                 path=path,
                 depth=depth,
                 content_type=part.get_content_type(),
                 charset=part.get_content_charset(),
-                transfer_encoding=str(cte).strip().lower()
-                if cte
-                else (None if multipart else "7bit"),
+                transfer_encoding=cte,
                 disposition=part.get_content_disposition(),
                 filename=part.get_filename(),
                 encoded_size=encoded,
@@ -557,26 +529,19 @@ def _mime_parts(msg: Message) -> list[MimePart]:
 
 
 def _tree_lines(parts: Sequence[MimePart], indent: str = "  ") -> list[str]:
+    """The MIME tree drawn with ``├──``/``└──``: a part's path (``"1.2"``) says where it is."""
+    paths = {part.path for part in parts}
+
+    def has_next(path: str) -> bool:  # is a later sibling of this part in the tree?
+        parent, _, number = path.rpartition(".")
+        return (f"{parent}." if parent else "") + str(int(number) + 1) in paths
+
     lines: list[str] = []
-    for index, part in enumerate(parts):
-        if part.depth == 0:
-            lines.append(indent + part.describe())
-            continue
-        later = parts[index + 1 :]
-        last = not any(p.depth == part.depth for p in _until_shallower(later, part.depth))
-        prefix = ""
-        for depth in range(1, part.depth):
-            ancestor_open = any(p.depth == depth for p in _until_shallower(later, depth))
-            prefix += "│   " if ancestor_open else "    "
-        prefix += "└── " if last else "├── "
+    for part in parts:
+        steps = part.path.split(".") if part.path else []
+        ancestors = (".".join(steps[:depth]) for depth in range(1, len(steps)))
+        prefix = "".join("│   " if has_next(path) else "    " for path in ancestors)
+        if steps:
+            prefix += "├── " if has_next(part.path) else "└── "
         lines.append(indent + prefix + part.describe())
     return lines
-
-
-def _until_shallower(parts: Sequence[MimePart], depth: int) -> list[MimePart]:
-    out: list[MimePart] = []
-    for part in parts:
-        if part.depth < depth:
-            break
-        out.append(part)
-    return out

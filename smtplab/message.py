@@ -37,6 +37,7 @@ from __future__ import annotations
 import base64
 import copy
 import email.utils
+import itertools
 import os
 import quopri
 import re
@@ -45,6 +46,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage, Message, MIMEPart
 from pathlib import Path
+from typing import NamedTuple
 
 from . import encoded_words
 from .anatomy import (
@@ -95,6 +97,8 @@ _LABEL = r"(?:[A-Za-z0-9]|[^\x00-\x7f])(?:[A-Za-z0-9-]|[^\x00-\x7f])*"
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f.:IPv]+\]")
 _ANGLE_FORM = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*", re.DOTALL)
 _ADDRESS_FIELDS = {"from", "sender", "reply-to", "to", "cc"}  # headers= values read as addresses
+# One address of a list: a comma inside quotes or angle brackets does not end it.
+_ADDRESS_ITEM = re.compile(r'(?:"[^"]*"|<[^>]*>|[^,])+')
 
 PathLike = str | os.PathLike[str]
 
@@ -119,27 +123,16 @@ def _refuse_line_breaks(what: str, value: str) -> None:
             )
 
 
-class _Mailbox:
-    """One parsed address: an optional display name and ``local@domain``.
+class _Mailbox(NamedTuple):
+    """One parsed address: an optional display name and ``local@domain``."""
 
-    (A plain class, not a dataclass: it needs nothing a dataclass adds, and each dataclass
-    costs about a millisecond at import.)
-    """
-
-    __slots__ = ("domain", "local", "name")
-
-    def __init__(self, name: str, local: str, domain: str) -> None:
-        self.name = name
-        self.local = local
-        self.domain = domain
+    name: str
+    local: str
+    domain: str
 
     @property
     def address(self) -> str:
         return f"{self.local}@{self.domain}"
-
-    @property
-    def is_ascii(self) -> bool:
-        return self.address.isascii()
 
 
 def _parse_mailbox(what: str, text: str) -> _Mailbox:
@@ -180,7 +173,7 @@ def _parse_mailbox(what: str, text: str) -> _Mailbox:
         raise LocalProtocolError(
             f"{what} {text!r}: {domain!r} is not a domain name. Write it like example.com."
         )
-    return _Mailbox(name=name, local=local, domain=domain)
+    return _Mailbox(name, local, domain)
 
 
 def _mailboxes(what: str, value: str | Sequence[str]) -> list[_Mailbox]:
@@ -209,33 +202,20 @@ def _unstructured_tokens(text: str) -> list[str]:
     carrying its inner spaces, so decoding gives back exactly *text*.
     """
     words = text.split(" ")
-    flags = [_needs_encoding(w) for w in words]
-    # Empty words (from runs of spaces) between two encoded runs must be encoded too:
-    # white space between two encoded words is dropped by decoders (RFC 2047 §6.2).
-    i = 0
-    while i < len(words):
-        if not flags[i] and words[i] == "":
-            j = i
-            while j < len(words) and not flags[j] and words[j] == "":
-                j += 1
-            if i > 0 and flags[i - 1] and j < len(words) and flags[j]:
-                for k in range(i, j):
-                    flags[k] = True
-            i = j
-        else:
-            i += 1
+    encode = [_needs_encoding(word) for word in words]
+    # Empty words (from runs of spaces) between two encoded runs are encoded with them:
+    # decoders drop the white space between two encoded words (RFC 2047 §6.2).
+    for i, word in enumerate(words):
+        if word == "" and not encode[i] and i > 0 and encode[i - 1]:
+            j = next((j for j in range(i, len(words)) if words[j] or encode[j]), len(words))
+            if j < len(words) and encode[j]:
+                encode[i:j] = [True] * (j - i)
     tokens: list[str] = []
-    i = 0
-    while i < len(words):
-        if flags[i]:
-            j = i
-            while j < len(words) and flags[j]:
-                j += 1
-            tokens.extend(encoded_words.encode(" ".join(words[i:j]), _WORD_BYTES))
-            i = j
-        else:
-            tokens.append(words[i])
-            i += 1
+    for encoded, run in itertools.groupby(
+        zip(words, encode, strict=True), key=lambda pair: pair[1]
+    ):
+        chunk = [word for word, _ in run]
+        tokens.extend(encoded_words.encode(" ".join(chunk), _WORD_BYTES) if encoded else chunk)
     return tokens
 
 
@@ -453,11 +433,11 @@ class Draft:
         return self.anatomy()._repr_html_()
 
 
-def _boundary() -> str:
-    """A MIME boundary that cannot occur in the content (it is random)."""
+def _random() -> str:
+    """32 random hex digits, for MIME boundaries and Message-IDs."""
     import uuid  # on first use: it takes platform with it, a few ms at import
 
-    return f"=_smtplab_{uuid.uuid4().hex}"
+    return uuid.uuid4().hex
 
 
 def _message_id(domain: str) -> str:
@@ -466,9 +446,7 @@ def _message_id(domain: str) -> str:
             domain = domain.encode("idna").decode("ascii")
         except UnicodeError:
             domain = "smtplab.invalid"
-    import uuid
-
-    return f"<{uuid.uuid4().hex}@{domain}>"
+    return f"<{_random()}@{domain}>"
 
 
 def compose(
@@ -536,17 +514,15 @@ def compose(
             raise LocalProtocolError(
                 f"message_id_domain={message_id_domain!r} is not a domain name, like example.com."
             )
-    extra = _check_extra_headers(headers or {})
+    extra_raw, extra_boxes = _extra_headers(headers or {})
 
-    everyone = [from_box, *to_boxes, *cc_boxes, *bcc_boxes, *extra.boxes]
-    international = not all(box.is_ascii for box in everyone)
+    everyone = [from_box, *to_boxes, *cc_boxes, *bcc_boxes, *extra_boxes]
+    international = not all(box.address.isascii() for box in everyone)
     msg = EmailMessage(policy=SMTPUTF8_POLICY if international else SMTP_POLICY)
 
-    msg.set_raw("From", _fold("From", _address_tokens([from_box])))
-    if to_boxes:
-        msg.set_raw("To", _fold("To", _address_tokens(to_boxes)))
-    if cc_boxes:
-        msg.set_raw("Cc", _fold("Cc", _address_tokens(cc_boxes)))
+    for name, boxes in (("From", [from_box]), ("To", to_boxes), ("Cc", cc_boxes)):
+        if boxes:
+            msg.set_raw(name, _fold(name, _address_tokens(boxes)))
     if subject:
         msg.set_raw("Subject", _fold("Subject", _unstructured_tokens(subject)))
     when = datetime.now().astimezone() if date is None else date
@@ -555,7 +531,7 @@ def compose(
     msg["Date"] = email.utils.format_datetime(when)
     msg["Message-ID"] = _message_id(message_id_domain or from_box.domain)
     msg["MIME-Version"] = "1.0"
-    for name, raw in extra.raw:
+    for name, raw in extra_raw:
         if name in msg:
             del msg[name]
         msg.set_raw(name, raw)
@@ -569,7 +545,7 @@ def compose(
     msg.policy = header_policy.clone(max_line_length=QP_LINE_LIMIT)
     msg.set_content(body, charset="utf-8", cte=_choose_encoding(body, body_encoding, "body"))
     if html is not None:
-        msg.make_alternative(boundary=_boundary())
+        msg.make_alternative(boundary=f"=_smtplab_{_random()}")
         part = MIMEPart(policy=msg.policy)
         cte = _choose_encoding(html, body_encoding, "HTML part")
         part.set_content(html, subtype="html", charset="utf-8", cte=cte)
@@ -578,7 +554,7 @@ def compose(
     msg.policy = header_policy
     files = [_as_attachment(item) for item in attachments]
     if files:
-        msg.make_mixed(boundary=_boundary())
+        msg.make_mixed(boundary=f"=_smtplab_{_random()}")
         for item in files:
             maintype, _, subtype = item.mime_type.partition("/")
             part = MIMEPart(policy=msg.policy)
@@ -592,27 +568,19 @@ def compose(
             msg.attach(part)
 
     recipients = unique_addresses(box.address for box in (*to_boxes, *cc_boxes, *bcc_boxes))
-    header_addresses = {address_key(box.address) for box in (*to_boxes, *cc_boxes)}
-    hidden = tuple(
-        a
-        for a in unique_addresses(b.address for b in bcc_boxes)
-        if address_key(a) not in header_addresses
-    )
+    shown = {address_key(box.address) for box in (*to_boxes, *cc_boxes)}
+    blind = unique_addresses(box.address for box in bcc_boxes)
+    hidden = tuple(address for address in blind if address_key(address) not in shown)
     return Draft(message=msg, mail_from=from_box.address, recipients=recipients, bcc=hidden)
 
 
-class _Extra:
-    """The extra headers of compose(): folded lines, and the addresses they name."""
-
-    __slots__ = ("boxes", "raw")
-
-    def __init__(self) -> None:
-        self.raw: list[tuple[str, str]] = []
-        self.boxes: list[_Mailbox] = []
-
-
-def _check_extra_headers(headers: Mapping[str, str]) -> _Extra:
-    extra = _Extra()
+def _extra_headers(
+    headers: Mapping[str, str],
+) -> tuple[list[tuple[str, str]], list[_Mailbox]]:
+    """The ``headers=`` of compose(), checked: (name, folded value) pairs, and the addresses
+    they name."""
+    raw: list[tuple[str, str]] = []
+    named: list[_Mailbox] = []
     for name, value in headers.items():
         if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
             raise LocalProtocolError(
@@ -634,31 +602,12 @@ def _check_extra_headers(headers: Mapping[str, str]) -> _Extra:
                 "cannot be set through headers=."
             )
         if lower in _ADDRESS_FIELDS:
-            boxes = _mailboxes(name, [v.strip() for v in _split_addresses(value)])
-            extra.boxes.extend(boxes)
-            extra.raw.append((name, _fold(name, _address_tokens(boxes))))
+            boxes = _mailboxes(name, [item.strip() for item in _ADDRESS_ITEM.findall(value)])
+            named.extend(boxes)
+            raw.append((name, _fold(name, _address_tokens(boxes))))
         else:
-            extra.raw.append((name, _fold(name, _unstructured_tokens(value))))
-    return extra
-
-
-def _split_addresses(value: str) -> list[str]:
-    """Split ``a@x, "Smith, J" <j@y>`` at the commas outside quotes and angle brackets."""
-    parts, current, quoted, angle = [], "", False, False
-    for char in value:
-        if char == '"':
-            quoted = not quoted
-        elif char == "<" and not quoted:
-            angle = True
-        elif char == ">" and not quoted:
-            angle = False
-        if char == "," and not quoted and not angle:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
-    return [p for p in parts if p.strip()]
+            raw.append((name, _fold(name, _unstructured_tokens(value))))
+    return raw, named
 
 
 # --------------------------------------------------------------------------------------------

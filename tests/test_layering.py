@@ -28,6 +28,7 @@ CORE = {
     "protocol",
     "transcript",
     "message",
+    "anatomy",
     "providers",
     "encoded_words",
     "secrecy",
