@@ -10,7 +10,8 @@ An encoded word is ``=?charset?encoding?text?=``: ``B`` is base64, ``Q`` is a
 quoted-printable variant where ``_`` is a space (RFC 2047 §4). Each word holds whole
 characters (§5 rule 3) and at most 75 characters (§2). White space between two encoded
 words is not part of the text (§6.2); a word that cannot be decoded (an unknown charset,
-broken base64) is shown as it is (§6.3).
+broken base64, bytes that are not whole characters) is shown as it is (§6.3), so a
+mistake stays visible.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 """One encoded word: its charset, its encoding (B or Q) and its encoded text."""
 
 _Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
+_Q_BROKEN = re.compile(rb"=(?![0-9A-Fa-f]{2})")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
@@ -49,17 +51,20 @@ def encode(text: str, max_bytes: int = 36) -> list[str]:
 
 def decode_word(match: re.Match[str]) -> str | None:
     """The text of one encoded word (a match of :data:`WORD`), or None if it cannot be
-    decoded."""
+    decoded: an unknown charset, broken base64 or ``=XX`` escapes, or bytes that are not
+    whole characters of the charset (§5 rule 3)."""
     charset, encoding, payload = match[1], match[2], match[3]
     try:
         if encoding in "bB":
             data = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
         else:
             raw = payload.replace("_", " ").encode("ascii")
+            if _Q_BROKEN.search(raw):
+                return None
             data = _Q_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), raw)
         # "utf-8*en" names a language too (RFC 2231 §5): the charset is before the "*".
-        return data.decode(charset.split("*")[0], "replace")
-    except (LookupError, binascii.Error, ValueError):
+        return data.decode(charset.split("*")[0])
+    except (LookupError, binascii.Error, ValueError):  # UnicodeError is a ValueError
         return None
 
 
