@@ -69,9 +69,9 @@ def anatomy(
     """Take a message apart: envelope vs headers, each header raw and decoded, the MIME tree.
 
     The envelope is ``mail_from``/``rcpt_tos`` when you give them (say, from the lab's
-    inbox), else the :class:`Draft`'s, else derived from the headers as
+    inbox), else the :class:`~smtplab.message.Draft`'s, else derived from the headers as
     ``smtplib.send_message`` would. A message object is shown as it would be written out,
-    *with* a Bcc header if it has one (so you can see it; :func:`to_bytes` drops it).
+    *with* a Bcc header if it has one (so you can see it; ``to_bytes`` drops it).
     """
     if isinstance(rcpt_tos, str):
         rcpt_tos = [rcpt_tos]
@@ -365,7 +365,7 @@ def envelope_from_headers(msg: Message | Enveloped) -> tuple[str, list[str]]:
     fields are used instead: a resent message goes to the new recipients, not the original
     ones. Several Resent- blocks are ambiguous and refused, as smtplib refuses them.
 
-    A :class:`Draft` already knows its envelope; it is returned as it is.
+    A :class:`~smtplab.message.Draft` already knows its envelope; it is returned as it is.
     """
     if isinstance(msg, Enveloped):
         return msg.mail_from, list(msg.recipients)
@@ -413,7 +413,7 @@ _BAD_HEADER_BREAK = re.compile(r"\r(?!\n)|\n(?![ \t])|\x00")
 def check_header_fields(msg: Message) -> None:
     """Refuse header fields (of the message and of every MIME part) that would inject.
 
-    :func:`compose` and ``EmailMessage`` refuse CR/LF when a header is set, but a
+    :func:`~smtplab.message.compose` and ``EmailMessage`` refuse CR/LF when a header is set, but a
     ``Message`` built the compat32 way (``email.message.Message``, ``MIMEText``) keeps the
     value as given, and the standard library writes it out as it is (before Python 3.13,
     3.12.5 and 3.11.10): ``msg["Subject"] = "hi\\r\\nBcc: x@evil.example"`` would send a

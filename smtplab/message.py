@@ -1,7 +1,7 @@
-"""Messages: compose one, turn it into the bytes SMTP carries, and look inside it.
+"""Messages: compose one, and turn it into the bytes SMTP carries.
 
-This module is part of the sans-I/O core: it builds and reads messages and never touches
-the network (the one file access is reading an attachment you name by its path).
+This module is part of the sans-I/O core: it builds messages and never touches the
+network (the one file access is reading an attachment you name by its path).
 
 Two things travel in an SMTP transaction, and learners mix them up (RFC 5321 §2.3.1):
 
@@ -12,8 +12,8 @@ Two things travel in an SMTP transaction, and learners mix them up (RFC 5321 §2
 
 :func:`compose` therefore returns a :class:`Draft`, a message *and* its envelope: ``Bcc``
 recipients are in the envelope only and never in a header, so there is nothing to strip and
-nothing to leak. :func:`anatomy` shows the split, each header raw and decoded, and the MIME
-tree.
+nothing to leak. :func:`~smtplab.anatomy.anatomy` (importable from here too) shows the
+split, each header raw and decoded, and the MIME tree.
 
 Non-ASCII text
     Display names and subjects are written as RFC 2047 *encoded words*
