@@ -1,19 +1,10 @@
-"""The logic behind the Composer, in plain Python objects (no ipywidgets here).
-
-The widgets only read and write fields; everything they decide is decided here, and
-tested without a browser or a widget:
-
-* :class:`DraftForm` — what the Composer's fields hold (text, as typed), its checks
-  (:meth:`DraftForm.problems`: each problem keyed by the field it belongs beside) and
-  :meth:`DraftForm.draft` (a :class:`~smtplab.message.Draft` through
-  :func:`~smtplab.message.compose`);
-* :class:`ServerChoice` — where to send: the notebook's lab, a provider preset, or a
-  custom host; its checks, and :meth:`ServerChoice.resolve` into a :class:`Target`;
-* :func:`deliver` — one whole send with :class:`~smtplab.client.Client`, reporting
-  progress as :class:`SendUpdate` values and ending with an :class:`Outcome`.
-
-The password is never a field of any of these objects: it goes from the widget, at the
-moment Send is clicked, straight into :func:`deliver` as an argument.
+"""The logic behind the Composer, in plain Python objects (no ipywidgets here), tested
+without a browser or a widget: :class:`DraftForm` (the message fields as typed, and their
+problems, each keyed by the field it belongs beside), :class:`ServerChoice` (the lab, a
+provider preset or a custom host, resolved into a :class:`Target`) and :func:`deliver`
+(one whole send, reporting :class:`SendUpdate` values and ending with an
+:class:`Outcome`). The password is never a field of these objects: it goes from the
+widget, at the moment Send is clicked, straight into :func:`deliver` as an argument.
 """
 
 from __future__ import annotations
