@@ -12,16 +12,13 @@ after ``STARTTLS``, bytes nobody can read (TLS records start with ``0x16 0x03``)
 
 ``delay`` adds a one-way latency to each direction, like a long link: each chunk is
 forwarded ``delay`` seconds after it arrived, and chunks in flight do not wait for each
-other (a round trip gains ``2 * delay``; throughput is unchanged). That is what makes
-pipelining (RFC 2920) measurable on a loopback interface.
+other (a round trip gains ``2 * delay``; throughput is unchanged): that makes pipelining
+(RFC 2920) measurable on a loopback interface.
 
-Each relayed connection has two pipes (client to server, server to client), and each pipe
-two threads: one reads and records, one writes each chunk when it is due. A half-close is
-passed on (when one side stops sending, the other side is told, after the data before it),
-and an error on either side closes both. The tap never prints (output from a thread lands
-in the wrong notebook cell). What it records is bounded: at most ``max_bytes`` per
-direction; the rest is counted in ``dropped_from_client`` / ``dropped_from_server``.
-
+Each direction of a relayed connection has two threads: one reads and records, one writes
+each chunk when it is due. A half-close is passed on (after the data before it), an error
+on either side closes both, and at most ``max_bytes`` per direction is recorded (the rest
+is counted). The tap never prints: output from a thread lands in the wrong notebook cell.
 This module is the client wing: it uses sockets and threads, and imports only the core.
 """
 
@@ -227,11 +224,8 @@ class _Relay:
     def __init__(self, tap: WireTap, target: tuple[int, Any], listener: socket.socket) -> None:
         self.name = f"{tap.target_host}:{tap.target_port}"
         self.target, self.listener = target, listener
-        self.delay, self.max_bytes, self.connect_timeout = (
-            tap.delay,
-            tap.max_bytes,
-            tap.connect_timeout,
-        )
+        self.delay, self.max_bytes = tap.delay, tap.max_bytes
+        self.connect_timeout = tap.connect_timeout
         self.lock = threading.Lock()
         self.chunks: list[Chunk] = []
         self.recorded = {CLIENT: 0, SERVER: 0}
@@ -310,12 +304,13 @@ class _Relay:
         try:
             server.connect(address)
         except OSError as exc:
-            if isinstance(exc, TimeoutError):
-                why = f"did not accept within {self.connect_timeout:g} s; is the server running?"
-                why = f"the target {self.name} {why}"
-            else:
-                why = f"({exc.strerror or exc}); is the server running on that port?"
-                why = f"cannot reach the target {self.name} {why}"
+            why = (
+                f"the target {self.name} did not accept within {self.connect_timeout:g} s; "
+                "is the server running?"
+                if isinstance(exc, TimeoutError)
+                else f"cannot reach the target {self.name} ({exc.strerror or exc}); "
+                "is the server running on that port?"
+            )
             if not conn.closing.is_set():
                 self.note(f"connection {conn.number}: {why}")
             self._end(conn, 4)
