@@ -1,10 +1,6 @@
-"""The Composer: a mail form with a Send button that shows the send step by step.
-
-The form is thin: it reads its fields into a :class:`~smtplab.widgets.model.DraftForm`
-and a :class:`~smtplab.widgets.model.ServerChoice`, shows their problems beside the
-fields, and hands the send to :func:`~smtplab.widgets.model.deliver` (in a worker thread
-inside a kernel: :mod:`smtplab.widgets.background`).
-"""
+"""The Composer: a mail form with a Send button that shows the send step by step. It
+reads its fields into a ``DraftForm`` and a ``ServerChoice`` (:mod:`.model`), shows their
+problems beside the fields, and hands the send to ``deliver`` (:mod:`.background`)."""
 
 from __future__ import annotations
 
@@ -30,8 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Composer"]
 
 _LABEL = {"description_width": "110px"}
-_TEXTS = ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html")
-"""The message fields that hold text (the others: the attachments)."""
+_TEXTS = ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html")  # + the files
 
 
 def _field(
@@ -74,11 +69,7 @@ class Composer(w.VBox):
         self.outcome: Outcome | None = None
         self.steps_seen: list[str] = []
         self.job: Job[Outcome] | None = None
-        self._followers: dict[str, list[Callable[..., None]]] = {
-            "start": [],
-            "progress": [],
-            "finished": [],
-        }
+        self._followers: dict[str, list[Callable[..., None]]] = {}
         wide = w.Layout(width="520px")  # one layout model for the fields of this form
         self.sender_name = _field(
             w.Text, "sender_name", "From (name)", "Alice Liddell", layout=wide
@@ -316,28 +307,25 @@ class Composer(w.VBox):
 
     def wait(self, timeout: float | None = None) -> Outcome | None:
         """Wait for a send running in the background; return its Outcome (None if none).
-
-        The widgets are updated by the kernel's event loop once the cell that waits has
-        finished.
-        """
+        (The widgets are updated by the kernel's loop once the waiting cell has finished.)"""
         return self.job.wait(timeout) if self.job is not None else self.outcome
 
     def on_start(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` on the main thread when a send starts."""
-        self._followers["start"].append(callback)
+        self._followers.setdefault("start", []).append(callback)
 
     def on_progress(self, callback: Callable[[SendUpdate], None]) -> None:
         """Call ``callback(update)`` on the main thread after every transcript entry."""
-        self._followers["progress"].append(callback)
+        self._followers.setdefault("progress", []).append(callback)
 
     def on_finished(self, callback: Callable[[Outcome], None]) -> None:
         """Call ``callback(outcome)`` on the main thread when a send has ended."""
-        self._followers["finished"].append(callback)
+        self._followers.setdefault("finished", []).append(callback)
 
     # -- internals ---------------------------------------------------------------------
 
     def _tell(self, moment: str, *args: object) -> None:
-        for callback in self._followers[moment]:
+        for callback in self._followers.get(moment, []):
             callback(*args)
 
     def _set_sending(self, sending: bool, step: str = "") -> None:

@@ -381,9 +381,6 @@ class Outcome:
     def __repr__(self) -> str:
         return str(self)
 
-    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
-        printer.text(str(self))  # type: ignore[attr-defined]
-
     def _repr_html_(self) -> str:
         """The result line under the Send button: delivered (with the queue reply) or
         failed (with the explanation)."""

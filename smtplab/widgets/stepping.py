@@ -1,12 +1,11 @@
 """The Stepper's logic in plain Python: a dialogue one command at a time.
 
-:class:`StepperSession` holds a :class:`~smtplab.client.Client` and asks its state
-machine (:meth:`~smtplab.client.Client.is_legal`) whether each command fits now, and if
-not, why, in the words the server would use (``503: MAIL FROM first ...``). Running a
-command gives a :class:`Step`: what was sent and what came back, taken from the client's
-transcript (so secrets stay masked). Out-of-place commands are only greyed out, never
-forbidden: :meth:`StepperSession.send_line` sends any line, so a learner can still see
-the server's real 503.
+:class:`StepperSession` asks its :class:`~smtplab.client.Client`'s state machine
+(``is_legal``) whether each command fits now, and if not, why, in the words the server
+would use (``503: MAIL FROM first ...``). Running a command gives a :class:`Step`: what
+was sent and what came back, from the client's transcript (so secrets stay masked).
+Out-of-place commands are greyed out, never forbidden: :meth:`StepperSession.send_line`
+sends any line, so a learner can still see the server's real 503.
 """
 
 from __future__ import annotations
@@ -76,9 +75,6 @@ class Step:
 
     def __repr__(self) -> str:
         return str(self)
-
-    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
-        printer.text(str(self))  # type: ignore[attr-defined]
 
 
 class StepperSession:
