@@ -34,12 +34,13 @@ import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ConnectError
 
 __all__ = ["Chunk", "WireTap", "describe_tls"]
 
+_T = TypeVar("_T")
 CLIENT = "C"  # bytes the client sent (client -> server)
 SERVER = "S"  # bytes the server sent (server -> client)
 _RECV_SIZE = 256 * 1024
@@ -500,7 +501,7 @@ class WireTap:
 
     # -- what was recorded -------------------------------------------------------------
 
-    def _read(self, what: Callable[[_Relay], Any], default: Any) -> Any:
+    def _records(self, what: Callable[[_Relay], _T], default: _T) -> _T:
         """Something read from the relay's records, under its lock."""
         if self._relay is None:
             return default
@@ -510,7 +511,7 @@ class WireTap:
     @property
     def timeline(self) -> list[Chunk]:
         """Every recorded chunk, in the order received (a copy)."""
-        return self._read(lambda relay: list(relay.chunks), [])  # type: ignore[no-any-return]
+        return self._records(lambda relay: list(relay.chunks), [])
 
     def bytes_from(self, direction: str, connection: int | None = None) -> bytes:
         """All recorded bytes sent by ``"C"`` (client) or ``"S"`` (server), joined.
@@ -538,27 +539,27 @@ class WireTap:
     @property
     def dropped_from_client(self) -> int:
         """Bytes from clients relayed but not recorded (over ``max_bytes``)."""
-        return self._read(lambda relay: relay.dropped[CLIENT], 0)  # type: ignore[no-any-return]
+        return self._records(lambda relay: relay.dropped[CLIENT], 0)
 
     @property
     def dropped_from_server(self) -> int:
         """Bytes from the server relayed but not recorded (over ``max_bytes``)."""
-        return self._read(lambda relay: relay.dropped[SERVER], 0)  # type: ignore[no-any-return]
+        return self._records(lambda relay: relay.dropped[SERVER], 0)
 
     @property
     def connections(self) -> int:
         """How many connections the tap has accepted since it started."""
-        return self._read(lambda relay: relay.connections, 0)  # type: ignore[no-any-return]
+        return self._records(lambda relay: relay.connections, 0)
 
     @property
     def open_connections(self) -> int:
         """How many relayed connections are open now."""
-        return self._read(lambda relay: len(relay.open), 0)  # type: ignore[no-any-return]
+        return self._records(lambda relay: len(relay.open), 0)
 
     @property
     def errors(self) -> list[str]:
         """What went wrong (a target that refused, a reset...), one sentence each."""
-        return self._read(lambda relay: list(relay.errors), [])  # type: ignore[no-any-return]
+        return self._records(lambda relay: list(relay.errors), [])
 
     def clear(self) -> None:
         """Forget the recorded chunks, the dropped counts and the errors.
@@ -572,7 +573,7 @@ class WireTap:
             relay.recorded = {CLIENT: 0, SERVER: 0}
             relay.dropped = {CLIENT: 0, SERVER: 0}
 
-        self._read(forget, None)
+        self._records(forget, None)
 
     def wait_closed(self, timeout: float = 5.0) -> bool:
         """Wait until no relayed connection is open; True if so within *timeout* seconds."""
@@ -587,7 +588,7 @@ class WireTap:
         target = f"{self.target_host}:{self.target_port}"
         where = f"{self._address[0]}:{self._address[1]} -> {target}" if self._address else target
         state = "running" if self.running else ("stopped" if self._stopped else "not started")
-        recorded, dropped, count, conns = self._read(
+        recorded, dropped, count, conns = self._records(
             lambda r: (dict(r.recorded), dict(r.dropped), len(r.chunks), r.connections),
             ({CLIENT: 0, SERVER: 0}, {CLIENT: 0, SERVER: 0}, 0, 0),
         )

@@ -1,12 +1,11 @@
-"""Run slow work off the main thread, and bring its news back to the main thread.
+"""Run a send off the main thread, and bring its news back to the main thread.
 
 A widget must be updated from the kernel's main thread (its messages to the browser go
 from there, in order), yet a send takes as long as the server makes it take, and the
-kernel must keep answering the browser meanwhile. So, inside a kernel (an asyncio loop
-runs on the main thread) the work runs in a worker thread and every event and the
-result are handed to that loop with ``loop.call_soon_threadsafe``; with no running loop
-(a script, a headless test) the work runs at once and the callbacks are called directly.
-Nothing here prints: output from a worker thread would land in whichever cell runs next.
+kernel must keep answering the browser meanwhile. So inside a kernel (an asyncio loop runs
+on the main thread) the work runs in a worker thread and every event and the result are
+handed to the loop with ``call_soon_threadsafe``; with no running loop (a script, a test)
+the work runs at once. Nothing here prints: a worker's output would land in the next cell.
 """
 
 from __future__ import annotations
@@ -23,23 +22,18 @@ E = TypeVar("E")
 R = TypeVar("R")
 
 THREAD_NAME = "smtplab-widgets-send"
-"""The name of the worker threads (one per send)."""
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:
     """The asyncio loop running on this thread (a kernel's), or None."""
-    try:
+    with contextlib.suppress(RuntimeError):
         return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
+    return None
 
 
 class Job(Generic[R]):
-    """One piece of work, done at once or running in a worker thread (``thread``).
-
-    ``result`` (or ``error``) is set as soon as the work ends, before the main thread
-    hears of it, so :meth:`wait` returns it even while the main thread is blocked.
-    """
+    """One piece of work, done at once or in a worker ``thread``. Its ``result`` (or
+    ``error``) is set as soon as the work ends, before the main thread hears of it."""
 
     def __init__(self) -> None:
         self.result: R | None = None
@@ -71,13 +65,9 @@ def run_in_background(
     loop: asyncio.AbstractEventLoop | None = None,
     on_error: Callable[[BaseException], None] | None = None,
 ) -> Job[R]:
-    """Run ``work(emit)``; deliver each ``emit(event)`` to ``on_event`` and the result to
-    ``on_done`` on the thread of ``loop``.
-
-    ``loop`` None: run now, on this thread; an exception from ``work`` is raised here.
-    Otherwise run in a daemon worker thread and schedule the callbacks on ``loop``; if
-    ``work`` raises, ``on_error`` gets the exception on the loop's thread.
-    """
+    """Run ``work(emit)``; hand each ``emit(event)`` to ``on_event``, the result to
+    ``on_done`` and an exception to ``on_error``, all on ``loop``'s thread. Without a
+    ``loop`` the work runs now, here, and its exception is raised here."""
     job: Job[R] = Job()
 
     def tell(callback: Callable[..., object], *args: object) -> None:

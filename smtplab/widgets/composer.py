@@ -29,17 +29,6 @@ _LABEL = {"description_width": "110px"}
 _TEXTS = ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html")  # + the files
 
 
-def _field(
-    kind: type[w.Widget], name: str, description: str, placeholder: str = "", **options: Any
-) -> Any:
-    """A labelled field with the CSS class ``smtplab-<name>`` (the browser test finds it)."""
-    if placeholder:
-        options["placeholder"] = placeholder
-    widget = kind(description=description, style=_LABEL, **options)
-    widget.add_class(f"smtplab-{name.replace('_', '-')}")
-    return widget
-
-
 class Composer(w.VBox):
     """Compose a mail, send it, and see how it went.
 
@@ -71,30 +60,27 @@ class Composer(w.VBox):
         self.job: Job[Outcome] | None = None
         self._followers: dict[str, list[Callable[..., None]]] = {}
         wide = w.Layout(width="520px")  # one layout model for the fields of this form
-        self.sender_name = _field(
-            w.Text, "sender_name", "From (name)", "Alice Liddell", layout=wide
-        )
-        self.sender = _field(w.Text, "sender", "From (address)", "alice@example.com", layout=wide)
-        self.to = _field(w.Text, "to", "To", "bob@example.com, carol@example.com", layout=wide)
-        self.cc = _field(w.Text, "cc", "Cc", "optional, several with commas", layout=wide)
-        self.bcc = _field(
-            w.Text, "bcc", "Bcc", "optional: in the envelope only, never in a header", layout=wide
-        )
-        self.subject = _field(w.Text, "subject", "Subject", "Hello from the lab", layout=wide)
-        self.body = _field(
-            w.Textarea,
-            "body",
-            "Body",
-            "Plain text. Say hello!",
-            layout=w.Layout(width="520px", height="110px"),
-        )
-        self.html = _field(
-            w.Textarea,
-            "html",
-            "HTML (optional)",
-            "<p>An HTML alternative of the body (leave empty for text only)</p>",
-            layout=w.Layout(width="520px", height="60px"),
-        )
+
+        def field(kind: type[w.Widget], name: str, label: str, hint: str = "", **kw: Any) -> Any:
+            """A labelled field with the CSS class ``smtplab-<name>`` (for the browser test)."""
+            kw.setdefault("layout", wide)
+            if hint:
+                kw["placeholder"] = hint
+            widget = kind(description=label, style=_LABEL, **kw)
+            widget.add_class(f"smtplab-{name.replace('_', '-')}")
+            return widget
+
+        self.sender_name = field(w.Text, "sender_name", "From (name)", "Alice Liddell")
+        self.sender = field(w.Text, "sender", "From (address)", "alice@example.com")
+        self.to = field(w.Text, "to", "To", "bob@example.com, carol@example.com")
+        self.cc = field(w.Text, "cc", "Cc", "optional, several with commas")
+        self.bcc = field(w.Text, "bcc", "Bcc", "optional: in the envelope only, never in a header")
+        self.subject = field(w.Text, "subject", "Subject", "Hello from the lab")
+        taller = w.Layout(width="520px", height="110px")
+        self.body = field(w.Textarea, "body", "Body", "Plain text. Say hello!", layout=taller)
+        hint = "<p>An HTML alternative of the body (leave empty for text only)</p>"
+        tall = w.Layout(width="520px", height="60px")
+        self.html = field(w.Textarea, "html", "HTML (optional)", hint, layout=tall)
         self.upload = w.FileUpload(description="Attach files", multiple=True)
         self.upload.add_class("smtplab-upload")
         self.upload.observe(lambda _: self._describe_files(), names="value")
@@ -105,35 +91,18 @@ class Composer(w.VBox):
         kinds = [("this notebook's lab server", "lab"), ("a provider preset", "provider")]
         kinds.append(("a custom server", "custom"))
         first = "lab" if lab is not None else "provider"
-        self.where = _field(w.Dropdown, "where", "Send to", options=kinds, value=first, layout=wide)
+        self.where = field(w.Dropdown, "where", "Send to", options=kinds, value=first)
         presets = [(f"{p.name} ({p.host})", key) for key, p in PROVIDERS.items()]
-        self.provider = _field(w.Dropdown, "provider", "Provider", options=presets, layout=wide)
-        self.host = _field(w.Text, "host", "Host", "smtp.example.com", layout=wide)
-        self.port = _field(
-            w.BoundedIntText,
-            "port",
-            "Port",
-            value=587,
-            min=1,
-            max=65535,
-            layout=w.Layout(width="220px"),
+        self.provider = field(w.Dropdown, "provider", "Provider", options=presets)
+        self.host = field(w.Text, "host", "Host", "smtp.example.com")
+        narrow = w.Layout(width="220px")
+        self.port = field(
+            w.BoundedIntText, "port", "Port", value=587, min=1, max=65535, layout=narrow
         )
-        self.security = _field(
-            w.Dropdown,
-            "security",
-            "Security",
-            options=list(SECURITY_CHOICES),
-            value="plain",
-            layout=wide,
-        )
-        self.user = _field(w.Text, "user", "User", "empty: no login (AUTH)", layout=wide)
-        self.password = _field(
-            w.Password,
-            "password",
-            "Password",
-            "used for one send, then cleared; never saved",
-            layout=wide,
-        )
+        self.security = field(w.Dropdown, "security", "Security", options=SECURITY_CHOICES)
+        self.user = field(w.Text, "user", "User", "empty: no login (AUTH)")
+        hint = "used for one send, then cleared; never saved"
+        self.password = field(w.Password, "password", "Password", hint)
         self.server_hint = w.HTML()
         for widget in (self.where, self.provider, self.security):
             widget.observe(lambda _: self._server_changed(), names="value")
