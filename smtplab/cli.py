@@ -1,58 +1,61 @@
 """The command line: ``python -m smtplab <command>`` (or ``smtplab <command>``).
 
-Commands are subparsers, each with a ``run`` function taking the parsed arguments and
-returning the exit code, listed in :data:`COMMANDS`:
-
-* ``serve``: a lab server in the terminal;
-* ``send``: send one message and print the annotated transcript (like swaks);
+* ``serve``: a lab server in the terminal. It prints where the lab listens, its CA file
+  and the demo account (the password too: it is your own terminal), then one line per
+  received message, until Ctrl-C. The server thread never prints; the main thread waits
+  on the inbox and prints.
+* ``send``: send one message and print the annotated transcript (like swaks).
 * ``doctor``: check the installation and say what is wrong.
 
-``serve`` runs a :class:`~smtplab.lab.LabServer` in the terminal: it prints where the lab
-listens, its CA file and the demo account (the password too: it is your own terminal),
-then one line per received message, until Ctrl-C. The server thread never prints; the
-main thread waits on the inbox and prints.
+Each command is a subparser whose ``run`` function takes the parsed arguments and
+returns the exit code.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import importlib.metadata
 import os
 import signal
 import ssl
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from types import FrameType
-from typing import TextIO
+from pathlib import Path
 
-from .errors import Timeout
+from .errors import SmtplabError, Timeout
 from .lab import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT, STEPS, Fault, LabServer, ReceivedMessage
 from .lab.profiles import PROFILES
 from .lab.server import is_loopback
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["main"]
 
 _POLL_SECONDS = 0.5
+# `send` reads the password from this environment variable, or a prompt: never from a
+# command-line flag (flags end up in the shell's history and in the process list).
+_PASSWORD_VARIABLE = "SMTPLAB_PASSWORD"
 
-Command = Callable[[argparse.Namespace], int]
+
+# --- reading arguments ----------------------------------------------------------------------
+
+
+def _whole(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a {what}") from None
 
 
 def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    value = _whole(text, "port number")
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"{value} is not a port: use 0 (pick a free one) to 65535")
     return value
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of bytes") from None
+    value = _whole(text, "whole number of bytes")
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{value}: the size limit must be a positive number")
     return value
@@ -67,97 +70,9 @@ def _user(text: str) -> tuple[str, str]:
     return name, password
 
 
-def add_serve_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``serve`` command."""
-    serve = commands.add_parser(
-        "serve",
-        help="run the lab SMTP server in this terminal",
-        description=(
-            "Run the lab SMTP server until Ctrl-C: a plain port that offers STARTTLS "
-            "(like 587) and an implicit-TLS port (like 465), with a demo account. "
-            "Received messages are printed, one line each."
-        ),
-    )
-    serve.add_argument(
-        "--bind",
-        default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1; anything else is reachable "
-        "from other machines)",
-    )
-    serve.add_argument(
-        "--port", type=_port, default=0, help="plain/STARTTLS port (default 0: pick a free one)"
-    )
-    serve.add_argument(
-        "--tls-port", type=_port, default=0, help="implicit-TLS port (default 0: pick a free one)"
-    )
-    serve.add_argument(
-        "--hostname",
-        default=DEFAULT_HOSTNAME,
-        help=f"server name in the greeting and certificate (default {DEFAULT_HOSTNAME})",
-    )
-    serve.add_argument(
-        "--user",
-        type=_user,
-        action="append",
-        metavar="NAME:PASSWORD",
-        help="an account that may log in (repeatable; default: 'student' with a fresh password)",
-    )
-    serve.add_argument(
-        "--require-tls", action="store_true", help="answer 530 until the client sends STARTTLS"
-    )
-    serve.add_argument(
-        "--require-auth", action="store_true", help="answer 530 to MAIL until the client logs in"
-    )
-    serve.add_argument(
-        "--size-limit",
-        type=_positive,
-        default=None,
-        help=f"largest message accepted, in bytes (default {DEFAULT_SIZE_LIMIT})",
-    )
-    serve.add_argument(
-        "--profile",
-        choices=sorted(PROFILES),
-        help="behave like a look-alike of a real provider (an imitation built from public "
-        "reports: its greeting, extensions, AUTH and error texts)",
-    )
-    serve.add_argument(
-        "--fail",
-        type=_fault_reply,
-        action="append",
-        default=[],
-        metavar="STEP=REPLY",
-        help="answer REPLY at STEP, e.g. --fail 'RCPT=550 5.1.1 No such user' "
-        f"(repeatable; steps: {' '.join(STEPS)})",
-    )
-    serve.add_argument(
-        "--greylist",
-        action="store_true",
-        help="refuse the first MAIL FROM with 451 4.7.1, as a greylisting server does; "
-        "the retry is accepted",
-    )
-    serve.add_argument(
-        "--slow",
-        type=_fault_delay,
-        action="append",
-        default=[],
-        metavar="STEP=SECONDS",
-        help="wait SECONDS before answering at STEP, e.g. --slow DATA_END=5 (repeatable)",
-    )
-    serve.add_argument(
-        "--drop",
-        type=_step,
-        action="append",
-        default=[],
-        metavar="STEP",
-        help="close the connection without a reply at STEP, e.g. --drop BODY (repeatable)",
-    )
-    serve.set_defaults(run=run_serve)
-
-
 def _step(text: str) -> str:
     step = text.strip().upper()
-    aliases = {"MESSAGE": "DATA_END", "GREETING": "CONNECT"}
-    step = aliases.get(step, step)
+    step = {"MESSAGE": "DATA_END", "GREETING": "CONNECT"}.get(step, step)
     if step not in STEPS:
         raise argparse.ArgumentTypeError(f"{text!r} is not a step; use one of {' '.join(STEPS)}")
     return step
@@ -183,28 +98,117 @@ def _fault_delay(text: str) -> tuple[str, float]:
     return _step(step), delay
 
 
+def _server(text: str) -> tuple[str, int | None]:
+    host, colon, port = text.rpartition(":")
+    if not colon:
+        return text, None
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, _port(port)
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = commands.add_parser(
+        "serve",
+        help="run the lab SMTP server in this terminal",
+        description=(
+            "Run the lab SMTP server until Ctrl-C: a plain port that offers STARTTLS "
+            "(like 587) and an implicit-TLS port (like 465), with a demo account. "
+            "Received messages are printed, one line each."
+        ),
+    )
+    add = serve.add_argument
+    add(
+        "--bind",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; anything else is reachable "
+        "from other machines)",
+    )
+    add("--port", type=_port, default=0, help="plain/STARTTLS port (default 0: pick a free one)")
+    add("--tls-port", type=_port, default=0, help="implicit-TLS port (default 0: pick a free one)")
+    add(
+        "--hostname",
+        default=DEFAULT_HOSTNAME,
+        help=f"server name in the greeting and certificate (default {DEFAULT_HOSTNAME})",
+    )
+    add(
+        "--user",
+        type=_user,
+        action="append",
+        metavar="NAME:PASSWORD",
+        help="an account that may log in (repeatable; default: 'student' with a fresh password)",
+    )
+    add("--require-tls", action="store_true", help="answer 530 until the client sends STARTTLS")
+    add("--require-auth", action="store_true", help="answer 530 to MAIL until the client logs in")
+    add(
+        "--size-limit",
+        type=_positive,
+        default=None,
+        help=f"largest message accepted, in bytes (default {DEFAULT_SIZE_LIMIT})",
+    )
+    add(
+        "--profile",
+        choices=sorted(PROFILES),
+        help="behave like a look-alike of a real provider (an imitation built from public "
+        "reports: its greeting, extensions, AUTH and error texts)",
+    )
+    add(
+        "--fail",
+        type=_fault_reply,
+        action="append",
+        default=[],
+        metavar="STEP=REPLY",
+        help="answer REPLY at STEP, e.g. --fail 'RCPT=550 5.1.1 No such user' "
+        f"(repeatable; steps: {' '.join(STEPS)})",
+    )
+    add(
+        "--greylist",
+        action="store_true",
+        help="refuse the first MAIL FROM with 451 4.7.1, as a greylisting server does; "
+        "the retry is accepted",
+    )
+    add(
+        "--slow",
+        type=_fault_delay,
+        action="append",
+        default=[],
+        metavar="STEP=SECONDS",
+        help="wait SECONDS before answering at STEP, e.g. --slow DATA_END=5 (repeatable)",
+    )
+    add(
+        "--drop",
+        type=_step,
+        action="append",
+        default=[],
+        metavar="STEP",
+        help="close the connection without a reply at STEP, e.g. --drop BODY (repeatable)",
+    )
+    serve.set_defaults(run=_run_serve)
+
+
 def _banner(lab: LabServer) -> list[str]:
     policy = lab.policy
-    rules = []
-    rules.append("STARTTLS required" if policy.require_tls else "STARTTLS offered")
-    rules.append("AUTH required" if policy.require_auth else "mail accepted without AUTH")
-    accounts = [f"  account:    {name} / {password}" for name, password in lab.users.items()]
+    tls = "STARTTLS required" if policy.require_tls else "STARTTLS offered"
+    auth = "AUTH required" if policy.require_auth else "mail accepted without AUTH"
     name, password = next(iter(lab.users.items()))
-    return [
+    lines = [
         "smtplab lab server is running (Ctrl-C to stop)",
         f"  host:       {lab.host}",
         f"  hostname:   {lab.hostname} (in the greeting and the certificate)",
-        f"  port:       {lab.port} (plain, {rules[0]}; like 587)",
+        f"  port:       {lab.port} (plain, {tls}; like 587)",
         f"  tls_port:   {lab.tls_port} (implicit TLS; like 465)",
         f"  CA file:    {lab.ca_path}",
-        *accounts,
-        f"  policy:     {rules[1]}; size limit {policy.size_limit} bytes",
-        *(
-            [f"  look-alike: {lab.profile.key} (an imitation built from public reports)"]
-            if lab.profile
-            else []
-        ),
-        *(f"  fault:      {_describe_fault(fault)}" for fault in lab.faults),
+        *(f"  account:    {user} / {secret}" for user, secret in lab.users.items()),
+        f"  policy:     {auth}; size limit {policy.size_limit} bytes",
+    ]
+    if lab.profile:
+        lines.append(f"  look-alike: {lab.profile.key} (an imitation built from public reports)")
+    lines.extend(f"  fault:      {_describe_fault(fault)}" for fault in lab.faults)
+    return [
+        *lines,
         "Try it:",
         f"  swaks --server {lab.host}:{lab.port} --tls --tls-ca-path {lab.ca_path} "
         f"--auth-user {name} --auth-password {password} --to bob@example.com",
@@ -214,45 +218,41 @@ def _banner(lab: LabServer) -> list[str]:
 
 def _describe_fault(fault: Fault) -> str:
     times = "always" if fault.times is None else f"{fault.times} time(s)"
-    if fault.action == "reply":
-        what = f"answer {' / '.join(fault.reply)!r}"
-    elif fault.action == "slow":
-        what = f"wait {fault.delay:g} s, then answer"
-    else:
-        what = {"hang": "never answer", "drop": "close the connection"}[fault.action]
+    what = {
+        "reply": f"answer {' / '.join(fault.reply)!r}",
+        "slow": f"wait {fault.delay:g} s, then answer",
+        "hang": "never answer",
+        "drop": "close the connection",
+    }[fault.action]
     return f"at {fault.step}: {what} ({times})"
 
 
-def describe_message(number: int, message: ReceivedMessage) -> str:
+def _describe_message(number: int, message: ReceivedMessage) -> str:
     """One line about a received message, for the terminal."""
     when = message.received_at.astimezone().strftime("%H:%M:%S")
-    security = "TLS" if message.tls else "plain"
     login = f"AUTH {message.auth_user}" if message.auth_user else "no AUTH"
-    recipients = ", ".join(message.rcpt_tos)
     return (
-        f"[{when}] #{number} from {message.mail_from or '<>'} to {recipients}: "
-        f"{message.size} bytes, {security}, {login}, Subject: {message.subject!r} "
-        f"(queued as {message.queue_id}, session {message.session_id})"
+        f"[{when}] #{number} from {message.mail_from or '<>'} to {', '.join(message.rcpt_tos)}: "
+        f"{message.size} bytes, {'TLS' if message.tls else 'plain'}, {login}, "
+        f"Subject: {message.subject!r} (queued as {message.queue_id}, session {message.session_id})"
     )
 
 
-def run_serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
+def _run_serve(args: argparse.Namespace) -> int:
     """Run ``serve`` until Ctrl-C (SIGINT) or SIGTERM; return the exit code."""
-    out = out or sys.stdout
     if not is_loopback(args.bind):
         print(
             f"warning: listening on {args.bind} makes the lab reachable from other "
             "machines; anyone who can reach it can send mail into it.",
             file=sys.stderr,
         )
-    users = dict(args.user) if args.user else None
     try:
         lab = LabServer(
             host=args.bind,
             port=args.port,
             tls_port=args.tls_port,
             hostname=args.hostname,
-            users=users,
+            users=dict(args.user) if args.user else None,
             require_tls=args.require_tls or None,  # None: the profile's (or the default) rule
             require_auth=args.require_auth or None,
             size_limit=args.size_limit,
@@ -277,8 +277,7 @@ def run_serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return 2
     restore = _stop_on_sigterm()
     try:
-        for line in _banner(lab):
-            print(line, file=out, flush=True)
+        print("\n".join(_banner(lab)), flush=True)
         shown = 0
         while True:
             try:
@@ -286,12 +285,12 @@ def run_serve(args: argparse.Namespace, out: TextIO | None = None) -> int:
             except Timeout:
                 continue
             total = lab.received_count
-            new = lab.inbox[-(total - shown) :] if total > shown else []
-            for offset, message in enumerate(new):
-                print(describe_message(shown + offset + 1, message), file=out, flush=True)
+            new = lab.inbox[shown - total :] if total > shown else []
+            for number, message in enumerate(new, start=shown + 1):
+                print(_describe_message(number, message), flush=True)
             shown = total
     except KeyboardInterrupt:
-        print("\nstopping the lab server", file=out, flush=True)
+        print("\nstopping the lab server", flush=True)
     finally:
         lab.stop()
         restore()
@@ -303,37 +302,23 @@ def _stop_on_sigterm() -> Callable[[], None]:
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
+    def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     return lambda: signal.signal(signal.SIGTERM, previous)
 
 
-# --- send ---------------------------------------------------------------------------------
-
-PASSWORD_VARIABLE = "SMTPLAB_PASSWORD"
-"""The environment variable ``send`` reads the password from (never a command-line flag:
-flags end up in the shell's history and in the process list)."""
+# --- send -----------------------------------------------------------------------------------
 
 
-def _server(text: str) -> tuple[str, int | None]:
-    host, colon, port = text.rpartition(":")
-    if not colon:
-        return text, None
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    return host, _port(port)
-
-
-def add_send_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``send`` command."""
+def _add_send(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     send = commands.add_parser(
         "send",
         help="send one message and show the whole SMTP dialogue",
         description=(
             "Send one message and print the annotated SMTP dialogue (passwords hidden).\n"
-            f"The password comes from the {PASSWORD_VARIABLE} environment variable, or from\n"
+            f"The password comes from the {_PASSWORD_VARIABLE} environment variable, or from\n"
             "a prompt: never from a flag (flags stay in your shell history). Exits 1 with an\n"
             "explanation if the server refuses the message."
         ),
@@ -347,6 +332,7 @@ def add_send_parser(commands: argparse._SubParsersAction) -> None:  # type: igno
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add = send.add_argument
     where = send.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--server", type=_server, metavar="HOST[:PORT]", help="the SMTP server to talk to"
@@ -354,44 +340,32 @@ def add_send_parser(commands: argparse._SubParsersAction) -> None:  # type: igno
     where.add_argument(
         "--provider", metavar="NAME", help="a known provider (qq, 163, gmail, outlook...)"
     )
-    send.add_argument(
+    add(
         "--security",
         choices=("plain", "starttls", "tls"),
         help="plain, starttls (like port 587) or tls (implicit TLS, like 465); "
         "default: the provider's, else plain",
     )
-    send.add_argument("--user", help="log in with AUTH as this user (password: see above)")
-    send.add_argument(
-        "--auth", metavar="MECHANISM", help="AUTH mechanism (LOGIN, PLAIN...; default LOGIN)"
-    )
-    send.add_argument("--from", dest="sender", required=True, help="the sender's address")
-    send.add_argument(
-        "--to", action="append", required=True, help="a recipient (repeatable, or comma-separated)"
-    )
-    send.add_argument("--subject", default="", help="the subject")
-    send.add_argument(
-        "--body", help="the text of the message (default: read it from standard input)"
-    )
-    send.add_argument(
-        "--attach", action="append", default=[], metavar="FILE", help="attach a file (repeatable)"
-    )
-    send.add_argument(
-        "--cafile", help="trust the certificate authority in this PEM file (the lab's: ca_path)"
-    )
-    send.add_argument("--ehlo", metavar="NAME", help="the name to give in EHLO")
-    send.add_argument(
-        "--timeout", type=float, default=30.0, help="seconds to wait for each reply (default 30)"
-    )
-    send.set_defaults(run=run_send)
+    add("--user", help="log in with AUTH as this user (password: see above)")
+    add("--auth", metavar="MECHANISM", help="AUTH mechanism (LOGIN, PLAIN...; default LOGIN)")
+    add("--from", dest="sender", required=True, help="the sender's address")
+    add("--to", action="append", required=True, help="a recipient (repeatable, or comma-separated)")
+    add("--subject", default="", help="the subject")
+    add("--body", help="the text of the message (default: read it from standard input)")
+    add("--attach", action="append", default=[], metavar="FILE", help="attach a file (repeatable)")
+    add("--cafile", help="trust the certificate authority in this PEM file (the lab's: ca_path)")
+    add("--ehlo", metavar="NAME", help="the name to give in EHLO")
+    add("--timeout", type=float, default=30.0, help="seconds to wait for each reply (default 30)")
+    send.set_defaults(run=_run_send)
 
 
-def _read_password(user: str, out: TextIO) -> str | None:
-    password = os.environ.get(PASSWORD_VARIABLE)
+def _read_password(user: str) -> str | None:
+    password = os.environ.get(_PASSWORD_VARIABLE)
     if password:
         return password
     if not sys.stdin.isatty():
         print(
-            f"error: --user {user} needs a password: set {PASSWORD_VARIABLE} (standard input "
+            f"error: --user {user} needs a password: set {_PASSWORD_VARIABLE} (standard input "
             "is not a terminal, so there is no prompt).",
             file=sys.stderr,
         )
@@ -399,77 +373,52 @@ def _read_password(user: str, out: TextIO) -> str | None:
     return getpass.getpass(f"password for {user} (not shown): ")
 
 
-def run_send(args: argparse.Namespace, out: TextIO | None = None) -> int:
+def _run_send(args: argparse.Namespace) -> int:
     """Run ``send``: compose, send, print the transcript; return 0, or 1 on failure."""
-    from . import message as composer
     from .client import Client
-    from .errors import SmtplabError
+    from .message import compose
 
-    out = out or sys.stdout
-    recipients = [a.strip() for value in args.to for a in value.split(",") if a.strip()]
     body = args.body
     if body is None:
         if sys.stdin.isatty():
             print("Type the message, then Ctrl-D on an empty line:", file=sys.stderr)
         body = sys.stdin.read()
-    context = None
-    if args.cafile:
-        context = ssl.create_default_context(cafile=args.cafile)
-    password = None
-    if args.user:
-        password = _read_password(args.user, out)
-        if password is None:
-            return 2
+    context = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
+    password = _read_password(args.user) if args.user else None
+    if args.user and password is None:
+        return 2
+    options = {"timeout": args.timeout, "context": context, "local_hostname": args.ehlo}
+    client = None
     try:
-        draft = composer.compose(
+        draft = compose(
             sender=args.sender,
-            to=recipients,
+            to=[a.strip() for value in args.to for a in value.split(",") if a.strip()],
             subject=args.subject,
             body=body,
             attachments=args.attach,
         )
         if args.provider:
-            client = Client.for_provider(
-                args.provider,
-                security=args.security,
-                timeout=args.timeout,
-                context=context,
-                local_hostname=args.ehlo,
-            )
+            client = Client.for_provider(args.provider, security=args.security, **options)
         else:
-            host, port = args.server
-            client = Client(
-                host,
-                port,
-                security=args.security or "plain",
-                timeout=args.timeout,
-                context=context,
-                local_hostname=args.ehlo,
-            )
-    except (SmtplabError, OSError, KeyError, ValueError) as error:
-        transcript = getattr(error, "transcript", None)
-        if transcript is not None:
-            print(transcript, file=out)
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    try:
+            client = Client(*args.server, security=args.security or "plain", **options)
         with client:
             if args.user:
                 client.login(args.user, password or "", mechanism=args.auth)
             client.send_message(draft)
-    except SmtplabError as error:
-        print(client.transcript, file=out)
+    except (SmtplabError, OSError, KeyError, ValueError) as error:
+        transcript = client.transcript if client else getattr(error, "transcript", None)
+        if transcript is not None:
+            print(transcript)
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(client.transcript, file=out)
+    print(client.transcript)
     return 0
 
 
-# --- doctor -------------------------------------------------------------------------------
+# --- doctor ---------------------------------------------------------------------------------
 
 
-def add_doctor_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``doctor`` command."""
+def _add_doctor(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     doctor = commands.add_parser(
         "doctor",
         help="check that the kit is installed and works",
@@ -479,23 +428,16 @@ def add_doctor_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
             "STARTTLS + AUTH. Prints a verdict; exits 1 if something is wrong."
         ),
     )
-    doctor.set_defaults(run=run_doctor)
+    doctor.set_defaults(run=_run_doctor)
 
 
-def _check_imports() -> str:
-    import importlib.metadata as metadata
-
-    found = []
-    for name in ("aiosmtpd", "trustme", "ipywidgets"):
-        found.append(f"{name} {metadata.version(name)}")
-    return ", ".join(found)
+def _check_packages() -> str:
+    version = importlib.metadata.version
+    return ", ".join(f"{name} {version(name)}" for name in ("aiosmtpd", "trustme", "ipywidgets"))
 
 
 def _check_jupyterlab() -> str:
-    import importlib.metadata as metadata
-    from pathlib import Path
-
-    lab_version = metadata.version("jupyterlab")
+    lab_version = importlib.metadata.version("jupyterlab")
     import jupyterlab_widgets  # the JupyterLab extension that draws ipywidgets
 
     extension = Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager"
@@ -527,62 +469,50 @@ def _check_lab_round_trip() -> str:
     return "a lab server started and received a message over STARTTLS + AUTH"
 
 
-def run_doctor(args: argparse.Namespace, out: TextIO | None = None) -> int:
+def _run_doctor(args: argparse.Namespace) -> int:
     """Run every check, print one line each and a verdict; return 0 when all pass."""
-    out = out or sys.stdout
-    checks: list[tuple[str, Callable[[], str]]] = [
-        ("Python", lambda: f"{sys.version.split()[0]} at {sys.executable}"),
-        ("packages", _check_imports),
-        ("JupyterLab", _check_jupyterlab),
-        ("lab server", _check_lab_round_trip),
-    ]
+    checks: dict[str, Callable[[], str]] = {
+        "Python": lambda: f"{sys.version.split()[0]} at {sys.executable}",
+        "packages": _check_packages,
+        "JupyterLab": _check_jupyterlab,
+        "lab server": _check_lab_round_trip,
+    }
     failures = 0
-    for name, check in checks:
+    for name, check in checks.items():
         try:
-            detail = check()
+            print(f"  ok    {name}: {check()}")
         except Exception as error:  # a check failing is the news: report, go on
             failures += 1
-            print(f"  FAIL  {name}: {type(error).__name__}: {error}", file=out)
-        else:
-            print(f"  ok    {name}: {detail}", file=out)
+            print(f"  FAIL  {name}: {type(error).__name__}: {error}")
     if failures:
         print(
             f"{failures} check(s) failed. Reinstall with: python -m pip install -e '.[lab]' "
             "(or make lab), then run smtplab doctor again.",
-            file=out,
         )
         return 1
-    print("All good: start the kit with `make lab` (or jupyter lab).", file=out)
+    print("All good: start the kit with `make lab` (or jupyter lab).")
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse._SubParsersAction], None]] = {  # type: ignore[type-arg]
-    "serve": add_serve_parser,
-    "send": add_send_parser,
-    "doctor": add_doctor_parser,
-}
-"""Each command's name and the function that adds its parser."""
+# --- the parser -----------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``smtplab`` argument parser with every command."""
     parser = argparse.ArgumentParser(
-        prog="smtplab",
-        description="smtplab: learn SMTP by talking it.",
+        prog="smtplab", description="smtplab: learn SMTP by talking it."
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add_parser in COMMANDS.values():
-        add_parser(commands)
+    for add_command in (_add_serve, _add_send, _add_doctor):
+        add_command(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for a usage error)."""
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = build_parser().parse_args(argv)
     except SystemExit as exit_request:  # argparse exits on --help and on usage errors
         code = exit_request.code
         return code if isinstance(code, int) else (0 if code is None else 2)
-    run: Command = args.run
-    return run(args)
+    return int(args.run(args))

@@ -3,15 +3,11 @@
 Many networks drop outgoing connections to SMTP ports, against spam: mybinder.org blocks
 them (jupyterhub/mybinder.org-deploy#977: "Network is unreachable"; only HTTP(S) and git
 get out), as do many cloud machines, campus and company networks. A blocked connection
-usually gets no answer at all, so a program waits for its whole timeout and then says
-"timed out", which looks like a broken server. This module tells the two apart:
-
-* :func:`hosted_environment` looks at environment variables only (no network): on a
-  BinderHub or a JupyterHub it says so, and that mybinder.org blocks SMTP.
-* :func:`probe_outbound` opens ONE TCP connection with a short timeout and closes it at
-  once: it speaks no SMTP and sends nothing. It is the only function here that dials out,
-  and only when called: notebook 09 calls it only when you gave credentials for real
-  sending (never in CI).
+usually gets no answer at all, so a program times out, which looks like a broken server.
+:func:`hosted_environment` tells the two apart from environment variables only (no
+network); :func:`probe_outbound` opens ONE TCP connection with a short timeout and closes
+it at once (no SMTP, nothing sent): the only call here that dials out, made by notebook 09
+only when you gave credentials for real sending (never in CI).
 
 This is the client wing: it uses sockets and imports only the core.
 """
@@ -28,16 +24,7 @@ from typing import Literal
 
 from .providers import advice_for, get_provider
 
-__all__ = [
-    "BINDER_VARIABLES",
-    "DEFAULT_PROBE_TIMEOUT",
-    "JUPYTERHUB_VARIABLES",
-    "HostedEnvironment",
-    "OutboundCheck",
-    "hosted_environment",
-    "probe_outbound",
-    "probe_provider",
-]
+__all__ = ["hosted_environment", "probe_outbound", "probe_provider"]
 
 DEFAULT_PROBE_TIMEOUT = 3.0
 """Seconds the probe waits for the TCP connection (an open port answers in well under 1 s)."""
@@ -138,19 +125,15 @@ class OutboundCheck:
     def __str__(self) -> str:
         where = f"{self.host} port {self.port}"
         if self.reachable:
-            text = (
+            return (
                 f"{where} answered: outgoing connections to it work from here (only a TCP "
                 "connection was opened and closed; nothing was sent)."
             )
-        elif self.outcome == "timed out":
+        if self.outcome == "timed out":
             text = f"{where}: no answer within {self.timeout:g} s."
         else:
             text = f"{where}: {self.outcome} ({self.detail})."
-        if self.advice and not self.reachable:
-            text += f" {self.advice}"
-        if self.environment is not None and not self.reachable:
-            text += f" {self.environment}"
-        return text
+        return " ".join([text, *(str(more) for more in (self.advice, self.environment) if more)])
 
     def __repr__(self) -> str:
         return f"<OutboundCheck {self.host}:{self.port} {self.outcome}>"

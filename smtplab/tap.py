@@ -12,50 +12,42 @@ after ``STARTTLS``, bytes nobody can read (TLS records start with ``0x16 0x03``)
 
 ``delay`` adds a one-way latency to each direction, like a long link: each chunk is
 forwarded ``delay`` seconds after it arrived, and chunks in flight do not wait for each
-other (a round trip gains ``2 * delay``; throughput is unchanged). That is what makes
-pipelining (RFC 2920) measurable on a loopback interface.
+other (a round trip gains ``2 * delay``; throughput is unchanged): that makes pipelining
+(RFC 2920) measurable on a loopback interface.
 
-The tap is one background thread around a ``selectors`` loop: it accepts, connects to the
-target without blocking, relays, and closes. It never prints (output from a thread lands in
-the wrong notebook cell). A half-close is passed on (when one side stops sending, the other
-side is told, after the data before it), and an error on either side closes both. What it
-records is bounded: at most ``max_bytes`` per direction is kept; the rest is counted in
-``dropped_from_client`` / ``dropped_from_server``.
-
-This module is a driver wing: it uses sockets and a thread, and imports only the core.
+Each direction of a relayed connection has two threads: one reads and records, one writes
+each chunk when it is due. A half-close is passed on (after the data before it), an error
+on either side closes both, and at most ``max_bytes`` per direction is recorded (the rest
+is counted). The tap never prints: output from a thread lands in the wrong notebook cell.
+This module is the client wing: it uses sockets and threads, and imports only the core.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import html as _html
-import selectors
+import html
+import queue
 import socket
 import threading
 import time
 import weakref
-from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any, TypeVar
 
 from .errors import ConnectError
 
-__all__ = [
-    "Chunk",
-    "WireTap",
-    "describe_tls",
-    "looks_encrypted",
-    "printable_ratio",
-]
+__all__ = ["Chunk", "WireTap", "describe_tls"]
 
+_T = TypeVar("_T")
 CLIENT = "C"  # bytes the client sent (client -> server)
 SERVER = "S"  # bytes the server sent (server -> client)
 _RECV_SIZE = 256 * 1024
-_HIGH_WATER = 8 * 1024 * 1024  # bytes queued in one direction before the tap stops reading
+_QUEUED_CHUNKS = 32  # chunks (8 MB at most) waiting in one pipe before the tap stops reading
+_ACCEPT_POLL = 0.25  # seconds: how often the accepting thread checks that it should stop
 
-# --------------------------------------------------------------------------------------------
-# Looking at bytes
+# ------------------------------------------------------------------------ looking at bytes
 
 _TLS_CONTENT_TYPES = {20: "ChangeCipherSpec", 21: "Alert", 22: "Handshake", 23: "ApplicationData"}
 _TLS_HANDSHAKE_TYPES = {
@@ -72,9 +64,10 @@ _TLS_HANDSHAKE_TYPES = {
     20: "Finished",
 }
 _TLS_VERSIONS = {0: "SSL 3.0", 1: "TLS 1.0", 2: "TLS 1.1", 3: "TLS 1.2", 4: "TLS 1.3"}
+_VISIBLE = {"\r": "\\r", "\n": "\\n\n", "\t": "\\t"}
 
 
-def _is_tls_record_start(data: bytes) -> bool:
+def _starts_tls_record(data: bytes) -> bool:
     return (
         len(data) >= 3
         and data[0] in _TLS_CONTENT_TYPES
@@ -92,38 +85,31 @@ def describe_tls(data: bytes) -> str | None:
     (The record version of a TLS 1.3 ClientHello says 1.0 or 1.2 for compatibility; the
     real version is negotiated inside.)
     """
-    if not _is_tls_record_start(data):
-        return None
     parts: list[str] = []
     offset = 0
-    while offset + 5 <= len(data) and _is_tls_record_start(data[offset:]):
+    while offset + 5 <= len(data) and _starts_tls_record(data[offset:]):
         kind = _TLS_CONTENT_TYPES[data[offset]]
         length = int.from_bytes(data[offset + 3 : offset + 5], "big")
-        if (
-            kind == "Handshake"
-            and offset + 5 < len(data)
-            and data[offset + 5] in _TLS_HANDSHAKE_TYPES
-        ):
-            kind += f" ({_TLS_HANDSHAKE_TYPES[data[offset + 5]]})"
+        handshake = data[offset + 5 : offset + 6]
+        if kind == "Handshake" and handshake and handshake[0] in _TLS_HANDSHAKE_TYPES:
+            kind += f" ({_TLS_HANDSHAKE_TYPES[handshake[0]]})"
         if not parts:
             kind += f", record version {_TLS_VERSIONS[data[offset + 2]]}"
         parts.append(f"{kind}, {length:,} byte{'' if length == 1 else 's'}")
         offset += 5 + length
-    label = "TLS record" if len(parts) == 1 else "TLS records"
-    return f"{label}: " + "; ".join(parts)
+    if not parts:
+        return None
+    return f"{'TLS record' if len(parts) == 1 else 'TLS records'}: " + "; ".join(parts)
 
 
-def _readable_units(data: bytes) -> list[tuple[str, int]]:
-    """Split *data* into (text, bytes) units: a printable character, or one raw byte as ''."""
-    text = data.decode("utf-8", "surrogateescape")
-    units: list[tuple[str, int]] = []
-    for char in text:
-        code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8
-            units.append(("", code - 0xDC00))
+def _characters(data: bytes) -> Iterator[tuple[str, int]]:
+    """(character, its size in bytes) for each character of *data*, read as UTF-8; a byte
+    that is not UTF-8 comes as ``("", the byte's value)``."""
+    for char in data.decode("utf-8", "surrogateescape"):
+        if 0xDC80 <= ord(char) <= 0xDCFF:
+            yield "", ord(char) - 0xDC00
         else:
-            units.append((char, len(char.encode("utf-8"))))
-    return units
+            yield char, len(char.encode("utf-8"))
 
 
 def printable_ratio(data: bytes) -> float:
@@ -135,50 +121,24 @@ def printable_ratio(data: bytes) -> float:
     """
     if not data:
         return 1.0
-    readable = 0
-    for char, size in _readable_units(data):
-        if char and (char.isprintable() or char in "\r\n\t"):
-            readable += size
+    readable = sum(
+        size
+        for char, size in _characters(data)
+        if char and (char.isprintable() or char in _VISIBLE)
+    )
     return readable / len(data)
 
 
 def looks_encrypted(data: bytes) -> bool:
-    """True when *data* starts a TLS record or is mostly unreadable bytes.
-
-    A notebook uses it to point at the moment after ``STARTTLS`` when the wire stops
-    making sense to an eavesdropper.
-    """
+    """True when *data* starts a TLS record or is mostly unreadable bytes (what a notebook
+    points at: the moment after ``STARTTLS`` when the wire stops making sense)."""
     if not data:
         return False
-    return _is_tls_record_start(data) or (len(data) >= 8 and printable_ratio(data) < 0.75)
+    return _starts_tls_record(data) or (len(data) >= 8 and printable_ratio(data) < 0.75)
 
 
-def _escape_text(data: bytes) -> str:
-    """Readable text with CR, LF, TAB and raw bytes made visible (``\\r\\n``, ``\\x00``)."""
-    out: list[str] = []
-    for char, value in _readable_units(data):
-        if not char:
-            out.append(f"\\x{value:02x}")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\n":
-            out.append("\\n\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif char.isprintable():
-            out.append(char)
-        else:
-            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-    return "".join(out)
-
-
-def _hex(data: bytes, limit: int) -> str:
-    shown = data[:limit].hex(" ")
-    return shown + (f" ... (+{len(data) - limit:,} bytes)" if len(data) > limit else "")
-
-
-# --------------------------------------------------------------------------------------------
-# Records
+def _more(size: int, limit: int) -> str:
+    return f" ... (+{size - limit:,} bytes)" if size > limit else ""
 
 
 @dataclass(frozen=True)
@@ -207,346 +167,233 @@ class Chunk:
         return describe_tls(self.data)
 
     def text(self, max_bytes: int = 2048) -> str:
-        """The chunk as an eavesdropper would read it: text, or hex when unreadable."""
-        data = self.data[:max_bytes]
-        cut = f" ... (+{len(self.data) - max_bytes:,} bytes)" if len(self.data) > max_bytes else ""
+        """The chunk as an eavesdropper would read it: text with CR, LF, TAB and raw
+        bytes made visible (``\\r\\n``, ``\\x00``), or hex when it is unreadable."""
         if self.looks_encrypted:
-            label = self.tls or "unreadable bytes"
-            return f"[{label}] {_hex(self.data, 48)}"
-        return _escape_text(data).rstrip("\n") + cut
+            hex_bytes = self.data[:48].hex(" ") + _more(len(self.data), 48)
+            return f"[{self.tls or 'unreadable bytes'}] {hex_bytes}"
+        out = []
+        for char, value in _characters(self.data[:max_bytes]):
+            if not char:
+                out.append(f"\\x{value:02x}")
+            elif char in _VISIBLE:
+                out.append(_VISIBLE[char])
+            elif char.isprintable():
+                out.append(char)
+            else:
+                out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        return "".join(out).rstrip("\n") + _more(len(self.data), max_bytes)
 
 
-# --------------------------------------------------------------------------------------------
-# The relay
-
-
-class _Pipe:
-    """One direction of one connection: bytes read from ``src``, to be written to ``dst``."""
-
-    __slots__ = ("blocked", "direction", "dst", "eof_read", "offset", "pending", "queue", "shut")
-
-    def __init__(self, direction: str, dst: socket.socket) -> None:
-        self.direction = direction
-        self.dst = dst
-        self.queue: deque[tuple[float, bytes | None]] = deque()  # (due, data); None = EOF
-        self.offset = 0  # bytes of the head already written
-        self.pending = 0  # bytes queued, not yet written
-        self.eof_read = False
-        self.shut = False  # the EOF has been passed on (shutdown(SHUT_WR) on dst)
-        self.blocked = False  # dst's send buffer is full: wait until it is writable
+# ------------------------------------------------------------------------------ the relay
 
 
 class _Connection:
-    __slots__ = ("client", "connect_deadline", "connected", "number", "pipes", "server")
+    """One relayed connection: its sockets, and its four threads (two per direction).
+    The last thread to end closes the sockets, so no thread ever uses a closed one."""
 
-    def __init__(
-        self, number: int, client: socket.socket, server: socket.socket, deadline: float
-    ) -> None:
+    def __init__(self, number: int, client: socket.socket) -> None:
         self.number = number
-        self.client = client
-        self.server = server
-        self.connected = False
-        self.connect_deadline = deadline
-        self.pipes = {CLIENT: _Pipe(CLIENT, server), SERVER: _Pipe(SERVER, client)}
+        self.sockets = [client]
+        self.closing = threading.Event()  # set on an error, or when the tap stops
+        self.running = 4
+        self.lock = threading.Lock()
 
-    def source_of(self, sock: socket.socket) -> _Pipe:
-        return self.pipes[CLIENT] if sock is self.client else self.pipes[SERVER]
+    def abort(self) -> None:
+        """Wake every thread of the connection: each then ends on its own."""
+        self.closing.set()
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
-    def into(self, sock: socket.socket) -> _Pipe:
-        return self.pipes[SERVER] if sock is self.client else self.pipes[CLIENT]
+    def thread_ended(self, count: int = 1) -> bool:
+        """Count ``count`` threads as ended; True (and the sockets closed) for the last."""
+        with self.lock:
+            self.running -= count
+            if self.running:
+                return False
+        for sock in self.sockets:
+            sock.close()
+        return True
 
 
 class _Relay:
-    """The tap's state and its selectors loop. The thread holds this, not the WireTap, so
-    a WireTap that is no longer referenced (a notebook cell run again) is collected and
+    """The tap's state and its threads. The threads hold this, not the WireTap, so a
+    WireTap that is no longer referenced (a notebook cell run again) is collected and
     its relay stopped."""
 
-    def __init__(
-        self,
-        *,
-        target_host: str,
-        target_port: int,
-        target: tuple[int, tuple],  # type: ignore[type-arg]
-        delay: float,
-        max_bytes: int,
-        connect_timeout: float,
-        listener: socket.socket,
-    ) -> None:
-        self.target_host = target_host
-        self.target_port = target_port
-        self._target = target
-        self.delay = delay
-        self.max_bytes = max_bytes
-        self.connect_timeout = connect_timeout
-        self._listener = listener
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._wake_r.setblocking(False)
-        self._lock = threading.Lock()
-        self._chunks: list[Chunk] = []
-        self._recorded = {CLIENT: 0, SERVER: 0}
-        self._dropped = {CLIENT: 0, SERVER: 0}
-        self._errors: list[str] = []
-        self._connections = 0
-        self._open: dict[int, _Connection] = {}
-        self._selector: selectors.BaseSelector | None = None
-        self._interest: dict[socket.socket, int] = {}
-        self._stopping = False
-        self._t0 = time.monotonic()
+    def __init__(self, tap: WireTap, target: tuple[int, Any], listener: socket.socket) -> None:
+        self.name = f"{tap.target_host}:{tap.target_port}"
+        self.target, self.listener = target, listener
+        self.delay, self.max_bytes = tap.delay, tap.max_bytes
+        self.connect_timeout = tap.connect_timeout
+        self.lock = threading.Lock()
+        self.chunks: list[Chunk] = []
+        self.recorded = {CLIENT: 0, SERVER: 0}
+        self.dropped = {CLIENT: 0, SERVER: 0}
+        self.errors: list[str] = []
+        self.connections = 0
+        self.open: dict[int, _Connection] = {}
+        self.threads: list[threading.Thread] = []
+        self.stopping = threading.Event()
+        self.started = time.monotonic()
+        port = listener.getsockname()[1]
         self.thread = threading.Thread(
-            target=self._run, name=f"smtplab-wiretap-{listener.getsockname()[1]}", daemon=True
+            target=self._accept, name=f"smtplab-wiretap-{port}", daemon=True
         )
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Ask the loop to end, and wait for it (it closes every socket on its way out)."""
-        self._stopping = True
-        self._wake()
-        if self.thread.is_alive() and self.thread is not threading.current_thread():
-            self.thread.join(timeout)
-            if self.thread.is_alive():  # pragma: no cover - the loop wakes within milliseconds
-                self._note("the wire tap's thread did not stop in time; it is a daemon thread.")
+        """End every thread (each closes what it owns on its way out), and wait for them."""
+        self.stopping.set()
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes accept() at once (Linux)
+        deadline = time.monotonic() + timeout
+        if self.thread is not threading.current_thread() and self.thread.is_alive():
+            self.thread.join(timeout)  # no connection starts after this
+        with self.lock:
+            connections = list(self.open.values())
+        for conn in connections:
+            conn.abort()
+        while time.monotonic() < deadline:  # a connection may start its last threads meanwhile
+            with self.lock:
+                alive = [t for t in self.threads if t.is_alive()]
+            if threading.current_thread() in alive:
+                alive.remove(threading.current_thread())
+            if not alive:
+                return
+            alive[0].join(deadline - time.monotonic())
+        if any(t.is_alive() for t in self.threads):  # pragma: no cover
+            self.note("the wire tap's threads did not stop in time; they are daemon threads.")
 
-    # -- the loop (runs in the tap's thread) ---------------------------------------------
+    def note(self, message: str) -> None:
+        with self.lock:
+            if len(self.errors) < 100:
+                self.errors.append(message)
 
-    def _note(self, message: str) -> None:
-        with self._lock:
-            if len(self._errors) < 100:
-                self._errors.append(message)
-
-    def _record(self, direction: str, connection: int, data: bytes, now: float) -> None:
-        with self._lock:
-            room = self.max_bytes - self._recorded[direction]
-            kept = data if len(data) <= room else data[: max(room, 0)]
-            self._dropped[direction] += len(data) - len(kept)
-            if kept:
-                self._recorded[direction] += len(kept)
-                self._chunks.append(Chunk(direction, kept, now - self._t0, connection))
-
-    def _wake(self) -> None:
-        try:
-            if self._wake_w is not None:
-                self._wake_w.send(b"x")
-        except OSError:
-            pass
-
-    def _run(self) -> None:
-        selector = self._selector = selectors.DefaultSelector()
-        try:
-            assert self._listener is not None and self._wake_r is not None
-            selector.register(self._listener, selectors.EVENT_READ, None)
-            selector.register(self._wake_r, selectors.EVENT_READ, None)
-            while not self._stopping:
-                timeout = self._service(time.monotonic())
-                self._update_interest()
-                for key, mask in selector.select(timeout):
-                    self._handle(key.fileobj, key.data, mask)  # type: ignore[arg-type]
-        except Exception as exc:  # never let a thread print a traceback into a notebook
-            self._note(f"the wire tap stopped on an unexpected error: {exc!r}")
-        finally:
-            for conn in list(self._open.values()):
-                self._close(conn)
-            selector.close()
-            for sock in (self._listener, self._wake_r, self._wake_w):
-                if sock is not None:
-                    sock.close()
-
-    def _service(self, now: float) -> float | None:
-        """Write what is due, close what is finished; seconds until the next due event."""
-        next_due: float | None = None
-        for conn in list(self._open.values()):
-            if not conn.connected:
-                if now >= conn.connect_deadline:
-                    self._note(
-                        f"connection {conn.number}: the target {self.target_host}:"
-                        f"{self.target_port} did not accept within {self.connect_timeout:g} s; "
-                        "is the server running?"
-                    )
-                    self._close(conn)
-                    continue
-                due = conn.connect_deadline
-            else:
-                due = None
-                for pipe in conn.pipes.values():
-                    pipe_due = self._flush(conn, pipe, now)
-                    if conn.number not in self._open:
-                        break
-                    if pipe_due is not None and (due is None or pipe_due < due):
-                        due = pipe_due
-                if conn.number not in self._open:
-                    continue
-                if all(p.shut for p in conn.pipes.values()):
-                    self._close(conn)
-                    continue
-            if due is not None and (next_due is None or due < next_due):
-                next_due = due
-        return None if next_due is None else max(0.0, next_due - now)
-
-    def _flush(self, conn: _Connection, pipe: _Pipe, now: float) -> float | None:
-        """Write *pipe*'s due data; return when its next chunk is due (None: nothing)."""
-        if pipe.blocked:
-            return None
-        while pipe.queue:
-            due, data = pipe.queue[0]
-            if due > now:
-                return due
-            if data is None:
-                pipe.queue.popleft()
-                with contextlib.suppress(OSError):
-                    pipe.dst.shutdown(socket.SHUT_WR)
-                pipe.shut = True
-                continue
-            try:
-                sent = pipe.dst.send(memoryview(data)[pipe.offset :])
-            except (BlockingIOError, InterruptedError):
-                pipe.blocked = True
-                return None
-            except OSError as exc:
-                self._broken(conn, pipe.direction, "write", exc)
-                return None
-            pipe.offset += sent
-            if pipe.offset < len(data):
-                pipe.blocked = True
-                return None
-            pipe.queue.popleft()
-            pipe.offset = 0
-            pipe.pending -= len(data)
-        return None
-
-    def _update_interest(self) -> None:
-        """Tell the selector what each socket waits for now (reading, writing, or nothing)."""
-        assert self._selector is not None
-        for conn in self._open.values():
-            for sock in (conn.client, conn.server):
-                mask = 0
-                source = conn.source_of(sock)
-                readable = conn.connected or sock is conn.client
-                if readable and not source.eof_read and source.pending < _HIGH_WATER:
-                    mask |= selectors.EVENT_READ
-                if (sock is conn.server and not conn.connected) or conn.into(sock).blocked:
-                    mask |= selectors.EVENT_WRITE
-                old = self._interest.get(sock, 0)
-                if mask == old:
-                    continue
-                if not mask:
-                    self._selector.unregister(sock)
-                    del self._interest[sock]
-                elif not old:
-                    self._selector.register(sock, mask, conn)
-                    self._interest[sock] = mask
-                else:
-                    self._selector.modify(sock, mask, conn)
-                    self._interest[sock] = mask
-
-    def _handle(self, sock: socket.socket, conn: _Connection | None, mask: int) -> None:
-        if sock is self._wake_r:
-            try:
-                while sock.recv(4096):
-                    pass
-            except OSError:
-                pass
-            return
-        if sock is self._listener:
-            self._accept()
-            return
-        if conn is None or conn.number not in self._open:
-            return
-        now = time.monotonic()
-        if mask & selectors.EVENT_WRITE:
-            if sock is conn.server and not conn.connected:
-                self._finish_connect(conn)
-                if conn.number not in self._open:
-                    return
-            else:
-                pipe = conn.into(sock)
-                pipe.blocked = False
-                self._flush(conn, pipe, now)
-        if mask & selectors.EVENT_READ and conn.number in self._open:
-            self._read(conn, sock, now)
+    def _start(self, name: str, work: Callable[..., None], *args: object) -> None:
+        thread = threading.Thread(target=work, args=args, name=name, daemon=True)
+        with self.lock:
+            self.threads = [*(t for t in self.threads if t.is_alive()), thread]
+        thread.start()
 
     def _accept(self) -> None:
-        assert self._listener is not None
-        while True:
-            try:
-                client, _ = self._listener.accept()
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:
-                self._note(f"accepting a connection failed: {exc}")
-                return
-            family, address = self._target
-            server = socket.socket(family, socket.SOCK_STREAM)
-            for sock in (client, server):
-                sock.setblocking(False)
-                with contextlib.suppress(OSError):
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self._lock:
-                self._connections += 1
-                number = self._connections
-            conn = _Connection(number, client, server, time.monotonic() + self.connect_timeout)
-            with self._lock:
-                self._open[number] = conn
-            code = server.connect_ex(address)
-            if code not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
-                self._refused(conn, OSError(code, errno.errorcode.get(code, str(code))))
-            elif code == 0:
-                conn.connected = True
-
-    def _finish_connect(self, conn: _Connection) -> None:
-        code = conn.server.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-        if code:
-            self._refused(conn, OSError(code, errno.errorcode.get(code, str(code))))
-            return
-        conn.connected = True
-        self._flush(conn, conn.pipes[CLIENT], time.monotonic())
-
-    def _refused(self, conn: _Connection, exc: OSError) -> None:
-        self._note(
-            f"connection {conn.number}: cannot reach the target {self.target_host}:"
-            f"{self.target_port} ({exc.strerror or exc}); is the server running on that port?"
-        )
-        self._close(conn)
-
-    def _read(self, conn: _Connection, sock: socket.socket, now: float) -> None:
-        pipe = conn.source_of(sock)
+        self.listener.settimeout(_ACCEPT_POLL)
         try:
-            data = sock.recv(_RECV_SIZE)
-        except (BlockingIOError, InterruptedError):
-            return
+            while not self.stopping.is_set():
+                try:
+                    client, _ = self.listener.accept()
+                except TimeoutError:
+                    continue
+                except OSError as exc:
+                    if not self.stopping.is_set():
+                        self.note(f"accepting a connection failed: {exc}")
+                    return
+                client.settimeout(None)
+                with self.lock:
+                    self.connections += 1
+                    conn = self.open[self.connections] = _Connection(self.connections, client)
+                self._start(f"{self.thread.name}-{conn.number}", self._connect, conn)
+        finally:
+            self.listener.close()
+
+    def _connect(self, conn: _Connection) -> None:
+        """Reach the target, then relay: this thread reads the client's side."""
+        family, address = self.target
+        server = socket.socket(family, socket.SOCK_STREAM)
+        conn.sockets.append(server)
+        server.settimeout(self.connect_timeout)
+        try:
+            server.connect(address)
         except OSError as exc:
-            self._broken(conn, pipe.direction, "read", exc)
+            why = (
+                f"the target {self.name} did not accept within {self.connect_timeout:g} s; "
+                "is the server running?"
+                if isinstance(exc, TimeoutError)
+                else f"cannot reach the target {self.name} ({exc.strerror or exc}); "
+                "is the server running on that port?"
+            )
+            if not conn.closing.is_set():
+                self.note(f"connection {conn.number}: {why}")
+            self._end(conn, 4)
             return
-        due = now + self.delay
-        if data:
-            self._record(pipe.direction, conn.number, data, now)
-            pipe.queue.append((due, data))
-            pipe.pending += len(data)
-        else:
-            pipe.eof_read = True
-            pipe.queue.append((due, None))
-        if conn.connected and self.delay == 0:
-            self._flush(conn, pipe, now)
-
-    def _broken(self, conn: _Connection, direction: str, action: str, exc: OSError) -> None:
-        side = "client" if (direction == CLIENT) == (action == "read") else "server"
-        if not isinstance(exc, (ConnectionResetError, BrokenPipeError)):
-            self._note(f"connection {conn.number}: the {side} side failed: {exc}")
-        self._close(conn)
-
-    def _close(self, conn: _Connection) -> None:
-        with self._lock:
-            self._open.pop(conn.number, None)
-        for sock in (conn.client, conn.server):
-            if self._interest.pop(sock, 0) and self._selector is not None:
-                with contextlib.suppress(KeyError, ValueError):
-                    self._selector.unregister(sock)
+        server.settimeout(None)
+        if conn.closing.is_set():  # the tap stopped while connecting
+            conn.abort()
+        client = conn.sockets[0]
+        for sock in (client, server):
             with contextlib.suppress(OSError):
-                sock.close()
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        pipes = {CLIENT: queue.Queue(_QUEUED_CHUNKS), SERVER: queue.Queue(_QUEUED_CHUNKS)}
+        name = f"{self.thread.name}-{conn.number}"
+        self._start(f"{name}-S", self._read, conn, SERVER, server, pipes[SERVER])
+        self._start(f"{name}-S>C", self._write, conn, SERVER, client, pipes[SERVER])
+        self._start(f"{name}-C>S", self._write, conn, CLIENT, server, pipes[CLIENT])
+        self._read(conn, CLIENT, client, pipes[CLIENT])
+
+    def _read(
+        self, conn: _Connection, direction: str, source: socket.socket, pipe: queue.Queue[Any]
+    ) -> None:
+        """Read, record and queue each chunk with the time it is due; the end (None) too."""
+        try:
+            while data := source.recv(_RECV_SIZE):
+                now = time.monotonic()
+                self._record(direction, conn.number, data, now)
+                pipe.put((now + self.delay, data))
+        except OSError as exc:
+            self._broken(conn, "client" if direction == CLIENT else "server", exc)
+        pipe.put((time.monotonic() + self.delay, None))
+        self._end(conn)
+
+    def _write(
+        self, conn: _Connection, direction: str, sink: socket.socket, pipe: queue.Queue[Any]
+    ) -> None:
+        """Write each chunk when it is due, then pass the end on (a half-close). After an
+        error the rest is only drained, so the reader never waits on a full queue."""
+        failed = False
+        while True:
+            due, data = pipe.get()
+            if not failed and conn.closing.wait(max(0.0, due - time.monotonic())):
+                failed = True  # the connection is closing: forward nothing more
+            if data is None:
+                break
+            if failed:
+                continue
+            try:
+                sink.sendall(data)
+            except OSError as exc:
+                failed = True
+                self._broken(conn, "server" if direction == CLIENT else "client", exc)
+        if not failed:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+        self._end(conn)
+
+    def _record(self, direction: str, connection: int, data: bytes, now: float) -> None:
+        with self.lock:
+            kept = data[: max(self.max_bytes - self.recorded[direction], 0)]
+            self.dropped[direction] += len(data) - len(kept)
+            if kept:
+                self.recorded[direction] += len(kept)
+                self.chunks.append(Chunk(direction, kept, now - self.started, connection))
+
+    def _broken(self, conn: _Connection, side: str, exc: OSError) -> None:
+        if not conn.closing.is_set() and not isinstance(
+            exc, (ConnectionResetError, BrokenPipeError)
+        ):
+            self.note(f"connection {conn.number}: the {side} side failed: {exc}")
+        conn.abort()
+
+    def _end(self, conn: _Connection, threads: int = 1) -> None:
+        if conn.thread_ended(threads):
+            with self.lock:
+                self.open.pop(conn.number, None)
 
 
 class WireTap:
     """A recording relay on ``listen_host`` (a free port) to ``target_host:target_port``.
 
     ``start()`` opens the port (``.host``, ``.port``: point the client there) and returns
-    the tap; ``stop()`` closes every socket and ends the thread; ``with WireTap(...) as
+    the tap; ``stop()`` closes every socket and ends the threads; ``with WireTap(...) as
     tap:`` does both.
 
     What was recorded:
@@ -587,17 +434,15 @@ class WireTap:
         self._stopped = False
         self._finalizer: weakref.finalize | None = None
 
-    # -- life cycle --------------------------------------------------------------------------
-
     def start(self) -> WireTap:
         """Open the listening port and start relaying; returns the tap itself.
 
         Starting a running tap does nothing; a stopped tap cannot be started again.
         """
-        if self._relay is not None and not self._stopped:
-            return self
         if self._stopped:
             raise RuntimeError("this WireTap was stopped; create a new WireTap to tap again.")
+        if self._relay is not None:
+            return self
         try:
             infos = socket.getaddrinfo(self.target_host, self.target_port, type=socket.SOCK_STREAM)
         except OSError as exc:
@@ -605,28 +450,18 @@ class WireTap:
                 f"the wire tap cannot resolve its target {self.target_host!r}: {exc}. "
                 "Check the host name (the lab's is lab.host)."
             ) from exc
-        family, _, _, _, sockaddr = infos[0]
+        family, _, _, _, address = infos[0]
         listener = socket.create_server((self.listen_host, 0))
-        listener.setblocking(False)
         self._address = listener.getsockname()[:2]
-        relay = _Relay(
-            target_host=self.target_host,
-            target_port=self.target_port,
-            target=(family, sockaddr),
-            delay=self.delay,
-            max_bytes=self.max_bytes,
-            connect_timeout=self.connect_timeout,
-            listener=listener,
-        )
-        self._relay = relay
+        self._relay = _Relay(self, (family, address), listener)
         # A tap nobody refers to any more (a notebook cell run again) is stopped when
-        # collected: the thread holds the relay, never the WireTap.
-        self._finalizer = weakref.finalize(self, relay.stop)
-        relay.thread.start()
+        # collected: the threads hold the relay, never the WireTap.
+        self._finalizer = weakref.finalize(self, self._relay.stop)
+        self._relay.thread.start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Close every socket and end the tap's thread. Safe to call more than once."""
+        """Close every socket and end the tap's threads. Safe to call more than once."""
         self._stopped = True
         if self._finalizer is not None:
             self._finalizer.detach()
@@ -664,16 +499,19 @@ class WireTap:
             raise RuntimeError("the wire tap is not started: call tap.start() or use `with`.")
         return self._address
 
-    # -- what was recorded -------------------------------------------------------------------
+    # -- what was recorded -------------------------------------------------------------
+
+    def _records(self, what: Callable[[_Relay], _T], default: _T) -> _T:
+        """Something read from the relay's records, under its lock."""
+        if self._relay is None:
+            return default
+        with self._relay.lock:
+            return what(self._relay)
 
     @property
     def timeline(self) -> list[Chunk]:
         """Every recorded chunk, in the order received (a copy)."""
-        relay = self._relay
-        if relay is None:
-            return []
-        with relay._lock:
-            return list(relay._chunks)
+        return self._records(lambda relay: list(relay.chunks), [])
 
     def bytes_from(self, direction: str, connection: int | None = None) -> bytes:
         """All recorded bytes sent by ``"C"`` (client) or ``"S"`` (server), joined.
@@ -685,7 +523,7 @@ class WireTap:
         return b"".join(
             c.data
             for c in self.timeline
-            if c.direction == direction and (connection is None or c.connection == connection)
+            if c.direction == direction and connection in (None, c.connection)
         )
 
     @property
@@ -698,62 +536,44 @@ class WireTap:
         """Everything the server sent, all connections joined."""
         return self.bytes_from(SERVER)
 
-    def _counts(self) -> tuple[dict[str, int], dict[str, int], int, int, int]:
-        """(recorded, dropped, chunks, connections, open connections), read together."""
-        relay = self._relay
-        if relay is None:
-            return {CLIENT: 0, SERVER: 0}, {CLIENT: 0, SERVER: 0}, 0, 0, 0
-        with relay._lock:
-            return (
-                dict(relay._recorded),
-                dict(relay._dropped),
-                len(relay._chunks),
-                relay._connections,
-                len(relay._open),
-            )
-
     @property
     def dropped_from_client(self) -> int:
         """Bytes from clients relayed but not recorded (over ``max_bytes``)."""
-        return self._counts()[1][CLIENT]
+        return self._records(lambda relay: relay.dropped[CLIENT], 0)
 
     @property
     def dropped_from_server(self) -> int:
         """Bytes from the server relayed but not recorded (over ``max_bytes``)."""
-        return self._counts()[1][SERVER]
+        return self._records(lambda relay: relay.dropped[SERVER], 0)
 
     @property
     def connections(self) -> int:
         """How many connections the tap has accepted since it started."""
-        return self._counts()[3]
+        return self._records(lambda relay: relay.connections, 0)
 
     @property
     def open_connections(self) -> int:
         """How many relayed connections are open now."""
-        return self._counts()[4]
+        return self._records(lambda relay: len(relay.open), 0)
 
     @property
     def errors(self) -> list[str]:
         """What went wrong (a target that refused, a reset...), one sentence each."""
-        relay = self._relay
-        if relay is None:
-            return []
-        with relay._lock:
-            return list(relay._errors)
+        return self._records(lambda relay: list(relay.errors), [])
 
     def clear(self) -> None:
         """Forget the recorded chunks, the dropped counts and the errors.
 
         Connections keep their numbers (the next one is not numbered 1 again).
         """
-        relay = self._relay
-        if relay is None:
-            return
-        with relay._lock:
-            relay._chunks.clear()
-            relay._recorded = {CLIENT: 0, SERVER: 0}
-            relay._dropped = {CLIENT: 0, SERVER: 0}
-            relay._errors.clear()
+
+        def forget(relay: _Relay) -> None:
+            relay.chunks.clear()
+            relay.errors.clear()
+            relay.recorded = {CLIENT: 0, SERVER: 0}
+            relay.dropped = {CLIENT: 0, SERVER: 0}
+
+        self._records(forget, None)
 
     def wait_closed(self, timeout: float = 5.0) -> bool:
         """Wait until no relayed connection is open; True if so within *timeout* seconds."""
@@ -762,13 +582,16 @@ class WireTap:
             time.sleep(0.005)
         return self.open_connections == 0
 
-    # -- rendering ---------------------------------------------------------------------------
+    # -- rendering ---------------------------------------------------------------------
 
     def _summary(self) -> str:
         target = f"{self.target_host}:{self.target_port}"
         where = f"{self._address[0]}:{self._address[1]} -> {target}" if self._address else target
         state = "running" if self.running else ("stopped" if self._stopped else "not started")
-        recorded, dropped, count, conns, _ = self._counts()
+        recorded, dropped, count, conns = self._records(
+            lambda r: (dict(r.recorded), dict(r.dropped), len(r.chunks), r.connections),
+            ({CLIENT: 0, SERVER: 0}, {CLIENT: 0, SERVER: 0}, 0, 0),
+        )
         text = (
             f"WireTap {where} ({state}): {conns} connection(s), {count} chunk(s), "
             f"client sent {recorded[CLIENT]:,} bytes, server sent {recorded[SERVER]:,} bytes"
@@ -789,18 +612,15 @@ class WireTap:
         hex with the TLS record named. ``limit`` caps the number of chunks (None: all).
         """
         chunks = self.timeline
+        shown = chunks[:limit]
         lines = [self._summary()]
-        shown = chunks if limit is None else chunks[:limit]
         for chunk in shown:
             head = f"{chunk.time:8.3f}s #{chunk.connection} {chunk.direction}: "
-            body = chunk.text().split("\n")
-            lines.append(head + body[0])
-            lines.extend(" " * len(head) + line for line in body[1:])
+            first, *rest = chunk.text().split("\n")
+            lines += [head + first, *(" " * len(head) + line for line in rest)]
         if len(shown) < len(chunks):
             lines.append(f"... {len(chunks) - len(shown)} more chunk(s): show(limit=None)")
-        for error in self.errors:
-            lines.append(f"! {error}")
-        return "\n".join(lines)
+        return "\n".join(lines + [f"! {error}" for error in self.errors])
 
     def show(self, limit: int | None = 50) -> None:
         """Print :meth:`render` (call it from a notebook cell, not from a thread)."""
@@ -813,40 +633,36 @@ class WireTap:
         return f"<{self._summary()}>"
 
     def _repr_html_(self, limit: int | None = 200) -> str:
-        esc = _html.escape
+        esc = html.escape
         chunks = self.timeline
-        shown = chunks if limit is None else chunks[:limit]
+        shown = chunks[:limit]
         cell = "padding:2px 8px;text-align:left;vertical-align:top;border:0"
         pre = "margin:0;white-space:pre-wrap;word-break:break-all;background:none;color:inherit"
         tint = {CLIENT: "rgba(80,140,255,0.16)", SERVER: "rgba(80,200,120,0.16)"}
-        rows = []
+        badge = (
+            "<span style='background:rgba(255,170,0,0.3);padding:0 4px;"
+            "border-radius:3px'>unreadable</span> "
+        )
+        heads = ("time", "conn", "way", "bytes", "what an eavesdropper sees")
+        rows = ["<tr>" + "".join(f"<th style='{cell}'>{head}</th>" for head in heads) + "</tr>"]
         for chunk in shown:
             arrow = "C → S" if chunk.direction == CLIENT else "S → C"
-            badge = ""
-            if chunk.looks_encrypted:
-                badge = (
-                    "<span style='background:rgba(255,170,0,0.3);padding:0 4px;"
-                    "border-radius:3px'>unreadable</span> "
-                )
             rows.append(
                 f"<tr style='background:{tint[chunk.direction]}'>"
                 f"<td style='{cell}'>{chunk.time:.3f}s</td>"
                 f"<td style='{cell}'>#{chunk.connection}</td>"
                 f"<td style='{cell};white-space:nowrap'>{arrow}</td>"
                 f"<td style='{cell}'>{len(chunk.data):,}</td>"
-                f"<td style='{cell}'>{badge}<pre style='{pre}'>{esc(chunk.text())}</pre></td>"
-                "</tr>"
+                f"<td style='{cell}'>{badge if chunk.looks_encrypted else ''}"
+                f"<pre style='{pre}'>{esc(chunk.text())}</pre></td></tr>"
             )
-        more = ""
-        if len(shown) < len(chunks):
-            more = f"<div>... {len(chunks) - len(shown)} more chunk(s)</div>"
+        more = (
+            f"<div>... {len(chunks) - len(shown)} more chunk(s)</div>"
+            if len(shown) < len(chunks)
+            else ""
+        )
         errors = "".join(f"<div>! {esc(e)}</div>" for e in self.errors)
         return (
             f"<div style='color:inherit'><div><b>{esc(self._summary())}</b></div>"
-            "<table style='border-collapse:collapse'>"
-            f"<tr><th style='{cell}'>time</th><th style='{cell}'>conn</th>"
-            f"<th style='{cell}'>way</th><th style='{cell}'>bytes</th>"
-            f"<th style='{cell}'>what an eavesdropper sees</th></tr>"
-            + "".join(rows)
-            + f"</table>{more}{errors}</div>"
+            f"<table style='border-collapse:collapse'>{''.join(rows)}</table>{more}{errors}</div>"
         )

@@ -25,22 +25,17 @@ from ipywidgets.widgets import widget as widget_module
 from smtplab.lab import LabServer
 from smtplab.message import Attachment
 from smtplab.widgets import (
-    STEPS,
     Composer,
     DraftForm,
     InboxView,
-    ServerChoice,
     Stepper,
-    StepperSession,
     TranscriptView,
-    deliver,
     playground,
     render,
-    split_addresses,
-    step_of,
 )
 from smtplab.widgets.background import run_in_background
-from smtplab.widgets.model import SendUpdate
+from smtplab.widgets.model import STEPS, SendUpdate, ServerChoice, deliver, split_addresses, step_of
+from smtplab.widgets.stepping import StepperSession
 
 WIDGETS = Path(__file__).resolve().parents[1] / "smtplab" / "widgets"
 PLAIN_MODULES = ("model.py", "render.py", "background.py", "stepping.py")

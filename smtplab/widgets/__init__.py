@@ -12,15 +12,13 @@ The pieces, each usable alone: :class:`Composer` (the form and its Send button),
 :class:`TranscriptView` (the live C:/S: dialogue), :class:`InboxView` (the lab's inbox,
 message by message) and :class:`Stepper` (the dialogue one command at a time).
 
-The widgets are thin: what they decide lives in plain Python objects that are tested
-without widgets: :class:`DraftForm` and :class:`ServerChoice` (the fields and their
-checks), :func:`deliver` (one send, with progress), :class:`StepperSession` (the
-Stepper's logic) and the HTML of :mod:`smtplab.widgets.render`. Sends run in a worker
-thread inside a kernel, and every update reaches the widgets on the kernel's main
-thread (:mod:`smtplab.widgets.background`).
-
-This is the top floor of the package (DESIGN.md §2): it may import everything below,
-and nothing imports it.
+The widgets are thin: what they decide lives in plain objects tested without widgets,
+in :mod:`~smtplab.widgets.model` (:class:`DraftForm`, ``ServerChoice``, ``deliver``),
+:mod:`~smtplab.widgets.stepping` (``StepperSession``) and the HTML of
+:mod:`~smtplab.widgets.render`. Sends run in a worker thread inside a kernel, and every
+update reaches the widgets on the kernel's main thread
+(:mod:`~smtplab.widgets.background`). This is the top floor of the package: it may
+import everything below, and nothing imports it.
 """
 
 from __future__ import annotations
@@ -30,44 +28,13 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from .composer import Composer
-from .model import (
-    STEPS,
-    DraftForm,
-    Outcome,
-    SendUpdate,
-    ServerChoice,
-    Target,
-    deliver,
-    split_addresses,
-    step_of,
-)
-from .stepper import Stepper
-from .stepping import Choice, Step, StepperSession
-from .views import InboxView, TranscriptView
+from .model import DraftForm
+from .views import InboxView, Stepper, TranscriptView
 
 if TYPE_CHECKING:
     from ..lab import LabServer
 
-__all__ = [
-    "STEPS",
-    "Choice",
-    "Composer",
-    "DraftForm",
-    "InboxView",
-    "Outcome",
-    "Playground",
-    "SendUpdate",
-    "ServerChoice",
-    "Step",
-    "Stepper",
-    "StepperSession",
-    "Target",
-    "TranscriptView",
-    "deliver",
-    "playground",
-    "split_addresses",
-    "step_of",
-]
+__all__ = ["Composer", "DraftForm", "InboxView", "Stepper", "TranscriptView", "playground"]
 
 
 class Playground(w.VBox):
@@ -80,14 +47,15 @@ class Playground(w.VBox):
         self.composer = Composer(lab, local_hostname=local_hostname, timeout=timeout)
         self.transcript = TranscriptView().follow(self.composer)
         self.inbox = InboxView(lab).follow(self.composer)
+
+        def title(text: str) -> w.HTML:
+            return w.HTML(f"<h3 style='margin:4px 0'>{text}</h3>")
+
         super().__init__(
             [
-                w.HTML("<h3 style='margin:4px 0'>① Compose and send</h3>"),
-                self.composer,
-                w.HTML("<h3 style='margin:4px 0'>② The dialogue</h3>"),
-                self.transcript,
-                w.HTML("<h3 style='margin:4px 0'>③ The lab's inbox</h3>"),
-                self.inbox,
+                *(title("① Compose and send"), self.composer),
+                *(title("② The dialogue"), self.transcript),
+                *(title("③ The lab's inbox"), self.inbox),
             ]
         )
         self.add_class("smtplab-playground")

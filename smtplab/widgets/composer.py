@@ -1,10 +1,6 @@
-"""The Composer: a mail form with a Send button that shows the send step by step.
-
-The form is thin: it reads its fields into a :class:`~smtplab.widgets.model.DraftForm`
-and a :class:`~smtplab.widgets.model.ServerChoice`, shows their problems beside the
-fields, and hands the send to :func:`~smtplab.widgets.model.deliver` (in a worker
-thread inside a kernel; see :mod:`smtplab.widgets.background`).
-"""
+"""The Composer: a mail form with a Send button that shows the send step by step. It
+reads its fields into a ``DraftForm`` and a ``ServerChoice`` (:mod:`.model`), shows their
+problems beside the fields, and hands the send to ``deliver`` (:mod:`.background`)."""
 
 from __future__ import annotations
 
@@ -18,22 +14,10 @@ from ..client import DEFAULT_TIMEOUT
 from ..errors import LocalProtocolError
 from ..extensions import format_size
 from ..message import Attachment
-from ..providers import get_provider
+from ..providers import PROVIDERS, get_provider
 from . import render
 from .background import Job, run_in_background, running_loop
-from .model import (
-    FORM_FIELDS,
-    SECURITY_CHOICES,
-    SERVER_FIELDS,
-    STEPS,
-    DraftForm,
-    Outcome,
-    SendUpdate,
-    ServerChoice,
-    deliver,
-    invalid_outcome,
-    provider_choices,
-)
+from .model import SECURITY_CHOICES, STEPS, DraftForm, Outcome, SendUpdate, ServerChoice, deliver
 
 if TYPE_CHECKING:
     from ..lab import LabServer
@@ -42,15 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Composer"]
 
 _LABEL = {"description_width": "110px"}
-_SERVER_KINDS = (
-    ("this notebook's lab server", "lab"),
-    ("a provider preset", "provider"),
-    ("a custom server", "custom"),
-)
-
-
-def _show(widget: w.Widget, visible: bool) -> None:
-    widget.layout.display = "" if visible else "none"
+_TEXTS = ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html")  # + the files
 
 
 class Composer(w.VBox):
@@ -82,83 +58,51 @@ class Composer(w.VBox):
         self.outcome: Outcome | None = None
         self.steps_seen: list[str] = []
         self.job: Job[Outcome] | None = None
-        self._start_callbacks: list[Callable[[], None]] = []
-        self._progress_callbacks: list[Callable[[SendUpdate], None]] = []
-        self._finished_callbacks: list[Callable[[Outcome], None]] = []
-
+        self._followers: dict[str, list[Callable[..., None]]] = {}
         wide = w.Layout(width="520px")  # one layout model for the fields of this form
 
-        def text(description: str, placeholder: str = "", css: str = "") -> w.Text:
-            field = w.Text(
-                description=description, placeholder=placeholder, style=_LABEL, layout=wide
-            )
-            field.add_class(f"smtplab-{css}")
-            return field
+        def field(kind: type[w.Widget], name: str, label: str, hint: str = "", **kw: Any) -> Any:
+            """A labelled field with the CSS class ``smtplab-<name>`` (for the browser test)."""
+            kw.setdefault("layout", wide)
+            if hint:
+                kw["placeholder"] = hint
+            widget = kind(description=label, style=_LABEL, **kw)
+            widget.add_class(f"smtplab-{name.replace('_', '-')}")
+            return widget
 
-        self.sender_name = text("From (name)", "Alice Liddell", "sender-name")
-        self.sender = text("From (address)", "alice@example.com", "sender")
-        self.to = text("To", "bob@example.com, carol@example.com", "to")
-        self.cc = text("Cc", "optional, several with commas", "cc")
-        self.bcc = text("Bcc", "optional: in the envelope only, never in a header", "bcc")
-        self.subject = text("Subject", "Hello from the lab", "subject")
-        self.body = w.Textarea(
-            description="Body",
-            placeholder="Plain text. Say hello!",
-            style=_LABEL,
-            layout=w.Layout(width="520px", height="110px"),
-        )
-        self.body.add_class("smtplab-body")
-        self.html = w.Textarea(
-            description="HTML (optional)",
-            placeholder="<p>An HTML alternative of the body (leave empty for text only)</p>",
-            style=_LABEL,
-            layout=w.Layout(width="520px", height="60px"),
-        )
-        self.html.add_class("smtplab-html")
+        self.sender_name = field(w.Text, "sender_name", "From (name)", "Alice Liddell")
+        self.sender = field(w.Text, "sender", "From (address)", "alice@example.com")
+        self.to = field(w.Text, "to", "To", "bob@example.com, carol@example.com")
+        self.cc = field(w.Text, "cc", "Cc", "optional, several with commas")
+        self.bcc = field(w.Text, "bcc", "Bcc", "optional: in the envelope only, never in a header")
+        self.subject = field(w.Text, "subject", "Subject", "Hello from the lab")
+        taller = w.Layout(width="520px", height="110px")
+        self.body = field(w.Textarea, "body", "Body", "Plain text. Say hello!", layout=taller)
+        hint = "<p>An HTML alternative of the body (leave empty for text only)</p>"
+        tall = w.Layout(width="520px", height="60px")
+        self.html = field(w.Textarea, "html", "HTML (optional)", hint, layout=tall)
         self.upload = w.FileUpload(description="Attach files", multiple=True)
         self.upload.add_class("smtplab-upload")
-        self.clear_files = w.Button(description="Remove files", layout=w.Layout(width="auto"))
-        self.clear_files.on_click(lambda _: self._clear_uploads())
-        self.files = w.HTML()
         self.upload.observe(lambda _: self._describe_files(), names="value")
+        self.clear_files = w.Button(description="Remove files", layout=w.Layout(width="auto"))
+        self.clear_files.on_click(lambda _: setattr(self.upload, "value", ()))
+        self.files = w.HTML()
 
-        self.where = w.Dropdown(
-            description="Send to",
-            options=[(label, kind) for label, kind in _SERVER_KINDS],
-            value="lab" if lab is not None else "provider",
-            style=_LABEL,
-            layout=wide,
+        kinds = [("this notebook's lab server", "lab"), ("a provider preset", "provider")]
+        kinds.append(("a custom server", "custom"))
+        first = "lab" if lab is not None else "provider"
+        self.where = field(w.Dropdown, "where", "Send to", options=kinds, value=first)
+        presets = [(f"{p.name} ({p.host})", key) for key, p in PROVIDERS.items()]
+        self.provider = field(w.Dropdown, "provider", "Provider", options=presets)
+        self.host = field(w.Text, "host", "Host", "smtp.example.com")
+        narrow = w.Layout(width="220px")
+        self.port = field(
+            w.BoundedIntText, "port", "Port", value=587, min=1, max=65535, layout=narrow
         )
-        self.where.add_class("smtplab-where")
-        self.provider = w.Dropdown(
-            description="Provider", options=provider_choices(), style=_LABEL, layout=wide
-        )
-        self.host = text("Host", "smtp.example.com", "host")
-        self.port = w.BoundedIntText(
-            description="Port",
-            value=587,
-            min=1,
-            max=65535,
-            style=_LABEL,
-            layout=w.Layout(width="220px"),
-        )
-        self.port.add_class("smtplab-port")
-        self.security = w.Dropdown(
-            description="Security",
-            options=list(SECURITY_CHOICES),
-            value="plain",
-            style=_LABEL,
-            layout=wide,
-        )
-        self.security.add_class("smtplab-security")
-        self.user = text("User", "empty: no login (AUTH)", "user")
-        self.password = w.Password(
-            description="Password",
-            placeholder="used for one send, then cleared; never saved",
-            style=_LABEL,
-            layout=wide,
-        )
-        self.password.add_class("smtplab-password")
+        self.security = field(w.Dropdown, "security", "Security", options=SECURITY_CHOICES)
+        self.user = field(w.Text, "user", "User", "empty: no login (AUTH)")
+        hint = "used for one send, then cleared; never saved"
+        self.password = field(w.Password, "password", "Password", hint)
         self.server_hint = w.HTML()
         for widget in (self.where, self.provider, self.security):
             widget.observe(lambda _: self._server_changed(), names="value")
@@ -169,56 +113,27 @@ class Composer(w.VBox):
         self.send_button.add_class("smtplab-send")
         self.send_button.on_click(lambda _: self.send_mail())
         self.progress = w.HTML(render.progress_html(STEPS, []))
-        self.result = w.HTML(render.outcome_html(None))
+        self.result = w.HTML(render.sending_html())
         self.result.add_class("smtplab-result-box")
 
-        self.field_errors: dict[str, w.HTML] = {
-            name: w.HTML() for name in (*FORM_FIELDS, *SERVER_FIELDS)
-        }
+        order = ("sender_name", "sender", "to", "cc", "bcc", "subject", "body", "html", "where")
+        order += ("provider", "host", "port", "security", "user", "password")
+        # Each problem is shown beside its field; one with the server, beside "Send to".
+        beside = {("server" if name == "where" else name): getattr(self, name) for name in order}
+        self.field_errors: dict[str, w.HTML] = {name: w.HTML() for name in (*beside, "attachments")}
         for name, box in self.field_errors.items():
             box.add_class(f"smtplab-error-{name.replace('_', '-')}")
-
-        def row(widget: w.Widget, name: str) -> w.HBox:
-            return w.HBox([widget, self.field_errors[name]])
-
         self._rows = {
-            "provider": row(self.provider, "provider"),
-            "host": row(self.host, "host"),
-            "port": row(self.port, "port"),
+            name: w.HBox([field, self.field_errors[name]]) for name, field in beside.items()
         }
-        message = w.VBox(
-            [
-                row(self.sender_name, "sender_name"),
-                row(self.sender, "sender"),
-                row(self.to, "to"),
-                row(self.cc, "cc"),
-                row(self.bcc, "bcc"),
-                row(self.subject, "subject"),
-                row(self.body, "body"),
-                row(self.html, "html"),
-                w.HBox(
-                    [self.upload, self.clear_files, self.files, self.field_errors["attachments"]]
-                ),
-            ]
-        )
-        server = w.VBox(
-            [
-                row(self.where, "server"),
-                self._rows["provider"],
-                self._rows["host"],
-                self._rows["port"],
-                row(self.security, "security"),
-                row(self.user, "user"),
-                row(self.password, "password"),
-                self.server_hint,
-            ]
-        )
+        rows = list(self._rows.values())
+        files = [self.upload, self.clear_files, self.files, self.field_errors["attachments"]]
         super().__init__(
             [
                 w.HTML("<b>Compose a mail</b>"),
-                message,
+                w.VBox([*rows[:8], w.HBox(files)]),
                 w.HTML("<b>Server</b>"),
-                server,
+                w.VBox([*rows[8:], self.server_hint]),
                 w.HBox([self.send_button, self.progress]),
                 self.result,
             ]
@@ -232,12 +147,8 @@ class Composer(w.VBox):
     def attachments(self) -> tuple[Attachment, ...]:
         """The uploaded files as attachments (raises LocalProtocolError for a bad name)."""
         return tuple(
-            Attachment(
-                str(item["name"]),
-                bytes(item["content"]),
-                str(item.get("type") or "") or None,
-            )
-            for item in self.upload.value
+            Attachment(str(f["name"]), bytes(f["content"]), str(f.get("type") or "") or None)
+            for f in self.upload.value
         )
 
     @property
@@ -248,17 +159,7 @@ class Composer(w.VBox):
             files = self.attachments
         except LocalProtocolError:
             files = ()
-        return DraftForm(
-            sender=self.sender.value,
-            sender_name=self.sender_name.value,
-            to=self.to.value,
-            cc=self.cc.value,
-            bcc=self.bcc.value,
-            subject=self.subject.value,
-            body=self.body.value,
-            html=self.html.value,
-            attachments=files,
-        )
+        return DraftForm(**{name: getattr(self, name).value for name in _TEXTS}, attachments=files)
 
     @property
     def server(self) -> ServerChoice:
@@ -274,12 +175,15 @@ class Composer(w.VBox):
 
     def load(self, form: DraftForm | None = None, **fields: Any) -> Composer:
         """Fill the message fields from a :class:`DraftForm` and/or keyword arguments
-        (``load(to="bob@example.com", subject="Hi")``); returns the Composer."""
-        values = dict(vars(form)) if form is not None else {}
-        values.update(fields)
+        (``load(to="bob@example.com", subject="Hi")``); returns the Composer.
+
+        Attachments are :class:`~smtplab.message.Attachment` values or
+        ``(name, bytes)`` tuples.
+        """
+        values = {**(vars(form) if form is not None else {}), **fields}
         files = values.pop("attachments", None)
         for name, value in values.items():
-            if name not in ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html"):
+            if name not in _TEXTS:
                 raise TypeError(f"load() got an unknown field {name!r}.")
             getattr(self, name).value = value
         if files is not None:
@@ -291,7 +195,7 @@ class Composer(w.VBox):
                     "content": memoryview(bytes(a.data)),
                     "last_modified": datetime.now(timezone.utc),
                 }
-                for a in (_attachment(item) for item in files)
+                for a in map(_attachment, files)
             )
         return self
 
@@ -326,11 +230,6 @@ class Composer(w.VBox):
         """The transcript of the last send (None before the first)."""
         return self.outcome.transcript if self.outcome is not None else None
 
-    def _take_password(self) -> str:
-        password = self.password.value
-        self.password.value = ""
-        return password
-
     def send_mail(self, *, block: bool = False) -> Outcome | None:
         """Do what the Send button does: take (and clear) the password, check the fields,
         then send.
@@ -340,24 +239,24 @@ class Composer(w.VBox):
         or with no event loop running, it runs here and returns the :class:`Outcome`.
         Returns the Outcome of the refusal when a field is invalid (nothing is sent).
         """
-        password = self._take_password()
+        # The password rides along once, in a list the work empties: nothing keeps it.
+        secret = [self.password.value or None]
+        self.password.value = ""
         if self.sending:
             return None
-        problems = self.problems(password_given=bool(password))
+        problems = self.problems(password_given=bool(secret[0]))
         self.show_problems(problems)
         if problems:
-            outcome = invalid_outcome(problems)
-            self.outcome = outcome
-            self.result.value = render.outcome_html(outcome)
+            self.outcome = Outcome.not_sent(problems)
+            self.result.value = self.outcome._repr_html_()
             self.progress.value = render.progress_html(STEPS, [])
-            return outcome
-        draft = self.form.draft()
-        target = self.server.resolve(self.lab)
-        self._started()
-
-        # The password rides along once, in a list the work empties: nothing keeps it.
-        secret = [password or None]
-        del password
+            return self.outcome
+        draft, target = self.form.draft(), self.server.resolve(self.lab)
+        self._set_sending(True)
+        self.steps_seen = []
+        self.result.value = render.sending_html("Sending…")
+        self.progress.value = render.progress_html(STEPS, [])
+        self._tell("start")
 
         def work(emit: Callable[[SendUpdate], None]) -> Outcome:
             return deliver(
@@ -377,30 +276,41 @@ class Composer(w.VBox):
 
     def wait(self, timeout: float | None = None) -> Outcome | None:
         """Wait for a send running in the background; return its Outcome (None if none).
-
-        The widgets are updated by the kernel's event loop once the cell that waits has
-        finished.
-        """
+        (The widgets are updated by the kernel's loop once the waiting cell has finished.)"""
         return self.job.wait(timeout) if self.job is not None else self.outcome
 
-    def _started(self) -> None:
-        self.steps_seen = []
-        self.send_button.disabled = True
-        self.send_button.description = "Sending…"
-        self.send_button.icon = "spinner"
-        self.result.value = render.outcome_html(None, sending="Sending…")
-        self.progress.value = render.progress_html(STEPS, [])
-        for callback in self._start_callbacks:
-            callback()
+    def on_start(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` on the main thread when a send starts."""
+        self._followers.setdefault("start", []).append(callback)
+
+    def on_progress(self, callback: Callable[[SendUpdate], None]) -> None:
+        """Call ``callback(update)`` on the main thread after every transcript entry."""
+        self._followers.setdefault("progress", []).append(callback)
+
+    def on_finished(self, callback: Callable[[Outcome], None]) -> None:
+        """Call ``callback(outcome)`` on the main thread when a send has ended."""
+        self._followers.setdefault("finished", []).append(callback)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _tell(self, moment: str, *args: object) -> None:
+        for callback in self._followers.get(moment, []):
+            callback(*args)
+
+    def _set_sending(self, sending: bool, step: str = "") -> None:
+        """The Send button while a send runs (now at ``step``), and after."""
+        self.send_button.disabled = sending
+        label = f"Sending… ({step})" if step else "Sending…"
+        self.send_button.description = label if sending else "Send"
+        self.send_button.icon = "spinner" if sending else "paper-plane"
 
     def _progressed(self, update: SendUpdate) -> None:
         if update.step is not None and update.step not in self.steps_seen:
             self.steps_seen.append(update.step)
-            self.send_button.description = f"Sending… ({update.step})"
+            self._set_sending(True, update.step)
             self.progress.value = render.progress_html(STEPS, self.steps_seen)
-            self.result.value = render.outcome_html(None, sending=f"Sending… now at {update.step}")
-        for callback in self._progress_callbacks:
-            callback(update)
+            self.result.value = render.sending_html(f"Sending… now at {update.step}")
+        self._tell("progress", update)
 
     def _finished(self, outcome: Outcome) -> None:
         self.outcome = outcome
@@ -408,90 +318,61 @@ class Composer(w.VBox):
         self.progress.value = render.progress_html(
             STEPS, self.steps_seen, finished=True, failed=not outcome.delivered
         )
-        self.result.value = render.outcome_html(outcome)
+        self.result.value = outcome._repr_html_()
         if not outcome.delivered and "larger than the server's limit" in outcome.explanation:
             field = "attachments" if self.upload.value else "body"
             self.show_problems({field: outcome.explanation.split(". Nothing was sent")[0]})
-        self.send_button.disabled = False
-        self.send_button.description = "Send"
-        self.send_button.icon = "paper-plane"
-        for callback in self._finished_callbacks:
-            callback(outcome)
+        self._set_sending(False)
+        self._tell("finished", outcome)
 
     def _crashed(self, error: BaseException) -> None:
-        self.send_button.disabled = False
-        self.send_button.description = "Send"
-        self.send_button.icon = "paper-plane"
-        self.result.value = render.outcome_html(None, sending=f"the send crashed: {error!r}")
-
-    # -- following ---------------------------------------------------------------------
-
-    def on_start(self, callback: Callable[[], None]) -> None:
-        """Call ``callback()`` on the main thread when a send starts."""
-        self._start_callbacks.append(callback)
-
-    def on_progress(self, callback: Callable[[SendUpdate], None]) -> None:
-        """Call ``callback(update)`` on the main thread after every transcript entry."""
-        self._progress_callbacks.append(callback)
-
-    def on_finished(self, callback: Callable[[Outcome], None]) -> None:
-        """Call ``callback(outcome)`` on the main thread when a send has ended."""
-        self._finished_callbacks.append(callback)
-
-    # -- internals ---------------------------------------------------------------------
-
-    def _clear_uploads(self) -> None:
-        self.upload.value = ()
+        self._set_sending(False)
+        self.result.value = render.sending_html(f"the send crashed: {error!r}")
 
     def _describe_files(self) -> None:
-        items = self.upload.value
-        if not items:
-            self.files.value = ""
-            return
-        names = ", ".join(f"{i['name']} ({format_size(len(i['content']))})" for i in items)
-        self.files.value = f"<small>{render.esc(names)}</small>"
+        names = ", ".join(
+            f"{f['name']} ({format_size(len(f['content']))})" for f in self.upload.value
+        )
+        self.files.value = f"<small>{render.esc(names)}</small>" if names else ""
 
     def _server_changed(self) -> None:
         kind = self.where.value
-        _show(self._rows["provider"], kind == "provider")
-        _show(self._rows["host"], kind == "custom")
-        _show(self._rows["port"], kind == "custom")
+        for name, shown_for in (("provider", "provider"), ("host", "custom"), ("port", "custom")):
+            self._rows[name].layout.display = "" if kind == shown_for else "none"
         wanted = list(SECURITY_CHOICES)
         if kind == "provider":
             preset = get_provider(self.provider.value)
-            modes = [mode for mode, _ in preset.security_options]
-            wanted = [(label, mode) for label, mode in SECURITY_CHOICES if mode in modes]
+            wanted = [choice for choice in wanted if choice[1] in dict(preset.security_options)]
         if list(self.security.options) != wanted:
             current = self.security.value  # new options reset the value: keep it if we can
             self.security.options = wanted
-            modes = [mode for _, mode in wanted]
-            if current in modes:
+            if current in [mode for _, mode in wanted]:
                 self.security.value = current
             elif kind == "provider":
                 self.security.value = get_provider(self.provider.value).default_security
-        self.server_hint.value = self._hint(kind)
+        self.server_hint.value = f"<small>{self._hint(kind)}</small>"
 
     def _hint(self, kind: str) -> str:
-        if kind == "lab":
-            if self.lab is None:
-                return "<small>No lab was given: Composer(lab).</small>"
-            lab = self.lab
-            login = "accepts mail without login" if not lab.policy.require_auth else "wants AUTH"
-            return (
-                f"<small>The lab: <code>{render.esc(lab.host)}</code>, port {lab.port} "
-                f"(plain, STARTTLS offered) or {lab.tls_port} (implicit TLS). It {login}; "
-                "to log in, give a lab account as User and choose a TLS mode (the password "
-                "field may stay empty: the widget knows the lab's accounts).</small>"
-            )
         if kind == "provider":
             preset = get_provider(self.provider.value)
             return (
-                f"<small><b>{render.esc(preset.name)}</b>: {render.esc(preset.ports_sentence())}."
+                f"<b>{render.esc(preset.name)}</b>: {render.esc(preset.ports_sentence())}."
                 f" Password: {render.esc(preset.credential_help)} "
                 "(This preset has not been checked against the live service. Many networks, "
-                "mybinder.org among them, block outbound SMTP.)</small>"
+                "mybinder.org among them, block outbound SMTP.)"
             )
-        return "<small>Any SMTP server: its host, port and security mode.</small>"
+        if kind != "lab":
+            return "Any SMTP server: its host, port and security mode."
+        if self.lab is None:
+            return "No lab was given: Composer(lab)."
+        lab = self.lab
+        login = "wants AUTH" if lab.policy.require_auth else "accepts mail without login"
+        return (
+            f"The lab: <code>{render.esc(lab.host)}</code>, port {lab.port} (plain, STARTTLS "
+            f"offered) or {lab.tls_port} (implicit TLS). It {login}; to log in, give a lab "
+            "account as User and choose a TLS mode (the password field may stay empty: the "
+            "widget knows the lab's accounts)."
+        )
 
 
 def _attachment(item: object) -> Attachment:

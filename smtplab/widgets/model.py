@@ -1,28 +1,16 @@
-"""The logic behind the widgets, in plain Python objects (no ipywidgets here).
-
-The widgets only read and write fields; everything they decide is decided here, and
-tested without a browser or a widget:
-
-* :class:`DraftForm` — what the Composer's fields hold (text, as typed), its checks
-  (:meth:`DraftForm.problems`: each problem keyed by the field it belongs beside) and
-  :meth:`DraftForm.draft` (a :class:`~smtplab.message.Draft` through
-  :func:`~smtplab.message.compose`);
-* :class:`ServerChoice` — where to send: the notebook's lab, a provider preset, or a
-  custom host; its checks, and :meth:`ServerChoice.resolve` into a :class:`Target`;
-* :func:`deliver` — one whole send with :class:`~smtplab.client.Client`, reporting
-  progress as :class:`SendUpdate` values and ending with an :class:`Outcome`;
-* :func:`step_of` — which step of the progress bar (:data:`STEPS`) a transcript entry
-  belongs to.
-
-The password is never a field of any of these objects: it goes from the widget, at the
-moment Send is clicked, straight into :func:`deliver` as an argument.
+"""The logic behind the Composer, in plain Python objects (no ipywidgets here), tested
+without a browser or a widget: :class:`DraftForm` (the message fields as typed, and their
+problems, each keyed by the field it belongs beside), :class:`ServerChoice` (the lab, a
+provider preset or a custom host, resolved into a :class:`Target`) and :func:`deliver`
+(one whole send, reporting :class:`SendUpdate` values and ending with an
+:class:`Outcome`). The password is never a field of these objects: it goes from the
+widget, at the moment Send is clicked, straight into :func:`deliver` as an argument.
 """
 
 from __future__ import annotations
 
-import re
 import ssl
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -30,53 +18,15 @@ from ..client import DEFAULT_TIMEOUT, Client, Security
 from ..errors import LocalProtocolError, ReplyError, SmtplabError
 from ..extensions import format_size
 from ..message import Attachment, Draft, compose
-from ..providers import PROVIDERS, UnknownProviderError, get_provider
+from ..providers import UnknownProviderError, get_provider
 from ..replies import Reply, explain
 from ..transcript import Entry, Transcript
+from .render import GREEN, RED, esc, pre
 
 if TYPE_CHECKING:
     from ..lab import LabServer
 
-__all__ = [
-    "FORM_FIELDS",
-    "SECURITY_CHOICES",
-    "SERVER_FIELDS",
-    "STEPS",
-    "DraftForm",
-    "Outcome",
-    "SendUpdate",
-    "ServerChoice",
-    "Target",
-    "deliver",
-    "invalid_outcome",
-    "provider_choices",
-    "split_addresses",
-    "step_of",
-]
-
-FORM_FIELDS: tuple[str, ...] = (
-    "sender_name",
-    "sender",
-    "to",
-    "cc",
-    "bcc",
-    "subject",
-    "body",
-    "html",
-    "attachments",
-)
-"""The fields of :class:`DraftForm` that a problem can be shown beside."""
-
-SERVER_FIELDS: tuple[str, ...] = (
-    "server",
-    "provider",
-    "host",
-    "port",
-    "security",
-    "user",
-    "password",
-)
-"""The server fields a problem can be shown beside (``password`` is the widget only)."""
+__all__ = ["DraftForm", "Outcome", "ServerChoice", "deliver"]
 
 STEPS: tuple[str, ...] = ("connecting", "TLS", "AUTH", "MAIL", "RCPT", "DATA")
 """The steps of a send, in order, as the Composer's progress shows them."""
@@ -88,10 +38,7 @@ SECURITY_CHOICES: tuple[tuple[str, Security], ...] = (
 )
 """``(label, security)`` for the security menu."""
 
-ServerKind = Literal["lab", "provider", "custom"]
-
-_LINE_BREAK = re.compile(r"[\r\n\0]")
-_SEPARATORS = ",;"
+_LINE_BREAKS = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\0": "a NUL byte"}
 
 
 # --------------------------------------------------------------------------- the draft
@@ -104,33 +51,27 @@ def split_addresses(text: str) -> list[str]:
     >>> split_addresses('bob@example.com; "Smith, Carol" <carol@example.com>,')
     ['bob@example.com', '"Smith, Carol" <carol@example.com>']
     """
-    parts: list[str] = []
-    current: list[str] = []
+    parts = [""]
     quoted = angle = False
     for char in text:
         if char == '"':
             quoted = not quoted
-        elif char == "<" and not quoted:
-            angle = True
-        elif char == ">" and not quoted:
-            angle = False
-        if char in _SEPARATORS and not quoted and not angle:
-            parts.append("".join(current))
-            current = []
+        elif char in "<>" and not quoted:
+            angle = char == "<"
+        if char in ",;" and not quoted and not angle:
+            parts.append("")
         else:
-            current.append(char)
-    parts.append("".join(current))
+            parts[-1] += char
     return [part.strip() for part in parts if part.strip()]
 
 
 def _line_break_problem(what: str, value: str) -> str:
     """A sentence when ``value`` holds CR, LF or NUL, else ``""``."""
-    match = _LINE_BREAK.search(value)
-    if match is None:
+    found = next((char for char in value if char in _LINE_BREAKS), None)
+    if found is None:
         return ""
-    name = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\0": "a NUL byte"}
     return (
-        f"{what} contains {name[match.group()]}. In a header a line break starts a new "
+        f"{what} contains {_LINE_BREAKS[found]}. In a header a line break starts a new "
         "header line, so anyone who controls this text could add headers of their choosing "
         "(header injection, RFC 5322 §2.2). Remove it."
     )
@@ -150,13 +91,22 @@ def _probe(**fields: object) -> str:
 
 
 def _address_problem(what: str, item: str, argument: str) -> str:
-    problem = _line_break_problem(f"{what} {item!r}", item)
-    if problem:
+    if problem := _line_break_problem(f"{what} {item!r}", item):
         return problem
     address = item.rsplit("<", 1)[-1].rstrip("> ") if "<" in item else item
     if "@" not in address:
         return f"{item!r} has no '@': an address looks like bob@example.com."
     return _probe(**{argument: item})
+
+
+def _addresses_problem(name: str, text: str) -> str:
+    """The first problem of the address field ``name`` (to, cc or bcc), or ``""``."""
+    if problem := _line_break_problem(f"the {name.title()} field", text):
+        return problem
+    for item in split_addresses(text):
+        if problem := _address_problem(name.title(), item, name):
+            return problem
+    return ""
 
 
 @dataclass(frozen=True)
@@ -193,25 +143,19 @@ class DraftForm:
         to be accepted.
         """
         found: dict[str, str] = {}
-        name_problem = _line_break_problem("the display name", self.sender_name)
-        if not name_problem and self.sender_name.strip():
-            name_problem = _probe(sender_name=self.sender_name.strip())
-        if name_problem:
-            found["sender_name"] = name_problem
+        name = self.sender_name.strip()
+        if problem := _line_break_problem("the display name", self.sender_name) or (
+            name and _probe(sender_name=name)
+        ):
+            found["sender_name"] = problem
         sender = self.sender.strip()
         if not sender:
             found["sender"] = "fill in your address (From), like alice@example.com."
         elif problem := _address_problem("the sender", sender, "sender"):
             found["sender"] = problem
-        for name in ("to", "cc", "bcc"):
-            text = getattr(self, name)
-            if problem := _line_break_problem(f"the {name.title()} field", text):
-                found[name] = problem
-                continue
-            for item in split_addresses(text):
-                if problem := _address_problem(name.title(), item, name):
-                    found[name] = problem
-                    break
+        for field_name in ("to", "cc", "bcc"):
+            if problem := _addresses_problem(field_name, getattr(self, field_name)):
+                found[field_name] = problem
         if not self.recipients and not ({"to", "cc", "bcc"} & found.keys()):
             found["to"] = (
                 "add at least one recipient in To, Cc or Bcc: with none, there is nobody "
@@ -225,12 +169,18 @@ class DraftForm:
             draft = self.draft()
         except LocalProtocolError as error:
             return {"body": str(error)}
-        if size_limit is not None:
-            size = len(draft.to_bytes())
-            if size > size_limit:
-                found["attachments" if self.attachments else "body"] = _too_big(
-                    size, size_limit, self.attachments
+        if size_limit is not None and (size := len(draft.to_bytes())) > size_limit:
+            text = (
+                f"the message would be {format_size(size)}, and the server takes at most "
+                f"{format_size(size_limit)} (its SIZE, RFC 1870): it would refuse it with 552."
+            )
+            if self.attachments:
+                biggest = max(self.attachments, key=lambda a: len(a.data))
+                text += (
+                    f" The biggest file is {biggest.filename} ({format_size(len(biggest.data))});"
+                    " base64 makes an attached file about a third bigger on the wire."
                 )
+            found["attachments" if self.attachments else "body"] = text
         return found
 
     def draft(self) -> Draft:
@@ -246,20 +196,6 @@ class DraftForm:
             html=self.html if self.html.strip() else None,
             attachments=self.attachments,
         )
-
-
-def _too_big(size: int, limit: int, attachments: Sequence[Attachment]) -> str:
-    text = (
-        f"the message would be {format_size(size)}, and the server takes at most "
-        f"{format_size(limit)} (its SIZE, RFC 1870): it would refuse it with 552."
-    )
-    if attachments:
-        biggest = max(attachments, key=lambda a: len(a.data))
-        text += (
-            f" The biggest file is {biggest.filename} ({format_size(len(biggest.data))}); "
-            "base64 makes an attached file about a third bigger on the wire."
-        )
-    return text
 
 
 # --------------------------------------------------------------------------- the server
@@ -294,7 +230,7 @@ class ServerChoice:
     ``provider`` for ``provider`` only. There is no password here: see :func:`deliver`.
     """
 
-    kind: ServerKind = "lab"
+    kind: Literal["lab", "provider", "custom"] = "lab"
     security: Security = "plain"
     username: str = ""
     provider: str = "gmail"
@@ -309,7 +245,7 @@ class ServerChoice:
         user = self.username.strip()
         if problem := _line_break_problem("the user name", self.username):
             found["user"] = problem
-        if self.security not in dict((s, s) for _, s in SECURITY_CHOICES):
+        if self.security not in [mode for _, mode in SECURITY_CHOICES]:
             found["security"] = f"unknown security {self.security!r}: plain, starttls or tls."
         if self.kind == "lab":
             if lab is None or not lab.running:
@@ -330,8 +266,7 @@ class ServerChoice:
             except UnknownProviderError as error:
                 found["provider"] = str(error)
             else:
-                modes = [mode for mode, _ in preset.security_options]
-                if self.security not in modes:
+                if self.security not in dict(preset.security_options):
                     found["security"] = f"{preset.name}: {preset.ports_sentence()}."
             if not user:
                 found["user"] = "the provider needs your user name (usually your full address)."
@@ -342,7 +277,7 @@ class ServerChoice:
                 )
         elif self.kind == "custom":
             host = self.host.strip()
-            if not host or _LINE_BREAK.search(host) or any(c.isspace() for c in host):
+            if not host or any(c.isspace() or c == "\0" for c in host):
                 found["host"] = "give the server's host name, like smtp.example.com."
             if not 0 < int(self.port) < 65536:
                 found["port"] = f"{self.port} is not a port: 1 to 65535 (587, 465 or 25)."
@@ -359,16 +294,14 @@ class ServerChoice:
             if lab is None:
                 raise ValueError("a lab server is needed for kind='lab'.")
             port = lab.tls_port if self.security == "tls" else lab.port
-            context = None if self.security == "plain" else lab.ssl_context()
-            label = f"the lab at {lab.host} port {port} ({self.security})"
             return Target(
                 lab.host,
                 port,
                 self.security,
                 user,
-                context,
+                None if self.security == "plain" else lab.ssl_context(),
                 size_limit=lab.policy.size_limit,
-                label=label,
+                label=f"the lab at {lab.host} port {port} ({self.security})",
                 lab_password=lab.users.get(user) if user else None,
             )
         if self.kind == "provider":
@@ -381,11 +314,6 @@ class ServerChoice:
         return Target(host, int(self.port), self.security, user, label=label)
 
 
-def provider_choices() -> list[tuple[str, str]]:
-    """``(label, key)`` for every provider preset, for a menu."""
-    return [(f"{preset.name} ({preset.host})", key) for key, preset in PROVIDERS.items()]
-
-
 # --------------------------------------------------------------------------- sending
 
 
@@ -396,21 +324,18 @@ def step_of(entry: Entry) -> str | None:
     to ``AUTH``, ``MAIL FROM`` to ``MAIL``, ``RCPT TO`` to ``RCPT``, DATA and the message
     to ``DATA``. EHLO, notes, replies and QUIT belong to no step of their own.
     """
-    if entry.direction == "TLS":
+    if entry.direction == "TLS" or (entry.direction == "C" and entry.phase == "tls"):
         return "TLS"
     if entry.direction == "S":
         return "connecting" if entry.phase == "greeting" else None
     if entry.direction != "C":
         return None
-    if entry.phase == "tls":
-        return "TLS"
     if entry.phase == "auth":
         return "AUTH"
     if entry.is_message or entry.phase in ("data", "message"):
         return "DATA"
     if entry.phase == "envelope" and isinstance(entry.raw, bytes):
-        verb = entry.raw[:4].upper()
-        return {b"MAIL": "MAIL", b"RCPT": "RCPT"}.get(verb)
+        return {b"MAIL": "MAIL", b"RCPT": "RCPT"}.get(entry.raw[:4].upper())
     return None
 
 
@@ -418,14 +343,13 @@ def step_of(entry: Entry) -> str | None:
 class SendUpdate:
     """A moment of a send, for the views: the step it reached, the transcript so far.
 
-    ``html`` is the transcript's HTML (masked, as ``Transcript._repr_html_`` shows it),
+    ``html`` is the transcript's HTML (masked, as a notebook shows the transcript),
     rendered on the thread that recorded the entry; ``lines`` is the number of entries.
     """
 
     step: str | None
     html: str
     lines: int
-    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -457,21 +381,28 @@ class Outcome:
     def __repr__(self) -> str:
         return str(self)
 
-    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
-        printer.text(str(self))  # type: ignore[attr-defined]
-
     def _repr_html_(self) -> str:
-        from .render import outcome_html
+        """The result line under the Send button: delivered (with the queue reply) or
+        failed (with the explanation)."""
+        colour, icon, kind = (GREEN, "✅", "delivered") if self.delivered else (RED, "❌", "failed")
+        where = f" <small>({esc(self.target)})</small>" if self.target else ""
+        return (
+            f'<div class="smtplab-result smtplab-{kind}" style="border-left:4px solid {colour};'
+            f'padding:2px 8px"><b style="color:{colour}">{icon} {esc(self.summary)}</b>{where}'
+            f"{pre(self.explanation)}</div>"
+        )
 
-        return outcome_html(self)
-
-
-def _summary_delivered(reply: Reply, refused: Mapping[str, Reply], recipients: int) -> str:
-    text = f"Delivered: the server answered {reply.code} {reply.text}"
-    if refused:
-        names = ", ".join(f"{a} ({r.code})" for a, r in refused.items())
-        text += f" (to {recipients - len(refused)} of {recipients} recipients; refused: {names})"
-    return text
+    @classmethod
+    def not_sent(cls, problems: Mapping[str, str]) -> Outcome:
+        """The Outcome of a send refused before connecting, because of ``problems``."""
+        return cls(
+            False,
+            f"Not sent: fix the field{'s' * (len(problems) > 1)} marked in red "
+            f"({', '.join(problems)})",
+            "\n".join(f"{name}: {text}" for name, text in problems.items()),
+            Transcript(),
+            error_kind="invalid input",
+        )
 
 
 def deliver(
@@ -526,9 +457,14 @@ def deliver(
             client.quit()
         except SmtplabError:
             client.close()
+        summary = f"Delivered: the server answered {reply.code} {reply.text}"
+        if refused:
+            names = ", ".join(f"{a} ({r.code})" for a, r in refused.items())
+            count = len(draft.recipients)
+            summary += f" (to {count - len(refused)} of {count} recipients; refused: {names})"
         return Outcome(
             True,
-            _summary_delivered(reply, refused, len(draft.recipients)),
+            summary,
             explain(reply),
             transcript,
             reply,
@@ -537,45 +473,27 @@ def deliver(
             refused,
             target=target.label,
         )
-    except SmtplabError as error:
+    except Exception as error:  # a worker thread must never die silently
         client.close()
-        reply = error.reply if isinstance(error, ReplyError) else None
-        what = "Not sent" if isinstance(error, LocalProtocolError) else "Failed"
+        kind = type(error).__name__
+        if isinstance(error, SmtplabError):
+            what = "Not sent" if isinstance(error, LocalProtocolError) else "Failed"
+            summary, explanation = f"{what} at {steps[-1]}: {kind}", str(error)
+        else:
+            summary = f"Failed at {steps[-1]}: unexpected {kind}"
+            explanation = (
+                f"{error}. This is a bug in smtplab's widgets or client: please report it."
+            )
         return Outcome(
             False,
-            f"{what} at {steps[-1]}: {type(error).__name__}",
-            str(error),
+            summary,
+            explanation,
             transcript,
-            reply,
+            error.reply if isinstance(error, ReplyError) else None,
             steps[-1],
             tuple(steps),
-            error_kind=type(error).__name__,
-            target=target.label,
-        )
-    except Exception as error:  # never let a worker thread die silently
-        client.close()
-        return Outcome(
-            False,
-            f"Failed at {steps[-1]}: unexpected {type(error).__name__}",
-            f"{error}. This is a bug in smtplab's widgets or client: please report it.",
-            transcript,
-            None,
-            steps[-1],
-            tuple(steps),
-            error_kind=type(error).__name__,
+            error_kind=kind,
             target=target.label,
         )
     finally:
         unsubscribe()
-
-
-def invalid_outcome(problems: Mapping[str, str]) -> Outcome:
-    """The Outcome of a send refused before connecting, because of ``problems``."""
-    fields = ", ".join(problems)
-    return Outcome(
-        False,
-        f"Not sent: fix the field{'s' * (len(problems) > 1)} marked in red ({fields})",
-        "\n".join(f"{name}: {text}" for name, text in problems.items()),
-        Transcript(),
-        error_kind="invalid input",
-    )

@@ -1,14 +1,11 @@
 """The Stepper's logic in plain Python: a dialogue one command at a time.
 
-:class:`StepperSession` holds a :class:`~smtplab.client.Client` and knows, for each
-command the Stepper offers, whether the client's state machine
-(:meth:`~smtplab.client.Client.is_legal`) thinks it fits now, and if not, why (in the
-words the server would use: ``503: MAIL FROM first ...``). Running a command gives a
-:class:`Step`: what was sent and what came back, taken from the client's transcript (so
-secrets stay masked).
-
-Out-of-place commands are not forbidden, only greyed out: :meth:`StepperSession.send_line`
-sends any line as typed, so a learner can still see the server's real 503.
+:class:`StepperSession` asks its :class:`~smtplab.client.Client`'s state machine
+(``is_legal``) whether each command fits now, and if not, why, in the words the server
+would use (``503: MAIL FROM first ...``). Running a command gives a :class:`Step`: what
+was sent and what came back, from the client's transcript (so secrets stay masked).
+Out-of-place commands are greyed out, never forbidden: :meth:`StepperSession.send_line`
+sends any line, so a learner can still see the server's real 503.
 """
 
 from __future__ import annotations
@@ -28,23 +25,12 @@ from ..transcript import Entry
 if TYPE_CHECKING:
     from ..lab import LabServer
 
-__all__ = ["COMMANDS", "Choice", "Step", "StepperSession"]
+__all__ = ["StepperSession"]
 
-COMMANDS: tuple[str, ...] = (
-    "EHLO",
-    "HELO",
-    "STARTTLS",
-    "AUTH",
-    "MAIL",
-    "RCPT",
-    "DATA",
-    "RSET",
-    "NOOP",
-    "QUIT",
-)
+COMMANDS = ("EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT")
 """The commands the Stepper has a button for, in dialogue order."""
 
-NOT_CONNECTED = "not connected: press Connect first"
+_NOT_CONNECTED = "not connected: press Connect first"
 
 
 @dataclass(frozen=True)
@@ -58,12 +44,11 @@ class Choice:
     reason: str = ""
 
     def __str__(self) -> str:
-        mark = "✓" if self.legal else "✗"
         why = f"   ({self.reason})" if self.reason else ""
-        return f"{mark} {self.label}{why}"
+        return f"{'✓' if self.legal else '✗'} {self.label}{why}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Step:
     """One step of the dialogue: the ``label`` of what was asked, the transcript
     ``entries`` it produced (commands, replies, the TLS moment; secrets masked) and the
@@ -74,14 +59,10 @@ class Step:
     error: str = ""
 
     @property
-    def replies(self) -> tuple[Reply, ...]:
-        """The server's replies in this step."""
-        return tuple(e.reply for e in self.entries if e.reply is not None)
-
-    @property
     def reply(self) -> Reply | None:
         """The last reply of this step (None when nothing came back)."""
-        return self.replies[-1] if self.replies else None
+        replies = [entry.reply for entry in self.entries if entry.reply is not None]
+        return replies[-1] if replies else None
 
     def __str__(self) -> str:
         lines = [f"▶ {self.label}"]
@@ -89,15 +70,11 @@ class Step:
             prefix = f"{entry.direction}: " if entry.direction in ("C", "S") else ""
             note = f"   ({entry.annotation})" if entry.annotation else ""
             lines.append(f"  {prefix}{entry.summary(90)}{note}")
-        if self.error:
-            lines.extend("  ! " + line for line in self.error.splitlines())
+        lines.extend("  ! " + line for line in self.error.splitlines())
         return "\n".join(lines)
 
     def __repr__(self) -> str:
         return str(self)
-
-    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
-        printer.text(str(self))  # type: ignore[attr-defined]
 
 
 class StepperSession:
@@ -129,14 +106,9 @@ class StepperSession:
         self.port = port if port is not None else lab.port  # type: ignore[union-attr]
         self.local_hostname = local_hostname
         self.timeout = timeout
-        self.sender = sender
-        self.recipient = recipient
-        self.subject = subject
-        self.body = body
+        self.sender, self.recipient, self.subject, self.body = sender, recipient, subject, body
         self.client: Client | None = None
         self.steps: list[Step] = []
-
-    # -- state -------------------------------------------------------------------------
 
     @property
     def connected(self) -> bool:
@@ -150,8 +122,7 @@ class StepperSession:
             return "not connected"
         if not self.client.connected:
             return "the connection is closed"
-        state = self.client.state
-        return f"{state.name}: {state.description}"
+        return f"{self.client.state.name}: {self.client.state.description}"
 
     def message(self) -> Draft:
         """The message DATA sends, from ``sender``, ``recipient``, ``subject``, ``body``."""
@@ -166,51 +137,47 @@ class StepperSession:
     def _context(self) -> ssl.SSLContext | None:
         return self.lab.ssl_context() if self.lab is not None else None
 
-    def _mechanism(self) -> str:
-        offered = self.client.extensions.auth_mechanisms if self.client else frozenset()
-        return "LOGIN" if "LOGIN" in offered or not offered else sorted(offered)[0]
-
-    def _command(self, name: str) -> tuple[str, Command]:
-        """The label and the command object for a button (may raise LocalProtocolError)."""
-        builders: dict[str, Callable[[], Command]] = {
-            "EHLO": lambda: Ehlo(self.local_hostname),
-            "HELO": lambda: Helo(self.local_hostname),
-            "STARTTLS": StartTLS,
-            "AUTH": lambda: Auth(self._mechanism()),
-            "MAIL": lambda: Mail(self.sender),
-            "RCPT": lambda: Rcpt(self.recipient),
-            "DATA": Data,
-            "RSET": Rset,
-            "NOOP": Noop,
-            "QUIT": Quit,
-        }
-        if name not in builders:
+    def _button(self, name: str) -> tuple[str, Command, Callable[[Client], object]]:
+        """A button's label, its command, and how the client sends it (the command may
+        raise LocalProtocolError: an address without '@'...)."""
+        if name not in COMMANDS:
             raise ValueError(f"unknown command {name!r}: one of {', '.join(COMMANDS)}.")
-        command = builders[name]()
+        me, account = self.local_hostname, self._account()
+        offered = self.client.extensions.auth_mechanisms if self.client else frozenset()
+        mechanism = "LOGIN" if "LOGIN" in offered or not offered else sorted(offered)[0]
+        buttons: dict[str, tuple[Callable[[], Command], Callable[[Client], object]]] = {
+            "EHLO": (lambda: Ehlo(me), lambda c: c.ehlo(me)),
+            "HELO": (lambda: Helo(me), lambda c: c.helo(me)),
+            "STARTTLS": (StartTLS, lambda c: c.starttls(self._context())),
+            "AUTH": (lambda: Auth(mechanism), lambda c: c.login(*account) if account else None),
+            "MAIL": (lambda: Mail(self.sender), lambda c: c.mail(self.sender)),
+            "RCPT": (lambda: Rcpt(self.recipient), lambda c: c.rcpt(self.recipient)),
+            "DATA": (Data, lambda c: c.data(self.message())),
+            "RSET": (Rset, lambda c: c.command("RSET")),
+            "NOOP": (Noop, lambda c: c.command("NOOP")),
+            "QUIT": (Quit, lambda c: c.quit()),
+        }
+        build, send = buttons[name]
+        command = build()
         label = command.text
-        if name == "AUTH":
-            account = self._account()
-            label += f" (as {account[0]})" if account else ""
+        if name == "AUTH" and account:
+            label += f" (as {account[0]})"
         elif name == "DATA":
             label = "DATA (+ the message)"
-        return label, command
+        return label, command, send
 
     def choice(self, name: str) -> Choice:
         """Whether the command ``name`` fits now, and if not, why."""
         try:
-            label, command = self._command(name)
+            label, command, _ = self._button(name)
         except LocalProtocolError as error:
             return Choice(name, name, False, str(error))
-        if not self.connected:
-            reason = (
-                NOT_CONNECTED if self.client is None else "the connection is closed: connect again"
-            )
-            return Choice(name, label, False, reason)
+        if self.client is None or not self.client.connected:
+            closed = "the connection is closed: connect again"
+            return Choice(name, label, False, _NOT_CONNECTED if self.client is None else closed)
         if name == "AUTH" and self._account() is None:
             return Choice(name, label, False, "no account to log in with (the lab's demo account)")
-        assert self.client is not None
-        legal, reason = self.client.is_legal(command)
-        return Choice(name, label, legal, reason)
+        return Choice(name, label, *self.client.is_legal(command))
 
     def choices(self) -> list[Choice]:
         """Every command of :data:`COMMANDS` with its legality now."""
@@ -220,30 +187,23 @@ class StepperSession:
         """The choices as text: ✓ for the legal ones, ✗ with the reason for the others."""
         return "\n".join(str(choice) for choice in self.choices())
 
-    # -- acting ------------------------------------------------------------------------
-
     def _record(self, label: str, action: Callable[[Client], object]) -> Step:
-        client = self.client
-        if client is None:
-            step = Step(label, (), NOT_CONNECTED)
-            self.steps.append(step)
-            return step
-        start = len(client.transcript)
-        error = ""
-        try:
-            action(client)
-        except SmtplabError as problem:
-            error = str(problem)
-        step = Step(label, client.transcript.entries[start:], error)
+        step = Step(label, (), _NOT_CONNECTED)
+        if self.client is not None:
+            start, error = len(self.client.transcript), ""
+            try:
+                action(self.client)
+            except SmtplabError as problem:
+                error = str(problem)
+            step = Step(label, self.client.transcript.entries[start:], error)
         self.steps.append(step)
         return step
 
     def connect(self) -> Step:
-        """Open a new connection (closing the old one, and forgetting its steps) and read
-        the greeting."""
-        if self.client is not None:
-            self.client.close()
-        self.steps = []  # a new connection, a new dialogue
+        """Open a new connection (closing the old one, and forgetting its steps: a new
+        dialogue) and read the greeting."""
+        self.close()
+        self.steps = []
         self.client = Client(
             self.host,
             self.port,
@@ -260,21 +220,8 @@ class StepperSession:
         A command the state machine calls illegal is sent all the same (the buttons are
         greyed out, this method is not): the server's real reply is the lesson.
         """
-        label, _ = self._command(name)
-        account = self._account()
-        actions: dict[str, Callable[[Client], object]] = {
-            "EHLO": lambda c: c.ehlo(self.local_hostname),
-            "HELO": lambda c: c.helo(self.local_hostname),
-            "STARTTLS": lambda c: c.starttls(self._context()),
-            "AUTH": lambda c: c.login(*account) if account else None,
-            "MAIL": lambda c: c.mail(self.sender),
-            "RCPT": lambda c: c.rcpt(self.recipient),
-            "DATA": lambda c: c.data(self.message()),
-            "RSET": lambda c: c.command("RSET"),
-            "NOOP": lambda c: c.command("NOOP"),
-            "QUIT": lambda c: c.quit(),
-        }
-        return self._record(label, actions[name])
+        label, _, send = self._button(name)
+        return self._record(label, send)
 
     def send_line(self, line: str) -> Step:
         """Send any line as typed (CR/LF refused) and record the server's reply."""

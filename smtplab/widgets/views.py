@@ -1,4 +1,4 @@
-"""Views that follow the lab: the live transcript of a send, and the lab's inbox."""
+"""The views: the live transcript of a send, the lab's inbox, and the Stepper."""
 
 from __future__ import annotations
 
@@ -7,29 +7,19 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from . import render
-from .model import Outcome, SendUpdate
+from .stepping import COMMANDS, Step, StepperSession
 
 if TYPE_CHECKING:
     from ..lab import LabServer, ReceivedMessage
     from ..transcript import Transcript
     from .composer import Composer
+    from .model import Outcome, SendUpdate
 
-__all__ = ["INBOX_TABS", "InboxView", "TranscriptView"]
+__all__ = ["InboxView", "Stepper", "TranscriptView"]
 
-INBOX_TABS: tuple[str, ...] = (
-    "Envelope",
-    "Headers",
-    "Body",
-    "MIME tree",
-    "Raw source",
-    "Session log",
-)
-"""The tabs of the InboxView, in order."""
 
-_IDLE = (
-    "<i>No send yet. When you press Send, the dialogue appears here line by line while "
-    "it runs: C: is your side, S: the server's.</i>"
-)
+def _scrolling(view: w.Widget, height: str) -> w.Box:
+    return w.Box([view], layout=w.Layout(max_height=height, overflow="auto"))
 
 
 class TranscriptView(w.VBox):
@@ -41,14 +31,16 @@ class TranscriptView(w.VBox):
     """
 
     def __init__(self, transcript: Transcript | None = None) -> None:
-        self.status = w.HTML(_IDLE)
+        self.status = w.HTML(
+            "<i>No send yet. When you press Send, the dialogue appears here line by line "
+            "while it runs: C: is your side, S: the server's.</i>"
+        )
         self.status.add_class("smtplab-transcript-status")
         self.view = w.HTML()
         self.view.add_class("smtplab-transcript-view")
         self.lines = 0
         self.updates = 0
-        box = w.Box([self.view], layout=w.Layout(max_height="460px", overflow="auto"))
-        super().__init__([self.status, box])
+        super().__init__([self.status, _scrolling(self.view, "460px")])
         self.add_class("smtplab-transcript")
         if transcript is not None:
             self.show(transcript)
@@ -108,21 +100,16 @@ class InboxView(w.VBox):
         self.messages: list[ReceivedMessage] = []
         self.list = w.Select(options=[], rows=rows, layout=w.Layout(width="100%"))
         self.list.add_class("smtplab-inbox-list")
+        self.list.observe(lambda _: self._show_selected(), names="value")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.count = w.HTML()
         self.count.add_class("smtplab-inbox-count")
-        self.panes = {name: w.HTML() for name in INBOX_TABS}
-        self.tabs = w.Tab(children=list(self.panes.values()), titles=INBOX_TABS)
+        self.panes = {name: w.HTML() for name in render.INBOX_TABS}
+        self.tabs = w.Tab(children=list(self.panes.values()), titles=render.INBOX_TABS)
         self.tabs.add_class("smtplab-inbox-tabs")
-        self.list.observe(lambda _: self._show_selected(), names="value")
-        super().__init__(
-            [
-                w.HBox([w.HTML("<b>Inbox</b>"), self.count, self.refresh_button]),
-                self.list,
-                self.tabs,
-            ]
-        )
+        title = w.HBox([w.HTML("<b>Inbox</b>"), self.count, self.refresh_button])
+        super().__init__([title, self.list, self.tabs])
         self.add_class("smtplab-inbox")
         self.refresh()
 
@@ -130,9 +117,9 @@ class InboxView(w.VBox):
     def selected(self) -> ReceivedMessage | None:
         """The message selected in the list (None when the inbox is empty)."""
         index = self.list.value
-        if index is None or not 0 <= index < len(self.messages):
-            return None
-        return self.messages[index]
+        return (
+            self.messages[index] if index is not None and 0 <= index < len(self.messages) else None
+        )
 
     @property
     def labels(self) -> list[str]:
@@ -146,13 +133,10 @@ class InboxView(w.VBox):
 
     def refresh(self) -> None:
         """Read the inbox again; select the newest message if new ones arrived."""
-        before = len(self.messages)
-        chosen = self.list.value
+        before, chosen = len(self.messages), self.list.value
         self.messages = self.lab.inbox
-        self.list.options = [
-            (render.inbox_label(i, message), i) for i, message in enumerate(self.messages)
-        ]
         count = len(self.messages)
+        self.list.options = [(render.inbox_label(i, m), i) for i, m in enumerate(self.messages)]
         self.count.value = f"&nbsp;{count} message{'s' * (count != 1)}&nbsp;"
         if count and (count > before or chosen is None or chosen >= count):
             chosen = count - 1
@@ -169,14 +153,114 @@ class InboxView(w.VBox):
             for pane in self.panes.values():
                 pane.value = "<i>No message selected. Send one, then Refresh.</i>"
             return
-        found = render.message_anatomy(message)
         try:
             session = self.lab.session(message.session_id)
         except KeyError:
             session = None
-        self.panes["Envelope"].value = render.envelope_html(message)
-        self.panes["Headers"].value = render.headers_html(found)
-        self.panes["Body"].value = render.body_html(message.message)
-        self.panes["MIME tree"].value = render.mime_html(found)
-        self.panes["Raw source"].value = render.raw_html(message.data)
-        self.panes["Session log"].value = render.session_html(session, message.session_id)
+        for name, html in render.inbox_panes(message, session).items():
+            self.panes[name].value = html
+
+
+class Stepper(w.VBox):
+    """Talk SMTP one command at a time.
+
+    A button for each command; a button is greyed out (with the reason as its tooltip,
+    and in "why some buttons are greyed out") when the client's state machine says the
+    server would refuse it (503 and friends). The free text line sends anything else,
+    as typed. Each step's reply appears under it, explained.
+
+    The logic is :class:`~smtplab.widgets.stepping.StepperSession` (``stepper.session``);
+    from code, :meth:`press` does what a button does.
+    """
+
+    def __init__(
+        self,
+        lab: LabServer | None = None,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        local_hostname: str = "learner.example",
+        timeout: float = 10.0,
+    ) -> None:
+        self.session = StepperSession(
+            lab, host=host, port=port, local_hostname=local_hostname, timeout=timeout
+        )
+        self.connect_button = w.Button(description="Connect", icon="plug", button_style="info")
+        self.connect_button.on_click(lambda _: self.press("CONNECT"))
+        self.state = w.HTML()
+        self.state.add_class("smtplab-stepper-state")
+        label = {"description_width": "80px"}
+        self.sender = w.Text(value=self.session.sender, description="MAIL FROM", style=label)
+        self.recipient = w.Text(value=self.session.recipient, description="RCPT TO", style=label)
+        for field in (self.sender, self.recipient):
+            field.observe(lambda _: self._fields_changed(), names="value")
+        self.buttons: dict[str, w.Button] = {}
+        for name in COMMANDS:
+            button = self.buttons[name] = w.Button(description=name, layout=w.Layout(width="auto"))
+            button.add_class(f"smtplab-cmd-{name.lower()}")
+            button.on_click(lambda _, name=name: self.press(name))
+        self.why_not = w.HTML()
+        self.line = w.Text(
+            description="Any line",
+            placeholder="type any command, e.g. VRFY bob or DATA before RCPT, then Send line",
+            style=label,
+            layout=w.Layout(width="520px"),
+        )
+        self.line.add_class("smtplab-stepper-line")
+        self.send_line_button = w.Button(description="Send line", icon="paper-plane")
+        self.send_line_button.on_click(lambda _: self.press_line())
+        self.latest = w.HTML()
+        self.latest.add_class("smtplab-stepper-latest")
+        self.log_view = w.HTML(render.steps_html([]))
+        self.log_view.add_class("smtplab-stepper-log")
+        super().__init__(
+            [
+                w.HBox([self.connect_button, self.state]),
+                w.HBox([self.sender, self.recipient]),
+                w.HBox(list(self.buttons.values())),
+                self.why_not,
+                w.HBox([self.line, self.send_line_button]),
+                self.latest,
+                w.HTML("<b>The whole dialogue so far</b>"),
+                _scrolling(self.log_view, "420px"),
+            ]
+        )
+        self.add_class("smtplab-stepper")
+        self.refresh()
+
+    def press(self, name: str) -> Step:
+        """Do what a button does: ``"CONNECT"`` or one of the commands."""
+        self._fields_changed(refresh=False)
+        step = self.session.connect() if name == "CONNECT" else self.session.run(name)
+        self.refresh()
+        return step
+
+    def press_line(self, line: str | None = None) -> Step:
+        """Send the free text line (or ``line``) as typed."""
+        step = self.session.send_line(self.line.value if line is None else line)
+        self.line.value = ""
+        self.refresh()
+        return step
+
+    def refresh(self) -> None:
+        """Grey out the commands that do not fit now, and show the log."""
+        choices = self.session.choices()
+        for choice in choices:
+            button = self.buttons[choice.name]
+            button.disabled = not choice.legal
+            button.tooltip = choice.label if choice.legal else f"{choice.label}: {choice.reason}"
+            button.button_style = "success" if choice.legal else ""
+        self.why_not.value = render.choices_html(choices)
+        self.send_line_button.disabled = not self.session.connected
+        self.connect_button.description = "Reconnect" if self.session.client else "Connect"
+        self.state.value = f"<small>&nbsp;{render.esc(self.session.state_text)}</small>"
+        steps = self.session.steps
+        self.log_view.value = render.steps_html(steps)
+        last = render.steps_html(steps[-1:], first=len(steps))
+        self.latest.value = "<b>Last step</b>" + last if steps else ""
+
+    def _fields_changed(self, *, refresh: bool = True) -> None:
+        self.session.sender = self.sender.value.strip()
+        self.session.recipient = self.recipient.value.strip()
+        if refresh:
+            self.refresh()
