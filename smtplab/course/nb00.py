@@ -1,15 +1,6 @@
-"""Checks for notebook 00 · Start here.
-
-Two exercises, each a function the learner completes:
-
-* ``send_first(lab)`` sends one message with :mod:`smtplib` to a lab: from
-  ``alice@example.com`` to ``bob@example.com`` and ``carol@example.com``, with the subject
-  ``"My first message"``. The check runs it against a lab of its own and reads the lab's
-  inbox and session log: what the server really received;
-* ``outcome(code)`` says what a reply code means by its first digit: ``"done"``,
-  ``"go on"``, ``"try later"`` or ``"failed"``. The check asks about codes a real lab
-  answered.
-"""
+"""Checks for notebook 00 · Start here: ``send_first(lab)`` sends one message with
+:mod:`smtplib` (judged from the lab's inbox and log); ``outcome(code)`` says what a reply
+code's first digit means, asked about codes a real lab answered."""
 
 from __future__ import annotations
 

@@ -1,19 +1,6 @@
-"""Notebook 01 (Raw TCP): a picture of bytes, and the checks of its three exercises.
-
-* :func:`show_bytes` draws what one or more ``recv()`` calls returned, one box per byte,
-  each ``recv()`` in its own colour, a new row after every line end: the picture of
-  "framing" (line ends and ``recv()`` boundaries do not line up).
-* :func:`check_helo` — read the greeting, send ``HELO learner.example`` with CRLF, return
-  the reply.
-* :func:`check_send_line` — send a text as one SMTP line (ASCII + CRLF), refuse CR/LF
-  inside it.
-* :func:`check_read_reply` — read one whole reply, multi-line replies included, and not a
-  byte more.
-
-Each check starts a lab of its own, runs the learner's function on a fresh connection and
-judges what the server really received and sent (its session log), never only what the
-function returns. The connection helpers at the bottom are shared with ``nb02``.
-"""
+"""Notebook 01 (Raw TCP): :func:`show_bytes`, a picture of framing (line ends and
+``recv()`` boundaries do not line up), and the checks of HELO by hand, sending one line
+(CRLF, no CR/LF inside) and reading one whole reply, judged from the lab's session log."""
 
 from __future__ import annotations
 
@@ -137,8 +124,7 @@ def show_bytes(*chunks: bytes, labels: tuple[str, ...] | list[str] | None = None
 
 
 def check_helo(my_helo: Callable[[socket.socket], object]) -> Result:
-    """Exercise 1: ``my_helo(sock)`` reads the greeting, sends ``HELO learner.example``
-    with CRLF and returns the server's reply."""
+    """Exercise 1: ``my_helo(sock)`` reads the greeting, sends HELO with CRLF, returns the reply."""
 
     return evaluate(
         "Exercise 1 (HELO by hand)",
@@ -216,9 +202,7 @@ def _verify_helo(trial: Any) -> str:
 
 
 def check_send_line(send_line: Callable[[socket.socket, str], object]) -> Result:
-    """Exercise 2: ``send_line(sock, text)`` sends ``text`` as one SMTP line (ASCII bytes
-    and CRLF) and returns the bytes it sent; it raises ValueError, sending nothing, when
-    ``text`` holds a CR or LF."""
+    """Exercise 2: ``send_line(sock, text)`` sends one line; CR or LF inside: ValueError."""
 
     return evaluate(
         "Exercise 2 (send one line)",
@@ -328,8 +312,7 @@ def _verify_send_line(trial: Any) -> str:
 
 
 def check_read_reply(read_reply: Callable[[socket.socket], object]) -> Result:
-    """Exercise 3: ``read_reply(sock)`` returns one whole reply (all the lines of a
-    multi-line reply) and leaves the next reply unread on the socket."""
+    """Exercise 3: ``read_reply(sock)`` returns one whole reply and not a byte more."""
 
     return evaluate(
         "Exercise 3 (read one whole reply)",

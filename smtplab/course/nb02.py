@@ -1,16 +1,6 @@
-"""Notebook 02 (a whole conversation by hand): a picture of a session, and three checks.
-
-* :func:`transcript_of` turns the lab's log of one session (``lab.sessions[-1]``) into an
-  annotated :class:`~smtplab.transcript.Transcript`, so a conversation typed by hand on a
-  raw socket can be read with notes and drawn with ``.diagram()``.
-* :func:`check_conversation` — the whole conversation: greeting, HELO, MAIL FROM, RCPT
-  TO, DATA, the message, the lone dot, QUIT.
-* :func:`check_what_next` — the reply classes 2xx/3xx/4xx/5xx, on replies a lab really sent.
-* :func:`check_dot_line` — a body line that starts with a dot (a preview of dot-stuffing).
-
-Like every check, these start a lab of their own and judge what the server really
-received (its session log and its inbox), never only what the function returns.
-"""
+"""Notebook 02 (a whole conversation by hand): :func:`transcript_of` draws a session
+typed on a raw socket; the checks judge a whole conversation, the reply classes and a
+body line starting with a dot from what the lab received (its log and inbox)."""
 
 from __future__ import annotations
 
@@ -57,11 +47,7 @@ ELLIPSIS_BODY = b"Hi Bob,\r\n...and that is all.\r\nAlice\r\n"
 
 
 def transcript_of(session: LabSession) -> Transcript:
-    """The lab's log of one session as an annotated transcript (``.diagram()`` draws it).
-
-    Every line comes from the bytes the server really received and sent; the message
-    (everything after ``354`` up to the lone dot) is one entry, as in a client transcript.
-    """
+    """The lab's log of one session as an annotated transcript (``.diagram()`` draws it)."""
     transcript = Transcript()
     parser = ReplyParser()
     body = b""
@@ -367,8 +353,7 @@ def _collect_replies() -> list[str]:
 
 
 def check_what_next(what_next: Callable[[str], object]) -> Result:
-    """Exercise 2: ``what_next(reply)`` says "done", "go on", "try later" or "give up"
-    for a reply line, from its first digit (RFC 5321 §4.2.1)."""
+    """Exercise 2: ``what_next(reply)`` gives the reply class from its first digit."""
 
     def attempt() -> Any:
         answers = [(reply, what_next(reply)) for reply in _collect_replies()]

@@ -1,15 +1,5 @@
-"""Checks for notebook 03 · EHLO and extensions ("Your turn").
-
-* :func:`check_ask` — send one command on a raw socket and read its WHOLE reply, one
-  line or many (``250-`` continues, ``250 `` ends; RFC 5321 §4.2.1);
-* :func:`check_parse_extensions` — turn the lines of an EHLO reply into a dict of
-  extension keywords and their parameters;
-* :func:`check_max_size` — with :class:`smtplab.Client`, ask a server how big a message
-  it takes (the SIZE extension, RFC 1870).
-
-Each check starts a lab of its own and judges what the server really received and sent
-(its session log), not only what the learner's function returns.
-"""
+"""Checks for notebook 03 · EHLO and extensions: read a WHOLE reply (``250-`` goes on,
+``250 `` ends, RFC 5321 §4.2.1), parse an EHLO reply into keywords, ask SIZE (RFC 1870)."""
 
 from __future__ import annotations
 
@@ -34,10 +24,7 @@ SIZE_LIMIT = 3 * 1024 * 1024
 
 
 def _as_lines(value: Any) -> list[str] | None:
-    """A learner's answer as a list of str lines without line ends, or None if unreadable.
-
-    Accepts a list/tuple of str or bytes, or one str/bytes holding the lines.
-    """
+    """A learner's answer (str, bytes, or a list of them) as lines, or None if unreadable."""
     if isinstance(value, (bytes, bytearray)):
         value = bytes(value).decode("utf-8", "replace")
     if isinstance(value, str):
@@ -55,13 +42,7 @@ def _as_lines(value: Any) -> list[str] | None:
 
 
 def _replies(session: LabSession) -> list[list[str]]:
-    """Every reply the server sent, in order, each as its list of lines.
-
-    Replies come in the order of the commands (the greeting first), even when the
-    client sent its next command before the last reply was complete: the log may then
-    interleave a ``C`` line inside a reply, so replies are grouped from the ``S`` lines
-    alone, a line with no dash after the code closing each one.
-    """
+    """Every reply the server sent, each as its lines, grouped from the ``S`` lines alone."""
     replies: list[list[str]] = []
     current: list[str] = []
     for line in session.lines:
@@ -112,12 +93,7 @@ def _ask_timeout_hint(session: LabSession, command: str, number: int) -> str:
 
 
 def check_ask(ask: Callable[[socket.socket, str], Any]) -> Result:
-    """Check ``ask(sock, command)``: send ``command`` + CRLF, return the whole reply's lines.
-
-    It is called on one connection (greeting already read) with ``EHLO learner.example``
-    (seven lines), ``NOOP`` (one line) and ``XHELLO`` (a command the server does not know:
-    one ``500`` line).
-    """
+    """Exercise 1: ``ask(sock, command)`` returns the whole reply (EHLO, NOOP, XHELLO)."""
     with lab_connection() as trial:
         ReplyReader(trial.sock).reply()  # the greeting: the learner starts right after it
         return evaluate(
@@ -293,11 +269,7 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
 
 
 def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
-    """Check ``parse(lines) -> dict``: keywords of an EHLO reply mapped to their parameters.
-
-    It is given the lab's real EHLO reply (read from a fresh lab) and Gmail's EHLO
-    reply after STARTTLS as publicly reported (an imitation, not a live recording).
-    """
+    """Exercise 2: ``parse(lines)`` maps the lab's and Gmail's EHLO keywords to parameters."""
     exercise = "Exercise 2 (parse the extensions)"
     lab_lines = _lab_ehlo_lines()
     gmail_lines = _gmail_ehlo_lines()
@@ -329,11 +301,7 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
 
 
 def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
-    """Check ``max_size(host, port) -> int``: the server's SIZE limit, asked with EHLO.
-
-    The check's lab announces ``SIZE 3145728`` (3 MiB), not the usual 10 MiB, so the
-    number must come from the server.
-    """
+    """Exercise 3: ``max_size(host, port)`` asks this lab's SIZE (3 MiB, not the usual 10)."""
     exercise = "Exercise 3 (the biggest message)"
     with LabServer(size_limit=SIZE_LIMIT) as lab:
 

@@ -1,15 +1,6 @@
-"""Checks for notebook 04 · TLS ("Your turn").
-
-* :func:`check_start_tls` — STARTTLS by hand on a raw socket: EHLO, STARTTLS, read the
-  220, wrap the socket (verification ON), EHLO again (RFC 3207);
-* :func:`check_readable_part` — from the bytes a client sent (recorded by a
-  :class:`~smtplab.tap.WireTap`), keep what an eavesdropper can read;
-* :func:`check_connect_implicit` — connect :class:`smtplab.Client` with implicit TLS
-  (port 465 style, RFC 8314) and a verified certificate.
-
-Each check starts a lab of its own and judges what really crossed the connection (the
-lab's session log, whose lines carry a ``tls`` flag, or the tap's recording).
-"""
+"""Checks for notebook 04 · TLS: STARTTLS by hand (RFC 3207), what an eavesdropper
+reads of a tapped session, implicit TLS with :class:`smtplab.Client` (RFC 8314); judged
+from the lab's log (whose lines carry a ``tls`` flag) or the tap's recording."""
 
 from __future__ import annotations
 
@@ -81,13 +72,7 @@ def _start_tls_timeout_hint(session: LabSession) -> str:
 
 
 def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], Any]) -> Result:
-    """Check ``start_tls(sock, context, server_name) -> ssl.SSLSocket``.
-
-    ``sock`` is a plain TCP connection to the lab's STARTTLS port whose 220 greeting has
-    been read; ``context`` trusts the lab's CA; ``server_name`` is the name in the lab's
-    certificate. The server's log must show EHLO and STARTTLS in plain text, then EHLO
-    inside TLS; the returned socket must have verified the certificate.
-    """
+    """Exercise 1: ``start_tls(sock, context, server_name)``: EHLO, STARTTLS, 220, wrap, EHLO."""
     returned: list[Any] = []
     with lab_connection() as trial:
         ReplyReader(trial.sock).reply()  # the greeting: the learner starts right after it
@@ -256,12 +241,7 @@ def _judge_readable(which: str, data: bytes, got: Any) -> None:
 
 
 def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
-    """Check ``readable_part(data) -> bytes``: what an eavesdropper can read of ``data``.
-
-    ``data`` is everything a client sent, recorded by a WireTap: first a session that
-    says STARTTLS (readable up to the first TLS record, ``0x16 0x03``), then a session
-    that never does (all readable).
-    """
+    """Exercise 2: ``readable_part(data)``: the bytes before the first TLS record (0x16 0x03)."""
     exercise = "Exercise 2 (what the eavesdropper reads)"
     with LabServer() as lab:
         with_tls, plain = _record_sessions(lab)
@@ -324,11 +304,7 @@ def _plain_on_tls_port_hint() -> str:
 
 
 def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
-    """Check ``connect(lab) -> Client``: a Client connected with implicit TLS, verified.
-
-    The learner's function runs in a thread with a deadline of a few seconds, so a client
-    stuck waiting (plain text on the TLS port) is reported, not waited for.
-    """
+    """Exercise 3: ``connect(lab)`` returns a Client on implicit TLS, certificate verified."""
     with LabServer() as lab:
         runs: list[Finished | None] = []
 

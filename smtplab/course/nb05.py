@@ -1,21 +1,7 @@
-"""Checks for notebook 05 (AUTH): log in by hand with LOGIN and PLAIN, keep the secret safe.
-
-Each check starts a lab of its own (a fresh random password for the account
-``student``), runs the learner's function against it and reads what the server really
-did: the lines in its session log, the reply it sent, and whether the session ended up
-logged in (``LabSession.auth_user``). The server's log masks AUTH secrets, so where a hint
-needs the password line itself ("sent in clear text?") the check reads the bytes the
-client wrote from the client's own transcript. No hint ever repeats a password or its
-base64.
-
-* :func:`check_login_by_hand` — ``login_by_hand(client, user, password)``: AUTH LOGIN,
-  answering each 334 prompt with base64;
-* :func:`check_plain_response` — ``plain_response(user, password) -> str``: the AUTH
-  PLAIN response, base64 of ``NUL user NUL password`` (RFC 4616);
-* :func:`check_read_password` — ``read_password() -> str``: the password from the
-  environment variable ``SMTPLAB_PASSWORD``, else from ``getpass.getpass``, never
-  printed and never typed with ``input()``.
-"""
+"""Checks for notebook 05 (AUTH): LOGIN by hand, the PLAIN response (RFC 4616), and a
+password read from ``SMTPLAB_PASSWORD`` or getpass. The lab's log masks secrets, so where
+a hint needs the password line the check reads the client's own transcript; no hint
+ever repeats a password or its base64."""
 
 from __future__ import annotations
 
@@ -95,11 +81,7 @@ def _decoded_is(text: str, expected: str) -> bool:
 
 
 def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Result:
-    """Run ``login_by_hand(client, "student", password)`` on a client already inside TLS.
-
-    Passes when the server's log shows ``AUTH LOGIN``, the user name in base64, the
-    (masked) password line, and the server logged the session in (235).
-    """
+    """``login_by_hand(client, user, password)``: AUTH LOGIN, each 334 answered in base64."""
     exercise = "AUTH LOGIN by hand"
     with LabServer() as lab:
         password = lab.users[USER]
@@ -202,11 +184,7 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
 
 
 def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
-    """Send ``AUTH PLAIN <plain_response("student", password)>`` to a lab inside TLS.
-
-    Passes when the server answers 235 and logs the session in as ``student``; the hints
-    name the usual mistakes (no NUL bytes, only the password, clear text, bytes).
-    """
+    """``plain_response(user, password)``: base64 of NUL user NUL password, sent to a lab."""
     exercise = "AUTH PLAIN response"
     with LabServer() as lab:
         password = lab.users[USER]
@@ -400,12 +378,7 @@ def _login_works(lab: LabServer, secret: object) -> bool:
 
 
 def check_read_password(read_password: Callable[[], Any]) -> Result:
-    """Run ``read_password()`` twice: with ``SMTPLAB_PASSWORD`` set, and without it.
-
-    ``getpass.getpass`` and ``input`` are replaced by stand-ins during the check (nothing
-    is asked of you). Passes when the variable is read first, getpass is the fallback,
-    ``input()`` is never used, nothing is printed, and the password works on the lab.
-    """
+    """``read_password()`` reads SMTPLAB_PASSWORD, else getpass (stand-ins); never input/print."""
     exercise = "keep the password out of the notebook"
     with LabServer() as lab:
         password = lab.users[USER]

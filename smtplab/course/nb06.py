@@ -1,17 +1,5 @@
-"""Checks for notebook 06 (DATA and the message): dot-stuffing, encoded subjects, Bcc.
-
-Each check starts a lab of its own, sends or lets the learner send through it, and reads
-what the server really received: the message bytes in its inbox (after the server undid
-the dot-stuffing), the envelope (MAIL FROM / RCPT TO), and the raw lines in its session
-log.
-
-* :func:`check_dot_stuffing` — ``stuff_line(line) -> str``: the line to send after
-  ``354`` for one line of the message (RFC 5321 §4.5.2);
-* :func:`check_subject` — ``subject_header(text) -> str``: the value of a ``Subject:``
-  header in ASCII, non-ASCII text as RFC 2047 encoded words;
-* :func:`check_bcc` — ``send_with_bcc(client, sender, to, bcc)``: one message to ``to``
-  with a blind copy to ``bcc``, which must be in the envelope and in no header.
-"""
+"""Checks for notebook 06 (DATA and the message): dot-stuffing (RFC 5321 §4.5.2),
+encoded subjects (RFC 2047) and Bcc, judged from the lab's inbox, envelope and log."""
 
 from __future__ import annotations
 
@@ -77,11 +65,7 @@ def _line_hint(exc: LocalProtocolError) -> str:
 
 
 def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
-    """Send :data:`BODY_LINES` after ``DATA``, each as ``stuff_line(line)``, then ``.``.
-
-    Passes when the lab's inbox holds exactly the original lines, and the server received
-    a doubled dot on exactly the lines that begin with a dot.
-    """
+    """``stuff_line(line)`` for each of :data:`BODY_LINES`: the inbox holds them unchanged."""
     exercise = "dot-stuffing"
 
     def attempt() -> object:
@@ -185,11 +169,7 @@ def _raise(text: str) -> str:
 
 
 def check_subject(subject_header: Callable[[str], Any]) -> Result:
-    """Send one message per :data:`SUBJECTS`, with ``Subject: <subject_header(text)>``.
-
-    Passes when every Subject header the server received is ASCII and decodes to the text
-    (RFC 2047), with encoded words of at most 75 characters.
-    """
+    """``subject_header(text)`` for :data:`SUBJECTS`: ASCII, decodes back, words of ≤ 75 chars."""
     exercise = "encoded subject"
 
     def attempt() -> object:
@@ -299,11 +279,7 @@ def _judge_subject(text: str, value: str, raw: bytes) -> None:
 
 
 def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
-    """Run ``send_with_bcc(client, sender, to, bcc)`` on a client after EHLO.
-
-    Passes when the lab received ONE message whose envelope has both recipients, whose
-    headers never mention the blind copy, and which has From, To, Date and Message-ID.
-    """
+    """``send_with_bcc(client, sender, to, bcc)``: one message, bcc in the envelope only."""
     exercise = "a blind copy"
     sender, to, bcc = _SENDER, _RECIPIENT, "boss@example.com"
     with LabServer() as lab:

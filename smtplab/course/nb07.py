@@ -1,18 +1,6 @@
-"""Checks for notebook 07 · When things go wrong.
-
-Three exercises, each a function the learner completes:
-
-* ``decide(reply)`` reads a failed :class:`~smtplab.replies.Reply` and answers
-  ``"retry later"``, ``"fix and resend"`` or ``"give up"``;
-* ``send_with_retry(lab, msg)`` sends a message, retrying after a 4xx (greylisting) but
-  never after a 5xx, a few times at most, with a pause between the tries;
-* ``undelivered(lab, msg)`` sends a message to several recipients and returns those
-  who did NOT get it.
-
-The last two run against labs the checks start themselves, with faults set, and are
-judged on what the lab really saw: how many ``MAIL`` commands arrived, how long apart,
-and what reached the inbox.
-"""
+"""Checks for notebook 07 · When things go wrong: ``decide(reply)``, ``send_with_retry``
+(retry a 4xx, never a 5xx) and ``undelivered``, judged against labs with faults set: how
+many ``MAIL`` commands arrived, how far apart, and what reached the inbox."""
 
 from __future__ import annotations
 

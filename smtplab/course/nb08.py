@@ -1,14 +1,6 @@
-"""Checks for notebook 08 · Compose with widgets.
-
-Two exercises, each a function that fills a :class:`~smtplab.widgets.Composer` the way a
-learner would type into it (``composer.load(to=..., bcc=..., ...)``):
-
-* ``fill_with_bcc(composer)``: a mail to Bob with Carol in *Bcc*. The check sends it to
-  a lab of its own and reads what arrived: Carol must be in the envelope (RCPT TO) and in
-  no header;
-* ``fill_something_wrong(composer)``: a form the Composer must refuse. The check presses
-  Send and verifies that a field was flagged and that the lab saw no connection at all.
-"""
+"""Checks for notebook 08 · Compose with widgets: a :class:`~smtplab.widgets.Composer`
+filled with a blind copy (Carol in the envelope, in no header), and a form it must
+refuse before connecting."""
 
 from __future__ import annotations
 

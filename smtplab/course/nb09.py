@@ -1,18 +1,6 @@
-"""Checks for notebook 09 (sending for real): a provider's settings, its errors, its network.
-
-Every check runs offline, over 127.0.0.1, against a lab of its own: a provider
-look-alike (``LabServer(profile=...)``, an imitation built from public reports) or a
-plain socket. Each reads what really happened: the lab's inbox and session log, the
-errors the look-alikes really caused, whether a connection really opened.
-
-* :func:`check_send_with_qq` — ``send_with_qq(overrides, account, message)``: connect
-  with ``Client.for_provider("qq", **overrides)``, log in with the *authorization code*
-  (not the QQ password), send the message, say QUIT, return the transcript;
-* :func:`check_what_to_do` — ``what_to_do(error, provider) -> str``: the advice sentence
-  for a failure (``smtplab.providers.advice_for``), for reply errors and transport errors;
-* :func:`check_can_reach` — ``can_reach(host, port, timeout) -> bool``: one TCP
-  connection with a timeout, closed at once; True when it opened.
-"""
+"""Checks for notebook 09 (sending for real), offline against provider look-alikes:
+send through QQ with the authorization code, the advice for a failure
+(``smtplab.providers.advice_for``), and whether a port can be reached."""
 
 from __future__ import annotations
 
@@ -80,12 +68,7 @@ def _message() -> Draft:
 def check_send_with_qq(
     send_with_qq: Callable[[dict[str, Any], dict[str, str], Draft], Any],
 ) -> Result:
-    """Run ``send_with_qq(overrides, account, message)`` against a QQ Mail look-alike.
-
-    Passes when the look-alike received the message over implicit TLS (port 465's role),
-    from a session logged in with the authorization code, and the session ended with
-    QUIT.
-    """
+    """``send_with_qq(overrides, account, message)``: implicit TLS, authorization code, QUIT."""
     exercise = "send through the QQ look-alike"
     # A plain-text client on the implicit-TLS port is dropped after 2 s, not 30.
     profile = get_profile("qq")
@@ -229,11 +212,7 @@ def _expected(error: SmtplabError, provider: str) -> str | None:
 
 
 def check_what_to_do(what_to_do: Callable[[SmtplabError, str], Any]) -> Result:
-    """Hand ``what_to_do(error, provider)`` four real failures from the look-alikes.
-
-    Passes when it returns, for each, the advice :func:`smtplab.providers.advice_for`
-    gives (for a reply error from its reply; for a transport error from its text).
-    """
+    """``what_to_do(error, provider)`` gives advice_for's sentence for four real failures."""
     exercise = "what to do about a failure"
     failures = list(_failures())
 
@@ -346,11 +325,7 @@ def _call(can_reach: Callable[[str, int, float], Any], port: int, timeout: float
 
 
 def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
-    """Probe three ports on 127.0.0.1 with ``can_reach(host, port, timeout)``.
-
-    An open port (a lab) must give True and the connection must be closed at once; a
-    closed port False; a port that never answers False within about ``timeout``.
-    """
+    """``can_reach(host, port, timeout)``: open port True (closed at once), else False in time."""
     exercise = "can I reach the port?"
     with LabServer() as lab:
 
