@@ -15,13 +15,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Literal
 
 from ..client import Client
+from ..errors import LocalProtocolError
 from ..lab import LabServer, LabSession, LogLine
 from ..protocol import ReplyParser
 
@@ -99,6 +100,17 @@ def evaluate(
         return Result(exercise, "passed", verify(value))
     except Hint as hint:
         return Result(exercise, "failed", str(hint))
+
+
+def untouched(values: Iterable[object]) -> bool:
+    """True when every value is None or ``...``: the learner has not filled the function in."""
+    return all(value is None or value is Ellipsis for value in values)
+
+
+def answers_to(function: Callable[[Any], object], questions: Iterable[Any]) -> list[Any] | None:
+    """``function(q)`` for each question, or None (not tried yet) when all are untouched."""
+    answers = [function(question) for question in questions]
+    return None if untouched(answers) else answers
 
 
 # ------------------------------------------------------------------------ a lab of its own
@@ -224,6 +236,37 @@ def lab_client(lab: LabServer, *, starttls: bool = False) -> Client:
     return client
 
 
+def evaluate_on_client(
+    exercise: str,
+    lab: LabServer,
+    run: Callable[[Client], object],
+    verify: Callable[[Client, int], str],
+    refused: Callable[[LocalProtocolError], str],
+    *,
+    starttls: bool = False,
+) -> Result:
+    """Run ``run(client)`` on the check's own client to ``lab`` (EHLO said), then
+    ``verify(client, before)``, ``before`` being where the learner's lines start in the
+    lab's log. A line the client refuses to send becomes the hint ``refused(error)``; a
+    function that returned nothing after sending something is judged, not "not tried"."""
+    client = lab_client(lab, starttls=starttls)
+    before = len(lab.sessions[-1].lines)
+
+    def attempt() -> object:
+        try:
+            value = run(client)
+        except LocalProtocolError as exc:
+            raise Hint(refused(exc)) from None
+        if value is None and len(lab.sessions[-1].lines) > before:
+            return TRIED
+        return value
+
+    try:
+        return evaluate(exercise, attempt, lambda _: verify(client, before))
+    finally:
+        client.close()
+
+
 @dataclass
 class Finished:
     """What a function run by :func:`run_with_deadline` returned or raised."""
@@ -280,8 +323,10 @@ def as_text(value: object) -> str | None:
         return bytes(value).decode("latin-1")
     if isinstance(value, str):
         return value
-    if isinstance(value, (list, tuple)) and all(isinstance(v, (bytes, str)) for v in value):
-        parts = [v.decode("latin-1") if isinstance(v, bytes) else v for v in value]
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(v, (bytes, bytearray, str)) for v in value
+    ):
+        parts = [v if isinstance(v, str) else bytes(v).decode("latin-1") for v in value]
         return "\n".join(part.rstrip("\r\n") for part in parts)
     return None
 

@@ -8,7 +8,7 @@ import smtplib
 from collections.abc import Callable
 
 from ..lab import LabServer
-from .harness import Hint, Result, evaluate
+from .harness import Hint, Result, answers_to, evaluate
 
 __all__ = ["OUTCOMES", "check_outcome", "check_send_first"]
 
@@ -93,10 +93,6 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
     """Ask ``outcome(code)`` about codes a real lab answered, and check each answer."""
     codes = _real_codes()
 
-    def attempt() -> object:
-        answers = [outcome(code) for code in codes]
-        return None if all(answer is None for answer in answers) else answers
-
     def verify(value: object) -> str:
         assert isinstance(value, list)
         for code, answer in zip(codes, value, strict=True):
@@ -119,4 +115,4 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
             )
         return f"right for all {len(codes)} codes the lab answered: {sorted(set(codes))}."
 
-    return evaluate("what a code says", attempt, verify)
+    return evaluate("what a code says", lambda: answers_to(outcome, codes), verify)

@@ -20,7 +20,7 @@ from ..client import Client
 from ..errors import LocalProtocolError, SmtplabError
 from ..lab import LabServer
 from ..transcript import Secret
-from .harness import TRIED, Hint, Result, evaluate, lab_client
+from .harness import Hint, Result, evaluate, evaluate_on_client, lab_client
 
 __all__ = [
     "ENV_VARIABLE",
@@ -82,28 +82,16 @@ def _decoded_is(text: str, expected: str) -> bool:
 
 def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Result:
     """``login_by_hand(client, user, password)``: AUTH LOGIN, each 334 answered in base64."""
-    exercise = "AUTH LOGIN by hand"
     with LabServer() as lab:
         password = lab.users[USER]
-        client = lab_client(lab, starttls=True)
-        before = len(lab.sessions[-1].lines)
-        try:
-
-            def attempt() -> object:
-                try:
-                    value = login_by_hand(client, USER, password)
-                except LocalProtocolError as exc:
-                    raise Hint(_local_hint(exc)) from None
-                if value is None and len(lab.sessions[-1].lines) > before:
-                    return TRIED
-                return value
-
-            def verify(_: object) -> str:
-                return _verify_login(lab, client, before, password)
-
-            return evaluate(exercise, attempt, verify)
-        finally:
-            client.close()
+        return evaluate_on_client(
+            "AUTH LOGIN by hand",
+            lab,
+            lambda client: login_by_hand(client, USER, password),
+            lambda client, before: _verify_login(lab, client, before, password),
+            _local_hint,
+            starttls=True,
+        )
 
 
 def _verify_login(lab: LabServer, client: Client, before: int, password: str) -> str:

@@ -13,7 +13,15 @@ from ..commands import dot_stuff
 from ..errors import LocalProtocolError, SmtplabError
 from ..lab import LabServer
 from ..message import anatomy, decode_header_value
-from .harness import CLIENT_TIMEOUT, TRIED, Hint, Result, evaluate, lab_client
+from .harness import (
+    CLIENT_TIMEOUT,
+    Hint,
+    Result,
+    answers_to,
+    evaluate,
+    evaluate_on_client,
+    lab_client,
+)
 
 __all__ = ["BODY_LINES", "SUBJECTS", "check_bcc", "check_dot_stuffing", "check_subject"]
 
@@ -69,8 +77,8 @@ def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
     exercise = "dot-stuffing"
 
     def attempt() -> object:
-        sent = [stuff_line(line) for line in BODY_LINES]
-        if all(value is None or value is Ellipsis for value in sent):
+        sent = answers_to(stuff_line, BODY_LINES)
+        if sent is None:
             return None
         for line, value in zip(BODY_LINES, sent, strict=True):
             if value is None:
@@ -173,8 +181,8 @@ def check_subject(subject_header: Callable[[str], Any]) -> Result:
     exercise = "encoded subject"
 
     def attempt() -> object:
-        values = [subject_header(text) for text in SUBJECTS]
-        if all(value is None or value is Ellipsis for value in values):
+        values = answers_to(subject_header, SUBJECTS)
+        if values is None:
             return None
         for text, value in zip(SUBJECTS, values, strict=True):
             if isinstance(value, (bytes, bytearray)):
@@ -280,28 +288,15 @@ def _judge_subject(text: str, value: str, raw: bytes) -> None:
 
 def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
     """``send_with_bcc(client, sender, to, bcc)``: one message, bcc in the envelope only."""
-    exercise = "a blind copy"
     sender, to, bcc = _SENDER, _RECIPIENT, "boss@example.com"
     with LabServer() as lab:
-        client = lab_client(lab)
-        before = len(lab.sessions[-1].lines)
-        try:
-
-            def attempt() -> object:
-                try:
-                    value = send_with_bcc(client, sender, to, bcc)
-                except LocalProtocolError as exc:
-                    raise Hint(f"the client refused: {exc}") from None
-                if value is None and len(lab.sessions[-1].lines) > before:
-                    return TRIED
-                return value
-
-            def verify(_: object) -> str:
-                return _verify_bcc(lab, sender, to, bcc)
-
-            return evaluate(exercise, attempt, verify)
-        finally:
-            client.close()
+        return evaluate_on_client(
+            "a blind copy",
+            lab,
+            lambda client: send_with_bcc(client, sender, to, bcc),
+            lambda client, before: _verify_bcc(lab, sender, to, bcc),
+            lambda exc: f"the client refused: {exc}",
+        )
 
 
 def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
