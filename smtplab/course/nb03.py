@@ -9,7 +9,16 @@ from typing import Any
 
 from ..lab import LabServer, LabSession
 from ..providers import get_provider
-from .harness import Hint, ReplyReader, Result, Trial, evaluate, lab_connection, wait_until
+from .harness import (
+    Hint,
+    ReplyReader,
+    Result,
+    Trial,
+    evaluate,
+    lab_connection,
+    text_lines,
+    wait_until,
+)
 
 __all__ = ["check_ask", "check_max_size", "check_parse_extensions"]
 
@@ -21,24 +30,6 @@ SIZE_LIMIT = 3 * 1024 * 1024
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def _as_lines(value: Any) -> list[str] | None:
-    """A learner's answer (str, bytes, or a list of them) as lines, or None if unreadable."""
-    if isinstance(value, (bytes, bytearray)):
-        value = bytes(value).decode("utf-8", "replace")
-    if isinstance(value, str):
-        return value.splitlines()
-    if isinstance(value, (list, tuple)):
-        lines: list[str] = []
-        for item in value:
-            if isinstance(item, (bytes, bytearray)):
-                item = bytes(item).decode("utf-8", "replace")
-            if not isinstance(item, str):
-                return None
-            lines.append(item.rstrip("\r\n"))
-        return lines
-    return None
 
 
 def _replies(session: LabSession) -> list[list[str]]:
@@ -140,7 +131,7 @@ def _verify_ask(session: LabSession, answers: object) -> str:
 
 
 def _judge_reply(command: str, value: Any, expected: list[str]) -> None:
-    got = _as_lines(value)
+    got = text_lines(value)
     if got is None:
         raise Hint(
             f"ask(sock, {command!r}) returned {type(value).__name__}: return the lines as a "
@@ -274,9 +265,6 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
     lab_lines = _lab_ehlo_lines()
     gmail_lines = _gmail_ehlo_lines()
 
-    def attempt() -> object:
-        return parse(list(lab_lines))
-
     def verify(value: object) -> str:
         _judge_keywords("the lab's reply", lab_lines, value)
         try:
@@ -294,7 +282,7 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
             f"{_expected_keywords(gmail_lines)['AUTH']!r})."
         )
 
-    return evaluate(exercise, attempt, verify)
+    return evaluate(exercise, lambda: parse(list(lab_lines)), verify)
 
 
 # ------------------------------------------------------------------------------ exercise 3

@@ -246,9 +246,6 @@ def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
     with LabServer() as lab:
         with_tls, plain = _record_sessions(lab)
 
-    def attempt() -> object:
-        return readable_part(with_tls)
-
     def verify(value: object) -> str:
         _judge_readable("STARTTLS session", with_tls, value)
         try:
@@ -265,7 +262,7 @@ def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
             f"({readable!r}); without it, all {len(plain)} bytes, the message included."
         )
 
-    return evaluate(exercise, attempt, verify)
+    return evaluate(exercise, lambda: readable_part(with_tls), verify)
 
 
 # ------------------------------------------------------------------------------ exercise 3

@@ -176,14 +176,11 @@ def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
     exercise = "AUTH PLAIN response"
     with LabServer() as lab:
         password = lab.users[USER]
-
-        def attempt() -> object:
-            return plain_response(USER, password)
-
-        def verify(value: object) -> str:
-            return _verify_plain(lab, value, password)
-
-        return evaluate(exercise, attempt, verify)
+        return evaluate(
+            exercise,
+            lambda: plain_response(USER, password),
+            lambda value: _verify_plain(lab, value, password),
+        )
 
 
 def _diagnose_plain(value: str, password: str) -> str | None:

@@ -107,10 +107,7 @@ def check_send_with_qq(
                 return TRIED
             return value
 
-        def verify(value: object) -> str:
-            return _verify_send(lab, value)
-
-        return evaluate(exercise, attempt, verify)
+        return evaluate(exercise, attempt, lambda value: _verify_send(lab, value))
 
 
 def _first_line(error: BaseException) -> str:
@@ -328,14 +325,11 @@ def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
     """``can_reach(host, port, timeout)``: open port True (closed at once), else False in time."""
     exercise = "can I reach the port?"
     with LabServer() as lab:
-
-        def attempt() -> object:
-            return _call(can_reach, lab.port, 2.0)
-
-        def verify(value: object) -> str:
-            return _verify_reach(can_reach, lab, value)
-
-        return evaluate(exercise, attempt, verify)
+        return evaluate(
+            exercise,
+            lambda: _call(can_reach, lab.port, 2.0),
+            lambda value: _verify_reach(can_reach, lab, value),
+        )
 
 
 def _verify_reach(
