@@ -341,9 +341,8 @@ def line_end_hint(line: LogLine, what: str = "your line") -> str | None:
     """A hint if a received line does not end with CRLF, else None."""
     if line.partial or not line.raw.endswith(b"\n"):
         return (
-            f"the server received {show(line.raw)} but no line end, so it is still waiting "
-            f"for the rest of the line and never answered. End {what} with \\r\\n "
-            "(CR LF, RFC 5321 §2.3.8)."
+            f"the server received {show(line.raw)} but no line end, so it is still waiting for the "
+            f"rest of the line and never answered. End {what} with \\r\\n (CR LF, RFC 5321 §2.3.8)."
         )
     if not line.raw.endswith(b"\r\n"):
         return (

@@ -382,10 +382,9 @@ def _verify_read_reply(trial: Any) -> str:
         if len(got) > len(want) and got[: len(want)] == want:
             more = got[len(want)]
             raise Hint(
-                f"for {name} you returned {len(got)} lines, but the reply ends after "
-                f"{want[-1]!r}: the next line ({more!r}) belongs to the next reply. One "
-                "recv() may hold several replies; stop after the line whose code is "
-                "followed by a space (RFC 5321 §4.2.1)."
+                f"for {name} you returned {len(got)} lines, but the reply ends after {want[-1]!r}: "
+                f"the next line ({more!r}) belongs to the next reply. One recv() may hold several "
+                "replies; stop after the line whose code is followed by a space (RFC 5321 §4.2.1)."
             )
         if got and len(got) < len(want) and want[: len(got)] == got:
             raise Hint(
@@ -412,7 +411,6 @@ def _verify_read_reply(trial: Any) -> str:
             )
         raise Hint(f"while reading {names[at]} your code raised {type(error).__name__}: {error}")
     return (
-        f"you read the greeting, all {count} lines of the EHLO reply, then the MAIL FROM and "
-        "RCPT TO replies that had arrived together, each exactly once. That is framing. "
-        "Well done!"
+        f"you read the greeting, all {count} lines of the EHLO reply, then the MAIL FROM and RCPT "
+        "TO replies that had arrived together, each exactly once. That is framing. Well done!"
     )

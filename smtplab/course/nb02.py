@@ -124,9 +124,8 @@ def diagnose(trial: Trial) -> None:
     received = trial.received()
     if not received:
         raise Hint(
-            "the server received nothing: send each command with sock.sendall(...) on the "
-            "socket your function receives, starting with HELO learner.example after "
-            "reading the greeting."
+            "the server received nothing: send each command with sock.sendall(...) on the socket "
+            "your function receives, starting with HELO learner.example after reading the greeting."
         )
     for line in _commands(trial):
         hint = line_end_hint(line, "every command")
@@ -284,9 +283,8 @@ def _verify_envelope(trial: Trial) -> Any:
     if not inbox:
         _unexplained_error(trial)
         raise Hint(
-            "no message arrived. The steps: read the greeting, HELO, MAIL FROM, RCPT TO, "
-            "DATA (wait for 354), the message, the lone dot, QUIT, reading one reply after "
-            "each step."
+            "no message arrived. The steps: read the greeting, HELO, MAIL FROM, RCPT TO, DATA "
+            "(wait for 354), the message, the lone dot, QUIT, reading one reply after each step."
         )
     if len(inbox) > 1:
         raise Hint(f"{len(inbox)} messages arrived; send exactly one.")
@@ -308,9 +306,8 @@ def _verify_conversation(trial: Any) -> str:
     if subject != SUBJECT:
         found = f"the Subject is {subject!r}" if subject else "the message has no Subject"
         raise Hint(
-            f"the message arrived, but {found}. Start the message with the header line "
-            f"'Subject: {SUBJECT}' (with From: and To: if you like), then an empty line, "
-            "then the body."
+            f"the message arrived, but {found}. Start the message with the header line 'Subject: "
+            f"{SUBJECT}' (with From: and To: if you like), then an empty line, then the body."
         )
     final = check_returned_reply(trial)
     return (

@@ -142,9 +142,8 @@ def _judge_reply(command: str, value: Any, expected: list[str]) -> None:
         return
     if got and expected and [line[4:] for line in expected] == got:
         raise Hint(
-            f"for {command!r} you returned the texts without their codes: keep each line "
-            "whole, e.g. '250-SIZE 10485760', so the caller can see the code and the "
-            "'-' or ' ' after it."
+            f"for {command!r} you returned the texts without their codes: keep each line whole, "
+            "e.g. '250-SIZE 10485760', so the caller can see the code and the '-' or ' ' after it."
         )
     if len(expected) > 1 and got == expected[:1]:
         raise Hint(

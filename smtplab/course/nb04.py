@@ -100,17 +100,15 @@ def _start_tls(
         raise Hint(_start_tls_timeout_hint(session)) from None
     except ssl.SSLCertVerificationError as exc:
         raise Hint(
-            f"the certificate was refused ({exc.verify_message}): pass the "
-            "context you were given, and server_hostname=server_name (the name "
-            "in the lab's certificate)."
+            f"the certificate was refused ({exc.verify_message}): pass the context you were given, "
+            "and server_hostname=server_name (the name in the lab's certificate)."
         ) from None
     except ssl.SSLError as exc:
         if "STARTTLS" in _plain_commands(session):
             raise Hint(
-                f"the TLS handshake failed ({exc.reason or exc}): you wrapped the "
-                "socket before reading the server's '220 Ready to start TLS', so "
-                "TLS read that plain-text line as if it were a TLS record. Read "
-                "the 220 first, then wrap."
+                f"the TLS handshake failed ({exc.reason or exc}): you wrapped the socket before "
+                "reading the server's '220 Ready to start TLS', so TLS read that plain-text line "
+                "as if it were a TLS record. Read the 220 first, then wrap."
             ) from None
         raise
     except OSError as exc:
@@ -124,9 +122,8 @@ def _start_tls(
     except ValueError as exc:
         if "server_hostname" in str(exc):
             raise Hint(
-                "wrap_socket needs server_hostname=server_name: it is the name "
-                "the certificate must be issued for (without it nothing checks "
-                "WHO you are talking to)."
+                "wrap_socket needs server_hostname=server_name: it is the name the certificate "
+                "must be issued for (without it nothing checks WHO you are talking to)."
             ) from None
         raise
     if value is None or value is Ellipsis:
@@ -149,10 +146,9 @@ def _verify_start_tls(session: LabSession, value: object) -> str:
     context = value.context
     if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
         raise Hint(
-            "certificate verification was turned off (verify_mode "
-            f"{context.verify_mode.name}, check_hostname {context.check_hostname}): "
-            "then anyone in the middle could pose as the server. Use the context "
-            "you were given, unchanged."
+            f"certificate verification was turned off (verify_mode {context.verify_mode.name}, "
+            f"check_hostname {context.check_hostname}): then anyone in the middle could pose as "
+            "the server. Use the context you were given, unchanged."
         )
     commands = _plain_commands(session)
     if "STARTTLS" not in commands:
@@ -283,9 +279,8 @@ def _connect_error_hint(exc: BaseException) -> str:
         )
     if isinstance(exc, TLSError) and ("trust" in text or "CERTIFICATE_VERIFY" in text):
         return (
-            "the lab's certificate was not trusted: without context= the client uses the "
-            "system's authorities, and the lab's CA is not one of them. Pass "
-            "context=lab.ssl_context()."
+            "the lab's certificate was not trusted: without context= the client uses the system's "
+            "authorities, and the lab's CA is not one of them. Pass context=lab.ssl_context()."
         )
     if isinstance(exc, Timeout):
         return _plain_on_tls_port_hint()
@@ -336,17 +331,15 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
     info = value.transcript.tls_info
     if value.security == "starttls" or (value.tls_active and value.port == lab.port):
         raise Hint(
-            "that is STARTTLS (plain first, then TLS: the 587 style). This exercise "
-            "wants implicit TLS, TLS from the first byte: security='tls' on "
-            "lab.tls_port."
+            "that is STARTTLS (plain first, then TLS: the 587 style). This exercise wants implicit "
+            "TLS, TLS from the first byte: security='tls' on lab.tls_port."
         )
     if not value.tls_active or info is None:
         raise Hint("the client is not using TLS: connect with security='tls' to lab.tls_port.")
     if not info.verified:
         raise Hint(
-            "the connection is encrypted, but the certificate was NOT verified "
-            "(verify=False): anyone in the middle could pose as the server. Pass "
-            "context=lab.ssl_context() instead."
+            "the connection is encrypted, but the certificate was NOT verified (verify=False): "
+            "anyone in the middle could pose as the server. Pass context=lab.ssl_context() instead."
         )
     return (
         f"implicit TLS on the lab's TLS port: {info.version}, certificate for "

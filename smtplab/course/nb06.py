@@ -124,9 +124,8 @@ def _verify_stuffing(lab: LabServer, sent: list[str]) -> str:
     ended = next((i for i, line in enumerate(sent) if line == "."), None)
     if ended is not None and BODY_LINES[ended] == "":
         return _raise(
-            f"line {ended + 1} is empty and you sent it as '.': a lone dot ends the message, "
-            "so the server delivered only the headers. Add a dot only to lines that begin "
-            "with one."
+            f"line {ended + 1} is empty and you sent it as '.': a lone dot ends the message, so "
+            "the server delivered only the headers. Add a dot only to lines that begin with one."
         )
     if len(got) < len(expected) and got == expected[: len(got)]:
         last = got[-1].decode() if got else ""
@@ -272,9 +271,8 @@ def _judge_subject(text: str, value: str, raw: bytes) -> None:
         )
     if "=?" not in received:
         raise Hint(
-            f"the Subject for {text!r} arrived as {received!r}, which is plain text that "
-            "reads differently: use an RFC 2047 encoded word, =?utf-8?b?<base64 of the UTF-8 "
-            "bytes>?=."
+            f"the Subject for {text!r} arrived as {received!r}, which is plain text that reads "
+            "differently: use an RFC 2047 encoded word, =?utf-8?b?<base64 of the UTF-8 bytes>?=."
         )
     raise Hint(
         f"the Subject for {text!r} arrived as {received!r} and decodes to {decoded!r}. Check "
