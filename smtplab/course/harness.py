@@ -337,27 +337,25 @@ def text_lines(value: object) -> list[str] | None:
     return None if text is None else text.splitlines()
 
 
-def line_end_hint(line: LogLine, what: str = "your line") -> str | None:
-    """A hint if a received line does not end with CRLF, else None."""
+def require_line_end(line: LogLine, what: str = "your line") -> None:
+    """Raise a :class:`Hint` if a received line does not end with CRLF."""
     if line.partial or not line.raw.endswith(b"\n"):
-        return (
+        raise Hint(
             f"the server received {show(line.raw)} but no line end, so it is still waiting for the "
             f"rest of the line and never answered. End {what} with \\r\\n (CR LF, RFC 5321 §2.3.8)."
         )
     if not line.raw.endswith(b"\r\n"):
-        return (
+        raise Hint(
             f"the server received {show(line.raw)}: it ends with \\n only (a bare LF). "
             "In SMTP every line ends with \\r\\n (CR LF, RFC 5321 §2.3.8). The lab let it "
             "pass; many servers refuse it, and inside a message a bare LF is not a line end."
         )
-    return None
 
 
-def bytes_hint(error: BaseException) -> str | None:
-    """A hint for the usual TypeError of sending a str."""
+def refuse_str_sent(error: BaseException | None) -> None:
+    """Raise a :class:`Hint` for the usual TypeError of sending a str."""
     if isinstance(error, TypeError) and "bytes-like" in str(error):
-        return (
+        raise Hint(
             f'{error}. A socket sends bytes, not str: write b"HELO learner.example\\r\\n", '
             'or turn text into bytes with .encode("ascii").'
         )
-    return None

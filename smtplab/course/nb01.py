@@ -18,11 +18,11 @@ from .harness import (
     Result,
     Trial,
     as_text,
-    bytes_hint,
     escape_bytes,
     evaluate,
-    line_end_hint,
     on_a_connection,
+    refuse_str_sent,
+    require_line_end,
     show,
     text_lines,
     wait_until,
@@ -135,12 +135,9 @@ def check_helo(my_helo: Callable[[socket.socket], object]) -> Result:
 
 def _verify_helo(trial: Any) -> str:
     received = trial.received()
-    if trial.error is not None:
-        hint = bytes_hint(trial.error)
-        if hint:
-            raise Hint(hint)
-        if received and not isinstance(trial.error, TimeoutError):
-            raise Hint(f"your code raised {type(trial.error).__name__}: {trial.error}")
+    refuse_str_sent(trial.error)
+    if trial.error is not None and received and not isinstance(trial.error, TimeoutError):
+        raise Hint(f"your code raised {type(trial.error).__name__}: {trial.error}")
     if not received:
         if isinstance(trial.error, TimeoutError):
             raise Hint(
@@ -154,9 +151,7 @@ def _verify_helo(trial: Any) -> str:
             "socket your function receives as its argument."
         )
     first = received[0]
-    hint = line_end_hint(first)
-    if hint:
-        raise Hint(hint)
+    require_line_end(first)
     words = first.text.split()
     if not words or words[0].upper() != "HELO":
         extra = ""
@@ -246,10 +241,8 @@ def _send_lines(trial: Trial, send_line: Callable[[socket.socket, str], object])
 
 def _verify_send_line(trial: Any) -> str:
     received = trial.received()
+    refuse_str_sent(trial.error)
     if trial.error is not None:
-        hint = bytes_hint(trial.error)
-        if hint:
-            raise Hint(hint)
         raise Hint(f"your code raised {type(trial.error).__name__}: {trial.error}")
     if not received:
         raise Hint(
@@ -258,9 +251,7 @@ def _verify_send_line(trial: Any) -> str:
         )
     expected = [b"HELO learner.example\r\n", b"NOOP\r\n"]
     for want, line in zip(expected, received, strict=False):
-        hint = line_end_hint(line, "each line")
-        if hint:
-            raise Hint(hint)
+        require_line_end(line, "each line")
         if line.raw != want:
             raise Hint(
                 f"for the text {want[:-2].decode()!r} the server received {show(line.raw)}; "

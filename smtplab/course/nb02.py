@@ -19,10 +19,10 @@ from .harness import (
     Result,
     Trial,
     as_text,
-    bytes_hint,
     evaluate,
-    line_end_hint,
     on_a_connection,
+    refuse_str_sent,
+    require_line_end,
     show,
     text_lines,
     verb,
@@ -117,10 +117,7 @@ _REPLY_HINTS = (
 def diagnose(trial: Trial) -> None:
     """Raise a :class:`Hint` for the usual mistakes of a hand-made conversation."""
     error = trial.error
-    if error is not None:
-        hint = bytes_hint(error)
-        if hint:
-            raise Hint(hint)
+    refuse_str_sent(error)
     received = trial.received()
     if not received:
         raise Hint(
@@ -128,9 +125,7 @@ def diagnose(trial: Trial) -> None:
             "your function receives, starting with HELO learner.example after reading the greeting."
         )
     for line in _commands(trial):
-        hint = line_end_hint(line, "every command")
-        if hint:
-            raise Hint(hint)
+        require_line_end(line, "every command")
     lines = trial.lines
     for index, line in enumerate(lines):
         if line.direction == "C" and line.kind == "command" and verb(line) == "DATA":
