@@ -13,7 +13,9 @@ import getpass
 import io
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
 from ..auth import b64decode_text
 from ..client import Client
@@ -274,30 +276,13 @@ def _verify_plain(lab: LabServer, value: object, password: str) -> str:
 
 
 @contextlib.contextmanager
-def _patched(obj: Any, name: str, value: Any) -> Iterator[None]:
-    old = getattr(obj, name)
-    setattr(obj, name, value)
-    try:
-        yield
-    finally:
-        setattr(obj, name, old)
-
-
-@contextlib.contextmanager
 def _environment(value: str | None) -> Iterator[None]:
     """Set (or remove, for None) the variable for the duration; restore it afterwards."""
-    old = os.environ.get(ENV_VARIABLE)
-    if value is None:
+    with mock.patch.dict(os.environ):
         os.environ.pop(ENV_VARIABLE, None)
-    else:
-        os.environ[ENV_VARIABLE] = value
-    try:
+        if value is not None:
+            os.environ[ENV_VARIABLE] = value
         yield
-    finally:
-        if old is None:
-            os.environ.pop(ENV_VARIABLE, None)
-        else:
-            os.environ[ENV_VARIABLE] = old
 
 
 class _Spy:
@@ -312,14 +297,14 @@ class _Spy:
         return self.answer
 
 
+@dataclass(frozen=True)
 class _Run:
     """What one call of the learner's function did."""
 
-    def __init__(self, value: object, getpass_calls: int, input_calls: int, output: str) -> None:
-        self.value = value
-        self.getpass_calls = getpass_calls
-        self.input_calls = input_calls
-        self.output = output
+    value: object
+    getpass_calls: int
+    input_calls: int
+    output: str
 
 
 def _run(
@@ -330,8 +315,8 @@ def _run(
     captured = io.StringIO()
     with (
         _environment(env),
-        _patched(getpass, "getpass", asked),
-        _patched(builtins, "input", typed_in),
+        mock.patch.object(getpass, "getpass", asked),
+        mock.patch.object(builtins, "input", typed_in),
         contextlib.redirect_stdout(captured),
         contextlib.redirect_stderr(captured),
     ):
