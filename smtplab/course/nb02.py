@@ -25,6 +25,7 @@ from .harness import (
     require_line_end,
     show,
     text_lines,
+    untouched,
     verb,
 )
 
@@ -349,9 +350,7 @@ def check_what_next(what_next: Callable[[str], object]) -> Result:
 
     def attempt() -> Any:
         answers = [(reply, what_next(reply)) for reply in _collect_replies()]
-        if all(answer is None for _, answer in answers):
-            return None
-        return answers
+        return None if untouched(answer for _, answer in answers) else answers
 
     return evaluate("Exercise 2 (what next?)", attempt, _verify_what_next)
 

@@ -12,7 +12,7 @@ from ..errors import Disconnected, RecipientRefused, ReplyError, Timeout
 from ..lab import LabServer
 from ..message import compose
 from ..replies import Reply
-from .harness import Hint, Result, evaluate, verb
+from .harness import Hint, Result, evaluate, untouched, verb
 
 __all__ = [
     "DECISIONS",
@@ -128,9 +128,7 @@ def _decide_answers(decide: Callable[[Reply], object]) -> list[object] | None:
                 ) from None
             raise
         answers.append(answer)
-    if all(answer is None or answer is Ellipsis for answer in answers):
-        return None  # untouched: not tried yet
-    return answers
+    return None if untouched(answers) else answers
 
 
 def _verify_decide(answers: object) -> str:

@@ -26,7 +26,16 @@ from ..lab.profiles import get_profile
 from ..message import Draft, compose
 from ..providers import advice_for
 from ..transcript import Transcript
-from .harness import CLIENT_TIMEOUT, TRIED, Hint, Result, evaluate, run_with_deadline, wait_until
+from .harness import (
+    CLIENT_TIMEOUT,
+    TRIED,
+    Hint,
+    Result,
+    evaluate,
+    run_with_deadline,
+    untouched,
+    wait_until,
+)
 
 __all__ = [
     "QQ_PASSWORD",
@@ -223,9 +232,7 @@ def check_what_to_do(what_to_do: Callable[[SmtplabError, str], Any]) -> Result:
                     f"{what}: your function raised AttributeError ({exc}). Only reply errors "
                     "have .reply; a TLSError has none: use error_text=str(error) for it."
                 ) from None
-        if all(answer is None for *_, answer in answers):
-            return None
-        return answers
+        return None if untouched(answer for *_, answer in answers) else answers
 
     def verify(answers: object) -> str:
         assert isinstance(answers, list)
