@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from pathlib import Path
-from types import ModuleType
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution
 
-from smtplab.exercises.nb00 import check_outcome, check_send_first
+from smtplab.course.nb00 import check_outcome, check_send_first
 from smtplab.lab import LabServer
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "nb00_start.py"
-
-
-def load_solutions() -> ModuleType:
-    return load_solution_file(SOLUTIONS)
-
-
-solutions = load_solutions()
+solutions = load_solution("nb00_start")
 
 
 def message(
@@ -66,8 +57,7 @@ def send_with(msg: EmailMessage, port_of=lambda lab: lab.port):  # type: ignore[
     ],
 )
 def test_typical_mistakes_get_their_hint(attempt, hint: str) -> None:  # type: ignore[no-untyped-def]
-    result = check_send_first(attempt)
-    assert result.status == "failed" and hint in result.message
+    failed_with(check_send_first(attempt), hint)
 
 
 def test_connecting_without_sending_is_spotted() -> None:
@@ -75,8 +65,7 @@ def test_connecting_without_sending_is_spotted() -> None:
         with smtplib.SMTP(lab.host, lab.port, timeout=5) as smtp:
             smtp.ehlo()
 
-    result = check_send_first(send_first)
-    assert result.status == "failed" and "send_message" in result.message
+    failed_with(check_send_first(send_first), "send_message")
 
 
 def test_sending_twice_is_spotted() -> None:
@@ -84,8 +73,7 @@ def test_sending_twice_is_spotted() -> None:
         send_with(message())(lab)
         send_with(message())(lab)
 
-    result = check_send_first(send_first)
-    assert result.status == "failed" and "2 messages" in result.message
+    failed_with(check_send_first(send_first), "2 messages")
 
 
 def test_the_wrong_port_is_reported_not_crashed() -> None:
@@ -93,8 +81,7 @@ def test_the_wrong_port_is_reported_not_crashed() -> None:
         with smtplib.SMTP(lab.host, 1, timeout=2) as smtp:
             smtp.send_message(message())
 
-    result = check_send_first(send_first)
-    assert result.status == "failed" and "ConnectionRefusedError" in result.message
+    failed_with(check_send_first(send_first), "ConnectionRefusedError")
 
 
 @pytest.mark.parametrize(
@@ -113,5 +100,4 @@ def test_the_wrong_port_is_reported_not_crashed() -> None:
     ],
 )
 def test_outcome_mistakes_get_their_hint(outcome, hint: str) -> None:  # type: ignore[no-untyped-def]
-    result = check_outcome(outcome)
-    assert result.status == "failed" and hint in result.message
+    failed_with(check_outcome(outcome), hint)

@@ -7,27 +7,18 @@ Each check must pass with its solution, say "not tried yet" for the untouched te
 from __future__ import annotations
 
 import socket
-from pathlib import Path
-from types import ModuleType
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution
 
-from smtplab.exercises import Result, nb01
-from smtplab.exercises.nb01 import (
+from smtplab.course import harness
+from smtplab.course.nb01 import (
     BytesPicture,
     check_helo,
     check_read_reply,
     check_send_line,
     show_bytes,
 )
-
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
-
-
-def load_solution(name: str) -> ModuleType:
-    return load_solution_file(SOLUTIONS / f"{name}.py")
-
 
 sol = load_solution("nb01_raw_tcp")
 read_line = sol.read_line
@@ -36,13 +27,7 @@ read_line = sol.read_line
 @pytest.fixture(autouse=True)
 def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Wrong answers that make the server wait time out after 1 s instead of 2 s."""
-    monkeypatch.setattr(nb01, "LEARNER_TIMEOUT", 1.0)
-
-
-def assert_failed(result: Result, *fragments: str) -> None:
-    assert result.status == "failed", result
-    for fragment in fragments:
-        assert fragment in result.message, result
+    monkeypatch.setattr(harness, "LEARNER_TIMEOUT", 1.0)
 
 
 # --- the solutions pass, the templates are "not tried" ----------------------------------------
@@ -82,7 +67,7 @@ def test_helo_without_crlf_is_caught_from_the_server_log() -> None:
         sock.sendall(b"HELO learner.example")
         return sock.recv(1024)
 
-    assert_failed(check_helo(my_helo), "no line end", "\\r\\n")
+    failed_with(check_helo(my_helo), "no line end", "\\r\\n")
 
 
 def test_helo_with_a_bare_lf() -> None:
@@ -91,7 +76,7 @@ def test_helo_with_a_bare_lf() -> None:
         sock.sendall(b"HELO learner.example\n")
         return read_line(sock)
 
-    assert_failed(check_helo(my_helo), "bare LF", "§2.3.8")
+    failed_with(check_helo(my_helo), "bare LF", "§2.3.8")
 
 
 def test_helo_sent_as_str() -> None:
@@ -100,7 +85,7 @@ def test_helo_sent_as_str() -> None:
         sock.sendall("HELO learner.example\r\n")  # type: ignore[arg-type]
         return read_line(sock)
 
-    assert_failed(check_helo(my_helo), "bytes", ".encode(")
+    failed_with(check_helo(my_helo), "bytes", ".encode(")
 
 
 def test_helo_without_reading_the_greeting() -> None:
@@ -108,14 +93,14 @@ def test_helo_without_reading_the_greeting() -> None:
         sock.sendall(b"HELO learner.example\r\n")
         return sock.recv(1024)
 
-    assert_failed(check_helo(my_helo), "greeting", "speaks first")
+    failed_with(check_helo(my_helo), "greeting", "speaks first")
 
 
 def test_helo_sent_nothing() -> None:
     def my_helo(sock: socket.socket) -> bytes:
         return read_line(sock)
 
-    assert_failed(check_helo(my_helo), "received nothing")
+    failed_with(check_helo(my_helo), "received nothing")
 
 
 def test_ehlo_instead_of_helo() -> None:
@@ -124,7 +109,7 @@ def test_ehlo_instead_of_helo() -> None:
         sock.sendall(b"EHLO learner.example\r\n")
         return read_line(sock)
 
-    assert_failed(check_helo(my_helo), "EHLO", "send HELO")
+    failed_with(check_helo(my_helo), "EHLO", "send HELO")
 
 
 def test_helo_with_another_name() -> None:
@@ -133,7 +118,7 @@ def test_helo_with_another_name() -> None:
         sock.sendall(b"HELO localhost\r\n")
         return read_line(sock)
 
-    assert_failed(check_helo(my_helo), "learner.example")
+    failed_with(check_helo(my_helo), "learner.example")
 
 
 def test_helo_with_an_extra_empty_line() -> None:
@@ -142,7 +127,7 @@ def test_helo_with_an_extra_empty_line() -> None:
         sock.sendall(b"HELO learner.example\r\n\r\n")
         return read_line(sock)
 
-    assert_failed(check_helo(my_helo), "exactly one line")
+    failed_with(check_helo(my_helo), "exactly one line")
 
 
 def test_helo_returning_something_else() -> None:
@@ -152,7 +137,7 @@ def test_helo_returning_something_else() -> None:
         read_line(sock)
         return b"OK"
 
-    assert_failed(check_helo(my_helo), "250 lab.smtplab.test", "Return the reply")
+    failed_with(check_helo(my_helo), "250 lab.smtplab.test", "Return the reply")
 
 
 # --- exercise 2: send_line ---------------------------------------------------------------------
@@ -164,7 +149,7 @@ def test_send_line_without_crlf() -> None:
         sock.sendall(data)
         return data
 
-    assert_failed(check_send_line(send_line), "no line end")
+    failed_with(check_send_line(send_line), "no line end")
 
 
 def test_send_line_with_a_bare_lf() -> None:
@@ -173,7 +158,7 @@ def test_send_line_with_a_bare_lf() -> None:
         sock.sendall(data)
         return data
 
-    assert_failed(check_send_line(send_line), "bare LF")
+    failed_with(check_send_line(send_line), "bare LF")
 
 
 def test_send_line_sending_str() -> None:
@@ -181,7 +166,7 @@ def test_send_line_sending_str() -> None:
         sock.sendall(text + "\r\n")  # type: ignore[arg-type]
         return text
 
-    assert_failed(check_send_line(send_line), "bytes, not str")
+    failed_with(check_send_line(send_line), "bytes, not str")
 
 
 def test_send_line_without_the_cr_lf_guard_lets_commands_in() -> None:
@@ -190,7 +175,7 @@ def test_send_line_without_the_cr_lf_guard_lets_commands_in() -> None:
         sock.sendall(data)
         return data
 
-    assert_failed(check_send_line(send_line), "two commands", "command injection", "ValueError")
+    failed_with(check_send_line(send_line), "two commands", "command injection", "ValueError")
 
 
 def test_send_line_repairing_the_text_instead_of_refusing() -> None:
@@ -199,7 +184,7 @@ def test_send_line_repairing_the_text_instead_of_refusing() -> None:
         sock.sendall(data)
         return data
 
-    assert_failed(check_send_line(send_line), "Do not repair", "NOOPQUIT")
+    failed_with(check_send_line(send_line), "Do not repair", "NOOPQUIT")
 
 
 def test_send_line_raising_only_after_sending() -> None:
@@ -210,7 +195,7 @@ def test_send_line_raising_only_after_sending() -> None:
             raise ValueError("line break inside")
         return data
 
-    assert_failed(check_send_line(send_line), "only after sending")
+    failed_with(check_send_line(send_line), "only after sending")
 
 
 def test_send_line_raising_the_wrong_error() -> None:
@@ -221,7 +206,7 @@ def test_send_line_raising_the_wrong_error() -> None:
         sock.sendall(data)
         return data
 
-    assert_failed(check_send_line(send_line), "raised RuntimeError", "should raise ValueError")
+    failed_with(check_send_line(send_line), "raised RuntimeError", "should raise ValueError")
 
 
 def test_send_line_returning_the_text() -> None:
@@ -229,7 +214,7 @@ def test_send_line_returning_the_text() -> None:
         sock.sendall(text.encode("ascii") + b"\r\n")
         return text
 
-    assert_failed(check_send_line(send_line), "Return the bytes you sent")
+    failed_with(check_send_line(send_line), "Return the bytes you sent")
 
 
 # --- exercise 3: read_reply --------------------------------------------------------------------
@@ -239,14 +224,14 @@ def test_read_reply_with_one_recv_returns_two_replies() -> None:
     def read_reply(sock: socket.socket) -> bytes:
         return sock.recv(1024)
 
-    assert_failed(check_read_reply(read_reply), "the MAIL FROM reply", "next reply", "§4.2.1")
+    failed_with(check_read_reply(read_reply), "the MAIL FROM reply", "next reply", "§4.2.1")
 
 
 def test_read_reply_reading_only_one_line() -> None:
     def read_reply(sock: socket.socket) -> bytes:
         return read_line(sock)
 
-    assert_failed(check_read_reply(read_reply), "only 1 of its 7 lines", "'250-'")
+    failed_with(check_read_reply(read_reply), "only 1 of its 7 lines", "'250-'")
 
 
 def test_read_reply_that_throws_the_extra_bytes_away() -> None:
@@ -259,7 +244,7 @@ def test_read_reply_that_throws_the_extra_bytes_away() -> None:
                 if line[3:4] == b" ":
                     return b"\r\n".join(lines[: i + 1]) + b"\r\n"
 
-    assert_failed(check_read_reply(read_reply), "threw it away", "read_line")
+    failed_with(check_read_reply(read_reply), "threw it away", "read_line")
 
 
 def test_read_reply_may_return_text() -> None:

@@ -11,27 +11,18 @@ from __future__ import annotations
 
 import socket
 import time
-from pathlib import Path
-from types import ModuleType
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution
 
-from smtplab.exercises import Result, nb01
-from smtplab.exercises.nb02 import (
+from smtplab.course import harness
+from smtplab.course.nb02 import (
     check_conversation,
     check_dot_line,
     check_what_next,
     transcript_of,
 )
 from smtplab.lab import LabServer
-
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
-
-
-def load_solution(name: str) -> ModuleType:
-    return load_solution_file(SOLUTIONS / f"{name}.py")
-
 
 sol = load_solution("nb02_by_hand")
 read_reply, command = sol.read_reply, sol.command
@@ -42,13 +33,7 @@ MESSAGE = b"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: Hello by 
 @pytest.fixture(autouse=True)
 def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Wrong answers that make the server wait time out after 1 s instead of 2 s."""
-    monkeypatch.setattr(nb01, "LEARNER_TIMEOUT", 1.0)
-
-
-def assert_failed(result: Result, *fragments: str) -> None:
-    assert result.status == "failed", result
-    for fragment in fragments:
-        assert fragment in result.message, result
+    monkeypatch.setattr(harness, "LEARNER_TIMEOUT", 1.0)
 
 
 def envelope(sock: socket.socket) -> None:
@@ -104,7 +89,7 @@ def test_conversation_without_reading_the_greeting() -> None:
         command(sock, "QUIT")
         return final
 
-    assert_failed(check_conversation(send_by_hand), "one step behind", "greeting")
+    failed_with(check_conversation(send_by_hand), "one step behind", "greeting")
 
 
 def test_conversation_with_bare_lf_commands() -> None:
@@ -115,7 +100,7 @@ def test_conversation_with_bare_lf_commands() -> None:
             read_reply(sock)
         return "250"
 
-    assert_failed(check_conversation(send_by_hand), "bare LF", "HELO learner.example\\n")
+    failed_with(check_conversation(send_by_hand), "bare LF", "HELO learner.example\\n")
 
 
 def test_conversation_without_crlf() -> None:
@@ -124,7 +109,7 @@ def test_conversation_without_crlf() -> None:
         sock.sendall(b"HELO learner.example")
         return read_reply(sock)
 
-    assert_failed(check_conversation(send_by_hand), "no line end")
+    failed_with(check_conversation(send_by_hand), "no line end")
 
 
 def test_conversation_ending_data_with_bare_lf_dot() -> None:
@@ -133,7 +118,7 @@ def test_conversation_ending_data_with_bare_lf_dot() -> None:
         sock.sendall(MESSAGE + b"\n.\n")
         return read_reply(sock)
 
-    assert_failed(check_conversation(send_by_hand), "still waiting", "'\\n.\\n'", "smuggling")
+    failed_with(check_conversation(send_by_hand), "still waiting", "'\\n.\\n'", "smuggling")
 
 
 def test_conversation_without_the_crlf_after_the_dot() -> None:
@@ -142,7 +127,7 @@ def test_conversation_without_the_crlf_after_the_dot() -> None:
         sock.sendall(MESSAGE + b".")
         return read_reply(sock)
 
-    assert_failed(check_conversation(send_by_hand), "not the CRLF after it")
+    failed_with(check_conversation(send_by_hand), "not the CRLF after it")
 
 
 def test_conversation_with_the_dot_at_the_end_of_a_text_line() -> None:
@@ -151,7 +136,7 @@ def test_conversation_with_the_dot_at_the_end_of_a_text_line() -> None:
         sock.sendall(MESSAGE.rstrip(b"\r\n") + b".\r\n")
         return read_reply(sock)
 
-    assert_failed(check_conversation(send_by_hand), "not alone on a line")
+    failed_with(check_conversation(send_by_hand), "not alone on a line")
 
 
 def test_conversation_without_the_lone_dot() -> None:
@@ -160,7 +145,7 @@ def test_conversation_without_the_lone_dot() -> None:
         sock.sendall(MESSAGE)
         return read_reply(sock)
 
-    assert_failed(check_conversation(send_by_hand), "send a line holding only a dot")
+    failed_with(check_conversation(send_by_hand), "send a line holding only a dot")
 
 
 def test_conversation_sending_the_message_before_354() -> None:
@@ -175,7 +160,7 @@ def test_conversation_sending_the_message_before_354() -> None:
         command(sock, "QUIT")
         return final
 
-    assert_failed(check_conversation(send_by_hand), "before the server answered '354", "§4.1.1.4")
+    failed_with(check_conversation(send_by_hand), "before the server answered '354", "§4.1.1.4")
 
 
 def test_conversation_with_a_bad_mail_from() -> None:
@@ -184,7 +169,7 @@ def test_conversation_with_a_bad_mail_from() -> None:
         command(sock, "HELO learner.example")
         return command(sock, "MAIL FROM <alice@example.com>")
 
-    assert_failed(check_conversation(send_by_hand), "501", "MAIL FROM:<alice@example.com>")
+    failed_with(check_conversation(send_by_hand), "501", "MAIL FROM:<alice@example.com>")
 
 
 def test_conversation_without_helo() -> None:
@@ -192,7 +177,7 @@ def test_conversation_without_helo() -> None:
         read_reply(sock)
         return command(sock, "MAIL FROM:<alice@example.com>")
 
-    assert_failed(check_conversation(send_by_hand), "send HELO first", "HELO learner.example")
+    failed_with(check_conversation(send_by_hand), "send HELO first", "HELO learner.example")
 
 
 def test_conversation_with_rcpt_before_mail() -> None:
@@ -203,7 +188,7 @@ def test_conversation_with_rcpt_before_mail() -> None:
         command(sock, "MAIL FROM:<alice@example.com>")
         return command(sock, "DATA")
 
-    assert_failed(check_conversation(send_by_hand), "503", "RCPT TO came before MAIL FROM")
+    failed_with(check_conversation(send_by_hand), "503", "RCPT TO came before MAIL FROM")
 
 
 def test_conversation_sending_the_message_as_str() -> None:
@@ -212,7 +197,7 @@ def test_conversation_sending_the_message_as_str() -> None:
         sock.sendall(MESSAGE.decode() + ".\r\n")  # type: ignore[arg-type]
         return read_reply(sock)
 
-    assert_failed(check_conversation(send_by_hand), "bytes, not str")
+    failed_with(check_conversation(send_by_hand), "bytes, not str")
 
 
 def test_conversation_with_bare_lf_inside_the_message() -> None:
@@ -223,7 +208,7 @@ def test_conversation_with_bare_lf_inside_the_message() -> None:
         command(sock, "QUIT")
         return final
 
-    assert_failed(check_conversation(send_by_hand), "end with \\n only", "Inside a message")
+    failed_with(check_conversation(send_by_hand), "end with \\n only", "Inside a message")
 
 
 def test_conversation_without_quit() -> None:
@@ -232,7 +217,7 @@ def test_conversation_without_quit() -> None:
         sock.sendall(MESSAGE + b".\r\n")
         return read_reply(sock)
 
-    assert_failed(check_conversation(send_by_hand), "QUIT", "221")
+    failed_with(check_conversation(send_by_hand), "QUIT", "221")
 
 
 def test_conversation_without_the_subject() -> None:
@@ -243,7 +228,7 @@ def test_conversation_without_the_subject() -> None:
         command(sock, "QUIT")
         return final
 
-    assert_failed(check_conversation(send_by_hand), "no Subject", "empty line")
+    failed_with(check_conversation(send_by_hand), "no Subject", "empty line")
 
 
 def test_conversation_with_the_wrong_recipient() -> None:
@@ -258,9 +243,7 @@ def test_conversation_with_the_wrong_recipient() -> None:
         command(sock, "QUIT")
         return final
 
-    assert_failed(
-        check_conversation(send_by_hand), "carol@example.com", "RCPT TO:<bob@example.com>"
-    )
+    failed_with(check_conversation(send_by_hand), "carol@example.com", "RCPT TO:<bob@example.com>")
 
 
 def test_conversation_returning_the_quit_reply() -> None:
@@ -270,7 +253,7 @@ def test_conversation_returning_the_quit_reply() -> None:
         read_reply(sock)
         return command(sock, "QUIT")
 
-    assert_failed(check_conversation(send_by_hand), "the reply to QUIT")
+    failed_with(check_conversation(send_by_hand), "the reply to QUIT")
 
 
 # --- exercise 2: what next? -----------------------------------------------------------------------
@@ -280,21 +263,21 @@ def test_what_next_by_exact_code() -> None:
     def what_next(reply: str) -> str | None:
         return {"250": "done", "354": "go on", "451": "try later", "550": "give up"}.get(reply[:3])
 
-    assert_failed(check_what_next(what_next), "'220", "Every 2xx reply means 'done'")
+    failed_with(check_what_next(what_next), "'220", "Every 2xx reply means 'done'")
 
 
 def test_what_next_giving_up_on_a_4xx() -> None:
     def what_next(reply: str) -> str:
         return {"2": "done", "3": "go on"}.get(reply[0], "give up")
 
-    assert_failed(check_what_next(what_next), "451", "temporary failure", "try later")
+    failed_with(check_what_next(what_next), "451", "temporary failure", "try later")
 
 
 def test_what_next_calling_3xx_done() -> None:
     def what_next(reply: str) -> str:
         return {"2": "done", "3": "done", "4": "try later", "5": "give up"}[reply[0]]
 
-    assert_failed(check_what_next(what_next), "354", "waits for more")
+    failed_with(check_what_next(what_next), "354", "waits for more")
 
 
 def test_what_next_only_550_is_permanent() -> None:
@@ -303,14 +286,14 @@ def test_what_next_only_550_is_permanent() -> None:
             return "give up"
         return {"2": "done", "3": "go on"}.get(reply[0], "try later")
 
-    assert_failed(check_what_next(what_next), "503", "Every 5xx reply")
+    failed_with(check_what_next(what_next), "503", "Every 5xx reply")
 
 
 def test_what_next_with_other_words() -> None:
     def what_next(reply: str) -> str:
         return "ok"
 
-    assert_failed(check_what_next(what_next), "return one of")
+    failed_with(check_what_next(what_next), "return one of")
 
 
 # --- exercise 3: a line that starts with a dot -------------------------------------------------
@@ -324,7 +307,7 @@ def test_dot_line_not_stuffed() -> None:
         command(sock, "QUIT")
         return final
 
-    assert_failed(check_dot_line(send_ellipsis), "removed the first dot", "dot-stuffing", "§4.5.2")
+    failed_with(check_dot_line(send_ellipsis), "removed the first dot", "dot-stuffing", "§4.5.2")
 
 
 def test_dot_line_with_another_body() -> None:
@@ -335,7 +318,7 @@ def test_dot_line_with_another_body() -> None:
         command(sock, "QUIT")
         return final
 
-    assert_failed(check_dot_line(send_ellipsis), "the body arrived as")
+    failed_with(check_dot_line(send_ellipsis), "the body arrived as")
 
 
 # --- the picture ---------------------------------------------------------------------------------

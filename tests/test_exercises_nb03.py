@@ -4,36 +4,14 @@ against the usual wrong answers, each of which must fail with the hint meant for
 from __future__ import annotations
 
 import socket
-from pathlib import Path
-from types import ModuleType
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution, untouched
 
 from smtplab import Client
-from smtplab.exercises.nb03 import check_ask, check_max_size, check_parse_extensions
+from smtplab.course.nb03 import check_ask, check_max_size, check_parse_extensions
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "nb03_ehlo.py"
-
-
-def load_solutions() -> ModuleType:
-    return load_solution_file(SOLUTIONS)
-
-
-sol = load_solutions()
-
-
-def untouched(*args: object) -> None:
-    """The template as committed: a body of ``...``."""
-    ...
-
-
-def failed_with(result: object, *needles: str) -> None:
-    assert not result, result
-    assert result.status == "failed", result  # type: ignore[attr-defined]
-    message = result.message.lower()  # type: ignore[attr-defined]
-    for needle in needles:
-        assert needle.lower() in message, f"{needle!r} not in: {result}"
+sol = load_solution("nb03_ehlo")
 
 
 # --- exercise 1: read a whole reply -------------------------------------------------------
@@ -115,7 +93,7 @@ def texts_without_codes(sock: socket.socket, command: str) -> list[str]:
     ("attempt", "needles"),
     [
         (first_line_only, ["only the first line", "'250-'", "§4.2.1"]),
-        (dash_taken_as_last, ["only the first line", "more lines follow"]),
+        (dash_taken_as_last, ["only the first line", "MORE lines follow"]),
         (drops_last_line, ["left out the last line", "250 STARTTLS"]),
         (only_250_ends, ["XHELLO", "whatever the code is"]),
         (reads_until_closed, ["kept reading after the last line", "EHLO learner.example"]),

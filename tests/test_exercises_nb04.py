@@ -5,37 +5,15 @@ from __future__ import annotations
 
 import socket
 import ssl
-from pathlib import Path
-from types import ModuleType
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution, untouched
 
 from smtplab import Client
-from smtplab.exercises.nb04 import check_connect_implicit, check_readable_part, check_start_tls
+from smtplab.course.nb04 import check_connect_implicit, check_readable_part, check_start_tls
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "nb04_tls.py"
-
-
-def load_solutions() -> ModuleType:
-    return load_solution_file(SOLUTIONS)
-
-
-sol = load_solutions()
+sol = load_solution("nb04_tls")
 read_reply = sol.read_reply
-
-
-def untouched(*args: object) -> None:
-    """The template as committed: a body of ``...``."""
-    ...
-
-
-def failed_with(result: object, *needles: str) -> None:
-    assert not result, result
-    assert result.status == "failed", result  # type: ignore[attr-defined]
-    message = result.message.lower()  # type: ignore[attr-defined]
-    for needle in needles:
-        assert needle.lower() in message, f"{needle!r} not in: {result}"
 
 
 # --- exercise 1: STARTTLS by hand ---------------------------------------------------------
@@ -120,7 +98,7 @@ def starttls_without_ehlo(sock: socket.socket, context: ssl.SSLContext, name: st
         (wraps_before_220, ["before reading", "220"]),
         (verification_off, ["verification was turned off"]),
         (no_server_hostname, ["server_hostname=server_name"]),
-        (reads_old_file, ["the new socket"]),
+        (reads_old_file, ["the NEW socket"]),
         (starttls_without_ehlo, ["say EHLO before STARTTLS"]),
     ],
     ids=lambda value: getattr(value, "__name__", ""),

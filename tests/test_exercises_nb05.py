@@ -8,29 +8,20 @@ import base64
 import getpass
 import os
 from collections.abc import Callable
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution
 
-from smtplab.exercises import Result
-from smtplab.exercises.nb05 import (
+from smtplab.course import Result
+from smtplab.course.nb05 import (
     ENV_VARIABLE,
     check_login_by_hand,
     check_plain_response,
     check_read_password,
 )
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "nb05_auth.py"
-
-
-def load_solutions() -> ModuleType:
-    return load_solution_file(SOLUTIONS)
-
-
-solutions = load_solutions()
+solutions = load_solution("nb05_auth")
 
 
 def b64(text: str) -> str:
@@ -50,12 +41,6 @@ class Seen:
         for secret in self.secrets:
             assert secret not in result.message
             assert secret not in result._repr_html_()
-
-
-def failed_with(result: Result, *words: str) -> None:
-    assert result.status == "failed", result
-    for word in words:
-        assert word in result.message, result
 
 
 # --------------------------------------------------------------------------- LOGIN

@@ -7,32 +7,16 @@ from __future__ import annotations
 import base64
 from email.header import Header
 from email.message import EmailMessage
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution
 
-from smtplab.exercises import Result
-from smtplab.exercises.nb06 import check_bcc, check_dot_stuffing, check_subject
+from smtplab.course.nb06 import check_bcc, check_dot_stuffing, check_subject
 from smtplab.message import compose, encode_header_value
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "nb06_message.py"
 DATE = "Fri, 27 Nov 2026 14:00:00 +0000"
-
-
-def load_solutions() -> ModuleType:
-    return load_solution_file(SOLUTIONS)
-
-
-solutions = load_solutions()
-
-
-def failed_with(result: Result, *words: str) -> None:
-    assert result.status == "failed", result
-    for word in words:
-        assert word in result.message, result
+solutions = load_solution("nb06_message")
 
 
 def b64_word(text: str) -> str:

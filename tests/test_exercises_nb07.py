@@ -8,36 +8,20 @@ retry and delivery checks run real labs with faults, so these tests are integrat
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution
 
 from smtplab import Client
+from smtplab.course.nb07 import check_decide, check_retry, check_undelivered
 from smtplab.errors import RecipientRefused, ReplyError, SenderRefused
-from smtplab.exercises import Result
-from smtplab.exercises.nb07 import check_decide, check_retry, check_undelivered
 from smtplab.lab import LabServer
 from smtplab.replies import Reply
 
 pytestmark = pytest.mark.timeout(60)
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
-
-
-def load_solution(name: str) -> ModuleType:
-    return load_solution_file(SOLUTIONS / f"{name}.py")
-
-
 sol = load_solution("nb07_errors")
-
-
-def assert_failed(result: Result, *fragments: str) -> None:
-    assert result.status == "failed", result
-    for fragment in fragments:
-        assert fragment in result.message, result
 
 
 def client_for(lab: LabServer) -> Client:
@@ -90,7 +74,7 @@ def test_decide_treating_every_failure_as_final_misses_the_4xx() -> None:
     def decide(reply: Reply) -> str:
         return "give up"
 
-    assert_failed(check_decide(decide), "451 4.7.1", "starts with 4", "'retry later'")
+    failed_with(check_decide(decide), "451 4.7.1", "starts with 4", "'retry later'")
 
 
 def test_decide_that_only_retries_450_and_451_misses_421() -> None:
@@ -99,14 +83,14 @@ def test_decide_that_only_retries_450_and_451_misses_421() -> None:
             return "retry later"
         return "give up"
 
-    assert_failed(check_decide(decide), "421", "closes the connection")
+    failed_with(check_decide(decide), "421", "closes the connection")
 
 
 def test_decide_that_gives_up_on_every_5xx_misses_the_syntax_error() -> None:
     def decide(reply: Reply) -> str:
         return "retry later" if reply.is_transient else "give up"
 
-    assert_failed(check_decide(decide), "500 5.5.2", "second digit is 0", "'fix and resend'")
+    failed_with(check_decide(decide), "500 5.5.2", "second digit is 0", "'fix and resend'")
 
 
 def test_decide_that_reads_an_enhanced_code_which_is_not_there_gets_told() -> None:
@@ -120,7 +104,7 @@ def test_decide_that_reads_an_enhanced_code_which_is_not_there_gets_told() -> No
             return "fix and resend"
         return "give up"
 
-    assert_failed(check_decide(decide), "AttributeError", "reply.enhanced is None")
+    failed_with(check_decide(decide), "AttributeError", "reply.enhanced is None")
 
 
 def test_decide_that_trusts_552_alone_misses_the_full_mailbox() -> None:
@@ -131,7 +115,7 @@ def test_decide_that_trusts_552_alone_misses_the_full_mailbox() -> None:
             return "fix and resend"
         return "give up"
 
-    assert_failed(check_decide(decide), "552 5.2.2", "mailbox is full", "reply.enhanced")
+    failed_with(check_decide(decide), "552 5.2.2", "mailbox is full", "reply.enhanced")
 
 
 def test_decide_that_forgets_the_wrong_password_is_told_about_5_7_8() -> None:
@@ -142,7 +126,7 @@ def test_decide_that_forgets_the_wrong_password_is_told_about_5_7_8() -> None:
             return "fix and resend"
         return "give up"
 
-    assert_failed(check_decide(decide), "535 5.7.8", "user name or password")
+    failed_with(check_decide(decide), "535 5.7.8", "user name or password")
 
 
 def test_decide_that_retries_a_permanent_failure_is_told_it_is_permanent() -> None:
@@ -151,14 +135,14 @@ def test_decide_that_retries_a_permanent_failure_is_told_it_is_permanent() -> No
             return "fix and resend"
         return "retry later"
 
-    assert_failed(check_decide(decide), "550 5.1.1", "5xx: permanent", "'give up'")
+    failed_with(check_decide(decide), "550 5.1.1", "5xx: permanent", "'give up'")
 
 
 def test_decide_with_a_misspelt_answer_is_told_the_three_choices() -> None:
     def decide(reply: Reply) -> str:
         return "retry" if reply.is_transient else "give up"
 
-    assert_failed(check_decide(decide), "returned 'retry'", "'retry later', 'fix and resend'")
+    failed_with(check_decide(decide), "returned 'retry'", "'retry later', 'fix and resend'")
 
 
 # --- exercise 2: send_with_retry(lab, msg) -------------------------------------------------
@@ -172,7 +156,7 @@ def test_retry_without_any_retry_is_caught_from_the_mail_commands() -> None:
         except ReplyError as err:
             return err.reply
 
-    assert_failed(check_retry(send_with_retry), "451", "did not try again")
+    failed_with(check_retry(send_with_retry), "451", "did not try again")
 
 
 def test_retry_without_a_pause_is_told_to_wait() -> None:
@@ -186,7 +170,7 @@ def test_retry_without_a_pause_is_told_to_wait() -> None:
                     return err.reply
         raise AssertionError("not reached")
 
-    assert_failed(check_retry(send_with_retry), "ms after the 451", "time.sleep")
+    failed_with(check_retry(send_with_retry), "ms after the 451", "time.sleep")
 
 
 def test_retry_after_a_5xx_is_caught() -> None:
@@ -201,7 +185,7 @@ def test_retry_after_a_5xx_is_caught() -> None:
                 time.sleep(0.15)
         raise AssertionError("not reached")
 
-    assert_failed(check_retry(send_with_retry), "550", "tried 3 times", "permanent")
+    failed_with(check_retry(send_with_retry), "550", "tried 3 times", "permanent")
 
 
 def test_retry_forever_is_stopped_and_caught() -> None:
@@ -215,7 +199,7 @@ def test_retry_forever_is_stopped_and_caught() -> None:
                     return err.reply
                 time.sleep(0.11)
 
-    assert_failed(check_retry(send_with_retry), "always answers 451", "Stop after a few")
+    failed_with(check_retry(send_with_retry), "always answers 451", "Stop after a few")
 
 
 def test_retry_on_the_same_connection_breaks_after_421() -> None:
@@ -230,7 +214,7 @@ def test_retry_on_the_same_connection_breaks_after_421() -> None:
                     time.sleep(0.15)
         raise AssertionError("not reached")
 
-    assert_failed(check_retry(send_with_retry), "421", "Disconnected", "new Client")
+    failed_with(check_retry(send_with_retry), "421", "Disconnected", "new Client")
 
 
 def test_retry_that_catches_the_wrong_error_is_told_to_catch_reply_error() -> None:
@@ -241,7 +225,7 @@ def test_retry_that_catches_the_wrong_error_is_told_to_catch_reply_error() -> No
         except RecipientRefused as err:
             return err.reply
 
-    assert_failed(check_retry(send_with_retry), "SenderRefused (451) escape", "ReplyError")
+    failed_with(check_retry(send_with_retry), "SenderRefused (451) escape", "ReplyError")
 
 
 def test_retry_that_forgets_to_return_the_reply_is_told() -> None:
@@ -257,7 +241,7 @@ def test_retry_that_forgets_to_return_the_reply_is_told() -> None:
                 time.sleep(0.15)
         return False
 
-    assert_failed(check_retry(send_with_retry), "returned True", "Return the last Reply")
+    failed_with(check_retry(send_with_retry), "returned True", "Return the last Reply")
 
 
 def test_retry_that_sends_every_time_makes_duplicates() -> None:
@@ -272,7 +256,7 @@ def test_retry_that_sends_every_time_makes_duplicates() -> None:
                 time.sleep(0.15)
         return last
 
-    assert_failed(check_retry(send_with_retry), "arrived 2 times", "duplicates")
+    failed_with(check_retry(send_with_retry), "arrived 2 times", "duplicates")
 
 
 # --- exercise 3: undelivered(lab, msg) -----------------------------------------------------
@@ -284,7 +268,7 @@ def test_undelivered_that_trusts_the_final_250_is_pointed_to_last_refused() -> N
             client.send_message(msg)
         return []
 
-    assert_failed(check_undelivered(undelivered), "returned no one", "client.last_refused")
+    failed_with(check_undelivered(undelivered), "returned no one", "client.last_refused")
 
 
 def test_undelivered_that_lets_recipient_refused_escape_is_told() -> None:
@@ -293,7 +277,7 @@ def test_undelivered_that_lets_recipient_refused_escape_is_told() -> None:
             client.send_message(msg)
         return list(client.last_refused)
 
-    assert_failed(
+    failed_with(
         check_undelivered(undelivered), "every recipient unknown", "RecipientRefused escape"
     )
 
@@ -307,7 +291,7 @@ def test_undelivered_that_returns_only_err_recipient_is_told_about_the_others() 
             return [err.recipient]
         return list(client.last_refused)
 
-    assert_failed(check_undelivered(undelivered), "err.recipient names only the first")
+    failed_with(check_undelivered(undelivered), "err.recipient names only the first")
 
 
 def test_undelivered_that_returns_the_delivered_ones_is_caught() -> None:
@@ -320,7 +304,7 @@ def test_undelivered_that_returns_the_delivered_ones_is_caught() -> None:
             pass
         return [m for m in ("bob@example.com", "carol@example.com") if m not in client.last_refused]
 
-    assert_failed(check_undelivered(undelivered), "only nobody@example.com was refused")
+    failed_with(check_undelivered(undelivered), "only nobody@example.com was refused")
 
 
 def test_undelivered_returning_a_string_is_asked_for_a_list() -> None:
@@ -329,14 +313,14 @@ def test_undelivered_returning_a_string_is_asked_for_a_list() -> None:
             client.send_message(msg)
         return ", ".join(client.last_refused)
 
-    assert_failed(check_undelivered(undelivered), "Return a list")
+    failed_with(check_undelivered(undelivered), "Return a list")
 
 
 def test_undelivered_that_sends_nothing_is_told_to_send() -> None:
     def undelivered(lab: LabServer, msg: Any) -> list[str]:
         return ["nobody@example.com"]
 
-    assert_failed(check_undelivered(undelivered), "no message arrived", "send_message")
+    failed_with(check_undelivered(undelivered), "no message arrived", "send_message")
 
 
 def test_undelivered_returning_none_when_all_went_well_is_told() -> None:
@@ -349,4 +333,4 @@ def test_undelivered_returning_none_when_all_went_well_is_told() -> None:
             pass
         return list(client.last_refused) or None
 
-    assert_failed(check_undelivered(undelivered), "everyone known", "empty list")
+    failed_with(check_undelivered(undelivered), "everyone known", "empty list")

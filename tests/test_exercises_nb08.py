@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from types import ModuleType
-
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution
 
-from smtplab.exercises.nb08 import check_bcc_form, check_refused_form
+from smtplab.course.nb08 import check_bcc_form, check_refused_form
 from smtplab.widgets import Composer
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "nb08_widgets.py"
-
-
-def load_solutions() -> ModuleType:
-    return load_solution_file(SOLUTIONS)
-
-
-solutions = load_solutions()
+solutions = load_solution("nb08_widgets")
 FIELDS = {"sender": "alice@example.com", "subject": "Hi", "body": "hello"}
 
 
@@ -45,13 +35,12 @@ def test_untouched_templates_are_not_tried() -> None:
     ],
 )
 def test_bcc_mistakes_get_their_hint(fields: dict[str, str], hint: str) -> None:
-    result = check_bcc_form(lambda composer: composer.load(**FIELDS, **fields))
-    assert result.status == "failed" and hint in result.message
+    failed_with(check_bcc_form(lambda composer: composer.load(**FIELDS, **fields)), hint)
 
 
 def test_a_valid_form_is_not_a_refused_one() -> None:
     result = check_refused_form(lambda c: c.load(**FIELDS, to="bob@example.com"))
-    assert result.status == "failed" and "the form was valid" in result.message
+    failed_with(result, "the form was valid")
 
 
 @pytest.mark.parametrize(

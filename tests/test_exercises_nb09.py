@@ -6,41 +6,23 @@ and no result may contain the authorization code."""
 from __future__ import annotations
 
 import socket
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from notebook_solutions import load_solution_file
+from helpers import failed_with, load_solution, untouched
 
 from smtplab import Client
-from smtplab.errors import ReplyError
-from smtplab.exercises import Result
-from smtplab.exercises.nb09 import (
+from smtplab.course import Result
+from smtplab.course.nb09 import (
     QQ_PASSWORD,
     check_can_reach,
     check_send_with_qq,
     check_what_to_do,
 )
+from smtplab.errors import ReplyError
 from smtplab.providers import advice_for
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "nb09_real.py"
-
-
-def load_solutions() -> ModuleType:
-    return load_solution_file(SOLUTIONS)
-
-
-solutions = load_solutions()
-
-
-def failed_with(result: Result, *words: str) -> None:
-    assert result.status == "failed", result
-    for word in words:
-        assert word in result.message, (word, result.message)
-
-
-def untouched(*args: Any) -> None: ...
+solutions = load_solution("nb09_real")
 
 
 # --------------------------------------------------------------------------- exercise 1

@@ -2,7 +2,7 @@
 
 Run them with the checks from the notebook::
 
-    from smtplab.exercises.nb01 import check_helo, check_send_line, check_read_reply
+    from smtplab.course.nb01 import check_helo, check_send_line, check_read_reply
     check_helo(my_helo); check_send_line(send_line); check_read_reply(read_reply)
 """
 

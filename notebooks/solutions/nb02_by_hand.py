@@ -2,7 +2,7 @@
 
 Run them with the checks from the notebook::
 
-    from smtplab.exercises.nb02 import check_conversation, check_what_next, check_dot_line
+    from smtplab.course.nb02 import check_conversation, check_what_next, check_dot_line
     check_conversation(send_by_hand); check_what_next(what_next); check_dot_line(send_ellipsis)
 """
 

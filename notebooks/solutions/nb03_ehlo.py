@@ -1,6 +1,6 @@
 """Reference solutions for notebook 03 · EHLO and extensions.
 
-CI runs each check of :mod:`smtplab.exercises.nb03` against these functions
+CI runs each check of :mod:`smtplab.course.nb03` against these functions
 (tests/test_exercises_nb03.py).
 """
 

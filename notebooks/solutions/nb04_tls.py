@@ -1,6 +1,6 @@
 """Reference solutions for notebook 04 · TLS.
 
-CI runs each check of :mod:`smtplab.exercises.nb04` against these functions
+CI runs each check of :mod:`smtplab.course.nb04` against these functions
 (tests/test_exercises_nb04.py).
 """
 

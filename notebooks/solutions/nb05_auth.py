@@ -1,6 +1,6 @@
 """Reference solutions for the exercises of notebook 05 (AUTH).
 
-CI runs every check of ``smtplab.exercises.nb05`` against these functions
+CI runs every check of ``smtplab.course.nb05`` against these functions
 (tests/test_exercises_nb05.py).
 """
 

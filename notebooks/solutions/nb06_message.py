@@ -1,6 +1,6 @@
 """Reference solutions for the exercises of notebook 06 (DATA and the message).
 
-CI runs every check of ``smtplab.exercises.nb06`` against these functions
+CI runs every check of ``smtplab.course.nb06`` against these functions
 (tests/test_exercises_nb06.py).
 """
 

@@ -1,6 +1,6 @@
 """Reference solutions for the exercises of notebook 09 (sending for real).
 
-CI runs every check of ``smtplab.exercises.nb09`` against these functions
+CI runs every check of ``smtplab.course.nb09`` against these functions
 (tests/test_exercises_nb09.py).
 """
 

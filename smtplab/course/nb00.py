@@ -1,0 +1,118 @@
+"""Checks for notebook 00 · Start here: ``send_first(lab)`` sends one message with
+:mod:`smtplib` (judged from the lab's inbox and log); ``outcome(code)`` says what a reply
+code's first digit means, asked about codes a real lab answered."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+
+from ..lab import LabServer
+from .harness import Hint, Result, answers_to, evaluate
+
+__all__ = ["OUTCOMES", "check_outcome", "check_send_first"]
+
+SENDER = "alice@example.com"
+RECIPIENTS = ("bob@example.com", "carol@example.com")
+SUBJECT = "My first message"
+
+OUTCOMES = {2: "done", 3: "go on", 4: "try later", 5: "failed"}
+"""What the first digit of a reply code says (RFC 5321 §4.2.1)."""
+
+
+# --- exercise 1: send_first(lab) ------------------------------------------------------------
+
+
+def check_send_first(send_first: Callable[[LabServer], object]) -> Result:
+    """Run ``send_first(lab)`` against a fresh lab and check what arrived."""
+    with LabServer() as lab:
+
+        def attempt() -> object:
+            returned = send_first(lab)
+            if returned is None and not lab.sessions:
+                return None  # untouched: nothing sent, nothing returned
+            return lab
+
+        return evaluate("your first message", attempt, _verify_first)
+
+
+def _verify_first(value: object) -> str:
+    assert isinstance(value, LabServer)
+    lab = value
+    if not lab.inbox:
+        said = [text for session in lab.sessions for text in session.received_lines()]
+        if not said:
+            raise Hint(
+                "the lab received no connection: connect with "
+                "smtplib.SMTP(lab.host, lab.port) (not port 25: the lab picks its own)."
+            )
+        if not any(text.upper().startswith("DATA") for text in said):
+            raise Hint(
+                "you connected but sent no message: call smtp.send_message(msg) inside "
+                "the with block."
+            )
+        raise Hint("the lab saw a message start but did not accept it; read lab.sessions[-1].")
+    if len(lab.inbox) > 1:
+        raise Hint(f"{len(lab.inbox)} messages arrived; send exactly one.")
+    message = lab.inbox[0]
+    if message.mail_from != SENDER:
+        raise Hint(
+            f"the envelope sender is {message.mail_from!r}; set msg['From'] = {SENDER!r} "
+            "(send_message takes the envelope from the headers)."
+        )
+    missing = [r for r in RECIPIENTS if r not in message.rcpt_tos]
+    if missing:
+        raise Hint(
+            f"{', '.join(missing)} did not get it: put both addresses in To, separated by a "
+            'comma: msg["To"] = "bob@example.com, carol@example.com".'
+        )
+    if message.subject != SUBJECT:
+        raise Hint(f"the subject arrived as {message.subject!r}; it should be {SUBJECT!r}.")
+    return (
+        f"one message from {SENDER} to {len(message.rcpt_tos)} recipients arrived, queued as "
+        f"{message.queue_id}: the server sent RCPT TO once per recipient."
+    )
+
+
+# --- exercise 2: outcome(code) --------------------------------------------------------------
+
+
+def _real_codes() -> list[int]:
+    """Reply codes a real lab answers: greeting, EHLO, DATA, a refusal, a deferral..."""
+    with LabServer() as lab:
+        lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")
+        lab.fail("MAIL", "451 4.7.1 Try again later", times=1)
+        with smtplib.SMTP(lab.host, lab.port, local_hostname="learner.example") as smtp:
+            codes = [smtp.ehlo()[0], smtp.mail(SENDER)[0], smtp.mail(SENDER)[0]]
+            codes += [smtp.rcpt("nobody@example.com")[0], smtp.rcpt("bob@example.com")[0]]
+            codes += [smtp.docmd("DATA")[0], smtp.docmd(".")[0], smtp.docmd("VRFY")[0]]
+        return [220, *codes, 221]
+
+
+def check_outcome(outcome: Callable[[int], object]) -> Result:
+    """Ask ``outcome(code)`` about codes a real lab answered, and check each answer."""
+    codes = _real_codes()
+
+    def verify(value: object) -> str:
+        assert isinstance(value, list)
+        for code, answer in zip(codes, value, strict=True):
+            expected = OUTCOMES[code // 100]
+            if answer == expected:
+                continue
+            if answer not in OUTCOMES.values():
+                raise Hint(
+                    f"outcome({code}) returned {answer!r}; answer one of "
+                    f"{', '.join(repr(v) for v in OUTCOMES.values())}."
+                )
+            if code // 100 in (4, 5) and answer in ("try later", "failed"):
+                raise Hint(
+                    f"outcome({code}) said {answer!r}: 4xx means the failure is temporary "
+                    "(try later), 5xx that it is permanent (failed)."
+                )
+            raise Hint(
+                f"outcome({code}) said {answer!r}, expected {expected!r}: look only at the "
+                "first digit (code // 100), not the whole code."
+            )
+        return f"right for all {len(codes)} codes the lab answered: {sorted(set(codes))}."
+
+    return evaluate("what a code says", lambda: answers_to(outcome, codes), verify)

@@ -1,0 +1,407 @@
+"""Notebook 01 (Raw TCP): :func:`show_bytes`, a picture of framing (line ends and
+``recv()`` boundaries do not line up), and the checks of HELO by hand, sending one line
+(CRLF, no CR/LF inside) and reading one whole reply, judged from the lab's session log."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from .harness import (
+    Hint,
+    ReplyReader,
+    Result,
+    Trial,
+    as_text,
+    escape_bytes,
+    evaluate,
+    on_a_connection,
+    refuse_str_sent,
+    require_line_end,
+    show,
+    text_lines,
+    wait_until,
+)
+
+__all__ = ["BytesPicture", "check_helo", "check_read_reply", "check_send_line", "show_bytes"]
+
+# ------------------------------------------------------------------------------ the picture
+
+_TINTS = (
+    "rgba(80, 140, 255, 0.22)",
+    "rgba(80, 200, 120, 0.25)",
+    "rgba(255, 170, 0, 0.25)",
+    "rgba(200, 100, 255, 0.22)",
+)
+_LINE_END_TINT = "rgba(230, 80, 60, 0.35)"
+
+
+@dataclass(frozen=True)
+class BytesPicture:
+    """What :func:`show_bytes` returns: text for ``print``, boxes in a notebook."""
+
+    chunks: tuple[bytes, ...]
+    labels: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        rows = []
+        for label, chunk in zip(self.labels, self.chunks, strict=True):
+            rows.append(f"{label} ({len(chunk)} bytes): {escape_bytes(chunk)}")
+        lines = sum(chunk.count(b"\n") for chunk in self.chunks)
+        rows.append(f"{lines} line end(s) in {len(self.chunks)} recv() result(s)")
+        return "\n".join(rows)
+
+    def _box(self, byte: int, tint: str) -> str:
+        style = (
+            "display:inline-block;min-width:1.15em;padding:1px 2px;margin:1px;"
+            "text-align:center;border-radius:3px;font:12px monospace;"
+            f"background:{tint};color:inherit"
+        )
+        if byte in (13, 10):
+            name = "CR" if byte == 13 else "LF"
+            style += f";box-shadow:inset 0 0 0 2px {_LINE_END_TINT};font-weight:bold"
+            title = f"{name} = byte {byte} = " + ("\\r" if byte == 13 else "\\n")
+            return f'<span style="{style}" title="{escape(title)}">{name}</span>'
+        if byte == 32:
+            return f'<span style="{style};opacity:0.7" title="space = byte 32">&#9251;</span>'
+        text = chr(byte) if 32 < byte < 127 else f"{byte:02x}"
+        return f'<span style="{style}" title="byte {byte}">{escape(text)}</span>'
+
+    def _repr_html_(self) -> str:
+        rows: list[list[str]] = [[]]
+        for index, chunk in enumerate(self.chunks):
+            tint = _TINTS[index % len(_TINTS)]
+            for byte in chunk:
+                rows[-1].append(self._box(byte, tint))
+                if byte == 10:
+                    rows.append([])
+        if not rows[-1] and len(rows) > 1:
+            rows.pop()
+        row_style = "display:flex;flex-wrap:wrap;align-items:center;margin:1px 0"
+        body = "".join(f'<div style="{row_style}">{"".join(row)}</div>' for row in rows)
+        legend = []
+        for index, (label, chunk) in enumerate(zip(self.labels, self.chunks, strict=True)):
+            tint = _TINTS[index % len(_TINTS)]
+            legend.append(
+                f'<span style="background:{tint};padding:1px 6px;border-radius:3px;'
+                f'margin-right:8px">{escape(label)}: {len(chunk)} bytes</span>'
+            )
+        legend.append(
+            f'<span style="box-shadow:inset 0 0 0 2px {_LINE_END_TINT};padding:1px 6px;'
+            'border-radius:3px">CR LF = end of a line (a new row starts after it)</span>'
+        )
+        return (
+            '<div style="color:inherit">'
+            f'<div style="margin-bottom:4px;font-size:12px">{"".join(legend)}</div>'
+            f"{body}</div>"
+        )
+
+
+def show_bytes(*chunks: bytes, labels: tuple[str, ...] | list[str] | None = None) -> BytesPicture:
+    """Draw bytes as boxes: one colour per chunk (per ``recv()`` result), CR and LF
+    outlined, a new row after each LF. ``print()`` it for a text version."""
+    if not chunks:
+        raise ValueError("show_bytes() needs at least one bytes value, e.g. show_bytes(data).")
+    for chunk in chunks:
+        if not isinstance(chunk, (bytes, bytearray)):
+            raise TypeError(
+                f"show_bytes() draws bytes, not {type(chunk).__name__}: "
+                "pass what recv() returned (or text.encode('ascii'))."
+            )
+    if labels is None:
+        labels = tuple(f"recv() #{i}" for i in range(1, len(chunks) + 1))
+    if len(labels) != len(chunks):
+        raise ValueError(f"{len(chunks)} chunk(s) but {len(labels)} label(s).")
+    return BytesPicture(tuple(bytes(c) for c in chunks), tuple(labels))
+
+
+# ------------------------------------------------------------------------ exercise 1: HELO
+
+
+def check_helo(my_helo: Callable[[socket.socket], object]) -> Result:
+    """Exercise 1: ``my_helo(sock)`` reads the greeting, sends HELO with CRLF, returns the reply."""
+
+    return evaluate(
+        "Exercise 1 (HELO by hand)",
+        lambda: on_a_connection(lambda trial: my_helo(trial.sock)),
+        _verify_helo,
+    )
+
+
+def _verify_helo(trial: Any) -> str:
+    received = trial.received()
+    refuse_str_sent(trial.error)
+    if trial.error is not None and received and not isinstance(trial.error, TimeoutError):
+        raise Hint(f"your code raised {type(trial.error).__name__}: {trial.error}")
+    if not received:
+        if isinstance(trial.error, TimeoutError):
+            raise Hint(
+                "your code waited for a reply, but the server received nothing from you: "
+                "send the line with sock.sendall(...) before reading the reply."
+            )
+        if trial.error is not None:
+            raise Hint(f"your code raised {type(trial.error).__name__}: {trial.error}")
+        raise Hint(
+            "the server received nothing: send the HELO line with sock.sendall(...), on the "
+            "socket your function receives as its argument."
+        )
+    first = received[0]
+    require_line_end(first)
+    words = first.text.split()
+    if not words or words[0].upper() != "HELO":
+        extra = ""
+        if words and words[0].upper() == "EHLO":
+            extra = " EHLO is its newer form (notebook 03); here, send HELO."
+        raise Hint(f"the server received {show(first.raw)}; send HELO learner.example.{extra}")
+    if words[1:] != ["learner.example"]:
+        raise Hint(
+            f"the server received {show(first.raw)}: after HELO give your name, exactly "
+            "'HELO learner.example'."
+        )
+    if len(received) > 1:
+        others = ", ".join(show(line.raw) for line in received[1:])
+        raise Hint(
+            f"after the HELO line the server also received {others}. Send exactly one "
+            "line (an empty line is a command too: the server answers 500 to it)."
+        )
+    if trial.error is not None:
+        raise Hint(
+            f"your code raised {type(trial.error).__name__}: {trial.error}. The server got "
+            "your HELO line; did you read the greeting and the reply?"
+        )
+    sent = trial.sent()
+    greeting = sent[0] if sent else ""
+    answer = sent[1] if len(sent) > 1 else ""
+    lines = text_lines(trial.value)
+    if lines is None:
+        raise Hint(f"return the server's reply (bytes or str), not a {type(trial.value).__name__}.")
+    if lines and lines[0].strip() == greeting:
+        raise Hint(
+            f"you returned the greeting ({greeting!r}), not the reply to HELO. The server "
+            "speaks first (RFC 5321 §3.1): read the greeting, then send HELO, then read again."
+        )
+    if [line.strip() for line in lines] != [answer]:
+        raise Hint(
+            f"the server answered {answer!r} to your HELO, but your function returned "
+            f"{as_text(trial.value)!r}. Return the reply line the server sent."
+        )
+    return f"the server received {show(first.raw)} and answered {answer!r}. Well done!"
+
+
+# ------------------------------------------------------------------- exercise 2: send_line
+
+
+def check_send_line(send_line: Callable[[socket.socket, str], object]) -> Result:
+    """Exercise 2: ``send_line(sock, text)`` sends one line; CR or LF inside: ValueError."""
+
+    return evaluate(
+        "Exercise 2 (send one line)",
+        lambda: on_a_connection(lambda trial: _send_lines(trial, send_line)),
+        _verify_send_line,
+    )
+
+
+_INJECTION = "NOOP\r\nQUIT"
+
+
+def _send_lines(trial: Trial, send_line: Callable[[socket.socket, str], object]) -> None:
+    reader = ReplyReader(trial.sock)
+    notes = trial.notes
+    reader.reply()  # the greeting
+    values = []
+    for text in ("HELO learner.example", "NOOP"):
+        value = send_line(trial.sock, text)  # an error ends the scenario: trial.error
+        if value is None:
+            return
+        values.append(value)
+        trial.value = values
+        if reader.reply() is None:  # no reply: the line never ended
+            notes["silent_after"] = text
+            return
+    session = trial.lab.sessions[-1]
+    notes["before_injection"] = len(session.received_lines())
+    try:
+        send_line(trial.sock, _INJECTION)
+        notes["raised"] = None
+    except ValueError:
+        notes["raised"] = "ValueError"
+    except Exception as error:
+        notes["raised"] = type(error).__name__
+    time.sleep(0.1)  # let a wrongly sent line arrive before the check's own QUIT
+    notes["after_injection"] = len(session.received_lines())
+    with suppress(OSError):
+        trial.sock.sendall(b"QUIT\r\n")
+    wait_until(lambda: trial.lab.sessions[-1].closed, 1.0)
+
+
+def _verify_send_line(trial: Any) -> str:
+    received = trial.received()
+    refuse_str_sent(trial.error)
+    if trial.error is not None:
+        raise Hint(f"your code raised {type(trial.error).__name__}: {trial.error}")
+    if not received:
+        raise Hint(
+            "the server received nothing: send the bytes with sock.sendall(...) on the socket "
+            "your function receives, then return them."
+        )
+    expected = [b"HELO learner.example\r\n", b"NOOP\r\n"]
+    for want, line in zip(expected, received, strict=False):
+        require_line_end(line, "each line")
+        if line.raw != want:
+            raise Hint(
+                f"for the text {want[:-2].decode()!r} the server received {show(line.raw)}; "
+                f"send exactly {show(want)}: the text, then CR LF."
+            )
+    values = trial.value or []
+    for want, value in zip(expected, values, strict=False):
+        if value != want:
+            raise Hint(
+                f"the server received {show(want)}, but your function returned {value!r}. "
+                "Return the bytes you sent (the same bytes object you gave to sendall)."
+            )
+    if "silent_after" in trial.notes or len(received) < 2:
+        raise Hint("the server did not answer your lines: end each one with \\r\\n.")
+    before = trial.notes.get("before_injection", len(received))
+    extra = received[before : trial.notes.get("after_injection", before)]
+    raised = trial.notes.get("raised")
+    if extra:
+        shown = ", ".join(show(line.raw) for line in extra)
+        if raised == "ValueError":
+            raise Hint(
+                f"you raised ValueError, but only after sending: the server received {shown}. "
+                "Check the text first, and send nothing when it holds \\r or \\n."
+            )
+        if len(extra) >= 2 or any(line.text.upper() == "QUIT" for line in extra):
+            raise Hint(
+                f"send_line(sock, 'NOOP\\r\\nQUIT') made the server receive {shown}: one call, "
+                "two commands! A CR or LF inside the text ends the line early, so whoever "
+                "controls the text can add commands of their own (command injection). "
+                "Raise ValueError when the text holds \\r or \\n."
+            )
+        raise Hint(
+            f"for a text holding \\r\\n the server received {shown}. Do not repair the "
+            "text: refuse it with raise ValueError(...) and send nothing."
+        )
+    if raised != "ValueError":
+        did = "returned normally" if raised is None else f"raised {raised}"
+        raise Hint(
+            f"send_line(sock, 'NOOP\\r\\nQUIT') {did}; it should raise ValueError, so that "
+            "the caller knows the text cannot be one SMTP line."
+        )
+    return (
+        "the server received 'HELO learner.example\\r\\n' and 'NOOP\\r\\n', one command per "
+        "call, and nothing from the text with CR LF inside. Well done!"
+    )
+
+
+# ------------------------------------------------------------------ exercise 3: read_reply
+
+
+def check_read_reply(read_reply: Callable[[socket.socket], object]) -> Result:
+    """Exercise 3: ``read_reply(sock)`` returns one whole reply and not a byte more."""
+
+    return evaluate(
+        "Exercise 3 (read one whole reply)",
+        lambda: on_a_connection(lambda trial: _read_replies(trial, read_reply)),
+        _verify_read_reply,
+    )
+
+
+PIPELINED = b"MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n"
+"""Two commands the check sends in one go (RFC 2920 lets MAIL FROM and RCPT TO share a
+batch), so that their two replies arrive together."""
+
+_READ_REPLY_NAMES = ("the greeting", "the EHLO reply", "the MAIL FROM reply", "the RCPT TO reply")
+
+
+def _same_lines(value: object, want: list[str]) -> bool:
+    got = text_lines(value)
+    return got is not None and [line.rstrip() for line in got] == want
+
+
+def _read_replies(trial: Trial, read_reply: Callable[[socket.socket], object]) -> None:
+    replies: list[object] = []
+    trial.notes["replies"] = replies
+    session = trial.lab.sessions[-1]
+    ehlo_lines = len(trial.lab.policy.ehlo_reply_lines(offer_starttls=True, offer_auth=False))
+    trial.notes["ehlo_lines"] = ehlo_lines
+
+    def after(count: int) -> None:  # wait until the server has sent `count` lines in all
+        wait_until(lambda: len(session.sent_lines()) >= count)
+        time.sleep(0.05)
+
+    try:
+        replies.append(read_reply(trial.sock))
+        if replies[0] is None:
+            return
+        trial.value = replies
+        trial.sock.sendall(b"EHLO learner.example\r\n")
+        after(1 + ehlo_lines)  # the whole multi-line reply has arrived
+        replies.append(read_reply(trial.sock))
+        if not _same_lines(replies[1], session.sent_lines()[1 : 1 + ehlo_lines]):
+            return
+        trial.sock.sendall(PIPELINED)
+        after(3 + ehlo_lines)  # both replies have arrived, back to back
+        replies.append(read_reply(trial.sock))
+        if not _same_lines(replies[2], session.sent_lines()[1 + ehlo_lines : 2 + ehlo_lines]):
+            return
+        replies.append(read_reply(trial.sock))
+    except Exception as error:
+        trial.error = error
+        trial.notes["failed_at"] = len(replies)
+
+
+def _verify_read_reply(trial: Any) -> str:
+    sent = trial.sent()
+    replies = trial.notes["replies"]
+    count = trial.notes.get("ehlo_lines", 0)
+    expected = [sent[:1], sent[1 : 1 + count], sent[1 + count : 2 + count], sent[2 + count :]]
+    names = _READ_REPLY_NAMES
+    for index, (want, value) in enumerate(zip(expected, replies, strict=False)):
+        got = text_lines(value)
+        if got is None:
+            raise Hint(f"return the reply as bytes (or str), not a {type(value).__name__}.")
+        got = [line.rstrip() for line in got]
+        name = names[index]
+        if got == want:
+            continue
+        if len(got) > len(want) and got[: len(want)] == want:
+            more = got[len(want)]
+            raise Hint(
+                f"for {name} you returned {len(got)} lines, but the reply ends after {want[-1]!r}: "
+                f"the next line ({more!r}) belongs to the next reply. One recv() may hold several "
+                "replies; stop after the line whose code is followed by a space (RFC 5321 §4.2.1)."
+            )
+        if got and len(got) < len(want) and want[: len(got)] == got:
+            raise Hint(
+                f"for {name} you returned only {len(got)} of its {len(want)} lines. "
+                f"{got[-1][:4]!r}: a hyphen after the code means more lines follow; keep "
+                "reading lines until one has a space after the code."
+            )
+        raise Hint(f"for {name} the server sent {want!r}, but you returned {got!r}.")
+    error = trial.error
+    if error is not None:
+        at = trial.notes.get("failed_at", 0)
+        if isinstance(error, (TimeoutError, ConnectionError)) and at == 3:
+            raise Hint(
+                "the MAIL FROM reply was right, but then your function waited in vain for the "
+                "RCPT TO reply: it had already arrived, right behind the first one, and your "
+                "function read it from the socket and threw it away. Never read past the "
+                "end of a reply: read_line() reads one byte at a time for that reason."
+            )
+        if isinstance(error, TimeoutError):
+            raise Hint(
+                f"your function waited for more bytes while reading {names[at]}, and none "
+                "came: the reply was already complete. Stop at the last line (the one with "
+                "a space after the code)."
+            )
+        raise Hint(f"while reading {names[at]} your code raised {type(error).__name__}: {error}")
+    return (
+        f"you read the greeting, all {count} lines of the EHLO reply, then the MAIL FROM and RCPT "
+        "TO replies that had arrived together, each exactly once. That is framing. Well done!"
+    )

@@ -1,0 +1,347 @@
+"""Checks for notebook 04 · TLS: STARTTLS by hand (RFC 3207), what an eavesdropper
+reads of a tapped session, implicit TLS with :class:`smtplab.Client` (RFC 8314); judged
+from the lab's log (whose lines carry a ``tls`` flag) or the tap's recording."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import socket
+import ssl
+from collections.abc import Callable
+from typing import Any
+
+from ..client import Client
+from ..errors import SmtplabError, Timeout, TLSError
+from ..lab import LabServer, LabSession
+from ..message import compose
+from ..tap import WireTap
+from .harness import (
+    Finished,
+    Hint,
+    ReplyReader,
+    Result,
+    Trial,
+    evaluate,
+    lab_connection,
+    run_with_deadline,
+    verb,
+    wait_until,
+)
+
+__all__ = ["check_connect_implicit", "check_readable_part", "check_start_tls"]
+
+CONNECT_DEADLINE = 3.0
+"""Seconds :func:`check_connect_implicit` gives the learner's function to connect."""
+
+
+def _said(session: LabSession, command: str, *, tls: bool) -> bool:
+    """True when the client sent ``command`` with TLS on (``tls=True``) or off."""
+    return any(
+        line.kind == "command" and line.tls == tls and verb(line) == command
+        for line in session.lines
+    )
+
+
+def _plain_commands(session: LabSession) -> list[str]:
+    return [verb(line) for line in session.lines if line.kind == "command" and not line.tls]
+
+
+# ------------------------------------------------------------------------------ exercise 1
+
+
+def _start_tls_timeout_hint(session: LabSession) -> str:
+    if _said(session, "EHLO", tls=True):
+        return (
+            "the server got your EHLO inside TLS and answered, but your code waited in vain: "
+            "after wrap_socket, read from the NEW socket it returned (tls.recv or "
+            "tls.makefile('rb')); the old socket or file only sees encrypted bytes."
+        )
+    commands = _plain_commands(session)
+    if "STARTTLS" in commands:
+        return (
+            "the server said '220 Ready to start TLS' and waits for your TLS handshake, but "
+            "your code kept waiting for something else. After the 220, call "
+            "context.wrap_socket(sock, server_hostname=server_name)."
+        )
+    return (
+        f"your code waited for a reply that never came (the server got {commands or 'nothing'}): "
+        "end every command with \\r\\n, and stop reading at the line with a space after the "
+        "code ('250 STARTTLS')."
+    )
+
+
+def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], Any]) -> Result:
+    """Exercise 1: ``start_tls(sock, context, server_name)``: EHLO, STARTTLS, 220, wrap, EHLO."""
+    returned: list[Any] = []
+    with lab_connection() as trial:
+        ReplyReader(trial.sock).reply()  # the greeting: the learner starts right after it
+        try:
+            return evaluate(
+                "Exercise 1 (STARTTLS by hand)",
+                lambda: _start_tls(start_tls, trial, returned),
+                lambda value: _verify_start_tls(trial.lab.sessions[-1], value),
+            )
+        finally:
+            for tls in returned:  # the plain socket closes with the connection
+                with contextlib.suppress(OSError):
+                    tls.close()
+
+
+def _start_tls(
+    start_tls: Callable[[socket.socket, ssl.SSLContext, str], Any],
+    trial: Trial,
+    returned: list[Any],
+) -> object:
+    session = trial.lab.sessions[-1]
+    try:
+        value = start_tls(trial.sock, trial.lab.ssl_context(), trial.lab.hostname)
+    except TimeoutError:
+        raise Hint(_start_tls_timeout_hint(session)) from None
+    except ssl.SSLCertVerificationError as exc:
+        raise Hint(
+            f"the certificate was refused ({exc.verify_message}): pass the context you were given, "
+            "and server_hostname=server_name (the name in the lab's certificate)."
+        ) from None
+    except ssl.SSLError as exc:
+        if "STARTTLS" in _plain_commands(session):
+            raise Hint(
+                f"the TLS handshake failed ({exc.reason or exc}): you wrapped the socket before "
+                "reading the server's '220 Ready to start TLS', so TLS read that plain-text line "
+                "as if it were a TLS record. Read the 220 first, then wrap."
+            ) from None
+        raise
+    except OSError as exc:
+        if exc.errno == errno.EBADF:  # the plain socket, detached by wrap_socket
+            raise Hint(
+                "your code used the old socket (or a file made from it) after "
+                "wrap_socket: wrap_socket takes the connection over. Send and read "
+                "with the NEW socket it returned (tls.sendall, tls.makefile('rb'))."
+            ) from None
+        raise
+    except ValueError as exc:
+        if "server_hostname" in str(exc):
+            raise Hint(
+                "wrap_socket needs server_hostname=server_name: it is the name the certificate "
+                "must be issued for (without it nothing checks WHO you are talking to)."
+            ) from None
+        raise
+    if value is None or value is Ellipsis:
+        if not session.commands():
+            return None
+        raise Hint(
+            "your function returned None: return the TLS socket that "
+            "context.wrap_socket(...) gave you."
+        )
+    returned.append(value)
+    return value
+
+
+def _verify_start_tls(session: LabSession, value: object) -> str:
+    if not isinstance(value, ssl.SSLSocket):
+        raise Hint(
+            f"you returned {type(value).__name__}: return the ssl.SSLSocket that "
+            "context.wrap_socket(sock, server_hostname=server_name) returned."
+        )
+    context = value.context
+    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
+        raise Hint(
+            f"certificate verification was turned off (verify_mode {context.verify_mode.name}, "
+            f"check_hostname {context.check_hostname}): then anyone in the middle could pose as "
+            "the server. Use the context you were given, unchanged."
+        )
+    commands = _plain_commands(session)
+    if "STARTTLS" not in commands:
+        raise Hint(
+            "the server never got STARTTLS in plain text: send 'STARTTLS\\r\\n' "
+            "after EHLO, read the 220, then wrap."
+        )
+    if "EHLO" not in commands[: commands.index("STARTTLS")]:
+        raise Hint(
+            "say EHLO before STARTTLS: its reply is how you learn that the server "
+            "offers STARTTLS at all (RFC 3207 §4)."
+        )
+    wait_until(lambda: _said(session, "EHLO", tls=True), 1.0)
+    if not _said(session, "EHLO", tls=True):
+        raise Hint(
+            "TLS is on, but you did not say EHLO again after STARTTLS: the server "
+            "forgot everything from before TLS (RFC 3207 §4.2), and only the new "
+            "EHLO reply tells you what it offers now (AUTH appears here)."
+        )
+    return (
+        "the server saw EHLO and STARTTLS in plain text, then your EHLO inside TLS "
+        f"({value.version()}, certificate for {value.server_hostname!r} verified)."
+    )
+
+
+# ------------------------------------------------------------------------------ exercise 2
+
+
+def _record_sessions(lab: LabServer) -> tuple[bytes, bytes]:
+    """What a client sent through a tap: one STARTTLS session, one plain session."""
+    draft = compose(
+        sender="student@lab.smtplab.test",
+        to="bob@example.com",
+        subject="Salary review",
+        body="My password hint is: the cat's name.\n",
+    )
+    with WireTap(lab.host, lab.port) as tap:
+        with Client(
+            tap.host, tap.port, context=lab.ssl_context(), local_hostname="learner.example"
+        ) as client:
+            client.starttls()
+            client.send_message(draft.message)
+        with Client(tap.host, tap.port, local_hostname="learner.example") as client:
+            client.send_message(draft.message)
+        tap.wait_closed(2.0)
+        return tap.bytes_from("C", connection=1), tap.bytes_from("C", connection=2)
+
+
+def _readable(data: bytes) -> bytes:
+    start = data.find(b"\x16\x03")
+    return data if start < 0 else data[:start]
+
+
+def _judge_readable(which: str, data: bytes, got: Any) -> None:
+    expected = _readable(data)
+    if isinstance(got, str):
+        raise Hint(
+            f"for the {which} you returned a str: return bytes, a slice of data "
+            "(data[:n]), so nothing is decoded or changed."
+        )
+    if not isinstance(got, (bytes, bytearray)):
+        raise Hint(f"you returned {type(got).__name__}: return bytes (a slice of data).")
+    got = bytes(got)
+    if got == expected:
+        return
+    if which == "plain session":
+        raise Hint(
+            "in the session without STARTTLS everything is readable, the whole message "
+            f"included: return all of data ({len(data)} bytes), not {len(got)} bytes."
+        )
+    if got.startswith(expected):
+        raise Hint(
+            "you kept bytes from after STARTTLS: from the first TLS record on (it starts "
+            "with 0x16 0x03) an eavesdropper sees only encrypted bytes. Cut there."
+        )
+    if expected.startswith(got):
+        missing = expected[len(got) :]
+        raise Hint(
+            f"you cut too early: {missing!r} also crossed in plain text. The STARTTLS "
+            "command itself is readable; what follows it is not."
+        )
+    raise Hint(
+        f"an eavesdropper reads the first {len(expected)} bytes ({expected[:40]!r}...), the "
+        "bytes before the first TLS record: return exactly data[:n] for that n."
+    )
+
+
+def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
+    """Exercise 2: ``readable_part(data)``: the bytes before the first TLS record (0x16 0x03)."""
+    exercise = "Exercise 2 (what the eavesdropper reads)"
+    with LabServer() as lab:
+        with_tls, plain = _record_sessions(lab)
+
+    def verify(value: object) -> str:
+        _judge_readable("STARTTLS session", with_tls, value)
+        try:
+            second = readable_part(plain)
+        except Exception as exc:  # the learner's code on the plain session
+            raise Hint(
+                f"on a session without STARTTLS your function raised {type(exc).__name__}: "
+                f"{exc}. When no TLS record comes, everything is readable: return all of data."
+            ) from None
+        _judge_readable("plain session", plain, second)
+        readable = _readable(with_tls)
+        return (
+            f"with STARTTLS an eavesdropper reads {len(readable)} of {len(with_tls)} bytes "
+            f"({readable!r}); without it, all {len(plain)} bytes, the message included."
+        )
+
+    return evaluate(exercise, lambda: readable_part(with_tls), verify)
+
+
+# ------------------------------------------------------------------------------ exercise 3
+
+
+def _connect_error_hint(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, TLSError) and "WRONG_VERSION_NUMBER" in text:
+        return (
+            "implicit TLS to lab.port failed with WRONG_VERSION_NUMBER: that port speaks plain "
+            "SMTP first (STARTTLS, 587 style), so its '220' greeting was read as a TLS record. "
+            "Implicit TLS is on lab.tls_port."
+        )
+    if isinstance(exc, TLSError) and "another name" in text:
+        return (
+            "the certificate is not for the name you checked: leave server_hostname out (the "
+            "lab's certificate covers 127.0.0.1) or use lab.hostname."
+        )
+    if isinstance(exc, TLSError) and ("trust" in text or "CERTIFICATE_VERIFY" in text):
+        return (
+            "the lab's certificate was not trusted: without context= the client uses the system's "
+            "authorities, and the lab's CA is not one of them. Pass context=lab.ssl_context()."
+        )
+    if isinstance(exc, Timeout):
+        return _plain_on_tls_port_hint()
+    return f"your code raised {type(exc).__name__}: {exc}"
+
+
+def _plain_on_tls_port_hint() -> str:
+    return (
+        "your client waited for a greeting on the implicit-TLS port, while the server waited "
+        "for a TLS handshake: each waits for the other. On lab.tls_port use security='tls' "
+        "(TLS from the first byte)."
+    )
+
+
+def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
+    """Exercise 3: ``connect(lab)`` returns a Client on implicit TLS, certificate verified."""
+    with LabServer() as lab:
+        runs: list[Finished | None] = []
+
+        def attempt() -> object:
+            runs.append(run_with_deadline(lambda: connect(lab), CONNECT_DEADLINE))
+            if runs[0] is None:
+                raise Hint(_plain_on_tls_port_hint())
+            error = runs[0].error
+            if isinstance(error, SmtplabError):
+                raise Hint(_connect_error_hint(error))
+            if error is not None:
+                raise error
+            return runs[0].value
+
+        try:
+            return evaluate(
+                "Exercise 3 (implicit TLS with Client)",
+                attempt,
+                lambda value: _verify_implicit(lab, value),
+            )
+        finally:
+            if runs and runs[0] is not None and isinstance(runs[0].value, Client):
+                runs[0].value.close()
+
+
+def _verify_implicit(lab: LabServer, value: object) -> str:
+    if not isinstance(value, Client):
+        raise Hint(
+            f"you returned {type(value).__name__}: return the connected Client "
+            "(Client(lab.host, lab.tls_port, security='tls', context=...))."
+        )
+    info = value.transcript.tls_info
+    if value.security == "starttls" or (value.tls_active and value.port == lab.port):
+        raise Hint(
+            "that is STARTTLS (plain first, then TLS: the 587 style). This exercise wants implicit "
+            "TLS, TLS from the first byte: security='tls' on lab.tls_port."
+        )
+    if not value.tls_active or info is None:
+        raise Hint("the client is not using TLS: connect with security='tls' to lab.tls_port.")
+    if not info.verified:
+        raise Hint(
+            "the connection is encrypted, but the certificate was NOT verified (verify=False): "
+            "anyone in the middle could pose as the server. Pass context=lab.ssl_context() instead."
+        )
+    return (
+        f"implicit TLS on the lab's TLS port: {info.version}, certificate for "
+        f"{info.server_name!r} verified (issuer: {info.issuer})."
+    )

@@ -1,0 +1,407 @@
+"""Checks for notebook 05 (AUTH): LOGIN by hand, the PLAIN response (RFC 4616), and a
+password read from ``SMTPLAB_PASSWORD`` or getpass. The lab's log masks secrets, so where
+a hint needs the password line the check reads the client's own transcript; no hint
+ever repeats a password or its base64."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import builtins
+import contextlib
+import getpass
+import io
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from unittest import mock
+
+from ..auth import b64decode_text
+from ..client import Client
+from ..errors import LocalProtocolError, SmtplabError
+from ..lab import LabServer
+from ..transcript import Secret
+from .harness import Hint, Result, evaluate, evaluate_on_client, lab_client
+
+__all__ = [
+    "ENV_VARIABLE",
+    "check_login_by_hand",
+    "check_plain_response",
+    "check_read_password",
+]
+
+ENV_VARIABLE = "SMTPLAB_PASSWORD"
+"""The environment variable notebook 05 reads the password from."""
+
+USER = "student"
+_USERNAME_PROMPT = "VXNlcm5hbWU6"  # base64 of "Username:"
+_PASSWORD_PROMPT = "UGFzc3dvcmQ6"  # base64 of "Password:"
+
+
+def _local_hint(exc: LocalProtocolError) -> str:
+    text = str(exc)
+    if "must be text" in text:
+        return (
+            "client.command() takes text (str), and base64.b64encode() gives bytes: "
+            "add .decode('ascii') to the base64 before you send it."
+        )
+    if "LF" in text or "CR" in text:
+        return (
+            "a line you sent had a line break inside (base64.encodebytes() adds one at the "
+            "end): use base64.b64encode(), and let client.command() add the CRLF."
+        )
+    if "NUL" in text:
+        return (
+            "a NUL byte cannot go on the wire as it is: it belongs INSIDE the base64 "
+            "(encode the whole string, NUL bytes included)."
+        )
+    return f"the client refused to send a line: {text}"
+
+
+def _client_line_after(client: Client, prompt: str) -> bytes | None:
+    """The bytes the client wrote right after the server's ``334 <prompt>`` (or None)."""
+    entries = list(client.transcript.entries)
+    for index, entry in enumerate(entries):
+        raw = entry.raw
+        if entry.direction != "S" or not isinstance(raw, bytes):
+            continue
+        if raw.startswith(f"334 {prompt}".encode()):
+            for later in entries[index + 1 :]:
+                if later.direction == "C":
+                    data = later.raw.reveal() if isinstance(later.raw, Secret) else later.raw
+                    return bytes(data).rstrip(b"\r\n")
+            return None
+    return None
+
+
+def _decoded_is(text: str, expected: str) -> bool:
+    return b64decode_text(text) == expected
+
+
+# --------------------------------------------------------------------------- LOGIN
+
+
+def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Result:
+    """``login_by_hand(client, user, password)``: AUTH LOGIN, each 334 answered in base64."""
+    with LabServer() as lab:
+        password = lab.users[USER]
+        return evaluate_on_client(
+            "AUTH LOGIN by hand",
+            lab,
+            lambda client: login_by_hand(client, USER, password),
+            lambda client, before: _verify_login(lab, client, before, password),
+            _local_hint,
+            starttls=True,
+        )
+
+
+def _verify_login(lab: LabServer, client: Client, before: int, password: str) -> str:
+    session = lab.sessions[-1]
+    lines = session.lines[before:]
+    received = [line for line in lines if line.direction == "C"]
+    sent = [line.text for line in lines if line.direction == "S"]
+    if not received:
+        raise Hint("the server received nothing from you: start with client.command('AUTH LOGIN').")
+    first = received[0].text.strip()
+    if first.upper().startswith("AUTH PLAIN"):
+        raise Hint(
+            "you sent AUTH PLAIN; this exercise is about LOGIN: send 'AUTH LOGIN', then answer "
+            "the two 334 prompts."
+        )
+    if first.upper().startswith("AUTH LOGIN "):
+        raise Hint(
+            "send 'AUTH LOGIN' alone, wait for the 334 prompt, then answer each prompt on a "
+            "line of its own."
+        )
+    if first.upper() != "AUTH LOGIN":
+        raise Hint(
+            "the first line the server received was not 'AUTH LOGIN': start with "
+            "client.command('AUTH LOGIN') and wait for 334 VXNlcm5hbWU6 (\"Username:\")."
+        )
+    if len(received) < 2:
+        raise Hint(
+            'the server answered 334 VXNlcm5hbWU6, base64 of "Username:", and then heard '
+            "nothing: answer with the user name in base64."
+        )
+    user_text = received[1].text.strip()
+    if user_text == USER:
+        raise Hint(
+            "you sent the user name in clear text ('student'): the server expects base64 "
+            "(it answered 501 Can't decode base64). Send base64 of the UTF-8 bytes: "
+            "base64.b64encode(user.encode()).decode('ascii')."
+        )
+    if _decoded_is(user_text, password):
+        raise Hint(
+            "you answered the first prompt with the password. Decode it: 334 VXNlcm5hbWU6 "
+            "asks for the user name; the password comes second, after 334 UGFzc3dvcmQ6."
+        )
+    if not _decoded_is(user_text, USER):
+        decoded = b64decode_text(user_text)
+        if decoded is not None and len(decoded) < 40:
+            shown = f"it decodes to {decoded!r}"
+        else:
+            shown = "it is not base64 of text"
+        raise Hint(
+            f"your answer to \"Username:\" is not base64 of 'student': {shown}. Encode "
+            "exactly the user name."
+        )
+    if any(text.startswith("235") for text in sent) and session.auth_user == USER:
+        return (
+            'the server received AUTH LOGIN, c3R1ZGVudA== ("student") and your password in '
+            "base64 (its log masks it), and answered 235 2.7.0: you are logged in."
+        )
+    password_line = _client_line_after(client, _PASSWORD_PROMPT)
+    if password_line is None:
+        raise Hint(
+            'the server asked 334 UGFzc3dvcmQ6 ("Password:") and you did not answer: send '
+            "base64 of the password."
+        )
+    if password_line == password.encode("utf-8"):
+        raise Hint(
+            "you sent the password in clear text. LOGIN expects it in base64, like the user "
+            "name: base64.b64encode(password.encode()).decode('ascii'). (Base64 hides nothing, "
+            "which is why LOGIN belongs inside TLS.)"
+        )
+    last = next((text for text in reversed(sent) if text[:1] in "2345"), "no reply")
+    raise Hint(
+        f"the server answered {last[:60]!r} to your password line: it is not base64 of the "
+        "password. Encode the password's UTF-8 bytes exactly, with nothing added."
+    )
+
+
+# --------------------------------------------------------------------------- PLAIN
+
+
+def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
+    """``plain_response(user, password)``: base64 of NUL user NUL password, sent to a lab."""
+    exercise = "AUTH PLAIN response"
+    with LabServer() as lab:
+        password = lab.users[USER]
+        return evaluate(
+            exercise,
+            lambda: plain_response(USER, password),
+            lambda value: _verify_plain(lab, value, password),
+        )
+
+
+def _diagnose_plain(value: str, password: str) -> str | None:
+    """A hint for a PLAIN response that cannot be right, without sending it."""
+    if password in value or "\0" in value:
+        return (
+            "your response holds the password in clear text: the whole string "
+            "'\\0student\\0password' must be base64-encoded before it is sent."
+        )
+    if not value.strip():
+        return "your response is empty: return base64 of '\\0' + user + '\\0' + password."
+    if any(char.isspace() for char in value.strip()):
+        return (
+            "your response has spaces or line breaks inside: return one base64 string "
+            "(base64.b64encode(...).decode('ascii'), not encodebytes)."
+        )
+    return None
+
+
+def _explain_plain(value: str, user: str, password: str) -> str:
+    """Why the server refused ``value``: look at what it decodes to."""
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return (
+            "the server could not decode your response: it is not base64. Return "
+            "base64.b64encode(raw).decode('ascii')."
+        )
+    pw = password.encode("utf-8")
+    name = user.encode("utf-8")
+    if raw == pw:
+        return (
+            "you base64-encoded the password without the user name. PLAIN carries both in one "
+            "string: '\\0' + user + '\\0' + password (RFC 4616 §2), then base64."
+        )
+    if b"\0" not in raw:
+        return (
+            "you forgot the NUL bytes: PLAIN separates its fields with '\\0', not with a space "
+            "or a colon. Encode '\\0' + user + '\\0' + password."
+        )
+    fields = raw.split(b"\0")
+    if len(fields) == 2:
+        return (
+            "one NUL byte is missing: PLAIN has THREE fields, authzid NUL user NUL password, "
+            "and the authzid is usually empty, so the string starts with '\\0'."
+        )
+    if len(fields) == 3 and fields[1] == pw and fields[2] == name:
+        return "user and password are swapped: the order is '\\0' + user + '\\0' + password."
+    if len(fields) == 3 and fields[1] == name and fields[2] != pw:
+        return (
+            "the user name is right, the password is not: put the password given to your "
+            "function, exactly as it is, after the second NUL (and encode it as UTF-8)."
+        )
+    return (
+        "the server refused it: PLAIN is base64 of exactly three fields, an empty authzid, "
+        "the user name and the password, separated by NUL bytes ('\\0')."
+    )
+
+
+def _verify_plain(lab: LabServer, value: object, password: str) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        raise Hint(
+            "return text (str), not bytes: base64.b64encode(...) gives bytes, so add "
+            ".decode('ascii')."
+        )
+    if not isinstance(value, str):
+        raise Hint(f"return the base64 text (a str), not a {type(value).__name__}.")
+    local = _diagnose_plain(value, password)
+    if local is not None:
+        raise Hint(local)
+    with lab_client(lab, starttls=True) as client:
+        before = len(lab.sessions[-1].lines)
+        try:
+            reply = client.command("AUTH PLAIN " + value.strip())
+        except SmtplabError as exc:
+            raise Hint(f"sending it failed: {exc}") from None
+        session = lab.sessions[-1]
+        received = [line for line in session.lines[before:] if line.direction == "C"]
+    if not received or not received[0].text.upper().startswith("AUTH PLAIN"):
+        raise Hint("the server did not receive your AUTH PLAIN line.")
+    if reply is not None and reply.code == 235 and session.auth_user == USER:
+        return (
+            "the server received AUTH PLAIN and your response (its log masks it), and answered "
+            "235 2.7.0: logged in. Remember that anyone who sees that line can decode it."
+        )
+    code = f"{reply.code} {reply.message}" if reply is not None else "nothing"
+    raise Hint(f"the server answered {code}: " + _explain_plain(value, USER, password))
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+@contextlib.contextmanager
+def _environment(value: str | None) -> Iterator[None]:
+    """Set (or remove, for None) the variable for the duration; restore it afterwards."""
+    with mock.patch.dict(os.environ):
+        os.environ.pop(ENV_VARIABLE, None)
+        if value is not None:
+            os.environ[ENV_VARIABLE] = value
+        yield
+
+
+class _Spy:
+    """Stands in for getpass.getpass or input: records calls, returns a fixed answer."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        self.calls = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        self.calls += 1
+        return self.answer
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one call of the learner's function did."""
+
+    value: object
+    getpass_calls: int
+    input_calls: int
+    output: str
+
+
+def _run(
+    read_password: Callable[[], Any], env: str | None, typed: str, *, allow_none: bool
+) -> _Run:
+    asked = _Spy(typed)
+    typed_in = _Spy(typed)
+    captured = io.StringIO()
+    with (
+        _environment(env),
+        mock.patch.object(getpass, "getpass", asked),
+        mock.patch.object(builtins, "input", typed_in),
+        contextlib.redirect_stdout(captured),
+        contextlib.redirect_stderr(captured),
+    ):
+        try:
+            value = read_password()
+        except KeyError:
+            raise Hint(
+                f"os.environ[{ENV_VARIABLE!r}] raises KeyError when the variable is not set: "
+                f"use os.environ.get({ENV_VARIABLE!r}) and ask with getpass when it is None."
+            ) from None
+    run = _Run(value, asked.calls, typed_in.calls, captured.getvalue())
+    if value is None and not allow_none:
+        raise Hint(
+            f"read_password() returned None when {ENV_VARIABLE} was not set: ask with "
+            "getpass.getpass('Password: ') and return what was typed."
+        )
+    return run
+
+
+def _login_works(lab: LabServer, secret: object) -> bool:
+    if not isinstance(secret, str) or not secret:
+        return False
+    with lab_client(lab, starttls=True) as client:
+        try:
+            client.login(USER, secret)
+        except SmtplabError:
+            return False
+    return lab.sessions[-1].auth_user == USER
+
+
+def check_read_password(read_password: Callable[[], Any]) -> Result:
+    """``read_password()`` reads SMTPLAB_PASSWORD, else getpass (stand-ins); never input/print."""
+    exercise = "keep the password out of the notebook"
+    with LabServer() as lab:
+        password = lab.users[USER]
+        decoy = "typed-at-the-keyboard"
+
+        def attempt() -> object:
+            first = _run(read_password, password, decoy, allow_none=True)
+            if first.value is None and not (first.getpass_calls or first.input_calls):
+                return None  # untouched: not tried yet
+            second = _run(read_password, None, password, allow_none=False)
+            return (first, second)
+
+        def verify(value: object) -> str:
+            assert isinstance(value, tuple)
+            return _verify_read(lab, password, *value)
+
+        return evaluate(exercise, attempt, verify)
+
+
+def _verify_read(lab: LabServer, password: str, first: _Run, second: _Run) -> str:
+    for run in (first, second):
+        if run.input_calls:
+            raise Hint(
+                "you used input(): it shows what you type and the notebook keeps it in the "
+                "cell's output. Use getpass.getpass(), which does not echo."
+            )
+        if password in run.output or (run.value and str(run.value) in run.output):
+            raise Hint(
+                "your function printed the password: outputs are saved in the notebook file. "
+                "Never print a secret (not even to check it)."
+            )
+    if first.getpass_calls:
+        raise Hint(
+            f"{ENV_VARIABLE} was set and you still asked with getpass: read the environment "
+            "first, and ask only when the variable is missing (under nbval or in a script "
+            "there is no keyboard, and getpass fails)."
+        )
+    if first.value != password:
+        raise Hint(
+            f"with {ENV_VARIABLE} set, your function did not return its value: return "
+            f"os.environ.get({ENV_VARIABLE!r}) when it is set (never a password typed into "
+            "the code)."
+        )
+    if not second.getpass_calls:
+        raise Hint(
+            f"with {ENV_VARIABLE} missing, your function did not ask: fall back to "
+            "getpass.getpass('Password: ')."
+        )
+    if second.value != password:
+        raise Hint("with the variable missing, return what getpass.getpass() gave you.")
+    if not _login_works(lab, first.value):
+        raise Hint("the lab refused the password your function returned.")
+    return (
+        f"{ENV_VARIABLE} was read first, getpass was the fallback, nothing was printed, and "
+        "the lab accepted the password (235 2.7.0)."
+    )

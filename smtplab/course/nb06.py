@@ -1,0 +1,359 @@
+"""Checks for notebook 06 (DATA and the message): dot-stuffing (RFC 5321 §4.5.2),
+encoded subjects (RFC 2047) and Bcc, judged from the lab's inbox, envelope and log."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..auth import b64decode_text
+from ..client import Client
+from ..commands import dot_stuff
+from ..errors import LocalProtocolError, SmtplabError
+from ..lab import LabServer
+from ..message import anatomy, decode_header_value
+from .harness import (
+    CLIENT_TIMEOUT,
+    Hint,
+    Result,
+    answers_to,
+    evaluate,
+    evaluate_on_client,
+    lab_client,
+)
+
+__all__ = ["BODY_LINES", "SUBJECTS", "check_bcc", "check_dot_stuffing", "check_subject"]
+
+_SENDER = "alice@example.com"
+_RECIPIENT = "bob@example.com"
+_DATE = "Fri, 27 Nov 2026 14:00:00 +0000"
+
+BODY_LINES: tuple[str, ...] = (
+    "From: alice@example.com",
+    "To: bob@example.com",
+    "Subject: dots",
+    "",
+    "Our plan:",
+    ".",
+    ".hidden files start with a dot",
+    "..",
+    "P.S. see you at 3",
+)
+"""The lines :func:`check_dot_stuffing` sends, one ``stuff_line()`` each."""
+
+SUBJECTS: tuple[str, ...] = (
+    "你好 SMTP",
+    "Grüße aus Köln",
+    "会议通知：明天下午三点在三楼会议室开会",
+    "Hello",
+)
+"""The subjects :func:`check_subject` encodes and sends."""
+
+_HEADER_76 = (
+    " (email.header.Header(text, 'utf-8').encode() makes words of 76 characters unless you "
+    "pass header_name='Subject'.)"
+)
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+
+
+def _line_hint(exc: LocalProtocolError) -> str:
+    text = str(exc)
+    if "must be text" in text:
+        return "return text (str), not bytes."
+    if "LF" in text or "CR" in text:
+        return (
+            "return the line WITHOUT its CRLF: client.command() adds the line end itself, "
+            "and a line break inside a line would split it in two."
+        )
+    return f"the client refused to send your line: {text}"
+
+
+# --------------------------------------------------------------------------- dot-stuffing
+
+
+def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
+    """``stuff_line(line)`` for each of :data:`BODY_LINES`: the inbox holds them unchanged."""
+    exercise = "dot-stuffing"
+
+    def attempt() -> object:
+        sent = answers_to(stuff_line, BODY_LINES)
+        if sent is None:
+            return None
+        for line, value in zip(BODY_LINES, sent, strict=True):
+            if value is None:
+                raise Hint(f"stuff_line({line!r}) returned None: return the line to send.")
+            if isinstance(value, (bytes, bytearray)):
+                raise Hint("return text (str), not bytes: client.command() sends text.")
+            if not isinstance(value, str):
+                raise Hint(f"return a str, not a {type(value).__name__}.")
+        return sent
+
+    def verify(sent: object) -> str:
+        assert isinstance(sent, list)
+        with LabServer() as lab:
+            return _verify_stuffing(lab, sent)
+
+    return evaluate(exercise, attempt, verify)
+
+
+def _send_lines(lab: LabServer, lines: Sequence[str]) -> None:
+    with lab_client(lab) as client:
+        client.mail(_SENDER)
+        client.rcpt(_RECIPIENT)
+        client.command("DATA")
+        try:
+            for line in lines:
+                client.command(line)
+            client.command(".")
+        except LocalProtocolError as exc:
+            raise Hint(_line_hint(exc)) from None
+        except SmtplabError:
+            pass  # the server hung up (too many bad commands): its log and inbox tell why
+
+
+def _verify_stuffing(lab: LabServer, sent: list[str]) -> str:
+    _send_lines(lab, sent)
+    inbox = lab.wait_for(1, timeout=CLIENT_TIMEOUT)
+    expected = [line.encode() for line in BODY_LINES]
+    got = inbox[0].data.split(b"\r\n")
+    if got and got[-1] == b"":
+        got.pop()
+    session = lab.sessions[-1]
+    refused = [text for text in session.sent_lines() if text.startswith("500")]
+    ended = next((i for i, line in enumerate(sent) if line == "."), None)
+    if ended is not None and BODY_LINES[ended] == "":
+        return _raise(
+            f"line {ended + 1} is empty and you sent it as '.': a lone dot ends the message, so "
+            "the server delivered only the headers. Add a dot only to lines that begin with one."
+        )
+    if len(got) < len(expected) and got == expected[: len(got)]:
+        last = got[-1].decode() if got else ""
+        return _raise(
+            f"the message ended early: the inbox holds only its first {len(got)} lines (up "
+            f"to {last!r}), because a line with a single '.' ends the message. The server then "
+            f"read the rest as commands ({len(refused)} answered '500 ... not recognized'). "
+            "Add a dot to a line that begins with a dot: '.' is sent as '..' (RFC 5321 §4.5.2)."
+        )
+    for index, (want, have) in enumerate(zip(expected, got, strict=False)):
+        if want == have:
+            continue
+        if want.startswith(b".") and have == want[1:]:
+            return _raise(
+                f"line {index + 1}, {want.decode()!r}, arrived as {have.decode()!r}: the server "
+                "removes the first dot of every line that begins with one, so stuff EVERY such "
+                "line, not only the lone '.'."
+            )
+        return _raise(
+            f"line {index + 1} was sent as {sent[index]!r} and arrived as {have.decode()!r}; "
+            f"it should arrive as {want.decode()!r}. Add exactly one dot before a line that "
+            "begins with a dot, and change nothing else."
+        )
+    if len(got) != len(expected):
+        return _raise(
+            f"{len(got)} lines arrived instead of {len(expected)}: send one line for each line "
+            "you were given."
+        )
+    body = next((line.raw for line in session.lines if line.kind == "body"), b"")
+    wanted_on_wire = dot_stuff(b"".join(line + b"\r\n" for line in expected))
+    if body != wanted_on_wire:
+        return _raise(
+            "the message arrived intact, but you added dots to lines that do not begin with "
+            "one (the server removed them again). The rule is: only a line that begins with "
+            "a dot gets a second one; an empty line would become '.' and end the message."
+        )
+    return (
+        "the server received '..', '..hidden files start with a dot' and '...', took one dot "
+        f"off each, and the inbox holds all {len(expected)} lines as you meant them."
+    )
+
+
+def _raise(text: str) -> str:
+    raise Hint(text)
+
+
+# --------------------------------------------------------------------------- subjects
+
+
+def check_subject(subject_header: Callable[[str], Any]) -> Result:
+    """``subject_header(text)`` for :data:`SUBJECTS`: ASCII, decodes back, words of ≤ 75 chars."""
+    exercise = "encoded subject"
+
+    def attempt() -> object:
+        values = answers_to(subject_header, SUBJECTS)
+        if values is None:
+            return None
+        for text, value in zip(SUBJECTS, values, strict=True):
+            if isinstance(value, (bytes, bytearray)):
+                raise Hint("return the header value as text (str), not bytes.")
+            if not isinstance(value, str):
+                raise Hint(f"subject_header({text!r}) returned {value!r}: return a str.")
+        return values
+
+    def verify(values: object) -> str:
+        assert isinstance(values, list)
+        with LabServer() as lab:
+            return _verify_subjects(lab, values)
+
+    return evaluate(exercise, attempt, verify)
+
+
+def _raw_subject(data: bytes) -> bytes:
+    head = data.split(b"\r\n\r\n", 1)[0]
+    found: list[bytes] = []
+    for line in head.split(b"\r\n"):
+        if found and line[:1] in (b" ", b"\t"):
+            found.append(line)
+        elif found:
+            break
+        elif line.lower().startswith(b"subject:"):
+            found.append(line[len(b"subject:") :])
+    return b"\r\n".join(found).strip()
+
+
+def _verify_subjects(lab: LabServer, values: list[str]) -> str:
+    for value in values:
+        if value.lower().startswith("subject:"):
+            raise Hint("return only the value: the check writes 'Subject: ' in front of it.")
+        if re.search(r"\r?\n(?![ \t])|\r(?!\n)", value):
+            raise Hint(
+                "your value has a line break that is not followed by a space: that would end "
+                "the header (or inject a new one). Fold only with CRLF + space, or not at all."
+            )
+    with lab_client(lab) as client:
+        for index, value in enumerate(values):
+            message = (
+                f"From: {_SENDER}\r\nTo: {_RECIPIENT}\r\nSubject: {value}\r\nDate: {_DATE}\r\n"
+                f"Message-ID: <subject-{index}@learner.example>\r\n\r\nHello.\r\n"
+            ).encode()
+            eight_bit = not message.isascii()
+            try:
+                client.mail(_SENDER, body="8BITMIME" if eight_bit else None)
+                client.rcpt(_RECIPIENT)
+                client.data(message)
+            except SmtplabError as exc:
+                raise Hint(f"sending the message failed: {exc}") from None
+    inbox = lab.wait_for(len(values), timeout=CLIENT_TIMEOUT)
+    for text, value, received in zip(SUBJECTS, values, inbox[: len(values)], strict=True):
+        _judge_subject(text, value, _raw_subject(received.data))
+    first = _raw_subject(inbox[0].data).decode("ascii")
+    return (
+        f"the server received Subject: {first} (ASCII only), and it decodes to "
+        f"{SUBJECTS[0]!r}; the other subjects decode exactly too."
+    )
+
+
+def _judge_subject(text: str, value: str, raw: bytes) -> None:
+    if not raw.isascii():
+        raise Hint(
+            f"the Subject {text!r} was not encoded: the server received raw UTF-8 bytes in the "
+            "header. Headers are ASCII (RFC 5322 §2.2; raw UTF-8 needs SMTPUTF8, RFC 6532). "
+            "Write non-ASCII text as an encoded word: '=?utf-8?b?' + base64 + '?='  (RFC 2047)."
+        )
+    received = raw.decode("ascii")
+    decoded = decode_header_value(received)
+    if decoded == text:
+        for word in _ENCODED_WORD.findall(received):
+            if len(word) > 75:
+                raise Hint(
+                    f"the Subject {text!r} decodes right, but one encoded word is {len(word)} "
+                    "characters long and RFC 2047 §2 allows at most 75: split the text into "
+                    "several encoded words separated by a space (the space between two "
+                    "encoded words disappears when they are decoded)."
+                    + _HEADER_76
+                    * (len(word) == 76)
+                )
+        return
+    if "=?" not in received and b64decode_text(received) == text:
+        raise Hint(
+            f"you base64-encoded {text!r} but did not wrap it, so a mail program shows the "
+            "base64 itself. An encoded word is =?utf-8?b?<base64>?= (RFC 2047 §2)."
+        )
+    if "=?" not in received:
+        raise Hint(
+            f"the Subject for {text!r} arrived as {received!r}, which is plain text that reads "
+            "differently: use an RFC 2047 encoded word, =?utf-8?b?<base64 of the UTF-8 bytes>?=."
+        )
+    raise Hint(
+        f"the Subject for {text!r} arrived as {received!r} and decodes to {decoded!r}. Check "
+        "the form =?charset?B?text?= (charset utf-8, B for base64), the UTF-8 bytes, and "
+        "the closing ?=."
+    )
+
+
+# --------------------------------------------------------------------------- Bcc
+
+
+def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
+    """``send_with_bcc(client, sender, to, bcc)``: one message, bcc in the envelope only."""
+    sender, to, bcc = _SENDER, _RECIPIENT, "boss@example.com"
+    with LabServer() as lab:
+        return evaluate_on_client(
+            "a blind copy",
+            lab,
+            lambda client: send_with_bcc(client, sender, to, bcc),
+            lambda client, before: _verify_bcc(lab, sender, to, bcc),
+            lambda exc: f"the client refused: {exc}",
+        )
+
+
+def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
+    inbox = lab.inbox
+    if not inbox:
+        raise Hint(
+            "no message arrived. Send MAIL FROM, one RCPT TO per recipient, then DATA with the "
+            "message (client.mail, client.rcpt, client.data), or compose(...) and "
+            "client.send_message(draft)."
+        )
+    if len(inbox) > 1:
+        raise Hint(
+            f"{len(inbox)} messages arrived: send ONE message with one RCPT TO for each "
+            "recipient; the server makes the copies."
+        )
+    message = inbox[0]
+    parts = anatomy(message.data, mail_from=message.mail_from, rcpt_tos=message.rcpt_tos)
+    in_headers = [h.name for h in parts.headers if bcc.lower() in h.value.lower()]
+    rcpts = [r.lower() for r in message.rcpt_tos]
+    if bcc.lower() not in rcpts:
+        if in_headers:
+            raise Hint(
+                f"{bcc} is in the {in_headers[0]}: header but not in the envelope, so nothing "
+                f"was delivered to it: servers deliver by RCPT TO. Add RCPT TO:<{bcc}> and "
+                "remove it from the headers."
+            )
+        raise Hint(
+            f"the blind copy never left: the envelope has no RCPT TO:<{bcc}>. A Bcc recipient "
+            "needs its own RCPT TO, like any other."
+        )
+    if to.lower() not in rcpts:
+        raise Hint(f"the envelope has no RCPT TO:<{to}>: the main recipient got nothing.")
+    if parts.header("Bcc") is not None:
+        raise Hint(
+            "Bcc put in the headers: the message carries a Bcc: header, and every recipient "
+            "can read it. A blind copy lives in the envelope only (RFC 5322 §3.6.3)."
+        )
+    if in_headers:
+        raise Hint(
+            f"{bcc} appears in the {in_headers[0]}: header, so every recipient sees the blind "
+            "copy. Put it in the envelope only (one more RCPT TO), not in any header."
+        )
+    if to.lower() not in (a.lower() for a in parts.header_to):
+        raise Hint(f"the To: header should show {to}: that is what the recipients read.")
+    if not parts.header_from:
+        raise Hint("the message has no From: header; RFC 5322 §3.6 requires one.")
+    if parts.header("Date") is None:
+        raise Hint(
+            "the message has no Date: header; RFC 5322 §3.6 requires it (compose() adds it, "
+            "or email.utils.format_datetime)."
+        )
+    if parts.header("Message-ID") is None:
+        raise Hint(
+            "the message has no Message-ID: header; RFC 5322 §3.6.4 says every message "
+            "SHOULD have one (compose() adds it, or email.utils.make_msgid())."
+        )
+    if message.mail_from.lower() != sender.lower():
+        raise Hint(f"the envelope sender (MAIL FROM) should be {sender}.")
+    return (
+        f"the server got RCPT TO for {to} and {bcc}; the headers the recipients read never "
+        f"mention {bcc}, and From, To, Date and Message-ID are there."
+    )

@@ -1,0 +1,498 @@
+"""Checks for notebook 07 · When things go wrong: ``decide(reply)``, ``send_with_retry``
+(retry a 4xx, never a 5xx) and ``undelivered``, judged against labs with faults set: how
+many ``MAIL`` commands arrived, how far apart, and what reached the inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Disconnected, RecipientRefused, ReplyError, Timeout
+from ..lab import LabServer
+from ..message import compose
+from ..replies import Reply
+from .harness import Hint, Result, evaluate, untouched, verb
+
+__all__ = [
+    "DECISIONS",
+    "MIN_PAUSE",
+    "check_decide",
+    "check_retry",
+    "check_undelivered",
+]
+
+DECISIONS = ("retry later", "fix and resend", "give up")
+"""The three answers ``decide`` may give."""
+
+MIN_PAUSE = 0.1
+"""Seconds a retry must wait after a 4xx (the notebook suggests ``time.sleep(0.2)``)."""
+
+_TOO_MANY = 6  # this many MAIL attempts or more: the function does not stop
+
+
+# --- exercise 1: decide(reply) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Case:
+    line: str
+    expected: str
+    why: str  # the hint when the answer is wrong
+
+    @property
+    def reply(self) -> Reply:
+        code, _, text = self.line.partition(" ")
+        return Reply.from_text(int(code), text)
+
+
+_RETRY_WHY = (
+    "{line!r} starts with 4: a temporary failure (RFC 5321 §4.2.1). Whatever the rest "
+    "says, the same message may get through later: answer 'retry later'."
+)
+_GIVE_UP_WHY = (
+    "{line!r} is a 5xx: permanent. {detail} Nothing you can change in your message "
+    "makes it work, so answer 'give up' (and tell the sender)."
+)
+
+_DECIDE_CASES: tuple[_Case, ...] = (
+    _Case("451 4.7.1 Try again later", "retry later", _RETRY_WHY),
+    _Case(
+        "421 4.3.2 System not accepting network messages",
+        "retry later",
+        _RETRY_WHY + " (421 also closes the connection: you will need a new one.)",
+    ),
+    _Case("450 Mailbox busy", "retry later", _RETRY_WHY),
+    _Case(
+        "550 5.1.1 No such user",
+        "give up",
+        _GIVE_UP_WHY.replace("{detail}", "5.1.1: the mailbox does not exist."),
+    ),
+    _Case(
+        "554 5.7.1 Relay access denied",
+        "give up",
+        _GIVE_UP_WHY.replace("{detail}", "5.7.1: the server's policy refuses it."),
+    ),
+    _Case(
+        "550 Mailbox unavailable",
+        "give up",
+        _GIVE_UP_WHY.replace("{detail}", "It has no enhanced code, and 5x0 is no syntax error."),
+    ),
+    _Case(
+        "500 5.5.2 Syntax error, command unrecognized",
+        "fix and resend",
+        "{line!r}: the second digit is 0 (x0z, syntax, RFC 5321 §4.2.1): the command you "
+        "sent was wrong. Fix it and send again: answer 'fix and resend'.",
+    ),
+    _Case(
+        "501 Syntax error in parameters or arguments",
+        "fix and resend",
+        "{line!r}: the second digit is 0 (x0z, syntax): your command's arguments were "
+        "wrong; this reply has no enhanced code, so read reply.code. Answer 'fix and resend'.",
+    ),
+    _Case(
+        "552 5.3.4 Message too big for system",
+        "fix and resend",
+        "{line!r}: the enhanced code 5.3.4 says the message is too big. Make it smaller "
+        "(or send a link instead of the attachment) and send again: 'fix and resend'.",
+    ),
+    _Case(
+        "535 5.7.8 Authentication credentials invalid",
+        "fix and resend",
+        "{line!r}: 5.7.8 means a wrong user name or password (for many providers: use the "
+        "app password or authorization code). Fix them and try again: 'fix and resend'.",
+    ),
+    _Case(
+        "552 5.2.2 Mailbox full",
+        "give up",
+        "{line!r}: the code 552 alone does not mean 'too big': here the enhanced code "
+        "5.2.2 says the recipient's mailbox is full, which you cannot fix. Read "
+        "reply.enhanced (5.3.4 only is 'fix and resend'): answer 'give up'.",
+    ),
+)
+
+
+def _decide_answers(decide: Callable[[Reply], object]) -> list[object] | None:
+    answers: list[object] = []
+    for case in _DECIDE_CASES:
+        try:
+            answer = decide(case.reply)
+        except NotImplementedError:
+            raise
+        except AttributeError as exc:
+            if case.reply.enhanced is None and "NoneType" in str(exc):
+                raise Hint(
+                    f"decide(Reply {case.line!r}) raised AttributeError ({exc}): this reply "
+                    "has no enhanced code, so reply.enhanced is None. Check "
+                    "`reply.enhanced is not None` before reading its parts."
+                ) from None
+            raise
+        answers.append(answer)
+    return None if untouched(answers) else answers
+
+
+def _verify_decide(answers: object) -> str:
+    assert isinstance(answers, list)
+    for case, answer in zip(_DECIDE_CASES, answers, strict=True):
+        if answer not in DECISIONS:
+            choices = ", ".join(repr(d) for d in DECISIONS)
+            raise Hint(
+                f"decide(Reply {case.line!r}) returned {answer!r}: return exactly one of {choices}."
+            )
+        if answer != case.expected:
+            raise Hint(
+                f"decide(Reply {case.line!r}) returned {answer!r}. "
+                + case.why.format(line=case.line)
+            )
+    return (
+        f"all {len(_DECIDE_CASES)} replies read right: the first digit first (4 retry, "
+        "5 do not), then the second digit and the enhanced code to tell 'fix' from 'give up'."
+    )
+
+
+def check_decide(decide: Callable[[Reply], object]) -> Result:
+    """Check ``decide(reply)`` on 4xx and 5xx replies, with and without enhanced codes."""
+    return evaluate("decide", lambda: _decide_answers(decide), _verify_decide)
+
+
+# --- the labs' facts --------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """What one run of the learner's function did, as the lab saw it."""
+
+    value: object
+    mail_times: list[float] = field(default_factory=list)
+    sessions: int = 0
+    delivered: list[list[str]] = field(default_factory=list)
+    error: BaseException | None = None
+
+    @property
+    def attempts(self) -> int:
+        return len(self.mail_times)
+
+    def pauses(self) -> list[float]:
+        return [b - a for a, b in zip(self.mail_times, self.mail_times[1:], strict=False)]
+
+
+def _facts(lab: LabServer, value: object) -> _Run:
+    times = [
+        line.time
+        for session in lab.sessions
+        for line in session.lines
+        if line.kind == "command" and verb(line) == "MAIL"
+    ]
+    return _Run(
+        value=value,
+        mail_times=sorted(times),
+        sessions=len(lab.sessions),
+        delivered=[list(m.rcpt_tos) for m in lab.inbox],
+    )
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# --- exercise 2: send_with_retry(lab, msg) ----------------------------------------------
+
+_GREYLIST = "451 4.7.1 Try again later"
+
+
+def _retry_message() -> Any:
+    return compose(
+        sender="alice@example.com",
+        to="bob@example.com",
+        subject="Try, try again",
+        body="Sent with a retry loop.\n",
+    )
+
+
+def _run_retry(
+    send_with_retry: Callable[[LabServer, Any], object],
+    setup: Callable[[LabServer], object],
+    what: str,
+) -> _Run:
+    with LabServer() as lab:
+        setup(lab)
+        try:
+            value = send_with_retry(lab, _retry_message())
+        except NotImplementedError:
+            raise
+        except Disconnected as exc:
+            raise Hint(
+                f"{what}: your code raised Disconnected ({exc}). After a 421 the server has "
+                "closed the connection (RFC 5321 §3.8): make a new Client for each try."
+            ) from None
+        except Timeout as exc:
+            raise Hint(f"{what}: your code raised Timeout ({exc}).") from None
+        except ReplyError as exc:
+            raise Hint(
+                f"{what}: your function let {type(exc).__name__} ({exc.code}) escape. Catch "
+                "ReplyError (from smtplab.errors), look at err.is_transient, and return "
+                "err.reply when you stop."
+            ) from None
+        return _facts(lab, value)
+
+
+def _attempt_retry(send_with_retry: Callable[[LabServer, Any], object]) -> _Run | None:
+    run = _run_retry(
+        send_with_retry,
+        lambda lab: lab.fail("MAIL", _GREYLIST, times=1),
+        "greylisting (451 once)",
+    )
+    if (run.value is None or run.value is Ellipsis) and run.sessions == 0:
+        return None  # untouched: not tried yet
+    return run
+
+
+def _reply_of(run: _Run, what: str) -> Reply:
+    if not isinstance(run.value, Reply):
+        raise Hint(
+            f"{what}: your function returned {_describe(run.value)}. Return the last Reply: "
+            "the one send_message returned (250), or err.reply when you stop."
+        )
+    return run.value
+
+
+def _verify_retry(
+    send_with_retry: Callable[[LabServer, Any], object],
+) -> Callable[[object], str]:
+    def verify(first: object) -> str:
+        assert isinstance(first, _Run)
+        what = "greylisting (451 once, then OK)"
+        if first.attempts == 0:
+            raise Hint(f"{what}: the lab received no MAIL FROM: send msg with send_message.")
+        if first.attempts == 1:
+            raise Hint(
+                f"{what}: the server answered 451 (4xx: temporary) and you did not try "
+                "again. On a ReplyError whose err.is_transient is True, wait, then retry."
+            )
+        if len(first.delivered) > 1:
+            raise Hint(
+                f"{what}: the message arrived {len(first.delivered)} times: stop as soon as "
+                "send_message returns (250), or the recipient gets duplicates."
+            )
+        pause = first.pauses()[0]
+        if pause < MIN_PAUSE:
+            raise Hint(
+                f"{what}: you tried again {pause * 1000:.0f} ms after the 451. Wait a "
+                f"little first (at least {MIN_PAUSE:g} s, e.g. time.sleep(0.2)): a greylisting "
+                "server accepts only a retry that comes later (a real MTA waits 30 minutes "
+                "or more, RFC 5321 §4.5.4.1)."
+            )
+        if not first.delivered:
+            raise Hint(f"{what}: the second try did not deliver the message.")
+        reply = _reply_of(first, what)
+        if reply.code != 250:
+            raise Hint(f"{what}: the message arrived, but you returned {reply.code}, not 250.")
+
+        what = "a permanent refusal (550 at MAIL)"
+        run = _run_retry(
+            send_with_retry,
+            lambda lab: lab.fail("MAIL", "550 5.7.1 Sender refused by policy", times=5),
+            what,
+        )
+        if run.attempts > 1:
+            raise Hint(
+                f"{what}: you tried {run.attempts} times. A 5xx is permanent: the same "
+                "message will be refused again, so stop at once (only err.is_transient "
+                "errors are worth a retry)."
+            )
+        if _reply_of(run, what).code != 550:
+            raise Hint(f"{what}: return err.reply (the 550) when you give up.")
+
+        what = "a server that always answers 451"
+        run = _run_retry(
+            send_with_retry,
+            lambda lab: lab.fail("MAIL", _GREYLIST, times=_TOO_MANY),
+            what,
+        )
+        if run.attempts >= _TOO_MANY:
+            raise Hint(
+                f"{what}: you tried {run.attempts} times and would have gone on. Stop after "
+                "a few tries (3 in all) and return the last reply; a real MTA gives up "
+                "after some days (RFC 5321 §4.5.4.1)."
+            )
+        if run.attempts < 2:
+            raise Hint(f"{what}: you tried only once; retry after a 4xx.")
+        if _reply_of(run, what).code != 451:
+            raise Hint(f"{what}: return err.reply of the last try (the 451) when you stop.")
+        endless = run.attempts
+
+        what = "a server that closes with 421 once"
+        run = _run_retry(
+            send_with_retry,
+            lambda lab: lab.fail(
+                "MAIL", "421 4.3.2 System not accepting network messages", times=1
+            ),
+            what,
+        )
+        if len(run.delivered) != 1 or _reply_of(run, what).code != 250:
+            raise Hint(
+                f"{what}: the message should arrive on the second try (it arrived "
+                f"{len(run.delivered)} times). 421 is a 4xx: retry, on a new connection."
+            )
+        return (
+            "retried after 451 and after 421 (after a pause, on a new connection), gave "
+            f"up on an endless 451 after {endless} tries, and never retried a 550."
+        )
+
+    return verify
+
+
+def check_retry(send_with_retry: Callable[[LabServer, Any], object]) -> Result:
+    """Run ``send_with_retry(lab, msg)`` against greylisting, 550, endless 451 and 421."""
+    return evaluate(
+        "send_with_retry",
+        lambda: _attempt_retry(send_with_retry),
+        _verify_retry(send_with_retry),
+    )
+
+
+# --- exercise 3: undelivered(lab, msg) --------------------------------------------------
+
+_NOBODY = "nobody@example.com"
+
+
+def _team_message(to: Iterable[str], cc: Iterable[str] = ()) -> Any:
+    return compose(
+        sender="alice@example.com",
+        to=list(to),
+        cc=list(cc),
+        subject="Team lunch",
+        body="Friday at noon?\n",
+    )
+
+
+def _run_undelivered(
+    undelivered: Callable[[LabServer, Any], object],
+    setup: Callable[[LabServer], object],
+    msg: Any,
+    what: str,
+) -> _Run:
+    with LabServer() as lab:
+        setup(lab)
+        try:
+            value = undelivered(lab, msg)
+        except NotImplementedError:
+            raise
+        except RecipientRefused as exc:
+            raise Hint(
+                f"{what}: your function let RecipientRefused escape ({exc.code} for "
+                f"{exc.recipient}). When EVERY recipient is refused, send_message raises it "
+                "and sends nothing: catch it and return all of them (client.last_refused "
+                "still lists them)."
+            ) from None
+        return _facts(lab, value)
+
+
+def _addresses(value: object, what: str) -> set[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise Hint(
+            f"{what}: your function returned {_describe(value)}. Return a list of the "
+            "addresses that did not get the message (an empty list if everyone got it)."
+        )
+    items = list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise Hint(
+            f"{what}: return the addresses as strings, e.g. ['{_NOBODY}'] (not {_describe(items)})."
+        )
+    return {item.lower() for item in items}
+
+
+def _attempt_undelivered(undelivered: Callable[[LabServer, Any], object]) -> _Run | None:
+    run = _run_undelivered(
+        undelivered,
+        lambda lab: lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*"),
+        _team_message(["bob@example.com", _NOBODY], ["carol@example.com"]),
+        "one unknown recipient",
+    )
+    if (run.value is None or run.value is Ellipsis) and run.sessions == 0:
+        return None  # untouched: not tried yet
+    return run
+
+
+def _verify_undelivered(
+    undelivered: Callable[[LabServer, Any], object],
+) -> Callable[[object], str]:
+    def verify(first: object) -> str:
+        assert isinstance(first, _Run)
+        what = "one unknown recipient (bob, nobody, carol)"
+        if not first.delivered:
+            raise Hint(
+                f"{what}: no message arrived. Send msg with client.send_message(msg): the "
+                "server refuses nobody@ but takes the others."
+            )
+        if first.value is None:
+            raise Hint(f"{what}: your function returned None: return a list of addresses.")
+        got = _addresses(first.value, what)
+        if not got:
+            raise Hint(
+                f"{what}: you returned no one, but the server answered 550 to RCPT "
+                f"TO:<{_NOBODY}>. The final 250 only means the message was accepted for "
+                "the OTHER recipients: client.last_refused lists the refused ones."
+            )
+        if got != {_NOBODY}:
+            raise Hint(
+                f"{what}: you returned {sorted(got)}, but only {_NOBODY} was refused (the "
+                f"lab delivered to {', '.join(first.delivered[0])}). Return the keys of "
+                "client.last_refused."
+            )
+
+        what = "every recipient unknown"
+        everyone = ["nobody@example.com", "nobody@example.org"]
+        run = _run_undelivered(
+            undelivered,
+            lambda lab: lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*"),
+            _team_message(everyone),
+            what,
+        )
+        if run.delivered:
+            raise Hint(f"{what}: a message arrived, which should be impossible here.")
+        if run.value is None:
+            raise Hint(
+                f"{what}: you returned None. Everyone was refused (RecipientRefused): "
+                "return all the recipients."
+            )
+        got = _addresses(run.value, what)
+        if got != set(everyone):
+            raise Hint(
+                f"{what}: you returned {sorted(got)}, but nobody got the message: return "
+                f"{everyone}. err.recipient names only the first refused address; "
+                "client.last_refused lists them all."
+            )
+
+        what = "everyone known"
+        run = _run_undelivered(
+            undelivered,
+            lambda lab: None,
+            _team_message(["bob@example.com"], ["carol@example.com"]),
+            what,
+        )
+        if len(run.delivered) != 1:
+            raise Hint(
+                f"{what}: the message should arrive once; it arrived {len(run.delivered)} times."
+            )
+        if run.value is None:
+            raise Hint(f"{what}: you returned None: return an empty list when everyone got it.")
+        got = _addresses(run.value, what)
+        if got:
+            raise Hint(f"{what}: everyone got the message, but you returned {sorted(got)}.")
+        return (
+            "right in all three cases: one refused (the others still got it), all refused "
+            "(nothing sent), none refused."
+        )
+
+    return verify
+
+
+def check_undelivered(undelivered: Callable[[LabServer, Any], object]) -> Result:
+    """Run ``undelivered(lab, msg)`` with one, all and no recipients refused."""
+    return evaluate(
+        "undelivered",
+        lambda: _attempt_undelivered(undelivered),
+        _verify_undelivered(undelivered),
+    )

@@ -1,0 +1,79 @@
+"""Checks for notebook 08 · Compose with widgets: a :class:`~smtplab.widgets.Composer`
+filled with a blind copy (Carol in the envelope, in no header), and a form it must
+refuse before connecting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..lab import LabServer
+from ..widgets import Composer
+from .harness import Hint, Result, evaluate
+
+__all__ = ["check_bcc_form", "check_refused_form"]
+
+BOB = "bob@example.com"
+CAROL = "carol@example.com"
+
+
+def _attempt(fill: Callable[[Composer], object], lab: LabServer) -> Callable[[], object]:
+    def attempt() -> object:
+        composer = Composer(lab, local_hostname="learner.example")
+        before = composer.form
+        fill(composer)
+        if composer.form == before:
+            return None  # untouched: the form is as it was
+        return composer
+
+    return attempt
+
+
+def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
+    """Send what ``fill_with_bcc`` typed and check Carol is a blind copy."""
+    with LabServer() as lab:
+
+        def verify(value: object) -> str:
+            assert isinstance(value, Composer)
+            outcome = value.send_mail(block=True)
+            if outcome is None or not outcome.delivered:
+                problems = ", ".join(f"{k}: {v}" for k, v in value.problems().items())
+                raise Hint(f"the Composer did not send it ({problems or outcome}).")
+            [message] = lab.wait_for(1)
+            headers = "\n".join(f"{k}: {v}" for k, v in message.message.items()).lower()
+            if BOB not in message.rcpt_tos:
+                raise Hint(f"Bob did not get it: put {BOB} in To.")
+            if CAROL not in message.rcpt_tos:
+                raise Hint(f"Carol did not get it: put {CAROL} in Bcc.")
+            if CAROL in headers:
+                where = "Cc" if "cc: " in headers and CAROL in headers else "a header"
+                raise Hint(
+                    f"Carol got it, but her address is in {where}, so Bob can see it: "
+                    "a blind copy goes in the Bcc field only."
+                )
+            return (
+                f"the envelope had RCPT TO for {', '.join(message.rcpt_tos)}, and no header "
+                "names Carol: Bob cannot tell she got it (RFC 5322 §3.6.3)."
+            )
+
+        return evaluate("a blind copy", _attempt(fill_with_bcc, lab), verify)
+
+
+def check_refused_form(fill_something_wrong: Callable[[Composer], object]) -> Result:
+    """Press Send on what ``fill_something_wrong`` typed: it must be refused locally."""
+    with LabServer() as lab:
+
+        def verify(value: object) -> str:
+            assert isinstance(value, Composer)
+            problems = value.problems()
+            value.send_mail(block=True)
+            if lab.sessions:
+                raise Hint(
+                    "the Composer sent it, so the form was valid: try an address without @, "
+                    "an empty To, or a line break inside the Subject."
+                )
+            if not problems:
+                raise Hint("nothing was sent, but no field was flagged; read the result line.")
+            field, why = next(iter(problems.items()))
+            return f"refused before connecting (the lab saw no connection); beside '{field}': {why}"
+
+        return evaluate("a form the Composer refuses", _attempt(fill_something_wrong, lab), verify)

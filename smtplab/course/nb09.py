@@ -1,0 +1,370 @@
+"""Checks for notebook 09 (sending for real), offline against provider look-alikes:
+send through QQ with the authorization code, the advice for a failure
+(``smtplab.providers.advice_for``), and whether a port can be reached."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from ..client import Client
+from ..errors import (
+    AuthenticationError,
+    Disconnected,
+    NotSupported,
+    ReplyError,
+    SmtplabError,
+    Timeout,
+    TLSError,
+    TransportError,
+)
+from ..lab import LabServer
+from ..lab.profiles import get_profile
+from ..message import Draft, compose
+from ..providers import advice_for
+from ..transcript import Transcript
+from .harness import (
+    CLIENT_TIMEOUT,
+    TRIED,
+    Hint,
+    Result,
+    evaluate,
+    run_with_deadline,
+    untouched,
+    wait_until,
+)
+
+__all__ = [
+    "QQ_PASSWORD",
+    "check_can_reach",
+    "check_send_with_qq",
+    "check_what_to_do",
+    "qq_account",
+]
+
+QQ_PASSWORD = "my-QQ-password-2024"
+"""The made-up "QQ password" of the exercise's account: the look-alike refuses it, as QQ
+Mail refuses a QQ password from a mail program (only the authorization code works)."""
+
+_SENDER = "learner@qq.com"
+_RECIPIENT = "friend@example.com"
+
+
+def qq_account(lab: LabServer) -> dict[str, str]:
+    """The exercise's QQ account on a QQ look-alike: user, QQ password, authorization code."""
+    return {
+        "user": "student",
+        "qq_password": QQ_PASSWORD,
+        "authorization_code": lab.users["student"],
+    }
+
+
+def _message() -> Draft:
+    return compose(
+        sender=_SENDER,
+        to=_RECIPIENT,
+        subject="Sent through the QQ look-alike",
+        body="Hello! This message went through smtplab's QQ Mail look-alike.\n",
+    )
+
+
+# --------------------------------------------------------------------------- exercise 1
+
+
+def check_send_with_qq(
+    send_with_qq: Callable[[dict[str, Any], dict[str, str], Draft], Any],
+) -> Result:
+    """``send_with_qq(overrides, account, message)``: implicit TLS, authorization code, QUIT."""
+    exercise = "send through the QQ look-alike"
+    # A plain-text client on the implicit-TLS port is dropped after 2 s, not 30.
+    profile = get_profile("qq")
+    quick = replace(profile, policy=replace(profile.policy, tls_handshake_timeout=2.0))
+    with LabServer(profile=quick) as lab:
+        account = qq_account(lab)
+
+        def attempt() -> object:
+            try:
+                value = send_with_qq(lab.provider_overrides(), dict(account), _message())
+            except AuthenticationError as error:
+                raise Hint(_auth_hint(error, lab)) from None
+            except TLSError as error:
+                raise Hint(
+                    "the TLS handshake failed: keep the security and port that "
+                    f"lab.provider_overrides() gives ({error.__class__.__name__}: "
+                    f"{_first_line(error)})."
+                ) from None
+            except (Timeout, Disconnected):
+                raise Hint(
+                    "no greeting came: the port in overrides speaks implicit TLS (like 465), "
+                    "so the server waits for your TLS handshake. Pass **overrides unchanged "
+                    "to Client.for_provider('qq', ...): they say security='tls'."
+                ) from None
+            except NotSupported as error:
+                raise Hint(f"the client refused: {error}") from None
+            except ReplyError as error:
+                if error.code == 530:
+                    raise Hint(
+                        "the look-alike answered 530 to MAIL FROM: it wants you logged in "
+                        "first. Call client.login(account['user'], "
+                        "account['authorization_code']) before send_message()."
+                    ) from None
+                raise
+            if value is None and lab.sessions:
+                return TRIED
+            return value
+
+        return evaluate(exercise, attempt, lambda value: _verify_send(lab, value))
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).splitlines()[0][:120]
+
+
+def _auth_hint(error: AuthenticationError, lab: LabServer) -> str:
+    session = lab.sessions[-1] if lab.sessions else None
+    user = session.auth_user if session is not None else None
+    if user is None and "authorization code" in error.reply.text:
+        return (
+            "the QQ look-alike answered 535 Login Fail. Please enter your authorization code: "
+            "QQ Mail refuses the QQ password from a mail program. Log in with "
+            "account['authorization_code'] as the password."
+        )
+    return f"the login failed: {_first_line(error)}"
+
+
+def _verify_send(lab: LabServer, value: object) -> str:
+    try:
+        inbox = lab.wait_for(1, timeout=1.0)
+    except Timeout:
+        inbox = []
+    sessions = lab.sessions
+    logged_in = [s for s in sessions if s.auth_user]
+    if not sessions:
+        raise Hint(
+            "the look-alike saw no connection: create the client with "
+            "Client.for_provider('qq', **overrides) (it connects at once)."
+        )
+    if not logged_in:
+        raise Hint(
+            "you connected but never logged in: call client.login(account['user'], "
+            "account['authorization_code']) before sending (the look-alike, like QQ, "
+            "refuses MAIL FROM without AUTH: 530)."
+        )
+    if not inbox:
+        raise Hint(
+            "you logged in, but no message arrived: call client.send_message(message) "
+            "after login()."
+        )
+    received = inbox[0]
+    if _RECIPIENT not in received.rcpt_tos:
+        raise Hint(f"the message arrived, but not for {_RECIPIENT}: send it as it is.")
+    if not received.tls:
+        raise Hint("the message crossed the connection without TLS: keep the overrides' security.")
+    session = lab.session(received.session_id)
+    said = [line.text.strip().upper() for line in session.lines if line.direction == "C"]
+    if "QUIT" not in said:
+        raise Hint(
+            "the message arrived, but you left without QUIT: end with client.quit() (or use "
+            "`with Client.for_provider(...) as client:`), as RFC 5321 §4.1.1.10 asks."
+        )
+    if value is not TRIED and not isinstance(value, Transcript):
+        raise Hint(f"return client.transcript (you returned a {type(value).__name__}).")
+    how = "implicit TLS, as on port 465" if session.local_port == lab.tls_port else "STARTTLS"
+    return (
+        f"the QQ look-alike received your message over {how}, logged in as "
+        f"{received.auth_user!r} with the authorization code, and you said QUIT."
+    )
+
+
+# --------------------------------------------------------------------------- exercise 2
+
+
+def _failures() -> Iterator[tuple[str, SmtplabError, str]]:
+    """Real failures, caused against look-alikes: ``(provider, error, what happened)``."""
+    for profile, user, provider, what in (
+        ("qq", "student", "qq", "QQ Mail, the QQ password instead of the authorization code"),
+        ("gmail", "needs-app-password", "gmail", "Gmail, a Google password with 2-Step"),
+        ("outlook", "student", "outlook", "Outlook.com, any password"),
+    ):
+        with LabServer(profile=profile) as lab:
+            try:
+                with Client.for_provider(
+                    provider, **lab.provider_overrides(), timeout=CLIENT_TIMEOUT
+                ) as client:
+                    client.login(user, "not the right secret")
+            except AuthenticationError as error:
+                yield provider, error, what
+    with LabServer(profile="gmail") as lab:
+        try:
+            Client.for_provider(
+                "gmail",
+                host=lab.host,
+                port=lab.port,
+                security="tls",
+                context=lab.ssl_context(),
+                timeout=CLIENT_TIMEOUT,
+            )
+        except TLSError as error:
+            yield "gmail", error, "Gmail, implicit TLS on the STARTTLS port"
+
+
+def _expected(error: SmtplabError, provider: str) -> str | None:
+    if isinstance(error, ReplyError):
+        return advice_for(error.reply, provider=provider)
+    return advice_for(provider=provider, error_text=str(error))
+
+
+def check_what_to_do(what_to_do: Callable[[SmtplabError, str], Any]) -> Result:
+    """``what_to_do(error, provider)`` gives advice_for's sentence for four real failures."""
+    exercise = "what to do about a failure"
+    failures = list(_failures())
+
+    def attempt() -> object:
+        answers = []
+        for provider, error, what in failures:
+            try:
+                answers.append((provider, error, what, what_to_do(error, provider)))
+            except AttributeError as exc:
+                raise Hint(
+                    f"{what}: your function raised AttributeError ({exc}). Only reply errors "
+                    "have .reply; a TLSError has none: use error_text=str(error) for it."
+                ) from None
+        return None if untouched(answer for *_, answer in answers) else answers
+
+    def verify(answers: object) -> str:
+        assert isinstance(answers, list)
+        for provider, error, what, answer in answers:
+            _verify_advice(provider, error, what, answer)
+        return (
+            "all four failures got the advice that says what to do: QQ's authorization "
+            "code, Gmail's app password, Microsoft's OAuth2, and the 465/587 mix-up."
+        )
+
+    return evaluate(exercise, attempt, verify)
+
+
+def _verify_advice(provider: str, error: SmtplabError, what: str, answer: object) -> None:
+    expected = _expected(error, provider)
+    assert expected is not None
+    if answer is None:
+        if isinstance(error, TransportError):
+            raise Hint(
+                f"{what}: you returned None. A TLSError has no reply: ask "
+                "advice_for(provider=provider, error_text=str(error))."
+            )
+        raise Hint(f"{what}: you returned None; use advice_for(error.reply, provider=provider).")
+    if not isinstance(answer, str):
+        raise Hint(f"{what}: return the advice as text (a str), not a {type(answer).__name__}.")
+    if answer == expected:
+        return
+    if isinstance(error, ReplyError) and error.reply.text.strip() in answer:
+        raise Hint(
+            f"{what}: you returned the server's own text. The learner needs what to DO: "
+            "advice_for(error.reply, provider=provider)."
+        )
+    if expected.startswith(answer) or (
+        isinstance(error, TransportError) and answer == advice_for(error_text=str(error))
+    ):
+        raise Hint(
+            f"{what}: close, but the advice lacks the provider's port facts: pass "
+            "provider=provider to advice_for."
+        )
+    raise Hint(f"{what}: expected the sentence {expected[:70]!r}..., got {answer[:70]!r}.")
+
+
+# --------------------------------------------------------------------------- exercise 3
+
+
+@contextlib.contextmanager
+def _black_hole() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A port on 127.0.0.1 whose new connections get no answer (full accept queue).
+
+    On Linux a listener with backlog 0 and one connection waiting drops further SYNs, as
+    a firewall does; other systems may refuse them instead (then the probe fails fast,
+    which is fine too).
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    held: list[socket.socket] = []
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        with contextlib.suppress(OSError):
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=0.5))
+        yield port, held
+    finally:
+        for sock in held:
+            sock.close()
+        listener.close()
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (just released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _call(can_reach: Callable[[str, int, float], Any], port: int, timeout: float) -> Any:
+    """Call the learner's probe in a thread; give up after a few seconds (no hang)."""
+    finished = run_with_deadline(lambda: can_reach("127.0.0.1", port, timeout), timeout + 2.5)
+    if finished is None:
+        raise Hint(
+            f"can_reach() did not return within {timeout + 2.5:g} s although timeout was "
+            f"{timeout:g}: pass it on, socket.create_connection((host, port), timeout=timeout)."
+        )
+    error = finished.error
+    if isinstance(error, OSError):
+        raise Hint(
+            f"can_reach() raised {type(error).__name__}: a port that does not answer is "
+            "an answer too. Catch OSError (ConnectionRefusedError and TimeoutError are "
+            "both OSErrors) and return False."
+        )
+    if error is not None:
+        raise error
+    return finished.value
+
+
+def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
+    """``can_reach(host, port, timeout)``: open port True (closed at once), else False in time."""
+    exercise = "can I reach the port?"
+    with LabServer() as lab:
+        return evaluate(
+            exercise,
+            lambda: _call(can_reach, lab.port, 2.0),
+            lambda value: _verify_reach(can_reach, lab, value),
+        )
+
+
+def _verify_reach(
+    can_reach: Callable[[str, int, float], Any], lab: LabServer, value: object
+) -> str:
+    if not isinstance(value, bool):
+        raise Hint(f"return True or False, not {value!r}.")
+    if value is not True:
+        raise Hint(
+            "the lab's port is open, but can_reach() said False: return True when "
+            "socket.create_connection() succeeds."
+        )
+    # the lab notes a connection a moment after it opens
+    wait_until(lambda: bool(lab.sessions) and all(s.ended_at is not None for s in lab.sessions))
+    if not lab.sessions:
+        raise Hint("the lab saw no connection: open one with socket.create_connection().")
+    if any(s.ended_at is None for s in lab.sessions):
+        raise Hint(
+            "the connection to the lab stayed open: close it at once (`with "
+            "socket.create_connection(...) as sock: pass`), a probe must not hold it."
+        )
+    if _call(can_reach, _closed_port(), 2.0) is not False:
+        raise Hint("nothing listens on the second port, yet can_reach() did not say False.")
+    with _black_hole() as (port, _held):
+        value = _call(can_reach, port, 0.5)
+    if value is not False:
+        raise Hint("the third port never answers, yet can_reach() did not say False.")
+    return (
+        "open port: True (and closed at once); closed port: False; a port that never "
+        "answers: False within the timeout. That is how to tell a blocked network apart."
+    )
