@@ -205,23 +205,20 @@ class FaultBook:
     """The faults of one lab, shared by the notebook's thread and the server thread.
 
     The server asks at every step whether a fault applies, so the common answer ("no
-    fault here") is made cheap: the book keeps the set of steps that have a fault (and of
-    those with a fault that matches on an address), replaced as a whole under the lock
-    when a fault is added or the book cleared, and read without it (reading one attribute
-    is atomic). A used-up fault stays in the sets until :meth:`clear`: they only tell where
-    to look.
+    fault here") is made cheap: the book keeps the set of steps that have a fault,
+    replaced as a whole under the lock when a fault is added or the book cleared, and read
+    without it (reading one attribute is atomic). A used-up fault stays in the set until
+    :meth:`clear`: it only tells where to look.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._steps: frozenset[str] = frozenset()
-        self._address_steps: frozenset[str] = frozenset()
 
     def _refresh(self) -> None:
-        """Recompute the step sets (the caller holds the lock)."""
+        """Recompute the step set (the caller holds the lock)."""
         self._steps = frozenset(fault.step for fault in self._faults)
-        self._address_steps = frozenset(f.step for f in self._faults if f.address is not None)
 
     def add(self, fault: Fault) -> Fault:
         """Add ``fault``; the first fault added that matches a step is the one applied."""
@@ -233,11 +230,6 @@ class FaultBook:
     def has(self, step: str) -> bool:
         """True if a fault may apply at ``step`` (a cheap check, without the lock)."""
         return step in self._steps
-
-    def wants_address(self, step: str) -> bool:
-        """True if a fault at ``step`` matches on the address, so :meth:`take` needs it
-        (the server parses the MAIL or RCPT address for that only then)."""
-        return step in self._address_steps
 
     def take(self, step: str, address: str | None = None) -> Fault | None:
         """Return a copy of the fault to apply at ``step`` now (counting the use), or None."""

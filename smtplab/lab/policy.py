@@ -333,6 +333,14 @@ class LabPolicy:
         status = "5.7.0" if text == _SECURITY_TEXT else enhanced_code_for(code, command)
         return f"{code}{sep}{status} {text}".rstrip()
 
+    def wire(self, text: str, command: str | None = None) -> bytes:
+        """``text`` (one or more reply lines to ``command``) as the lab sends it: every line
+        finished by :meth:`finish_reply`, with CRLF, in UTF-8 (``surrogateescape``: a
+        look-alike's GBK bytes pass through)."""
+        lines = text.splitlines() or [""]
+        wire = "".join(self.finish_reply(line, command) + "\r\n" for line in lines)
+        return wire.encode("utf-8", "surrogateescape")
+
     def own_reply(self, line: str, command: str | None) -> ReplyText | None:
         """The look-alike's reply in place of the lab's ``line`` to ``command``, if any."""
         if command == "AUTH" and line == LOGIN_REFUSED:

@@ -76,6 +76,7 @@ from ..providers import (
     UnknownProviderError,
     get_provider,
 )
+from .connection import LabContext
 from .policy import (
     LOGIN_REFUSED,
     SUPPORTED_AUTH_MECHANISMS,
@@ -83,7 +84,6 @@ from .policy import (
     ReplyText,
     hold_login_refusal,
 )
-from .protocol import LabContext
 
 __all__ = [
     "GMAIL_APP_PASSWORD_ACCOUNT",

@@ -54,11 +54,12 @@ from typing import Any, ClassVar
 from ..errors import Timeout
 from ..replies import Reply
 from .certs import LabCertificates, certificate_names
+from .connection import LabConnection, LabContext
 from .faults import Fault, FaultBook, parse_fault_reply
 from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .policy import LabPolicy
 from .profiles import LabProfile, LookAlikeContext, get_profile
-from .protocol import ImplicitTLSAcceptor, LabContext, LabSMTP
+from .protocol import LabSMTP
 from .sessionlog import DEFAULT_MAX_LINES, DEFAULT_MAX_SESSIONS, LabSession, SessionStore
 
 __all__ = ["DEMO_USER", "THREAD_NAME_PREFIX", "LabServer"]
@@ -184,10 +185,10 @@ class _Runtime:
         context = self.context
         try:
             plain = await loop.create_server(
-                lambda: LabSMTP(context, implicit_tls=False, loop=loop), sock=self.plain_sock
+                lambda: LabConnection(context, "plain", LabSMTP), sock=self.plain_sock
             )
             implicit = await loop.create_server(
-                lambda: ImplicitTLSAcceptor(context, loop), sock=self.tls_sock
+                lambda: LabConnection(context, "tls", LabSMTP), sock=self.tls_sock
             )
         except BaseException as error:
             self._ready.set_exception(error)
@@ -198,8 +199,8 @@ class _Runtime:
         await self._stop_event.wait()
         plain.close()
         implicit.close()
-        for protocol in list(context.live):
-            protocol._lab_abort()
+        for connection in list(context.live):
+            connection.abort()
         for _ in range(3):  # let connection_lost() callbacks run
             await asyncio.sleep(0)
         with contextlib.suppress(Exception):

@@ -2,11 +2,11 @@
 
 For every connection the lab keeps a :class:`LabSession`: who connected, when, whether
 TLS is on, who logged in, and the ordered :class:`LogLine` list of what the server
-*received* (``C``) and *sent* (``S``). The lines are cut from the bytes handed to the
-protocol's ``data_received`` and to the stream writer's ``write`` (after STARTTLS and on
-the implicit-TLS port: the plaintext inside TLS), never rebuilt from handler hooks, so a
-notebook can put "what the server saw" next to the client's transcript, and an exercise
-can check what a learner really sent (pipelined commands, bare line feeds and all).
+*received* (``C``) and *sent* (``S``). The lines are cut from the bytes that pass the
+lab's connection (:mod:`smtplab.lab.connection`; after STARTTLS and on the implicit-TLS
+port: the plaintext inside TLS), never rebuilt from handler hooks, so a notebook can put
+"what the server saw" next to the client's transcript, and an exercise can check what a
+learner really sent (pipelined commands, bare line feeds and all).
 
 How the bytes are cut into lines follows the server: commands end at LF (aiosmtpd reads
 them with ``readuntil(b"\\n")``), message lines at CRLF (``readuntil(b"\\r\\n")``).
@@ -205,6 +205,21 @@ class LabSession:
             if line.kind == "command"
         ]
 
+    def _claim_body(self, data: bytes, queue_id: str) -> bytes:
+        """See :meth:`SessionStore.claim_body`."""
+        if self.omitted_lines:  # lines are only counted now: the body may not be here
+            return data
+        for index in range(len(self._lines) - 1, -1, -1):
+            line = self._lines[index]
+            if line.direction == "S":  # a body is claimed before the reply to it
+                break
+            if line.kind == "body":
+                if line.partial or line.omitted:
+                    break
+                self._delivered[queue_id] = index
+                return line.raw if line.raw == data else data
+        return data
+
     @property
     def _full(self) -> bool:
         """True once the log keeps no more lines: the recorder then only counts them."""
@@ -279,9 +294,10 @@ class LabSession:
 class SessionRecorder:
     """Cuts the bytes of one connection into :class:`LogLine` s (server thread only).
 
-    Call :meth:`received` with every chunk given to ``data_received`` and :meth:`sent`
-    with every chunk written, then :meth:`close` when the connection ends. Commands are
-    cut line by line; a message body is taken whole, up to the line that ends it.
+    Its only input: :meth:`received` with every chunk that arrived and :meth:`sent` with
+    every chunk written, each with whether it travelled inside TLS and when (seconds since
+    the epoch), then :meth:`close` when the connection ends. Commands are cut line by
+    line; a message body is taken whole, up to the line that ends it.
     """
 
     def __init__(self, session: LabSession, body_limit: int) -> None:
@@ -289,14 +305,13 @@ class SessionRecorder:
         self._body_limit = body_limit
         self._pending = bytearray()
         self._pending_tls = False
-        self.in_body = False
+        self._in_body = False
         self._body: list[bytes] = []
         self._body_size = 0
         self._body_omitted = 0
         self._body_time = 0.0
         self._body_tls = False
         self._body_mid_line = False
-        self._last_body: tuple[bytes, int] | None = None  # (raw, index) until the reply
         self._seen: dict[bytes, bytes] = {}  # command lines already logged: one copy each
         self._auth_open = False
         self._auth_mechanism = b""
@@ -306,15 +321,14 @@ class SessionRecorder:
         self._auth_user_first = False
 
     # -- what the client sent ------------------------------------------------------------
-    def received(self, data: bytes, tls: bool) -> None:
+    def received(self, data: bytes, tls: bool, now: float) -> None:
         """Record a chunk the server received."""
-        now = time.time()
         pending = self._pending
         if not pending:
             self._pending_tls = tls
         pending += data
         while pending:
-            if self.in_body:
+            if self._in_body:
                 if not self._body_received(pending, tls, now):
                     break
                 continue
@@ -328,7 +342,7 @@ class SessionRecorder:
         if len(pending) > _MAX_PENDING_LINE:
             chunk = bytes(pending)
             pending.clear()
-            if self.in_body:
+            if self._in_body:
                 self._add_body(chunk, tls, now)
                 self._body_mid_line = True
             else:
@@ -353,7 +367,7 @@ class SessionRecorder:
         del pending[: end + len(_DOT)]
         self._flush_body()
         self._append("C", _DOT, tls, now, kind="dot")
-        self.in_body = False
+        self._in_body = False
         return True
 
     def _line_received(self, line: bytes, tls: bool, now: float) -> None:
@@ -424,33 +438,14 @@ class SessionRecorder:
             omitted = self._body_omitted
             tls, at = self._body_tls, self._body_time
             session._lines.append(LogLine("C", raw, tls, at, "body", False, omitted, partial))
-            if not partial and not omitted:
-                self._last_body = (raw, len(session._lines) - 1)
         self._body = []
         self._body_size = 0
         self._body_omitted = 0
         self._body_mid_line = False
 
-    def claim_body(self, data: bytes, queue_id: str) -> bytes:
-        """The lab delivers ``data`` as message ``queue_id``: link it to the body just
-        logged (the one before the reply to the message), and return the bytes for the
-        inbox: the log's own object when they are equal, so both share one copy.
-
-        Once linked, :meth:`SessionStore.release_body` can shrink the logged body when
-        the inbox drops the message.
-        """
-        logged, self._last_body = self._last_body, None
-        if logged is None:
-            return data
-        raw, index = logged
-        self.session._delivered[queue_id] = index
-        return raw if raw == data else data
-
     # -- what the server sent ------------------------------------------------------------
-    def sent(self, data: bytes, tls: bool) -> None:
+    def sent(self, data: bytes, tls: bool, now: float) -> None:
         """Record a chunk the server wrote."""
-        now = time.time()
-        self._last_body = None  # a body can be claimed only before the reply to it
         for line in data.splitlines(keepends=True):
             self._append("S", line, tls, now, kind="reply")
             code = line[:3]
@@ -460,12 +455,12 @@ class SessionRecorder:
             elif self._auth_open and final:
                 self._auth_open = False
             if code == b"354" and final:
-                self.in_body = True
+                self._in_body = True
                 self._body_mid_line = False
 
     def close(self) -> None:
         """Flush what is pending when the connection ends."""
-        if self.in_body:
+        if self._in_body:
             if self._pending:
                 self._add_body(bytes(self._pending), self._pending_tls, time.time())
                 self._pending.clear()
@@ -532,6 +527,14 @@ class SessionStore:
             self._sessions.append(session)
             self._by_id[session.id] = session
             return session
+
+    def claim_body(self, session: LabSession, data: bytes, queue_id: str) -> bytes:
+        """The lab delivers ``data`` as message ``queue_id`` of ``session``: link it to the
+        body just logged (the one before the reply to it) and return the bytes for the
+        inbox: the log's own object when they are equal, so both share one copy. Once
+        linked, :meth:`release_body` can shrink the logged body when the inbox drops it.
+        """
+        return session._claim_body(data, queue_id)
 
     def release_body(self, session_id: str, queue_id: str) -> None:
         """The inbox dropped message ``queue_id`` of session ``session_id``: its session
