@@ -27,7 +27,9 @@ from types import FrameType
 from typing import TextIO
 
 from .errors import Timeout
-from .lab import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT, STEPS, Fault, LabServer, ReceivedMessage
+from .lab import LabServer, ReceivedMessage
+from .lab.faults import STEPS, Fault
+from .lab.policy import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT
 from .lab.profiles import PROFILES
 from .lab.server import is_loopback
 

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from smtplab.lab import STEPS, LabServer
+from smtplab.lab import LabServer
+from smtplab.lab.faults import STEPS
 from smtplab.replies import Reply
 
 pytestmark = pytest.mark.timeout(30)

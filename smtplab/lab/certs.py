@@ -17,7 +17,7 @@ from pathlib import Path
 
 import trustme
 
-__all__ = ["LabCertificates", "certificate_names"]
+__all__: list[str] = []  # the lab's own machinery: LabServer.ca_path and ssl_context()
 
 
 def certificate_names(hostname: str, bind_host: str) -> list[str]:

@@ -2,45 +2,35 @@
 
 aiosmtpd speaks SMTP; the lab keeps the connection. Each accepted socket gets a
 :class:`LabConnection`, the asyncio protocol of the socket's transport (and, once TLS is
-on, of the TLS transport that ``loop.start_tls()`` returns). aiosmtpd's SMTP protocol is
-handed a :class:`SessionTransport`: the connection seen from above. So every byte passes
-the lab on its way:
+on, of the TLS transport ``loop.start_tls()`` returns). aiosmtpd's SMTP protocol is
+handed a :class:`SessionTransport`, the connection seen from above. Every byte passes the
+lab: it comes in through :meth:`LabConnection._received` before aiosmtpd's
+``data_received``, and goes out (aiosmtpd's ``push`` writes) through
+:meth:`LabConnection.send`. TLS sits *below* those two, so what they see and what the
+session log records is the plaintext, inside TLS too:
 
-* in: socket (or TLS) transport -> :meth:`LabConnection._received` -> aiosmtpd's
-  ``data_received``;
-* out: aiosmtpd's ``push`` -> ``SessionTransport.write`` -> :meth:`LabConnection.send`
-  -> the socket (or TLS) transport.
-
-TLS sits *below* those two hooks, so what they see, and what the session log records, is
-the plaintext, inside TLS too:
-
-* **implicit TLS** (the ``tls_port``, like 465): the connection wraps the socket with
+* **implicit TLS** (``tls_port``, like 465): the connection wraps the socket with
   ``loop.start_tls()`` (public asyncio, with the handshake timeout) before any SMTP
-  protocol exists. A failed handshake is written in the session ("the client spoke plain
-  text on a TLS port"), and ``lab.stop()`` can close a connection whose handshake never
-  finished, because the connection holds the socket transport.
-* **STARTTLS**: the lab's ``smtp_STARTTLS`` (aiosmtpd documents overriding ``smtp_*``
-  methods) answers 220 and calls :meth:`LabConnection.start_tls`: the same
-  ``loop.start_tls()``, then a *fresh* SMTP protocol carries the dialogue on inside TLS,
-  without a greeting. The old one is told its connection is over (``connection_lost``):
-  with it go everything the client said before TLS (RFC 3207 §4.2) and any plaintext it
+  protocol exists, so a failed handshake is written in the session ("the client spoke
+  plain text on a TLS port") and ``lab.stop()`` can close a connection whose handshake
+  never finished.
+* **STARTTLS**: the lab's ``smtp_STARTTLS`` answers 220 and calls
+  :meth:`LabConnection.start_tls`: the same ``loop.start_tls()``, then a *fresh* SMTP
+  protocol goes on inside TLS, without a greeting. The old one is told its connection is
+  over; with it go what the client said before TLS (RFC 3207 §4.2) and any plaintext it
   pipelined after STARTTLS, which is logged but never executed.
 
-Where the bounds of the next step go
-------------------------------------
-* :meth:`LabConnection._received` is the one place bytes arrive (plaintext, before
-  aiosmtpd buffers them): a maximum line length enforced as they arrive, in commands and
-  in DATA (:attr:`LabConnection.in_message` says which), and fair turns between
-  connections under pipelined floods (pause the transport below, resume it on the next
-  turn) belong there.
-* :meth:`LabConnection.send` is the one place bytes leave.
-* :attr:`LabContext.live` holds every open connection, and each knows when it opened
-  (``opened_at``), when bytes last arrived (``last_activity``) and whether its client
-  logged in (``authenticated``): a cap on concurrent connections applies in
-  ``connection_made``, where the oldest idle unauthenticated connection gives way.
-* The recorder (:class:`~smtplab.lab.sessionlog.SessionRecorder`) is fed
-  ``(direction, bytes, tls, time)`` chunks and nothing else: the byte bound on each
-  session's log belongs there, and the recorder can be swapped for another reader.
+Where the bounds of the next step go: :meth:`LabConnection._received` is the one place
+bytes arrive, before aiosmtpd buffers them: a maximum line length enforced as they arrive
+(in commands and in DATA: :attr:`LabConnection.in_message` says which) and fair turns
+between connections under pipelined floods (pause the transport below, resume it on the
+next turn) go there. :meth:`LabConnection.send` is the one place bytes leave.
+:attr:`LabContext.live` holds the open connections, each with ``opened_at``,
+``last_activity`` and ``authenticated``: a cap on concurrent connections applies in
+``connection_made``, where the oldest idle unauthenticated one gives way. The recorder
+(:class:`~smtplab.lab.sessionlog.SessionRecorder`) is fed ``(bytes, tls, time)`` chunks
+and nothing else: the byte bound on each session's log goes there, and another reader
+can take its place.
 """
 
 from __future__ import annotations
@@ -60,10 +50,10 @@ from aiosmtpd.smtp import SMTP
 
 from .faults import FaultBook
 from .inbox import Inbox
-from .policy import LabPolicy
+from .policy import LabPolicy, hold_login_refusal
 from .sessionlog import SessionRecorder, SessionStore
 
-__all__ = ["LabConnection", "LabContext", "SessionTransport", "describe_tls_failure"]
+__all__: list[str] = []  # the lab's own machinery, used by server.py and protocol.py
 
 TLS_CLOSE_GRACE = 1.0
 """Seconds a TLS connection may take to close after QUIT or a 421 before the lab closes
@@ -112,15 +102,24 @@ class LabContext:
         self.record_error(f"{message}: {exception!r}" if exception else str(message))
 
     def check_login(self, login: str, password: str) -> str | None:
-        """The account name if ``login``/``password`` are right, else None.
+        """The account name if the login is accepted, else None.
 
-        ``login`` is an account name (``student``) or the same at the lab's hostname
-        (``student@lab.smtplab.test``), since providers log in with the full address.
+        ``login`` is an account name (``student``), or the same at the lab's hostname or
+        at one of the policy's ``login_domains`` (``student@qq.com`` for the QQ
+        look-alike), since providers log in with the full address. A look-alike's
+        ``special_logins`` refuse a login whatever its password (the reply is held for
+        this connection and sent in place of the lab's 535); ``basic_auth=False`` refuses
+        every password login.
         """
+        policy = self.policy
+        refusal = policy.login_refusal(login)
+        hold_login_refusal(refusal)
+        if refusal is not None or not policy.basic_auth:
+            return None
         names = [login]
-        suffix = "@" + self.policy.hostname.lower()
-        if login.lower().endswith(suffix):
-            names.append(login[: -len(suffix)])
+        local, _, domain = login.rpartition("@")
+        if local and domain.lower() in (policy.hostname.lower(), *policy.login_domains):
+            names.append(local)
         for name in names:
             expected = self.users.get(name)
             if expected is not None and hmac.compare_digest(
@@ -247,7 +246,7 @@ class LabConnection(asyncio.BufferedProtocol):
                     server_side=True,
                     ssl_handshake_timeout=timeout,
                 )
-        except OSError as error:  # ssl.SSLError, a reset, the handshake timeout
+        except Exception as error:  # ssl.SSLError, a reset, the handshake timeout...
             failure = error
         finally:
             self._handshaking = False
@@ -370,9 +369,9 @@ class LabConnection(asyncio.BufferedProtocol):
 class SessionTransport(asyncio.Transport):
     """The transport aiosmtpd's SMTP protocol is given: its connection seen from above.
 
-    Writes go through :meth:`LabConnection.send`; everything else is asked of the
-    transport below (the socket, or TLS). Once its protocol is retired (after STARTTLS) it
-    is :meth:`detach` ed: it no longer reaches the connection.
+    Writes go through :meth:`LabConnection.send`; the rest is asked of the transport
+    below (the socket, or TLS). Once its protocol is retired (after STARTTLS) it is
+    :meth:`detach` ed and no longer reaches the connection.
     """
 
     def __init__(self, connection: LabConnection) -> None:
@@ -383,17 +382,10 @@ class SessionTransport(asyncio.Transport):
         """Cut this transport off its connection (its SMTP protocol was retired)."""
         self._connection = None
 
-    def _below(self) -> asyncio.Transport | None:
-        return self._connection.below if self._connection is not None else None
-
     def write(self, data: bytes | bytearray | memoryview) -> None:
         """Send ``data`` through the connection (which logs it)."""
         if self._connection is not None:
             self._connection.send(bytes(data))
-
-    def writelines(self, list_of_data: Any) -> None:
-        """Send the chunks as one write."""
-        self.write(b"".join(list_of_data))
 
     def close(self) -> None:
         """Close the connection after what was written has gone out."""
@@ -411,27 +403,15 @@ class SessionTransport(asyncio.Transport):
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         """What the transport below knows (``peername``, ``sslcontext``...)."""
-        below = self._below()
+        below = self._connection.below if self._connection is not None else None
         return below.get_extra_info(name, default) if below is not None else default
-
-    def is_reading(self) -> bool:
-        """True while the transport below reads."""
-        below = self._below()
-        return below is not None and below.is_reading()
 
     def pause_reading(self) -> None:
         """Stop reading for now (aiosmtpd's reader is full)."""
-        below = self._below()
-        if below is not None:
-            below.pause_reading()
+        if self._connection is not None and self._connection.below is not None:
+            self._connection.below.pause_reading()
 
     def resume_reading(self) -> None:
         """Read again."""
-        below = self._below()
-        if below is not None:
-            below.resume_reading()
-
-    def get_write_buffer_size(self) -> int:
-        """Bytes waiting to be sent below."""
-        below = self._below()
-        return below.get_write_buffer_size() if below is not None else 0
+        if self._connection is not None and self._connection.below is not None:
+            self._connection.below.resume_reading()

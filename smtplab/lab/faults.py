@@ -27,26 +27,15 @@ from typing import Literal
 
 from ..replies import EnhancedStatus, Reply
 
-__all__ = ["STEPS", "Fault", "FaultAction", "FaultBook", "normalize_step", "parse_fault_reply"]
+__all__ = ["STEPS", "Fault", "FaultAction"]
 
+# fmt: off
 STEPS: tuple[str, ...] = (
-    "CONNECT",
-    "EHLO",
-    "HELO",
-    "STARTTLS",
-    "AUTH",
-    "MAIL",
-    "RCPT",
-    "DATA",
-    "BODY",
-    "DATA_END",
-    "RSET",
-    "NOOP",
-    "VRFY",
-    "HELP",
-    "QUIT",
+    "CONNECT", "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BODY", "DATA_END",
+    "RSET", "NOOP", "VRFY", "HELP", "QUIT",
 )
 """The points of the dialogue where a fault can be placed, in dialogue order."""
+# fmt: on
 
 _ALIASES = {
     "MESSAGE": "DATA_END",

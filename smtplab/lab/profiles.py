@@ -11,53 +11,21 @@ project has never contacted one. Client names and addresses in the quotes were r
 by documentation values (``203.0.113.5``); the lab shows them as quoted. Providers change
 their servers: a look-alike shows what a learner is likely to meet, not a guarantee.
 
-What each profile does
-----------------------
-============ ===============================================================================
-``qq``       QQ Mail (smtp.qq.com). ``lab.tls_port`` plays 465 (implicit TLS), ``lab.port``
-             plays 587 (STARTTLS). QQ's greeting and EHLO keywords; no enhanced status codes
-             (QQ advertises no ENHANCEDSTATUSCODES). The lab's password plays the
-             *authorization code*; a wrong one gets QQ's ``535 Login Fail. Please enter your
-             authorization code to login...``.
-``qq-gbk``   The same, but a wrong password gets the older Chinese reply ``535 Error:
-             请使用授权码登录...`` as raw **GBK** bytes, as QQ's server was reported to send
-             it, so a client's GBK decoding is exercised.
-``gmail``    Gmail (smtp.gmail.com). ``lab.tls_port`` plays 465, ``lab.port`` plays 587.
-             Gmail's greeting ``... - gsmtp``, its EHLO before and after STARTTLS; a wrong
-             password gets the two-line ``535-5.7.8 Username and Password not accepted``.
-             **Special account**: log in as ``needs-app-password`` (any password, with or
-             without ``@gmail.com``) and the answer is ``534-5.7.9 Application-specific
-             password required``, as Gmail answers a Google account password on an account
-             with 2-Step Verification.
-``outlook``  Outlook.com (smtp-mail.outlook.com). ``lab.port`` plays 587 (STARTTLS, the
-             only documented port). AUTH LOGIN XOAUTH2 after STARTTLS; **every** password
-             login, even the right one, gets ``535 5.7.139 Authentication unsuccessful, basic
-             authentication is disabled``. ``lab.tls_port`` still speaks implicit TLS, since
-             the lab always has that port, but Outlook.com documents no such port: do not
-             take it as a sign that the real server has one.
-============ ===============================================================================
+The profiles
+------------
+``qq`` (QQ Mail: ``lab.tls_port`` plays 465, ``lab.port`` 587; the lab's password plays
+the *authorization code*), ``qq-gbk`` (the same, and a wrong password gets QQ's older
+Chinese reply as raw **GBK** bytes), ``gmail`` (465 and 587; the special account
+``needs-app-password`` gets ``534-5.7.9 Application-specific password required``) and
+``outlook`` (587 only; **every** password login gets ``535 5.7.139 ... basic
+authentication is disabled``). All of them require TLS and AUTH before mail and accept
+``student`` or ``student@<the provider's domain>`` as the login; the certificate still
+covers ``lab.hostname``, ``localhost`` and ``127.0.0.1``: only the texts change.
 
-All profiles require TLS and AUTH before mail (``require_tls`` and ``require_auth``) and
-accept ``student`` or ``student@<the provider's domain>`` as the login. The host name in
-the certificate does not change: it still covers ``lab.hostname``, ``localhost`` and
-``127.0.0.1``; only the texts change.
-
-Where the lab differs from the real thing
------------------------------------------
-* Keywords the lab does not implement are advertised as quoted but not honoured:
-  CHUNKING (BDAT), BINARYMIME, DSN parameters, MAILCOMPRESS. Mechanisms other than LOGIN
-  and PLAIN (XOAUTH2, OAUTHBEARER...) are answered ``504 5.5.4 Unrecognized
-  authentication type`` (Outlook's look-alike answers ``535 5.7.3``, as Microsoft does for
-  a token it does not accept); the lab cannot check OAuth2 tokens.
-* Replies no report quotes keep the lab's own texts (``250 OK: queued as ...``, its
-  ``530`` replies; for QQ a few of them still carry an enhanced status code).
-* The Outlook profile borrows four texts quoted for Microsoft 365, the same Exchange
-  Online service: ``220 2.0.0 SMTP server ready``, ``221 2.0.0 Service closing
-  transmission channel``, ``530 5.7.57 Client not authenticated`` and ``535 5.7.3``.
-* QQ's plain-text EHLO on 587 was not quoted: the look-alike shows the port-465 keywords
-  with STARTTLS and without AUTH.
-
-:func:`describe_profile` says all this for one profile, with its sources.
+Keywords the lab does not implement (CHUNKING, BINARYMIME, DSN, MAILCOMPRESS, XOAUTH2...)
+are advertised as quoted but not honoured, and replies no report quotes keep the lab's
+own texts. :func:`describe_profile` says, for one profile, what it imitates, how, where
+it differs from the real server, and its sources.
 """
 
 from __future__ import annotations
@@ -76,26 +44,17 @@ from ..providers import (
     UnknownProviderError,
     get_provider,
 )
-from .connection import LabContext
 from .policy import (
     LOGIN_REFUSED,
     SUPPORTED_AUTH_MECHANISMS,
     LabPolicy,
     ReplyText,
-    hold_login_refusal,
 )
 
 __all__ = [
     "GMAIL_APP_PASSWORD_ACCOUNT",
-    "LAB_AUTH_OK",
-    "LAB_AUTH_REQUIRED",
-    "LAB_DATA_GO_AHEAD",
-    "LAB_QUIT",
-    "LAB_STARTTLS",
-    "LAB_UNKNOWN_MECHANISM",
     "PROFILES",
     "LabProfile",
-    "LookAlikeContext",
     "UnknownProfileError",
     "describe_profile",
     "get_profile",
@@ -153,30 +112,6 @@ class LabProfile:
 
     def __repr__(self) -> str:
         return f"<LabProfile {self.key!r}: {self.title} (an imitation, not a recording)>"
-
-
-class LookAlikeContext(LabContext):
-    """The lab's shared context, applying the policy's login rules as well.
-
-    ``special_logins`` refuse a login whatever its password (the reply is held for this
-    connection and sent in place of the lab's 535); ``basic_auth=False`` refuses every
-    password login; ``login_domains`` let ``student@qq.com`` log in as ``student``. With
-    the plain lab's policy it behaves exactly like :class:`LabContext`.
-    """
-
-    def check_login(self, login: str, password: str) -> str | None:
-        """The account name if the login is accepted, else None (see the class doc)."""
-        policy = self.policy
-        refusal = policy.login_refusal(login)
-        hold_login_refusal(refusal)
-        if refusal is not None or not policy.basic_auth:
-            return None
-        user = super().check_login(login, password)
-        if user is None and "@" in login:
-            local, _, domain = login.rpartition("@")
-            if domain.lower() in policy.login_domains:
-                user = super().check_login(local, password)
-        return user
 
 
 # --------------------------------------------------------------------------- building
@@ -488,18 +423,20 @@ def get_profile(name: str | LabProfile) -> LabProfile:
 
 # --------------------------------------------------------------------------- describe
 
-_WIDTH = 92
 
-
-def _field(label: str, text: str) -> str:
+def _wrap(text: str, first: str, rest: str) -> str:
     return textwrap.fill(
         text,
-        width=_WIDTH,
-        initial_indent=f"  {label + ':':<12}",
-        subsequent_indent=" " * 14,
+        width=92,
+        initial_indent=first,
+        subsequent_indent=rest,
         break_on_hyphens=False,
         break_long_words=False,
     )
+
+
+def _field(label: str, text: str) -> str:
+    return _wrap(text, f"  {label + ':':<12}", " " * 14)
 
 
 def describe_profile(profile: str | LabProfile) -> str:
@@ -514,21 +451,9 @@ def describe_profile(profile: str | LabProfile) -> str:
         _field("greeting", policy.greeting_line()),
         _field("EHLO", ", ".join(policy.keywords or ())),
     ]
-    for sentence in p.behaviour:
-        lines.append(_field("does", sentence))
-    for sentence in p.differences:
-        lines.append(_field("differs", sentence))
+    lines += [_field("does", sentence) for sentence in p.behaviour]
+    lines += [_field("differs", sentence) for sentence in p.differences]
     lines.append("  sources:")
-    lines.extend(
-        textwrap.fill(
-            f"- {source}",
-            width=_WIDTH,
-            initial_indent="    ",
-            subsequent_indent="      ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        )
-        for source in p.sources
-    )
+    lines.extend(_wrap(f"- {source}", "    ", "      ") for source in p.sources)
     lines.append(_field("note", p.note))
     return "\n".join(lines)

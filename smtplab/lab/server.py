@@ -14,14 +14,15 @@ kernel picks a free port, so thirty kernels on one JupyterHub host never collide
 a fresh CA and certificate, and starts one daemon thread that runs an asyncio event loop
 with two servers on those very sockets (``loop.create_server(sock=...)``; aiosmtpd's
 Controller is not used because it cannot take ``port=0`` and a port picked, released and
-bound again races with other processes).
+bound again races with other processes). Each accepted connection is a
+:class:`~smtplab.lab.connection.LabConnection`.
 
 :meth:`LabServer.stop` closes the listening sockets, drops every open connection (even
 one stuck in a ``hang`` fault or a TLS handshake), ends the loop, joins the thread and
 removes the CA file. It is idempotent. A LabServer that is no longer referenced (a start
 cell run twice rebinds ``lab``) is stopped by ``weakref.finalize``: neither the thread nor
 the connections hold a reference to the LabServer object itself, only to the shared
-:class:`~smtplab.lab.protocol.LabContext`.
+:class:`~smtplab.lab.connection.LabContext`.
 
 Quiet by design
 ---------------
@@ -46,8 +47,7 @@ import ssl
 import string
 import threading
 import weakref
-from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -58,11 +58,11 @@ from .connection import LabConnection, LabContext
 from .faults import Fault, FaultBook, parse_fault_reply
 from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .policy import LabPolicy
-from .profiles import LabProfile, LookAlikeContext, get_profile
+from .profiles import LabProfile, get_profile
 from .protocol import LabSMTP
 from .sessionlog import DEFAULT_MAX_LINES, DEFAULT_MAX_SESSIONS, LabSession, SessionStore
 
-__all__ = ["DEMO_USER", "THREAD_NAME_PREFIX", "LabServer"]
+__all__ = ["DEMO_USER", "LabServer"]
 
 DEMO_USER = "student"
 """The name of the demo account every lab has unless ``users=`` says otherwise."""
@@ -72,12 +72,19 @@ THREAD_NAME_PREFIX = "smtplab-lab"
 
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
-_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
 def make_password(length: int = 16) -> str:
     """A fresh random password of letters and digits (``secrets``), easy to copy."""
-    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
+
+
+def is_loopback(host: str) -> bool:
+    """True if ``host`` is a loopback address or ``localhost``."""
+    try:
+        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class _LabThreadFilter(logging.Filter):
@@ -88,13 +95,6 @@ class _LabThreadFilter(logging.Filter):
 
 
 _THREAD_FILTER = _LabThreadFilter()
-
-
-def _quiet_lab_threads() -> None:
-    for name in ("mail.log", "asyncio"):
-        logger = logging.getLogger(name)
-        if _THREAD_FILTER not in logger.filters:
-            logger.addFilter(_THREAD_FILTER)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -127,34 +127,22 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 class _Runtime:
-    """The running part of a lab: its sockets, event loop thread and servers.
+    """The running part of a lab: its sockets, event loop thread and servers. It holds
+    the shared :class:`LabContext` but never the LabServer."""
 
-    It holds the shared :class:`LabContext` but never the LabServer.
-    """
-
-    def __init__(
-        self,
-        context: LabContext,
-        certificates: LabCertificates,
-        plain_sock: socket.socket,
-        tls_sock: socket.socket,
-    ) -> None:
+    def __init__(self, context: LabContext, certificates: LabCertificates, socks: list) -> None:
         self.context = context
         self.certificates = certificates
-        self.plain_sock = plain_sock
-        self.tls_sock = tls_sock
-        self.port: int = plain_sock.getsockname()[1]
-        self.tls_port: int = tls_sock.getsockname()[1]
+        self.socks: list[socket.socket] = socks
+        self.ports: tuple[int, int] = (socks[0].getsockname()[1], socks[1].getsockname()[1])
         self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_event: asyncio.Event | None = None
         self._stopped = False
         self._lock = threading.Lock()
         self.thread = threading.Thread(
-            target=self._run, name=f"{THREAD_NAME_PREFIX}-{self.port}", daemon=True
+            target=self._run, name=f"{THREAD_NAME_PREFIX}-{self.ports[0]}", daemon=True
         )
-
-    def start(self) -> None:
         self.thread.start()
         try:
             self._ready.result(timeout=_START_TIMEOUT)
@@ -176,37 +164,36 @@ class _Runtime:
             if not self._ready.done():
                 self._ready.set_exception(error)
         finally:
-            for sock in (self.plain_sock, self.tls_sock):
+            for sock in self.socks:
                 sock.close()
 
     async def _serve(self) -> None:
         loop = asyncio.get_running_loop()
-        loop.set_exception_handler(self.context.loop_exception_handler)
         context = self.context
+        loop.set_exception_handler(context.loop_exception_handler)
         try:
-            plain = await loop.create_server(
-                lambda: LabConnection(context, "plain", LabSMTP), sock=self.plain_sock
-            )
-            implicit = await loop.create_server(
-                lambda: LabConnection(context, "tls", LabSMTP), sock=self.tls_sock
-            )
+            servers = [
+                await loop.create_server(
+                    lambda listener=listener: LabConnection(context, listener, LabSMTP),
+                    sock=sock,
+                )
+                for listener, sock in zip(("plain", "tls"), self.socks, strict=True)
+            ]
         except BaseException as error:
             self._ready.set_exception(error)
             return
-        self._loop = loop
-        self._stop_event = asyncio.Event()
+        self._loop, self._stop_event = loop, asyncio.Event()
         self._ready.set_result(None)
         await self._stop_event.wait()
-        plain.close()
-        implicit.close()
+        for server in servers:
+            server.close()
         for connection in list(context.live):
             connection.abort()
         for _ in range(3):  # let connection_lost() callbacks run
             await asyncio.sleep(0)
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(
-                asyncio.gather(plain.wait_closed(), implicit.wait_closed()), _STOP_TIMEOUT
-            )
+            closed = asyncio.gather(*(server.wait_closed() for server in servers))
+            await asyncio.wait_for(closed, _STOP_TIMEOUT)
         # asyncio.run() then cancels what is left (hanging faults, handshakes) and closes.
 
     def stop(self) -> None:
@@ -214,10 +201,9 @@ class _Runtime:
             if self._stopped:
                 return
             self._stopped = True
-        loop, event = self._loop, self._stop_event
-        if loop is not None and event is not None:
+        if self._loop is not None and self._stop_event is not None:
             with contextlib.suppress(RuntimeError):  # the loop already ended
-                loop.call_soon_threadsafe(event.set)
+                self._loop.call_soon_threadsafe(self._stop_event.set)
         if self.thread.is_alive() and threading.current_thread() is not self.thread:
             self.thread.join(_STOP_TIMEOUT)
             if self.thread.is_alive():
@@ -227,16 +213,10 @@ class _Runtime:
         self.certificates.cleanup()
 
 
-class _RuntimeHolder:
-    """Points at the current runtime; ``weakref.finalize`` calls :meth:`stop` on it."""
-
-    def __init__(self) -> None:
-        self.runtime: _Runtime | None = None
-
-    def stop(self) -> None:
-        runtime, self.runtime = self.runtime, None
-        if runtime is not None:
-            runtime.stop()
+def _stop_runtime(current: list[_Runtime]) -> None:
+    """Stop the lab's runtime, if it runs (``weakref.finalize`` calls this too)."""
+    while current:
+        current.pop().stop()
 
 
 class LabServer:
@@ -291,14 +271,10 @@ class LabServer:
         self._profile = get_profile(profile) if profile is not None else None
         if self._profile is not None:
             policy = self._profile.policy
-        overrides: dict[str, Any] = {
-            "hostname": hostname,
-            "require_tls": require_tls,
-            "require_auth": require_auth,
-            "size_limit": size_limit,
-        }
+        given = {"hostname": hostname, "size_limit": size_limit}
+        given |= {"require_tls": require_tls, "require_auth": require_auth}
         base = policy if policy is not None else LabPolicy()
-        self._policy = replace(base, **{k: v for k, v in overrides.items() if v is not None})
+        self._policy = replace(base, **{k: v for k, v in given.items() if v is not None})
         for name, value in (("port", port), ("tls_port", tls_port)):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
                 raise ValueError(f"{name} must be 0 (pick a free port) or 1-65535, not {value!r}.")
@@ -310,19 +286,18 @@ class LabServer:
         self._inbox = Inbox(max_messages)
         self._sessions = SessionStore(max_sessions, max_session_lines)
         self._faults = FaultBook()
-        self._holder = _RuntimeHolder()
+        self._current: list[_Runtime] = []  # the running runtime, if any
         self._last_ports: tuple[int, int] | None = None
-        self._ca_path: str | None = None
-        self._ca_pem: bytes | None = None
-        self._errors: deque[str] | None = None
-        self._finalizer = weakref.finalize(self, self._holder.stop)
+        self._ca_path = ""
+        self._ca_pem = b""
+        self._errors: Iterable[str] = ()
+        weakref.finalize(self, _stop_runtime, self._current)
         LabServer._instances.add(self)
 
     @staticmethod
     def _check_users(users: Mapping[str, str] | None) -> dict[str, str]:
         if users is None:
             return {DEMO_USER: make_password()}
-        checked = {}
         for name, password in dict(users).items():
             if not isinstance(name, str) or not name or any(c in name for c in " :\r\n\0"):
                 raise ValueError(
@@ -331,8 +306,7 @@ class LabServer:
                 )
             if not isinstance(password, str) or not password:
                 raise ValueError(f"user {name!r} needs a non-empty password (a str).")
-            checked[name] = password
-        return checked
+        return dict(users)
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> LabServer:
@@ -341,20 +315,23 @@ class LabServer:
         Starting a running lab does nothing. Raises OSError (saying which port) when a
         fixed port is taken.
         """
-        if self._holder.runtime is not None:
+        if self._current:
             return self
-        _quiet_lab_threads()
+        for name in ("mail.log", "asyncio"):
+            logger = logging.getLogger(name)
+            if _THREAD_FILTER not in logger.filters:
+                logger.addFilter(_THREAD_FILTER)
         certificates = LabCertificates(certificate_names(self._policy.hostname, self._host))
-        sockets: list[socket.socket] = []
+        socks: list[socket.socket] = []
         try:
-            sockets.append(_bind(self._host, self._requested_ports[0]))
-            sockets.append(_bind(self._host, self._requested_ports[1]))
+            for port in self._requested_ports:
+                socks.append(_bind(self._host, port))
         except BaseException:
-            for sock in sockets:
+            for sock in socks:
                 sock.close()
             certificates.cleanup()
             raise
-        context = LookAlikeContext(
+        context = LabContext(
             policy=self._policy,
             users=dict(self._users),
             inbox=self._inbox,
@@ -362,19 +339,17 @@ class LabServer:
             faults=self._faults,
             server_tls=certificates.server_context(),
         )
-        runtime = _Runtime(context, certificates, sockets[0], sockets[1])
         self._errors = context.errors
-        runtime.start()
-        self._holder.runtime = runtime
-        self._last_ports = (runtime.port, runtime.tls_port)
-        self._ca_path = str(certificates.ca_path)
-        self._ca_pem = certificates.ca_pem
+        runtime = _Runtime(context, certificates, socks)
+        self._current.append(runtime)
+        self._last_ports = runtime.ports
+        self._ca_path, self._ca_pem = str(certificates.ca_path), certificates.ca_pem
         return self
 
     def stop(self) -> None:
         """Stop serving: close the ports and every connection, join the thread, remove
         the CA file. Safe to call twice, or on a lab that never started."""
-        self._holder.stop()
+        _stop_runtime(self._current)
 
     @classmethod
     def stop_all(cls) -> None:
@@ -391,7 +366,7 @@ class LabServer:
     @property
     def running(self) -> bool:
         """True between :meth:`start` and :meth:`stop`."""
-        return self._holder.runtime is not None
+        return bool(self._current)
 
     # -- where and who -------------------------------------------------------------------
     def _ports(self) -> tuple[int, int]:
@@ -445,12 +420,8 @@ class LabServer:
         if security not in ("tls", "starttls", "plain"):
             raise ValueError(f"security must be 'tls', 'starttls' or 'plain', not {security!r}.")
         port = self.tls_port if security == "tls" else self.port
-        return {
-            "host": self.host,
-            "port": port,
-            "security": security,
-            "context": self.ssl_context(),
-        }
+        context = self.ssl_context()
+        return {"host": self.host, "port": port, "security": security, "context": context}
 
     @property
     def users(self) -> dict[str, str]:
@@ -462,7 +433,6 @@ class LabServer:
         """The lab CA's certificate as a PEM file (for tools such as swaks or openssl).
         It exists while the lab runs."""
         self._ports()
-        assert self._ca_path is not None
         return self._ca_path
 
     def ssl_context(self) -> ssl.SSLContext:
@@ -470,7 +440,6 @@ class LabServer:
         name verification ON: it accepts ``lab.hostname``, ``localhost`` and
         ``127.0.0.1``, and refuses any other name."""
         self._ports()
-        assert self._ca_pem is not None
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_verify_locations(cadata=self._ca_pem.decode("ascii"))
@@ -532,7 +501,7 @@ class LabServer:
     @property
     def errors(self) -> list[str]:
         """Internal errors seen on the server thread (it never prints them)."""
-        return list(self._errors) if self._errors is not None else []
+        return list(self._errors)
 
     # -- faults --------------------------------------------------------------------------
     def fail(
@@ -550,7 +519,7 @@ class LabServer:
         ``lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")`` refuses one
         recipient; ``lab.fail("MAIL", "451 4.7.1 Try again later", times=1)`` greylists
         once. A ``421`` reply also closes the connection. Steps: see
-        :data:`smtplab.lab.STEPS`. A reply line without an enhanced code gets one.
+        :data:`smtplab.lab.faults.STEPS`. A reply line without an enhanced code gets one.
         ``times``: how many uses (None: until :meth:`clear_faults`); ``delay``: seconds to
         wait before replying; ``address``: MAIL/RCPT only, a pattern like ``"nobody@*"``.
         """
@@ -570,12 +539,7 @@ class LabServer:
         return self._faults.add(Fault(step, "hang", (), 0.0, times, address))
 
     def drop(
-        self,
-        step: str,
-        *,
-        times: int | None = None,
-        delay: float = 0.0,
-        address: str | None = None,
+        self, step: str, *, times: int | None = None, delay: float = 0.0, address: str | None = None
     ) -> Fault:
         """At ``step``, close the connection abruptly without a reply.
 
@@ -594,7 +558,6 @@ class LabServer:
         """The faults still active, oldest first (the first one matching a step applies)."""
         return self._faults.snapshot()
 
-    # -- display -------------------------------------------------------------------------
     def __repr__(self) -> str:
         name = self.hostname
         if self._profile is not None:
@@ -606,13 +569,3 @@ class LabServer:
             f"<LabServer {name} on {self._host} port={self._last_ports[0]} "
             f"tls_port={self._last_ports[1]} {state}, {len(self.inbox)} message(s)>"
         )
-
-
-def is_loopback(host: str) -> bool:
-    """True if ``host`` is a loopback address or ``localhost``."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -47,16 +47,7 @@ from typing import Any, Literal
 
 from ..replies import decode_reply_text
 
-__all__ = [
-    "DEFAULT_MAX_LINES",
-    "DEFAULT_MAX_SESSIONS",
-    "RELEASED_BODY_KEEP",
-    "LabSession",
-    "LineKind",
-    "LogLine",
-    "SessionRecorder",
-    "SessionStore",
-]
+__all__ = ["LabSession", "LineKind", "LogLine"]
 
 DEFAULT_MAX_SESSIONS = 1_000
 """How many sessions a lab keeps by default before dropping the oldest."""
@@ -314,7 +305,6 @@ class SessionRecorder:
         self._body_mid_line = False
         self._seen: dict[bytes, bytes] = {}  # command lines already logged: one copy each
         self._auth_open = False
-        self._auth_mechanism = b""
         self._auth_expected = 0
         self._auth_prompts = 0
         self._auth_responses = 0
@@ -400,7 +390,6 @@ class SessionRecorder:
 
     def _open_auth(self, mechanism: bytes, has_initial_response: bool) -> None:
         self._auth_open = True
-        self._auth_mechanism = mechanism
         self._auth_prompts = 0
         self._auth_responses = 0
         self._auth_user_first = mechanism == b"LOGIN" and not has_initial_response
@@ -495,11 +484,7 @@ def _line_end(line: bytes) -> bytes:
 class SessionStore:
     """The sessions of one lab, bounded, oldest first; ids are ``S1``, ``S2``..."""
 
-    def __init__(
-        self,
-        max_sessions: int = DEFAULT_MAX_SESSIONS,
-        max_session_lines: int = DEFAULT_MAX_LINES,
-    ) -> None:
+    def __init__(self, max_sessions: int, max_session_lines: int) -> None:
         limits = (("max_sessions", max_sessions), ("max_session_lines", max_session_lines))
         for name, value in limits:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -509,12 +494,6 @@ class SessionStore:
         self._by_id: dict[str, LabSession] = {}
         self._max_lines = max_session_lines
         self._counter = 0
-        self._dropped = 0
-
-    @property
-    def max_session_lines(self) -> int:
-        """How many lines each session's log keeps."""
-        return self._max_lines
 
     def open(self, listener: Literal["plain", "tls"]) -> LabSession:
         """Create and keep the record of a new connection."""
@@ -522,7 +501,6 @@ class SessionStore:
             self._counter += 1
             session = LabSession(f"S{self._counter}", listener, self._max_lines)
             if len(self._sessions) == self._sessions.maxlen:
-                self._dropped += 1
                 del self._by_id[self._sessions[0].id]
             self._sessions.append(session)
             self._by_id[session.id] = session
@@ -565,10 +543,3 @@ class SessionStore:
         with self._lock:
             self._sessions.clear()
             self._by_id.clear()
-            self._dropped = 0
-
-    @property
-    def dropped(self) -> int:
-        """How many sessions were dropped because the store was full."""
-        with self._lock:
-            return self._dropped
