@@ -87,14 +87,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-class _LabThreadFilter(logging.Filter):
-    """Drops log records made on the lab's own threads; lets every other record through."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.threadName.startswith(THREAD_NAME_PREFIX)
-
-
-_THREAD_FILTER = _LabThreadFilter()
+def _not_on_a_lab_thread(record: logging.LogRecord) -> bool:
+    """The logging filter: drop the records made on the lab's own threads."""
+    return not record.threadName.startswith(THREAD_NAME_PREFIX)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -318,9 +313,7 @@ class LabServer:
         if self._current:
             return self
         for name in ("mail.log", "asyncio"):
-            logger = logging.getLogger(name)
-            if _THREAD_FILTER not in logger.filters:
-                logger.addFilter(_THREAD_FILTER)
+            logging.getLogger(name).addFilter(_not_on_a_lab_thread)  # no-op when already there
         certificates = LabCertificates(certificate_names(self._policy.hostname, self._host))
         socks: list[socket.socket] = []
         try:
