@@ -1,37 +1,22 @@
 """The lab server: a real SMTP submission server on 127.0.0.1, for lessons.
 
-::
+:meth:`LabServer.start` binds two listening sockets itself (port 0 by default: the kernel
+picks a free port, so thirty kernels on one JupyterHub host never collide), makes a fresh
+CA and certificate, and starts one daemon thread running an asyncio event loop that
+serves on those very sockets (aiosmtpd's Controller cannot take ``port=0``, and a port
+picked, released and bound again races with other processes). Each accepted connection
+is a :class:`~smtplab.lab.connection.LabConnection`.
 
-    from smtplab.lab import LabServer
+:meth:`LabServer.stop` closes the sockets, drops every open connection (even one stuck in
+a ``hang`` fault or a TLS handshake), ends the loop, joins the thread and removes the CA
+file. A LabServer nobody references any more (a start cell run twice rebinds ``lab``) is
+stopped by ``weakref.finalize``: the thread and the connections hold only the shared
+:class:`~smtplab.lab.connection.LabContext`, never the LabServer.
 
-    with LabServer() as lab:
-        ...                       # lab.host, lab.port, lab.tls_port, lab.users, lab.inbox
-
-How it runs
------------
-:meth:`LabServer.start` binds two listening sockets itself (port 0 by default: the
-kernel picks a free port, so thirty kernels on one JupyterHub host never collide), makes
-a fresh CA and certificate, and starts one daemon thread that runs an asyncio event loop
-with two servers on those very sockets (``loop.create_server(sock=...)``; aiosmtpd's
-Controller is not used because it cannot take ``port=0`` and a port picked, released and
-bound again races with other processes). Each accepted connection is a
-:class:`~smtplab.lab.connection.LabConnection`.
-
-:meth:`LabServer.stop` closes the listening sockets, drops every open connection (even
-one stuck in a ``hang`` fault or a TLS handshake), ends the loop, joins the thread and
-removes the CA file. It is idempotent. A LabServer that is no longer referenced (a start
-cell run twice rebinds ``lab``) is stopped by ``weakref.finalize``: neither the thread nor
-the connections hold a reference to the LabServer object itself, only to the shared
-:class:`~smtplab.lab.connection.LabContext`.
-
-Quiet by design
----------------
-The server thread never prints (output would land in whichever notebook cell runs
-next). Its event loop records errors in :attr:`LabServer.errors` instead of logging them,
-and a filter on the ``mail.log`` (aiosmtpd) and ``asyncio`` loggers drops the records
-made *on the lab's threads* (names starting ``smtplab-lab``). Records from any other
-thread, and the loggers' levels, handlers and propagation, are left as they were: the
-process's logging is not changed.
+The server thread never prints (output would land in whichever notebook cell runs next):
+errors go to :attr:`LabServer.errors`, and a filter on the ``mail.log`` (aiosmtpd) and
+``asyncio`` loggers drops the records made on the lab's threads (``smtplab-lab-<port>``).
+The process's other logging is left as it was.
 """
 
 from __future__ import annotations
@@ -47,13 +32,13 @@ import ssl
 import string
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import Timeout
 from ..replies import Reply
-from .certs import LabCertificates, certificate_names
+from .certs import LabCertificates
 from .connection import LabConnection, LabContext
 from .faults import Fault, FaultBook, parse_fault_reply
 from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
@@ -68,8 +53,6 @@ DEMO_USER = "student"
 """The name of the demo account every lab has unless ``users=`` says otherwise."""
 
 THREAD_NAME_PREFIX = "smtplab-lab"
-"""The lab's threads are named ``smtplab-lab-<port>``."""
-
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
 
@@ -122,34 +105,33 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 class _Runtime:
-    """The running part of a lab: its sockets, event loop thread and servers. It holds
-    the shared :class:`LabContext` but never the LabServer."""
+    """The running part of a lab: its sockets, certificates, event loop thread and
+    servers. It holds the shared :class:`LabContext`, never the LabServer."""
 
-    def __init__(self, context: LabContext, certificates: LabCertificates, socks: list) -> None:
+    def __init__(
+        self, context: LabContext, certificates: LabCertificates, socks: list[socket.socket]
+    ) -> None:
         self.context = context
         self.certificates = certificates
-        self.socks: list[socket.socket] = socks
+        self.socks = socks
         self.ports: tuple[int, int] = (socks[0].getsockname()[1], socks[1].getsockname()[1])
         self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_event: asyncio.Event | None = None
-        self._stopped = False
-        self._lock = threading.Lock()
         self.thread = threading.Thread(
             target=self._run, name=f"{THREAD_NAME_PREFIX}-{self.ports[0]}", daemon=True
         )
         self.thread.start()
         try:
             self._ready.result(timeout=_START_TIMEOUT)
-        except concurrent.futures.TimeoutError:
+        except BaseException as error:
             self.stop()
+            if not isinstance(error, concurrent.futures.TimeoutError):
+                raise
             raise Timeout(
                 f"the lab server did not start within {_START_TIMEOUT:g} s; the machine may "
                 "be overloaded: try again, and look at lab.errors."
             ) from None
-        except BaseException:
-            self.stop()
-            raise
 
     def _run(self) -> None:
         try:
@@ -169,8 +151,7 @@ class _Runtime:
         try:
             servers = [
                 await loop.create_server(
-                    lambda listener=listener: LabConnection(context, listener, LabSMTP),
-                    sock=sock,
+                    lambda listener=listener: LabConnection(context, listener, LabSMTP), sock=sock
                 )
                 for listener, sock in zip(("plain", "tls"), self.socks, strict=True)
             ]
@@ -192,10 +173,8 @@ class _Runtime:
         # asyncio.run() then cancels what is left (hanging faults, handshakes) and closes.
 
     def stop(self) -> None:
-        with self._lock:
-            if self._stopped:
-                return
-            self._stopped = True
+        """End the loop (its thread closes the sockets), join the thread, remove the CA
+        file. Called once, through the LabServer's ``weakref.finalize``."""
         if self._loop is not None and self._stop_event is not None:
             with contextlib.suppress(RuntimeError):  # the loop already ended
                 self._loop.call_soon_threadsafe(self._stop_event.set)
@@ -206,12 +185,6 @@ class _Runtime:
                     f"the lab's thread did not end within {_STOP_TIMEOUT:g} s"
                 )
         self.certificates.cleanup()
-
-
-def _stop_runtime(current: list[_Runtime]) -> None:
-    """Stop the lab's runtime, if it runs (``weakref.finalize`` calls this too)."""
-    while current:
-        current.pop().stop()
 
 
 class LabServer:
@@ -238,8 +211,7 @@ class LabServer:
     :mod:`smtplab.lab.profiles`). The single parameters above still override its policy;
     :meth:`provider_overrides` sends ``Client.for_provider(...)`` here instead.
 
-    ``start()`` returns the lab, so ``lab = LabServer().start()`` works; ``with
-    LabServer() as lab:`` starts and stops it.
+    ``lab = LabServer().start()`` or ``with LabServer() as lab:`` (which also stops it).
     """
 
     _instances: ClassVar[weakref.WeakSet[LabServer]] = weakref.WeakSet()
@@ -281,12 +253,8 @@ class LabServer:
         self._inbox = Inbox(max_messages)
         self._sessions = SessionStore(max_sessions, max_session_lines)
         self._faults = FaultBook()
-        self._current: list[_Runtime] = []  # the running runtime, if any
-        self._last_ports: tuple[int, int] | None = None
-        self._ca_path = ""
-        self._ca_pem = b""
-        self._errors: Iterable[str] = ()
-        weakref.finalize(self, _stop_runtime, self._current)
+        self._runtime: _Runtime | None = None  # the last one started
+        self._stopper: weakref.finalize | None = None  # stops it, once
         LabServer._instances.add(self)
 
     @staticmethod
@@ -310,39 +278,35 @@ class LabServer:
         Starting a running lab does nothing. Raises OSError (saying which port) when a
         fixed port is taken.
         """
-        if self._current:
+        if self.running:
             return self
         for name in ("mail.log", "asyncio"):
             logging.getLogger(name).addFilter(_not_on_a_lab_thread)  # no-op when already there
-        certificates = LabCertificates(certificate_names(self._policy.hostname, self._host))
-        socks: list[socket.socket] = []
-        try:
+        certificates = LabCertificates(self._policy.hostname, self._host)
+        with contextlib.ExitStack() as undo:  # releases what was made if a step fails
+            undo.callback(certificates.cleanup)
+            socks = []
             for port in self._requested_ports:
                 socks.append(_bind(self._host, port))
-        except BaseException:
-            for sock in socks:
-                sock.close()
-            certificates.cleanup()
-            raise
-        context = LabContext(
-            policy=self._policy,
-            users=dict(self._users),
-            inbox=self._inbox,
-            sessions=self._sessions,
-            faults=self._faults,
-            server_tls=certificates.server_context(),
-        )
-        self._errors = context.errors
-        runtime = _Runtime(context, certificates, socks)
-        self._current.append(runtime)
-        self._last_ports = runtime.ports
-        self._ca_path, self._ca_pem = str(certificates.ca_path), certificates.ca_pem
+                undo.callback(socks[-1].close)
+            context = LabContext(
+                policy=self._policy,
+                users=dict(self._users),
+                inbox=self._inbox,
+                sessions=self._sessions,
+                faults=self._faults,
+                server_tls=certificates.server_context(),
+            )
+            self._runtime = _Runtime(context, certificates, socks)
+            undo.pop_all()
+        self._stopper = weakref.finalize(self, self._runtime.stop)
         return self
 
     def stop(self) -> None:
         """Stop serving: close the ports and every connection, join the thread, remove
         the CA file. Safe to call twice, or on a lab that never started."""
-        _stop_runtime(self._current)
+        if self._stopper is not None:
+            self._stopper()
 
     @classmethod
     def stop_all(cls) -> None:
@@ -359,16 +323,16 @@ class LabServer:
     @property
     def running(self) -> bool:
         """True between :meth:`start` and :meth:`stop`."""
-        return bool(self._current)
+        return self._stopper is not None and self._stopper.alive
 
     # -- where and who -------------------------------------------------------------------
-    def _ports(self) -> tuple[int, int]:
-        if self._last_ports is None:
+    def _started(self) -> _Runtime:
+        if self._runtime is None:
             raise RuntimeError(
                 "the lab has not started yet, so it has no ports: call lab.start() first "
                 "(or use `with LabServer() as lab:`)."
             )
-        return self._last_ports
+        return self._runtime
 
     @property
     def host(self) -> str:
@@ -378,12 +342,12 @@ class LabServer:
     @property
     def port(self) -> int:
         """The plain-text port that offers STARTTLS (like 587 or 25)."""
-        return self._ports()[0]
+        return self._started().ports[0]
 
     @property
     def tls_port(self) -> int:
         """The implicit-TLS port: TLS from the first byte (like 465)."""
-        return self._ports()[1]
+        return self._started().ports[1]
 
     @property
     def hostname(self) -> str:
@@ -425,18 +389,13 @@ class LabServer:
     def ca_path(self) -> str:
         """The lab CA's certificate as a PEM file (for tools such as swaks or openssl).
         It exists while the lab runs."""
-        self._ports()
-        return self._ca_path
+        return str(self._started().certificates.ca_path)
 
     def ssl_context(self) -> ssl.SSLContext:
         """A new client SSL context that trusts the lab's CA, with certificate and host
         name verification ON: it accepts ``lab.hostname``, ``localhost`` and
         ``127.0.0.1``, and refuses any other name."""
-        self._ports()
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        context.load_verify_locations(cadata=self._ca_pem.decode("ascii"))
-        return context
+        return self._started().certificates.client_context()
 
     # -- what arrived --------------------------------------------------------------------
     @property
@@ -469,8 +428,8 @@ class LabServer:
         arrived = self._inbox.wait_until(count, timeout)
         if arrived < count:
             where = "the lab"
-            if self._last_ports is not None:
-                where = f"{self._host} port {self._last_ports[0]} or {self._last_ports[1]}"
+            if self._runtime is not None:
+                where = f"{self._host} port {self.port} or {self.tls_port}"
             raise Timeout(
                 f"only {arrived} of the {count} expected message(s) arrived within "
                 f"{timeout:g} s. Check that the client sent to {where} and that its last "
@@ -494,7 +453,7 @@ class LabServer:
     @property
     def errors(self) -> list[str]:
         """Internal errors seen on the server thread (it never prints them)."""
-        return list(self._errors)
+        return list(self._runtime.context.errors) if self._runtime is not None else []
 
     # -- faults --------------------------------------------------------------------------
     def fail(
@@ -511,10 +470,10 @@ class LabServer:
 
         ``lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")`` refuses one
         recipient; ``lab.fail("MAIL", "451 4.7.1 Try again later", times=1)`` greylists
-        once. A ``421`` reply also closes the connection. Steps: see
-        :data:`smtplab.lab.faults.STEPS`. A reply line without an enhanced code gets one.
-        ``times``: how many uses (None: until :meth:`clear_faults`); ``delay``: seconds to
-        wait before replying; ``address``: MAIL/RCPT only, a pattern like ``"nobody@*"``.
+        once. A ``421`` reply also closes the connection; a line without an enhanced code
+        gets one. Steps: :data:`smtplab.lab.faults.STEPS`. For every fault method,
+        ``times`` is how many uses (None: until :meth:`clear_faults`), ``delay`` the
+        seconds to wait first, ``address`` (MAIL/RCPT only) a pattern like ``"nobody@*"``.
         """
         return self._faults.add(
             Fault(step, "reply", parse_fault_reply(reply), delay, times, address)
@@ -555,10 +514,10 @@ class LabServer:
         name = self.hostname
         if self._profile is not None:
             name += f" ({self._profile.title}: an imitation)"
-        if self._last_ports is None:
+        if self._runtime is None:
             return f"<LabServer {name} (not started)>"
         state = "running" if self.running else "stopped"
         return (
-            f"<LabServer {name} on {self._host} port={self._last_ports[0]} "
-            f"tls_port={self._last_ports[1]} {state}, {len(self.inbox)} message(s)>"
+            f"<LabServer {name} on {self._host} port={self.port} "
+            f"tls_port={self.tls_port} {state}, {len(self.inbox)} message(s)>"
         )
