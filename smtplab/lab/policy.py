@@ -325,10 +325,13 @@ class LabPolicy:
         return None
 
 
-def _keyword_offered(keyword: str, *, offer_starttls: bool, offer_auth: bool) -> bool:
+def is_auth_keyword(keyword: str) -> bool:
+    """True for an EHLO keyword that offers AUTH (``AUTH LOGIN PLAIN``, ``AUTH=LOGIN``)."""
     word = keyword.split(None, 1)[0].upper() if keyword.strip() else ""
-    if word == "STARTTLS":
+    return word == "AUTH" or word.startswith("AUTH=")
+
+
+def _keyword_offered(keyword: str, *, offer_starttls: bool, offer_auth: bool) -> bool:
+    if keyword.strip().upper().startswith("STARTTLS"):
         return offer_starttls
-    if word == "AUTH" or word.startswith("AUTH="):
-        return offer_auth
-    return True
+    return offer_auth if is_auth_keyword(keyword) else True
