@@ -2,35 +2,20 @@
 
 aiosmtpd speaks SMTP; the lab keeps the connection. Each accepted socket gets a
 :class:`LabConnection`, the asyncio protocol of the socket's transport (and, once TLS is
-on, of the TLS transport ``loop.start_tls()`` returns). aiosmtpd's SMTP protocol is
-handed a :class:`SessionTransport`, the connection seen from above. Every byte passes the
-lab: it comes in through :meth:`LabConnection._received` before aiosmtpd's
-``data_received``, and goes out (aiosmtpd's ``push`` writes) through
-:meth:`LabConnection.send`. TLS sits *below* those two, so what they see and what the
-session log records is the plaintext, inside TLS too:
+on, of the TLS transport ``loop.start_tls()`` returns). aiosmtpd's SMTP protocol is handed
+a :class:`SessionTransport`, the connection seen from above. Every byte passes the lab:
+it comes in through :meth:`LabConnection._received` (the one place where bytes arrive,
+before aiosmtpd buffers them) and goes out through :meth:`LabConnection.send`. TLS sits
+*below* those two, so what they see, and what the session log records, is the plaintext:
 
-* **implicit TLS** (``tls_port``, like 465): the connection wraps the socket with
-  ``loop.start_tls()`` (public asyncio, with the handshake timeout) before any SMTP
+* **implicit TLS** (``tls_port``, like 465): the connection starts TLS before any SMTP
   protocol exists, so a failed handshake is written in the session ("the client spoke
   plain text on a TLS port") and ``lab.stop()`` can close a connection whose handshake
   never finished.
 * **STARTTLS**: the lab's ``smtp_STARTTLS`` answers 220 and calls
-  :meth:`LabConnection.start_tls`: the same ``loop.start_tls()``, then a *fresh* SMTP
-  protocol goes on inside TLS, without a greeting. The old one is told its connection is
-  over; with it go what the client said before TLS (RFC 3207 §4.2) and any plaintext it
-  pipelined after STARTTLS, which is logged but never executed.
-
-Where the bounds of the next step go: :meth:`LabConnection._received` is the one place
-bytes arrive, before aiosmtpd buffers them: a maximum line length enforced as they arrive
-(in commands and in DATA: :attr:`LabConnection.in_message` says which) and fair turns
-between connections under pipelined floods (pause the transport below, resume it on the
-next turn) go there. :meth:`LabConnection.send` is the one place bytes leave.
-:attr:`LabContext.live` holds the open connections, each with ``opened_at``,
-``last_activity`` and ``authenticated``: a cap on concurrent connections applies in
-``connection_made``, where the oldest idle unauthenticated one gives way. The recorder
-(:class:`~smtplab.lab.sessionlog.SessionRecorder`) is fed ``(bytes, tls, time)`` chunks
-and nothing else: the byte bound on each session's log goes there, and another reader
-can take its place.
+  :meth:`LabConnection.start_tls`; then a *fresh* SMTP protocol goes on inside TLS,
+  without a greeting. What the client said before TLS is forgotten (RFC 3207 §4.2), and
+  any plaintext it pipelined after STARTTLS is logged but never executed.
 """
 
 from __future__ import annotations

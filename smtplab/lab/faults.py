@@ -1,20 +1,14 @@
 """Faults on demand, for the lessons on errors: a refusal, a slow or silent server, a drop.
 
 A :class:`Fault` says what the lab does *instead of* (or before) its normal answer at one
-step of the dialogue. :class:`FaultBook` holds the faults of one lab; the notebook's thread
-adds and clears them while the server thread takes them, so every access holds a lock.
-
-Steps (:data:`STEPS`): ``CONNECT`` (the greeting), the commands ``EHLO``, ``HELO``,
-``STARTTLS``, ``AUTH``, ``MAIL``, ``RCPT``, ``DATA`` (the reply to the DATA command),
-``RSET``, ``NOOP``, ``VRFY``, ``HELP``, ``QUIT``, then ``BODY`` (while the message is being
-received, after 354 and before the final dot) and ``DATA_END`` (the reply after the final
-dot; ``MESSAGE`` is an alias).
-
-Actions: ``reply`` (send this reply instead of the normal one; the command has no other
-effect), ``slow`` (wait, then answer normally), ``hang`` (never answer at this step; the
+step of the dialogue (:data:`STEPS`): ``CONNECT`` (the greeting), each command, ``BODY``
+(while the message arrives, after 354) and ``DATA_END`` (the reply after the final dot;
+``MESSAGE`` is an alias). Actions: ``reply`` (send this reply instead; the command has no
+other effect), ``slow`` (wait, then answer normally), ``hang`` (never answer; the
 connection stays open until the client gives up or the lab stops) and ``drop`` (close the
-connection abruptly, without a reply). A reply may also be delayed. A ``421`` reply always
-closes the connection after it is sent, as RFC 5321 §3.8 says a 421 does.
+connection without a reply). A ``421`` reply closes the connection (RFC 5321 §3.8).
+:class:`FaultBook` holds the faults of one lab, shared by the notebook's thread (which
+adds them) and the server thread (which takes them).
 """
 
 from __future__ import annotations

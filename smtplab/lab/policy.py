@@ -1,28 +1,23 @@
 """What the lab server says and allows, in one place: :class:`LabPolicy`.
 
-The server (``server.py``/``protocol.py``) asks the policy for its greeting, its EHLO
-keywords, whether TLS or AUTH is required, its size limit, and how to finish each reply
-line with an RFC 3463 enhanced status code. Provider look-alike profiles
-(:mod:`smtplab.lab.profiles`) are other ``LabPolicy`` values: a provider's greeting
-(``banner``), its exact EHLO keywords (``keywords``), its texts for the lab's standard
-replies (``reply_texts``), accounts refused with a reply of their own
-(``special_logins``) and ``basic_auth=False`` (no password login works).
+The server asks the policy for its greeting, its EHLO keywords, whether TLS or AUTH is
+required, its size limit, and how to finish each reply line. Provider look-alikes
+(:mod:`smtplab.lab.profiles`) are other ``LabPolicy`` values.
 
 Enhanced status codes (RFC 2034 §3 and §4)
 ------------------------------------------
-RFC 2034 says the codes "must appear in all 2xx, 4xx, and 5xx response lines other than
+RFC 2034: the codes "must appear in all 2xx, 4xx, and 5xx response lines other than
 initial greeting and any response to HELO or EHLO. Note that 3xx responses are NOT
 included in this list." The lab follows that to the letter:
 
-* the 220 greeting and the 250 lines answering EHLO/HELO carry none (the EHLO lines are
-  keywords that clients parse, a code there would break them);
-* 3xx replies carry none: ``354 End data with <CR><LF>.<CR><LF>`` (RFC 3463 has no class
-  3 either), and ``334 <base64>`` AUTH challenges, whose text RFC 4954 §4 defines as
-  base64 only, so a code there would corrupt the challenge;
+* the 220 greeting and the 250 lines answering EHLO/HELO carry none (clients parse the
+  EHLO keywords);
+* 3xx replies carry none: ``354 End data with <CR><LF>.<CR><LF>``, and ``334 <base64>``
+  AUTH challenges, whose text RFC 4954 §4 defines as base64 only;
 * every other 2xx/4xx/5xx line gets one whose class agrees with the reply code
-  (``250 2.1.0`` for MAIL, ``250 2.1.5`` for RCPT, ``221 2.0.0`` for QUIT...), on every
-  line of a multi-line reply. Error replies to EHLO/HELO (``501 5.5.4 Syntax: EHLO
-  hostname``) get one too: RFC 2034 exempts them, it does not forbid them.
+  (``250 2.1.0`` for MAIL, ``250 2.1.5`` for RCPT...), on every line of a multi-line
+  reply, error replies to EHLO/HELO included (RFC 2034 exempts them, it does not forbid
+  them).
 """
 
 from __future__ import annotations

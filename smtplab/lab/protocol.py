@@ -1,27 +1,22 @@
 """aiosmtpd's SMTP protocol, made to behave like a real provider's server.
 
 :class:`LabSMTP` subclasses :class:`aiosmtpd.smtp.SMTP` and changes only what a lesson
-needs, on the surface aiosmtpd documents (its handler hooks, ``push``, the ``smtp_*``
-command methods, the transport it is given), each at one place:
+needs, on the surface aiosmtpd documents, each at one place:
 
 * every reply passes through :meth:`LabSMTP.push`, which adds RFC 3463 enhanced codes
   (:meth:`LabPolicy.finish_reply`), applies the CONNECT fault to the greeting and closes
   the connection after any 421;
-* every command method is wrapped (:func:`_fault_step`, once for the class) so faults can
-  replace or delay its answer; MAIL and RCPT faults apply in the ``handle_MAIL`` /
-  ``handle_RCPT`` hooks instead, where aiosmtpd hands over the address it parsed (a fault
-  can match on it: ``address="nobody@*"``);
-* STARTTLS is :meth:`LabSMTP.smtp_STARTTLS`: 220, then the connection starts TLS below
-  aiosmtpd and a fresh ``LabSMTP`` goes on inside it (see :mod:`smtplab.lab.connection`).
-  Inside TLS aiosmtpd does not know the connection is encrypted, so its own TLS checks
-  are off there (``auth_require_tls=False``; aio-libs/aiosmtpd#281) and the lab asks
-  the connection;
-* AUTH LOGIN prompts are ``334 VXNlcm5hbWU6`` / ``334 UGFzc3dvcmQ6`` (base64 of
-  ``Username:`` / ``Password:``) as providers send; a wrong password gets ``535 5.7.8``
-  (the authenticator returns ``handled=False``: aiosmtpd sends nothing for ``True``).
+* every ``smtp_*`` command method is wrapped once for the class (:func:`_fault_step`) so
+  faults can replace or delay its answer; MAIL and RCPT faults apply in the
+  ``handle_MAIL`` / ``handle_RCPT`` hooks, with the address aiosmtpd parsed
+  (``address="nobody@*"``);
+* STARTTLS answers 220, then the connection starts TLS below aiosmtpd and a fresh
+  ``LabSMTP`` goes on inside it. aiosmtpd does not know that connection is encrypted, so
+  its own TLS checks are off there (``auth_require_tls=False``; aio-libs/aiosmtpd#281);
+* AUTH LOGIN prompts are ``334 VXNlcm5hbWU6`` / ``334 UGFzc3dvcmQ6`` (``Username:`` /
+  ``Password:``) as providers send; a wrong password gets ``535 5.7.8``.
 
-The bytes themselves (the session log, the BODY fault) are the connection's business:
-nothing here reads or writes the socket.
+The bytes themselves (the session log, the BODY fault) are the connection's business.
 """
 
 from __future__ import annotations

@@ -3,35 +3,25 @@
 For every connection the lab keeps a :class:`LabSession`: who connected, when, whether
 TLS is on, who logged in, and the ordered :class:`LogLine` list of what the server
 *received* (``C``) and *sent* (``S``). The lines are cut from the bytes that pass the
-lab's connection (:mod:`smtplab.lab.connection`; after STARTTLS and on the implicit-TLS
-port: the plaintext inside TLS), never rebuilt from handler hooks, so a notebook can put
-"what the server saw" next to the client's transcript, and an exercise can check what a
-learner really sent (pipelined commands, bare line feeds and all).
+lab's connection (inside TLS: the plaintext), never rebuilt from handler hooks, so a
+notebook can put "what the server saw" next to the client's transcript, and an exercise
+can check what a learner really sent (pipelined commands, bare line feeds and all).
+Commands end at LF, message lines at CRLF, as aiosmtpd reads them. Three exceptions to
+"exactly the bytes":
 
-How the bytes are cut into lines follows the server: commands end at LF (aiosmtpd reads
-them with ``readuntil(b"\\n")``), message lines at CRLF (``readuntil(b"\\r\\n")``).
-
-Two deliberate exceptions to "exactly the bytes":
-
-* **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` holding the raw
-  bytes of all its lines, dot-stuffing included (what was on the wire); the final ``.``
-  line is a line of its own. At most ``body_limit`` bytes are kept (the rest counted in
-  ``omitted``), so an oversized message cannot eat memory twice. When the message was
-  delivered and its wire bytes are its content (no line needed dot-stuffing: nearly
-  always), the log's ``raw`` and the inbox's ``ReceivedMessage.data`` are one and the
-  same ``bytes`` object, so the log holds no second copy of the message. When a full
-  inbox drops its oldest message, the log keeps only the first line(s) of that
-  message's body, up to :data:`RELEASED_BODY_KEEP` bytes (the rest is counted in
-  ``omitted``), so a full inbox stops the lab's memory growing.
-* **Long sessions** keep their first ``max_lines`` lines (:data:`DEFAULT_MAX_LINES`; a
-  message is about nine lines); later lines are counted in ``omitted_lines`` and the
-  rendered log ends with a line saying how many were not kept.
-* **AUTH secrets** are masked (``secret=True``, the bytes replaced by ``********``): the
-  response after a ``Password:`` prompt, the PLAIN response, and the initial response of
-  ``AUTH PLAIN <blob>``. The LOGIN user name stays visible. A line counts as an AUTH
-  response while an AUTH exchange is open (from the ``AUTH`` line until the server's
-  first reply that is not ``334``), so even a client that sends its answers without
-  waiting for the prompts never has its password logged.
+* **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` (dot-stuffing
+  included), then the final ``.`` line. It keeps at most ``body_limit`` bytes (the rest is
+  counted in ``omitted``). When its bytes are the delivered message (no line was
+  dot-stuffed: nearly always) the log and the inbox's ``ReceivedMessage.data`` share one
+  ``bytes`` object; when a full inbox drops the message, the log keeps only its first
+  :data:`RELEASED_BODY_KEEP` bytes, so a full inbox stops the lab's memory growing.
+* **Long sessions** keep their first ``max_lines`` lines; the rest are counted in
+  ``omitted_lines``, and the rendered log says so.
+* **AUTH secrets** are masked (``secret=True``, ``********``): the response after a
+  ``Password:`` prompt, the PLAIN response, the initial response of ``AUTH PLAIN <blob>``
+  (the LOGIN user name stays visible). A line is an AUTH response while an AUTH exchange
+  is open (from ``AUTH`` to the first reply that is not ``334``), so even a client that
+  answers without waiting for the prompts never has its password logged.
 """
 
 from __future__ import annotations
@@ -77,13 +67,10 @@ final ``.`` of a message, or a server reply line."""
 class LogLine:
     """One line the server received (``direction="C"``) or sent (``"S"``).
 
-    ``raw`` is the bytes with their line end (CRLF, or whatever the client used), except
-    for a masked secret; ``tls`` says whether it travelled inside TLS; ``time`` is when it
-    was read or written (seconds since the epoch, ``time.time()``); ``kind`` is one of
-    :data:`LineKind` (``"body"`` is the whole message after 354, see the module
-    docstring); ``secret`` marks a masked AUTH secret; ``omitted`` counts body bytes not
-    kept; ``partial`` marks bytes without a line end still pending when the connection
-    closed.
+    ``raw`` is the bytes with their line end (as the client sent it), ``tls`` whether they
+    travelled inside TLS, ``time`` when (``time.time()``), ``kind`` one of
+    :data:`LineKind`, ``secret`` marks a masked AUTH secret, ``omitted`` counts body bytes
+    not kept, ``partial`` marks bytes without a line end when the connection closed.
     """
 
     direction: Literal["C", "S"]
@@ -140,10 +127,8 @@ class LabSession:
     ``local_port``, ``started_at``/``ended_at`` (aware UTC datetimes; ``ended_at`` is
     None while connected), ``tls`` (TLS is on now), ``tls_version``/``tls_cipher``,
     ``auth_user`` (who logged in, or None), ``error`` (what went wrong, e.g. a failed TLS
-    handshake, or None). The server thread writes; other threads read snapshots.
-
-    The log keeps the first ``max_lines`` lines (:data:`DEFAULT_MAX_LINES`); how many
-    more there were is ``omitted_lines``, and the rendered log says so.
+    handshake, or None), ``omitted_lines`` (lines past ``max_lines``, counted only).
+    The server thread writes; other threads read snapshots.
     """
 
     def __init__(
