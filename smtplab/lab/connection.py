@@ -167,7 +167,6 @@ class LabConnection(asyncio.BufferedProtocol):
         """True once the lab closes the connection: bytes still arriving are logged only."""
         self.in_message = False
         """True while a message is arriving (after 354; set by the SMTP protocol)."""
-        self.opened_at = self.last_activity = time.monotonic()
         self.below: asyncio.Transport | None = None
         """The transport below: the socket's, then TLS over it."""
         self._socket: asyncio.Transport | None = None
@@ -177,11 +176,6 @@ class LabConnection(asyncio.BufferedProtocol):
         self._handshaking = False
         self._held: list[bytes] = []  # plaintext that came with the end of the handshake
         self._lost = False
-
-    @property
-    def authenticated(self) -> bool:
-        """True once the client logged in with AUTH."""
-        return self.session.auth_user is not None
 
     # -- the life of the connection --------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -196,15 +190,11 @@ class LabConnection(asyncio.BufferedProtocol):
             self._serve()
             return
         transport.pause_reading()  # no byte before the handshake starts (start_tls resumes)
-        self._handshake = asyncio.get_running_loop().create_task(self._implicit_tls())
-
-    async def _implicit_tls(self) -> None:
-        if await self._start_tls():
-            self._serve()
+        self._handshake = asyncio.get_running_loop().create_task(self.start_tls())
 
     async def start_tls(self) -> None:
-        """STARTTLS was answered with 220: start TLS on the socket, then let a fresh SMTP
-        protocol go on inside it and retire the one that spoke in plain text."""
+        """Start TLS on the socket (implicit TLS, or STARTTLS answered with 220), then let
+        a fresh SMTP protocol go on inside it and retire any that spoke in plain text."""
         retired, retired_transport = self._smtp, self._above
         self._smtp = None  # plaintext still arriving is logged, never executed
         if await self._start_tls():
@@ -327,7 +317,6 @@ class LabConnection(asyncio.BufferedProtocol):
         if self._handshaking:  # came with the end of the handshake: after it, in order
             self._held.append(data)
             return
-        self.last_activity = time.monotonic()
         in_message = self.in_message
         self._recorder.received(data, self.tls, time.time())
         if self.closing or self._smtp is None:
