@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..replies import EnhancedStatus, Reply
+from .policy import reply_lines
 
 __all__ = ["STEPS", "Fault", "FaultAction"]
 
@@ -103,8 +104,7 @@ def parse_fault_reply(reply: str | Reply) -> tuple[str, ...]:
                 f"fault reply {code} {text!r}: the enhanced code {status} must start with "
                 f"{code // 100} to agree with the reply code (RFC 2034 §4)."
             )
-    last = len(texts) - 1
-    return tuple(f"{code}{'-' if i < last else ' '}{t}".rstrip() for i, t in enumerate(texts))
+    return tuple(line.rstrip() for line in reply_lines(code, texts))
 
 
 @dataclass

@@ -23,6 +23,7 @@ included in this list." The lab follows that to the letter:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -84,12 +85,9 @@ class ReplyText:
     def __post_init__(self) -> None:
         if any(c in line for line in self.lines for c in "\r\n"):
             raise ValueError("a reply line may not contain CR or LF: give one string per line.")
-        matches = [_REPLY_LINE.match(line) for line in self.lines]
-        last = len(self.lines) - 1
-        if not self.lines or any(
-            m is None or m["code"] != self.lines[0][:3] or m["sep"] != ("-" if i < last else " ")
-            for i, m in enumerate(matches)
-        ):
+        code = self.lines[0][:3] if self.lines else ""
+        texts = [line[4:] for line in self.lines]
+        if not re.fullmatch("[2-5][0-9]{2}", code) or reply_lines(int(code), texts) != self.lines:
             raise ValueError(
                 f"{self.lines!r}: write whole reply lines with one 2xx-5xx code, "
                 "'535-...' for every line but the last and '535 ...' for the last."
@@ -126,6 +124,12 @@ def hold_login_refusal(reply: ReplyText | None) -> None:
     held reply in place of :data:`LOGIN_REFUSED`.
     """
     _HELD_REFUSAL.set(reply)
+
+
+def reply_lines(code: int, texts: Iterable[str]) -> tuple[str, ...]:
+    """Whole reply lines: ``250-text`` for every line but the last, ``250 text`` last."""
+    texts = tuple(texts)
+    return tuple(f"{code}{'-' if i < len(texts) - 1 else ' '}{t}" for i, t in enumerate(texts))
 
 
 def enhanced_code_for(code: int, command: str | None = None) -> str:
@@ -246,12 +250,8 @@ class LabPolicy:
 
     def ehlo_reply_lines(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
         """The full EHLO reply, one string per line (``250-...`` then ``250 ...``)."""
-        texts = [
-            self.ehlo_name or self.hostname,
-            *self.ehlo_keywords(offer_starttls=offer_starttls, offer_auth=offer_auth),
-        ]
-        last = len(texts) - 1
-        return [f"250{'-' if i < last else ' '}{text}" for i, text in enumerate(texts)]
+        keywords = self.ehlo_keywords(offer_starttls=offer_starttls, offer_auth=offer_auth)
+        return list(reply_lines(250, [self.ehlo_name or self.hostname, *keywords]))
 
     def too_big_text(self) -> str:
         """The text of the 552 reply to a message over the size limit."""

@@ -37,7 +37,14 @@ from ..providers import (
     UnknownProviderError,
     get_provider,
 )
-from .policy import LOGIN_REFUSED, SUPPORTED_AUTH_MECHANISMS, LabPolicy, ReplyText, is_auth_keyword
+from .policy import (
+    LOGIN_REFUSED,
+    SUPPORTED_AUTH_MECHANISMS,
+    LabPolicy,
+    ReplyText,
+    is_auth_keyword,
+    reply_lines,
+)
 
 __all__ = [
     "GMAIL_APP_PASSWORD_ACCOUNT",
@@ -107,10 +114,7 @@ class LabProfile:
 
 def _lines(reply: ObservedReply) -> tuple[str, ...]:
     """An observed reply as whole lines with their code (``535-...``, ``535 ...``)."""
-    last = len(reply.lines) - 1
-    return tuple(
-        f"{reply.code}{'-' if i < last else ' '}{text}" for i, text in enumerate(reply.lines)
-    )
+    return reply_lines(reply.code, reply.lines)
 
 
 def _own(command: str | None, standard: str, reply: ObservedReply) -> ReplyText:
