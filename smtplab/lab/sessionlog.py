@@ -378,12 +378,9 @@ class SessionRecorder:
         self._auth_prompts = 0
         self._auth_responses = 0
         self._auth_user_first = mechanism == b"LOGIN" and not has_initial_response
-        if mechanism == b"LOGIN":
-            self._auth_expected = 1 if has_initial_response else 2
-        elif mechanism == b"PLAIN":
-            self._auth_expected = 0 if has_initial_response else 1
-        else:
-            self._auth_expected = 0
+        # Answers expected whatever the prompts: LOGIN's user name and password, PLAIN's blob.
+        expected = {b"LOGIN": 2, b"PLAIN": 1}.get(mechanism, 0)
+        self._auth_expected = max(expected - has_initial_response, 0)
 
     def _is_auth_response(self) -> bool:
         return self._auth_responses < max(self._auth_expected, self._auth_prompts)
