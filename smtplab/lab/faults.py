@@ -47,23 +47,6 @@ _BODY_ACTIONS = ("reply", "drop")
 _LINE_PREFIX = re.compile(r"^([2-5]\d\d)([ -]|$)")
 
 
-def normalize_step(step: str) -> str:
-    """Return the canonical name of ``step`` (case-insensitive; ``MESSAGE`` = ``DATA_END``).
-
-    >>> normalize_step("rcpt"), normalize_step("message")
-    ('RCPT', 'DATA_END')
-    """
-    name = str(step).strip().upper()
-    name = _ALIASES.get(name, name)
-    if name not in STEPS:
-        raise ValueError(
-            f"unknown step {step!r}: choose one of {', '.join(STEPS)} "
-            "(DATA is the reply to the DATA command, BODY the message itself, "
-            "DATA_END the reply after the final dot)."
-        )
-    return name
-
-
 def parse_fault_reply(reply: str | Reply) -> tuple[str, ...]:
     """Check a reply given to :meth:`LabServer.fail` and return its lines (``"550 ..."``).
 
@@ -127,7 +110,14 @@ class Fault:
     used: int = 0
 
     def __post_init__(self) -> None:
-        self.step = normalize_step(self.step)
+        name = str(self.step).strip().upper()  # any case; MESSAGE is DATA_END
+        if _ALIASES.get(name, name) not in STEPS:
+            raise ValueError(
+                f"unknown step {self.step!r}: choose one of {', '.join(STEPS)} "
+                "(DATA is the reply to the DATA command, BODY the message itself, "
+                "DATA_END the reply after the final dot)."
+            )
+        self.step = _ALIASES.get(name, name)
         if self.action not in ("reply", "slow", "hang", "drop"):
             raise ValueError(f"unknown fault action {self.action!r}.")
         if self.action == "reply" and not self.reply:

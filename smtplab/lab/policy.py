@@ -132,16 +132,6 @@ def reply_lines(code: int, texts: Iterable[str]) -> tuple[str, ...]:
     return tuple(f"{code}{'-' if i < len(texts) - 1 else ' '}{t}" for i, t in enumerate(texts))
 
 
-def enhanced_code_for(code: int, command: str | None = None) -> str:
-    """The enhanced status code the lab puts on a reply ``code`` to ``command``.
-
-    >>> enhanced_code_for(250, "MAIL"), enhanced_code_for(250, "RCPT"), enhanced_code_for(503)
-    ('2.1.0', '2.1.5', '5.5.1')
-    """
-    chosen = _BY_COMMAND.get((command, code)) or _BY_CODE.get(code)
-    return chosen or f"{code // 100}.0.0"
-
-
 @dataclass(frozen=True)
 class LabPolicy:
     """The choices that make the lab behave like one kind of server rather than another.
@@ -253,13 +243,6 @@ class LabPolicy:
         keywords = self.ehlo_keywords(offer_starttls=offer_starttls, offer_auth=offer_auth)
         return list(reply_lines(250, [self.ehlo_name or self.hostname, *keywords]))
 
-    def too_big_text(self) -> str:
-        """The text of the 552 reply to a message over the size limit."""
-        return (
-            f"Message size exceeds fixed maximum message size: the limit is "
-            f"{self.size_limit} bytes (see SIZE in the EHLO reply)"
-        )
-
     def finish_reply(self, line: str, command: str | None = None) -> str:
         """Put an enhanced status code on one reply line where RFC 2034 asks for one.
 
@@ -281,14 +264,19 @@ class LabPolicy:
         sep = match["sep"] or " "
         text = match["text"]
         if code == 552 and EnhancedStatus.parse(text) is None:
-            text = self.too_big_text()  # aiosmtpd's "Error: Too much mail data"
+            text = (  # in place of aiosmtpd's "Error: Too much mail data"
+                "Message size exceeds fixed maximum message size: the limit is "
+                f"{self.size_limit} bytes (see SIZE in the EHLO reply)"
+            )
         if not self.enhanced_status_codes or code // 100 == 3:
             return line if text == match["text"] else f"{code}{sep}{text}"
         if command in ("EHLO", "HELO") and code == 250:
             return line
         if EnhancedStatus.parse(text) is not None:
             return f"{code}{sep}{text}"
-        status = "5.7.0" if text == _SECURITY_TEXT else enhanced_code_for(code, command)
+        status = _BY_COMMAND.get((command, code)) or _BY_CODE.get(code) or f"{code // 100}.0.0"
+        if text == _SECURITY_TEXT:
+            status = "5.7.0"
         return f"{code}{sep}{status} {text}".rstrip()
 
     def wire(self, text: str, command: str | None = None) -> bytes:
