@@ -219,24 +219,20 @@ class LabPolicy:
         ``keywords`` (a look-alike's), those, filtered the same way; a ``SIZE`` keyword
         always shows ``size_limit``, the limit the lab enforces.
         """
-        if self.keywords is not None:
-            return [
-                f"SIZE {self.size_limit}" if keyword.split()[:1] == ["SIZE"] else keyword
-                for keyword in self.keywords
-                if _keyword_offered(keyword, offer_starttls=offer_starttls, offer_auth=offer_auth)
-            ]
-        keywords = [f"SIZE {self.size_limit}", "8BITMIME"]
-        if self.smtputf8:
-            keywords.append("SMTPUTF8")
-        if self.pipelining:
-            keywords.append("PIPELINING")
-        if self.enhanced_status_codes:
-            keywords.append("ENHANCEDSTATUSCODES")
-        if offer_starttls:
-            keywords.append("STARTTLS")
-        if offer_auth:
-            keywords.append("AUTH " + " ".join(self.auth_mechanisms))
-        return keywords
+        keywords = self.keywords
+        if keywords is None:  # the plain lab's: the extensions it implements
+            flags = {
+                "SMTPUTF8": self.smtputf8,
+                "PIPELINING": self.pipelining,
+                "ENHANCEDSTATUSCODES": self.enhanced_status_codes,
+            }
+            auth = "AUTH " + " ".join(self.auth_mechanisms)
+            keywords = ("SIZE", "8BITMIME", *(k for k, on in flags.items() if on), "STARTTLS", auth)
+        return [
+            f"SIZE {self.size_limit}" if keyword.split()[:1] == ["SIZE"] else keyword
+            for keyword in keywords
+            if _keyword_offered(keyword, offer_starttls=offer_starttls, offer_auth=offer_auth)
+        ]
 
     def ehlo_reply_lines(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
         """The full EHLO reply, one string per line (``250-...`` then ``250 ...``)."""
