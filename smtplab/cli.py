@@ -25,7 +25,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import SmtplabError, Timeout
-from .lab import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT, STEPS, Fault, LabServer, ReceivedMessage
+from .lab import LabServer, ReceivedMessage
+from .lab.faults import STEPS, Fault
+from .lab.policy import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT
 from .lab.profiles import PROFILES
 from .lab.server import is_loopback
 

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from smtplab.lab import STEPS, LabServer
+from smtplab.lab import LabServer
+from smtplab.lab.faults import STEPS
 from smtplab.replies import Reply
 
 pytestmark = pytest.mark.timeout(30)
@@ -320,40 +321,23 @@ def test_the_fault_book_answers_where_to_look_without_its_lock() -> None:
     assert not book.has("MAIL") and book.take("MAIL") is None
     book.add(Fault("RCPT", "reply", ("550 5.1.1 no",), address="nobody@*"))
     book.add(Fault("MAIL", "slow", (), 0.0, times=1))
-    assert book.has("RCPT") and book.wants_address("RCPT")
-    assert book.has("MAIL") and not book.wants_address("MAIL")
+    assert book.has("RCPT") and book.has("MAIL")
     assert not book.has("DATA") and book.take("DATA") is None
     assert book.take("RCPT", "bob@example.com") is None
     assert book.take("RCPT", "nobody@example.com") is not None
     assert book.take("MAIL") is not None and book.take("MAIL") is None  # used up
     book.clear()
-    assert not book.has("RCPT") and not book.wants_address("RCPT")
+    assert not book.has("RCPT")
 
 
-def test_addresses_are_parsed_again_only_for_a_fault_with_an_address(
-    lab: LabServer, monkeypatch
-) -> None:
-    from smtplab.lab.protocol import LabSMTP
-
-    parsed: list[str] = []
-    original = LabSMTP._lab_address
-
-    def counting(self, name: str, arg: str | None) -> str | None:
-        parsed.append(name)
-        return original(self, name, arg)
-
-    monkeypatch.setattr(LabSMTP, "_lab_address", counting)
-
-    def send() -> dict:
-        with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:
-            return client.sendmail("a@learner.example", ["nobody@example.com"], b"x\r\n")
-
-    assert send() == {}
-    lab.fail("MAIL", "451 4.7.1 Try again later", times=1)
-    with pytest.raises(smtplib.SMTPSenderRefused):
-        send()
-    assert parsed == []  # no fault, or one that ignores the address: no second parse
+def test_an_address_fault_matches_the_address_aiosmtpd_parsed(lab: LabServer, raw_smtp) -> None:
+    lab.fail("MAIL", "550 5.7.1 Sender refused", address="spam@*")
     lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")
-    with pytest.raises(smtplib.SMTPRecipientsRefused):
-        send()
-    assert parsed == ["RCPT"]
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    assert client.command("MAIL FROM: <Spam@Example.com> SIZE=10").code == 550
+    assert client.command("MAIL FROM:<a@learner.example> SIZE=10").code == 250
+    assert client.command("RCPT TO: <NOBODY@example.com>").code == 550
+    assert client.command("RCPT TO:<bob@example.com>").code == 250
+    assert [fault.used for fault in lab.faults] == [1, 1]

@@ -257,9 +257,9 @@ def record(*events: tuple[str, bytes], body_limit: int = 1000) -> LabSession:
     recorder = SessionRecorder(session, body_limit=body_limit)
     for direction, data in events:
         if direction == "C":
-            recorder.received(data, tls=False)
+            recorder.received(data, tls=False, now=time.time())
         else:
-            recorder.sent(data, tls=False)
+            recorder.sent(data, tls=False, now=time.time())
     recorder.close()
     return session
 

@@ -13,28 +13,15 @@
 
 This package imports the standard library, aiosmtpd, trustme and the smtplab core only,
 never the client side (``smtplab.client``, ``smtplab.tap``, ``smtplab.widgets``), so
-testing one against the other proves something.
+testing one against the other proves something. Other names (``STEPS``, ``Fault``,
+``LabProfile``...) are importable from their modules.
 """
 
 from __future__ import annotations
 
-from .faults import STEPS, Fault, FaultAction
 from .inbox import ReceivedMessage
-from .policy import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT, LabPolicy
-from .server import DEMO_USER, LabServer
-from .sessionlog import LabSession, LineKind, LogLine
+from .policy import LabPolicy
+from .server import LabServer
+from .sessionlog import LabSession, LogLine
 
-__all__ = [
-    "DEFAULT_HOSTNAME",
-    "DEFAULT_SIZE_LIMIT",
-    "DEMO_USER",
-    "STEPS",
-    "Fault",
-    "FaultAction",
-    "LabPolicy",
-    "LabServer",
-    "LabSession",
-    "LineKind",
-    "LogLine",
-    "ReceivedMessage",
-]
+__all__ = ["LabPolicy", "LabServer", "LabSession", "LogLine", "ReceivedMessage"]

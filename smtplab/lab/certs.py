@@ -2,8 +2,9 @@
 
 trustme makes a private CA and a leaf certificate for the lab's names (ECDSA P-256 keys:
 generating both takes a few milliseconds). Clients that should trust the lab use
-:meth:`LabCertificates.client_context` or the CA file at ``ca_path``; a default client
-context does not trust the lab, and that failure is a lesson in itself.
+:meth:`LabCertificates.client_context` (``lab.ssl_context()``) or the CA file at
+``ca_path`` (``lab.ca_path``); a default client context does not trust the lab, and that
+failure is a lesson in itself.
 """
 
 from __future__ import annotations
@@ -12,36 +13,30 @@ import ipaddress
 import shutil
 import ssl
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 import trustme
 
-__all__ = ["LabCertificates", "certificate_names"]
-
-
-def certificate_names(hostname: str, bind_host: str) -> list[str]:
-    """The names the leaf certificate covers: the lab's hostname, ``localhost``,
-    ``127.0.0.1``, and the bound address when it is another specific IP address."""
-    names = [hostname, "localhost", "127.0.0.1"]
-    try:
-        address = ipaddress.ip_address(bind_host)
-    except ValueError:
-        address = None
-    if address is not None and not address.is_unspecified and str(address) not in names:
-        names.append(str(address))
-    return list(dict.fromkeys(names))
+__all__: list[str] = []  # the lab's own machinery: LabServer.ca_path and ssl_context()
 
 
 class LabCertificates:
-    """A lab CA, its server certificate for ``names``, and the CA as a PEM file.
+    """A lab CA, its server certificate, and the CA as a PEM file in a private temporary
+    directory that :meth:`cleanup` removes (the lab calls it when it stops).
 
-    The PEM file lives in a private temporary directory that :meth:`cleanup` removes
-    (the lab calls it when it stops).
+    The certificate covers ``hostname``, ``localhost``, ``127.0.0.1``, and the address
+    the lab binds (``bind_host``) when it is another specific IP address.
     """
 
-    def __init__(self, names: Iterable[str]) -> None:
-        self.names = list(names)
+    def __init__(self, hostname: str, bind_host: str) -> None:
+        names = [hostname, "localhost", "127.0.0.1"]
+        try:
+            address = ipaddress.ip_address(bind_host)
+        except ValueError:
+            address = None
+        if address is not None and not address.is_unspecified:
+            names.append(str(address))
+        self.names = list(dict.fromkeys(names))
         self._ca = trustme.CA(organization_name="smtplab", organization_unit_name="smtplab lab CA")
         self._leaf = self._ca.issue_cert(*self.names)
         self.ca_pem = self._ca.cert_pem.bytes()
@@ -57,7 +52,7 @@ class LabCertificates:
         return context
 
     def client_context(self) -> ssl.SSLContext:
-        """A client context that trusts the lab CA (and nothing else), with certificate
+        """A new client context that trusts the lab CA (and nothing else), with certificate
         and host name verification ON, as for any real server."""
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.minimum_version = ssl.TLSVersion.TLSv1_2

@@ -1,20 +1,14 @@
 """Faults on demand, for the lessons on errors: a refusal, a slow or silent server, a drop.
 
 A :class:`Fault` says what the lab does *instead of* (or before) its normal answer at one
-step of the dialogue. :class:`FaultBook` holds the faults of one lab; the notebook's thread
-adds and clears them while the server thread takes them, so every access holds a lock.
-
-Steps (:data:`STEPS`): ``CONNECT`` (the greeting), the commands ``EHLO``, ``HELO``,
-``STARTTLS``, ``AUTH``, ``MAIL``, ``RCPT``, ``DATA`` (the reply to the DATA command),
-``RSET``, ``NOOP``, ``VRFY``, ``HELP``, ``QUIT``, then ``BODY`` (while the message is being
-received, after 354 and before the final dot) and ``DATA_END`` (the reply after the final
-dot; ``MESSAGE`` is an alias).
-
-Actions: ``reply`` (send this reply instead of the normal one; the command has no other
-effect), ``slow`` (wait, then answer normally), ``hang`` (never answer at this step; the
+step of the dialogue (:data:`STEPS`): ``CONNECT`` (the greeting), each command, ``BODY``
+(while the message arrives, after 354) and ``DATA_END`` (the reply after the final dot;
+``MESSAGE`` is an alias). Actions: ``reply`` (send this reply instead; the command has no
+other effect), ``slow`` (wait, then answer normally), ``hang`` (never answer; the
 connection stays open until the client gives up or the lab stops) and ``drop`` (close the
-connection abruptly, without a reply). A reply may also be delayed. A ``421`` reply always
-closes the connection after it is sent, as RFC 5321 §3.8 says a 421 does.
+connection without a reply). A ``421`` reply closes the connection (RFC 5321 §3.8).
+:class:`FaultBook` holds the faults of one lab, shared by the notebook's thread (which
+adds them) and the server thread (which takes them).
 """
 
 from __future__ import annotations
@@ -26,27 +20,17 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..replies import EnhancedStatus, Reply
+from .policy import reply_lines
 
-__all__ = ["STEPS", "Fault", "FaultAction", "FaultBook", "normalize_step", "parse_fault_reply"]
+__all__ = ["STEPS", "Fault", "FaultAction"]
 
+# fmt: off
 STEPS: tuple[str, ...] = (
-    "CONNECT",
-    "EHLO",
-    "HELO",
-    "STARTTLS",
-    "AUTH",
-    "MAIL",
-    "RCPT",
-    "DATA",
-    "BODY",
-    "DATA_END",
-    "RSET",
-    "NOOP",
-    "VRFY",
-    "HELP",
-    "QUIT",
+    "CONNECT", "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BODY", "DATA_END",
+    "RSET", "NOOP", "VRFY", "HELP", "QUIT",
 )
 """The points of the dialogue where a fault can be placed, in dialogue order."""
+# fmt: on
 
 _ALIASES = {
     "MESSAGE": "DATA_END",
@@ -61,23 +45,6 @@ FaultAction = Literal["reply", "slow", "hang", "drop"]
 _ADDRESS_STEPS = ("MAIL", "RCPT")
 _BODY_ACTIONS = ("reply", "drop")
 _LINE_PREFIX = re.compile(r"^([2-5]\d\d)([ -]|$)")
-
-
-def normalize_step(step: str) -> str:
-    """Return the canonical name of ``step`` (case-insensitive; ``MESSAGE`` = ``DATA_END``).
-
-    >>> normalize_step("rcpt"), normalize_step("message")
-    ('RCPT', 'DATA_END')
-    """
-    name = str(step).strip().upper()
-    name = _ALIASES.get(name, name)
-    if name not in STEPS:
-        raise ValueError(
-            f"unknown step {step!r}: choose one of {', '.join(STEPS)} "
-            "(DATA is the reply to the DATA command, BODY the message itself, "
-            "DATA_END the reply after the final dot)."
-        )
-    return name
 
 
 def parse_fault_reply(reply: str | Reply) -> tuple[str, ...]:
@@ -120,8 +87,7 @@ def parse_fault_reply(reply: str | Reply) -> tuple[str, ...]:
                 f"fault reply {code} {text!r}: the enhanced code {status} must start with "
                 f"{code // 100} to agree with the reply code (RFC 2034 §4)."
             )
-    last = len(texts) - 1
-    return tuple(f"{code}{'-' if i < last else ' '}{t}".rstrip() for i, t in enumerate(texts))
+    return tuple(line.rstrip() for line in reply_lines(code, texts))
 
 
 @dataclass
@@ -144,7 +110,14 @@ class Fault:
     used: int = 0
 
     def __post_init__(self) -> None:
-        self.step = normalize_step(self.step)
+        name = str(self.step).strip().upper()  # any case; MESSAGE is DATA_END
+        if _ALIASES.get(name, name) not in STEPS:
+            raise ValueError(
+                f"unknown step {self.step!r}: choose one of {', '.join(STEPS)} "
+                "(DATA is the reply to the DATA command, BODY the message itself, "
+                "DATA_END the reply after the final dot)."
+            )
+        self.step = _ALIASES.get(name, name)
         if self.action not in ("reply", "slow", "hang", "drop"):
             raise ValueError(f"unknown fault action {self.action!r}.")
         if self.action == "reply" and not self.reply:
@@ -205,23 +178,20 @@ class FaultBook:
     """The faults of one lab, shared by the notebook's thread and the server thread.
 
     The server asks at every step whether a fault applies, so the common answer ("no
-    fault here") is made cheap: the book keeps the set of steps that have a fault (and of
-    those with a fault that matches on an address), replaced as a whole under the lock
-    when a fault is added or the book cleared, and read without it (reading one attribute
-    is atomic). A used-up fault stays in the sets until :meth:`clear`: they only tell where
-    to look.
+    fault here") is made cheap: the book keeps the set of steps that have a fault,
+    replaced as a whole under the lock when a fault is added or the book cleared, and read
+    without it (reading one attribute is atomic). A used-up fault stays in the set until
+    :meth:`clear`: it only tells where to look.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._steps: frozenset[str] = frozenset()
-        self._address_steps: frozenset[str] = frozenset()
 
     def _refresh(self) -> None:
-        """Recompute the step sets (the caller holds the lock)."""
+        """Recompute the step set (the caller holds the lock)."""
         self._steps = frozenset(fault.step for fault in self._faults)
-        self._address_steps = frozenset(f.step for f in self._faults if f.address is not None)
 
     def add(self, fault: Fault) -> Fault:
         """Add ``fault``; the first fault added that matches a step is the one applied."""
@@ -233,11 +203,6 @@ class FaultBook:
     def has(self, step: str) -> bool:
         """True if a fault may apply at ``step`` (a cheap check, without the lock)."""
         return step in self._steps
-
-    def wants_address(self, step: str) -> bool:
-        """True if a fault at ``step`` matches on the address, so :meth:`take` needs it
-        (the server parses the MAIL or RCPT address for that only then)."""
-        return step in self._address_steps
 
     def take(self, step: str, address: str | None = None) -> Fault | None:
         """Return a copy of the fault to apply at ``step`` now (counting the use), or None."""

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from functools import cached_property
 from typing import Any
 
-__all__ = ["DEFAULT_MAX_MESSAGES", "INBOX_POLICY", "Inbox", "ReceivedMessage"]
+__all__ = ["INBOX_POLICY", "ReceivedMessage"]
 
 DEFAULT_MAX_MESSAGES = 10_000
 """How many messages a lab keeps by default before dropping the oldest."""
@@ -113,13 +113,6 @@ class Inbox:
         self._changed = threading.Condition()
         self._received = 0
         self._dropped = 0
-
-    @property
-    def max_messages(self) -> int:
-        """How many messages are kept before the oldest is dropped."""
-        maxlen = self._messages.maxlen
-        assert maxlen is not None
-        return maxlen
 
     def add(self, message: ReceivedMessage) -> ReceivedMessage | None:
         """Add a message (server thread); drop and count the oldest if the inbox is full.

@@ -1,48 +1,35 @@
 """What the lab server says and allows, in one place: :class:`LabPolicy`.
 
-The server (``server.py``/``protocol.py``) asks the policy for its greeting, its EHLO
-keywords, whether TLS or AUTH is required, its size limit, and how to finish each reply
-line with an RFC 3463 enhanced status code. Provider look-alike profiles
-(:mod:`smtplab.lab.profiles`) are other ``LabPolicy`` values: a provider's greeting
-(``banner``), its exact EHLO keywords (``keywords``), its texts for the lab's standard
-replies (``reply_texts``), accounts refused with a reply of their own
-(``special_logins``) and ``basic_auth=False`` (no password login works).
+The server asks the policy for its greeting, its EHLO keywords, whether TLS or AUTH is
+required, its size limit, and how to finish each reply line. Provider look-alikes
+(:mod:`smtplab.lab.profiles`) are other ``LabPolicy`` values.
 
 Enhanced status codes (RFC 2034 §3 and §4)
 ------------------------------------------
-RFC 2034 says the codes "must appear in all 2xx, 4xx, and 5xx response lines other than
+RFC 2034: the codes "must appear in all 2xx, 4xx, and 5xx response lines other than
 initial greeting and any response to HELO or EHLO. Note that 3xx responses are NOT
 included in this list." The lab follows that to the letter:
 
-* the 220 greeting and the 250 lines answering EHLO/HELO carry none (the EHLO lines are
-  keywords that clients parse, a code there would break them);
-* 3xx replies carry none: ``354 End data with <CR><LF>.<CR><LF>`` (RFC 3463 has no class
-  3 either), and ``334 <base64>`` AUTH challenges, whose text RFC 4954 §4 defines as
-  base64 only, so a code there would corrupt the challenge;
+* the 220 greeting and the 250 lines answering EHLO/HELO carry none (clients parse the
+  EHLO keywords);
+* 3xx replies carry none: ``354 End data with <CR><LF>.<CR><LF>``, and ``334 <base64>``
+  AUTH challenges, whose text RFC 4954 §4 defines as base64 only;
 * every other 2xx/4xx/5xx line gets one whose class agrees with the reply code
-  (``250 2.1.0`` for MAIL, ``250 2.1.5`` for RCPT, ``221 2.0.0`` for QUIT...), on every
-  line of a multi-line reply. Error replies to EHLO/HELO (``501 5.5.4 Syntax: EHLO
-  hostname``) get one too: RFC 2034 exempts them, it does not forbid them.
+  (``250 2.1.0`` for MAIL, ``250 2.1.5`` for RCPT...), on every line of a multi-line
+  reply, error replies to EHLO/HELO included (RFC 2034 exempts them, it does not forbid
+  them).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ..replies import EnhancedStatus
 
-__all__ = [
-    "DEFAULT_HOSTNAME",
-    "DEFAULT_SIZE_LIMIT",
-    "LOGIN_REFUSED",
-    "SUPPORTED_AUTH_MECHANISMS",
-    "LabPolicy",
-    "ReplyText",
-    "enhanced_code_for",
-    "hold_login_refusal",
-]
+__all__ = ["DEFAULT_HOSTNAME", "DEFAULT_SIZE_LIMIT", "LabPolicy", "ReplyText"]
 
 DEFAULT_HOSTNAME = "lab.smtplab.test"
 """The lab's server name: in its greeting, its EHLO reply and its certificate."""
@@ -55,50 +42,22 @@ SUPPORTED_AUTH_MECHANISMS = ("LOGIN", "PLAIN")
 
 _REPLY_LINE = re.compile(r"^(?P<code>[2-5]\d\d)(?P<sep>[ -]?)(?P<text>.*)$", re.DOTALL)
 
-# Enhanced codes that depend on the command being answered (RFC 3463 §3.2, §3.6).
+# Enhanced codes that depend on the command being answered (RFC 3463 §3.2, §3.6), then
+# by reply code alone, the usual choice of real servers (Postfix, Exim).
+# fmt: off
 _BY_COMMAND: dict[tuple[str | None, int], str] = {
-    ("MAIL", 250): "2.1.0",
-    ("RCPT", 250): "2.1.5",
-    ("RCPT", 251): "2.1.5",
-    ("RCPT", 550): "5.1.1",
-    ("RCPT", 551): "5.1.6",
-    ("MAIL", 550): "5.1.0",
-    ("AUTH", 235): "2.7.0",
-    ("AUTH", 535): "5.7.8",
+    ("MAIL", 250): "2.1.0", ("MAIL", 550): "5.1.0", ("RCPT", 250): "2.1.5",
+    ("RCPT", 251): "2.1.5", ("RCPT", 550): "5.1.1", ("RCPT", 551): "5.1.6",
+    ("AUTH", 235): "2.7.0", ("AUTH", 535): "5.7.8",
 }
-
-# Enhanced codes by reply code alone, the usual choice of real servers (Postfix, Exim).
 _BY_CODE: dict[int, str] = {
-    211: "2.0.0",
-    214: "2.0.0",
-    220: "2.0.0",
-    221: "2.0.0",
-    235: "2.7.0",
-    250: "2.0.0",
-    251: "2.1.5",
-    252: "2.0.0",
-    421: "4.3.0",
-    450: "4.2.0",
-    451: "4.3.0",
-    452: "4.3.1",
-    454: "4.7.0",
-    455: "4.5.4",
-    500: "5.5.2",
-    501: "5.5.4",
-    502: "5.5.1",
-    503: "5.5.1",
-    504: "5.5.4",
-    530: "5.7.0",
-    534: "5.7.9",
-    535: "5.7.8",
-    538: "5.7.11",
-    550: "5.0.0",
-    551: "5.1.6",
-    552: "5.3.4",
-    553: "5.1.3",
-    554: "5.0.0",
-    555: "5.5.4",
+    211: "2.0.0", 214: "2.0.0", 220: "2.0.0", 221: "2.0.0", 235: "2.7.0", 250: "2.0.0",
+    251: "2.1.5", 252: "2.0.0", 421: "4.3.0", 450: "4.2.0", 451: "4.3.0", 452: "4.3.1",
+    454: "4.7.0", 455: "4.5.4", 500: "5.5.2", 501: "5.5.4", 502: "5.5.1", 503: "5.5.1",
+    504: "5.5.4", 530: "5.7.0", 534: "5.7.9", 535: "5.7.8", 538: "5.7.11", 550: "5.0.0",
+    551: "5.1.6", 552: "5.3.4", 553: "5.1.3", 554: "5.0.0", 555: "5.5.4",
 }
+# fmt: on
 
 # Some of aiosmtpd's own texts, reworded so that the reply explains itself.
 _SECURITY_TEXT = "Command refused due to lack of security"
@@ -126,12 +85,9 @@ class ReplyText:
     def __post_init__(self) -> None:
         if any(c in line for line in self.lines for c in "\r\n"):
             raise ValueError("a reply line may not contain CR or LF: give one string per line.")
-        matches = [_REPLY_LINE.match(line) for line in self.lines]
-        last = len(self.lines) - 1
-        if not self.lines or any(
-            m is None or m["code"] != self.lines[0][:3] or m["sep"] != ("-" if i < last else " ")
-            for i, m in enumerate(matches)
-        ):
+        code = self.lines[0][:3] if self.lines else ""
+        texts = [line[4:] for line in self.lines]
+        if not re.fullmatch("[2-5][0-9]{2}", code) or reply_lines(int(code), texts) != self.lines:
             raise ValueError(
                 f"{self.lines!r}: write whole reply lines with one 2xx-5xx code, "
                 "'535-...' for every line but the last and '535 ...' for the last."
@@ -170,14 +126,10 @@ def hold_login_refusal(reply: ReplyText | None) -> None:
     _HELD_REFUSAL.set(reply)
 
 
-def enhanced_code_for(code: int, command: str | None = None) -> str:
-    """The enhanced status code the lab puts on a reply ``code`` to ``command``.
-
-    >>> enhanced_code_for(250, "MAIL"), enhanced_code_for(250, "RCPT"), enhanced_code_for(503)
-    ('2.1.0', '2.1.5', '5.5.1')
-    """
-    chosen = _BY_COMMAND.get((command, code)) or _BY_CODE.get(code)
-    return chosen or f"{code // 100}.0.0"
+def reply_lines(code: int, texts: Iterable[str]) -> tuple[str, ...]:
+    """Whole reply lines: ``250-text`` for every line but the last, ``250 text`` last."""
+    texts = tuple(texts)
+    return tuple(f"{code}{'-' if i < len(texts) - 1 else ' '}{t}" for i, t in enumerate(texts))
 
 
 @dataclass(frozen=True)
@@ -267,40 +219,25 @@ class LabPolicy:
         ``keywords`` (a look-alike's), those, filtered the same way; a ``SIZE`` keyword
         always shows ``size_limit``, the limit the lab enforces.
         """
-        if self.keywords is not None:
-            return [
-                f"SIZE {self.size_limit}" if keyword.split()[:1] == ["SIZE"] else keyword
-                for keyword in self.keywords
-                if _keyword_offered(keyword, offer_starttls=offer_starttls, offer_auth=offer_auth)
-            ]
-        keywords = [f"SIZE {self.size_limit}", "8BITMIME"]
-        if self.smtputf8:
-            keywords.append("SMTPUTF8")
-        if self.pipelining:
-            keywords.append("PIPELINING")
-        if self.enhanced_status_codes:
-            keywords.append("ENHANCEDSTATUSCODES")
-        if offer_starttls:
-            keywords.append("STARTTLS")
-        if offer_auth:
-            keywords.append("AUTH " + " ".join(self.auth_mechanisms))
-        return keywords
+        keywords = self.keywords
+        if keywords is None:  # the plain lab's: the extensions it implements
+            flags = {
+                "SMTPUTF8": self.smtputf8,
+                "PIPELINING": self.pipelining,
+                "ENHANCEDSTATUSCODES": self.enhanced_status_codes,
+            }
+            auth = "AUTH " + " ".join(self.auth_mechanisms)
+            keywords = ("SIZE", "8BITMIME", *(k for k, on in flags.items() if on), "STARTTLS", auth)
+        return [
+            f"SIZE {self.size_limit}" if keyword.split()[:1] == ["SIZE"] else keyword
+            for keyword in keywords
+            if _keyword_offered(keyword, offer_starttls=offer_starttls, offer_auth=offer_auth)
+        ]
 
     def ehlo_reply_lines(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
         """The full EHLO reply, one string per line (``250-...`` then ``250 ...``)."""
-        texts = [
-            self.ehlo_name or self.hostname,
-            *self.ehlo_keywords(offer_starttls=offer_starttls, offer_auth=offer_auth),
-        ]
-        last = len(texts) - 1
-        return [f"250{'-' if i < last else ' '}{text}" for i, text in enumerate(texts)]
-
-    def too_big_text(self) -> str:
-        """The text of the 552 reply to a message over the size limit."""
-        return (
-            f"Message size exceeds fixed maximum message size: the limit is "
-            f"{self.size_limit} bytes (see SIZE in the EHLO reply)"
-        )
+        keywords = self.ehlo_keywords(offer_starttls=offer_starttls, offer_auth=offer_auth)
+        return list(reply_lines(250, [self.ehlo_name or self.hostname, *keywords]))
 
     def finish_reply(self, line: str, command: str | None = None) -> str:
         """Put an enhanced status code on one reply line where RFC 2034 asks for one.
@@ -323,15 +260,28 @@ class LabPolicy:
         sep = match["sep"] or " "
         text = match["text"]
         if code == 552 and EnhancedStatus.parse(text) is None:
-            text = self.too_big_text()  # aiosmtpd's "Error: Too much mail data"
+            text = (  # in place of aiosmtpd's "Error: Too much mail data"
+                "Message size exceeds fixed maximum message size: the limit is "
+                f"{self.size_limit} bytes (see SIZE in the EHLO reply)"
+            )
         if not self.enhanced_status_codes or code // 100 == 3:
             return line if text == match["text"] else f"{code}{sep}{text}"
         if command in ("EHLO", "HELO") and code == 250:
             return line
         if EnhancedStatus.parse(text) is not None:
             return f"{code}{sep}{text}"
-        status = "5.7.0" if text == _SECURITY_TEXT else enhanced_code_for(code, command)
+        status = _BY_COMMAND.get((command, code)) or _BY_CODE.get(code) or f"{code // 100}.0.0"
+        if text == _SECURITY_TEXT:
+            status = "5.7.0"
         return f"{code}{sep}{status} {text}".rstrip()
+
+    def wire(self, text: str, command: str | None = None) -> bytes:
+        """``text`` (one or more reply lines to ``command``) as the lab sends it: every line
+        finished by :meth:`finish_reply`, with CRLF, in UTF-8 (``surrogateescape``: a
+        look-alike's GBK bytes pass through)."""
+        lines = text.splitlines() or [""]
+        wire = "".join(self.finish_reply(line, command) + "\r\n" for line in lines)
+        return wire.encode("utf-8", "surrogateescape")
 
     def own_reply(self, line: str, command: str | None) -> ReplyText | None:
         """The look-alike's reply in place of the lab's ``line`` to ``command``, if any."""
@@ -354,10 +304,13 @@ class LabPolicy:
         return None
 
 
-def _keyword_offered(keyword: str, *, offer_starttls: bool, offer_auth: bool) -> bool:
+def is_auth_keyword(keyword: str) -> bool:
+    """True for an EHLO keyword that offers AUTH (``AUTH LOGIN PLAIN``, ``AUTH=LOGIN``)."""
     word = keyword.split(None, 1)[0].upper() if keyword.strip() else ""
-    if word == "STARTTLS":
+    return word == "AUTH" or word.startswith("AUTH=")
+
+
+def _keyword_offered(keyword: str, *, offer_starttls: bool, offer_auth: bool) -> bool:
+    if keyword.strip().upper().startswith("STARTTLS"):
         return offer_starttls
-    if word == "AUTH" or word.startswith("AUTH="):
-        return offer_auth
-    return True
+    return offer_auth if is_auth_keyword(keyword) else True

@@ -11,53 +11,13 @@ project has never contacted one. Client names and addresses in the quotes were r
 by documentation values (``203.0.113.5``); the lab shows them as quoted. Providers change
 their servers: a look-alike shows what a learner is likely to meet, not a guarantee.
 
-What each profile does
-----------------------
-============ ===============================================================================
-``qq``       QQ Mail (smtp.qq.com). ``lab.tls_port`` plays 465 (implicit TLS), ``lab.port``
-             plays 587 (STARTTLS). QQ's greeting and EHLO keywords; no enhanced status codes
-             (QQ advertises no ENHANCEDSTATUSCODES). The lab's password plays the
-             *authorization code*; a wrong one gets QQ's ``535 Login Fail. Please enter your
-             authorization code to login...``.
-``qq-gbk``   The same, but a wrong password gets the older Chinese reply ``535 Error:
-             请使用授权码登录...`` as raw **GBK** bytes, as QQ's server was reported to send
-             it, so a client's GBK decoding is exercised.
-``gmail``    Gmail (smtp.gmail.com). ``lab.tls_port`` plays 465, ``lab.port`` plays 587.
-             Gmail's greeting ``... - gsmtp``, its EHLO before and after STARTTLS; a wrong
-             password gets the two-line ``535-5.7.8 Username and Password not accepted``.
-             **Special account**: log in as ``needs-app-password`` (any password, with or
-             without ``@gmail.com``) and the answer is ``534-5.7.9 Application-specific
-             password required``, as Gmail answers a Google account password on an account
-             with 2-Step Verification.
-``outlook``  Outlook.com (smtp-mail.outlook.com). ``lab.port`` plays 587 (STARTTLS, the
-             only documented port). AUTH LOGIN XOAUTH2 after STARTTLS; **every** password
-             login, even the right one, gets ``535 5.7.139 Authentication unsuccessful, basic
-             authentication is disabled``. ``lab.tls_port`` still speaks implicit TLS, since
-             the lab always has that port, but Outlook.com documents no such port: do not
-             take it as a sign that the real server has one.
-============ ===============================================================================
-
-All profiles require TLS and AUTH before mail (``require_tls`` and ``require_auth``) and
-accept ``student`` or ``student@<the provider's domain>`` as the login. The host name in
-the certificate does not change: it still covers ``lab.hostname``, ``localhost`` and
-``127.0.0.1``; only the texts change.
-
-Where the lab differs from the real thing
------------------------------------------
-* Keywords the lab does not implement are advertised as quoted but not honoured:
-  CHUNKING (BDAT), BINARYMIME, DSN parameters, MAILCOMPRESS. Mechanisms other than LOGIN
-  and PLAIN (XOAUTH2, OAUTHBEARER...) are answered ``504 5.5.4 Unrecognized
-  authentication type`` (Outlook's look-alike answers ``535 5.7.3``, as Microsoft does for
-  a token it does not accept); the lab cannot check OAuth2 tokens.
-* Replies no report quotes keep the lab's own texts (``250 OK: queued as ...``, its
-  ``530`` replies; for QQ a few of them still carry an enhanced status code).
-* The Outlook profile borrows four texts quoted for Microsoft 365, the same Exchange
-  Online service: ``220 2.0.0 SMTP server ready``, ``221 2.0.0 Service closing
-  transmission channel``, ``530 5.7.57 Client not authenticated`` and ``535 5.7.3``.
-* QQ's plain-text EHLO on 587 was not quoted: the look-alike shows the port-465 keywords
-  with STARTTLS and without AUTH.
-
-:func:`describe_profile` says all this for one profile, with its sources.
+Every profile requires TLS and AUTH before mail and accepts ``student`` or
+``student@<the provider's domain>`` as the login; the certificate still covers
+``lab.hostname``, ``localhost`` and ``127.0.0.1``: only the texts change. Keywords the lab
+does not implement (CHUNKING, XOAUTH2...) are advertised as quoted but not honoured.
+:func:`describe_profile` says, for one profile, what it imitates, how, where it differs
+from the real server (``qq-gbk``: QQ's older Chinese reply as raw **GBK** bytes;
+``outlook``: **every** password login refused), and its sources.
 """
 
 from __future__ import annotations
@@ -66,6 +26,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 from ..providers import (
     IMITATION_NOTE,
@@ -81,21 +42,14 @@ from .policy import (
     SUPPORTED_AUTH_MECHANISMS,
     LabPolicy,
     ReplyText,
-    hold_login_refusal,
+    is_auth_keyword,
+    reply_lines,
 )
-from .protocol import LabContext
 
 __all__ = [
     "GMAIL_APP_PASSWORD_ACCOUNT",
-    "LAB_AUTH_OK",
-    "LAB_AUTH_REQUIRED",
-    "LAB_DATA_GO_AHEAD",
-    "LAB_QUIT",
-    "LAB_STARTTLS",
-    "LAB_UNKNOWN_MECHANISM",
     "PROFILES",
     "LabProfile",
-    "LookAlikeContext",
     "UnknownProfileError",
     "describe_profile",
     "get_profile",
@@ -155,39 +109,12 @@ class LabProfile:
         return f"<LabProfile {self.key!r}: {self.title} (an imitation, not a recording)>"
 
 
-class LookAlikeContext(LabContext):
-    """The lab's shared context, applying the policy's login rules as well.
-
-    ``special_logins`` refuse a login whatever its password (the reply is held for this
-    connection and sent in place of the lab's 535); ``basic_auth=False`` refuses every
-    password login; ``login_domains`` let ``student@qq.com`` log in as ``student``. With
-    the plain lab's policy it behaves exactly like :class:`LabContext`.
-    """
-
-    def check_login(self, login: str, password: str) -> str | None:
-        """The account name if the login is accepted, else None (see the class doc)."""
-        policy = self.policy
-        refusal = policy.login_refusal(login)
-        hold_login_refusal(refusal)
-        if refusal is not None or not policy.basic_auth:
-            return None
-        user = super().check_login(login, password)
-        if user is None and "@" in login:
-            local, _, domain = login.rpartition("@")
-            if domain.lower() in policy.login_domains:
-                user = super().check_login(local, password)
-        return user
-
-
 # --------------------------------------------------------------------------- building
 
 
 def _lines(reply: ObservedReply) -> tuple[str, ...]:
     """An observed reply as whole lines with their code (``535-...``, ``535 ...``)."""
-    last = len(reply.lines) - 1
-    return tuple(
-        f"{reply.code}{'-' if i < last else ' '}{text}" for i, text in enumerate(reply.lines)
-    )
+    return reply_lines(reply.code, reply.lines)
 
 
 def _own(command: str | None, standard: str, reply: ObservedReply) -> ReplyText:
@@ -206,9 +133,14 @@ def _pick(replies: Iterable[ObservedReply], code: int, needle: str) -> ObservedR
     raise LookupError(f"no observed {code} reply containing {needle!r}")
 
 
-def _is_auth(keyword: str) -> bool:
-    word = keyword.split(None, 1)[0].upper() if keyword.strip() else ""
-    return word == "AUTH" or word.startswith("AUTH=")
+_T = TypeVar("_T")
+
+
+def _quoted(value: _T | None) -> _T:
+    """A piece of the provider data a look-alike needs (LookupError if it is gone)."""
+    if value is None:
+        raise LookupError("the provider data no longer quotes what this look-alike needs")
+    return value
 
 
 def _merge_keywords(before_tls: Iterable[str], auth: Iterable[str]) -> tuple[str, ...]:
@@ -222,40 +154,38 @@ def _merge_keywords(before_tls: Iterable[str], auth: Iterable[str]) -> tuple[str
     return tuple(merged)
 
 
-def _size(keywords: Iterable[str]) -> int:
-    for keyword in keywords:
-        words = keyword.split()
-        if words[0].upper() == "SIZE" and len(words) == 2:
-            return int(words[1])
-    raise LookupError("the observed EHLO reply has no SIZE")
+_COMMON_DIFFERENCES = (
+    "Replies no report quotes keep the lab's own texts (250 OK: queued as ..., its 530 replies).",
+    "The client's address in the EHLO reply is the documentation value of the report, not yours.",
+)
 
 
-def _mechanisms(keywords: Iterable[str]) -> tuple[str, ...]:
-    """The advertised mechanisms the lab implements (LOGIN, PLAIN), in its order."""
-    offered = {
-        word.upper()
-        for keyword in keywords
-        if _is_auth(keyword)
-        for word in keyword.replace("=", " ").split()[1:]
-    }
-    return tuple(m for m in SUPPORTED_AUTH_MECHANISMS if m in offered)
-
-
-def _policy(
+def _look_alike(
     key: str,
-    preset: Provider,
-    greeting: ObservedReply,
-    ehlo_name: str,
+    provider: str,
+    title: str,
+    ehlo: ObservedReply,
     keywords: tuple[str, ...],
+    quoted: tuple[ObservedReply, ...],
+    behaviour: tuple[str, ...],
+    differences: tuple[str, ...],
     **fields: object,
-) -> LabPolicy:
-    upper = {k.split(None, 1)[0].upper() for k in keywords if k.strip()}
-    return LabPolicy(
-        banner=greeting.lines[0],
-        ehlo_name=ehlo_name,
+) -> LabProfile:
+    """A profile whose policy takes the provider's greeting (the first of ``quoted``),
+    the first line of ``ehlo`` and ``keywords``, requires TLS and AUTH, and lets
+    ``student@<the provider's domain>`` log in; its sources are those of ``quoted``."""
+    preset = PROVIDERS[provider]
+    words = [keyword.replace("=", " ").split() for keyword in keywords if keyword.strip()]
+    upper = {word[0].upper() for word in words}
+    sizes = [int(word[1]) for word in words if word[0].upper() == "SIZE" and len(word) == 2]
+    offered = {w.upper() for word in words if is_auth_keyword(word[0]) for w in word[1:]}
+    policy = LabPolicy(
+        banner=quoted[0].lines[0],
+        ehlo_name=ehlo.lines[0],
         keywords=keywords,
-        size_limit=_size(keywords),
-        auth_mechanisms=_mechanisms(keywords),
+        size_limit=_quoted(sizes[0] if sizes else None),
+        # The advertised mechanisms the lab implements (LOGIN, PLAIN), in its order.
+        auth_mechanisms=tuple(m for m in SUPPORTED_AUTH_MECHANISMS if m in offered),
         smtputf8="SMTPUTF8" in upper,
         pipelining="PIPELINING" in upper,
         enhanced_status_codes="ENHANCEDSTATUSCODES" in upper,
@@ -265,48 +195,34 @@ def _policy(
         profile=key,
         **fields,  # type: ignore[arg-type]
     )
-
-
-def _sources(*replies: ObservedReply) -> tuple[Source, ...]:
-    return tuple(dict.fromkeys(reply.source for reply in replies))
-
-
-_COMMON_DIFFERENCES = (
-    "Replies no report quotes keep the lab's own texts (250 OK: queued as ..., its 530 replies).",
-    "The client's address in the EHLO reply is the documentation value of the report, not yours.",
-)
+    return LabProfile(
+        key=key,
+        provider=provider,
+        title=title,
+        policy=policy,
+        behaviour=behaviour,
+        differences=(*differences, *_COMMON_DIFFERENCES),
+        sources=tuple(dict.fromkeys(reply.source for reply in quoted)),
+    )
 
 
 def _qq(key: str, chinese: bool) -> LabProfile:
-    preset = PROVIDERS["qq"]
-    seen = preset.observed
-    assert seen is not None and seen.greeting is not None and seen.ehlo_tls is not None
-    ehlo = seen.ehlo_tls
+    seen = _quoted(PROVIDERS["qq"].observed)
+    ehlo = _quoted(seen.ehlo_tls)
     tls_keywords = ehlo.lines[1:]
     # The plain-text EHLO of port 587 was not quoted: STARTTLS goes before the AUTH lines.
-    first_auth = next(i for i, k in enumerate(tls_keywords) if _is_auth(k))
-    keywords = (*tls_keywords[:first_auth], "STARTTLS", *tls_keywords[first_auth:])
+    first_auth = next(i for i, k in enumerate(tls_keywords) if is_auth_keyword(k))
     refused = _pick(seen.errors, 535, "请使用授权码" if chinese else "authorization code")
     ok = _pick(seen.other, 235, "Authentication successful")
     go_ahead = _pick(seen.other, 354, "End data")
-    policy = _policy(
-        key,
-        preset,
-        seen.greeting,
-        ehlo.lines[0],
-        keywords,
-        reply_texts=(
-            _own("AUTH", LOGIN_REFUSED, refused),
-            _own("AUTH", LAB_AUTH_OK, ok),
-            _own("DATA", LAB_DATA_GO_AHEAD, go_ahead),
-        ),
-    )
     wrong = "the older Chinese reply, sent as GBK bytes" if chinese else "QQ's reply"
-    return LabProfile(
-        key=key,
-        provider="qq",
-        title="QQ Mail look-alike" + (" (Chinese GBK error)" if chinese else ""),
-        policy=policy,
+    return _look_alike(
+        key,
+        "qq",
+        "QQ Mail look-alike" + (" (Chinese GBK error)" if chinese else ""),
+        ehlo,
+        (*tls_keywords[:first_auth], "STARTTLS", *tls_keywords[first_auth:]),
+        (_quoted(seen.greeting), ehlo, refused, ok, go_ahead),
         behaviour=(
             "lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS).",
             "Greeting and EHLO keywords as quoted for smtp.qq.com:465; no enhanced status "
@@ -321,40 +237,29 @@ def _qq(key: str, chinese: bool) -> LabProfile:
             "MAILCOMPRESS, XOAUTH and XOAUTH2 are advertised as quoted but not implemented "
             "(AUTH XOAUTH2 gets 504 5.5.4).",
             "A few of the lab's own replies still carry an enhanced status code.",
-            *_COMMON_DIFFERENCES,
         ),
-        sources=_sources(seen.greeting, ehlo, refused, ok, go_ahead),
+        reply_texts=(
+            _own("AUTH", LOGIN_REFUSED, refused),
+            _own("AUTH", LAB_AUTH_OK, ok),
+            _own("DATA", LAB_DATA_GO_AHEAD, go_ahead),
+        ),
     )
 
 
 def _gmail() -> LabProfile:
-    preset = PROVIDERS["gmail"]
-    seen = preset.observed
-    assert seen is not None and seen.greeting is not None
-    assert seen.ehlo is not None and seen.ehlo_tls is not None and seen.starttls is not None
-    auth = tuple(k for k in seen.ehlo_tls.lines[1:] if _is_auth(k))
-    keywords = _merge_keywords(seen.ehlo.lines[1:], auth)
+    seen = _quoted(PROVIDERS["gmail"].observed)
+    ehlo, ehlo_tls, starttls = _quoted(seen.ehlo), _quoted(seen.ehlo_tls), _quoted(seen.starttls)
+    auth = tuple(k for k in ehlo_tls.lines[1:] if is_auth_keyword(k))
     wrong = _pick(seen.errors, 535, "5.7.8 Username and Password not accepted")
     app_password = _pick(seen.errors, 534, "5.7.9 Application-specific password required")
     closing = _pick(seen.other, 221, "closing connection")
-    policy = _policy(
+    return _look_alike(
         "gmail",
-        preset,
-        seen.greeting,
-        seen.ehlo.lines[0],
-        keywords,
-        reply_texts=(
-            _own("AUTH", LOGIN_REFUSED, wrong),
-            _own("STARTTLS", LAB_STARTTLS, seen.starttls),
-            _own("QUIT", LAB_QUIT, closing),
-        ),
-        special_logins=((GMAIL_APP_PASSWORD_ACCOUNT, _own("AUTH", LOGIN_REFUSED, app_password)),),
-    )
-    return LabProfile(
-        key="gmail",
-        provider="gmail",
-        title="Gmail look-alike",
-        policy=policy,
+        "gmail",
+        "Gmail look-alike",
+        ehlo,
+        _merge_keywords(ehlo.lines[1:], auth),
+        (_quoted(seen.greeting), ehlo, ehlo_tls, starttls, wrong, app_password, closing),
         behaviour=(
             "lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS).",
             "Greeting, STARTTLS reply and the EHLO replies before and after STARTTLS as "
@@ -371,47 +276,33 @@ def _gmail() -> LabProfile:
             "OAUTHBEARER, XOAUTH and PLAIN-CLIENTTOKEN get 504 5.5.4.",
             "Gmail tells a Google password from a wrong one; the look-alike cannot, so "
             "the 534 comes only for the special account.",
-            *_COMMON_DIFFERENCES,
         ),
-        sources=_sources(
-            seen.greeting, seen.ehlo, seen.ehlo_tls, seen.starttls, wrong, app_password, closing
+        reply_texts=(
+            _own("AUTH", LOGIN_REFUSED, wrong),
+            _own("STARTTLS", LAB_STARTTLS, starttls),
+            _own("QUIT", LAB_QUIT, closing),
         ),
+        special_logins=((GMAIL_APP_PASSWORD_ACCOUNT, _own("AUTH", LOGIN_REFUSED, app_password)),),
     )
 
 
 def _outlook() -> LabProfile:
-    preset = PROVIDERS["outlook"]
-    seen = preset.observed
-    office = PROVIDERS["office365"].observed
-    assert seen is not None and seen.greeting is not None and seen.ehlo is not None
-    assert seen.auth_after_tls is not None and office is not None
-    assert office.starttls is not None
-    keywords = _merge_keywords(seen.ehlo.lines[1:], seen.auth_after_tls.lines)
+    seen = _quoted(PROVIDERS["outlook"].observed)
+    office = _quoted(PROVIDERS["office365"].observed)
+    greeting, ehlo, auth = _quoted(seen.greeting), _quoted(seen.ehlo), _quoted(seen.auth_after_tls)
+    starttls = _quoted(office.starttls)
     disabled = _pick(seen.errors, 535, "basic authentication is disabled")
     # Texts quoted for Microsoft 365 (the same Exchange Online service), borrowed:
     token_refused = _pick(office.errors, 535, "5.7.3 Authentication unsuccessful")
     not_logged_in = _pick(office.errors, 530, "5.7.57 Client not authenticated")
     closing = _pick(office.other, 221, "Service closing transmission channel")
-    policy = _policy(
+    return _look_alike(
         "outlook",
-        preset,
-        seen.greeting,
-        seen.ehlo.lines[0],
-        keywords,
-        reply_texts=(
-            _own("AUTH", LOGIN_REFUSED, disabled),
-            _own("AUTH", LAB_UNKNOWN_MECHANISM, token_refused),
-            _own(None, LAB_AUTH_REQUIRED, not_logged_in),
-            _own("STARTTLS", LAB_STARTTLS, office.starttls),
-            _own("QUIT", LAB_QUIT, closing),
-        ),
-        basic_auth=False,
-    )
-    return LabProfile(
-        key="outlook",
-        provider="outlook",
-        title="Outlook.com look-alike",
-        policy=policy,
+        "outlook",
+        "Outlook.com look-alike",
+        ehlo,
+        _merge_keywords(ehlo.lines[1:], auth.lines),
+        (greeting, ehlo, auth, disabled, token_refused, not_logged_in, starttls, closing),
         behaviour=(
             "lab.port plays port 587 (STARTTLS), the only documented port.",
             "Greeting and EHLO as quoted for smtp-mail.outlook.com:587; after STARTTLS it "
@@ -427,18 +318,15 @@ def _outlook() -> LabProfile:
             "Borrowed from reports about Microsoft 365 (the same Exchange Online service): "
             "the STARTTLS and QUIT replies, 530 5.7.57 and 535 5.7.3.",
             "CHUNKING, BINARYMIME and DSN are advertised as quoted but not implemented.",
-            *_COMMON_DIFFERENCES,
         ),
-        sources=_sources(
-            seen.greeting,
-            seen.ehlo,
-            seen.auth_after_tls,
-            disabled,
-            token_refused,
-            not_logged_in,
-            office.starttls,
-            closing,
+        reply_texts=(
+            _own("AUTH", LOGIN_REFUSED, disabled),
+            _own("AUTH", LAB_UNKNOWN_MECHANISM, token_refused),
+            _own(None, LAB_AUTH_REQUIRED, not_logged_in),
+            _own("STARTTLS", LAB_STARTTLS, starttls),
+            _own("QUIT", LAB_QUIT, closing),
         ),
+        basic_auth=False,
     )
 
 
@@ -488,18 +376,20 @@ def get_profile(name: str | LabProfile) -> LabProfile:
 
 # --------------------------------------------------------------------------- describe
 
-_WIDTH = 92
 
-
-def _field(label: str, text: str) -> str:
+def _wrap(text: str, first: str, rest: str) -> str:
     return textwrap.fill(
         text,
-        width=_WIDTH,
-        initial_indent=f"  {label + ':':<12}",
-        subsequent_indent=" " * 14,
+        width=92,
+        initial_indent=first,
+        subsequent_indent=rest,
         break_on_hyphens=False,
         break_long_words=False,
     )
+
+
+def _field(label: str, text: str) -> str:
+    return _wrap(text, f"  {label + ':':<12}", " " * 14)
 
 
 def describe_profile(profile: str | LabProfile) -> str:
@@ -514,21 +404,9 @@ def describe_profile(profile: str | LabProfile) -> str:
         _field("greeting", policy.greeting_line()),
         _field("EHLO", ", ".join(policy.keywords or ())),
     ]
-    for sentence in p.behaviour:
-        lines.append(_field("does", sentence))
-    for sentence in p.differences:
-        lines.append(_field("differs", sentence))
+    lines += [_field("does", sentence) for sentence in p.behaviour]
+    lines += [_field("differs", sentence) for sentence in p.differences]
     lines.append("  sources:")
-    lines.extend(
-        textwrap.fill(
-            f"- {source}",
-            width=_WIDTH,
-            initial_indent="    ",
-            subsequent_indent="      ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        )
-        for source in p.sources
-    )
+    lines.extend(_wrap(f"- {source}", "    ", "      ") for source in p.sources)
     lines.append(_field("note", p.note))
     return "\n".join(lines)

@@ -1,36 +1,22 @@
 """The lab server: a real SMTP submission server on 127.0.0.1, for lessons.
 
-::
+:meth:`LabServer.start` binds two listening sockets itself (port 0 by default: the kernel
+picks a free port, so thirty kernels on one JupyterHub host never collide), makes a fresh
+CA and certificate, and starts one daemon thread running an asyncio event loop that
+serves on those very sockets (aiosmtpd's Controller cannot take ``port=0``, and a port
+picked, released and bound again races with other processes). Each accepted connection
+is a :class:`~smtplab.lab.connection.LabConnection`.
 
-    from smtplab.lab import LabServer
+:meth:`LabServer.stop` closes the sockets, drops every open connection (even one stuck in
+a ``hang`` fault or a TLS handshake), ends the loop, joins the thread and removes the CA
+file. A LabServer nobody references any more (a start cell run twice rebinds ``lab``) is
+stopped by ``weakref.finalize``: the thread and the connections hold only the shared
+:class:`~smtplab.lab.connection.LabContext`, never the LabServer.
 
-    with LabServer() as lab:
-        ...                       # lab.host, lab.port, lab.tls_port, lab.users, lab.inbox
-
-How it runs
------------
-:meth:`LabServer.start` binds two listening sockets itself (port 0 by default: the
-kernel picks a free port, so thirty kernels on one JupyterHub host never collide), makes
-a fresh CA and certificate, and starts one daemon thread that runs an asyncio event loop
-with two servers on those very sockets (``loop.create_server(sock=...)``; aiosmtpd's
-Controller is not used because it cannot take ``port=0`` and a port picked, released and
-bound again races with other processes).
-
-:meth:`LabServer.stop` closes the listening sockets, drops every open connection (even
-one stuck in a ``hang`` fault or a TLS handshake), ends the loop, joins the thread and
-removes the CA file. It is idempotent. A LabServer that is no longer referenced (a start
-cell run twice rebinds ``lab``) is stopped by ``weakref.finalize``: neither the thread nor
-the connections hold a reference to the LabServer object itself, only to the shared
-:class:`~smtplab.lab.protocol.LabContext`.
-
-Quiet by design
----------------
-The server thread never prints (output would land in whichever notebook cell runs
-next). Its event loop records errors in :attr:`LabServer.errors` instead of logging them,
-and a filter on the ``mail.log`` (aiosmtpd) and ``asyncio`` loggers drops the records
-made *on the lab's threads* (names starting ``smtplab-lab``). Records from any other
-thread, and the loggers' levels, handlers and propagation, are left as they were: the
-process's logging is not changed.
+The server thread never prints (output would land in whichever notebook cell runs next):
+errors go to :attr:`LabServer.errors`, and a filter on the ``mail.log`` (aiosmtpd) and
+``asyncio`` loggers drops the records made on the lab's threads (``smtplab-lab-<port>``).
+The process's other logging is left as it was.
 """
 
 from __future__ import annotations
@@ -46,54 +32,47 @@ import ssl
 import string
 import threading
 import weakref
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..errors import Timeout
 from ..replies import Reply
-from .certs import LabCertificates, certificate_names
+from .certs import LabCertificates
+from .connection import LabConnection, LabContext
 from .faults import Fault, FaultBook, parse_fault_reply
 from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .policy import LabPolicy
-from .profiles import LabProfile, LookAlikeContext, get_profile
-from .protocol import ImplicitTLSAcceptor, LabContext, LabSMTP
+from .profiles import LabProfile, get_profile
+from .protocol import LabSMTP
 from .sessionlog import DEFAULT_MAX_LINES, DEFAULT_MAX_SESSIONS, LabSession, SessionStore
 
-__all__ = ["DEMO_USER", "THREAD_NAME_PREFIX", "LabServer"]
+__all__ = ["DEMO_USER", "LabServer"]
 
 DEMO_USER = "student"
 """The name of the demo account every lab has unless ``users=`` says otherwise."""
 
 THREAD_NAME_PREFIX = "smtplab-lab"
-"""The lab's threads are named ``smtplab-lab-<port>``."""
-
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
-_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
 def make_password(length: int = 16) -> str:
     """A fresh random password of letters and digits (``secrets``), easy to copy."""
-    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
 
 
-class _LabThreadFilter(logging.Filter):
-    """Drops log records made on the lab's own threads; lets every other record through."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.threadName.startswith(THREAD_NAME_PREFIX)
-
-
-_THREAD_FILTER = _LabThreadFilter()
+def is_loopback(host: str) -> bool:
+    """True if ``host`` is a loopback address or ``localhost``."""
+    try:
+        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
-def _quiet_lab_threads() -> None:
-    for name in ("mail.log", "asyncio"):
-        logger = logging.getLogger(name)
-        if _THREAD_FILTER not in logger.filters:
-            logger.addFilter(_THREAD_FILTER)
+def _not_on_a_lab_thread(record: logging.LogRecord) -> bool:
+    """The logging filter: drop the records made on the lab's own threads."""
+    return not record.threadName.startswith(THREAD_NAME_PREFIX)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -126,46 +105,33 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 class _Runtime:
-    """The running part of a lab: its sockets, event loop thread and servers.
-
-    It holds the shared :class:`LabContext` but never the LabServer.
-    """
+    """The running part of a lab: its sockets, certificates, event loop thread and
+    servers. It holds the shared :class:`LabContext`, never the LabServer."""
 
     def __init__(
-        self,
-        context: LabContext,
-        certificates: LabCertificates,
-        plain_sock: socket.socket,
-        tls_sock: socket.socket,
+        self, context: LabContext, certificates: LabCertificates, socks: list[socket.socket]
     ) -> None:
         self.context = context
         self.certificates = certificates
-        self.plain_sock = plain_sock
-        self.tls_sock = tls_sock
-        self.port: int = plain_sock.getsockname()[1]
-        self.tls_port: int = tls_sock.getsockname()[1]
+        self.socks = socks
+        self.ports: tuple[int, int] = (socks[0].getsockname()[1], socks[1].getsockname()[1])
         self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_event: asyncio.Event | None = None
-        self._stopped = False
-        self._lock = threading.Lock()
         self.thread = threading.Thread(
-            target=self._run, name=f"{THREAD_NAME_PREFIX}-{self.port}", daemon=True
+            target=self._run, name=f"{THREAD_NAME_PREFIX}-{self.ports[0]}", daemon=True
         )
-
-    def start(self) -> None:
         self.thread.start()
         try:
             self._ready.result(timeout=_START_TIMEOUT)
-        except concurrent.futures.TimeoutError:
+        except BaseException as error:
             self.stop()
+            if not isinstance(error, concurrent.futures.TimeoutError):
+                raise
             raise Timeout(
                 f"the lab server did not start within {_START_TIMEOUT:g} s; the machine may "
                 "be overloaded: try again, and look at lab.errors."
             ) from None
-        except BaseException:
-            self.stop()
-            raise
 
     def _run(self) -> None:
         try:
@@ -175,48 +141,43 @@ class _Runtime:
             if not self._ready.done():
                 self._ready.set_exception(error)
         finally:
-            for sock in (self.plain_sock, self.tls_sock):
+            for sock in self.socks:
                 sock.close()
 
     async def _serve(self) -> None:
         loop = asyncio.get_running_loop()
-        loop.set_exception_handler(self.context.loop_exception_handler)
         context = self.context
+        loop.set_exception_handler(context.loop_exception_handler)
         try:
-            plain = await loop.create_server(
-                lambda: LabSMTP(context, implicit_tls=False, loop=loop), sock=self.plain_sock
-            )
-            implicit = await loop.create_server(
-                lambda: ImplicitTLSAcceptor(context, loop), sock=self.tls_sock
-            )
+            servers = [
+                await loop.create_server(
+                    lambda listener=listener: LabConnection(context, listener, LabSMTP), sock=sock
+                )
+                for listener, sock in zip(("plain", "tls"), self.socks, strict=True)
+            ]
         except BaseException as error:
             self._ready.set_exception(error)
             return
-        self._loop = loop
-        self._stop_event = asyncio.Event()
+        self._loop, self._stop_event = loop, asyncio.Event()
         self._ready.set_result(None)
         await self._stop_event.wait()
-        plain.close()
-        implicit.close()
-        for protocol in list(context.live):
-            protocol._lab_abort()
+        for server in servers:
+            server.close()
+        for connection in list(context.live):
+            connection.abort()
         for _ in range(3):  # let connection_lost() callbacks run
             await asyncio.sleep(0)
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(
-                asyncio.gather(plain.wait_closed(), implicit.wait_closed()), _STOP_TIMEOUT
-            )
+            closed = asyncio.gather(*(server.wait_closed() for server in servers))
+            await asyncio.wait_for(closed, _STOP_TIMEOUT)
         # asyncio.run() then cancels what is left (hanging faults, handshakes) and closes.
 
     def stop(self) -> None:
-        with self._lock:
-            if self._stopped:
-                return
-            self._stopped = True
-        loop, event = self._loop, self._stop_event
-        if loop is not None and event is not None:
+        """End the loop (its thread closes the sockets), join the thread, remove the CA
+        file. Called once, through the LabServer's ``weakref.finalize``."""
+        if self._loop is not None and self._stop_event is not None:
             with contextlib.suppress(RuntimeError):  # the loop already ended
-                loop.call_soon_threadsafe(event.set)
+                self._loop.call_soon_threadsafe(self._stop_event.set)
         if self.thread.is_alive() and threading.current_thread() is not self.thread:
             self.thread.join(_STOP_TIMEOUT)
             if self.thread.is_alive():
@@ -224,18 +185,6 @@ class _Runtime:
                     f"the lab's thread did not end within {_STOP_TIMEOUT:g} s"
                 )
         self.certificates.cleanup()
-
-
-class _RuntimeHolder:
-    """Points at the current runtime; ``weakref.finalize`` calls :meth:`stop` on it."""
-
-    def __init__(self) -> None:
-        self.runtime: _Runtime | None = None
-
-    def stop(self) -> None:
-        runtime, self.runtime = self.runtime, None
-        if runtime is not None:
-            runtime.stop()
 
 
 class LabServer:
@@ -262,8 +211,7 @@ class LabServer:
     :mod:`smtplab.lab.profiles`). The single parameters above still override its policy;
     :meth:`provider_overrides` sends ``Client.for_provider(...)`` here instead.
 
-    ``start()`` returns the lab, so ``lab = LabServer().start()`` works; ``with
-    LabServer() as lab:`` starts and stops it.
+    ``lab = LabServer().start()`` or ``with LabServer() as lab:`` (which also stops it).
     """
 
     _instances: ClassVar[weakref.WeakSet[LabServer]] = weakref.WeakSet()
@@ -290,14 +238,10 @@ class LabServer:
         self._profile = get_profile(profile) if profile is not None else None
         if self._profile is not None:
             policy = self._profile.policy
-        overrides: dict[str, Any] = {
-            "hostname": hostname,
-            "require_tls": require_tls,
-            "require_auth": require_auth,
-            "size_limit": size_limit,
-        }
+        given = {"hostname": hostname, "size_limit": size_limit}
+        given |= {"require_tls": require_tls, "require_auth": require_auth}
         base = policy if policy is not None else LabPolicy()
-        self._policy = replace(base, **{k: v for k, v in overrides.items() if v is not None})
+        self._policy = replace(base, **{k: v for k, v in given.items() if v is not None})
         for name, value in (("port", port), ("tls_port", tls_port)):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
                 raise ValueError(f"{name} must be 0 (pick a free port) or 1-65535, not {value!r}.")
@@ -309,19 +253,14 @@ class LabServer:
         self._inbox = Inbox(max_messages)
         self._sessions = SessionStore(max_sessions, max_session_lines)
         self._faults = FaultBook()
-        self._holder = _RuntimeHolder()
-        self._last_ports: tuple[int, int] | None = None
-        self._ca_path: str | None = None
-        self._ca_pem: bytes | None = None
-        self._errors: deque[str] | None = None
-        self._finalizer = weakref.finalize(self, self._holder.stop)
+        self._runtime: _Runtime | None = None  # the last one started
+        self._stopper: weakref.finalize | None = None  # stops it, once
         LabServer._instances.add(self)
 
     @staticmethod
     def _check_users(users: Mapping[str, str] | None) -> dict[str, str]:
         if users is None:
             return {DEMO_USER: make_password()}
-        checked = {}
         for name, password in dict(users).items():
             if not isinstance(name, str) or not name or any(c in name for c in " :\r\n\0"):
                 raise ValueError(
@@ -330,8 +269,7 @@ class LabServer:
                 )
             if not isinstance(password, str) or not password:
                 raise ValueError(f"user {name!r} needs a non-empty password (a str).")
-            checked[name] = password
-        return checked
+        return dict(users)
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> LabServer:
@@ -340,40 +278,35 @@ class LabServer:
         Starting a running lab does nothing. Raises OSError (saying which port) when a
         fixed port is taken.
         """
-        if self._holder.runtime is not None:
+        if self.running:
             return self
-        _quiet_lab_threads()
-        certificates = LabCertificates(certificate_names(self._policy.hostname, self._host))
-        sockets: list[socket.socket] = []
-        try:
-            sockets.append(_bind(self._host, self._requested_ports[0]))
-            sockets.append(_bind(self._host, self._requested_ports[1]))
-        except BaseException:
-            for sock in sockets:
-                sock.close()
-            certificates.cleanup()
-            raise
-        context = LookAlikeContext(
-            policy=self._policy,
-            users=dict(self._users),
-            inbox=self._inbox,
-            sessions=self._sessions,
-            faults=self._faults,
-            server_tls=certificates.server_context(),
-        )
-        runtime = _Runtime(context, certificates, sockets[0], sockets[1])
-        self._errors = context.errors
-        runtime.start()
-        self._holder.runtime = runtime
-        self._last_ports = (runtime.port, runtime.tls_port)
-        self._ca_path = str(certificates.ca_path)
-        self._ca_pem = certificates.ca_pem
+        for name in ("mail.log", "asyncio"):
+            logging.getLogger(name).addFilter(_not_on_a_lab_thread)  # no-op when already there
+        certificates = LabCertificates(self._policy.hostname, self._host)
+        with contextlib.ExitStack() as undo:  # releases what was made if a step fails
+            undo.callback(certificates.cleanup)
+            socks = []
+            for port in self._requested_ports:
+                socks.append(_bind(self._host, port))
+                undo.callback(socks[-1].close)
+            context = LabContext(
+                policy=self._policy,
+                users=dict(self._users),
+                inbox=self._inbox,
+                sessions=self._sessions,
+                faults=self._faults,
+                server_tls=certificates.server_context(),
+            )
+            self._runtime = _Runtime(context, certificates, socks)
+            undo.pop_all()
+        self._stopper = weakref.finalize(self, self._runtime.stop)
         return self
 
     def stop(self) -> None:
         """Stop serving: close the ports and every connection, join the thread, remove
         the CA file. Safe to call twice, or on a lab that never started."""
-        self._holder.stop()
+        if self._stopper is not None:
+            self._stopper()
 
     @classmethod
     def stop_all(cls) -> None:
@@ -390,16 +323,16 @@ class LabServer:
     @property
     def running(self) -> bool:
         """True between :meth:`start` and :meth:`stop`."""
-        return self._holder.runtime is not None
+        return self._stopper is not None and self._stopper.alive
 
     # -- where and who -------------------------------------------------------------------
-    def _ports(self) -> tuple[int, int]:
-        if self._last_ports is None:
+    def _started(self) -> _Runtime:
+        if self._runtime is None:
             raise RuntimeError(
                 "the lab has not started yet, so it has no ports: call lab.start() first "
                 "(or use `with LabServer() as lab:`)."
             )
-        return self._last_ports
+        return self._runtime
 
     @property
     def host(self) -> str:
@@ -409,12 +342,12 @@ class LabServer:
     @property
     def port(self) -> int:
         """The plain-text port that offers STARTTLS (like 587 or 25)."""
-        return self._ports()[0]
+        return self._started().ports[0]
 
     @property
     def tls_port(self) -> int:
         """The implicit-TLS port: TLS from the first byte (like 465)."""
-        return self._ports()[1]
+        return self._started().ports[1]
 
     @property
     def hostname(self) -> str:
@@ -444,12 +377,8 @@ class LabServer:
         if security not in ("tls", "starttls", "plain"):
             raise ValueError(f"security must be 'tls', 'starttls' or 'plain', not {security!r}.")
         port = self.tls_port if security == "tls" else self.port
-        return {
-            "host": self.host,
-            "port": port,
-            "security": security,
-            "context": self.ssl_context(),
-        }
+        context = self.ssl_context()
+        return {"host": self.host, "port": port, "security": security, "context": context}
 
     @property
     def users(self) -> dict[str, str]:
@@ -460,20 +389,13 @@ class LabServer:
     def ca_path(self) -> str:
         """The lab CA's certificate as a PEM file (for tools such as swaks or openssl).
         It exists while the lab runs."""
-        self._ports()
-        assert self._ca_path is not None
-        return self._ca_path
+        return str(self._started().certificates.ca_path)
 
     def ssl_context(self) -> ssl.SSLContext:
         """A new client SSL context that trusts the lab's CA, with certificate and host
         name verification ON: it accepts ``lab.hostname``, ``localhost`` and
         ``127.0.0.1``, and refuses any other name."""
-        self._ports()
-        assert self._ca_pem is not None
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        context.load_verify_locations(cadata=self._ca_pem.decode("ascii"))
-        return context
+        return self._started().certificates.client_context()
 
     # -- what arrived --------------------------------------------------------------------
     @property
@@ -506,8 +428,8 @@ class LabServer:
         arrived = self._inbox.wait_until(count, timeout)
         if arrived < count:
             where = "the lab"
-            if self._last_ports is not None:
-                where = f"{self._host} port {self._last_ports[0]} or {self._last_ports[1]}"
+            if self._runtime is not None:
+                where = f"{self._host} port {self.port} or {self.tls_port}"
             raise Timeout(
                 f"only {arrived} of the {count} expected message(s) arrived within "
                 f"{timeout:g} s. Check that the client sent to {where} and that its last "
@@ -531,7 +453,7 @@ class LabServer:
     @property
     def errors(self) -> list[str]:
         """Internal errors seen on the server thread (it never prints them)."""
-        return list(self._errors) if self._errors is not None else []
+        return list(self._runtime.context.errors) if self._runtime is not None else []
 
     # -- faults --------------------------------------------------------------------------
     def fail(
@@ -548,10 +470,10 @@ class LabServer:
 
         ``lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")`` refuses one
         recipient; ``lab.fail("MAIL", "451 4.7.1 Try again later", times=1)`` greylists
-        once. A ``421`` reply also closes the connection. Steps: see
-        :data:`smtplab.lab.STEPS`. A reply line without an enhanced code gets one.
-        ``times``: how many uses (None: until :meth:`clear_faults`); ``delay``: seconds to
-        wait before replying; ``address``: MAIL/RCPT only, a pattern like ``"nobody@*"``.
+        once. A ``421`` reply also closes the connection; a line without an enhanced code
+        gets one. Steps: :data:`smtplab.lab.faults.STEPS`. For every fault method,
+        ``times`` is how many uses (None: until :meth:`clear_faults`), ``delay`` the
+        seconds to wait first, ``address`` (MAIL/RCPT only) a pattern like ``"nobody@*"``.
         """
         return self._faults.add(
             Fault(step, "reply", parse_fault_reply(reply), delay, times, address)
@@ -569,12 +491,7 @@ class LabServer:
         return self._faults.add(Fault(step, "hang", (), 0.0, times, address))
 
     def drop(
-        self,
-        step: str,
-        *,
-        times: int | None = None,
-        delay: float = 0.0,
-        address: str | None = None,
+        self, step: str, *, times: int | None = None, delay: float = 0.0, address: str | None = None
     ) -> Fault:
         """At ``step``, close the connection abruptly without a reply.
 
@@ -593,25 +510,14 @@ class LabServer:
         """The faults still active, oldest first (the first one matching a step applies)."""
         return self._faults.snapshot()
 
-    # -- display -------------------------------------------------------------------------
     def __repr__(self) -> str:
         name = self.hostname
         if self._profile is not None:
             name += f" ({self._profile.title}: an imitation)"
-        if self._last_ports is None:
+        if self._runtime is None:
             return f"<LabServer {name} (not started)>"
         state = "running" if self.running else "stopped"
         return (
-            f"<LabServer {name} on {self._host} port={self._last_ports[0]} "
-            f"tls_port={self._last_ports[1]} {state}, {len(self.inbox)} message(s)>"
+            f"<LabServer {name} on {self._host} port={self.port} "
+            f"tls_port={self.tls_port} {state}, {len(self.inbox)} message(s)>"
         )
-
-
-def is_loopback(host: str) -> bool:
-    """True if ``host`` is a loopback address or ``localhost``."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -2,36 +2,26 @@
 
 For every connection the lab keeps a :class:`LabSession`: who connected, when, whether
 TLS is on, who logged in, and the ordered :class:`LogLine` list of what the server
-*received* (``C``) and *sent* (``S``). The lines are cut from the bytes handed to the
-protocol's ``data_received`` and to the stream writer's ``write`` (after STARTTLS and on
-the implicit-TLS port: the plaintext inside TLS), never rebuilt from handler hooks, so a
+*received* (``C``) and *sent* (``S``). The lines are cut from the bytes that pass the
+lab's connection (inside TLS: the plaintext), never rebuilt from handler hooks, so a
 notebook can put "what the server saw" next to the client's transcript, and an exercise
 can check what a learner really sent (pipelined commands, bare line feeds and all).
+Commands end at LF, message lines at CRLF, as aiosmtpd reads them. Three exceptions to
+"exactly the bytes":
 
-How the bytes are cut into lines follows the server: commands end at LF (aiosmtpd reads
-them with ``readuntil(b"\\n")``), message lines at CRLF (``readuntil(b"\\r\\n")``).
-
-Two deliberate exceptions to "exactly the bytes":
-
-* **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` holding the raw
-  bytes of all its lines, dot-stuffing included (what was on the wire); the final ``.``
-  line is a line of its own. At most ``body_limit`` bytes are kept (the rest counted in
-  ``omitted``), so an oversized message cannot eat memory twice. When the message was
-  delivered and its wire bytes are its content (no line needed dot-stuffing: nearly
-  always), the log's ``raw`` and the inbox's ``ReceivedMessage.data`` are one and the
-  same ``bytes`` object, so the log holds no second copy of the message. When a full
-  inbox drops its oldest message, the log keeps only the first line(s) of that
-  message's body, up to :data:`RELEASED_BODY_KEEP` bytes (the rest is counted in
-  ``omitted``), so a full inbox stops the lab's memory growing.
-* **Long sessions** keep their first ``max_lines`` lines (:data:`DEFAULT_MAX_LINES`; a
-  message is about nine lines); later lines are counted in ``omitted_lines`` and the
-  rendered log ends with a line saying how many were not kept.
-* **AUTH secrets** are masked (``secret=True``, the bytes replaced by ``********``): the
-  response after a ``Password:`` prompt, the PLAIN response, and the initial response of
-  ``AUTH PLAIN <blob>``. The LOGIN user name stays visible. A line counts as an AUTH
-  response while an AUTH exchange is open (from the ``AUTH`` line until the server's
-  first reply that is not ``334``), so even a client that sends its answers without
-  waiting for the prompts never has its password logged.
+* **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` (dot-stuffing
+  included), then the final ``.`` line. It keeps at most ``body_limit`` bytes (the rest is
+  counted in ``omitted``). When its bytes are the delivered message (no line was
+  dot-stuffed: nearly always) the log and the inbox's ``ReceivedMessage.data`` share one
+  ``bytes`` object; when a full inbox drops the message, the log keeps only its first
+  :data:`RELEASED_BODY_KEEP` bytes, so a full inbox stops the lab's memory growing.
+* **Long sessions** keep their first ``max_lines`` lines; the rest are counted in
+  ``omitted_lines``, and the rendered log says so.
+* **AUTH secrets** are masked (``secret=True``, ``********``): the response after a
+  ``Password:`` prompt, the PLAIN response, the initial response of ``AUTH PLAIN <blob>``
+  (the LOGIN user name stays visible). A line is an AUTH response while an AUTH exchange
+  is open (from ``AUTH`` to the first reply that is not ``334``), so even a client that
+  answers without waiting for the prompts never has its password logged.
 """
 
 from __future__ import annotations
@@ -47,16 +37,7 @@ from typing import Any, Literal
 
 from ..replies import decode_reply_text
 
-__all__ = [
-    "DEFAULT_MAX_LINES",
-    "DEFAULT_MAX_SESSIONS",
-    "RELEASED_BODY_KEEP",
-    "LabSession",
-    "LineKind",
-    "LogLine",
-    "SessionRecorder",
-    "SessionStore",
-]
+__all__ = ["LabSession", "LineKind", "LogLine"]
 
 DEFAULT_MAX_SESSIONS = 1_000
 """How many sessions a lab keeps by default before dropping the oldest."""
@@ -86,13 +67,10 @@ final ``.`` of a message, or a server reply line."""
 class LogLine:
     """One line the server received (``direction="C"``) or sent (``"S"``).
 
-    ``raw`` is the bytes with their line end (CRLF, or whatever the client used), except
-    for a masked secret; ``tls`` says whether it travelled inside TLS; ``time`` is when it
-    was read or written (seconds since the epoch, ``time.time()``); ``kind`` is one of
-    :data:`LineKind` (``"body"`` is the whole message after 354, see the module
-    docstring); ``secret`` marks a masked AUTH secret; ``omitted`` counts body bytes not
-    kept; ``partial`` marks bytes without a line end still pending when the connection
-    closed.
+    ``raw`` is the bytes with their line end (as the client sent it), ``tls`` whether they
+    travelled inside TLS, ``time`` when (``time.time()``), ``kind`` one of
+    :data:`LineKind`, ``secret`` marks a masked AUTH secret, ``omitted`` counts body bytes
+    not kept, ``partial`` marks bytes without a line end when the connection closed.
     """
 
     direction: Literal["C", "S"]
@@ -149,10 +127,8 @@ class LabSession:
     ``local_port``, ``started_at``/``ended_at`` (aware UTC datetimes; ``ended_at`` is
     None while connected), ``tls`` (TLS is on now), ``tls_version``/``tls_cipher``,
     ``auth_user`` (who logged in, or None), ``error`` (what went wrong, e.g. a failed TLS
-    handshake, or None). The server thread writes; other threads read snapshots.
-
-    The log keeps the first ``max_lines`` lines (:data:`DEFAULT_MAX_LINES`); how many
-    more there were is ``omitted_lines``, and the rendered log says so.
+    handshake, or None), ``omitted_lines`` (lines past ``max_lines``, counted only).
+    The server thread writes; other threads read snapshots.
     """
 
     def __init__(
@@ -204,6 +180,21 @@ class LabSession:
             for line in self._lines
             if line.kind == "command"
         ]
+
+    def _claim_body(self, data: bytes, queue_id: str) -> bytes:
+        """See :meth:`SessionStore.claim_body`."""
+        if self.omitted_lines:  # lines are only counted now: the body may not be here
+            return data
+        for index in range(len(self._lines) - 1, -1, -1):
+            line = self._lines[index]
+            if line.direction == "S":  # a body is claimed before the reply to it
+                break
+            if line.kind == "body":
+                if line.partial or line.omitted:
+                    break
+                self._delivered[queue_id] = index
+                return line.raw if line.raw == data else data
+        return data
 
     @property
     def _full(self) -> bool:
@@ -279,9 +270,10 @@ class LabSession:
 class SessionRecorder:
     """Cuts the bytes of one connection into :class:`LogLine` s (server thread only).
 
-    Call :meth:`received` with every chunk given to ``data_received`` and :meth:`sent`
-    with every chunk written, then :meth:`close` when the connection ends. Commands are
-    cut line by line; a message body is taken whole, up to the line that ends it.
+    Its only input: :meth:`received` with every chunk that arrived and :meth:`sent` with
+    every chunk written, each with whether it travelled inside TLS and when (seconds since
+    the epoch), then :meth:`close` when the connection ends. Commands are cut line by
+    line; a message body is taken whole, up to the line that ends it.
     """
 
     def __init__(self, session: LabSession, body_limit: int) -> None:
@@ -289,32 +281,29 @@ class SessionRecorder:
         self._body_limit = body_limit
         self._pending = bytearray()
         self._pending_tls = False
-        self.in_body = False
+        self._in_body = False
         self._body: list[bytes] = []
         self._body_size = 0
         self._body_omitted = 0
         self._body_time = 0.0
         self._body_tls = False
         self._body_mid_line = False
-        self._last_body: tuple[bytes, int] | None = None  # (raw, index) until the reply
         self._seen: dict[bytes, bytes] = {}  # command lines already logged: one copy each
         self._auth_open = False
-        self._auth_mechanism = b""
         self._auth_expected = 0
         self._auth_prompts = 0
         self._auth_responses = 0
         self._auth_user_first = False
 
     # -- what the client sent ------------------------------------------------------------
-    def received(self, data: bytes, tls: bool) -> None:
+    def received(self, data: bytes, tls: bool, now: float) -> None:
         """Record a chunk the server received."""
-        now = time.time()
         pending = self._pending
         if not pending:
             self._pending_tls = tls
         pending += data
         while pending:
-            if self.in_body:
+            if self._in_body:
                 if not self._body_received(pending, tls, now):
                     break
                 continue
@@ -328,7 +317,7 @@ class SessionRecorder:
         if len(pending) > _MAX_PENDING_LINE:
             chunk = bytes(pending)
             pending.clear()
-            if self.in_body:
+            if self._in_body:
                 self._add_body(chunk, tls, now)
                 self._body_mid_line = True
             else:
@@ -353,7 +342,7 @@ class SessionRecorder:
         del pending[: end + len(_DOT)]
         self._flush_body()
         self._append("C", _DOT, tls, now, kind="dot")
-        self.in_body = False
+        self._in_body = False
         return True
 
     def _line_received(self, line: bytes, tls: bool, now: float) -> None:
@@ -386,16 +375,12 @@ class SessionRecorder:
 
     def _open_auth(self, mechanism: bytes, has_initial_response: bool) -> None:
         self._auth_open = True
-        self._auth_mechanism = mechanism
         self._auth_prompts = 0
         self._auth_responses = 0
         self._auth_user_first = mechanism == b"LOGIN" and not has_initial_response
-        if mechanism == b"LOGIN":
-            self._auth_expected = 1 if has_initial_response else 2
-        elif mechanism == b"PLAIN":
-            self._auth_expected = 0 if has_initial_response else 1
-        else:
-            self._auth_expected = 0
+        # Answers expected whatever the prompts: LOGIN's user name and password, PLAIN's blob.
+        expected = {b"LOGIN": 2, b"PLAIN": 1}.get(mechanism, 0)
+        self._auth_expected = max(expected - has_initial_response, 0)
 
     def _is_auth_response(self) -> bool:
         return self._auth_responses < max(self._auth_expected, self._auth_prompts)
@@ -424,33 +409,14 @@ class SessionRecorder:
             omitted = self._body_omitted
             tls, at = self._body_tls, self._body_time
             session._lines.append(LogLine("C", raw, tls, at, "body", False, omitted, partial))
-            if not partial and not omitted:
-                self._last_body = (raw, len(session._lines) - 1)
         self._body = []
         self._body_size = 0
         self._body_omitted = 0
         self._body_mid_line = False
 
-    def claim_body(self, data: bytes, queue_id: str) -> bytes:
-        """The lab delivers ``data`` as message ``queue_id``: link it to the body just
-        logged (the one before the reply to the message), and return the bytes for the
-        inbox: the log's own object when they are equal, so both share one copy.
-
-        Once linked, :meth:`SessionStore.release_body` can shrink the logged body when
-        the inbox drops the message.
-        """
-        logged, self._last_body = self._last_body, None
-        if logged is None:
-            return data
-        raw, index = logged
-        self.session._delivered[queue_id] = index
-        return raw if raw == data else data
-
     # -- what the server sent ------------------------------------------------------------
-    def sent(self, data: bytes, tls: bool) -> None:
+    def sent(self, data: bytes, tls: bool, now: float) -> None:
         """Record a chunk the server wrote."""
-        now = time.time()
-        self._last_body = None  # a body can be claimed only before the reply to it
         for line in data.splitlines(keepends=True):
             self._append("S", line, tls, now, kind="reply")
             code = line[:3]
@@ -460,12 +426,12 @@ class SessionRecorder:
             elif self._auth_open and final:
                 self._auth_open = False
             if code == b"354" and final:
-                self.in_body = True
+                self._in_body = True
                 self._body_mid_line = False
 
     def close(self) -> None:
         """Flush what is pending when the connection ends."""
-        if self.in_body:
+        if self._in_body:
             if self._pending:
                 self._add_body(bytes(self._pending), self._pending_tls, time.time())
                 self._pending.clear()
@@ -500,11 +466,7 @@ def _line_end(line: bytes) -> bytes:
 class SessionStore:
     """The sessions of one lab, bounded, oldest first; ids are ``S1``, ``S2``..."""
 
-    def __init__(
-        self,
-        max_sessions: int = DEFAULT_MAX_SESSIONS,
-        max_session_lines: int = DEFAULT_MAX_LINES,
-    ) -> None:
+    def __init__(self, max_sessions: int, max_session_lines: int) -> None:
         limits = (("max_sessions", max_sessions), ("max_session_lines", max_session_lines))
         for name, value in limits:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -514,12 +476,6 @@ class SessionStore:
         self._by_id: dict[str, LabSession] = {}
         self._max_lines = max_session_lines
         self._counter = 0
-        self._dropped = 0
-
-    @property
-    def max_session_lines(self) -> int:
-        """How many lines each session's log keeps."""
-        return self._max_lines
 
     def open(self, listener: Literal["plain", "tls"]) -> LabSession:
         """Create and keep the record of a new connection."""
@@ -527,11 +483,18 @@ class SessionStore:
             self._counter += 1
             session = LabSession(f"S{self._counter}", listener, self._max_lines)
             if len(self._sessions) == self._sessions.maxlen:
-                self._dropped += 1
                 del self._by_id[self._sessions[0].id]
             self._sessions.append(session)
             self._by_id[session.id] = session
             return session
+
+    def claim_body(self, session: LabSession, data: bytes, queue_id: str) -> bytes:
+        """The lab delivers ``data`` as message ``queue_id`` of ``session``: link it to the
+        body just logged (the one before the reply to it) and return the bytes for the
+        inbox: the log's own object when they are equal, so both share one copy. Once
+        linked, :meth:`release_body` can shrink the logged body when the inbox drops it.
+        """
+        return session._claim_body(data, queue_id)
 
     def release_body(self, session_id: str, queue_id: str) -> None:
         """The inbox dropped message ``queue_id`` of session ``session_id``: its session
@@ -562,10 +525,3 @@ class SessionStore:
         with self._lock:
             self._sessions.clear()
             self._by_id.clear()
-            self._dropped = 0
-
-    @property
-    def dropped(self) -> int:
-        """How many sessions were dropped because the store was full."""
-        with self._lock:
-            return self._dropped
