@@ -781,26 +781,35 @@ def test_cancel_and_empty_answers_are_not_secrets() -> None:
     mechanism=st.sampled_from(["LOGIN", "PLAIN", "PLAIN-334"]),
 )
 def test_no_password_ever_leaks(password: str, mechanism: str) -> None:
+    def logged_in_with(secret_password: str) -> Transcript:
+        b64 = base64.b64encode(secret_password.encode()).decode()
+        plain = base64.b64encode(f"\0{USER}\0{secret_password}".encode()).decode()
+        t = Transcript()
+        t.record_received(reply(b"220 x ESMTP\r\n"))
+        if mechanism == "LOGIN":
+            t.record_sent(b"AUTH LOGIN\r\n")
+            t.record_received(reply(b"334 VXNlcm5hbWU6\r\n"))
+            t.record_sent(b"c3R1ZGVudA==\r\n")
+            t.record_received(reply(b"334 UGFzc3dvcmQ6\r\n"))
+            t.record_sent(b64.encode() + b"\r\n")
+        elif mechanism == "PLAIN":
+            t.record_sent(f"AUTH PLAIN {plain}\r\n".encode())
+        else:
+            t.record_sent(b"AUTH PLAIN\r\n")
+            t.record_received(reply(b"334 \r\n"))
+            t.record_sent(plain.encode() + b"\r\n")
+        t.record_received(reply(b"235 2.7.0 OK\r\n"))
+        return t
+
     b64 = base64.b64encode(password.encode()).decode()
     plain = base64.b64encode(f"\0{USER}\0{password}".encode()).decode()
-    t = Transcript()
-    t.record_received(reply(b"220 x ESMTP\r\n"))
-    if mechanism == "LOGIN":
-        t.record_sent(b"AUTH LOGIN\r\n")
-        t.record_received(reply(b"334 VXNlcm5hbWU6\r\n"))
-        t.record_sent(b"c3R1ZGVudA==\r\n")
-        t.record_received(reply(b"334 UGFzc3dvcmQ6\r\n"))
-        t.record_sent(b64.encode() + b"\r\n")
-    elif mechanism == "PLAIN":
-        t.record_sent(f"AUTH PLAIN {plain}\r\n".encode())
-    else:
-        t.record_sent(b"AUTH PLAIN\r\n")
-        t.record_received(reply(b"334 \r\n"))
-        t.record_sent(plain.encode() + b"\r\n")
-    t.record_received(reply(b"235 2.7.0 OK\r\n"))
+    t = logged_in_with(password)
     views = every_public_view(t)
+    # A password such as "greeting" is also a word of the kit's own annotations:
+    # text the views show with any other password is not a leak.
+    views_without_it = every_public_view(logged_in_with("\u2603" * 12))
     for secret in (password, b64, plain):
-        assert secret not in views
+        assert secret not in views or secret in views_without_it
     assert (b64 if mechanism == "LOGIN" else plain) in t.reveal()
 
 
