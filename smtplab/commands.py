@@ -260,9 +260,9 @@ class Command:
         return self.verb
 
     @property
-    def secret(self) -> bool:
-        """True when the line carries a password or token (transcripts mask it)."""
-        return False
+    def secret(self) -> bool | None:
+        """True when the line must be hidden whatever :mod:`smtplab.secrecy` says."""
+        return None
 
     def _check_length(self, rendered: bytes) -> None:
         if len(rendered) > self.limit:
@@ -316,8 +316,6 @@ class StartTLS(Command):
         return "STARTTLS"
 
 
-# Mechanisms whose initial response carries the password or a token.
-_SECRET_INITIAL_RESPONSE = frozenset({"PLAIN", "XOAUTH2", "OAUTHBEARER", "CRAM-MD5"})
 _MECHANISM_RE = re.compile(r"[A-Za-z0-9_-]{1,20}")
 
 
@@ -326,9 +324,9 @@ class Auth(Command):
     """``AUTH mechanism [initial-response]``: start logging in (RFC 4954 §4).
 
     ``initial_response`` is the base64 text sent on the same line (``""`` is sent as
-    ``=``, RFC 4954's empty response). ``secret`` says whether that response carries a
-    password or token; left as None it is worked out from the mechanism (True for
-    PLAIN, XOAUTH2 and OAUTHBEARER with a response), and it is always a bool afterwards.
+    ``=``, RFC 4954's empty response). Whether it is a secret is decided by
+    :mod:`smtplab.secrecy` (the password in PLAIN's blob, the token of XOAUTH2...);
+    ``secret=True`` hides the line in any case.
     """
 
     verb: ClassVar[str] = "AUTH"
@@ -346,12 +344,6 @@ class Auth(Command):
             )
         if self.initial_response is not None:
             _check_response(self.initial_response, "the AUTH initial response")
-        if self.secret is None:
-            inferred = (
-                self.initial_response is not None
-                and self.mechanism.upper() in _SECRET_INITIAL_RESPONSE
-            )
-            object.__setattr__(self, "secret", inferred)
         super().__post_init__()
 
     def _line(self) -> str:
@@ -374,14 +366,14 @@ def _check_response(value: str, what: str) -> str:
 class AuthContinuation(Command):
     """A line answering the server's ``334`` during AUTH: base64 text, or ``*`` to cancel.
 
-    ``secret`` is True by default (the line usually carries the password); pass
-    ``secret=False`` for a line that does not, like LOGIN's user name.
+    Whether it is a secret is decided by :mod:`smtplab.secrecy` (every answer is, but
+    ``*``, an empty one and LOGIN's user name); ``secret=True`` hides it in any case.
     """
 
     verb: ClassVar[str] = "AUTH-RESPONSE"
     limit: ClassVar[int] = AUTH_LINE_LIMIT
     data: str
-    secret: bool = True  # type: ignore[assignment]
+    secret: bool | None = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         _check_response(self.data, "the AUTH response")
@@ -511,8 +503,14 @@ class Help(Command):
         return f"HELP {self.topic}" if self.topic else "HELP"
 
 
-_SECRET_RAW_AUTH = re.compile(r"AUTH\s+(PLAIN|XOAUTH2|OAUTHBEARER)\s+\S", re.IGNORECASE)
 _RAW_KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s:]|$)")
+
+
+def keyword_of(line: str) -> str:
+    """The command keyword a line carries: its first word upper-cased when it is all
+    letters (``"MAIL"`` for ``"mail from:<a@b.c>"``), else ``""``."""
+    match = _RAW_KEYWORD.match(line)
+    return match.group(1).upper() if match else ""
 
 
 @dataclass(frozen=True)
@@ -525,9 +523,9 @@ class RawCommand(Command):
     for a command, 1000 for a line of the message after ``354``, 12288 for AUTH.
 
     ``keyword`` is the first word, upper-cased, when it is made of letters (``"MAIL"``
-    for ``"mail from:<a@b.c>"``), else ``""``. ``secret`` left as None is worked out:
-    True for ``AUTH PLAIN <response>`` (and XOAUTH2, OAUTHBEARER). A line typed to
-    answer a 334 should be sent as :class:`AuthContinuation` to be masked.
+    for ``"mail from:<a@b.c>"``), else ``""``. Whether the line is a secret (``AUTH PLAIN
+    <blob>``, an answer to a 334) is decided by :mod:`smtplab.secrecy` from where it
+    falls in the dialogue; ``secret=True`` hides it in any case.
     """
 
     verb: ClassVar[str] = ""
@@ -537,8 +535,6 @@ class RawCommand(Command):
 
     def __post_init__(self) -> None:
         check_text(self.line, "the command line")
-        if self.secret is None:
-            object.__setattr__(self, "secret", bool(_SECRET_RAW_AUTH.match(self.line)))
         super().__post_init__()
 
     def _line(self) -> str:
@@ -547,8 +543,7 @@ class RawCommand(Command):
     @property
     def keyword(self) -> str:
         """The first word, upper-cased, when it is all letters; else ``""``."""
-        match = _RAW_KEYWORD.match(self.line)
-        return match.group(1).upper() if match else ""
+        return keyword_of(self.line)
 
 
 @dataclass(frozen=True)
@@ -676,6 +671,18 @@ def decode_data(encoded: bytes) -> bytes:
             f"(it ends with {encoded[-10:]!r}); pass the whole encoded message."
         )
     return dot_unstuff(encoded[:-3])
+
+
+def split_lines(raw: bytes, *, keep_ends: bool = False) -> list[bytes]:
+    """Split small data (a reply, a batch of commands) into lines, each ending in LF."""
+    merged: list[bytes] = []
+    for piece in raw.splitlines(keepends=True):
+        # splitlines() also splits on a lone CR; keep "\r\n" together and a bare CR inside.
+        if merged and not merged[-1].endswith(b"\n"):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged if keep_ends else [m.rstrip(b"\r\n") for m in merged]
 
 
 def has_8bit(data: bytes) -> bool:

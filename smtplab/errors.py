@@ -238,3 +238,52 @@ def tls_hint(reason: str | None, verify_message: str | None = None) -> str:
         if reason and needle in reason:
             return hint
     return "the TLS handshake failed; check the port (465 is implicit TLS, 587 STARTTLS)."
+
+
+# The advice of the transport errors, filled in by the client's exception map
+# (smtplab.wire): {step} is what was being done, {detail} the system's own message.
+TRANSPORT_ADVICE: dict[str, str] = {
+    "unresolved": "{step}: the host name {host!r} could not be resolved ({detail}). Check "
+    "the spelling; for the lab use lab.host.",
+    "refused": "{step}: connection refused, nothing listens on port {port}. Is the server "
+    "running (lab.start()) and is the port right (lab.port, lab.tls_port)?",
+    "reset": "waiting for the greeting: the server accepted the connection to {host}:{port} "
+    "and reset it at once ({detail}). It may be overloaded or refuse your address; try "
+    "again later.",
+    "no answer": "{step}: no answer within {timeout:g} s. {advice}",
+    "unreachable": "{step}: {detail}. Check host, port and network.",
+    "untrusted": "{step}: the certificate of {name!r} failed verification: {hint}",
+    "closed in handshake": "{step}: the server closed the connection in the middle of the "
+    "TLS handshake ({reason}). {advice}",
+    "handshake failed": "{step} failed ({reason}): {advice}",
+    "slow handshake": "{step}: no complete TLS handshake within {timeout:g} s. {advice}",
+    "broke in handshake": "{step}: the connection broke during the handshake ({detail}).",
+    "send timeout": "{step}: the server took no data for {timeout:g} s.",
+    "broke while sending": "{step}: the connection broke while sending ({detail}).{unknown}",
+    "broke while reading": "{step}: the connection broke while reading ({detail}){got}.{unknown}",
+    "no reply": "{step}: no complete reply within {timeout:g} s{got}.{hint}{unknown}",
+    "closed": "{step}: the server closed the connection {what}. It may have crashed, timed "
+    "you out, or refused you.{unknown}",
+    "not connected": "{step}: the connection is closed ({reason}); connect again.",
+}
+
+TRANSPORT_HINTS: dict[str, str] = {
+    "firewall": "A firewall may drop the connection: many networks (and mybinder.org) "
+    "block outbound SMTP ports.",
+    "closed after starttls": "It had said 220 to STARTTLS: it may not really support TLS, "
+    "or it refused your TLS version or ciphers.",
+    "closed on tls port": "It may not speak TLS on this port, or it refused your TLS "
+    "version or ciphers.",
+    "not tls after starttls": "the server said 220 to STARTTLS, but what it sent next is "
+    "not TLS. The server is broken, or something between you and it (a firewall or proxy "
+    "that does not understand STARTTLS) is in the way; do not go on in plain text.",
+    "stalled after starttls": "The server said 220 to STARTTLS and then did not go on with "
+    "the handshake: it may not really support TLS.",
+    "plain port": "If this port speaks plain SMTP first (like 587 or 25), connect with "
+    "security='starttls'.",
+    "tls port": " A port that speaks implicit TLS (like 465) waits for your TLS handshake "
+    "first: connect with security='tls'.",
+    "unknown delivery": " No 250 came for the message, so it is NOT known to be delivered: "
+    "it may be lost, or the server may have kept it after all. Check (the recipient's "
+    "mailbox, lab.inbox) before sending it again, or it may arrive twice (RFC 5321 §6.1).",
+}

@@ -1,484 +1,109 @@
-"""The SMTP client's side of the dialogue, without any I/O (sans-I/O, like h11).
+"""The SMTP dialogue, client side, without any I/O (sans-I/O, like h11).
 
-This module never touches a socket. A driver (:mod:`smtplab.client`) moves bytes; this
-module says which bytes to send, cuts what arrives into replies, matches each reply to
-the command it answers, and keeps track of where the dialogue stands::
+Everything that decides how the dialogue goes lives in this module (docs/ARCHITECTURE.md):
+which reply answers which command, the state the session is in, and what each line sent
+is (a command, an answer to AUTH, a line of the message). The client, the transcript, the
+lab's session log and the exercise checks ask it instead of working it out again.
 
-    conn = ClientConnection()
+A driver (:mod:`smtplab.client`) moves the bytes::
+
+    conn = ClientConnection(on_event=transcript.record)
     conn.receive_data(b"220 lab.smtplab.test ESMTP\\r\\n")
-    conn.next_event()        # Answer(command=None, reply=<220 ...>, greeting=True)
+    conn.next_event()        # Answer(reply=<220 ...>, role="GREETING")
     sock.sendall(conn.send(Ehlo("learner.example")))
     conn.receive_data(sock.recv(65536))
-    conn.next_event()        # Answer(command=Ehlo(...), reply=<250 ...>) or NEED_DATA
+    conn.next_event()        # Answer(reply=<250 ...>, command=Ehlo(...)) or NEED_DATA
 
 Events
-    :meth:`ClientConnection.next_event` returns one of
-
-    * :class:`Answer` ``(command, reply, greeting)``: a complete reply and the command it
-      answers. Replies are matched to commands in the order the commands were sent, so
-      pipelined commands (RFC 2920) get their own replies. ``command`` is None for the
-      greeting (``greeting=True``) and for a reply that answers nothing (a server's
-      ``421`` before closing an idle connection, or a server that replies too often:
-      ``answer.unsolicited``);
-    * :data:`NEED_DATA`: no complete reply yet; read more and call
-      :meth:`~ClientConnection.receive_data`;
-    * :data:`CLOSED`: the server closed the connection (``receive_data(b"")``), or the
-      session is over (after ``221`` or ``421``). Commands still in
-      :attr:`~ClientConnection.pending` will never be answered.
-
-    A server that breaks the reply syntax makes ``next_event`` raise
-    :class:`~smtplab.errors.RemoteProtocolError` (after the good replies that came
-    before the bad bytes); the connection is then CLOSED. ``receive_data`` itself never
-    raises for the server's mistakes, as in h11.
+    ``next_event()`` returns an :class:`Answer` (a whole reply and the command it
+    answers; replies are matched to commands in the order they were sent, so pipelined
+    commands, RFC 2920, get their own), :data:`NEED_DATA` (read more bytes) or
+    :data:`CLOSED` (the server closed the connection, or said 221/421). Besides, every
+    line sent (:class:`Sent`), every reply (:class:`Answer`) and the start of TLS
+    (:class:`TLSStarted`) is handed to ``on_event``: that stream is what a transcript
+    records. Each event carries the :class:`Context` of its moment (TLS on?, the
+    extensions, the AUTH exchange), so it can be explained without replaying the session.
 
 States
-    :class:`State` follows the dialogue (RFC 5321 §4.1.4, §3.3): the greeting, EHLO,
-    the optional STARTTLS and AUTH, then transactions (MAIL, RCPT, DATA). Each reply
-    moves the state through one TABLE, :data:`TRANSITIONS`, keyed by ``(state, command
-    keyword, reply class)``; a ``421`` closes the session from any state.
+    :class:`State` follows RFC 5321 §4.1.4 and §3.3; each reply moves it through one
+    table, :data:`TRANSITIONS`, keyed by ``(state, role, reply class)``; a 421 closes the
+    session from any state.
 
 Mistakes allowed
-    A teaching kit lets you make mistakes: :meth:`~ClientConnection.send` sends a
-    command even when it is out of place, so you see the server's real ``503``.
-    :meth:`~ClientConnection.is_legal` tells beforehand whether a command fits, and if
-    not, why (in the words the server would use). Only what would break the protocol
-    itself raises :class:`~smtplab.errors.LocalProtocolError`: a CR/LF/NUL inside a
-    command, an over-long line, sending on a closed connection.
+    A teaching kit lets you make mistakes: :meth:`ClientConnection.send` sends a command
+    even when it is out of place, so you see the server's real 503, and
+    :meth:`~ClientConnection.is_legal` says beforehand what the server would say. Only
+    what would break the protocol itself raises LocalProtocolError (a CR/LF/NUL inside a
+    command, an over-long line, sending on a closed connection). The server's mistakes
+    never raise in ``receive_data``; ``next_event`` raises RemoteProtocolError after the
+    good replies that came before the bad bytes (the connection is then CLOSED).
 
-The message
-    After ``354`` the server reads the message, not commands, until a line with a
-    single dot. :meth:`~ClientConnection.send_data` encodes a whole message
-    (:func:`smtplab.commands.encode_data`). You may also send it line by line with
-    :class:`~smtplab.commands.RawCommand`, as in a telnet session: those lines get no
-    reply, and a line ``"."`` ends the message (no dot-stuffing is done for you then:
-    that is the lesson).
+The message and TLS
+    After 354 the server reads the message until a line with a single dot:
+    :meth:`~ClientConnection.send_data` sends a whole message, or you send it line by
+    line with RawCommand (no dot-stuffing is done for you then: that is the lesson).
+    After 220 to STARTTLS, do the handshake and call :meth:`~ClientConnection.start_tls`
+    (the session starts again: EHLO again, RFC 3207 §4.2); for implicit TLS (port 465)
+    call it before the greeting. Bytes that arrive between the 220 and TLS are refused:
+    an attacker may have injected them.
 
-TLS
-    After ``220`` to STARTTLS the state is ``TLS_PENDING``: do the TLS handshake, then
-    call :meth:`~ClientConnection.start_tls`; the session starts again at ``GREETED``
-    (send EHLO again, RFC 3207 §4.2) and the extensions are forgotten. For implicit TLS
-    (port 465) call ``start_tls()`` before the greeting. Bytes that arrive after the
-    ``220`` but before TLS are refused: they may have been injected by an attacker.
+Bytes only
+    :class:`SessionReader` reads a session that exists only as bytes (the lab's session
+    log, a learner's raw socket) through this same code, cutting the client's bytes the
+    way a server does.
 """
 
 from __future__ import annotations
 
-import enum
+import time as _time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from . import legality, secrecy
+from .auth import b64decode_text
 from .commands import (
     AUTH_LINE_LIMIT,
     COMMAND_LINE_LIMIT,
     LINE_LIMIT,
-    Auth,
     AuthContinuation,
     Command,
-    Mail,
     MailData,
     RawCommand,
-    Rcpt,
-    has_8bit,
-    is_ascii_address,
-    long_lines,
+    keyword_of,
+    split_lines,
 )
 from .errors import LocalProtocolError, RemoteProtocolError
-from .extensions import Extensions, format_size
-from .replies import Reply, decode_reply_text
-
-__all__ = [
-    "CLOSED",
-    "GREETING",
-    "MAX_LINE",
-    "MAX_REPLY_BYTES",
-    "MAX_REPLY_LINES",
-    "NEED_DATA",
-    "PIPELINE_ANYWHERE",
-    "TRANSITIONS",
-    "Answer",
-    "ClientConnection",
-    "ConnectionClosed",
-    "Event",
-    "NeedData",
-    "ReplyParser",
-    "State",
-]
-
-MAX_LINE = 4096
-"""The longest reply line accepted, line end included. RFC 5321 §4.5.3.1.5 says 512;
-real servers stay well below 4096."""
-
-MAX_REPLY_LINES = 1000
-"""The most lines one reply may have."""
-
-MAX_REPLY_BYTES = 64 * 1024
-"""The most bytes one reply may have, all its lines together. The longest replies real
-servers send (an EHLO or HELP listing, a provider's explanation of a refusal) are a few
-KiB; without this bound a server could make the client hold ``MAX_REPLY_LINES`` lines of
-``MAX_LINE`` bytes (4 MB) in one reply."""
-
-GREETING = "GREETING"
-"""The keyword the transition table uses for the server's greeting (no command)."""
-
-# --- events ---------------------------------------------------------------------------
-
-
-class NeedData:
-    """The event "no complete reply yet": read more bytes. Use the :data:`NEED_DATA` value."""
-
-    _instance: NeedData | None = None
-
-    def __new__(cls) -> NeedData:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "NEED_DATA"
-
-    def __reduce__(self) -> str:
-        return "NEED_DATA"
-
-
-class ConnectionClosed:
-    """The event "the connection is over". Use the :data:`CLOSED` value."""
-
-    _instance: ConnectionClosed | None = None
-
-    def __new__(cls) -> ConnectionClosed:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "CLOSED"
-
-    def __reduce__(self) -> str:
-        return "CLOSED"
-
-
-NEED_DATA = NeedData()
-"""Returned by ``next_event()`` when more bytes are needed."""
-
-CLOSED = ConnectionClosed()
-"""Returned by ``next_event()`` when the server closed the connection or said goodbye."""
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A reply, and the command it answers.
-
-    ``command`` is None for the greeting (``greeting`` is True) and for an unsolicited
-    reply (one that answers no command of ours: see :attr:`unsolicited`).
-    """
-
-    command: Command | None
-    reply: Reply
-    greeting: bool = False
-
-    @property
-    def unsolicited(self) -> bool:
-        """True when the reply answers no command and is not the greeting."""
-        return self.command is None and not self.greeting
-
-    @property
-    def code(self) -> int:
-        """The reply's code (a shortcut for ``answer.reply.code``)."""
-        return self.reply.code
-
-
-Event = Answer | NeedData | ConnectionClosed
-"""What :meth:`ClientConnection.next_event` returns."""
-
-
-# --- the reply parser -----------------------------------------------------------------
-
-_OTHER_PROTOCOLS: tuple[tuple[bytes, str], ...] = (
-    (b"\x15\x03", "this is a TLS alert: the server speaks TLS. Connect with implicit TLS"),
-    (b"\x16\x03", "this is a TLS record: the server speaks TLS. Connect with implicit TLS"),
-    (b"+OK", "this is a POP3 server (ports 110, 995), not SMTP"),
-    (b"-ERR", "this is a POP3 server (ports 110, 995), not SMTP"),
-    (b"* OK", "this is an IMAP server (ports 143, 993), not SMTP"),
-    (b"HTTP/", "this is a web server, not SMTP"),
-    (b"SSH-", "this is an SSH server, not SMTP"),
+from .events import (
+    CLOSED,
+    GREETING,
+    NEED_DATA,
+    Answer,
+    AuthStep,
+    Context,
+    Event,
+    Noise,
+    Record,
+    Sent,
+    State,
+    TLSInfo,
+    TLSStarted,
 )
+from .extensions import Extensions
+from .replies import Reply
+from .reply_parser import ReplyParser
 
+__all__ = ["ClientConnection", "SessionReader"]
 
-def _preview(data: bytes, limit: int = 80) -> str:
-    """repr() of the start of ``data``, cut to ``limit`` bytes."""
-    if len(data) <= limit:
-        return repr(bytes(data))
-    return f"{bytes(data[:limit])!r}... ({len(data)} bytes)"
-
-
-_REPLY_CLASSES = frozenset(b"2345")
-"""The first digit of a reply code (as a byte value): 2, 3, 4 or 5 (RFC 5321 §4.2.1)."""
-
-
-def _other_protocol_hint(line: bytes) -> str:
-    for prefix, hint in _OTHER_PROTOCOLS:
-        if line.startswith(prefix):
-            return f" Hint: {hint}."
-    return ""
-
-
-class ReplyParser:
-    """Cut a stream of bytes from the server into :class:`~smtplab.replies.Reply` values.
-
-    ``feed()`` bytes as they come (cut anywhere, several replies at once), then take
-    replies with ``next_reply()`` until it returns None. A reply is one or more lines
-    ``CODE-text`` ending with one ``CODE text`` (RFC 5321 §4.2.1).
-
-    Tolerated, since real servers do it: a line ending in a bare LF instead of CRLF,
-    and a line that is just the code (``250``, read as a last line with no text).
-    ``Reply.raw`` keeps the exact bytes received either way.
-
-    Refused with :class:`~smtplab.errors.RemoteProtocolError`, raised by ``next_reply``
-    after the good replies before it: a line not starting with a 3-digit code 2xx-5xx,
-    a fourth character other than ``-`` or space, a code that changes inside a reply, a
-    line longer than ``max_line`` bytes (found as soon as that many bytes arrive
-    without a line end: the parser never holds more than ``max_line`` plus one chunk),
-    a reply of more than ``max_lines`` lines, and a connection closed in mid-reply. After
-    an error the parser stays broken: every later call raises it again.
-    """
-
-    def __init__(
-        self,
-        max_line: int = MAX_LINE,
-        max_lines: int = MAX_REPLY_LINES,
-        max_reply: int = MAX_REPLY_BYTES,
-    ) -> None:
-        self.max_line = max_line
-        self.max_lines = max_lines
-        self.max_reply = max_reply
-        self._reply_size = 0  # bytes of the lines of the reply being read
-        self._buffer = bytearray()
-        self._scanned = 0  # bytes of _buffer known to hold no LF
-        self._code = 0
-        self._texts: list[str] = []
-        self._raws: list[bytes] = []
-        self._replies: deque[Reply] = deque()
-        self._error: RemoteProtocolError | None = None
-        self._eof = False
-
-    def feed(self, data: bytes) -> None:
-        """Add bytes received from the server.
-
-        Raises the parser's error if it is already broken (feeding more is then a bug).
-        """
-        if self._error is not None:
-            raise self._error
-        if self._eof:
-            raise LocalProtocolError(
-                "bytes fed after the end of the stream (feed_eof); make a new parser."
-            )
-        if not data:
-            return
-        buffer = self._buffer
-        if not buffer:
-            self._feed_lines(data if type(data) is bytes else bytes(data))
-            return
-        buffer += data
-        start = 0
-        search = self._scanned
-        while True:
-            newline = buffer.find(b"\n", search)
-            if newline < 0:
-                break
-            end = newline + 1
-            if end - start > self.max_line:
-                self._fail_too_long(bytes(buffer[start : start + self.max_line]))
-                return
-            self._take_line(bytes(buffer[start:end]))
-            if self._error is not None:
-                return
-            start = search = end
-        if start:
-            del buffer[:start]
-        self._scanned = len(buffer)
-        if len(buffer) > self.max_line:
-            self._fail_too_long(bytes(buffer[: self.max_line]))
-
-    def _feed_lines(self, data: bytes) -> None:
-        """:meth:`feed` when nothing is held back (the usual case): the lines are cut
-        straight out of ``data``, with the same checks, and only an unfinished line is
-        kept in the buffer."""
-        start = 0
-        size = len(data)
-        max_line = self.max_line
-        while True:
-            newline = data.find(b"\n", start)
-            if newline < 0:
-                break
-            end = newline + 1
-            if end - start > max_line:
-                self._fail_too_long(data[start : start + max_line])
-                return
-            self._take_line(data if start == 0 and end == size else data[start:end])
-            if self._error is not None:
-                return
-            start = end
-        if start < size:
-            buffer = self._buffer
-            buffer += data[start:] if start else data
-            self._scanned = len(buffer)
-            if len(buffer) > max_line:
-                self._fail_too_long(bytes(buffer[:max_line]))
-
-    def feed_eof(self) -> None:
-        """The server closed the connection; an unfinished reply becomes an error."""
-        if self._eof or self._error is not None:
-            return
-        self._eof = True
-        if self._buffer or self._raws:
-            seen = b"".join(self._raws) + bytes(self._buffer)
-            self._fail(
-                "the server closed the connection in the middle of a reply: "
-                f"{_preview(seen)}. The reply is incomplete; the server may have crashed "
-                "or dropped you. Connect again."
-            )
-
-    def next_reply(self) -> Reply | None:
-        """The next complete reply, or None when more bytes are needed.
-
-        Raises RemoteProtocolError once the good replies are taken, if the bytes
-        after them were not valid SMTP.
-        """
-        if self._replies:
-            return self._replies.popleft()
-        if self._error is not None:
-            raise self._error
-        return None
-
-    def __iter__(self) -> Iterator[Reply]:
-        """Every complete reply available now."""
-        while (reply := self.next_reply()) is not None:
-            yield reply
-
-    @property
-    def buffered(self) -> int:
-        """Bytes held that do not make a complete reply yet (0 when idle)."""
-        return len(self._buffer) + sum(len(raw) for raw in self._raws)
-
-    @property
-    def replies_waiting(self) -> int:
-        """Complete replies parsed but not yet taken with next_reply()."""
-        return len(self._replies)
-
-    @property
-    def failed(self) -> bool:
-        """True once the server sent something that is not a valid reply."""
-        return self._error is not None
-
-    @property
-    def at_eof(self) -> bool:
-        """True once feed_eof() was called."""
-        return self._eof
-
-    # internals
-
-    def _fail(self, message: str) -> None:
-        self._error = RemoteProtocolError(message)
-        self._buffer = bytearray()
-        self._scanned = 0
-        self._texts, self._raws = [], []
-        self._reply_size = 0
-
-    def _fail_too_long(self, start: bytes) -> None:
-        self._fail(
-            f"the server sent a line longer than {self.max_line} bytes without ending "
-            f"it: {_preview(start)}. SMTP reply lines are at most 512 bytes "
-            "(RFC 5321 §4.5.3.1.5), so this is not an SMTP server, or a broken one; "
-            f"the kit stopped reading.{_other_protocol_hint(start)}"
-        )
-
-    def _take_line(self, raw: bytes) -> None:
-        content = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
-        head = content[:3]
-        if len(head) < 3 or not head.isdigit() or head[0] not in _REPLY_CLASSES:
-            self._fail(
-                f"the server sent a line that does not start with a reply code (three "
-                f"digits, the first 2 to 5): {_preview(raw)}. Is this an SMTP server?"
-                f"{_other_protocol_hint(raw)}"
-            )
-            return
-        code = int(head)
-        separator = content[3:4]
-        if separator not in (b"-", b" ", b""):
-            self._fail(
-                f"the server sent a reply line whose code is followed by {separator!r}, "
-                f"not '-' (more lines follow) or ' ' (last line): {_preview(raw)}."
-            )
-            return
-        if self._raws and code != self._code:
-            self._fail(
-                f"the server changed the reply code from {self._code} to {code} inside "
-                f"one multi-line reply: {_preview(b''.join(self._raws) + raw)}. Every "
-                "line of a reply must carry the same code (RFC 5321 §4.2.1)."
-            )
-            return
-        self._code = code
-        rest = content[4:]
-        text = rest.decode("ascii") if rest.isascii() else decode_reply_text(rest)
-        if separator != b"-" and not self._raws:  # a one-line reply: the usual case
-            self._replies.append(Reply(code, (text,), raw))
-            return
-        self._texts.append(text)
-        self._raws.append(raw)
-        self._reply_size += len(raw)
-        if separator == b"-":
-            if len(self._raws) >= self.max_lines:
-                self._fail(
-                    f"the server sent a reply of more than {self.max_lines} lines "
-                    f"(code {code}); the kit stopped reading. This is no normal SMTP reply."
-                )
-            elif self._reply_size > self.max_reply:
-                self._fail(
-                    f"the server sent a reply of more than {self.max_reply} bytes in "
-                    f"{len(self._raws)} lines (code {code}), and it goes on; the kit stopped "
-                    "reading. This is no normal SMTP reply."
-                )
-            return
-        self._replies.append(Reply(code, tuple(self._texts), b"".join(self._raws)))
-        self._texts, self._raws = [], []
-        self._reply_size = 0
-
-
-# --- states and the transition table --------------------------------------------------
-
-
-class State(enum.Enum):
-    """Where the dialogue stands, seen from the client."""
-
-    AWAIT_GREETING = "waiting for the server's greeting (220)"
-    REJECTED = "the server refused the session in its greeting; only QUIT is left"
-    GREETED = "greeted: say EHLO (or HELO)"
-    READY = "ready: EHLO done; STARTTLS, AUTH or MAIL FROM may follow"
-    AUTH_IN_PROGRESS = "logging in: the server waits for your answer to its 334"
-    MAIL = "in a transaction: MAIL FROM accepted, RCPT TO next"
-    RCPT = "in a transaction: at least one recipient accepted; more RCPT TO, or DATA"
-    DATA = "sending the message (after 354), until the server's reply to the final dot"
-    TLS_PENDING = "STARTTLS accepted: do the TLS handshake now"
-    CLOSED = "the connection is closed"
-
-    # Members are singletons, equal only to themselves: hash them by identity, in C.
-    # (Enum's own __hash__ is a Python function, and every reply's TRANSITIONS lookup
-    # hashes the state.)
-    __hash__ = object.__hash__
-
-    @property
-    def description(self) -> str:
-        """What this state means, in a sentence."""
-        return str(self.value)
+# --- states and the transition table ---------------------------------------------------------
 
 
 _S = State
 _OPEN = tuple(state for state in State if state is not State.CLOSED)
 _SESSION = (_S.GREETED, _S.READY, _S.MAIL, _S.RCPT)  # the server reads commands
 
-# (states, command keyword, reply classes, next state). A reply not listed leaves the
-# state unchanged (a refused command changes nothing); a 421 closes from anywhere.
+# (states, role, reply classes, next state). A reply not listed leaves the state as it
+# was (a refused command changes nothing); a 421 closes from anywhere.
 _RULES: tuple[tuple[tuple[State, ...], str, tuple[int, ...], State], ...] = (
     ((_S.AWAIT_GREETING,), GREETING, (2,), _S.GREETED),
     ((_S.AWAIT_GREETING,), GREETING, (4, 5), _S.REJECTED),
@@ -497,234 +122,50 @@ _RULES: tuple[tuple[tuple[State, ...], str, tuple[int, ...], State], ...] = (
 )
 
 TRANSITIONS: dict[tuple[State, str, int], State] = {
-    (state, keyword, klass): target
-    for states, keyword, classes, target in _RULES
+    (state, role, klass): target
+    for states, role, classes, target in _RULES
     for state in states
     for klass in classes
 }
-"""``(state, keyword, reply class) -> next state``. ``keyword`` is a command's
-:attr:`~smtplab.commands.Command.keyword` (``"EHLO"``, ``"AUTH-RESPONSE"``,
-``"MAIL-DATA"``...) or :data:`GREETING`; the class is the reply code's first digit."""
+"""``(state, role, reply class) -> next state``."""
 
-# The states in which each command is legal (RFC 5321 §4.1.4, RFC 3207, RFC 4954).
-_LEGAL_IN: dict[str, tuple[State, ...]] = {
-    "EHLO": _SESSION,
-    "HELO": _SESSION,
-    "STARTTLS": (_S.READY,),
-    "AUTH": (_S.READY,),
-    "AUTH-RESPONSE": (_S.AUTH_IN_PROGRESS,),
-    "MAIL": (_S.READY,),
-    "RCPT": (_S.MAIL, _S.RCPT),
-    "DATA": (_S.RCPT,),
-    "MAIL-DATA": (),  # only while the server reads the message: see is_legal
-    "RSET": _SESSION,
-    "NOOP": _SESSION,
-    "VRFY": _SESSION,
-    "EXPN": _SESSION,
-    "HELP": _SESSION,
-    "QUIT": (*_SESSION, _S.REJECTED),
-}
-
-# Why a command is out of place: first by (keyword, state), then by state.
-_WHY_NOT: dict[tuple[str, State], str] = {
-    ("RCPT", _S.READY): "503: MAIL FROM first: RCPT needs a transaction (RFC 5321 §4.1.1.3)",
-    ("DATA", _S.READY): (
-        "503: MAIL FROM and RCPT TO first: DATA needs a transaction with at least one "
-        "recipient (RFC 5321 §4.1.1.4)"
-    ),
-    ("DATA", _S.MAIL): (
-        "503: RCPT TO first: no recipient has been accepted yet, so there is nobody to "
-        "deliver to (RFC 5321 §3.3)"
-    ),
-    ("MAIL", _S.MAIL): (
-        "503: a transaction is already open (MAIL FROM was accepted): finish it with "
-        "DATA or cancel it with RSET (RFC 5321 §4.1.1.2)"
-    ),
-    ("MAIL", _S.RCPT): (
-        "503: a transaction is already open: finish it with DATA or cancel it with RSET "
-        "(RFC 5321 §4.1.1.2)"
-    ),
-    ("AUTH", _S.MAIL): "503: AUTH is not allowed during a mail transaction: RSET first "
-    "(RFC 4954 §4)",
-    ("AUTH", _S.RCPT): "503: AUTH is not allowed during a mail transaction: RSET first "
-    "(RFC 4954 §4)",
-    ("STARTTLS", _S.MAIL): "503: STARTTLS is not accepted inside a mail transaction: "
-    "RSET first, better still start TLS right after EHLO",
-    ("STARTTLS", _S.RCPT): "503: STARTTLS is not accepted inside a mail transaction: "
-    "RSET first, better still start TLS right after EHLO",
-}
-
-_WHY_NOT_IN: dict[State, str] = {
-    _S.AWAIT_GREETING: (
-        "wait for the server's greeting (220) first: a client that talks before it is an "
-        "'early talker', and servers like Postfix drop it (RFC 5321 §3.1)"
-    ),
-    _S.REJECTED: (
-        "503: the server refused this session in its greeting; only QUIT is left (RFC 5321 §3.1)"
-    ),
-    _S.GREETED: "503: say EHLO (or HELO) first (RFC 5321 §4.1.4)",
-    _S.READY: "503: this command does not fit here",
-    _S.MAIL: "503: this command does not fit inside a mail transaction",
-    _S.RCPT: "503: this command does not fit inside a mail transaction",
-    _S.AUTH_IN_PROGRESS: (
-        "501: the server waits for your answer to its 334 (base64 text, or '*' to "
-        "cancel, RFC 4954 §4): it would read this line as that answer"
-    ),
-    _S.DATA: "wait for the server's reply to the end of your message first",
-    _S.TLS_PENDING: (
-        "the server expects the TLS handshake now (it said 220 to STARTTLS): anything "
-        "else breaks the connection. Start TLS first"
-    ),
-    _S.CLOSED: "the connection is closed: connect again",
-}
-
-_WHY_NOT_KEYWORD: dict[str, str] = {
-    "AUTH-RESPONSE": (
-        "500: no AUTH exchange is in progress: an AUTH answer follows a 334 reply; the "
-        "server would read this line as a command"
-    ),
-    "MAIL-DATA": (
-        "send the message only after the server's 354 reply to DATA: before that, the "
-        "server would read each of its lines as a command"
-    ),
-}
-
-# RFC 2920 §3.1: commands that may appear anywhere in a pipelined group (the others
-# only last). The message content may also start a group.
 PIPELINE_ANYWHERE: frozenset[str] = frozenset(
     {"MAIL", "RCPT", "RSET", "SEND", "SOML", "SAML", "MAIL-DATA"}
 )
-"""Keywords that more commands may follow before their reply (RFC 2920 §3.1). EHLO,
-DATA, VRFY, EXPN, TURN, QUIT, NOOP and commands of other extensions (STARTTLS, AUTH)
-may only be the last command of a group."""
+"""Roles that more commands may follow before their reply (RFC 2920 §3.1). EHLO, DATA,
+VRFY, EXPN, TURN, QUIT, NOOP and other extensions' commands (STARTTLS, AUTH) may only be
+the last command of a group."""
 
-_EXPECTED_CLASS: dict[str, int] = {"DATA": 3, "AUTH": 3, "GREETING": 2}
-
-
-class _Pending:
-    """A command sent and not answered yet, with the keyword its reply is matched by."""
-
-    __slots__ = ("command", "keyword")
-
-    def __init__(self, command: Command, keyword: str) -> None:
-        self.command = command
-        self.keyword = keyword
+_EXPECTED_CLASS = {"DATA": 3, "AUTH": 3, GREETING: 2}
 
 
-# --- extension checks for is_legal -----------------------------------------------------
+# --- the connection --------------------------------------------------------------------------
 
 
-def _mail_params(command: Command) -> tuple[str, ...]:
-    if isinstance(command, (Mail, Rcpt)):
-        return tuple(param.upper() for param in command.params)
-    return ()
+class _Pending(NamedTuple):
+    """A command sent and not answered yet, with the role its reply is matched by."""
+
+    command: Command | None
+    role: str
 
 
-def _check_starttls(conn: ClientConnection, command: Command) -> str | None:
-    if command.keyword != "STARTTLS":
-        return None
-    if conn.tls_active:
-        return "554: TLS is already on; STARTTLS works once per connection (RFC 3207 §4.2)"
-    if not conn.extensions.ehlo:
-        return "503: send EHLO (not HELO) first: only EHLO tells you whether STARTTLS is offered"
-    if not conn.extensions.starttls:
-        return (
-            "502: the server did not offer STARTTLS in its EHLO reply; this port may not "
-            "support TLS, or it expects implicit TLS from the start (port 465)"
-        )
-    return None
-
-
-def _check_auth(conn: ClientConnection, command: Command) -> str | None:
-    if command.keyword != "AUTH":
-        return None
-    if conn.authenticated:
-        return "503: you are already logged in; AUTH works once per session (RFC 4954 §4)"
-    if not conn.extensions.auth:
-        after_tls = "" if conn.tls_active else " (many servers offer it only after STARTTLS)"
-        return f"503: the server did not offer AUTH in its EHLO reply{after_tls}"
-    if isinstance(command, Auth):
-        mechanism = command.mechanism.upper()
-        offered = conn.extensions.auth_mechanisms
-        if mechanism not in offered:
-            listing = ", ".join(sorted(offered))
-            return f"504: the server does not offer AUTH {mechanism}; it offers {listing}"
-    return None
-
-
-def _check_mail_params(conn: ClientConnection, command: Command) -> str | None:
-    ext = conn.extensions
-    params = _mail_params(command)
-    if "BODY=8BITMIME" in params and not ext.eightbitmime:
-        return "555: BODY=8BITMIME, but the server did not announce 8BITMIME (RFC 6152)"
-    if "SMTPUTF8" in params and not ext.smtputf8:
-        return "555: SMTPUTF8, but the server did not announce SMTPUTF8 (RFC 6531)"
-    for param in params:
-        declared = int(param[5:]) if param.startswith("SIZE=") and param[5:].isdigit() else 0
-        if ext.size is not None and declared > ext.size:
-            return (
-                f"552: the message ({format_size(declared)}) is larger than the "
-                f"server's limit ({format_size(ext.size)}, RFC 1870)"
-            )
-    return None
-
-
-def _check_utf8_address(conn: ClientConnection, command: Command) -> str | None:
-    if isinstance(command, Mail):
-        address, has_param = command.sender, "SMTPUTF8" in _mail_params(command)
-    elif isinstance(command, Rcpt):
-        address, has_param = command.recipient, conn._transaction_utf8
-    else:
-        return None
-    if is_ascii_address(address):
-        return None
-    if not conn.extensions.smtputf8:
-        return (
-            f"553: {address!r} is not ASCII and the server did not announce SMTPUTF8 "
-            "(RFC 6531): it cannot take this address"
-        )
-    if not has_param:
-        return (
-            f"553: {address!r} is not ASCII: announce it with the SMTPUTF8 parameter on "
-            "MAIL FROM (RFC 6531 §3.4)"
-        )
-    return None
-
-
-_EIGHT_BIT_WITHOUT_BODY = (
-    "the message has 8-bit bytes but MAIL FROM did not say BODY=8BITMIME (RFC 6152); "
-    "some servers will damage or refuse it"
-)
-
-
-def _check_data_8bit(conn: ClientConnection, command: Command) -> str | None:
-    if isinstance(command, MailData) and not conn._transaction_8bit and has_8bit(command.message):
-        return _EIGHT_BIT_WITHOUT_BODY
-    return None
-
-
-_FEATURE_CHECKS: tuple[Callable[[ClientConnection, Command], str | None], ...] = (
-    _check_starttls,
-    _check_auth,
-    _check_mail_params,
-    _check_utf8_address,
-    _check_data_8bit,
-)
-
-
-# --- the connection -------------------------------------------------------------------
+_HELLOS = frozenset({"EHLO", "HELO", "LHLO"})
 
 
 class ClientConnection:
-    """One SMTP session, client side, with no I/O. See the module docstring."""
+    """One SMTP session, client side, with no I/O. See the module docstring.
 
-    def __init__(self) -> None:
+    ``on_event`` (e.g. ``transcript.record``) receives every :class:`Sent`,
+    :class:`Answer` and :class:`TLSStarted`, in order, as they happen.
+    """
+
+    def __init__(self, on_event: Callable[[Record], None] | None = None) -> None:
+        self.on_event = on_event
         self._parser = ReplyParser()
         self._state = State.AWAIT_GREETING
         self._pending: deque[_Pending] = deque()
-        self._extensions = Extensions.none()
-        self._tls = False
-        self._authenticated = False
+        self._context = Context()
+        self._last_hello: tuple[Reply, bool] | None = None
         self._writing = False  # after 354, until the end of the message is sent
         self._greeting: Reply | None = None
         self._eof = False
@@ -740,19 +181,24 @@ class ClientConnection:
         return self._state
 
     @property
+    def context(self) -> Context:
+        """What the session knows now (TLS, extensions, the AUTH exchange...)."""
+        return self._context
+
+    @property
     def extensions(self) -> Extensions:
         """The server's extensions from its last EHLO reply (none before, after STARTTLS)."""
-        return self._extensions
+        return self._context.extensions
 
     @property
     def tls_active(self) -> bool:
-        """True once the driver called start_tls() (the bytes now travel inside TLS)."""
-        return self._tls
+        """True once the driver called start_tls()."""
+        return self._context.tls
 
     @property
     def authenticated(self) -> bool:
         """True once AUTH succeeded (235)."""
-        return self._authenticated
+        return self._context.authenticated
 
     @property
     def greeting(self) -> Reply | None:
@@ -760,7 +206,7 @@ class ClientConnection:
         return self._greeting
 
     @property
-    def pending(self) -> tuple[Command, ...]:
+    def pending(self) -> tuple[Command | None, ...]:
         """Commands sent and not answered yet, oldest first (several when pipelining)."""
         return tuple(item.command for item in self._pending)
 
@@ -774,16 +220,25 @@ class ClientConnection:
         """Why the connection is CLOSED (empty while it is open)."""
         return self._closed_reason
 
+    @property
+    def transaction_utf8(self) -> bool:
+        """True when the open transaction's MAIL FROM declared SMTPUTF8 (RFC 6531)."""
+        return self._transaction_utf8
+
+    @property
+    def transaction_8bit(self) -> bool:
+        """True when the open transaction's MAIL FROM declared BODY=8BITMIME (RFC 6152)."""
+        return self._transaction_8bit
+
     # sending
 
     def send(self, command: Command) -> bytes:
         """Note that ``command`` is sent and return the bytes to write.
 
-        The reply will be matched to it in order. Out-of-place commands are sent all the
-        same (see :meth:`is_legal`). After ``354``, what you send is a line of the
-        message and gets no reply, except the end of the message (a MailData, or a raw
-        ``"."`` line). Raises LocalProtocolError on a closed connection or a line over
-        the limit of the moment.
+        Out-of-place commands are sent all the same (see :meth:`is_legal`). After 354,
+        what you send is a line of the message (no reply), except the end of the message
+        (a MailData, or a raw ``"."`` line). Raises LocalProtocolError on a closed
+        connection or a line over the limit of the moment.
         """
         if not isinstance(command, Command):
             raise LocalProtocolError(
@@ -796,102 +251,77 @@ class ClientConnection:
                 "Connect again to go on."
             )
         data = command.render()
-        if self._writing:
-            if isinstance(command, MailData) or data == b".\r\n":
-                self._writing = False
-                self._pending.append(_Pending(command, "MAIL-DATA"))
-            else:
-                self._check_raw_limit(command, data, LINE_LIMIT)
-            return data
-        # _keyword_for(), inlined (every command passes here):
-        if isinstance(command, AuthContinuation) or (
-            self._state is State.AUTH_IN_PROGRESS and not self._pending
-        ):
-            keyword = "AUTH-RESPONSE"
-        else:
-            keyword = command.keyword
-        if isinstance(command, RawCommand):
-            is_auth = keyword in ("AUTH", "AUTH-RESPONSE")
-            limit = AUTH_LINE_LIMIT if is_auth else COMMAND_LINE_LIMIT
-            self._check_raw_limit(command, data, limit)
-        self._pending.append(_Pending(command, keyword))
-        if keyword == "MAIL":
-            self._note_transaction(command)
+        role = self._role_for(command, data)
+        if role == "MESSAGE-LINE":
+            self._check_raw_limit(command, data, LINE_LIMIT)
+        elif isinstance(command, RawCommand) and role != "MAIL-DATA":
+            auth = role in ("AUTH", "AUTH-RESPONSE")
+            self._check_raw_limit(command, data, AUTH_LINE_LIMIT if auth else COMMAND_LINE_LIMIT)
+        self._sent(data, role, command)
         return data
 
     def send_data(self, message: bytes) -> bytes:
-        """Send the message after ``354``: returns :func:`~smtplab.commands.encode_data`.
-
-        The bytes end with ``CRLF.CRLF``; the server's reply (250 when it accepted the
-        message) is matched to a :class:`~smtplab.commands.MailData` command.
-        """
+        """Send the message after 354: the bytes of :func:`~smtplab.commands.encode_data`,
+        ending with ``CRLF.CRLF``; its reply is matched to a MailData command."""
         return self.send(MailData(message))
 
-    def start_tls(self) -> None:
-        """Tell the connection that the driver finished the TLS handshake.
+    def start_tls(self, info: TLSInfo | None = None, *, time: float | None = None) -> None:
+        """Tell the connection that the TLS handshake is done (``info``: what it gave).
 
-        Call it after the ``220`` to STARTTLS (the state goes from TLS_PENDING to
-        GREETED: send EHLO again), or right after connecting for implicit TLS (port 465),
-        before the greeting. Raises LocalProtocolError at any other moment, and
-        RemoteProtocolError when the server sent bytes after its 220 and before TLS.
+        Call it after the 220 to STARTTLS (the state goes from TLS_PENDING to GREETED:
+        send EHLO again), or right after connecting for implicit TLS, before the greeting.
+        Raises LocalProtocolError at any other moment, and RemoteProtocolError when the
+        server sent bytes after its 220 and before TLS.
         """
-        if self._tls:
+        if self._context.tls:
             raise LocalProtocolError("TLS is already active on this connection.")
-        if self._state is State.AWAIT_GREETING and self._greeting is None:
-            self._tls = True
-            return
-        if self._state is not State.TLS_PENDING:
+        implicit = self._state is State.AWAIT_GREETING and self._greeting is None
+        if not implicit and self._state is not State.TLS_PENDING:
             raise LocalProtocolError(
                 "start_tls() belongs right after connecting (implicit TLS, port 465) or "
                 "right after the server's 220 to STARTTLS; the connection is now "
                 f"{self._state.name} ({self._state.description})."
             )
-        self._refuse_plaintext_after_starttls()
-        self._tls = True
-        self._state = State.GREETED
+        if not implicit:
+            self._refuse_plaintext_after_starttls()
+            self._state = State.GREETED
+        self._context = self._context._replace(
+            tls=True, tls_since_hello=self._last_hello is not None, auth=None
+        )
+        self._emit(TLSStarted(info, implicit, self._context, _now(time)))
 
     # receiving
 
     def receive_data(self, data: bytes) -> None:
-        """Add bytes read from the server; ``b""`` means the server closed the connection."""
-        if data:
-            if self._eof:
-                raise LocalProtocolError(
-                    "receive_data() got bytes after b'' (the end of the stream)."
-                )
-            parser = self._parser
-            if (
-                type(data) is bytes
-                and not parser._buffer
-                and parser._error is None
-                and not parser._eof
-            ):
-                parser._feed_lines(data)  # what feed() does in the usual case, one call less
-            else:
-                parser.feed(data)
-        else:
+        """Add bytes read from the server; ``b""`` means the server closed the connection.
+
+        Never raises for the server's mistakes: those come out of :meth:`next_event`.
+        """
+        if not data:
             self._eof = True
             self._parser.feed_eof()
+        elif self._eof:
+            raise LocalProtocolError("receive_data() got bytes after b'' (the end of the stream).")
+        elif not self._parser.failed:
+            self._parser.feed(data)
 
-    def next_event(self) -> Event:
+    def next_event(self, *, time: float | None = None) -> Event:
         """The next :class:`Answer`, or :data:`NEED_DATA`, or :data:`CLOSED`.
 
         Raises RemoteProtocolError when the server broke the reply syntax (the
         connection is then CLOSED).
         """
-        # The parser's next_reply(), unrolled (this runs twice for every reply).
-        parser = self._parser
-        if parser._replies:
-            return self._process(parser._replies.popleft())
-        if parser._error is not None:
+        try:
+            reply = self._parser.next_reply()
+        except RemoteProtocolError:
             self._close("the server broke the protocol")
-            raise parser._error
+            raise
+        if reply is not None:
+            return self._process(reply, _now(time))
         if self._eof:
             self._close("the server closed the connection")
             return CLOSED
-        if self._state is State.CLOSED:
-            return CLOSED
-        return NEED_DATA
+        return CLOSED if self._state is State.CLOSED else NEED_DATA
 
     def events(self) -> Iterator[Answer]:
         """Every Answer available now (stops at NEED_DATA or CLOSED)."""
@@ -903,17 +333,16 @@ class ClientConnection:
     def is_legal(self, command: Command) -> tuple[bool, str]:
         """Whether ``command`` fits now, and if not, why: ``(True, "")`` or ``(False, why)``.
 
-        The reason reads like the server's answer, e.g. ``"503: MAIL FROM first: RCPT
-        needs a transaction (RFC 5321 §4.1.1.3)"``. Commands already sent and not yet
-        answered are assumed to succeed (pipelining). Sending an illegal command is
-        still allowed: the server's real answer is the lesson.
+        The reason reads like the server's answer (``"503: MAIL FROM first: ..."``).
+        Commands already sent and not yet answered are assumed to succeed (pipelining).
+        Sending an illegal command is still allowed: the server's real answer is the lesson.
         """
         if self._state is State.CLOSED:
             return False, f"the connection is closed ({self._closed_reason}): connect again"
         if self._writing:
             if isinstance(command, MailData):
-                reason = _check_data_8bit(self, command)
-                return (False, reason) if reason else (True, "")
+                reason = legality.message_problems(self, command.message)[:1]
+                return (False, reason[0]) if reason else (True, "")
             if isinstance(command, RawCommand):
                 return True, ""
             return False, (
@@ -923,88 +352,176 @@ class ClientConnection:
             )
         if self._pending:
             last = self._pending[-1]
-            if last.keyword not in PIPELINE_ANYWHERE:
+            if last.role not in PIPELINE_ANYWHERE:
+                text = last.command.text if last.command is not None else last.role
                 return False, (
-                    f"wait for the reply to {last.command.text!r} first: it may only be "
-                    "the last command of a pipelined group (RFC 2920 §3.1)"
+                    f"wait for the reply to {text!r} first: it may only be the last command "
+                    "of a pipelined group (RFC 2920 §3.1)"
                 )
-            if not self._extensions.pipelining:
+            if not self.extensions.pipelining:
                 return False, (
                     "wait for each reply before the next command: the server did not "
                     "announce PIPELINING (RFC 2920)"
                 )
         state = self._projected_state()
-        if state is State.AUTH_IN_PROGRESS and not (
-            isinstance(command, AuthContinuation)
-            or (isinstance(command, RawCommand) and command.keyword not in _LEGAL_IN)
-        ):
-            return False, _WHY_NOT_IN[state]
-        keyword = self._keyword_for(command)
-        legal_in = _LEGAL_IN.get(keyword)
-        if legal_in is None:  # a verb this kit does not know: the server will judge
-            legal_in = _SESSION
-        if state not in legal_in:
-            if state in _SESSION and keyword in _WHY_NOT_KEYWORD:
-                return False, _WHY_NOT_KEYWORD[keyword]
-            return False, _WHY_NOT.get((keyword, state), _WHY_NOT_IN[state])
-        for check in _FEATURE_CHECKS:
-            reason = check(self, command)
-            if reason:
-                return False, reason
-        return True, ""
+        role = self._role_for(command, b"")
+        if role == "AUTH-RESPONSE" and not isinstance(command, AuthContinuation):
+            role = command.keyword if legality.known_command(command) else role
+        reason = legality.why_not(self, command, role, state)
+        return (False, reason) if reason else (True, "")
 
     def check_message(self, message: bytes) -> list[str]:
         """Problems of ``message`` for the current transaction, before DATA is sent.
 
-        Unlike :meth:`is_legal` this does not depend on the moment (call it before
-        DATA). Each problem reads like a server's answer: 8-bit bytes without
-        ``BODY=8BITMIME`` on MAIL FROM (RFC 6152), a message over the server's SIZE
-        (RFC 1870), lines over 998 octets (RFC 5321 §4.5.3.1.6). Empty when all is well.
+        Each reads like a server's answer: 8-bit bytes without ``BODY=8BITMIME`` on MAIL
+        FROM (RFC 6152), a message over the server's SIZE (RFC 1870), lines over 998
+        octets (RFC 5321 §4.5.3.1.6). Empty when all is well.
         """
-        problems: list[str] = []
-        if has_8bit(message) and not self._transaction_8bit:
-            problems.append(_EIGHT_BIT_WITHOUT_BODY)
-        size = self._extensions.size
-        if size is not None and len(message) > size:
-            problems.append(
-                f"552: the message ({format_size(len(message))}) is larger than the "
-                f"server's limit ({format_size(size)}, RFC 1870)"
-            )
-        too_long = long_lines(message)
-        if too_long:
-            shown = ", ".join(str(number) for number in too_long[:5])
-            more = f" and {len(too_long) - 5} more" if len(too_long) > 5 else ""
-            problems.append(
-                f"500: line(s) {shown}{more} of the message are longer than 998 octets "
-                "(RFC 5321 §4.5.3.1.6)"
-            )
-        return problems
+        return legality.message_problems(self, message)
 
     def can_pipeline(self, command: Command) -> bool:
-        """True when more commands may follow ``command`` before its reply (RFC 2920 §3.1).
+        """True when more commands may follow ``command`` before its reply (RFC 2920 §3.1):
+        the server offers PIPELINING and the command is MAIL, RCPT, RSET or the message."""
+        return self.extensions.pipelining and self._role_for(command, b"") in PIPELINE_ANYWHERE
 
-        Needs the server's PIPELINING; then MAIL, RCPT, RSET and the message content
-        may be followed by more commands, while EHLO, DATA, STARTTLS, AUTH, QUIT, NOOP
-        and the rest must end a group (send them, then wait).
-        """
-        return self._extensions.pipelining and self._keyword_for(command) in PIPELINE_ANYWHERE
+    # internals: what a line is, and what a reply does
 
-    # internals
-
-    def _keyword_for(self, command: Command) -> str:
-        # After a 334 the server reads the next line as the AUTH answer, whatever it is.
-        if isinstance(command, AuthContinuation) or (
-            self._state is State.AUTH_IN_PROGRESS and not self._pending
-        ):
+    def _role_for(self, command: Command, data: bytes) -> str:
+        if self._writing:
+            end = isinstance(command, MailData) or data == b".\r\n"
+            return "MAIL-DATA" if end else "MESSAGE-LINE"
+        if isinstance(command, AuthContinuation) or self._answering_auth():
             return "AUTH-RESPONSE"
-        return command.keyword
+        return command.keyword or _role_of_text(command.text)
+
+    def _role_of_line(self, line: bytes) -> str:
+        """The role of a line read from bytes (see SessionReader): as :meth:`_role_for`."""
+        if self._writing:
+            return "MAIL-DATA" if line == b".\r\n" else "MESSAGE-LINE"
+        if self._answering_auth():
+            return "AUTH-RESPONSE"
+        return _role_of_text(line.decode("utf-8", "replace"))
+
+    def _answering_auth(self) -> bool:
+        """True while the next line is an answer of the AUTH exchange: the mechanism
+        expects one (LOGIN's user name and password) or a 334 asked for one."""
+        step = self._context.auth
+        if step is None:
+            return False
+        expected = secrecy.expected_answers(step.mechanism, step.initial_response)
+        return step.answers < max(expected, step.prompts)
+
+    def _sent(
+        self,
+        data: bytes,
+        role: str,
+        command: Command | None,
+        time: float | None = None,
+        complete: bool = True,
+        secret: bool = False,
+    ) -> None:
+        """Record that ``data`` went out in ``role``: the pending queue, the AUTH
+        exchange, the transaction; then hand the :class:`Sent` event on. ``secret``:
+        the line was marked secret by hand."""
+        context = self._context
+        kind = None
+        if role == "AUTH":
+            words = data.decode("utf-8", "replace").split()
+            mechanism = words[1].upper() if len(words) > 1 else "?"
+            initial = words[2] if len(words) > 2 else None
+            context = context._replace(auth=AuthStep(mechanism, initial is not None))
+            kind = secrecy.auth_line_secret(mechanism, initial)
+        elif role == "AUTH-RESPONSE":
+            step = context.auth or AuthStep("?", False)
+            step = step._replace(answers=step.answers + 1)
+            context = context._replace(auth=step)
+            answer = data.decode("utf-8", "replace")
+            kind = secrecy.answer_secret(
+                step.mechanism, step.answers, step.initial_response, step.prompt, answer
+            )
+        elif role in _HELLOS:
+            context = context._replace(hellos=context.hellos + 1)
+        if kind is None and (secret or getattr(command, "secret", None) is True):
+            kind = "password"  # marked secret by hand: hidden as a password would be
+        self._context = context
+        if self._pending:
+            waiting: str | None = self._pending[-1].role
+        elif self._state is State.AWAIT_GREETING and self._greeting is None:
+            waiting = GREETING
+        else:
+            waiting = None
+        if role == "MAIL-DATA":
+            self._writing = False
+        if role != "MESSAGE-LINE":
+            self._pending.append(_Pending(command, role))
+        if role == "MAIL":
+            params = data.decode("utf-8", "replace").upper().split()[2:]
+            self._transaction_utf8 = "SMTPUTF8" in params
+            self._transaction_8bit = "BODY=8BITMIME" in params or "BODY=BINARYMIME" in params
+        payload = secrecy.Secret(data, kind) if kind else data  # never held in clear
+        self._emit(Sent(payload, role, command, kind, waiting, context, _now(time), complete))
+
+    def _process(self, reply: Reply, now: float) -> Answer:
+        if self._state is State.AWAIT_GREETING and self._greeting is None:
+            self._greeting = reply
+            command, role = None, GREETING
+        elif self._pending:
+            command, role = self._pending.popleft()
+        else:
+            command, role = None, ""
+        if reply.code == 421:
+            self._close(f"the server closed the session with 421: {reply.text}".rstrip(": "))
+        elif role or reply.code == 334:  # a 334 alone opens an AUTH exchange too
+            klass = reply.code // 100
+            self._state = TRANSITIONS.get((self._state, role, klass), self._state)
+            if role in ("AUTH", "AUTH-RESPONSE") or reply.code == 334:
+                self._after_auth_reply(reply)
+            elif role in _HELLOS and klass == 2:
+                self._after_hello(role, reply)
+            elif role == "STARTTLS" and klass == 2:
+                self._context = self._context._replace(
+                    extensions=Extensions.none(), authenticated=False
+                )
+                self._refuse_plaintext_after_starttls()
+            elif role == "DATA" and reply.code == 354:
+                self._writing = True
+            elif role == "QUIT" and klass == 2:
+                self._closed_reason = f"the server said goodbye: {reply.code} {reply.text}".strip()
+        answer = Answer(reply, command, role, self._state, self._context, now)
+        self._emit(answer)
+        return answer
+
+    def _after_auth_reply(self, reply: Reply) -> None:
+        step = self._context.auth or AuthStep("?", False)
+        if reply.code == 334:
+            text = reply.text.strip()
+            prompt = b64decode_text(text) if text else ""
+            step = step._replace(prompts=step.prompts + 1, prompt=prompt)
+            self._context = self._context._replace(auth=step)
+        else:
+            success = reply.code // 100 == 2 or self._context.authenticated
+            self._context = self._context._replace(auth=None, authenticated=success)
+
+    def _after_hello(self, role: str, reply: Reply) -> None:
+        if role == "HELO":
+            words = reply.lines[0].split() if reply.lines else []
+            extensions = Extensions.none(words[0] if words else "")
+        else:
+            extensions = Extensions.parse(reply)
+        earlier, self._last_hello = self._last_hello, (reply, self._context.tls)
+        self._context = self._context._replace(
+            extensions=extensions,
+            earlier_hello=earlier[0] if earlier else None,
+            earlier_tls=earlier[1] if earlier else False,
+            tls_since_hello=False,
+        )
 
     def _projected_state(self) -> State:
         """The state once every pending command has got the reply it hopes for."""
         state = self._state
         for item in self._pending:
-            klass = _EXPECTED_CLASS.get(item.keyword, 2)
-            state = TRANSITIONS.get((state, item.keyword, klass), state)
+            klass = _EXPECTED_CLASS.get(item.role, 2)
+            state = TRANSITIONS.get((state, item.role, klass), state)
         return state
 
     def _check_raw_limit(self, command: Command, data: bytes, limit: int) -> None:
@@ -1018,13 +535,6 @@ class ClientConnection:
                 f"the line {command.text[:40]!r}... is {len(data)} octets long (CRLF "
                 f"included); {what}. Nothing was sent: shorten it."
             )
-
-    def _note_transaction(self, command: Command) -> None:
-        params = _mail_params(command)
-        if isinstance(command, RawCommand):
-            params = tuple(command.line.upper().split()[2:])
-        self._transaction_utf8 = "SMTPUTF8" in params
-        self._transaction_8bit = "BODY=8BITMIME" in params or "BODY=BINARYMIME" in params
 
     def _close(self, reason: str) -> None:
         if self._state is not State.CLOSED:
@@ -1042,59 +552,121 @@ class ClientConnection:
                 "injection flaw, CVE-2011-0411 and its kin), so the kit stops here."
             )
 
-    def _process(self, reply: Reply) -> Answer:
-        if self._state is State.AWAIT_GREETING and self._greeting is None:
-            self._greeting = reply
-            answer = Answer(None, reply, greeting=True)
-            keyword: str | None = GREETING
-        elif self._pending:
-            item = self._pending.popleft()
-            answer = Answer(item.command, reply)
-            keyword = item.keyword
-        else:
-            answer = Answer(None, reply)
-            keyword = None
-        if reply.code == 421:
-            self._close(f"the server closed the session with 421: {reply.text}".rstrip(": "))
-            return answer
-        if keyword is None:
-            return answer
-        klass = reply.code // 100
-        self._state = TRANSITIONS.get((self._state, keyword, klass), self._state)
-        effect = _EFFECTS.get((keyword, klass))
-        if effect is not None:
-            effect(self, reply)
-        return answer
-
-    def _after_ehlo(self, reply: Reply) -> None:
-        self._extensions = Extensions.parse(reply)
-
-    def _after_helo(self, reply: Reply) -> None:
-        words = reply.lines[0].split() if reply.lines else []
-        self._extensions = Extensions.none(words[0] if words else "")
-
-    def _after_starttls(self, reply: Reply) -> None:
-        self._extensions = Extensions.none()
-        self._authenticated = False
-        self._refuse_plaintext_after_starttls()
-
-    def _after_auth(self, reply: Reply) -> None:
-        self._authenticated = True
-
-    def _after_354(self, reply: Reply) -> None:
-        self._writing = True
-
-    def _after_221(self, reply: Reply) -> None:
-        self._closed_reason = f"the server said goodbye: {reply.code} {reply.text}".strip()
+    def _emit(self, record: Record) -> None:
+        if self.on_event is not None:
+            self.on_event(record)
 
 
-_EFFECTS: dict[tuple[str, int], Callable[[ClientConnection, Reply], None]] = {
-    ("EHLO", 2): ClientConnection._after_ehlo,
-    ("HELO", 2): ClientConnection._after_helo,
-    ("STARTTLS", 2): ClientConnection._after_starttls,
-    ("AUTH", 2): ClientConnection._after_auth,
-    ("AUTH-RESPONSE", 2): ClientConnection._after_auth,
-    ("DATA", 3): ClientConnection._after_354,
-    ("QUIT", 2): ClientConnection._after_221,
-}
-"""What a reply does besides moving the state: ``(keyword, class) -> effect``."""
+def _role_of_text(text: str) -> str:
+    """A line's role from its words: the command keyword, else its first word
+    upper-cased (``"X-TOKEN"``), else ``"?"`` (an empty line). Never ``""``, which an
+    answer uses for "answers nothing"."""
+    words = text.split(None, 1)
+    return keyword_of(text) or (words[0].upper() if words else "?")
+
+
+def _now(time: float | None) -> float:
+    return _time.monotonic() if time is None else time
+
+
+# --- sessions that exist only as bytes -----------------------------------------------------
+
+
+class SessionReader:
+    """Read a session that exists only as bytes with the client's own protocol code.
+
+    Feed it what the client sent (:meth:`client_bytes`) and what the server sent
+    (:meth:`server_bytes`) in the order they happened, :meth:`start_tls` when the bytes
+    start to travel inside TLS, and :meth:`close` at the end; ``on_event`` receives the
+    same events a client's connection gives. The client's bytes are cut the way a server
+    reads them: a command ends at LF, the message after 354 at the line ``.``; like a
+    server, the reader takes the next line only once the reply to DATA has come. Nothing
+    here raises for what a peer sent: bytes from the server that are not SMTP become a
+    :class:`Noise` event.
+    """
+
+    def __init__(self, on_event: Callable[[Record], None] | None = None) -> None:
+        self.connection = ClientConnection(on_event)
+        self._client = bytearray()
+        self._time: float | None = None
+
+    def client_bytes(self, data: bytes, *, time: float | None = None) -> None:
+        """Bytes the client sent."""
+        self._client += data
+        self._time = time
+        self._cut()
+
+    def sent(
+        self,
+        data: bytes,
+        *,
+        time: float | None = None,
+        whole_message: bool = False,
+        secret: bool = False,
+    ) -> None:
+        """Bytes the client sent in one go, as the client sees them: each line is a
+        command (or, after 354, a line of the message typed on its own); with
+        ``whole_message`` they are the whole message (dot-stuffed, ending with
+        CRLF.CRLF). ``secret`` marks every line secret."""
+        connection = self.connection
+        if whole_message:
+            connection._writing = True
+            connection._sent(data, "MAIL-DATA", None, time, secret=secret)
+            return
+        for line in split_lines(data, keep_ends=True) or [data]:
+            connection._sent(line, connection._role_of_line(line), None, time, secret=secret)
+
+    def server_bytes(self, data: bytes, *, time: float | None = None) -> None:
+        """Bytes the server sent."""
+        connection = self.connection
+        if connection._parser.failed:
+            connection._emit(Noise(bytes(data), "after bytes that were not SMTP", _now(time)))
+            return
+        connection.receive_data(data)
+        try:
+            while isinstance(connection.next_event(time=time), Answer):
+                pass
+        except RemoteProtocolError as error:
+            connection._emit(Noise(bytes(data), str(error), _now(time)))
+        self._cut()
+
+    def start_tls(self, info: TLSInfo | None = None, *, time: float | None = None) -> None:
+        """From now on the bytes travel inside TLS (after STARTTLS, or implicit TLS)."""
+        connection = self.connection
+        if connection.tls_active:
+            return
+        if connection.state is not State.TLS_PENDING and connection.greeting is not None:
+            connection._state = State.TLS_PENDING  # a server that skipped the 220: go on
+        connection.start_tls(info, time=time)
+
+    def close(self, *, time: float | None = None) -> None:
+        """The connection ended: bytes without their line end are recorded as cut short."""
+        rest, self._client = bytes(self._client), bytearray()
+        if rest:
+            role = (
+                "MAIL-DATA"
+                if self.connection.writing_message
+                else self.connection._role_of_line(rest)
+            )
+            self.connection._sent(rest, role, None, time, complete=False)
+
+    def _cut(self) -> None:
+        connection, pending = self.connection, self._client
+        while pending:
+            if any(item.role == "DATA" for item in connection._pending):
+                return  # a server reads on only after its reply to DATA
+            if connection.writing_message:
+                if pending.startswith(b".\r\n"):
+                    end = 3
+                else:
+                    end = pending.find(b"\r\n.\r\n") + 5
+                    if end < 5:
+                        return
+            else:
+                end = pending.find(b"\n") + 1
+                if end < 1:
+                    return
+            line = bytes(pending[:end])
+            del pending[:end]
+            role = "MAIL-DATA" if connection.writing_message else connection._role_of_line(line)
+            connection._sent(line, role, None, self._time)

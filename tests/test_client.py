@@ -474,19 +474,3 @@ def test_import_smtplab_leaves_the_message_and_provider_modules_for_later() -> N
     assert "compose" in dir(smtplab) and smtplab.compose is compose
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         smtplab.nothing  # noqa: B018
-
-
-def test_envelope_commands_are_built_once_and_bad_ones_still_refused() -> None:
-    from smtplab.client import _mail_command, _rcpt_command
-    from smtplab.commands import Mail, Rcpt
-
-    assert _mail_command("a@b.c", ("SIZE=10",)) is _mail_command("a@b.c", ("SIZE=10",))
-    assert _mail_command("a@b.c", ("SIZE=10",)) == Mail("a@b.c", ("SIZE=10",))
-    assert _rcpt_command("Postmaster") == Rcpt("Postmaster")
-    for bad in ("no-at-sign", "a@b.c\r\nRSET", b"a@b.c"):
-        with pytest.raises(LocalProtocolError):
-            _rcpt_command(bad)  # type: ignore[arg-type]
-        with pytest.raises(LocalProtocolError):
-            _mail_command(bad, ())  # type: ignore[arg-type]
-    with pytest.raises(LocalProtocolError):
-        _mail_command("a@b.c", ("SIZE=1\r\n",))

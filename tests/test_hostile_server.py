@@ -408,7 +408,8 @@ def test_after_a_421_every_later_step_says_disconnected(step: str) -> None:
 
 def test_the_ten_megabyte_line_never_becomes_a_big_string(traced: Callable[[], int]) -> None:
     """Also in the sans-I/O parser alone: memory stays below a few times the line limit."""
-    from smtplab.protocol import MAX_LINE, ClientConnection
+    from smtplab.protocol import ClientConnection
+    from smtplab.reply_parser import MAX_LINE
 
     conn = ClientConnection()
     before = traced()

@@ -26,20 +26,10 @@ from smtplab.commands import (
     Vrfy,
 )
 from smtplab.errors import LocalProtocolError, RemoteProtocolError
-from smtplab.protocol import (
-    CLOSED,
-    GREETING,
-    MAX_LINE,
-    NEED_DATA,
-    TRANSITIONS,
-    Answer,
-    ClientConnection,
-    ConnectionClosed,
-    NeedData,
-    ReplyParser,
-    State,
-)
+from smtplab.events import CLOSED, GREETING, NEED_DATA, Answer, ConnectionClosed, NeedData, State
+from smtplab.protocol import TRANSITIONS, ClientConnection
 from smtplab.replies import Reply
+from smtplab.reply_parser import MAX_LINE, ReplyParser
 
 # --- the reply parser: literal examples ----------------------------------------------
 

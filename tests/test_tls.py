@@ -189,11 +189,13 @@ def test_client_implicit_tls_and_starttls_verify_by_default(lab: LabServer) -> N
 
 
 def test_the_default_context_checks_certificate_and_name(lab: LabServer) -> None:
-    client = Client(lab.host, lab.port, connect=False)
-    context = client._context_for_tls(None)
-    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
-    unverified = Client(lab.host, lab.port, connect=False, verify=False)._context_for_tls(None)
-    assert unverified.verify_mode == ssl.CERT_NONE  # only when asked for, by name
+    # No context given: the system's trust store, which does not know the lab's own CA.
+    with pytest.raises(TLSError) as caught:
+        Client(lab.host, lab.port, security="starttls")
+    assert "certificate" in str(caught.value)
+    # Only when asked for, by name, does the client accept any certificate.
+    with Client(lab.host, lab.port, security="starttls", verify=False) as unverified:
+        assert unverified.tls_active
 
 
 def test_a_wrong_name_over_starttls_fails_naming_the_cause(lab: LabServer) -> None:

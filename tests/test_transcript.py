@@ -24,8 +24,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smtplab.annotate import Entry
+from smtplab.commands import Ehlo, Noop, Quit
+from smtplab.diagram import Diagram
+from smtplab.protocol import ClientConnection
 from smtplab.replies import Reply
-from smtplab.transcript import MASK, Diagram, Entry, Rendering, Secret, Transcript
+from smtplab.secrecy import MASK, Secret
+from smtplab.transcript import Rendering, Transcript
 
 USER = "student"
 PASSWORD = "s3cret-Pa55"
@@ -960,54 +965,16 @@ def renderings(t: Transcript) -> dict[str, object]:
     }
 
 
-class Driver(Session):
-    """Records like the client does: through the fast path, which builds no entry."""
-
-    def s(self, raw: bytes) -> None:
-        self.t._received(reply(raw), self.tick())
-
-    def c(self, raw: bytes, **kwargs: bool) -> None:
-        self.t._sent(raw, kwargs.get("secret", False), kwargs.get("is_message", False), self.tick())
-
-
-def driven(build: Callable[[], Transcript]) -> Transcript:
-    """The same session as ``build()``, recorded through the drivers' fast path."""
-    original = Session.__init__
-    made: list[Transcript] = []
-
-    def as_driver(self: Session) -> None:
-        original(self)
-        self.__class__ = Driver
-        made.append(self.t)
-
-    Session.__init__ = as_driver  # type: ignore[method-assign]
-    try:
-        return build()
-    finally:
-        Session.__init__ = original  # type: ignore[method-assign]
-
-
-@pytest.mark.parametrize("name", sorted(SESSIONS))
-def test_annotating_later_gives_exactly_what_annotating_at_once_gives(name: str) -> None:
-    build, secrets = SESSIONS[name]
-    eager, lazy = build(), driven(build)
-    # record_tls() (not on the fast path) returns its entry, so what came before it is
-    # annotated then; all that came after is still waiting to be read.
-    waiting = len(lazy._raw)
-    assert waiting > 10 and len(lazy._entries) == len(eager) - waiting
-    assert renderings(lazy) == renderings(eager)
-    views = every_public_view(lazy)
-    for secret in secrets:
-        assert secret not in views
-
-
-def test_each_reading_annotates_what_was_recorded_since_the_last() -> None:
-    t = driven(example_session)
-    count = len(t)
-    assert not t._raw and len(t._entries) == count
-    t._sent(b"NOOP\r\n")
-    t._received(Reply.from_text(250, "2.0.0 OK"))
-    assert len(t._entries) == count  # not yet
+def test_events_are_annotated_when_the_transcript_is_read() -> None:
+    """A connection hands its events over as they happen; the transcript keeps them and
+    explains them when it is read (nothing is worked out twice)."""
+    t = Transcript()
+    conn = ClientConnection(t.record)
+    conn.receive_data(b"220 lab.smtplab.test ESMTP\r\n")
+    conn.next_event()
+    conn.send(Noop())
+    conn.receive_data(b"250 2.0.0 OK\r\n")
+    conn.next_event()
     assert [e.annotation for e in t.entries[-2:]] == [
         "do nothing (is the server still there?) · §4.1.1.9",
         "still here",
@@ -1016,77 +983,61 @@ def test_each_reading_annotates_what_was_recorded_since_the_last() -> None:
 
 def test_a_line_flagged_secret_is_a_secret_from_the_moment_it_is_recorded() -> None:
     t = Transcript()
-    t._received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
-    t._sent(f"AUTH PLAIN {B64_PLAIN}\r\n".encode(), True)
-    kinds = [type(record[1]) for record in t._raw]
-    assert kinds == [Reply, Secret]
-    assert B64_PLAIN not in repr(vars(t))
+    t.record_received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
+    t.record_sent(f"X-LOGIN {B64_PLAIN}\r\n".encode(), secret=True)
+    assert B64_PLAIN not in repr(vars(t)) and B64_PLAIN not in repr(t._records)
     assert MASK in str(t) and B64_PLAIN not in str(t)
 
 
 def test_an_unflagged_answer_after_a_password_prompt_is_hidden_before_anyone_reads() -> None:
-    """Auto-detection runs when the records are annotated, before any entry is visible."""
+    """The protocol marks the answer secret when it is recorded, not when it is read."""
     t = Transcript()
     for raw, line in [
         (b"220 lab.smtplab.test ESMTP\r\n", b"AUTH LOGIN\r\n"),
         (b"334 VXNlcm5hbWU6\r\n", b"c3R1ZGVudA==\r\n"),
         (b"334 UGFzc3dvcmQ6\r\n", B64_PASSWORD.encode() + b"\r\n"),  # typed: not flagged
     ]:
-        t._received(reply(raw))
-        t._sent(line)
-    t._received(reply(f"535 5.7.8 bad password {PASSWORD}\r\n".encode()))
+        t.record_received(reply(raw))
+        t.record_sent(line)
+    assert B64_PASSWORD not in repr(t._records)
+    t.record_received(reply(f"535 5.7.8 bad password {PASSWORD}\r\n".encode()))
     views = every_public_view(t)
     assert PASSWORD not in views and B64_PASSWORD not in views
     assert isinstance(t.entries[5].raw, Secret)
 
 
-def test_a_listener_gets_each_entry_as_it_is_recorded_even_on_the_fast_path() -> None:
+def test_a_listener_gets_each_entry_as_it_is_recorded() -> None:
     t = Transcript()
-    t._received(Reply.from_text(220, "lab.smtplab.test ESMTP"))  # before subscribing
+    t.record_received(Reply.from_text(220, "lab.smtplab.test ESMTP"))  # before subscribing
     seen: list[tuple[str, int]] = []
-    unsubscribe = t.subscribe(lambda entry: seen.append((entry.direction, len(t))))
-    assert not t._raw  # what came before was annotated (and not sent to the listener)
-    t._sent(b"EHLO learner.example\r\nNOOP\r\n")  # one call, two entries
-    t._received(Reply.from_text(250, "lab.smtplab.test"))
+    unsubscribe = t.subscribe(lambda entry: seen.append((entry.direction, len(t._entries))))
+    t.record_sent(b"EHLO learner.example\r\nNOOP\r\n")  # one call, two entries
+    t.record_received(Reply.from_text(250, "lab.smtplab.test"))
     assert seen == [("C", 2), ("C", 3), ("S", 4)]
     unsubscribe()
-    t._sent(b"QUIT\r\n")
-    assert seen[-1] == ("S", 4) and t._raw
+    t.record_sent(b"QUIT\r\n")
+    assert seen[-1] == ("S", 4)
 
 
 def test_the_debug_log_has_what_was_recorded_while_it_was_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     t = Transcript()
-    t._received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
+    conn = ClientConnection(t.record)
+    conn.receive_data(b"220 lab.smtplab.test ESMTP\r\n")
+    conn.next_event()
     with caplog.at_level(logging.DEBUG, logger="smtplab.transcript"):
-        t._sent(b"EHLO learner.example\r\n")  # logged now, with the greeting annotated first
+        conn.send(Ehlo("learner.example"))  # logged now
         assert [r.getMessage() for r in caplog.records] == ["C: EHLO learner.example"]
-    t._sent(b"QUIT\r\n")
+    conn.send(Quit())
     with caplog.at_level(logging.DEBUG, logger="smtplab.transcript"):
         assert len(t) == 3  # annotated now, but recorded while the log was off: not logged
     assert [r.getMessage() for r in caplog.records] == ["C: EHLO learner.example"]
-    import smtplab.transcript as module
-
-    assert module.log is logging.getLogger("smtplab.transcript")
 
 
-def test_clear_forgets_what_was_not_annotated_yet() -> None:
-    t = driven(example_session)
+def test_clear_forgets_everything() -> None:
+    t = example_session()
     t.clear()
-    assert len(t) == 0 and not t._raw and str(t) == ""
-    t._received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
+    assert len(t) == 0 and str(t) == ""
+    t.record_received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
     assert t.entries[0].phase == "greeting"
-
-
-def test_the_provider_of_the_moment_of_recording_explains_a_failure() -> None:
-    t = Transcript(provider="qq")
-    t._received(Reply.from_text(220, "smtp.qq.com Esmtp QQ Mail Server"))
-    t._sent(b"AUTH LOGIN\r\n")
-    t._received(Reply.from_text(535, "Login fail. Please enter your authorization code"))
-    t.provider = None  # changed after recording: the annotation is that of the moment
-    eager = Transcript(provider="qq")
-    eager.record_received(Reply.from_text(220, "smtp.qq.com Esmtp QQ Mail Server"))
-    eager.record_sent(b"AUTH LOGIN\r\n")
-    eager.record_received(Reply.from_text(535, "Login fail. Please enter your authorization code"))
-    assert t.entries[-1].annotation == eager.entries[-1].annotation

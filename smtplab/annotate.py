@@ -1,0 +1,584 @@
+"""What each line of a session means: protocol events made into annotated entries.
+
+The dialogue itself is :mod:`smtplab.protocol`'s: each event already says which command
+a reply answers, what a line is (a command, an AUTH answer, the message), whether it is
+secret, and the session's context at that moment. This module only puts that into words,
+with the tables of :mod:`smtplab.notes`; nothing here tracks the dialogue again.
+
+:func:`entry` is a pure function of one event and a small :class:`Memory` of what a
+reader has already been told (the secrets seen, so a later line that repeats one is
+hidden too; whether ``250-`` was explained once).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import notes, secrecy
+from .auth import b64decode_text
+from .commands import split_lines
+from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
+from .extensions import describe_extension
+from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
+from .replies import visible as _visible
+from .secrecy import MASK, Secret
+
+__all__ = ["Entry"]
+
+
+@dataclass(frozen=True, repr=False)
+class Entry:
+    """One thing in a transcript: a command, a reply, the message, TLS starting, a note.
+
+    ``direction`` is ``"C"`` (client), ``"S"`` (server), ``"TLS"`` or ``"NOTE"``. ``raw``
+    is the exact bytes (a reply's lines with their CRLF, a command line, the whole
+    dot-stuffed message); for a secret entry it is a :class:`~smtplab.secrecy.Secret`,
+    so the bytes cannot be printed or logged by accident. ``annotation`` is the one-line
+    explanation; ``line_notes`` explains each line of a multi-line reply. ``shown`` is
+    the part of a secret line that may be shown (``"AUTH PLAIN "``).
+    """
+
+    direction: str
+    raw: bytes | Secret
+    time: float
+    tls: bool
+    phase: str
+    annotation: str = ""
+    secret: bool = False
+    line_notes: tuple[str, ...] = ()
+    shown: str = ""
+    is_message: bool = False
+    reply: Reply | None = None
+    tls_info: TLSInfo | None = None
+
+    def summary(self, width: int = 72) -> str:
+        """The entry in one short, masked line (for diagrams, timelines and reprs)."""
+        if self.direction == "NOTE":
+            text = "# " + as_text(self.raw)
+        elif self.direction == "TLS":
+            text = tls_band(self.tls_info) if self.tls_info else as_text(self.raw)
+        elif self.is_message and isinstance(self.raw, bytes):
+            text = f"message ({message_line_count(self.raw)} lines) + ."
+        elif isinstance(self.raw, Secret):
+            text = f"{self.shown}{MASK} ({self.raw.kind} hidden)"
+        else:
+            lines = split_lines(self.raw)
+            text = display(lines[0]) if lines else ""
+            if len(lines) > 1:
+                more = len(lines) - 1
+                text = f"{shorten(text, max(12, width - 14))} (+{more} line{'s' * (more > 1)})"
+        return shorten(text, width)
+
+    def __repr__(self) -> str:
+        if isinstance(self.raw, Secret):
+            raw = f"<secret: {self.shown}{MASK} ({self.raw.kind} hidden)>"
+        elif self.is_message:
+            raw = f"<message: {len(self.raw)} bytes, {message_line_count(self.raw)} lines + .>"
+        else:
+            raw = repr(self.raw) if len(self.raw) <= 120 else repr(self.raw[:117]) + "…"
+        return (
+            f"Entry({self.direction!r}, {raw}, phase={self.phase!r}, tls={self.tls}, "
+            f"time={self.time:.6f}, annotation={self.annotation!r})"
+        )
+
+
+@dataclass
+class Memory:
+    """What a reader of the transcript has already been told, in order."""
+
+    provider: str | None = None
+    secrets: set[str] = field(default_factory=set, repr=False)  # never shown
+    taught_multiline: bool = False
+    phase: str = "other"
+
+    def scrub(self, text: str, *, escaped: bool = False) -> str:
+        """``text`` with every secret seen so far masked."""
+        return secrecy.scrub(text, self.secrets, escaped=escaped) if self.secrets else text
+
+    def repeats_secret(self, data: bytes) -> bool:
+        """True when ``data`` carries a secret seen before."""
+        if not self.secrets:
+            return False
+        text = decode_reply_text(data)
+        return any(secret in text for secret in self.secrets)
+
+
+def entry(record: Sent | Answer | TLSStarted | Noise, memory: Memory) -> Entry:
+    """The annotated entry of one protocol event."""
+    if isinstance(record, Sent):
+        made = _sent_entry(record, memory)
+    elif isinstance(record, Answer):
+        made = _reply_entry(record, memory)
+    elif isinstance(record, TLSStarted):
+        made = _tls_entry(record)
+    else:
+        text = f"the server sent bytes that are not SMTP: {record.error}"
+        made = Entry("NOTE", memory.scrub(text).encode(), record.time, False, memory.phase)
+    memory.phase = made.phase
+    return made
+
+
+def note_entry(text: str, time: float, tls: bool, memory: Memory) -> Entry:
+    """A line of commentary from the driver (masked like everything else)."""
+    text = memory.scrub(" ".join(text.splitlines()))
+    return Entry("NOTE", text.encode("utf-8"), time, tls, memory.phase)
+
+
+# --- lines the client sent ---------------------------------------------------------------
+
+
+def _phase(role: str) -> str:
+    if role in ("AUTH", "AUTH-RESPONSE"):
+        return "auth"
+    if role in ("MAIL-DATA", "MESSAGE-LINE"):
+        return "message"
+    if role == GREETING:
+        return "greeting"
+    return notes.COMMAND_PHASE.get(role, "other")
+
+
+def _verb(role: str) -> str:
+    """The name the tables use for the command a role stands for."""
+    return {"MAIL-DATA": "MESSAGE", "": "?"}.get(role, role)
+
+
+def _sent_entry(sent: Sent, memory: Memory) -> Entry:
+    line, when, tls = _bytes(sent), sent.time, sent.context.tls
+    if sent.role == "MESSAGE-LINE" or (
+        sent.role == "MAIL-DATA" and line == b".\r\n" and sent.command is None
+    ):
+        return Entry("C", line, when, tls, "message", _typed_line_note(line))
+    if sent.role == "MAIL-DATA":
+        count = message_line_count(line)
+        ending = "ends with a lone dot" if ends_ok(line) else "does NOT end with CRLF.CRLF"
+        note = f"the message: {count} lines, {size(len(line))}; {ending} · §4.1.1.4"
+        return Entry("C", line, when, tls, "message", note, is_message=True)
+    if sent.role == "AUTH-RESPONSE":
+        return _auth_answer_entry(sent, memory)
+    text = display(line)
+    verb, _, rest = text.partition(" ")
+    verb = verb.upper()
+    phase = notes.COMMAND_PHASE.get(verb, "other")
+    shown = kind = note = reveal_note = ""
+    if sent.role == "AUTH":
+        annotation, shown, kind, note, reveal_note = _auth_line(sent, text, rest, memory)
+    else:
+        annotation = _command_note(verb, rest, sent)
+    if sent.waiting == GREETING:
+        annotation += "; sent before the greeting: too early (§3.1)"
+    elif sent.waiting:
+        annotation += f"; pipelined: sent before the reply to {_verb(sent.waiting)} · RFC 2920"
+    annotation = _with_line_end_note(annotation, line)
+    if not kind and (sent.secret or memory.repeats_secret(line)):
+        kind = "password" if sent.secret else "secret"
+        note = reveal_note = (
+            "hidden: this line was marked secret"
+            if sent.secret
+            else "hidden: this line repeats a secret"
+        )
+        if sent.secret:
+            memory.secrets |= secrecy.forms_of(text, b64decode_text(text))
+    if kind:
+        secret = Secret(line, kind, reveal_note)
+        return Entry("C", secret, when, tls, phase, note or annotation, secret=True, shown=shown)
+    return Entry("C", line, when, tls, phase, annotation)
+
+
+def _typed_line_note(line: bytes) -> str:
+    """A line of the message sent on its own after 354 (as in a telnet session)."""
+    content = line.rstrip(b"\r\n")
+    key = "end" if content == b"." else "empty" if not content else "line"
+    if key == "line" and line.startswith(b".."):
+        key = "stuffed"
+    note = notes.TYPED_LINE_NOTE[key]
+    if not line.endswith(b"\r\n") and line.endswith((b"\n", b"\r")):
+        note += "; NOT ended by CRLF"
+    return note
+
+
+def _command_note(verb: str, rest: str, sent: Sent) -> str:
+    context = sent.context
+    if verb in ("EHLO", "HELO", "LHLO") and context.hellos > 1:
+        if context.tls_since_hello:
+            return "again: TLS reset the session · RFC 3207 §4.2"
+        return "say hello again: this resets the session · §4.1.4"
+    if verb in ("MAIL", "RCPT"):
+        return _envelope_note(rest, "FROM" if verb == "MAIL" else "TO")
+    if verb == "BDAT":
+        return f"a chunk of the message follows ({rest.strip() or '?'}) · RFC 3030"
+    return notes.COMMAND_NOTE.get(verb, "not an SMTP command this kit knows")
+
+
+def _auth_line(sent: Sent, text: str, rest: str, memory: Memory) -> tuple[str, str, str, str, str]:
+    """(annotation, shown, secret kind, masked note, revealed note) for an AUTH line."""
+    parts = rest.split()
+    mechanism = parts[0].upper() if parts else ""
+    if not mechanism:
+        return "AUTH needs a mechanism name · RFC 4954", "", "", "", ""
+    if len(parts) < 2:
+        return f"log in, mechanism {mechanism} · RFC 4954", "", "", "", ""
+    initial = parts[1]
+    if initial == "=":
+        return f"log in with {mechanism}, empty initial response · RFC 4954", "", "", "", ""
+    if sent.secret is None:
+        decoded = b64decode_text(initial)
+        if mechanism == "LOGIN":
+            if decoded is None:
+                return "log in with LOGIN, user name at once (not base64?)", "", "", "", ""
+            return f'log in with LOGIN, user name at once: base64 of "{_visible(decoded)}"', *[
+                ""
+            ] * 4
+        what = f'base64 of "{_visible(decoded)}"' if decoded is not None else "not base64"
+        return f"log in with {mechanism}: {what} · RFC 4422", "", "", "", ""
+    match = re.match(r"(?is)^(\s*\S+\s+\S+\s+)", text)
+    kind, note, reveal_note = _secret_answer(mechanism, initial, memory)
+    lead = f"log in with {mechanism} at once: "
+    return lead + note, match[1] if match else "", kind, lead + note, lead + reveal_note
+
+
+def _bytes(sent: Sent) -> bytes:
+    return sent.data.reveal() if isinstance(sent.data, Secret) else sent.data
+
+
+def _auth_answer_entry(sent: Sent, memory: Memory) -> Entry:
+    line, when, tls = _bytes(sent), sent.time, sent.context.tls
+    answer = display(line).strip()
+    step = sent.context.auth
+    mechanism = step.mechanism if step is not None else "?"
+    if sent.secret is None:
+        if answer == "*":
+            note = "* cancels the AUTH exchange · RFC 4954 §4"
+        elif answer == "":
+            note = "an empty answer" + (
+                " (XOAUTH2: acknowledges the error)" if mechanism == "XOAUTH2" else ""
+            )
+        else:
+            user = b64decode_text(answer)
+            note = f'base64 of "{_visible(user)}"' if user is not None else "not base64 (?)"
+        return Entry("C", line, when, tls, "auth", _with_line_end_note(note, line))
+    kind, note, reveal_note = _secret_answer(mechanism, answer, memory)
+    return Entry("C", Secret(line, kind, reveal_note), when, tls, "auth", note, secret=True)
+
+
+def _secret_answer(mechanism: str, blob: str, memory: Memory) -> tuple[str, str, str]:
+    """(kind, masked note, revealed note) for a secret AUTH answer; remembers its forms."""
+    memory.secrets |= secrecy.secret_forms(mechanism, blob)
+    decoded = b64decode_text(blob)
+    revealed = f'base64 of "{_visible(decoded)}"' if decoded is not None else "(not base64 of text)"
+    kind = secrecy.kind_of(mechanism)
+    if mechanism == "PLAIN":
+        fields = decoded.split("\0") if decoded is not None else []
+        if len(fields) == 3:
+            authzid, user = _visible(fields[0]), _visible(fields[1])
+            return kind, f'base64 of "{authzid}␀{user}␀" + the password · RFC 4616', revealed
+        return kind, "base64 of the user name and password · RFC 4616", revealed
+    if mechanism in ("XOAUTH2", "OAUTHBEARER"):
+        found = re.search(r"(?:user=|a=)([^\x01,]*)", decoded or "")
+        who = f'user "{_visible(found[1])}" + ' if found and found[1] else ""
+        return kind, f"base64 of {who}an OAuth 2.0 access token", revealed
+    if mechanism == "CRAM-MD5":
+        user = (decoded or "").rpartition(" ")[0]
+        who = f'"{_visible(user)} ' if user else '"'
+        return (
+            kind,
+            f'base64 of {who}<digest hidden>": HMAC-MD5 of the challenge · RFC 2195',
+            revealed,
+        )
+    if mechanism == "LOGIN":
+        return kind, "base64 of the password", revealed
+    return kind, f"{mechanism} answer (may carry a secret)", revealed
+
+
+def _envelope_note(rest: str, keyword: str) -> str:
+    """Explain ``MAIL FROM:<...> params`` or ``RCPT TO:<...> params``."""
+    if keyword == "FROM":
+        base = "envelope sender (bounces go here) · §4.1.1.2"
+    else:
+        base = "envelope recipient · §4.1.1.3"
+    match = re.match(rf"(?i)^{keyword}:(\s*)<([^>]*)>(.*)$", rest.strip())
+    if match is None:
+        return f"{base}; expected {keyword}:<address> (§4.1.2)"
+    space, address, params = match[1], match[2], match[3].split()
+    found = [base]
+    if space:
+        found.append("a space after the colon: not allowed by §4.1.2 (many servers accept it)")
+    if keyword == "FROM" and address == "":
+        found.append("<> is the null sender: used by bounces, so none comes back · §4.5.5")
+    if not address.isascii() and not any(p.upper() == "SMTPUTF8" for p in params):
+        found.append("a non-ASCII address needs SMTPUTF8 · RFC 6531")
+    for param in params:
+        name, _, value = param.partition("=")
+        upper = name.upper()
+        if upper == "SIZE" and value.isdigit():
+            found.append(f"SIZE={value}: about {size(int(value))} · RFC 1870")
+        else:
+            known = notes.PARAM_NOTES.get(param.upper()) or notes.PARAM_NOTES.get(upper)
+            found.append(known or f"{name}: a parameter of an extension")
+    return "; ".join(found)
+
+
+def _with_line_end_note(note: str, line: bytes) -> str:
+    """Add a warning when a line does not end in CRLF (RFC 5321 §2.3.8)."""
+    if line.endswith(b"\r\n"):
+        return note
+    warning = notes.LINE_END_NOTE[line[-1:] if line.endswith((b"\n", b"\r")) else b""]
+    return f"{note}; {warning}" if note else warning
+
+
+# --- replies -----------------------------------------------------------------------------
+
+
+def _reply_entry(answer: Answer, memory: Memory) -> Entry:
+    reply, verb = answer.reply, _verb(answer.role)
+    raw = reply.raw or "".join(f"{line}\r\n" for line in str(reply).split("\n")).encode()
+    texts = [display(line) for line in split_lines(raw)] or [str(reply)]
+    phase = _phase(answer.role)
+    if answer.role in ("AUTH", "AUTH-RESPONSE") or reply.code == 334:
+        phase = "auth"
+    if reply.code == 334:
+        step = answer.context.auth
+        found = [_challenge_note(reply, step.mechanism if step else "?")]
+    elif answer.role in ("EHLO", "LHLO") and reply.is_success and len(texts) > 1:
+        found = _ehlo_notes(answer, texts, memory)
+    else:
+        found = [_reply_note(verb, reply, memory.provider)]
+        if len(texts) > 1:
+            found = _multiline_notes(reply, texts, found[0], memory)
+    tls = answer.context.tls
+    if memory.repeats_secret(raw):
+        scrubbed = tuple(memory.scrub(line) for line in reply.lines)
+        safe = Reply(reply.code, scrubbed, "".join(f"{t}\r\n" for t in scrubbed).encode())
+        hidden = Secret(raw, "secret", found[0])
+        note = "this reply repeats a secret: hidden"
+        shown = memory.scrub(texts[0]) + " "
+        return Entry("S", hidden, answer.time, tls, phase, note, True, reply=safe, shown=shown)
+    line_notes = tuple(found) if len(texts) > 1 else ()
+    return Entry("S", raw, answer.time, tls, phase, found[0], line_notes=line_notes, reply=reply)
+
+
+def _challenge_note(reply: Reply, mechanism: str) -> str:
+    challenge = reply.text.strip()
+    if not challenge:
+        return "an empty challenge: send your answer now (base64)"
+    decoded = b64decode_text(challenge)
+    if decoded is None:
+        return "334: go on with AUTH (this text is not base64 of text)"
+    note = f'base64 of "{_visible(shorten(decoded, 60))}"'
+    if mechanism == "CRAM-MD5":
+        return note + ": the challenge to sign · RFC 2195"
+    if mechanism == "XOAUTH2" and decoded.lstrip().startswith("{"):
+        return note + ": the token was refused; answer with an empty line"
+    return note
+
+
+def _reply_note(verb: str, reply: Reply, provider: str | None) -> str:
+    code = reply.code
+    if verb == GREETING:
+        what = notes.GREETING_NOTE.get(reply.klass, meaning(code))
+        return f"greeting: {what} ({reply.klass}xx) · RFC 5321 §3.1"
+    if reply.is_success:
+        if verb == "EHLO":
+            return "hello: no extensions offered"
+        if verb in ("AUTH", "AUTH-RESPONSE") and code == 235:
+            status = reply.enhanced
+            return f"logged in ({short_enhanced(status)})" if status else "logged in"
+        return notes.SUCCESS_NOTE.get(verb) or meaning(code)
+    if verb == "DATA" and code == 354:
+        return "3xx: go on: send the message, end it with a lone dot"
+    if reply.is_intermediate:
+        return f"{code}: {meaning(code)}"
+    return _failure_note(verb, reply, provider)
+
+
+def _failure_note(verb: str, reply: Reply, provider: str | None) -> str:
+    from .providers import explain_failure  # its tables load on the first failure
+
+    known = explain_failure(reply, provider=provider)
+    note = first_clause(known.advice) if known else notes.FAILURE_NOTE.get((verb, reply.code))
+    if note is None:
+        note = meaning(reply.code)
+        if reply.enhanced is not None and str(reply.enhanced) not in notes.ENHANCED_SHORT:
+            note = f"{note} · {short_enhanced(reply.enhanced)}"
+    if reply.is_transient:
+        note += " (4xx: temporary, try again later)"
+    return note
+
+
+def _multiline_notes(reply: Reply, texts: list[str], first: str, memory: Memory) -> list[str]:
+    count = number(len(texts))
+    found = [f"one reply, {count} lines: {first}", *[""] * (len(texts) - 1)]
+    if not memory.taught_multiline:
+        memory.taught_multiline = True
+        found[0] = f'one reply, {count} lines ("{reply.code}-" = more follows): {first}'
+        found[-1] = f'"{reply.code} " = last line'
+    return found
+
+
+def _ehlo_notes(answer: Answer, texts: list[str], memory: Memory) -> list[str]:
+    reply, context = answer.reply, answer.context
+    count = number(len(texts))
+    extensions = [t[4:] for t in texts[1:]]
+    earlier = context.earlier_hello
+    teach = not memory.taught_multiline
+    memory.taught_multiline = True
+    seen: frozenset[str] = frozenset()
+    if teach:
+        found = [f'one reply, {count} lines: "{reply.code}-" = more follows']
+    elif earlier is None:
+        found = [f"one reply, {count} lines: the server's name, then its extensions"]
+    else:
+        earlier_lines = [display(line)[4:] for line in split_lines(earlier.raw)][1:]
+        seen = frozenset(line.upper() for line in earlier_lines)
+        gone = sorted({_keyword(e) for e in earlier_lines} - {_keyword(e) for e in extensions})
+        first = f"one reply, {count} lines: the extensions again"
+        found = [first + (f"; {', '.join(gone)} no longer offered" if gone else "")]
+    for extension in extensions:
+        if earlier is not None and extension.upper() in seen:
+            found.append("")
+            continue
+        keyword, _, params = extension.partition(" ")
+        if "=" in keyword and keyword.upper().startswith("AUTH="):
+            keyword, params = "AUTH=", keyword[5:] + " " + params
+        note = describe_extension(keyword, params.strip())
+        if earlier is not None:
+            inside_tls = keyword.upper() == "AUTH" and context.tls and not context.earlier_tls
+            note = f"{note}; offered only now, inside TLS" if inside_tls else f"{note}; new"
+        found.append(note)
+    if teach:
+        last = f'"{reply.code} " = last line'
+        found[-1] = f"{last}; {found[-1]}" if found[-1] else last
+    return found
+
+
+def _keyword(extension: str) -> str:
+    return extension.split(" ", 1)[0].split("=", 1)[0].upper()
+
+
+def _tls_entry(started: TLSStarted) -> Entry:
+    info = started.info
+    if info is None or info.verified:
+        how = "implicit TLS, RFC 8314" if started.implicit else "STARTTLS, RFC 3207"
+        note = f"from here on, everything is encrypted · {how}"
+    else:
+        note = (
+            "encrypted, but the certificate was NOT checked: "
+            "turn verification on (it is on by default)"
+        )
+    band = tls_band(info) if info else "══ TLS ══"
+    return Entry("TLS", band.encode("utf-8"), started.time, True, "tls", note, tls_info=info)
+
+
+def tls_band(info: TLSInfo) -> str:
+    """The one line that marks the TLS moment in a transcript."""
+    if info.verified:
+        who = f"certificate for {info.server_name}" if info.server_name else "certificate"
+        issuer = f" (issuer: {info.issuer})" if info.issuer else ""
+        check = f"{who} verified{issuer}"
+    else:
+        check = (
+            "⚠ CERTIFICATE NOT VERIFIED: verification was OFF, "
+            "anyone in the middle could be reading"
+        )
+    return f"══ {tls_version(info.version)} · {info.cipher} · {check} ══"
+
+
+# --- words and text ------------------------------------------------------------------------
+
+
+def meaning(code: int) -> str:
+    """The short meaning of a reply code (from :func:`smtplab.replies.explain_code`)."""
+    text = explain_code(code).removeprefix(f"{code}: ")
+    if text.endswith(")") and " (" in text:
+        shorter = text[: text.rfind(" (")]
+        if shorter:
+            return shorter
+    return text
+
+
+def short_enhanced(status: EnhancedStatus) -> str:
+    """A short explanation of an RFC 3463 code."""
+    known = notes.ENHANCED_SHORT.get(str(status))
+    if known:
+        return known
+    text = explain_enhanced(status)
+    return text[: text.rfind(" (")] if text.endswith(")") and " (" in text else text
+
+
+def first_clause(text: str, limit: int = 120) -> str:
+    """The start of a sentence up to its first ':', ';' or '.' outside brackets."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and char in ":;." and text[i + 1 : i + 2] in (" ", ""):
+            return shorten(text[:i], limit)
+    return shorten(text, limit)
+
+
+def number(n: int) -> str:
+    """``n`` in words up to nine."""
+    return notes.NUMBERS[n] if 0 <= n < len(notes.NUMBERS) else str(n)
+
+
+def size(octets: int) -> str:
+    """``octets`` in bytes, KiB, MiB or GiB."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if octets >= scale:
+            value = octets / scale
+            return f"{value:.0f} {unit}" if octets % scale == 0 else f"{value:.1f} {unit}"
+    return f"{octets} bytes" if octets != 1 else "1 byte"
+
+
+def tls_version(version: str) -> str:
+    """``TLSv1.3`` as ``TLS 1.3``."""
+    match = re.fullmatch(r"TLSv(\d)(?:\.(\d))?", version.strip())
+    return f"TLS {match[1]}.{match[2] or '0'}" if match else version
+
+
+def display(line: bytes) -> str:
+    """One line as text: without its line end, decoded, control characters made visible."""
+    if line.endswith(b"\r\n"):
+        line = line[:-2]
+    elif line.endswith((b"\n", b"\r")):
+        line = line[:-1]
+    return _visible(decode_reply_text(line))
+
+
+def as_text(raw: bytes | Secret) -> str:
+    """The bytes as text, or the mask for a secret."""
+    return MASK if isinstance(raw, Secret) else raw.decode("utf-8", "replace")
+
+
+def ends_ok(raw: bytes) -> bool:
+    """True when a message ends with the end-of-data line."""
+    return raw.endswith(b"\r\n.\r\n") or raw == b".\r\n"
+
+
+def message_line_count(raw: bytes) -> int:
+    """How many lines the message has, the final dot line not counted."""
+    end = len(raw) - 3 if ends_ok(raw) else len(raw)
+    count = raw.count(b"\n", 0, end)
+    return count + 1 if end > 0 and raw[end - 1 : end] != b"\n" else count
+
+
+def width(text: str) -> int:
+    """How many columns ``text`` takes in a terminal (CJK characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` columns, ending with … when it was cut."""
+    if width(text) <= limit:
+        return text
+    out: list[str] = []
+    used = 0
+    for char in text:
+        step = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + step > limit - 1:
+            break
+        out.append(char)
+        used += step
+    return "".join(out) + "…"

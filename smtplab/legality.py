@@ -1,0 +1,245 @@
+"""What a server would say about a command before it is sent: the legality tables.
+
+A teaching kit lets learners send a command at the wrong moment to see the server's real
+answer; :meth:`smtplab.protocol.ClientConnection.is_legal` tells beforehand, in the words
+the server would use, with these tables (RFC 5321 §4.1.4, RFC 3207, RFC 4954, RFC 2920).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt, has_8bit, long_lines
+from .events import State
+from .extensions import Extensions, format_size
+
+__all__: list[str] = []
+
+_S = State
+_SESSION = (_S.GREETED, _S.READY, _S.MAIL, _S.RCPT)  # the server reads commands
+
+
+class Session(Protocol):
+    """What the checks read of a connection."""
+
+    @property
+    def extensions(self) -> Extensions: ...
+    @property
+    def tls_active(self) -> bool: ...
+    @property
+    def authenticated(self) -> bool: ...
+    @property
+    def transaction_utf8(self) -> bool: ...
+    @property
+    def transaction_8bit(self) -> bool: ...
+
+
+# The states in which each command is legal (RFC 5321 §4.1.4, RFC 3207, RFC 4954).
+_LEGAL_IN: dict[str, tuple[State, ...]] = {
+    "EHLO": _SESSION,
+    "HELO": _SESSION,
+    "STARTTLS": (_S.READY,),
+    "AUTH": (_S.READY,),
+    "AUTH-RESPONSE": (_S.AUTH_IN_PROGRESS,),
+    "MAIL": (_S.READY,),
+    "RCPT": (_S.MAIL, _S.RCPT),
+    "DATA": (_S.RCPT,),
+    "MAIL-DATA": (),  # only while the server reads the message: see is_legal
+    "RSET": _SESSION,
+    "NOOP": _SESSION,
+    "VRFY": _SESSION,
+    "EXPN": _SESSION,
+    "HELP": _SESSION,
+    "QUIT": (*_SESSION, _S.REJECTED),
+}
+
+_IN_TRANSACTION = "a transaction is already open: finish it with DATA or cancel it with RSET"
+_AUTH_IN_TRANSACTION = (
+    "503: AUTH is not allowed during a mail transaction: RSET first (RFC 4954 §4)"
+)
+_TLS_IN_TRANSACTION = (
+    "503: STARTTLS is not accepted inside a mail transaction: RSET first, better still "
+    "start TLS right after EHLO"
+)
+# Why a command is out of place: first by (role, state), then by state.
+_WHY_NOT: dict[tuple[str, State], str] = {
+    ("RCPT", _S.READY): "503: MAIL FROM first: RCPT needs a transaction (RFC 5321 §4.1.1.3)",
+    ("DATA", _S.READY): "503: MAIL FROM and RCPT TO first: DATA needs a transaction with at "
+    "least one recipient (RFC 5321 §4.1.1.4)",
+    ("DATA", _S.MAIL): "503: RCPT TO first: no recipient has been accepted yet, so there is "
+    "nobody to deliver to (RFC 5321 §3.3)",
+    ("MAIL", _S.MAIL): f"503: {_IN_TRANSACTION.replace('open', 'open (MAIL FROM was accepted)')}"
+    " (RFC 5321 §4.1.1.2)",
+    ("MAIL", _S.RCPT): f"503: {_IN_TRANSACTION} (RFC 5321 §4.1.1.2)",
+    ("AUTH", _S.MAIL): _AUTH_IN_TRANSACTION,
+    ("AUTH", _S.RCPT): _AUTH_IN_TRANSACTION,
+    ("STARTTLS", _S.MAIL): _TLS_IN_TRANSACTION,
+    ("STARTTLS", _S.RCPT): _TLS_IN_TRANSACTION,
+    ("AUTH-RESPONSE", _S.GREETED): "500: no AUTH exchange is in progress: an AUTH answer "
+    "follows a 334 reply; the server would read this line as a command",
+    ("MAIL-DATA", _S.GREETED): "send the message only after the server's 354 reply to DATA: "
+    "before that, the server would read each of its lines as a command",
+}
+for _state in (_S.READY, _S.MAIL, _S.RCPT):
+    _WHY_NOT[("AUTH-RESPONSE", _state)] = _WHY_NOT[("AUTH-RESPONSE", _S.GREETED)]
+    _WHY_NOT[("MAIL-DATA", _state)] = _WHY_NOT[("MAIL-DATA", _S.GREETED)]
+
+_WHY_NOT_IN: dict[State, str] = {
+    _S.AWAIT_GREETING: "wait for the server's greeting (220) first: a client that talks "
+    "before it is an 'early talker', and servers like Postfix drop it (RFC 5321 §3.1)",
+    _S.REJECTED: "503: the server refused this session in its greeting; only QUIT is left "
+    "(RFC 5321 §3.1)",
+    _S.GREETED: "503: say EHLO (or HELO) first (RFC 5321 §4.1.4)",
+    _S.READY: "503: this command does not fit here",
+    _S.MAIL: "503: this command does not fit inside a mail transaction",
+    _S.RCPT: "503: this command does not fit inside a mail transaction",
+    _S.AUTH_IN_PROGRESS: "501: the server waits for your answer to its 334 (base64 text, or "
+    "'*' to cancel, RFC 4954 §4): it would read this line as that answer",
+    _S.DATA: "wait for the server's reply to the end of your message first",
+    _S.TLS_PENDING: "the server expects the TLS handshake now (it said 220 to STARTTLS): "
+    "anything else breaks the connection. Start TLS first",
+    _S.CLOSED: "the connection is closed: connect again",
+}
+
+
+def _params(command: Command) -> tuple[str, ...]:
+    if isinstance(command, (Mail, Rcpt)):
+        return tuple(param.upper() for param in command.params)
+    return ()
+
+
+def _check_starttls(conn: Session, command: Command) -> str | None:
+    if command.keyword != "STARTTLS":
+        return None
+    if conn.tls_active:
+        return "554: TLS is already on; STARTTLS works once per connection (RFC 3207 §4.2)"
+    if not conn.extensions.ehlo:
+        return "503: send EHLO (not HELO) first: only EHLO tells you whether STARTTLS is offered"
+    if not conn.extensions.starttls:
+        return (
+            "502: the server did not offer STARTTLS in its EHLO reply; this port may not "
+            "support TLS, or it expects implicit TLS from the start (port 465)"
+        )
+    return None
+
+
+def _check_auth(conn: Session, command: Command) -> str | None:
+    if command.keyword != "AUTH":
+        return None
+    if conn.authenticated:
+        return "503: you are already logged in; AUTH works once per session (RFC 4954 §4)"
+    if not conn.extensions.auth:
+        after_tls = "" if conn.tls_active else " (many servers offer it only after STARTTLS)"
+        return f"503: the server did not offer AUTH in its EHLO reply{after_tls}"
+    offered = conn.extensions.auth_mechanisms
+    if isinstance(command, Auth) and command.mechanism.upper() not in offered:
+        listing = ", ".join(sorted(offered))
+        return (
+            f"504: the server does not offer AUTH {command.mechanism.upper()}; it offers {listing}"
+        )
+    return None
+
+
+def _check_mail_params(conn: Session, command: Command) -> str | None:
+    ext = conn.extensions
+    params = _params(command)
+    if "BODY=8BITMIME" in params and not ext.eightbitmime:
+        return "555: BODY=8BITMIME, but the server did not announce 8BITMIME (RFC 6152)"
+    if "SMTPUTF8" in params and not ext.smtputf8:
+        return "555: SMTPUTF8, but the server did not announce SMTPUTF8 (RFC 6531)"
+    for param in params:
+        declared = int(param[5:]) if param.startswith("SIZE=") and param[5:].isdigit() else 0
+        if ext.size is not None and declared > ext.size:
+            return (
+                f"552: the message ({format_size(declared)}) is larger than the server's "
+                f"limit ({format_size(ext.size)}, RFC 1870)"
+            )
+    return None
+
+
+def _check_utf8_address(conn: Session, command: Command) -> str | None:
+    if isinstance(command, Mail):
+        address, declared = command.sender, "SMTPUTF8" in _params(command)
+    elif isinstance(command, Rcpt):
+        address, declared = command.recipient, conn.transaction_utf8
+    else:
+        return None
+    if address.isascii():
+        return None
+    if not conn.extensions.smtputf8:
+        return (
+            f"553: {address!r} is not ASCII and the server did not announce SMTPUTF8 "
+            "(RFC 6531): it cannot take this address"
+        )
+    if not declared:
+        return (
+            f"553: {address!r} is not ASCII: announce it with the SMTPUTF8 parameter on "
+            "MAIL FROM (RFC 6531 §3.4)"
+        )
+    return None
+
+
+_EIGHT_BIT_WITHOUT_BODY = (
+    "the message has 8-bit bytes but MAIL FROM did not say BODY=8BITMIME (RFC 6152); "
+    "some servers will damage or refuse it"
+)
+
+
+def _check_data_8bit(conn: Session, command: Command) -> str | None:
+    if isinstance(command, MailData) and not conn.transaction_8bit and has_8bit(command.message):
+        return _EIGHT_BIT_WITHOUT_BODY
+    return None
+
+
+_FEATURE_CHECKS = (
+    _check_starttls,
+    _check_auth,
+    _check_mail_params,
+    _check_utf8_address,
+    _check_data_8bit,
+)
+
+
+def known_command(command: Command) -> bool:
+    """True for a command the server reads as a command (not a raw line it would take as
+    an AUTH answer)."""
+    return not isinstance(command, RawCommand) or command.keyword in _LEGAL_IN
+
+
+def why_not(conn: Session, command: Command, role: str, state: State) -> str:
+    """Why ``command`` (in ``role``) does not fit ``state``, as the server would say it;
+    ``""`` when it fits."""
+    answering = role == "AUTH-RESPONSE"
+    if state is State.AUTH_IN_PROGRESS and not answering and known_command(command):
+        return _WHY_NOT_IN[state]
+    if state not in _LEGAL_IN.get(role, _SESSION):
+        return _WHY_NOT.get((role, state), _WHY_NOT_IN[state])
+    for check in _FEATURE_CHECKS:
+        reason = check(conn, command)
+        if reason:
+            return reason
+    return ""
+
+
+def message_problems(conn: Session, message: bytes) -> list[str]:
+    """What a server would refuse in ``message`` for the current transaction: 8-bit bytes
+    without ``BODY=8BITMIME`` (RFC 6152), a size over SIZE (RFC 1870), lines over 998
+    octets (RFC 5321 §4.5.3.1.6)."""
+    problems: list[str] = []
+    if has_8bit(message) and not conn.transaction_8bit:
+        problems.append(_EIGHT_BIT_WITHOUT_BODY)
+    size = conn.extensions.size
+    if size is not None and len(message) > size:
+        problems.append(
+            f"552: the message ({format_size(len(message))}) is larger than the server's "
+            f"limit ({format_size(size)}, RFC 1870)"
+        )
+    too_long = long_lines(message)
+    if too_long:
+        shown = ", ".join(str(number) for number in too_long[:5])
+        more = f" and {len(too_long) - 5} more" if len(too_long) > 5 else ""
+        problems.append(
+            f"500: line(s) {shown}{more} of the message are longer than 998 octets "
+            "(RFC 5321 §4.5.3.1.6)"
+        )
+    return problems

@@ -1,0 +1,370 @@
+"""The text and HTML renderings of a transcript.
+
+Both start from the same rows (:func:`rows`): one per line of the dialogue, the TLS band,
+a note, or a folded message body. The text lays them out as RFC 5321's examples do
+(``C:``/``S:``) with the annotations in a column; the HTML is a table that reads well
+with JupyterLab's styles and without them (GitHub). The SVG picture is
+:mod:`smtplab.diagram`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from collections.abc import Iterator
+
+from . import encoded_words
+from .annotate import (
+    Entry,
+    as_text,
+    display,
+    ends_ok,
+    shorten,
+    size,
+)
+from .annotate import (
+    width as columns_of,
+)
+from .commands import split_lines
+from .replies import visible
+from .secrecy import MASK, Secret
+
+__all__: list[str] = []
+
+HTML_BODY_CAP = 200
+"""At most this many body lines go into the folded ``<details>`` of the HTML view."""
+
+HEADER_CAP = 200
+"""At most this many header lines are shown before they are folded too."""
+
+
+def rows(
+    entries: list[Entry], *, reveal: bool, body_lines: int | None, details: bool
+) -> list[_Row]:
+    """The rows of every entry, in order: the common ground of the renderings."""
+    found: list[_Row] = []
+    for entry in entries:
+        found.extend(_entry_rows(entry, reveal, body_lines, details))
+    return found
+
+
+class _Row:
+    """One line of a rendering before layout."""
+
+    __slots__ = ("body", "failure", "kind", "loud", "more", "note", "secret", "text", "time")
+
+    def __init__(
+        self,
+        kind: str,  # "C", "S", "band", "note", "fold"
+        text: str,
+        note: str = "",
+        secret: bool = False,
+        time: float | None = None,
+        failure: bool = False,
+        loud: bool = False,
+        body: list[_Row] | None = None,
+        more: int = 0,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.note = note
+        self.secret = secret
+        self.time = time
+        self.failure = failure
+        self.loud = loud
+        self.body = body
+        self.more = more
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - columns_of(text))
+
+
+def _wrap(note: str, width: int) -> list[str]:
+    """Wrap an annotation: at '; ' first, then at spaces."""
+    width = max(width, 16)
+    parts = note.split("; ")
+    parts = [p + (";" if i < len(parts) - 1 else "") for i, p in enumerate(parts)]
+    lines: list[str] = []
+    for part in parts:
+        if lines and columns_of(lines[-1]) + 1 + columns_of(part) <= width:
+            lines[-1] += " " + part
+        elif columns_of(part) <= width:
+            lines.append(part)
+        else:
+            # Keep "RFC 4954" and "· §4.1.1.2" in one piece (textwrap splits only at ASCII
+            # whitespace, not at a no-break space).
+            glued = re.sub(r"(RFC|·|§) ", "\\1\u00a0", part)
+            wrapped = textwrap.wrap(
+                glued, width, break_long_words=False, break_on_hyphens=False
+            ) or [glued]
+            lines.extend(line.replace("\u00a0", " ") for line in wrapped)
+    return lines or [""]
+
+
+def _iter_lines(raw: bytes, start: int, end: int) -> Iterator[tuple[bytes, bool]]:
+    """Yield ``(line without its line end, bare_lf)`` for raw[start:end], slicing lines only."""
+    pos = start
+    while pos < end:
+        newline = raw.find(b"\n", pos, end)
+        if newline < 0:
+            yield raw[pos:end], False
+            return
+        if newline > pos and raw[newline - 1] == 13:
+            yield raw[pos : newline - 1], False
+        else:
+            yield raw[pos:newline], True
+        pos = newline + 1
+
+
+_ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender")
+
+
+def _header_note(line: bytes, text: str, bare_lf: bool, state: dict[str, bool]) -> str:
+    notes: list[str] = []
+    name, colon, value = text.partition(":")
+    runs = encoded_words.runs(text)
+    if runs:
+        if colon and name.strip().lower() not in _ADDRESS_HEADERS:
+            decoded = f'"{visible(encoded_words.decode(value).strip())}"'
+        else:  # in an address header, only the display name is encoded
+            decoded = ", ".join(f'"{visible(r)}"' for r in runs)
+        if not state.get("taught"):
+            state["taught"] = True
+            notes.append(f"encoded word = {decoded} · RFC 2047")
+        else:
+            notes.append(f"= {decoded}")
+    if not line.isascii():
+        notes.append("raw UTF-8 in a header: needs SMTPUTF8 · RFC 6532")
+    if len(line) > 998:
+        notes.append("longer than 998 bytes: not allowed · RFC 5322 §2.1.1")
+    if bare_lf:
+        notes.append("a bare LF, not CRLF (§2.3.8)")
+    return "; ".join(notes)
+
+
+def _body_note(line: bytes, bare_lf: bool) -> str:
+    notes: list[str] = []
+    if line.startswith(b".."):
+        notes.append("an extra dot was added: dot-stuffing, RFC 5321 §4.5.2")
+    if bare_lf:
+        notes.append("a bare LF, not CRLF: not allowed in SMTP (§2.3.8)")
+    if len(line) > 998:
+        notes.append("longer than 998 bytes: not allowed · §4.5.3.1.6")
+    return "; ".join(notes)
+
+
+def _message_rows(
+    raw: bytes, entry: Entry, body_lines: int | None, details: bool
+) -> Iterator[_Row]:
+    when = entry.time
+    ok = ends_ok(raw)
+    end = len(raw) - 3 if ok else len(raw)
+    if raw.startswith(b"\r\n"):
+        header_end, body_start = 0, 2
+    else:
+        found = raw.find(b"\r\n\r\n", 0, end + 2)
+        header_end, body_start = (found + 2, found + 4) if found >= 0 else (end, -1)
+    state: dict[str, bool] = {}
+    pos = 0
+    for shown, (line, bare) in enumerate(_iter_lines(raw, 0, header_end)):
+        if shown == HEADER_CAP:
+            more = raw.count(b"\n", pos, header_end)
+            yield _Row("fold", f"… {more} more header lines (show_body() to expand) …", time=when)
+            break
+        pos += len(line) + (1 if bare else 2)
+        text = display(line)
+        yield _Row("C", text, _header_note(line, text, bare, state), time=when)
+        when = None
+    if body_start >= 0:
+        yield _Row("C", "", "empty line: headers end, body begins", time=when)
+        when = None
+        count = raw.count(b"\n", body_start, end)
+        if end > body_start and raw[end - 1 : end] != b"\n":
+            count += 1
+        if body_lines is None or count <= body_lines:
+            for line, bare in _iter_lines(raw, body_start, end):
+                yield _Row("C", display(line), _body_note(line, bare))
+        else:
+            stuffed = raw.count(b"\n..", body_start - 1, end)
+            note = f"{size(end - body_start)}"
+            if stuffed:
+                note += f"; {stuffed} dot-stuffed line{'s' * (stuffed > 1)} (§4.5.2)"
+            body: list[_Row] | None = None
+            if details:
+                body = []
+                for line, bare in _iter_lines(raw, body_start, end):
+                    if len(body) == HTML_BODY_CAP:
+                        break
+                    body.append(_Row("C", display(line), _body_note(line, bare)))
+            plural = "s" * (count != 1)
+            text = f"… {count} body line{plural} (show_body() to expand) …"
+            yield _Row("fold", text, note, body=body, more=count - len(body or ()))
+    if ok:
+        yield _Row("C", ".", "a line with one dot ends the message", time=when)
+    else:
+        yield _Row("note", "# no final '.' line: the server is still waiting for the message")
+
+
+def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: bool) -> list[_Row]:
+    raw = entry.raw
+    if entry.direction == "TLS":
+        loud = entry.tls_info is not None and not entry.tls_info.verified
+        return [_Row("band", as_text(raw), entry.annotation, time=entry.time, loud=loud)]
+    if entry.direction == "NOTE":
+        return [_Row("note", "# " + as_text(raw), time=entry.time)]
+    if entry.is_message and isinstance(raw, bytes):
+        return list(_message_rows(raw, entry, body_lines, details))
+    if isinstance(raw, Secret):
+        if reveal:
+            lines = [display(line) for line in split_lines(raw.reveal())] or [""]
+            note = raw._note or entry.annotation
+            return [
+                _Row(entry.direction, line, note if i == 0 else "", secret=True, time=entry.time)
+                for i, line in enumerate(lines)
+            ]
+        text = f"{entry.shown}{MASK} ({raw.kind} hidden; transcript.reveal() shows it)"
+        return [_Row(entry.direction, text, entry.annotation, secret=True, time=entry.time)]
+    lines = [display(line) for line in split_lines(raw)] or [""]
+    failure = entry.reply is not None and entry.reply.klass in (4, 5)
+    if len(lines) == 1:
+        return [_Row(entry.direction, lines[0], entry.annotation, time=entry.time, failure=failure)]
+    notes = list(entry.line_notes) + [""] * (len(lines) - len(entry.line_notes))
+    rows = []
+    for i, line in enumerate(lines):
+        glyph = "┐" if i == 0 else ("┘" if i == len(lines) - 1 else "│")
+        note = f"{glyph} {notes[i]}".rstrip()
+        rows.append(
+            _Row(entry.direction, line, note, time=entry.time if i == 0 else None, failure=failure)
+        )
+    return rows
+
+
+def layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float) -> str:
+    """Lay rows out as text: the dialogue on the left, annotations in a column."""
+    column = min(56, max(24, width // 2))
+    out: list[str] = []
+    for row in rows:
+        stamp = ""
+        if times:
+            stamp = f"{(row.time - t0) * 1000:>9.1f} ms  " if row.time is not None else " " * 14
+        if row.kind in ("band", "note"):
+            pieces = textwrap.wrap(
+                row.text, width, subsequent_indent="   ", break_on_hyphens=False
+            ) or [row.text]
+            out.append(stamp + pieces[0])
+            out.extend(" " * len(stamp) + piece for piece in pieces[1:])
+            continue
+        left = f"C: {row.text}" if row.kind == "fold" else f"{row.kind}: {row.text}"
+        left = left.expandtabs(4)
+        note = row.note if annotate else ""
+        if columns_of(left) > width and not row.secret:  # a revealed secret is shown whole
+            left = shorten(left, width)
+            if annotate:
+                note = f"{note}; shortened here: dialogue() has the whole line".lstrip("; ")
+        indent = " " * (len(stamp) + column)
+        if not note:
+            out.append(stamp + left.rstrip())
+            continue
+        glyph = note[0] if note[0] in "┐│┘" else ""
+        cont = {"┐": "│ ", "│": "│ ", "┘": "  "}.get(glyph, "")
+        if columns_of(left) <= column - 2:
+            notes = _wrap(note, width - column)
+            out.append(stamp + _pad(left, column) + notes[0])
+        elif columns_of(left) + 3 + columns_of(note) <= width:
+            out.append(f"{stamp}{left}   {note}")
+            continue
+        else:
+            out.append(stamp + left)
+            notes = _wrap(note, width - column)
+            out.append(indent + notes[0])
+        out.extend(indent + cont + line for line in notes[1:])
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- HTML
+
+_HTML_STYLE = {
+    "table": (
+        "border-collapse:collapse;border:none;margin:0;table-layout:auto;width:auto;"
+        "font-size:12.5px;line-height:1.45"
+    ),
+    "line": (
+        "text-align:left;vertical-align:top;white-space:pre;padding:0 1em 0 .5em;"
+        "font-family:var(--jp-code-font-family,SFMono-Regular,Menlo,Consolas,monospace)"
+    ),
+    "note": (
+        "text-align:left;vertical-align:top;white-space:normal;padding:0 .5em;opacity:.72;"
+        "font-family:var(--jp-ui-font-family,system-ui,sans-serif)"
+    ),
+    "C": "background:rgba(9,105,218,.10);border-left:3px solid rgba(9,105,218,.75)",
+    "S": "background:rgba(130,80,223,.10);border-left:3px solid rgba(130,80,223,.75)",
+    "fail": "background:rgba(207,34,46,.14);border-left:3px solid rgba(207,34,46,.85)",
+    "band": (
+        "font-family:var(--jp-ui-font-family,system-ui,sans-serif);"
+        "text-align:center;font-weight:bold;padding:.25em .5em;white-space:normal;"
+        "background:rgba(26,127,55,.20);border-top:2px solid rgba(26,127,55,.8);"
+        "border-bottom:2px solid rgba(26,127,55,.8)"
+    ),
+    "loud": (
+        "font-family:var(--jp-ui-font-family,system-ui,sans-serif);"
+        "text-align:center;font-weight:bold;padding:.25em .5em;white-space:normal;"
+        "background:rgba(207,34,46,.25);border-top:3px solid rgba(207,34,46,.9);"
+        "border-bottom:3px solid rgba(207,34,46,.9)"
+    ),
+    "note_row": "text-align:left;font-style:italic;opacity:.72;padding:0 .5em;white-space:pre",
+    "secret": "font-weight:bold;letter-spacing:.05em",
+}
+
+
+def table(rows: list[_Row]) -> str:
+    """The rows as an HTML table: readable with the styles, and without them (GitHub)."""
+    esc = html.escape
+    st = _HTML_STYLE
+    out = [
+        '<div class="smtplab-transcript" style="max-width:100%;overflow-x:auto">',
+        f'<table style="{st["table"]}">',
+    ]
+
+    def line_row(row: _Row) -> str:
+        kind = "C" if row.kind == "fold" else row.kind
+        tone = st["fail"] if row.failure else st[kind]
+        text = esc(f"{kind}: {row.text}")
+        if row.secret:
+            text = f'<span style="{st["secret"]}" title="hidden">{text}</span>'
+        return (
+            f'<tr class="smtplab-{kind.lower()}"><td style="{st["line"]};{tone}">{text}</td>'
+            f'<td style="{st["note"]}">{esc(row.note)}</td></tr>'
+        )
+
+    for row in rows:
+        if row.kind == "band":
+            style = st["loud"] if row.loud else st["band"]
+            note = f"<br><small>{esc(row.note)}</small>" if row.note else ""
+            out.append(
+                f'<tr class="smtplab-tls"><td colspan="2" style="{style}">'
+                f"{esc(row.text)}{note}</td></tr>"
+            )
+        elif row.kind == "note":
+            out.append(
+                f'<tr class="smtplab-note"><td colspan="2" style="{st["note_row"]}">'
+                f"{esc(row.text)}</td></tr>"
+            )
+        elif row.kind == "fold" and row.body is not None:
+            inner = [f'<table style="{st["table"]}">']
+            inner.extend(line_row(b) for b in row.body)
+            if row.more:
+                more = f"… and {row.more} more lines: transcript.show_body() shows them all"
+                inner.append(f'<tr><td colspan="2" style="{st["note_row"]}">{esc(more)}</td></tr>')
+            inner.append("</table>")
+            summary = esc(f"C: {row.text}")
+            out.append(
+                f'<tr class="smtplab-body"><td colspan="2" style="{st["line"]};{st["C"]}">'
+                f'<details><summary>{summary} <span style="opacity:.72">{esc(row.note)}'
+                f"</span></summary>{''.join(inner)}</details></td></tr>"
+            )
+        else:
+            out.append(line_row(row))
+    out.append("</table></div>")
+    return "\n".join(out)

@@ -1,0 +1,205 @@
+"""Cutting the bytes a server sends into whole replies (RFC 5321 §4.2).
+
+A reply may arrive in pieces, several may arrive at once, and a hostile or broken server
+may send anything: :class:`ReplyParser` holds at most one line plus one chunk, and says in
+words what was wrong.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+
+from .errors import LocalProtocolError, RemoteProtocolError
+from .replies import Reply, decode_reply_text
+
+__all__ = ["ReplyParser"]
+
+MAX_LINE = 4096
+"""The longest reply line accepted, line end included (RFC 5321 §4.5.3.1.5 says 512;
+real servers stay well below 4096)."""
+
+MAX_REPLY_LINES = 1000
+"""The most lines one reply may have."""
+
+MAX_REPLY_BYTES = 64 * 1024
+"""The most bytes one reply may have: the longest real replies (an EHLO or HELP list, a
+provider's explanation) are a few KiB."""
+
+
+_OTHER_PROTOCOLS = (
+    (b"\x15\x03", "this is a TLS alert: the server speaks TLS. Connect with implicit TLS"),
+    (b"\x16\x03", "this is a TLS record: the server speaks TLS. Connect with implicit TLS"),
+    (b"+OK", "this is a POP3 server (ports 110, 995), not SMTP"),
+    (b"-ERR", "this is a POP3 server (ports 110, 995), not SMTP"),
+    (b"* OK", "this is an IMAP server (ports 143, 993), not SMTP"),
+    (b"HTTP/", "this is a web server, not SMTP"),
+    (b"SSH-", "this is an SSH server, not SMTP"),
+)
+
+
+def _preview(data: bytes, limit: int = 80) -> str:
+    """repr() of the start of ``data``, cut to ``limit`` bytes."""
+    if len(data) <= limit:
+        return repr(bytes(data))
+    return f"{bytes(data[:limit])!r}... ({len(data)} bytes)"
+
+
+def _other_protocol_hint(line: bytes) -> str:
+    for prefix, hint in _OTHER_PROTOCOLS:
+        if line.startswith(prefix):
+            return f" Hint: {hint}."
+    return ""
+
+
+class ReplyParser:
+    """Cut a stream of bytes from the server into :class:`~smtplab.replies.Reply` values.
+
+    ``feed()`` bytes as they come (cut anywhere, several replies at once), then take
+    replies with ``next_reply()`` until it returns None. A reply is one or more lines
+    ``CODE-text`` ending with one ``CODE text`` (RFC 5321 §4.2.1). Tolerated, as real
+    servers do it: a bare LF line end, and a line that is just the code. ``Reply.raw``
+    keeps the exact bytes either way.
+
+    Refused with RemoteProtocolError (raised by ``next_reply`` after the good replies
+    before it): a line not starting with a code 2xx-5xx, a fourth character other than
+    ``-`` or space, a code that changes inside a reply, a line longer than ``max_line``
+    (found as soon as that many bytes arrive without a line end), a reply of more than
+    ``max_lines`` lines or ``max_reply`` bytes, and a close in mid-reply. After an error
+    the parser stays broken.
+    """
+
+    def __init__(
+        self,
+        max_line: int = MAX_LINE,
+        max_lines: int = MAX_REPLY_LINES,
+        max_reply: int = MAX_REPLY_BYTES,
+    ) -> None:
+        self.max_line = max_line
+        self.max_lines = max_lines
+        self.max_reply = max_reply
+        self._buffer = bytearray()
+        self._lines: list[tuple[str, bytes]] = []  # (text, raw) of the reply being read
+        self._size = 0
+        self._replies: deque[Reply] = deque()
+        self._error: RemoteProtocolError | None = None
+        self._eof = False
+
+    def feed(self, data: bytes) -> None:
+        """Add bytes received from the server (raises the parser's error if it is broken)."""
+        if self._error is not None:
+            raise self._error
+        if self._eof:
+            raise LocalProtocolError("bytes fed after the end of the stream (feed_eof).")
+        buffer = self._buffer
+        buffer += data
+        start = 0
+        while (newline := buffer.find(b"\n", start)) >= 0 and self._error is None:
+            if newline + 1 - start > self.max_line:
+                break
+            self._take_line(bytes(buffer[start : newline + 1]))
+            start = newline + 1
+        del buffer[:start]
+        too_long = buffer.find(b"\n")
+        if self._error is None and (too_long > self.max_line - 1 or len(buffer) > self.max_line):
+            self._fail(
+                f"the server sent a line longer than {self.max_line} bytes without ending "
+                f"it: {_preview(bytes(buffer[: self.max_line]))}. SMTP reply lines are at "
+                "most 512 bytes (RFC 5321 §4.5.3.1.5), so this is not an SMTP server, or a "
+                f"broken one; the kit stopped reading.{_other_protocol_hint(bytes(buffer))}"
+            )
+
+    def feed_eof(self) -> None:
+        """The server closed the connection; an unfinished reply becomes an error."""
+        if self._eof or self._error is not None:
+            return
+        self._eof = True
+        if self._buffer or self._lines:
+            seen = b"".join(raw for _, raw in self._lines) + bytes(self._buffer)
+            self._fail(
+                "the server closed the connection in the middle of a reply: "
+                f"{_preview(seen)}. The reply is incomplete; the server may have crashed "
+                "or dropped you. Connect again."
+            )
+
+    def next_reply(self) -> Reply | None:
+        """The next complete reply, or None when more bytes are needed."""
+        if self._replies:
+            return self._replies.popleft()
+        if self._error is not None:
+            raise self._error
+        return None
+
+    def __iter__(self) -> Iterator[Reply]:
+        """Every complete reply available now."""
+        while (reply := self.next_reply()) is not None:
+            yield reply
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held that do not make a complete reply yet (0 when idle)."""
+        return len(self._buffer) + self._size
+
+    @property
+    def replies_waiting(self) -> int:
+        """Complete replies parsed but not yet taken."""
+        return len(self._replies)
+
+    @property
+    def at_eof(self) -> bool:
+        """True once feed_eof() was called."""
+        return self._eof
+
+    @property
+    def failed(self) -> bool:
+        """True once the server sent something that is not a valid reply."""
+        return self._error is not None
+
+    def _fail(self, message: str) -> None:
+        self._error = RemoteProtocolError(message)
+        self._buffer.clear()
+        self._lines, self._size = [], 0
+
+    def _take_line(self, raw: bytes) -> None:
+        content = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+        head, separator = content[:3], content[3:4]
+        if len(head) < 3 or not head.isdigit() or head[:1] not in (b"2", b"3", b"4", b"5"):
+            return self._fail(
+                "the server sent a line that does not start with a reply code (three "
+                f"digits, the first 2 to 5): {_preview(raw)}. Is this an SMTP server?"
+                f"{_other_protocol_hint(raw)}"
+            )
+        if separator not in (b"-", b" ", b""):
+            return self._fail(
+                f"the server sent a reply line whose code is followed by {separator!r}, "
+                f"not '-' (more lines follow) or ' ' (last line): {_preview(raw)}."
+            )
+        code = int(head)
+        if self._lines and code != int(self._lines[0][1][:3]):
+            seen = b"".join(line for _, line in self._lines) + raw
+            return self._fail(
+                f"the server changed the reply code from {self._lines[0][1][:3].decode()} to "
+                f"{code} inside one multi-line reply: {_preview(seen)}. Every line of a "
+                "reply must carry the same code (RFC 5321 §4.2.1)."
+            )
+        rest = content[4:]
+        self._lines.append(
+            (rest.decode("ascii") if rest.isascii() else decode_reply_text(rest), raw)
+        )
+        self._size += len(raw)
+        if separator != b"-":
+            lines, self._lines, self._size = self._lines, [], 0
+            raw_all = raw if len(lines) == 1 else b"".join(line for _, line in lines)
+            self._replies.append(Reply(code, tuple(text for text, _ in lines), raw_all))
+        elif len(self._lines) >= self.max_lines:
+            self._fail(
+                f"the server sent a reply of more than {self.max_lines} lines (code {code}); "
+                "the kit stopped reading. This is no normal SMTP reply."
+            )
+        elif self._size > self.max_reply:
+            self._fail(
+                f"the server sent a reply of more than {self.max_reply} bytes in "
+                f"{len(self._lines)} lines (code {code}), and it goes on; the kit stopped "
+                "reading. This is no normal SMTP reply."
+            )
+        return None

@@ -1,0 +1,188 @@
+"""Which lines of a session carry a secret, and what a secret looks like hidden.
+
+This module is the one place that decides (docs/ARCHITECTURE.md): the protocol asks it
+about every line sent during AUTH, and the transcript, the client's errors, the lab's
+session log and the widgets all hide what it marks, with the one :data:`MASK`.
+
+The rule (RFC 4954, and the mechanisms' own RFCs):
+
+* ``AUTH PLAIN <blob>`` (and XOAUTH2, OAUTHBEARER, CRAM-MD5, any unknown mechanism)
+  carries the secret on the AUTH line itself: the blob is hidden, ``AUTH PLAIN`` shown.
+  ``AUTH LOGIN <user>`` carries only the user name (base64 is not secret, but it is not
+  a password either); EXTERNAL and ANONYMOUS carry no secret.
+* Every answer to a ``334`` is hidden (the password, a token, a digest), except ``*``
+  (cancel), an empty answer, and LOGIN's first answer when it is the user name.
+* A secret has other forms a server may echo or a learner may paste: its base64, the
+  password inside a PLAIN blob, the token inside XOAUTH2. :func:`secret_forms` lists
+  them, so a renderer can scrub any line that repeats one.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from .auth import b64decode_text, login_password, plain_response, xoauth2_response
+from .replies import visible
+
+__all__ = ["MASK", "Secret"]
+
+MASK = "●●●●●●●●"
+"""What a hidden secret looks like, everywhere but an explicit ``reveal()``."""
+
+_KIND = {"PLAIN": "password", "LOGIN": "password", "CRAM-MD5": "digest"}
+_KIND.update(XOAUTH2="token", OAUTHBEARER="token")
+_NO_SECRET_ON_AUTH_LINE = frozenset({"LOGIN", "EXTERNAL", "ANONYMOUS"})
+_PASSWORD_PROMPT = ("pass", "pwd", "密码")
+
+MIN_SCRUBBED = 6
+"""A secret's other forms are scrubbed from other lines only when at least this long:
+a shorter one (``"abc"``) would hide parts of unrelated lines."""
+
+MIN_MASKED_IN_ERRORS = 4
+"""The shortest form of a password masked in error messages (shorter garbles them)."""
+
+
+class Secret:
+    """The bytes of a line that carries a password, token or digest, kept out of sight.
+
+    ``str()`` and ``repr()`` show the mask; pickling fails. Only :meth:`reveal` gives
+    the bytes: call it on purpose, never to log or print.
+    """
+
+    __slots__ = ("_kind", "_note", "_value")
+
+    def __init__(self, value: bytes, kind: str = "password", note: str = "") -> None:
+        self._value = value
+        self._kind = kind
+        self._note = note
+
+    @property
+    def kind(self) -> str:
+        """What is hidden: ``"password"``, ``"token"``, ``"digest"`` or ``"secret"``."""
+        return self._kind
+
+    @property
+    def note(self) -> str:
+        """What the line is, in words that may show the secret (for ``reveal()`` only)."""
+        return self._note
+
+    def reveal(self) -> bytes:
+        """The hidden bytes, exactly as they were sent. For your own eyes only."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"<Secret: {MASK} ({self._kind} hidden)>"
+
+    def __str__(self) -> str:
+        return f"{MASK} ({self._kind} hidden)"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Secret is not pickled: its bytes would be written out in clear")
+
+    def __copy__(self) -> Secret:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
+
+
+def kind_of(mechanism: str) -> str:
+    """What the secret of ``mechanism`` is: ``"password"``, ``"token"``, ``"digest"``..."""
+    return _KIND.get(mechanism, "secret")
+
+
+def expected_answers(mechanism: str, initial_response: bool) -> int:
+    """How many lines a client sends after ``AUTH mechanism`` before any 334 is needed:
+    LOGIN the user name and the password, PLAIN the blob (when not on the AUTH line).
+    Other mechanisms answer challenges, one line per 334."""
+    if mechanism == "LOGIN":
+        return 1 if initial_response else 2
+    if mechanism == "PLAIN":
+        return 0 if initial_response else 1
+    return 0
+
+
+def auth_line_secret(mechanism: str, initial_response: str | None) -> str | None:
+    """The kind of secret an ``AUTH mechanism [initial-response]`` line carries, or None."""
+    if initial_response in (None, "", "=") or mechanism in _NO_SECRET_ON_AUTH_LINE:
+        return None
+    return kind_of(mechanism)
+
+
+def is_password_prompt(prompt: str | None) -> bool:
+    """True when a decoded 334 prompt asks for a password (``Password:``, ``密码``)."""
+    return prompt is not None and any(word in prompt.lower() for word in _PASSWORD_PROMPT)
+
+
+def answer_secret(
+    mechanism: str, number: int, initial_response: bool, prompt: str | None, answer: str
+) -> str | None:
+    """The kind of secret the ``number``-th answer (from 1) of an AUTH exchange carries.
+
+    ``prompt`` is the decoded text of the 334 it answers (None when it was sent before
+    any prompt: a pipelining client). LOGIN's first answer is the user name unless the
+    prompt asks for a password.
+    """
+    if answer.strip() in ("*", ""):
+        return None
+    user_name_turn = mechanism == "LOGIN" and number == 1 and not initial_response
+    if user_name_turn and not is_password_prompt(prompt):
+        return None
+    return kind_of(mechanism)
+
+
+def secret_forms(mechanism: str, blob: str) -> set[str]:
+    """The texts that would give away the secret answer ``blob`` (base64) of
+    ``mechanism``: the blob, what it decodes to, the password or token inside it, and
+    their base64 and visible forms. Forms shorter than :data:`MIN_SCRUBBED` are left out."""
+    decoded = b64decode_text(blob)
+    inner = decoded
+    if decoded is not None and mechanism == "PLAIN" and decoded.count("\0") == 2:
+        inner = decoded.split("\0")[2]
+    elif decoded is not None and mechanism in ("XOAUTH2", "OAUTHBEARER"):
+        token = re.search(r"auth=Bearer ([^\x01]*)", decoded)
+        inner = token[1] if token else decoded
+    elif decoded is not None and mechanism == "CRAM-MD5":
+        user, _, digest = decoded.rpartition(" ")
+        inner = digest if user else decoded
+    return forms_of(blob, inner)
+
+
+def forms_of(*values: str | None) -> set[str]:
+    """Each value, as a display shows it (control characters visible) and its base64:
+    what to scrub so that none of them shows. Values shorter than :data:`MIN_SCRUBBED`
+    are left out."""
+    forms: set[str] = set()
+    for value in values:
+        if value and len(value) >= MIN_SCRUBBED:
+            forms.update((value, visible(value)))
+            forms.add(base64.b64encode(value.encode("utf-8")).decode("ascii"))
+    return forms
+
+
+def password_forms(username: str, password: str) -> tuple[str, ...]:
+    """What a server could echo of a password (``535 bad password s3cret``): the
+    password and its base64 forms (LOGIN, PLAIN, XOAUTH2), longest first."""
+    forms = {password, login_password(password), plain_response(username, password)}
+    forms.add(xoauth2_response(username, password))
+    return tuple(
+        sorted((f for f in forms if len(f) >= MIN_MASKED_IN_ERRORS), key=len, reverse=True)
+    )
+
+
+def scrub(text: str, forms: set[str] | tuple[str, ...], *, escaped: bool = False) -> str:
+    """``text`` with every form of a secret replaced by :data:`MASK` (longest first).
+
+    ``escaped=True`` also replaces the forms as HTML escapes them (for HTML and SVG).
+    """
+    for form in sorted(forms, key=len, reverse=True):
+        if form in text:
+            text = text.replace(form, MASK)
+        if escaped:
+            html_form = form.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            html_form = html_form.replace('"', "&quot;").replace("'", "&#x27;")
+            if html_form in text:
+                text = text.replace(html_form, MASK)
+    return text

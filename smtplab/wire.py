@@ -1,0 +1,254 @@
+"""The client's connection: the socket, TLS, and whole replies read within a deadline.
+
+This is where :class:`smtplab.client.Client` touches the network, and where what the
+network raises (``socket.gaierror``, ``ssl.SSLError``, ``TimeoutError``...) becomes one
+of smtplab's errors: every system call runs inside :meth:`Wire.mapped`, which finds the
+error in one table, :data:`EXCEPTION_MAP` (as httpx's ``map_httpcore_exceptions``
+does), and words it with the advice of :mod:`smtplab.errors`.
+
+Timeouts: ``timeout`` is a deadline for a step's *whole* reply, not for each ``recv()``,
+so a server that trickles one byte at a time cannot hold the client past it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .errors import (
+    TRANSPORT_ADVICE,
+    TRANSPORT_HINTS,
+    ConnectError,
+    Disconnected,
+    RemoteProtocolError,
+    Timeout,
+    TLSError,
+    TransportError,
+    tls_hint,
+)
+from .events import Answer, State, TLSInfo
+from .protocol import ClientConnection
+from .replies import Reply
+
+__all__: list[str] = []
+
+MESSAGE_STEP = "the message (after DATA)"
+"""The step of sending the message: a failure there leaves its delivery unknown."""
+
+_RECV_SIZE = 65536
+_SEEN_LIMIT = 120  # bytes of a partial reply shown in an error
+
+EXCEPTION_MAP: tuple[tuple[type[OSError], str, type[TransportError], str], ...] = (
+    (socket.gaierror, "connect", ConnectError, "unresolved"),
+    (ConnectionRefusedError, "connect", ConnectError, "refused"),
+    (ConnectionResetError, "connect", Disconnected, "reset"),
+    (TimeoutError, "connect", ConnectError, "no answer"),
+    (OSError, "connect", ConnectError, "unreachable"),
+    (ssl.SSLCertVerificationError, "handshake", TLSError, "untrusted"),
+    (ssl.SSLEOFError, "handshake", Disconnected, "closed in handshake"),
+    (ssl.SSLError, "handshake", TLSError, "handshake failed"),
+    (TimeoutError, "handshake", Timeout, "slow handshake"),
+    (OSError, "handshake", Disconnected, "broke in handshake"),
+    (TimeoutError, "send", Timeout, "send timeout"),
+    (OSError, "send", Disconnected, "broke while sending"),
+    (TimeoutError, "read", Timeout, "no reply"),
+    (OSError, "read", Disconnected, "broke while reading"),
+)
+"""``(exception, phase, error, advice)``: the first row whose exception and phase match
+gives the error raised and the key of its advice in :data:`smtplab.errors.TRANSPORT_ADVICE`."""
+
+
+def _preview(data: bytes) -> str:
+    more = f" ... ({len(data)} bytes)" if len(data) > _SEEN_LIMIT else ""
+    return f"{bytes(data[:_SEEN_LIMIT])!r}{more}"
+
+
+class Wire:
+    """One TCP connection to ``host:port`` (and the TLS on it) for one client.
+
+    ``note`` records a line of commentary in the client's transcript; ``provider``
+    adds that provider's advice to errors.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        timeout: float,
+        note: Callable[[str], object],
+        provider: str | None = None,
+    ) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self.provider = provider
+        self.sock: socket.socket | None = None
+        self._note = note
+
+    @contextlib.contextmanager
+    def mapped(self, phase: str, step: str, **facts: Any) -> Iterator[None]:
+        """Run system calls of ``phase`` (connect, handshake, send, read) for ``step``:
+        an OSError or SSLError becomes the error :data:`EXCEPTION_MAP` says; the socket
+        is closed."""
+        try:
+            yield
+        except OSError as exc:
+            for kind, where, error, key in EXCEPTION_MAP:
+                if where == phase and isinstance(exc, kind):
+                    self.close()
+                    raise error(self._advice(key, exc, step, facts)) from exc
+            raise
+
+    def _advice(self, key: str, exc: OSError, step: str, facts: dict[str, Any]) -> str:
+        reason = getattr(exc, "reason", None) or str(exc)
+        starttls = step.startswith("STARTTLS")
+        facts = {"host": self.host, "port": self.port, "timeout": self.timeout, **facts}
+        facts.update(step=step, detail=exc, reason=reason, got="", unknown="", hint="")
+        if key == "no answer":
+            facts["advice"] = self._provider_advice("timed out") or TRANSPORT_HINTS["firewall"]
+        elif key == "untrusted":
+            facts["hint"] = tls_hint(reason, getattr(exc, "verify_message", None))
+        elif key == "closed in handshake":
+            facts["advice"] = TRANSPORT_HINTS[
+                "closed after starttls" if starttls else "closed on tls port"
+            ]
+        elif key == "handshake failed":
+            if starttls and "WRONG_VERSION_NUMBER" in reason:
+                facts["advice"] = TRANSPORT_HINTS["not tls after starttls"]
+            else:
+                facts["advice"] = self._provider_advice(reason) or tls_hint(reason)
+        elif key == "slow handshake":
+            facts["advice"] = TRANSPORT_HINTS[
+                "stalled after starttls" if starttls else "plain port"
+            ]
+        elif key in ("broke while sending", "broke while reading", "no reply", "closed"):
+            facts["unknown"] = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
+            seen = facts.pop("seen", b"")
+            if key == "broke while reading":
+                facts["got"] = f"; received before that: {_preview(seen)}" if seen else ""
+            elif key == "no reply":
+                facts["got"] = (
+                    f"; received so far: {_preview(seen)}" if seen else "; nothing arrived"
+                )
+                if step == "waiting for the greeting" and not seen:
+                    facts["hint"] = TRANSPORT_HINTS["tls port"]
+        return TRANSPORT_ADVICE[key].format(**facts)
+
+    def _provider_advice(self, error_text: str) -> str | None:
+        from .providers import advice_for  # its tables load on the first failure
+
+        return advice_for(provider=self.provider, error_text=error_text)
+
+    # ------------------------------------------------------------------ the socket
+
+    def open(self) -> None:
+        """Connect (TCP); the first bytes are the server's to send (or TLS's)."""
+        step = f"connecting to {self.host}:{self.port}"
+        with self.mapped("connect", step):
+            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = sock
+
+    def start_tls(self, context: ssl.SSLContext, server_name: str, step: str) -> TLSInfo:
+        """Do the TLS handshake within the timeout; return what it gave."""
+        sock = self._require(step)
+        deadline = time.monotonic() + self.timeout
+        with self.mapped("handshake", step, name=server_name):
+            sock.settimeout(self.timeout)  # the whole handshake, not each read
+            tls = context.wrap_socket(sock, server_hostname=server_name)
+        self.sock = tls
+        tls.settimeout(max(deadline - time.monotonic(), 0.001))
+        issuer = dict(rdn[0] for rdn in (tls.getpeercert() or {}).get("issuer", ()) if rdn)
+        return TLSInfo(
+            tls.version() or "TLS",
+            (tls.cipher() or ("?",))[0],
+            verified=context.verify_mode == ssl.CERT_REQUIRED,
+            server_name=server_name if context.check_hostname else None,
+            issuer=issuer.get("organizationName") or issuer.get("commonName"),
+        )
+
+    def write(self, data: bytes, step: str) -> None:
+        """Send ``data`` whole."""
+        sock = self._require(step)
+        with self.mapped("send", step):
+            sock.settimeout(self.timeout)
+            sock.sendall(data)
+
+    def read_reply(self, conn: ClientConnection, step: str) -> Reply:
+        """Read until ``conn`` has the next whole reply, within the step's deadline."""
+        deadline = time.monotonic() + self.timeout
+        seen = b""  # the first bytes of the reply, for error messages
+        eof = False
+        while True:
+            try:
+                event = conn.next_event()
+            except RemoteProtocolError as exc:
+                self.close()
+                if eof:  # the reply was cut short: the server went away
+                    raise self._closed(step, seen, complete=False) from exc
+                self._note(f"the server broke the protocol: {exc}")
+                raise RemoteProtocolError(f"{step}: {exc}") from exc
+            if isinstance(event, Answer):
+                if conn.state is State.CLOSED:
+                    self.close()
+                return event.reply
+            if eof or conn.state is State.CLOSED:
+                self.close()
+                raise self._closed(step, seen, complete=True)
+            sock, remaining = self.sock, deadline - time.monotonic()
+            if remaining <= 0 or sock is None:
+                raise self._timed_out(step, seen)
+            try:
+                with self.mapped("read", step, seen=seen):
+                    sock.settimeout(remaining)
+                    data = sock.recv(_RECV_SIZE)
+            except Timeout:
+                self._note(f"timeout after {self.timeout:g} s while {step}")
+                raise
+            except Disconnected:
+                self._note(f"the connection broke while {step}")
+                raise
+            seen += data[: _SEEN_LIMIT + 1 - len(seen)] if len(seen) <= _SEEN_LIMIT else b""
+            eof = not data
+            conn.receive_data(data)
+
+    def _closed(self, step: str, seen: bytes, *, complete: bool) -> Disconnected:
+        if seen and not complete:
+            what = f"in the middle of a reply, after {_preview(seen)} (the reply is incomplete)"
+        elif seen:
+            what = f"without a complete reply, after {_preview(seen)}"
+        else:
+            what = "without replying (nothing arrived)"
+        self._note("the server closed the connection")
+        facts = {"what": what, "step": step, "unknown": ""}
+        if step == MESSAGE_STEP:
+            facts["unknown"] = TRANSPORT_HINTS["unknown delivery"]
+        return Disconnected(TRANSPORT_ADVICE["closed"].format(**facts))
+
+    def _timed_out(self, step: str, seen: bytes) -> Timeout:
+        self._note(f"timeout after {self.timeout:g} s while {step}")
+        self.close()
+        return Timeout(self._advice("no reply", TimeoutError(), step, {"seen": seen}))
+
+    def _require(self, step: str) -> socket.socket:
+        if self.sock is None:
+            raise Disconnected(
+                f"{step}: not connected. Create a new Client (or call connect()) to go on."
+            )
+        return self.sock
+
+    def close(self) -> None:
+        """Close the socket (idempotent)."""
+        sock, self.sock = self.sock, None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    def local_address(self) -> str:
+        """The local end's address literal for EHLO (``[127.0.0.1]``, RFC 5321 §4.1.3)."""
+        if self.sock is None:
+            return "localhost"
+        address = self.sock.getsockname()[0]
+        return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
