@@ -1,0 +1,53 @@
+"""The package's shape, held where it stands (docs/ARCHITECTURE.md, "Rules the tests
+enforce"; the figures come from benchmarks/shape.py).
+
+Issue 12 sets budgets the redesign has not reached yet (``BUDGETS`` in
+benchmarks/shape.py). This test is a ratchet: a change may shrink the package, never
+grow it past the figures reached so far. Lower a ceiling when a change gets below it;
+when a ceiling meets its budget, the budget becomes the ceiling.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Reached with 0.2.0 (budgets in brackets): package 18,657 lines [14,000], core code
+# 6,625 [5,500], longest module 735 [700], public names 249 [~120].
+CEILINGS = {
+    "package_lines": 18_700,
+    "core_code_lines": 6_650,
+    "longest_module": 740,
+    "public_names": 250,
+}
+
+
+def shape_script() -> ModuleType:
+    """benchmarks/shape.py, loaded as a module (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("shape", ROOT / "benchmarks" / "shape.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("shape", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_package_grows_no_further() -> None:
+    shape = shape_script()
+    figures = shape.static_figures()
+    over = {
+        name: (figures[name], ceiling)
+        for name, ceiling in CEILINGS.items()
+        if figures[name] > ceiling  # type: ignore[operator]
+    }
+    assert not over, f"past the ceiling (figure, ceiling): {over}; see benchmarks/shape.py"
+
+
+def test_ceilings_never_loosen_past_the_budgets_before() -> None:
+    shape = shape_script()
+    for name, ceiling in CEILINGS.items():
+        assert shape.BUDGETS[name] <= ceiling <= shape.BEFORE[name]
