@@ -1,4 +1,4 @@
-"""Rules every notebook keeps (DESIGN.md §3), checked on the committed files.
+"""Rules every notebook keeps (docs/ARCHITECTURE.md), checked on the committed files.
 
 nbval (run by ``make test`` over ``notebooks/``) re-runs each notebook and compares the
 outputs; these tests check what nbval cannot: the shape of the lessons, that the outputs
