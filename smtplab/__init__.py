@@ -1,6 +1,6 @@
 """smtplab: learn SMTP by talking it.
 
-The package has three floors (see DESIGN.md): a sans-I/O core (replies, errors,
+The package has three floors (see docs/ARCHITECTURE.md): a sans-I/O core (replies, errors,
 commands, extensions, auth, protocol, transcript, message, providers), two wings
 that do I/O (the client and its wire tap; the lab server in :mod:`smtplab.lab`),
 and views (widgets, the command line)::
@@ -21,7 +21,7 @@ from .transcript import Transcript
 if TYPE_CHECKING:
     from .message import compose
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Client",
