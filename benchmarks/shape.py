@@ -176,8 +176,10 @@ def main() -> int:
         verdict = "ok" if isinstance(value, int) and value <= budget else "OVER"
         print(f"{key:<22} {value!s:>7}  budget {budget:>6}  was {BEFORE[key]:>6}  {verdict}")
     print(f"longest module: {figures['longest_module_name']}")
-    print(f"learner path: {figures['learner_path_functions']} functions in "
-          f"{', '.join(figures['learner_path_files'])}")  # type: ignore[arg-type]
+    print(
+        f"learner path: {figures['learner_path_functions']} functions in "
+        f"{', '.join(figures['learner_path_files'])}"
+    )  # type: ignore[arg-type]
     return 0
 
 
