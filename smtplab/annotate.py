@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from . import notes, secrecy
 from .auth import b64decode_text
-from .commands import split_lines
+from .data_encoding import split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced

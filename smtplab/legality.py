@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt, has_8bit, long_lines
+from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt
+from .data_encoding import has_8bit, long_lines
 from .events import State
 from .extensions import Extensions, format_size
 

@@ -633,7 +633,7 @@ def to_bytes(msg: EmailMessage | Message | Draft | str | bytes) -> bytes:
       headers are left out, as ``smtplib.send_message`` does (use :func:`anatomy` to see a
       message with its Bcc header);
     * ``bytes`` are returned as they are, and ``str`` encoded as UTF-8: raw input is sent as
-      written, and its line endings are left to the DATA encoder (``commands.encode_data``).
+      written, and its line endings are left to the DATA encoder (``data_encoding.encode_data``).
     """
     if isinstance(msg, bytes):
         return msg

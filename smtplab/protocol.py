@@ -65,14 +65,13 @@ from .auth import b64decode_text
 from .commands import (
     AUTH_LINE_LIMIT,
     COMMAND_LINE_LIMIT,
-    LINE_LIMIT,
     AuthContinuation,
     Command,
     MailData,
     RawCommand,
     keyword_of,
-    split_lines,
 )
+from .data_encoding import LINE_LIMIT, split_lines
 from .errors import LocalProtocolError, RemoteProtocolError
 from .events import (
     CLOSED,
@@ -261,7 +260,7 @@ class ClientConnection:
         return data
 
     def send_data(self, message: bytes) -> bytes:
-        """Send the message after 354: the bytes of :func:`~smtplab.commands.encode_data`,
+        """Send the message after 354: the bytes of :func:`~smtplab.data_encoding.encode_data`,
         ending with ``CRLF.CRLF``; its reply is matched to a MailData command."""
         return self.send(MailData(message))
 

@@ -26,7 +26,7 @@ from .annotate import (
 from .annotate import (
     width as columns_of,
 )
-from .commands import split_lines
+from .data_encoding import split_lines
 from .replies import visible
 from .secrecy import MASK, Secret
 

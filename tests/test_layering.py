@@ -39,6 +39,7 @@ CORE = {
     "notes",
     "render",
     "diagram",
+    "data_encoding",
 }
 CLIENT_WING = {"client", "wire", "tap", "netcheck"}
 LAB_WING = {"lab"}

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..auth import b64decode_text
 from ..client import Client
-from ..commands import dot_stuff
+from ..data_encoding import dot_stuff
 from ..errors import LocalProtocolError, SmtplabError
 from ..lab import LabServer
 from ..message import anatomy, decode_header_value
