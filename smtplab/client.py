@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import ssl
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, cast
 
 from . import auth, secrecy
 from .commands import (
@@ -46,8 +46,8 @@ from .commands import (
     Rcpt,
     Rset,
     StartTLS,
-    has_8bit,
 )
+from .data_encoding import has_8bit
 from .errors import (
     AuthenticationError,
     DataRefused,
@@ -64,7 +64,7 @@ from .extensions import Extensions
 from .protocol import ClientConnection
 from .replies import Reply
 from .transcript import Transcript
-from .wire import MESSAGE_STEP, Wire
+from .wire import DEFAULT_PORTS, DEFAULT_TIMEOUT, MESSAGE_STEP, Security, Wire
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -74,17 +74,6 @@ if TYPE_CHECKING:
     MessageLike = Message | Draft | str | bytes
 
 __all__ = ["Client", "send"]
-
-Security = Literal["plain", "starttls", "tls"]
-"""How the connection is protected: ``"plain"`` (no TLS; STARTTLS may come later),
-``"starttls"`` (EHLO, STARTTLS, EHLO right after connecting, as on port 587) or
-``"tls"`` (implicit TLS from the first byte, as on port 465)."""
-
-DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "tls": 465}
-"""The usual port for each security mode."""
-
-DEFAULT_TIMEOUT = 30.0
-"""Seconds a step may wait for its whole reply."""
 
 
 class Client:
@@ -340,7 +329,8 @@ class Client:
             except SmtplabError as exc:
                 # A server may echo what it got ("535 bad password s3cret"): the
                 # transcript masks it, and so must the error, which is printed as it is.
-                raise _masked(exc, secrecy.password_forms(username, password)) from None
+                forms = secrecy.password_forms(username, password)
+                raise exc.scrubbed(lambda text: secrecy.scrub(text, forms)) from None
 
     def _authenticate(self, chosen: str, username: str, password: str, step: str) -> Reply:
         """Run the AUTH exchange of mechanism ``chosen``; return the server's last reply."""
@@ -649,38 +639,10 @@ class Client:
         look-alike: ``Client.for_provider("qq", **lab.provider_overrides())``; errors
         still get the provider's advice. ``connect=False`` only builds the client.
         """
-        target, port, mode, key = _provider_target(provider, host, port, security)
+        from .providers import connection_target
+
+        target, port, mode, key = connection_target(provider, host, port, security)
         return cls(target, port, security=mode, provider=key, **kwargs)  # type: ignore[arg-type]
-
-
-def _provider_target(
-    provider: str, host: str | None, port: int | None, security: Security | None
-) -> tuple[str, int, Security, str]:
-    """Host, port, security and key of a provider preset, with the given overrides."""
-    from .providers import get_provider
-
-    preset = get_provider(provider)
-    mode: Security = security or preset.default_security  # type: ignore[assignment]
-    if port is None:
-        port = preset.tls_port if mode == "tls" else preset.starttls_port
-        if port is None:
-            raise NotSupported(
-                f"{preset.name} has no known port for security={mode!r}: {preset.ports_sentence()}."
-            )
-    return host or preset.host, port, mode, preset.key
-
-
-def _masked(exc: SmtplabError, forms: Sequence[str]) -> SmtplabError:
-    """``exc`` with every form of the password masked in its message and its reply."""
-    if isinstance(exc, ReplyError):
-        reply = exc.reply
-        lines = tuple(secrecy.scrub(line, forms) for line in reply.lines)
-        if lines != reply.lines:
-            exc.reply = Reply.from_text(reply.code, *lines)
-            exc.args = (exc._render(),)
-        return exc
-    exc.args = tuple(secrecy.scrub(a, forms) if isinstance(a, str) else a for a in exc.args)
-    return exc
 
 
 def send(
@@ -708,7 +670,10 @@ def send(
     dialogue up to that point.
     """
     if provider is not None:
-        host, port, security, provider = _provider_target(provider, host, port, security)
+        from .providers import connection_target
+
+        host, port, mode, provider = connection_target(provider, host, port, security)
+        security = cast(Security, mode)
     if host is None:
         raise ValueError("send() needs host= (for the lab: host=lab.host, port=lab.port).")
     with Client(

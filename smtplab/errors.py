@@ -19,6 +19,8 @@ hints are computed from the *strings* an ``ssl.SSLError`` carries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .replies import Reply, explain
 
 __all__ = [
@@ -43,6 +45,12 @@ __all__ = [
 
 class SmtplabError(Exception):
     """The root of every error smtplab raises on purpose."""
+
+    def scrubbed(self, scrub: Callable[[str], str]) -> SmtplabError:
+        """This error with ``scrub`` applied to every text it shows (to mask a password
+        a server echoed back); returns the error itself."""
+        self.args = tuple(scrub(a) if isinstance(a, str) else a for a in self.args)
+        return self
 
 
 class ProtocolError(SmtplabError):
@@ -72,6 +80,15 @@ class ReplyError(SmtplabError):
         self.step = step
         self.hint = hint
         super().__init__(self._render())
+
+    def scrubbed(self, scrub: Callable[[str], str]) -> SmtplabError:
+        """This error with ``scrub`` applied to each line of its reply (and so to its
+        message); returns the error itself."""
+        lines = tuple(scrub(line) for line in self.reply.lines)
+        if lines != self.reply.lines:
+            self.reply = Reply.from_text(self.reply.code, *lines)
+            self.args = (self._render(),)
+        return self
 
     def _render(self) -> str:
         where = f"{self.step}: " if self.step else ""

@@ -17,7 +17,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from .errors import (
     TRANSPORT_ADVICE,
@@ -35,6 +35,17 @@ from .protocol import ClientConnection
 from .replies import Reply
 
 __all__: list[str] = []
+
+Security = Literal["plain", "starttls", "tls"]
+"""How the connection is protected: ``"plain"`` (no TLS; STARTTLS may come later),
+``"starttls"`` (EHLO, STARTTLS, EHLO right after connecting, as on port 587) or
+``"tls"`` (implicit TLS from the first byte, as on port 465)."""
+
+DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "tls": 465}
+"""The usual port for each security mode."""
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a step may wait for its whole reply."""
 
 MESSAGE_STEP = "the message (after DATA)"
 """The step of sending the message: a failure there leaves its delivery unknown."""

@@ -36,7 +36,7 @@ import textwrap
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ..errors import SmtplabError
+from ..errors import NotSupported, SmtplabError
 from ..replies import Reply, decode_reply_text
 from .failures import KNOWN_FAILURES
 from .presets import PRESETS
@@ -94,6 +94,22 @@ def get_provider(name: str | Provider) -> Provider:
             "(aliases such as 'qqmail', 'netease', 'hotmail', 'm365' work too)."
         )
     return PROVIDERS[key]
+
+
+def connection_target(
+    provider: str, host: str | None, port: int | None, security: str | None
+) -> tuple[str, int, str, str]:
+    """Host, port, security mode and key of a provider's preset, each overridden when
+    given (the port follows the security mode: implicit TLS or STARTTLS)."""
+    preset = get_provider(provider)
+    mode = security or preset.default_security
+    if port is None:
+        port = preset.tls_port if mode == "tls" else preset.starttls_port
+        if port is None:
+            raise NotSupported(
+                f"{preset.name} has no known port for security={mode!r}: {preset.ports_sentence()}."
+            )
+    return host or preset.host, port, mode, preset.key
 
 
 def explain_failure(

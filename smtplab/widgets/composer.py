@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..client import DEFAULT_TIMEOUT
 from ..errors import LocalProtocolError
 from ..extensions import format_size
 from ..message import Attachment
 from ..providers import PROVIDERS, get_provider
+from ..wire import DEFAULT_TIMEOUT
 from . import render
 from .background import Job, run_in_background, running_loop
 from .model import SECURITY_CHOICES, STEPS, DraftForm, Outcome, SendUpdate, ServerChoice, deliver

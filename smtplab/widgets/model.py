@@ -14,13 +14,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from ..client import DEFAULT_TIMEOUT, Client, Security
+from ..client import Client
 from ..errors import LocalProtocolError, ReplyError, SmtplabError
 from ..extensions import format_size
 from ..message import Attachment, Draft, compose
 from ..providers import UnknownProviderError, get_provider
 from ..replies import Reply, explain
 from ..transcript import Entry, Transcript
+from ..wire import DEFAULT_TIMEOUT, Security
 from .render import GREEN, RED, esc, pre
 
 if TYPE_CHECKING:
