@@ -242,7 +242,7 @@ class ServerChoice:
     provider: str = "gmail"
     host: str = ""
     port: int = 587
-    allow_unencrypted_auth: bool = False
+    allow_unencrypted_auth: bool = field(default=False, repr=False)  # the box: loud anyway
 
     def problems(
         self, *, password_given: bool = False, lab: LabServer | None = None
