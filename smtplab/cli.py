@@ -30,6 +30,7 @@ from .lab.faults import STEPS, Fault
 from .lab.policy import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT
 from .lab.profiles import PROFILES
 from .lab.server import is_loopback
+from .secrecy import SecretText
 
 __all__ = ["main"]
 
@@ -350,6 +351,12 @@ def _add_send(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
     )
     add("--user", help="log in with AUTH as this user (password: see above)")
     add("--auth", metavar="MECHANISM", help="AUTH mechanism (LOGIN, PLAIN...; default LOGIN)")
+    add(
+        "--allow-unencrypted-auth",
+        action="store_true",
+        help="log in even without TLS (lab lessons only: the password crosses the network "
+        "readable by anyone on the path); without it, --user needs --security starttls or tls",
+    )
     add("--from", dest="sender", required=True, help="the sender's address")
     add("--to", action="append", required=True, help="a recipient (repeatable, or comma-separated)")
     add("--subject", default="", help="the subject")
@@ -361,10 +368,10 @@ def _add_send(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
     send.set_defaults(run=_run_send)
 
 
-def _read_password(user: str) -> str | None:
-    password = os.environ.get(_PASSWORD_VARIABLE)
-    if password:
-        return password
+def _read_password(user: str) -> SecretText | None:
+    """The password for ``user``, from the environment or a prompt, masked at once."""
+    if os.environ.get(_PASSWORD_VARIABLE):
+        return SecretText(os.environ[_PASSWORD_VARIABLE])
     if not sys.stdin.isatty():
         print(
             f"error: --user {user} needs a password: set {_PASSWORD_VARIABLE} (standard input "
@@ -372,7 +379,7 @@ def _read_password(user: str) -> str | None:
             file=sys.stderr,
         )
         return None
-    return getpass.getpass(f"password for {user} (not shown): ")
+    return SecretText(getpass.getpass(f"password for {user} (not shown): "))
 
 
 def _run_send(args: argparse.Namespace) -> int:
@@ -386,6 +393,16 @@ def _run_send(args: argparse.Namespace) -> int:
             print("Type the message, then Ctrl-D on an empty line:", file=sys.stderr)
         body = sys.stdin.read()
     context = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
+    in_clear = (args.security or ("plain" if args.server else "")) == "plain"
+    if args.user and in_clear and not args.allow_unencrypted_auth:
+        print(
+            f"error: --user {args.user} over --security plain would send the password without "
+            "TLS (AUTH only base64-encodes it: anyone on the path can read it), so nothing "
+            "was sent. Use --security starttls or --security tls; for a lab lesson, "
+            "--allow-unencrypted-auth.",
+            file=sys.stderr,
+        )
+        return 2
     password = _read_password(args.user) if args.user else None
     if args.user and password is None:
         return 2
@@ -405,7 +422,12 @@ def _run_send(args: argparse.Namespace) -> int:
             client = Client(*args.server, security=args.security or "plain", **options)
         with client:
             if args.user:
-                client.login(args.user, password or "", mechanism=args.auth)
+                client.login(
+                    args.user,
+                    password or "",
+                    mechanism=args.auth,
+                    allow_unencrypted_auth=args.allow_unencrypted_auth,
+                )
             client.send_message(draft)
     except (SmtplabError, OSError, KeyError, ValueError) as error:
         transcript = client.transcript if client else getattr(error, "transcript", None)

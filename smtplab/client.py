@@ -30,10 +30,8 @@ import ssl
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, cast
 
-from . import auth, secrecy
+from . import auth_exchange, secrecy
 from .commands import (
-    Auth,
-    AuthContinuation,
     Command,
     Data,
     Ehlo,
@@ -63,6 +61,7 @@ from .events import State
 from .extensions import Extensions
 from .protocol import ClientConnection
 from .replies import Reply
+from .secrecy import SecretText
 from .transcript import Transcript
 from .wire import DEFAULT_PORTS, DEFAULT_TIMEOUT, MESSAGE_STEP, Security, Wire
 
@@ -306,54 +305,47 @@ class Client:
             self.ehlo()  # the transcript explains why: RFC 3207 §4.2
             return reply
 
-    def login(self, username: str, password: str, *, mechanism: str | None = None) -> Reply:
+    def login(
+        self,
+        username: str,
+        password: str | SecretText,
+        *,
+        mechanism: str | None = None,
+        allow_unencrypted_auth: bool = False,
+    ) -> Reply:
         """Log in with AUTH (RFC 4954). LOGIN by default when offered; PLAIN, CRAM-MD5 too.
 
         ``mechanism="XOAUTH2"`` takes an OAuth2 access token as the ``password``.
         Raises AuthenticationError when the server refuses (535...), NotSupported when
-        it offers no AUTH (often: not before STARTTLS).
+        it offers no AUTH (often: not before STARTTLS), and UnencryptedAuthRefused on a
+        connection without TLS, before anything is sent: the password would cross the
+        network only base64-encoded. ``allow_unencrypted_auth=True`` sends it anyway,
+        for a lab lesson only; the transcript says so. The password is masked from the
+        first line (a SecretText), so no traceback shows it.
         """
+        password = SecretText.wrap(password)  # from here on, frames show only the mask
         with self._step():
             self._said_hello()
-            offered = self.extensions.auth_mechanisms
-            if not offered and not self.tls_active and self.extensions.starttls:
-                raise NotSupported(
-                    "the server offers AUTH only after STARTTLS (its EHLO reply lists "
-                    "STARTTLS and no AUTH): call starttls() first, then login()."
-                )
-            preferred = "LOGIN" if mechanism is None and "LOGIN" in offered else mechanism
-            chosen = auth.choose_mechanism(offered, preferred)
+            chosen = auth_exchange.choose(
+                self.extensions,
+                mechanism,
+                tls_active=self.tls_active,
+                allow_unencrypted_auth=allow_unencrypted_auth,
+                where=f"{self.host}:{self.port}",
+            )
+            if not self.tls_active:
+                self.transcript.record_note(auth_exchange.IN_CLEAR_WARNING)
             try:
-                reply = self._authenticate(chosen, username, password, f"AUTH {chosen}")
+                reply = auth_exchange.run(self._ask, chosen, username, password, f"AUTH {chosen}")
                 return self._expect(reply, 2, f"AUTH {chosen}", AuthenticationError)
             except SmtplabError as exc:
                 # A server may echo what it got ("535 bad password s3cret"): the
                 # transcript masks it, and so must the error, which is printed as it is.
-                forms = secrecy.password_forms(username, password)
-                raise exc.scrubbed(lambda text: secrecy.scrub(text, forms)) from None
-
-    def _authenticate(self, chosen: str, username: str, password: str, step: str) -> Reply:
-        """Run the AUTH exchange of mechanism ``chosen``; return the server's last reply."""
-        answers: list[str] = []
-        if chosen == "PLAIN":
-            reply = self._ask(Auth("PLAIN", auth.plain_response(username, password)), step)
-        elif chosen == "XOAUTH2":
-            reply = self._ask(Auth("XOAUTH2", auth.xoauth2_response(username, password)), step)
-            answers = [""]  # a 334 here carries the error: an empty line acknowledges it
-        elif chosen == "LOGIN":
-            reply = self._ask(Auth("LOGIN"), step)
-            answers = [auth.login_username(username), auth.login_password(password)]
-        else:  # CRAM-MD5: the answer signs the server's challenge
-            reply = self._ask(Auth(chosen), step)
-            if reply.code == 334:
-                answers = [auth.cram_md5_response(username, password, reply.text.strip())]
-        for answer in answers:
-            if reply.code != 334:
-                break
-            reply = self._ask(AuthContinuation(answer), step)
-        if reply.code == 334:  # the server asks for more than the mechanism has: cancel
-            reply = self._ask(AuthContinuation("*"), step)
-        return reply
+                raise exc.scrubbed(
+                    lambda text: secrecy.scrub(
+                        text, secrecy.password_forms(username, password.reveal())
+                    )
+                ) from None
 
     def _params_for(self, address: str, params: Iterable[str]) -> tuple[str, ...]:
         """``params``, with SMTPUTF8 added for a non-ASCII address (RFC 6531)."""
@@ -450,6 +442,7 @@ class Client:
         to_addrs: str | Sequence[str] | None = None,
         *,
         pipelining: bool | None = None,
+        deadline: float | None = None,
     ) -> Reply:
         """Send a whole message: MAIL FROM, RCPT TO for each recipient, DATA.
 
@@ -460,9 +453,10 @@ class Client:
 
         Returns the server's final reply. Recipients the server refused are in
         ``client.last_refused`` (and noted in the transcript); if it refused them all,
-        RecipientRefused is raised and nothing is sent.
+        RecipientRefused is raised and nothing is sent. ``deadline`` (seconds) bounds the
+        whole transaction (each step keeps its ``timeout``): past it, Timeout.
         """
-        with self._step():
+        with self._step(), self._wire.within(deadline):
             self._said_hello()
             sender, recipients = self._envelope(msg, from_addr, to_addrs)
             payload = self._message_bytes(msg, announcing_8bit=True)
@@ -652,7 +646,7 @@ def send(
     port: int | None = None,
     security: Security | None = None,
     username: str | None = None,
-    password: str | None = None,
+    password: str | SecretText | None = None,
     context: ssl.SSLContext | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     from_addr: str | None = None,
@@ -660,6 +654,8 @@ def send(
     provider: str | None = None,
     local_hostname: str | None = None,
     pipelining: bool = False,
+    deadline: float | None = None,
+    allow_unencrypted_auth: bool = False,
 ) -> Transcript:
     """Send one message in one call and return the transcript of the whole session.
 
@@ -667,8 +663,11 @@ def send(
     in when ``username`` is given, sends the message with :meth:`Client.send_message`
     and says QUIT. ``provider="gmail"`` (see :mod:`smtplab.providers`) picks host, port
     and security. On failure the error is raised, and ``err.transcript`` holds the
-    dialogue up to that point.
+    dialogue up to that point. ``deadline`` (seconds) bounds the whole send, from
+    connecting to QUIT (each step keeps its ``timeout``). The login refuses a connection
+    without TLS unless ``allow_unencrypted_auth=True`` (see :meth:`Client.login`).
     """
+    password = None if password is None else SecretText.wrap(password)  # masked at once
     if provider is not None:
         from .providers import connection_target
 
@@ -676,7 +675,9 @@ def send(
         security = cast(Security, mode)
     if host is None:
         raise ValueError("send() needs host= (for the lab: host=lab.host, port=lab.port).")
-    with Client(
+    if username is not None and password is None:
+        raise ValueError("send() got username= but no password=.")
+    client = Client(
         host,
         port,
         security=security or "plain",
@@ -685,10 +686,11 @@ def send(
         local_hostname=local_hostname,
         pipelining=pipelining,
         provider=provider,
-    ) as client:
-        if username is not None:
-            if password is None:
-                raise ValueError("send() got username= but no password=.")
-            client.login(username, password)
+        connect=False,
+    )
+    with client._wire.within(deadline), client:
+        client.connect()
+        if username is not None and password is not None:
+            client.login(username, password, allow_unencrypted_auth=allow_unencrypted_auth)
         client.send_message(msg, from_addr, to_addrs)
     return client.transcript

@@ -328,7 +328,7 @@ class Auth(Command):
     verb: ClassVar[str] = "AUTH"
     limit: ClassVar[int] = AUTH_LINE_LIMIT
     mechanism: str
-    initial_response: str | None = None
+    initial_response: str | None = field(default=None, repr=False)  # may carry a password
     secret: bool | None = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -368,7 +368,7 @@ class AuthContinuation(Command):
 
     verb: ClassVar[str] = "AUTH-RESPONSE"
     limit: ClassVar[int] = AUTH_LINE_LIMIT
-    data: str
+    data: str = field(repr=False)  # may be a password in base64: kept out of tracebacks
     secret: bool | None = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:

@@ -7,6 +7,7 @@
     ├── ReplyError(reply)        .is_transient (4xx) / .is_permanent (5xx); .explain()
     │   ├── AuthenticationError, SenderRefused, RecipientRefused(.recipient), DataRefused
     ├── NotSupported             an extension or mechanism the server did not advertise
+    │   └── UnencryptedAuthRefused   AUTH on a connection without TLS (nothing was sent)
     └── TransportError           ConnectError, Disconnected (both ConnectionError),
                                  Timeout (TimeoutError), TLSError (with a hint)
 
@@ -39,6 +40,7 @@ __all__ = [
     "TLSError",
     "Timeout",
     "TransportError",
+    "UnencryptedAuthRefused",
     "tls_hint",
 ]
 
@@ -158,6 +160,15 @@ class DataRefused(ReplyError):
 
 class NotSupported(SmtplabError):
     """The server did not advertise an extension or mechanism that this step needs."""
+
+
+class UnencryptedAuthRefused(NotSupported):
+    """The client would not send AUTH on a connection without TLS: LOGIN and PLAIN only
+    base64-encode the password, and anyone on the path can decode it. Nothing was sent.
+
+    Use ``security="starttls"`` or ``"tls"``; a lab lesson that shows AUTH in clear on
+    purpose opts in with ``allow_unencrypted_auth=True``.
+    """
 
 
 class TransportError(SmtplabError):
@@ -282,6 +293,15 @@ TRANSPORT_ADVICE: dict[str, str] = {
     "closed": "{step}: the server closed the connection {what}. It may have crashed, timed "
     "you out, or refused you.{unknown}",
     "not connected": "{step}: the connection is closed ({reason}); connect again.",
+    "deadline": "{step}: the overall deadline of {seconds:g} s for this whole send elapsed "
+    "(each step may take {timeout:g} s; deadline= bounds them all together).{unknown}",
+    "in clear": "AUTH {mechanism}: this connection to {where} is not encrypted{why}, so the kit "
+    "did not send AUTH (nothing was sent). AUTH PLAIN and LOGIN only base64-encode the "
+    "password: anyone on the path (the café's Wi-Fi, a router on the way) can decode it. "
+    "Connect with security='starttls' (port 587 style) or security='tls' (port 465 style). "
+    "For a lab lesson that shows AUTH in clear on purpose, opt in with "
+    "allow_unencrypted_auth=True (smtplab send --allow-unencrypted-auth; the Composer's "
+    "'Allow AUTH without TLS (lab lessons only)' box).",
 }
 
 TRANSPORT_HINTS: dict[str, str] = {

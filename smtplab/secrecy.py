@@ -186,3 +186,41 @@ def scrub(text: str, forms: set[str] | tuple[str, ...], *, escaped: bool = False
             if html_form in text:
                 text = text.replace(html_form, MASK)
     return text
+
+
+class SecretText:
+    """A password or token as the learner gave it, kept out of sight from the start.
+
+    ``str()`` and ``repr()`` show the mask, so a traceback that prints every frame's
+    locals (IPython's verbose mode, ``TracebackException(capture_locals=True)``) shows no
+    password; pickling fails. :meth:`reveal` gives the text: the client calls it only
+    where the text is base64-encoded for the wire.
+    """
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"a password is text (str), not {type(text).__name__}.")
+        self._text = text
+
+    @classmethod
+    def wrap(cls, value: str | SecretText) -> SecretText:
+        """``value`` as a SecretText (itself when it already is one)."""
+        return value if isinstance(value, SecretText) else cls(value)
+
+    def reveal(self) -> str:
+        """The hidden text, exactly as given. Call it on purpose, never to log or print."""
+        return self._text
+
+    def __bool__(self) -> bool:
+        return bool(self._text)
+
+    def __repr__(self) -> str:
+        return f"<SecretText: {MASK} (hidden)>"
+
+    def __str__(self) -> str:
+        return f"{MASK} (hidden)"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a SecretText is not pickled: its text would be written out in clear")

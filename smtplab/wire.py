@@ -7,7 +7,8 @@ error in one table, :data:`EXCEPTION_MAP` (as httpx's ``map_httpcore_exceptions`
 does), and words it with the advice of :mod:`smtplab.errors`.
 
 Timeouts: ``timeout`` is a deadline for a step's *whole* reply, not for each ``recv()``,
-so a server that trickles one byte at a time cannot hold the client past it.
+so a server that trickles one byte at a time cannot hold the client past it. An overall
+deadline (:meth:`Wire.within`) bounds every step of a whole send together.
 """
 
 from __future__ import annotations
@@ -97,6 +98,46 @@ class Wire:
         self.provider = provider
         self.sock: socket.socket | None = None
         self._note = note
+        self._deadline: tuple[float, float] | None = None  # (monotonic end, seconds)
+
+    @contextlib.contextmanager
+    def within(self, seconds: float | None) -> Iterator[None]:
+        """Bound every step inside by ``seconds`` together, each still by its timeout (an
+        outer deadline that comes sooner still holds); None changes nothing."""
+        if seconds is not None and not 0 < seconds < float("inf"):
+            raise ValueError(f"deadline must be a positive number of seconds, not {seconds!r}.")
+        before = self._deadline
+        if seconds is not None:
+            end = time.monotonic() + seconds
+            if before is None or end < before[0]:
+                self._deadline = (end, seconds)
+        try:
+            yield
+        finally:
+            self._deadline = before
+
+    def _limit(self, step: str) -> float:
+        """Seconds the next system call of ``step`` may take: the step's timeout, or what
+        is left of the overall deadline when that comes first (a Timeout once it passed)."""
+        if self._deadline is None:
+            return self.timeout
+        left = self._deadline[0] - time.monotonic()
+        if left <= 0:
+            raise self._past_deadline(step)
+        return min(self.timeout, left)
+
+    def _deadline_passed(self) -> bool:
+        return self._deadline is not None and time.monotonic() >= self._deadline[0] - 0.001
+
+    def _past_deadline(self, step: str) -> Timeout:
+        seconds = self._deadline[1] if self._deadline is not None else 0.0
+        self._note(f"the overall deadline of {seconds:g} s elapsed while {step}")
+        self.close()
+        unknown = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
+        advice = TRANSPORT_ADVICE["deadline"]
+        return Timeout(
+            advice.format(step=step, seconds=seconds, timeout=self.timeout, unknown=unknown)
+        )
 
     @contextlib.contextmanager
     def mapped(self, phase: str, step: str, **facts: Any) -> Iterator[None]:
@@ -106,6 +147,8 @@ class Wire:
         try:
             yield
         except OSError as exc:
+            if isinstance(exc, TimeoutError) and self._deadline_passed():
+                raise self._past_deadline(step) from exc
             for kind, where, error, key in EXCEPTION_MAP:
                 if where == phase and isinstance(exc, kind):
                     self.close()
@@ -158,16 +201,17 @@ class Wire:
         """Connect (TCP); the first bytes are the server's to send (or TLS's)."""
         step = f"connecting to {self.host}:{self.port}"
         with self.mapped("connect", step):
-            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            sock = socket.create_connection((self.host, self.port), timeout=self._limit(step))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock = sock
 
     def start_tls(self, context: ssl.SSLContext, server_name: str, step: str) -> TLSInfo:
         """Do the TLS handshake within the timeout; return what it gave."""
         sock = self._require(step)
-        deadline = time.monotonic() + self.timeout
+        limit = self._limit(step)
+        deadline = time.monotonic() + limit
         with self.mapped("handshake", step, name=server_name):
-            sock.settimeout(self.timeout)  # the whole handshake, not each read
+            sock.settimeout(limit)  # the whole handshake, not each read
             tls = context.wrap_socket(sock, server_hostname=server_name)
         self.sock = tls
         tls.settimeout(max(deadline - time.monotonic(), 0.001))
@@ -184,7 +228,7 @@ class Wire:
         """Send ``data`` whole."""
         sock = self._require(step)
         with self.mapped("send", step):
-            sock.settimeout(self.timeout)
+            sock.settimeout(self._limit(step))
             sock.sendall(data)
 
     def read_reply(self, conn: ClientConnection, step: str) -> Reply:
@@ -213,10 +257,11 @@ class Wire:
                 raise self._timed_out(step, seen)
             try:
                 with self.mapped("read", step, seen=seen):
-                    sock.settimeout(remaining)
+                    sock.settimeout(min(remaining, self._limit(step)))
                     data = sock.recv(_RECV_SIZE)
             except Timeout:
-                self._note(f"timeout after {self.timeout:g} s while {step}")
+                if not self._deadline_passed():  # else the deadline's own note is there
+                    self._note(f"timeout after {self.timeout:g} s while {step}")
                 raise
             except Disconnected:
                 self._note(f"the connection broke while {step}")

@@ -156,6 +156,8 @@ def test_send_needs_a_password_source_when_not_interactive(lab: LabServer) -> No
         "send",
         "--server",
         f"{lab.host}:{lab.port}",
+        "--security",
+        "starttls",
         "--user",
         "student",
         "--from",
@@ -166,6 +168,55 @@ def test_send_needs_a_password_source_when_not_interactive(lab: LabServer) -> No
         "x",
     )
     assert done.returncode == 2 and "SMTPLAB_PASSWORD" in done.stderr
+
+
+def test_send_refuses_a_login_over_plain_before_asking_for_the_password(lab: LabServer) -> None:
+    password = lab.users["student"]
+    done = smtplab(
+        "send",
+        "--server",
+        f"{lab.host}:{lab.port}",
+        "--user",
+        "student",
+        "--from",
+        "a@example.com",
+        "--to",
+        "b@example.com",
+        "--body",
+        "x",
+        password=password,
+    )
+    assert done.returncode == 2
+    assert "without TLS" in done.stderr and "--allow-unencrypted-auth" in done.stderr
+    assert "--security starttls" in done.stderr and password not in done.stdout + done.stderr
+    assert lab.sessions == []  # not even a connection
+
+
+def test_send_with_the_opt_in_logs_in_over_plain_and_says_so(lab: LabServer) -> None:
+    """The lab's plain port is made to offer AUTH (a fault on EHLO); aiosmtpd still
+    refuses AUTH without TLS, but the AUTH line went out, under the warning."""
+    lab.fail("EHLO", "250-lab.smtplab.test\n250 AUTH PLAIN LOGIN")
+    password = lab.users["student"]
+    done = smtplab(
+        "send",
+        "--server",
+        f"{lab.host}:{lab.port}",
+        "--user",
+        "student",
+        "--allow-unencrypted-auth",
+        "--from",
+        "a@example.com",
+        "--to",
+        "b@example.com",
+        "--body",
+        "x",
+        password=password,
+    )
+    assert done.returncode == 1
+    assert "AUTH WITHOUT TLS" in done.stdout and "C: AUTH LOGIN" in done.stdout
+    assert done.stdout.index("AUTH WITHOUT TLS") < done.stdout.index("C: AUTH LOGIN")
+    assert password not in done.stdout + done.stderr
+    assert any("C: AUTH LOGIN" in str(session) for session in lab.sessions)
 
 
 def test_send_refuses_a_password_flag() -> None:

@@ -474,3 +474,75 @@ def test_import_smtplab_leaves_the_message_and_provider_modules_for_later() -> N
     assert "compose" in dir(smtplab) and smtplab.compose is compose
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         smtplab.nothing  # noqa: B018
+
+
+# --- an overall deadline for a whole send ---------------------------------------------------
+
+SLOW_REPLY = 0.3  # seconds each slowed step waits before its reply
+
+
+def slow_every_step(lab: LabServer) -> None:
+    """Each reply of a send comes SLOW_REPLY late: well within a step's timeout."""
+    for step in ("EHLO", "MAIL", "RCPT", "DATA", "DATA_END"):
+        lab.slow(step, SLOW_REPLY)
+
+
+def test_send_within_its_deadline_stops_when_the_whole_takes_too_long(lab: LabServer) -> None:
+    slow_every_step(lab)
+    message = compose(sender="a@example.com", to="b@example.com", body="slow")
+    started = time.monotonic()
+    with pytest.raises(Timeout) as caught:
+        send(message, host=lab.host, port=lab.port, timeout=SHORT, deadline=1.0)
+    elapsed = time.monotonic() - started
+    text = str(caught.value)
+    assert "the overall deadline of 1 s for this whole send elapsed" in text
+    assert text.startswith(("RCPT TO:<b@example.com>", "DATA", "the message"))  # the step
+    assert f"each step may take {SHORT:g} s" in text
+    assert 0.95 <= elapsed < 1.0 + 0.8  # the deadline, not the step's timeout
+    transcript = caught.value.transcript  # type: ignore[attr-defined]
+    assert "the overall deadline of 1 s elapsed while" in str(transcript)
+    assert "timeout after" not in str(transcript)  # no per-step note: that was not it
+    assert lab.inbox == []
+    # The same send with no deadline succeeds: each step was within its timeout.
+    send(message, host=lab.host, port=lab.port, timeout=SHORT)
+    assert len(lab.wait_for(1)) == 1
+
+
+def test_send_message_takes_a_deadline_for_its_transaction(lab: LabServer) -> None:
+    with Client(lab.host, lab.port, timeout=SHORT) as client:
+        client.ehlo()
+        slow_every_step(lab)
+        message = compose(sender="a@example.com", to="b@example.com", body="slow")
+        with pytest.raises(Timeout, match=r"^RCPT TO:<b@example.com>: the overall deadline"):
+            client.send_message(message, deadline=0.5)
+        assert not client.connected
+
+
+def test_a_deadline_covers_the_greeting_too(lab: LabServer) -> None:
+    lab.slow("CONNECT", 1.0)
+    started = time.monotonic()
+    with pytest.raises(Timeout, match=r"^waiting for the greeting: the overall deadline"):
+        send(
+            "x",
+            host=lab.host,
+            port=lab.port,
+            from_addr="a@example.com",
+            to_addrs="b@example.com",
+            timeout=SHORT,
+            deadline=0.3,
+        )
+    assert time.monotonic() - started < 0.9
+
+
+@pytest.mark.parametrize("deadline", [0, -1, float("nan"), float("inf")])
+def test_a_deadline_is_a_positive_number_of_seconds(lab: LabServer, deadline: float) -> None:
+    with pytest.raises(ValueError, match="deadline must be a positive number"):
+        send(
+            "x",
+            host=lab.host,
+            port=lab.port,
+            from_addr="a@e.com",
+            to_addrs="b@e.com",
+            deadline=deadline,
+        )
+    assert lab.sessions == []  # refused before connecting

@@ -41,7 +41,7 @@ CORE = {
     "diagram",
     "data_encoding",
 }
-CLIENT_WING = {"client", "wire", "tap", "netcheck"}
+CLIENT_WING = {"client", "auth_exchange", "wire", "tap", "netcheck"}
 LAB_WING = {"lab"}
 VIEWS = {"widgets", "cli", "course", "exercises", "__main__"}
 FACADE = {"__init__"}  # `from smtplab import Client, send`: core + client wing, lazily the rest

@@ -14,6 +14,7 @@ from ..errors import LocalProtocolError
 from ..extensions import format_size
 from ..message import Attachment
 from ..providers import PROVIDERS, get_provider
+from ..secrecy import SecretText
 from ..wire import DEFAULT_TIMEOUT
 from . import render
 from .background import Job, run_in_background, running_loop
@@ -27,6 +28,7 @@ __all__ = ["Composer"]
 
 _LABEL = {"description_width": "110px"}
 _TEXTS = ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html")  # + the files
+_ALLOW_CLEAR = "Allow AUTH without TLS (lab lessons only)"
 
 
 class Composer(w.VBox):
@@ -103,6 +105,10 @@ class Composer(w.VBox):
         self.user = field(w.Text, "user", "User", "empty: no login (AUTH)")
         hint = "used for one send, then cleared; never saved"
         self.password = field(w.Password, "password", "Password", hint)
+        self.allow_unencrypted_auth = w.Checkbox(
+            value=False, description=_ALLOW_CLEAR, indent=False, layout=wide
+        )
+        self.allow_unencrypted_auth.add_class("smtplab-allow-unencrypted-auth")
         self.server_hint = w.HTML()
         for widget in (self.where, self.provider, self.security):
             widget.observe(lambda _: self._server_changed(), names="value")
@@ -118,6 +124,7 @@ class Composer(w.VBox):
 
         order = ("sender_name", "sender", "to", "cc", "bcc", "subject", "body", "html", "where")
         order += ("provider", "host", "port", "security", "user", "password")
+        order += ("allow_unencrypted_auth",)
         # Each problem is shown beside its field; one with the server, beside "Send to".
         beside = {("server" if name == "where" else name): getattr(self, name) for name in order}
         self.field_errors: dict[str, w.HTML] = {name: w.HTML() for name in (*beside, "attachments")}
@@ -171,6 +178,7 @@ class Composer(w.VBox):
             provider=self.provider.value,
             host=self.host.value,
             port=int(self.port.value),
+            allow_unencrypted_auth=self.allow_unencrypted_auth.value,
         )
 
     def load(self, form: DraftForm | None = None, **fields: Any) -> Composer:
@@ -240,7 +248,7 @@ class Composer(w.VBox):
         Returns the Outcome of the refusal when a field is invalid (nothing is sent).
         """
         # The password rides along once, in a list the work empties: nothing keeps it.
-        secret = [self.password.value or None]
+        secret = [SecretText(self.password.value) if self.password.value else None]
         self.password.value = ""
         if self.sending:
             return None
@@ -337,7 +345,12 @@ class Composer(w.VBox):
 
     def _server_changed(self) -> None:
         kind = self.where.value
-        for name, shown_for in (("provider", "provider"), ("host", "custom"), ("port", "custom")):
+        for name, shown_for in (
+            ("provider", "provider"),
+            ("host", "custom"),
+            ("port", "custom"),
+            ("allow_unencrypted_auth", "custom"),
+        ):
             self._rows[name].layout.display = "" if kind == shown_for else "none"
         wanted = list(SECURITY_CHOICES)
         if kind == "provider":
@@ -362,7 +375,10 @@ class Composer(w.VBox):
                 "mybinder.org among them, block outbound SMTP.)"
             )
         if kind != "lab":
-            return "Any SMTP server: its host, port and security mode."
+            return (
+                "Any SMTP server: its host, port and security mode. A login needs STARTTLS or "
+                "implicit TLS, unless the box below allows AUTH in clear for a lab lesson."
+            )
         if self.lab is None:
             return "No lab was given: Composer(lab)."
         lab = self.lab

@@ -20,6 +20,7 @@ from ..extensions import format_size
 from ..message import Attachment, Draft, compose
 from ..providers import UnknownProviderError, get_provider
 from ..replies import Reply, explain
+from ..secrecy import SecretText
 from ..transcript import Entry, Transcript
 from ..wire import DEFAULT_TIMEOUT, Security
 from .render import GREEN, RED, esc, pre
@@ -209,6 +210,7 @@ class Target:
     ``size_limit`` is the server's SIZE when it is known before connecting (the lab's);
     ``label`` says it in words. ``lab_password`` is the lab account's own password, used
     when you log in to the lab without typing one (never shown or stored in a widget).
+    ``allow_unencrypted_auth`` lets AUTH go out without TLS (a lab lesson, said loudly).
     """
 
     host: str
@@ -220,6 +222,7 @@ class Target:
     size_limit: int | None = None
     label: str = ""
     lab_password: str | None = field(default=None, repr=False)
+    allow_unencrypted_auth: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,8 @@ class ServerChoice:
 
     ``username`` empty means no AUTH. ``host``/``port`` matter for ``custom`` only;
     ``provider`` for ``provider`` only. There is no password here: see :func:`deliver`.
+    A login needs TLS unless ``allow_unencrypted_auth`` (the box "Allow AUTH without TLS
+    (lab lessons only)"): without it, a user with ``security="plain"`` is a problem.
     """
 
     kind: Literal["lab", "provider", "custom"] = "lab"
@@ -237,6 +242,7 @@ class ServerChoice:
     provider: str = "gmail"
     host: str = ""
     port: int = 587
+    allow_unencrypted_auth: bool = field(default=False, repr=False)  # the box: loud anyway
 
     def problems(
         self, *, password_given: bool = False, lab: LabServer | None = None
@@ -286,6 +292,13 @@ class ServerChoice:
                 found["password"] = "type the password for this user (it is never saved)."
         else:
             found["server"] = f"unknown server kind {self.kind!r}: lab, provider or custom."
+        in_clear = self.kind != "lab" and user and self.security == "plain"
+        if in_clear and not self.allow_unencrypted_auth:
+            found["security"] = (
+                "a login without TLS would send the password only base64-encoded, "
+                "readable by anyone on the path: choose STARTTLS or implicit TLS (or, "
+                "for a lab lesson only, tick 'Allow AUTH without TLS')."
+            )
         return found
 
     def resolve(self, lab: LabServer | None = None) -> Target:
@@ -305,14 +318,18 @@ class ServerChoice:
                 label=f"the lab at {lab.host} port {port} ({self.security})",
                 lab_password=lab.users.get(user) if user else None,
             )
+        key: str | None = None
         if self.kind == "provider":
             preset = get_provider(self.provider)
-            port = dict(preset.security_options)[self.security]
-            label = f"{preset.name} at {preset.host} port {port} ({self.security})"
-            return Target(preset.host, port, self.security, user, provider=preset.key, label=label)
-        host = self.host.strip()
-        label = f"{host} port {self.port} ({self.security})"
-        return Target(host, int(self.port), self.security, user, label=label)
+            host, port, key = preset.host, dict(preset.security_options)[self.security], preset.key
+            label = f"{preset.name} at {host} port {port} ({self.security})"
+        else:
+            host, port = self.host.strip(), int(self.port)
+            label = f"{host} port {port} ({self.security})"
+        allowed = self.allow_unencrypted_auth
+        return Target(
+            host, port, self.security, user, None, key, label=label, allow_unencrypted_auth=allowed
+        )
 
 
 # --------------------------------------------------------------------------- sending
@@ -409,7 +426,7 @@ class Outcome:
 def deliver(
     draft: Draft,
     target: Target,
-    password: str | None = None,
+    password: str | SecretText | None = None,
     *,
     on_update: Callable[[SendUpdate], None] | None = None,
     local_hostname: str | None = None,
@@ -422,8 +439,10 @@ def deliver(
     ``on_update`` is called on *this* thread with a :class:`SendUpdate` when the send
     starts and after every transcript entry (a caller on a worker thread hands them to
     its own main thread). ``password`` is used for AUTH only and kept nowhere; without
-    one, a lab account logs in with the lab's own password.
+    one, a lab account logs in with the lab's own password. Without TLS, the login is
+    refused (nothing sent) unless ``target.allow_unencrypted_auth``.
     """
+    password = SecretText.wrap(password) if password else None  # masked from here on
     client = Client(
         target.host,
         target.port,
@@ -450,7 +469,11 @@ def deliver(
     try:
         client.connect()
         if target.username:
-            client.login(target.username, password or target.lab_password or "")
+            client.login(
+                target.username,
+                password or target.lab_password or "",
+                allow_unencrypted_auth=target.allow_unencrypted_auth,
+            )
         password = None
         reply = client.send_message(draft)
         refused = dict(client.last_refused)

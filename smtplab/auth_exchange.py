@@ -1,0 +1,99 @@
+"""Logging in from the client (RFC 4954): whether AUTH may go out, and the exchange itself.
+
+:meth:`smtplab.client.Client.login` asks :func:`choose` which mechanism to use, and
+whether this connection may carry it: AUTH goes out only inside TLS, unless the learner
+opts in for a lesson (``allow_unencrypted_auth=True``), and then the transcript says so
+before the AUTH line (:data:`IN_CLEAR_WARNING`). :func:`run` runs the mechanism's
+lines; the password stays a :class:`~smtplab.secrecy.SecretText` and is revealed only
+where :mod:`smtplab.auth` base64-encodes it, so no frame of a failing login holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import auth
+from .commands import Auth, AuthContinuation, Command
+from .errors import TRANSPORT_ADVICE, NotSupported, UnencryptedAuthRefused
+from .extensions import Extensions
+from .replies import Reply
+from .secrecy import SecretText
+
+__all__: list[str] = []
+
+IN_CLEAR_WARNING = (
+    "⚠ WARNING: AUTH WITHOUT TLS (allow_unencrypted_auth=True). The password below crosses "
+    "the network only base64-encoded: anyone on the path can read it. Lab lessons only, "
+    "never with a real password."
+)
+"""The note the transcript gets before an AUTH the learner allowed in clear."""
+
+
+def choose(
+    extensions: Extensions,
+    mechanism: str | None,
+    *,
+    tls_active: bool,
+    allow_unencrypted_auth: bool,
+    where: str,
+) -> str:
+    """The mechanism to log in with (LOGIN by default when offered), or an error when AUTH
+    must not go out: NotSupported when the server offers AUTH only after STARTTLS, or no
+    mechanism that fits, and UnencryptedAuthRefused on a connection without TLS unless
+    ``allow_unencrypted_auth``. Nothing is sent either way."""
+    offered = extensions.auth_mechanisms
+    if not offered and not tls_active and extensions.starttls:
+        raise NotSupported(
+            "the server offers AUTH only after STARTTLS (its EHLO reply lists "
+            "STARTTLS and no AUTH): call starttls() first, then login()."
+        )
+    preferred = "LOGIN" if mechanism is None and "LOGIN" in offered else mechanism
+    chosen = auth.choose_mechanism(offered, preferred)
+    if not tls_active and not allow_unencrypted_auth:
+        why = (
+            " (the server offers STARTTLS: call starttls() before login(); if it refused "
+            "STARTTLS, as with 454, use its implicit-TLS port or another server)"
+            if extensions.starttls
+            else " (no TLS, and the server offers no STARTTLS)"
+        )
+        advice = TRANSPORT_ADVICE["in clear"]
+        raise UnencryptedAuthRefused(advice.format(mechanism=chosen, where=where, why=why))
+    return chosen
+
+
+def run(
+    ask: Callable[[Command, str], Reply],
+    mechanism: str,
+    username: str,
+    password: SecretText,
+    step: str,
+) -> Reply:
+    """Run the AUTH exchange of ``mechanism`` with ``ask(command, step)`` (send one line,
+    read its reply); return the server's last reply. Each answer is computed when its
+    334 has come, so no encoded password waits in a frame."""
+    answers: tuple[Callable[[Reply], str], ...] = ()
+    if mechanism == "PLAIN":
+        reply = ask(Auth("PLAIN", auth.plain_response(username, password.reveal())), step)
+    elif mechanism == "XOAUTH2":
+        reply = ask(Auth("XOAUTH2", auth.xoauth2_response(username, password.reveal())), step)
+        answers = (lambda _: "",)  # a 334 here carries the error: an empty line acknowledges it
+    elif mechanism == "LOGIN":
+        reply = ask(Auth("LOGIN"), step)
+        answers = (
+            lambda _: auth.login_username(username),
+            lambda _: auth.login_password(password.reveal()),
+        )
+    else:  # CRAM-MD5: the answer signs the server's challenge
+        reply = ask(Auth(mechanism), step)
+        answers = (
+            lambda challenge: auth.cram_md5_response(
+                username, password.reveal(), challenge.text.strip()
+            ),
+        )
+    for answer in answers:
+        if reply.code != 334:
+            break
+        reply = ask(AuthContinuation(answer(reply)), step)
+    if reply.code == 334:  # the server asks for more than the mechanism has: cancel
+        reply = ask(AuthContinuation("*"), step)
+    return reply
