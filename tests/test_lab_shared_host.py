@@ -100,9 +100,9 @@ def test_the_owner_is_found_in_tcp6_too_with_ipv4_mapped_addresses(tmp_path: Pat
 
 
 @contextlib.contextmanager
-def connected(family: socket.AddressFamily, listen_on: str, connect_to: str) -> Iterator[
-    tuple[socket.socket, socket.socket]
-]:
+def connected(
+    family: socket.AddressFamily, listen_on: str, connect_to: str
+) -> Iterator[tuple[socket.socket, socket.socket]]:
     """A real loopback connection: (the client's socket, the accepted one)."""
     with socket.socket(family, socket.SOCK_STREAM) as listener:
         if family == socket.AF_INET6:
@@ -220,7 +220,7 @@ def connect_as(user: str, port: int, send: bytes = b"") -> bytes:
                         received += chunk
             os.write(write_end, received)
             status = 0
-        except BaseException as error:  # noqa: BLE001  (reported to the parent)
+        except BaseException as error:  # reported to the parent
             os.write(write_end, f"child failed: {error!r}".encode())
         finally:
             os._exit(status)
