@@ -26,6 +26,7 @@ import concurrent.futures
 import contextlib
 import ipaddress
 import logging
+import math
 import secrets
 import socket
 import ssl
@@ -454,8 +455,8 @@ class LabServer:
         (a ``TimeoutError``) saying how many arrived if that takes over ``timeout`` s."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError(f"count must be a positive int, not {count!r}.")
-        if timeout < 0:
-            raise ValueError(f"timeout must be zero or more seconds, not {timeout!r}.")
+        if not 0 <= timeout < math.inf:  # also refuses nan
+            raise ValueError(f"timeout must be a finite number of seconds, not {timeout!r}.")
         arrived = self._inbox.wait_until(count, timeout)
         if arrived < count:
             where = "the lab"
