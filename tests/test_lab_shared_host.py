@@ -1,8 +1,9 @@
 """The shared-host mode: the lab serves only its own user's connections (Linux).
 
-The /proc parsing is tested on sample text (IPv4, IPv6, IPv4-mapped both ways) and on
-real loopback sockets; the refusal itself with a real lab and a real connection from
-another user (a child process that drops to ``nobody``), which needs root.
+The /proc parsing is tested on sample text (IPv4, IPv6, IPv4-mapped both ways); both
+ways of asking the kernel (netlink sock_diag and /proc) on real loopback sockets, ours
+and another user's; the refusal itself with a real lab and a real connection from
+another user (a child process that drops to ``nobody``, which needs root).
 """
 
 from __future__ import annotations
@@ -15,13 +16,19 @@ import socket
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from smtplab.lab import LabServer, peers
-from smtplab.lab.peers import connection_owner, find_owner, proc_address, shared_host_wanted
+from smtplab.lab.peers import (
+    connection_owner,
+    find_owner,
+    proc_address,
+    shared_host_wanted,
+    sock_diag_owner,
+)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -141,8 +148,10 @@ def test_real_connections_belong_to_this_user(
         pytest.skip("no IPv6 loopback here")
     with connected(family, listen_on, connect_to) as (client, accepted):
         peer, lab_end = accepted.getpeername(), accepted.getsockname()
-        assert connection_owner(peer, lab_end) == os.geteuid()
+        assert sock_diag_owner(peer, lab_end) == os.geteuid()  # netlink
+        assert connection_owner(peer, lab_end, peers.PROC_NET) == os.geteuid()  # /proc
         assert connection_owner(client.getsockname(), client.getpeername()) == os.geteuid()
+        assert sock_diag_owner(("127.0.0.1", 1), ("127.0.0.1", 2)) is None  # no such socket
 
 
 # -- when the mode is on -----------------------------------------------------------------
@@ -195,11 +204,16 @@ def test_own_connections_are_served_on_both_ports() -> None:
         assert (lab.shared_host, lab.refused_other_users, lab.errors) == (True, 0, [])
 
 
-def connect_as(user: str, port: int, send: bytes = b"") -> bytes:
-    """Connect to 127.0.0.1:``port`` from a child process running as ``user`` (its socket
-    is that user's), send ``send``, and return what it read until the server closed.
-    A fork, not a new interpreter: ``user`` may not be allowed to run this one."""
+@contextlib.contextmanager
+def connection_from(
+    user: str, address: tuple[str, int], send: bytes = b""
+) -> Iterator[Callable[[], bytes]]:
+    """Connect to ``address`` from a child process running as ``user`` (so its socket is
+    that user's), send ``send`` and read until the server closes. Yields a function that
+    waits for the child and returns what it read. A fork, not a new interpreter: ``user``
+    may not be allowed to run this one."""
     account = pwd.getpwnam(user)
+    family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # fork() with the lab's thread
@@ -212,7 +226,9 @@ def connect_as(user: str, port: int, send: bytes = b"") -> bytes:
             os.setgid(account.pw_gid)
             os.setuid(account.pw_uid)
             received = b""
-            with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+            with socket.socket(family) as sock:  # a numeric address: no codec to import
+                sock.settimeout(TIMEOUT)
+                sock.connect(address)
                 with contextlib.suppress(OSError):
                     sock.sendall(send)
                 with contextlib.suppress(ConnectionResetError):
@@ -225,18 +241,57 @@ def connect_as(user: str, port: int, send: bytes = b"") -> bytes:
         finally:
             os._exit(status)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, data
-    return data
+
+    def result() -> bytes:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, data
+        return data
+
+    try:
+        yield result
+    finally:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
-@needs_proc
-@pytest.mark.skipif(
+def connect_as(user: str, port: int, send: bytes = b"") -> bytes:
+    """What a connection from ``user`` to 127.0.0.1:``port`` read until it was closed."""
+    with connection_from(user, ("127.0.0.1", port), send) as result:
+        return result()
+
+
+needs_root = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0,
     reason="a connection from another user needs root (to drop to 'nobody' in a child)",
 )
+
+
+@needs_proc
+@needs_root
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_another_users_socket_is_seen_as_theirs_both_ways(host: str) -> None:
+    if host == "::1" and not ipv6_loopback():
+        pytest.skip("no IPv6 loopback here")
+    nobody = pwd.getpwnam("nobody").pw_uid
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as listener:
+        listener.bind((host, 0))
+        listener.listen()
+        with connection_from("nobody", (host, listener.getsockname()[1])) as result:
+            accepted, _ = listener.accept()
+            with accepted:
+                peer, lab_end = accepted.getpeername(), accepted.getsockname()
+                assert sock_diag_owner(peer, lab_end) == nobody  # netlink
+                assert connection_owner(peer, lab_end, peers.PROC_NET) == nobody  # /proc
+                assert connection_owner(peer, lab_end) == nobody
+                assert sock_diag_owner(lab_end, peer) == os.geteuid()  # the lab's side
+            assert result() == b""
+
+
+@needs_proc
+@needs_root
 def test_another_users_connection_gets_554_and_leaves_no_trace() -> None:
     with LabServer(shared_host=True) as lab:
         reply = connect_as("nobody", lab.port)

@@ -1,25 +1,22 @@
-"""Who opened a connection to the lab: the shared-host mode.
+"""Who opened a connection to the lab: the shared-host mode (docs/teaching.md).
 
-On a JupyterHub host every student's kernel shares one loopback, so a classmate can reach
-your lab's ports. Linux lists every TCP socket of the machine (of its network namespace)
-in ``/proc/net/tcp`` and ``/proc/net/tcp6`` with the uid of its owner. The client socket
-of a connection to the lab is there with the lab connection's *remote* address as its
-*local* address; its ``uid`` column says which user opened it.
-
-In shared-host mode (``LabServer(shared_host=True)``) a :class:`SharedHostDoor` stands in
-front of every accepted connection: a connection whose client socket belongs to the lab's
-own user becomes a :class:`~smtplab.lab.connection.LabConnection`; any other gets
-``554 5.7.1`` (on the plain port; the implicit-TLS port just closes) and is closed before
-a session is opened, so nothing it sends is read, logged or kept. docs/teaching.md says
-what this closes and what it cannot (other systems, one uid for everyone, your own
-processes).
+Linux lists every TCP socket of the machine in ``/proc/net/tcp`` and ``tcp6`` with its
+owner's uid; the client socket of a connection to the lab is there, its *local* address
+being the lab connection's *remote* one. In shared-host mode a :class:`SharedHostDoor`
+stands in front of every accepted connection: one whose client socket is the lab's own
+user's becomes a LabConnection; any other gets ``554 5.7.1`` (the implicit-TLS port
+just closes) and is closed before a session exists: nothing it sends is read or kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import ipaddress
 import os
+import socket
+import struct
 import sys
 import warnings
 from collections.abc import Callable, Mapping
@@ -28,11 +25,10 @@ from typing import Any
 
 __all__: list[str] = []  # the lab's own machinery, used by server.py
 
-PROC_NET = Path("/proc/net")
-"""Where Linux lists the machine's sockets (``tcp``, ``tcp6``)."""
-JUPYTERHUB_VARIABLE = "JUPYTERHUB_USER"
-"""Set in every JupyterHub single-user server: the shared-host mode is on by default."""
+PROC_NET = Path("/proc/net")  # where Linux lists the machine's sockets (tcp, tcp6)
+JUPYTERHUB_VARIABLE = "JUPYTERHUB_USER"  # set under JupyterHub: the mode is on by default
 
+_NETLINK_SOCK_DIAG, _SOCK_DIAG_BY_FAMILY, _NLMSG_ERROR = 4, 20, 2  # linux/sock_diag.h
 _IGNORED_STATES = frozenset({"0A", "06"})  # LISTEN; TIME_WAIT (its uid column says 0)
 _OTHER_USER = (
     "This lab belongs to another user of this machine (shared-host mode): "
@@ -82,7 +78,14 @@ def connection_owner(
 ) -> int | None:
     """The uid of the process that opened the connection from ``client`` to ``lab_end``
     (both ``(host, port, ...)`` as the lab's socket sees them), or None when no socket
-    of this machine matches (a client on another machine, or one already gone)."""
+    of this machine matches (a client on another machine, or one already gone).
+
+    The kernel is asked for that one socket (:func:`sock_diag_owner`, microseconds);
+    where it cannot be asked, or ``proc_net`` is given, the tables are read instead
+    (milliseconds: the kernel walks every socket of the machine to print them)."""
+    if proc_net is None:
+        with contextlib.suppress(OSError):
+            return sock_diag_owner(client, lab_end)
     for name, six in (("tcp", False), ("tcp6", True)):
         local = proc_address(client[0], client[1], six=six)
         remote = proc_address(lab_end[0], lab_end[1], six=six)
@@ -98,6 +101,44 @@ def connection_owner(
         if owner is not None:
             return owner
     return None
+
+
+def sock_diag_owner(client: tuple[Any, ...], lab_end: tuple[Any, ...]) -> int | None:
+    """The owner's uid of the TCP socket from ``client`` to ``lab_end``, asked of Linux
+    through netlink (``NETLINK_SOCK_DIAG``, as ``ss`` does: one exact lookup), or None
+    when there is no such socket. Raises OSError where netlink cannot be used."""
+    ends = []
+    for host, port in ((client[0], client[1]), (lab_end[0], lab_end[1])):
+        address = ipaddress.ip_address(host.partition("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        ends.append((address, port))
+    family = socket.AF_INET6 if ends[0][0].version == 6 else socket.AF_INET
+    (source, source_port), (destination, destination_port) = ends
+    request = b"".join(  # inet_diag_req_v2 and its inet_diag_sockid (ports: big-endian)
+        (
+            struct.pack("=BBBxI", family, socket.IPPROTO_TCP, 0, 0xFFFFFFFF),  # any state
+            struct.pack("!HH", source_port, destination_port),
+            source.packed.ljust(16, b"\0") + destination.packed.ljust(16, b"\0"),
+            struct.pack("=I", 0) + b"\xff" * 8,  # any interface; INET_DIAG_NOCOOKIE
+        )
+    )
+    header = struct.pack("=LHHLL", 16 + len(request), _SOCK_DIAG_BY_FAMILY, 1, 1, 0)
+    if not hasattr(socket, "AF_NETLINK"):
+        raise OSError(errno.ENOSYS, "no netlink on this system")
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _NETLINK_SOCK_DIAG) as netlink:
+        netlink.settimeout(1.0)
+        netlink.send(header + request)
+        answer = netlink.recv(8192)
+    kind = struct.unpack_from("=H", answer, 4)[0] if len(answer) >= 16 else None
+    if kind == _SOCK_DIAG_BY_FAMILY and len(answer) >= 84:
+        return int(struct.unpack_from("=I", answer, 80)[0])  # inet_diag_msg.idiag_uid
+    if kind == _NLMSG_ERROR and len(answer) >= 20:
+        error = -struct.unpack_from("=i", answer, 16)[0]
+        if error == errno.ENOENT:
+            return None
+        raise OSError(error, os.strerror(error))
+    raise OSError(errno.EPROTO, "unexpected answer from NETLINK_SOCK_DIAG")
 
 
 def shared_host_wanted(
