@@ -251,11 +251,7 @@ def _banner(lab: LabServer, chosen_passwords: bool) -> list[str]:
         user: "(the password you gave)" if chosen_passwords else secret
         for user, secret in lab.users.items()
     }
-    shared = (
-        f"on (only connections opened by {getpass.getuser()} are served)"
-        if lab.shared_host
-        else "off (any user of this machine may connect)"
-    )
+    shared = "on: only your user's" if lab.shared_host else "off: any user's"
     lines = [
         "smtplab lab server is running (Ctrl-C to stop)",
         f"  host:       {lab.host}",
@@ -265,7 +261,7 @@ def _banner(lab: LabServer, chosen_passwords: bool) -> list[str]:
         f"  CA file:    {lab.ca_path}",
         *(f"  account:    {user} / {secret}" for user, secret in shown.items()),
         f"  policy:     {auth}; size limit {policy.size_limit} bytes",
-        f"  shared:     {shared}",
+        f"  shared:     {shared} connections from this machine are served",
     ]
     if lab.profile:
         lines.append(f"  look-alike: {lab.profile.key} (an imitation built from public reports)")

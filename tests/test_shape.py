@@ -20,9 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # 6,678 [5,500], public names 249 [~120]; the longest module (client.py, 694) meets its
 # budget of 700, which is now its ceiling. The core rose by 53 lines when the DATA
 # encoding left commands.py and the provider target and error scrubbing left client.py,
-# so that no module is over 700 lines.
+# so that no module is over 700 lines. Issue 13's shared-host mode (lab/peers.py, 230)
+# and CLI hygiene (password prompt, one-line usage errors, checked --cafile and delays)
+# raised the package by 374 lines.
 CEILINGS = {
-    "package_lines": 18_700,
+    "package_lines": 19_061,
     "core_code_lines": 6_700,
     "longest_module": 700,
     "public_names": 250,
