@@ -240,3 +240,23 @@ def test_help_exits_0(capsys) -> None:
 def test_loopback_detection() -> None:
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "192.0.2.1", "::", "example.com"))
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").is_file(), reason="shared-host mode needs Linux")
+@pytest.mark.parametrize(
+    ("hub", "args", "state"),
+    [("ada", (), "on:"), ("ada", ("--no-shared-host",), "off:"), ("", ("--shared-host",), "on:")],
+)
+def test_serve_is_shared_host_under_jupyterhub_unless_told(
+    monkeypatch, hub: str, args: tuple[str, ...], state: str
+) -> None:
+    monkeypatch.setenv("JUPYTERHUB_USER", hub)
+    terminal = Terminal("serve", *args)
+    try:
+        banner = terminal.read_until(r"^Waiting for mail")
+        assert field(banner, "shared") == state
+        with smtplib.SMTP("127.0.0.1", int(field(banner, "port")), timeout=TIMEOUT) as client:
+            assert client.noop()[0] == 250  # our own connection is served either way
+        assert terminal.interrupt() == (0, "")
+    finally:
+        terminal.close()
