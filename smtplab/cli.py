@@ -1,9 +1,10 @@
 """The command line: ``python -m smtplab <command>`` (or ``smtplab <command>``).
 
 * ``serve``: a lab server in the terminal. It prints where the lab listens, its CA file
-  and the demo account (the password too: it is your own terminal), then one line per
-  received message, until Ctrl-C. The server thread never prints; the main thread waits
-  on the inbox and prints.
+  and the demo account (a fresh password, printed: it is your own terminal; a password
+  you chose is never printed), then one line per received message, until Ctrl-C,
+  SIGTERM or SIGHUP. The server thread never prints; the main thread waits on the inbox
+  and prints.
 * ``send``: send one message and print the annotated transcript (like swaks).
 * ``doctor``: check the installation and say what is wrong.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib.metadata
+import math
 import os
 import signal
 import ssl
@@ -23,6 +25,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from .errors import SmtplabError, Timeout
 from .lab import LabServer, ReceivedMessage
@@ -35,9 +38,14 @@ from .secrecy import SecretText
 __all__ = ["main"]
 
 _POLL_SECONDS = 0.5
-# `send` reads the password from this environment variable, or a prompt: never from a
-# command-line flag (flags end up in the shell's history and in the process list).
+# `send` and `serve --user` read the password from this environment variable, or a
+# prompt: never from a command-line flag (flags end up in the shell's history and in
+# the process list).
 _PASSWORD_VARIABLE = "SMTPLAB_PASSWORD"
+_NO_PASSWORD_FLAG = (
+    f"a password is never given on the command line (it would stay in your shell history "
+    f"and in the process list): set {_PASSWORD_VARIABLE}, or type it at the prompt"
+)
 
 
 # --- reading arguments ----------------------------------------------------------------------
@@ -64,13 +72,50 @@ def _positive(text: str) -> int:
     return value
 
 
-def _user(text: str) -> tuple[str, str]:
-    name, colon, password = text.partition(":")
-    if not colon or not name or not password:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: write the account as NAME:PASSWORD, e.g. --user student:secret"
-        )
-    return name, password
+def _account(text: str) -> str:
+    if ":" in text:  # NAME:PASSWORD, as before: never echo it back
+        raise argparse.ArgumentTypeError(f"give the account NAME only; {_NO_PASSWORD_FLAG}")
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give an account name, e.g. --user student")
+    return text
+
+
+class _RefusePasswordFlag(argparse.Action):
+    """``--password``: refused with the reason, without echoing the password back."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        parser.error(f"--password is not an option: {_NO_PASSWORD_FLAG}")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value < math.inf:  # nan compares False: refused too
+        raise argparse.ArgumentTypeError(f"{text!r}: give a finite number of seconds, e.g. 5")
+    return value
+
+
+def _cafile(text: str) -> str:
+    """A CA file that exists, can be read and holds PEM certificates (checked now, so a
+    wrong path is an error line, not a traceback)."""
+    try:
+        ssl.create_default_context(cafile=text)
+    except FileNotFoundError:
+        problem = "no such file"
+    except PermissionError:
+        problem = "you may not read it"
+    except IsADirectoryError:
+        problem = "it is a directory"
+    except (ssl.SSLError, OSError, ValueError):
+        problem = "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+    else:
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r}: {problem}. Give the lab's CA file (the 'CA file:' line of smtplab serve, "
+        "or lab.ca_path in a notebook) while that lab runs."
+    )
 
 
 def _step(text: str) -> str:
@@ -92,13 +137,9 @@ def _fault_reply(text: str) -> tuple[str, str]:
 
 def _fault_delay(text: str) -> tuple[str, float]:
     step, equals, seconds = text.partition("=")
-    try:
-        delay = float(seconds)
-    except ValueError:
-        delay = -1.0
-    if not equals or delay < 0:
+    if not equals:
         raise argparse.ArgumentTypeError(f"{text!r}: write STEP=SECONDS, e.g. DATA_END=5")
-    return _step(step), delay
+    return _step(step), _seconds(seconds)
 
 
 def _server(text: str) -> tuple[str, int | None]:
@@ -139,11 +180,14 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     add(
         "--user",
-        type=_user,
+        type=_account,
         action="append",
-        metavar="NAME:PASSWORD",
-        help="an account that may log in (repeatable; default: 'student' with a fresh password)",
+        metavar="NAME",
+        help=f"an account that may log in (repeatable); its password comes from "
+        f"{_PASSWORD_VARIABLE} or a prompt, never from the command line (default: "
+        "'student' with a fresh password, printed)",
     )
+    add("--password", nargs="?", action=_RefusePasswordFlag, help=argparse.SUPPRESS)
     add("--require-tls", action="store_true", help="answer 530 until the client sends STARTTLS")
     add("--require-auth", action="store_true", help="answer 530 to MAIL until the client logs in")
     add(
@@ -166,6 +210,13 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="STEP=REPLY",
         help="answer REPLY at STEP, e.g. --fail 'RCPT=550 5.1.1 No such user' "
         f"(repeatable; steps: {' '.join(STEPS)})",
+    )
+    add(
+        "--shared-host",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="serve only connections opened by your own user of this machine (Linux); "
+        "default: on under JupyterHub, off elsewhere",
     )
     add(
         "--greylist",
@@ -192,11 +243,16 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.set_defaults(run=_run_serve)
 
 
-def _banner(lab: LabServer) -> list[str]:
+def _banner(lab: LabServer, chosen_passwords: bool) -> list[str]:
     policy = lab.policy
     tls = "STARTTLS required" if policy.require_tls else "STARTTLS offered"
     auth = "AUTH required" if policy.require_auth else "mail accepted without AUTH"
-    name, password = next(iter(lab.users.items()))
+    name = next(iter(lab.users))
+    shown = {
+        user: "(the password you gave)" if chosen_passwords else secret
+        for user, secret in lab.users.items()
+    }
+    shared = "on: only your user's" if lab.shared_host else "off: any user's"
     lines = [
         "smtplab lab server is running (Ctrl-C to stop)",
         f"  host:       {lab.host}",
@@ -204,17 +260,18 @@ def _banner(lab: LabServer) -> list[str]:
         f"  port:       {lab.port} (plain, {tls}; like 587)",
         f"  tls_port:   {lab.tls_port} (implicit TLS; like 465)",
         f"  CA file:    {lab.ca_path}",
-        *(f"  account:    {user} / {secret}" for user, secret in lab.users.items()),
+        *(f"  account:    {user} / {secret}" for user, secret in shown.items()),
         f"  policy:     {auth}; size limit {policy.size_limit} bytes",
+        f"  shared:     {shared} connections from this machine are served",
     ]
     if lab.profile:
         lines.append(f"  look-alike: {lab.profile.key} (an imitation built from public reports)")
     lines.extend(f"  fault:      {_describe_fault(fault)}" for fault in lab.faults)
     return [
         *lines,
-        "Try it:",
-        f"  swaks --server {lab.host}:{lab.port} --tls --tls-ca-path {lab.ca_path} "
-        f"--auth-user {name} --auth-password {password} --to bob@example.com",
+        "Try it (swaks asks for the password):",
+        f"  swaks --server {lab.host}:{lab.port} --tls --tls-verify --tls-ca-path {lab.ca_path} "
+        f"--auth-user {name} --to bob@example.com",
         "Waiting for mail...",
     ]
 
@@ -241,8 +298,33 @@ def _describe_message(number: int, message: ReceivedMessage) -> str:
     )
 
 
+def _serve_passwords(names: list[str]) -> dict[str, str] | None:
+    """The accounts of ``serve --user NAME``: each password from SMTPLAB_PASSWORD (the
+    same for every account) or a prompt; None (after an error line) when there is none."""
+    from_environment = os.environ.get(_PASSWORD_VARIABLE)
+    if from_environment:
+        return dict.fromkeys(names, from_environment)
+    if not sys.stdin.isatty():
+        print(
+            f"error: --user needs a password: set {_PASSWORD_VARIABLE} (standard input is "
+            "not a terminal, so there is no prompt).",
+            file=sys.stderr,
+        )
+        return None
+    accounts = {}
+    for name in names:
+        accounts[name] = getpass.getpass(f"password for the lab account {name} (not shown): ")
+        if not accounts[name]:
+            print(f"error: the account {name} needs a non-empty password.", file=sys.stderr)
+            return None
+    return accounts
+
+
 def _run_serve(args: argparse.Namespace) -> int:
-    """Run ``serve`` until Ctrl-C (SIGINT) or SIGTERM; return the exit code."""
+    """Run ``serve`` until Ctrl-C (SIGINT), SIGTERM or SIGHUP; return the exit code."""
+    users = _serve_passwords(args.user) if args.user else None
+    if args.user and users is None:
+        return 2
     if not is_loopback(args.bind):
         print(
             f"warning: listening on {args.bind} makes the lab reachable from other "
@@ -255,11 +337,12 @@ def _run_serve(args: argparse.Namespace) -> int:
             port=args.port,
             tls_port=args.tls_port,
             hostname=args.hostname,
-            users=dict(args.user) if args.user else None,
+            users=users,
             require_tls=args.require_tls or None,  # None: the profile's (or the default) rule
             require_auth=args.require_auth or None,
             size_limit=args.size_limit,
             profile=args.profile,
+            shared_host=args.shared_host,
         ).start()
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
@@ -278,9 +361,9 @@ def _run_serve(args: argparse.Namespace) -> int:
         lab.stop()
         print(f"error: {error}", file=sys.stderr)
         return 2
-    restore = _stop_on_sigterm()
+    restore = _stop_on_signals()
     try:
-        print("\n".join(_banner(lab)), flush=True)
+        print("\n".join(_banner(lab, chosen_passwords=users is not None)), flush=True)
         shown = 0
         while True:
             try:
@@ -300,16 +383,23 @@ def _run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stop_on_sigterm() -> Callable[[], None]:
-    """Treat SIGTERM like Ctrl-C (main thread only); return a function that undoes it."""
+def _stop_on_signals() -> Callable[[], None]:
+    """Treat SIGTERM and SIGHUP (the terminal closed) like Ctrl-C, so the lab stops and
+    removes its CA directory (main thread only); return a function that undoes it."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    return lambda: signal.signal(signal.SIGTERM, previous)
+    numbers = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {number: signal.signal(number, interrupt) for number in numbers}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore
 
 
 # --- send -----------------------------------------------------------------------------------
@@ -336,6 +426,7 @@ def _add_send(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = send.add_argument
+    add("--password", nargs="?", action=_RefusePasswordFlag, help=argparse.SUPPRESS)
     where = send.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--server", type=_server, metavar="HOST[:PORT]", help="the SMTP server to talk to"
@@ -362,9 +453,15 @@ def _add_send(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
     add("--subject", default="", help="the subject")
     add("--body", help="the text of the message (default: read it from standard input)")
     add("--attach", action="append", default=[], metavar="FILE", help="attach a file (repeatable)")
-    add("--cafile", help="trust the certificate authority in this PEM file (the lab's: ca_path)")
+    add(
+        "--cafile",
+        type=_cafile,
+        help="trust the certificate authority in this PEM file (the lab's: ca_path)",
+    )
     add("--ehlo", metavar="NAME", help="the name to give in EHLO")
-    add("--timeout", type=float, default=30.0, help="seconds to wait for each reply (default 30)")
+    add(
+        "--timeout", type=_seconds, default=30.0, help="seconds to wait for each reply (default 30)"
+    )
     send.set_defaults(run=_run_send)
 
 
@@ -521,11 +618,22 @@ def _run_doctor(args: argparse.Namespace) -> int:
 # --- the parser -----------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that takes options only spelled in full (``allow_abbrev=False``:
+    ``--host`` is not taken for ``--hostname``) and says a usage error in one ``error:``
+    line; its subcommands' parsers are the same."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{"allow_abbrev": False, **kwargs})
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``PROG: error: MESSAGE`` and where the options are explained; exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (options: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``smtplab`` argument parser with every command."""
-    parser = argparse.ArgumentParser(
-        prog="smtplab", description="smtplab: learn SMTP by talking it."
-    )
+    parser = _Parser(prog="smtplab", description="smtplab: learn SMTP by talking it.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add_command in (_add_serve, _add_send, _add_doctor):
         add_command(commands)

@@ -29,13 +29,17 @@ TIMEOUT = 10.0
 class Terminal:
     """A running ``python -m smtplab ...`` whose output lines are read with a timeout."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, password: str | None = None) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "SMTPLAB_PASSWORD"}
+        if password is not None:
+            env["SMTPLAB_PASSWORD"] = password
         self.process = subprocess.Popen(
             [sys.executable, "-m", "smtplab", *args],
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "0"},
+            env={**env, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "0"},
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -88,18 +92,20 @@ def field(banner: list[str], name: str) -> str:
 
 
 def test_serve_prints_the_banner_and_each_message_then_stops_on_ctrl_c() -> None:
+    password = "pw:2-from-the-environment"
     terminal = Terminal(
         "serve",
         "--user",
-        "student:pw-1",
+        "student",
         "--user",
-        "teacher:pw:2",
+        "teacher",
         "--require-tls",
         "--require-auth",
         "--hostname",
         "mail.lab.test",
         "--size-limit",
         "4096",
+        password=password,
     )
     try:
         banner = terminal.read_until(r"^Waiting for mail")
@@ -109,15 +115,20 @@ def test_serve_prints_the_banner_and_each_message_then_stops_on_ctrl_c() -> None
         port, tls_port = int(field(banner, "port")), int(field(banner, "tls_port"))
         ca_file = field(banner, "CA file")
         accounts = [line.split(":", 1)[1].strip() for line in banner if "account:" in line]
-        assert accounts == ["student / pw-1", "teacher / pw:2"]
+        assert accounts == [
+            "student / (the password you gave)",
+            "teacher / (the password you gave)",
+        ]
         text = "\n".join(banner)
+        assert password not in text  # a password you chose is never printed, swaks line too
+        assert "--auth-user student --to" in text and "--tls-verify --tls-ca-path" in text
         assert "STARTTLS required" in text and "AUTH required" in text
         assert "size limit 4096 bytes" in text
 
         context = ssl.create_default_context(cafile=ca_file)
         with smtplib.SMTP("127.0.0.1", port, timeout=TIMEOUT) as client:
             client.starttls(context=context)  # verified: the certificate covers 127.0.0.1
-            client.login("teacher", "pw:2")
+            client.login("teacher", password)
             client.sendmail(
                 "teacher@mail.lab.test",
                 ["bob@example.com"],
@@ -127,7 +138,7 @@ def test_serve_prints_the_banner_and_each_message_then_stops_on_ctrl_c() -> None
         assert "from teacher@mail.lab.test to bob@example.com" in line
         assert "TLS, AUTH teacher, Subject: 'from the terminal'" in line
         with smtplib.SMTP_SSL("localhost", tls_port, timeout=TIMEOUT, context=context) as client:
-            client.login("student", "pw-1")
+            client.login("student", password)
             client.sendmail(
                 "student@mail.lab.test", ["carol@example.com"], b"Subject: 2\r\n\r\nx\r\n"
             )
@@ -138,17 +149,22 @@ def test_serve_prints_the_banner_and_each_message_then_stops_on_ctrl_c() -> None
         assert err == ""
         assert terminal.read_until(r"stopping the lab server")
         assert not Path(ca_file).exists()
+        assert not any(password in line for line in list(terminal.lines.queue))
     finally:
         terminal.close()
 
 
-def test_serve_stops_cleanly_on_sigterm_too() -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_serve_stops_cleanly_on_sigterm_and_sighup(signum: int) -> None:
     terminal = Terminal("serve")
     try:
         banner = terminal.read_until(r"^Waiting for mail")
         port = int(field(banner, "port"))
+        ca_directory = Path(field(banner, "CA file")).parent
+        assert ca_directory.is_dir()
         assert re.fullmatch(r"  account:    student / [A-Za-z0-9]{16}", banner[6])
-        assert terminal.interrupt(signal.SIGTERM) == (0, "")
+        assert terminal.interrupt(signum) == (0, "")
+        assert not ca_directory.exists()  # the lab stopped and removed its CA directory
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     finally:
@@ -183,9 +199,10 @@ def test_serve_warns_before_binding_beyond_loopback(capsys) -> None:
 
 def test_options_are_parsed() -> None:
     args = build_parser().parse_args(
-        ["serve", "--port", "2525", "--tls-port", "2465", "--bind", "::1", "--user", "a:b"]
+        ["serve", "--port", "2525", "--tls-port", "2465", "--bind", "::1", "--user", "a"]
     )
-    assert (args.port, args.tls_port, args.bind, args.user) == (2525, 2465, "::1", [("a", "b")])
+    assert (args.port, args.tls_port, args.bind, args.user) == (2525, 2465, "::1", ["a"])
+    assert args.shared_host is None  # the lab's default: on under JupyterHub
     # None: the lab's default (or the --profile's) size limit
     assert (args.require_tls, args.require_auth, args.size_limit) == (False, False, None)
     assert args.hostname == "lab.smtplab.test"
@@ -195,7 +212,13 @@ def test_options_are_parsed() -> None:
     ("argv", "message"),
     [
         ([], "the following arguments are required: COMMAND"),
-        (["serve", "--user", "nocolon"], "write the account as NAME:PASSWORD"),
+        (["serve", "--user", "name:secret"], "give the account NAME only"),
+        (["serve", "--password", "secret"], "set SMTPLAB_PASSWORD, or type it at the prompt"),
+        (["serve", "--host", "0.0.0.0"], "unrecognized arguments: --host"),  # not --hostname
+        (["serve", "--slow", "DATA_END=nan"], "give a finite number of seconds"),
+        (["serve", "--slow", "DATA_END=inf"], "give a finite number of seconds"),
+        (["serve", "--slow", "DATA_END=-1"], "give a finite number of seconds"),
+        (["serve", "--slow", "DATA_END"], "write STEP=SECONDS"),
         (["serve", "--port", "70000"], "70000 is not a port"),
         (["serve", "--size-limit", "0"], "must be a positive number"),
         (["fly"], "invalid choice: 'fly'"),
@@ -203,7 +226,10 @@ def test_options_are_parsed() -> None:
 )
 def test_usage_errors_exit_2_and_say_why(capsys, argv: list[str], message: str) -> None:
     assert main(argv) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.splitlines()) == 1 and "error: " in err  # one line, no usage dump
+    assert "secret" not in err  # a password typed where it does not belong is not echoed
 
 
 def test_help_exits_0(capsys) -> None:
@@ -214,3 +240,23 @@ def test_help_exits_0(capsys) -> None:
 def test_loopback_detection() -> None:
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "192.0.2.1", "::", "example.com"))
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").is_file(), reason="shared-host mode needs Linux")
+@pytest.mark.parametrize(
+    ("hub", "args", "state"),
+    [("ada", (), "on:"), ("ada", ("--no-shared-host",), "off:"), ("", ("--shared-host",), "on:")],
+)
+def test_serve_is_shared_host_under_jupyterhub_unless_told(
+    monkeypatch, hub: str, args: tuple[str, ...], state: str
+) -> None:
+    monkeypatch.setenv("JUPYTERHUB_USER", hub)
+    terminal = Terminal("serve", *args)
+    try:
+        banner = terminal.read_until(r"^Waiting for mail")
+        assert field(banner, "shared") == state
+        with smtplib.SMTP("127.0.0.1", int(field(banner, "port")), timeout=TIMEOUT) as client:
+            assert client.noop()[0] == 250  # our own connection is served either way
+        assert terminal.interrupt() == (0, "")
+    finally:
+        terminal.close()

@@ -291,7 +291,12 @@ def test_pipelined_commands_with_a_refused_recipient(lab: LabServer, raw_smtp) -
         (lambda lab: lab.slow("BODY", 1.0), "DATA_END"),
         (lambda lab: lab.hang("BODY"), "DATA_END"),
         (lambda lab: lab.drop("MAIL", times=0), "positive count"),
-        (lambda lab: lab.slow("MAIL", -1), "zero or more seconds"),
+        (lambda lab: lab.slow("MAIL", -1), "finite number of seconds, zero or more"),
+        (lambda lab: lab.slow("MAIL", float("nan")), "finite number of seconds"),
+        (lambda lab: lab.slow("MAIL", float("inf")), "finite number of seconds"),
+        (lambda lab: lab.fail("MAIL", "451 4.7.1 x", delay=float("inf")), "finite number"),
+        (lambda lab: lab.drop("MAIL", delay=float("nan")), "finite number of seconds"),
+        (lambda lab: lab.wait_for(1, timeout=float("nan")), "finite number of seconds"),
     ],
 )
 def test_fault_arguments_are_checked_with_helpful_messages(

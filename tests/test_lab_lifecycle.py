@@ -280,6 +280,13 @@ def test_bad_arguments_are_explained(kwargs: dict, message: str) -> None:
         LabServer(**kwargs)
 
 
+@pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf")])
+def test_timeouts_must_be_finite_positive_seconds(seconds: float) -> None:
+    for name in ("idle_timeout", "tls_handshake_timeout"):
+        with pytest.raises(ValueError, match="positive, finite numbers of seconds"):
+            LabPolicy(**{name: seconds})
+
+
 def test_the_ca_file_verifies_the_lab_like_any_tool_would(lab: LabServer) -> None:
     assert Path(lab.ca_path).read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
     context = ssl.create_default_context(cafile=lab.ca_path)

@@ -20,12 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # 6,678 [5,500], public names 249 [~120]; the longest module (client.py, 694) meets its
 # budget of 700, which is now its ceiling. The core rose by 53 lines when the DATA
 # encoding left commands.py and the provider target and error scrubbing left client.py,
-# so that no module is over 700 lines. Issue 13 (no password in clear, a send's overall
-# deadline) raised the package to 18,952 and the core to 6,736: UnencryptedAuthRefused and
-# its advice (errors.py), SecretText (secrecy.py), and the login's decision and exchange
-# in a client-wing module of their own (auth_exchange.py) so client.py stays under 700.
+# so that no module is over 700 lines. Issue 13 raised the package and the core: no
+# password in clear and a send's overall deadline (UnencryptedAuthRefused and its advice in
+# errors.py, SecretText in secrecy.py, the login's decision and exchange in a client-wing
+# module of their own, auth_exchange.py, so client.py stays under 700), the shared-host
+# mode (lab/peers.py) and the CLI's hygiene (password prompt, one-line usage errors,
+# checked --cafile and delays).
 CEILINGS = {
-    "package_lines": 18_952,
+    "package_lines": 19_326,
     "core_code_lines": 6_736,
     "longest_module": 700,
     "public_names": 250,

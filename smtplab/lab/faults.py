@@ -14,6 +14,7 @@ adds them) and the server thread (which takes them).
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -124,8 +125,10 @@ class Fault:
             raise ValueError(
                 "a reply fault needs the reply to send, e.g. '550 5.1.1 No such user'."
             )
-        if self.delay < 0:
-            raise ValueError(f"delay must be zero or more seconds, not {self.delay}.")
+        if not 0 <= self.delay < math.inf:  # also refuses nan, which compares False
+            raise ValueError(
+                f"delay must be a finite number of seconds, zero or more, not {self.delay!r}."
+            )
         if self.times is not None and (isinstance(self.times, bool) or self.times < 1):
             raise ValueError(
                 f"times must be a positive count or None (always), not {self.times!r}."

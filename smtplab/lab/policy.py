@@ -22,6 +22,7 @@ included in this list." The lab follows that to the letter:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from contextvars import ContextVar
@@ -196,8 +197,8 @@ class LabPolicy:
                 f"auth_mechanisms {self.auth_mechanisms!r}: the lab implements "
                 f"{' and '.join(SUPPORTED_AUTH_MECHANISMS)}; choose among those."
             )
-        if self.idle_timeout <= 0 or self.tls_handshake_timeout <= 0:
-            raise ValueError("timeouts must be positive numbers of seconds.")
+        if not all(0 < t < math.inf for t in (self.idle_timeout, self.tls_handshake_timeout)):
+            raise ValueError("timeouts must be positive, finite numbers of seconds.")
         texts = [self.banner, self.ehlo_name, *(self.keywords or ())]
         if any(c in text for text in texts for c in "\r\n"):
             raise ValueError("banner, ehlo_name and keywords must be one line each (no CR/LF).")

@@ -26,15 +26,16 @@ import concurrent.futures
 import contextlib
 import ipaddress
 import logging
+import math
 import secrets
 import socket
 import ssl
 import string
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from ..errors import Timeout
 from ..replies import Reply
@@ -42,6 +43,7 @@ from .certs import LabCertificates
 from .connection import LabConnection, LabContext
 from .faults import Fault, FaultBook, parse_fault_reply
 from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
+from .peers import SharedHostDoor, shared_host_wanted
 from .policy import LabPolicy
 from .profiles import LabProfile, get_profile
 from .protocol import LabSMTP
@@ -109,9 +111,14 @@ class _Runtime:
     servers. It holds the shared :class:`LabContext`, never the LabServer."""
 
     def __init__(
-        self, context: LabContext, certificates: LabCertificates, socks: list[socket.socket]
+        self,
+        context: LabContext,
+        certificates: LabCertificates,
+        socks: list[socket.socket],
+        door: SharedHostDoor | None,
     ) -> None:
         self.context = context
+        self.door = door
         self.certificates = certificates
         self.socks = socks
         self.ports: tuple[int, int] = (socks[0].getsockname()[1], socks[1].getsockname()[1])
@@ -150,9 +157,7 @@ class _Runtime:
         loop.set_exception_handler(context.loop_exception_handler)
         try:
             servers = [
-                await loop.create_server(
-                    lambda listener=listener: LabConnection(context, listener, LabSMTP), sock=sock
-                )
+                await loop.create_server(self._factory(listener), sock=sock)
                 for listener, sock in zip(("plain", "tls"), self.socks, strict=True)
             ]
         except BaseException as error:
@@ -171,6 +176,17 @@ class _Runtime:
             closed = asyncio.gather(*(server.wait_closed() for server in servers))
             await asyncio.wait_for(closed, _STOP_TIMEOUT)
         # asyncio.run() then cancels what is left (hanging faults, handshakes) and closes.
+
+    def _factory(self, listener: Literal["plain", "tls"]) -> Callable[[], asyncio.BaseProtocol]:
+        """What makes the protocol of each connection accepted on ``listener``: a
+        LabConnection, behind the shared-host door when there is one."""
+
+        def make_connection() -> LabConnection:
+            return LabConnection(self.context, listener, LabSMTP)
+
+        if self.door is None:
+            return make_connection
+        return self.door.guard(make_connection, explain=listener == "plain")
 
     def stop(self) -> None:
         """End the loop (its thread closes the sockets), join the thread, remove the CA
@@ -204,6 +220,9 @@ class LabServer:
     or a whole ``policy`` (:class:`LabPolicy`; the single parameters override its fields);
     ``max_messages`` and ``max_sessions`` bound what is kept (the oldest are dropped);
     ``max_session_lines`` how many lines each session's log keeps (the rest are counted).
+    ``shared_host=True`` serves only connections opened by this process's user (Linux:
+    others get ``554 5.7.1`` and leave no trace; see :mod:`smtplab.lab.peers`); the
+    default None turns it on under JupyterHub (``JUPYTERHUB_USER``), off elsewhere.
 
     ``profile="qq"`` (or ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, or a
     :class:`~smtplab.lab.profiles.LabProfile`) makes the lab a look-alike of that
@@ -232,6 +251,7 @@ class LabServer:
         max_sessions: int = DEFAULT_MAX_SESSIONS,
         max_session_lines: int = DEFAULT_MAX_LINES,
         profile: str | LabProfile | None = None,
+        shared_host: bool | None = None,
     ) -> None:
         if profile is not None and policy is not None:
             raise ValueError("give profile= or policy=, not both (a profile is a policy).")
@@ -253,6 +273,7 @@ class LabServer:
         self._inbox = Inbox(max_messages)
         self._sessions = SessionStore(max_sessions, max_session_lines)
         self._faults = FaultBook()
+        self._door = SharedHostDoor() if shared_host_wanted(shared_host) else None
         self._runtime: _Runtime | None = None  # the last one started
         self._stopper: weakref.finalize | None = None  # stops it, once
         LabServer._instances.add(self)
@@ -297,7 +318,7 @@ class LabServer:
                 faults=self._faults,
                 server_tls=certificates.server_context(),
             )
-            self._runtime = _Runtime(context, certificates, socks)
+            self._runtime = _Runtime(context, certificates, socks, self._door)
             undo.pop_all()
         self._stopper = weakref.finalize(self, self._runtime.stop)
         return self
@@ -353,6 +374,17 @@ class LabServer:
     def hostname(self) -> str:
         """The server's name in its greeting, its EHLO reply and its certificate."""
         return self._policy.hostname
+
+    @property
+    def shared_host(self) -> bool:
+        """True if the lab serves only its own user's connections (shared-host mode)."""
+        return self._door is not None
+
+    @property
+    def refused_other_users(self) -> int:
+        """How many connections the shared-host mode turned away (opened by another
+        user of this machine, or by one it could not see); nothing else of them is kept."""
+        return self._door.refused if self._door is not None else 0
 
     @property
     def policy(self) -> LabPolicy:
@@ -423,8 +455,8 @@ class LabServer:
         (a ``TimeoutError``) saying how many arrived if that takes over ``timeout`` s."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError(f"count must be a positive int, not {count!r}.")
-        if timeout < 0:
-            raise ValueError(f"timeout must be zero or more seconds, not {timeout!r}.")
+        if not 0 <= timeout < math.inf:  # also refuses nan
+            raise ValueError(f"timeout must be a finite number of seconds, not {timeout!r}.")
         arrived = self._inbox.wait_until(count, timeout)
         if arrived < count:
             where = "the lab"
