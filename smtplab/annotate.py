@@ -22,7 +22,7 @@ from .data_encoding import split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
-from .replies import visible as _visible
+from .printable import printable as _visible
 from .secrecy import MASK, Secret
 
 __all__ = ["Entry"]
@@ -546,8 +546,8 @@ def display(line: bytes) -> str:
 
 
 def as_text(raw: bytes | Secret) -> str:
-    """The bytes as text, or the mask for a secret."""
-    return MASK if isinstance(raw, Secret) else raw.decode("utf-8", "replace")
+    """The bytes as text (controls made visible), or the mask for a secret."""
+    return MASK if isinstance(raw, Secret) else _visible(raw.decode("utf-8", "replace"))
 
 
 def ends_ok(raw: bytes) -> bool:

@@ -27,7 +27,7 @@ from .annotate import (
     width as columns_of,
 )
 from .data_encoding import split_lines
-from .replies import visible
+from .printable import printable
 from .secrecy import MASK, Secret
 
 __all__: list[str] = []
@@ -127,9 +127,9 @@ def _header_note(line: bytes, text: str, bare_lf: bool, state: dict[str, bool]) 
     runs = encoded_words.runs(text)
     if runs:
         if colon and name.strip().lower() not in _ADDRESS_HEADERS:
-            decoded = f'"{visible(encoded_words.decode(value).strip())}"'
+            decoded = f'"{printable(encoded_words.decode(value).strip())}"'
         else:  # in an address header, only the display name is encoded
-            decoded = ", ".join(f'"{visible(r)}"' for r in runs)
+            decoded = ", ".join(f'"{printable(r)}"' for r in runs)
         if not state.get("taught"):
             state["taught"] = True
             notes.append(f"encoded word = {decoded} · RFC 2047")

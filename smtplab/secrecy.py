@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from .auth import b64decode_text, login_password, plain_response, xoauth2_response
-from .replies import visible
+from .printable import printable
 
 __all__ = ["MASK", "Secret"]
 
@@ -157,7 +157,7 @@ def forms_of(*values: str | None) -> set[str]:
     forms: set[str] = set()
     for value in values:
         if value and len(value) >= MIN_SCRUBBED:
-            forms.update((value, visible(value)))
+            forms.update((value, printable(value)))
             forms.add(base64.b64encode(value.encode("utf-8")).decode("ascii"))
     return forms
 

@@ -40,6 +40,7 @@ CORE = {
     "render",
     "diagram",
     "data_encoding",
+    "printable",
 }
 CLIENT_WING = {"client", "wire", "tap", "netcheck"}
 LAB_WING = {"lab"}
