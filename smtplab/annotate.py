@@ -58,7 +58,7 @@ class Entry:
         if self.direction == "NOTE":
             text = "# " + as_text(self.raw)
         elif self.direction == "TLS":
-            text = tls_band(self.tls_info) if self.tls_info else as_text(self.raw)
+            text = _visible(tls_band(self.tls_info)) if self.tls_info else as_text(self.raw)
         elif self.is_message and isinstance(self.raw, bytes):
             text = f"message ({message_line_count(self.raw)} lines) + ."
         elif isinstance(self.raw, Secret):

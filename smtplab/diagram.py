@@ -1,7 +1,8 @@
 """A session drawn as a sequence diagram: client and server lanes, one arrow a line.
 
 Plain SVG made with strings and :func:`html.escape`, nothing else, so it shows in a
-notebook, on GitHub and in a browser. Secrets are hidden as in every rendering; a
+notebook, on GitHub and in a browser. What the peer sent is shown through
+:func:`~smtplab.printable.printable`, so the SVG stays well-formed XML whatever it sent. Secrets are hidden as in every rendering; a
 multi-line reply is one arrow, the message is one (thicker) arrow, and the part of the
 session inside TLS is shaded.
 """
@@ -9,10 +10,12 @@ session inside TLS is shaded.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .annotate import Entry, Memory, shorten, tls_version
+from .printable import printable
 
 __all__ = ["Diagram"]
 
@@ -51,6 +54,8 @@ _COLORS = {
     "muted": "#59636e",
     "tls": "#1a7f37",
 }
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What XML 1.0 forbids in a document, even written as a character reference."""
 
 
 def _label(text: str, limit: int = 78) -> str:
@@ -74,7 +79,7 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             tls_loud = info is not None and not info.verified
             if info is not None:
                 check = "certificate verified" if info.verified else "certificate NOT verified"
-                tls_label = f"{tls_version(info.version)} · {check}"
+                tls_label = printable(f"{tls_version(info.version)} · {check}")
             else:
                 tls_label = "TLS"
             y += 34
@@ -93,7 +98,7 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         label = memory.scrub(entry.summary(78))
         if entry.direction == "S" and server == "server" and entry.phase == "greeting":
             words = (entry.reply.lines[0] if entry.reply and entry.reply.lines else "").split()
-            server = f"server · {words[0]}" if words else "server"
+            server = f"server · {printable(words[0])}" if words else "server"
         if entry.direction == "C":
             x1, x2, head = _LANE_C, _LANE_S - 9, _LANE_S
             points = f"{head},{y} {head - 9},{y - 4.5} {head - 9},{y + 4.5}"
@@ -142,4 +147,5 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         f'<rect width="{_SVG_WIDTH}" height="{height}" rx="8" fill="#fbfbfc"/>'
         f"{shade}{''.join(lanes)}{''.join(body)}</svg>"
     )
+    svg = _NOT_XML.sub(lambda found: printable(found[0]), svg)  # a net: none should be left
     return Diagram(memory.scrub(svg, escaped=True), arrows, _SVG_WIDTH, height)
