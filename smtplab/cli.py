@@ -235,7 +235,10 @@ def _describe_message(number: int, message: ReceivedMessage) -> str:
     shown through :func:`~smtplab.printable.printable`: it cannot act on the terminal)."""
     when = message.received_at.astimezone().strftime("%H:%M:%S")
     login = f"AUTH {printable(message.auth_user)}" if message.auth_user else "no AUTH"
-    sender, recipients = printable(message.mail_from or "<>"), printable(", ".join(message.rcpt_tos))
+    sender, recipients = (
+        printable(message.mail_from or "<>"),
+        printable(", ".join(message.rcpt_tos)),
+    )
     return (
         f"[{when}] #{number} from {sender} to {recipients}: "
         f"{message.size} bytes, {'TLS' if message.tls else 'plain'}, {login}, "

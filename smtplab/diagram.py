@@ -2,9 +2,9 @@
 
 Plain SVG made with strings and :func:`html.escape`, nothing else, so it shows in a
 notebook, on GitHub and in a browser. What the peer sent is shown through
-:func:`~smtplab.printable.printable`, so the SVG stays well-formed XML whatever it sent. Secrets are hidden as in every rendering; a
-multi-line reply is one arrow, the message is one (thicker) arrow, and the part of the
-session inside TLS is shaded.
+:func:`~smtplab.printable.printable`, so the SVG stays well-formed XML whatever it
+sent. Secrets are hidden as in every rendering; a multi-line reply is one arrow, the
+message is one (thicker) arrow, and the part of the session inside TLS is shaded.
 """
 
 from __future__ import annotations
@@ -79,13 +79,13 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             tls_loud = info is not None and not info.verified
             if info is not None:
                 check = "certificate verified" if info.verified else "certificate NOT verified"
-                tls_label = printable(f"{tls_version(info.version)} · {check}")
+                tls_label = memory.scrub(printable(f"{tls_version(info.version)} · {check}"))
             else:
                 tls_label = "TLS"
             y += 34
             continue
         if entry.direction == "NOTE":
-            label = _label(memory.scrub(entry.summary(90)), 90)
+            label = _label(entry.summary(90, memory.scrub), 90)
             body.append(
                 f'<text x="{_SVG_WIDTH // 2}" y="{y - 6}" text-anchor="middle" font-size="11" '
                 f'font-style="italic" fill="{c["muted"]}">{label}</text>'
@@ -95,10 +95,10 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         arrows += 1
         failure = entry.reply is not None and entry.reply.klass in (4, 5)
         color = c["fail"] if failure else c[entry.direction]
-        label = memory.scrub(entry.summary(78))
+        label = entry.summary(78, memory.scrub)
         if entry.direction == "S" and server == "server" and entry.phase == "greeting":
             words = (entry.reply.lines[0] if entry.reply and entry.reply.lines else "").split()
-            server = f"server · {printable(words[0])}" if words else "server"
+            server = f"server · {memory.scrub(printable(words[0]))}" if words else "server"
         if entry.direction == "C":
             x1, x2, head = _LANE_C, _LANE_S - 9, _LANE_S
             points = f"{head},{y} {head - 9},{y - 4.5} {head - 9},{y + 4.5}"
@@ -148,4 +148,4 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         f"{shade}{''.join(lanes)}{''.join(body)}</svg>"
     )
     svg = _NOT_XML.sub(lambda found: printable(found[0]), svg)  # a net: none should be left
-    return Diagram(memory.scrub(svg, escaped=True), arrows, _SVG_WIDTH, height)
+    return Diagram(svg, arrows, _SVG_WIDTH, height)

@@ -10,16 +10,14 @@ U+FFFF and lone surrogates outright, even written as ``&#x1b;`` (an SVG with one
 is not drawn at all). :func:`printable` shows each of them as a visible stand-in:
 
 * C0 controls and DEL as the Unicode control pictures the kit uses everywhere (NUL as
-  ␀, as in AUTH PLAIN's ``␀user␀password``; CR as ␍, ESC as ␛): one column each, so
-  the text layout stays aligned;
+  ␀, as in AUTH PLAIN's ``␀user␀password``; CR as ␍, ESC as ␛);
 * C1 controls, bidi controls, the line and paragraph separators, lone surrogates,
-  U+FFFE and U+FFFF as the escapes Python writes: ``\\x9b``, ``\\u202e``, ``\\udcff``.
+  U+FFFE and U+FFFF by their code point in angle brackets: ``⟨U+009B⟩``, ``⟨U+202E⟩``.
 
-Each output reads back to exactly one input: a control picture the peer sent itself is
-written as an escape (``\\u241b``), and a backslash the peer sent is written twice
-wherever it could be read as the start of an escape (before ``x``, ``u``, ``U``, another
-backslash or an escaped character). Anywhere else (``C:\\temp``) a backslash shows as it
-is, so ordinary text is unchanged.
+Each stand-in takes one column per character shown, so the text layout stays aligned,
+and each output reads back to exactly one input: a control picture or a ``⟨`` that the
+peer sent itself is written by its code point too (``⟨U+241B⟩``, ``⟨U+27E8⟩``).
+Printable ASCII, backslashes included, is never changed.
 """
 
 from __future__ import annotations
@@ -29,36 +27,32 @@ import re
 __all__: list[str] = []
 
 _PICTURES = {**{i: 0x2400 + i for i in range(32)}, 0x7F: 0x2421}
-_BACKSLASHED = (
+_POINTED = (
     "\x80-\x9f"  # C1
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, isolates
     "\u2028\u2029"  # line and paragraph separators: new lines in some viewers
-    "\u2400-\u2421"  # control pictures sent as such: they would read as controls
+    "\u2400-\u2421\u27e8"  # control pictures and ⟨ sent as such: they would mislead
     "\ud800-\udfff\ufffe\uffff"  # lone surrogates and non-characters: not XML
 )
 _C0 = "\x00-\x08\x0b-\x1f\x7f"  # not TAB; LF is added where lines are not kept
-_IN_LINES = re.compile(rf"[{_C0}{_BACKSLASHED}]|\\(?=[\\xuU{_BACKSLASHED}])")
-_ANYWHERE = re.compile(rf"[{_C0}\n{_BACKSLASHED}]|\\(?=[\\xuU{_BACKSLASHED}])")
+_IN_LINES = re.compile(f"[{_C0}{_POINTED}]")
+_ANYWHERE = re.compile(f"[{_C0}\n{_POINTED}]")
 
 
-def _escape(match: re.Match[str]) -> str:
+def _stand_in(match: re.Match[str]) -> str:
     code = ord(match[0])
-    if code in _PICTURES:
-        return chr(_PICTURES[code])
-    if code == 0x5C:
-        return "\\\\"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return chr(_PICTURES[code]) if code in _PICTURES else f"⟨U+{code:04X}⟩"
 
 
 def printable(text: str | None, *, newlines: bool = False) -> str:
     """``text`` with every character that would act instead of showing made visible
-    (ESC as ␛, CR as ␍, U+009B as ``\\x9b``, U+202E as ``\\u202e``: see the module).
+    (ESC as ␛, CR as ␍, U+202E as ``⟨U+202E⟩``: see the module's docstring).
 
     TAB stays. LF is shown as ␊ too, unless ``newlines=True``: then the text keeps its
     own line structure (an error message of several lines).
     """
     if not text:
         return ""
-    if text.isascii() and text.isprintable() and "\\" not in text:
+    if text.isascii() and text.isprintable():
         return text
-    return (_IN_LINES if newlines else _ANYWHERE).sub(_escape, text)
+    return (_IN_LINES if newlines else _ANYWHERE).sub(_stand_in, text)

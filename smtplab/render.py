@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from . import encoded_words
 from .annotate import (
@@ -40,12 +40,21 @@ HEADER_CAP = 200
 
 
 def rows(
-    entries: list[Entry], *, reveal: bool, body_lines: int | None, details: bool
+    entries: list[Entry],
+    *,
+    reveal: bool,
+    body_lines: int | None,
+    details: bool,
+    scrub: Callable[[str], str] = str,
 ) -> list[_Row]:
-    """The rows of every entry, in order: the common ground of the renderings."""
+    """The rows of every entry, in order: the common ground of the renderings. ``scrub``
+    masks secrets in each row's text and note, before any layout shortens or escapes it."""
     found: list[_Row] = []
     for entry in entries:
         found.extend(_entry_rows(entry, reveal, body_lines, details))
+    for row in found:
+        for each in (row, *(row.body or ())):
+            each.text, each.note = scrub(each.text), scrub(each.note)
     return found
 
 
@@ -216,7 +225,9 @@ def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: boo
         return [_Row("note", "# " + as_text(raw), time=entry.time)]
     if entry.is_message and isinstance(raw, bytes):
         return list(_message_rows(raw, entry, body_lines, details))
-    if isinstance(raw, Secret):
+    if isinstance(raw, Secret) and entry.masked and not reveal:
+        raw = b"".join(line.encode("utf-8", "surrogatepass") + b"\r\n" for line in entry.masked)
+    elif isinstance(raw, Secret):
         if reveal:
             lines = [display(line) for line in split_lines(raw.reveal())] or [""]
             note = raw._note or entry.annotation
