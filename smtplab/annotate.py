@@ -123,8 +123,8 @@ def entry(record: Sent | Answer | TLSStarted | Noise, memory: Memory) -> Entry:
 
 def note_entry(text: str, time: float, tls: bool, memory: Memory) -> Entry:
     """A line of commentary from the driver (masked like everything else)."""
-    text = memory.scrub(" ".join(text.splitlines()))
-    return Entry("NOTE", text.encode("utf-8"), time, tls, memory.phase)
+    text = memory.scrub(" ".join(text.splitlines()))  # surrogates (surrogateescape) kept:
+    return Entry("NOTE", text.encode("utf-8", "surrogatepass"), time, tls, memory.phase)
 
 
 # --- lines the client sent ---------------------------------------------------------------
@@ -470,7 +470,8 @@ def _tls_entry(started: TLSStarted) -> Entry:
             "turn verification on (it is on by default)"
         )
     band = tls_band(info) if info else "══ TLS ══"
-    return Entry("TLS", band.encode("utf-8"), started.time, True, "tls", note, tls_info=info)
+    raw = band.encode("utf-8", "surrogatepass")
+    return Entry("TLS", raw, started.time, True, "tls", note, tls_info=info)
 
 
 def tls_band(info: TLSInfo) -> str:
@@ -550,7 +551,12 @@ def display(line: bytes) -> str:
 
 def as_text(raw: bytes | Secret) -> str:
     """The bytes as text (controls made visible), or the mask for a secret."""
-    return MASK if isinstance(raw, Secret) else _visible(raw.decode("utf-8", "replace"))
+    if isinstance(raw, Secret):
+        return MASK
+    try:
+        return _visible(raw.decode("utf-8", "surrogatepass"))  # a note's lone surrogates
+    except UnicodeDecodeError:
+        return _visible(raw.decode("utf-8", "replace"))
 
 
 def ends_ok(raw: bytes) -> bool:

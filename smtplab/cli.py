@@ -268,7 +268,9 @@ def _run_serve(args: argparse.Namespace) -> int:
         ).start()
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        print(f"error: {printable(str(reason), newlines=True)}", file=sys.stderr)
+        print(
+            f"error: {printable(str(reason), newlines=True, keep_stand_ins=True)}", file=sys.stderr
+        )
         return 1
     try:
         for step, reply in args.fail:
@@ -281,7 +283,9 @@ def _run_serve(args: argparse.Namespace) -> int:
             lab.fail("MAIL", "451 4.7.1 Greylisted: please try again later", times=1)
     except ValueError as error:
         lab.stop()
-        print(f"error: {printable(str(error), newlines=True)}", file=sys.stderr)
+        print(
+            f"error: {printable(str(error), newlines=True, keep_stand_ins=True)}", file=sys.stderr
+        )
         return 2
     restore = _stop_on_sigterm()
     try:
@@ -417,7 +421,9 @@ def _run_send(args: argparse.Namespace) -> int:
         transcript = client.transcript if client else getattr(error, "transcript", None)
         if transcript is not None:
             print(transcript)
-        print(f"error: {printable(str(error), newlines=True)}", file=sys.stderr)
+        print(
+            f"error: {printable(str(error), newlines=True, keep_stand_ins=True)}", file=sys.stderr
+        )
         return 1
     print(client.transcript)
     return 0
@@ -491,7 +497,8 @@ def _run_doctor(args: argparse.Namespace) -> int:
             print(f"  ok    {name}: {check()}")
         except Exception as error:  # a check failing is the news: report, go on
             failures += 1
-            print(f"  FAIL  {name}: {type(error).__name__}: {printable(str(error), newlines=True)}")
+            reason = printable(str(error), newlines=True, keep_stand_ins=True)
+            print(f"  FAIL  {name}: {type(error).__name__}: {reason}")
     if failures:
         print(
             f"{failures} check(s) failed. Reinstall with: python -m pip install -e '.[lab]' "

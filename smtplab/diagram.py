@@ -98,7 +98,7 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         label = entry.summary(78, memory.scrub)
         if entry.direction == "S" and server == "server" and entry.phase == "greeting":
             words = (entry.reply.lines[0] if entry.reply and entry.reply.lines else "").split()
-            server = f"server · {memory.scrub(printable(words[0]))}" if words else "server"
+            server = f"server · {printable(words[0])}" if words else "server"
         if entry.direction == "C":
             x1, x2, head = _LANE_C, _LANE_S - 9, _LANE_S
             points = f"{head},{y} {head - 9},{y - 4.5} {head - 9},{y + 4.5}"
@@ -128,7 +128,7 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         )
     lanes = []
     for x, name, color in ((_LANE_C, "client", c["C"]), (_LANE_S, server, c["S"])):
-        name = shorten(name, 40)
+        name = shorten(memory.scrub(name), 40)
         box = max(90, 8 * len(name) + 16)
         middle = min(x, _SVG_WIDTH - 8 - box // 2)
         lanes.append(
@@ -139,11 +139,12 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             f'<line x1="{x}" y1="38" x2="{x}" y2="{height - 8}" stroke="{c["muted"]}" '
             f'stroke-dasharray="3 3"/>'
         )
+    title = memory.scrub(f"SMTP session: {arrows} lines between client and server")
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_SVG_WIDTH}" height="{height}" '
         f'viewBox="0 0 {_SVG_WIDTH} {height}" font-family="Menlo, Consolas, monospace" '
         f'font-size="11.5" role="img">'
-        f"<title>SMTP session: {arrows} lines between client and server</title>"
+        f"<title>{title}</title>"
         f'<rect width="{_SVG_WIDTH}" height="{height}" rx="8" fill="#fbfbfc"/>'
         f"{shade}{''.join(lanes)}{''.join(body)}</svg>"
     )

@@ -27,16 +27,21 @@ import re
 __all__: list[str] = []
 
 _PICTURES = {**{i: 0x2400 + i for i in range(32)}, 0x7F: 0x2421}
-_POINTED = (
+_ACTING = (
+    "\x00-\x08\x0b-\x1f\x7f"  # C0 (not TAB; LF where lines are not kept), DEL
     "\x80-\x9f"  # C1
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, isolates
     "\u2028\u2029"  # line and paragraph separators: new lines in some viewers
-    "\u2400-\u2421\u27e8"  # control pictures and ⟨ sent as such: they would mislead
     "\ud800-\udfff\ufffe\uffff"  # lone surrogates and non-characters: not XML
 )
-_C0 = "\x00-\x08\x0b-\x1f\x7f"  # not TAB; LF is added where lines are not kept
-_IN_LINES = re.compile(f"[{_C0}{_POINTED}]")
-_ANYWHERE = re.compile(f"[{_C0}\n{_POINTED}]")
+_PRETENDERS = "\u2400-\u2421\u27e8"  # control pictures and ⟨ sent as such
+_PATTERNS = {
+    (newlines, keep): re.compile(
+        f"[{_ACTING}{'' if newlines else chr(10)}{'' if keep else _PRETENDERS}]"
+    )
+    for newlines in (False, True)
+    for keep in (False, True)
+}
 
 
 def _stand_in(match: re.Match[str]) -> str:
@@ -44,15 +49,17 @@ def _stand_in(match: re.Match[str]) -> str:
     return chr(_PICTURES[code]) if code in _PICTURES else f"⟨U+{code:04X}⟩"
 
 
-def printable(text: str | None, *, newlines: bool = False) -> str:
+def printable(text: str | None, *, newlines: bool = False, keep_stand_ins: bool = False) -> str:
     """``text`` with every character that would act instead of showing made visible
     (ESC as ␛, CR as ␍, U+202E as ``⟨U+202E⟩``: see the module's docstring).
 
     TAB stays. LF is shown as ␊ too, unless ``newlines=True``: then the text keeps its
-    own line structure (an error message of several lines).
+    own line structure (an error message of several lines). ``keep_stand_ins=True`` is
+    for text that may hold this function's output already (an error message that quotes
+    a reply): stand-ins are left as they are, so nothing is shown twice escaped.
     """
     if not text:
         return ""
     if text.isascii() and text.isprintable():
         return text
-    return (_IN_LINES if newlines else _ANYWHERE).sub(_stand_in, text)
+    return _PATTERNS[newlines, keep_stand_ins].sub(_stand_in, text)
