@@ -20,10 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # 6,678 [5,500], public names 249 [~120]; the longest module (client.py, 694) meets its
 # budget of 700, which is now its ceiling. The core rose by 53 lines when the DATA
 # encoding left commands.py and the provider target and error scrubbing left client.py,
-# so that no module is over 700 lines.
+# so that no module is over 700 lines. Issue 13 raised both by about 100 lines: peer
+# text shown through one new core function (printable.py, 65 lines, mostly the rule in
+# words) and the secrecy rule for short passwords (masked as words, lines never hidden).
 CEILINGS = {
-    "package_lines": 18_700,
-    "core_code_lines": 6_700,
+    "package_lines": 18_800,
+    "core_code_lines": 6_780,
     "longest_module": 700,
     "public_names": 250,
 }
