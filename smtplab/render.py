@@ -225,9 +225,7 @@ def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: boo
         return [_Row("note", "# " + as_text(raw), time=entry.time)]
     if entry.is_message and isinstance(raw, bytes):
         return list(_message_rows(raw, entry, body_lines, details))
-    if isinstance(raw, Secret) and entry.masked and not reveal:
-        raw = b"".join(line.encode("utf-8", "surrogatepass") + b"\r\n" for line in entry.masked)
-    elif isinstance(raw, Secret):
+    if isinstance(raw, Secret) and not (entry.masked and not reveal):
         if reveal:
             lines = [display(line) for line in split_lines(raw.reveal())] or [""]
             note = raw._note or entry.annotation
@@ -237,7 +235,9 @@ def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: boo
             ]
         text = f"{entry.shown}{MASK} ({raw.kind} hidden; transcript.reveal() shows it)"
         return [_Row(entry.direction, text, entry.annotation, secret=True, time=entry.time)]
-    lines = [display(line) for line in split_lines(raw)] or [""]
+    masked = isinstance(raw, Secret)  # a line that repeats a secret: its masked lines
+    lines = list(entry.masked) if masked else [display(line) for line in split_lines(raw)]
+    lines = lines or [""]
     failure = entry.reply is not None and entry.reply.klass in (4, 5)
     if len(lines) == 1:
         return [_Row(entry.direction, lines[0], entry.annotation, time=entry.time, failure=failure)]

@@ -31,6 +31,8 @@ from smtplab.cli import _describe_message
 from smtplab.errors import SenderRefused
 from smtplab.lab import ReceivedMessage
 from smtplab.printable import printable
+from smtplab.replies import Reply
+from smtplab.secrecy import MASK
 from smtplab.transcript import Transcript
 
 pytestmark = pytest.mark.timeout(60)
@@ -248,3 +250,12 @@ def test_what_is_shown_reads_back_to_exactly_what_was_sent(text: str) -> None:
     assert not ACTING.search(printable(text, keep_stand_ins=True))
     if text.isascii() and text.isprintable():
         assert shown == text
+
+
+def test_a_line_that_repeats_a_secret_is_escaped_once() -> None:
+    t = Transcript()
+    t.record_sent(b"AUTH PLAIN AHN0dWRlbnQAczNjcmV0LVBhNTU=\r\n")  # \0student\0s3cret-Pa55
+    t.record_received(Reply.from_text(535, "\x1b[2J s3cret-Pa55 \u202e\u241b"))
+    assert t[-1].secret
+    assert f"S: 535 ␛[2J {MASK} ⟨U+202E⟩⟨U+241B⟩" in t.dialogue()
+    assert f"535 ␛[2J {MASK} ⟨U+202E⟩⟨U+241B⟩" in t.diagram().svg
