@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import smtplib
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -29,7 +30,7 @@ from interop.scripted import Peer, ScriptedServer
 from smtplab import Client
 from smtplab.cli import _describe_message
 from smtplab.errors import SenderRefused
-from smtplab.lab import ReceivedMessage
+from smtplab.lab import LabServer, ReceivedMessage
 from smtplab.printable import printable
 from smtplab.replies import Reply
 from smtplab.secrecy import MASK
@@ -191,6 +192,24 @@ def test_the_cli_prints_a_hostile_server_escaped() -> None:
     assert "\n  meaning: " in done.stderr  # the error's own lines are kept
     for stand_in in STAND_INS:
         assert stand_in in done.stdout
+
+
+def test_serve_describes_what_a_hostile_client_sent_escaped() -> None:
+    """A real lab and a real client: what ``serve`` prints about the message."""
+    subject = "Subject: \x1b[2J\x1b]0;owned\x07 \u202eevil\r\n\r\nbody\r\n".encode()
+    with LabServer() as lab, smtplib.SMTP(lab.host, lab.port, timeout=10) as client:
+        sender = "a\u202eb\x9b@example.com"
+        try:  # the lab may refuse controls in addresses (issue 13): then a plain one
+            client.sendmail(sender, ["bob@example.com"], subject, mail_options=["SMTPUTF8"])
+        except smtplib.SMTPException:
+            client.rset()
+            sender = "a@example.com"
+            client.sendmail(sender, ["bob@example.com"], subject)
+        [message] = lab.wait_for(1)
+    line = _describe_message(1, message)
+    assert_shown_safely(line, "serve's line")
+    assert f"from {printable(sender)} to bob@example.com" in line
+    assert "Subject: '\\x1b[2J\\x1b]0;owned\\x07 \\u202eevil'" in line
 
 
 def test_serve_describes_a_hostile_envelope_escaped() -> None:
