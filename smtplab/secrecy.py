@@ -35,6 +35,7 @@ text is masked too: the mask never hides more than the password itself.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from typing import Any
 
@@ -184,22 +185,24 @@ def password_forms(username: str, password: str) -> tuple[str, ...]:
 def scrub(text: str, forms: set[str] | tuple[str, ...]) -> str:
     """``text`` with every form of a secret replaced by :data:`MASK`, longest first, by
     the rule of this module: short forms only where they stand as a word of their own."""
-    for form in sorted(forms, key=len, reverse=True):
-        if form in text:
-            text = _occurrence(form).sub(MASK, text)
-    return text
+    return _occurrences(frozenset(forms)).sub(MASK, text) if forms else text
 
 
 def repeats(text: str, forms: set[str] | tuple[str, ...]) -> bool:
     """True when ``text`` holds a form of a secret that :func:`scrub` would mask."""
-    return any(form in text and _occurrence(form).search(text) for form in forms)
+    return bool(forms) and _occurrences(frozenset(forms)).search(text) is not None
 
 
-def _occurrence(form: str) -> re.Pattern[str]:
-    """Where ``form`` counts as an occurrence of the secret (see the module's rule)."""
-    pattern = re.escape(form)
-    if len(form) < MIN_SCRUBBED:
-        before = "(?<![A-Za-z0-9])" if form[0].isascii() and form[0].isalnum() else ""
-        after = "(?![A-Za-z0-9])" if form[-1].isascii() and form[-1].isalnum() else ""
-        pattern = before + pattern + after
-    return re.compile(pattern)
+@functools.lru_cache(maxsize=64)
+def _occurrences(forms: frozenset[str]) -> re.Pattern[str]:
+    """Where any of ``forms`` counts as an occurrence of a secret (the module's rule),
+    longest first: one pattern, so a rendering is read once whatever the forms."""
+    patterns = []
+    for form in sorted(forms, key=len, reverse=True):
+        pattern = re.escape(form)
+        if len(form) < MIN_SCRUBBED:
+            before = "(?<![A-Za-z0-9])" if form[0].isascii() and form[0].isalnum() else ""
+            after = "(?![A-Za-z0-9])" if form[-1].isascii() and form[-1].isalnum() else ""
+            pattern = before + pattern + after
+        patterns.append(pattern)
+    return re.compile("|".join(patterns))
