@@ -123,7 +123,7 @@ def entry(record: Sent | Answer | TLSStarted | Noise, memory: Memory) -> Entry:
 
 def note_entry(text: str, time: float, tls: bool, memory: Memory) -> Entry:
     """A line of commentary from the driver (masked like everything else)."""
-    text = memory.scrub(" ".join(text.splitlines()))  # surrogates (surrogateescape) kept:
+    text = memory.scrub(" ".join(text.splitlines()))  # lone surrogates kept
     return Entry("NOTE", text.encode("utf-8", "surrogatepass"), time, tls, memory.phase)
 
 
