@@ -29,7 +29,7 @@ from interop.scripted import Peer, ScriptedServer
 
 from smtplab import Client
 from smtplab.cli import _describe_message
-from smtplab.errors import SenderRefused
+from smtplab.errors import SenderRefused, SmtplabError
 from smtplab.lab import LabServer, ReceivedMessage
 from smtplab.printable import printable
 from smtplab.replies import Reply
@@ -278,3 +278,21 @@ def test_a_line_that_repeats_a_secret_is_escaped_once() -> None:
     assert t[-1].secret
     assert f"S: 535 ␛[2J {MASK} ⟨U+202E⟩⟨U+241B⟩" in t.dialogue()
     assert f"535 ␛[2J {MASK} ⟨U+202E⟩⟨U+241B⟩" in t.diagram().svg
+
+
+def test_a_hostile_421_is_quoted_escaped_in_the_next_error() -> None:
+    def script(peer: Peer) -> None:
+        peer.send(b"220 hostile.test ESMTP\r\n")
+        peer.line()
+        peer.send(b"421 4.3.2 \x1b[2J\xe2\x80\xae bye\r\n")
+        peer.hold()
+
+    with ScriptedServer(script) as server:
+        client = Client(server.host, server.port, timeout=5)
+        with pytest.raises(SmtplabError):
+            client.ehlo()
+        with pytest.raises(SmtplabError) as caught:
+            client.noop()
+        client.close()
+    assert "421: 4.3.2 ␛[2J⟨U+202E⟩ bye" in str(caught.value)
+    assert_shown_safely(str(caught.value), "the error")
