@@ -469,9 +469,8 @@ def _tls_entry(started: TLSStarted) -> Entry:
             "encrypted, but the certificate was NOT checked: "
             "turn verification on (it is on by default)"
         )
-    band = tls_band(info) if info else "══ TLS ══"
-    raw = band.encode("utf-8", "surrogatepass")
-    return Entry("TLS", raw, started.time, True, "tls", note, tls_info=info)
+    band = (tls_band(info) if info else "══ TLS ══").encode("utf-8", "surrogatepass")
+    return Entry("TLS", band, started.time, True, "tls", note, tls_info=info)
 
 
 def tls_band(info: TLSInfo) -> str:
@@ -550,13 +549,9 @@ def display(line: bytes) -> str:
 
 
 def as_text(raw: bytes | Secret) -> str:
-    """The bytes as text (controls made visible), or the mask for a secret."""
-    if isinstance(raw, Secret):
-        return MASK
-    try:
-        return _visible(raw.decode("utf-8", "surrogatepass"))  # a note's lone surrogates
-    except UnicodeDecodeError:
-        return _visible(raw.decode("utf-8", "replace"))
+    """The bytes of a note or a TLS band (this module's UTF-8, lone surrogates kept) as
+    text with controls made visible, or the mask for a secret."""
+    return MASK if isinstance(raw, Secret) else _visible(raw.decode("utf-8", "surrogatepass"))
 
 
 def ends_ok(raw: bytes) -> bool:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # words) and the secrecy rule for short passwords (masked as words, lines never hidden).
 CEILINGS = {
     "package_lines": 18_800,
-    "core_code_lines": 6_780,
+    "core_code_lines": 6_778,
     "longest_module": 700,
     "public_names": 250,
 }
