@@ -139,7 +139,7 @@ def everything_else(t: Transcript, error: AuthenticationError) -> dict[str, str]
         "error": str(error),
         "error repr": repr(error) + repr(error.reply),
         "entries": repr(t.entries) + "".join(str(e.raw) for e in t),
-        "replies": "".join(repr(e.reply) for e in t if e.time >= t[5].time),
+        "replies": "".join(repr(e.reply) for e in t),
         "summaries": "".join(e.summary() for e in t),
     }
 
@@ -193,8 +193,8 @@ def test_common_words_are_masked_only_where_they_are_the_password() -> None:
     assert "S: 220 hostile.test ESMTP" in t.dialogue()
     t, _ = session("250", "LOGIN")
     # The EHLO reply after TLS: every line is there, only the code is masked.
-    ehlo = "\n".join(f"S: {MASK}{line}" for line in EHLO.decode().splitlines())
-    assert ehlo.replace(f"{MASK}250", MASK) in t.dialogue()
+    ehlo = ["-hostile.test", "-STARTTLS", "-AUTH PLAIN LOGIN", " 8BITMIME"]
+    assert "\n".join(f"S: {MASK}{line}" for line in ehlo) in t.dialogue()
 
 
 def test_a_line_that_repeats_a_secret_keeps_its_other_words() -> None:
