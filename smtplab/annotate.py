@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import notes, secrecy
@@ -21,8 +22,8 @@ from .auth import b64decode_text
 from .data_encoding import split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension
+from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
-from .replies import visible as _visible
 from .secrecy import MASK, Secret
 
 __all__ = ["Entry"]
@@ -37,7 +38,8 @@ class Entry:
     dot-stuffed message); for a secret entry it is a :class:`~smtplab.secrecy.Secret`,
     so the bytes cannot be printed or logged by accident. ``annotation`` is the one-line
     explanation; ``line_notes`` explains each line of a multi-line reply. ``shown`` is
-    the part of a secret line that may be shown (``"AUTH PLAIN "``).
+    the part of a secret line that may be shown (``"AUTH PLAIN "``); ``masked`` the lines
+    of an entry that repeats a secret, shown with the secret masked.
     """
 
     direction: str
@@ -52,24 +54,26 @@ class Entry:
     is_message: bool = False
     reply: Reply | None = None
     tls_info: TLSInfo | None = None
+    masked: tuple[str, ...] = ()
 
-    def summary(self, width: int = 72) -> str:
-        """The entry in one short, masked line (for diagrams, timelines and reprs)."""
+    def summary(self, width: int = 72, scrub: Callable[[str], str] = str) -> str:
+        """The entry in one short, masked line (for diagrams, timelines and reprs);
+        ``scrub`` masks the secrets a reader knows before the line is shortened."""
         if self.direction == "NOTE":
             text = "# " + as_text(self.raw)
         elif self.direction == "TLS":
-            text = tls_band(self.tls_info) if self.tls_info else as_text(self.raw)
+            text = _visible(tls_band(self.tls_info)) if self.tls_info else as_text(self.raw)
         elif self.is_message and isinstance(self.raw, bytes):
             text = f"message ({message_line_count(self.raw)} lines) + ."
-        elif isinstance(self.raw, Secret):
+        elif isinstance(self.raw, Secret) and not self.masked:
             text = f"{self.shown}{MASK} ({self.raw.kind} hidden)"
         else:
-            lines = split_lines(self.raw)
-            text = display(lines[0]) if lines else ""
+            lines = self.masked or split_lines(self.raw)  # type: ignore[arg-type]
+            text = scrub(lines[0] if self.masked else display(lines[0])) if lines else ""
             if len(lines) > 1:
                 more = len(lines) - 1
                 text = f"{shorten(text, max(12, width - 14))} (+{more} line{'s' * (more > 1)})"
-        return shorten(text, width)
+        return shorten(scrub(text), width)
 
     def __repr__(self) -> str:
         if isinstance(self.raw, Secret):
@@ -93,16 +97,13 @@ class Memory:
     taught_multiline: bool = False
     phase: str = "other"
 
-    def scrub(self, text: str, *, escaped: bool = False) -> str:
-        """``text`` with every secret seen so far masked."""
-        return secrecy.scrub(text, self.secrets, escaped=escaped) if self.secrets else text
+    def scrub(self, text: str) -> str:
+        """``text`` with every secret seen so far masked (the rule of :mod:`.secrecy`)."""
+        return secrecy.scrub(text, self.secrets) if self.secrets else text
 
     def repeats_secret(self, data: bytes) -> bool:
         """True when ``data`` carries a secret seen before."""
-        if not self.secrets:
-            return False
-        text = decode_reply_text(data)
-        return any(secret in text for secret in self.secrets)
+        return bool(self.secrets) and secrecy.repeats(decode_reply_text(data), self.secrets)
 
 
 def entry(record: Sent | Answer | TLSStarted | Noise, memory: Memory) -> Entry:
@@ -122,8 +123,8 @@ def entry(record: Sent | Answer | TLSStarted | Noise, memory: Memory) -> Entry:
 
 def note_entry(text: str, time: float, tls: bool, memory: Memory) -> Entry:
     """A line of commentary from the driver (masked like everything else)."""
-    text = memory.scrub(" ".join(text.splitlines()))
-    return Entry("NOTE", text.encode("utf-8"), time, tls, memory.phase)
+    text = memory.scrub(" ".join(text.splitlines()))  # lone surrogates kept
+    return Entry("NOTE", text.encode("utf-8", "surrogatepass"), time, tls, memory.phase)
 
 
 # --- lines the client sent ---------------------------------------------------------------
@@ -171,18 +172,17 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
     elif sent.waiting:
         annotation += f"; pipelined: sent before the reply to {_verb(sent.waiting)} · RFC 2920"
     annotation = _with_line_end_note(annotation, line)
-    if not kind and (sent.secret or memory.repeats_secret(line)):
-        kind = "password" if sent.secret else "secret"
-        note = reveal_note = (
-            "hidden: this line was marked secret"
-            if sent.secret
-            else "hidden: this line repeats a secret"
-        )
-        if sent.secret:
-            memory.secrets |= secrecy.forms_of(text, b64decode_text(text))
+    if not kind and sent.secret:
+        kind, note = "password", "hidden: this line was marked secret"
+        reveal_note = note
+        memory.secrets |= secrecy.forms_of(text, b64decode_text(text))
     if kind:
         secret = Secret(line, kind, reveal_note)
         return Entry("C", secret, when, tls, phase, note or annotation, secret=True, shown=shown)
+    if memory.repeats_secret(line):
+        hidden, masked = Secret(line, "secret", annotation), (memory.scrub(text),)
+        note = f"{annotation}; {_REPEATS}"
+        return Entry("C", hidden, when, tls, phase, note, secret=True, masked=masked)
     return Entry("C", line, when, tls, phase, annotation)
 
 
@@ -347,15 +347,18 @@ def _reply_entry(answer: Answer, memory: Memory) -> Entry:
         if len(texts) > 1:
             found = _multiline_notes(reply, texts, found[0], memory)
     tls = answer.context.tls
-    if memory.repeats_secret(raw):
-        scrubbed = tuple(memory.scrub(line) for line in reply.lines)
-        safe = Reply(reply.code, scrubbed, "".join(f"{t}\r\n" for t in scrubbed).encode())
-        hidden = Secret(raw, "secret", found[0])
-        note = "this reply repeats a secret: hidden"
-        shown = memory.scrub(texts[0]) + " "
-        return Entry("S", hidden, answer.time, tls, phase, note, True, reply=safe, shown=shown)
     line_notes = tuple(found) if len(texts) > 1 else ()
+    if memory.repeats_secret(raw):
+        safe = Reply.from_text(reply.code, *(memory.scrub(line) for line in reply.lines))
+        hidden, masked = Secret(raw, "secret", found[0]), tuple(map(memory.scrub, texts))
+        note = f"{found[0]}; {_REPEATS}"
+        return Entry(
+            "S", hidden, answer.time, tls, phase, note, True, line_notes, reply=safe, masked=masked
+        )
     return Entry("S", raw, answer.time, tls, phase, found[0], line_notes=line_notes, reply=reply)
+
+
+_REPEATS = "it repeats a secret: masked (transcript.reveal() shows it)"
 
 
 def _challenge_note(reply: Reply, mechanism: str) -> str:
@@ -466,8 +469,8 @@ def _tls_entry(started: TLSStarted) -> Entry:
             "encrypted, but the certificate was NOT checked: "
             "turn verification on (it is on by default)"
         )
-    band = tls_band(info) if info else "══ TLS ══"
-    return Entry("TLS", band.encode("utf-8"), started.time, True, "tls", note, tls_info=info)
+    band = (tls_band(info) if info else "══ TLS ══").encode("utf-8", "surrogatepass")
+    return Entry("TLS", band, started.time, True, "tls", note, tls_info=info)
 
 
 def tls_band(info: TLSInfo) -> str:
@@ -546,8 +549,9 @@ def display(line: bytes) -> str:
 
 
 def as_text(raw: bytes | Secret) -> str:
-    """The bytes as text, or the mask for a secret."""
-    return MASK if isinstance(raw, Secret) else raw.decode("utf-8", "replace")
+    """The bytes of a note or a TLS band (this module's UTF-8, lone surrogates kept) as
+    text with controls made visible, or the mask for a secret."""
+    return MASK if isinstance(raw, Secret) else _visible(raw.decode("utf-8", "surrogatepass"))
 
 
 def ends_ok(raw: bytes) -> bool:

@@ -33,6 +33,7 @@ from .lab.faults import STEPS, Fault
 from .lab.policy import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT
 from .lab.profiles import PROFILES
 from .lab.server import is_loopback
+from .printable import printable
 from .secrecy import SecretText
 
 __all__ = ["main"]
@@ -288,11 +289,16 @@ def _describe_fault(fault: Fault) -> str:
 
 
 def _describe_message(number: int, message: ReceivedMessage) -> str:
-    """One line about a received message, for the terminal."""
+    """One line about a received message, for the terminal (what the peer chose is
+    shown through :func:`~smtplab.printable.printable`: it cannot act on the terminal)."""
     when = message.received_at.astimezone().strftime("%H:%M:%S")
-    login = f"AUTH {message.auth_user}" if message.auth_user else "no AUTH"
+    login = f"AUTH {printable(message.auth_user)}" if message.auth_user else "no AUTH"
+    sender, recipients = (
+        printable(message.mail_from or "<>"),
+        printable(", ".join(message.rcpt_tos)),
+    )
     return (
-        f"[{when}] #{number} from {message.mail_from or '<>'} to {', '.join(message.rcpt_tos)}: "
+        f"[{when}] #{number} from {sender} to {recipients}: "
         f"{message.size} bytes, {'TLS' if message.tls else 'plain'}, {login}, "
         f"Subject: {message.subject!r} (queued as {message.queue_id}, session {message.session_id})"
     )
@@ -346,7 +352,9 @@ def _run_serve(args: argparse.Namespace) -> int:
         ).start()
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        print(f"error: {reason}", file=sys.stderr)
+        print(
+            f"error: {printable(str(reason), newlines=True, keep_stand_ins=True)}", file=sys.stderr
+        )
         return 1
     try:
         for step, reply in args.fail:
@@ -359,7 +367,9 @@ def _run_serve(args: argparse.Namespace) -> int:
             lab.fail("MAIL", "451 4.7.1 Greylisted: please try again later", times=1)
     except ValueError as error:
         lab.stop()
-        print(f"error: {error}", file=sys.stderr)
+        print(
+            f"error: {printable(str(error), newlines=True, keep_stand_ins=True)}", file=sys.stderr
+        )
         return 2
     restore = _stop_on_signals()
     try:
@@ -530,7 +540,9 @@ def _run_send(args: argparse.Namespace) -> int:
         transcript = client.transcript if client else getattr(error, "transcript", None)
         if transcript is not None:
             print(transcript)
-        print(f"error: {error}", file=sys.stderr)
+        print(
+            f"error: {printable(str(error), newlines=True, keep_stand_ins=True)}", file=sys.stderr
+        )
         return 1
     print(client.transcript)
     return 0
@@ -604,7 +616,8 @@ def _run_doctor(args: argparse.Namespace) -> int:
             print(f"  ok    {name}: {check()}")
         except Exception as error:  # a check failing is the news: report, go on
             failures += 1
-            print(f"  FAIL  {name}: {type(error).__name__}: {error}")
+            reason = printable(str(error), newlines=True, keep_stand_ins=True)
+            print(f"  FAIL  {name}: {type(error).__name__}: {reason}")
     if failures:
         print(
             f"{failures} check(s) failed. Reinstall with: python -m pip install -e '.[lab]' "

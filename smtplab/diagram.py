@@ -1,18 +1,21 @@
 """A session drawn as a sequence diagram: client and server lanes, one arrow a line.
 
 Plain SVG made with strings and :func:`html.escape`, nothing else, so it shows in a
-notebook, on GitHub and in a browser. Secrets are hidden as in every rendering; a
-multi-line reply is one arrow, the message is one (thicker) arrow, and the part of the
-session inside TLS is shaded.
+notebook, on GitHub and in a browser. What the peer sent is shown through
+:func:`~smtplab.printable.printable`, so the SVG stays well-formed XML whatever it
+sent. Secrets are hidden as in every rendering; a multi-line reply is one arrow, the
+message is one (thicker) arrow, and the part of the session inside TLS is shaded.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .annotate import Entry, Memory, shorten, tls_version
+from .printable import printable
 
 __all__ = ["Diagram"]
 
@@ -51,6 +54,8 @@ _COLORS = {
     "muted": "#59636e",
     "tls": "#1a7f37",
 }
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What XML 1.0 forbids in a document, even written as a character reference."""
 
 
 def _label(text: str, limit: int = 78) -> str:
@@ -74,13 +79,13 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             tls_loud = info is not None and not info.verified
             if info is not None:
                 check = "certificate verified" if info.verified else "certificate NOT verified"
-                tls_label = f"{tls_version(info.version)} · {check}"
+                tls_label = memory.scrub(printable(f"{tls_version(info.version)} · {check}"))
             else:
                 tls_label = "TLS"
             y += 34
             continue
         if entry.direction == "NOTE":
-            label = _label(memory.scrub(entry.summary(90)), 90)
+            label = _label(entry.summary(90, memory.scrub), 90)
             body.append(
                 f'<text x="{_SVG_WIDTH // 2}" y="{y - 6}" text-anchor="middle" font-size="11" '
                 f'font-style="italic" fill="{c["muted"]}">{label}</text>'
@@ -90,10 +95,10 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         arrows += 1
         failure = entry.reply is not None and entry.reply.klass in (4, 5)
         color = c["fail"] if failure else c[entry.direction]
-        label = memory.scrub(entry.summary(78))
+        label = entry.summary(78, memory.scrub)
         if entry.direction == "S" and server == "server" and entry.phase == "greeting":
             words = (entry.reply.lines[0] if entry.reply and entry.reply.lines else "").split()
-            server = f"server · {words[0]}" if words else "server"
+            server = f"server · {printable(words[0])}" if words else "server"
         if entry.direction == "C":
             x1, x2, head = _LANE_C, _LANE_S - 9, _LANE_S
             points = f"{head},{y} {head - 9},{y - 4.5} {head - 9},{y + 4.5}"
@@ -123,7 +128,7 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         )
     lanes = []
     for x, name, color in ((_LANE_C, "client", c["C"]), (_LANE_S, server, c["S"])):
-        name = shorten(name, 40)
+        name = shorten(memory.scrub(name), 40)
         box = max(90, 8 * len(name) + 16)
         middle = min(x, _SVG_WIDTH - 8 - box // 2)
         lanes.append(
@@ -134,12 +139,14 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             f'<line x1="{x}" y1="38" x2="{x}" y2="{height - 8}" stroke="{c["muted"]}" '
             f'stroke-dasharray="3 3"/>'
         )
+    title = memory.scrub(f"SMTP session: {arrows} lines between client and server")
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_SVG_WIDTH}" height="{height}" '
         f'viewBox="0 0 {_SVG_WIDTH} {height}" font-family="Menlo, Consolas, monospace" '
         f'font-size="11.5" role="img">'
-        f"<title>SMTP session: {arrows} lines between client and server</title>"
+        f"<title>{title}</title>"
         f'<rect width="{_SVG_WIDTH}" height="{height}" rx="8" fill="#fbfbfc"/>'
         f"{shade}{''.join(lanes)}{''.join(body)}</svg>"
     )
-    return Diagram(memory.scrub(svg, escaped=True), arrows, _SVG_WIDTH, height)
+    svg = _NOT_XML.sub(lambda found: printable(found[0]), svg)  # a net: none should be left
+    return Diagram(svg, arrows, _SVG_WIDTH, height)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .printable import printable
 from .replies import Reply, explain
 
 __all__ = [
@@ -94,7 +95,8 @@ class ReplyError(SmtplabError):
 
     def _render(self) -> str:
         where = f"{self.step}: " if self.step else ""
-        first = f"{where}the server answered {self.reply.code} {self.reply.text}".rstrip()
+        text = printable(self.reply.text, newlines=True)  # the server's words, shown safely
+        first = f"{where}the server answered {self.reply.code} {text}".rstrip()
         advice = self.hint or self._default_advice()
         return f"{first}\n  meaning: {explain(self.reply)}\n  what to do: {advice}"
 

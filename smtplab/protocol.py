@@ -89,6 +89,7 @@ from .events import (
     TLSStarted,
 )
 from .extensions import Extensions
+from .printable import printable
 from .replies import Reply
 from .reply_parser import ReplyParser
 
@@ -469,7 +470,8 @@ class ClientConnection:
         else:
             command, role = None, ""
         if reply.code == 421:
-            self._close(f"the server closed the session with 421: {reply.text}".rstrip(": "))
+            said = printable(reply.text, newlines=True)  # quoted in errors: shown safely
+            self._close(f"the server closed the session with 421: {said}".rstrip(": "))
         elif role or reply.code == 334:  # a 334 alone opens an AUTH exchange too
             klass = reply.code // 100
             self._state = TRANSITIONS.get((self._state, role, klass), self._state)
@@ -485,7 +487,8 @@ class ClientConnection:
             elif role == "DATA" and reply.code == 354:
                 self._writing = True
             elif role == "QUIT" and klass == 2:
-                self._closed_reason = f"the server said goodbye: {reply.code} {reply.text}".strip()
+                said = printable(reply.text, newlines=True)
+                self._closed_reason = f"the server said goodbye: {reply.code} {said}".strip()
         answer = Answer(reply, command, role, self._state, self._context, now)
         self._emit(answer)
         return answer

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from . import encoded_words
 from .annotate import (
@@ -27,7 +27,7 @@ from .annotate import (
     width as columns_of,
 )
 from .data_encoding import split_lines
-from .replies import visible
+from .printable import printable
 from .secrecy import MASK, Secret
 
 __all__: list[str] = []
@@ -40,12 +40,21 @@ HEADER_CAP = 200
 
 
 def rows(
-    entries: list[Entry], *, reveal: bool, body_lines: int | None, details: bool
+    entries: list[Entry],
+    *,
+    reveal: bool,
+    body_lines: int | None,
+    details: bool,
+    scrub: Callable[[str], str] = str,
 ) -> list[_Row]:
-    """The rows of every entry, in order: the common ground of the renderings."""
+    """The rows of every entry, in order: the common ground of the renderings. ``scrub``
+    masks secrets in each row's text and note, before any layout shortens or escapes it."""
     found: list[_Row] = []
     for entry in entries:
         found.extend(_entry_rows(entry, reveal, body_lines, details))
+    for row in found:
+        for each in (row, *(row.body or ())):
+            each.text, each.note = scrub(each.text), scrub(each.note)
     return found
 
 
@@ -127,9 +136,9 @@ def _header_note(line: bytes, text: str, bare_lf: bool, state: dict[str, bool]) 
     runs = encoded_words.runs(text)
     if runs:
         if colon and name.strip().lower() not in _ADDRESS_HEADERS:
-            decoded = f'"{visible(encoded_words.decode(value).strip())}"'
+            decoded = f'"{printable(encoded_words.decode(value).strip())}"'
         else:  # in an address header, only the display name is encoded
-            decoded = ", ".join(f'"{visible(r)}"' for r in runs)
+            decoded = ", ".join(f'"{printable(r)}"' for r in runs)
         if not state.get("taught"):
             state["taught"] = True
             notes.append(f"encoded word = {decoded} · RFC 2047")
@@ -216,7 +225,7 @@ def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: boo
         return [_Row("note", "# " + as_text(raw), time=entry.time)]
     if entry.is_message and isinstance(raw, bytes):
         return list(_message_rows(raw, entry, body_lines, details))
-    if isinstance(raw, Secret):
+    if isinstance(raw, Secret) and not (entry.masked and not reveal):
         if reveal:
             lines = [display(line) for line in split_lines(raw.reveal())] or [""]
             note = raw._note or entry.annotation
@@ -226,7 +235,9 @@ def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: boo
             ]
         text = f"{entry.shown}{MASK} ({raw.kind} hidden; transcript.reveal() shows it)"
         return [_Row(entry.direction, text, entry.annotation, secret=True, time=entry.time)]
-    lines = [display(line) for line in split_lines(raw)] or [""]
+    masked = isinstance(raw, Secret)  # a line that repeats a secret: its masked lines
+    lines = list(entry.masked) if masked else [display(line) for line in split_lines(raw)]
+    lines = lines or [""]
     failure = entry.reply is not None and entry.reply.klass in (4, 5)
     if len(lines) == 1:
         return [_Row(entry.direction, lines[0], entry.annotation, time=entry.time, failure=failure)]

@@ -128,18 +128,6 @@ def decode_reply_text(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
-_CONTROL = {i: 0x2400 + i for i in range(32) if i != 9}
-_CONTROL[127] = 0x2421
-
-
-def visible(text: str | None) -> str:
-    """``text`` with control characters shown as symbols (NUL as ␀, CR as ␍), so a line a
-    peer sent can be displayed without acting on a terminal or a page."""
-    if not text:
-        return ""
-    return text if text.isprintable() else text.translate(_CONTROL)
-
-
 @dataclass(frozen=True)
 class Reply:
     """One complete server reply.

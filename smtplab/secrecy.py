@@ -15,16 +15,32 @@ The rule (RFC 4954, and the mechanisms' own RFCs):
 * A secret has other forms a server may echo or a learner may paste: its base64, the
   password inside a PLAIN blob, the token inside XOAUTH2. :func:`secret_forms` lists
   them, so a renderer can scrub any line that repeats one.
+
+Where a form is masked in the other lines (:func:`scrub`, :func:`repeats`), however short
+it is ("a", "250"), so that a server's echo never shows it:
+
+* a form of :data:`MIN_SCRUBBED` characters or more wherever it occurs, even inside a
+  longer word (``pass=s3cret99x``);
+* a shorter one where it stands as a word of its own: not joined to an ASCII letter or
+  digit on a side where the form itself begins or ends with one. With the password
+  "mail", ``bad password mail`` and ``"mail"`` are masked, ``mailbox`` and ``MAIL FROM``
+  are not; a CJK password is masked wherever it occurs.
+
+A line is never hidden whole because it repeats a secret: it is shown with the forms
+masked, and the rest of it (other words, the reply code) stays. The renderings cannot
+tell an echo from a coincidence, so where the password is the text ("OK", "250"), that
+text is masked too: the mask never hides more than the password itself.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from typing import Any
 
 from .auth import b64decode_text, login_password, plain_response, xoauth2_response
-from .replies import visible
+from .printable import printable
 
 __all__ = ["MASK", "Secret"]
 
@@ -37,11 +53,8 @@ _NO_SECRET_ON_AUTH_LINE = frozenset({"LOGIN", "EXTERNAL", "ANONYMOUS"})
 _PASSWORD_PROMPT = ("pass", "pwd", "密码")
 
 MIN_SCRUBBED = 6
-"""A secret's other forms are scrubbed from other lines only when at least this long:
-a shorter one (``"abc"``) would hide parts of unrelated lines."""
-
-MIN_MASKED_IN_ERRORS = 4
-"""The shortest form of a password masked in error messages (shorter garbles them)."""
+"""A form this long is masked wherever it occurs; a shorter one (``"abc"``) only where it
+stands as a word of its own, so that it does not hide parts of unrelated words."""
 
 
 class Secret:
@@ -136,7 +149,7 @@ def answer_secret(
 def secret_forms(mechanism: str, blob: str) -> set[str]:
     """The texts that would give away the secret answer ``blob`` (base64) of
     ``mechanism``: the blob, what it decodes to, the password or token inside it, and
-    their base64 and visible forms. Forms shorter than :data:`MIN_SCRUBBED` are left out."""
+    their base64 and visible forms."""
     decoded = b64decode_text(blob)
     inner = decoded
     if decoded is not None and mechanism == "PLAIN" and decoded.count("\0") == 2:
@@ -152,12 +165,11 @@ def secret_forms(mechanism: str, blob: str) -> set[str]:
 
 def forms_of(*values: str | None) -> set[str]:
     """Each value, as a display shows it (control characters visible) and its base64:
-    what to scrub so that none of them shows. Values shorter than :data:`MIN_SCRUBBED`
-    are left out."""
+    what to scrub so that none of them shows."""
     forms: set[str] = set()
     for value in values:
-        if value and len(value) >= MIN_SCRUBBED:
-            forms.update((value, visible(value)))
+        if value:
+            forms.update((value, printable(value)))
             forms.add(base64.b64encode(value.encode("utf-8")).decode("ascii"))
     return forms
 
@@ -165,27 +177,35 @@ def forms_of(*values: str | None) -> set[str]:
 def password_forms(username: str, password: str) -> tuple[str, ...]:
     """What a server could echo of a password (``535 bad password s3cret``): the
     password and its base64 forms (LOGIN, PLAIN, XOAUTH2), longest first."""
-    forms = {password, login_password(password), plain_response(username, password)}
-    forms.add(xoauth2_response(username, password))
-    return tuple(
-        sorted((f for f in forms if len(f) >= MIN_MASKED_IN_ERRORS), key=len, reverse=True)
-    )
+    forms = {password, printable(password), login_password(password)}
+    forms.update((plain_response(username, password), xoauth2_response(username, password)))
+    return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
-def scrub(text: str, forms: set[str] | tuple[str, ...], *, escaped: bool = False) -> str:
-    """``text`` with every form of a secret replaced by :data:`MASK` (longest first).
+def scrub(text: str, forms: set[str] | tuple[str, ...]) -> str:
+    """``text`` with every form of a secret replaced by :data:`MASK`, longest first, by
+    the rule of this module: short forms only where they stand as a word of their own."""
+    return _occurrences(frozenset(forms)).sub(MASK, text) if forms else text
 
-    ``escaped=True`` also replaces the forms as HTML escapes them (for HTML and SVG).
-    """
+
+def repeats(text: str, forms: set[str] | tuple[str, ...]) -> bool:
+    """True when ``text`` holds a form of a secret that :func:`scrub` would mask."""
+    return bool(forms) and _occurrences(frozenset(forms)).search(text) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _occurrences(forms: frozenset[str]) -> re.Pattern[str]:
+    """Where any of ``forms`` counts as an occurrence of a secret (the module's rule),
+    longest first: one pattern, so a rendering is read once whatever the forms."""
+    patterns = []
     for form in sorted(forms, key=len, reverse=True):
-        if form in text:
-            text = text.replace(form, MASK)
-        if escaped:
-            html_form = form.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            html_form = html_form.replace('"', "&quot;").replace("'", "&#x27;")
-            if html_form in text:
-                text = text.replace(html_form, MASK)
-    return text
+        pattern = re.escape(form)
+        if len(form) < MIN_SCRUBBED:
+            before = "(?<![A-Za-z0-9])" if form[0].isascii() and form[0].isalnum() else ""
+            after = "(?![A-Za-z0-9])" if form[-1].isascii() and form[-1].isalnum() else ""
+            pattern = before + pattern + after
+        patterns.append(pattern)
+    return re.compile("|".join(patterns))
 
 
 class SecretText:

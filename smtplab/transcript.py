@@ -208,7 +208,7 @@ class Transcript:
                 entries.append(made)
                 made_now.append(made)
                 if log and _debugging():
-                    _log().debug("%s: %s", made.direction, self._memory.scrub(made.summary(100)))
+                    _log().debug("%s: %s", made.direction, made.summary(100, self._memory.scrub))
         for made in made_now:
             for listener in tuple(self._listeners):
                 listener(made)
@@ -260,7 +260,7 @@ class Transcript:
         from .render import layout
 
         rows = self._rows(reveal=False, body_lines=body_lines, details=False)
-        return Rendering(self._memory.scrub(layout(rows, annotate, width, times, self._t0())))
+        return Rendering(layout(rows, annotate, width, times, self._t0()))
 
     def __str__(self) -> str:
         return str(self.text())
@@ -280,7 +280,7 @@ class Transcript:
                 out.append(f"{row.kind}: {row.text}")
             elif row.kind == "fold":
                 out.append(f"C: {row.text}")
-        return Rendering(self._memory.scrub("\n".join(out)))
+        return Rendering("\n".join(out))
 
     def reveal(
         self, annotate: bool = True, width: int = DEFAULT_WIDTH, *, body_lines: int | None = 3
@@ -300,7 +300,7 @@ class Transcript:
         """``(seconds since the first entry, direction, phase, masked summary)`` per entry."""
         entries, t0 = self._annotate(), self._t0()
         scrub = self._memory.scrub
-        return [(e.time - t0, e.direction, e.phase, scrub(e.summary())) for e in entries]
+        return [(e.time - t0, e.direction, e.phase, e.summary(72, scrub)) for e in entries]
 
     def __repr__(self) -> str:
         rows = self._rows(reveal=False, body_lines=3, details=False)
@@ -320,8 +320,7 @@ class Transcript:
     def _repr_html_(self) -> str:
         from .render import table
 
-        rows = self._rows(reveal=False, body_lines=3, details=True)
-        return self._memory.scrub(table(rows), escaped=True)
+        return table(self._rows(reveal=False, body_lines=3, details=True))
 
     def diagram(self) -> Diagram:
         """The session as a sequence diagram (SVG): client and server lanes, one arrow a
@@ -333,7 +332,8 @@ class Transcript:
     def _rows(self, *, reveal: bool, body_lines: int | None, details: bool) -> list[Any]:
         from .render import rows
 
-        return rows(self._annotate(), reveal=reveal, body_lines=body_lines, details=details)
+        entries, scrub = self._annotate(), str if reveal else self._memory.scrub
+        return rows(entries, reveal=reveal, body_lines=body_lines, details=details, scrub=scrub)
 
     def _t0(self) -> float:
         entries = self._annotate()

@@ -2,7 +2,7 @@
 
 Three floors, imports only pointing down (or sideways within the core):
 
-* core (standard library only, no I/O): replies <- errors <- the rest;
+* core (standard library only, no I/O): printable, replies <- errors <- the rest;
 * two wings that never import each other: the client side (client, tap) and the lab;
 * views and glue (widgets, cli, exercises), which nothing else imports.
 
@@ -40,6 +40,7 @@ CORE = {
     "render",
     "diagram",
     "data_encoding",
+    "printable",
 }
 CLIENT_WING = {"client", "auth_exchange", "wire", "tap", "netcheck"}
 LAB_WING = {"lab"}
@@ -170,10 +171,10 @@ def problems_of(path: Path, root: Path = PACKAGE) -> list[str]:
                 problems.append(f"{floor} module imports smtplab.{target}")
             elif floor == "facade" and target in VIEWS and not lazy:
                 problems.append(f"the facade imports smtplab.{target} eagerly (import it lazily)")
-            if name == "replies" and target != "replies":
-                problems.append("replies sits at the bottom and imports no other smtplab module")
-            if name == "errors" and target not in {"replies", "errors"}:
-                problems.append("errors imports only replies")
+            if name in ("replies", "printable") and target != name:
+                problems.append(f"{name} sits at the bottom and imports no other smtplab module")
+            if name == "errors" and target not in {"replies", "printable", "errors"}:
+                problems.append("errors imports only replies and printable")
         elif top in sys.stdlib_module_names or top == "__future__":
             if floor == "core" and top == "threading" and only_locks(path):
                 continue  # a lock guards shared state; it does no I/O and starts no thread
@@ -282,6 +283,7 @@ def test_the_circle_finder_finds_a_circle(tmp_path: Path) -> None:
         ("lab/server.py", "from ..client import Client\n", "lab module imports smtplab.client"),
         ("lab/server.py", "import ipywidgets\n", "third-party 'ipywidgets'"),
         ("replies.py", "from .errors import SmtplabError\n", "imports no other smtplab"),
+        ("printable.py", "from .replies import Reply\n", "imports no other smtplab"),
         ("__init__.py", "from .widgets import Composer\n", "eagerly"),
     ],
 )

@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # password in clear and a send's overall deadline (UnencryptedAuthRefused and its advice in
 # errors.py, SecretText in secrecy.py, the login's decision and exchange in a client-wing
 # module of their own, auth_exchange.py, so client.py stays under 700), the shared-host
-# mode (lab/peers.py) and the CLI's hygiene (password prompt, one-line usage errors,
-# checked --cafile and delays).
+# mode (lab/peers.py), the CLI's hygiene (password prompt, one-line usage errors, checked
+# --cafile and delays), peer text shown through one new core function (printable.py) and
+# the secrecy rule for short passwords (masked as words, lines never hidden).
 CEILINGS = {
-    "package_lines": 19_326,
-    "core_code_lines": 6_736,
+    "package_lines": 19_439,
+    "core_code_lines": 6_836,
     "longest_module": 700,
     "public_names": 250,
 }
