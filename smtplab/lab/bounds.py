@@ -1,0 +1,130 @@
+"""The lab's bounds on what one peer may make it hold, applied as the bytes arrive.
+
+:class:`LineCutter` is the line-length limit of RFC 5321 §4.5.3.1 enforced in the lab's
+own transport (:meth:`~smtplab.lab.connection.LabConnection._received`), before aiosmtpd
+buffers anything: of a line longer than the limit it passes on the first ``cap`` bytes
+(enough for aiosmtpd to see the line is too long and answer ``500 5.5.2`` at its turn,
+in order with the pipelined commands before it), drops the rest until the line ends, and
+passes the line end. So a 400 MB command line, or a message line that never ends, costs
+the lab ``cap`` bytes, not 400 MB.
+
+:func:`pick_connection_to_close` chooses which connection gives way when the lab is at
+``max_connections``: the one idle longest among those that have not logged in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Protocol
+
+__all__: list[str] = []  # the lab's own machinery, used by connection.py
+
+_LONG_RUNS: dict[int, re.Pattern[bytes]] = {}
+
+
+def _long_run(cap: int) -> re.Pattern[bytes]:
+    """A pattern matching ``cap`` bytes in a row without a line feed."""
+    pattern = _LONG_RUNS.get(cap)
+    if pattern is None:
+        pattern = _LONG_RUNS[cap] = re.compile(rb"[^\n]{%d}" % cap)
+    return pattern
+
+
+class LineCutter:
+    """Cuts every line of one connection to at most ``cap`` bytes (its line end included).
+
+    Command lines end at LF (as aiosmtpd reads them), message lines at CRLF. The state
+    (how long the current line is so far, whether its rest is being dropped) carries from
+    one chunk to the next, and across a switch between commands and message.
+    """
+
+    def __init__(self) -> None:
+        self.length = 0
+        """Bytes of the current line seen so far."""
+        self.dropping = False
+        """True while the rest of a too-long line is dropped."""
+        self.last_cr = False
+        self.too_long_lines = 0
+        """How many lines were too long."""
+        self.dropped_bytes = 0
+        """How many bytes were dropped (never buffered, never logged)."""
+
+    def cut(self, data: bytes, cap: int, crlf: bool) -> bytes:
+        """The bytes of ``data`` that may pass (all of them unless a line is too long)."""
+        if not data:
+            return data
+        if not self.dropping and self._all_short(data, cap, crlf):
+            return data
+        return self._cut_lines(data, cap, crlf)
+
+    def _all_short(self, data: bytes, cap: int, crlf: bool) -> bool:
+        """True (and the state moved on) if no line in ``data`` goes over ``cap``."""
+        first = data.find(b"\n")
+        if first < 0:
+            if self.length + len(data) > cap:
+                return False
+            self.length += len(data)
+            self.last_cr = data.endswith(b"\r")
+            return True
+        if crlf and data.count(b"\n") != data.count(b"\r\n") + (first == 0 and self.last_cr):
+            return False  # a bare LF: the slow path counts it inside its line
+        last = data.rfind(b"\n")
+        tail = len(data) - last - 1
+        if self.length + first + 1 > cap or tail > cap:
+            return False
+        if last > first and _long_run(cap).search(data, first + 1, last):
+            return False
+        self.length = tail
+        self.last_cr = data.endswith(b"\r")
+        return True
+
+    def _line_end(self, data: bytes, start: int, crlf: bool) -> int:
+        """The index just after the next line end at or after ``start``, or -1."""
+        if not crlf:
+            end = data.find(b"\n", start)
+            return end + 1 if end >= 0 else -1
+        cr_before = (data[start - 1 : start] == b"\r") if start else self.last_cr
+        if cr_before and data[start : start + 1] == b"\n":  # a CRLF cut between two pieces
+            return start + 1
+        end = data.find(b"\r\n", start)
+        return end + 2 if end >= 0 else -1
+
+    def _cut_lines(self, data: bytes, cap: int, crlf: bool) -> bytes:
+        passed: list[bytes] = []
+        position, size = 0, len(data)
+        while position < size:
+            end = self._line_end(data, position, crlf)
+            stop = size if end < 0 else end
+            if self.dropping:
+                if end < 0:
+                    self.dropped_bytes += size - position
+                    break
+                self.dropped_bytes += end - position
+                passed.append(b"\r\n" if crlf else b"\n")
+                self.dropping, self.length, position = False, 0, end
+                continue
+            if self.length + stop - position <= cap:
+                passed.append(data[position:stop])
+                self.length = 0 if end >= 0 else self.length + stop - position
+                position = stop
+                continue
+            keep = cap - self.length
+            passed.append(data[position : position + keep])
+            self.too_long_lines += 1
+            self.dropping, self.length = True, cap
+            position += keep
+        self.last_cr = data.endswith(b"\r")
+        return b"".join(passed)
+
+
+class _Connection(Protocol):
+    last_active: float
+
+    def can_give_way(self) -> bool: ...
+
+
+def pick_connection_to_close(live: Iterable[_Connection]) -> _Connection | None:
+    """The connection that gives way to a new one: idle longest among those that may."""
+    candidates = [connection for connection in live if connection.can_give_way()]
+    return min(candidates, key=lambda c: c.last_active) if candidates else None
