@@ -12,6 +12,8 @@ what the attacker got back and how long the lab took to answer it.
 
     .venv/bin/python benchmarks/hostile_lab.py               # every attack, ~1-2 minutes
     .venv/bin/python benchmarks/hostile_lab.py --only noops,idle --scale 0.1
+    git archive main smtplab | tar -x -C /tmp/before    # then, to measure "before":
+    .venv/bin/python benchmarks/hostile_lab.py --source /tmp/before
 
 Not part of the test suite (``tests/test_lab_bounds.py`` holds the small versions); the
 figures are written up in ``docs/hostile-peers.md`` ("The lab under a hostile peer").
@@ -38,6 +40,9 @@ GOOD_TIMEOUT = 5.0
 
 _LAB_PROCESS = """
 import resource, sys
+if sys.argv[2]:  # import smtplab from there (an older checkout), not the editable install
+    sys.meta_path = [f for f in sys.meta_path if "editable" not in type(f).__module__]
+    sys.path.insert(0, sys.argv[2])
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(limit, hard), hard))
@@ -53,9 +58,9 @@ lab.stop()
 class LabProcess:
     """A LabServer in a child process; its RSS read from /proc."""
 
-    def __init__(self, fd_limit: int) -> None:
+    def __init__(self, fd_limit: int, source: str = "") -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _LAB_PROCESS, str(fd_limit)],
+            [sys.executable, "-c", _LAB_PROCESS, str(fd_limit), source],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -225,9 +230,11 @@ def _attacker(target: Callable[..., dict[str, Any]], args: tuple, queue: Any) ->
         queue.put({"error": f"{type(error).__name__}: {error}"})
 
 
-def run(name: str, target: Callable[..., dict[str, Any]], args: tuple, fd_limit: int) -> dict:
+def run(
+    name: str, target: Callable[..., dict[str, Any]], args: tuple, fd_limit: int, source: str = ""
+) -> dict:
     """One attack on a fresh lab, with the good client sending meanwhile."""
-    lab = LabProcess(fd_limit)
+    lab = LabProcess(fd_limit, source)
     try:
         time.sleep(0.3)
         before = lab.rss_mb()
@@ -284,12 +291,18 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated: " + ",".join(attacks(1.0)))
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every size")
     parser.add_argument("--fd-limit", type=int, default=1024, help="the lab's RLIMIT_NOFILE")
+    parser.add_argument(
+        "--source",
+        default="",
+        help="import smtplab from this directory (e.g. `git archive` of an older commit), "
+        "to measure before and after",
+    )
     options = parser.parse_args()
     chosen = attacks(options.scale)
     names = options.only.split(",") if options.only else list(chosen)
     for name in names:
         target, args = chosen[name]
-        print(json.dumps(run(name, target, args, options.fd_limit)), flush=True)
+        print(json.dumps(run(name, target, args, options.fd_limit, options.source)), flush=True)
 
 
 if __name__ == "__main__":

@@ -14,21 +14,10 @@ the lab ``cap`` bytes, not 400 MB.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Protocol
 
 __all__: list[str] = []  # the lab's own machinery, used by connection.py
-
-_LONG_RUNS: dict[int, re.Pattern[bytes]] = {}
-
-
-def _long_run(cap: int) -> re.Pattern[bytes]:
-    """A pattern matching ``cap`` bytes in a row without a line feed."""
-    pattern = _LONG_RUNS.get(cap)
-    if pattern is None:
-        pattern = _LONG_RUNS[cap] = re.compile(rb"[^\n]{%d}" % cap)
-    return pattern
 
 
 class LineCutter:
@@ -73,7 +62,7 @@ class LineCutter:
         tail = len(data) - last - 1
         if self.length + first + 1 > cap or tail > cap:
             return False
-        if last > first and _long_run(cap).search(data, first + 1, last):
+        if last > first and len(max(data[first + 1 : last].split(b"\n"), key=len)) >= cap:
             return False
         self.length = tail
         self.last_cr = data.endswith(b"\r")

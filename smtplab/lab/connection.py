@@ -53,6 +53,10 @@ LINES_PER_TURN = 64
 client pipelining 200,000 NOOPs gets 64 answered, then every other connection has its
 turn."""
 
+IDLE_BEFORE_GIVING_WAY = 1.0
+"""Seconds without a byte either way before a connection counts as idle (and may give way
+to a new one at ``max_connections``): a client in the middle of its dialogue never does."""
+
 _READ_BUFFER_SIZE = 256 * 1024  # what asyncio reads at most per recv() by default
 _BODY_LOG_SLACK = 64 * 1024
 _PARAMETER_ROOM = 64  # MAIL FROM's SIZE= and SMTPUTF8 (aiosmtpd allows them 36 bytes)
@@ -194,7 +198,7 @@ class LabConnection(asyncio.BufferedProtocol):
         self._held: list[bytes] = []  # plaintext that came with the end of the handshake
         self._lost = False
         self.last_active = time.monotonic()
-        """When bytes last arrived (the longest idle gives way when the lab is full)."""
+        """When bytes last came or went (the longest idle gives way when the lab is full)."""
         self._cutter = LineCutter()
         self._backlog = bytearray()  # cut, logged, not yet given to aiosmtpd
         self._smtp_paused = False  # aiosmtpd's reader is full: wait for its resume_reading()
@@ -242,11 +246,12 @@ class LabConnection(asyncio.BufferedProtocol):
         return False
 
     def can_give_way(self) -> bool:
-        """True if this connection may be closed to make room: open, idle (nothing
-        waiting, not in a message) and nobody has logged in on it."""
-        return not (
-            self.closing or self.in_message or self._backlog or self.session.auth_user is not None
-        )
+        """True if this connection may be closed to make room: open, idle (no byte either
+        way for :data:`IDLE_BEFORE_GIVING_WAY` s, not in a message) and nobody has logged
+        in on it."""
+        if self.closing or self.in_message or self._backlog or self.session.auth_user:
+            return False
+        return time.monotonic() - self.last_active >= IDLE_BEFORE_GIVING_WAY
 
     def give_way(self) -> None:
         """Close this idle connection (421 4.7.0) so that a new client can be served."""
@@ -480,6 +485,7 @@ class LabConnection(asyncio.BufferedProtocol):
 
     def send(self, data: bytes) -> None:
         """Bytes leave (a reply): log them, then write them to the transport below."""
+        self.last_active = time.monotonic()
         self._recorder.sent(data, self.tls, time.time())
         if self.below is not None:
             self.below.write(data)

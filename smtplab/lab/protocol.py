@@ -139,7 +139,8 @@ class LabSMTP(FastAddressPath, SMTP):
         # aiosmtpd keeps these limits in a dict shared by every instance; keep ours apart.
         # The line limits are the policy's (the connection enforces them as bytes arrive;
         # aiosmtpd answers, in order): aiosmtpd gives MAIL its SIZE/SMTPUTF8 room itself.
-        self.command_size_limit = command_limit = policy.max_command_line
+        # aiosmtpd counts a command line without its CRLF, RFC 5321 with it.
+        self.command_size_limit = command_limit = policy.max_command_line - 2
         self.command_size_limits = collections.defaultdict(lambda: command_limit)
         self.line_length_limit = connection.context.text_cap
         self._auth_failures = 0
