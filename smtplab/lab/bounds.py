@@ -9,7 +9,8 @@ passes the line end. So a 400 MB command line, or a message line that never ends
 the lab ``cap`` bytes, not 400 MB.
 
 :func:`pick_connection_to_close` chooses which connection gives way when the lab is at
-``max_connections``: the one idle longest among those that have not logged in.
+``max_connections``: among those that have not logged in and are idle, one that never
+said a word, else the one quiet longest.
 """
 
 from __future__ import annotations
@@ -109,11 +110,14 @@ class LineCutter:
 
 class _Connection(Protocol):
     last_active: float
+    spoke: bool
 
     def can_give_way(self) -> bool: ...
 
 
 def pick_connection_to_close(live: Iterable[_Connection]) -> _Connection | None:
-    """The connection that gives way to a new one: idle longest among those that may."""
+    """The connection that gives way to a new one, among those that may: one that never
+    said a word first (a client in its dialogue has said EHLO), then the one quiet longest.
+    """
     candidates = [connection for connection in live if connection.can_give_way()]
-    return min(candidates, key=lambda c: c.last_active) if candidates else None
+    return min(candidates, key=lambda c: (c.spoke, c.last_active)) if candidates else None

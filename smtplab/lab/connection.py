@@ -53,10 +53,6 @@ LINES_PER_TURN = 64
 client pipelining 200,000 NOOPs gets 64 answered, then every other connection has its
 turn."""
 
-IDLE_BEFORE_GIVING_WAY = 1.0
-"""Seconds without a byte either way before a connection counts as idle (and may give way
-to a new one at ``max_connections``): a client in the middle of its dialogue never does."""
-
 _READ_BUFFER_SIZE = 256 * 1024  # what asyncio reads at most per recv() by default
 _BODY_LOG_SLACK = 64 * 1024
 _PARAMETER_ROOM = 64  # MAIL FROM's SIZE= and SMTPUTF8 (aiosmtpd allows them 36 bytes)
@@ -199,6 +195,8 @@ class LabConnection(asyncio.BufferedProtocol):
         self._lost = False
         self.last_active = time.monotonic()
         """When bytes last came or went (the longest idle gives way when the lab is full)."""
+        self.spoke = False
+        """True once the client has sent a byte (a silent one gives way first)."""
         self._cutter = LineCutter()
         self._backlog = bytearray()  # cut, logged, not yet given to aiosmtpd
         self._smtp_paused = False  # aiosmtpd's reader is full: wait for its resume_reading()
@@ -246,12 +244,12 @@ class LabConnection(asyncio.BufferedProtocol):
         return False
 
     def can_give_way(self) -> bool:
-        """True if this connection may be closed to make room: open, idle (no byte either
-        way for :data:`IDLE_BEFORE_GIVING_WAY` s, not in a message) and nobody has logged
-        in on it."""
-        if self.closing or self.in_message or self._backlog or self.session.auth_user:
-            return False
-        return time.monotonic() - self.last_active >= IDLE_BEFORE_GIVING_WAY
+        """True if this connection may be closed to make room: open, idle (no command
+        waiting, not in a message) and nobody has logged in on it. Of those, one that never
+        said a word goes first, then the one quiet longest
+        (:func:`~smtplab.lab.bounds.pick_connection_to_close`): under a storm of silent
+        connections, a client in the middle of its dialogue is the last to go."""
+        return not (self.closing or self.in_message or self._backlog or self.session.auth_user)
 
     def give_way(self) -> None:
         """Close this idle connection (421 4.7.0) so that a new client can be served."""
@@ -407,6 +405,7 @@ class LabConnection(asyncio.BufferedProtocol):
             self._held.append(data)
             return
         self.last_active = time.monotonic()
+        self.spoke = True
         in_message = self.in_message
         context = self.context
         if in_message:
