@@ -217,7 +217,7 @@ class LabServer:
     (``docs/hostile-peers.md``): ``max_connections`` (64) connections at once (at the
     cap, the connection idle longest that has not logged in is closed with ``421 4.7.0``
     to make room; if none may be, the new one gets that 421); ``max_inbox_bytes``
-    (64 MiB, at least ``size_limit``) of messages in the inbox besides ``max_messages``
+    (64 MiB, or ``size_limit`` if larger) of messages in the inbox besides ``max_messages``
     (the oldest are dropped and counted: :attr:`dropped_messages`,
     :attr:`dropped_bytes`); ``max_session_bytes`` (1 MiB) of log per session and
     ``max_log_bytes`` (32 MiB) for all the sessions kept (the oldest are dropped).
@@ -257,7 +257,7 @@ class LabServer:
         max_session_lines: int = DEFAULT_MAX_LINES,
         profile: str | LabProfile | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
-        max_inbox_bytes: int = DEFAULT_MAX_INBOX_BYTES,
+        max_inbox_bytes: int | None = None,
         max_session_bytes: int = DEFAULT_MAX_SESSION_BYTES,
         max_log_bytes: int = DEFAULT_MAX_LOG_BYTES,
         max_command_line: int | None = None,
@@ -288,7 +288,9 @@ class LabServer:
             raise ValueError(f"max_connections must be a positive int, not {max_connections!r}.")
         if max_connections < 1:
             raise ValueError(f"max_connections must be a positive int, not {max_connections!r}.")
-        if isinstance(max_inbox_bytes, int) and max_inbox_bytes < self._policy.size_limit:
+        if max_inbox_bytes is None:  # a look-alike's size_limit may be larger (70 MiB)
+            max_inbox_bytes = max(DEFAULT_MAX_INBOX_BYTES, self._policy.size_limit)
+        elif isinstance(max_inbox_bytes, int) and max_inbox_bytes < self._policy.size_limit:
             raise ValueError(
                 f"max_inbox_bytes ({max_inbox_bytes}) must be at least size_limit "
                 f"({self._policy.size_limit}), so that the inbox can hold one message."
