@@ -77,6 +77,13 @@ class LabProcess:
                     return int(line.split()[1]) / 1024
         return float("nan")
 
+    def descriptors(self) -> int:
+        """How many file descriptors the lab process has open."""
+        try:
+            return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+        except OSError:
+            return -1
+
     def stop(self) -> None:
         """Let the lab stop itself, then make sure the process has ended."""
         assert self.process.stdin is not None
@@ -242,10 +249,11 @@ def run(
         queue = context.Queue()
         process = context.Process(target=_attacker, args=(target, (lab.port, *args), queue))
         process.start()
-        peak, sends = before, []
+        peak, sends, fds = before, [], lab.descriptors()
         started = time.perf_counter()
         while process.is_alive() or len(sends) < 3:
             peak = max(peak, lab.rss_mb())
+            fds = max(fds, lab.descriptors())
             if time.perf_counter() - started > 0.3 or not process.is_alive():
                 sends.append(good_send(lab.port))
             peak = max(peak, lab.rss_mb())
@@ -261,6 +269,7 @@ def run(
     return {
         "attack": name,
         "fd_limit": lab.fd_limit,
+        "fds_peak": fds,
         "rss_mb": {"before": round(before), "peak": round(peak), "after": round(after)},
         "good_client": {
             "ok": ok,
