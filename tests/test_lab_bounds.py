@@ -113,10 +113,12 @@ def test_lines_up_to_the_rfc_limits_pass_and_one_byte_more_does_not(
 
 
 def test_line_limits_are_parameters_and_checked() -> None:
-    lab = LabServer(max_command_line=256, max_text_line=200)
-    assert (lab.policy.max_command_line, lab.policy.max_text_line) == (256, 200)
+    lab = LabServer(max_command_line=256, max_text_line=300)
+    assert (lab.policy.max_command_line, lab.policy.max_text_line) == (256, 300)
     with pytest.raises(ValueError, match="max_command_line"):
         LabPolicy(max_command_line=10)
+    with pytest.raises(ValueError, match="may not exceed max_text_line"):
+        LabPolicy(max_command_line=2000)
     with pytest.raises(ValueError, match="max_inbox_bytes"):
         LabServer(max_inbox_bytes=1000)
     with pytest.raises(ValueError, match="max_connections"):
@@ -124,7 +126,7 @@ def test_line_limits_are_parameters_and_checked() -> None:
 
 
 def test_a_smaller_text_line_limit_applies(lab_factory, raw_smtp) -> None:
-    lab = lab_factory(max_text_line=200)
+    lab = lab_factory(max_command_line=128, max_text_line=200)
     client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
     client.read_reply()
     for command in ("EHLO learner.example", "MAIL FROM:<a@example.com>", "RCPT TO:<b@x.org>"):

@@ -224,6 +224,11 @@ class LabPolicy:
         for name, (value, least) in limits.items():
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ValueError(f"{name} must be an int of at least {least}, not {value!r}.")
+        if self.max_command_line > self.max_text_line:
+            raise ValueError(
+                f"max_command_line ({self.max_command_line}) may not exceed max_text_line "
+                f"({self.max_text_line}): lower max_command_line too (RFC 5321 has 512 and 1000)."
+            )
         if self.idle_timeout <= 0 or self.tls_handshake_timeout <= 0:
             raise ValueError("timeouts must be positive numbers of seconds.")
         texts = [self.banner, self.ehlo_name, *(self.keywords or ())]
