@@ -10,11 +10,13 @@ Commands end at LF, message lines at CRLF, as aiosmtpd reads them. Three excepti
 "exactly the bytes":
 
 * **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` (dot-stuffing
-  included), then the final ``.`` line. It keeps at most ``body_limit`` bytes (the rest is
-  counted in ``omitted``). When its bytes are the delivered message (no line was
-  dot-stuffed: nearly always) the log and the inbox's ``ReceivedMessage.data`` share one
-  ``bytes`` object; when a full inbox drops the message, the log keeps only its first
-  :data:`RELEASED_BODY_KEEP` bytes, so a full inbox stops the lab's memory growing.
+  included), then the final ``.`` line. While it arrives it keeps at most ``body_limit``
+  bytes and what is left of the session's ``max_bytes`` (the rest is counted in
+  ``omitted``). When the message is delivered and its bytes are the body as sent (no line
+  was dot-stuffed: nearly always) the log and the inbox's ``ReceivedMessage.data`` share
+  one ``bytes`` object (a cut body is then replaced by the whole one); when a full inbox
+  drops the message, the log keeps only its first :data:`RELEASED_BODY_KEEP` bytes, so a
+  full inbox stops the lab's memory growing.
 * **Long sessions** keep their first ``max_lines`` lines and their first ``max_bytes``
   bytes (1 MiB by default); the rest are counted in ``omitted_lines`` and
   ``omitted_bytes``, and the rendered log says so. The store keeps the last
@@ -63,6 +65,7 @@ MASK = b"********"
 """What a masked AUTH secret looks like in the log."""
 
 _MAX_PENDING_LINE = 64 * 1024
+_REPLY_ROOM = 4096  # a body cut at max_bytes leaves this for its final dot and the replies
 _SHARED_LINE_MAX = 256  # command lines up to this size are kept once per connection...
 _SHARED_LINES_MAX = 64  # ... up to this many different ones
 _DOT = b".\r\n"
@@ -170,8 +173,6 @@ class LabSession:
         """Bytes not kept because the log had ``max_bytes`` already."""
         self._lines: list[LogLine] = []
         self._delivered: dict[str, int] = {}  # queue id -> index of its body line
-        self._unclaimed_body: int | None = None  # index of a body past max_bytes, if any
-        self._unclaimed_size = 0
 
     @property
     def lines(self) -> list[LogLine]:
@@ -210,14 +211,22 @@ class LabSession:
             if line.direction == "S":  # a body is claimed before the reply to it
                 break
             if line.kind == "body":
-                if line.partial or line.omitted:
+                if line.partial:
                     break
-                self._delivered[queue_id] = index
-                if line.raw != data:
+                # The whole body as sent (a cut one: same length and start; unstuffing a
+                # dot only removes bytes, so equal lengths mean equal bytes): one copy.
+                whole = line.raw == data or (
+                    line.omitted
+                    and len(line.raw) + line.omitted == len(data)
+                    and data.startswith(line.raw)
+                )
+                if not whole:
                     return data
-                # One copy, the inbox's (bounded there): the log's budget does not pay it.
-                self.logged_bytes -= len(line.raw)
-                self._unclaimed_body, self._unclaimed_size = None, 0
+                self._delivered[queue_id] = index
+                self.logged_bytes -= len(line.raw)  # the inbox's now (bounded there)
+                if line.omitted:
+                    self._lines[index] = replace(line, raw=data, omitted=0)
+                    return data
                 return line.raw
         return data
 
@@ -232,37 +241,11 @@ class LabSession:
         if len(self._lines) >= self.max_lines:
             self.omitted_lines += 1
             return
-        used = self.logged_bytes - self._unclaimed_size  # a body not yet claimed waits
-        if self.omitted_bytes or used + len(line.raw) > self.max_bytes:
+        if self.omitted_bytes or self.logged_bytes + len(line.raw) > self.max_bytes:
             self._omit(len(line.raw) + line.omitted)
             return
         self.logged_bytes += len(line.raw)
         self._lines.append(line)
-
-    def _keep_body(self, line: LogLine) -> None:
-        """Keep a message body whole even past ``max_bytes`` until the lab says whether it
-        delivers it (then the inbox holds those bytes, once); see :meth:`_trim_unclaimed`."""
-        if len(self._lines) >= self.max_lines or self.omitted_bytes:
-            self._omit(len(line.raw) + line.omitted)
-            return
-        self.logged_bytes += len(line.raw)
-        self._lines.append(line)
-        if self.logged_bytes > self.max_bytes:
-            self._unclaimed_body = len(self._lines) - 1
-            self._unclaimed_size = len(line.raw)
-
-    def _trim_unclaimed(self) -> None:
-        """The body past ``max_bytes`` was not delivered: keep only what fits."""
-        index, self._unclaimed_body, self._unclaimed_size = self._unclaimed_body, None, 0
-        if index is None or index >= len(self._lines):
-            return
-        line = self._lines[index]
-        room = max(self.max_bytes - (self.logged_bytes - len(line.raw)), 0)
-        self._lines[index] = replace(
-            line, raw=line.raw[:room], omitted=line.omitted + len(line.raw) - room
-        )
-        self.logged_bytes -= len(line.raw) - room
-        self.omitted_bytes += len(line.raw) - room  # the log is full: later lines counted
 
     def _omit(self, size: int) -> None:
         """Count a line of ``size`` bytes the log does not keep (it is full)."""
@@ -481,6 +464,8 @@ class SessionRecorder:
             self._body_omitted += len(chunk)
             return
         room = max(self._body_limit - self._body_size, 0)
+        left = session.max_bytes - _REPLY_ROOM - session.logged_bytes - self._body_size
+        room = min(room, max(left, 0))
         if len(chunk) > room:
             self._body_omitted += len(chunk) - room
             chunk = chunk[:room]
@@ -496,7 +481,7 @@ class SessionRecorder:
             raw = self._body[0] if len(self._body) == 1 else b"".join(self._body)
             omitted = self._body_omitted
             tls, at = self._body_tls, self._body_time
-            session._keep_body(LogLine("C", raw, tls, at, "body", False, omitted, partial))
+            session._keep(LogLine("C", raw, tls, at, "body", False, omitted, partial))
         self._body = []
         self._body_size = 0
         self._body_omitted = 0
@@ -505,8 +490,6 @@ class SessionRecorder:
     # -- what the server sent ------------------------------------------------------------
     def sent(self, data: bytes, tls: bool, now: float) -> None:
         """Record a chunk the server wrote."""
-        if self.session._unclaimed_body is not None:  # the reply: it was not delivered
-            self.session._trim_unclaimed()
         for line in data.splitlines(keepends=True):
             self._append("S", line, tls, now, kind="reply")
             code = line[:3]
@@ -529,8 +512,6 @@ class SessionRecorder:
         elif self._pending:
             self._line_received(bytes(self._pending), self._pending_tls, time.time(), True)
             self._pending.clear()
-        if self.session._unclaimed_body is not None:
-            self.session._trim_unclaimed()
 
     def _append(
         self,
