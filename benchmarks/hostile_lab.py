@@ -180,6 +180,24 @@ def attack_messages(port: int, count: int, size: int) -> dict[str, Any]:
     return {"replies": replies}
 
 
+def attack_parallel(port: int, count: int, size: int) -> dict[str, Any]:
+    """``count`` connections each sending one ``size``-byte message at the same time."""
+    results: list[dict[str, Any]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(attack_messages(port, 1, size)))
+        for _ in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    replies: dict[str, int] = {}
+    for result in results:
+        for code, number in result["replies"].items():
+            replies[code] = replies.get(code, 0) + number
+    return {"replies": replies}
+
+
 def attack_idle(port: int, count: int, hold: float) -> dict[str, Any]:
     """Open ``count`` connections and say nothing for ``hold`` seconds."""
     import resource
@@ -289,6 +307,7 @@ def attacks(scale: float) -> dict[str, tuple[Callable[..., dict[str, Any]], tupl
         "long-command": (attack_long_command, (int(400 * MB * scale),)),
         "data-line": (attack_data_line, (int(200 * MB * scale),)),
         "messages": (attack_messages, (max(1, int(40 * scale)), 10 * MB)),
+        "parallel": (attack_parallel, (max(1, int(32 * scale)), 10 * MB)),
         "idle": (attack_idle, (max(10, int(1100 * scale)), 4.0)),
         "noops": (attack_noops, (max(1000, int(200_000 * scale)),)),
     }

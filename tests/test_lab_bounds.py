@@ -373,3 +373,38 @@ def test_an_over_long_auth_answer_is_masked(lab: LabServer, raw_smtp) -> None:
     assert client.command(answer).code in (500, 501, 535)
     client.close()
     _assert_no_secret(lab, answer[:40], answer[600:640])
+
+
+# -- messages arriving at once -----------------------------------------------------------------
+def test_messages_past_the_labs_incoming_budget_are_dropped_and_refused_with_452(
+    lab_factory, raw_smtp
+) -> None:
+    lab = lab_factory(max_incoming_bytes=MB)  # beyond the first MiB of each message
+    line = b"w" * 998 + b"\r\n"
+
+    def message(size: int) -> bytes:
+        return b"Subject: big\r\n\r\n" + line * (size // len(line)) + b".\r\n"
+
+    def send(data: bytes) -> bytes:
+        client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+        client.read_reply()
+        for command in ("EHLO learner.example", "MAIL FROM:<a@example.com>", "RCPT TO:<b@x.org>"):
+            client.command(command)
+        assert client.command("DATA").code == 354
+        client.send(data)
+        return client.read_reply().raw
+
+    big = message(8 * MB)  # 7 MiB past the free first MiB: over the 1 MiB budget
+    tracemalloc.start()
+    try:
+        refused = send(big)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.startswith(b"452 4.3.1 Insufficient system storage")
+    # aiosmtpd's lines and their join (2 x 2 MiB), the log's 1 MiB: not 2 x 8 MB
+    assert peak < 7 * MB, f"the lab held {peak} bytes of a refused 8 MB message"
+    assert lab.inbox == []
+    assert send(message(int(1.5 * MB))).startswith(b"250 ")  # the budget was given back
+    assert send(message(1000)).startswith(b"250 ")
+    assert len(lab.inbox) == 2

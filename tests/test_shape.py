@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # 6,678 [5,500], public names 249 [~120]; the longest module (client.py, 694) meets its
 # budget of 700, which is now its ceiling. The core rose by 53 lines when the DATA
 # encoding left commands.py and the provider target and error scrubbing left client.py,
-# so that no module is over 700 lines. Issue 13 (lab bounds) raised the package by 572
+# so that no module is over 700 lines. Issue 13 (lab bounds) raised the package by 661
 # lines: the lab's bounds on what a hostile peer can make it hold (lab/bounds.py and the
 # bounds in connection, sessionlog, inbox, policy, protocol, server).
 CEILINGS = {
-    "package_lines": 19_260,
+    "package_lines": 19_350,
     "core_code_lines": 6_700,
     "longest_module": 700,
     "public_names": 250,

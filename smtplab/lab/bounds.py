@@ -8,6 +8,13 @@ in order with the pipelined commands before it), drops the rest until the line e
 passes the line end. So a 400 MB command line, or a message line that never ends, costs
 the lab ``cap`` bytes, not 400 MB.
 
+:class:`IncomingMessage` counts the bytes of each message being received against the lab's
+:class:`IncomingBudget` (all connections together): past it, a message's further bytes
+are dropped as they arrive and the message is refused at its end with ``452 4.3.1``, so
+thirty clients each sending 10 MB at once cannot make the lab hold 300 MB. The first
+:data:`FREE_MESSAGE_BYTES` of each message are not counted: a learner's own small message
+is never refused because a classmate floods the lab.
+
 :func:`pick_connection_to_close` chooses which connection gives way when the lab is at
 ``max_connections``: among those that have not logged in and are idle, one that never
 said a word, else the one quiet longest.
@@ -106,6 +113,66 @@ class LineCutter:
             position += keep
         self.last_cr = data.endswith(b"\r")
         return b"".join(passed)
+
+
+FREE_MESSAGE_BYTES = 1024 * 1024
+"""The first bytes of each message that the lab-wide budget does not count."""
+
+_END_OF_DATA = b"\r\n.\r\n"
+
+
+class IncomingBudget:
+    """How many bytes of messages (past their first :data:`FREE_MESSAGE_BYTES`) the lab
+    receives at once, across its connections (server thread only)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self.refused = 0
+        """How many messages were refused because the budget was spent."""
+
+
+class IncomingMessage:
+    """One message being received on one connection (from 354 to its reply)."""
+
+    def __init__(self, budget: IncomingBudget) -> None:
+        self.budget = budget
+        self.size = 0
+        self.counted = 0
+        self.refused = False
+        """True once its bytes are dropped: the lab answers 452 at its end."""
+        self._tail = b""
+
+    def take(self, data: bytes) -> bytes:
+        """What of ``data`` may go on to aiosmtpd (all of it unless over the budget)."""
+        if self.refused:
+            return self._skip(data)
+        before, self.size = self.size, self.size + len(data)
+        counted = max(self.size - FREE_MESSAGE_BYTES, 0) - max(before - FREE_MESSAGE_BYTES, 0)
+        budget = self.budget
+        if counted and budget.used + counted > budget.limit and _END_OF_DATA not in data:
+            self.refused = True
+            budget.refused += 1
+            self._tail = data[-4:]
+            return b""
+        budget.used += counted
+        self.counted += counted
+        return data
+
+    def _skip(self, data: bytes) -> bytes:
+        """Drop the message's bytes up to its end, which goes on (so aiosmtpd answers)."""
+        window = self._tail + data
+        end = window.find(_END_OF_DATA)
+        if end < 0:
+            self._tail = window[-4:]
+            return b""
+        self._tail = b""
+        return window[end:]
+
+    def finish(self) -> None:
+        """The message ended (delivered, refused, or the connection closed)."""
+        self.budget.used -= self.counted
+        self.counted = 0
 
 
 class _Connection(Protocol):

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from aiosmtpd.smtp import SMTP
 
-from .bounds import LineCutter, pick_connection_to_close
+from .bounds import IncomingBudget, IncomingMessage, LineCutter, pick_connection_to_close
 from .faults import FaultBook
 from .inbox import Inbox
 from .policy import LabPolicy, hold_login_refusal
@@ -47,6 +47,9 @@ the socket itself (asyncio would otherwise wait 30 s for the client's close_noti
 
 DEFAULT_MAX_CONNECTIONS = 64
 """How many connections a lab serves at once by default (see ``max_connections``)."""
+
+DEFAULT_MAX_INCOMING_BYTES = 32 * 1024 * 1024
+"""How many bytes of messages (past the first MiB of each) a lab receives at once."""
 
 LINES_PER_TURN = 64
 """How many lines of one connection aiosmtpd is given per turn of the event loop: a
@@ -74,6 +77,7 @@ class LabContext:
     errors: deque[str] = field(default_factory=lambda: deque(maxlen=200))
     live: set[LabConnection] = field(default_factory=set)
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_incoming_bytes: int = DEFAULT_MAX_INCOMING_BYTES
     refused_connections: int = 0
     closed_for_room: int = 0
 
@@ -87,6 +91,7 @@ class LabContext:
         # of asyncio allocating 256 KiB per recv(), which glibc may serve with a fresh mmap
         # each time: the loop runs in one thread and each read is copied out at once.
         self.read_buffer = memoryview(bytearray(_READ_BUFFER_SIZE))
+        self.incoming = IncomingBudget(self.max_incoming_bytes)
         # The longest line the lab lets through, its line end included (RFC 5321 §4.5.3.1).
         policy = self.policy
         self.command_cap = min(policy.max_command_line + _PARAMETER_ROOM, policy.max_text_line)
@@ -182,8 +187,7 @@ class LabConnection(asyncio.BufferedProtocol):
         """True once TLS is on (implicit TLS, or after STARTTLS)."""
         self.closing = False
         """True once the lab closes the connection: bytes still arriving are logged only."""
-        self.in_message = False
-        """True while a message is arriving (after 354; set by the SMTP protocol)."""
+        self._message: IncomingMessage | None = None
         self.below: asyncio.Transport | None = None
         """The transport below: the socket's, then TLS over it."""
         self._socket: asyncio.Transport | None = None
@@ -222,6 +226,22 @@ class LabConnection(asyncio.BufferedProtocol):
             return
         transport.pause_reading()  # no byte before the handshake starts (start_tls resumes)
         self._handshake = asyncio.get_running_loop().create_task(self.start_tls())
+
+    @property
+    def in_message(self) -> bool:
+        """True while a message is arriving (after 354; set by the SMTP protocol)."""
+        return self._message is not None
+
+    @in_message.setter
+    def in_message(self, arriving: bool) -> None:
+        if self._message is not None:
+            self._message.finish()  # its bytes no longer count against the lab's budget
+        self._message = IncomingMessage(self.context.incoming) if arriving else None
+
+    @property
+    def message_refused(self) -> bool:
+        """True if the message arriving was dropped: the lab's budget was spent."""
+        return self._message is not None and self._message.refused
 
     def _make_room(self, transport: asyncio.Transport) -> bool:
         """At ``max_connections``, the connection idle longest that has not logged in
@@ -357,6 +377,7 @@ class LabConnection(asyncio.BufferedProtocol):
         if self._lost:
             return
         self._lost = self.closing = True
+        self.in_message = False
         self._backlog.clear()
         if self._feed_due is not None:
             self._feed_due.cancel()
@@ -408,8 +429,9 @@ class LabConnection(asyncio.BufferedProtocol):
         self.spoke = True
         in_message = self.in_message
         context = self.context
-        if in_message:
+        if self._message is not None:
             data = self._cutter.cut(data, context.text_cap, crlf=True)
+            data = self._message.take(data)
         else:
             data = self._cutter.cut(data, context.command_cap, crlf=False)
         if not data:

@@ -301,7 +301,13 @@ class LabSMTP(FastAddressPath, SMTP):
     async def lab_deliver(self, envelope: Envelope) -> str:
         """The message arrived whole: into the inbox (unless a DATA_END fault applies)."""
         connection = self.connection
+        refused = connection.message_refused
         connection.in_message = False
+        if refused:  # its bytes were dropped as they came (RFC 3463 4.3.1: system full)
+            return (
+                "452 4.3.1 Insufficient system storage: the lab is receiving too many "
+                "messages at once; try again later"
+            )
         reply = await self.lab_fault("DATA_END", None)
         if reply is not None:
             return reply

@@ -39,7 +39,12 @@ from typing import Any, ClassVar
 from ..errors import Timeout
 from ..replies import Reply
 from .certs import LabCertificates
-from .connection import DEFAULT_MAX_CONNECTIONS, LabConnection, LabContext
+from .connection import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_INCOMING_BYTES,
+    LabConnection,
+    LabContext,
+)
 from .faults import Fault, FaultBook, parse_fault_reply
 from .inbox import DEFAULT_MAX_INBOX_BYTES, DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .policy import LabPolicy
@@ -220,7 +225,10 @@ class LabServer:
     (64 MiB, or ``size_limit`` if larger) of messages in the inbox besides ``max_messages``
     (the oldest are dropped and counted: :attr:`dropped_messages`,
     :attr:`dropped_bytes`); ``max_session_bytes`` (1 MiB) of log per session and
-    ``max_log_bytes`` (32 MiB) for all the sessions kept (the oldest are dropped).
+    ``max_log_bytes`` (32 MiB) for all the sessions kept (the oldest are dropped);
+    ``max_incoming_bytes`` (32 MiB) of messages being received at once, all connections
+    together, not counting the first MiB of each (past it, a message's bytes are dropped
+    as they come and it is refused at its end with ``452 4.3.1``).
     The limits real servers keep are :class:`LabPolicy` fields, also given one by one:
     ``max_command_line`` (512) and ``max_text_line`` (1000) bytes per line, CRLF
     included, enforced as bytes arrive (``500 5.5.2 Line too long``; RFC 5321 §4.5.3.1);
@@ -257,6 +265,7 @@ class LabServer:
         max_session_lines: int = DEFAULT_MAX_LINES,
         profile: str | LabProfile | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_incoming_bytes: int = DEFAULT_MAX_INCOMING_BYTES,
         max_inbox_bytes: int | None = None,
         max_session_bytes: int = DEFAULT_MAX_SESSION_BYTES,
         max_log_bytes: int = DEFAULT_MAX_LOG_BYTES,
@@ -284,10 +293,12 @@ class LabServer:
         self._host = host
         self._requested_ports = (port, tls_port)
         self._users = self._check_users(users)
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
-            raise ValueError(f"max_connections must be a positive int, not {max_connections!r}.")
-        if max_connections < 1:
-            raise ValueError(f"max_connections must be a positive int, not {max_connections!r}.")
+        for name, value in (
+            ("max_connections", max_connections),
+            ("max_incoming_bytes", max_incoming_bytes),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, not {value!r}.")
         if max_inbox_bytes is None:  # a look-alike's size_limit may be larger (70 MiB)
             max_inbox_bytes = max(DEFAULT_MAX_INBOX_BYTES, self._policy.size_limit)
         elif isinstance(max_inbox_bytes, int) and max_inbox_bytes < self._policy.size_limit:
@@ -296,6 +307,7 @@ class LabServer:
                 f"({self._policy.size_limit}), so that the inbox can hold one message."
             )
         self._max_connections = max_connections
+        self._max_incoming_bytes = max_incoming_bytes
         self._inbox = Inbox(max_messages, max_inbox_bytes)
         self._sessions = SessionStore(
             max_sessions, max_session_lines, max_session_bytes, max_log_bytes
@@ -345,6 +357,7 @@ class LabServer:
                 faults=self._faults,
                 server_tls=certificates.server_context(),
                 max_connections=self._max_connections,
+                max_incoming_bytes=self._max_incoming_bytes,
             )
             self._runtime = _Runtime(context, certificates, socks)
             undo.pop_all()
