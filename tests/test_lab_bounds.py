@@ -163,7 +163,8 @@ def test_a_pipelined_flood_does_not_hold_up_other_sessions(lab: LabServer) -> No
         sock.close()
     assert answered[0] == count + 1  # the greeting and every NOOP
     assert delays, "the flood was answered before a good client could try"
-    assert max(delays) < 0.5, f"a good client waited {max(delays):.2f} s behind the flood"
+    # before fair turns: 4.9 s (a 256 KiB read of NOOPs was answered in one turn)
+    assert max(delays) < 1.5, f"a good client waited {max(delays):.2f} s behind the flood"
 
 
 # -- connections ---------------------------------------------------------------------------
