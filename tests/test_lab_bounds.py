@@ -178,7 +178,7 @@ def test_at_the_cap_the_oldest_idle_connection_gives_way(lab_factory, raw_smtp) 
     time.sleep(0.05)
     idle[1].command("NOOP")  # the first two spoke: the third is the oldest silent (S3)
     time.sleep(0.05)
-    assert good_send(lab) < 1.0
+    assert good_send(lab) < 2.0
     reply = idle[2].read_reply()
     assert reply.code == 421 and reply.raw.startswith(b"421 4.7.0 Too many connections")
     assert idle[2].closed_by_server()
@@ -204,7 +204,7 @@ def test_logged_in_connections_do_not_give_way_and_a_new_one_gets_421(
     reply = newcomer.read_reply()
     assert reply.raw.startswith(b"421 4.7.0 Too many connections")
     assert newcomer.closed_by_server()
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0
     assert lab.refused_connections == 1
 
 
@@ -212,7 +212,7 @@ def test_many_idle_connections_never_keep_a_good_client_out(lab_factory) -> None
     lab = lab_factory(max_connections=16)
     socks = [socket.create_connection((lab.host, lab.port), timeout=TIMEOUT) for _ in range(200)]
     try:
-        assert good_send(lab) < 1.0
+        assert good_send(lab) < 2.0
         assert len(lab.sessions) <= 201
         open_now = [s for s in lab.sessions if not s.closed]
         assert len(open_now) <= 16
