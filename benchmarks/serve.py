@@ -53,7 +53,8 @@ class _Lab:
     def __init__(self, max_messages: int) -> None:
         from smtplab.lab import LabServer
 
-        self.lab = LabServer(max_messages=max_messages).start()
+        # max_connections: the burst opens more at once than a lab serves by default.
+        self.lab = LabServer(max_messages=max_messages, max_connections=10_000).start()
         self.port = self.lab.port
 
     def stats(self) -> dict[str, Any]:

@@ -26,9 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # module of their own, auth_exchange.py, so client.py stays under 700), the shared-host
 # mode (lab/peers.py), the CLI's hygiene (password prompt, one-line usage errors, checked
 # --cafile and delays), peer text shown through one new core function (printable.py) and
-# the secrecy rule for short passwords (masked as words, lines never hidden).
+# the secrecy rule for short passwords (masked as words, lines never hidden), and the
+# lab's bounds on what a hostile peer can make it hold (lab/bounds.py and the bounds in
+# connection, sessionlog, inbox, policy, protocol, server: about 660 lines).
 CEILINGS = {
-    "package_lines": 19_439,
+    "package_lines": 20_100,
     "core_code_lines": 6_836,
     "longest_module": 700,
     "public_names": 250,

@@ -33,10 +33,11 @@ from typing import Any, Literal
 
 from aiosmtpd.smtp import SMTP
 
+from .bounds import IncomingBudget, IncomingMessage, LineCutter, pick_connection_to_close
 from .faults import FaultBook
 from .inbox import Inbox
 from .policy import LabPolicy, hold_login_refusal
-from .sessionlog import SessionRecorder, SessionStore
+from .sessionlog import LabSession, SessionRecorder, SessionStore
 
 __all__: list[str] = []  # the lab's own machinery, used by server.py and protocol.py
 
@@ -44,8 +45,21 @@ TLS_CLOSE_GRACE = 1.0
 """Seconds a TLS connection may take to close after QUIT or a 421 before the lab closes
 the socket itself (asyncio would otherwise wait 30 s for the client's close_notify)."""
 
+DEFAULT_MAX_CONNECTIONS = 64
+"""How many connections a lab serves at once by default (see ``max_connections``)."""
+
+DEFAULT_MAX_INCOMING_BYTES = 32 * 1024 * 1024
+"""How many bytes of messages (past the first MiB of each) a lab receives at once."""
+
+LINES_PER_TURN = 64
+"""How many lines of one connection aiosmtpd is given per turn of the event loop: a
+client pipelining 200,000 NOOPs gets 64 answered, then every other connection has its
+turn."""
+
 _READ_BUFFER_SIZE = 256 * 1024  # what asyncio reads at most per recv() by default
 _BODY_LOG_SLACK = 64 * 1024
+_PARAMETER_ROOM = 64  # MAIL FROM's SIZE= and SMTPUTF8 (aiosmtpd allows them 36 bytes)
+_TOO_MANY = "421 4.7.0 Too many connections to the lab"
 
 
 @dataclass
@@ -62,6 +76,10 @@ class LabContext:
     server_tls: ssl.SSLContext
     errors: deque[str] = field(default_factory=lambda: deque(maxlen=200))
     live: set[LabConnection] = field(default_factory=set)
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_incoming_bytes: int = DEFAULT_MAX_INCOMING_BYTES
+    refused_connections: int = 0
+    closed_for_room: int = 0
 
     def __post_init__(self) -> None:
         # The bytes of the replies the lab sends again and again ("250 2.1.0 OK"...),
@@ -73,6 +91,11 @@ class LabContext:
         # of asyncio allocating 256 KiB per recv(), which glibc may serve with a fresh mmap
         # each time: the loop runs in one thread and each read is copied out at once.
         self.read_buffer = memoryview(bytearray(_READ_BUFFER_SIZE))
+        self.incoming = IncomingBudget(self.max_incoming_bytes)
+        # The longest line the lab lets through, its line end included (RFC 5321 §4.5.3.1).
+        policy = self.policy
+        self.command_cap = min(policy.max_command_line + _PARAMETER_ROOM, policy.max_text_line)
+        self.text_cap = policy.max_text_line + 1  # one more: a dot-stuffed line
 
     def record_error(self, text: str) -> None:
         """Keep an internal error for ``lab.errors`` (the server thread never prints)."""
@@ -148,6 +171,9 @@ class LabConnection(asyncio.BufferedProtocol):
     ``"tls"`` (implicit TLS).
     """
 
+    session: LabSession
+    """The record of this connection (made when it is accepted, not when refused)."""
+
     def __init__(
         self,
         context: LabContext,
@@ -156,17 +182,12 @@ class LabConnection(asyncio.BufferedProtocol):
     ) -> None:
         self.context = context
         self.listener = listener
-        self.session = context.sessions.open(listener)
-        self._recorder = SessionRecorder(
-            self.session, body_limit=context.policy.size_limit + _BODY_LOG_SLACK
-        )
         self._make_smtp = make_smtp
         self.tls = False
         """True once TLS is on (implicit TLS, or after STARTTLS)."""
         self.closing = False
         """True once the lab closes the connection: bytes still arriving are logged only."""
-        self.in_message = False
-        """True while a message is arriving (after 354; set by the SMTP protocol)."""
+        self._message: IncomingMessage | None = None
         self.below: asyncio.Transport | None = None
         """The transport below: the socket's, then TLS over it."""
         self._socket: asyncio.Transport | None = None
@@ -176,12 +197,26 @@ class LabConnection(asyncio.BufferedProtocol):
         self._handshaking = False
         self._held: list[bytes] = []  # plaintext that came with the end of the handshake
         self._lost = False
+        self.last_active = time.monotonic()
+        """When bytes last came or went (the longest idle gives way when the lab is full)."""
+        self.spoke = False
+        """True once the client has sent a byte (a silent one gives way first)."""
+        self._cutter = LineCutter()
+        self._backlog = bytearray()  # cut, logged, not yet given to aiosmtpd
+        self._smtp_paused = False  # aiosmtpd's reader is full: wait for its resume_reading()
+        self._feed_due: asyncio.Handle | None = None
 
     # -- the life of the connection --------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """A client connected: note who, then speak SMTP (plain port) or start TLS."""
         assert isinstance(transport, asyncio.Transport)
         self._socket = self.below = transport
+        if not self._make_room(transport):
+            return
+        self.session = self.context.sessions.open(self.listener)
+        self._recorder = SessionRecorder(
+            self.session, body_limit=self.context.policy.size_limit + _BODY_LOG_SLACK
+        )
         self.session.peer = transport.get_extra_info("peername")
         sockname = transport.get_extra_info("sockname")
         self.session.local_port = sockname[1] if sockname else None
@@ -192,11 +227,70 @@ class LabConnection(asyncio.BufferedProtocol):
         transport.pause_reading()  # no byte before the handshake starts (start_tls resumes)
         self._handshake = asyncio.get_running_loop().create_task(self.start_tls())
 
+    @property
+    def in_message(self) -> bool:
+        """True while a message is arriving (after 354; set by the SMTP protocol)."""
+        return self._message is not None
+
+    @in_message.setter
+    def in_message(self, arriving: bool) -> None:
+        if self._message is not None:
+            self._message.finish()  # its bytes no longer count against the lab's budget
+        self._message = IncomingMessage(self.context.incoming) if arriving else None
+
+    @property
+    def message_refused(self) -> bool:
+        """True if the message arriving was dropped: the lab's budget was spent."""
+        return self._message is not None and self._message.refused
+
+    def _make_room(self, transport: asyncio.Transport) -> bool:
+        """At ``max_connections``, the connection idle longest that has not logged in
+        gives way (421); if none may, this new one is refused with 421. True: serve it."""
+        context = self.context
+        if len(context.live) < context.max_connections:
+            return True
+        victim = pick_connection_to_close(context.live)
+        if victim is not None:
+            assert isinstance(victim, LabConnection)
+            victim.give_way()
+            return True
+        context.refused_connections += 1
+        self._lost = self.closing = True
+        transport.write(
+            f"{_TOO_MANY} (at most {context.max_connections}, all busy or logged in); "
+            "try again later\r\n".encode("ascii")
+        )
+        transport.close()
+        return False
+
+    def can_give_way(self) -> bool:
+        """True if this connection may be closed to make room: open, idle (no command
+        waiting, not in a message) and nobody has logged in on it. Of those, one that never
+        said a word goes first, then the one quiet longest
+        (:func:`~smtplab.lab.bounds.pick_connection_to_close`): under a storm of silent
+        connections, a client in the middle of its dialogue is the last to go."""
+        return not (self.closing or self.in_message or self._backlog or self.session.auth_user)
+
+    def give_way(self) -> None:
+        """Close this idle connection (421 4.7.0) so that a new client can be served."""
+        self.context.closed_for_room += 1
+        limit = self.context.max_connections
+        self.session.error = (
+            f"closed to make room for a new connection (the lab serves at most {limit})"
+        )
+        if self._handshaking or (self.listener == "tls" and not self.tls):
+            self.abort()
+            return
+        self.send(f"{_TOO_MANY} (at most {limit}): closing this idle one\r\n".encode("ascii"))
+        self.close()
+
     async def start_tls(self) -> None:
         """Start TLS on the socket (implicit TLS, or STARTTLS answered with 220), then let
         a fresh SMTP protocol go on inside it and retire any that spoke in plain text."""
         retired, retired_transport = self._smtp, self._above
         self._smtp = None  # plaintext still arriving is logged, never executed
+        self._backlog.clear()  # nor what came after STARTTLS in plain text (RFC 3207 §4.2)
+        self._smtp_paused = False
         if await self._start_tls():
             self._serve()
         if retired_transport is not None:
@@ -258,8 +352,15 @@ class LabConnection(asyncio.BufferedProtocol):
             self._smtp.connection_lost(exc)
 
     def eof_received(self) -> bool | None:
-        """The client closed its side: aiosmtpd decides (it stops reading commands)."""
-        return self._smtp.eof_received() if self._smtp is not None else None
+        """The client closed its side: aiosmtpd gets what is still waiting, then decides
+        (it stops reading commands)."""
+        if self._smtp is None:
+            return None
+        if self._backlog:
+            backlog = bytes(self._backlog)
+            self._backlog.clear()
+            self._smtp.data_received(backlog)
+        return self._smtp.eof_received()
 
     def pause_writing(self) -> None:
         """The transport below is full: aiosmtpd's ``drain()`` waits."""
@@ -276,6 +377,10 @@ class LabConnection(asyncio.BufferedProtocol):
         if self._lost:
             return
         self._lost = self.closing = True
+        self.in_message = False
+        self._backlog.clear()
+        if self._feed_due is not None:
+            self._feed_due.cancel()
         self.context.live.discard(self)
         self._recorder.close()
         if error and self.session.error is None:
@@ -312,12 +417,25 @@ class LabConnection(asyncio.BufferedProtocol):
         self._received(self.context.read_buffer[:nbytes].tobytes())
 
     def _received(self, data: bytes) -> None:
-        """Bytes arrived (plaintext, inside TLS too): log them, then let aiosmtpd read
-        them, unless the lab is closing the connection or a BODY fault applies."""
+        """Bytes arrived (plaintext, inside TLS too): cut any line too long (RFC 5321
+        §4.5.3.1), log them, then let aiosmtpd read them a few lines per turn, unless the
+        lab is closing the connection or a BODY fault applies."""
+        if self._lost:
+            return
         if self._handshaking:  # came with the end of the handshake: after it, in order
             self._held.append(data)
             return
+        self.last_active = time.monotonic()
+        self.spoke = True
         in_message = self.in_message
+        context = self.context
+        if self._message is not None:
+            data = self._cutter.cut(data, context.text_cap, crlf=True)
+            data = self._message.take(data)
+        else:
+            data = self._cutter.cut(data, context.command_cap, crlf=False)
+        if not data:
+            return
         self._recorder.received(data, self.tls, time.time())
         if self.closing or self._smtp is None:
             return
@@ -331,10 +449,64 @@ class LabConnection(asyncio.BufferedProtocol):
                 else:
                     self.abort()
                 return
-        self._smtp.data_received(data)
+        self._backlog += data
+        if self._feed_due is None:
+            self._feed()
+
+    def _feed(self) -> None:
+        """Give aiosmtpd the next :data:`LINES_PER_TURN` lines waiting, then let the event
+        loop serve the other connections before the next ones (fair turns under a
+        pipelined flood). The socket is not read while lines are waiting."""
+        self._feed_due = None
+        backlog, smtp = self._backlog, self._smtp
+        if smtp is None or self.closing:
+            backlog.clear()
+            return
+        if self._smtp_paused:
+            return
+        cut = -1
+        for _ in range(LINES_PER_TURN):
+            cut = backlog.find(b"\n", cut + 1)
+            if cut < 0:
+                break
+        if cut < 0 or cut + 1 == len(backlog):
+            chunk = bytes(backlog)
+            backlog.clear()
+        else:
+            chunk = bytes(backlog[: cut + 1])
+            del backlog[: cut + 1]
+        smtp.data_received(chunk)
+        if backlog and not self.closing:
+            self._pause_below()
+            self._feed_due = asyncio.get_running_loop().call_soon(self._feed)
+        elif not self._smtp_paused:
+            self._resume_below()
+
+    def _pause_below(self) -> None:
+        if self.below is not None and not self.below.is_closing():
+            self.below.pause_reading()
+
+    def _resume_below(self) -> None:
+        if self.below is not None and not self.below.is_closing():
+            self.below.resume_reading()
+
+    def smtp_paused(self) -> None:
+        """aiosmtpd's reader is full: give it nothing more, read nothing more."""
+        self._smtp_paused = True
+        self._pause_below()
+
+    def smtp_resumed(self) -> None:
+        """aiosmtpd's reader has room again: the next lines, at the next turn."""
+        self._smtp_paused = False
+        if self._backlog:
+            if self._feed_due is None:
+                self._feed_due = asyncio.get_running_loop().call_soon(self._feed)
+        else:
+            self._resume_below()
 
     def send(self, data: bytes) -> None:
         """Bytes leave (a reply): log them, then write them to the transport below."""
+        self.last_active = time.monotonic()
         self._recorder.sent(data, self.tls, time.time())
         if self.below is not None:
             self.below.write(data)
@@ -382,10 +554,10 @@ class SessionTransport(asyncio.Transport):
 
     def pause_reading(self) -> None:
         """Stop reading for now (aiosmtpd's reader is full)."""
-        if self._connection is not None and self._connection.below is not None:
-            self._connection.below.pause_reading()
+        if self._connection is not None:
+            self._connection.smtp_paused()
 
     def resume_reading(self) -> None:
         """Read again."""
-        if self._connection is not None and self._connection.below is not None:
-            self._connection.below.resume_reading()
+        if self._connection is not None:
+            self._connection.smtp_resumed()

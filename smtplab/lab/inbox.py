@@ -1,8 +1,10 @@
 """The lab's inbox: every message it accepted, with its envelope and the session's facts.
 
 The server thread adds messages; the notebook's thread reads snapshots and waits for
-new ones. The inbox is bounded (``max_messages``): when it is full the oldest message is
-dropped and counted, so a long classroom session cannot eat the machine's memory.
+new ones. The inbox is bounded in messages (``max_messages``) and in bytes
+(``max_bytes``, 64 MiB by default): when it is full the oldest messages are dropped and
+counted (how many, how many bytes), so a long classroom session, or a classmate's script
+sending 10 MB messages in a loop, cannot eat the machine's memory.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ __all__ = ["INBOX_POLICY", "ReceivedMessage"]
 
 DEFAULT_MAX_MESSAGES = 10_000
 """How many messages a lab keeps by default before dropping the oldest."""
+
+DEFAULT_MAX_INBOX_BYTES = 64 * 1024 * 1024
+"""How many bytes of messages a lab keeps by default before dropping the oldest."""
 
 
 def _has_escaped_bytes(value: str) -> bool:
@@ -104,27 +109,43 @@ class ReceivedMessage:
 
 
 class Inbox:
-    """A bounded, thread-safe list of :class:`ReceivedMessage`, oldest first."""
+    """A bounded, thread-safe list of :class:`ReceivedMessage`, oldest first: at most
+    ``max_messages`` messages and ``max_bytes`` bytes of them."""
 
-    def __init__(self, max_messages: int = DEFAULT_MAX_MESSAGES) -> None:
-        if isinstance(max_messages, bool) or not isinstance(max_messages, int) or max_messages < 1:
-            raise ValueError(f"max_messages must be a positive int, not {max_messages!r}.")
-        self._messages: deque[ReceivedMessage] = deque(maxlen=max_messages)
+    def __init__(
+        self, max_messages: int = DEFAULT_MAX_MESSAGES, max_bytes: int = DEFAULT_MAX_INBOX_BYTES
+    ) -> None:
+        for name, value in (("max_messages", max_messages), ("max_inbox_bytes", max_bytes)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, not {value!r}.")
+        self._messages: deque[ReceivedMessage] = deque()
+        self.max_messages = max_messages
+        self.max_bytes = max_bytes
         self._changed = threading.Condition()
         self._received = 0
         self._dropped = 0
+        self._bytes = 0
+        self._dropped_bytes = 0
 
-    def add(self, message: ReceivedMessage) -> ReceivedMessage | None:
-        """Add a message (server thread); drop and count the oldest if the inbox is full.
+    def add(self, message: ReceivedMessage) -> list[ReceivedMessage]:
+        """Add a message (server thread); drop and count the oldest while the inbox holds
+        too many messages or bytes (the new one is always kept).
 
-        Returns the message dropped to make room, or None.
+        Returns the messages dropped to make room, oldest first.
         """
-        dropped = None
+        dropped = []
         with self._changed:
-            if len(self._messages) == self._messages.maxlen:
+            messages = self._messages
+            self._bytes += message.size
+            messages.append(message)
+            while len(messages) > 1 and (
+                len(messages) > self.max_messages or self._bytes > self.max_bytes
+            ):
+                oldest = messages.popleft()
+                self._bytes -= oldest.size
                 self._dropped += 1
-                dropped = self._messages[0]
-            self._messages.append(message)
+                self._dropped_bytes += oldest.size
+                dropped.append(oldest)
             self._received += 1
             self._changed.notify_all()
         return dropped
@@ -140,6 +161,8 @@ class Inbox:
             self._messages.clear()
             self._received = 0
             self._dropped = 0
+            self._bytes = 0
+            self._dropped_bytes = 0
             self._changed.notify_all()
 
     @property
@@ -153,6 +176,18 @@ class Inbox:
         """How many of them were dropped because the inbox was full."""
         with self._changed:
             return self._dropped
+
+    @property
+    def dropped_bytes(self) -> int:
+        """How many bytes of messages were dropped because the inbox was full."""
+        with self._changed:
+            return self._dropped_bytes
+
+    @property
+    def size(self) -> int:
+        """How many bytes of messages the inbox holds now."""
+        with self._changed:
+            return self._bytes
 
     def wait_until(self, count: int, timeout: float) -> int:
         """Wait until ``count`` messages arrived (or ``timeout`` s passed); return how many."""

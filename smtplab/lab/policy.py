@@ -38,6 +38,12 @@ DEFAULT_HOSTNAME = "lab.smtplab.test"
 DEFAULT_SIZE_LIMIT = 10 * 1024 * 1024
 """The default SIZE limit (10 MiB = 10485760 bytes), close to what providers allow."""
 
+COMMAND_LINE_LIMIT = 512
+"""RFC 5321 §4.5.3.1.4: a command line is at most 512 octets, CRLF included."""
+
+TEXT_LINE_LIMIT = 1000
+"""RFC 5321 §4.5.3.1.6: a line of the message is at most 1000 octets, CRLF included."""
+
 SUPPORTED_AUTH_MECHANISMS = ("LOGIN", "PLAIN")
 """The AUTH mechanisms the lab implements (aiosmtpd's built-ins)."""
 
@@ -62,6 +68,7 @@ _BY_CODE: dict[int, str] = {
 
 # Some of aiosmtpd's own texts, reworded so that the reply explains itself.
 _SECURITY_TEXT = "Command refused due to lack of security"
+_TOO_LONG_TEXTS = ("Command line too long", "Line too long (see RFC5321 4.5.3.1.6)")
 
 LOGIN_REFUSED = "535 5.7.8 Authentication credentials invalid"
 """The lab's reply to a refused login (aiosmtpd's text), which a look-alike replaces."""
@@ -145,6 +152,14 @@ class LabPolicy:
     is advertised as ``SIZE`` and enforced with ``552 5.3.4``. The other fields switch
     EHLO keywords on or off, and set the idle and TLS handshake timeouts (seconds).
 
+    Limits real servers keep (RFC 5321 §4.5.3.1): ``max_command_line`` (512 octets with
+    the CRLF; MAIL FROM gets the room its SIZE and SMTPUTF8 parameters need) and
+    ``max_text_line`` (1000 octets with the CRLF, one more for a dot-stuffed line) are
+    enforced as the bytes arrive, with ``500 5.5.2 Line too long``; ``max_recipients``
+    (RFC 5321 §4.5.3.1.8: at least 100) answers one RCPT more with ``452 4.5.3 Too many
+    recipients``; ``max_auth_failures`` failed AUTH attempts on one connection end it
+    with ``421 4.7.0`` (RFC 5321 §3.8).
+
     Look-alike fields (all off by default; see :mod:`smtplab.lab.profiles`): ``banner``
     is the whole greeting text after ``220`` (``hostname`` still names the certificate);
     ``ehlo_name`` the first line of the EHLO reply; ``keywords`` the exact EHLO keywords
@@ -167,6 +182,10 @@ class LabPolicy:
     enhanced_status_codes: bool = True
     idle_timeout: float = 300.0
     tls_handshake_timeout: float = 30.0
+    max_command_line: int = COMMAND_LINE_LIMIT
+    max_text_line: int = TEXT_LINE_LIMIT
+    max_recipients: int = 100
+    max_auth_failures: int = 10
     banner: str = ""
     ehlo_name: str = ""
     keywords: tuple[str, ...] | None = None
@@ -196,6 +215,20 @@ class LabPolicy:
             raise ValueError(
                 f"auth_mechanisms {self.auth_mechanisms!r}: the lab implements "
                 f"{' and '.join(SUPPORTED_AUTH_MECHANISMS)}; choose among those."
+            )
+        limits = {
+            "max_command_line": (self.max_command_line, 64),
+            "max_text_line": (self.max_text_line, 64),
+            "max_recipients": (self.max_recipients, 1),
+            "max_auth_failures": (self.max_auth_failures, 1),
+        }
+        for name, (value, least) in limits.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(f"{name} must be an int of at least {least}, not {value!r}.")
+        if self.max_command_line > self.max_text_line:
+            raise ValueError(
+                f"max_command_line ({self.max_command_line}) may not exceed max_text_line "
+                f"({self.max_text_line}): lower max_command_line too (RFC 5321 has 512 and 1000)."
             )
         if not all(0 < t < math.inf for t in (self.idle_timeout, self.tls_handshake_timeout)):
             raise ValueError("timeouts must be positive, finite numbers of seconds.")
@@ -265,6 +298,8 @@ class LabPolicy:
                 "Message size exceeds fixed maximum message size: the limit is "
                 f"{self.size_limit} bytes (see SIZE in the EHLO reply)"
             )
+        if code == 500 and text in _TOO_LONG_TEXTS:  # aiosmtpd's, and the lab's own
+            text = self.line_too_long_text(in_message=command == "DATA")
         if not self.enhanced_status_codes or code // 100 == 3:
             return line if text == match["text"] else f"{code}{sep}{text}"
         if command in ("EHLO", "HELO") and code == 250:
@@ -275,6 +310,18 @@ class LabPolicy:
         if text == _SECURITY_TEXT:
             status = "5.7.0"
         return f"{code}{sep}{status} {text}".rstrip()
+
+    def line_too_long_text(self, *, in_message: bool) -> str:
+        """The text of ``500 5.5.2 Line too long``, saying which limit (RFC 5321 §4.5.3.1)."""
+        if in_message:
+            return (
+                f"Line too long: a line of the message may be at most {self.max_text_line} "
+                "bytes with its CRLF (RFC 5321 4.5.3.1.6); the message was not accepted"
+            )
+        return (
+            f"Line too long: a command line may be at most {self.max_command_line} bytes "
+            "with its CRLF (RFC 5321 4.5.3.1.4)"
+        )
 
     def wire(self, text: str, command: str | None = None) -> bytes:
         """``text`` (one or more reply lines to ``command``) as the lab sends it: every line

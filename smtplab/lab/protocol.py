@@ -14,7 +14,13 @@ needs, on the surface aiosmtpd documents, each at one place:
   ``LabSMTP`` goes on inside it. aiosmtpd does not know that connection is encrypted, so
   its own TLS checks are off there (``auth_require_tls=False``; aio-libs/aiosmtpd#281);
 * AUTH LOGIN prompts are ``334 VXNlcm5hbWU6`` / ``334 UGFzc3dvcmQ6`` (``Username:`` /
-  ``Password:``) as providers send; a wrong password gets ``535 5.7.8``.
+  ``Password:``) as providers send; a wrong password gets ``535 5.7.8``;
+* the limits real servers keep (:class:`~smtplab.lab.policy.LabPolicy`): after
+  ``max_auth_failures`` failed AUTH attempts the reply is ``421 4.7.0`` and the
+  connection closes; one RCPT past ``max_recipients`` gets ``452 4.5.3 Too many
+  recipients``; a control character in a MAIL FROM or RCPT TO address gets ``553``;
+  aiosmtpd's own limits (command and text line lengths, five unknown commands) follow
+  the policy's.
 
 The bytes themselves (the session log, the BODY fault) are the connection's business.
 """
@@ -41,6 +47,7 @@ __all__: list[str] = []  # the lab's own machinery, used by server.py
 _UNKNOWN_COMMAND_ECHO = re.compile(r'^500 Error: command ".*" not recognized$', re.M)
 _NEEDS_AUTH = ("MAIL", "RCPT", "DATA")  # what require_auth refuses before AUTH (RFC 4954 §6)
 _HOOKED_STEPS = ("MAIL", "RCPT")  # their faults apply in the hooks, with the address
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0 (NUL...), DEL and C1 controls
 
 
 class _Hooks:
@@ -71,6 +78,12 @@ class _Hooks:
         self, server: LabSMTP, session: Session, envelope: Envelope, address: str, options: list
     ) -> str:
         """Apply an RCPT fault, else add the recipient (what aiosmtpd does without a hook)."""
+        limit = server.policy.max_recipients
+        if len(envelope.rcpt_tos) >= limit:  # RFC 5321 §4.5.3.1.10: 452, the rest later
+            return (
+                f"452 4.5.3 Too many recipients: at most {limit} per message; "
+                "send to the others in another transaction"
+            )
         reply = await server.lab_fault("RCPT", address)
         if reply is None:
             envelope.rcpt_tos.append(address)
@@ -124,7 +137,13 @@ class LabSMTP(FastAddressPath, SMTP):
         self.policy = policy = connection.context.policy
         tls = connection.tls
         # aiosmtpd keeps these limits in a dict shared by every instance; keep ours apart.
-        self.command_size_limits = collections.defaultdict(lambda: SMTP.command_size_limit)
+        # The line limits are the policy's (the connection enforces them as bytes arrive;
+        # aiosmtpd answers, in order): aiosmtpd gives MAIL its SIZE/SMTPUTF8 room itself.
+        # aiosmtpd counts a command line without its CRLF, RFC 5321 with it.
+        self.command_size_limit = command_limit = policy.max_command_line - 2
+        self.command_size_limits = collections.defaultdict(lambda: command_limit)
+        self.line_length_limit = connection.context.text_cap
+        self._auth_failures = 0
         # The first push is aiosmtpd's greeting; after STARTTLS there is none: the client
         # speaks first (RFC 3207 §4.2).
         self._greeting_due = True
@@ -177,6 +196,15 @@ class LabSMTP(FastAddressPath, SMTP):
         if command == "AUTH":
             # Not cached: a look-alike's refusal of a special login is held per task.
             wire = self.policy.wire(text, command)
+            if wire.startswith(b"5") and wire[:3] != b"503":
+                self._auth_failures += 1
+                limit = self.policy.max_auth_failures
+                if self._auth_failures >= limit:
+                    text = (
+                        f"421 4.7.0 Too many failed AUTH attempts ({limit}); closing the "
+                        "connection: check the user name and password, then connect again"
+                    )
+                    wire = self.policy.wire(text, command)
         else:
             wire = self.connection.context.reply_bytes(text, command)
         if wire[wire.rfind(b"\n", 0, len(wire) - 1) + 4 : -2].startswith(b"-"):
@@ -210,6 +238,8 @@ class LabSMTP(FastAddressPath, SMTP):
                 await self.push(reply)
             elif name == "STARTTLS" and self.connection.tls:
                 await self.push("503 5.5.1 TLS already active")
+            elif name in _HOOKED_STEPS and arg and _CONTROL.search(arg):
+                await self.push(_control_refusal(name, arg))
             elif arg and not arg.isascii() and self._utf8_undeclared(name, arg):
                 # RFC 6531 §3.4: a non-ASCII address needs SMTPUTF8 on MAIL FROM.
                 await self.push("553 5.6.7 Must declare SMTPUTF8 to send unicode address")
@@ -271,7 +301,13 @@ class LabSMTP(FastAddressPath, SMTP):
     async def lab_deliver(self, envelope: Envelope) -> str:
         """The message arrived whole: into the inbox (unless a DATA_END fault applies)."""
         connection = self.connection
+        refused = connection.message_refused
         connection.in_message = False
+        if refused:  # its bytes were dropped as they came (RFC 3463 4.3.1: system full)
+            return (
+                "452 4.3.1 Insufficient system storage: the lab is receiving too many "
+                "messages at once; try again later"
+            )
         reply = await self.lab_fault("DATA_END", None)
         if reply is not None:
             return reply
@@ -296,9 +332,20 @@ class LabSMTP(FastAddressPath, SMTP):
                 smtputf8=bool(envelope.smtp_utf8),
             )
         )
-        if dropped is not None:  # the inbox was full: the log lets go of that body too
-            connection.context.sessions.release_body(dropped.session_id, dropped.queue_id)
+        for old in dropped:  # the inbox was full: the log lets go of those bodies too
+            connection.context.sessions.release_body(old.session_id, old.queue_id)
         return f"250 OK: queued as {queue_id}"
+
+
+def _control_refusal(name: str, arg: str) -> str:
+    """The 553 refusing a MAIL FROM / RCPT TO argument with a control character in it."""
+    found = _CONTROL.search(arg)
+    assert found is not None
+    status = "5.1.7" if name == "MAIL" else "5.1.3"  # RFC 3463: bad sender's / destination syntax
+    return (
+        f"553 {status} Control character U+{ord(found[0]):04X} in the {name} address: an "
+        "address may not contain control characters (RFC 5321 4.1.2); remove it and try again"
+    )
 
 
 def _fault_step(name: str, command: Any) -> Any:

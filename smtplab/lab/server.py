@@ -40,14 +40,26 @@ from typing import Any, ClassVar, Literal
 from ..errors import Timeout
 from ..replies import Reply
 from .certs import LabCertificates
-from .connection import LabConnection, LabContext
+from .connection import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_INCOMING_BYTES,
+    LabConnection,
+    LabContext,
+)
 from .faults import Fault, FaultBook, parse_fault_reply
-from .inbox import DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
+from .inbox import DEFAULT_MAX_INBOX_BYTES, DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .peers import SharedHostDoor, shared_host_wanted
 from .policy import LabPolicy
 from .profiles import LabProfile, get_profile
 from .protocol import LabSMTP
-from .sessionlog import DEFAULT_MAX_LINES, DEFAULT_MAX_SESSIONS, LabSession, SessionStore
+from .sessionlog import (
+    DEFAULT_MAX_LINES,
+    DEFAULT_MAX_LOG_BYTES,
+    DEFAULT_MAX_SESSION_BYTES,
+    DEFAULT_MAX_SESSIONS,
+    LabSession,
+    SessionStore,
+)
 
 __all__ = ["DEMO_USER", "LabServer"]
 
@@ -224,6 +236,26 @@ class LabServer:
     others get ``554 5.7.1`` and leave no trace; see :mod:`smtplab.lab.peers`); the
     default None turns it on under JupyterHub (``JUPYTERHUB_USER``), off elsewhere.
 
+    Bounds, so that a classmate's script cannot knock the lab (and the kernel it runs in)
+    over; the defaults keep a lab well under 200 MB whatever arrives
+    (``docs/hostile-peers.md``): ``max_connections`` (64) connections at once (at the
+    cap, the connection idle longest that has not logged in is closed with ``421 4.7.0``
+    to make room; if none may be, the new one gets that 421); ``max_inbox_bytes``
+    (64 MiB, or ``size_limit`` if larger) of messages in the inbox besides ``max_messages``
+    (the oldest are dropped and counted: :attr:`dropped_messages`,
+    :attr:`dropped_bytes`); ``max_session_bytes`` (1 MiB) of log per session and
+    ``max_log_bytes`` (32 MiB) for all the sessions kept (the oldest are dropped);
+    ``max_incoming_bytes`` (32 MiB) of messages being received at once, all connections
+    together, not counting the first MiB of each (past it, a message's bytes are dropped
+    as they come and it is refused at its end with ``452 4.3.1``).
+    The limits real servers keep are :class:`LabPolicy` fields, also given one by one:
+    ``max_command_line`` (512) and ``max_text_line`` (1000) bytes per line, CRLF
+    included, enforced as bytes arrive (``500 5.5.2 Line too long``; RFC 5321 §4.5.3.1);
+    ``max_recipients`` (100) per message (then ``452 4.5.3``); ``max_auth_failures`` (10)
+    failed AUTH attempts per connection (then ``421 4.7.0`` and the connection closes).
+    Whatever the limits, one connection pipelining a flood of commands gets a few dozen
+    answered per turn of the lab's event loop, so other sessions are not held up.
+
     ``profile="qq"`` (or ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, or a
     :class:`~smtplab.lab.profiles.LabProfile`) makes the lab a look-alike of that
     provider's server: an IMITATION built from public reports, not a recording (see
@@ -251,6 +283,15 @@ class LabServer:
         max_sessions: int = DEFAULT_MAX_SESSIONS,
         max_session_lines: int = DEFAULT_MAX_LINES,
         profile: str | LabProfile | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_incoming_bytes: int = DEFAULT_MAX_INCOMING_BYTES,
+        max_inbox_bytes: int | None = None,
+        max_session_bytes: int = DEFAULT_MAX_SESSION_BYTES,
+        max_log_bytes: int = DEFAULT_MAX_LOG_BYTES,
+        max_command_line: int | None = None,
+        max_text_line: int | None = None,
+        max_recipients: int | None = None,
+        max_auth_failures: int | None = None,
         shared_host: bool | None = None,
     ) -> None:
         if profile is not None and policy is not None:
@@ -260,6 +301,8 @@ class LabServer:
             policy = self._profile.policy
         given = {"hostname": hostname, "size_limit": size_limit}
         given |= {"require_tls": require_tls, "require_auth": require_auth}
+        given |= {"max_command_line": max_command_line, "max_text_line": max_text_line}
+        given |= {"max_recipients": max_recipients, "max_auth_failures": max_auth_failures}
         base = policy if policy is not None else LabPolicy()
         self._policy = replace(base, **{k: v for k, v in given.items() if v is not None})
         for name, value in (("port", port), ("tls_port", tls_port)):
@@ -270,8 +313,25 @@ class LabServer:
         self._host = host
         self._requested_ports = (port, tls_port)
         self._users = self._check_users(users)
-        self._inbox = Inbox(max_messages)
-        self._sessions = SessionStore(max_sessions, max_session_lines)
+        for name, value in (
+            ("max_connections", max_connections),
+            ("max_incoming_bytes", max_incoming_bytes),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, not {value!r}.")
+        if max_inbox_bytes is None:  # a look-alike's size_limit may be larger (70 MiB)
+            max_inbox_bytes = max(DEFAULT_MAX_INBOX_BYTES, self._policy.size_limit)
+        elif isinstance(max_inbox_bytes, int) and max_inbox_bytes < self._policy.size_limit:
+            raise ValueError(
+                f"max_inbox_bytes ({max_inbox_bytes}) must be at least size_limit "
+                f"({self._policy.size_limit}), so that the inbox can hold one message."
+            )
+        self._max_connections = max_connections
+        self._max_incoming_bytes = max_incoming_bytes
+        self._inbox = Inbox(max_messages, max_inbox_bytes)
+        self._sessions = SessionStore(
+            max_sessions, max_session_lines, max_session_bytes, max_log_bytes
+        )
         self._faults = FaultBook()
         self._door = SharedHostDoor() if shared_host_wanted(shared_host) else None
         self._runtime: _Runtime | None = None  # the last one started
@@ -317,6 +377,8 @@ class LabServer:
                 sessions=self._sessions,
                 faults=self._faults,
                 server_tls=certificates.server_context(),
+                max_connections=self._max_connections,
+                max_incoming_bytes=self._max_incoming_bytes,
             )
             self._runtime = _Runtime(context, certificates, socks, self._door)
             undo.pop_all()
@@ -445,6 +507,19 @@ class LabServer:
         """How many old messages were dropped because the inbox was full."""
         return self._inbox.dropped
 
+    @property
+    def dropped_bytes(self) -> int:
+        """How many bytes of messages were dropped because the inbox was full."""
+        return self._inbox.dropped_bytes
+
+    @property
+    def refused_connections(self) -> int:
+        """Connections refused (421) or closed to make room at ``max_connections``."""
+        if self._runtime is None:
+            return 0
+        context = self._runtime.context
+        return context.refused_connections + context.closed_for_room
+
     def clear_inbox(self) -> None:
         """Empty the inbox (and the counts :meth:`wait_for` uses)."""
         self._inbox.clear()
@@ -549,7 +624,13 @@ class LabServer:
         if self._runtime is None:
             return f"<LabServer {name} (not started)>"
         state = "running" if self.running else "stopped"
+        dropped = ""
+        if self.dropped_messages:  # said only when it happened (notebooks show the repr)
+            dropped = (
+                f", {self.dropped_messages} dropped ({self.dropped_bytes} bytes: "
+                "the inbox was full)"
+            )
         return (
             f"<LabServer {name} on {self._host} port={self.port} "
-            f"tls_port={self.tls_port} {state}, {len(self.inbox)} message(s)>"
+            f"tls_port={self.tls_port} {state}, {len(self.inbox)} message(s){dropped}>"
         )

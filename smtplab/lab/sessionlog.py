@@ -10,18 +10,25 @@ Commands end at LF, message lines at CRLF, as aiosmtpd reads them. Three excepti
 "exactly the bytes":
 
 * **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` (dot-stuffing
-  included), then the final ``.`` line. It keeps at most ``body_limit`` bytes (the rest is
-  counted in ``omitted``). When its bytes are the delivered message (no line was
-  dot-stuffed: nearly always) the log and the inbox's ``ReceivedMessage.data`` share one
-  ``bytes`` object; when a full inbox drops the message, the log keeps only its first
-  :data:`RELEASED_BODY_KEEP` bytes, so a full inbox stops the lab's memory growing.
-* **Long sessions** keep their first ``max_lines`` lines; the rest are counted in
-  ``omitted_lines``, and the rendered log says so.
+  included), then the final ``.`` line. While it arrives it keeps at most ``body_limit``
+  bytes and what is left of the session's ``max_bytes`` (the rest is counted in
+  ``omitted``). When the message is delivered and its bytes are the body as sent (no line
+  was dot-stuffed: nearly always) the log and the inbox's ``ReceivedMessage.data`` share
+  one ``bytes`` object (a cut body is then replaced by the whole one); when a full inbox
+  drops the message, the log keeps only its first :data:`RELEASED_BODY_KEEP` bytes, so a
+  full inbox stops the lab's memory growing.
+* **Long sessions** keep their first ``max_lines`` lines and their first ``max_bytes``
+  bytes (1 MiB by default); the rest are counted in ``omitted_lines`` and
+  ``omitted_bytes``, and the rendered log says so. The store keeps the last
+  ``max_sessions`` sessions and drops the oldest while all of them hold more than
+  ``max_log_bytes``.
 * **AUTH secrets** are masked (``secret=True``, ``********``): the response after a
   ``Password:`` prompt, the PLAIN response, the initial response of ``AUTH PLAIN <blob>``
   (the LOGIN user name stays visible). A line is an AUTH response while an AUTH exchange
   is open (from ``AUTH`` to the first reply that is not ``334``), so even a client that
-  answers without waiting for the prompts never has its password logged.
+  answers without waiting for the prompts never has its password logged; an answer cut
+  short (the connection closed before its line end, or the lab cut a line too long) is
+  masked the same way.
 """
 
 from __future__ import annotations
@@ -45,6 +52,12 @@ DEFAULT_MAX_SESSIONS = 1_000
 DEFAULT_MAX_LINES = 1_000
 """How many lines one session's log keeps by default before it only counts them."""
 
+DEFAULT_MAX_SESSION_BYTES = 1024 * 1024
+"""How many bytes one session's log keeps by default before it only counts them."""
+
+DEFAULT_MAX_LOG_BYTES = 32 * 1024 * 1024
+"""How many bytes all the sessions kept may hold before the oldest are dropped."""
+
 RELEASED_BODY_KEEP = 512
 """How many bytes of a message body the log keeps once the inbox has dropped the message."""
 
@@ -52,6 +65,7 @@ MASK = b"********"
 """What a masked AUTH secret looks like in the log."""
 
 _MAX_PENDING_LINE = 64 * 1024
+_REPLY_ROOM = 4096  # a body cut at max_bytes leaves this for its final dot and the replies
 _SHARED_LINE_MAX = 256  # command lines up to this size are kept once per connection...
 _SHARED_LINES_MAX = 64  # ... up to this many different ones
 _DOT = b".\r\n"
@@ -127,7 +141,8 @@ class LabSession:
     ``local_port``, ``started_at``/``ended_at`` (aware UTC datetimes; ``ended_at`` is
     None while connected), ``tls`` (TLS is on now), ``tls_version``/``tls_cipher``,
     ``auth_user`` (who logged in, or None), ``error`` (what went wrong, e.g. a failed TLS
-    handshake, or None), ``omitted_lines`` (lines past ``max_lines``, counted only).
+    handshake, or None), ``omitted_lines`` (lines past ``max_lines``, counted only),
+    ``omitted_bytes`` (bytes past ``max_bytes``, counted only).
     The server thread writes; other threads read snapshots.
     """
 
@@ -136,6 +151,7 @@ class LabSession:
         session_id: str,
         listener: Literal["plain", "tls"],
         max_lines: int = DEFAULT_MAX_LINES,
+        max_bytes: int = DEFAULT_MAX_SESSION_BYTES,
     ) -> None:
         self.id = session_id
         self.listener = listener
@@ -150,6 +166,11 @@ class LabSession:
         self.error: str | None = None
         self.max_lines = max_lines
         self.omitted_lines = 0
+        self.max_bytes = max_bytes
+        self.logged_bytes = 0
+        """Bytes the log keeps (at most ``max_bytes``)."""
+        self.omitted_bytes = 0
+        """Bytes not kept because the log had ``max_bytes`` already."""
         self._lines: list[LogLine] = []
         self._delivered: dict[str, int] = {}  # queue id -> index of its body line
 
@@ -190,16 +211,47 @@ class LabSession:
             if line.direction == "S":  # a body is claimed before the reply to it
                 break
             if line.kind == "body":
-                if line.partial or line.omitted:
+                if line.partial:
                     break
+                # The whole body as sent (a cut one: same length and start; unstuffing a
+                # dot only removes bytes, so equal lengths mean equal bytes): one copy.
+                whole = line.raw == data or (
+                    line.omitted
+                    and len(line.raw) + line.omitted == len(data)
+                    and data.startswith(line.raw)
+                )
+                if not whole:
+                    return data
                 self._delivered[queue_id] = index
-                return line.raw if line.raw == data else data
+                self.logged_bytes -= len(line.raw)  # the inbox's now (bounded there)
+                if line.omitted:
+                    self._lines[index] = replace(line, raw=data, omitted=0)
+                    return data
+                return line.raw
         return data
 
     @property
     def _full(self) -> bool:
         """True once the log keeps no more lines: the recorder then only counts them."""
-        return len(self._lines) >= self.max_lines
+        return len(self._lines) >= self.max_lines or self.omitted_bytes > 0
+
+    def _keep(self, line: LogLine) -> None:
+        """Keep ``line`` if the log has room for it, else count it (from the first line
+        that does not fit in ``max_bytes``, every later one is only counted too)."""
+        if len(self._lines) >= self.max_lines:
+            self.omitted_lines += 1
+            return
+        if self.omitted_bytes or self.logged_bytes + len(line.raw) > self.max_bytes:
+            self._omit(len(line.raw) + line.omitted)
+            return
+        self.logged_bytes += len(line.raw)
+        self._lines.append(line)
+
+    def _omit(self, size: int) -> None:
+        """Count a line of ``size`` bytes the log does not keep (it is full)."""
+        self.omitted_lines += 1
+        if len(self._lines) < self.max_lines:  # full of bytes, not of lines
+            self.omitted_bytes += max(size, 1)
 
     def _release_body(self, queue_id: str) -> None:
         """The inbox dropped message ``queue_id``: keep only the start of its body."""
@@ -212,6 +264,7 @@ class LabSession:
         cut = line.raw.rfind(b"\r\n", 0, RELEASED_BODY_KEEP - 1)
         keep = line.raw[: cut + 2 if cut >= 0 else RELEASED_BODY_KEEP]
         omitted = line.omitted + len(line.raw) - len(keep)
+        self.logged_bytes += len(keep)  # the shared body was the inbox's; this bit is ours
         self._lines[index] = replace(line, raw=keep, omitted=omitted)
 
     def _header(self) -> str:
@@ -238,7 +291,12 @@ class LabSession:
             out.extend(line.render())
         if self.listener == "tls" and not tls and self.error is None and not self._lines:
             out.append(self._tls_banner(implicit=True))
-        if self.omitted_lines:
+        if self.omitted_bytes:
+            out.append(
+                f"-- ... {self.omitted_bytes} bytes not logged in {self.omitted_lines} "
+                f"line(s) (a session keeps at most {self.max_bytes} bytes) --"
+            )
+        elif self.omitted_lines:
             out.append(
                 f"-- ... {self.omitted_lines} more line(s) not kept in the log "
                 f"(a session keeps its first {self.max_lines}) --"
@@ -321,7 +379,7 @@ class SessionRecorder:
                 self._add_body(chunk, tls, now)
                 self._body_mid_line = True
             else:
-                self._append("C", chunk, tls, now, partial=True)
+                self._line_received(chunk, tls, now, partial=True)
 
     def _body_received(self, pending: bytearray, tls: bool, now: float) -> bool:
         """Take the message lines in ``pending`` into the body; True if the final ``.``
@@ -345,16 +403,28 @@ class SessionRecorder:
         self._in_body = False
         return True
 
-    def _line_received(self, line: bytes, tls: bool, now: float) -> None:
+    def _line_received(self, line: bytes, tls: bool, now: float, partial: bool = False) -> None:
+        """Log one line; ``partial``: without its line end (the connection closed, or the
+        line was too long to wait for), masked all the same if it is an AUTH secret."""
         if self._auth_open and self._is_auth_response():
             self._auth_responses += 1
             user_name = self._auth_user_first and self._auth_responses == 1
-            if user_name or line.strip() == b"*":
+            if (user_name or line.strip() == b"*") and not partial:
                 self._append("C", line, tls, now, kind="auth")
             else:
-                self._append("C", MASK + _line_end(line), tls, now, kind="auth", secret=True)
+                masked = MASK + _line_end(line)
+                self._append("C", masked, tls, now, "auth", secret=True, partial=partial)
             return
         words = line.split()
+        if partial and words[:1] and words[0].upper() == b"AUTH":
+            head = _AUTH_WITH_RESPONSE.match(line)
+            if len(words) > 2 and head is not None:
+                line = head["head"] + MASK
+            self._append("C", line, tls, now, secret=len(words) > 2, partial=True)
+            return
+        if partial:
+            self._append("C", line, tls, now, partial=True)
+            return
         if len(words) < 2 or words[0].upper() != b"AUTH":
             if len(line) <= _SHARED_LINE_MAX:  # MAIL FROM... again: the same bytes object
                 seen = self._seen.get(line)
@@ -389,10 +459,13 @@ class SessionRecorder:
         if not self._body and not self._body_omitted:
             self._body_time = now
             self._body_tls = tls
-        if self.session._full:  # the body will not be kept: only count it
+        session = self.session
+        if session._full:  # the body will not be kept: only count it
             self._body_omitted += len(chunk)
             return
         room = max(self._body_limit - self._body_size, 0)
+        left = session.max_bytes - _REPLY_ROOM - session.logged_bytes - self._body_size
+        room = min(room, max(left, 0))
         if len(chunk) > room:
             self._body_omitted += len(chunk) - room
             chunk = chunk[:room]
@@ -403,12 +476,12 @@ class SessionRecorder:
     def _flush_body(self, partial: bool = False) -> None:
         session = self.session
         if (self._body or self._body_omitted) and session._full:
-            session.omitted_lines += 1
+            session._omit(self._body_size + self._body_omitted)
         elif self._body or self._body_omitted:
             raw = self._body[0] if len(self._body) == 1 else b"".join(self._body)
             omitted = self._body_omitted
             tls, at = self._body_tls, self._body_time
-            session._lines.append(LogLine("C", raw, tls, at, "body", False, omitted, partial))
+            session._keep(LogLine("C", raw, tls, at, "body", False, omitted, partial))
         self._body = []
         self._body_size = 0
         self._body_omitted = 0
@@ -437,7 +510,7 @@ class SessionRecorder:
                 self._pending.clear()
             self._flush_body(partial=True)
         elif self._pending:
-            self._append("C", bytes(self._pending), self._pending_tls, time.time(), partial=True)
+            self._line_received(bytes(self._pending), self._pending_tls, time.time(), True)
             self._pending.clear()
 
     def _append(
@@ -450,11 +523,7 @@ class SessionRecorder:
         secret: bool = False,
         partial: bool = False,
     ) -> None:
-        session = self.session
-        if session._full:
-            session.omitted_lines += 1
-            return
-        session._lines.append(LogLine(direction, raw, tls, now, kind, secret, 0, partial))
+        self.session._keep(LogLine(direction, raw, tls, now, kind, secret, 0, partial))
 
 
 def _line_end(line: bytes) -> bytes:
@@ -466,8 +535,19 @@ def _line_end(line: bytes) -> bytes:
 class SessionStore:
     """The sessions of one lab, bounded, oldest first; ids are ``S1``, ``S2``..."""
 
-    def __init__(self, max_sessions: int, max_session_lines: int) -> None:
-        limits = (("max_sessions", max_sessions), ("max_session_lines", max_session_lines))
+    def __init__(
+        self,
+        max_sessions: int,
+        max_session_lines: int,
+        max_session_bytes: int = DEFAULT_MAX_SESSION_BYTES,
+        max_log_bytes: int = DEFAULT_MAX_LOG_BYTES,
+    ) -> None:
+        limits = (
+            ("max_sessions", max_sessions),
+            ("max_session_lines", max_session_lines),
+            ("max_session_bytes", max_session_bytes),
+            ("max_log_bytes", max_log_bytes),
+        )
         for name, value in limits:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, not {value!r}.")
@@ -475,16 +555,25 @@ class SessionStore:
         self._sessions: deque[LabSession] = deque(maxlen=max_sessions)
         self._by_id: dict[str, LabSession] = {}
         self._max_lines = max_session_lines
+        self._max_bytes = max_session_bytes
+        self._max_log_bytes = max_log_bytes
         self._counter = 0
+        self.dropped_sessions = 0
+        """How many sessions were dropped to keep within ``max_sessions``/``max_log_bytes``."""
 
     def open(self, listener: Literal["plain", "tls"]) -> LabSession:
         """Create and keep the record of a new connection."""
         with self._lock:
             self._counter += 1
-            session = LabSession(f"S{self._counter}", listener, self._max_lines)
-            if len(self._sessions) == self._sessions.maxlen:
-                del self._by_id[self._sessions[0].id]
-            self._sessions.append(session)
+            session = LabSession(f"S{self._counter}", listener, self._max_lines, self._max_bytes)
+            sessions = self._sessions
+            held = sum(kept.logged_bytes for kept in sessions)
+            while sessions and (len(sessions) == sessions.maxlen or held > self._max_log_bytes):
+                oldest = sessions.popleft()
+                held -= oldest.logged_bytes
+                del self._by_id[oldest.id]
+                self.dropped_sessions += 1
+            sessions.append(session)
             self._by_id[session.id] = session
             return session
 

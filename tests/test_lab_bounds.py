@@ -1,0 +1,411 @@
+"""The lab under a hostile peer: every bound of issue 13, over real sockets on 127.0.0.1.
+
+Each test attacks a real LabServer from raw sockets (or smtplib) and checks the bound
+that answers it: line lengths cut as bytes arrive (nothing buffered past them), fair turns
+under a pipelined flood, the connection cap, the inbox and session logs bounded in bytes,
+AUTH failures and recipients limited, control characters refused in addresses, and AUTH
+answers masked even when cut short. The floods are sized to keep each test in seconds;
+``benchmarks/hostile_lab.py`` runs the full-size attacks.
+"""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+import socket
+import threading
+import time
+import tracemalloc
+
+import pytest
+
+from smtplab.lab import LabPolicy, LabServer
+
+pytestmark = pytest.mark.timeout(60)
+
+TIMEOUT = 5.0
+MB = 1024 * 1024
+CHUNK = b"x" * MB
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def good_send(lab: LabServer, subject: str = "hi") -> float:
+    """A well-behaved send; the seconds it took."""
+    started = time.monotonic()
+    with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:
+        client.sendmail("good@example.com", ["to@example.com"], f"Subject: {subject}\r\n\r\nx\r\n")
+    return time.monotonic() - started
+
+
+def flood(sock: socket.socket, megabytes: int) -> None:
+    for _ in range(megabytes):
+        sock.sendall(CHUNK)
+
+
+# -- line lengths, as bytes arrive ---------------------------------------------------------
+def test_a_command_line_without_end_is_cut_as_it_arrives(lab: LabServer, raw_smtp) -> None:
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    tracemalloc.start()
+    try:
+        client.send(b"NOOP ")
+        flood(client.sock, 20)  # 20 MB, no line end
+        reply = client.command(b"")  # the line end, at last
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reply.code == 500
+    assert reply.raw.startswith(b"500 5.5.2 Line too long: a command line may be at most 512")
+    assert peak < 4 * MB, f"the lab held {peak} bytes for a 20 MB line"
+    assert client.command("NOOP").code == 250  # the connection goes on
+    session = lab.sessions[-1]
+    assert session.logged_bytes < 4096
+    assert max(len(line.raw) for line in session.lines) <= 512 + 64 + 2
+
+
+def test_a_message_line_without_crlf_is_not_buffered(lab: LabServer, raw_smtp) -> None:
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    for command in ("EHLO hostile.example", "MAIL FROM:<a@example.com>", "RCPT TO:<b@example.com>"):
+        assert client.command(command).code == 250
+    assert client.command("DATA").code == 354
+    tracemalloc.start()
+    try:
+        client.send(b"Subject: long\r\n\r\n")
+        flood(client.sock, 20)  # one message line of 20 MB, no CRLF
+        client.send(b"\r\n.\r\n")
+        reply = client.read_reply()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reply.raw.startswith(
+        b"500 5.5.2 Line too long: a line of the message may be at most 1000 bytes"
+    )
+    assert peak < 4 * MB, f"the lab held {peak} bytes for a 20 MB message line"
+    assert lab.inbox == []
+    assert client.command("NOOP").code == 250
+    assert lab.sessions[-1].logged_bytes < 8192
+
+
+def test_lines_up_to_the_rfc_limits_pass_and_one_byte_more_does_not(
+    lab: LabServer, raw_smtp
+) -> None:
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    exactly = "NOOP " + "x" * (512 - len("NOOP ") - 2)  # 512 octets with the CRLF
+    assert client.command(exactly).code == 250
+    assert client.command(exactly + "x").raw.startswith(b"500 5.5.2 Line too long")
+    client.command("MAIL FROM:<a@example.com>")
+    client.command("RCPT TO:<b@example.com>")
+    client.command("DATA")
+    client.send(b"Subject: ok\r\n\r\n" + b"y" * 998 + b"\r\n.\r\n")  # 1000 with CRLF
+    assert client.read_reply().code == 250
+    client.command("MAIL FROM:<a@example.com>")
+    client.command("RCPT TO:<b@example.com>")
+    client.command("DATA")
+    client.send(b"Subject: no\r\n\r\n" + b"y" * 1000 + b"\r\n.\r\n")
+    assert client.read_reply().raw.startswith(b"500 5.5.2 Line too long")
+    assert len(lab.inbox) == 1
+
+
+def test_line_limits_are_parameters_and_checked() -> None:
+    lab = LabServer(max_command_line=256, max_text_line=300)
+    assert (lab.policy.max_command_line, lab.policy.max_text_line) == (256, 300)
+    with pytest.raises(ValueError, match="max_command_line"):
+        LabPolicy(max_command_line=10)
+    with pytest.raises(ValueError, match="may not exceed max_text_line"):
+        LabPolicy(max_command_line=2000)
+    with pytest.raises(ValueError, match="max_inbox_bytes"):
+        LabServer(max_inbox_bytes=1000)
+    with pytest.raises(ValueError, match="max_connections"):
+        LabServer(max_connections=0)
+
+
+def test_a_smaller_text_line_limit_applies(lab_factory, raw_smtp) -> None:
+    lab = lab_factory(max_command_line=128, max_text_line=200)
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    for command in ("EHLO learner.example", "MAIL FROM:<a@example.com>", "RCPT TO:<b@x.org>"):
+        client.command(command)
+    client.command("DATA")
+    client.send(b"Subject: no\r\n\r\n" + b"y" * 300 + b"\r\n.\r\n")
+    assert b"at most 200 bytes" in client.read_reply().raw
+
+
+# -- fair turns ------------------------------------------------------------------------------
+def test_a_pipelined_flood_does_not_hold_up_other_sessions(lab: LabServer) -> None:
+    count = 60_000
+    sock = socket.create_connection((lab.host, lab.port), timeout=TIMEOUT)
+    answered = [0]
+
+    def drain() -> None:
+        data = b""
+        while answered[0] < count + 1:
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                return
+            data = data[-8:] + chunk
+            answered[0] += chunk.count(b"\r\n")
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        sock.sendall(b"NOOP\r\n" * count)
+        delays = []
+        while answered[0] < count // 2 and len(delays) < 20:
+            delays.append(good_send(lab))
+        reader.join(30)
+    finally:
+        sock.close()
+    assert answered[0] == count + 1  # the greeting and every NOOP
+    assert delays, "the flood was answered before a good client could try"
+    # before fair turns: 4.9 s (a 256 KiB read of NOOPs was answered in one turn)
+    assert max(delays) < 1.5, f"a good client waited {max(delays):.2f} s behind the flood"
+
+
+# -- connections ---------------------------------------------------------------------------
+def test_at_the_cap_the_oldest_idle_connection_gives_way(lab_factory, raw_smtp) -> None:
+    lab = lab_factory(max_connections=4)
+    idle = [raw_smtp(lab.host, lab.port, timeout=TIMEOUT) for _ in range(4)]
+    for client in idle:
+        client.read_reply()
+        time.sleep(0.02)
+    idle[0].command("NOOP")
+    time.sleep(0.05)
+    idle[1].command("NOOP")  # the first two spoke: the third is the oldest silent (S3)
+    time.sleep(0.05)
+    assert good_send(lab) < 2.0
+    reply = idle[2].read_reply()
+    assert reply.code == 421 and reply.raw.startswith(b"421 4.7.0 Too many connections")
+    assert idle[2].closed_by_server()
+    assert [idle[n].command("NOOP").code for n in (0, 1, 3)] == [250, 250, 250]
+    assert lab.refused_connections == 1
+    closed = [s for s in lab.sessions if s.error and "make room" in s.error]
+    assert [s.id for s in closed] == ["S3"]
+
+
+def test_logged_in_connections_do_not_give_way_and_a_new_one_gets_421(
+    lab_factory, raw_smtp
+) -> None:
+    lab = lab_factory(max_connections=2)
+    password = lab.users["student"]
+    blob = base64.b64encode(f"\0student\0{password}".encode()).decode()
+    for _ in range(2):
+        client = raw_smtp(lab.host, lab.tls_port, context=lab.ssl_context(), timeout=TIMEOUT)
+        client.read_reply()
+        client.command("EHLO learner.example")
+        assert client.command(f"AUTH PLAIN {blob}").code == 235
+    started = time.monotonic()
+    newcomer = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    reply = newcomer.read_reply()
+    assert reply.raw.startswith(b"421 4.7.0 Too many connections")
+    assert newcomer.closed_by_server()
+    assert time.monotonic() - started < 2.0
+    assert lab.refused_connections == 1
+
+
+def test_many_idle_connections_never_keep_a_good_client_out(lab_factory) -> None:
+    lab = lab_factory(max_connections=16)
+    socks = [socket.create_connection((lab.host, lab.port), timeout=TIMEOUT) for _ in range(200)]
+    try:
+        assert good_send(lab) < 2.0
+        assert len(lab.sessions) <= 201
+        open_now = [s for s in lab.sessions if not s.closed]
+        assert len(open_now) <= 16
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+# -- what the lab keeps ----------------------------------------------------------------------
+def test_the_inbox_is_bounded_in_bytes_and_says_what_it_dropped(lab_factory) -> None:
+    lab = lab_factory(size_limit=100_000, max_inbox_bytes=250_000)
+    body = b"Subject: big\r\n\r\n" + (b"z" * 98 + b"\r\n") * 900  # about 90 KB
+    with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:
+        for _ in range(5):
+            client.sendmail("a@example.com", ["b@example.com"], body)
+    lab.wait_for(5)
+    assert len(lab.inbox) == 2
+    assert lab.dropped_messages == 3
+    assert lab.dropped_bytes == 3 * len(body)
+    assert f"3 dropped ({3 * len(body)} bytes" in repr(lab)
+    bodies = [line for line in lab.sessions[-1].lines if line.kind == "body"]
+    assert [len(line.raw) <= 512 for line in bodies] == [True, True, True, False, False]
+
+
+def test_the_session_log_is_bounded_in_bytes(lab_factory, raw_smtp) -> None:
+    lab = lab_factory(max_session_bytes=10_000)
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    client.send(("NOOP " + "n" * 200 + "\r\n") * 200)
+    for _ in range(200):
+        client.read_reply()
+    session = lab.sessions[-1]
+    assert session.logged_bytes <= 10_000
+    assert session.omitted_bytes > 30_000
+    assert f"bytes not logged in {session.omitted_lines} line(s)" in str(session)
+
+
+def test_a_refused_big_message_is_not_kept_whole_in_the_log(lab_factory, raw_smtp) -> None:
+    lab = lab_factory(size_limit=50_000, max_session_bytes=10_000)
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    for command in ("EHLO learner.example", "MAIL FROM:<a@example.com>", "RCPT TO:<b@x.org>"):
+        client.command(command)  # no SIZE=: the lab learns the size as the message comes
+    client.command("DATA")
+    client.send(b"Subject: big\r\n\r\n" + (b"z" * 98 + b"\r\n") * 600 + b".\r\n")  # 60 KB
+    assert client.read_reply().code == 552
+    assert client.command("NOOP").code == 250
+    session = lab.sessions[-1]
+    assert session.logged_bytes <= 10_000
+    assert lab.inbox == []
+
+
+def test_the_sessions_kept_are_bounded_in_bytes(lab_factory, raw_smtp) -> None:
+    lab = lab_factory(max_session_bytes=10_000, max_log_bytes=30_000)
+    for _ in range(8):
+        client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+        client.read_reply()
+        client.send(("NOOP " + "n" * 200 + "\r\n") * 45)
+        for _ in range(45):
+            client.read_reply()
+        client.command("QUIT")
+    sessions = lab.sessions
+    assert sum(s.logged_bytes for s in sessions) <= 30_000 + 10_000
+    assert sessions[-1].id == "S8" and len(sessions) < 8
+
+
+# -- limits real servers teach ---------------------------------------------------------------
+def test_too_many_failed_logins_get_421_and_the_connection_closes(lab_factory, raw_smtp) -> None:
+    lab = lab_factory(max_auth_failures=3)
+    assert LabServer().policy.max_auth_failures == 10
+    client = raw_smtp(lab.host, lab.tls_port, context=lab.ssl_context(), timeout=TIMEOUT)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    blob = base64.b64encode(b"\0student\0wrong").decode()
+    assert [client.command(f"AUTH PLAIN {blob}").code for _ in range(2)] == [535, 535]
+    reply = client.command(f"AUTH PLAIN {blob}")
+    assert reply.raw.startswith(b"421 4.7.0 Too many failed AUTH attempts (3)")
+    assert client.closed_by_server()
+
+
+def test_one_recipient_too_many_gets_452_and_the_rest_is_delivered(
+    lab: LabServer, raw_smtp
+) -> None:
+    assert lab.policy.max_recipients == 100  # RFC 5321 §4.5.3.1.8: at least 100
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    client.command("MAIL FROM:<a@example.com>")
+    client.send("".join(f"RCPT TO:<r{n}@example.com>\r\n" for n in range(101)))
+    codes = [client.read_reply() for _ in range(101)]
+    assert [r.code for r in codes[:100]] == [250] * 100
+    assert codes[100].raw.startswith(b"452 4.5.3 Too many recipients")
+    client.command("DATA")
+    client.send(b"Subject: many\r\n\r\nhi\r\n.\r\n")
+    assert client.read_reply().code == 250
+    assert len(lab.wait_for(1)[0].rcpt_tos) == 100
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x1b", "\x7f", "\u0085", "\r"])
+@pytest.mark.parametrize("command", ["MAIL FROM", "RCPT TO"])
+def test_control_characters_in_an_address_are_refused(
+    lab: LabServer, raw_smtp, control: str, command: str
+) -> None:
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    if command == "RCPT TO":
+        client.command("MAIL FROM:<a@example.com> SMTPUTF8")
+    reply = client.command(f"{command}:<bad{control}name@example.com>".encode())
+    status = "5.1.7" if command == "MAIL FROM" else "5.1.3"
+    assert reply.code == 553, reply
+    assert reply.raw.startswith(f"553 {status} Control character U+{ord(control):04X}".encode())
+
+
+# -- AUTH answers cut short ------------------------------------------------------------------
+def _auth_client(lab: LabServer, raw_smtp):
+    client = raw_smtp(lab.host, lab.tls_port, context=lab.ssl_context(), timeout=TIMEOUT)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    return client
+
+
+def _assert_no_secret(lab: LabServer, *secrets: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not lab.sessions[-1].closed and time.monotonic() < deadline:
+        time.sleep(0.02)
+    session = lab.sessions[-1]
+    text = str(session) + session._repr_html_() + repr(session.lines)
+    for secret in secrets:
+        assert secret not in text
+
+
+def test_a_password_cut_short_by_a_close_is_masked(lab: LabServer, raw_smtp) -> None:
+    password = "Hunter2-secret"
+    client = _auth_client(lab, raw_smtp)
+    client.command("AUTH LOGIN")
+    client.command(b64("student"))
+    client.send(b64(password))  # no line end, then the connection closes
+    time.sleep(0.1)
+    client.close()
+    _assert_no_secret(lab, b64(password), password)
+    assert any(line.secret and line.partial for line in lab.sessions[-1].lines)
+
+
+def test_an_auth_plain_line_cut_short_is_masked(lab: LabServer, raw_smtp) -> None:
+    blob = base64.b64encode(b"\0student\0Hunter2-secret").decode()
+    client = _auth_client(lab, raw_smtp)
+    client.send(f"AUTH PLAIN {blob}")
+    time.sleep(0.1)
+    client.close()
+    _assert_no_secret(lab, blob, blob[8:])
+
+
+def test_an_over_long_auth_answer_is_masked(lab: LabServer, raw_smtp) -> None:
+    answer = b64("Hunter2-secret" * 200)  # far past the line limit
+    client = _auth_client(lab, raw_smtp)
+    client.command("AUTH LOGIN")
+    client.command(b64("student"))
+    assert client.command(answer).code in (500, 501, 535)
+    client.close()
+    _assert_no_secret(lab, answer[:40], answer[600:640])
+
+
+# -- messages arriving at once -----------------------------------------------------------------
+def test_messages_past_the_labs_incoming_budget_are_dropped_and_refused_with_452(
+    lab_factory, raw_smtp
+) -> None:
+    lab = lab_factory(max_incoming_bytes=MB)  # beyond the first MiB of each message
+    line = b"w" * 998 + b"\r\n"
+
+    def message(size: int) -> bytes:
+        return b"Subject: big\r\n\r\n" + line * (size // len(line)) + b".\r\n"
+
+    def send(data: bytes) -> bytes:
+        client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+        client.read_reply()
+        for command in ("EHLO learner.example", "MAIL FROM:<a@example.com>", "RCPT TO:<b@x.org>"):
+            client.command(command)
+        assert client.command("DATA").code == 354
+        client.send(data)
+        return client.read_reply().raw
+
+    big = message(8 * MB)  # 7 MiB past the free first MiB: over the 1 MiB budget
+    tracemalloc.start()
+    try:
+        refused = send(big)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.startswith(b"452 4.3.1 Insufficient system storage")
+    # aiosmtpd's lines and their join (2 x 2 MiB), the log's 1 MiB: not 2 x 8 MB
+    assert peak < 7 * MB, f"the lab held {peak} bytes of a refused 8 MB message"
+    assert lab.inbox == []
+    assert send(message(int(1.5 * MB))).startswith(b"250 ")  # the budget was given back
+    assert send(message(1000)).startswith(b"250 ")
+    assert len(lab.inbox) == 2
