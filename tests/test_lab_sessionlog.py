@@ -433,3 +433,23 @@ def test_releasing_a_body_is_harmless_when_the_log_did_not_keep_it() -> None:
     session = record(("S", b"354 go\r\n"), ("C", b"x\r\n.\r\n"))
     session._release_body("NOSUCHID")  # never linked: nothing happens
     assert session.lines[1].raw == b"x\r\n"
+
+
+def test_what_a_peer_sends_cannot_act_on_the_terminal_or_page_showing_the_log(
+    lab: LabServer, raw_smtp
+) -> None:
+    """Any process on the host can write into a lab's log: ESC sequences, CR, C1 and bidi
+    controls are shown as stand-ins when the log is printed or drawn, never as they are,
+    while ``received_lines()`` (what checks read) keeps the text exactly."""
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    hostile = "NOOP \x1b[2J\x1b]0;pwned\x07 \u202egnp.exe \x9b31m \rover"
+    client.send(hostile.encode() + b"\r\n")
+    assert client.read_reply().code == 250
+    client.send(b"QUIT\r\n")
+    client.read_reply()
+    session = wait_closed(lab.sessions[-1])
+    for shown in (str(session), session._repr_html_()):
+        assert not any(c in shown for c in "\x1b\x07\x9b\u202e\r")
+    assert "NOOP ␛[2J␛]0;pwned␇ ⟨U+202E⟩gnp.exe ⟨U+009B⟩31m ␍over" in str(session)
+    assert hostile in session.received_lines()

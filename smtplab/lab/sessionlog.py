@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from ..printable import printable
 from ..replies import decode_reply_text
 
 __all__ = ["LabSession", "LineKind", "LogLine"]
@@ -109,9 +110,11 @@ class LogLine:
         return datetime.fromtimestamp(self.time, tz=timezone.utc)
 
     def render(self) -> list[str]:
-        """The line as ``C: ...``/``S: ...`` text lines (a body gives one per line)."""
+        """The line as ``C: ...``/``S: ...`` text lines (a body gives one per line), with
+        what would act on a terminal or a page (ESC, CR, bidi controls...) made visible:
+        any process on the host can send the lab such bytes (:mod:`smtplab.printable`)."""
         if self.kind == "body":
-            rendered = [f"C: {part}" for part in self.text.split("\n")]
+            rendered = [f"C: {printable(part)}" for part in self.text.split("\n")]
             if self.omitted:
                 rendered.append(f"C: [... {self.omitted} more bytes received, not kept in the log]")
             return rendered
@@ -120,7 +123,7 @@ class LogLine:
             suffix = "   (AUTH secret hidden)"
         elif self.partial:
             suffix = "   (no line end: the connection closed first)"
-        return [f"{self.direction}: {self.text}{suffix}"]
+        return [f"{self.direction}: {printable(self.text)}{suffix}"]
 
     def __str__(self) -> str:
         return "\n".join(self.render())
@@ -302,7 +305,7 @@ class LabSession:
                 f"(a session keeps its first {self.max_lines}) --"
             )
         if self.error:
-            out.append(f"-- {self.error} --")
+            out.append(f"-- {printable(self.error, keep_stand_ins=True)} --")
         if self.ended_at is not None:
             out.append("-- connection closed --")
         return out
