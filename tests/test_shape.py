@@ -28,9 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # --cafile and delays), peer text shown through one new core function (printable.py) and
 # the secrecy rule for short passwords (masked as words, lines never hidden), and the
 # lab's bounds on what a hostile peer can make it hold (lab/bounds.py and the bounds in
-# connection, sessionlog, inbox, policy, protocol, server: about 660 lines).
+# connection, sessionlog, inbox, policy, protocol, server: about 660 lines; the session
+# log shows peer text through printable(): 3).
 CEILINGS = {
-    "package_lines": 20_100,
+    "package_lines": 20_103,
     "core_code_lines": 6_836,
     "longest_module": 700,
     "public_names": 250,
