@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email import policy as _policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage, Message
 from typing import Protocol, runtime_checkable
 
@@ -101,8 +102,7 @@ def anatomy(
     headers = _raw_headers(data)
 
     def addresses(name: str) -> tuple[str, ...]:
-        values = [h.value for h in headers if h.name.lower() == name.lower()]
-        return tuple(a for _, a in email.utils.getaddresses(values) if a)
+        return tuple(header_addresses(h.value for h in headers if h.name.lower() == name.lower()))
 
     envelope = [a for a in (mail_from, *rcpt_tos) if a]
     header_addresses = [a for h in ("From", "To", "Cc") for a in addresses(h)]
@@ -369,6 +369,7 @@ def envelope_from_headers(msg: Message | Enveloped) -> tuple[str, list[str]]:
     """
     if isinstance(msg, Enveloped):
         return msg.mail_from, list(msg.recipients)
+    check_header_fields(msg)  # an injected line is the problem to report, on every Python
     resent = msg.get_all("Resent-Date")
     if resent is None:
         prefix = ""
@@ -381,6 +382,13 @@ def envelope_from_headers(msg: Message | Enveloped) -> tuple[str, list[str]]:
         )
     senders = _addresses(msg, [f"{prefix}Sender"]) or _addresses(msg, [f"{prefix}From"])
     if not senders:
+        written = msg.get(f"{prefix}From")
+        if written is not None:
+            raise LocalProtocolError(
+                f"the {prefix}From header {str(written)[:80]!r} holds no address to take the "
+                "envelope sender from: write it as 'Name <local@domain>' or 'local@domain', "
+                "or pass the envelope sender explicitly."
+            )
         raise LocalProtocolError(
             f"the message has no {prefix}From header to take the envelope sender from: add "
             "one, or pass the envelope sender explicitly."
@@ -439,14 +447,31 @@ def check_header_fields(msg: Message) -> None:
 
 
 def _addresses(msg: Message, names: Iterable[str]) -> list[str]:
+    return [a for name in names for a in header_addresses(msg.get_all(name, []))]
+
+
+_ADDRESS_LIST = HeaderRegistry()
+
+
+def header_addresses(values: Iterable[object]) -> list[str]:
+    """The addresses (``local@domain``) in address header values, in order.
+
+    Every value is read by the e-mail package's header parser (``email.headerregistry``,
+    what an ``EmailMessage`` uses), whatever kind of message it came from: that parser reads
+    the same on every Python. ``email.utils.getaddresses`` does not: since 3.13 and the
+    security releases 3.10.15, 3.11.10, 3.12.6 (and in distributions' patched builds such as
+    Debian 12's 3.11.2) it reads a malformed value as no address at all.
+    """
     found: list[str] = []
-    for name in names:
-        for value in msg.get_all(name, []):
-            parsed = getattr(value, "addresses", None)  # a headerregistry address header
-            if parsed is not None:
-                found.extend(a.addr_spec for a in parsed if a.username or a.domain)
-            else:
+    for value in values:
+        parsed = getattr(value, "addresses", None)  # already a headerregistry header
+        if parsed is None:
+            try:
+                parsed = _ADDRESS_LIST("To", str(value)).addresses
+            except Exception:  # a parser bug on odd input: the plain reader, then
                 found.extend(a for _, a in email.utils.getaddresses([str(value)]) if a)
+                continue
+        found.extend(a.addr_spec for a in parsed if a.username or a.domain)
     return found
 
 
