@@ -102,7 +102,7 @@ def anatomy(
     headers = _raw_headers(data)
 
     def addresses(name: str) -> tuple[str, ...]:
-        return tuple(header_addresses(h.value for h in headers if h.name.lower() == name.lower()))
+        return tuple(parse_addresses(h.value for h in headers if h.name.lower() == name.lower()))
 
     envelope = [a for a in (mail_from, *rcpt_tos) if a]
     header_addresses = [a for h in ("From", "To", "Cc") for a in addresses(h)]
@@ -447,13 +447,13 @@ def check_header_fields(msg: Message) -> None:
 
 
 def _addresses(msg: Message, names: Iterable[str]) -> list[str]:
-    return [a for name in names for a in header_addresses(msg.get_all(name, []))]
+    return [a for name in names for a in parse_addresses(msg.get_all(name, []))]
 
 
 _ADDRESS_LIST = HeaderRegistry()
 
 
-def header_addresses(values: Iterable[object]) -> list[str]:
+def parse_addresses(values: Iterable[object]) -> list[str]:
     """The addresses (``local@domain``) in address header values, in order.
 
     Every value is read by the e-mail package's header parser (``email.headerregistry``,

@@ -166,7 +166,8 @@ def lock_versions(lock: Path) -> dict[str, str]:
 def base_packages(lock: Path) -> list[str]:
     """The names the lock's environment.yml asks for (the base image's own packages)."""
     yml = lock.with_name(re.sub(r"-linux-.*\.lock$", ".yml", lock.name))
-    names = re.findall(r"^- ([A-Za-z0-9_.-]+)", yml.read_text(), re.M)
+    dependencies = yml.read_text().split("dependencies:", 1)[1]
+    names = re.findall(r"^- ([A-Za-z0-9_.-]+)", dependencies, re.M)
     return [n for n in names if n.lower() not in NOT_REPRODUCED]
 
 
@@ -243,7 +244,10 @@ def test_a_binder_build_runs_every_notebook_and_the_composer(tmp_path: Path) -> 
     venv = tmp_path / "venv"
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     run([python, "-m", "venv", str(venv)], repo, env)
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    # No Rust toolchain, as in Binder's image: pip asks `rustc --version` for its user agent,
+    # and a rustup proxy would write ~/.rustup into the "home".
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if ".cargo" not in p]
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), *path])
     env["VIRTUAL_ENV"] = str(venv)
     venv_python = str(venv / "bin" / "python")
     pip = [venv_python, "-m", "pip", "--disable-pip-version-check"]
