@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email import policy as _policy
-from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage, Message
 from typing import Protocol, runtime_checkable
 
@@ -102,7 +101,8 @@ def anatomy(
     headers = _raw_headers(data)
 
     def addresses(name: str) -> tuple[str, ...]:
-        return tuple(parse_addresses(h.value for h in headers if h.name.lower() == name.lower()))
+        values = [h.value for h in headers if h.name.lower() == name.lower()]
+        return tuple(a for _, a in email.utils.getaddresses(values) if a)
 
     envelope = [a for a in (mail_from, *rcpt_tos) if a]
     header_addresses = [a for h in ("From", "To", "Cc") for a in addresses(h)]
@@ -367,34 +367,58 @@ def envelope_from_headers(msg: Message | Enveloped) -> tuple[str, list[str]]:
 
     A :class:`~smtplab.message.Draft` already knows its envelope; it is returned as it is.
     """
+    return envelope_sender(msg), envelope_recipients(msg)
+
+
+def envelope_sender(msg: Message | Enveloped) -> str:
+    """The sender half of :func:`envelope_from_headers` (the recipients' headers unread)."""
     if isinstance(msg, Enveloped):
-        return msg.mail_from, list(msg.recipients)
-    check_header_fields(msg)  # an injected line is the problem to report, on every Python
-    resent = msg.get_all("Resent-Date")
-    if resent is None:
-        prefix = ""
-    elif len(resent) == 1:
-        prefix = "Resent-"
-    else:
-        raise LocalProtocolError(
-            "the message has more than one Resent- block (several Resent-Date headers), so "
-            "it is not clear who it goes to: pass the envelope explicitly."
-        )
+        return msg.mail_from
+    prefix = _resent_prefix(msg)
     senders = _addresses(msg, [f"{prefix}Sender"]) or _addresses(msg, [f"{prefix}From"])
     if not senders:
-        written = msg.get(f"{prefix}From")
-        if written is not None:
-            raise LocalProtocolError(
-                f"the {prefix}From header {str(written)[:80]!r} holds no address to take the "
-                "envelope sender from: write it as 'Name <local@domain>' or 'local@domain', "
-                "or pass the envelope sender explicitly."
-            )
+        _unreadable(msg, [f"{prefix}Sender", f"{prefix}From"], "envelope sender (from_addr)")
         raise LocalProtocolError(
             f"the message has no {prefix}From header to take the envelope sender from: add "
             "one, or pass the envelope sender explicitly."
         )
-    recipients = _addresses(msg, [f"{prefix}To", f"{prefix}Bcc", f"{prefix}Cc"])
-    return senders[0], list(unique_addresses(recipients))
+    return senders[0]
+
+
+def envelope_recipients(msg: Message | Enveloped) -> list[str]:
+    """The recipients half of :func:`envelope_from_headers` (the sender's headers unread)."""
+    if isinstance(msg, Enveloped):
+        return list(msg.recipients)
+    prefix = _resent_prefix(msg)
+    recipients = _addresses(msg, names := [f"{prefix}To", f"{prefix}Bcc", f"{prefix}Cc"])
+    if not recipients:
+        _unreadable(msg, names, "recipients (to_addrs)")
+    return list(unique_addresses(recipients))
+
+
+def _resent_prefix(msg: Message) -> str:
+    check_header_fields(msg)  # an injected line is what to report, whatever the parser reads
+    resent = msg.get_all("Resent-Date")
+    if resent is None or len(resent) == 1:
+        return "" if resent is None else "Resent-"
+    raise LocalProtocolError(
+        "the message has more than one Resent- block (several Resent-Date headers), so "
+        "it is not clear who it goes to: pass the envelope explicitly."
+    )
+
+
+def _unreadable(msg: Message, names: list[str], what: str) -> None:
+    """Raise when a header is there but holds no address Python's parser reads (since 3.13
+    and 3.12.6/3.11.10/3.10.15, ``getaddresses`` reads a malformed list as none at all)."""
+    for name in names:
+        for value in msg.get_all(name, []):
+            if not str(value).strip():
+                continue
+            raise LocalProtocolError(
+                f"the {name} header {str(value)[:80]!r} holds no address that Python's e-mail "
+                "parser can read: write each as 'local@domain' or 'Name <local@domain>', "
+                f"or pass the {what} explicitly."
+            )
 
 
 def needs_smtputf8(msg: Message | Enveloped) -> bool:
@@ -447,31 +471,14 @@ def check_header_fields(msg: Message) -> None:
 
 
 def _addresses(msg: Message, names: Iterable[str]) -> list[str]:
-    return [a for name in names for a in parse_addresses(msg.get_all(name, []))]
-
-
-_ADDRESS_LIST = HeaderRegistry()
-
-
-def parse_addresses(values: Iterable[object]) -> list[str]:
-    """The addresses (``local@domain``) in address header values, in order.
-
-    Every value is read by the e-mail package's header parser (``email.headerregistry``,
-    what an ``EmailMessage`` uses), whatever kind of message it came from: that parser reads
-    the same on every Python. ``email.utils.getaddresses`` does not: since 3.13 and the
-    security releases 3.10.15, 3.11.10, 3.12.6 (and in distributions' patched builds such as
-    Debian 12's 3.11.2) it reads a malformed value as no address at all.
-    """
     found: list[str] = []
-    for value in values:
-        parsed = getattr(value, "addresses", None)  # already a headerregistry header
-        if parsed is None:
-            try:
-                parsed = _ADDRESS_LIST("To", str(value)).addresses
-            except Exception:  # a parser bug on odd input: the plain reader, then
+    for name in names:
+        for value in msg.get_all(name, []):
+            parsed = getattr(value, "addresses", None)  # a headerregistry address header
+            if parsed is not None:
+                found.extend(a.addr_spec for a in parsed if a.username or a.domain)
+            else:
                 found.extend(a for _, a in email.utils.getaddresses([str(value)]) if a)
-                continue
-        found.extend(a.addr_spec for a in parsed if a.username or a.domain)
     return found
 
 

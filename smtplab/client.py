@@ -499,10 +499,10 @@ class Client:
                 "envelope from: pass from_addr and to_addrs."
             )
         else:
-            from .message import envelope_from_headers
+            from .anatomy import envelope_recipients, envelope_sender
 
-            sender, recipients = envelope_from_headers(msg)
-            sender = sender if from_addr is None else from_addr
+            sender = envelope_sender(msg) if from_addr is None else from_addr
+            recipients = envelope_recipients(msg) if to_addrs is None else []
         if to_addrs is not None:
             recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
         if not recipients:
