@@ -398,27 +398,24 @@ def envelope_recipients(msg: Message | Enveloped) -> list[str]:
 
 def _resent_prefix(msg: Message) -> str:
     check_header_fields(msg)  # an injected line is what to report, whatever the parser reads
-    resent = msg.get_all("Resent-Date")
-    if resent is None or len(resent) == 1:
-        return "" if resent is None else "Resent-"
-    raise LocalProtocolError(
-        "the message has more than one Resent- block (several Resent-Date headers), so "
-        "it is not clear who it goes to: pass the envelope explicitly."
-    )
+    resent = msg.get_all("Resent-Date") or []
+    if len(resent) > 1:
+        raise LocalProtocolError(
+            "the message has more than one Resent- block (several Resent-Date headers), so "
+            "it is not clear who it goes to: pass the envelope explicitly."
+        )
+    return "Resent-" if resent else ""
 
 
 def _unreadable(msg: Message, names: list[str], what: str) -> None:
-    """Raise when a header is there but holds no address Python's parser reads (since 3.13
-    and 3.12.6/3.11.10/3.10.15, ``getaddresses`` reads a malformed list as none at all)."""
-    for name in names:
-        for value in msg.get_all(name, []):
-            if not str(value).strip():
-                continue
-            raise LocalProtocolError(
-                f"the {name} header {str(value)[:80]!r} holds no address that Python's e-mail "
-                "parser can read: write each as 'local@domain' or 'Name <local@domain>', "
-                f"or pass the {what} explicitly."
-            )
+    """Raise if a header of ``names`` is written but Python's parser reads no address in it
+    (since 3.13 and 3.12.6/3.11.10/3.10.15 it reads a malformed list as none at all)."""
+    for name, value in [(n, str(v)) for n in names for v in msg.get_all(n, []) if str(v).strip()]:
+        raise LocalProtocolError(
+            f"the {name} header {value[:80]!r} holds no address that Python's e-mail parser "
+            "can read: write each as 'local@domain' or 'Name <local@domain>', or pass the "
+            f"{what} explicitly."
+        )
 
 
 def needs_smtputf8(msg: Message | Enveloped) -> bool:

@@ -20,10 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # 6,678 [5,500], public names 249 [~120]; the longest module (client.py, 694) meets its
 # budget of 700, which is now its ceiling. The core rose by 53 lines when the DATA
 # encoding left commands.py and the provider target and error scrubbing left client.py,
-# so that no module is over 700 lines.
+# so that no module is over 700 lines. Issue 15 raised package and core by 18 and 7 lines:
+# the envelope is derived in halves (send_message reads only the headers it needs) and a
+# header that Python's strict address parser reads as empty is named in the error.
 CEILINGS = {
-    "package_lines": 18_700,
-    "core_code_lines": 6_700,
+    "package_lines": 18_718,
+    "core_code_lines": 6_707,
     "longest_module": 700,
     "public_names": 250,
 }
