@@ -40,7 +40,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.version import InvalidVersion, Version
 
-pytestmark = [pytest.mark.timeout(1500), pytest.mark.binder]
+pytestmark = [pytest.mark.timeout(900), pytest.mark.binder]  # about 3 min here
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
