@@ -1,6 +1,7 @@
 # smtplab — the two commands the README promises, plus a few helpers.
 #   make lab    start JupyterLab on the first notebook
 #   make test   everything CI runs: ruff, pytest (unit + integration), nbval over notebooks/
+#   make test-pythons   the unit suite again on every Python 3.10+ on this machine (.venvs/)
 #
 # Both create .venv on first use and reinstall only when pyproject.toml changes.
 
@@ -9,13 +10,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 PIP    := $(PY) -m pip --disable-pip-version-check
+PYTHONS_ONCE ?= newest
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: lab test lint notebooks bench clean help
+.PHONY: lab test test-pythons lint notebooks bench clean help
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/00-start-here.ipynb"
 	@echo "make test       ruff + pytest + nbval (what CI runs)"
+	@echo "make test-pythons  the unit suite on every Python 3.10+ here (nbval on oldest/newest)"
 	@echo "make notebooks  re-run every notebook and save its real outputs"
 	@echo "make bench      benchmarks: ratios against smtplib, a raw socket, bare aiosmtpd"
 	@echo "make clean      remove .venv and caches"
@@ -49,6 +52,11 @@ test: lint
 	$(PY) -m pytest -p no:nbval tests
 	$(PY) -m pytest $(NBVAL) notebooks
 
+# Every Python 3.10+ this machine has (pyenv's, the system's python3), each in .venvs/NAME;
+# see .ci/test-pythons for what runs where (PYTHONS_ONCE=none: no browser/Binder tests).
+test-pythons:
+	PYTHONS_ONCE=$(PYTHONS_ONCE) bash .ci/test-pythons
+
 notebooks: $(VENV)/.installed-test
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=60 --ExecutePreprocessor.store_widget_state=False \
@@ -62,4 +70,4 @@ bench: $(VENV)/.installed-test $(VENV)/.installed-bench
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .venvs .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -367,26 +367,55 @@ def envelope_from_headers(msg: Message | Enveloped) -> tuple[str, list[str]]:
 
     A :class:`~smtplab.message.Draft` already knows its envelope; it is returned as it is.
     """
+    return envelope_sender(msg), envelope_recipients(msg)
+
+
+def envelope_sender(msg: Message | Enveloped) -> str:
+    """The sender half of :func:`envelope_from_headers` (the recipients' headers unread)."""
     if isinstance(msg, Enveloped):
-        return msg.mail_from, list(msg.recipients)
-    resent = msg.get_all("Resent-Date")
-    if resent is None:
-        prefix = ""
-    elif len(resent) == 1:
-        prefix = "Resent-"
-    else:
-        raise LocalProtocolError(
-            "the message has more than one Resent- block (several Resent-Date headers), so "
-            "it is not clear who it goes to: pass the envelope explicitly."
-        )
+        return msg.mail_from
+    prefix = _resent_prefix(msg)
     senders = _addresses(msg, [f"{prefix}Sender"]) or _addresses(msg, [f"{prefix}From"])
     if not senders:
+        _unreadable(msg, [f"{prefix}Sender", f"{prefix}From"], "envelope sender (from_addr)")
         raise LocalProtocolError(
             f"the message has no {prefix}From header to take the envelope sender from: add "
             "one, or pass the envelope sender explicitly."
         )
-    recipients = _addresses(msg, [f"{prefix}To", f"{prefix}Bcc", f"{prefix}Cc"])
-    return senders[0], list(unique_addresses(recipients))
+    return senders[0]
+
+
+def envelope_recipients(msg: Message | Enveloped) -> list[str]:
+    """The recipients half of :func:`envelope_from_headers` (the sender's headers unread)."""
+    if isinstance(msg, Enveloped):
+        return list(msg.recipients)
+    prefix = _resent_prefix(msg)
+    recipients = _addresses(msg, names := [f"{prefix}To", f"{prefix}Bcc", f"{prefix}Cc"])
+    if not recipients:
+        _unreadable(msg, names, "recipients (to_addrs)")
+    return list(unique_addresses(recipients))
+
+
+def _resent_prefix(msg: Message) -> str:
+    check_header_fields(msg)  # an injected line is what to report, whatever the parser reads
+    resent = msg.get_all("Resent-Date") or []
+    if len(resent) > 1:
+        raise LocalProtocolError(
+            "the message has more than one Resent- block (several Resent-Date headers), so "
+            "it is not clear who it goes to: pass the envelope explicitly."
+        )
+    return "Resent-" if resent else ""
+
+
+def _unreadable(msg: Message, names: list[str], what: str) -> None:
+    """Raise if a header of ``names`` is written but Python's parser reads no address in it
+    (since 3.13 and 3.12.6/3.11.10/3.10.15 it reads a malformed list as none at all)."""
+    for name, value in [(n, str(v)) for n in names for v in msg.get_all(n, []) if str(v).strip()]:
+        raise LocalProtocolError(
+            f"the {name} header {value[:80]!r} holds no address that Python's e-mail parser "
+            "can read: write each as 'local@domain' or 'Name <local@domain>', or pass the "
+            f"{what} explicitly."
+        )
 
 
 def needs_smtputf8(msg: Message | Enveloped) -> bool:

@@ -484,19 +484,19 @@ class Client:
     def _envelope(
         self, msg: MessageLike, from_addr: str | None, to_addrs: str | Sequence[str] | None
     ) -> tuple[str, list[str]]:
-        """The envelope: given, or taken from the message's headers."""
-        if isinstance(msg, (str, bytes)):
-            if from_addr is None or to_addrs is None:
-                raise LocalProtocolError(
-                    "a message given as str or bytes has no parsed headers to take the "
-                    "envelope from: pass from_addr and to_addrs."
-                )
+        """The envelope: given (then the headers are not read at all), or from the headers."""
+        if from_addr is not None and to_addrs is not None:
             sender, recipients = from_addr, []
+        elif isinstance(msg, (str, bytes)):
+            raise LocalProtocolError(
+                "a message given as str or bytes has no parsed headers to take the "
+                "envelope from: pass from_addr and to_addrs."
+            )
         else:
-            from .message import envelope_from_headers
+            from .anatomy import envelope_recipients, envelope_sender
 
-            sender, recipients = envelope_from_headers(msg)
-            sender = sender if from_addr is None else from_addr
+            sender = envelope_sender(msg) if from_addr is None else from_addr
+            recipients = envelope_recipients(msg) if to_addrs is None else []
         if to_addrs is not None:
             recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
         if not recipients:

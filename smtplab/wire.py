@@ -62,6 +62,8 @@ EXCEPTION_MAP: tuple[tuple[type[OSError], str, type[TransportError], str], ...] 
     (OSError, "connect", ConnectError, "unreachable"),
     (ssl.SSLCertVerificationError, "handshake", TLSError, "untrusted"),
     (ssl.SSLEOFError, "handshake", Disconnected, "closed in handshake"),
+    # The same close as Debian 12's Python 3.11.2 reports it ("TLS/SSL connection has been closed")
+    (ssl.SSLZeroReturnError, "handshake", Disconnected, "closed in handshake"),
     (ssl.SSLError, "handshake", TLSError, "handshake failed"),
     (TimeoutError, "handshake", Timeout, "slow handshake"),
     (OSError, "handshake", Disconnected, "broke in handshake"),

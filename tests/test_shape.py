@@ -29,10 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # the secrecy rule for short passwords (masked as words, lines never hidden), and the
 # lab's bounds on what a hostile peer can make it hold (lab/bounds.py and the bounds in
 # connection, sessionlog, inbox, policy, protocol, server: about 660 lines; the session
-# log shows peer text through printable(): 3).
+# log shows peer text through printable(): 3). Issue 15: the envelope is derived in
+# halves (send_message reads only the headers it needs) and a header that Python's strict
+# address parser reads as empty is named in the error.
 CEILINGS = {
-    "package_lines": 20_103,
-    "core_code_lines": 6_836,
+    "package_lines": 20_134,
+    "core_code_lines": 6_865,
     "longest_module": 700,
     "public_names": 250,
 }

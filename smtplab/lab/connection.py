@@ -224,7 +224,7 @@ class LabConnection(asyncio.BufferedProtocol):
         if self.listener == "plain":
             self._serve()
             return
-        transport.pause_reading()  # no byte before the handshake starts (start_tls resumes)
+        # No pause_reading(): start_tls() pauses (a pause here lost the ClientHello on 3.10).
         self._handshake = asyncio.get_running_loop().create_task(self.start_tls())
 
     @property
