@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib.metadata
+import importlib.util
 import math
 import os
 import signal
@@ -27,6 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import install
 from .errors import SmtplabError, Timeout
 from .lab import LabServer, ReceivedMessage
 from .lab.faults import STEPS, Fault
@@ -573,13 +575,17 @@ def _check_jupyterlab() -> str:
     lab_version = importlib.metadata.version("jupyterlab")
     import jupyterlab_widgets  # the JupyterLab extension that draws ipywidgets
 
-    extension = Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager"
-    if not extension.is_dir():
+    extension = install.find_labextension()
+    if extension is None:
+        folders = ", ".join(str(folder) for folder in install.labextension_folders())
         raise RuntimeError(
-            f"the widgets extension is not where JupyterLab looks ({extension}); "
-            "reinstall with: pip install --force-reinstall jupyterlab_widgets"
+            f"JupyterLab finds no widgets extension ({install.WIDGETS_EXTENSION}) in {folders}; "
+            "reinstall with: python -m pip install --force-reinstall jupyterlab_widgets"
         )
-    return f"jupyterlab {lab_version}, widgets extension {jupyterlab_widgets.__version__}"
+    return (
+        f"jupyterlab {lab_version}, widgets extension {jupyterlab_widgets.__version__} "
+        f"in {extension.parent.parent}"
+    )
 
 
 def _check_lab_round_trip() -> str:
@@ -604,8 +610,10 @@ def _check_lab_round_trip() -> str:
 
 def _run_doctor(args: argparse.Namespace) -> int:
     """Run every check, print one line each and a verdict; return 0 when all pass."""
+    installed = install.installation()
     checks: dict[str, Callable[[], str]] = {
         "Python": lambda: f"{sys.version.split()[0]} at {sys.executable}",
+        "installed": installed.describe,
         "packages": _check_packages,
         "JupyterLab": _check_jupyterlab,
         "lab server": _check_lab_round_trip,
@@ -618,13 +626,13 @@ def _run_doctor(args: argparse.Namespace) -> int:
             failures += 1
             reason = printable(str(error), newlines=True, keep_stand_ins=True)
             print(f"  FAIL  {name}: {type(error).__name__}: {reason}")
+    for warning in installed.warnings():
+        print(f"  note  {warning}")
     if failures:
-        print(
-            f"{failures} check(s) failed. Reinstall with: python -m pip install -e '.[lab]' "
-            "(or make lab), then run smtplab doctor again.",
-        )
+        print(f"{failures} check(s) failed. Reinstall with: {installed.repair()}")
+        print("then run smtplab doctor again.")
         return 1
-    print("All good: start the kit with `make lab` (or jupyter lab).")
+    print(f"All good: {installed.next_steps()}.")
     return 0
 
 
@@ -647,8 +655,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The ``smtplab`` argument parser with every command."""
     parser = _Parser(prog="smtplab", description="smtplab: learn SMTP by talking it.")
+    parser.add_argument("--version", action="version", version=f"smtplab {install.version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add_command in (_add_serve, _add_send, _add_doctor):
+    for add_command in (_add_serve, _add_send, _add_doctor, _add_notebooks, _add_lab):
         add_command(commands)
     return parser
 
@@ -661,3 +670,92 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exit_request.code
         return code if isinstance(code, int) else (0 if code is None else 2)
     return int(args.run(args))
+
+
+# --- notebooks and lab (pip users: the series ships as package data; see install.py) --------
+
+
+def _add_notebooks(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    notebooks = commands.add_parser(
+        "notebooks",
+        help="copy the notebook series into a folder of yours",
+        description=(
+            "Copy the notebooks (with their solutions and sanitize.cfg) into DIR. A notebook "
+            "you edited is never overwritten unless you add --force."
+        ),
+    )
+    notebooks.add_argument(
+        "folder",
+        nargs="?",
+        default=install.DEFAULT_NOTEBOOK_FOLDER,
+        metavar="DIR",
+        help=f"where to put them (default ./{install.DEFAULT_NOTEBOOK_FOLDER})",
+    )
+    notebooks.add_argument(
+        "--force", action="store_true", help="replace notebooks you edited (your changes are lost)"
+    )
+    notebooks.set_defaults(run=_run_notebooks)
+
+
+def _copy_series(folder: str, force: bool) -> install.CopyReport | None:
+    try:
+        report = install.copy_notebooks(Path(folder), force=force)
+    except OSError as error:
+        print(f"error: {printable(str(error), newlines=True)}", file=sys.stderr)
+        return None
+    print("\n".join(report.lines()), flush=True)
+    return report
+
+
+def _run_notebooks(args: argparse.Namespace) -> int:
+    """Copy the series; 1 when a notebook was kept because the learner edited it."""
+    report = _copy_series(args.folder, args.force)
+    if report is None:
+        return 1
+    print(report.next_command())
+    return 1 if report.kept else 0
+
+
+def _add_lab(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    lab = commands.add_parser(
+        "lab",
+        help="open JupyterLab on the notebooks (copies them first if needed)",
+        description=(
+            "Open JupyterLab (this Python's, on 127.0.0.1 only) on the series in DIR, "
+            "copying it there first if DIR does not hold it yet. Ctrl-C stops it."
+        ),
+    )
+    lab.add_argument(
+        "folder",
+        nargs="?",
+        default=install.DEFAULT_NOTEBOOK_FOLDER,
+        metavar="DIR",
+        help=f"the notebooks folder (default ./{install.DEFAULT_NOTEBOOK_FOLDER})",
+    )
+    lab.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
+    lab.add_argument("--port", type=_port, default=None, help="JupyterLab's port (default 8888)")
+    lab.set_defaults(run=_run_lab)
+
+
+def _run_lab(args: argparse.Namespace) -> int:
+    """Copy the series if needed, then run JupyterLab until it ends; its exit code."""
+    import subprocess
+
+    folder = Path(args.folder).expanduser().resolve()
+    if not install.has_series(folder) and _copy_series(args.folder, force=False) is None:
+        return 1
+    if importlib.util.find_spec("jupyterlab") is None:
+        print(
+            "error: JupyterLab is not installed in this Python: "
+            f"{sys.executable} -m pip install 'smtplab[lab]'",
+            file=sys.stderr,
+        )
+        return 1
+    command = install.lab_command(folder, open_browser=not args.no_browser, port=args.port)
+    print("starting:", " ".join(command[2:]), flush=True)
+    with subprocess.Popen(command, cwd=folder) as jupyter:
+        while True:
+            try:
+                return jupyter.wait()
+            except KeyboardInterrupt:  # the terminal's Ctrl-C reaches JupyterLab too: it decides
+                continue
