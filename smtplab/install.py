@@ -157,10 +157,11 @@ def installation() -> Installation:
     installed_init = editable_project = None
     # The records pip wrote, leaving out a smtplab.egg-info that a build left in the
     # source tree (found when Python runs from there: it is no installation).
+    source_tree = (PACKAGE_DIR.parent / "pyproject.toml").is_file()
     records = [
         found
         for found in importlib.metadata.distributions(name=DISTRIBUTION)
-        if not _same(Path(str(found.locate_file(""))), PACKAGE_DIR.parent)
+        if not (source_tree and _same(Path(str(found.locate_file(""))), PACKAGE_DIR.parent))
     ]
     distribution = records[0] if records else None
     if distribution is not None:
