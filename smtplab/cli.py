@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib.metadata
-import importlib.util
 import math
 import os
 import signal
@@ -25,7 +24,6 @@ import ssl
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 from . import install
@@ -571,23 +569,6 @@ def _check_packages() -> str:
     return ", ".join(f"{name} {version(name)}" for name in ("aiosmtpd", "trustme", "ipywidgets"))
 
 
-def _check_jupyterlab() -> str:
-    lab_version = importlib.metadata.version("jupyterlab")
-    import jupyterlab_widgets  # the JupyterLab extension that draws ipywidgets
-
-    extension = install.find_labextension()
-    if extension is None:
-        folders = ", ".join(str(folder) for folder in install.labextension_folders())
-        raise RuntimeError(
-            f"JupyterLab finds no widgets extension ({install.WIDGETS_EXTENSION}) in {folders}; "
-            "reinstall with: python -m pip install --force-reinstall jupyterlab_widgets"
-        )
-    return (
-        f"jupyterlab {lab_version}, widgets extension {jupyterlab_widgets.__version__} "
-        f"in {extension.parent.parent}"
-    )
-
-
 def _check_lab_round_trip() -> str:
     from .client import Client
 
@@ -615,7 +596,7 @@ def _run_doctor(args: argparse.Namespace) -> int:
         "Python": lambda: f"{sys.version.split()[0]} at {sys.executable}",
         "installed": installed.describe,
         "packages": _check_packages,
-        "JupyterLab": _check_jupyterlab,
+        "JupyterLab": install.check_jupyterlab,
         "lab server": _check_lab_round_trip,
     }
     failures = 0
@@ -679,83 +660,36 @@ def _add_notebooks(commands: argparse._SubParsersAction) -> None:  # type: ignor
     notebooks = commands.add_parser(
         "notebooks",
         help="copy the notebook series into a folder of yours",
-        description=(
-            "Copy the notebooks (with their solutions and sanitize.cfg) into DIR. A notebook "
-            "you edited is never overwritten unless you add --force."
-        ),
+        description="Copy the notebooks (with their solutions and sanitize.cfg) into DIR. "
+        "A notebook you edited is never overwritten unless you add --force.",
     )
     notebooks.add_argument(
         "folder",
         nargs="?",
         default=install.DEFAULT_NOTEBOOK_FOLDER,
         metavar="DIR",
-        help=f"where to put them (default ./{install.DEFAULT_NOTEBOOK_FOLDER})",
+        help="where to put them (default ./smtplab-notebooks)",
     )
     notebooks.add_argument(
         "--force", action="store_true", help="replace notebooks you edited (your changes are lost)"
     )
-    notebooks.set_defaults(run=_run_notebooks)
-
-
-def _copy_series(folder: str, force: bool) -> install.CopyReport | None:
-    try:
-        report = install.copy_notebooks(Path(folder), force=force)
-    except OSError as error:
-        print(f"error: {printable(str(error), newlines=True)}", file=sys.stderr)
-        return None
-    print("\n".join(report.lines()), flush=True)
-    return report
-
-
-def _run_notebooks(args: argparse.Namespace) -> int:
-    """Copy the series; 1 when a notebook was kept because the learner edited it."""
-    report = _copy_series(args.folder, args.force)
-    if report is None:
-        return 1
-    print(report.next_command())
-    return 1 if report.kept else 0
+    notebooks.set_defaults(run=lambda args: install.run_notebooks(args.folder, args.force))
 
 
 def _add_lab(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     lab = commands.add_parser(
         "lab",
         help="open JupyterLab on the notebooks (copies them first if needed)",
-        description=(
-            "Open JupyterLab (this Python's, on 127.0.0.1 only) on the series in DIR, "
-            "copying it there first if DIR does not hold it yet. Ctrl-C stops it."
-        ),
+        description="Open JupyterLab (this Python's, on 127.0.0.1 only) on the series in DIR, "
+        "copying it there first if DIR does not hold it yet. Ctrl-C stops it.",
     )
     lab.add_argument(
         "folder",
         nargs="?",
         default=install.DEFAULT_NOTEBOOK_FOLDER,
         metavar="DIR",
-        help=f"the notebooks folder (default ./{install.DEFAULT_NOTEBOOK_FOLDER})",
+        help="the notebooks folder (default ./smtplab-notebooks)",
     )
     lab.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
     lab.add_argument("--port", type=_port, default=None, help="JupyterLab's port (default 8888)")
-    lab.set_defaults(run=_run_lab)
-
-
-def _run_lab(args: argparse.Namespace) -> int:
-    """Copy the series if needed, then run JupyterLab until it ends; its exit code."""
-    import subprocess
-
-    folder = Path(args.folder).expanduser().resolve()
-    if not install.has_series(folder) and _copy_series(args.folder, force=False) is None:
-        return 1
-    if importlib.util.find_spec("jupyterlab") is None:
-        print(
-            "error: JupyterLab is not installed in this Python: "
-            f"{sys.executable} -m pip install 'smtplab[lab]'",
-            file=sys.stderr,
-        )
-        return 1
-    command = install.lab_command(folder, open_browser=not args.no_browser, port=args.port)
-    print("starting:", " ".join(command[2:]), flush=True)
-    with subprocess.Popen(command, cwd=folder) as jupyter:
-        while True:
-            try:
-                return jupyter.wait()
-            except KeyboardInterrupt:  # the terminal's Ctrl-C reaches JupyterLab too: it decides
-                continue
+    lab.set_defaults(run=lambda args: install.run_lab(args.folder, not args.no_browser, args.port))

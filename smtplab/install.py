@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import shutil
 import site
+import subprocess
 import sys
 import sysconfig
 from collections.abc import Sequence
@@ -53,10 +55,8 @@ def version() -> str:
     """The installed version of smtplab (its metadata), or the source's for a checkout."""
     try:
         return importlib.metadata.version(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        from . import __version__
-
-        return __version__
+    except importlib.metadata.PackageNotFoundError:  # a checkout: the package's own figure
+        return str(getattr(sys.modules[__name__.rpartition(".")[0]], "__version__", "unknown"))
 
 
 # --- how it was installed -------------------------------------------------------------------
@@ -152,18 +152,22 @@ def classify(facts: _Facts) -> Installation:
     return Installation("venv" if facts.in_venv else "system", package_dir, python)
 
 
-def installation() -> Installation:
-    """How the running smtplab was installed (see :class:`Installation`)."""
-    installed_init = editable_project = None
-    # The records pip wrote, leaving out a smtplab.egg-info that a build left in the
-    # source tree (found when Python runs from there: it is no installation).
+def installed_distribution() -> importlib.metadata.Distribution | None:
+    """pip's record of the installed smtplab, or None; a ``smtplab.egg-info`` that a
+    build left in the source tree (found when Python runs from there) is no record."""
     source_tree = (PACKAGE_DIR.parent / "pyproject.toml").is_file()
     records = [
         found
         for found in importlib.metadata.distributions(name=DISTRIBUTION)
         if not (source_tree and _same(Path(str(found.locate_file(""))), PACKAGE_DIR.parent))
     ]
-    distribution = records[0] if records else None
+    return records[0] if records else None
+
+
+def installation() -> Installation:
+    """How the running smtplab was installed (see :class:`Installation`)."""
+    installed_init = editable_project = None
+    distribution = installed_distribution()
     if distribution is not None:
         installed_init = Path(str(distribution.locate_file("smtplab/__init__.py")))
         editable_project = _editable_project(distribution.read_text("direct_url.json"))
@@ -360,6 +364,23 @@ def find_labextension(name: str = WIDGETS_EXTENSION) -> Path | None:
     return None
 
 
+def check_jupyterlab() -> str:
+    """The doctor's JupyterLab check: its version and the widgets extension where
+    JupyterLab finds it; raises (with the fix in the message) when either is missing."""
+    lab_version = importlib.metadata.version("jupyterlab")
+    import jupyterlab_widgets  # the JupyterLab extension that draws ipywidgets
+
+    extension = find_labextension()
+    if extension is None:
+        folders = ", ".join(str(folder) for folder in labextension_folders())
+        raise RuntimeError(
+            f"JupyterLab finds no widgets extension ({WIDGETS_EXTENSION}) in {folders}; "
+            "reinstall with: python -m pip install --force-reinstall jupyterlab_widgets"
+        )
+    version_ = jupyterlab_widgets.__version__
+    return f"jupyterlab {lab_version}, widgets extension {version_} in {extension.parent.parent}"
+
+
 def lab_command(folder: Path, *, open_browser: bool = True, port: int | None = None) -> list[str]:
     """The command that opens JupyterLab on the series in ``folder``: this same Python,
     loopback only, the news pop-up off (run it with ``folder`` as working directory)."""
@@ -380,3 +401,49 @@ def lab_command(folder: Path, *, open_browser: bool = True, port: int | None = N
     if hasattr(os, "getuid") and os.getuid() == 0:  # containers often run as root
         command.append("--allow-root")
     return command
+
+
+# --- the commands (smtplab notebooks, smtplab lab) -------------------------------------------
+
+
+def _copy_and_tell(folder: str, force: bool) -> CopyReport | None:
+    try:
+        report = copy_notebooks(Path(folder), force=force)
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+    print("\n".join(report.lines()), flush=True)
+    return report
+
+
+def run_notebooks(folder: str, force: bool) -> int:
+    """``smtplab notebooks``: copy the series and say what was done and what to run next;
+    the exit code is 1 when a notebook was kept because the learner edited it."""
+    report = _copy_and_tell(folder, force)
+    if report is None:
+        return 1
+    print(report.next_command())
+    return 1 if report.kept else 0
+
+
+def run_lab(folder: str, open_browser: bool, port: int | None) -> int:
+    """``smtplab lab``: copy the series if ``folder`` lacks it, then run JupyterLab on it
+    until JupyterLab ends; its exit code."""
+    where = Path(folder).expanduser().resolve()
+    if not has_series(where) and _copy_and_tell(folder, force=False) is None:
+        return 1
+    if importlib.util.find_spec("jupyterlab") is None:
+        print(
+            "error: JupyterLab is not installed in this Python: "
+            f"{_quoted(sys.executable)} -m pip install 'smtplab[lab]'",
+            file=sys.stderr,
+        )
+        return 1
+    command = lab_command(where, open_browser=open_browser, port=port)
+    print("starting:", " ".join(command[2:]), flush=True)
+    with subprocess.Popen(command, cwd=where) as jupyter:
+        while True:
+            try:
+                return jupyter.wait()
+            except KeyboardInterrupt:  # the terminal's Ctrl-C reaches JupyterLab too: it decides
+                continue
