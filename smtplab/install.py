@@ -441,6 +441,9 @@ def run_lab(folder: str, open_browser: bool, port: int | None) -> int:
         return 1
     command = lab_command(where, open_browser=open_browser, port=port)
     print("starting:", " ".join(command[2:]), flush=True)
+    if os.name == "posix":  # become JupyterLab: signals and Ctrl-C reach it directly
+        os.chdir(where)
+        os.execv(command[0], command)
     with subprocess.Popen(command, cwd=where) as jupyter:
         while True:
             try:
