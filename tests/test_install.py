@@ -10,6 +10,7 @@ dependencies from PyPI (or pip's cache): skip them offline with ``-m "not instal
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import json
 import os
@@ -306,9 +307,19 @@ SDIST_NEEDS = [
 
 @pytest.fixture(scope="session")
 def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sdist, built once per session the way a release is (isolated, PEP 517)."""
+    """The sdist, built once per session as a PEP 517 frontend does: the backend that
+    pyproject.toml requires, installed apart, asked through its build_sdist hook."""
     out = tmp_path_factory.mktemp("sdist")
-    checked([sys.executable, "-m", "build", "--sdist", "--outdir", str(out), str(ROOT)])
+    backend = out / "backend"
+    declared = re.search(r"^requires = (\[.*\])$", (ROOT / "pyproject.toml").read_text(), re.M)
+    assert declared, "pyproject.toml has no [build-system] requires line"
+    requires = ast.literal_eval(declared.group(1))
+    checked([sys.executable, "-m", "pip", "install", "-q", "--target", str(backend), *requires])
+    hook = (
+        "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(backend)}
+    checked([sys.executable, "-c", hook, str(out)], cwd=ROOT, env=environment)
     [built] = out.glob("smtplab-*.tar.gz")
     return built
 
