@@ -7,6 +7,8 @@
   and prints.
 * ``send``: send one message and print the annotated transcript (like swaks).
 * ``doctor``: check the installation and say what is wrong.
+* ``notebooks`` / ``lab``: copy the series from the package / open JupyterLab on it
+  (their logic is in :mod:`smtplab.install`).
 
 Each command is a subparser whose ``run`` function takes the parsed arguments and
 returns the exit code.

@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # the secrecy rule for short passwords (masked as words, lines never hidden), and the
 # lab's bounds on what a hostile peer can make it hold (lab/bounds.py and the bounds in
 # connection, sessionlog, inbox, policy, protocol, server: about 660 lines; the session
-# log shows peer text through printable(): 3). Issue 15 (pip users): +484 for how the kit
+# log shows peer text through printable(): 3). Issue 15 (pip users): +486 for how the kit
 # was installed, its notebooks as package data, `smtplab notebooks`/`lab`, the doctor's
-# advice and --version (install.py, 452 lines; cli.py +32). That passes BEFORE's 20,372:
+# advice and --version (install.py, 452 lines; cli.py +34). That passes BEFORE's 20,372:
 # test_ceilings_never_loosen_past_the_budgets_before says so until the lead decides.
 CEILINGS = {
-    "package_lines": 20_587,
+    "package_lines": 20_589,
     "core_code_lines": 6_836,
     "longest_module": 700,
     "public_names": 250,
