@@ -7,6 +7,8 @@
   and prints.
 * ``send``: send one message and print the annotated transcript (like swaks).
 * ``doctor``: check the installation and say what is wrong.
+* ``notebooks`` / ``lab``: copy the series from the package / open JupyterLab on it
+  (their logic is in :mod:`smtplab.install`).
 
 Each command is a subparser whose ``run`` function takes the parsed arguments and
 returns the exit code.
@@ -24,9 +26,9 @@ import ssl
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
+from . import install
 from .errors import SmtplabError, Timeout
 from .lab import LabServer, ReceivedMessage
 from .lab.faults import STEPS, Fault
@@ -569,19 +571,6 @@ def _check_packages() -> str:
     return ", ".join(f"{name} {version(name)}" for name in ("aiosmtpd", "trustme", "ipywidgets"))
 
 
-def _check_jupyterlab() -> str:
-    lab_version = importlib.metadata.version("jupyterlab")
-    import jupyterlab_widgets  # the JupyterLab extension that draws ipywidgets
-
-    extension = Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager"
-    if not extension.is_dir():
-        raise RuntimeError(
-            f"the widgets extension is not where JupyterLab looks ({extension}); "
-            "reinstall with: pip install --force-reinstall jupyterlab_widgets"
-        )
-    return f"jupyterlab {lab_version}, widgets extension {jupyterlab_widgets.__version__}"
-
-
 def _check_lab_round_trip() -> str:
     from .client import Client
 
@@ -604,10 +593,12 @@ def _check_lab_round_trip() -> str:
 
 def _run_doctor(args: argparse.Namespace) -> int:
     """Run every check, print one line each and a verdict; return 0 when all pass."""
+    installed = install.installation()
     checks: dict[str, Callable[[], str]] = {
         "Python": lambda: f"{sys.version.split()[0]} at {sys.executable}",
+        "installed": installed.describe,
         "packages": _check_packages,
-        "JupyterLab": _check_jupyterlab,
+        "JupyterLab": install.check_jupyterlab,
         "lab server": _check_lab_round_trip,
     }
     failures = 0
@@ -618,13 +609,13 @@ def _run_doctor(args: argparse.Namespace) -> int:
             failures += 1
             reason = printable(str(error), newlines=True, keep_stand_ins=True)
             print(f"  FAIL  {name}: {type(error).__name__}: {reason}")
+    for warning in installed.warnings():
+        print(f"  note  {warning}")
     if failures:
-        print(
-            f"{failures} check(s) failed. Reinstall with: python -m pip install -e '.[lab]' "
-            "(or make lab), then run smtplab doctor again.",
-        )
+        print(f"{failures} check(s) failed. Reinstall with: {installed.repair()}")
+        print("then run smtplab doctor again.")
         return 1
-    print("All good: start the kit with `make lab` (or jupyter lab).")
+    print(f"All good: {installed.next_steps()}.")
     return 0
 
 
@@ -647,8 +638,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The ``smtplab`` argument parser with every command."""
     parser = _Parser(prog="smtplab", description="smtplab: learn SMTP by talking it.")
+    parser.add_argument("--version", action="version", version=f"smtplab {install.version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add_command in (_add_serve, _add_send, _add_doctor):
+    for add_command in (_add_serve, _add_send, _add_doctor, _add_notebooks, _add_lab):
         add_command(commands)
     return parser
 
@@ -661,3 +653,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exit_request.code
         return code if isinstance(code, int) else (0 if code is None else 2)
     return int(args.run(args))
+
+
+# --- notebooks and lab (pip users: the series ships as package data; see install.py) --------
+
+
+def _add_notebooks(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    notebooks = commands.add_parser(
+        "notebooks",
+        help="copy the notebook series into a folder of yours",
+        description="Copy the notebooks (with their solutions and sanitize.cfg) into DIR. "
+        "A notebook you edited is never overwritten unless you add --force.",
+    )
+    notebooks.add_argument(
+        "folder",
+        nargs="?",
+        default=install.DEFAULT_NOTEBOOK_FOLDER,
+        metavar="DIR",
+        help="where to put them (default ./smtplab-notebooks)",
+    )
+    notebooks.add_argument(
+        "--force", action="store_true", help="replace notebooks you edited (your changes are lost)"
+    )
+    notebooks.set_defaults(run=lambda args: install.run_notebooks(args.folder, args.force))
+
+
+def _add_lab(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    lab = commands.add_parser(
+        "lab",
+        help="open JupyterLab on the notebooks (copies them first if needed)",
+        description="Open JupyterLab (this Python's, on 127.0.0.1 only) on the series in DIR, "
+        "copying it there first if DIR does not hold it yet. Ctrl-C stops it.",
+    )
+    lab.add_argument(
+        "folder",
+        nargs="?",
+        default=install.DEFAULT_NOTEBOOK_FOLDER,
+        metavar="DIR",
+        help="the notebooks folder (default ./smtplab-notebooks)",
+    )
+    lab.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
+    lab.add_argument("--port", type=_port, default=None, help="JupyterLab's port (default 8888)")
+    lab.set_defaults(run=lambda args: install.run_lab(args.folder, not args.no_browser, args.port))

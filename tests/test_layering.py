@@ -44,7 +44,7 @@ CORE = {
 }
 CLIENT_WING = {"client", "auth_exchange", "wire", "tap", "netcheck"}
 LAB_WING = {"lab"}
-VIEWS = {"widgets", "cli", "course", "exercises", "__main__"}
+VIEWS = {"widgets", "cli", "install", "course", "exercises", "__main__"}
 FACADE = {"__init__"}  # `from smtplab import Client, send`: core + client wing, lazily the rest
 
 # Standard-library modules that do I/O or concurrency: never in the core.
@@ -66,7 +66,15 @@ THIRD_PARTY_ALLOWED = {
     "core": set(),
     "client": set(),
     "lab": {"aiosmtpd", "trustme"},
-    "views": {"ipywidgets", "IPython", "traitlets", "aiosmtpd", "trustme", "jupyterlab_widgets"},
+    "views": {
+        "ipywidgets",
+        "IPython",
+        "traitlets",
+        "aiosmtpd",
+        "trustme",
+        "jupyterlab_widgets",
+        "jupyter_core",
+    },
     "facade": set(),
 }
 ALLOWED_SMTPLAB = {
