@@ -1,0 +1,41 @@
+"""The command line: ``python -m smtplab <command>`` (or ``smtplab <command>``).
+
+* ``serve`` (:mod:`.serve`): a lab server in the terminal, printing what arrives.
+* ``send`` (:mod:`.send`): send one message and stream the annotated dialogue (like swaks).
+* ``doctor`` (:mod:`.doctor`): check the installation and say what is wrong.
+
+Each command is a module with ``add_command(commands)``, which adds its subparser and
+sets ``run``: a function that takes the parsed arguments and returns the exit code.
+Registering a command is one line in ``COMMANDS``; :mod:`.common` holds what they share.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from . import common, doctor, send, serve
+
+__all__ = ["main"]
+
+COMMANDS = (serve, send, doctor)
+"""The command modules, in the order ``smtplab --help`` lists them."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``smtplab`` argument parser with every command."""
+    parser = common.Parser(prog="smtplab", description="smtplab: learn SMTP by talking it.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        command.add_command(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (2 for a usage error)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_request:  # argparse exits on --help and on usage errors
+        code = exit_request.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    return int(args.run(args))
