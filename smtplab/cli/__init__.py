@@ -38,4 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # argparse exits on --help and on usage errors
         code = exit_request.code
         return code if isinstance(code, int) else (0 if code is None else 2)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except BrokenPipeError:  # the reader of our output left (`| head`): end quietly
+        common.discard_output()
+        return 0

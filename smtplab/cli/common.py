@@ -4,7 +4,10 @@ the password rule and the one way an error line is printed."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import os
+import select
 import ssl
 import sys
 from typing import Any, NoReturn
@@ -27,6 +30,29 @@ def print_error(text: object) -> None:
     """Print ``error: TEXT`` on standard error, TEXT through printable() (it may carry
     what a peer sent)."""
     print(f"error: {printable(str(text), newlines=True, keep_stand_ins=True)}", file=sys.stderr)
+
+
+def discard_output() -> None:
+    """After the reader of standard output went away (``smtplab ... | head -1``): point
+    standard output at the null device, so later prints and the interpreter's last flush
+    do not fail with BrokenPipeError."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+def reader_gone() -> bool:
+    """True when standard output is a pipe (or socket) whose reader has closed it (Linux
+    and the BSDs report that as POLLERR or POLLHUP on the writing end)."""
+    if not hasattr(select, "poll"):
+        return False
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), 0)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to tell
+        return False
 
 
 def whole(text: str, what: str) -> int:
@@ -54,10 +80,17 @@ def positive(text: str) -> int:
 
 
 class RefusePasswordFlag(argparse.Action):
-    """``--password``: refused with the reason, without echoing the password back."""
+    """``--password`` (and swaks's ``-ap``): refused with the reason, without echoing the
+    password back."""
 
-    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        parser.error(f"--password is not an option: {NO_PASSWORD_FLAG}")
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        parser.error(f"{option_string or '--password'} is not an option: {NO_PASSWORD_FLAG}")
 
 
 def seconds(text: str) -> float:

@@ -292,6 +292,9 @@ def run(args: argparse.Namespace) -> int:
             try:
                 lab.wait_for(count=shown + 1, timeout=_POLL_SECONDS)
             except Timeout:
+                if common.reader_gone():  # `smtplab serve | head -3`: nobody reads on
+                    common.discard_output()
+                    break
                 continue
             total = lab.received_count
             new = lab.inbox[shown - total :] if total > shown else []
