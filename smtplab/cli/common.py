@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import math
 import os
 import select
@@ -32,10 +33,23 @@ def print_error(text: object) -> None:
     print(f"error: {printable(str(text), newlines=True, keep_stand_ins=True)}", file=sys.stderr)
 
 
+def read_password(flag: str, prompt: str) -> str | None:
+    """A password from SMTPLAB_PASSWORD or a prompt, never a flag; None (after an error line
+    naming ``flag``) when there is neither."""
+    if os.environ.get(PASSWORD_VARIABLE):
+        return os.environ[PASSWORD_VARIABLE]
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    print_error(
+        f"{flag} needs a password: set {PASSWORD_VARIABLE} (standard input is not a "
+        "terminal, so there is no prompt)."
+    )
+    return None
+
+
 def discard_output() -> None:
-    """After the reader of standard output went away (``smtplab ... | head -1``): point
-    standard output at the null device, so later prints and the interpreter's last flush
-    do not fail with BrokenPipeError."""
+    """Standard output to the null device, once its reader went away (``| head -1``): later
+    prints and the interpreter's last flush do not fail with BrokenPipeError."""
     with contextlib.suppress(OSError, ValueError):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
@@ -83,14 +97,8 @@ class RefusePasswordFlag(argparse.Action):
     """``--password`` (and swaks's ``-ap``): refused with the reason, without echoing the
     password back."""
 
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: object,
-        option_string: str | None = None,
-    ) -> None:
-        parser.error(f"{option_string or '--password'} is not an option: {NO_PASSWORD_FLAG}")
+    def __call__(self, parser: Any, namespace: Any, values: Any, flag: str | None = None) -> None:
+        parser.error(f"{flag or '--password'} is not an option: {NO_PASSWORD_FLAG}")
 
 
 def seconds(text: str) -> float:

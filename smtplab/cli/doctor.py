@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if failures:
         print(
             f"{failures} check(s) failed. Reinstall with: python -m pip install -e '.[lab]' "
-            "(or make lab), then run smtplab doctor again.",
+            "(or make lab), then run smtplab doctor again."
         )
         return 1
     print("All good: start the kit with `make lab` (or jupyter lab).")

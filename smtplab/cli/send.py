@@ -4,8 +4,6 @@ happens (like swaks), with swaks's spellings of the common options."""
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import ssl
 import sys
 from pathlib import Path
@@ -19,15 +17,10 @@ from .common import PASSWORD_VARIABLE
 __all__: list[str] = []
 
 _SWAKS = """\
-swaks's spellings work too: -s/--server HOST[:PORT] (or [HOST]:PORT, HOST/PORT),
--p/--port, -f/--from, -t/--to, --tls (-tls: STARTTLS, required), --tlsc
-(-tlsc, --tls-on-connect: implicit TLS), -au/--auth-user, -a/--auth, --header
-'Name: value', --body, -d/--data, --tls-verify (always on here), --tls-ca-path,
--l/--helo. -ap/--auth-password is refused: the password comes from a prompt or
-SMTPLAB_PASSWORD.
-
-A closed pipe (smtplab send ... | head -1) ends the output quietly: the send
-itself goes on to its end, and the exit code is the send's."""
+swaks's spellings work too (-s -p -f -t --tls --tlsc -au -a --header --body -d --tls-verify
+--tls-ca-path -l); -ap/--auth-password is refused: the password comes from a prompt or
+SMTPLAB_PASSWORD. A closed pipe (| head -1) ends the output quietly: the send goes on to
+its end, and the exit code is the send's."""
 
 
 def _server(text: str) -> tuple[str, int | None]:
@@ -86,36 +79,21 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     add = send.add_argument
     for refused in (("--password",), ("-ap", "--auth-password")):
         add(*refused, nargs="?", action=common.RefusePasswordFlag, help=argparse.SUPPRESS)
-    where = send.add_mutually_exclusive_group(required=True)
-    where.add_argument(
-        "-s",
-        "--server",
-        type=_server,
-        metavar="HOST[:PORT]",
-        help="the SMTP server to talk to",
-    )
-    where.add_argument(
-        "--provider", metavar="NAME", help="a known provider (qq, 163, gmail, outlook...)"
-    )
+    where = send.add_mutually_exclusive_group(required=True).add_argument
+    where("-s", "--server", type=_server, metavar="HOST[:PORT]", help="the server to talk to")
+    where("--provider", metavar="NAME", help="a known provider (qq, 163, gmail, outlook...)")
     add("-p", "--port", type=common.port, help="the port (wins over the one in --server)")
+    modes = ("plain", "starttls", "tls")
     add(
         "--security",
-        choices=("plain", "starttls", "tls"),
-        help="plain, starttls (like port 587) or tls (implicit TLS, like 465); "
-        "default: the provider's, else plain",
+        choices=modes,
+        help="starttls: like 587, tls: like 465 (default: plain, or the provider's)",
     )
     tls = {"dest": "security_flags", "action": "append_const", "default": []}
-    add("--tls", "-tls", const="starttls", help="the same as --security starttls", **tls)
-    add(
-        "--tlsc", "-tlsc", "--tls-on-connect", const="tls", help="the same as --security tls", **tls
-    )
+    add("--tls", "-tls", const="starttls", help="as --security starttls", **tls)
+    add("--tlsc", "-tlsc", "--tls-on-connect", const="tls", help="as --security tls", **tls)
     add("--user", "-au", "--auth-user", help="log in with AUTH as this user (password: see above)")
-    add(
-        "-a",
-        "--auth",
-        metavar="MECHANISM",
-        help="AUTH mechanism (LOGIN, PLAIN...; default LOGIN)",
-    )
+    add("-a", "--auth", metavar="MECHANISM", help="AUTH mechanism (LOGIN, PLAIN...; default LOGIN)")
     add(
         "--allow-unencrypted-auth",
         action="store_true",
@@ -123,52 +101,17 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         "readable by anyone on the path); without it, --user needs --security starttls or tls",
     )
     add("-f", "--from", dest="sender", required=True, help="the sender's address")
-    add(
-        "-t",
-        "--to",
-        action="append",
-        required=True,
-        help="a recipient (repeatable, or comma-separated)",
-    )
+    add("-t", "--to", action="append", required=True, help="a recipient (repeatable, or a,b)")
     add("--subject", default="", help="the subject")
-    add(
-        "--header",
-        type=_header,
-        action="append",
-        default=[],
-        metavar="'NAME: VALUE'",
-        help="a header field (repeatable; replaces one compose writes, e.g. Subject or Date)",
-    )
-    add(
-        "--body",
-        help="the text of the message: TEXT, - (standard input) or @FILE (default: standard input)",
-    )
-    add(
-        "-d",
-        "--data",
-        metavar="DATA",
-        help="the whole message, headers and body, as sent after DATA: - (standard input), "
-        "@FILE, or TEXT where \\n is a line break (instead of --subject/--header/--body)",
-    )
-    add("--attach", action="append", default=[], metavar="FILE", help="attach a file (repeatable)")
-    add(
-        "--cafile",
-        "--tls-ca-path",
-        type=common.cafile,
-        help="trust the certificate authority in this PEM file (the lab's: ca_path)",
-    )
-    add(
-        "--tls-verify",
-        action="store_true",
-        help="verify the server's certificate: always done here (accepted for swaks's habit)",
-    )
+    many = {"action": "append", "default": []}
+    add("--header", type=_header, help="'Name: value' (repeatable; wins over compose's)", **many)
+    add("--body", help="the text: TEXT, - (standard input, the default) or @FILE")
+    add("-d", "--data", help="the whole message: TEXT (\\n: a line break), - or @FILE")
+    add("--attach", metavar="FILE", help="attach a file (repeatable)", **many)
+    add("--cafile", "--tls-ca-path", type=common.cafile, help="trust this CA file (the lab's)")
+    add("--tls-verify", action="store_true", help="verify the certificate: always done here")
     add("--ehlo", "-l", "--helo", metavar="NAME", help="the name to give in EHLO")
-    add(
-        "--timeout",
-        type=common.seconds,
-        default=30.0,
-        help="seconds to wait for each reply (default 30)",
-    )
+    add("--timeout", type=common.seconds, default=30.0, help="seconds to wait for a reply (30)")
     send.set_defaults(run=run)
 
 
@@ -210,20 +153,6 @@ class _LinePrinter:
         self.printed = len(lines)
 
 
-def _read_password(user: str) -> SecretText | None:
-    """The password for ``user``, from the environment or a prompt, masked at once."""
-    if os.environ.get(PASSWORD_VARIABLE):
-        return SecretText(os.environ[PASSWORD_VARIABLE])
-    if not sys.stdin.isatty():
-        print(
-            f"error: --user {user} needs a password: set {PASSWORD_VARIABLE} (standard input "
-            "is not a terminal, so there is no prompt).",
-            file=sys.stderr,
-        )
-        return None
-    return SecretText(getpass.getpass(f"password for {user} (not shown): "))
-
-
 def _security(args: argparse.Namespace) -> str | None:
     """The one security mode --security, --tls and --tlsc ask for (None: the default);
     raises ValueError when they disagree."""
@@ -242,8 +171,7 @@ def _message(args: argparse.Namespace) -> tuple[object, list[str]]:
 
     recipients = [a.strip() for value in args.to for a in value.split(",") if a.strip()]
     if args.data is not None:
-        others = [name for name in ("subject", "body") if getattr(args, name)]
-        others += ["header"] * bool(args.header) + ["attach"] * bool(args.attach)
+        others = [name for name in ("subject", "body", "header", "attach") if getattr(args, name)]
         if others:
             raise ValueError(
                 f"--data is the whole message (headers and body): put --{others[0]} inside it, "
@@ -253,10 +181,7 @@ def _message(args: argparse.Namespace) -> tuple[object, list[str]]:
         if args.data != "-" and (not args.data.startswith("@") or args.data.startswith("@@")):
             data = data.replace("\\n", "\n")  # swaks: \n in the argument is a line break
         return data.encode("utf-8"), recipients
-    if args.body is None:
-        body = _text_argument("-", "message")
-    else:
-        body = _text_argument(args.body, "message")
+    body = _text_argument("-" if args.body is None else args.body, "message")
     draft = compose(
         sender=args.sender,
         to=recipients,
@@ -294,24 +219,24 @@ def run(args: argparse.Namespace) -> int:
     except (SmtplabError, OSError, ValueError) as error:
         common.print_error(error)
         return 2
-    password = _read_password(args.user) if args.user else None
-    if args.user and password is None:
+    typed = args.user and common.read_password(
+        f"--user {args.user}", f"password for {args.user} (not shown): "
+    )
+    if args.user and typed is None:
         return 2
-    options = {
-        "timeout": args.timeout,
-        "context": context,
-        "local_hostname": args.ehlo,
-        "connect": False,
-    }
+    password = SecretText(typed or "")  # masked from here on
+    options = {"timeout": args.timeout, "context": context, "local_hostname": args.ehlo}
     printer: _LinePrinter | None = None
     try:
         if args.provider:
             client = Client.for_provider(
-                args.provider, security=security, port=args.port, **options
+                args.provider, security=security, port=args.port, connect=False, **options
             )
         else:
             host, port = args.server
-            client = Client(host, args.port or port, security=security or "plain", **options)
+            client = Client(
+                host, args.port or port, security=security or "plain", connect=False, **options
+            )
         printer = _LinePrinter(client.transcript)
         client.transcript.subscribe(printer)
         with client:

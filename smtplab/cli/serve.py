@@ -2,15 +2,15 @@
 
 It prints where the lab listens, its CA file and the demo account (a fresh password,
 printed: it is your own terminal; a password you chose is never printed), then one line
-per received message, until Ctrl-C, SIGTERM or SIGHUP. The server thread never prints;
+per received message (``--show``: the whole message; ``--maildir``/``--mbox``: kept in
+mail files, see :mod:`.received`), until Ctrl-C, SIGTERM or SIGHUP, or until the reader
+of its output goes away (``| head -3``). The server thread never prints;
 the main thread waits on the inbox and prints.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import signal
 import sys
 import threading
@@ -23,7 +23,7 @@ from ..lab.policy import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT
 from ..lab.profiles import PROFILES
 from ..lab.server import is_loopback
 from ..printable import printable
-from . import common
+from . import common, received
 
 __all__: list[str] = []
 
@@ -69,28 +69,19 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         description=(
             "Run the lab SMTP server until Ctrl-C: a plain port that offers STARTTLS "
             "(like 587) and an implicit-TLS port (like 465), with a demo account. "
-            "Received messages are printed, one line each."
+            "Received messages are printed, one line each (--show: whole); --maildir and "
+            "--mbox keep them for any mail client."
         ),
     )
-    add = serve.add_argument
+    add, many, free = serve.add_argument, {"action": "append", "default": []}, "0: a free one"
     add(
         "--bind",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1; anything else is reachable "
-        "from other machines)",
+        help="address to listen on (default 127.0.0.1; anything "
+        "else is reachable from other machines)",
     )
-    add(
-        "--port",
-        type=common.port,
-        default=0,
-        help="plain/STARTTLS port (default 0: pick a free one)",
-    )
-    add(
-        "--tls-port",
-        type=common.port,
-        default=0,
-        help="implicit-TLS port (default 0: pick a free one)",
-    )
+    add("--port", type=common.port, default=0, help=f"plain/STARTTLS port (default {free})")
+    add("--tls-port", type=common.port, default=0, help=f"implicit-TLS port (default {free})")
     add(
         "--hostname",
         default=DEFAULT_HOSTNAME,
@@ -101,9 +92,9 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         type=_account,
         action="append",
         metavar="NAME",
-        help=f"an account that may log in (repeatable); its password comes from "
-        f"{common.PASSWORD_VARIABLE} or a prompt, never from the command line (default: "
-        "'student' with a fresh password, printed)",
+        help="an account that may "
+        f"log in (repeatable); its password comes from {common.PASSWORD_VARIABLE} or a prompt, "
+        "never from the command line (default: 'student' with a fresh password, printed)",
     )
     add("--password", nargs="?", action=common.RefusePasswordFlag, help=argparse.SUPPRESS)
     add("--require-tls", action="store_true", help="answer 530 until the client sends STARTTLS")
@@ -111,52 +102,74 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     add(
         "--size-limit",
         type=common.positive,
-        default=None,
         help=f"largest message accepted, in bytes (default {DEFAULT_SIZE_LIMIT})",
     )
     add(
         "--profile",
         choices=sorted(PROFILES),
-        help="behave like a look-alike of a real provider (an imitation built from public "
-        "reports: its greeting, extensions, AUTH and error texts)",
+        help="behave like a look-alike of a real "
+        "provider (an imitation built from public reports: its greeting, extensions, AUTH "
+        "and error texts)",
     )
     add(
         "--fail",
         type=_fault_reply,
-        action="append",
-        default=[],
         metavar="STEP=REPLY",
-        help="answer REPLY at STEP, e.g. --fail 'RCPT=550 5.1.1 No such user' "
-        f"(repeatable; steps: {' '.join(STEPS)})",
+        help="answer REPLY at STEP, e.g. "
+        f"--fail 'RCPT=550 5.1.1 No such user' (repeatable; steps: {' '.join(STEPS)})",
+        **many,
     )
     add(
         "--shared-host",
         action=argparse.BooleanOptionalAction,
-        default=None,
-        help="serve only connections opened by your own user of this machine (Linux); "
-        "default: on under JupyterHub, off elsewhere",
+        help="serve only connections "
+        "opened by your own user of this machine (Linux); default: on under JupyterHub, off "
+        "elsewhere",
     )
     add(
         "--greylist",
         action="store_true",
-        help="refuse the first MAIL FROM with 451 4.7.1, as a greylisting server does; "
-        "the retry is accepted",
+        help="refuse the first MAIL FROM with 451 4.7.1, "
+        "as a greylisting server does; the retry is accepted",
     )
     add(
         "--slow",
         type=_fault_delay,
-        action="append",
-        default=[],
         metavar="STEP=SECONDS",
         help="wait SECONDS before answering at STEP, e.g. --slow DATA_END=5 (repeatable)",
+        **many,
     )
     add(
         "--drop",
         type=_step,
-        action="append",
-        default=[],
         metavar="STEP",
         help="close the connection without a reply at STEP, e.g. --drop BODY (repeatable)",
+        **many,
+    )
+    add(
+        "--show",
+        action="store_true",
+        help="print each message whole after its line: "
+        "headers decoded (RFC 2047), the body up to --show-limit",
+    )
+    add(
+        "--show-limit",
+        type=common.positive,
+        default=received.SHOW_LIMIT,
+        metavar="BYTES",
+        help=f"how much of a body --show prints (default {received.SHOW_LIMIT} bytes)",
+    )
+    add(
+        "--maildir",
+        metavar="DIR",
+        help="keep each message in this Maildir (made if missing; "
+        "tmp/ then new/), for any mail client; the envelope as Return-Path and Delivered-To",
+    )
+    add(
+        "--mbox",
+        metavar="FILE",
+        help="append each message to this mbox file (From_ line: the "
+        "envelope sender; a body line 'From ' is written '>From ')",
     )
     serve.set_defaults(run=run)
 
@@ -224,22 +237,16 @@ def _describe_message(number: int, message: ReceivedMessage) -> str:
 def _serve_passwords(names: list[str]) -> dict[str, str] | None:
     """The accounts of ``serve --user NAME``: each password from SMTPLAB_PASSWORD (the
     same for every account) or a prompt; None (after an error line) when there is none."""
-    from_environment = os.environ.get(common.PASSWORD_VARIABLE)
-    if from_environment:
-        return dict.fromkeys(names, from_environment)
-    if not sys.stdin.isatty():
-        print(
-            f"error: --user needs a password: set {common.PASSWORD_VARIABLE} (standard input is "
-            "not a terminal, so there is no prompt).",
-            file=sys.stderr,
-        )
-        return None
     accounts = {}
     for name in names:
-        accounts[name] = getpass.getpass(f"password for the lab account {name} (not shown): ")
-        if not accounts[name]:
-            print(f"error: the account {name} needs a non-empty password.", file=sys.stderr)
+        password = common.read_password(
+            "--user", f"password for the lab account {name} (not shown): "
+        )
+        if not password:
+            if password is not None:
+                common.print_error(f"the account {name} needs a non-empty password.")
             return None
+        accounts[name] = password
     return accounts
 
 
@@ -247,6 +254,13 @@ def run(args: argparse.Namespace) -> int:
     """Run ``serve`` until Ctrl-C (SIGINT), SIGTERM or SIGHUP; return the exit code."""
     users = _serve_passwords(args.user) if args.user else None
     if args.user and users is None:
+        return 2
+    try:
+        files = received.MailFiles(args.maildir, args.mbox) if args.maildir or args.mbox else None
+    except OSError as error:
+        common.print_error(
+            f"cannot keep mail in {error.filename or 'that place'}: {error.strerror}"
+        )
         return 2
     if not is_loopback(args.bind):
         print(
@@ -299,7 +313,11 @@ def run(args: argparse.Namespace) -> int:
             total = lab.received_count
             new = lab.inbox[shown - total :] if total > shown else []
             for number, message in enumerate(new, start=shown + 1):
+                if files is not None:  # kept before its line says it arrived
+                    _keep(files, number, message)
                 print(_describe_message(number, message), flush=True)
+                if args.show:
+                    print(received.show(number, message, args.show_limit), flush=True)
             shown = total
     except KeyboardInterrupt:
         print("\nstopping the lab server", flush=True)
@@ -307,6 +325,14 @@ def run(args: argparse.Namespace) -> int:
         lab.stop()
         restore()
     return 0
+
+
+def _keep(files: received.MailFiles, number: int, message: ReceivedMessage) -> None:
+    """Keep one message in the mail files; a failure is an error line, and serving goes on."""
+    try:
+        files.keep(message)
+    except OSError as error:
+        common.print_error(f"message #{number} was not kept: {error}")
 
 
 def _stop_on_signals() -> Callable[[], None]:

@@ -1,0 +1,121 @@
+"""What ``smtplab serve`` does with each message besides its line: ``--show`` prints it
+whole (peer text through printable(), encoded words decoded); ``--maildir``/``--mbox``
+keep it with the stdlib's :mod:`mailbox`, for this user only (0700 directories, 0600
+files), after a ``Return-Path: <sender>`` and one ``Delivered-To:`` per recipient. An
+mbox's ``From_`` line holds the envelope sender; a body line ``From `` becomes ``>From ``
+(mboxo)."""
+
+from __future__ import annotations
+
+import contextlib
+import mailbox
+import os
+import time
+from collections.abc import Iterator
+from datetime import timezone
+from pathlib import Path
+
+from ..encoded_words import decode
+from ..lab import ReceivedMessage
+from ..printable import printable
+
+__all__: list[str] = []
+
+SHOW_LIMIT = 20_000
+"""How many bytes of a message's body ``serve --show`` prints by default."""
+
+
+def _header_lines(block: bytes) -> list[str]:
+    """The header fields of a header block, one unfolded line each, encoded words decoded."""
+    fields: list[str] = []
+    for line in block.decode("utf-8", errors="replace").split("\r\n"):
+        if line[:1] in (" ", "\t") and fields:
+            fields[-1] += line  # a folded line continues the field before it
+        elif line:
+            fields.append(line)
+    shown = []
+    for field in fields:
+        name, colon, value = field.partition(":")
+        shown.append(printable(f"{name}{colon} {decode(value.strip())}" if colon else field))
+    return shown
+
+
+def show(number: int, message: ReceivedMessage, limit: int = SHOW_LIMIT) -> str:
+    """Message ``number`` whole, for the terminal: its headers decoded, then at most
+    ``limit`` bytes of its body, saying how much was cut."""
+    head, blank, body = message.data.partition(b"\r\n\r\n")
+    if not blank:  # no empty line: the message is all headers
+        head, body = message.data.removesuffix(b"\r\n"), b""
+    cut = max(len(body) - limit, 0)
+    text = body[:limit].decode("utf-8", errors="replace").replace("\r\n", "\n")
+    lines = [
+        f"----- message #{number}: {message.size} bytes -----",
+        *_header_lines(head),
+        "",
+        printable(text, newlines=True).removesuffix("\n"),
+    ]
+    if cut:
+        lines.append(
+            f"[... {cut} of the body's {len(body)} bytes not shown: --show-limit BYTES shows more]"
+        )
+    lines.append(f"----- end of message #{number} -----")
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _private() -> Iterator[None]:
+    """Files and directories made meanwhile are for this user only (0600, 0700)."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _with_envelope(message: ReceivedMessage) -> bytes:
+    """The message as a mailbox keeps it: the envelope headers first, LF line ends."""
+    envelope = [f"Return-Path: <{message.mail_from}>"]
+    envelope += [f"Delivered-To: {recipient}" for recipient in message.rcpt_tos]
+    head = "".join(f"{line}\n" for line in envelope).encode("utf-8", errors="replace")
+    return head + message.data.replace(b"\r\n", b"\n")
+
+
+class MailFiles:
+    """The Maildir and/or mbox that ``serve`` keeps each message in. Made before the
+    lab starts, so a path that cannot be used is an error line, not a lost message."""
+
+    def __init__(self, maildir: str | None, mbox: str | None) -> None:
+        self.maildir, self.mbox = maildir, mbox
+        with _private():
+            if maildir is not None:
+                self._open_maildir()
+            if mbox is not None:
+                mailbox.mbox(mbox, create=True).close()  # the file exists from now on
+
+    def _open_maildir(self) -> mailbox.Maildir:
+        assert self.maildir is not None
+        for sub in ("", "tmp", "new", "cur"):  # an empty directory given: made a Maildir
+            path = Path(self.maildir, sub)
+            if not path.is_dir():
+                path.mkdir(mode=0o700)
+        return mailbox.Maildir(self.maildir, factory=None, create=False)
+
+    def keep(self, message: ReceivedMessage) -> None:
+        """Write ``message`` into each mailbox: a Maildir message is written in tmp/ and
+        renamed into new/ (unique name), an mbox message appended under its lock."""
+        data = _with_envelope(message)
+        with _private():
+            if self.maildir is not None:
+                self._open_maildir().add(data)
+            if self.mbox is not None:
+                sender = "".join(message.mail_from.split()) or "MAILER-DAEMON"
+                arrived = message.received_at.astimezone(timezone.utc).timetuple()
+                from_line = f"From {sender} {time.asctime(arrived)}\n".encode(errors="replace")
+                box = mailbox.mbox(self.mbox, create=True)
+                box.lock()
+                try:
+                    box.add(from_line + data)
+                    box.flush()
+                finally:
+                    box.unlock()
+                    box.close()
