@@ -94,26 +94,22 @@ def test_server_takes_swaks_host_forms(lab: LabServer) -> None:
     assert len(lab.wait_for(2)) == 2
 
 
-def test_data_is_the_whole_message(lab: LabServer, tmp_path: Path) -> None:
-    literal = r"Subject: raw data\nFrom: a@example.com\n\nline one\n.leading dot"
+def test_body_takes_swaks_forms_a_file_and_standard_input(lab: LabServer, tmp_path: Path) -> None:
+    body = tmp_path / "body.txt"
+    body.write_text("from a file\n")
     done = send(
-        "-s", f"{lab.host}:{lab.port}", "-f", "a@example.com", "-t", "b@x.org", "-d", literal
+        "-s", f"{lab.host}:{lab.port}", "-f", "a@x.org", "-t", "b@x.org", "--body", f"@{body}"
     )
     assert done.returncode == 0, done.stderr
-    from_file = tmp_path / "message.eml"
-    from_file.write_bytes(b"Subject: from a file\r\n\r\nbody\r\n")
     done = send(
-        *("-s", f"{lab.host}:{lab.port}", "-f", "a@example.com", "-t", "b@x.org"),
-        *("--data", f"@{from_file}"),
+        "-s", f"{lab.host}:{lab.port}", "-f", "a@x.org", "-t", "b@x.org", "--body", "@@home"
     )
     assert done.returncode == 0, done.stderr
     first, second = lab.wait_for(2)
-    assert first.subject == "raw data" and first.data.endswith(b"line one\r\n.leading dot\r\n")
-    assert second.subject == "from a file" and second.rcpt_tos == ["b@x.org"]
-    line = usage_error(
-        send("-s", "127.0.0.1:1", "-f", "a@x.org", "-t", "b@x.org", "-d", "x", "--subject", "s")
-    )
-    assert "--data is the whole message" in line and "--subject" in line
+    assert first.message.get_content() == "from a file\n"
+    assert second.message.get_content().strip() == "@home"  # @@: a literal @
+    missing = send("-s", "127.0.0.1:1", "-f", "a@x.org", "-t", "b@x.org", "--body", "@/no/such")
+    assert missing.returncode == 1 and "No such file" in missing.stderr
 
 
 @pytest.mark.parametrize("flag", ["-ap", "--auth-password", "--password"])
@@ -157,7 +153,7 @@ def test_tls_flags_that_disagree_are_refused() -> None:
             "tls",
         )
     )
-    assert "give one" in line and "--tls is --security starttls" in line
+    assert "give one" in line and "--security starttls and tls at once" in line
 
 
 def test_help_lists_the_swaks_spellings() -> None:
@@ -168,7 +164,6 @@ def test_help_lists_the_swaks_spellings() -> None:
         "--tls-on-connect",
         "-au USER, --auth-user",
         "--header",
-        "-d DATA, --data",
         "--tls-verify",
         "-ap/--auth-password is refused",
     ):

@@ -281,7 +281,7 @@ ODD_MESSAGE = (
 
 
 def test_serve_show_prints_whole_messages_headers_decoded_and_caps_huge_ones() -> None:
-    terminal = Terminal("serve", "--show", "--show-limit", "1000")
+    terminal = Terminal("serve", "--show")
     try:
         port = int(field(terminal.read_until(r"^Waiting for mail"), "port"))
         send_through(port, ODD_MESSAGE)
@@ -290,10 +290,10 @@ def test_serve_show_prints_whole_messages_headers_decoded_and_caps_huge_ones() -
         assert "Subject: Grüße aus dem Labor" in text and "From: 张三 <ada@example.com>" in text
         assert "X-Trick: ␛[2Jcleared" in text and "\x1b" not in text  # shown, never acting
         assert "From the start of a line" in text and "body été ␛[31mred" in text
-        send_through(port, b"Subject: big\r\n\r\n" + (b"y" * 60 + b"\r\n") * 80)
+        send_through(port, b"Subject: big\r\n\r\n" + (b"y" * 60 + b"\r\n") * 400)
         big = "\n".join(terminal.read_until(r"^----- end of message #2"))
-        assert "[... 3960 of the body's 4960 bytes not shown: --show-limit BYTES shows more]" in big
-        assert big.count("y" * 60) == 1000 // 62  # 16 whole lines and 8 bytes of the next
+        assert "[... 4800 of the body's 24800 bytes not shown: --mbox keeps all]" in big
+        assert big.count("y" * 60) == 20_000 // 62  # 322 whole lines and 36 bytes of the next
         assert terminal.interrupt() == (0, "")
     finally:
         terminal.close()

@@ -30,9 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # lab's bounds on what a hostile peer can make it hold (lab/bounds.py and the bounds in
 # connection, sessionlog, inbox, policy, protocol, server: about 660 lines; the session
 # log shows peer text through printable(): 3). Issue 15: the CLI became a package of one
-# module per command (smtplab/cli/: +58 lines of module docstrings and imports).
+# module per command (smtplab/cli/), with swaks's spellings, the streamed dialogue, quiet
+# closed pipes and serve --show/--maildir/--mbox: +269 lines, up to the figure before.
 CEILINGS = {
-    "package_lines": 20_161,
+    "package_lines": 20_372,
     "core_code_lines": 6_836,
     "longest_module": 700,
     "public_names": 250,

@@ -1,12 +1,8 @@
 """The command line: ``python -m smtplab <command>`` (or ``smtplab <command>``).
 
-* ``serve`` (:mod:`.serve`): a lab server in the terminal, printing what arrives.
-* ``send`` (:mod:`.send`): send one message and stream the annotated dialogue (like swaks).
-* ``doctor`` (:mod:`.doctor`): check the installation and say what is wrong.
-
-Each command is a module with ``add_command(commands)``, which adds its subparser and
-sets ``run``: a function that takes the parsed arguments and returns the exit code.
-Registering a command is one line in ``COMMANDS``; :mod:`.common` holds what they share.
+Each command (:mod:`.serve`, :mod:`.send`, :mod:`.doctor`) is a module whose
+``add_command(commands)`` adds its subparser and sets ``run`` (parsed arguments -> exit
+code); registering one is a line in ``COMMANDS``. :mod:`.common` holds what they share.
 """
 
 from __future__ import annotations

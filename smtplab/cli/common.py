@@ -28,14 +28,12 @@ NO_PASSWORD_FLAG = (
 
 
 def print_error(text: object) -> None:
-    """Print ``error: TEXT`` on standard error, TEXT through printable() (it may carry
-    what a peer sent)."""
+    """Print ``error: TEXT`` on standard error, through printable() (it may quote a peer)."""
     print(f"error: {printable(str(text), newlines=True, keep_stand_ins=True)}", file=sys.stderr)
 
 
 def read_password(flag: str, prompt: str) -> str | None:
-    """A password from SMTPLAB_PASSWORD or a prompt, never a flag; None (after an error line
-    naming ``flag``) when there is neither."""
+    """A password from SMTPLAB_PASSWORD or a prompt, or None after an error line."""
     if os.environ.get(PASSWORD_VARIABLE):
         return os.environ[PASSWORD_VARIABLE]
     if sys.stdin.isatty():
@@ -48,8 +46,7 @@ def read_password(flag: str, prompt: str) -> str | None:
 
 
 def discard_output() -> None:
-    """Standard output to the null device, once its reader went away (``| head -1``): later
-    prints and the interpreter's last flush do not fail with BrokenPipeError."""
+    """Standard output to /dev/null once its reader left, so no print fails (BrokenPipeError)."""
     with contextlib.suppress(OSError, ValueError):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
@@ -57,15 +54,12 @@ def discard_output() -> None:
 
 
 def reader_gone() -> bool:
-    """True when standard output is a pipe (or socket) whose reader has closed it (Linux
-    and the BSDs report that as POLLERR or POLLHUP on the writing end)."""
-    if not hasattr(select, "poll"):
-        return False
-    try:
+    """True when standard output's reader has closed it (POLLERR/POLLHUP on our end)."""
+    try:  # no poll (Windows) or no file descriptor (a test's capture): nothing to tell
         poller = select.poll()
         poller.register(sys.stdout.fileno(), 0)
         return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
-    except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to tell
+    except (AttributeError, OSError, ValueError):
         return False
 
 

@@ -1,9 +1,6 @@
-"""What ``smtplab serve`` does with each message besides its line: ``--show`` prints it
-whole (peer text through printable(), encoded words decoded); ``--maildir``/``--mbox``
-keep it with the stdlib's :mod:`mailbox`, for this user only (0700 directories, 0600
-files), after a ``Return-Path: <sender>`` and one ``Delivered-To:`` per recipient. An
-mbox's ``From_`` line holds the envelope sender; a body line ``From `` becomes ``>From ``
-(mboxo)."""
+"""What ``serve`` does with a message besides its line: ``--show`` prints it (peer text
+through printable(), encoded words decoded); ``--maildir``/``--mbox`` keep it (stdlib
+:mod:`mailbox`, 0700/0600) after ``Return-Path`` and a ``Delivered-To`` per recipient."""
 
 from __future__ import annotations
 
@@ -22,42 +19,22 @@ from ..printable import printable
 __all__: list[str] = []
 
 SHOW_LIMIT = 20_000
-"""How many bytes of a message's body ``serve --show`` prints by default."""
-
-
-def _header_lines(block: bytes) -> list[str]:
-    """The header fields of a header block, one unfolded line each, encoded words decoded."""
-    fields: list[str] = []
-    for line in block.decode("utf-8", errors="replace").split("\r\n"):
-        if line[:1] in (" ", "\t") and fields:
-            fields[-1] += line  # a folded line continues the field before it
-        elif line:
-            fields.append(line)
-    shown = []
-    for field in fields:
-        name, colon, value = field.partition(":")
-        shown.append(printable(f"{name}{colon} {decode(value.strip())}" if colon else field))
-    return shown
+"""How many bytes of a message's body ``serve --show`` prints."""
 
 
 def show(number: int, message: ReceivedMessage, limit: int = SHOW_LIMIT) -> str:
-    """Message ``number`` whole, for the terminal: its headers decoded, then at most
-    ``limit`` bytes of its body, saying how much was cut."""
-    head, blank, body = message.data.partition(b"\r\n\r\n")
-    if not blank:  # no empty line: the message is all headers
-        head, body = message.data.removesuffix(b"\r\n"), b""
+    """Message ``number`` for the terminal: headers decoded, ``limit`` bytes of the body."""
+    body = message.data.partition(b"\r\n\r\n")[2]  # none without an empty line
     cut = max(len(body) - limit, 0)
     text = body[:limit].decode("utf-8", errors="replace").replace("\r\n", "\n")
     lines = [
         f"----- message #{number}: {message.size} bytes -----",
-        *_header_lines(head),
+        *(printable(f"{name}: {decode(value)}") for name, value in message.message.raw_items()),
         "",
         printable(text, newlines=True).removesuffix("\n"),
     ]
     if cut:
-        lines.append(
-            f"[... {cut} of the body's {len(body)} bytes not shown: --show-limit BYTES shows more]"
-        )
+        lines.append(f"[... {cut} of the body's {len(body)} bytes not shown: --mbox keeps all]")
     lines.append(f"----- end of message #{number} -----")
     return "\n".join(lines)
 
@@ -81,8 +58,8 @@ def _with_envelope(message: ReceivedMessage) -> bytes:
 
 
 class MailFiles:
-    """The Maildir and/or mbox that ``serve`` keeps each message in. Made before the
-    lab starts, so a path that cannot be used is an error line, not a lost message."""
+    """The Maildir and/or mbox (either may be None) that ``serve`` keeps each message in,
+    made before the lab starts: a path that cannot be used is an error line, not lost mail."""
 
     def __init__(self, maildir: str | None, mbox: str | None) -> None:
         self.maildir, self.mbox = maildir, mbox
@@ -101,8 +78,7 @@ class MailFiles:
         return mailbox.Maildir(self.maildir, factory=None, create=False)
 
     def keep(self, message: ReceivedMessage) -> None:
-        """Write ``message`` into each mailbox: a Maildir message is written in tmp/ and
-        renamed into new/ (unique name), an mbox message appended under its lock."""
+        """Add ``message``: in tmp/, renamed into new/ (Maildir); appended, locked (mbox)."""
         data = _with_envelope(message)
         with _private():
             if self.maildir is not None:

@@ -7,6 +7,7 @@ import argparse
 import ssl
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SmtplabError
 from ..secrecy import SecretText
@@ -14,13 +15,15 @@ from ..transcript import Transcript
 from . import common
 from .common import PASSWORD_VARIABLE
 
+if TYPE_CHECKING:
+    from ..message import Draft
+
 __all__: list[str] = []
 
 _SWAKS = """\
-swaks's spellings work too (-s -p -f -t --tls --tlsc -au -a --header --body -d --tls-verify
+swaks's spellings work too (-s -p -f -t --tls --tlsc -au -a --header --body --tls-verify
 --tls-ca-path -l); -ap/--auth-password is refused: the password comes from a prompt or
-SMTPLAB_PASSWORD. A closed pipe (| head -1) ends the output quietly: the send goes on to
-its end, and the exit code is the send's."""
+SMTPLAB_PASSWORD. A closed pipe (| head -1) ends the output quietly; the send goes on."""
 
 
 def _server(text: str) -> tuple[str, int | None]:
@@ -32,23 +35,16 @@ def _server(text: str) -> tuple[str, int | None]:
             return text, None
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
-    if not host:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a host, e.g. 127.0.0.1:2525")
     return host, common.port(port)
 
 
 def _header(text: str) -> tuple[str, str]:
     """``Name: value``, one line (a CR or LF would start another header of your own)."""
-    if any(character in text for character in "\r\n\0"):
-        raise argparse.ArgumentTypeError(
-            "a header is one line: it may not hold a CR, LF or NUL (they would add "
-            "header lines of their own)"
-        )
+    if any(character in text for character in "\r\n\0"):  # it would add lines of its own
+        raise argparse.ArgumentTypeError("a header is one line: it may not hold a CR, LF or NUL")
     name, colon, value = text.partition(":")
     if not colon or not name or any(not 33 <= ord(c) <= 126 for c in name):
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: write --header 'Name: value', e.g. --header 'X-Course: smtp101'"
-        )
+        raise argparse.ArgumentTypeError(f"{text!r}: write --header 'Name: value', e.g. 'X-A: b'")
     return name, value.strip()
 
 
@@ -67,8 +63,6 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         epilog=(
             "examples:\n"
             "  smtplab send --server 127.0.0.1:2525 --from a@example.com --to b@example.com\n"
-            "  smtplab send --server 127.0.0.1:2525 --security starttls --cafile lab-ca.pem \\\n"
-            "      --user student --from student@lab.smtplab.test --to b@example.com\n"
             "  smtplab send -s 127.0.0.1:2525 --tls --tls-ca-path lab-ca.pem -au student \\\n"
             "      -f student@lab.smtplab.test -t b@example.com --header 'X-Course: smtp'\n"
             "  smtplab send --provider qq --user 12345@qq.com \\\n"
@@ -106,7 +100,6 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     many = {"action": "append", "default": []}
     add("--header", type=_header, help="'Name: value' (repeatable; wins over compose's)", **many)
     add("--body", help="the text: TEXT, - (standard input, the default) or @FILE")
-    add("-d", "--data", help="the whole message: TEXT (\\n: a line break), - or @FILE")
     add("--attach", metavar="FILE", help="attach a file (repeatable)", **many)
     add("--cafile", "--tls-ca-path", type=common.cafile, help="trust this CA file (the lab's)")
     add("--tls-verify", action="store_true", help="verify the certificate: always done here")
@@ -129,15 +122,11 @@ def _text_argument(value: str, what: str) -> str:
 
 
 class _LinePrinter:
-    """Prints the transcript's new lines each time it records an entry (a listener of
-    :meth:`~smtplab.transcript.Transcript.subscribe`): the rendering is the transcript's
-    own, so secrets are masked and peer text goes through printable(). When the reader of
-    standard output goes away (``| head -1``) it stops printing, quietly."""
+    """A listener (``Transcript.subscribe``) printing the transcript's new lines (secrets
+    masked, peer text through printable()) until the reader goes away (``| head -1``)."""
 
     def __init__(self, transcript: Transcript) -> None:
-        self.transcript = transcript
-        self.printed = 0
-        self.reader_gone = False
+        self.transcript, self.printed, self.reader_gone = transcript, 0, False
 
     def __call__(self, entry: object = None) -> None:
         if self.reader_gone:
@@ -154,43 +143,26 @@ class _LinePrinter:
 
 
 def _security(args: argparse.Namespace) -> str | None:
-    """The one security mode --security, --tls and --tlsc ask for (None: the default);
-    raises ValueError when they disagree."""
+    """The mode --security, --tls and --tlsc ask for (None: the default), or ValueError."""
     modes = {*([args.security] if args.security else []), *args.security_flags}
     if len(modes) > 1:
-        raise ValueError(
-            f"--security {' and '.join(sorted(modes))} at once: --tls is --security starttls, "
-            "--tlsc is --security tls; give one"
-        )
+        both = " and ".join(sorted(modes))
+        raise ValueError(f"--security {both} at once (--tls: starttls, --tlsc: tls); give one")
     return modes.pop() if modes else None
 
 
-def _message(args: argparse.Namespace) -> tuple[object, list[str]]:
-    """What to send (a composed draft, or the bytes of --data) and the recipients."""
+def _message(args: argparse.Namespace) -> Draft:
+    """The message the options describe (its body from --body, or standard input)."""
     from ..message import compose
 
-    recipients = [a.strip() for value in args.to for a in value.split(",") if a.strip()]
-    if args.data is not None:
-        others = [name for name in ("subject", "body", "header", "attach") if getattr(args, name)]
-        if others:
-            raise ValueError(
-                f"--data is the whole message (headers and body): put --{others[0]} inside it, "
-                "or leave --data out"
-            )
-        data = _text_argument(args.data, "message (headers, an empty line, the body)")
-        if args.data != "-" and (not args.data.startswith("@") or args.data.startswith("@@")):
-            data = data.replace("\\n", "\n")  # swaks: \n in the argument is a line break
-        return data.encode("utf-8"), recipients
-    body = _text_argument("-" if args.body is None else args.body, "message")
-    draft = compose(
+    return compose(
         sender=args.sender,
-        to=recipients,
+        to=[a.strip() for value in args.to for a in value.split(",") if a.strip()],
         subject=args.subject,
-        body=body,
+        body=_text_argument("-" if args.body is None else args.body, "message"),
         attachments=args.attach,
         headers=dict(args.header) or None,
     )
-    return draft, recipients
 
 
 def run(args: argparse.Namespace) -> int:
@@ -206,19 +178,18 @@ def run(args: argparse.Namespace) -> int:
     context = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
     in_clear = (security or ("plain" if args.server else "")) == "plain"
     if args.user and in_clear and not args.allow_unencrypted_auth:
-        print(
-            f"error: --user {args.user} over --security plain would send the password without "
-            "TLS (AUTH only base64-encodes it: anyone on the path can read it), so nothing "
-            "was sent. Use --security starttls (--tls) or --security tls (--tlsc); for a lab "
-            "lesson, --allow-unencrypted-auth.",
-            file=sys.stderr,
+        common.print_error(
+            f"--user {args.user} over --security plain would send the password without TLS "
+            "(AUTH only base64-encodes it: anyone on the path can read it), so nothing was "
+            "sent. Use --security starttls (--tls) or tls (--tlsc); for a lab lesson, "
+            "--allow-unencrypted-auth."
         )
         return 2
     try:
-        message, recipients = _message(args)
-    except (SmtplabError, OSError, ValueError) as error:
+        draft = _message(args)
+    except (SmtplabError, OSError, ValueError) as error:  # nothing sent: exit 1, as before
         common.print_error(error)
-        return 2
+        return 1
     typed = args.user and common.read_password(
         f"--user {args.user}", f"password for {args.user} (not shown): "
     )
@@ -242,16 +213,12 @@ def run(args: argparse.Namespace) -> int:
         with client:
             client.connect()
             if args.user:
-                client.login(
-                    args.user,
-                    password or "",
-                    mechanism=args.auth,
-                    allow_unencrypted_auth=args.allow_unencrypted_auth,
-                )
-            if isinstance(message, bytes):
-                client.send_message(message, args.sender, recipients)
-            else:
-                client.send_message(message)  # type: ignore[arg-type]
+                how = {
+                    "mechanism": args.auth,
+                    "allow_unencrypted_auth": args.allow_unencrypted_auth,
+                }
+                client.login(args.user, password, **how)
+            client.send_message(draft)
     except (SmtplabError, OSError, KeyError, ValueError) as error:
         if printer is not None:
             printer()  # the lines that happened, before the explanation

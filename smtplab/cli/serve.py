@@ -1,11 +1,9 @@
 """``smtplab serve``: a lab server in the terminal.
 
 It prints where the lab listens, its CA file and the demo account (a fresh password,
-printed: it is your own terminal; a password you chose is never printed), then one line
-per received message (``--show``: the whole message; ``--maildir``/``--mbox``: kept in
-mail files, see :mod:`.received`), until Ctrl-C, SIGTERM or SIGHUP, or until the reader
-of its output goes away (``| head -3``). The server thread never prints;
-the main thread waits on the inbox and prints.
+printed: it is your own terminal; one you chose never is), then a line per message
+(:mod:`.received`: shown whole, kept in mail files), until Ctrl-C, SIGTERM, SIGHUP or its
+reader goes away (``| head -3``). Only the main thread prints.
 """
 
 from __future__ import annotations
@@ -150,14 +148,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         "--show",
         action="store_true",
         help="print each message whole after its line: "
-        "headers decoded (RFC 2047), the body up to --show-limit",
-    )
-    add(
-        "--show-limit",
-        type=common.positive,
-        default=received.SHOW_LIMIT,
-        metavar="BYTES",
-        help=f"how much of a body --show prints (default {received.SHOW_LIMIT} bytes)",
+        f"headers decoded (RFC 2047), the first {received.SHOW_LIMIT} bytes of the body",
     )
     add(
         "--maildir",
@@ -223,10 +214,8 @@ def _describe_message(number: int, message: ReceivedMessage) -> str:
     shown through :func:`~smtplab.printable.printable`: it cannot act on the terminal)."""
     when = message.received_at.astimezone().strftime("%H:%M:%S")
     login = f"AUTH {printable(message.auth_user)}" if message.auth_user else "no AUTH"
-    sender, recipients = (
-        printable(message.mail_from or "<>"),
-        printable(", ".join(message.rcpt_tos)),
-    )
+    sender = printable(message.mail_from or "<>")
+    recipients = printable(", ".join(message.rcpt_tos))
     return (
         f"[{when}] #{number} from {sender} to {recipients}: "
         f"{message.size} bytes, {'TLS' if message.tls else 'plain'}, {login}, "
@@ -256,11 +245,9 @@ def run(args: argparse.Namespace) -> int:
     if args.user and users is None:
         return 2
     try:
-        files = received.MailFiles(args.maildir, args.mbox) if args.maildir or args.mbox else None
+        files = received.MailFiles(args.maildir, args.mbox)
     except OSError as error:
-        common.print_error(
-            f"cannot keep mail in {error.filename or 'that place'}: {error.strerror}"
-        )
+        common.print_error(f"cannot keep mail in {error.filename}: {error.strerror}")
         return 2
     if not is_loopback(args.bind):
         print(
@@ -313,11 +300,13 @@ def run(args: argparse.Namespace) -> int:
             total = lab.received_count
             new = lab.inbox[shown - total :] if total > shown else []
             for number, message in enumerate(new, start=shown + 1):
-                if files is not None:  # kept before its line says it arrived
-                    _keep(files, number, message)
+                try:  # kept before its line says it arrived; a failure is said, serving goes on
+                    files.keep(message)
+                except OSError as error:
+                    common.print_error(f"message #{number} was not kept: {error}")
                 print(_describe_message(number, message), flush=True)
                 if args.show:
-                    print(received.show(number, message, args.show_limit), flush=True)
+                    print(received.show(number, message), flush=True)
             shown = total
     except KeyboardInterrupt:
         print("\nstopping the lab server", flush=True)
@@ -325,14 +314,6 @@ def run(args: argparse.Namespace) -> int:
         lab.stop()
         restore()
     return 0
-
-
-def _keep(files: received.MailFiles, number: int, message: ReceivedMessage) -> None:
-    """Keep one message in the mail files; a failure is an error line, and serving goes on."""
-    try:
-        files.keep(message)
-    except OSError as error:
-        common.print_error(f"message #{number} was not kept: {error}")
 
 
 def _stop_on_signals() -> Callable[[], None]:
