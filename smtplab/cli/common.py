@@ -38,10 +38,7 @@ def read_password(flag: str, prompt: str) -> str | None:
         return os.environ[PASSWORD_VARIABLE]
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
-    print_error(
-        f"{flag} needs a password: set {PASSWORD_VARIABLE} (standard input is not a "
-        "terminal, so there is no prompt)."
-    )
+    print_error(f"{flag} needs a password: set {PASSWORD_VARIABLE} (no terminal, so no prompt).")
     return None
 
 

@@ -15,6 +15,7 @@ __all__: list[str] = []
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``doctor``."""
     doctor = commands.add_parser(
         "doctor",
         help="check that the kit is installed and works",

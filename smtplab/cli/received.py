@@ -18,8 +18,7 @@ from ..printable import printable
 
 __all__: list[str] = []
 
-SHOW_LIMIT = 20_000
-"""How many bytes of a message's body ``serve --show`` prints."""
+SHOW_LIMIT = 20_000  # bytes of a message's body that `serve --show` prints
 
 
 def show(number: int, message: ReceivedMessage, limit: int = SHOW_LIMIT) -> str:

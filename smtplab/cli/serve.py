@@ -61,6 +61,7 @@ def _fault_delay(text: str) -> tuple[str, float]:
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``serve`` and its options."""
     serve = commands.add_parser(
         "serve",
         help="run the lab SMTP server in this terminal",
