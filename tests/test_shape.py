@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # connection, sessionlog, inbox, policy, protocol, server: about 660 lines; the session
 # log shows peer text through printable(): 3). Issue 15: the CLI became a package of one
 # module per command (smtplab/cli/), with swaks's spellings, the streamed dialogue, quiet
-# closed pipes and serve --show/--maildir/--mbox: +267 lines (20,372 is the figure before).
+# closed pipes and serve --show/--maildir/--mbox: +266 lines (20,372 is the figure before).
 CEILINGS = {
-    "package_lines": 20_370,
+    "package_lines": 20_369,
     "core_code_lines": 6_836,
     "longest_module": 700,
     "public_names": 250,

@@ -5,6 +5,7 @@ through printable(), encoded words decoded); ``--maildir``/``--mbox`` keep it (s
 from __future__ import annotations
 
 import contextlib
+import email
 import mailbox
 import os
 import time
@@ -14,26 +15,27 @@ from pathlib import Path
 
 from ..encoded_words import decode
 from ..lab import ReceivedMessage
+from ..lab.inbox import INBOX_POLICY
 from ..printable import printable
 
 __all__: list[str] = []
 
-SHOW_LIMIT = 20_000  # bytes of a message's body that `serve --show` prints
+SHOW_LIMIT = 20_000  # bytes of a message that `serve --show` prints
 
 
 def show(number: int, message: ReceivedMessage, limit: int = SHOW_LIMIT) -> str:
-    """Message ``number`` for the terminal: headers decoded, ``limit`` bytes of the body."""
-    body = message.data.partition(b"\r\n\r\n")[2]  # none without an empty line
-    cut = max(len(body) - limit, 0)
-    text = body[:limit].decode("utf-8", errors="replace").replace("\r\n", "\n")
+    """Message ``number`` for the terminal, its first ``limit`` bytes: headers decoded."""
+    cut = max(message.size - limit, 0)
+    head, _, body = message.data[:limit].replace(b"\r\n", b"\n").partition(b"\n\n")
+    headers = email.message_from_bytes(head + b"\n\n", policy=INBOX_POLICY).raw_items()
     lines = [
         f"----- message #{number}: {message.size} bytes -----",
-        *(printable(f"{name}: {decode(value)}") for name, value in message.message.raw_items()),
+        *(printable(f"{name}: {decode(value)}") for name, value in headers),
         "",
-        printable(text, newlines=True).removesuffix("\n"),
+        printable(body.decode("utf-8", errors="replace"), newlines=True).removesuffix("\n"),
     ]
     if cut:
-        lines.append(f"[... {cut} of the body's {len(body)} bytes not shown: --mbox keeps all]")
+        lines.append(f"[... {cut} of its {message.size} bytes not shown: --mbox keeps all]")
     lines.append(f"----- end of message #{number} -----")
     return "\n".join(lines)
 

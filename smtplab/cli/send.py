@@ -213,11 +213,8 @@ def run(args: argparse.Namespace) -> int:
         with client:
             client.connect()
             if args.user:
-                how = {
-                    "mechanism": args.auth,
-                    "allow_unencrypted_auth": args.allow_unencrypted_auth,
-                }
-                client.login(args.user, password, **how)
+                how = {"allow_unencrypted_auth": args.allow_unencrypted_auth}
+                client.login(args.user, password, mechanism=args.auth, **how)
             client.send_message(draft)
     except (SmtplabError, OSError, KeyError, ValueError) as error:
         if printer is not None:
