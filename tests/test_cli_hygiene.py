@@ -74,7 +74,7 @@ def test_a_bad_cafile_is_one_error_line_saying_what_to_do(tmp_path: Path) -> Non
     }
     for path, problem in cases.items():
         line = one_error_line(smtplab(*SEND, "--cafile", path))
-        assert f"argument --cafile: '{path}': {problem}" in line
+        assert f"argument --cafile/--tls-ca-path: '{path}': {problem}" in line
         assert "Give the lab's CA file" in line
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shlex
+import shutil
 import signal
 import smtplib
 import socket
@@ -257,6 +259,114 @@ def test_serve_is_shared_host_under_jupyterhub_unless_told(
         assert field(banner, "shared") == state
         with smtplib.SMTP("127.0.0.1", int(field(banner, "port")), timeout=TIMEOUT) as client:
             assert client.noop()[0] == 250  # our own connection is served either way
+        assert terminal.interrupt() == (0, "")
+    finally:
+        terminal.close()
+
+
+def send_through(port: int, data: bytes, sender: str = "ada@example.com") -> None:
+    """One message into the lab over plain SMTP (the lab's default accepts it)."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=TIMEOUT) as client:
+        client.sendmail(sender, ["bob@example.com", "carol@example.com"], data)
+
+
+ODD_MESSAGE = (
+    b"Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe_aus_dem_Labor?=\r\n"
+    b"From: =?utf-8?b?5byg5LiJ?= <ada@example.com>\r\n"
+    b"X-Trick: \x1b[2Jcleared\r\n"
+    b"\r\n"
+    b"From the start of a line\r\n"
+    b"body \xc3\xa9t\xc3\xa9 \x1b[31mred\r\n"
+)
+
+
+def test_serve_show_prints_whole_messages_headers_decoded_and_caps_huge_ones() -> None:
+    terminal = Terminal("serve", "--show")
+    try:
+        port = int(field(terminal.read_until(r"^Waiting for mail"), "port"))
+        send_through(port, ODD_MESSAGE)
+        shown = terminal.read_until(r"^----- end of message #1")
+        text = "\n".join(shown)
+        assert "Subject: Grüße aus dem Labor" in text and "From: 张三 <ada@example.com>" in text
+        assert "X-Trick: ␛[2Jcleared" in text and "\x1b" not in text  # shown, never acting
+        assert "From the start of a line" in text and "body été ␛[31mred" in text
+        send_through(port, b"Subject: big\r\n\r\n" + (b"y" * 60 + b"\r\n") * 400)
+        big = "\n".join(terminal.read_until(r"^----- end of message #2"))
+        assert "[... 4816 of its 24816 bytes not shown: --mbox keeps all]" in big
+        assert big.count("y" * 60) == (20_000 - 16) // 62  # the headers, 322 lines and a part
+        assert terminal.interrupt() == (0, "")
+    finally:
+        terminal.close()
+
+
+def test_serve_keeps_messages_in_a_private_maildir_and_mbox(tmp_path: Path) -> None:
+    import mailbox
+
+    maildir, mbox = tmp_path / "Maildir", tmp_path / "lab.mbox"
+    terminal = Terminal("serve", "--maildir", str(maildir), "--mbox", str(mbox))
+    try:
+        port = int(field(terminal.read_until(r"^Waiting for mail"), "port"))
+        send_through(port, ODD_MESSAGE)
+        send_through(port, b"Subject: second\r\n\r\nshort\r\n", sender="eve@example.com")
+        terminal.read_until(r"#2 ")
+        assert terminal.interrupt() == (0, "")
+    finally:
+        terminal.close()
+    kept = sorted(mailbox.Maildir(str(maildir), create=False), key=lambda m: m["Subject"])
+    assert [m["Subject"] for m in kept] == [
+        "=?utf-8?q?Gr=C3=BC=C3=9Fe_aus_dem_Labor?=",  # the message's bytes, as sent
+        "second",
+    ]
+    first = kept[0]
+    assert first["Return-Path"] == "<ada@example.com>"
+    assert first.get_all("Delivered-To") == ["bob@example.com", "carol@example.com"]
+    assert first.get_payload(decode=True).startswith(b"From the start of a line\n")
+    assert len(os.listdir(maildir / "new")) == 2 and os.listdir(maildir / "tmp") == []
+    for directory in (maildir, maildir / "new", maildir / "cur", maildir / "tmp"):
+        assert directory.stat().st_mode & 0o777 == 0o700
+    for name in os.listdir(maildir / "new"):
+        assert (maildir / "new" / name).stat().st_mode & 0o777 == 0o600
+
+    box = mailbox.mbox(str(mbox), create=False)
+    first, second = list(box)
+    assert first.get_from().startswith("ada@example.com ") and "Return-Path" in first
+    assert second.get_from().startswith("eve@example.com ") and second["Subject"] == "second"
+    raw = mbox.read_bytes()
+    assert b"\n>From the start of a line\n" in raw  # mboxo: a body line is not a From_ line
+    assert raw.count(b"\nFrom ") + raw.startswith(b"From ") == 2
+    assert mbox.stat().st_mode & 0o777 == 0o600
+
+
+def test_serve_refuses_a_maildir_it_cannot_make(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a directory\n")
+    terminal = Terminal("serve", "--maildir", str(in_the_way / "Maildir"))
+    try:
+        assert terminal.process.wait(TIMEOUT) == 2
+        assert terminal.process.stderr is not None
+        err = terminal.process.stderr.read()
+        assert err.startswith("error: cannot keep mail in ") and "Traceback" not in err
+    finally:
+        terminal.close()
+
+
+@pytest.mark.skipif(not shutil.which("swaks"), reason="swaks is not installed")
+def test_the_printed_swaks_line_works_with_swaks_and_verifies_tls() -> None:
+    terminal = Terminal("serve")
+    try:
+        banner = terminal.read_until(r"^Waiting for mail")
+        [command] = [line for line in banner if line.strip().startswith("swaks ")]
+        argv = shlex.split(command)
+        assert argv[argv.index("--tls-verify") + 1] == "--tls-ca-path"
+        account = next(line for line in banner if "account:" in line)
+        password = account.split(" / ", 1)[1].strip()
+        done = subprocess.run(  # swaks asks for the password: it comes on standard input
+            argv, input=password + "\n", capture_output=True, text=True, timeout=TIMEOUT
+        )
+        assert done.returncode == 0, done.stdout[-2000:]
+        assert "TLS started" in done.stdout
+        (line,) = terminal.read_until(r"#1 ")
+        assert "TLS, AUTH student" in line
         assert terminal.interrupt() == (0, "")
     finally:
         terminal.close()

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from interop.scripted import Peer, ScriptedServer
 
 from smtplab import Client
-from smtplab.cli import _describe_message
+from smtplab.cli.serve import _describe_message
 from smtplab.errors import SenderRefused, SmtplabError
 from smtplab.lab import LabServer, ReceivedMessage
 from smtplab.printable import printable

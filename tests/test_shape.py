@@ -33,9 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # halves (send_message reads only the headers it needs) and a header that Python's strict
 # address parser reads as empty is named in the error; pip users: +486 for how the kit was
 # installed, its notebooks as package data, `smtplab notebooks`/`lab`, the doctor's advice
-# and --version (install.py, 452 lines; cli.py +34).
+# and --version (install.py, 452 lines; cli +34); the CLI became a package of one module
+# per command (smtplab/cli/), with swaks's spellings, the streamed dialogue, quiet closed
+# pipes and serve --show/--maildir/--mbox: +266.
 CEILINGS = {
-    "package_lines": 20_620,
+    "package_lines": 20_887,
     "core_code_lines": 6_865,
     "longest_module": 700,
     "public_names": 250,
