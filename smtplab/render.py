@@ -299,9 +299,9 @@ def layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float)
 _MONO = "SFMono-Regular,Menlo,Consolas,monospace"
 _SANS = "system-ui,sans-serif"
 
-# Written for JupyterLab's sanitizer, which keeps an untrusted output's inline styles
-# but drops each declaration it cannot parse: no var() (so a plain font first, then
-# the theme's font for trusted outputs), alpha values with a leading zero.
+# Written for JupyterLab's sanitizer, which keeps an untrusted output's inline styles but
+# drops each declaration its patterns reject, var() among them: a plain font first, then
+# the theme's font (kept when trusted); numbers written in full (0.5em, not .5em).
 _HTML_STYLE = {
     "table": (
         "border-collapse:collapse;border:none;margin:0;table-layout:auto;width:auto;"

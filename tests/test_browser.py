@@ -16,6 +16,7 @@ afterwards, even when the test fails.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import secrets
@@ -179,9 +180,10 @@ class Lab:
                     os.kill(pid, signal.SIGKILL)
 
 
-@pytest.fixture
-def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
-    """JupyterLab on 127.0.0.1 over a temporary copy of notebooks/, shut down afterwards."""
+@contextlib.contextmanager
+def _serving(tmp_path: Path, app: str = "jupyterlab") -> Iterator[Lab]:
+    """``app`` (JupyterLab, or Notebook 7: "notebook") on 127.0.0.1 over a temporary copy
+    of notebooks/, shut down afterwards."""
     # Skip (or fail under CI) before starting anything.
     _chromium()
     _playwright()
@@ -197,14 +199,15 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         **os.environ,
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),  # no notebook signatures: untrusted
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "IPYTHONDIR": str(tmp_path / "ipython"),
     }
+    own = "LabApp" if app == "jupyterlab" else "JupyterNotebookApp"
     command = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        app,
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
@@ -213,13 +216,17 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         "--ServerApp.allow_root=True",  # CI runs as root
         "--ServerApp.terminals_enabled=False",
         f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=None",
-        "--LabApp.extension_manager=readonly",  # never asks PyPI for extensions
-        f"--LabApp.app_settings_dir={settings}",
-        f"--LabApp.user_settings_dir={tmp_path / 'user-settings'}",
-        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        f"--{own}.app_settings_dir={settings}",
+        f"--{own}.user_settings_dir={tmp_path / 'user-settings'}",
+        f"--{own}.workspaces_dir={tmp_path / 'workspaces'}",
+        f"--{own}.expose_app_in_browser=True",  # window.jupyterapp: trust, themes
     ]
-    log = tmp_path / "jupyterlab.log"
+    if app == "jupyterlab":
+        command += [
+            "--LabApp.news_url=None",
+            "--LabApp.extension_manager=readonly",  # never asks PyPI for extensions
+        ]
+    log = tmp_path / f"{app}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
@@ -232,22 +239,31 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         )
     lab = Lab(f"http://127.0.0.1:{port}", token, process, log)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{lab.log_tail()}")
-            try:
-                lab.api("/api/status")
-                break
-            except (OSError, urllib.error.URLError):
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"JupyterLab did not start in {START_TIMEOUT:g} s:\n{lab.log_tail()}"
-                    )
-                time.sleep(0.25)
+        _wait_until_up(lab)
         yield lab
     finally:
         lab.shutdown()
+
+
+def _wait_until_up(lab: Lab) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if lab.process.poll() is not None:
+            pytest.fail(f"Jupyter exited with {lab.process.returncode}:\n{lab.log_tail()}")
+        try:
+            lab.api("/api/status")
+            return
+        except (OSError, urllib.error.URLError):
+            if time.monotonic() > deadline:
+                pytest.fail(f"Jupyter did not start in {START_TIMEOUT:g} s:\n{lab.log_tail()}")
+            time.sleep(0.25)
+
+
+@pytest.fixture
+def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 over a temporary copy of notebooks/, shut down afterwards."""
+    with _serving(tmp_path) as lab:
+        yield lab
 
 
 def test_notebook_08_sends_from_the_composer_in_a_real_browser(jupyterlab: Lab) -> None:
@@ -332,6 +348,113 @@ def test_notebook_08_sends_from_the_composer_in_a_real_browser(jupyterlab: Lab) 
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "browser-08-failure.png"))
             print(jupyterlab.log_tail(), file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+
+
+# --------------------------------------------------------------------------- as opened
+
+OPENED = {"diagram": "04-tls.ipynb", "widgets": "08-compose-with-widgets.ipynb"}
+DIAGRAM_COLOURS = {  # smtplab.diagram's colours: client and server arrows, the TLS band
+    "client": (5, 80, 174),
+    "server": (102, 57, 186),
+    "tls": (26, 127, 55),
+}
+PIXELS_JS = """async (img, colours) => {
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext("2d");
+    context.drawImage(img, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const counts = {};
+    for (const [name, [r, g, b]] of Object.entries(colours)) {
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) {
+            const off = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g);
+            if (off + Math.abs(data[i + 2] - b) < 60) n++;
+        }
+        counts[name] = n;
+    }
+    const box = img.getBoundingClientRect();
+    return {natural: [img.naturalWidth, img.naturalHeight], shown: [box.width, box.height], counts};
+}"""
+TRUST_JS = """() => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    const trusted = [];
+    for (let i = 0; i < cells.length; i++) {
+        if (cells.get(i).type === "code") trusted.push(cells.get(i).trusted);
+    }
+    return trusted;
+}"""
+STYLE_JS = """(cell) => {
+    const s = getComputedStyle(cell);
+    return {font: s.fontFamily, background: s.backgroundColor, whiteSpace: s.whiteSpace,
+            border: `${s.borderLeftWidth} ${s.borderLeftStyle} ${s.borderLeftColor}`};
+}"""
+
+
+def _open_as_cloned(page: Any, app: Lab, frontend: str, notebook: str) -> None:
+    """Open a committed notebook as a learner who just cloned it: nothing run, untrusted."""
+    path = "lab/tree" if frontend == "jupyterlab" else "notebooks"
+    page.goto(f"{app.url}/{path}/{notebook}?token={app.token}", timeout=KERNEL_TIMEOUT)
+    page.locator(".jp-OutputArea-output").first.wait_for(timeout=KERNEL_TIMEOUT)
+    trusted = page.evaluate(TRUST_JS)
+    assert trusted and not any(trusted), f"{notebook} should open untrusted: {trusted}"
+
+
+@pytest.mark.parametrize("frontend", ["jupyterlab", "notebook"])
+def test_committed_notebooks_read_well_as_opened_before_anything_runs(
+    tmp_path: Path, frontend: str
+) -> None:
+    if frontend == "notebook" and importlib.util.find_spec("notebook") is None:
+        pytest.skip("Notebook 7 is not installed (`pip install notebook`): JupyterLab only")
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with _serving(tmp_path, frontend) as app, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.set_default_timeout(STEP_TIMEOUT)
+        try:
+            _open_as_cloned(page, app, frontend, OPENED["diagram"])
+            # The sequence diagram: a picture of its real size, arrows and TLS band drawn.
+            diagram = page.locator(".jp-OutputArea-output img.smtplab-diagram").first
+            expect(diagram).to_be_visible()
+            expect(page.get_by_text("<Diagram:")).to_have_count(0)
+            drawn = diagram.evaluate(PIXELS_JS, DIAGRAM_COLOURS)
+            assert drawn["natural"][0] == 760 and drawn["natural"][1] > 200, drawn
+            assert drawn["shown"][0] > 700 and drawn["shown"][1] > 200, drawn
+            assert min(drawn["counts"].values()) > 150, drawn  # pixels of each colour
+            print(f"{frontend}: diagram {drawn}")
+            # The transcript keeps its layout: monospace lines, tinted and edged by side.
+            transcript = page.locator(".jp-OutputArea-output .smtplab-transcript").first
+            expect(transcript).to_be_visible()
+            client = transcript.locator("tr.smtplab-c td").first.evaluate(STYLE_JS)
+            server = transcript.locator("tr.smtplab-s td").first.evaluate(STYLE_JS)
+            band = transcript.locator("tr.smtplab-tls td").first.evaluate(STYLE_JS)
+            assert "monospace" in client["font"] and client["whiteSpace"] == "pre", client
+            assert client["background"] == "rgba(9, 105, 218, 0.1)", client
+            assert client["border"] == "3px solid rgba(9, 105, 218, 0.75)", client
+            assert server["background"] == "rgba(130, 80, 223, 0.1)", server
+            assert band["background"] == "rgba(26, 127, 55, 0.2)", band
+            diagram.screenshot(path=str(ARTIFACTS / f"as-opened-{frontend}-diagram.png"))
+            transcript.screenshot(path=str(ARTIFACTS / f"as-opened-{frontend}-transcript.png"))
+
+            _open_as_cloned(page, app, frontend, OPENED["widgets"])
+            outputs = page.locator(".jp-OutputArea-output")
+            for name in ("Playground", "InboxView", "Stepper"):
+                expect(
+                    outputs.get_by_text(f"{name} (interactive: run the notebook to use it)")
+                ).to_have_count(1)
+            expect(outputs.get_by_text("children=")).to_have_count(0)
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / f"as-opened-{frontend}-failure.png"))
+            print(app.log_tail(), file=sys.stderr)
             raise
         finally:
             browser.close()
