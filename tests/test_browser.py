@@ -460,6 +460,78 @@ def test_committed_notebooks_read_well_as_opened_before_anything_runs(
             browser.close()
 
 
+# --------------------------------------------------------------------------- make lab
+
+NEWS_QUESTION = "official Jupyter news"
+START = "00-start-here.ipynb"  # `make lab` opens it, serving notebooks/
+NOTIFICATION = "/lab/api/settings/@jupyterlab/apputils-extension:notification"
+
+
+def test_make_lab_asks_no_news_question(tmp_path: Path) -> None:
+    """`make lab` itself (on a free port, with a token): JupyterLab's fetchNews setting
+    is "false" by default there, and the page shows no news question."""
+    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        pytest.skip("`make lab` runs the checkout's .venv; these tests run another Python")
+    if shutil.which("make") is None:
+        _missing("make is not installed (`sudo apt-get install make`)")
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    token = secrets.token_hex(16)
+    port = _free_port()
+    options = [
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.terminals_enabled=False",
+        "--LabApp.extension_manager=readonly",
+        f"--LabApp.user_settings_dir={tmp_path / 'user-settings'}",  # a new learner's
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+    ]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+    }
+    log = tmp_path / "make-lab.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "lab", f"LAB_ARGS={' '.join(options)}"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    lab = Lab(f"http://127.0.0.1:{port}", token, process, log)
+    try:
+        _wait_until_up(lab)
+        schema = lab.api(NOTIFICATION)["schema"]["properties"]
+        assert schema["fetchNews"]["default"] == "false", schema["fetchNews"]
+        assert schema["checkForUpdates"]["default"] is False, schema["checkForUpdates"]
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            try:
+                page.goto(f"{lab.url}/lab/tree/{START}?token={token}", timeout=KERNEL_TIMEOUT)
+                page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=KERNEL_TIMEOUT)
+                page.wait_for_timeout(3000)  # the question comes soon after the page
+                assert page.get_by_text(NEWS_QUESTION).count() == 0
+            except BaseException:
+                page.screenshot(path=str(ARTIFACTS / "make-lab-failure.png"))
+                raise
+            finally:
+                browser.close()
+    except BaseException:
+        print(lab.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        lab.shutdown()
+
+
 def test_a_missing_tool_skips_for_a_learner_and_fails_under_ci(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
