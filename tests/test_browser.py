@@ -460,6 +460,117 @@ def test_committed_notebooks_read_well_as_opened_before_anything_runs(
             browser.close()
 
 
+# --------------------------------------------------------------------------- contrast
+
+STEPPER_CELLS = [
+    "from smtplab.lab import LabServer\nfrom smtplab.widgets import Stepper\n"
+    "lab = LabServer().start()\nstepper = Stepper(lab)",
+    'stepper.press("CONNECT")\nstepper.press("EHLO")\n'
+    'stepper.press_line("RCPT TO:<bob@example.com>")  # out of order: refused, explained\n'
+    "stepper",
+]
+CONTRAST_JS = """(root) => {
+    const parse = (text) => {  // rgb(), rgba() or color(srgb ...) as [r, g, b, a], 0-255
+        const n = text.match(/[\\d.]+/g).map(Number);
+        if (text.startsWith("color(")) {
+            return [n[0] * 255, n[1] * 255, n[2] * 255, n.length > 3 ? n[3] : 1];
+        }
+        return [n[0], n[1], n[2], n.length > 3 ? n[3] : 1];
+    };
+    const over = (top, under) => [0, 1, 2].map((i) => top[3] * top[i] + (1 - top[3]) * under[i]);
+    const luminance = (c) => {
+        const [r, g, b] = c.map((v) => {
+            v /= 255;
+            return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const pixel = (chain, text) => {  // what shows at a glyph (or beside it), groups' opacity
+        const paint = (i, behind) => {
+            const style = getComputedStyle(chain[i]);
+            let inside = over(parse(style.backgroundColor), behind);
+            inside = i === chain.length - 1
+                ? (text ? over(parse(style.color), inside) : inside)
+                : paint(i + 1, inside);
+            const o = Number(style.opacity);
+            return [0, 1, 2].map((k) => o * inside[k] + (1 - o) * behind[k]);
+        };
+        return paint(0, [255, 255, 255]);
+    };
+    const found = [];
+    for (const el of [root, ...root.querySelectorAll("*")]) {
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (!own || !el.getClientRects().length) continue;
+        const chain = [];
+        for (let node = el; node; node = node.parentElement) chain.unshift(node);
+        const [fg, bg] = [luminance(pixel(chain, true)), luminance(pixel(chain, false))];
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        const text = el.textContent.trim().slice(0, 50);
+        found.push({text, ratio: Math.round(ratio * 100) / 100});
+    }
+    return found.sort((a, b) => a.ratio - b.ratio);
+}"""
+
+
+def test_the_stepper_text_reads_at_4_5_to_1_in_light_and_dark_themes(jupyterlab: Lab) -> None:
+    """Every text in a live Stepper (notes, explanations, greyed-out buttons, the list of
+    why they are greyed out) against what is behind it, in both JupyterLab themes."""
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    served = jupyterlab.log.parent / "notebooks"  # the fixture's copy of notebooks/
+    notebook = json.loads((served / NOTEBOOK).read_text(encoding="utf-8"))  # its metadata
+    notebook["cells"] = [
+        {"cell_type": "code", "id": f"c{n}", "metadata": {}, "source": source}
+        | {"outputs": [], "execution_count": None}
+        for n, source in enumerate(STEPPER_CELLS)
+    ]
+    (served / "stepper-contrast.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.set_default_timeout(STEP_TIMEOUT)
+        try:
+            page.goto(
+                f"{jupyterlab.url}/lab/tree/stepper-contrast.ipynb?token={jupyterlab.token}",
+                timeout=KERNEL_TIMEOUT,
+            )
+            expect(page.locator(".jp-CodeCell").first).to_be_visible(timeout=KERNEL_TIMEOUT)
+            choose = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
+            with contextlib.suppress(PlaywrightTimeout):  # a new file may ask for its kernel
+                choose.click(timeout=5_000)
+            _menu(page, "Run", "runmenu:run-all")
+            stepper = page.locator(".smtplab-stepper")
+            expect(stepper.locator(".smtplab-stepper-log .smtplab-stepper-step")).to_have_count(
+                3, timeout=KERNEL_TIMEOUT
+            )
+            stepper.locator(".smtplab-why-not summary").click()  # its list, shown
+            for theme in ("JupyterLab Light", "JupyterLab Dark"):
+                page.evaluate(
+                    "(theme) => window.jupyterapp.commands.execute("
+                    "'apputils:change-theme', {theme})",
+                    theme,
+                )
+                light = "true" if theme.endswith("Light") else "false"
+                page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}'")
+                page.wait_for_timeout(1000)  # the theme's stylesheet, applied
+                found = stepper.evaluate(CONTRAST_JS)
+                print(theme, found[:5])
+                stepper.screenshot(path=str(ARTIFACTS / f"stepper-{light}.png"))
+                assert len(found) > 20, found
+                low = [f for f in found if f["ratio"] < 4.5]
+                assert not low, f"{theme}: text under 4.5:1: {low}"
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "stepper-contrast-failure.png"))
+            print(jupyterlab.log_tail(), file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+
+
 # --------------------------------------------------------------------------- make lab
 
 NEWS_QUESTION = "official Jupyter news"

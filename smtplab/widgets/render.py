@@ -52,9 +52,14 @@ _QUIET = "color:var(--jp-content-font-color2,#555)"
 STEPPER_CSS = (
     "<style>.smtplab-stepper .jupyter-widgets.jupyter-button:disabled{opacity:1;"
     "background:transparent;color:var(--jp-content-font-color2,#555);"
-    "border:1px dashed var(--jp-border-color1,#999)}</style>"
+    "border:1px dashed var(--jp-border-color1,#999)}"
+    ".smtplab-stepper .jupyter-button.mod-success{background:"
+    "color-mix(in srgb,var(--jp-success-color1,#388e3c) 70%,var(--jp-ui-font-color0,#000))}"
+    ".smtplab-stepper .jupyter-button.mod-info{background:"
+    "color-mix(in srgb,var(--jp-info-color1,#0288d1) 70%,var(--jp-ui-font-color0,#000))}</style>"
 )
-"""Greyed-out command buttons: a dashed outline instead of a faded (unreadable) label."""
+"""Greyed-out command buttons: a dashed outline instead of a faded (unreadable) label;
+the white labels of the others on darker green and blue than ipywidgets' own."""
 
 
 def _readable(colour: str) -> str:
