@@ -36,12 +36,10 @@ class Diagram:
         # The same picture as an <img>: JupyterLab and Notebook 7 show no SVG output of
         # a notebook that was not run here (untrusted), but their sanitizer keeps an
         # <img> with a data: URL, and they draw a trusted SVG as such an <img> anyway.
-        title = _TITLE.search(self.svg)
-        alt = html.unescape(title[1]) if title else f"SMTP session: {self.arrows} lines"
         return (
             f'<img class="smtplab-diagram" src="{html.escape(data_url(self.svg))}" '
-            f'width="{self.width}" height="{self.height}" alt="{html.escape(alt)}" '
-            'style="max-width:100%;height:auto">'
+            f'width="{self.width}" height="{self.height}" alt="SMTP session: {self.arrows} '
+            'lines between client and server" style="max-width:100%;height:auto">'
         )
 
     def save(self, path: str | Path) -> Path:
@@ -66,7 +64,6 @@ _COLORS = {
     "muted": "#59636e",
     "tls": "#1a7f37",
 }
-_TITLE = re.compile(r"<title>([^<]*)</title>")
 _URL_ESCAPES = str.maketrans({"%": "%25", "#": "%23", "\t": "%09", "\n": "%0A", "\r": "%0D"})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """What XML 1.0 forbids in a document, even written as a character reference."""

@@ -29,10 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # the secrecy rule for short passwords (masked as words, lines never hidden), and the
 # lab's bounds on what a hostile peer can make it hold (lab/bounds.py and the bounds in
 # connection, sessionlog, inbox, policy, protocol, server: about 660 lines; the session
-# log shows peer text through printable(): 3).
+# log shows peer text through printable(): 3). Outputs readable in a notebook as opened
+# (untrusted): the diagram also as an <img>, transcript styles the sanitizer keeps, the
+# widgets' text fallback, the Stepper's theme colours (+54 package, +23 core).
 CEILINGS = {
-    "package_lines": 20_103,
-    "core_code_lines": 6_836,
+    "package_lines": 20_157,
+    "core_code_lines": 6_859,
     "longest_module": 700,
     "public_names": 250,
 }
