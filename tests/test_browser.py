@@ -8,7 +8,13 @@ clicks Send and checks, in the page itself, that the dialogue appeared and that 
 InboxView lists the new message: the LabServer lives in the notebook's kernel, out of the
 test's reach. A screenshot is saved to ``test-artifacts/browser-08.png``.
 
-Without Chromium or Playwright the test skips (saying how to install them), except under
+Other tests open committed notebooks as cloned (untrusted, nothing run) in JupyterLab
+and, when installed, Notebook 7, and check that the diagram is a picture, the transcript
+keeps its layout and widget cells show their one-line text; measure the contrast of every
+text in a live Stepper in the light and dark themes; and run ``make lab`` itself to check
+that JupyterLab asks no news question.
+
+Without Chromium or Playwright the tests skip (saying how to install them), except under
 ``CI=true``, where a missing tool fails the run. JupyterLab and its kernels are shut down
 afterwards, even when the test fails.
 """
