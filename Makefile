@@ -39,9 +39,20 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-lab: $(VENV)/.installed-lab
+# JupyterLab asks "Would you like to get notified about official Jupyter news?" until its
+# fetchNews setting says no (news_url only says where news would come from): the setting,
+# in the venv's own overrides. LAB_ARGS: more options (the browser test's port and token).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_ARGS ?=
+
+$(LAB_OVERRIDES): Makefile | $(PY)
+	@mkdir -p $(@D)
+	@echo '{"@jupyterlab/apputils-extension:notification":' \
+		'{"fetchNews": "false", "checkForUpdates": false}}' > $@
+
+lab: $(VENV)/.installed-lab $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb \
-		--ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(AS_ROOT)
+		--ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(AS_ROOT) $(LAB_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -32,6 +32,16 @@ class Diagram:
     def _repr_svg_(self) -> str:
         return self.svg
 
+    def _repr_html_(self) -> str:
+        # The same picture as an <img>: JupyterLab and Notebook 7 show no SVG output of
+        # a notebook that was not run here (untrusted), but their sanitizer keeps an
+        # <img> with a data: URL, and they draw a trusted SVG as such an <img> anyway.
+        return (
+            f'<img class="smtplab-diagram" src="{html.escape(data_url(self.svg))}" '
+            f'width="{self.width}" height="{self.height}" alt="SMTP session: {self.arrows} '
+            'lines between client and server" style="max-width:100%;height:auto">'
+        )
+
     def save(self, path: str | Path) -> Path:
         """Write the SVG to ``path`` (UTF-8) and return the path."""
         target = Path(path)
@@ -54,8 +64,15 @@ _COLORS = {
     "muted": "#59636e",
     "tls": "#1a7f37",
 }
+_URL_ESCAPES = str.maketrans({"%": "%25", "#": "%23", "\t": "%09", "\n": "%0A", "\r": "%0D"})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """What XML 1.0 forbids in a document, even written as a character reference."""
+
+
+def data_url(svg: str) -> str:
+    """The SVG as a ``data:`` URL, escaped only where a URL must be (``%``, ``#``,
+    whitespace other than spaces), so its text stays readable in the notebook file."""
+    return "data:image/svg+xml;charset=utf-8," + svg.translate(_URL_ESCAPES)
 
 
 def _label(text: str, limit: int = 78) -> str:

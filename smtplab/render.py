@@ -296,36 +296,42 @@ def layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float)
 
 # --------------------------------------------------------------------------- HTML
 
+_MONO = "SFMono-Regular,Menlo,Consolas,monospace"
+_SANS = "system-ui,sans-serif"
+
+# Written for JupyterLab's sanitizer, which keeps an untrusted output's inline styles but
+# drops each declaration its patterns reject, var() among them: a plain font first, then
+# the theme's font (kept when trusted); numbers written in full (0.5em, not .5em).
 _HTML_STYLE = {
     "table": (
         "border-collapse:collapse;border:none;margin:0;table-layout:auto;width:auto;"
         "font-size:12.5px;line-height:1.45"
     ),
     "line": (
-        "text-align:left;vertical-align:top;white-space:pre;padding:0 1em 0 .5em;"
-        "font-family:var(--jp-code-font-family,SFMono-Regular,Menlo,Consolas,monospace)"
+        "text-align:left;vertical-align:top;white-space:pre;padding:0 1em 0 0.5em;"
+        f"font-family:{_MONO};font-family:var(--jp-code-font-family,{_MONO})"
     ),
     "note": (
-        "text-align:left;vertical-align:top;white-space:normal;padding:0 .5em;opacity:.72;"
-        "font-family:var(--jp-ui-font-family,system-ui,sans-serif)"
+        "text-align:left;vertical-align:top;white-space:normal;padding:0 0.5em;opacity:0.72;"
+        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS})"
     ),
-    "C": "background:rgba(9,105,218,.10);border-left:3px solid rgba(9,105,218,.75)",
-    "S": "background:rgba(130,80,223,.10);border-left:3px solid rgba(130,80,223,.75)",
-    "fail": "background:rgba(207,34,46,.14);border-left:3px solid rgba(207,34,46,.85)",
+    "C": "background:rgba(9,105,218,0.10);border-left:3px solid rgba(9,105,218,0.75)",
+    "S": "background:rgba(130,80,223,0.10);border-left:3px solid rgba(130,80,223,0.75)",
+    "fail": "background:rgba(207,34,46,0.14);border-left:3px solid rgba(207,34,46,0.85)",
     "band": (
-        "font-family:var(--jp-ui-font-family,system-ui,sans-serif);"
-        "text-align:center;font-weight:bold;padding:.25em .5em;white-space:normal;"
-        "background:rgba(26,127,55,.20);border-top:2px solid rgba(26,127,55,.8);"
-        "border-bottom:2px solid rgba(26,127,55,.8)"
+        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS});"
+        "text-align:center;font-weight:bold;padding:0.25em 0.5em;white-space:normal;"
+        "background:rgba(26,127,55,0.20);border-top:2px solid rgba(26,127,55,0.8);"
+        "border-bottom:2px solid rgba(26,127,55,0.8)"
     ),
     "loud": (
-        "font-family:var(--jp-ui-font-family,system-ui,sans-serif);"
-        "text-align:center;font-weight:bold;padding:.25em .5em;white-space:normal;"
-        "background:rgba(207,34,46,.25);border-top:3px solid rgba(207,34,46,.9);"
-        "border-bottom:3px solid rgba(207,34,46,.9)"
+        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS});"
+        "text-align:center;font-weight:bold;padding:0.25em 0.5em;white-space:normal;"
+        "background:rgba(207,34,46,0.25);border-top:3px solid rgba(207,34,46,0.9);"
+        "border-bottom:3px solid rgba(207,34,46,0.9)"
     ),
-    "note_row": "text-align:left;font-style:italic;opacity:.72;padding:0 .5em;white-space:pre",
-    "secret": "font-weight:bold;letter-spacing:.05em",
+    "note_row": ("text-align:left;font-style:italic;opacity:0.72;padding:0 0.5em;white-space:pre"),
+    "secret": "font-weight:bold;letter-spacing:0.05em",
 }
 
 
@@ -372,7 +378,7 @@ def table(rows: list[_Row]) -> str:
             summary = esc(f"C: {row.text}")
             out.append(
                 f'<tr class="smtplab-body"><td colspan="2" style="{st["line"]};{st["C"]}">'
-                f'<details><summary>{summary} <span style="opacity:.72">{esc(row.note)}'
+                f'<details><summary>{summary} <span style="opacity:0.72">{esc(row.note)}'
                 f"</span></summary>{''.join(inner)}</details></td></tr>"
             )
         else:

@@ -8,7 +8,13 @@ clicks Send and checks, in the page itself, that the dialogue appeared and that 
 InboxView lists the new message: the LabServer lives in the notebook's kernel, out of the
 test's reach. A screenshot is saved to ``test-artifacts/browser-08.png``.
 
-Without Chromium or Playwright the test skips (saying how to install them), except under
+Other tests open committed notebooks as cloned (untrusted, nothing run) in JupyterLab
+and, when installed, Notebook 7, and check that the diagram is a picture, the transcript
+keeps its layout and widget cells show their one-line text; measure the contrast of every
+text in a live Stepper in the light and dark themes; and run ``make lab`` itself to check
+that JupyterLab asks no news question.
+
+Without Chromium or Playwright the tests skip (saying how to install them), except under
 ``CI=true``, where a missing tool fails the run. JupyterLab and its kernels are shut down
 afterwards, even when the test fails.
 """
@@ -16,6 +22,7 @@ afterwards, even when the test fails.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import secrets
@@ -179,9 +186,10 @@ class Lab:
                     os.kill(pid, signal.SIGKILL)
 
 
-@pytest.fixture
-def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
-    """JupyterLab on 127.0.0.1 over a temporary copy of notebooks/, shut down afterwards."""
+@contextlib.contextmanager
+def _serving(tmp_path: Path, app: str = "jupyterlab") -> Iterator[Lab]:
+    """``app`` (JupyterLab, or Notebook 7: "notebook") on 127.0.0.1 over a temporary copy
+    of notebooks/, shut down afterwards."""
     # Skip (or fail under CI) before starting anything.
     _chromium()
     _playwright()
@@ -197,14 +205,15 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         **os.environ,
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),  # no notebook signatures: untrusted
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "IPYTHONDIR": str(tmp_path / "ipython"),
     }
+    own = "LabApp" if app == "jupyterlab" else "JupyterNotebookApp"
     command = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        app,
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
@@ -213,13 +222,17 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         "--ServerApp.allow_root=True",  # CI runs as root
         "--ServerApp.terminals_enabled=False",
         f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=None",
-        "--LabApp.extension_manager=readonly",  # never asks PyPI for extensions
-        f"--LabApp.app_settings_dir={settings}",
-        f"--LabApp.user_settings_dir={tmp_path / 'user-settings'}",
-        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        f"--{own}.app_settings_dir={settings}",
+        f"--{own}.user_settings_dir={tmp_path / 'user-settings'}",
+        f"--{own}.workspaces_dir={tmp_path / 'workspaces'}",
+        f"--{own}.expose_app_in_browser=True",  # window.jupyterapp: trust, themes
     ]
-    log = tmp_path / "jupyterlab.log"
+    if app == "jupyterlab":
+        command += [
+            "--LabApp.news_url=None",
+            "--LabApp.extension_manager=readonly",  # never asks PyPI for extensions
+        ]
+    log = tmp_path / f"{app}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
@@ -232,22 +245,31 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         )
     lab = Lab(f"http://127.0.0.1:{port}", token, process, log)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{lab.log_tail()}")
-            try:
-                lab.api("/api/status")
-                break
-            except (OSError, urllib.error.URLError):
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"JupyterLab did not start in {START_TIMEOUT:g} s:\n{lab.log_tail()}"
-                    )
-                time.sleep(0.25)
+        _wait_until_up(lab)
         yield lab
     finally:
         lab.shutdown()
+
+
+def _wait_until_up(lab: Lab) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if lab.process.poll() is not None:
+            pytest.fail(f"Jupyter exited with {lab.process.returncode}:\n{lab.log_tail()}")
+        try:
+            lab.api("/api/status")
+            return
+        except (OSError, urllib.error.URLError):
+            if time.monotonic() > deadline:
+                pytest.fail(f"Jupyter did not start in {START_TIMEOUT:g} s:\n{lab.log_tail()}")
+            time.sleep(0.25)
+
+
+@pytest.fixture
+def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 over a temporary copy of notebooks/, shut down afterwards."""
+    with _serving(tmp_path) as lab:
+        yield lab
 
 
 def test_notebook_08_sends_from_the_composer_in_a_real_browser(jupyterlab: Lab) -> None:
@@ -335,6 +357,296 @@ def test_notebook_08_sends_from_the_composer_in_a_real_browser(jupyterlab: Lab) 
             raise
         finally:
             browser.close()
+
+
+# --------------------------------------------------------------------------- as opened
+
+OPENED = {"diagram": "04-tls.ipynb", "widgets": "08-compose-with-widgets.ipynb"}
+DIAGRAM_COLOURS = {  # smtplab.diagram's colours: client and server arrows, the TLS band
+    "client": (5, 80, 174),
+    "server": (102, 57, 186),
+    "tls": (26, 127, 55),
+}
+PIXELS_JS = """async (img, colours) => {
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext("2d");
+    context.drawImage(img, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const counts = {};
+    for (const [name, [r, g, b]] of Object.entries(colours)) {
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) {
+            const off = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g);
+            if (off + Math.abs(data[i + 2] - b) < 60) n++;
+        }
+        counts[name] = n;
+    }
+    const box = img.getBoundingClientRect();
+    return {natural: [img.naturalWidth, img.naturalHeight], shown: [box.width, box.height], counts};
+}"""
+TRUST_JS = """() => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    const trusted = [];
+    for (let i = 0; i < cells.length; i++) {
+        if (cells.get(i).type === "code") trusted.push(cells.get(i).trusted);
+    }
+    return trusted;
+}"""
+STYLE_JS = """(cell) => {
+    const s = getComputedStyle(cell);
+    return {font: s.fontFamily, background: s.backgroundColor, whiteSpace: s.whiteSpace,
+            border: `${s.borderLeftWidth} ${s.borderLeftStyle} ${s.borderLeftColor}`};
+}"""
+
+
+def _open_as_cloned(page: Any, app: Lab, frontend: str, notebook: str) -> None:
+    """Open a committed notebook as a learner who just cloned it: nothing run, untrusted."""
+    path = "lab/tree" if frontend == "jupyterlab" else "notebooks"
+    page.goto(f"{app.url}/{path}/{notebook}?token={app.token}", timeout=KERNEL_TIMEOUT)
+    page.locator(".jp-OutputArea-output").first.wait_for(timeout=KERNEL_TIMEOUT)
+    trusted = page.evaluate(TRUST_JS)
+    assert trusted and not any(trusted), f"{notebook} should open untrusted: {trusted}"
+
+
+@pytest.mark.parametrize("frontend", ["jupyterlab", "notebook"])
+def test_committed_notebooks_read_well_as_opened_before_anything_runs(
+    tmp_path: Path, frontend: str
+) -> None:
+    if frontend == "notebook" and importlib.util.find_spec("notebook") is None:
+        pytest.skip("Notebook 7 is not installed (`pip install notebook`): JupyterLab only")
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with _serving(tmp_path, frontend) as app, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page.set_default_timeout(STEP_TIMEOUT)
+        try:
+            _open_as_cloned(page, app, frontend, OPENED["diagram"])
+            # The sequence diagram: a picture of its real size, arrows and TLS band drawn.
+            diagram = page.locator(".jp-OutputArea-output img.smtplab-diagram").first
+            expect(diagram).to_be_visible()
+            expect(page.get_by_text("<Diagram:")).to_have_count(0)
+            drawn = diagram.evaluate(PIXELS_JS, DIAGRAM_COLOURS)
+            assert drawn["natural"][0] == 760 and drawn["natural"][1] > 200, drawn
+            assert drawn["shown"][0] > 700 and drawn["shown"][1] > 200, drawn
+            assert min(drawn["counts"].values()) > 150, drawn  # pixels of each colour
+            print(f"{frontend}: diagram {drawn}")
+            # The transcript keeps its layout: monospace lines, tinted and edged by side.
+            transcript = page.locator(".jp-OutputArea-output .smtplab-transcript").first
+            expect(transcript).to_be_visible()
+            client = transcript.locator("tr.smtplab-c td").first.evaluate(STYLE_JS)
+            server = transcript.locator("tr.smtplab-s td").first.evaluate(STYLE_JS)
+            band = transcript.locator("tr.smtplab-tls td").first.evaluate(STYLE_JS)
+            assert "monospace" in client["font"] and client["whiteSpace"] == "pre", client
+            assert client["background"] == "rgba(9, 105, 218, 0.1)", client
+            assert client["border"] == "3px solid rgba(9, 105, 218, 0.75)", client
+            assert server["background"] == "rgba(130, 80, 223, 0.1)", server
+            assert band["background"] == "rgba(26, 127, 55, 0.2)", band
+            diagram.screenshot(path=str(ARTIFACTS / f"as-opened-{frontend}-diagram.png"))
+            transcript.screenshot(path=str(ARTIFACTS / f"as-opened-{frontend}-transcript.png"))
+
+            _open_as_cloned(page, app, frontend, OPENED["widgets"])
+            outputs = page.locator(".jp-OutputArea-output")
+            for name in ("Playground", "InboxView", "Stepper"):
+                expect(
+                    outputs.get_by_text(f"{name} (interactive: run the notebook to use it)")
+                ).to_have_count(1)
+            expect(outputs.get_by_text("children=")).to_have_count(0)
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / f"as-opened-{frontend}-failure.png"))
+            print(app.log_tail(), file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+
+
+# --------------------------------------------------------------------------- contrast
+
+STEPPER_CELLS = [
+    "from smtplab.lab import LabServer\nfrom smtplab.widgets import Stepper\n"
+    "lab = LabServer().start()\nstepper = Stepper(lab)",
+    'stepper.press("CONNECT")\nstepper.press("EHLO")\n'
+    'stepper.press_line("RCPT TO:<bob@example.com>")  # out of order: refused, explained\n'
+    "stepper",
+]
+CONTRAST_JS = """(root) => {
+    const parse = (text) => {  // rgb(), rgba() or color(srgb ...) as [r, g, b, a], 0-255
+        const n = text.match(/[\\d.]+/g).map(Number);
+        if (text.startsWith("color(")) {
+            return [n[0] * 255, n[1] * 255, n[2] * 255, n.length > 3 ? n[3] : 1];
+        }
+        return [n[0], n[1], n[2], n.length > 3 ? n[3] : 1];
+    };
+    const over = (top, under) => [0, 1, 2].map((i) => top[3] * top[i] + (1 - top[3]) * under[i]);
+    const luminance = (c) => {
+        const [r, g, b] = c.map((v) => {
+            v /= 255;
+            return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const pixel = (chain, text) => {  // what shows at a glyph (or beside it), groups' opacity
+        const paint = (i, behind) => {
+            const style = getComputedStyle(chain[i]);
+            let inside = over(parse(style.backgroundColor), behind);
+            inside = i === chain.length - 1
+                ? (text ? over(parse(style.color), inside) : inside)
+                : paint(i + 1, inside);
+            const o = Number(style.opacity);
+            return [0, 1, 2].map((k) => o * inside[k] + (1 - o) * behind[k]);
+        };
+        return paint(0, [255, 255, 255]);
+    };
+    const found = [];
+    for (const el of [root, ...root.querySelectorAll("*")]) {
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (!own || !el.getClientRects().length) continue;
+        const chain = [];
+        for (let node = el; node; node = node.parentElement) chain.unshift(node);
+        const [fg, bg] = [luminance(pixel(chain, true)), luminance(pixel(chain, false))];
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        const text = el.textContent.trim().slice(0, 50);
+        found.push({text, ratio: Math.round(ratio * 100) / 100});
+    }
+    return found.sort((a, b) => a.ratio - b.ratio);
+}"""
+
+
+def test_the_stepper_text_reads_at_4_5_to_1_in_light_and_dark_themes(jupyterlab: Lab) -> None:
+    """Every text in a live Stepper (notes, explanations, greyed-out buttons, the list of
+    why they are greyed out) against what is behind it, in both JupyterLab themes."""
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    served = jupyterlab.log.parent / "notebooks"  # the fixture's copy of notebooks/
+    notebook = json.loads((served / NOTEBOOK).read_text(encoding="utf-8"))  # its metadata
+    notebook["cells"] = [
+        {"cell_type": "code", "id": f"c{n}", "metadata": {}, "source": source}
+        | {"outputs": [], "execution_count": None}
+        for n, source in enumerate(STEPPER_CELLS)
+    ]
+    (served / "stepper-contrast.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.set_default_timeout(STEP_TIMEOUT)
+        try:
+            page.goto(
+                f"{jupyterlab.url}/lab/tree/stepper-contrast.ipynb?token={jupyterlab.token}",
+                timeout=KERNEL_TIMEOUT,
+            )
+            expect(page.locator(".jp-CodeCell").first).to_be_visible(timeout=KERNEL_TIMEOUT)
+            choose = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
+            with contextlib.suppress(PlaywrightTimeout):  # a new file may ask for its kernel
+                choose.click(timeout=5_000)
+            _menu(page, "Run", "runmenu:run-all")
+            stepper = page.locator(".smtplab-stepper")
+            expect(stepper.locator(".smtplab-stepper-log .smtplab-stepper-step")).to_have_count(
+                3, timeout=KERNEL_TIMEOUT
+            )
+            stepper.locator(".smtplab-why-not summary").click()  # its list, shown
+            for theme in ("JupyterLab Light", "JupyterLab Dark"):
+                page.evaluate(
+                    "(theme) => window.jupyterapp.commands.execute("
+                    "'apputils:change-theme', {theme})",
+                    theme,
+                )
+                light = "true" if theme.endswith("Light") else "false"
+                page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}'")
+                page.wait_for_timeout(1000)  # the theme's stylesheet, applied
+                found = stepper.evaluate(CONTRAST_JS)
+                print(theme, found[:5])
+                stepper.screenshot(path=str(ARTIFACTS / f"stepper-{light}.png"))
+                assert len(found) > 20, found
+                low = [f for f in found if f["ratio"] < 4.5]
+                assert not low, f"{theme}: text under 4.5:1: {low}"
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "stepper-contrast-failure.png"))
+            print(jupyterlab.log_tail(), file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+
+
+# --------------------------------------------------------------------------- make lab
+
+NEWS_QUESTION = "official Jupyter news"
+START = "00-start-here.ipynb"  # `make lab` opens it, serving notebooks/
+NOTIFICATION = "/lab/api/settings/@jupyterlab/apputils-extension:notification"
+
+
+def test_make_lab_asks_no_news_question(tmp_path: Path) -> None:
+    """`make lab` itself (on a free port, with a token): JupyterLab's fetchNews setting
+    is "false" by default there, and the page shows no news question."""
+    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        pytest.skip("`make lab` runs the checkout's .venv; these tests run another Python")
+    if shutil.which("make") is None:
+        _missing("make is not installed (`sudo apt-get install make`)")
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    token = secrets.token_hex(16)
+    port = _free_port()
+    options = [
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.terminals_enabled=False",
+        "--LabApp.extension_manager=readonly",
+        f"--LabApp.user_settings_dir={tmp_path / 'user-settings'}",  # a new learner's
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+    ]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+    }
+    log = tmp_path / "make-lab.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "lab", f"LAB_ARGS={' '.join(options)}"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    lab = Lab(f"http://127.0.0.1:{port}", token, process, log)
+    try:
+        _wait_until_up(lab)
+        schema = lab.api(NOTIFICATION)["schema"]["properties"]
+        assert schema["fetchNews"]["default"] == "false", schema["fetchNews"]
+        assert schema["checkForUpdates"]["default"] is False, schema["checkForUpdates"]
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            try:
+                page.goto(f"{lab.url}/lab/tree/{START}?token={token}", timeout=KERNEL_TIMEOUT)
+                page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=KERNEL_TIMEOUT)
+                page.wait_for_timeout(3000)  # the question comes soon after the page
+                assert page.get_by_text(NEWS_QUESTION).count() == 0
+            except BaseException:
+                page.screenshot(path=str(ARTIFACTS / "make-lab-failure.png"))
+                raise
+            finally:
+                browser.close()
+    except BaseException:
+        print(lab.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        lab.shutdown()
 
 
 def test_a_missing_tool_skips_for_a_learner_and_fails_under_ci(

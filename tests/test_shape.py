@@ -35,10 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # installed, its notebooks as package data, `smtplab notebooks`/`lab`, the doctor's advice
 # and --version (install.py, 452 lines; cli +34); the CLI became a package of one module
 # per command (smtplab/cli/), with swaks's spellings, the streamed dialogue, quiet closed
-# pipes and serve --show/--maildir/--mbox: +266.
+# pipes and serve --show/--maildir/--mbox: +266; outputs readable in a notebook as opened
+# (untrusted): the diagram also as an <img>, transcript styles the sanitizer keeps, the
+# widgets' text fallback, the Stepper's theme colours (+54 package, +23 core).
 CEILINGS = {
-    "package_lines": 20_887,
-    "core_code_lines": 6_865,
+    "package_lines": 20_941,
+    "core_code_lines": 6_888,
     "longest_module": 700,
     "public_names": 250,
 }

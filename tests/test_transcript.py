@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import copy
 import hmac
+import html
 import logging
 import pickle
 import re
 import time
 import tracemalloc
+import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -199,6 +201,7 @@ def every_public_view(t: Transcript, caplog: pytest.LogCaptureFixture | None = N
         t.dialogue(),
         t._repr_html_(),
         t.diagram().svg,
+        t.diagram()._repr_html_(),
         repr(t.diagram()),
         repr(t.entries),
         str(t.entries),
@@ -1041,3 +1044,41 @@ def test_clear_forgets_everything() -> None:
     assert len(t) == 0 and str(t) == ""
     t.record_received(Reply.from_text(220, "lab.smtplab.test ESMTP"))
     assert t.entries[0].phase == "greeting"
+
+
+# ------------------------------------------------------------- a notebook as opened
+
+
+def test_the_diagram_is_also_an_img_that_an_untrusted_notebook_shows() -> None:
+    # JupyterLab shows no image/svg+xml output of an untrusted notebook, but its sanitizer
+    # keeps an <img> with a data: URL (tests/test_browser.py checks it in Chromium).
+    diagram = example_session().diagram()
+    found = re.fullmatch(
+        r'<img class="smtplab-diagram" src="([^"]*)" width="(\d+)" height="(\d+)" '
+        r'alt="([^"]*)" style="max-width:100%;height:auto">',
+        diagram._repr_html_(),
+    )
+    assert found is not None
+    url = html.unescape(found[1])
+    prefix = "data:image/svg+xml;charset=utf-8,"
+    assert url.startswith(prefix)
+    assert not any(c in url for c in "#\t\n\r")  # a fragment or whitespace would cut it
+    assert urllib.parse.unquote(url.removeprefix(prefix)) == diagram.svg  # the same picture
+    assert "EHLO" in url  # readable in the notebook file, so nbval's sanitizers still apply
+    assert (int(found[2]), int(found[3])) == (diagram.width, diagram.height)
+    assert html.unescape(found[4]).startswith("SMTP session: ")
+
+
+def test_the_transcript_html_keeps_its_layout_through_jupyterlabs_sanitizer() -> None:
+    # The sanitizer drops each inline declaration its patterns reject: var() is one, so
+    # the same property comes first with a plain value; numbers are written in full.
+    page = example_session()._repr_html_()
+    styles = re.findall(r'style="([^"]*)"', page)
+    assert styles
+    for style in styles:
+        declarations = [d.split(":", 1) for d in style.split(";") if d]
+        for n, (name, value) in enumerate(declarations):
+            if "var(" in value:
+                plain = [v for p, v in declarations[:n] if p == name and "var(" not in v]
+                assert plain, f"{name} has no fallback the sanitizer keeps: {style}"
+            assert not re.search(r"(^|[\s,(])\.\d", value), f"write 0.5, not .5: {style}"

@@ -679,3 +679,35 @@ def _no_stray_send_threads() -> Iterator[None]:
     while any(t.name == "smtplab-widgets-send" for t in threading.enumerate()):
         assert time.monotonic() < deadline, "a send thread outlived its test"
         time.sleep(0.02)
+
+
+# ------------------------------------------------------------- a notebook as opened
+
+
+def test_each_widget_has_a_short_text_for_where_widgets_cannot_show(lab: LabServer) -> None:
+    # A notebook as opened (before it runs) shows a widget output's text/plain.
+    widgets = {
+        "Playground": playground(lab),
+        "Composer": Composer(lab),
+        "TranscriptView": TranscriptView(),
+        "InboxView": InboxView(lab),
+        "Stepper": Stepper(lab),
+    }
+    for name, widget in widgets.items():
+        text = f"{name} (interactive: run the notebook to use it)"
+        assert repr(widget) == text
+        assert widget._repr_mimebundle_()["text/plain"] == text
+        widget.close()
+
+
+def test_the_stepper_text_takes_theme_colours_not_opacity(lab: LabServer) -> None:
+    # Readable in light and dark themes (tests/test_browser.py measures 4.5:1 in both).
+    stepper = Stepper(lab)
+    stepper.press("CONNECT")
+    stepper.press_line("RCPT TO:<bob@example.com>")
+    shown = stepper.log_view.value + stepper.why_not.value + stepper.latest.value
+    assert "opacity" not in shown
+    assert "var(--jp-content-font-color2" in shown  # notes and explanations
+    assert "color-mix(in srgb,#0969da" in shown  # the client's lines, mixed with the theme
+    assert "opacity:1" in render.STEPPER_CSS  # greyed-out buttons: outlined, not faded
+    stepper.session.close()

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from . import render
 from .composer import Composer
 from .model import DraftForm
 from .views import InboxView, Stepper, TranscriptView
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["Composer", "DraftForm", "InboxView", "Stepper", "TranscriptView", "playground"]
 
 
-class Playground(w.VBox):
+class Playground(render.PlainFallback, w.VBox):
     """A :class:`Composer`, a :class:`TranscriptView` and an :class:`InboxView`, wired:
     the transcript follows each send live, the inbox refreshes when it ends."""
 

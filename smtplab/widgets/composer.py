@@ -31,7 +31,7 @@ _TEXTS = ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html")
 _ALLOW_CLEAR = "Allow AUTH without TLS (lab lessons only)"
 
 
-class Composer(w.VBox):
+class Composer(render.PlainFallback, w.VBox):
     """Compose a mail, send it, and see how it went.
 
     ``Composer(lab)`` sends to the notebook's :class:`~smtplab.lab.LabServer` by default;

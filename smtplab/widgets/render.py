@@ -45,6 +45,35 @@ _CHIPS = {  # state: (style, mark)
 }
 
 
+# The Stepper's small text, readable (WCAG 4.5:1) in JupyterLab's light and dark themes:
+# the theme's secondary text colour rather than an opacity, and each hue mixed with the
+# theme's text colour (darker on light, lighter on dark) rather than fixed.
+_QUIET = "color:var(--jp-content-font-color2,#555)"
+STEPPER_CSS = (
+    "<style>.smtplab-stepper .jupyter-widgets.jupyter-button:disabled{opacity:1;"
+    "background:transparent;color:var(--jp-content-font-color2,#555);"
+    "border:1px dashed var(--jp-border-color1,#999)}"
+    ".smtplab-stepper .jupyter-button.mod-success{background:"
+    "color-mix(in srgb,var(--jp-success-color1,#388e3c) 70%,var(--jp-ui-font-color0,#000))}"
+    ".smtplab-stepper .jupyter-button.mod-info{background:"
+    "color-mix(in srgb,var(--jp-info-color1,#0288d1) 70%,var(--jp-ui-font-color0,#000))}</style>"
+)
+"""Greyed-out command buttons: a dashed outline instead of a faded (unreadable) label;
+the white labels of the others on darker green and blue than ipywidgets' own."""
+
+
+def _readable(colour: str) -> str:
+    return f"color:color-mix(in srgb,{colour} 62%,var(--jp-content-font-color1,#000))"
+
+
+class PlainFallback:
+    """A widget's text when no widget can be drawn (a notebook as opened, before it runs;
+    a console): a short line, not ipywidgets' repr of every child widget."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__} (interactive: run the notebook to use it)"
+
+
 def esc(text: object) -> str:
     """HTML-escape any value's text."""
     return html.escape(str(text), quote=True)
@@ -236,19 +265,20 @@ def steps_html(steps: Sequence[Step], *, first: int = 1) -> str:
         lines = []
         for entry in step.entries:
             if entry.direction == "NOTE":
-                lines.append(f'<div style="opacity:.7"><i>{esc(entry.summary(100))}</i></div>')
+                lines.append(f'<div style="{_QUIET}"><i>{esc(entry.summary(100))}</i></div>')
                 continue
-            colour = {"C": "#0969da", "S": "#8250df", "TLS": GREEN}.get(entry.direction, "#777")
+            colour = {"C": "#0969da", "S": "#8250df", "TLS": GREEN}.get(entry.direction)
             prefix = f"{entry.direction}: " if entry.direction in ("C", "S") else ""
-            note = f" <small style='opacity:.7'>{esc(entry.annotation)}</small>"
+            note = f' <small style="{_QUIET}">{esc(entry.annotation)}</small>'
             text = esc(prefix + entry.summary(100))
-            lines.append(f'<div style="{_MONO};color:{colour}">{text}{note}</div>')
+            tone = _readable(colour) if colour else "color:inherit"
+            lines.append(f'<div style="{_MONO};{tone}">{text}{note}</div>')
             if entry.reply is not None:
                 lines.append(
-                    f"<div style='opacity:.75;margin-left:2em'>{esc(explain(entry.reply))}</div>"
+                    f'<div style="{_QUIET};margin-left:2em">{esc(explain(entry.reply))}</div>'
                 )
         if step.error:
-            lines.append(f'<div style="color:{RED}">{pre(step.error)}</div>')
+            lines.append(f'<div style="{_readable(RED)}">{pre(step.error)}</div>')
         blocks.append(
             '<div class="smtplab-stepper-step" style="border-left:3px solid #999;'
             f'padding:2px 8px;margin:4px 0"><b>{number}. {esc(step.label)}</b>'

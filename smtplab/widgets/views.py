@@ -22,7 +22,7 @@ def _scrolling(view: w.Widget, height: str) -> w.Box:
     return w.Box([view], layout=w.Layout(max_height=height, overflow="auto"))
 
 
-class TranscriptView(w.VBox):
+class TranscriptView(render.PlainFallback, w.VBox):
     """The C:/S: dialogue of the last send, annotated and masked as in the client's HTML
     transcript, growing line by line while the send runs.
 
@@ -87,7 +87,7 @@ class TranscriptView(w.VBox):
         self.view.value = transcript._repr_html_() if len(transcript) else "<i>(empty)</i>"
 
 
-class InboxView(w.VBox):
+class InboxView(render.PlainFallback, w.VBox):
     """The lab's inbox as a list; selecting a message shows its envelope, headers,
     decoded body, MIME tree, raw source and the server's log of its session.
 
@@ -161,7 +161,7 @@ class InboxView(w.VBox):
             self.panes[name].value = html
 
 
-class Stepper(w.VBox):
+class Stepper(render.PlainFallback, w.VBox):
     """Talk SMTP one command at a time.
 
     A button for each command; a button is greyed out (with the reason as its tooltip,
@@ -221,7 +221,7 @@ class Stepper(w.VBox):
                 self.why_not,
                 w.HBox([self.line, self.send_line_button]),
                 self.latest,
-                w.HTML("<b>The whole dialogue so far</b>"),
+                w.HTML(render.STEPPER_CSS + "<b>The whole dialogue so far</b>"),
                 _scrolling(self.log_view, "420px"),
             ]
         )
