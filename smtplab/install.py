@@ -18,6 +18,7 @@ doctor``, ``smtplab --version``); it holds no command-line code itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -31,7 +32,7 @@ import sysconfig
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urlparse
 
 __all__: list[str] = []  # no learner-facing names: the CLI is the interface
@@ -381,9 +382,31 @@ def check_jupyterlab() -> str:
     return f"jupyterlab {lab_version}, widgets extension {version_} in {extension.parent.parent}"
 
 
+NO_NEWS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
+}
+"""JupyterLab's defaults that stop "Would you like to get notified about official Jupyter
+news?" (``--LabApp.news_url`` only says where news would come from)."""
+
+
+def lab_settings(folder: Path) -> Path:
+    """A settings directory for ``smtplab lab`` (``folder/.smtplab-lab-settings``): this
+    Python's own ``overrides.json``, if any, with :data:`NO_NEWS` added where it is silent."""
+    settings = folder / ".smtplab-lab-settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    overrides: dict[str, Any] = {}
+    own = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    with contextlib.suppress(OSError, ValueError):
+        overrides = dict(json.loads(own.read_text(encoding="utf-8")))
+    for plugin, values in NO_NEWS.items():
+        overrides[plugin] = {**values, **overrides.get(plugin, {})}
+    (settings / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
+    return settings
+
+
 def lab_command(folder: Path, *, open_browser: bool = True, port: int | None = None) -> list[str]:
     """The command that opens JupyterLab on the series in ``folder``: this same Python,
-    loopback only, the news pop-up off (run it with ``folder`` as working directory)."""
+    loopback only, the news question off (run it with ``folder`` as working directory)."""
     command = [
         sys.executable,
         "-m",
@@ -392,6 +415,7 @@ def lab_command(folder: Path, *, open_browser: bool = True, port: int | None = N
         FIRST_NOTEBOOK,
         "--ServerApp.ip=127.0.0.1",
         "--LabApp.news_url=None",
+        f"--LabApp.app_settings_dir={lab_settings(folder)}",
         f"--ServerApp.root_dir={folder}",
     ]
     if not open_browser:

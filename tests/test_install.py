@@ -264,7 +264,15 @@ def test_smtplab_lab_copies_then_serves_the_series_on_loopback(tmp_path: Path) -
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/lab/api/news?token={token}", timeout=10
         ) as answer:
-            assert json.load(answer)["news"] == []  # --LabApp.news_url=None: no pop-up
+            assert json.load(answer)["news"] == []  # --LabApp.news_url=None: no news
+        notification = "@jupyterlab/apputils-extension:notification"
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/lab/api/settings/{notification}?token={token}", timeout=10
+        ) as answer:
+            schema = json.load(answer)["schema"]["properties"]
+        # fetchNews "false": JupyterLab does not even ask "Would you like to get notified...?"
+        assert schema["fetchNews"]["default"] == "false", schema["fetchNews"]
+        assert schema["checkForUpdates"]["default"] is False, schema["checkForUpdates"]
         started = log.read_text()
         assert "--ServerApp.ip=127.0.0.1" in started and "--LabApp.news_url=None" in started
     finally:

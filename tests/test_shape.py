@@ -38,8 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # pipes and serve --show/--maildir/--mbox: +266; outputs readable in a notebook as opened
 # (untrusted): the diagram also as an <img>, transcript styles the sanitizer keeps, the
 # widgets' text fallback, the Stepper's theme colours (+54 package, +23 core).
+# `smtplab lab` turns the news question off the way `make lab` does (+24).
 CEILINGS = {
-    "package_lines": 20_941,
+    "package_lines": 20_965,
     "core_code_lines": 6_888,
     "longest_module": 700,
     "public_names": 250,
