@@ -107,8 +107,9 @@ def _start_tls(
         if "STARTTLS" in _plain_commands(session):
             raise Hint(
                 f"the TLS handshake failed ({exc.reason or exc}): you wrapped the socket before "
-                "reading the server's '220 Ready to start TLS', so TLS read that plain-text line "
-                "as if it were a TLS record. Read the 220 first, then wrap."
+                "reading the server's '220 Ready to start TLS', so TLS read plain-text lines as "
+                "if they were a TLS record. Read every reply to its last line (the EHLO reply "
+                "has several, RFC 5321 §4.2.1), then the 220, then wrap."
             ) from None
         raise
     except OSError as exc:
@@ -129,27 +130,17 @@ def _start_tls(
     if value is None or value is Ellipsis:
         if not session.commands():
             return None
+        _judge_start_tls_session(session)  # a mistake in what the server saw comes first
         raise Hint(
-            "your function returned None: return the TLS socket that "
-            "context.wrap_socket(...) gave you."
+            "the server saw EHLO, STARTTLS and your EHLO inside TLS, but you forgot to "
+            "`return` the TLS socket: return the socket wrap_socket gave you."
         )
     returned.append(value)
     return value
 
 
-def _verify_start_tls(session: LabSession, value: object) -> str:
-    if not isinstance(value, ssl.SSLSocket):
-        raise Hint(
-            f"you returned {type(value).__name__}: return the ssl.SSLSocket that "
-            "context.wrap_socket(sock, server_hostname=server_name) returned."
-        )
-    context = value.context
-    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
-        raise Hint(
-            f"certificate verification was turned off (verify_mode {context.verify_mode.name}, "
-            f"check_hostname {context.check_hostname}): then anyone in the middle could pose as "
-            "the server. Use the context you were given, unchanged."
-        )
+def _judge_start_tls_session(session: LabSession) -> None:
+    """Raise a :class:`Hint` when the lab's log shows the STARTTLS steps out of order."""
     commands = _plain_commands(session)
     if "STARTTLS" not in commands:
         raise Hint(
@@ -168,6 +159,22 @@ def _verify_start_tls(session: LabSession, value: object) -> str:
             "forgot everything from before TLS (RFC 3207 §4.2), and only the new "
             "EHLO reply tells you what it offers now (AUTH appears here)."
         )
+
+
+def _verify_start_tls(session: LabSession, value: object) -> str:
+    if not isinstance(value, ssl.SSLSocket):
+        raise Hint(
+            f"you returned {type(value).__name__}: return the ssl.SSLSocket that "
+            "context.wrap_socket(sock, server_hostname=server_name) returned."
+        )
+    context = value.context
+    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
+        raise Hint(
+            f"certificate verification was turned off (verify_mode {context.verify_mode.name}, "
+            f"check_hostname {context.check_hostname}): then anyone in the middle could pose as "
+            "the server. Use the context you were given, unchanged."
+        )
+    _judge_start_tls_session(session)
     return (
         "the server saw EHLO and STARTTLS in plain text, then your EHLO inside TLS "
         f"({value.version()}, certificate for {value.server_hostname!r} verified)."
@@ -309,7 +316,10 @@ def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
                 raise Hint(_connect_error_hint(error))
             if error is not None:
                 raise error
-            return runs[0].value
+            value = runs[0].value
+            if (value is None or value is Ellipsis) and lab.sessions:
+                raise Hint(_implicit_forgot_return(lab))
+            return value
 
         try:
             return evaluate(
@@ -320,6 +330,22 @@ def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
         finally:
             if runs and runs[0] is not None and isinstance(runs[0].value, Client):
                 runs[0].value.close()
+
+
+def _implicit_forgot_return(lab: LabServer) -> str:
+    """The hint for a function that connected but returned nothing, from the lab's log."""
+    wait_until(lambda: any(s.lines for s in lab.sessions), 1.0)
+    first = next((line for s in lab.sessions for line in s.lines), None)
+    if first is not None and not first.tls:
+        return (
+            "your client reached the lab's plain port (STARTTLS style), and you forgot to "
+            "`return` the Client. This exercise wants implicit TLS: TLS from the first byte, "
+            "on lab.tls_port."
+        )
+    return (
+        "the server saw your client connect with TLS from the first byte, but you forgot "
+        "to `return` the Client: return it, connected."
+    )
 
 
 def _verify_implicit(lab: LabServer, value: object) -> str:
