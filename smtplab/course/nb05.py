@@ -86,13 +86,24 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
     """``login_by_hand(client, user, password)``: AUTH LOGIN, each 334 answered in base64."""
     with LabServer() as lab:
         password = lab.users[USER]
+        returned: list[object] = []
+
+        def run(client: Client) -> object:
+            returned.append(login_by_hand(client, USER, password))
+            return returned[-1]
+
+        def verify(client: Client, before: int) -> str:
+            passed = _verify_login(lab, client, before, password)
+            if returned and (returned[0] is None or returned[0] is Ellipsis):
+                raise Hint(
+                    "the server logged you in (235 2.7.0), but you forgot to `return` the last "
+                    "reply: return what the server answered to your password line, so the "
+                    "caller can see it worked."
+                )
+            return passed
+
         return evaluate_on_client(
-            "AUTH LOGIN by hand",
-            lab,
-            lambda client: login_by_hand(client, USER, password),
-            lambda client, before: _verify_login(lab, client, before, password),
-            _local_hint,
-            starttls=True,
+            "AUTH LOGIN by hand", lab, run, verify, _local_hint, starttls=True
         )
 
 
@@ -164,6 +175,14 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
             "which is why LOGIN belongs inside TLS.)"
         )
     last = next((text for text in reversed(sent) if text[:1] in "2345"), "no reply")
+    typed = b64decode_text(password_line.decode("ascii", "replace"))
+    if last.startswith("535") and typed is not None and typed != password:
+        raise Hint(
+            f"the server answered {last[:60]!r}: your password line is base64 of a password, "
+            "but not of the one passed to your function. Send the password you were given, "
+            "never one typed into the code. (With a real provider, a 535 for your account "
+            "password usually means it wants an app password or authorization code.)"
+        )
     raise Hint(
         f"the server answered {last[:60]!r} to your password line: it is not base64 of the "
         "password. Encode the password's UTF-8 bytes exactly, with nothing added."
