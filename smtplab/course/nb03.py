@@ -225,7 +225,7 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
         raise Hint(
             "some keys still start with the code, e.g. "
             f"{next(k for k in got if str(k).upper().startswith('250'))!r}: the keyword "
-            "starts at the 5th character of the line (line[4:]), after '250-' or '250 '."
+            "starts at the 5th character of the line, after '250-' or '250 '."
         )
     if server_name.upper() in keys or any(server_name.upper() in key for key in keys):
         raise Hint(
@@ -242,7 +242,7 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
         bad = next(key for key in keys if " " in key)
         raise Hint(
             f"the key {bad!r} holds the parameters too: split each line at the first space, "
-            "keyword before it, parameters after it (line[4:].partition(' '))."
+            "keyword before it, parameters after it."
         )
     missing = sorted(set(expected) - set(keys))
     extra = sorted(set(keys) - set(expected))
@@ -310,7 +310,7 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
                 if "EHLO" not in said and "HELO" in said:
                     raise Hint(
                         "the server got HELO, not EHLO: HELO gets a one-line reply with no "
-                        "extensions, so there is no SIZE to read. Use c.ehlo()."
+                        "extensions, so there is no SIZE to read. Greet with EHLO."
                     )
                 raise Hint(
                     "the server got your EHLO and announced its SIZE, but you forgot to "
@@ -335,8 +335,8 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
                 )
             if isinstance(value, str) and value.strip().isdigit():
                 raise Hint(
-                    f"you returned the text {value!r}: return a number (int(...)), or use "
-                    "c.extensions.size, which is already an int."
+                    f"you returned the text {value!r}: return a number; SIZE is a number of "
+                    "bytes (RFC 1870), and the client's parsed extensions already hold it as one."
                 )
             if value == 10 * 1024 * 1024:
                 raise Hint(

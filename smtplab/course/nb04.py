@@ -164,8 +164,8 @@ def _judge_start_tls_session(session: LabSession) -> None:
 def _verify_start_tls(session: LabSession, value: object) -> str:
     if not isinstance(value, ssl.SSLSocket):
         raise Hint(
-            f"you returned {type(value).__name__}: return the ssl.SSLSocket that "
-            "context.wrap_socket(sock, server_hostname=server_name) returned."
+            f"you returned {type(value).__name__}: return the ssl.SSLSocket that the "
+            "context's wrap_socket gave you."
         )
     context = value.context
     if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
@@ -287,7 +287,8 @@ def _connect_error_hint(exc: BaseException) -> str:
     if isinstance(exc, TLSError) and ("trust" in text or "CERTIFICATE_VERIFY" in text):
         return (
             "the lab's certificate was not trusted: without context= the client uses the system's "
-            "authorities, and the lab's CA is not one of them. Pass context=lab.ssl_context()."
+            "authorities, and the lab's CA is not one of them. Pass a context that trusts the "
+            "lab's CA (the lab gives you one)."
         )
     if isinstance(exc, Timeout):
         return _plain_on_tls_port_hint()
@@ -352,7 +353,7 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
     if not isinstance(value, Client):
         raise Hint(
             f"you returned {type(value).__name__}: return the connected Client "
-            "(Client(lab.host, lab.tls_port, security='tls', context=...))."
+            "(implicit TLS: which port, which security mode, which context?)."
         )
     info = value.transcript.tls_info
     if value.security == "starttls" or (value.tls_active and value.port == lab.port):
@@ -365,7 +366,8 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
     if not info.verified:
         raise Hint(
             "the connection is encrypted, but the certificate was NOT verified (verify=False): "
-            "anyone in the middle could pose as the server. Pass context=lab.ssl_context() instead."
+            "anyone in the middle could pose as the server. Verify it with a context that trusts "
+            "the lab's CA instead."
         )
     return (
         f"implicit TLS on the lab's TLS port: {info.version}, certificate for "
