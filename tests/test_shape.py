@@ -35,12 +35,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # installed, its notebooks as package data, `smtplab notebooks`/`lab`, the doctor's advice
 # and --version (install.py, 452 lines; cli +34); the CLI became a package of one module
 # per command (smtplab/cli/), with swaks's spellings, the streamed dialogue, quiet closed
-# pipes and serve --show/--maildir/--mbox: +266.
+# pipes and serve --show/--maildir/--mbox: +266. Issue 14 (notebooks 03-05): 03's new
+# exercise 1 (check_error_reply, one public name; check_ask stays to say where it moved)
+# and checks that judge what the lab saw before saying "you forgot to return": +61.
 CEILINGS = {
-    "package_lines": 20_887,
+    "package_lines": 20_948,
     "core_code_lines": 6_865,
     "longest_module": 700,
-    "public_names": 250,
+    "public_names": 251,
 }
 
 
