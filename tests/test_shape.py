@@ -35,9 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # installed, its notebooks as package data, `smtplab notebooks`/`lab`, the doctor's advice
 # and --version (install.py, 452 lines; cli +34); the CLI became a package of one module
 # per command (smtplab/cli/), with swaks's spellings, the streamed dialogue, quiet closed
-# pipes and serve --show/--maildir/--mbox: +266.
+# pipes and serve --show/--maildir/--mbox: +266. Issue 14 (checks a learner can trust):
+# the harness judges by what the lab saw and closes the machine's doors during a check
+# (harness.py +249), the strict lab and split replies (lab/: +205), notebooks 00-02's checks.
 CEILINGS = {
-    "package_lines": 20_887,
+    "package_lines": 21_353,
     "core_code_lines": 6_865,
     "longest_module": 700,
     "public_names": 250,
