@@ -84,6 +84,30 @@ def one_line_per_reply(sock: socket.socket, context: ssl.SSLContext, name: str) 
     return tls
 
 
+def one_recv_per_reply(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Takes one recv() for one reply: it returns what has arrived so far."""
+    sock.sendall(b"EHLO learner.example\r\n")
+    sock.recv(4096)
+    sock.sendall(b"STARTTLS\r\n")
+    sock.recv(4096)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO learner.example\r\n")
+    tls.recv(4096)
+    return tls
+
+
+def bare_lf(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    reader = sock.makefile("rb")
+    sock.sendall(b"EHLO learner.example\n")
+    read_reply(reader)
+    sock.sendall(b"STARTTLS\n")
+    read_reply(reader)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO learner.example\n")
+    read_reply(tls.makefile("rb"))
+    return tls
+
+
 def forgets_return(sock: socket.socket, context: ssl.SSLContext, name: str) -> None:
     sol.start_tls(sock, context, name)
 
@@ -135,6 +159,20 @@ START_TLS = Exercise(
             warned_in="03 · EHLO (RFC 5321 §4.2.1); 04 · Your turn (the read_reply loop given)",
             answer=one_line_per_reply,
             hint="to its last line",
+        ),
+        Mistake(
+            name="one recv() per reply",
+            rule="one recv() returns what has arrived so far, not one reply (TCP is a stream)",
+            warned_in="03 · Why not just sock.recv()? (lab.split_replies shows it)",
+            answer=one_recv_per_reply,
+            hint="to its last line",
+        ),
+        Mistake(
+            name="bare LF",
+            rule="every line ends with CRLF; hardened servers refuse a bare LF (RFC 5321 §2.3.8)",
+            warned_in="01 · line ends (CR LF)",
+            answer=bare_lf,
+            hint="lenient server",
         ),
         Mistake(
             name="certificate verification turned off",

@@ -8,15 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..lab import LabServer, LabSession
+from ..lab import LabSession
 from ..providers import get_provider
 from .harness import (
+    TRIED,
     Hint,
     ReplyReader,
     Result,
     answers_to,
     evaluate,
     lab_connection,
+    strict_lab,
     wait_until,
 )
 
@@ -301,22 +303,7 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
 def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
     """Exercise 3: ``max_size(host, port)`` asks this lab's SIZE (3 MiB, not the usual 10)."""
     exercise = "Exercise 3 (the biggest message)"
-    with LabServer(size_limit=SIZE_LIMIT) as lab:
-
-        def attempt() -> object:
-            value = max_size(lab.host, lab.port)
-            if (value is None or value is Ellipsis) and lab.sessions:
-                said = [verb for s in lab.sessions for verb in s.commands()]
-                if "EHLO" not in said and "HELO" in said:
-                    raise Hint(
-                        "the server got HELO, not EHLO: HELO gets a one-line reply with no "
-                        "extensions, so there is no SIZE to read. Greet with EHLO."
-                    )
-                raise Hint(
-                    "the server got your EHLO and announced its SIZE, but you forgot to "
-                    "`return` the number: return it as an int."
-                )
-            return value
+    with strict_lab(size_limit=SIZE_LIMIT) as lab:
 
         def verify(value: object) -> str:
             wait_until(lambda: any(s.commands() for s in lab.sessions), 1.0)
@@ -333,6 +320,8 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
                     "the server never got EHLO, so it never told you its SIZE: greet it with "
                     "EHLO first, then read SIZE from what the client parsed."
                 )
+            if value is TRIED:  # nothing returned: what the lab saw was right
+                return "the server got your EHLO and announced its SIZE."
             if isinstance(value, str) and value.strip().isdigit():
                 raise Hint(
                     f"you returned the text {value!r}: return a number; SIZE is a number of "
@@ -355,4 +344,6 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
                 "with EHLO and read SIZE from its reply."
             )
 
-        return evaluate(exercise, attempt, verify)
+        return evaluate(
+            exercise, lambda: max_size(lab.host, lab.port), verify, lab=lab, returns="the SIZE"
+        )

@@ -298,6 +298,7 @@ class LabConnection(asyncio.BufferedProtocol):
     async def start_tls(self) -> None:
         """Start TLS on the socket (implicit TLS, or STARTTLS answered with 220), then let
         a fresh SMTP protocol go on inside it and retire any that spoke in plain text."""
+        self._flush_pieces()  # what was said in plain text goes out in plain text
         retired, retired_transport = self._smtp, self._above
         self._smtp = None  # plaintext still arriving is logged, never executed
         self._backlog.clear()  # nor what came after STARTTLS in plain text (RFC 3207 §4.2)
@@ -588,6 +589,16 @@ class LabConnection(asyncio.BufferedProtocol):
         elif self._close_after_pieces:
             self._close_after_pieces = False
             self.close()
+
+    def _flush_pieces(self) -> None:
+        """Write what is left of split replies at once (before TLS starts: the rest of a
+        plain-text reply, and the 220, must not end up inside TLS)."""
+        if self._piece_due is not None:
+            self._piece_due.cancel()
+            self._piece_due = None
+        while self._pieces and self.below is not None and not self.below.is_closing():
+            self.below.write(self._pieces.popleft())
+        self._pieces.clear()
 
     def _no_delay(self) -> None:
         """Send each write at once, as a segment of its own (no Nagle coalescing)."""
