@@ -39,10 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # the harness judges by what the lab saw and closes the machine's doors during a check
 # (harness.py +249), the strict lab and split replies (lab/: +205), notebooks 00-02's checks;
 # notebooks 03-05: 03's new exercise 1 (check_error_reply, one public name; check_ask
-# stays to say where it moved) and checks that judge what the lab saw before "you forgot
-# to return": +61.
+# stays to say where it moved), checks that judge what the lab saw before "you forgot to
+# return", and split replies flushed in plain text before STARTTLS's handshake: +75.
 CEILINGS = {
-    "package_lines": 21_414,
+    "package_lines": 21_428,
     "core_code_lines": 6_865,
     "longest_module": 700,
     "public_names": 251,

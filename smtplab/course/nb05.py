@@ -22,7 +22,7 @@ from ..client import Client
 from ..errors import LocalProtocolError, SmtplabError
 from ..lab import LabServer
 from ..transcript import Secret
-from .harness import Hint, Result, evaluate, evaluate_on_client, lab_client
+from .harness import Hint, Result, evaluate, evaluate_on_client, lab_client, strict_lab
 
 __all__ = [
     "ENV_VARIABLE",
@@ -84,7 +84,7 @@ def _decoded_is(text: str, expected: str) -> bool:
 
 def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Result:
     """``login_by_hand(client, user, password)``: AUTH LOGIN, each 334 answered in base64."""
-    with LabServer() as lab:
+    with strict_lab() as lab:
         password = lab.users[USER]
         returned: list[object] = []
 
@@ -195,7 +195,7 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
 def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
     """``plain_response(user, password)``: base64 of NUL user NUL password, sent to a lab."""
     exercise = "AUTH PLAIN response"
-    with LabServer() as lab:
+    with strict_lab() as lab:
         password = lab.users[USER]
         return evaluate(
             exercise,
@@ -372,7 +372,7 @@ def _login_works(lab: LabServer, secret: object) -> bool:
 def check_read_password(read_password: Callable[[], Any]) -> Result:
     """``read_password()`` reads SMTPLAB_PASSWORD, else getpass (stand-ins); never input/print."""
     exercise = "keep the password out of the notebook"
-    with LabServer() as lab:
+    with strict_lab() as lab:
         password = lab.users[USER]
         decoy = "typed-at-the-keyboard"
 
