@@ -106,7 +106,7 @@ ERROR_REPLY = Exercise(
         Mistake(
             name="keeps the CRLF line ends",
             rule="CRLF ends each line on the wire; it is not part of the text (RFC 5321 §2.3.8)",
-            warned_in="01 · line ends; 03 · HELO (readline returns one line with its CRLF)",
+            warned_in="01 · Every line ends with CRLF; 03 · HELO (readline keeps the CRLF)",
             answer=keeps_line_ends,
             hint="line ends",
         ),

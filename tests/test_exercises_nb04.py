@@ -163,14 +163,14 @@ START_TLS = Exercise(
         Mistake(
             name="one recv() per reply",
             rule="one recv() returns what has arrived so far, not one reply (TCP is a stream)",
-            warned_in="03 · Why not just sock.recv()? (lab.split_replies shows it)",
+            warned_in="01 · One `recv()` is not one reply; 03 · Why not just sock.recv()?",
             answer=one_recv_per_reply,
             hint="to its last line",
         ),
         Mistake(
             name="bare LF",
             rule="every line ends with CRLF; hardened servers refuse a bare LF (RFC 5321 §2.3.8)",
-            warned_in="01 · line ends (CR LF)",
+            warned_in="01 · And a bare `\\n`?",
             answer=bare_lf,
             hint="lenient server",
         ),
