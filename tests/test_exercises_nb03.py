@@ -17,7 +17,7 @@ from smtplab.course.nb03 import (
 
 sol = load_solution("nb03_ehlo")
 
-READING_A_REPLY = "03 · EHLO: the table of RFC 5321 §4.2.1 ('250-' goes on, '250 ' ends)"
+READING_A_REPLY = "03 · EHLO: hello, and what can you do? (the RFC 5321 §4.2.1 table)"
 EXTENSIONS = "03 · What the server announced"
 
 
