@@ -1,123 +1,147 @@
-"""The checks of notebook 03 (EHLO and extensions) against the reference solutions and
-against the usual wrong answers, each of which must fail with the hint meant for it."""
+"""The checks of notebook 03 (EHLO and extensions): the catalogue of each exercise's
+typical wrong answers (tests/catalogue.py), each failing with the hint meant for it, and
+the behaviours that are not catalogue rows."""
 
 from __future__ import annotations
 
-import socket
-
-import pytest
-from helpers import failed_with, load_solution, untouched
+from catalogue import Exercise, Mistake, catalogue_tests
+from helpers import load_solution, untouched
 
 from smtplab import Client
-from smtplab.course.nb03 import check_ask, check_max_size, check_parse_extensions
+from smtplab.course.nb03 import (
+    check_ask,
+    check_error_reply,
+    check_max_size,
+    check_parse_extensions,
+)
 
 sol = load_solution("nb03_ehlo")
 
-
-# --- exercise 1: read a whole reply -------------------------------------------------------
-
-
-def test_ask_solution_passes() -> None:
-    result = check_ask(sol.ask)
-    assert result, result
-    assert "7-line EHLO reply" in result.message
+READING_A_REPLY = "03 · EHLO: hello, and what can you do? (the RFC 5321 §4.2.1 table)"
+EXTENSIONS = "03 · What the server announced"
 
 
-def test_ask_untouched_is_not_tried() -> None:
+# --- exercise 1: read a multi-line 5xx reply ----------------------------------------------
+
+
+def _texts(lines: list[bytes]) -> list[str]:
+    return [line.decode().rstrip("\r\n") for line in lines]
+
+
+def first_line_only(lines: list[bytes]) -> tuple[int, str]:
+    first = _texts(lines)[0]
+    return int(first[:3]), first[4:]
+
+
+def keeps_the_codes(lines: list[bytes]) -> tuple[int, str]:
+    code, _ = sol.read_error(lines)
+    kept = []
+    for text in _texts(lines):
+        kept.append(text)
+        if text[3:4] != "-":
+            break
+    return code, "\n".join(kept)
+
+
+def only_250_ends(lines: list[bytes]) -> tuple[int, str]:
+    """Reads on until a line starts with '250 ': a 5xx reply runs into the next one."""
+    texts = []
+    for text in _texts(lines):
+        texts.append(text[4:])
+        if text.startswith("250 "):
+            break
+    return int(_texts(lines)[0][:3]), "\n".join(texts)
+
+
+def keeps_line_ends(lines: list[bytes]) -> tuple[int, str]:
+    texts = []
+    for line in lines:
+        texts.append(line.decode()[4:])
+        if line[3:4] != b"-":
+            break
+    return int(lines[0][:3]), "".join(texts)
+
+
+def code_as_text(lines: list[bytes]) -> tuple[str, str]:
+    code, text = sol.read_error(lines)
+    return str(code), text
+
+
+def joined_with_spaces(lines: list[bytes]) -> tuple[int, str]:
+    code, text = sol.read_error(lines)
+    return code, text.replace("\n", " ")
+
+
+ERROR_REPLY = Exercise(
+    number="03.1",
+    title="read a multi-line 5xx reply",
+    checks="read_error(lines) returns (code, text) of the first whole reply in lines read "
+    "from a server: Gmail's two-line 535, a three-line 554 and a one-line 550, each followed "
+    "by the next reply",
+    check=check_error_reply,
+    correct=sol.read_error,
+    talks_to_lab=False,
+    mistakes=(
+        Mistake(
+            name="only the first line",
+            rule="'-' after the code means more lines follow (RFC 5321 §4.2.1)",
+            warned_in=READING_A_REPLY,
+            answer=first_line_only,
+            hint="only the first line",
+        ),
+        Mistake(
+            name="keeps the codes in the text",
+            rule="every line carries the code then '-' or ' '; the text starts after them",
+            warned_in=READING_A_REPLY,
+            answer=keeps_the_codes,
+            hint="starts with the code",
+        ),
+        Mistake(
+            name="only '250 ' ends a reply",
+            rule="the line with a space after the code ends the reply, whatever the code",
+            warned_in="03 · Why not just sock.recv()? (stopping at a line starting 250)",
+            answer=only_250_ends,
+            hint="whatever the code is",
+        ),
+        Mistake(
+            name="keeps the CRLF line ends",
+            rule="CRLF ends each line on the wire; it is not part of the text (RFC 5321 §2.3.8)",
+            warned_in="01 · Every line ends with CRLF; 03 · HELO (readline keeps the CRLF)",
+            answer=keeps_line_ends,
+            hint="line ends",
+        ),
+        Mistake(
+            name="the code as text",
+            rule="the reply code is a number whose first digit says success or failure",
+            warned_in="03 · Extensions at work (552 is a permanent failure)",
+            answer=code_as_text,
+            hint="as an int",
+        ),
+        Mistake(
+            name="lines joined with spaces",
+            rule="a multi-line reply's text keeps one line per reply line",
+            warned_in="03 · Your turn, exercise 1",
+            answer=joined_with_spaces,
+            hint="without a line break",
+        ),
+    ),
+)
+
+
+def test_the_old_exercise_says_where_it_moved() -> None:
     result = check_ask(untouched)
     assert result.status == "not tried"
-    assert "not tried yet" in str(result)
+    assert "moved to notebook 01" in result.message
+    assert "check_error_reply" in result.message
 
 
-def first_line_only(sock: socket.socket, command: str) -> list[bytes]:
-    sock.sendall(command.encode() + b"\r\n")
-    return [sock.makefile("rb").readline()]
-
-
-def dash_taken_as_last(sock: socket.socket, command: str) -> list[bytes]:
-    """Stops at the first line that starts with the code: '250-' is taken as the end."""
-    sock.sendall(command.encode() + b"\r\n")
-    reader, lines = sock.makefile("rb"), []
-    while True:
-        line = reader.readline()
-        lines.append(line)
-        if line[:3].isdigit():
-            return lines
-
-
-def drops_last_line(sock: socket.socket, command: str) -> list[bytes]:
-    sock.sendall(command.encode() + b"\r\n")
-    reader, lines = sock.makefile("rb"), []
-    line = reader.readline()
-    while line[3:4] == b"-":
-        lines.append(line)
-        line = reader.readline()
-    return lines or [line]
-
-
-def only_250_ends(sock: socket.socket, command: str) -> list[bytes]:
-    sock.sendall(command.encode() + b"\r\n")
-    reader, lines = sock.makefile("rb"), []
-    while not lines or not lines[-1].startswith(b"250 "):
-        lines.append(reader.readline())
-    return lines
-
-
-def reads_until_closed(sock: socket.socket, command: str) -> bytes:
-    sock.sendall(command.encode() + b"\r\n")
-    data = b""
-    while chunk := sock.recv(4096):
-        data += chunk
-    return data
-
-
-def no_crlf(sock: socket.socket, command: str) -> list[bytes]:
-    sock.sendall(command.encode())
-    return [sock.makefile("rb").readline()]
-
-
-def bare_lf(sock: socket.socket, command: str) -> list[bytes]:
-    sock.sendall(command.encode() + b"\n")
-    reader = sock.makefile("rb")
-    lines = [reader.readline()]
-    while lines[-1][3:4] == b"-":
-        lines.append(reader.readline())
-    return lines
-
-
-def texts_without_codes(sock: socket.socket, command: str) -> list[str]:
-    return [line[4:] for line in sol.ask(sock, command)]
-
-
-@pytest.mark.parametrize(
-    ("attempt", "needles"),
-    [
-        (first_line_only, ["only the first line", "'250-'", "§4.2.1"]),
-        (dash_taken_as_last, ["only the first line", "MORE lines follow"]),
-        (drops_last_line, ["left out the last line", "250 STARTTLS"]),
-        (only_250_ends, ["XHELLO", "whatever the code is"]),
-        (reads_until_closed, ["kept reading after the last line", "EHLO learner.example"]),
-        (no_crlf, ["never got the whole command", "CRLF"]),
-        (bare_lf, ["\\n alone", "§2.3.8"]),
-        (texts_without_codes, ["without their codes"]),
-    ],
-    ids=lambda value: getattr(value, "__name__", ""),
-)
-def test_ask_wrong_answers_get_their_hint(attempt: object, needles: list[str]) -> None:
-    failed_with(check_ask(attempt), *needles)  # type: ignore[arg-type]
+def test_a_pair_is_asked_for() -> None:
+    result = check_error_reply(lambda lines: lines[0])
+    assert result.status == "failed"
+    assert "(code, text)" in result.message
 
 
 # --- exercise 2: parse the extensions -----------------------------------------------------
-
-
-def test_parse_solution_passes() -> None:
-    result = check_parse_extensions(sol.parse_extensions)
-    assert result, result
-    assert "Gmail" in result.message
-
-
-def test_parse_untouched_is_not_tried() -> None:
-    assert check_parse_extensions(untouched).status == "not tried"
 
 
 def keeps_server_name(lines: list[str]) -> dict[str, str]:
@@ -155,33 +179,62 @@ def returns_list(lines: list[str]) -> list[str]:
     return [line[4:].split()[0] for line in lines[1:]]
 
 
-@pytest.mark.parametrize(
-    ("attempt", "needles"),
-    [
-        (keeps_server_name, ["server's name", "skip it"]),
-        (only_dash_lines, ["'STARTTLS' is missing", "last line"]),
-        (keeps_code, ["start with the code", "line[4:]"]),
-        (keeps_params_in_key, ["holds the parameters", "first space"]),
-        (size_as_int, ["keep the parameters as text"]),
-        (returns_list, ["return a dict"]),
-    ],
-    ids=lambda value: getattr(value, "__name__", ""),
+PARSE = Exercise(
+    number="03.2",
+    title="parse the extensions",
+    checks="parse_extensions(lines) maps the lab's and Gmail's reported EHLO keywords to "
+    "their parameters (text)",
+    check=check_parse_extensions,
+    correct=sol.parse_extensions,
+    talks_to_lab=False,
+    mistakes=(
+        Mistake(
+            name="keeps the server's name",
+            rule="the first line of an EHLO reply is the server's name (RFC 5321 §4.1.1.1)",
+            warned_in=EXTENSIONS,
+            answer=keeps_server_name,
+            hint="server's name",
+        ),
+        Mistake(
+            name="only the '250-' lines",
+            rule="the last line ('250 ') is part of the reply (RFC 5321 §4.2.1)",
+            warned_in=READING_A_REPLY,
+            answer=only_dash_lines,
+            hint="'STARTTLS' is missing",
+        ),
+        Mistake(
+            name="keeps the code in the keyword",
+            rule="a line is the code, '-' or ' ', then the keyword",
+            warned_in=READING_A_REPLY,
+            answer=keeps_code,
+            hint="start with the code",
+        ),
+        Mistake(
+            name="parameters in the key",
+            rule="a keyword and its parameters are separated by a space (RFC 5321 §4.1.1.1)",
+            warned_in=EXTENSIONS,
+            answer=keeps_params_in_key,
+            hint="holds the parameters",
+        ),
+        Mistake(
+            name="SIZE turned into a number",
+            rule="the parser keeps parameters as text; SIZE's meaning is the caller's (RFC 1870)",
+            warned_in="03 · Your turn, exercise 2 (parameters as text)",
+            answer=size_as_int,
+            hint="keep the parameters as text",
+        ),
+        Mistake(
+            name="a list of keywords",
+            rule="each keyword has parameters: a mapping, not a list",
+            warned_in=EXTENSIONS,
+            answer=returns_list,
+            hint="return a dict",
+        ),
+    ),
 )
-def test_parse_wrong_answers_get_their_hint(attempt: object, needles: list[str]) -> None:
-    failed_with(check_parse_extensions(attempt), *needles)  # type: ignore[arg-type]
 
 
 # --- exercise 3: the biggest message ------------------------------------------------------
-
-
-def test_max_size_solution_passes() -> None:
-    result = check_max_size(sol.max_size)
-    assert result, result
-    assert "3145728" in result.message
-
-
-def test_max_size_untouched_is_not_tried() -> None:
-    assert check_max_size(untouched).status == "not tried"
 
 
 def with_helo(host: str, port: int) -> int | None:
@@ -206,15 +259,74 @@ def never_asks(host: str, port: int) -> int:
     return 3145728
 
 
-@pytest.mark.parametrize(
-    ("attempt", "needles"),
-    [
-        (with_helo, ["HELO, not EHLO"]),
-        (as_text, ["return a number"]),
-        (hard_coded, ["10485760", "this server"]),
-        (never_asks, ["without connecting"]),
-    ],
-    ids=lambda value: getattr(value, "__name__", ""),
+def forgets_return(host: str, port: int) -> None:
+    with Client(host, port, local_hostname="learner.example") as client:
+        client.ehlo()
+        client.extensions.size  # noqa: B018 - read, never returned
+
+
+MAX_SIZE = Exercise(
+    number="03.3",
+    title="the biggest message",
+    checks="max_size(host, port) asks a lab whose SIZE is 3 MiB (not the notebook's 10 MiB) "
+    "with EHLO and returns SIZE as an int",
+    check=check_max_size,
+    correct=sol.max_size,
+    mistakes=(
+        Mistake(
+            name="HELO instead of EHLO",
+            rule="only EHLO asks for the extensions (RFC 5321 §4.1.1.1)",
+            warned_in="03 · HELO: the old greeting",
+            answer=with_helo,
+            hint="HELO, not EHLO",
+        ),
+        Mistake(
+            name="SIZE as text",
+            rule="SIZE's parameter is a number of bytes (RFC 1870 §4)",
+            warned_in=EXTENSIONS,
+            answer=as_text,
+            hint="return a number",
+        ),
+        Mistake(
+            name="the notebook's 10 MiB",
+            rule="each server announces its own limit: ask this one",
+            warned_in="03 · Meet smtplab.Client (SIZE: 10485760 is the notebook's lab)",
+            answer=hard_coded,
+            hint="this server",
+        ),
+        Mistake(
+            name="never connects",
+            rule="what a server offers is learnt from its EHLO reply, not assumed",
+            warned_in="03 · EHLO: hello, and what can you do?",
+            answer=never_asks,
+            hint="without connecting",
+        ),
+        Mistake(
+            name="forgot return",
+            rule="the function returns the number it read",
+            warned_in="03 · Your turn, exercise 3",
+            answer=forgets_return,
+            hint="forgot to `return`",
+            kind="forgot return",
+        ),
+    ),
 )
-def test_max_size_wrong_answers_get_their_hint(attempt: object, needles: list[str]) -> None:
-    failed_with(check_max_size(attempt), *needles)  # type: ignore[arg-type]
+
+
+EXERCISES = [ERROR_REPLY, PARSE, MAX_SIZE]
+
+test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
+    catalogue_tests(EXERCISES)
+)
+
+
+def test_parse_names_gmails_auth_line() -> None:
+    result = check_parse_extensions(sol.parse_extensions)
+    assert result, result
+    assert "Gmail" in result.message
+
+
+def test_max_size_names_the_limit() -> None:
+    result = check_max_size(sol.max_size)
+    assert result, result
+    assert "3145728" in result.message

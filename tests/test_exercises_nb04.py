@@ -1,13 +1,14 @@
-"""The checks of notebook 04 (TLS) against the reference solutions and against the usual
-wrong answers, each of which must fail with the hint meant for it."""
+"""The checks of notebook 04 (TLS): the catalogue of each exercise's typical wrong answers
+(tests/catalogue.py), each failing with the hint meant for it, and the behaviours that are
+not catalogue rows."""
 
 from __future__ import annotations
 
 import socket
 import ssl
 
-import pytest
-from helpers import failed_with, load_solution, untouched
+from catalogue import Exercise, Mistake, catalogue_tests
+from helpers import failed_with, load_solution
 
 from smtplab import Client
 from smtplab.course.nb04 import check_connect_implicit, check_readable_part, check_start_tls
@@ -17,17 +18,6 @@ read_reply = sol.read_reply
 
 
 # --- exercise 1: STARTTLS by hand ---------------------------------------------------------
-
-
-def test_start_tls_solution_passes() -> None:
-    result = check_start_tls(sol.start_tls)
-    assert result, result
-    assert "inside TLS" in result.message
-
-
-def test_start_tls_untouched_is_not_tried() -> None:
-    result = check_start_tls(untouched)
-    assert result.status == "not tried"
 
 
 def plain_until_220(sock: socket.socket) -> None:
@@ -81,6 +71,51 @@ def reads_old_file(sock: socket.socket, context: ssl.SSLContext, name: str) -> s
     return tls
 
 
+def one_line_per_reply(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Reads one line of each reply: the EHLO reply's other lines are still unread."""
+    reader = sock.makefile("rb")
+    sock.sendall(b"EHLO learner.example\r\n")
+    reader.readline()
+    sock.sendall(b"STARTTLS\r\n")
+    reader.readline()
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO learner.example\r\n")
+    tls.makefile("rb").readline()
+    return tls
+
+
+def one_recv_per_reply(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Takes one recv() for one reply: it returns what has arrived so far."""
+    sock.sendall(b"EHLO learner.example\r\n")
+    sock.recv(4096)
+    sock.sendall(b"STARTTLS\r\n")
+    sock.recv(4096)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO learner.example\r\n")
+    tls.recv(4096)
+    return tls
+
+
+def bare_lf(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    reader = sock.makefile("rb")
+    sock.sendall(b"EHLO learner.example\n")
+    read_reply(reader)
+    sock.sendall(b"STARTTLS\n")
+    read_reply(reader)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO learner.example\n")
+    read_reply(tls.makefile("rb"))
+    return tls
+
+
+def forgets_return(sock: socket.socket, context: ssl.SSLContext, name: str) -> None:
+    sol.start_tls(sock, context, name)
+
+
+def forgets_return_and_ehlo(sock: socket.socket, context: ssl.SSLContext, name: str) -> None:
+    no_ehlo_after_tls(sock, context, name)
+
+
 def starttls_without_ehlo(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
     reader = sock.makefile("rb")
     sock.sendall(b"STARTTLS\r\n")
@@ -91,33 +126,105 @@ def starttls_without_ehlo(sock: socket.socket, context: ssl.SSLContext, name: st
     return tls
 
 
-@pytest.mark.parametrize(
-    ("attempt", "needles"),
-    [
-        (no_ehlo_after_tls, ["did not say EHLO again", "RFC 3207 §4.2"]),
-        (wraps_before_220, ["before reading", "220"]),
-        (verification_off, ["verification was turned off"]),
-        (no_server_hostname, ["server_hostname=server_name"]),
-        (reads_old_file, ["the NEW socket"]),
-        (starttls_without_ehlo, ["say EHLO before STARTTLS"]),
-    ],
-    ids=lambda value: getattr(value, "__name__", ""),
+STARTTLS_SECTION = "04 · STARTTLS: plain text first, then TLS"
+CERTIFICATE = "04 · The certificate, and who checks it"
+MISTAKES = "04 · The classic mistakes"
+
+START_TLS = Exercise(
+    number="04.1",
+    title="STARTTLS by hand",
+    checks="start_tls(sock, context, server_name) on a plain connection to a lab: EHLO, "
+    "STARTTLS, the 220, wrap with the context given (verified), EHLO again inside TLS; judged "
+    "from the lab's log (each line flagged plain or TLS) and the returned socket",
+    check=check_start_tls,
+    correct=sol.start_tls,
+    mistakes=(
+        Mistake(
+            name="no EHLO after TLS",
+            rule="after STARTTLS the session starts afresh: EHLO again (RFC 3207 §4.2)",
+            warned_in="04 · Why EHLO again? (RFC 3207 §4.2)",
+            answer=no_ehlo_after_tls,
+            hint="did not say EHLO again",
+        ),
+        Mistake(
+            name="wraps before reading the 220",
+            rule="TLS starts after the server's 220 has been read (RFC 3207 §4)",
+            warned_in=STARTTLS_SECTION + " (the 220, then the handshake)",
+            answer=wraps_before_220,
+            hint="before reading",
+        ),
+        Mistake(
+            name="one line of each reply",
+            rule="a reply is read to its last line (RFC 5321 §4.2.1)",
+            warned_in="03 · EHLO (RFC 5321 §4.2.1); 04 · Your turn (the read_reply loop given)",
+            answer=one_line_per_reply,
+            hint="to its last line",
+        ),
+        Mistake(
+            name="one recv() per reply",
+            rule="one recv() returns what has arrived so far, not one reply (TCP is a stream)",
+            warned_in="01 · One `recv()` is not one reply; 03 · Why not just sock.recv()?",
+            answer=one_recv_per_reply,
+            hint="to its last line",
+        ),
+        Mistake(
+            name="bare LF",
+            rule="every line ends with CRLF; hardened servers refuse a bare LF (RFC 5321 §2.3.8)",
+            warned_in="01 · And a bare `\\n`?",
+            answer=bare_lf,
+            hint="lenient server",
+        ),
+        Mistake(
+            name="certificate verification turned off",
+            rule="the certificate and the name are verified (CERT_REQUIRED, check_hostname)",
+            warned_in="04 · A trap in smtplib: no context, no verification",
+            answer=verification_off,
+            hint="verification was turned off",
+        ),
+        Mistake(
+            name="no server_hostname",
+            rule="the name the certificate must be issued for is checked (RFC 6125)",
+            warned_in=CERTIFICATE + " (2. the name)",
+            answer=no_server_hostname,
+            hint="server_hostname=server_name",
+        ),
+        Mistake(
+            name="reads the old file after wrapping",
+            rule="after wrap_socket only the new TLS socket carries the session",
+            warned_in=STARTTLS_SECTION + " (after wrapping, the TLS socket)",
+            answer=reads_old_file,
+            hint="the NEW socket",
+        ),
+        Mistake(
+            name="STARTTLS without EHLO",
+            rule="EHLO first: its reply says whether STARTTLS is offered (RFC 3207 §4)",
+            warned_in="03 · What the server announced (250 STARTTLS); 04 · STARTTLS",
+            answer=starttls_without_ehlo,
+            hint="say EHLO before STARTTLS",
+        ),
+        Mistake(
+            name="forgot return",
+            rule="the function returns the TLS socket",
+            warned_in="04 · Your turn, exercise 1",
+            answer=forgets_return,
+            hint="forgot to `return`",
+            kind="forgot return",
+        ),
+    ),
 )
-def test_start_tls_wrong_answers_get_their_hint(attempt: object, needles: list[str]) -> None:
-    failed_with(check_start_tls(attempt), *needles)  # type: ignore[arg-type]
+
+
+def test_start_tls_names_what_the_server_saw() -> None:
+    result = check_start_tls(sol.start_tls)
+    assert result, result
+    assert "inside TLS" in result.message
+
+
+def test_start_tls_without_return_is_judged_by_the_log_first() -> None:
+    failed_with(check_start_tls(forgets_return_and_ehlo), "did not say EHLO again")
 
 
 # --- exercise 2: what the eavesdropper reads ----------------------------------------------
-
-
-def test_readable_part_solution_passes() -> None:
-    result = check_readable_part(sol.readable_part)
-    assert result, result
-    assert "b'EHLO learner.example\\r\\nSTARTTLS\\r\\n'" in result.message
-
-
-def test_readable_part_untouched_is_not_tried() -> None:
-    assert check_readable_part(untouched).status == "not tried"
 
 
 def everything(data: bytes) -> bytes:
@@ -137,31 +244,54 @@ def decoded(data: bytes) -> str:
     return sol.readable_part(data).decode("ascii")
 
 
-@pytest.mark.parametrize(
-    ("attempt", "needles"),
-    [
-        (everything, ["after STARTTLS", "0x16 0x03"]),
-        (cut_before_starttls, ["cut too early", "STARTTLS"]),
-        (assumes_starttls, ["without STARTTLS", "ValueError", "all of data"]),
-        (decoded, ["return bytes"]),
-    ],
-    ids=lambda value: getattr(value, "__name__", ""),
+READABLE = Exercise(
+    number="04.2",
+    title="what the eavesdropper reads",
+    checks="readable_part(data) on what a wire tap recorded of a STARTTLS session and of a "
+    "plain one: the bytes before the first TLS record (0x16 0x03), or all of them",
+    check=check_readable_part,
+    correct=sol.readable_part,
+    talks_to_lab=False,
+    mistakes=(
+        Mistake(
+            name="everything",
+            rule="from the first TLS record on, the bytes are encrypted",
+            warned_in="04 · What an eavesdropper sees (TLS records start 16 03)",
+            answer=everything,
+            hint="after STARTTLS",
+        ),
+        Mistake(
+            name="cut before STARTTLS",
+            rule="the STARTTLS command itself crosses in plain text",
+            warned_in="04 · What an eavesdropper sees (250 STARTTLS crossed in plain text)",
+            answer=cut_before_starttls,
+            hint="cut too early",
+        ),
+        Mistake(
+            name="assumes STARTTLS",
+            rule="without STARTTLS everything, the message included, is readable",
+            warned_in="04 · What an eavesdropper sees (everything before STARTTLS)",
+            answer=assumes_starttls,
+            hint="all of data",
+        ),
+        Mistake(
+            name="decoded to text",
+            rule="what crossed the wire is bytes: slice, do not decode",
+            warned_in="04 · Your turn, exercise 2 (return bytes)",
+            answer=decoded,
+            hint="return bytes",
+        ),
+    ),
 )
-def test_readable_part_wrong_answers_get_their_hint(attempt: object, needles: list[str]) -> None:
-    failed_with(check_readable_part(attempt), *needles)  # type: ignore[arg-type]
+
+
+def test_readable_part_names_what_crossed_in_clear() -> None:
+    result = check_readable_part(sol.readable_part)
+    assert result, result
+    assert "b'EHLO learner.example\\r\\nSTARTTLS\\r\\n'" in result.message
 
 
 # --- exercise 3: implicit TLS with Client -------------------------------------------------
-
-
-def test_connect_implicit_solution_passes() -> None:
-    result = check_connect_implicit(sol.connect_implicit)
-    assert result, result
-    assert "verified" in result.message
-
-
-def test_connect_implicit_untouched_is_not_tried() -> None:
-    assert check_connect_implicit(untouched).status == "not tried"
 
 
 def tls_to_starttls_port(lab):  # type: ignore[no-untyped-def]
@@ -198,18 +328,85 @@ def wrong_name(lab):  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.mark.parametrize(
-    ("attempt", "needles"),
-    [
-        (tls_to_starttls_port, ["WRONG_VERSION_NUMBER", "lab.tls_port"]),
-        (plain_to_tls_port, ["waited for a greeting", "security='tls'"]),
-        (plain_to_tls_port_short, ["waited for a greeting", "security='tls'"]),
-        (default_context, ["not trusted", "context=lab.ssl_context()"]),
-        (verify_off, ["NOT verified", "verify=False"]),
-        (starttls_instead, ["that is STARTTLS", "implicit TLS"]),
-        (wrong_name, ["not for the name"]),
-    ],
-    ids=lambda value: getattr(value, "__name__", ""),
+def forgets_to_return_the_client(lab):  # type: ignore[no-untyped-def]
+    sol.connect_implicit(lab)
+
+
+IMPLICIT = Exercise(
+    number="04.3",
+    title="implicit TLS with Client",
+    checks="connect_implicit(lab) returns a Client on the lab's implicit-TLS port, "
+    "certificate verified, within a few seconds",
+    check=check_connect_implicit,
+    correct=sol.connect_implicit,
+    mistakes=(
+        Mistake(
+            name="TLS to the STARTTLS port",
+            rule="the submission port speaks plain SMTP first; implicit TLS has its own port "
+            "(RFC 8314 §3.3)",
+            warned_in=MISTAKES + " (1. implicit TLS to a STARTTLS port)",
+            answer=tls_to_starttls_port,
+            hint="WRONG_VERSION_NUMBER",
+        ),
+        Mistake(
+            name="plain to the TLS port",
+            rule="on the implicit-TLS port TLS starts with the first byte",
+            warned_in=MISTAKES + " (2. plain text to an implicit-TLS port)",
+            answer=plain_to_tls_port_short,
+            hint="waited for a greeting",
+        ),
+        Mistake(
+            name="the system's authorities",
+            rule="the certificate is verified against the authority that issued it",
+            warned_in=MISTAKES + " (3. a certificate your context does not trust)",
+            answer=default_context,
+            hint="not trusted",
+        ),
+        Mistake(
+            name="verification off",
+            rule="an unverified certificate lets anyone in the middle pose as the server",
+            warned_in=MISTAKES + " (never fix it with verify=False)",
+            answer=verify_off,
+            hint="NOT verified",
+        ),
+        Mistake(
+            name="STARTTLS instead",
+            rule="implicit TLS and STARTTLS are different modes (RFC 8314)",
+            warned_in="04 · Two ways to get TLS",
+            answer=starttls_instead,
+            hint="that is STARTTLS",
+        ),
+        Mistake(
+            name="another name",
+            rule="the certificate must be issued for the name checked",
+            warned_in=MISTAKES + " (4. the wrong name)",
+            answer=wrong_name,
+            hint="not for the name",
+        ),
+        Mistake(
+            name="forgot return",
+            rule="the function returns the connected Client",
+            warned_in="04 · Your turn, exercise 3",
+            answer=forgets_to_return_the_client,
+            hint="forgot to `return`",
+            kind="forgot return",
+        ),
+    ),
 )
-def test_connect_implicit_wrong_answers_get_their_hint(attempt: object, needles: list[str]) -> None:
-    failed_with(check_connect_implicit(attempt), *needles)  # type: ignore[arg-type]
+
+
+def test_connect_implicit_names_the_certificate() -> None:
+    result = check_connect_implicit(sol.connect_implicit)
+    assert result, result
+    assert "verified" in result.message
+
+
+def test_a_client_that_waits_30_seconds_is_cut_short() -> None:
+    failed_with(check_connect_implicit(plain_to_tls_port), "waited for a greeting")
+
+
+EXERCISES = [START_TLS, READABLE, IMPLICIT]
+
+test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
+    catalogue_tests(EXERCISES)
+)

@@ -1,6 +1,6 @@
-"""The checks of notebook 05 (AUTH): each passes with its reference solution, says "not
-tried yet" for the untouched template, and fails with the right hint for the usual
-mistakes. No result may ever contain the password or its base64."""
+"""The checks of notebook 05 (AUTH): the catalogue of each exercise's typical wrong
+answers (tests/catalogue.py), each failing with the hint meant for it, and the behaviours
+that are not catalogue rows. No result may ever contain the password or its base64."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
 from smtplab.course import Result
@@ -22,6 +23,11 @@ from smtplab.course.nb05 import (
 )
 
 solutions = load_solution("nb05_auth")
+
+LOGIN_STEP = "05 · Step 2: log in with LOGIN, inside TLS"
+BASE64_STEP = "05 · Step 3: base64 is not encryption"
+PLAIN_STEP = "05 · Step 4: PLAIN, one line (RFC 4616 §2)"
+SECRETS = "05 · Keeping secrets out of notebooks"
 
 
 def b64(text: str) -> str:
@@ -46,100 +52,140 @@ class Seen:
 # --------------------------------------------------------------------------- LOGIN
 
 
-def test_login_solution_passes() -> None:
-    result = check_login_by_hand(solutions.login_by_hand)
-    assert result, result
-    assert "235" in result.message
+def user_name_in_clear_text(client: Any, user: str, password: str) -> Any:
+    client.command("AUTH LOGIN")
+    client.command(user)
+    return client.command(b64(password))
 
 
-def test_login_untouched_is_not_tried() -> None:
-    def login_by_hand(client: Any, user: str, password: str) -> None: ...
-
-    assert check_login_by_hand(login_by_hand).status == "not tried"
-
-
-def test_login_without_return_still_passes_by_what_the_server_saw() -> None:
-    def login_by_hand(client: Any, user: str, password: str) -> None:
-        solutions.login_by_hand(client, user, password)
-
-    assert check_login_by_hand(login_by_hand)
+def password_in_clear_text(client: Any, user: str, password: str) -> Any:
+    client.command("AUTH LOGIN")
+    client.command(b64(user))
+    return client.command(password)
 
 
-def login_attempt(answer: Callable[[Any, str, str], Any]) -> tuple[Result, Seen]:
-    seen = Seen()
-
-    def login_by_hand(client: Any, user: str, password: str) -> Any:
-        seen.add(password)
-        return answer(client, user, password)
-
-    result = check_login_by_hand(login_by_hand)
-    seen.assert_not_in(result)
-    return result, seen
+def prompts_in_the_wrong_order(client: Any, user: str, password: str) -> Any:
+    client.command("AUTH LOGIN")
+    client.command(b64(password))
+    return client.command(b64(user))
 
 
-def test_login_user_name_in_clear_text() -> None:
-    def answer(client: Any, user: str, password: str) -> Any:
-        client.command("AUTH LOGIN")
-        client.command(user)
-        return client.command(b64(password))
+def password_prompt_unanswered(client: Any, user: str, password: str) -> Any:
+    client.command("AUTH LOGIN")
+    return client.command(b64(user))
 
-    result, _ = login_attempt(answer)
-    failed_with(result, "user name in clear text")
+
+def bytes_instead_of_text(client: Any, user: str, password: str) -> Any:
+    client.command("AUTH LOGIN")
+    return client.command(base64.b64encode(user.encode()))
+
+
+def encodebytes_adds_a_line_break(client: Any, user: str, password: str) -> Any:
+    client.command("AUTH LOGIN")
+    return client.command(base64.encodebytes(user.encode()).decode())
+
+
+def plain_instead_of_login(client: Any, user: str, password: str) -> Any:
+    return client.command("AUTH PLAIN " + b64(f"\0{user}\0{password}"))
+
+
+def user_name_with_the_auth_command(client: Any, user: str, password: str) -> Any:
+    client.command("AUTH LOGIN " + b64(user))
+    return client.command(b64(password))
+
+
+def a_password_of_its_own(client: Any, user: str, password: str) -> Any:
+    """The learner's own account password typed into the code, not the one given."""
+    client.command("AUTH LOGIN")
+    client.command(b64(user))
+    return client.command(b64("my-account-password"))
+
+
+def login_without_return(client: Any, user: str, password: str) -> None:
+    solutions.login_by_hand(client, user, password)
+
+
+LOGIN = Exercise(
+    number="05.1",
+    title="LOGIN by hand",
+    checks="login_by_hand(client, user, password) on the check's client inside TLS: AUTH "
+    "LOGIN, then base64 answers to 334 'Username:' and 334 'Password:'; judged from the lab's "
+    "log (which masks the password) and the client's own transcript",
+    check=check_login_by_hand,
+    correct=solutions.login_by_hand,
+    mistakes=(
+        Mistake(
+            name="user name in clear text",
+            rule="each answer to a 334 prompt is base64 (RFC 4954 §4)",
+            warned_in=LOGIN_STEP,
+            answer=user_name_in_clear_text,
+            hint="user name in clear text",
+        ),
+        Mistake(
+            name="prompts answered in the wrong order",
+            rule="LOGIN asks 'Username:' first, then 'Password:': two answers, in that order",
+            warned_in=LOGIN_STEP + " (decode the prompts)",
+            answer=prompts_in_the_wrong_order,
+            hint="first prompt with the password",
+        ),
+        Mistake(
+            name="password prompt left unanswered",
+            rule="LOGIN takes two answers; the exchange ends with 235 or 535",
+            warned_in=LOGIN_STEP,
+            answer=password_prompt_unanswered,
+            hint="did not answer",
+        ),
+        Mistake(
+            name="bytes instead of text",
+            rule="b64encode gives bytes; a command line is text",
+            warned_in=BASE64_STEP,
+            answer=bytes_instead_of_text,
+            hint=".decode('ascii')",
+        ),
+        Mistake(
+            name="encodebytes adds a line break",
+            rule="one answer is one line: no CR or LF inside (RFC 5321 §2.3.8)",
+            warned_in=BASE64_STEP,
+            answer=encodebytes_adds_a_line_break,
+            hint="line break",
+        ),
+        Mistake(
+            name="PLAIN instead of LOGIN",
+            rule="the mechanism named after AUTH decides the exchange (RFC 4954 §4)",
+            warned_in=PLAIN_STEP,
+            answer=plain_instead_of_login,
+            hint="about LOGIN",
+        ),
+        Mistake(
+            name="user name on the AUTH LOGIN line",
+            rule="LOGIN prompts for each field: no initial response on the AUTH line",
+            warned_in=LOGIN_STEP,
+            answer=user_name_with_the_auth_command,
+            hint="'AUTH LOGIN' alone",
+        ),
+        Mistake(
+            name="a password of its own",
+            rule="the password given is used, never one typed into the code; providers "
+            "want an app password",
+            warned_in="05 · Step 5: a wrong password gets 535; App passwords and "
+            "authorization codes",
+            answer=a_password_of_its_own,
+            hint="app password",
+        ),
+        Mistake(
+            name="forgot return",
+            rule="the function returns the last reply",
+            warned_in="05 · Your turn, exercise 1 (return the last reply)",
+            answer=login_without_return,
+            hint="forgot to `return`",
+            kind="forgot return",
+        ),
+    ),
+)
 
 
 def test_login_password_in_clear_text() -> None:
-    def answer(client: Any, user: str, password: str) -> Any:
-        client.command("AUTH LOGIN")
-        client.command(b64(user))
-        return client.command(password)
-
-    result, _ = login_attempt(answer)
-    failed_with(result, "password in clear text")
-
-
-def test_login_prompts_answered_in_the_wrong_order() -> None:
-    def answer(client: Any, user: str, password: str) -> Any:
-        client.command("AUTH LOGIN")
-        client.command(b64(password))
-        return client.command(b64(user))
-
-    result, _ = login_attempt(answer)
-    failed_with(result, "first prompt with the password")
-
-
-def test_login_password_prompt_left_unanswered() -> None:
-    def answer(client: Any, user: str, password: str) -> Any:
-        client.command("AUTH LOGIN")
-        return client.command(b64(user))
-
-    result, _ = login_attempt(answer)
-    failed_with(result, "did not answer")
-
-
-def test_login_bytes_instead_of_text() -> None:
-    def answer(client: Any, user: str, password: str) -> Any:
-        client.command("AUTH LOGIN")
-        return client.command(base64.b64encode(user.encode()))
-
-    result, _ = login_attempt(answer)
-    failed_with(result, ".decode('ascii')")
-
-
-def test_login_encodebytes_adds_a_line_break() -> None:
-    def answer(client: Any, user: str, password: str) -> Any:
-        client.command("AUTH LOGIN")
-        return client.command(base64.encodebytes(user.encode()).decode())
-
-    result, _ = login_attempt(answer)
-    failed_with(result, "line break", "b64encode")
-
-
-def test_login_with_plain_is_the_wrong_mechanism() -> None:
-    def answer(client: Any, user: str, password: str) -> Any:
-        return client.command("AUTH PLAIN " + b64(f"\0{user}\0{password}"))
-
-    result, _ = login_attempt(answer)
-    failed_with(result, "about LOGIN")
+    failed_with(check_login_by_hand(password_in_clear_text), "password in clear text")
 
 
 def test_login_wrong_user_name() -> None:
@@ -148,106 +194,235 @@ def test_login_wrong_user_name() -> None:
         client.command(b64(user.upper()))
         return client.command(b64(password))
 
-    result, _ = login_attempt(answer)
-    failed_with(result, "not base64 of 'student'", "'STUDENT'")
-
-
-def test_login_user_name_with_the_auth_command() -> None:
-    def answer(client: Any, user: str, password: str) -> Any:
-        client.command("AUTH LOGIN " + b64(user))
-        return client.command(b64(password))
-
-    result, _ = login_attempt(answer)
-    failed_with(result, "'AUTH LOGIN' alone")
+    failed_with(check_login_by_hand(answer), "not base64 of 'student'", "'STUDENT'")
 
 
 def test_login_nothing_sent_but_something_returned() -> None:
-    result, _ = login_attempt(lambda client, user, password: "done")
-    failed_with(result, "received nothing")
+    failed_with(check_login_by_hand(lambda client, user, password: "done"), "received nothing")
+
+
+def test_login_solution_names_the_235() -> None:
+    assert "235" in check_login_by_hand(solutions.login_by_hand).message
 
 
 # --------------------------------------------------------------------------- PLAIN
 
 
-def plain_attempt(answer: Callable[[str, str], Any]) -> Result:
-    seen = Seen()
-
-    def plain(user: str, password: str) -> Any:
-        seen.add(password)
-        return answer(user, password)
-
-    result = check_plain_response(plain)
-    seen.assert_not_in(result)
-    return result
+def password_without_the_user_name(user: str, pw: str) -> str:
+    return b64(pw)
 
 
-def test_plain_solution_passes() -> None:
-    result = check_plain_response(solutions.plain_response)
-    assert result, result
-    assert "235" in result.message
+def no_nul_bytes(user: str, pw: str) -> str:
+    return b64(user + ":" + pw)
 
 
-def test_plain_untouched_is_not_tried() -> None:
-    def plain(user: str, password: str) -> None: ...
-
-    assert check_plain_response(plain).status == "not tried"
+def leading_nul_missing(user: str, pw: str) -> str:
+    return b64(f"{user}\0{pw}")
 
 
-def test_plain_password_without_the_user_name() -> None:
-    failed_with(plain_attempt(lambda user, pw: b64(pw)), "without the user name")
+def fields_swapped(user: str, pw: str) -> str:
+    return b64(f"\0{pw}\0{user}")
+
+
+def sent_in_clear_text(user: str, pw: str) -> str:
+    return f"\0{user}\0{pw}"
+
+
+def bytes_returned(user: str, pw: str) -> bytes:
+    return base64.b64encode(f"\0{user}\0{pw}".encode())
+
+
+def not_base64(user: str, pw: str) -> str:
+    return "hello!"
+
+
+PLAIN = Exercise(
+    number="05.2",
+    title="the PLAIN response",
+    checks="plain_response(user, password) returns base64 of authzid NUL authcid NUL passwd; "
+    "the check sends AUTH PLAIN with it to its own lab inside TLS and reads the answer",
+    check=check_plain_response,
+    correct=solutions.plain_response,
+    talks_to_lab=False,
+    mistakes=(
+        Mistake(
+            name="the password alone",
+            rule="PLAIN carries the user name and the password in one string (RFC 4616 §2)",
+            warned_in=PLAIN_STEP,
+            answer=password_without_the_user_name,
+            hint="without the user name",
+        ),
+        Mistake(
+            name="no NUL bytes",
+            rule="PLAIN's fields are separated by NUL, not a space or a colon",
+            warned_in=PLAIN_STEP,
+            answer=no_nul_bytes,
+            hint="forgot the NUL bytes",
+        ),
+        Mistake(
+            name="two fields, not three",
+            rule="authzid NUL authcid NUL passwd: the empty authzid still has its NUL",
+            warned_in=PLAIN_STEP,
+            answer=leading_nul_missing,
+            hint="one NUL byte is missing",
+        ),
+        Mistake(
+            name="fields swapped",
+            rule="the order is authzid, authcid (the user), passwd",
+            warned_in=PLAIN_STEP,
+            answer=fields_swapped,
+            hint="swapped",
+        ),
+        Mistake(
+            name="not encoded",
+            rule="the response is base64 (RFC 4954 §4)",
+            warned_in=BASE64_STEP,
+            answer=sent_in_clear_text,
+            hint="clear text",
+        ),
+        Mistake(
+            name="bytes instead of text",
+            rule="b64encode gives bytes; the response is text on the AUTH line",
+            warned_in=BASE64_STEP,
+            answer=bytes_returned,
+            hint="not bytes",
+        ),
+        Mistake(
+            name="not base64 at all",
+            rule="only the base64 alphabet and '=' padding",
+            warned_in=BASE64_STEP,
+            answer=not_base64,
+            hint="not base64",
+        ),
+    ),
+)
 
 
 @pytest.mark.parametrize("separator", ["", " ", ":"])
 def test_plain_forgot_the_nul_bytes(separator: str) -> None:
-    result = plain_attempt(lambda user, pw: b64(user + separator + pw))
+    result = check_plain_response(lambda user, pw: b64(user + separator + pw))
     failed_with(result, "forgot the NUL bytes")
 
 
-def test_plain_leading_nul_missing() -> None:
-    failed_with(plain_attempt(lambda user, pw: b64(f"{user}\0{pw}")), "one NUL byte is missing")
-
-
-def test_plain_fields_swapped() -> None:
-    failed_with(plain_attempt(lambda user, pw: b64(f"\0{pw}\0{user}")), "swapped")
-
-
-def test_plain_sent_in_clear_text() -> None:
-    failed_with(plain_attempt(lambda user, pw: f"\0{user}\0{pw}"), "clear text")
-
-
-def test_plain_bytes_instead_of_text() -> None:
-    result = plain_attempt(lambda user, pw: base64.b64encode(f"\0{user}\0{pw}".encode()))
-    failed_with(result, "not bytes")
-
-
-def test_plain_not_base64() -> None:
-    failed_with(plain_attempt(lambda user, pw: "hello!"), "not base64")
-
-
 def test_plain_authzid_equal_to_the_user_is_accepted() -> None:
-    assert plain_attempt(lambda user, pw: b64(f"{user}\0{user}\0{pw}"))
+    assert check_plain_response(lambda user, pw: b64(f"{user}\0{user}\0{pw}"))
+
+
+def test_plain_solution_names_the_235() -> None:
+    assert "235" in check_plain_response(solutions.plain_response).message
 
 
 # --------------------------------------------------------------------------- secrets
 
 
-@pytest.fixture(autouse=False)
+def with_input() -> str:
+    return os.environ.get(ENV_VARIABLE) or input("Password: ")
+
+
+def prints_the_password() -> str | None:
+    password = solutions.read_password()
+    print("using", password)
+    return password
+
+
+def always_asks() -> str:
+    return getpass.getpass("Password: ")
+
+
+def without_a_fallback() -> str | None:
+    return os.environ.get(ENV_VARIABLE)
+
+
+def with_os_environ_subscript() -> str:
+    return os.environ[ENV_VARIABLE]
+
+
+def hard_coded_password() -> str:
+    return "hunter2"
+
+
+def ignores_getpass_answer() -> str:
+    value = os.environ.get(ENV_VARIABLE)
+    if value is None:
+        getpass.getpass("Password: ")
+        return "something else"
+    return value
+
+
+READ_PASSWORD = Exercise(
+    number="05.3",
+    title="keep the password out of the notebook",
+    checks="read_password() with SMTPLAB_PASSWORD set and not set (getpass and input "
+    "replaced by stand-ins): the variable first, getpass as the fallback, nothing printed; "
+    "the lab accepts the password returned",
+    check=check_read_password,
+    correct=solutions.read_password,
+    talks_to_lab=False,
+    mistakes=(
+        Mistake(
+            name="input()",
+            rule="input() echoes and keeps the secret in the output",
+            warned_in=SECRETS + " (2. never input())",
+            answer=with_input,
+            hint="input()",
+        ),
+        Mistake(
+            name="prints the password",
+            rule="a secret is never printed: outputs are saved in the notebook",
+            warned_in=SECRETS + " (3. never print)",
+            answer=prints_the_password,
+            hint="printed the password",
+        ),
+        Mistake(
+            name="always asks",
+            rule="the environment first; ask only when the variable is missing",
+            warned_in=SECRETS + " (1. an environment variable)",
+            answer=always_asks,
+            hint="still asked",
+        ),
+        Mistake(
+            name="no fallback",
+            rule="when the variable is missing, ask with getpass",
+            warned_in=SECRETS + " (2. ask with getpass)",
+            answer=without_a_fallback,
+            hint="getpass",
+        ),
+        Mistake(
+            name="os.environ[...]",
+            rule="a missing variable is a normal case, not a KeyError",
+            warned_in=SECRETS,
+            answer=with_os_environ_subscript,
+            hint="KeyError",
+        ),
+        Mistake(
+            name="a password in the code",
+            rule="never type a password into a cell",
+            warned_in=SECRETS + " (1. never type a password into a cell)",
+            answer=hard_coded_password,
+            hint="did not return its value",
+        ),
+        Mistake(
+            name="ignores what getpass gave",
+            rule="the password typed at the prompt is the one returned",
+            warned_in=SECRETS + " (2.)",
+            answer=ignores_getpass_answer,
+            hint="return what getpass",
+        ),
+    ),
+)
+
+
+@pytest.fixture
 def outside_value(monkeypatch: pytest.MonkeyPatch) -> str:
     """A value the learner may have set for a real account: the check must restore it."""
     monkeypatch.setenv(ENV_VARIABLE, "the-learner's-own-value")
     return "the-learner's-own-value"
 
 
-def test_read_solution_passes_and_restores_the_environment(outside_value: str) -> None:
+def test_read_solution_restores_the_environment(outside_value: str) -> None:
     result = check_read_password(solutions.read_password)
     assert result, result
     assert os.environ[ENV_VARIABLE] == outside_value
-
-
-def test_read_untouched_is_not_tried() -> None:
-    def read_password() -> None: ...
-
-    assert check_read_password(read_password).status == "not tried"
 
 
 def test_read_never_calls_the_real_getpass(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -258,57 +433,27 @@ def test_read_never_calls_the_real_getpass(monkeypatch: pytest.MonkeyPatch) -> N
     assert check_read_password(solutions.read_password)
 
 
-def test_read_with_input() -> None:
-    def read_password() -> str:
-        return os.environ.get(ENV_VARIABLE) or input("Password: ")
+EXERCISES = [LOGIN, PLAIN, READ_PASSWORD]
 
-    failed_with(check_read_password(read_password), "input()")
-
-
-def test_read_prints_the_password() -> None:
-    def read_password() -> str | None:
-        password = solutions.read_password()
-        print("using", password)
-        return password
-
-    result = check_read_password(read_password)
-    failed_with(result, "printed the password")
+test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
+    catalogue_tests(EXERCISES)
+)
 
 
-def test_read_always_asks() -> None:
-    def read_password() -> str:
-        return getpass.getpass("Password: ")
+def _spied(answer: Callable[..., Any], seen: Seen) -> Callable[..., Any]:
+    def spy(*args: Any) -> Any:
+        seen.add(args[-1])  # the password is the last argument of LOGIN and PLAIN
+        return answer(*args)
 
-    failed_with(check_read_password(read_password), "still asked")
-
-
-def test_read_without_a_fallback() -> None:
-    def read_password() -> str | None:
-        return os.environ.get(ENV_VARIABLE)
-
-    failed_with(check_read_password(read_password), "returned None", "getpass")
+    return spy
 
 
-def test_read_with_os_environ_subscript() -> None:
-    def read_password() -> str:
-        return os.environ[ENV_VARIABLE]
-
-    failed_with(check_read_password(read_password), "KeyError", "os.environ.get")
-
-
-def test_read_hard_coded_password() -> None:
-    def read_password() -> str:
-        return "hunter2"
-
-    failed_with(check_read_password(read_password), "did not return its value")
-
-
-def test_read_ignores_getpass_answer() -> None:
-    def read_password() -> str:
-        value = os.environ.get(ENV_VARIABLE)
-        if value is None:
-            getpass.getpass("Password: ")
-            return "something else"
-        return value
-
-    failed_with(check_read_password(read_password), "return what getpass")
+@pytest.mark.parametrize(
+    ("exercise", "mistake"),
+    [(e, m) for e in (LOGIN, PLAIN) for m in e.mistakes],
+    ids=lambda value: getattr(value, "number", None) or getattr(value, "name", ""),
+)
+def test_no_hint_repeats_the_password_or_its_base64(exercise: Exercise, mistake: Mistake) -> None:
+    seen = Seen()
+    seen.assert_not_in(exercise.check(_spied(mistake.answer, seen)))
+    assert seen.secrets

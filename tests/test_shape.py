@@ -39,11 +39,17 @@ ROOT = Path(__file__).resolve().parents[1]
 # (untrusted): the diagram also as an <img>, transcript styles the sanitizer keeps, the
 # widgets' text fallback, the Stepper's theme colours (+54 package, +23 core).
 # `smtplab lab` turns the news question off the way `make lab` does (+24).
+# Issue 14 (checks a learner can trust):
+# the harness judges by what the lab saw and closes the machine's doors during a check
+# (harness.py +249), the strict lab and split replies (lab/: +205), notebooks 00-02's checks;
+# notebooks 03-05: 03's new exercise 1 (check_error_reply, one public name; check_ask
+# stays to say where it moved), checks that judge what the lab saw before "you forgot to
+# return", and split replies flushed in plain text before STARTTLS's handshake: +75.
 CEILINGS = {
-    "package_lines": 20_965,
+    "package_lines": 21_506,
     "core_code_lines": 6_888,
     "longest_module": 700,
-    "public_names": 250,
+    "public_names": 251,
 }
 
 

@@ -6,21 +6,18 @@ CI runs each check of :mod:`smtplab.course.nb03` against these functions
 
 from __future__ import annotations
 
-import socket
-
 from smtplab import Client
 
 
-def ask(sock: socket.socket, command: str) -> list[str]:
-    """Exercise 1: send one command, return every line of its reply."""
-    sock.sendall(command.encode("ascii") + b"\r\n")
-    reader = sock.makefile("rb")
-    lines = []
-    while True:
-        line = reader.readline().decode("utf-8").rstrip("\r\n")
-        lines.append(line)
-        if line[3:4] != "-":  # "250 ..." (a space, or nothing) is the last line
-            return lines
+def read_error(lines: list[bytes]) -> tuple[int, str]:
+    """Exercise 1: the code and text of the first whole reply in lines (RFC 5321 §4.2.1)."""
+    texts = []
+    for line in lines:
+        text = line.decode("utf-8").rstrip("\r\n")
+        texts.append(text[4:])  # after the code and the "-" or " "
+        if text[3:4] != "-":  # a space (or nothing): the last line, whatever the code
+            return int(text[:3]), "\n".join(texts)
+    raise ValueError("the reply has no last line")
 
 
 def parse_extensions(lines: list[str]) -> dict[str, str]:

@@ -1,29 +1,28 @@
-"""Checks for notebook 03 · EHLO and extensions: read a WHOLE reply (``250-`` goes on,
-``250 `` ends, RFC 5321 §4.2.1), parse an EHLO reply into keywords, ask SIZE (RFC 1870)."""
+"""Checks for notebook 03 · EHLO and extensions: read a multi-line 5xx reply (the code
+on every line, ``550-`` goes on, ``550 `` ends, RFC 5321 §4.2.1), parse an EHLO reply into
+keywords, ask SIZE (RFC 1870). Exercise 1 used to be "read a whole reply", which repeated
+notebook 01's exercise 3: :func:`check_ask` stays importable and says where it moved."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from ..lab import LabServer, LabSession
+from ..lab import LabSession
 from ..providers import get_provider
 from .harness import (
+    TRIED,
     Hint,
     ReplyReader,
     Result,
-    Trial,
+    answers_to,
     evaluate,
     lab_connection,
-    text_lines,
+    strict_lab,
     wait_until,
 )
 
-__all__ = ["check_ask", "check_max_size", "check_parse_extensions"]
-
-ASK_COMMANDS = ("EHLO learner.example", "NOOP", "XHELLO")
-"""What :func:`check_ask` asks: a multi-line reply, a one-line 250, a one-line 500."""
+__all__ = ["check_ask", "check_error_reply", "check_max_size", "check_parse_extensions"]
 
 SIZE_LIMIT = 3 * 1024 * 1024
 """The SIZE limit of the lab :func:`check_max_size` starts (not the default 10 MiB)."""
@@ -52,119 +51,133 @@ def _reply_to(session: LabSession, number: int) -> list[str]:
     return replies[number + 1] if len(replies) > number + 1 else []
 
 
-def _shown(lines: Sequence[str], limit: int = 3) -> str:
-    text = ", ".join(repr(line) for line in lines[:limit])
-    return f"[{text}{', ...' if len(lines) > limit else ''}]"
-
-
 # ------------------------------------------------------------------------------ exercise 1
 
+ERROR_REPLIES: tuple[tuple[bytes, ...], ...] = (
+    (
+        b"535-5.7.8 Username and Password not accepted. For more information, go to\r\n",
+        b"535 5.7.8  https://support.google.com/mail/?p=BadCredentials\r\n",
+        b"250 2.0.0 Ok: reset\r\n",
+    ),
+    (
+        b"554-5.7.1 The message was refused as spam.\r\n",
+        b"554-5.7.1 To appeal, read https://postmaster.example.com/spam\r\n",
+        b"554 5.7.1 and quote the reference ABC123.\r\n",
+        b"221 2.0.0 Bye\r\n",
+    ),
+    (
+        b"550 5.1.1 <nobody@example.com>: Recipient address rejected\r\n",
+        b"250 2.1.5 Ok\r\n",
+    ),
+)
+"""What :func:`check_error_reply` hands to the learner's function: the lines a reader
+returned, a whole 5xx reply first, then the first line of the next (pipelined) reply.
+The first is Gmail's reported reply to a refused password (notebook 05)."""
 
-def _ask_timeout_hint(session: LabSession, command: str, number: int) -> str:
-    received = [line for line in session.lines if line.direction == "C"]
-    if len(received) <= number or received[number].text != command:
-        return (
-            f"your code waited for a reply to {command!r}, but the server never got the "
-            "whole command: end every command with CRLF, e.g. "
-            "sock.sendall((command + '\\r\\n').encode())."
-        )
-    reply = _reply_to(session, number)
-    last = reply[-1] if reply else ""
-    if command == "XHELLO":
-        return (
-            f"your code kept waiting after the last line of the reply to XHELLO, which was "
-            f"{last!r}. The last line is the one with a SPACE after the code, whatever the "
-            "code is (500 here), not only '250 '."
-        )
-    return (
-        f"your code kept reading after the last line of the reply to {command!r} "
-        f"({last!r}: a space after the code means 'last line'), so it waited for bytes that "
-        "never come. Stop reading when the 4th character is a space."
+
+def check_ask(ask: Callable[..., Any]) -> Result:
+    """The former exercise 1 ("read a whole reply"): it moved to notebook 01 (exercise 3,
+    ``check_read_reply``); notebook 03's exercise 1 is now ``check_error_reply``."""
+    return Result(
+        "Exercise 1 (read a whole reply)",
+        "not tried",
+        "this exercise moved to notebook 01 (exercise 3, check_read_reply). Notebook 03's "
+        "exercise 1 is now 'read a multi-line 5xx reply': use check_error_reply.",
     )
 
 
-def check_ask(ask: Callable[[socket.socket, str], Any]) -> Result:
-    """Exercise 1: ``ask(sock, command)`` returns the whole reply (EHLO, NOOP, XHELLO)."""
-    with lab_connection() as trial:
-        ReplyReader(trial.sock).reply()  # the greeting: the learner starts right after it
-        return evaluate(
-            "Exercise 1 (read a whole reply)",
-            lambda: _ask_all(ask, trial),
-            lambda answers: _verify_ask(trial.lab.sessions[-1], answers),
-        )
+def _split(line: bytes) -> tuple[int, str, bool]:
+    """A reply line's code, text and whether it is the last line (a space, or nothing)."""
+    text = line.decode("utf-8").rstrip("\r\n")
+    return int(text[:3]), text[4:], text[3:4] != "-"
 
 
-def _ask_all(ask: Callable[[socket.socket, str], Any], trial: Trial) -> object:
-    session = trial.lab.sessions[-1]
-    answers: list[tuple[str, Any]] = []
-    for number, command in enumerate(ASK_COMMANDS):
-        try:
-            value = ask(trial.sock, command)
-        except TimeoutError:
-            raise Hint(_ask_timeout_hint(session, command, number)) from None
-        if value is None or value is Ellipsis:
-            if not session.commands():
-                return None  # untouched: nothing reached the server
-            raise Hint(
-                f"ask(sock, {command!r}) returned None: return the reply's lines "
-                "(a list such as ['250-lab.smtplab.test', ..., '250 STARTTLS'])."
-            )
-        answers.append((command, value))
-    return answers
+def _expected_error(lines: tuple[bytes, ...]) -> tuple[int, list[str], str]:
+    """The reply's code, the texts of its lines, and the text of the next reply's line."""
+    texts: list[str] = []
+    for number, line in enumerate(lines):
+        code, text, last = _split(line)
+        texts.append(text)
+        if last:
+            return code, texts, _split(lines[number + 1])[1]
+    raise AssertionError("a sample reply without its last line")
 
 
-def _verify_ask(session: LabSession, answers: object) -> str:
+def check_error_reply(read_error: Callable[[list[bytes]], Any]) -> Result:
+    """Exercise 1: ``read_error(lines)`` returns ``(code, text)`` of the first whole reply in
+    ``lines``: the code as an int, the texts of its lines joined by newlines."""
+    return evaluate(
+        "Exercise 1 (read a multi-line 5xx reply)",
+        lambda: answers_to(read_error, [list(sample) for sample in ERROR_REPLIES]),
+        _verify_error_replies,
+    )
+
+
+def _verify_error_replies(answers: object) -> str:
     assert isinstance(answers, list)
-    for raw_line in (line.raw for line in session.lines if line.direction == "C"):
-        if not raw_line.endswith(b"\r\n"):
-            raise Hint(
-                f"the server received {raw_line!r}: end each command with \\r\\n "
-                "(CR LF), not \\n alone (RFC 5321 §2.3.8)."
-            )
-    wait_until(lambda: len(_replies(session)) > len(answers), 1.0)
-    for number, (command, value) in enumerate(answers):
-        _judge_reply(command, value, _reply_to(session, number))
+    for sample, answer in zip(ERROR_REPLIES, answers, strict=True):
+        _judge_error_reply(sample, answer)
     return (
-        "your function read the 7-line EHLO reply, the one-line 250 to NOOP and the "
-        "one-line 500 to XHELLO exactly as the server sent them."
+        "you read Gmail's two-line 535, a three-line 554 and a one-line 550, each up to "
+        "its last line and not a line further, with the code as a number."
     )
 
 
-def _judge_reply(command: str, value: Any, expected: list[str]) -> None:
-    got = text_lines(value)
-    if got is None:
+def _judge_error_reply(sample: tuple[bytes, ...], answer: object) -> None:
+    code, texts, next_text = _expected_error(sample)
+    shown = f"for the reply starting {sample[0][:24]!r}"
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         raise Hint(
-            f"ask(sock, {command!r}) returned {type(value).__name__}: return the lines as a "
-            "list of str (or bytes), e.g. ['250-lab.smtplab.test', '250-SIZE 10485760', ...]."
+            f"{shown} you returned {type(answer).__name__} {answer!r:.60}: return a pair, "
+            "(code, text)."
         )
-    got = [line.rstrip("\r\n") for line in got]
-    if got == expected:
+    got_code, got_text = answer
+    if isinstance(got_code, (str, bytes)):
+        raise Hint(
+            f"{shown} the code is {got_code!r}, text: return it as an int, so that the caller "
+            "can ask whether it is a 5xx (a permanent failure) with a comparison."
+        )
+    if isinstance(got_code, bool) or not isinstance(got_code, int) or got_code != code:
+        raise Hint(
+            f"{shown} the code should be the reply's three digits as an int, not {got_code!r}."
+        )
+    if isinstance(got_text, (bytes, bytearray)):
+        raise Hint(f"{shown} the text is bytes: decode it and return a str.")
+    if not isinstance(got_text, str):
+        raise Hint(f"{shown} the text should be a str, not {type(got_text).__name__}.")
+    if got_text == "\n".join(texts):
         return
-    if got and expected and [line[4:] for line in expected] == got:
+    if "\r" in got_text or got_text.endswith("\n"):
         raise Hint(
-            f"for {command!r} you returned the texts without their codes: keep each line whole, "
-            "e.g. '250-SIZE 10485760', so the caller can see the code and the '-' or ' ' after it."
+            f"{shown} your text still holds line ends ({got_text[-12:]!r}): \\r\\n ends each "
+            "line on the wire (RFC 5321 §2.3.8), it is not part of the text. Strip it from "
+            "every line."
         )
-    if len(expected) > 1 and got == expected[:1]:
+    if next_text in got_text:
         raise Hint(
-            f"for {command!r} you returned only the first line, {got[0]!r}. A dash after the "
-            "code ('250-') means MORE lines follow; only a line with a space after the code "
-            f"('250 ') ends the reply (RFC 5321 §4.2.1). The server sent {len(expected)} lines."
+            f"{shown} you read past the last line: {next_text!r} belongs to the NEXT reply. "
+            "The line with a space after the code ends a reply whatever the code is (not only "
+            "'250 '; RFC 5321 §4.2.1): stop after it."
         )
-    if len(expected) > 1 and got == expected[:-1]:
+    if any(line[:3].isdigit() and line[3:4] in ("-", " ") for line in got_text.split("\n")):
         raise Hint(
-            f"for {command!r} you left out the last line, {expected[-1]!r}: the line with a "
-            "space after the code is still part of the reply: keep it, then stop."
+            f"{shown} your text still starts with the code ({got_text[:10]!r}...): every line "
+            "carries the code, then '-' or ' '; the text of a line starts after them."
         )
-    if got and got == expected[: len(got)]:
+    if len(texts) > 1 and got_text == texts[0]:
         raise Hint(
-            f"for {command!r} you returned {len(got)} of the {len(expected)} lines: one recv() "
-            "gives whatever has arrived so far, not a whole reply. Keep reading lines until "
-            "one has a space after the code."
+            f"{shown} you returned only the first line's text. A '-' after the code means "
+            f"MORE lines follow (RFC 5321 §4.2.1): this reply has {len(texts)} lines, and "
+            "its text is all of them."
+        )
+    if got_text == " ".join(texts) or got_text == "".join(texts):
+        raise Hint(
+            f"{shown} you joined the lines' texts without a line break: keep each line's text "
+            "on a line of its own (join them with a newline), as the server wrote them."
         )
     raise Hint(
-        f"for {command!r} the server sent {_shown(expected)} ({len(expected)} line(s)), but "
-        f"your function returned {_shown(got)}."
+        f"{shown} the server sent {len(texts)} line(s) before the next reply; your text "
+        "should be the text of each of them, in order, one per line, and nothing else."
     )
 
 
@@ -214,7 +227,7 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
         raise Hint(
             "some keys still start with the code, e.g. "
             f"{next(k for k in got if str(k).upper().startswith('250'))!r}: the keyword "
-            "starts at the 5th character of the line (line[4:]), after '250-' or '250 '."
+            "starts at the 5th character of the line, after '250-' or '250 '."
         )
     if server_name.upper() in keys or any(server_name.upper() in key for key in keys):
         raise Hint(
@@ -231,7 +244,7 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
         bad = next(key for key in keys if " " in key)
         raise Hint(
             f"the key {bad!r} holds the parameters too: split each line at the first space, "
-            "keyword before it, parameters after it (line[4:].partition(' '))."
+            "keyword before it, parameters after it."
         )
     missing = sorted(set(expected) - set(keys))
     extra = sorted(set(keys) - set(expected))
@@ -290,22 +303,7 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
 def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
     """Exercise 3: ``max_size(host, port)`` asks this lab's SIZE (3 MiB, not the usual 10)."""
     exercise = "Exercise 3 (the biggest message)"
-    with LabServer(size_limit=SIZE_LIMIT) as lab:
-
-        def attempt() -> object:
-            value = max_size(lab.host, lab.port)
-            if (value is None or value is Ellipsis) and lab.sessions:
-                said = [verb for s in lab.sessions for verb in s.commands()]
-                if "EHLO" not in said and "HELO" in said:
-                    raise Hint(
-                        "the server got HELO, not EHLO: HELO gets a one-line reply with no "
-                        "extensions, so there is no SIZE to read. Use c.ehlo()."
-                    )
-                raise Hint(
-                    "your function connected but returned None: return the number, e.g. "
-                    "c.extensions.size after c.ehlo()."
-                )
-            return value
+    with strict_lab(size_limit=SIZE_LIMIT) as lab:
 
         def verify(value: object) -> str:
             wait_until(lambda: any(s.commands() for s in lab.sessions), 1.0)
@@ -319,13 +317,15 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
                 if "HELO" in said:
                     raise Hint("the server got HELO, not EHLO: only EHLO asks for the extensions.")
                 raise Hint(
-                    "the server never got EHLO, so it never told you its SIZE: call c.ehlo() "
-                    "and read c.extensions.size."
+                    "the server never got EHLO, so it never told you its SIZE: greet it with "
+                    "EHLO first, then read SIZE from what the client parsed."
                 )
+            if value is TRIED:  # nothing returned: what the lab saw was right
+                return "the server got your EHLO and announced its SIZE."
             if isinstance(value, str) and value.strip().isdigit():
                 raise Hint(
-                    f"you returned the text {value!r}: return a number (int(...)), or use "
-                    "c.extensions.size, which is already an int."
+                    f"you returned the text {value!r}: return a number; SIZE is a number of "
+                    "bytes (RFC 1870), and the client's parsed extensions already hold it as one."
                 )
             if value == 10 * 1024 * 1024:
                 raise Hint(
@@ -344,4 +344,6 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
                 "with EHLO and read SIZE from its reply."
             )
 
-        return evaluate(exercise, attempt, verify)
+        return evaluate(
+            exercise, lambda: max_size(lab.host, lab.port), verify, lab=lab, returns="the SIZE"
+        )

@@ -5,6 +5,7 @@ from the lab's log (whose lines carry a ``tls`` flag) or the tap's recording."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import socket
 import ssl
@@ -17,6 +18,7 @@ from ..lab import LabServer, LabSession
 from ..message import compose
 from ..tap import WireTap
 from .harness import (
+    TRIED,
     Finished,
     Hint,
     ReplyReader,
@@ -25,6 +27,7 @@ from .harness import (
     evaluate,
     lab_connection,
     run_with_deadline,
+    strict_lab,
     verb,
     wait_until,
 )
@@ -33,6 +36,9 @@ __all__ = ["check_connect_implicit", "check_readable_part", "check_start_tls"]
 
 CONNECT_DEADLINE = 3.0
 """Seconds :func:`check_connect_implicit` gives the learner's function to connect."""
+
+SPLIT_PIECES = 3
+"""In how many pieces :func:`check_start_tls`'s lab sends each reply (``split_replies``)."""
 
 
 def _said(session: LabSession, command: str, *, tls: bool) -> bool:
@@ -74,13 +80,16 @@ def _start_tls_timeout_hint(session: LabSession) -> str:
 def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], Any]) -> Result:
     """Exercise 1: ``start_tls(sock, context, server_name)``: EHLO, STARTTLS, 220, wrap, EHLO."""
     returned: list[Any] = []
-    with lab_connection() as trial:
+    # every reply in pieces, as over a real network: one recv() is not one reply here
+    with lab_connection(split_replies=SPLIT_PIECES) as trial:
         ReplyReader(trial.sock).reply()  # the greeting: the learner starts right after it
         try:
             return evaluate(
                 "Exercise 1 (STARTTLS by hand)",
                 lambda: _start_tls(start_tls, trial, returned),
                 lambda value: _verify_start_tls(trial.lab.sessions[-1], value),
+                lab=trial.lab,
+                returns="the TLS socket",
             )
         finally:
             for tls in returned:  # the plain socket closes with the connection
@@ -107,8 +116,9 @@ def _start_tls(
         if "STARTTLS" in _plain_commands(session):
             raise Hint(
                 f"the TLS handshake failed ({exc.reason or exc}): you wrapped the socket before "
-                "reading the server's '220 Ready to start TLS', so TLS read that plain-text line "
-                "as if it were a TLS record. Read the 220 first, then wrap."
+                "reading the server's '220 Ready to start TLS', so TLS read plain-text lines as "
+                "if they were a TLS record. Read every reply to its last line (the EHLO reply "
+                "has several, RFC 5321 §4.2.1), then the 220, then wrap."
             ) from None
         raise
     except OSError as exc:
@@ -127,28 +137,19 @@ def _start_tls(
             ) from None
         raise
     if value is None or value is Ellipsis:
-        if not session.commands():
-            return None
-        raise Hint(
-            "your function returned None: return the TLS socket that "
-            "context.wrap_socket(...) gave you."
-        )
+        return None  # the harness looks at the lab: not tried, or judged ("forgot return")
     returned.append(value)
     return value
 
 
-def _verify_start_tls(session: LabSession, value: object) -> str:
-    if not isinstance(value, ssl.SSLSocket):
+def _judge_start_tls_session(session: LabSession) -> None:
+    """Raise a :class:`Hint` when the lab's log shows the STARTTLS steps out of order."""
+    refusal = next((text for text in session.sent_lines() if text.startswith("521 ")), None)
+    if refusal is not None:  # the strict lab hung up on a bare LF or CR
         raise Hint(
-            f"you returned {type(value).__name__}: return the ssl.SSLSocket that "
-            "context.wrap_socket(sock, server_hostname=server_name) returned."
-        )
-    context = value.context
-    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
-        raise Hint(
-            f"certificate verification was turned off (verify_mode {context.verify_mode.name}, "
-            f"check_hostname {context.check_hostname}): then anyone in the middle could pose as "
-            "the server. Use the context you were given, unchanged."
+            f"the lab answered {refusal[:50]!r}... and closed the connection: end every line "
+            "with \\r\\n (CR LF), not \\n alone (RFC 5321 §2.3.8). Hardened servers refuse a "
+            "bare LF as this check's lab did; a lenient server may have let it through."
         )
     commands = _plain_commands(session)
     if "STARTTLS" not in commands:
@@ -167,6 +168,26 @@ def _verify_start_tls(session: LabSession, value: object) -> str:
             "TLS is on, but you did not say EHLO again after STARTTLS: the server "
             "forgot everything from before TLS (RFC 3207 §4.2), and only the new "
             "EHLO reply tells you what it offers now (AUTH appears here)."
+        )
+
+
+def _verify_start_tls(session: LabSession, value: object) -> str:
+    if value is TRIED:  # nothing returned: judge what the lab saw
+        _judge_start_tls_session(session)
+        return "the server saw EHLO, STARTTLS and your EHLO inside TLS."
+    if not isinstance(value, ssl.SSLSocket):
+        _judge_start_tls_session(session)
+        raise Hint(
+            f"you returned {type(value).__name__}: return the ssl.SSLSocket that the "
+            "context's wrap_socket gave you."
+        )
+    _judge_start_tls_session(session)
+    context = value.context
+    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
+        raise Hint(
+            f"certificate verification was turned off (verify_mode {context.verify_mode.name}, "
+            f"check_hostname {context.check_hostname}): then anyone in the middle could pose as "
+            "the server. Use the context you were given, unchanged."
         )
     return (
         "the server saw EHLO and STARTTLS in plain text, then your EHLO inside TLS "
@@ -280,7 +301,8 @@ def _connect_error_hint(exc: BaseException) -> str:
     if isinstance(exc, TLSError) and ("trust" in text or "CERTIFICATE_VERIFY" in text):
         return (
             "the lab's certificate was not trusted: without context= the client uses the system's "
-            "authorities, and the lab's CA is not one of them. Pass context=lab.ssl_context()."
+            "authorities, and the lab's CA is not one of them. Pass a context that trusts the "
+            "lab's CA (the lab gives you one)."
         )
     if isinstance(exc, Timeout):
         return _plain_on_tls_port_hint()
@@ -297,11 +319,12 @@ def _plain_on_tls_port_hint() -> str:
 
 def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
     """Exercise 3: ``connect(lab)`` returns a Client on implicit TLS, certificate verified."""
-    with LabServer() as lab:
+    with strict_lab() as lab:
         runs: list[Finished | None] = []
 
         def attempt() -> object:
-            runs.append(run_with_deadline(lambda: connect(lab), CONNECT_DEADLINE))
+            inside = contextvars.copy_context()  # the check's closed doors, in the thread too
+            runs.append(run_with_deadline(lambda: inside.run(connect, lab), CONNECT_DEADLINE))
             if runs[0] is None:
                 raise Hint(_plain_on_tls_port_hint())
             error = runs[0].error
@@ -316,17 +339,33 @@ def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
                 "Exercise 3 (implicit TLS with Client)",
                 attempt,
                 lambda value: _verify_implicit(lab, value),
+                lab=lab,
+                returns="the connected Client",
             )
         finally:
             if runs and runs[0] is not None and isinstance(runs[0].value, Client):
                 runs[0].value.close()
 
 
+def _judge_implicit_session(lab: LabServer) -> str:
+    """What the lab saw of a client whose function returned nothing (a Hint if wrong)."""
+    wait_until(lambda: any(s.lines for s in lab.sessions), 1.0)
+    first = next((line for s in lab.sessions for line in s.lines), None)
+    if first is not None and not first.tls:
+        raise Hint(
+            "your client reached the lab's plain port (STARTTLS style). This exercise wants "
+            "implicit TLS: TLS from the first byte, on lab.tls_port."
+        )
+    return "the server saw your client connect with TLS from the first byte."
+
+
 def _verify_implicit(lab: LabServer, value: object) -> str:
+    if value is TRIED:  # nothing returned: judge what the lab saw
+        return _judge_implicit_session(lab)
     if not isinstance(value, Client):
         raise Hint(
             f"you returned {type(value).__name__}: return the connected Client "
-            "(Client(lab.host, lab.tls_port, security='tls', context=...))."
+            "(implicit TLS: which port, which security mode, which context?)."
         )
     info = value.transcript.tls_info
     if value.security == "starttls" or (value.tls_active and value.port == lab.port):
@@ -339,7 +378,8 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
     if not info.verified:
         raise Hint(
             "the connection is encrypted, but the certificate was NOT verified (verify=False): "
-            "anyone in the middle could pose as the server. Pass context=lab.ssl_context() instead."
+            "anyone in the middle could pose as the server. Verify it with a context that trusts "
+            "the lab's CA instead."
         )
     return (
         f"implicit TLS on the lab's TLS port: {info.version}, certificate for "

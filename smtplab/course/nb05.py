@@ -22,7 +22,7 @@ from ..client import Client
 from ..errors import LocalProtocolError, SmtplabError
 from ..lab import LabServer
 from ..transcript import Secret
-from .harness import Hint, Result, evaluate, evaluate_on_client, lab_client
+from .harness import Hint, Result, evaluate, evaluate_on_client, lab_client, strict_lab
 
 __all__ = [
     "ENV_VARIABLE",
@@ -84,15 +84,26 @@ def _decoded_is(text: str, expected: str) -> bool:
 
 def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Result:
     """``login_by_hand(client, user, password)``: AUTH LOGIN, each 334 answered in base64."""
-    with LabServer() as lab:
+    with strict_lab() as lab:
         password = lab.users[USER]
+        returned: list[object] = []
+
+        def run(client: Client) -> object:
+            returned.append(login_by_hand(client, USER, password))
+            return returned[-1]
+
+        def verify(client: Client, before: int) -> str:
+            passed = _verify_login(lab, client, before, password)
+            if returned and (returned[0] is None or returned[0] is Ellipsis):
+                raise Hint(
+                    "the server logged you in (235 2.7.0), but you forgot to `return` the last "
+                    "reply: return what the server answered to your password line, so the "
+                    "caller can see it worked."
+                )
+            return passed
+
         return evaluate_on_client(
-            "AUTH LOGIN by hand",
-            lab,
-            lambda client: login_by_hand(client, USER, password),
-            lambda client, before: _verify_login(lab, client, before, password),
-            _local_hint,
-            starttls=True,
+            "AUTH LOGIN by hand", lab, run, verify, _local_hint, starttls=True
         )
 
 
@@ -128,8 +139,8 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
     if user_text == USER:
         raise Hint(
             "you sent the user name in clear text ('student'): the server expects base64 "
-            "(it answered 501 Can't decode base64). Send base64 of the UTF-8 bytes: "
-            "base64.b64encode(user.encode()).decode('ascii')."
+            "(it answered 501 Can't decode base64). Send the base64 of the name's UTF-8 "
+            "bytes, as text."
         )
     if _decoded_is(user_text, password):
         raise Hint(
@@ -160,10 +171,18 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
     if password_line == password.encode("utf-8"):
         raise Hint(
             "you sent the password in clear text. LOGIN expects it in base64, like the user "
-            "name: base64.b64encode(password.encode()).decode('ascii'). (Base64 hides nothing, "
+            "name (the UTF-8 bytes, encoded, sent as text). (Base64 hides nothing, "
             "which is why LOGIN belongs inside TLS.)"
         )
     last = next((text for text in reversed(sent) if text[:1] in "2345"), "no reply")
+    typed = b64decode_text(password_line.decode("ascii", "replace"))
+    if last.startswith("535") and typed is not None and typed != password:
+        raise Hint(
+            f"the server answered {last[:60]!r}: your password line is base64 of a password, "
+            "but not of the one passed to your function. Send the password you were given, "
+            "never one typed into the code. (With a real provider, a 535 for your account "
+            "password usually means it wants an app password or authorization code.)"
+        )
     raise Hint(
         f"the server answered {last[:60]!r} to your password line: it is not base64 of the "
         "password. Encode the password's UTF-8 bytes exactly, with nothing added."
@@ -176,7 +195,7 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
 def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
     """``plain_response(user, password)``: base64 of NUL user NUL password, sent to a lab."""
     exercise = "AUTH PLAIN response"
-    with LabServer() as lab:
+    with strict_lab() as lab:
         password = lab.users[USER]
         return evaluate(
             exercise,
@@ -193,11 +212,11 @@ def _diagnose_plain(value: str, password: str) -> str | None:
             "'\\0student\\0password' must be base64-encoded before it is sent."
         )
     if not value.strip():
-        return "your response is empty: return base64 of '\\0' + user + '\\0' + password."
+        return "your response is empty: return the base64 of PLAIN's three fields (RFC 4616 §2)."
     if any(char.isspace() for char in value.strip()):
         return (
             "your response has spaces or line breaks inside: return one base64 string "
-            "(base64.b64encode(...).decode('ascii'), not encodebytes)."
+            "(encodebytes adds a line break: use the encoder that does not)."
         )
     return None
 
@@ -208,20 +227,20 @@ def _explain_plain(value: str, user: str, password: str) -> str:
         raw = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):
         return (
-            "the server could not decode your response: it is not base64. Return "
-            "base64.b64encode(raw).decode('ascii')."
+            "the server could not decode your response: it is not base64. Encode the raw "
+            "bytes of the three fields with base64 and return that as text."
         )
     pw = password.encode("utf-8")
     name = user.encode("utf-8")
     if raw == pw:
         return (
             "you base64-encoded the password without the user name. PLAIN carries both in one "
-            "string: '\\0' + user + '\\0' + password (RFC 4616 §2), then base64."
+            "string of three fields, authzid, user and password (RFC 4616 §2), then base64."
         )
     if b"\0" not in raw:
         return (
-            "you forgot the NUL bytes: PLAIN separates its fields with '\\0', not with a space "
-            "or a colon. Encode '\\0' + user + '\\0' + password."
+            "you forgot the NUL bytes: PLAIN separates its three fields with NUL ('\\0'), not "
+            "with a space or a colon (RFC 4616 §2)."
         )
     fields = raw.split(b"\0")
     if len(fields) == 2:
@@ -230,7 +249,10 @@ def _explain_plain(value: str, user: str, password: str) -> str:
             "and the authzid is usually empty, so the string starts with '\\0'."
         )
     if len(fields) == 3 and fields[1] == pw and fields[2] == name:
-        return "user and password are swapped: the order is '\\0' + user + '\\0' + password."
+        return (
+            "user and password are swapped: RFC 4616 §2 orders the fields authzid, user "
+            "(authcid), password."
+        )
     if len(fields) == 3 and fields[1] == name and fields[2] != pw:
         return (
             "the user name is right, the password is not: put the password given to your "
@@ -325,13 +347,13 @@ def _run(
         except KeyError:
             raise Hint(
                 f"os.environ[{ENV_VARIABLE!r}] raises KeyError when the variable is not set: "
-                f"use os.environ.get({ENV_VARIABLE!r}) and ask with getpass when it is None."
+                "read it in a way that gives None when it is missing, and then ask with getpass."
             ) from None
     run = _Run(value, asked.calls, typed_in.calls, captured.getvalue())
     if value is None and not allow_none:
         raise Hint(
-            f"read_password() returned None when {ENV_VARIABLE} was not set: ask with "
-            "getpass.getpass('Password: ') and return what was typed."
+            f"read_password() returned None when {ENV_VARIABLE} was not set: then ask with "
+            "getpass, which does not echo, and return what was typed."
         )
     return run
 
@@ -350,7 +372,7 @@ def _login_works(lab: LabServer, secret: object) -> bool:
 def check_read_password(read_password: Callable[[], Any]) -> Result:
     """``read_password()`` reads SMTPLAB_PASSWORD, else getpass (stand-ins); never input/print."""
     exercise = "keep the password out of the notebook"
-    with LabServer() as lab:
+    with strict_lab() as lab:
         password = lab.users[USER]
         decoy = "typed-at-the-keyboard"
 
@@ -388,14 +410,14 @@ def _verify_read(lab: LabServer, password: str, first: _Run, second: _Run) -> st
         )
     if first.value != password:
         raise Hint(
-            f"with {ENV_VARIABLE} set, your function did not return its value: return "
-            f"os.environ.get({ENV_VARIABLE!r}) when it is set (never a password typed into "
-            "the code)."
+            f"with {ENV_VARIABLE} set, your function did not return its value: when the "
+            "variable is set, its value is the password (never a password typed into the "
+            "code)."
         )
     if not second.getpass_calls:
         raise Hint(
-            f"with {ENV_VARIABLE} missing, your function did not ask: fall back to "
-            "getpass.getpass('Password: ')."
+            f"with {ENV_VARIABLE} missing, your function did not ask: fall back to getpass, "
+            "which does not echo."
         )
     if second.value != password:
         raise Hint("with the variable missing, return what getpass.getpass() gave you.")
