@@ -88,6 +88,19 @@ def check_send_with_qq(
         def attempt() -> object:
             try:
                 value = send_with_qq(lab.provider_overrides(), dict(account), _message())
+            except NotImplementedError:
+                raise
+            except Exception as error:
+                if not _reached(lab):
+                    raise Hint(_elsewhere_hint(error)) from None
+                raise
+            if value is not None and value is not Ellipsis and not _reached(lab):
+                raise Hint(_elsewhere_hint(None))
+            return TRIED if value is None and lab.sessions else value
+
+        def judged() -> object:
+            try:
+                return attempt()
             except AuthenticationError as error:
                 raise Hint(_auth_hint(error, lab)) from None
             except TLSError as error:
@@ -112,11 +125,23 @@ def check_send_with_qq(
                         "account['authorization_code']) before send_message()."
                     ) from None
                 raise
-            if value is None and lab.sessions:
-                return TRIED
-            return value
 
-        return evaluate(exercise, attempt, lambda value: _verify_send(lab, value))
+        return evaluate(exercise, judged, lambda value: _verify_send(lab, value))
+
+
+def _reached(lab: LabServer) -> bool:
+    """True when the look-alike saw a connection (it logs one a moment after it opens)."""
+    return wait_until(lambda: bool(lab.sessions), timeout=0.3)
+
+
+def _elsewhere_hint(error: BaseException | None) -> str:
+    """The learner's function ignored the overrides: it dialled somewhere else."""
+    what = "" if error is None else f" ({type(error).__name__}: {_first_line(error)})"
+    return (
+        f"the look-alike saw no connection at all{what}: your function dialled somewhere "
+        "else, perhaps QQ's real server. Use the lab's host/port you were given: pass "
+        "**overrides, unchanged, to Client.for_provider('qq', ...)."
+    )
 
 
 def _first_line(error: BaseException) -> str:
@@ -143,10 +168,7 @@ def _verify_send(lab: LabServer, value: object) -> str:
     sessions = lab.sessions
     logged_in = [s for s in sessions if s.auth_user]
     if not sessions:
-        raise Hint(
-            "the look-alike saw no connection: create the client with "
-            "Client.for_provider('qq', **overrides) (it connects at once)."
-        )
+        raise Hint(_elsewhere_hint(None))
     if not logged_in:
         raise Hint(
             "you connected but never logged in: call client.login(account['user'], "
@@ -170,7 +192,13 @@ def _verify_send(lab: LabServer, value: object) -> str:
             "the message arrived, but you left without QUIT: end with client.quit() (or use "
             "`with Client.for_provider(...) as client:`), as RFC 5321 §4.1.1.10 asks."
         )
-    if value is not TRIED and not isinstance(value, Transcript):
+    if value is TRIED:
+        raise Hint(
+            "the look-alike received your message over TLS, logged in with the "
+            "authorization code, and you said QUIT, but you forgot to `return` "
+            "client.transcript."
+        )
+    if not isinstance(value, Transcript):
         raise Hint(f"return client.transcript (you returned a {type(value).__name__}).")
     how = "implicit TLS, as on port 465" if session.local_port == lab.tls_port else "STARTTLS"
     return (
@@ -332,11 +360,17 @@ def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
     """``can_reach(host, port, timeout)``: open port True (closed at once), else False in time."""
     exercise = "can I reach the port?"
     with LabServer() as lab:
-        return evaluate(
-            exercise,
-            lambda: _call(can_reach, lab.port, 2.0),
-            lambda value: _verify_reach(can_reach, lab, value),
-        )
+
+        def attempt() -> object:
+            value = _call(can_reach, lab.port, 2.0)
+            if value is None and wait_until(lambda: bool(lab.sessions), timeout=0.3):
+                raise Hint(
+                    "the lab saw your connection, but can_reach() returned None: you forgot "
+                    "to `return` True (and False when the connection fails)."
+                )
+            return value
+
+        return evaluate(exercise, attempt, lambda value: _verify_reach(can_reach, lab, value))
 
 
 def _verify_reach(
