@@ -136,11 +136,12 @@ def _reached(lab: LabServer) -> bool:
 
 def _elsewhere_hint(error: BaseException | None) -> str:
     """The learner's function ignored the overrides: it dialled somewhere else."""
-    what = "" if error is None else f" ({type(error).__name__}: {_first_line(error)})"
+    what = "" if error is None else f" (your code raised {type(error).__name__})"
     return (
         f"the look-alike saw no connection at all{what}: your function dialled somewhere "
-        "else, perhaps QQ's real server. Use the lab's host/port you were given: pass "
-        "**overrides, unchanged, to Client.for_provider('qq', ...)."
+        "else, perhaps QQ's real server. Checks never leave this machine: use the lab's "
+        "host/port you were given, by passing **overrides unchanged to "
+        "Client.for_provider('qq', ...)."
     )
 
 
@@ -185,6 +186,14 @@ def _verify_send(lab: LabServer, value: object) -> str:
         raise Hint(f"the message arrived, but not for {_RECIPIENT}: send it as it is.")
     if not received.tls:
         raise Hint("the message crossed the connection without TLS: keep the overrides' security.")
+    info = value.tls_info if isinstance(value, Transcript) else None
+    if info is not None and not info.verified:
+        raise Hint(
+            "the message went over TLS, but your client did not verify the certificate "
+            "(verification was off), so anyone in the middle could have read your "
+            "authorization code. Keep certificate verification on: the overrides' context "
+            'trusts the look-alike\'s CA (notebook 04, "no context, no verification").'
+        )
     session = lab.session(received.session_id)
     said = [line.text.strip().upper() for line in session.lines if line.direction == "C"]
     if "QUIT" not in said:
@@ -283,7 +292,10 @@ def _verify_advice(provider: str, error: SmtplabError, what: str, answer: object
                 f"{what}: you returned None. A TLSError has no reply: ask "
                 "advice_for(provider=provider, error_text=str(error))."
             )
-        raise Hint(f"{what}: you returned None; use advice_for(error.reply, provider=provider).")
+        raise Hint(
+            f"{what}: you returned None. A reply error carries the server's reply: ask "
+            "advice_for about it, naming the provider."
+        )
     if not isinstance(answer, str):
         raise Hint(f"{what}: return the advice as text (a str), not a {type(answer).__name__}.")
     if answer == expected:
@@ -291,7 +303,7 @@ def _verify_advice(provider: str, error: SmtplabError, what: str, answer: object
     if isinstance(error, ReplyError) and error.reply.text.strip() in answer:
         raise Hint(
             f"{what}: you returned the server's own text. The learner needs what to DO: "
-            "advice_for(error.reply, provider=provider)."
+            "that is the sentence advice_for gives for the error's reply."
         )
     if expected.startswith(answer) or (
         isinstance(error, TransportError) and answer == advice_for(error_text=str(error))
@@ -300,7 +312,10 @@ def _verify_advice(provider: str, error: SmtplabError, what: str, answer: object
             f"{what}: close, but the advice lacks the provider's port facts: pass "
             "provider=provider to advice_for."
         )
-    raise Hint(f"{what}: expected the sentence {expected[:70]!r}..., got {answer[:70]!r}.")
+    raise Hint(
+        f"{what}: {answer[:70]!r} is not the sentence advice_for gives for this failure: "
+        "pass it what the error carries (its reply, or its text) and the provider."
+    )
 
 
 # --------------------------------------------------------------------------- exercise 3
