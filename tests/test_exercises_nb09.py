@@ -80,7 +80,7 @@ def test_send_with_qq_without_login_gets_the_530_hint() -> None:
             client.send_message(message)
         return client.transcript
 
-    failed_with(check_send_with_qq(no_login), "530", "client.login(")
+    failed_with(check_send_with_qq(no_login), "530", "client.login")
 
 
 def test_send_with_qq_in_plain_text_on_the_tls_port_gets_the_implicit_tls_hint() -> None:

@@ -230,9 +230,10 @@ def _run_retry(
             raise Hint(f"{what}: your code raised Timeout ({exc}).") from None
         except ReplyError as exc:
             raise Hint(
-                f"{what}: your function let {type(exc).__name__} ({exc.code}) escape. Catch "
-                "ReplyError (from smtplab.errors), look at err.is_transient, and return "
-                "err.reply when you stop."
+                f"{what}: your function let {type(exc).__name__} ({exc.code}) escape. Every "
+                "refusal the server answers is a ReplyError (smtplab.errors): catch that "
+                "family, decide by the reply's first digit, and hand back its reply when "
+                "you stop."
             ) from None
         return _facts(lab, value)
 
@@ -438,8 +439,8 @@ def _verify_undelivered(
         if got != {_NOBODY}:
             raise Hint(
                 f"{what}: you returned {sorted(got)}, but only {_NOBODY} was refused (the "
-                f"lab delivered to {', '.join(first.delivered[0])}). Return the keys of "
-                "client.last_refused."
+                f"lab delivered to {', '.join(first.delivered[0])}). Return who was refused: "
+                "the client remembers each refused recipient."
             )
 
         what = "every recipient unknown"

@@ -121,8 +121,8 @@ def check_send_with_qq(
                 if error.code == 530:
                     raise Hint(
                         "the look-alike answered 530 to MAIL FROM: it wants you logged in "
-                        "first. Call client.login(account['user'], "
-                        "account['authorization_code']) before send_message()."
+                        "first (RFC 4954 §6). Log in with client.login and the account's "
+                        "user before send_message(); which secret QQ takes is in the lesson."
                     ) from None
                 raise
 
@@ -172,9 +172,8 @@ def _verify_send(lab: LabServer, value: object) -> str:
         raise Hint(_elsewhere_hint(None))
     if not logged_in:
         raise Hint(
-            "you connected but never logged in: call client.login(account['user'], "
-            "account['authorization_code']) before sending (the look-alike, like QQ, "
-            "refuses MAIL FROM without AUTH: 530)."
+            "you connected but never logged in: log in with client.login before sending "
+            "(the look-alike, like QQ, refuses MAIL FROM without AUTH: 530)."
         )
     if not inbox:
         raise Hint(
@@ -357,7 +356,8 @@ def _call(can_reach: Callable[[str, int, float], Any], port: int, timeout: float
     if finished is None:
         raise Hint(
             f"can_reach() did not return within {timeout + 2.5:g} s although timeout was "
-            f"{timeout:g}: pass it on, socket.create_connection((host, port), timeout=timeout)."
+            f"{timeout:g}: a connection attempt without a deadline can wait minutes; pass "
+            "your timeout on to it (timeout=timeout)."
         )
     error = finished.error
     if isinstance(error, OSError):
