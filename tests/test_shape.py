@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # pipes and serve --show/--maildir/--mbox: +266. Issue 14, notebooks 06-09's checks:
 # encoded words that cut a character, the missing empty line after the headers, TLS
 # without verification, a function that ignored the lab's host/port, forgotten returns
-# judged: +118.
+# judged, a returned CRLF caught before sending: +123.
 CEILINGS = {
-    "package_lines": 21_005,
+    "package_lines": 21_010,
     "core_code_lines": 6_865,
     "longest_module": 700,
     "public_names": 250,

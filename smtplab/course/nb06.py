@@ -60,15 +60,18 @@ _HEADER_76 = (
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
+_line_hint_crlf = (
+    "return the line WITHOUT its CRLF: client.command() adds the line end itself (RFC "
+    "5321 §2.3.8: one CRLF ends each line), and a line break inside a line would split it."
+)
+
+
 def _line_hint(exc: LocalProtocolError) -> str:
     text = str(exc)
     if "must be text" in text:
         return "return text (str), not bytes."
     if "LF" in text or "CR" in text:
-        return (
-            "return the line WITHOUT its CRLF: client.command() adds the line end itself, "
-            "and a line break inside a line would split it in two."
-        )
+        return _line_hint_crlf
     return f"the client refused to send your line: {text}"
 
 
@@ -90,6 +93,8 @@ def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
                 raise Hint("return text (str), not bytes: client.command() sends text.")
             if not isinstance(value, str):
                 raise Hint(f"return a str, not a {type(value).__name__}.")
+            if "\r" in value or "\n" in value:
+                raise Hint(f"stuff_line({line!r}) returned {value!r}: " + _line_hint_crlf)
         return sent
 
     def verify(sent: object) -> str:
@@ -323,12 +328,12 @@ def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
         try:
             return _verify_bcc(lab, sender, to, bcc)
         except Hint as hint:
-            if returned and returned[-1] is None:
-                raise Hint(
-                    f"{hint} (Your function returned nothing: that is fine here, the check "
-                    "judged what the server received.)"
-                ) from None
-            raise
+            if returned[-1:] != [None]:
+                raise
+            raise Hint(
+                f"{hint} (Your function returned nothing: that is fine here, the check "
+                "judged what the server received.)"
+            ) from None
 
     with LabServer() as lab:
         return evaluate_on_client(
