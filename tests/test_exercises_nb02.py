@@ -169,7 +169,7 @@ def test_conversation_with_a_bad_mail_from() -> None:
         command(sock, "HELO learner.example")
         return command(sock, "MAIL FROM <alice@example.com>")
 
-    failed_with(check_conversation(send_by_hand), "501", "MAIL FROM:<alice@example.com>")
+    failed_with(check_conversation(send_by_hand), "501", "angle brackets", "§4.1.2")
 
 
 def test_conversation_without_helo() -> None:

@@ -35,12 +35,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # installed, its notebooks as package data, `smtplab notebooks`/`lab`, the doctor's advice
 # and --version (install.py, 452 lines; cli +34); the CLI became a package of one module
 # per command (smtplab/cli/), with swaks's spellings, the streamed dialogue, quiet closed
-# pipes and serve --show/--maildir/--mbox: +266. Issue 14, notebooks 06-09's checks:
-# encoded words that cut a character, the missing empty line after the headers, TLS
-# without verification, a function that ignored the lab's host/port, forgotten returns
-# judged, a returned CRLF caught before sending: +123.
+# pipes and serve --show/--maildir/--mbox: +266. Issue 14 (checks a learner can trust):
+# the harness judges by what the lab saw and closes the machine's doors during a check
+# (harness.py +249), the strict lab and split replies (lab/: +205), notebooks 00-02's checks;
+# notebooks 06-09's checks: encoded words that cut a character, the missing empty line
+# after the headers, TLS without verification, a function that ignored the lab's
+# host/port, forgotten returns judged, a returned CRLF caught before sending: +123.
 CEILINGS = {
-    "package_lines": 21_010,
+    "package_lines": 21_476,
     "core_code_lines": 6_865,
     "longest_module": 700,
     "public_names": 250,

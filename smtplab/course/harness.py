@@ -8,13 +8,25 @@ what the checks of several notebooks need: a fresh lab with a connection to it
 waiting until the lab has logged what the learner sent, readings of the lab's session
 log, and the check's own client. Only the public API of the lab, the client and the
 protocol is used here.
+
+Every check (every :func:`evaluate`) runs with the machine's doors closed: while it
+runs, a connection or a name lookup to anything but loopback raises
+:class:`LeavesTheMachine` before a packet leaves (an audit hook, installed once, idle
+outside checks), and the check fails with "use the lab's host/port you were given".
+Its labs (:func:`strict_lab`, :func:`lab_connection`) are strict
+(``LabServer(strict=True)``) and watched: when the learner's function returns nothing
+but a watched lab saw its work, that work is judged, not called "not tried".
 """
 
 from __future__ import annotations
 
+import contextvars
+import ipaddress
 import socket
+import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,18 +81,171 @@ class Result:
         )
 
 
+# ----------------------------------------------------------- the doors closed during a check
+
+LOOPBACK_ONLY = (
+    "a check only talks to the lab on this machine: use the lab's host/port you were given"
+)
+"""The hint when the learner's code reached for another machine during a check."""
+
+_GUARDED_EVENTS = frozenset(
+    {
+        "socket.connect",
+        "socket.sendto",
+        "socket.sendmsg",
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "socket.gethostbyaddr",
+        "socket.getnameinfo",
+    }
+)
+_LOOPBACK_NAMES = {"", "localhost", "localhost.localdomain", "ip6-localhost"}
+"""Names of this machine; :func:`_install_guard` adds its own host name (smtplib asks
+for it to greet with: ``socket.getfqdn()``)."""
+
+
+class LeavesTheMachine(PermissionError):
+    """Raised inside a check when code tries to reach anything but loopback (nothing
+    has been sent: the connection or the name lookup is refused before it starts)."""
+
+
+@dataclass
+class _Check:
+    """What one running check watches: the labs it started and what it refused."""
+
+    labs: list[tuple[LabServer, int]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+_RUNNING: contextvars.ContextVar[_Check | None] = contextvars.ContextVar(
+    "smtplab_check", default=None
+)
+_CHECK_LABS: weakref.WeakSet[LabServer] = weakref.WeakSet()
+"""The labs :func:`strict_lab` made: every check watches those still running."""
+_hook_lock = threading.Lock()
+_hook_installed = False
+
+
+def _is_loopback(host: object) -> bool:
+    """True for a host that is this machine: a loopback address or ``localhost``."""
+    if host is None:  # getaddrinfo(None, port): the local machine
+        return True
+    if isinstance(host, (bytes, bytearray)):
+        host = bytes(host).decode("ascii", "replace")
+    name = str(host).strip().rstrip(".").lower()
+    if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        return False  # a name: looking it up would ask a DNS server
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback or address.is_unspecified
+
+
+def _guard(event: str, args: tuple[Any, ...]) -> None:
+    """The audit hook: during a check, refuse what would leave the machine."""
+    if event not in _GUARDED_EVENTS:
+        return
+    check = _RUNNING.get()
+    if check is None:
+        return
+    if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
+        address = args[1] if len(args) > 1 else None
+        if not isinstance(address, tuple) or not address:
+            return  # a Unix socket, or a send on a connected socket
+        host = address[0]
+    elif event == "socket.getnameinfo":
+        host = args[0][0] if args and isinstance(args[0], tuple) and args[0] else None
+    else:
+        host = args[0] if args else None
+    if _is_loopback(host):
+        return
+    what = f"{event.removeprefix('socket.')} {host!r}"
+    check.refused.append(what)
+    raise LeavesTheMachine(f"{LOOPBACK_ONLY} (refused: {what}; nothing was sent).")
+
+
+def _install_guard() -> None:
+    """Install the audit hook once (audit hooks cannot be removed; outside a check it
+    returns at once)."""
+    global _hook_installed
+    with _hook_lock:
+        if not _hook_installed:
+            _LOOPBACK_NAMES.add(socket.gethostname().lower())
+            sys.addaudithook(_guard)
+            _hook_installed = True
+
+
+def _activity(lab: LabServer) -> int:
+    """How much the lab has seen: its sessions and the lines it received."""
+    sessions = lab.sessions
+    return len(sessions) + sum(len(s.received_lines()) + s.omitted_lines for s in sessions)
+
+
+def watch(lab: LabServer) -> LabServer:
+    """Count what reaches ``lab`` from now on as the learner's activity in the running
+    check (outside a check: nothing). Returns ``lab``."""
+    check = _RUNNING.get()
+    if check is not None:  # watched again: from now on (the check's own setup is done)
+        check.labs[:] = [(seen, before) for seen, before in check.labs if seen is not lab]
+        check.labs.append((lab, _activity(lab)))
+    return lab
+
+
+def _lab_saw_activity(check: _Check) -> bool:
+    return any(_activity(lab) > before for lab, before in check.labs)
+
+
 def evaluate(
     exercise: str,
     attempt: Callable[[], object],
     verify: Callable[[object], str],
+    *,
+    lab: LabServer | None = None,
+    returns: str | None = None,
 ) -> Result:
     """Run ``attempt`` (the learner's code, wrapped), then ``verify`` its value.
 
-    * the attempt returns None or ``...``, or raises NotImplementedError: not tried yet;
+    * the attempt reaches for another machine: failed, "use the lab's host/port";
+    * it returns None or ``...`` (or raises NotImplementedError) and no lab the check
+      watches (``lab``, and the labs of :func:`lab_connection`) saw anything: not tried;
+    * it returns nothing but a watched lab saw its work: ``verify`` judges it (it gets
+      :data:`TRIED`, or a :class:`Trial` whose ``value`` is None); with ``returns``
+      (what should have been returned, "the reply lines"), failed with
+      "you forgot to `return` <returns>" and any hint about the work;
     * it raises anything else: failed, with the error named (the usual cause first);
     * ``verify`` raises :class:`Hint`: failed, with the hint;
     * otherwise passed, with the sentence ``verify`` returned.
     """
+    _install_guard()
+    check = _Check()
+    token = _RUNNING.set(check)
+    try:
+        for running in [lab, *_CHECK_LABS]:  # a check's labs started before it began
+            if running is not None and running.running:
+                watch(running)
+        result = _run_check(exercise, attempt, verify, check, returns)
+    finally:
+        _RUNNING.reset(token)
+    if check.refused:
+        return Result(
+            exercise,
+            "failed",
+            f"{LOOPBACK_ONLY}. Your code tried to reach {check.refused[0]}, another machine; "
+            "it was stopped before anything was sent.",
+        )
+    return result
+
+
+def _run_check(
+    exercise: str,
+    attempt: Callable[[], object],
+    verify: Callable[[object], str],
+    check: _Check,
+    returns: str | None,
+) -> Result:
     not_tried = Result(
         exercise,
         "not tried",
@@ -89,17 +254,68 @@ def evaluate(
     try:
         value = attempt()
     except NotImplementedError:
-        return not_tried
+        value = None
     except Hint as hint:
         return Result(exercise, "failed", str(hint))
     except Exception as exc:  # the learner's code failed: say how, do not crash the cell
+        refusal = _strict_refusal(check)
+        if refusal is not None:
+            return Result(exercise, "failed", refusal)
         return Result(exercise, "failed", f"your code raised {type(exc).__name__}: {exc}")
-    if value is None or value is Ellipsis:
-        return not_tried
+    if isinstance(value, Trial):
+        returned, raised = value.value, value.error
+    else:
+        returned, raised = value, None
+    if raised is None and (returned is None or returned is Ellipsis or returned is TRIED):
+        if returned is not TRIED and not _lab_saw_activity(check):
+            return not_tried
+        if not isinstance(value, Trial):
+            value = TRIED
+        if returns is not None:
+            return _forgot_return(exercise, verify, value, returns)
     try:
-        return Result(exercise, "passed", verify(value))
+        message = verify(value)
     except Hint as hint:
         return Result(exercise, "failed", str(hint))
+    refusal = _strict_refusal(check)  # the lab hung up on a bare line end: not a pass
+    return Result(exercise, "passed", message) if refusal is None else _failed(exercise, refusal)
+
+
+def _failed(exercise: str, message: str) -> Result:
+    return Result(exercise, "failed", message)
+
+
+def _strict_refusal(check: _Check) -> str | None:
+    """The hint when a watched strict lab hung up on a bare LF or CR (the learner's code
+    then fails on the closed connection), or None."""
+    for lab, _ in check.labs:
+        for session in lab.sessions:
+            for text in session.sent_lines():
+                if text.startswith("521 ") and "bare <" in text:
+                    return (
+                        f"the lab answered {text[:60]!r}... and closed the connection: end "
+                        "every line with \\r\\n (CR LF), not \\n alone or \\r alone "
+                        "(RFC 5321 §2.3.8). Hardened servers refuse a bare LF or CR as this "
+                        "check's lab did; a lenient server may have let it through."
+                    )
+    return None
+
+
+def _forgot_return(
+    exercise: str, verify: Callable[[object], str], value: object, returns: str
+) -> Result:
+    """The learner's function did its work against the lab but returned nothing."""
+    message = (
+        f"you forgot to `return` {returns}: the lab saw your function at work, but the "
+        "function gave nothing back to its caller."
+    )
+    try:
+        verify(value)
+    except Hint as hint:
+        message += f" Also: {hint}"
+    else:
+        message += " What the lab saw was right: add the return."
+    return Result(exercise, "failed", message)
 
 
 def untouched(values: Iterable[object]) -> bool:
@@ -192,14 +408,37 @@ class Trial:
         return [line.text for line in self.lines if line.direction == "S"]
 
 
+def strict_lab(**options: Any) -> LabServer:
+    """A lab for a check (not started): strict (``LabServer(strict=True)``, refusing what
+    hardened servers refuse) unless ``strict=False`` is given, and watched by the running
+    check (:func:`watch`) once started, so work that returns nothing is still judged."""
+    options.setdefault("strict", True)
+    return _WatchedLab(**options)
+
+
+class _WatchedLab(LabServer):
+    """A LabServer that the running check watches from the moment it starts."""
+
+    def start(self) -> LabServer:
+        """Start the lab, and watch it in the running check."""
+        super().start()
+        _CHECK_LABS.add(self)
+        return watch(self)
+
+
 @contextmanager
-def lab_connection() -> Iterator[Trial]:
-    """Start a lab, connect to it (timeout :data:`LEARNER_TIMEOUT`), yield a Trial; then
-    close the socket, wait until the server has logged the end, and fill ``trial.session``.
+def lab_connection(*, split_replies: int | None = None, **options: Any) -> Iterator[Trial]:
+    """Start a strict lab (:func:`strict_lab`, ``options`` passed on), connect to it
+    (timeout :data:`LEARNER_TIMEOUT`), yield a Trial; then close the socket, wait until
+    the server has logged the end, and fill ``trial.session``. With ``split_replies=n``
+    every reply comes in ``n`` pieces (``lab.split_replies(n)``) after the greeting.
     The lab stops when the block ends; its inbox stays readable."""
-    with LabServer() as lab:
+    with strict_lab(**options) as lab:
         sock = socket.create_connection((lab.host, lab.port), timeout=LEARNER_TIMEOUT)
         wait_until(lambda: bool(lab.sessions))  # the server has accepted the connection
+        if split_replies is not None:
+            lab.split_replies(split_replies)
+        watch(lab)  # from here on, what reaches the lab is the learner's
         trial = Trial(lab, sock)
         try:
             yield trial
@@ -209,21 +448,28 @@ def lab_connection() -> Iterator[Trial]:
             trial.session = lab.sessions[-1] if lab.sessions else None
 
 
-def on_a_connection(scenario: Callable[[Trial], object]) -> Trial | None:
-    """Run ``scenario(trial)`` (the learner's code) on a fresh :func:`lab_connection`.
+def on_a_connection(
+    scenario: Callable[[Trial], object], *, split_replies: int | None = None, **options: Any
+) -> Trial | None:
+    """Run ``scenario(trial)`` (the learner's code) on a fresh :func:`lab_connection`
+    (``split_replies`` and ``options`` passed on).
 
     What it returns becomes ``trial.value`` (unless None) and what it raises
     ``trial.error``: the verifier judges both from the session log. None (not tried yet)
-    when the learner's code neither returned nor raised anything.
+    when the learner's code neither returned nor raised anything and the lab received
+    nothing; when the lab did, the trial (its ``value`` None: :func:`evaluate` judges it,
+    and says "you forgot to `return`" when the check names what should be returned).
     """
-    with lab_connection() as trial:
+    with lab_connection(split_replies=split_replies, **options) as trial:
         try:
             value = scenario(trial)
             if value is not None:
                 trial.value = value
         except Exception as error:  # judged from the session log, not raised
             trial.error = error
-    return None if trial.error is None and trial.value is None else trial
+    if trial.error is None and trial.value is None and not trial.received():
+        return None
+    return trial
 
 
 def lab_client(lab: LabServer, *, starttls: bool = False) -> Client:
@@ -262,7 +508,7 @@ def evaluate_on_client(
         return value
 
     try:
-        return evaluate(exercise, attempt, lambda _: verify(client, before))
+        return evaluate(exercise, attempt, lambda _: verify(client, before), lab=lab)
     finally:
         client.close()
 
@@ -286,7 +532,9 @@ def run_with_deadline(function: Callable[[], object], seconds: float) -> Finishe
         except BaseException as error:  # handed back to the check
             finished.error = error
 
-    worker = threading.Thread(target=run, name="smtplab-exercise", daemon=True)
+    # The thread runs in a copy of this context: the running check's guard goes with it.
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(run,), name="smtplab-exercise", daemon=True)
     worker.start()
     worker.join(seconds)
     return None if worker.is_alive() else finished
@@ -347,8 +595,9 @@ def require_line_end(line: LogLine, what: str = "your line") -> None:
     if not line.raw.endswith(b"\r\n"):
         raise Hint(
             f"the server received {show(line.raw)}: it ends with \\n only (a bare LF). "
-            "In SMTP every line ends with \\r\\n (CR LF, RFC 5321 §2.3.8). The lab let it "
-            "pass; many servers refuse it, and inside a message a bare LF is not a line end."
+            "In SMTP every line ends with \\r\\n (CR LF, RFC 5321 §2.3.8). Hardened servers "
+            "refuse a bare LF (Postfix: 521 'bare <LF> received', and it hangs up), as this "
+            "check's lab does; a lenient server may have let it through."
         )
 
 

@@ -92,6 +92,18 @@ _REPLY_HINTS = (
         "with the colon right after FROM and the address in angle brackets (RFC 5321 §4.1.1.2).",
     ),
     (
+        "Bad sender address syntax",
+        "the server answered {reply!r}: MAIL FROM: is followed at once by the sender's "
+        "address in angle brackets (RFC 5321 §4.1.2). A lenient server may have let your "
+        "line through; hardened ones refuse it, as this check's lab does.",
+    ),
+    (
+        "Bad recipient address syntax",
+        "the server answered {reply!r}: RCPT TO: is followed at once by the recipient's "
+        "address in angle brackets (RFC 5321 §4.1.2). A lenient server may have let your "
+        "line through; hardened ones refuse it, as this check's lab does.",
+    ),
+    (
         "Syntax: RCPT",
         "the server answered {reply!r}: write RCPT TO:<bob@example.com>, one "
         "address per RCPT TO line, in angle brackets (RFC 5321 §4.1.1.3).",

@@ -23,6 +23,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import re
+import socket
 import ssl
 import time
 from collections import deque
@@ -60,6 +62,8 @@ _READ_BUFFER_SIZE = 256 * 1024  # what asyncio reads at most per recv() by defau
 _BODY_LOG_SLACK = 64 * 1024
 _PARAMETER_ROOM = 64  # MAIL FROM's SIZE= and SMTPUTF8 (aiosmtpd allows them 36 bytes)
 _TOO_MANY = "421 4.7.0 Too many connections to the lab"
+_BARE = re.compile(rb"\r(?!\n)|(?<!\r)\n")  # a CR without its LF, an LF without its CR
+_STAND_IN = {10: b"X-SMTPLAB-BARE-LF\r\n", 13: b"X-SMTPLAB-BARE-CR\r\n"}
 
 
 @dataclass
@@ -205,6 +209,13 @@ class LabConnection(asyncio.BufferedProtocol):
         self._backlog = bytearray()  # cut, logged, not yet given to aiosmtpd
         self._smtp_paused = False  # aiosmtpd's reader is full: wait for its resume_reading()
         self._feed_due: asyncio.Handle | None = None
+        self._strict = context.policy.strict
+        self._partial = b""  # strict: the start of a line, held until its line end
+        self._refusing = False  # strict: a bare CR/LF was refused, the rest is logged only
+        self._pieces: deque[bytes] = deque()  # split_replies: what is still to be written
+        self._piece_due: asyncio.Handle | None = None
+        self._close_after_pieces = False
+        self._pause = 0.0
 
     # -- the life of the connection --------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -356,8 +367,8 @@ class LabConnection(asyncio.BufferedProtocol):
         (it stops reading commands)."""
         if self._smtp is None:
             return None
-        if self._backlog:
-            backlog = bytes(self._backlog)
+        if self._backlog or self._partial:
+            backlog = bytes(self._backlog) + (b"" if self._refusing else self._partial)
             self._backlog.clear()
             self._smtp.data_received(backlog)
         return self._smtp.eof_received()
@@ -381,6 +392,9 @@ class LabConnection(asyncio.BufferedProtocol):
         self._backlog.clear()
         if self._feed_due is not None:
             self._feed_due.cancel()
+        if self._piece_due is not None:
+            self._piece_due.cancel()
+        self._pieces.clear()
         self.context.live.discard(self)
         self._recorder.close()
         if error and self.session.error is None:
@@ -392,6 +406,9 @@ class LabConnection(asyncio.BufferedProtocol):
         timeout). Over TLS, close the socket if the client has not closed its end within
         :data:`TLS_CLOSE_GRACE` seconds of the server's close_notify."""
         self.closing = True
+        if self._pieces:  # split_replies: after the last piece
+            self._close_after_pieces = True
+            return
         if self.below is not None:
             self.below.close()
         if self.tls and not self._lost:
@@ -404,6 +421,7 @@ class LabConnection(asyncio.BufferedProtocol):
     def abort(self) -> None:
         """Drop the connection now, without a reply (a fault, or the lab stopping)."""
         self.closing = True
+        self._pieces.clear()
         if self._socket is not None:
             self._socket.abort()
 
@@ -437,7 +455,7 @@ class LabConnection(asyncio.BufferedProtocol):
         if not data:
             return
         self._recorder.received(data, self.tls, time.time())
-        if self.closing or self._smtp is None:
+        if self.closing or self._smtp is None or self._refusing:
             return
         if in_message:
             fault = self.context.faults.take("BODY")
@@ -449,9 +467,38 @@ class LabConnection(asyncio.BufferedProtocol):
                 else:
                     self.abort()
                 return
+        if self._strict:
+            data = self._whole_lines(data, in_message)
+            if not data:
+                return
         self._backlog += data
         if self._feed_due is None:
             self._feed()
+
+    def _whole_lines(self, data: bytes, in_message: bool) -> bytes:
+        """A strict lab's reading (``LabPolicy.strict``): only whole lines go on (the start
+        of a line waits for its end), and a bare LF or CR ends the connection as Postfix
+        does with ``smtpd_forbid_bare_newline = yes``: in a message at once, in commands
+        after the lines before it are answered (aiosmtpd gets a stand-in command line
+        whose reply :class:`~smtplab.lab.protocol.LabSMTP` turns into the 521)."""
+        data = self._partial + data
+        flaw = _BARE.search(data)
+        if flaw is not None and flaw.start() == len(data) - 1 and data[-1:] == b"\r":
+            flaw = None  # a CR at the very end: its LF may be on its way
+        if flaw is not None:
+            self._partial, self._refusing = b"", True
+            kind = data[flaw.start()]
+            if in_message:
+                self.in_message = False
+                reply = self.context.policy.bare_line_end_reply("LF" if kind == 10 else "CR")
+                self.send(self.context.policy.wire(reply))
+                self.close()
+                return b""
+            start = data.rfind(b"\n", 0, flaw.start()) + 1
+            return data[:start] + _STAND_IN[kind]
+        end = data.rfind(b"\n") + 1
+        self._partial = data[end:]
+        return data[:end]
 
     def _feed(self) -> None:
         """Give aiosmtpd the next :data:`LINES_PER_TURN` lines waiting, then let the event
@@ -505,11 +552,48 @@ class LabConnection(asyncio.BufferedProtocol):
             self._resume_below()
 
     def send(self, data: bytes) -> None:
-        """Bytes leave (a reply): log them, then write them to the transport below."""
+        """Bytes leave (a reply): log them, then write them to the transport below; with
+        ``lab.split_replies(...)``, in pieces with a pause between them (each a TCP
+        segment of its own: TCP_NODELAY), every later reply after the last piece."""
         self.last_active = time.monotonic()
         self._recorder.sent(data, self.tls, time.time())
-        if self.below is not None:
+        if self.below is None:
+            return
+        split = self.context.faults.take_split()
+        if split is None and not self._pieces:
             self.below.write(data)
+            return
+        if split is not None:
+            self._no_delay()
+        pieces = split.cut(data) if split is not None else [data]
+        pause = split.pause if split is not None else 0.0
+        idle = not self._pieces
+        self._pieces.extend(pieces)
+        if idle:
+            self._pause = pause
+            self._write_piece()
+        else:
+            self._pause = max(self._pause, pause)
+
+    def _write_piece(self) -> None:
+        """Write the next piece of a split reply, then wait before the one after it."""
+        self._piece_due = None
+        if not self._pieces or self.below is None or self.below.is_closing():
+            self._pieces.clear()
+            return
+        self.below.write(self._pieces.popleft())
+        if self._pieces:
+            loop = asyncio.get_running_loop()
+            self._piece_due = loop.call_later(self._pause, self._write_piece)
+        elif self._close_after_pieces:
+            self._close_after_pieces = False
+            self.close()
+
+    def _no_delay(self) -> None:
+        """Send each write at once, as a segment of its own (no Nagle coalescing)."""
+        sock = self._socket.get_extra_info("socket") if self._socket is not None else None
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class SessionTransport(asyncio.Transport):

@@ -7,6 +7,9 @@ step of the dialogue (:data:`STEPS`): ``CONNECT`` (the greeting), each command, 
 other effect), ``slow`` (wait, then answer normally), ``hang`` (never answer; the
 connection stays open until the client gives up or the lab stops) and ``drop`` (close the
 connection without a reply). A ``421`` reply closes the connection (RFC 5321 §3.8).
+:class:`SplitReplies` is a fault of the wire rather than of a step: every reply the lab
+sends goes out in several pieces with a pause between them, as over a slow network, so
+a reader that takes one ``recv()`` for one reply is seen to fail.
 :class:`FaultBook` holds the faults of one lab, shared by the notebook's thread (which
 adds them) and the server thread (which takes them).
 """
@@ -177,6 +180,45 @@ class Fault:
         return f"{self.step}: {what}{scope} ({left})"
 
 
+MAX_SPLIT_PAUSE = 5.0
+"""The longest pause between two pieces of a reply (seconds) :class:`SplitReplies` allows."""
+
+
+@dataclass
+class SplitReplies:
+    """Every reply the lab sends goes out in ``pieces`` separate writes, ``pause`` seconds
+    apart (separate TCP segments: the lab sets TCP_NODELAY), for ``times`` replies (None:
+    until cleared). ``used`` counts the replies split so far."""
+
+    pieces: int = 3
+    pause: float = 0.02
+    times: int | None = None
+    used: int = 0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.pieces, bool) or not isinstance(self.pieces, int) or self.pieces < 2:
+            raise ValueError(f"pieces must be an int of at least 2, not {self.pieces!r}.")
+        if not 0 <= self.pause <= MAX_SPLIT_PAUSE:  # also refuses nan
+            raise ValueError(
+                f"pause must be between 0 and {MAX_SPLIT_PAUSE:g} seconds, not {self.pause!r}."
+            )
+        if self.times is not None and (isinstance(self.times, bool) or self.times < 1):
+            raise ValueError(
+                f"times must be a positive count or None (always), not {self.times!r}."
+            )
+
+    def cut(self, data: bytes) -> list[bytes]:
+        """``data`` in at most :attr:`pieces` pieces of nearly equal length, in order."""
+        size = max(1, -(-len(data) // self.pieces))
+        return [data[start : start + size] for start in range(0, len(data), size)]
+
+    def __str__(self) -> str:
+        left = "always"
+        if self.times is not None:
+            left = f"{max(self.times - self.used, 0)} of {self.times} left"
+        return f"every reply in {self.pieces} pieces, {self.pause:g} s apart ({left})"
+
+
 class FaultBook:
     """The faults of one lab, shared by the notebook's thread and the server thread.
 
@@ -191,6 +233,7 @@ class FaultBook:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._steps: frozenset[str] = frozenset()
+        self._split: SplitReplies | None = None
 
     def _refresh(self) -> None:
         """Recompute the step set (the caller holds the lock)."""
@@ -218,10 +261,28 @@ class FaultBook:
                     return replace(fault)
         return None
 
+    def split_replies(self, split: SplitReplies) -> SplitReplies:
+        """Split the replies from now on (replacing any earlier :class:`SplitReplies`)."""
+        with self._lock:
+            self._split = split
+        return split
+
+    def take_split(self) -> SplitReplies | None:
+        """The split to apply to the reply being sent now (counting the use), or None."""
+        if self._split is None:  # the common case, without the lock
+            return None
+        with self._lock:
+            split = self._split
+            if split is None or (split.times is not None and split.used >= split.times):
+                return None
+            split.used += 1
+            return split
+
     def clear(self) -> None:
         """Remove every fault: the lab behaves normally again."""
         with self._lock:
             self._faults.clear()
+            self._split = None
             self._refresh()
 
     def snapshot(self) -> list[Fault]:

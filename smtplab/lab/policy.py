@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Literal
 
 from ..replies import EnhancedStatus
 
@@ -65,6 +66,13 @@ _BY_CODE: dict[int, str] = {
     551: "5.1.6", 552: "5.3.4", 553: "5.1.3", 554: "5.0.0", 555: "5.5.4",
 }
 # fmt: on
+
+# RFC 5321 §4.1.2: "MAIL FROM:" Reverse-path, "RCPT TO:" Forward-path, each a Path in
+# angle brackets right after the colon, then optional parameters after one space.
+_PATH_SYNTAX: dict[str, tuple[re.Pattern[str], str, str]] = {
+    "MAIL": (re.compile(r"FROM:<[^<>\s]*>(?: \S.*)?", re.I | re.S), "5.1.7", "sender"),
+    "RCPT": (re.compile(r"TO:<[^<>\s]+>(?: \S.*)?", re.I | re.S), "5.1.3", "recipient"),
+}
 
 # Some of aiosmtpd's own texts, reworded so that the reply explains itself.
 _SECURITY_TEXT = "Command refused due to lack of security"
@@ -169,6 +177,14 @@ class LabPolicy:
     reply that refuses it whatever the password; ``basic_auth=False`` refuses every
     password login; ``login_domains`` lets ``student@<domain>`` log in as ``student``;
     ``profile`` names the look-alike (``""`` for the plain lab).
+
+    ``strict=True`` refuses what hardened servers refuse (the exercise checks' labs are
+    strict; the default lab is lenient, as aiosmtpd is): a bare LF or a bare CR anywhere,
+    in a command or in the message, gets ``521 5.5.2 ... Error: bare <LF> received`` and
+    the connection closes (Postfix's reply with ``smtpd_forbid_bare_newline = yes``, the
+    SMTP smuggling fix; RFC 5321 §2.3.8); a ``MAIL FROM``/``RCPT TO`` whose path is not
+    ``FROM:<address>`` / ``TO:<address>`` as RFC 5321 §4.1.2 writes it (a space after the
+    colon, no angle brackets) gets ``501 5.1.7`` / ``501 5.1.3``.
     """
 
     hostname: str = DEFAULT_HOSTNAME
@@ -194,6 +210,7 @@ class LabPolicy:
     basic_auth: bool = True
     login_domains: tuple[str, ...] = ()
     profile: str = ""
+    strict: bool = False
 
     def __post_init__(self) -> None:
         if not self.hostname or any(c in self.hostname for c in " \r\n\t"):
@@ -321,6 +338,27 @@ class LabPolicy:
         return (
             f"Line too long: a command line may be at most {self.max_command_line} bytes "
             "with its CRLF (RFC 5321 4.5.3.1.4)"
+        )
+
+    def bare_line_end_reply(self, kind: Literal["LF", "CR"]) -> str:
+        """The strict lab's reply to a bare LF or CR (then it closes the connection)."""
+        return (
+            f"521 5.5.2 {self.hostname} Error: bare <{kind}> received: every line ends "
+            "with CR LF, and CR and LF appear nowhere else (RFC 5321 2.3.8)"
+        )
+
+    def path_refusal(self, command: str, arg: str | None) -> str | None:
+        """The strict lab's refusal of a ``MAIL FROM``/``RCPT TO`` argument (``arg``, what
+        follows the command word) whose syntax RFC 5321 §4.1.2 does not allow, or None."""
+        if not self.strict or arg is None or command not in _PATH_SYNTAX:
+            return None
+        pattern, status, what = _PATH_SYNTAX[command]
+        if pattern.fullmatch(arg):
+            return None
+        keyword = "FROM" if command == "MAIL" else "TO"
+        return (
+            f"501 {status} Bad {what} address syntax: {command} {keyword}: is followed by the "
+            "address in angle brackets, with no space after the colon (RFC 5321 4.1.2)"
         )
 
     def wire(self, text: str, command: str | None = None) -> bytes:

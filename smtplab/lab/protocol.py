@@ -19,6 +19,9 @@ needs, on the surface aiosmtpd documents, each at one place:
   ``max_auth_failures`` failed AUTH attempts the reply is ``421 4.7.0`` and the
   connection closes; one RCPT past ``max_recipients`` gets ``452 4.5.3 Too many
   recipients``; a control character in a MAIL FROM or RCPT TO address gets ``553``;
+  a strict lab (``LabPolicy.strict``) refuses MAIL/RCPT syntax RFC 5321 §4.1.2 does not
+  allow with ``501``, and answers a line with a bare LF or CR, which the connection hands
+  aiosmtpd as a stand-in command (``X-SMTPLAB-BARE-LF``), with ``521`` and closes;
   aiosmtpd's own limits (command and text line lengths, five unknown commands) follow
   the policy's.
 
@@ -48,6 +51,7 @@ _UNKNOWN_COMMAND_ECHO = re.compile(r'^500 Error: command ".*" not recognized$', 
 _NEEDS_AUTH = ("MAIL", "RCPT", "DATA")  # what require_auth refuses before AUTH (RFC 4954 §6)
 _HOOKED_STEPS = ("MAIL", "RCPT")  # their faults apply in the hooks, with the address
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0 (NUL...), DEL and C1 controls
+_BARE_LINE_END = re.compile(r'^500 Error: command "X-SMTPLAB-BARE-(?P<kind>LF|CR)" not')
 
 
 class _Hooks:
@@ -188,6 +192,9 @@ class LabSMTP(FastAddressPath, SMTP):
                 await self._write(self.policy.greeting_line().encode("utf-8", "surrogateescape"))
                 return
             text, command = fault_reply, "CONNECT"
+        bare = _BARE_LINE_END.search(text)
+        if bare is not None:  # the connection's stand-in for a line a strict lab refuses
+            text, command = self.policy.bare_line_end_reply(bare["kind"]), None
         if "500 Error: command" in text:
             # aiosmtpd quotes an unknown command back ('500 Error: command "X" not
             # recognized'); that line may be a password sent at the wrong moment, so the
@@ -215,9 +222,9 @@ class LabSMTP(FastAddressPath, SMTP):
             self._held.clear()
         self.connection.in_message = command == "DATA" and wire.startswith(b"354")
         await self._write(wire[:-2])
-        if (text.splitlines() or [""])[-1][:3] == "421":
+        if (text.splitlines() or [""])[-1][:3] in ("421", "521"):
             self.connection.close()
-            raise asyncio.CancelledError("421: the lab closed the connection")
+            raise asyncio.CancelledError("the lab closed the connection")
 
     async def _write(self, line: bytes) -> None:
         """One write through aiosmtpd's own ``push`` (it adds the last CRLF)."""
@@ -240,6 +247,8 @@ class LabSMTP(FastAddressPath, SMTP):
                 await self.push("503 5.5.1 TLS already active")
             elif name in _HOOKED_STEPS and arg and _CONTROL.search(arg):
                 await self.push(_control_refusal(name, arg))
+            elif session.host_name and (refusal := self.policy.path_refusal(name, arg)):
+                await self.push(refusal)  # a strict lab: RFC 5321 §4.1.2 syntax
             elif arg and not arg.isascii() and self._utf8_undeclared(name, arg):
                 # RFC 6531 §3.4: a non-ASCII address needs SMTPUTF8 on MAIL FROM.
                 await self.push("553 5.6.7 Must declare SMTPUTF8 to send unicode address")

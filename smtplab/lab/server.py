@@ -46,7 +46,7 @@ from .connection import (
     LabConnection,
     LabContext,
 )
-from .faults import Fault, FaultBook, parse_fault_reply
+from .faults import Fault, FaultBook, SplitReplies, parse_fault_reply
 from .inbox import DEFAULT_MAX_INBOX_BYTES, DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .peers import SharedHostDoor, shared_host_wanted
 from .policy import LabPolicy
@@ -253,6 +253,9 @@ class LabServer:
     included, enforced as bytes arrive (``500 5.5.2 Line too long``; RFC 5321 §4.5.3.1);
     ``max_recipients`` (100) per message (then ``452 4.5.3``); ``max_auth_failures`` (10)
     failed AUTH attempts per connection (then ``421 4.7.0`` and the connection closes).
+    ``strict=True`` (:attr:`LabPolicy.strict`) refuses what hardened servers refuse: a
+    bare LF or CR (``521``, then the connection closes), MAIL FROM/RCPT TO syntax that
+    RFC 5321 §4.1.2 does not allow (``501``); the exercise checks' labs are strict.
     Whatever the limits, one connection pipelining a flood of commands gets a few dozen
     answered per turn of the lab's event loop, so other sessions are not held up.
 
@@ -293,6 +296,7 @@ class LabServer:
         max_recipients: int | None = None,
         max_auth_failures: int | None = None,
         shared_host: bool | None = None,
+        strict: bool | None = None,
     ) -> None:
         if profile is not None and policy is not None:
             raise ValueError("give profile= or policy=, not both (a profile is a policy).")
@@ -303,6 +307,7 @@ class LabServer:
         given |= {"require_tls": require_tls, "require_auth": require_auth}
         given |= {"max_command_line": max_command_line, "max_text_line": max_text_line}
         given |= {"max_recipients": max_recipients, "max_auth_failures": max_auth_failures}
+        given |= {"strict": strict}
         base = policy if policy is not None else LabPolicy()
         self._policy = replace(base, **{k: v for k, v in given.items() if v is not None})
         for name, value in (("port", port), ("tls_port", tls_port)):
@@ -607,6 +612,14 @@ class LabServer:
         arrived, before the reply (the client cannot know whether it was delivered).
         """
         return self._faults.add(Fault(step, "drop", (), delay, times, address))
+
+    def split_replies(
+        self, pieces: int = 3, pause: float = 0.02, *, times: int | None = None
+    ) -> SplitReplies:
+        """Send every reply in ``pieces`` separate segments, ``pause`` seconds apart, as a
+        slow network may deliver it: a client that takes one ``recv()`` for one reply then
+        reads part of it. ``times`` replies (None: until :meth:`clear_faults`)."""
+        return self._faults.split_replies(SplitReplies(pieces, pause, times))
 
     def clear_faults(self) -> None:
         """Remove every fault: the lab answers normally again."""
