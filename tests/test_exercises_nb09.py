@@ -126,7 +126,7 @@ def qq_without_return(overrides: dict[str, Any], account: dict[str, str], messag
 
 def test_send_with_qq_that_returns_nothing_after_sending_is_judged() -> None:
     result = check_send_with_qq(qq_without_return)
-    failed_with(result, "said QUIT", "forgot to `return` client.transcript")
+    failed_with(result, "forgot to `return` client.transcript", "What the lab saw was right")
 
 
 # --------------------------------------------------------------------------- exercise 2
@@ -403,7 +403,7 @@ def reach_without_return(host: str, port: int, timeout: float) -> None:
 
 
 def test_can_reach_without_return_is_told() -> None:
-    failed_with(check_can_reach(reach_without_return), "saw your connection", "forgot")
+    failed_with(check_can_reach(reach_without_return), "forgot to `return` True", "was right")
 
 
 EXERCISES = [

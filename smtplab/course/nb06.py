@@ -24,6 +24,7 @@ from .harness import (
     evaluate,
     evaluate_on_client,
     lab_client,
+    strict_lab,
 )
 
 __all__ = ["BODY_LINES", "SUBJECTS", "check_bcc", "check_dot_stuffing", "check_subject"]
@@ -99,7 +100,7 @@ def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
 
     def verify(sent: object) -> str:
         assert isinstance(sent, list)
-        with LabServer() as lab:
+        with strict_lab() as lab:
             return _verify_stuffing(lab, sent)
 
     return evaluate(exercise, attempt, verify)
@@ -200,7 +201,7 @@ def check_subject(subject_header: Callable[[str], Any]) -> Result:
 
     def verify(values: object) -> str:
         assert isinstance(values, list)
-        with LabServer() as lab:
+        with strict_lab() as lab:
             return _verify_subjects(lab, values)
 
     return evaluate(exercise, attempt, verify)
@@ -335,7 +336,7 @@ def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
                 "judged what the server received.)"
             ) from None
 
-    with LabServer() as lab:
+    with strict_lab() as lab:
         return evaluate_on_client(
             "a blind copy", lab, run, verify, lambda exc: f"the client refused: {exc}"
         )

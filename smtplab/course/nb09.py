@@ -33,6 +33,7 @@ from .harness import (
     Result,
     evaluate,
     run_with_deadline,
+    strict_lab,
     untouched,
     wait_until,
 )
@@ -82,7 +83,7 @@ def check_send_with_qq(
     # A plain-text client on the implicit-TLS port is dropped after 2 s, not 30.
     profile = get_profile("qq")
     quick = replace(profile, policy=replace(profile.policy, tls_handshake_timeout=2.0))
-    with LabServer(profile=quick) as lab:
+    with strict_lab(profile=quick) as lab:
         account = qq_account(lab)
 
         def attempt() -> object:
@@ -126,7 +127,13 @@ def check_send_with_qq(
                     ) from None
                 raise
 
-        return evaluate(exercise, judged, lambda value: _verify_send(lab, value))
+        return evaluate(
+            exercise,
+            judged,
+            lambda value: _verify_send(lab, value),
+            lab=lab,
+            returns="client.transcript",
+        )
 
 
 def _reached(lab: LabServer) -> bool:
@@ -200,12 +207,8 @@ def _verify_send(lab: LabServer, value: object) -> str:
             "the message arrived, but you left without QUIT: end with client.quit() (or use "
             "`with Client.for_provider(...) as client:`), as RFC 5321 §4.1.1.10 asks."
         )
-    if value is TRIED:
-        raise Hint(
-            "the look-alike received your message over TLS, logged in with the "
-            "authorization code, and you said QUIT, but you forgot to `return` "
-            "client.transcript."
-        )
+    if value is TRIED:  # judged by what the look-alike saw (the harness says: no return)
+        return "the look-alike saw the whole session"
     if not isinstance(value, Transcript):
         raise Hint(f"return client.transcript (you returned a {type(value).__name__}).")
     how = "implicit TLS, as on port 465" if session.local_port == lab.tls_port else "STARTTLS"
@@ -374,26 +377,28 @@ def _call(can_reach: Callable[[str, int, float], Any], port: int, timeout: float
 def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
     """``can_reach(host, port, timeout)``: open port True (closed at once), else False in time."""
     exercise = "can I reach the port?"
-    with LabServer() as lab:
+    with strict_lab() as lab:
 
         def attempt() -> object:
             value = _call(can_reach, lab.port, 2.0)
-            if value is None and wait_until(lambda: bool(lab.sessions), timeout=0.3):
-                raise Hint(
-                    "the lab saw your connection, but can_reach() returned None: you forgot "
-                    "to `return` True (and False when the connection fails)."
-                )
+            wait_until(lambda: bool(lab.sessions), timeout=0.3)  # logged a moment after
             return value
 
-        return evaluate(exercise, attempt, lambda value: _verify_reach(can_reach, lab, value))
+        return evaluate(
+            exercise,
+            attempt,
+            lambda value: _verify_reach(can_reach, lab, value),
+            lab=lab,
+            returns="True (or False when the connection fails)",
+        )
 
 
 def _verify_reach(
     can_reach: Callable[[str, int, float], Any], lab: LabServer, value: object
 ) -> str:
-    if not isinstance(value, bool):
+    if value is not TRIED and not isinstance(value, bool):
         raise Hint(f"return True or False, not {value!r}.")
-    if value is not True:
+    if value is not True and value is not TRIED:
         raise Hint(
             "the lab's port is open, but can_reach() said False: return True when "
             "socket.create_connection() succeeds."
@@ -407,6 +412,8 @@ def _verify_reach(
             "the connection to the lab stayed open: close it at once (`with "
             "socket.create_connection(...) as sock: pass`), a probe must not hold it."
         )
+    if value is TRIED:  # judged by what the lab saw (the harness says: no return)
+        return "the lab saw your probe connect and close at once"
     if _call(can_reach, _closed_port(), 2.0) is not False:
         raise Hint("nothing listens on the second port, yet can_reach() did not say False.")
     with _black_hole() as (port, _held):
