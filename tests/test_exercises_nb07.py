@@ -639,10 +639,10 @@ EXERCISES = [
             ),
             Mistake(
                 name="no return",
-                rule="return the last Reply",
+                rule="the exercise returns the last Reply",
                 warned_in="07 · Your turn (exercise 2)",
                 answer=retry_without_return,
-                hint="Return the last Reply",
+                hint="forgot to `return` the last Reply",
                 kind="forgot return",
             ),
         ),
@@ -699,10 +699,10 @@ EXERCISES = [
             ),
             Mistake(
                 name="no return",
-                rule="return the list",
+                rule="the exercise returns the list",
                 warned_in="07 · Your turn (exercise 3)",
                 answer=undelivered_without_return,
-                hint="return a list",
+                hint="forgot to `return` the list",
                 kind="forgot return",
             ),
         ),
@@ -712,3 +712,12 @@ EXERCISES = [
 test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
     catalogue_tests(EXERCISES)
 )
+
+
+def retry_at_once_without_return(lab: LabServer, msg: Any) -> None:
+    retry_at_once(lab, msg)
+
+
+def test_retry_without_return_and_without_a_pause_is_told_both() -> None:
+    result = check_retry(retry_at_once_without_return)
+    failed_with(result, "forgot to `return` the last Reply", "Also:", "time.sleep")

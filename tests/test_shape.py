@@ -40,9 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # (harness.py +249), the strict lab and split replies (lab/: +205), notebooks 00-02's checks;
 # notebooks 06-09's checks: encoded words that cut a character, the missing empty line
 # after the headers, TLS without verification, a function that ignored the lab's
-# host/port, forgotten returns judged, a returned CRLF caught before sending: +123.
+# host/port, forgotten returns judged (07 and 09 on evaluate(returns=)), a returned CRLF
+# caught before sending: +151.
 CEILINGS = {
-    "package_lines": 21_476,
+    "package_lines": 21_504,
     "core_code_lines": 6_865,
     "longest_module": 700,
     "public_names": 250,
