@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ..lab import LabServer
 from ..widgets import Composer
-from .harness import Hint, Result, evaluate
+from .harness import Hint, Result, evaluate, strict_lab
 
 __all__ = ["check_bcc_form", "check_refused_form"]
 
@@ -30,7 +30,7 @@ def _attempt(fill: Callable[[Composer], object], lab: LabServer) -> Callable[[],
 
 def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
     """Send what ``fill_with_bcc`` typed and check Carol is a blind copy."""
-    with LabServer() as lab:
+    with strict_lab() as lab:
 
         def verify(value: object) -> str:
             assert isinstance(value, Composer)
@@ -66,7 +66,7 @@ def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
 
 def check_refused_form(fill_something_wrong: Callable[[Composer], object]) -> Result:
     """Press Send on what ``fill_something_wrong`` typed: it must be refused locally."""
-    with LabServer() as lab:
+    with strict_lab() as lab:
 
         def verify(value: object) -> str:
             assert isinstance(value, Composer)
