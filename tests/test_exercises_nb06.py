@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
 from smtplab.course.nb06 import check_bcc, check_dot_stuffing, check_subject
@@ -119,6 +120,21 @@ def test_subject_wrapper_not_closed() -> None:
 def test_subject_wrong_charset_label() -> None:
     result = check_subject(lambda text: b64_word(text).replace("utf-8", "latin-1"))
     failed_with(result, "charset")
+
+
+def bytes_split_words(text: str) -> str:
+    """Words of 45 UTF-8 bytes each: short enough, but a character may be cut in two."""
+    if text.isascii():
+        return text
+    data = text.encode()
+    return " ".join(
+        "=?utf-8?b?" + base64.b64encode(data[i : i + 45]).decode("ascii") + "?="
+        for i in range(0, len(data), 45)
+    )
+
+
+def test_subject_split_inside_a_character_breaks_rule_3() -> None:
+    failed_with(check_subject(bytes_split_words), "whole characters", "rule 3")
 
 
 def test_subject_one_encoded_word_too_long() -> None:
@@ -247,3 +263,270 @@ def test_bcc_nothing_delivered() -> None:
         return client.mail(sender)
 
     failed_with(check_bcc(send_with_bcc), "no message arrived")
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def no_stuffing(line: str) -> str:
+    return line
+
+
+def stuffs_only_the_lone_dot(line: str) -> str:
+    return ".." if line == "." else line
+
+
+def stuffs_every_line(line: str) -> str:
+    return "." + line
+
+
+def stuffs_with_a_line_end(line: str) -> str:
+    return solutions.stuff_line(line) + "\r\n"
+
+
+def space_instead_of_dot(line: str) -> str:
+    return " " + line if line.startswith(".") else line
+
+
+def stuffed_bytes(line: str) -> bytes:
+    return solutions.stuff_line(line).encode()
+
+
+def subject_unencoded(text: str) -> str:
+    return text
+
+
+def subject_base64_unwrapped(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def subject_one_long_word(text: str) -> str:
+    return text if text.isascii() else b64_word(text)
+
+
+def subject_wrong_charset(text: str) -> str:
+    return b64_word(text).replace("utf-8", "latin-1")
+
+
+def subject_with_injected_line(text: str) -> str:
+    return solutions.subject_header(text) + "\r\nBcc: x@y.z"
+
+
+def bcc_by_hand(client: Any, sender: str, to: str, message: str, *bcc: str) -> Any:
+    client.mail(sender)
+    client.rcpt(to)
+    for address in bcc:
+        client.rcpt(address)
+    return client.data(message)
+
+
+def bcc_header_in_raw_message(client: Any, sender: str, to: str, bcc: str) -> Any:
+    return bcc_by_hand(client, sender, to, raw_message(sender, to, f"Bcc: {bcc}\r\n"), bcc)
+
+
+def bcc_in_to(client: Any, sender: str, to: str, bcc: str) -> Any:
+    return client.send_message(compose(sender=sender, to=[to, bcc], subject="x", body="y"))
+
+
+def bcc_header_only(client: Any, sender: str, to: str, bcc: str) -> Any:
+    return bcc_by_hand(client, sender, to, raw_message(sender, to, f"Bcc: {bcc}\r\n"))
+
+
+def bcc_two_messages(client: Any, sender: str, to: str, bcc: str) -> Any:
+    client.send_message(compose(sender=sender, to=to, subject="x", body="y"))
+    return client.send_message(compose(sender=sender, to=bcc, subject="x", body="y"))
+
+
+def bcc_without_date(client: Any, sender: str, to: str, bcc: str) -> Any:
+    text = raw_message(sender, to).replace(f"Date: {DATE}\r\n", "")
+    return bcc_by_hand(client, sender, to, text, bcc)
+
+
+def bcc_without_empty_line(client: Any, sender: str, to: str, bcc: str) -> Any:
+    text = raw_message(sender, to).replace("\r\n\r\n", "\r\n")
+    return bcc_by_hand(client, sender, to, text, bcc)
+
+
+def bcc_header_and_no_return(client: Any, sender: str, to: str, bcc: str) -> None:
+    bcc_header_in_raw_message(client, sender, to, bcc)
+
+
+def test_bcc_without_the_empty_line_is_told_where_the_body_begins() -> None:
+    failed_with(check_bcc(bcc_without_empty_line), "'See below.'", "empty line", "§2.1")
+
+
+EXERCISES = [
+    Exercise(
+        number="06.1",
+        title="dot-stuffing",
+        checks="stuff_line(line) for nine body lines (a lone '.', '..', '.hidden', an empty "
+        "line); the check sends them through its own lab and compares the inbox",
+        check=check_dot_stuffing,
+        correct=solutions.stuff_line,
+        talks_to_lab=False,
+        mistakes=(
+            Mistake(
+                name="no stuffing",
+                rule="a line of a single '.' ends the message (RFC 5321 §4.1.1.4)",
+                warned_in="06 · The lone dot",
+                answer=no_stuffing,
+                hint="ended early",
+            ),
+            Mistake(
+                name="stuffs only the lone dot",
+                rule="the receiver takes the first dot off every line that begins with one "
+                "(RFC 5321 §4.5.2)",
+                warned_in="06 · Dot-stuffing",
+                answer=stuffs_only_the_lone_dot,
+                hint="EVERY",
+            ),
+            Mistake(
+                name="a dot before every line",
+                rule="only a line that begins with a dot gets one; an empty line would "
+                "become the lone '.'",
+                warned_in="06 · Dot-stuffing",
+                answer=stuffs_every_line,
+                hint="empty",
+            ),
+            Mistake(
+                name="returns the line with CRLF",
+                rule="each line ends with exactly one CRLF, added by c.command() (RFC 5321 §2.3.8)",
+                warned_in="06 · Your turn (exercise 1: without CRLF)",
+                answer=stuffs_with_a_line_end,
+                hint="CRLF",
+            ),
+            Mistake(
+                name="a space instead of a dot",
+                rule="transparency is one added dot, nothing else (RFC 5321 §4.5.2)",
+                warned_in="06 · Dot-stuffing",
+                answer=space_instead_of_dot,
+                hint="arrived as ' .",
+            ),
+            Mistake(
+                name="returns bytes",
+                rule="c.command() sends text (str)",
+                warned_in="06 · Your turn (exercise 1)",
+                answer=stuffed_bytes,
+                hint="not bytes",
+            ),
+        ),
+    ),
+    Exercise(
+        number="06.2",
+        title="an encoded subject",
+        checks="subject_header(text) for four subjects (one needs several encoded words and "
+        "mixes 1- and 3-byte characters); the check sends each and decodes what arrived",
+        check=check_subject,
+        correct=solutions.subject_header,
+        talks_to_lab=False,
+        mistakes=(
+            Mistake(
+                name="raw UTF-8 in the header",
+                rule="header fields are ASCII (RFC 5322 §2.2); non-ASCII needs encoded words",
+                warned_in="06 · Non-ASCII names and subjects: encoded words",
+                answer=subject_unencoded,
+                hint="not encoded",
+            ),
+            Mistake(
+                name="base64 without =?utf-8?b?...?=",
+                rule="an encoded word is =?charset?encoding?text?= (RFC 2047 §2)",
+                warned_in="06 · Non-ASCII names and subjects (the table of its parts)",
+                answer=subject_base64_unwrapped,
+                hint="did not wrap it",
+            ),
+            Mistake(
+                name="one encoded word for a long subject",
+                rule="an encoded word is at most 75 characters (RFC 2047 §2)",
+                warned_in="06 · Non-ASCII names and subjects (at most 75 characters)",
+                answer=subject_one_long_word,
+                hint="75",
+            ),
+            Mistake(
+                name="words cut every 45 bytes, inside a character",
+                rule="each encoded word holds whole characters (RFC 2047 §5, rule 3)",
+                warned_in="06 · Non-ASCII names and subjects (split between characters)",
+                answer=bytes_split_words,
+                hint="whole characters",
+            ),
+            Mistake(
+                name="the wrong charset label",
+                rule="the charset names how the text became bytes (RFC 2047 §2)",
+                warned_in="06 · Non-ASCII names and subjects (the table of its parts)",
+                answer=subject_wrong_charset,
+                hint="charset",
+            ),
+            Mistake(
+                name="a line break that starts a new header",
+                rule="a header continues only on a folded line starting with a space "
+                "(RFC 5322 §2.2.3)",
+                warned_in="06 · Non-ASCII names and subjects (folded)",
+                answer=subject_with_injected_line,
+                hint="line break",
+            ),
+        ),
+    ),
+    Exercise(
+        number="06.3",
+        title="a blind copy",
+        checks="send_with_bcc(client, sender, to, bcc): the lab's envelope has RCPT TO for "
+        "both, no header names the blind copy, From/To/Date/Message-ID are there",
+        check=check_bcc,
+        correct=solutions.send_with_bcc,
+        mistakes=(
+            Mistake(
+                name="a Bcc: header in the message",
+                rule="a blind copy is in the envelope only, never in the headers (RFC 5322 §3.6.3)",
+                warned_in="06 · MAIL FROM is not From:",
+                answer=bcc_header_in_raw_message,
+                hint="Bcc put in the headers",
+            ),
+            Mistake(
+                name="the blind copy in To:",
+                rule="every recipient reads every header",
+                warned_in="06 · Two layers: the envelope and the letter",
+                answer=bcc_in_to,
+                hint="every recipient",
+            ),
+            Mistake(
+                name="a Bcc: header and no RCPT TO for it",
+                rule="servers deliver by the envelope: one RCPT TO per recipient (RFC 5321 §3.3)",
+                warned_in="06 · MAIL FROM is not From:",
+                answer=bcc_header_only,
+                hint="not in the envelope",
+            ),
+            Mistake(
+                name="two messages",
+                rule="one message, one RCPT TO per recipient: the server makes the copies",
+                warned_in="06 · Two layers: the envelope and the letter",
+                answer=bcc_two_messages,
+                hint="ONE message",
+            ),
+            Mistake(
+                name="no Date: header",
+                rule="Date and From are required headers (RFC 5322 §3.6)",
+                warned_in="06 · The headers of RFC 5322",
+                answer=bcc_without_date,
+                hint="no Date",
+            ),
+            Mistake(
+                name="no empty line after the headers",
+                rule="headers, an empty line, then the body (RFC 5322 §2.1)",
+                warned_in="06 · The headers of RFC 5322",
+                answer=bcc_without_empty_line,
+                hint="empty line",
+            ),
+            Mistake(
+                name="no return, and the Bcc: header sent",
+                rule="judged by what the server received, whatever the function returned",
+                warned_in="06 · Your turn (exercise 3)",
+                answer=bcc_header_and_no_return,
+                hint="Bcc put in the headers",
+                kind="forgot return",
+            ),
+        ),
+    ),
+]
+
+test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
+    catalogue_tests(EXERCISES)
+)

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import pytest
+from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
 from smtplab import Client
@@ -334,3 +335,389 @@ def test_undelivered_returning_none_when_all_went_well_is_told() -> None:
         return list(client.last_refused) or None
 
     failed_with(check_undelivered(undelivered), "everyone known", "empty list")
+
+
+# --- the catalogue: the wrong answers above, as rows of docs/exercises.md ------------------
+
+
+def decide_gives_up_always(reply: Reply) -> str:
+    return "give up"
+
+
+def decide_retries_450_451_only(reply: Reply) -> str:
+    return "retry later" if reply.code in (450, 451) else "give up"
+
+
+def decide_by_first_digit_only(reply: Reply) -> str:
+    return "retry later" if reply.is_transient else "give up"
+
+
+def decide_reads_missing_enhanced(reply: Reply) -> str:
+    if reply.klass == 4:
+        return "retry later"
+    enhanced = reply.enhanced
+    if enhanced.subject == 5 or (enhanced.subject, enhanced.detail) in ((3, 4), (7, 8)):  # type: ignore[union-attr]
+        return "fix and resend"
+    return "give up"
+
+
+def decide_trusts_552(reply: Reply) -> str:
+    if reply.klass == 4:
+        return "retry later"
+    if reply.code // 10 % 10 == 0 or reply.code in (552, 535):
+        return "fix and resend"
+    return "give up"
+
+
+def decide_forgets_5_7_8(reply: Reply) -> str:
+    if reply.klass == 4:
+        return "retry later"
+    if reply.code // 10 % 10 == 0 or str(reply.enhanced) == "5.3.4":
+        return "fix and resend"
+    return "give up"
+
+
+def decide_retries_permanent(reply: Reply) -> str:
+    if reply.code // 10 % 10 == 0 or str(reply.enhanced) in ("5.3.4", "5.7.8"):
+        return "fix and resend"
+    return "retry later"
+
+
+def decide_misspelt(reply: Reply) -> str:
+    return "retry" if reply.is_transient else "give up"
+
+
+def retry_never(lab: LabServer, msg: Any) -> Reply:
+    try:
+        with client_for(lab) as client:
+            return client.send_message(msg)
+    except ReplyError as err:
+        return err.reply
+
+
+def retry_at_once(lab: LabServer, msg: Any) -> Reply:
+    for attempt in range(3):
+        try:
+            with client_for(lab) as client:
+                return client.send_message(msg)
+        except ReplyError as err:
+            if err.is_permanent or attempt == 2:
+                return err.reply
+    raise AssertionError("not reached")
+
+
+def retry_a_5xx_too(lab: LabServer, msg: Any) -> Reply:
+    for attempt in range(3):
+        try:
+            with client_for(lab) as client:
+                return client.send_message(msg)
+        except ReplyError as err:
+            if attempt == 2:
+                return err.reply
+            time.sleep(0.15)
+    raise AssertionError("not reached")
+
+
+def retry_forever(lab: LabServer, msg: Any) -> Reply:
+    while True:
+        try:
+            with client_for(lab) as client:
+                return client.send_message(msg)
+        except ReplyError as err:
+            if err.is_permanent:
+                return err.reply
+            time.sleep(0.11)
+
+
+def retry_on_the_same_connection(lab: LabServer, msg: Any) -> Reply:
+    with client_for(lab) as client:
+        for attempt in range(3):
+            try:
+                return client.send_message(msg)
+            except ReplyError as err:
+                if err.is_permanent or attempt == 2:
+                    return err.reply
+                time.sleep(0.15)
+    raise AssertionError("not reached")
+
+
+def retry_catches_recipient_refused(lab: LabServer, msg: Any) -> Reply:
+    try:
+        with client_for(lab) as client:
+            return client.send_message(msg)
+    except RecipientRefused as err:
+        return err.reply
+
+
+def retry_sends_every_time(lab: LabServer, msg: Any) -> Reply | None:
+    last = None
+    for _ in range(3):
+        try:
+            with client_for(lab) as client:
+                last = client.send_message(msg)
+        except ReplyError as err:
+            last = err.reply
+            time.sleep(0.15)
+    return last
+
+
+def retry_without_return(lab: LabServer, msg: Any) -> None:
+    sol.send_with_retry(lab, msg)
+
+
+def undelivered_trusts_250(lab: LabServer, msg: Any) -> list[str]:
+    with client_for(lab) as client:
+        client.send_message(msg)
+    return []
+
+
+def undelivered_lets_refusal_escape(lab: LabServer, msg: Any) -> list[str]:
+    with client_for(lab) as client:
+        client.send_message(msg)
+    return list(client.last_refused)
+
+
+def undelivered_only_err_recipient(lab: LabServer, msg: Any) -> list[str]:
+    try:
+        with client_for(lab) as client:
+            client.send_message(msg)
+    except RecipientRefused as err:
+        return [err.recipient]
+    return list(client.last_refused)
+
+
+def undelivered_returns_the_delivered(lab: LabServer, msg: Any) -> list[str]:
+    client = client_for(lab)
+    try:
+        with client:
+            client.send_message(msg)
+    except RecipientRefused:
+        pass
+    return [m for m in ("bob@example.com", "carol@example.com") if m not in client.last_refused]
+
+
+def undelivered_as_a_string(lab: LabServer, msg: Any) -> str:
+    with client_for(lab) as client:
+        client.send_message(msg)
+    return ", ".join(client.last_refused)
+
+
+def undelivered_sends_nothing(lab: LabServer, msg: Any) -> list[str]:
+    return ["nobody@example.com"]
+
+
+def undelivered_without_return(lab: LabServer, msg: Any) -> None:
+    sol.undelivered(lab, msg)
+
+
+EXERCISES = [
+    Exercise(
+        number="07.1",
+        title="read a failure: decide(reply)",
+        checks="decide(reply) for eleven 4xx/5xx replies, with and without enhanced codes "
+        "(451, 421, 450, 550 5.1.1, 554 5.7.1, 550, 500 5.5.2, 501, 552 5.3.4, 535 5.7.8, "
+        "552 5.2.2)",
+        check=check_decide,
+        correct=sol.decide,
+        talks_to_lab=False,
+        mistakes=(
+            Mistake(
+                name="gives up on every failure",
+                rule="a 4xx is temporary: try again later (RFC 5321 §4.2.1)",
+                warned_in="07 · A reply, digit by digit",
+                answer=decide_gives_up_always,
+                hint="starts with 4",
+            ),
+            Mistake(
+                name="retries only 450 and 451",
+                rule="421 is a 4xx too, and it closes the connection (RFC 5321 §3.8)",
+                warned_in="07 · 4 · 421: the server hangs up",
+                answer=decide_retries_450_451_only,
+                hint="closes the connection",
+            ),
+            Mistake(
+                name="gives up on every 5xx",
+                rule="a second digit 0 (x0z) is a syntax error: fix the command (RFC 5321 §4.2.1)",
+                warned_in="07 · A reply, digit by digit",
+                answer=decide_by_first_digit_only,
+                hint="second digit is 0",
+            ),
+            Mistake(
+                name="reads an enhanced code that is not there",
+                rule="enhanced status codes are optional: reply.enhanced may be None",
+                warned_in="07 · Your turn (exercise 1: Careful)",
+                answer=decide_reads_missing_enhanced,
+                hint="reply.enhanced is None",
+            ),
+            Mistake(
+                name="trusts 552 alone",
+                rule="the enhanced code tells 5.3.4 (too big) from 5.2.2 (mailbox full) (RFC 3463)",
+                warned_in="07 · Enhanced status codes",
+                answer=decide_trusts_552,
+                hint="mailbox is full",
+            ),
+            Mistake(
+                name="forgets the wrong password",
+                rule="5.7.8: the credentials are wrong, fix them (RFC 4954 §6)",
+                warned_in="07 · Reading an error and deciding what to do",
+                answer=decide_forgets_5_7_8,
+                hint="user name or password",
+            ),
+            Mistake(
+                name="retries a permanent failure",
+                rule="a 5xx is permanent: do not retry it unchanged (RFC 5321 §4.2.1)",
+                warned_in="07 · Reading an error and deciding what to do",
+                answer=decide_retries_permanent,
+                hint="5xx: permanent",
+            ),
+            Mistake(
+                name="a misspelt answer",
+                rule="the answer is one of the three strings of the exercise",
+                warned_in="07 · Your turn (exercise 1)",
+                answer=decide_misspelt,
+                hint="'retry later', 'fix and resend'",
+            ),
+        ),
+    ),
+    Exercise(
+        number="07.2",
+        title="retry after greylisting: send_with_retry(lab, msg)",
+        checks="send_with_retry(lab, msg) against labs that greylist (451 once), refuse "
+        "(550), answer 451 forever and close with 421; the check counts the MAIL commands, "
+        "their pauses and the deliveries",
+        check=check_retry,
+        correct=sol.send_with_retry,
+        mistakes=(
+            Mistake(
+                name="no retry",
+                rule="a 4xx is temporary: try again (RFC 5321 §4.2.1)",
+                warned_in="07 · 2 · Greylisting: 451 4.7.1, then try again",
+                answer=retry_never,
+                hint="did not try again",
+            ),
+            Mistake(
+                name="retries at once",
+                rule="a retry waits first (RFC 5321 §4.5.4.1)",
+                warned_in="07 · 2 · Greylisting: 451 4.7.1, then try again",
+                answer=retry_at_once,
+                hint="time.sleep",
+            ),
+            Mistake(
+                name="retries a 550",
+                rule="a 5xx is permanent: do not retry it unchanged (RFC 5321 §4.2.1)",
+                warned_in="07 · Reading an error and deciding what to do",
+                answer=retry_a_5xx_too,
+                hint="permanent",
+            ),
+            Mistake(
+                name="retries forever",
+                rule="give up after a few tries (RFC 5321 §4.5.4.1)",
+                warned_in="07 · Your turn (exercise 2: 3 tries in all)",
+                answer=retry_forever,
+                hint="Stop after a few",
+            ),
+            Mistake(
+                name="retries on the connection a 421 closed",
+                rule="421 closes the connection: reconnect to retry (RFC 5321 §3.8)",
+                warned_in="07 · 4 · 421: the server hangs up",
+                answer=retry_on_the_same_connection,
+                hint="new Client",
+            ),
+            Mistake(
+                name="catches RecipientRefused only",
+                rule="a refused MAIL FROM is a ReplyError too (SenderRefused)",
+                warned_in="07 · The lab's faults (the errors smtplab raises)",
+                answer=retry_catches_recipient_refused,
+                hint="ReplyError",
+            ),
+            Mistake(
+                name="sends again after a success",
+                rule="stop at the first 250: every send is delivered once more",
+                warned_in="07 · 2 · Greylisting: 451 4.7.1, then try again",
+                answer=retry_sends_every_time,
+                hint="duplicates",
+            ),
+            Mistake(
+                name="no return",
+                rule="the exercise returns the last Reply",
+                warned_in="07 · Your turn (exercise 2)",
+                answer=retry_without_return,
+                hint="forgot to `return` the last Reply",
+                kind="forgot return",
+            ),
+        ),
+    ),
+    Exercise(
+        number="07.3",
+        title="who did not get it: undelivered(lab, msg)",
+        checks="undelivered(lab, msg) with one, every and no recipient refused at RCPT; "
+        "the check compares the list with what the lab delivered",
+        check=check_undelivered,
+        correct=sol.undelivered,
+        mistakes=(
+            Mistake(
+                name="trusts the final 250",
+                rule="the 250 after DATA covers only the recipients RCPT accepted (RFC 5321 §3.3)",
+                warned_in="07 · 1 · An unknown recipient: 550 5.1.1",
+                answer=undelivered_trusts_250,
+                hint="client.last_refused",
+            ),
+            Mistake(
+                name="lets RecipientRefused escape",
+                rule="when every RCPT is refused no DATA follows (RFC 5321 §3.3)",
+                warned_in="07 · Your turn (exercise 3: when every recipient is refused)",
+                answer=undelivered_lets_refusal_escape,
+                hint="RecipientRefused escape",
+            ),
+            Mistake(
+                name="returns only err.recipient",
+                rule="each recipient gets its own RCPT reply: report every refused one",
+                warned_in="07 · 1 · An unknown recipient: 550 5.1.1",
+                answer=undelivered_only_err_recipient,
+                hint="err.recipient names only the first",
+            ),
+            Mistake(
+                name="returns the delivered ones",
+                rule="return who did NOT get it",
+                warned_in="07 · Your turn (exercise 3)",
+                answer=undelivered_returns_the_delivered,
+                hint="only nobody@example.com was refused",
+            ),
+            Mistake(
+                name="returns a string",
+                rule="the answer is a list of addresses",
+                warned_in="07 · Your turn (exercise 3)",
+                answer=undelivered_as_a_string,
+                hint="Return a list",
+            ),
+            Mistake(
+                name="sends nothing",
+                rule="the answer comes from what the server replied, not a guess",
+                warned_in="07 · 1 · An unknown recipient: 550 5.1.1",
+                answer=undelivered_sends_nothing,
+                hint="no message arrived",
+            ),
+            Mistake(
+                name="no return",
+                rule="the exercise returns the list",
+                warned_in="07 · Your turn (exercise 3)",
+                answer=undelivered_without_return,
+                hint="forgot to `return` the list",
+                kind="forgot return",
+            ),
+        ),
+    ),
+]
+
+test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
+    catalogue_tests(EXERCISES)
+)
+
+
+def retry_at_once_without_return(lab: LabServer, msg: Any) -> None:
+    retry_at_once(lab, msg)
+
+
+def test_retry_without_return_and_without_a_pause_is_told_both() -> None:
+    result = check_retry(retry_at_once_without_return)
+    failed_with(result, "forgot to `return` the last Reply", "Also:", "time.sleep")

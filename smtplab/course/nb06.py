@@ -3,6 +3,9 @@ encoded subjects (RFC 2047) and Bcc, judged from the lab's inbox, envelope and l
 
 from __future__ import annotations
 
+import base64
+import binascii
+import quopri
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +24,7 @@ from .harness import (
     evaluate,
     evaluate_on_client,
     lab_client,
+    strict_lab,
 )
 
 __all__ = ["BODY_LINES", "SUBJECTS", "check_bcc", "check_dot_stuffing", "check_subject"]
@@ -45,7 +49,7 @@ BODY_LINES: tuple[str, ...] = (
 SUBJECTS: tuple[str, ...] = (
     "你好 SMTP",
     "Grüße aus Köln",
-    "会议通知：明天下午三点在三楼会议室开会",
+    "Re: 会议通知：明天下午三点在三楼会议室开会",
     "Hello",
 )
 """The subjects :func:`check_subject` encodes and sends."""
@@ -57,15 +61,18 @@ _HEADER_76 = (
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
+_line_hint_crlf = (
+    "return the line WITHOUT its CRLF: client.command() adds the line end itself (RFC "
+    "5321 §2.3.8: one CRLF ends each line), and a line break inside a line would split it."
+)
+
+
 def _line_hint(exc: LocalProtocolError) -> str:
     text = str(exc)
     if "must be text" in text:
         return "return text (str), not bytes."
     if "LF" in text or "CR" in text:
-        return (
-            "return the line WITHOUT its CRLF: client.command() adds the line end itself, "
-            "and a line break inside a line would split it in two."
-        )
+        return _line_hint_crlf
     return f"the client refused to send your line: {text}"
 
 
@@ -87,11 +94,13 @@ def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
                 raise Hint("return text (str), not bytes: client.command() sends text.")
             if not isinstance(value, str):
                 raise Hint(f"return a str, not a {type(value).__name__}.")
+            if "\r" in value or "\n" in value:
+                raise Hint(f"stuff_line({line!r}) returned {value!r}: " + _line_hint_crlf)
         return sent
 
     def verify(sent: object) -> str:
         assert isinstance(sent, list)
-        with LabServer() as lab:
+        with strict_lab() as lab:
             return _verify_stuffing(lab, sent)
 
     return evaluate(exercise, attempt, verify)
@@ -192,7 +201,7 @@ def check_subject(subject_header: Callable[[str], Any]) -> Result:
 
     def verify(values: object) -> str:
         assert isinstance(values, list)
-        with LabServer() as lab:
+        with strict_lab() as lab:
             return _verify_subjects(lab, values)
 
     return evaluate(exercise, attempt, verify)
@@ -243,6 +252,20 @@ def _verify_subjects(lab: LabServer, values: list[str]) -> str:
     )
 
 
+def _whole_characters(word: str) -> bool:
+    """True when an encoded word's bytes decode on their own (RFC 2047 §5, rule 3)."""
+    charset, encoding, payload = word[2:-2].split("?", 2)
+    try:
+        if encoding.lower() == "b":
+            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
+        else:
+            data = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+        data.decode(charset)
+    except (ValueError, LookupError, binascii.Error):
+        return False
+    return True
+
+
 def _judge_subject(text: str, value: str, raw: bytes) -> None:
     if not raw.isascii():
         raise Hint(
@@ -251,6 +274,15 @@ def _judge_subject(text: str, value: str, raw: bytes) -> None:
             "Write non-ASCII text as an encoded word: '=?utf-8?b?' + base64 + '?='  (RFC 2047)."
         )
     received = raw.decode("ascii")
+    for word in _ENCODED_WORD.findall(received):
+        if not _whole_characters(word):
+            raise Hint(
+                f"in the Subject for {text!r}, the encoded word {word[:32]}... does not hold "
+                "whole characters: it ends or begins inside a UTF-8 character (its bytes do "
+                "not decode on their own). RFC 2047 §5 (rule 3): each encoded word must hold "
+                "whole characters, so cut the text between characters, not between bytes, "
+                "then encode each piece."
+            )
     decoded = decode_header_value(received)
     if decoded == text:
         for word in _ENCODED_WORD.findall(received):
@@ -287,14 +319,40 @@ def _judge_subject(text: str, value: str, raw: bytes) -> None:
 def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
     """``send_with_bcc(client, sender, to, bcc)``: one message, bcc in the envelope only."""
     sender, to, bcc = _SENDER, _RECIPIENT, "boss@example.com"
-    with LabServer() as lab:
+    returned: list[object] = []
+
+    def run(client: Client) -> object:
+        returned.append(send_with_bcc(client, sender, to, bcc))
+        return returned[-1]
+
+    def verify(client: Client, before: int) -> str:
+        try:
+            return _verify_bcc(lab, sender, to, bcc)
+        except Hint as hint:
+            if returned[-1:] != [None]:
+                raise
+            raise Hint(
+                f"{hint} (Your function returned nothing: that is fine here, the check "
+                "judged what the server received.)"
+            ) from None
+
+    with strict_lab() as lab:
         return evaluate_on_client(
-            "a blind copy",
-            lab,
-            lambda client: send_with_bcc(client, sender, to, bcc),
-            lambda client, before: _verify_bcc(lab, sender, to, bcc),
-            lambda exc: f"the client refused: {exc}",
+            "a blind copy", lab, run, verify, lambda exc: f"the client refused: {exc}"
         )
+
+
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+:|^[ \t]")
+
+
+def _text_among_headers(data: bytes) -> str | None:
+    """The first line of the head that is no header (the empty line is missing), or None."""
+    for line in data.split(b"\r\n"):
+        if not line:
+            return None
+        if not _HEADER_LINE.match(line):
+            return line.decode("utf-8", "replace")
+    return None
 
 
 def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
@@ -311,6 +369,14 @@ def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
             "recipient; the server makes the copies."
         )
     message = inbox[0]
+    stray = _text_among_headers(message.data)
+    if stray is not None:
+        raise Hint(
+            f"the line {stray!r} arrived among the headers: the empty line that separates the "
+            'headers from the body is missing (RFC 5322 §2.1, "The headers of RFC 5322"), so '
+            "a mail program reads your body as a broken header. End the headers with an "
+            "empty line (CRLF CRLF), then write the body."
+        )
     parts = anatomy(message.data, mail_from=message.mail_from, rcpt_tos=message.rcpt_tos)
     in_headers = [h.name for h in parts.headers if bcc.lower() in h.value.lower()]
     rcpts = [r.lower() for r in message.rcpt_tos]

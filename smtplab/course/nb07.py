@@ -12,7 +12,7 @@ from ..errors import Disconnected, RecipientRefused, ReplyError, Timeout
 from ..lab import LabServer
 from ..message import compose
 from ..replies import Reply
-from .harness import Hint, Result, evaluate, untouched, verb
+from .harness import TRIED, Hint, Result, evaluate, strict_lab, untouched, verb
 
 __all__ = [
     "DECISIONS",
@@ -215,7 +215,7 @@ def _run_retry(
     setup: Callable[[LabServer], object],
     what: str,
 ) -> _Run:
-    with LabServer() as lab:
+    with strict_lab() as lab:
         setup(lab)
         try:
             value = send_with_retry(lab, _retry_message())
@@ -230,22 +230,32 @@ def _run_retry(
             raise Hint(f"{what}: your code raised Timeout ({exc}).") from None
         except ReplyError as exc:
             raise Hint(
-                f"{what}: your function let {type(exc).__name__} ({exc.code}) escape. Catch "
-                "ReplyError (from smtplab.errors), look at err.is_transient, and return "
-                "err.reply when you stop."
+                f"{what}: your function let {type(exc).__name__} ({exc.code}) escape. Every "
+                "refusal the server answers is a ReplyError (smtplab.errors): catch that "
+                "family, decide by the reply's first digit, and hand back its reply when "
+                "you stop."
             ) from None
         return _facts(lab, value)
 
 
-def _attempt_retry(send_with_retry: Callable[[LabServer, Any], object]) -> _Run | None:
+def _attempt_retry(
+    send_with_retry: Callable[[LabServer, Any], object], runs: list[_Run]
+) -> _Run | None:
+    """The first run (greylisting), kept in ``runs``; None when the function returned
+    nothing (the harness then judges what the lab saw, or says "not tried")."""
     run = _run_retry(
         send_with_retry,
         lambda lab: lab.fail("MAIL", _GREYLIST, times=1),
         "greylisting (451 once)",
     )
-    if (run.value is None or run.value is Ellipsis) and run.sessions == 0:
-        return None  # untouched: not tried yet
-    return run
+    runs.append(run)
+    return None if run.value is None or run.value is Ellipsis else run
+
+
+def _code_of(run: _Run, what: str, work_only: bool) -> int | None:
+    """The code of the Reply the run returned; None when only the work is judged (the
+    function returns nothing: the harness says so)."""
+    return None if work_only and run.value is None else _reply_of(run, what).code
 
 
 def _reply_of(run: _Run, what: str) -> Reply:
@@ -258,10 +268,11 @@ def _reply_of(run: _Run, what: str) -> Reply:
 
 
 def _verify_retry(
-    send_with_retry: Callable[[LabServer, Any], object],
+    send_with_retry: Callable[[LabServer, Any], object], runs: list[_Run]
 ) -> Callable[[object], str]:
-    def verify(first: object) -> str:
-        assert isinstance(first, _Run)
+    def verify(value: object) -> str:
+        work_only = value is TRIED
+        first = runs[-1]
         what = "greylisting (451 once, then OK)"
         if first.attempts == 0:
             raise Hint(f"{what}: the lab received no MAIL FROM: send msg with send_message.")
@@ -285,9 +296,9 @@ def _verify_retry(
             )
         if not first.delivered:
             raise Hint(f"{what}: the second try did not deliver the message.")
-        reply = _reply_of(first, what)
-        if reply.code != 250:
-            raise Hint(f"{what}: the message arrived, but you returned {reply.code}, not 250.")
+        code = _code_of(first, what, work_only)
+        if code not in (250, None):
+            raise Hint(f"{what}: the message arrived, but you returned {code}, not 250.")
 
         what = "a permanent refusal (550 at MAIL)"
         run = _run_retry(
@@ -301,7 +312,7 @@ def _verify_retry(
                 "message will be refused again, so stop at once (only err.is_transient "
                 "errors are worth a retry)."
             )
-        if _reply_of(run, what).code != 550:
+        if _code_of(run, what, work_only) not in (550, None):
             raise Hint(f"{what}: return err.reply (the 550) when you give up.")
 
         what = "a server that always answers 451"
@@ -318,7 +329,7 @@ def _verify_retry(
             )
         if run.attempts < 2:
             raise Hint(f"{what}: you tried only once; retry after a 4xx.")
-        if _reply_of(run, what).code != 451:
+        if _code_of(run, what, work_only) not in (451, None):
             raise Hint(f"{what}: return err.reply of the last try (the 451) when you stop.")
         endless = run.attempts
 
@@ -330,7 +341,7 @@ def _verify_retry(
             ),
             what,
         )
-        if len(run.delivered) != 1 or _reply_of(run, what).code != 250:
+        if len(run.delivered) != 1 or _code_of(run, what, work_only) not in (250, None):
             raise Hint(
                 f"{what}: the message should arrive on the second try (it arrived "
                 f"{len(run.delivered)} times). 421 is a 4xx: retry, on a new connection."
@@ -345,10 +356,12 @@ def _verify_retry(
 
 def check_retry(send_with_retry: Callable[[LabServer, Any], object]) -> Result:
     """Run ``send_with_retry(lab, msg)`` against greylisting, 550, endless 451 and 421."""
+    runs: list[_Run] = []
     return evaluate(
         "send_with_retry",
-        lambda: _attempt_retry(send_with_retry),
-        _verify_retry(send_with_retry),
+        lambda: _attempt_retry(send_with_retry, runs),
+        _verify_retry(send_with_retry, runs),
+        returns="the last Reply (what send_message returned, or err.reply)",
     )
 
 
@@ -373,7 +386,7 @@ def _run_undelivered(
     msg: Any,
     what: str,
 ) -> _Run:
-    with LabServer() as lab:
+    with strict_lab() as lab:
         setup(lab)
         try:
             value = undelivered(lab, msg)
@@ -403,29 +416,35 @@ def _addresses(value: object, what: str) -> set[str]:
     return {item.lower() for item in items}
 
 
-def _attempt_undelivered(undelivered: Callable[[LabServer, Any], object]) -> _Run | None:
+def _attempt_undelivered(
+    undelivered: Callable[[LabServer, Any], object], runs: list[_Run]
+) -> _Run | None:
+    """The first run (one refused), kept in ``runs``; None when the function returned
+    nothing (the harness then judges what the lab saw, or says "not tried")."""
     run = _run_undelivered(
         undelivered,
         lambda lab: lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*"),
         _team_message(["bob@example.com", _NOBODY], ["carol@example.com"]),
         "one unknown recipient",
     )
-    if (run.value is None or run.value is Ellipsis) and run.sessions == 0:
-        return None  # untouched: not tried yet
-    return run
+    runs.append(run)
+    return None if run.value is None or run.value is Ellipsis else run
 
 
 def _verify_undelivered(
-    undelivered: Callable[[LabServer, Any], object],
+    undelivered: Callable[[LabServer, Any], object], runs: list[_Run]
 ) -> Callable[[object], str]:
-    def verify(first: object) -> str:
-        assert isinstance(first, _Run)
+    def verify(value: object) -> str:
+        work_only = value is TRIED  # returned nothing: judge only what the lab saw
+        first = runs[-1]
         what = "one unknown recipient (bob, nobody, carol)"
         if not first.delivered:
             raise Hint(
                 f"{what}: no message arrived. Send msg with client.send_message(msg): the "
                 "server refuses nobody@ but takes the others."
             )
+        if work_only:
+            return "the lab delivered to the others (the return is judged once you add it)"
         if first.value is None:
             raise Hint(f"{what}: your function returned None: return a list of addresses.")
         got = _addresses(first.value, what)
@@ -438,8 +457,8 @@ def _verify_undelivered(
         if got != {_NOBODY}:
             raise Hint(
                 f"{what}: you returned {sorted(got)}, but only {_NOBODY} was refused (the "
-                f"lab delivered to {', '.join(first.delivered[0])}). Return the keys of "
-                "client.last_refused."
+                f"lab delivered to {', '.join(first.delivered[0])}). Return who was refused: "
+                "the client remembers each refused recipient."
             )
 
         what = "every recipient unknown"
@@ -491,8 +510,10 @@ def _verify_undelivered(
 
 def check_undelivered(undelivered: Callable[[LabServer, Any], object]) -> Result:
     """Run ``undelivered(lab, msg)`` with one, all and no recipients refused."""
+    runs: list[_Run] = []
     return evaluate(
         "undelivered",
-        lambda: _attempt_undelivered(undelivered),
-        _verify_undelivered(undelivered),
+        lambda: _attempt_undelivered(undelivered, runs),
+        _verify_undelivered(undelivered, runs),
+        returns="the list of addresses that did not get the message",
     )

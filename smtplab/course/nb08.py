@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ..lab import LabServer
 from ..widgets import Composer
-from .harness import Hint, Result, evaluate
+from .harness import Hint, Result, evaluate, strict_lab
 
 __all__ = ["check_bcc_form", "check_refused_form"]
 
@@ -30,7 +30,7 @@ def _attempt(fill: Callable[[Composer], object], lab: LabServer) -> Callable[[],
 
 def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
     """Send what ``fill_with_bcc`` typed and check Carol is a blind copy."""
-    with LabServer() as lab:
+    with strict_lab() as lab:
 
         def verify(value: object) -> str:
             assert isinstance(value, Composer)
@@ -41,9 +41,15 @@ def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
             [message] = lab.wait_for(1)
             headers = "\n".join(f"{k}: {v}" for k, v in message.message.items()).lower()
             if BOB not in message.rcpt_tos:
-                raise Hint(f"Bob did not get it: put {BOB} in To.")
+                raise Hint(
+                    f"Bob did not get it: the envelope had no RCPT TO for {BOB}, the "
+                    "main recipient, whom the headers should name too."
+                )
             if CAROL not in message.rcpt_tos:
-                raise Hint(f"Carol did not get it: put {CAROL} in Bcc.")
+                raise Hint(
+                    f"Carol did not get it: the envelope had no RCPT TO for {CAROL}. A blind "
+                    "copy is delivered like any other: only the headers leave her out."
+                )
             if CAROL in headers:
                 where = "Cc" if "cc: " in headers and CAROL in headers else "a header"
                 raise Hint(
@@ -60,7 +66,7 @@ def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
 
 def check_refused_form(fill_something_wrong: Callable[[Composer], object]) -> Result:
     """Press Send on what ``fill_something_wrong`` typed: it must be refused locally."""
-    with LabServer() as lab:
+    with strict_lab() as lab:
 
         def verify(value: object) -> str:
             assert isinstance(value, Composer)
@@ -68,8 +74,10 @@ def check_refused_form(fill_something_wrong: Callable[[Composer], object]) -> Re
             value.send_mail(block=True)
             if lab.sessions:
                 raise Hint(
-                    "the Composer sent it, so the form was valid: try an address without @, "
-                    "an empty To, or a line break inside the Subject."
+                    "the Composer sent it, so the form was valid: what you typed is legal "
+                    "mail (the client stuffs dots, encodes non-ASCII and reads display names "
+                    'itself). Reread "Mistakes are caught before anything is sent" for '
+                    "what breaks the rules of an address or a header."
                 )
             if not problems:
                 raise Hint("nothing was sent, but no field was flagged; read the result line.")
