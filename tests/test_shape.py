@@ -37,9 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # per command (smtplab/cli/), with swaks's spellings, the streamed dialogue, quiet closed
 # pipes and serve --show/--maildir/--mbox: +266. Issue 14 (checks a learner can trust):
 # the harness judges by what the lab saw and closes the machine's doors during a check
-# (harness.py +249), the strict lab and split replies (lab/: +205), notebooks 00-02's checks.
+# (harness.py +249), the strict lab and split replies (lab/: +205), and the checks of
+# notebooks 00-02 (forgot return judged, split replies, more 4xx/5xx, hints: +108).
 CEILINGS = {
-    "package_lines": 21_353,
+    "package_lines": 21_461,
     "core_code_lines": 6_865,
     "longest_module": 700,
     "public_names": 250,
