@@ -606,6 +606,6 @@ def refuse_str_sent(error: BaseException | None) -> None:
     """Raise a :class:`Hint` for the usual TypeError of sending a str."""
     if isinstance(error, TypeError) and "bytes-like" in str(error):
         raise Hint(
-            f'{error}. A socket sends bytes, not str: write b"HELO learner.example\\r\\n", '
-            'or turn text into bytes with .encode("ascii").'
+            f"{error}. A socket sends bytes, not str: write a bytes literal, or turn the "
+            "text into bytes with .encode() (notebook 01, 'Bytes and text')."
         )
