@@ -1,17 +1,19 @@
-"""Notebook 00's checks pass the reference solutions and give the right hint otherwise."""
+"""Notebook 00's checks: the catalogue of wrong answers (tests/catalogue.py) and the
+behaviour that is not a catalogue row."""
 
 from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
+from typing import Any
 
-import pytest
+from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
 from smtplab.course.nb00 import check_outcome, check_send_first
 from smtplab.lab import LabServer
 
-solutions = load_solution("nb00_start")
+sol = load_solution("nb00_start")
 
 
 def message(
@@ -25,79 +27,186 @@ def message(
     return msg
 
 
-def test_the_solutions_pass() -> None:
-    assert check_send_first(solutions.send_first).status == "passed"
-    assert check_outcome(solutions.outcome).status == "passed"
-
-
-def test_untouched_templates_are_not_tried() -> None:
-    def send_first(lab: LabServer) -> None: ...
-
-    def outcome(code: int) -> str: ...  # type: ignore[empty-body]
-
-    assert check_send_first(send_first).status == "not tried"
-    assert check_outcome(outcome).status == "not tried"
-    assert "not tried yet" in repr(check_outcome(outcome))
-
-
-def send_with(msg: EmailMessage, port_of=lambda lab: lab.port):  # type: ignore[no-untyped-def]
-    def send_first(lab: LabServer) -> None:
-        with smtplib.SMTP(lab.host, port_of(lab), timeout=5) as smtp:
-            smtp.send_message(msg)
+def send_with(msg: EmailMessage, port_of=lambda lab: lab.port, host_of=lambda lab: lab.host):  # type: ignore[no-untyped-def]
+    def send_first(lab: LabServer) -> Any:
+        with smtplib.SMTP(host_of(lab), port_of(lab), timeout=5) as smtp:
+            return smtp.send_message(msg)
 
     return send_first
 
 
-@pytest.mark.parametrize(
-    ("attempt", "hint"),
-    [
-        (send_with(message(to="bob@example.com")), "did not get it"),
-        (send_with(message(subject="Hello")), "the subject arrived as"),
-        (send_with(message(sender="me@example.com")), "envelope sender"),
-    ],
+def connects_without_sending(lab: LabServer) -> None:
+    with smtplib.SMTP(lab.host, lab.port, timeout=5) as smtp:
+        smtp.ehlo()
+
+
+def sends_twice(lab: LabServer) -> Any:
+    send_with(message())(lab)
+    return send_with(message())(lab)
+
+
+def forgets_return(lab: LabServer) -> None:
+    send_with(message())(lab)
+
+
+def returns_the_message(lab: LabServer) -> Any:
+    send_with(message())(lab)
+    return message()
+
+
+# outcome(code): what the first digit says
+def only_250_is_done(code: int) -> str:
+    return "done" if code == 250 else "failed"
+
+
+def swaps_4xx_and_5xx(code: int) -> str:
+    return {2: "done", 3: "go on", 4: "failed", 5: "try later"}[code // 100]
+
+
+def returns_the_code(code: int) -> str:
+    return str(code)
+
+
+def calls_3xx_done(code: int) -> str:
+    return {2: "done", 3: "done", 4: "try later", 5: "failed"}[code // 100]
+
+
+EXERCISES = [
+    Exercise(
+        number="00.1",
+        title="send your first message",
+        checks="send_first(lab) sends one message with smtplib from alice to bob and carol, "
+        "subject 'My first message', to a strict lab, and returns send_message's result",
+        check=check_send_first,
+        correct=sol.send_first,
+        mistakes=(
+            Mistake(
+                name="only one recipient in To",
+                rule="one RCPT TO per recipient: send_message takes them from the To header",
+                warned_in="00 · What did they say to each other? (one RCPT per recipient)",
+                answer=send_with(message(to="bob@example.com")),
+                hint="did not get it",
+            ),
+            Mistake(
+                name="another subject",
+                rule="the Subject is a header of the message (RFC 5322), sent after DATA",
+                warned_in="00 · Send one message with smtplib",
+                answer=send_with(message(subject="Hello")),
+                hint="the subject arrived as",
+            ),
+            Mistake(
+                name="another sender",
+                rule="the envelope sender (MAIL FROM) is taken from the From header",
+                warned_in="00 · What did they say to each other? (MAIL FROM, the envelope)",
+                answer=send_with(message(sender="me@example.com")),
+                hint="envelope sender",
+            ),
+            Mistake(
+                name="connects but sends no message",
+                rule="a message goes out only after DATA: send_message while connected",
+                warned_in="00 · Send one message with smtplib",
+                answer=connects_without_sending,
+                hint="sent no message",
+            ),
+            Mistake(
+                name="sends it twice",
+                rule="one conversation, one message: each send_message is a new transaction",
+                warned_in="00 · Did it arrive?",
+                answer=sends_twice,
+                hint="2 messages arrived",
+            ),
+            Mistake(
+                name="a port typed by hand",
+                rule="the lab picks its own port each time: use lab.port",
+                warned_in="00 · Start the lab server (always use lab.port)",
+                answer=send_with(message(), port_of=lambda lab: 1),
+                hint="lab.host, lab.port",
+            ),
+            Mistake(
+                name="a real provider's server",
+                rule="the lab lives on 127.0.0.1: nothing leaves your machine",
+                warned_in="00 · How these notebooks work",
+                answer=send_with(message(), host_of=lambda lab: "smtp.qq.com"),
+                hint="use the lab's host/port you were given",
+            ),
+            Mistake(
+                name="returns something else",
+                rule="send_message returns the recipients the server refused (a dict)",
+                warned_in="00 · Send one message with smtplib (refused)",
+                answer=returns_the_message,
+                hint="Return what send_message gave back",
+            ),
+            Mistake(
+                name="forgets return",
+                rule="the function returns what send_message returned",
+                warned_in="00 · Your turn, exercise 1",
+                answer=forgets_return,
+                hint="you forgot to `return` what send_message returned",
+                kind="forgot return",
+            ),
+        ),
+    ),
+    Exercise(
+        number="00.2",
+        title="what a code says",
+        checks="outcome(code) for the codes a lab answered (220, 250, 354, 451, 550, 501, 221...)",
+        check=check_outcome,
+        correct=sol.outcome,
+        talks_to_lab=False,
+        mistakes=(
+            Mistake(
+                name="compares the whole code",
+                rule="only the first digit says the outcome (RFC 5321 §4.2.1)",
+                warned_in="00 · What did they say to each other? (the first digit)",
+                answer=only_250_is_done,
+                hint="first digit",
+            ),
+            Mistake(
+                name="4xx and 5xx swapped",
+                rule="4xx is a temporary failure, 5xx a permanent one",
+                warned_in="00 · What did they say to each other? (4 try later, 5 failed)",
+                answer=swaps_4xx_and_5xx,
+                hint="temporary",
+            ),
+            Mistake(
+                name="returns the code",
+                rule="the answer is one of four words: done, go on, try later, failed",
+                warned_in="00 · Your turn, exercise 2",
+                answer=returns_the_code,
+                hint="answer one of",
+            ),
+            Mistake(
+                name="3xx taken for done",
+                rule="3xx means go on: the server waits for more (354 after DATA)",
+                warned_in="00 · What did they say to each other? (DATA / 354 go ahead)",
+                answer=calls_3xx_done,
+                hint="waits for more",
+            ),
+        ),
+    ),
+]
+
+test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
+    catalogue_tests(EXERCISES)
 )
-def test_typical_mistakes_get_their_hint(attempt, hint: str) -> None:  # type: ignore[no-untyped-def]
-    failed_with(check_send_first(attempt), hint)
 
 
-def test_connecting_without_sending_is_spotted() -> None:
-    def send_first(lab: LabServer) -> None:
+def test_the_outcome_check_says_not_tried_in_its_repr() -> None:
+    def outcome(code: int) -> str: ...  # type: ignore[empty-body]
+
+    assert "not tried yet" in repr(check_outcome(outcome))
+
+
+def test_the_send_check_judges_a_correct_session_that_forgot_return() -> None:
+    result = check_send_first(forgets_return)
+    assert "What the lab saw was right" in result.message, result
+
+
+def test_the_send_check_uses_a_strict_lab() -> None:
+    def bad_syntax(lab: LabServer) -> None:
         with smtplib.SMTP(lab.host, lab.port, timeout=5) as smtp:
             smtp.ehlo()
+            code, text = smtp.docmd("MAIL FROM: <alice@example.com>")
+            assert code == 501, text
 
-    failed_with(check_send_first(send_first), "send_message")
-
-
-def test_sending_twice_is_spotted() -> None:
-    def send_first(lab: LabServer) -> None:
-        send_with(message())(lab)
-        send_with(message())(lab)
-
-    failed_with(check_send_first(send_first), "2 messages")
-
-
-def test_the_wrong_port_is_reported_not_crashed() -> None:
-    def send_first(lab: LabServer) -> None:
-        with smtplib.SMTP(lab.host, 1, timeout=2) as smtp:
-            smtp.send_message(message())
-
-    failed_with(check_send_first(send_first), "ConnectionRefusedError")
-
-
-@pytest.mark.parametrize(
-    ("outcome", "hint"),
-    [
-        (lambda code: "done" if code == 250 else "failed", "first digit"),
-        (
-            lambda code: {2: "done", 3: "go on", 4: "failed", 5: "try later"}[code // 100],
-            "temporary",
-        ),
-        (lambda code: str(code), "answer one of"),
-        (
-            lambda code: {2: "done", 3: "done", 4: "try later", 5: "failed"}[code // 100],
-            "expected 'go on'",
-        ),
-    ],
-)
-def test_outcome_mistakes_get_their_hint(outcome, hint: str) -> None:  # type: ignore[no-untyped-def]
-    failed_with(check_outcome(outcome), hint)
+    failed_with(check_send_first(bad_syntax), "sent no message")

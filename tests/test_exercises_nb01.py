@@ -1,4 +1,5 @@
-"""The checks of notebook 01 (Raw TCP) against the reference solutions and typical mistakes.
+"""The checks of notebook 01 (Raw TCP): the catalogue of wrong answers (tests/catalogue.py),
+then the behaviour that is not a catalogue row.
 
 Each check must pass with its solution, say "not tried yet" for the untouched template
 (a body of ``...``), and fail with the right hint for each usual wrong answer below.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
 from smtplab.course import harness
@@ -30,70 +32,275 @@ def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(harness, "LEARNER_TIMEOUT", 1.0)
 
 
-# --- the solutions pass, the templates are "not tried" ----------------------------------------
-
-
-def test_the_solutions_pass() -> None:
-    for result in (
-        check_helo(sol.my_helo),
-        check_send_line(sol.send_line),
-        check_read_reply(sol.read_reply),
-    ):
-        assert result.status == "passed", result
-        assert bool(result)
-
-
-def test_untouched_templates_are_not_tried() -> None:
-    def my_helo(sock):  # type: ignore[no-untyped-def]
-        ...
-
-    def send_line(sock, text):  # type: ignore[no-untyped-def]
-        ...
-
-    def read_reply(sock):  # type: ignore[no-untyped-def]
-        ...
-
-    for result in (check_helo(my_helo), check_send_line(send_line), check_read_reply(read_reply)):
-        assert result.status == "not tried", result
-        assert "not tried yet" in str(result)
-
-
 # --- exercise 1: HELO ---------------------------------------------------------------------------
 
 
-def test_helo_without_crlf_is_caught_from_the_server_log() -> None:
-    def my_helo(sock: socket.socket) -> bytes:
-        read_line(sock)
-        sock.sendall(b"HELO learner.example")
-        return sock.recv(1024)
-
-    failed_with(check_helo(my_helo), "no line end", "\\r\\n")
+def helo_as_str(sock: socket.socket) -> bytes:
+    read_line(sock)
+    sock.sendall("HELO learner.example\r\n")  # type: ignore[arg-type]
+    return read_line(sock)
 
 
-def test_helo_with_a_bare_lf() -> None:
-    def my_helo(sock: socket.socket) -> bytes:
-        read_line(sock)
-        sock.sendall(b"HELO learner.example\n")
-        return read_line(sock)
-
-    failed_with(check_helo(my_helo), "bare LF", "§2.3.8")
+def helo_without_crlf(sock: socket.socket) -> bytes:
+    read_line(sock)
+    sock.sendall(b"HELO learner.example")
+    return sock.recv(1024)
 
 
-def test_helo_sent_as_str() -> None:
-    def my_helo(sock: socket.socket) -> bytes:
-        read_line(sock)
-        sock.sendall("HELO learner.example\r\n")  # type: ignore[arg-type]
-        return read_line(sock)
-
-    failed_with(check_helo(my_helo), "bytes", ".encode(")
+def helo_with_a_bare_lf(sock: socket.socket) -> bytes:
+    read_line(sock)
+    sock.sendall(b"HELO learner.example\n")
+    return read_line(sock)
 
 
-def test_helo_without_reading_the_greeting() -> None:
-    def my_helo(sock: socket.socket) -> bytes:
-        sock.sendall(b"HELO learner.example\r\n")
-        return sock.recv(1024)
+def helo_with_one_recv_each(sock: socket.socket) -> bytes:
+    sock.recv(1024)
+    sock.sendall(b"HELO learner.example\r\n")
+    return sock.recv(1024)
 
-    failed_with(check_helo(my_helo), "greeting", "speaks first")
+
+def helo_without_reading_the_greeting(sock: socket.socket) -> bytes:
+    sock.sendall(b"HELO learner.example\r\n")
+    return read_line(sock)
+
+
+def helo_forgetting_return(sock: socket.socket) -> None:
+    sol.my_helo(sock)
+
+
+# --- exercise 2: send_line ---------------------------------------------------------------------
+
+
+def send_line_without_the_guard(sock: socket.socket, text: str) -> bytes:
+    data = text.encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    return data
+
+
+def send_line_repairing_the_text(sock: socket.socket, text: str) -> bytes:
+    data = text.replace("\r", "").replace("\n", "").encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    return data
+
+
+def send_line_raising_after_sending(sock: socket.socket, text: str) -> bytes:
+    data = text.encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    if "\r" in text or "\n" in text:
+        raise ValueError("line break inside")
+    return data
+
+
+def send_line_with_a_bare_lf(sock: socket.socket, text: str) -> bytes:
+    if "\r" in text or "\n" in text:
+        raise ValueError("line break inside")
+    data = text.encode("ascii") + b"\n"
+    sock.sendall(data)
+    return data
+
+
+def send_line_returning_the_text(sock: socket.socket, text: str) -> str:
+    sol.send_line(sock, text)
+    return text
+
+
+def send_line_forgetting_return(sock: socket.socket, text: str) -> None:
+    sol.send_line(sock, text)
+
+
+# --- exercise 3: read_reply --------------------------------------------------------------------
+
+
+def read_reply_with_one_recv(sock: socket.socket) -> bytes:
+    return sock.recv(1024)
+
+
+def read_reply_reading_one_line(sock: socket.socket) -> bytes:
+    return read_line(sock)
+
+
+def read_reply_throwing_extra_bytes_away(sock: socket.socket) -> bytes:
+    data = b""
+    while True:
+        data += sock.recv(1024)
+        lines = data.split(b"\r\n")
+        for i, line in enumerate(lines[:-1]):
+            if line[3:4] == b" ":
+                return b"\r\n".join(lines[: i + 1]) + b"\r\n"
+
+
+def read_reply_until_closed(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(1024):
+        data += chunk
+    return data
+
+
+def read_reply_forgetting_return(sock: socket.socket) -> None:
+    sol.read_reply(sock)
+
+
+EXERCISES = [
+    Exercise(
+        number="01.1",
+        title="HELO by hand",
+        checks="my_helo(sock) reads the greeting, sends HELO learner.example with CRLF and "
+        "returns the reply; the lab is strict and sends each reply in 3 pieces",
+        check=check_helo,
+        correct=sol.my_helo,
+        mistakes=(
+            Mistake(
+                name="sends str",
+                rule="a socket carries bytes: encode text first",
+                warned_in="01 · Bytes and text",
+                answer=helo_as_str,
+                hint="bytes, not str",
+            ),
+            Mistake(
+                name="no CRLF",
+                rule="a line is complete only when its CRLF arrives (RFC 5321 §2.3.8)",
+                warned_in="01 · What if you forget the CRLF?",
+                answer=helo_without_crlf,
+                hint="no line end",
+            ),
+            Mistake(
+                name="a bare LF",
+                rule="a bare LF is not a line end; hardened servers refuse it",
+                warned_in="01 · And a bare \\n?",
+                answer=helo_with_a_bare_lf,
+                hint="a lenient server may have let it through",
+            ),
+            Mistake(
+                name="one recv() per reply",
+                rule="TCP keeps no boundaries: one recv() may return part of a reply",
+                warned_in="01 · One recv() is not one reply",
+                answer=helo_with_one_recv_each,
+                hint="only part of what the server sent",
+            ),
+            Mistake(
+                name="does not read the greeting",
+                rule="the server speaks first: read the 220 greeting before sending",
+                warned_in="01 · The server speaks first",
+                answer=helo_without_reading_the_greeting,
+                hint="speaks first",
+            ),
+            Mistake(
+                name="forgets return",
+                rule="the function returns the reply it read",
+                warned_in="01 · Your turn, exercise 1",
+                answer=helo_forgetting_return,
+                hint="you forgot to `return` the server's reply",
+                kind="forgot return",
+            ),
+        ),
+    ),
+    Exercise(
+        number="01.2",
+        title="one line, safely",
+        checks="send_line(sock, text) sends text + CRLF as bytes and returns them; a text "
+        "holding CR or LF is refused with ValueError before anything is sent",
+        check=check_send_line,
+        correct=sol.send_line,
+        mistakes=(
+            Mistake(
+                name="no CR/LF guard",
+                rule="a CR or LF inside the text ends the line early: command injection",
+                warned_in="01 · Your turn, exercise 2 (text someone else filled in)",
+                answer=send_line_without_the_guard,
+                hint="command injection",
+            ),
+            Mistake(
+                name="repairs the text",
+                rule="refuse a text that cannot be one line, do not guess what was meant",
+                warned_in="01 · Your turn, exercise 2 (raise ValueError)",
+                answer=send_line_repairing_the_text,
+                hint="Do not repair",
+            ),
+            Mistake(
+                name="raises after sending",
+                rule="check before sending: what is sent cannot be taken back",
+                warned_in="01 · Your turn, exercise 2 (send nothing and raise)",
+                answer=send_line_raising_after_sending,
+                hint="only after sending",
+            ),
+            Mistake(
+                name="a bare LF",
+                rule="every SMTP line ends with CRLF, not LF alone (RFC 5321 §2.3.8)",
+                warned_in="01 · And a bare \\n?",
+                answer=send_line_with_a_bare_lf,
+                hint="bare LF",
+            ),
+            Mistake(
+                name="returns the text",
+                rule="the function returns the bytes that went on the wire",
+                warned_in="01 · Bytes and text",
+                answer=send_line_returning_the_text,
+                hint="Return the bytes you sent",
+            ),
+            Mistake(
+                name="forgets return",
+                rule="the function returns the bytes it sent",
+                warned_in="01 · Your turn, exercise 2",
+                answer=send_line_forgetting_return,
+                hint="you forgot to `return` the bytes you sent",
+                kind="forgot return",
+            ),
+        ),
+    ),
+    Exercise(
+        number="01.3",
+        title="one whole reply",
+        checks="read_reply(sock) returns the greeting, the 7-line EHLO reply (both sent in "
+        "3 pieces) and two pipelined replies that arrive together, each exactly",
+        check=check_read_reply,
+        correct=sol.read_reply,
+        mistakes=(
+            Mistake(
+                name="one recv()",
+                rule="TCP keeps no boundaries: a reply may arrive in pieces",
+                warned_in="01 · One recv() is not one reply",
+                answer=read_reply_with_one_recv,
+                hint="only part of what the server sent",
+            ),
+            Mistake(
+                name="reads one line",
+                rule="'250-' means more lines follow, '250 ' is the last (RFC 5321 §4.2.1)",
+                warned_in="01 · One recv() is not one reply (multi-line replies)",
+                answer=read_reply_reading_one_line,
+                hint="a hyphen after the code means more lines follow",
+            ),
+            Mistake(
+                name="throws the extra bytes away",
+                rule="never read past the end of a reply: pipelined replies arrive together",
+                warned_in="01 · Framing: read whole lines",
+                answer=read_reply_throwing_extra_bytes_away,
+                hint="threw it away",
+            ),
+            Mistake(
+                name="reads until the connection closes",
+                rule="a reply ends at its last line, not when the connection ends",
+                warned_in="01 · Goodbye: QUIT (b'' only after the server closes)",
+                answer=read_reply_until_closed,
+                hint="Stop at the last line",
+            ),
+            Mistake(
+                name="forgets return",
+                rule="the function returns the reply it read",
+                warned_in="01 · Your turn, exercise 3",
+                answer=read_reply_forgetting_return,
+                hint="you forgot to `return` the reply you read",
+                kind="forgot return",
+            ),
+        ),
+    ),
+]
+
+test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
+    catalogue_tests(EXERCISES)
+)
+
+
+# --- behaviour besides the catalogue -------------------------------------------------------------
 
 
 def test_helo_sent_nothing() -> None:
@@ -140,7 +347,9 @@ def test_helo_returning_something_else() -> None:
     failed_with(check_helo(my_helo), "250 lab.smtplab.test", "Return the reply")
 
 
-# --- exercise 2: send_line ---------------------------------------------------------------------
+def test_a_correct_helo_that_forgot_return_is_judged_right() -> None:
+    result = check_helo(helo_forgetting_return)
+    assert "What the lab saw was right" in result.message, result
 
 
 def test_send_line_without_crlf() -> None:
@@ -152,50 +361,12 @@ def test_send_line_without_crlf() -> None:
     failed_with(check_send_line(send_line), "no line end")
 
 
-def test_send_line_with_a_bare_lf() -> None:
-    def send_line(sock: socket.socket, text: str) -> bytes:
-        data = text.encode("ascii") + b"\n"
-        sock.sendall(data)
-        return data
-
-    failed_with(check_send_line(send_line), "bare LF")
-
-
 def test_send_line_sending_str() -> None:
     def send_line(sock: socket.socket, text: str) -> str:
         sock.sendall(text + "\r\n")  # type: ignore[arg-type]
         return text
 
     failed_with(check_send_line(send_line), "bytes, not str")
-
-
-def test_send_line_without_the_cr_lf_guard_lets_commands_in() -> None:
-    def send_line(sock: socket.socket, text: str) -> bytes:
-        data = text.encode("ascii") + b"\r\n"
-        sock.sendall(data)
-        return data
-
-    failed_with(check_send_line(send_line), "two commands", "command injection", "ValueError")
-
-
-def test_send_line_repairing_the_text_instead_of_refusing() -> None:
-    def send_line(sock: socket.socket, text: str) -> bytes:
-        data = text.replace("\r", "").replace("\n", "").encode("ascii") + b"\r\n"
-        sock.sendall(data)
-        return data
-
-    failed_with(check_send_line(send_line), "Do not repair", "NOOPQUIT")
-
-
-def test_send_line_raising_only_after_sending() -> None:
-    def send_line(sock: socket.socket, text: str) -> bytes:
-        data = text.encode("ascii") + b"\r\n"
-        sock.sendall(data)
-        if "\r" in text or "\n" in text:
-            raise ValueError("line break inside")
-        return data
-
-    failed_with(check_send_line(send_line), "only after sending")
 
 
 def test_send_line_raising_the_wrong_error() -> None:
@@ -209,42 +380,15 @@ def test_send_line_raising_the_wrong_error() -> None:
     failed_with(check_send_line(send_line), "raised RuntimeError", "should raise ValueError")
 
 
-def test_send_line_returning_the_text() -> None:
-    def send_line(sock: socket.socket, text: str) -> str:
-        sock.sendall(text.encode("ascii") + b"\r\n")
-        return text
+def test_read_reply_with_one_recv_on_whole_replies_takes_two_replies() -> None:
+    """Past the split greeting and EHLO reply, a single recv() gets the pipelined pair."""
+    calls: list[None] = []
 
-    failed_with(check_send_line(send_line), "Return the bytes you sent")
+    def reader(sock: socket.socket) -> bytes:
+        calls.append(None)
+        return sol.read_reply(sock) if len(calls) <= 2 else sock.recv(1024)
 
-
-# --- exercise 3: read_reply --------------------------------------------------------------------
-
-
-def test_read_reply_with_one_recv_returns_two_replies() -> None:
-    def read_reply(sock: socket.socket) -> bytes:
-        return sock.recv(1024)
-
-    failed_with(check_read_reply(read_reply), "the MAIL FROM reply", "next reply", "§4.2.1")
-
-
-def test_read_reply_reading_only_one_line() -> None:
-    def read_reply(sock: socket.socket) -> bytes:
-        return read_line(sock)
-
-    failed_with(check_read_reply(read_reply), "only 1 of its 7 lines", "'250-'")
-
-
-def test_read_reply_that_throws_the_extra_bytes_away() -> None:
-    def read_reply(sock: socket.socket) -> bytes:
-        data = b""
-        while True:
-            data += sock.recv(1024)
-            lines = data.split(b"\r\n")
-            for i, line in enumerate(lines[:-1]):
-                if line[3:4] == b" ":
-                    return b"\r\n".join(lines[: i + 1]) + b"\r\n"
-
-    failed_with(check_read_reply(read_reply), "threw it away", "read_line")
+    failed_with(check_read_reply(reader), "the MAIL FROM reply", "next reply", "§4.2.1")
 
 
 def test_read_reply_may_return_text() -> None:

@@ -13,6 +13,7 @@ import socket
 import time
 
 import pytest
+from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
 from smtplab.course import harness
@@ -45,62 +46,310 @@ def envelope(sock: socket.socket) -> None:
     assert command(sock, "DATA").startswith("354")
 
 
+def skips_the_greeting(sock: socket.socket) -> str:
+    command(sock, "HELO learner.example")  # gets the greeting...
+    command(sock, "MAIL FROM:<alice@example.com>")  # ...and every reply one step late
+    command(sock, "RCPT TO:<bob@example.com>")
+    command(sock, "DATA")
+    sock.sendall(MESSAGE + b".\r\n")
+    final = read_reply(sock)
+    command(sock, "QUIT")
+    return final
+
+
+def bare_lf_commands(sock: socket.socket) -> str:
+    read_reply(sock)
+    for line in ("HELO learner.example", "MAIL FROM:<alice@example.com>"):
+        sock.sendall(line.encode() + b"\n")
+        read_reply(sock)
+    return "250"
+
+
+def message_before_354(sock: socket.socket) -> str:
+    read_reply(sock)
+    command(sock, "HELO learner.example")
+    command(sock, "MAIL FROM:<alice@example.com>")
+    command(sock, "RCPT TO:<bob@example.com>")
+    sock.sendall(b"DATA\r\n" + MESSAGE + b".\r\n")
+    read_reply(sock)
+    final = read_reply(sock)
+    command(sock, "QUIT")
+    return final
+
+
+def ends_with_bare_lf_dot(sock: socket.socket) -> str:
+    envelope(sock)
+    sock.sendall(MESSAGE + b"\n.\n")
+    return read_reply(sock)
+
+
+def no_headers(sock: socket.socket) -> str:
+    envelope(sock)
+    sock.sendall(b"Hello by hand\r\n.\r\n")
+    final = read_reply(sock)
+    command(sock, "QUIT")
+    return final
+
+
+def wrong_recipient(sock: socket.socket) -> str:
+    read_reply(sock)
+    command(sock, "HELO learner.example")
+    command(sock, "MAIL FROM:<alice@example.com>")
+    command(sock, "RCPT TO:<carol@example.com>")
+    command(sock, "DATA")
+    sock.sendall(MESSAGE + b".\r\n")
+    final = read_reply(sock)
+    command(sock, "QUIT")
+    return final
+
+
+def no_lone_dot(sock: socket.socket) -> str:
+    envelope(sock)
+    sock.sendall(MESSAGE)
+    return read_reply(sock)
+
+
+def by_exact_code(reply: str) -> str | None:
+    return {"250": "done", "354": "go on", "451": "try later", "550": "give up"}.get(reply[:3])
+
+
+def gives_up_on_4xx(reply: str) -> str:
+    return {"2": "done", "3": "go on"}.get(reply[0], "give up")
+
+
+def calls_3xx_done(reply: str) -> str:
+    return {"2": "done", "3": "done", "4": "try later", "5": "give up"}[reply[0]]
+
+
+def only_550_is_permanent(reply: str) -> str:
+    if reply.startswith("550"):
+        return "give up"
+    return {"2": "done", "3": "go on"}.get(reply[0], "try later")
+
+
+def other_words(reply: str) -> str:
+    return "ok"
+
+
+def not_stuffed(sock: socket.socket) -> str:
+    envelope(sock)
+    sock.sendall(b"Subject: Dots\r\n\r\nHi Bob,\r\n...and that is all.\r\nAlice\r\n.\r\n")
+    final = read_reply(sock)
+    command(sock, "QUIT")
+    return final
+
+
+def bad_mail_from(sock: socket.socket) -> str:
+    read_reply(sock)
+    command(sock, "HELO learner.example")
+    return command(sock, "MAIL FROM: <alice@example.com>")
+
+
+def forgets_return(sock: socket.socket) -> None:
+    sol.send_by_hand(sock)
+
+
+def bare_lf_in_the_body(sock: socket.socket) -> str:
+    envelope(sock)
+    sock.sendall(b"Subject: Dots\r\n\r\nHi Bob,\n....and that is all.\nAlice\r\n.\r\n")
+    return read_reply(sock)
+
+
+def no_quit(sock: socket.socket) -> str:
+    envelope(sock)
+    sock.sendall(b"Subject: Dots\r\n\r\nHi Bob,\r\n....and that is all.\r\nAlice\r\n.\r\n")
+    return read_reply(sock)
+
+
+def ellipsis_forgetting_return(sock: socket.socket) -> None:
+    sol.send_ellipsis(sock)
+
+
+def only_451_is_temporary(reply: str) -> str:
+    if reply.startswith("451"):
+        return "try later"
+    return {"2": "done", "3": "go on"}.get(reply[0], "give up")
+
+
+EXERCISES = [
+    Exercise(
+        number="02.1",
+        title="a whole conversation",
+        checks="send_by_hand(sock) holds the whole conversation on a strict lab (greeting, "
+        "HELO, MAIL FROM, RCPT TO, DATA, the message, the lone dot, QUIT) and returns "
+        "the reply to the dot",
+        check=check_conversation,
+        correct=sol.send_by_hand,
+        mistakes=(
+            Mistake(
+                name="does not read the greeting",
+                rule="the server speaks first: one reply read after each step",
+                warned_in="02 · Connect, wait for the greeting, say HELO",
+                answer=skips_the_greeting,
+                hint="one step behind",
+            ),
+            Mistake(
+                name="bare LF after commands",
+                rule="every line ends with CRLF (RFC 5321 §2.3.8)",
+                warned_in="02 · The plan; 01 · And a bare \\n?",
+                answer=bare_lf_commands,
+                hint="bare LF",
+            ),
+            Mistake(
+                name="a space after MAIL FROM:",
+                rule="MAIL FROM:<address>, the path right after the colon (RFC 5321 §4.1.2)",
+                warned_in="02 · The envelope: MAIL FROM and RCPT TO (right after the colon)",
+                answer=bad_mail_from,
+                hint="a lenient server may have let your line through",
+            ),
+            Mistake(
+                name="the message before 354",
+                rule="after DATA wait for 354 before sending the message (RFC 5321 §4.1.1.4)",
+                warned_in="02 · DATA: here comes the message",
+                answer=message_before_354,
+                hint="before the server answered '354",
+            ),
+            Mistake(
+                name="no lone dot",
+                rule="the message ends with a line holding only a dot (CRLF . CRLF)",
+                warned_in="02 · The message (the lone dot)",
+                answer=no_lone_dot,
+                hint="send a line holding only a dot",
+            ),
+            Mistake(
+                name="no headers, no empty line",
+                rule="a message is headers, an empty line, then the body (RFC 5322)",
+                warned_in="02 · The message (headers, an empty line, the body)",
+                answer=no_headers,
+                hint="empty line",
+            ),
+            Mistake(
+                name="another recipient",
+                rule="servers deliver by the envelope: RCPT TO names the recipient",
+                warned_in="02 · Envelope and headers",
+                answer=wrong_recipient,
+                hint="the envelope recipients are",
+            ),
+            Mistake(
+                name="forgets return",
+                rule="the function returns the reply to the lone dot",
+                warned_in="02 · Your turn, exercise 1",
+                answer=forgets_return,
+                hint="you forgot to `return` the server's reply to the lone dot",
+                kind="forgot return",
+            ),
+        ),
+    ),
+    Exercise(
+        number="02.2",
+        title="what next?",
+        checks="what_next(reply) for 14 real replies: 220 250 221 252, 354, 450 451 452, "
+        "500 503 550 554",
+        check=check_what_next,
+        correct=sol.what_next,
+        talks_to_lab=False,
+        mistakes=(
+            Mistake(
+                name="compares whole codes",
+                rule="the first digit says what to do (RFC 5321 §4.2.1), every 2xx is done",
+                warned_in="02 · Reply codes: the first digit",
+                answer=by_exact_code,
+                hint="Every 2xx reply means 'done'",
+            ),
+            Mistake(
+                name="gives up on a 4xx",
+                rule="4xx is transient: the same command may work later (greylisting)",
+                warned_in="02 · A 4xx: try again later",
+                answer=gives_up_on_4xx,
+                hint="temporary failure",
+            ),
+            Mistake(
+                name="only 451 is temporary",
+                rule="every 4xx is transient, not only greylisting's 451",
+                warned_in="02 · Reply codes: the first digit (4xx transient negative)",
+                answer=only_451_is_temporary,
+                hint="A 4xx reply is a temporary failure",
+            ),
+            Mistake(
+                name="3xx taken for done",
+                rule="3xx is intermediate: the server waits for more (354)",
+                warned_in="02 · DATA: here comes the message (354 is not done)",
+                answer=calls_3xx_done,
+                hint="waits for more",
+            ),
+            Mistake(
+                name="only 550 is permanent",
+                rule="every 5xx is permanent: do not repeat it unchanged",
+                warned_in="02 · A 5xx on purpose: a command out of order",
+                answer=only_550_is_permanent,
+                hint="Every 5xx reply",
+            ),
+            Mistake(
+                name="other words",
+                rule="the answer is one of: done, go on, try later, give up",
+                warned_in="02 · Your turn, exercise 2",
+                answer=other_words,
+                hint="return one of",
+            ),
+        ),
+    ),
+    Exercise(
+        number="02.3",
+        title="a line that starts with a dot",
+        checks="send_ellipsis(sock) sends a body whose middle line starts with '.', "
+        "dot-stuffed, on a strict lab, and returns the reply to the lone dot",
+        check=check_dot_line,
+        correct=sol.send_ellipsis,
+        mistakes=(
+            Mistake(
+                name="not dot-stuffed",
+                rule="a line starting with '.' gets one more '.' (RFC 5321 §4.5.2)",
+                warned_in="02 · The message (dot-stuffing)",
+                answer=not_stuffed,
+                hint="dot-stuffing",
+            ),
+            Mistake(
+                name="bare LF inside the message",
+                rule="inside the message too, every line ends with CRLF (RFC 5321 §2.3.8)",
+                warned_in="02 · The message (every line ends with CRLF, here too)",
+                answer=bare_lf_in_the_body,
+                hint="a lenient server may have let it through",
+            ),
+            Mistake(
+                name="ends with LF . LF",
+                rule="the end of data is CRLF . CRLF; LF . LF is what SMTP smuggling abuses",
+                warned_in="01 · And a bare \\n? (SMTP smuggling)",
+                answer=ends_with_bare_lf_dot,
+                hint="smuggling",
+            ),
+            Mistake(
+                name="no QUIT",
+                rule="say goodbye with QUIT and read the 221 (RFC 5321 §4.1.1.10)",
+                warned_in="02 · The message (say goodbye)",
+                answer=no_quit,
+                hint="did not say goodbye",
+            ),
+            Mistake(
+                name="forgets return",
+                rule="the function returns the reply to the lone dot",
+                warned_in="02 · Your turn, exercise 3",
+                answer=ellipsis_forgetting_return,
+                hint="you forgot to `return` the server's reply to the lone dot",
+                kind="forgot return",
+            ),
+        ),
+    ),
+]
+
+test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
+    catalogue_tests(EXERCISES)
+)
+
+
 # --- the solutions pass, the templates are "not tried" ----------------------------------------
 
 
-def test_the_solutions_pass() -> None:
-    for result in (
-        check_conversation(sol.send_by_hand),
-        check_what_next(sol.what_next),
-        check_dot_line(sol.send_ellipsis),
-    ):
-        assert result.status == "passed", result
-
-
-def test_untouched_templates_are_not_tried() -> None:
-    def send_by_hand(sock):  # type: ignore[no-untyped-def]
-        ...
-
-    def what_next(reply):  # type: ignore[no-untyped-def]
-        ...
-
-    def send_ellipsis(sock):  # type: ignore[no-untyped-def]
-        ...
-
-    for result in (
-        check_conversation(send_by_hand),
-        check_what_next(what_next),
-        check_dot_line(send_ellipsis),
-    ):
-        assert result.status == "not tried", result
-
-
 # --- exercise 1: the whole conversation ---------------------------------------------------------
-
-
-def test_conversation_without_reading_the_greeting() -> None:
-    def send_by_hand(sock: socket.socket) -> str:
-        command(sock, "HELO learner.example")  # gets the greeting...
-        command(sock, "MAIL FROM:<alice@example.com>")  # ...and every reply one step late
-        command(sock, "RCPT TO:<bob@example.com>")
-        command(sock, "DATA")
-        sock.sendall(MESSAGE + b".\r\n")
-        final = read_reply(sock)
-        command(sock, "QUIT")
-        return final
-
-    failed_with(check_conversation(send_by_hand), "one step behind", "greeting")
-
-
-def test_conversation_with_bare_lf_commands() -> None:
-    def send_by_hand(sock: socket.socket) -> str:
-        read_reply(sock)
-        for line in ("HELO learner.example", "MAIL FROM:<alice@example.com>"):
-            sock.sendall(line.encode() + b"\n")
-            read_reply(sock)
-        return "250"
-
-    failed_with(check_conversation(send_by_hand), "bare LF", "HELO learner.example\\n")
 
 
 def test_conversation_without_crlf() -> None:
@@ -110,15 +359,6 @@ def test_conversation_without_crlf() -> None:
         return read_reply(sock)
 
     failed_with(check_conversation(send_by_hand), "no line end")
-
-
-def test_conversation_ending_data_with_bare_lf_dot() -> None:
-    def send_by_hand(sock: socket.socket) -> str:
-        envelope(sock)
-        sock.sendall(MESSAGE + b"\n.\n")
-        return read_reply(sock)
-
-    failed_with(check_conversation(send_by_hand), "still waiting", "'\\n.\\n'", "smuggling")
 
 
 def test_conversation_without_the_crlf_after_the_dot() -> None:
@@ -137,39 +377,6 @@ def test_conversation_with_the_dot_at_the_end_of_a_text_line() -> None:
         return read_reply(sock)
 
     failed_with(check_conversation(send_by_hand), "not alone on a line")
-
-
-def test_conversation_without_the_lone_dot() -> None:
-    def send_by_hand(sock: socket.socket) -> str:
-        envelope(sock)
-        sock.sendall(MESSAGE)
-        return read_reply(sock)
-
-    failed_with(check_conversation(send_by_hand), "send a line holding only a dot")
-
-
-def test_conversation_sending_the_message_before_354() -> None:
-    def send_by_hand(sock: socket.socket) -> str:
-        read_reply(sock)
-        command(sock, "HELO learner.example")
-        command(sock, "MAIL FROM:<alice@example.com>")
-        command(sock, "RCPT TO:<bob@example.com>")
-        sock.sendall(b"DATA\r\n" + MESSAGE + b".\r\n")
-        read_reply(sock)
-        final = read_reply(sock)
-        command(sock, "QUIT")
-        return final
-
-    failed_with(check_conversation(send_by_hand), "before the server answered '354", "§4.1.1.4")
-
-
-def test_conversation_with_a_bad_mail_from() -> None:
-    def send_by_hand(sock: socket.socket) -> str:
-        read_reply(sock)
-        command(sock, "HELO learner.example")
-        return command(sock, "MAIL FROM <alice@example.com>")
-
-    failed_with(check_conversation(send_by_hand), "501", "angle brackets", "§4.1.2")
 
 
 def test_conversation_without_helo() -> None:
@@ -220,32 +427,6 @@ def test_conversation_without_quit() -> None:
     failed_with(check_conversation(send_by_hand), "QUIT", "221")
 
 
-def test_conversation_without_the_subject() -> None:
-    def send_by_hand(sock: socket.socket) -> str:
-        envelope(sock)
-        sock.sendall(b"Hello by hand\r\n.\r\n")
-        final = read_reply(sock)
-        command(sock, "QUIT")
-        return final
-
-    failed_with(check_conversation(send_by_hand), "no Subject", "empty line")
-
-
-def test_conversation_with_the_wrong_recipient() -> None:
-    def send_by_hand(sock: socket.socket) -> str:
-        read_reply(sock)
-        command(sock, "HELO learner.example")
-        command(sock, "MAIL FROM:<alice@example.com>")
-        command(sock, "RCPT TO:<carol@example.com>")
-        command(sock, "DATA")
-        sock.sendall(MESSAGE + b".\r\n")
-        final = read_reply(sock)
-        command(sock, "QUIT")
-        return final
-
-    failed_with(check_conversation(send_by_hand), "carol@example.com", "RCPT TO:<bob@example.com>")
-
-
 def test_conversation_returning_the_quit_reply() -> None:
     def send_by_hand(sock: socket.socket) -> str:
         envelope(sock)
@@ -259,55 +440,7 @@ def test_conversation_returning_the_quit_reply() -> None:
 # --- exercise 2: what next? -----------------------------------------------------------------------
 
 
-def test_what_next_by_exact_code() -> None:
-    def what_next(reply: str) -> str | None:
-        return {"250": "done", "354": "go on", "451": "try later", "550": "give up"}.get(reply[:3])
-
-    failed_with(check_what_next(what_next), "'220", "Every 2xx reply means 'done'")
-
-
-def test_what_next_giving_up_on_a_4xx() -> None:
-    def what_next(reply: str) -> str:
-        return {"2": "done", "3": "go on"}.get(reply[0], "give up")
-
-    failed_with(check_what_next(what_next), "451", "temporary failure", "try later")
-
-
-def test_what_next_calling_3xx_done() -> None:
-    def what_next(reply: str) -> str:
-        return {"2": "done", "3": "done", "4": "try later", "5": "give up"}[reply[0]]
-
-    failed_with(check_what_next(what_next), "354", "waits for more")
-
-
-def test_what_next_only_550_is_permanent() -> None:
-    def what_next(reply: str) -> str:
-        if reply.startswith("550"):
-            return "give up"
-        return {"2": "done", "3": "go on"}.get(reply[0], "try later")
-
-    failed_with(check_what_next(what_next), "503", "Every 5xx reply")
-
-
-def test_what_next_with_other_words() -> None:
-    def what_next(reply: str) -> str:
-        return "ok"
-
-    failed_with(check_what_next(what_next), "return one of")
-
-
 # --- exercise 3: a line that starts with a dot -------------------------------------------------
-
-
-def test_dot_line_not_stuffed() -> None:
-    def send_ellipsis(sock: socket.socket) -> str:
-        envelope(sock)
-        sock.sendall(b"Subject: Dots\r\n\r\nHi Bob,\r\n...and that is all.\r\nAlice\r\n.\r\n")
-        final = read_reply(sock)
-        command(sock, "QUIT")
-        return final
-
-    failed_with(check_dot_line(send_ellipsis), "removed the first dot", "dot-stuffing", "§4.5.2")
 
 
 def test_dot_line_with_another_body() -> None:

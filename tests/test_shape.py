@@ -48,9 +48,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # notebooks 06-09's checks: encoded words that cut a character, the missing empty line
 # after the headers, TLS without verification, a function that ignored the lab's
 # host/port, forgotten returns judged (07 and 09 on evaluate(returns=)), a returned CRLF
-# caught before sending: +151.
+# caught before sending: +151; the checks of notebooks 00-02 (forgot return judged, split
+# replies, more 4xx/5xx, hints).
 CEILINGS = {
-    "package_lines": 21_657,
+    "package_lines": 21_765,
     "core_code_lines": 6_888,
     "longest_module": 700,
     "public_names": 251,

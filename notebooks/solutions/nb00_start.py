@@ -8,15 +8,16 @@ from email.message import EmailMessage
 from smtplab.lab import LabServer
 
 
-def send_first(lab: LabServer) -> None:
-    """Send one message from Alice to Bob and Carol with smtplib."""
+def send_first(lab: LabServer) -> dict:
+    """Send one message from Alice to Bob and Carol with smtplib; return what
+    send_message returned (the refused recipients: none)."""
     msg = EmailMessage()
     msg["From"] = "alice@example.com"
     msg["To"] = "bob@example.com, carol@example.com"
     msg["Subject"] = "My first message"
     msg.set_content("Hello, both of you.\n")
     with smtplib.SMTP(lab.host, lab.port, local_hostname="learner.example") as smtp:
-        smtp.send_message(msg)
+        return smtp.send_message(msg)
 
 
 def outcome(code: int) -> str:

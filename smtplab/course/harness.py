@@ -427,17 +427,20 @@ class _WatchedLab(LabServer):
 
 
 @contextmanager
-def lab_connection(*, split_replies: int | None = None, **options: Any) -> Iterator[Trial]:
+def lab_connection(
+    *, split_replies: int | None = None, split_times: int | None = None, **options: Any
+) -> Iterator[Trial]:
     """Start a strict lab (:func:`strict_lab`, ``options`` passed on), connect to it
     (timeout :data:`LEARNER_TIMEOUT`), yield a Trial; then close the socket, wait until
     the server has logged the end, and fill ``trial.session``. With ``split_replies=n``
-    every reply comes in ``n`` pieces (``lab.split_replies(n)``) after the greeting.
-    The lab stops when the block ends; its inbox stays readable."""
+    each reply, the greeting first, comes in ``n`` pieces (``lab.split_replies(n,
+    times=split_times)``), as over a slow network. The lab stops when the block ends;
+    its inbox stays readable."""
     with strict_lab(**options) as lab:
+        if split_replies is not None:
+            lab.split_replies(split_replies, times=split_times)
         sock = socket.create_connection((lab.host, lab.port), timeout=LEARNER_TIMEOUT)
         wait_until(lambda: bool(lab.sessions))  # the server has accepted the connection
-        if split_replies is not None:
-            lab.split_replies(split_replies)
         watch(lab)  # from here on, what reaches the lab is the learner's
         trial = Trial(lab, sock)
         try:
@@ -448,11 +451,9 @@ def lab_connection(*, split_replies: int | None = None, **options: Any) -> Itera
             trial.session = lab.sessions[-1] if lab.sessions else None
 
 
-def on_a_connection(
-    scenario: Callable[[Trial], object], *, split_replies: int | None = None, **options: Any
-) -> Trial | None:
+def on_a_connection(scenario: Callable[[Trial], object], **options: Any) -> Trial | None:
     """Run ``scenario(trial)`` (the learner's code) on a fresh :func:`lab_connection`
-    (``split_replies`` and ``options`` passed on).
+    (``options`` passed on: ``split_replies=3``...).
 
     What it returns becomes ``trial.value`` (unless None) and what it raises
     ``trial.error``: the verifier judges both from the session log. None (not tried yet)
@@ -460,7 +461,7 @@ def on_a_connection(
     nothing; when the lab did, the trial (its ``value`` None: :func:`evaluate` judges it,
     and says "you forgot to `return`" when the check names what should be returned).
     """
-    with lab_connection(split_replies=split_replies, **options) as trial:
+    with lab_connection(**options) as trial:
         try:
             value = scenario(trial)
             if value is not None:
@@ -605,6 +606,6 @@ def refuse_str_sent(error: BaseException | None) -> None:
     """Raise a :class:`Hint` for the usual TypeError of sending a str."""
     if isinstance(error, TypeError) and "bytes-like" in str(error):
         raise Hint(
-            f'{error}. A socket sends bytes, not str: write b"HELO learner.example\\r\\n", '
-            'or turn text into bytes with .encode("ascii").'
+            f"{error}. A socket sends bytes, not str: write a bytes literal, or turn the "
+            "text into bytes with .encode() (notebook 01, 'Bytes and text')."
         )

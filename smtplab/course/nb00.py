@@ -1,6 +1,7 @@
 """Checks for notebook 00 · Start here: ``send_first(lab)`` sends one message with
-:mod:`smtplib` (judged from the lab's inbox and log); ``outcome(code)`` says what a reply
-code's first digit means, asked about codes a real lab answered."""
+:mod:`smtplib` and returns what ``send_message`` returned (judged from the lab's inbox
+and log); ``outcome(code)`` says what a reply code's first digit means, asked about
+codes a real lab answered."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import smtplib
 from collections.abc import Callable
 
 from ..lab import LabServer
-from .harness import Hint, Result, answers_to, evaluate
+from .harness import TRIED, Hint, Result, answers_to, evaluate, strict_lab
 
 __all__ = ["OUTCOMES", "check_outcome", "check_send_first"]
 
@@ -24,32 +25,41 @@ OUTCOMES = {2: "done", 3: "go on", 4: "try later", 5: "failed"}
 
 
 def check_send_first(send_first: Callable[[LabServer], object]) -> Result:
-    """Run ``send_first(lab)`` against a fresh lab and check what arrived."""
-    with LabServer() as lab:
+    """Run ``send_first(lab)`` against a fresh (strict) lab and check what arrived and
+    what it returned (``send_message``'s dict of refused recipients)."""
+    with strict_lab() as lab:
 
         def attempt() -> object:
-            returned = send_first(lab)
-            if returned is None and not lab.sessions:
-                return None  # untouched: nothing sent, nothing returned
-            return lab
+            try:
+                return send_first(lab)
+            except ConnectionRefusedError:
+                raise Hint(
+                    "nothing answered where your code connected: the lab listens on its own "
+                    "host and port, picked when it starts. Use the lab you are given "
+                    "(lab.host, lab.port), not a port number you typed."
+                ) from None
 
-        return evaluate("your first message", attempt, _verify_first)
+        return evaluate(
+            "your first message",
+            attempt,
+            lambda value: _verify_first(lab, value),
+            lab=lab,
+            returns="what send_message returned (the recipients it refused)",
+        )
 
 
-def _verify_first(value: object) -> str:
-    assert isinstance(value, LabServer)
-    lab = value
+def _verify_first(lab: LabServer, value: object) -> str:
     if not lab.inbox:
         said = [text for session in lab.sessions for text in session.received_lines()]
         if not said:
             raise Hint(
-                "the lab received no connection: connect with "
-                "smtplib.SMTP(lab.host, lab.port) (not port 25: the lab picks its own)."
+                "the lab received no connection: connect to the lab you are given, at its "
+                "host and port (lab.host, lab.port: the lab picks its own port)."
             )
         if not any(text.upper().startswith("DATA") for text in said):
             raise Hint(
-                "you connected but sent no message: call smtp.send_message(msg) inside "
-                "the with block."
+                "you connected but sent no message: the message goes out with send_message, "
+                "while the connection is open."
             )
         raise Hint("the lab saw a message start but did not accept it; read lab.sessions[-1].")
     if len(lab.inbox) > 1:
@@ -57,17 +67,22 @@ def _verify_first(value: object) -> str:
     message = lab.inbox[0]
     if message.mail_from != SENDER:
         raise Hint(
-            f"the envelope sender is {message.mail_from!r}; set msg['From'] = {SENDER!r} "
-            "(send_message takes the envelope from the headers)."
+            f"the envelope sender is {message.mail_from!r}, not {SENDER!r}: send_message "
+            "takes the envelope sender (MAIL FROM) from the message's From header."
         )
     missing = [r for r in RECIPIENTS if r not in message.rcpt_tos]
     if missing:
         raise Hint(
-            f"{', '.join(missing)} did not get it: put both addresses in To, separated by a "
-            'comma: msg["To"] = "bob@example.com, carol@example.com".'
+            f"{', '.join(missing)} did not get it: send_message sends one RCPT TO for each "
+            "address in the To header, so every recipient must be listed there."
         )
     if message.subject != SUBJECT:
         raise Hint(f"the subject arrived as {message.subject!r}; it should be {SUBJECT!r}.")
+    if value is not TRIED and value != {}:
+        raise Hint(
+            f"the message arrived, but your function returned {value!r}. Return what "
+            "send_message gave back: the recipients the server refused (none here)."
+        )
     return (
         f"one message from {SENDER} to {len(message.rcpt_tos)} recipients arrived, queued as "
         f"{message.queue_id}: the server sent RCPT TO once per recipient."
@@ -109,9 +124,14 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
                     f"outcome({code}) said {answer!r}: 4xx means the failure is temporary "
                     "(try later), 5xx that it is permanent (failed)."
                 )
+            if code // 100 == 3:
+                raise Hint(
+                    f"outcome({code}) said {answer!r}: a 3xx reply is not the end, the "
+                    "server waits for more from you (354 after DATA asks for the message)."
+                )
             raise Hint(
-                f"outcome({code}) said {answer!r}, expected {expected!r}: look only at the "
-                "first digit (code // 100), not the whole code."
+                f"outcome({code}) said {answer!r}: look only at the first digit of the "
+                "code, not the whole code (RFC 5321 §4.2.1)."
             )
         return f"right for all {len(codes)} codes the lab answered: {sorted(set(codes))}."
 

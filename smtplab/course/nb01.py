@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from .harness import (
+    TRIED,
     Hint,
     ReplyReader,
     Result,
@@ -128,8 +129,31 @@ def check_helo(my_helo: Callable[[socket.socket], object]) -> Result:
 
     return evaluate(
         "Exercise 1 (HELO by hand)",
-        lambda: on_a_connection(lambda trial: my_helo(trial.sock)),
+        lambda: on_a_connection(lambda trial: my_helo(trial.sock), split_replies=SPLIT),
         _verify_helo,
+        returns="the server's reply to HELO",
+    )
+
+
+SPLIT = 3
+"""The checks of exercises 1 and 3 get each reply in this many pieces, with short pauses
+(``lab.split_replies``), as a slow network delivers them: one recv() then returns part
+of a reply, as it may across the internet."""
+
+
+def partial_hint(name: str, got: list[str], want: list[str], sent: str = "") -> str | None:
+    """The hint when the learner returned a piece of what the server sent, cut inside a
+    line (the start of ``want``, or any piece of ``sent``, all the server's lines)."""
+    got_text, want_text = "\n".join(got), "\n".join(want)
+    if not got_text or got == want:
+        return None
+    if not (want_text.startswith(got_text) or got_text in sent):
+        return None
+    return (
+        f"for {name} you returned {got_text!r}, only part of what the server "
+        "sent. One recv() returns whatever has arrived so far, which may be part of a "
+        "line: TCP keeps no boundaries. Keep reading until the line ends with \\r\\n "
+        "(read_line above does that)."
     )
 
 
@@ -177,14 +201,21 @@ def _verify_helo(trial: Any) -> str:
     sent = trial.sent()
     greeting = sent[0] if sent else ""
     answer = sent[1] if len(sent) > 1 else ""
+    if trial.value is None:  # it forgot to return: the work alone is judged
+        return f"the server received {show(first.raw)} and answered {answer!r}."
     lines = text_lines(trial.value)
     if lines is None:
         raise Hint(f"return the server's reply (bytes or str), not a {type(trial.value).__name__}.")
-    if lines and lines[0].strip() == greeting:
+    first_line = lines[0].strip() if lines else ""
+    if first_line[:3] == "220" and greeting.startswith(first_line):
         raise Hint(
             f"you returned the greeting ({greeting!r}), not the reply to HELO. The server "
             "speaks first (RFC 5321 §3.1): read the greeting, then send HELO, then read again."
         )
+    got = [line.strip() for line in lines]
+    partial = partial_hint("the reply to HELO", got, [answer], "\n".join(sent))
+    if partial is not None:
+        raise Hint(partial)
     if [line.strip() for line in lines] != [answer]:
         raise Hint(
             f"the server answered {answer!r} to your HELO, but your function returned "
@@ -203,6 +234,7 @@ def check_send_line(send_line: Callable[[socket.socket, str], object]) -> Result
         "Exercise 2 (send one line)",
         lambda: on_a_connection(lambda trial: _send_lines(trial, send_line)),
         _verify_send_line,
+        returns="the bytes you sent",
     )
 
 
@@ -307,8 +339,11 @@ def check_read_reply(read_reply: Callable[[socket.socket], object]) -> Result:
 
     return evaluate(
         "Exercise 3 (read one whole reply)",
-        lambda: on_a_connection(lambda trial: _read_replies(trial, read_reply)),
+        lambda: on_a_connection(
+            lambda trial: _read_replies(trial, read_reply), split_replies=SPLIT, split_times=2
+        ),
         _verify_read_reply,
+        returns="the reply you read",
     )
 
 
@@ -338,6 +373,8 @@ def _read_replies(trial: Trial, read_reply: Callable[[socket.socket], object]) -
     try:
         replies.append(read_reply(trial.sock))
         if replies[0] is None:
+            if _greeting_taken(trial):  # it read the greeting, then returned nothing
+                trial.value = TRIED
             return
         trial.value = replies
         trial.sock.sendall(b"EHLO learner.example\r\n")
@@ -356,7 +393,26 @@ def _read_replies(trial: Trial, read_reply: Callable[[socket.socket], object]) -
         trial.notes["failed_at"] = len(replies)
 
 
+def _greeting_taken(trial: Trial) -> bool:
+    """True when the greeting, all sent by now, is no longer waiting in the socket."""
+    wait_until(lambda: bool(trial.lab.sessions[-1].sent_lines()))
+    time.sleep(0.15)  # its last piece has arrived (SPLIT pieces, 0.02 s apart)
+    timeout = trial.sock.gettimeout()
+    trial.sock.setblocking(False)  # a peek that never waits (MSG_DONTWAIT is not on Windows)
+    try:
+        waiting = trial.sock.recv(1, socket.MSG_PEEK)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        trial.sock.settimeout(timeout)
+    return not waiting
+
+
 def _verify_read_reply(trial: Any) -> str:
+    if trial.value is TRIED:
+        raise Hint("your function took the greeting out of the socket, then returned nothing.")
     sent = trial.sent()
     replies = trial.notes["replies"]
     count = trial.notes.get("ehlo_lines", 0)
@@ -377,6 +433,9 @@ def _verify_read_reply(trial: Any) -> str:
                 f"the next line ({more!r}) belongs to the next reply. One recv() may hold several "
                 "replies; stop after the line whose code is followed by a space (RFC 5321 §4.2.1)."
             )
+        partial = partial_hint(name, got, want)
+        if partial is not None and not (len(got) < len(want) and want[: len(got)] == got):
+            raise Hint(partial)
         if got and len(got) < len(want) and want[: len(got)] == got:
             raise Hint(
                 f"for {name} you returned only {len(got)} of its {len(want)} lines. "

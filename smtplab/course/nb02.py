@@ -170,8 +170,27 @@ _BARE_LF_DOT = re.compile(rb"(?<!\r)\n\.(\r?\n|$)|\r\n\.\n")
 """A lone dot with a bare LF before or after it: not the end of a message."""
 
 
+_HUNG_UP = (
+    " The lab answered 521 and hung up, as hardened servers do since SMTP smuggling "
+    "(Postfix: smtpd_forbid_bare_newline); a lenient server may have let it through."
+)
+
+
 def _diagnose_message(trial: Trial) -> None:
     lines = trial.lines
+    hung_up = any("Error: bare <" in text for text in trial.sent())
+    body = next((line for line in lines if line.kind == "body"), None)
+    if hung_up and body is not None and _BARE_LF_DOT.search(body.raw):
+        raise Hint(
+            "you ended the message with a bare LF ('\\n.\\n'). The end is a line holding "
+            "only a dot, with CR LF around it (RFC 5321 §4.1.1.4); servers that disagree "
+            "about '\\n.\\n' are what SMTP smuggling exploits." + _HUNG_UP
+        )
+    if hung_up and body is not None:
+        raise Hint(
+            "some lines of your message end with \\n only (a bare LF). Inside a message "
+            "too, every line ends with \\r\\n (RFC 5321 §2.3.8)." + _HUNG_UP
+        )
     body = next((line for line in lines if line.kind == "body"), None)
     dot = any(line.kind == "dot" for line in lines)
     got_354 = any(text.startswith("354") for text in trial.sent())
@@ -237,6 +256,8 @@ def check_returned_reply(trial: Trial) -> str:
             "221 reply (RFC 5321 §4.1.1.10)."
         )
     final = _final_reply(trial)
+    if trial.value is None:  # it forgot to return: the work alone is judged
+        return final or ""
     lines = text_lines(trial.value)
     if lines is None:
         raise Hint(
@@ -283,6 +304,7 @@ def check_conversation(send_by_hand: Callable[[socket.socket], object]) -> Resul
         "Exercise 1 (a whole conversation)",
         lambda: on_a_connection(lambda trial: send_by_hand(trial.sock)),
         _verify_conversation,
+        returns="the server's reply to the lone dot",
     )
 
 
@@ -332,8 +354,11 @@ WHAT_NEXT = {2: "done", 3: "go on", 4: "try later", 5: "give up"}
 def _collect_replies() -> list[str]:
     """Real replies from a lab: one or more of each class, in the order a session sees them."""
     with LabServer() as lab:
+        lab.fail("MAIL", "452 4.3.1 Insufficient system storage, try again later", times=1)
         lab.fail("RCPT", "451 4.7.1 Greylisted, try again later", times=1, address="carol@*")
+        lab.fail("RCPT", "450 4.2.1 Mailbox busy, try again later", times=1, address="dave@*")
         lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")
+        lab.fail("DATA_END", "554 5.7.1 Message refused as spam", times=1)
         sock = socket.create_connection((lab.host, lab.port), timeout=LEARNER_TIMEOUT)
         reader = ReplyReader(sock)
         replies = [reader.reply()]
@@ -341,7 +366,9 @@ def _collect_replies() -> list[str]:
             b"HELO learner.example",
             b"RCPT TO:<bob@example.com>",
             b"MAIL FROM:<alice@example.com>",
+            b"MAIL FROM:<alice@example.com>",
             b"RCPT TO:<carol@example.com>",
+            b"RCPT TO:<dave@example.com>",
             b"RCPT TO:<nobody@example.com>",
             b"RCPT TO:<bob@example.com>",
             b"VRFY bob",
@@ -419,6 +446,7 @@ def check_dot_line(send_ellipsis: Callable[[socket.socket], object]) -> Result:
         "Exercise 3 (a line that starts with a dot)",
         lambda: on_a_connection(lambda trial: send_ellipsis(trial.sock)),
         _verify_dot_line,
+        returns="the server's reply to the lone dot",
     )
 
 
