@@ -49,9 +49,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # after the headers, TLS without verification, a function that ignored the lab's
 # host/port, forgotten returns judged (07 and 09 on evaluate(returns=)), a returned CRLF
 # caught before sending: +151; the checks of notebooks 00-02 (forgot return judged, split
-# replies, more 4xx/5xx, hints).
+# replies, more 4xx/5xx, hints); split replies keep their pauses up to STARTTLS (+4).
 CEILINGS = {
-    "package_lines": 21_765,
+    "package_lines": 21_769,
     "core_code_lines": 6_888,
     "longest_module": 700,
     "public_names": 251,

@@ -298,11 +298,11 @@ class LabConnection(asyncio.BufferedProtocol):
     async def start_tls(self) -> None:
         """Start TLS on the socket (implicit TLS, or STARTTLS answered with 220), then let
         a fresh SMTP protocol go on inside it and retire any that spoke in plain text."""
-        self._flush_pieces()  # what was said in plain text goes out in plain text
         retired, retired_transport = self._smtp, self._above
         self._smtp = None  # plaintext still arriving is logged, never executed
         self._backlog.clear()  # nor what came after STARTTLS in plain text (RFC 3207 §4.2)
         self._smtp_paused = False
+        await self._finish_pieces()  # what was said in plain text goes out in plain text
         if await self._start_tls():
             self._serve()
         if retired_transport is not None:
@@ -590,14 +590,18 @@ class LabConnection(asyncio.BufferedProtocol):
             self._close_after_pieces = False
             self.close()
 
-    def _flush_pieces(self) -> None:
-        """Write what is left of split replies at once (before TLS starts: the rest of a
-        plain-text reply, and the 220, must not end up inside TLS)."""
+    async def _finish_pieces(self) -> None:
+        """Write what is left of split replies, still with their pauses, before TLS starts:
+        the rest of a plain-text reply, and the 220, must not end up inside TLS, and must
+        not arrive in one burst either (a client reading one recv() per reply would then
+        pass by luck)."""
         if self._piece_due is not None:
             self._piece_due.cancel()
             self._piece_due = None
         while self._pieces and self.below is not None and not self.below.is_closing():
             self.below.write(self._pieces.popleft())
+            if self._pieces:
+                await asyncio.sleep(self._pause)
         self._pieces.clear()
 
     def _no_delay(self) -> None:
