@@ -411,6 +411,27 @@ def _open_as_cloned(page: Any, app: Lab, frontend: str, notebook: str) -> None:
     assert trusted and not any(trusted), f"{notebook} should open untrusted: {trusted}"
 
 
+SCROLL_TO_JS = """async (selector) => {
+    // A notebook may draw only the cells in view (windowing: Notebook 7.4 hides the rest):
+    // scroll its panel down until an element matching selector has a box, then show it.
+    const shown = () => [...document.querySelectorAll(selector)].find(
+        (el) => el.getBoundingClientRect().height > 0);
+    const panel = document.querySelector(".jp-WindowedPanel-outer");
+    for (let step = 0; step < 400 && !shown(); step++) {
+        if (panel) panel.scrollTop += 300; else window.scrollBy(0, 300);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const found = shown();
+    if (found) found.scrollIntoView({block: "center"});
+    return Boolean(found);
+}"""
+
+
+def _scroll_to(page: Any, selector: str) -> None:
+    """Scroll the notebook until ``selector`` is drawn (windowed notebooks draw lazily)."""
+    assert page.evaluate(SCROLL_TO_JS, selector), f"nothing drawn matches {selector}"
+
+
 @pytest.mark.parametrize("frontend", ["jupyterlab", "notebook"])
 def test_committed_notebooks_read_well_as_opened_before_anything_runs(
     tmp_path: Path, frontend: str
@@ -429,6 +450,7 @@ def test_committed_notebooks_read_well_as_opened_before_anything_runs(
         try:
             _open_as_cloned(page, app, frontend, OPENED["diagram"])
             # The sequence diagram: a picture of its real size, arrows and TLS band drawn.
+            _scroll_to(page, ".jp-OutputArea-output img.smtplab-diagram")
             diagram = page.locator(".jp-OutputArea-output img.smtplab-diagram").first
             expect(diagram).to_be_visible()
             expect(page.get_by_text("<Diagram:")).to_have_count(0)
@@ -438,6 +460,7 @@ def test_committed_notebooks_read_well_as_opened_before_anything_runs(
             assert min(drawn["counts"].values()) > 150, drawn  # pixels of each colour
             print(f"{frontend}: diagram {drawn}")
             # The transcript keeps its layout: monospace lines, tinted and edged by side.
+            _scroll_to(page, ".jp-OutputArea-output .smtplab-transcript")
             transcript = page.locator(".jp-OutputArea-output .smtplab-transcript").first
             expect(transcript).to_be_visible()
             client = transcript.locator("tr.smtplab-c td").first.evaluate(STYLE_JS)
