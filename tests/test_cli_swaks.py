@@ -157,17 +157,19 @@ def test_tls_flags_that_disagree_are_refused() -> None:
 
 
 def test_help_lists_the_swaks_spellings() -> None:
-    text = smtplab("send", "--help").stdout
-    for spelling in (
-        "-s HOST[:PORT], --server",
-        "--tlsc",
-        "--tls-on-connect",
-        "-au USER, --auth-user",
-        "--header",
-        "--tls-verify",
-        "-ap/--auth-password is refused",
+    # argparse 3.13 writes "-s, --server HOST[:PORT]" where older ones write
+    # "-s HOST[:PORT], --server HOST[:PORT]": the options are the same, so one space.
+    text = " ".join(smtplab("send", "--help").stdout.split())
+    for spellings in (
+        ("-s HOST[:PORT], --server", "-s, --server HOST[:PORT]"),
+        ("--tlsc",),
+        ("--tls-on-connect",),
+        ("-au USER, --auth-user", "-au, --auth-user USER"),
+        ("--header",),
+        ("--tls-verify",),
+        ("-ap/--auth-password is refused",),
     ):
-        assert spelling in text, spelling
+        assert any(spelling in text for spelling in spellings), spellings
 
 
 class Lines:
