@@ -13,13 +13,14 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 PYTHONS_ONCE ?= newest
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: lab test test-pythons lint notebooks bench clean help
+.PHONY: lab test test-pythons lint notebooks instructor bench clean help
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/00-start-here.ipynb"
 	@echo "make test       ruff + pytest + nbval (what CI runs)"
 	@echo "make test-pythons  the unit suite on every Python 3.10+ here (nbval on oldest/newest)"
 	@echo "make notebooks  re-run every notebook and save its real outputs"
+	@echo "make instructor regenerate the instructor pack (estimates, cheat sheet, solved notebooks)"
 	@echo "make bench      benchmarks: ratios against smtplib, a raw socket, bare aiosmtpd"
 	@echo "make clean      remove .venv and caches"
 
@@ -72,6 +73,14 @@ notebooks: $(VENV)/.installed-test
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=60 --ExecutePreprocessor.store_widget_state=False \
 		notebooks/[0-9]*.ipynb
+
+# The instructor pack (docs/instructor/README.md): the time estimates and lesson plans,
+# the printable cheat sheet, and the solved notebooks (executed, ~40 s). After `make
+# notebooks`, or any change to a notebook or a solution.
+instructor: $(VENV)/.installed-test
+	$(PY) docs/instructor/estimates.py
+	$(PY) docs/instructor/cheatsheet.py
+	$(PY) docs/instructor/make_solutions.py
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	$(PIP) install --quiet --editable '.[test,bench]'
