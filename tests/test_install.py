@@ -308,6 +308,8 @@ SDIST_NEEDS = [
     "notebooks/solutions/nb05_auth.py",
     "benchmarks/shape.py",
     "docs/ARCHITECTURE.md",
+    "docs/instructor/estimates.py",
+    "docs/instructor/cheatsheet.html",
     "binder/requirements.txt",
     "binder/postBuild",
 ]
