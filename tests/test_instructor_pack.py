@@ -304,6 +304,15 @@ def test_a_solution_replaces_the_template_with_the_helpers_it_needs(tmp_path: Pa
     assert "def plain_response" not in solved and "def unused" not in solved
     assert solved.rstrip().endswith("check_plain(plain_blob)")
     assert "    ...\n" not in solved
+    split = {
+        "cells": [
+            {"cell_type": "code", "source": "def plain_blob(x):\n    ...\n"},
+            {"cell_type": "markdown", "source": "Now check it."},
+            {"cell_type": "code", "source": "check_plain(plain_blob, 3)\n"},
+        ]
+    }
+    assert make_solutions.exercises(split) == [(2, "check_plain", "plain_blob")]
+    assert make_solutions.defining_cell(split, 2, "plain_blob") == 0
     assert make_solutions.relink("[a](01-x.ipynb) [b](https://x.org) [c](#top)") == (
         "[a](../../01-x.ipynb) [b](https://x.org) [c](#top)"
     )

@@ -38,7 +38,8 @@ SOLUTIONS = NOTEBOOKS / "solutions"
 SOLVED = NOTEBOOKS / "instructor" / "solved"
 TESTS = ROOT / "tests"
 SERIES_GLOB = "[0-9][0-9]*-*.ipynb"
-CHECK_CALL = re.compile(r"^\s*(check_\w+)\(\s*(\w+)\s*\)", re.M)
+# check_x(my_function) or check_x(my_function, more...): the first argument is the answer.
+CHECK_CALL = re.compile(r"^\s*(check_\w+)\(\s*(\w+)\s*[,)]", re.M)
 # A relative link in markdown: not a URL, not an anchor of this page, not an attachment.
 RELATIVE_LINK = re.compile(r"\]\((?!https?:|mailto:|#|/|attachment:)([^)\s]+)\)")
 TIMEOUT = 120  # seconds per cell: a check runs a lab of its own, some wait on purpose
@@ -165,6 +166,17 @@ def solve_cell(cell_source: str, name: str, code: str) -> str:
     raise ValueError(f"the exercise cell defines no function {name!r}:\n{cell_source}")
 
 
+def defining_cell(nb: dict[str, Any], check_cell: int, name: str) -> int:
+    """The code cell that defines ``name``: the check's own cell, or the nearest one
+    before it (a template in one cell and its check in the next)."""
+    pattern = re.compile(rf"^def {re.escape(name)}\(", re.M)
+    for index in range(check_cell, -1, -1):
+        cell = nb["cells"][index]
+        if cell["cell_type"] == "code" and pattern.search(source(cell)):
+            return index
+    raise ValueError(f"no cell before the check defines {name!r}")
+
+
 def relink(text: str) -> str:
     """Relative links in a markdown cell, rewritten from notebooks/instructor/solved/."""
     return RELATIVE_LINK.sub(lambda m: f"](../../{m.group(1)})", text)
@@ -193,7 +205,7 @@ def solved_notebook(notebook: Path) -> dict[str, Any] | None:
         answer = name if name in module.defs else answers.get(check)
         if answer is None or answer not in module.defs:
             raise KeyError(f"{notebook.name}: no solution for {check}({name}) in {path.name}")
-        cell = solved["cells"][index]
+        cell = solved["cells"][defining_cell(solved, index, name)]
         cell["source"] = as_source(solve_cell(source(cell), name, module.code_for(answer, name)))
     for cell in solved["cells"]:
         if cell["cell_type"] == "markdown":
@@ -252,19 +264,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("numbers", nargs="*", help="only these notebooks (e.g. 02 07a)")
     parser.add_argument("--no-execute", action="store_true", help="fill in, do not run")
     args = parser.parse_args(argv)
+    failed = []
     for notebook in series():
         if args.numbers and prefix(notebook) not in args.numbers:
             continue
-        solved = solved_notebook(notebook)
+        try:
+            solved = solved_notebook(notebook)
+        except (OSError, KeyError, ValueError, SyntaxError) as error:
+            print(f"{notebook.name}: NOT SOLVED: {error}", file=sys.stderr)
+            failed.append(notebook.name)
+            continue
         if solved is None:
             print(f"{notebook.name}: no checked exercises, no solved copy")
             continue
         if not args.no_execute:
             SOLVED.mkdir(parents=True, exist_ok=True)
-            solved = execute(solved, SOLVED)
+            try:
+                solved = execute(solved, SOLVED)
+            except Exception as error:  # a cell raised: say which notebook, go on
+                print(f"{notebook.name}: NOT SOLVED: a cell failed:\n{error}", file=sys.stderr)
+                failed.append(notebook.name)
+                continue
         write(solved, target_for(notebook))
         print(f"{notebook.name} -> {target_for(notebook).relative_to(ROOT)}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
