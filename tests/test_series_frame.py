@@ -6,7 +6,8 @@ For every ``notebooks/NN-*.ipynb`` (``07a`` and the like included):
   ``[← NN · Title](NN-file.ipynb) · [Series map](00-start-here.ipynb#The-map-of-the-series)
   · [NN · Title →](NN-file.ipynb)``, with the previous and next notebooks of the series
   (00 has no "←" part, the last notebook no "→" part; 10 and 11 are part of the series
-  even on a branch that does not hold them yet, so 09 points to 10);
+  even on a branch that does not hold them yet, so 09 points to 10). An appendix such as
+  ``07a`` is beside the series: 07 links to 08, and 07a's "←" is 07, its "→" 08;
 * **the end**: the exercises, then ``## Stop the lab`` and a code cell that stops it (in a
   notebook that starts a lab), then one final markdown cell with ``## Further reading``,
   ``**Next:** [NN · Title](file): ...`` (not in the last notebook) and the navigation line
@@ -143,9 +144,17 @@ def _label_problems(where: str, label: str, target: str, entry: Entry) -> list[s
 
 
 def expected_neighbours(prefix: str, series: list[Entry]) -> tuple[Entry | None, Entry | None]:
-    keys = [entry.prefix for entry in series]
+    """The "←" and "→" notebooks of ``prefix``. The main series is the two-digit
+    notebooks; an appendix such as ``07a`` sits beside it: its "←" is its own notebook
+    (07) and its "→" the next of the main series (08), and the main series skips it."""
+    main = [entry for entry in series if entry.prefix.isdigit()]
+    if not prefix.isdigit():
+        parent = next((entry for entry in main if entry.prefix == prefix[:2]), None)
+        after = next((entry for entry in main if entry.prefix > prefix), None)
+        return parent, after
+    keys = [entry.prefix for entry in main]
     at = keys.index(prefix)
-    return (series[at - 1] if at > 0 else None, series[at + 1] if at + 1 < len(series) else None)
+    return (main[at - 1] if at > 0 else None, main[at + 1] if at + 1 < len(main) else None)
 
 
 def nav_problems(line: str, prefix: str, series: list[Entry], where: str) -> list[str]:
@@ -561,6 +570,13 @@ def test_links_that_do_not_resolve_are_reported(tmp_path: Path) -> None:
     (tmp_path / "solutions").mkdir()
     assert "solutions/nb01_a.py" in "\n".join(link_problems(nb, tmp_path))
     assert link_problems(nb, tmp_path, frozenset({"nowhere.ipynb"}))[0].startswith("cell 0: 00")
+
+
+def test_an_appendix_sits_beside_the_series() -> None:
+    series = [*TINY_SERIES[:2], Entry("01a", "01a-more.ipynb", "More"), TINY_SERIES[2]]
+    assert expected_neighbours("01", series) == (series[0], series[3])
+    assert expected_neighbours("01a", series) == (series[1], series[3])
+    assert expected_neighbours("02", series) == (series[1], None)
 
 
 def test_the_series_includes_the_planned_notebooks(tmp_path: Path) -> None:
