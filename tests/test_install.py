@@ -157,6 +157,7 @@ def test_a_checkout_reads_its_own_notebooks_folder() -> None:
     assert names[0] == "00-start-here.ipynb" and "sanitize.cfg" in names
     assert len([n for n in names if n.endswith(".ipynb")]) == 10
     assert "solutions/nb07_errors.py" in names  # notebook 07 links it
+    assert "scripts/smtp_by_hand.py" in names  # notebook 02 runs it
 
 
 def test_copy_then_keep_a_learners_edits(tmp_path: Path) -> None:
@@ -180,8 +181,8 @@ def test_copy_then_keep_a_learners_edits(tmp_path: Path) -> None:
 
 def test_an_untouched_copy_of_an_older_kit_is_updated(tmp_path: Path) -> None:
     old_kit = tmp_path / "old-kit"
-    (old_kit / "solutions").mkdir(parents=True)
     for path in install.series_files(NOTEBOOKS):
+        (old_kit / path).parent.mkdir(parents=True, exist_ok=True)
         (old_kit / path).write_text(f"old {path}")
     target = tmp_path / "mine"
     install.copy_notebooks(target, source=old_kit)
@@ -306,6 +307,7 @@ SDIST_NEEDS = [
     "notebooks/sanitize.cfg",
     "notebooks/00-start-here.ipynb",
     "notebooks/solutions/nb05_auth.py",
+    "notebooks/scripts/smtp_by_hand.py",
     "benchmarks/shape.py",
     "docs/ARCHITECTURE.md",
     "binder/requirements.txt",
