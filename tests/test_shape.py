@@ -50,11 +50,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # host/port, forgotten returns judged (07 and 09 on evaluate(returns=)), a returned CRLF
 # caught before sending: +151; the checks of notebooks 00-02 (forgot return judged, split
 # replies, more 4xx/5xx, hints); split replies keep their pauses up to STARTTLS (+4).
+# Issue 16, one outcome vocabulary: 00's and 02's checks share the series' words and name
+# them to a learner who answers with the former ones (course.nb00.former_word_hint, +28
+# lines, one public name; install ships notebooks/scripts/).
 CEILINGS = {
-    "package_lines": 21_769,
+    "package_lines": 21_797,
     "core_code_lines": 6_888,
     "longest_module": 700,
-    "public_names": 251,
+    "public_names": 252,
 }
 
 

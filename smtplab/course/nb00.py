@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ..lab import LabServer
 from .harness import TRIED, Hint, Result, answers_to, evaluate, strict_lab
 
-__all__ = ["FORMER_WORDS", "OUTCOMES", "check_outcome", "check_send_first", "former_word_hint"]
+__all__ = ["OUTCOMES", "check_outcome", "check_send_first", "former_word_hint"]
 
 SENDER = "alice@example.com"
 RECIPIENTS = ("bob@example.com", "carol@example.com")
@@ -22,7 +22,7 @@ OUTCOMES = {2: "done", 3: "go on", 4: "retry later", 5: "give up"}
 notebooks 00, 02 and 07 use the same ones (5xx: "give up", or fix and resend; notebook 07
 tells the two apart)."""
 
-FORMER_WORDS = {"try later": "retry later", "failed": "give up", "fail": "give up"}
+_FORMER_WORDS = {"try later": "retry later", "failed": "give up", "fail": "give up"}
 """Words the notebooks used before the series agreed on one vocabulary (issue 16)."""
 
 
@@ -30,7 +30,7 @@ def former_word_hint(answer: object, who_said: str, expected: str) -> str | None
     """The hint for a learner who answers with a former word ("try later", "failed"):
     name the series' word rather than fail without saying why; None for any other answer.
     ``who_said`` starts the sentence ("outcome(451) said", "for '451 ...' you said")."""
-    if not isinstance(answer, str) or answer.strip().lower() not in FORMER_WORDS:
+    if not isinstance(answer, str) or answer.strip().lower() not in _FORMER_WORDS:
         return None
     return (
         f"{who_said} {answer!r}, a word this series no longer uses: a 4xx reply is "
