@@ -195,6 +195,8 @@ def send_mail(
 def quit_politely(smtp: Conversation) -> None:
     """After a refusal, say QUIT anyway (RFC 5321 §4.1.1.10); ignore what goes wrong."""
     try:
+        if smtp.verbose:
+            print("C: QUIT")
         smtp.sock.sendall(b"QUIT\r\n")
         smtp.read_reply()
     except (OSError, SMTPConnectionError):
@@ -203,10 +205,16 @@ def quit_politely(smtp: Conversation) -> None:
 
 def client_name(sock: socket.socket) -> str:
     """The name to give after EHLO: this machine's fully qualified domain name, or an
-    address literal such as [192.0.2.1] when it has none (RFC 5321 §4.1.1.1, §2.3.5)."""
-    fqdn = socket.getfqdn()
-    if "." in fqdn and not fqdn.endswith((".localdomain", ".local")):
-        return fqdn
+    address literal such as [192.0.2.1] when it has none (RFC 5321 §4.1.1.1, §2.3.5;
+    the literal's syntax is §4.1.3).
+
+    We take the machine's own name only if it is already fully qualified (it has a dot),
+    so that no DNS lookup is needed; otherwise the address this connection comes from.
+    (smtplib asks socket.getfqdn(), which may ask DNS, and falls back the same way.)
+    """
+    name = socket.gethostname()
+    if "." in name and not name.endswith((".localdomain", ".local")):
+        return name
     address = sock.getsockname()[0]
     return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
 
