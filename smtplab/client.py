@@ -427,10 +427,10 @@ class Client:
                 if any("8BITMIME" in p for p in problems)
                 else ""
             )
-            raise LocalProtocolError(
-                "the server would refuse or damage this message: "
+            raise LocalProtocolError(  # the kit's finding, not a reply: no code in front
+                "The kit refused to send this message, and nothing was sent: "
                 + "; ".join(problems)
-                + ". Nothing was sent."
+                + "."
                 + advice
             )
         return data
