@@ -245,7 +245,7 @@ def _attempt_retry(
     nothing (the harness then judges what the lab saw, or says "not tried")."""
     run = _run_retry(
         send_with_retry,
-        lambda lab: lab.fail("MAIL", _GREYLIST, times=1),
+        lambda lab: lab.fail("RCPT", _GREYLIST, times=1),  # greylisting defers at RCPT TO
         "greylisting (451 once)",
     )
     runs.append(run)
@@ -318,7 +318,7 @@ def _verify_retry(
         what = "a server that always answers 451"
         run = _run_retry(
             send_with_retry,
-            lambda lab: lab.fail("MAIL", _GREYLIST, times=_TOO_MANY),
+            lambda lab: lab.fail("RCPT", _GREYLIST, times=_TOO_MANY),
             what,
         )
         if run.attempts >= _TOO_MANY:
