@@ -540,10 +540,11 @@ class Client:
             raise SenderRefused(mail_reply, mail.text, sender=mail.sender)
         if everyone_refused:
             first, reply = next(iter(self.last_refused.items()))
+            later = " It is temporary (4xx): wait, then send again." if reply.is_transient else ""
             raise RecipientRefused(
                 reply,
                 f"RCPT TO:<{first}>",
-                "every recipient was refused, so nothing was sent.",
+                "every recipient was refused, so nothing was sent." + later,
                 recipient=first,
             )
         if self.last_refused:

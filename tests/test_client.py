@@ -321,6 +321,7 @@ def test_greylisting_is_transient_and_a_retry_works(lab: LabServer) -> None:
         with pytest.raises(RecipientRefused) as caught:
             c.send_message(simple_message())
         assert caught.value.is_transient and caught.value.code == 451
+        assert "temporary (4xx): wait, then send again" in str(caught.value)
         assert c.send_message(simple_message()).code == 250
 
 
