@@ -171,7 +171,7 @@ def test_retry_without_a_pause_is_told_to_wait() -> None:
                     return err.reply
         raise AssertionError("not reached")
 
-    failed_with(check_retry(send_with_retry), "ms after the 451", "time.sleep")
+    failed_with(check_retry(send_with_retry), "tried again after waiting", "time.sleep")
 
 
 def test_retry_after_a_5xx_is_caught() -> None:
