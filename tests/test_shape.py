@@ -50,11 +50,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # host/port, forgotten returns judged (07 and 09 on evaluate(returns=)), a returned CRLF
 # caught before sending: +151; the checks of notebooks 00-02 (forgot return judged, split
 # replies, more 4xx/5xx, hints); split replies keep their pauses up to STARTTLS (+4).
+# Issue 16 (nb-late): HELP answered 214, the 553 note and advice by enhanced code (one
+# public table, notes.ADDRESS_NOTE), local refusals without a reply code, 07.2 measuring
+# a retry's wait as the longest silence (robust on a busy machine): +76 (core +40).
 CEILINGS = {
-    "package_lines": 21_769,
-    "core_code_lines": 6_888,
+    "package_lines": 21_845,
+    "core_code_lines": 6_928,
     "longest_module": 700,
-    "public_names": 251,
+    "public_names": 252,
 }
 
 

@@ -23,7 +23,8 @@ needs, on the surface aiosmtpd documents, each at one place:
   allow with ``501``, and answers a line with a bare LF or CR, which the connection hands
   aiosmtpd as a stand-in command (``X-SMTPLAB-BARE-LF``), with ``521`` and closes;
   aiosmtpd's own limits (command and text line lengths, five unknown commands) follow
-  the policy's.
+  the policy's;
+* HELP is answered ``214`` (RFC 5321 §4.1.1.8: 211 or 214), where aiosmtpd says ``250``.
 
 The bytes themselves (the session log, the BODY fault) are the connection's business.
 """
@@ -154,6 +155,7 @@ class LabSMTP(FastAddressPath, SMTP):
         self._after_starttls = tls and connection.listener == "plain"
         self._command: str | None = None
         self._held: list[bytes] = []
+        self._help_due = False
         super().__init__(
             _Hooks(self),
             data_size_limit=policy.size_limit,
@@ -183,6 +185,8 @@ class LabSMTP(FastAddressPath, SMTP):
         """
         text = status.decode("utf-8", "surrogateescape") if isinstance(status, bytes) else status
         command = self._command
+        if self._help_due and text.startswith("250 "):  # aiosmtpd's HELP text
+            text = "214 " + text[4:]
         if self._greeting_due:
             self._greeting_due = False
             if self._after_starttls:
@@ -276,6 +280,16 @@ class LabSMTP(FastAddressPath, SMTP):
         if name == "RCPT":
             return self.envelope is None or not self.envelope.smtp_utf8
         return False
+
+    @syntax("HELP [command]")
+    async def smtp_HELP(self, arg: str) -> None:
+        """``HELP``: aiosmtpd's text, answered ``214`` as RFC 5321 §4.1.1.8 asks (211 or
+        214; aiosmtpd 1.4 says ``250``). A fault at HELP is sent as given."""
+        self._help_due = True
+        try:
+            await super().smtp_HELP(arg)
+        finally:
+            self._help_due = False
 
     @syntax("STARTTLS", when="tls_context")
     async def smtp_STARTTLS(self, arg: str | None) -> None:

@@ -581,9 +581,10 @@ class LabServer:
         no effect: a refused RCPT adds no recipient, a refused message is not delivered).
 
         ``lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")`` refuses one
-        recipient; ``lab.fail("MAIL", "451 4.7.1 Try again later", times=1)`` greylists
-        once. A ``421`` reply also closes the connection; a line without an enhanced code
-        gets one. Steps: :data:`smtplab.lab.faults.STEPS`. For every fault method,
+        recipient; ``lab.fail("RCPT", "451 4.7.1 Try again later", times=1)`` greylists
+        once (a greylisting server defers at RCPT TO, RFC 6647). A ``421`` reply also
+        closes the connection; a line without an enhanced code gets one. Steps:
+        :data:`smtplab.lab.faults.STEPS`. For every fault method,
         ``times`` is how many uses (None: until :meth:`clear_faults`), ``delay`` the
         seconds to wait first, ``address`` (MAIL/RCPT only) a pattern like ``"nobody@*"``.
         """
