@@ -489,6 +489,9 @@ def _field(label: str, text: str) -> str:
     return _wrap(text, f"  {label + ':':<12}", " " * 14)
 
 
+_EVERYTHING = {"offer_starttls": True, "offer_auth": True}
+
+
 def describe_profile(profile: str | LabProfile) -> str:
     """A learner-readable summary of a look-alike: what it imitates, how, where it differs."""
     p = get_profile(profile)
@@ -499,10 +502,7 @@ def describe_profile(profile: str | LabProfile) -> str:
         "  an IMITATION built from public reports, not a recording",
         _field("imitates", f"{preset.name}, {preset.host}: {preset.ports_sentence()}"),
         _field("greeting", policy.greeting_line()),
-        _field(
-            "EHLO",
-            ", ".join(policy.keywords or policy.ehlo_keywords(offer_starttls=True, offer_auth=True)),
-        ),
+        _field("EHLO", ", ".join(policy.keywords or policy.ehlo_keywords(**_EVERYTHING))),
     ]
     lines += [_field("does", sentence) for sentence in p.behaviour]
     lines += [_field("differs", sentence) for sentence in p.differences]

@@ -63,12 +63,14 @@ QQ_GOPHISH = Source.github("gophish/gophish#1627", "I got an error when i use qq
     "2019-10-23", "quoted with a final period: '501 mail from address must be same as "
     "authorization user.'", read_on=R16)
 QQ_FROM_FREAKS = Source(
-    "QQ Mail SMTP Error 550: Fixing 'The From header is missing or invalid' in Python (freaks.city)",
+    "QQ Mail SMTP Error 550: Fixing 'The From header is missing or invalid' in Python "
+    "(freaks.city)",
     "https://freaks.city/blogs/qq-mail-smtp-error-550-fixing-the-from-header-is-missing-or-invalid-in-python.html",
     note="third-party post: smtplib via smtp.qq.com:465; Header(sender) put the address inside an "
          "encoded word (=?utf-8?q?you=40qq=2Ecom?=) and the message was refused with 550",
     read_on=R16)
-QQ_FROM_JUEJIN = Source("QQ邮箱使用SMTPLIB 报错550,'The \"From\" header is missing or invalid' (juejin.cn)",
+QQ_FROM_JUEJIN = Source(
+    "QQ邮箱使用SMTPLIB 报错550,'The \"From\" header is missing or invalid' (juejin.cn)",
     "https://juejin.cn/post/7222822313006284837",
     note="third-party post: From set with Header('LogSender <...@qq.com>', 'utf-8'), the whole "
          "value base64-encoded; the reply ends with '帮助系统' instead of the help URL",
@@ -102,11 +104,13 @@ NETEASE_SPM_ZABBIX = Source.github("zabbix-book/zabbix_mail_with_graph#1", "使�
     "2019-01-11", "(554, 'DT:SPM 163 smtp12,...,please see http://mail.163.com/help/"
     "help_spam_16.htm?...') and NetEase's explanation of DT:SPM", read_on=R16)
 NETEASE_SPM_YAGMAIL = Source.github("kootenpv/yagmail#144",
-    "smtplib.SMTPDataError: (554, 'DT:SPM 126 smtp10", "2019-09-09", "the same reply from 126", read_on=R16)
+    "smtplib.SMTPDataError: (554, 'DT:SPM 126 smtp10", "2019-09-09", "the same reply from 126",
+    read_on=R16)
 NETEASE_SPM_NODEMAIL = Source.github("Vincedream/NodeMail#20", "Message failed: 554",
     "2019-07-27", "554 DT:SPM 126 after the message (nodemailer's 'Message failed')", read_on=R16)
 NETEASE_SPM_100DAYS = Source.github("jackfrued/Python-100-Days#255",
-    "邮件发送失败，554 DT:SPM 发送的邮件内容包含了未被许可的信息,或被系统识别为垃圾邮件", "2019-07-28",
+    "邮件发送失败，554 DT:SPM 发送的邮件内容包含了未被许可的信息,"
+    "或被系统识别为垃圾邮件", "2019-07-28",
     "163; the title quotes NetEase's explanation: the content has unpermitted information or "
     "was taken for spam", read_on=R16)
 NETEASE_126_NOTE = Source("「EMAIL」- 163.com | 126.com (note.lispstudio.com)",
