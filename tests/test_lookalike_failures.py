@@ -222,7 +222,12 @@ def test_163_spam_content_gets_554_dt_spm_and_the_content_advice(netease: LabSer
     assert len(netease.inbox) >= 1  # only the fine message arrived
 
 
-def test_serve_offers_the_163_profile() -> None:
-    from smtplab.cli.serve import PROFILES as SERVED
+def test_serve_can_be_the_163_look_alike() -> None:
+    """``smtplab serve --profile 163``, in a real process, greets as 163 does."""
+    from test_cli import serving
 
-    assert "163" in SERVED
+    with serving("--profile", "163") as (banner, port):
+        assert any("look-alike: 163" in line for line in banner)
+        with smtplib.SMTP(timeout=10) as client:
+            code, greeting = client.connect("127.0.0.1", port)
+            assert code == 220 and b"Anti-spam GT for Coremail System" in greeting

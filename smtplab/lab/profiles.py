@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -44,6 +44,7 @@ from ..providers import (
 )
 from .policy import (
     CONTENT_REFUSED,
+    DEFAULT_SIZE_LIMIT,
     FROM_HEADER_INVALID,
     LOGIN_REFUSED,
     SENDER_NOT_LOGIN,
@@ -181,8 +182,8 @@ def _look_alike(
     key: str,
     provider: str,
     title: str,
-    ehlo: ObservedReply,
-    keywords: tuple[str, ...],
+    ehlo: ObservedReply | None,
+    keywords: tuple[str, ...] | None,
     quoted: tuple[ObservedReply, ...],
     behaviour: tuple[str, ...],
     differences: tuple[str, ...],
@@ -190,17 +191,20 @@ def _look_alike(
 ) -> LabProfile:
     """A profile whose policy takes the provider's greeting (the first of ``quoted``),
     the first line of ``ehlo`` and ``keywords``, requires TLS and AUTH, and lets
-    ``student@<the provider's domain>`` log in; its sources are those of ``quoted``."""
+    ``student@<the provider's domain>`` log in; its sources are those of ``quoted``.
+    Without a quoted EHLO reply (``ehlo`` and ``keywords`` None) the lab's own keywords
+    stand, offering the preset's mechanisms, without enhanced status codes."""
     preset = PROVIDERS[provider]
-    words = [keyword.replace("=", " ").split() for keyword in keywords if keyword.strip()]
+    words = [keyword.replace("=", " ").split() for keyword in keywords or () if keyword.strip()]
     upper = {word[0].upper() for word in words}
     sizes = [int(word[1]) for word in words if word[0].upper() == "SIZE" and len(word) == 2]
     offered = {w.upper() for word in words if is_auth_keyword(word[0]) for w in word[1:]}
+    offered = offered if keywords is not None else set(preset.auth_mechanisms)
     policy = LabPolicy(
         banner=quoted[0].lines[0],
-        ehlo_name=ehlo.lines[0],
+        ehlo_name=ehlo.lines[0] if ehlo is not None else "",
         keywords=keywords,
-        size_limit=_quoted(sizes[0] if sizes else None),
+        size_limit=_quoted(sizes[0] if sizes else None) if keywords else DEFAULT_SIZE_LIMIT,
         # The advertised mechanisms the lab implements (LOGIN, PLAIN), in its order.
         auth_mechanisms=tuple(m for m in SUPPORTED_AUTH_MECHANISMS if m in offered),
         smtputf8="SMTPUTF8" in upper,
@@ -361,43 +365,24 @@ def _outlook() -> LabProfile:
 
 def _netease() -> LabProfile:
     """163 Mail: no report we could cite quotes its EHLO reply, so the look-alike keeps the
-    lab's own keywords (without enhanced codes) and takes only the quoted texts."""
-    preset = PROVIDERS["163"]
-    seen = _quoted(preset.observed)
-    greeting = _quoted(seen.greeting)
+    lab's own keywords and takes only the quoted texts."""
+    seen = _quoted(PROVIDERS["163"].observed)
     failed = _pick(seen.errors, 535, "authentication failed")
     smtp_off = _pick(seen.errors, 550, "User has no permission")
     spam = _pick(seen.errors, 554, "DT:SPM")
     ok = _pick(seen.other, 235, "Authentication successful")
     mail_ok = _pick(seen.other, 250, "Mail OK")
-    quoted = (greeting, failed, smtp_off, spam, ok, mail_ok)
-    policy = LabPolicy(
-        banner=greeting.lines[0],
-        auth_mechanisms=tuple(m for m in SUPPORTED_AUTH_MECHANISMS if m in preset.auth_mechanisms),
-        enhanced_status_codes=False,  # none of the quoted replies carries one
-        require_tls=True,
-        require_auth=True,
-        login_domains=preset.domains,
-        profile="163",
-        reply_texts=(
-            _own("AUTH", LOGIN_REFUSED, failed),
-            _own("AUTH", LAB_AUTH_OK, ok),
-            _own("MAIL", "250 OK", mail_ok),
-            _own("RCPT", "250 OK", mail_ok),
-            _own("DATA", CONTENT_REFUSED, spam),
-        ),
-        special_logins=((NETEASE_SMTP_OFF_ACCOUNT, _own("AUTH", LOGIN_REFUSED, smtp_off)),),
-        spam_phrase=NETEASE_SPAM_PHRASE,
-    )
-    return LabProfile(
-        key="163",
-        provider="163",
-        title="NetEase 163 Mail look-alike",
-        policy=policy,
+    profile = _look_alike(
+        "163",
+        "163",
+        "NetEase 163 Mail look-alike",
+        None,
+        None,
+        (_quoted(seen.greeting), failed, smtp_off, spam, ok, mail_ok),
         behaviour=(
             "lab.tls_port plays port 465 (implicit TLS), the port the guides agree on.",
             "Greeting as quoted for smtp.163.com; AUTH PLAIN only (the mechanism seen in "
-            "the reports); no enhanced status codes.",
+            "the reports); no enhanced status codes (none of the quoted replies has one).",
             "TLS and AUTH are required before MAIL. The lab's password "
             "(lab.users['student']) plays the authorization code (授权码).",
             f"A wrong password gets {_lines(failed)[0]}",
@@ -411,14 +396,24 @@ def _netease() -> LabProfile:
             "No citable report quotes 163's EHLO reply: the look-alike shows the lab's own "
             "keywords, and its name is the lab's.",
             "NetEase's spam filter is a secret; the look-alike refuses only the subject "
-            f"phrase {NETEASE_SPAM_PHRASE!r}, and the reply's id, address and time are "
-            "those of the report.",
+            f"phrase {NETEASE_SPAM_PHRASE!r}; the reply's id and time are those of the "
+            "report.",
             "lab.port still speaks STARTTLS (the lab always has that port); no STARTTLS "
             "port is documented for 163.",
-            *_COMMON_DIFFERENCES[:1],
         ),
-        sources=tuple(dict.fromkeys(reply.source for reply in quoted)),
+        reply_texts=(
+            _own("AUTH", LOGIN_REFUSED, failed),
+            _own("AUTH", LAB_AUTH_OK, ok),
+            _own("MAIL", "250 OK", mail_ok),
+            _own("RCPT", "250 OK", mail_ok),
+            _own("DATA", CONTENT_REFUSED, spam),
+        ),
+        special_logins=((NETEASE_SMTP_OFF_ACCOUNT, _own("AUTH", LOGIN_REFUSED, smtp_off)),),
+        spam_phrase=NETEASE_SPAM_PHRASE,
     )
+    # Its EHLO reply is the lab's: no client address from a report in it.
+    kept = tuple(d for d in profile.differences if "address in the EHLO reply" not in d)
+    return replace(profile, differences=kept)
 
 
 PROFILES: Mapping[str, LabProfile] = MappingProxyType(
