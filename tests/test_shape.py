@@ -50,11 +50,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # host/port, forgotten returns judged (07 and 09 on evaluate(returns=)), a returned CRLF
 # caught before sending: +151; the checks of notebooks 00-02 (forgot return judged, split
 # replies, more 4xx/5xx, hints); split replies keep their pauses up to STARTTLS (+4).
+# Issue 16 (look-alikes that fail the way the real ones do): QQ's 501 and 550 and a 163
+# look-alike with their cited records, the lab's sender/From/content refusals, RFC 2231
+# file names in the anatomy view: +323 lines (core +70, the provider records), 3 names.
 CEILINGS = {
-    "package_lines": 21_769,
-    "core_code_lines": 6_888,
+    "package_lines": 22_092,
+    "core_code_lines": 6_958,
     "longest_module": 700,
-    "public_names": 251,
+    "public_names": 254,
 }
 
 
