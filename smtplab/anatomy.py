@@ -16,7 +16,7 @@ import email
 import email.utils
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy as _policy
 from email.message import EmailMessage, Message
 from typing import Protocol, runtime_checkable
@@ -168,8 +168,9 @@ class MimePart:
     encoded_size: int
     decoded_size: int
     is_multipart: bool
-    filename_param: str | None = None
-    filename_form: str | None = None
+    # Not in the repr: a MimePart's repr stays what notebooks have saved.
+    filename_param: str | None = field(default=None, repr=False)
+    filename_form: str | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         """One line: type, charset, encoding, file name, sizes."""

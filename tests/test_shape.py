@@ -52,10 +52,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # replies, more 4xx/5xx, hints); split replies keep their pauses up to STARTTLS (+4).
 # Issue 16 (look-alikes that fail the way the real ones do): QQ's 501 and 550 and a 163
 # look-alike with their cited records, the lab's sender/From/content refusals, RFC 2231
-# file names in the anatomy view: +323 lines (core +70, the provider records), 3 names.
+# file names in the anatomy view: +324 lines (core +71, the provider records), 3 names.
 CEILINGS = {
-    "package_lines": 22_092,
-    "core_code_lines": 6_958,
+    "package_lines": 22_093,
+    "core_code_lines": 6_959,
     "longest_module": 700,
     "public_names": 254,
 }

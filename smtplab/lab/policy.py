@@ -88,7 +88,7 @@ LOGIN_REFUSED = "535 5.7.8 Authentication credentials invalid"
 
 SENDER_NOT_LOGIN = "553 5.7.1 Sender address rejected: not owned by the logged-in user"
 """The lab's reply to a MAIL FROM that is not the login's address (``sender_must_be_login``;
-Postfix's wording for its ``reject_sender_login_mismatch``); a look-alike replaces it."""
+modelled on Postfix's reply for ``reject_sender_login_mismatch``); a look-alike replaces it."""
 
 FROM_HEADER_INVALID = (
     "550 5.6.0 The From header is missing, or its address is inside an encoded word "

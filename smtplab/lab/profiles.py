@@ -264,8 +264,8 @@ def _qq(key: str, chinese: bool) -> LabProfile:
             "MAILCOMPRESS, XOAUTH and XOAUTH2 are advertised as quoted but not implemented "
             "(AUTH XOAUTH2 gets 504 5.5.4).",
             "A few of the lab's own replies still carry an enhanced status code.",
-            "QQ's exact rules for the sender and the From header are not published; the "
-            "look-alike refuses only the two cases the reports show.",
+            "The look-alike refuses only the sender and From cases the reports show; QQ's "
+            "own rules (its help page detail/124/995) may refuse more.",
         ),
         reply_texts=(
             _own("AUTH", LOGIN_REFUSED, refused),
@@ -381,7 +381,7 @@ def _netease() -> LabProfile:
         (_quoted(seen.greeting), failed, smtp_off, spam, ok, mail_ok),
         behaviour=(
             "lab.tls_port plays port 465 (implicit TLS), the port the guides agree on.",
-            "Greeting as quoted for smtp.163.com; AUTH PLAIN only (the mechanism seen in "
+            "Greeting as quoted for smtp.163.com:25 (2016); AUTH PLAIN only (the mechanism seen in "
             "the reports); no enhanced status codes (none of the quoted replies has one).",
             "TLS and AUTH are required before MAIL. The lab's password "
             "(lab.users['student']) plays the authorization code (授权码).",
