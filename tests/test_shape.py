@@ -53,11 +53,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 16 (nb-late): HELP answered 214, the 553 note and advice by enhanced code (one
 # public table, notes.ADDRESS_NOTE), local refusals without a reply code, 07.2 measuring
 # a retry's wait as the longest silence (robust on a busy machine): +76 (core +40).
+# Issue 16 (look-alikes that fail the way the real ones do): QQ's 501 and 550 and a 163
+# look-alike with their cited records, the lab's sender/From/content refusals, RFC 2231
+# file names in the anatomy view: +324 lines (core +71, the provider records), 3 names.
 CEILINGS = {
-    "package_lines": 21_845,
-    "core_code_lines": 6_928,
+    "package_lines": 22_169,
+    "core_code_lines": 6_999,
     "longest_module": 700,
-    "public_names": 252,
+    "public_names": 255,
 }
 
 

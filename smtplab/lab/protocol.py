@@ -72,8 +72,11 @@ class _Hooks:
     async def handle_MAIL(
         self, server: LabSMTP, session: Session, envelope: Envelope, address: str, options: list
     ) -> str:
-        """Apply a MAIL fault, else take the sender (what aiosmtpd does without a hook)."""
+        """Apply a MAIL fault, else take the sender (what aiosmtpd does without a hook),
+        unless the policy refuses it (``sender_must_be_login``)."""
         reply = await server.lab_fault("MAIL", address)
+        if reply is None:
+            reply = server.policy.sender_refusal(address, server.connection.session.auth_user)
         if reply is None:
             envelope.mail_from = address
             envelope.mail_options.extend(options)
@@ -334,10 +337,13 @@ class LabSMTP(FastAddressPath, SMTP):
         reply = await self.lab_fault("DATA_END", None)
         if reply is not None:
             return reply
+        content = bytes(envelope.original_content or b"")
+        refusal = self.policy.message_refusal(content)  # a look-alike's content rules
+        if refusal is not None:
+            return refusal
         session = connection.session
         queue_id = secrets.token_hex(5).upper()
         # One copy of the message, in the inbox and the session log (see claim_body).
-        content = bytes(envelope.original_content or b"")
         data = connection.context.sessions.claim_body(session, content, queue_id)
         dropped = connection.context.inbox.add(
             ReceivedMessage(

@@ -259,7 +259,7 @@ class LabServer:
     Whatever the limits, one connection pipelining a flood of commands gets a few dozen
     answered per turn of the lab's event loop, so other sessions are not held up.
 
-    ``profile="qq"`` (or ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, or a
+    ``profile="qq"`` (or ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, ``"163"``, or a
     :class:`~smtplab.lab.profiles.LabProfile`) makes the lab a look-alike of that
     provider's server: an IMITATION built from public reports, not a recording (see
     :mod:`smtplab.lab.profiles`). The single parameters above still override its policy;
