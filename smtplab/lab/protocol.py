@@ -325,22 +325,28 @@ class LabSMTP(FastAddressPath, SMTP):
         # One copy of the message, in the inbox and the session log (see claim_body).
         content = bytes(envelope.original_content or b"")
         data = connection.context.sessions.claim_body(session, content, queue_id)
-        dropped = connection.context.inbox.add(
-            ReceivedMessage(
-                mail_from=envelope.mail_from or "",
-                rcpt_tos=list(envelope.rcpt_tos),
-                data=data,
-                peer=session.peer,
-                tls=connection.tls,
-                auth_user=session.auth_user,
-                received_at=datetime.now(timezone.utc),
-                session_id=session.id,
-                queue_id=queue_id,
-                mail_options=list(envelope.mail_options),
-                rcpt_options=list(envelope.rcpt_options),
-                smtputf8=bool(envelope.smtp_utf8),
-            )
+        message = ReceivedMessage(
+            mail_from=envelope.mail_from or "",
+            rcpt_tos=list(envelope.rcpt_tos),
+            data=data,
+            peer=session.peer,
+            tls=connection.tls,
+            auth_user=session.auth_user,
+            received_at=datetime.now(timezone.utc),
+            session_id=session.id,
+            queue_id=queue_id,
+            mail_options=list(envelope.mail_options),
+            rcpt_options=list(envelope.rcpt_options),
+            smtputf8=bool(envelope.smtp_utf8),
+            helo=self.session.host_name if self.session is not None else None,
         )
+        relay = connection.context.relay
+        if relay is not None:  # LabServer(relay=...): trace headers, checks, a queue
+            verdict = relay(message)
+            if isinstance(verdict, str):
+                return verdict
+            message = verdict or message
+        dropped = connection.context.inbox.add(message)
         for old in dropped:  # the inbox was full: the log lets go of those bodies too
             connection.context.sessions.release_body(old.session_id, old.queue_id)
         return f"250 OK: queued as {queue_id}"
