@@ -6,6 +6,8 @@ not to use it), and so are the examples with macros (A.3, A.4), which it does no
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from smtplab.internet.spf import check_host
@@ -114,7 +116,7 @@ def test_ip6_and_dual_cidr() -> None:
 def test_the_ten_lookup_limit() -> None:
     table = DNSTable.from_text(APPENDIX_A)
     chain = [f"l{i}.example.com" for i in range(12)]
-    for here, there in zip(chain, chain[1:]):
+    for here, there in itertools.pairwise(chain):
         table.add(here, "TXT", f'"v=spf1 include:{there} -all"')
     table.add(chain[-1], "TXT", '"v=spf1 +all"')
     result = check_host(table, "192.0.2.3", chain[0])

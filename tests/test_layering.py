@@ -76,6 +76,7 @@ THIRD_PARTY_ALLOWED = {
         "jupyter_core",
         "dns",  # dnspython: the lab internet's offline DNS table (internet/)
         "dkim",  # dkimpy: DKIM signing and verification in the lab internet
+        "cryptography",  # the lab internet's DKIM key (trustme's dependency already)
     },
     "facade": set(),
 }

@@ -6,7 +6,8 @@ DNS table and the kit's client (the client wing) together; neither wing knows of
 
 from __future__ import annotations
 
+from .net import HOME, LabInternet, RelayAttempt
 from .spf import SPFResult, check_host
 from .table import DNSTable
 
-__all__ = ["DNSTable", "SPFResult", "check_host"]
+__all__ = ["HOME", "DNSTable", "LabInternet", "RelayAttempt", "SPFResult", "check_host"]

@@ -67,7 +67,9 @@ class DNSTable:
 
     def add(self, name: str, rdtype: str, data: str, ttl: int = 300) -> None:
         """Add one record: ``add("example.net", "MX", "30 mx3.example.net.")``."""
-        rdata = dns.rdata.from_text(dns.rdataclass.IN, rdtype, data, origin=dns.name.root)
+        rdata = dns.rdata.from_text(
+            dns.rdataclass.IN, rdtype, data, origin=dns.name.root, relativize=False
+        )
         with self._lock:
             rdataset = self._zone.find_rdataset(_name(name), rdata.rdtype, create=True)
             rdataset.add(rdata, ttl)
@@ -111,8 +113,11 @@ class DNSTable:
 
     def mx(self, domain: str) -> list[tuple[int, str]]:
         """The MX records of ``domain``: (preference, host), lowest preference first."""
-        records = [(r.preference, _key(str(r.exchange))) for r in self.lookup(domain, "MX")]
-        return sorted(records)
+        records = self.lookup(domain, "MX")
+        return sorted(
+            (r.preference, "." if r.exchange == dns.name.root else _key(r.exchange.to_text()))
+            for r in records
+        )
 
     def addresses(self, host: str) -> list[str]:
         """The A and AAAA addresses of ``host`` (the ones the lab pretends it has)."""
