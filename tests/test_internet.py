@@ -206,3 +206,21 @@ def test_a_rejecting_mx_answers_550_at_the_end_of_data(net: LabInternet) -> None
         with pytest.raises(DataRefused) as caught:
             client.send_message(hello(sender="ceo@bank.example"))
     assert caught.value.reply.code == 550
+
+
+def test_an_mx_offers_starttls_and_never_auth(net: LabInternet) -> None:
+    lab = net.lab("mx1.example.net")
+    with Client("127.0.0.1", lab.port, local_hostname="learner-laptop") as client:
+        client.ehlo()
+        assert client.extensions.starttls
+        client.starttls(lab.ssl_context())
+        assert "AUTH" not in client.extensions.keywords
+
+
+def test_the_relay_dialogue_leaves_the_message_out(net: LabInternet) -> None:
+    net.send(hello())
+    net.settle()
+    dialogue = net.journal[-1].dialogue()
+    assert "C: (the message: its headers and body)" in dialogue
+    assert "DKIM-Signature" not in dialogue and "S: 221" in dialogue
+    assert 'p=MIIBIjANBgkq…" (392 characters)' in str(net.dns)

@@ -29,6 +29,7 @@ from ..client import Client
 from ..client import send as client_send
 from ..errors import ConnectError, Disconnected, ReplyError, SmtplabError, Timeout
 from ..lab.inbox import ReceivedMessage
+from ..lab.policy import LabPolicy
 from ..lab.server import LabServer, make_password
 from ..transcript import Transcript
 from .checks import DKIMKey, Verdict, evaluate
@@ -80,6 +81,21 @@ class RelayAttempt:
     outcome: str
     reply: str
     transcript: Transcript | None = field(default=None, repr=False)
+
+    def dialogue(self) -> str:
+        """The provider's session, commands and replies, without the message lines."""
+        if self.transcript is None:
+            return "(no session: no host to connect to)"
+        kept, inside = [], False
+        for line in str(self.transcript).splitlines():
+            if inside and line.startswith("C: .") and not line.startswith("C: .."):
+                inside = False
+                kept.append("C: (the message: its headers and body)")
+            if not inside:
+                kept.append(line)
+            if line.startswith("S: 354"):
+                inside = True
+        return "\n".join(kept)
 
     def __str__(self) -> str:
         who = ", ".join(self.recipients)
@@ -154,7 +170,12 @@ class LabInternet:
                 shared_host=False,
             ).start()
             for host in MX_HOSTS:
-                lab = LabServer(hostname=host, relay=self._arriving(host), shared_host=False)
+                lab = LabServer(
+                    policy=LabPolicy(hostname=host, offer_auth=False),  # an MX: no AUTH
+                    users={},
+                    relay=self._arriving(host),
+                    shared_host=False,
+                )
                 lab.start().fail("RCPT", "550 5.1.1 No such user here", address=UNKNOWN_USER)
                 self.labs[host] = lab
         except BaseException:

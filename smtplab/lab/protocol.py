@@ -66,7 +66,8 @@ class _Hooks:
         """Answer EHLO with the policy's keywords (and PIPELINING, ENHANCEDSTATUSCODES)."""
         session.host_name = hostname  # the EHLO hook must set it (aiosmtpd's rule)
         tls = server.connection.tls
-        return server.policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=tls)
+        policy = server.policy
+        return policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=tls and policy.offer_auth)
 
     async def handle_MAIL(
         self, server: LabSMTP, session: Session, envelope: Envelope, address: str, options: list
