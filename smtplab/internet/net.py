@@ -481,7 +481,7 @@ class LabInternet:
                     client.starttls(lab.ssl_context())  # trusts the lab's CA
                 client.send_message(data, job.sender, recipients)
             except (ConnectError, Disconnected, Timeout) as error:
-                last = f"421 4.4.1 {host}: {str(error).splitlines()[0]}"
+                last = f"421 4.4.1 {host}: {str(error).splitlines()[0].split(', ')[0]}"
                 self._note(job, recipients, host, "unreachable", last, client.transcript)
                 continue  # RFC 5321 §5.1: try the next host
             except ReplyError as error:
