@@ -50,11 +50,16 @@ ROOT = Path(__file__).resolve().parents[1]
 # host/port, forgotten returns judged (07 and 09 on evaluate(returns=)), a returned CRLF
 # caught before sending: +151; the checks of notebooks 00-02 (forgot return judged, split
 # replies, more 4xx/5xx, hints); split replies keep their pauses up to STARTTLS (+4).
+# Issue 18 (where the mail goes after Send): the lab internet on the glue floor
+# (smtplab/internet/: its DNS table, an RFC 7208 SPF evaluator, DKIM/DMARC checks, trace
+# lines and bounces, LabInternet and its queue: about 1,200 lines), the lab's relay
+# callback and MX without AUTH (+45) and notebook 11's checks (+250): +1,544 package
+# lines, +16 public names; the core is unchanged.
 CEILINGS = {
-    "package_lines": 21_769,
+    "package_lines": 23_313,
     "core_code_lines": 6_888,
     "longest_module": 700,
-    "public_names": 251,
+    "public_names": 267,
 }
 
 

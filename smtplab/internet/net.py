@@ -36,7 +36,7 @@ from .checks import DKIMKey, Verdict, evaluate
 from .table import WIRE_ADDRESS, DNSTable
 from .trace import bounce, received_line, trace_of
 
-__all__ = ["HOME", "LabInternet", "RelayAttempt"]
+__all__ = ["LabInternet", "RelayAttempt"]
 
 PROVIDER = "post.example"
 HOME = ("learner-laptop", "203.0.113.7")

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-__all__ = ["TraceHop", "bounce", "received_line", "trace_of"]
+__all__ = ["bounce", "received_line", "trace_of"]
 
 _RECEIVED = re.compile(
     r"from\s+(?P<helo>\S+)(?:\s+\((?P<seen>[^)]*)\))?\s+by\s+(?P<by>\S+).*?;\s*(?P<date>.+)$",
