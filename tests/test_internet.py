@@ -79,6 +79,7 @@ def test_one_message_hop_by_hop(net: LabInternet) -> None:
     assert "[192.0.2.25]" in hops[1].seen and "[203.0.113.7]" in hops[0].seen
     results = message.message["Authentication-Results"]
     assert "spf=pass smtp.mailfrom=post.example" in results
+    assert "spf=pass smtp.helo=smtp.post.example" in results
     assert "dkim=pass header.d=post.example" in results
     assert "dmarc=pass header.from=post.example" in results
     assert message.folder == "inbox"

@@ -125,13 +125,15 @@ class Verdict:
     reasons: list[str]
 
     def header(self, authserv_id: str) -> str:
-        """The ``Authentication-Results:`` header field (RFC 8601 §2.2), unfolded."""
-        parts = [
-            f"spf={self.spf.result} smtp.mailfrom={self.spf.domain}",
+        """The ``Authentication-Results:`` header field (RFC 8601 §2.2), folded."""
+        parts = [f"spf={self.spf.result} smtp.mailfrom={self.spf.domain}"]
+        if self.helo_spf.domain != self.spf.domain and self.helo_spf.result != "none":
+            parts.append(f"spf={self.helo_spf.result} smtp.helo={self.helo_spf.domain}")
+        parts += [
             f"dkim={self.dkim}" + (f" header.d={self.dkim_domain}" if self.dkim_domain else ""),
             f"dmarc={self.dmarc} header.from={self.from_domain or 'none'}",
         ]
-        return f"Authentication-Results: {authserv_id}; " + "; ".join(parts)
+        return f"Authentication-Results: {authserv_id};\r\n\t" + ";\r\n\t".join(parts)
 
 
 def evaluate(table: DNSTable, data: bytes, ip: str, mail_from: str, helo: str | None) -> Verdict:
@@ -144,6 +146,8 @@ def evaluate(table: DNSTable, data: bytes, ip: str, mail_from: str, helo: str | 
         ("envelope " if "@" in mail_from else "HELO name (the bounce has MAIL FROM:<>) ")
         + spf.explain()
     ]
+    if "@" in mail_from and helo_spf.result != "none":
+        reasons.append(f"HELO {helo_name}: {helo_spf.explain()}")
     dkim_result, dkim_domain = "none", ""
     if _has_header(data, b"dkim-signature"):
         checker = dkim.DKIM(data)

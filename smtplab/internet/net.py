@@ -349,7 +349,7 @@ class LabInternet:
             if verdict.disposition == "reject":
                 return (
                     f"550 5.7.1 Rejected: the DMARC policy of {verdict.from_domain} is "
-                    "p=reject and this message failed DMARC (RFC 7489 §6.7)"
+                    "p=reject and this message failed DMARC (RFC 7489 §6.3)"
                 )
             protocol = "ESMTPS" if message.tls else "ESMTP"
             head = [
