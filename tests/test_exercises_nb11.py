@@ -32,7 +32,7 @@ def highest_first(dns, domain):  # type: ignore[no-untyped-def]
 
 
 def no_implicit_mx(dns, domain):  # type: ignore[no-untyped-def]
-    return [h for _, h in dns.mx(domain) if h != "."]
+    return [h for _, h in sorted(dns.mx(domain)) if h != "."]
 
 
 def first_host_only(dns, domain):  # type: ignore[no-untyped-def]
@@ -42,6 +42,13 @@ def first_host_only(dns, domain):  # type: ignore[no-untyped-def]
 def ignores_null_mx(dns, domain):  # type: ignore[no-untyped-def]
     hosts = sol.delivery_order(dns, domain)
     return hosts or ([domain] if dns.addresses(domain) else [])
+
+
+def keeps_the_dns_order(dns, domain):  # type: ignore[no-untyped-def]
+    records = dns.mx(domain)
+    if records:
+        return [h for _, h in records if h != "."]
+    return [domain] if dns.addresses(domain) else []
 
 
 def keeps_preferences(dns, domain):  # type: ignore[no-untyped-def]
@@ -108,6 +115,13 @@ EXERCISES = [
                 warned_in=f"{WHERE}: MX records and preferences",
                 answer=highest_first,
                 hint="LOWEST preference first",
+            ),
+            Mistake(
+                name="keeps the order DNS gave",
+                rule="DNS returns MX records in no order: sort them by preference",
+                warned_in=f"{WHERE}: MX records and preferences",
+                answer=keeps_the_dns_order,
+                hint="whatever order the records come in",
             ),
             Mistake(
                 name="no implicit MX",

@@ -11,7 +11,7 @@ from itertools import pairwise
 
 def delivery_order(dns, domain):
     """The hosts to try for `domain`, in order (RFC 5321 §5.1)."""
-    records = dns.mx(domain)  # [(preference, host), ...], already sorted
+    records = dns.mx(domain)  # [(preference, host), ...] in no particular order
     if records:
         # lowest preference first; a null MX ("MX 0 .", RFC 7505) means: no mail here
         return [host for _, host in sorted(records) if host != "."]

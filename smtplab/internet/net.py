@@ -409,7 +409,7 @@ class LabInternet:
         """The hosts to try for ``domain``, in order (RFC 5321 §5.1): its MX hosts by
         preference, lowest first; with no MX record, the domain itself if it has an
         address (the implicit MX); none for a null MX (RFC 7505: ``MX 0 .``)."""
-        records = self.dns.mx(domain)
+        records = sorted(self.dns.mx(domain))  # equal preferences: by name, not at random
         if records:
             return [host for _, host in records if host not in ("", ".")]
         return [domain] if self.dns.addresses(domain) else []

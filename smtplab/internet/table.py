@@ -112,12 +112,13 @@ class DNSTable:
             return self._zone.get_node(_name(name)) is not None
 
     def mx(self, domain: str) -> list[tuple[int, str]]:
-        """The MX records of ``domain``: (preference, host), lowest preference first."""
-        records = self.lookup(domain, "MX")
-        return sorted(
+        """The MX records of ``domain`` as (preference, host), in the order the table
+        holds them: like a real answer, in no particular order (sort them yourself);
+        a null MX (RFC 7505) has the host ``"."``."""
+        return [
             (r.preference, "." if r.exchange == dns.name.root else _key(r.exchange.to_text()))
-            for r in records
-        )
+            for r in self.lookup(domain, "MX")
+        ]
 
     def addresses(self, host: str) -> list[str]:
         """The A and AAAA addresses of ``host`` (the ones the lab pretends it has)."""
