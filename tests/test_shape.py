@@ -53,10 +53,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 18 (where the mail goes after Send): the lab internet on the glue floor
 # (smtplab/internet/: its DNS table, an RFC 7208 SPF evaluator, DKIM/DMARC checks, trace
 # lines and bounces, LabInternet and its queue: about 1,200 lines), the lab's relay
-# callback and MX without AUTH (+45) and notebook 11's checks (+250): +1,549 package
+# callback and MX without AUTH (+45) and notebook 11's checks (+250): +1,557 package
 # lines, +16 public names; the core is unchanged.
 CEILINGS = {
-    "package_lines": 23_318,
+    "package_lines": 23_326,
     "core_code_lines": 6_888,
     "longest_module": 700,
     "public_names": 267,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import functools
 from dataclasses import dataclass, field
 
 import dkim
@@ -52,6 +53,13 @@ class DKIMKey:
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
         return cls(domain, selector, private, base64.b64encode(public).decode("ascii"))
+
+    @classmethod
+    @functools.lru_cache(maxsize=8)
+    def for_lab(cls, domain: str, selector: str = "lab") -> DKIMKey:
+        """The lab's key for ``domain``: made once per kernel (an RSA key takes 30-300 ms
+        to make, more on a busy machine), so a LabInternet started again starts fast."""
+        return cls.make(domain, selector)
 
     @property
     def record_name(self) -> str:

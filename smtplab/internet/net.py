@@ -158,7 +158,7 @@ class LabInternet:
         if self._worker is not None:
             return self
         began = time.perf_counter()
-        self.dkim_key = DKIMKey.make(PROVIDER)
+        self.dkim_key = DKIMKey.for_lab(PROVIDER)
         self.dns.add(self.dkim_key.record_name, "TXT", self.dkim_key.record)
         try:
             self.labs[SUBMISSION] = LabServer(
