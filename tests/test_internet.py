@@ -225,3 +225,27 @@ def test_the_relay_dialogue_leaves_the_message_out(net: LabInternet) -> None:
     assert "C: (the message: its headers and body)" in dialogue
     assert "DKIM-Signature" not in dialogue and "S: 221" in dialogue
     assert 'p=MIIBIjANBgkq…" (392 characters)' in str(net.dns)
+
+
+def test_nothing_leaves_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No name lookup and no connection but 127.0.0.1, DKIM's key lookup included."""
+    import socket
+
+    real = socket.getaddrinfo
+    asked: list[object] = []
+
+    def loopback_only(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(host)
+        if host not in ("127.0.0.1", "localhost"):
+            raise AssertionError(f"looked up {host!r}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    with LabInternet() as net:
+        net.send(hello())
+        net.send(hello(to="nobody@example.net"))
+        net.settle()
+        assert [a.outcome for a in net.journal] == ["delivered", "refused", "bounce sent"]
+        [message] = net.mailbox(FRIEND)
+        assert net.verdicts[message.queue_id].dkim == "pass"
+    assert asked and set(asked) <= {"127.0.0.1"}
