@@ -56,11 +56,16 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 16 (look-alikes that fail the way the real ones do): QQ's 501 and 550 and a 163
 # look-alike with their cited records, the lab's sender/From/content refusals, RFC 2231
 # file names in the anatomy view: +324 lines (core +71, the provider records), 3 names.
+# Issue 18 (where the mail goes after Send): the lab internet on the glue floor
+# (smtplab/internet/: its DNS table, an RFC 7208 SPF evaluator, DKIM/DMARC checks, trace
+# lines and bounces, LabInternet and its queue: about 1,200 lines), the lab's relay
+# callback and MX without AUTH (+45) and notebook 11's checks (+250): +1,557 package
+# lines, +16 public names; the core is unchanged.
 CEILINGS = {
-    "package_lines": 22_169,
+    "package_lines": 23_726,
     "core_code_lines": 6_999,
     "longest_module": 700,
-    "public_names": 255,
+    "public_names": 271,
 }
 
 

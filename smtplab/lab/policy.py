@@ -179,7 +179,8 @@ class LabPolicy:
     EHLO, STARTTLS, NOOP and QUIT (RFC 3207 §4); ``require_auth`` answers MAIL, RCPT and
     DATA with ``530 5.7.0`` until the client has logged in (RFC 4954 §6). ``size_limit``
     is advertised as ``SIZE`` and enforced with ``552 5.3.4``. The other fields switch
-    EHLO keywords on or off, and set the idle and TLS handshake timeouts (seconds).
+    EHLO keywords on or off, and set the idle and TLS handshake timeouts (seconds);
+    ``offer_auth=False`` never offers AUTH (a receiving MX: mail comes from anyone).
 
     Limits real servers keep (RFC 5321 §4.5.3.1): ``max_command_line`` (512 octets with
     the CRLF; MAIL FROM gets the room its SIZE and SMTPUTF8 parameters need) and
@@ -220,6 +221,7 @@ class LabPolicy:
     require_auth: bool = False
     size_limit: int = DEFAULT_SIZE_LIMIT
     auth_mechanisms: tuple[str, ...] = SUPPORTED_AUTH_MECHANISMS
+    offer_auth: bool = True
     pipelining: bool = True
     smtputf8: bool = True
     enhanced_status_codes: bool = True

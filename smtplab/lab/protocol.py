@@ -67,7 +67,8 @@ class _Hooks:
         """Answer EHLO with the policy's keywords (and PIPELINING, ENHANCEDSTATUSCODES)."""
         session.host_name = hostname  # the EHLO hook must set it (aiosmtpd's rule)
         tls = server.connection.tls
-        return server.policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=tls)
+        policy = server.policy
+        return policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=tls and policy.offer_auth)
 
     async def handle_MAIL(
         self, server: LabSMTP, session: Session, envelope: Envelope, address: str, options: list
@@ -345,22 +346,28 @@ class LabSMTP(FastAddressPath, SMTP):
         queue_id = secrets.token_hex(5).upper()
         # One copy of the message, in the inbox and the session log (see claim_body).
         data = connection.context.sessions.claim_body(session, content, queue_id)
-        dropped = connection.context.inbox.add(
-            ReceivedMessage(
-                mail_from=envelope.mail_from or "",
-                rcpt_tos=list(envelope.rcpt_tos),
-                data=data,
-                peer=session.peer,
-                tls=connection.tls,
-                auth_user=session.auth_user,
-                received_at=datetime.now(timezone.utc),
-                session_id=session.id,
-                queue_id=queue_id,
-                mail_options=list(envelope.mail_options),
-                rcpt_options=list(envelope.rcpt_options),
-                smtputf8=bool(envelope.smtp_utf8),
-            )
+        message = ReceivedMessage(
+            mail_from=envelope.mail_from or "",
+            rcpt_tos=list(envelope.rcpt_tos),
+            data=data,
+            peer=session.peer,
+            tls=connection.tls,
+            auth_user=session.auth_user,
+            received_at=datetime.now(timezone.utc),
+            session_id=session.id,
+            queue_id=queue_id,
+            mail_options=list(envelope.mail_options),
+            rcpt_options=list(envelope.rcpt_options),
+            smtputf8=bool(envelope.smtp_utf8),
+            helo=self.session.host_name if self.session is not None else None,
         )
+        relay = connection.context.relay
+        if relay is not None:  # LabServer(relay=...): trace headers, checks, a queue
+            verdict = relay(message)
+            if isinstance(verdict, str):
+                return verdict
+            message = verdict or message
+        dropped = connection.context.inbox.add(message)
         for old in dropped:  # the inbox was full: the log lets go of those bodies too
             connection.context.sessions.release_body(old.session_id, old.queue_id)
         return f"250 OK: queued as {queue_id}"
