@@ -45,7 +45,7 @@ from .commands import (
     Rset,
     StartTLS,
 )
-from .data_encoding import has_8bit
+from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import (
     AuthenticationError,
     DataRefused,
@@ -418,15 +418,21 @@ class Client:
 
             data = to_bytes(message)
         problems = self._conn.check_message(data)
-        if announcing_8bit:
-            problems = [p for p in problems if "8BITMIME" not in p]
+        if announcing_8bit:  # send_message announces BODY=8BITMIME and SMTPUTF8 itself
+            problems = [p for p in problems if p.startswith(("500", "552"))]
         if problems:
-            advice = (
-                " Call mail(sender, body='8BITMIME') first, or use send_message(), which "
-                "announces it for you."
-                if any("8BITMIME" in p for p in problems)
-                else ""
-            )
+            advice = ""
+            if RAW_UTF8_HEADERS in problems:
+                advice = (
+                    " Call mail(sender, ['SMTPUTF8'], body='8BITMIME') first (if the server "
+                    "offers SMTPUTF8), or use send_message(), which announces it for you; "
+                    "or write the names as encoded words (compose() does)."
+                )
+            elif any("8BITMIME" in p for p in problems):
+                advice = (
+                    " Call mail(sender, body='8BITMIME') first, or use send_message(), which "
+                    "announces it for you."
+                )
             raise LocalProtocolError(
                 "the server would refuse or damage this message: "
                 + "; ".join(problems)
@@ -465,6 +471,13 @@ class Client:
                 if not address.isascii():
                     params = list(self._params_for(address, ()))
                     break
+            if has_8bit(header_section(payload)[0]) and "SMTPUTF8" not in params:
+                if not self.extensions.smtputf8:
+                    raise NotSupported(
+                        f"the message has {RAW_UTF8_HEADERS}; the server did not offer "
+                        "SMTPUTF8, so write the names as encoded words (compose() does)."
+                    )
+                params.append("SMTPUTF8")
             if has_8bit(payload):
                 if not self.extensions.eightbitmime:
                     raise NotSupported(

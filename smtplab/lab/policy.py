@@ -176,7 +176,10 @@ class LabPolicy:
     ``special_logins`` maps a login name (its part before any ``@``, any case) to the
     reply that refuses it whatever the password; ``basic_auth=False`` refuses every
     password login; ``login_domains`` lets ``student@<domain>`` log in as ``student``;
-    ``profile`` names the look-alike (``""`` for the plain lab).
+    ``profile`` names the look-alike (``""`` for the plain lab);
+    ``refuse_own_helo_name=True`` refuses RCPT TO after an EHLO/HELO that gave one of the
+    server's own names (:meth:`helo_refusal`: a HELO access rule, as sites set up with
+    Postfix's ``check_helo_access``). Every lab notes such a name in its session log.
 
     ``strict=True`` refuses what hardened servers refuse (the exercise checks' labs are
     strict; the default lab is lenient, as aiosmtpd is): a bare LF or a bare CR anywhere,
@@ -211,6 +214,7 @@ class LabPolicy:
     login_domains: tuple[str, ...] = ()
     profile: str = ""
     strict: bool = False
+    refuse_own_helo_name: bool = False
 
     def __post_init__(self) -> None:
         if not self.hostname or any(c in self.hostname for c in " \r\n\t"):
@@ -359,6 +363,34 @@ class LabPolicy:
         return (
             f"501 {status} Bad {what} address syntax: {command} {keyword}: is followed by the "
             "address in angle brackets, with no space after the colon (RFC 5321 4.1.2)"
+        )
+
+    def own_names(self) -> frozenset[str]:
+        """The names this server calls itself (lower case): its host name, the first word
+        of its greeting and of its EHLO reply."""
+        words = (self.hostname, self.greeting_line()[4:], self.ehlo_name)
+        return frozenset(w.split()[0].lower().rstrip(".") for w in words if w.split())
+
+    def is_own_name(self, helo_name: str | None) -> bool:
+        """True when an EHLO/HELO argument is one of :meth:`own_names` (any case, a final
+        dot ignored). A name merely unknown to DNS is not (``learner.example`` is fine)."""
+        words = (helo_name or "").split()
+        return bool(words) and words[0].lower().rstrip(".") in self.own_names()
+
+    def helo_refusal(self, helo_name: str | None) -> str | None:
+        """The reply to RCPT TO after an EHLO/HELO with the server's own name, or None.
+
+        Only with ``refuse_own_helo_name``. Modelled on Postfix: ``check_helo_access``
+        in ``smtpd_helo_restrictions`` rejects with ``554 5.7.1 <name>: Helo command
+        rejected: <text>``, and with ``smtpd_delay_reject = yes`` (the default) the
+        rejection comes at RCPT TO, not at EHLO.
+        """
+        if not self.refuse_own_helo_name or not self.is_own_name(helo_name):
+            return None
+        name = (helo_name or "").split()[0]
+        return (
+            f"554 5.7.1 <{name}>: Helo command rejected: that is my own name; greet with "
+            "your own host name (RFC 5321 4.1.1.1)"
         )
 
     def wire(self, text: str, command: str | None = None) -> bytes:
