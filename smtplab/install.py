@@ -47,7 +47,7 @@ WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 RECORD_NAME = ".smtplab-copied.json"
 # The files of the series, relative to the notebooks folder (the solutions are linked
 # from the notebooks' "Stuck?" lines, sanitize.cfg is what nbval needs to check them).
-SERIES_PATTERNS = ("[0-9][0-9]-*.ipynb", "sanitize.cfg", "solutions/*.py")
+SERIES_PATTERNS = ("[0-9][0-9]-*.ipynb", "sanitize.cfg", "solutions/*.py", "scripts/*.py")
 
 InstallKind = Literal["checkout", "editable", "venv", "user", "system"]
 
