@@ -421,18 +421,12 @@ class Client:
         if announcing_8bit:  # send_message announces BODY=8BITMIME and SMTPUTF8 itself
             problems = [p for p in problems if p.startswith(("500", "552"))]
         if problems:
-            advice = ""
-            if RAW_UTF8_HEADERS in problems:
-                advice = (
-                    " Call mail(sender, ['SMTPUTF8'], body='8BITMIME') first (if the server "
-                    "offers SMTPUTF8), or use send_message(), which announces it for you; "
-                    "or write the names as encoded words (compose() does)."
-                )
-            elif any("8BITMIME" in p for p in problems):
-                advice = (
-                    " Call mail(sender, body='8BITMIME') first, or use send_message(), which "
-                    "announces it for you."
-                )
+            advice = (
+                " Use send_message(), which announces BODY=8BITMIME (and SMTPUTF8 for raw "
+                "UTF-8 headers) for you, or call mail(sender, body='8BITMIME') first."
+                if any("8BITMIME" in p for p in problems)
+                else ""
+            )
             raise LocalProtocolError(
                 "the server would refuse or damage this message: "
                 + "; ".join(problems)
@@ -473,10 +467,7 @@ class Client:
                     break
             if has_8bit(header_section(payload)[0]) and "SMTPUTF8" not in params:
                 if not self.extensions.smtputf8:
-                    raise NotSupported(
-                        f"the message has {RAW_UTF8_HEADERS}; the server did not offer "
-                        "SMTPUTF8, so write the names as encoded words (compose() does)."
-                    )
+                    raise NotSupported("the server offers no SMTPUTF8 for the " + RAW_UTF8_HEADERS)
                 params.append("SMTPUTF8")
             if has_8bit(payload):
                 if not self.extensions.eightbitmime:

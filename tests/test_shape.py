@@ -50,11 +50,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # host/port, forgotten returns judged (07 and 09 on evaluate(returns=)), a returned CRLF
 # caught before sending: +151; the checks of notebooks 00-02 (forgot return judged, split
 # replies, more 4xx/5xx, hints); split replies keep their pauses up to STARTTLS (+4).
+# Issue 17 (notebook 10, the capstone): its checks (course/nb10.py), the lab's note and
+# look-alikes' HELO rule, inbox defects, the message-shape notes of the transcript and
+# SMTPUTF8 for raw UTF-8 headers (+843 lines, +114 core, +12 public names).
 CEILINGS = {
-    "package_lines": 21_769,
-    "core_code_lines": 6_888,
+    "package_lines": 22_612,
+    "core_code_lines": 7_002,
     "longest_module": 700,
-    "public_names": 251,
+    "public_names": 263,
 }
 
 
