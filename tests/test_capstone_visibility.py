@@ -177,6 +177,8 @@ def test_send_message_announces_smtputf8_for_raw_utf8_headers(lab: LabServer) ->
         client.send_message(RAW_NAME.encode(), "a@example.com", ["b@example.com"])
         mail = next(e for e in client.transcript if e.direction == "C" and b"MAIL" in e.raw)
     assert b"SMTPUTF8" in mail.raw
+    message = client.transcript.messages[0]
+    assert "raw UTF-8" not in message.annotation  # declared: the transcript agrees
     received = lab.wait_for(1)[-1]
     assert received.smtputf8
     panes = inbox_panes(received, None)
