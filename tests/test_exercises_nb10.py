@@ -357,7 +357,7 @@ EXERCISES = [
         mistakes=(
             Mistake(
                 name="certificate not verified",
-                rule="verify the server's certificate against the CA (RFC 8314 §4.1)",
+                rule="verify the server's certificate and name against the CA (RFC 7817)",
                 warned_in=f"{BUILD}: implicit TLS, verified",
                 answer=client(no_verify=True),
                 hint="did not verify the certificate",
