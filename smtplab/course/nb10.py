@@ -33,6 +33,7 @@ from .harness import (
     evaluate,
     lab_client,
     on_a_connection,
+    run_with_deadline,
     strict_lab,
     text_lines,
 )
@@ -329,10 +330,24 @@ def check_send_by_hand(send_by_hand: Callable[[dict[str, Any]], Any]) -> Result:
         return evaluate(exercise, attempt, verify, lab=lab, returns="the reply to the message")
 
 
+_DEADLINE = 30.0
+"""Seconds a learner's whole client may take before the check gives up on it."""
+
+
 def _run(function: Callable[[dict[str, Any]], Any], job: dict[str, Any]) -> Any:
-    """Run the learner's client; its failure becomes a hint that names the reply."""
+    """Run the learner's client (at most :data:`_DEADLINE` seconds); its failure
+    becomes a hint that names the reply."""
+    finished = run_with_deadline(lambda: function(job), _DEADLINE)
+    if finished is None:
+        raise Hint(
+            f"your client was still running after {_DEADLINE:g} s. Does your reply "
+            "reader stop when recv() returns b'' (the server closed the connection)? Does "
+            "it wait for a reply the server never sends?"
+        )
     try:
-        return function(job)
+        if finished.error is not None:
+            raise finished.error
+        return finished.value
     except NotImplementedError:
         raise
     except Exception as error:
