@@ -13,7 +13,9 @@ their servers: a look-alike shows what a learner is likely to meet, not a guaran
 
 Every profile requires TLS and AUTH before mail and accepts ``student`` or
 ``student@<the provider's domain>`` as the login; the certificate still covers
-``lab.hostname``, ``localhost`` and ``127.0.0.1``: only the texts change. Keywords the lab
+``lab.hostname``, ``localhost`` and ``127.0.0.1``: only the texts change. Like sites with a
+Postfix HELO access rule, every profile refuses RCPT TO after an EHLO/HELO that gave the
+server's own name (``554 5.7.1 <name>: Helo command rejected``). Keywords the lab
 does not implement (CHUNKING, XOAUTH2...) are advertised as quoted but not honoured.
 :func:`describe_profile` says, for one profile, what it imitates, how, where it differs
 from the real server (``qq-gbk``: QQ's older Chinese reply as raw **GBK** bytes;
