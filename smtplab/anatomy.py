@@ -16,7 +16,7 @@ import email
 import email.utils
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy as _policy
 from email.message import EmailMessage, Message
 from typing import Protocol, runtime_checkable
@@ -217,8 +217,9 @@ class Anatomy:
     size: int
     smtputf8: bool
     eight_bit: bool
-    defects: tuple[str, ...] = ()
-    header_8bit: bool = False
+    # Not in the repr: notebooks show an Anatomy's repr as its text/plain output.
+    defects: tuple[str, ...] = field(default=(), repr=False)
+    header_8bit: bool = field(default=False, repr=False)
 
     @property
     def hidden_recipients(self) -> tuple[str, ...]:
