@@ -52,10 +52,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # replies, more 4xx/5xx, hints); split replies keep their pauses up to STARTTLS (+4).
 # Issue 17 (notebook 10, the capstone): its checks (course/nb10.py), the lab's note and
 # look-alikes' HELO rule, inbox defects, the message-shape notes of the transcript and
-# SMTPUTF8 for raw UTF-8 headers (+858 lines, +114 core, +12 public names).
+# SMTPUTF8 for raw UTF-8 headers (+861 lines, +115 core, +12 public names).
 CEILINGS = {
-    "package_lines": 22_627,
-    "core_code_lines": 7_002,
+    "package_lines": 22_630,
+    "core_code_lines": 7_003,
     "longest_module": 700,
     "public_names": 263,
 }
