@@ -71,6 +71,14 @@ class RemoteProtocolError(ProtocolError):
     """The *server* sent something that is not valid SMTP."""
 
 
+STARTTLS_FIRST = (
+    "the server takes this command only inside TLS (RFC 3207 §4: 530 5.7.0 Must issue a "
+    "STARTTLS command first): call starttls(), then login(), then send again (or connect "
+    "with security='starttls', as on port 587)."
+)
+"""The advice for a 530 that asks for STARTTLS first (refusing MAIL, AUTH...)."""
+
+
 class ReplyError(SmtplabError):
     """The server answered, but not with the reply this step needs.
 
@@ -101,6 +109,8 @@ class ReplyError(SmtplabError):
         return f"{first}\n  meaning: {explain(self.reply)}\n  what to do: {advice}"
 
     def _default_advice(self) -> str:
+        if self.reply.code == 530 and "STARTTLS" in self.reply.text.upper():
+            return STARTTLS_FIRST
         if self.reply.is_transient:
             return "this is temporary; wait a little and try the same thing again."
         if self.reply.is_permanent:
@@ -293,7 +303,7 @@ TRANSPORT_ADVICE: dict[str, str] = {
     "broke while reading": "{step}: the connection broke while reading ({detail}){got}.{unknown}",
     "no reply": "{step}: no complete reply within {timeout:g} s{got}.{hint}{unknown}",
     "closed": "{step}: the server closed the connection {what}. It may have crashed, timed "
-    "you out, or refused you.{unknown}",
+    "you out, or refused you.{hint}{unknown}",
     "not connected": "{step}: the connection is closed ({reason}); connect again.",
     "deadline": "{step}: the overall deadline of {seconds:g} s for this whole send elapsed "
     "(each step may take {timeout:g} s; deadline= bounds them all together).{unknown}",
@@ -320,8 +330,9 @@ TRANSPORT_HINTS: dict[str, str] = {
     "the handshake: it may not really support TLS.",
     "plain port": "If this port speaks plain SMTP first (like 587 or 25), connect with "
     "security='starttls'.",
-    "tls port": " A port that speaks implicit TLS (like 465) waits for your TLS handshake "
-    "first: connect with security='tls'.",
+    "tls port": " If this port expects TLS first (implicit TLS, like 465 or the lab's "
+    "lab.tls_port), the server waits for your TLS handshake while you wait for its "
+    "greeting: connect with security='tls'.",
     "unknown delivery": " No 250 came for the message, so it is NOT known to be delivered: "
     "it may be lost, or the server may have kept it after all. Check (the recipient's "
     "mailbox, lab.inbox) before sending it again, or it may arrive twice (RFC 5321 §6.1).",

@@ -48,6 +48,9 @@ TEXT_LINE_LIMIT = 1000
 SUPPORTED_AUTH_MECHANISMS = ("LOGIN", "PLAIN")
 """The AUTH mechanisms the lab implements (aiosmtpd's built-ins)."""
 
+INSECURE_NOTE = "(LESSON ONLY: insecure lab, offers AUTH before TLS)"
+"""What the greeting of a lab with ``auth_before_tls=True`` says, loudly."""
+
 _REPLY_LINE = re.compile(r"^(?P<code>[2-5]\d\d)(?P<sep>[ -]?)(?P<text>.*)$", re.DOTALL)
 
 # Enhanced codes that depend on the command being answered (RFC 3463 §3.2, §3.6), then
@@ -178,6 +181,12 @@ class LabPolicy:
     password login; ``login_domains`` lets ``student@<domain>`` log in as ``student``;
     ``profile`` names the look-alike (``""`` for the plain lab).
 
+    ``auth_before_tls=True`` (a lesson-only, insecure lab) offers AUTH on the plain
+    connection too, before STARTTLS, and says so in its greeting (:data:`INSECURE_NOTE`):
+    it lets a wire tap show a password crossing in base64. No careful server does that
+    (RFC 4954 §4); the kit's client still refuses to send the password there unless the
+    learner opts in with ``allow_unencrypted_auth=True``.
+
     ``strict=True`` refuses what hardened servers refuse (the exercise checks' labs are
     strict; the default lab is lenient, as aiosmtpd is): a bare LF or a bare CR anywhere,
     in a command or in the message, gets ``521 5.5.2 ... Error: bare <LF> received`` and
@@ -197,7 +206,10 @@ class LabPolicy:
     smtputf8: bool = True
     enhanced_status_codes: bool = True
     idle_timeout: float = 300.0
-    tls_handshake_timeout: float = 30.0
+    # A third of the client's 30 s: a plain client on the implicit-TLS port, waiting for a
+    # greeting that never comes, is always closed by the lab first (issue 16), and its
+    # Disconnected says "this port expects TLS first".
+    tls_handshake_timeout: float = 10.0
     max_command_line: int = COMMAND_LINE_LIMIT
     max_text_line: int = TEXT_LINE_LIMIT
     max_recipients: int = 100
@@ -211,6 +223,7 @@ class LabPolicy:
     login_domains: tuple[str, ...] = ()
     profile: str = ""
     strict: bool = False
+    auth_before_tls: bool = False
 
     def __post_init__(self) -> None:
         if not self.hostname or any(c in self.hostname for c in " \r\n\t"):
@@ -256,11 +269,11 @@ class LabPolicy:
     def greeting_line(self) -> str:
         """The 220 greeting, e.g. ``220 lab.smtplab.test ESMTP smtplab lab server``.
 
-        With a ``banner`` (a look-alike's), ``220`` and the banner.
+        With a ``banner`` (a look-alike's), ``220`` and the banner. A lab with
+        ``auth_before_tls`` ends it with :data:`INSECURE_NOTE`.
         """
-        if self.banner:
-            return f"220 {self.banner}"
-        return f"220 {self.hostname} {self.greeting}".rstrip()
+        line = f"220 {self.banner}" if self.banner else f"220 {self.hostname} {self.greeting}"
+        return f"{line.rstrip()} {INSECURE_NOTE}" if self.auth_before_tls else line.rstrip()
 
     def ehlo_keywords(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
         """The EHLO keywords, in order, after the server-name line.

@@ -65,8 +65,10 @@ class _Hooks:
     ) -> list[str]:
         """Answer EHLO with the policy's keywords (and PIPELINING, ENHANCEDSTATUSCODES)."""
         session.host_name = hostname  # the EHLO hook must set it (aiosmtpd's rule)
-        tls = server.connection.tls
-        return server.policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=tls)
+        tls, policy = server.connection.tls, server.policy
+        return policy.ehlo_reply_lines(
+            offer_starttls=not tls, offer_auth=tls or policy.auth_before_tls
+        )
 
     async def handle_MAIL(
         self, server: LabSMTP, session: Session, envelope: Envelope, address: str, options: list
@@ -165,7 +167,7 @@ class LabSMTP(FastAddressPath, SMTP):
             require_starttls=policy.require_tls and not tls,
             timeout=policy.idle_timeout,
             auth_required=False,  # the lab asks itself, on both ports (see _lab_step)
-            auth_require_tls=not tls,
+            auth_require_tls=not (tls or policy.auth_before_tls),
             auth_exclude_mechanism=[
                 m for m in SUPPORTED_AUTH_MECHANISMS if m not in policy.auth_mechanisms
             ],
