@@ -110,9 +110,9 @@ def test_a_plain_client_on_the_implicit_tls_port_is_closed_with_the_hint() -> No
 
 
 def test_the_same_hint_when_the_client_gives_up_first() -> None:
-    with LabServer(policy=LabPolicy(tls_handshake_timeout=10)) as lab:
-        with pytest.raises(Timeout) as timed_out:
-            Client(lab.host, lab.tls_port, timeout=0.3)
+    lab = LabServer(policy=LabPolicy(tls_handshake_timeout=10))
+    with lab, pytest.raises(Timeout) as timed_out:
+        Client(lab.host, lab.tls_port, timeout=0.3)
     assert "expects TLS first" in str(timed_out.value)
     assert "security='tls'" in str(timed_out.value)
 
