@@ -330,9 +330,8 @@ TRANSPORT_HINTS: dict[str, str] = {
     "the handshake: it may not really support TLS.",
     "plain port": "If this port speaks plain SMTP first (like 587 or 25), connect with "
     "security='starttls'.",
-    "tls port": " If this port expects TLS first (implicit TLS, like 465 or the lab's "
-    "lab.tls_port), the server waits for your TLS handshake while you wait for its "
-    "greeting: connect with security='tls'.",
+    "tls port": " A port that speaks implicit TLS (like 465) waits for your TLS handshake "
+    "first: connect with security='tls'.",
     "unknown delivery": " No 250 came for the message, so it is NOT known to be delivered: "
     "it may be lost, or the server may have kept it after all. Check (the recipient's "
     "mailbox, lab.inbox) before sending it again, or it may arrive twice (RFC 5321 §6.1).",

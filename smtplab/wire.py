@@ -198,8 +198,6 @@ class Wire:
         up first (the lab closes after its handshake timeout, or the client times out)."""
         if step != "waiting for the greeting" or seen:
             return ""
-        if self.port == DEFAULT_PORTS["tls"]:
-            return " Port 465 expects TLS first (implicit TLS): connect with security='tls'."
         return TRANSPORT_HINTS["tls port"]
 
     def _provider_advice(self, error_text: str) -> str | None:

@@ -105,7 +105,7 @@ def test_a_plain_client_on_the_implicit_tls_port_is_closed_with_the_hint() -> No
             Client(lab.host, lab.tls_port, timeout=10)
         assert time.monotonic() - started < 5
     assert "waiting for the greeting" in str(closed.value)
-    assert "expects TLS first" in str(closed.value)
+    assert "waits for your TLS handshake first" in str(closed.value)
     assert "security='tls'" in str(closed.value)
 
 
@@ -113,7 +113,7 @@ def test_the_same_hint_when_the_client_gives_up_first() -> None:
     lab = LabServer(policy=LabPolicy(tls_handshake_timeout=10))
     with lab, pytest.raises(Timeout) as timed_out:
         Client(lab.host, lab.tls_port, timeout=0.3)
-    assert "expects TLS first" in str(timed_out.value)
+    assert "waits for your TLS handshake first" in str(timed_out.value)
     assert "security='tls'" in str(timed_out.value)
 
 

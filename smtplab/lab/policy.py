@@ -208,7 +208,7 @@ class LabPolicy:
     idle_timeout: float = 300.0
     # A third of the client's 30 s: a plain client on the implicit-TLS port, waiting for a
     # greeting that never comes, is always closed by the lab first (issue 16), and its
-    # Disconnected says "this port expects TLS first".
+    # Disconnected says "a port that speaks implicit TLS ... waits for your TLS handshake".
     tls_handshake_timeout: float = 10.0
     max_command_line: int = COMMAND_LINE_LIMIT
     max_text_line: int = TEXT_LINE_LIMIT
