@@ -427,10 +427,10 @@ class Client:
                 if any("8BITMIME" in p for p in problems)
                 else ""
             )
-            raise LocalProtocolError(
-                "the server would refuse or damage this message: "
+            raise LocalProtocolError(  # the kit's finding, not a reply: no code in front
+                "The kit refused to send this message, and nothing was sent: "
                 + "; ".join(problems)
-                + ". Nothing was sent."
+                + "."
                 + advice
             )
         return data
@@ -540,10 +540,11 @@ class Client:
             raise SenderRefused(mail_reply, mail.text, sender=mail.sender)
         if everyone_refused:
             first, reply = next(iter(self.last_refused.items()))
+            later = " It is temporary (4xx): wait, then send again." if reply.is_transient else ""
             raise RecipientRefused(
                 reply,
                 f"RCPT TO:<{first}>",
-                "every recipient was refused, so nothing was sent.",
+                "every recipient was refused, so nothing was sent." + later,
                 recipient=first,
             )
         if self.last_refused:
