@@ -159,6 +159,13 @@ class MimePart:
     ``path`` numbers it like IMAP does (``"1.2"``; ``""`` for the message itself);
     ``encoded_size`` is the size of the body as sent, ``decoded_size`` after undoing
     the transfer encoding (both 0 for a multipart container).
+
+    ``filename`` is the file name decoded; ``filename_param`` the parameter(s) as
+    written (``filename*=utf-8''%E6%8A%A5...``) and ``filename_form`` how a name that is
+    not plain ASCII was written: ``"RFC 2231"`` (the standard, and what Python's email
+    package writes), ``"RFC 2047 in quotes"`` (``filename="=?utf-8?b?...?="``: common,
+    but RFC 2047 §5 forbids encoded words in quoted strings and MIME parameters) or
+    ``"UTF-8 (RFC 6532)"`` (raw UTF-8, for SMTPUTF8 messages); None for plain ASCII.
     """
 
     path: str
@@ -171,6 +178,9 @@ class MimePart:
     encoded_size: int
     decoded_size: int
     is_multipart: bool
+    # Not in the repr: a MimePart's repr stays what notebooks have saved.
+    filename_param: str | None = field(default=None, repr=False)
+    filename_form: str | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         """One line: type, charset, encoding, file name, sizes."""
@@ -185,6 +195,8 @@ class MimePart:
             bits.append(self.disposition)
         if self.filename:
             bits.append(f"filename={self.filename!r}")
+            if self.filename_form:
+                bits.append(f"[{self.filename_form}: {self.filename_param}]")
         size = f"{self.encoded_size:,} bytes"
         if self.decoded_size != self.encoded_size:
             size += f" ({self.decoded_size:,} decoded)"
@@ -555,6 +567,10 @@ def _mime_parts(msg: Message) -> list[MimePart]:
             decoded = len(body) if isinstance(body, bytes) else encoded
         cte = part.get("Content-Transfer-Encoding")
         cte = str(cte).strip().lower() if cte else (None if multipart else "7bit")
+        param, form = _filename_param(part)
+        filename = part.get_filename()
+        if filename and form == "RFC 2047 in quotes" and "=?" in filename:
+            filename = encoded_words.decode(filename)  # a compat32 message leaves it encoded
         parts.append(
             MimePart(
                 path=path,
@@ -563,10 +579,12 @@ def _mime_parts(msg: Message) -> list[MimePart]:
                 charset=part.get_content_charset(),
                 transfer_encoding=cte,
                 disposition=part.get_content_disposition(),
-                filename=part.get_filename(),
+                filename=filename,
                 encoded_size=encoded,
                 decoded_size=decoded,
                 is_multipart=multipart,
+                filename_param=param,
+                filename_form=form,
             )
         )
         if multipart:
@@ -575,6 +593,38 @@ def _mime_parts(msg: Message) -> list[MimePart]:
 
     visit(msg, "", 0)
     return parts
+
+
+# A file name parameter as written: filename="...", filename*=..., filename*0*=... (RFC
+# 2231 §3, §4), or name= in Content-Type (the older form).
+_NAME_PARAM = re.compile(
+    r'(?:^|;)\s*((?:file)?name(?:\*\d+)?\*?\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;\s]*))', re.I
+)
+
+
+def _filename_param(part: Message) -> tuple[str | None, str | None]:
+    """The file name parameter(s) of ``part`` as written, and the form of a non-ASCII name."""
+    found: dict[str, list[str]] = {}
+    for name, value in part.raw_items():
+        if name.lower() in ("content-disposition", "content-type"):
+            if hasattr(value, "fold"):  # a header object of a message built in Python
+                text = value.fold(policy=SMTP_POLICY).split(":", 1)[1]
+            else:
+                text = str(value)
+            text = re.sub(r"\r?\n[ \t]+", " ", text)  # unfolded (RFC 5322 §2.2.3)
+            for match in _NAME_PARAM.finditer(text):
+                found.setdefault(name.lower(), []).append(match[1])
+    params = found.get("content-disposition") or found.get("content-type")
+    if not params:
+        return None, None
+    written = "; ".join(params)
+    if "*=" in written.replace(" ", ""):
+        return written, "RFC 2231"
+    if encoded_words.runs(written):
+        return written, "RFC 2047 in quotes"
+    if not written.isascii():
+        return written, "UTF-8 (RFC 6532)"
+    return written, None
 
 
 def _tree_lines(parts: Sequence[MimePart], indent: str = "  ") -> list[str]:

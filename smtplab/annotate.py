@@ -423,7 +423,9 @@ def _failure_note(verb: str, reply: Reply, provider: str | None) -> str:
     from .providers import explain_failure  # its tables load on the first failure
 
     known = explain_failure(reply, provider=provider)
-    note = first_clause(known.advice) if known else notes.FAILURE_NOTE.get((verb, reply.code))
+    note = first_clause(known.advice) if known else _address_note(verb, reply)
+    if note is None:
+        note = notes.FAILURE_NOTE.get((verb, reply.code))
     if note is None:
         note = meaning(reply.code)
         if reply.enhanced is not None and str(reply.enhanced) not in notes.ENHANCED_SHORT:
@@ -431,6 +433,14 @@ def _failure_note(verb: str, reply: Reply, provider: str | None) -> str:
     if reply.is_transient:
         note += " (4xx: temporary, try again later)"
     return note
+
+
+def _address_note(verb: str, reply: Reply) -> str | None:
+    """The note for a refused MAIL/RCPT address that its enhanced code decides (5.6.7...)."""
+    if verb not in ("MAIL", "RCPT") or reply.enhanced is None:
+        return None
+    status = str(reply.enhanced)
+    return notes.ADDRESS_NOTE.get((verb, status)) or notes.ADDRESS_NOTE.get((None, status))
 
 
 def _multiline_notes(reply: Reply, texts: list[str], first: str, memory: Memory) -> list[str]:

@@ -419,18 +419,18 @@ class Client:
             data = to_bytes(message)
         problems = self._conn.check_message(data)
         if announcing_8bit:  # send_message announces BODY=8BITMIME and SMTPUTF8 itself
-            problems = [p for p in problems if p.startswith(("500", "552"))]
+            problems = [p for p in problems if "8BITMIME" not in p]
         if problems:
             advice = (
-                " Use send_message(), which announces BODY=8BITMIME (and SMTPUTF8 for raw "
-                "UTF-8 headers) for you, or call mail(sender, body='8BITMIME') first."
+                " send_message() announces BODY=8BITMIME and SMTPUTF8 (raw UTF-8 headers) "
+                "for you; with mail(), pass body='8BITMIME' (and params=['SMTPUTF8'])."
                 if any("8BITMIME" in p for p in problems)
                 else ""
             )
-            raise LocalProtocolError(
-                "the server would refuse or damage this message: "
+            raise LocalProtocolError(  # the kit's finding, not a reply: no code in front
+                "The kit refused to send this message, and nothing was sent: "
                 + "; ".join(problems)
-                + ". Nothing was sent."
+                + "."
                 + advice
             )
         return data
@@ -479,8 +479,7 @@ class Client:
                 params.append("BODY=8BITMIME")
             if self.extensions.size is not None:
                 params.append(f"SIZE={len(payload)}")
-            # Every command is built (and so checked: CR/LF/NUL, no '@', too long) before
-            # the first is sent: a bad recipient must not leave a transaction half open.
+            # Build (and so check) every command before sending any: no half-open transaction.
             mail, rcpts = Mail(sender, tuple(params)), [Rcpt(r) for r in recipients]
             batch = self.pipelining if pipelining is None else pipelining
             return self._transaction(mail, rcpts, payload, batch and self.extensions.pipelining)
@@ -544,10 +543,11 @@ class Client:
             raise SenderRefused(mail_reply, mail.text, sender=mail.sender)
         if everyone_refused:
             first, reply = next(iter(self.last_refused.items()))
+            later = " It is temporary (4xx): wait, then send again." if reply.is_transient else ""
             raise RecipientRefused(
                 reply,
                 f"RCPT TO:<{first}>",
-                "every recipient was refused, so nothing was sent.",
+                "every recipient was refused, so nothing was sent." + later,
                 recipient=first,
             )
         if self.last_refused:

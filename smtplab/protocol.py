@@ -373,9 +373,9 @@ class ClientConnection:
     def check_message(self, message: bytes) -> list[str]:
         """Problems of ``message`` for the current transaction, before DATA is sent.
 
-        Each reads like a server's answer: 8-bit bytes without ``BODY=8BITMIME`` on MAIL
-        FROM (RFC 6152), a message over the server's SIZE (RFC 1870), lines over 998
-        octets (RFC 5321 §4.5.3.1.6). Empty when all is well.
+        Each is the kit's own finding (no reply code in front): 8-bit bytes without
+        ``BODY=8BITMIME`` on MAIL FROM (RFC 6152), a message over the server's SIZE
+        (RFC 1870), lines over 998 octets (RFC 5321 §4.5.3.1.6). Empty when all is well.
         """
         return legality.message_problems(self, message)
 

@@ -63,7 +63,9 @@ class ReceivedMessage:
     ends, the final ``.`` line removed), ``message`` the parsed message (``defects``:
     what its parser found wrong). ``peer`` is the client's (address, port), ``tls``
     whether the message came over TLS, ``auth_user`` the account that logged in (or
-    None), ``session_id`` links to ``lab.sessions``.
+    None), ``session_id`` links to ``lab.sessions``. ``helo`` is the name the client gave
+    in EHLO/HELO; ``folder`` is ``"inbox"`` unless a relay callback
+    (``LabServer(relay=...)``) filed it elsewhere (``"spam"``).
     """
 
     mail_from: str
@@ -78,6 +80,8 @@ class ReceivedMessage:
     mail_options: list[str] = field(default_factory=list)
     rcpt_options: list[str] = field(default_factory=list)
     smtputf8: bool = False
+    helo: str | None = None
+    folder: str = "inbox"
 
     @cached_property
     def message(self) -> EmailMessage:

@@ -25,7 +25,8 @@ needs, on the surface aiosmtpd documents, each at one place:
   allow with ``501``, and answers a line with a bare LF or CR, which the connection hands
   aiosmtpd as a stand-in command (``X-SMTPLAB-BARE-LF``), with ``521`` and closes;
   aiosmtpd's own limits (command and text line lengths, five unknown commands) follow
-  the policy's.
+  the policy's;
+* HELP is answered ``214`` (RFC 5321 §4.1.1.8: 211 or 214), where aiosmtpd says ``250``.
 
 The bytes themselves (the session log, the BODY fault) are the connection's business.
 """
@@ -67,14 +68,18 @@ class _Hooks:
     ) -> list[str]:
         """Answer EHLO with the policy's keywords (and PIPELINING, ENHANCEDSTATUSCODES)."""
         session.host_name = hostname  # the EHLO hook must set it (aiosmtpd's rule)
-        tls = server.connection.tls
-        return server.policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=tls)
+        tls, policy = server.connection.tls, server.policy
+        offer_auth = policy.offer_auth and (tls or policy.auth_before_tls)
+        return policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=offer_auth)
 
     async def handle_MAIL(
         self, server: LabSMTP, session: Session, envelope: Envelope, address: str, options: list
     ) -> str:
-        """Apply a MAIL fault, else take the sender (what aiosmtpd does without a hook)."""
+        """Apply a MAIL fault, else take the sender (what aiosmtpd does without a hook),
+        unless the policy refuses it (``sender_must_be_login``)."""
         reply = await server.lab_fault("MAIL", address)
+        if reply is None:
+            reply = server.policy.sender_refusal(address, server.connection.session.auth_user)
         if reply is None:
             envelope.mail_from = address
             envelope.mail_options.extend(options)
@@ -156,6 +161,7 @@ class LabSMTP(FastAddressPath, SMTP):
         self._after_starttls = tls and connection.listener == "plain"
         self._command: str | None = None
         self._held: list[bytes] = []
+        self._help_due = False
         super().__init__(
             _Hooks(self),
             data_size_limit=policy.size_limit,
@@ -167,7 +173,7 @@ class LabSMTP(FastAddressPath, SMTP):
             require_starttls=policy.require_tls and not tls,
             timeout=policy.idle_timeout,
             auth_required=False,  # the lab asks itself, on both ports (see _lab_step)
-            auth_require_tls=not tls,
+            auth_require_tls=not (tls or policy.auth_before_tls),
             auth_exclude_mechanism=[
                 m for m in SUPPORTED_AUTH_MECHANISMS if m not in policy.auth_mechanisms
             ],
@@ -185,6 +191,8 @@ class LabSMTP(FastAddressPath, SMTP):
         """
         text = status.decode("utf-8", "surrogateescape") if isinstance(status, bytes) else status
         command = self._command
+        if self._help_due and text.startswith("250 "):  # aiosmtpd's HELP text
+            text = "214 " + text[4:]
         if self._greeting_due:
             self._greeting_due = False
             if self._after_starttls:
@@ -287,6 +295,16 @@ class LabSMTP(FastAddressPath, SMTP):
             return self.envelope is None or not self.envelope.smtp_utf8
         return False
 
+    @syntax("HELP [command]")
+    async def smtp_HELP(self, arg: str) -> None:
+        """``HELP``: aiosmtpd's text, answered ``214`` as RFC 5321 §4.1.1.8 asks (211 or
+        214; aiosmtpd 1.4 says ``250``). A fault at HELP is sent as given."""
+        self._help_due = True
+        try:
+            await super().smtp_HELP(arg)
+        finally:
+            self._help_due = False
+
     @syntax("STARTTLS", when="tls_context")
     async def smtp_STARTTLS(self, arg: str | None) -> None:
         """``STARTTLS``: answer 220, then the connection starts TLS below aiosmtpd and a
@@ -330,27 +348,36 @@ class LabSMTP(FastAddressPath, SMTP):
         reply = await self.lab_fault("DATA_END", None)
         if reply is not None:
             return reply
+        content = bytes(envelope.original_content or b"")
+        refusal = self.policy.message_refusal(content)  # a look-alike's content rules
+        if refusal is not None:
+            return refusal
         session = connection.session
         queue_id = secrets.token_hex(5).upper()
         # One copy of the message, in the inbox and the session log (see claim_body).
-        content = bytes(envelope.original_content or b"")
         data = connection.context.sessions.claim_body(session, content, queue_id)
-        dropped = connection.context.inbox.add(
-            ReceivedMessage(
-                mail_from=envelope.mail_from or "",
-                rcpt_tos=list(envelope.rcpt_tos),
-                data=data,
-                peer=session.peer,
-                tls=connection.tls,
-                auth_user=session.auth_user,
-                received_at=datetime.now(timezone.utc),
-                session_id=session.id,
-                queue_id=queue_id,
-                mail_options=list(envelope.mail_options),
-                rcpt_options=list(envelope.rcpt_options),
-                smtputf8=bool(envelope.smtp_utf8),
-            )
+        message = ReceivedMessage(
+            mail_from=envelope.mail_from or "",
+            rcpt_tos=list(envelope.rcpt_tos),
+            data=data,
+            peer=session.peer,
+            tls=connection.tls,
+            auth_user=session.auth_user,
+            received_at=datetime.now(timezone.utc),
+            session_id=session.id,
+            queue_id=queue_id,
+            mail_options=list(envelope.mail_options),
+            rcpt_options=list(envelope.rcpt_options),
+            smtputf8=bool(envelope.smtp_utf8),
+            helo=self.session.host_name if self.session is not None else None,
         )
+        relay = connection.context.relay
+        if relay is not None:  # LabServer(relay=...): trace headers, checks, a queue
+            verdict = relay(message)
+            if isinstance(verdict, str):
+                return verdict
+            message = verdict or message
+        dropped = connection.context.inbox.add(message)
         for old in dropped:  # the inbox was full: the log lets go of those bodies too
             connection.context.sessions.release_body(old.session_id, old.queue_id)
         return f"250 OK: queued as {queue_id}"
