@@ -570,7 +570,7 @@ EXERCISES = [
                 rule="only the display name is encoded; the address stays (RFC 2047 §5)",
                 warned_in=f"{REVIEW}: bug 4",
                 answer=client(names="whole field"),
-                hint="address student@qq.com is lost",
+                hint="keep the address outside",
             ),
             Mistake(
                 name="fixed, but returns nothing",

@@ -67,7 +67,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # callback and MX without AUTH (+45) and notebook 11's checks (+250): +1,557 package
 # lines, +16 public names; the core is unchanged.
 CEILINGS = {
-    "package_lines": 24_623,
+    "package_lines": 24_644,
     "core_code_lines": 7_123,
     "longest_module": 700,
     "public_names": 283,

@@ -478,6 +478,21 @@ def _judge_names(received: ReceivedMessage) -> None:
 # -------------------------------------------------------------- review: one check per bug
 
 
+def _from_header_refusal(lab: LabServer) -> str | None:
+    """The hint when the QQ look-alike refused the message for its From header (as QQ
+    does when the address is missing or only inside an encoded word), or None."""
+    for session in lab.sessions:
+        for text in session.sent_lines():
+            if text.startswith("550 ") and '"From" header' in text:
+                return (
+                    f"the look-alike refused the message after the final dot, as QQ does: "
+                    f"{text[:60]!r}... Its From header has no address outside an encoded "
+                    "word: encode only the name and keep the address outside, "
+                    "'From: =?utf-8?b?...?= <student@qq.com>' (RFC 2047 §5, RFC 5322 §3.4)."
+                )
+    return None
+
+
 def _review(
     exercise: str,
     fixed_send: Callable[[dict[str, Any]], Any],
@@ -488,7 +503,13 @@ def _review(
     with _qq_lab() as lab:
 
         def attempt() -> object:
-            value = _run(fixed_send, job_for(lab))
+            try:
+                value = _run(fixed_send, job_for(lab))
+            except Exception as error:  # the look-alike's own refusal says more than the error
+                refusal = _from_header_refusal(lab)
+                if refusal is not None:
+                    raise Hint(refusal) from error
+                raise
             if value is None and not lab.sessions:
                 return None
             return TRIED if value is None else value
