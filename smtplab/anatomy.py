@@ -22,6 +22,7 @@ from email.message import EmailMessage, Message
 from typing import Protocol, runtime_checkable
 
 from . import encoded_words
+from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import LocalProtocolError
 
 __all__ = [
@@ -44,6 +45,13 @@ ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
 _RESENT_ADDRESS_HEADERS = tuple(f"Resent-{name}" for name in ADDRESS_HEADERS if name != "Reply-To")
 FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 §2.2: printable ASCII except ':'
 LINE_BREAKS = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL byte"}
+
+
+_DEFECT_HINTS = {
+    "MissingHeaderBodySeparatorDefect": ": a line that is not a header field came before "
+    "the empty line that ends the headers (RFC 5322 §2.1), so the parser guessed where the "
+    "body starts; send an empty line after the last header.",
+}
 
 
 @runtime_checkable
@@ -119,6 +127,8 @@ def anatomy(
         size=len(data),
         smtputf8=not all(a.isascii() for a in (*envelope, *header_addresses)),
         eight_bit=not data.isascii(),
+        defects=tuple(type(d).__name__ for part in parsed.walk() for d in part.defects),
+        header_8bit=has_8bit(header_section(data)[0]),
     )
 
 
@@ -202,7 +212,9 @@ class Anatomy:
     from: ``"given"`` (you passed it), ``"draft"`` (the Draft's envelope), ``"headers"``
     (derived from the headers as ``smtplib.send_message`` does) or ``"none"``.
     ``header_from``/``header_to``/``header_cc``/``header_bcc`` are the addresses in those
-    headers. Print it for text, or let Jupyter show it as a table.
+    headers; ``defects`` the names of what Python's parser found wrong (e.g.
+    ``MissingHeaderBodySeparatorDefect``), ``header_8bit`` whether the headers hold raw
+    8-bit bytes. Print it for text, or let Jupyter show it as a table.
     """
 
     mail_from: str | None
@@ -217,6 +229,9 @@ class Anatomy:
     size: int
     smtputf8: bool
     eight_bit: bool
+    # Not in the repr: notebooks show an Anatomy's repr as its text/plain output.
+    defects: tuple[str, ...] = field(default=(), repr=False)
+    header_8bit: bool = field(default=False, repr=False)
 
     @property
     def hidden_recipients(self) -> tuple[str, ...]:
@@ -263,7 +278,13 @@ class Anatomy:
             "(RFC 6531), and the server must advertise SMTPUTF8.": self.smtputf8,
             "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
             "(RFC 6152) to a server that advertises 8BITMIME.": self.eight_bit
+            and not self.smtputf8
+            and not self.header_8bit,
+            f"{RAW_UTF8_HEADERS[0].upper()}{RAW_UTF8_HEADERS[1:]}.": self.header_8bit
             and not self.smtputf8,
+            f"Python's parser found defects: {', '.join(self.defects)}"
+            + _DEFECT_HINTS.get(self.defects[0] if self.defects else "", ".")
+            + " (message.defects in the lab's inbox)": self.defects,
         }
         return [note for note, applies in notes.items() if applies]
 
@@ -513,8 +534,7 @@ def unique_addresses(addresses: Iterable[str]) -> tuple[str, ...]:
 
 
 def _raw_headers(data: bytes) -> list[HeaderField]:
-    ends = [i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0]
-    block = data[: min(ends)] if ends else data
+    block = header_section(data)[0]  # to the empty line, or to a line that is no header
     fields: list[list[str]] = []
     for line in re.split(rb"\r?\n", block):
         text = line.decode("utf-8", "replace")

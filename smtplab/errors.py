@@ -71,6 +71,13 @@ class RemoteProtocolError(ProtocolError):
     """The *server* sent something that is not valid SMTP."""
 
 
+STARTTLS_FIRST = (
+    "the server takes this command only inside TLS (RFC 3207 §4: 530 5.7.0 Must issue a "
+    "STARTTLS command first): call starttls(), then login(), then send again (or connect "
+    "with security='starttls', as on port 587)."
+)
+"""The advice for a 530 that asks for STARTTLS first (refusing MAIL, AUTH...)."""
+
 # What to do about a refused address, by its enhanced code: 553 alone may mean any of them.
 _ADDRESS_ADVICE = {
     "5.6.7": "the address is not ASCII and the server wants it declared: send MAIL FROM:<...> "
@@ -113,6 +120,8 @@ class ReplyError(SmtplabError):
         return f"{first}\n  meaning: {explain(self.reply)}\n  what to do: {advice}"
 
     def _default_advice(self) -> str:
+        if self.reply.code == 530 and "STARTTLS" in self.reply.text.upper():
+            return STARTTLS_FIRST
         status = str(self.reply.enhanced) if self.reply.enhanced is not None else ""
         if status in _ADDRESS_ADVICE and self.reply.is_permanent:
             return _ADDRESS_ADVICE[status]
@@ -316,7 +325,7 @@ TRANSPORT_ADVICE: dict[str, str] = {
     "broke while reading": "{step}: the connection broke while reading ({detail}){got}.{unknown}",
     "no reply": "{step}: no complete reply within {timeout:g} s{got}.{hint}{unknown}",
     "closed": "{step}: the server closed the connection {what}. It may have crashed, timed "
-    "you out, or refused you.{unknown}",
+    "you out, or refused you.{hint}{unknown}",
     "not connected": "{step}: the connection is closed ({reason}); connect again.",
     "deadline": "{step}: the overall deadline of {seconds:g} s for this whole send elapsed "
     "(each step may take {timeout:g} s; deadline= bounds them all together).{unknown}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt
-from .data_encoding import has_8bit, long_lines
+from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section, long_lines
 from .events import State
 from .extensions import Extensions, format_size
 
@@ -225,12 +225,15 @@ def why_not(conn: Session, command: Command, role: str, state: State) -> str:
 def message_problems(conn: Session, message: bytes) -> list[str]:
     """What a server would refuse in ``message`` for the current transaction: 8-bit bytes
     without ``BODY=8BITMIME`` (RFC 6152), a size over SIZE (RFC 1870), lines over 998
-    octets (RFC 5321 §4.5.3.1.6).
+    octets (RFC 5321 §4.5.3.1.6); raw UTF-8 in the headers without ``SMTPUTF8`` (RFC 6532:
+    :data:`~smtplab.data_encoding.RAW_UTF8_HEADERS`).
 
     The texts are the kit's own findings, so they start with no reply code (a learner
     would take ``"500: ..."`` for the server's answer); they name the code a server would
     give."""
     problems: list[str] = []
+    if not conn.transaction_utf8 and has_8bit(header_section(message)[0]):
+        problems.append(RAW_UTF8_HEADERS)
     if has_8bit(message) and not conn.transaction_8bit:
         problems.append(_EIGHT_BIT_WITHOUT_BODY)
     size = conn.extensions.size

@@ -441,6 +441,9 @@ class ClientConnection:
             )
         elif role in _HELLOS:
             context = context._replace(hellos=context.hellos + 1)
+        elif role == "MAIL":
+            words = data.decode("utf-8", "replace").upper().split()[2:]
+            context = context._replace(smtputf8="SMTPUTF8" in words)
         if kind is None and (secret or getattr(command, "secret", None) is True):
             kind = "password"  # marked secret by hand: hidden as a password would be
         self._context = context

@@ -185,7 +185,7 @@ def test_copy_then_keep_a_learners_edits(tmp_path: Path) -> None:
 def test_an_untouched_copy_of_an_older_kit_is_updated(tmp_path: Path) -> None:
     old_kit = tmp_path / "old-kit"
     for path in install.series_files(NOTEBOOKS):
-        (old_kit / path).parent.mkdir(parents=True, exist_ok=True)
+        (old_kit / path).parent.mkdir(parents=True, exist_ok=True)  # solutions/, scripts/
         (old_kit / path).write_text(f"old {path}")
     target = tmp_path / "mine"
     install.copy_notebooks(target, source=old_kit)

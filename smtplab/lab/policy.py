@@ -53,6 +53,9 @@ TEXT_LINE_LIMIT = 1000
 SUPPORTED_AUTH_MECHANISMS = ("LOGIN", "PLAIN")
 """The AUTH mechanisms the lab implements (aiosmtpd's built-ins)."""
 
+INSECURE_NOTE = "(LESSON ONLY: insecure lab, offers AUTH before TLS)"
+"""What the greeting of a lab with ``auth_before_tls=True`` says, loudly."""
+
 _REPLY_LINE = re.compile(r"^(?P<code>[2-5]\d\d)(?P<sep>[ -]?)(?P<text>.*)$", re.DOTALL)
 
 # Enhanced codes that depend on the command being answered (RFC 3463 §3.2, §3.6), then
@@ -206,6 +209,16 @@ class LabPolicy:
     inside an encoded word (:data:`FROM_HEADER_INVALID`); ``spam_phrase`` refuses, after
     the message, one whose subject contains it (:data:`CONTENT_REFUSED`).
 
+    ``auth_before_tls=True`` (a lesson-only, insecure lab) offers AUTH on the plain
+    connection too, before STARTTLS, and says so in its greeting (:data:`INSECURE_NOTE`):
+    it lets a wire tap show a password crossing in base64. No careful server does that
+    (RFC 4954 §4); the kit's client still refuses to send the password there unless the
+    learner opts in with ``allow_unencrypted_auth=True``.
+
+    ``refuse_own_helo_name=True`` refuses RCPT TO after an EHLO/HELO that gave one of the
+    server's own names (:meth:`helo_refusal`: a HELO access rule, as sites set up with
+    Postfix's ``check_helo_access``). Every lab notes such a name in its session log.
+
     ``strict=True`` refuses what hardened servers refuse (the exercise checks' labs are
     strict; the default lab is lenient, as aiosmtpd is): a bare LF or a bare CR anywhere,
     in a command or in the message, gets ``521 5.5.2 ... Error: bare <LF> received`` and
@@ -226,7 +239,10 @@ class LabPolicy:
     smtputf8: bool = True
     enhanced_status_codes: bool = True
     idle_timeout: float = 300.0
-    tls_handshake_timeout: float = 30.0
+    # A third of the client's 30 s: a plain client on the implicit-TLS port, waiting for a
+    # greeting that never comes, is always closed by the lab first (issue 16), and its
+    # Disconnected says "a port that speaks implicit TLS ... waits for your TLS handshake".
+    tls_handshake_timeout: float = 10.0
     max_command_line: int = COMMAND_LINE_LIMIT
     max_text_line: int = TEXT_LINE_LIMIT
     max_recipients: int = 100
@@ -240,6 +256,8 @@ class LabPolicy:
     login_domains: tuple[str, ...] = ()
     profile: str = ""
     strict: bool = False
+    refuse_own_helo_name: bool = False
+    auth_before_tls: bool = False
     sender_must_be_login: bool = False
     from_address_required: bool = False
     spam_phrase: str = ""
@@ -288,11 +306,11 @@ class LabPolicy:
     def greeting_line(self) -> str:
         """The 220 greeting, e.g. ``220 lab.smtplab.test ESMTP smtplab lab server``.
 
-        With a ``banner`` (a look-alike's), ``220`` and the banner.
+        With a ``banner`` (a look-alike's), ``220`` and the banner. A lab with
+        ``auth_before_tls`` ends it with :data:`INSECURE_NOTE`.
         """
-        if self.banner:
-            return f"220 {self.banner}"
-        return f"220 {self.hostname} {self.greeting}".rstrip()
+        line = f"220 {self.banner}" if self.banner else f"220 {self.hostname} {self.greeting}"
+        return f"{line.rstrip()} {INSECURE_NOTE}" if self.auth_before_tls else line.rstrip()
 
     def ehlo_keywords(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
         """The EHLO keywords, in order, after the server-name line.
@@ -391,6 +409,34 @@ class LabPolicy:
         return (
             f"501 {status} Bad {what} address syntax: {command} {keyword}: is followed by the "
             "address in angle brackets, with no space after the colon (RFC 5321 4.1.2)"
+        )
+
+    def own_names(self) -> frozenset[str]:
+        """The names this server calls itself (lower case): its host name, the first word
+        of its greeting and of its EHLO reply."""
+        words = (self.hostname, self.greeting_line()[4:], self.ehlo_name)
+        return frozenset(w.split()[0].lower().rstrip(".") for w in words if w.split())
+
+    def is_own_name(self, helo_name: str | None) -> bool:
+        """True when an EHLO/HELO argument is one of :meth:`own_names` (any case, a final
+        dot ignored). A name merely unknown to DNS is not (``learner.example`` is fine)."""
+        words = (helo_name or "").split()
+        return bool(words) and words[0].lower().rstrip(".") in self.own_names()
+
+    def helo_refusal(self, helo_name: str | None) -> str | None:
+        """The reply to RCPT TO after an EHLO/HELO with the server's own name, or None.
+
+        Only with ``refuse_own_helo_name``. Modelled on Postfix: ``check_helo_access``
+        in ``smtpd_helo_restrictions`` rejects with ``554 5.7.1 <name>: Helo command
+        rejected: <text>``, and with ``smtpd_delay_reject = yes`` (the default) the
+        rejection comes at RCPT TO, not at EHLO.
+        """
+        if not self.refuse_own_helo_name or not self.is_own_name(helo_name):
+            return None
+        name = (helo_name or "").split()[0]
+        return (
+            f"554 5.7.1 <{name}>: Helo command rejected: that is my own name; greet with "
+            "your own host name (RFC 5321 4.1.1.1)"
         )
 
     def wire(self, text: str, command: str | None = None) -> bytes:

@@ -14,7 +14,9 @@ their servers: a look-alike shows what a learner is likely to meet, not a guaran
 
 Every profile requires TLS and AUTH before mail and accepts ``student`` or
 ``student@<the provider's domain>`` as the login; the certificate still covers
-``lab.hostname``, ``localhost`` and ``127.0.0.1``: only the texts change. Keywords the lab
+``lab.hostname``, ``localhost`` and ``127.0.0.1``: only the texts change. Like sites with a
+Postfix HELO access rule, every profile refuses RCPT TO after an EHLO/HELO that gave the
+server's own name (``554 5.7.1 <name>: Helo command rejected``). Keywords the lab
 does not implement (CHUNKING, XOAUTH2...) are advertised as quoted but not honoured.
 :func:`describe_profile` says, for one profile, what it imitates, how, where it differs
 from the real server (``qq-gbk``: QQ's older Chinese reply as raw **GBK** bytes;
@@ -172,6 +174,39 @@ def _merge_keywords(before_tls: Iterable[str], auth: Iterable[str]) -> tuple[str
     return tuple(merged)
 
 
+# The HELO access rule every look-alike applies (LabPolicy.refuse_own_helo_name).
+_HELO_READ_ON = "2026-12-06"
+_HELO_RULE_SOURCES = (
+    Source(
+        "Postfix SMTPD_ACCESS_README: Delayed evaluation of SMTP access restriction lists",
+        "https://www.postfix.org/SMTPD_ACCESS_README.html",
+        read_on=_HELO_READ_ON,
+        note="helo restrictions are evaluated at RCPT TO (smtpd_delay_reject); stored copy "
+        "read at linuxtopia.org/online_books/mail_systems/postfix_documentation",
+    ),
+    Source(
+        "Postfix postconf(5): smtpd_helo_restrictions, check_helo_access type:table",
+        "https://www.postfix.org/postconf.5.html#check_helo_access",
+        read_on=_HELO_READ_ON,
+        note="look up the HELO hostname; reject if the result is REJECT or '[45]xx text' "
+        "(stored copy: Webmin's Postfix help page)",
+    ),
+    Source(
+        "A Postfix log line (pastebin.com/TVZVzp5w)",
+        "https://pastebin.com/TVZVzp5w",
+        read_on=_HELO_READ_ON,
+        note="the form of the reply: 'reject: RCPT from ...: 554 5.7.1 <name>: Helo command "
+        "rejected: ...'",
+    ),
+)
+_HELO_RULE = (
+    "An EHLO/HELO with the server's own name (its greeting's first word, as a client that "
+    "copies it from the 220 line sends) is noted in the session log and refused at RCPT TO "
+    "with 554 5.7.1 <name>: Helo command rejected, the way sites refuse it with a Postfix "
+    "HELO access rule (check_helo_access, evaluated at RCPT TO). Names unknown to DNS "
+    "(learner.example) are fine."
+)
+
 _COMMON_DIFFERENCES = (
     "Replies no report quotes keep the lab's own texts (250 OK: queued as ..., its 530 replies).",
     "The client's address in the EHLO reply is the documentation value of the report, not yours.",
@@ -214,6 +249,7 @@ def _look_alike(
         require_auth=True,
         login_domains=preset.domains,
         profile=key,
+        refuse_own_helo_name=True,
         **fields,  # type: ignore[arg-type]
     )
     return LabProfile(
@@ -221,9 +257,9 @@ def _look_alike(
         provider=provider,
         title=title,
         policy=policy,
-        behaviour=behaviour,
+        behaviour=(*behaviour, _HELO_RULE),
         differences=(*differences, *_COMMON_DIFFERENCES),
-        sources=tuple(dict.fromkeys(reply.source for reply in quoted)),
+        sources=(*dict.fromkeys(reply.source for reply in quoted), *_HELO_RULE_SOURCES),
     )
 
 

@@ -18,7 +18,9 @@ needs, on the surface aiosmtpd documents, each at one place:
 * the limits real servers keep (:class:`~smtplab.lab.policy.LabPolicy`): after
   ``max_auth_failures`` failed AUTH attempts the reply is ``421 4.7.0`` and the
   connection closes; one RCPT past ``max_recipients`` gets ``452 4.5.3 Too many
-  recipients``; a control character in a MAIL FROM or RCPT TO address gets ``553``;
+  recipients``; after an EHLO/HELO with the server's own name (noted in the session
+  log) a look-alike answers RCPT TO with ``554 5.7.1 ... Helo command rejected``
+  (``LabPolicy.helo_refusal``); a control character in a MAIL FROM or RCPT TO address gets ``553``;
   a strict lab (``LabPolicy.strict``) refuses MAIL/RCPT syntax RFC 5321 §4.1.2 does not
   allow with ``501``, and answers a line with a bare LF or CR, which the connection hands
   aiosmtpd as a stand-in command (``X-SMTPLAB-BARE-LF``), with ``521`` and closes;
@@ -66,9 +68,9 @@ class _Hooks:
     ) -> list[str]:
         """Answer EHLO with the policy's keywords (and PIPELINING, ENHANCEDSTATUSCODES)."""
         session.host_name = hostname  # the EHLO hook must set it (aiosmtpd's rule)
-        tls = server.connection.tls
-        policy = server.policy
-        return policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=tls and policy.offer_auth)
+        tls, policy = server.connection.tls, server.policy
+        offer_auth = policy.offer_auth and (tls or policy.auth_before_tls)
+        return policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=offer_auth)
 
     async def handle_MAIL(
         self, server: LabSMTP, session: Session, envelope: Envelope, address: str, options: list
@@ -171,7 +173,7 @@ class LabSMTP(FastAddressPath, SMTP):
             require_starttls=policy.require_tls and not tls,
             timeout=policy.idle_timeout,
             auth_required=False,  # the lab asks itself, on both ports (see _lab_step)
-            auth_require_tls=not tls,
+            auth_require_tls=not (tls or policy.auth_before_tls),
             auth_exclude_mechanism=[
                 m for m in SUPPORTED_AUTH_MECHANISMS if m not in policy.auth_mechanisms
             ],
@@ -253,6 +255,12 @@ class LabSMTP(FastAddressPath, SMTP):
                 await self.push(reply)
             elif name == "STARTTLS" and self.connection.tls:
                 await self.push("503 5.5.1 TLS already active")
+            elif name in ("EHLO", "HELO") and self.policy.is_own_name(arg):
+                self.connection.session.add_note(
+                    f"{name} {arg.split()[0]}: the client greeted with this server's own "
+                    "name; a client names itself (RFC 5321 4.1.1.1)"
+                )
+                await command(self, arg)
             elif name in _HOOKED_STEPS and arg and _CONTROL.search(arg):
                 await self.push(_control_refusal(name, arg))
             elif session.host_name and (refusal := self.policy.path_refusal(name, arg)):
@@ -272,6 +280,8 @@ class LabSMTP(FastAddressPath, SMTP):
                     else ("send STARTTLS, then EHLO again, then AUTH")
                 )
                 await self.push(f"530 5.7.0 Authentication required: {how}")
+            elif name == "RCPT" and (refusal := self.policy.helo_refusal(session.host_name)):
+                await self.push(refusal)  # a HELO access rule, delayed to RCPT as Postfix does
             else:
                 await command(self, arg)
         finally:

@@ -223,7 +223,9 @@ class LabServer:
     :attr:`tls_port` speaks implicit TLS (like 465). By default the plain port accepts mail
     without AUTH, as a receiving server does; ``require_tls=True, require_auth=True``
     make it a submission server (530 until STARTTLS / AUTH). AUTH (LOGIN, PLAIN) is offered
-    only inside TLS. Every reply that RFC 2034 asks for carries an enhanced status code.
+    only inside TLS, except in the lesson-only ``auth_before_tls=True`` lab (insecure on
+    purpose, said in its greeting and its repr: it lets a wire tap show a login in clear).
+    Every reply that RFC 2034 asks for carries an enhanced status code.
 
     Parameters (all keyword-only): ``host`` to bind (default ``127.0.0.1``; anything but
     loopback makes the lab reachable from other machines); ``port`` / ``tls_port`` (0,
@@ -302,6 +304,7 @@ class LabServer:
         max_auth_failures: int | None = None,
         shared_host: bool | None = None,
         strict: bool | None = None,
+        auth_before_tls: bool | None = None,
         relay: Relay | None = None,
     ) -> None:
         if profile is not None and policy is not None:
@@ -313,7 +316,7 @@ class LabServer:
         given |= {"require_tls": require_tls, "require_auth": require_auth}
         given |= {"max_command_line": max_command_line, "max_text_line": max_text_line}
         given |= {"max_recipients": max_recipients, "max_auth_failures": max_auth_failures}
-        given |= {"strict": strict}
+        given |= {"strict": strict, "auth_before_tls": auth_before_tls}
         base = policy if policy is not None else LabPolicy()
         self._policy = replace(base, **{k: v for k, v in given.items() if v is not None})
         for name, value in (("port", port), ("tls_port", tls_port)):
@@ -643,6 +646,8 @@ class LabServer:
         name = self.hostname
         if self._profile is not None:
             name += f" ({self._profile.title}: an imitation)"
+        if self._policy.auth_before_tls:
+            name += " [LESSON ONLY: insecure, offers AUTH before TLS]"
         if self._runtime is None:
             return f"<LabServer {name} (not started)>"
         state = "running" if self.running else "stopped"
