@@ -16,7 +16,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 SERIES = Path(__file__).resolve().parent / "notebooks"
-PATTERNS = ("[0-9][0-9]-*.ipynb", "sanitize.cfg", "solutions/*.py")  # as install.SERIES_PATTERNS
+# As install.SERIES_PATTERNS:
+PATTERNS = ("[0-9][0-9]*-*.ipynb", "sanitize.cfg", "solutions/*.py", "scripts/*.py")
 
 
 class BuildWithNotebooks(build_py):

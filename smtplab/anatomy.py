@@ -16,12 +16,13 @@ import email
 import email.utils
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy as _policy
 from email.message import EmailMessage, Message
 from typing import Protocol, runtime_checkable
 
 from . import encoded_words
+from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import LocalProtocolError
 
 __all__ = [
@@ -44,6 +45,13 @@ ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
 _RESENT_ADDRESS_HEADERS = tuple(f"Resent-{name}" for name in ADDRESS_HEADERS if name != "Reply-To")
 FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 §2.2: printable ASCII except ':'
 LINE_BREAKS = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL byte"}
+
+
+_DEFECT_HINTS = {
+    "MissingHeaderBodySeparatorDefect": ": a line that is not a header field came before "
+    "the empty line that ends the headers (RFC 5322 §2.1), so the parser guessed where the "
+    "body starts; send an empty line after the last header.",
+}
 
 
 @runtime_checkable
@@ -119,6 +127,8 @@ def anatomy(
         size=len(data),
         smtputf8=not all(a.isascii() for a in (*envelope, *header_addresses)),
         eight_bit=not data.isascii(),
+        defects=tuple(type(d).__name__ for part in parsed.walk() for d in part.defects),
+        header_8bit=has_8bit(header_section(data)[0]),
     )
 
 
@@ -149,6 +159,13 @@ class MimePart:
     ``path`` numbers it like IMAP does (``"1.2"``; ``""`` for the message itself);
     ``encoded_size`` is the size of the body as sent, ``decoded_size`` after undoing
     the transfer encoding (both 0 for a multipart container).
+
+    ``filename`` is the file name decoded; ``filename_param`` the parameter(s) as
+    written (``filename*=utf-8''%E6%8A%A5...``) and ``filename_form`` how a name that is
+    not plain ASCII was written: ``"RFC 2231"`` (the standard, and what Python's email
+    package writes), ``"RFC 2047 in quotes"`` (``filename="=?utf-8?b?...?="``: common,
+    but RFC 2047 §5 forbids encoded words in quoted strings and MIME parameters) or
+    ``"UTF-8 (RFC 6532)"`` (raw UTF-8, for SMTPUTF8 messages); None for plain ASCII.
     """
 
     path: str
@@ -161,6 +178,9 @@ class MimePart:
     encoded_size: int
     decoded_size: int
     is_multipart: bool
+    # Not in the repr: a MimePart's repr stays what notebooks have saved.
+    filename_param: str | None = field(default=None, repr=False)
+    filename_form: str | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         """One line: type, charset, encoding, file name, sizes."""
@@ -175,6 +195,8 @@ class MimePart:
             bits.append(self.disposition)
         if self.filename:
             bits.append(f"filename={self.filename!r}")
+            if self.filename_form:
+                bits.append(f"[{self.filename_form}: {self.filename_param}]")
         size = f"{self.encoded_size:,} bytes"
         if self.decoded_size != self.encoded_size:
             size += f" ({self.decoded_size:,} decoded)"
@@ -190,7 +212,9 @@ class Anatomy:
     from: ``"given"`` (you passed it), ``"draft"`` (the Draft's envelope), ``"headers"``
     (derived from the headers as ``smtplib.send_message`` does) or ``"none"``.
     ``header_from``/``header_to``/``header_cc``/``header_bcc`` are the addresses in those
-    headers. Print it for text, or let Jupyter show it as a table.
+    headers; ``defects`` the names of what Python's parser found wrong (e.g.
+    ``MissingHeaderBodySeparatorDefect``), ``header_8bit`` whether the headers hold raw
+    8-bit bytes. Print it for text, or let Jupyter show it as a table.
     """
 
     mail_from: str | None
@@ -205,6 +229,9 @@ class Anatomy:
     size: int
     smtputf8: bool
     eight_bit: bool
+    # Not in the repr: notebooks show an Anatomy's repr as its text/plain output.
+    defects: tuple[str, ...] = field(default=(), repr=False)
+    header_8bit: bool = field(default=False, repr=False)
 
     @property
     def hidden_recipients(self) -> tuple[str, ...]:
@@ -251,7 +278,13 @@ class Anatomy:
             "(RFC 6531), and the server must advertise SMTPUTF8.": self.smtputf8,
             "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
             "(RFC 6152) to a server that advertises 8BITMIME.": self.eight_bit
+            and not self.smtputf8
+            and not self.header_8bit,
+            f"{RAW_UTF8_HEADERS[0].upper()}{RAW_UTF8_HEADERS[1:]}.": self.header_8bit
             and not self.smtputf8,
+            f"Python's parser found defects: {', '.join(self.defects)}"
+            + _DEFECT_HINTS.get(self.defects[0] if self.defects else "", ".")
+            + " (message.defects in the lab's inbox)": self.defects,
         }
         return [note for note, applies in notes.items() if applies]
 
@@ -501,8 +534,7 @@ def unique_addresses(addresses: Iterable[str]) -> tuple[str, ...]:
 
 
 def _raw_headers(data: bytes) -> list[HeaderField]:
-    ends = [i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0]
-    block = data[: min(ends)] if ends else data
+    block = header_section(data)[0]  # to the empty line, or to a line that is no header
     fields: list[list[str]] = []
     for line in re.split(rb"\r?\n", block):
         text = line.decode("utf-8", "replace")
@@ -535,6 +567,10 @@ def _mime_parts(msg: Message) -> list[MimePart]:
             decoded = len(body) if isinstance(body, bytes) else encoded
         cte = part.get("Content-Transfer-Encoding")
         cte = str(cte).strip().lower() if cte else (None if multipart else "7bit")
+        param, form = _filename_param(part)
+        filename = part.get_filename()
+        if filename and form == "RFC 2047 in quotes" and "=?" in filename:
+            filename = encoded_words.decode(filename)  # a compat32 message leaves it encoded
         parts.append(
             MimePart(
                 path=path,
@@ -543,10 +579,12 @@ def _mime_parts(msg: Message) -> list[MimePart]:
                 charset=part.get_content_charset(),
                 transfer_encoding=cte,
                 disposition=part.get_content_disposition(),
-                filename=part.get_filename(),
+                filename=filename,
                 encoded_size=encoded,
                 decoded_size=decoded,
                 is_multipart=multipart,
+                filename_param=param,
+                filename_form=form,
             )
         )
         if multipart:
@@ -555,6 +593,38 @@ def _mime_parts(msg: Message) -> list[MimePart]:
 
     visit(msg, "", 0)
     return parts
+
+
+# A file name parameter as written: filename="...", filename*=..., filename*0*=... (RFC
+# 2231 §3, §4), or name= in Content-Type (the older form).
+_NAME_PARAM = re.compile(
+    r'(?:^|;)\s*((?:file)?name(?:\*\d+)?\*?\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;\s]*))', re.I
+)
+
+
+def _filename_param(part: Message) -> tuple[str | None, str | None]:
+    """The file name parameter(s) of ``part`` as written, and the form of a non-ASCII name."""
+    found: dict[str, list[str]] = {}
+    for name, value in part.raw_items():
+        if name.lower() in ("content-disposition", "content-type"):
+            if hasattr(value, "fold"):  # a header object of a message built in Python
+                text = value.fold(policy=SMTP_POLICY).split(":", 1)[1]
+            else:
+                text = str(value)
+            text = re.sub(r"\r?\n[ \t]+", " ", text)  # unfolded (RFC 5322 §2.2.3)
+            for match in _NAME_PARAM.finditer(text):
+                found.setdefault(name.lower(), []).append(match[1])
+    params = found.get("content-disposition") or found.get("content-type")
+    if not params:
+        return None, None
+    written = "; ".join(params)
+    if "*=" in written.replace(" ", ""):
+        return written, "RFC 2231"
+    if encoded_words.runs(written):
+        return written, "RFC 2047 in quotes"
+    if not written.isascii():
+        return written, "UTF-8 (RFC 6532)"
+    return written, None
 
 
 def _tree_lines(parts: Sequence[MimePart], indent: str = "  ") -> list[str]:

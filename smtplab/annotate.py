@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from . import notes, secrecy
 from .auth import b64decode_text
-from .data_encoding import split_lines
+from .data_encoding import dot_unstuff, shape_notes, split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension
 from .printable import printable as _visible
@@ -155,6 +155,7 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
         count = message_line_count(line)
         ending = "ends with a lone dot" if ends_ok(line) else "does NOT end with CRLF.CRLF"
         note = f"the message: {count} lines, {size(len(line))}; {ending} · §4.1.1.4"
+        note += "".join(f"; {n}" for n in _message_notes(line, sent.context.smtputf8))
         return Entry("C", line, when, tls, "message", note, is_message=True)
     if sent.role == "AUTH-RESPONSE":
         return _auth_answer_entry(sent, memory)
@@ -184,6 +185,29 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
         note = f"{annotation}; {_REPEATS}"
         return Entry("C", hidden, when, tls, phase, note, secret=True, masked=masked)
     return Entry("C", line, when, tls, phase, annotation)
+
+
+_SINGLE_DOT = re.compile(rb"(?:^|\r\n)\.(?!\.)")
+_HEAD = 64 * 1024
+
+
+def _message_notes(wire: bytes, smtputf8: bool) -> list[str]:
+    """What to notice in a whole message as sent (dot-stuffed, ending ``.``): its shape
+    (:func:`~smtplab.data_encoding.shape_notes`, read from its first 64 KiB) and the
+    lines a server would cut a dot from. Nothing here copies a big message."""
+    final = len(wire) - 3 if wire.endswith(b"\r\n.\r\n") else len(wire)
+    notes = shape_notes(dot_unstuff(wire[: min(final, _HEAD)]), smtputf8=smtputf8)
+    single = []
+    for found in _SINGLE_DOT.finditer(wire):
+        if found.end() > final or len(single) == 5:
+            break
+        single.append(str(wire.count(b"\n", 0, found.start()) + 1 + (found.start() > 0)))
+    if single:
+        notes.append(
+            f"line {', '.join(single)} starts with a single dot: the server removes it "
+            "(dot-stuffing, RFC 5321 §4.5.2); a dot that belongs to the text is sent doubled"
+        )
+    return notes
 
 
 def _typed_line_note(line: bytes) -> str:
@@ -399,7 +423,9 @@ def _failure_note(verb: str, reply: Reply, provider: str | None) -> str:
     from .providers import explain_failure  # its tables load on the first failure
 
     known = explain_failure(reply, provider=provider)
-    note = first_clause(known.advice) if known else notes.FAILURE_NOTE.get((verb, reply.code))
+    note = first_clause(known.advice) if known else _address_note(verb, reply)
+    if note is None:
+        note = notes.FAILURE_NOTE.get((verb, reply.code))
     if note is None:
         note = meaning(reply.code)
         if reply.enhanced is not None and str(reply.enhanced) not in notes.ENHANCED_SHORT:
@@ -407,6 +433,14 @@ def _failure_note(verb: str, reply: Reply, provider: str | None) -> str:
     if reply.is_transient:
         note += " (4xx: temporary, try again later)"
     return note
+
+
+def _address_note(verb: str, reply: Reply) -> str | None:
+    """The note for a refused MAIL/RCPT address that its enhanced code decides (5.6.7...)."""
+    if verb not in ("MAIL", "RCPT") or reply.enhanced is None:
+        return None
+    status = str(reply.enhanced)
+    return notes.ADDRESS_NOTE.get((verb, status)) or notes.ADDRESS_NOTE.get((None, status))
 
 
 def _multiline_notes(reply: Reply, texts: list[str], first: str, memory: Memory) -> list[str]:

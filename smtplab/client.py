@@ -45,7 +45,7 @@ from .commands import (
     Rset,
     StartTLS,
 )
-from .data_encoding import has_8bit
+from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import (
     AuthenticationError,
     DataRefused,
@@ -418,19 +418,19 @@ class Client:
 
             data = to_bytes(message)
         problems = self._conn.check_message(data)
-        if announcing_8bit:
+        if announcing_8bit:  # send_message announces BODY=8BITMIME and SMTPUTF8 itself
             problems = [p for p in problems if "8BITMIME" not in p]
         if problems:
             advice = (
-                " Call mail(sender, body='8BITMIME') first, or use send_message(), which "
-                "announces it for you."
+                " send_message() announces BODY=8BITMIME and SMTPUTF8 (raw UTF-8 headers) "
+                "for you; with mail(), pass body='8BITMIME' (and params=['SMTPUTF8'])."
                 if any("8BITMIME" in p for p in problems)
                 else ""
             )
-            raise LocalProtocolError(
-                "the server would refuse or damage this message: "
+            raise LocalProtocolError(  # the kit's finding, not a reply: no code in front
+                "The kit refused to send this message, and nothing was sent: "
                 + "; ".join(problems)
-                + ". Nothing was sent."
+                + "."
                 + advice
             )
         return data
@@ -465,6 +465,10 @@ class Client:
                 if not address.isascii():
                     params = list(self._params_for(address, ()))
                     break
+            if has_8bit(header_section(payload)[0]) and "SMTPUTF8" not in params:
+                if not self.extensions.smtputf8:
+                    raise NotSupported("the server offers no SMTPUTF8 for the " + RAW_UTF8_HEADERS)
+                params.append("SMTPUTF8")
             if has_8bit(payload):
                 if not self.extensions.eightbitmime:
                     raise NotSupported(
@@ -475,8 +479,7 @@ class Client:
                 params.append("BODY=8BITMIME")
             if self.extensions.size is not None:
                 params.append(f"SIZE={len(payload)}")
-            # Every command is built (and so checked: CR/LF/NUL, no '@', too long) before
-            # the first is sent: a bad recipient must not leave a transaction half open.
+            # Build (and so check) every command before sending any: no half-open transaction.
             mail, rcpts = Mail(sender, tuple(params)), [Rcpt(r) for r in recipients]
             batch = self.pipelining if pipelining is None else pipelining
             return self._transaction(mail, rcpts, payload, batch and self.extensions.pipelining)
@@ -540,10 +543,11 @@ class Client:
             raise SenderRefused(mail_reply, mail.text, sender=mail.sender)
         if everyone_refused:
             first, reply = next(iter(self.last_refused.items()))
+            later = " It is temporary (4xx): wait, then send again." if reply.is_transient else ""
             raise RecipientRefused(
                 reply,
                 f"RCPT TO:<{first}>",
-                "every recipient was refused, so nothing was sent.",
+                "every recipient was refused, so nothing was sent." + later,
                 recipient=first,
             )
         if self.last_refused:

@@ -19,8 +19,10 @@ __all__ = [
     "dot_unstuff",
     "encode_data",
     "has_8bit",
+    "header_section",
     "long_lines",
     "normalize_newlines",
+    "shape_notes",
 ]
 
 LINE_LIMIT = 1000
@@ -172,3 +174,65 @@ def long_lines(data: bytes) -> list[int]:
             numbers.append(line)
         tile = end
     return numbers
+
+
+RAW_UTF8_HEADERS = (
+    "raw UTF-8 in the headers (a name in From: or To:?): that needs SMTPUTF8 on MAIL FROM "
+    "(RFC 6531 §3.4, RFC 6532 §3.2), or encoded words like =?utf-8?b?...?= (RFC 2047); "
+    "BODY=8BITMIME covers only the body"
+)
+"""What the kit says about 8-bit header bytes, in the client's errors and its transcript."""
+
+_FIELD = re.compile(rb"^[!-9;-~]+[ \t]*:")  # RFC 5322 §2.2: a field name, then a colon
+
+
+def header_section(message: bytes) -> tuple[bytes, bool, bytes]:
+    r"""Where a message's headers end (RFC 5322 §2.1): ``(headers, ended, first)``.
+
+    ``headers`` are the header lines; ``ended`` is True when an empty line ended them;
+    ``first`` is the line after them (``b""`` if none). A line that is neither a header
+    field nor the continuation of one ends them too, with ``ended`` False: there Python's
+    parser notes a ``MissingHeaderBodySeparatorDefect``. ``message`` is not dot-stuffed.
+
+    >>> header_section(b"Subject: hi\r\n\r\nHello\r\n")
+    (b'Subject: hi\r\n', True, b'Hello\r\n')
+    >>> header_section(b"Subject: hi\r\nHello\r\n")
+    (b'Subject: hi\r\n', False, b'Hello\r\n')
+    """
+    message = bytes(message)
+    start = 0
+    while start < len(message):
+        end = message.find(b"\n", start)
+        end = len(message) if end < 0 else end + 1
+        bare = message[start:end].rstrip(b"\r\n")
+        if not bare:
+            after = message.find(b"\n", end)
+            return message[:start], True, message[end : len(message) if after < 0 else after + 1]
+        if not _FIELD.match(bare) and not (start and bare[:1] in b" \t"):
+            return message[:start], False, message[start:end]
+        start = end
+    return message, False, b""
+
+
+def shape_notes(message: bytes, *, smtputf8: bool = False) -> list[str]:
+    """What a reader should notice in how a message (not dot-stuffed) is laid out: no
+    empty line after the headers, a first body line that looks like a header field, raw
+    UTF-8 in the headers without ``smtputf8`` (SMTPUTF8 declared on MAIL FROM)."""
+    notes: list[str] = []
+    headers, ended, first = header_section(message)
+    shown = first.rstrip(b"\r\n")[:40].decode("utf-8", "replace")
+    if first and not ended:
+        notes.append(
+            f"no empty line between the headers and the body: {shown!r} is not a header "
+            "field, so the receiver's parser has to guess where the body starts "
+            "(MissingHeaderBodySeparatorDefect); end the headers with an empty line "
+            "(RFC 5322 §2.1)"
+        )
+    elif first and _FIELD.match(first):
+        notes.append(
+            f"the first line of the body, {shown!r}, looks like a header field: did the "
+            "headers end too early? (RFC 5322 §2.1)"
+        )
+    if not smtputf8 and has_8bit(headers):
+        notes.append(RAW_UTF8_HEADERS)
+    return notes

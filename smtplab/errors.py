@@ -71,6 +71,25 @@ class RemoteProtocolError(ProtocolError):
     """The *server* sent something that is not valid SMTP."""
 
 
+STARTTLS_FIRST = (
+    "the server takes this command only inside TLS (RFC 3207 §4: 530 5.7.0 Must issue a "
+    "STARTTLS command first): call starttls(), then login(), then send again (or connect "
+    "with security='starttls', as on port 587)."
+)
+"""The advice for a 530 that asks for STARTTLS first (refusing MAIL, AUTH...)."""
+
+# What to do about a refused address, by its enhanced code: 553 alone may mean any of them.
+_ADDRESS_ADVICE = {
+    "5.6.7": "the address is not ASCII and the server wants it declared: send MAIL FROM:<...> "
+    "SMTPUTF8 (RFC 6531 §3.4; send_message does it when the server offers SMTPUTF8), or "
+    "use an ASCII address.",
+    "5.1.7": "the sender address is malformed: check its syntax (one @, no spaces, inside "
+    "<...>), then send again.",
+    "5.1.3": "the address is malformed: check its syntax (one @, no spaces, inside <...>), "
+    "then send again.",
+}
+
+
 class ReplyError(SmtplabError):
     """The server answered, but not with the reply this step needs.
 
@@ -101,6 +120,11 @@ class ReplyError(SmtplabError):
         return f"{first}\n  meaning: {explain(self.reply)}\n  what to do: {advice}"
 
     def _default_advice(self) -> str:
+        if self.reply.code == 530 and "STARTTLS" in self.reply.text.upper():
+            return STARTTLS_FIRST
+        status = str(self.reply.enhanced) if self.reply.enhanced is not None else ""
+        if status in _ADDRESS_ADVICE and self.reply.is_permanent:
+            return _ADDRESS_ADVICE[status]
         if self.reply.is_transient:
             return "this is temporary; wait a little and try the same thing again."
         if self.reply.is_permanent:
@@ -140,6 +164,14 @@ class SenderRefused(ReplyError):
     def __init__(self, reply: Reply, step: str = "", hint: str = "", sender: str = "") -> None:
         self.sender = sender
         super().__init__(reply, step, hint)
+
+    def _default_advice(self) -> str:
+        if str(self.reply.enhanced or "") == "5.7.1":  # at MAIL FROM: this sender
+            return (
+                "the server does not let you send as this address (policy): use the "
+                "address of the account you logged in with, or one it may send as."
+            )
+        return super()._default_advice()
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.reply, self.step, self.hint, self.sender))
@@ -293,7 +325,7 @@ TRANSPORT_ADVICE: dict[str, str] = {
     "broke while reading": "{step}: the connection broke while reading ({detail}){got}.{unknown}",
     "no reply": "{step}: no complete reply within {timeout:g} s{got}.{hint}{unknown}",
     "closed": "{step}: the server closed the connection {what}. It may have crashed, timed "
-    "you out, or refused you.{unknown}",
+    "you out, or refused you.{hint}{unknown}",
     "not connected": "{step}: the connection is closed ({reason}); connect again.",
     "deadline": "{step}: the overall deadline of {seconds:g} s for this whole send elapsed "
     "(each step may take {timeout:g} s; deadline= bounds them all together).{unknown}",

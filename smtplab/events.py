@@ -105,7 +105,7 @@ class Context(NamedTuple):
     ``earlier_hello`` is the reply to the EHLO (or HELO) before the last one and
     ``earlier_tls`` whether TLS was on then (so "AUTH: offered only now, inside TLS" can
     be said); ``hellos`` counts the EHLO/HELO sent; ``auth`` is the AUTH exchange in
-    progress.
+    progress; ``smtputf8`` whether the last MAIL FROM declared SMTPUTF8 (RFC 6531).
     """
 
     tls: bool = False
@@ -116,6 +116,7 @@ class Context(NamedTuple):
     tls_since_hello: bool = False
     authenticated: bool = False
     auth: AuthStep | None = None
+    smtputf8: bool = False
 
 
 class Sent(NamedTuple):

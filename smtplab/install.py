@@ -46,8 +46,10 @@ WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 # was copied, so that a later run can tell a file the learner edited from an old copy.
 RECORD_NAME = ".smtplab-copied.json"
 # The files of the series, relative to the notebooks folder (the solutions are linked
-# from the notebooks' "Stuck?" lines, sanitize.cfg is what nbval needs to check them).
-SERIES_PATTERNS = ("[0-9][0-9]-*.ipynb", "sanitize.cfg", "solutions/*.py")
+# from the notebooks' "Stuck?" lines, sanitize.cfg is what nbval needs to check them;
+# "07a-..." is an appendix, linked from its notebook; scripts/ holds the plain programs
+# notebooks run with `python scripts/...`).
+SERIES_PATTERNS = ("[0-9][0-9]*-*.ipynb", "sanitize.cfg", "solutions/*.py", "scripts/*.py")
 
 InstallKind = Literal["checkout", "editable", "venv", "user", "system"]
 

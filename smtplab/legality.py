@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt
-from .data_encoding import has_8bit, long_lines
+from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section, long_lines
 from .events import State
 from .extensions import Extensions, format_size
 
@@ -225,22 +225,31 @@ def why_not(conn: Session, command: Command, role: str, state: State) -> str:
 def message_problems(conn: Session, message: bytes) -> list[str]:
     """What a server would refuse in ``message`` for the current transaction: 8-bit bytes
     without ``BODY=8BITMIME`` (RFC 6152), a size over SIZE (RFC 1870), lines over 998
-    octets (RFC 5321 §4.5.3.1.6)."""
+    octets (RFC 5321 §4.5.3.1.6); raw UTF-8 in the headers without ``SMTPUTF8`` (RFC 6532:
+    :data:`~smtplab.data_encoding.RAW_UTF8_HEADERS`).
+
+    The texts are the kit's own findings, so they start with no reply code (a learner
+    would take ``"500: ..."`` for the server's answer); they name the code a server would
+    give."""
     problems: list[str] = []
+    if not conn.transaction_utf8 and has_8bit(header_section(message)[0]):
+        problems.append(RAW_UTF8_HEADERS)
     if has_8bit(message) and not conn.transaction_8bit:
         problems.append(_EIGHT_BIT_WITHOUT_BODY)
     size = conn.extensions.size
     if size is not None and len(message) > size:
         problems.append(
-            f"552: the message ({format_size(len(message))}) is larger than the server's "
-            f"limit ({format_size(size)}, RFC 1870)"
+            f"the message ({format_size(len(message))}) is larger than the server's "
+            f"limit ({format_size(size)}, its SIZE in the EHLO reply; it would answer 552, "
+            "RFC 1870)"
         )
     too_long = long_lines(message)
     if too_long:
         shown = ", ".join(str(number) for number in too_long[:5])
         more = f" and {len(too_long) - 5} more" if len(too_long) > 5 else ""
+        lines = f"line {shown} is" if len(too_long) == 1 else f"lines {shown}{more} are"
         problems.append(
-            f"500: line(s) {shown}{more} of the message are longer than 998 octets "
-            "(RFC 5321 §4.5.3.1.6)"
+            f"{lines} longer than 998 octets, the most a line of a message may have "
+            "(RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
         )
     return problems

@@ -478,6 +478,17 @@ def compose(
     ``html`` adds a text/html alternative (multipart/alternative); ``attachments`` (paths,
     ``(filename, bytes)`` tuples or :class:`Attachment`) make it multipart/mixed.
 
+    A file name that is not ASCII is written the way Python's email package writes it
+    (``EmailMessage.add_attachment`` under ``email.policy.SMTP``): as an RFC 2231
+    parameter, ``filename*=utf-8''%E6%8A%A5%E5%91%8A.pdf`` for ``报告.pdf`` (RFC 2231 §4;
+    a long name is cut into ``filename*0*=``, ``filename*1*=`` ..., §3), and as raw UTF-8
+    in quotes when the message needs SMTPUTF8 (RFC 6532 §3.2). Many mail programs write
+    instead ``filename="=?utf-8?b?5oql5ZGKLnBkZg==?="``, an RFC 2047 encoded word inside
+    quotes: common and widely read, but RFC 2047 §5 forbids encoded words in a quoted
+    string and in the parameters of Content-Type and Content-Disposition, so compose does
+    not write it; :func:`~smtplab.anatomy.anatomy`
+    reads all three and shows the name decoded beside the parameter as written.
+
     ``headers`` adds more header fields (``{"Reply-To": "...", "X-Course": "..."}``); one
     with the name of a header compose writes replaces it (so ``Date`` can be fixed for a
     repeatable example). From, Sender, Reply-To, To and Cc are read as addresses, the

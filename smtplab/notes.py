@@ -75,12 +75,25 @@ FAILURE_NOTE: dict[tuple[str, int], str] = {
     ("STARTTLS", 502): "this server does not offer STARTTLS",
     ("MAIL", 530): "log in (AUTH) first, or STARTTLS first",
     ("RCPT", 530): "log in (AUTH) first, or STARTTLS first",
-    ("MAIL", 553): "you may not send as this address",
+    ("MAIL", 553): "the server refuses this sender address (the enhanced code says why)",
+    ("RCPT", 553): "the server refuses this address (the enhanced code says why)",
     ("RCPT", 550): "the server refuses this recipient (no such mailbox, or no relaying)",
     ("RCPT", 554): "the server refuses this recipient (relaying denied?)",
     ("MESSAGE", 552): "the message is too big",
     ("MESSAGE", 554): "the message was refused (spam? policy?)",
     ("DATA", 554): "no valid recipients, or the server refuses the transaction",
+}
+
+# A failure note that depends on the enhanced code, tried before FAILURE_NOTE: 553 alone
+# means a malformed address, a non-ASCII one without SMTPUTF8, or one you may not use.
+# Keyed by (command, enhanced code); command None: any MAIL or RCPT.
+ADDRESS_NOTE: dict[tuple[str | None, str], str] = {
+    (None, "5.6.7"): "a non-ASCII address: declare SMTPUTF8 on MAIL FROM, or use an ASCII "
+    "address · RFC 6531 §3.4, §3.5",
+    ("MAIL", "5.1.7"): "the sender address is malformed: check its syntax · RFC 3463",
+    ("MAIL", "5.1.3"): "the sender address is malformed: check its syntax · RFC 3463",
+    ("RCPT", "5.1.3"): "the recipient address is malformed: check its syntax · RFC 3463",
+    ("MAIL", "5.7.1"): "you may not send as this address (not yours, or not allowed)",
 }
 
 

@@ -373,9 +373,9 @@ class ClientConnection:
     def check_message(self, message: bytes) -> list[str]:
         """Problems of ``message`` for the current transaction, before DATA is sent.
 
-        Each reads like a server's answer: 8-bit bytes without ``BODY=8BITMIME`` on MAIL
-        FROM (RFC 6152), a message over the server's SIZE (RFC 1870), lines over 998
-        octets (RFC 5321 §4.5.3.1.6). Empty when all is well.
+        Each is the kit's own finding (no reply code in front): 8-bit bytes without
+        ``BODY=8BITMIME`` on MAIL FROM (RFC 6152), a message over the server's SIZE
+        (RFC 1870), lines over 998 octets (RFC 5321 §4.5.3.1.6). Empty when all is well.
         """
         return legality.message_problems(self, message)
 
@@ -441,6 +441,9 @@ class ClientConnection:
             )
         elif role in _HELLOS:
             context = context._replace(hellos=context.hellos + 1)
+        elif role == "MAIL":
+            words = data.decode("utf-8", "replace").upper().split()[2:]
+            context = context._replace(smtputf8="SMTPUTF8" in words)
         if kind is None and (secret or getattr(command, "secret", None) is True):
             kind = "password"  # marked secret by hand: hidden as a password would be
         self._context = context

@@ -234,7 +234,8 @@ _CODE_MEANING: dict[int, str] = {
     550: "the mailbox is unavailable (no such user) or the server's policy refuses it",
     551: "the user is not local to this server",
     552: "the message is too big, or the mailbox is over its storage limit",
-    553: "the mailbox name is not allowed (a malformed address, or not yours to send from)",
+    553: "the mailbox name is not allowed (malformed, not ASCII without SMTPUTF8, or not "
+    "yours to use: the enhanced code says which)",
     554: "the transaction failed",
     555: "the server does not recognise or cannot honour a MAIL FROM/RCPT TO parameter",
 }

@@ -2,7 +2,8 @@
 
 Point a client at the tap instead of the server, and the tap shows what an eavesdropper on
 the network sees: SMTP in plain text, a password in base64 (which is not encryption), and,
-after ``STARTTLS``, bytes nobody can read (TLS records start with ``0x16 0x03``)::
+after ``STARTTLS``, TLS records nobody can read (handshake records start ``16 03``,
+application data ``17 03 03``; their lengths stay visible)::
 
     with WireTap(lab.host, lab.port) as tap:
         with smtplib.SMTP(tap.host, tap.port) as smtp:

@@ -184,13 +184,21 @@ class Wire:
             seen = facts.pop("seen", b"")
             if key == "broke while reading":
                 facts["got"] = f"; received before that: {_preview(seen)}" if seen else ""
+                facts["got"] += self._tls_port_hint(step, seen)
             elif key == "no reply":
                 facts["got"] = (
                     f"; received so far: {_preview(seen)}" if seen else "; nothing arrived"
                 )
-                if step == "waiting for the greeting" and not seen:
-                    facts["hint"] = TRANSPORT_HINTS["tls port"]
+                facts["hint"] = self._tls_port_hint(step, seen)
         return TRANSPORT_ADVICE[key].format(**facts)
+
+    def _tls_port_hint(self, step: str, seen: bytes) -> str:
+        """The implicit-TLS hint when nothing at all came before the greeting: a plain
+        client on a TLS port waits for a greeting that never comes, whichever side gives
+        up first (the lab closes after its handshake timeout, or the client times out)."""
+        if step != "waiting for the greeting" or seen:
+            return ""
+        return TRANSPORT_HINTS["tls port"]
 
     def _provider_advice(self, error_text: str) -> str | None:
         from .providers import advice_for  # its tables load on the first failure
@@ -280,7 +288,7 @@ class Wire:
         else:
             what = "without replying (nothing arrived)"
         self._note("the server closed the connection")
-        facts = {"what": what, "step": step, "unknown": ""}
+        facts = {"what": what, "step": step, "unknown": "", "hint": self._tls_port_hint(step, seen)}
         if step == MESSAGE_STEP:
             facts["unknown"] = TRANSPORT_HINTS["unknown delivery"]
         return Disconnected(TRANSPORT_ADVICE["closed"].format(**facts))

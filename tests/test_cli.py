@@ -270,12 +270,11 @@ def test_serve_with_faults_refuses_as_told() -> None:
         assert any("at RCPT: answer '550 5.1.1 No such user'" in line for line in banner)
         with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
             client.ehlo("learner.example")
-            code, _ = client.mail("a@example.com")
-            assert code == 451  # greylisted once
-            code, _ = client.mail("a@example.com")
-            assert code == 250  # the retry is accepted
+            assert client.mail("a@example.com")[0] == 250
+            code, _ = client.rcpt("b@example.com")
+            assert code == 451  # greylisted once, at RCPT TO (RFC 6647)
             code, text = client.rcpt("b@example.com")
-            assert (code, text) == (550, b"5.1.1 No such user")
+            assert (code, text) == (550, b"5.1.1 No such user")  # then the --fail
 
 
 def test_serve_rejects_an_unknown_step() -> None:

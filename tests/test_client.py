@@ -21,7 +21,6 @@ from smtplab.errors import (
     NotSupported,
     RecipientRefused,
     ReplyError,
-    SenderRefused,
     Timeout,
     TLSError,
 )
@@ -317,12 +316,13 @@ def test_rcpt_fault_raises_recipient_refused_with_explanation(lab: LabServer) ->
 
 
 def test_greylisting_is_transient_and_a_retry_works(lab: LabServer) -> None:
-    lab.fail("MAIL", "451 4.7.1 Try again later", times=1)
+    lab.fail("RCPT", "451 4.7.1 Try again later", times=1)  # RFC 6647: at RCPT TO
     with Client(lab.host, lab.port) as c:
-        with pytest.raises(SenderRefused) as caught:
-            c.mail("alice@example.com")
-        assert caught.value.is_transient
-        assert c.mail("alice@example.com").code == 250
+        with pytest.raises(RecipientRefused) as caught:
+            c.send_message(simple_message())
+        assert caught.value.is_transient and caught.value.code == 451
+        assert "temporary (4xx): wait, then send again" in str(caught.value)
+        assert c.send_message(simple_message()).code == 250
 
 
 def test_message_too_big_from_the_server_raises_data_refused(lab: LabServer) -> None:

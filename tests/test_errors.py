@@ -150,3 +150,46 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(smtplab.errors)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --- the 553 note follows the enhanced code (issue 16) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "says", "never"),
+    [
+        ("5.6.7", "SMTPUTF8", "send as"),
+        ("5.1.7", "malformed", "send as"),
+        ("5.7.1", "send as this address", "SMTPUTF8"),
+    ],
+)
+def test_a_553_to_mail_from_is_explained_by_its_enhanced_code(
+    status: str, says: str, never: str
+) -> None:
+    from smtplab.annotate import _failure_note
+
+    reply = Reply.from_text(553, f"{status} refused")
+    advice = str(SenderRefused(reply, "MAIL FROM:<x@example.com>")).split("what to do:")[1]
+    note = _failure_note("MAIL", reply, None)
+    assert says in advice and never not in advice
+    assert says.split()[0] in note and never not in note
+
+
+def test_a_553_for_a_non_ascii_recipient_says_declare_smtputf8() -> None:
+    from smtplab.annotate import _failure_note
+
+    reply = Reply.from_text(553, "5.6.7 Must declare SMTPUTF8 to send unicode address")
+    assert "SMTPUTF8" in _failure_note("RCPT", reply, None)
+    assert "SMTPUTF8" in str(RecipientRefused(reply, "RCPT TO:<张三@example.com>"))
+
+
+def test_the_labs_553_for_an_undeclared_non_ascii_sender_is_noted_as_smtputf8(lab) -> None:
+    """The real lab answers 553 5.6.7 (RFC 6531 §3.5); the transcript's note follows it."""
+    from smtplab import Client
+
+    with Client(lab.host, lab.port, local_hostname="learner.example") as client:
+        client.ehlo()
+        reply = client.command("MAIL FROM:<张三@example.com>")
+        assert (reply.code, str(reply.enhanced)) == (553, "5.6.7")
+        shown = client.transcript.text()
+    assert "declare SMTPUTF8" in shown and "send as" not in shown

@@ -56,11 +56,11 @@ def returns_the_message(lab: LabServer) -> Any:
 
 # outcome(code): what the first digit says
 def only_250_is_done(code: int) -> str:
-    return "done" if code == 250 else "failed"
+    return "done" if code == 250 else "give up"
 
 
 def swaps_4xx_and_5xx(code: int) -> str:
-    return {2: "done", 3: "go on", 4: "failed", 5: "try later"}[code // 100]
+    return {2: "done", 3: "go on", 4: "give up", 5: "retry later"}[code // 100]
 
 
 def returns_the_code(code: int) -> str:
@@ -68,7 +68,11 @@ def returns_the_code(code: int) -> str:
 
 
 def calls_3xx_done(code: int) -> str:
-    return {2: "done", 3: "done", 4: "try later", 5: "failed"}[code // 100]
+    return {2: "done", 3: "done", 4: "retry later", 5: "give up"}[code // 100]
+
+
+def the_former_words(code: int) -> str:
+    return {2: "done", 3: "go on", 4: "try later", 5: "failed"}[code // 100]
 
 
 EXERCISES = [
@@ -164,13 +168,13 @@ EXERCISES = [
             Mistake(
                 name="4xx and 5xx swapped",
                 rule="4xx is a temporary failure, 5xx a permanent one",
-                warned_in="00 · What did they say to each other? (4 try later, 5 failed)",
+                warned_in="00 · What did they say to each other? (4 retry later, 5 give up)",
                 answer=swaps_4xx_and_5xx,
                 hint="temporary",
             ),
             Mistake(
                 name="returns the code",
-                rule="the answer is one of four words: done, go on, try later, failed",
+                rule="the answer is one of four words: done, go on, retry later, give up",
                 warned_in="00 · Your turn, exercise 2",
                 answer=returns_the_code,
                 hint="answer one of",
@@ -181,6 +185,13 @@ EXERCISES = [
                 warned_in="00 · What did they say to each other? (DATA / 354 go ahead)",
                 answer=calls_3xx_done,
                 hint="waits for more",
+            ),
+            Mistake(
+                name="the kit's former words",
+                rule="one vocabulary across 00, 02 and 07: retry later (4xx), give up (5xx)",
+                warned_in="00 · What did they say to each other? (4 retry later, 5 give up)",
+                answer=the_former_words,
+                hint="'retry later' and a 5xx reply 'give up'",
             ),
         ),
     ),

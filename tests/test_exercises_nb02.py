@@ -110,7 +110,7 @@ def no_lone_dot(sock: socket.socket) -> str:
 
 
 def by_exact_code(reply: str) -> str | None:
-    return {"250": "done", "354": "go on", "451": "try later", "550": "give up"}.get(reply[:3])
+    return {"250": "done", "354": "go on", "451": "retry later", "550": "give up"}.get(reply[:3])
 
 
 def gives_up_on_4xx(reply: str) -> str:
@@ -118,17 +118,21 @@ def gives_up_on_4xx(reply: str) -> str:
 
 
 def calls_3xx_done(reply: str) -> str:
-    return {"2": "done", "3": "done", "4": "try later", "5": "give up"}[reply[0]]
+    return {"2": "done", "3": "done", "4": "retry later", "5": "give up"}[reply[0]]
 
 
 def only_550_is_permanent(reply: str) -> str:
     if reply.startswith("550"):
         return "give up"
-    return {"2": "done", "3": "go on"}.get(reply[0], "try later")
+    return {"2": "done", "3": "go on"}.get(reply[0], "retry later")
 
 
 def other_words(reply: str) -> str:
     return "ok"
+
+
+def says_try_later(reply: str) -> str:
+    return {"2": "done", "3": "go on", "4": "try later", "5": "give up"}[reply[0]]
 
 
 def not_stuffed(sock: socket.socket) -> str:
@@ -167,7 +171,7 @@ def ellipsis_forgetting_return(sock: socket.socket) -> None:
 
 def only_451_is_temporary(reply: str) -> str:
     if reply.startswith("451"):
-        return "try later"
+        return "retry later"
     return {"2": "done", "3": "go on"}.get(reply[0], "give up")
 
 
@@ -259,7 +263,7 @@ EXERCISES = [
             Mistake(
                 name="gives up on a 4xx",
                 rule="4xx is transient: the same command may work later (greylisting)",
-                warned_in="02 · A 4xx: try again later",
+                warned_in="02 · A 4xx: retry later",
                 answer=gives_up_on_4xx,
                 hint="temporary failure",
             ),
@@ -286,10 +290,17 @@ EXERCISES = [
             ),
             Mistake(
                 name="other words",
-                rule="the answer is one of: done, go on, try later, give up",
+                rule="the answer is one of: done, go on, retry later, give up",
                 warned_in="02 · Your turn, exercise 2",
                 answer=other_words,
                 hint="return one of",
+            ),
+            Mistake(
+                name="'try later', the kit's former word",
+                rule="one vocabulary across 00, 02 and 07: a 4xx is 'retry later'",
+                warned_in="02 · Reply codes: the first digit",
+                answer=says_try_later,
+                hint="a 4xx reply is 'retry later'",
             ),
         ),
     ),

@@ -256,7 +256,7 @@ READABLE = Exercise(
         Mistake(
             name="everything",
             rule="from the first TLS record on, the bytes are encrypted",
-            warned_in="04 · What an eavesdropper sees (TLS records start 16 03)",
+            warned_in="04 · What an eavesdropper sees (the first TLS record starts 16 03)",
             answer=everything,
             hint="after STARTTLS",
         ),

@@ -167,7 +167,7 @@ LOGIN = Exercise(
             name="a password of its own",
             rule="the password given is used, never one typed into the code; providers "
             "want an app password",
-            warned_in="05 · Step 5: a wrong password gets 535; App passwords and "
+            warned_in="05 · Step 6: a wrong password gets 535; App passwords and "
             "authorization codes",
             answer=a_password_of_its_own,
             hint="app password",

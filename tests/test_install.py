@@ -155,8 +155,12 @@ def test_a_checkout_reads_its_own_notebooks_folder() -> None:
     assert install.notebooks_source() == NOTEBOOKS
     names = [str(path) for path in install.series_files(NOTEBOOKS)]
     assert names[0] == "00-start-here.ipynb" and "sanitize.cfg" in names
-    assert len([n for n in names if n.endswith(".ipynb")]) == 10
+    notebooks = [n for n in names if n.endswith(".ipynb")]
+    series = list(NOTEBOOKS.glob("[0-9][0-9]*-*.ipynb"))  # the series grows (issue 18: 11)
+    assert len(notebooks) == len(series) >= 12  # all of them
+    assert "07a-reply-codes-reference.ipynb" in notebooks  # an appendix ships too (07 links it)
     assert "solutions/nb07_errors.py" in names  # notebook 07 links it
+    assert "scripts/smtp_by_hand.py" in names  # notebook 02 runs it
 
 
 def test_copy_then_keep_a_learners_edits(tmp_path: Path) -> None:
@@ -180,8 +184,8 @@ def test_copy_then_keep_a_learners_edits(tmp_path: Path) -> None:
 
 def test_an_untouched_copy_of_an_older_kit_is_updated(tmp_path: Path) -> None:
     old_kit = tmp_path / "old-kit"
-    (old_kit / "solutions").mkdir(parents=True)
     for path in install.series_files(NOTEBOOKS):
+        (old_kit / path).parent.mkdir(parents=True, exist_ok=True)  # solutions/, scripts/
         (old_kit / path).write_text(f"old {path}")
     target = tmp_path / "mine"
     install.copy_notebooks(target, source=old_kit)
@@ -306,6 +310,7 @@ SDIST_NEEDS = [
     "notebooks/sanitize.cfg",
     "notebooks/00-start-here.ipynb",
     "notebooks/solutions/nb05_auth.py",
+    "notebooks/scripts/smtp_by_hand.py",
     "benchmarks/shape.py",
     "docs/ARCHITECTURE.md",
     "docs/instructor/estimates.py",
@@ -372,8 +377,28 @@ def test_the_wheel_ships_the_series_as_package_data(wheel: Path) -> None:
 
 
 def base_python() -> str:
-    """An interpreter outside any virtual environment (the one this venv was made from)."""
+    """An interpreter outside any virtual environment (the one this venv was made from).
+
+    ``sys._base_executable`` is that interpreter on 3.11+, but the venv's own python on
+    3.10; ``sys.base_prefix`` is the base installation's prefix on every version.
+    """
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    installed = Path(sys.base_prefix) / "bin" / version
+    if installed.is_file():
+        return str(installed)
     return str(getattr(sys, "_base_executable", "") or sys.executable)
+
+
+def externally_managed(python: str) -> bool:
+    """Whether ``python`` is a distribution's interpreter that refuses pip installs outside
+    a venv (PEP 668: an EXTERNALLY-MANAGED file beside its standard library), as Debian's."""
+    stdlib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('stdlib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return (Path(stdlib) / "EXTERNALLY-MANAGED").is_file()
 
 
 @pytest.fixture
@@ -428,8 +453,11 @@ def test_a_user_install_finds_its_widgets_and_passes(
     user_base = tmp_path / "userbase"
     environment = {**clean_environment, "PYTHONUSERBASE": str(user_base)}
     python = base_python()
+    # Debian's python3 refuses --user installs (PEP 668) unless told; the user base here
+    # is a temporary folder, so the system's packages are not touched either way.
+    override = ["--break-system-packages"] if externally_managed(python) else []
     checked(
-        [python, "-m", "pip", "install", "-q", "--user", f"{wheel}[lab]"],
+        [python, "-m", "pip", "install", "-q", "--user", *override, f"{wheel}[lab]"],
         env=environment,
         cwd=tmp_path,
     )

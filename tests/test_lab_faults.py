@@ -95,12 +95,13 @@ def test_a_refused_recipient_only_for_a_pattern(lab: LabServer) -> None:
 
 
 def test_greylisting_refuses_once_then_accepts(lab: LabServer) -> None:
-    fault = lab.fail("MAIL", "451 4.7.1 Greylisted, try again later", times=1)
+    """Greylisting defers the recipient, at RCPT TO (RFC 6647 §2.1), not the sender."""
+    fault = lab.fail("RCPT", "451 4.7.1 Greylisted, try again later", times=1)
     assert lab.faults == [fault]
     with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:
-        with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
             client.sendmail("a@learner.example", ["b@example.com"], b"x\r\n")
-        assert refused.value.smtp_code == 451
+        assert refused.value.recipients["b@example.com"][0] == 451
         client.rset()
         assert client.sendmail("a@learner.example", ["b@example.com"], b"x\r\n") == {}
     assert lab.faults == []

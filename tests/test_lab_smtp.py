@@ -482,7 +482,7 @@ def test_enhanced_status_codes_on_every_reply_of_a_full_session(lab: LabServer, 
         ("AUTH-USER", 334, ""),
         ("AUTH-PASSWORD", 235, "2.7.0"),
         ("AUTH", 503, "5.5.1"),
-        ("HELP", 250, "2.0.0"),
+        ("HELP", 214, "2.0.0"),
         ("VRFY", 252, "2.0.0"),
         ("EXPN", 502, "5.5.1"),
         ("MAIL", 250, "2.1.0"),
@@ -523,14 +523,27 @@ def test_pipelined_commands_in_one_write(lab: LabServer, raw_smtp) -> None:
     assert message.rcpt_tos == ["b@example.com", "c@example.com"]
 
 
-def test_help_lists_the_commands_and_their_syntax(lab: LabServer) -> None:
+def test_help_lists_the_commands_and_their_syntax_with_214(lab: LabServer) -> None:
+    """RFC 5321 §4.1.1.8: HELP is answered 211 or 214 (aiosmtpd itself says 250)."""
     import smtplib
 
     with smtplib.SMTP(lab.host, lab.port, timeout=5) as client:
         code, text = client.docmd("HELP")
-        assert code == 250 and b"MAIL" in text and b"RCPT" in text
+        assert code == 214 and b"MAIL" in text and b"RCPT" in text
         code, text = client.docmd("HELP", "MAIL")
-        assert code == 250 and b"MAIL FROM:" in text
+        assert code == 214 and b"MAIL FROM:" in text
+        code, text = client.docmd("HELP", "BOGUS")  # an unknown topic stays a 501
+        assert code == 501
+        assert client.noop()[0] == 250  # and the next reply is untouched
+
+
+def test_a_help_fault_is_sent_as_given(lab: LabServer, raw_smtp) -> None:
+    lab.fail("HELP", "250 2.0.0 as the fault says", times=1)
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    assert client.command("HELP").code == 250
+    assert client.command("HELP").code == 214
 
 
 def test_unknown_commands_are_not_echoed_back(lab: LabServer, raw_smtp) -> None:

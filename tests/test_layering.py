@@ -44,7 +44,7 @@ CORE = {
 }
 CLIENT_WING = {"client", "auth_exchange", "wire", "tap", "netcheck"}
 LAB_WING = {"lab"}
-VIEWS = {"widgets", "cli", "install", "course", "exercises", "__main__"}
+VIEWS = {"widgets", "cli", "install", "course", "exercises", "internet", "__main__"}
 FACADE = {"__init__"}  # `from smtplab import Client, send`: core + client wing, lazily the rest
 
 # Standard-library modules that do I/O or concurrency: never in the core.
@@ -74,6 +74,9 @@ THIRD_PARTY_ALLOWED = {
         "trustme",
         "jupyterlab_widgets",
         "jupyter_core",
+        "dns",  # dnspython: the lab internet's offline DNS table (internet/)
+        "dkim",  # dkimpy: DKIM signing and verification in the lab internet
+        "cryptography",  # the lab internet's DKIM key (trustme's dependency already)
     },
     "facade": set(),
 }

@@ -136,7 +136,7 @@ def server_lines(lab: LabServer) -> list[str]:
 
 
 def test_the_issue_s_profiles_exist() -> None:
-    assert set(PROFILES) == {"qq", "qq-gbk", "gmail", "outlook"}
+    assert set(PROFILES) == {"qq", "qq-gbk", "gmail", "outlook", "163"}
     for key, profile in PROFILES.items():
         assert profile.key == key == profile.policy.profile
         assert profile.provider in PROVIDERS
@@ -199,14 +199,16 @@ def test_get_profile_by_key_alias_host_and_object() -> None:
     assert get_profile(" QQ-GBK ") is PROFILES["qq-gbk"]
     assert get_profile(PROFILES["gmail"]) is PROFILES["gmail"]
     assert profile_for("gmail") is PROFILES["gmail"]
-    assert profile_for("163") is None
+    assert profile_for("163") is PROFILES["163"]
+    assert get_profile("netease") is PROFILES["163"]
+    assert profile_for("126") is None
     assert profile_for("no such provider") is None
 
 
 def test_unknown_profiles_say_which_exist() -> None:
-    with pytest.raises(UnknownProfileError, match="no look-alike of NetEase 163 Mail yet"):
-        get_profile("163")
-    with pytest.raises(UnknownProfileError, match="qq, qq-gbk, gmail, outlook") as caught:
+    with pytest.raises(UnknownProfileError, match="no look-alike of NetEase 126 Mail yet"):
+        get_profile("126")
+    with pytest.raises(UnknownProfileError, match="qq, qq-gbk, gmail, outlook, 163") as caught:
         get_profile("aol")
     assert isinstance(caught.value, KeyError) and isinstance(caught.value, ValueError)
     with pytest.raises(TypeError):
@@ -317,7 +319,7 @@ def test_profile_and_policy_together_are_refused() -> None:
     with pytest.raises(ValueError, match="not both"):
         LabServer(profile="qq", policy=LabPolicy())
     with pytest.raises(UnknownProfileError):
-        LabServer(profile="163")
+        LabServer(profile="126")
 
 
 def test_provider_overrides_pick_the_port_of_the_provider_s_security(
@@ -363,7 +365,7 @@ def test_qq_look_alike_greets_and_sends_like_qq(labs: dict[str, LabServer]) -> N
         assert set(client.extensions.auth_mechanisms) >= {"LOGIN", "PLAIN", "XOAUTH2"}
         reply = client.login("student@qq.com", lab.users["student"])
         assert reply.raw == b"235 Authentication successful\r\n"
-        client.send_message(MESSAGE, "learner@qq.com", ["friend@example.com"])
+        client.send_message(MESSAGE, "student@qq.com", ["friend@example.com"])
     assert lab.wait_for(1)[0].auth_user == "student"
     assert "354 End data with <CR><LF>.<CR><LF>." in server_lines(lab)
     assert LAB_AUTH_OK not in server_lines(lab) and LAB_DATA_GO_AHEAD not in server_lines(lab)

@@ -931,9 +931,14 @@ def test_check_message_before_data() -> None:
     [problem] = conn.check_message("Grüße".encode())
     assert "BODY=8BITMIME" in problem and "6152" in problem
     [problem] = conn.check_message(b"x" * 1500)
-    assert problem.startswith("500: line(s) 1 ")
+    assert problem.startswith("line 1 is longer than 998 octets")  # the kit's, not a reply
+    two = conn.check_message(b"x" * 999 + b"\r\nok\r\n" + b"x" * 999)
+    assert two[-1].startswith("lines 1, 3 are longer")
     problems = conn.check_message(b"y\r\n" * 1000)
-    assert len(problems) == 1 and problems[0].startswith("552:")
+    assert len(problems) == 1 and problems[0].startswith("the message (")
+    assert "552" in problems[0] and "RFC 1870" in problems[0]
+    for problem in [*problems, *conn.check_message(b"x" * 1500)]:
+        assert not re.match(r"\d{3}\b", problem), problem  # no server-like code in front
     conn = ready(b"250-lab\r\n250 8BITMIME\r\n")
     exchange(conn, Mail("a@b.c", ("BODY=8BITMIME",)), b"250 OK\r\n")
     assert conn.check_message("Grüße".encode()) == []

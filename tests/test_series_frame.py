@@ -412,6 +412,19 @@ def test_the_allowlist_of_broken_links_is_empty() -> None:
 # --- the helpers, on a small synthetic series ----------------------------------------------
 
 
+def test_the_map_in_00_lists_every_notebook() -> None:
+    """00's "The map of the series" links every other notebook, appendices included."""
+    nb = load(NOTEBOOKS / "00-start-here.ipynb")
+    maps = [source(c) for c in nb["cells"] if MAP_HEADING in source(c)]
+    assert maps, f"00-start-here.ipynb has no {MAP_HEADING!r} cell"
+    missing = [
+        path.name
+        for path in NOTEBOOK_FILES
+        if not path.name.startswith("00-") and f"]({path.name})" not in maps[0]
+    ]
+    assert not missing, f"the map in 00 does not link {missing}"
+
+
 def _md(text: str) -> dict[str, Any]:
     return {"cell_type": "markdown", "metadata": {}, "source": text.splitlines(keepends=True)}
 

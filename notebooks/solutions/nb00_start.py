@@ -22,4 +22,4 @@ def send_first(lab: LabServer) -> dict:
 
 def outcome(code: int) -> str:
     """What a reply code says, by its first digit (RFC 5321 §4.2.1)."""
-    return {2: "done", 3: "go on", 4: "try later", 5: "failed"}[code // 100]
+    return {2: "done", 3: "go on", 4: "retry later", 5: "give up"}[code // 100]

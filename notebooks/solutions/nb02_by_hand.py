@@ -62,7 +62,7 @@ def send_by_hand(sock: socket.socket) -> str:
 # Exercise 2 ------------------------------------------------------------------------------
 def what_next(reply: str) -> str:
     """What a reply tells the client to do, from the first digit of its code."""
-    return {"2": "done", "3": "go on", "4": "try later", "5": "give up"}[reply[0]]
+    return {"2": "done", "3": "go on", "4": "retry later", "5": "give up"}[reply[0]]
 
 
 # Exercise 3 ------------------------------------------------------------------------------

@@ -128,8 +128,8 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     add(
         "--greylist",
         action="store_true",
-        help="refuse the first MAIL FROM with 451 4.7.1, "
-        "as a greylisting server does; the retry is accepted",
+        help="refuse the first RCPT TO with 451 4.7.1, as a greylisting server does "
+        "(RFC 6647); the retry is accepted",
     )
     add(
         "--slow",
@@ -274,14 +274,14 @@ def run(args: argparse.Namespace) -> int:
         common.print_error(reason)
         return 1
     try:
+        if args.greylist:  # first: a greylisting server defers before it looks further
+            lab.fail("RCPT", "451 4.7.1 Greylisted: please try again later", times=1)
         for step, reply in args.fail:
             lab.fail(step, reply)
         for step, delay in args.slow:
             lab.slow(step, delay)
         for step in args.drop:
             lab.drop(step)
-        if args.greylist:
-            lab.fail("MAIL", "451 4.7.1 Greylisted: please try again later", times=1)
     except ValueError as error:
         lab.stop()
         common.print_error(error)

@@ -11,14 +11,32 @@ from collections.abc import Callable
 from ..lab import LabServer
 from .harness import TRIED, Hint, Result, answers_to, evaluate, strict_lab
 
-__all__ = ["OUTCOMES", "check_outcome", "check_send_first"]
+__all__ = ["OUTCOMES", "check_outcome", "check_send_first", "former_word_hint"]
 
 SENDER = "alice@example.com"
 RECIPIENTS = ("bob@example.com", "carol@example.com")
 SUBJECT = "My first message"
 
-OUTCOMES = {2: "done", 3: "go on", 4: "try later", 5: "failed"}
-"""What the first digit of a reply code says (RFC 5321 §4.2.1)."""
+OUTCOMES = {2: "done", 3: "go on", 4: "retry later", 5: "give up"}
+"""What the first digit of a reply code says (RFC 5321 §4.2.1), in the series' words:
+notebooks 00, 02 and 07 use the same ones (5xx: "give up", or fix and resend; notebook 07
+tells the two apart)."""
+
+_FORMER_WORDS = {"try later": "retry later", "failed": "give up", "fail": "give up"}
+"""Words the notebooks used before the series agreed on one vocabulary (issue 16)."""
+
+
+def former_word_hint(answer: object, who_said: str, expected: str) -> str | None:
+    """The hint for a learner who answers with a former word ("try later", "failed"):
+    name the series' word rather than fail without saying why; None for any other answer.
+    ``who_said`` starts the sentence ("outcome(451) said", "for '451 ...' you said")."""
+    if not isinstance(answer, str) or answer.strip().lower() not in _FORMER_WORDS:
+        return None
+    return (
+        f"{who_said} {answer!r}, a word this series no longer uses: a 4xx reply is "
+        "'retry later' and a 5xx reply 'give up' (the same words in notebooks 00, 02 and "
+        f"07). Here the answer is {expected!r}."
+    )
 
 
 # --- exercise 1: send_first(lab) ------------------------------------------------------------
@@ -114,15 +132,19 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
             expected = OUTCOMES[code // 100]
             if answer == expected:
                 continue
+            former = former_word_hint(answer, f"outcome({code}) said", expected)
+            if former is not None:
+                raise Hint(former)
             if answer not in OUTCOMES.values():
                 raise Hint(
                     f"outcome({code}) returned {answer!r}; answer one of "
                     f"{', '.join(repr(v) for v in OUTCOMES.values())}."
                 )
-            if code // 100 in (4, 5) and answer in ("try later", "failed"):
+            if code // 100 in (4, 5) and answer in ("retry later", "give up"):
                 raise Hint(
                     f"outcome({code}) said {answer!r}: 4xx means the failure is temporary "
-                    "(try later), 5xx that it is permanent (failed)."
+                    "(retry later), 5xx that it is permanent (give up, or fix the command "
+                    "and send it again)."
                 )
             if code // 100 == 3:
                 raise Hint(

@@ -28,6 +28,7 @@ from .harness import (
     untouched,
     verb,
 )
+from .nb00 import OUTCOMES, former_word_hint
 
 __all__ = [
     "check_conversation",
@@ -348,7 +349,7 @@ def _verify_conversation(trial: Any) -> str:
 
 # ---------------------------------------------------------------- exercise 2: reply classes
 
-WHAT_NEXT = {2: "done", 3: "go on", 4: "try later", 5: "give up"}
+WHAT_NEXT = OUTCOMES  # the series' words: done, go on, retry later, give up (notebook 00)
 
 
 def _collect_replies() -> list[str]:
@@ -397,20 +398,23 @@ def check_what_next(what_next: Callable[[str], object]) -> Result:
 def _verify_what_next(answers: Any) -> str:
     allowed = set(WHAT_NEXT.values())
     for reply, answer in answers:
-        if answer is not None and answer not in allowed:
-            raise Hint(
-                f"for {reply!r} you returned {answer!r}; return one of 'done', 'go on', "
-                "'try later', 'give up'."
-            )
         want = WHAT_NEXT[int(reply[0])]
         if answer == want:
             continue
+        former = former_word_hint(answer, f"for {reply!r} you said", want)
+        if former is not None:
+            raise Hint(former)
+        if answer is not None and answer not in allowed:
+            raise Hint(
+                f"for {reply!r} you returned {answer!r}; return one of 'done', 'go on', "
+                "'retry later', 'give up'."
+            )
         klass = reply[0]
         if klass == "4":
             raise Hint(
                 f"for {reply!r} you said {answer!r}. A 4xx reply is a temporary failure: "
                 "nothing is wrong with the command, the same command may work later "
-                "('try later'; greylisting works this way). Only 5xx means 'give up'."
+                "('retry later'; greylisting works this way). Only 5xx means 'give up'."
             )
         if klass == "3":
             raise Hint(
@@ -424,8 +428,9 @@ def _verify_what_next(answers: Any) -> str:
             )
         if klass == "5" and reply[:3] != "550":
             raise Hint(
-                f"for {reply!r} you said {answer!r}. Every 5xx reply is a permanent failure "
-                "('give up'; repeating the same command will fail again), not only 550."
+                f"for {reply!r} you said {answer!r}. Every 5xx reply is a permanent failure, "
+                "not only 550: repeating the same command will fail again, so 'give up' (or "
+                "fix the command and send it again; notebook 07 tells the two apart)."
             )
         raise Hint(
             f"for {reply!r} you said {answer!r}, but the first digit {klass} means {want!r}."

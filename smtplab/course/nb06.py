@@ -237,7 +237,10 @@ def _verify_subjects(lab: LabServer, values: list[str]) -> str:
             ).encode()
             eight_bit = not message.isascii()
             try:
-                client.mail(_SENDER, body="8BITMIME" if eight_bit else None)
+                # Raw UTF-8 in a header goes out declared (SMTPUTF8), so the lab receives
+                # it and the judge can say what is wrong with it.
+                utf8 = ("SMTPUTF8",) if eight_bit else ()
+                client.mail(_SENDER, utf8, body="8BITMIME" if eight_bit else None)
                 client.rcpt(_RECIPIENT)
                 client.data(message)
             except SmtplabError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from ..errors import Disconnected, RecipientRefused, ReplyError, Timeout
@@ -167,24 +168,28 @@ class _Run:
     sessions: int = 0
     delivered: list[list[str]] = field(default_factory=list)
     error: BaseException | None = None
+    line_times: list[float] = field(default_factory=list)  # every line the lab logged
 
     @property
     def attempts(self) -> int:
         return len(self.mail_times)
 
     def pauses(self) -> list[float]:
-        return [b - a for a, b in zip(self.mail_times, self.mail_times[1:], strict=False)]
+        """Between two tries, the longest silence on the lab's side: a retry's wait, not
+        the round trips of RSET, QUIT, a new connection and EHLO (slow on a busy machine)."""
+        found = []
+        for start, end in zip(self.mail_times, self.mail_times[1:], strict=False):
+            between = [t for t in self.line_times if start <= t <= end]
+            found.append(max(b - a for a, b in pairwise(between)))
+        return found
 
 
 def _facts(lab: LabServer, value: object) -> _Run:
-    times = [
-        line.time
-        for session in lab.sessions
-        for line in session.lines
-        if line.kind == "command" and verb(line) == "MAIL"
-    ]
+    lines = [line for session in lab.sessions for line in session.lines]
+    times = [line.time for line in lines if line.kind == "command" and verb(line) == "MAIL"]
     return _Run(
         value=value,
+        line_times=sorted(line.time for line in lines),
         mail_times=sorted(times),
         sessions=len(lab.sessions),
         delivered=[list(m.rcpt_tos) for m in lab.inbox],
@@ -245,7 +250,7 @@ def _attempt_retry(
     nothing (the harness then judges what the lab saw, or says "not tried")."""
     run = _run_retry(
         send_with_retry,
-        lambda lab: lab.fail("MAIL", _GREYLIST, times=1),
+        lambda lab: lab.fail("RCPT", _GREYLIST, times=1),  # greylisting defers at RCPT TO
         "greylisting (451 once)",
     )
     runs.append(run)
@@ -289,7 +294,7 @@ def _verify_retry(
         pause = first.pauses()[0]
         if pause < MIN_PAUSE:
             raise Hint(
-                f"{what}: you tried again {pause * 1000:.0f} ms after the 451. Wait a "
+                f"{what}: you tried again after waiting {pause * 1000:.0f} ms. Wait a "
                 f"little first (at least {MIN_PAUSE:g} s, e.g. time.sleep(0.2)): a greylisting "
                 "server accepts only a retry that comes later (a real MTA waits 30 minutes "
                 "or more, RFC 5321 §4.5.4.1)."
@@ -318,7 +323,7 @@ def _verify_retry(
         what = "a server that always answers 451"
         run = _run_retry(
             send_with_retry,
-            lambda lab: lab.fail("MAIL", _GREYLIST, times=_TOO_MANY),
+            lambda lab: lab.fail("RCPT", _GREYLIST, times=_TOO_MANY),
             what,
         )
         if run.attempts >= _TOO_MANY:

@@ -50,7 +50,7 @@ QQ_PASSWORD = "my-QQ-password-2024"
 """The made-up "QQ password" of the exercise's account: the look-alike refuses it, as QQ
 Mail refuses a QQ password from a mail program (only the authorization code works)."""
 
-_SENDER = "learner@qq.com"
+_SENDER = "student@qq.com"  # the account's own address: QQ refuses another (501)
 _RECIPIENT = "friend@example.com"
 
 

@@ -37,7 +37,7 @@ from aiosmtpd.smtp import SMTP
 
 from .bounds import IncomingBudget, IncomingMessage, LineCutter, pick_connection_to_close
 from .faults import FaultBook
-from .inbox import Inbox
+from .inbox import Inbox, ReceivedMessage
 from .policy import LabPolicy, hold_login_refusal
 from .sessionlog import LabSession, SessionRecorder, SessionStore
 
@@ -65,6 +65,12 @@ _TOO_MANY = "421 4.7.0 Too many connections to the lab"
 _BARE = re.compile(rb"\r(?!\n)|(?<!\r)\n")  # a CR without its LF, an LF without its CR
 _STAND_IN = {10: b"X-SMTPLAB-BARE-LF\r\n", 13: b"X-SMTPLAB-BARE-CR\r\n"}
 
+Relay = Callable[[ReceivedMessage], "ReceivedMessage | str | None"]
+"""``LabServer(relay=...)``: called on the lab's thread with each message that arrived
+whole, before it is kept; it returns None (keep it as it is), a ReceivedMessage to keep
+instead (trace headers added, another folder), or a 4xx/5xx reply that refuses it. It must
+be quick (it runs on the lab's event loop): anything slow goes to a thread of its own."""
+
 
 @dataclass
 class LabContext:
@@ -84,6 +90,7 @@ class LabContext:
     max_incoming_bytes: int = DEFAULT_MAX_INCOMING_BYTES
     refused_connections: int = 0
     closed_for_room: int = 0
+    relay: Relay | None = None
 
     def __post_init__(self) -> None:
         # The bytes of the replies the lab sends again and again ("250 2.1.0 OK"...),

@@ -10,6 +10,7 @@ sending 10 MB messages in a loop, cannot eat the machine's memory.
 from __future__ import annotations
 
 import email
+import email.errors
 import email.policy
 import threading
 from collections import deque
@@ -59,9 +60,12 @@ class ReceivedMessage:
 
     ``mail_from`` and ``rcpt_tos`` are the envelope (MAIL FROM / RCPT TO), ``data`` the
     message bytes exactly as received after dot-unstuffing (RFC 5321 §4.5.2; CRLF line
-    ends, the final ``.`` line removed), ``message`` the parsed message. ``peer`` is the
-    client's (address, port), ``tls`` whether the message came over TLS, ``auth_user``
-    the account that logged in (or None), ``session_id`` links to ``lab.sessions``.
+    ends, the final ``.`` line removed), ``message`` the parsed message (``defects``:
+    what its parser found wrong). ``peer`` is the client's (address, port), ``tls``
+    whether the message came over TLS, ``auth_user`` the account that logged in (or
+    None), ``session_id`` links to ``lab.sessions``. ``helo`` is the name the client gave
+    in EHLO/HELO; ``folder`` is ``"inbox"`` unless a relay callback
+    (``LabServer(relay=...)``) filed it elsewhere (``"spam"``).
     """
 
     mail_from: str
@@ -76,6 +80,8 @@ class ReceivedMessage:
     mail_options: list[str] = field(default_factory=list)
     rcpt_options: list[str] = field(default_factory=list)
     smtputf8: bool = False
+    helo: str | None = None
+    folder: str = "inbox"
 
     @cached_property
     def message(self) -> EmailMessage:
@@ -89,6 +95,13 @@ class ReceivedMessage:
         parsed = email.message_from_bytes(text, policy=INBOX_POLICY)
         assert isinstance(parsed, EmailMessage)
         return parsed
+
+    @property
+    def defects(self) -> list[email.errors.MessageDefect]:
+        """What Python's parser found wrong in the message, its parts included: e.g.
+        ``MissingHeaderBodySeparatorDefect`` when no empty line ends the headers (RFC 5322
+        §2.1). Empty for a well-formed message."""
+        return [defect for part in self.message.walk() for defect in part.defects]
 
     @property
     def size(self) -> int:

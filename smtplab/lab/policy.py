@@ -22,11 +22,16 @@ included in this list." The lab follows that to the letter:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Literal
 
 from ..replies import EnhancedStatus
@@ -47,6 +52,9 @@ TEXT_LINE_LIMIT = 1000
 
 SUPPORTED_AUTH_MECHANISMS = ("LOGIN", "PLAIN")
 """The AUTH mechanisms the lab implements (aiosmtpd's built-ins)."""
+
+INSECURE_NOTE = "(LESSON ONLY: insecure lab, offers AUTH before TLS)"
+"""What the greeting of a lab with ``auth_before_tls=True`` says, loudly."""
 
 _REPLY_LINE = re.compile(r"^(?P<code>[2-5]\d\d)(?P<sep>[ -]?)(?P<text>.*)$", re.DOTALL)
 
@@ -80,6 +88,22 @@ _TOO_LONG_TEXTS = ("Command line too long", "Line too long (see RFC5321 4.5.3.1.
 
 LOGIN_REFUSED = "535 5.7.8 Authentication credentials invalid"
 """The lab's reply to a refused login (aiosmtpd's text), which a look-alike replaces."""
+
+SENDER_NOT_LOGIN = "553 5.7.1 Sender address rejected: not owned by the logged-in user"
+"""The lab's reply to a MAIL FROM that is not the login's address (``sender_must_be_login``;
+modelled on Postfix's reply for ``reject_sender_login_mismatch``); a look-alike replaces it."""
+
+FROM_HEADER_INVALID = (
+    "550 5.6.0 The From header is missing, or its address is inside an encoded word "
+    "(RFC 5322 3.6.2, RFC 2047 5)"
+)
+"""The lab's reply, after the message, to a From header with no address outside encoded
+words (``from_address_required``); a look-alike replaces it."""
+
+CONTENT_REFUSED = "554 5.7.1 Message refused: its content was taken for spam"
+"""The lab's reply, after the message, to a subject holding ``spam_phrase``."""
+
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")  # RFC 2047 §2
 
 
 @dataclass(frozen=True)
@@ -158,7 +182,8 @@ class LabPolicy:
     EHLO, STARTTLS, NOOP and QUIT (RFC 3207 §4); ``require_auth`` answers MAIL, RCPT and
     DATA with ``530 5.7.0`` until the client has logged in (RFC 4954 §6). ``size_limit``
     is advertised as ``SIZE`` and enforced with ``552 5.3.4``. The other fields switch
-    EHLO keywords on or off, and set the idle and TLS handshake timeouts (seconds).
+    EHLO keywords on or off, and set the idle and TLS handshake timeouts (seconds);
+    ``offer_auth=False`` never offers AUTH (a receiving MX: mail comes from anyone).
 
     Limits real servers keep (RFC 5321 §4.5.3.1): ``max_command_line`` (512 octets with
     the CRLF; MAIL FROM gets the room its SIZE and SMTPUTF8 parameters need) and
@@ -176,7 +201,23 @@ class LabPolicy:
     ``special_logins`` maps a login name (its part before any ``@``, any case) to the
     reply that refuses it whatever the password; ``basic_auth=False`` refuses every
     password login; ``login_domains`` lets ``student@<domain>`` log in as ``student``;
-    ``profile`` names the look-alike (``""`` for the plain lab).
+    ``profile`` names the look-alike (``""`` for the plain lab). Refusals providers are
+    reported to make, each answered with the lab's own line unless ``reply_texts`` gives
+    the look-alike's: ``sender_must_be_login`` refuses a MAIL FROM that is not the
+    logged-in account's address (:data:`SENDER_NOT_LOGIN`); ``from_address_required``
+    refuses, after the message, one whose From header is missing or has its address only
+    inside an encoded word (:data:`FROM_HEADER_INVALID`); ``spam_phrase`` refuses, after
+    the message, one whose subject contains it (:data:`CONTENT_REFUSED`).
+
+    ``auth_before_tls=True`` (a lesson-only, insecure lab) offers AUTH on the plain
+    connection too, before STARTTLS, and says so in its greeting (:data:`INSECURE_NOTE`):
+    it lets a wire tap show a password crossing in base64. No careful server does that
+    (RFC 4954 §4); the kit's client still refuses to send the password there unless the
+    learner opts in with ``allow_unencrypted_auth=True``.
+
+    ``refuse_own_helo_name=True`` refuses RCPT TO after an EHLO/HELO that gave one of the
+    server's own names (:meth:`helo_refusal`: a HELO access rule, as sites set up with
+    Postfix's ``check_helo_access``). Every lab notes such a name in its session log.
 
     ``strict=True`` refuses what hardened servers refuse (the exercise checks' labs are
     strict; the default lab is lenient, as aiosmtpd is): a bare LF or a bare CR anywhere,
@@ -193,11 +234,15 @@ class LabPolicy:
     require_auth: bool = False
     size_limit: int = DEFAULT_SIZE_LIMIT
     auth_mechanisms: tuple[str, ...] = SUPPORTED_AUTH_MECHANISMS
+    offer_auth: bool = True
     pipelining: bool = True
     smtputf8: bool = True
     enhanced_status_codes: bool = True
     idle_timeout: float = 300.0
-    tls_handshake_timeout: float = 30.0
+    # A third of the client's 30 s: a plain client on the implicit-TLS port, waiting for a
+    # greeting that never comes, is always closed by the lab first (issue 16), and its
+    # Disconnected says "a port that speaks implicit TLS ... waits for your TLS handshake".
+    tls_handshake_timeout: float = 10.0
     max_command_line: int = COMMAND_LINE_LIMIT
     max_text_line: int = TEXT_LINE_LIMIT
     max_recipients: int = 100
@@ -211,6 +256,11 @@ class LabPolicy:
     login_domains: tuple[str, ...] = ()
     profile: str = ""
     strict: bool = False
+    refuse_own_helo_name: bool = False
+    auth_before_tls: bool = False
+    sender_must_be_login: bool = False
+    from_address_required: bool = False
+    spam_phrase: str = ""
 
     def __post_init__(self) -> None:
         if not self.hostname or any(c in self.hostname for c in " \r\n\t"):
@@ -256,11 +306,11 @@ class LabPolicy:
     def greeting_line(self) -> str:
         """The 220 greeting, e.g. ``220 lab.smtplab.test ESMTP smtplab lab server``.
 
-        With a ``banner`` (a look-alike's), ``220`` and the banner.
+        With a ``banner`` (a look-alike's), ``220`` and the banner. A lab with
+        ``auth_before_tls`` ends it with :data:`INSECURE_NOTE`.
         """
-        if self.banner:
-            return f"220 {self.banner}"
-        return f"220 {self.hostname} {self.greeting}".rstrip()
+        line = f"220 {self.banner}" if self.banner else f"220 {self.hostname} {self.greeting}"
+        return f"{line.rstrip()} {INSECURE_NOTE}" if self.auth_before_tls else line.rstrip()
 
     def ehlo_keywords(self, *, offer_starttls: bool, offer_auth: bool) -> list[str]:
         """The EHLO keywords, in order, after the server-name line.
@@ -361,6 +411,34 @@ class LabPolicy:
             "address in angle brackets, with no space after the colon (RFC 5321 4.1.2)"
         )
 
+    def own_names(self) -> frozenset[str]:
+        """The names this server calls itself (lower case): its host name, the first word
+        of its greeting and of its EHLO reply."""
+        words = (self.hostname, self.greeting_line()[4:], self.ehlo_name)
+        return frozenset(w.split()[0].lower().rstrip(".") for w in words if w.split())
+
+    def is_own_name(self, helo_name: str | None) -> bool:
+        """True when an EHLO/HELO argument is one of :meth:`own_names` (any case, a final
+        dot ignored). A name merely unknown to DNS is not (``learner.example`` is fine)."""
+        words = (helo_name or "").split()
+        return bool(words) and words[0].lower().rstrip(".") in self.own_names()
+
+    def helo_refusal(self, helo_name: str | None) -> str | None:
+        """The reply to RCPT TO after an EHLO/HELO with the server's own name, or None.
+
+        Only with ``refuse_own_helo_name``. Modelled on Postfix: ``check_helo_access``
+        in ``smtpd_helo_restrictions`` rejects with ``554 5.7.1 <name>: Helo command
+        rejected: <text>``, and with ``smtpd_delay_reject = yes`` (the default) the
+        rejection comes at RCPT TO, not at EHLO.
+        """
+        if not self.refuse_own_helo_name or not self.is_own_name(helo_name):
+            return None
+        name = (helo_name or "").split()[0]
+        return (
+            f"554 5.7.1 <{name}>: Helo command rejected: that is my own name; greet with "
+            "your own host name (RFC 5321 4.1.1.1)"
+        )
+
     def wire(self, text: str, command: str | None = None) -> bytes:
         """``text`` (one or more reply lines to ``command``) as the lab sends it: every line
         finished by :meth:`finish_reply`, with CRLF, in UTF-8 (``surrogateescape``: a
@@ -379,6 +457,37 @@ class LabPolicy:
         for reply in self.reply_texts:
             if reply.standard == line and reply.command in (None, command):
                 return reply
+        return None
+
+    def sender_refusal(self, address: str, user: str | None) -> str | None:
+        """The refusal of ``MAIL FROM:<address>`` by the logged-in account ``user``, or None.
+
+        With ``sender_must_be_login``, the address must be ``user`` at one of the
+        ``login_domains`` (at any domain when there are none).
+        """
+        if not self.sender_must_be_login or user is None:
+            return None
+        local, _, domain = address.rpartition("@")
+        domains = [d.lower() for d in self.login_domains]
+        if local.lower() == user.lower() and (not domains or domain.lower() in domains):
+            return None
+        return SENDER_NOT_LOGIN
+
+    def message_refusal(self, content: bytes) -> str | None:
+        """The refusal of a whole message (its bytes after DATA), or None."""
+        if not (self.from_address_required or self.spam_phrase):
+            return None
+        headers = BytesHeaderParser(policy=compat32).parsebytes(content)
+        if self.from_address_required:
+            values = headers.get_all("From") or []
+            if not any("@" in _ENCODED_WORD.sub(" ", str(value)) for value in values):
+                return FROM_HEADER_INVALID
+        if self.spam_phrase:
+            subject = str(headers.get("Subject", ""))
+            with contextlib.suppress(HeaderParseError, LookupError, UnicodeError):
+                subject = str(make_header(decode_header(subject)))
+            if self.spam_phrase.lower() in subject.lower():
+                return CONTENT_REFUSED
         return None
 
     def login_refusal(self, login: str) -> ReplyText | None:

@@ -1,4 +1,5 @@
-"""Provider look-alikes: ``LabServer(profile="qq")``, ``"qq-gbk"``, ``"gmail"``, ``"outlook"``.
+"""Provider look-alikes: ``LabServer(profile="qq")``, ``"qq-gbk"``, ``"gmail"``, ``"outlook"``,
+``"163"``.
 
 IMITATIONS, NOT RECORDINGS
 --------------------------
@@ -13,18 +14,24 @@ their servers: a look-alike shows what a learner is likely to meet, not a guaran
 
 Every profile requires TLS and AUTH before mail and accepts ``student`` or
 ``student@<the provider's domain>`` as the login; the certificate still covers
-``lab.hostname``, ``localhost`` and ``127.0.0.1``: only the texts change. Keywords the lab
+``lab.hostname``, ``localhost`` and ``127.0.0.1``: only the texts change. Like sites with a
+Postfix HELO access rule, every profile refuses RCPT TO after an EHLO/HELO that gave the
+server's own name (``554 5.7.1 <name>: Helo command rejected``). Keywords the lab
 does not implement (CHUNKING, XOAUTH2...) are advertised as quoted but not honoured.
 :func:`describe_profile` says, for one profile, what it imitates, how, where it differs
 from the real server (``qq-gbk``: QQ's older Chinese reply as raw **GBK** bytes;
-``outlook``: **every** password login refused), and its sources.
+``outlook``: **every** password login refused; ``163``: the lab's own EHLO keywords, since
+no citable report quotes NetEase's), and its sources. Besides logins, ``qq`` refuses a
+MAIL FROM that is not the logged-in account's (``501``) and a From header whose address
+is inside an encoded word (``550``); ``163`` refuses a subject with
+:data:`NETEASE_SPAM_PHRASE` (``554 DT:SPM``).
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -38,7 +45,11 @@ from ..providers import (
     get_provider,
 )
 from .policy import (
+    CONTENT_REFUSED,
+    DEFAULT_SIZE_LIMIT,
+    FROM_HEADER_INVALID,
     LOGIN_REFUSED,
+    SENDER_NOT_LOGIN,
     SUPPORTED_AUTH_MECHANISMS,
     LabPolicy,
     ReplyText,
@@ -48,6 +59,8 @@ from .policy import (
 
 __all__ = [
     "GMAIL_APP_PASSWORD_ACCOUNT",
+    "NETEASE_SMTP_OFF_ACCOUNT",
+    "NETEASE_SPAM_PHRASE",
     "PROFILES",
     "LabProfile",
     "UnknownProfileError",
@@ -58,6 +71,13 @@ __all__ = [
 
 GMAIL_APP_PASSWORD_ACCOUNT = "needs-app-password"
 """The Gmail look-alike's special account: any login as it gets ``534-5.7.9``."""
+
+NETEASE_SMTP_OFF_ACCOUNT = "smtp-off"
+"""The 163 look-alike's special account: any login as it gets ``550 User has no permission``
+(what NetEase answers while the mailbox's SMTP service is switched off)."""
+
+NETEASE_SPAM_PHRASE = "spam-test"
+"""A subject containing this (any case) gets the 163 look-alike's ``554 DT:SPM`` refusal."""
 
 # The lab's own reply lines that profiles replace (tests check that each is really sent).
 LAB_AUTH_OK = "235 2.7.0 Authentication successful"
@@ -154,6 +174,39 @@ def _merge_keywords(before_tls: Iterable[str], auth: Iterable[str]) -> tuple[str
     return tuple(merged)
 
 
+# The HELO access rule every look-alike applies (LabPolicy.refuse_own_helo_name).
+_HELO_READ_ON = "2026-12-06"
+_HELO_RULE_SOURCES = (
+    Source(
+        "Postfix SMTPD_ACCESS_README: Delayed evaluation of SMTP access restriction lists",
+        "https://www.postfix.org/SMTPD_ACCESS_README.html",
+        read_on=_HELO_READ_ON,
+        note="helo restrictions are evaluated at RCPT TO (smtpd_delay_reject); stored copy "
+        "read at linuxtopia.org/online_books/mail_systems/postfix_documentation",
+    ),
+    Source(
+        "Postfix postconf(5): smtpd_helo_restrictions, check_helo_access type:table",
+        "https://www.postfix.org/postconf.5.html#check_helo_access",
+        read_on=_HELO_READ_ON,
+        note="look up the HELO hostname; reject if the result is REJECT or '[45]xx text' "
+        "(stored copy: Webmin's Postfix help page)",
+    ),
+    Source(
+        "A Postfix log line (pastebin.com/TVZVzp5w)",
+        "https://pastebin.com/TVZVzp5w",
+        read_on=_HELO_READ_ON,
+        note="the form of the reply: 'reject: RCPT from ...: 554 5.7.1 <name>: Helo command "
+        "rejected: ...'",
+    ),
+)
+_HELO_RULE = (
+    "An EHLO/HELO with the server's own name (its greeting's first word, as a client that "
+    "copies it from the 220 line sends) is noted in the session log and refused at RCPT TO "
+    "with 554 5.7.1 <name>: Helo command rejected, the way sites refuse it with a Postfix "
+    "HELO access rule (check_helo_access, evaluated at RCPT TO). Names unknown to DNS "
+    "(learner.example) are fine."
+)
+
 _COMMON_DIFFERENCES = (
     "Replies no report quotes keep the lab's own texts (250 OK: queued as ..., its 530 replies).",
     "The client's address in the EHLO reply is the documentation value of the report, not yours.",
@@ -164,8 +217,8 @@ def _look_alike(
     key: str,
     provider: str,
     title: str,
-    ehlo: ObservedReply,
-    keywords: tuple[str, ...],
+    ehlo: ObservedReply | None,
+    keywords: tuple[str, ...] | None,
     quoted: tuple[ObservedReply, ...],
     behaviour: tuple[str, ...],
     differences: tuple[str, ...],
@@ -173,17 +226,20 @@ def _look_alike(
 ) -> LabProfile:
     """A profile whose policy takes the provider's greeting (the first of ``quoted``),
     the first line of ``ehlo`` and ``keywords``, requires TLS and AUTH, and lets
-    ``student@<the provider's domain>`` log in; its sources are those of ``quoted``."""
+    ``student@<the provider's domain>`` log in; its sources are those of ``quoted``.
+    Without a quoted EHLO reply (``ehlo`` and ``keywords`` None) the lab's own keywords
+    stand, offering the preset's mechanisms, without enhanced status codes."""
     preset = PROVIDERS[provider]
-    words = [keyword.replace("=", " ").split() for keyword in keywords if keyword.strip()]
+    words = [keyword.replace("=", " ").split() for keyword in keywords or () if keyword.strip()]
     upper = {word[0].upper() for word in words}
     sizes = [int(word[1]) for word in words if word[0].upper() == "SIZE" and len(word) == 2]
     offered = {w.upper() for word in words if is_auth_keyword(word[0]) for w in word[1:]}
+    offered = offered if keywords is not None else set(preset.auth_mechanisms)
     policy = LabPolicy(
         banner=quoted[0].lines[0],
-        ehlo_name=ehlo.lines[0],
+        ehlo_name=ehlo.lines[0] if ehlo is not None else "",
         keywords=keywords,
-        size_limit=_quoted(sizes[0] if sizes else None),
+        size_limit=_quoted(sizes[0] if sizes else None) if keywords else DEFAULT_SIZE_LIMIT,
         # The advertised mechanisms the lab implements (LOGIN, PLAIN), in its order.
         auth_mechanisms=tuple(m for m in SUPPORTED_AUTH_MECHANISMS if m in offered),
         smtputf8="SMTPUTF8" in upper,
@@ -193,6 +249,7 @@ def _look_alike(
         require_auth=True,
         login_domains=preset.domains,
         profile=key,
+        refuse_own_helo_name=True,
         **fields,  # type: ignore[arg-type]
     )
     return LabProfile(
@@ -200,9 +257,9 @@ def _look_alike(
         provider=provider,
         title=title,
         policy=policy,
-        behaviour=behaviour,
+        behaviour=(*behaviour, _HELO_RULE),
         differences=(*differences, *_COMMON_DIFFERENCES),
-        sources=tuple(dict.fromkeys(reply.source for reply in quoted)),
+        sources=(*dict.fromkeys(reply.source for reply in quoted), *_HELO_RULE_SOURCES),
     )
 
 
@@ -213,6 +270,8 @@ def _qq(key: str, chinese: bool) -> LabProfile:
     # The plain-text EHLO of port 587 was not quoted: STARTTLS goes before the AUTH lines.
     first_auth = next(i for i, k in enumerate(tls_keywords) if is_auth_keyword(k))
     refused = _pick(seen.errors, 535, "请使用授权码" if chinese else "authorization code")
+    not_login = _pick(seen.errors, 501, "mail from address must be same as authorization user")
+    bad_from = _pick(seen.errors, 550, 'The "From" header is missing or invalid')
     ok = _pick(seen.other, 235, "Authentication successful")
     go_ahead = _pick(seen.other, 354, "End data")
     wrong = "the older Chinese reply, sent as GBK bytes" if chinese else "QQ's reply"
@@ -222,7 +281,7 @@ def _qq(key: str, chinese: bool) -> LabProfile:
         "QQ Mail look-alike" + (" (Chinese GBK error)" if chinese else ""),
         ehlo,
         (*tls_keywords[:first_auth], "STARTTLS", *tls_keywords[first_auth:]),
-        (_quoted(seen.greeting), ehlo, refused, ok, go_ahead),
+        (_quoted(seen.greeting), ehlo, refused, ok, go_ahead, not_login, bad_from),
         behaviour=(
             "lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS).",
             "Greeting and EHLO keywords as quoted for smtp.qq.com:465; no enhanced status "
@@ -230,6 +289,10 @@ def _qq(key: str, chinese: bool) -> LabProfile:
             "TLS and AUTH are required before MAIL. The lab's password "
             "(lab.users['student']) plays the authorization code (授权码).",
             f"A wrong password gets {wrong}: {_lines(refused)[0]}",
+            "MAIL FROM must be the logged-in account's address (student@qq.com or "
+            f"student@foxmail.com); another gets {_lines(not_login)[0]}",
+            "After the message, a From header with no address outside encoded words "
+            f"(=?utf-8?q?you=40qq=2Ecom?=, or none at all) gets {_lines(bad_from)[0]}",
         ),
         differences=(
             "QQ's plain-text EHLO on port 587 was not quoted: the look-alike shows the "
@@ -237,12 +300,18 @@ def _qq(key: str, chinese: bool) -> LabProfile:
             "MAILCOMPRESS, XOAUTH and XOAUTH2 are advertised as quoted but not implemented "
             "(AUTH XOAUTH2 gets 504 5.5.4).",
             "A few of the lab's own replies still carry an enhanced status code.",
+            "The look-alike refuses only the sender and From cases the reports show; QQ's "
+            "own rules (its help page detail/124/995) may refuse more.",
         ),
         reply_texts=(
             _own("AUTH", LOGIN_REFUSED, refused),
             _own("AUTH", LAB_AUTH_OK, ok),
             _own("DATA", LAB_DATA_GO_AHEAD, go_ahead),
+            _own("MAIL", SENDER_NOT_LOGIN, not_login),
+            _own("DATA", FROM_HEADER_INVALID, bad_from),
         ),
+        sender_must_be_login=True,
+        from_address_required=True,
     )
 
 
@@ -330,10 +399,69 @@ def _outlook() -> LabProfile:
     )
 
 
+def _netease() -> LabProfile:
+    """163 Mail: no report we could cite quotes its EHLO reply, so the look-alike keeps the
+    lab's own keywords and takes only the quoted texts."""
+    seen = _quoted(PROVIDERS["163"].observed)
+    failed = _pick(seen.errors, 535, "authentication failed")
+    smtp_off = _pick(seen.errors, 550, "User has no permission")
+    spam = _pick(seen.errors, 554, "DT:SPM")
+    ok = _pick(seen.other, 235, "Authentication successful")
+    mail_ok = _pick(seen.other, 250, "Mail OK")
+    profile = _look_alike(
+        "163",
+        "163",
+        "NetEase 163 Mail look-alike",
+        None,
+        None,
+        (_quoted(seen.greeting), failed, smtp_off, spam, ok, mail_ok),
+        behaviour=(
+            "lab.tls_port plays port 465 (implicit TLS), the port the guides agree on.",
+            "Greeting as quoted for smtp.163.com:25 (2016); AUTH PLAIN only (the mechanism seen in "
+            "the reports); no enhanced status codes (none of the quoted replies has one).",
+            "TLS and AUTH are required before MAIL. The lab's password "
+            "(lab.users['student']) plays the authorization code (授权码).",
+            f"A wrong password gets {_lines(failed)[0]}",
+            f"Special account {NETEASE_SMTP_OFF_ACCOUNT!r}: any login gets "
+            f"{_lines(smtp_off)[0]} (what NetEase answers while SMTP is switched off in the "
+            "mailbox's settings).",
+            f"A message whose subject contains {NETEASE_SPAM_PHRASE!r} gets, after the final "
+            f"dot, {_lines(spam)[0][:40]}... (the content refused as spam).",
+        ),
+        differences=(
+            "No citable report quotes 163's EHLO reply: the look-alike shows the lab's own "
+            "keywords, and its name is the lab's.",
+            "NetEase's spam filter is a secret; the look-alike refuses only the subject "
+            f"phrase {NETEASE_SPAM_PHRASE!r}; the reply's id and time are those of the "
+            "report.",
+            "lab.port still speaks STARTTLS (the lab always has that port); no STARTTLS "
+            "port is documented for 163.",
+        ),
+        reply_texts=(
+            _own("AUTH", LOGIN_REFUSED, failed),
+            _own("AUTH", LAB_AUTH_OK, ok),
+            _own("MAIL", "250 OK", mail_ok),
+            _own("RCPT", "250 OK", mail_ok),
+            _own("DATA", CONTENT_REFUSED, spam),
+        ),
+        special_logins=((NETEASE_SMTP_OFF_ACCOUNT, _own("AUTH", LOGIN_REFUSED, smtp_off)),),
+        spam_phrase=NETEASE_SPAM_PHRASE,
+    )
+    # Its EHLO reply is the lab's: no client address from a report in it.
+    kept = tuple(d for d in profile.differences if "address in the EHLO reply" not in d)
+    return replace(profile, differences=kept)
+
+
 PROFILES: Mapping[str, LabProfile] = MappingProxyType(
     {
         profile.key: profile
-        for profile in (_qq("qq", chinese=False), _qq("qq-gbk", chinese=True), _gmail(), _outlook())
+        for profile in (
+            _qq("qq", chinese=False),
+            _qq("qq-gbk", chinese=True),
+            _gmail(),
+            _outlook(),
+            _netease(),
+        )
     }
 )
 """Every look-alike profile by key (read-only)."""
@@ -349,7 +477,7 @@ def profile_for(provider: str | Provider) -> LabProfile | None:
 
 
 def get_profile(name: str | LabProfile) -> LabProfile:
-    """Find a profile by key (``"qq"``, ``"qq-gbk"``, ``"gmail"``, ``"outlook"``) or by any
+    """Find a profile by key (``"qq"``, ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, ``"163"``) or any
     name of its provider (``"QQMail"``, ``"smtp.gmail.com"``, ``"hotmail"``).
 
     Raises :class:`UnknownProfileError` (a ``KeyError`` and a ``ValueError``) naming the
@@ -392,6 +520,9 @@ def _field(label: str, text: str) -> str:
     return _wrap(text, f"  {label + ':':<12}", " " * 14)
 
 
+_EVERYTHING = {"offer_starttls": True, "offer_auth": True}
+
+
 def describe_profile(profile: str | LabProfile) -> str:
     """A learner-readable summary of a look-alike: what it imitates, how, where it differs."""
     p = get_profile(profile)
@@ -402,7 +533,7 @@ def describe_profile(profile: str | LabProfile) -> str:
         "  an IMITATION built from public reports, not a recording",
         _field("imitates", f"{preset.name}, {preset.host}: {preset.ports_sentence()}"),
         _field("greeting", policy.greeting_line()),
-        _field("EHLO", ", ".join(policy.keywords or ())),
+        _field("EHLO", ", ".join(policy.keywords or policy.ehlo_keywords(**_EVERYTHING))),
     ]
     lines += [_field("does", sentence) for sentence in p.behaviour]
     lines += [_field("differs", sentence) for sentence in p.differences]

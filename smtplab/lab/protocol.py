@@ -18,12 +18,15 @@ needs, on the surface aiosmtpd documents, each at one place:
 * the limits real servers keep (:class:`~smtplab.lab.policy.LabPolicy`): after
   ``max_auth_failures`` failed AUTH attempts the reply is ``421 4.7.0`` and the
   connection closes; one RCPT past ``max_recipients`` gets ``452 4.5.3 Too many
-  recipients``; a control character in a MAIL FROM or RCPT TO address gets ``553``;
+  recipients``; after an EHLO/HELO with the server's own name (noted in the session
+  log) a look-alike answers RCPT TO with ``554 5.7.1 ... Helo command rejected``
+  (``LabPolicy.helo_refusal``); a control character in a MAIL FROM or RCPT TO address gets ``553``;
   a strict lab (``LabPolicy.strict``) refuses MAIL/RCPT syntax RFC 5321 §4.1.2 does not
   allow with ``501``, and answers a line with a bare LF or CR, which the connection hands
   aiosmtpd as a stand-in command (``X-SMTPLAB-BARE-LF``), with ``521`` and closes;
   aiosmtpd's own limits (command and text line lengths, five unknown commands) follow
-  the policy's.
+  the policy's;
+* HELP is answered ``214`` (RFC 5321 §4.1.1.8: 211 or 214), where aiosmtpd says ``250``.
 
 The bytes themselves (the session log, the BODY fault) are the connection's business.
 """
@@ -65,14 +68,18 @@ class _Hooks:
     ) -> list[str]:
         """Answer EHLO with the policy's keywords (and PIPELINING, ENHANCEDSTATUSCODES)."""
         session.host_name = hostname  # the EHLO hook must set it (aiosmtpd's rule)
-        tls = server.connection.tls
-        return server.policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=tls)
+        tls, policy = server.connection.tls, server.policy
+        offer_auth = policy.offer_auth and (tls or policy.auth_before_tls)
+        return policy.ehlo_reply_lines(offer_starttls=not tls, offer_auth=offer_auth)
 
     async def handle_MAIL(
         self, server: LabSMTP, session: Session, envelope: Envelope, address: str, options: list
     ) -> str:
-        """Apply a MAIL fault, else take the sender (what aiosmtpd does without a hook)."""
+        """Apply a MAIL fault, else take the sender (what aiosmtpd does without a hook),
+        unless the policy refuses it (``sender_must_be_login``)."""
         reply = await server.lab_fault("MAIL", address)
+        if reply is None:
+            reply = server.policy.sender_refusal(address, server.connection.session.auth_user)
         if reply is None:
             envelope.mail_from = address
             envelope.mail_options.extend(options)
@@ -154,6 +161,7 @@ class LabSMTP(FastAddressPath, SMTP):
         self._after_starttls = tls and connection.listener == "plain"
         self._command: str | None = None
         self._held: list[bytes] = []
+        self._help_due = False
         super().__init__(
             _Hooks(self),
             data_size_limit=policy.size_limit,
@@ -165,7 +173,7 @@ class LabSMTP(FastAddressPath, SMTP):
             require_starttls=policy.require_tls and not tls,
             timeout=policy.idle_timeout,
             auth_required=False,  # the lab asks itself, on both ports (see _lab_step)
-            auth_require_tls=not tls,
+            auth_require_tls=not (tls or policy.auth_before_tls),
             auth_exclude_mechanism=[
                 m for m in SUPPORTED_AUTH_MECHANISMS if m not in policy.auth_mechanisms
             ],
@@ -183,6 +191,8 @@ class LabSMTP(FastAddressPath, SMTP):
         """
         text = status.decode("utf-8", "surrogateescape") if isinstance(status, bytes) else status
         command = self._command
+        if self._help_due and text.startswith("250 "):  # aiosmtpd's HELP text
+            text = "214 " + text[4:]
         if self._greeting_due:
             self._greeting_due = False
             if self._after_starttls:
@@ -245,6 +255,12 @@ class LabSMTP(FastAddressPath, SMTP):
                 await self.push(reply)
             elif name == "STARTTLS" and self.connection.tls:
                 await self.push("503 5.5.1 TLS already active")
+            elif name in ("EHLO", "HELO") and self.policy.is_own_name(arg):
+                self.connection.session.add_note(
+                    f"{name} {arg.split()[0]}: the client greeted with this server's own "
+                    "name; a client names itself (RFC 5321 4.1.1.1)"
+                )
+                await command(self, arg)
             elif name in _HOOKED_STEPS and arg and _CONTROL.search(arg):
                 await self.push(_control_refusal(name, arg))
             elif session.host_name and (refusal := self.policy.path_refusal(name, arg)):
@@ -264,6 +280,8 @@ class LabSMTP(FastAddressPath, SMTP):
                     else ("send STARTTLS, then EHLO again, then AUTH")
                 )
                 await self.push(f"530 5.7.0 Authentication required: {how}")
+            elif name == "RCPT" and (refusal := self.policy.helo_refusal(session.host_name)):
+                await self.push(refusal)  # a HELO access rule, delayed to RCPT as Postfix does
             else:
                 await command(self, arg)
         finally:
@@ -276,6 +294,16 @@ class LabSMTP(FastAddressPath, SMTP):
         if name == "RCPT":
             return self.envelope is None or not self.envelope.smtp_utf8
         return False
+
+    @syntax("HELP [command]")
+    async def smtp_HELP(self, arg: str) -> None:
+        """``HELP``: aiosmtpd's text, answered ``214`` as RFC 5321 §4.1.1.8 asks (211 or
+        214; aiosmtpd 1.4 says ``250``). A fault at HELP is sent as given."""
+        self._help_due = True
+        try:
+            await super().smtp_HELP(arg)
+        finally:
+            self._help_due = False
 
     @syntax("STARTTLS", when="tls_context")
     async def smtp_STARTTLS(self, arg: str | None) -> None:
@@ -320,27 +348,36 @@ class LabSMTP(FastAddressPath, SMTP):
         reply = await self.lab_fault("DATA_END", None)
         if reply is not None:
             return reply
+        content = bytes(envelope.original_content or b"")
+        refusal = self.policy.message_refusal(content)  # a look-alike's content rules
+        if refusal is not None:
+            return refusal
         session = connection.session
         queue_id = secrets.token_hex(5).upper()
         # One copy of the message, in the inbox and the session log (see claim_body).
-        content = bytes(envelope.original_content or b"")
         data = connection.context.sessions.claim_body(session, content, queue_id)
-        dropped = connection.context.inbox.add(
-            ReceivedMessage(
-                mail_from=envelope.mail_from or "",
-                rcpt_tos=list(envelope.rcpt_tos),
-                data=data,
-                peer=session.peer,
-                tls=connection.tls,
-                auth_user=session.auth_user,
-                received_at=datetime.now(timezone.utc),
-                session_id=session.id,
-                queue_id=queue_id,
-                mail_options=list(envelope.mail_options),
-                rcpt_options=list(envelope.rcpt_options),
-                smtputf8=bool(envelope.smtp_utf8),
-            )
+        message = ReceivedMessage(
+            mail_from=envelope.mail_from or "",
+            rcpt_tos=list(envelope.rcpt_tos),
+            data=data,
+            peer=session.peer,
+            tls=connection.tls,
+            auth_user=session.auth_user,
+            received_at=datetime.now(timezone.utc),
+            session_id=session.id,
+            queue_id=queue_id,
+            mail_options=list(envelope.mail_options),
+            rcpt_options=list(envelope.rcpt_options),
+            smtputf8=bool(envelope.smtp_utf8),
+            helo=self.session.host_name if self.session is not None else None,
         )
+        relay = connection.context.relay
+        if relay is not None:  # LabServer(relay=...): trace headers, checks, a queue
+            verdict = relay(message)
+            if isinstance(verdict, str):
+                return verdict
+            message = verdict or message
+        dropped = connection.context.inbox.add(message)
         for old in dropped:  # the inbox was full: the log lets go of those bodies too
             connection.context.sessions.release_body(old.session_id, old.queue_id)
         return f"250 OK: queued as {queue_id}"

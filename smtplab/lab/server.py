@@ -45,6 +45,7 @@ from .connection import (
     DEFAULT_MAX_INCOMING_BYTES,
     LabConnection,
     LabContext,
+    Relay,
 )
 from .faults import Fault, FaultBook, SplitReplies, parse_fault_reply
 from .inbox import DEFAULT_MAX_INBOX_BYTES, DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
@@ -222,7 +223,9 @@ class LabServer:
     :attr:`tls_port` speaks implicit TLS (like 465). By default the plain port accepts mail
     without AUTH, as a receiving server does; ``require_tls=True, require_auth=True``
     make it a submission server (530 until STARTTLS / AUTH). AUTH (LOGIN, PLAIN) is offered
-    only inside TLS. Every reply that RFC 2034 asks for carries an enhanced status code.
+    only inside TLS, except in the lesson-only ``auth_before_tls=True`` lab (insecure on
+    purpose, said in its greeting and its repr: it lets a wire tap show a login in clear).
+    Every reply that RFC 2034 asks for carries an enhanced status code.
 
     Parameters (all keyword-only): ``host`` to bind (default ``127.0.0.1``; anything but
     loopback makes the lab reachable from other machines); ``port`` / ``tls_port`` (0,
@@ -259,11 +262,15 @@ class LabServer:
     Whatever the limits, one connection pipelining a flood of commands gets a few dozen
     answered per turn of the lab's event loop, so other sessions are not held up.
 
-    ``profile="qq"`` (or ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, or a
+    ``profile="qq"`` (or ``"qq-gbk"``, ``"gmail"``, ``"outlook"``, ``"163"``, or a
     :class:`~smtplab.lab.profiles.LabProfile`) makes the lab a look-alike of that
     provider's server: an IMITATION built from public reports, not a recording (see
     :mod:`smtplab.lab.profiles`). The single parameters above still override its policy;
     :meth:`provider_overrides` sends ``Client.for_provider(...)`` here instead.
+
+    ``relay`` (a :data:`~smtplab.lab.connection.Relay`) sees each message that arrived
+    whole before the lab keeps it, and may add headers, file it in another folder or
+    refuse it: the lab itself never relays; ``smtplab.internet`` wires labs together.
 
     ``lab = LabServer().start()`` or ``with LabServer() as lab:`` (which also stops it).
     """
@@ -297,6 +304,8 @@ class LabServer:
         max_auth_failures: int | None = None,
         shared_host: bool | None = None,
         strict: bool | None = None,
+        auth_before_tls: bool | None = None,
+        relay: Relay | None = None,
     ) -> None:
         if profile is not None and policy is not None:
             raise ValueError("give profile= or policy=, not both (a profile is a policy).")
@@ -307,7 +316,7 @@ class LabServer:
         given |= {"require_tls": require_tls, "require_auth": require_auth}
         given |= {"max_command_line": max_command_line, "max_text_line": max_text_line}
         given |= {"max_recipients": max_recipients, "max_auth_failures": max_auth_failures}
-        given |= {"strict": strict}
+        given |= {"strict": strict, "auth_before_tls": auth_before_tls}
         base = policy if policy is not None else LabPolicy()
         self._policy = replace(base, **{k: v for k, v in given.items() if v is not None})
         for name, value in (("port", port), ("tls_port", tls_port)):
@@ -339,6 +348,7 @@ class LabServer:
         )
         self._faults = FaultBook()
         self._door = SharedHostDoor() if shared_host_wanted(shared_host) else None
+        self._relay = relay
         self._runtime: _Runtime | None = None  # the last one started
         self._stopper: weakref.finalize | None = None  # stops it, once
         LabServer._instances.add(self)
@@ -384,6 +394,7 @@ class LabServer:
                 server_tls=certificates.server_context(),
                 max_connections=self._max_connections,
                 max_incoming_bytes=self._max_incoming_bytes,
+                relay=self._relay,
             )
             self._runtime = _Runtime(context, certificates, socks, self._door)
             undo.pop_all()
@@ -581,9 +592,10 @@ class LabServer:
         no effect: a refused RCPT adds no recipient, a refused message is not delivered).
 
         ``lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*")`` refuses one
-        recipient; ``lab.fail("MAIL", "451 4.7.1 Try again later", times=1)`` greylists
-        once. A ``421`` reply also closes the connection; a line without an enhanced code
-        gets one. Steps: :data:`smtplab.lab.faults.STEPS`. For every fault method,
+        recipient; ``lab.fail("RCPT", "451 4.7.1 Try again later", times=1)`` greylists
+        once (a greylisting server defers at RCPT TO, RFC 6647). A ``421`` reply also
+        closes the connection; a line without an enhanced code gets one. Steps:
+        :data:`smtplab.lab.faults.STEPS`. For every fault method,
         ``times`` is how many uses (None: until :meth:`clear_faults`), ``delay`` the
         seconds to wait first, ``address`` (MAIL/RCPT only) a pattern like ``"nobody@*"``.
         """
@@ -634,6 +646,8 @@ class LabServer:
         name = self.hostname
         if self._profile is not None:
             name += f" ({self._profile.title}: an imitation)"
+        if self._policy.auth_before_tls:
+            name += " [LESSON ONLY: insecure, offers AUTH before TLS]"
         if self._runtime is None:
             return f"<LabServer {name} (not started)>"
         state = "running" if self.running else "stopped"

@@ -66,6 +66,7 @@ MASK = b"********"
 """What a masked AUTH secret looks like in the log."""
 
 _MAX_PENDING_LINE = 64 * 1024
+_MAX_NOTES = 16  # notes one session keeps
 _REPLY_ROOM = 4096  # a body cut at max_bytes leaves this for its final dot and the replies
 _SHARED_LINE_MAX = 256  # command lines up to this size are kept once per connection...
 _SHARED_LINES_MAX = 64  # ... up to this many different ones
@@ -143,9 +144,9 @@ class LabSession:
     ``listener`` (``"plain"``: the port offering STARTTLS, or ``"tls"``: implicit TLS),
     ``local_port``, ``started_at``/``ended_at`` (aware UTC datetimes; ``ended_at`` is
     None while connected), ``tls`` (TLS is on now), ``tls_version``/``tls_cipher``,
-    ``auth_user`` (who logged in, or None), ``error`` (what went wrong, e.g. a failed TLS
-    handshake, or None), ``omitted_lines`` (lines past ``max_lines``, counted only),
-    ``omitted_bytes`` (bytes past ``max_bytes``, counted only).
+    ``auth_user`` (who logged in, or None), ``notes`` (the lab's remarks), ``error``
+    (what went wrong, e.g. a failed TLS handshake, or None), ``omitted_lines`` (lines
+    past ``max_lines``, counted only), ``omitted_bytes`` (bytes past ``max_bytes``, counted only).
     The server thread writes; other threads read snapshots.
     """
 
@@ -175,6 +176,7 @@ class LabSession:
         self.omitted_bytes = 0
         """Bytes not kept because the log had ``max_bytes`` already."""
         self._lines: list[LogLine] = []
+        self._notes: list[tuple[int, str]] = []  # (lines before it, text): the lab's remarks
         self._delivered: dict[str, int] = {}  # queue id -> index of its body line
 
     @property
@@ -186,6 +188,16 @@ class LabSession:
     def closed(self) -> bool:
         """True once the connection has ended."""
         return self.ended_at is not None
+
+    @property
+    def notes(self) -> list[str]:
+        """What the lab remarked on during the session (e.g. an EHLO with its own name)."""
+        return [text for _, text in self._notes]
+
+    def add_note(self, text: str) -> None:
+        """Remark on the session; the note is shown after the lines logged so far."""
+        if len(self._notes) < _MAX_NOTES:
+            self._notes.append((len(self._lines) + self.omitted_lines, text))
 
     def received_lines(self) -> list[str]:
         """The text of every line the server received, in order (a message body is one
@@ -287,11 +299,15 @@ class LabSession:
         """The session as text lines: a header, ``C:``/``S:`` lines, TLS and end markers."""
         out = [self._header()]
         tls = False
-        for line in self.lines:
+        notes = list(self._notes)
+        for index, line in enumerate(self.lines):
             if line.tls and not tls:
                 out.append(self._tls_banner(implicit=self.listener == "tls"))
             tls = line.tls
             out.extend(line.render())
+            while notes and notes[0][0] <= index + 1:
+                out.append(f"-- lab note: {printable(notes.pop(0)[1])} --")
+        out.extend(f"-- lab note: {printable(text)} --" for _, text in notes)
         if self.listener == "tls" and not tls and self.error is None and not self._lines:
             out.append(self._tls_banner(implicit=True))
         if self.omitted_bytes:

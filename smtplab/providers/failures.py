@@ -31,6 +31,24 @@ _TEXT_FAILURES = (
                "in with the 16-character code it gives you.",
         sources=(src.QQ_YAPI, src.QQ_GSIL, src.QQ_QQBOT, src.QQ_VALINE, src.QQ_ITHOME)),
     KnownFailure(
+        key="qq-sender-not-login", pattern=r"mail from address must be same as authorization user",
+        applies_to=("qq",), codes=(501,),
+        explanation="QQ Mail sends only as the account you logged in with: MAIL FROM named "
+                    "another address.",
+        advice="Use the address you logged in with as the envelope sender (MAIL FROM) and in the "
+               "From header; to send as another address, log in as that account.",
+        sources=(src.QQ_ODOO, src.QQ_SOLID, src.QQ_GOPHISH)),
+    KnownFailure(
+        key="qq-from-header-invalid", pattern=r'The "From" header is missing or invalid',
+        applies_to=("qq",), codes=(550,),
+        explanation="QQ Mail found no usable address in the From header: it is missing, or the "
+                    "address was put inside an encoded word (=?utf-8?...?=), where RFC 2047 "
+                    "§5 does not allow it.",
+        advice="Write From as name <address>: encode only the display name (compose() and "
+               "email.headerregistry.Address do this), never the address; with smtplib, do not "
+               "wrap the whole From value in email.header.Header.",
+        sources=(src.QQ_FROM_FREAKS, src.QQ_FROM_JUEJIN)),
+    KnownFailure(
         key="gmail-app-password-required",
         pattern=r"5\.7\.9 Application-specific password required", applies_to=("gmail",),
         codes=(534,),
@@ -107,6 +125,16 @@ _TEXT_FAILURES = (
         advice="Turn on POP3/SMTP/IMAP in the mailbox's web settings, set an authorization code "
                "(授权码), and log in with that code.",
         sources=(src.NETEASE_12306, src.NETEASE_FALCON)),
+    KnownFailure(
+        key="netease-content-refused", pattern=r"DT:SPM", applies_to=NETEASE, codes=(554,),
+        explanation="NetEase refused the message itself (DT:SPM): its content was taken for spam "
+                    "or holds something NetEase does not permit. The login and addresses were "
+                    "fine.",
+        advice="Change the subject and body so they do not read like spam, send fewer messages "
+               "at a time, and resend; resending the same content unchanged gets the same "
+               "refusal.",
+        sources=(src.NETEASE_SPM_ZABBIX, src.NETEASE_SPM_YAGMAIL, src.NETEASE_SPM_NODEMAIL,
+            src.NETEASE_SPM_100DAYS)),
 )
 
 # A provider's generic refusal ("535 authentication failed"), only for a provider the

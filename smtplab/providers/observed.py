@@ -40,16 +40,27 @@ QQ = Observed(
             "AUTH with the QQ password (older form, in Chinese)",
             note="sent GBK-encoded: smtplib showed b'Error: \\xc7\\xeb\\xca\\xb9...'; also "
                  "quoted in pandolia/qqbot#221 and, as Latin-1 mojibake, in "
-                 "DesertsP/Valine-Admin#86", encoding="gbk")),
+                 "DesertsP/Valine-Admin#86", encoding="gbk"),
+        ObservedReply(501, ("mail from address must be same as authorization user",), src.QQ_ODOO,
+            "MAIL FROM with an address other than the logged-in account's",
+            note="also quoted in nodeSolidServer/node-solid-server#1281 (2019-08-05) and, with a "
+                 "final period, gophish/gophish#1627 (2019-10-23)"),
+        ObservedReply(550,
+            ('The "From" header is missing or invalid. Please follow RFC5322, RFC2047, RFC822 '
+             "standard protocol. https://service.mail.qq.com/detail/124/995.",),
+            src.QQ_FROM_FREAKS,
+            "after the message, when its From header's address was inside an encoded word",
+            note="an older form ends with '帮助系统' instead of the URL (juejin.cn, 2023)")),
     other=(ObservedReply(235, ("Authentication successful",), src.QQ_DOKUWIKI, "after AUTH LOGIN"),
         ObservedReply(250, ("OK",), src.QQ_DOKUWIKI, "reply to MAIL FROM and RCPT TO"),
         ObservedReply(354, ("End data with <CR><LF>.<CR><LF>.",), src.QQ_DOKUWIKI,
             "reply to DATA")))
 
 NETEASE_163 = Observed(
-    greeting=ObservedReply(220, ("163.com Anti-spam GT for Coremail System (163com[20121016])",),
-        src.NETEASE_SMTPCLI, "applesmtp.163.com:465, after the TLS handshake",
-        note="quoted in 2014; today's greeting on smtp.163.com is unknown"),
+    greeting=ObservedReply(220, ("163.com Anti-spam GT for Coremail System (163com[20141201])",),
+        src.NETEASE_PHPMAIL, "smtp.163.com:25",
+        note="quoted in 2016; in 2014 applesmtp.163.com:465 greeted with '(163com[20121016])' "
+             "(mludvig/smtp-cli#4); today's greeting is unknown"),
     errors=(
         ObservedReply(535, ("Error: authentication failed",), src.NETEASE_NODEMAIL,
             "AUTH PLAIN with the account password (or SMTP not turned on)",
@@ -59,8 +70,19 @@ NETEASE_163 = Observed(
             note="also quoted in open-falcon/mail-provider#6 (2017-04-07)"),
         ObservedReply(553,
             ("authentication is required,smtp13,EcCowECZoy+xLGNU4LXrAQ--.2290S2 1415785650",),
-            src.NETEASE_SMTPCLI, "MAIL FROM without AUTH (after HELO)")),
+            src.NETEASE_SMTPCLI, "MAIL FROM without AUTH (after HELO)"),
+        ObservedReply(554,
+            ("DT:SPM 163 smtp12,EMCowACnzwc_BjhcKMZmAQ--.20404S2 1547175487,please see "
+             "http://mail.163.com/help/help_spam_16.htm?ip=192.0.2.12&hostid=smtp12"
+             "&time=1547175487",), src.NETEASE_SPM_ZABBIX,
+            "after the message: its content was taken for spam",
+            note="client address replaced by a documentation value; the same form with 'DT:SPM "
+                 "126' is quoted in kootenpv/yagmail#144 and Vincedream/NodeMail#20 (2019)")),
     other=(ObservedReply(250, ("OK",), src.NETEASE_SMTPCLI, "reply to HELO"),
+        ObservedReply(235, ("Authentication successful",), src.NETEASE_PHPMAIL, "after AUTH"),
+        ObservedReply(250, ("Mail OK",), src.NETEASE_PHPMAIL, "reply to MAIL FROM and RCPT TO"),
+        ObservedReply(354, ("End data with <CR><LF>.<CR><LF>",), src.NETEASE_PHPMAIL,
+            "reply to DATA"),
         ObservedReply(221, ("Bye",), src.NETEASE_SMTPCLI, "reply to QUIT")))
 
 GMAIL = Observed(

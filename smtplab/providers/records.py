@@ -17,6 +17,9 @@ from ..replies import Reply
 READ_ON = "2026-11-27"
 """The day the stored copies of the sources were read."""
 
+READ_ON_ISSUE_16 = "2026-12-06"
+"""The day the sources added for issue 16 (QQ's 501 and 550, NetEase's DT:SPM) were read."""
+
 IMITATION_NOTE = (
     "Imitation built from public reports (issues and posts quoting client debug logs), "
     "not a recording: this project has not contacted the provider. Client names and "
@@ -57,12 +60,19 @@ class Source:
 
     @classmethod
     def github(
-        cls, ref: str, title: str, dated: str = "", note: str = "", *, pull: bool = False
+        cls,
+        ref: str,
+        title: str,
+        dated: str = "",
+        note: str = "",
+        *,
+        pull: bool = False,
+        read_on: str = READ_ON,
     ) -> Source:
         """A GitHub issue (or pull request) named ``"owner/repo#number"``."""
         repo, _, number = ref.partition("#")
         url = f"https://github.com/{repo}/{'pull' if pull else 'issues'}/{number}"
-        return cls(f"{ref}: {title}", url, note=note, dated=dated)
+        return cls(f"{ref}: {title}", url, read_on=read_on, note=note, dated=dated)
 
     def __str__(self) -> str:
         when = f"read {self.read_on}" + (f"; dated {self.dated}" if self.dated else "")

@@ -8,6 +8,7 @@ observed replies and the known failures cite these by name.
 # fmt: off
 # A table laid out by hand: a record takes a few lines instead of one per field.
 
+from .records import READ_ON_ISSUE_16 as R16
 from .records import Source
 
 __all__: list[str] = []  # records for the other data modules: use smtplab.providers
@@ -51,6 +52,29 @@ QQ_QQBOT = Source.github("pandolia/qqbot#221",
     "SMTPAuthenticationError: (535, 'Error: \\xc7\\xeb...')", "2017-10-10")
 QQ_VALINE = Source.github("DesertsP/Valine-Admin#86", "535error", "2020-03-31",
     "the same GBK bytes shown as Latin-1 mojibake: 'ÇëÊ¹ÓÃÊÚÈ¨ÂëµÇÂ¼'")
+QQ_ODOO = Source.github("odoo/odoo#218", "Fixed mail message from header", "2014-05-26",
+    "mail.qq.com: SMTPSenderRefused: (501, 'mail from address must be same as authorization "
+    "user', ...)", pull=True, read_on=R16)
+QQ_SOLID = Source.github("nodeSolidServer/node-solid-server#1281",
+    "Mail command failed: 501 mail from address must be same as authorization user",
+    "2019-08-05", "qq.com; maintainer: make the configured sender the login's address",
+    read_on=R16)
+QQ_GOPHISH = Source.github("gophish/gophish#1627", "I got an error when i use qq mail.",
+    "2019-10-23", "quoted with a final period: '501 mail from address must be same as "
+    "authorization user.'", read_on=R16)
+QQ_FROM_FREAKS = Source(
+    "QQ Mail SMTP Error 550: Fixing 'The From header is missing or invalid' in Python "
+    "(freaks.city)",
+    "https://freaks.city/blogs/qq-mail-smtp-error-550-fixing-the-from-header-is-missing-or-invalid-in-python.html",
+    note="third-party post: smtplib via smtp.qq.com:465; Header(sender) put the address inside an "
+         "encoded word (=?utf-8?q?you=40qq=2Ecom?=) and the message was refused with 550",
+    read_on=R16)
+QQ_FROM_JUEJIN = Source(
+    "QQ邮箱使用SMTPLIB 报错550,'The \"From\" header is missing or invalid' (juejin.cn)",
+    "https://juejin.cn/post/7222822313006284837",
+    note="third-party post: From set with Header('LogSender <...@qq.com>', 'utf-8'), the whole "
+         "value base64-encoded; the reply ends with '帮助系统' instead of the help URL",
+    dated="2023-04", read_on=R16)
 QQ_TELNET = Source.github("greycodee/blog-comment#22", "telnet使用smtp协议发送qq邮件", "2021-03-24",
     "greeting on port 25: 220 newxmesmtplogicsvrsza5.qq.com XMail Esmtp QQ Mail Server.")
 
@@ -72,6 +96,23 @@ NETEASE_12306 = Source.github("testerSunshine/12306#62",
     "fixed by turning on SMTP in the mailbox settings")
 NETEASE_FALCON = Source.github("open-falcon/mail-provider#6", "User has no permission",
     "2017-04-07", "163 account; points to help.163.com on enabling SMTP")
+NETEASE_PHPMAIL = Source("fifths/php_mail README: a session with smtp.163.com:25",
+    "https://github.com/fifths/php_mail/blob/master/README.md",
+    note="greeting, 235, 250 Mail OK, 354 and 221 as the library printed them; its queue id's "
+         "timestamp (1451891154) is 2016-01-04", read_on=R16)
+NETEASE_SPM_ZABBIX = Source.github("zabbix-book/zabbix_mail_with_graph#1", "使用163邮箱报错",
+    "2019-01-11", "(554, 'DT:SPM 163 smtp12,...,please see http://mail.163.com/help/"
+    "help_spam_16.htm?...') and NetEase's explanation of DT:SPM", read_on=R16)
+NETEASE_SPM_YAGMAIL = Source.github("kootenpv/yagmail#144",
+    "smtplib.SMTPDataError: (554, 'DT:SPM 126 smtp10", "2019-09-09", "the same reply from 126",
+    read_on=R16)
+NETEASE_SPM_NODEMAIL = Source.github("Vincedream/NodeMail#20", "Message failed: 554",
+    "2019-07-27", "554 DT:SPM 126 after the message (nodemailer's 'Message failed')", read_on=R16)
+NETEASE_SPM_100DAYS = Source.github("jackfrued/Python-100-Days#255",
+    "邮件发送失败，554 DT:SPM 发送的邮件内容包含了未被许可的信息,"
+    "或被系统识别为垃圾邮件", "2019-07-28",
+    "163; the title quotes NetEase's explanation: the content has unpermitted information or "
+    "was taken for spam", read_on=R16)
 NETEASE_126_NOTE = Source("「EMAIL」- 163.com | 126.com (note.lispstudio.com)",
     "https://note.lispstudio.com/dacaf276000eb6a58da4f0ecc45cd0e2",
     note="third-party notes: smtp.163.com 25 / 465 (ssl); smtp.126.com 25")

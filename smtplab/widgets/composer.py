@@ -329,7 +329,8 @@ class Composer(render.PlainFallback, w.VBox):
         self.result.value = outcome._repr_html_()
         if not outcome.delivered and "larger than the server's limit" in outcome.explanation:
             field = "attachments" if self.upload.value else "body"
-            self.show_problems({field: outcome.explanation.split(". Nothing was sent")[0]})
+            found = outcome.explanation.partition("nothing was sent: ")[2] or outcome.explanation
+            self.show_problems({field: found.removesuffix(".")})
         self._set_sending(False)
         self._tell("finished", outcome)
 

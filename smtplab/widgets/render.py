@@ -176,7 +176,8 @@ def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[st
         as_sent = pre(h.raw.replace("\r\n", "\n"))
         decoded = esc(h.decoded) if h.is_encoded else ""
         headers.append([_cell("td", v) for v in (f"<b>{esc(h.name)}</b>", as_sent, decoded)])
-    notes = "".join(f"<li>{esc(note)}</li>" for note in found.notes())
+    said = [n for n in found.notes() if not (message.smtputf8 and n.startswith("Raw UTF-8"))]
+    notes = "".join(f"<li>{esc(note)}</li>" for note in said)
     tree = "\n".join(
         f"{'    ' * p.depth}{p.path or 'message'}: {p.describe()}" for p in found.parts
     )

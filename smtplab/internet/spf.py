@@ -1,0 +1,195 @@
+"""A small SPF evaluator (RFC 7208): ``check_host()`` for the mechanisms the lesson uses.
+
+Mechanisms ``all``, ``ip4``, ``ip6``, ``a``, ``mx`` (with ``/cidr`` and ``//cidr6``),
+``include``, ``exists`` (without macros) and the ``redirect`` modifier; qualifiers
+``+ - ~ ?``. The limits of §4.6.4: at most 10 mechanisms and modifiers that look names up
+(``include``, ``a``, ``mx``, ``exists``, ``redirect``; ``ptr`` counted, never matched:
+§5.5 says do not use it), at most 10 MX hosts per ``mx``, at most 2 void lookups. Macros
+(§7) are not expanded: a record with ``%{`` is a permerror here, said in the explanation.
+
+Why not pyspf: it is unmaintained since 2020, asks DNS through a module global, and warns
+on Python 3.12+. This one asks a :class:`~smtplab.internet.table.DNSTable` only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+from .table import DNSTable
+
+__all__ = ["SPFResult", "check_host"]
+
+LOOKUP_LIMIT = 10
+VOID_LIMIT = 2
+_QUALIFIERS = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
+_LOOKS_UP = {"include", "a", "mx", "ptr", "exists"}
+_DUAL_CIDR = re.compile(
+    r"(?P<name>a|mx)(?::(?P<domain>[^/]+))?(?:/(?P<four>\d+))?(?://(?P<six>\d+))?", re.I
+)
+
+MEANING = {
+    "pass": "the domain says this host may send its mail",
+    "fail": "the domain says this host may NOT send its mail (-all)",
+    "softfail": "the domain says this host is probably not allowed (~all): accept, but mark",
+    "neutral": "the domain says nothing about this host (?all)",
+    "none": "the domain publishes no SPF record",
+    "permerror": "the domain's SPF record is broken: it cannot be evaluated",
+    "temperror": "a lookup failed for now: try again later",
+}
+"""What each result means (RFC 7208 §2.6), for the explanations."""
+
+
+class _PermError(Exception):
+    pass
+
+
+@dataclass
+class SPFResult:
+    """The result of :func:`check_host`: ``result`` (RFC 7208 §2.6), the ``domain``
+    checked, the ``mechanism`` that matched, ``lookups`` counted and ``steps`` (how it got
+    there, one line each)."""
+
+    result: str
+    domain: str
+    ip: str
+    mechanism: str = ""
+    lookups: int = 0
+    steps: list[str] = field(default_factory=list)
+
+    def explain(self) -> str:
+        """One sentence: the result, what it means and why."""
+        why = f" (matched {self.mechanism!r})" if self.mechanism else ""
+        return f"SPF {self.result} for {self.domain} from {self.ip}{why}: {MEANING[self.result]}"
+
+
+class _Evaluation:
+    def __init__(self, table: DNSTable, ip: str) -> None:
+        self.table = table
+        self.ip = ipaddress.ip_address(ip)
+        self.lookups = 0
+        self.voids = 0
+        self.steps: list[str] = []
+
+    def count(self, what: str) -> None:
+        self.lookups += 1
+        if self.lookups > LOOKUP_LIMIT:
+            raise _PermError(f"more than {LOOKUP_LIMIT} DNS lookups ({what}): RFC 7208 §4.6.4")
+
+    def void(self, found: list) -> list:
+        if not found:
+            self.voids += 1
+            if self.voids > VOID_LIMIT:
+                raise _PermError(f"more than {VOID_LIMIT} lookups found nothing: §4.6.4")
+        return found
+
+    def record(self, domain: str) -> str | None:
+        records = [t for t in self.table.txt(domain) if t.lower().split(" ")[0] == "v=spf1"]
+        if len(records) > 1:
+            raise _PermError(f"{domain} has {len(records)} SPF records (one only: §4.5)")
+        return records[0] if records else None
+
+    def check(self, domain: str) -> tuple[str, str]:
+        """(result, mechanism) of check_host() for ``domain`` (RFC 7208 §4)."""
+        text = self.record(domain)
+        if text is None:
+            self.steps.append(f"{domain}: no SPF record")
+            return "none", ""
+        self.steps.append(f"{domain}: {text}")
+        if "%{" in text:
+            raise _PermError("macros (%{...}, RFC 7208 §7) are not supported by the lab")
+        redirect = None
+        terms = text.split()[1:]
+        for term in terms:
+            name, _, value = term.partition("=")
+            if _ and name.lower() in ("redirect", "exp") and ":" not in name:
+                if name.lower() == "redirect":
+                    if redirect is not None:
+                        raise _PermError("two redirect= modifiers (§6)")
+                    redirect = value
+                continue
+            qualifier = "+"
+            if term[0] in _QUALIFIERS:
+                qualifier, term = term[0], term[1:]
+            if self.matches(term, domain):
+                return _QUALIFIERS[qualifier], qualifier.replace("+", "") + term
+        if redirect is not None:  # only when no mechanism matched and there is no "all"
+            self.count(f"redirect={redirect}")
+            if self.record(redirect) is None:
+                raise _PermError(f"redirect={redirect}: that domain has no SPF record (§6.1)")
+            return self.check(redirect)
+        return "neutral", ""  # §4.7: nothing matched
+
+    def matches(self, term: str, domain: str) -> bool:
+        name, _, argument = term.partition(":")
+        name = name.lower()
+        cidr4, cidr6 = 32, 128
+        dual = _DUAL_CIDR.fullmatch(term)
+        if dual:
+            name, argument = dual["name"].lower(), dual["domain"] or ""
+            cidr4 = int(dual["four"] or 32)
+            cidr6 = int(dual["six"] or 128)
+            if cidr4 > 32 or cidr6 > 128:
+                raise _PermError(f"{term}: a prefix length too long (§5.6)")
+        if name in _LOOKS_UP:
+            self.count(term)
+        target = argument or domain
+        if name == "all":
+            return True
+        if name in ("ip4", "ip6"):
+            try:
+                network = ipaddress.ip_network(argument, strict=False)
+            except ValueError as error:
+                raise _PermError(f"{term}: not a network ({error})") from None
+            if (name == "ip4") != (network.version == 4):
+                raise _PermError(f"{term}: an {name} mechanism with the wrong kind of address")
+            return self.ip.version == network.version and self.ip in network
+        if name == "a":
+            return self.within(self.void(self.table.addresses(target)), cidr4, cidr6)
+        if name == "mx":
+            hosts = self.void(self.table.mx(target))
+            if len(hosts) > LOOKUP_LIMIT:
+                raise _PermError(f"mx:{target} has more than {LOOKUP_LIMIT} MX hosts (§4.6.4)")
+            found = [a for _, host in hosts for a in self.table.addresses(host)]
+            return self.within(found, cidr4, cidr6)
+        if name == "include":
+            if not argument:
+                raise _PermError("include needs a domain (§5.2)")
+            result, _ = self.check(argument)
+            if result in ("none", "permerror"):  # §5.2: an include of nothing is broken
+                raise _PermError(f"include:{argument}: that domain has no SPF record (§5.2)")
+            return result == "pass"
+        if name == "exists":
+            return bool(self.void(self.table.lookup(target, "A")))
+        if name == "ptr":
+            return False  # §5.5: "SHOULD NOT be used"; counted, never matched here
+        raise _PermError(f"unknown mechanism {term!r} (§4.6.1)")
+
+    def within(self, addresses: list[str], cidr4: int, cidr6: int) -> bool:
+        for address in addresses:
+            ip = ipaddress.ip_address(address)
+            if ip.version != self.ip.version:
+                continue
+            length = cidr4 if ip.version == 4 else cidr6
+            if self.ip in ipaddress.ip_network(f"{ip}/{length}", strict=False):
+                return True
+        return False
+
+
+def check_host(table: DNSTable, ip: str, domain: str) -> SPFResult:
+    """RFC 7208 §4's ``check_host(ip, domain, sender)``, answered from ``table``.
+
+    ``domain`` is the MAIL FROM domain (or the HELO name, §2.3/§2.4). Returns an
+    :class:`SPFResult`; never raises for a broken record (that is ``permerror``).
+    """
+    evaluation = _Evaluation(table, ip)
+    domain = domain.rstrip(".").lower()
+    try:
+        if not domain or "." not in domain:
+            return SPFResult("none", domain, ip, steps=["not a domain name (§4.3)"])
+        result, mechanism = evaluation.check(domain)
+    except _PermError as error:
+        evaluation.steps.append(f"permerror: {error}")
+        result, mechanism = "permerror", ""
+    return SPFResult(result, domain, ip, mechanism, evaluation.lookups, evaluation.steps)

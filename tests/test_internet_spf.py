@@ -1,0 +1,140 @@
+"""The lab's SPF evaluator against RFC 7208 Appendix A (its DNS set-up and examples).
+
+``ptr`` is left out (the evaluator counts it and never matches it: RFC 7208 §5.5 says
+not to use it), and so are the examples with macros (A.3, A.4), which it does not expand.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from smtplab.internet.spf import check_host
+from smtplab.internet.table import DNSTable
+
+APPENDIX_A = """
+example.com.          600 IN MX 10 mail-a.example.com.
+example.com.          600 IN MX 20 mail-b.example.com.
+example.com.          600 IN A 192.0.2.10
+example.com.          600 IN A 192.0.2.11
+amy.example.com.      600 IN A 192.0.2.65
+bob.example.com.      600 IN A 192.0.2.66
+mail-a.example.com.   600 IN A 192.0.2.129
+mail-b.example.com.   600 IN A 192.0.2.130
+www.example.com.      600 IN CNAME example.com.
+example.org.          600 IN MX 10 mail-c.example.org.
+mail-c.example.org.   600 IN A 192.0.2.140
+"""
+HOSTS = [
+    "192.0.2.3",
+    "192.0.2.10",
+    "192.0.2.11",
+    "192.0.2.65",
+    "192.0.2.129",
+    "192.0.2.130",
+    "192.0.2.131",
+    "192.0.2.140",
+    "192.0.2.143",
+    "10.0.0.4",
+]
+
+
+def table_with(record: str) -> DNSTable:
+    table = DNSTable.from_text(APPENDIX_A)
+    table.add("example.com", "TXT", f'"{record}"')
+    return table
+
+
+# A.1: each record and the sending hosts that pass (every other host fails).
+@pytest.mark.parametrize(
+    ("record", "passing"),
+    [
+        ("v=spf1 +all", set(HOSTS)),
+        ("v=spf1 a -all", {"192.0.2.10", "192.0.2.11"}),
+        ("v=spf1 a:example.org -all", set()),
+        ("v=spf1 mx -all", {"192.0.2.129", "192.0.2.130"}),
+        ("v=spf1 mx:example.org -all", {"192.0.2.140"}),
+        ("v=spf1 mx mx:example.org -all", {"192.0.2.129", "192.0.2.130", "192.0.2.140"}),
+        (
+            "v=spf1 mx/30 mx:example.org/30 -all",
+            {"192.0.2.129", "192.0.2.130", "192.0.2.131", "192.0.2.140", "192.0.2.143"},
+        ),
+        (
+            "v=spf1 ip4:192.0.2.128/28 -all",
+            {"192.0.2.129", "192.0.2.130", "192.0.2.131", "192.0.2.140", "192.0.2.143"},
+        ),
+    ],
+)
+def test_appendix_a1_simple_examples(record: str, passing: set[str]) -> None:
+    table = table_with(record)
+    for host in HOSTS:
+        expected = "pass" if host in passing else "fail"
+        assert check_host(table, host, "example.com").result == expected, (record, host)
+
+
+def test_appendix_a1_ip4_example_names_its_hosts() -> None:
+    table = table_with("v=spf1 ip4:192.0.2.128/28 -all")
+    assert check_host(table, "192.0.2.65", "example.com").result == "fail"
+    assert check_host(table, "192.0.2.129", "example.com").result == "pass"
+
+
+def test_appendix_a2_include_and_redirect() -> None:
+    table = table_with("v=spf1 mx -all")
+    table.add("example.org", "TXT", '"v=spf1 include:example.com include:example.net -all"')
+    for name in ("la", "ny", "sf"):
+        table.add(f"{name}.example.org", "TXT", '"v=spf1 redirect=example.org"')
+    # example.com's mail servers pass through the first include...
+    assert check_host(table, "192.0.2.129", "example.org").result == "pass"
+    assert check_host(table, "192.0.2.129", "la.example.org").result == "pass"
+    # ...any other host reaches include:example.net, which has no SPF record: permerror
+    # (RFC 7208 §5.2; A.2 says so of this very record).
+    assert check_host(table, "192.0.2.65", "ny.example.org").result == "permerror"
+    table.add("example.net", "TXT", '"v=spf1 -all"')
+    assert check_host(table, "192.0.2.65", "sf.example.org").result == "fail"
+
+
+def test_qualifiers_none_and_neutral() -> None:
+    table = table_with("v=spf1 ~all")
+    assert check_host(table, "192.0.2.3", "example.com").result == "softfail"
+    table.set("example.com", "TXT", '"v=spf1 ?all"')
+    assert check_host(table, "192.0.2.3", "example.com").result == "neutral"
+    table.set("example.com", "TXT", '"v=spf1 a"')
+    assert check_host(table, "192.0.2.3", "example.com").result == "neutral"  # §4.7
+    assert check_host(table, "192.0.2.3", "example.org").result == "none"
+
+
+def test_ip6_and_dual_cidr() -> None:
+    table = table_with("v=spf1 ip6:2001:db8::/32 a//64 -all")
+    table.add("example.com", "AAAA", "2001:db9::1")
+    assert check_host(table, "2001:db8::5", "example.com").result == "pass"
+    assert check_host(table, "2001:db9::ff", "example.com").result == "pass"
+    assert check_host(table, "2001:dba::1", "example.com").result == "fail"
+    assert check_host(table, "192.0.2.10", "example.com").result == "pass"
+
+
+def test_the_ten_lookup_limit() -> None:
+    table = DNSTable.from_text(APPENDIX_A)
+    chain = [f"l{i}.example.com" for i in range(12)]
+    for here, there in itertools.pairwise(chain):
+        table.add(here, "TXT", f'"v=spf1 include:{there} -all"')
+    table.add(chain[-1], "TXT", '"v=spf1 +all"')
+    result = check_host(table, "192.0.2.3", chain[0])
+    assert result.result == "permerror"
+    assert "10 DNS lookups" in result.steps[-1]
+    short = check_host(table, "192.0.2.3", chain[2])  # 9 includes: within the limit
+    assert short.result == "pass" and short.lookups == 9
+
+
+def test_broken_records_are_permerrors() -> None:
+    table = table_with("v=spf1 -all")
+    table.add("example.com", "TXT", '"v=spf1 +all"')
+    assert check_host(table, "192.0.2.3", "example.com").result == "permerror"  # §4.5
+    for record in (
+        "v=spf1 foo -all",
+        "v=spf1 ip4:300.1.1.1 -all",
+        "v=spf1 a:%{d} -all",
+        "v=spf1 redirect=example.org",
+    ):
+        table.set("example.com", "TXT", f'"{record}"')
+        assert check_host(table, "192.0.2.3", "example.com").result == "permerror", record
