@@ -13,7 +13,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 PYTHONS_ONCE ?= newest
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: lab test test-pythons lint notebooks instructor bench clean help
+.PHONY: lab test test-pythons lint notebooks instructor i18n bench clean help
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/00-start-here.ipynb"
@@ -21,6 +21,7 @@ help:
 	@echo "make test-pythons  the unit suite on every Python 3.10+ here (nbval on oldest/newest)"
 	@echo "make notebooks  re-run every notebook and save its real outputs"
 	@echo "make instructor regenerate the instructor pack (estimates, cheat sheet, solved notebooks)"
+	@echo "make i18n       extract the kit's texts, update the zh_CN catalog, compile it (docs/i18n.md)"
 	@echo "make bench      benchmarks: ratios against smtplib, a raw socket, bare aiosmtpd"
 	@echo "make clean      remove .venv and caches"
 
@@ -81,6 +82,21 @@ instructor: $(VENV)/.installed-test
 	$(PY) docs/instructor/estimates.py
 	$(PY) docs/instructor/cheatsheet.py
 	$(PY) docs/instructor/make_solutions.py
+
+# Issue 19 (docs/i18n.md): the texts marked _()/N_() go into smtplab/locale/smtplab.pot,
+# each language's .po is updated from it (new texts untranslated, changed ones fuzzy), and
+# the .mo is compiled next to it. The .mo is committed: editable installs and wheels need
+# no build step (tests/test_i18n.py checks it matches its .po).
+I18N_LANGUAGES := zh_CN
+
+i18n: $(VENV)/.installed-test
+	$(BIN)/pybabel --quiet extract -F babel.cfg --no-location --sort-output --no-wrap \
+		--omit-header -o smtplab/locale/smtplab.pot .
+	for lang in $(I18N_LANGUAGES); do \
+		$(BIN)/pybabel --quiet update -D smtplab -l $$lang -d smtplab/locale --no-wrap \
+			--ignore-obsolete --ignore-pot-creation-date -i smtplab/locale/smtplab.pot || exit 1; \
+	done
+	$(BIN)/pybabel compile -D smtplab -d smtplab/locale --statistics
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	$(PIP) install --quiet --editable '.[test,bench]'

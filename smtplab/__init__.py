@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .client import Client, send
 from .errors import SmtplabError
+from .i18n import set_language
 from .replies import Reply, explain
 from .transcript import Transcript
 
@@ -32,6 +33,7 @@ __all__ = [
     "compose",
     "explain",
     "send",
+    "set_language",
 ]
 
 
