@@ -25,7 +25,8 @@ import gettext
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "language", "ngettext", "set_language"]
+# The learner's surface; ``_``, ``N_`` and ``ngettext`` are for the kit's own modules.
+__all__ = ["LANGUAGES", "language", "set_language"]
 
 DOMAIN = "smtplab"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -94,6 +95,7 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations.ngettext(singular, plural, count)
 
 
-def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
-    """Mark a text in a table for extraction; it is translated where it is used (``_``)."""
+def N_(message: str) -> str:
+    """Mark a text in a table for extraction (gettext's usual name for it); the code
+    translates it where it is used, with ``_``."""
     return message

@@ -2,7 +2,7 @@
 
 Three floors, imports only pointing down (or sideways within the core):
 
-* core (standard library only, no I/O): printable, replies <- errors <- the rest;
+* core (standard library only, no I/O): i18n <- printable, replies <- errors <- the rest;
 * two wings that never import each other: the client side (client, tap) and the lab;
 * views and glue (widgets, cli, exercises), which nothing else imports.
 
@@ -20,6 +20,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "smtplab"
 
 CORE = {
+    "i18n",
     "replies",
     "errors",
     "commands",
@@ -182,9 +183,11 @@ def problems_of(path: Path, root: Path = PACKAGE) -> list[str]:
                 problems.append(f"{floor} module imports smtplab.{target}")
             elif floor == "facade" and target in VIEWS and not lazy:
                 problems.append(f"the facade imports smtplab.{target} eagerly (import it lazily)")
-            if name in ("replies", "printable") and target != name:
-                problems.append(f"{name} sits at the bottom and imports no other smtplab module")
-            if name == "errors" and target not in {"replies", "printable", "errors"}:
+            if name == "i18n" and target != name:
+                problems.append("i18n sits at the very bottom and imports no smtplab module")
+            if name in ("replies", "printable") and target not in {name, "i18n"}:
+                problems.append(f"{name} sits at the bottom and imports only smtplab.i18n")
+            if name == "errors" and target not in {"replies", "printable", "errors", "i18n"}:
                 problems.append("errors imports only replies and printable")
         elif top in sys.stdlib_module_names or top == "__future__":
             if floor == "core" and top == "threading" and only_locks(path):
@@ -293,8 +296,9 @@ def test_the_circle_finder_finds_a_circle(tmp_path: Path) -> None:
         ("client.py", "from .lab import LabServer\n", "client module imports smtplab.lab"),
         ("lab/server.py", "from ..client import Client\n", "lab module imports smtplab.client"),
         ("lab/server.py", "import ipywidgets\n", "third-party 'ipywidgets'"),
-        ("replies.py", "from .errors import SmtplabError\n", "imports no other smtplab"),
-        ("printable.py", "from .replies import Reply\n", "imports no other smtplab"),
+        ("replies.py", "from .errors import SmtplabError\n", "imports only smtplab.i18n"),
+        ("printable.py", "from .replies import Reply\n", "imports only smtplab.i18n"),
+        ("i18n.py", "from .replies import Reply\n", "imports no smtplab module"),
         ("__init__.py", "from .widgets import Composer\n", "eagerly"),
     ],
 )
