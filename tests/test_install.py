@@ -312,6 +312,9 @@ SDIST_NEEDS = [
     "notebooks/solutions/nb05_auth.py",
     "notebooks/scripts/smtp_by_hand.py",
     "benchmarks/shape.py",
+    "babel.cfg",
+    "smtplab/locale/smtplab.pot",
+    "smtplab/locale/zh_CN/LC_MESSAGES/smtplab.po",
     "docs/ARCHITECTURE.md",
     "docs/instructor/estimates.py",
     "docs/instructor/cheatsheet.html",
@@ -374,6 +377,29 @@ def test_the_wheel_ships_the_series_as_package_data(wheel: Path) -> None:
         assert f"smtplab/_notebooks/{path.as_posix()}" in names
     assert "smtplab/install.py" in names
     assert not any(name.startswith(("tests/", "notebooks/")) for name in names)
+
+
+@pytest.mark.install
+@pytest.mark.timeout(120)
+def test_the_wheel_carries_the_compiled_catalogs_and_they_work(wheel: Path, tmp_path: Path) -> None:
+    """Issue 19: the committed .mo ships as package data (not its .po), and an import of
+    the unpacked wheel (no checkout on the path) explains a reply in Chinese."""
+    catalog = "smtplab/locale/zh_CN/LC_MESSAGES/smtplab.mo"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "site")
+    assert catalog in names
+    assert not any(name.endswith((".po", ".pot")) for name in names)
+    code = (
+        "import smtplab, sys; print(smtplab.__file__);"
+        "print(smtplab.explain(smtplab.Reply.from_text(550, '5.1.1 x')))"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "SMTPLAB_LANG": "zh-CN"}
+    environment["PYTHONIOENCODING"] = "utf-8"
+    done = checked([sys.executable, "-c", code], cwd=tmp_path, env=environment)
+    module, explained = done.stdout.splitlines()
+    assert Path(module).is_relative_to(tmp_path / "site")
+    assert explained.startswith("550: 邮箱不可用") and "5.1.1: 收件人的邮箱不存在" in explained
 
 
 def base_python() -> str:
