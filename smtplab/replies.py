@@ -320,7 +320,11 @@ def explain_enhanced(status: EnhancedStatus) -> str:
 
 
 def explain(reply: Reply) -> str:
-    """Say in plain words what a reply means: its code, then its enhanced code."""
+    """Say in plain words what a reply means: its code, then its enhanced code.
+
+    The words are English unless another language was chosen (``smtplab.set_language``
+    or ``SMTPLAB_LANG``); the codes themselves are never translated.
+    """
     parts = [explain_code(reply.code)]
     if reply.enhanced is not None:
         parts.append(explain_enhanced(reply.enhanced))

@@ -70,11 +70,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # them to a learner who answers with the former ones (course.nb00.former_word_hint, +28
 # lines, one public name; install ships notebooks/scripts/).
 # Issue 19 (the i18n foundation): smtplab/i18n.py (set_language, SMTPLAB_LANG, gettext
-# lookups: 101 lines), replies.py's tables marked for translation (+13), and the zh_CN
-# catalog, its .po (277) and committed .mo (31): +422 package lines, core +112, 4 names.
+# lookups: 101 lines), replies.py's tables marked for translation (+17), and the zh_CN
+# catalog, its .po (277) and committed .mo (31): +426 package lines, core +116, 4 names.
 CEILINGS = {
-    "package_lines": 25_094,
-    "core_code_lines": 7_235,
+    "package_lines": 25_098,
+    "core_code_lines": 7_239,
     "longest_module": 700,
     "public_names": 288,
 }
