@@ -431,7 +431,7 @@ def _failure_note(verb: str, reply: Reply, provider: str | None) -> str:
         if reply.enhanced is not None and str(reply.enhanced) not in notes.ENHANCED_SHORT:
             note = f"{note} · {short_enhanced(reply.enhanced)}"
     if reply.is_transient:
-        note += " (4xx: temporary, try again later)"
+        note += " (4xx: temporary, retry later)"
     return note
 
 

@@ -109,7 +109,7 @@ NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight
 
 GREETING_NOTE = {
     2: "ready",
-    4: "not available now, try later",
+    4: "not available now, retry later",
     5: "the server refuses this connection",
 }
 

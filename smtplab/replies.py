@@ -167,7 +167,7 @@ class Reply:
 
     @property
     def klass(self) -> int:
-        """The first digit: 2 done, 3 go on, 4 try again later, 5 failed for good."""
+        """The first digit: 2 done, 3 go on, 4 retry later, 5 give up (or fix and resend)."""
         return self.code // 100
 
     @property
@@ -200,8 +200,8 @@ class Reply:
 _CLASS_MEANING = {
     2: "done: the server carried out the command",
     3: "go on: the server is waiting for more from you",
-    4: "a temporary failure: nothing is wrong with your command, try again later",
-    5: "a permanent failure: repeating the same command will fail again",
+    4: "a temporary failure: nothing is wrong with your command; retry later",
+    5: "a permanent failure: the same command will fail again; give up, or fix and resend",
 }
 
 _CODE_MEANING: dict[int, str] = {
@@ -215,11 +215,11 @@ _CODE_MEANING: dict[int, str] = {
     252: "the server cannot verify the user but will try to deliver",
     334: "the server waits for the next piece of your AUTH exchange (base64)",
     354: "send the message now, and end it with a line holding a single dot",
-    421: "the server is closing the connection; try again later",
+    421: "the server is closing the connection; retry later",
     432: "a password change is needed before this mechanism can be used",
-    450: "the mailbox is unavailable right now (busy, or greylisting); try again later",
+    450: "the mailbox is unavailable right now (busy, or greylisting); retry later",
     451: "the server hit a local error, or asks you to retry later (greylisting)",
-    452: "the server is short of storage or of room for more recipients; try later",
+    452: "the server is short of storage or of room for more recipients; retry later",
     454: "a temporary failure of TLS or authentication on the server's side",
     455: "the server cannot accept these parameters right now",
     500: "the server did not understand the command (a syntax error, or a line too long)",

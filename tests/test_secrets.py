@@ -389,7 +389,10 @@ def _decodes_to_lab_password(blob: str) -> bool:
 
 # Issue 16: notebook 05 decodes, on purpose, a login a wire tap caught before TLS; its
 # password is made up and written in the cell. Only that password, only in that notebook.
-MADE_UP_PASSWORDS = {"05-auth.ipynb": ("correct-horse-7",)}
+MADE_UP_PASSWORDS = {
+    "05-auth.ipynb": ("correct-horse-7",),
+    "05-auth-solved.ipynb": ("correct-horse-7",),  # its solved copy (docs/instructor/)
+}
 
 
 def notebook_leaks(nb: dict[str, Any], made_up: tuple[str, ...] = ()) -> list[str]:
