@@ -31,7 +31,7 @@ import sys
 PASSWORD_VARIABLE = "SMTPLAB_PASSWORD"
 
 
-def read_reply(sock, expected):
+def read_reply(sock: socket.socket, expected: int) -> list[str]:
     """Read one whole reply; return its lines; raise if its code is not ``expected``."""
     data = b""
     while True:
@@ -48,7 +48,7 @@ def read_reply(sock, expected):
     return text
 
 
-def ask(sock, line, expected, *, shown=None):
+def ask(sock: socket.socket, line: str, expected: int, *, shown: str | None = None) -> list[str]:
     """Send one command line and read its reply; print both (``shown`` hides a secret)."""
     print("C:", shown or line)
     sock.sendall(line.encode("ascii") + b"\r\n")
@@ -58,12 +58,12 @@ def ask(sock, line, expected, *, shown=None):
     return reply
 
 
-def b64(text):
+def b64(text: str) -> str:
     """``text`` as UTF-8, then base64, as an ASCII str."""
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def encode_name(name):
+def encode_name(name: str) -> str:
     """A display name as RFC 2047 encoded words of whole characters (75 at most each)."""
     if name.isascii():
         return name
@@ -79,7 +79,7 @@ def encode_name(name):
     return " ".join(f"=?utf-8?b?{b64(piece)}?=" for piece in pieces)
 
 
-def message_bytes(job):
+def message_bytes(job: dict) -> bytes:
     """Headers, an empty line, the body dot-stuffed, the final dot."""
     headers = [
         f"From: {encode_name(job['from_name'])} <{job['from_addr']}>",
@@ -90,7 +90,7 @@ def message_bytes(job):
     return ("\r\n".join([*headers, "", *body]) + "\r\n.\r\n").encode("utf-8")
 
 
-def send_by_hand(job):
+def send_by_hand(job: dict) -> list[str]:
     """Send one message as ``job`` says; return the reply to the message."""
     context = ssl.create_default_context(cafile=job["cafile"])
     raw = socket.create_connection((job["host"], job["port"]), timeout=10)
@@ -113,7 +113,7 @@ def send_by_hand(job):
     return accepted
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     """Parse the command line, read the password, send; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="server (default 127.0.0.1)")
