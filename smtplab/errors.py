@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .i18n import N_, _
 from .printable import printable
 from .replies import Reply, explain
 
@@ -71,7 +72,7 @@ class RemoteProtocolError(ProtocolError):
     """The *server* sent something that is not valid SMTP."""
 
 
-STARTTLS_FIRST = (
+STARTTLS_FIRST = N_(
     "the server takes this command only inside TLS (RFC 3207 §4: 530 5.7.0 Must issue a "
     "STARTTLS command first): call starttls(), then login(), then send again (or connect "
     "with security='starttls', as on port 587)."
@@ -80,13 +81,19 @@ STARTTLS_FIRST = (
 
 # What to do about a refused address, by its enhanced code: 553 alone may mean any of them.
 _ADDRESS_ADVICE = {
-    "5.6.7": "the address is not ASCII and the server wants it declared: send MAIL FROM:<...> "
-    "SMTPUTF8 (RFC 6531 §3.4; send_message does it when the server offers SMTPUTF8), or "
-    "use an ASCII address.",
-    "5.1.7": "the sender address is malformed: check its syntax (one @, no spaces, inside "
-    "<...>), then send again.",
-    "5.1.3": "the address is malformed: check its syntax (one @, no spaces, inside <...>), "
-    "then send again.",
+    "5.6.7": N_(
+        "the address is not ASCII and the server wants it declared: send MAIL FROM:<...> "
+        "SMTPUTF8 (RFC 6531 §3.4; send_message does it when the server offers SMTPUTF8), or "
+        "use an ASCII address."
+    ),
+    "5.1.7": N_(
+        "the sender address is malformed: check its syntax (one @, no spaces, inside "
+        "<...>), then send again."
+    ),
+    "5.1.3": N_(
+        "the address is malformed: check its syntax (one @, no spaces, inside <...>), "
+        "then send again."
+    ),
 }
 
 
@@ -115,21 +122,26 @@ class ReplyError(SmtplabError):
     def _render(self) -> str:
         where = f"{self.step}: " if self.step else ""
         text = printable(self.reply.text, newlines=True)  # the server's words, shown safely
-        first = f"{where}the server answered {self.reply.code} {text}".rstrip()
+        answered = _("the server answered {code} {text}").format(code=self.reply.code, text=text)
         advice = self.hint or self._default_advice()
-        return f"{first}\n  meaning: {explain(self.reply)}\n  what to do: {advice}"
+        meaning = _("meaning: {meaning}").format(meaning=explain(self.reply))
+        return (
+            f"{where}{answered}".rstrip()
+            + f"\n  {meaning}\n  "
+            + _("what to do: {advice}").format(advice=advice)
+        )
 
     def _default_advice(self) -> str:
         if self.reply.code == 530 and "STARTTLS" in self.reply.text.upper():
-            return STARTTLS_FIRST
+            return _(STARTTLS_FIRST)
         status = str(self.reply.enhanced) if self.reply.enhanced is not None else ""
         if status in _ADDRESS_ADVICE and self.reply.is_permanent:
-            return _ADDRESS_ADVICE[status]
+            return _(_ADDRESS_ADVICE[status])
         if self.reply.is_transient:
-            return "this is temporary; wait a little and try the same thing again."
+            return _("this is temporary; wait a little and try the same thing again.")
         if self.reply.is_permanent:
-            return "read the server's text above; repeating the same command will fail again."
-        return "the server's reply was not the one this step expects; read its text above."
+            return _("read the server's text above; repeating the same command will fail again.")
+        return _("the server's reply was not the one this step expects; read its text above.")
 
     @property
     def code(self) -> int:
@@ -167,7 +179,7 @@ class SenderRefused(ReplyError):
 
     def _default_advice(self) -> str:
         if str(self.reply.enhanced or "") == "5.7.1":  # at MAIL FROM: this sender
-            return (
+            return _(
                 "the server does not let you send as this address (policy): use the "
                 "address of the account you logged in with, or one it may send as."
             )
@@ -228,58 +240,72 @@ class TLSError(TransportError):
 _TLS_HINTS: tuple[tuple[str, str], ...] = (
     (
         "WRONG_VERSION_NUMBER",
-        "the server did not answer in TLS. You probably spoke implicit TLS to a STARTTLS "
-        "port (like 587 or 25): connect in plain text and send STARTTLS, or use the "
-        "implicit-TLS port (like 465).",
+        N_(
+            "the server did not answer in TLS. You probably spoke implicit TLS to a STARTTLS "
+            "port (like 587 or 25): connect in plain text and send STARTTLS, or use the "
+            "implicit-TLS port (like 465)."
+        ),
     ),
     (
         "CERTIFICATE_VERIFY_FAILED",
-        "the server's certificate is not trusted by your SSL context. For the lab, pass "
-        "context=lab.ssl_context(); for a real provider, use the default context.",
+        N_(
+            "the server's certificate is not trusted by your SSL context. For the lab, pass "
+            "context=lab.ssl_context(); for a real provider, use the default context."
+        ),
     ),
     (
         "TLSV1_ALERT_UNKNOWN_CA",
-        "the other side does not trust the certificate authority of the certificate it saw.",
+        N_("the other side does not trust the certificate authority of the certificate it saw."),
     ),
     (
         "UNSUPPORTED_PROTOCOL",
-        "client and server have no TLS version in common (the server may be very old).",
+        N_("client and server have no TLS version in common (the server may be very old)."),
     ),
     (
         "SSLV3_ALERT_HANDSHAKE_FAILURE",
-        "the server refused the handshake: no cipher or TLS version in common.",
+        N_("the server refused the handshake: no cipher or TLS version in common."),
     ),
 )
 
 _VERIFY_HINTS: tuple[tuple[str, str], ...] = (
     (
-        "Hostname mismatch",
-        "the certificate is for another name than the one you connected to. Connect "
-        "with the server's real host name (the one in its certificate).",
+        "Hostname mismatch",  # i18n: keep OpenSSL's verify message, matched
+        N_(
+            "the certificate is for another name than the one you connected to. Connect "
+            "with the server's real host name (the one in its certificate)."
+        ),
     ),
     (
-        "IP address mismatch",
-        "the certificate does not cover the IP address you connected to. Use the "
-        "server's host name instead.",
+        "IP address mismatch",  # i18n: keep OpenSSL's verify message, matched
+        N_(
+            "the certificate does not cover the IP address you connected to. Use the "
+            "server's host name instead."
+        ),
     ),
     (
-        "certificate has expired",
-        "the server's certificate has expired. The server's owner must renew it; do not "
-        "turn verification off to get around it.",
+        "certificate has expired",  # i18n: keep OpenSSL's verify message, matched
+        N_(
+            "the server's certificate has expired. The server's owner must renew it; do not "
+            "turn verification off to get around it."
+        ),
     ),
     (
-        "certificate is not yet valid",
-        "the server's certificate is not yet valid: check the clock of your computer "
-        "(and the server's); a wrong date makes every certificate look bad.",
+        "certificate is not yet valid",  # i18n: keep OpenSSL's verify message, matched
+        N_(
+            "the server's certificate is not yet valid: check the clock of your computer "
+            "(and the server's); a wrong date makes every certificate look bad."
+        ),
     ),
     (
-        "self-signed certificate",
-        "the server uses a self-signed certificate that your context does not trust.",
+        "self-signed certificate",  # i18n: keep OpenSSL's verify message, matched
+        N_("the server uses a self-signed certificate that your context does not trust."),
     ),
     (
-        "unable to get local issuer certificate",
-        "the certificate was issued by an authority your context does not trust. For the "
-        "lab, pass context=lab.ssl_context().",
+        "unable to get local issuer certificate",  # i18n: keep OpenSSL's verify message, matched
+        N_(
+            "the certificate was issued by an authority your context does not trust. For the "
+            "lab, pass context=lab.ssl_context()."
+        ),
     ),
 )
 
@@ -293,68 +319,115 @@ def tls_hint(reason: str | None, verify_message: str | None = None) -> str:
     if verify_message:
         for needle, hint in _VERIFY_HINTS:
             if needle.lower() in verify_message.lower():
-                return hint
+                return _(hint)
         # OpenSSL said why; that beats the generic "not trusted" hint below.
-        return f"the certificate could not be verified: {verify_message}."
+        return _("the certificate could not be verified: {message}.").format(message=verify_message)
     for needle, hint in _TLS_HINTS:
         if reason and needle in reason:
-            return hint
-    return "the TLS handshake failed; check the port (465 is implicit TLS, 587 STARTTLS)."
+            return _(hint)
+    return _("the TLS handshake failed; check the port (465 is implicit TLS, 587 STARTTLS).")
+
+
+class _Translated(dict[str, str]):
+    """A table of texts marked with ``N_``: reading an entry gives it in the current
+    language (the table is built at import, before a language may be chosen)."""
+
+    def __getitem__(self, key: str) -> str:
+        return _(super().__getitem__(key))
 
 
 # The advice of the transport errors, filled in by the client's exception map
 # (smtplab.wire): {step} is what was being done, {detail} the system's own message.
-TRANSPORT_ADVICE: dict[str, str] = {
-    "unresolved": "{step}: the host name {host!r} could not be resolved ({detail}). Check "
-    "the spelling; for the lab use lab.host.",
-    "refused": "{step}: connection refused, nothing listens on port {port}. Is the server "
-    "running (lab.start()) and is the port right (lab.port, lab.tls_port)?",
-    "reset": "waiting for the greeting: the server accepted the connection to {host}:{port} "
-    "and reset it at once ({detail}). It may be overloaded or refuse your address; try "
-    "again later.",
-    "no answer": "{step}: no answer within {timeout:g} s. {advice}",
-    "unreachable": "{step}: {detail}. Check host, port and network.",
-    "untrusted": "{step}: the certificate of {name!r} failed verification: {hint}",
-    "closed in handshake": "{step}: the server closed the connection in the middle of the "
-    "TLS handshake ({reason}). {advice}",
-    "handshake failed": "{step} failed ({reason}): {advice}",
-    "slow handshake": "{step}: no complete TLS handshake within {timeout:g} s. {advice}",
-    "broke in handshake": "{step}: the connection broke during the handshake ({detail}).",
-    "send timeout": "{step}: the server took no data for {timeout:g} s.",
-    "broke while sending": "{step}: the connection broke while sending ({detail}).{unknown}",
-    "broke while reading": "{step}: the connection broke while reading ({detail}){got}.{unknown}",
-    "no reply": "{step}: no complete reply within {timeout:g} s{got}.{hint}{unknown}",
-    "closed": "{step}: the server closed the connection {what}. It may have crashed, timed "
-    "you out, or refused you.{hint}{unknown}",
-    "not connected": "{step}: the connection is closed ({reason}); connect again.",
-    "deadline": "{step}: the overall deadline of {seconds:g} s for this whole send elapsed "
-    "(each step may take {timeout:g} s; deadline= bounds them all together).{unknown}",
-    "in clear": "AUTH {mechanism}: this connection to {where} is not encrypted{why}, so the kit "
-    "did not send AUTH (nothing was sent). AUTH PLAIN and LOGIN only base64-encode the "
-    "password: anyone on the path (the café's Wi-Fi, a router on the way) can decode it. "
-    "Connect with security='starttls' (port 587 style) or security='tls' (port 465 style). "
-    "For a lab lesson that shows AUTH in clear on purpose, opt in with "
-    "allow_unencrypted_auth=True (smtplab send --allow-unencrypted-auth; the Composer's "
-    "'Allow AUTH without TLS (lab lessons only)' box).",
-}
+TRANSPORT_ADVICE: dict[str, str] = _Translated(
+    {
+        "unresolved": N_(
+            "{step}: the host name {host!r} could not be resolved ({detail}). Check "
+            "the spelling; for the lab use lab.host."
+        ),
+        "refused": N_(
+            "{step}: connection refused, nothing listens on port {port}. Is the server "
+            "running (lab.start()) and is the port right (lab.port, lab.tls_port)?"
+        ),
+        "reset": N_(
+            "waiting for the greeting: the server accepted the connection to {host}:{port} "
+            "and reset it at once ({detail}). It may be overloaded or refuse your address; try "
+            "again later."
+        ),
+        "no answer": N_("{step}: no answer within {timeout:g} s. {advice}"),
+        "unreachable": N_("{step}: {detail}. Check host, port and network."),
+        "untrusted": N_("{step}: the certificate of {name!r} failed verification: {hint}"),
+        "closed in handshake": N_(  # i18n: keep the key (the text is marked)
+            "{step}: the server closed the connection in the middle of the "
+            "TLS handshake ({reason}). {advice}"
+        ),
+        "handshake failed": N_("{step} failed ({reason}): {advice}"),
+        "slow handshake": N_("{step}: no complete TLS handshake within {timeout:g} s. {advice}"),
+        "broke in handshake": N_(  # i18n: keep the key (the text is marked)
+            "{step}: the connection broke during the handshake ({detail})."
+        ),
+        "send timeout": N_("{step}: the server took no data for {timeout:g} s."),
+        "broke while sending": N_(  # i18n: keep the key (the text is marked)
+            "{step}: the connection broke while sending ({detail}).{unknown}"
+        ),
+        "broke while reading": N_(  # i18n: keep the key (the text is marked)
+            "{step}: the connection broke while reading ({detail}){got}.{unknown}"
+        ),
+        "no reply": N_("{step}: no complete reply within {timeout:g} s{got}.{hint}{unknown}"),
+        "closed": N_(
+            "{step}: the server closed the connection {what}. It may have crashed, timed "
+            "you out, or refused you.{hint}{unknown}"
+        ),
+        "not connected": N_("{step}: the connection is closed ({reason}); connect again."),
+        "deadline": N_(
+            "{step}: the overall deadline of {seconds:g} s for this whole send elapsed "
+            "(each step may take {timeout:g} s; deadline= bounds them all together).{unknown}"
+        ),
+        "in clear": N_(
+            "AUTH {mechanism}: this connection to {where} is not encrypted{why}, so the kit "
+            "did not send AUTH (nothing was sent). AUTH PLAIN and LOGIN only base64-encode the "
+            "password: anyone on the path (the café's Wi-Fi, a router on the way) can decode it. "
+            "Connect with security='starttls' (port 587 style) or security='tls' (port 465 style). "
+            "For a lab lesson that shows AUTH in clear on purpose, opt in with "
+            "allow_unencrypted_auth=True (smtplab send --allow-unencrypted-auth; the Composer's "
+            "'Allow AUTH without TLS (lab lessons only)' box)."
+        ),
+    }
+)
 
-TRANSPORT_HINTS: dict[str, str] = {
-    "firewall": "A firewall may drop the connection: many networks (and mybinder.org) "
-    "block outbound SMTP ports.",
-    "closed after starttls": "It had said 220 to STARTTLS: it may not really support TLS, "
-    "or it refused your TLS version or ciphers.",
-    "closed on tls port": "It may not speak TLS on this port, or it refused your TLS "
-    "version or ciphers.",
-    "not tls after starttls": "the server said 220 to STARTTLS, but what it sent next is "
-    "not TLS. The server is broken, or something between you and it (a firewall or proxy "
-    "that does not understand STARTTLS) is in the way; do not go on in plain text.",
-    "stalled after starttls": "The server said 220 to STARTTLS and then did not go on with "
-    "the handshake: it may not really support TLS.",
-    "plain port": "If this port speaks plain SMTP first (like 587 or 25), connect with "
-    "security='starttls'.",
-    "tls port": " A port that speaks implicit TLS (like 465) waits for your TLS handshake "
-    "first: connect with security='tls'.",
-    "unknown delivery": " No 250 came for the message, so it is NOT known to be delivered: "
-    "it may be lost, or the server may have kept it after all. Check (the recipient's "
-    "mailbox, lab.inbox) before sending it again, or it may arrive twice (RFC 5321 §6.1).",
-}
+TRANSPORT_HINTS: dict[str, str] = _Translated(
+    {
+        "firewall": N_(
+            "A firewall may drop the connection: many networks (and mybinder.org) "
+            "block outbound SMTP ports."
+        ),
+        "closed after starttls": N_(  # i18n: keep the key (the text is marked)
+            "It had said 220 to STARTTLS: it may not really support TLS, "
+            "or it refused your TLS version or ciphers."
+        ),
+        "closed on tls port": N_(  # i18n: keep the key (the text is marked)
+            "It may not speak TLS on this port, or it refused your TLS version or ciphers."
+        ),
+        "not tls after starttls": N_(  # i18n: keep the key (the text is marked)
+            "the server said 220 to STARTTLS, but what it sent next is "
+            "not TLS. The server is broken, or something between you and it (a firewall or proxy "
+            "that does not understand STARTTLS) is in the way; do not go on in plain text."
+        ),
+        "stalled after starttls": N_(  # i18n: keep the key (the text is marked)
+            "The server said 220 to STARTTLS and then did not go on with "
+            "the handshake: it may not really support TLS."
+        ),
+        "plain port": N_(
+            "If this port speaks plain SMTP first (like 587 or 25), connect with "
+            "security='starttls'."
+        ),
+        "tls port": N_(
+            " A port that speaks implicit TLS (like 465) waits for your TLS handshake "
+            "first: connect with security='tls'."
+        ),
+        "unknown delivery": N_(
+            " No 250 came for the message, so it is NOT known to be delivered: "
+            "it may be lost, or the server may have kept it after all. Check (the recipient's "
+            "mailbox, lab.inbox) before sending it again, or it may arrive twice (RFC 5321 §6.1)."
+        ),
+    }
+)
