@@ -13,6 +13,7 @@ from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt
 from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section, long_lines
 from .events import State
 from .extensions import Extensions, format_size
+from .i18n import N_, _
 
 __all__: list[str] = []
 
@@ -54,52 +55,72 @@ _LEGAL_IN: dict[str, tuple[State, ...]] = {
     "QUIT": (*_SESSION, _S.REJECTED),
 }
 
-_IN_TRANSACTION = "a transaction is already open: finish it with DATA or cancel it with RSET"
-_AUTH_IN_TRANSACTION = (
+_AUTH_IN_TRANSACTION = N_(
     "503: AUTH is not allowed during a mail transaction: RSET first (RFC 4954 §4)"
 )
-_TLS_IN_TRANSACTION = (
+_TLS_IN_TRANSACTION = N_(
     "503: STARTTLS is not accepted inside a mail transaction: RSET first, better still "
     "start TLS right after EHLO"
 )
-# Why a command is out of place: first by (role, state), then by state.
+# Why a command is out of place: first by (role, state), then by state (texts marked with
+# N_, translated where they are read).
 _WHY_NOT: dict[tuple[str, State], str] = {
-    ("RCPT", _S.READY): "503: MAIL FROM first: RCPT needs a transaction (RFC 5321 §4.1.1.3)",
-    ("DATA", _S.READY): "503: MAIL FROM and RCPT TO first: DATA needs a transaction with at "
-    "least one recipient (RFC 5321 §4.1.1.4)",
-    ("DATA", _S.MAIL): "503: RCPT TO first: no recipient has been accepted yet, so there is "
-    "nobody to deliver to (RFC 5321 §3.3)",
-    ("MAIL", _S.MAIL): f"503: {_IN_TRANSACTION.replace('open', 'open (MAIL FROM was accepted)')}"
-    " (RFC 5321 §4.1.1.2)",
-    ("MAIL", _S.RCPT): f"503: {_IN_TRANSACTION} (RFC 5321 §4.1.1.2)",
+    ("RCPT", _S.READY): N_("503: MAIL FROM first: RCPT needs a transaction (RFC 5321 §4.1.1.3)"),
+    ("DATA", _S.READY): N_(
+        "503: MAIL FROM and RCPT TO first: DATA needs a transaction with at "
+        "least one recipient (RFC 5321 §4.1.1.4)"
+    ),
+    ("DATA", _S.MAIL): N_(
+        "503: RCPT TO first: no recipient has been accepted yet, so there is "
+        "nobody to deliver to (RFC 5321 §3.3)"
+    ),
+    ("MAIL", _S.MAIL): N_(
+        "503: a transaction is already open (MAIL FROM was accepted): finish "
+        "it with DATA or cancel it with RSET (RFC 5321 §4.1.1.2)"
+    ),
+    ("MAIL", _S.RCPT): N_(
+        "503: a transaction is already open: finish it with DATA or cancel "
+        "it with RSET (RFC 5321 §4.1.1.2)"
+    ),
     ("AUTH", _S.MAIL): _AUTH_IN_TRANSACTION,
     ("AUTH", _S.RCPT): _AUTH_IN_TRANSACTION,
     ("STARTTLS", _S.MAIL): _TLS_IN_TRANSACTION,
     ("STARTTLS", _S.RCPT): _TLS_IN_TRANSACTION,
-    ("AUTH-RESPONSE", _S.GREETED): "500: no AUTH exchange is in progress: an AUTH answer "
-    "follows a 334 reply; the server would read this line as a command",
-    ("MAIL-DATA", _S.GREETED): "send the message only after the server's 354 reply to DATA: "
-    "before that, the server would read each of its lines as a command",
+    ("AUTH-RESPONSE", _S.GREETED): N_(
+        "500: no AUTH exchange is in progress: an AUTH answer "
+        "follows a 334 reply; the server would read this line as a command"
+    ),
+    ("MAIL-DATA", _S.GREETED): N_(
+        "send the message only after the server's 354 reply to DATA: "
+        "before that, the server would read each of its lines as a command"
+    ),
 }
 for _state in (_S.READY, _S.MAIL, _S.RCPT):
     _WHY_NOT[("AUTH-RESPONSE", _state)] = _WHY_NOT[("AUTH-RESPONSE", _S.GREETED)]
     _WHY_NOT[("MAIL-DATA", _state)] = _WHY_NOT[("MAIL-DATA", _S.GREETED)]
 
 _WHY_NOT_IN: dict[State, str] = {
-    _S.AWAIT_GREETING: "wait for the server's greeting (220) first: a client that talks "
-    "before it is an 'early talker', and servers like Postfix drop it (RFC 5321 §3.1)",
-    _S.REJECTED: "503: the server refused this session in its greeting; only QUIT is left "
-    "(RFC 5321 §3.1)",
-    _S.GREETED: "503: say EHLO (or HELO) first (RFC 5321 §4.1.4)",
-    _S.READY: "503: this command does not fit here",
-    _S.MAIL: "503: this command does not fit inside a mail transaction",
-    _S.RCPT: "503: this command does not fit inside a mail transaction",
-    _S.AUTH_IN_PROGRESS: "501: the server waits for your answer to its 334 (base64 text, or "
-    "'*' to cancel, RFC 4954 §4): it would read this line as that answer",
-    _S.DATA: "wait for the server's reply to the end of your message first",
-    _S.TLS_PENDING: "the server expects the TLS handshake now (it said 220 to STARTTLS): "
-    "anything else breaks the connection. Start TLS first",
-    _S.CLOSED: "the connection is closed: connect again",
+    _S.AWAIT_GREETING: N_(
+        "wait for the server's greeting (220) first: a client that talks "
+        "before it is an 'early talker', and servers like Postfix drop it (RFC 5321 §3.1)"
+    ),
+    _S.REJECTED: N_(
+        "503: the server refused this session in its greeting; only QUIT is left (RFC 5321 §3.1)"
+    ),
+    _S.GREETED: N_("503: say EHLO (or HELO) first (RFC 5321 §4.1.4)"),
+    _S.READY: N_("503: this command does not fit here"),
+    _S.MAIL: N_("503: this command does not fit inside a mail transaction"),
+    _S.RCPT: N_("503: this command does not fit inside a mail transaction"),
+    _S.AUTH_IN_PROGRESS: N_(
+        "501: the server waits for your answer to its 334 (base64 text, or "
+        "'*' to cancel, RFC 4954 §4): it would read this line as that answer"
+    ),
+    _S.DATA: N_("wait for the server's reply to the end of your message first"),
+    _S.TLS_PENDING: N_(
+        "the server expects the TLS handshake now (it said 220 to STARTTLS): "
+        "anything else breaks the connection. Start TLS first"
+    ),
+    _S.CLOSED: N_("the connection is closed: connect again"),
 }
 
 
@@ -113,11 +134,11 @@ def _check_starttls(conn: Session, command: Command) -> str | None:
     if command.keyword != "STARTTLS":
         return None
     if conn.tls_active:
-        return "554: TLS is already on; STARTTLS works once per connection (RFC 3207 §4.2)"
+        return _("554: TLS is already on; STARTTLS works once per connection (RFC 3207 §4.2)")
     if not conn.extensions.ehlo:
-        return "503: send EHLO (not HELO) first: only EHLO tells you whether STARTTLS is offered"
+        return _("503: send EHLO (not HELO) first: only EHLO tells you whether STARTTLS is offered")
     if not conn.extensions.starttls:
-        return (
+        return _(
             "502: the server did not offer STARTTLS in its EHLO reply; this port may not "
             "support TLS, or it expects implicit TLS from the start (port 465)"
         )
@@ -128,15 +149,19 @@ def _check_auth(conn: Session, command: Command) -> str | None:
     if command.keyword != "AUTH":
         return None
     if conn.authenticated:
-        return "503: you are already logged in; AUTH works once per session (RFC 4954 §4)"
+        return _("503: you are already logged in; AUTH works once per session (RFC 4954 §4)")
     if not conn.extensions.auth:
-        after_tls = "" if conn.tls_active else " (many servers offer it only after STARTTLS)"
-        return f"503: the server did not offer AUTH in its EHLO reply{after_tls}"
+        if conn.tls_active:
+            return _("503: the server did not offer AUTH in its EHLO reply")
+        return _(
+            "503: the server did not offer AUTH in its EHLO reply (many servers offer it only "
+            "after STARTTLS)"
+        )
     offered = conn.extensions.auth_mechanisms
     if isinstance(command, Auth) and command.mechanism.upper() not in offered:
         listing = ", ".join(sorted(offered))
-        return (
-            f"504: the server does not offer AUTH {command.mechanism.upper()}; it offers {listing}"
+        return _("504: the server does not offer AUTH {mechanism}; it offers {listing}").format(
+            mechanism=command.mechanism.upper(), listing=listing
         )
     return None
 
@@ -145,16 +170,15 @@ def _check_mail_params(conn: Session, command: Command) -> str | None:
     ext = conn.extensions
     params = _params(command)
     if "BODY=8BITMIME" in params and not ext.eightbitmime:
-        return "555: BODY=8BITMIME, but the server did not announce 8BITMIME (RFC 6152)"
+        return _("555: BODY=8BITMIME, but the server did not announce 8BITMIME (RFC 6152)")
     if "SMTPUTF8" in params and not ext.smtputf8:
-        return "555: SMTPUTF8, but the server did not announce SMTPUTF8 (RFC 6531)"
+        return _("555: SMTPUTF8, but the server did not announce SMTPUTF8 (RFC 6531)")
     for param in params:
         declared = int(param[5:]) if param.startswith("SIZE=") and param[5:].isdigit() else 0
         if ext.size is not None and declared > ext.size:
-            return (
-                f"552: the message ({format_size(declared)}) is larger than the server's "
-                f"limit ({format_size(ext.size)}, RFC 1870)"
-            )
+            return _(
+                "552: the message ({size}) is larger than the server's limit ({limit}, RFC 1870)"
+            ).format(size=format_size(declared), limit=format_size(ext.size))
     return None
 
 
@@ -168,19 +192,19 @@ def _check_utf8_address(conn: Session, command: Command) -> str | None:
     if address.isascii():
         return None
     if not conn.extensions.smtputf8:
-        return (
-            f"553: {address!r} is not ASCII and the server did not announce SMTPUTF8 "
+        return _(
+            "553: {address} is not ASCII and the server did not announce SMTPUTF8 "
             "(RFC 6531): it cannot take this address"
-        )
+        ).format(address=repr(address))
     if not declared:
-        return (
-            f"553: {address!r} is not ASCII: announce it with the SMTPUTF8 parameter on "
+        return _(
+            "553: {address} is not ASCII: announce it with the SMTPUTF8 parameter on "
             "MAIL FROM (RFC 6531 §3.4)"
-        )
+        ).format(address=repr(address))
     return None
 
 
-_EIGHT_BIT_WITHOUT_BODY = (
+_EIGHT_BIT_WITHOUT_BODY = N_(
     "the message has 8-bit bytes but MAIL FROM did not say BODY=8BITMIME (RFC 6152); "
     "some servers will damage or refuse it"
 )
@@ -188,7 +212,7 @@ _EIGHT_BIT_WITHOUT_BODY = (
 
 def _check_data_8bit(conn: Session, command: Command) -> str | None:
     if isinstance(command, MailData) and not conn.transaction_8bit and has_8bit(command.message):
-        return _EIGHT_BIT_WITHOUT_BODY
+        return _(_EIGHT_BIT_WITHOUT_BODY)
     return None
 
 
@@ -212,9 +236,9 @@ def why_not(conn: Session, command: Command, role: str, state: State) -> str:
     ``""`` when it fits."""
     answering = role == "AUTH-RESPONSE"
     if state is State.AUTH_IN_PROGRESS and not answering and known_command(command):
-        return _WHY_NOT_IN[state]
+        return _(_WHY_NOT_IN[state])
     if state not in _LEGAL_IN.get(role, _SESSION):
-        return _WHY_NOT.get((role, state), _WHY_NOT_IN[state])
+        return _(_WHY_NOT.get((role, state), _WHY_NOT_IN[state]))
     for check in _FEATURE_CHECKS:
         reason = check(conn, command)
         if reason:
@@ -233,23 +257,34 @@ def message_problems(conn: Session, message: bytes) -> list[str]:
     give."""
     problems: list[str] = []
     if not conn.transaction_utf8 and has_8bit(header_section(message)[0]):
-        problems.append(RAW_UTF8_HEADERS)
+        problems.append(_(RAW_UTF8_HEADERS))
     if has_8bit(message) and not conn.transaction_8bit:
-        problems.append(_EIGHT_BIT_WITHOUT_BODY)
+        problems.append(_(_EIGHT_BIT_WITHOUT_BODY))
     size = conn.extensions.size
     if size is not None and len(message) > size:
         problems.append(
-            f"the message ({format_size(len(message))}) is larger than the server's "
-            f"limit ({format_size(size)}, its SIZE in the EHLO reply; it would answer 552, "
-            "RFC 1870)"
+            _(
+                "the message ({size}) is larger than the server's limit ({limit}, its SIZE in "
+                "the EHLO reply; it would answer 552, RFC 1870)"
+            ).format(size=format_size(len(message)), limit=format_size(size))
         )
     too_long = long_lines(message)
     if too_long:
         shown = ", ".join(str(number) for number in too_long[:5])
-        more = f" and {len(too_long) - 5} more" if len(too_long) > 5 else ""
-        lines = f"line {shown} is" if len(too_long) == 1 else f"lines {shown}{more} are"
-        problems.append(
-            f"{lines} longer than 998 octets, the most a line of a message may have "
-            "(RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
-        )
+        if len(too_long) == 1:
+            text = _(
+                "line {lines} is longer than 998 octets, the most a line of a message may have "
+                "(RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+            )
+        elif len(too_long) <= 5:
+            text = _(
+                "lines {lines} are longer than 998 octets, the most a line of a message may "
+                "have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+            )
+        else:
+            text = _(
+                "lines {lines} and {more} more are longer than 998 octets, the most a line of "
+                "a message may have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+            )
+        problems.append(text.format(lines=shown, more=len(too_long) - 5))
     return problems
