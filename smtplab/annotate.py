@@ -22,6 +22,7 @@ from .auth import b64decode_text
 from .data_encoding import dot_unstuff, shape_notes, split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension
+from .i18n import N_, _
 from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
 from .secrecy import MASK, Secret
@@ -64,27 +65,29 @@ class Entry:
         elif self.direction == "TLS":
             text = _visible(tls_band(self.tls_info)) if self.tls_info else as_text(self.raw)
         elif self.is_message and isinstance(self.raw, bytes):
-            text = f"message ({message_line_count(self.raw)} lines) + ."
+            text = _("message ({count} lines) + .").format(count=message_line_count(self.raw))
         elif isinstance(self.raw, Secret) and not self.masked:
-            text = f"{self.shown}{MASK} ({self.raw.kind} hidden)"
+            text = f"{self.shown}{MASK} {secrecy.hidden(self.raw.kind)}"
         else:
             lines = self.masked or split_lines(self.raw)  # type: ignore[arg-type]
             text = scrub(lines[0] if self.masked else display(lines[0])) if lines else ""
             if len(lines) > 1:
                 more = len(lines) - 1
-                text = f"{shorten(text, max(12, width - 14))} (+{more} line{'s' * (more > 1)})"
+                lines_more = _("(+{count} line)") if more == 1 else _("(+{count} lines)")
+                text = f"{shorten(text, max(12, width - 14))} {lines_more.format(count=more)}"
         return shorten(scrub(text), width)
 
     def __repr__(self) -> str:
         if isinstance(self.raw, Secret):
             raw = f"<secret: {self.shown}{MASK} ({self.raw.kind} hidden)>"
         elif self.is_message:
-            raw = f"<message: {len(self.raw)} bytes, {message_line_count(self.raw)} lines + .>"
+            lines = message_line_count(self.raw)
+            raw = f"<message: {len(self.raw)} bytes, {lines} lines + .>"  # i18n: keep repr
         else:
             raw = repr(self.raw) if len(self.raw) <= 120 else repr(self.raw[:117]) + "…"
         return (
             f"Entry({self.direction!r}, {raw}, phase={self.phase!r}, tls={self.tls}, "
-            f"time={self.time:.6f}, annotation={self.annotation!r})"
+            f"time={self.time:.6f}, annotation={self.annotation!r})"  # i18n: keep repr
         )
 
 
@@ -115,7 +118,7 @@ def entry(record: Sent | Answer | TLSStarted | Noise, memory: Memory) -> Entry:
     elif isinstance(record, TLSStarted):
         made = _tls_entry(record)
     else:
-        text = f"the server sent bytes that are not SMTP: {record.error}"
+        text = _("the server sent bytes that are not SMTP: {error}").format(error=record.error)
         made = Entry("NOTE", memory.scrub(text).encode(), record.time, False, memory.phase)
     memory.phase = made.phase
     return made
@@ -153,14 +156,15 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
         return Entry("C", line, when, tls, "message", _typed_line_note(line))
     if sent.role == "MAIL-DATA":
         count = message_line_count(line)
-        ending = "ends with a lone dot" if ends_ok(line) else "does NOT end with CRLF.CRLF"
-        note = f"the message: {count} lines, {size(len(line))}; {ending} · §4.1.1.4"
+        ending = _("ends with a lone dot") if ends_ok(line) else _("does NOT end with CRLF.CRLF")
+        note = _("the message: {count} lines, {size}; {ending} · §4.1.1.4")
+        note = note.format(count=count, size=size(len(line)), ending=ending)
         note += "".join(f"; {n}" for n in _message_notes(line, sent.context.smtputf8))
         return Entry("C", line, when, tls, "message", note, is_message=True)
     if sent.role == "AUTH-RESPONSE":
         return _auth_answer_entry(sent, memory)
     text = display(line)
-    verb, _, rest = text.partition(" ")
+    verb, _space, rest = text.partition(" ")
     verb = verb.upper()
     phase = notes.COMMAND_PHASE.get(verb, "other")
     shown = kind = note = reveal_note = ""
@@ -169,12 +173,13 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
     else:
         annotation = _command_note(verb, rest, sent)
     if sent.waiting == GREETING:
-        annotation += "; sent before the greeting: too early (§3.1)"
+        annotation += "; " + _("sent before the greeting: too early (§3.1)")
     elif sent.waiting:
-        annotation += f"; pipelined: sent before the reply to {_verb(sent.waiting)} · RFC 2920"
+        pipelined = _("pipelined: sent before the reply to {command} · RFC 2920")
+        annotation += "; " + pipelined.format(command=_verb(sent.waiting))
     annotation = _with_line_end_note(annotation, line)
     if not kind and sent.secret:
-        kind, note = "password", "hidden: this line was marked secret"
+        kind, note = "password", _("hidden: this line was marked secret")
         reveal_note = note
         memory.secrets |= secrecy.forms_of(text, b64decode_text(text))
     if kind:
@@ -182,7 +187,7 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
         return Entry("C", secret, when, tls, phase, note or annotation, secret=True, shown=shown)
     if memory.repeats_secret(line):
         hidden, masked = Secret(line, "secret", annotation), (memory.scrub(text),)
-        note = f"{annotation}; {_REPEATS}"
+        note = f"{annotation}; {_(_REPEATS)}"
         return Entry("C", hidden, when, tls, phase, note, secret=True, masked=masked)
     return Entry("C", line, when, tls, phase, annotation)
 
@@ -204,8 +209,10 @@ def _message_notes(wire: bytes, smtputf8: bool) -> list[str]:
         single.append(str(wire.count(b"\n", 0, found.start()) + 1 + (found.start() > 0)))
     if single:
         notes.append(
-            f"line {', '.join(single)} starts with a single dot: the server removes it "
-            "(dot-stuffing, RFC 5321 §4.5.2); a dot that belongs to the text is sent doubled"
+            _(
+                "line {lines} starts with a single dot: the server removes it (dot-stuffing, "
+                "RFC 5321 §4.5.2); a dot that belongs to the text is sent doubled"
+            ).format(lines=", ".join(single))
         )
     return notes
 
@@ -218,7 +225,7 @@ def _typed_line_note(line: bytes) -> str:
         key = "stuffed"
     note = notes.TYPED_LINE_NOTE[key]
     if not line.endswith(b"\r\n") and line.endswith((b"\n", b"\r")):
-        note += "; NOT ended by CRLF"
+        note += "; " + _("NOT ended by CRLF")
     return note
 
 
@@ -226,13 +233,14 @@ def _command_note(verb: str, rest: str, sent: Sent) -> str:
     context = sent.context
     if verb in ("EHLO", "HELO", "LHLO") and context.hellos > 1:
         if context.tls_since_hello:
-            return "again: TLS reset the session · RFC 3207 §4.2"
-        return "say hello again: this resets the session · §4.1.4"
+            return _("again: TLS reset the session · RFC 3207 §4.2")
+        return _("say hello again: this resets the session · §4.1.4")
     if verb in ("MAIL", "RCPT"):
         return _envelope_note(rest, "FROM" if verb == "MAIL" else "TO")
     if verb == "BDAT":
-        return f"a chunk of the message follows ({rest.strip() or '?'}) · RFC 3030"
-    return notes.COMMAND_NOTE.get(verb, "not an SMTP command this kit knows")
+        chunk = _("a chunk of the message follows ({size}) · RFC 3030")
+        return chunk.format(size=rest.strip() or "?")
+    return notes.COMMAND_NOTE.get(verb) or _("not an SMTP command this kit knows")
 
 
 def _auth_line(sent: Sent, text: str, rest: str, memory: Memory) -> tuple[str, str, str, str, str]:
@@ -240,25 +248,27 @@ def _auth_line(sent: Sent, text: str, rest: str, memory: Memory) -> tuple[str, s
     parts = rest.split()
     mechanism = parts[0].upper() if parts else ""
     if not mechanism:
-        return "AUTH needs a mechanism name · RFC 4954", "", "", "", ""
+        return _("AUTH needs a mechanism name · RFC 4954"), "", "", "", ""
     if len(parts) < 2:
-        return f"log in, mechanism {mechanism} · RFC 4954", "", "", "", ""
+        return _("log in, mechanism {mechanism} · RFC 4954").format(mechanism=mechanism), *[""] * 4
     initial = parts[1]
     if initial == "=":
-        return f"log in with {mechanism}, empty initial response · RFC 4954", "", "", "", ""
+        empty = _("log in with {mechanism}, empty initial response · RFC 4954")
+        return empty.format(mechanism=mechanism), "", "", "", ""
     if sent.secret is None:
         decoded = b64decode_text(initial)
         if mechanism == "LOGIN":
             if decoded is None:
-                return "log in with LOGIN, user name at once (not base64?)", "", "", "", ""
-            return f'log in with LOGIN, user name at once: base64 of "{_visible(decoded)}"', *[
-                ""
-            ] * 4
-        what = f'base64 of "{_visible(decoded)}"' if decoded is not None else "not base64"
-        return f"log in with {mechanism}: {what} · RFC 4422", "", "", "", ""
+                return _("log in with LOGIN, user name at once (not base64?)"), "", "", "", ""
+            user = _('log in with LOGIN, user name at once: base64 of "{user}"')
+            return user.format(user=_visible(decoded)), *[""] * 4
+        what = _base64_of(decoded) if decoded is not None else _("not base64")
+        return _("log in with {mechanism}: {what} · RFC 4422").format(
+            mechanism=mechanism, what=what
+        ), *[""] * 4
     match = re.match(r"(?is)^(\s*\S+\s+\S+\s+)", text)
     kind, note, reveal_note = _secret_answer(mechanism, initial, memory)
-    lead = f"log in with {mechanism} at once: "
+    lead = _("log in with {mechanism} at once: ").format(mechanism=mechanism)
     return lead + note, match[1] if match else "", kind, lead + note, lead + reveal_note
 
 
@@ -273,14 +283,14 @@ def _auth_answer_entry(sent: Sent, memory: Memory) -> Entry:
     mechanism = step.mechanism if step is not None else "?"
     if sent.secret is None:
         if answer == "*":
-            note = "* cancels the AUTH exchange · RFC 4954 §4"
+            note = _("* cancels the AUTH exchange · RFC 4954 §4")
         elif answer == "":
-            note = "an empty answer" + (
-                " (XOAUTH2: acknowledges the error)" if mechanism == "XOAUTH2" else ""
-            )
+            note = _("an empty answer")
+            if mechanism == "XOAUTH2":
+                note = _("an empty answer (XOAUTH2: acknowledges the error)")
         else:
             user = b64decode_text(answer)
-            note = f'base64 of "{_visible(user)}"' if user is not None else "not base64 (?)"
+            note = _base64_of(user) if user is not None else _("not base64 (?)")
         return Entry("C", line, when, tls, "auth", _with_line_end_note(note, line))
     kind, note, reveal_note = _secret_answer(mechanism, answer, memory)
     return Entry("C", Secret(line, kind, reveal_note), when, tls, "auth", note, secret=True)
@@ -290,56 +300,63 @@ def _secret_answer(mechanism: str, blob: str, memory: Memory) -> tuple[str, str,
     """(kind, masked note, revealed note) for a secret AUTH answer; remembers its forms."""
     memory.secrets |= secrecy.secret_forms(mechanism, blob)
     decoded = b64decode_text(blob)
-    revealed = f'base64 of "{_visible(decoded)}"' if decoded is not None else "(not base64 of text)"
+    revealed = _base64_of(decoded) if decoded is not None else _("(not base64 of text)")
     kind = secrecy.kind_of(mechanism)
     if mechanism == "PLAIN":
         fields = decoded.split("\0") if decoded is not None else []
         if len(fields) == 3:
             authzid, user = _visible(fields[0]), _visible(fields[1])
-            return kind, f'base64 of "{authzid}␀{user}␀" + the password · RFC 4616', revealed
-        return kind, "base64 of the user name and password · RFC 4616", revealed
+            plain = _('base64 of "{authzid}␀{user}␀" + the password · RFC 4616')
+            return kind, plain.format(authzid=authzid, user=user), revealed
+        return kind, _("base64 of the user name and password · RFC 4616"), revealed
     if mechanism in ("XOAUTH2", "OAUTHBEARER"):
         found = re.search(r"(?:user=|a=)([^\x01,]*)", decoded or "")
-        who = f'user "{_visible(found[1])}" + ' if found and found[1] else ""
-        return kind, f"base64 of {who}an OAuth 2.0 access token", revealed
+        if found and found[1]:
+            who = _('base64 of user "{user}" + an OAuth 2.0 access token')
+            return kind, who.format(user=_visible(found[1])), revealed
+        return kind, _("base64 of an OAuth 2.0 access token"), revealed
     if mechanism == "CRAM-MD5":
         user = (decoded or "").rpartition(" ")[0]
-        who = f'"{_visible(user)} ' if user else '"'
-        return (
-            kind,
-            f'base64 of {who}<digest hidden>": HMAC-MD5 of the challenge · RFC 2195',
-            revealed,
-        )
+        digest = _('base64 of "{user}<digest hidden>": HMAC-MD5 of the challenge · RFC 2195')
+        return kind, digest.format(user=f"{_visible(user)} " if user else ""), revealed
     if mechanism == "LOGIN":
-        return kind, "base64 of the password", revealed
-    return kind, f"{mechanism} answer (may carry a secret)", revealed
+        return kind, _("base64 of the password"), revealed
+    other = _("{mechanism} answer (may carry a secret)")
+    return kind, other.format(mechanism=mechanism), revealed
+
+
+def _base64_of(text: str) -> str:
+    """``base64 of "text"`` (control characters made visible), in the current language."""
+    return _('base64 of "{text}"').format(text=_visible(text))
 
 
 def _envelope_note(rest: str, keyword: str) -> str:
     """Explain ``MAIL FROM:<...> params`` or ``RCPT TO:<...> params``."""
     if keyword == "FROM":
-        base = "envelope sender (bounces go here) · §4.1.1.2"
+        base = _("envelope sender (bounces go here) · §4.1.1.2")
     else:
-        base = "envelope recipient · §4.1.1.3"
+        base = _("envelope recipient · §4.1.1.3")
     match = re.match(rf"(?i)^{keyword}:(\s*)<([^>]*)>(.*)$", rest.strip())
     if match is None:
-        return f"{base}; expected {keyword}:<address> (§4.1.2)"
+        expected = _("expected {keyword}:<address> (§4.1.2)").format(keyword=keyword)
+        return f"{base}; {expected}"
     space, address, params = match[1], match[2], match[3].split()
     found = [base]
     if space:
-        found.append("a space after the colon: not allowed by §4.1.2 (many servers accept it)")
+        found.append(_("a space after the colon: not allowed by §4.1.2 (many servers accept it)"))
     if keyword == "FROM" and address == "":
-        found.append("<> is the null sender: used by bounces, so none comes back · §4.5.5")
+        found.append(_("<> is the null sender: used by bounces, so none comes back · §4.5.5"))
     if not address.isascii() and not any(p.upper() == "SMTPUTF8" for p in params):
-        found.append("a non-ASCII address needs SMTPUTF8 · RFC 6531")
+        found.append(_("a non-ASCII address needs SMTPUTF8 · RFC 6531"))
     for param in params:
-        name, _, value = param.partition("=")
+        name, _equals, value = param.partition("=")
         upper = name.upper()
         if upper == "SIZE" and value.isdigit():
-            found.append(f"SIZE={value}: about {size(int(value))} · RFC 1870")
+            about = _("SIZE={value}: about {size} · RFC 1870")
+            found.append(about.format(value=value, size=size(int(value))))
         else:
             known = notes.PARAM_NOTES.get(param.upper()) or notes.PARAM_NOTES.get(upper)
-            found.append(known or f"{name}: a parameter of an extension")
+            found.append(known or _("{name}: a parameter of an extension").format(name=name))
     return "; ".join(found)
 
 
@@ -375,28 +392,28 @@ def _reply_entry(answer: Answer, memory: Memory) -> Entry:
     if memory.repeats_secret(raw):
         safe = Reply.from_text(reply.code, *(memory.scrub(line) for line in reply.lines))
         hidden, masked = Secret(raw, "secret", found[0]), tuple(map(memory.scrub, texts))
-        note = f"{found[0]}; {_REPEATS}"
+        note = f"{found[0]}; {_(_REPEATS)}"
         return Entry(
             "S", hidden, answer.time, tls, phase, note, True, line_notes, reply=safe, masked=masked
         )
     return Entry("S", raw, answer.time, tls, phase, found[0], line_notes=line_notes, reply=reply)
 
 
-_REPEATS = "it repeats a secret: masked (transcript.reveal() shows it)"
+_REPEATS = N_("it repeats a secret: masked (transcript.reveal() shows it)")
 
 
 def _challenge_note(reply: Reply, mechanism: str) -> str:
     challenge = reply.text.strip()
     if not challenge:
-        return "an empty challenge: send your answer now (base64)"
+        return _("an empty challenge: send your answer now (base64)")
     decoded = b64decode_text(challenge)
     if decoded is None:
-        return "334: go on with AUTH (this text is not base64 of text)"
-    note = f'base64 of "{_visible(shorten(decoded, 60))}"'
+        return _("334: go on with AUTH (this text is not base64 of text)")
+    note = _base64_of(shorten(decoded, 60))
     if mechanism == "CRAM-MD5":
-        return note + ": the challenge to sign · RFC 2195"
+        return note + _(": the challenge to sign · RFC 2195")
     if mechanism == "XOAUTH2" and decoded.lstrip().startswith("{"):
-        return note + ": the token was refused; answer with an empty line"
+        return note + _(": the token was refused; answer with an empty line")
     return note
 
 
@@ -404,16 +421,19 @@ def _reply_note(verb: str, reply: Reply, provider: str | None) -> str:
     code = reply.code
     if verb == GREETING:
         what = notes.GREETING_NOTE.get(reply.klass, meaning(code))
-        return f"greeting: {what} ({reply.klass}xx) · RFC 5321 §3.1"
+        greeting = _("greeting: {what} ({klass}xx) · RFC 5321 §3.1")
+        return greeting.format(what=what, klass=reply.klass)
     if reply.is_success:
         if verb == "EHLO":
-            return "hello: no extensions offered"
+            return _("hello: no extensions offered")
         if verb in ("AUTH", "AUTH-RESPONSE") and code == 235:
             status = reply.enhanced
-            return f"logged in ({short_enhanced(status)})" if status else "logged in"
+            if status:
+                return _("logged in ({status})").format(status=short_enhanced(status))
+            return _("logged in")
         return notes.SUCCESS_NOTE.get(verb) or meaning(code)
     if verb == "DATA" and code == 354:
-        return "3xx: go on: send the message, end it with a lone dot"
+        return _("3xx: go on: send the message, end it with a lone dot")
     if reply.is_intermediate:
         return f"{code}: {meaning(code)}"
     return _failure_note(verb, reply, provider)
@@ -431,7 +451,7 @@ def _failure_note(verb: str, reply: Reply, provider: str | None) -> str:
         if reply.enhanced is not None and str(reply.enhanced) not in notes.ENHANCED_SHORT:
             note = f"{note} · {short_enhanced(reply.enhanced)}"
     if reply.is_transient:
-        note += " (4xx: temporary, retry later)"
+        note += _(" (4xx: temporary, retry later)")
     return note
 
 
@@ -445,11 +465,13 @@ def _address_note(verb: str, reply: Reply) -> str | None:
 
 def _multiline_notes(reply: Reply, texts: list[str], first: str, memory: Memory) -> list[str]:
     count = number(len(texts))
-    found = [f"one reply, {count} lines: {first}", *[""] * (len(texts) - 1)]
+    found = [_("one reply, {count} lines: {first}").format(count=count, first=first)]
+    found += [""] * (len(texts) - 1)
     if not memory.taught_multiline:
         memory.taught_multiline = True
-        found[0] = f'one reply, {count} lines ("{reply.code}-" = more follows): {first}'
-        found[-1] = f'"{reply.code} " = last line'
+        taught = _('one reply, {count} lines ("{code}-" = more follows): {first}')
+        found[0] = taught.format(count=count, code=reply.code, first=first)
+        found[-1] = _last_line(reply.code)
     return found
 
 
@@ -462,31 +484,38 @@ def _ehlo_notes(answer: Answer, texts: list[str], memory: Memory) -> list[str]:
     memory.taught_multiline = True
     seen: frozenset[str] = frozenset()
     if teach:
-        found = [f'one reply, {count} lines: "{reply.code}-" = more follows']
+        found = [_('one reply, {count} lines: "{code}-" = more follows')]
     elif earlier is None:
-        found = [f"one reply, {count} lines: the server's name, then its extensions"]
+        found = [_("one reply, {count} lines: the server's name, then its extensions")]
     else:
         earlier_lines = [display(line)[4:] for line in split_lines(earlier.raw)][1:]
         seen = frozenset(line.upper() for line in earlier_lines)
         gone = sorted({_keyword(e) for e in earlier_lines} - {_keyword(e) for e in extensions})
-        first = f"one reply, {count} lines: the extensions again"
-        found = [first + (f"; {', '.join(gone)} no longer offered" if gone else "")]
+        found = [_("one reply, {count} lines: the extensions again")]
+        if gone:
+            found[0] += "; " + _("{gone} no longer offered").format(gone=", ".join(gone))
+    found[0] = found[0].format(count=count, code=reply.code)
     for extension in extensions:
         if earlier is not None and extension.upper() in seen:
             found.append("")
             continue
-        keyword, _, params = extension.partition(" ")
+        keyword, _space, params = extension.partition(" ")
         if "=" in keyword and keyword.upper().startswith("AUTH="):
             keyword, params = "AUTH=", keyword[5:] + " " + params
         note = describe_extension(keyword, params.strip())
         if earlier is not None:
             inside_tls = keyword.upper() == "AUTH" and context.tls and not context.earlier_tls
-            note = f"{note}; offered only now, inside TLS" if inside_tls else f"{note}; new"
+            news = _("offered only now, inside TLS") if inside_tls else _("new")
+            note = f"{note}; {news}"
         found.append(note)
     if teach:
-        last = f'"{reply.code} " = last line'
+        last = _last_line(reply.code)
         found[-1] = f"{last}; {found[-1]}" if found[-1] else last
     return found
+
+
+def _last_line(code: int) -> str:
+    return _('"{code} " = last line').format(code=code)
 
 
 def _keyword(extension: str) -> str:
@@ -496,10 +525,10 @@ def _keyword(extension: str) -> str:
 def _tls_entry(started: TLSStarted) -> Entry:
     info = started.info
     if info is None or info.verified:
-        how = "implicit TLS, RFC 8314" if started.implicit else "STARTTLS, RFC 3207"
-        note = f"from here on, everything is encrypted · {how}"
+        how = _("implicit TLS, RFC 8314") if started.implicit else "STARTTLS, RFC 3207"
+        note = _("from here on, everything is encrypted · {how}").format(how=how)
     else:
-        note = (
+        note = _(
             "encrypted, but the certificate was NOT checked: "
             "turn verification on (it is on by default)"
         )
@@ -510,11 +539,13 @@ def _tls_entry(started: TLSStarted) -> Entry:
 def tls_band(info: TLSInfo) -> str:
     """The one line that marks the TLS moment in a transcript."""
     if info.verified:
-        who = f"certificate for {info.server_name}" if info.server_name else "certificate"
-        issuer = f" (issuer: {info.issuer})" if info.issuer else ""
-        check = f"{who} verified{issuer}"
+        check = _("certificate verified")
+        if info.server_name:
+            check = _("certificate for {name} verified").format(name=info.server_name)
+        if info.issuer:
+            check += _(" (issuer: {issuer})").format(issuer=info.issuer)
     else:
-        check = (
+        check = _(
             "⚠ CERTIFICATE NOT VERIFIED: verification was OFF, "
             "anyone in the middle could be reading"
         )
@@ -544,18 +575,21 @@ def short_enhanced(status: EnhancedStatus) -> str:
 
 
 def first_clause(text: str, limit: int = 120) -> str:
-    """The start of a sentence up to its first ':', ';' or '.' outside brackets."""
+    """The start of a sentence up to its first ':', ';' or '.' outside brackets (in Chinese
+    text: its first '：', '；' or '。' outside brackets, with or without a space after)."""
     depth = 0
     for i, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
+        depth += {"(": 1, ")": -1, "（": 1, "）": -1}.get(char, 0)
         if depth == 0 and char in ":;." and text[i + 1 : i + 2] in (" ", ""):
+            return shorten(text[:i], limit)
+        if depth == 0 and char in "：；。":
             return shorten(text[:i], limit)
     return shorten(text, limit)
 
 
 def number(n: int) -> str:
     """``n`` in words up to nine."""
-    return notes.NUMBERS[n] if 0 <= n < len(notes.NUMBERS) else str(n)
+    return _(notes.NUMBERS[n]) if 0 <= n < len(notes.NUMBERS) else str(n)
 
 
 def size(octets: int) -> str:
@@ -564,7 +598,7 @@ def size(octets: int) -> str:
         if octets >= scale:
             value = octets / scale
             return f"{value:.0f} {unit}" if octets % scale == 0 else f"{value:.1f} {unit}"
-    return f"{octets} bytes" if octets != 1 else "1 byte"
+    return (_("{count} bytes") if octets != 1 else _("{count} byte")).format(count=octets)
 
 
 def tls_version(version: str) -> str:

@@ -1,10 +1,32 @@
 """The annotation tables: what each command, parameter and reply means, in a few words.
 
 Data only: :mod:`smtplab.annotate` reads these tables to explain a transcript's lines.
-The section signs (``§4.1.1.1``) are RFC 5321's unless another RFC is named.
+The section signs (``§4.1.1.1``) are RFC 5321's unless another RFC is named. The texts
+are marked for translation (issue 19): each table gives them in the current language.
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
+
+from .i18n import N_, _
+
+K = TypeVar("K")
+
+
+class Texts(dict[K, str]):
+    """A table of texts marked with ``N_``: ``table[key]`` and ``table.get(key)`` give the
+    text in the current language (the table is built at import, before a language may be
+    chosen)."""
+
+    def __getitem__(self, key: K) -> str:
+        return _(super().__getitem__(key))
+
+    def get(self, key: K, default: str | None = None) -> str | None:  # type: ignore[override]
+        """The text for *key* in the current language, or *default*."""
+        text = super().get(key)
+        return default if text is None else _(text)
+
 
 COMMAND_PHASE = {
     "EHLO": "ehlo",
@@ -19,109 +41,144 @@ COMMAND_PHASE = {
     "QUIT": "quit",
 }
 
-COMMAND_NOTE = {
-    "EHLO": "say who you are, ask for extensions · §4.1.1.1",
-    "HELO": "say who you are (HELO: the old form, no extensions) · §4.1.1.1",
-    "LHLO": "LMTP's hello · RFC 2033",
-    "STARTTLS": "ask to encrypt the connection · RFC 3207",
-    "DATA": "the message follows · §4.1.1.4",
-    "RSET": "start over: forget the current transaction · §4.1.1.5",
-    "VRFY": "ask whether a user exists · §4.1.1.6",
-    "EXPN": "ask for a mailing list's members · §4.1.1.7",
-    "HELP": "ask for help · §4.1.1.8",
-    "NOOP": "do nothing (is the server still there?) · §4.1.1.9",
-    "QUIT": "say goodbye · §4.1.1.10",
-}
+COMMAND_NOTE: Texts[str] = Texts(
+    {
+        "EHLO": N_("say who you are, ask for extensions · §4.1.1.1"),
+        "HELO": N_("say who you are (HELO: the old form, no extensions) · §4.1.1.1"),
+        "LHLO": N_("LMTP's hello · RFC 2033"),
+        "STARTTLS": N_("ask to encrypt the connection · RFC 3207"),
+        "DATA": N_("the message follows · §4.1.1.4"),
+        "RSET": N_("start over: forget the current transaction · §4.1.1.5"),
+        "VRFY": N_("ask whether a user exists · §4.1.1.6"),
+        "EXPN": N_("ask for a mailing list's members · §4.1.1.7"),
+        "HELP": N_("ask for help · §4.1.1.8"),
+        "NOOP": N_("do nothing (is the server still there?) · §4.1.1.9"),
+        "QUIT": N_("say goodbye · §4.1.1.10"),
+    }
+)
 
-SUCCESS_NOTE = {
-    "STARTTLS": "go ahead: the TLS handshake starts now",
-    "HELO": "hello (HELO: no extensions)",
-    "MAIL": "sender accepted",
-    "RCPT": "recipient accepted",
-    "MESSAGE": "accepted: the server now owns the message",
-    "BDAT": "chunk accepted",
-    "RSET": "transaction forgotten",
-    "NOOP": "still here",
-    "QUIT": "goodbye: the server closes the connection",
-}
+SUCCESS_NOTE: Texts[str] = Texts(
+    {
+        "STARTTLS": N_("go ahead: the TLS handshake starts now"),
+        "HELO": N_("hello (HELO: no extensions)"),
+        "MAIL": N_("sender accepted"),
+        "RCPT": N_("recipient accepted"),
+        "MESSAGE": N_("accepted: the server now owns the message"),
+        "BDAT": N_("chunk accepted"),
+        "RSET": N_("transaction forgotten"),
+        "NOOP": N_("still here"),
+        "QUIT": N_("goodbye: the server closes the connection"),
+    }
+)
 
-PARAM_NOTES = {
-    "BODY=8BITMIME": "BODY=8BITMIME: the body has 8-bit bytes · RFC 6152",
-    "BODY=7BIT": "BODY=7BIT: the body is plain ASCII · RFC 6152",
-    "BODY=BINARYMIME": "BODY=BINARYMIME: a binary body, sent with BDAT · RFC 3030",
-    "SMTPUTF8": "SMTPUTF8: UTF-8 in addresses and headers · RFC 6531",
-    "REQUIRETLS": "REQUIRETLS: TLS all the way, or no delivery · RFC 8689",
-    "RET": "RET: what a bounce carries back · RFC 3461",
-    "ENVID": "ENVID: an id for delivery reports · RFC 3461",
-    "NOTIFY": "NOTIFY: when to send delivery reports · RFC 3461",
-    "ORCPT": "ORCPT: the original recipient · RFC 3461",
-    "AUTH": "AUTH=: who submitted the message · RFC 4954 §5",
-    "MT-PRIORITY": "MT-PRIORITY: a priority · RFC 6710",
-}
+PARAM_NOTES: Texts[str] = Texts(
+    {
+        "BODY=8BITMIME": N_("BODY=8BITMIME: the body has 8-bit bytes · RFC 6152"),
+        "BODY=7BIT": N_("BODY=7BIT: the body is plain ASCII · RFC 6152"),
+        "BODY=BINARYMIME": N_("BODY=BINARYMIME: a binary body, sent with BDAT · RFC 3030"),
+        "SMTPUTF8": N_("SMTPUTF8: UTF-8 in addresses and headers · RFC 6531"),
+        "REQUIRETLS": N_("REQUIRETLS: TLS all the way, or no delivery · RFC 8689"),
+        "RET": N_("RET: what a bounce carries back · RFC 3461"),
+        "ENVID": N_("ENVID: an id for delivery reports · RFC 3461"),
+        "NOTIFY": N_("NOTIFY: when to send delivery reports · RFC 3461"),
+        "ORCPT": N_("ORCPT: the original recipient · RFC 3461"),
+        "AUTH": N_("AUTH=: who submitted the message · RFC 4954 §5"),
+        "MT-PRIORITY": N_("MT-PRIORITY: a priority · RFC 6710"),
+    }
+)
 
-FAILURE_NOTE: dict[tuple[str, int], str] = {
-    ("AUTH", 535): "wrong user name or password",
-    ("AUTH-RESPONSE", 535): "wrong user name or password",
-    ("AUTH", 534): "mechanism too weak for this server (an app password may be needed)",
-    ("AUTH-RESPONSE", 534): "mechanism too weak for this server (an app password may be needed)",
-    ("AUTH", 538): "this mechanism needs TLS: STARTTLS first",
-    ("AUTH-RESPONSE", 501): "AUTH cancelled, or the answer was not valid base64",
-    ("AUTH", 504): "the server does not know this mechanism",
-    ("AUTH", 503): "already logged in, or AUTH is not allowed now",
-    ("AUTH", 530): "STARTTLS first: no login before encryption",
-    ("EHLO", 500): "this server does not know EHLO: try HELO",
-    ("EHLO", 502): "this server does not know EHLO: try HELO",
-    ("STARTTLS", 454): "TLS is not available right now",
-    ("STARTTLS", 502): "this server does not offer STARTTLS",
-    ("MAIL", 530): "log in (AUTH) first, or STARTTLS first",
-    ("RCPT", 530): "log in (AUTH) first, or STARTTLS first",
-    ("MAIL", 553): "the server refuses this sender address (the enhanced code says why)",
-    ("RCPT", 553): "the server refuses this address (the enhanced code says why)",
-    ("RCPT", 550): "the server refuses this recipient (no such mailbox, or no relaying)",
-    ("RCPT", 554): "the server refuses this recipient (relaying denied?)",
-    ("MESSAGE", 552): "the message is too big",
-    ("MESSAGE", 554): "the message was refused (spam? policy?)",
-    ("DATA", 554): "no valid recipients, or the server refuses the transaction",
-}
+FAILURE_NOTE: Texts[tuple[str, int]] = Texts(
+    {
+        ("AUTH", 535): N_("wrong user name or password"),
+        ("AUTH-RESPONSE", 535): N_("wrong user name or password"),
+        ("AUTH", 534): N_("mechanism too weak for this server (an app password may be needed)"),
+        ("AUTH-RESPONSE", 534): N_(
+            "mechanism too weak for this server (an app password may be needed)"
+        ),
+        ("AUTH", 538): N_("this mechanism needs TLS: STARTTLS first"),
+        ("AUTH-RESPONSE", 501): N_("AUTH cancelled, or the answer was not valid base64"),
+        ("AUTH", 504): N_("the server does not know this mechanism"),
+        ("AUTH", 503): N_("already logged in, or AUTH is not allowed now"),
+        ("AUTH", 530): N_("STARTTLS first: no login before encryption"),
+        ("EHLO", 500): N_("this server does not know EHLO: try HELO"),
+        ("EHLO", 502): N_("this server does not know EHLO: try HELO"),
+        ("STARTTLS", 454): N_("TLS is not available right now"),
+        ("STARTTLS", 502): N_("this server does not offer STARTTLS"),
+        ("MAIL", 530): N_("log in (AUTH) first, or STARTTLS first"),
+        ("RCPT", 530): N_("log in (AUTH) first, or STARTTLS first"),
+        ("MAIL", 553): N_("the server refuses this sender address (the enhanced code says why)"),
+        ("RCPT", 553): N_("the server refuses this address (the enhanced code says why)"),
+        ("RCPT", 550): N_("the server refuses this recipient (no such mailbox, or no relaying)"),
+        ("RCPT", 554): N_("the server refuses this recipient (relaying denied?)"),
+        ("MESSAGE", 552): N_("the message is too big"),
+        ("MESSAGE", 554): N_("the message was refused (spam? policy?)"),
+        ("DATA", 554): N_("no valid recipients, or the server refuses the transaction"),
+    }
+)
 
 # A failure note that depends on the enhanced code, tried before FAILURE_NOTE: 553 alone
 # means a malformed address, a non-ASCII one without SMTPUTF8, or one you may not use.
 # Keyed by (command, enhanced code); command None: any MAIL or RCPT.
-ADDRESS_NOTE: dict[tuple[str | None, str], str] = {
-    (None, "5.6.7"): "a non-ASCII address: declare SMTPUTF8 on MAIL FROM, or use an ASCII "
-    "address · RFC 6531 §3.4, §3.5",
-    ("MAIL", "5.1.7"): "the sender address is malformed: check its syntax · RFC 3463",
-    ("MAIL", "5.1.3"): "the sender address is malformed: check its syntax · RFC 3463",
-    ("RCPT", "5.1.3"): "the recipient address is malformed: check its syntax · RFC 3463",
-    ("MAIL", "5.7.1"): "you may not send as this address (not yours, or not allowed)",
-}
+ADDRESS_NOTE: Texts[tuple[str | None, str]] = Texts(
+    {
+        (None, "5.6.7"): N_(
+            "a non-ASCII address: declare SMTPUTF8 on MAIL FROM, or use an ASCII "
+            "address · RFC 6531 §3.4, §3.5"
+        ),
+        ("MAIL", "5.1.7"): N_("the sender address is malformed: check its syntax · RFC 3463"),
+        ("MAIL", "5.1.3"): N_("the sender address is malformed: check its syntax · RFC 3463"),
+        ("RCPT", "5.1.3"): N_("the recipient address is malformed: check its syntax · RFC 3463"),
+        ("MAIL", "5.7.1"): N_("you may not send as this address (not yours, or not allowed)"),
+    }
+)
 
 
-ENHANCED_SHORT = {
-    "2.0.0": "2.0.0: OK",
-    "2.1.0": "2.1.0: sender OK",
-    "2.1.5": "2.1.5: recipient OK",
-    "2.6.0": "2.6.0: message accepted",
-    "2.7.0": "2.7.0: security check passed",
-}
+ENHANCED_SHORT: Texts[str] = Texts(
+    {
+        "2.0.0": N_("2.0.0: OK"),
+        "2.1.0": N_("2.1.0: sender OK"),
+        "2.1.5": N_("2.1.5: recipient OK"),
+        "2.6.0": N_("2.6.0: message accepted"),
+        "2.7.0": N_("2.7.0: security check passed"),
+    }
+)
 
-NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+NUMBERS = (
+    N_("zero"),
+    N_("one"),
+    N_("two"),
+    N_("three"),
+    N_("four"),
+    N_("five"),
+    N_("six"),
+    N_("seven"),
+    N_("eight"),
+    N_("nine"),
+)
 
-GREETING_NOTE = {
-    2: "ready",
-    4: "not available now, retry later",
-    5: "the server refuses this connection",
-}
+GREETING_NOTE: Texts[int] = Texts(
+    {
+        2: N_("ready"),
+        4: N_("not available now, retry later"),
+        5: N_("the server refuses this connection"),
+    }
+)
 
-TYPED_LINE_NOTE = {
-    "end": "a line with one dot ends the message · §4.1.1.4",
-    "empty": "a line of the message (an empty one: between headers and body, the first)",
-    "stuffed": "a line of the message; the server removes the first dot (dot-stuffing §4.5.2)",
-    "line": "a line of the message, sent by hand",
-}
+TYPED_LINE_NOTE: Texts[str] = Texts(
+    {
+        "end": N_("a line with one dot ends the message · §4.1.1.4"),
+        "empty": N_("a line of the message (an empty one: between headers and body, the first)"),
+        "stuffed": N_(
+            "a line of the message; the server removes the first dot (dot-stuffing §4.5.2)"
+        ),
+        "line": N_("a line of the message, sent by hand"),
+    }
+)
 
-LINE_END_NOTE = {
-    b"\n": "ends in a bare LF, not CRLF (§2.3.8)",
-    b"\r": "ends in a bare CR, not CRLF (§2.3.8)",
-    b"": "no CRLF at the end: the server waits for the rest of the line",
-}
+LINE_END_NOTE: Texts[bytes] = Texts(
+    {
+        b"\n": N_("ends in a bare LF, not CRLF (§2.3.8)"),
+        b"\r": N_("ends in a bare CR, not CRLF (§2.3.8)"),
+        b"": N_("no CRLF at the end: the server waits for the rest of the line"),
+    }
+)

@@ -40,6 +40,7 @@ import re
 from typing import Any
 
 from .auth import b64decode_text, login_password, plain_response, xoauth2_response
+from .i18n import N_, _
 from .printable import printable
 
 __all__ = ["MASK", "Secret"]
@@ -49,6 +50,7 @@ MASK = "●●●●●●●●"
 
 _KIND = {"PLAIN": "password", "LOGIN": "password", "CRAM-MD5": "digest"}
 _KIND.update(XOAUTH2="token", OAUTHBEARER="token")
+_KIND_WORDS = (N_("password"), N_("token"), N_("digest"), N_("secret"))  # for the catalog
 _NO_SECRET_ON_AUTH_LINE = frozenset({"LOGIN", "EXTERNAL", "ANONYMOUS"})
 _PASSWORD_PROMPT = ("pass", "pwd", "密码")
 
@@ -89,16 +91,21 @@ class Secret:
         return f"<Secret: {MASK} ({self._kind} hidden)>"
 
     def __str__(self) -> str:
-        return f"{MASK} ({self._kind} hidden)"
+        return f"{MASK} {hidden(self._kind)}"
 
     def __reduce__(self) -> Any:
-        raise TypeError("a Secret is not pickled: its bytes would be written out in clear")
+        raise TypeError(_("a Secret is not pickled: its bytes would be written out in clear"))
 
     def __copy__(self) -> Secret:
         return self
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
         return self
+
+
+def hidden(kind: str) -> str:
+    """``"(password hidden)"`` for a secret of ``kind``, in the current language."""
+    return _("({kind} hidden)").format(kind=_(kind))
 
 
 def kind_of(mechanism: str) -> str:
@@ -221,7 +228,8 @@ class SecretText:
 
     def __init__(self, text: str) -> None:
         if not isinstance(text, str):
-            raise TypeError(f"a password is text (str), not {type(text).__name__}.")
+            message = _("a password is text (str), not {type}.")
+            raise TypeError(message.format(type=type(text).__name__))
         self._text = text
 
     @classmethod
@@ -240,7 +248,7 @@ class SecretText:
         return f"<SecretText: {MASK} (hidden)>"
 
     def __str__(self) -> str:
-        return f"{MASK} (hidden)"
+        return f"{MASK} " + _("(hidden)")
 
     def __reduce__(self) -> Any:
-        raise TypeError("a SecretText is not pickled: its text would be written out in clear")
+        raise TypeError(_("a SecretText is not pickled: its text would be written out in clear"))
