@@ -27,6 +27,7 @@ from .annotate import (
     width as columns_of,
 )
 from .data_encoding import split_lines
+from .i18n import _
 from .printable import printable
 from .secrecy import MASK, Secret
 
@@ -91,10 +92,12 @@ def _pad(text: str, width: int) -> str:
 
 
 def _wrap(note: str, width: int) -> list[str]:
-    """Wrap an annotation: at '; ' first, then at spaces."""
+    """Wrap an annotation: at '; ' first (in Chinese also after '；'), then at spaces; a
+    Chinese piece still too wide is cut where its columns run out."""
     width = max(width, 16)
     parts = note.split("; ")
     parts = [p + (";" if i < len(parts) - 1 else "") for i, p in enumerate(parts)]
+    parts = [piece for part in parts for piece in re.split("(?<=；)(?=.)", part)]
     lines: list[str] = []
     for part in parts:
         if lines and columns_of(lines[-1]) + 1 + columns_of(part) <= width:
@@ -108,8 +111,25 @@ def _wrap(note: str, width: int) -> list[str]:
             wrapped = textwrap.wrap(
                 glued, width, break_long_words=False, break_on_hyphens=False
             ) or [glued]
-            lines.extend(line.replace("\u00a0", " ") for line in wrapped)
+            for line in wrapped:
+                lines.extend(_cut(line.replace("\u00a0", " "), width))
     return lines or [""]
+
+
+def _cut(line: str, width: int) -> list[str]:
+    """``line`` in pieces of at most ``width`` columns when it is wider and not ASCII
+    (Chinese has no spaces to wrap at); an ASCII line is left whole, as before."""
+    if line.isascii() or columns_of(line) <= width:
+        return [line]
+    pieces, used = [""], 0
+    for char in line:
+        step = columns_of(char)
+        if used + step > width:
+            pieces.append("")
+            used = 0
+        pieces[-1] += char
+        used += step
+    return pieces
 
 
 def _iter_lines(raw: bytes, start: int, end: int) -> Iterator[tuple[bytes, bool]]:
@@ -141,26 +161,26 @@ def _header_note(line: bytes, text: str, bare_lf: bool, state: dict[str, bool]) 
             decoded = ", ".join(f'"{printable(r)}"' for r in runs)
         if not state.get("taught"):
             state["taught"] = True
-            notes.append(f"encoded word = {decoded} · RFC 2047")
+            notes.append(_("encoded word = {decoded} · RFC 2047").format(decoded=decoded))
         else:
             notes.append(f"= {decoded}")
     if not line.isascii():
-        notes.append("raw UTF-8 in a header: needs SMTPUTF8 · RFC 6532")
+        notes.append(_("raw UTF-8 in a header: needs SMTPUTF8 · RFC 6532"))
     if len(line) > 998:
-        notes.append("longer than 998 bytes: not allowed · RFC 5322 §2.1.1")
+        notes.append(_("longer than 998 bytes: not allowed · RFC 5322 §2.1.1"))
     if bare_lf:
-        notes.append("a bare LF, not CRLF (§2.3.8)")
+        notes.append(_("a bare LF, not CRLF (§2.3.8)"))
     return "; ".join(notes)
 
 
 def _body_note(line: bytes, bare_lf: bool) -> str:
     notes: list[str] = []
     if line.startswith(b".."):
-        notes.append("an extra dot was added: dot-stuffing, RFC 5321 §4.5.2")
+        notes.append(_("an extra dot was added: dot-stuffing, RFC 5321 §4.5.2"))
     if bare_lf:
-        notes.append("a bare LF, not CRLF: not allowed in SMTP (§2.3.8)")
+        notes.append(_("a bare LF, not CRLF: not allowed in SMTP (§2.3.8)"))
     if len(line) > 998:
-        notes.append("longer than 998 bytes: not allowed · §4.5.3.1.6")
+        notes.append(_("longer than 998 bytes: not allowed · §4.5.3.1.6"))
     return "; ".join(notes)
 
 
@@ -180,14 +200,15 @@ def _message_rows(
     for shown, (line, bare) in enumerate(_iter_lines(raw, 0, header_end)):
         if shown == HEADER_CAP:
             more = raw.count(b"\n", pos, header_end)
-            yield _Row("fold", f"… {more} more header lines (show_body() to expand) …", time=when)
+            fold = _("… {count} more header lines (show_body() to expand) …").format(count=more)
+            yield _Row("fold", fold, time=when)
             break
         pos += len(line) + (1 if bare else 2)
         text = display(line)
         yield _Row("C", text, _header_note(line, text, bare, state), time=when)
         when = None
     if body_start >= 0:
-        yield _Row("C", "", "empty line: headers end, body begins", time=when)
+        yield _Row("C", "", _("empty line: headers end, body begins"), time=when)
         when = None
         count = raw.count(b"\n", body_start, end)
         if end > body_start and raw[end - 1 : end] != b"\n":
@@ -199,7 +220,10 @@ def _message_rows(
             stuffed = raw.count(b"\n..", body_start - 1, end)
             note = f"{size(end - body_start)}"
             if stuffed:
-                note += f"; {stuffed} dot-stuffed line{'s' * (stuffed > 1)} (§4.5.2)"
+                some = _("{count} dot-stuffed lines (§4.5.2)") if stuffed > 1 else None
+                note += "; " + (some or _("{count} dot-stuffed line (§4.5.2)")).format(
+                    count=stuffed
+                )
             body: list[_Row] | None = None
             if details:
                 body = []
@@ -207,13 +231,16 @@ def _message_rows(
                     if len(body) == HTML_BODY_CAP:
                         break
                     body.append(_Row("C", display(line), _body_note(line, bare)))
-            plural = "s" * (count != 1)
-            text = f"… {count} body line{plural} (show_body() to expand) …"
+            text = _("… {count} body lines (show_body() to expand) …")
+            if count == 1:
+                text = _("… {count} body line (show_body() to expand) …")
+            text = text.format(count=count)
             yield _Row("fold", text, note, body=body, more=count - len(body or ()))
     if ok:
-        yield _Row("C", ".", "a line with one dot ends the message", time=when)
+        yield _Row("C", ".", _("a line with one dot ends the message"), time=when)
     else:
-        yield _Row("note", "# no final '.' line: the server is still waiting for the message")
+        no_end = _("no final '.' line: the server is still waiting for the message")
+        yield _Row("note", f"# {no_end}")
 
 
 def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: bool) -> list[_Row]:
@@ -233,7 +260,8 @@ def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: boo
                 _Row(entry.direction, line, note if i == 0 else "", secret=True, time=entry.time)
                 for i, line in enumerate(lines)
             ]
-        text = f"{entry.shown}{MASK} ({raw.kind} hidden; transcript.reveal() shows it)"
+        hidden = _("({kind} hidden; transcript.reveal() shows it)").format(kind=_(raw.kind))
+        text = f"{entry.shown}{MASK} {hidden}"
         return [_Row(entry.direction, text, entry.annotation, secret=True, time=entry.time)]
     masked = isinstance(raw, Secret)  # a line that repeats a secret: its masked lines
     lines = list(entry.masked) if masked else [display(line) for line in split_lines(raw)]
@@ -273,7 +301,8 @@ def layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float)
         if columns_of(left) > width and not row.secret:  # a revealed secret is shown whole
             left = shorten(left, width)
             if annotate:
-                note = f"{note}; shortened here: dialogue() has the whole line".lstrip("; ")
+                cut = _("shortened here: dialogue() has the whole line")
+                note = f"{note}; {cut}".lstrip("; ")
         indent = " " * (len(stamp) + column)
         if not note:
             out.append(stamp + left.rstrip())
@@ -309,28 +338,40 @@ _HTML_STYLE = {
     ),
     "line": (
         "text-align:left;vertical-align:top;white-space:pre;padding:0 1em 0 0.5em;"
-        f"font-family:{_MONO};font-family:var(--jp-code-font-family,{_MONO})"
+        f"font-family:{_MONO};font-family:var(--jp-code-font-family,{_MONO})"  # i18n: keep CSS
     ),
     "note": (
         "text-align:left;vertical-align:top;white-space:normal;padding:0 0.5em;opacity:0.72;"
-        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS})"
+        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS})"  # i18n: keep CSS
     ),
-    "C": "background:rgba(9,105,218,0.10);border-left:3px solid rgba(9,105,218,0.75)",
-    "S": "background:rgba(130,80,223,0.10);border-left:3px solid rgba(130,80,223,0.75)",
-    "fail": "background:rgba(207,34,46,0.14);border-left:3px solid rgba(207,34,46,0.85)",
+    "C": (
+        "background:rgba(9,105,218,0.10);"
+        "border-left:3px solid rgba(9,105,218,0.75)"  # i18n: keep CSS
+    ),
+    "S": (
+        "background:rgba(130,80,223,0.10);"
+        "border-left:3px solid rgba(130,80,223,0.75)"  # i18n: keep CSS
+    ),
+    "fail": (
+        "background:rgba(207,34,46,0.14);"
+        "border-left:3px solid rgba(207,34,46,0.85)"  # i18n: keep CSS
+    ),
     "band": (
-        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS});"
+        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS});"  # i18n: keep CSS
         "text-align:center;font-weight:bold;padding:0.25em 0.5em;white-space:normal;"
         "background:rgba(26,127,55,0.20);border-top:2px solid rgba(26,127,55,0.8);"
         "border-bottom:2px solid rgba(26,127,55,0.8)"
     ),
     "loud": (
-        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS});"
+        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS});"  # i18n: keep CSS
         "text-align:center;font-weight:bold;padding:0.25em 0.5em;white-space:normal;"
         "background:rgba(207,34,46,0.25);border-top:3px solid rgba(207,34,46,0.9);"
         "border-bottom:3px solid rgba(207,34,46,0.9)"
     ),
-    "note_row": ("text-align:left;font-style:italic;opacity:0.72;padding:0 0.5em;white-space:pre"),
+    "note_row": (
+        "text-align:left;font-style:italic;opacity:0.72;"
+        "padding:0 0.5em;white-space:pre"  # i18n: keep CSS
+    ),
     "secret": "font-weight:bold;letter-spacing:0.05em",
 }
 
@@ -340,7 +381,8 @@ def table(rows: list[_Row]) -> str:
     esc = html.escape
     st = _HTML_STYLE
     out = [
-        '<div class="smtplab-transcript" style="max-width:100%;overflow-x:auto">',
+        '<div class="smtplab-transcript" '
+        'style="max-width:100%;overflow-x:auto">',  # i18n: keep HTML
         f'<table style="{st["table"]}">',
     ]
 
@@ -349,10 +391,11 @@ def table(rows: list[_Row]) -> str:
         tone = st["fail"] if row.failure else st[kind]
         text = esc(f"{kind}: {row.text}")
         if row.secret:
-            text = f'<span style="{st["secret"]}" title="hidden">{text}</span>'
+            hidden = esc(_("hidden"), quote=True)
+            text = f'<span style="{st["secret"]}" title="{hidden}">{text}</span>'  # i18n: keep HTML
         return (
             f'<tr class="smtplab-{kind.lower()}"><td style="{st["line"]};{tone}">{text}</td>'
-            f'<td style="{st["note"]}">{esc(row.note)}</td></tr>'
+            f'<td style="{st["note"]}">{esc(row.note)}</td></tr>'  # i18n: keep HTML
         )
 
     for row in rows:
@@ -360,26 +403,30 @@ def table(rows: list[_Row]) -> str:
             style = st["loud"] if row.loud else st["band"]
             note = f"<br><small>{esc(row.note)}</small>" if row.note else ""
             out.append(
-                f'<tr class="smtplab-tls"><td colspan="2" style="{style}">'
+                f'<tr class="smtplab-tls"><td colspan="2" style="{style}">'  # i18n: keep HTML
                 f"{esc(row.text)}{note}</td></tr>"
             )
         elif row.kind == "note":
             out.append(
                 f'<tr class="smtplab-note"><td colspan="2" style="{st["note_row"]}">'
-                f"{esc(row.text)}</td></tr>"
+                f"{esc(row.text)}</td></tr>"  # i18n: keep HTML
             )
         elif row.kind == "fold" and row.body is not None:
             inner = [f'<table style="{st["table"]}">']
             inner.extend(line_row(b) for b in row.body)
             if row.more:
-                more = f"… and {row.more} more lines: transcript.show_body() shows them all"
-                inner.append(f'<tr><td colspan="2" style="{st["note_row"]}">{esc(more)}</td></tr>')
+                more = _("… and {count} more lines: transcript.show_body() shows them all")
+                more = more.format(count=row.more)
+                cell = (
+                    f'<td colspan="2" style="{st["note_row"]}">{esc(more)}</td>'  # i18n: keep HTML
+                )
+                inner.append(f"<tr>{cell}</tr>")
             inner.append("</table>")
             summary = esc(f"C: {row.text}")
             out.append(
                 f'<tr class="smtplab-body"><td colspan="2" style="{st["line"]};{st["C"]}">'
                 f'<details><summary>{summary} <span style="opacity:0.72">{esc(row.note)}'
-                f"</span></summary>{''.join(inner)}</details></td></tr>"
+                f"</span></summary>{''.join(inner)}</details></td></tr>"  # i18n: keep HTML
             )
         else:
             out.append(line_row(row))
