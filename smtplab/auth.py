@@ -20,6 +20,7 @@ import binascii
 import hmac
 
 from .errors import LocalProtocolError, NotSupported, RemoteProtocolError
+from .i18n import N_, _
 
 __all__ = [
     "MECHANISMS",
@@ -77,11 +78,13 @@ def b64decode_text(data: str) -> str | None:
 
 def _no_char(value: str, char: str, what: str, why: str) -> str:
     if not isinstance(value, str):
-        raise LocalProtocolError(f"{what} must be text (str), not {type(value).__name__}.")
+        message = _("{what} must be text (str), not {type}.")
+        raise LocalProtocolError(message.format(what=_(what), type=type(value).__name__))
     if char in value:
+        message = _("{what} contains {char} at position {position}; {why} Remove that character.")
+        position = value.index(char)
         raise LocalProtocolError(
-            f"{what} contains {char!r} at position {value.index(char)}; {why} "
-            "Remove that character."
+            message.format(what=_(what), char=repr(char), position=position, why=_(why))
         )
     return value
 
@@ -94,10 +97,10 @@ def plain_response(username: str, password: str, authzid: str = "") -> str:
     >>> plain_response("tim", "tanstaaftanstaaf")
     'AHRpbQB0YW5zdGFhZnRhbnN0YWFm'
     """
-    why = "PLAIN separates its three fields with NUL bytes (RFC 4616 §2)."
-    _no_char(authzid, "\0", "the authorization identity", why)
-    _no_char(username, "\0", "the user name", why)
-    _no_char(password, "\0", "the password", why)
+    why = N_("PLAIN separates its three fields with NUL bytes (RFC 4616 §2).")
+    _no_char(authzid, "\0", N_("the authorization identity"), why)
+    _no_char(username, "\0", N_("the user name"), why)
+    _no_char(password, "\0", N_("the password"), why)
     return b64encode_text(f"{authzid}\0{username}\0{password}")
 
 
@@ -111,14 +114,15 @@ def decode_plain(b64: str) -> tuple[str, str, str]:
     """
     text = b64decode_text(b64)
     if text is None:
-        raise LocalProtocolError(
-            f"{b64[:40]!r} is not base64 of UTF-8 text, so it is no AUTH PLAIN response."
-        )
+        message = _("{text} is not base64 of UTF-8 text, so it is no AUTH PLAIN response.")
+        raise LocalProtocolError(message.format(text=repr(b64[:40])))
     fields = text.split("\0")
     if len(fields) != 3:
         raise LocalProtocolError(
-            f"an AUTH PLAIN response decodes to three fields separated by NUL bytes "
-            f"(authzid, user, password); this one has {len(fields)}."
+            _(
+                "an AUTH PLAIN response decodes to three fields separated by NUL bytes "
+                "(authzid, user, password); this one has {count}."
+            ).format(count=len(fields))
         )
     return fields[0], fields[1], fields[2]
 
@@ -129,7 +133,7 @@ def login_username(username: str) -> str:
     >>> login_username("student")
     'c3R1ZGVudA=='
     """
-    _no_char(username, "\0", "the user name", "a NUL byte cannot be part of it.")
+    _no_char(username, "\0", N_("the user name"), N_("a NUL byte cannot be part of it."))
     return b64encode_text(username)
 
 
@@ -139,7 +143,7 @@ def login_password(password: str) -> str:
     >>> login_password("secret")
     'c2VjcmV0'
     """
-    _no_char(password, "\0", "the password", "a NUL byte cannot be part of it.")
+    _no_char(password, "\0", N_("the password"), N_("a NUL byte cannot be part of it."))
     return b64encode_text(password)
 
 
@@ -156,10 +160,11 @@ def cram_md5_response(username: str, password: str, challenge_b64: str) -> str:
     try:
         challenge = base64.b64decode(challenge_b64.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise RemoteProtocolError(
-            f"the server's CRAM-MD5 challenge {challenge_b64[:60]!r} is not base64; "
+        message = _(
+            "the server's CRAM-MD5 challenge {challenge} is not base64; "
             "cancel with '*' and try another mechanism."
-        ) from None
+        )
+        raise RemoteProtocolError(message.format(challenge=repr(challenge_b64[:60]))) from None
     digest = hmac.new(password.encode("utf-8"), challenge, "md5").hexdigest()
     return b64encode_text(f"{username} {digest}")
 
@@ -172,10 +177,10 @@ def xoauth2_response(username: str, token: str) -> str:
     >>> xoauth2_response("someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg")
     'dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ=='
     """
-    why = "XOAUTH2 separates its fields with \\x01 bytes."
-    _no_char(username, "\x01", "the user name", why)
-    _no_char(token, "\x01", "the token", why)
-    return b64encode_text(f"user={username}\x01auth=Bearer {token}\x01\x01")
+    why = N_("XOAUTH2 separates its fields with \\x01 bytes.")
+    _no_char(username, "\x01", N_("the user name"), why)
+    _no_char(token, "\x01", N_("the token"), why)
+    return b64encode_text(f"user={username}\x01auth=Bearer {token}\x01\x01")  # i18n: keep wire
 
 
 def decode_xoauth2(b64: str) -> tuple[str, str] | None:
@@ -207,33 +212,36 @@ def choose_mechanism(offered: frozenset[str], preferred: str | None = None) -> s
     listing = ", ".join(sorted(offered_upper))
     if not offered_upper:
         raise NotSupported(
-            "the server offers no AUTH mechanism (no AUTH line in its EHLO reply). Many "
-            "servers offer AUTH only inside TLS: use STARTTLS (or port 465) and EHLO "
-            "again. A receiving server (port 25) may not offer login at all."
+            _(
+                "the server offers no AUTH mechanism (no AUTH line in its EHLO reply). Many "
+                "servers offer AUTH only inside TLS: use STARTTLS (or port 465) and EHLO "
+                "again. A receiving server (port 25) may not offer login at all."
+            )
         )
     if preferred is not None:
         wanted = preferred.upper()
         if wanted not in SUPPORTED_MECHANISMS:
             known = ", ".join(sorted(SUPPORTED_MECHANISMS))
-            raise NotSupported(
-                f"this kit cannot log in with {wanted}; it speaks {known}. "
-                f"The server offers {listing}."
-            )
+            message = _("this kit cannot log in with {wanted}; it speaks {known}. ")
+            message += _("The server offers {listing}.")
+            raise NotSupported(message.format(wanted=wanted, known=known, listing=listing))
         if wanted not in offered_upper:
-            raise NotSupported(
-                f"the server does not offer AUTH {wanted}; it offers {listing}. "
+            message = _(
+                "the server does not offer AUTH {wanted}; it offers {listing}. "
                 "Pick one of those (or leave the mechanism out to let the kit choose)."
             )
+            raise NotSupported(message.format(wanted=wanted, listing=listing))
         return wanted
     for mechanism in MECHANISMS:
         if mechanism in offered_upper:
             return mechanism
     hint = (
-        " XOAUTH2 needs an OAuth token: pass mechanism='XOAUTH2' and the token."
+        _(" XOAUTH2 needs an OAuth token: pass mechanism='XOAUTH2' and the token.")
         if "XOAUTH2" in offered_upper
         else ""
     )
-    raise NotSupported(
-        f"the server offers AUTH {listing}, and none of them is a password mechanism "
-        f"this kit speaks ({', '.join(MECHANISMS)}).{hint}"
+    message = _(
+        "the server offers AUTH {listing}, and none of them is a password mechanism "
+        "this kit speaks ({mechanisms}).{hint}"
     )
+    raise NotSupported(message.format(listing=listing, mechanisms=", ".join(MECHANISMS), hint=hint))

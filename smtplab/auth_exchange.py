@@ -16,17 +16,24 @@ from . import auth
 from .commands import Auth, AuthContinuation, Command
 from .errors import TRANSPORT_ADVICE, NotSupported, UnencryptedAuthRefused
 from .extensions import Extensions
+from .i18n import N_, _
 from .replies import Reply
 from .secrecy import SecretText
 
 __all__: list[str] = []
 
-IN_CLEAR_WARNING = (
+IN_CLEAR_WARNING = N_(
     "⚠ WARNING: AUTH WITHOUT TLS (allow_unencrypted_auth=True). The password below crosses "
     "the network only base64-encoded: anyone on the path can read it. Lab lessons only, "
     "never with a real password."
 )
-"""The note the transcript gets before an AUTH the learner allowed in clear."""
+"""The note the transcript gets before an AUTH the learner allowed in clear (in English:
+:func:`in_clear_warning` gives it in the current language)."""
+
+
+def in_clear_warning() -> str:
+    """:data:`IN_CLEAR_WARNING` in the current language."""
+    return _(IN_CLEAR_WARNING)
 
 
 def choose(
@@ -44,17 +51,21 @@ def choose(
     offered = extensions.auth_mechanisms
     if not offered and not tls_active and extensions.starttls:
         raise NotSupported(
-            "the server offers AUTH only after STARTTLS (its EHLO reply lists "
-            "STARTTLS and no AUTH): call starttls() first, then login()."
+            _(
+                "the server offers AUTH only after STARTTLS (its EHLO reply lists "
+                "STARTTLS and no AUTH): call starttls() first, then login()."
+            )
         )
     preferred = "LOGIN" if mechanism is None and "LOGIN" in offered else mechanism
     chosen = auth.choose_mechanism(offered, preferred)
     if not tls_active and not allow_unencrypted_auth:
         why = (
-            " (the server offers STARTTLS: call starttls() before login(); if it refused "
-            "STARTTLS, as with 454, use its implicit-TLS port or another server)"
+            _(
+                " (the server offers STARTTLS: call starttls() before login(); if it refused "
+                "STARTTLS, as with 454, use its implicit-TLS port or another server)"
+            )
             if extensions.starttls
-            else " (no TLS, and the server offers no STARTTLS)"
+            else _(" (no TLS, and the server offers no STARTTLS)")
         )
         advice = TRANSPORT_ADVICE["in clear"]
         raise UnencryptedAuthRefused(advice.format(mechanism=chosen, where=where, why=why))

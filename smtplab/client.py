@@ -334,7 +334,7 @@ class Client:
                 where=f"{self.host}:{self.port}",
             )
             if not self.tls_active:
-                self.transcript.record_note(auth_exchange.IN_CLEAR_WARNING)
+                self.transcript.record_note(auth_exchange.in_clear_warning())
             try:
                 reply = auth_exchange.run(self._ask, chosen, username, password, f"AUTH {chosen}")
                 return self._expect(reply, 2, f"AUTH {chosen}", AuthenticationError)

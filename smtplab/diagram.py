@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annotate import Entry, Memory, shorten, tls_version
+from .annotate import Entry, Memory, shorten, tls_version, width
+from .i18n import _
 from .printable import printable
 
 __all__ = ["Diagram"]
@@ -36,10 +37,11 @@ class Diagram:
         # The same picture as an <img>: JupyterLab and Notebook 7 show no SVG output of
         # a notebook that was not run here (untrusted), but their sanitizer keeps an
         # <img> with a data: URL, and they draw a trusted SVG as such an <img> anyway.
+        alt = html.escape(_title(self.arrows), quote=True)
         return (
             f'<img class="smtplab-diagram" src="{html.escape(data_url(self.svg))}" '
-            f'width="{self.width}" height="{self.height}" alt="SMTP session: {self.arrows} '
-            'lines between client and server" style="max-width:100%;height:auto">'
+            f'width="{self.width}" height="{self.height}" alt="{alt}" '
+            'style="max-width:100%;height:auto">'  # i18n: keep HTML
         )
 
     def save(self, path: str | Path) -> Path:
@@ -49,7 +51,7 @@ class Diagram:
         return target
 
     def __repr__(self) -> str:
-        return f"<Diagram: {self.arrows} arrows, {self.width}×{self.height} px>"
+        return f"<Diagram: {self.arrows} arrows, {self.width}×{self.height} px>"  # i18n: keep repr
 
 
 _SVG_WIDTH = 760
@@ -75,6 +77,10 @@ def data_url(svg: str) -> str:
     return "data:image/svg+xml;charset=utf-8," + svg.translate(_URL_ESCAPES)
 
 
+def _title(arrows: int) -> str:
+    return _("SMTP session: {count} lines between client and server").format(count=arrows)
+
+
 def _label(text: str, limit: int = 78) -> str:
     return html.escape(shorten(text, limit))
 
@@ -88,14 +94,15 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
     tls_start: int | None = None
     tls_label = ""
     tls_loud = False
-    server = "server"
+    server = ""  # the name in the server's greeting
     for entry in entries:
         if entry.direction == "TLS":
             tls_start = y - 8
             info = entry.tls_info
             tls_loud = info is not None and not info.verified
             if info is not None:
-                check = "certificate verified" if info.verified else "certificate NOT verified"
+                verified = info.verified
+                check = _("certificate verified") if verified else _("certificate NOT verified")
                 tls_label = memory.scrub(printable(f"{tls_version(info.version)} · {check}"))
             else:
                 tls_label = "TLS"
@@ -105,7 +112,7 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             label = _label(entry.summary(90, memory.scrub), 90)
             body.append(
                 f'<text x="{_SVG_WIDTH // 2}" y="{y - 6}" text-anchor="middle" font-size="11" '
-                f'font-style="italic" fill="{c["muted"]}">{label}</text>'
+                f'font-style="italic" fill="{c["muted"]}">{label}</text>'  # i18n: keep SVG
             )
             y += 22
             continue
@@ -113,9 +120,9 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         failure = entry.reply is not None and entry.reply.klass in (4, 5)
         color = c["fail"] if failure else c[entry.direction]
         label = entry.summary(78, memory.scrub)
-        if entry.direction == "S" and server == "server" and entry.phase == "greeting":
+        if entry.direction == "S" and not server and entry.phase == "greeting":
             words = (entry.reply.lines[0] if entry.reply and entry.reply.lines else "").split()
-            server = f"server · {printable(words[0])}" if words else "server"
+            server = printable(words[0]) if words else ""
         if entry.direction == "C":
             x1, x2, head = _LANE_C, _LANE_S - 9, _LANE_S
             points = f"{head},{y} {head - 9},{y - 4.5} {head - 9},{y + 4.5}"
@@ -129,7 +136,7 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             f'<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{color}" '
             f'stroke-width="{weight}"/><polygon points="{points}" fill="{color}"/>'
             f'<text x="{(_LANE_C + _LANE_S) // 2}" y="{y - 5}" text-anchor="middle" '
-            f'fill="{color}">{_label(label)}</text></g>'
+            f'fill="{color}">{_label(label)}</text></g>'  # i18n: keep SVG
         )
         y += _ROW
     height = y + 14
@@ -141,12 +148,13 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             f'height="{height - tls_start - 8}" rx="6" fill="{color}" fill-opacity="0.08" '
             f'stroke="{color}" stroke-opacity="0.6" stroke-dasharray="5 3"/>'
             f'<text x="{_LANE_C + 8}" y="{tls_start + 14}" font-size="11" font-weight="bold" '
-            f'fill="{color}">{html.escape(tls_label)}</text>'
+            f'fill="{color}">{html.escape(tls_label)}</text>'  # i18n: keep SVG
         )
     lanes = []
-    for x, name, color in ((_LANE_C, "client", c["C"]), (_LANE_S, server, c["S"])):
+    server = f"{_('server')} · {server}" if server else _("server")
+    for x, name, color in ((_LANE_C, _("client"), c["C"]), (_LANE_S, server, c["S"])):
         name = shorten(memory.scrub(name), 40)
-        box = max(90, 8 * len(name) + 16)
+        box = max(90, 8 * width(name) + 16)
         middle = min(x, _SVG_WIDTH - 8 - box // 2)
         lanes.append(
             f'<rect x="{middle - box // 2}" y="12" width="{box}" height="26" rx="5" '
@@ -154,16 +162,16 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
             f'<text x="{middle}" y="30" text-anchor="middle" font-weight="bold" '
             f'fill="{color}">{html.escape(name)}</text>'
             f'<line x1="{x}" y1="38" x2="{x}" y2="{height - 8}" stroke="{c["muted"]}" '
-            f'stroke-dasharray="3 3"/>'
+            f'stroke-dasharray="3 3"/>'  # i18n: keep SVG
         )
-    title = memory.scrub(f"SMTP session: {arrows} lines between client and server")
+    title = memory.scrub(_title(arrows))
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_SVG_WIDTH}" height="{height}" '
         f'viewBox="0 0 {_SVG_WIDTH} {height}" font-family="Menlo, Consolas, monospace" '
         f'font-size="11.5" role="img">'
         f"<title>{title}</title>"
         f'<rect width="{_SVG_WIDTH}" height="{height}" rx="8" fill="#fbfbfc"/>'
-        f"{shade}{''.join(lanes)}{''.join(body)}</svg>"
+        f"{shade}{''.join(lanes)}{''.join(body)}</svg>"  # i18n: keep SVG
     )
     svg = _NOT_XML.sub(lambda found: printable(found[0]), svg)  # a net: none should be left
     return Diagram(svg, arrows, _SVG_WIDTH, height)

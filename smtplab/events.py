@@ -13,6 +13,7 @@ from typing import ClassVar, NamedTuple
 
 from .commands import Command
 from .extensions import Extensions
+from .i18n import N_, _
 from .replies import Reply
 from .secrecy import Secret
 
@@ -25,21 +26,21 @@ GREETING = "GREETING"
 class State(enum.Enum):
     """Where the dialogue stands, seen from the client."""
 
-    AWAIT_GREETING = "waiting for the server's greeting (220)"
-    REJECTED = "the server refused the session in its greeting; only QUIT is left"
-    GREETED = "greeted: say EHLO (or HELO)"
-    READY = "ready: EHLO done; STARTTLS, AUTH or MAIL FROM may follow"
-    AUTH_IN_PROGRESS = "logging in: the server waits for your answer to its 334"
-    MAIL = "in a transaction: MAIL FROM accepted, RCPT TO next"
-    RCPT = "in a transaction: at least one recipient accepted; more RCPT TO, or DATA"
-    DATA = "sending the message (after 354), until the server's reply to the final dot"
-    TLS_PENDING = "STARTTLS accepted: do the TLS handshake now"
-    CLOSED = "the connection is closed"
+    AWAIT_GREETING = N_("waiting for the server's greeting (220)")
+    REJECTED = N_("the server refused the session in its greeting; only QUIT is left")
+    GREETED = N_("greeted: say EHLO (or HELO)")
+    READY = N_("ready: EHLO done; STARTTLS, AUTH or MAIL FROM may follow")
+    AUTH_IN_PROGRESS = N_("logging in: the server waits for your answer to its 334")
+    MAIL = N_("in a transaction: MAIL FROM accepted, RCPT TO next")
+    RCPT = N_("in a transaction: at least one recipient accepted; more RCPT TO, or DATA")
+    DATA = N_("sending the message (after 354), until the server's reply to the final dot")
+    TLS_PENDING = N_("STARTTLS accepted: do the TLS handshake now")
+    CLOSED = N_("the connection is closed")
 
     @property
     def description(self) -> str:
-        """What this state means, in a sentence."""
-        return str(self.value)
+        """What this state means, in a sentence (in the current language)."""
+        return _(str(self.value))
 
 
 # --- events ------------------------------------------------------------------------------

@@ -309,9 +309,9 @@ class Transcript:
         if info is None:
             tls = "no TLS"
         elif info.verified:
-            tls = f"TLS from line {tls_line}"
+            tls = f"TLS from line {tls_line}"  # i18n: keep repr
         else:
-            tls = f"TLS (certificate NOT verified) from line {tls_line}"
+            tls = f"TLS (certificate NOT verified) from line {tls_line}"  # i18n: keep repr
         count = len(self.messages)
         messages = f"{count} message{'s' * (count != 1)}"
         secrets = "secrets hidden" if any(e.secret for e in self._entries) else "no secrets"
