@@ -47,6 +47,7 @@ from .commands import (
 )
 from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import (
+    CLIENT_TEXT,
     AuthenticationError,
     DataRefused,
     Disconnected,
@@ -59,6 +60,7 @@ from .errors import (
 )
 from .events import State
 from .extensions import Extensions
+from .i18n import _
 from .protocol import ClientConnection
 from .replies import Reply
 from .secrecy import SecretText
@@ -106,12 +108,10 @@ class Client:
         connect: bool = True,
     ) -> None:
         if security not in DEFAULT_PORTS:
-            raise ValueError(
-                f"security={security!r} is not a mode; use 'plain', 'starttls' (port 587 "
-                "style) or 'tls' (implicit TLS, port 465 style)."
-            )
+            raise ValueError(CLIENT_TEXT["security"].format(security=repr(security)))
         if timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}.")
+            message = _("timeout must be a positive number of seconds, not {timeout}.")
+            raise ValueError(message.format(timeout=repr(timeout)))
         self.host = host
         self.port = DEFAULT_PORTS[security] if port is None else port
         self.security: Security = security
@@ -168,7 +168,7 @@ class Client:
     def __repr__(self) -> str:
         where = f"{self.host}:{self.port}"
         if not self.connected:
-            return f"<Client {where} {self.security}, not connected>"
+            return f"<Client {where} {self.security}, not connected>"  # i18n: keep repr
         tls = ", TLS" if self.tls_active else ""
         return f"<Client {where} {self.security}{tls}, {self.state.name}>"
 
@@ -187,8 +187,9 @@ class Client:
     def _send(self, commands: Sequence[Command], step: str) -> None:
         """Write ``commands`` in one go (several when pipelining)."""
         if self._conn.state is State.CLOSED or not self.connected:
-            reason = self._conn.closed_reason or "not connected"
-            raise Disconnected(f"{step}: the connection is closed ({reason}); connect again.")
+            reason = self._conn.closed_reason or _("not connected")
+            closed = _("{step}: the connection is closed ({reason}); connect again.")
+            raise Disconnected(closed.format(step=_(step), reason=reason))
         self._wire.write(b"".join([self._conn.send(command) for command in commands]), step)
 
     def _read(self, step: str) -> Reply:
@@ -215,7 +216,9 @@ class Client:
 
         hint = advice_for(reply, provider=self.provider) or ""
         if reply.code == 421:
-            hint = hint or "the server is closing the connection (421): wait, then connect again."
+            hint = hint or _(
+                "the server is closing the connection (421): wait, then connect again."
+            )
         raise error(reply, step, hint, **extra)
 
     # ------------------------------------------------------------------ connecting
@@ -229,14 +232,15 @@ class Client:
         """
         with self._step():
             if self.connected:
-                raise LocalProtocolError("this client is already connected; call quit() first.")
+                raise LocalProtocolError(_("this client is already connected; call quit() first."))
             self._conn = ClientConnection(self.transcript.record)
             self._hello = None
             self._wire.open()
             try:
                 if self.security == "tls":
-                    self._handshake("implicit TLS handshake")
-                greeting = self._expect(self._read("waiting for the greeting"), 2, "the greeting")
+                    self._handshake("implicit TLS handshake")  # i18n: keep a step (errors.STEPS)
+                waiting = "waiting for the greeting"  # i18n: keep a step (errors.STEPS)
+                greeting = self._expect(self._read(waiting), 2, "the greeting")
                 if self.security == "starttls":
                     self.ehlo()
                     self.starttls()
@@ -262,7 +266,7 @@ class Client:
             name = name or self._hello or self.local_hostname or self._wire.local_address()
             command = Ehlo(name)
             reply = self._ask(command)
-            hint = "an old server may know only HELO: try helo()." if reply.klass == 5 else ""
+            hint = _("an old server may know only HELO: try helo().") if reply.klass == 5 else ""
             if not reply.is_success:
                 raise ReplyError(reply, command.text, hint)
             self._hello = name
@@ -292,14 +296,9 @@ class Client:
         with self._step():
             self._said_hello()
             if self.tls_active:
-                raise LocalProtocolError("TLS is already on for this connection.")
+                raise LocalProtocolError(_("TLS is already on for this connection."))
             if not self.extensions.starttls:
-                raise NotSupported(
-                    "the server did not offer STARTTLS in its EHLO reply, so the kit will "
-                    "not go on in plain text (an attacker who strips STARTTLS from the "
-                    "reply — STRIPTLS — makes it look exactly like this). Use the "
-                    "implicit-TLS port (security='tls'), or another server."
-                )
+                raise NotSupported(CLIENT_TEXT["no starttls"])
             reply = self._expect(self._ask(StartTLS()), 2, "STARTTLS")
             self._handshake("STARTTLS handshake", context)
             self.ehlo()  # the transcript explains why: RFC 3207 §4.2
@@ -353,11 +352,7 @@ class Client:
         if address.isascii():
             return wanted
         if not self.extensions.smtputf8:
-            raise NotSupported(
-                f"the address {address!r} has non-ASCII characters, which need the "
-                "SMTPUTF8 extension (RFC 6531), and the server did not offer it. Use an "
-                "ASCII address with this server."
-            )
+            raise NotSupported(CLIENT_TEXT["non-ascii"].format(address=repr(address)))
         return wanted if "SMTPUTF8" in {p.upper() for p in wanted} else (*wanted, "SMTPUTF8")
 
     def mail(self, sender: str, params: Iterable[str] = (), *, body: str | None = None) -> Reply:
@@ -373,10 +368,7 @@ class Client:
             if body is not None:
                 keyword = body.upper().removeprefix("BODY=")
                 if keyword == "8BITMIME" and not self.extensions.eightbitmime:
-                    raise NotSupported(
-                        "the server did not offer 8BITMIME (RFC 6152): send a 7-bit message "
-                        "(an EmailMessage with base64 or quoted-printable parts)."
-                    )
+                    raise NotSupported(CLIENT_TEXT["no 8bitmime"])
                 wanted = (*wanted, f"BODY={keyword}")
             command = Mail(sender, wanted)
             return self._expect(self._ask(command), 2, command.text, SenderRefused, sender=sender)
@@ -406,7 +398,7 @@ class Client:
             payload = self._message_bytes(message)
             self._expect(self._ask(Data()), 3, "DATA", DataRefused)
             reply = self._ask(MailData(payload), MESSAGE_STEP)
-            return self._expect(reply, 2, "the end of the message", DataRefused)
+            return self._expect(reply, 2, "the end of the message", DataRefused)  # i18n: keep step
 
     def _message_bytes(self, message: MessageLike, *, announcing_8bit: bool = False) -> bytes:
         """The message as bytes, refused before anything is sent if the server cannot
@@ -421,18 +413,9 @@ class Client:
         if announcing_8bit:  # send_message announces BODY=8BITMIME and SMTPUTF8 itself
             problems = [p for p in problems if "8BITMIME" not in p]
         if problems:
-            advice = (
-                " send_message() announces BODY=8BITMIME and SMTPUTF8 (raw UTF-8 headers) "
-                "for you; with mail(), pass body='8BITMIME' (and params=['SMTPUTF8'])."
-                if any("8BITMIME" in p for p in problems)
-                else ""
-            )
-            raise LocalProtocolError(  # the kit's finding, not a reply: no code in front
-                "The kit refused to send this message, and nothing was sent: "
-                + "; ".join(problems)
-                + "."
-                + advice
-            )
+            advice = CLIENT_TEXT["announce"] if any("8BITMIME" in p for p in problems) else ""
+            refused = CLIENT_TEXT["refused"]  # the kit's finding, not a reply: no code in front
+            raise LocalProtocolError(refused.format(problems="; ".join(problems), advice=advice))
         return data
 
     def send_message(
@@ -467,15 +450,13 @@ class Client:
                     break
             if has_8bit(header_section(payload)[0]) and "SMTPUTF8" not in params:
                 if not self.extensions.smtputf8:
-                    raise NotSupported("the server offers no SMTPUTF8 for the " + RAW_UTF8_HEADERS)
+                    raise NotSupported(
+                        _("the server offers no SMTPUTF8 for the ") + _(RAW_UTF8_HEADERS)
+                    )
                 params.append("SMTPUTF8")
             if has_8bit(payload):
                 if not self.extensions.eightbitmime:
-                    raise NotSupported(
-                        "the message has 8-bit bytes (e.g. UTF-8 text) and the server did "
-                        "not offer 8BITMIME (RFC 6152). Build an EmailMessage whose text "
-                        "parts use base64 or quoted-printable, so that it is 7-bit."
-                    )
+                    raise NotSupported(CLIENT_TEXT["8-bit"])
                 params.append("BODY=8BITMIME")
             if self.extensions.size is not None:
                 params.append(f"SIZE={len(payload)}")
@@ -491,10 +472,7 @@ class Client:
         if from_addr is not None and to_addrs is not None:
             sender, recipients = from_addr, []
         elif isinstance(msg, (str, bytes)):
-            raise LocalProtocolError(
-                "a message given as str or bytes has no parsed headers to take the "
-                "envelope from: pass from_addr and to_addrs."
-            )
+            raise LocalProtocolError(CLIENT_TEXT["no headers"])
         else:
             from .anatomy import envelope_recipients, envelope_sender
 
@@ -503,9 +481,7 @@ class Client:
         if to_addrs is not None:
             recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
         if not recipients:
-            raise LocalProtocolError(
-                "the message has no recipients (no To, Cc or Bcc, and no to_addrs): add one."
-            )
+            raise LocalProtocolError(CLIENT_TEXT["no recipients"])
         return sender, recipients
 
     def _transaction(self, mail: Mail, rcpts: list[Rcpt], payload: bytes, batch: bool) -> Reply:
@@ -517,7 +493,7 @@ class Client:
         """
         data = Data()
         if batch:
-            self._send([mail, *rcpts, data], "MAIL, RCPT and DATA (pipelined)")
+            self._send([mail, *rcpts, data], "MAIL, RCPT and DATA (pipelined)")  # i18n: keep step
 
         def reply_to(command: Command, step: str) -> Reply:
             return self._read(step) if batch else self._ask(command, step)
@@ -538,27 +514,24 @@ class Client:
         data_reply = reply_to(data, "DATA") if batch or not everyone_refused else None
         failed = everyone_refused or not mail_reply.is_success
         if failed and data_reply is not None and data_reply.code == 354:
-            self._ask(MailData(b""), "ending an empty message")  # the server waits for one
+            self._ask(MailData(b""), "ending an empty message")  # i18n: keep step; the server waits
         if not mail_reply.is_success:
             raise SenderRefused(mail_reply, mail.text, sender=mail.sender)
         if everyone_refused:
             first, reply = next(iter(self.last_refused.items()))
-            later = " It is temporary (4xx): wait, then send again." if reply.is_transient else ""
-            raise RecipientRefused(
-                reply,
-                f"RCPT TO:<{first}>",
-                "every recipient was refused, so nothing was sent." + later,
-                recipient=first,
+            later = (
+                _(" It is temporary (4xx): wait, then send again.") if reply.is_transient else ""
             )
+            hint = _("every recipient was refused, so nothing was sent.") + later
+            raise RecipientRefused(reply, f"RCPT TO:<{first}>", hint, recipient=first)
         if self.last_refused:
             names = ", ".join(f"{r} ({reply.code})" for r, reply in self.last_refused.items())
-            self.transcript.record_note(
-                f"refused recipients, who will NOT get the message: {names}"
-            )
+            refused = _("refused recipients, who will NOT get the message: {names}")
+            self.transcript.record_note(refused.format(names=names))
         assert data_reply is not None
         self._expect(data_reply, 3, "DATA", DataRefused)
         reply = self._ask(MailData(payload), MESSAGE_STEP)
-        return self._expect(reply, 2, "the end of the message", DataRefused)
+        return self._expect(reply, 2, "the end of the message", DataRefused)  # i18n: keep step
 
     def rset(self) -> Reply:
         """RSET: abandon the current transaction (RFC 5321 §4.1.1.5)."""
@@ -581,7 +554,7 @@ class Client:
         with self._step():
             command = RawCommand(line)
             if self._conn.writing_message and line != ".":
-                self._send([command], "a line of the message")
+                self._send([command], "a line of the message")  # i18n: keep a step
                 return None
             return self._ask(command)
 
@@ -678,9 +651,9 @@ def send(
         host, port, mode, provider = connection_target(provider, host, port, security)
         security = cast(Security, mode)
     if host is None:
-        raise ValueError("send() needs host= (for the lab: host=lab.host, port=lab.port).")
+        raise ValueError(_("send() needs host= (for the lab: host=lab.host, port=lab.port)."))
     if username is not None and password is None:
-        raise ValueError("send() got username= but no password=.")
+        raise ValueError(_("send() got username= but no password=."))
     client = Client(
         host,
         port,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .i18n import N_, _
+from .i18n import N_, Texts, _
 from .printable import printable
 from .replies import Reply, explain
 
@@ -120,7 +120,7 @@ class ReplyError(SmtplabError):
         return self
 
     def _render(self) -> str:
-        where = f"{self.step}: " if self.step else ""
+        where = f"{_(self.step)}: " if self.step else ""  # a step name, or a command
         text = printable(self.reply.text, newlines=True)  # the server's words, shown safely
         answered = _("the server answered {code} {text}").format(code=self.reply.code, text=text)
         advice = self.hint or self._default_advice()
@@ -328,17 +328,9 @@ def tls_hint(reason: str | None, verify_message: str | None = None) -> str:
     return _("the TLS handshake failed; check the port (465 is implicit TLS, 587 STARTTLS).")
 
 
-class _Translated(dict[str, str]):
-    """A table of texts marked with ``N_``: reading an entry gives it in the current
-    language (the table is built at import, before a language may be chosen)."""
-
-    def __getitem__(self, key: str) -> str:
-        return _(super().__getitem__(key))
-
-
 # The advice of the transport errors, filled in by the client's exception map
 # (smtplab.wire): {step} is what was being done, {detail} the system's own message.
-TRANSPORT_ADVICE: dict[str, str] = _Translated(
+TRANSPORT_ADVICE: Texts[str] = Texts(
     {
         "unresolved": N_(
             "{step}: the host name {host!r} could not be resolved ({detail}). Check "
@@ -394,7 +386,7 @@ TRANSPORT_ADVICE: dict[str, str] = _Translated(
     }
 )
 
-TRANSPORT_HINTS: dict[str, str] = _Translated(
+TRANSPORT_HINTS: Texts[str] = Texts(
     {
         "firewall": N_(
             "A firewall may drop the connection: many networks (and mybinder.org) "
@@ -430,4 +422,62 @@ TRANSPORT_HINTS: dict[str, str] = _Translated(
             "mailbox, lab.inbox) before sending it again, or it may arrive twice (RFC 5321 §6.1)."
         ),
     }
+)
+
+# The client's own messages (smtplab.client, at its size budget, reads them here).
+CLIENT_TEXT: Texts[str] = Texts(
+    {
+        "no starttls": N_(
+            "the server did not offer STARTTLS in its EHLO reply, so the kit will "
+            "not go on in plain text (an attacker who strips STARTTLS from the "
+            "reply — STRIPTLS — makes it look exactly like this). Use the "
+            "implicit-TLS port (security='tls'), or another server."
+        ),
+        "non-ascii": N_(
+            "the address {address} has non-ASCII characters, which need the "
+            "SMTPUTF8 extension (RFC 6531), and the server did not offer it. Use an "
+            "ASCII address with this server."
+        ),
+        "no 8bitmime": N_(
+            "the server did not offer 8BITMIME (RFC 6152): send a 7-bit message "
+            "(an EmailMessage with base64 or quoted-printable parts)."
+        ),
+        "announce": N_(
+            " send_message() announces BODY=8BITMIME and SMTPUTF8 (raw UTF-8 headers) "
+            "for you; with mail(), pass body='8BITMIME' (and params=['SMTPUTF8'])."
+        ),
+        "refused": N_(
+            "The kit refused to send this message, and nothing was sent: {problems}.{advice}"
+        ),
+        "8-bit": N_(
+            "the message has 8-bit bytes (e.g. UTF-8 text) and the server did "
+            "not offer 8BITMIME (RFC 6152). Build an EmailMessage whose text "
+            "parts use base64 or quoted-printable, so that it is 7-bit."
+        ),
+        "no headers": N_(
+            "a message given as str or bytes has no parsed headers to take the "
+            "envelope from: pass from_addr and to_addrs."
+        ),
+        "no recipients": N_(
+            "the message has no recipients (no To, Cc or Bcc, and no to_addrs): add one."
+        ),
+        "security": N_(
+            "security={security} is not a mode; use 'plain', 'starttls' (port 587 "
+            "style) or 'tls' (implicit TLS, port 465 style)."
+        ),
+    }
+)
+# The client's step names (see smtplab.wire: it compares them in English); a ReplyError
+# shows its step in the current language.
+STEPS = (
+    N_("implicit TLS handshake"),
+    N_("STARTTLS handshake"),
+    N_("waiting for the greeting"),
+    N_("the greeting"),
+    N_("the end of the message"),
+    N_("the message (after DATA)"),
+    N_("MAIL, RCPT and DATA (pipelined)"),
+    N_("ending an empty message"),
+    N_("a line of the message"),
+    N_("not connected"),
 )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import gettext
 import os
 from pathlib import Path
+from typing import TypeVar
 
 # The learner's surface; ``_``, ``N_`` and ``ngettext`` are for the kit's own modules.
 __all__ = ["LANGUAGES", "language", "set_language"]
@@ -99,3 +100,20 @@ def N_(message: str) -> str:
     """Mark a text in a table for extraction (gettext's usual name for it); the code
     translates it where it is used, with ``_``."""
     return message
+
+
+K = TypeVar("K")
+
+
+class Texts(dict[K, str]):
+    """A table of texts marked with ``N_``: ``table[key]`` and ``table.get(key)`` give the
+    text in the current language (a table is built at import, before a language may be
+    chosen); iterating gives the English."""
+
+    def __getitem__(self, key: K) -> str:
+        return _(super().__getitem__(key))
+
+    def get(self, key: K, default: str | None = None) -> str | None:  # type: ignore[override]
+        """The text for *key* in the current language, or *default*."""
+        text = super().get(key)
+        return default if text is None else _(text)

@@ -7,26 +7,21 @@ are marked for translation (issue 19): each table gives them in the current lang
 
 from __future__ import annotations
 
-from typing import TypeVar
+from .i18n import N_, Texts
 
-from .i18n import N_, _
-
-K = TypeVar("K")
-
-
-class Texts(dict[K, str]):
-    """A table of texts marked with ``N_``: ``table[key]`` and ``table.get(key)`` give the
-    text in the current language (the table is built at import, before a language may be
-    chosen)."""
-
-    def __getitem__(self, key: K) -> str:
-        return _(super().__getitem__(key))
-
-    def get(self, key: K, default: str | None = None) -> str | None:  # type: ignore[override]
-        """The text for *key* in the current language, or *default*."""
-        text = super().get(key)
-        return default if text is None else _(text)
-
+__all__ = [
+    "ADDRESS_NOTE",
+    "COMMAND_NOTE",
+    "COMMAND_PHASE",
+    "ENHANCED_SHORT",
+    "FAILURE_NOTE",
+    "GREETING_NOTE",
+    "LINE_END_NOTE",
+    "NUMBERS",
+    "PARAM_NOTES",
+    "SUCCESS_NOTE",
+    "TYPED_LINE_NOTE",
+]
 
 COMMAND_PHASE = {
     "EHLO": "ehlo",

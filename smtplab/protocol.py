@@ -89,6 +89,7 @@ from .events import (
     TLSStarted,
 )
 from .extensions import Extensions
+from .i18n import _
 from .printable import printable
 from .replies import Reply
 from .reply_parser import ReplyParser
@@ -242,13 +243,16 @@ class ClientConnection:
         """
         if not isinstance(command, Command):
             raise LocalProtocolError(
-                f"send() takes a command such as Ehlo('learner.example') or "
-                f"RawCommand('NOOP'), not {type(command).__name__} {command!r}."
+                _(
+                    "send() takes a command such as Ehlo('learner.example') or "
+                    "RawCommand('NOOP'), not {type} {command}."
+                ).format(type=type(command).__name__, command=repr(command))
             )
         if self._state is State.CLOSED:
             raise LocalProtocolError(
-                f"the connection is closed ({self._closed_reason}); nothing was sent. "
-                "Connect again to go on."
+                _(
+                    "the connection is closed ({reason}); nothing was sent. Connect again to go on."
+                ).format(reason=self._closed_reason)
             )
         data = command.render()
         role = self._role_for(command, data)
@@ -274,13 +278,15 @@ class ClientConnection:
         server sent bytes after its 220 and before TLS.
         """
         if self._context.tls:
-            raise LocalProtocolError("TLS is already active on this connection.")
+            raise LocalProtocolError(_("TLS is already active on this connection."))
         implicit = self._state is State.AWAIT_GREETING and self._greeting is None
         if not implicit and self._state is not State.TLS_PENDING:
             raise LocalProtocolError(
-                "start_tls() belongs right after connecting (implicit TLS, port 465) or "
-                "right after the server's 220 to STARTTLS; the connection is now "
-                f"{self._state.name} ({self._state.description})."
+                _(
+                    "start_tls() belongs right after connecting (implicit TLS, port 465) or "
+                    "right after the server's 220 to STARTTLS; the connection is now "
+                    "{state} ({description})."
+                ).format(state=self._state.name, description=self._state.description)
             )
         if not implicit:
             self._refuse_plaintext_after_starttls()
@@ -301,7 +307,9 @@ class ClientConnection:
             self._eof = True
             self._parser.feed_eof()
         elif self._eof:
-            raise LocalProtocolError("receive_data() got bytes after b'' (the end of the stream).")
+            raise LocalProtocolError(
+                _("receive_data() got bytes after b'' (the end of the stream).")
+            )
         elif not self._parser.failed:
             self._parser.feed(data)
 
@@ -314,12 +322,12 @@ class ClientConnection:
         try:
             reply = self._parser.next_reply()
         except RemoteProtocolError:
-            self._close("the server broke the protocol")
+            self._close(_("the server broke the protocol"))
             raise
         if reply is not None:
             return self._process(reply, _now(time))
         if self._eof:
-            self._close("the server closed the connection")
+            self._close(_("the server closed the connection"))
             return CLOSED
         return CLOSED if self._state is State.CLOSED else NEED_DATA
 
@@ -338,28 +346,29 @@ class ClientConnection:
         Sending an illegal command is still allowed: the server's real answer is the lesson.
         """
         if self._state is State.CLOSED:
-            return False, f"the connection is closed ({self._closed_reason}): connect again"
+            closed = _("the connection is closed ({reason}): connect again")
+            return False, closed.format(reason=self._closed_reason)
         if self._writing:
             if isinstance(command, MailData):
                 reason = legality.message_problems(self, command.message)[:1]
                 return (False, reason[0]) if reason else (True, "")
             if isinstance(command, RawCommand):
                 return True, ""
-            return False, (
-                f"the server is reading your message (after 354): {command.text!r} would "
+            return False, _(
+                "the server is reading your message (after 354): {command} would "
                 "become a line of it. End the message first (send_data, or a line with a "
                 "single dot)"
-            )
+            ).format(command=repr(command.text))
         if self._pending:
             last = self._pending[-1]
             if last.role not in PIPELINE_ANYWHERE:
                 text = last.command.text if last.command is not None else last.role
-                return False, (
-                    f"wait for the reply to {text!r} first: it may only be the last command "
+                return False, _(
+                    "wait for the reply to {command} first: it may only be the last command "
                     "of a pipelined group (RFC 2920 §3.1)"
-                )
+                ).format(command=repr(text))
             if not self.extensions.pipelining:
-                return False, (
+                return False, _(
                     "wait for each reply before the next command: the server did not "
                     "announce PIPELINING (RFC 2920)"
                 )
@@ -474,7 +483,8 @@ class ClientConnection:
             command, role = None, ""
         if reply.code == 421:
             said = printable(reply.text, newlines=True)  # quoted in errors: shown safely
-            self._close(f"the server closed the session with 421: {said}".rstrip(": "))
+            closed = _("the server closed the session with 421: {said}").format(said=said)
+            self._close(closed.rstrip(": ："))
         elif role or reply.code == 334:  # a 334 alone opens an AUTH exchange too
             klass = reply.code // 100
             self._state = TRANSITIONS.get((self._state, role, klass), self._state)
@@ -491,7 +501,8 @@ class ClientConnection:
                 self._writing = True
             elif role == "QUIT" and klass == 2:
                 said = printable(reply.text, newlines=True)
-                self._closed_reason = f"the server said goodbye: {reply.code} {said}".strip()
+                goodbye = _("the server said goodbye: {code} {said}")
+                self._closed_reason = goodbye.format(code=reply.code, said=said).strip()
         answer = Answer(reply, command, role, self._state, self._context, now)
         self._emit(answer)
         return answer
@@ -532,13 +543,15 @@ class ClientConnection:
     def _check_raw_limit(self, command: Command, data: bytes, limit: int) -> None:
         if len(data) > limit:
             what = {
-                LINE_LIMIT: "a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6)",
-                AUTH_LINE_LIMIT: "an AUTH line may have at most 12288 (RFC 4954 §4)",
-                COMMAND_LINE_LIMIT: "a command line may have at most 512 (RFC 5321 §4.5.3.1.4)",
+                LINE_LIMIT: _("a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6)"),
+                AUTH_LINE_LIMIT: _("an AUTH line may have at most 12288 (RFC 4954 §4)"),
+                COMMAND_LINE_LIMIT: _("a command line may have at most 512 (RFC 5321 §4.5.3.1.4)"),
             }[limit]
             raise LocalProtocolError(
-                f"the line {command.text[:40]!r}... is {len(data)} octets long (CRLF "
-                f"included); {what}. Nothing was sent: shorten it."
+                _(
+                    "the line {line}... is {length} octets long (CRLF included); {what}. "
+                    "Nothing was sent: shorten it."
+                ).format(line=repr(command.text[:40]), length=len(data), what=what)
             )
 
     def _close(self, reason: str) -> None:
@@ -549,12 +562,14 @@ class ClientConnection:
 
     def _refuse_plaintext_after_starttls(self) -> None:
         if self._parser.buffered or self._parser.replies_waiting:
-            self._close("bytes arrived between STARTTLS and the TLS handshake")
+            self._close(_("bytes arrived between STARTTLS and the TLS handshake"))
             raise RemoteProtocolError(
-                "the server sent more bytes after its 220 to STARTTLS, before TLS began. "
-                "Bytes from that moment could have been injected by an attacker on the "
-                "network and would be trusted as if they came through TLS (the STARTTLS "
-                "injection flaw, CVE-2011-0411 and its kin), so the kit stops here."
+                _(
+                    "the server sent more bytes after its 220 to STARTTLS, before TLS began. "
+                    "Bytes from that moment could have been injected by an attacker on the "
+                    "network and would be trusted as if they came through TLS (the STARTTLS "
+                    "injection flaw, CVE-2011-0411 and its kin), so the kit stops here."
+                )
             )
 
     def _emit(self, record: Record) -> None:
@@ -625,7 +640,7 @@ class SessionReader:
         """Bytes the server sent."""
         connection = self.connection
         if connection._parser.failed:
-            connection._emit(Noise(bytes(data), "after bytes that were not SMTP", _now(time)))
+            connection._emit(Noise(bytes(data), _("after bytes that were not SMTP"), _now(time)))
             return
         connection.receive_data(data)
         try:

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from .errors import LocalProtocolError, RemoteProtocolError
+from .i18n import N_, _
 from .replies import Reply, decode_reply_text
 
 __all__ = ["ReplyParser"]
@@ -28,13 +29,13 @@ provider's explanation) are a few KiB."""
 
 
 _OTHER_PROTOCOLS = (
-    (b"\x15\x03", "this is a TLS alert: the server speaks TLS. Connect with implicit TLS"),
-    (b"\x16\x03", "this is a TLS record: the server speaks TLS. Connect with implicit TLS"),
-    (b"+OK", "this is a POP3 server (ports 110, 995), not SMTP"),
-    (b"-ERR", "this is a POP3 server (ports 110, 995), not SMTP"),
-    (b"* OK", "this is an IMAP server (ports 143, 993), not SMTP"),
-    (b"HTTP/", "this is a web server, not SMTP"),
-    (b"SSH-", "this is an SSH server, not SMTP"),
+    (b"\x15\x03", N_("this is a TLS alert: the server speaks TLS. Connect with implicit TLS")),
+    (b"\x16\x03", N_("this is a TLS record: the server speaks TLS. Connect with implicit TLS")),
+    (b"+OK", N_("this is a POP3 server (ports 110, 995), not SMTP")),
+    (b"-ERR", N_("this is a POP3 server (ports 110, 995), not SMTP")),
+    (b"* OK", N_("this is an IMAP server (ports 143, 993), not SMTP")),
+    (b"HTTP/", N_("this is a web server, not SMTP")),
+    (b"SSH-", N_("this is an SSH server, not SMTP")),
 )
 
 
@@ -48,7 +49,7 @@ def _preview(data: bytes, limit: int = 80) -> str:
 def _other_protocol_hint(line: bytes) -> str:
     for prefix, hint in _OTHER_PROTOCOLS:
         if line.startswith(prefix):
-            return f" Hint: {hint}."
+            return " " + _("Hint: {hint}.").format(hint=_(hint))
     return ""
 
 
@@ -90,7 +91,7 @@ class ReplyParser:
         if self._error is not None:
             raise self._error
         if self._eof:
-            raise LocalProtocolError("bytes fed after the end of the stream (feed_eof).")
+            raise LocalProtocolError(_("bytes fed after the end of the stream (feed_eof)."))
         buffer = self._buffer
         buffer += data
         start = 0
@@ -102,12 +103,14 @@ class ReplyParser:
         del buffer[:start]
         too_long = buffer.find(b"\n")
         if self._error is None and (too_long > self.max_line - 1 or len(buffer) > self.max_line):
-            self._fail(
-                f"the server sent a line longer than {self.max_line} bytes without ending "
-                f"it: {_preview(bytes(buffer[: self.max_line]))}. SMTP reply lines are at "
-                "most 512 bytes (RFC 5321 §4.5.3.1.5), so this is not an SMTP server, or a "
-                f"broken one; the kit stopped reading.{_other_protocol_hint(bytes(buffer))}"
+            message = _(
+                "the server sent a line longer than {limit} bytes without ending it: {seen}. "
+                "SMTP reply lines are at most 512 bytes (RFC 5321 §4.5.3.1.5), so this is not "
+                "an SMTP server, or a broken one; the kit stopped reading.{hint}"
             )
+            seen = _preview(bytes(buffer[: self.max_line]))
+            hint = _other_protocol_hint(bytes(buffer))
+            self._fail(message.format(limit=self.max_line, seen=seen, hint=hint))
 
     def feed_eof(self) -> None:
         """The server closed the connection; an unfinished reply becomes an error."""
@@ -116,11 +119,11 @@ class ReplyParser:
         self._eof = True
         if self._buffer or self._lines:
             seen = b"".join(raw for _, raw in self._lines) + bytes(self._buffer)
-            self._fail(
-                "the server closed the connection in the middle of a reply: "
-                f"{_preview(seen)}. The reply is incomplete; the server may have crashed "
-                "or dropped you. Connect again."
+            message = _(
+                "the server closed the connection in the middle of a reply: {seen}. The reply "
+                "is incomplete; the server may have crashed or dropped you. Connect again."
             )
+            self._fail(message.format(seen=_preview(seen)))
 
     def next_reply(self) -> Reply | None:
         """The next complete reply, or None when more bytes are needed."""
@@ -164,24 +167,27 @@ class ReplyParser:
         content = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
         head, separator = content[:3], content[3:4]
         if len(head) < 3 or not head.isdigit() or head[:1] not in (b"2", b"3", b"4", b"5"):
-            return self._fail(
+            message = _(
                 "the server sent a line that does not start with a reply code (three "
-                f"digits, the first 2 to 5): {_preview(raw)}. Is this an SMTP server?"
-                f"{_other_protocol_hint(raw)}"
+                "digits, the first 2 to 5): {seen}. Is this an SMTP server?{hint}"
             )
+            return self._fail(message.format(seen=_preview(raw), hint=_other_protocol_hint(raw)))
         if separator not in (b"-", b" ", b""):
-            return self._fail(
-                f"the server sent a reply line whose code is followed by {separator!r}, "
-                f"not '-' (more lines follow) or ' ' (last line): {_preview(raw)}."
+            message = _(
+                "the server sent a reply line whose code is followed by {separator}, "
+                "not '-' (more lines follow) or ' ' (last line): {seen}."
             )
+            return self._fail(message.format(separator=repr(separator), seen=_preview(raw)))
         code = int(head)
         if self._lines and code != int(self._lines[0][1][:3]):
             seen = b"".join(line for _, line in self._lines) + raw
-            return self._fail(
-                f"the server changed the reply code from {self._lines[0][1][:3].decode()} to "
-                f"{code} inside one multi-line reply: {_preview(seen)}. Every line of a "
-                "reply must carry the same code (RFC 5321 §4.2.1)."
+            message = _(
+                "the server changed the reply code from {first} to {code} inside one "
+                "multi-line reply: {seen}. Every line of a reply must carry the same code "
+                "(RFC 5321 §4.2.1)."
             )
+            first = self._lines[0][1][:3].decode()
+            return self._fail(message.format(first=first, code=code, seen=_preview(seen)))
         rest = content[4:]
         self._lines.append(
             (rest.decode("ascii") if rest.isascii() else decode_reply_text(rest), raw)
@@ -192,14 +198,15 @@ class ReplyParser:
             raw_all = raw if len(lines) == 1 else b"".join(line for _, line in lines)
             self._replies.append(Reply(code, tuple(text for text, _ in lines), raw_all))
         elif len(self._lines) >= self.max_lines:
-            self._fail(
-                f"the server sent a reply of more than {self.max_lines} lines (code {code}); "
+            message = _(
+                "the server sent a reply of more than {limit} lines (code {code}); "
                 "the kit stopped reading. This is no normal SMTP reply."
             )
+            self._fail(message.format(limit=self.max_lines, code=code))
         elif self._size > self.max_reply:
-            self._fail(
-                f"the server sent a reply of more than {self.max_reply} bytes in "
-                f"{len(self._lines)} lines (code {code}), and it goes on; the kit stopped "
-                "reading. This is no normal SMTP reply."
+            message = _(
+                "the server sent a reply of more than {limit} bytes in {count} lines (code "
+                "{code}), and it goes on; the kit stopped reading. This is no normal SMTP reply."
             )
+            self._fail(message.format(limit=self.max_reply, count=len(self._lines), code=code))
         return None
