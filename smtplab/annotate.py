@@ -483,18 +483,19 @@ def _ehlo_notes(answer: Answer, texts: list[str], memory: Memory) -> list[str]:
     teach = not memory.taught_multiline
     memory.taught_multiline = True
     seen: frozenset[str] = frozenset()
+    gone: list[str] = []
     if teach:
-        found = [_('one reply, {count} lines: "{code}-" = more follows')]
+        first = _('one reply, {count} lines: "{code}-" = more follows')
     elif earlier is None:
-        found = [_("one reply, {count} lines: the server's name, then its extensions")]
+        first = _("one reply, {count} lines: the server's name, then its extensions")
     else:
         earlier_lines = [display(line)[4:] for line in split_lines(earlier.raw)][1:]
         seen = frozenset(line.upper() for line in earlier_lines)
         gone = sorted({_keyword(e) for e in earlier_lines} - {_keyword(e) for e in extensions})
-        found = [_("one reply, {count} lines: the extensions again")]
-        if gone:
-            found[0] += "; " + _("{gone} no longer offered").format(gone=", ".join(gone))
-    found[0] = found[0].format(count=count, code=reply.code)
+        first = _("one reply, {count} lines: the extensions again")
+    found = [first.format(count=count, code=reply.code)]  # the server's words come after
+    if gone:
+        found[0] += "; " + _("{gone} no longer offered").format(gone=", ".join(gone))
     for extension in extensions:
         if earlier is not None and extension.upper() in seen:
             found.append("")

@@ -483,8 +483,10 @@ class ClientConnection:
             command, role = None, ""
         if reply.code == 421:
             said = printable(reply.text, newlines=True)  # quoted in errors: shown safely
-            closed = _("the server closed the session with 421: {said}").format(said=said)
-            self._close(closed.rstrip(": ："))
+            closed = _("the server closed the session with 421")
+            if said:
+                closed = _("the server closed the session with 421: {said}").format(said=said)
+            self._close(closed.rstrip(": "))
         elif role or reply.code == 334:  # a 334 alone opens an AUTH exchange too
             klass = reply.code // 100
             self._state = TRANSITIONS.get((self._state, role, klass), self._state)

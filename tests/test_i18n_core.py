@@ -262,3 +262,20 @@ def test_the_clients_messages_in_chinese_and_in_english() -> None:
         smtplab.Client("localhost", security="ssl", connect=False)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^send\(\) 需要 host="):
         smtplab.send("Subject: x\r\n\r\nx\r\n", to_addrs=["a@b.c"], from_addr="d@e.f")
+
+
+def test_braces_in_the_servers_words_are_never_read_as_placeholders() -> None:
+    def session() -> str:
+        t = Transcript()
+        t.record_received(Reply.from_text(220, "lab {0} ESMTP"), time=1.0)
+        t.record_sent(b"EHLO learner.example\r\n", time=1.1)
+        t.record_received(Reply.from_text(250, "lab", "X-{count}", "8BITMIME"), time=1.2)
+        t.record_sent(b"EHLO learner.example\r\n", time=1.3)
+        t.record_received(Reply.from_text(250, "lab", "8BITMIME"), time=1.4)
+        t.record_sent(b"MAIL FROM:<{x}@example.com>\r\n", time=1.5)
+        t.record_received(Reply.from_text(550, "5.7.1 {sender} refused"), time=1.6)
+        return str(t)
+
+    assert "X-{COUNT} no longer offered" in session()
+    smtplab.set_language("zh-CN")
+    assert "X-{COUNT} 不再提供" in session()
