@@ -111,25 +111,32 @@ def _wrap(note: str, width: int) -> list[str]:
             wrapped = textwrap.wrap(
                 glued, width, break_long_words=False, break_on_hyphens=False
             ) or [glued]
-            for line in wrapped:
-                lines.extend(_cut(line.replace("\u00a0", " "), width))
+            for line in wrapped:  # a Chinese line is cut with its no-break spaces still in
+                lines.extend(piece.replace("\u00a0", " ") for piece in _cut(line, width))
     return lines or [""]
 
 
 def _cut(line: str, width: int) -> list[str]:
     """``line`` in pieces of at most ``width`` columns when it is wider and not ASCII
-    (Chinese has no spaces to wrap at); an ASCII line is left whole, as before."""
-    if line.isascii() or columns_of(line) <= width:
-        return [line]
-    pieces, used = [""], 0
-    for char in line:
-        step = columns_of(char)
-        if used + step > width:
-            pieces.append("")
-            used = 0
-        pieces[-1] += char
-        used += step
-    return pieces
+    (Chinese has no spaces to wrap at): cut at a space or next to a Chinese character,
+    never inside "RFC 4616" nor before a closing mark; an ASCII line is left whole."""
+    pieces: list[str] = []
+    while not line.isascii() and columns_of(line) > width:
+        used = cut = 0
+        for i, char in enumerate(line):
+            used += columns_of(char)
+            if used > width:
+                break
+            after = line[i + 1 : i + 2]
+            wide = columns_of(char) == 2 or columns_of(after) == 2
+            if (char == " " or wide) and after not in _NO_LINE_START:
+                cut = i + 1
+        pieces.append(line[: cut or i].rstrip())
+        line = line[cut or i :].lstrip()
+    return [*pieces, line] if line else pieces
+
+
+_NO_LINE_START = tuple("，。；：）、」")
 
 
 def _iter_lines(raw: bytes, start: int, end: int) -> Iterator[tuple[bytes, bool]]:

@@ -73,12 +73,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # lookups: 101 lines), replies.py's tables marked for translation (+17), and the zh_CN
 # catalog, its .po (277) and committed .mo (31): +426 package lines, core +116, 4 names.
 # Issue 19 (the core's texts: errors, annotations, legality, the client): issue 19's
-# catalogs grow by 367 messages (.po +1,208 lines) and `_()` wrapping costs +307 core lines
+# catalogs grow by 367 messages (.po +1,208 lines) and `_()` wrapping costs +314 core lines
 # (named placeholders instead of f-strings, tables read through i18n.Texts, the client's
 # long texts moved to errors.CLIENT_TEXT to keep client.py under 700, Chinese wrapping).
 CEILINGS = {
-    "package_lines": 26_648,
-    "core_code_lines": 7_546,
+    "package_lines": 26_656,
+    "core_code_lines": 7_553,
     "longest_module": 700,
     "public_names": 288,
 }
