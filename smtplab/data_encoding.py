@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .errors import LocalProtocolError
+from .i18n import N_, _
 
 __all__ = [
     "LINE_LIMIT",
@@ -108,8 +109,10 @@ def decode_data(encoded: bytes) -> bytes:
         return b""
     if not encoded.endswith(b"\r\n.\r\n"):
         raise LocalProtocolError(
-            "the data does not end with the end-of-data line CRLF.CRLF "
-            f"(it ends with {encoded[-10:]!r}); pass the whole encoded message."
+            _(
+                "the data does not end with the end-of-data line CRLF.CRLF "
+                "(it ends with {end}); pass the whole encoded message."
+            ).format(end=repr(encoded[-10:]))
         )
     return dot_unstuff(encoded[:-3])
 
@@ -176,7 +179,7 @@ def long_lines(data: bytes) -> list[int]:
     return numbers
 
 
-RAW_UTF8_HEADERS = (
+RAW_UTF8_HEADERS = N_(
     "raw UTF-8 in the headers (a name in From: or To:?): that needs SMTPUTF8 on MAIL FROM "
     "(RFC 6531 §3.4, RFC 6532 §3.2), or encoded words like =?utf-8?b?...?= (RFC 2047); "
     "BODY=8BITMIME covers only the body"
@@ -223,16 +226,20 @@ def shape_notes(message: bytes, *, smtputf8: bool = False) -> list[str]:
     shown = first.rstrip(b"\r\n")[:40].decode("utf-8", "replace")
     if first and not ended:
         notes.append(
-            f"no empty line between the headers and the body: {shown!r} is not a header "
-            "field, so the receiver's parser has to guess where the body starts "
-            "(MissingHeaderBodySeparatorDefect); end the headers with an empty line "
-            "(RFC 5322 §2.1)"
+            _(
+                "no empty line between the headers and the body: {shown} is not a header "
+                "field, so the receiver's parser has to guess where the body starts "
+                "(MissingHeaderBodySeparatorDefect); end the headers with an empty line "
+                "(RFC 5322 §2.1)"
+            ).format(shown=repr(shown))
         )
     elif first and _FIELD.match(first):
         notes.append(
-            f"the first line of the body, {shown!r}, looks like a header field: did the "
-            "headers end too early? (RFC 5322 §2.1)"
+            _(
+                "the first line of the body, {shown}, looks like a header field: did the "
+                "headers end too early? (RFC 5322 §2.1)"
+            ).format(shown=repr(shown))
         )
     if not smtputf8 and has_8bit(headers):
-        notes.append(RAW_UTF8_HEADERS)
+        notes.append(_(RAW_UTF8_HEADERS))
     return notes
