@@ -8,6 +8,8 @@ bare LF as a line end while others do not are how SMTP smuggling works.
 
 from __future__ import annotations
 
+import base64
+import quopri
 import re
 
 from .errors import LocalProtocolError
@@ -243,3 +245,46 @@ def shape_notes(message: bytes, *, smtputf8: bool = False) -> list[str]:
     if not smtputf8 and has_8bit(headers):
         notes.append(_(RAW_UTF8_HEADERS))
     return notes
+
+
+BODY_ENCODINGS = ("7bit", "8bit", "quoted-printable", "base64")
+"""The Content-Transfer-Encodings ``compose(body_encoding=...)`` accepts (RFC 2045 §6.1)."""
+_MAX_LINE = 78  # RFC 5322 §2.1.1: lines SHOULD be at most 78 characters...
+_MAX_LINE_HARD = 998  # ...and MUST be at most 998.
+
+
+def choose_transfer_encoding(text: str, wanted: str | None, what: str) -> str:
+    """The Content-Transfer-Encoding for a text part of :func:`smtplab.message.compose`:
+    ``wanted`` checked (LocalProtocolError if it cannot carry ``text``), or the smaller
+    of quoted-printable and base64 when 7bit will not do. ``what`` names the part."""
+    data = text.encode("utf-8")
+    lines = data.splitlines()
+    longest = max((len(line) for line in lines), default=0)
+    if wanted is not None:
+        if wanted not in BODY_ENCODINGS:
+            raise LocalProtocolError(
+                _(
+                    "body_encoding={wanted} is not one of {choices} (or None "
+                    "to let smtplab choose)."
+                ).format(wanted=repr(wanted), choices=", ".join(BODY_ENCODINGS))
+            )
+        if wanted == "7bit" and not data.isascii():
+            raise LocalProtocolError(
+                _(
+                    "the {what} has non-ASCII characters, which 7bit cannot carry. Use "
+                    "body_encoding='8bit' (needs 8BITMIME), 'quoted-printable' or 'base64'."
+                ).format(what=_(what))
+            )
+        if wanted in ("7bit", "8bit") and longest > _MAX_LINE_HARD:
+            raise LocalProtocolError(
+                _(
+                    "the {what} has a line of {longest} bytes; SMTP allows {limit} "
+                    "(RFC 5321 §4.5.3.1.6). Use 'quoted-printable' or 'base64', which wrap lines."
+                ).format(what=_(what), longest=longest, limit=_MAX_LINE_HARD)
+            )
+        return wanted
+    if data.isascii() and longest <= _MAX_LINE:
+        return "7bit"
+    qp_size = len(quopri.encodestring(data))
+    b64_size = len(base64.encodebytes(data))
+    return "quoted-printable" if qp_size <= b64_size else "base64"

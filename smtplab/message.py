@@ -34,12 +34,10 @@ Bodies
 
 from __future__ import annotations
 
-import base64
 import copy
 import email.utils
 import itertools
 import os
-import quopri
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,6 +62,7 @@ from .anatomy import MimePart as MimePart
 from .anatomy import anatomy as anatomy
 from .anatomy import envelope_from_headers as envelope_from_headers
 from .anatomy import needs_smtputf8 as needs_smtputf8
+from .data_encoding import choose_transfer_encoding
 from .encoded_words import decode as decode_header_value
 from .errors import LocalProtocolError
 from .i18n import N_, _
@@ -88,7 +87,6 @@ _WORD_BYTES = 36  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 48 + "?=" = 60 
 # in one word and read back exactly everywhere.
 _PHRASE_WORD_BYTES = 45
 
-_BODY_ENCODINGS = ("7bit", "8bit", "quoted-printable", "base64")
 # Headers compose() writes from its own arguments or from the MIME structure.
 _STRUCTURAL = {"mime-version", "content-type", "content-transfer-encoding", "content-disposition"}
 
@@ -365,41 +363,6 @@ def _as_attachment(item: AttachmentLike) -> Attachment:
     )
 
 
-def _choose_encoding(text: str, wanted: str | None, what: str) -> str:
-    """The Content-Transfer-Encoding for a text part."""
-    data = text.encode("utf-8")
-    lines = data.splitlines()
-    longest = max((len(line) for line in lines), default=0)
-    if wanted is not None:
-        if wanted not in _BODY_ENCODINGS:
-            raise LocalProtocolError(
-                _(
-                    "body_encoding={wanted} is not one of {choices} (or None "
-                    "to let smtplab choose)."
-                ).format(wanted=repr(wanted), choices=", ".join(_BODY_ENCODINGS))
-            )
-        if wanted == "7bit" and not data.isascii():
-            raise LocalProtocolError(
-                _(
-                    "the {what} has non-ASCII characters, which 7bit cannot carry. Use "
-                    "body_encoding='8bit' (needs 8BITMIME), 'quoted-printable' or 'base64'."
-                ).format(what=_(what))
-            )
-        if wanted in ("7bit", "8bit") and longest > MAX_LINE_HARD:
-            raise LocalProtocolError(
-                _(
-                    "the {what} has a line of {longest} bytes; SMTP allows {limit} "
-                    "(RFC 5321 §4.5.3.1.6). Use 'quoted-printable' or 'base64', which wrap lines."
-                ).format(what=_(what), longest=longest, limit=MAX_LINE_HARD)
-            )
-        return wanted
-    if data.isascii() and longest <= MAX_LINE:
-        return "7bit"
-    qp_size = len(quopri.encodestring(data))
-    b64_size = len(base64.encodebytes(data))
-    return "quoted-printable" if qp_size <= b64_size else "base64"
-
-
 # --------------------------------------------------------------------------------------------
 # Compose
 
@@ -593,11 +556,13 @@ def compose(
     # sets for quoted-printable (the policy's own 78 is RFC 5322's header limit).
     header_policy = msg.policy
     msg.policy = header_policy.clone(max_line_length=QP_LINE_LIMIT)
-    msg.set_content(body, charset="utf-8", cte=_choose_encoding(body, body_encoding, N_("body")))
+    msg.set_content(
+        body, charset="utf-8", cte=choose_transfer_encoding(body, body_encoding, N_("body"))
+    )
     if html is not None:
         msg.make_alternative(boundary=f"=_smtplab_{_random()}")
         part = MIMEPart(policy=msg.policy)
-        cte = _choose_encoding(html, body_encoding, N_("HTML part"))
+        cte = choose_transfer_encoding(html, body_encoding, N_("HTML part"))
         part.set_content(html, subtype="html", charset="utf-8", cte=cte)
         part.policy = header_policy
         msg.attach(part)

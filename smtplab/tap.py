@@ -617,17 +617,11 @@ class WireTap:
             lambda r: (dict(r.recorded), dict(r.dropped), len(r.chunks), r.connections),
             ({CLIENT: 0, SERVER: 0}, {CLIENT: 0, SERVER: 0}, 0, 0),
         )
+        sent = {"client": f"{recorded[CLIENT]:,}", "server": f"{recorded[SERVER]:,}"}
         text = _(
             "WireTap {where} ({state}): {conns} connection(s), {count} chunk(s), "
             "client sent {client} bytes, server sent {server} bytes"
-        ).format(
-            where=where,
-            state=state,
-            conns=conns,
-            count=count,
-            client=f"{recorded[CLIENT]:,}",
-            server=f"{recorded[SERVER]:,}",
-        )
+        ).format(where=where, state=state, conns=conns, count=count, **sent)
         if self.delay:
             text += _(", delay {ms} ms each way").format(ms=f"{self.delay * 1000:g}")
         if dropped[CLIENT] or dropped[SERVER]:
