@@ -116,6 +116,8 @@ def test_a_glossary_term_needs_its_english_at_first_use_only() -> None:
     assert mirror.first_use_problems("信封不同于邮件头。信封（envelope）", "x")
     # 邮件 inside 邮件头 is the header's use, not the message's
     assert not mirror.first_use_problems("邮件头（header）", "x")
+    # headings and link labels are not prose: the first use is in the text below them
+    assert not mirror.first_use_problems("# 信封\n[看信封](a.ipynb)\n信封（envelope）", "x")
 
 
 def test_a_changed_english_cell_or_code_marks_the_mirror(
