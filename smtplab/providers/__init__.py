@@ -196,7 +196,10 @@ def describe(provider: str | Provider) -> str:
             ),
         ),
         ("AUTH", ", ".join(p.auth_mechanisms) or _("unknown")),
-        (_("credential"), f"{_(p.credential)}. {_(p.credential_help)}"),
+        (
+            _("credential"),
+            _("{credential}. {help}").format(credential=_(p.credential), help=_(p.credential_help)),
+        ),
         (_("basic AUTH"), basic),
         (_("notes"), _(p.notes)),
     ]
@@ -210,7 +213,8 @@ def describe(provider: str | Provider) -> str:
             "greeting, EHLO and error texts quoted from public reports (imitation material, "
             "not recordings)"
         )
-        lines.append(_wrap(f"{_('observed:'):<13}{seen}", "  ", " " * 15))
+        label = _("observed:")
+        lines.append(_wrap(f"{label:<13}{seen}", "  ", " " * 15))
     return "\n".join(lines)
 
 
