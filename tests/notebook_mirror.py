@@ -4,6 +4,7 @@
     python tests/notebook_mirror.py apply 03-ehlo-and-extensions cells.json
     python tests/notebook_mirror.py status                           # what needs work, per notebook
     python tests/notebook_mirror.py reviewed 03-ehlo-and-extensions CELL_ID
+    python tests/notebook_mirror.py figures                          # prose parity, per notebook
 
 ``notebooks/zh-CN/NN-name.ipynb`` mirrors ``notebooks/NN-name.ipynb`` cell for cell (same
 ids, same types, same order) plus one code cell, the first code cell, that sets the
@@ -18,7 +19,7 @@ changes, the Chinese one is reported as needing review until a translator update
 Markdown cells must read as Chinese: a run of six or more English words outside code,
 links, HTML tags and parentheses is reported as English prose left untranslated; and a
 glossary term (docs/i18n-glossary.md) gives its English form in parentheses at its first
-use in each notebook, e.g. ``信封（envelope）``.
+use in each notebook's prose (headings and link labels do not count), e.g. ``信封（envelope）``.
 
 ``tests/test_notebooks_zh.py`` runs these checks; ``cells.json`` for ``apply`` maps cell
 ids to their new (translated) source.
@@ -156,6 +157,10 @@ def glossary() -> list[tuple[list[str], str]]:
 
 def first_use_problems(markdown: str, where: str) -> list[str]:
     """Glossary terms whose first use in a notebook's markdown lacks the English term."""
+    # Headings and link labels (titles, the navigation line) are not prose: a term's first
+    # use is its first use in a sentence.
+    markdown = re.sub(r"^#.*$", " ", markdown, flags=re.M)
+    markdown = re.sub(r"\[[^\]]*\]\([^)]*\)", " ", markdown)
     rows = glossary()
     longer = sorted({chinese for _, chinese in rows}, key=len, reverse=True)
     problems = []
@@ -226,6 +231,34 @@ def problems_of(english_path: Path) -> list[str]:
                 problems.append(f"{where}: English prose left: {run!r}")
     problems += first_use_problems(all_markdown, name)
     return problems
+
+
+def figures(english_path: Path) -> dict[str, int]:
+    """Prose parity of one mirror: markdown cells, how many read as Chinese and are
+    current (their English unchanged since), code cells with the English tokens, and the
+    English words and Chinese characters of the prose."""
+    path = mirror_of(english_path)
+    english = load(english_path)["cells"]
+    chinese = {c.get("id"): c for c in load(path)["cells"]} if path.exists() else {}
+    counts = dict.fromkeys(
+        ("markdown", "translated", "code", "same_tokens", "english_words", "chinese_chars"), 0
+    )
+    for cell in english:
+        mirror = chinese.get(cell.get("id"))
+        current = bool(mirror) and mirror.get("metadata", {}).get("smtplab", {}).get(
+            "en_sha"
+        ) == english_sha(text(cell))
+        if cell["cell_type"] == "markdown":
+            counts["markdown"] += 1
+            counts["english_words"] += len(prose_of(text(cell)).split())
+            if mirror and current and text(mirror) != text(cell):
+                counts["translated"] += not english_left(text(mirror))
+                counts["chinese_chars"] += len(re.findall(r"[\u4e00-\u9fff]", text(mirror)))
+        elif cell["cell_type"] == "code":
+            counts["code"] += 1
+            if mirror and code_tokens(text(cell)) == code_tokens(text(mirror)):
+                counts["same_tokens"] += 1
+    return counts
 
 
 # --- the tool ------------------------------------------------------------------------------------
@@ -299,6 +332,21 @@ def main(argv: list[str]) -> int:
         apply(argv[1], Path(argv[2]))
     elif argv[:1] == ["reviewed"] and len(argv) == 3:
         reviewed(argv[1], argv[2])
+    elif argv[:1] == ["figures"]:
+        total: dict[str, int] = {}
+        print(f"{'notebook':<34}{'markdown':>9}{'translated':>11}{'code':>6}{'same':>6}")
+        for english_path in english_series():
+            row = figures(english_path)
+            total = {k: total.get(k, 0) + v for k, v in row.items()}
+            print(
+                f"{english_path.stem:<34}{row['markdown']:>9}{row['translated']:>11}"
+                f"{row['code']:>6}{row['same_tokens']:>6}"
+            )
+        print(
+            f"{'all':<34}{total['markdown']:>9}{total['translated']:>11}{total['code']:>6}"
+            f"{total['same_tokens']:>6}  ({total['english_words']} English words of prose, "
+            f"{total['chinese_chars']} Chinese characters)"
+        )
     elif argv[:1] == ["status"]:
         wanted = argv[1:]
         for english_path in english_series():

@@ -70,6 +70,21 @@ def test_the_series_is_shipped_with_its_chinese_mirror() -> None:
     assert {mirror.mirror_of(e) for e in SERIES} <= shipped
 
 
+def test_readme_teaching_guide_and_make_lab_zh_open_the_chinese_series() -> None:
+    first = "notebooks/zh-CN/00-start-here.ipynb"
+    assert (mirror.ROOT / first).is_file()
+    readme = (mirror.ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"urlpath=lab/tree/{first})" in readme  # the Binder badge of the Chinese series
+    assert "make lab-zh" in readme
+    teaching = (mirror.ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    assert "urlpath=lab/tree/notebooks/zh-CN/00-start-here.ipynb" in teaching
+    makefile = (mirror.ROOT / "Makefile").read_text(encoding="utf-8")
+    target = makefile[makefile.index("\nlab-zh:") :].split("\n\n")[0]
+    assert first in target and "SMTPLAB_LANG=zh-CN" in target
+    binder = (mirror.ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8")
+    assert "jupyterlab-language-pack-zh-CN==" in binder
+
+
 # --- the checks fail on the mistakes they exist for --------------------------------------------
 
 
@@ -101,6 +116,8 @@ def test_a_glossary_term_needs_its_english_at_first_use_only() -> None:
     assert mirror.first_use_problems("信封不同于邮件头。信封（envelope）", "x")
     # 邮件 inside 邮件头 is the header's use, not the message's
     assert not mirror.first_use_problems("邮件头（header）", "x")
+    # headings and link labels are not prose: the first use is in the text below them
+    assert not mirror.first_use_problems("# 信封\n[看信封](a.ipynb)\n信封（envelope）", "x")
 
 
 def test_a_changed_english_cell_or_code_marks_the_mirror(
