@@ -76,7 +76,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # messages (+691) and the wrapped texts (+242); core +66 (the wrapping in providers/, and
 # records.py's __all__ so the i18n imports add no public names).
 CEILINGS = {
-    "package_lines": 26_032,
+    "package_lines": 26_038,
     "core_code_lines": 7_305,
     "longest_module": 700,
     "public_names": 288,
