@@ -27,6 +27,7 @@ ids to their new (translated) source.
 
 from __future__ import annotations
 
+import ast
 import copy
 import hashlib
 import io
@@ -110,13 +111,32 @@ def code_tokens(source: str) -> list[tuple[str, ...]]:
             kind = tokenize.tok_name[token.type]
             if kind in {"COMMENT", "NL", "ENCODING"}:
                 continue
-            if kind in {"STRING", "FSTRING_MIDDLE"}:
+            if kind == "STRING":  # its prefix (f, r, b...) stays, its text may change
                 tokens.append((kind, _string_prefix(token.string)))
+                tokens += _fields(token.string)
+            elif kind == "FSTRING_MIDDLE":  # 3.12+: the text between an f-string's fields
+                tokens.append((kind, ""))
             else:
                 tokens.append((kind, token.string))
     except (tokenize.TokenError, SyntaxError) as error:
         tokens.append(("UNTOKENIZABLE", str(error)))
     return tokens + magic_lines
+
+
+def _fields(literal: str) -> list[tuple[str, ...]]:
+    """The replacement fields of an f-string token (before 3.12 one STRING token): their
+    expressions must stay, only the text around them may be translated."""
+    if "f" not in _string_prefix(literal):
+        return []
+    try:
+        tree = ast.parse(literal, mode="eval")
+    except SyntaxError:
+        return [("UNPARSABLE", literal)]
+    return [
+        ("FIELD", ast.unparse(node.value), str(node.conversion))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FormattedValue)
+    ]
 
 
 def _string_prefix(literal: str) -> str:

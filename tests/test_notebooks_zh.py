@@ -92,6 +92,9 @@ def test_code_tokens_ignore_comments_and_string_texts_only() -> None:
     english = 'print("hello", lab.port)  # the port\n!python scripts/x.py --port {lab.port}'
     chinese = 'print("你好", lab.port)  # 端口\n!python ../scripts/x.py --port {lab.port}'
     assert mirror.code_tokens(english) == mirror.code_tokens(chinese)
+    # an f-string's text may be translated too (3.12+ tokenizes its pieces separately)
+    assert mirror.code_tokens('f"provider: {name}!"') == mirror.code_tokens('f"服务商：{name}！"')
+    assert mirror.code_tokens('f"provider: {name}"') != mirror.code_tokens('f"服务商：{other}"')
     for changed in (
         'print("hello", lab.host)',
         'print(f"hello", lab.port)',
