@@ -72,11 +72,17 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 19 (the i18n foundation): smtplab/i18n.py (set_language, SMTPLAB_LANG, gettext
 # lookups: 101 lines), replies.py's tables marked for translation (+17), and the zh_CN
 # catalog, its .po (277) and committed .mo (31): +426 package lines, core +116, 4 names.
+# Issue 19 (the checks of notebooks 00-05 in Chinese): their hints wrapped in _() with
+# named placeholders (course/harness.py, nb00-nb05: +419) and the catalog's 273 new
+# messages (.po +979): 26,497 package lines measured, the core unchanged.
+# Issue 19's catalogs and _() wrapping for providers/ and internet/: the zh_CN .po's 215 new
+# messages (+691) and the wrapped texts (+242); core +66 (the wrapping in providers/, and
+# records.py's __all__ so the i18n imports add no public names).
 CEILINGS = {
-    "package_lines": 25_098,
-    "core_code_lines": 7_239,
+    "package_lines": 27_448,
+    "core_code_lines": 7_305,
     "longest_module": 700,
-    "public_names": 288,
+    "public_names": 283,
 }
 
 
