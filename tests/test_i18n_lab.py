@@ -203,3 +203,15 @@ def test_the_session_log_in_both_languages() -> None:
         assert chinese[1:-1] == english[1:-1]  # S: 220 ..., C: ehlo ..., what was on the wire
         assert chinese[1].startswith("S: 220 lab.smtplab.test ESMTP smtplab lab server")
         assert repr(lab).startswith(f"<LabServer lab.smtplab.test，位于 {lab.host} port=")
+
+
+def test_the_raw_utf8_note_keeps_its_first_words() -> None:
+    """widgets/render.py leaves this note out for a message sent with SMTPUTF8, by its
+    first words: the Chinese keeps them ("Raw UTF-8（未编码的 UTF-8）...")."""
+    from smtplab.anatomy import anatomy
+
+    data = "From: 张三 <a@example.com>\r\nTo: b@example.com\r\nSubject: x\r\n\r\nhi\r\n".encode()
+    found = anatomy(data, mail_from="a@example.com", rcpt_tos=["b@example.com"])
+    assert [n for n in found.notes() if n.startswith("Raw UTF-8 in the headers")]
+    smtplab.set_language("zh-CN")
+    assert [n for n in found.notes() if n.startswith("Raw UTF-8（未编码的 UTF-8）出现在邮件头中")]

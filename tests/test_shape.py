@@ -78,9 +78,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 19's catalogs and _() wrapping for providers/ and internet/: the zh_CN .po's 215 new
 # messages (+691) and the wrapped texts (+242); core +66 (the wrapping in providers/, and
 # records.py's __all__ so the i18n imports add no public names).
+# Issue 19's catalogs and _() wrapping for the core's message modules (anatomy, message,
+# commands, wire, tap, extensions, data_encoding, install, netcheck) and the lab: the .po's
+# 318 new messages and the wrapped texts; core +156 (the wrapping only: compose's encoding
+# choice moved to data_encoding.py, LabServer's bind to lab/listen.py, no module over 700).
 CEILINGS = {
-    "package_lines": 27_448,
-    "core_code_lines": 7_305,
+    "package_lines": 29_304,
+    "core_code_lines": 7_461,
     "longest_module": 700,
     "public_names": 283,
 }
