@@ -83,7 +83,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # 318 new messages and the wrapped texts; core +156 (the wrapping only: compose's encoding
 # choice moved to data_encoding.py, LabServer's bind to lab/listen.py, no module over 700).
 CEILINGS = {
-    "package_lines": 29_304,
+    "package_lines": 29_305,
     "core_code_lines": 7_461,
     "longest_module": 700,
     "public_names": 283,

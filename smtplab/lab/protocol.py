@@ -113,7 +113,9 @@ class _Hooks:
         """Turn an unexpected error into a 4xx reply; record it, never print it."""
         session = self._protocol.connection.session
         self._protocol.connection.context.record_error(
-            f"session {session.id}: {type(error).__name__}: {error}"
+            _("session {id}: {kind}: {error}").format(
+                id=session.id, kind=type(error).__name__, error=error
+            )
         )
         return (
             f"451 4.3.0 Internal error in the lab server ({type(error).__name__}); see lab.errors"
