@@ -72,8 +72,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 19 (the i18n foundation): smtplab/i18n.py (set_language, SMTPLAB_LANG, gettext
 # lookups: 101 lines), replies.py's tables marked for translation (+17), and the zh_CN
 # catalog, its .po (277) and committed .mo (31): +426 package lines, core +116, 4 names.
+# Issue 19 (the exercise checks of notebooks 06-11 in Chinese): their texts wrapped in _()
+# with named fields (+230 lines), nb10's longer hints moved to a texts module so that
+# nb10.py stays under 700 (nb10_texts.py, 131), and their 243 messages in the zh_CN
+# catalog (.po +873): +1,232 package lines; the core and the public names unchanged.
 CEILINGS = {
-    "package_lines": 25_098,
+    "package_lines": 26_330,
     "core_code_lines": 7_239,
     "longest_module": 700,
     "public_names": 288,
