@@ -72,8 +72,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 19 (the i18n foundation): smtplab/i18n.py (set_language, SMTPLAB_LANG, gettext
 # lookups: 101 lines), replies.py's tables marked for translation (+17), and the zh_CN
 # catalog, its .po (277) and committed .mo (31): +426 package lines, core +116, 4 names.
+# Issue 19 (the widgets and the command line in Chinese): issue 19's catalogs and `_()`
+# wrapping of smtplab/widgets and smtplab/cli (285 texts: the .po +960 lines, the .mo
+# +~40, the wrapping ~+240): +1,240 package lines; the core is unchanged.
 CEILINGS = {
-    "package_lines": 25_098,
+    "package_lines": 26_338,
     "core_code_lines": 7_239,
     "longest_module": 700,
     "public_names": 288,
