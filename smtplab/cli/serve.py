@@ -212,9 +212,10 @@ def _banner(lab: LabServer, chosen_passwords: bool) -> list[str]:
     lines = [
         _("smtplab lab server is running (Ctrl-C to stop)"),
         f"  host:       {lab.host}",
-        f"  hostname:   {lab.hostname} " + _("(in the greeting and the certificate)"),
-        f"  port:       {lab.port} " + _("(plain, {tls}; like 587)").format(tls=tls),
-        f"  tls_port:   {lab.tls_port} " + _("(implicit TLS; like 465)"),
+        "  hostname:   "
+        + _("{hostname} (in the greeting and the certificate)").format(hostname=lab.hostname),
+        "  port:       " + _("{port} (plain, {tls}; like 587)").format(port=lab.port, tls=tls),
+        "  tls_port:   " + _("{port} (implicit TLS; like 465)").format(port=lab.tls_port),
         f"  CA file:    {lab.ca_path}",
         *(f"  account:    {user} / {secret}" for user, secret in shown.items()),
         "  policy:     "
@@ -224,7 +225,8 @@ def _banner(lab: LabServer, chosen_passwords: bool) -> list[str]:
     ]
     if lab.profile:
         lines.append(
-            f"  look-alike: {lab.profile.key} " + _("(an imitation built from public reports)")
+            "  look-alike: "
+            + _("{key} (an imitation built from public reports)").format(key=lab.profile.key)
         )
     lines.extend(f"  fault:      {_describe_fault(fault)}" for fault in lab.faults)
     return [
