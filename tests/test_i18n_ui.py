@@ -22,6 +22,7 @@ from smtplab import i18n
 from smtplab.cli import main
 from smtplab.lab import LabServer
 from smtplab.widgets import Composer, DraftForm, InboxView, Stepper, TranscriptView
+from smtplab.widgets.model import ServerChoice, deliver
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,7 +92,19 @@ def test_the_composer_speaks_chinese_after_set_language(lab: LabServer) -> None:
     assert outcome is not None and outcome.delivered
     assert outcome.summary.startswith("已投递：服务器答复 250 ")
     assert "queued as" in outcome.summary  # the server's text is never translated
+    chips = composer.progress.value  # a step's name is data; only "connecting" is shown translated
+    assert 'data-step="connecting"' in chips and "✓ 连接</span>" in chips and "✓ MAIL" in chips
     composer.close()
+
+
+def test_a_failed_send_says_where_it_stopped_in_chinese() -> None:
+    smtplab.set_language("zh-CN")
+    with LabServer() as lab:
+        target = ServerChoice(kind="custom", host=lab.host, port=lab.port).resolve()
+    outcome = deliver(FORM.draft(), target, timeout=10)  # the lab has stopped: nobody listens
+    assert not outcome.delivered
+    assert outcome.summary.startswith("在 连接 这一步失败：")
+    assert outcome.target == f"127.0.0.1 的 {target.port} 端口（plain）"
 
 
 def test_the_transcript_and_inbox_views_render_in_chinese(lab: LabServer) -> None:

@@ -74,9 +74,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # catalog, its .po (277) and committed .mo (31): +426 package lines, core +116, 4 names.
 # Issue 19 (the widgets and the command line in Chinese): issue 19's catalogs and `_()`
 # wrapping of smtplab/widgets and smtplab/cli (285 texts: the .po +960 lines, the .mo
-# +~40, the wrapping ~+245): +1,245 package lines; the core is unchanged.
+# +~40, the wrapping ~+250): +1,250 package lines; the core is unchanged.
 CEILINGS = {
-    "package_lines": 26_344,
+    "package_lines": 26_349,
     "core_code_lines": 7_239,
     "longest_module": 700,
     "public_names": 288,

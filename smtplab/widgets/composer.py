@@ -324,9 +324,9 @@ class Composer(render.PlainFallback, w.VBox):
     def _progressed(self, update: SendUpdate) -> None:
         if update.step is not None and update.step not in self.steps_seen:
             self.steps_seen.append(update.step)
-            self._set_sending(True, update.step)
+            self._set_sending(True, _(update.step))
             self.progress.value = render.progress_html(STEPS, self.steps_seen)
-            now = _("Sending… now at {step}").format(step=update.step)
+            now = _("Sending… now at {step}").format(step=_(update.step))
             self.result.value = render.sending_html(now)
         self._tell("progress", update)
 

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DraftForm", "Outcome", "ServerChoice", "deliver"]
 
-STEPS: tuple[str, ...] = ("connecting", "TLS", "AUTH", "MAIL", "RCPT", "DATA")
-"""The steps of a send, in order, as the Composer's progress shows them."""
+STEPS: tuple[str, ...] = (N_("connecting"), "TLS", "AUTH", "MAIL", "RCPT", "DATA")
+"""The steps of a send, in order, as the Composer's progress shows them (the names are
+data; a view shows ``_(step)``: "connecting" is translated, the commands are not)."""
 
 SECURITY_CHOICES: tuple[tuple[str, Security], ...] = (
     (N_("plain (no TLS)"), "plain"),
@@ -531,12 +532,12 @@ def deliver(
         kind = type(error).__name__
         if isinstance(error, SmtplabError):
             if isinstance(error, LocalProtocolError):
-                summary = _("Not sent at {step}: {kind}").format(step=steps[-1], kind=kind)
+                summary = _("Not sent at {step}: {kind}").format(step=_(steps[-1]), kind=kind)
             else:
-                summary = _("Failed at {step}: {kind}").format(step=steps[-1], kind=kind)
+                summary = _("Failed at {step}: {kind}").format(step=_(steps[-1]), kind=kind)
             explanation = str(error)
         else:
-            summary = _("Failed at {step}: unexpected {kind}").format(step=steps[-1], kind=kind)
+            summary = _("Failed at {step}: unexpected {kind}").format(step=_(steps[-1]), kind=kind)
             explanation = _(
                 "{error}. This is a bug in smtplab's widgets or client: please report it."
             ).format(error=error)

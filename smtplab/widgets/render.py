@@ -134,7 +134,7 @@ def progress_html(
         chips.append(
             f'<span class="smtplab-step smtplab-step-{state}" '  # i18n: keep css
             f'data-step="{esc(step)}" '
-            f'style="{style}">{mark}{esc(step)}</span>'
+            f'style="{style}">{mark}{esc(_(step))}</span>'
         )
     return f'<div class="smtplab-progress">{"".join(chips)}</div>'  # i18n: keep css
 

@@ -78,7 +78,8 @@ class TranscriptView(render.PlainFallback, w.VBox):
             live = _("Live: {lines} entries so far, now at {step}…")
         else:
             live = _("Live: {lines} entries so far…")
-        live = live.format(lines=self.lines, step=render.esc(update.step or ""))
+        step = _(update.step) if update.step else ""  # _("") would be the catalog's header
+        live = live.format(lines=self.lines, step=render.esc(step))
         self.status.value = f"<i>{live}</i>"
 
     def finish(self, outcome: Outcome) -> None:
