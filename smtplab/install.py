@@ -49,7 +49,13 @@ RECORD_NAME = ".smtplab-copied.json"
 # from the notebooks' "Stuck?" lines, sanitize.cfg is what nbval needs to check them;
 # "07a-..." is an appendix, linked from its notebook; scripts/ holds the plain programs
 # notebooks run with `python scripts/...`).
-SERIES_PATTERNS = ("[0-9][0-9]*-*.ipynb", "sanitize.cfg", "solutions/*.py", "scripts/*.py")
+SERIES_PATTERNS = (
+    "[0-9][0-9]*-*.ipynb",
+    "zh-CN/[0-9][0-9]*-*.ipynb",
+    "sanitize.cfg",
+    "solutions/*.py",
+    "scripts/*.py",
+)
 
 InstallKind = Literal["checkout", "editable", "venv", "user", "system"]
 
