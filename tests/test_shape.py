@@ -72,6 +72,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 19 (the i18n foundation): smtplab/i18n.py (set_language, SMTPLAB_LANG, gettext
 # lookups: 101 lines), replies.py's tables marked for translation (+17), and the zh_CN
 # catalog, its .po (277) and committed .mo (31): +426 package lines, core +116, 4 names.
+# Issue 19 (the exercise checks of notebooks 06-11 in Chinese): their texts wrapped in _()
+# with named fields (+230 lines), nb10's longer hints moved to a texts module so that
+# nb10.py stays under 700 (nb10_texts.py, 131), and their 243 messages in the zh_CN
+# catalog (.po +873): +1,232 package lines; the core and the public names unchanged.
+# Issue 19 (the widgets and the command line in Chinese): issue 19's catalogs and `_()`
+# wrapping of smtplab/widgets and smtplab/cli (285 texts: the .po +960 lines, the .mo
+# +~40, the wrapping ~+250): +1,250 package lines; the core is unchanged.
 # Issue 19 (the checks of notebooks 00-05 in Chinese): their hints wrapped in _() with
 # named placeholders (course/harness.py, nb00-nb05: +419) and the catalog's 273 new
 # messages (.po +979): 26,497 package lines measured, the core unchanged.
@@ -83,7 +90,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # 318 new messages and the wrapped texts; core +156 (the wrapping only: compose's encoding
 # choice moved to data_encoding.py, LabServer's bind to lab/listen.py, no module over 700).
 CEILINGS = {
-    "package_lines": 29_305,
+    "package_lines": 31_796,
     "core_code_lines": 7_461,
     "longest_module": 700,
     "public_names": 283,
