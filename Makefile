@@ -13,10 +13,11 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 PYTHONS_ONCE ?= newest
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: lab test test-pythons lint notebooks instructor i18n bench clean help
+.PHONY: lab lab-zh test test-pythons lint notebooks instructor i18n bench clean help
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/00-start-here.ipynb"
+	@echo "make lab-zh     the same in Simplified Chinese: notebooks/zh-CN/00-start-here.ipynb"
 	@echo "make test       ruff + pytest + nbval (what CI runs)"
 	@echo "make test-pythons  the unit suite on every Python 3.10+ here (nbval on oldest/newest)"
 	@echo "make notebooks  re-run every notebook and save its real outputs"
@@ -34,9 +35,13 @@ $(VENV)/.installed-lab: pyproject.toml | $(PY)
 	$(PIP) install --quiet --editable '.[lab]'
 	@touch $@
 
+$(VENV)/.installed-zh: pyproject.toml | $(PY)
+	$(PIP) install --quiet --editable '.[zh]'
+	@touch $@ $(VENV)/.installed-lab
+
 $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PIP) install --quiet --editable '.[test]'
-	@touch $@ $(VENV)/.installed-lab
+	@touch $@ $(VENV)/.installed-lab $(VENV)/.installed-zh
 
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
@@ -56,6 +61,12 @@ lab: $(VENV)/.installed-lab $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb \
 		--ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(AS_ROOT) $(LAB_ARGS)
 
+# The Chinese series (issue 19): its first notebook, the kit's texts in Chinese from the
+# start (SMTPLAB_LANG), and JupyterLab's language pack (Settings > Language > 中文).
+lab-zh: $(VENV)/.installed-zh $(LAB_OVERRIDES)
+	SMTPLAB_LANG=zh-CN $(BIN)/jupyter lab notebooks/zh-CN/00-start-here.ipynb \
+		--ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(AS_ROOT) $(LAB_ARGS)
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -73,7 +84,7 @@ test-pythons:
 notebooks: $(VENV)/.installed-test
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=60 --ExecutePreprocessor.store_widget_state=False \
-		notebooks/[0-9]*.ipynb
+		notebooks/[0-9]*.ipynb notebooks/zh-CN/[0-9]*.ipynb
 
 # The instructor pack (docs/instructor/README.md): the time estimates and lesson plans,
 # the printable cheat sheet, and the solved notebooks (executed, ~40 s). After `make

@@ -17,7 +17,13 @@ from setuptools.command.build_py import build_py
 
 SERIES = Path(__file__).resolve().parent / "notebooks"
 # As install.SERIES_PATTERNS:
-PATTERNS = ("[0-9][0-9]*-*.ipynb", "sanitize.cfg", "solutions/*.py", "scripts/*.py")
+PATTERNS = (
+    "[0-9][0-9]*-*.ipynb",
+    "zh-CN/[0-9][0-9]*-*.ipynb",
+    "sanitize.cfg",
+    "solutions/*.py",
+    "scripts/*.py",
+)
 
 
 class BuildWithNotebooks(build_py):

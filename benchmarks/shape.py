@@ -10,7 +10,7 @@ Figures, each with its budget:
 * lines of code of the I/O-free core (the core modules of tests/test_layering.py,
   without the modules that hold only records and tables: no function, class or lambda),
   at most 5,500 (it was 7,929 with everything);
-* the longest module, at most 700 lines;
+* the longest module (a .py file), at most 700 lines;
 * public names: per module its ``__all__`` if it has one, otherwise every module-level
   name without a leading underscore; at most ~120 (it was 323);
 * the learner path: ``smtplab.send()`` of one plain message (no TLS, no login) to a lab,
@@ -113,7 +113,9 @@ def static_figures() -> dict[str, object]:
         names[str(path.relative_to(ROOT))] = public_names(tree)
         if is_core(path) and not is_data_only(tree):
             core[str(path.relative_to(ROOT))] = line_count(path)
-    longest = max(sizes, key=lambda name: sizes[name])
+    # A module is a .py file: a catalog (.po) is data, counted in the package's lines only.
+    modules = [name for name in sizes if name.endswith(".py")]
+    longest = max(modules, key=lambda name: sizes[name])
     return {
         "package_lines": sum(sizes.values()),
         "core_code_lines": sum(core.values()),

@@ -24,6 +24,7 @@ from typing import Protocol, runtime_checkable
 from . import encoded_words
 from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import LocalProtocolError
+from .i18n import N_, _
 
 __all__ = [
     "Anatomy",
@@ -44,13 +45,21 @@ SMTPUTF8_POLICY = _policy.SMTPUTF8.clone(refold_source="none")
 ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
 _RESENT_ADDRESS_HEADERS = tuple(f"Resent-{name}" for name in ADDRESS_HEADERS if name != "Reply-To")
 FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 §2.2: printable ASCII except ':'
-LINE_BREAKS = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL byte"}
+LINE_BREAKS = {
+    "\r": N_("a carriage return (CR)"),
+    "\n": N_("a line feed (LF)"),
+    "\x00": N_("a NUL byte"),
+}
 
+
+A_LINE_BREAK = N_("a line break")
 
 _DEFECT_HINTS = {
-    "MissingHeaderBodySeparatorDefect": ": a line that is not a header field came before "
-    "the empty line that ends the headers (RFC 5322 §2.1), so the parser guessed where the "
-    "body starts; send an empty line after the last header.",
+    "MissingHeaderBodySeparatorDefect": N_(
+        ": a line that is not a header field came before "
+        "the empty line that ends the headers (RFC 5322 §2.1), so the parser guessed where the "
+        "body starts; send an empty line after the last header."
+    ),
 }
 
 
@@ -96,7 +105,9 @@ def anatomy(
         data = serialize(msg)
     else:
         raise LocalProtocolError(
-            f"cannot take a {type(msg).__name__} apart: pass a Draft, an EmailMessage or bytes."
+            _("cannot take a {kind} apart: pass a Draft, an EmailMessage or bytes.").format(
+                kind=type(msg).__name__
+            )
         )
     parsed = email.message_from_bytes(data, policy=_policy.default)
     if source == "none":
@@ -264,27 +275,39 @@ class Anatomy:
     def notes(self) -> list[str]:
         """Plain sentences about what is worth noticing in this message."""
         hidden, unaddressed = ", ".join(self.hidden_recipients), ", ".join(self.unaddressed)
+        raw_utf8, full_stop = _(RAW_UTF8_HEADERS), _(".")
+        hint = _DEFECT_HINTS.get(self.defects[0], "") if self.defects else ""
         notes = {
-            f"In the envelope but in no To/Cc header (blind copies): {hidden}. The server "
-            "delivers to them; the other recipients cannot see them.": hidden,
-            f"In a To/Cc header but not in the envelope: {unaddressed}. Headers are only "
-            "text: these addresses receive nothing.": unaddressed,
-            f"MAIL FROM <{self.mail_from}> is not the From: address. That is allowed (bounces "
-            "go to MAIL FROM), and it is also how forged senders look.": self.sender_differs,
-            "This message carries a Bcc: header. smtplib.send_message and "
-            "smtplab.message.to_bytes remove it before sending; if a recipient got it, the "
-            "blind copies were exposed.": self.header_bcc,
-            "An address is non-ASCII: the client must send MAIL FROM:<...> SMTPUTF8 "
-            "(RFC 6531), and the server must advertise SMTPUTF8.": self.smtputf8,
-            "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
-            "(RFC 6152) to a server that advertises 8BITMIME.": self.eight_bit
-            and not self.smtputf8
-            and not self.header_8bit,
-            f"{RAW_UTF8_HEADERS[0].upper()}{RAW_UTF8_HEADERS[1:]}.": self.header_8bit
+            _(
+                "In the envelope but in no To/Cc header (blind copies): {hidden}. The server "
+                "delivers to them; the other recipients cannot see them."
+            ).format(hidden=hidden): hidden,
+            _(
+                "In a To/Cc header but not in the envelope: {unaddressed}. Headers are only "
+                "text: these addresses receive nothing."
+            ).format(unaddressed=unaddressed): unaddressed,
+            _(
+                "MAIL FROM <{mail_from}> is not the From: address. That is allowed (bounces "
+                "go to MAIL FROM), and it is also how forged senders look."
+            ).format(mail_from=self.mail_from): self.sender_differs,
+            _(
+                "This message carries a Bcc: header. smtplib.send_message and "
+                "smtplab.message.to_bytes remove it before sending; if a recipient got it, the "
+                "blind copies were exposed."
+            ): self.header_bcc,
+            _(
+                "An address is non-ASCII: the client must send MAIL FROM:<...> SMTPUTF8 "
+                "(RFC 6531), and the server must advertise SMTPUTF8."
+            ): self.smtputf8,
+            _(
+                "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
+                "(RFC 6152) to a server that advertises 8BITMIME."
+            ): self.eight_bit and not self.smtputf8 and not self.header_8bit,
+            f"{raw_utf8[0].upper()}{raw_utf8[1:]}{full_stop}": self.header_8bit
             and not self.smtputf8,
-            f"Python's parser found defects: {', '.join(self.defects)}"
-            + _DEFECT_HINTS.get(self.defects[0] if self.defects else "", ".")
-            + " (message.defects in the lab's inbox)": self.defects,
+            _("Python's parser found defects: {defects}").format(defects=", ".join(self.defects))
+            + (_(hint) if hint else full_stop)
+            + _(" (message.defects in the lab's inbox)"): self.defects,
         }
         return [note for note, applies in notes.items() if applies]
 
@@ -294,30 +317,32 @@ class Anatomy:
         out: list[str] = []
         source = {
             "given": "",
-            "draft": " (from the draft)",
-            "headers": " (derived from the headers, as smtplib.send_message would)",
-            "none": " (unknown: pass mail_from= and rcpt_tos=)",
+            "draft": _(" (from the draft)"),
+            "headers": _(" (derived from the headers, as smtplib.send_message would)"),
+            "none": _(" (unknown: pass mail_from= and rcpt_tos=)"),
         }[self.envelope_source]
-        out.append(f"ENVELOPE - what the servers deliver by{source}")
+        out.append(_("ENVELOPE - what the servers deliver by{source}").format(source=source))
         out.append(f"  MAIL FROM: <{self.mail_from or ''}>")
         hidden = {address_key(a) for a in self.hidden_recipients}
         for index, rcpt in enumerate(self.rcpt_tos):
             label = "  RCPT TO:   " if index == 0 else "             "
-            mark = "   <- not in To/Cc (Bcc)" if address_key(rcpt) in hidden else ""
+            mark = _("   <- not in To/Cc (Bcc)") if address_key(rcpt) in hidden else ""
             out.append(f"{label}<{rcpt}>{mark}")
         out.append("")
-        out.append(f"HEADERS - what the recipients see ({len(self.headers)} fields)")
+        out.append(
+            _("HEADERS - what the recipients see ({count} fields)").format(count=len(self.headers))
+        )
         for item in self.headers:
             out.extend("  " + line for line in item.raw.replace("\r\n", "\n").split("\n"))
             if item.is_encoded:
-                out.append(f"      decoded: {item.decoded}")
+                out.append(_("      decoded: {decoded}").format(decoded=item.decoded))
         out.append("")
-        out.append(f"MIME TREE - {self.size:,} bytes in all")
+        out.append(_("MIME TREE - {size} bytes in all").format(size=f"{self.size:,}"))
         out.extend(_tree_lines(self.parts))
         notes = self.notes()
         if notes:
             out.append("")
-            out.append("NOTES")
+            out.append(_("NOTES"))
             out.extend(f"  * {note}" for note in notes)
         return "\n".join(out)
 
@@ -327,10 +352,13 @@ class Anatomy:
         import html
 
         esc = html.escape
-        table = "<table style='border-collapse:collapse;margin-bottom:6px'>"
+        table = "<table style='border-collapse:collapse;margin-bottom:6px'>"  # i18n: keep HTML
 
         def row(*cells: str) -> str:  # "th:text" is a heading cell, "td:text" a data cell
-            style = "style='padding:2px 8px;text-align:left;vertical-align:top;border:0'"
+            style = (
+                "style='padding:2px 8px;text-align:left;"
+                "vertical-align:top;border:0'"  # i18n: keep HTML
+            )
             tags = (cell.split(":", 1) for cell in cells)
             return (
                 "<tr>"
@@ -339,7 +367,11 @@ class Anatomy:
             )
 
         hidden = {address_key(a) for a in self.hidden_recipients}
-        blind = "<span style='background:rgba(255,170,0,0.25)' title='not in To/Cc: a blind copy'>"
+        blind = (
+            "<span style='background:rgba(255,170,0,0.25)' title='{}'>".format(  # i18n: keep HTML
+                esc(_("not in To/Cc: a blind copy"), quote=True)
+            )
+        )
         rcpts = "<br>".join(
             (blind if address_key(a) in hidden else "<span>") + f"&lt;{esc(a)}&gt;</span>"
             for a in self.rcpt_tos
@@ -351,19 +383,27 @@ class Anatomy:
         )
         envelope = (
             row(
-                "th colspan='2':Envelope (servers deliver by it)",
-                "th colspan='2':Headers (people read them)",
+                "th colspan='2':" + _("Envelope (servers deliver by it)"),
+                "th colspan='2':" + _("Headers (people read them)"),
             )
             + row(
-                "th:MAIL FROM",
+                "th:MAIL FROM",  # i18n: keep the command's name
                 f"td:<code>&lt;{esc(self.mail_from or '')}&gt;</code>",
                 "th:From:",
                 f"td:<code>{esc(', '.join(self.header_from))}</code>",
             )
-            + row("th:RCPT TO", f"td:<code>{rcpts}</code>", "th:To/Cc", f"td:<code>{shown}</code>")
+            + row(
+                "th:RCPT TO",  # i18n: keep the command's name
+                f"td:<code>{rcpts}</code>",
+                "th:To/Cc",
+                f"td:<code>{shown}</code>",
+            )
         )
-        pre = "<pre style='margin:0;white-space:pre-wrap;background:none;color:inherit'>"
-        headers = row("th:Header", "th:As sent", "th:Decoded") + "".join(
+        pre = (
+            "<pre style='margin:0;white-space:pre-wrap;"
+            "background:none;color:inherit'>"  # i18n: keep HTML
+        )
+        headers = row("th:" + _("Header"), "th:" + _("As sent"), "th:" + _("Decoded")) + "".join(
             row(
                 f"td:<b>{esc(h.name)}</b>",
                 f"td:{pre}{esc(h.raw.replace(chr(13) + chr(10), chr(10)))}</pre>",
@@ -374,9 +414,11 @@ class Anatomy:
         tree = esc("\n".join(_tree_lines(self.parts, indent="")))
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes())
         return (
-            f"<div style='color:inherit'>{table}{envelope}</table>{table}{headers}</table>"
-            f"<div><b>MIME tree</b> ({self.size:,} bytes)</div>"
-            f"<pre style='margin:0;background:none;color:inherit'>{tree}</pre>"
+            f"<div style='color:inherit'>{table}{envelope}</table>"  # i18n: keep HTML
+            f"{table}{headers}</table>"
+            + _("<div><b>MIME tree</b> ({size} bytes)</div>").format(size=f"{self.size:,}")
+            + "<pre style='margin:0;background:none;color:inherit'>"  # i18n: keep HTML
+            + f"{tree}</pre>"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )
@@ -410,10 +452,12 @@ def envelope_sender(msg: Message | Enveloped) -> str:
     prefix = _resent_prefix(msg)
     senders = _addresses(msg, [f"{prefix}Sender"]) or _addresses(msg, [f"{prefix}From"])
     if not senders:
-        _unreadable(msg, [f"{prefix}Sender", f"{prefix}From"], "envelope sender (from_addr)")
+        _unreadable(msg, [f"{prefix}Sender", f"{prefix}From"], N_("envelope sender (from_addr)"))
         raise LocalProtocolError(
-            f"the message has no {prefix}From header to take the envelope sender from: add "
-            "one, or pass the envelope sender explicitly."
+            _(
+                "the message has no {name} header to take the envelope sender from: add "
+                "one, or pass the envelope sender explicitly."
+            ).format(name=f"{prefix}From")
         )
     return senders[0]
 
@@ -425,7 +469,7 @@ def envelope_recipients(msg: Message | Enveloped) -> list[str]:
     prefix = _resent_prefix(msg)
     recipients = _addresses(msg, names := [f"{prefix}To", f"{prefix}Bcc", f"{prefix}Cc"])
     if not recipients:
-        _unreadable(msg, names, "recipients (to_addrs)")
+        _unreadable(msg, names, N_("recipients (to_addrs)"))
     return list(unique_addresses(recipients))
 
 
@@ -434,8 +478,10 @@ def _resent_prefix(msg: Message) -> str:
     resent = msg.get_all("Resent-Date") or []
     if len(resent) > 1:
         raise LocalProtocolError(
-            "the message has more than one Resent- block (several Resent-Date headers), so "
-            "it is not clear who it goes to: pass the envelope explicitly."
+            _(
+                "the message has more than one Resent- block (several Resent-Date headers), so "
+                "it is not clear who it goes to: pass the envelope explicitly."
+            )
         )
     return "Resent-" if resent else ""
 
@@ -445,9 +491,11 @@ def _unreadable(msg: Message, names: list[str], what: str) -> None:
     (since 3.13 and 3.12.6/3.11.10/3.10.15 it reads a malformed list as none at all)."""
     for name, value in [(n, str(v)) for n in names for v in msg.get_all(n, []) if str(v).strip()]:
         raise LocalProtocolError(
-            f"the {name} header {value[:80]!r} holds no address that Python's e-mail parser "
-            "can read: write each as 'local@domain' or 'Name <local@domain>', or pass the "
-            f"{what} explicitly."
+            _(
+                "the {name} header {value} holds no address that Python's e-mail parser "
+                "can read: write each as 'local@domain' or 'Name <local@domain>', or pass the "
+                "{what} explicitly."
+            ).format(name=name, value=repr(value[:80]), what=_(what))
         )
 
 
@@ -485,18 +533,22 @@ def check_header_fields(msg: Message) -> None:
         for name, value in part.raw_items():
             if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
                 raise LocalProtocolError(
-                    f"the header name {name!r} is not allowed: a name is printable ASCII "
-                    "without spaces or ':' (RFC 5322 §2.2). Nothing was sent."
+                    _(
+                        "the header name {name} is not allowed: a name is printable ASCII "
+                        "without spaces or ':' (RFC 5322 §2.2). Nothing was sent."
+                    ).format(name=repr(name))
                 )
             text = value if isinstance(value, str) else str(value)
             found = _BAD_HEADER_BREAK.search(text)
             if found is not None:
-                what = LINE_BREAKS.get(found.group(), "a line break")
+                what = _(LINE_BREAKS.get(found.group(), A_LINE_BREAK))
                 raise LocalProtocolError(
-                    f"the {name} header contains {what} at position {found.start()}: "
-                    f"{text[:80]!r}. A line break inside a header value would start a new "
-                    "header line (header injection); nothing was sent. Remove it (a long "
-                    "value is folded for you)."
+                    _(
+                        "the {name} header contains {what} at position {position}: "
+                        "{value}. A line break inside a header value would start a new "
+                        "header line (header injection); nothing was sent. Remove it (a long "
+                        "value is folded for you)."
+                    ).format(name=name, what=what, position=found.start(), value=repr(text[:80]))
                 )
 
 
@@ -569,7 +621,7 @@ def _mime_parts(msg: Message) -> list[MimePart]:
         cte = str(cte).strip().lower() if cte else (None if multipart else "7bit")
         param, form = _filename_param(part)
         filename = part.get_filename()
-        if filename and form == "RFC 2047 in quotes" and "=?" in filename:
+        if filename and form == "RFC 2047 in quotes" and "=?" in filename:  # i18n: keep a form name
             filename = encoded_words.decode(filename)  # a compat32 message leaves it encoded
         parts.append(
             MimePart(
@@ -621,7 +673,7 @@ def _filename_param(part: Message) -> tuple[str | None, str | None]:
     if "*=" in written.replace(" ", ""):
         return written, "RFC 2231"
     if encoded_words.runs(written):
-        return written, "RFC 2047 in quotes"
+        return written, "RFC 2047 in quotes"  # i18n: keep a form name, compared in code
     if not written.isascii():
         return written, "UTF-8 (RFC 6532)"
     return written, None

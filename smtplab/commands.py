@@ -44,6 +44,7 @@ from .data_encoding import has_8bit as has_8bit
 from .data_encoding import long_lines as long_lines
 from .data_encoding import normalize_newlines as normalize_newlines
 from .errors import LocalProtocolError
+from .i18n import N_, _
 
 __all__ = [
     "AUTH_LINE_LIMIT",
@@ -76,12 +77,16 @@ AUTH_LINE_LIMIT = 12288
 """Octets in an AUTH command or a line answering a 334, CRLF included (RFC 4954 §4)."""
 
 _LIMIT_RULE = {
-    COMMAND_LINE_LIMIT: "a command line may have at most 512 (RFC 5321 §4.5.3.1.4).",
-    AUTH_LINE_LIMIT: "an AUTH line may have at most 12288 (RFC 4954 §4).",
-    LINE_LIMIT: "a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6).",
+    COMMAND_LINE_LIMIT: N_("a command line may have at most 512 (RFC 5321 §4.5.3.1.4)."),
+    AUTH_LINE_LIMIT: N_("an AUTH line may have at most 12288 (RFC 4954 §4)."),
+    LINE_LIMIT: N_("a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6)."),
 }
 
-_FORBIDDEN = {"\r": "CR (carriage return, \\r)", "\n": "LF (line feed, \\n)", "\0": "NUL (\\0)"}
+_FORBIDDEN = {
+    "\r": N_("CR (carriage return, \\r)"),
+    "\n": N_("LF (line feed, \\n)"),
+    "\0": N_("NUL (\\0)"),
+}
 _FORBIDDEN_RE = re.compile("[\r\n\0]")
 
 
@@ -100,18 +105,22 @@ def check_text(value: str, what: str) -> str:
     """
     if not isinstance(value, str):
         raise LocalProtocolError(
-            f"{what} must be text (str), not {type(value).__name__}: {value!r}. "
-            "Decode bytes first, e.g. value.decode('utf-8')."
+            _(
+                "{what} must be text (str), not {kind}: {value}. "
+                "Decode bytes first, e.g. value.decode('utf-8')."
+            ).format(what=_(what), kind=type(value).__name__, value=repr(value))
         )
     if value.isprintable():  # CR, LF and NUL are not printable: the usual case, at C speed
         return value
     match = _FORBIDDEN_RE.search(value)
     if match is not None:
-        char = _FORBIDDEN[match.group()]
+        char = _(_FORBIDDEN[match.group()])
         raise LocalProtocolError(
-            f"{what} contains a {char} at position {match.start()}: {_shorten(value)}. "
-            "A line break inside a command would end it early and let the rest run as "
-            "another command (command injection); nothing was sent. Remove the character."
+            _(
+                "{what} contains a {char} at position {position}: {value}. "
+                "A line break inside a command would end it early and let the rest run as "
+                "another command (command injection); nothing was sent. Remove the character."
+            ).format(what=_(what), char=char, position=match.start(), value=_shorten(value))
         )
     return value
 
@@ -143,7 +152,7 @@ def _space_outside_quotes(address: str) -> int:
     return -1
 
 
-def check_address(address: str, *, allow_empty: bool = False, what: str = "the address") -> str:
+def check_address(address: str, *, allow_empty: bool = False, what: str = N_("the address")) -> str:
     """Check an envelope address (the part inside ``<...>``) and return it unchanged.
 
     Refused, with a LocalProtocolError that says why: a CR, LF or NUL (command
@@ -161,24 +170,32 @@ def check_address(address: str, *, allow_empty: bool = False, what: str = "the a
         if allow_empty:
             return address
         raise LocalProtocolError(
-            f"{what} is empty. Give a full address like bob@example.com "
-            "(only MAIL FROM may be empty: the null sender used by bounces)."
+            _(
+                "{what} is empty. Give a full address like bob@example.com "
+                "(only MAIL FROM may be empty: the null sender used by bounces)."
+            ).format(what=_(what))
         )
     if "<" in address or ">" in address:
         raise LocalProtocolError(
-            f"{what} {address!r} contains '<' or '>'. Give the bare address "
-            "(bob@example.com): the kit adds the angle brackets itself."
+            _(
+                "{what} {address} contains '<' or '>'. Give the bare address "
+                "(bob@example.com): the kit adds the angle brackets itself."
+            ).format(what=_(what), address=repr(address))
         )
     if "@" not in address:
         raise LocalProtocolError(
-            f"{what} {address!r} has no '@'. An envelope address is local-part@domain, "
-            "like bob@example.com."
+            _(
+                "{what} {address} has no '@'. An envelope address is local-part@domain, "
+                "like bob@example.com."
+            ).format(what=_(what), address=repr(address))
         )
     space = _space_outside_quotes(address)
     if space >= 0:
         raise LocalProtocolError(
-            f"{what} {address!r} contains whitespace at position {space}. An address "
-            "has no spaces (outside a quoted local part); check for a stray space."
+            _(
+                "{what} {address} contains whitespace at position {space}. An address "
+                "has no spaces (outside a quoted local part); check for a stray space."
+            ).format(what=_(what), address=repr(address), space=space)
         )
     return address
 
@@ -188,7 +205,9 @@ def _check_word(value: str, what: str, example: str) -> str:
     check_text(value, what)
     if not value or any(char.isspace() for char in value):
         raise LocalProtocolError(
-            f"{what} must be one word without spaces, like {example}; got {value!r}."
+            _("{what} must be one word without spaces, like {example}; got {value}.").format(
+                what=_(what), example=_(example), value=repr(value)
+            )
         )
     return value
 
@@ -200,17 +219,21 @@ def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
     """Check ESMTP parameters (RFC 5321 §4.1.2 esmtp-param): ``KEYWORD`` or ``KEYWORD=value``."""
     if isinstance(params, str):
         raise LocalProtocolError(
-            f"{verb} parameters must be a tuple of strings, like ('BODY=8BITMIME',), "
-            f"not one string {params!r}."
+            _(
+                "{verb} parameters must be a tuple of strings, like ('BODY=8BITMIME',), "
+                "not one string {params}."
+            ).format(verb=verb, params=repr(params))
         )
     for param in params:
         if not (isinstance(param, str) and param.isprintable()):  # else check_text passes
-            check_text(param, f"the {verb} parameter")
+            check_text(param, _("the {verb} parameter").format(verb=verb))
         if not _PARAM_RE.fullmatch(param):
             raise LocalProtocolError(
-                f"the {verb} parameter {param!r} is not KEYWORD or KEYWORD=value "
-                "(RFC 5321 §4.1.2), e.g. 'BODY=8BITMIME' or 'SIZE=1024'. Give each "
-                "parameter as its own string."
+                _(
+                    "the {verb} parameter {param} is not KEYWORD or KEYWORD=value "
+                    "(RFC 5321 §4.1.2), e.g. 'BODY=8BITMIME' or 'SIZE=1024'. Give each "
+                    "parameter as its own string."
+                ).format(verb=verb, param=repr(param))
             )
     return tuple(params)
 
@@ -263,9 +286,15 @@ class Command:
     def _check_length(self, rendered: bytes) -> None:
         if len(rendered) > self.limit:
             raise LocalProtocolError(
-                f"the {self.keyword or 'command'} line is {len(rendered)} octets long "
-                f"(CRLF included); {_LIMIT_RULE[self.limit]} Nothing was sent: shorten "
-                "the arguments."
+                _(
+                    "the {keyword} line is {length} octets long "
+                    "(CRLF included); {rule} Nothing was sent: shorten "
+                    "the arguments."
+                ).format(
+                    keyword=self.keyword or _("command"),
+                    length=len(rendered),
+                    rule=_(_LIMIT_RULE[self.limit]),
+                )
             )
 
     def __str__(self) -> str:
@@ -280,7 +309,7 @@ class Ehlo(Command):
     domain: str
 
     def __post_init__(self) -> None:
-        _check_word(self.domain, "the EHLO domain", "learner.example or [127.0.0.1]")
+        _check_word(self.domain, N_("the EHLO domain"), N_("learner.example or [127.0.0.1]"))
         super().__post_init__()
 
     def _line(self) -> str:
@@ -295,7 +324,7 @@ class Helo(Command):
     domain: str
 
     def __post_init__(self) -> None:
-        _check_word(self.domain, "the HELO domain", "learner.example or [127.0.0.1]")
+        _check_word(self.domain, N_("the HELO domain"), N_("learner.example or [127.0.0.1]"))
         super().__post_init__()
 
     def _line(self) -> str:
@@ -332,14 +361,16 @@ class Auth(Command):
     secret: bool | None = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        check_text(self.mechanism, "the AUTH mechanism")
+        check_text(self.mechanism, N_("the AUTH mechanism"))
         if not _MECHANISM_RE.fullmatch(self.mechanism):
             raise LocalProtocolError(
-                f"the AUTH mechanism {self.mechanism!r} is not a SASL mechanism name "
-                "(1-20 letters, digits, '-' or '_', RFC 4422 §3.1), like PLAIN or LOGIN."
+                _(
+                    "the AUTH mechanism {mechanism} is not a SASL mechanism name "
+                    "(1-20 letters, digits, '-' or '_', RFC 4422 §3.1), like PLAIN or LOGIN."
+                ).format(mechanism=repr(self.mechanism))
             )
         if self.initial_response is not None:
-            _check_response(self.initial_response, "the AUTH initial response")
+            _check_response(self.initial_response, N_("the AUTH initial response"))
         super().__post_init__()
 
     def _line(self) -> str:
@@ -352,8 +383,10 @@ def _check_response(value: str, what: str) -> str:
     check_text(value, what)
     if any(char.isspace() for char in value):
         raise LocalProtocolError(
-            f"{what} contains whitespace: {_shorten(value)}. An AUTH response is one "
-            "base64 word (see smtplab.auth for the encoders)."
+            _(
+                "{what} contains whitespace: {value}. An AUTH response is one "
+                "base64 word (see smtplab.auth for the encoders)."
+            ).format(what=_(what), value=_shorten(value))
         )
     return value
 
@@ -372,7 +405,7 @@ class AuthContinuation(Command):
     secret: bool | None = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        _check_response(self.data, "the AUTH response")
+        _check_response(self.data, N_("the AUTH response"))
         super().__post_init__()
 
     def _line(self) -> str:
@@ -393,7 +426,7 @@ class Mail(Command):
     params: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        check_address(self.sender, allow_empty=True, what="the sender")
+        check_address(self.sender, allow_empty=True, what=N_("the sender"))
         object.__setattr__(self, "params", _check_params(self.params, "MAIL FROM"))
         super().__post_init__()
 
@@ -414,9 +447,9 @@ class Rcpt(Command):
 
     def __post_init__(self) -> None:
         if self.recipient.lower() == "postmaster":
-            check_text(self.recipient, "the recipient")
+            check_text(self.recipient, N_("the recipient"))
         else:
-            check_address(self.recipient, what="the recipient")
+            check_address(self.recipient, what=N_("the recipient"))
         object.__setattr__(self, "params", _check_params(self.params, "RCPT TO"))
         super().__post_init__()
 
@@ -475,7 +508,7 @@ class Vrfy(Command):
     address: str
 
     def __post_init__(self) -> None:
-        check_text(self.address, "the VRFY argument")
+        check_text(self.address, N_("the VRFY argument"))
         if not self.address:
             raise LocalProtocolError("VRFY needs a user name or address, like bob@example.com.")
         super().__post_init__()
@@ -492,7 +525,7 @@ class Help(Command):
     topic: str = ""
 
     def __post_init__(self) -> None:
-        check_text(self.topic, "the HELP topic")
+        check_text(self.topic, N_("the HELP topic"))
         super().__post_init__()
 
     def _line(self) -> str:
@@ -530,7 +563,7 @@ class RawCommand(Command):
     secret: bool | None = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        check_text(self.line, "the command line")
+        check_text(self.line, N_("the command line"))
         super().__post_init__()
 
     def _line(self) -> str:
@@ -557,8 +590,10 @@ class MailData(Command):
     def __post_init__(self) -> None:
         if not isinstance(self.message, (bytes, bytearray, memoryview)):
             raise LocalProtocolError(
-                f"the message must be bytes, not {type(self.message).__name__}. Use "
-                "msg.as_bytes() for an EmailMessage, or text.encode('utf-8')."
+                _(
+                    "the message must be bytes, not {kind}. Use "
+                    "msg.as_bytes() for an EmailMessage, or text.encode('utf-8')."
+                ).format(kind=type(self.message).__name__)
             )
 
     def _line(self) -> str:

@@ -8,9 +8,12 @@ bare LF as a line end while others do not are how SMTP smuggling works.
 
 from __future__ import annotations
 
+import base64
+import quopri
 import re
 
 from .errors import LocalProtocolError
+from .i18n import N_, _
 
 __all__ = [
     "LINE_LIMIT",
@@ -108,8 +111,10 @@ def decode_data(encoded: bytes) -> bytes:
         return b""
     if not encoded.endswith(b"\r\n.\r\n"):
         raise LocalProtocolError(
-            "the data does not end with the end-of-data line CRLF.CRLF "
-            f"(it ends with {encoded[-10:]!r}); pass the whole encoded message."
+            _(
+                "the data does not end with the end-of-data line CRLF.CRLF "
+                "(it ends with {end}); pass the whole encoded message."
+            ).format(end=repr(encoded[-10:]))
         )
     return dot_unstuff(encoded[:-3])
 
@@ -176,7 +181,7 @@ def long_lines(data: bytes) -> list[int]:
     return numbers
 
 
-RAW_UTF8_HEADERS = (
+RAW_UTF8_HEADERS = N_(
     "raw UTF-8 in the headers (a name in From: or To:?): that needs SMTPUTF8 on MAIL FROM "
     "(RFC 6531 §3.4, RFC 6532 §3.2), or encoded words like =?utf-8?b?...?= (RFC 2047); "
     "BODY=8BITMIME covers only the body"
@@ -223,16 +228,63 @@ def shape_notes(message: bytes, *, smtputf8: bool = False) -> list[str]:
     shown = first.rstrip(b"\r\n")[:40].decode("utf-8", "replace")
     if first and not ended:
         notes.append(
-            f"no empty line between the headers and the body: {shown!r} is not a header "
-            "field, so the receiver's parser has to guess where the body starts "
-            "(MissingHeaderBodySeparatorDefect); end the headers with an empty line "
-            "(RFC 5322 §2.1)"
+            _(
+                "no empty line between the headers and the body: {shown} is not a header "
+                "field, so the receiver's parser has to guess where the body starts "
+                "(MissingHeaderBodySeparatorDefect); end the headers with an empty line "
+                "(RFC 5322 §2.1)"
+            ).format(shown=repr(shown))
         )
     elif first and _FIELD.match(first):
         notes.append(
-            f"the first line of the body, {shown!r}, looks like a header field: did the "
-            "headers end too early? (RFC 5322 §2.1)"
+            _(
+                "the first line of the body, {shown}, looks like a header field: did the "
+                "headers end too early? (RFC 5322 §2.1)"
+            ).format(shown=repr(shown))
         )
     if not smtputf8 and has_8bit(headers):
-        notes.append(RAW_UTF8_HEADERS)
+        notes.append(_(RAW_UTF8_HEADERS))
     return notes
+
+
+BODY_ENCODINGS = ("7bit", "8bit", "quoted-printable", "base64")
+"""The Content-Transfer-Encodings ``compose(body_encoding=...)`` accepts (RFC 2045 §6.1)."""
+_MAX_LINE = 78  # RFC 5322 §2.1.1: lines SHOULD be at most 78 characters...
+_MAX_LINE_HARD = 998  # ...and MUST be at most 998.
+
+
+def choose_transfer_encoding(text: str, wanted: str | None, what: str) -> str:
+    """The Content-Transfer-Encoding for a text part of :func:`smtplab.message.compose`:
+    ``wanted`` checked (LocalProtocolError if it cannot carry ``text``), or the smaller
+    of quoted-printable and base64 when 7bit will not do. ``what`` names the part."""
+    data = text.encode("utf-8")
+    lines = data.splitlines()
+    longest = max((len(line) for line in lines), default=0)
+    if wanted is not None:
+        if wanted not in BODY_ENCODINGS:
+            raise LocalProtocolError(
+                _(
+                    "body_encoding={wanted} is not one of {choices} (or None "
+                    "to let smtplab choose)."
+                ).format(wanted=repr(wanted), choices=", ".join(BODY_ENCODINGS))
+            )
+        if wanted == "7bit" and not data.isascii():
+            raise LocalProtocolError(
+                _(
+                    "the {what} has non-ASCII characters, which 7bit cannot carry. Use "
+                    "body_encoding='8bit' (needs 8BITMIME), 'quoted-printable' or 'base64'."
+                ).format(what=_(what))
+            )
+        if wanted in ("7bit", "8bit") and longest > _MAX_LINE_HARD:
+            raise LocalProtocolError(
+                _(
+                    "the {what} has a line of {longest} bytes; SMTP allows {limit} "
+                    "(RFC 5321 §4.5.3.1.6). Use 'quoted-printable' or 'base64', which wrap lines."
+                ).format(what=_(what), longest=longest, limit=_MAX_LINE_HARD)
+            )
+        return wanted
+    if data.isascii() and longest <= _MAX_LINE:
+        return "7bit"
+    qp_size = len(quopri.encodestring(data))
+    b64_size = len(base64.encodebytes(data))
+    return "quoted-printable" if qp_size <= b64_size else "base64"

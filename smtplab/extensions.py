@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .i18n import N_, _
 from .replies import Reply
 
 __all__ = ["Extensions", "describe_extension", "describe_line", "format_size"]
@@ -164,43 +165,45 @@ def format_size(octets: int) -> str:
 def _or_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
+    return ", ".join(items[:-1]) + _(" or ") + items[-1]
 
 
 def _describe_size(params: str) -> str:
     value = params.strip()
     if value.isdigit() and int(value) > 0:
-        return f"messages up to {format_size(int(value))} · RFC 1870"
-    return "the server announces no fixed size limit · RFC 1870"
+        return _("messages up to {size} · RFC 1870").format(size=format_size(int(value)))
+    return _("the server announces no fixed size limit · RFC 1870")
 
 
 def _describe_auth(params: str) -> str:
     mechanisms = params.split()
     if not mechanisms:
-        return "login offered, but no mechanism listed · RFC 4954"
-    return f"log in with {_or_list(mechanisms)} · RFC 4954"
+        return _("login offered, but no mechanism listed · RFC 4954")
+    return _("log in with {mechanisms} · RFC 4954").format(mechanisms=_or_list(mechanisms))
 
+
+_UNKNOWN = N_("an extension this kit does not know")
 
 _DESCRIPTIONS: dict[str, str] = {
-    "8BITMIME": "8-bit bodies allowed · RFC 6152",
-    "SMTPUTF8": "UTF-8 addresses allowed · RFC 6531",
-    "PIPELINING": "may batch commands · RFC 2920",
-    "STARTTLS": "can switch to TLS · RFC 3207",
-    "ENHANCEDSTATUSCODES": "replies carry codes like 2.1.0 · RFC 2034",
-    "CHUNKING": "BDAT may send the message in chunks · RFC 3030",
-    "BINARYMIME": "binary bodies allowed with BDAT · RFC 3030",
-    "DSN": "delivery status notifications on request · RFC 3461",
-    "DELIVERBY": "delivery deadlines on request · RFC 2852",
-    "ETRN": "a relay can be asked to flush its queue · RFC 1985",
-    "REQUIRETLS": "mail can demand TLS all the way · RFC 8689",
-    "MT-PRIORITY": "messages may carry a priority · RFC 6710",
-    "LIMITS": "the server states its limits · RFC 9422",
-    "VRFY": "VRFY asks whether a user exists · RFC 5321 §3.5",
-    "EXPN": "EXPN expands a mailing list · RFC 5321 §3.5",
-    "HELP": "HELP gives help text · RFC 5321 §4.1.1.8",
-    "SEND": "SEND delivers to a terminal (obsolete) · RFC 821",
-    "XCLIENT": "a proxy may pass on the real client's details (Postfix)",
-    "XFORWARD": "a filter may pass on the original client's details (Postfix)",
+    "8BITMIME": N_("8-bit bodies allowed · RFC 6152"),
+    "SMTPUTF8": N_("UTF-8 addresses allowed · RFC 6531"),
+    "PIPELINING": N_("may batch commands · RFC 2920"),
+    "STARTTLS": N_("can switch to TLS · RFC 3207"),
+    "ENHANCEDSTATUSCODES": N_("replies carry codes like 2.1.0 · RFC 2034"),
+    "CHUNKING": N_("BDAT may send the message in chunks · RFC 3030"),
+    "BINARYMIME": N_("binary bodies allowed with BDAT · RFC 3030"),
+    "DSN": N_("delivery status notifications on request · RFC 3461"),
+    "DELIVERBY": N_("delivery deadlines on request · RFC 2852"),
+    "ETRN": N_("a relay can be asked to flush its queue · RFC 1985"),
+    "REQUIRETLS": N_("mail can demand TLS all the way · RFC 8689"),
+    "MT-PRIORITY": N_("messages may carry a priority · RFC 6710"),
+    "LIMITS": N_("the server states its limits · RFC 9422"),
+    "VRFY": N_("VRFY asks whether a user exists · RFC 5321 §3.5"),
+    "EXPN": N_("EXPN expands a mailing list · RFC 5321 §3.5"),
+    "HELP": N_("HELP gives help text · RFC 5321 §4.1.1.8"),
+    "SEND": N_("SEND delivers to a terminal (obsolete) · RFC 821"),
+    "XCLIENT": N_("a proxy may pass on the real client's details (Postfix)"),
+    "XFORWARD": N_("a filter may pass on the original client's details (Postfix)"),
 }
 
 
@@ -219,11 +222,11 @@ def describe_extension(keyword: str, params: str = "") -> str:
         label = f"AUTH {params.strip()}".rstrip() if name == "AUTH" else f"AUTH={params.strip()}"
         text = _describe_auth(params)
         if name == "AUTH=":
-            text += " (old AUTH= form, for clients older than RFC 2554)"
+            text += _(" (old AUTH= form, for clients older than RFC 2554)")
         return f"{label}: {text}"
     if name == "SIZE":
         return f"SIZE: {_describe_size(params)}"
-    return f"{name}: {_DESCRIPTIONS.get(name, 'an extension this kit does not know')}"
+    return f"{name}: {_(_DESCRIPTIONS.get(name, _UNKNOWN))}"
 
 
 def describe_line(line: str) -> str:
@@ -236,10 +239,10 @@ def describe_line(line: str) -> str:
     """
     match = _KEYWORD_RE.match(line.strip())
     if match is None:
-        return f"{line.strip()!r}: not an extension keyword"
+        return _("{line}: not an extension keyword").format(line=repr(line.strip()))
     keyword, separator, params = match[1], match[2], match[3].strip()
     if separator == "=":
         if keyword.upper() == "AUTH":
             return describe_extension("AUTH=", params)
-        return f"{line.strip()}: an extension this kit does not know"
+        return _("{line}: an extension this kit does not know").format(line=line.strip())
     return describe_extension(keyword, params)

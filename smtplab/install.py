@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlparse
 
+from .i18n import _
+
 __all__: list[str] = []  # no learner-facing names: the CLI is the interface
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -49,7 +51,13 @@ RECORD_NAME = ".smtplab-copied.json"
 # from the notebooks' "Stuck?" lines, sanitize.cfg is what nbval needs to check them;
 # "07a-..." is an appendix, linked from its notebook; scripts/ holds the plain programs
 # notebooks run with `python scripts/...`).
-SERIES_PATTERNS = ("[0-9][0-9]*-*.ipynb", "sanitize.cfg", "solutions/*.py", "scripts/*.py")
+SERIES_PATTERNS = (
+    "[0-9][0-9]*-*.ipynb",
+    "zh-CN/[0-9][0-9]*-*.ipynb",
+    "sanitize.cfg",
+    "solutions/*.py",
+    "scripts/*.py",
+)
 
 InstallKind = Literal["checkout", "editable", "venv", "user", "system"]
 
@@ -83,37 +91,47 @@ class Installation:
     def describe(self) -> str:
         """One line: what kind of installation, where."""
         where = {
-            "checkout": f"run from the source checkout {self.project} (not installed by pip)",
-            "editable": f"an editable install (pip install -e) of the checkout {self.project}",
-            "venv": f"installed in the virtual environment {sys.prefix}",
-            "user": f"installed with pip install --user in {self.package_dir.parent}",
-            "system": f"installed in this Python's own site-packages ({self.package_dir.parent})",
-        }[self.kind]
+            "checkout": _("run from the source checkout {where} (not installed by pip)"),
+            "editable": _("an editable install (pip install -e) of the checkout {where}"),
+            "venv": _("installed in the virtual environment {where}"),
+            "user": _("installed with pip install --user in {where}"),
+            "system": _("installed in this Python's own site-packages ({where})"),
+        }[self.kind].format(
+            where={
+                "checkout": self.project,
+                "editable": self.project,
+                "venv": sys.prefix,
+            }.get(self.kind, self.package_dir.parent)
+        )
         return f"smtplab {version()}, {where}"
 
     def repair(self) -> str:
         """The command that reinstalls the kit (with JupyterLab) this same way."""
         pip = f"{_quoted(self.python)} -m pip install"
         if self.kind in ("checkout", "editable"):
-            return f"cd {_quoted(str(self.project))} && make lab   (or: {pip} -e '.[lab]')"
+            return _("cd {project} && make lab   (or: {pip} -e '.[lab]')").format(
+                project=_quoted(str(self.project)), pip=pip
+            )
         if self.kind == "user":
-            return f"{pip} --user --upgrade 'smtplab[lab]'"
+            return f"{pip} --user --upgrade 'smtplab[lab]'"  # i18n: keep a command
         if self.kind == "system":
-            return (
+            return _(
                 "a virtual environment is the safe way (this Python's own site-packages "
                 "belong to the system): python3 -m venv ~/smtplab-venv && "
                 "~/smtplab-venv/bin/python -m pip install 'smtplab[lab]'"
             )
-        return f"{pip} --upgrade 'smtplab[lab]'"
+        return f"{pip} --upgrade 'smtplab[lab]'"  # i18n: keep a command
 
     def next_steps(self) -> str:
         """What to run once everything works."""
         if self.kind in ("checkout", "editable"):
-            return f"start the kit with `make lab` in {self.project} (or `smtplab lab`)"
-        return (
-            f"copy the notebooks with `smtplab notebooks` (into ./{DEFAULT_NOTEBOOK_FOLDER}), "
+            return _("start the kit with `make lab` in {project} (or `smtplab lab`)").format(
+                project=self.project
+            )
+        return _(
+            "copy the notebooks with `smtplab notebooks` (into ./{folder}), "
             "then open them with `smtplab lab`"
-        )
+        ).format(folder=DEFAULT_NOTEBOOK_FOLDER)
 
     def warnings(self) -> list[str]:
         """What else is worth knowing: a ``--user`` install whose ``smtplab`` command is
@@ -125,8 +143,10 @@ class Installation:
         if scripts in on_path:
             return []
         return [
-            f"the smtplab command is in {scripts}, which is not on your PATH: add it, or "
-            f"run {_quoted(self.python)} -m smtplab instead"
+            _(
+                "the smtplab command is in {scripts}, which is not on your PATH: add it, or "
+                "run {python} -m smtplab instead"
+            ).format(scripts=scripts, python=_quoted(self.python))
         ]
 
 
@@ -228,9 +248,11 @@ def notebooks_source() -> Path:
         if (candidate / FIRST_NOTEBOOK).is_file():
             return candidate
     raise FileNotFoundError(
-        f"the notebooks are not in this installation (looked in {PACKAGE_DIR / '_notebooks'} "
-        f"and {PACKAGE_DIR.parent / 'notebooks'}): reinstall with "
-        "python -m pip install --force-reinstall 'smtplab[lab]'"
+        _(
+            "the notebooks are not in this installation (looked in {first} "
+            "and {second}): reinstall with "
+            "python -m pip install --force-reinstall 'smtplab[lab]'"
+        ).format(first=PACKAGE_DIR / "_notebooks", second=PACKAGE_DIR.parent / "notebooks")
     )
 
 
@@ -255,26 +277,28 @@ class CopyReport:
 
     def lines(self) -> list[str]:
         """What happened, for the terminal; the last line says what to run next."""
-        lines = [f"notebooks folder: {self.target}"]
+        lines = [_("notebooks folder: {target}").format(target=self.target)]
         for label, paths in (
-            ("copied", self.copied),
-            ("updated (you had not changed them)", self.updated),
-            ("already up to date", self.unchanged),
-            ("REPLACED your edited copy (--force)", self.replaced),
+            (_("copied"), self.copied),
+            (_("updated (you had not changed them)"), self.updated),
+            (_("already up to date"), self.unchanged),
+            (_("REPLACED your edited copy (--force)"), self.replaced),
         ):
             if paths:
                 lines.append(f"  {label}: {_names(paths)}")
         if self.kept:
             lines.append(
-                f"  NOT overwritten, because you edited them: {_names(self.kept)}. "
-                "They stay as you left them; run again with --force to replace them with "
-                "the kit's version (your changes in them are then lost: copy them first)."
+                _(
+                    "  NOT overwritten, because you edited them: {names}. "
+                    "They stay as you left them; run again with --force to replace them with "
+                    "the kit's version (your changes in them are then lost: copy them first)."
+                ).format(names=_names(self.kept))
             )
         return lines
 
     def next_command(self) -> str:
         """The command that opens the series."""
-        return f"next: smtplab lab {_quoted(str(self.target))}"
+        return _("next: smtplab lab {target}").format(target=_quoted(str(self.target)))
 
 
 def _names(paths: Sequence[Path]) -> str:
@@ -306,7 +330,9 @@ def copy_notebooks(target: Path, *, force: bool = False, source: Path | None = N
     source = notebooks_source() if source is None else source
     target = target.expanduser().resolve()
     if target.exists() and not target.is_dir():
-        raise NotADirectoryError(f"{target} is a file, not a folder: give another folder")
+        raise NotADirectoryError(
+            _("{target} is a file, not a folder: give another folder").format(target=target)
+        )
     target.mkdir(parents=True, exist_ok=True)
     report = CopyReport(target)
     recorded = _read_record(target)
@@ -377,11 +403,15 @@ def check_jupyterlab() -> str:
     if extension is None:
         folders = ", ".join(str(folder) for folder in labextension_folders())
         raise RuntimeError(
-            f"JupyterLab finds no widgets extension ({WIDGETS_EXTENSION}) in {folders}; "
-            "reinstall with: python -m pip install --force-reinstall jupyterlab_widgets"
+            _(
+                "JupyterLab finds no widgets extension ({extension}) in {folders}; "
+                "reinstall with: python -m pip install --force-reinstall jupyterlab_widgets"
+            ).format(extension=WIDGETS_EXTENSION, folders=folders)
         )
     version_ = jupyterlab_widgets.__version__
-    return f"jupyterlab {lab_version}, widgets extension {version_} in {extension.parent.parent}"
+    return _("jupyterlab {lab}, widgets extension {widgets} in {where}").format(
+        lab=lab_version, widgets=version_, where=extension.parent.parent
+    )
 
 
 NO_NEWS = {
@@ -460,8 +490,10 @@ def run_lab(folder: str, open_browser: bool, port: int | None) -> int:
         return 1
     if importlib.util.find_spec("jupyterlab") is None:
         print(
-            "error: JupyterLab is not installed in this Python: "
-            f"{_quoted(sys.executable)} -m pip install 'smtplab[lab]'",
+            _(
+                "error: JupyterLab is not installed in this Python: "
+                "{python} -m pip install 'smtplab[lab]'"
+            ).format(python=_quoted(sys.executable)),
             file=sys.stderr,
         )
         return 1

@@ -34,12 +34,10 @@ Bodies
 
 from __future__ import annotations
 
-import base64
 import copy
 import email.utils
 import itertools
 import os
-import quopri
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,8 +62,10 @@ from .anatomy import MimePart as MimePart
 from .anatomy import anatomy as anatomy
 from .anatomy import envelope_from_headers as envelope_from_headers
 from .anatomy import needs_smtputf8 as needs_smtputf8
+from .data_encoding import choose_transfer_encoding
 from .encoded_words import decode as decode_header_value
 from .errors import LocalProtocolError
+from .i18n import N_, _
 
 __all__ = [
     "Attachment",
@@ -87,7 +87,6 @@ _WORD_BYTES = 36  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 48 + "?=" = 60 
 # in one word and read back exactly everywhere.
 _PHRASE_WORD_BYTES = 45
 
-_BODY_ENCODINGS = ("7bit", "8bit", "quoted-printable", "base64")
 # Headers compose() writes from its own arguments or from the MIME structure.
 _STRUCTURAL = {"mime-version", "content-type", "content-transfer-encoding", "content-disposition"}
 
@@ -112,14 +111,18 @@ def _refuse_line_breaks(what: str, value: str) -> None:
     for char, name in LINE_BREAKS.items():
         if char in value:
             raise LocalProtocolError(
-                f"{what} contains {name}: {value!r}. A line break inside a header value would "
-                "start a new header line (header injection), so it is refused. Remove it; to "
-                "address several people, pass a list."
+                _(
+                    "{what} contains {name}: {value}. A line break inside a header value would "
+                    "start a new header line (header injection), so it is refused. Remove it; to "
+                    "address several people, pass a list."
+                ).format(what=_(what), name=_(name), value=repr(value))
             )
     for char in value:
         if (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F:
             raise LocalProtocolError(
-                f"{what} contains the control character {char!r}: {value!r}. Remove it."
+                _("{what} contains the control character {char}: {value}. Remove it.").format(
+                    what=_(what), char=repr(char), value=repr(value)
+                )
             )
 
 
@@ -138,7 +141,11 @@ class _Mailbox(NamedTuple):
 def _parse_mailbox(what: str, text: str) -> _Mailbox:
     """Parse ``alice@example.com`` or ``Alice <alice@example.com>``, refusing anything odd."""
     if not isinstance(text, str):
-        raise LocalProtocolError(f"{what} must be a string like 'alice@example.com', not {text!r}.")
+        raise LocalProtocolError(
+            _("{what} must be a string like 'alice@example.com', not {text}.").format(
+                what=_(what), text=repr(text)
+            )
+        )
     _refuse_line_breaks(what, text)
     match = _ANGLE_FORM.fullmatch(text)
     if match:
@@ -149,29 +156,39 @@ def _parse_mailbox(what: str, text: str) -> _Mailbox:
         name, address = "", text.strip()
     if "," in address or (" " in address and address.count("@") > 1):
         raise LocalProtocolError(
-            f"{what} {text!r} looks like several addresses in one string. Pass a list: "
-            "['alice@example.com', 'bob@example.com']."
+            _(
+                "{what} {text} looks like several addresses in one string. Pass a list: "
+                "['alice@example.com', 'bob@example.com']."
+            ).format(what=_(what), text=repr(text))
         )
     local, at, domain = address.rpartition("@")
     if not at:
         raise LocalProtocolError(
-            f"{what} {text!r} is not an e-mail address: it has no '@'. Write it like "
-            "alice@example.com."
+            _(
+                "{what} {text} is not an e-mail address: it has no '@'. Write it like "
+                "alice@example.com."
+            ).format(what=_(what), text=repr(text))
         )
     if not local or not domain:
         raise LocalProtocolError(
-            f"{what} {text!r} needs a name before the '@' and a domain after it, "
-            "like alice@example.com."
+            _(
+                "{what} {text} needs a name before the '@' and a domain after it, "
+                "like alice@example.com."
+            ).format(what=_(what), text=repr(text))
         )
     if not all(_LOCAL_PART.fullmatch(piece) for piece in local.split(".")):
         raise LocalProtocolError(
-            f"{what} {text!r}: the part before '@' ({local!r}) has a character an address "
-            "cannot carry unquoted (spaces, quotes, brackets, commas...) or a misplaced dot. "
-            "Use letters, digits and . _ + - only."
+            _(
+                "{what} {text}: the part before '@' ({local}) has a character an address "
+                "cannot carry unquoted (spaces, quotes, brackets, commas...) or a misplaced dot. "
+                "Use letters, digits and . _ + - only."
+            ).format(what=_(what), text=repr(text), local=repr(local))
         )
     if not _DOMAIN.fullmatch(domain):
         raise LocalProtocolError(
-            f"{what} {text!r}: {domain!r} is not a domain name. Write it like example.com."
+            _("{what} {text}: {domain} is not a domain name. Write it like example.com.").format(
+                what=_(what), text=repr(text), domain=repr(domain)
+            )
         )
     return _Mailbox(name, local, domain)
 
@@ -228,7 +245,7 @@ def encode_header_value(value: str) -> str:
     >>> encode_header_value("Hello 张三")
     'Hello =?utf-8?b?5byg5LiJ?='
     """
-    _refuse_line_breaks("the header value", value)
+    _refuse_line_breaks(N_("the header value"), value)
     return " ".join(_unstructured_tokens(value))
 
 
@@ -292,18 +309,22 @@ class Attachment:
     content_type: str | None = None
 
     def __post_init__(self) -> None:
-        _refuse_line_breaks("the attachment's filename", self.filename)
+        _refuse_line_breaks(N_("the attachment's filename"), self.filename)
         if not isinstance(self.data, (bytes, bytearray, memoryview)):
             raise LocalProtocolError(
-                f"the data of attachment {self.filename!r} must be bytes, not "
-                f"{type(self.data).__name__}; encode text first, e.g. text.encode('utf-8')."
+                _(
+                    "the data of attachment {filename} must be bytes, not "
+                    "{kind}; encode text first, e.g. text.encode('utf-8')."
+                ).format(filename=repr(self.filename), kind=type(self.data).__name__)
             )
         if self.content_type is not None:
-            _refuse_line_breaks("the attachment's content type", self.content_type)
+            _refuse_line_breaks(N_("the attachment's content type"), self.content_type)
             if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", self.content_type):
                 raise LocalProtocolError(
-                    f"content type {self.content_type!r} of {self.filename!r} is not "
-                    "'type/subtype', like 'application/pdf'."
+                    _(
+                        "content type {content_type} of {filename} is not "
+                        "'type/subtype', like 'application/pdf'."
+                    ).format(content_type=repr(self.content_type), filename=repr(self.filename))
                 )
 
     @property
@@ -313,7 +334,7 @@ class Attachment:
             return self.content_type.lower()
         import mimetypes  # on first use (an attachment without a content type)
 
-        guessed, _ = mimetypes.guess_type(self.filename, strict=False)
+        guessed, _encoding = mimetypes.guess_type(self.filename, strict=False)
         return guessed or "application/octet-stream"
 
 
@@ -326,45 +347,20 @@ def _as_attachment(item: AttachmentLike) -> Attachment:
     if isinstance(item, tuple):
         if len(item) not in (2, 3):
             raise LocalProtocolError(
-                f"an attachment tuple is (filename, data) or (filename, data, content_type), "
-                f"not a tuple of {len(item)} items."
+                _(
+                    "an attachment tuple is (filename, data) or (filename, data, content_type), "
+                    "not a tuple of {count} items."
+                ).format(count=len(item))
             )
         return Attachment(*item)
     if isinstance(item, (str, os.PathLike)):
         path = Path(item)
         return Attachment(path.name, path.read_bytes())
     raise LocalProtocolError(
-        f"cannot attach {item!r}: pass a path, a (filename, bytes) tuple or an Attachment."
+        _("cannot attach {item}: pass a path, a (filename, bytes) tuple or an Attachment.").format(
+            item=repr(item)
+        )
     )
-
-
-def _choose_encoding(text: str, wanted: str | None, what: str) -> str:
-    """The Content-Transfer-Encoding for a text part."""
-    data = text.encode("utf-8")
-    lines = data.splitlines()
-    longest = max((len(line) for line in lines), default=0)
-    if wanted is not None:
-        if wanted not in _BODY_ENCODINGS:
-            raise LocalProtocolError(
-                f"body_encoding={wanted!r} is not one of {', '.join(_BODY_ENCODINGS)} (or None "
-                "to let smtplab choose)."
-            )
-        if wanted == "7bit" and not data.isascii():
-            raise LocalProtocolError(
-                f"the {what} has non-ASCII characters, which 7bit cannot carry. Use "
-                "body_encoding='8bit' (needs 8BITMIME), 'quoted-printable' or 'base64'."
-            )
-        if wanted in ("7bit", "8bit") and longest > MAX_LINE_HARD:
-            raise LocalProtocolError(
-                f"the {what} has a line of {longest} bytes; SMTP allows {MAX_LINE_HARD} "
-                "(RFC 5321 §4.5.3.1.6). Use 'quoted-printable' or 'base64', which wrap lines."
-            )
-        return wanted
-    if data.isascii() and longest <= MAX_LINE:
-        return "7bit"
-    qp_size = len(quopri.encodestring(data))
-    b64_size = len(base64.encodebytes(data))
-    return "quoted-printable" if qp_size <= b64_size else "base64"
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,7 +422,7 @@ class Draft:
         subject = self.message.get("Subject", "")
         return (
             f"Draft(mail_from={self.mail_from!r}, recipients={list(self.recipients)!r}, "
-            f"subject={str(subject)!r}, size={len(self.to_bytes())})"
+            f"subject={str(subject)!r}, size={len(self.to_bytes())})"  # i18n: keep repr
         )
 
     def _repr_html_(self) -> str:
@@ -509,21 +505,27 @@ def compose(
         _refuse_line_breaks("sender_name", sender_name)
         if from_box.name and from_box.name != sender_name:
             raise LocalProtocolError(
-                f"sender {sender!r} already has a display name and sender_name={sender_name!r}"
-                " gives another: pass the name once."
+                _(
+                    "sender {sender} already has a display name and sender_name={sender_name}"
+                    " gives another: pass the name once."
+                ).format(sender=repr(sender), sender_name=repr(sender_name))
             )
         from_box = _Mailbox(sender_name, from_box.local, from_box.domain)
     to_boxes = _mailboxes("to", to)
     cc_boxes = _mailboxes("cc", cc)
     bcc_boxes = _mailboxes("bcc", bcc)
     if not (to_boxes or cc_boxes or bcc_boxes):
-        raise LocalProtocolError("the message has no recipient: give at least one address in to=.")
+        raise LocalProtocolError(
+            _("the message has no recipient: give at least one address in to=.")
+        )
     _refuse_line_breaks("subject", subject)
     if message_id_domain is not None:
         _refuse_line_breaks("message_id_domain", message_id_domain)
         if not _DOMAIN.fullmatch(message_id_domain):
             raise LocalProtocolError(
-                f"message_id_domain={message_id_domain!r} is not a domain name, like example.com."
+                _("message_id_domain={domain} is not a domain name, like example.com.").format(
+                    domain=repr(message_id_domain)
+                )
             )
     extra_raw, extra_boxes = _extra_headers(headers or {})
 
@@ -554,11 +556,13 @@ def compose(
     # sets for quoted-printable (the policy's own 78 is RFC 5322's header limit).
     header_policy = msg.policy
     msg.policy = header_policy.clone(max_line_length=QP_LINE_LIMIT)
-    msg.set_content(body, charset="utf-8", cte=_choose_encoding(body, body_encoding, "body"))
+    msg.set_content(
+        body, charset="utf-8", cte=choose_transfer_encoding(body, body_encoding, N_("body"))
+    )
     if html is not None:
         msg.make_alternative(boundary=f"=_smtplab_{_random()}")
         part = MIMEPart(policy=msg.policy)
-        cte = _choose_encoding(html, body_encoding, "HTML part")
+        cte = choose_transfer_encoding(html, body_encoding, N_("HTML part"))
         part.set_content(html, subtype="html", charset="utf-8", cte=cte)
         part.policy = header_policy
         msg.attach(part)
@@ -567,7 +571,7 @@ def compose(
     if files:
         msg.make_mixed(boundary=f"=_smtplab_{_random()}")
         for item in files:
-            maintype, _, subtype = item.mime_type.partition("/")
+            maintype, _slash, subtype = item.mime_type.partition("/")
             part = MIMEPart(policy=msg.policy)
             part.set_content(
                 bytes(item.data),
@@ -595,22 +599,30 @@ def _extra_headers(
     for name, value in headers.items():
         if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
             raise LocalProtocolError(
-                f"header name {name!r} is not allowed: a name is printable ASCII without "
-                "spaces or ':' (RFC 5322 §2.2), like 'X-Course'."
+                _(
+                    "header name {name} is not allowed: a name is printable ASCII without "
+                    "spaces or ':' (RFC 5322 §2.2), like 'X-Course'."
+                ).format(name=repr(name))
             )
         if not isinstance(value, str):
-            raise LocalProtocolError(f"the value of header {name!r} must be a string.")
-        _refuse_line_breaks(f"header {name!r}", value)
+            raise LocalProtocolError(
+                _("the value of header {name} must be a string.").format(name=repr(name))
+            )
+        _refuse_line_breaks(_("header {name}").format(name=repr(name)), value)
         lower = name.lower()
         if lower in ("bcc", "resent-bcc"):
             raise LocalProtocolError(
-                f"{name} does not belong in the headers (it would show the hidden recipients "
-                "to everyone): pass bcc=[...], which puts them in the envelope only."
+                _(
+                    "{name} does not belong in the headers (it would show the hidden recipients "
+                    "to everyone): pass bcc=[...], which puts them in the envelope only."
+                ).format(name=name)
             )
         if lower in _STRUCTURAL or lower.startswith("content-"):
             raise LocalProtocolError(
-                f"{name} is written by compose from the body, html and attachments; it "
-                "cannot be set through headers=."
+                _(
+                    "{name} is written by compose from the body, html and attachments; it "
+                    "cannot be set through headers=."
+                ).format(name=name)
             )
         if lower in _ADDRESS_FIELDS:
             boxes = _mailboxes(name, [item.strip() for item in _ADDRESS_ITEM.findall(value)])
@@ -654,6 +666,8 @@ def to_bytes(msg: EmailMessage | Message | Draft | str | bytes) -> bytes:
         msg = msg.message
     if not isinstance(msg, Message):
         raise LocalProtocolError(
-            f"cannot send a {type(msg).__name__}: pass a Draft, an EmailMessage, str or bytes."
+            _("cannot send a {kind}: pass a Draft, an EmailMessage, str or bytes.").format(
+                kind=type(msg).__name__
+            )
         )
     return serialize(strip_bcc(msg))

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from .i18n import N_, _
 from .providers import advice_for, get_provider
 
 __all__ = ["hosted_environment", "probe_outbound", "probe_provider"]
@@ -42,7 +43,22 @@ BINDER_VARIABLES = (
 JUPYTERHUB_VARIABLES = ("JUPYTERHUB_API_URL", "JUPYTERHUB_SERVICE_PREFIX", "JUPYTERHUB_USER")
 """Environment variables every JupyterHub single-user server has."""
 
-Outcome = Literal["connected", "timed out", "refused", "unreachable", "no such host", "error"]
+# The outcomes are keys, compared in code: _OUTCOME_WORDS holds the words shown.
+Outcome = Literal[
+    "connected",
+    "timed out",
+    "refused",
+    "unreachable",
+    "no such host",  # i18n: keep a key
+    "error",
+]
+_OUTCOME_WORDS = {
+    "refused": N_("refused"),
+    "unreachable": N_("unreachable"),
+    "no such host": N_("no such host"),  # i18n: keep the key (its value is marked)
+    "error": N_("error"),
+}
+"""The outcomes as :meth:`OutboundCheck.__str__` shows them (the Literal's values are keys)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +74,7 @@ class HostedEnvironment:
     hint: str
 
     def __str__(self) -> str:
-        return f"You are on {self.name}. {self.hint}"
+        return _("You are on {name}. {hint}").format(name=_(self.name), hint=_(self.hint))
 
 
 def hosted_environment(environ: Mapping[str, str] | None = None) -> HostedEnvironment | None:
@@ -72,25 +88,31 @@ def hosted_environment(environ: Mapping[str, str] | None = None) -> HostedEnviro
         launch = env.get("BINDER_LAUNCH_HOST", "")
         if "mybinder.org" in launch or not launch:
             return HostedEnvironment(
-                "mybinder.org (a BinderHub)",
+                N_("mybinder.org (a BinderHub)"),
                 True,
-                "mybinder.org blocks outgoing SMTP connections on every port, so real "
-                "sending cannot work here: use the look-alikes, or run this notebook on "
-                "your own computer.",
+                N_(
+                    "mybinder.org blocks outgoing SMTP connections on every port, so real "
+                    "sending cannot work here: use the look-alikes, or run this notebook on "
+                    "your own computer."
+                ),
             )
         return HostedEnvironment(
             f"a BinderHub ({launch.rstrip('/')})",
             None,
-            "BinderHubs usually block outgoing connections other than HTTP(S) and git "
-            "(mybinder.org does): if the probe times out, run this notebook on your own "
-            "computer.",
+            N_(
+                "BinderHubs usually block outgoing connections other than HTTP(S) and git "
+                "(mybinder.org does): if the probe times out, run this notebook on your own "
+                "computer."
+            ),
         )
     if any(env.get(name) for name in JUPYTERHUB_VARIABLES):
         return HostedEnvironment(
-            "a JupyterHub",
+            N_("a JupyterHub"),
             None,
-            "Whether it lets SMTP out depends on who runs it: if the probe times out, ask "
-            "its administrators, or run this notebook on your own computer.",
+            N_(
+                "Whether it lets SMTP out depends on who runs it: if the probe times out, ask "
+                "its administrators, or run this notebook on your own computer."
+            ),
         )
     return None
 
@@ -123,16 +145,21 @@ class OutboundCheck:
         return self.reachable
 
     def __str__(self) -> str:
-        where = f"{self.host} port {self.port}"
+        where = _("{host} port {port}").format(host=self.host, port=self.port)
         if self.reachable:
-            return (
-                f"{where} answered: outgoing connections to it work from here (only a TCP "
+            return _(
+                "{where} answered: outgoing connections to it work from here (only a TCP "
                 "connection was opened and closed; nothing was sent)."
-            )
+            ).format(where=where)
         if self.outcome == "timed out":
-            text = f"{where}: no answer within {self.timeout:g} s."
+            text = _("{where}: no answer within {seconds} s.").format(
+                where=where, seconds=f"{self.timeout:g}"
+            )
         else:
-            text = f"{where}: {self.outcome} ({self.detail})."
+            outcome = _(_OUTCOME_WORDS.get(self.outcome, self.outcome))
+            text = _("{where}: {outcome} ({detail}).").format(
+                where=where, outcome=outcome, detail=self.detail
+            )
         return " ".join([text, *(str(more) for more in (self.advice, self.environment) if more)])
 
     def __repr__(self) -> str:
@@ -149,13 +176,14 @@ _UNREACHABLE = {
 def _classify(error: OSError) -> tuple[Outcome, str]:
     """The outcome for a connection error, and a text that advice_for recognises."""
     if isinstance(error, socket.gaierror):
-        return "no such host", f"the name could not be resolved ({error})"
+        # The details stay English: advice_for recognises them (and they quote the error).
+        return "no such host", f"the name could not be resolved ({error})"  # i18n: keep
     if isinstance(error, TimeoutError):  # socket.timeout is TimeoutError since 3.10
         return "timed out", "timed out"
     if isinstance(error, ConnectionRefusedError):
         return "refused", "connection refused"
     if error.errno in _UNREACHABLE:
-        return "unreachable", f"network is unreachable ({error})"
+        return "unreachable", f"network is unreachable ({error})"  # i18n: keep (see above)
     return "error", str(error) or type(error).__name__
 
 
@@ -173,7 +201,11 @@ def probe_outbound(
     the advice. This dials out: call it only when you mean to reach that host.
     """
     if timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}.")
+        raise ValueError(
+            _("timeout must be a positive number of seconds, not {timeout}.").format(
+                timeout=repr(timeout)
+            )
+        )
     started = time.monotonic()
     outcome: Outcome = "connected"
     detail = ""
@@ -184,10 +216,10 @@ def probe_outbound(
         outcome, detail = _classify(error)
     seconds = time.monotonic() - started
     advice = None
-    if outcome == "no such host":
-        advice = "Check the host name's spelling; if it is right, this machine may be offline."
+    if outcome == "no such host":  # i18n: keep an Outcome
+        advice = _("Check the host name's spelling; if it is right, this machine may be offline.")
     elif outcome != "connected":
-        advice = advice_for(provider=provider, error_text=detail) or (
+        advice = advice_for(provider=provider, error_text=detail) or _(
             "Check the host and the port; a firewall on this machine or its network may "
             "be in the way."
         )
@@ -210,6 +242,8 @@ def probe_provider(
     port = preset.tls_port if mode == "tls" else preset.starttls_port
     if port is None:
         raise ValueError(
-            f"{preset.name} has no known port for security={mode!r}: {preset.ports_sentence()}."
+            _("{name} has no known port for security={mode}: {ports}.").format(
+                name=preset.name, mode=repr(mode), ports=preset.ports_sentence()
+            )
         )
     return probe_outbound(preset.host, port, timeout, provider=preset.key, environ=environ)

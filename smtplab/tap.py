@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from .errors import ConnectError
+from .i18n import _
 
 __all__ = ["Chunk", "WireTap", "describe_tls"]
 
@@ -264,7 +265,7 @@ class _Relay:
                 return
             alive[0].join(deadline - time.monotonic())
         if any(t.is_alive() for t in self.threads):  # pragma: no cover
-            self.note("the wire tap's threads did not stop in time; they are daemon threads.")
+            self.note(_("the wire tap's threads did not stop in time; they are daemon threads."))
 
     def note(self, message: str) -> None:
         with self.lock:
@@ -282,12 +283,12 @@ class _Relay:
         try:
             while not self.stopping.is_set():
                 try:
-                    client, _ = self.listener.accept()
+                    client, _peer = self.listener.accept()
                 except TimeoutError:
                     continue
                 except OSError as exc:
                     if not self.stopping.is_set():
-                        self.note(f"accepting a connection failed: {exc}")
+                        self.note(_("accepting a connection failed: {error}").format(error=exc))
                     return
                 client.settimeout(None)
                 with self.lock:
@@ -307,11 +308,14 @@ class _Relay:
             server.connect(address)
         except OSError as exc:
             why = (
-                f"the target {self.name} did not accept within {self.connect_timeout:g} s; "
-                "is the server running?"
+                _(
+                    "the target {target} did not accept within {seconds} s; is the server running?"
+                ).format(target=self.name, seconds=f"{self.connect_timeout:g}")
                 if isinstance(exc, TimeoutError)
-                else f"cannot reach the target {self.name} ({exc.strerror or exc}); "
-                "is the server running on that port?"
+                else _(
+                    "cannot reach the target {target} ({error}); "
+                    "is the server running on that port?"
+                ).format(target=self.name, error=exc.strerror or exc)
             )
             if not conn.closing.is_set():
                 self.note(f"connection {conn.number}: {why}")
@@ -381,7 +385,11 @@ class _Relay:
         if not conn.closing.is_set() and not isinstance(
             exc, (ConnectionResetError, BrokenPipeError)
         ):
-            self.note(f"connection {conn.number}: the {side} side failed: {exc}")
+            self.note(
+                _("connection {number}: the {side} side failed: {error}").format(
+                    number=conn.number, side=side, error=exc
+                )
+            )
         conn.abort()
 
     def _end(self, conn: _Connection, threads: int = 1) -> None:
@@ -421,9 +429,17 @@ class WireTap:
         connect_timeout: float = 10.0,
     ) -> None:
         if delay < 0:
-            raise ValueError(f"delay={delay!r}: a latency cannot be negative; use 0 for none.")
+            raise ValueError(
+                _("delay={delay}: a latency cannot be negative; use 0 for none.").format(
+                    delay=repr(delay)
+                )
+            )
         if max_bytes < 0:
-            raise ValueError(f"max_bytes={max_bytes!r}: it must be 0 or more (bytes kept).")
+            raise ValueError(
+                _("max_bytes={max_bytes}: it must be 0 or more (bytes kept).").format(
+                    max_bytes=repr(max_bytes)
+                )
+            )
         self.target_host = target_host
         self.target_port = int(target_port)
         self.delay = float(delay)
@@ -441,17 +457,19 @@ class WireTap:
         Starting a running tap does nothing; a stopped tap cannot be started again.
         """
         if self._stopped:
-            raise RuntimeError("this WireTap was stopped; create a new WireTap to tap again.")
+            raise RuntimeError(_("this WireTap was stopped; create a new WireTap to tap again."))
         if self._relay is not None:
             return self
         try:
             infos = socket.getaddrinfo(self.target_host, self.target_port, type=socket.SOCK_STREAM)
         except OSError as exc:
             raise ConnectError(
-                f"the wire tap cannot resolve its target {self.target_host!r}: {exc}. "
-                "Check the host name (the lab's is lab.host)."
+                _(
+                    "the wire tap cannot resolve its target {host}: {error}. "
+                    "Check the host name (the lab's is lab.host)."
+                ).format(host=repr(self.target_host), error=exc)
             ) from exc
-        family, _, _, _, address = infos[0]
+        family, address = infos[0][0], infos[0][4]
         listener = socket.create_server((self.listen_host, 0))
         self._address = listener.getsockname()[:2]
         self._relay = _Relay(self, (family, address), listener)
@@ -497,7 +515,7 @@ class WireTap:
 
     def _started_address(self) -> tuple[str, int]:
         if self._address is None:
-            raise RuntimeError("the wire tap is not started: call tap.start() or use `with`.")
+            raise RuntimeError(_("the wire tap is not started: call tap.start() or use `with`."))
         return self._address
 
     # -- what was recorded -------------------------------------------------------------
@@ -520,7 +538,11 @@ class WireTap:
         With ``connection=n``, only that connection's bytes.
         """
         if direction not in (CLIENT, SERVER):
-            raise ValueError(f"direction {direction!r}: use 'C' (client) or 'S' (server).")
+            raise ValueError(
+                _("direction {direction}: use 'C' (client) or 'S' (server).").format(
+                    direction=repr(direction)
+                )
+            )
         return b"".join(
             c.data
             for c in self.timeline
@@ -588,22 +610,24 @@ class WireTap:
     def _summary(self) -> str:
         target = f"{self.target_host}:{self.target_port}"
         where = f"{self._address[0]}:{self._address[1]} -> {target}" if self._address else target
-        state = "running" if self.running else ("stopped" if self._stopped else "not started")
+        state = (
+            _("running") if self.running else (_("stopped") if self._stopped else _("not started"))
+        )
         recorded, dropped, count, conns = self._records(
             lambda r: (dict(r.recorded), dict(r.dropped), len(r.chunks), r.connections),
             ({CLIENT: 0, SERVER: 0}, {CLIENT: 0, SERVER: 0}, 0, 0),
         )
-        text = (
-            f"WireTap {where} ({state}): {conns} connection(s), {count} chunk(s), "
-            f"client sent {recorded[CLIENT]:,} bytes, server sent {recorded[SERVER]:,} bytes"
-        )
+        sent = {"client": f"{recorded[CLIENT]:,}", "server": f"{recorded[SERVER]:,}"}
+        text = _(
+            "WireTap {where} ({state}): {conns} connection(s), {count} chunk(s), "
+            "client sent {client} bytes, server sent {server} bytes"
+        ).format(where=where, state=state, conns=conns, count=count, **sent)
         if self.delay:
-            text += f", delay {self.delay * 1000:g} ms each way"
+            text += _(", delay {ms} ms each way").format(ms=f"{self.delay * 1000:g}")
         if dropped[CLIENT] or dropped[SERVER]:
-            text += (
-                f" (not recorded over max_bytes: {dropped[CLIENT]:,} from the client, "
-                f"{dropped[SERVER]:,} from the server)"
-            )
+            text += _(
+                " (not recorded over max_bytes: {client} from the client, {server} from the server)"
+            ).format(client=f"{dropped[CLIENT]:,}", server=f"{dropped[SERVER]:,}")
         return text
 
     def render(self, limit: int | None = 50) -> str:
@@ -620,7 +644,11 @@ class WireTap:
             first, *rest = chunk.text().split("\n")
             lines += [head + first, *(" " * len(head) + line for line in rest)]
         if len(shown) < len(chunks):
-            lines.append(f"... {len(chunks) - len(shown)} more chunk(s): show(limit=None)")
+            lines.append(
+                _("... {count} more chunk(s): show(limit=None)").format(
+                    count=len(chunks) - len(shown)
+                )
+            )
         return "\n".join(lines + [f"! {error}" for error in self.errors])
 
     def show(self, limit: int | None = 50) -> None:
@@ -637,19 +665,20 @@ class WireTap:
         esc = html.escape
         chunks = self.timeline
         shown = chunks[:limit]
-        cell = "padding:2px 8px;text-align:left;vertical-align:top;border:0"
+        cell = "padding:2px 8px;text-align:left;vertical-align:top;border:0"  # i18n: keep CSS
         pre = "margin:0;white-space:pre-wrap;word-break:break-all;background:none;color:inherit"
         tint = {CLIENT: "rgba(80,140,255,0.16)", SERVER: "rgba(80,200,120,0.16)"}
         badge = (
             "<span style='background:rgba(255,170,0,0.3);padding:0 4px;"
-            "border-radius:3px'>unreadable</span> "
-        )
-        heads = ("time", "conn", "way", "bytes", "what an eavesdropper sees")
-        rows = ["<tr>" + "".join(f"<th style='{cell}'>{head}</th>" for head in heads) + "</tr>"]
+            "border-radius:3px'>{}</span> "  # i18n: keep HTML
+        ).format(_("unreadable"))
+        heads = (_("time"), _("conn"), _("way"), _("bytes"), _("what an eavesdropper sees"))
+        th = "<th style='{}'>{}</th>"  # i18n: keep HTML
+        rows = ["<tr>" + "".join(th.format(cell, head) for head in heads) + "</tr>"]
         for chunk in shown:
             arrow = "C → S" if chunk.direction == CLIENT else "S → C"
             rows.append(
-                f"<tr style='background:{tint[chunk.direction]}'>"
+                f"<tr style='background:{tint[chunk.direction]}'>"  # i18n: keep HTML
                 f"<td style='{cell}'>{chunk.time:.3f}s</td>"
                 f"<td style='{cell}'>#{chunk.connection}</td>"
                 f"<td style='{cell};white-space:nowrap'>{arrow}</td>"
@@ -658,12 +687,14 @@ class WireTap:
                 f"<pre style='{pre}'>{esc(chunk.text())}</pre></td></tr>"
             )
         more = (
-            f"<div>... {len(chunks) - len(shown)} more chunk(s)</div>"
+            "<div>"
+            + _("... {count} more chunk(s)").format(count=len(chunks) - len(shown))
+            + "</div>"
             if len(shown) < len(chunks)
             else ""
         )
         errors = "".join(f"<div>! {esc(e)}</div>" for e in self.errors)
         return (
-            f"<div style='color:inherit'><div><b>{esc(self._summary())}</b></div>"
+            f"<div style='color:inherit'><div><b>{esc(self._summary())}</b></div>"  # i18n: keep
             f"<table style='border-collapse:collapse'>{''.join(rows)}</table>{more}{errors}</div>"
         )

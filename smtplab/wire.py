@@ -32,6 +32,7 @@ from .errors import (
     tls_hint,
 )
 from .events import Answer, State, TLSInfo
+from .i18n import N_, _
 from .protocol import ClientConnection
 from .replies import Reply
 
@@ -48,9 +49,12 @@ DEFAULT_PORTS: dict[str, int] = {"plain": 25, "starttls": 587, "tls": 465}
 DEFAULT_TIMEOUT = 30.0
 """Seconds a step may wait for its whole reply."""
 
-MESSAGE_STEP = "the message (after DATA)"
+MESSAGE_STEP = N_("the message (after DATA)")
 """The step of sending the message: a failure there leaves its delivery unknown."""
 
+# Keys of TRANSPORT_ADVICE (errors.py), not texts.
+_READ_OR_SEND_KEYS = ("broke while sending", "broke while reading")  # i18n: keep keys
+_READ_OR_SEND_KEYS += ("no reply", "closed")
 _RECV_SIZE = 65536
 _SEEN_LIMIT = 120  # bytes of a partial reply shown in an error
 
@@ -61,16 +65,16 @@ EXCEPTION_MAP: tuple[tuple[type[OSError], str, type[TransportError], str], ...] 
     (TimeoutError, "connect", ConnectError, "no answer"),
     (OSError, "connect", ConnectError, "unreachable"),
     (ssl.SSLCertVerificationError, "handshake", TLSError, "untrusted"),
-    (ssl.SSLEOFError, "handshake", Disconnected, "closed in handshake"),
+    (ssl.SSLEOFError, "handshake", Disconnected, "closed in handshake"),  # i18n: keep a key
     # The same close as Debian 12's Python 3.11.2 reports it ("TLS/SSL connection has been closed")
-    (ssl.SSLZeroReturnError, "handshake", Disconnected, "closed in handshake"),
+    (ssl.SSLZeroReturnError, "handshake", Disconnected, "closed in handshake"),  # i18n: keep a key
     (ssl.SSLError, "handshake", TLSError, "handshake failed"),
     (TimeoutError, "handshake", Timeout, "slow handshake"),
-    (OSError, "handshake", Disconnected, "broke in handshake"),
+    (OSError, "handshake", Disconnected, "broke in handshake"),  # i18n: keep a key
     (TimeoutError, "send", Timeout, "send timeout"),
-    (OSError, "send", Disconnected, "broke while sending"),
+    (OSError, "send", Disconnected, "broke while sending"),  # i18n: keep a key
     (TimeoutError, "read", Timeout, "no reply"),
-    (OSError, "read", Disconnected, "broke while reading"),
+    (OSError, "read", Disconnected, "broke while reading"),  # i18n: keep a key
 )
 """``(exception, phase, error, advice)``: the first row whose exception and phase match
 gives the error raised and the key of its advice in :data:`smtplab.errors.TRANSPORT_ADVICE`."""
@@ -107,7 +111,11 @@ class Wire:
         """Bound every step inside by ``seconds`` together, each still by its timeout (an
         outer deadline that comes sooner still holds); None changes nothing."""
         if seconds is not None and not 0 < seconds < float("inf"):
-            raise ValueError(f"deadline must be a positive number of seconds, not {seconds!r}.")
+            raise ValueError(
+                _("deadline must be a positive number of seconds, not {seconds}.").format(
+                    seconds=repr(seconds)
+                )
+            )
         before = self._deadline
         if seconds is not None:
             end = time.monotonic() + seconds
@@ -133,12 +141,16 @@ class Wire:
 
     def _past_deadline(self, step: str) -> Timeout:
         seconds = self._deadline[1] if self._deadline is not None else 0.0
-        self._note(f"the overall deadline of {seconds:g} s elapsed while {step}")
+        self._note(
+            _("the overall deadline of {seconds} s elapsed while {step}").format(
+                seconds=f"{seconds:g}", step=_(step)
+            )
+        )
         self.close()
         unknown = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
         advice = TRANSPORT_ADVICE["deadline"]
         return Timeout(
-            advice.format(step=step, seconds=seconds, timeout=self.timeout, unknown=unknown)
+            advice.format(step=_(step), seconds=seconds, timeout=self.timeout, unknown=unknown)
         )
 
     @contextlib.contextmanager
@@ -161,33 +173,37 @@ class Wire:
         reason = getattr(exc, "reason", None) or str(exc)
         starttls = step.startswith("STARTTLS")
         facts = {"host": self.host, "port": self.port, "timeout": self.timeout, **facts}
-        facts.update(step=step, detail=exc, reason=reason, got="", unknown="", hint="")
+        facts.update(step=_(step), detail=exc, reason=reason, got="", unknown="", hint="")
         if key == "no answer":
             facts["advice"] = self._provider_advice("timed out") or TRANSPORT_HINTS["firewall"]
         elif key == "untrusted":
             facts["hint"] = tls_hint(reason, getattr(exc, "verify_message", None))
-        elif key == "closed in handshake":
+        elif key == "closed in handshake":  # i18n: keep a key
             facts["advice"] = TRANSPORT_HINTS[
-                "closed after starttls" if starttls else "closed on tls port"
+                "closed after starttls" if starttls else "closed on tls port"  # i18n: keep keys
             ]
         elif key == "handshake failed":
             if starttls and "WRONG_VERSION_NUMBER" in reason:
-                facts["advice"] = TRANSPORT_HINTS["not tls after starttls"]
+                facts["advice"] = TRANSPORT_HINTS["not tls after starttls"]  # i18n: keep a key
             else:
                 facts["advice"] = self._provider_advice(reason) or tls_hint(reason)
         elif key == "slow handshake":
             facts["advice"] = TRANSPORT_HINTS[
-                "stalled after starttls" if starttls else "plain port"
+                "stalled after starttls" if starttls else "plain port"  # i18n: keep a key
             ]
-        elif key in ("broke while sending", "broke while reading", "no reply", "closed"):
+        elif key in _READ_OR_SEND_KEYS:
             facts["unknown"] = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
             seen = facts.pop("seen", b"")
-            if key == "broke while reading":
-                facts["got"] = f"; received before that: {_preview(seen)}" if seen else ""
+            if key == "broke while reading":  # i18n: keep a key
+                facts["got"] = (
+                    _("; received before that: {seen}").format(seen=_preview(seen)) if seen else ""
+                )
                 facts["got"] += self._tls_port_hint(step, seen)
             elif key == "no reply":
                 facts["got"] = (
-                    f"; received so far: {_preview(seen)}" if seen else "; nothing arrived"
+                    _("; received so far: {seen}").format(seen=_preview(seen))
+                    if seen
+                    else _("; nothing arrived")
                 )
                 facts["hint"] = self._tls_port_hint(step, seen)
         return TRANSPORT_ADVICE[key].format(**facts)
@@ -196,7 +212,7 @@ class Wire:
         """The implicit-TLS hint when nothing at all came before the greeting: a plain
         client on a TLS port waits for a greeting that never comes, whichever side gives
         up first (the lab closes after its handshake timeout, or the client times out)."""
-        if step != "waiting for the greeting" or seen:
+        if step != N_("waiting for the greeting") or seen:
             return ""
         return TRANSPORT_HINTS["tls port"]
 
@@ -253,8 +269,8 @@ class Wire:
                 self.close()
                 if eof:  # the reply was cut short: the server went away
                     raise self._closed(step, seen, complete=False) from exc
-                self._note(f"the server broke the protocol: {exc}")
-                raise RemoteProtocolError(f"{step}: {exc}") from exc
+                self._note(_("the server broke the protocol: {error}").format(error=exc))
+                raise RemoteProtocolError(f"{_(step)}: {exc}") from exc
             if isinstance(event, Answer):
                 if conn.state is State.CLOSED:
                     self.close()
@@ -271,10 +287,14 @@ class Wire:
                     data = sock.recv(_RECV_SIZE)
             except Timeout:
                 if not self._deadline_passed():  # else the deadline's own note is there
-                    self._note(f"timeout after {self.timeout:g} s while {step}")
+                    self._note(
+                        _("timeout after {seconds} s while {step}").format(
+                            seconds=f"{self.timeout:g}", step=_(step)
+                        )
+                    )
                 raise
             except Disconnected:
-                self._note(f"the connection broke while {step}")
+                self._note(_("the connection broke while {step}").format(step=_(step)))
                 raise
             seen += data[: _SEEN_LIMIT + 1 - len(seen)] if len(seen) <= _SEEN_LIMIT else b""
             eof = not data
@@ -282,26 +302,39 @@ class Wire:
 
     def _closed(self, step: str, seen: bytes, *, complete: bool) -> Disconnected:
         if seen and not complete:
-            what = f"in the middle of a reply, after {_preview(seen)} (the reply is incomplete)"
+            what = _("in the middle of a reply, after {seen} (the reply is incomplete)").format(
+                seen=_preview(seen)
+            )
         elif seen:
-            what = f"without a complete reply, after {_preview(seen)}"
+            what = _("without a complete reply, after {seen}").format(seen=_preview(seen))
         else:
-            what = "without replying (nothing arrived)"
-        self._note("the server closed the connection")
-        facts = {"what": what, "step": step, "unknown": "", "hint": self._tls_port_hint(step, seen)}
+            what = _("without replying (nothing arrived)")
+        self._note(_("the server closed the connection"))
+        facts = {
+            "what": what,
+            "step": _(step),
+            "unknown": "",
+            "hint": self._tls_port_hint(step, seen),
+        }
         if step == MESSAGE_STEP:
             facts["unknown"] = TRANSPORT_HINTS["unknown delivery"]
         return Disconnected(TRANSPORT_ADVICE["closed"].format(**facts))
 
     def _timed_out(self, step: str, seen: bytes) -> Timeout:
-        self._note(f"timeout after {self.timeout:g} s while {step}")
+        self._note(
+            _("timeout after {seconds} s while {step}").format(
+                seconds=f"{self.timeout:g}", step=_(step)
+            )
+        )
         self.close()
         return Timeout(self._advice("no reply", TimeoutError(), step, {"seen": seen}))
 
     def _require(self, step: str) -> socket.socket:
         if self.sock is None:
             raise Disconnected(
-                f"{step}: not connected. Create a new Client (or call connect()) to go on."
+                _(
+                    "{step}: not connected. Create a new Client (or call connect()) to go on."
+                ).format(step=_(step))
             )
         return self.sock
 

@@ -187,9 +187,11 @@ class Lab:
 
 
 @contextlib.contextmanager
-def _serving(tmp_path: Path, app: str = "jupyterlab") -> Iterator[Lab]:
+def _serving(
+    tmp_path: Path, app: str = "jupyterlab", settings_more: dict[str, Any] | None = None
+) -> Iterator[Lab]:
     """``app`` (JupyterLab, or Notebook 7: "notebook") on 127.0.0.1 over a temporary copy
-    of notebooks/, shut down afterwards."""
+    of notebooks/, shut down afterwards; ``settings_more``: more settings overrides."""
     # Skip (or fail under CI) before starting anything.
     _chromium()
     _playwright()
@@ -197,7 +199,8 @@ def _serving(tmp_path: Path, app: str = "jupyterlab") -> Iterator[Lab]:
     shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     settings = tmp_path / "app-settings"
     settings.mkdir()
-    (settings / "overrides.json").write_text(json.dumps(OVERRIDES), encoding="utf-8")
+    overrides = {**OVERRIDES, **(settings_more or {})}
+    (settings / "overrides.json").write_text(json.dumps(overrides), encoding="utf-8")
     token = secrets.token_hex(16)
     port = _free_port()
     bin_dir = str(Path(sys.executable).parent)
@@ -354,6 +357,126 @@ def test_notebook_08_sends_from_the_composer_in_a_real_browser(jupyterlab: Lab) 
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / "browser-08-failure.png"))
             print(jupyterlab.log_tail(), file=sys.stderr)
+            raise
+        finally:
+            browser.close()
+
+
+# ----------------------------------------------------------------- the Chinese series
+
+ZH_NOTEBOOK = "zh-CN/08-compose-with-widgets.ipynb"
+ZH_SCREENSHOT = ARTIFACTS / "browser-08-zh-CN.png"
+# JupyterLab's own menus in Chinese: the language pack (the `zh` extra) and its setting.
+ZH_COMPOSER_LABEL = "发件人"  # a label of the Composer, as the zh_CN catalog has it
+ZH_DELIVERED = "已投递"  # the start of the Composer's "Delivered" result, translated
+ZH_SETTINGS = {"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}
+GLYPHS_JS = """(element) => {
+    // Draw two different CJK characters in the element's own font: a missing font shows
+    // the same empty box (tofu) for both, real glyphs differ.
+    const font = getComputedStyle(element).font;
+    const draw = (character) => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 48; canvas.height = 48;
+        const context = canvas.getContext("2d");
+        context.font = font.replace(/\\d+(\\.\\d+)?px/, "32px");
+        context.fillText(character, 4, 36);
+        return Array.from(context.getImageData(0, 0, 48, 48).data).join(",");
+    };
+    const [mail, header] = [draw("邮"), draw("头")];
+    return {differ: mail !== header, inked: mail.split(",").some((v) => v !== "0")};
+}"""
+
+
+def _cjk_font() -> None:
+    """Skip (fail under CI) without a CJK font: Chinese would show as empty boxes."""
+    fc_list = shutil.which("fc-list")
+    found = (
+        subprocess.run(
+            [fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        if fc_list
+        else ""
+    )
+    if not found:
+        _missing(
+            "No Chinese font is installed, so Chinese text would render as empty boxes: "
+            "`sudo apt-get install fonts-noto-cjk`"
+        )
+
+
+@pytest.fixture
+def jupyterlab_zh(tmp_path: Path) -> Iterator[Lab]:
+    """JupyterLab with its menus in Simplified Chinese over a copy of notebooks/."""
+    _cjk_font()
+    with _serving(tmp_path, settings_more=ZH_SETTINGS) as lab:
+        yield lab
+
+
+def test_the_chinese_composer_sends_and_the_inbox_shows_it(jupyterlab_zh: Lab) -> None:
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    from playwright.sync_api import expect
+
+    subject = f"你好，世界 {secrets.token_hex(3)}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2400}, locale="zh-CN")
+        page.set_default_timeout(STEP_TIMEOUT)
+        expect.set_options(timeout=10_000)
+        try:
+            page.goto(
+                f"{jupyterlab_zh.url}/lab/tree/{ZH_NOTEBOOK}?token={jupyterlab_zh.token}",
+                timeout=KERNEL_TIMEOUT,
+            )
+            # JupyterLab itself speaks Chinese: the language pack is installed and chosen.
+            expect(page.locator(".lm-MenuBar-itemLabel", has_text="文件")).to_be_visible(
+                timeout=KERNEL_TIMEOUT
+            )
+            code_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell")
+            expect(code_cells.last).to_be_visible(timeout=KERNEL_TIMEOUT)
+            code_cells.last.locator(".jp-InputPrompt").click()
+            _menu(page, "编辑", "editmenu:clear-all")
+            expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
+            _menu(page, "运行", "notebook:run-all-above")
+
+            play = page.locator(".smtplab-playground")
+            expect(play).to_be_visible(timeout=KERNEL_TIMEOUT)
+            busy = page.locator(".jp-InputPrompt", has_text="[*]")
+            expect(busy).to_have_count(0, timeout=KERNEL_TIMEOUT)
+
+            composer = play.locator(".smtplab-composer")
+            # the Composer's own labels are Chinese (smtplab.set_language in the notebook)
+            expect(composer).to_contain_text(ZH_COMPOSER_LABEL)
+            composer.locator(".smtplab-sender input").fill("zhangsan@example.com")
+            composer.locator(".smtplab-sender-name input").fill("张三")
+            composer.locator(".smtplab-to input").fill("bob@example.com")
+            composer.locator(".smtplab-subject input").fill(subject)
+            composer.locator(".smtplab-body textarea").fill("这是一封从真正的浏览器发出的信。")
+            composer.locator(".smtplab-security select").select_option(index=1)  # STARTTLS
+            composer.locator(".smtplab-user input").fill("student")
+            composer.locator("button.smtplab-send").click()
+            result = composer.locator(".smtplab-result.smtplab-delivered")
+            expect(result).to_contain_text("250", timeout=STEP_TIMEOUT)
+            expect(result).to_contain_text(ZH_DELIVERED)
+
+            transcript = play.locator(".smtplab-transcript-view")
+            expect(transcript).to_contain_text("MAIL FROM:<zhangsan@example.com>")
+            inbox = play.locator(".smtplab-inbox")
+            expect(inbox.locator(".smtplab-inbox-list option", has_text=subject)).to_have_count(1)
+            inbox.locator(".lm-TabBar-tab").nth(2).click()  # the body
+            body = inbox.get_by_text("这是一封从真正的浏览器发出的信。", exact=True)
+            expect(body).to_be_visible()
+            glyphs = body.evaluate(GLYPHS_JS)
+            assert glyphs == {"differ": True, "inked": True}, f"CJK glyphs: {glyphs}"
+            inbox.locator(".lm-TabBar-tab").nth(1).click()  # the headers: 张三 encoded
+            expect(inbox).to_contain_text("=?utf-8?")
+
+            composer.scroll_into_view_if_needed()
+            page.screenshot(path=str(ZH_SCREENSHOT))
+        except BaseException:
+            page.screenshot(path=str(ARTIFACTS / "browser-08-zh-CN-failure.png"))
+            print(jupyterlab_zh.log_tail(), file=sys.stderr)
             raise
         finally:
             browser.close()

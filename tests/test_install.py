@@ -157,7 +157,10 @@ def test_a_checkout_reads_its_own_notebooks_folder() -> None:
     assert names[0] == "00-start-here.ipynb" and "sanitize.cfg" in names
     notebooks = [n for n in names if n.endswith(".ipynb")]
     series = list(NOTEBOOKS.glob("[0-9][0-9]*-*.ipynb"))  # the series grows (issue 18: 11)
-    assert len(notebooks) == len(series) >= 12  # all of them
+    assert len(series) >= 12
+    chinese = [n for n in notebooks if n.startswith("zh-CN/")]  # issue 19: its mirror
+    assert len(notebooks) == 2 * len(series) and len(chinese) == len(series)  # all of them
+    assert "zh-CN/00-start-here.ipynb" in chinese
     assert "07a-reply-codes-reference.ipynb" in notebooks  # an appendix ships too (07 links it)
     assert "solutions/nb07_errors.py" in names  # notebook 07 links it
     assert "scripts/smtp_by_hand.py" in names  # notebook 02 runs it

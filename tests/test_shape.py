@@ -76,11 +76,28 @@ ROOT = Path(__file__).resolve().parents[1]
 # catalogs grow by 367 messages (.po +1,208 lines) and `_()` wrapping costs +314 core lines
 # (named placeholders instead of f-strings, tables read through i18n.Texts, the client's
 # long texts moved to errors.CLIENT_TEXT to keep client.py under 700, Chinese wrapping).
+# Issue 19 (the exercise checks of notebooks 06-11 in Chinese): their texts wrapped in _()
+# with named fields (+230 lines), nb10's longer hints moved to a texts module so that
+# nb10.py stays under 700 (nb10_texts.py, 131), and their 243 messages in the zh_CN
+# catalog (.po +873): +1,232 package lines; the core and the public names unchanged.
+# Issue 19 (the widgets and the command line in Chinese): issue 19's catalogs and `_()`
+# wrapping of smtplab/widgets and smtplab/cli (285 texts: the .po +960 lines, the .mo
+# +~40, the wrapping ~+250): +1,250 package lines; the core is unchanged.
+# Issue 19 (the checks of notebooks 00-05 in Chinese): their hints wrapped in _() with
+# named placeholders (course/harness.py, nb00-nb05: +419) and the catalog's 273 new
+# messages (.po +979): 26,497 package lines measured, the core unchanged.
+# Issue 19's catalogs and _() wrapping for providers/ and internet/: the zh_CN .po's 215 new
+# messages (+691) and the wrapped texts (+242); core +66 (the wrapping in providers/, and
+# records.py's __all__ so the i18n imports add no public names).
+# Issue 19's catalogs and _() wrapping for the core's message modules (anatomy, message,
+# commands, wire, tap, extensions, data_encoding, install, netcheck) and the lab: the .po's
+# 318 new messages and the wrapped texts; core +156 (the wrapping only: compose's encoding
+# choice moved to data_encoding.py, LabServer's bind to lab/listen.py, no module over 700).
 CEILINGS = {
-    "package_lines": 26_656,
-    "core_code_lines": 7_553,
+    "package_lines": 33_316,
+    "core_code_lines": 7_775,
     "longest_module": 700,
-    "public_names": 288,
+    "public_names": 282,
 }
 
 

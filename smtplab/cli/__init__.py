@@ -12,6 +12,7 @@ import argparse
 from collections.abc import Sequence
 
 from .. import install
+from ..i18n import _
 from . import common, doctor, notebooks, send, serve
 
 __all__ = ["main"]
@@ -22,8 +23,13 @@ COMMANDS = (serve, send, doctor, notebooks)
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``smtplab`` argument parser with every command."""
-    parser = common.Parser(prog="smtplab", description="smtplab: learn SMTP by talking it.")
-    parser.add_argument("--version", action="version", version=f"smtplab {install.version()}")
+    parser = common.Parser(prog="smtplab", description=_("smtplab: learn SMTP by talking it."))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"smtplab {install.version()}",
+        help=_("show program's version number and exit"),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.add_command(commands)
@@ -31,9 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (2 for a usage error)."""
+    """Run the command line; return the exit code (2 for a usage error).
+
+    Its texts (help included) are in the language of ``SMTPLAB_LANG`` (English unless set).
+    """
     try:
-        args = build_parser().parse_args(argv)
+        with common.in_language():  # argparse's own words too, while the parser is built
+            args = build_parser().parse_args(argv)
     except SystemExit as exit_request:  # argparse exits on --help and on usage errors
         code = exit_request.code
         return code if isinstance(code, int) else (0 if code is None else 2)

@@ -11,8 +11,10 @@ import os
 import select
 import ssl
 import sys
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
+from ..i18n import N_, _, language, ngettext
 from ..printable import printable
 
 __all__: list[str] = []
@@ -21,15 +23,60 @@ __all__: list[str] = []
 # prompt: never from a command-line flag (flags end up in the shell's history and in
 # the process list).
 PASSWORD_VARIABLE = "SMTPLAB_PASSWORD"
-NO_PASSWORD_FLAG = (
-    f"a password is never given on the command line (it would stay in your shell history "
-    f"and in the process list): set {PASSWORD_VARIABLE}, or type it at the prompt"
+
+
+def no_password_flag() -> str:
+    """Why a password is never a flag (in the current language)."""
+    return _(
+        "a password is never given on the command line (it would stay in your shell history "
+        "and in the process list): set {variable}, or type it at the prompt"
+    ).format(variable=PASSWORD_VARIABLE)
+
+
+# argparse's own texts a learner meets (its help sections, its usage errors): argparse
+# looks them up with gettext at the time it uses them; `in_language` hands it ours.
+# ("show this help message and exit" stays English: the glossary's "message" is 邮件.)
+ARGPARSE_TEXTS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("expected at most one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ignored explicit argument %r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
 )
+
+
+@contextlib.contextmanager
+def in_language() -> Iterator[None]:
+    """While it lasts, argparse's own texts (section titles, usage errors) come from the
+    kit's catalog in the kit's language (SMTPLAB_LANG), not from gettext's default domain
+    and the machine's locale. English: argparse is left exactly as it is."""
+    saved = {name: getattr(argparse, name, None) for name in ("_", "ngettext")}
+    if language() == "en" or None in saved.values():
+        yield
+        return
+    argparse._ = _  # type: ignore[attr-defined]  # argparse reads this module global
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(argparse, name, value)
 
 
 def print_error(text: object) -> None:
     """Print ``error: TEXT`` on standard error, through printable() (it may quote a peer)."""
-    print(f"error: {printable(str(text), newlines=True, keep_stand_ins=True)}", file=sys.stderr)
+    text = printable(str(text), newlines=True, keep_stand_ins=True)
+    print(_("error: {text}").format(text=text), file=sys.stderr)
 
 
 def read_password(flag: str, prompt: str) -> str | None:
@@ -38,7 +85,11 @@ def read_password(flag: str, prompt: str) -> str | None:
         return os.environ[PASSWORD_VARIABLE]
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
-    print_error(f"{flag} needs a password: set {PASSWORD_VARIABLE} (no terminal, so no prompt).")
+    print_error(
+        _("{flag} needs a password: set {variable} (no terminal, so no prompt).").format(
+            flag=flag, variable=PASSWORD_VARIABLE
+        )
+    )
     return None
 
 
@@ -55,7 +106,7 @@ def reader_gone() -> bool:
     try:  # no poll (Windows) or no file descriptor (a test's capture): nothing to tell
         poller = select.poll()
         poller.register(sys.stdout.fileno(), 0)
-        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+        return any(events & (select.POLLERR | select.POLLHUP) for _fd, events in poller.poll(0))
     except (AttributeError, OSError, ValueError):
         return False
 
@@ -65,22 +116,25 @@ def whole(text: str, what: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a {what}") from None
+        message = _("{text} is not a {what}").format(text=repr(text), what=what)
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def port(text: str) -> int:
     """A port number, 0 (pick a free one) to 65535."""
-    value = whole(text, "port number")
+    value = whole(text, _("port number"))
     if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port: use 0 (pick a free one) to 65535")
+        problem = _("{value} is not a port: use 0 (pick a free one) to 65535")
+        raise argparse.ArgumentTypeError(problem.format(value=value))
     return value
 
 
 def positive(text: str) -> int:
     """A positive number of bytes."""
-    value = whole(text, "whole number of bytes")
+    value = whole(text, _("whole number of bytes"))
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"{value}: the size limit must be a positive number")
+        problem = _("{value}: the size limit must be a positive number")
+        raise argparse.ArgumentTypeError(problem.format(value=value))
     return value
 
 
@@ -89,7 +143,8 @@ class RefusePasswordFlag(argparse.Action):
     password back."""
 
     def __call__(self, parser: Any, namespace: Any, values: Any, flag: str | None = None) -> None:
-        parser.error(f"{flag or '--password'} is not an option: {NO_PASSWORD_FLAG}")
+        problem = _("{flag} is not an option: {reason}")
+        parser.error(problem.format(flag=flag or "--password", reason=no_password_flag()))
 
 
 def seconds(text: str) -> float:
@@ -97,9 +152,11 @@ def seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        problem = _("{text} is not a number of seconds").format(text=repr(text))
+        raise argparse.ArgumentTypeError(problem) from None
     if not 0 <= value < math.inf:  # nan compares False: refused too
-        raise argparse.ArgumentTypeError(f"{text!r}: give a finite number of seconds, e.g. 5")
+        problem = _("{text}: give a finite number of seconds, e.g. 5").format(text=repr(text))
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 
@@ -109,18 +166,20 @@ def cafile(text: str) -> str:
     try:
         ssl.create_default_context(cafile=text)
     except FileNotFoundError:
-        problem = "no such file"
+        problem = _("no such file")
     except PermissionError:
-        problem = "you may not read it"
+        problem = _("you may not read it")
     except IsADirectoryError:
-        problem = "it is a directory"
+        problem = _("it is a directory")
     except (ssl.SSLError, OSError, ValueError):
-        problem = "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        problem = _("it holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
     else:
         return text
     raise argparse.ArgumentTypeError(
-        f"{text!r}: {problem}. Give the lab's CA file (the 'CA file:' line of smtplab serve, "
-        "or lab.ca_path in a notebook) while that lab runs."
+        _(
+            "{text}: {problem}. Give the lab's CA file (the 'CA file:' line of smtplab serve, "
+            "or lab.ca_path in a notebook) while that lab runs."
+        ).format(text=repr(text), problem=problem)
     )
 
 
@@ -134,4 +193,5 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``PROG: error: MESSAGE`` and where the options are explained; exit 2."""
-        self.exit(2, f"{self.prog}: error: {message} (options: {self.prog} --help)\n")
+        line = _("{prog}: error: {message} (options: {prog} --help)")
+        self.exit(2, line.format(prog=self.prog, message=message) + "\n")

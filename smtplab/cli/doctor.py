@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from .. import install
+from ..i18n import _
 from ..lab import LabServer
 from ..printable import printable
 
@@ -18,8 +19,8 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     """Add ``doctor``."""
     doctor = commands.add_parser(
         "doctor",
-        help="check that the kit is installed and works",
-        description=(
+        help=_("check that the kit is installed and works"),
+        description=_(
             "Check the installation: Python, the packages, JupyterLab and its widgets "
             "extension, and a real lab server that receives one message over "
             "STARTTLS + AUTH. Prints a verdict; exits 1 if something is wrong."
@@ -49,8 +50,8 @@ def _check_lab_round_trip() -> str:
             )
         [message] = lab.wait_for(1, timeout=10)
         if not (message.tls and message.auth_user == name):
-            raise RuntimeError("the message arrived, but not over TLS with AUTH")
-    return "a lab server started and received a message over STARTTLS + AUTH"
+            raise RuntimeError(_("the message arrived, but not over TLS with AUTH"))
+    return _("a lab server started and received a message over STARTTLS + AUTH")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,8 +75,12 @@ def run(args: argparse.Namespace) -> int:
     for warning in installed.warnings():
         print(f"  note  {warning}")
     if failures:
-        print(f"{failures} check(s) failed. Reinstall with: {installed.repair()}")
-        print("then run smtplab doctor again.")
+        print(
+            _("{failures} check(s) failed. Reinstall with: {repair}").format(
+                failures=failures, repair=installed.repair()
+            )
+        )
+        print(_("then run smtplab doctor again."))
         return 1
-    print(f"All good: {installed.next_steps()}.")
+    print(_("All good: {next_steps}.").format(next_steps=installed.next_steps()))
     return 0

@@ -14,6 +14,7 @@ from datetime import timezone
 from pathlib import Path
 
 from ..encoded_words import decode
+from ..i18n import _
 from ..lab import ReceivedMessage
 from ..lab.inbox import INBOX_POLICY
 from ..printable import printable
@@ -26,17 +27,18 @@ SHOW_LIMIT = 20_000  # bytes of a message that `serve --show` prints
 def show(number: int, message: ReceivedMessage, limit: int = SHOW_LIMIT) -> str:
     """Message ``number`` for the terminal, its first ``limit`` bytes: headers decoded."""
     cut = max(message.size - limit, 0)
-    head, _, body = message.data[:limit].replace(b"\r\n", b"\n").partition(b"\n\n")
+    head, _blank, body = message.data[:limit].replace(b"\r\n", b"\n").partition(b"\n\n")
     headers = email.message_from_bytes(head + b"\n\n", policy=INBOX_POLICY).raw_items()
     lines = [
-        f"----- message #{number}: {message.size} bytes -----",
+        _("----- message #{number}: {size} bytes -----").format(number=number, size=message.size),
         *(printable(f"{name}: {decode(value)}") for name, value in headers),
         "",
         printable(body.decode("utf-8", errors="replace"), newlines=True).removesuffix("\n"),
     ]
     if cut:
-        lines.append(f"[... {cut} of its {message.size} bytes not shown: --mbox keeps all]")
-    lines.append(f"----- end of message #{number} -----")
+        hidden = _("[... {cut} of its {size} bytes not shown: --mbox keeps all]")
+        lines.append(hidden.format(cut=cut, size=message.size))
+    lines.append(_("----- end of message #{number} -----").format(number=number))
     return "\n".join(lines)
 
 

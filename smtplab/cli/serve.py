@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 
 from ..errors import Timeout
+from ..i18n import _
 from ..lab import LabServer, ReceivedMessage
 from ..lab.faults import STEPS, Fault
 from ..lab.policy import DEFAULT_HOSTNAME, DEFAULT_SIZE_LIMIT
@@ -30,9 +31,10 @@ _POLL_SECONDS = 0.5
 
 def _account(text: str) -> str:
     if ":" in text:  # NAME:PASSWORD, as before: never echo it back
-        raise argparse.ArgumentTypeError(f"give the account NAME only; {common.NO_PASSWORD_FLAG}")
+        problem = _("give the account NAME only; {reason}")
+        raise argparse.ArgumentTypeError(problem.format(reason=common.no_password_flag()))
     if not text.strip():
-        raise argparse.ArgumentTypeError("give an account name, e.g. --user student")
+        raise argparse.ArgumentTypeError(_("give an account name, e.g. --user student"))
     return text
 
 
@@ -40,7 +42,8 @@ def _step(text: str) -> str:
     step = text.strip().upper()
     step = {"MESSAGE": "DATA_END", "GREETING": "CONNECT"}.get(step, step)
     if step not in STEPS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a step; use one of {' '.join(STEPS)}")
+        problem = _("{text} is not a step; use one of {steps}")
+        raise argparse.ArgumentTypeError(problem.format(text=repr(text), steps=" ".join(STEPS)))
     return step
 
 
@@ -48,7 +51,9 @@ def _fault_reply(text: str) -> tuple[str, str]:
     step, equals, reply = text.partition("=")
     if not equals or not reply.strip()[:3].isdigit():
         raise argparse.ArgumentTypeError(
-            f"{text!r}: write STEP=REPLY, e.g. 'RCPT=550 5.1.1 No such user'"
+            _("{text}: write STEP=REPLY, e.g. 'RCPT=550 5.1.1 No such user'").format(
+                text=repr(text)
+            )
         )
     return _step(step), reply.strip()
 
@@ -56,7 +61,8 @@ def _fault_reply(text: str) -> tuple[str, str]:
 def _fault_delay(text: str) -> tuple[str, float]:
     step, equals, seconds = text.partition("=")
     if not equals:
-        raise argparse.ArgumentTypeError(f"{text!r}: write STEP=SECONDS, e.g. DATA_END=5")
+        problem = _("{text}: write STEP=SECONDS, e.g. DATA_END=5").format(text=repr(text))
+        raise argparse.ArgumentTypeError(problem)
     return _step(step), common.seconds(seconds)
 
 
@@ -64,163 +70,207 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     """Add ``serve`` and its options."""
     serve = commands.add_parser(
         "serve",
-        help="run the lab SMTP server in this terminal",
-        description=(
+        help=_("run the lab SMTP server in this terminal"),
+        description=_(
             "Run the lab SMTP server until Ctrl-C: a plain port that offers STARTTLS "
             "(like 587) and an implicit-TLS port (like 465), with a demo account. "
             "Received messages are printed, one line each (--show: whole); --maildir and "
             "--mbox keep them for any mail client."
         ),
     )
-    add, many, free = serve.add_argument, {"action": "append", "default": []}, "0: a free one"
+    add, many, free = serve.add_argument, {"action": "append", "default": []}, _("0: a free one")
     add(
         "--bind",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1; anything "
-        "else is reachable from other machines)",
+        help=_(
+            "address to listen on (default 127.0.0.1; anything "
+            "else is reachable from other machines)"
+        ),
     )
-    add("--port", type=common.port, default=0, help=f"plain/STARTTLS port (default {free})")
-    add("--tls-port", type=common.port, default=0, help=f"implicit-TLS port (default {free})")
+    port_help = _("plain/STARTTLS port (default {free})").format(free=free)
+    add("--port", type=common.port, default=0, help=port_help)
+    tls_port_help = _("implicit-TLS port (default {free})").format(free=free)
+    add("--tls-port", type=common.port, default=0, help=tls_port_help)
     add(
         "--hostname",
         default=DEFAULT_HOSTNAME,
-        help=f"server name in the greeting and certificate (default {DEFAULT_HOSTNAME})",
+        help=_("server name in the greeting and certificate (default {hostname})").format(
+            hostname=DEFAULT_HOSTNAME
+        ),
     )
     add(
         "--user",
         type=_account,
         action="append",
         metavar="NAME",
-        help="an account that may "
-        f"log in (repeatable); its password comes from {common.PASSWORD_VARIABLE} or a prompt, "
-        "never from the command line (default: 'student' with a fresh password, printed)",
+        help=_(
+            "an account that may "
+            "log in (repeatable); its password comes from {variable} or a prompt, "
+            "never from the command line (default: 'student' with a fresh password, printed)"
+        ).format(variable=common.PASSWORD_VARIABLE),
     )
     add("--password", nargs="?", action=common.RefusePasswordFlag, help=argparse.SUPPRESS)
-    add("--require-tls", action="store_true", help="answer 530 until the client sends STARTTLS")
-    add("--require-auth", action="store_true", help="answer 530 to MAIL until the client logs in")
+    tls_help = _("answer 530 until the client sends STARTTLS")
+    add("--require-tls", action="store_true", help=tls_help)
+    auth_help = _("answer 530 to MAIL until the client logs in")
+    add("--require-auth", action="store_true", help=auth_help)
     add(
         "--size-limit",
         type=common.positive,
-        help=f"largest message accepted, in bytes (default {DEFAULT_SIZE_LIMIT})",
+        help=_("largest message accepted, in bytes (default {limit})").format(
+            limit=DEFAULT_SIZE_LIMIT
+        ),
     )
     add(
         "--profile",
         choices=sorted(PROFILES),
-        help="behave like a look-alike of a real "
-        "provider (an imitation built from public reports: its greeting, extensions, AUTH "
-        "and error texts)",
+        help=_(
+            "behave like a look-alike of a real "
+            "provider (an imitation built from public reports: its greeting, extensions, AUTH "
+            "and error texts)"
+        ),
     )
     add(
         "--fail",
         type=_fault_reply,
         metavar="STEP=REPLY",
-        help="answer REPLY at STEP, e.g. "
-        f"--fail 'RCPT=550 5.1.1 No such user' (repeatable; steps: {' '.join(STEPS)})",
+        help=_(
+            "answer REPLY at STEP, e.g. "
+            "--fail 'RCPT=550 5.1.1 No such user' (repeatable; steps: {steps})"
+        ).format(steps=" ".join(STEPS)),
         **many,
     )
     add(
         "--shared-host",
         action=argparse.BooleanOptionalAction,
-        help="serve only connections "
-        "opened by your own user of this machine (Linux); default: on under JupyterHub, off "
-        "elsewhere",
+        help=_(
+            "serve only connections "
+            "opened by your own user of this machine (Linux); default: on under JupyterHub, off "
+            "elsewhere"
+        ),
     )
     add(
         "--greylist",
         action="store_true",
-        help="refuse the first RCPT TO with 451 4.7.1, as a greylisting server does "
-        "(RFC 6647); the retry is accepted",
+        help=_(
+            "refuse the first RCPT TO with 451 4.7.1, as a greylisting server does "
+            "(RFC 6647); the retry is accepted"
+        ),
     )
     add(
         "--slow",
         type=_fault_delay,
         metavar="STEP=SECONDS",
-        help="wait SECONDS before answering at STEP, e.g. --slow DATA_END=5 (repeatable)",
+        help=_("wait SECONDS before answering at STEP, e.g. --slow DATA_END=5 (repeatable)"),
         **many,
     )
     add(
         "--drop",
         type=_step,
         metavar="STEP",
-        help="close the connection without a reply at STEP, e.g. --drop BODY (repeatable)",
+        help=_("close the connection without a reply at STEP, e.g. --drop BODY (repeatable)"),
         **many,
     )
     add(
         "--show",
         action="store_true",
-        help="print each message whole after its line: "
-        f"headers decoded (RFC 2047), the first {received.SHOW_LIMIT} bytes of the body",
+        help=_(
+            "print each message whole after its line: "
+            "headers decoded (RFC 2047), the first {limit} bytes of the body"
+        ).format(limit=received.SHOW_LIMIT),
     )
     add(
         "--maildir",
         metavar="DIR",
-        help="keep each message in this Maildir (made if missing; "
-        "tmp/ then new/), for any mail client; the envelope as Return-Path and Delivered-To",
+        help=_(
+            "keep each message in this Maildir (made if missing; "
+            "tmp/ then new/), for any mail client; the envelope as Return-Path and Delivered-To"
+        ),
     )
     add(
         "--mbox",
         metavar="FILE",
-        help="append each message to this mbox file (From_ line: the "
-        "envelope sender; a body line 'From ' is written '>From ')",
+        help=_(
+            "append each message to this mbox file (From_ line: the "
+            "envelope sender; a body line 'From ' is written '>From ')"
+        ),
     )
     serve.set_defaults(run=run)
 
 
 def _banner(lab: LabServer, chosen_passwords: bool) -> list[str]:
     policy = lab.policy
-    tls = "STARTTLS required" if policy.require_tls else "STARTTLS offered"
-    auth = "AUTH required" if policy.require_auth else "mail accepted without AUTH"
+    tls = _("STARTTLS required") if policy.require_tls else _("STARTTLS offered")
+    auth = _("AUTH required") if policy.require_auth else _("mail accepted without AUTH")
     name = next(iter(lab.users))
     shown = {
-        user: "(the password you gave)" if chosen_passwords else secret
+        user: _("(the password you gave)") if chosen_passwords else secret
         for user, secret in lab.users.items()
     }
-    shared = "on: only your user's" if lab.shared_host else "off: any user's"
+    shared = _("on: only your user's") if lab.shared_host else _("off: any user's")
+    # The labels (host:, CA file:...) stay as they are in every language: scripts read them.
     lines = [
-        "smtplab lab server is running (Ctrl-C to stop)",
+        _("smtplab lab server is running (Ctrl-C to stop)"),
         f"  host:       {lab.host}",
-        f"  hostname:   {lab.hostname} (in the greeting and the certificate)",
-        f"  port:       {lab.port} (plain, {tls}; like 587)",
-        f"  tls_port:   {lab.tls_port} (implicit TLS; like 465)",
+        "  hostname:   "
+        + _("{hostname} (in the greeting and the certificate)").format(hostname=lab.hostname),
+        "  port:       " + _("{port} (plain, {tls}; like 587)").format(port=lab.port, tls=tls),
+        "  tls_port:   " + _("{port} (implicit TLS; like 465)").format(port=lab.tls_port),
         f"  CA file:    {lab.ca_path}",
         *(f"  account:    {user} / {secret}" for user, secret in shown.items()),
-        f"  policy:     {auth}; size limit {policy.size_limit} bytes",
-        f"  shared:     {shared} connections from this machine are served",
+        "  policy:     "
+        + _("{auth}; size limit {limit} bytes").format(auth=auth, limit=policy.size_limit),
+        "  shared:     "
+        + _("{shared} connections from this machine are served").format(shared=shared),
     ]
     if lab.profile:
-        lines.append(f"  look-alike: {lab.profile.key} (an imitation built from public reports)")
+        lines.append(
+            "  look-alike: "
+            + _("{key} (an imitation built from public reports)").format(key=lab.profile.key)
+        )
     lines.extend(f"  fault:      {_describe_fault(fault)}" for fault in lab.faults)
     return [
         *lines,
-        "Try it (swaks asks for the password):",
+        _("Try it (swaks asks for the password):"),
         f"  swaks --server {lab.host}:{lab.port} --tls --tls-verify --tls-ca-path {lab.ca_path} "
-        f"--auth-user {name} --to bob@example.com",
-        "Waiting for mail...",
+        f"--auth-user {name} --to bob@example.com",  # i18n: keep a command to copy
+        _("Waiting for mail..."),
     ]
 
 
 def _describe_fault(fault: Fault) -> str:
-    times = "always" if fault.times is None else f"{fault.times} time(s)"
+    times = _("always") if fault.times is None else _("{times} time(s)").format(times=fault.times)
     what = {
-        "reply": f"answer {' / '.join(fault.reply)!r}",
-        "slow": f"wait {fault.delay:g} s, then answer",
-        "hang": "never answer",
-        "drop": "close the connection",
-    }[fault.action]
-    return f"at {fault.step}: {what} ({times})"
+        "reply": lambda: _("answer {reply}").format(reply=repr(" / ".join(fault.reply))),
+        "slow": lambda: _("wait {delay} s, then answer").format(delay=f"{fault.delay:g}"),
+        "hang": lambda: _("never answer"),
+        "drop": lambda: _("close the connection"),
+    }[fault.action]()
+    return _("at {step}: {what} ({times})").format(step=fault.step, what=what, times=times)
 
 
 def _describe_message(number: int, message: ReceivedMessage) -> str:
     """One line about a received message, for the terminal (what the peer chose is
     shown through :func:`~smtplab.printable.printable`: it cannot act on the terminal)."""
     when = message.received_at.astimezone().strftime("%H:%M:%S")
-    login = f"AUTH {printable(message.auth_user)}" if message.auth_user else "no AUTH"
+    login = f"AUTH {printable(message.auth_user)}" if message.auth_user else _("no AUTH")
     sender = printable(message.mail_from or "<>")
     recipients = printable(", ".join(message.rcpt_tos))
-    return (
-        f"[{when}] #{number} from {sender} to {recipients}: "
-        f"{message.size} bytes, {'TLS' if message.tls else 'plain'}, {login}, "
-        f"Subject: {message.subject!r} (queued as {message.queue_id}, session {message.session_id})"
+    return _(
+        "[{when}] #{number} from {sender} to {recipients}: "
+        "{size} bytes, {security}, {login}, "
+        "{subject_header} (queued as {queue_id}, session {session})"
+    ).format(
+        when=when,
+        number=number,
+        sender=sender,
+        recipients=recipients,
+        size=message.size,
+        security="TLS" if message.tls else _("plain"),
+        login=login,
+        subject_header=f"Subject: {message.subject!r}",  # the header's name, as on the wire
+        queue_id=message.queue_id,
+        session=message.session_id,
     )
 
 
@@ -230,11 +280,13 @@ def _serve_passwords(names: list[str]) -> dict[str, str] | None:
     accounts = {}
     for name in names:
         password = common.read_password(
-            "--user", f"password for the lab account {name} (not shown): "
+            "--user", _("password for the lab account {name} (not shown): ").format(name=name)
         )
         if not password:
             if password is not None:
-                common.print_error(f"the account {name} needs a non-empty password.")
+                common.print_error(
+                    _("the account {name} needs a non-empty password.").format(name=name)
+                )
             return None
         accounts[name] = password
     return accounts
@@ -248,12 +300,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         files = received.MailFiles(args.maildir, args.mbox)
     except OSError as error:
-        common.print_error(f"cannot keep mail in {error.filename}: {error.strerror}")
+        problem = _("cannot keep mail in {path}: {reason}")
+        common.print_error(problem.format(path=error.filename, reason=error.strerror))
         return 2
     if not is_loopback(args.bind):
         print(
-            f"warning: listening on {args.bind} makes the lab reachable from other "
-            "machines; anyone who can reach it can send mail into it.",
+            _(
+                "warning: listening on {bind} makes the lab reachable from other "
+                "machines; anyone who can reach it can send mail into it."
+            ).format(bind=args.bind),
             file=sys.stderr,
         )
     try:
@@ -304,13 +359,14 @@ def run(args: argparse.Namespace) -> int:
                 try:  # kept before its line says it arrived; a failure is said, serving goes on
                     files.keep(message)
                 except OSError as error:
-                    common.print_error(f"message #{number} was not kept: {error}")
+                    problem = _("message #{number} was not kept: {error}")
+                    common.print_error(problem.format(number=number, error=error))
                 print(_describe_message(number, message), flush=True)
                 if args.show:
                     print(received.show(number, message), flush=True)
             shown = total
     except KeyboardInterrupt:
-        print("\nstopping the lab server", flush=True)
+        print("\n" + _("stopping the lab server"), flush=True)
     finally:
         lab.stop()
         restore()

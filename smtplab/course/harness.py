@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from ..client import Client
 from ..errors import LocalProtocolError
+from ..i18n import N_, _
 from ..lab import LabServer, LabSession, LogLine
 from ..protocol import ReplyParser
 
@@ -77,13 +78,13 @@ class Result:
         return (
             f'<div style="border-left: 4px solid {colour[self.status]}; padding: 2px 8px">'
             f"<b>{escape(_ICONS[self.status])} {escape(self.exercise)}</b>: "
-            f"{escape(self.message)}</div>"
+            f"{escape(self.message)}</div>"  # i18n: keep HTML
         )
 
 
 # ----------------------------------------------------------- the doors closed during a check
 
-LOOPBACK_ONLY = (
+LOOPBACK_ONLY = N_(
     "a check only talks to the lab on this machine: use the lab's host/port you were given"
 )
 """The hint when the learner's code reached for another machine during a check."""
@@ -164,7 +165,11 @@ def _guard(event: str, args: tuple[Any, ...]) -> None:
         return
     what = f"{event.removeprefix('socket.')} {host!r}"
     check.refused.append(what)
-    raise LeavesTheMachine(f"{LOOPBACK_ONLY} (refused: {what}; nothing was sent).")
+    raise LeavesTheMachine(
+        _("{loopback_only} (refused: {what}; nothing was sent).").format(
+            loopback_only=_(LOOPBACK_ONLY), what=what
+        )
+    )
 
 
 def _install_guard() -> None:
@@ -233,8 +238,10 @@ def evaluate(
         return Result(
             exercise,
             "failed",
-            f"{LOOPBACK_ONLY}. Your code tried to reach {check.refused[0]}, another machine; "
-            "it was stopped before anything was sent.",
+            _(
+                "{loopback_only}. Your code tried to reach {what}, another machine; "
+                "it was stopped before anything was sent."
+            ).format(loopback_only=_(LOOPBACK_ONLY), what=check.refused[0]),
         )
     return result
 
@@ -249,7 +256,7 @@ def _run_check(
     not_tried = Result(
         exercise,
         "not tried",
-        "not tried yet: fill in the function above, then run this cell again.",
+        _("not tried yet: fill in the function above, then run this cell again."),
     )
     try:
         value = attempt()
@@ -261,7 +268,7 @@ def _run_check(
         refusal = _strict_refusal(check)
         if refusal is not None:
             return Result(exercise, "failed", refusal)
-        return Result(exercise, "failed", f"your code raised {type(exc).__name__}: {exc}")
+        return Result(exercise, "failed", raised_hint(exc))
     if isinstance(value, Trial):
         returned, raised = value.value, value.error
     else:
@@ -288,16 +295,16 @@ def _failed(exercise: str, message: str) -> Result:
 def _strict_refusal(check: _Check) -> str | None:
     """The hint when a watched strict lab hung up on a bare LF or CR (the learner's code
     then fails on the closed connection), or None."""
-    for lab, _ in check.labs:
+    for lab, _before in check.labs:
         for session in lab.sessions:
             for text in session.sent_lines():
                 if text.startswith("521 ") and "bare <" in text:
-                    return (
-                        f"the lab answered {text[:60]!r}... and closed the connection: end "
+                    return _(
+                        "the lab answered {reply!r}... and closed the connection: end "
                         "every line with \\r\\n (CR LF), not \\n alone or \\r alone "
                         "(RFC 5321 §2.3.8). Hardened servers refuse a bare LF or CR as this "
                         "check's lab did; a lenient server may have let it through."
-                    )
+                    ).format(reply=text[:60])
     return None
 
 
@@ -305,16 +312,16 @@ def _forgot_return(
     exercise: str, verify: Callable[[object], str], value: object, returns: str
 ) -> Result:
     """The learner's function did its work against the lab but returned nothing."""
-    message = (
-        f"you forgot to `return` {returns}: the lab saw your function at work, but the "
+    message = _(
+        "you forgot to `return` {returns}: the lab saw your function at work, but the "
         "function gave nothing back to its caller."
-    )
+    ).format(returns=returns)
     try:
         verify(value)
     except Hint as hint:
-        message += f" Also: {hint}"
+        message += _(" Also: {hint}").format(hint=hint)
     else:
-        message += " What the lab saw was right: add the return."
+        message += _(" What the lab saw was right: add the return.")
     return Result(exercise, "failed", message)
 
 
@@ -509,7 +516,7 @@ def evaluate_on_client(
         return value
 
     try:
-        return evaluate(exercise, attempt, lambda _: verify(client, before), lab=lab)
+        return evaluate(exercise, attempt, lambda _value: verify(client, before), lab=lab)
     finally:
         client.close()
 
@@ -586,19 +593,26 @@ def text_lines(value: object) -> list[str] | None:
     return None if text is None else text.splitlines()
 
 
-def require_line_end(line: LogLine, what: str = "your line") -> None:
-    """Raise a :class:`Hint` if a received line does not end with CRLF."""
+def require_line_end(line: LogLine, what: str | None = None) -> None:
+    """Raise a :class:`Hint` if a received line does not end with CRLF (``what``: the
+    line as the hint names it, translated; default "your line")."""
+    what = _("your line") if what is None else what
     if line.partial or not line.raw.endswith(b"\n"):
         raise Hint(
-            f"the server received {show(line.raw)} but no line end, so it is still waiting for the "
-            f"rest of the line and never answered. End {what} with \\r\\n (CR LF, RFC 5321 §2.3.8)."
+            _(
+                "the server received {received} but no line end, so it is still waiting for "
+                "the rest of the line and never answered. End {what} with \\r\\n (CR LF, "
+                "RFC 5321 §2.3.8)."
+            ).format(received=show(line.raw), what=what)
         )
     if not line.raw.endswith(b"\r\n"):
         raise Hint(
-            f"the server received {show(line.raw)}: it ends with \\n only (a bare LF). "
-            "In SMTP every line ends with \\r\\n (CR LF, RFC 5321 §2.3.8). Hardened servers "
-            "refuse a bare LF (Postfix: 521 'bare <LF> received', and it hangs up), as this "
-            "check's lab does; a lenient server may have let it through."
+            _(
+                "the server received {received}: it ends with \\n only (a bare LF). "
+                "In SMTP every line ends with \\r\\n (CR LF, RFC 5321 §2.3.8). Hardened servers "
+                "refuse a bare LF (Postfix: 521 'bare <LF> received', and it hangs up), as this "
+                "check's lab does; a lenient server may have let it through."
+            ).format(received=show(line.raw))
         )
 
 
@@ -606,6 +620,13 @@ def refuse_str_sent(error: BaseException | None) -> None:
     """Raise a :class:`Hint` for the usual TypeError of sending a str."""
     if isinstance(error, TypeError) and "bytes-like" in str(error):
         raise Hint(
-            f"{error}. A socket sends bytes, not str: write a bytes literal, or turn the "
-            "text into bytes with .encode() (notebook 01, 'Bytes and text')."
+            _(
+                "{error}. A socket sends bytes, not str: write a bytes literal, or turn the "
+                "text into bytes with .encode() (notebook 01, 'Bytes and text')."
+            ).format(error=error)
         )
+
+
+def raised_hint(error: BaseException) -> str:
+    """The hint naming an exception the learner's code raised: its type and text."""
+    return _("your code raised {name}: {error}").format(name=type(error).__name__, error=error)

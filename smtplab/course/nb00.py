@@ -8,6 +8,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Callable
 
+from ..i18n import N_, _
 from ..lab import LabServer
 from .harness import TRIED, Hint, Result, answers_to, evaluate, strict_lab
 
@@ -15,12 +16,25 @@ __all__ = ["OUTCOMES", "check_outcome", "check_send_first", "former_word_hint"]
 
 SENDER = "alice@example.com"
 RECIPIENTS = ("bob@example.com", "carol@example.com")
-SUBJECT = "My first message"
+SUBJECT = "My first message"  # i18n: keep the Subject the exercise asks the learner to send
 
-OUTCOMES = {2: "done", 3: "go on", 4: "retry later", 5: "give up"}
+OUTCOMES = {2: N_("done"), 3: N_("go on"), 4: N_("retry later"), 5: N_("give up")}
 """What the first digit of a reply code says (RFC 5321 §4.2.1), in the series' words:
 notebooks 00, 02 and 07 use the same ones (5xx: "give up", or fix and resend; notebook 07
-tells the two apart)."""
+tells the two apart). The checks take these English words, or their translation in the
+language chosen (:func:`same_word`): the answers are compared, the hints quote them."""
+
+
+def same_word(answer: object, word: str) -> bool:
+    """True when *answer* is the series' *word* (English), or its translation in the
+    current language (a learner of the Chinese series may return "稍后重试")."""
+    return answer == word or answer == _(word)
+
+
+def is_outcome_word(answer: object) -> bool:
+    """True when *answer* is one of the OUTCOMES words (English or translated)."""
+    return any(same_word(answer, word) for word in OUTCOMES.values())
+
 
 _FORMER_WORDS = {"try later": "retry later", "failed": "give up", "fail": "give up"}
 """Words the notebooks used before the series agreed on one vocabulary (issue 16)."""
@@ -32,11 +46,11 @@ def former_word_hint(answer: object, who_said: str, expected: str) -> str | None
     ``who_said`` starts the sentence ("outcome(451) said", "for '451 ...' you said")."""
     if not isinstance(answer, str) or answer.strip().lower() not in _FORMER_WORDS:
         return None
-    return (
-        f"{who_said} {answer!r}, a word this series no longer uses: a 4xx reply is "
+    return _(
+        "{who_said} {answer!r}, a word this series no longer uses: a 4xx reply is "
         "'retry later' and a 5xx reply 'give up' (the same words in notebooks 00, 02 and "
-        f"07). Here the answer is {expected!r}."
-    )
+        "07). Here the answer is {expected!r}."
+    ).format(who_said=who_said, answer=answer, expected=expected)
 
 
 # --- exercise 1: send_first(lab) ------------------------------------------------------------
@@ -52,17 +66,19 @@ def check_send_first(send_first: Callable[[LabServer], object]) -> Result:
                 return send_first(lab)
             except ConnectionRefusedError:
                 raise Hint(
-                    "nothing answered where your code connected: the lab listens on its own "
-                    "host and port, picked when it starts. Use the lab you are given "
-                    "(lab.host, lab.port), not a port number you typed."
+                    _(
+                        "nothing answered where your code connected: the lab listens on its own "
+                        "host and port, picked when it starts. Use the lab you are given "
+                        "(lab.host, lab.port), not a port number you typed."
+                    )
                 ) from None
 
         return evaluate(
-            "your first message",
+            _("your first message"),
             attempt,
             lambda value: _verify_first(lab, value),
             lab=lab,
-            returns="what send_message returned (the recipients it refused)",
+            returns=_("what send_message returned (the recipients it refused)"),
         )
 
 
@@ -71,40 +87,54 @@ def _verify_first(lab: LabServer, value: object) -> str:
         said = [text for session in lab.sessions for text in session.received_lines()]
         if not said:
             raise Hint(
-                "the lab received no connection: connect to the lab you are given, at its "
-                "host and port (lab.host, lab.port: the lab picks its own port)."
+                _(
+                    "the lab received no connection: connect to the lab you are given, at its "
+                    "host and port (lab.host, lab.port: the lab picks its own port)."
+                )
             )
         if not any(text.upper().startswith("DATA") for text in said):
             raise Hint(
-                "you connected but sent no message: the message goes out with send_message, "
-                "while the connection is open."
+                _(
+                    "you connected but sent no message: the message goes out with send_message, "
+                    "while the connection is open."
+                )
             )
-        raise Hint("the lab saw a message start but did not accept it; read lab.sessions[-1].")
+        raise Hint(_("the lab saw a message start but did not accept it; read lab.sessions[-1]."))
     if len(lab.inbox) > 1:
-        raise Hint(f"{len(lab.inbox)} messages arrived; send exactly one.")
+        raise Hint(_("{count} messages arrived; send exactly one.").format(count=len(lab.inbox)))
     message = lab.inbox[0]
     if message.mail_from != SENDER:
         raise Hint(
-            f"the envelope sender is {message.mail_from!r}, not {SENDER!r}: send_message "
-            "takes the envelope sender (MAIL FROM) from the message's From header."
+            _(
+                "the envelope sender is {got!r}, not {want!r}: send_message "
+                "takes the envelope sender (MAIL FROM) from the message's From header."
+            ).format(got=message.mail_from, want=SENDER)
         )
     missing = [r for r in RECIPIENTS if r not in message.rcpt_tos]
     if missing:
         raise Hint(
-            f"{', '.join(missing)} did not get it: send_message sends one RCPT TO for each "
-            "address in the To header, so every recipient must be listed there."
+            _(
+                "{missing} did not get it: send_message sends one RCPT TO for each "
+                "address in the To header, so every recipient must be listed there."
+            ).format(missing=", ".join(missing))
         )
     if message.subject != SUBJECT:
-        raise Hint(f"the subject arrived as {message.subject!r}; it should be {SUBJECT!r}.")
+        raise Hint(  # the header's name stays as it is (a protocol token)
+            _("the {header} arrived as {got!r}; it should be {want!r}.").format(
+                header="subject", got=message.subject, want=SUBJECT
+            )
+        )
     if value is not TRIED and value != {}:
         raise Hint(
-            f"the message arrived, but your function returned {value!r}. Return what "
-            "send_message gave back: the recipients the server refused (none here)."
+            _(
+                "the message arrived, but your function returned {value!r}. Return what "
+                "send_message gave back: the recipients the server refused (none here)."
+            ).format(value=value)
         )
-    return (
-        f"one message from {SENDER} to {len(message.rcpt_tos)} recipients arrived, queued as "
-        f"{message.queue_id}: the server sent RCPT TO once per recipient."
-    )
+    return _(
+        "one message from {sender} to {count} recipients arrived, queued as "
+        "{queue_id}: the server sent RCPT TO once per recipient."
+    ).format(sender=SENDER, count=len(message.rcpt_tos), queue_id=message.queue_id)
 
 
 # --- exercise 2: outcome(code) --------------------------------------------------------------
@@ -130,31 +160,45 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
         assert isinstance(value, list)
         for code, answer in zip(codes, value, strict=True):
             expected = OUTCOMES[code // 100]
-            if answer == expected:
+            if same_word(answer, expected):
                 continue
-            former = former_word_hint(answer, f"outcome({code}) said", expected)
+            said = _("outcome({code}) said").format(code=code)
+            former = former_word_hint(answer, said, expected)
             if former is not None:
                 raise Hint(former)
-            if answer not in OUTCOMES.values():
+            if not is_outcome_word(answer):
                 raise Hint(
-                    f"outcome({code}) returned {answer!r}; answer one of "
-                    f"{', '.join(repr(v) for v in OUTCOMES.values())}."
+                    _("outcome({code}) returned {answer!r}; answer one of {words}.").format(
+                        code=code,
+                        answer=answer,
+                        words=", ".join(repr(v) for v in OUTCOMES.values()),
+                    )
                 )
-            if code // 100 in (4, 5) and answer in ("retry later", "give up"):
+            if code // 100 in (4, 5) and (
+                same_word(answer, OUTCOMES[4]) or same_word(answer, OUTCOMES[5])
+            ):
                 raise Hint(
-                    f"outcome({code}) said {answer!r}: 4xx means the failure is temporary "
-                    "(retry later), 5xx that it is permanent (give up, or fix the command "
-                    "and send it again)."
+                    _(
+                        "outcome({code}) said {answer!r}: 4xx means the failure is temporary "
+                        "(retry later), 5xx that it is permanent (give up, or fix the command "
+                        "and send it again)."
+                    ).format(code=code, answer=answer)
                 )
             if code // 100 == 3:
                 raise Hint(
-                    f"outcome({code}) said {answer!r}: a 3xx reply is not the end, the "
-                    "server waits for more from you (354 after DATA asks for the message)."
+                    _(
+                        "outcome({code}) said {answer!r}: a 3xx reply is not the end, the "
+                        "server waits for more from you (354 after DATA asks for the message)."
+                    ).format(code=code, answer=answer)
                 )
             raise Hint(
-                f"outcome({code}) said {answer!r}: look only at the first digit of the "
-                "code, not the whole code (RFC 5321 §4.2.1)."
+                _(
+                    "outcome({code}) said {answer!r}: look only at the first digit of the "
+                    "code, not the whole code (RFC 5321 §4.2.1)."
+                ).format(code=code, answer=answer)
             )
-        return f"right for all {len(codes)} codes the lab answered: {sorted(set(codes))}."
+        return _("right for all {count} codes the lab answered: {codes}.").format(
+            count=len(codes), codes=sorted(set(codes))
+        )
 
-    return evaluate("what a code says", lambda: answers_to(outcome, codes), verify)
+    return evaluate(_("what a code says"), lambda: answers_to(outcome, codes), verify)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..i18n import _
 from ..lab import LabSession
 from ..providers import get_provider
 from .harness import (
@@ -79,10 +80,12 @@ def check_ask(ask: Callable[..., Any]) -> Result:
     """The former exercise 1 ("read a whole reply"): it moved to notebook 01 (exercise 3,
     ``check_read_reply``); notebook 03's exercise 1 is now ``check_error_reply``."""
     return Result(
-        "Exercise 1 (read a whole reply)",
+        _("Exercise 1 (read a whole reply)"),
         "not tried",
-        "this exercise moved to notebook 01 (exercise 3, check_read_reply). Notebook 03's "
-        "exercise 1 is now 'read a multi-line 5xx reply': use check_error_reply.",
+        _(
+            "this exercise moved to notebook 01 (exercise 3, check_read_reply). Notebook 03's "
+            "exercise 1 is now 'read a multi-line 5xx reply': use check_error_reply."
+        ),
     )
 
 
@@ -100,14 +103,14 @@ def _expected_error(lines: tuple[bytes, ...]) -> tuple[int, list[str], str]:
         texts.append(text)
         if last:
             return code, texts, _split(lines[number + 1])[1]
-    raise AssertionError("a sample reply without its last line")
+    raise AssertionError("a sample reply without its last line")  # i18n: keep a bug in the check
 
 
 def check_error_reply(read_error: Callable[[list[bytes]], Any]) -> Result:
     """Exercise 1: ``read_error(lines)`` returns ``(code, text)`` of the first whole reply in
     ``lines``: the code as an int, the texts of its lines joined by newlines."""
     return evaluate(
-        "Exercise 1 (read a multi-line 5xx reply)",
+        _("Exercise 1 (read a multi-line 5xx reply)"),
         lambda: answers_to(read_error, [list(sample) for sample in ERROR_REPLIES]),
         _verify_error_replies,
     )
@@ -117,7 +120,7 @@ def _verify_error_replies(answers: object) -> str:
     assert isinstance(answers, list)
     for sample, answer in zip(ERROR_REPLIES, answers, strict=True):
         _judge_error_reply(sample, answer)
-    return (
+    return _(
         "you read Gmail's two-line 535, a three-line 554 and a one-line 550, each up to "
         "its last line and not a line further, with the code as a number."
     )
@@ -125,59 +128,80 @@ def _verify_error_replies(answers: object) -> str:
 
 def _judge_error_reply(sample: tuple[bytes, ...], answer: object) -> None:
     code, texts, next_text = _expected_error(sample)
-    shown = f"for the reply starting {sample[0][:24]!r}"
+    shown = _("for the reply starting {start!r}").format(start=sample[0][:24])
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         raise Hint(
-            f"{shown} you returned {type(answer).__name__} {answer!r:.60}: return a pair, "
-            "(code, text)."
+            _("{shown} you returned {kind} {answer!r:.60}: return a pair, (code, text).").format(
+                shown=shown, kind=type(answer).__name__, answer=answer
+            )
         )
     got_code, got_text = answer
     if isinstance(got_code, (str, bytes)):
         raise Hint(
-            f"{shown} the code is {got_code!r}, text: return it as an int, so that the caller "
-            "can ask whether it is a 5xx (a permanent failure) with a comparison."
+            _(
+                "{shown} the code is {got!r}, text: return it as an int, so that the caller "
+                "can ask whether it is a 5xx (a permanent failure) with a comparison."
+            ).format(shown=shown, got=got_code)
         )
     if isinstance(got_code, bool) or not isinstance(got_code, int) or got_code != code:
         raise Hint(
-            f"{shown} the code should be the reply's three digits as an int, not {got_code!r}."
+            _("{shown} the code should be the reply's three digits as an int, not {got!r}.").format(
+                shown=shown, got=got_code
+            )
         )
     if isinstance(got_text, (bytes, bytearray)):
-        raise Hint(f"{shown} the text is bytes: decode it and return a str.")
+        raise Hint(_("{shown} the text is bytes: decode it and return a str.").format(shown=shown))
     if not isinstance(got_text, str):
-        raise Hint(f"{shown} the text should be a str, not {type(got_text).__name__}.")
+        raise Hint(
+            _("{shown} the text should be a str, not {kind}.").format(
+                shown=shown, kind=type(got_text).__name__
+            )
+        )
     if got_text == "\n".join(texts):
         return
     if "\r" in got_text or got_text.endswith("\n"):
         raise Hint(
-            f"{shown} your text still holds line ends ({got_text[-12:]!r}): \\r\\n ends each "
-            "line on the wire (RFC 5321 §2.3.8), it is not part of the text. Strip it from "
-            "every line."
+            _(
+                "{shown} your text still holds line ends ({ends!r}): \\r\\n ends each "
+                "line on the wire (RFC 5321 §2.3.8), it is not part of the text. Strip it from "
+                "every line."
+            ).format(shown=shown, ends=got_text[-12:])
         )
     if next_text in got_text:
         raise Hint(
-            f"{shown} you read past the last line: {next_text!r} belongs to the NEXT reply. "
-            "The line with a space after the code ends a reply whatever the code is (not only "
-            "'250 '; RFC 5321 §4.2.1): stop after it."
+            _(
+                "{shown} you read past the last line: {next_line!r} belongs to the NEXT reply. "
+                "The line with a space after the code ends a reply whatever the code is (not "
+                "only '250 '; RFC 5321 §4.2.1): stop after it."
+            ).format(shown=shown, next_line=next_text)
         )
     if any(line[:3].isdigit() and line[3:4] in ("-", " ") for line in got_text.split("\n")):
         raise Hint(
-            f"{shown} your text still starts with the code ({got_text[:10]!r}...): every line "
-            "carries the code, then '-' or ' '; the text of a line starts after them."
+            _(
+                "{shown} your text still starts with the code ({start!r}...): every line "
+                "carries the code, then '-' or ' '; the text of a line starts after them."
+            ).format(shown=shown, start=got_text[:10])
         )
     if len(texts) > 1 and got_text == texts[0]:
         raise Hint(
-            f"{shown} you returned only the first line's text. A '-' after the code means "
-            f"MORE lines follow (RFC 5321 §4.2.1): this reply has {len(texts)} lines, and "
-            "its text is all of them."
+            _(
+                "{shown} you returned only the first line's text. A '-' after the code means "
+                "MORE lines follow (RFC 5321 §4.2.1): this reply has {count} lines, and "
+                "its text is all of them."
+            ).format(shown=shown, count=len(texts))
         )
     if got_text == " ".join(texts) or got_text == "".join(texts):
         raise Hint(
-            f"{shown} you joined the lines' texts without a line break: keep each line's text "
-            "on a line of its own (join them with a newline), as the server wrote them."
+            _(
+                "{shown} you joined the lines' texts without a line break: keep each line's "
+                "text on a line of its own (join them with a newline), as the server wrote them."
+            ).format(shown=shown)
         )
     raise Hint(
-        f"{shown} the server sent {len(texts)} line(s) before the next reply; your text "
-        "should be the text of each of them, in order, one per line, and nothing else."
+        _(
+            "{shown} the server sent {count} line(s) before the next reply; your text "
+            "should be the text of each of them, in order, one per line, and nothing else."
+        ).format(shown=shown, count=len(texts))
     )
 
 
@@ -207,7 +231,7 @@ def _gmail_ehlo_lines() -> list[str]:
 def _expected_keywords(lines: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     for line in lines[1:]:
-        keyword, _, params = line[4:].partition(" ")
+        keyword, _space, params = line[4:].partition(" ")
         result[keyword.upper()] = params.strip()
     return result
 
@@ -217,43 +241,58 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
     server_name = lines[0][4:].split()[0]
     if isinstance(got, (list, tuple, set, frozenset)):
         raise Hint(
-            f"you returned a {type(got).__name__}: return a dict that maps each keyword to its "
-            "parameters, e.g. {'SIZE': '10485760', '8BITMIME': '', ...}."
+            _(
+                "you returned a {kind}: return a dict that maps each keyword to its "
+                "parameters, e.g. {example}."
+            ).format(kind=type(got).__name__, example="{'SIZE': '10485760', '8BITMIME': '', ...}")
         )
     if not isinstance(got, dict):
-        raise Hint(f"you returned {type(got).__name__}: return a dict (keyword -> parameters).")
+        raise Hint(
+            _("you returned {kind}: return a dict (keyword -> parameters).").format(
+                kind=type(got).__name__
+            )
+        )
     keys = {str(key).upper(): key for key in got}
     if any(key.startswith(("250-", "250 ", "250")) for key in keys):
         raise Hint(
-            "some keys still start with the code, e.g. "
-            f"{next(k for k in got if str(k).upper().startswith('250'))!r}: the keyword "
-            "starts at the 5th character of the line, after '250-' or '250 '."
+            _(
+                "some keys still start with the code, e.g. {key!r}: the keyword "
+                "starts at the 5th character of the line, after '250-' or '250 '."
+            ).format(key=next(k for k in got if str(k).upper().startswith("250")))
         )
     if server_name.upper() in keys or any(server_name.upper() in key for key in keys):
         raise Hint(
-            f"{server_name!r} is in your dict, but the first line of an EHLO reply is the "
-            "server's name (and maybe a greeting), not an extension: skip it."
+            _(
+                "{name!r} is in your dict, but the first line of an EHLO reply is the "
+                "server's name (and maybe a greeting), not an extension: skip it."
+            ).format(name=server_name)
         )
     last_keyword = lines[-1][4:].partition(" ")[0].upper()
     if last_keyword not in keys and set(expected) - {last_keyword} <= set(keys):
         raise Hint(
-            f"{last_keyword!r} is missing: it is on the last line, {lines[-1]!r}. That line "
-            "(a space after 250) ends the reply, and it is part of it: parse it too."
+            _(
+                "{keyword!r} is missing: it is on the last line, {line!r}. That line "
+                "(a space after 250) ends the reply, and it is part of it: parse it too."
+            ).format(keyword=last_keyword, line=lines[-1])
         )
     if any(" " in key for key in keys):
         bad = next(key for key in keys if " " in key)
         raise Hint(
-            f"the key {bad!r} holds the parameters too: split each line at the first space, "
-            "keyword before it, parameters after it."
+            _(
+                "the key {key!r} holds the parameters too: split each line at the first space, "
+                "keyword before it, parameters after it."
+            ).format(key=bad)
         )
     missing = sorted(set(expected) - set(keys))
     extra = sorted(set(keys) - set(expected))
     if missing or extra:
         raise Hint(
-            f"for {name} the keywords should be {sorted(expected)}; "
-            + (f"missing: {missing}" if missing else "")
+            _("for {name} the keywords should be {keywords}; ").format(
+                name=name, keywords=sorted(expected)
+            )
+            + (_("missing: {missing}").format(missing=missing) if missing else "")
             + ("; " if missing and extra else "")
-            + (f"not keywords: {extra}" if extra else "")
+            + (_("not keywords: {extra}").format(extra=extra) if extra else "")
             + "."
         )
     for key, params in expected.items():
@@ -261,37 +300,46 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
         value = "" if value is None else value
         if isinstance(value, int) and not isinstance(value, bool):
             raise Hint(
-                f"{key} maps to the number {value!r}: keep the parameters as text "
-                f"({params!r}); turning SIZE into a number is the caller's job."
+                _(
+                    "{key} maps to the number {value!r}: keep the parameters as text "
+                    "({params!r}); turning SIZE into a number is the caller's job."
+                ).format(key=key, value=value, params=params)
             )
         if not isinstance(value, str) or value.strip() != params:
             raise Hint(
-                f"for {name}, {key} should map to its parameters {params!r} "
-                f"(an empty string when there are none), not {value!r}."
+                _(
+                    "for {name}, {key} should map to its parameters {params!r} "
+                    "(an empty string when there are none), not {value!r}."
+                ).format(name=name, key=key, params=params, value=value)
             )
 
 
 def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
     """Exercise 2: ``parse(lines)`` maps the lab's and Gmail's EHLO keywords to parameters."""
-    exercise = "Exercise 2 (parse the extensions)"
+    exercise = _("Exercise 2 (parse the extensions)")
     lab_lines = _lab_ehlo_lines()
     gmail_lines = _gmail_ehlo_lines()
 
     def verify(value: object) -> str:
-        _judge_keywords("the lab's reply", lab_lines, value)
+        _judge_keywords(_("the lab's reply"), lab_lines, value)
         try:
             gmail = parse(list(gmail_lines))
         except Exception as exc:  # the learner's code on a second reply
             raise Hint(
-                f"on Gmail's reported EHLO reply your function raised {type(exc).__name__}: "
-                f"{exc}. Its first line is 'smtp.gmail.com at your service, [...]' and its "
-                "AUTH line has several words of parameters."
+                _(
+                    "on Gmail's reported EHLO reply your function raised {kind}: "
+                    "{error}. Its first line is 'smtp.gmail.com at your service, [...]' and its "
+                    "AUTH line has several words of parameters."
+                ).format(kind=type(exc).__name__, error=exc)
             ) from None
-        _judge_keywords("Gmail's reported reply", gmail_lines, gmail)
-        return (
-            f"you found the lab's {len(lab_lines) - 1} extensions and Gmail's "
-            f"{len(gmail_lines) - 1}, parameters included (Gmail's AUTH: "
-            f"{_expected_keywords(gmail_lines)['AUTH']!r})."
+        _judge_keywords(_("Gmail's reported reply"), gmail_lines, gmail)
+        return _(
+            "you found the lab's {lab_count} extensions and Gmail's "
+            "{gmail_count}, parameters included (Gmail's AUTH: {auth!r})."
+        ).format(
+            lab_count=len(lab_lines) - 1,
+            gmail_count=len(gmail_lines) - 1,
+            auth=_expected_keywords(gmail_lines)["AUTH"],
         )
 
     return evaluate(exercise, lambda: parse(list(lab_lines)), verify)
@@ -302,7 +350,7 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
 
 def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
     """Exercise 3: ``max_size(host, port)`` asks this lab's SIZE (3 MiB, not the usual 10)."""
-    exercise = "Exercise 3 (the biggest message)"
+    exercise = _("Exercise 3 (the biggest message)")
     with strict_lab(size_limit=SIZE_LIMIT) as lab:
 
         def verify(value: object) -> str:
@@ -310,40 +358,57 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
             said = [verb for s in lab.sessions for verb in s.commands()]
             if not lab.sessions:
                 raise Hint(
-                    f"your function returned {value!r} without connecting to the server: "
-                    "connect to (host, port) with Client and ask it (EHLO)."
+                    _(
+                        "your function returned {value!r} without connecting to the server: "
+                        "connect to (host, port) with Client and ask it (EHLO)."
+                    ).format(value=value)
                 )
             if "EHLO" not in said:
                 if "HELO" in said:
-                    raise Hint("the server got HELO, not EHLO: only EHLO asks for the extensions.")
+                    raise Hint(
+                        _("the server got HELO, not EHLO: only EHLO asks for the extensions.")
+                    )
                 raise Hint(
-                    "the server never got EHLO, so it never told you its SIZE: greet it with "
-                    "EHLO first, then read SIZE from what the client parsed."
+                    _(
+                        "the server never got EHLO, so it never told you its SIZE: greet it with "
+                        "EHLO first, then read SIZE from what the client parsed."
+                    )
                 )
             if value is TRIED:  # nothing returned: what the lab saw was right
-                return "the server got your EHLO and announced its SIZE."
+                return _("the server got your EHLO and announced its SIZE.")
             if isinstance(value, str) and value.strip().isdigit():
                 raise Hint(
-                    f"you returned the text {value!r}: return a number; SIZE is a number of "
-                    "bytes (RFC 1870), and the client's parsed extensions already hold it as one."
+                    _(
+                        "you returned the text {value!r}: return a number; SIZE is a number of "
+                        "bytes (RFC 1870), and the client's parsed extensions already hold it "
+                        "as one."
+                    ).format(value=value)
                 )
             if value == 10 * 1024 * 1024:
                 raise Hint(
-                    "10485760 is the SIZE of the notebook's lab, not of this server: read the "
-                    "number from this server's EHLO reply."
+                    _(
+                        "10485760 is the SIZE of the notebook's lab, not of this server: read "
+                        "the number from this server's EHLO reply."
+                    )
                 )
             if isinstance(value, bool) or not isinstance(value, int):
                 raise Hint(
-                    f"you returned {value!r} ({type(value).__name__}): return the SIZE as an "
-                    "int, the largest message in bytes."
+                    _(
+                        "you returned {value!r} ({kind}): return the SIZE as an "
+                        "int, the largest message in bytes."
+                    ).format(value=value, kind=type(value).__name__)
                 )
             if value != SIZE_LIMIT:
-                raise Hint(f"this server announced 'SIZE {SIZE_LIMIT}', but you returned {value}.")
-            return (
-                f"this server takes messages up to {SIZE_LIMIT} bytes (3 MiB): you asked it "
+                raise Hint(
+                    _("this server announced 'SIZE {limit}', but you returned {value}.").format(
+                        limit=SIZE_LIMIT, value=value
+                    )
+                )
+            return _(
+                "this server takes messages up to {limit} bytes (3 MiB): you asked it "
                 "with EHLO and read SIZE from its reply."
-            )
+            ).format(limit=SIZE_LIMIT)
 
         return evaluate(
-            exercise, lambda: max_size(lab.host, lab.port), verify, lab=lab, returns="the SIZE"
+            exercise, lambda: max_size(lab.host, lab.port), verify, lab=lab, returns=_("the SIZE")
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..client import Client
 from ..errors import SmtplabError, Timeout, TLSError
+from ..i18n import N_, _
 from ..lab import LabServer, LabSession
 from ..message import compose
 from ..tap import WireTap
@@ -26,6 +27,7 @@ from .harness import (
     Trial,
     evaluate,
     lab_connection,
+    raised_hint,
     run_with_deadline,
     strict_lab,
     verb,
@@ -58,23 +60,23 @@ def _plain_commands(session: LabSession) -> list[str]:
 
 def _start_tls_timeout_hint(session: LabSession) -> str:
     if _said(session, "EHLO", tls=True):
-        return (
+        return _(
             "the server got your EHLO inside TLS and answered, but your code waited in vain: "
             "after wrap_socket, read from the NEW socket it returned (tls.recv or "
             "tls.makefile('rb')); the old socket or file only sees encrypted bytes."
         )
     commands = _plain_commands(session)
     if "STARTTLS" in commands:
-        return (
+        return _(
             "the server said '220 Ready to start TLS' and waits for your TLS handshake, but "
             "your code kept waiting for something else. After the 220, call "
             "context.wrap_socket(sock, server_hostname=server_name)."
         )
-    return (
-        f"your code waited for a reply that never came (the server got {commands or 'nothing'}): "
+    return _(
+        "your code waited for a reply that never came (the server got {commands}): "
         "end every command with \\r\\n, and stop reading at the line with a space after the "
         "code ('250 STARTTLS')."
-    )
+    ).format(commands=commands or _("nothing"))
 
 
 def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], Any]) -> Result:
@@ -85,11 +87,11 @@ def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], An
         ReplyReader(trial.sock).reply()  # the greeting: the learner starts right after it
         try:
             return evaluate(
-                "Exercise 1 (STARTTLS by hand)",
+                _("Exercise 1 (STARTTLS by hand)"),
                 lambda: _start_tls(start_tls, trial, returned),
                 lambda value: _verify_start_tls(trial.lab.sessions[-1], value),
                 lab=trial.lab,
-                returns="the TLS socket",
+                returns=_("the TLS socket"),
             )
         finally:
             for tls in returned:  # the plain socket closes with the connection
@@ -109,31 +111,40 @@ def _start_tls(
         raise Hint(_start_tls_timeout_hint(session)) from None
     except ssl.SSLCertVerificationError as exc:
         raise Hint(
-            f"the certificate was refused ({exc.verify_message}): pass the context you were given, "
-            "and server_hostname=server_name (the name in the lab's certificate)."
+            _(
+                "the certificate was refused ({reason}): pass the context you were given, "
+                "and server_hostname=server_name (the name in the lab's certificate)."
+            ).format(reason=exc.verify_message)
         ) from None
     except ssl.SSLError as exc:
         if "STARTTLS" in _plain_commands(session):
             raise Hint(
-                f"the TLS handshake failed ({exc.reason or exc}): you wrapped the socket before "
-                "reading the server's '220 Ready to start TLS', so TLS read plain-text lines as "
-                "if they were a TLS record. Read every reply to its last line (the EHLO reply "
-                "has several, RFC 5321 §4.2.1), then the 220, then wrap."
+                _(
+                    "the TLS handshake failed ({reason}): you wrapped the socket before "
+                    "reading the server's '220 Ready to start TLS', so TLS read plain-text lines "
+                    "as if they were a TLS record. Read every reply to its last line (the EHLO "
+                    "reply has several, RFC 5321 §4.2.1), then the 220, then wrap."
+                ).format(reason=exc.reason or exc)
             ) from None
         raise
     except OSError as exc:
         if exc.errno == errno.EBADF:  # the plain socket, detached by wrap_socket
             raise Hint(
-                "your code used the old socket (or a file made from it) after "
-                "wrap_socket: wrap_socket takes the connection over. Send and read "
-                "with the NEW socket it returned (tls.sendall, tls.makefile('rb'))."
+                _(
+                    "your code used the old socket (or a file made from it) after "
+                    "wrap_socket: wrap_socket takes the connection over. Send and read "
+                    "with the NEW socket it returned (tls.sendall, tls.makefile('rb'))."
+                )
             ) from None
         raise
     except ValueError as exc:
         if "server_hostname" in str(exc):
             raise Hint(
-                "wrap_socket needs server_hostname=server_name: it is the name the certificate "
-                "must be issued for (without it nothing checks WHO you are talking to)."
+                _(
+                    "wrap_socket needs server_hostname=server_name: it is the name the "
+                    "certificate must be issued for (without it nothing checks WHO you are "
+                    "talking to)."
+                )
             ) from None
         raise
     if value is None or value is Ellipsis:
@@ -147,52 +158,64 @@ def _judge_start_tls_session(session: LabSession) -> None:
     refusal = next((text for text in session.sent_lines() if text.startswith("521 ")), None)
     if refusal is not None:  # the strict lab hung up on a bare LF or CR
         raise Hint(
-            f"the lab answered {refusal[:50]!r}... and closed the connection: end every line "
-            "with \\r\\n (CR LF), not \\n alone (RFC 5321 §2.3.8). Hardened servers refuse a "
-            "bare LF as this check's lab did; a lenient server may have let it through."
+            _(
+                "the lab answered {reply!r}... and closed the connection: end every line "
+                "with \\r\\n (CR LF), not \\n alone (RFC 5321 §2.3.8). Hardened servers refuse "
+                "a bare LF as this check's lab did; a lenient server may have let it through."
+            ).format(reply=refusal[:50])
         )
     commands = _plain_commands(session)
     if "STARTTLS" not in commands:
         raise Hint(
-            "the server never got STARTTLS in plain text: send 'STARTTLS\\r\\n' "
-            "after EHLO, read the 220, then wrap."
+            _(
+                "the server never got STARTTLS in plain text: send 'STARTTLS\\r\\n' "
+                "after EHLO, read the 220, then wrap."
+            )
         )
     if "EHLO" not in commands[: commands.index("STARTTLS")]:
         raise Hint(
-            "say EHLO before STARTTLS: its reply is how you learn that the server "
-            "offers STARTTLS at all (RFC 3207 §4)."
+            _(
+                "say EHLO before STARTTLS: its reply is how you learn that the server "
+                "offers STARTTLS at all (RFC 3207 §4)."
+            )
         )
     wait_until(lambda: _said(session, "EHLO", tls=True), 1.0)
     if not _said(session, "EHLO", tls=True):
         raise Hint(
-            "TLS is on, but you did not say EHLO again after STARTTLS: the server "
-            "forgot everything from before TLS (RFC 3207 §4.2), and only the new "
-            "EHLO reply tells you what it offers now (AUTH appears here)."
+            _(
+                "TLS is on, but you did not say EHLO again after STARTTLS: the server "
+                "forgot everything from before TLS (RFC 3207 §4.2), and only the new "
+                "EHLO reply tells you what it offers now (AUTH appears here)."
+            )
         )
 
 
 def _verify_start_tls(session: LabSession, value: object) -> str:
     if value is TRIED:  # nothing returned: judge what the lab saw
         _judge_start_tls_session(session)
-        return "the server saw EHLO, STARTTLS and your EHLO inside TLS."
+        return _("the server saw EHLO, STARTTLS and your EHLO inside TLS.")
     if not isinstance(value, ssl.SSLSocket):
         _judge_start_tls_session(session)
         raise Hint(
-            f"you returned {type(value).__name__}: return the ssl.SSLSocket that the "
-            "context's wrap_socket gave you."
+            _(
+                "you returned {kind}: return the ssl.SSLSocket that the "
+                "context's wrap_socket gave you."
+            ).format(kind=type(value).__name__)
         )
     _judge_start_tls_session(session)
     context = value.context
     if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
         raise Hint(
-            f"certificate verification was turned off (verify_mode {context.verify_mode.name}, "
-            f"check_hostname {context.check_hostname}): then anyone in the middle could pose as "
-            "the server. Use the context you were given, unchanged."
+            _(
+                "certificate verification was turned off (verify_mode {mode}, "
+                "check_hostname {check}): then anyone in the middle could pose as "
+                "the server. Use the context you were given, unchanged."
+            ).format(mode=context.verify_mode.name, check=context.check_hostname)
         )
-    return (
+    return _(
         "the server saw EHLO and STARTTLS in plain text, then your EHLO inside TLS "
-        f"({value.version()}, certificate for {value.server_hostname!r} verified)."
-    )
+        "({version}, certificate for {name!r} verified)."
+    ).format(version=value.version(), name=value.server_hostname)
 
 
 # ------------------------------------------------------------------------------ exercise 2
@@ -204,7 +227,7 @@ def _record_sessions(lab: LabServer) -> tuple[bytes, bytes]:
         sender="student@lab.smtplab.test",
         to="bob@example.com",
         subject="Salary review",
-        body="My password hint is: the cat's name.\n",
+        body="My password hint is: the cat's name.\n",  # i18n: keep a message's body, on the wire
     )
     with WireTap(lab.host, lab.port) as tap:
         with Client(
@@ -223,61 +246,82 @@ def _readable(data: bytes) -> bytes:
     return data if start < 0 else data[:start]
 
 
+STARTTLS_SESSION = N_("STARTTLS session")
+PLAIN_SESSION = N_("plain session")
+
+
 def _judge_readable(which: str, data: bytes, got: Any) -> None:
     expected = _readable(data)
     if isinstance(got, str):
         raise Hint(
-            f"for the {which} you returned a str: return bytes, a slice of data "
-            "(data[:n]), so nothing is decoded or changed."
+            _(
+                "for the {which} you returned a str: return bytes, a slice of data "
+                "(data[:n]), so nothing is decoded or changed."
+            ).format(which=_(which))
         )
     if not isinstance(got, (bytes, bytearray)):
-        raise Hint(f"you returned {type(got).__name__}: return bytes (a slice of data).")
+        raise Hint(
+            _("you returned {kind}: return bytes (a slice of data).").format(
+                kind=type(got).__name__
+            )
+        )
     got = bytes(got)
     if got == expected:
         return
-    if which == "plain session":
+    if which == PLAIN_SESSION:
         raise Hint(
-            "in the session without STARTTLS everything is readable, the whole message "
-            f"included: return all of data ({len(data)} bytes), not {len(got)} bytes."
+            _(
+                "in the session without STARTTLS everything is readable, the whole message "
+                "included: return all of data ({total} bytes), not {count} bytes."
+            ).format(total=len(data), count=len(got))
         )
     if got.startswith(expected):
         raise Hint(
-            "you kept bytes from after STARTTLS: from the first TLS record on (it starts "
-            "with 0x16 0x03) an eavesdropper sees only encrypted bytes. Cut there."
+            _(
+                "you kept bytes from after STARTTLS: from the first TLS record on (it starts "
+                "with 0x16 0x03) an eavesdropper sees only encrypted bytes. Cut there."
+            )
         )
     if expected.startswith(got):
         missing = expected[len(got) :]
         raise Hint(
-            f"you cut too early: {missing!r} also crossed in plain text. The STARTTLS "
-            "command itself is readable; what follows it is not."
+            _(
+                "you cut too early: {missing!r} also crossed in plain text. The STARTTLS "
+                "command itself is readable; what follows it is not."
+            ).format(missing=missing)
         )
     raise Hint(
-        f"an eavesdropper reads the first {len(expected)} bytes ({expected[:40]!r}...), the "
-        "bytes before the first TLS record: return exactly data[:n] for that n."
+        _(
+            "an eavesdropper reads the first {count} bytes ({start!r}...), the "
+            "bytes before the first TLS record: return exactly data[:n] for that n."
+        ).format(count=len(expected), start=expected[:40])
     )
 
 
 def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
     """Exercise 2: ``readable_part(data)``: the bytes before the first TLS record (0x16 0x03)."""
-    exercise = "Exercise 2 (what the eavesdropper reads)"
+    exercise = _("Exercise 2 (what the eavesdropper reads)")
     with LabServer() as lab:
         with_tls, plain = _record_sessions(lab)
 
     def verify(value: object) -> str:
-        _judge_readable("STARTTLS session", with_tls, value)
+        _judge_readable(STARTTLS_SESSION, with_tls, value)
         try:
             second = readable_part(plain)
         except Exception as exc:  # the learner's code on the plain session
             raise Hint(
-                f"on a session without STARTTLS your function raised {type(exc).__name__}: "
-                f"{exc}. When no TLS record comes, everything is readable: return all of data."
+                _(
+                    "on a session without STARTTLS your function raised {kind}: "
+                    "{error}. When no TLS record comes, everything is readable: return all of "
+                    "data."
+                ).format(kind=type(exc).__name__, error=exc)
             ) from None
-        _judge_readable("plain session", plain, second)
+        _judge_readable(PLAIN_SESSION, plain, second)
         readable = _readable(with_tls)
-        return (
-            f"with STARTTLS an eavesdropper reads {len(readable)} of {len(with_tls)} bytes "
-            f"({readable!r}); without it, all {len(plain)} bytes, the message included."
-        )
+        return _(
+            "with STARTTLS an eavesdropper reads {count} of {total} bytes "
+            "({readable!r}); without it, all {plain} bytes, the message included."
+        ).format(count=len(readable), total=len(with_tls), readable=readable, plain=len(plain))
 
     return evaluate(exercise, lambda: readable_part(with_tls), verify)
 
@@ -288,29 +332,29 @@ def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
 def _connect_error_hint(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, TLSError) and "WRONG_VERSION_NUMBER" in text:
-        return (
+        return _(
             "implicit TLS to lab.port failed with WRONG_VERSION_NUMBER: that port speaks plain "
             "SMTP first (STARTTLS, 587 style), so its '220' greeting was read as a TLS record. "
             "Implicit TLS is on lab.tls_port."
         )
     if isinstance(exc, TLSError) and "another name" in text:
-        return (
+        return _(
             "the certificate is not for the name you checked: leave server_hostname out (the "
             "lab's certificate covers 127.0.0.1) or use lab.hostname."
         )
     if isinstance(exc, TLSError) and ("trust" in text or "CERTIFICATE_VERIFY" in text):
-        return (
-            "the lab's certificate was not trusted: without context= the client uses the system's "
-            "authorities, and the lab's CA is not one of them. Pass a context that trusts the "
-            "lab's CA (the lab gives you one)."
+        return _(
+            "the lab's certificate was not trusted: without context= the client uses the "
+            "system's authorities, and the lab's CA is not one of them. Pass a context that "
+            "trusts the lab's CA (the lab gives you one)."
         )
     if isinstance(exc, Timeout):
         return _plain_on_tls_port_hint()
-    return f"your code raised {type(exc).__name__}: {exc}"
+    return raised_hint(exc)
 
 
 def _plain_on_tls_port_hint() -> str:
-    return (
+    return _(
         "your client waited for a greeting on the implicit-TLS port, while the server waited "
         "for a TLS handshake: each waits for the other. On lab.tls_port use security='tls' "
         "(TLS from the first byte)."
@@ -336,11 +380,11 @@ def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
 
         try:
             return evaluate(
-                "Exercise 3 (implicit TLS with Client)",
+                _("Exercise 3 (implicit TLS with Client)"),
                 attempt,
                 lambda value: _verify_implicit(lab, value),
                 lab=lab,
-                returns="the connected Client",
+                returns=_("the connected Client"),
             )
         finally:
             if runs and runs[0] is not None and isinstance(runs[0].value, Client):
@@ -353,10 +397,12 @@ def _judge_implicit_session(lab: LabServer) -> str:
     first = next((line for s in lab.sessions for line in s.lines), None)
     if first is not None and not first.tls:
         raise Hint(
-            "your client reached the lab's plain port (STARTTLS style). This exercise wants "
-            "implicit TLS: TLS from the first byte, on lab.tls_port."
+            _(
+                "your client reached the lab's plain port (STARTTLS style). This exercise wants "
+                "implicit TLS: TLS from the first byte, on lab.tls_port."
+            )
         )
-    return "the server saw your client connect with TLS from the first byte."
+    return _("the server saw your client connect with TLS from the first byte.")
 
 
 def _verify_implicit(lab: LabServer, value: object) -> str:
@@ -364,24 +410,30 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
         return _judge_implicit_session(lab)
     if not isinstance(value, Client):
         raise Hint(
-            f"you returned {type(value).__name__}: return the connected Client "
-            "(implicit TLS: which port, which security mode, which context?)."
+            _(
+                "you returned {kind}: return the connected Client "
+                "(implicit TLS: which port, which security mode, which context?)."
+            ).format(kind=type(value).__name__)
         )
     info = value.transcript.tls_info
     if value.security == "starttls" or (value.tls_active and value.port == lab.port):
         raise Hint(
-            "that is STARTTLS (plain first, then TLS: the 587 style). This exercise wants implicit "
-            "TLS, TLS from the first byte: security='tls' on lab.tls_port."
+            _(
+                "that is STARTTLS (plain first, then TLS: the 587 style). This exercise wants "
+                "implicit TLS, TLS from the first byte: security='tls' on lab.tls_port."
+            )
         )
     if not value.tls_active or info is None:
-        raise Hint("the client is not using TLS: connect with security='tls' to lab.tls_port.")
+        raise Hint(_("the client is not using TLS: connect with security='tls' to lab.tls_port."))
     if not info.verified:
         raise Hint(
-            "the connection is encrypted, but the certificate was NOT verified (verify=False): "
-            "anyone in the middle could pose as the server. Verify it with a context that trusts "
-            "the lab's CA instead."
+            _(
+                "the connection is encrypted, but the certificate was NOT verified "
+                "(verify=False): anyone in the middle could pose as the server. Verify it with "
+                "a context that trusts the lab's CA instead."
+            )
         )
-    return (
-        f"implicit TLS on the lab's TLS port: {info.version}, certificate for "
-        f"{info.server_name!r} verified (issuer: {info.issuer})."
-    )
+    return _(
+        "implicit TLS on the lab's TLS port: {version}, certificate for "
+        "{name!r} verified (issuer: {issuer})."
+    ).format(version=info.version, name=info.server_name, issuer=info.issuer)

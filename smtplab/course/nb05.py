@@ -20,6 +20,7 @@ from unittest import mock
 from ..auth import b64decode_text
 from ..client import Client
 from ..errors import LocalProtocolError, SmtplabError
+from ..i18n import _
 from ..lab import LabServer
 from ..transcript import Secret
 from .harness import Hint, Result, evaluate, evaluate_on_client, lab_client, strict_lab
@@ -41,22 +42,22 @@ _PASSWORD_PROMPT = "UGFzc3dvcmQ6"  # base64 of "Password:"
 
 def _local_hint(exc: LocalProtocolError) -> str:
     text = str(exc)
-    if "must be text" in text:
-        return (
+    if "must be text" in text:  # i18n: keep the client's error text, matched
+        return _(
             "client.command() takes text (str), and base64.b64encode() gives bytes: "
             "add .decode('ascii') to the base64 before you send it."
         )
     if "LF" in text or "CR" in text:
-        return (
+        return _(
             "a line you sent had a line break inside (base64.encodebytes() adds one at the "
             "end): use base64.b64encode(), and let client.command() add the CRLF."
         )
     if "NUL" in text:
-        return (
+        return _(
             "a NUL byte cannot go on the wire as it is: it belongs INSIDE the base64 "
             "(encode the whole string, NUL bytes included)."
         )
-    return f"the client refused to send a line: {text}"
+    return _("the client refused to send a line: {error}").format(error=text)
 
 
 def _client_line_after(client: Client, prompt: str) -> bytes | None:
@@ -96,14 +97,16 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
             passed = _verify_login(lab, client, before, password)
             if returned and (returned[0] is None or returned[0] is Ellipsis):
                 raise Hint(
-                    "the server logged you in (235 2.7.0), but you forgot to `return` the last "
-                    "reply: return what the server answered to your password line, so the "
-                    "caller can see it worked."
+                    _(
+                        "the server logged you in (235 2.7.0), but you forgot to `return` the "
+                        "last reply: return what the server answered to your password line, so "
+                        "the caller can see it worked."
+                    )
                 )
             return passed
 
         return evaluate_on_client(
-            "AUTH LOGIN by hand", lab, run, verify, _local_hint, starttls=True
+            _("AUTH LOGIN by hand"), lab, run, verify, _local_hint, starttls=True
         )
 
 
@@ -113,79 +116,103 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
     received = [line for line in lines if line.direction == "C"]
     sent = [line.text for line in lines if line.direction == "S"]
     if not received:
-        raise Hint("the server received nothing from you: start with client.command('AUTH LOGIN').")
+        raise Hint(
+            _("the server received nothing from you: start with client.command('AUTH LOGIN').")
+        )
     first = received[0].text.strip()
     if first.upper().startswith("AUTH PLAIN"):
         raise Hint(
-            "you sent AUTH PLAIN; this exercise is about LOGIN: send 'AUTH LOGIN', then answer "
-            "the two 334 prompts."
+            _(
+                "you sent AUTH PLAIN; this exercise is about LOGIN: send 'AUTH LOGIN', then "
+                "answer the two 334 prompts."
+            )
         )
     if first.upper().startswith("AUTH LOGIN "):
         raise Hint(
-            "send 'AUTH LOGIN' alone, wait for the 334 prompt, then answer each prompt on a "
-            "line of its own."
+            _(
+                "send 'AUTH LOGIN' alone, wait for the 334 prompt, then answer each prompt on a "
+                "line of its own."
+            )
         )
     if first.upper() != "AUTH LOGIN":
         raise Hint(
-            "the first line the server received was not 'AUTH LOGIN': start with "
-            "client.command('AUTH LOGIN') and wait for 334 VXNlcm5hbWU6 (\"Username:\")."
+            _(
+                "the first line the server received was not 'AUTH LOGIN': start with "
+                "client.command('AUTH LOGIN') and wait for 334 VXNlcm5hbWU6 (\"Username:\")."
+            )
         )
     if len(received) < 2:
         raise Hint(
-            'the server answered 334 VXNlcm5hbWU6, base64 of "Username:", and then heard '
-            "nothing: answer with the user name in base64."
+            _(
+                'the server answered 334 VXNlcm5hbWU6, base64 of "Username:", and then heard '
+                "nothing: answer with the user name in base64."
+            )
         )
     user_text = received[1].text.strip()
     if user_text == USER:
         raise Hint(
-            "you sent the user name in clear text ('student'): the server expects base64 "
-            "(it answered 501 Can't decode base64). Send the base64 of the name's UTF-8 "
-            "bytes, as text."
+            _(
+                "you sent the user name in clear text ('student'): the server expects base64 "
+                "(it answered 501 Can't decode base64). Send the base64 of the name's UTF-8 "
+                "bytes, as text."
+            )
         )
     if _decoded_is(user_text, password):
         raise Hint(
-            "you answered the first prompt with the password. Decode it: 334 VXNlcm5hbWU6 "
-            "asks for the user name; the password comes second, after 334 UGFzc3dvcmQ6."
+            _(
+                "you answered the first prompt with the password. Decode it: 334 VXNlcm5hbWU6 "
+                "asks for the user name; the password comes second, after 334 UGFzc3dvcmQ6."
+            )
         )
     if not _decoded_is(user_text, USER):
         decoded = b64decode_text(user_text)
         if decoded is not None and len(decoded) < 40:
-            shown = f"it decodes to {decoded!r}"
+            shown = _("it decodes to {decoded!r}").format(decoded=decoded)
         else:
-            shown = "it is not base64 of text"
+            shown = _("it is not base64 of text")
         raise Hint(
-            f"your answer to \"Username:\" is not base64 of 'student': {shown}. Encode "
-            "exactly the user name."
+            _(
+                "your answer to \"Username:\" is not base64 of 'student': {shown}. Encode "
+                "exactly the user name."
+            ).format(shown=shown)
         )
     if any(text.startswith("235") for text in sent) and session.auth_user == USER:
-        return (
+        return _(
             'the server received AUTH LOGIN, c3R1ZGVudA== ("student") and your password in '
             "base64 (its log masks it), and answered 235 2.7.0: you are logged in."
         )
     password_line = _client_line_after(client, _PASSWORD_PROMPT)
     if password_line is None:
         raise Hint(
-            'the server asked 334 UGFzc3dvcmQ6 ("Password:") and you did not answer: send '
-            "base64 of the password."
+            _(
+                'the server asked 334 UGFzc3dvcmQ6 ("Password:") and you did not answer: send '
+                "base64 of the password."
+            )
         )
     if password_line == password.encode("utf-8"):
         raise Hint(
-            "you sent the password in clear text. LOGIN expects it in base64, like the user "
-            "name (the UTF-8 bytes, encoded, sent as text). (Base64 hides nothing, "
-            "which is why LOGIN belongs inside TLS.)"
+            _(
+                "you sent the password in clear text. LOGIN expects it in base64, like the user "
+                "name (the UTF-8 bytes, encoded, sent as text). (Base64 hides nothing, "
+                "which is why LOGIN belongs inside TLS.)"
+            )
         )
-    last = next((text for text in reversed(sent) if text[:1] in "2345"), "no reply")
+    last = next((text for text in reversed(sent) if text[:1] in "2345"), _("no reply"))
     typed = b64decode_text(password_line.decode("ascii", "replace"))
     if last.startswith("535") and typed is not None and typed != password:
         raise Hint(
-            f"the server answered {last[:60]!r}: your password line is base64 of a password, "
-            "but not of the one passed to your function. Send the password you were given, "
-            "never one typed into the code. (With a real provider, a 535 for your account "
-            "password usually means it wants an app password or authorization code.)"
+            _(
+                "the server answered {reply!r}: your password line is base64 of a password, "
+                "but not of the one passed to your function. Send the password you were given, "
+                "never one typed into the code. (With a real provider, a 535 for your account "
+                "password usually means it wants an app password or authorization code.)"
+            ).format(reply=last[:60])
         )
     raise Hint(
-        f"the server answered {last[:60]!r} to your password line: it is not base64 of the "
-        "password. Encode the password's UTF-8 bytes exactly, with nothing added."
+        _(
+            "the server answered {reply!r} to your password line: it is not base64 of the "
+            "password. Encode the password's UTF-8 bytes exactly, with nothing added."
+        ).format(reply=last[:60])
     )
 
 
@@ -194,7 +221,7 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
 
 def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
     """``plain_response(user, password)``: base64 of NUL user NUL password, sent to a lab."""
-    exercise = "AUTH PLAIN response"
+    exercise = _("AUTH PLAIN response")
     with strict_lab() as lab:
         password = lab.users[USER]
         return evaluate(
@@ -207,14 +234,14 @@ def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
 def _diagnose_plain(value: str, password: str) -> str | None:
     """A hint for a PLAIN response that cannot be right, without sending it."""
     if password in value or "\0" in value:
-        return (
+        return _(
             "your response holds the password in clear text: the whole string "
             "'\\0student\\0password' must be base64-encoded before it is sent."
         )
     if not value.strip():
-        return "your response is empty: return the base64 of PLAIN's three fields (RFC 4616 §2)."
+        return _("your response is empty: return the base64 of PLAIN's three fields (RFC 4616 §2).")
     if any(char.isspace() for char in value.strip()):
-        return (
+        return _(
             "your response has spaces or line breaks inside: return one base64 string "
             "(encodebytes adds a line break: use the encoder that does not)."
         )
@@ -226,39 +253,39 @@ def _explain_plain(value: str, user: str, password: str) -> str:
     try:
         raw = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):
-        return (
+        return _(
             "the server could not decode your response: it is not base64. Encode the raw "
             "bytes of the three fields with base64 and return that as text."
         )
     pw = password.encode("utf-8")
     name = user.encode("utf-8")
     if raw == pw:
-        return (
+        return _(
             "you base64-encoded the password without the user name. PLAIN carries both in one "
             "string of three fields, authzid, user and password (RFC 4616 §2), then base64."
         )
     if b"\0" not in raw:
-        return (
+        return _(
             "you forgot the NUL bytes: PLAIN separates its three fields with NUL ('\\0'), not "
             "with a space or a colon (RFC 4616 §2)."
         )
     fields = raw.split(b"\0")
     if len(fields) == 2:
-        return (
+        return _(
             "one NUL byte is missing: PLAIN has THREE fields, authzid NUL user NUL password, "
             "and the authzid is usually empty, so the string starts with '\\0'."
         )
     if len(fields) == 3 and fields[1] == pw and fields[2] == name:
-        return (
+        return _(
             "user and password are swapped: RFC 4616 §2 orders the fields authzid, user "
             "(authcid), password."
         )
     if len(fields) == 3 and fields[1] == name and fields[2] != pw:
-        return (
+        return _(
             "the user name is right, the password is not: put the password given to your "
             "function, exactly as it is, after the second NUL (and encode it as UTF-8)."
         )
-    return (
+    return _(
         "the server refused it: PLAIN is base64 of exactly three fields, an empty authzid, "
         "the user name and the password, separated by NUL bytes ('\\0')."
     )
@@ -267,11 +294,15 @@ def _explain_plain(value: str, user: str, password: str) -> str:
 def _verify_plain(lab: LabServer, value: object, password: str) -> str:
     if isinstance(value, (bytes, bytearray)):
         raise Hint(
-            "return text (str), not bytes: base64.b64encode(...) gives bytes, so add "
-            ".decode('ascii')."
+            _(
+                "return text (str), not bytes: base64.b64encode(...) gives bytes, so add "
+                ".decode('ascii')."
+            )
         )
     if not isinstance(value, str):
-        raise Hint(f"return the base64 text (a str), not a {type(value).__name__}.")
+        raise Hint(
+            _("return the base64 text (a str), not a {kind}.").format(kind=type(value).__name__)
+        )
     local = _diagnose_plain(value, password)
     if local is not None:
         raise Hint(local)
@@ -280,18 +311,21 @@ def _verify_plain(lab: LabServer, value: object, password: str) -> str:
         try:
             reply = client.command("AUTH PLAIN " + value.strip())
         except SmtplabError as exc:
-            raise Hint(f"sending it failed: {exc}") from None
+            raise Hint(_("sending it failed: {error}").format(error=exc)) from None
         session = lab.sessions[-1]
         received = [line for line in session.lines[before:] if line.direction == "C"]
     if not received or not received[0].text.upper().startswith("AUTH PLAIN"):
-        raise Hint("the server did not receive your AUTH PLAIN line.")
+        raise Hint(_("the server did not receive your AUTH PLAIN line."))
     if reply is not None and reply.code == 235 and session.auth_user == USER:
-        return (
+        return _(
             "the server received AUTH PLAIN and your response (its log masks it), and answered "
             "235 2.7.0: logged in. Remember that anyone who sees that line can decode it."
         )
-    code = f"{reply.code} {reply.message}" if reply is not None else "nothing"
-    raise Hint(f"the server answered {code}: " + _explain_plain(value, USER, password))
+    code = f"{reply.code} {reply.message}" if reply is not None else _("nothing")
+    raise Hint(
+        _("the server answered {reply}: ").format(reply=code)
+        + _explain_plain(value, USER, password)
+    )
 
 
 # --------------------------------------------------------------------------- secrets
@@ -346,14 +380,19 @@ def _run(
             value = read_password()
         except KeyError:
             raise Hint(
-                f"os.environ[{ENV_VARIABLE!r}] raises KeyError when the variable is not set: "
-                "read it in a way that gives None when it is missing, and then ask with getpass."
+                _(
+                    "os.environ[{variable!r}] raises KeyError when the variable is not set: "
+                    "read it in a way that gives None when it is missing, and then ask with "
+                    "getpass."
+                ).format(variable=ENV_VARIABLE)
             ) from None
     run = _Run(value, asked.calls, typed_in.calls, captured.getvalue())
     if value is None and not allow_none:
         raise Hint(
-            f"read_password() returned None when {ENV_VARIABLE} was not set: then ask with "
-            "getpass, which does not echo, and return what was typed."
+            _(
+                "read_password() returned None when {variable} was not set: then ask with "
+                "getpass, which does not echo, and return what was typed."
+            ).format(variable=ENV_VARIABLE)
         )
     return run
 
@@ -371,7 +410,7 @@ def _login_works(lab: LabServer, secret: object) -> bool:
 
 def check_read_password(read_password: Callable[[], Any]) -> Result:
     """``read_password()`` reads SMTPLAB_PASSWORD, else getpass (stand-ins); never input/print."""
-    exercise = "keep the password out of the notebook"
+    exercise = _("keep the password out of the notebook")
     with strict_lab() as lab:
         password = lab.users[USER]
         decoy = "typed-at-the-keyboard"
@@ -394,36 +433,46 @@ def _verify_read(lab: LabServer, password: str, first: _Run, second: _Run) -> st
     for run in (first, second):
         if run.input_calls:
             raise Hint(
-                "you used input(): it shows what you type and the notebook keeps it in the "
-                "cell's output. Use getpass.getpass(), which does not echo."
+                _(
+                    "you used input(): it shows what you type and the notebook keeps it in the "
+                    "cell's output. Use getpass.getpass(), which does not echo."
+                )
             )
         if password in run.output or (run.value and str(run.value) in run.output):
             raise Hint(
-                "your function printed the password: outputs are saved in the notebook file. "
-                "Never print a secret (not even to check it)."
+                _(
+                    "your function printed the password: outputs are saved in the notebook "
+                    "file. Never print a secret (not even to check it)."
+                )
             )
     if first.getpass_calls:
         raise Hint(
-            f"{ENV_VARIABLE} was set and you still asked with getpass: read the environment "
-            "first, and ask only when the variable is missing (under nbval or in a script "
-            "there is no keyboard, and getpass fails)."
+            _(
+                "{variable} was set and you still asked with getpass: read the environment "
+                "first, and ask only when the variable is missing (under nbval or in a script "
+                "there is no keyboard, and getpass fails)."
+            ).format(variable=ENV_VARIABLE)
         )
     if first.value != password:
         raise Hint(
-            f"with {ENV_VARIABLE} set, your function did not return its value: when the "
-            "variable is set, its value is the password (never a password typed into the "
-            "code)."
+            _(
+                "with {variable} set, your function did not return its value: when the "
+                "variable is set, its value is the password (never a password typed into the "
+                "code)."
+            ).format(variable=ENV_VARIABLE)
         )
     if not second.getpass_calls:
         raise Hint(
-            f"with {ENV_VARIABLE} missing, your function did not ask: fall back to getpass, "
-            "which does not echo."
+            _(
+                "with {variable} missing, your function did not ask: fall back to getpass, "
+                "which does not echo."
+            ).format(variable=ENV_VARIABLE)
         )
     if second.value != password:
-        raise Hint("with the variable missing, return what getpass.getpass() gave you.")
+        raise Hint(_("with the variable missing, return what getpass.getpass() gave you."))
     if not _login_works(lab, first.value):
-        raise Hint("the lab refused the password your function returned.")
-    return (
-        f"{ENV_VARIABLE} was read first, getpass was the fallback, nothing was printed, and "
+        raise Hint(_("the lab refused the password your function returned."))
+    return _(
+        "{variable} was read first, getpass was the fallback, nothing was printed, and "
         "the lab accepted the password (235 2.7.0)."
-    )
+    ).format(variable=ENV_VARIABLE)

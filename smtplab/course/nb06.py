@@ -14,6 +14,7 @@ from ..auth import b64decode_text
 from ..client import Client
 from ..data_encoding import dot_stuff
 from ..errors import LocalProtocolError, SmtplabError
+from ..i18n import N_, _
 from ..lab import LabServer
 from ..message import anatomy, decode_header_value
 from .harness import (
@@ -34,34 +35,34 @@ _RECIPIENT = "bob@example.com"
 _DATE = "Fri, 27 Nov 2026 14:00:00 +0000"
 
 BODY_LINES: tuple[str, ...] = (
-    "From: alice@example.com",
-    "To: bob@example.com",
+    "From: alice@example.com",  # i18n: keep the lines sent to the lab (data)
+    "To: bob@example.com",  # i18n: keep the lines sent to the lab (data)
     "Subject: dots",
     "",
     "Our plan:",
     ".",
-    ".hidden files start with a dot",
+    ".hidden files start with a dot",  # i18n: keep the lines sent to the lab (data)
     "..",
-    "P.S. see you at 3",
+    "P.S. see you at 3",  # i18n: keep the lines sent to the lab (data)
 )
 """The lines :func:`check_dot_stuffing` sends, one ``stuff_line()`` each."""
 
 SUBJECTS: tuple[str, ...] = (
     "你好 SMTP",
-    "Grüße aus Köln",
+    "Grüße aus Köln",  # i18n: keep a subject sent to the lab (data)
     "Re: 会议通知：明天下午三点在三楼会议室开会",
     "Hello",
 )
 """The subjects :func:`check_subject` encodes and sends."""
 
-_HEADER_76 = (
+_HEADER_76 = N_(
     " (email.header.Header(text, 'utf-8').encode() makes words of 76 characters unless you "
-    "pass header_name='Subject'.)"
+    "pass header_name='{header}'.)"
 )
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
-_line_hint_crlf = (
+_line_hint_crlf = N_(
     "return the line WITHOUT its CRLF: client.command() adds the line end itself (RFC "
     "5321 §2.3.8: one CRLF ends each line), and a line break inside a line would split it."
 )
@@ -69,11 +70,11 @@ _line_hint_crlf = (
 
 def _line_hint(exc: LocalProtocolError) -> str:
     text = str(exc)
-    if "must be text" in text:
-        return "return text (str), not bytes."
+    if "must be text" in text:  # i18n: keep the client's error, matched
+        return _("return text (str), not bytes.")
     if "LF" in text or "CR" in text:
-        return _line_hint_crlf
-    return f"the client refused to send your line: {text}"
+        return _(_line_hint_crlf)
+    return _("the client refused to send your line: {error}").format(error=text)
 
 
 # --------------------------------------------------------------------------- dot-stuffing
@@ -81,7 +82,7 @@ def _line_hint(exc: LocalProtocolError) -> str:
 
 def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
     """``stuff_line(line)`` for each of :data:`BODY_LINES`: the inbox holds them unchanged."""
-    exercise = "dot-stuffing"
+    exercise = _("dot-stuffing")
 
     def attempt() -> object:
         sent = answers_to(stuff_line, BODY_LINES)
@@ -89,13 +90,20 @@ def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
             return None
         for line, value in zip(BODY_LINES, sent, strict=True):
             if value is None:
-                raise Hint(f"stuff_line({line!r}) returned None: return the line to send.")
+                raise Hint(
+                    _("stuff_line({line!r}) returned None: return the line to send.").format(
+                        line=line
+                    )
+                )
             if isinstance(value, (bytes, bytearray)):
-                raise Hint("return text (str), not bytes: client.command() sends text.")
+                raise Hint(_("return text (str), not bytes: client.command() sends text."))
             if not isinstance(value, str):
-                raise Hint(f"return a str, not a {type(value).__name__}.")
+                raise Hint(_("return a str, not a {type}.").format(type=type(value).__name__))
             if "\r" in value or "\n" in value:
-                raise Hint(f"stuff_line({line!r}) returned {value!r}: " + _line_hint_crlf)
+                raise Hint(
+                    _("stuff_line({line!r}) returned {value!r}: ").format(line=line, value=value)
+                    + _(_line_hint_crlf)
+                )
         return sent
 
     def verify(sent: object) -> str:
@@ -133,48 +141,61 @@ def _verify_stuffing(lab: LabServer, sent: list[str]) -> str:
     ended = next((i for i, line in enumerate(sent) if line == "."), None)
     if ended is not None and BODY_LINES[ended] == "":
         return _raise(
-            f"line {ended + 1} is empty and you sent it as '.': a lone dot ends the message, so "
-            "the server delivered only the headers. Add a dot only to lines that begin with one."
+            _(
+                "line {number} is empty and you sent it as '.': a lone dot ends the message, so "
+                "the server delivered only the headers. Add a dot only to lines that begin with "
+                "one."
+            ).format(number=ended + 1)
         )
     if len(got) < len(expected) and got == expected[: len(got)]:
         last = got[-1].decode() if got else ""
         return _raise(
-            f"the message ended early: the inbox holds only its first {len(got)} lines (up "
-            f"to {last!r}), because a line with a single '.' ends the message. The server then "
-            f"read the rest as commands ({len(refused)} answered '500 ... not recognized'). "
-            "Add a dot to a line that begins with a dot: '.' is sent as '..' (RFC 5321 §4.5.2)."
+            _(
+                "the message ended early: the inbox holds only its first {count} lines (up "
+                "to {last!r}), because a line with a single '.' ends the message. The server then "
+                "read the rest as commands ({refused} answered '500 ... not recognized'). "
+                "Add a dot to a line that begins with a dot: '.' is sent as '..' (RFC 5321 §4.5.2)."
+            ).format(count=len(got), last=last, refused=len(refused))
         )
     for index, (want, have) in enumerate(zip(expected, got, strict=False)):
         if want == have:
             continue
         if want.startswith(b".") and have == want[1:]:
             return _raise(
-                f"line {index + 1}, {want.decode()!r}, arrived as {have.decode()!r}: the server "
-                "removes the first dot of every line that begins with one, so stuff EVERY such "
-                "line, not only the lone '.'."
+                _(
+                    "line {number}, {want!r}, arrived as {have!r}: the server removes the first "
+                    "dot of every line that begins with one, so stuff EVERY such line, not only "
+                    "the lone '.'."
+                ).format(number=index + 1, want=want.decode(), have=have.decode())
             )
         return _raise(
-            f"line {index + 1} was sent as {sent[index]!r} and arrived as {have.decode()!r}; "
-            f"it should arrive as {want.decode()!r}. Add exactly one dot before a line that "
-            "begins with a dot, and change nothing else."
+            _(
+                "line {number} was sent as {sent!r} and arrived as {have!r}; it should arrive "
+                "as {want!r}. Add exactly one dot before a line that begins with a dot, and "
+                "change nothing else."
+            ).format(number=index + 1, sent=sent[index], have=have.decode(), want=want.decode())
         )
     if len(got) != len(expected):
         return _raise(
-            f"{len(got)} lines arrived instead of {len(expected)}: send one line for each line "
-            "you were given."
+            _(
+                "{count} lines arrived instead of {expected}: send one line for each line you "
+                "were given."
+            ).format(count=len(got), expected=len(expected))
         )
     body = next((line.raw for line in session.lines if line.kind == "body"), b"")
     wanted_on_wire = dot_stuff(b"".join(line + b"\r\n" for line in expected))
     if body != wanted_on_wire:
         return _raise(
-            "the message arrived intact, but you added dots to lines that do not begin with "
-            "one (the server removed them again). The rule is: only a line that begins with "
-            "a dot gets a second one; an empty line would become '.' and end the message."
+            _(
+                "the message arrived intact, but you added dots to lines that do not begin with "
+                "one (the server removed them again). The rule is: only a line that begins with "
+                "a dot gets a second one; an empty line would become '.' and end the message."
+            )
         )
-    return (
+    return _(
         "the server received '..', '..hidden files start with a dot' and '...', took one dot "
-        f"off each, and the inbox holds all {len(expected)} lines as you meant them."
-    )
+        "off each, and the inbox holds all {count} lines as you meant them."
+    ).format(count=len(expected))
 
 
 def _raise(text: str) -> str:
@@ -186,7 +207,7 @@ def _raise(text: str) -> str:
 
 def check_subject(subject_header: Callable[[str], Any]) -> Result:
     """``subject_header(text)`` for :data:`SUBJECTS`: ASCII, decodes back, words of ≤ 75 chars."""
-    exercise = "encoded subject"
+    exercise = _("encoded {header}").format(header="subject")
 
     def attempt() -> object:
         values = answers_to(subject_header, SUBJECTS)
@@ -194,9 +215,13 @@ def check_subject(subject_header: Callable[[str], Any]) -> Result:
             return None
         for text, value in zip(SUBJECTS, values, strict=True):
             if isinstance(value, (bytes, bytearray)):
-                raise Hint("return the header value as text (str), not bytes.")
+                raise Hint(_("return the header value as text (str), not bytes."))
             if not isinstance(value, str):
-                raise Hint(f"subject_header({text!r}) returned {value!r}: return a str.")
+                raise Hint(
+                    _("subject_header({text!r}) returned {value!r}: return a str.").format(
+                        text=text, value=value
+                    )
+                )
         return values
 
     def verify(values: object) -> str:
@@ -223,17 +248,23 @@ def _raw_subject(data: bytes) -> bytes:
 def _verify_subjects(lab: LabServer, values: list[str]) -> str:
     for value in values:
         if value.lower().startswith("subject:"):
-            raise Hint("return only the value: the check writes 'Subject: ' in front of it.")
+            raise Hint(
+                _("return only the value: the check writes '{header}: ' in front of it.").format(
+                    header="Subject"
+                )
+            )
         if re.search(r"\r?\n(?![ \t])|\r(?!\n)", value):
             raise Hint(
-                "your value has a line break that is not followed by a space: that would end "
-                "the header (or inject a new one). Fold only with CRLF + space, or not at all."
+                _(
+                    "your value has a line break that is not followed by a space: that would end "
+                    "the header (or inject a new one). Fold only with CRLF + space, or not at all."
+                )
             )
     with lab_client(lab) as client:
         for index, value in enumerate(values):
             message = (
-                f"From: {_SENDER}\r\nTo: {_RECIPIENT}\r\nSubject: {value}\r\nDate: {_DATE}\r\n"
-                f"Message-ID: <subject-{index}@learner.example>\r\n\r\nHello.\r\n"
+                f"From: {_SENDER}\r\nTo: {_RECIPIENT}\r\nSubject: {value}\r\n"  # i18n: keep data
+                f"Date: {_DATE}\r\nMessage-ID: <subject-{index}@learner.example>\r\n\r\nHello.\r\n"
             ).encode()
             eight_bit = not message.isascii()
             try:
@@ -244,15 +275,15 @@ def _verify_subjects(lab: LabServer, values: list[str]) -> str:
                 client.rcpt(_RECIPIENT)
                 client.data(message)
             except SmtplabError as exc:
-                raise Hint(f"sending the message failed: {exc}") from None
+                raise Hint(_("sending the message failed: {error}").format(error=exc)) from None
     inbox = lab.wait_for(len(values), timeout=CLIENT_TIMEOUT)
     for text, value, received in zip(SUBJECTS, values, inbox[: len(values)], strict=True):
         _judge_subject(text, value, _raw_subject(received.data))
     first = _raw_subject(inbox[0].data).decode("ascii")
-    return (
-        f"the server received Subject: {first} (ASCII only), and it decodes to "
-        f"{SUBJECTS[0]!r}; the other subjects decode exactly too."
-    )
+    return _(
+        "the server received {header}: {first} (ASCII only), and it decodes to "
+        "{decoded!r}; the other {headers} decode exactly too."
+    ).format(header="Subject", first=first, decoded=SUBJECTS[0], headers="subjects")
 
 
 def _whole_characters(word: str) -> bool:
@@ -272,47 +303,60 @@ def _whole_characters(word: str) -> bool:
 def _judge_subject(text: str, value: str, raw: bytes) -> None:
     if not raw.isascii():
         raise Hint(
-            f"the Subject {text!r} was not encoded: the server received raw UTF-8 bytes in the "
-            "header. Headers are ASCII (RFC 5322 §2.2; raw UTF-8 needs SMTPUTF8, RFC 6532). "
-            "Write non-ASCII text as an encoded word: '=?utf-8?b?' + base64 + '?='  (RFC 2047)."
+            _(
+                "the {header} {text!r} was not encoded: the server received raw UTF-8 bytes in "
+                "the header. Headers are ASCII (RFC 5322 §2.2; raw UTF-8 needs SMTPUTF8, RFC "
+                "6532). Write non-ASCII text as an encoded word: '=?utf-8?b?' + base64 + '?='  "
+                "(RFC 2047)."
+            ).format(header="Subject", text=text)
         )
     received = raw.decode("ascii")
     for word in _ENCODED_WORD.findall(received):
         if not _whole_characters(word):
             raise Hint(
-                f"in the Subject for {text!r}, the encoded word {word[:32]}... does not hold "
-                "whole characters: it ends or begins inside a UTF-8 character (its bytes do "
-                "not decode on their own). RFC 2047 §5 (rule 3): each encoded word must hold "
-                "whole characters, so cut the text between characters, not between bytes, "
-                "then encode each piece."
+                _(
+                    "in the {header} for {text!r}, the encoded word {word}... does not hold "
+                    "whole characters: it ends or begins inside a UTF-8 character (its bytes do "
+                    "not decode on their own). RFC 2047 §5 (rule 3): each encoded word must hold "
+                    "whole characters, so cut the text between characters, not between bytes, "
+                    "then encode each piece."
+                ).format(header="Subject", text=text, word=word[:32])
             )
     decoded = decode_header_value(received)
     if decoded == text:
         for word in _ENCODED_WORD.findall(received):
             if len(word) > 75:
                 raise Hint(
-                    f"the Subject {text!r} decodes right, but one encoded word is {len(word)} "
-                    "characters long and RFC 2047 §2 allows at most 75: split the text into "
-                    "several encoded words separated by a space (the space between two "
-                    "encoded words disappears when they are decoded)."
-                    + _HEADER_76
-                    * (len(word) == 76)
+                    _(
+                        "the {header} {text!r} decodes right, but one encoded word is {length} "
+                        "characters long and RFC 2047 §2 allows at most 75: split the text into "
+                        "several encoded words separated by a space (the space between two "
+                        "encoded words disappears when they are decoded)."
+                    ).format(header="Subject", text=text, length=len(word))
+                    + _(_HEADER_76).format(header="Subject") * (len(word) == 76)
                 )
         return
     if "=?" not in received and b64decode_text(received) == text:
         raise Hint(
-            f"you base64-encoded {text!r} but did not wrap it, so a mail program shows the "
-            "base64 itself. An encoded word is =?utf-8?b?<base64>?= (RFC 2047 §2)."
+            _(
+                "you base64-encoded {text!r} but did not wrap it, so a mail program shows the "
+                "base64 itself. An encoded word is =?utf-8?b?<base64>?= (RFC 2047 §2)."
+            ).format(text=text)
         )
     if "=?" not in received:
         raise Hint(
-            f"the Subject for {text!r} arrived as {received!r}, which is plain text that reads "
-            "differently: use an RFC 2047 encoded word, =?utf-8?b?<base64 of the UTF-8 bytes>?=."
+            _(
+                "the {header} for {text!r} arrived as {received!r}, which is plain text that "
+                "reads differently: use an RFC 2047 encoded word, =?utf-8?b?<base64 of the UTF-8 "
+                "bytes>?=."
+            ).format(header="Subject", text=text, received=received)
         )
     raise Hint(
-        f"the Subject for {text!r} arrived as {received!r} and decodes to {decoded!r}. Check "
-        "the form =?charset?B?text?= (charset utf-8, B for base64), the UTF-8 bytes, and "
-        "the closing ?=."
+        _(
+            "the {header} for {text!r} arrived as {received!r} and decodes to {decoded!r}. Check "
+            "the form =?charset?B?text?= (charset utf-8, B for base64), the UTF-8 bytes, and "
+            "the closing ?=."
+        ).format(header="Subject", text=text, received=received, decoded=decoded)
     )
 
 
@@ -335,13 +379,20 @@ def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
             if returned[-1:] != [None]:
                 raise
             raise Hint(
-                f"{hint} (Your function returned nothing: that is fine here, the check "
-                "judged what the server received.)"
+                str(hint)
+                + _(
+                    " (Your function returned nothing: that is fine here, the check "
+                    "judged what the server received.)"
+                )
             ) from None
 
     with strict_lab() as lab:
         return evaluate_on_client(
-            "a blind copy", lab, run, verify, lambda exc: f"the client refused: {exc}"
+            _("a blind copy"),
+            lab,
+            run,
+            verify,
+            lambda exc: _("the client refused: {error}").format(error=exc),
         )
 
 
@@ -362,23 +413,29 @@ def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
     inbox = lab.inbox
     if not inbox:
         raise Hint(
-            "no message arrived. Send MAIL FROM, one RCPT TO per recipient, then DATA with the "
-            "message (client.mail, client.rcpt, client.data), or compose(...) and "
-            "client.send_message(draft)."
+            _(
+                "no message arrived. Send MAIL FROM, one RCPT TO per recipient, then DATA with "
+                "the message (client.mail, client.rcpt, client.data), or compose(...) and "
+                "client.send_message(draft)."
+            )
         )
     if len(inbox) > 1:
         raise Hint(
-            f"{len(inbox)} messages arrived: send ONE message with one RCPT TO for each "
-            "recipient; the server makes the copies."
+            _(
+                "{count} messages arrived: send ONE message with one RCPT TO for each "
+                "recipient; the server makes the copies."
+            ).format(count=len(inbox))
         )
     message = inbox[0]
     stray = _text_among_headers(message.data)
     if stray is not None:
         raise Hint(
-            f"the line {stray!r} arrived among the headers: the empty line that separates the "
-            'headers from the body is missing (RFC 5322 §2.1, "The headers of RFC 5322"), so '
-            "a mail program reads your body as a broken header. End the headers with an "
-            "empty line (CRLF CRLF), then write the body."
+            _(
+                "the line {line!r} arrived among the headers: the empty line that separates the "
+                'headers from the body is missing (RFC 5322 §2.1, "The headers of RFC 5322"), so '
+                "a mail program reads your body as a broken header. End the headers with an "
+                "empty line (CRLF CRLF), then write the body."
+            ).format(line=stray)
         )
     parts = anatomy(message.data, mail_from=message.mail_from, rcpt_tos=message.rcpt_tos)
     in_headers = [h.name for h in parts.headers if bcc.lower() in h.value.lower()]
@@ -386,43 +443,59 @@ def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
     if bcc.lower() not in rcpts:
         if in_headers:
             raise Hint(
-                f"{bcc} is in the {in_headers[0]}: header but not in the envelope, so nothing "
-                f"was delivered to it: servers deliver by RCPT TO. Add RCPT TO:<{bcc}> and "
-                "remove it from the headers."
+                _(
+                    "{bcc} is in the {header}: header but not in the envelope, so nothing was "
+                    "delivered to it: servers deliver by RCPT TO. Add RCPT TO:<{bcc}> and "
+                    "remove it from the headers."
+                ).format(bcc=bcc, header=in_headers[0])
             )
         raise Hint(
-            f"the blind copy never left: the envelope has no RCPT TO:<{bcc}>. A Bcc recipient "
-            "needs its own RCPT TO, like any other."
+            _(
+                "the blind copy never left: the envelope has no RCPT TO:<{bcc}>. A Bcc recipient "
+                "needs its own RCPT TO, like any other."
+            ).format(bcc=bcc)
         )
     if to.lower() not in rcpts:
-        raise Hint(f"the envelope has no RCPT TO:<{to}>: the main recipient got nothing.")
+        raise Hint(
+            _("the envelope has no RCPT TO:<{to}>: the main recipient got nothing.").format(to=to)
+        )
     if parts.header("Bcc") is not None:
         raise Hint(
-            "Bcc put in the headers: the message carries a Bcc: header, and every recipient "
-            "can read it. A blind copy lives in the envelope only (RFC 5322 §3.6.3)."
+            _(
+                "Bcc put in the headers: the message carries a Bcc: header, and every recipient "
+                "can read it. A blind copy lives in the envelope only (RFC 5322 §3.6.3)."
+            )
         )
     if in_headers:
         raise Hint(
-            f"{bcc} appears in the {in_headers[0]}: header, so every recipient sees the blind "
-            "copy. Put it in the envelope only (one more RCPT TO), not in any header."
+            _(
+                "{bcc} appears in the {header}: header, so every recipient sees the blind "
+                "copy. Put it in the envelope only (one more RCPT TO), not in any header."
+            ).format(bcc=bcc, header=in_headers[0])
         )
     if to.lower() not in (a.lower() for a in parts.header_to):
-        raise Hint(f"the To: header should show {to}: that is what the recipients read.")
+        raise Hint(
+            _("the To: header should show {to}: that is what the recipients read.").format(to=to)
+        )
     if not parts.header_from:
-        raise Hint("the message has no From: header; RFC 5322 §3.6 requires one.")
+        raise Hint(_("the message has no From: header; RFC 5322 §3.6 requires one."))
     if parts.header("Date") is None:
         raise Hint(
-            "the message has no Date: header; RFC 5322 §3.6 requires it (compose() adds it, "
-            "or email.utils.format_datetime)."
+            _(
+                "the message has no Date: header; RFC 5322 §3.6 requires it (compose() adds it, "
+                "or email.utils.format_datetime)."
+            )
         )
     if parts.header("Message-ID") is None:
         raise Hint(
-            "the message has no Message-ID: header; RFC 5322 §3.6.4 says every message "
-            "SHOULD have one (compose() adds it, or email.utils.make_msgid())."
+            _(
+                "the message has no Message-ID: header; RFC 5322 §3.6.4 says every message "
+                "SHOULD have one (compose() adds it, or email.utils.make_msgid())."
+            )
         )
     if message.mail_from.lower() != sender.lower():
-        raise Hint(f"the envelope sender (MAIL FROM) should be {sender}.")
-    return (
-        f"the server got RCPT TO for {to} and {bcc}; the headers the recipients read never "
-        f"mention {bcc}, and From, To, Date and Message-ID are there."
-    )
+        raise Hint(_("the envelope sender (MAIL FROM) should be {sender}.").format(sender=sender))
+    return _(
+        "the server got RCPT TO for {to} and {bcc}; the headers the recipients read never "
+        "mention {bcc}, and From, To, Date and Message-ID are there."
+    ).format(to=to, bcc=bcc)

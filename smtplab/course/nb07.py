@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..errors import Disconnected, RecipientRefused, ReplyError, Timeout
+from ..i18n import N_, _
 from ..lab import LabServer
 from ..message import compose
 from ..replies import Reply
@@ -23,7 +24,7 @@ __all__ = [
     "check_undelivered",
 ]
 
-DECISIONS = ("retry later", "fix and resend", "give up")
+DECISIONS = ("retry later", "fix and resend", "give up")  # i18n: keep the answers (compared)
 """The three answers ``decide`` may give."""
 
 MIN_PAUSE = 0.1
@@ -39,19 +40,28 @@ _TOO_MANY = 6  # this many MAIL attempts or more: the function does not stop
 class _Case:
     line: str
     expected: str
-    why: str  # the hint when the answer is wrong
+    why: str  # the hint when the answer is wrong (marked N_, translated when shown)
+    detail: str = ""  # what fills the why's {detail} (marked N_)
+    extra: str = ""  # a sentence after the why (marked N_)
+
+    def hint(self) -> str:
+        """The why, in the current language, for this case's reply line."""
+        detail = _(self.detail) if self.detail else ""
+        return _(self.why).format(line=self.line, detail=detail) + (
+            _(self.extra) if self.extra else ""
+        )
 
     @property
     def reply(self) -> Reply:
-        code, _, text = self.line.partition(" ")
+        code, _sep, text = self.line.partition(" ")
         return Reply.from_text(int(code), text)
 
 
-_RETRY_WHY = (
+_RETRY_WHY = N_(
     "{line!r} starts with 4: a temporary failure (RFC 5321 §4.2.1). Whatever the rest "
     "says, the same message may get through later: answer 'retry later'."
 )
-_GIVE_UP_WHY = (
+_GIVE_UP_WHY = N_(
     "{line!r} is a 5xx: permanent. {detail} Nothing you can change in your message "
     "makes it work, so answer 'give up' (and tell the sender)."
 )
@@ -61,54 +71,68 @@ _DECIDE_CASES: tuple[_Case, ...] = (
     _Case(
         "421 4.3.2 System not accepting network messages",
         "retry later",
-        _RETRY_WHY + " (421 also closes the connection: you will need a new one.)",
+        _RETRY_WHY,
+        extra=N_(" (421 also closes the connection: you will need a new one.)"),
     ),
     _Case("450 Mailbox busy", "retry later", _RETRY_WHY),
     _Case(
         "550 5.1.1 No such user",
         "give up",
-        _GIVE_UP_WHY.replace("{detail}", "5.1.1: the mailbox does not exist."),
+        _GIVE_UP_WHY,
+        N_("5.1.1: the mailbox does not exist."),
     ),
     _Case(
         "554 5.7.1 Relay access denied",
         "give up",
-        _GIVE_UP_WHY.replace("{detail}", "5.7.1: the server's policy refuses it."),
+        _GIVE_UP_WHY,
+        N_("5.7.1: the server's policy refuses it."),
     ),
     _Case(
         "550 Mailbox unavailable",
         "give up",
-        _GIVE_UP_WHY.replace("{detail}", "It has no enhanced code, and 5x0 is no syntax error."),
+        _GIVE_UP_WHY,
+        N_("It has no enhanced code, and 5x0 is no syntax error."),
     ),
     _Case(
         "500 5.5.2 Syntax error, command unrecognized",
-        "fix and resend",
-        "{line!r}: the second digit is 0 (x0z, syntax, RFC 5321 §4.2.1): the command you "
-        "sent was wrong. Fix it and send again: answer 'fix and resend'.",
+        "fix and resend",  # i18n: keep an answer decide() returns (compared)
+        N_(
+            "{line!r}: the second digit is 0 (x0z, syntax, RFC 5321 §4.2.1): the command you "
+            "sent was wrong. Fix it and send again: answer 'fix and resend'."
+        ),
     ),
     _Case(
         "501 Syntax error in parameters or arguments",
-        "fix and resend",
-        "{line!r}: the second digit is 0 (x0z, syntax): your command's arguments were "
-        "wrong; this reply has no enhanced code, so read reply.code. Answer 'fix and resend'.",
+        "fix and resend",  # i18n: keep an answer decide() returns (compared)
+        N_(
+            "{line!r}: the second digit is 0 (x0z, syntax): your command's arguments were "
+            "wrong; this reply has no enhanced code, so read reply.code. Answer 'fix and resend'."
+        ),
     ),
     _Case(
         "552 5.3.4 Message too big for system",
-        "fix and resend",
-        "{line!r}: the enhanced code 5.3.4 says the message is too big. Make it smaller "
-        "(or send a link instead of the attachment) and send again: 'fix and resend'.",
+        "fix and resend",  # i18n: keep an answer decide() returns (compared)
+        N_(
+            "{line!r}: the enhanced code 5.3.4 says the message is too big. Make it smaller "
+            "(or send a link instead of the attachment) and send again: 'fix and resend'."
+        ),
     ),
     _Case(
         "535 5.7.8 Authentication credentials invalid",
-        "fix and resend",
-        "{line!r}: 5.7.8 means a wrong user name or password (for many providers: use the "
-        "app password or authorization code). Fix them and try again: 'fix and resend'.",
+        "fix and resend",  # i18n: keep an answer decide() returns (compared)
+        N_(
+            "{line!r}: 5.7.8 means a wrong user name or password (for many providers: use the "
+            "app password or authorization code). Fix them and try again: 'fix and resend'."
+        ),
     ),
     _Case(
         "552 5.2.2 Mailbox full",
         "give up",
-        "{line!r}: the code 552 alone does not mean 'too big': here the enhanced code "
-        "5.2.2 says the recipient's mailbox is full, which you cannot fix. Read "
-        "reply.enhanced (5.3.4 only is 'fix and resend'): answer 'give up'.",
+        N_(
+            "{line!r}: the code 552 alone does not mean 'too big': here the enhanced code "
+            "5.2.2 says the recipient's mailbox is full, which you cannot fix. Read "
+            "reply.enhanced (5.3.4 only is 'fix and resend'): answer 'give up'."
+        ),
     ),
 )
 
@@ -123,9 +147,11 @@ def _decide_answers(decide: Callable[[Reply], object]) -> list[object] | None:
         except AttributeError as exc:
             if case.reply.enhanced is None and "NoneType" in str(exc):
                 raise Hint(
-                    f"decide(Reply {case.line!r}) raised AttributeError ({exc}): this reply "
-                    "has no enhanced code, so reply.enhanced is None. Check "
-                    "`reply.enhanced is not None` before reading its parts."
+                    _(
+                        "decide(Reply {line!r}) raised AttributeError ({error}): this reply "
+                        "has no enhanced code, so reply.enhanced is None. Check "
+                        "`reply.enhanced is not None` before reading its parts."
+                    ).format(line=case.line, error=exc)
                 ) from None
             raise
         answers.append(answer)
@@ -138,17 +164,21 @@ def _verify_decide(answers: object) -> str:
         if answer not in DECISIONS:
             choices = ", ".join(repr(d) for d in DECISIONS)
             raise Hint(
-                f"decide(Reply {case.line!r}) returned {answer!r}: return exactly one of {choices}."
+                _(
+                    "decide(Reply {line!r}) returned {answer!r}: return exactly one of {choices}."
+                ).format(line=case.line, answer=answer, choices=choices)
             )
         if answer != case.expected:
             raise Hint(
-                f"decide(Reply {case.line!r}) returned {answer!r}. "
-                + case.why.format(line=case.line)
+                _("decide(Reply {line!r}) returned {answer!r}. ").format(
+                    line=case.line, answer=answer
+                )
+                + case.hint()
             )
-    return (
-        f"all {len(_DECIDE_CASES)} replies read right: the first digit first (4 retry, "
+    return _(
+        "all {count} replies read right: the first digit first (4 retry, "
         "5 do not), then the second digit and the enhanced code to tell 'fix' from 'give up'."
-    )
+    ).format(count=len(_DECIDE_CASES))
 
 
 def check_decide(decide: Callable[[Reply], object]) -> Result:
@@ -210,8 +240,8 @@ def _retry_message() -> Any:
     return compose(
         sender="alice@example.com",
         to="bob@example.com",
-        subject="Try, try again",
-        body="Sent with a retry loop.\n",
+        subject="Try, try again",  # i18n: keep the message sent to the lab (data)
+        body="Sent with a retry loop.\n",  # i18n: keep the message sent to the lab (data)
     )
 
 
@@ -228,17 +258,23 @@ def _run_retry(
             raise
         except Disconnected as exc:
             raise Hint(
-                f"{what}: your code raised Disconnected ({exc}). After a 421 the server has "
-                "closed the connection (RFC 5321 §3.8): make a new Client for each try."
+                _(
+                    "{what}: your code raised Disconnected ({error}). After a 421 the server has "
+                    "closed the connection (RFC 5321 §3.8): make a new Client for each try."
+                ).format(what=what, error=exc)
             ) from None
         except Timeout as exc:
-            raise Hint(f"{what}: your code raised Timeout ({exc}).") from None
+            raise Hint(
+                _("{what}: your code raised Timeout ({error}).").format(what=what, error=exc)
+            ) from None
         except ReplyError as exc:
             raise Hint(
-                f"{what}: your function let {type(exc).__name__} ({exc.code}) escape. Every "
-                "refusal the server answers is a ReplyError (smtplab.errors): catch that "
-                "family, decide by the reply's first digit, and hand back its reply when "
-                "you stop."
+                _(
+                    "{what}: your function let {error} ({code}) escape. Every "
+                    "refusal the server answers is a ReplyError (smtplab.errors): catch that "
+                    "family, decide by the reply's first digit, and hand back its reply when "
+                    "you stop."
+                ).format(what=what, error=type(exc).__name__, code=exc.code)
             ) from None
         return _facts(lab, value)
 
@@ -251,7 +287,7 @@ def _attempt_retry(
     run = _run_retry(
         send_with_retry,
         lambda lab: lab.fail("RCPT", _GREYLIST, times=1),  # greylisting defers at RCPT TO
-        "greylisting (451 once)",
+        _("greylisting (451 once)"),
     )
     runs.append(run)
     return None if run.value is None or run.value is Ellipsis else run
@@ -266,8 +302,10 @@ def _code_of(run: _Run, what: str, work_only: bool) -> int | None:
 def _reply_of(run: _Run, what: str) -> Reply:
     if not isinstance(run.value, Reply):
         raise Hint(
-            f"{what}: your function returned {_describe(run.value)}. Return the last Reply: "
-            "the one send_message returned (250), or err.reply when you stop."
+            _(
+                "{what}: your function returned {value}. Return the last Reply: "
+                "the one send_message returned (250), or err.reply when you stop."
+            ).format(what=what, value=_describe(run.value))
         )
     return run.value
 
@@ -278,34 +316,48 @@ def _verify_retry(
     def verify(value: object) -> str:
         work_only = value is TRIED
         first = runs[-1]
-        what = "greylisting (451 once, then OK)"
+        what = _("greylisting (451 once, then OK)")
         if first.attempts == 0:
-            raise Hint(f"{what}: the lab received no MAIL FROM: send msg with send_message.")
+            raise Hint(
+                _("{what}: the lab received no MAIL FROM: send msg with send_message.").format(
+                    what=what
+                )
+            )
         if first.attempts == 1:
             raise Hint(
-                f"{what}: the server answered 451 (4xx: temporary) and you did not try "
-                "again. On a ReplyError whose err.is_transient is True, wait, then retry."
+                _(
+                    "{what}: the server answered 451 (4xx: temporary) and you did not try "
+                    "again. On a ReplyError whose err.is_transient is True, wait, then retry."
+                ).format(what=what)
             )
         if len(first.delivered) > 1:
             raise Hint(
-                f"{what}: the message arrived {len(first.delivered)} times: stop as soon as "
-                "send_message returns (250), or the recipient gets duplicates."
+                _(
+                    "{what}: the message arrived {count} times: stop as soon as "
+                    "send_message returns (250), or the recipient gets duplicates."
+                ).format(what=what, count=len(first.delivered))
             )
         pause = first.pauses()[0]
         if pause < MIN_PAUSE:
             raise Hint(
-                f"{what}: you tried again after waiting {pause * 1000:.0f} ms. Wait a "
-                f"little first (at least {MIN_PAUSE:g} s, e.g. time.sleep(0.2)): a greylisting "
-                "server accepts only a retry that comes later (a real MTA waits 30 minutes "
-                "or more, RFC 5321 §4.5.4.1)."
+                _(
+                    "{what}: you tried again after waiting {waited} ms. Wait a "
+                    "little first (at least {least} s, e.g. time.sleep(0.2)): a greylisting "
+                    "server accepts only a retry that comes later (a real MTA waits 30 minutes "
+                    "or more, RFC 5321 §4.5.4.1)."
+                ).format(what=what, waited=f"{pause * 1000:.0f}", least=f"{MIN_PAUSE:g}")
             )
         if not first.delivered:
-            raise Hint(f"{what}: the second try did not deliver the message.")
+            raise Hint(_("{what}: the second try did not deliver the message.").format(what=what))
         code = _code_of(first, what, work_only)
         if code not in (250, None):
-            raise Hint(f"{what}: the message arrived, but you returned {code}, not 250.")
+            raise Hint(
+                _("{what}: the message arrived, but you returned {code}, not 250.").format(
+                    what=what, code=code
+                )
+            )
 
-        what = "a permanent refusal (550 at MAIL)"
+        what = _("a permanent refusal (550 at MAIL)")
         run = _run_retry(
             send_with_retry,
             lambda lab: lab.fail("MAIL", "550 5.7.1 Sender refused by policy", times=5),
@@ -313,14 +365,16 @@ def _verify_retry(
         )
         if run.attempts > 1:
             raise Hint(
-                f"{what}: you tried {run.attempts} times. A 5xx is permanent: the same "
-                "message will be refused again, so stop at once (only err.is_transient "
-                "errors are worth a retry)."
+                _(
+                    "{what}: you tried {count} times. A 5xx is permanent: the same "
+                    "message will be refused again, so stop at once (only err.is_transient "
+                    "errors are worth a retry)."
+                ).format(what=what, count=run.attempts)
             )
         if _code_of(run, what, work_only) not in (550, None):
-            raise Hint(f"{what}: return err.reply (the 550) when you give up.")
+            raise Hint(_("{what}: return err.reply (the 550) when you give up.").format(what=what))
 
-        what = "a server that always answers 451"
+        what = _("a server that always answers 451")
         run = _run_retry(
             send_with_retry,
             lambda lab: lab.fail("RCPT", _GREYLIST, times=_TOO_MANY),
@@ -328,17 +382,23 @@ def _verify_retry(
         )
         if run.attempts >= _TOO_MANY:
             raise Hint(
-                f"{what}: you tried {run.attempts} times and would have gone on. Stop after "
-                "a few tries (3 in all) and return the last reply; a real MTA gives up "
-                "after some days (RFC 5321 §4.5.4.1)."
+                _(
+                    "{what}: you tried {count} times and would have gone on. Stop after "
+                    "a few tries (3 in all) and return the last reply; a real MTA gives up "
+                    "after some days (RFC 5321 §4.5.4.1)."
+                ).format(what=what, count=run.attempts)
             )
         if run.attempts < 2:
-            raise Hint(f"{what}: you tried only once; retry after a 4xx.")
+            raise Hint(_("{what}: you tried only once; retry after a 4xx.").format(what=what))
         if _code_of(run, what, work_only) not in (451, None):
-            raise Hint(f"{what}: return err.reply of the last try (the 451) when you stop.")
+            raise Hint(
+                _("{what}: return err.reply of the last try (the 451) when you stop.").format(
+                    what=what
+                )
+            )
         endless = run.attempts
 
-        what = "a server that closes with 421 once"
+        what = _("a server that closes with 421 once")
         run = _run_retry(
             send_with_retry,
             lambda lab: lab.fail(
@@ -348,13 +408,15 @@ def _verify_retry(
         )
         if len(run.delivered) != 1 or _code_of(run, what, work_only) not in (250, None):
             raise Hint(
-                f"{what}: the message should arrive on the second try (it arrived "
-                f"{len(run.delivered)} times). 421 is a 4xx: retry, on a new connection."
+                _(
+                    "{what}: the message should arrive on the second try (it arrived "
+                    "{count} times). 421 is a 4xx: retry, on a new connection."
+                ).format(what=what, count=len(run.delivered))
             )
-        return (
+        return _(
             "retried after 451 and after 421 (after a pause, on a new connection), gave "
-            f"up on an endless 451 after {endless} tries, and never retried a 550."
-        )
+            "up on an endless 451 after {count} tries, and never retried a 550."
+        ).format(count=endless)
 
     return verify
 
@@ -366,7 +428,7 @@ def check_retry(send_with_retry: Callable[[LabServer, Any], object]) -> Result:
         "send_with_retry",
         lambda: _attempt_retry(send_with_retry, runs),
         _verify_retry(send_with_retry, runs),
-        returns="the last Reply (what send_message returned, or err.reply)",
+        returns=_("the last Reply (what send_message returned, or err.reply)"),
     )
 
 
@@ -381,7 +443,7 @@ def _team_message(to: Iterable[str], cc: Iterable[str] = ()) -> Any:
         to=list(to),
         cc=list(cc),
         subject="Team lunch",
-        body="Friday at noon?\n",
+        body="Friday at noon?\n",  # i18n: keep the message sent to the lab (data)
     )
 
 
@@ -399,10 +461,12 @@ def _run_undelivered(
             raise
         except RecipientRefused as exc:
             raise Hint(
-                f"{what}: your function let RecipientRefused escape ({exc.code} for "
-                f"{exc.recipient}). When EVERY recipient is refused, send_message raises it "
-                "and sends nothing: catch it and return all of them (client.last_refused "
-                "still lists them)."
+                _(
+                    "{what}: your function let RecipientRefused escape ({code} for "
+                    "{recipient}). When EVERY recipient is refused, send_message raises it "
+                    "and sends nothing: catch it and return all of them (client.last_refused "
+                    "still lists them)."
+                ).format(what=what, code=exc.code, recipient=exc.recipient)
             ) from None
         return _facts(lab, value)
 
@@ -410,13 +474,17 @@ def _run_undelivered(
 def _addresses(value: object, what: str) -> set[str]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise Hint(
-            f"{what}: your function returned {_describe(value)}. Return a list of the "
-            "addresses that did not get the message (an empty list if everyone got it)."
+            _(
+                "{what}: your function returned {value}. Return a list of the "
+                "addresses that did not get the message (an empty list if everyone got it)."
+            ).format(what=what, value=_describe(value))
         )
     items = list(value)
     if not all(isinstance(item, str) for item in items):
         raise Hint(
-            f"{what}: return the addresses as strings, e.g. ['{_NOBODY}'] (not {_describe(items)})."
+            _("{what}: return the addresses as strings, e.g. ['{nobody}'] (not {items}).").format(
+                what=what, nobody=_NOBODY, items=_describe(items)
+            )
         )
     return {item.lower() for item in items}
 
@@ -430,7 +498,7 @@ def _attempt_undelivered(
         undelivered,
         lambda lab: lab.fail("RCPT", "550 5.1.1 No such user", address="nobody@*"),
         _team_message(["bob@example.com", _NOBODY], ["carol@example.com"]),
-        "one unknown recipient",
+        _("one unknown recipient"),
     )
     runs.append(run)
     return None if run.value is None or run.value is Ellipsis else run
@@ -442,31 +510,46 @@ def _verify_undelivered(
     def verify(value: object) -> str:
         work_only = value is TRIED  # returned nothing: judge only what the lab saw
         first = runs[-1]
-        what = "one unknown recipient (bob, nobody, carol)"
+        what = _("one unknown recipient (bob, nobody, carol)")
         if not first.delivered:
             raise Hint(
-                f"{what}: no message arrived. Send msg with client.send_message(msg): the "
-                "server refuses nobody@ but takes the others."
+                _(
+                    "{what}: no message arrived. Send msg with client.send_message(msg): the "
+                    "server refuses nobody@ but takes the others."
+                ).format(what=what)
             )
         if work_only:
-            return "the lab delivered to the others (the return is judged once you add it)"
+            return _("the lab delivered to the others (the return is judged once you add it)")
         if first.value is None:
-            raise Hint(f"{what}: your function returned None: return a list of addresses.")
+            raise Hint(
+                _("{what}: your function returned None: return a list of addresses.").format(
+                    what=what
+                )
+            )
         got = _addresses(first.value, what)
         if not got:
             raise Hint(
-                f"{what}: you returned no one, but the server answered 550 to RCPT "
-                f"TO:<{_NOBODY}>. The final 250 only means the message was accepted for "
-                "the OTHER recipients: client.last_refused lists the refused ones."
+                _(
+                    "{what}: you returned no one, but the server answered 550 to RCPT "
+                    "TO:<{nobody}>. The final 250 only means the message was accepted for "
+                    "the OTHER recipients: client.last_refused lists the refused ones."
+                ).format(what=what, nobody=_NOBODY)
             )
         if got != {_NOBODY}:
             raise Hint(
-                f"{what}: you returned {sorted(got)}, but only {_NOBODY} was refused (the "
-                f"lab delivered to {', '.join(first.delivered[0])}). Return who was refused: "
-                "the client remembers each refused recipient."
+                _(
+                    "{what}: you returned {got}, but only {nobody} was refused (the "
+                    "lab delivered to {delivered}). Return who was refused: "
+                    "the client remembers each refused recipient."
+                ).format(
+                    what=what,
+                    got=sorted(got),
+                    nobody=_NOBODY,
+                    delivered=", ".join(first.delivered[0]),
+                )
             )
 
-        what = "every recipient unknown"
+        what = _("every recipient unknown")
         everyone = ["nobody@example.com", "nobody@example.org"]
         run = _run_undelivered(
             undelivered,
@@ -475,21 +558,27 @@ def _verify_undelivered(
             what,
         )
         if run.delivered:
-            raise Hint(f"{what}: a message arrived, which should be impossible here.")
+            raise Hint(
+                _("{what}: a message arrived, which should be impossible here.").format(what=what)
+            )
         if run.value is None:
             raise Hint(
-                f"{what}: you returned None. Everyone was refused (RecipientRefused): "
-                "return all the recipients."
+                _(
+                    "{what}: you returned None. Everyone was refused (RecipientRefused): "
+                    "return all the recipients."
+                ).format(what=what)
             )
         got = _addresses(run.value, what)
         if got != set(everyone):
             raise Hint(
-                f"{what}: you returned {sorted(got)}, but nobody got the message: return "
-                f"{everyone}. err.recipient names only the first refused address; "
-                "client.last_refused lists them all."
+                _(
+                    "{what}: you returned {got}, but nobody got the message: return "
+                    "{everyone}. err.recipient names only the first refused address; "
+                    "client.last_refused lists them all."
+                ).format(what=what, got=sorted(got), everyone=everyone)
             )
 
-        what = "everyone known"
+        what = _("everyone known")
         run = _run_undelivered(
             undelivered,
             lambda lab: None,
@@ -498,14 +587,24 @@ def _verify_undelivered(
         )
         if len(run.delivered) != 1:
             raise Hint(
-                f"{what}: the message should arrive once; it arrived {len(run.delivered)} times."
+                _("{what}: the message should arrive once; it arrived {count} times.").format(
+                    what=what, count=len(run.delivered)
+                )
             )
         if run.value is None:
-            raise Hint(f"{what}: you returned None: return an empty list when everyone got it.")
+            raise Hint(
+                _("{what}: you returned None: return an empty list when everyone got it.").format(
+                    what=what
+                )
+            )
         got = _addresses(run.value, what)
         if got:
-            raise Hint(f"{what}: everyone got the message, but you returned {sorted(got)}.")
-        return (
+            raise Hint(
+                _("{what}: everyone got the message, but you returned {got}.").format(
+                    what=what, got=sorted(got)
+                )
+            )
+        return _(
             "right in all three cases: one refused (the others still got it), all refused "
             "(nothing sent), none refused."
         )
@@ -520,5 +619,5 @@ def check_undelivered(undelivered: Callable[[LabServer, Any], object]) -> Result
         "undelivered",
         lambda: _attempt_undelivered(undelivered, runs),
         _verify_undelivered(undelivered, runs),
-        returns="the list of addresses that did not get the message",
+        returns=_("the list of addresses that did not get the message"),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..i18n import _
 from ..lab import LabServer
 from ..widgets import Composer
 from .harness import Hint, Result, evaluate, strict_lab
@@ -37,31 +38,41 @@ def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
             outcome = value.send_mail(block=True)
             if outcome is None or not outcome.delivered:
                 problems = ", ".join(f"{k}: {v}" for k, v in value.problems().items())
-                raise Hint(f"the Composer did not send it ({problems or outcome}).")
+                raise Hint(
+                    _("the Composer did not send it ({problems}).").format(
+                        problems=problems or outcome
+                    )
+                )
             [message] = lab.wait_for(1)
             headers = "\n".join(f"{k}: {v}" for k, v in message.message.items()).lower()
             if BOB not in message.rcpt_tos:
                 raise Hint(
-                    f"Bob did not get it: the envelope had no RCPT TO for {BOB}, the "
-                    "main recipient, whom the headers should name too."
+                    _(
+                        "Bob did not get it: the envelope had no RCPT TO for {bob}, the "
+                        "main recipient, whom the headers should name too."
+                    ).format(bob=BOB)
                 )
             if CAROL not in message.rcpt_tos:
                 raise Hint(
-                    f"Carol did not get it: the envelope had no RCPT TO for {CAROL}. A blind "
-                    "copy is delivered like any other: only the headers leave her out."
+                    _(
+                        "Carol did not get it: the envelope had no RCPT TO for {carol}. A blind "
+                        "copy is delivered like any other: only the headers leave her out."
+                    ).format(carol=CAROL)
                 )
             if CAROL in headers:
-                where = "Cc" if "cc: " in headers and CAROL in headers else "a header"
+                where = "Cc" if "cc: " in headers and CAROL in headers else _("a header")
                 raise Hint(
-                    f"Carol got it, but her address is in {where}, so Bob can see it: "
-                    "a blind copy goes in the Bcc field only."
+                    _(
+                        "Carol got it, but her address is in {where}, so Bob can see it: "
+                        "a blind copy goes in the Bcc field only."
+                    ).format(where=where)
                 )
-            return (
-                f"the envelope had RCPT TO for {', '.join(message.rcpt_tos)}, and no header "
+            return _(
+                "the envelope had RCPT TO for {recipients}, and no header "
                 "names Carol: Bob cannot tell she got it (RFC 5322 §3.6.3)."
-            )
+            ).format(recipients=", ".join(message.rcpt_tos))
 
-        return evaluate("a blind copy", _attempt(fill_with_bcc, lab), verify)
+        return evaluate(_("a blind copy"), _attempt(fill_with_bcc, lab), verify)
 
 
 def check_refused_form(fill_something_wrong: Callable[[Composer], object]) -> Result:
@@ -74,14 +85,20 @@ def check_refused_form(fill_something_wrong: Callable[[Composer], object]) -> Re
             value.send_mail(block=True)
             if lab.sessions:
                 raise Hint(
-                    "the Composer sent it, so the form was valid: what you typed is legal "
-                    "mail (the client stuffs dots, encodes non-ASCII and reads display names "
-                    'itself). Reread "Mistakes are caught before anything is sent" for '
-                    "what breaks the rules of an address or a header."
+                    _(
+                        "the Composer sent it, so the form was valid: what you typed is legal "
+                        "mail (the client stuffs dots, encodes non-ASCII and reads display names "
+                        'itself). Reread "Mistakes are caught before anything is sent" for '
+                        "what breaks the rules of an address or a header."
+                    )
                 )
             if not problems:
-                raise Hint("nothing was sent, but no field was flagged; read the result line.")
+                raise Hint(_("nothing was sent, but no field was flagged; read the result line."))
             field, why = next(iter(problems.items()))
-            return f"refused before connecting (the lab saw no connection); beside '{field}': {why}"
+            return _(
+                "refused before connecting (the lab saw no connection); beside '{field}': {why}"
+            ).format(field=field, why=why)
 
-        return evaluate("a form the Composer refuses", _attempt(fill_something_wrong, lab), verify)
+        return evaluate(
+            _("a form the Composer refuses"), _attempt(fill_something_wrong, lab), verify
+        )

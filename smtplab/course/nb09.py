@@ -21,6 +21,7 @@ from ..errors import (
     TLSError,
     TransportError,
 )
+from ..i18n import N_, _
 from ..lab import LabServer
 from ..lab.profiles import get_profile
 from ..message import Draft, compose
@@ -67,8 +68,8 @@ def _message() -> Draft:
     return compose(
         sender=_SENDER,
         to=_RECIPIENT,
-        subject="Sent through the QQ look-alike",
-        body="Hello! This message went through smtplab's QQ Mail look-alike.\n",
+        subject="Sent through the QQ look-alike",  # i18n: keep the message sent (data)
+        body="Hello! This message went through smtplab's QQ Mail look-alike.\n",  # i18n: keep data
     )
 
 
@@ -79,7 +80,7 @@ def check_send_with_qq(
     send_with_qq: Callable[[dict[str, Any], dict[str, str], Draft], Any],
 ) -> Result:
     """``send_with_qq(overrides, account, message)``: implicit TLS, authorization code, QUIT."""
-    exercise = "send through the QQ look-alike"
+    exercise = _("send through the QQ look-alike")
     # A plain-text client on the implicit-TLS port is dropped after 2 s, not 30.
     profile = get_profile("qq")
     quick = replace(profile, policy=replace(profile.policy, tls_handshake_timeout=2.0))
@@ -106,24 +107,29 @@ def check_send_with_qq(
                 raise Hint(_auth_hint(error, lab)) from None
             except TLSError as error:
                 raise Hint(
-                    "the TLS handshake failed: keep the security and port that "
-                    f"lab.provider_overrides() gives ({error.__class__.__name__}: "
-                    f"{_first_line(error)})."
+                    _(
+                        "the TLS handshake failed: keep the security and port that "
+                        "lab.provider_overrides() gives ({error}: {first})."
+                    ).format(error=error.__class__.__name__, first=_first_line(error))
                 ) from None
             except (Timeout, Disconnected):
                 raise Hint(
-                    "no greeting came: the port in overrides speaks implicit TLS (like 465), "
-                    "so the server waits for your TLS handshake. Pass **overrides unchanged "
-                    "to Client.for_provider('qq', ...): they say security='tls'."
+                    _(
+                        "no greeting came: the port in overrides speaks implicit TLS (like 465), "
+                        "so the server waits for your TLS handshake. Pass **overrides unchanged "
+                        "to Client.for_provider('qq', ...): they say security='tls'."
+                    )
                 ) from None
             except NotSupported as error:
-                raise Hint(f"the client refused: {error}") from None
+                raise Hint(_("the client refused: {error}").format(error=error)) from None
             except ReplyError as error:
                 if error.code == 530:
                     raise Hint(
-                        "the look-alike answered 530 to MAIL FROM: it wants you logged in "
-                        "first (RFC 4954 §6). Log in with client.login and the account's "
-                        "user before send_message(); which secret QQ takes is in the lesson."
+                        _(
+                            "the look-alike answered 530 to MAIL FROM: it wants you logged in "
+                            "first (RFC 4954 §6). Log in with client.login and the account's "
+                            "user before send_message(); which secret QQ takes is in the lesson."
+                        )
                     ) from None
                 raise
 
@@ -143,13 +149,15 @@ def _reached(lab: LabServer) -> bool:
 
 def _elsewhere_hint(error: BaseException | None) -> str:
     """The learner's function ignored the overrides: it dialled somewhere else."""
-    what = "" if error is None else f" (your code raised {type(error).__name__})"
-    return (
-        f"the look-alike saw no connection at all{what}: your function dialled somewhere "
+    what = (
+        "" if error is None else _(" (your code raised {error})").format(error=type(error).__name__)
+    )
+    return _(
+        "the look-alike saw no connection at all{what}: your function dialled somewhere "
         "else, perhaps QQ's real server. Checks never leave this machine: use the lab's "
         "host/port you were given, by passing **overrides unchanged to "
         "Client.for_provider('qq', ...)."
-    )
+    ).format(what=what)
 
 
 def _first_line(error: BaseException) -> str:
@@ -160,12 +168,12 @@ def _auth_hint(error: AuthenticationError, lab: LabServer) -> str:
     session = lab.sessions[-1] if lab.sessions else None
     user = session.auth_user if session is not None else None
     if user is None and "authorization code" in error.reply.text:
-        return (
+        return _(
             "the QQ look-alike answered 535 Login Fail. Please enter your authorization code: "
             "QQ Mail refuses the QQ password from a mail program. Log in with "
             "account['authorization_code'] as the password."
         )
-    return f"the login failed: {_first_line(error)}"
+    return _("the login failed: {error}").format(error=_first_line(error))
 
 
 def _verify_send(lab: LabServer, value: object) -> str:
@@ -179,43 +187,59 @@ def _verify_send(lab: LabServer, value: object) -> str:
         raise Hint(_elsewhere_hint(None))
     if not logged_in:
         raise Hint(
-            "you connected but never logged in: log in with client.login before sending "
-            "(the look-alike, like QQ, refuses MAIL FROM without AUTH: 530)."
+            _(
+                "you connected but never logged in: log in with client.login before sending "
+                "(the look-alike, like QQ, refuses MAIL FROM without AUTH: 530)."
+            )
         )
     if not inbox:
         raise Hint(
-            "you logged in, but no message arrived: call client.send_message(message) "
-            "after login()."
+            _(
+                "you logged in, but no message arrived: call client.send_message(message) "
+                "after login()."
+            )
         )
     received = inbox[0]
     if _RECIPIENT not in received.rcpt_tos:
-        raise Hint(f"the message arrived, but not for {_RECIPIENT}: send it as it is.")
+        raise Hint(
+            _("the message arrived, but not for {recipient}: send it as it is.").format(
+                recipient=_RECIPIENT
+            )
+        )
     if not received.tls:
-        raise Hint("the message crossed the connection without TLS: keep the overrides' security.")
+        raise Hint(
+            _("the message crossed the connection without TLS: keep the overrides' security.")
+        )
     info = value.tls_info if isinstance(value, Transcript) else None
     if info is not None and not info.verified:
         raise Hint(
-            "the message went over TLS, but your client did not verify the certificate "
-            "(verification was off), so anyone in the middle could have read your "
-            "authorization code. Keep certificate verification on: the overrides' context "
-            'trusts the look-alike\'s CA (notebook 04, "no context, no verification").'
+            _(
+                "the message went over TLS, but your client did not verify the certificate "
+                "(verification was off), so anyone in the middle could have read your "
+                "authorization code. Keep certificate verification on: the overrides' context "
+                'trusts the look-alike\'s CA (notebook 04, "no context, no verification").'
+            )
         )
     session = lab.session(received.session_id)
     said = [line.text.strip().upper() for line in session.lines if line.direction == "C"]
     if "QUIT" not in said:
         raise Hint(
-            "the message arrived, but you left without QUIT: end with client.quit() (or use "
-            "`with Client.for_provider(...) as client:`), as RFC 5321 §4.1.1.10 asks."
+            _(
+                "the message arrived, but you left without QUIT: end with client.quit() (or use "
+                "`with Client.for_provider(...) as client:`), as RFC 5321 §4.1.1.10 asks."
+            )
         )
     if value is TRIED:  # judged by what the look-alike saw (the harness says: no return)
-        return "the look-alike saw the whole session"
+        return _("the look-alike saw the whole session")
     if not isinstance(value, Transcript):
-        raise Hint(f"return client.transcript (you returned a {type(value).__name__}).")
-    how = "implicit TLS, as on port 465" if session.local_port == lab.tls_port else "STARTTLS"
-    return (
-        f"the QQ look-alike received your message over {how}, logged in as "
-        f"{received.auth_user!r} with the authorization code, and you said QUIT."
-    )
+        raise Hint(
+            _("return client.transcript (you returned a {type}).").format(type=type(value).__name__)
+        )
+    how = _("implicit TLS, as on port 465") if session.local_port == lab.tls_port else "STARTTLS"
+    return _(
+        "the QQ look-alike received your message over {how}, logged in as "
+        "{user!r} with the authorization code, and you said QUIT."
+    ).format(how=how, user=received.auth_user)
 
 
 # --------------------------------------------------------------------------- exercise 2
@@ -224,18 +248,18 @@ def _verify_send(lab: LabServer, value: object) -> str:
 def _failures() -> Iterator[tuple[str, SmtplabError, str]]:
     """Real failures, caused against look-alikes: ``(provider, error, what happened)``."""
     for profile, user, provider, what in (
-        ("qq", "student", "qq", "QQ Mail, the QQ password instead of the authorization code"),
-        ("gmail", "needs-app-password", "gmail", "Gmail, a Google password with 2-Step"),
-        ("outlook", "student", "outlook", "Outlook.com, any password"),
+        ("qq", "student", "qq", N_("QQ Mail, the QQ password instead of the authorization code")),
+        ("gmail", "needs-app-password", "gmail", N_("Gmail, a Google password with 2-Step")),
+        ("outlook", "student", "outlook", N_("Outlook.com, any password")),
     ):
         with LabServer(profile=profile) as lab:
             try:
                 with Client.for_provider(
                     provider, **lab.provider_overrides(), timeout=CLIENT_TIMEOUT
                 ) as client:
-                    client.login(user, "not the right secret")
+                    client.login(user, "not the right secret")  # i18n: keep a password sent
             except AuthenticationError as error:
-                yield provider, error, what
+                yield provider, error, _(what)
     with LabServer(profile="gmail") as lab:
         try:
             Client.for_provider(
@@ -247,7 +271,7 @@ def _failures() -> Iterator[tuple[str, SmtplabError, str]]:
                 timeout=CLIENT_TIMEOUT,
             )
         except TLSError as error:
-            yield "gmail", error, "Gmail, implicit TLS on the STARTTLS port"
+            yield "gmail", error, _("Gmail, implicit TLS on the STARTTLS port")
 
 
 def _expected(error: SmtplabError, provider: str) -> str | None:
@@ -258,7 +282,7 @@ def _expected(error: SmtplabError, provider: str) -> str | None:
 
 def check_what_to_do(what_to_do: Callable[[SmtplabError, str], Any]) -> Result:
     """``what_to_do(error, provider)`` gives advice_for's sentence for four real failures."""
-    exercise = "what to do about a failure"
+    exercise = _("what to do about a failure")
     failures = list(_failures())
 
     def attempt() -> object:
@@ -268,8 +292,10 @@ def check_what_to_do(what_to_do: Callable[[SmtplabError, str], Any]) -> Result:
                 answers.append((provider, error, what, what_to_do(error, provider)))
             except AttributeError as exc:
                 raise Hint(
-                    f"{what}: your function raised AttributeError ({exc}). Only reply errors "
-                    "have .reply; a TLSError has none: use error_text=str(error) for it."
+                    _(
+                        "{what}: your function raised AttributeError ({error}). Only reply errors "
+                        "have .reply; a TLSError has none: use error_text=str(error) for it."
+                    ).format(what=what, error=exc)
                 ) from None
         return None if untouched(answer for *_, answer in answers) else answers
 
@@ -277,7 +303,7 @@ def check_what_to_do(what_to_do: Callable[[SmtplabError, str], Any]) -> Result:
         assert isinstance(answers, list)
         for provider, error, what, answer in answers:
             _verify_advice(provider, error, what, answer)
-        return (
+        return _(
             "all four failures got the advice that says what to do: QQ's authorization "
             "code, Gmail's app password, Microsoft's OAuth2, and the 465/587 mix-up."
         )
@@ -291,32 +317,46 @@ def _verify_advice(provider: str, error: SmtplabError, what: str, answer: object
     if answer is None:
         if isinstance(error, TransportError):
             raise Hint(
-                f"{what}: you returned None. A TLSError has no reply: ask "
-                "advice_for(provider=provider, error_text=str(error))."
+                _(
+                    "{what}: you returned None. A TLSError has no reply: ask "
+                    "advice_for(provider=provider, error_text=str(error))."
+                ).format(what=what)
             )
         raise Hint(
-            f"{what}: you returned None. A reply error carries the server's reply: ask "
-            "advice_for about it, naming the provider."
+            _(
+                "{what}: you returned None. A reply error carries the server's reply: ask "
+                "advice_for about it, naming the provider."
+            ).format(what=what)
         )
     if not isinstance(answer, str):
-        raise Hint(f"{what}: return the advice as text (a str), not a {type(answer).__name__}.")
+        raise Hint(
+            _("{what}: return the advice as text (a str), not a {type}.").format(
+                what=what, type=type(answer).__name__
+            )
+        )
     if answer == expected:
         return
     if isinstance(error, ReplyError) and error.reply.text.strip() in answer:
         raise Hint(
-            f"{what}: you returned the server's own text. The learner needs what to DO: "
-            "that is the sentence advice_for gives for the error's reply."
+            _(
+                "{what}: you returned the server's own text. The learner needs what to DO: "
+                "that is the sentence advice_for gives for the error's reply."
+            ).format(what=what)
         )
     if expected.startswith(answer) or (
         isinstance(error, TransportError) and answer == advice_for(error_text=str(error))
     ):
         raise Hint(
-            f"{what}: close, but the advice lacks the provider's port facts: pass "
-            "provider=provider to advice_for."
+            _(
+                "{what}: close, but the advice lacks the provider's port facts: pass "
+                "provider=provider to advice_for."
+            ).format(what=what)
         )
     raise Hint(
-        f"{what}: {answer[:70]!r} is not the sentence advice_for gives for this failure: "
-        "pass it what the error carries (its reply, or its text) and the provider."
+        _(
+            "{what}: {answer!r} is not the sentence advice_for gives for this failure: "
+            "pass it what the error carries (its reply, or its text) and the provider."
+        ).format(what=what, answer=answer[:70])
     )
 
 
@@ -358,16 +398,20 @@ def _call(can_reach: Callable[[str, int, float], Any], port: int, timeout: float
     finished = run_with_deadline(lambda: can_reach("127.0.0.1", port, timeout), timeout + 2.5)
     if finished is None:
         raise Hint(
-            f"can_reach() did not return within {timeout + 2.5:g} s although timeout was "
-            f"{timeout:g}: a connection attempt without a deadline can wait minutes; pass "
-            "your timeout on to it (timeout=timeout)."
+            _(
+                "can_reach() did not return within {deadline} s although timeout was "
+                "{timeout}: a connection attempt without a deadline can wait minutes; pass "
+                "your timeout on to it (timeout=timeout)."
+            ).format(deadline=f"{timeout + 2.5:g}", timeout=f"{timeout:g}")
         )
     error = finished.error
     if isinstance(error, OSError):
         raise Hint(
-            f"can_reach() raised {type(error).__name__}: a port that does not answer is "
-            "an answer too. Catch OSError (ConnectionRefusedError and TimeoutError are "
-            "both OSErrors) and return False."
+            _(
+                "can_reach() raised {error}: a port that does not answer is "
+                "an answer too. Catch OSError (ConnectionRefusedError and TimeoutError are "
+                "both OSErrors) and return False."
+            ).format(error=type(error).__name__)
         )
     if error is not None:
         raise error
@@ -376,7 +420,7 @@ def _call(can_reach: Callable[[str, int, float], Any], port: int, timeout: float
 
 def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
     """``can_reach(host, port, timeout)``: open port True (closed at once), else False in time."""
-    exercise = "can I reach the port?"
+    exercise = _("can I reach the port?")
     with strict_lab() as lab:
 
         def attempt() -> object:
@@ -389,7 +433,7 @@ def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
             attempt,
             lambda value: _verify_reach(can_reach, lab, value),
             lab=lab,
-            returns="True (or False when the connection fails)",
+            returns=_("True (or False when the connection fails)"),
         )
 
 
@@ -397,30 +441,34 @@ def _verify_reach(
     can_reach: Callable[[str, int, float], Any], lab: LabServer, value: object
 ) -> str:
     if value is not TRIED and not isinstance(value, bool):
-        raise Hint(f"return True or False, not {value!r}.")
+        raise Hint(_("return True or False, not {value!r}.").format(value=value))
     if value is not True and value is not TRIED:
         raise Hint(
-            "the lab's port is open, but can_reach() said False: return True when "
-            "socket.create_connection() succeeds."
+            _(
+                "the lab's port is open, but can_reach() said False: return True when "
+                "socket.create_connection() succeeds."
+            )
         )
     # the lab notes a connection a moment after it opens
     wait_until(lambda: bool(lab.sessions) and all(s.ended_at is not None for s in lab.sessions))
     if not lab.sessions:
-        raise Hint("the lab saw no connection: open one with socket.create_connection().")
+        raise Hint(_("the lab saw no connection: open one with socket.create_connection()."))
     if any(s.ended_at is None for s in lab.sessions):
         raise Hint(
-            "the connection to the lab stayed open: close it at once (`with "
-            "socket.create_connection(...) as sock: pass`), a probe must not hold it."
+            _(
+                "the connection to the lab stayed open: close it at once (`with "
+                "socket.create_connection(...) as sock: pass`), a probe must not hold it."
+            )
         )
     if value is TRIED:  # judged by what the lab saw (the harness says: no return)
-        return "the lab saw your probe connect and close at once"
+        return _("the lab saw your probe connect and close at once")
     if _call(can_reach, _closed_port(), 2.0) is not False:
-        raise Hint("nothing listens on the second port, yet can_reach() did not say False.")
+        raise Hint(_("nothing listens on the second port, yet can_reach() did not say False."))
     with _black_hole() as (port, _held):
         value = _call(can_reach, port, 0.5)
     if value is not False:
-        raise Hint("the third port never answers, yet can_reach() did not say False.")
-    return (
+        raise Hint(_("the third port never answers, yet can_reach() did not say False."))
+    return _(
         "open port: True (and closed at once); closed port: False; a port that never "
         "answers: False within the timeout. That is how to tell a blocked network apart."
     )

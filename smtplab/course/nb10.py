@@ -22,8 +22,10 @@ from email.utils import getaddresses
 from typing import Any
 
 from ..errors import Timeout
+from ..i18n import _
 from ..lab import LabServer, ReceivedMessage
 from ..lab.profiles import get_profile
+from . import nb10_texts as texts
 from .harness import (
     CLIENT_TIMEOUT,
     TRIED,
@@ -54,7 +56,10 @@ __all__ = [
 QQ_PASSWORD = "my-QQ-password-2024"
 """The made-up QQ password of the exercise's account: the look-alike refuses it (535)."""
 
-BODY = "Hello Li Si,\n.NET 8 is out, and so is this line.\n..and this one.\nZhang San\n"
+BODY = (
+    "Hello Li Si,\n.NET 8 is out, and so is this line.\n"  # i18n: keep the body sent (data)
+    "..and this one.\nZhang San\n"
+)
 """The body every check sends: two lines start with a dot, so dot-stuffing shows."""
 
 NAMES = ("张三", "李四", "欧阳" * 15)
@@ -106,7 +111,7 @@ def _short(error: BaseException) -> str:
 def check_read_reply(read_reply: Callable[[socket.socket, int], Any]) -> Result:
     """``read_reply(sock, expected)``: the greeting and the EHLO reply in pieces, whole;
     a 503 where 250 was expected raises with the reply; the next reply is still right."""
-    exercise = "read a whole reply"
+    exercise = _("read a whole reply")
 
     def scenario(trial: Trial) -> object:
         sock, notes = trial.sock, trial.notes
@@ -132,7 +137,7 @@ def check_read_reply(read_reply: Callable[[socket.socket, int], Any]) -> Result:
         exercise,
         lambda: on_a_connection(scenario, split_replies=3),
         _verify_read_reply,
-        returns="the reply's lines",
+        returns=_("the reply's lines"),
     )
 
 
@@ -147,47 +152,56 @@ def _unread(sock: socket.socket) -> bool:
 
 def _verify_read_reply(trial: object) -> str:
     if not isinstance(trial, Trial):
-        raise Hint("run the check again: the lab saw nothing of your function.")
+        raise Hint(_("run the check again: the lab saw nothing of your function."))
     notes, sent = trial.notes, trial.sent()
     error = notes.get("greeting_error") or trial.error
     if "greeting_error" in notes and "220" in str(error):
         raise Hint(
-            f"your function raised on the greeting, whose code is the expected 220: {error!r}. "
-            "Compare the code as a number, int(line[:3]) == expected (expected is an int)."
+            _(
+                "your function raised on the greeting, whose code is the expected 220: "
+                "{error!r}. Compare the code as a number, int(line[:3]) == expected (expected "
+                "is an int)."
+            ).format(error=error)
         )
     if trial.error is not None:
         raise Hint(
-            f"your function failed: {type(error).__name__}: {_short(error)}. A reply can "
-            "arrive in pieces (here it did): read with recv() until the last line, the one "
-            "with a space after its code, has come whole."
+            _(
+                "your function failed: {type}: {error}. A reply can "
+                "arrive in pieces (here it did): read with recv() until the last line, the one "
+                "with a space after its code, has come whole."
+            ).format(type=type(error).__name__, error=_short(error))
         )
     ehlo = [line for line in sent if line.startswith("250")][:-1]  # the EHLO reply
     greeting = [line for line in sent if line.startswith("220")]
-    for got, want, what in ((notes.get("greeting"), greeting, "greeting"),):
+    for got, want, what in ((notes.get("greeting"), greeting, _("greeting")),):
         if got is not None and text_lines(got) != want:
             raise Hint(_pieces_hint(what, got, want))
     got = notes.get("ehlo")
     if got is not None and text_lines(got) != ehlo:
-        raise Hint(_pieces_hint("EHLO reply", got, ehlo))
+        raise Hint(_pieces_hint(_("EHLO reply"), got, ehlo))
     raised = notes.get("raised")
     if raised is None:
         raise Hint(
-            "the server answered 503 where 250 was expected, and your function returned "
-            "instead of raising: raise an exception that carries the reply, so the caller "
-            "stops there."
+            _(
+                "the server answered 503 where 250 was expected, and your function returned "
+                "instead of raising: raise an exception that carries the reply, so the caller "
+                "stops there."
+            )
         )
     if "503" not in str(raised):
         raise Hint(
-            f"your function raised {raised!r} for the 503: put the reply itself in the "
-            "exception's message, so whoever reads the error sees what the server said."
+            _(
+                "your function raised {raised!r} for the 503: put the reply itself in the "
+                "exception's message, so whoever reads the error sees what the server said."
+            ).format(raised=raised)
         )
     noop = notes.get("noop")
     if (
         noop is not None
         and text_lines(noop) != [line for line in sent if line.startswith("250")][-1:]
     ):
-        raise Hint(_pieces_hint("NOOP reply", noop, ["250 ..."]))
-    return (
+        raise Hint(_pieces_hint(_("NOOP reply"), noop, ["250 ..."]))
+    return _(
         "the greeting and the EHLO reply came in pieces and your function returned each "
         "whole, with all its lines; the 503 raised with the reply in the message."
     )
@@ -195,13 +209,12 @@ def _verify_read_reply(trial: object) -> str:
 
 def _pieces_hint(what: str, got: object, want: list[str]) -> str:
     lines = text_lines(got)
-    shown = "nothing usable" if lines is None else f"{len(lines)} line(s) ({lines[:2]!r}...)"
-    return (
-        f"for the {what} your function returned {shown}, but the server sent {len(want)} "
-        "line(s). A reply can arrive in pieces, and a 250- line says more lines follow "
-        "(RFC 5321 §4.2.1): keep calling recv() until the line with a space after its code "
-        "has come whole, and return every line (without its \\r\\n)."
+    shown = (
+        _("nothing usable")
+        if lines is None
+        else _("{count} line(s) ({first!r}...)").format(count=len(lines), first=lines[:2])
     )
+    return _(texts.PIECES).format(what=what, shown=shown, count=len(want))
 
 
 # --------------------------------------------------------------- exercise 2: encode_name
@@ -210,7 +223,7 @@ def _pieces_hint(what: str, got: object, want: list[str]) -> str:
 def check_encode_name(encode_name: Callable[[str], Any]) -> Result:
     """``encode_name(name)``: RFC 2047 words (whole characters, at most 75 characters
     each) that the lab's inbox reads back as the name."""
-    exercise = "encode a display name"
+    exercise = _("encode a display name")
 
     def attempt() -> object:
         values = [encode_name(name) for name in NAMES]
@@ -225,42 +238,54 @@ def check_encode_name(encode_name: Callable[[str], Any]) -> Result:
         received = _through_the_lab(values[0])
         if received != NAMES[0]:
             raise Hint(
-                f"the lab's inbox read the From name as {received!r}, not {NAMES[0]!r}: "
-                "check the charset label and the base64."
+                _(
+                    "the lab's inbox read the From name as {received!r}, not {name!r}: "
+                    "check the charset label and the base64."
+                ).format(received=received, name=NAMES[0])
             )
-        return (
-            f"{NAMES[0]!r} became {values[0]}, and the lab's inbox reads it back; the long "
-            f"name took {len(str(values[2]).split())} encoded words of whole characters."
-        )
+        return _(
+            "{name!r} became {encoded}, and the lab's inbox reads it back; the long "
+            "name took {count} encoded words of whole characters."
+        ).format(name=NAMES[0], encoded=values[0], count=len(str(values[2]).split()))
 
     return evaluate(exercise, attempt, verify)
 
 
 def _judge_encoded(name: str, value: object) -> None:
     if not isinstance(value, str):
-        raise Hint(f"return the encoded name as a str, not {type(value).__name__}.")
+        raise Hint(
+            _("return the encoded name as a str, not {type}.").format(type=type(value).__name__)
+        )
     if not value.isascii():
         raise Hint(
-            f"{value!r} is not encoded: a header is ASCII (RFC 5322 §2.2); raw UTF-8 needs "
-            "SMTPUTF8 (RFC 6532). Write the name as encoded words, '=?utf-8?b?' + base64 + "
-            "'?=' (RFC 2047)."
+            _(
+                "{value!r} is not encoded: a header is ASCII (RFC 5322 §2.2); raw UTF-8 needs "
+                "SMTPUTF8 (RFC 6532). Write the name as encoded words, '=?utf-8?b?' + base64 + "
+                "'?=' (RFC 2047)."
+            ).format(value=value)
         )
     for word in value.split():
         found = _ENCODED_WORD.match(word)
         if found is None:
             raise Hint(
-                f"{word[:40]!r} is base64 (or text) but not an encoded word: wrap it as "
-                "=?utf-8?b?...?= so that a reader knows to decode it (RFC 2047 §2)."
+                _(
+                    "{word!r} is base64 (or text) but not an encoded word: wrap it as "
+                    "=?utf-8?b?...?= so that a reader knows to decode it (RFC 2047 §2)."
+                ).format(word=word[:40])
             )
         if len(word) > 75:
             raise Hint(
-                f"an encoded word of {len(word)} characters: RFC 2047 §2 allows at most 75. "
-                "Cut the name into pieces and encode each, separated by a space."
+                _(
+                    "an encoded word of {length} characters: RFC 2047 §2 allows at most 75. "
+                    "Cut the name into pieces and encode each, separated by a space."
+                ).format(length=len(word))
             )
         if found[1].lower() not in ("utf-8", "utf8"):
             raise Hint(
-                f"the charset label says {found[1]!r}, but the bytes are UTF-8: write "
-                "=?utf-8?b?...?= (RFC 2047 §2)."
+                _(
+                    "the charset label says {charset!r}, but the bytes are UTF-8: write "
+                    "=?utf-8?b?...?= (RFC 2047 §2)."
+                ).format(charset=found[1])
             )
         try:
             payload = found[3] + "=" * (-len(found[3]) % 4)
@@ -272,13 +297,19 @@ def _judge_encoded(name: str, value: object) -> None:
             raw.decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             raise Hint(
-                f"the encoded word {word[:32]}... does not hold whole characters: its bytes do "
-                "not decode on their own. RFC 2047 §5 (rule 3): cut the text between "
-                "characters, not between bytes, then encode each piece."
+                _(
+                    "the encoded word {word}... does not hold whole characters: its bytes do "
+                    "not decode on their own. RFC 2047 §5 (rule 3): cut the text between "
+                    "characters, not between bytes, then encode each piece."
+                ).format(word=word[:32])
             ) from None
     decoded = str(make_header(decode_header(value)))
     if decoded != name:
-        raise Hint(f"{value!r} decodes to {decoded!r}, not {name!r}.")
+        raise Hint(
+            _("{value!r} decodes to {decoded!r}, not {name!r}.").format(
+                value=value, decoded=decoded, name=name
+            )
+        )
 
 
 def _through_the_lab(encoded: str) -> str:
@@ -286,8 +317,8 @@ def _through_the_lab(encoded: str) -> str:
     with LabServer() as lab:
         with lab_client(lab) as client:
             message = (
-                f"From: {encoded} <a@example.com>\r\nTo: b@example.com\r\nSubject: name\r\n"
-                "\r\nHi\r\n"
+                f"From: {encoded} <a@example.com>\r\n"  # i18n: keep the message sent (data)
+                "To: b@example.com\r\nSubject: name\r\n\r\nHi\r\n"
             ).encode("ascii")
             client.send_message(message, "a@example.com", ["b@example.com"])
         received = lab.wait_for(1, timeout=CLIENT_TIMEOUT)[0]
@@ -301,7 +332,7 @@ def check_send_by_hand(send_by_hand: Callable[[dict[str, Any]], Any]) -> Result:
     """``send_by_hand(job)`` on the QQ look-alike: implicit TLS verified against the lab's
     CA (a second run with another CA must fail), EHLO, AUTH LOGIN with the authorization
     code, the message dot-stuffed with an encoded From name, QUIT."""
-    exercise = "a whole client by hand"
+    exercise = _("a whole client by hand")
     with _qq_lab() as lab, LabServer() as stranger:
         wrong_ca = stranger.ca_path
 
@@ -318,16 +349,10 @@ def check_send_by_hand(send_by_hand: Callable[[dict[str, Any]], Any]) -> Result:
                 send_by_hand(job_for(lab, cafile=wrong_ca))
             after = lab.sessions[before:]
             if any(s.auth_user for s in after) or len(lab.inbox) > 1:
-                raise Hint(
-                    "with a CA file that did not sign the lab's certificate your client still "
-                    "logged in: it did not verify the certificate, so anyone in the middle "
-                    "could read the authorization code. Build the context with "
-                    "ssl.create_default_context(cafile=job['cafile']) and keep "
-                    "verification on."
-                )
+                raise Hint(_(texts.CA_NOT_VERIFIED))
             return said
 
-        return evaluate(exercise, attempt, verify, lab=lab, returns="the reply to the message")
+        return evaluate(exercise, attempt, verify, lab=lab, returns=_("the reply to the message"))
 
 
 _DEADLINE = 30.0
@@ -339,11 +364,7 @@ def _run(function: Callable[[dict[str, Any]], Any], job: dict[str, Any]) -> Any:
     becomes a hint that names the reply."""
     finished = run_with_deadline(lambda: function(job), _DEADLINE)
     if finished is None:
-        raise Hint(
-            f"your client was still running after {_DEADLINE:g} s. Does your reply "
-            "reader stop when recv() returns b'' (the server closed the connection)? Does "
-            "it wait for a reply the server never sends?"
-        )
+        raise Hint(_(texts.STILL_RUNNING).format(deadline=f"{_DEADLINE:g}"))
     try:
         if finished.error is not None:
             raise finished.error
@@ -352,28 +373,14 @@ def _run(function: Callable[[dict[str, Any]], Any], job: dict[str, Any]) -> Any:
         raise
     except Exception as error:
         text = _short(error)
-        if "Helo command rejected" in text:
-            raise Hint(
-                "RCPT TO got '554 5.7.1 <...>: Helo command rejected': you greeted with the "
-                "server's own name. EHLO names the client (RFC 5321 §4.1.1.1): send "
-                "EHLO job['helo'], never the name from the 220 greeting."
-            ) from None
+        if "Helo command rejected" in text:  # i18n: keep the server's reply, matched
+            raise Hint(_(texts.HELO_REJECTED)) from None
         if "authorization code" in text:
-            raise Hint(
-                "the look-alike answered 535 Login Fail. Please enter your authorization "
-                "code: QQ refuses the QQ password from a mail program. Log in with "
-                "job['secret'], the authorization code."
-            ) from None
+            raise Hint(_(texts.AUTHORIZATION_CODE)) from None
         if "CERTIFICATE_VERIFY_FAILED" in text:
-            raise Hint(
-                f"the TLS handshake failed: {text}. Build the context with "
-                "ssl.create_default_context(cafile=job['cafile']) and connect to job['host']."
-            ) from None
-        if "send HELO first" in text or "send EHLO first" in text:
-            raise Hint(
-                f"the server answered {text!r}: greet with EHLO and your own name before "
-                "MAIL FROM (RFC 5321 §4.1.4)."
-            ) from None
+            raise Hint(_(texts.TLS_FAILED).format(error=text)) from None
+        if "send HELO first" in text or "send EHLO first" in text:  # i18n: keep replies matched
+            raise Hint(_(texts.GREET_FIRST).format(reply=text)) from None
         raise  # the harness names it (and a strict lab's hang-up on a bare LF)
 
 
@@ -383,21 +390,20 @@ def _received(lab: LabServer) -> ReceivedMessage:
     except Timeout:
         inbox = []
     if not inbox:
-        raise Hint(
-            "no message arrived: after DATA's 354, send the message and the line with a single "
-            "dot, and read the 250."
-        )
+        raise Hint(_(texts.NO_MESSAGE))
     return inbox[-1]
 
 
 def _judge_send(lab: LabServer, value: object) -> str:
     sessions = lab.sessions
     if not sessions:
-        raise Hint("the look-alike saw no connection: connect to job['host'], job['port'].")
+        raise Hint(_("the look-alike saw no connection: connect to job['host'], job['port']."))
     session = sessions[-1]
     received = _received(lab)
     if not received.tls:
-        raise Hint("the message came without TLS: job['port'] speaks implicit TLS from the start.")
+        raise Hint(
+            _("the message came without TLS: job['port'] speaks implicit TLS from the start.")
+        )
     body = _body_lines(received)
     want = BODY.splitlines()
     if body[: len(want)] != want:
@@ -406,20 +412,11 @@ def _judge_send(lab: LabServer, value: object) -> str:
         raise Hint(_separator_hint(received))
     _judge_names(received)
     if "QUIT" not in session.commands():
-        raise Hint(
-            "the message arrived, but your client never said QUIT (RFC 5321 §4.1.1.10): end "
-            "the session with QUIT and read the 221 before closing."
-        )
+        raise Hint(_(texts.NO_QUIT))
     lines = text_lines(value) if value is not TRIED else None
     if value is not TRIED and (lines is None or not any(line.startswith("250") for line in lines)):
-        raise Hint(
-            f"return the lines of the reply to the message (250 ... queued as ...), not {value!r}."
-        )
-    return (
-        "implicit TLS verified against the lab's CA, EHLO with your own name, AUTH LOGIN with "
-        "the authorization code, the names as encoded words, the dots doubled, and QUIT: the "
-        "look-alike queued the message as the sender wrote it."
-    )
+        raise Hint(_(texts.RETURN_REPLY).format(value=value))
+    return _(texts.SENT_BY_HAND)
 
 
 def _body_lines(received: ReceivedMessage) -> list[str]:
@@ -430,20 +427,12 @@ def _body_lines(received: ReceivedMessage) -> list[str]:
 
 
 def _dots_hint(body: list[str], want: list[str]) -> str:
-    return (
-        f"the body arrived as {body[:4]!r}, not {want!r}: the server removes the first dot of "
-        "every line that starts with one (RFC 5321 §4.5.2). Dot-stuff: add a dot in front of "
-        "each line that starts with a dot, and only there."
-    )
+    return _(texts.DOTS).format(body=body[:4], want=want)
 
 
 def _separator_hint(received: ReceivedMessage) -> str:
     names = ", ".join(type(d).__name__ for d in received.defects)
-    return (
-        f"the inbox's parser found {names} (message.defects): no empty line ends the "
-        "headers, so the body's first line was read as part of them. Send an empty line "
-        "(\\r\\n alone) after the last header (RFC 5322 §2.1)."
-    )
+    return _(texts.SEPARATOR).format(names=names)
 
 
 def _judge_names(received: ReceivedMessage) -> None:
@@ -451,11 +440,7 @@ def _judge_names(received: ReceivedMessage) -> None:
     head = received.data.split(b"\r\n\r\n", 1)[0]
     declared = received.smtputf8
     if not head.isascii() and not declared:
-        raise Hint(
-            "the headers arrived with raw UTF-8 (the names) but MAIL FROM did not declare "
-            "SMTPUTF8 (RFC 6531 §3.4, RFC 6532): write the names as RFC 2047 encoded words, "
-            "=?utf-8?b?...?=, or declare SMTPUTF8 when the server offers it."
-        )
+        raise Hint(_(texts.RAW_UTF8))
     for header, name, address in (
         ("From", "张三", "student@qq.com"),
         ("To", "李四", "friend@example.com"),
@@ -463,16 +448,10 @@ def _judge_names(received: ReceivedMessage) -> None:
         raw = str(message.get(header, ""))
         pairs = getaddresses([raw])
         if not pairs or pairs[0][1] != address:
-            raise Hint(
-                f"the {header} header reads {raw!r}: its address {address} is lost. Encode "
-                f"only the name: '{header}: =?utf-8?b?...?= <{address}>' (RFC 2047 §5)."
-            )
+            raise Hint(_(texts.ADDRESS_LOST).format(header=header, raw=raw, address=address))
         if pairs[0][0] != name:
             shown = pairs[0][0] or raw
-            raise Hint(
-                f"the {header} name reads {shown!r}, not {name!r}: base64 alone is not an "
-                "encoded word; wrap it as =?utf-8?b?...?= (RFC 2047 §2), in To: as in From:."
-            )
+            raise Hint(_(texts.NOT_ENCODED_WORD).format(header=header, shown=shown, name=name))
 
 
 # -------------------------------------------------------------- review: one check per bug
@@ -484,12 +463,7 @@ def _from_header_refusal(lab: LabServer) -> str | None:
     for session in lab.sessions:
         for text in session.sent_lines():
             if text.startswith("550 ") and '"From" header' in text:
-                return (
-                    f"the look-alike refused the message after the final dot, as QQ does: "
-                    f"{text[:60]!r}... Its From header has no address outside an encoded "
-                    "word: encode only the name and keep the address outside, "
-                    "'From: =?utf-8?b?...?= <student@qq.com>' (RFC 2047 §5, RFC 5322 §3.4)."
-                )
+                return _(texts.FROM_REFUSED).format(reply=text[:60])
     return None
 
 
@@ -518,7 +492,7 @@ def _review(
             received = _received(lab) if needs_message else None
             return judge(lab, received)
 
-        return evaluate(exercise, attempt, verify, lab=lab, returns="the reply to the message")
+        return evaluate(exercise, attempt, verify, lab=lab, returns=_("the reply to the message"))
 
 
 def check_fixed_helo(fixed_send: Callable[[dict[str, Any]], Any]) -> Result:
@@ -533,27 +507,19 @@ def check_fixed_helo(fixed_send: Callable[[dict[str, Any]], Any]) -> Result:
             if line.kind == "command" and line.text.split()[:1] in (["EHLO"], ["HELO"])
         ]
         if not hellos:
-            raise Hint("your client sent no EHLO: greet first (RFC 5321 §4.1.4).")
+            raise Hint(_("your client sent no EHLO: greet first (RFC 5321 §4.1.4)."))
         name = hellos[-1][1] if len(hellos[-1]) > 1 else ""
         if lab.policy.is_own_name(name):
-            raise Hint(
-                f"EHLO {name}: that is the server's own name (lab note: "
-                f"{session.notes[:1]!r}). EHLO names the client (RFC 5321 §4.1.1.1)."
-            )
+            raise Hint(_(texts.EHLO_OWN_NAME).format(name=name, note=session.notes[:1]))
         if re.fullmatch(r"[0-9.]+", name):
-            raise Hint(
-                f"EHLO {name}: an address as EHLO name is written as an address literal, in "
-                f"brackets, [{name}] (RFC 5321 §4.1.3); better, your own domain name."
-            )
+            raise Hint(_(texts.EHLO_ADDRESS).format(name=name))
         if "." not in name and not name.startswith("["):
-            raise Hint(
-                f"EHLO {name}: not a fully qualified domain name. RFC 5321 §4.1.1.1 asks for "
-                "the client's FQDN, and many servers refuse others (Postfix: "
-                "reject_non_fqdn_helo_hostname). Use job['helo']."
-            )
-        return f"EHLO {name}: your client's own name; the look-alike took the recipient."
+            raise Hint(_(texts.EHLO_NOT_FQDN).format(name=name))
+        return _("EHLO {name}: your client's own name; the look-alike took the recipient.").format(
+            name=name
+        )
 
-    return _review("fix bug 1: the EHLO name", fixed_send, judge)
+    return _review(_("fix bug 1: the EHLO name"), fixed_send, judge)
 
 
 def check_fixed_separator(fixed_send: Callable[[dict[str, Any]], Any]) -> Result:
@@ -565,20 +531,13 @@ def check_fixed_separator(fixed_send: Callable[[dict[str, Any]], Any]) -> Result
             raise Hint(_separator_hint(received))
         subject = received.message.get("Subject")
         if subject is None:
-            raise Hint(
-                "the message arrived without a Subject header: the empty line came too early, "
-                "so 'Subject: ...' became the body's first line, one that looks like a "
-                "header. Put the empty line after the last header (RFC 5322 §2.1)."
-            )
+            raise Hint(_(texts.NO_SUBJECT).format(header="Subject"))
         first = _body_lines(received)[:1]
         if first != BODY.splitlines()[:1]:
-            raise Hint(
-                f"the body starts with {first!r}: the line that ends the headers must be empty, "
-                "\\r\\n alone (RFC 5322 §2.1)."
-            )
-        return "the headers end with an empty line: no defect, the body starts where it should."
+            raise Hint(_(texts.BODY_STARTS).format(first=first))
+        return _("the headers end with an empty line: no defect, the body starts where it should.")
 
-    return _review("fix bug 2: the empty line after the headers", fixed_send, judge)
+    return _review(_("fix bug 2: the empty line after the headers"), fixed_send, judge)
 
 
 def check_fixed_dots(fixed_send: Callable[[dict[str, Any]], Any]) -> Result:
@@ -589,9 +548,9 @@ def check_fixed_dots(fixed_send: Callable[[dict[str, Any]], Any]) -> Result:
         body, want = _body_lines(received), BODY.splitlines()
         if body[: len(want)] != want:
             raise Hint(_dots_hint(body, want))
-        return "the lines that start with a dot arrived as written: your client dot-stuffs."
+        return _("the lines that start with a dot arrived as written: your client dot-stuffs.")
 
-    return _review("fix bug 3: dot-stuffing", fixed_send, judge)
+    return _review(_("fix bug 3: dot-stuffing"), fixed_send, judge)
 
 
 def check_fixed_names(fixed_send: Callable[[dict[str, Any]], Any]) -> Result:
@@ -600,10 +559,10 @@ def check_fixed_names(fixed_send: Callable[[dict[str, Any]], Any]) -> Result:
     def judge(lab: LabServer, received: ReceivedMessage | None) -> str:
         assert received is not None
         _judge_names(received)
-        how = "declared SMTPUTF8" if received.smtputf8 else "RFC 2047 encoded words"
-        return f"张三 and 李四 arrived readable in From and To ({how})."
+        how = _("declared SMTPUTF8") if received.smtputf8 else _("RFC 2047 encoded words")
+        return _("张三 and 李四 arrived readable in From and To ({how}).").format(how=how)
 
-    return _review("fix bug 4: the names in From and To", fixed_send, judge)
+    return _review(_("fix bug 4: the names in From and To"), fixed_send, judge)
 
 
 # ----------------------------------------------------------- optional: attach a picture
@@ -612,7 +571,7 @@ def check_fixed_names(fixed_send: Callable[[dict[str, Any]], Any]) -> Result:
 def check_attachment(send_with_picture: Callable[[dict[str, Any]], Any]) -> Result:
     """``send_with_picture(job)``: multipart/mixed, the text, and the picture as
     image/png in base64 with its file name; the lab's inbox decodes the same bytes."""
-    exercise = "attach a picture"
+    exercise = _("attach a picture")
     with _qq_lab() as lab:
 
         def attempt() -> object:
@@ -624,33 +583,19 @@ def check_attachment(send_with_picture: Callable[[dict[str, Any]], Any]) -> Resu
         def verify(value: object) -> str:
             message = _received(lab).message
             if not message.is_multipart() or message.get_content_type() != "multipart/mixed":
-                raise Hint(
-                    f"the message is {message.get_content_type()}, not multipart/mixed: a "
-                    "text and a picture are two parts of one multipart/mixed message "
-                    "(RFC 2046 §5.1.3), each after a --boundary line."
-                )
+                raise Hint(_(texts.NOT_MULTIPART).format(type=message.get_content_type()))
             if message.defects or any(part.defects for part in message.walk()):
-                raise Hint(
-                    "the parser found defects in the parts: the boundary in Content-Type must "
-                    "be the one on the --boundary lines, and the last is --boundary-- "
-                    "(RFC 2046 §5.1.1)."
-                )
+                raise Hint(_(texts.BOUNDARY))
             pictures = [p for p in message.walk() if p.get_content_type() == "image/png"]
             if not pictures:
-                raise Hint("no image/png part arrived: give the picture's part that type.")
+                raise Hint(_("no image/png part arrived: give the picture's part that type."))
             picture = pictures[0]
             if str(picture.get("Content-Transfer-Encoding", "")).lower() != "base64":
-                raise Hint(
-                    "the picture's bytes went without Content-Transfer-Encoding: base64. "
-                    "Binary bytes do not survive SMTP: base64 them (RFC 2045 §6.8)."
-                )
+                raise Hint(_(texts.NO_BASE64))
             if picture.get_payload(decode=True) != _PNG:
-                raise Hint("the picture's base64 does not decode to the bytes you were given.")
+                raise Hint(_("the picture's base64 does not decode to the bytes you were given."))
             if picture.get_filename() != "dot.png":
-                raise Hint(
-                    "the picture has no file name: add Content-Disposition: attachment; "
-                    'filename="dot.png" (RFC 2183).'
-                )
-            return "multipart/mixed with the text and dot.png in base64: the inbox decodes it."
+                raise Hint(_(texts.NO_FILE_NAME))
+            return _("multipart/mixed with the text and dot.png in base64: the inbox decodes it.")
 
-        return evaluate(exercise, attempt, verify, lab=lab, returns="the reply to the message")
+        return evaluate(exercise, attempt, verify, lab=lab, returns=_("the reply to the message"))

@@ -10,6 +10,7 @@ import email.policy
 from collections.abc import Callable
 from email.message import EmailMessage
 
+from ..i18n import N_, _
 from ..internet.checks import evaluate as run_checks
 from ..internet.net import ZONE
 from ..internet.spf import check_host
@@ -31,32 +32,40 @@ tiny.example.       300 IN A 198.51.100.9
 nomail.example.     300 IN MX 0 .
 nomail.example.     300 IN A 198.51.100.8
 gone.example.       300 IN TXT "v=spf1 -all"
-"""
+"""  # i18n: keep a DNS zone (data)
 
 _ORDER_CASES: tuple[tuple[str, list[str], str], ...] = (
     (
         "shuffled.example",
         ["a.shuffled.example", "b.shuffled.example", "c.shuffled.example"],
-        "try every MX host, the LOWEST preference first (10, then 20, then 30): a lower "
-        "number is preferred (RFC 5321 §5.1), whatever order the records come in",
+        N_(
+            "try every MX host, the LOWEST preference first (10, then 20, then 30): a lower "
+            "number is preferred (RFC 5321 §5.1), whatever order the records come in"
+        ),
     ),
     (
         "tiny.example",
         ["tiny.example"],
-        "tiny.example has no MX record but an address: that is the implicit MX, the "
-        "domain itself is the one host to try (RFC 5321 §5.1)",
+        N_(
+            "tiny.example has no MX record but an address: that is the implicit MX, the "
+            "domain itself is the one host to try (RFC 5321 §5.1)"
+        ),
     ),
     (
         "nomail.example",
         [],
-        "nomail.example publishes a null MX ('MX 0 .', RFC 7505): it takes no mail, so "
-        "there is no host to try, even though it has an address",
+        N_(
+            "nomail.example publishes a null MX ('MX 0 .', RFC 7505): it takes no mail, so "
+            "there is no host to try, even though it has an address"
+        ),
     ),
     (
         "gone.example",
         [],
-        "gone.example has neither MX nor address: there is nowhere to deliver (the "
-        "sender gets a bounce with 5.1.2)",
+        N_(
+            "gone.example has neither MX nor address: there is nowhere to deliver (the "
+            "sender gets a bounce with 5.1.2)"
+        ),
     ),
 )
 
@@ -72,13 +81,19 @@ def _verify_order(answers: object) -> str:
     for (domain, expected, why), answer in zip(_ORDER_CASES, answers, strict=True):
         if not isinstance(answer, list) or not all(isinstance(h, str) for h in answer):
             raise Hint(
-                f"delivery_order(dns, {domain!r}) returned {answer!r}: return a list of host "
-                "names (str), e.g. ['a.shuffled.example', ...], without the preferences."
+                _(
+                    "delivery_order(dns, {domain!r}) returned {answer!r}: return a list of host "
+                    "names (str), e.g. ['a.shuffled.example', ...], without the preferences."
+                ).format(domain=domain, answer=answer)
             )
         got = [host.rstrip(".").lower() for host in answer]
         if got != expected:
-            raise Hint(f"delivery_order(dns, {domain!r}) returned {answer!r}: {why}.")
-    return (
+            raise Hint(
+                _("delivery_order(dns, {domain!r}) returned {answer!r}: {why}.").format(
+                    domain=domain, answer=answer, why=_(why)
+                )
+            )
+    return _(
         "right for all four domains: MX hosts by preference, lowest first; the implicit MX; "
         "the null MX; and no route at all."
     )
@@ -95,8 +110,9 @@ def check_delivery_order(function: Callable[[DNSTable, str], object]) -> Result:
 def _message(*received: str) -> EmailMessage:
     """A message with these Received lines, the TOP one first (as they are in the message)."""
     head = "".join(f"Received: {line}\r\n" for line in received)
-    text = (
-        head + "From: learner@post.example\r\nTo: friend@example.net\r\nSubject: Hi\r\n\r\nHi\r\n"
+    text = head + (
+        "From: learner@post.example\r\n"  # i18n: keep the message (data)
+        "To: friend@example.net\r\nSubject: Hi\r\n\r\nHi\r\n"
     )
     parsed = email.message_from_string(text, policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)
@@ -104,7 +120,9 @@ def _message(*received: str) -> EmailMessage:
 
 
 def _line(sender: str, by: str, when: str) -> str:
-    return f"from {sender} ({sender} [192.0.2.1]) by {by} (smtplab) with ESMTPS; {when}"
+    return (
+        f"from {sender} ({sender} [192.0.2.1]) by {by} (smtplab) with ESMTPS; {when}"  # i18n: keep
+    )
 
 
 # (message, the host that held it, why) — each case makes one wrong reading visible.
@@ -116,8 +134,10 @@ _HOP_CASES: tuple[tuple[EmailMessage, str, str], ...] = (
             _line("learner-laptop", "smtp.post.example", "Mon, 7 Dec 2026 09:00:01 +0000"),
         ),
         "relay.post.example",
-        "relay.post.example received it at 09:00:03 and mx1.example.net only at 11:40:02: the "
-        "message waited at relay.post.example, the 'by' host of the LOWER line of the gap",
+        N_(
+            "relay.post.example received it at 09:00:03 and mx1.example.net only at 11:40:02: "
+            "the message waited at relay.post.example, the 'by' host of the LOWER line of the gap"
+        ),
     ),
     (
         _message(
@@ -126,8 +146,10 @@ _HOP_CASES: tuple[tuple[EmailMessage, str, str], ...] = (
             _line("learner-laptop", "smtp.post.example", "Mon, 7 Dec 2026 06:30:00 +0000"),
         ),
         "smtp.post.example",
-        "read bottom-up: smtp.post.example took it at 06:30:00 and handed it on only at "
-        "10:00:05, so the delay was at smtp.post.example (the first hop, the lowest line)",
+        N_(
+            "read bottom-up: smtp.post.example took it at 06:30:00 and handed it on only at "
+            "10:00:05, so the delay was at smtp.post.example (the first hop, the lowest line)"
+        ),
     ),
     (
         _message(
@@ -136,9 +158,11 @@ _HOP_CASES: tuple[tuple[EmailMessage, str, str], ...] = (
             _line("learner-laptop", "smtp.post.example", "Mon, 7 Dec 2026 10:00:00 +0000"),
         ),
         "mx.qq.example",
-        "the times are in different zones: 18:00:05 +0800 is 10:00:05 UTC, five seconds "
-        "after 10:00:00 UTC; the 90 minutes were spent at mx.qq.example. Compare parsed "
-        "times (email.utils.parsedate_to_datetime), not the text",
+        N_(
+            "the times are in different zones: 18:00:05 +0800 is 10:00:05 UTC, five seconds "
+            "after 10:00:00 UTC; the 90 minutes were spent at mx.qq.example. Compare parsed "
+            "times (email.utils.parsedate_to_datetime), not the text"
+        ),
     ),
 )
 
@@ -150,15 +174,21 @@ def _hop_answers(function: Callable[[EmailMessage], object]) -> list[object] | N
 
 def _verify_hop(answers: object) -> str:
     assert isinstance(answers, list)
-    for number, ((_, expected, why), answer) in enumerate(zip(_HOP_CASES, answers, strict=True)):
+    for number, ((_msg, expected, why), answer) in enumerate(zip(_HOP_CASES, answers, strict=True)):
         if not isinstance(answer, str):
             raise Hint(
-                f"message {number + 1}: delaying_hop returned {answer!r}: return the host "
-                "name (a str), the 'by' part of a Received line."
+                _(
+                    "message {number}: delaying_hop returned {answer!r}: return the host "
+                    "name (a str), the 'by' part of a Received line."
+                ).format(number=number + 1, answer=answer)
             )
         if answer.strip().lower() != expected:
-            raise Hint(f"message {number + 1}: you answered {answer!r}, but {why}.")
-    return (
+            raise Hint(
+                _("message {number}: you answered {answer!r}, but {why}.").format(
+                    number=number + 1, answer=answer, why=_(why)
+                )
+            )
+    return _(
         "all three read right: Received lines bottom-up, the gap between two hops is time "
         "spent at the server that had the message, and times compared across time zones."
     )
@@ -172,7 +202,7 @@ def check_delaying_hop(function: Callable[[EmailMessage], object]) -> Result:
 # --- exercise 3: spf_for_shop() -----------------------------------------------------------
 
 SHOP_ZONE = ZONE + (
-    'shop.example.        300 IN TXT "v=spf1 -all"\n'
+    'shop.example.        300 IN TXT "v=spf1 -all"\n'  # i18n: keep a DNS zone (data)
     '_dmarc.shop.example. 300 IN TXT "v=DMARC1; p=reject"\n'
 )
 """The table of exercise 3: shop.example publishes ``v=spf1 -all`` (no mail) so far."""
@@ -192,42 +222,60 @@ def _spf_answer(function: Callable[[], object]) -> object:
 
 def _verify_spf(answer: object) -> str:
     if not isinstance(answer, str):
-        raise Hint(f"spf_for_shop() returned {answer!r}: return the TXT data as a str.")
+        raise Hint(
+            _("spf_for_shop() returned {answer!r}: return the TXT data as a str.").format(
+                answer=answer
+            )
+        )
     table = DNSTable.from_text(SHOP_ZONE)
     try:
         table.set("shop.example", "TXT", answer)
     except Exception as error:
-        raise Hint(f"the table refused {answer!r} as TXT data: {error}") from None
+        raise Hint(
+            _("the table refused {answer!r} as TXT data: {error}").format(
+                answer=answer, error=error
+            )
+        ) from None
     record = table.txt("shop.example")[0]
     if not record.startswith("v=spf1 "):
         raise Hint(
-            f"shop.example's TXT record reads {record!r}: it must start with 'v=spf1 ' "
-            "(RFC 7208 §4.5). Put the whole record in double quotes, '\"v=spf1 ... -all\"': "
-            "without quotes every word is a string of its own and they are joined without "
-            "spaces."
+            _(
+                "shop.example's TXT record reads {record!r}: it must start with 'v=spf1 ' "
+                "(RFC 7208 §4.5). Put the whole record in double quotes, '\"v=spf1 ... -all\"': "
+                "without quotes every word is a string of its own and they are joined without "
+                "spaces."
+            ).format(record=record)
         )
     ours = check_host(table, _OUTGOING, "shop.example")
     if ours.result != "pass":
         raise Hint(
-            f"SPF for shop.example from smtp.post.example ({_OUTGOING}) is {ours.result}: the "
-            "newsletters leave through smtp.post.example, so its address must be authorised "
-            "(mx.post.example only receives mail; include:_spf.post.example lists the "
-            "senders). " + "; ".join(ours.steps)
+            _(
+                "SPF for shop.example from smtp.post.example ({address}) is {result}: the "
+                "newsletters leave through smtp.post.example, so its address must be authorised "
+                "(mx.post.example only receives mail; include:_spf.post.example lists the "
+                "senders). "
+            ).format(address=_OUTGOING, result=ours.result)
+            + "; ".join(ours.steps)
         )
     stranger = check_host(table, _STRANGER, "shop.example")
     if stranger.result not in ("fail", "softfail"):
         raise Hint(
-            f"SPF for shop.example from a stranger ({_STRANGER}) is {stranger.result}: your "
-            "record authorises (or says nothing about) every other host of the internet. "
-            "End it with -all, and never +all."
+            _(
+                "SPF for shop.example from a stranger ({address}) is {result}: your "
+                "record authorises (or says nothing about) every other host of the internet. "
+                "End it with -all, and never +all."
+            ).format(address=_STRANGER, result=stranger.result)
         )
     verdict = run_checks(table, _NEWSLETTER, _OUTGOING, "bounce@shop.example", "smtp.post.example")
     if verdict.dmarc != "pass":  # pragma: no cover - SPF passed and is aligned
-        raise Hint(f"DMARC is still {verdict.dmarc}: " + "; ".join(verdict.reasons))
-    return (
-        f"{record!r}: SPF passes for smtp.post.example and fails for strangers; the envelope "
+        raise Hint(
+            _("DMARC is still {verdict}: ").format(verdict=verdict.dmarc)
+            + "; ".join(verdict.reasons)
+        )
+    return _(
+        "{record!r}: SPF passes for smtp.post.example and fails for strangers; the envelope "
         "domain shop.example is the From: domain, so DMARC passes (aligned SPF)."
-    )
+    ).format(record=record)
 
 
 def check_spf_for_shop(function: Callable[[], object]) -> Result:

@@ -22,6 +22,7 @@ import dkim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from ..i18n import _
 from .spf import SPFResult, check_host
 from .table import DNSTable
 
@@ -110,7 +111,7 @@ def dmarc_record(table: DNSTable, domain: str) -> tuple[str, dict[str, str]] | N
         for text in table.txt(f"_dmarc.{name}"):
             tags = dict(
                 (k.strip().lower(), v.strip())
-                for k, _, v in (t.partition("=") for t in text.split(";"))
+                for k, _equals, v in (t.partition("=") for t in text.split(";"))
                 if k.strip()
             )
             if tags.get("v") == "DMARC1":
@@ -134,12 +135,14 @@ class Verdict:
 
     def header(self, authserv_id: str) -> str:
         """The ``Authentication-Results:`` header field (RFC 8601 §2.2), folded."""
-        parts = [f"spf={self.spf.result} smtp.mailfrom={self.spf.domain}"]
+        # i18n: keep (each part below): the header field's syntax, RFC 8601 §2.2
+        parts = [f"spf={self.spf.result} smtp.mailfrom={self.spf.domain}"]  # i18n: keep
         if self.helo_spf.domain != self.spf.domain and self.helo_spf.result != "none":
-            parts.append(f"spf={self.helo_spf.result} smtp.helo={self.helo_spf.domain}")
+            helo = f"spf={self.helo_spf.result} smtp.helo={self.helo_spf.domain}"  # i18n: keep
+            parts.append(helo)
         parts += [
             f"dkim={self.dkim}" + (f" header.d={self.dkim_domain}" if self.dkim_domain else ""),
-            f"dmarc={self.dmarc} header.from={self.from_domain or 'none'}",
+            f"dmarc={self.dmarc} header.from={self.from_domain or 'none'}",  # i18n: keep
         ]
         return f"Authentication-Results: {authserv_id};\r\n\t" + ";\r\n\t".join(parts)
 
@@ -151,8 +154,11 @@ def evaluate(table: DNSTable, data: bytes, ip: str, mail_from: str, helo: str | 
     spf = check_host(table, ip, sender_domain)
     helo_spf = check_host(table, ip, helo_name)
     reasons = [
-        ("envelope " if "@" in mail_from else "HELO name (the bounce has MAIL FROM:<>) ")
-        + spf.explain()
+        (
+            _("envelope {spf}")
+            if "@" in mail_from
+            else _("HELO name (the bounce has MAIL FROM:<>) {spf}")
+        ).format(spf=spf.explain())
     ]
     if "@" in mail_from and helo_spf.result != "none":
         reasons.append(f"HELO {helo_name}: {helo_spf.explain()}")
@@ -167,23 +173,30 @@ def evaluate(table: DNSTable, data: bytes, ip: str, mail_from: str, helo: str | 
         dkim_domain = (checker.domain or b"").decode("ascii", "replace")
         dkim_result = "pass" if good else "fail"
         reasons.append(
-            f"DKIM {dkim_result} for d={dkim_domain}: "
-            + (
-                "the signature matches the headers and body it signed"
+            _("DKIM {result} for d={domain}: {meaning}").format(
+                result=dkim_result,
+                domain=dkim_domain,
+                meaning=_("the signature matches the headers and body it signed")
                 if good
-                else "the signature does not match: something changed after signing, "
-                "or the published key is not the signer's"
+                else _(
+                    "the signature does not match: something changed after signing, "
+                    "or the published key is not the signer's"
+                ),
             )
         )
     else:
-        reasons.append("DKIM none: the message is not signed")
+        reasons.append(_("DKIM none: the message is not signed"))
     from_domain = _from_domain(data)
     record = dmarc_record(table, from_domain) if from_domain else None
     if record is None:
         dmarc, disposition = "none", "deliver"
-        reasons.append(f"DMARC none: {from_domain or 'no From: domain'} publishes no policy")
+        reasons.append(
+            _("DMARC none: {domain} publishes no policy").format(
+                domain=from_domain or _("no From: domain")
+            )
+        )
     else:
-        _, tags = record
+        _name, tags = record
         spf_ok = spf.result == "pass" and aligned(spf.domain, from_domain, tags.get("aspf", "r"))
         dkim_ok = dkim_result == "pass" and aligned(
             dkim_domain, from_domain, tags.get("adkim", "r")
@@ -192,17 +205,28 @@ def evaluate(table: DNSTable, data: bytes, ip: str, mail_from: str, helo: str | 
         dmarc = "pass" if spf_ok or dkim_ok else "fail"
         if dmarc == "pass":
             disposition = "deliver"
-            why = "aligned SPF" if spf_ok else "aligned DKIM"
-            reasons.append(f"DMARC pass for From: {from_domain} ({why})")
+            why = _("aligned SPF") if spf_ok else _("aligned DKIM")
+            reasons.append(
+                _("DMARC pass for From: {domain} ({why})").format(domain=from_domain, why=why)
+            )
         else:
             disposition = {"quarantine": "spam", "reject": "reject"}.get(policy, "deliver")
+            says = {
+                "deliver": _("deliver anyway"),
+                "spam": _("spam folder"),
+                "reject": _("refuse it"),
+            }[disposition]
             reasons.append(
-                f"DMARC fail for From: {from_domain}: neither SPF ({spf.domain}) nor DKIM "
-                f"({dkim_domain or 'unsigned'}) passed for a domain aligned with it; its "
-                f"policy p={policy} says: "
-                + {"deliver": "deliver anyway", "spam": "spam folder", "reject": "refuse it"}[
-                    disposition
-                ]
+                _(
+                    "DMARC fail for From: {domain}: neither SPF ({spf}) nor DKIM ({dkim}) passed "
+                    "for a domain aligned with it; its policy p={policy} says: {says}"
+                ).format(
+                    domain=from_domain,
+                    spf=spf.domain,
+                    dkim=dkim_domain or _("unsigned"),
+                    policy=policy,
+                    says=says,
+                )
             )
     return Verdict(
         spf, helo_spf, dkim_result, dkim_domain, dmarc, from_domain, disposition, reasons

@@ -28,6 +28,7 @@ from typing import Any
 from ..client import Client
 from ..client import send as client_send
 from ..errors import ConnectError, Disconnected, ReplyError, SmtplabError, Timeout
+from ..i18n import N_, _
 from ..lab.inbox import ReceivedMessage
 from ..lab.policy import LabPolicy
 from ..lab.server import LabServer, make_password
@@ -58,12 +59,25 @@ mx1.example.net.             300 IN A   198.51.100.10
 mx2.example.net.             300 IN A   198.51.100.20
 bank.example.                300 IN TXT "v=spf1 ip4:198.51.100.77 -all"
 _dmarc.bank.example.         300 IN TXT "v=DMARC1; p=reject"
-"""
+"""  # i18n: keep zone-file data (DNS records)
 """The table a LabInternet starts with (zone-file text; addresses from RFC 5737)."""
 
 MX_HOSTS = ("mx.post.example", "mx1.example.net", "mx2.example.net")
 SUBMISSION = "smtp.post.example"
 UNKNOWN_USER = "nobody@*"  # every MX refuses it at RCPT: the bounce example
+FOLDERS = {"inbox": N_("inbox"), "spam": N_("spam")}
+"""The MX's folders as :meth:`LabInternet.explain` names them (in English: read through
+``_()``)."""
+OUTCOMES = {
+    "delivered": N_("delivered"),
+    "refused": N_("refused"),
+    "deferred": N_("deferred"),
+    "unreachable": N_("unreachable"),
+    "bounce sent": N_("bounce sent"),
+    "error": N_("error"),
+}
+"""A delivery attempt's outcomes as :class:`RelayAttempt` prints them (the attribute keeps
+the English word)."""
 
 
 @dataclass
@@ -85,12 +99,12 @@ class RelayAttempt:
     def dialogue(self) -> str:
         """The provider's session, commands and replies, without the message lines."""
         if self.transcript is None:
-            return "(no session: no host to connect to)"
+            return _("(no session: no host to connect to)")
         kept, inside = [], False
         for line in str(self.transcript).splitlines():
             if inside and line.startswith("C: .") and not line.startswith("C: .."):
                 inside = False
-                kept.append("C: (the message: its headers and body)")
+                kept.append("C: " + _("(the message: its headers and body)"))
             if not inside:
                 kept.append(line)
             if line.startswith("S: 354"):
@@ -98,12 +112,15 @@ class RelayAttempt:
         return "\n".join(kept)
 
     def __str__(self) -> str:
-        who = ", ".join(self.recipients)
-        return (
-            f"{self.queue_id} attempt {self.attempt}: <{self.sender}> -> {who} via "
-            f"{self.host or '(no host)'}: {self.outcome}"
-            + (f" ({self.reply})" if self.reply else "")
-        )
+        line = _("{queue_id} attempt {attempt}: <{sender}> -> {recipients} via {host}: {outcome}")
+        return line.format(
+            queue_id=self.queue_id,
+            attempt=self.attempt,
+            sender=self.sender,
+            recipients=", ".join(self.recipients),
+            host=self.host or _("(no host)"),
+            outcome=_(OUTCOMES.get(self.outcome, self.outcome)),
+        ) + (f" ({self.reply})" if self.reply else "")
 
 
 @dataclass
@@ -219,12 +236,14 @@ class LabInternet:
     def hosts(self) -> str:
         """Each lab host: its role, the address it pretends to have, where it listens."""
         roles = {
-            SUBMISSION: "submission (STARTTLS + AUTH, like port 587)",
-            "mx.post.example": "MX of post.example (bounces land here)",
+            SUBMISSION: _("submission (STARTTLS + AUTH, like port 587)"),
+            "mx.post.example": _("MX of post.example (bounces land here)"),
         }
         lines = []
         for host, lab in self.labs.items():
-            role = roles.get(host, f"MX of {host.partition('.')[2]} (no AUTH, STARTTLS offered)")
+            role = roles.get(host) or _("MX of {domain} (no AUTH, STARTTLS offered)").format(
+                domain=host.partition(".")[2]
+            )
             pretend = ", ".join(self.dns.addresses(host)) or "-"
             lines.append(f"{host:<18} {pretend:<15} {WIRE_ADDRESS}:{lab.port:<6} {role}")
         return "\n".join(lines)
@@ -256,7 +275,11 @@ class LabInternet:
             while self._queue or self._busy:
                 left = end - time.monotonic()
                 if left <= 0:
-                    raise Timeout(f"the provider's queue was not empty after {timeout:g} s")
+                    raise Timeout(
+                        _("the provider's queue was not empty after {seconds} s").format(
+                            seconds=f"{timeout:g}"
+                        )
+                    )
                 self._cond.wait(min(left, 0.05))
 
     def mailbox(self, address: str, folder: str | None = None) -> list[ReceivedMessage]:
@@ -280,14 +303,19 @@ class LabInternet:
     def explain(self, message: ReceivedMessage) -> str:
         """The message's journey (its Received lines bottom-up) and what the MX's checks
         concluded, one line each."""
-        lines = ["Journey (Received: lines read bottom-up):"]
+        lines = [_("Journey (Received: lines read bottom-up):")]
         hops = trace_of(message.message.get_all("Received") or [])
         for number, hop in enumerate(hops, 1):
             at = f"{hop.at:%H:%M:%S}" if hop.at else "?"
-            lines.append(f"  {number}. {hop.by} took it from {hop.seen or hop.sender} at {at}")
+            hop_line = _("{number}. {by} took it from {sender} at {at}")
+            lines.append(
+                "  "
+                + hop_line.format(number=number, by=hop.by, sender=hop.seen or hop.sender, at=at)
+            )
         verdict = self.verdicts.get(message.queue_id)
         if verdict is not None:
-            lines.append(f"Filed in: {message.folder}")
+            folder = _(FOLDERS.get(message.folder, message.folder))
+            lines.append(_("Filed in: {folder}").format(folder=folder))
             lines += [f"  - {reason}" for reason in verdict.reasons]
         return "\n".join(lines)
 
@@ -299,7 +327,7 @@ class LabInternet:
             dmarc = f"dmarc={verdict.dmarc}" if verdict else ""
             sender = message.message.get("From", "")
             lines.append(f"[{message.folder:<5}] {sender} | {message.subject} | {dmarc}")
-        return "\n".join(lines) or f"(nothing for {address})"
+        return "\n".join(lines) or _("(nothing for {address})").format(address=address)
 
     # -- the submission server's side ----------------------------------------------------
     def _peer(self, peer: tuple[Any, ...] | None) -> tuple[str, str]:
@@ -442,10 +470,9 @@ class LabInternet:
             retry.due = time.monotonic() + self.retry_after[job.attempt - 1]
             self._enqueue(retry)
         elif deferred:  # the lesson clock ran out: RFC 3463 4.4.7, message expired
-            failures += [
-                (r, h, f"{reply} (gave up after {job.attempt} attempts: 4.4.7 expired)")
-                for r, h, reply in deferred
-            ]
+            # the bounce's diagnostic: mail on the wire (RFC 3464), not the kit's own words
+            expired = f"(gave up after {job.attempt} attempts: 4.4.7 expired)"  # i18n: keep wire
+            failures += [(r, h, f"{reply} {expired}") for r, h, reply in deferred]
         if failures and not job.bounce and job.sender:
             report = bounce(
                 reporting_mta=SUBMISSION,
@@ -537,7 +564,7 @@ class LabInternet:
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
-        return f"<LabInternet: {len(self.labs)} lab hosts, {state}>"
+        return f"<LabInternet: {len(self.labs)} lab hosts, {state}>"  # i18n: keep a repr
 
 
 def _rewrite(data: bytes, header: str, value: str) -> bytes:

@@ -17,6 +17,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+from ..i18n import N_, _
 from .table import DNSTable
 
 __all__ = ["SPFResult", "check_host"]
@@ -30,15 +31,16 @@ _DUAL_CIDR = re.compile(
 )
 
 MEANING = {
-    "pass": "the domain says this host may send its mail",
-    "fail": "the domain says this host may NOT send its mail (-all)",
-    "softfail": "the domain says this host is probably not allowed (~all): accept, but mark",
-    "neutral": "the domain says nothing about this host (?all)",
-    "none": "the domain publishes no SPF record",
-    "permerror": "the domain's SPF record is broken: it cannot be evaluated",
-    "temperror": "a lookup failed for now: try again later",
+    "pass": N_("the domain says this host may send its mail"),
+    "fail": N_("the domain says this host may NOT send its mail (-all)"),
+    "softfail": N_("the domain says this host is probably not allowed (~all): accept, but mark"),
+    "neutral": N_("the domain says nothing about this host (?all)"),
+    "none": N_("the domain publishes no SPF record"),
+    "permerror": N_("the domain's SPF record is broken: it cannot be evaluated"),
+    "temperror": N_("a lookup failed for now: try again later"),
 }
-"""What each result means (RFC 7208 §2.6), for the explanations."""
+"""What each result means (RFC 7208 §2.6), for the explanations (English: read them
+through ``_()``)."""
 
 
 class _PermError(Exception):
@@ -59,9 +61,16 @@ class SPFResult:
     steps: list[str] = field(default_factory=list)
 
     def explain(self) -> str:
-        """One sentence: the result, what it means and why."""
-        why = f" (matched {self.mechanism!r})" if self.mechanism else ""
-        return f"SPF {self.result} for {self.domain} from {self.ip}{why}: {MEANING[self.result]}"
+        """One sentence: the result, what it means and why (in the current language; the
+        result's name, ``pass`` or ``fail``..., stays as RFC 7208 §2.6 names it)."""
+        why = _(" (matched {mechanism})").format(mechanism=repr(self.mechanism))
+        return _("SPF {result} for {domain} from {ip}{why}: {meaning}").format(
+            result=self.result,
+            domain=self.domain,
+            ip=self.ip,
+            why=why if self.mechanism else "",
+            meaning=_(MEANING[self.result]),
+        )
 
 
 class _Evaluation:
@@ -75,38 +84,48 @@ class _Evaluation:
     def count(self, what: str) -> None:
         self.lookups += 1
         if self.lookups > LOOKUP_LIMIT:
-            raise _PermError(f"more than {LOOKUP_LIMIT} DNS lookups ({what}): RFC 7208 §4.6.4")
+            raise _PermError(
+                _("more than {limit} DNS lookups ({what}): RFC 7208 §4.6.4").format(
+                    limit=LOOKUP_LIMIT, what=what
+                )
+            )
 
     def void(self, found: list) -> list:
         if not found:
             self.voids += 1
             if self.voids > VOID_LIMIT:
-                raise _PermError(f"more than {VOID_LIMIT} lookups found nothing: §4.6.4")
+                raise _PermError(
+                    _("more than {limit} lookups found nothing: §4.6.4").format(limit=VOID_LIMIT)
+                )
         return found
 
     def record(self, domain: str) -> str | None:
         records = [t for t in self.table.txt(domain) if t.lower().split(" ")[0] == "v=spf1"]
         if len(records) > 1:
-            raise _PermError(f"{domain} has {len(records)} SPF records (one only: §4.5)")
+            raise _PermError(
+                _("{domain} has {count} SPF records (one only: §4.5)").format(
+                    domain=domain, count=len(records)
+                )
+            )
         return records[0] if records else None
 
     def check(self, domain: str) -> tuple[str, str]:
         """(result, mechanism) of check_host() for ``domain`` (RFC 7208 §4)."""
         text = self.record(domain)
         if text is None:
-            self.steps.append(f"{domain}: no SPF record")
+            self.steps.append(_("{domain}: no SPF record").format(domain=domain))
             return "none", ""
         self.steps.append(f"{domain}: {text}")
         if "%{" in text:
-            raise _PermError("macros (%{...}, RFC 7208 §7) are not supported by the lab")
+            raise _PermError(_("macros (%{...}, RFC 7208 §7) are not supported by the lab"))
         redirect = None
         terms = text.split()[1:]
         for term in terms:
-            name, _, value = term.partition("=")
-            if _ and name.lower() in ("redirect", "exp") and ":" not in name:
+            name, equals, value = term.partition("=")
+            if equals and name.lower() in ("redirect", "exp") and ":" not in name:
                 if name.lower() == "redirect":
                     if redirect is not None:
-                        raise _PermError("two redirect= modifiers (§6)")
+                        raise _PermError(_("two redirect= modifiers (§6)"))
                     redirect = value
                 continue
             qualifier = "+"
@@ -117,12 +136,16 @@ class _Evaluation:
         if redirect is not None:  # only when no mechanism matched and there is no "all"
             self.count(f"redirect={redirect}")
             if self.record(redirect) is None:
-                raise _PermError(f"redirect={redirect}: that domain has no SPF record (§6.1)")
+                raise _PermError(
+                    _("redirect={domain}: that domain has no SPF record (§6.1)").format(
+                        domain=redirect
+                    )
+                )
             return self.check(redirect)
         return "neutral", ""  # §4.7: nothing matched
 
     def matches(self, term: str, domain: str) -> bool:
-        name, _, argument = term.partition(":")
+        name, _colon, argument = term.partition(":")
         name = name.lower()
         cidr4, cidr6 = 32, 128
         dual = _DUAL_CIDR.fullmatch(term)
@@ -131,7 +154,7 @@ class _Evaluation:
             cidr4 = int(dual["four"] or 32)
             cidr6 = int(dual["six"] or 128)
             if cidr4 > 32 or cidr6 > 128:
-                raise _PermError(f"{term}: a prefix length too long (§5.6)")
+                raise _PermError(_("{term}: a prefix length too long (§5.6)").format(term=term))
         if name in _LOOKS_UP:
             self.count(term)
         target = argument or domain
@@ -141,30 +164,44 @@ class _Evaluation:
             try:
                 network = ipaddress.ip_network(argument, strict=False)
             except ValueError as error:
-                raise _PermError(f"{term}: not a network ({error})") from None
+                raise _PermError(
+                    _("{term}: not a network ({error})").format(term=term, error=error)
+                ) from None
             if (name == "ip4") != (network.version == 4):
-                raise _PermError(f"{term}: an {name} mechanism with the wrong kind of address")
+                raise _PermError(
+                    _("{term}: an {name} mechanism with the wrong kind of address").format(
+                        term=term, name=name
+                    )
+                )
             return self.ip.version == network.version and self.ip in network
         if name == "a":
             return self.within(self.void(self.table.addresses(target)), cidr4, cidr6)
         if name == "mx":
             hosts = self.void(self.table.mx(target))
             if len(hosts) > LOOKUP_LIMIT:
-                raise _PermError(f"mx:{target} has more than {LOOKUP_LIMIT} MX hosts (§4.6.4)")
-            found = [a for _, host in hosts for a in self.table.addresses(host)]
+                raise _PermError(
+                    _("mx:{domain} has more than {limit} MX hosts (§4.6.4)").format(
+                        domain=target, limit=LOOKUP_LIMIT
+                    )
+                )
+            found = [a for _preference, host in hosts for a in self.table.addresses(host)]
             return self.within(found, cidr4, cidr6)
         if name == "include":
             if not argument:
-                raise _PermError("include needs a domain (§5.2)")
-            result, _ = self.check(argument)
+                raise _PermError(_("include needs a domain (§5.2)"))
+            result, _mechanism = self.check(argument)
             if result in ("none", "permerror"):  # §5.2: an include of nothing is broken
-                raise _PermError(f"include:{argument}: that domain has no SPF record (§5.2)")
+                raise _PermError(
+                    _("include:{domain}: that domain has no SPF record (§5.2)").format(
+                        domain=argument
+                    )
+                )
             return result == "pass"
         if name == "exists":
             return bool(self.void(self.table.lookup(target, "A")))
         if name == "ptr":
             return False  # §5.5: "SHOULD NOT be used"; counted, never matched here
-        raise _PermError(f"unknown mechanism {term!r} (§4.6.1)")
+        raise _PermError(_("unknown mechanism {term} (§4.6.1)").format(term=repr(term)))
 
     def within(self, addresses: list[str], cidr4: int, cidr6: int) -> bool:
         for address in addresses:
@@ -187,9 +224,9 @@ def check_host(table: DNSTable, ip: str, domain: str) -> SPFResult:
     domain = domain.rstrip(".").lower()
     try:
         if not domain or "." not in domain:
-            return SPFResult("none", domain, ip, steps=["not a domain name (§4.3)"])
+            return SPFResult("none", domain, ip, steps=[_("not a domain name (§4.3)")])
         result, mechanism = evaluation.check(domain)
     except _PermError as error:
-        evaluation.steps.append(f"permerror: {error}")
+        evaluation.steps.append(f"permerror: {error}")  # the result's name, then why
         result, mechanism = "permerror", ""
     return SPFResult(result, domain, ip, mechanism, evaluation.lookups, evaluation.steps)

@@ -23,6 +23,8 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.zone
 
+from ..i18n import _
+
 __all__ = ["DNSTable"]
 
 WIRE_ADDRESS = "127.0.0.1"
@@ -90,7 +92,7 @@ class DNSTable:
         wanted = dns.rdatatype.from_text(rdtype)
         with self._lock:
             self.lookups += 1
-            for _ in range(8):  # a CNAME chain, bounded
+            for _step in range(8):  # a CNAME chain, bounded
                 try:
                     node = self._zone.get_node(_name(name))
                 except dns.exception.DNSException:
@@ -155,10 +157,14 @@ class DNSTable:
 
     def __str__(self) -> str:
         lines = []
-        width = max((len(name) for name, _ in self.records()), default=10) + 1
+        width = max((len(name) for name, _record in self.records()), default=10) + 1
         for name, record in self.records():
             port = self.ports.get(name)
-            where = f"  ; lab host: {WIRE_ADDRESS} port {port}" if port and " A " in record else ""
+            where = ""
+            if port and " A " in record:
+                where = "  ; " + _("lab host: {address} port {port}").format(
+                    address=WIRE_ADDRESS, port=port
+                )
             if " p=" in record and len(record) > 100:  # a DKIM key: its start is enough
                 key = record.split(" p=", 1)[1].replace('" "', "").rstrip('"')
                 record = record.split(" p=", 1)[0] + f' p={key[:12]}…" ({len(key)} characters)'
@@ -166,7 +172,8 @@ class DNSTable:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<DNSTable: {sum(1 for _ in self.records())} records, {len(self.ports)} lab hosts>"
+        count = sum(1 for _record in self.records())
+        return f"<DNSTable: {count} records, {len(self.ports)} lab hosts>"  # i18n: keep a repr
 
 
 def _sort(name: dns.name.Name) -> tuple[str, ...]:

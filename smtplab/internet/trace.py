@@ -8,6 +8,9 @@
   ``MAIL FROM:<>`` so that no bounce is ever bounced (RFC 5321 §4.5.5).
 """
 
+# i18n: keep-file trace lines and bounces are mail on the wire (RFC 5321 §4.4, RFC 3464),
+# written as an MTA writes them; this module has no other text.
+
 from __future__ import annotations
 
 import email.utils

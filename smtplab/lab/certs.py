@@ -37,7 +37,8 @@ class LabCertificates:
         if address is not None and not address.is_unspecified:
             names.append(str(address))
         self.names = list(dict.fromkeys(names))
-        self._ca = trustme.CA(organization_name="smtplab", organization_unit_name="smtplab lab CA")
+        unit = "smtplab lab CA"  # i18n: keep a certificate's name
+        self._ca = trustme.CA(organization_name="smtplab", organization_unit_name=unit)
         self._leaf = self._ca.issue_cert(*self.names)
         self.ca_pem = self._ca.cert_pem.bytes()
         self._directory = Path(tempfile.mkdtemp(prefix="smtplab-lab-"))

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from aiosmtpd.smtp import SMTP
 
+from ..i18n import N_, _
 from .bounds import IncomingBudget, IncomingMessage, LineCutter, pick_connection_to_close
 from .faults import FaultBook
 from .inbox import Inbox, ReceivedMessage
@@ -65,7 +66,7 @@ _TOO_MANY = "421 4.7.0 Too many connections to the lab"
 _BARE = re.compile(rb"\r(?!\n)|(?<!\r)\n")  # a CR without its LF, an LF without its CR
 _STAND_IN = {10: b"X-SMTPLAB-BARE-LF\r\n", 13: b"X-SMTPLAB-BARE-CR\r\n"}
 
-Relay = Callable[[ReceivedMessage], "ReceivedMessage | str | None"]
+Relay = Callable[[ReceivedMessage], "ReceivedMessage | str | None"]  # i18n: keep a type
 """``LabServer(relay=...)``: called on the lab's thread with each message that arrived
 whole, before it is kept; it returns None (keep it as it is), a ReceivedMessage to keep
 instead (trace headers added, another folder), or a 4xx/5xx reply that refuses it. It must
@@ -117,7 +118,7 @@ class LabContext:
     ) -> None:
         """The event loop's exception handler: record, never print."""
         exception = context.get("exception")
-        message = context.get("message", "error in the lab's event loop")
+        message = context.get("message", _("error in the lab's event loop"))
         self.record_error(f"{message}: {exception!r}" if exception else str(message))
 
     def check_login(self, login: str, password: str) -> str | None:
@@ -151,26 +152,30 @@ class LabContext:
 def describe_tls_failure(error: BaseException | None, timeout: float) -> str:
     """Say in words why a TLS handshake failed, from the server's side."""
     if error is None or isinstance(error, ConnectionResetError):
-        return "the client closed the connection during the TLS handshake"
+        return _("the client closed the connection during the TLS handshake")
     if isinstance(error, ssl.SSLError):
         reason = error.reason or type(error).__name__
+        plain = N_("the client spoke plain text on a TLS port")
         hints = {
-            "HTTP_REQUEST": "the client spoke plain text on a TLS port",
-            "WRONG_VERSION_NUMBER": "the client spoke plain text on a TLS port",
-            "TLSV1_ALERT_UNKNOWN_CA": "the client does not trust the lab's CA",
-            "SSLV3_ALERT_BAD_CERTIFICATE": "the client rejected the lab's certificate",
-            "SSLV3_ALERT_CERTIFICATE_UNKNOWN": "the client rejected the lab's certificate "
-            "(often: the name it connected to is not in the certificate)",
+            "HTTP_REQUEST": plain,
+            "WRONG_VERSION_NUMBER": plain,
+            "TLSV1_ALERT_UNKNOWN_CA": N_("the client does not trust the lab's CA"),
+            "SSLV3_ALERT_BAD_CERTIFICATE": N_("the client rejected the lab's certificate"),
+            "SSLV3_ALERT_CERTIFICATE_UNKNOWN": N_(
+                "the client rejected the lab's certificate "
+                "(often: the name it connected to is not in the certificate)"
+            ),
         }
         hint = hints.get(reason)
-        return f"TLS handshake failed: {reason}" + (f" ({hint})" if hint else "")
+        text = _("TLS handshake failed: {reason}").format(reason=reason)
+        return text + (_(" ({hint})").format(hint=_(hint)) if hint else "")
     if isinstance(error, TimeoutError) or "longer than" in str(error):
-        return (
-            f"TLS handshake failed: the client sent no TLS handshake within {timeout:g} s "
+        return _(
+            "TLS handshake failed: the client sent no TLS handshake within {seconds} s "
             "(a plain-text client on the implicit-TLS port waits for a greeting that a TLS "
             "server never sends first)"
-        )
-    return f"TLS handshake failed: {type(error).__name__}: {error}"
+        ).format(seconds=f"{timeout:g}")
+    return _("TLS handshake failed: {kind}: {error}").format(kind=type(error).__name__, error=error)
 
 
 class LabConnection(asyncio.BufferedProtocol):
@@ -276,7 +281,7 @@ class LabConnection(asyncio.BufferedProtocol):
         self._lost = self.closing = True
         transport.write(
             f"{_TOO_MANY} (at most {context.max_connections}, all busy or logged in); "
-            "try again later\r\n".encode("ascii")
+            "try again later\r\n".encode("ascii")  # i18n: keep the lab's SMTP reply
         )
         transport.close()
         return False
@@ -293,13 +298,14 @@ class LabConnection(asyncio.BufferedProtocol):
         """Close this idle connection (421 4.7.0) so that a new client can be served."""
         self.context.closed_for_room += 1
         limit = self.context.max_connections
-        self.session.error = (
-            f"closed to make room for a new connection (the lab serves at most {limit})"
-        )
+        self.session.error = _(
+            "closed to make room for a new connection (the lab serves at most {limit})"
+        ).format(limit=limit)
         if self._handshaking or (self.listener == "tls" and not self.tls):
             self.abort()
             return
-        self.send(f"{_TOO_MANY} (at most {limit}): closing this idle one\r\n".encode("ascii"))
+        reply = f"{_TOO_MANY} (at most {limit}): closing this idle one\r\n"  # i18n: keep a reply
+        self.send(reply.encode("ascii"))
         self.close()
 
     async def start_tls(self) -> None:
@@ -340,7 +346,7 @@ class LabConnection(asyncio.BufferedProtocol):
             self._handshaking = False
             if tls_transport is None:  # failed, or the connection ended meanwhile
                 stopped = self.closing and failure is None
-                why = "the lab stopped during the TLS handshake"
+                why = _("the lab stopped during the TLS handshake")
                 self._finish(why if stopped else describe_tls_failure(failure, timeout))
                 self.abort()
         if tls_transport is None:
@@ -520,7 +526,7 @@ class LabConnection(asyncio.BufferedProtocol):
         if self._smtp_paused:
             return
         cut = -1
-        for _ in range(LINES_PER_TURN):
+        for _turn in range(LINES_PER_TURN):
             cut = backlog.find(b"\n", cut + 1)
             if cut < 0:
                 break

@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..i18n import N_, _
 from ..replies import EnhancedStatus, Reply
 from .policy import reply_lines
 
@@ -64,13 +65,15 @@ def parse_fault_reply(reply: str | Reply) -> tuple[str, ...]:
     else:
         text = str(reply).replace("\r\n", "\n")
         if "\r" in text or "\0" in text:
-            raise ValueError("a fault reply must not contain CR or NUL characters.")
+            raise ValueError(_("a fault reply must not contain CR or NUL characters."))
         raw_lines = text.split("\n")
         match = _LINE_PREFIX.match(raw_lines[0])
         if match is None:
             raise ValueError(
-                f"fault reply {reply!r} must start with a 2xx, 4xx or 5xx code, "
-                "e.g. '550 5.1.1 No such user' or '451 4.7.1 Try again later'."
+                _(
+                    "fault reply {reply} must start with a 2xx, 4xx or 5xx code, "
+                    "e.g. '550 5.1.1 No such user' or '451 4.7.1 Try again later'."
+                ).format(reply=repr(reply))
             )
         code = int(match[1])
         texts = []
@@ -81,15 +84,19 @@ def parse_fault_reply(reply: str | Reply) -> tuple[str, ...]:
             texts.append(line)
     if code // 100 not in (2, 4, 5):
         raise ValueError(
-            f"fault reply code {code}: use a 2xx, 4xx or 5xx code (3xx replies are the "
-            "server asking for more, which a fault cannot continue)."
+            _(
+                "fault reply code {code}: use a 2xx, 4xx or 5xx code (3xx replies are the "
+                "server asking for more, which a fault cannot continue)."
+            ).format(code=code)
         )
     for text in texts:
         status = EnhancedStatus.parse(text)
         if status is not None and status.klass != code // 100:
             raise ValueError(
-                f"fault reply {code} {text!r}: the enhanced code {status} must start with "
-                f"{code // 100} to agree with the reply code (RFC 2034 §4)."
+                _(
+                    "fault reply {code} {text}: the enhanced code {status} must start with "
+                    "{klass} to agree with the reply code (RFC 2034 §4)."
+                ).format(code=code, text=repr(text), status=status, klass=code // 100)
             )
     return tuple(line.rstrip() for line in reply_lines(code, texts))
 
@@ -117,35 +124,41 @@ class Fault:
         name = str(self.step).strip().upper()  # any case; MESSAGE is DATA_END
         if _ALIASES.get(name, name) not in STEPS:
             raise ValueError(
-                f"unknown step {self.step!r}: choose one of {', '.join(STEPS)} "
-                "(DATA is the reply to the DATA command, BODY the message itself, "
-                "DATA_END the reply after the final dot)."
+                _(
+                    "unknown step {step}: choose one of {steps} "
+                    "(DATA is the reply to the DATA command, BODY the message itself, "
+                    "DATA_END the reply after the final dot)."
+                ).format(step=repr(self.step), steps=", ".join(STEPS))
             )
         self.step = _ALIASES.get(name, name)
         if self.action not in ("reply", "slow", "hang", "drop"):
-            raise ValueError(f"unknown fault action {self.action!r}.")
+            raise ValueError(_("unknown fault action {action}.").format(action=repr(self.action)))
         if self.action == "reply" and not self.reply:
             raise ValueError(
-                "a reply fault needs the reply to send, e.g. '550 5.1.1 No such user'."
+                _("a reply fault needs the reply to send, e.g. '550 5.1.1 No such user'.")
             )
         if not 0 <= self.delay < math.inf:  # also refuses nan, which compares False
             raise ValueError(
-                f"delay must be a finite number of seconds, zero or more, not {self.delay!r}."
+                _("delay must be a finite number of seconds, zero or more, not {delay}.").format(
+                    delay=repr(self.delay)
+                )
             )
         if self.times is not None and (isinstance(self.times, bool) or self.times < 1):
-            raise ValueError(
-                f"times must be a positive count or None (always), not {self.times!r}."
-            )
+            raise ValueError(_(_TIMES).format(times=repr(self.times)))
         if self.address is not None and self.step not in _ADDRESS_STEPS:
             raise ValueError(
-                f"address= applies to MAIL or RCPT only (the address in the command), "
-                f"not to {self.step}."
+                _(
+                    "address= applies to MAIL or RCPT only (the address in the command), "
+                    "not to {step}."
+                ).format(step=self.step)
             )
         if self.step == "BODY" and (self.action not in _BODY_ACTIONS or self.delay):
             raise ValueError(
-                "at BODY (while the message arrives) a fault can only drop the connection "
-                "or send a reply and close; for a slow or silent answer to the message, "
-                "use the DATA_END step."
+                _(
+                    "at BODY (while the message arrives) a fault can only drop the connection "
+                    "or send a reply and close; for a slow or silent answer to the message, "
+                    "use the DATA_END step."
+                )
             )
 
     @property
@@ -168,17 +181,29 @@ class Fault:
 
     def __str__(self) -> str:
         what = {
-            "reply": f"reply {' / '.join(self.reply)}",
-            "slow": f"answer after {self.delay:g} s",
-            "hang": "never answer",
-            "drop": "drop the connection",
+            "reply": _("reply {reply}").format(reply=" / ".join(self.reply)),
+            "slow": _("answer after {seconds} s").format(seconds=f"{self.delay:g}"),
+            "hang": _("never answer"),
+            "drop": _("drop the connection"),
         }[self.action]
         if self.delay and self.action != "slow":
-            what += f" after {self.delay:g} s"
-        scope = f" for addresses matching {self.address}" if self.address else ""
-        left = "always" if self.times is None else f"{self.remaining} of {self.times} uses left"
-        return f"{self.step}: {what}{scope} ({left})"
+            what += _(" after {seconds} s").format(seconds=f"{self.delay:g}")
+        scope = (
+            _(" for addresses matching {pattern}").format(pattern=self.address)
+            if self.address
+            else ""
+        )
+        left = (
+            _("always")
+            if self.times is None
+            else _("{left} of {times} uses left").format(left=self.remaining, times=self.times)
+        )
+        return _("{step}: {what}{scope} ({left})").format(
+            step=self.step, what=what, scope=scope, left=left
+        )
 
+
+_TIMES = N_("times must be a positive count or None (always), not {times}.")
 
 MAX_SPLIT_PAUSE = 5.0
 """The longest pause between two pieces of a reply (seconds) :class:`SplitReplies` allows."""
@@ -197,15 +222,19 @@ class SplitReplies:
 
     def __post_init__(self) -> None:
         if isinstance(self.pieces, bool) or not isinstance(self.pieces, int) or self.pieces < 2:
-            raise ValueError(f"pieces must be an int of at least 2, not {self.pieces!r}.")
+            raise ValueError(
+                _("pieces must be an int of at least 2, not {pieces}.").format(
+                    pieces=repr(self.pieces)
+                )
+            )
         if not 0 <= self.pause <= MAX_SPLIT_PAUSE:  # also refuses nan
             raise ValueError(
-                f"pause must be between 0 and {MAX_SPLIT_PAUSE:g} seconds, not {self.pause!r}."
+                _("pause must be between 0 and {limit} seconds, not {pause}.").format(
+                    limit=f"{MAX_SPLIT_PAUSE:g}", pause=repr(self.pause)
+                )
             )
         if self.times is not None and (isinstance(self.times, bool) or self.times < 1):
-            raise ValueError(
-                f"times must be a positive count or None (always), not {self.times!r}."
-            )
+            raise ValueError(_(_TIMES).format(times=repr(self.times)))
 
     def cut(self, data: bytes) -> list[bytes]:
         """``data`` in at most :attr:`pieces` pieces of nearly equal length, in order."""
@@ -213,10 +242,14 @@ class SplitReplies:
         return [data[start : start + size] for start in range(0, len(data), size)]
 
     def __str__(self) -> str:
-        left = "always"
+        left = _("always")
         if self.times is not None:
-            left = f"{max(self.times - self.used, 0)} of {self.times} left"
-        return f"every reply in {self.pieces} pieces, {self.pause:g} s apart ({left})"
+            left = _("{left} of {times} left").format(
+                left=max(self.times - self.used, 0), times=self.times
+            )
+        return _("every reply in {pieces} pieces, {pause} s apart ({left})").format(
+            pieces=self.pieces, pause=f"{self.pause:g}", left=left
+        )
 
 
 class FaultBook:

@@ -20,6 +20,8 @@ from email.message import EmailMessage
 from functools import cached_property
 from typing import Any
 
+from ..i18n import _
+
 __all__ = ["INBOX_POLICY", "ReceivedMessage"]
 
 DEFAULT_MAX_MESSAGES = 10_000
@@ -117,7 +119,7 @@ class ReceivedMessage:
         return (
             f"ReceivedMessage(queue_id={self.queue_id!r}, mail_from={self.mail_from!r}, "
             f"rcpt_tos={self.rcpt_tos!r}, size={self.size}, tls={self.tls}, "
-            f"auth_user={self.auth_user!r}, session_id={self.session_id!r})"
+            f"auth_user={self.auth_user!r}, session_id={self.session_id!r})"  # i18n: keep repr
         )
 
 
@@ -130,7 +132,11 @@ class Inbox:
     ) -> None:
         for name, value in (("max_messages", max_messages), ("max_inbox_bytes", max_bytes)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, not {value!r}.")
+                raise ValueError(
+                    _("{name} must be a positive int, not {value}.").format(
+                        name=name, value=repr(value)
+                    )
+                )
         self._messages: deque[ReceivedMessage] = deque()
         self.max_messages = max_messages
         self.max_bytes = max_bytes

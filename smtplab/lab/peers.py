@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
+
 __all__: list[str] = []  # the lab's own machinery, used by server.py
 
 PROC_NET = Path("/proc/net")  # where Linux lists the machine's sockets (tcp, tcp6)
@@ -30,13 +32,14 @@ JUPYTERHUB_VARIABLE = "JUPYTERHUB_USER"  # set under JupyterHub: the mode is on 
 
 _NETLINK_SOCK_DIAG, _SOCK_DIAG_BY_FAMILY, _NLMSG_ERROR = 4, 20, 2  # linux/sock_diag.h
 _IGNORED_STATES = frozenset({"0A", "06"})  # LISTEN; TIME_WAIT (its uid column says 0)
+# The texts of the lab's 554 replies to a refused connection: protocol, kept in English.
 _OTHER_USER = (
     "This lab belongs to another user of this machine (shared-host mode): "
-    "connect to your own lab's port"
+    "connect to your own lab's port"  # i18n: keep the lab's SMTP reply
 )
 _UNKNOWN_USER = (
     "This lab serves only its own user's connections (shared-host mode), and it cannot "
-    "see which user opened this one"
+    "see which user opened this one"  # i18n: keep the lab's SMTP reply
 )
 
 
@@ -125,7 +128,7 @@ def sock_diag_owner(client: tuple[Any, ...], lab_end: tuple[Any, ...]) -> int | 
     )
     header = struct.pack("=LHHLL", 16 + len(request), _SOCK_DIAG_BY_FAMILY, 1, 1, 0)
     if not hasattr(socket, "AF_NETLINK"):
-        raise OSError(errno.ENOSYS, "no netlink on this system")
+        raise OSError(errno.ENOSYS, _("no netlink on this system"))
     with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _NETLINK_SOCK_DIAG) as netlink:
         netlink.settimeout(1.0)
         netlink.send(header + request)
@@ -138,7 +141,7 @@ def sock_diag_owner(client: tuple[Any, ...], lab_end: tuple[Any, ...]) -> int | 
         if error == errno.ENOENT:
             return None
         raise OSError(error, os.strerror(error))
-    raise OSError(errno.EPROTO, "unexpected answer from NETLINK_SOCK_DIAG")
+    raise OSError(errno.EPROTO, _("unexpected answer from NETLINK_SOCK_DIAG"))
 
 
 def shared_host_wanted(
@@ -157,15 +160,15 @@ def shared_host_wanted(
     proc_net = proc_net or PROC_NET
     if os.access(proc_net / "tcp", os.R_OK):
         return True
-    why = (
-        f"the shared-host mode needs {proc_net / 'tcp'} (Linux) to see which user opened "
-        f"a connection, and this system ({sys.platform}) has none readable, so the lab "
+    why = _(
+        "the shared-host mode needs {path} (Linux) to see which user opened "
+        "a connection, and this system ({platform}) has none readable, so the lab "
         "cannot keep other users of this machine out."
-    )
+    ).format(path=proc_net / "tcp", platform=sys.platform)
     if asked:
-        raise ValueError(f"{why} Pass shared_host=False to run without it.")
+        raise ValueError(why + _(" Pass shared_host=False to run without it."))
     warnings.warn(
-        f"{why} It runs without the mode: anyone on this machine can use this lab.",
+        why + _(" It runs without the mode: anyone on this machine can use this lab."),
         RuntimeWarning,
         stacklevel=3,
     )

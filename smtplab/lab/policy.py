@@ -34,6 +34,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Literal
 
+from ..i18n import _
 from ..replies import EnhancedStatus
 
 __all__ = ["DEFAULT_HOSTNAME", "DEFAULT_SIZE_LIMIT", "LabPolicy", "ReplyText"]
@@ -53,10 +54,11 @@ TEXT_LINE_LIMIT = 1000
 SUPPORTED_AUTH_MECHANISMS = ("LOGIN", "PLAIN")
 """The AUTH mechanisms the lab implements (aiosmtpd's built-ins)."""
 
-INSECURE_NOTE = "(LESSON ONLY: insecure lab, offers AUTH before TLS)"
+INSECURE_NOTE = "(LESSON ONLY: insecure lab, offers AUTH before TLS)"  # i18n: keep in the 220 reply
 """What the greeting of a lab with ``auth_before_tls=True`` says, loudly."""
 
-_REPLY_LINE = re.compile(r"^(?P<code>[2-5]\d\d)(?P<sep>[ -]?)(?P<text>.*)$", re.DOTALL)
+_REPLY_PATTERN = r"^(?P<code>[2-5]\d\d)(?P<sep>[ -]?)(?P<text>.*)$"  # i18n: keep a regex
+_REPLY_LINE = re.compile(_REPLY_PATTERN, re.DOTALL)
 
 # Enhanced codes that depend on the command being answered (RFC 3463 §3.2, §3.6), then
 # by reply code alone, the usual choice of real servers (Postfix, Exim).
@@ -82,9 +84,9 @@ _PATH_SYNTAX: dict[str, tuple[re.Pattern[str], str, str]] = {
     "RCPT": (re.compile(r"TO:<[^<>\s]+>(?: \S.*)?", re.I | re.S), "5.1.3", "recipient"),
 }
 
-# Some of aiosmtpd's own texts, reworded so that the reply explains itself.
-_SECURITY_TEXT = "Command refused due to lack of security"
-_TOO_LONG_TEXTS = ("Command line too long", "Line too long (see RFC5321 4.5.3.1.6)")
+# Some of aiosmtpd's own texts, reworded so that the reply explains itself (SMTP replies).
+_SECURITY_TEXT = "Command refused due to lack of security"  # i18n: keep aiosmtpd's reply
+_TOO_LONG_TEXTS = ("Command line too long", "Line too long (see RFC5321 4.5.3.1.6)")  # i18n: keep
 
 LOGIN_REFUSED = "535 5.7.8 Authentication credentials invalid"
 """The lab's reply to a refused login (aiosmtpd's text), which a look-alike replaces."""
@@ -124,13 +126,15 @@ class ReplyText:
 
     def __post_init__(self) -> None:
         if any(c in line for line in self.lines for c in "\r\n"):
-            raise ValueError("a reply line may not contain CR or LF: give one string per line.")
+            raise ValueError(_("a reply line may not contain CR or LF: give one string per line."))
         code = self.lines[0][:3] if self.lines else ""
         texts = [line[4:] for line in self.lines]
         if not re.fullmatch("[2-5][0-9]{2}", code) or reply_lines(int(code), texts) != self.lines:
             raise ValueError(
-                f"{self.lines!r}: write whole reply lines with one 2xx-5xx code, "
-                "'535-...' for every line but the last and '535 ...' for the last."
+                _(
+                    "{lines}: write whole reply lines with one 2xx-5xx code, "
+                    "'535-...' for every line but the last and '535 ...' for the last."
+                ).format(lines=repr(self.lines))
             )
         self.wire_text()  # raises if ``encoding`` cannot write the text
 
@@ -229,7 +233,7 @@ class LabPolicy:
     """
 
     hostname: str = DEFAULT_HOSTNAME
-    greeting: str = "ESMTP smtplab lab server"
+    greeting: str = "ESMTP smtplab lab server"  # i18n: keep in the 220 reply
     require_tls: bool = False
     require_auth: bool = False
     size_limit: int = DEFAULT_SIZE_LIMIT
@@ -265,23 +269,36 @@ class LabPolicy:
     def __post_init__(self) -> None:
         if not self.hostname or any(c in self.hostname for c in " \r\n\t"):
             raise ValueError(
-                f"hostname {self.hostname!r} is not a valid server name: use a DNS-like "
-                "name without spaces, e.g. 'lab.smtplab.test'."
+                _(
+                    "hostname {hostname} is not a valid server name: use a DNS-like "
+                    "name without spaces, e.g. 'lab.smtplab.test'."
+                ).format(hostname=repr(self.hostname))
             )
         if any(c in self.greeting for c in "\r\n"):
-            raise ValueError("the greeting text must be one line: remove CR/LF from it.")
+            raise ValueError(_("the greeting text must be one line: remove CR/LF from it."))
         if isinstance(self.size_limit, bool) or not isinstance(self.size_limit, int):
-            raise TypeError(f"size_limit must be an int (bytes), not {self.size_limit!r}.")
+            raise TypeError(
+                _("size_limit must be an int (bytes), not {value}.").format(
+                    value=repr(self.size_limit)
+                )
+            )
         if self.size_limit <= 0:
             raise ValueError(
-                f"size_limit must be a positive number of bytes, not {self.size_limit}; "
-                f"the default is {DEFAULT_SIZE_LIMIT} (10 MiB)."
+                _(
+                    "size_limit must be a positive number of bytes, not {value}; "
+                    "the default is {default} (10 MiB)."
+                ).format(value=self.size_limit, default=DEFAULT_SIZE_LIMIT)
             )
         unknown = [m for m in self.auth_mechanisms if m not in SUPPORTED_AUTH_MECHANISMS]
         if unknown or not self.auth_mechanisms:
             raise ValueError(
-                f"auth_mechanisms {self.auth_mechanisms!r}: the lab implements "
-                f"{' and '.join(SUPPORTED_AUTH_MECHANISMS)}; choose among those."
+                _(
+                    "auth_mechanisms {mechanisms}: the lab implements "
+                    "{supported}; choose among those."
+                ).format(
+                    mechanisms=repr(self.auth_mechanisms),
+                    supported=_(" and ").join(SUPPORTED_AUTH_MECHANISMS),
+                )
             )
         limits = {
             "max_command_line": (self.max_command_line, 64),
@@ -291,17 +308,23 @@ class LabPolicy:
         }
         for name, (value, least) in limits.items():
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise ValueError(f"{name} must be an int of at least {least}, not {value!r}.")
+                raise ValueError(
+                    _("{name} must be an int of at least {least}, not {value}.").format(
+                        name=name, least=least, value=repr(value)
+                    )
+                )
         if self.max_command_line > self.max_text_line:
             raise ValueError(
-                f"max_command_line ({self.max_command_line}) may not exceed max_text_line "
-                f"({self.max_text_line}): lower max_command_line too (RFC 5321 has 512 and 1000)."
+                _(
+                    "max_command_line ({command}) may not exceed max_text_line "
+                    "({text}): lower max_command_line too (RFC 5321 has 512 and 1000)."
+                ).format(command=self.max_command_line, text=self.max_text_line)
             )
         if not all(0 < t < math.inf for t in (self.idle_timeout, self.tls_handshake_timeout)):
-            raise ValueError("timeouts must be positive, finite numbers of seconds.")
+            raise ValueError(_("timeouts must be positive, finite numbers of seconds."))
         texts = [self.banner, self.ehlo_name, *(self.keywords or ())]
         if any(c in text for text in texts for c in "\r\n"):
-            raise ValueError("banner, ehlo_name and keywords must be one line each (no CR/LF).")
+            raise ValueError(_("banner, ehlo_name and keywords must be one line each (no CR/LF)."))
 
     def greeting_line(self) -> str:
         """The 220 greeting, e.g. ``220 lab.smtplab.test ESMTP smtplab lab server``.
@@ -363,7 +386,7 @@ class LabPolicy:
         if code == 552 and EnhancedStatus.parse(text) is None:
             text = (  # in place of aiosmtpd's "Error: Too much mail data"
                 "Message size exceeds fixed maximum message size: the limit is "
-                f"{self.size_limit} bytes (see SIZE in the EHLO reply)"
+                f"{self.size_limit} bytes (see SIZE in the EHLO reply)"  # i18n: keep a reply
             )
         if code == 500 and text in _TOO_LONG_TEXTS:  # aiosmtpd's, and the lab's own
             text = self.line_too_long_text(in_message=command == "DATA")
@@ -382,12 +405,13 @@ class LabPolicy:
         """The text of ``500 5.5.2 Line too long``, saying which limit (RFC 5321 §4.5.3.1)."""
         if in_message:
             return (
-                f"Line too long: a line of the message may be at most {self.max_text_line} "
-                "bytes with its CRLF (RFC 5321 4.5.3.1.6); the message was not accepted"
+                "Line too long: a line of the message may be at most "  # i18n: keep a reply
+                f"{self.max_text_line} bytes with its CRLF (RFC 5321 4.5.3.1.6); "
+                "the message was not accepted"
             )
         return (
             f"Line too long: a command line may be at most {self.max_command_line} bytes "
-            "with its CRLF (RFC 5321 4.5.3.1.4)"
+            "with its CRLF (RFC 5321 4.5.3.1.4)"  # i18n: keep the lab's 500 reply
         )
 
     def bare_line_end_reply(self, kind: Literal["LF", "CR"]) -> str:

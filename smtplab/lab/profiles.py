@@ -33,8 +33,9 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from ..i18n import N_, _
 from ..providers import (
     IMITATION_NOTE,
     PROVIDERS,
@@ -92,6 +93,32 @@ class UnknownProfileError(UnknownProviderError):
     """No look-alike profile has that name; the message lists the ones that exist."""
 
 
+class _Sentence(str):
+    """A sentence of a profile: the English text (what the str is), and the marked template
+    and values :func:`_shown` puts in the current language when it is shown (a profile is
+    built at import, before a language may be chosen)."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> _Sentence:
+        self = super().__new__(cls, template.format(**values) if values else template)
+        self.template, self.values = template, values
+        return self
+
+
+def _shown(text: str) -> str:
+    """*text* (a :class:`_Sentence`, or a text marked with ``N_``) in the current language."""
+    if isinstance(text, _Sentence):
+        if not text.values:
+            return _(text.template)
+        values = {
+            name: _shown(v) if isinstance(v, _Sentence) else v for name, v in text.values.items()
+        }
+        return _(text.template).format(**values)
+    return _(text)
+
+
 @dataclass(frozen=True)
 class LabProfile:
     """A provider look-alike: the :class:`LabPolicy` that imitates it, and what it does.
@@ -126,7 +153,9 @@ class LabProfile:
         return describe_profile(self)
 
     def __repr__(self) -> str:
-        return f"<LabProfile {self.key!r}: {self.title} (an imitation, not a recording)>"
+        return _("<LabProfile {key}: {title} (an imitation, not a recording)>").format(
+            key=repr(self.key), title=_shown(self.title)
+        )
 
 
 # --------------------------------------------------------------------------- building
@@ -150,7 +179,9 @@ def _pick(replies: Iterable[ObservedReply], code: int, needle: str) -> ObservedR
     for reply in replies:
         if reply.code == code and needle in reply.text:
             return reply
-    raise LookupError(f"no observed {code} reply containing {needle!r}")
+    raise LookupError(
+        _("no observed {code} reply containing {needle}").format(code=code, needle=repr(needle))
+    )
 
 
 _T = TypeVar("_T")
@@ -159,7 +190,7 @@ _T = TypeVar("_T")
 def _quoted(value: _T | None) -> _T:
     """A piece of the provider data a look-alike needs (LookupError if it is gone)."""
     if value is None:
-        raise LookupError("the provider data no longer quotes what this look-alike needs")
+        raise LookupError(_("the provider data no longer quotes what this look-alike needs"))
     return value
 
 
@@ -174,32 +205,35 @@ def _merge_keywords(before_tls: Iterable[str], auth: Iterable[str]) -> tuple[str
     return tuple(merged)
 
 
-# The HELO access rule every look-alike applies (LabPolicy.refuse_own_helo_name).
+# The HELO access rule every look-alike applies (LabPolicy.refuse_own_helo_name). Its
+# sources are citations: titles and notes as read, kept in English.
 _HELO_READ_ON = "2026-12-06"
 _HELO_RULE_SOURCES = (
     Source(
-        "Postfix SMTPD_ACCESS_README: Delayed evaluation of SMTP access restriction lists",
+        "Postfix SMTPD_ACCESS_README: "
+        "Delayed evaluation of SMTP access restriction lists",  # i18n: keep a title
         "https://www.postfix.org/SMTPD_ACCESS_README.html",
         read_on=_HELO_READ_ON,
         note="helo restrictions are evaluated at RCPT TO (smtpd_delay_reject); stored copy "
-        "read at linuxtopia.org/online_books/mail_systems/postfix_documentation",
+        "read at linuxtopia.org/online_books/mail_systems/postfix_documentation",  # i18n: keep
     ),
     Source(
-        "Postfix postconf(5): smtpd_helo_restrictions, check_helo_access type:table",
+        "Postfix postconf(5): "
+        "smtpd_helo_restrictions, check_helo_access type:table",  # i18n: keep a title
         "https://www.postfix.org/postconf.5.html#check_helo_access",
         read_on=_HELO_READ_ON,
         note="look up the HELO hostname; reject if the result is REJECT or '[45]xx text' "
-        "(stored copy: Webmin's Postfix help page)",
+        "(stored copy: Webmin's Postfix help page)",  # i18n: keep a citation's note
     ),
     Source(
-        "A Postfix log line (pastebin.com/TVZVzp5w)",
+        "A Postfix log line (pastebin.com/TVZVzp5w)",  # i18n: keep a citation
         "https://pastebin.com/TVZVzp5w",
         read_on=_HELO_READ_ON,
         note="the form of the reply: 'reject: RCPT from ...: 554 5.7.1 <name>: Helo command "
-        "rejected: ...'",
+        "rejected: ...'",  # i18n: keep a citation's note
     ),
 )
-_HELO_RULE = (
+_HELO_RULE = N_(
     "An EHLO/HELO with the server's own name (its greeting's first word, as a client that "
     "copies it from the 220 line sends) is noted in the session log and refused at RCPT TO "
     "with 554 5.7.1 <name>: Helo command rejected, the way sites refuse it with a Postfix "
@@ -208,8 +242,14 @@ _HELO_RULE = (
 )
 
 _COMMON_DIFFERENCES = (
-    "Replies no report quotes keep the lab's own texts (250 OK: queued as ..., its 530 replies).",
-    "The client's address in the EHLO reply is the documentation value of the report, not yours.",
+    N_(
+        "Replies no report quotes keep the lab's own texts "
+        "(250 OK: queued as ..., its 530 replies)."
+    ),
+    N_(
+        "The client's address in the EHLO reply is the documentation value "
+        "of the report, not yours."
+    ),
 )
 
 
@@ -270,38 +310,63 @@ def _qq(key: str, chinese: bool) -> LabProfile:
     # The plain-text EHLO of port 587 was not quoted: STARTTLS goes before the AUTH lines.
     first_auth = next(i for i, k in enumerate(tls_keywords) if is_auth_keyword(k))
     refused = _pick(seen.errors, 535, "请使用授权码" if chinese else "authorization code")
-    not_login = _pick(seen.errors, 501, "mail from address must be same as authorization user")
-    bad_from = _pick(seen.errors, 550, 'The "From" header is missing or invalid')
+    quoted_501 = "mail from address must be same as authorization user"  # i18n: keep QQ's
+    not_login = _pick(seen.errors, 501, quoted_501)
+    bad_from = _pick(seen.errors, 550, 'The "From" header is missing or invalid')  # i18n: keep QQ's
     ok = _pick(seen.other, 235, "Authentication successful")
     go_ahead = _pick(seen.other, 354, "End data")
-    wrong = "the older Chinese reply, sent as GBK bytes" if chinese else "QQ's reply"
+    wrong = _Sentence(
+        N_("the older Chinese reply, sent as GBK bytes") if chinese else N_("QQ's reply")
+    )
     return _look_alike(
         key,
         "qq",
-        "QQ Mail look-alike" + (" (Chinese GBK error)" if chinese else ""),
+        N_("QQ Mail look-alike (Chinese GBK error)") if chinese else N_("QQ Mail look-alike"),
         ehlo,
         (*tls_keywords[:first_auth], "STARTTLS", *tls_keywords[first_auth:]),
         (_quoted(seen.greeting), ehlo, refused, ok, go_ahead, not_login, bad_from),
         behaviour=(
-            "lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS).",
-            "Greeting and EHLO keywords as quoted for smtp.qq.com:465; no enhanced status "
-            "codes (QQ advertises no ENHANCEDSTATUSCODES).",
-            "TLS and AUTH are required before MAIL. The lab's password "
-            "(lab.users['student']) plays the authorization code (授权码).",
-            f"A wrong password gets {wrong}: {_lines(refused)[0]}",
-            "MAIL FROM must be the logged-in account's address (student@qq.com or "
-            f"student@foxmail.com); another gets {_lines(not_login)[0]}",
-            "After the message, a From header with no address outside encoded words "
-            f"(=?utf-8?q?you=40qq=2Ecom?=, or none at all) gets {_lines(bad_from)[0]}",
+            N_("lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS)."),
+            N_(
+                "Greeting and EHLO keywords as quoted for smtp.qq.com:465; no enhanced status "
+                "codes (QQ advertises no ENHANCEDSTATUSCODES)."
+            ),
+            N_(
+                "TLS and AUTH are required before MAIL. The lab's password "
+                "(lab.users['student']) plays the authorization code (授权码)."
+            ),
+            _Sentence(
+                N_("A wrong password gets {wrong}: {reply}"), wrong=wrong, reply=_lines(refused)[0]
+            ),
+            _Sentence(
+                N_(
+                    "MAIL FROM must be the logged-in account's address (student@qq.com or "
+                    "student@foxmail.com); another gets {reply}"
+                ),
+                reply=_lines(not_login)[0],
+            ),
+            _Sentence(
+                N_(
+                    "After the message, a From header with no address outside encoded words "
+                    "(=?utf-8?q?you=40qq=2Ecom?=, or none at all) gets {reply}"
+                ),
+                reply=_lines(bad_from)[0],
+            ),
         ),
         differences=(
-            "QQ's plain-text EHLO on port 587 was not quoted: the look-alike shows the "
-            "port-465 keywords with STARTTLS and without AUTH.",
-            "MAILCOMPRESS, XOAUTH and XOAUTH2 are advertised as quoted but not implemented "
-            "(AUTH XOAUTH2 gets 504 5.5.4).",
-            "A few of the lab's own replies still carry an enhanced status code.",
-            "The look-alike refuses only the sender and From cases the reports show; QQ's "
-            "own rules (its help page detail/124/995) may refuse more.",
+            N_(
+                "QQ's plain-text EHLO on port 587 was not quoted: the look-alike shows the "
+                "port-465 keywords with STARTTLS and without AUTH."
+            ),
+            N_(
+                "MAILCOMPRESS, XOAUTH and XOAUTH2 are advertised as quoted but not implemented "
+                "(AUTH XOAUTH2 gets 504 5.5.4)."
+            ),
+            N_("A few of the lab's own replies still carry an enhanced status code."),
+            N_(
+                "The look-alike refuses only the sender and From cases the reports show; QQ's "
+                "own rules (its help page detail/124/995) may refuse more."
+            ),
         ),
         reply_texts=(
             _own("AUTH", LOGIN_REFUSED, refused),
@@ -319,32 +384,49 @@ def _gmail() -> LabProfile:
     seen = _quoted(PROVIDERS["gmail"].observed)
     ehlo, ehlo_tls, starttls = _quoted(seen.ehlo), _quoted(seen.ehlo_tls), _quoted(seen.starttls)
     auth = tuple(k for k in ehlo_tls.lines[1:] if is_auth_keyword(k))
-    wrong = _pick(seen.errors, 535, "5.7.8 Username and Password not accepted")
-    app_password = _pick(seen.errors, 534, "5.7.9 Application-specific password required")
+    wrong = _pick(seen.errors, 535, "5.7.8 Username and Password not accepted")  # i18n: keep
+    quoted_534 = "5.7.9 Application-specific password required"  # i18n: keep Gmail's
+    app_password = _pick(seen.errors, 534, quoted_534)
     closing = _pick(seen.other, 221, "closing connection")
     return _look_alike(
         "gmail",
         "gmail",
-        "Gmail look-alike",
+        N_("Gmail look-alike"),
         ehlo,
         _merge_keywords(ehlo.lines[1:], auth),
         (_quoted(seen.greeting), ehlo, ehlo_tls, starttls, wrong, app_password, closing),
         behaviour=(
-            "lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS).",
-            "Greeting, STARTTLS reply and the EHLO replies before and after STARTTLS as "
-            "quoted for smtp.gmail.com:587.",
-            "TLS and AUTH are required before MAIL. The lab's password "
-            "(lab.users['student']) plays the app password.",
-            f"A wrong password gets a two-line reply: {_lines(wrong)[0]} ...",
-            f"Special account {GMAIL_APP_PASSWORD_ACCOUNT!r}: any password gets "
-            f"{_lines(app_password)[0]} ... (what Gmail answers to a Google account "
-            "password when 2-Step Verification is on).",
+            N_("lab.tls_port plays port 465 (implicit TLS), lab.port plays 587 (STARTTLS)."),
+            N_(
+                "Greeting, STARTTLS reply and the EHLO replies before and after STARTTLS as "
+                "quoted for smtp.gmail.com:587."
+            ),
+            N_(
+                "TLS and AUTH are required before MAIL. The lab's password "
+                "(lab.users['student']) plays the app password."
+            ),
+            _Sentence(
+                N_("A wrong password gets a two-line reply: {reply} ..."), reply=_lines(wrong)[0]
+            ),
+            _Sentence(
+                N_(
+                    "Special account {account}: any password gets "
+                    "{reply} ... (what Gmail answers to a Google account "
+                    "password when 2-Step Verification is on)."
+                ),
+                account=repr(GMAIL_APP_PASSWORD_ACCOUNT),
+                reply=_lines(app_password)[0],
+            ),
         ),
         differences=(
-            "CHUNKING (BDAT) is advertised as quoted but not implemented; XOAUTH2, "
-            "OAUTHBEARER, XOAUTH and PLAIN-CLIENTTOKEN get 504 5.5.4.",
-            "Gmail tells a Google password from a wrong one; the look-alike cannot, so "
-            "the 534 comes only for the special account.",
+            N_(
+                "CHUNKING (BDAT) is advertised as quoted but not implemented; XOAUTH2, "
+                "OAUTHBEARER, XOAUTH and PLAIN-CLIENTTOKEN get 504 5.5.4."
+            ),
+            N_(
+                "Gmail tells a Google password from a wrong one; the look-alike cannot, so "
+                "the 534 comes only for the special account."
+            ),
         ),
         reply_texts=(
             _own("AUTH", LOGIN_REFUSED, wrong),
@@ -360,33 +442,46 @@ def _outlook() -> LabProfile:
     office = _quoted(PROVIDERS["office365"].observed)
     greeting, ehlo, auth = _quoted(seen.greeting), _quoted(seen.ehlo), _quoted(seen.auth_after_tls)
     starttls = _quoted(office.starttls)
-    disabled = _pick(seen.errors, 535, "basic authentication is disabled")
+    disabled = _pick(seen.errors, 535, "basic authentication is disabled")  # i18n: keep
     # Texts quoted for Microsoft 365 (the same Exchange Online service), borrowed:
     token_refused = _pick(office.errors, 535, "5.7.3 Authentication unsuccessful")
-    not_logged_in = _pick(office.errors, 530, "5.7.57 Client not authenticated")
-    closing = _pick(office.other, 221, "Service closing transmission channel")
+    not_logged_in = _pick(office.errors, 530, "5.7.57 Client not authenticated")  # i18n: keep
+    closing = _pick(office.other, 221, "Service closing transmission channel")  # i18n: keep
     return _look_alike(
         "outlook",
         "outlook",
-        "Outlook.com look-alike",
+        N_("Outlook.com look-alike"),
         ehlo,
         _merge_keywords(ehlo.lines[1:], auth.lines),
         (greeting, ehlo, auth, disabled, token_refused, not_logged_in, starttls, closing),
         behaviour=(
-            "lab.port plays port 587 (STARTTLS), the only documented port.",
-            "Greeting and EHLO as quoted for smtp-mail.outlook.com:587; after STARTTLS it "
-            "offers AUTH LOGIN XOAUTH2.",
-            "TLS and AUTH are required before MAIL, and no password logs in: every "
-            f"password login, even the right one, gets {_lines(disabled)[0]}",
-            "AUTH XOAUTH2 gets 535 5.7.3 (the lab cannot check OAuth2 tokens), so the "
-            "look-alike accepts no mail at all, like the real server without OAuth2.",
+            N_("lab.port plays port 587 (STARTTLS), the only documented port."),
+            N_(
+                "Greeting and EHLO as quoted for smtp-mail.outlook.com:587; after STARTTLS it "
+                "offers AUTH LOGIN XOAUTH2."
+            ),
+            _Sentence(
+                N_(
+                    "TLS and AUTH are required before MAIL, and no password logs in: every "
+                    "password login, even the right one, gets {reply}"
+                ),
+                reply=_lines(disabled)[0],
+            ),
+            N_(
+                "AUTH XOAUTH2 gets 535 5.7.3 (the lab cannot check OAuth2 tokens), so the "
+                "look-alike accepts no mail at all, like the real server without OAuth2."
+            ),
         ),
         differences=(
-            "lab.tls_port still speaks implicit TLS (the lab always has that port); "
-            "Outlook.com documents no implicit-TLS port.",
-            "Borrowed from reports about Microsoft 365 (the same Exchange Online service): "
-            "the STARTTLS and QUIT replies, 530 5.7.57 and 535 5.7.3.",
-            "CHUNKING, BINARYMIME and DSN are advertised as quoted but not implemented.",
+            N_(
+                "lab.tls_port still speaks implicit TLS (the lab always has that port); "
+                "Outlook.com documents no implicit-TLS port."
+            ),
+            N_(
+                "Borrowed from reports about Microsoft 365 (the same Exchange Online service): "
+                "the STARTTLS and QUIT replies, 530 5.7.57 and 535 5.7.3."
+            ),
+            N_("CHUNKING, BINARYMIME and DSN are advertised as quoted but not implemented."),
         ),
         reply_texts=(
             _own("AUTH", LOGIN_REFUSED, disabled),
@@ -404,38 +499,64 @@ def _netease() -> LabProfile:
     lab's own keywords and takes only the quoted texts."""
     seen = _quoted(PROVIDERS["163"].observed)
     failed = _pick(seen.errors, 535, "authentication failed")
-    smtp_off = _pick(seen.errors, 550, "User has no permission")
+    smtp_off = _pick(seen.errors, 550, "User has no permission")  # i18n: keep 163's reply
     spam = _pick(seen.errors, 554, "DT:SPM")
     ok = _pick(seen.other, 235, "Authentication successful")
     mail_ok = _pick(seen.other, 250, "Mail OK")
     profile = _look_alike(
         "163",
         "163",
-        "NetEase 163 Mail look-alike",
+        N_("NetEase 163 Mail look-alike"),
         None,
         None,
         (_quoted(seen.greeting), failed, smtp_off, spam, ok, mail_ok),
         behaviour=(
-            "lab.tls_port plays port 465 (implicit TLS), the port the guides agree on.",
-            "Greeting as quoted for smtp.163.com:25 (2016); AUTH PLAIN only (the mechanism seen in "
-            "the reports); no enhanced status codes (none of the quoted replies has one).",
-            "TLS and AUTH are required before MAIL. The lab's password "
-            "(lab.users['student']) plays the authorization code (授权码).",
-            f"A wrong password gets {_lines(failed)[0]}",
-            f"Special account {NETEASE_SMTP_OFF_ACCOUNT!r}: any login gets "
-            f"{_lines(smtp_off)[0]} (what NetEase answers while SMTP is switched off in the "
-            "mailbox's settings).",
-            f"A message whose subject contains {NETEASE_SPAM_PHRASE!r} gets, after the final "
-            f"dot, {_lines(spam)[0][:40]}... (the content refused as spam).",
+            N_("lab.tls_port plays port 465 (implicit TLS), the port the guides agree on."),
+            N_(
+                "Greeting as quoted for smtp.163.com:25 (2016); AUTH PLAIN only (the mechanism "
+                "seen in the reports); no enhanced status codes (none of the quoted replies "
+                "has one)."
+            ),
+            N_(
+                "TLS and AUTH are required before MAIL. The lab's password "
+                "(lab.users['student']) plays the authorization code (授权码)."
+            ),
+            _Sentence(N_("A wrong password gets {reply}"), reply=_lines(failed)[0]),
+            _Sentence(
+                N_(
+                    "Special account {account}: any login gets "
+                    "{reply} (what NetEase answers while SMTP is switched off in the "
+                    "mailbox's settings)."
+                ),
+                account=repr(NETEASE_SMTP_OFF_ACCOUNT),
+                reply=_lines(smtp_off)[0],
+            ),
+            _Sentence(
+                N_(
+                    "A message whose subject contains {phrase} gets, after the final "
+                    "dot, {reply}... (the content refused as spam)."
+                ),
+                phrase=repr(NETEASE_SPAM_PHRASE),
+                reply=_lines(spam)[0][:40],
+            ),
         ),
         differences=(
-            "No citable report quotes 163's EHLO reply: the look-alike shows the lab's own "
-            "keywords, and its name is the lab's.",
-            "NetEase's spam filter is a secret; the look-alike refuses only the subject "
-            f"phrase {NETEASE_SPAM_PHRASE!r}; the reply's id and time are those of the "
-            "report.",
-            "lab.port still speaks STARTTLS (the lab always has that port); no STARTTLS "
-            "port is documented for 163.",
+            N_(
+                "No citable report quotes 163's EHLO reply: the look-alike shows the lab's own "
+                "keywords, and its name is the lab's."
+            ),
+            _Sentence(
+                N_(
+                    "NetEase's spam filter is a secret; the look-alike refuses only the subject "
+                    "phrase {phrase}; the reply's id and time are those of the "
+                    "report."
+                ),
+                phrase=repr(NETEASE_SPAM_PHRASE),
+            ),
+            N_(
+                "lab.port still speaks STARTTLS (the lab always has that port); no STARTTLS "
+                "port is documented for 163."
+            ),
         ),
         reply_texts=(
             _own("AUTH", LOGIN_REFUSED, failed),
@@ -448,7 +569,8 @@ def _netease() -> LabProfile:
         spam_phrase=NETEASE_SPAM_PHRASE,
     )
     # Its EHLO reply is the lab's: no client address from a report in it.
-    kept = tuple(d for d in profile.differences if "address in the EHLO reply" not in d)
+    own = "address in the EHLO reply"  # i18n: keep (a piece of an English sentence)
+    kept = tuple(d for d in profile.differences if own not in d)
     return replace(profile, differences=kept)
 
 
@@ -486,7 +608,9 @@ def get_profile(name: str | LabProfile) -> LabProfile:
     if isinstance(name, LabProfile):
         return name
     if not isinstance(name, str):
-        raise TypeError(f"profile must be a name or a LabProfile, not {name!r}.")
+        raise TypeError(
+            _("profile must be a name or a LabProfile, not {name}.").format(name=repr(name))
+        )
     found = PROFILES.get(name.strip().lower()) or profile_for(name)
     if found is not None:
         return found
@@ -494,11 +618,13 @@ def get_profile(name: str | LabProfile) -> LabProfile:
     try:
         preset = get_provider(name)
     except UnknownProviderError:
-        why = f"no look-alike profile called {name!r}"
+        why = _("no look-alike profile called {name}").format(name=repr(name))
     else:
-        why = f"there is no look-alike of {preset.name} yet"
+        why = _("there is no look-alike of {name} yet").format(name=preset.name)
     raise UnknownProfileError(
-        f"{why}. Look-alike profiles: {known}. Without one, LabServer() is the plain lab."
+        _("{why}. Look-alike profiles: {known}. Without one, LabServer() is the plain lab.").format(
+            why=why, known=known
+        )
     )
 
 
@@ -529,15 +655,15 @@ def describe_profile(profile: str | LabProfile) -> str:
     preset = p.preset
     policy = p.policy
     lines = [
-        f"{p.title} (profile {p.key!r})",
-        "  an IMITATION built from public reports, not a recording",
-        _field("imitates", f"{preset.name}, {preset.host}: {preset.ports_sentence()}"),
-        _field("greeting", policy.greeting_line()),
+        _("{title} (profile {key})").format(title=_shown(p.title), key=repr(p.key)),
+        _("  an IMITATION built from public reports, not a recording"),
+        _field(_("imitates"), f"{preset.name}, {preset.host}: {preset.ports_sentence()}"),
+        _field(_("greeting"), policy.greeting_line()),
         _field("EHLO", ", ".join(policy.keywords or policy.ehlo_keywords(**_EVERYTHING))),
     ]
-    lines += [_field("does", sentence) for sentence in p.behaviour]
-    lines += [_field("differs", sentence) for sentence in p.differences]
-    lines.append("  sources:")
+    lines += [_field(_("does"), _shown(sentence)) for sentence in p.behaviour]
+    lines += [_field(_("differs"), _shown(sentence)) for sentence in p.differences]
+    lines.append(_("  sources:"))
     lines.extend(_wrap(f"- {source}", "    ", "      ") for source in p.sources)
-    lines.append(_field("note", p.note))
+    lines.append(_field(_("note"), _(p.note)))
     return "\n".join(lines)

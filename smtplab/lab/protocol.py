@@ -43,6 +43,7 @@ from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
+from ..i18n import _
 from .connection import LabConnection
 from .inbox import ReceivedMessage
 from .policy import SUPPORTED_AUTH_MECHANISMS
@@ -50,11 +51,14 @@ from .private import FastAddressPath
 
 __all__: list[str] = []  # the lab's own machinery, used by server.py
 
-_UNKNOWN_COMMAND_ECHO = re.compile(r'^500 Error: command ".*" not recognized$', re.M)
+# aiosmtpd's replies, matched (protocol text, not the kit's).
+_UNKNOWN_COMMAND_ECHO = re.compile(r'^500 Error: command ".*" not recognized$', re.M)  # i18n: keep
 _NEEDS_AUTH = ("MAIL", "RCPT", "DATA")  # what require_auth refuses before AUTH (RFC 4954 §6)
 _HOOKED_STEPS = ("MAIL", "RCPT")  # their faults apply in the hooks, with the address
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0 (NUL...), DEL and C1 controls
-_BARE_LINE_END = re.compile(r'^500 Error: command "X-SMTPLAB-BARE-(?P<kind>LF|CR)" not')
+_BARE_LINE_END = re.compile(
+    r'^500 Error: command "X-SMTPLAB-BARE-(?P<kind>LF|CR)" not'  # i18n: keep aiosmtpd's reply
+)
 
 
 class _Hooks:
@@ -109,7 +113,9 @@ class _Hooks:
         """Turn an unexpected error into a 4xx reply; record it, never print it."""
         session = self._protocol.connection.session
         self._protocol.connection.context.record_error(
-            f"session {session.id}: {type(error).__name__}: {error}"
+            _("session {id}: {kind}: {error}").format(
+                id=session.id, kind=type(error).__name__, error=error
+            )
         )
         return (
             f"451 4.3.0 Internal error in the lab server ({type(error).__name__}); see lab.errors"
@@ -234,7 +240,7 @@ class LabSMTP(FastAddressPath, SMTP):
         await self._write(wire[:-2])
         if (text.splitlines() or [""])[-1][:3] in ("421", "521"):
             self.connection.close()
-            raise asyncio.CancelledError("the lab closed the connection")
+            raise asyncio.CancelledError(_("the lab closed the connection"))
 
     async def _write(self, line: bytes) -> None:
         """One write through aiosmtpd's own ``push`` (it adds the last CRLF)."""
@@ -257,8 +263,10 @@ class LabSMTP(FastAddressPath, SMTP):
                 await self.push("503 5.5.1 TLS already active")
             elif name in ("EHLO", "HELO") and self.policy.is_own_name(arg):
                 self.connection.session.add_note(
-                    f"{name} {arg.split()[0]}: the client greeted with this server's own "
-                    "name; a client names itself (RFC 5321 4.1.1.1)"
+                    _(
+                        "{command} {name}: the client greeted with this server's own "
+                        "name; a client names itself (RFC 5321 4.1.1.1)"
+                    ).format(command=name, name=arg.split()[0])
                 )
                 await command(self, arg)
             elif name in _HOOKED_STEPS and arg and _CONTROL.search(arg):
@@ -274,10 +282,10 @@ class LabSMTP(FastAddressPath, SMTP):
                 and session.host_name  # aiosmtpd answers a missing EHLO first
                 and not session.authenticated
             ):
-                how = (
-                    "log in with AUTH first"
+                how = (  # the text of the lab's 530 reply: protocol, in English
+                    "log in with AUTH first"  # i18n: keep a reply
                     if self.connection.tls
-                    else ("send STARTTLS, then EHLO again, then AUTH")
+                    else ("send STARTTLS, then EHLO again, then AUTH")  # i18n: keep a reply
                 )
                 await self.push(f"530 5.7.0 Authentication required: {how}")
             elif name == "RCPT" and (refusal := self.policy.helo_refusal(session.host_name)):
@@ -330,7 +338,9 @@ class LabSMTP(FastAddressPath, SMTP):
             return "\r\n".join(fault.reply)
         if fault.action == "drop":
             self.connection.abort()
-            raise asyncio.CancelledError(f"{step}: the lab dropped the connection")
+            raise asyncio.CancelledError(
+                _("{step}: the lab dropped the connection").format(step=step)
+            )
         if fault.action == "hang":
             await self.loop.create_future()  # never set: cancelled when the connection ends
         return None

@@ -38,6 +38,7 @@ from dataclasses import replace
 from typing import Any, ClassVar, Literal
 
 from ..errors import Timeout
+from ..i18n import _
 from ..replies import Reply
 from .certs import LabCertificates
 from .connection import (
@@ -49,9 +50,10 @@ from .connection import (
 )
 from .faults import Fault, FaultBook, SplitReplies, parse_fault_reply
 from .inbox import DEFAULT_MAX_INBOX_BYTES, DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
+from .listen import bind
 from .peers import SharedHostDoor, shared_host_wanted
 from .policy import LabPolicy
-from .profiles import LabProfile, get_profile
+from .profiles import LabProfile, _shown, get_profile
 from .protocol import LabSMTP
 from .sessionlog import (
     DEFAULT_MAX_LINES,
@@ -90,35 +92,6 @@ def _not_on_a_lab_thread(record: logging.LogRecord) -> bool:
     return not record.threadName.startswith(THREAD_NAME_PREFIX)
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """Bind and listen on (host, port), keeping the socket (port 0: the kernel picks)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as error:
-        raise OSError(
-            error.errno, f"cannot bind the lab to {host!r}: the name does not resolve ({error})"
-        ) from error
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        if port:
-            # Lets a fixed port be reused at once after a restart (TIME_WAIT); never two
-            # listeners at once. Not for port 0, where it could hand out a port in use.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(128)
-    except OSError as error:
-        sock.close()
-        if port and error.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-            raise OSError(
-                error.errno,
-                f"port {port} on {host} is already in use: choose another port, "
-                "or 0 to let the lab pick a free one",
-            ) from error
-        raise OSError(error.errno, f"cannot listen on {host} port {port}: {error}") from error
-    return sock
-
-
 class _Runtime:
     """The running part of a lab: its sockets, certificates, event loop thread and
     servers. It holds the shared :class:`LabContext`, never the LabServer."""
@@ -149,15 +122,21 @@ class _Runtime:
             if not isinstance(error, concurrent.futures.TimeoutError):
                 raise
             raise Timeout(
-                f"the lab server did not start within {_START_TIMEOUT:g} s; the machine may "
-                "be overloaded: try again, and look at lab.errors."
+                _(
+                    "the lab server did not start within {seconds} s; the machine may "
+                    "be overloaded: try again, and look at lab.errors."
+                ).format(seconds=f"{_START_TIMEOUT:g}")
             ) from None
 
     def _run(self) -> None:
         try:
             asyncio.run(self._serve())
         except BaseException as error:  # never print from this thread
-            self.context.record_error(f"event loop ended with {type(error).__name__}: {error}")
+            self.context.record_error(
+                _("event loop ended with {kind}: {error}").format(
+                    kind=type(error).__name__, error=error
+                )
+            )
             if not self._ready.done():
                 self._ready.set_exception(error)
         finally:
@@ -183,7 +162,7 @@ class _Runtime:
             server.close()
         for connection in list(context.live):
             connection.abort()
-        for _ in range(3):  # let connection_lost() callbacks run
+        for _turn in range(3):  # let connection_lost() callbacks run
             await asyncio.sleep(0)
         with contextlib.suppress(Exception):
             closed = asyncio.gather(*(server.wait_closed() for server in servers))
@@ -211,7 +190,9 @@ class _Runtime:
             self.thread.join(_STOP_TIMEOUT)
             if self.thread.is_alive():
                 self.context.record_error(
-                    f"the lab's thread did not end within {_STOP_TIMEOUT:g} s"
+                    _("the lab's thread did not end within {seconds} s").format(
+                        seconds=f"{_STOP_TIMEOUT:g}"
+                    )
                 )
         self.certificates.cleanup()
 
@@ -308,7 +289,7 @@ class LabServer:
         relay: Relay | None = None,
     ) -> None:
         if profile is not None and policy is not None:
-            raise ValueError("give profile= or policy=, not both (a profile is a policy).")
+            raise ValueError(_("give profile= or policy=, not both (a profile is a policy)."))
         self._profile = get_profile(profile) if profile is not None else None
         if self._profile is not None:
             policy = self._profile.policy
@@ -321,9 +302,15 @@ class LabServer:
         self._policy = replace(base, **{k: v for k, v in given.items() if v is not None})
         for name, value in (("port", port), ("tls_port", tls_port)):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
-                raise ValueError(f"{name} must be 0 (pick a free port) or 1-65535, not {value!r}.")
+                raise ValueError(
+                    _("{name} must be 0 (pick a free port) or 1-65535, not {value}.").format(
+                        name=name, value=repr(value)
+                    )
+                )
         if port and port == tls_port:
-            raise ValueError(f"port and tls_port must differ (both are {port}).")
+            raise ValueError(
+                _("port and tls_port must differ (both are {port}).").format(port=port)
+            )
         self._host = host
         self._requested_ports = (port, tls_port)
         self._users = self._check_users(users)
@@ -332,13 +319,19 @@ class LabServer:
             ("max_incoming_bytes", max_incoming_bytes),
         ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, not {value!r}.")
+                raise ValueError(
+                    _("{name} must be a positive int, not {value}.").format(
+                        name=name, value=repr(value)
+                    )
+                )
         if max_inbox_bytes is None:  # a look-alike's size_limit may be larger (70 MiB)
             max_inbox_bytes = max(DEFAULT_MAX_INBOX_BYTES, self._policy.size_limit)
         elif isinstance(max_inbox_bytes, int) and max_inbox_bytes < self._policy.size_limit:
             raise ValueError(
-                f"max_inbox_bytes ({max_inbox_bytes}) must be at least size_limit "
-                f"({self._policy.size_limit}), so that the inbox can hold one message."
+                _(
+                    "max_inbox_bytes ({inbox}) must be at least size_limit "
+                    "({limit}), so that the inbox can hold one message."
+                ).format(inbox=max_inbox_bytes, limit=self._policy.size_limit)
             )
         self._max_connections = max_connections
         self._max_incoming_bytes = max_incoming_bytes
@@ -360,11 +353,15 @@ class LabServer:
         for name, password in dict(users).items():
             if not isinstance(name, str) or not name or any(c in name for c in " :\r\n\0"):
                 raise ValueError(
-                    f"user name {name!r}: use a non-empty name without spaces, colons or "
-                    "control characters, e.g. 'student'."
+                    _(
+                        "user name {name}: use a non-empty name without spaces, colons or "
+                        "control characters, e.g. 'student'."
+                    ).format(name=repr(name))
                 )
             if not isinstance(password, str) or not password:
-                raise ValueError(f"user {name!r} needs a non-empty password (a str).")
+                raise ValueError(
+                    _("user {name} needs a non-empty password (a str).").format(name=repr(name))
+                )
         return dict(users)
 
     # -- life cycle ----------------------------------------------------------------------
@@ -383,7 +380,7 @@ class LabServer:
             undo.callback(certificates.cleanup)
             socks = []
             for port in self._requested_ports:
-                socks.append(_bind(self._host, port))
+                socks.append(bind(self._host, port))
                 undo.callback(socks[-1].close)
             context = LabContext(
                 policy=self._policy,
@@ -428,8 +425,10 @@ class LabServer:
     def _started(self) -> _Runtime:
         if self._runtime is None:
             raise RuntimeError(
-                "the lab has not started yet, so it has no ports: call lab.start() first "
-                "(or use `with LabServer() as lab:`)."
+                _(
+                    "the lab has not started yet, so it has no ports: call lab.start() first "
+                    "(or use `with LabServer() as lab:`)."
+                )
             )
         return self._runtime
 
@@ -485,7 +484,11 @@ class LabServer:
         if security is None:
             security = self._profile.security if self._profile is not None else "starttls"
         if security not in ("tls", "starttls", "plain"):
-            raise ValueError(f"security must be 'tls', 'starttls' or 'plain', not {security!r}.")
+            raise ValueError(
+                _("security must be 'tls', 'starttls' or 'plain', not {security}.").format(
+                    security=repr(security)
+                )
+            )
         port = self.tls_port if security == "tls" else self.port
         context = self.ssl_context()
         return {"host": self.host, "port": port, "security": security, "context": context}
@@ -545,18 +548,28 @@ class LabServer:
         :meth:`clear_inbox`) and return the inbox; raise :class:`smtplab.errors.Timeout`
         (a ``TimeoutError``) saying how many arrived if that takes over ``timeout`` s."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ValueError(f"count must be a positive int, not {count!r}.")
+            raise ValueError(
+                _("count must be a positive int, not {count}.").format(count=repr(count))
+            )
         if not 0 <= timeout < math.inf:  # also refuses nan
-            raise ValueError(f"timeout must be a finite number of seconds, not {timeout!r}.")
+            raise ValueError(
+                _("timeout must be a finite number of seconds, not {timeout}.").format(
+                    timeout=repr(timeout)
+                )
+            )
         arrived = self._inbox.wait_until(count, timeout)
         if arrived < count:
-            where = "the lab"
+            where = _("the lab")
             if self._runtime is not None:
-                where = f"{self._host} port {self.port} or {self.tls_port}"
+                where = _("{host} port {port} or {tls_port}").format(
+                    host=self._host, port=self.port, tls_port=self.tls_port
+                )
             raise Timeout(
-                f"only {arrived} of the {count} expected message(s) arrived within "
-                f"{timeout:g} s. Check that the client sent to {where} and that its last "
-                "reply was 250 (lab.sessions[-1] shows what the server received)."
+                _(
+                    "only {arrived} of the {count} expected message(s) arrived within "
+                    "{seconds} s. Check that the client sent to {where} and that its last "
+                    "reply was 250 (lab.sessions[-1] shows what the server received)."
+                ).format(arrived=arrived, count=count, seconds=f"{timeout:g}", where=where)
             )
         return self._inbox.snapshot()
 
@@ -645,19 +658,19 @@ class LabServer:
     def __repr__(self) -> str:
         name = self.hostname
         if self._profile is not None:
-            name += f" ({self._profile.title}: an imitation)"
+            name += _(" ({title}: an imitation)").format(title=_shown(self._profile.title))
         if self._policy.auth_before_tls:
-            name += " [LESSON ONLY: insecure, offers AUTH before TLS]"
+            name += _(" [LESSON ONLY: insecure, offers AUTH before TLS]")
         if self._runtime is None:
-            return f"<LabServer {name} (not started)>"
-        state = "running" if self.running else "stopped"
+            return _("<LabServer {name} (not started)>").format(name=name)
+        state = _("running") if self.running else _("stopped")
         dropped = ""
         if self.dropped_messages:  # said only when it happened (notebooks show the repr)
-            dropped = (
-                f", {self.dropped_messages} dropped ({self.dropped_bytes} bytes: "
-                "the inbox was full)"
+            dropped = _(", {count} dropped ({size} bytes: the inbox was full)").format(
+                count=self.dropped_messages, size=self.dropped_bytes
             )
-        return (
-            f"<LabServer {name} on {self._host} port={self.port} "
-            f"tls_port={self.tls_port} {state}, {len(self.inbox)} message(s){dropped}>"
-        )
+        where = {"host": self._host, "port": self.port, "tls_port": self.tls_port}
+        return _(
+            "<LabServer {name} on {host} port={port} "
+            "tls_port={tls_port} {state}, {count} message(s){dropped}>"
+        ).format(name=name, state=state, count=len(self.inbox), dropped=dropped, **where)

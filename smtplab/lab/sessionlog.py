@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from ..i18n import _
 from ..printable import printable
 from ..replies import decode_reply_text
 
@@ -117,13 +118,14 @@ class LogLine:
         if self.kind == "body":
             rendered = [f"C: {printable(part)}" for part in self.text.split("\n")]
             if self.omitted:
-                rendered.append(f"C: [... {self.omitted} more bytes received, not kept in the log]")
+                more = _("[... {count} more bytes received, not kept in the log]")
+                rendered.append("C: " + more.format(count=self.omitted))
             return rendered
         suffix = ""
         if self.secret:
-            suffix = "   (AUTH secret hidden)"
+            suffix = _("   (AUTH secret hidden)")
         elif self.partial:
-            suffix = "   (no line end: the connection closed first)"
+            suffix = _("   (no line end: the connection closed first)")
         return [f"{self.direction}: {printable(self.text)}{suffix}"]
 
     def __str__(self) -> str:
@@ -284,15 +286,18 @@ class LabSession:
 
     def _header(self) -> str:
         peer = f"{self.peer[0]}:{self.peer[1]}" if self.peer else "?"
-        mode = "implicit TLS" if self.listener == "tls" else "plain, STARTTLS offered"
-        return (
-            f"-- session {self.id}: {peer} -> port {self.local_port} ({mode}), "
-            f"{self.started_at:%Y-%m-%d %H:%M:%S} UTC --"
+        mode = _("implicit TLS") if self.listener == "tls" else _("plain, STARTTLS offered")
+        return _("-- session {id}: {peer} -> port {port} ({mode}), {time} UTC --").format(
+            id=self.id,
+            peer=peer,
+            port=self.local_port,
+            mode=mode,
+            time=f"{self.started_at:%Y-%m-%d %H:%M:%S}",
         )
 
     def _tls_banner(self, implicit: bool) -> str:
         details = ", ".join(x for x in (self.tls_version, self.tls_cipher) if x)
-        what = "TLS (implicit, from the first byte)" if implicit else "TLS started"
+        what = _("TLS (implicit, from the first byte)") if implicit else _("TLS started")
         return f"-- {what}{f': {details}' if details else ''} --"
 
     def render(self) -> list[str]:
@@ -306,24 +311,28 @@ class LabSession:
             tls = line.tls
             out.extend(line.render())
             while notes and notes[0][0] <= index + 1:
-                out.append(f"-- lab note: {printable(notes.pop(0)[1])} --")
-        out.extend(f"-- lab note: {printable(text)} --" for _, text in notes)
+                out.append(_("-- lab note: {note} --").format(note=printable(notes.pop(0)[1])))
+        out.extend(_("-- lab note: {note} --").format(note=printable(text)) for _at, text in notes)
         if self.listener == "tls" and not tls and self.error is None and not self._lines:
             out.append(self._tls_banner(implicit=True))
         if self.omitted_bytes:
             out.append(
-                f"-- ... {self.omitted_bytes} bytes not logged in {self.omitted_lines} "
-                f"line(s) (a session keeps at most {self.max_bytes} bytes) --"
+                _(
+                    "-- ... {bytes} bytes not logged in {lines} "
+                    "line(s) (a session keeps at most {limit} bytes) --"
+                ).format(bytes=self.omitted_bytes, lines=self.omitted_lines, limit=self.max_bytes)
             )
         elif self.omitted_lines:
             out.append(
-                f"-- ... {self.omitted_lines} more line(s) not kept in the log "
-                f"(a session keeps its first {self.max_lines}) --"
+                _(
+                    "-- ... {lines} more line(s) not kept in the log "
+                    "(a session keeps its first {limit}) --"
+                ).format(lines=self.omitted_lines, limit=self.max_lines)
             )
         if self.error:
             out.append(f"-- {printable(self.error, keep_stand_ins=True)} --")
         if self.ended_at is not None:
-            out.append("-- connection closed --")
+            out.append(_("-- connection closed --"))
         return out
 
     def __str__(self) -> str:
@@ -333,14 +342,14 @@ class LabSession:
         rows = []
         for text in self.render():
             colour = {"C": "#1a5fb4", "S": "#26a269"}.get(text[:1], "#77767b")
-            rows.append(f'<span style="color:{colour}">{html.escape(text)}</span>')
+            rows.append(f'<span style="color:{colour}">{html.escape(text)}</span>')  # i18n: keep
         return "<pre>" + "\n".join(rows) + "</pre>"
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
         return (
             f"<LabSession {self.id} {self.listener} peer={self.peer} tls={self.tls} "
-            f"auth_user={self.auth_user!r} {len(self._lines)} lines, {state}>"
+            f"auth_user={self.auth_user!r} {len(self._lines)} lines, {state}>"  # i18n: keep repr
         )
 
 
@@ -569,7 +578,11 @@ class SessionStore:
         )
         for name, value in limits:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, not {value!r}.")
+                raise ValueError(
+                    _("{name} must be a positive int, not {value}.").format(
+                        name=name, value=repr(value)
+                    )
+                )
         self._lock = threading.Lock()
         self._sessions: deque[LabSession] = deque(maxlen=max_sessions)
         self._by_id: dict[str, LabSession] = {}
@@ -624,8 +637,10 @@ class SessionStore:
         if session is not None:
             return session
         raise KeyError(
-            f"no session {session_id!r} in this lab: it never existed, was cleared, or was "
-            f"dropped because the lab keeps only the last {self._sessions.maxlen} sessions."
+            _(
+                "no session {id} in this lab: it never existed, was cleared, or was "
+                "dropped because the lab keeps only the last {count} sessions."
+            ).format(id=repr(session_id), count=self._sessions.maxlen)
         )
 
     def clear(self) -> None:

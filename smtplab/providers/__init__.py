@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from ..errors import NotSupported, SmtplabError
+from ..i18n import _
 from ..replies import Reply, decode_reply_text
 from .failures import KNOWN_FAILURES
 from .presets import PRESETS
@@ -90,8 +91,10 @@ def get_provider(name: str | Provider) -> Provider:
     if key is None:
         known = ", ".join(PROVIDERS)
         raise UnknownProviderError(
-            f"no provider preset called {name!r}. Known presets: {known} "
-            "(aliases such as 'qqmail', 'netease', 'hotmail', 'm365' work too)."
+            _(
+                "no provider preset called {name}. Known presets: {known} "
+                "(aliases such as 'qqmail', 'netease', 'hotmail', 'm365' work too)."
+            ).format(name=repr(name), known=known)
         )
     return PROVIDERS[key]
 
@@ -107,7 +110,9 @@ def connection_target(
         port = preset.tls_port if mode == "tls" else preset.starttls_port
         if port is None:
             raise NotSupported(
-                f"{preset.name} has no known port for security={mode!r}: {preset.ports_sentence()}."
+                _("{provider} has no known port for security={mode}: {ports}.").format(
+                    provider=preset.name, mode=repr(mode), ports=preset.ports_sentence()
+                )
             )
     return host or preset.host, port, mode, preset.key
 
@@ -124,7 +129,8 @@ def explain_failure(
     (``str(exc)`` of an ``ssl.SSLError``, a timeout, or smtplib's
     ``(535, b'...')``). ``provider`` (a key, alias or host) lets a generic reply such as
     ``535`` get that provider's advice; an unknown provider name is ignored, so this
-    never raises. Returns None when nothing is recognised.
+    never raises. Returns None when nothing is recognised. The failure's explanation and
+    advice are in the current language (``smtplab.set_language``).
     """
     key = provider.key if isinstance(provider, Provider) else None
     if isinstance(provider, str):
@@ -133,14 +139,14 @@ def explain_failure(
         text = reply.text
         for failure in KNOWN_FAILURES:
             if failure.kind == "reply" and failure.matches(reply.code, text, key):
-                return failure
+                return failure.translated()
     if error_text:
         match = _LEADING_CODE_RE.match(error_text)
         code = int(match[1]) if match else None
         for reading in _readings(error_text):
             for failure in KNOWN_FAILURES:
                 if failure.matches(code, reading, key):
-                    return failure
+                    return failure.translated()
     return None
 
 
@@ -164,36 +170,51 @@ def advice_for(
             preset = get_provider(provider)
         except UnknownProviderError:
             return advice
-        advice = f"{advice} (For {preset.name}: {preset.ports_sentence()}.)"
+        advice = _("{advice} (For {provider}: {ports}.)").format(
+            advice=advice, provider=preset.name, ports=preset.ports_sentence()
+        )
     return advice
 
 
 def describe(provider: str | Provider) -> str:
-    """A short multi-line summary of a preset for a learner to read."""
+    """A short multi-line summary of a preset for a learner to read (in the current
+    language; the sources stay as published)."""
     p = get_provider(provider)
-    ports = [f"{port} {PORT_KINDS[security]}" for security, port in p.security_options]
+    ports = [f"{port} {_(PORT_KINDS[security])}" for security, port in p.security_options]
     basic = {
-        True: "yes: a user name and the secret above log in",
-        False: "no: the provider dropped password logins",
-        None: "depends (see the notes)",
+        True: _("yes: a user name and the secret above log in"),
+        False: _("no: the provider dropped password logins"),
+        None: _("depends (see the notes)"),
     }[p.basic_auth]
-    status = "verified" if p.verified else "NOT verified against the live service"
+    status = _("verified") if p.verified else _("NOT verified against the live service")
     fields = [
-        ("host", p.host),
-        ("ports", f"{', '.join(ports)}; default {p.default_security} on {p.default_port}"),
-        ("AUTH", ", ".join(p.auth_mechanisms) or "unknown"),
-        ("credential", f"{p.credential}. {p.credential_help}"),
-        ("basic AUTH", basic),
-        ("notes", p.notes),
+        (_("host"), p.host),
+        (
+            _("ports"),
+            _("{ports}; default {security} on {port}").format(
+                ports=", ".join(ports), security=p.default_security, port=p.default_port
+            ),
+        ),
+        ("AUTH", ", ".join(p.auth_mechanisms) or _("unknown")),
+        (
+            _("credential"),
+            _("{credential}. {help}").format(credential=_(p.credential), help=_(p.credential_help)),
+        ),
+        (_("basic AUTH"), basic),
+        (_("notes"), _(p.notes)),
     ]
     lines = [f"{p.name} ({p.key}) — {status}"]
     for label, value in fields:
         lines.append(_wrap(f"{label + ':':<13}{value}", "  ", " " * 15))
-    lines.append("  sources:")
+    lines.append("  " + _("sources:"))
     lines.extend(_wrap(f"- {source}", "    ", "      ") for source in p.sources)
     if p.observed is not None:
-        seen = "greeting, EHLO and error texts quoted from public reports (imitation material,"
-        lines.append(_wrap(f"{'observed:':<13}{seen} not recordings)", "  ", " " * 15))
+        seen = _(
+            "greeting, EHLO and error texts quoted from public reports (imitation material, "
+            "not recordings)"
+        )
+        label = _("observed:")
+        lines.append(_wrap(f"{label:<13}{seen}", "  ", " " * 15))
     return "\n".join(lines)
 
 

@@ -9,10 +9,30 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ..i18n import N_, _
 from ..replies import Reply
+
+__all__ = [
+    "CREDENTIALS",
+    "CREDENTIAL_APP_PASSWORD",
+    "CREDENTIAL_AUTHORIZATION_CODE",
+    "CREDENTIAL_OAUTH2_ONLY",
+    "CREDENTIAL_ORGANISATION",
+    "CREDENTIAL_PASSWORD",
+    "IMITATION_NOTE",
+    "KNOWN_MECHANISMS",
+    "PORT_KINDS",
+    "READ_ON",
+    "READ_ON_ISSUE_16",
+    "KnownFailure",
+    "Observed",
+    "ObservedReply",
+    "Provider",
+    "Source",
+]
 
 READ_ON = "2026-11-27"
 """The day the stored copies of the sources were read."""
@@ -20,18 +40,18 @@ READ_ON = "2026-11-27"
 READ_ON_ISSUE_16 = "2026-12-06"
 """The day the sources added for issue 16 (QQ's 501 and 550, NetEase's DT:SPM) were read."""
 
-IMITATION_NOTE = (
+IMITATION_NOTE = N_(
     "Imitation built from public reports (issues and posts quoting client debug logs), "
     "not a recording: this project has not contacted the provider. Client names and "
     "addresses were replaced by documentation values."
 )
 
-# What a program must give as the password.
-CREDENTIAL_PASSWORD = "password"
-CREDENTIAL_APP_PASSWORD = "app password"
-CREDENTIAL_AUTHORIZATION_CODE = "authorization code"
-CREDENTIAL_OAUTH2_ONLY = "oauth2 only"
-CREDENTIAL_ORGANISATION = "set by your organisation"
+# What a program must give as the password (values compared in code; `_()` shows them).
+CREDENTIAL_PASSWORD = N_("password")
+CREDENTIAL_APP_PASSWORD = N_("app password")
+CREDENTIAL_AUTHORIZATION_CODE = N_("authorization code")
+CREDENTIAL_OAUTH2_ONLY = N_("oauth2 only")
+CREDENTIAL_ORGANISATION = N_("set by your organisation")
 CREDENTIALS = frozenset(
     {CREDENTIAL_PASSWORD, CREDENTIAL_APP_PASSWORD, CREDENTIAL_AUTHORIZATION_CODE}
     | {CREDENTIAL_OAUTH2_ONLY, CREDENTIAL_ORGANISATION}
@@ -70,7 +90,7 @@ class Source:
         read_on: str = READ_ON,
     ) -> Source:
         """A GitHub issue (or pull request) named ``"owner/repo#number"``."""
-        repo, _, number = ref.partition("#")
+        repo, _sep, number = ref.partition("#")
         url = f"https://github.com/{repo}/{'pull' if pull else 'issues'}/{number}"
         return cls(f"{ref}: {title}", url, read_on=read_on, note=note, dated=dated)
 
@@ -158,8 +178,12 @@ class Observed:
         return tuple(r for r in singles if r is not None) + self.errors + self.other
 
 
-PORT_KINDS = {"tls": "implicit TLS (security='tls')", "starttls": "STARTTLS (security='starttls')"}
-"""What each ``security`` value means, as the advice and :func:`describe` say it."""
+PORT_KINDS = {
+    "tls": N_("implicit TLS (security='tls')"),
+    "starttls": N_("STARTTLS (security='starttls')"),
+}
+"""What each ``security`` value means, as the advice and :func:`describe` say it (in
+English: read them through ``_()``)."""
 
 
 @dataclass(frozen=True)
@@ -195,9 +219,11 @@ class Provider:
 
     def __post_init__(self) -> None:
         if self.tls_port is None and self.starttls_port is None:
-            raise ValueError(f"{self.key}: a preset needs at least one port")
+            # i18n: keep (both errors) a broken data record, raised at import for maintainers
+            raise ValueError(f"{self.key}: a preset needs at least one port")  # i18n: keep
         if self.credential not in CREDENTIALS:
-            raise ValueError(f"{self.key}: unknown credential kind {self.credential!r}")
+            message = f"{self.key}: unknown credential kind {self.credential!r}"  # i18n: keep
+            raise ValueError(message)
 
     @property
     def default_security(self) -> Literal["tls", "starttls"]:
@@ -216,13 +242,15 @@ class Provider:
         return tuple((security, port) for security, port in pairs if port)
 
     def ports_sentence(self) -> str:
-        """Say which port speaks what: "465 is implicit TLS ...; 587 is STARTTLS ..."."""
+        """Say which port speaks what: "465 is implicit TLS ...; 587 is STARTTLS ..."
+        (in the current language)."""
         parts = [
-            f"port {port} is {PORT_KINDS[security]}" for security, port in self.security_options
+            _("port {port} is {kind}").format(port=port, kind=_(PORT_KINDS[security]))
+            for security, port in self.security_options
         ]
         if not self.tls_port:
-            parts.append("no implicit-TLS port is documented")
-        return "; ".join(parts)
+            parts.append(_("no implicit-TLS port is documented"))
+        return _("; ").join(parts)
 
 
 @dataclass(frozen=True)
@@ -234,7 +262,9 @@ class KnownFailure:
     ``applies_to`` holds provider keys, or ``("any",)``. When ``needs_provider`` is True
     the failure is only reported if the caller names one of those providers: a generic
     ``535`` from the lab must not get QQ's advice. ``mentions_ports`` adds the
-    provider's port facts to the advice.
+    provider's port facts to the advice. ``advice_template`` and ``advice_values``, when
+    set, build the advice again in another language (the template and each value go
+    through ``_()`` and ``format``): a generated advice is not a catalog text itself.
     """
 
     key: str
@@ -247,6 +277,8 @@ class KnownFailure:
     kind: Literal["reply", "transport"] = "reply"
     needs_provider: bool = False
     mentions_ports: bool = False
+    advice_template: str = field(default="", repr=False, compare=False)
+    advice_values: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     def applies(self, provider: str | None) -> bool:
         """True when this failure concerns that provider key (``"any"`` concerns all)."""
@@ -266,3 +298,16 @@ class KnownFailure:
     def sentence(self) -> str:
         """Explanation and advice together."""
         return f"{self.explanation} {self.advice}"
+
+    def translated(self) -> KnownFailure:
+        """This failure with its explanation and advice in the current language (itself
+        when nothing changes, as in English). The table holds the English texts."""
+        explanation = _(self.explanation)
+        advice = _(self.advice)
+        if self.advice_template:
+            advice = _(self.advice_template).format(
+                **{name: _(value) for name, value in self.advice_values}
+            )
+        if (explanation, advice) == (self.explanation, self.advice):
+            return self
+        return replace(self, explanation=explanation, advice=advice)

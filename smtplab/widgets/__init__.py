@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from ..i18n import _
 from . import render
 from .composer import Composer
 from .model import DraftForm
@@ -50,13 +51,13 @@ class Playground(render.PlainFallback, w.VBox):
         self.inbox = InboxView(lab).follow(self.composer)
 
         def title(text: str) -> w.HTML:
-            return w.HTML(f"<h3 style='margin:4px 0'>{text}</h3>")
+            return w.HTML(f"<h3 style='margin:4px 0'>{text}</h3>")  # i18n: keep markup
 
         super().__init__(
             [
-                *(title("① Compose and send"), self.composer),
-                *(title("② The dialogue"), self.transcript),
-                *(title("③ The lab's inbox"), self.inbox),
+                *(title(_("① Compose and send")), self.composer),
+                *(title(_("② The dialogue")), self.transcript),
+                *(title(_("③ The lab's inbox")), self.inbox),
             ]
         )
         self.add_class("smtplab-playground")

@@ -12,6 +12,7 @@ import ipywidgets as w
 
 from ..errors import LocalProtocolError
 from ..extensions import format_size
+from ..i18n import N_, _
 from ..message import Attachment
 from ..providers import PROVIDERS, get_provider
 from ..secrecy import SecretText
@@ -28,7 +29,7 @@ __all__ = ["Composer"]
 
 _LABEL = {"description_width": "110px"}
 _TEXTS = ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html")  # + the files
-_ALLOW_CLEAR = "Allow AUTH without TLS (lab lessons only)"
+_ALLOW_CLEAR = N_("Allow AUTH without TLS (lab lessons only)")
 
 
 class Composer(render.PlainFallback, w.VBox):
@@ -72,52 +73,60 @@ class Composer(render.PlainFallback, w.VBox):
             widget.add_class(f"smtplab-{name.replace('_', '-')}")
             return widget
 
-        self.sender_name = field(w.Text, "sender_name", "From (name)", "Alice Liddell")
-        self.sender = field(w.Text, "sender", "From (address)", "alice@example.com")
-        self.to = field(w.Text, "to", "To", "bob@example.com, carol@example.com")
-        self.cc = field(w.Text, "cc", "Cc", "optional, several with commas")
-        self.bcc = field(w.Text, "bcc", "Bcc", "optional: in the envelope only, never in a header")
-        self.subject = field(w.Text, "subject", "Subject", "Hello from the lab")
+        # The header names (From, To, Cc, Bcc, Subject) stay as they are in every language.
+        self.sender_name = field(w.Text, "sender_name", _("From (name)"), "Alice Liddell")
+        self.sender = field(w.Text, "sender", _("From (address)"), "alice@example.com")
+        hint = "bob@example.com, carol@example.com"  # i18n: keep example addresses
+        self.to = field(w.Text, "to", "To", hint)
+        self.cc = field(w.Text, "cc", "Cc", _("optional, several with commas"))
+        hint = _("optional: in the envelope only, never in a header")
+        self.bcc = field(w.Text, "bcc", "Bcc", hint)
+        self.subject = field(w.Text, "subject", "Subject", _("Hello from the lab"))
         taller = w.Layout(width="520px", height="110px")
-        self.body = field(w.Textarea, "body", "Body", "Plain text. Say hello!", layout=taller)
-        hint = "<p>An HTML alternative of the body (leave empty for text only)</p>"
+        hint = _("Plain text. Say hello!")
+        self.body = field(w.Textarea, "body", _("Body"), hint, layout=taller)
+        hint = _("<p>An HTML alternative of the body (leave empty for text only)</p>")
         tall = w.Layout(width="520px", height="60px")
-        self.html = field(w.Textarea, "html", "HTML (optional)", hint, layout=tall)
-        self.upload = w.FileUpload(description="Attach files", multiple=True)
+        self.html = field(w.Textarea, "html", _("HTML (optional)"), hint, layout=tall)
+        self.upload = w.FileUpload(description=_("Attach files"), multiple=True)
         self.upload.add_class("smtplab-upload")
-        self.upload.observe(lambda _: self._describe_files(), names="value")
-        self.clear_files = w.Button(description="Remove files", layout=w.Layout(width="auto"))
-        self.clear_files.on_click(lambda _: setattr(self.upload, "value", ()))
+        self.upload.observe(lambda change: self._describe_files(), names="value")
+        self.clear_files = w.Button(description=_("Remove files"), layout=w.Layout(width="auto"))
+        self.clear_files.on_click(lambda button: setattr(self.upload, "value", ()))
         self.files = w.HTML()
 
-        kinds = [("this notebook's lab server", "lab"), ("a provider preset", "provider")]
-        kinds.append(("a custom server", "custom"))
+        kinds = [(_("this notebook's lab server"), "lab"), (_("a provider preset"), "provider")]
+        kinds.append((_("a custom server"), "custom"))
         first = "lab" if lab is not None else "provider"
-        self.where = field(w.Dropdown, "where", "Send to", options=kinds, value=first)
+        self.where = field(w.Dropdown, "where", _("Send to"), options=kinds, value=first)
         presets = [(f"{p.name} ({p.host})", key) for key, p in PROVIDERS.items()]
-        self.provider = field(w.Dropdown, "provider", "Provider", options=presets)
-        self.host = field(w.Text, "host", "Host", "smtp.example.com")
+        self.provider = field(w.Dropdown, "provider", _("Provider"), options=presets)
+        self.host = field(w.Text, "host", _("Host"), "smtp.example.com")
         narrow = w.Layout(width="220px")
         self.port = field(
-            w.BoundedIntText, "port", "Port", value=587, min=1, max=65535, layout=narrow
+            w.BoundedIntText, "port", _("Port"), value=587, min=1, max=65535, layout=narrow
         )
-        self.security = field(w.Dropdown, "security", "Security", options=SECURITY_CHOICES)
-        self.user = field(w.Text, "user", "User", "empty: no login (AUTH)")
-        hint = "used for one send, then cleared; never saved"
-        self.password = field(w.Password, "password", "Password", hint)
+        choices = [(_(label), mode) for label, mode in SECURITY_CHOICES]
+        self.security = field(w.Dropdown, "security", _("Security"), options=choices)
+        self.user = field(w.Text, "user", _("User"), _("empty: no login (AUTH)"))
+        hint = _("used for one send, then cleared; never saved")
+        self.password = field(w.Password, "password", _("Password"), hint)
         self.allow_unencrypted_auth = w.Checkbox(
-            value=False, description=_ALLOW_CLEAR, indent=False, layout=wide
+            value=False, description=_(_ALLOW_CLEAR), indent=False, layout=wide
         )
         self.allow_unencrypted_auth.add_class("smtplab-allow-unencrypted-auth")
         self.server_hint = w.HTML()
         for widget in (self.where, self.provider, self.security):
-            widget.observe(lambda _: self._server_changed(), names="value")
+            widget.observe(lambda change: self._server_changed(), names="value")
 
         self.send_button = w.Button(
-            description="Send", button_style="primary", icon="paper-plane", tooltip="Send the mail"
+            description=_("Send"),
+            button_style="primary",
+            icon="paper-plane",
+            tooltip=_("Send the mail"),
         )
         self.send_button.add_class("smtplab-send")
-        self.send_button.on_click(lambda _: self.send_mail())
+        self.send_button.on_click(lambda button: self.send_mail())
         self.progress = w.HTML(render.progress_html(STEPS, []))
         self.result = w.HTML(render.sending_html())
         self.result.add_class("smtplab-result-box")
@@ -137,9 +146,9 @@ class Composer(render.PlainFallback, w.VBox):
         files = [self.upload, self.clear_files, self.files, self.field_errors["attachments"]]
         super().__init__(
             [
-                w.HTML("<b>Compose a mail</b>"),
+                w.HTML("<b>" + _("Compose a mail") + "</b>"),
                 w.VBox([*rows[:8], w.HBox(files)]),
-                w.HTML("<b>Server</b>"),
+                w.HTML("<b>" + _("Server") + "</b>"),
                 w.VBox([*rows[8:], self.server_hint]),
                 w.HBox([self.send_button, self.progress]),
                 self.result,
@@ -192,7 +201,7 @@ class Composer(render.PlainFallback, w.VBox):
         files = values.pop("attachments", None)
         for name, value in values.items():
             if name not in _TEXTS:
-                raise TypeError(f"load() got an unknown field {name!r}.")
+                raise TypeError(_("load() got an unknown field {name}.").format(name=repr(name)))
             getattr(self, name).value = value
         if files is not None:
             self.upload.value = tuple(
@@ -215,7 +224,7 @@ class Composer(render.PlainFallback, w.VBox):
         if server.kind == "lab" and self.lab is not None and self.lab.running:
             size_limit = self.lab.policy.size_limit
         try:
-            _ = self.attachments
+            self.attachments  # noqa: B018  # read for its LocalProtocolError
         except LocalProtocolError as error:
             found["attachments"] = str(error)
         found.update(self.form.problems(size_limit=size_limit))
@@ -262,7 +271,7 @@ class Composer(render.PlainFallback, w.VBox):
         draft, target = self.form.draft(), self.server.resolve(self.lab)
         self._set_sending(True)
         self.steps_seen = []
-        self.result.value = render.sending_html("Sending…")
+        self.result.value = render.sending_html(_("Sending…"))
         self.progress.value = render.progress_html(STEPS, [])
         self._tell("start")
 
@@ -308,16 +317,17 @@ class Composer(render.PlainFallback, w.VBox):
     def _set_sending(self, sending: bool, step: str = "") -> None:
         """The Send button while a send runs (now at ``step``), and after."""
         self.send_button.disabled = sending
-        label = f"Sending… ({step})" if step else "Sending…"
-        self.send_button.description = label if sending else "Send"
+        label = _("Sending… ({step})").format(step=step) if step else _("Sending…")
+        self.send_button.description = label if sending else _("Send")
         self.send_button.icon = "spinner" if sending else "paper-plane"
 
     def _progressed(self, update: SendUpdate) -> None:
         if update.step is not None and update.step not in self.steps_seen:
             self.steps_seen.append(update.step)
-            self._set_sending(True, update.step)
+            self._set_sending(True, _(update.step))
             self.progress.value = render.progress_html(STEPS, self.steps_seen)
-            self.result.value = render.sending_html(f"Sending… now at {update.step}")
+            now = _("Sending… now at {step}").format(step=_(update.step))
+            self.result.value = render.sending_html(now)
         self._tell("progress", update)
 
     def _finished(self, outcome: Outcome) -> None:
@@ -327,16 +337,20 @@ class Composer(render.PlainFallback, w.VBox):
             STEPS, self.steps_seen, finished=True, failed=not outcome.delivered
         )
         self.result.value = outcome._repr_html_()
-        if not outcome.delivered and "larger than the server's limit" in outcome.explanation:
+        # The client's size refusal, found by its English words (core texts, not ours).
+        too_big = "larger than the server's limit"  # i18n: keep matched in the client's text
+        if not outcome.delivered and too_big in outcome.explanation:
             field = "attachments" if self.upload.value else "body"
-            found = outcome.explanation.partition("nothing was sent: ")[2] or outcome.explanation
+            found = outcome.explanation.partition("nothing was sent: ")[2]  # i18n: keep matched
+            found = found or outcome.explanation
             self.show_problems({field: found.removesuffix(".")})
         self._set_sending(False)
         self._tell("finished", outcome)
 
     def _crashed(self, error: BaseException) -> None:
         self._set_sending(False)
-        self.result.value = render.sending_html(f"the send crashed: {error!r}")
+        crashed = _("the send crashed: {error}").format(error=repr(error))
+        self.result.value = render.sending_html(crashed)
 
     def _describe_files(self) -> None:
         names = ", ".join(
@@ -353,14 +367,14 @@ class Composer(render.PlainFallback, w.VBox):
             ("allow_unencrypted_auth", "custom"),
         ):
             self._rows[name].layout.display = "" if kind == shown_for else "none"
-        wanted = list(SECURITY_CHOICES)
+        wanted = [(_(label), mode) for label, mode in SECURITY_CHOICES]
         if kind == "provider":
             preset = get_provider(self.provider.value)
             wanted = [choice for choice in wanted if choice[1] in dict(preset.security_options)]
         if list(self.security.options) != wanted:
             current = self.security.value  # new options reset the value: keep it if we can
             self.security.options = wanted
-            if current in [mode for _, mode in wanted]:
+            if current in [mode for _label, mode in wanted]:
                 self.security.value = current
             elif kind == "provider":
                 self.security.value = get_provider(self.provider.value).default_security
@@ -369,27 +383,31 @@ class Composer(render.PlainFallback, w.VBox):
     def _hint(self, kind: str) -> str:
         if kind == "provider":
             preset = get_provider(self.provider.value)
-            return (
-                f"<b>{render.esc(preset.name)}</b>: {render.esc(preset.ports_sentence())}."
-                f" Password: {render.esc(preset.credential_help)} "
+            return _(
+                "<b>{name}</b>: {ports}."
+                " Password: {credential_help} "
                 "(This preset has not been checked against the live service. Many networks, "
                 "mybinder.org among them, block outbound SMTP.)"
+            ).format(
+                name=render.esc(preset.name),
+                ports=render.esc(preset.ports_sentence()),
+                credential_help=render.esc(preset.credential_help),
             )
         if kind != "lab":
-            return (
+            return _(
                 "Any SMTP server: its host, port and security mode. A login needs STARTTLS or "
                 "implicit TLS, unless the box below allows AUTH in clear for a lab lesson."
             )
         if self.lab is None:
-            return "No lab was given: Composer(lab)."
+            return _("No lab was given: Composer(lab).")
         lab = self.lab
-        login = "wants AUTH" if lab.policy.require_auth else "accepts mail without login"
-        return (
-            f"The lab: <code>{render.esc(lab.host)}</code>, port {lab.port} (plain, STARTTLS "
-            f"offered) or {lab.tls_port} (implicit TLS). It {login}; to log in, give a lab "
+        login = _("wants AUTH") if lab.policy.require_auth else _("accepts mail without login")
+        return _(
+            "The lab: <code>{host}</code>, port {port} (plain, STARTTLS "
+            "offered) or {tls_port} (implicit TLS). It {login}; to log in, give a lab "
             "account as User and choose a TLS mode (the password field may stay empty: the "
             "widget knows the lab's accounts)."
-        )
+        ).format(host=render.esc(lab.host), port=lab.port, tls_port=lab.tls_port, login=login)
 
 
 def _attachment(item: object) -> Attachment:
@@ -397,4 +415,5 @@ def _attachment(item: object) -> Attachment:
         return item
     if isinstance(item, tuple):
         return Attachment(*item)
-    raise TypeError(f"an attachment is an Attachment or a (name, bytes) tuple, not {item!r}.")
+    problem = _("an attachment is an Attachment or a (name, bytes) tuple, not {item}.")
+    raise TypeError(problem.format(item=repr(item)))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from ..client import Client
 from ..errors import LocalProtocolError, ReplyError, SmtplabError
 from ..extensions import format_size
+from ..i18n import N_, _, ngettext
 from ..message import Attachment, Draft, compose
 from ..providers import UnknownProviderError, get_provider
 from ..replies import Reply, explain
@@ -30,17 +31,22 @@ if TYPE_CHECKING:
 
 __all__ = ["DraftForm", "Outcome", "ServerChoice", "deliver"]
 
-STEPS: tuple[str, ...] = ("connecting", "TLS", "AUTH", "MAIL", "RCPT", "DATA")
-"""The steps of a send, in order, as the Composer's progress shows them."""
+STEPS: tuple[str, ...] = (N_("connecting"), "TLS", "AUTH", "MAIL", "RCPT", "DATA")
+"""The steps of a send, in order, as the Composer's progress shows them (the names are
+data; a view shows ``_(step)``: "connecting" is translated, the commands are not)."""
 
 SECURITY_CHOICES: tuple[tuple[str, Security], ...] = (
-    ("plain (no TLS)", "plain"),
-    ("STARTTLS (like port 587)", "starttls"),
-    ("implicit TLS (like port 465)", "tls"),
+    (N_("plain (no TLS)"), "plain"),
+    (N_("STARTTLS (like port 587)"), "starttls"),
+    (N_("implicit TLS (like port 465)"), "tls"),
 )
-"""``(label, security)`` for the security menu."""
+"""``(label, security)`` for the security menu (the labels in English: ``_()`` them)."""
 
-_LINE_BREAKS = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\0": "a NUL byte"}
+_LINE_BREAKS = {
+    "\r": N_("a carriage return (CR)"),
+    "\n": N_("a line feed (LF)"),
+    "\0": N_("a NUL byte"),
+}
 
 
 # --------------------------------------------------------------------------- the draft
@@ -72,11 +78,11 @@ def _line_break_problem(what: str, value: str) -> str:
     found = next((char for char in value if char in _LINE_BREAKS), None)
     if found is None:
         return ""
-    return (
-        f"{what} contains {_LINE_BREAKS[found]}. In a header a line break starts a new "
+    return _(
+        "{what} contains {character}. In a header a line break starts a new "
         "header line, so anyone who controls this text could add headers of their choosing "
         "(header injection, RFC 5322 §2.2). Remove it."
-    )
+    ).format(what=what, character=_(_LINE_BREAKS[found]))
 
 
 def _probe(**fields: object) -> str:
@@ -97,13 +103,15 @@ def _address_problem(what: str, item: str, argument: str) -> str:
         return problem
     address = item.rsplit("<", 1)[-1].rstrip("> ") if "<" in item else item
     if "@" not in address:
-        return f"{item!r} has no '@': an address looks like bob@example.com."
+        return _("{item} has no '@': an address looks like bob@example.com.").format(
+            item=repr(item)
+        )
     return _probe(**{argument: item})
 
 
 def _addresses_problem(name: str, text: str) -> str:
     """The first problem of the address field ``name`` (to, cc or bcc), or ``""``."""
-    if problem := _line_break_problem(f"the {name.title()} field", text):
+    if problem := _line_break_problem(_("the {name} field").format(name=name.title()), text):
         return problem
     for item in split_addresses(text):
         if problem := _address_problem(name.title(), item, name):
@@ -146,23 +154,24 @@ class DraftForm:
         """
         found: dict[str, str] = {}
         name = self.sender_name.strip()
-        if problem := _line_break_problem("the display name", self.sender_name) or (
+        if problem := _line_break_problem(_("the display name"), self.sender_name) or (
             name and _probe(sender_name=name)
         ):
             found["sender_name"] = problem
         sender = self.sender.strip()
         if not sender:
-            found["sender"] = "fill in your address (From), like alice@example.com."
-        elif problem := _address_problem("the sender", sender, "sender"):
+            found["sender"] = _("fill in your address (From), like alice@example.com.")
+        elif problem := _address_problem(_("the sender"), sender, "sender"):
             found["sender"] = problem
         for field_name in ("to", "cc", "bcc"):
             if problem := _addresses_problem(field_name, getattr(self, field_name)):
                 found[field_name] = problem
         if not self.recipients and not ({"to", "cc", "bcc"} & found.keys()):
-            found["to"] = (
+            found["to"] = _(
                 "add at least one recipient in To, Cc or Bcc: with none, there is nobody "
                 "for RCPT TO, and the server would have nobody to deliver to."
             )
+        # "the subject" stays English: the glossary's "subject" is 类别 (an enhanced code's).
         if problem := _line_break_problem("the subject", self.subject):
             found["subject"] = problem
         if found:
@@ -172,16 +181,16 @@ class DraftForm:
         except LocalProtocolError as error:
             return {"body": str(error)}
         if size_limit is not None and (size := len(draft.to_bytes())) > size_limit:
-            text = (
-                f"the message would be {format_size(size)}, and the server takes at most "
-                f"{format_size(size_limit)} (its SIZE, RFC 1870): it would refuse it with 552."
-            )
+            text = _(
+                "the message would be {size}, and the server takes at most "
+                "{limit} (its SIZE, RFC 1870): it would refuse it with 552."
+            ).format(size=format_size(size), limit=format_size(size_limit))
             if self.attachments:
                 biggest = max(self.attachments, key=lambda a: len(a.data))
-                text += (
-                    f" The biggest file is {biggest.filename} ({format_size(len(biggest.data))});"
+                text += _(
+                    " The biggest file is {name} ({size});"
                     " base64 makes an attached file about a third bigger on the wire."
-                )
+                ).format(name=biggest.filename, size=format_size(len(biggest.data)))
             found["attachments" if self.attachments else "body"] = text
         return found
 
@@ -250,23 +259,27 @@ class ServerChoice:
         """What is wrong, field by field (``{}`` when it can be used)."""
         found: dict[str, str] = {}
         user = self.username.strip()
-        if problem := _line_break_problem("the user name", self.username):
+        if problem := _line_break_problem(_("the user name"), self.username):
             found["user"] = problem
-        if self.security not in [mode for _, mode in SECURITY_CHOICES]:
-            found["security"] = f"unknown security {self.security!r}: plain, starttls or tls."
+        if self.security not in [mode for _label, mode in SECURITY_CHOICES]:
+            found["security"] = _("unknown security {security}: plain, starttls or tls.").format(
+                security=repr(self.security)
+            )
         if self.kind == "lab":
             if lab is None or not lab.running:
-                found["server"] = (
+                found["server"] = _(
                     "there is no running lab to send to: start one (lab = LabServer().start()) "
                     "and pass it, Composer(lab), or choose a provider or a custom server."
                 )
             elif user and self.security == "plain":
-                found["user"] = (
+                found["user"] = _(
                     "the lab offers AUTH only inside TLS (never a password in clear text): "
                     "choose STARTTLS or implicit TLS, or leave the user empty."
                 )
             elif user and user not in lab.users and not password_given:
-                found["user"] = f"the lab has no account {user!r}; it has {sorted(lab.users)}."
+                found["user"] = _("the lab has no account {user}; it has {accounts}.").format(
+                    user=repr(user), accounts=sorted(lab.users)
+                )
         elif self.kind == "provider":
             try:
                 preset = get_provider(self.provider)
@@ -276,25 +289,28 @@ class ServerChoice:
                 if self.security not in dict(preset.security_options):
                     found["security"] = f"{preset.name}: {preset.ports_sentence()}."
             if not user:
-                found["user"] = "the provider needs your user name (usually your full address)."
+                found["user"] = _("the provider needs your user name (usually your full address).")
             if not password_given:
-                found["password"] = (
+                found["password"] = _(
                     "type your password (for most providers an app password or authorization "
                     "code); it is used for this one send and never saved."
                 )
         elif self.kind == "custom":
             host = self.host.strip()
             if not host or any(c.isspace() or c == "\0" for c in host):
-                found["host"] = "give the server's host name, like smtp.example.com."
+                found["host"] = _("give the server's host name, like smtp.example.com.")
             if not 0 < int(self.port) < 65536:
-                found["port"] = f"{self.port} is not a port: 1 to 65535 (587, 465 or 25)."
+                problem = _("{port} is not a port: 1 to 65535 (587, 465 or 25).")
+                found["port"] = problem.format(port=self.port)
             if user and not password_given:
-                found["password"] = "type the password for this user (it is never saved)."
+                found["password"] = _("type the password for this user (it is never saved).")
         else:
-            found["server"] = f"unknown server kind {self.kind!r}: lab, provider or custom."
+            found["server"] = _("unknown server kind {kind}: lab, provider or custom.").format(
+                kind=repr(self.kind)
+            )
         in_clear = self.kind != "lab" and user and self.security == "plain"
         if in_clear and not self.allow_unencrypted_auth:
-            found["security"] = (
+            found["security"] = _(
                 "a login without TLS would send the password only base64-encoded, "
                 "readable by anyone on the path: choose STARTTLS or implicit TLS (or, "
                 "for a lab lesson only, tick 'Allow AUTH without TLS')."
@@ -306,7 +322,7 @@ class ServerChoice:
         user = self.username.strip() or None
         if self.kind == "lab":
             if lab is None:
-                raise ValueError("a lab server is needed for kind='lab'.")
+                raise ValueError(_("a lab server is needed for kind='lab'."))
             port = lab.tls_port if self.security == "tls" else lab.port
             return Target(
                 lab.host,
@@ -315,17 +331,23 @@ class ServerChoice:
                 user,
                 None if self.security == "plain" else lab.ssl_context(),
                 size_limit=lab.policy.size_limit,
-                label=f"the lab at {lab.host} port {port} ({self.security})",
+                label=_("the lab at {host} port {port} ({security})").format(
+                    host=lab.host, port=port, security=self.security
+                ),
                 lab_password=lab.users.get(user) if user else None,
             )
         key: str | None = None
         if self.kind == "provider":
             preset = get_provider(self.provider)
             host, port, key = preset.host, dict(preset.security_options)[self.security], preset.key
-            label = f"{preset.name} at {host} port {port} ({self.security})"
+            label = _("{name} at {host} port {port} ({security})").format(
+                name=preset.name, host=host, port=port, security=self.security
+            )
         else:
             host, port = self.host.strip(), int(self.port)
-            label = f"{host} port {port} ({self.security})"
+            label = _("{host} port {port} ({security})").format(
+                host=host, port=port, security=self.security
+            )
         allowed = self.allow_unencrypted_auth
         return Target(
             host, port, self.security, user, None, key, label=label, allow_unencrypted_auth=allowed
@@ -405,7 +427,8 @@ class Outcome:
         colour, icon, kind = (GREEN, "✅", "delivered") if self.delivered else (RED, "❌", "failed")
         where = f" <small>({esc(self.target)})</small>" if self.target else ""
         return (
-            f'<div class="smtplab-result smtplab-{kind}" style="border-left:4px solid {colour};'
+            f'<div class="smtplab-result smtplab-{kind}" '  # i18n: keep css
+            f'style="border-left:4px solid {colour};'
             f'padding:2px 8px"><b style="color:{colour}">{icon} {esc(self.summary)}</b>{where}'
             f"{pre(self.explanation)}</div>"
         )
@@ -415,8 +438,11 @@ class Outcome:
         """The Outcome of a send refused before connecting, because of ``problems``."""
         return cls(
             False,
-            f"Not sent: fix the field{'s' * (len(problems) > 1)} marked in red "
-            f"({', '.join(problems)})",
+            ngettext(
+                "Not sent: fix the field marked in red ({fields})",
+                "Not sent: fix the fields marked in red ({fields})",
+                len(problems),
+            ).format(fields=", ".join(problems)),
             "\n".join(f"{name}: {text}" for name, text in problems.items()),
             Transcript(),
             error_kind="invalid input",
@@ -481,11 +507,15 @@ def deliver(
             client.quit()
         except SmtplabError:
             client.close()
-        summary = f"Delivered: the server answered {reply.code} {reply.text}"
+        summary = _("Delivered: the server answered {code} {text}").format(
+            code=reply.code, text=reply.text
+        )
         if refused:
             names = ", ".join(f"{a} ({r.code})" for a, r in refused.items())
             count = len(draft.recipients)
-            summary += f" (to {count - len(refused)} of {count} recipients; refused: {names})"
+            summary += _(" (to {delivered} of {count} recipients; refused: {names})").format(
+                delivered=count - len(refused), count=count, names=names
+            )
         return Outcome(
             True,
             summary,
@@ -501,13 +531,16 @@ def deliver(
         client.close()
         kind = type(error).__name__
         if isinstance(error, SmtplabError):
-            what = "Not sent" if isinstance(error, LocalProtocolError) else "Failed"
-            summary, explanation = f"{what} at {steps[-1]}: {kind}", str(error)
+            if isinstance(error, LocalProtocolError):
+                summary = _("Not sent at {step}: {kind}").format(step=_(steps[-1]), kind=kind)
+            else:
+                summary = _("Failed at {step}: {kind}").format(step=_(steps[-1]), kind=kind)
+            explanation = str(error)
         else:
-            summary = f"Failed at {steps[-1]}: unexpected {kind}"
-            explanation = (
-                f"{error}. This is a bug in smtplab's widgets or client: please report it."
-            )
+            summary = _("Failed at {step}: unexpected {kind}").format(step=_(steps[-1]), kind=kind)
+            explanation = _(
+                "{error}. This is a bug in smtplab's widgets or client: please report it."
+            ).format(error=error)
         return Outcome(
             False,
             summary,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from email.message import EmailMessage, Message
 from typing import TYPE_CHECKING
 
+from ..i18n import N_, _
 from ..message import anatomy
 from ..replies import explain
 
@@ -28,20 +29,30 @@ RED = "#c01c28"
 GREEN = "#26a269"
 _MONO = "font-family:var(--jp-code-font-family,monospace);font-size:12px"
 _PRE = f"margin:0;white-space:pre-wrap;word-break:break-all;{_MONO};background:none;color:inherit"
-_CELL = "padding:2px 8px;text-align:left;vertical-align:top;border:0"
-_CHIP = "display:inline-block;padding:1px 8px;margin:0 4px 0 0;border-radius:10px;font-size:12px"
+# i18n: the CSS and markup literals of this module are kept ("# i18n: keep css").
+_CELL = "padding:2px 8px;text-align:left;vertical-align:top;border:0"  # i18n: keep css
+_CHIP = (
+    "display:inline-block;padding:1px 8px;margin:0 4px 0 0;"  # i18n: keep css
+    "border-radius:10px;font-size:12px"
+)
+_DONE = f"{_CHIP};background:rgba(38,162,105,.18);border:1px solid {GREEN}"  # i18n: keep css
+_CURRENT = (
+    f"{_CHIP};background:rgba(9,105,218,.22);"  # i18n: keep css
+    "border:1px solid #0969da;font-weight:bold"
+)
+_FAILED = (
+    f"{_CHIP};background:rgba(192,28,40,.2);"  # i18n: keep css
+    f"border:1px solid {RED};font-weight:bold"
+)
+_SKIPPED = (
+    f"{_CHIP};opacity:.45;border:1px dashed #888;text-decoration:line-through"  # i18n: keep css
+)
 _CHIPS = {  # state: (style, mark)
-    "done": (f"{_CHIP};background:rgba(38,162,105,.18);border:1px solid {GREEN}", "✓ "),
-    "current": (
-        f"{_CHIP};background:rgba(9,105,218,.22);border:1px solid #0969da;font-weight:bold",
-        "… ",
-    ),
-    "failed": (
-        f"{_CHIP};background:rgba(192,28,40,.2);border:1px solid {RED};font-weight:bold",
-        "✗ ",
-    ),
-    "skipped": (f"{_CHIP};opacity:.45;border:1px dashed #888;text-decoration:line-through", ""),
-    "pending": (f"{_CHIP};opacity:.6;border:1px solid #888", ""),
+    "done": (_DONE, "✓ "),
+    "current": (_CURRENT, "… "),
+    "failed": (_FAILED, "✗ "),
+    "skipped": (_SKIPPED, ""),
+    "pending": (f"{_CHIP};opacity:.6;border:1px solid #888", ""),  # i18n: keep css
 }
 
 
@@ -50,7 +61,8 @@ _CHIPS = {  # state: (style, mark)
 # theme's text colour (darker on light, lighter on dark) rather than fixed.
 _QUIET = "color:var(--jp-content-font-color2,#555)"
 STEPPER_CSS = (
-    "<style>.smtplab-stepper .jupyter-widgets.jupyter-button:disabled{opacity:1;"
+    "<style>.smtplab-stepper .jupyter-widgets.jupyter-button:disabled"  # i18n: keep css
+    "{opacity:1;"
     "background:transparent;color:var(--jp-content-font-color2,#555);"
     "border:1px dashed var(--jp-border-color1,#999)}"
     ".smtplab-stepper .jupyter-button.mod-success{background:"
@@ -63,7 +75,8 @@ the white labels of the others on darker green and blue than ipywidgets' own."""
 
 
 def _readable(colour: str) -> str:
-    return f"color:color-mix(in srgb,{colour} 62%,var(--jp-content-font-color1,#000))"
+    mix = f"color-mix(in srgb,{colour} 62%,var(--jp-content-font-color1,#000))"  # i18n: keep css
+    return f"color:{mix}"
 
 
 class PlainFallback:
@@ -71,7 +84,9 @@ class PlainFallback:
     a console): a short line, not ipywidgets' repr of every child widget."""
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__} (interactive: run the notebook to use it)"
+        return _("{name} (interactive: run the notebook to use it)").format(
+            name=type(self).__name__
+        )
 
 
 def esc(text: object) -> str:
@@ -81,7 +96,7 @@ def esc(text: object) -> str:
 
 def pre(text: str) -> str:
     """Text in a ``<pre>`` that wraps long lines."""
-    return f'<pre style="{_PRE}">{esc(text)}</pre>'
+    return f'<pre style="{_PRE}">{esc(text)}</pre>'  # i18n: keep css
 
 
 # --------------------------------------------------------------------------- composer
@@ -91,8 +106,9 @@ def field_error_html(text: str) -> str:
     """A problem shown beside a field (empty text: nothing)."""
     if not text:
         return ""
+    style = f"color:{RED};font-size:12px"
     return (
-        f'<span class="smtplab-field-error" style="color:{RED};font-size:12px">⚠ {esc(text)}</span>'
+        f'<span class="smtplab-field-error" style="{style}">⚠ {esc(text)}</span>'  # i18n: keep css
     )
 
 
@@ -116,30 +132,32 @@ def progress_html(
             state = "skipped" if finished and not failed else "pending"
         style, mark = _CHIPS[state]
         chips.append(
-            f'<span class="smtplab-step smtplab-step-{state}" data-step="{esc(step)}" '
-            f'style="{style}">{mark}{esc(step)}</span>'
+            f'<span class="smtplab-step smtplab-step-{state}" '  # i18n: keep css
+            f'data-step="{esc(step)}" '
+            f'style="{style}">{mark}{esc(_(step))}</span>'
         )
-    return f'<div class="smtplab-progress">{"".join(chips)}</div>'
+    return f'<div class="smtplab-progress">{"".join(chips)}</div>'  # i18n: keep css
 
 
 def sending_html(note: str = "") -> str:
     """The result line under the Send button before a send ends (a note while it runs)."""
     if not note:
-        return '<div class="smtplab-result"></div>'
-    return f'<div class="smtplab-result smtplab-sending">{esc(note)}</div>'
+        return '<div class="smtplab-result"></div>'  # i18n: keep css
+    return f'<div class="smtplab-result smtplab-sending">{esc(note)}</div>'  # i18n: keep css
 
 
 # --------------------------------------------------------------------------- inbox
 
 INBOX_TABS: tuple[str, ...] = (
-    "Envelope",
-    "Headers",
-    "Body",
-    "MIME tree",
-    "Raw source",
-    "Session log",
+    N_("Envelope"),
+    N_("Headers"),
+    N_("Body"),
+    N_("MIME tree"),
+    N_("Raw source"),
+    N_("Session log"),
 )
-"""The tabs of the InboxView, in order: the keys of :func:`inbox_panes`."""
+"""The tabs of the InboxView, in order: the keys of :func:`inbox_panes` (English; their
+titles are ``_()`` of them)."""
 
 
 def inbox_label(index: int, message: ReceivedMessage) -> str:
@@ -159,55 +177,63 @@ def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[st
     code = f'style="{_MONO}"'
     hidden = found.hidden_recipients
     envelope = {
-        "MAIL FROM": f"<code {code}>&lt;{esc(message.mail_from)}&gt;</code>",
-        "RCPT TO": "<br>".join(f"<code {code}>&lt;{esc(r)}&gt;</code>" for r in message.rcpt_tos),
-        "not in To/Cc (Bcc)": esc(", ".join(hidden)) if hidden else "none",
-        "MAIL parameters": esc(" ".join(message.mail_options)) or "none",
-        "size": f"{message.size:,} bytes",
-        "queue id": f"<code {code}>{esc(message.queue_id)}</code>",
-        "received": esc(message.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")),
-        "from peer": esc(f"{message.peer[0]}:{message.peer[1]}" if message.peer else "?"),
-        "TLS": "yes" if message.tls else "no",
-        "logged in as": esc(message.auth_user) if message.auth_user else "nobody (no AUTH)",
-        "session": esc(message.session_id),
+        "MAIL FROM": f"<code {code}>&lt;{esc(message.mail_from)}&gt;</code>",  # i18n: keep css
+        "RCPT TO": "<br>".join(
+            f"<code {code}>&lt;{esc(r)}&gt;</code>"  # i18n: keep css
+            for r in message.rcpt_tos
+        ),
+        _("not in To/Cc (Bcc)"): esc(", ".join(hidden)) if hidden else _("none"),
+        _("MAIL parameters"): esc(" ".join(message.mail_options)) or _("none"),
+        _("size"): _("{size} bytes").format(size=f"{message.size:,}"),
+        _("queue id"): f"<code {code}>{esc(message.queue_id)}</code>",
+        _("received"): esc(message.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")),
+        _("from peer"): esc(f"{message.peer[0]}:{message.peer[1]}" if message.peer else "?"),
+        "TLS": _("yes") if message.tls else _("no"),
+        _("logged in as"): esc(message.auth_user) if message.auth_user else _("nobody (no AUTH)"),
+        _("session"): esc(message.session_id),
     }
-    headers = [[_cell("th", head) for head in ("header", "as sent", "decoded (RFC 2047)")]]
+    titles = (_("header"), _("as sent"), _("decoded (RFC 2047)"))
+    headers = [[_cell("th", head) for head in titles]]
     for h in found.headers:
         as_sent = pre(h.raw.replace("\r\n", "\n"))
         decoded = esc(h.decoded) if h.is_encoded else ""
         headers.append([_cell("td", v) for v in (f"<b>{esc(h.name)}</b>", as_sent, decoded)])
     said = [n for n in found.notes() if not (message.smtputf8 and n.startswith("Raw UTF-8"))]
     notes = "".join(f"<li>{esc(note)}</li>" for note in said)
-    tree = "\n".join(
-        f"{'    ' * p.depth}{p.path or 'message'}: {p.describe()}" for p in found.parts
-    )
+    whole = _("message")
+    tree = "\n".join(f"{'    ' * p.depth}{p.path or whole}: {p.describe()}" for p in found.parts)
     raw = message.data.decode("utf-8", "replace").replace("\r\n", "\n")
     if len(raw) > RAW_LIMIT:
-        raw = raw[:RAW_LIMIT] + f"\n… {len(raw) - RAW_LIMIT:,} more characters not shown"
-    gone = (
-        f"<i>The lab no longer keeps session {esc(message.session_id)} (it keeps the latest "
-        "sessions only, or they were cleared).</i>"
+        more = _("{count} more characters not shown").format(count=f"{len(raw) - RAW_LIMIT:,}")
+        raw = raw[:RAW_LIMIT] + "\n… " + more
+    gone = _(
+        "The lab no longer keeps session {session} (it keeps the latest "
+        "sessions only, or they were cleared)."
+    ).format(session=esc(message.session_id))
+    envelope_note = _(
+        "The envelope is what the server delivers by (MAIL FROM, RCPT TO). "
+        "The headers are only what people read: nothing forces them to agree."
     )
+    size = _("{size} bytes in all").format(size=f"{found.size:,}")
     return {
         "Envelope": _table([_cell("th", esc(k)), _cell("td", v)] for k, v in envelope.items())
-        + "<p><small>The envelope is what the server delivers by (MAIL FROM, RCPT TO). "
-        "The headers are only what people read: nothing forces them to agree.</small></p>",
+        + f"<p><small>{envelope_note}</small></p>",
         "Headers": _table(headers) + (f"<ul>{notes}</ul>" if notes else ""),
         "Body": _body_html(message.message),
-        "MIME tree": pre(tree) + f"<p><small>{found.size:,} bytes in all</small></p>",
+        "MIME tree": pre(tree) + f"<p><small>{size}</small></p>",
         "Raw source": pre(raw),
-        "Session log": pre(str(session)) if session is not None else gone,
+        "Session log": pre(str(session)) if session is not None else f"<i>{gone}</i>",
     }
 
 
 def _cell(tag: str, value: str) -> str:
-    return f'<{tag} style="{_CELL}">{value}</{tag}>'
+    return f'<{tag} style="{_CELL}">{value}</{tag}>'  # i18n: keep css
 
 
 def _table(rows: Iterable[Sequence[str]]) -> str:
     """A borderless table of rows of cells (each cell already HTML)."""
     body = "".join(f"<tr>{''.join(row)}</tr>" for row in rows)
-    return f'<table style="border-collapse:collapse">{body}</table>'
+    return f'<table style="border-collapse:collapse">{body}</table>'  # i18n: keep css
 
 
 def _body_html(message: EmailMessage | Message) -> str:
@@ -220,16 +246,20 @@ def _body_html(message: EmailMessage | Message) -> str:
     if text is not None:
         out.append("<b>text/plain</b>" + pre(_content(text)))
     if rich is not None:
-        out.append("<b>text/html</b> (its source; not rendered here)" + pre(_content(rich)))
+        source = _("(its source; not rendered here)")
+        out.append(f"<b>text/html</b> {source}" + pre(_content(rich)))
     if text is None and rich is None:
-        out.append("<i>no text body</i>")
+        out.append("<i>" + _("no text body") + "</i>")
+    unnamed = _("(no name)")
     files = "".join(
-        f"<li><code>{esc(part.get_filename() or '(no name)')}</code> "
-        f"{esc(part.get_content_type())}, {len(part.get_payload(decode=True) or b''):,} bytes</li>"
+        f"<li><code>{esc(part.get_filename() or unnamed)}</code> "  # i18n: keep css
+        f"{esc(part.get_content_type())}, "
+        + _("{size} bytes").format(size=f"{len(part.get_payload(decode=True) or b''):,}")
+        + "</li>"
         for part in message.iter_attachments()
     )
     if files:
-        out.append(f"<b>attachments</b><ul>{files}</ul>")
+        out.append("<b>" + _("attachments") + f"</b><ul>{files}</ul>")
     return "".join(out)
 
 
@@ -247,14 +277,16 @@ def _content(part: Message) -> str:
 def choices_html(choices: Sequence[Choice]) -> str:
     """Why each greyed-out command is not legal now (the state machine's reason)."""
     rows = "".join(
-        f'<li><code style="{_MONO}">{esc(c.label)}</code>: {esc(c.reason)}</li>'
+        f'<li><code style="{_MONO}">{esc(c.label)}</code>: '  # i18n: keep css
+        f"{esc(c.reason)}</li>"
         for c in choices
         if not c.legal
     )
     if not rows:
         return ""
+    why = _("why some buttons are greyed out")
     return (
-        '<details class="smtplab-why-not"><summary><small>why some buttons are greyed out'
+        f'<details class="smtplab-why-not"><summary><small>{why}'  # i18n: keep css
         f"</small></summary><ul style='margin:0'>{rows}</ul></details>"
     )
 
@@ -266,23 +298,26 @@ def steps_html(steps: Sequence[Step], *, first: int = 1) -> str:
         lines = []
         for entry in step.entries:
             if entry.direction == "NOTE":
-                lines.append(f'<div style="{_QUIET}"><i>{esc(entry.summary(100))}</i></div>')
+                said = esc(entry.summary(100))
+                lines.append(f'<div style="{_QUIET}"><i>{said}</i></div>')  # i18n: keep css
                 continue
             colour = {"C": "#0969da", "S": "#8250df", "TLS": GREEN}.get(entry.direction)
             prefix = f"{entry.direction}: " if entry.direction in ("C", "S") else ""
-            note = f' <small style="{_QUIET}">{esc(entry.annotation)}</small>'
+            note = f' <small style="{_QUIET}">{esc(entry.annotation)}</small>'  # i18n: keep css
             text = esc(prefix + entry.summary(100))
             tone = _readable(colour) if colour else "color:inherit"
-            lines.append(f'<div style="{_MONO};{tone}">{text}{note}</div>')
+            lines.append(f'<div style="{_MONO};{tone}">{text}{note}</div>')  # i18n: keep css
             if entry.reply is not None:
                 lines.append(
-                    f'<div style="{_QUIET};margin-left:2em">{esc(explain(entry.reply))}</div>'
+                    f'<div style="{_QUIET};margin-left:2em">'  # i18n: keep css
+                    f"{esc(explain(entry.reply))}</div>"
                 )
         if step.error:
-            lines.append(f'<div style="{_readable(RED)}">{pre(step.error)}</div>')
+            lines.append(f'<div style="{_readable(RED)}">{pre(step.error)}</div>')  # i18n: keep css
         blocks.append(
-            '<div class="smtplab-stepper-step" style="border-left:3px solid #999;'
+            '<div class="smtplab-stepper-step" '  # i18n: keep css
+            'style="border-left:3px solid #999;'
             f'padding:2px 8px;margin:4px 0"><b>{number}. {esc(step.label)}</b>'
             f"{''.join(lines)}</div>"
         )
-    return "".join(blocks) if blocks else "<i>Connect to start.</i>"
+    return "".join(blocks) if blocks else "<i>" + _("Connect to start.") + "</i>"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..client import Client
 from ..commands import Auth, Command, Data, Ehlo, Helo, Mail, Noop, Quit, Rcpt, Rset, StartTLS
 from ..errors import LocalProtocolError, SmtplabError
+from ..i18n import N_, _
 from ..message import Draft, compose
 from ..replies import Reply
 from ..transcript import Entry
@@ -30,7 +31,7 @@ __all__ = ["StepperSession"]
 COMMANDS = ("EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT")
 """The commands the Stepper has a button for, in dialogue order."""
 
-_NOT_CONNECTED = "not connected: press Connect first"
+_NOT_CONNECTED = N_("not connected: press Connect first")
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,11 @@ class StepperSession:
         timeout: float = 10.0,
         sender: str = "alice@example.com",
         recipient: str = "bob@example.com",
-        subject: str = "One step at a time",
-        body: str = "Hello Bob,\nthis message was sent one command at a time.\n",
+        subject: str = "One step at a time",  # i18n: keep mail (the wire's)
+        body: str = "Hello Bob,\nthis message was sent one command at a time.\n",  # i18n: keep mail
     ) -> None:
         if lab is None and (host is None or port is None):
-            raise ValueError("StepperSession needs a lab, or host= and port=.")
+            raise ValueError(_("StepperSession needs a lab, or host= and port=."))
         self.lab = lab
         self.host = host if host is not None else lab.host  # type: ignore[union-attr]
         self.port = port if port is not None else lab.port  # type: ignore[union-attr]
@@ -119,9 +120,9 @@ class StepperSession:
     def state_text(self) -> str:
         """Where the dialogue stands, in a sentence."""
         if self.client is None:
-            return "not connected"
+            return _("not connected")
         if not self.client.connected:
-            return "the connection is closed"
+            return _("the connection is closed")
         return f"{self.client.state.name}: {self.client.state.description}"
 
     def message(self) -> Draft:
@@ -141,7 +142,8 @@ class StepperSession:
         """A button's label, its command, and how the client sends it (the command may
         raise LocalProtocolError: an address without '@'...)."""
         if name not in COMMANDS:
-            raise ValueError(f"unknown command {name!r}: one of {', '.join(COMMANDS)}.")
+            problem = _("unknown command {name}: one of {commands}.")
+            raise ValueError(problem.format(name=repr(name), commands=", ".join(COMMANDS)))
         me, account = self.local_hostname, self._account()
         offered = self.client.extensions.auth_mechanisms if self.client else frozenset()
         mechanism = "LOGIN" if "LOGIN" in offered or not offered else sorted(offered)[0]
@@ -161,22 +163,23 @@ class StepperSession:
         command = build()
         label = command.text
         if name == "AUTH" and account:
-            label += f" (as {account[0]})"
+            label += _(" (as {user})").format(user=account[0])
         elif name == "DATA":
-            label = "DATA (+ the message)"
+            label = _("DATA (+ the message)")
         return label, command, send
 
     def choice(self, name: str) -> Choice:
         """Whether the command ``name`` fits now, and if not, why."""
         try:
-            label, command, _ = self._button(name)
+            label, command, _send = self._button(name)
         except LocalProtocolError as error:
             return Choice(name, name, False, str(error))
         if self.client is None or not self.client.connected:
-            closed = "the connection is closed: connect again"
-            return Choice(name, label, False, _NOT_CONNECTED if self.client is None else closed)
+            closed = _("the connection is closed: connect again")
+            return Choice(name, label, False, _(_NOT_CONNECTED) if self.client is None else closed)
         if name == "AUTH" and self._account() is None:
-            return Choice(name, label, False, "no account to log in with (the lab's demo account)")
+            nobody = _("no account to log in with (the lab's demo account)")
+            return Choice(name, label, False, nobody)
         return Choice(name, label, *self.client.is_legal(command))
 
     def choices(self) -> list[Choice]:
@@ -188,7 +191,7 @@ class StepperSession:
         return "\n".join(str(choice) for choice in self.choices())
 
     def _record(self, label: str, action: Callable[[Client], object]) -> Step:
-        step = Step(label, (), _NOT_CONNECTED)
+        step = Step(label, (), _(_NOT_CONNECTED))
         if self.client is not None:
             start, error = len(self.client.transcript), ""
             try:
@@ -212,7 +215,8 @@ class StepperSession:
             local_hostname=self.local_hostname,
             connect=False,
         )
-        return self._record(f"connect to {self.host} port {self.port}", Client.connect)
+        label = _("connect to {host} port {port}").format(host=self.host, port=self.port)
+        return self._record(label, Client.connect)
 
     def run(self, name: str) -> Step:
         """Send the command ``name`` (one of :data:`COMMANDS`) and record the step.
@@ -220,12 +224,12 @@ class StepperSession:
         A command the state machine calls illegal is sent all the same (the buttons are
         greyed out, this method is not): the server's real reply is the lesson.
         """
-        label, _, send = self._button(name)
+        label, _command, send = self._button(name)
         return self._record(label, send)
 
     def send_line(self, line: str) -> Step:
         """Send any line as typed (CR/LF refused) and record the server's reply."""
-        return self._record(line or "(empty line)", lambda c: c.command(line))
+        return self._record(line or _("(empty line)"), lambda c: c.command(line))
 
     def close(self) -> None:
         """Close the connection without QUIT."""

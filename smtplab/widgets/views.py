@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from ..i18n import _, ngettext
 from . import render
 from .stepping import COMMANDS, Step, StepperSession
 
@@ -32,8 +33,12 @@ class TranscriptView(render.PlainFallback, w.VBox):
 
     def __init__(self, transcript: Transcript | None = None) -> None:
         self.status = w.HTML(
-            "<i>No send yet. When you press Send, the dialogue appears here line by line "
-            "while it runs: C: is your side, S: the server's.</i>"
+            "<i>"
+            + _(
+                "No send yet. When you press Send, the dialogue appears here line by line "
+                "while it runs: C: is your side, S: the server's."
+            )
+            + "</i>"
         )
         self.status.add_class("smtplab-transcript-status")
         self.view = w.HTML()
@@ -61,7 +66,7 @@ class TranscriptView(render.PlainFallback, w.VBox):
         """Start over for a new send."""
         self.view.value = ""
         self.lines = 0
-        self.status.value = "<i>Connecting…</i>"
+        self.status.value = "<i>" + _("Connecting…") + "</i>"
 
     def update(self, update: SendUpdate) -> None:
         """Show the transcript so far (called on the main thread during a send)."""
@@ -69,22 +74,32 @@ class TranscriptView(render.PlainFallback, w.VBox):
         if update.html:
             self.view.value = update.html
             self.lines = update.lines
-        step = f", now at {render.esc(update.step)}" if update.step else ""
-        self.status.value = f"<i>Live: {self.lines} entries so far{step}…</i>"
+        if update.step:
+            live = _("Live: {lines} entries so far, now at {step}…")
+        else:
+            live = _("Live: {lines} entries so far…")
+        step = _(update.step) if update.step else ""  # _("") would be the catalog's header
+        live = live.format(lines=self.lines, step=render.esc(step))
+        self.status.value = f"<i>{live}</i>"
 
     def finish(self, outcome: Outcome) -> None:
         """Show the whole transcript once the send has ended, and how it ended."""
         self.show(outcome.transcript)
-        verdict = "delivered" if outcome.delivered else "failed"
+        verdict = _("delivered") if outcome.delivered else _("failed")
         self.status.value = (
-            f"<b>The dialogue of the last send</b> ({verdict}; {len(outcome.transcript)} "
-            "entries; secrets masked)"
+            "<b>"
+            + _("The dialogue of the last send")
+            + "</b> "
+            + _("({verdict}; {count} entries; secrets masked)").format(
+                verdict=verdict, count=len(outcome.transcript)
+            )
         )
 
     def show(self, transcript: Transcript) -> None:
         """Show a finished transcript."""
         self.lines = len(transcript)
-        self.view.value = transcript._repr_html_() if len(transcript) else "<i>(empty)</i>"
+        empty = "<i>" + _("(empty)") + "</i>"
+        self.view.value = transcript._repr_html_() if len(transcript) else empty
 
 
 class InboxView(render.PlainFallback, w.VBox):
@@ -100,15 +115,16 @@ class InboxView(render.PlainFallback, w.VBox):
         self.messages: list[ReceivedMessage] = []
         self.list = w.Select(options=[], rows=rows, layout=w.Layout(width="100%"))
         self.list.add_class("smtplab-inbox-list")
-        self.list.observe(lambda _: self._show_selected(), names="value")
-        self.refresh_button = w.Button(description="Refresh", icon="refresh")
-        self.refresh_button.on_click(lambda _: self.refresh())
+        self.list.observe(lambda change: self._show_selected(), names="value")
+        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh")
+        self.refresh_button.on_click(lambda button: self.refresh())
         self.count = w.HTML()
         self.count.add_class("smtplab-inbox-count")
         self.panes = {name: w.HTML() for name in render.INBOX_TABS}
-        self.tabs = w.Tab(children=list(self.panes.values()), titles=render.INBOX_TABS)
+        titles = tuple(_(name) for name in render.INBOX_TABS)
+        self.tabs = w.Tab(children=list(self.panes.values()), titles=titles)
         self.tabs.add_class("smtplab-inbox-tabs")
-        title = w.HBox([w.HTML("<b>Inbox</b>"), self.count, self.refresh_button])
+        title = w.HBox([w.HTML("<b>" + _("Inbox") + "</b>"), self.count, self.refresh_button])
         super().__init__([title, self.list, self.tabs])
         self.add_class("smtplab-inbox")
         self.refresh()
@@ -124,11 +140,11 @@ class InboxView(render.PlainFallback, w.VBox):
     @property
     def labels(self) -> list[str]:
         """The lines of the list, oldest first."""
-        return [label for label, _ in self.list.options]
+        return [label for label, _index in self.list.options]
 
     def follow(self, composer: Composer) -> InboxView:
         """Refresh after every send of ``composer``; returns the view."""
-        composer.on_finished(lambda _: self.refresh())
+        composer.on_finished(lambda outcome: self.refresh())
         return self
 
     def refresh(self) -> None:
@@ -137,7 +153,8 @@ class InboxView(render.PlainFallback, w.VBox):
         self.messages = self.lab.inbox
         count = len(self.messages)
         self.list.options = [(render.inbox_label(i, m), i) for i, m in enumerate(self.messages)]
-        self.count.value = f"&nbsp;{count} message{'s' * (count != 1)}&nbsp;"
+        messages = ngettext("{count} message", "{count} messages", count).format(count=count)
+        self.count.value = f"&nbsp;{messages}&nbsp;"
         if count and (count > before or chosen is None or chosen >= count):
             chosen = count - 1
         self.select(chosen if count else None)
@@ -151,7 +168,7 @@ class InboxView(render.PlainFallback, w.VBox):
         message = self.selected
         if message is None:
             for pane in self.panes.values():
-                pane.value = "<i>No message selected. Send one, then Refresh.</i>"
+                pane.value = "<i>" + _("No message selected. Send one, then Refresh.") + "</i>"
             return
         try:
             session = self.lab.session(message.session_id)
@@ -185,30 +202,30 @@ class Stepper(render.PlainFallback, w.VBox):
         self.session = StepperSession(
             lab, host=host, port=port, local_hostname=local_hostname, timeout=timeout
         )
-        self.connect_button = w.Button(description="Connect", icon="plug", button_style="info")
-        self.connect_button.on_click(lambda _: self.press("CONNECT"))
+        self.connect_button = w.Button(description=_("Connect"), icon="plug", button_style="info")
+        self.connect_button.on_click(lambda button: self.press("CONNECT"))
         self.state = w.HTML()
         self.state.add_class("smtplab-stepper-state")
         label = {"description_width": "80px"}
         self.sender = w.Text(value=self.session.sender, description="MAIL FROM", style=label)
         self.recipient = w.Text(value=self.session.recipient, description="RCPT TO", style=label)
         for field in (self.sender, self.recipient):
-            field.observe(lambda _: self._fields_changed(), names="value")
+            field.observe(lambda change: self._fields_changed(), names="value")
         self.buttons: dict[str, w.Button] = {}
         for name in COMMANDS:
             button = self.buttons[name] = w.Button(description=name, layout=w.Layout(width="auto"))
             button.add_class(f"smtplab-cmd-{name.lower()}")
-            button.on_click(lambda _, name=name: self.press(name))
+            button.on_click(lambda button, name=name: self.press(name))
         self.why_not = w.HTML()
         self.line = w.Text(
-            description="Any line",
-            placeholder="type any command, e.g. VRFY bob or DATA before RCPT, then Send line",
+            description=_("Any line"),
+            placeholder=_("type any command, e.g. VRFY bob or DATA before RCPT, then Send line"),
             style=label,
             layout=w.Layout(width="520px"),
         )
         self.line.add_class("smtplab-stepper-line")
-        self.send_line_button = w.Button(description="Send line", icon="paper-plane")
-        self.send_line_button.on_click(lambda _: self.press_line())
+        self.send_line_button = w.Button(description=_("Send line"), icon="paper-plane")
+        self.send_line_button.on_click(lambda button: self.press_line())
         self.latest = w.HTML()
         self.latest.add_class("smtplab-stepper-latest")
         self.log_view = w.HTML(render.steps_html([]))
@@ -221,7 +238,7 @@ class Stepper(render.PlainFallback, w.VBox):
                 self.why_not,
                 w.HBox([self.line, self.send_line_button]),
                 self.latest,
-                w.HTML(render.STEPPER_CSS + "<b>The whole dialogue so far</b>"),
+                w.HTML(render.STEPPER_CSS + "<b>" + _("The whole dialogue so far") + "</b>"),
                 _scrolling(self.log_view, "420px"),
             ]
         )
@@ -252,12 +269,12 @@ class Stepper(render.PlainFallback, w.VBox):
             button.button_style = "success" if choice.legal else ""
         self.why_not.value = render.choices_html(choices)
         self.send_line_button.disabled = not self.session.connected
-        self.connect_button.description = "Reconnect" if self.session.client else "Connect"
+        self.connect_button.description = _("Reconnect") if self.session.client else _("Connect")
         self.state.value = f"<small>&nbsp;{render.esc(self.session.state_text)}</small>"
         steps = self.session.steps
         self.log_view.value = render.steps_html(steps)
         last = render.steps_html(steps[-1:], first=len(steps))
-        self.latest.value = "<b>Last step</b>" + last if steps else ""
+        self.latest.value = "<b>" + _("Last step") + "</b>" + last if steps else ""
 
     def _fields_changed(self, *, refresh: bool = True) -> None:
         self.session.sender = self.sender.value.strip()

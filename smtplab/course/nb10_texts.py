@@ -1,0 +1,131 @@
+"""The longer hints of notebook 10's checks (course/nb10.py), in English as the learner
+reads them, marked for translation (issue 19): a module of texts only, so that nb10.py,
+which raises them translated (``_(texts.NAME).format(...)``), stays within the 700 lines
+a module may have. Nothing here is for learners to import."""
+
+from ..i18n import N_
+
+__all__: list[str] = []
+
+PIECES = N_(
+    "for the {what} your function returned {shown}, but the server sent {count} "
+    "line(s). A reply can arrive in pieces, and a 250- line says more lines follow "
+    "(RFC 5321 §4.2.1): keep calling recv() until the line with a space after its code "
+    "has come whole, and return every line (without its \\r\\n)."
+)
+CA_NOT_VERIFIED = N_(
+    "with a CA file that did not sign the lab's certificate your client still "
+    "logged in: it did not verify the certificate, so anyone in the middle "
+    "could read the authorization code. Build the context with "
+    "ssl.create_default_context(cafile=job['cafile']) and keep "
+    "verification on."
+)
+STILL_RUNNING = N_(
+    "your client was still running after {deadline} s. Does your reply "
+    "reader stop when recv() returns b'' (the server closed the connection)? Does "
+    "it wait for a reply the server never sends?"
+)
+HELO_REJECTED = N_(
+    "RCPT TO got '554 5.7.1 <...>: Helo command rejected': you greeted with the "
+    "server's own name. EHLO names the client (RFC 5321 §4.1.1.1): send "
+    "EHLO job['helo'], never the name from the 220 greeting."
+)
+AUTHORIZATION_CODE = N_(
+    "the look-alike answered 535 Login Fail. Please enter your authorization "
+    "code: QQ refuses the QQ password from a mail program. Log in with "
+    "job['secret'], the authorization code."
+)
+TLS_FAILED = N_(
+    "the TLS handshake failed: {error}. Build the context with "
+    "ssl.create_default_context(cafile=job['cafile']) and connect to "
+    "job['host']."
+)
+GREET_FIRST = N_(
+    "the server answered {reply!r}: greet with EHLO and your own name before "
+    "MAIL FROM (RFC 5321 §4.1.4)."
+)
+NO_MESSAGE = N_(
+    "no message arrived: after DATA's 354, send the message and the line with a "
+    "single dot, and read the 250."
+)
+NO_QUIT = N_(
+    "the message arrived, but your client never said QUIT (RFC 5321 §4.1.1.10): end "
+    "the session with QUIT and read the 221 before closing."
+)
+RETURN_REPLY = N_(
+    "return the lines of the reply to the message (250 ... queued as ...), not {value!r}."
+)
+SENT_BY_HAND = N_(
+    "implicit TLS verified against the lab's CA, EHLO with your own name, AUTH LOGIN with "
+    "the authorization code, the names as encoded words, the dots doubled, and QUIT: the "
+    "look-alike queued the message as the sender wrote it."
+)
+DOTS = N_(
+    "the body arrived as {body!r}, not {want!r}: the server removes the first dot of "
+    "every line that starts with one (RFC 5321 §4.5.2). Dot-stuff: add a dot in front of "
+    "each line that starts with a dot, and only there."
+)
+SEPARATOR = N_(
+    "the inbox's parser found {names} (message.defects): no empty line ends the "
+    "headers, so the body's first line was read as part of them. Send an empty line "
+    "(\\r\\n alone) after the last header (RFC 5322 §2.1)."
+)
+RAW_UTF8 = N_(
+    "the headers arrived with raw UTF-8 (the names) but MAIL FROM did not declare "
+    "SMTPUTF8 (RFC 6531 §3.4, RFC 6532): write the names as RFC 2047 encoded words, "
+    "=?utf-8?b?...?=, or declare SMTPUTF8 when the server offers it."
+)
+ADDRESS_LOST = N_(
+    "the {header} header reads {raw!r}: its address {address} is lost. Encode "
+    "only the name: '{header}: =?utf-8?b?...?= <{address}>' (RFC 2047 §5)."
+)
+NOT_ENCODED_WORD = N_(
+    "the {header} name reads {shown!r}, not {name!r}: base64 alone is not an "
+    "encoded word; wrap it as =?utf-8?b?...?= (RFC 2047 §2), in To: as in From:."
+)
+FROM_REFUSED = N_(
+    "the look-alike refused the message after the final dot, as QQ does: "
+    "{reply!r}... Its From header has no address outside an encoded "
+    "word: encode only the name and keep the address outside, "
+    "'From: =?utf-8?b?...?= <student@qq.com>' (RFC 2047 §5, RFC 5322 §3.4)."
+)
+EHLO_OWN_NAME = N_(
+    "EHLO {name}: that is the server's own name (lab note: {note!r}). EHLO "
+    "names the client (RFC 5321 §4.1.1.1)."
+)
+EHLO_ADDRESS = N_(
+    "EHLO {name}: an address as EHLO name is written as an address literal, in "
+    "brackets, [{name}] (RFC 5321 §4.1.3); better, your own domain name."
+)
+EHLO_NOT_FQDN = N_(
+    "EHLO {name}: not a fully qualified domain name. RFC 5321 §4.1.1.1 asks for "
+    "the client's FQDN, and many servers refuse others (Postfix: "
+    "reject_non_fqdn_helo_hostname). Use job['helo']."
+)
+NO_SUBJECT = N_(
+    "the message arrived without a {header} header: the empty line came too "
+    "early, so '{header}: ...' became the body's first line, one that looks like "
+    "a header. Put the empty line after the last header (RFC 5322 §2.1)."
+)
+BODY_STARTS = N_(
+    "the body starts with {first!r}: the line that ends the headers must be "
+    "empty, \\r\\n alone (RFC 5322 §2.1)."
+)
+NOT_MULTIPART = N_(
+    "the message is {type}, not multipart/mixed: a "
+    "text and a picture are two parts of one multipart/mixed message "
+    "(RFC 2046 §5.1.3), each after a --boundary line."
+)
+BOUNDARY = N_(
+    "the parser found defects in the parts: the boundary in Content-Type "
+    "must be the one on the --boundary lines, and the last is --boundary-- "
+    "(RFC 2046 §5.1.1)."
+)
+NO_BASE64 = N_(
+    "the picture's bytes went without Content-Transfer-Encoding: base64. "
+    "Binary bytes do not survive SMTP: base64 them (RFC 2045 §6.8)."
+)
+NO_FILE_NAME = N_(
+    "the picture has no file name: add Content-Disposition: attachment; "
+    'filename="dot.png" (RFC 2183).'
+)
