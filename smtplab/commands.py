@@ -95,6 +95,13 @@ def _shorten(text: str, limit: int = 60) -> str:
     return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} chars)"
 
 
+NOT_TEXT = N_(
+    "{what} must be text (str), not {kind}: {value}. "
+    "Decode bytes first, e.g. value.decode('utf-8')."
+)
+"""The refusal of a value that is not ``str`` (the exercise checks recognise it by it)."""
+
+
 def check_text(value: str, what: str) -> str:
     """Refuse a CR, LF or NUL inside ``value``; return ``value`` unchanged.
 
@@ -105,10 +112,7 @@ def check_text(value: str, what: str) -> str:
     """
     if not isinstance(value, str):
         raise LocalProtocolError(
-            _(
-                "{what} must be text (str), not {kind}: {value}. "
-                "Decode bytes first, e.g. value.decode('utf-8')."
-            ).format(what=_(what), kind=type(value).__name__, value=repr(value))
+            _(NOT_TEXT).format(what=_(what), kind=type(value).__name__, value=repr(value))
         )
     if value.isprintable():  # CR, LF and NUL are not printable: the usual case, at C speed
         return value

@@ -17,13 +17,22 @@ from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
+from .. import auth, commands
 from ..auth import b64decode_text
 from ..client import Client
 from ..errors import LocalProtocolError, SmtplabError
 from ..i18n import _
 from ..lab import LabServer
 from ..transcript import Secret
-from .harness import Hint, Result, evaluate, evaluate_on_client, lab_client, strict_lab
+from .harness import (
+    Hint,
+    Result,
+    evaluate,
+    evaluate_on_client,
+    lab_client,
+    made_from,
+    strict_lab,
+)
 
 __all__ = [
     "ENV_VARIABLE",
@@ -42,7 +51,7 @@ _PASSWORD_PROMPT = "UGFzc3dvcmQ6"  # base64 of "Password:"
 
 def _local_hint(exc: LocalProtocolError) -> str:
     text = str(exc)
-    if "must be text" in text:  # i18n: keep the client's error text, matched
+    if made_from(text, commands.NOT_TEXT) or made_from(text, auth.NOT_TEXT):
         return _(
             "client.command() takes text (str), and base64.b64encode() gives bytes: "
             "add .decode('ascii') to the base64 before you send it."

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .. import commands
 from ..auth import b64decode_text
 from ..client import Client
 from ..data_encoding import dot_stuff
@@ -25,6 +26,7 @@ from .harness import (
     evaluate,
     evaluate_on_client,
     lab_client,
+    made_from,
     strict_lab,
 )
 
@@ -70,7 +72,7 @@ _line_hint_crlf = N_(
 
 def _line_hint(exc: LocalProtocolError) -> str:
     text = str(exc)
-    if "must be text" in text:  # i18n: keep the client's error, matched
+    if made_from(text, commands.NOT_TEXT):
         return _("return text (str), not bytes.")
     if "LF" in text or "CR" in text:
         return _(_line_hint_crlf)
