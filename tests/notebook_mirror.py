@@ -5,6 +5,7 @@
     python tests/notebook_mirror.py status                           # what needs work, per notebook
     python tests/notebook_mirror.py reviewed 03-ehlo-and-extensions CELL_ID
     python tests/notebook_mirror.py figures                          # prose parity, per notebook
+    python tests/notebook_mirror.py gloss 03-ehlo-and-extensions     # add missing 信封（envelope）
 
 ``notebooks/zh-CN/NN-name.ipynb`` mirrors ``notebooks/NN-name.ipynb`` cell for cell (same
 ids, same types, same order) plus one code cell, the first code cell, that sets the
@@ -74,7 +75,11 @@ def load(path: Path) -> Notebook:
 
 
 def save(path: Path, notebook: Notebook) -> None:
-    """Write a notebook the way Jupyter does (indent 1, a final newline)."""
+    """Write a notebook the way Jupyter does (indent 1, sources as lists of lines, a final
+    newline)."""
+    for cell in notebook["cells"]:
+        if isinstance(cell["source"], str):
+            cell["source"] = cell["source"].splitlines(keepends=True)
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -175,36 +180,94 @@ def glossary() -> list[tuple[list[str], str]]:
     return rows
 
 
-def first_use_problems(markdown: str, where: str) -> list[str]:
-    """Glossary terms whose first use in a notebook's markdown lacks the English term."""
-    # Headings and link labels (titles, the navigation line) are not prose: a term's first
-    # use is its first use in a sentence.
-    markdown = re.sub(r"^#.*$", " ", markdown, flags=re.M)
-    markdown = re.sub(r"\[[^\]]*\]\([^)]*\)", " ", markdown)
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def prose_mask(markdown: str) -> str:
+    """*markdown* with everything that is not prose blanked out, offsets kept: headings and
+    link labels (titles, the navigation line), code spans and fenced blocks."""
+    for pattern in (re.compile(r"^#.*$", re.M), re.compile(r"\[[^\]]*\]\([^)]*\)"), CODE_SPAN):
+        markdown = pattern.sub(_blank, markdown)
+    return markdown
+
+
+def first_uses(texts: list[str]) -> list[tuple[list[str], str, int, int, bool]]:
+    """For each glossary term used in the prose of *texts* (a notebook's markdown cells,
+    in order): its English variants, the Chinese term, the cell and the offset just after
+    its first use, and whether the English is given right after it."""
     rows = glossary()
     longer = sorted({chinese for _, chinese in rows}, key=len, reverse=True)
-    problems = []
+    masked = [prose_mask(text) for text in texts]
+    found = []
     for variants, chinese in rows:
         if not chinese:
             continue
-        for match in re.finditer(re.escape(chinese), markdown):
-            start = match.start()
-            if any(
-                markdown[start - offset : start - offset + len(other)] == other
-                for other in longer
-                if len(other) > len(chinese)
-                for offset in _offsets(chinese, other)
-                if start >= offset
-            ):
-                continue  # part of a longer term (邮件 in 邮件头): not this term's use
-            after = markdown[match.end() : match.end() + 40].lower()
-            if not any(variant.lower() in after for variant in variants):
-                problems.append(
-                    f"{where}: first use of 「{chinese}」 should give the English term, "
-                    f"e.g. {chinese}（{variants[0]}）"
-                )
-            break
-    return problems
+        first = None
+        for index, prose in enumerate(masked):
+            for match in re.finditer(re.escape(chinese), prose):
+                start = match.start()
+                if any(
+                    prose[start - offset : start - offset + len(other)] == other
+                    for other in longer
+                    if len(other) > len(chinese)
+                    for offset in _offsets(chinese, other)
+                    if start >= offset
+                ):
+                    continue  # part of a longer term (邮件 in 邮件头): not this term's use
+                first = (index, match.end())
+                break
+            if first:
+                break
+        if first:
+            index, end = first
+            after = texts[index][end : end + 40].lower()
+            given = any(variant.lower() in after for variant in _bare(variants))
+            found.append((_bare(variants), chinese, index, end, given))
+    return found
+
+
+def _bare(variants: list[str]) -> list[str]:
+    """The English variants without a leading article ("the lab" -> "lab"): a gloss in
+    parentheses names the thing, 实验服务器（lab）."""
+    return [re.sub(r"^(the|a|an) ", "", variant) for variant in variants]
+
+
+def first_use_problems(markdown: str, where: str) -> list[str]:
+    """Glossary terms whose first use in a notebook's prose lacks the English term."""
+    return [
+        f"{where}: first use of 「{chinese}」 should give the English term, "
+        f"e.g. {chinese}（{variants[0]}）"
+        for variants, chinese, _, _, given in first_uses([markdown])
+        if not given
+    ]
+
+
+def gloss(stem: str) -> int:
+    """Add the English term at each glossary term's first use that lacks it (inside an
+    existing parenthesis when one follows: 问候语（greeting，220）); return how many."""
+    path = CHINESE / f"{stem}.ipynb"
+    notebook = load(path)
+    cells = [c for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    texts = [text(c) for c in cells]
+    edits: dict[int, list[tuple[int, str]]] = {}
+    for variants, _, index, end, given in first_uses(texts):
+        if given:
+            continue
+        following = texts[index][end : end + 1]
+        inserted = f"{variants[0]}，" if following == "（" else f"（{variants[0]}）"
+        at = end + 1 if following == "（" else end
+        edits.setdefault(index, []).append((at, inserted))
+    for index, changes in edits.items():
+        value = texts[index]
+        for at, inserted in sorted(changes, reverse=True):
+            rest = value[at:]
+            if inserted.endswith("）") and rest.startswith(" "):
+                rest = rest[1:]  # 隐式 TLS（implicit TLS）与: no space after a full-width mark
+            value = value[:at] + inserted + rest
+        cells[index]["source"] = value
+    save(path, notebook)
+    return sum(len(changes) for changes in edits.values())
 
 
 def _offsets(part: str, whole: str) -> list[int]:
@@ -352,6 +415,8 @@ def main(argv: list[str]) -> int:
         apply(argv[1], Path(argv[2]))
     elif argv[:1] == ["reviewed"] and len(argv) == 3:
         reviewed(argv[1], argv[2])
+    elif argv[:1] == ["gloss"] and len(argv) == 2:
+        print(f"{gloss(argv[1])} English terms added at their first use")
     elif argv[:1] == ["figures"]:
         total: dict[str, int] = {}
         print(f"{'notebook':<34}{'markdown':>9}{'translated':>11}{'code':>6}{'same':>6}")
