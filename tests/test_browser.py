@@ -367,7 +367,7 @@ def test_notebook_08_sends_from_the_composer_in_a_real_browser(jupyterlab: Lab) 
 ZH_NOTEBOOK = "zh-CN/08-compose-with-widgets.ipynb"
 ZH_SCREENSHOT = ARTIFACTS / "browser-08-zh-CN.png"
 # JupyterLab's own menus in Chinese: the language pack (the `zh` extra) and its setting.
-ZH_COMPOSER_LABEL = "发件人"  # a label of the Composer, as the zh_CN catalog has it
+ZH_COMPOSER_LABEL = "写一封邮件"  # the Composer's title, as the zh_CN catalog has it
 ZH_DELIVERED = "已投递"  # the start of the Composer's "Delivered" result, translated
 ZH_SETTINGS = {"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}
 GLYPHS_JS = """(element) => {
