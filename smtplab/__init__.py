@@ -45,7 +45,7 @@ def __getattr__(name: str) -> Any:
 
         globals()["compose"] = compose
         return compose
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")  # i18n: keep: as Python
 
 
 def __dir__() -> list[str]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from pathlib import Path
 from typing import TypeVar
 
@@ -49,7 +50,9 @@ def _canonical(name: str, origin: str) -> str:
         if known.lower() == wanted:
             return known
     supported = ", ".join(repr(known) for known in LANGUAGES)
-    raise ValueError(f"{origin}: unknown language {name!r}; smtplab speaks {supported}")
+    # English: this is raised while the language is being chosen (none to speak in yet).
+    unknown = f"{origin}: unknown language {name!r}; smtplab speaks {supported}"  # i18n: keep
+    raise ValueError(unknown)
 
 
 def set_language(name: str | None) -> str:
@@ -117,3 +120,17 @@ class Texts(dict[K, str]):
         """The text for *key* in the current language, or *default*."""
         text = super().get(key)
         return default if text is None else _(text)
+
+
+def found_in(text: str, template: str) -> str | None:
+    """The part of *text* made from *template* (an ``N_`` text, ``{fields}`` filled in) in
+    the current language, or None. Code that must recognise one of the kit's own texts
+    asks this instead of looking for English words, so it works in every language."""
+    fixed = re.split(r"\{[^{}]*\}", _(template))
+    match = re.search(".*?".join(re.escape(part) for part in fixed), text, re.S)
+    return match.group() if match else None
+
+
+def made_from(text: str, template: str) -> bool:
+    """Whether *text* holds a text made from *template* in the current language."""
+    return found_in(text, template) is not None

@@ -17,6 +17,12 @@ from .i18n import N_, _
 
 __all__: list[str] = []
 
+TOO_BIG = N_(
+    "the message ({size}) is larger than the server's limit ({limit}, its SIZE in "
+    "the EHLO reply; it would answer 552, RFC 1870)"
+)
+"""The refusal of a message over the server's SIZE (the Composer shows it by the body)."""
+
 _S = State
 _SESSION = (_S.GREETED, _S.READY, _S.MAIL, _S.RCPT)  # the server reads commands
 
@@ -262,12 +268,7 @@ def message_problems(conn: Session, message: bytes) -> list[str]:
         problems.append(_(_EIGHT_BIT_WITHOUT_BODY))
     size = conn.extensions.size
     if size is not None and len(message) > size:
-        problems.append(
-            _(
-                "the message ({size}) is larger than the server's limit ({limit}, its SIZE in "
-                "the EHLO reply; it would answer 552, RFC 1870)"
-            ).format(size=format_size(len(message)), limit=format_size(size))
-        )
+        problems.append(_(TOO_BIG).format(size=format_size(len(message)), limit=format_size(size)))
     too_long = long_lines(message)
     if too_long:
         shown = ", ".join(str(number) for number in too_long[:5])

@@ -164,7 +164,7 @@ def test_the_help_is_chinese_with_smtplab_lang() -> None:
     done = run_cli("serve", "--help", SMTPLAB_LANG="zh-CN")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("用法：smtplab serve ")
-    assert "运行实验 SMTP 服务器，直到按下 Ctrl-C" in done.stdout  # the description
+    assert "运行实验服务器（SMTP），直到按下 Ctrl-C" in done.stdout  # the description
     assert "像使用灰名单的服务器那样，用 451 4.7.1 拒绝第一次 RCPT TO" in done.stdout
     assert "选项:" in done.stdout  # argparse's own section title
     done = run_cli("--help", SMTPLAB_LANG="zh-CN")
@@ -215,3 +215,45 @@ def test_main_leaves_argparse_as_it_found_it(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv(i18n.ENVIRONMENT, "zh-CN")
     assert main(["serve", "--port", "70000"]) == 2
     assert argparse._ is before  # type: ignore[attr-defined]
+
+
+def test_the_chinese_size_refusal_is_flagged_beside_the_attachments() -> None:
+    """The Composer recognises the kit's size refusal by its template in the current
+    language (i18n.found_in), not by English words: in Chinese it is flagged too."""
+    from test_widgets import filled
+
+    smtplab.set_language("zh-CN")
+    with LabServer(size_limit=4000) as lab:
+        composer = filled(None).load(attachments=[("photo.jpg", b"\xff" * 5000)])
+        composer.where.value = "custom"
+        composer.host.value, composer.port.value = lab.host, lab.port
+        composer.security.value = "plain"
+        outcome = composer.send_mail(block=True)
+        assert outcome is not None and not outcome.delivered
+        flagged = composer.field_errors["attachments"].value
+        assert "RFC 1870" in flagged and i18n._("SIZE") in flagged
+        assert "larger than" not in flagged and "超过" in flagged, flagged
+
+
+def test_the_inbox_drops_the_raw_utf8_note_of_a_declared_message_in_chinese() -> None:
+    """A message sent with SMTPUTF8 declared: the inbox's headers tab leaves out the
+    anatomy's 'raw UTF-8 needs SMTPUTF8' note, in any language (made_from, not English)."""
+    import smtplib
+    from email import policy
+    from email.message import EmailMessage
+
+    from smtplab.data_encoding import RAW_UTF8_HEADERS
+    from smtplab.widgets import render
+
+    message = EmailMessage(policy=policy.SMTPUTF8)
+    message["From"], message["To"], message["Subject"] = "a@example.com", "b@example.com", "你好"
+    message.set_content("正文")
+    with LabServer() as lab, smtplib.SMTP(lab.host, lab.port, timeout=10) as client:
+        client.send_message(message, mail_options=["SMTPUTF8"])
+        received = lab.inbox[-1]
+    assert received.smtputf8
+    for language in ("en", "zh-CN"):
+        smtplab.set_language(language)
+        note = i18n._(RAW_UTF8_HEADERS)
+        headers = render.inbox_panes(received, None)["Headers"]
+        assert render.esc(note)[:20] not in headers, language

@@ -93,9 +93,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # commands, wire, tap, extensions, data_encoding, install, netcheck) and the lab: the .po's
 # 318 new messages and the wrapped texts; core +156 (the wrapping only: compose's encoding
 # choice moved to data_encoding.py, LabServer's bind to lab/listen.py, no module over 700).
+# Issue 19, the lead's part: texts recognised by their template in any language
+# (i18n.found_in/made_from, commands/auth.NOT_TEXT, legality.TOO_BIG), the catalog's terms.
 CEILINGS = {
-    "package_lines": 33_316,
-    "core_code_lines": 7_775,
+    "package_lines": 33_368,
+    "core_code_lines": 7_798,
     "longest_module": 700,
     "public_names": 282,
 }

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
-import re
 import socket
 import sys
 import threading
@@ -41,14 +40,6 @@ from ..lab import LabServer, LabSession, LogLine
 from ..protocol import ReplyParser
 
 __all__ = ["Hint", "Result", "Status", "evaluate"]
-
-
-def made_from(text: str, template: str) -> bool:
-    """Whether *text* was made from *template* (an ``N_`` text of the kit) in the current
-    language: its fixed words in order, anything in its ``{placeholders}``. The checks
-    recognise the kit's own errors this way, so their hints work in every language."""
-    fixed = re.split(r"\{[^{}]*\}", _(template))
-    return re.search(".*?".join(re.escape(part) for part in fixed), text, re.S) is not None
 
 
 Status = Literal["not tried", "passed", "failed"]

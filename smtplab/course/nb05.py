@@ -21,7 +21,7 @@ from .. import auth, commands
 from ..auth import b64decode_text
 from ..client import Client
 from ..errors import LocalProtocolError, SmtplabError
-from ..i18n import _
+from ..i18n import _, made_from
 from ..lab import LabServer
 from ..transcript import Secret
 from .harness import (
@@ -30,7 +30,6 @@ from .harness import (
     evaluate,
     evaluate_on_client,
     lab_client,
-    made_from,
     strict_lab,
 )
 

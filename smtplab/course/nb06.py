@@ -15,7 +15,7 @@ from ..auth import b64decode_text
 from ..client import Client
 from ..data_encoding import dot_stuff
 from ..errors import LocalProtocolError, SmtplabError
-from ..i18n import N_, _
+from ..i18n import N_, _, made_from
 from ..lab import LabServer
 from ..message import anatomy, decode_header_value
 from .harness import (
@@ -26,7 +26,6 @@ from .harness import (
     evaluate,
     evaluate_on_client,
     lab_client,
-    made_from,
     strict_lab,
 )
 

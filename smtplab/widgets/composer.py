@@ -12,7 +12,8 @@ import ipywidgets as w
 
 from ..errors import LocalProtocolError
 from ..extensions import format_size
-from ..i18n import N_, _
+from ..i18n import N_, _, found_in
+from ..legality import TOO_BIG
 from ..message import Attachment
 from ..providers import PROVIDERS, get_provider
 from ..secrecy import SecretText
@@ -337,13 +338,10 @@ class Composer(render.PlainFallback, w.VBox):
             STEPS, self.steps_seen, finished=True, failed=not outcome.delivered
         )
         self.result.value = outcome._repr_html_()
-        # The client's size refusal, found by its English words (core texts, not ours).
-        too_big = "larger than the server's limit"  # i18n: keep matched in the client's text
-        if not outcome.delivered and too_big in outcome.explanation:
-            field = "attachments" if self.upload.value else "body"
-            found = outcome.explanation.partition("nothing was sent: ")[2]  # i18n: keep matched
-            found = found or outcome.explanation
-            self.show_problems({field: found.removesuffix(".")})
+        # The kit's size refusal, shown again beside what made the message big.
+        too_big = None if outcome.delivered else found_in(outcome.explanation, TOO_BIG)
+        if too_big:
+            self.show_problems({"attachments" if self.upload.value else "body": too_big})
         self._set_sending(False)
         self._tell("finished", outcome)
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from email.message import EmailMessage, Message
 from typing import TYPE_CHECKING
 
-from ..i18n import N_, _
+from ..data_encoding import RAW_UTF8_HEADERS
+from ..i18n import N_, _, made_from
 from ..message import anatomy
 from ..replies import explain
 
@@ -198,7 +199,7 @@ def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[st
         as_sent = pre(h.raw.replace("\r\n", "\n"))
         decoded = esc(h.decoded) if h.is_encoded else ""
         headers.append([_cell("td", v) for v in (f"<b>{esc(h.name)}</b>", as_sent, decoded)])
-    said = [n for n in found.notes() if not (message.smtputf8 and n.startswith("Raw UTF-8"))]
+    said = [n for n in found.notes() if not (message.smtputf8 and made_from(n, RAW_UTF8_HEADERS))]
     notes = "".join(f"<li>{esc(note)}</li>" for note in said)
     whole = _("message")
     tree = "\n".join(f"{'    ' * p.depth}{p.path or whole}: {p.describe()}" for p in found.parts)
