@@ -582,9 +582,11 @@ def check_attachment(send_with_picture: Callable[[dict[str, Any]], Any]) -> Resu
 
         def verify(value: object) -> str:
             message = _received(lab).message
-            if not message.is_multipart() or message.get_content_type() != "multipart/mixed":
+            if message.get_content_type() != "multipart/mixed":
                 raise Hint(_(texts.NOT_MULTIPART).format(type=message.get_content_type()))
-            if message.defects or any(part.defects for part in message.walk()):
+            # Declared multipart, yet no parts found (or defects): the boundary is wrong.
+            defects = message.defects or any(part.defects for part in message.walk())
+            if not message.is_multipart() or defects:
                 raise Hint(_(texts.BOUNDARY))
             pictures = [p for p in message.walk() if p.get_content_type() == "image/png"]
             if not pictures:
