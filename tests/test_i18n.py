@@ -225,6 +225,12 @@ def test_the_glossary_has_the_terms_the_issue_names() -> None:
         assert terms[english] == chinese
 
 
+# Texts where a glossary word means something else, each with why.
+NOT_THE_TERM = {
+    "show this help message and exit": "message",  # argparse's help text, not an e-mail
+}
+
+
 def test_every_translation_uses_the_glossarys_terms() -> None:
     rows = glossary()
     wrong = []
@@ -235,6 +241,7 @@ def test_every_translation_uses_the_glossarys_terms() -> None:
             used = any(re.search(rf"\b{re.escape(v.lower())}(?:s|es)?\b", prose) for v in variants)
             # The glossary's "subject" row: "the `Subject` header stays `Subject`".
             kept = variants[0] == "subject" and "Subject" in chinese
+            kept = kept or NOT_THE_TERM.get(english) == variants[0]
             if used and term not in chinese and not kept:
                 wrong.append(f"{english!r} -> {chinese!r} lacks {term} ({variants[0]})")
     assert not wrong, "\n".join(wrong)

@@ -35,9 +35,9 @@ def no_password_flag() -> str:
 
 # argparse's own texts a learner meets (its help sections, its usage errors): argparse
 # looks them up with gettext at the time it uses them; `in_language` hands it ours.
-# ("show this help message and exit" stays English: the glossary's "message" is 邮件.)
 ARGPARSE_TEXTS = (
     N_("usage: "),
+    N_("show this help message and exit"),
     N_("positional arguments"),
     N_("options"),
     N_("the following arguments are required: %s"),
