@@ -127,7 +127,8 @@ def found_in(text: str, template: str) -> str | None:
     the current language, or None. Code that must recognise one of the kit's own texts
     asks this instead of looking for English words, so it works in every language."""
     fixed = re.split(r"\{[^{}]*\}", _(template))
-    match = re.search(".*?".join(re.escape(part) for part in fixed), text, re.S)
+    # Case aside: a text may open a sentence (its first letter then capitalised).
+    match = re.search(".*?".join(re.escape(part) for part in fixed), text, re.S | re.I)
     return match.group() if match else None
 
 

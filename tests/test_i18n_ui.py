@@ -256,4 +256,4 @@ def test_the_inbox_drops_the_raw_utf8_note_of_a_declared_message_in_chinese() ->
         smtplab.set_language(language)
         note = i18n._(RAW_UTF8_HEADERS)
         headers = render.inbox_panes(received, None)["Headers"]
-        assert render.esc(note)[:20] not in headers, language
+        assert render.esc(note)[1:20] not in headers, language  # (its first letter: Raw)
