@@ -8,6 +8,7 @@ import contextlib
 import getpass
 import math
 import os
+import re
 import select
 import ssl
 import sys
@@ -193,5 +194,12 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``PROG: error: MESSAGE`` and where the options are explained; exit 2."""
+        # Before 3.12 argparse writes "argument X: ..." without asking gettext: translate it.
+        named = re.match(r"argument (\S+): (.*)", message, re.S)  # i18n: keep argparse's
+        if named and language() != "en":
+            message = _("argument %(argument_name)s: %(message)s") % {
+                "argument_name": named[1],
+                "message": named[2],
+            }
         line = _("{prog}: error: {message} (options: {prog} --help)")
         self.exit(2, line.format(prog=self.prog, message=message) + "\n")
