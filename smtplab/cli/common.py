@@ -194,7 +194,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``PROG: error: MESSAGE`` and where the options are explained; exit 2."""
-        # Before 3.12 argparse writes "argument X: ..." without asking gettext: translate it.
+        # Python 3.10's argparse writes "argument X: ..." without asking gettext: translate it.
         named = re.match(r"argument (\S+): (.*)", message, re.S)  # i18n: keep argparse's
         if named and language() != "en":
             message = _("argument %(argument_name)s: %(message)s") % {
