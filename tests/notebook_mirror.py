@@ -119,8 +119,8 @@ def code_tokens(source: str) -> list[tuple[str, ...]]:
             if kind == "STRING":  # its prefix (f, r, b...) stays, its text may change
                 tokens.append((kind, _string_prefix(token.string)))
                 tokens += _fields(token.string)
-            elif kind == "FSTRING_MIDDLE":  # 3.12+: the text between an f-string's fields
-                tokens.append((kind, ""))
+            elif kind == "FSTRING_MIDDLE":  # 3.12+: text around an f-string's fields, which a
+                continue  # translation may add or drop (a final 。), as before 3.12
             else:
                 tokens.append((kind, token.string))
     except (tokenize.TokenError, SyntaxError) as error:

@@ -95,6 +95,7 @@ def test_code_tokens_ignore_comments_and_string_texts_only() -> None:
     # an f-string's text may be translated too (3.12+ tokenizes its pieces separately)
     assert mirror.code_tokens('f"provider: {name}!"') == mirror.code_tokens('f"服务商：{name}！"')
     assert mirror.code_tokens('f"provider: {name}"') != mirror.code_tokens('f"服务商：{other}"')
+    assert mirror.code_tokens('f"{a} and {b}"') == mirror.code_tokens('f"{a}和{b}。"')
     for changed in (
         'print("hello", lab.host)',
         'print(f"hello", lab.port)',
