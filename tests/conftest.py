@@ -4,10 +4,13 @@
 test) and stops it afterwards. ``lab_factory`` makes labs with other settings, all
 stopped after the test. ``raw_smtp`` opens raw connections (``socket`` + ``ssl`` from the
 standard library, never the smtplab client) for tests that must see exact bytes.
+Every test starts with the kit's language undecided, as in a fresh kernel, and leaves it
+so (``language_undecided``): a test that switches to Chinese cannot leak it into the next.
 """
 
 from __future__ import annotations
 
+import gettext
 import socket
 import ssl
 from collections.abc import Callable, Iterator
@@ -15,10 +18,21 @@ from typing import Any
 
 import pytest
 
+from smtplab import i18n
 from smtplab.lab import LabServer
 from smtplab.replies import Reply
 
 RAW_TIMEOUT = 5.0
+
+
+@pytest.fixture(autouse=True)
+def language_undecided(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts undecided (SMTPLAB_LANG unset, no language chosen: English on the
+    first text, as a fresh kernel) and leaves the i18n module as it found it."""
+    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
+    monkeypatch.setattr(i18n, "_language", "")
+    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
+    yield
 
 
 class RawSMTP:

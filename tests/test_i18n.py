@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +46,6 @@ REFUSED_ZH = (
     "(永久失败：同样的命令还会失败；放弃，或改正后重新发送); "
     "5.1.1: 收件人的邮箱不存在 (永久性；类别：寻址)"
 )
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts undecided (as a fresh kernel) and leaves the module as it found it."""
-    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
-    monkeypatch.setattr(i18n, "_language", "")
-    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
-    yield
 
 
 def run_python(code: str, **environment: str) -> subprocess.CompletedProcess[str]:

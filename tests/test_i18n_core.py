@@ -9,14 +9,11 @@ language as it found it.
 
 from __future__ import annotations
 
-import gettext
 import pickle
-from collections.abc import Iterator
 
 import pytest
 
 import smtplab
-from smtplab import i18n
 from smtplab.annotate import first_clause, size, width
 from smtplab.commands import Ehlo, Mail, Rcpt
 from smtplab.errors import TRANSPORT_ADVICE, DataRefused, RecipientRefused, ReplyError, tls_hint
@@ -27,16 +24,6 @@ from smtplab.replies import Reply
 from smtplab.reply_parser import ReplyParser
 from smtplab.secrecy import Secret
 from smtplab.transcript import Transcript
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts undecided (as a fresh kernel) and leaves the module as it found it."""
-    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
-    monkeypatch.setattr(i18n, "_language", "")
-    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
-    yield
-
 
 # --- errors and their hints -------------------------------------------------------------
 

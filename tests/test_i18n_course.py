@@ -9,10 +9,8 @@ one holds the translation, keeps the protocol tokens, and no English sentence is
 
 from __future__ import annotations
 
-import gettext
 import importlib.util
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +18,11 @@ import pytest
 from catalogue import Exercise, Mistake
 
 import smtplab
-from smtplab import i18n
 from smtplab.course.harness import Result
 from smtplab.course.nb00 import check_outcome
 
 TESTS = Path(__file__).resolve().parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts undecided (as a fresh kernel) and leaves the module as it found it."""
-    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
-    monkeypatch.setattr(i18n, "_language", "")
-    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
-    yield
 
 
 def exercise_and_mistake(notebook: str, number: str, name: str) -> tuple[Exercise, Mistake]:

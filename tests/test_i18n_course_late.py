@@ -10,10 +10,8 @@ learner's notebook.
 
 from __future__ import annotations
 
-import gettext
 import re
 import string
-from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
@@ -39,15 +37,6 @@ NOTEBOOKS: tuple[ModuleType, ...] = (
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PO = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "smtplab.po"
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts undecided (as a fresh kernel) and leaves the module as it found it."""
-    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
-    monkeypatch.setattr(i18n, "_language", "")
-    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
-    yield
 
 
 def find(number: str, name: str) -> tuple[Exercise, Mistake]:

@@ -9,16 +9,13 @@ English in both languages.
 
 from __future__ import annotations
 
-import gettext
 import smtplib
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import smtplab
-from smtplab import i18n
 from smtplab.commands import Ehlo, Mail
 from smtplab.errors import LocalProtocolError
 from smtplab.extensions import describe_line
@@ -33,15 +30,6 @@ from smtplab.netcheck import OutboundCheck
 from smtplab.tap import WireTap
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts undecided (as a fresh kernel) and leaves the module as it found it."""
-    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
-    monkeypatch.setattr(i18n, "_language", "")
-    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
-    yield
 
 
 def refusal(call, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]

@@ -8,11 +8,6 @@ quoted from real providers are never translated.
 
 from __future__ import annotations
 
-import gettext
-from collections.abc import Iterator
-
-import pytest
-
 import smtplab
 from smtplab import i18n
 from smtplab.internet.checks import evaluate
@@ -21,16 +16,6 @@ from smtplab.internet.spf import check_host
 from smtplab.internet.table import DNSTable
 from smtplab.providers import KNOWN_FAILURES, PROVIDERS, advice_for, describe, explain_failure
 from smtplab.replies import Reply
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts undecided (as a fresh kernel) and leaves the module as it found it."""
-    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
-    monkeypatch.setattr(i18n, "_language", "")
-    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
-    yield
-
 
 QQ_535 = PROVIDERS["qq"].observed.errors[0].to_reply()  # type: ignore[union-attr]
 QQ_ADVICE_EN = (

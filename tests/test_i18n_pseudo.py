@@ -18,7 +18,6 @@ from __future__ import annotations
 import gettext
 import importlib
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -62,15 +61,6 @@ class Pseudo(gettext.NullTranslations):
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return pseudo_text(singular if n == 1 else plural)
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts in English and leaves the module as it found it."""
-    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
-    monkeypatch.setattr(i18n, "_language", "en")
-    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
-    yield
 
 
 def pseudo(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,11 +8,9 @@ what it was: tests/test_widgets.py and tests/test_cli*.py check it.
 
 from __future__ import annotations
 
-import gettext
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,15 +30,6 @@ FORM = DraftForm(
     subject="Tea at four",
     body="Hello Bob,\n",
 )
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts undecided (as a fresh kernel) and leaves the module as it found it."""
-    monkeypatch.delenv(i18n.ENVIRONMENT, raising=False)
-    monkeypatch.setattr(i18n, "_language", "")
-    monkeypatch.setattr(i18n, "_translations", gettext.NullTranslations())
-    yield
 
 
 def run_cli(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
@@ -220,16 +209,11 @@ def test_main_leaves_argparse_as_it_found_it(monkeypatch: pytest.MonkeyPatch) ->
 def test_the_chinese_size_refusal_is_flagged_beside_the_attachments() -> None:
     """The Composer recognises the kit's size refusal by its template in the current
     language (i18n.found_in), not by English words: in Chinese it is flagged too."""
-    from test_widgets import filled
+    from test_widgets import sent_over_the_size
 
     smtplab.set_language("zh-CN")
     with LabServer(size_limit=4000) as lab:
-        composer = filled(None).load(attachments=[("photo.jpg", b"\xff" * 5000)])
-        composer.where.value = "custom"
-        composer.host.value, composer.port.value = lab.host, lab.port
-        composer.security.value = "plain"
-        outcome = composer.send_mail(block=True)
-        assert outcome is not None and not outcome.delivered
+        composer, _ = sent_over_the_size(lab)
         flagged = composer.field_errors["attachments"].value
         assert "RFC 1870" in flagged and i18n._("SIZE") in flagged
         assert "larger than" not in flagged and "超过" in flagged, flagged

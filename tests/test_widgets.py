@@ -565,16 +565,23 @@ def test_the_security_menu_follows_the_provider_and_keeps_the_choice() -> None:
     assert (composer.security.value, len(composer.security.options)) == ("tls", 3)
 
 
+def sent_over_the_size(lab: LabServer) -> tuple[Composer, Any]:
+    """A Composer that sent a 5,000-byte picture to *lab* as a custom server (its SIZE,
+    smaller, known only from EHLO), and the outcome: refused by the kit, never sent."""
+    composer = filled(None).load(attachments=[("photo.jpg", b"\xff" * 5000)])
+    composer.where.value = "custom"
+    composer.host.value, composer.port.value = lab.host, lab.port
+    composer.security.value = "plain"
+    outcome = composer.send_mail(block=True)
+    assert outcome is not None and not outcome.delivered
+    return composer, outcome
+
+
 def test_a_size_learnt_only_from_ehlo_is_flagged_after_the_refusal() -> None:
     """A custom server's SIZE is unknown before EHLO: the client refuses the message
     before MAIL FROM, and the form shows it beside the attachments."""
     with LabServer(size_limit=4000) as lab:
-        composer = filled(None).load(attachments=[("photo.jpg", b"\xff" * 5000)])
-        composer.where.value = "custom"
-        composer.host.value, composer.port.value = lab.host, lab.port
-        composer.security.value = "plain"
-        outcome = composer.send_mail(block=True)
-        assert outcome is not None and not outcome.delivered
+        composer, outcome = sent_over_the_size(lab)
         assert outcome.summary.startswith("Not sent") and "552" in outcome.explanation
         assert "larger than the server&#x27;s limit" in composer.field_errors["attachments"].value
         assert lab.inbox == [] and "MAIL" not in lab.sessions[-1].commands()
