@@ -7,6 +7,7 @@ group of helpers rather than copying one into a test file.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -23,6 +24,23 @@ def load_solution(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"solution_{path.stem}", path)
     assert spec is not None and spec.loader is not None, f"cannot load {path}"
     module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- the scripts of benchmarks/ (shape.py, translated.py) ---------------------------------
+
+BENCHMARKS_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """Import ``benchmarks/<name>.py`` (scripts, not a package) as the module ``name``,
+    registered in ``sys.modules`` (its dataclasses look their module up there)."""
+    path = BENCHMARKS_DIR / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
     spec.loader.exec_module(module)
     return module
 

@@ -16,12 +16,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from helpers import load_benchmark
 
 import smtplab
 from smtplab import i18n
@@ -240,24 +240,11 @@ def test_every_translation_uses_the_glossarys_terms() -> None:
 # --- how much is translated (benchmarks/translated.py) ------------------------------------------
 
 
-def translated_script() -> Any:
-    """benchmarks/translated.py, loaded as a module (it is a script, not a package)."""
-    import importlib.util
-
-    path = ROOT / "benchmarks" / "translated.py"
-    spec = importlib.util.spec_from_file_location("translated", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("translated", module)  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_every_learner_facing_text_is_translated() -> None:
     """Issue 19's goal, kept: every prose literal of the package is translated or carries
     an `# i18n: keep <reason>` pragma (protocol text, citations, markup); a new English
     text fails here until it is marked and translated (`make i18n`, docs/i18n.md)."""
-    translated = translated_script()
+    translated = load_benchmark("translated")
     figures, left = translated.measure()
     assert figures["all"]["texts"] > 1_500  # the measure still finds the texts
     assert not left, "\n".join(
@@ -268,7 +255,7 @@ def test_every_learner_facing_text_is_translated() -> None:
 
 
 def test_the_measure_finds_an_unmarked_text_and_honours_a_kept_one(tmp_path: Path) -> None:
-    translated = translated_script()
+    translated = load_benchmark("translated")
     module = tmp_path / "example.py"
     module.write_text(
         '"""A docstring is not counted at all, however long it is."""\n'

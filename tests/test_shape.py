@@ -9,10 +9,9 @@ when a ceiling meets its budget, the budget becomes the ceiling.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
+
+from helpers import load_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,18 +102,8 @@ CEILINGS = {
 }
 
 
-def shape_script() -> ModuleType:
-    """benchmarks/shape.py, loaded as a module (it is a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("shape", ROOT / "benchmarks" / "shape.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("shape", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_package_grows_no_further() -> None:
-    shape = shape_script()
+    shape = load_benchmark("shape")
     figures = shape.static_figures()
     over = {
         name: (figures[name], ceiling)
@@ -132,7 +121,7 @@ GROWS_WITH_FEATURES = {"package_lines"}
 
 
 def test_ceilings_never_loosen_past_the_budgets_before() -> None:
-    shape = shape_script()
+    shape = load_benchmark("shape")
     for name, ceiling in CEILINGS.items():
         assert shape.BUDGETS[name] <= ceiling
         if name not in GROWS_WITH_FEATURES:
