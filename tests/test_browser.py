@@ -139,6 +139,20 @@ def _menu(page: Any, menu: str, command: str) -> None:
     page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
 
 
+def _run_all_but_the_last_cell(page: Any, edit: str = "Edit", run: str = "Run") -> None:
+    """Run every cell above the last code cell (which stops the lab): select it, clear the
+    committed outputs (so what the page shows next is fresh), then Run > Run All Above
+    Selected Cell. ``edit`` and ``run``: the menus' labels in the page's language."""
+    from playwright.sync_api import expect
+
+    code_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell")
+    expect(code_cells.last).to_be_visible(timeout=KERNEL_TIMEOUT)
+    code_cells.last.locator(".jp-InputPrompt").click()
+    _menu(page, edit, "editmenu:clear-all")  # Clear Outputs of All Cells
+    expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
+    _menu(page, run, "notebook:run-all-above")
+
+
 @dataclass
 class Lab:
     """A running JupyterLab: where it listens, its token, its log."""
@@ -292,15 +306,7 @@ def test_notebook_08_sends_from_the_composer_in_a_real_browser(jupyterlab: Lab) 
                 f"{jupyterlab.url}/lab/tree/{NOTEBOOK}?token={jupyterlab.token}",
                 timeout=KERNEL_TIMEOUT,
             )
-            code_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell")
-            expect(code_cells.last).to_be_visible(timeout=KERNEL_TIMEOUT)
-            # Every cell above the last code cell, which stops the lab: select it, then
-            # Run > Run All Above Selected Cell.
-            code_cells.last.locator(".jp-InputPrompt").click()
-            # The committed outputs go first, so that what the page shows next is fresh.
-            _menu(page, "Edit", "editmenu:clear-all")  # Clear Outputs of All Cells
-            expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
-            _menu(page, "Run", "notebook:run-all-above")
+            _run_all_but_the_last_cell(page)
 
             play = page.locator(".smtplab-playground")
             expect(play).to_be_visible(timeout=KERNEL_TIMEOUT)
@@ -433,12 +439,7 @@ def test_the_chinese_composer_sends_and_the_inbox_shows_it(jupyterlab_zh: Lab) -
             expect(page.locator(".lm-MenuBar-itemLabel", has_text="文件")).to_be_visible(
                 timeout=KERNEL_TIMEOUT
             )
-            code_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell")
-            expect(code_cells.last).to_be_visible(timeout=KERNEL_TIMEOUT)
-            code_cells.last.locator(".jp-InputPrompt").click()
-            _menu(page, "编辑", "editmenu:clear-all")
-            expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
-            _menu(page, "运行", "notebook:run-all-above")
+            _run_all_but_the_last_cell(page, edit="编辑", run="运行")
 
             play = page.locator(".smtplab-playground")
             expect(play).to_be_visible(timeout=KERNEL_TIMEOUT)
