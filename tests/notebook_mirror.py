@@ -166,17 +166,14 @@ def english_left(markdown: str) -> list[str]:
 
 
 def glossary() -> list[tuple[list[str], str]]:
-    """The glossary's rows: (the English term and its variants, the Chinese term)."""
+    """The glossary's rows: (the English term and its variants, the Chinese term); the
+    one reading of docs/i18n-glossary.md (tests/test_i18n.py uses it too)."""
     rows = []
     for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) < 2 or not line.startswith("|") or set(cells[0]) <= {"-", " "}:
+        if not line.startswith("|") or len(cells) < 3 or cells[0] in ("English", "---"):
             continue
-        if cells[0] == "English":
-            continue
-        variants = [v.strip() for v in re.split(r"\s*/\s*", cells[0]) if v.strip()]
-        for chinese in re.split(r"\s*/\s*", cells[1]):
-            rows.append((variants, chinese.strip()))
+        rows.append(([term.strip() for term in cells[0].split("/")], cells[1]))
     return rows
 
 

@@ -22,6 +22,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from helpers import load_benchmark
+from notebook_mirror import glossary
 
 import smtplab
 from smtplab import i18n
@@ -32,7 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "smtplab" / "locale"
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "smtplab.po"
 MO = LOCALE / "zh_CN" / "LC_MESSAGES" / "smtplab.mo"
-GLOSSARY = ROOT / "docs" / "i18n-glossary.md"
 
 REFUSED = Reply.from_text(550, "5.1.1 No such user")
 # What explain() printed before issue 19 (notebooks 02 and 07 show such lines).
@@ -190,17 +190,6 @@ def test_translations_keep_placeholders_and_protocol_tokens() -> None:
 
 
 # --- the glossary ---------------------------------------------------------------------------
-
-
-def glossary() -> list[tuple[list[str], str]]:
-    """The glossary's rows: (the English term and its variants, the Chinese term)."""
-    rows = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if not line.startswith("|") or len(cells) < 3 or cells[0] in ("English", "---"):
-            continue
-        rows.append(([term.strip() for term in cells[0].split("/")], cells[1]))
-    return rows
 
 
 def test_the_glossary_has_the_terms_the_issue_names() -> None:
