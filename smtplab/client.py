@@ -45,7 +45,7 @@ from .commands import (
     Rset,
     StartTLS,
 )
-from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
+from .data_encoding import RAW_UTF8_HEADERS, message_facts
 from .errors import (
     CLIENT_TEXT,
     AuthenticationError,
@@ -61,6 +61,7 @@ from .errors import (
 from .events import State
 from .extensions import Extensions
 from .i18n import _
+from .legality import problems_of
 from .protocol import ClientConnection
 from .replies import Reply
 from .secrecy import SecretText
@@ -395,28 +396,13 @@ class Client:
         announce BODY=8BITMIME (RFC 6152).
         """
         with self._step():
-            payload = self._message_bytes(message)
+            payload = _as_bytes(message)
+            problems = self._conn.check_message(payload)
+            if problems:
+                raise _refusal(problems)
             self._expect(self._ask(Data()), 3, "DATA", DataRefused)
             reply = self._ask(MailData(payload), MESSAGE_STEP)
             return self._expect(reply, 2, "the end of the message", DataRefused)  # i18n: keep step
-
-    def _message_bytes(self, message: MessageLike, *, announcing_8bit: bool = False) -> bytes:
-        """The message as bytes, refused before anything is sent if the server cannot
-        take it (the problems come from the protocol's ``check_message``)."""
-        if isinstance(message, bytes):
-            data = message
-        else:
-            from .message import to_bytes
-
-            data = to_bytes(message)
-        problems = self._conn.check_message(data)
-        if announcing_8bit:  # send_message announces BODY=8BITMIME and SMTPUTF8 itself
-            problems = [p for p in problems if "8BITMIME" not in p]
-        if problems:
-            advice = CLIENT_TEXT["announce"] if any("8BITMIME" in p for p in problems) else ""
-            refused = CLIENT_TEXT["refused"]  # the kit's finding, not a reply: no code in front
-            raise LocalProtocolError(refused.format(problems="; ".join(problems), advice=advice))
-        return data
 
     def send_message(
         self,
@@ -431,8 +417,9 @@ class Client:
 
         Like :meth:`smtplib.SMTP.send_message`, the envelope comes from the headers
         (Sender/From; To, Cc, Bcc) unless given, and Bcc is not sent. BODY=8BITMIME and
-        SMTPUTF8 are announced when the message needs them. With pipelining (and the
-        server's PIPELINING) MAIL, RCPT and DATA go out in one batch (RFC 2920).
+        SMTPUTF8 are announced when the message needs them, and SIZE when the server
+        offers it. With pipelining (and the server's PIPELINING) MAIL, RCPT and DATA go
+        out in one batch (RFC 2920).
 
         Returns the server's final reply. Recipients the server refused are in
         ``client.last_refused`` (and noted in the transcript); if it refused them all,
@@ -442,28 +429,31 @@ class Client:
         with self._step(), self._wire.within(deadline):
             self._said_hello()
             sender, recipients = self._envelope(msg, from_addr, to_addrs)
-            payload = self._message_bytes(msg, announcing_8bit=True)
+            payload = _as_bytes(msg)
+            facts, ext = message_facts(payload), self.extensions  # the message, read once
+            # What MAIL FROM declares is decided here, so only SIZE and long lines remain.
+            problems = problems_of(facts, smtputf8=True, eight_bit=True, size_limit=ext.size)
+            if problems:
+                raise _refusal(problems)
             params: list[str] = []
-            for address in (sender, *recipients):
-                if not address.isascii():
-                    params = list(self._params_for(address, ()))
-                    break
-            if has_8bit(header_section(payload)[0]) and "SMTPUTF8" not in params:
-                if not self.extensions.smtputf8:
-                    raise NotSupported(
-                        _("the server offers no SMTPUTF8 for the ") + _(RAW_UTF8_HEADERS)
-                    )
+            wide = [address for address in (sender, *recipients) if not address.isascii()]
+            if wide or facts.utf8_headers:
+                if wide and not ext.smtputf8:
+                    raise NotSupported(CLIENT_TEXT["non-ascii"].format(address=repr(wide[0])))
+                if not ext.smtputf8:
+                    headers = _("the server offers no SMTPUTF8 for the ") + _(RAW_UTF8_HEADERS)
+                    raise NotSupported(headers)
                 params.append("SMTPUTF8")
-            if has_8bit(payload):
-                if not self.extensions.eightbitmime:
+            if facts.eight_bit:
+                if not ext.eightbitmime:
                     raise NotSupported(CLIENT_TEXT["8-bit"])
                 params.append("BODY=8BITMIME")
-            if self.extensions.size is not None:
-                params.append(f"SIZE={len(payload)}")
+            if ext.size is not None:
+                params.append(f"SIZE={facts.size}")
             # Build (and so check) every command before sending any: no half-open transaction.
             mail, rcpts = Mail(sender, tuple(params)), [Rcpt(r) for r in recipients]
             batch = self.pipelining if pipelining is None else pipelining
-            return self._transaction(mail, rcpts, payload, batch and self.extensions.pipelining)
+            return self._transaction(mail, rcpts, payload, batch and ext.pipelining)
 
     def _envelope(
         self, msg: MessageLike, from_addr: str | None, to_addrs: str | Sequence[str] | None
@@ -614,6 +604,22 @@ class Client:
 
         target, port, mode, key = connection_target(provider, host, port, security)
         return cls(target, port, security=mode, provider=key, **kwargs)  # type: ignore[arg-type]
+
+
+def _as_bytes(message: MessageLike) -> bytes:
+    """The message as bytes: :func:`smtplab.message.to_bytes` (bytes are taken as they are)."""
+    if isinstance(message, bytes):
+        return message
+    from .message import to_bytes  # the email package loads with the first message object
+
+    return to_bytes(message)
+
+
+def _refusal(problems: list[str]) -> LocalProtocolError:
+    """The refusal of a message a server could not take, before anything is sent."""
+    advice = CLIENT_TEXT["announce"] if any("8BITMIME" in p for p in problems) else ""
+    refused = CLIENT_TEXT["refused"]  # the kit's finding, not a reply: no code in front
+    return LocalProtocolError(refused.format(problems="; ".join(problems), advice=advice))
 
 
 def send(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt
-from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section, long_lines
+from .data_encoding import RAW_UTF8_HEADERS, MessageFacts, has_8bit, message_facts
 from .events import State
 from .extensions import Extensions, format_size
 from .i18n import N_, _
@@ -253,39 +253,58 @@ def why_not(conn: Session, command: Command, role: str, state: State) -> str:
 
 
 def message_problems(conn: Session, message: bytes) -> list[str]:
-    """What a server would refuse in ``message`` for the current transaction: 8-bit bytes
-    without ``BODY=8BITMIME`` (RFC 6152), a size over SIZE (RFC 1870), lines over 998
-    octets (RFC 5321 §4.5.3.1.6); raw UTF-8 in the headers without ``SMTPUTF8`` (RFC 6532:
-    :data:`~smtplab.data_encoding.RAW_UTF8_HEADERS`).
+    """What a server would refuse in ``message`` for the current transaction: see
+    :func:`problems_of`, with what the transaction's MAIL FROM declared."""
+    return problems_of(
+        message_facts(message),
+        smtputf8=conn.transaction_utf8,
+        eight_bit=conn.transaction_8bit,
+        size_limit=conn.extensions.size,
+    )
+
+
+def problems_of(
+    facts: MessageFacts, *, smtputf8: bool, eight_bit: bool, size_limit: int | None
+) -> list[str]:
+    """What a server would refuse in a message of these ``facts``: raw UTF-8 in the
+    headers without ``SMTPUTF8`` declared (RFC 6532:
+    :data:`~smtplab.data_encoding.RAW_UTF8_HEADERS`), 8-bit bytes without
+    ``BODY=8BITMIME`` (RFC 6152), a size over the server's SIZE (RFC 1870), lines over
+    998 octets (RFC 5321 §4.5.3.1.6).
 
     The texts are the kit's own findings, so they start with no reply code (a learner
     would take ``"500: ..."`` for the server's answer); they name the code a server would
     give."""
     problems: list[str] = []
-    if not conn.transaction_utf8 and has_8bit(header_section(message)[0]):
+    if facts.utf8_headers and not smtputf8:
         problems.append(_(RAW_UTF8_HEADERS))
-    if has_8bit(message) and not conn.transaction_8bit:
+    if facts.eight_bit and not eight_bit:
         problems.append(_(_EIGHT_BIT_WITHOUT_BODY))
-    size = conn.extensions.size
-    if size is not None and len(message) > size:
-        problems.append(_(TOO_BIG).format(size=format_size(len(message)), limit=format_size(size)))
-    too_long = long_lines(message)
-    if too_long:
-        shown = ", ".join(str(number) for number in too_long[:5])
-        if len(too_long) == 1:
-            text = _(
-                "line {lines} is longer than 998 octets, the most a line of a message may have "
-                "(RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
-            )
-        elif len(too_long) <= 5:
-            text = _(
-                "lines {lines} are longer than 998 octets, the most a line of a message may "
-                "have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
-            )
-        else:
-            text = _(
-                "lines {lines} and {more} more are longer than 998 octets, the most a line of "
-                "a message may have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
-            )
-        problems.append(text.format(lines=shown, more=len(too_long) - 5))
+    if size_limit is not None and facts.size > size_limit:
+        problems.append(
+            _(TOO_BIG).format(size=format_size(facts.size), limit=format_size(size_limit))
+        )
+    if facts.long_lines:
+        problems.append(_too_long(facts.long_lines))
     return problems
+
+
+def _too_long(numbers: list[int]) -> str:
+    """The problem of lines over 998 octets, naming the first five."""
+    shown = ", ".join(str(number) for number in numbers[:5])
+    if len(numbers) == 1:
+        text = _(
+            "line {lines} is longer than 998 octets, the most a line of a message may have "
+            "(RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+        )
+    elif len(numbers) <= 5:
+        text = _(
+            "lines {lines} are longer than 998 octets, the most a line of a message may "
+            "have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+        )
+    else:
+        text = _(
+            "lines {lines} and {more} more are longer than 998 octets, the most a line of "
+            "a message may have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+        )
+    return text.format(lines=shown, more=len(numbers) - 5)
