@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smtplab import commands
 from smtplab.commands import (
     AUTH_LINE_LIMIT,
     COMMAND_LINE_LIMIT,
@@ -240,6 +241,23 @@ def test_check_address_accepts() -> None:
     assert check_address('"a\\" b"@example.com') == '"a\\" b"@example.com'
     assert check_address("", allow_empty=True) == ""
     assert check_address("张三@例子.中国") == "张三@例子.中国"
+
+
+address_texts = st.lists(
+    st.one_of(
+        st.sampled_from(["@", " ", '"', "\\", "<", ">", "\r", "\n", "\0", "\t", "\xa0"]),
+        st.text(max_size=4),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@given(address_texts, st.booleans())
+def test_the_plain_address_form_takes_only_what_the_rules_take(address: str, empty: bool) -> None:
+    # check_address accepts the plain form at once: the rules one by one must agree.
+    if not commands._PLAIN_ADDRESS.fullmatch(address):
+        return
+    assert commands._check_unusual_address(address, empty, "the address") == address
 
 
 def test_check_address_names_the_argument() -> None:
