@@ -171,8 +171,7 @@ class ClientConnection:
         self._greeting: Reply | None = None
         self._eof = False
         self._closed_reason = ""
-        self._transaction_utf8 = False
-        self._transaction_8bit = False
+        self._goodbye: Reply | None = None  # the reply to QUIT, read when the reason is asked
 
     # what the driver reads
 
@@ -219,17 +218,21 @@ class ClientConnection:
     @property
     def closed_reason(self) -> str:
         """Why the connection is CLOSED (empty while it is open)."""
-        return self._closed_reason
+        if self._goodbye is None:
+            return self._closed_reason
+        said = printable(self._goodbye.text, newlines=True)
+        goodbye = _("the server said goodbye: {code} {said}")
+        return goodbye.format(code=self._goodbye.code, said=said).strip()
 
     @property
     def transaction_utf8(self) -> bool:
         """True when the open transaction's MAIL FROM declared SMTPUTF8 (RFC 6531)."""
-        return self._transaction_utf8
+        return self._context.smtputf8
 
     @property
     def transaction_8bit(self) -> bool:
         """True when the open transaction's MAIL FROM declared BODY=8BITMIME (RFC 6152)."""
-        return self._transaction_8bit
+        return self._context.eight_bit
 
     # sending
 
@@ -252,7 +255,7 @@ class ClientConnection:
             raise LocalProtocolError(
                 _(
                     "the connection is closed ({reason}); nothing was sent. Connect again to go on."
-                ).format(reason=self._closed_reason)
+                ).format(reason=self.closed_reason)
             )
         data = command.render()
         role = self._role_for(command, data)
@@ -347,7 +350,7 @@ class ClientConnection:
         """
         if self._state is State.CLOSED:
             closed = _("the connection is closed ({reason}): connect again")
-            return False, closed.format(reason=self._closed_reason)
+            return False, closed.format(reason=self.closed_reason)
         if self._writing:
             if isinstance(command, MailData):
                 reason = legality.message_problems(self, command.message)[:1]
@@ -432,27 +435,15 @@ class ClientConnection:
         """Record that ``data`` went out in ``role``: the pending queue, the AUTH
         exchange, the transaction; then hand the :class:`Sent` event on. ``secret``:
         the line was marked secret by hand."""
-        context = self._context
-        kind = None
-        if role == "AUTH":
-            words = data.decode("utf-8", "replace").split()
-            mechanism = words[1].upper() if len(words) > 1 else "?"
-            initial = words[2] if len(words) > 2 else None
-            context = context._replace(auth=AuthStep(mechanism, initial is not None))
-            kind = secrecy.auth_line_secret(mechanism, initial)
-        elif role == "AUTH-RESPONSE":
-            step = context.auth or AuthStep("?", False)
-            step = step._replace(answers=step.answers + 1)
-            context = context._replace(auth=step)
-            answer = data.decode("utf-8", "replace")
-            kind = secrecy.answer_secret(
-                step.mechanism, step.answers, step.initial_response, step.prompt, answer
-            )
+        context, kind = self._context, None
+        if role in ("AUTH", "AUTH-RESPONSE"):
+            context, kind = self._auth_sent(data, role)
         elif role in _HELLOS:
             context = context._replace(hellos=context.hellos + 1)
         elif role == "MAIL":
-            words = data.decode("utf-8", "replace").upper().split()[2:]
-            context = context._replace(smtputf8="SMTPUTF8" in words)
+            params = data.decode("utf-8", "replace").upper().split()[2:]
+            eight_bit = "BODY=8BITMIME" in params or "BODY=BINARYMIME" in params
+            context = context._replace(smtputf8="SMTPUTF8" in params, eight_bit=eight_bit)
         if kind is None and (secret or getattr(command, "secret", None) is True):
             kind = "password"  # marked secret by hand: hidden as a password would be
         self._context = context
@@ -466,12 +457,24 @@ class ClientConnection:
             self._writing = False
         if role != "MESSAGE-LINE":
             self._pending.append(_Pending(command, role))
-        if role == "MAIL":
-            params = data.decode("utf-8", "replace").upper().split()[2:]
-            self._transaction_utf8 = "SMTPUTF8" in params
-            self._transaction_8bit = "BODY=8BITMIME" in params or "BODY=BINARYMIME" in params
         payload = secrecy.Secret(data, kind) if kind else data  # never held in clear
         self._emit(Sent(payload, role, command, kind, waiting, context, _now(time), complete))
+
+    def _auth_sent(self, data: bytes, role: str) -> tuple[Context, str | None]:
+        """The AUTH exchange after a line of it went out, and the secret that line holds."""
+        if role == "AUTH":
+            words = data.decode("utf-8", "replace").split()
+            mechanism = words[1].upper() if len(words) > 1 else "?"
+            initial = words[2] if len(words) > 2 else None
+            context = self._context._replace(auth=AuthStep(mechanism, initial is not None))
+            return context, secrecy.auth_line_secret(mechanism, initial)
+        step = self._context.auth or AuthStep("?", False)
+        step = step._replace(answers=step.answers + 1)
+        answer = data.decode("utf-8", "replace")
+        kind = secrecy.answer_secret(
+            step.mechanism, step.answers, step.initial_response, step.prompt, answer
+        )
+        return self._context._replace(auth=step), kind
 
     def _process(self, reply: Reply, now: float) -> Answer:
         if self._state is State.AWAIT_GREETING and self._greeting is None:
@@ -482,11 +485,7 @@ class ClientConnection:
         else:
             command, role = None, ""
         if reply.code == 421:
-            said = printable(reply.text, newlines=True)  # quoted in errors: shown safely
-            closed = _("the server closed the session with 421")
-            if said:
-                closed = _("the server closed the session with 421: {said}").format(said=said)
-            self._close(closed.rstrip(": "))
+            self._close_with_421(reply)
         elif role or reply.code == 334:  # a 334 alone opens an AUTH exchange too
             klass = reply.code // 100
             self._state = TRANSITIONS.get((self._state, role, klass), self._state)
@@ -502,12 +501,17 @@ class ClientConnection:
             elif role == "DATA" and reply.code == 354:
                 self._writing = True
             elif role == "QUIT" and klass == 2:
-                said = printable(reply.text, newlines=True)
-                goodbye = _("the server said goodbye: {code} {said}")
-                self._closed_reason = goodbye.format(code=reply.code, said=said).strip()
+                self._goodbye = reply
         answer = Answer(reply, command, role, self._state, self._context, now)
         self._emit(answer)
         return answer
+
+    def _close_with_421(self, reply: Reply) -> None:
+        said = printable(reply.text, newlines=True)  # quoted in errors: shown safely
+        closed = _("the server closed the session with 421")
+        if said:
+            closed = _("the server closed the session with 421: {said}").format(said=said)
+        self._close(closed.rstrip(": "))
 
     def _after_auth_reply(self, reply: Reply) -> None:
         step = self._context.auth or AuthStep("?", False)
