@@ -45,7 +45,7 @@ from .commands import (
     Rset,
     StartTLS,
 )
-from .data_encoding import RAW_UTF8_HEADERS, message_facts
+from .data_encoding import RAW_UTF8_HEADERS, MessageFacts, message_facts
 from .errors import (
     CLIENT_TEXT,
     AuthenticationError,
@@ -211,8 +211,12 @@ class Client:
         **extra: str,
     ) -> Reply:
         """``reply`` if its code is ``klass``xx, else the ``error`` with advice."""
-        if reply.klass == klass:
-            return reply
+        if reply.klass != klass:
+            raise error(reply, step, self._advice(reply), **extra)
+        return reply
+
+    def _advice(self, reply: Reply) -> str:
+        """The hint an error gives for a reply: the provider's known failure, if any."""
         from .providers import advice_for  # its tables load on the first failure
 
         hint = advice_for(reply, provider=self.provider) or ""
@@ -220,7 +224,7 @@ class Client:
             hint = hint or _(
                 "the server is closing the connection (421): wait, then connect again."
             )
-        raise error(reply, step, hint, **extra)
+        return hint
 
     # ------------------------------------------------------------------ connecting
 
@@ -435,25 +439,34 @@ class Client:
             problems = problems_of(facts, smtputf8=True, eight_bit=True, size_limit=ext.size)
             if problems:
                 raise _refusal(problems)
-            params: list[str] = []
-            wide = [address for address in (sender, *recipients) if not address.isascii()]
-            if wide or facts.utf8_headers:
-                if wide and not ext.smtputf8:
-                    raise NotSupported(CLIENT_TEXT["non-ascii"].format(address=repr(wide[0])))
-                if not ext.smtputf8:
-                    headers = _("the server offers no SMTPUTF8 for the ") + _(RAW_UTF8_HEADERS)
-                    raise NotSupported(headers)
-                params.append("SMTPUTF8")
-            if facts.eight_bit:
-                if not ext.eightbitmime:
-                    raise NotSupported(CLIENT_TEXT["8-bit"])
-                params.append("BODY=8BITMIME")
+            addresses = (sender, *recipients)
+            plain = not facts.eight_bit and all(address.isascii() for address in addresses)
+            params = [] if plain else self._beyond_ascii(facts, addresses)
             if ext.size is not None:
                 params.append(f"SIZE={facts.size}")
             # Build (and so check) every command before sending any: no half-open transaction.
             mail, rcpts = Mail(sender, tuple(params)), [Rcpt(r) for r in recipients]
             batch = self.pipelining if pipelining is None else pipelining
             return self._transaction(mail, rcpts, payload, batch and ext.pipelining)
+
+    def _beyond_ascii(self, facts: MessageFacts, addresses: Sequence[str]) -> list[str]:
+        """What MAIL FROM declares for 8-bit bytes or non-ASCII addresses: SMTPUTF8 for
+        an address or raw UTF-8 headers (RFC 6531), BODY=8BITMIME (RFC 6152); NotSupported
+        when the server does not offer it."""
+        params: list[str] = []
+        wide = [address for address in addresses if not address.isascii()]
+        if wide or facts.utf8_headers:
+            if wide and not self.extensions.smtputf8:
+                raise NotSupported(CLIENT_TEXT["non-ascii"].format(address=repr(wide[0])))
+            if not self.extensions.smtputf8:
+                headers = _("the server offers no SMTPUTF8 for the ") + _(RAW_UTF8_HEADERS)
+                raise NotSupported(headers)
+            params.append("SMTPUTF8")
+        if facts.eight_bit:
+            if not self.extensions.eightbitmime:
+                raise NotSupported(CLIENT_TEXT["8-bit"])
+            params.append("BODY=8BITMIME")
+        return params
 
     def _envelope(
         self, msg: MessageLike, from_addr: str | None, to_addrs: str | Sequence[str] | None
@@ -502,6 +515,18 @@ class Client:
         if everyone_refused and not batch:
             self.rset()
         data_reply = reply_to(data, "DATA") if batch or not everyone_refused else None
+        if self.last_refused or not mail_reply.is_success:
+            self._after_refusals(mail, mail_reply, data_reply, everyone_refused)
+        assert data_reply is not None
+        self._expect(data_reply, 3, "DATA", DataRefused)
+        reply = self._ask(MailData(payload), MESSAGE_STEP)
+        return self._expect(reply, 2, "the end of the message", DataRefused)  # i18n: keep step
+
+    def _after_refusals(
+        self, mail: Mail, mail_reply: Reply, data_reply: Reply | None, everyone_refused: bool
+    ) -> None:
+        """A refused sender or recipients: end a DATA the server took for nothing, then
+        raise (sender, or every recipient, refused) or note the recipients left out."""
         failed = everyone_refused or not mail_reply.is_success
         if failed and data_reply is not None and data_reply.code == 354:
             self._ask(MailData(b""), "ending an empty message")  # i18n: keep step; the server waits
@@ -514,14 +539,9 @@ class Client:
             )
             hint = _("every recipient was refused, so nothing was sent.") + later
             raise RecipientRefused(reply, f"RCPT TO:<{first}>", hint, recipient=first)
-        if self.last_refused:
-            names = ", ".join(f"{r} ({reply.code})" for r, reply in self.last_refused.items())
-            refused = _("refused recipients, who will NOT get the message: {names}")
-            self.transcript.record_note(refused.format(names=names))
-        assert data_reply is not None
-        self._expect(data_reply, 3, "DATA", DataRefused)
-        reply = self._ask(MailData(payload), MESSAGE_STEP)
-        return self._expect(reply, 2, "the end of the message", DataRefused)  # i18n: keep step
+        names = ", ".join(f"{r} ({reply.code})" for r, reply in self.last_refused.items())
+        refused = _("refused recipients, who will NOT get the message: {names}")
+        self.transcript.record_note(refused.format(names=names))
 
     def rset(self) -> Reply:
         """RSET: abandon the current transaction (RFC 5321 §4.1.1.5)."""
