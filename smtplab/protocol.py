@@ -244,28 +244,28 @@ class ClientConnection:
         (a MailData, or a raw ``"."`` line). Raises LocalProtocolError on a closed
         connection or a line over the limit of the moment.
         """
+        if self._state is State.CLOSED or not isinstance(command, Command):
+            raise self._cannot_send(command)
+        data = command.render()
+        role = self._role_for(command, data)
+        if role == "MESSAGE-LINE" or (isinstance(command, RawCommand) and role != "MAIL-DATA"):
+            self._check_raw_limit(command, data, role)
+        self._sent(data, role, command)
+        return data
+
+    def _cannot_send(self, command: object) -> LocalProtocolError:
         if not isinstance(command, Command):
-            raise LocalProtocolError(
+            return LocalProtocolError(
                 _(
                     "send() takes a command such as Ehlo('learner.example') or "
                     "RawCommand('NOOP'), not {type} {command}."
                 ).format(type=type(command).__name__, command=repr(command))
             )
-        if self._state is State.CLOSED:
-            raise LocalProtocolError(
-                _(
-                    "the connection is closed ({reason}); nothing was sent. Connect again to go on."
-                ).format(reason=self.closed_reason)
-            )
-        data = command.render()
-        role = self._role_for(command, data)
-        if role == "MESSAGE-LINE":
-            self._check_raw_limit(command, data, LINE_LIMIT)
-        elif isinstance(command, RawCommand) and role != "MAIL-DATA":
-            auth = role in ("AUTH", "AUTH-RESPONSE")
-            self._check_raw_limit(command, data, AUTH_LINE_LIMIT if auth else COMMAND_LINE_LIMIT)
-        self._sent(data, role, command)
-        return data
+        return LocalProtocolError(
+            _(
+                "the connection is closed ({reason}); nothing was sent. Connect again to go on."
+            ).format(reason=self.closed_reason)
+        )
 
     def send_data(self, message: bytes) -> bytes:
         """Send the message after 354: the bytes of :func:`~smtplab.data_encoding.encode_data`,
@@ -546,7 +546,14 @@ class ClientConnection:
             state = TRANSITIONS.get((state, item.role, klass), state)
         return state
 
-    def _check_raw_limit(self, command: Command, data: bytes, limit: int) -> None:
+    def _check_raw_limit(self, command: Command, data: bytes, role: str) -> None:
+        """Refuse a line typed by hand over the limit of its moment (a line of the
+        message, an AUTH line, a command line)."""
+        limit = COMMAND_LINE_LIMIT
+        if role == "MESSAGE-LINE":
+            limit = LINE_LIMIT
+        elif role in ("AUTH", "AUTH-RESPONSE"):
+            limit = AUTH_LINE_LIMIT
         if len(data) > limit:
             what = {
                 LINE_LIMIT: _("a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6)"),
