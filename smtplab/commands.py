@@ -613,17 +613,8 @@ class MailData(Command):
         return f"<message, {len(self.message)} bytes>"
 
     def render(self) -> bytes:
-        """The encoded message, ending with ``CRLF.CRLF``.
-
-        Encoded once: the result is kept when ``message`` is ``bytes`` (immutable), so a
-        driver may encode it ahead of sending it.
-        """
-        encoded = self.__dict__.get("_encoded")
-        if encoded is None:
-            encoded = encode_data(bytes(self.message))
-            if type(self.message) is bytes:
-                object.__setattr__(self, "_encoded", encoded)
-        return encoded
+        """The encoded message, ending with ``CRLF.CRLF``."""
+        return encode_data(bytes(self.message))
 
     def __repr__(self) -> str:
         return f"MailData(<{len(self.message)} bytes>)"

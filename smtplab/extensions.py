@@ -50,21 +50,16 @@ class Extensions:
         lines = reply.lines or ("",)
         server_name = lines[0].split(None, 1)[0] if lines[0].strip() else ""
         keywords: dict[str, str] = {}
-        auth: list[str] = []
+        auth: dict[str, None] = {}  # the mechanisms in the order offered
         for line in lines[1:]:
             match = _KEYWORD_RE.match(line.strip())
             if match is None:
                 continue
             keyword, separator, params = match[1].upper(), match[2], match[3].strip()
-            if keyword == "AUTH":
-                for mechanism in params.split():
-                    if mechanism.upper() not in auth:
-                        auth.append(mechanism.upper())
-                if separator == "=":
-                    continue  # the old form only adds mechanisms
-            if separator == "=":
-                continue  # KEYWORD=... is not a keyword line (only AUTH= is known)
-            keywords.setdefault(keyword, params)
+            if keyword == "AUTH":  # both forms add mechanisms, each once
+                auth.update(dict.fromkeys(params.upper().split()))
+            if separator != "=":  # KEYWORD=... is not a keyword line (only AUTH= is known)
+                keywords.setdefault(keyword, params)
         if auth:
             keywords["AUTH"] = " ".join(auth)
         return cls(server_name, MappingProxyType(keywords), ehlo=True)
