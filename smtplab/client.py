@@ -472,20 +472,17 @@ class Client:
         self, msg: MessageLike, from_addr: str | None, to_addrs: str | Sequence[str] | None
     ) -> tuple[str, list[str]]:
         """The envelope: given (then the headers are not read at all), or from the headers."""
-        if from_addr is not None and to_addrs is not None:
-            sender, recipients = from_addr, []
-        elif isinstance(msg, (str, bytes)):
-            raise LocalProtocolError(CLIENT_TEXT["no headers"])
-        else:
+        if from_addr is None or to_addrs is None:
+            if isinstance(msg, (str, bytes)):
+                raise LocalProtocolError(CLIENT_TEXT["no headers"])
             from .anatomy import envelope_recipients, envelope_sender
 
-            sender = envelope_sender(msg) if from_addr is None else from_addr
-            recipients = envelope_recipients(msg) if to_addrs is None else []
-        if to_addrs is not None:
-            recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
+            from_addr = envelope_sender(msg) if from_addr is None else from_addr
+            to_addrs = envelope_recipients(msg) if to_addrs is None else to_addrs
+        recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
         if not recipients:
             raise LocalProtocolError(CLIENT_TEXT["no recipients"])
-        return sender, recipients
+        return from_addr, recipients
 
     def _transaction(self, mail: Mail, rcpts: list[Rcpt], payload: bytes, batch: bool) -> Reply:
         """MAIL, each RCPT, DATA and the message: one loop for both ways of sending.
