@@ -138,6 +138,11 @@ VRFY, EXPN, TURN, QUIT, NOOP and other extensions' commands (STARTTLS, AUTH) may
 the last command of a group."""
 
 _EXPECTED_CLASS = {"DATA": 3, "AUTH": 3, GREETING: 2}
+_RAW_LIMITS = {
+    "MESSAGE-LINE": LINE_LIMIT,
+    "AUTH": AUTH_LINE_LIMIT,
+    "AUTH-RESPONSE": AUTH_LINE_LIMIT,
+}
 
 
 # --- the connection --------------------------------------------------------------------------
@@ -255,17 +260,15 @@ class ClientConnection:
 
     def _cannot_send(self, command: object) -> LocalProtocolError:
         if not isinstance(command, Command):
-            return LocalProtocolError(
-                _(
-                    "send() takes a command such as Ehlo('learner.example') or "
-                    "RawCommand('NOOP'), not {type} {command}."
-                ).format(type=type(command).__name__, command=repr(command))
+            text = _(
+                "send() takes a command such as Ehlo('learner.example') or "
+                "RawCommand('NOOP'), not {type} {command}."
             )
-        return LocalProtocolError(
-            _(
-                "the connection is closed ({reason}); nothing was sent. Connect again to go on."
-            ).format(reason=self.closed_reason)
-        )
+            return LocalProtocolError(
+                text.format(type=type(command).__name__, command=repr(command))
+            )
+        closed = _("the connection is closed ({reason}); nothing was sent. Connect again to go on.")
+        return LocalProtocolError(closed.format(reason=self.closed_reason))
 
     def send_data(self, message: bytes) -> bytes:
         """Send the message after 354: the bytes of :func:`~smtplab.data_encoding.encode_data`,
@@ -447,12 +450,9 @@ class ClientConnection:
         if kind is None and (secret or getattr(command, "secret", None) is True):
             kind = "password"  # marked secret by hand: hidden as a password would be
         self._context = context
-        if self._pending:
-            waiting: str | None = self._pending[-1].role
-        elif self._state is State.AWAIT_GREETING and self._greeting is None:
-            waiting = GREETING
-        else:
-            waiting = None
+        waiting = self._pending[-1].role if self._pending else None
+        if waiting is None and self._state is State.AWAIT_GREETING and self._greeting is None:
+            waiting = GREETING  # a line sent before the greeting: an early talker
         if role == "MAIL-DATA":
             self._writing = False
         if role != "MESSAGE-LINE":
@@ -547,13 +547,8 @@ class ClientConnection:
         return state
 
     def _check_raw_limit(self, command: Command, data: bytes, role: str) -> None:
-        """Refuse a line typed by hand over the limit of its moment (a line of the
-        message, an AUTH line, a command line)."""
-        limit = COMMAND_LINE_LIMIT
-        if role == "MESSAGE-LINE":
-            limit = LINE_LIMIT
-        elif role in ("AUTH", "AUTH-RESPONSE"):
-            limit = AUTH_LINE_LIMIT
+        """Refuse a line typed by hand over the limit of its role (RFC 5321, RFC 4954)."""
+        limit = _RAW_LIMITS.get(role, COMMAND_LINE_LIMIT)
         if len(data) > limit:
             what = {
                 LINE_LIMIT: _("a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6)"),
