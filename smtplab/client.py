@@ -453,20 +453,19 @@ class Client:
         """What MAIL FROM declares for 8-bit bytes or non-ASCII addresses: SMTPUTF8 for
         an address or raw UTF-8 headers (RFC 6531), BODY=8BITMIME (RFC 6152); NotSupported
         when the server does not offer it."""
-        params: list[str] = []
-        wide = [address for address in addresses if not address.isascii()]
-        if wide or facts.utf8_headers:
-            if wide and not self.extensions.smtputf8:
-                raise NotSupported(CLIENT_TEXT["non-ascii"].format(address=repr(wide[0])))
+        params: tuple[str, ...] = ()
+        for address in addresses:  # SMTPUTF8 for a non-ASCII address, once
+            params = self._params_for(address, params)
+        if facts.utf8_headers and "SMTPUTF8" not in params:
             if not self.extensions.smtputf8:
                 headers = _("the server offers no SMTPUTF8 for the ") + _(RAW_UTF8_HEADERS)
                 raise NotSupported(headers)
-            params.append("SMTPUTF8")
+            params = (*params, "SMTPUTF8")
         if facts.eight_bit:
             if not self.extensions.eightbitmime:
                 raise NotSupported(CLIENT_TEXT["8-bit"])
-            params.append("BODY=8BITMIME")
-        return params
+            params = (*params, "BODY=8BITMIME")
+        return list(params)
 
     def _envelope(
         self, msg: MessageLike, from_addr: str | None, to_addrs: str | Sequence[str] | None

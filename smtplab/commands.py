@@ -313,17 +313,13 @@ class Command:
 
     def _check_length(self, rendered: bytes) -> None:
         if len(rendered) > self.limit:
-            raise LocalProtocolError(
-                _(
-                    "the {keyword} line is {length} octets long "
-                    "(CRLF included); {rule} Nothing was sent: shorten "
-                    "the arguments."
-                ).format(
-                    keyword=self.keyword or _("command"),
-                    length=len(rendered),
-                    rule=_(_LIMIT_RULE[self.limit]),
-                )
+            text = _(
+                "the {keyword} line is {length} octets long "
+                "(CRLF included); {rule} Nothing was sent: shorten "
+                "the arguments."
             )
+            keyword, rule = self.keyword or _("command"), _(_LIMIT_RULE[self.limit])
+            raise LocalProtocolError(text.format(keyword=keyword, length=len(rendered), rule=rule))
 
     def __str__(self) -> str:
         return self._line()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt
-from .data_encoding import RAW_UTF8_HEADERS, MessageFacts, has_8bit, message_facts
+from .commands import Auth, Command, Mail, RawCommand, Rcpt
+from .data_encoding import RAW_UTF8_HEADERS, MessageFacts, message_facts
 from .events import State
 from .extensions import Extensions, format_size
 from .i18n import N_, _
@@ -216,18 +216,11 @@ _EIGHT_BIT_WITHOUT_BODY = N_(
 )
 
 
-def _check_data_8bit(conn: Session, command: Command) -> str | None:
-    if isinstance(command, MailData) and not conn.transaction_8bit and has_8bit(command.message):
-        return _(_EIGHT_BIT_WITHOUT_BODY)
-    return None
-
-
 _FEATURE_CHECKS = (
     _check_starttls,
     _check_auth,
     _check_mail_params,
     _check_utf8_address,
-    _check_data_8bit,
 )
 
 
@@ -266,15 +259,10 @@ def message_problems(conn: Session, message: bytes) -> list[str]:
 def problems_of(
     facts: MessageFacts, *, smtputf8: bool, eight_bit: bool, size_limit: int | None
 ) -> list[str]:
-    """What a server would refuse in a message of these ``facts``: raw UTF-8 in the
-    headers without ``SMTPUTF8`` declared (RFC 6532:
-    :data:`~smtplab.data_encoding.RAW_UTF8_HEADERS`), 8-bit bytes without
-    ``BODY=8BITMIME`` (RFC 6152), a size over the server's SIZE (RFC 1870), lines over
-    998 octets (RFC 5321 §4.5.3.1.6).
-
-    The texts are the kit's own findings, so they start with no reply code (a learner
-    would take ``"500: ..."`` for the server's answer); they name the code a server would
-    give."""
+    """What a server would refuse in a message of these ``facts``: raw UTF-8 headers
+    without ``SMTPUTF8`` (RFC 6532), 8-bit bytes without ``BODY=8BITMIME`` (RFC 6152), a
+    size over SIZE (RFC 1870), lines over 998 octets (RFC 5321 §4.5.3.1.6). The kit's own
+    findings: no reply code in front (a learner would take it for the server's answer)."""
     problems: list[str] = []
     if facts.utf8_headers and not smtputf8:
         problems.append(_(RAW_UTF8_HEADERS))
