@@ -61,7 +61,7 @@ from .errors import (
 from .events import State
 from .extensions import Extensions
 from .i18n import _
-from .legality import problems_of
+from .legality import message_problems
 from .protocol import ClientConnection
 from .replies import Reply
 from .secrecy import SecretText
@@ -435,8 +435,7 @@ class Client:
             sender, recipients = self._envelope(msg, from_addr, to_addrs)
             payload = _as_bytes(msg)
             facts, ext = message_facts(payload), self.extensions  # the message, read once
-            # What MAIL FROM declares is decided here, so only SIZE and long lines remain.
-            problems = problems_of(facts, smtputf8=True, eight_bit=True, size_limit=ext.size)
+            problems = message_problems(self._conn, facts, declaring=True)
             if problems:
                 raise _refusal(problems)
             addresses = (sender, *recipients)

@@ -245,33 +245,24 @@ def why_not(conn: Session, command: Command, role: str, state: State) -> str:
     return ""
 
 
-def message_problems(conn: Session, message: bytes) -> list[str]:
-    """What a server would refuse in ``message`` for the current transaction: see
-    :func:`problems_of`, with what the transaction's MAIL FROM declared."""
-    return problems_of(
-        message_facts(message),
-        smtputf8=conn.transaction_utf8,
-        eight_bit=conn.transaction_8bit,
-        size_limit=conn.extensions.size,
-    )
-
-
-def problems_of(
-    facts: MessageFacts, *, smtputf8: bool, eight_bit: bool, size_limit: int | None
+def message_problems(
+    conn: Session, message: bytes | MessageFacts, *, declaring: bool = False
 ) -> list[str]:
-    """What a server would refuse in a message of these ``facts``: raw UTF-8 headers
-    without ``SMTPUTF8`` (RFC 6532), 8-bit bytes without ``BODY=8BITMIME`` (RFC 6152), a
-    size over SIZE (RFC 1870), lines over 998 octets (RFC 5321 §4.5.3.1.6). The kit's own
+    """What a server would refuse in ``message`` (or its :func:`message_facts`) for the
+    current transaction: raw UTF-8 headers without ``SMTPUTF8`` (RFC 6532), 8-bit bytes
+    without ``BODY=8BITMIME`` (RFC 6152), a size over SIZE (RFC 1870), lines over 998
+    octets (RFC 5321 §4.5.3.1.6). ``declaring``: MAIL FROM is still to declare what the
+    message needs (send_message), so only its size and lines count. The kit's own
     findings: no reply code in front (a learner would take it for the server's answer)."""
+    facts = message if isinstance(message, MessageFacts) else message_facts(message)
     problems: list[str] = []
-    if facts.utf8_headers and not smtputf8:
+    if facts.utf8_headers and not (declaring or conn.transaction_utf8):
         problems.append(_(RAW_UTF8_HEADERS))
-    if facts.eight_bit and not eight_bit:
+    if facts.eight_bit and not (declaring or conn.transaction_8bit):
         problems.append(_(_EIGHT_BIT_WITHOUT_BODY))
-    if size_limit is not None and facts.size > size_limit:
-        problems.append(
-            _(TOO_BIG).format(size=format_size(facts.size), limit=format_size(size_limit))
-        )
+    limit = conn.extensions.size
+    if limit is not None and facts.size > limit:
+        problems.append(_(TOO_BIG).format(size=format_size(facts.size), limit=format_size(limit)))
     if facts.long_lines:
         problems.append(_too_long(facts.long_lines))
     return problems
