@@ -98,9 +98,7 @@ class Extensions:
         ``SIZE`` alone, ``SIZE 0`` and a parameter that is not a number all mean None.
         """
         value = self.keywords.get("SIZE", "").strip()
-        if not value.isdigit() or int(value) == 0:
-            return None
-        return int(value)
+        return (int(value) or None) if value.isdigit() else None
 
     @property
     def starttls(self) -> bool:

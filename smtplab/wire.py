@@ -307,15 +307,10 @@ class Wire:
         else:
             what = _("without replying (nothing arrived)")
         self._note(_("the server closed the connection"))
-        facts = {
-            "what": what,
-            "step": _(step),
-            "unknown": "",
-            "hint": self._tls_port_hint(step, seen),
-        }
-        if step == MESSAGE_STEP:
-            facts["unknown"] = TRANSPORT_HINTS["unknown delivery"]
-        return Disconnected(TRANSPORT_ADVICE["closed"].format(**facts))
+        unknown = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
+        hint = self._tls_port_hint(step, seen)
+        advice = TRANSPORT_ADVICE["closed"]
+        return Disconnected(advice.format(what=what, step=_(step), unknown=unknown, hint=hint))
 
     def _timed_out(self, step: str, seen: bytes) -> Timeout:
         self.close()  # the advice notes the timeout in the transcript
