@@ -222,13 +222,9 @@ def _check_unusual_address(address: str, allow_empty: bool, what: str) -> str:
 
 def _check_word(value: str, what: str, example: str) -> str:
     """Refuse an empty value or one with whitespace (a domain, a mechanism name...)."""
-    check_text(value, what)
-    if not value or any(char.isspace() for char in value):
-        raise LocalProtocolError(
-            _("{what} must be one word without spaces, like {example}; got {value}.").format(
-                what=_(what), example=_(example), value=repr(value)
-            )
-        )
+    if check_text(value, what).split() != [value]:  # empty, or not one word
+        text = _("{what} must be one word without spaces, like {example}; got {value}.")
+        raise LocalProtocolError(text.format(what=_(what), example=_(example), value=repr(value)))
     return value
 
 
@@ -598,12 +594,11 @@ class MailData(Command):
 
     def __post_init__(self) -> None:
         if not isinstance(self.message, (bytes, bytearray, memoryview)):
-            raise LocalProtocolError(
-                _(
-                    "the message must be bytes, not {kind}. Use "
-                    "msg.as_bytes() for an EmailMessage, or text.encode('utf-8')."
-                ).format(kind=type(self.message).__name__)
+            text = _(
+                "the message must be bytes, not {kind}. Use "
+                "msg.as_bytes() for an EmailMessage, or text.encode('utf-8')."
             )
+            raise LocalProtocolError(text.format(kind=type(self.message).__name__))
 
     def _line(self) -> str:
         return f"<message, {len(self.message)} bytes>"
