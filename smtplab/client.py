@@ -220,10 +220,8 @@ class Client:
         from .providers import advice_for  # its tables load on the first failure
 
         hint = advice_for(reply, provider=self.provider) or ""
-        if reply.code == 421:
-            hint = hint or _(
-                "the server is closing the connection (421): wait, then connect again."
-            )
+        if reply.code == 421 and not hint:
+            hint = _("the server is closing the connection (421): wait, then connect again.")
         return hint
 
     # ------------------------------------------------------------------ connecting
@@ -449,9 +447,8 @@ class Client:
             return self._transaction(mail, rcpts, payload, batch and ext.pipelining)
 
     def _beyond_ascii(self, facts: MessageFacts, addresses: Sequence[str]) -> list[str]:
-        """What MAIL FROM declares for 8-bit bytes or non-ASCII addresses: SMTPUTF8 for
-        an address or raw UTF-8 headers (RFC 6531), BODY=8BITMIME (RFC 6152); NotSupported
-        when the server does not offer it."""
+        """MAIL FROM's SMTPUTF8 for a non-ASCII address or raw UTF-8 headers (RFC 6531) and
+        BODY=8BITMIME for 8-bit bytes (RFC 6152); NotSupported if the server lacks one."""
         params: tuple[str, ...] = ()
         for address in addresses:  # SMTPUTF8 for a non-ASCII address, once
             params = self._params_for(address, params)

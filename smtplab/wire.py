@@ -111,11 +111,8 @@ class Wire:
         """Bound every step inside by ``seconds`` together, each still by its timeout (an
         outer deadline that comes sooner still holds); None changes nothing."""
         if seconds is not None and not 0 < seconds < float("inf"):
-            raise ValueError(
-                _("deadline must be a positive number of seconds, not {seconds}.").format(
-                    seconds=repr(seconds)
-                )
-            )
+            text = _("deadline must be a positive number of seconds, not {seconds}.")
+            raise ValueError(text.format(seconds=repr(seconds)))
         before = self._deadline
         if seconds is not None:
             end = time.monotonic() + seconds
@@ -318,11 +315,8 @@ class Wire:
 
     def _require(self, step: str) -> socket.socket:
         if self.sock is None:
-            raise Disconnected(
-                _(
-                    "{step}: not connected. Create a new Client (or call connect()) to go on."
-                ).format(step=_(step))
-            )
+            text = _("{step}: not connected. Create a new Client (or call connect()) to go on.")
+            raise Disconnected(text.format(step=_(step)))
         return self.sock
 
     def close(self) -> None:

@@ -95,7 +95,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 19, the lead's part: texts recognised by their template in any language
 # (i18n.found_in/made_from, commands/auth.NOT_TEXT, legality.TOO_BIG), the catalog's terms.
 CEILINGS = {
-    "package_lines": 33_382,
+    "package_lines": 33_381,
     "core_code_lines": 7_801,
     "longest_module": 700,
     "public_names": 282,
