@@ -520,9 +520,22 @@ def test_docstring_examples() -> None:
     import doctest
 
     import smtplab.commands
+    import smtplab.data_encoding
 
-    result = doctest.testmod(smtplab.commands)
-    assert result.attempted > 0 and result.failed == 0
+    for module in (smtplab.commands, smtplab.data_encoding):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_a_message_is_read_once_for_what_mail_from_needs() -> None:
+    from smtplab.data_encoding import message_facts
+
+    facts = message_facts("Subject: Grüße\r\n\r\nhi\r\n".encode())
+    assert facts.size == 24 and facts.eight_bit and facts.utf8_headers
+    body_only = message_facts("Subject: hi\r\n\r\nGrüße\r\n".encode())
+    assert body_only.eight_bit and not body_only.utf8_headers
+    assert message_facts(b"Subject: hi\r\n\r\n" + b"x" * 999).long_lines == [3]
+    assert message_facts(b"Subject: hi\r\n\r\nhi\r\n") == (19, False, False, [])
 
 
 # --- a command is made and checked once -------------------------------------------------
