@@ -245,31 +245,33 @@ def _command_note(verb: str, rest: str, sent: Sent) -> str:
 
 def _auth_line(sent: Sent, text: str, rest: str, memory: Memory) -> tuple[str, str, str, str, str]:
     """(annotation, shown, secret kind, masked note, revealed note) for an AUTH line."""
-    parts = rest.split()
-    mechanism = parts[0].upper() if parts else ""
-    if not mechanism:
-        return _("AUTH needs a mechanism name · RFC 4954"), "", "", "", ""
-    if len(parts) < 2:
-        return _("log in, mechanism {mechanism} · RFC 4954").format(mechanism=mechanism), *[""] * 4
-    initial = parts[1]
-    if initial == "=":
-        empty = _("log in with {mechanism}, empty initial response · RFC 4954")
-        return empty.format(mechanism=mechanism), "", "", "", ""
-    if sent.secret is None:
-        decoded = b64decode_text(initial)
-        if mechanism == "LOGIN":
-            if decoded is None:
-                return _("log in with LOGIN, user name at once (not base64?)"), "", "", "", ""
-            user = _('log in with LOGIN, user name at once: base64 of "{user}"')
-            return user.format(user=_visible(decoded)), *[""] * 4
-        what = _base64_of(decoded) if decoded is not None else _("not base64")
-        return _("log in with {mechanism}: {what} · RFC 4422").format(
-            mechanism=mechanism, what=what
-        ), *[""] * 4
+    parts = [*rest.split(), "", ""]
+    mechanism, initial = parts[0].upper(), parts[1]
+    if not initial or initial == "=" or sent.secret is None:
+        return _auth_note(mechanism, initial), "", "", "", ""
     match = re.match(r"(?is)^(\s*\S+\s+\S+\s+)", text)
     kind, note, reveal_note = _secret_answer(mechanism, initial, memory)
     lead = _("log in with {mechanism} at once: ").format(mechanism=mechanism)
     return lead + note, match[1] if match else "", kind, lead + note, lead + reveal_note
+
+
+def _auth_note(mechanism: str, initial: str) -> str:
+    """The annotation of an AUTH line that carries no secret."""
+    if not mechanism:
+        return _("AUTH needs a mechanism name · RFC 4954")
+    if not initial:
+        return _("log in, mechanism {mechanism} · RFC 4954").format(mechanism=mechanism)
+    if initial == "=":
+        empty = _("log in with {mechanism}, empty initial response · RFC 4954")
+        return empty.format(mechanism=mechanism)
+    decoded = b64decode_text(initial)
+    if mechanism == "LOGIN" and decoded is None:
+        return _("log in with LOGIN, user name at once (not base64?)")
+    if mechanism == "LOGIN":
+        user = _('log in with LOGIN, user name at once: base64 of "{user}"')
+        return user.format(user=_visible(decoded))
+    what = _base64_of(decoded) if decoded is not None else _("not base64")
+    return _("log in with {mechanism}: {what} · RFC 4422").format(mechanism=mechanism, what=what)
 
 
 def _bytes(sent: Sent) -> bytes:
@@ -301,28 +303,20 @@ def _secret_answer(mechanism: str, blob: str, memory: Memory) -> tuple[str, str,
     memory.secrets |= secrecy.secret_forms(mechanism, blob)
     decoded = b64decode_text(blob)
     revealed = _base64_of(decoded) if decoded is not None else _("(not base64 of text)")
-    kind = secrecy.kind_of(mechanism)
+    key, fields = mechanism, {"mechanism": mechanism}
     if mechanism == "PLAIN":
-        fields = decoded.split("\0") if decoded is not None else []
-        if len(fields) == 3:
-            authzid, user = _visible(fields[0]), _visible(fields[1])
-            plain = _('base64 of "{authzid}␀{user}␀" + the password · RFC 4616')
-            return kind, plain.format(authzid=authzid, user=user), revealed
-        return kind, _("base64 of the user name and password · RFC 4616"), revealed
-    if mechanism in ("XOAUTH2", "OAUTHBEARER"):
+        parts = decoded.split("\0") if decoded is not None else []
+        if len(parts) == 3:
+            key, fields = "PLAIN user", {"authzid": _visible(parts[0]), "user": _visible(parts[1])}
+    elif mechanism in ("XOAUTH2", "OAUTHBEARER"):
         found = re.search(r"(?:user=|a=)([^\x01,]*)", decoded or "")
-        if found and found[1]:
-            who = _('base64 of user "{user}" + an OAuth 2.0 access token')
-            return kind, who.format(user=_visible(found[1])), revealed
-        return kind, _("base64 of an OAuth 2.0 access token"), revealed
-    if mechanism == "CRAM-MD5":
+        key = "OAUTH user" if found and found[1] else "OAUTH"
+        fields = {"user": _visible(found[1]) if found else ""}
+    elif mechanism == "CRAM-MD5":
         user = (decoded or "").rpartition(" ")[0]
-        digest = _('base64 of "{user}<digest hidden>": HMAC-MD5 of the challenge · RFC 2195')
-        return kind, digest.format(user=f"{_visible(user)} " if user else ""), revealed
-    if mechanism == "LOGIN":
-        return kind, _("base64 of the password"), revealed
-    other = _("{mechanism} answer (may carry a secret)")
-    return kind, other.format(mechanism=mechanism), revealed
+        fields = {"user": f"{_visible(user)} " if user else ""}
+    note = notes.SECRET_ANSWER_NOTE.get(key) or notes.SECRET_ANSWER_NOTE["other"]
+    return secrecy.kind_of(mechanism), note.format(**fields), revealed
 
 
 def _base64_of(text: str) -> str:

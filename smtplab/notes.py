@@ -9,19 +9,7 @@ from __future__ import annotations
 
 from .i18n import N_, Texts
 
-__all__ = [
-    "ADDRESS_NOTE",
-    "COMMAND_NOTE",
-    "COMMAND_PHASE",
-    "ENHANCED_SHORT",
-    "FAILURE_NOTE",
-    "GREETING_NOTE",
-    "LINE_END_NOTE",
-    "NUMBERS",
-    "PARAM_NOTES",
-    "SUCCESS_NOTE",
-    "TYPED_LINE_NOTE",
-]
+__all__ = ["ADDRESS_NOTE"]  # a refused address by its enhanced code; annotate reads them all
 
 COMMAND_PHASE = {
     "EHLO": "ehlo",
@@ -175,5 +163,18 @@ LINE_END_NOTE: Texts[bytes] = Texts(
         b"\n": N_("ends in a bare LF, not CRLF (§2.3.8)"),
         b"\r": N_("ends in a bare CR, not CRLF (§2.3.8)"),
         b"": N_("no CRLF at the end: the server waits for the rest of the line"),
+    }
+)
+
+# What a secret AUTH answer carries, by mechanism (the secret itself is never shown).
+SECRET_ANSWER_NOTE: Texts[str] = Texts(
+    {
+        "PLAIN user": N_('base64 of "{authzid}␀{user}␀" + the password · RFC 4616'),
+        "PLAIN": N_("base64 of the user name and password · RFC 4616"),
+        "OAUTH user": N_('base64 of user "{user}" + an OAuth 2.0 access token'),
+        "OAUTH": N_("base64 of an OAuth 2.0 access token"),
+        "CRAM-MD5": N_('base64 of "{user}<digest hidden>": HMAC-MD5 of the challenge · RFC 2195'),
+        "LOGIN": N_("base64 of the password"),
+        "other": N_("{mechanism} answer (may carry a secret)"),
     }
 )

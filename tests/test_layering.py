@@ -2,7 +2,8 @@
 
 Three floors, imports only pointing down (or sideways within the core):
 
-* core (standard library only, no I/O): i18n <- printable, replies <- errors <- the rest;
+* core (standard library only, no I/O): i18n <- printable, replies, errors_texts <- errors
+  <- the rest;
 * two wings that never import each other: the client side (client, tap) and the lab;
 * views and glue (widgets, cli, exercises), which nothing else imports.
 
@@ -23,12 +24,14 @@ CORE = {
     "i18n",
     "replies",
     "errors",
+    "errors_texts",
     "commands",
     "extensions",
     "auth",
     "protocol",
     "transcript",
     "message",
+    "message_texts",
     "anatomy",
     "providers",
     "encoded_words",
@@ -39,6 +42,7 @@ CORE = {
     "annotate",
     "notes",
     "render",
+    "render_styles",
     "diagram",
     "data_encoding",
     "printable",
@@ -185,10 +189,16 @@ def problems_of(path: Path, root: Path = PACKAGE) -> list[str]:
                 problems.append(f"the facade imports smtplab.{target} eagerly (import it lazily)")
             if name == "i18n" and target != name:
                 problems.append("i18n sits at the very bottom and imports no smtplab module")
-            if name in ("replies", "printable") and target not in {name, "i18n"}:
+            if name in ("replies", "printable", "errors_texts") and target not in {name, "i18n"}:
                 problems.append(f"{name} sits at the bottom and imports only smtplab.i18n")
-            if name == "errors" and target not in {"replies", "printable", "errors", "i18n"}:
-                problems.append("errors imports only replies and printable")
+            if name == "errors" and target not in {
+                "replies",
+                "printable",
+                "errors",
+                "errors_texts",
+                "i18n",
+            }:
+                problems.append("errors imports only replies, printable and its texts")
         elif top in sys.stdlib_module_names or top == "__future__":
             if floor == "core" and top == "threading" and only_locks(path):
                 continue  # a lock guards shared state; it does no I/O and starts no thread

@@ -1,0 +1,54 @@
+"""The CSS of the transcript's HTML table (render.py): one inline style per kind of cell.
+Tables only."""
+
+__all__: list[str] = []
+
+MONO = "SFMono-Regular,Menlo,Consolas,monospace"
+SANS = "system-ui,sans-serif"
+
+# Written for JupyterLab's sanitizer, which keeps an untrusted output's inline styles but
+# drops each declaration its patterns reject, var() among them: a plain font first, then
+# the theme's font (kept when trusted); numbers written in full (0.5em, not .5em).
+HTML_STYLE = {
+    "table": (
+        "border-collapse:collapse;border:none;margin:0;table-layout:auto;width:auto;"
+        "font-size:12.5px;line-height:1.45"
+    ),
+    "line": (
+        "text-align:left;vertical-align:top;white-space:pre;padding:0 1em 0 0.5em;"
+        f"font-family:{MONO};font-family:var(--jp-code-font-family,{MONO})"  # i18n: keep CSS
+    ),
+    "note": (
+        "text-align:left;vertical-align:top;white-space:normal;padding:0 0.5em;opacity:0.72;"
+        f"font-family:{SANS};font-family:var(--jp-ui-font-family,{SANS})"  # i18n: keep CSS
+    ),
+    "C": (
+        "background:rgba(9,105,218,0.10);"
+        "border-left:3px solid rgba(9,105,218,0.75)"  # i18n: keep CSS
+    ),
+    "S": (
+        "background:rgba(130,80,223,0.10);"
+        "border-left:3px solid rgba(130,80,223,0.75)"  # i18n: keep CSS
+    ),
+    "fail": (
+        "background:rgba(207,34,46,0.14);"
+        "border-left:3px solid rgba(207,34,46,0.85)"  # i18n: keep CSS
+    ),
+    "band": (
+        f"font-family:{SANS};font-family:var(--jp-ui-font-family,{SANS});"  # i18n: keep CSS
+        "text-align:center;font-weight:bold;padding:0.25em 0.5em;white-space:normal;"
+        "background:rgba(26,127,55,0.20);border-top:2px solid rgba(26,127,55,0.8);"
+        "border-bottom:2px solid rgba(26,127,55,0.8)"
+    ),
+    "loud": (
+        f"font-family:{SANS};font-family:var(--jp-ui-font-family,{SANS});"  # i18n: keep CSS
+        "text-align:center;font-weight:bold;padding:0.25em 0.5em;white-space:normal;"
+        "background:rgba(207,34,46,0.25);border-top:3px solid rgba(207,34,46,0.9);"
+        "border-bottom:3px solid rgba(207,34,46,0.9)"
+    ),
+    "note_row": (
+        "text-align:left;font-style:italic;opacity:0.72;"
+        "padding:0 0.5em;white-space:pre"  # i18n: keep CSS
+    ),
+    "secret": "font-weight:bold;letter-spacing:0.05em",
+}
