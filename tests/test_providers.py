@@ -35,7 +35,7 @@ from smtplab.providers import (
     provider_for_host,
     repair_mojibake,
 )
-from smtplab.providers.records import READ_ON_ISSUE_16
+from smtplab.providers.terms import READ_ON_ISSUE_16
 from smtplab.replies import Reply, decode_reply_text
 
 EXPECTED_KEYS = {

@@ -96,12 +96,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # (i18n.found_in/made_from, commands/auth.NOT_TEXT, legality.TOO_BIG), the catalog's terms.
 # Issue 12, data apart from code (the core's texts and tables): the advice of the errors,
 # compose's and the anatomy's texts and the transcript's CSS moved into table modules
-# (errors_texts, message_texts, render_styles; notes gained the secret AUTH answers).
+# (errors_texts, message_texts, render_styles; notes gained the secret AUTH answers), and
+# the providers' shared words left records.py for providers/terms.py.
 CEILINGS = {
-    "package_lines": 33_380,
-    "core_code_lines": 7_334,
+    "package_lines": 33_379,
+    "core_code_lines": 7_270,
     "longest_module": 700,
-    "public_names": 272,
+    "public_names": 261,
 }
 
 
