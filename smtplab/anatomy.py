@@ -26,6 +26,7 @@ from . import message_texts as texts
 from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import LocalProtocolError
 from .i18n import N_, _
+from .styles import ANATOMY_STYLE
 
 __all__ = [
     "Anatomy",
@@ -309,15 +310,12 @@ class Anatomy:
     def _repr_html_(self) -> str:
         import html
 
-        esc = html.escape
-        table = "<table style='border-collapse:collapse;margin-bottom:6px'>"  # i18n: keep HTML
+        esc, css = html.escape, ANATOMY_STYLE
+        table = f"<table style='{css['table']}'>"
 
         def row(*cells: str) -> str:  # "th:text" is a heading cell, "td:text" a data cell
-            style = (
-                "style='padding:2px 8px;text-align:left;"
-                "vertical-align:top;border:0'"  # i18n: keep HTML
-            )
             tags = (cell.split(":", 1) for cell in cells)
+            style = f"style='{css['cell']}'"
             return (
                 "<tr>"
                 + "".join(f"<{t} {style}>{text}</{t.split()[0]}>" for t, text in tags)
@@ -325,11 +323,8 @@ class Anatomy:
             )
 
         hidden = {address_key(a) for a in self.hidden_recipients}
-        blind = (
-            "<span style='background:rgba(255,170,0,0.25)' title='{}'>".format(  # i18n: keep HTML
-                esc(_("not in To/Cc: a blind copy"), quote=True)
-            )
-        )
+        title = esc(_("not in To/Cc: a blind copy"), quote=True)
+        blind = f"<span style='{css['blind']}' title='{title}'>"  # i18n: keep HTML
         rcpts = "<br>".join(
             (blind if address_key(a) in hidden else "<span>") + f"&lt;{esc(a)}&gt;</span>"
             for a in self.rcpt_tos
@@ -357,10 +352,7 @@ class Anatomy:
                 f"td:<code>{shown}</code>",
             )
         )
-        pre = (
-            "<pre style='margin:0;white-space:pre-wrap;"
-            "background:none;color:inherit'>"  # i18n: keep HTML
-        )
+        pre = f"<pre style='{css['raw']}'>"
         headers = row("th:" + _("Header"), "th:" + _("As sent"), "th:" + _("Decoded")) + "".join(
             row(
                 f"td:<b>{esc(h.name)}</b>",
@@ -372,11 +364,10 @@ class Anatomy:
         tree = esc("\n".join(_tree_lines(self.parts, indent="")))
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes())
         return (
-            f"<div style='color:inherit'>{table}{envelope}</table>"  # i18n: keep HTML
+            f"<div style='{css['view']}'>{table}{envelope}</table>"  # i18n: keep HTML
             f"{table}{headers}</table>"
             + _("<div><b>MIME tree</b> ({size} bytes)</div>").format(size=f"{self.size:,}")
-            + "<pre style='margin:0;background:none;color:inherit'>"  # i18n: keep HTML
-            + f"{tree}</pre>"
+            + f"<pre style='{css['tree']}'>{tree}</pre>"  # i18n: keep HTML
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )

@@ -21,7 +21,7 @@ from . import notes, secrecy
 from .auth import b64decode_text
 from .data_encoding import dot_unstuff, shape_notes, split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
-from .extensions import describe_extension
+from .extensions import describe_extension, format_size
 from .i18n import N_, _
 from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
@@ -201,20 +201,15 @@ def _message_notes(wire: bytes, smtputf8: bool) -> list[str]:
     (:func:`~smtplab.data_encoding.shape_notes`, read from its first 64 KiB) and the
     lines a server would cut a dot from. Nothing here copies a big message."""
     final = len(wire) - 3 if wire.endswith(b"\r\n.\r\n") else len(wire)
-    notes = shape_notes(dot_unstuff(wire[: min(final, _HEAD)]), smtputf8=smtputf8)
+    found_notes = shape_notes(dot_unstuff(wire[: min(final, _HEAD)]), smtputf8=smtputf8)
     single = []
     for found in _SINGLE_DOT.finditer(wire):
         if found.end() > final or len(single) == 5:
             break
         single.append(str(wire.count(b"\n", 0, found.start()) + 1 + (found.start() > 0)))
     if single:
-        notes.append(
-            _(
-                "line {lines} starts with a single dot: the server removes it (dot-stuffing, "
-                "RFC 5321 §4.5.2); a dot that belongs to the text is sent doubled"
-            ).format(lines=", ".join(single))
-        )
-    return notes
+        found_notes.append(_(notes.SINGLE_DOT_NOTE).format(lines=", ".join(single)))
+    return found_notes
 
 
 def _typed_line_note(line: bytes) -> str:
@@ -369,9 +364,7 @@ def _reply_entry(answer: Answer, memory: Memory) -> Entry:
     reply, verb = answer.reply, _verb(answer.role)
     raw = reply.raw or "".join(f"{line}\r\n" for line in str(reply).split("\n")).encode()
     texts = [display(line) for line in split_lines(raw)] or [str(reply)]
-    phase = _phase(answer.role)
-    if answer.role in ("AUTH", "AUTH-RESPONSE") or reply.code == 334:
-        phase = "auth"
+    phase = "auth" if reply.code == 334 else _phase(answer.role)
     if reply.code == 334:
         step = answer.context.auth
         found = [_challenge_note(reply, step.mechanism if step else "?")]
@@ -523,10 +516,7 @@ def _tls_entry(started: TLSStarted) -> Entry:
         how = _("implicit TLS, RFC 8314") if started.implicit else "STARTTLS, RFC 3207"
         note = _("from here on, everything is encrypted · {how}").format(how=how)
     else:
-        note = _(
-            "encrypted, but the certificate was NOT checked: "
-            "turn verification on (it is on by default)"
-        )
+        note = _(notes.TLS_UNCHECKED_NOTE)
     band = (tls_band(info) if info else "══ TLS ══").encode("utf-8", "surrogatepass")
     return Entry("TLS", band, started.time, True, "tls", note, tls_info=info)
 
@@ -540,10 +530,7 @@ def tls_band(info: TLSInfo) -> str:
         if info.issuer:
             check += _(" (issuer: {issuer})").format(issuer=info.issuer)
     else:
-        check = _(
-            "⚠ CERTIFICATE NOT VERIFIED: verification was OFF, "
-            "anyone in the middle could be reading"
-        )
+        check = _(notes.TLS_UNCHECKED_BAND)
     return f"══ {tls_version(info.version)} · {info.cipher} · {check} ══"
 
 
@@ -588,11 +575,9 @@ def number(n: int) -> str:
 
 
 def size(octets: int) -> str:
-    """``octets`` in bytes, KiB, MiB or GiB."""
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if octets >= scale:
-            value = octets / scale
-            return f"{value:.0f} {unit}" if octets % scale == 0 else f"{value:.1f} {unit}"
+    """``octets`` in bytes (in the current language), KiB, MiB or GiB."""
+    if octets >= 1 << 10:
+        return format_size(octets)
     return (_("{count} bytes") if octets != 1 else _("{count} byte")).format(count=octets)
 
 

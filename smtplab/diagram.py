@@ -123,12 +123,9 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         if entry.direction == "S" and not server and entry.phase == "greeting":
             words = (entry.reply.lines[0] if entry.reply and entry.reply.lines else "").split()
             server = printable(words[0]) if words else ""
-        if entry.direction == "C":
-            x1, x2, head = _LANE_C, _LANE_S - 9, _LANE_S
-            points = f"{head},{y} {head - 9},{y - 4.5} {head - 9},{y + 4.5}"
-        else:
-            x1, x2, head = _LANE_S, _LANE_C + 9, _LANE_C
-            points = f"{head},{y} {head + 9},{y - 4.5} {head + 9},{y + 4.5}"
+        x1, head = (_LANE_C, _LANE_S) if entry.direction == "C" else (_LANE_S, _LANE_C)
+        x2 = head - 9 if entry.direction == "C" else head + 9  # the line ends where the tip starts
+        points = f"{head},{y} {x2},{y - 4.5} {x2},{y + 4.5}"
         weight = "2.5" if entry.is_message else "1.4"
         kind = "client" if entry.direction == "C" else "server"
         body.append(

@@ -269,3 +269,33 @@ STEPS = (
     N_("a line of the message"),
     N_("not connected"),
 )
+
+# auth.py's refusals (of a credential, a response, a mechanism).
+AUTH_BAD_CHARACTER = N_(
+    "{what} contains {char} at position {position}; {why} Remove that character."
+)
+AUTH_PLAIN_NOT_BASE64 = N_("{text} is not base64 of UTF-8 text, so it is no AUTH PLAIN response.")
+AUTH_PLAIN_FIELDS = N_(
+    "an AUTH PLAIN response decodes to three fields separated by NUL bytes "
+    "(authzid, user, password); this one has {count}."
+)
+AUTH_CRAM_CHALLENGE = N_(
+    "the server's CRAM-MD5 challenge {challenge} is not base64; "
+    "cancel with '*' and try another mechanism."
+)
+AUTH_NONE_OFFERED = N_(
+    "the server offers no AUTH mechanism (no AUTH line in its EHLO reply). Many "
+    "servers offer AUTH only inside TLS: use STARTTLS (or port 465) and EHLO "
+    "again. A receiving server (port 25) may not offer login at all."
+)
+AUTH_UNKNOWN_MECHANISM = N_("this kit cannot log in with {wanted}; it speaks {known}. ")
+AUTH_SERVER_OFFERS = N_("The server offers {listing}.")
+AUTH_NOT_OFFERED = N_(
+    "the server does not offer AUTH {wanted}; it offers {listing}. "
+    "Pick one of those (or leave the mechanism out to let the kit choose)."
+)
+AUTH_XOAUTH2_HINT = N_(" XOAUTH2 needs an OAuth token: pass mechanism='XOAUTH2' and the token.")
+AUTH_NO_PASSWORD_MECHANISM = N_(
+    "the server offers AUTH {listing}, and none of them is a password mechanism "
+    "this kit speaks ({mechanisms}).{hint}"
+)

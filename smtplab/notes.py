@@ -178,3 +178,43 @@ SECRET_ANSWER_NOTE: Texts[str] = Texts(
         "other": N_("{mechanism} answer (may carry a secret)"),
     }
 )
+
+# What each extension of an EHLO reply means ("": one this kit does not know); SIZE and
+# AUTH are described from their parameters by extensions.describe_extension.
+EXTENSION_NOTE: Texts[str] = Texts(
+    {
+        "8BITMIME": N_("8-bit bodies allowed · RFC 6152"),
+        "SMTPUTF8": N_("UTF-8 addresses allowed · RFC 6531"),
+        "PIPELINING": N_("may batch commands · RFC 2920"),
+        "STARTTLS": N_("can switch to TLS · RFC 3207"),
+        "ENHANCEDSTATUSCODES": N_("replies carry codes like 2.1.0 · RFC 2034"),
+        "CHUNKING": N_("BDAT may send the message in chunks · RFC 3030"),
+        "BINARYMIME": N_("binary bodies allowed with BDAT · RFC 3030"),
+        "DSN": N_("delivery status notifications on request · RFC 3461"),
+        "DELIVERBY": N_("delivery deadlines on request · RFC 2852"),
+        "ETRN": N_("a relay can be asked to flush its queue · RFC 1985"),
+        "REQUIRETLS": N_("mail can demand TLS all the way · RFC 8689"),
+        "MT-PRIORITY": N_("messages may carry a priority · RFC 6710"),
+        "LIMITS": N_("the server states its limits · RFC 9422"),
+        "VRFY": N_("VRFY asks whether a user exists · RFC 5321 §3.5"),
+        "EXPN": N_("EXPN expands a mailing list · RFC 5321 §3.5"),
+        "HELP": N_("HELP gives help text · RFC 5321 §4.1.1.8"),
+        "SEND": N_("SEND delivers to a terminal (obsolete) · RFC 821"),
+        "XCLIENT": N_("a proxy may pass on the real client's details (Postfix)"),
+        "XFORWARD": N_("a filter may pass on the original client's details (Postfix)"),
+        "": N_("an extension this kit does not know"),
+    }
+)
+
+# A line the server would cut a dot from; TLS without a checked certificate (the note and
+# the band that marks the TLS moment).
+SINGLE_DOT_NOTE = N_(
+    "line {lines} starts with a single dot: the server removes it (dot-stuffing, "
+    "RFC 5321 §4.5.2); a dot that belongs to the text is sent doubled"
+)
+TLS_UNCHECKED_NOTE = N_(
+    "encrypted, but the certificate was NOT checked: turn verification on (it is on by default)"
+)
+TLS_UNCHECKED_BAND = N_(
+    "⚠ CERTIFICATE NOT VERIFIED: verification was OFF, anyone in the middle could be reading"
+)

@@ -22,8 +22,8 @@ from .annotate import width as columns_of
 from .data_encoding import split_lines
 from .i18n import _
 from .printable import printable
-from .render_styles import HTML_STYLE
 from .secrecy import MASK, Secret
+from .styles import TRANSCRIPT_STYLE
 
 __all__: list[str] = []
 
@@ -314,7 +314,7 @@ def layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float)
 def table(rows: list[_Row]) -> str:
     """The rows as an HTML table: readable with the styles, and without them (GitHub)."""
     esc = html.escape
-    st = HTML_STYLE
+    st = TRANSCRIPT_STYLE
     out = [
         '<div class="smtplab-transcript" '
         'style="max-width:100%;overflow-x:auto">',  # i18n: keep HTML

@@ -2,8 +2,8 @@
 
 Three floors, imports only pointing down (or sideways within the core):
 
-* core (standard library only, no I/O): i18n <- printable, replies, errors_texts <- errors
-  <- the rest;
+* core (standard library only, no I/O): i18n <- the tables errors_texts and reply_meanings,
+  printable, replies <- errors <- the rest;
 * two wings that never import each other: the client side (client, tap) and the lab;
 * views and glue (widgets, cli, exercises), which nothing else imports.
 
@@ -23,6 +23,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "smtplab"
 CORE = {
     "i18n",
     "replies",
+    "reply_meanings",
     "errors",
     "errors_texts",
     "commands",
@@ -39,10 +40,11 @@ CORE = {
     "events",
     "reply_parser",
     "legality",
+    "legality_tables",
     "annotate",
     "notes",
     "render",
-    "render_styles",
+    "styles",
     "diagram",
     "data_encoding",
     "printable",
@@ -189,8 +191,13 @@ def problems_of(path: Path, root: Path = PACKAGE) -> list[str]:
                 problems.append(f"the facade imports smtplab.{target} eagerly (import it lazily)")
             if name == "i18n" and target != name:
                 problems.append("i18n sits at the very bottom and imports no smtplab module")
-            if name in ("replies", "printable", "errors_texts") and target not in {name, "i18n"}:
+            if name in ("printable", "errors_texts", "reply_meanings") and target not in {
+                name,
+                "i18n",
+            }:
                 problems.append(f"{name} sits at the bottom and imports only smtplab.i18n")
+            if name == "replies" and target not in {name, "i18n", "reply_meanings"}:
+                problems.append("replies imports only smtplab.i18n and its tables")
             if name == "errors" and target not in {
                 "replies",
                 "printable",

@@ -97,10 +97,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 12, data apart from code (the core's texts and tables): the advice of the errors,
 # compose's and the anatomy's texts and the transcript's CSS moved into table modules
 # (errors_texts, message_texts, render_styles; notes gained the secret AUTH answers), and
-# the providers' shared words left records.py for providers/terms.py.
+# the providers' shared words left records.py for providers/terms.py; reply_meanings,
+# legality_tables and styles likewise (the package +26: each table module's docstring,
+# import and __all__, less what the moves let the code drop).
 CEILINGS = {
-    "package_lines": 33_379,
-    "core_code_lines": 7_270,
+    "package_lines": 33_405,
+    "core_code_lines": 6_997,
     "longest_module": 700,
     "public_names": 261,
 }

@@ -1,5 +1,5 @@
-"""The CSS of the transcript's HTML table (render.py): one inline style per kind of cell.
-Tables only."""
+"""The inline CSS of the HTML views: the transcript's table (render.py), one style per kind
+of cell, and a message's anatomy (anatomy.py). Tables only."""
 
 __all__: list[str] = []
 
@@ -9,7 +9,7 @@ SANS = "system-ui,sans-serif"
 # Written for JupyterLab's sanitizer, which keeps an untrusted output's inline styles but
 # drops each declaration its patterns reject, var() among them: a plain font first, then
 # the theme's font (kept when trusted); numbers written in full (0.5em, not .5em).
-HTML_STYLE = {
+TRANSCRIPT_STYLE = {
     "table": (
         "border-collapse:collapse;border:none;margin:0;table-layout:auto;width:auto;"
         "font-size:12.5px;line-height:1.45"
@@ -51,4 +51,15 @@ HTML_STYLE = {
         "padding:0 0.5em;white-space:pre"  # i18n: keep CSS
     ),
     "secret": "font-weight:bold;letter-spacing:0.05em",
+}
+
+# Anatomy._repr_html_: the envelope/headers tables, a blind copy's mark, the raw header
+# values and the MIME tree.
+ANATOMY_STYLE = {
+    "view": "color:inherit",
+    "table": "border-collapse:collapse;margin-bottom:6px",
+    "cell": "padding:2px 8px;text-align:left;vertical-align:top;border:0",  # i18n: keep CSS
+    "blind": "background:rgba(255,170,0,0.25)",
+    "raw": "margin:0;white-space:pre-wrap;background:none;color:inherit",
+    "tree": "margin:0;background:none;color:inherit",
 }
