@@ -539,12 +539,7 @@ def tls_band(info: TLSInfo) -> str:
 
 def meaning(code: int) -> str:
     """The short meaning of a reply code (from :func:`smtplab.replies.explain_code`)."""
-    text = explain_code(code).removeprefix(f"{code}: ")
-    if text.endswith(")") and " (" in text:
-        shorter = text[: text.rfind(" (")]
-        if shorter:
-            return shorter
-    return text
+    return _without_aside(explain_code(code).removeprefix(f"{code}: "))
 
 
 def short_enhanced(status: EnhancedStatus) -> str:
@@ -552,8 +547,13 @@ def short_enhanced(status: EnhancedStatus) -> str:
     known = notes.ENHANCED_SHORT.get(str(status))
     if known:
         return known
-    text = explain_enhanced(status)
-    return text[: text.rfind(" (")] if text.endswith(")") and " (" in text else text
+    return _without_aside(explain_enhanced(status))
+
+
+def _without_aside(text: str) -> str:
+    """``text`` without a closing ``" (...)"`` aside (the reply class, the subject)."""
+    shorter = text[: text.rfind(" (")] if text.endswith(")") and " (" in text else ""
+    return shorter or text
 
 
 def first_clause(text: str, limit: int = 120) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from . import encoded_words
+from .anatomy import ADDRESS_HEADERS
 from .annotate import Entry, as_text, display, ends_ok, shorten, size
 from .annotate import width as columns_of
 from .data_encoding import split_lines
@@ -135,7 +136,7 @@ def _iter_lines(raw: bytes, start: int, end: int) -> Iterator[tuple[bytes, bool]
         pos = newline + 1
 
 
-_ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender")
+_ADDRESS_HEADERS = {name.lower() for name in ADDRESS_HEADERS}
 
 
 def _header_note(line: bytes, text: str, bare_lf: bool, state: dict[str, bool]) -> str:
@@ -201,9 +202,10 @@ def _message_rows(
         count = raw.count(b"\n", body_start, end)
         if end > body_start and raw[end - 1 : end] != b"\n":
             count += 1
+        lines = _iter_lines(raw, body_start, end)
+        body_rows = (_Row("C", display(line), _body_note(line, bare)) for line, bare in lines)
         if body_lines is None or count <= body_lines:
-            for line, bare in _iter_lines(raw, body_start, end):
-                yield _Row("C", display(line), _body_note(line, bare))
+            yield from body_rows
         else:
             stuffed = raw.count(b"\n..", body_start - 1, end)
             note = f"{size(end - body_start)}"
@@ -212,10 +214,7 @@ def _message_rows(
                 note += "; " + (some or _("{count} dot-stuffed line (§4.5.2)")).format(
                     count=stuffed
                 )
-            body = None
-            if details:
-                lines = islice(_iter_lines(raw, body_start, end), HTML_BODY_CAP)
-                body = [_Row("C", display(line), _body_note(line, bare)) for line, bare in lines]
+            body = list(islice(body_rows, HTML_BODY_CAP)) if details else None
             text = _("… {count} body lines (show_body() to expand) …")
             if count == 1:
                 text = _("… {count} body line (show_body() to expand) …")

@@ -45,16 +45,8 @@ from .records import KnownFailure, Provider
 from .records import Observed as Observed
 from .records import ObservedReply as ObservedReply
 from .records import Source as Source
-from .terms import CREDENTIAL_APP_PASSWORD as CREDENTIAL_APP_PASSWORD
-from .terms import CREDENTIAL_AUTHORIZATION_CODE as CREDENTIAL_AUTHORIZATION_CODE
-from .terms import CREDENTIAL_OAUTH2_ONLY as CREDENTIAL_OAUTH2_ONLY
-from .terms import CREDENTIAL_ORGANISATION as CREDENTIAL_ORGANISATION
-from .terms import CREDENTIAL_PASSWORD as CREDENTIAL_PASSWORD
-from .terms import CREDENTIALS as CREDENTIALS
 from .terms import DESCRIBE, PORT_KINDS
 from .terms import IMITATION_NOTE as IMITATION_NOTE
-from .terms import KNOWN_MECHANISMS as KNOWN_MECHANISMS
-from .terms import READ_ON as READ_ON
 
 __all__ = [
     "KNOWN_FAILURES",
@@ -208,12 +200,6 @@ def describe(provider: str | Provider) -> str:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def provider_for_host(host: str) -> Provider | None:
-    """The preset whose SMTP host is ``host`` (any case), or None."""
-    wanted = host.strip().rstrip(".").lower()
-    return next((p for p in PRESETS if p.host == wanted), None)
 
 
 def repair_mojibake(text: str) -> str:

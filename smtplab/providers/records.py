@@ -117,16 +117,6 @@ class Observed:
         best = self.ehlo_tls or self.ehlo
         return best.lines if best is not None else ()
 
-    @property
-    def advertised_auth(self) -> tuple[str, ...]:
-        """The AUTH mechanisms the reports show the server advertising, in order."""
-        for reply in (self.ehlo_tls, self.auth_after_tls, self.ehlo):
-            for line in reply.lines if reply is not None else ():
-                words = line.split()
-                if words and words[0].upper() == "AUTH":
-                    return tuple(word.upper() for word in words[1:])
-        return ()
-
     def replies(self) -> tuple[ObservedReply, ...]:
         """Every observed reply, greeting first."""
         singles = (self.greeting, self.ehlo, self.starttls, self.ehlo_tls, self.auth_after_tls)
