@@ -17,6 +17,7 @@ from pathlib import Path
 from .annotate import Entry, Memory, shorten, tls_version, width
 from .i18n import _
 from .printable import printable
+from .styles import DIAGRAM_COLORS
 
 __all__ = ["Diagram"]
 
@@ -58,14 +59,6 @@ _SVG_WIDTH = 760
 _LANE_C = 96
 _LANE_S = 664
 _ROW = 26
-_COLORS = {
-    "C": "#0550ae",
-    "S": "#6639ba",
-    "fail": "#cf222e",
-    "text": "#1f2328",
-    "muted": "#59636e",
-    "tls": "#1a7f37",
-}
 _URL_ESCAPES = str.maketrans({"%": "%25", "#": "%23", "\t": "%09", "\n": "%0A", "\r": "%0D"})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """What XML 1.0 forbids in a document, even written as a character reference."""
@@ -87,7 +80,7 @@ def _label(text: str, limit: int = 78) -> str:
 
 def draw(entries: list[Entry], memory: Memory) -> Diagram:
     """Draw entries as an SVG sequence diagram (strings and html.escape, nothing else)."""
-    c = _COLORS
+    c = DIAGRAM_COLORS
     body: list[str] = []
     y = 70
     arrows = 0

@@ -218,3 +218,19 @@ TLS_UNCHECKED_NOTE = N_(
 TLS_UNCHECKED_BAND = N_(
     "⚠ CERTIFICATE NOT VERIFIED: verification was OFF, anyone in the middle could be reading"
 )
+
+# What to notice in a line of a message as sent (render.py): in the headers, in the body.
+HEADER_LINE_NOTE: Texts[str] = Texts(
+    {
+        "raw utf-8": N_("raw UTF-8 in a header: needs SMTPUTF8 · RFC 6532"),
+        "too long": N_("longer than 998 bytes: not allowed · RFC 5322 §2.1.1"),
+        "bare lf": N_("a bare LF, not CRLF (§2.3.8)"),
+    }
+)
+BODY_LINE_NOTE: Texts[str] = Texts(
+    {
+        "stuffed": N_("an extra dot was added: dot-stuffing, RFC 5321 §4.5.2"),
+        "bare lf": N_("a bare LF, not CRLF: not allowed in SMTP (§2.3.8)"),
+        "too long": N_("longer than 998 bytes: not allowed · §4.5.3.1.6"),
+    }
+)

@@ -22,6 +22,7 @@ from .annotate import Entry, as_text, display, ends_ok, shorten, size
 from .annotate import width as columns_of
 from .data_encoding import split_lines
 from .i18n import _
+from .notes import BODY_LINE_NOTE, HEADER_LINE_NOTE
 from .printable import printable
 from .secrecy import MASK, Secret
 from .styles import TRANSCRIPT_STYLE
@@ -153,24 +154,14 @@ def _header_note(line: bytes, text: str, bare_lf: bool, state: dict[str, bool]) 
             notes.append(_("encoded word = {decoded} · RFC 2047").format(decoded=decoded))
         else:
             notes.append(f"= {decoded}")
-    if not line.isascii():
-        notes.append(_("raw UTF-8 in a header: needs SMTPUTF8 · RFC 6532"))
-    if len(line) > 998:
-        notes.append(_("longer than 998 bytes: not allowed · RFC 5322 §2.1.1"))
-    if bare_lf:
-        notes.append(_("a bare LF, not CRLF (§2.3.8)"))
+    found = {"raw utf-8": not line.isascii(), "too long": len(line) > 998, "bare lf": bare_lf}
+    notes.extend(HEADER_LINE_NOTE[key] for key, applies in found.items() if applies)
     return "; ".join(notes)
 
 
 def _body_note(line: bytes, bare_lf: bool) -> str:
-    notes: list[str] = []
-    if line.startswith(b".."):
-        notes.append(_("an extra dot was added: dot-stuffing, RFC 5321 §4.5.2"))
-    if bare_lf:
-        notes.append(_("a bare LF, not CRLF: not allowed in SMTP (§2.3.8)"))
-    if len(line) > 998:
-        notes.append(_("longer than 998 bytes: not allowed · §4.5.3.1.6"))
-    return "; ".join(notes)
+    found = {"stuffed": line.startswith(b".."), "bare lf": bare_lf, "too long": len(line) > 998}
+    return "; ".join(BODY_LINE_NOTE[key] for key, applies in found.items() if applies)
 
 
 def _message_rows(

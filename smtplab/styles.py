@@ -1,5 +1,6 @@
 """The inline CSS of the HTML views: the transcript's table (render.py), one style per kind
-of cell, and a message's anatomy (anatomy.py). Tables only."""
+of cell, and a message's anatomy (anatomy.py); the sequence diagram's colours
+(diagram.py). Tables only."""
 
 __all__: list[str] = []
 
@@ -62,4 +63,14 @@ ANATOMY_STYLE = {
     "blind": "background:rgba(255,170,0,0.25)",
     "raw": "margin:0;white-space:pre-wrap;background:none;color:inherit",
     "tree": "margin:0;background:none;color:inherit",
+}
+
+# The sequence diagram: client and server arrows, a failure, text, notes, the TLS shade.
+DIAGRAM_COLORS = {
+    "C": "#0550ae",
+    "S": "#6639ba",
+    "fail": "#cf222e",
+    "text": "#1f2328",
+    "muted": "#59636e",
+    "tls": "#1a7f37",
 }

@@ -171,19 +171,16 @@ def describe(provider: str | Provider) -> str:
     ports = [f"{port} {_(PORT_KINDS[security])}" for security, port in p.security_options]
     basic = DESCRIBE[{True: "basic yes", False: "basic no", None: "basic depends"}[p.basic_auth]]
     status = DESCRIBE["verified" if p.verified else "not verified"]
+    port_line = _("{ports}; default {security} on {port}").format(
+        ports=", ".join(ports), security=p.default_security, port=p.default_port
+    )
+    credential = _("{credential}. {help}")
+    credential = credential.format(credential=_(p.credential), help=_(p.credential_help))
     fields = [
         (_("host"), p.host),
-        (
-            _("ports"),
-            _("{ports}; default {security} on {port}").format(
-                ports=", ".join(ports), security=p.default_security, port=p.default_port
-            ),
-        ),
+        (_("ports"), port_line),
         ("AUTH", ", ".join(p.auth_mechanisms) or _("unknown")),
-        (
-            _("credential"),
-            _("{credential}. {help}").format(credential=_(p.credential), help=_(p.credential_help)),
-        ),
+        (_("credential"), credential),
         (_("basic AUTH"), basic),
         (_("notes"), _(p.notes)),
     ]
@@ -193,9 +190,8 @@ def describe(provider: str | Provider) -> str:
     lines.append("  " + _("sources:"))
     lines.extend(_wrap(f"- {source}", "    ", "      ") for source in p.sources)
     if p.observed is not None:
-        seen = DESCRIBE["observed"]
         label = _("observed:")
-        lines.append(_wrap(f"{label:<13}{seen}", "  ", " " * 15))
+        lines.append(_wrap(f"{label:<13}{DESCRIBE['observed']}", "  ", " " * 15))
     return "\n".join(lines)
 
 
