@@ -1,5 +1,5 @@
-"""The texts of the errors (errors.py) and of the client's refusals (wire.py, client.py),
-marked for translation and read through ``_()`` where used: tables only."""
+"""The texts of the errors and of the refusals of the client and of auth.py, marked for
+translation and read through ``_()`` where used: tables only."""
 
 from __future__ import annotations
 

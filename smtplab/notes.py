@@ -1,9 +1,8 @@
-"""The annotation tables: what each command, parameter and reply means, in a few words.
-
-Data only: :mod:`smtplab.annotate` reads these tables to explain a transcript's lines.
+"""The annotation tables: what each command, parameter, extension and reply means, and what
+to notice in a message's line, a secret AUTH answer, a TLS start, in a few words. Data
+only: annotate.py (extensions.py, render.py) reads them to explain a transcript's lines.
 The section signs (``§4.1.1.1``) are RFC 5321's unless another RFC is named. The texts
-are marked for translation (issue 19): each table gives them in the current language.
-"""
+are marked for translation (issue 19): each table gives them in the current language."""
 
 from __future__ import annotations
 

@@ -99,11 +99,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # (errors_texts, message_texts, render_styles; notes gained the secret AUTH answers), and
 # the providers' shared words left records.py for providers/terms.py; reply_meanings,
 # legality_tables and styles likewise; dead code (provider_for_host, a test-only property)
-# and duplication (sizes, asides, refusals, body rows) gone. The package +7 since: the
+# and duplication (sizes, asides, refusals, body rows) gone. The package +6 since: the
 # message lines' notes and the diagram's colours as tables (core -25) take more lines than
 # the if-chains they replace.
 CEILINGS = {
-    "package_lines": 33_387,
+    "package_lines": 33_386,
     "core_code_lines": 6_952,
     "longest_module": 700,
     "public_names": 261,
