@@ -266,10 +266,10 @@ def _auth_line(sent: Sent, text: str, rest: str, memory: Memory) -> tuple[str, s
         return _("log in with {mechanism}: {what} · RFC 4422").format(
             mechanism=mechanism, what=what
         ), *[""] * 4
-    match = re.match(r"(?is)^(\s*\S+\s+\S+\s+)", text)
     kind, note, reveal_note = _secret_answer(mechanism, initial, memory)
     lead = _("log in with {mechanism} at once: ").format(mechanism=mechanism)
-    return lead + note, match[1] if match else "", kind, lead + note, lead + reveal_note
+    shown = secrecy.auth_line_shown(text)
+    return lead + note, shown, kind, lead + note, lead + reveal_note
 
 
 def _bytes(sent: Sent) -> bytes:
