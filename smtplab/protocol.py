@@ -94,7 +94,7 @@ from .printable import printable
 from .replies import Reply
 from .reply_parser import ReplyParser
 
-__all__ = ["ClientConnection", "SessionReader", "next_line_end"]
+__all__ = ["ClientConnection", "SessionReader"]
 
 # --- states and the transition table ---------------------------------------------------------
 
@@ -594,22 +594,17 @@ def _now(time: float | None) -> float:
 
 # --- sessions that exist only as bytes -----------------------------------------------------
 
-_END_OF_MESSAGE = b"\r\n.\r\n"
-
 
 def next_line_end(pending: bytes | bytearray, in_message: bool, at_line_start: bool = True) -> int:
-    """Where the next thing a server reads from the client's bytes ``pending`` ends (the
-    index just past it), or 0 when it has not all come yet: a command ends at LF, the
-    message after 354 (``in_message``) after the line holding a single dot, that line
-    included. ``at_line_start=False``: the bytes begin inside a message line (a reader
-    kept its start already), so a dot there is not a line of its own. The one cutting
-    rule of :class:`SessionReader` and the lab's session log."""
+    """The end of what a server reads next from ``pending`` (0: it has not all come): a
+    command ends at LF, the message (``in_message``) after its line ``.``; a ``.`` that
+    begins ``pending`` ends it only ``at_line_start``. SessionReader's and the lab's."""
     if not in_message:
         return pending.find(b"\n") + 1
     if at_line_start and pending.startswith(b".\r\n"):
         return 3
-    end = pending.find(_END_OF_MESSAGE)
-    return end + len(_END_OF_MESSAGE) if end >= 0 else 0
+    end = pending.find(b"\r\n.\r\n")
+    return end + 5 if end >= 0 else 0
 
 
 class SessionReader:
@@ -683,12 +678,11 @@ class SessionReader:
         """The connection ended: bytes without their line end are recorded as cut short."""
         rest, self._client = bytes(self._client), bytearray()
         if rest:
-            role = (
-                "MAIL-DATA"
-                if self.connection.writing_message
-                else self.connection._role_of_line(rest)
-            )
-            self.connection._sent(rest, role, None, time, complete=False)
+            self.connection._sent(rest, self._role_of(rest), None, time, complete=False)
+
+    def _role_of(self, line: bytes) -> str:
+        connection = self.connection
+        return "MAIL-DATA" if connection.writing_message else connection._role_of_line(line)
 
     def _cut(self) -> None:
         connection, pending = self.connection, self._client
@@ -700,5 +694,4 @@ class SessionReader:
                 return
             line = bytes(pending[:end])
             del pending[:end]
-            role = "MAIL-DATA" if connection.writing_message else connection._role_of_line(line)
-            connection._sent(line, role, None, self._time)
+            connection._sent(line, self._role_of(line), None, self._time)

@@ -177,7 +177,7 @@ def test_the_lab_asks_secrecy_which_lines_are_secret(monkeypatch: pytest.MonkeyP
     events = [*HELLO, *SESSIONS["login"]]
     assert [secret for secret, _text in lab_client_lines(events)] == [False] * 3 + [True]
     monkeypatch.setattr(secrecy, "answer_secret", lambda *args, **kwargs: "password")
-    monkeypatch.setattr(secrecy, "MASK_BYTES", "◆".encode())
+    monkeypatch.setattr(secrecy, "MASK", "◆")
     lines = lab_client_lines(events)
     assert lines == [
         (False, "EHLO learner.example"),

@@ -94,9 +94,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # choice moved to data_encoding.py, LabServer's bind to lab/listen.py, no module over 700).
 # Issue 19, the lead's part: texts recognised by their template in any language
 # (i18n.found_in/made_from, commands/auth.NOT_TEXT, legality.TOO_BIG), the catalog's terms.
+# Issue 12 (one secret rule): core +26 because the lab's own secret rule (early and
+# cut-short answers, the masked log line) moved into the core's secrecy.py, the package's
+# lines unchanged (lab/sessionlog.py -26).
 CEILINGS = {
     "package_lines": 33_382,
-    "core_code_lines": 7_801,
+    "core_code_lines": 7_827,
     "longest_module": 700,
     "public_names": 282,
 }

@@ -6,10 +6,9 @@ TLS is on, who logged in, and the ordered :class:`LogLine` list of what the serv
 lab's connection (inside TLS: the plaintext), never rebuilt from handler hooks, so a
 notebook can put "what the server saw" next to the client's transcript, and an exercise
 can check what a learner really sent (pipelined commands, bare line feeds and all).
-Commands end at LF, the message at the line with a single dot, as aiosmtpd reads them:
-the cutting rule is :func:`smtplab.protocol.next_line_end`, the one a
-:class:`~smtplab.protocol.SessionReader` cuts with. Three exceptions to "exactly the
-bytes":
+Commands end at LF, the message at its line ``.``, as aiosmtpd reads them (the cutter of
+:class:`~smtplab.protocol.SessionReader`, ``protocol.next_line_end``). Three exceptions to
+"exactly the bytes":
 
 * **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` (dot-stuffing
   included), then the final ``.`` line. While it arrives it keeps at most ``body_limit``
@@ -24,15 +23,13 @@ bytes":
   ``omitted_bytes``, and the rendered log says so. The store keeps the last
   ``max_sessions`` sessions and drops the oldest while all of them hold more than
   ``max_log_bytes``.
-* **AUTH secrets** are masked (``secret=True``, with :data:`smtplab.secrecy.MASK`,
-  ``●●●●●●●●``) by the rule of :mod:`smtplab.secrecy`, the one the client's transcript
-  follows: the response after a ``Password:`` prompt, the PLAIN response, the initial
-  response of ``AUTH PLAIN <blob>`` (the LOGIN user name stays visible). A line is an
-  AUTH response while an AUTH exchange is open (from ``AUTH`` to the first reply that is
-  not ``334``) and the exchange expects one (:func:`smtplab.secrecy.is_auth_answer`), so
-  even a client that answers without waiting for the prompts never has its password
-  logged; an answer cut short (the connection closed before its line end, or the lab cut
-  a line too long) is masked too.
+* **AUTH secrets** are masked (``secret=True``, ``●●●●●●●●``) by :mod:`smtplab.secrecy`,
+  as in the client's transcript: the response after a ``Password:`` prompt, the PLAIN
+  response, the initial response of ``AUTH PLAIN <blob>`` (the LOGIN user name stays
+  visible). A line is an AUTH response while an AUTH exchange is open (from ``AUTH`` to
+  the first reply that is not ``334``), so even a client that answers without waiting for
+  the prompts never has its password logged; an answer cut short (the connection closed
+  before its line end, or the lab cut a line too long) is masked too.
 """
 
 from __future__ import annotations
@@ -417,8 +414,7 @@ class SessionRecorder:
                 del pending[:cut]
                 self._body_mid_line = False
             return False
-        if end > len(_DOT):
-            self._add_body(bytes(pending[: end - len(_DOT)]), tls, now)
+        self._add_body(bytes(pending[: end - len(_DOT)]), tls, now)  # b"": the dot alone
         del pending[:end]
         self._flush_body()
         self._append("C", _DOT, tls, now, kind="dot")
@@ -427,22 +423,15 @@ class SessionRecorder:
 
     def _line_received(self, line: bytes, tls: bool, now: float, partial: bool = False) -> None:
         """Log one line; ``partial``: without its line end (the connection closed, or the
-        line was too long to wait for). Which line is a secret is :mod:`~smtplab.secrecy`'s
-        rule, the one the client's transcript follows."""
+        line was too long to wait for); :mod:`~smtplab.secrecy` says if it is a secret."""
         step = self._auth
         if step is not None and secrecy.is_auth_answer(
             step.mechanism, step.initial_response, step.answers, step.prompts
         ):
             step = self._auth = step._replace(answers=step.answers + 1)
-            answer = line.decode("utf-8", "replace")
-            kind = secrecy.answer_secret(
-                step.mechanism,
-                step.answers,
-                step.initial_response,
-                step.prompt,
-                answer,
-                complete=not partial,
-            )
+            text = line.decode("utf-8", "replace")
+            answer = (step.mechanism, step.answers, step.initial_response, step.prompt, text)
+            kind = secrecy.answer_secret(*answer, complete=not partial)
             if kind:
                 line = secrecy.masked_line(line)
             self._append("C", line, tls, now, "auth", secret=kind is not None, partial=partial)
@@ -451,16 +440,13 @@ class SessionRecorder:
         if words and words[0].upper() == b"AUTH":
             self._auth_line_received(line, tls, now, partial)
             return
-        if partial:
-            self._append("C", line, tls, now, partial=True)
-            return
-        if len(line) <= _SHARED_LINE_MAX:  # MAIL FROM... again: the same bytes object
+        if not partial and len(line) <= _SHARED_LINE_MAX:  # MAIL FROM... again: one object
             seen = self._seen.get(line)
             if seen is not None:
                 line = seen
             elif len(self._seen) < _SHARED_LINES_MAX:
                 self._seen[line] = line
-        self._append("C", line, tls, now)
+        self._append("C", line, tls, now, partial=partial)
 
     def _auth_line_received(self, line: bytes, tls: bool, now: float, partial: bool) -> None:
         """Log an ``AUTH`` line, its initial response masked if it is a secret; a whole
@@ -516,8 +502,7 @@ class SessionRecorder:
             final = line[3:4] != b"-"
             step = self._auth
             if step is not None and code == b"334":
-                text = line[4:].strip().decode("utf-8", "replace")
-                prompt = b64decode_text(text) if text else ""
+                prompt = b64decode_text(line[4:].decode("utf-8", "replace"))  # "" for none
                 self._auth = step._replace(prompts=step.prompts + 1, prompt=prompt)
             elif step is not None and final:
                 self._auth = None
