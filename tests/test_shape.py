@@ -94,11 +94,16 @@ ROOT = Path(__file__).resolve().parents[1]
 # choice moved to data_encoding.py, LabServer's bind to lab/listen.py, no module over 700).
 # Issue 19, the lead's part: texts recognised by their template in any language
 # (i18n.found_in/made_from, commands/auth.NOT_TEXT, legality.TOO_BIG), the catalog's terms.
+# Issue 12's public names: each module's __all__ lists what the notebooks and docs import
+# from it (docs/ARCHITECTURE.md, "The public API"; tests/test_public_api.py): 282 -> 108,
+# so the budget of 120 is now that ceiling (tests/test_public_api.py holds the exact list:
+# a new public name needs its row in the table). The shorter __all__ lists: package -139
+# lines, core -97; no code moved.
 CEILINGS = {
-    "package_lines": 33_382,
-    "core_code_lines": 7_801,
+    "package_lines": 33_243,
+    "core_code_lines": 7_704,
     "longest_module": 700,
-    "public_names": 282,
+    "public_names": 120,
 }
 
 
