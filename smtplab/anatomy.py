@@ -26,14 +26,7 @@ from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import LocalProtocolError
 from .i18n import N_, _
 
-__all__ = [
-    "Anatomy",
-    "HeaderField",
-    "MimePart",
-    "anatomy",
-    "envelope_from_headers",
-    "needs_smtputf8",
-]
+__all__ = ["anatomy"]
 
 #: ``email.policy.SMTP`` (CRLF line endings) that keeps header lines as they were written
 #: (``refold_source="none"``): smtplab folds its own headers correctly, and a parsed

@@ -27,7 +27,7 @@ from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
 from .secrecy import MASK, Secret
 
-__all__ = ["Entry"]
+__all__: list[str] = []  # the transcript's machinery: read it through smtplab.Transcript
 
 
 @dataclass(frozen=True, repr=False)

@@ -18,7 +18,7 @@ from .annotate import Entry, Memory, shorten, tls_version, width
 from .i18n import _
 from .printable import printable
 
-__all__ = ["Diagram"]
+__all__: list[str] = []  # drawn by Transcript.diagram()
 
 
 @dataclass(frozen=True)

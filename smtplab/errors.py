@@ -43,7 +43,6 @@ __all__ = [
     "Timeout",
     "TransportError",
     "UnencryptedAuthRefused",
-    "tls_hint",
 ]
 
 

@@ -21,7 +21,7 @@ from types import MappingProxyType
 from .i18n import N_, _
 from .replies import Reply
 
-__all__ = ["Extensions", "describe_extension", "describe_line", "format_size"]
+__all__ = ["Extensions"]
 
 _KEYWORD_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)(=|\s+|$)(.*)", re.DOTALL)
 

@@ -9,19 +9,7 @@ from __future__ import annotations
 
 from .i18n import N_, Texts
 
-__all__ = [
-    "ADDRESS_NOTE",
-    "COMMAND_NOTE",
-    "COMMAND_PHASE",
-    "ENHANCED_SHORT",
-    "FAILURE_NOTE",
-    "GREETING_NOTE",
-    "LINE_END_NOTE",
-    "NUMBERS",
-    "PARAM_NOTES",
-    "SUCCESS_NOTE",
-    "TYPED_LINE_NOTE",
-]
+__all__: list[str] = []  # the annotations' tables, read by annotate.py
 
 COMMAND_PHASE = {
     "EHLO": "ehlo",

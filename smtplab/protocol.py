@@ -94,7 +94,7 @@ from .printable import printable
 from .replies import Reply
 from .reply_parser import ReplyParser
 
-__all__ = ["ClientConnection", "SessionReader"]
+__all__ = ["ReplyParser"]
 
 # --- states and the transition table ---------------------------------------------------------
 

@@ -21,15 +21,7 @@ from dataclasses import dataclass, field
 
 from .i18n import N_, _
 
-__all__ = [
-    "EnhancedStatus",
-    "Reply",
-    "ReplyCode",
-    "decode_reply_text",
-    "explain",
-    "explain_code",
-    "explain_enhanced",
-]
+__all__ = ["Reply", "explain", "explain_code"]
 
 
 class ReplyCode(enum.IntEnum):

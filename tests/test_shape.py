@@ -97,11 +97,16 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 12 (one secret rule): core +26 because the lab's own secret rule (early and
 # cut-short answers, the masked log line) moved into the core's secrecy.py, the package's
 # lines unchanged (lab/sessionlog.py -26).
+# Issue 12's public names: each module's __all__ lists what the notebooks and docs import
+# from it (docs/ARCHITECTURE.md, "The public API"; tests/test_public_api.py): 282 -> 108,
+# so the budget of 120 is now that ceiling (tests/test_public_api.py holds the exact list:
+# a new public name needs its row in the table). The shorter __all__ lists: package -139
+# lines, core -97; no code moved.
 CEILINGS = {
-    "package_lines": 33_382,
-    "core_code_lines": 7_827,
+    "package_lines": 33_243,
+    "core_code_lines": 7_730,
     "longest_module": 700,
-    "public_names": 282,
+    "public_names": 120,
 }
 
 

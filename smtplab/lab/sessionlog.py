@@ -50,7 +50,7 @@ from ..printable import printable
 from ..protocol import next_line_end
 from ..replies import decode_reply_text
 
-__all__ = ["LabSession", "LineKind", "LogLine"]
+__all__: list[str] = []  # LabSession and LogLine are public as smtplab.lab's
 
 DEFAULT_MAX_SESSIONS = 1_000
 """How many sessions a lab keeps by default before dropping the oldest."""

@@ -55,17 +55,7 @@ from .records import Observed as Observed
 from .records import ObservedReply as ObservedReply
 from .records import Source as Source
 
-__all__ = [
-    "KNOWN_FAILURES",
-    "PROVIDERS",
-    "KnownFailure",
-    "Provider",
-    "UnknownProviderError",
-    "advice_for",
-    "describe",
-    "explain_failure",
-    "get_provider",
-]
+__all__ = ["PROVIDERS", "Provider", "advice_for", "describe", "explain_failure", "get_provider"]
 
 PROVIDERS: Mapping[str, Provider] = MappingProxyType({p.key: p for p in PRESETS})
 """Every preset by key (read-only)."""

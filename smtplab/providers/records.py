@@ -15,24 +15,7 @@ from typing import Literal
 from ..i18n import N_, _
 from ..replies import Reply
 
-__all__ = [
-    "CREDENTIALS",
-    "CREDENTIAL_APP_PASSWORD",
-    "CREDENTIAL_AUTHORIZATION_CODE",
-    "CREDENTIAL_OAUTH2_ONLY",
-    "CREDENTIAL_ORGANISATION",
-    "CREDENTIAL_PASSWORD",
-    "IMITATION_NOTE",
-    "KNOWN_MECHANISMS",
-    "PORT_KINDS",
-    "READ_ON",
-    "READ_ON_ISSUE_16",
-    "KnownFailure",
-    "Observed",
-    "ObservedReply",
-    "Provider",
-    "Source",
-]
+__all__: list[str] = []  # the record kinds of the data modules: use smtplab.providers
 
 READ_ON = "2026-11-27"
 """The day the stored copies of the sources were read."""
