@@ -28,14 +28,7 @@ from .errors import LocalProtocolError
 from .i18n import N_, _
 from .styles import ANATOMY_STYLE
 
-__all__ = [
-    "Anatomy",
-    "HeaderField",
-    "MimePart",
-    "anatomy",
-    "envelope_from_headers",
-    "needs_smtputf8",
-]
+__all__ = ["anatomy"]
 
 #: ``email.policy.SMTP`` (CRLF line endings) that keeps header lines as they were written
 #: (``refold_source="none"``): smtplab folds its own headers correctly, and a parsed

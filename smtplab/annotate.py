@@ -27,7 +27,7 @@ from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
 from .secrecy import MASK, Secret
 
-__all__ = ["Entry"]
+__all__: list[str] = []  # the transcript's machinery: read it through smtplab.Transcript
 
 
 @dataclass(frozen=True, repr=False)
@@ -244,10 +244,10 @@ def _auth_line(sent: Sent, text: str, rest: str, memory: Memory) -> tuple[str, s
     mechanism, initial = parts[0].upper(), parts[1]
     if not initial or initial == "=" or sent.secret is None:
         return _auth_note(mechanism, initial), "", "", "", ""
-    match = re.match(r"(?is)^(\s*\S+\s+\S+\s+)", text)
     kind, note, reveal_note = _secret_answer(mechanism, initial, memory)
     lead = _("log in with {mechanism} at once: ").format(mechanism=mechanism)
-    return lead + note, match[1] if match else "", kind, lead + note, lead + reveal_note
+    shown = secrecy.auth_line_shown(text)
+    return lead + note, shown, kind, lead + note, lead + reveal_note
 
 
 def _auth_note(mechanism: str, initial: str) -> str:

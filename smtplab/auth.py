@@ -23,20 +23,7 @@ from . import errors_texts
 from .errors import LocalProtocolError, NotSupported, RemoteProtocolError
 from .i18n import N_, _
 
-__all__ = [
-    "MECHANISMS",
-    "SUPPORTED_MECHANISMS",
-    "b64decode_text",
-    "b64encode_text",
-    "choose_mechanism",
-    "cram_md5_response",
-    "decode_plain",
-    "decode_xoauth2",
-    "login_password",
-    "login_username",
-    "plain_response",
-    "xoauth2_response",
-]
+__all__ = ["plain_response"]
 
 MECHANISMS: tuple[str, ...] = ("PLAIN", "LOGIN", "CRAM-MD5")
 """Password mechanisms in the order :func:`choose_mechanism` prefers them.

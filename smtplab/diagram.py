@@ -19,7 +19,7 @@ from .i18n import _
 from .printable import printable
 from .styles import DIAGRAM_COLORS
 
-__all__ = ["Diagram"]
+__all__: list[str] = []  # drawn by Transcript.diagram()
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,6 @@ __all__ = [
     "Timeout",
     "TransportError",
     "UnencryptedAuthRefused",
-    "tls_hint",
 ]
 
 

@@ -22,7 +22,7 @@ from .i18n import _
 from .notes import EXTENSION_NOTE
 from .replies import Reply
 
-__all__ = ["Extensions", "describe_extension", "describe_line", "format_size"]
+__all__ = ["Extensions"]
 
 _KEYWORD_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)(=|\s+|$)(.*)", re.DOTALL)
 

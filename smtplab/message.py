@@ -67,15 +67,7 @@ from .encoded_words import decode as decode_header_value
 from .errors import LocalProtocolError
 from .i18n import N_, _
 
-__all__ = [
-    "Attachment",
-    "Draft",
-    "compose",
-    "decode_header_value",
-    "encode_header_value",
-    "strip_bcc",
-    "to_bytes",
-]
+__all__ = ["anatomy", "decode_header_value"]
 
 QP_LINE_LIMIT = 76  # RFC 2045 §6.7: encoded lines of quoted-printable are at most 76 long
 MAX_LINE = 78  # RFC 5322 §2.1.1: lines SHOULD be at most 78 characters...

@@ -94,7 +94,7 @@ from .printable import printable
 from .replies import Reply
 from .reply_parser import ReplyParser
 
-__all__ = ["ClientConnection", "SessionReader"]
+__all__ = ["ReplyParser"]
 
 # --- states and the transition table ---------------------------------------------------------
 
@@ -417,8 +417,9 @@ class ClientConnection:
         step = self._context.auth
         if step is None:
             return False
-        expected = secrecy.expected_answers(step.mechanism, step.initial_response)
-        return step.answers < max(expected, step.prompts)
+        return secrecy.is_auth_answer(
+            step.mechanism, step.initial_response, step.answers, step.prompts
+        )
 
     def _sent(
         self,
@@ -439,14 +440,14 @@ class ClientConnection:
             mechanism = words[1].upper() if len(words) > 1 else "?"
             initial = words[2] if len(words) > 2 else None
             context = context._replace(auth=AuthStep(mechanism, initial is not None))
-            kind = secrecy.auth_line_secret(mechanism, initial)
+            kind = secrecy.auth_line_secret(mechanism, initial, complete)
         elif role == "AUTH-RESPONSE":
             step = context.auth or AuthStep("?", False)
             step = step._replace(answers=step.answers + 1)
             context = context._replace(auth=step)
             answer = data.decode("utf-8", "replace")
             kind = secrecy.answer_secret(
-                step.mechanism, step.answers, step.initial_response, step.prompt, answer
+                step.mechanism, step.answers, step.initial_response, step.prompt, answer, complete
             )
         elif role in _HELLOS:
             context = context._replace(hellos=context.hellos + 1)
@@ -594,6 +595,18 @@ def _now(time: float | None) -> float:
 # --- sessions that exist only as bytes -----------------------------------------------------
 
 
+def next_line_end(pending: bytes | bytearray, in_message: bool, at_line_start: bool = True) -> int:
+    """The end of what a server reads next from ``pending`` (0: it has not all come): a
+    command ends at LF, the message (``in_message``) after its line ``.``; a ``.`` that
+    begins ``pending`` ends it only ``at_line_start``. SessionReader's and the lab's."""
+    if not in_message:
+        return pending.find(b"\n") + 1
+    if at_line_start and pending.startswith(b".\r\n"):
+        return 3
+    end = pending.find(b"\r\n.\r\n")
+    return end + 5 if end >= 0 else 0
+
+
 class SessionReader:
     """Read a session that exists only as bytes with the client's own protocol code.
 
@@ -665,30 +678,20 @@ class SessionReader:
         """The connection ended: bytes without their line end are recorded as cut short."""
         rest, self._client = bytes(self._client), bytearray()
         if rest:
-            role = (
-                "MAIL-DATA"
-                if self.connection.writing_message
-                else self.connection._role_of_line(rest)
-            )
-            self.connection._sent(rest, role, None, time, complete=False)
+            self.connection._sent(rest, self._role_of(rest), None, time, complete=False)
+
+    def _role_of(self, line: bytes) -> str:
+        connection = self.connection
+        return "MAIL-DATA" if connection.writing_message else connection._role_of_line(line)
 
     def _cut(self) -> None:
         connection, pending = self.connection, self._client
         while pending:
             if any(item.role == "DATA" for item in connection._pending):
                 return  # a server reads on only after its reply to DATA
-            if connection.writing_message:
-                if pending.startswith(b".\r\n"):
-                    end = 3
-                else:
-                    end = pending.find(b"\r\n.\r\n") + 5
-                    if end < 5:
-                        return
-            else:
-                end = pending.find(b"\n") + 1
-                if end < 1:
-                    return
+            end = next_line_end(pending, connection.writing_message)
+            if not end:
+                return
             line = bytes(pending[:end])
             del pending[:end]
-            role = "MAIL-DATA" if connection.writing_message else connection._role_of_line(line)
-            connection._sent(line, role, None, self._time)
+            connection._sent(line, self._role_of(line), None, self._time)

@@ -23,15 +23,7 @@ from dataclasses import dataclass, field
 from . import reply_meanings as meanings
 from .i18n import _
 
-__all__ = [
-    "EnhancedStatus",
-    "Reply",
-    "ReplyCode",
-    "decode_reply_text",
-    "explain",
-    "explain_code",
-    "explain_enhanced",
-]
+__all__ = ["Reply", "explain", "explain_code"]
 
 
 class ReplyCode(enum.IntEnum):

@@ -48,17 +48,7 @@ from .records import Source as Source
 from .terms import DESCRIBE, PORT_KINDS
 from .terms import IMITATION_NOTE as IMITATION_NOTE
 
-__all__ = [
-    "KNOWN_FAILURES",
-    "PROVIDERS",
-    "KnownFailure",
-    "Provider",
-    "UnknownProviderError",
-    "advice_for",
-    "describe",
-    "explain_failure",
-    "get_provider",
-]
+__all__ = ["PROVIDERS", "Provider", "advice_for", "describe", "explain_failure", "get_provider"]
 
 PROVIDERS: Mapping[str, Provider] = MappingProxyType({p.key: p for p in PRESETS})
 """Every preset by key (read-only)."""

@@ -16,7 +16,7 @@ from ..i18n import _
 from ..replies import Reply
 from .terms import CREDENTIALS, IMITATION_NOTE, PORT_KINDS, READ_ON
 
-__all__ = ["KnownFailure", "Observed", "ObservedReply", "Provider", "Source"]
+__all__: list[str] = []  # the record kinds of the data modules: use smtplab.providers
 
 
 @dataclass(frozen=True)
