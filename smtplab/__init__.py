@@ -29,7 +29,6 @@ __all__ = [
     "Reply",
     "SmtplabError",
     "Transcript",
-    "__version__",
     "compose",
     "explain",
     "send",

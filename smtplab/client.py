@@ -75,7 +75,7 @@ if TYPE_CHECKING:
 
     MessageLike = Message | Draft | str | bytes
 
-__all__ = ["Client", "send"]
+__all__: list[str] = []  # Client and send are public as smtplab.Client and smtplab.send
 
 
 class Client:

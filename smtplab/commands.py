@@ -46,29 +46,7 @@ from .data_encoding import normalize_newlines as normalize_newlines
 from .errors import LocalProtocolError
 from .i18n import N_, _
 
-__all__ = [
-    "AUTH_LINE_LIMIT",
-    "COMMAND_LINE_LIMIT",
-    "Auth",
-    "AuthContinuation",
-    "Command",
-    "Data",
-    "Ehlo",
-    "Helo",
-    "Help",
-    "Mail",
-    "MailData",
-    "Noop",
-    "Quit",
-    "RawCommand",
-    "Rcpt",
-    "Rset",
-    "StartTLS",
-    "Vrfy",
-    "check_address",
-    "check_text",
-    "is_ascii_address",
-]
+__all__ = ["dot_stuff"]
 
 COMMAND_LINE_LIMIT = 512
 """Octets in a command line, CRLF included (RFC 5321 §4.5.3.1.4)."""

@@ -16,18 +16,7 @@ from typing import NamedTuple
 from .errors import LocalProtocolError
 from .i18n import N_, _
 
-__all__ = [
-    "LINE_LIMIT",
-    "decode_data",
-    "dot_stuff",
-    "dot_unstuff",
-    "encode_data",
-    "has_8bit",
-    "header_section",
-    "long_lines",
-    "normalize_newlines",
-    "shape_notes",
-]
+__all__: list[str] = []  # dot_stuff is public as smtplab.commands.dot_stuff (notebook 06)
 
 LINE_LIMIT = 1000
 """Octets in a line of the message text, CRLF included (RFC 5321 §4.5.3.1.6)."""

@@ -20,7 +20,7 @@ import base64
 import binascii
 import re
 
-__all__ = ["decode", "encode"]
+__all__: list[str] = []  # read and written by smtplab.message and smtplab.anatomy
 
 WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 """One encoded word: its charset, its encoding (B or Q) and its encoded text."""

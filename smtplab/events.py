@@ -17,7 +17,7 @@ from .i18n import N_, _
 from .replies import Reply
 from .secrecy import Secret
 
-__all__ = ["CLOSED", "NEED_DATA", "Answer", "Sent", "State"]
+__all__: list[str] = []  # the protocol's vocabulary, read through smtplab.Transcript
 
 GREETING = "GREETING"
 """The role of the server's greeting (it answers no command)."""

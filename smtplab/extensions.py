@@ -18,10 +18,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .i18n import N_, _
+from .i18n import _
+from .notes import EXTENSION_NOTE
 from .replies import Reply
 
-__all__ = ["Extensions", "describe_extension", "describe_line", "format_size"]
+__all__ = ["Extensions"]
 
 _KEYWORD_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)(=|\s+|$)(.*)", re.DOTALL)
 
@@ -175,31 +176,6 @@ def _describe_auth(params: str) -> str:
     return _("log in with {mechanisms} · RFC 4954").format(mechanisms=_or_list(mechanisms))
 
 
-_UNKNOWN = N_("an extension this kit does not know")
-
-_DESCRIPTIONS: dict[str, str] = {
-    "8BITMIME": N_("8-bit bodies allowed · RFC 6152"),
-    "SMTPUTF8": N_("UTF-8 addresses allowed · RFC 6531"),
-    "PIPELINING": N_("may batch commands · RFC 2920"),
-    "STARTTLS": N_("can switch to TLS · RFC 3207"),
-    "ENHANCEDSTATUSCODES": N_("replies carry codes like 2.1.0 · RFC 2034"),
-    "CHUNKING": N_("BDAT may send the message in chunks · RFC 3030"),
-    "BINARYMIME": N_("binary bodies allowed with BDAT · RFC 3030"),
-    "DSN": N_("delivery status notifications on request · RFC 3461"),
-    "DELIVERBY": N_("delivery deadlines on request · RFC 2852"),
-    "ETRN": N_("a relay can be asked to flush its queue · RFC 1985"),
-    "REQUIRETLS": N_("mail can demand TLS all the way · RFC 8689"),
-    "MT-PRIORITY": N_("messages may carry a priority · RFC 6710"),
-    "LIMITS": N_("the server states its limits · RFC 9422"),
-    "VRFY": N_("VRFY asks whether a user exists · RFC 5321 §3.5"),
-    "EXPN": N_("EXPN expands a mailing list · RFC 5321 §3.5"),
-    "HELP": N_("HELP gives help text · RFC 5321 §4.1.1.8"),
-    "SEND": N_("SEND delivers to a terminal (obsolete) · RFC 821"),
-    "XCLIENT": N_("a proxy may pass on the real client's details (Postfix)"),
-    "XFORWARD": N_("a filter may pass on the original client's details (Postfix)"),
-}
-
-
 def describe_extension(keyword: str, params: str = "") -> str:
     """One line explaining an extension, for transcript annotations.
 
@@ -219,7 +195,7 @@ def describe_extension(keyword: str, params: str = "") -> str:
         return f"{label}: {text}"
     if name == "SIZE":
         return f"SIZE: {_describe_size(params)}"
-    return f"{name}: {_(_DESCRIPTIONS.get(name, _UNKNOWN))}"
+    return f"{name}: {EXTENSION_NOTE.get(name) or EXTENSION_NOTE['']}"
 
 
 def describe_line(line: str) -> str:

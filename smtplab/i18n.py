@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TypeVar
 
 # The learner's surface; ``_``, ``N_`` and ``ngettext`` are for the kit's own modules.
-__all__ = ["LANGUAGES", "language", "set_language"]
+__all__: list[str] = []  # set_language is public as smtplab.set_language
 
 DOMAIN = "smtplab"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"

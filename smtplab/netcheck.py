@@ -25,7 +25,7 @@ from typing import Literal
 from .i18n import N_, _
 from .providers import advice_for, get_provider
 
-__all__ = ["hosted_environment", "probe_outbound", "probe_provider"]
+__all__ = ["hosted_environment", "probe_provider"]
 
 DEFAULT_PROBE_TIMEOUT = 3.0
 """Seconds the probe waits for the TCP connection (an open port answers in well under 1 s)."""

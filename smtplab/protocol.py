@@ -18,11 +18,11 @@ Events
     ``next_event()`` returns an :class:`Answer` (a whole reply and the command it
     answers; replies are matched to commands in the order they were sent, so pipelined
     commands, RFC 2920, get their own), :data:`NEED_DATA` (read more bytes) or
-    :data:`CLOSED` (the server closed the connection, or said 221/421). Besides, every
-    line sent (:class:`Sent`), every reply (:class:`Answer`) and the start of TLS
-    (:class:`TLSStarted`) is handed to ``on_event``: that stream is what a transcript
-    records. Each event carries the :class:`Context` of its moment (TLS on?, the
-    extensions, the AUTH exchange), so it can be explained without replaying the session.
+    :data:`CLOSED` (the server closed the connection, or said 221/421). Every line sent
+    (:class:`Sent`), reply (:class:`Answer`) and the start of TLS (:class:`TLSStarted`)
+    goes to ``on_event``: the stream a transcript records. Each event carries the
+    :class:`Context` of its moment (TLS on?, the extensions, the AUTH exchange), so it
+    can be explained without replaying the session.
 
 States
     :class:`State` follows RFC 5321 §4.1.4 and §3.3; each reply moves it through one
@@ -30,13 +30,12 @@ States
     session from any state.
 
 Mistakes allowed
-    A teaching kit lets you make mistakes: :meth:`ClientConnection.send` sends a command
-    even when it is out of place, so you see the server's real 503, and
-    :meth:`~ClientConnection.is_legal` says beforehand what the server would say. Only
-    what would break the protocol itself raises LocalProtocolError (a CR/LF/NUL inside a
+    :meth:`ClientConnection.send` sends a command even when it is out of place, so you
+    see the server's real 503 (:meth:`~ClientConnection.is_legal` says it beforehand).
+    Only what would break the protocol raises LocalProtocolError (CR/LF/NUL inside a
     command, an over-long line, sending on a closed connection). The server's mistakes
-    never raise in ``receive_data``; ``next_event`` raises RemoteProtocolError after the
-    good replies that came before the bad bytes (the connection is then CLOSED).
+    raise RemoteProtocolError from ``next_event``, after the good replies that came
+    before the bad bytes (the connection is then CLOSED).
 
 The message and TLS
     After 354 the server reads the message until a line with a single dot:
@@ -48,9 +47,9 @@ The message and TLS
     an attacker may have injected them.
 
 Bytes only
-    :class:`SessionReader` reads a session that exists only as bytes (the lab's session
-    log, a learner's raw socket) through this same code, cutting the client's bytes the
-    way a server does.
+    :class:`SessionReader` reads a session that exists only as bytes (a learner's raw
+    socket) through this same code; :func:`next_line_end`, the way a server cuts the
+    client's bytes, is its rule and the lab's session log's.
 """
 
 from __future__ import annotations
@@ -94,7 +93,7 @@ from .printable import printable
 from .replies import Reply
 from .reply_parser import ReplyParser
 
-__all__ = ["ClientConnection", "SessionReader"]
+__all__ = ["ReplyParser"]
 
 # --- states and the transition table ---------------------------------------------------------
 
@@ -159,11 +158,8 @@ _HELLOS = frozenset({"EHLO", "HELO", "LHLO"})
 
 
 class ClientConnection:
-    """One SMTP session, client side, with no I/O. See the module docstring.
-
-    ``on_event`` (e.g. ``transcript.record``) receives every :class:`Sent`,
-    :class:`Answer` and :class:`TLSStarted`, in order, as they happen.
-    """
+    """One SMTP session, client side, with no I/O (see the module docstring): ``on_event``
+    (e.g. ``transcript.record``) receives every event, in order, as it happens."""
 
     def __init__(self, on_event: Callable[[Record], None] | None = None) -> None:
         self.on_event = on_event
@@ -423,8 +419,9 @@ class ClientConnection:
         step = self._context.auth
         if step is None:
             return False
-        expected = secrecy.expected_answers(step.mechanism, step.initial_response)
-        return step.answers < max(expected, step.prompts)
+        return secrecy.is_auth_answer(
+            step.mechanism, step.initial_response, step.answers, step.prompts
+        )
 
     def _sent(
         self,
@@ -440,7 +437,7 @@ class ClientConnection:
         the line was marked secret by hand."""
         context, kind = self._context, None
         if role in ("AUTH", "AUTH-RESPONSE"):
-            context, kind = self._auth_sent(data, role)
+            context, kind = self._auth_sent(data, role, complete)
         elif role in _HELLOS:
             context = context._replace(hellos=context.hellos + 1)
         elif role == "MAIL":
@@ -460,19 +457,19 @@ class ClientConnection:
         payload = secrecy.Secret(data, kind) if kind else data  # never held in clear
         self._emit(Sent(payload, role, command, kind, waiting, context, _now(time), complete))
 
-    def _auth_sent(self, data: bytes, role: str) -> tuple[Context, str | None]:
+    def _auth_sent(self, data: bytes, role: str, complete: bool) -> tuple[Context, str | None]:
         """The AUTH exchange after a line of it went out, and the secret that line holds."""
         if role == "AUTH":
             words = data.decode("utf-8", "replace").split()
             mechanism = words[1].upper() if len(words) > 1 else "?"
             initial = words[2] if len(words) > 2 else None
             context = self._context._replace(auth=AuthStep(mechanism, initial is not None))
-            return context, secrecy.auth_line_secret(mechanism, initial)
+            return context, secrecy.auth_line_secret(mechanism, initial, complete)
         step = self._context.auth or AuthStep("?", False)
         step = step._replace(answers=step.answers + 1)
         answer = data.decode("utf-8", "replace")
         kind = secrecy.answer_secret(
-            step.mechanism, step.answers, step.initial_response, step.prompt, answer
+            step.mechanism, step.answers, step.initial_response, step.prompt, answer, complete
         )
         return self._context._replace(auth=step), kind
 
@@ -600,6 +597,18 @@ def _now(time: float | None) -> float:
 # --- sessions that exist only as bytes -----------------------------------------------------
 
 
+def next_line_end(pending: bytes | bytearray, in_message: bool, at_line_start: bool = True) -> int:
+    """The end of what a server reads next from ``pending`` (0: it has not all come): a
+    command ends at LF, the message (``in_message``) after its line ``.``; a ``.`` that
+    begins ``pending`` ends it only ``at_line_start``. SessionReader's and the lab's."""
+    if not in_message:
+        return pending.find(b"\n") + 1
+    if at_line_start and pending.startswith(b".\r\n"):
+        return 3
+    end = pending.find(b"\r\n.\r\n")
+    return end + 5 if end >= 0 else 0
+
+
 class SessionReader:
     """Read a session that exists only as bytes with the client's own protocol code.
 
@@ -671,30 +680,20 @@ class SessionReader:
         """The connection ended: bytes without their line end are recorded as cut short."""
         rest, self._client = bytes(self._client), bytearray()
         if rest:
-            role = (
-                "MAIL-DATA"
-                if self.connection.writing_message
-                else self.connection._role_of_line(rest)
-            )
-            self.connection._sent(rest, role, None, time, complete=False)
+            self.connection._sent(rest, self._role_of(rest), None, time, complete=False)
+
+    def _role_of(self, line: bytes) -> str:
+        connection = self.connection
+        return "MAIL-DATA" if connection.writing_message else connection._role_of_line(line)
 
     def _cut(self) -> None:
         connection, pending = self.connection, self._client
         while pending:
             if any(item.role == "DATA" for item in connection._pending):
                 return  # a server reads on only after its reply to DATA
-            if connection.writing_message:
-                if pending.startswith(b".\r\n"):
-                    end = 3
-                else:
-                    end = pending.find(b"\r\n.\r\n") + 5
-                    if end < 5:
-                        return
-            else:
-                end = pending.find(b"\n") + 1
-                if end < 1:
-                    return
+            end = next_line_end(pending, connection.writing_message)
+            if not end:
+                return
             line = bytes(pending[:end])
             del pending[:end]
-            role = "MAIL-DATA" if connection.writing_message else connection._role_of_line(line)
-            connection._sent(line, role, None, self._time)
+            connection._sent(line, self._role_of(line), None, self._time)

@@ -14,7 +14,7 @@ from .errors import LocalProtocolError, RemoteProtocolError
 from .i18n import N_, _
 from .replies import Reply, decode_reply_text
 
-__all__ = ["ReplyParser"]
+__all__: list[str] = []  # ReplyParser is public as smtplab.protocol.ReplyParser (notebook 10)
 
 MAX_LINE = 4096
 """The longest reply line accepted, line end included (RFC 5321 §4.5.3.1.5 says 512;

@@ -11,7 +11,9 @@ The rule (RFC 4954, and the mechanisms' own RFCs):
   ``AUTH LOGIN <user>`` carries only the user name (base64 is not secret, but it is not
   a password either); EXTERNAL and ANONYMOUS carry no secret.
 * Every answer to a ``334`` is hidden (the password, a token, a digest), except ``*``
-  (cancel), an empty answer, and LOGIN's first answer when it is the user name.
+  (cancel), an empty answer, and LOGIN's first answer when it is the user name; LOGIN's
+  and PLAIN's answers are answers before their prompts too (:func:`is_auth_answer`).
+  Cut short (no line end), any answer and any initial response is hidden.
 * A secret has other forms a server may echo or a learner may paste: its base64, the
   password inside a PLAIN blob, the token inside XOAUTH2. :func:`secret_forms` lists
   them, so a renderer can scrub any line that repeats one.
@@ -43,7 +45,7 @@ from .auth import b64decode_text, login_password, plain_response, xoauth2_respon
 from .i18n import N_, _
 from .printable import printable
 
-__all__ = ["MASK", "Secret"]
+__all__: list[str] = []  # the kit's masking rule, applied by the transcript and the lab
 
 MASK = "●●●●●●●●"
 """What a hidden secret looks like, everywhere but an explicit ``reveal()``."""
@@ -53,6 +55,9 @@ _KIND.update(XOAUTH2="token", OAUTHBEARER="token")
 _KIND_WORDS = (N_("password"), N_("token"), N_("digest"), N_("secret"))  # for the catalog
 _NO_SECRET_ON_AUTH_LINE = frozenset({"LOGIN", "EXTERNAL", "ANONYMOUS"})
 _PASSWORD_PROMPT = ("pass", "pwd", "密码")
+_ANSWERS_BEFORE_PROMPTS = {"LOGIN": 2, "PLAIN": 1}
+
+_AUTH_LINE_SHOWN = re.compile(r"(?is)^(\s*\S+\s+\S+\s+)(?=\S)")
 
 MIN_SCRUBBED = 6
 """A form this long is masked wherever it occurs; a shorter one (``"abc"``) only where it
@@ -113,22 +118,35 @@ def kind_of(mechanism: str) -> str:
     return _KIND.get(mechanism, "secret")
 
 
-def expected_answers(mechanism: str, initial_response: bool) -> int:
-    """How many lines a client sends after ``AUTH mechanism`` before any 334 is needed:
-    LOGIN the user name and the password, PLAIN the blob (when not on the AUTH line).
-    Other mechanisms answer challenges, one line per 334."""
-    if mechanism == "LOGIN":
-        return 1 if initial_response else 2
-    if mechanism == "PLAIN":
-        return 0 if initial_response else 1
-    return 0
+def is_auth_answer(mechanism: str, initial_response: bool, answers: int, prompts: int) -> bool:
+    """True when the client's next line answers the AUTH exchange (after ``answers``
+    answers and ``prompts`` 334s): a 334 asked for one, or the mechanism expects it before
+    any 334 (LOGIN the user name and the password, PLAIN the blob when not on the AUTH
+    line; other mechanisms answer challenges, one line per 334)."""
+    expected = _ANSWERS_BEFORE_PROMPTS.get(mechanism, 0) - initial_response
+    return answers < max(expected, prompts)
 
 
-def auth_line_secret(mechanism: str, initial_response: str | None) -> str | None:
-    """The kind of secret an ``AUTH mechanism [initial-response]`` line carries, or None."""
-    if initial_response in (None, "", "=") or mechanism in _NO_SECRET_ON_AUTH_LINE:
-        return None
-    return kind_of(mechanism)
+def auth_line_secret(
+    mechanism: str, initial_response: str | None, complete: bool = True
+) -> str | None:
+    """The kind of secret an ``AUTH mechanism [initial-response]`` line carries, or None
+    (cut short, ``complete=False``: any initial response is hidden)."""
+    no_secret = initial_response == "=" or mechanism in _NO_SECRET_ON_AUTH_LINE
+    return None if not initial_response or (complete and no_secret) else kind_of(mechanism)
+
+
+def auth_line_shown(text: str) -> str:
+    """What a secret ``AUTH`` line may show (``"AUTH PLAIN "``), or ``""``."""
+    match = _AUTH_LINE_SHOWN.match(text)
+    return match[1] if match else ""
+
+
+def masked_line(line: bytes, auth_line: bool = False) -> bytes:
+    """A secret line as a log of bytes keeps it: :data:`MASK`, the line end, and for an
+    AUTH line (``auth_line``) what :func:`auth_line_shown` allows before it."""
+    shown = auth_line_shown(line.decode("latin-1")).encode("latin-1") if auth_line else b""
+    return shown + MASK.encode() + line[len(line.rstrip(b"\r\n")) :]
 
 
 def is_password_prompt(prompt: str | None) -> bool:
@@ -137,17 +155,22 @@ def is_password_prompt(prompt: str | None) -> bool:
 
 
 def answer_secret(
-    mechanism: str, number: int, initial_response: bool, prompt: str | None, answer: str
+    mechanism: str,
+    number: int,
+    initial_response: bool,
+    prompt: str | None,
+    answer: str,
+    complete: bool = True,
 ) -> str | None:
     """The kind of secret the ``number``-th answer (from 1) of an AUTH exchange carries.
 
     ``prompt`` is the decoded text of the 334 it answers (None when it was sent before
     any prompt: a pipelining client). LOGIN's first answer is the user name unless the
-    prompt asks for a password.
+    prompt asks for a password. An answer cut short (``complete=False``) is always hidden.
     """
-    if answer.strip() in ("*", ""):
+    if complete and answer.strip() in ("*", ""):
         return None
-    user_name_turn = mechanism == "LOGIN" and number == 1 and not initial_response
+    user_name_turn = complete and mechanism == "LOGIN" and number == 1 and not initial_response
     if user_name_turn and not is_password_prompt(prompt):
         return None
     return kind_of(mechanism)

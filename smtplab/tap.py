@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 from .errors import ConnectError
 from .i18n import _
 
-__all__ = ["Chunk", "WireTap", "describe_tls"]
+__all__ = ["WireTap", "describe_tls"]
 
 _T = TypeVar("_T")
 CLIENT = "C"  # bytes the client sent (client -> server)

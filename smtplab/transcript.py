@@ -36,7 +36,7 @@ from .replies import Reply
 from .secrecy import MASK as MASK  # importable from here too, as before 0.2
 from .secrecy import Secret as Secret
 
-__all__ = ["Transcript"]
+__all__: list[str] = []  # Transcript is public as smtplab.Transcript
 
 DEFAULT_WIDTH = 112
 """The default width of the text rendering (the annotation column starts at half of it)."""

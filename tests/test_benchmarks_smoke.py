@@ -113,3 +113,17 @@ def test_notebook_times_are_read_from_junit_xml() -> None:
     per = per_notebook_seconds(xml, notebooks)
     assert per["01-first.ipynb"] == {"seconds": 5.0, "cells": 2, "failed": 1}
     assert per["02-second.ipynb"] == {"seconds": 3.0, "cells": 1, "failed": 0}
+
+
+def test_floors_judge_the_redesigns_figures_by_its_floors() -> None:
+    """benchmarks/floors.py holds figures 1-3 to issue 12's floors, the rest to run.py's."""
+    from helpers import load_benchmark
+
+    floors = load_benchmark("floors")
+    run_py_target = ("<=", 1.2)
+    assert floors.verdict("client.cpu", 1.39, run_py_target) == ("<= 1.4", True)
+    assert floors.verdict("client.cpu", 1.41, run_py_target) == ("<= 1.4", False)
+    assert floors.verdict("client.throughput", 0.89, (">=", 1.0)) == (">= 0.9", False)
+    assert floors.verdict("pipelining.5ms", 1.8, (">=", 1.8)) == (">= 1.8", True)
+    assert floors.verdict("burst.errors", 0, ("==", 0)) == ("== 0", True)
+    assert floors.verdict("burst.errors", 1, ("==", 0)) == ("== 0", False)

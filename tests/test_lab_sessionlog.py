@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from smtplab.lab import LabServer, LabSession
 from smtplab.lab.sessionlog import SessionRecorder
+from smtplab.secrecy import MASK
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -68,14 +69,17 @@ def test_full_session_is_logged_with_tls_marked_and_password_masked(known_lab: L
     assert all(line.tls for line in lines[starttls_reply + 1 :])
 
     auth = [line for line in lines if line.kind == "auth"]
-    assert [line.raw for line in auth] == [f"{b64('student')}\r\n".encode(), b"********\r\n"]
+    assert [line.raw for line in auth] == [
+        f"{b64('student')}\r\n".encode(),
+        MASK.encode() + b"\r\n",
+    ]
     assert [line.secret for line in auth] == [False, True]
     assert session.auth_user == "student"
     assert session.tls and session.tls_version in ("TLSv1.2", "TLSv1.3")
 
     text = str(session)
     assert "-- TLS started: TLSv1" in text
-    assert "S: 334 UGFzc3dvcmQ6\nC: ********   (AUTH secret hidden)\nS: 235 2.7.0" in text
+    assert f"S: 334 UGFzc3dvcmQ6\nC: {MASK}   (AUTH secret hidden)\nS: 235 2.7.0" in text
     assert text.endswith("S: 221 2.0.0 Bye\n-- connection closed --")
     assert session.commands() == [
         "EHLO",

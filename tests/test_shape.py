@@ -94,11 +94,32 @@ ROOT = Path(__file__).resolve().parents[1]
 # choice moved to data_encoding.py, LabServer's bind to lab/listen.py, no module over 700).
 # Issue 19, the lead's part: texts recognised by their template in any language
 # (i18n.found_in/made_from, commands/auth.NOT_TEXT, legality.TOO_BIG), the catalog's terms.
+# Issue 12 (one secret rule): core +26 because the lab's own secret rule (early and
+# cut-short answers, the masked log line) moved into the core's secrecy.py, the package's
+# lines unchanged (lab/sessionlog.py -26).
+# Issue 12's public names: each module's __all__ lists what the notebooks and docs import
+# from it (docs/ARCHITECTURE.md, "The public API"; tests/test_public_api.py): 282 -> 108,
+# so the budget of 120 is now that ceiling (tests/test_public_api.py holds the exact list:
+# a new public name needs its row in the table). The shorter __all__ lists: package -139
+# lines, core -97; no code moved.
+# Issue 12, data apart from code (the core's texts and tables): the errors' advice, reply
+# meanings, legality tables, compose's and the anatomy's texts, the HTML views' CSS and the
+# providers' shared words moved into table modules (errors_texts, reply_meanings,
+# legality_tables, message_texts, styles, providers/terms; notes.py gained the extensions',
+# secret AUTH answers' and message lines' notes); dead code (provider_for_host, a
+# test-only property) and duplication (sizes, asides, refusals, body rows) gone: core
+# 7,801 -> 6,952. The package rose by 4 lines (33,382 -> 33,386): each table module's
+# docstring, import and __all__, and table entries that take more lines than the if-chains
+# they replace, less the code removed. Merged with the public names and the secret rule:
+# package 33,276, core 6,898.
+# Issue 12's learner path (one reading of the message, plain addresses taken at once,
+# MAIL FROM's declarations read once, refusals worded apart): 1,245 -> 925 lines on the
+# path; the core's code unchanged by it, then merged with the above: 33,271 and 6,894.
 CEILINGS = {
-    "package_lines": 33_381,
-    "core_code_lines": 7_801,
+    "package_lines": 33_271,
+    "core_code_lines": 6_894,
     "longest_module": 700,
-    "public_names": 282,
+    "public_names": 120,
 }
 
 

@@ -39,7 +39,7 @@ from ..i18n import N_, _
 from ..lab import LabServer, LabSession, LogLine
 from ..protocol import ReplyParser
 
-__all__ = ["Hint", "Result", "Status", "evaluate"]
+__all__: list[str] = []  # public as smtplab.course (Hint, Result, Status, evaluate)
 
 
 Status = Literal["not tried", "passed", "failed"]

@@ -12,7 +12,7 @@ from ..i18n import N_, _
 from ..lab import LabServer
 from .harness import TRIED, Hint, Result, answers_to, evaluate, strict_lab
 
-__all__ = ["OUTCOMES", "check_outcome", "check_send_first", "former_word_hint"]
+__all__ = ["check_outcome", "check_send_first"]
 
 SENDER = "alice@example.com"
 RECIPIENTS = ("bob@example.com", "carol@example.com")

@@ -31,7 +31,7 @@ from .harness import (
     wait_until,
 )
 
-__all__ = ["BytesPicture", "check_helo", "check_read_reply", "check_send_line", "show_bytes"]
+__all__ = ["check_helo", "check_read_reply", "check_send_line", "show_bytes"]
 
 # ------------------------------------------------------------------------------ the picture
 

@@ -32,14 +32,7 @@ from .harness import (
 )
 from .nb00 import OUTCOMES, former_word_hint, is_outcome_word, same_word
 
-__all__ = [
-    "check_conversation",
-    "check_dot_line",
-    "check_returned_reply",
-    "check_what_next",
-    "diagnose",
-    "transcript_of",
-]
+__all__ = ["check_conversation", "check_dot_line", "check_what_next", "transcript_of"]
 
 SENDER = "alice@example.com"
 RECIPIENT = "bob@example.com"

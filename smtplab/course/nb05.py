@@ -33,12 +33,7 @@ from .harness import (
     strict_lab,
 )
 
-__all__ = [
-    "ENV_VARIABLE",
-    "check_login_by_hand",
-    "check_plain_response",
-    "check_read_password",
-]
+__all__ = ["check_login_by_hand", "check_plain_response", "check_read_password"]
 
 ENV_VARIABLE = "SMTPLAB_PASSWORD"
 """The environment variable notebook 05 reads the password from."""

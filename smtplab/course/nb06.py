@@ -29,7 +29,7 @@ from .harness import (
     strict_lab,
 )
 
-__all__ = ["BODY_LINES", "SUBJECTS", "check_bcc", "check_dot_stuffing", "check_subject"]
+__all__ = ["check_bcc", "check_dot_stuffing", "check_subject"]
 
 _SENDER = "alice@example.com"
 _RECIPIENT = "bob@example.com"

@@ -16,13 +16,7 @@ from ..message import compose
 from ..replies import Reply
 from .harness import TRIED, Hint, Result, evaluate, strict_lab, untouched, verb
 
-__all__ = [
-    "DECISIONS",
-    "MIN_PAUSE",
-    "check_decide",
-    "check_retry",
-    "check_undelivered",
-]
+__all__ = ["check_decide", "check_retry", "check_undelivered"]
 
 DECISIONS = ("retry later", "fix and resend", "give up")  # i18n: keep the answers (compared)
 """The three answers ``decide`` may give."""

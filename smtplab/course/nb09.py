@@ -39,13 +39,7 @@ from .harness import (
     wait_until,
 )
 
-__all__ = [
-    "QQ_PASSWORD",
-    "check_can_reach",
-    "check_send_with_qq",
-    "check_what_to_do",
-    "qq_account",
-]
+__all__ = ["check_can_reach", "check_send_with_qq", "check_what_to_do"]
 
 QQ_PASSWORD = "my-QQ-password-2024"
 """The made-up "QQ password" of the exercise's account: the look-alike refuses it, as QQ

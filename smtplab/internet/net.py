@@ -37,7 +37,7 @@ from .checks import DKIMKey, Verdict, evaluate
 from .table import WIRE_ADDRESS, DNSTable
 from .trace import bounce, received_line, trace_of
 
-__all__ = ["LabInternet", "RelayAttempt"]
+__all__: list[str] = []  # LabInternet is public as smtplab.internet.LabInternet
 
 PROVIDER = "post.example"
 HOME = ("learner-laptop", "203.0.113.7")

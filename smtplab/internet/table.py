@@ -25,7 +25,7 @@ import dns.zone
 
 from ..i18n import _
 
-__all__ = ["DNSTable"]
+__all__: list[str] = []  # DNSTable is public as smtplab.internet.DNSTable
 
 WIRE_ADDRESS = "127.0.0.1"
 """Where every lab host really listens."""

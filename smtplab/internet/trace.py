@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-__all__ = ["bounce", "received_line", "trace_of"]
+__all__: list[str] = []  # the lab internet's machinery: use smtplab.internet
 
 _RECEIVED = re.compile(
     r"from\s+(?P<helo>\S+)(?:\s+\((?P<seen>[^)]*)\))?\s+by\s+(?P<by>\S+).*?;\s*(?P<date>.+)$",

@@ -13,8 +13,10 @@
 
 This package imports the standard library, aiosmtpd, trustme and the smtplab core only,
 never the client side (``smtplab.client``, ``smtplab.tap``, ``smtplab.widgets``), so
-testing one against the other proves something. Other names (``STEPS``, ``Fault``,
-``LabProfile``...) are importable from their modules.
+testing one against the other proves something. The look-alikes' descriptions are
+:mod:`smtplab.lab.profiles` (``describe_profile``, ``profile_for``); the other modules
+are the lab's machinery (their names stay importable, but are not its public surface:
+docs/ARCHITECTURE.md, "The public API").
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from ..i18n import N_, _
 from ..replies import EnhancedStatus, Reply
 from .policy import reply_lines
 
-__all__ = ["STEPS", "Fault", "FaultAction"]
+__all__: list[str] = []  # faults are set with LabServer.fail() and its siblings
 
 # fmt: off
 STEPS: tuple[str, ...] = (

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..i18n import _
 
-__all__ = ["INBOX_POLICY", "ReceivedMessage"]
+__all__: list[str] = []  # ReceivedMessage is public as smtplab.lab.ReceivedMessage
 
 DEFAULT_MAX_MESSAGES = 10_000
 """How many messages a lab keeps by default before dropping the oldest."""

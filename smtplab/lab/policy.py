@@ -37,7 +37,7 @@ from typing import Literal
 from ..i18n import _
 from ..replies import EnhancedStatus
 
-__all__ = ["DEFAULT_HOSTNAME", "DEFAULT_SIZE_LIMIT", "LabPolicy", "ReplyText"]
+__all__: list[str] = []  # LabPolicy is public as smtplab.lab.LabPolicy
 
 DEFAULT_HOSTNAME = "lab.smtplab.test"
 """The lab's server name: in its greeting, its EHLO reply and its certificate."""

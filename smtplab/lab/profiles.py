@@ -58,17 +58,7 @@ from .policy import (
     reply_lines,
 )
 
-__all__ = [
-    "GMAIL_APP_PASSWORD_ACCOUNT",
-    "NETEASE_SMTP_OFF_ACCOUNT",
-    "NETEASE_SPAM_PHRASE",
-    "PROFILES",
-    "LabProfile",
-    "UnknownProfileError",
-    "describe_profile",
-    "get_profile",
-    "profile_for",
-]
+__all__ = ["describe_profile", "profile_for"]
 
 GMAIL_APP_PASSWORD_ACCOUNT = "needs-app-password"
 """The Gmail look-alike's special account: any login as it gets ``534-5.7.9``."""

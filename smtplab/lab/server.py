@@ -64,7 +64,7 @@ from .sessionlog import (
     SessionStore,
 )
 
-__all__ = ["DEMO_USER", "LabServer"]
+__all__: list[str] = []  # LabServer is public as smtplab.lab.LabServer
 
 DEMO_USER = "student"
 """The name of the demo account every lab has unless ``users=`` says otherwise."""

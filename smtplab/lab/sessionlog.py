@@ -6,7 +6,8 @@ TLS is on, who logged in, and the ordered :class:`LogLine` list of what the serv
 lab's connection (inside TLS: the plaintext), never rebuilt from handler hooks, so a
 notebook can put "what the server saw" next to the client's transcript, and an exercise
 can check what a learner really sent (pipelined commands, bare line feeds and all).
-Commands end at LF, message lines at CRLF, as aiosmtpd reads them. Three exceptions to
+Commands end at LF, the message at its line ``.``, as aiosmtpd reads them (the cutter of
+:class:`~smtplab.protocol.SessionReader`, ``protocol.next_line_end``). Three exceptions to
 "exactly the bytes":
 
 * **The message body** after ``354`` is one ``LogLine`` of kind ``"body"`` (dot-stuffing
@@ -22,19 +23,18 @@ Commands end at LF, message lines at CRLF, as aiosmtpd reads them. Three excepti
   ``omitted_bytes``, and the rendered log says so. The store keeps the last
   ``max_sessions`` sessions and drops the oldest while all of them hold more than
   ``max_log_bytes``.
-* **AUTH secrets** are masked (``secret=True``, ``********``): the response after a
-  ``Password:`` prompt, the PLAIN response, the initial response of ``AUTH PLAIN <blob>``
-  (the LOGIN user name stays visible). A line is an AUTH response while an AUTH exchange
-  is open (from ``AUTH`` to the first reply that is not ``334``), so even a client that
-  answers without waiting for the prompts never has its password logged; an answer cut
-  short (the connection closed before its line end, or the lab cut a line too long) is
-  masked the same way.
+* **AUTH secrets** are masked (``secret=True``, ``●●●●●●●●``) by :mod:`smtplab.secrecy`,
+  as in the client's transcript: the response after a ``Password:`` prompt, the PLAIN
+  response, the initial response of ``AUTH PLAIN <blob>`` (the LOGIN user name stays
+  visible). A line is an AUTH response while an AUTH exchange is open (from ``AUTH`` to
+  the first reply that is not ``334``), so even a client that answers without waiting for
+  the prompts never has its password logged; an answer cut short (the connection closed
+  before its line end, or the lab cut a line too long) is masked too.
 """
 
 from __future__ import annotations
 
 import html
-import re
 import threading
 import time
 from collections import deque
@@ -42,11 +42,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from .. import secrecy
+from ..auth import b64decode_text
+from ..events import AuthStep
 from ..i18n import _
 from ..printable import printable
+from ..protocol import next_line_end
 from ..replies import decode_reply_text
 
-__all__ = ["LabSession", "LineKind", "LogLine"]
+__all__: list[str] = []  # LabSession and LogLine are public as smtplab.lab's
 
 DEFAULT_MAX_SESSIONS = 1_000
 """How many sessions a lab keeps by default before dropping the oldest."""
@@ -63,17 +67,12 @@ DEFAULT_MAX_LOG_BYTES = 32 * 1024 * 1024
 RELEASED_BODY_KEEP = 512
 """How many bytes of a message body the log keeps once the inbox has dropped the message."""
 
-MASK = b"********"
-"""What a masked AUTH secret looks like in the log."""
-
 _MAX_PENDING_LINE = 64 * 1024
 _MAX_NOTES = 16  # notes one session keeps
 _REPLY_ROOM = 4096  # a body cut at max_bytes leaves this for its final dot and the replies
 _SHARED_LINE_MAX = 256  # command lines up to this size are kept once per connection...
 _SHARED_LINES_MAX = 64  # ... up to this many different ones
 _DOT = b".\r\n"
-_END_OF_DATA = b"\r\n.\r\n"
-_AUTH_WITH_RESPONSE = re.compile(rb"^(?P<head>\s*\S+\s+\S+\s+)\S")
 
 LineKind = Literal["command", "auth", "body", "dot", "reply"]
 """What a :class:`LogLine` is: a client command, an AUTH response, the message body, the
@@ -203,7 +202,7 @@ class LabSession:
 
     def received_lines(self) -> list[str]:
         """The text of every line the server received, in order (a message body is one
-        item, its lines joined with newlines; masked secrets read ``********``)."""
+        item, its lines joined with newlines; masked secrets read ``●●●●●●●●``)."""
         return [line.text for line in self._lines if line.direction == "C"]
 
     def sent_lines(self) -> list[str]:
@@ -375,11 +374,7 @@ class SessionRecorder:
         self._body_tls = False
         self._body_mid_line = False
         self._seen: dict[bytes, bytes] = {}  # command lines already logged: one copy each
-        self._auth_open = False
-        self._auth_expected = 0
-        self._auth_prompts = 0
-        self._auth_responses = 0
-        self._auth_user_first = False
+        self._auth: AuthStep | None = None  # the AUTH exchange open, as the client's is
 
     # -- what the client sent ------------------------------------------------------------
     def received(self, data: bytes, tls: bool, now: float) -> None:
@@ -393,10 +388,9 @@ class SessionRecorder:
                 if not self._body_received(pending, tls, now):
                     break
                 continue
-            end = pending.find(b"\n")
-            if end < 0:
+            end = next_line_end(pending, in_message=False)
+            if not end:
                 break
-            end += 1
             line = bytes(pending[:end])
             del pending[:end]
             self._line_received(line, tls, now)
@@ -412,20 +406,16 @@ class SessionRecorder:
     def _body_received(self, pending: bytearray, tls: bool, now: float) -> bool:
         """Take the message lines in ``pending`` into the body; True if the final ``.``
         line came (the body is then logged and ``pending`` holds what follows it)."""
-        if not self._body_mid_line and pending.startswith(_DOT):
-            end = 0
-        else:
-            end = pending.find(_END_OF_DATA)
-            if end < 0:  # no end yet: keep the whole lines, wait for the rest
-                cut = pending.rfind(b"\r\n") + 2
-                if cut >= 2:
-                    self._add_body(bytes(pending[:cut]), tls, now)
-                    del pending[:cut]
-                    self._body_mid_line = False
-                return False
-            end += 2
-            self._add_body(bytes(pending[:end]), tls, now)
-        del pending[: end + len(_DOT)]
+        end = next_line_end(pending, in_message=True, at_line_start=not self._body_mid_line)
+        if not end:  # no end yet: keep the whole lines, wait for the rest
+            cut = pending.rfind(b"\r\n") + 2
+            if cut >= 2:
+                self._add_body(bytes(pending[:cut]), tls, now)
+                del pending[:cut]
+                self._body_mid_line = False
+            return False
+        self._add_body(bytes(pending[: end - len(_DOT)]), tls, now)  # b"": the dot alone
+        del pending[:end]
         self._flush_body()
         self._append("C", _DOT, tls, now, kind="dot")
         self._in_body = False
@@ -433,55 +423,43 @@ class SessionRecorder:
 
     def _line_received(self, line: bytes, tls: bool, now: float, partial: bool = False) -> None:
         """Log one line; ``partial``: without its line end (the connection closed, or the
-        line was too long to wait for), masked all the same if it is an AUTH secret."""
-        if self._auth_open and self._is_auth_response():
-            self._auth_responses += 1
-            user_name = self._auth_user_first and self._auth_responses == 1
-            if (user_name or line.strip() == b"*") and not partial:
-                self._append("C", line, tls, now, kind="auth")
-            else:
-                masked = MASK + _line_end(line)
-                self._append("C", masked, tls, now, "auth", secret=True, partial=partial)
+        line was too long to wait for); :mod:`~smtplab.secrecy` says if it is a secret."""
+        step = self._auth
+        if step is not None and secrecy.is_auth_answer(
+            step.mechanism, step.initial_response, step.answers, step.prompts
+        ):
+            step = self._auth = step._replace(answers=step.answers + 1)
+            text = line.decode("utf-8", "replace")
+            answer = (step.mechanism, step.answers, step.initial_response, step.prompt, text)
+            kind = secrecy.answer_secret(*answer, complete=not partial)
+            if kind:
+                line = secrecy.masked_line(line)
+            self._append("C", line, tls, now, "auth", secret=kind is not None, partial=partial)
             return
-        words = line.split()
-        if partial and words[:1] and words[0].upper() == b"AUTH":
-            head = _AUTH_WITH_RESPONSE.match(line)
-            if len(words) > 2 and head is not None:
-                line = head["head"] + MASK
-            self._append("C", line, tls, now, secret=len(words) > 2, partial=True)
+        words = line.split(None, 1)
+        if words and words[0].upper() == b"AUTH":
+            self._auth_line_received(line, tls, now, partial)
             return
-        if partial:
-            self._append("C", line, tls, now, partial=True)
-            return
-        if len(words) < 2 or words[0].upper() != b"AUTH":
-            if len(line) <= _SHARED_LINE_MAX:  # MAIL FROM... again: the same bytes object
-                seen = self._seen.get(line)
-                if seen is not None:
-                    line = seen
-                elif len(self._seen) < _SHARED_LINES_MAX:
-                    self._seen[line] = line
-            self._append("C", line, tls, now)
-            return
-        mechanism = words[1].upper()
-        self._open_auth(mechanism, has_initial_response=len(words) > 2)
-        head = _AUTH_WITH_RESPONSE.match(line)
-        if head is not None and mechanism != b"LOGIN":
-            masked = head["head"] + MASK + _line_end(line)
-            self._append("C", masked, tls, now, secret=True)
-        else:
-            self._append("C", line, tls, now)
+        if not partial and len(line) <= _SHARED_LINE_MAX:  # MAIL FROM... again: one object
+            seen = self._seen.get(line)
+            if seen is not None:
+                line = seen
+            elif len(self._seen) < _SHARED_LINES_MAX:
+                self._seen[line] = line
+        self._append("C", line, tls, now, partial=partial)
 
-    def _open_auth(self, mechanism: bytes, has_initial_response: bool) -> None:
-        self._auth_open = True
-        self._auth_prompts = 0
-        self._auth_responses = 0
-        self._auth_user_first = mechanism == b"LOGIN" and not has_initial_response
-        # Answers expected whatever the prompts: LOGIN's user name and password, PLAIN's blob.
-        expected = {b"LOGIN": 2, b"PLAIN": 1}.get(mechanism, 0)
-        self._auth_expected = max(expected - has_initial_response, 0)
-
-    def _is_auth_response(self) -> bool:
-        return self._auth_responses < max(self._auth_expected, self._auth_prompts)
+    def _auth_line_received(self, line: bytes, tls: bool, now: float, partial: bool) -> None:
+        """Log an ``AUTH`` line, its initial response masked if it is a secret; a whole
+        line with a mechanism opens the exchange its answers belong to."""
+        words = line.decode("utf-8", "replace").split()
+        mechanism = words[1].upper() if len(words) > 1 else "?"
+        initial = words[2] if len(words) > 2 else None
+        kind = secrecy.auth_line_secret(mechanism, initial, complete=not partial)
+        if len(words) > 1 and not partial:
+            self._auth = AuthStep(mechanism, initial is not None)
+        if kind:
+            line = secrecy.masked_line(line, auth_line=True)
+        self._append("C", line, tls, now, secret=kind is not None, partial=partial)
 
     def _add_body(self, chunk: bytes, tls: bool, now: float) -> None:
         if not self._body and not self._body_omitted:
@@ -522,10 +500,12 @@ class SessionRecorder:
             self._append("S", line, tls, now, kind="reply")
             code = line[:3]
             final = line[3:4] != b"-"
-            if self._auth_open and code == b"334":
-                self._auth_prompts += 1
-            elif self._auth_open and final:
-                self._auth_open = False
+            step = self._auth
+            if step is not None and code == b"334":
+                prompt = b64decode_text(line[4:].decode("utf-8", "replace"))  # "" for none
+                self._auth = step._replace(prompts=step.prompts + 1, prompt=prompt)
+            elif step is not None and final:
+                self._auth = None
             if code == b"354" and final:
                 self._in_body = True
                 self._body_mid_line = False
@@ -552,12 +532,6 @@ class SessionRecorder:
         partial: bool = False,
     ) -> None:
         self.session._keep(LogLine(direction, raw, tls, now, kind, secret, 0, partial))
-
-
-def _line_end(line: bytes) -> bytes:
-    if line.endswith(b"\r\n"):
-        return b"\r\n"
-    return b"\n" if line.endswith(b"\n") else b""
 
 
 class SessionStore:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..lab import LabServer
     from ..transcript import Transcript
 
-__all__ = ["Composer"]
+__all__: list[str] = []  # Composer is public as smtplab.widgets.Composer
 
 _LABEL = {"description_width": "110px"}
 _TEXTS = ("sender", "sender_name", "to", "cc", "bcc", "subject", "body", "html")  # + the files

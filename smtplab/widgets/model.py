@@ -29,7 +29,7 @@ from .render import GREEN, RED, esc, pre
 if TYPE_CHECKING:
     from ..lab import LabServer
 
-__all__ = ["DraftForm", "Outcome", "ServerChoice", "deliver"]
+__all__: list[str] = []  # DraftForm is public as smtplab.widgets.DraftForm
 
 STEPS: tuple[str, ...] = (N_("connecting"), "TLS", "AUTH", "MAIL", "RCPT", "DATA")
 """The steps of a send, in order, as the Composer's progress shows them (the names are

@@ -26,7 +26,7 @@ from ..transcript import Entry
 if TYPE_CHECKING:
     from ..lab import LabServer
 
-__all__ = ["StepperSession"]
+__all__: list[str] = []  # the Stepper's logic: use smtplab.widgets.Stepper
 
 COMMANDS = ("EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT")
 """The commands the Stepper has a button for, in dialogue order."""

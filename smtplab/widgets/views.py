@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .composer import Composer
     from .model import Outcome, SendUpdate
 
-__all__ = ["InboxView", "Stepper", "TranscriptView"]
+__all__: list[str] = []  # public as smtplab.widgets (InboxView, Stepper, TranscriptView)
 
 
 def _scrolling(view: w.Widget, height: str) -> w.Box:
