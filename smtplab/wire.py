@@ -255,7 +255,7 @@ class Wire:
         """Send ``data`` whole."""
         sock = self._require(step)
         with self.mapped("send", step):
-            sock.settimeout(self._limit(step))
+            _arm(sock, self._limit(step))
             sock.sendall(data)
 
     def read_reply(self, conn: ClientConnection, step: str) -> Reply:
@@ -279,7 +279,8 @@ class Wire:
             if remaining <= 0 or sock is None:
                 raise self._timed_out(step, seen)
             with self.mapped("read", step, seen=seen):  # a failure is noted in the transcript
-                sock.settimeout(min(remaining, self._limit(step)))
+                limit = self._limit(step)  # the first read may take it all, later ones what is left
+                _arm(sock, min(remaining, limit) if seen else limit)
                 data = sock.recv(_RECV_SIZE)
             seen += data[: _SEEN_LIMIT + 1 - len(seen)] if len(seen) <= _SEEN_LIMIT else b""
             eof = not data
@@ -332,3 +333,9 @@ class Wire:
             return "localhost"
         address = self.sock.getsockname()[0]
         return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+
+
+def _arm(sock: socket.socket, seconds: float) -> None:
+    """Give ``sock`` the timeout ``seconds``; a system call only when it changes."""
+    if sock.gettimeout() != seconds:
+        sock.settimeout(seconds)

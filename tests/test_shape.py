@@ -115,8 +115,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 12's learner path (one reading of the message, plain addresses taken at once,
 # MAIL FROM's declarations read once, refusals worded apart): 1,245 -> 925 lines on the
 # path; the core's code unchanged by it, then merged with the above: 33,271 and 6,894.
+# Issue 12's performance: the socket's timeout is set only when it changes (wire._arm: 8
+# system calls a message fewer, the fix the redesign had lost), +7 package lines.
 CEILINGS = {
-    "package_lines": 33_271,
+    "package_lines": 33_278,
     "core_code_lines": 6_894,
     "longest_module": 700,
     "public_names": 120,
