@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from ..i18n import N_, _
 from ..lab import LabServer
-from .harness import TRIED, Hint, Result, answers_to, evaluate, strict_lab
+from .harness import TRIED, Hint, Result, answers_to, evaluate
+from .labs import strict_lab
 
 __all__ = ["check_outcome", "check_send_first"]
 

@@ -13,23 +13,9 @@ from html import escape
 from typing import Any
 
 from ..i18n import N_, _
-from .harness import (
-    TRIED,
-    Hint,
-    ReplyReader,
-    Result,
-    Trial,
-    as_text,
-    escape_bytes,
-    evaluate,
-    on_a_connection,
-    raised_hint,
-    refuse_str_sent,
-    require_line_end,
-    show,
-    text_lines,
-    wait_until,
-)
+from .harness import TRIED, Hint, Result, Trial, evaluate, raised_hint
+from .labs import ReplyReader, on_a_connection, wait_until
+from .reading import as_text, escape_bytes, refuse_str_sent, require_line_end, show, text_lines
 
 __all__ = ["check_helo", "check_read_reply", "check_send_line", "show_bytes"]
 

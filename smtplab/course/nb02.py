@@ -13,24 +13,10 @@ from ..i18n import N_, _
 from ..lab import LabServer, LabSession, LogLine
 from ..protocol import ReplyParser
 from ..transcript import Transcript
-from .harness import (
-    LEARNER_TIMEOUT,
-    Hint,
-    ReplyReader,
-    Result,
-    Trial,
-    as_text,
-    evaluate,
-    on_a_connection,
-    raised_hint,
-    refuse_str_sent,
-    require_line_end,
-    show,
-    text_lines,
-    untouched,
-    verb,
-)
+from .harness import Hint, Result, Trial, evaluate, raised_hint, untouched
+from .labs import LEARNER_TIMEOUT, ReplyReader, on_a_connection
 from .nb00 import OUTCOMES, former_word_hint, is_outcome_word, same_word
+from .reading import as_text, refuse_str_sent, require_line_end, show, text_lines, verb
 
 __all__ = ["check_conversation", "check_dot_line", "check_what_next", "transcript_of"]
 

@@ -11,17 +11,8 @@ from typing import Any
 from ..i18n import _
 from ..lab import LabSession
 from ..providers import get_provider
-from .harness import (
-    TRIED,
-    Hint,
-    ReplyReader,
-    Result,
-    answers_to,
-    evaluate,
-    lab_connection,
-    strict_lab,
-    wait_until,
-)
+from .harness import TRIED, Hint, Result, answers_to, evaluate
+from .labs import ReplyReader, lab_connection, strict_lab, wait_until
 
 __all__ = ["check_ask", "check_error_reply", "check_max_size", "check_parse_extensions"]
 

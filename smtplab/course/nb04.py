@@ -18,21 +18,9 @@ from ..i18n import N_, _
 from ..lab import LabServer, LabSession
 from ..message import compose
 from ..tap import WireTap
-from .harness import (
-    TRIED,
-    Finished,
-    Hint,
-    ReplyReader,
-    Result,
-    Trial,
-    evaluate,
-    lab_connection,
-    raised_hint,
-    run_with_deadline,
-    strict_lab,
-    verb,
-    wait_until,
-)
+from .harness import TRIED, Hint, Result, Trial, evaluate, raised_hint
+from .labs import Finished, ReplyReader, lab_connection, run_with_deadline, strict_lab, wait_until
+from .reading import verb
 
 __all__ = ["check_connect_implicit", "check_readable_part", "check_start_tls"]
 

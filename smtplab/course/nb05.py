@@ -24,14 +24,8 @@ from ..errors import LocalProtocolError, SmtplabError
 from ..i18n import _, made_from
 from ..lab import LabServer
 from ..transcript import Secret
-from .harness import (
-    Hint,
-    Result,
-    evaluate,
-    evaluate_on_client,
-    lab_client,
-    strict_lab,
-)
+from .harness import Hint, Result, evaluate
+from .labs import evaluate_on_client, lab_client, strict_lab
 
 __all__ = ["check_login_by_hand", "check_plain_response", "check_read_password"]
 

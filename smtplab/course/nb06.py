@@ -18,16 +18,8 @@ from ..errors import LocalProtocolError, SmtplabError
 from ..i18n import N_, _, made_from
 from ..lab import LabServer
 from ..message import anatomy, decode_header_value
-from .harness import (
-    CLIENT_TIMEOUT,
-    Hint,
-    Result,
-    answers_to,
-    evaluate,
-    evaluate_on_client,
-    lab_client,
-    strict_lab,
-)
+from .harness import Hint, Result, answers_to, evaluate
+from .labs import CLIENT_TIMEOUT, evaluate_on_client, lab_client, strict_lab
 
 __all__ = ["check_bcc", "check_dot_stuffing", "check_subject"]
 

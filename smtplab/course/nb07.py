@@ -14,7 +14,9 @@ from ..i18n import N_, _
 from ..lab import LabServer
 from ..message import compose
 from ..replies import Reply
-from .harness import TRIED, Hint, Result, evaluate, strict_lab, untouched, verb
+from .harness import TRIED, Hint, Result, evaluate, untouched
+from .labs import strict_lab
+from .reading import verb
 
 __all__ = ["check_decide", "check_retry", "check_undelivered"]
 

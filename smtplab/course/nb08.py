@@ -9,7 +9,8 @@ from collections.abc import Callable
 from ..i18n import _
 from ..lab import LabServer
 from ..widgets import Composer
-from .harness import Hint, Result, evaluate, strict_lab
+from .harness import Hint, Result, evaluate
+from .labs import strict_lab
 
 __all__ = ["check_bcc_form", "check_refused_form"]
 

@@ -27,17 +27,8 @@ from ..lab.profiles import get_profile
 from ..message import Draft, compose
 from ..providers import advice_for
 from ..transcript import Transcript
-from .harness import (
-    CLIENT_TIMEOUT,
-    TRIED,
-    Hint,
-    Result,
-    evaluate,
-    run_with_deadline,
-    strict_lab,
-    untouched,
-    wait_until,
-)
+from .harness import TRIED, Hint, Result, evaluate, untouched
+from .labs import CLIENT_TIMEOUT, run_with_deadline, strict_lab, wait_until
 
 __all__ = ["check_can_reach", "check_send_with_qq", "check_what_to_do"]
 

@@ -26,19 +26,9 @@ from ..i18n import _
 from ..lab import LabServer, ReceivedMessage
 from ..lab.profiles import get_profile
 from . import nb10_texts as texts
-from .harness import (
-    CLIENT_TIMEOUT,
-    TRIED,
-    Hint,
-    Result,
-    Trial,
-    evaluate,
-    lab_client,
-    on_a_connection,
-    run_with_deadline,
-    strict_lab,
-    text_lines,
-)
+from .harness import TRIED, Hint, Result, Trial, evaluate
+from .labs import CLIENT_TIMEOUT, lab_client, on_a_connection, run_with_deadline, strict_lab
+from .reading import text_lines
 
 __all__ = [
     "QQ_PASSWORD",
