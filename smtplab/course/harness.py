@@ -229,6 +229,15 @@ def answers_to(function: Callable[[Any], object], questions: Iterable[Any]) -> l
     return None if untouched(answers) else answers
 
 
+def work_of(value: object, lab: LabServer) -> object:
+    """What an attempt hands on when the learner's function returned ``value`` after
+    working against ``lab``: the value; :data:`TRIED` when it returned None but the lab
+    saw a session (the work is judged); None (not tried yet) when the lab saw nothing."""
+    if value is None:
+        return TRIED if lab.sessions else None
+    return value
+
+
 def raised_hint(error: BaseException) -> str:
     """The hint naming an exception the learner's code raised: its type and text."""
     return _("your code raised {name}: {error}").format(name=type(error).__name__, error=error)
