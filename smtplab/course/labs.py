@@ -13,12 +13,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..client import Client
-from ..errors import LocalProtocolError
-from ..lab import LabServer
+from ..errors import LocalProtocolError, Timeout
+from ..lab import LabServer, ReceivedMessage
+from ..lab.profiles import get_profile
 from ..protocol import ReplyParser
 from .doors import watch, watch_from_start
 from .harness import TRIED, Hint, Result, Trial, evaluate
@@ -86,6 +87,23 @@ class _WatchedLab(LabServer):
         """Start the lab, and watch it in the running check."""
         super().start()
         return watch_from_start(self)
+
+
+def quick_lookalike(provider: str) -> LabServer:
+    """A strict, watched look-alike of ``provider`` (:func:`strict_lab`, not started) that
+    drops a client silent on its implicit-TLS port after 2 s, not 30 (a plain-text client
+    there waits for a greeting that never comes)."""
+    profile = get_profile(provider)
+    quick = replace(profile, policy=replace(profile.policy, tls_handshake_timeout=2.0))
+    return strict_lab(profile=quick)
+
+
+def arrived(lab: LabServer, timeout: float = 1.0) -> list[ReceivedMessage]:
+    """The lab's inbox once a message has arrived, or empty after ``timeout`` seconds."""
+    try:
+        return lab.wait_for(1, timeout=timeout)
+    except Timeout:
+        return []
 
 
 @contextmanager

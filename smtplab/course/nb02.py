@@ -59,47 +59,6 @@ def _commands(trial: Trial) -> list[LogLine]:
     return [line for line in trial.received() if line.kind == "command"]
 
 
-_REPLY_HINTS = (  # (a piece of the lab's reply text, the hint: translated where used)
-    (
-        "send HELO first",  # i18n: keep the lab's reply text, matched
-        texts.SERVER_ANSWERED_AFTER,
-    ),
-    (
-        "Syntax: HELO",
-        texts.SERVER_ANSWERED_GIVE,
-    ),
-    (
-        "Syntax: MAIL",
-        texts.SERVER_ANSWERED_WRITE,
-    ),
-    (
-        "Bad sender address syntax",  # i18n: keep the lab's reply text, matched
-        texts.SERVER_ANSWERED_MAIL,
-    ),
-    (
-        "Bad recipient address syntax",  # i18n: keep the lab's reply text, matched
-        texts.SERVER_ANSWERED_RCPT,
-    ),
-    (
-        "Syntax: RCPT",
-        texts.SERVER_ANSWERED_WRITE_RCPT,
-    ),
-    (
-        "need MAIL",
-        texts.SERVER_ANSWERED_RCPT_CAME,
-    ),
-    (
-        "need RCPT",
-        texts.SERVER_ANSWERED_DATA,
-    ),
-    ("nested MAIL", texts.SERVER_ANSWERED_ONE),
-    (
-        "bad syntax",
-        texts.SERVER_ANSWERED_EMPTY,
-    ),
-)
-
-
 def diagnose(trial: Trial) -> None:
     """Raise a :class:`Hint` for the usual mistakes of a hand-made conversation."""
     error = trial.error
@@ -120,7 +79,7 @@ def diagnose(trial: Trial) -> None:
             if early:
                 raise Hint(_(texts.SENT_RIGHT_AFTER).format(sent=show(early[0].raw)))
     for reply in trial.sent():
-        for marker, template in _REPLY_HINTS:
+        for marker, template in texts.REPLY_HINTS:
             if marker in reply:
                 raise Hint(_(template).format(reply=reply))
         if reply.startswith("500") and "not recognized" in reply:

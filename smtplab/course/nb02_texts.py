@@ -186,3 +186,16 @@ SERVER_ANSWERED_FINAL = N_(
 RETURN_SERVER_REPLY = N_("return the server's reply to the final dot (bytes or str), not a {kind}.")
 ENVELOPE_SENDER_SEND = N_("the envelope sender is {got!r}: send MAIL FROM:<{want}>.")
 ENVELOPE_RECIPIENTS_SEND = N_("the envelope recipients are {got!r}: send RCPT TO:<{want}>, once.")
+
+REPLY_HINTS = (  # (a piece of the lab's reply text, the hint: translated where used)
+    ("send HELO first", SERVER_ANSWERED_AFTER),  # i18n: keep a reply, matched
+    ("Syntax: HELO", SERVER_ANSWERED_GIVE),
+    ("Syntax: MAIL", SERVER_ANSWERED_WRITE),
+    ("Bad sender address syntax", SERVER_ANSWERED_MAIL),  # i18n: keep a reply, matched
+    ("Bad recipient address syntax", SERVER_ANSWERED_RCPT),  # i18n: keep a reply, matched
+    ("Syntax: RCPT", SERVER_ANSWERED_WRITE_RCPT),
+    ("need MAIL", SERVER_ANSWERED_RCPT_CAME),
+    ("need RCPT", SERVER_ANSWERED_DATA),
+    ("nested MAIL", SERVER_ANSWERED_ONE),
+    ("bad syntax", SERVER_ANSWERED_EMPTY),
+)

@@ -1,32 +1,29 @@
 """Checks for notebook 06 (DATA and the message): dot-stuffing (RFC 5321 §4.5.2),
-encoded subjects (RFC 2047) and Bcc, judged from the lab's inbox, envelope and log."""
+encoded subjects (RFC 2047; in :mod:`.nb06_subject`, public from here) and Bcc, judged
+from the lab's inbox, envelope and log."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import quopri
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import commands
-from ..auth import b64decode_text
 from ..client import Client
 from ..data_encoding import dot_stuff
 from ..errors import LocalProtocolError, SmtplabError
 from ..i18n import _, made_from
 from ..lab import LabServer
-from ..message import anatomy, decode_header_value
+from ..message import anatomy
 from . import nb06_texts as texts
 from .harness import Hint, Result, answers_to, evaluate
 from .labs import CLIENT_TIMEOUT, evaluate_on_client, lab_client, strict_lab
+from .nb06_subject import check_subject
 
 __all__ = ["check_bcc", "check_dot_stuffing", "check_subject"]
 
 _SENDER = "alice@example.com"
 _RECIPIENT = "bob@example.com"
-_DATE = "Fri, 27 Nov 2026 14:00:00 +0000"
 
 BODY_LINES: tuple[str, ...] = (
     "From: alice@example.com",  # i18n: keep the lines sent to the lab (data)
@@ -40,16 +37,6 @@ BODY_LINES: tuple[str, ...] = (
     "P.S. see you at 3",  # i18n: keep the lines sent to the lab (data)
 )
 """The lines :func:`check_dot_stuffing` sends, one ``stuff_line()`` each."""
-
-SUBJECTS: tuple[str, ...] = (
-    "你好 SMTP",
-    "Grüße aus Köln",  # i18n: keep a subject sent to the lab (data)
-    "Re: 会议通知：明天下午三点在三楼会议室开会",
-    "Hello",
-)
-"""The subjects :func:`check_subject` encodes and sends."""
-
-_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
 def _line_hint(exc: LocalProtocolError) -> str:
@@ -120,152 +107,33 @@ def _verify_stuffing(lab: LabServer, sent: list[str]) -> str:
     refused = [text for text in session.sent_lines() if text.startswith("500")]
     ended = next((i for i, line in enumerate(sent) if line == "."), None)
     if ended is not None and BODY_LINES[ended] == "":
-        return _raise(_(texts.LINE_EMPTY_SENT).format(number=ended + 1))
+        raise Hint(_(texts.LINE_EMPTY_SENT).format(number=ended + 1))
     if len(got) < len(expected) and got == expected[: len(got)]:
         last = got[-1].decode() if got else ""
-        return _raise(
+        raise Hint(
             _(texts.MESSAGE_ENDED_EARLY).format(count=len(got), last=last, refused=len(refused))
         )
     for index, (want, have) in enumerate(zip(expected, got, strict=False)):
         if want == have:
             continue
         if want.startswith(b".") and have == want[1:]:
-            return _raise(
+            raise Hint(
                 _(texts.LINE_ARRIVED_SERVER).format(
                     number=index + 1, want=want.decode(), have=have.decode()
                 )
             )
-        return _raise(
+        raise Hint(
             _(texts.LINE_SENT_ARRIVED).format(
                 number=index + 1, sent=sent[index], have=have.decode(), want=want.decode()
             )
         )
     if len(got) != len(expected):
-        return _raise(_(texts.LINES_ARRIVED_INSTEAD).format(count=len(got), expected=len(expected)))
+        raise Hint(_(texts.LINES_ARRIVED_INSTEAD).format(count=len(got), expected=len(expected)))
     body = next((line.raw for line in session.lines if line.kind == "body"), b"")
     wanted_on_wire = dot_stuff(b"".join(line + b"\r\n" for line in expected))
     if body != wanted_on_wire:
-        return _raise(_(texts.MESSAGE_ARRIVED_INTACT))
+        raise Hint(_(texts.MESSAGE_ARRIVED_INTACT))
     return _(texts.SERVER_RECEIVED_HIDDEN).format(count=len(expected))
-
-
-def _raise(text: str) -> str:
-    raise Hint(text)
-
-
-# --------------------------------------------------------------------------- subjects
-
-
-def check_subject(subject_header: Callable[[str], Any]) -> Result:
-    """``subject_header(text)`` for :data:`SUBJECTS`: ASCII, decodes back, words of ≤ 75 chars."""
-    exercise = _("encoded {header}").format(header="subject")
-
-    def attempt() -> object:
-        values = answers_to(subject_header, SUBJECTS)
-        if values is None:
-            return None
-        for text, value in zip(SUBJECTS, values, strict=True):
-            if isinstance(value, (bytes, bytearray)):
-                raise Hint(_("return the header value as text (str), not bytes."))
-            if not isinstance(value, str):
-                raise Hint(_(texts.SUBJECT_HEADER_RETURNED).format(text=text, value=value))
-        return values
-
-    def verify(values: object) -> str:
-        assert isinstance(values, list)
-        with strict_lab() as lab:
-            return _verify_subjects(lab, values)
-
-    return evaluate(exercise, attempt, verify)
-
-
-def _raw_subject(data: bytes) -> bytes:
-    head = data.split(b"\r\n\r\n", 1)[0]
-    found: list[bytes] = []
-    for line in head.split(b"\r\n"):
-        if found and line[:1] in (b" ", b"\t"):
-            found.append(line)
-        elif found:
-            break
-        elif line.lower().startswith(b"subject:"):
-            found.append(line[len(b"subject:") :])
-    return b"\r\n".join(found).strip()
-
-
-def _verify_subjects(lab: LabServer, values: list[str]) -> str:
-    for value in values:
-        if value.lower().startswith("subject:"):
-            raise Hint(_(texts.RETURN_ONLY_VALUE).format(header="Subject"))
-        if re.search(r"\r?\n(?![ \t])|\r(?!\n)", value):
-            raise Hint(_(texts.VALUE_HAS_LINE))
-    with lab_client(lab) as client:
-        for index, value in enumerate(values):
-            message = (
-                f"From: {_SENDER}\r\nTo: {_RECIPIENT}\r\nSubject: {value}\r\n"  # i18n: keep data
-                f"Date: {_DATE}\r\nMessage-ID: <subject-{index}@learner.example>\r\n\r\nHello.\r\n"
-            ).encode()
-            eight_bit = not message.isascii()
-            try:
-                # Raw UTF-8 in a header goes out declared (SMTPUTF8), so the lab receives
-                # it and the judge can say what is wrong with it.
-                utf8 = ("SMTPUTF8",) if eight_bit else ()
-                client.mail(_SENDER, utf8, body="8BITMIME" if eight_bit else None)
-                client.rcpt(_RECIPIENT)
-                client.data(message)
-            except SmtplabError as exc:
-                raise Hint(_("sending the message failed: {error}").format(error=exc)) from None
-    inbox = lab.wait_for(len(values), timeout=CLIENT_TIMEOUT)
-    for text, value, received in zip(SUBJECTS, values, inbox[: len(values)], strict=True):
-        _judge_subject(text, value, _raw_subject(received.data))
-    first = _raw_subject(inbox[0].data).decode("ascii")
-    return _(texts.SERVER_RECEIVED_ASCII).format(
-        header="Subject", first=first, decoded=SUBJECTS[0], headers="subjects"
-    )
-
-
-def _whole_characters(word: str) -> bool:
-    """True when an encoded word's bytes decode on their own (RFC 2047 §5, rule 3)."""
-    charset, encoding, payload = word[2:-2].split("?", 2)
-    try:
-        if encoding.lower() == "b":
-            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
-        else:
-            data = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
-        data.decode(charset)
-    except (ValueError, LookupError, binascii.Error):
-        return False
-    return True
-
-
-def _judge_subject(text: str, value: str, raw: bytes) -> None:
-    if not raw.isascii():
-        raise Hint(_(texts.ENCODED_SERVER_RECEIVED).format(header="Subject", text=text))
-    received = raw.decode("ascii")
-    for word in _ENCODED_WORD.findall(received):
-        if not _whole_characters(word):
-            raise Hint(
-                _(texts.ENCODED_WORD_DOES).format(header="Subject", text=text, word=word[:32])
-            )
-    decoded = decode_header_value(received)
-    if decoded == text:
-        for word in _ENCODED_WORD.findall(received):
-            if len(word) > 75:
-                raise Hint(
-                    _(texts.DECODES_RIGHT_ONE).format(header="Subject", text=text, length=len(word))
-                    + _(texts.HEADER_76).format(header="Subject") * (len(word) == 76)
-                )
-        return
-    if "=?" not in received and b64decode_text(received) == text:
-        raise Hint(_(texts.BASE_ENCODED_DID).format(text=text))
-    if "=?" not in received:
-        raise Hint(
-            _(texts.ARRIVED_WHICH_PLAIN).format(header="Subject", text=text, received=received)
-        )
-    raise Hint(
-        _(texts.ARRIVED_DECODES_CHECK).format(
-            header="Subject", text=text, received=received, decoded=decoded
-        )
-    )
 
 
 # --------------------------------------------------------------------------- Bcc

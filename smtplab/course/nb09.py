@@ -1,13 +1,11 @@
 """Checks for notebook 09 (sending for real), offline against provider look-alikes:
 send through QQ with the authorization code, the advice for a failure
-(``smtplab.providers.advice_for``), and whether a port can be reached."""
+(``smtplab.providers.advice_for``), and whether a port can be reached (in
+:mod:`.nb09_reach`, public from here)."""
 
 from __future__ import annotations
 
-import contextlib
-import socket
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any
 
 from ..client import Client
@@ -23,13 +21,18 @@ from ..errors import (
 )
 from ..i18n import N_, _
 from ..lab import LabServer
-from ..lab.profiles import get_profile
 from ..message import Draft, compose
 from ..providers import advice_for
 from ..transcript import Transcript
 from . import nb09_texts as texts
 from .harness import TRIED, Hint, Result, evaluate, untouched, work_of
-from .labs import CLIENT_TIMEOUT, run_with_deadline, strict_lab, wait_until
+from .labs import (
+    CLIENT_TIMEOUT,
+    arrived,
+    quick_lookalike,
+    wait_until,
+)
+from .nb09_reach import check_can_reach
 
 __all__ = ["check_can_reach", "check_send_with_qq", "check_what_to_do"]
 
@@ -67,10 +70,7 @@ def check_send_with_qq(
 ) -> Result:
     """``send_with_qq(overrides, account, message)``: implicit TLS, authorization code, QUIT."""
     exercise = _("send through the QQ look-alike")
-    # A plain-text client on the implicit-TLS port is dropped after 2 s, not 30.
-    profile = get_profile("qq")
-    quick = replace(profile, policy=replace(profile.policy, tls_handshake_timeout=2.0))
-    with strict_lab(profile=quick) as lab:
+    with quick_lookalike("qq") as lab:
         account = qq_account(lab)
 
         def attempt() -> object:
@@ -141,10 +141,7 @@ def _auth_hint(error: AuthenticationError, lab: LabServer) -> str:
 
 
 def _verify_send(lab: LabServer, value: object) -> str:
-    try:
-        inbox = lab.wait_for(1, timeout=1.0)
-    except Timeout:
-        inbox = []
+    inbox = arrived(lab)
     sessions = lab.sessions
     logged_in = [s for s in sessions if s.auth_user]
     if not sessions:
@@ -254,94 +251,3 @@ def _verify_advice(provider: str, error: SmtplabError, what: str, answer: object
     ):
         raise Hint(_(texts.CLOSE_ADVICE_LACKS).format(what=what))
     raise Hint(_(texts.SENTENCE_ADVICE_GIVES).format(what=what, answer=answer[:70]))
-
-
-# --------------------------------------------------------------------------- exercise 3
-
-
-@contextlib.contextmanager
-def _black_hole() -> Iterator[tuple[int, list[socket.socket]]]:
-    """A port on 127.0.0.1 whose new connections get no answer (full accept queue).
-
-    On Linux a listener with backlog 0 and one connection waiting drops further SYNs, as
-    a firewall does; other systems may refuse them instead (then the probe fails fast,
-    which is fine too).
-    """
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    held: list[socket.socket] = []
-    try:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        port = listener.getsockname()[1]
-        with contextlib.suppress(OSError):
-            held.append(socket.create_connection(("127.0.0.1", port), timeout=0.5))
-        yield port, held
-    finally:
-        for sock in held:
-            sock.close()
-        listener.close()
-
-
-def _closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (just released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _call(can_reach: Callable[[str, int, float], Any], port: int, timeout: float) -> Any:
-    """Call the learner's probe in a thread; give up after a few seconds (no hang)."""
-    finished = run_with_deadline(lambda: can_reach("127.0.0.1", port, timeout), timeout + 2.5)
-    if finished is None:
-        raise Hint(
-            _(texts.CAN_REACH_DID).format(deadline=f"{timeout + 2.5:g}", timeout=f"{timeout:g}")
-        )
-    error = finished.error
-    if isinstance(error, OSError):
-        raise Hint(_(texts.CAN_REACH_RAISED).format(error=type(error).__name__))
-    if error is not None:
-        raise error
-    return finished.value
-
-
-def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
-    """``can_reach(host, port, timeout)``: open port True (closed at once), else False in time."""
-    exercise = _("can I reach the port?")
-    with strict_lab() as lab:
-
-        def attempt() -> object:
-            value = _call(can_reach, lab.port, 2.0)
-            wait_until(lambda: bool(lab.sessions), timeout=0.3)  # logged a moment after
-            return value
-
-        return evaluate(
-            exercise,
-            attempt,
-            lambda value: _verify_reach(can_reach, lab, value),
-            lab=lab,
-            returns=_(texts.TRUE_FALSE_WHEN),
-        )
-
-
-def _verify_reach(
-    can_reach: Callable[[str, int, float], Any], lab: LabServer, value: object
-) -> str:
-    if value is not TRIED and not isinstance(value, bool):
-        raise Hint(_("return True or False, not {value!r}.").format(value=value))
-    if value is not True and value is not TRIED:
-        raise Hint(_(texts.LAB_PORT_OPEN))
-    # the lab notes a connection a moment after it opens
-    wait_until(lambda: bool(lab.sessions) and all(s.ended_at is not None for s in lab.sessions))
-    if not lab.sessions:
-        raise Hint(_("the lab saw no connection: open one with socket.create_connection()."))
-    if any(s.ended_at is None for s in lab.sessions):
-        raise Hint(_(texts.CONNECTION_LAB_STAYED))
-    if value is TRIED:  # judged by what the lab saw (the harness says: no return)
-        return _("the lab saw your probe connect and close at once")
-    if _call(can_reach, _closed_port(), 2.0) is not False:
-        raise Hint(_("nothing listens on the second port, yet can_reach() did not say False."))
-    with _black_hole() as (port, _held):
-        value = _call(can_reach, port, 0.5)
-    if value is not False:
-        raise Hint(_("the third port never answers, yet can_reach() did not say False."))
-    return _(texts.OPEN_PORT_TRUE)

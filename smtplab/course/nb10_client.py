@@ -9,17 +9,14 @@ from __future__ import annotations
 import base64
 import contextlib
 from collections.abc import Callable
-from dataclasses import replace
 from email.utils import getaddresses
 from typing import Any
 
-from ..errors import Timeout
 from ..i18n import _
 from ..lab import LabServer, ReceivedMessage
-from ..lab.profiles import get_profile
 from . import nb10_texts as texts
 from .harness import TRIED, Hint, Result, evaluate, work_of
-from .labs import run_with_deadline, strict_lab
+from .labs import arrived, quick_lookalike, run_with_deadline
 from .reading import text_lines
 
 __all__: list[str] = []  # public as smtplab.course.nb10 (job_for, QQ_PASSWORD, checks)
@@ -61,13 +58,6 @@ def job_for(lab: LabServer, **changes: Any) -> dict[str, Any]:
     return job
 
 
-def qq_lab() -> LabServer:
-    """A strict, watched QQ look-alike that drops a silent client after 2 s, not 30."""
-    profile = get_profile("qq")
-    quick = replace(profile, policy=replace(profile.policy, tls_handshake_timeout=2.0))
-    return strict_lab(profile=quick)
-
-
 def short_error(error: BaseException) -> str:
     return " ".join(str(error).split())[:200]
 
@@ -80,7 +70,7 @@ def check_send_by_hand(send_by_hand: Callable[[dict[str, Any]], Any]) -> Result:
     CA (a second run with another CA must fail), EHLO, AUTH LOGIN with the authorization
     code, the message dot-stuffed with an encoded From name, QUIT."""
     exercise = _("a whole client by hand")
-    with qq_lab() as lab, LabServer() as stranger:
+    with quick_lookalike("qq") as lab, LabServer() as stranger:
         wrong_ca = stranger.ca_path
 
         def attempt() -> object:
@@ -130,10 +120,7 @@ def run_client(function: Callable[[dict[str, Any]], Any], job: dict[str, Any]) -
 
 
 def received_message(lab: LabServer) -> ReceivedMessage:
-    try:
-        inbox = lab.wait_for(1, timeout=1.0)
-    except Timeout:
-        inbox = []
+    inbox = arrived(lab)
     if not inbox:
         raise Hint(_(texts.NO_MESSAGE))
     return inbox[-1]

@@ -12,6 +12,7 @@ from ..i18n import _
 from ..lab import LabServer, ReceivedMessage
 from . import nb10_texts as texts
 from .harness import Hint, Result, evaluate, work_of
+from .labs import quick_lookalike
 from .nb10_client import (
     BODY,
     PNG,
@@ -19,7 +20,6 @@ from .nb10_client import (
     dots_hint,
     job_for,
     judge_names,
-    qq_lab,
     received_message,
     run_client,
     separator_hint,
@@ -47,7 +47,7 @@ def _review(
     *,
     needs_message: bool = True,
 ) -> Result:
-    with qq_lab() as lab:
+    with quick_lookalike("qq") as lab:
 
         def attempt() -> object:
             try:
@@ -141,7 +141,7 @@ def check_attachment(send_with_picture: Callable[[dict[str, Any]], Any]) -> Resu
     """``send_with_picture(job)``: multipart/mixed, the text, and the picture as
     image/png in base64 with its file name; the lab's inbox decodes the same bytes."""
     exercise = _("attach a picture")
-    with qq_lab() as lab:
+    with quick_lookalike("qq") as lab:
 
         def attempt() -> object:
             value = run_client(send_with_picture, job_for(lab, picture=PNG, filename="dot.png"))
