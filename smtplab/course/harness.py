@@ -178,11 +178,7 @@ def _run_check(
     except Hint as hint:
         return Result(exercise, "failed", str(hint))
     refusal = _strict_refusal(check)  # the lab hung up on a bare line end: not a pass
-    return Result(exercise, "passed", message) if refusal is None else _failed(exercise, refusal)
-
-
-def _failed(exercise: str, message: str) -> Result:
-    return Result(exercise, "failed", message)
+    return Result(exercise, "passed" if refusal is None else "failed", refusal or message)
 
 
 def _strict_refusal(check: RunningCheck) -> str | None:

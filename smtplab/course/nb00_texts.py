@@ -1,5 +1,4 @@
-"""The hints and praise of notebook 00's checks, marked for translation (texts only:
-nb00.py shows each through ``_()`` when the hint is made)."""
+"""Notebook 00's hints and praise, marked for translation (nb00.py shows them through _())."""
 
 from ..i18n import N_
 

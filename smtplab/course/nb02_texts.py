@@ -1,5 +1,4 @@
-"""The hints and praise of notebook 02's checks, marked for translation (texts only:
-nb02.py shows each through ``_()`` when the hint is made)."""
+"""Notebook 02's hints and praise, marked for translation (nb02.py shows them through _())."""
 
 from ..i18n import N_
 

@@ -1,5 +1,4 @@
-"""The hints and praise of notebook 03's checks, marked for translation (texts only:
-nb03.py shows each through ``_()`` when the hint is made)."""
+"""Notebook 03's hints and praise, marked for translation (nb03.py shows them through _())."""
 
 from ..i18n import N_
 

@@ -1,5 +1,4 @@
-"""The hints and praise of notebook 04's checks, marked for translation (texts only:
-nb04.py shows each through ``_()`` when the hint is made)."""
+"""Notebook 04's hints and praise, marked for translation (nb04.py shows them through _())."""
 
 from ..i18n import N_
 

@@ -1,5 +1,4 @@
-"""The hints and praise of notebook 06's checks, marked for translation (texts only:
-nb06.py shows each through ``_()`` when the hint is made)."""
+"""Notebook 06's hints and praise, marked for translation (nb06.py shows them through _())."""
 
 from ..i18n import N_
 

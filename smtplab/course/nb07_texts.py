@@ -1,5 +1,4 @@
-"""The hints and praise of notebook 07's checks, marked for translation (texts only:
-nb07.py shows each through ``_()`` when the hint is made)."""
+"""Notebook 07's hints and praise, marked for translation (nb07.py shows them through _())."""
 
 from ..i18n import N_
 

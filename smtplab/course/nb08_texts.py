@@ -1,5 +1,4 @@
-"""The hints and praise of notebook 08's checks, marked for translation (texts only:
-nb08.py shows each through ``_()`` when the hint is made)."""
+"""Notebook 08's hints and praise, marked for translation (nb08.py shows them through _())."""
 
 from ..i18n import N_
 

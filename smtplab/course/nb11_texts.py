@@ -1,5 +1,4 @@
-"""The hints and praise of notebook 11's checks, marked for translation (texts only:
-nb11.py shows each through ``_()`` when the hint is made)."""
+"""Notebook 11's hints and praise, marked for translation (nb11.py shows them through _())."""
 
 from ..i18n import N_
 
