@@ -102,8 +102,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # so the budget of 120 is now that ceiling (tests/test_public_api.py holds the exact list:
 # a new public name needs its row in the table). The shorter __all__ lists: package -139
 # lines, core -97; no code moved.
+# Issue 12's course harness: every module of smtplab/course/ at ~300 lines or fewer (it had
+# modules of 633, 617, 603...). The hints and praise moved to a texts module per notebook
+# (msgids unchanged), shared steps to the harness (work_of, quick_lookalike, arrived), the
+# harness split by job (harness, doors, labs, reading) and the longest notebooks' checks by
+# exercise; the package is +27 lines (33,243 -> 33,270), the headers (docstring, imports,
+# __all__) of the 20 modules this adds, net of what the moves and the sharing saved.
 CEILINGS = {
-    "package_lines": 33_243,
+    "package_lines": 33_270,
     "core_code_lines": 7_730,
     "longest_module": 700,
     "public_names": 120,

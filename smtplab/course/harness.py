@@ -7,13 +7,9 @@ notebooks share lives beside this module: the doors closed during a check
 (:mod:`.doors`), a fresh lab and the connection to it (:mod:`.labs`), and the readings
 of what the learner sent and returned (:mod:`.reading`).
 
-Every check (every :func:`evaluate`) runs with the machine's doors closed: while it
-runs, a connection or a name lookup to anything but loopback raises
-:class:`LeavesTheMachine` before a packet leaves (an audit hook, installed once, idle
-outside checks), and the check fails with "use the lab's host/port you were given".
-Its labs (:func:`strict_lab`, :func:`lab_connection`) are strict
-(``LabServer(strict=True)``) and watched: when the learner's function returns nothing
-but a watched lab saw its work, that work is judged, not called "not tried".
+Every check runs with the machine's doors closed (:mod:`.doors`: nothing but loopback)
+and watches its labs: when the learner's function returns nothing but a watched lab saw
+its work, that work is judged, not called "not tried".
 """
 
 from __future__ import annotations
