@@ -92,7 +92,9 @@ def _verify_first(lab: LabServer, value: object) -> str:
         raise Hint(_(texts.DID_GET_SEND).format(missing=", ".join(missing)))
     if message.subject != SUBJECT:
         raise Hint(  # the header's name stays as it is (a protocol token)
-            _(texts.ARRIVED_SHOULD_2).format(header="subject", got=message.subject, want=SUBJECT)
+            _(texts.HEADER_ARRIVED_WRONG).format(
+                header="subject", got=message.subject, want=SUBJECT
+            )
         )
     if value is not TRIED and value != {}:
         raise Hint(_(texts.MESSAGE_ARRIVED_FUNCTION).format(value=value))
@@ -141,9 +143,9 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
             if code // 100 in (4, 5) and (
                 same_word(answer, OUTCOMES[4]) or same_word(answer, OUTCOMES[5])
             ):
-                raise Hint(_(texts.OUTCOME_SAID_XX).format(code=code, answer=answer))
+                raise Hint(_(texts.OUTCOME_4XX_WRONG).format(code=code, answer=answer))
             if code // 100 == 3:
-                raise Hint(_(texts.OUTCOME_SAID_XX_REPLY).format(code=code, answer=answer))
+                raise Hint(_(texts.OUTCOME_3XX_WRONG).format(code=code, answer=answer))
             raise Hint(_(texts.OUTCOME_SAID_LOOK).format(code=code, answer=answer))
         return _(texts.RIGHT_ALL_CODES).format(count=len(codes), codes=sorted(set(codes)))
 

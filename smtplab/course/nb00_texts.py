@@ -42,16 +42,16 @@ OUTCOME_SAID_LOOK = N_(
     "outcome({code}) said {answer!r}: look only at the first digit of the "
     "code, not the whole code (RFC 5321 §4.2.1)."
 )
-OUTCOME_SAID_XX = N_(
+OUTCOME_4XX_WRONG = N_(
     "outcome({code}) said {answer!r}: 4xx means the failure is temporary "
     "(retry later), 5xx that it is permanent (give up, or fix the command "
     "and send it again)."
 )
-OUTCOME_SAID_XX_REPLY = N_(
+OUTCOME_3XX_WRONG = N_(
     "outcome({code}) said {answer!r}: a 3xx reply is not the end, the "
     "server waits for more from you (354 after DATA asks for the message)."
 )
 WHAT_SEND_MESSAGE = N_("what send_message returned (the recipients it refused)")
 RIGHT_ALL_CODES = N_("right for all {count} codes the lab answered: {codes}.")
-ARRIVED_SHOULD_2 = N_("the {header} arrived as {got!r}; it should be {want!r}.")
+HEADER_ARRIVED_WRONG = N_("the {header} arrived as {got!r}; it should be {want!r}.")
 OUTCOME_RETURNED_ANSWER = N_("outcome({code}) returned {answer!r}; answer one of {words}.")

@@ -82,7 +82,7 @@ def _verify_helo(trial: Any) -> str:
     greeting = sent[0] if sent else ""
     answer = sent[1] if len(sent) > 1 else ""
     if trial.value is None:  # it forgot to return: the work alone is judged
-        return _(texts.SERVER_RECEIVED_ANSWERED_2).format(received=show(first.raw), answer=answer)
+        return _(texts.HELO_WORK_ONLY).format(received=show(first.raw), answer=answer)
     lines = text_lines(trial.value)
     if lines is None:
         raise Hint(_(texts.RETURN_SERVER_REPLY).format(kind=type(trial.value).__name__))
@@ -159,7 +159,7 @@ def _verify_send_line(trial: Any) -> str:
         require_line_end(line, _("each line"))
         if line.raw != want:
             raise Hint(
-                _(texts.TEXT_SERVER_RECEIVED).format(
+                _(texts.LINE_RECEIVED_WRONG).format(
                     text=want[:-2].decode(), received=show(line.raw), want=show(want)
                 )
             )
@@ -178,7 +178,7 @@ def _verify_send_line(trial: Any) -> str:
             raise Hint(_(texts.RAISED_VALUEERROR_ONLY).format(shown=shown))
         if len(extra) >= 2 or any(line.text.upper() == "QUIT" for line in extra):
             raise Hint(_(texts.SEND_LINE_SOCK_NOOP).format(shown=shown))
-        raise Hint(_(texts.TEXT_HOLDING_R).format(shown=shown))
+        raise Hint(_(texts.CRLF_INSIDE_TEXT).format(shown=shown))
     if raised != "ValueError":
         did = _("returned normally") if raised is None else _("raised {name}").format(name=raised)
         raise Hint(_(texts.SEND_LINE_SOCK).format(did=did))

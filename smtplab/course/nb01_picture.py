@@ -33,7 +33,7 @@ class BytesPicture:
         rows = []
         for label, chunk in zip(self.labels, self.chunks, strict=True):
             rows.append(
-                _(texts.BYTES_2).format(label=label, count=len(chunk), data=escape_bytes(chunk))
+                _(texts.CHUNK_ROW).format(label=label, count=len(chunk), data=escape_bytes(chunk))
             )
         lines = sum(chunk.count(b"\n") for chunk in self.chunks)
         rows.append(_(texts.LINE_END_RECV).format(lines=lines, count=len(self.chunks)))
@@ -50,7 +50,7 @@ class BytesPicture:
             style += (
                 f";box-shadow:inset 0 0 0 2px {_LINE_END_TINT};font-weight:bold"  # i18n: keep CSS
             )
-            title = _(texts.BYTE_2).format(
+            title = _(texts.BOX_LINE_END_TITLE).format(
                 name=name, byte=byte, escaped="\\r" if byte == 13 else "\\n"
             )
             return f'<span style="{style}" title="{escape(title)}">{name}</span>'  # i18n: keep HTML
@@ -111,5 +111,5 @@ def show_bytes(*chunks: bytes, labels: tuple[str, ...] | list[str] | None = None
     if labels is None:
         labels = tuple(f"recv() #{i}" for i in range(1, len(chunks) + 1))
     if len(labels) != len(chunks):
-        raise ValueError(_(texts.CHUNK_LABEL_2).format(chunks=len(chunks), labels=len(labels)))
+        raise ValueError(_(texts.LABELS_MISMATCH).format(chunks=len(chunks), labels=len(labels)))
     return BytesPicture(tuple(bytes(c) for c in chunks), tuple(labels))

@@ -54,7 +54,7 @@ SERVER_ANSWERED_HELO = N_(
     "the server answered {answer!r} to your HELO, but your function returned "
     "{returned!r}. Return the reply line the server sent."
 )
-TEXT_HOLDING_R = N_(
+CRLF_INSIDE_TEXT = N_(
     "for a text holding \\r\\n the server received {shown}. Do not repair the "
     "text: refuse it with raise ValueError(...) and send nothing."
 )
@@ -65,7 +65,7 @@ SEND_LINE_SOCK = N_(
 SHOW_BYTES_DRAWS = N_(
     "show_bytes() draws bytes, not {kind}: pass what recv() returned (or text.encode('ascii'))."
 )
-TEXT_SERVER_RECEIVED = N_(
+LINE_RECEIVED_WRONG = N_(
     "for the text {text!r} the server received {received}; "
     "send exactly {want}: the text, then CR LF."
 )
@@ -101,14 +101,14 @@ FUNCTION_WAITED_MORE = N_(
 )
 EXERCISE_READ_ONE = N_("Exercise 3 (read one whole reply)")
 SERVER_RECEIVED_ANSWERED = N_("the server received {received} and answered {answer!r}. Well done!")
-SERVER_RECEIVED_ANSWERED_2 = N_("the server received {received} and answered {answer!r}.")
+HELO_WORK_ONLY = N_("the server received {received} and answered {answer!r}.")
 LINE_END_RECV = N_("{lines} line end(s) in {count} recv() result(s)")
-BYTE_2 = N_("{name} = byte {byte} = {escaped}")
-CHUNK_LABEL_2 = N_("{chunks} chunk(s) but {labels} label(s).")
+BOX_LINE_END_TITLE = N_("{name} = byte {byte} = {escaped}")
+LABELS_MISMATCH = N_("{chunks} chunk(s) but {labels} label(s).")
 SERVER_RECEIVED_SEND = N_("the server received {received}; send HELO learner.example.{extra}")
 RETURN_SERVER_REPLY = N_("return the server's reply (bytes or str), not a {kind}.")
 SERVER_SENT_RETURNED = N_("for {name} the server sent {want!r}, but you returned {got!r}.")
 WHILE_READING_CODE = N_("while reading {name} your code raised {kind}: {error}")
-BYTES_2 = N_("{label} ({count} bytes): {data}")
+CHUNK_ROW = N_("{label} ({count} bytes): {data}")
 CR_LF_END = N_("CR LF = end of a line (a new row starts after it)")
 RETURN_REPLY_BYTES = N_("return the reply as bytes (or str), not a {kind}.")

@@ -270,13 +270,13 @@ def _verify_what_next(answers: Any) -> str:
             raise Hint(_(texts.RETURNED_RETURN_ONE).format(reply=reply, answer=answer))
         klass = reply[0]
         if klass == "4":
-            raise Hint(_(texts.SAID_XX_REPLY).format(reply=reply, answer=answer))
+            raise Hint(_(texts.WHAT_NEXT_4XX).format(reply=reply, answer=answer))
         if klass == "3":
-            raise Hint(_(texts.SAID_XX_REPLY_MEANS).format(reply=reply, answer=answer))
+            raise Hint(_(texts.WHAT_NEXT_3XX).format(reply=reply, answer=answer))
         if klass == "2" and reply[:3] != "250":
-            raise Hint(_(texts.SAID_EVERY_XX).format(reply=reply, answer=answer))
+            raise Hint(_(texts.WHAT_NEXT_2XX).format(reply=reply, answer=answer))
         if klass == "5" and reply[:3] != "550":
-            raise Hint(_(texts.SAID_EVERY_XX_REPLY).format(reply=reply, answer=answer))
+            raise Hint(_(texts.WHAT_NEXT_5XX).format(reply=reply, answer=answer))
         raise Hint(
             _(texts.SAID_FIRST_DIGIT).format(reply=reply, answer=answer, klass=klass, want=want)
         )

@@ -149,20 +149,20 @@ RETURNED_RETURN_ONE = N_(
     "for {reply!r} you returned {answer!r}; return one of 'done', 'go on', "
     "'retry later', 'give up'."
 )
-SAID_XX_REPLY = N_(
+WHAT_NEXT_4XX = N_(
     "for {reply!r} you said {answer!r}. A 4xx reply is a temporary failure: "
     "nothing is wrong with the command, the same command may work later "
     "('retry later'; greylisting works this way). Only 5xx means 'give up'."
 )
-SAID_XX_REPLY_MEANS = N_(
+WHAT_NEXT_3XX = N_(
     "for {reply!r} you said {answer!r}. A 3xx reply means the server waits for "
     "more from you ('go on': 354 after DATA asks for the message)."
 )
-SAID_EVERY_XX = N_(
+WHAT_NEXT_2XX = N_(
     "for {reply!r} you said {answer!r}. Every 2xx reply means 'done', not only "
     "250: look at the first digit of the code, not at the whole code."
 )
-SAID_EVERY_XX_REPLY = N_(
+WHAT_NEXT_5XX = N_(
     "for {reply!r} you said {answer!r}. Every 5xx reply is a permanent failure, "
     "not only 550: repeating the same command will fail again, so 'give up' (or "
     "fix the command and send it again; notebook 07 tells the two apart)."

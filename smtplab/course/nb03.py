@@ -206,7 +206,7 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
     extra = sorted(set(keys) - set(expected))
     if missing or extra:
         raise Hint(
-            _(texts.KEYWORDS_SHOULD_2).format(name=name, keywords=sorted(expected))
+            _(texts.KEYWORDS_EXPECTED).format(name=name, keywords=sorted(expected))
             + (_("missing: {missing}").format(missing=missing) if missing else "")
             + ("; " if missing and extra else "")
             + (_("not keywords: {extra}").format(extra=extra) if extra else "")

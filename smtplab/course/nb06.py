@@ -68,7 +68,7 @@ def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
                 raise Hint(_("return a str, not a {type}.").format(type=type(value).__name__))
             if "\r" in value or "\n" in value:
                 raise Hint(
-                    _(texts.STUFF_LINE_RETURNED_2).format(line=line, value=value)
+                    _(texts.STUFF_LINE_RETURNED_LINE_END).format(line=line, value=value)
                     + _(texts.LINE_HINT_CRLF)
                 )
         return sent

@@ -134,7 +134,7 @@ def _judge_subject(text: str, value: str, raw: bytes) -> None:
             if len(word) > 75:
                 raise Hint(
                     _(texts.DECODES_RIGHT_ONE).format(header="Subject", text=text, length=len(word))
-                    + _(texts.HEADER_76).format(header="Subject") * (len(word) == 76)
+                    + _(texts.HEADER_ENCODE_76).format(header="Subject") * (len(word) == 76)
                 )
         return
     if "=?" not in received and b64decode_text(received) == text:

@@ -4,7 +4,7 @@ from ..i18n import N_
 
 __all__: list[str] = []
 
-HEADER_76 = N_(
+HEADER_ENCODE_76 = N_(
     " (email.header.Header(text, 'utf-8').encode() makes words of 76 characters unless you "
     "pass header_name='{header}'.)"
 )
@@ -139,4 +139,4 @@ HEADER_SHOULD_SHOW = N_("the To: header should show {to}: that is what the recip
 RETURN_ONLY_VALUE = N_("return only the value: the check writes '{header}: ' in front of it.")
 STUFF_LINE_RETURNED = N_("stuff_line({line!r}) returned None: return the line to send.")
 SUBJECT_HEADER_RETURNED = N_("subject_header({text!r}) returned {value!r}: return a str.")
-STUFF_LINE_RETURNED_2 = N_("stuff_line({line!r}) returned {value!r}: ")
+STUFF_LINE_RETURNED_LINE_END = N_("stuff_line({line!r}) returned {value!r}: ")

@@ -77,7 +77,7 @@ def _verify_decide(answers: object) -> str:
             )
         if answer != case.expected:
             raise Hint(
-                _(texts.DECIDE_REPLY_RETURNED_2).format(line=case.line, answer=answer) + case.hint()
+                _(texts.DECIDE_WRONG_ANSWER).format(line=case.line, answer=answer) + case.hint()
             )
     return _(texts.ALL_REPLIES_READ).format(count=len(_DECIDE_CASES))
 

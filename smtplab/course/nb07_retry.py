@@ -173,7 +173,7 @@ def _verify_retry(
         if first.attempts == 0:
             raise Hint(_(texts.LAB_RECEIVED_MAIL).format(what=what))
         if first.attempts == 1:
-            raise Hint(_(texts.SERVER_ANSWERED_XX).format(what=what))
+            raise Hint(_(texts.NO_RETRY_AFTER_451).format(what=what))
         if len(first.delivered) > 1:
             raise Hint(_(texts.MESSAGE_ARRIVED_TIMES).format(what=what, count=len(first.delivered)))
         pause = first.pauses()[0]
@@ -196,7 +196,7 @@ def _verify_retry(
             what,
         )
         if run.attempts > 1:
-            raise Hint(_(texts.TRIED_TIMES_XX).format(what=what, count=run.attempts))
+            raise Hint(_(texts.RETRIED_A_5XX).format(what=what, count=run.attempts))
         if _code_of(run, what, work_only) not in (550, None):
             raise Hint(_("{what}: return err.reply (the 550) when you give up.").format(what=what))
 

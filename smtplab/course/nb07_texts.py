@@ -12,23 +12,23 @@ GIVE_UP_WHY = N_(
     "{line!r} is a 5xx: permanent. {detail} Nothing you can change in your message "
     "makes it work, so answer 'give up' (and tell the sender)."
 )
-SECOND_DIGIT_Z = N_(
+SYNTAX_ERROR_WHY = N_(
     "{line!r}: the second digit is 0 (x0z, syntax, RFC 5321 §4.2.1): the command you "
     "sent was wrong. Fix it and send again: answer 'fix and resend'."
 )
-SECOND_DIGIT_Z_SYNTAX = N_(
+ARGUMENTS_ERROR_WHY = N_(
     "{line!r}: the second digit is 0 (x0z, syntax): your command's arguments were "
     "wrong; this reply has no enhanced code, so read reply.code. Answer 'fix and resend'."
 )
-ENHANCED_CODE_SAYS = N_(
+TOO_BIG_WHY = N_(
     "{line!r}: the enhanced code 5.3.4 says the message is too big. Make it smaller "
     "(or send a link instead of the attachment) and send again: 'fix and resend'."
 )
-MEANS_WRONG_USER = N_(
+CREDENTIALS_WHY = N_(
     "{line!r}: 5.7.8 means a wrong user name or password (for many providers: use the "
     "app password or authorization code). Fix them and try again: 'fix and resend'."
 )
-CODE_ALONE_DOES = N_(
+MAILBOX_FULL_WHY = N_(
     "{line!r}: the code 552 alone does not mean 'too big': here the enhanced code "
     "5.2.2 says the recipient's mailbox is full, which you cannot fix. Read "
     "reply.enhanced (5.3.4 only is 'fix and resend'): answer 'give up'."
@@ -56,7 +56,7 @@ FUNCTION_RETURNED_RETURN_LIST = N_(
 DECIDE_REPLY_RETURNED = N_(
     "decide(Reply {line!r}) returned {answer!r}: return exactly one of {choices}."
 )
-SERVER_ANSWERED_XX = N_(
+NO_RETRY_AFTER_451 = N_(
     "{what}: the server answered 451 (4xx: temporary) and you did not try "
     "again. On a ReplyError whose err.is_transient is True, wait, then retry."
 )
@@ -70,7 +70,7 @@ TRIED_AGAIN_AFTER = N_(
     "server accepts only a retry that comes later (a real MTA waits 30 minutes "
     "or more, RFC 5321 §4.5.4.1)."
 )
-TRIED_TIMES_XX = N_(
+RETRIED_A_5XX = N_(
     "{what}: you tried {count} times. A 5xx is permanent: the same "
     "message will be refused again, so stop at once (only err.is_transient "
     "errors are worth a retry)."
@@ -144,7 +144,7 @@ MESSAGE_ARRIVED_WHICH = N_("{what}: a message arrived, which should be impossibl
 MESSAGE_SHOULD_ARRIVE_ONCE = N_("{what}: the message should arrive once; it arrived {count} times.")
 RETURNED_NONE_RETURN = N_("{what}: you returned None: return an empty list when everyone got it.")
 EVERYONE_GOT_MESSAGE = N_("{what}: everyone got the message, but you returned {got}.")
-DECIDE_REPLY_RETURNED_2 = N_("decide(Reply {line!r}) returned {answer!r}. ")
+DECIDE_WRONG_ANSWER = N_("decide(Reply {line!r}) returned {answer!r}. ")
 CODE_RAISED_TIMEOUT = N_("{what}: your code raised Timeout ({error}).")
 
 FIX_AND_RESEND = "fix and resend"  # i18n: keep an answer decide() returns (compared)
@@ -161,9 +161,9 @@ DECIDE_CASES = (  # (a reply line, the right answer, why, the why's {detail}, a 
     ("550 5.1.1 No such user", "give up", GIVE_UP_WHY, MAILBOX_DOES_EXIST, ""),
     ("554 5.7.1 Relay access denied", "give up", GIVE_UP_WHY, SERVER_POLICY_REFUSES, ""),
     ("550 Mailbox unavailable", "give up", GIVE_UP_WHY, HAS_ENHANCED_CODE, ""),
-    ("500 5.5.2 Syntax error, command unrecognized", FIX_AND_RESEND, SECOND_DIGIT_Z, "", ""),
-    ("501 Syntax error in parameters or arguments", FIX_AND_RESEND, SECOND_DIGIT_Z_SYNTAX, "", ""),
-    ("552 5.3.4 Message too big for system", FIX_AND_RESEND, ENHANCED_CODE_SAYS, "", ""),
-    ("535 5.7.8 Authentication credentials invalid", FIX_AND_RESEND, MEANS_WRONG_USER, "", ""),
-    ("552 5.2.2 Mailbox full", "give up", CODE_ALONE_DOES, "", ""),
+    ("500 5.5.2 Syntax error, command unrecognized", FIX_AND_RESEND, SYNTAX_ERROR_WHY, "", ""),
+    ("501 Syntax error in parameters or arguments", FIX_AND_RESEND, ARGUMENTS_ERROR_WHY, "", ""),
+    ("552 5.3.4 Message too big for system", FIX_AND_RESEND, TOO_BIG_WHY, "", ""),
+    ("535 5.7.8 Authentication credentials invalid", FIX_AND_RESEND, CREDENTIALS_WHY, "", ""),
+    ("552 5.2.2 Mailbox full", "give up", MAILBOX_FULL_WHY, "", ""),
 )

@@ -138,7 +138,7 @@ def _pieces_hint(what: str, got: object, want: list[str]) -> str:
     shown = (
         _("nothing usable")
         if lines is None
-        else _(texts.LINE_2).format(count=len(lines), first=lines[:2])
+        else _(texts.LINES_SHOWN).format(count=len(lines), first=lines[:2])
     )
     return _(texts.PIECES).format(what=what, shown=shown, count=len(want))
 
@@ -190,7 +190,7 @@ def _judge_encoded(name: str, value: object) -> None:
             raise Hint(_(texts.ENCODED_WORD_DOES).format(word=word[:32])) from None
     decoded = str(make_header(decode_header(value)))
     if decoded != name:
-        raise Hint(_(texts.DECODES_2).format(value=value, decoded=decoded, name=name))
+        raise Hint(_(texts.NAME_DECODES_WRONG).format(value=value, decoded=decoded, name=name))
 
 
 def _through_the_lab(encoded: str) -> str:

@@ -185,7 +185,7 @@ ENCODED_WORD_DOES = N_(
 MESSAGE_CAME_WITHOUT = N_(
     "the message came without TLS: job['port'] speaks implicit TLS from the start."
 )
-LINE_2 = N_("{count} line(s) ({first!r}...)")
+LINES_SHOWN = N_("{count} line(s) ({first!r}...)")
 EHLO_CLIENT_OWN = N_("EHLO {name}: your client's own name; the look-alike took the recipient.")
 RETURN_ENCODED_NAME = N_("return the encoded name as a str, not {type}.")
-DECODES_2 = N_("{value!r} decodes to {decoded!r}, not {name!r}.")
+NAME_DECODES_WRONG = N_("{value!r} decodes to {decoded!r}, not {name!r}.")

@@ -150,7 +150,7 @@ def _verify_hop(answers: object) -> str:
             raise Hint(_(texts.MESSAGE_DELAYING_HOP).format(number=number + 1, answer=answer))
         if answer.strip().lower() != expected:
             raise Hint(
-                _(texts.MESSAGE_ANSWERED_2).format(number=number + 1, answer=answer, why=_(why))
+                _(texts.ORDER_WRONG_ANSWER).format(number=number + 1, answer=answer, why=_(why))
             )
     return _(texts.ALL_THREE_READ)
 

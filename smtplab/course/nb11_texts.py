@@ -72,5 +72,5 @@ SPF_SHOP_EXAMPLE_FROM = N_(
 )
 SPF_SHOP_RETURNED = N_("spf_for_shop() returned {answer!r}: return the TXT data as a str.")
 DELIVERY_ORDER_DNS_RETURNED = N_("delivery_order(dns, {domain!r}) returned {answer!r}: {why}.")
-MESSAGE_ANSWERED_2 = N_("message {number}: you answered {answer!r}, but {why}.")
+ORDER_WRONG_ANSWER = N_("message {number}: you answered {answer!r}, but {why}.")
 TABLE_REFUSED_TXT = N_("the table refused {answer!r} as TXT data: {error}")
