@@ -92,9 +92,7 @@ def _verify_first(lab: LabServer, value: object) -> str:
         raise Hint(_(texts.DID_GET_SEND).format(missing=", ".join(missing)))
     if message.subject != SUBJECT:
         raise Hint(  # the header's name stays as it is (a protocol token)
-            _(texts.HEADER_ARRIVED_WRONG).format(
-                header="subject", got=message.subject, want=SUBJECT
-            )
+            _(texts.WRONG_HEADER).format(header="subject", got=message.subject, want=SUBJECT)
         )
     if value is not TRIED and value != {}:
         raise Hint(_(texts.MESSAGE_ARRIVED_FUNCTION).format(value=value))

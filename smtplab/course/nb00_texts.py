@@ -53,5 +53,5 @@ OUTCOME_3XX_WRONG = N_(
 )
 WHAT_SEND_MESSAGE = N_("what send_message returned (the recipients it refused)")
 RIGHT_ALL_CODES = N_("right for all {count} codes the lab answered: {codes}.")
-HEADER_ARRIVED_WRONG = N_("the {header} arrived as {got!r}; it should be {want!r}.")
+WRONG_HEADER = N_("the {header} arrived as {got!r}; it should be {want!r}.")
 OUTCOME_RETURNED_ANSWER = N_("outcome({code}) returned {answer!r}; answer one of {words}.")
