@@ -11,7 +11,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
-from ..i18n import N_, _
+from ..i18n import _
 from . import nb01_texts as texts
 from .harness import TRIED, Hint, Result, Trial, evaluate, raised_hint
 from .labs import ReplyReader, on_a_connection, wait_until
@@ -205,13 +205,6 @@ PIPELINED = b"MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n"
 """Two commands the check sends in one go (RFC 2920 lets MAIL FROM and RCPT TO share a
 batch), so that their two replies arrive together."""
 
-_READ_REPLY_NAMES = (
-    N_("the greeting"),
-    N_("the EHLO reply"),
-    N_("the MAIL FROM reply"),
-    N_("the RCPT TO reply"),
-)
-
 
 def _same_lines(value: object, want: list[str]) -> bool:
     got = text_lines(value)
@@ -276,7 +269,7 @@ def _verify_read_reply(trial: Any) -> str:
     replies = trial.notes["replies"]
     count = trial.notes.get("ehlo_lines", 0)
     expected = [sent[:1], sent[1 : 1 + count], sent[1 + count : 2 + count], sent[2 + count :]]
-    names = [_(name) for name in _READ_REPLY_NAMES]
+    names = [_(name) for name in texts.READ_REPLY_NAMES]
     for index, (want, value) in enumerate(zip(expected, replies, strict=False)):
         got = text_lines(value)
         if got is None:

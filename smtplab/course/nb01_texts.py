@@ -112,3 +112,9 @@ WHILE_READING_CODE = N_("while reading {name} your code raised {kind}: {error}")
 CHUNK_ROW = N_("{label} ({count} bytes): {data}")
 CR_LF_END = N_("CR LF = end of a line (a new row starts after it)")
 RETURN_REPLY_BYTES = N_("return the reply as bytes (or str), not a {kind}.")
+READ_REPLY_NAMES = (  # what each reply read in exercise 3 is, for its hints
+    N_("the greeting"),
+    N_("the EHLO reply"),
+    N_("the MAIL FROM reply"),
+    N_("the RCPT TO reply"),
+)

@@ -99,7 +99,6 @@ def _diagnose_message(trial: Trial) -> None:
         raise Hint(_(texts.ENDED_MESSAGE_BARE) + _(texts.HUNG_UP))
     if hung_up and body is not None:
         raise Hint(_(texts.SOME_LINES_MESSAGE) + _(texts.HUNG_UP))
-    body = next((line for line in lines if line.kind == "body"), None)
     dot = any(line.kind == "dot" for line in lines)
     got_354 = any(text.startswith("354") for text in trial.sent())
     if body is not None and not dot:

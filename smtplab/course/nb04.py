@@ -5,7 +5,6 @@ from the lab's log (whose lines carry a ``tls`` flag) or the tap's recording."""
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import errno
 import socket
 import ssl
@@ -241,12 +240,8 @@ def _connect_error_hint(exc: BaseException) -> str:
     ):
         return _(texts.LAB_CERTIFICATE_TRUSTED)
     if isinstance(exc, Timeout):
-        return _plain_on_tls_port_hint()
+        return _(texts.CLIENT_WAITED_GREETING)
     return raised_hint(exc)
-
-
-def _plain_on_tls_port_hint() -> str:
-    return _(texts.CLIENT_WAITED_GREETING)
 
 
 def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
@@ -255,10 +250,10 @@ def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
         runs: list[Finished | None] = []
 
         def attempt() -> object:
-            inside = contextvars.copy_context()  # the check's closed doors, in the thread too
-            runs.append(run_with_deadline(lambda: inside.run(connect, lab), CONNECT_DEADLINE))
+            # run_with_deadline's thread runs in a copy of this context: the doors stay closed
+            runs.append(run_with_deadline(lambda: connect(lab), CONNECT_DEADLINE))
             if runs[0] is None:
-                raise Hint(_plain_on_tls_port_hint())
+                raise Hint(_(texts.CLIENT_WAITED_GREETING))
             error = runs[0].error
             if isinstance(error, SmtplabError):
                 raise Hint(_connect_error_hint(error))

@@ -65,10 +65,6 @@ def _client_line_after(client: Client, prompt: str) -> bytes | None:
     return None
 
 
-def _decoded_is(text: str, expected: str) -> bool:
-    return b64decode_text(text) == expected
-
-
 # --------------------------------------------------------------------------- LOGIN
 
 
@@ -112,9 +108,9 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
     user_text = received[1].text.strip()
     if user_text == USER:
         raise Hint(_(texts.SENT_USER_NAME))
-    if _decoded_is(user_text, password):
+    if b64decode_text(user_text) == password:
         raise Hint(_(texts.ANSWERED_FIRST_PROMPT))
-    if not _decoded_is(user_text, USER):
+    if b64decode_text(user_text) != USER:
         decoded = b64decode_text(user_text)
         if decoded is not None and len(decoded) < 40:
             shown = _("it decodes to {decoded!r}").format(decoded=decoded)
@@ -223,18 +219,6 @@ def _environment(value: str | None) -> Iterator[None]:
         yield
 
 
-class _Spy:
-    """Stands in for getpass.getpass or input: records calls, returns a fixed answer."""
-
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
-        self.calls = 0
-
-    def __call__(self, *args: Any, **kwargs: Any) -> str:
-        self.calls += 1
-        return self.answer
-
-
 @dataclass(frozen=True)
 class _Run:
     """What one call of the learner's function did."""
@@ -248,8 +232,8 @@ class _Run:
 def _run(
     read_password: Callable[[], Any], env: str | None, typed: str, *, allow_none: bool
 ) -> _Run:
-    asked = _Spy(typed)
-    typed_in = _Spy(typed)
+    asked = mock.Mock(return_value=typed)  # getpass.getpass and input, counting calls
+    typed_in = mock.Mock(return_value=typed)
     captured = io.StringIO()
     with (
         _environment(env),
@@ -262,7 +246,7 @@ def _run(
             value = read_password()
         except KeyError:
             raise Hint(_(texts.OS_ENVIRON_RAISES).format(variable=ENV_VARIABLE)) from None
-    run = _Run(value, asked.calls, typed_in.calls, captured.getvalue())
+    run = _Run(value, asked.call_count, typed_in.call_count, captured.getvalue())
     if value is None and not allow_none:
         raise Hint(_(texts.READ_PASSWORD_RETURNED).format(variable=ENV_VARIABLE))
     return run
