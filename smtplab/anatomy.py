@@ -22,9 +22,11 @@ from email.message import EmailMessage, Message
 from typing import Protocol, runtime_checkable
 
 from . import encoded_words
+from . import message_texts as texts
 from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
 from .errors import LocalProtocolError
 from .i18n import N_, _
+from .styles import ANATOMY_STYLE
 
 __all__ = ["anatomy"]
 
@@ -38,22 +40,6 @@ SMTPUTF8_POLICY = _policy.SMTPUTF8.clone(refold_source="none")
 ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc")
 _RESENT_ADDRESS_HEADERS = tuple(f"Resent-{name}" for name in ADDRESS_HEADERS if name != "Reply-To")
 FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 §2.2: printable ASCII except ':'
-LINE_BREAKS = {
-    "\r": N_("a carriage return (CR)"),
-    "\n": N_("a line feed (LF)"),
-    "\x00": N_("a NUL byte"),
-}
-
-
-A_LINE_BREAK = N_("a line break")
-
-_DEFECT_HINTS = {
-    "MissingHeaderBodySeparatorDefect": N_(
-        ": a line that is not a header field came before "
-        "the empty line that ends the headers (RFC 5322 §2.1), so the parser guessed where the "
-        "body starts; send an empty line after the last header."
-    ),
-}
 
 
 @runtime_checkable
@@ -97,11 +83,7 @@ def anatomy(
     elif isinstance(msg, Message):
         data = serialize(msg)
     else:
-        raise LocalProtocolError(
-            _("cannot take a {kind} apart: pass a Draft, an EmailMessage or bytes.").format(
-                kind=type(msg).__name__
-            )
-        )
+        raise LocalProtocolError(_(texts.CANNOT_TAKE_APART).format(kind=type(msg).__name__))
     parsed = email.message_from_bytes(data, policy=_policy.default)
     if source == "none":
         try:
@@ -269,33 +251,14 @@ class Anatomy:
         """Plain sentences about what is worth noticing in this message."""
         hidden, unaddressed = ", ".join(self.hidden_recipients), ", ".join(self.unaddressed)
         raw_utf8, full_stop = _(RAW_UTF8_HEADERS), _(".")
-        hint = _DEFECT_HINTS.get(self.defects[0], "") if self.defects else ""
+        hint = texts.DEFECT_HINTS.get(self.defects[0], "") if self.defects else ""
         notes = {
-            _(
-                "In the envelope but in no To/Cc header (blind copies): {hidden}. The server "
-                "delivers to them; the other recipients cannot see them."
-            ).format(hidden=hidden): hidden,
-            _(
-                "In a To/Cc header but not in the envelope: {unaddressed}. Headers are only "
-                "text: these addresses receive nothing."
-            ).format(unaddressed=unaddressed): unaddressed,
-            _(
-                "MAIL FROM <{mail_from}> is not the From: address. That is allowed (bounces "
-                "go to MAIL FROM), and it is also how forged senders look."
-            ).format(mail_from=self.mail_from): self.sender_differs,
-            _(
-                "This message carries a Bcc: header. smtplib.send_message and "
-                "smtplab.message.to_bytes remove it before sending; if a recipient got it, the "
-                "blind copies were exposed."
-            ): self.header_bcc,
-            _(
-                "An address is non-ASCII: the client must send MAIL FROM:<...> SMTPUTF8 "
-                "(RFC 6531), and the server must advertise SMTPUTF8."
-            ): self.smtputf8,
-            _(
-                "The message has 8-bit bytes: announce it with MAIL FROM:<...> BODY=8BITMIME "
-                "(RFC 6152) to a server that advertises 8BITMIME."
-            ): self.eight_bit and not self.smtputf8 and not self.header_8bit,
+            _(texts.NOTE_BLIND_COPIES).format(hidden=hidden): hidden,
+            _(texts.NOTE_UNADDRESSED).format(unaddressed=unaddressed): unaddressed,
+            _(texts.NOTE_SENDER_DIFFERS).format(mail_from=self.mail_from): self.sender_differs,
+            _(texts.NOTE_BCC_HEADER): self.header_bcc,
+            _(texts.NOTE_NON_ASCII): self.smtputf8,
+            _(texts.NOTE_8BIT): self.eight_bit and not self.smtputf8 and not self.header_8bit,
             f"{raw_utf8[0].upper()}{raw_utf8[1:]}{full_stop}": self.header_8bit
             and not self.smtputf8,
             _("Python's parser found defects: {defects}").format(defects=", ".join(self.defects))
@@ -308,12 +271,8 @@ class Anatomy:
 
     def __str__(self) -> str:
         out: list[str] = []
-        source = {
-            "given": "",
-            "draft": _(" (from the draft)"),
-            "headers": _(" (derived from the headers, as smtplib.send_message would)"),
-            "none": _(" (unknown: pass mail_from= and rcpt_tos=)"),
-        }[self.envelope_source]
+        source = self.envelope_source
+        source = _(texts.ENVELOPE_SOURCE[source]) if source != "given" else ""
         out.append(_("ENVELOPE - what the servers deliver by{source}").format(source=source))
         out.append(f"  MAIL FROM: <{self.mail_from or ''}>")
         hidden = {address_key(a) for a in self.hidden_recipients}
@@ -344,15 +303,12 @@ class Anatomy:
     def _repr_html_(self) -> str:
         import html
 
-        esc = html.escape
-        table = "<table style='border-collapse:collapse;margin-bottom:6px'>"  # i18n: keep HTML
+        esc, css = html.escape, ANATOMY_STYLE
+        table = f"<table style='{css['table']}'>"
 
         def row(*cells: str) -> str:  # "th:text" is a heading cell, "td:text" a data cell
-            style = (
-                "style='padding:2px 8px;text-align:left;"
-                "vertical-align:top;border:0'"  # i18n: keep HTML
-            )
             tags = (cell.split(":", 1) for cell in cells)
+            style = f"style='{css['cell']}'"
             return (
                 "<tr>"
                 + "".join(f"<{t} {style}>{text}</{t.split()[0]}>" for t, text in tags)
@@ -360,11 +316,8 @@ class Anatomy:
             )
 
         hidden = {address_key(a) for a in self.hidden_recipients}
-        blind = (
-            "<span style='background:rgba(255,170,0,0.25)' title='{}'>".format(  # i18n: keep HTML
-                esc(_("not in To/Cc: a blind copy"), quote=True)
-            )
-        )
+        title = esc(_("not in To/Cc: a blind copy"), quote=True)
+        blind = f"<span style='{css['blind']}' title='{title}'>"  # i18n: keep HTML
         rcpts = "<br>".join(
             (blind if address_key(a) in hidden else "<span>") + f"&lt;{esc(a)}&gt;</span>"
             for a in self.rcpt_tos
@@ -392,10 +345,7 @@ class Anatomy:
                 f"td:<code>{shown}</code>",
             )
         )
-        pre = (
-            "<pre style='margin:0;white-space:pre-wrap;"
-            "background:none;color:inherit'>"  # i18n: keep HTML
-        )
+        pre = f"<pre style='{css['raw']}'>"
         headers = row("th:" + _("Header"), "th:" + _("As sent"), "th:" + _("Decoded")) + "".join(
             row(
                 f"td:<b>{esc(h.name)}</b>",
@@ -407,11 +357,10 @@ class Anatomy:
         tree = esc("\n".join(_tree_lines(self.parts, indent="")))
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes())
         return (
-            f"<div style='color:inherit'>{table}{envelope}</table>"  # i18n: keep HTML
+            f"<div style='{css['view']}'>{table}{envelope}</table>"  # i18n: keep HTML
             f"{table}{headers}</table>"
             + _("<div><b>MIME tree</b> ({size} bytes)</div>").format(size=f"{self.size:,}")
-            + "<pre style='margin:0;background:none;color:inherit'>"  # i18n: keep HTML
-            + f"{tree}</pre>"
+            + f"<pre style='{css['tree']}'>{tree}</pre>"  # i18n: keep HTML
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )
@@ -446,12 +395,7 @@ def envelope_sender(msg: Message | Enveloped) -> str:
     senders = _addresses(msg, [f"{prefix}Sender"]) or _addresses(msg, [f"{prefix}From"])
     if not senders:
         _unreadable(msg, [f"{prefix}Sender", f"{prefix}From"], N_("envelope sender (from_addr)"))
-        raise LocalProtocolError(
-            _(
-                "the message has no {name} header to take the envelope sender from: add "
-                "one, or pass the envelope sender explicitly."
-            ).format(name=f"{prefix}From")
-        )
+        raise LocalProtocolError(_(texts.NO_SENDER_HEADER).format(name=f"{prefix}From"))
     return senders[0]
 
 
@@ -470,12 +414,7 @@ def _resent_prefix(msg: Message) -> str:
     check_header_fields(msg)  # an injected line is what to report, whatever the parser reads
     resent = msg.get_all("Resent-Date") or []
     if len(resent) > 1:
-        raise LocalProtocolError(
-            _(
-                "the message has more than one Resent- block (several Resent-Date headers), so "
-                "it is not clear who it goes to: pass the envelope explicitly."
-            )
-        )
+        raise LocalProtocolError(_(texts.SEVERAL_RESENT))
     return "Resent-" if resent else ""
 
 
@@ -484,11 +423,7 @@ def _unreadable(msg: Message, names: list[str], what: str) -> None:
     (since 3.13 and 3.12.6/3.11.10/3.10.15 it reads a malformed list as none at all)."""
     for name, value in [(n, str(v)) for n in names for v in msg.get_all(n, []) if str(v).strip()]:
         raise LocalProtocolError(
-            _(
-                "the {name} header {value} holds no address that Python's e-mail parser "
-                "can read: write each as 'local@domain' or 'Name <local@domain>', or pass the "
-                "{what} explicitly."
-            ).format(name=name, value=repr(value[:80]), what=_(what))
+            _(texts.UNREADABLE_ADDRESS).format(name=name, value=repr(value[:80]), what=_(what))
         )
 
 
@@ -525,23 +460,15 @@ def check_header_fields(msg: Message) -> None:
     for part in msg.walk():
         for name, value in part.raw_items():
             if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
-                raise LocalProtocolError(
-                    _(
-                        "the header name {name} is not allowed: a name is printable ASCII "
-                        "without spaces or ':' (RFC 5322 §2.2). Nothing was sent."
-                    ).format(name=repr(name))
-                )
+                raise LocalProtocolError(_(texts.BAD_HEADER_NAME_SENT).format(name=repr(name)))
             text = value if isinstance(value, str) else str(value)
             found = _BAD_HEADER_BREAK.search(text)
             if found is not None:
-                what = _(LINE_BREAKS.get(found.group(), A_LINE_BREAK))
+                what = _(texts.LINE_BREAKS.get(found.group(), texts.A_LINE_BREAK))
                 raise LocalProtocolError(
-                    _(
-                        "the {name} header contains {what} at position {position}: "
-                        "{value}. A line break inside a header value would start a new "
-                        "header line (header injection); nothing was sent. Remove it (a long "
-                        "value is folded for you)."
-                    ).format(name=name, what=what, position=found.start(), value=repr(text[:80]))
+                    _(texts.INJECTED_LINE_BREAK).format(
+                        name=name, what=what, position=found.start(), value=repr(text[:80])
+                    )
                 )
 
 

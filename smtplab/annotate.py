@@ -21,7 +21,7 @@ from . import notes, secrecy
 from .auth import b64decode_text
 from .data_encoding import dot_unstuff, shape_notes, split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
-from .extensions import describe_extension
+from .extensions import describe_extension, format_size
 from .i18n import N_, _
 from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
@@ -201,20 +201,15 @@ def _message_notes(wire: bytes, smtputf8: bool) -> list[str]:
     (:func:`~smtplab.data_encoding.shape_notes`, read from its first 64 KiB) and the
     lines a server would cut a dot from. Nothing here copies a big message."""
     final = len(wire) - 3 if wire.endswith(b"\r\n.\r\n") else len(wire)
-    notes = shape_notes(dot_unstuff(wire[: min(final, _HEAD)]), smtputf8=smtputf8)
+    found_notes = shape_notes(dot_unstuff(wire[: min(final, _HEAD)]), smtputf8=smtputf8)
     single = []
     for found in _SINGLE_DOT.finditer(wire):
         if found.end() > final or len(single) == 5:
             break
         single.append(str(wire.count(b"\n", 0, found.start()) + 1 + (found.start() > 0)))
     if single:
-        notes.append(
-            _(
-                "line {lines} starts with a single dot: the server removes it (dot-stuffing, "
-                "RFC 5321 §4.5.2); a dot that belongs to the text is sent doubled"
-            ).format(lines=", ".join(single))
-        )
-    return notes
+        found_notes.append(_(notes.SINGLE_DOT_NOTE).format(lines=", ".join(single)))
+    return found_notes
 
 
 def _typed_line_note(line: bytes) -> str:
@@ -245,31 +240,33 @@ def _command_note(verb: str, rest: str, sent: Sent) -> str:
 
 def _auth_line(sent: Sent, text: str, rest: str, memory: Memory) -> tuple[str, str, str, str, str]:
     """(annotation, shown, secret kind, masked note, revealed note) for an AUTH line."""
-    parts = rest.split()
-    mechanism = parts[0].upper() if parts else ""
-    if not mechanism:
-        return _("AUTH needs a mechanism name · RFC 4954"), "", "", "", ""
-    if len(parts) < 2:
-        return _("log in, mechanism {mechanism} · RFC 4954").format(mechanism=mechanism), *[""] * 4
-    initial = parts[1]
-    if initial == "=":
-        empty = _("log in with {mechanism}, empty initial response · RFC 4954")
-        return empty.format(mechanism=mechanism), "", "", "", ""
-    if sent.secret is None:
-        decoded = b64decode_text(initial)
-        if mechanism == "LOGIN":
-            if decoded is None:
-                return _("log in with LOGIN, user name at once (not base64?)"), "", "", "", ""
-            user = _('log in with LOGIN, user name at once: base64 of "{user}"')
-            return user.format(user=_visible(decoded)), *[""] * 4
-        what = _base64_of(decoded) if decoded is not None else _("not base64")
-        return _("log in with {mechanism}: {what} · RFC 4422").format(
-            mechanism=mechanism, what=what
-        ), *[""] * 4
+    parts = [*rest.split(), "", ""]
+    mechanism, initial = parts[0].upper(), parts[1]
+    if not initial or initial == "=" or sent.secret is None:
+        return _auth_note(mechanism, initial), "", "", "", ""
     kind, note, reveal_note = _secret_answer(mechanism, initial, memory)
     lead = _("log in with {mechanism} at once: ").format(mechanism=mechanism)
     shown = secrecy.auth_line_shown(text)
     return lead + note, shown, kind, lead + note, lead + reveal_note
+
+
+def _auth_note(mechanism: str, initial: str) -> str:
+    """The annotation of an AUTH line that carries no secret."""
+    if not mechanism:
+        return _("AUTH needs a mechanism name · RFC 4954")
+    if not initial:
+        return _("log in, mechanism {mechanism} · RFC 4954").format(mechanism=mechanism)
+    if initial == "=":
+        empty = _("log in with {mechanism}, empty initial response · RFC 4954")
+        return empty.format(mechanism=mechanism)
+    decoded = b64decode_text(initial)
+    if mechanism == "LOGIN" and decoded is None:
+        return _("log in with LOGIN, user name at once (not base64?)")
+    if mechanism == "LOGIN":
+        user = _('log in with LOGIN, user name at once: base64 of "{user}"')
+        return user.format(user=_visible(decoded))
+    what = _base64_of(decoded) if decoded is not None else _("not base64")
+    return _("log in with {mechanism}: {what} · RFC 4422").format(mechanism=mechanism, what=what)
 
 
 def _bytes(sent: Sent) -> bytes:
@@ -301,28 +298,20 @@ def _secret_answer(mechanism: str, blob: str, memory: Memory) -> tuple[str, str,
     memory.secrets |= secrecy.secret_forms(mechanism, blob)
     decoded = b64decode_text(blob)
     revealed = _base64_of(decoded) if decoded is not None else _("(not base64 of text)")
-    kind = secrecy.kind_of(mechanism)
+    key, fields = mechanism, {"mechanism": mechanism}
     if mechanism == "PLAIN":
-        fields = decoded.split("\0") if decoded is not None else []
-        if len(fields) == 3:
-            authzid, user = _visible(fields[0]), _visible(fields[1])
-            plain = _('base64 of "{authzid}␀{user}␀" + the password · RFC 4616')
-            return kind, plain.format(authzid=authzid, user=user), revealed
-        return kind, _("base64 of the user name and password · RFC 4616"), revealed
-    if mechanism in ("XOAUTH2", "OAUTHBEARER"):
+        parts = decoded.split("\0") if decoded is not None else []
+        if len(parts) == 3:
+            key, fields = "PLAIN user", {"authzid": _visible(parts[0]), "user": _visible(parts[1])}
+    elif mechanism in ("XOAUTH2", "OAUTHBEARER"):
         found = re.search(r"(?:user=|a=)([^\x01,]*)", decoded or "")
-        if found and found[1]:
-            who = _('base64 of user "{user}" + an OAuth 2.0 access token')
-            return kind, who.format(user=_visible(found[1])), revealed
-        return kind, _("base64 of an OAuth 2.0 access token"), revealed
-    if mechanism == "CRAM-MD5":
+        key = "OAUTH user" if found and found[1] else "OAUTH"
+        fields = {"user": _visible(found[1]) if found else ""}
+    elif mechanism == "CRAM-MD5":
         user = (decoded or "").rpartition(" ")[0]
-        digest = _('base64 of "{user}<digest hidden>": HMAC-MD5 of the challenge · RFC 2195')
-        return kind, digest.format(user=f"{_visible(user)} " if user else ""), revealed
-    if mechanism == "LOGIN":
-        return kind, _("base64 of the password"), revealed
-    other = _("{mechanism} answer (may carry a secret)")
-    return kind, other.format(mechanism=mechanism), revealed
+        fields = {"user": f"{_visible(user)} " if user else ""}
+    note = notes.SECRET_ANSWER_NOTE.get(key) or notes.SECRET_ANSWER_NOTE["other"]
+    return secrecy.kind_of(mechanism), note.format(**fields), revealed
 
 
 def _base64_of(text: str) -> str:
@@ -375,9 +364,7 @@ def _reply_entry(answer: Answer, memory: Memory) -> Entry:
     reply, verb = answer.reply, _verb(answer.role)
     raw = reply.raw or "".join(f"{line}\r\n" for line in str(reply).split("\n")).encode()
     texts = [display(line) for line in split_lines(raw)] or [str(reply)]
-    phase = _phase(answer.role)
-    if answer.role in ("AUTH", "AUTH-RESPONSE") or reply.code == 334:
-        phase = "auth"
+    phase = "auth" if reply.code == 334 else _phase(answer.role)
     if reply.code == 334:
         step = answer.context.auth
         found = [_challenge_note(reply, step.mechanism if step else "?")]
@@ -529,10 +516,7 @@ def _tls_entry(started: TLSStarted) -> Entry:
         how = _("implicit TLS, RFC 8314") if started.implicit else "STARTTLS, RFC 3207"
         note = _("from here on, everything is encrypted · {how}").format(how=how)
     else:
-        note = _(
-            "encrypted, but the certificate was NOT checked: "
-            "turn verification on (it is on by default)"
-        )
+        note = _(notes.TLS_UNCHECKED_NOTE)
     band = (tls_band(info) if info else "══ TLS ══").encode("utf-8", "surrogatepass")
     return Entry("TLS", band, started.time, True, "tls", note, tls_info=info)
 
@@ -546,10 +530,7 @@ def tls_band(info: TLSInfo) -> str:
         if info.issuer:
             check += _(" (issuer: {issuer})").format(issuer=info.issuer)
     else:
-        check = _(
-            "⚠ CERTIFICATE NOT VERIFIED: verification was OFF, "
-            "anyone in the middle could be reading"
-        )
+        check = _(notes.TLS_UNCHECKED_BAND)
     return f"══ {tls_version(info.version)} · {info.cipher} · {check} ══"
 
 
@@ -558,12 +539,7 @@ def tls_band(info: TLSInfo) -> str:
 
 def meaning(code: int) -> str:
     """The short meaning of a reply code (from :func:`smtplab.replies.explain_code`)."""
-    text = explain_code(code).removeprefix(f"{code}: ")
-    if text.endswith(")") and " (" in text:
-        shorter = text[: text.rfind(" (")]
-        if shorter:
-            return shorter
-    return text
+    return _without_aside(explain_code(code).removeprefix(f"{code}: "))
 
 
 def short_enhanced(status: EnhancedStatus) -> str:
@@ -571,8 +547,13 @@ def short_enhanced(status: EnhancedStatus) -> str:
     known = notes.ENHANCED_SHORT.get(str(status))
     if known:
         return known
-    text = explain_enhanced(status)
-    return text[: text.rfind(" (")] if text.endswith(")") and " (" in text else text
+    return _without_aside(explain_enhanced(status))
+
+
+def _without_aside(text: str) -> str:
+    """``text`` without a closing ``" (...)"`` aside (the reply class, the subject)."""
+    shorter = text[: text.rfind(" (")] if text.endswith(")") and " (" in text else ""
+    return shorter or text
 
 
 def first_clause(text: str, limit: int = 120) -> str:
@@ -594,11 +575,9 @@ def number(n: int) -> str:
 
 
 def size(octets: int) -> str:
-    """``octets`` in bytes, KiB, MiB or GiB."""
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if octets >= scale:
-            value = octets / scale
-            return f"{value:.0f} {unit}" if octets % scale == 0 else f"{value:.1f} {unit}"
+    """``octets`` in bytes (in the current language), KiB, MiB or GiB."""
+    if octets >= 1 << 10:
+        return format_size(octets)
     return (_("{count} bytes") if octets != 1 else _("{count} byte")).format(count=octets)
 
 

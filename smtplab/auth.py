@@ -19,6 +19,7 @@ import base64
 import binascii
 import hmac
 
+from . import errors_texts
 from .errors import LocalProtocolError, NotSupported, RemoteProtocolError
 from .i18n import N_, _
 
@@ -71,7 +72,7 @@ def _no_char(value: str, char: str, what: str, why: str) -> str:
     if not isinstance(value, str):
         raise LocalProtocolError(_(NOT_TEXT).format(what=_(what), type=type(value).__name__))
     if char in value:
-        message = _("{what} contains {char} at position {position}; {why} Remove that character.")
+        message = _(errors_texts.AUTH_BAD_CHARACTER)
         position = value.index(char)
         raise LocalProtocolError(
             message.format(what=_(what), char=repr(char), position=position, why=_(why))
@@ -104,16 +105,11 @@ def decode_plain(b64: str) -> tuple[str, str, str]:
     """
     text = b64decode_text(b64)
     if text is None:
-        message = _("{text} is not base64 of UTF-8 text, so it is no AUTH PLAIN response.")
+        message = _(errors_texts.AUTH_PLAIN_NOT_BASE64)
         raise LocalProtocolError(message.format(text=repr(b64[:40])))
     fields = text.split("\0")
     if len(fields) != 3:
-        raise LocalProtocolError(
-            _(
-                "an AUTH PLAIN response decodes to three fields separated by NUL bytes "
-                "(authzid, user, password); this one has {count}."
-            ).format(count=len(fields))
-        )
+        raise LocalProtocolError(_(errors_texts.AUTH_PLAIN_FIELDS).format(count=len(fields)))
     return fields[0], fields[1], fields[2]
 
 
@@ -150,10 +146,7 @@ def cram_md5_response(username: str, password: str, challenge_b64: str) -> str:
     try:
         challenge = base64.b64decode(challenge_b64.strip(), validate=True)
     except (binascii.Error, ValueError):
-        message = _(
-            "the server's CRAM-MD5 challenge {challenge} is not base64; "
-            "cancel with '*' and try another mechanism."
-        )
+        message = _(errors_texts.AUTH_CRAM_CHALLENGE)
         raise RemoteProtocolError(message.format(challenge=repr(challenge_b64[:60]))) from None
     digest = hmac.new(password.encode("utf-8"), challenge, "md5").hexdigest()
     return b64encode_text(f"{username} {digest}")
@@ -201,37 +194,21 @@ def choose_mechanism(offered: frozenset[str], preferred: str | None = None) -> s
     offered_upper = frozenset(mechanism.upper() for mechanism in offered)
     listing = ", ".join(sorted(offered_upper))
     if not offered_upper:
-        raise NotSupported(
-            _(
-                "the server offers no AUTH mechanism (no AUTH line in its EHLO reply). Many "
-                "servers offer AUTH only inside TLS: use STARTTLS (or port 465) and EHLO "
-                "again. A receiving server (port 25) may not offer login at all."
-            )
-        )
+        raise NotSupported(_(errors_texts.AUTH_NONE_OFFERED))
     if preferred is not None:
         wanted = preferred.upper()
         if wanted not in SUPPORTED_MECHANISMS:
             known = ", ".join(sorted(SUPPORTED_MECHANISMS))
-            message = _("this kit cannot log in with {wanted}; it speaks {known}. ")
-            message += _("The server offers {listing}.")
+            message = _(errors_texts.AUTH_UNKNOWN_MECHANISM)
+            message += _(errors_texts.AUTH_SERVER_OFFERS)
             raise NotSupported(message.format(wanted=wanted, known=known, listing=listing))
         if wanted not in offered_upper:
-            message = _(
-                "the server does not offer AUTH {wanted}; it offers {listing}. "
-                "Pick one of those (or leave the mechanism out to let the kit choose)."
-            )
+            message = _(errors_texts.AUTH_NOT_OFFERED)
             raise NotSupported(message.format(wanted=wanted, listing=listing))
         return wanted
     for mechanism in MECHANISMS:
         if mechanism in offered_upper:
             return mechanism
-    hint = (
-        _(" XOAUTH2 needs an OAuth token: pass mechanism='XOAUTH2' and the token.")
-        if "XOAUTH2" in offered_upper
-        else ""
-    )
-    message = _(
-        "the server offers AUTH {listing}, and none of them is a password mechanism "
-        "this kit speaks ({mechanisms}).{hint}"
-    )
+    hint = _(errors_texts.AUTH_XOAUTH2_HINT) if "XOAUTH2" in offered_upper else ""
+    message = _(errors_texts.AUTH_NO_PASSWORD_MECHANISM)
     raise NotSupported(message.format(listing=listing, mechanisms=", ".join(MECHANISMS), hint=hint))

@@ -45,7 +45,7 @@ from .commands import (
     Rset,
     StartTLS,
 )
-from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section
+from .data_encoding import RAW_UTF8_HEADERS, MessageFacts, message_facts
 from .errors import (
     CLIENT_TEXT,
     AuthenticationError,
@@ -61,6 +61,7 @@ from .errors import (
 from .events import State
 from .extensions import Extensions
 from .i18n import _
+from .legality import message_problems
 from .protocol import ClientConnection
 from .replies import Reply
 from .secrecy import SecretText
@@ -210,16 +211,18 @@ class Client:
         **extra: str,
     ) -> Reply:
         """``reply`` if its code is ``klass``xx, else the ``error`` with advice."""
-        if reply.klass == klass:
-            return reply
+        if reply.klass != klass:
+            raise error(reply, step, self._advice(reply), **extra)
+        return reply
+
+    def _advice(self, reply: Reply) -> str:
+        """The hint an error gives for a reply: the provider's known failure, if any."""
         from .providers import advice_for  # its tables load on the first failure
 
         hint = advice_for(reply, provider=self.provider) or ""
-        if reply.code == 421:
-            hint = hint or _(
-                "the server is closing the connection (421): wait, then connect again."
-            )
-        raise error(reply, step, hint, **extra)
+        if reply.code == 421 and not hint:
+            hint = _("the server is closing the connection (421): wait, then connect again.")
+        return hint
 
     # ------------------------------------------------------------------ connecting
 
@@ -395,28 +398,13 @@ class Client:
         announce BODY=8BITMIME (RFC 6152).
         """
         with self._step():
-            payload = self._message_bytes(message)
+            payload = _as_bytes(message)
+            problems = self._conn.check_message(payload)
+            if problems:
+                raise _refusal(problems)
             self._expect(self._ask(Data()), 3, "DATA", DataRefused)
             reply = self._ask(MailData(payload), MESSAGE_STEP)
             return self._expect(reply, 2, "the end of the message", DataRefused)  # i18n: keep step
-
-    def _message_bytes(self, message: MessageLike, *, announcing_8bit: bool = False) -> bytes:
-        """The message as bytes, refused before anything is sent if the server cannot
-        take it (the problems come from the protocol's ``check_message``)."""
-        if isinstance(message, bytes):
-            data = message
-        else:
-            from .message import to_bytes
-
-            data = to_bytes(message)
-        problems = self._conn.check_message(data)
-        if announcing_8bit:  # send_message announces BODY=8BITMIME and SMTPUTF8 itself
-            problems = [p for p in problems if "8BITMIME" not in p]
-        if problems:
-            advice = CLIENT_TEXT["announce"] if any("8BITMIME" in p for p in problems) else ""
-            refused = CLIENT_TEXT["refused"]  # the kit's finding, not a reply: no code in front
-            raise LocalProtocolError(refused.format(problems="; ".join(problems), advice=advice))
-        return data
 
     def send_message(
         self,
@@ -431,8 +419,9 @@ class Client:
 
         Like :meth:`smtplib.SMTP.send_message`, the envelope comes from the headers
         (Sender/From; To, Cc, Bcc) unless given, and Bcc is not sent. BODY=8BITMIME and
-        SMTPUTF8 are announced when the message needs them. With pipelining (and the
-        server's PIPELINING) MAIL, RCPT and DATA go out in one batch (RFC 2920).
+        SMTPUTF8 are announced when the message needs them, and SIZE when the server
+        offers it. With pipelining (and the server's PIPELINING) MAIL, RCPT and DATA go
+        out in one batch (RFC 2920).
 
         Returns the server's final reply. Recipients the server refused are in
         ``client.last_refused`` (and noted in the transcript); if it refused them all,
@@ -442,47 +431,53 @@ class Client:
         with self._step(), self._wire.within(deadline):
             self._said_hello()
             sender, recipients = self._envelope(msg, from_addr, to_addrs)
-            payload = self._message_bytes(msg, announcing_8bit=True)
-            params: list[str] = []
-            for address in (sender, *recipients):
-                if not address.isascii():
-                    params = list(self._params_for(address, ()))
-                    break
-            if has_8bit(header_section(payload)[0]) and "SMTPUTF8" not in params:
-                if not self.extensions.smtputf8:
-                    raise NotSupported(
-                        _("the server offers no SMTPUTF8 for the ") + _(RAW_UTF8_HEADERS)
-                    )
-                params.append("SMTPUTF8")
-            if has_8bit(payload):
-                if not self.extensions.eightbitmime:
-                    raise NotSupported(CLIENT_TEXT["8-bit"])
-                params.append("BODY=8BITMIME")
-            if self.extensions.size is not None:
-                params.append(f"SIZE={len(payload)}")
+            payload = _as_bytes(msg)
+            facts, ext = message_facts(payload), self.extensions  # the message, read once
+            problems = message_problems(self._conn, facts, declaring=True)
+            if problems:
+                raise _refusal(problems)
+            addresses = (sender, *recipients)
+            plain = not facts.eight_bit and all(address.isascii() for address in addresses)
+            params = [] if plain else self._beyond_ascii(facts, addresses)
+            if ext.size is not None:
+                params.append(f"SIZE={facts.size}")
             # Build (and so check) every command before sending any: no half-open transaction.
             mail, rcpts = Mail(sender, tuple(params)), [Rcpt(r) for r in recipients]
             batch = self.pipelining if pipelining is None else pipelining
-            return self._transaction(mail, rcpts, payload, batch and self.extensions.pipelining)
+            return self._transaction(mail, rcpts, payload, batch and ext.pipelining)
+
+    def _beyond_ascii(self, facts: MessageFacts, addresses: Sequence[str]) -> list[str]:
+        """MAIL FROM's SMTPUTF8 for a non-ASCII address or raw UTF-8 headers (RFC 6531) and
+        BODY=8BITMIME for 8-bit bytes (RFC 6152); NotSupported if the server lacks one."""
+        params: tuple[str, ...] = ()
+        for address in addresses:  # SMTPUTF8 for a non-ASCII address, once
+            params = self._params_for(address, params)
+        if facts.utf8_headers and "SMTPUTF8" not in params:
+            if not self.extensions.smtputf8:
+                headers = _("the server offers no SMTPUTF8 for the ") + _(RAW_UTF8_HEADERS)
+                raise NotSupported(headers)
+            params = (*params, "SMTPUTF8")
+        if facts.eight_bit:
+            if not self.extensions.eightbitmime:
+                raise NotSupported(CLIENT_TEXT["8-bit"])
+            params = (*params, "BODY=8BITMIME")
+        return list(params)
 
     def _envelope(
         self, msg: MessageLike, from_addr: str | None, to_addrs: str | Sequence[str] | None
     ) -> tuple[str, list[str]]:
         """The envelope: given (then the headers are not read at all), or from the headers."""
-        if from_addr is not None and to_addrs is not None:
-            sender, recipients = from_addr, []
-        elif isinstance(msg, (str, bytes)):
-            raise LocalProtocolError(CLIENT_TEXT["no headers"])
-        else:
+        if from_addr is None or to_addrs is None:
+            if isinstance(msg, (str, bytes)):
+                raise LocalProtocolError(CLIENT_TEXT["no headers"])
             from .anatomy import envelope_recipients, envelope_sender
 
-            sender = envelope_sender(msg) if from_addr is None else from_addr
-            recipients = envelope_recipients(msg) if to_addrs is None else []
-        if to_addrs is not None:
-            recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
+            from_addr = envelope_sender(msg) if from_addr is None else from_addr
+            to_addrs = envelope_recipients(msg) if to_addrs is None else to_addrs
+        recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
         if not recipients:
             raise LocalProtocolError(CLIENT_TEXT["no recipients"])
-        return sender, recipients
+        return from_addr, recipients
 
     def _transaction(self, mail: Mail, rcpts: list[Rcpt], payload: bytes, batch: bool) -> Reply:
         """MAIL, each RCPT, DATA and the message: one loop for both ways of sending.
@@ -512,6 +507,18 @@ class Client:
         if everyone_refused and not batch:
             self.rset()
         data_reply = reply_to(data, "DATA") if batch or not everyone_refused else None
+        if self.last_refused or not mail_reply.is_success:
+            self._after_refusals(mail, mail_reply, data_reply, everyone_refused)
+        assert data_reply is not None
+        self._expect(data_reply, 3, "DATA", DataRefused)
+        reply = self._ask(MailData(payload), MESSAGE_STEP)
+        return self._expect(reply, 2, "the end of the message", DataRefused)  # i18n: keep step
+
+    def _after_refusals(
+        self, mail: Mail, mail_reply: Reply, data_reply: Reply | None, everyone_refused: bool
+    ) -> None:
+        """A refused sender or recipients: end a DATA the server took for nothing, then
+        raise (sender, or every recipient, refused) or note the recipients left out."""
         failed = everyone_refused or not mail_reply.is_success
         if failed and data_reply is not None and data_reply.code == 354:
             self._ask(MailData(b""), "ending an empty message")  # i18n: keep step; the server waits
@@ -524,14 +531,9 @@ class Client:
             )
             hint = _("every recipient was refused, so nothing was sent.") + later
             raise RecipientRefused(reply, f"RCPT TO:<{first}>", hint, recipient=first)
-        if self.last_refused:
-            names = ", ".join(f"{r} ({reply.code})" for r, reply in self.last_refused.items())
-            refused = _("refused recipients, who will NOT get the message: {names}")
-            self.transcript.record_note(refused.format(names=names))
-        assert data_reply is not None
-        self._expect(data_reply, 3, "DATA", DataRefused)
-        reply = self._ask(MailData(payload), MESSAGE_STEP)
-        return self._expect(reply, 2, "the end of the message", DataRefused)  # i18n: keep step
+        names = ", ".join(f"{r} ({reply.code})" for r, reply in self.last_refused.items())
+        refused = _("refused recipients, who will NOT get the message: {names}")
+        self.transcript.record_note(refused.format(names=names))
 
     def rset(self) -> Reply:
         """RSET: abandon the current transaction (RFC 5321 §4.1.1.5)."""
@@ -614,6 +616,22 @@ class Client:
 
         target, port, mode, key = connection_target(provider, host, port, security)
         return cls(target, port, security=mode, provider=key, **kwargs)  # type: ignore[arg-type]
+
+
+def _as_bytes(message: MessageLike) -> bytes:
+    """The message as bytes: :func:`smtplab.message.to_bytes` (bytes are taken as they are)."""
+    if isinstance(message, bytes):
+        return message
+    from .message import to_bytes  # the email package loads with the first message object
+
+    return to_bytes(message)
+
+
+def _refusal(problems: list[str]) -> LocalProtocolError:
+    """The refusal of a message a server could not take, before anything is sent."""
+    advice = CLIENT_TEXT["announce"] if any("8BITMIME" in p for p in problems) else ""
+    refused = CLIENT_TEXT["refused"]  # the kit's finding, not a reply: no code in front
+    return LocalProtocolError(refused.format(problems="; ".join(problems), advice=advice))
 
 
 def send(

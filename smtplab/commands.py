@@ -88,12 +88,17 @@ def check_text(value: str, what: str) -> str:
     >>> check_text("bob@example.com", "the recipient")
     'bob@example.com'
     """
+    if isinstance(value, str) and value.isprintable():  # CR, LF, NUL are not: at C speed
+        return value
+    return _refuse_text(value, what)
+
+
+def _refuse_text(value: object, what: str) -> str:
+    """What :func:`check_text` does with a value that is not printable text."""
     if not isinstance(value, str):
         raise LocalProtocolError(
             _(NOT_TEXT).format(what=_(what), kind=type(value).__name__, value=repr(value))
         )
-    if value.isprintable():  # CR, LF and NUL are not printable: the usual case, at C speed
-        return value
     match = _FORBIDDEN_RE.search(value)
     if match is not None:
         char = _(_FORBIDDEN[match.group()])
@@ -104,7 +109,7 @@ def check_text(value: str, what: str) -> str:
                 "another command (command injection); nothing was sent. Remove the character."
             ).format(what=_(what), char=char, position=match.start(), value=_shorten(value))
         )
-    return value
+    return value  # other unprintable characters are the server's to judge
 
 
 def is_ascii_address(address: str) -> bool:
@@ -134,6 +139,10 @@ def _space_outside_quotes(address: str) -> int:
     return -1
 
 
+_PLAIN_ADDRESS = re.compile(r'[^\s<>"\0]*@[^\s<>"\0]*')
+"""An address with an ``@`` and no whitespace, quote, angle bracket or NUL: never refused."""
+
+
 def check_address(address: str, *, allow_empty: bool = False, what: str = N_("the address")) -> str:
     """Check an envelope address (the part inside ``<...>``) and return it unchanged.
 
@@ -147,6 +156,13 @@ def check_address(address: str, *, allow_empty: bool = False, what: str = N_("th
     >>> check_address("", allow_empty=True)
     ''
     """
+    if isinstance(address, str) and _PLAIN_ADDRESS.fullmatch(address):
+        return address  # the plain form: none of the rules can refuse it
+    return _check_unusual_address(address, allow_empty, what)
+
+
+def _check_unusual_address(address: str, allow_empty: bool, what: str) -> str:
+    """:func:`check_address`'s rules, one by one, for an address not of the plain form."""
     check_text(address, what)
     if address == "":
         if allow_empty:
@@ -184,13 +200,9 @@ def check_address(address: str, *, allow_empty: bool = False, what: str = N_("th
 
 def _check_word(value: str, what: str, example: str) -> str:
     """Refuse an empty value or one with whitespace (a domain, a mechanism name...)."""
-    check_text(value, what)
-    if not value or any(char.isspace() for char in value):
-        raise LocalProtocolError(
-            _("{what} must be one word without spaces, like {example}; got {value}.").format(
-                what=_(what), example=_(example), value=repr(value)
-            )
-        )
+    if check_text(value, what).split() != [value]:  # empty, or not one word
+        text = _("{what} must be one word without spaces, like {example}; got {value}.")
+        raise LocalProtocolError(text.format(what=_(what), example=_(example), value=repr(value)))
     return value
 
 
@@ -199,6 +211,16 @@ _PARAM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(=[^\s=]+)?")
 
 def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
     """Check ESMTP parameters (RFC 5321 §4.1.2 esmtp-param): ``KEYWORD`` or ``KEYWORD=value``."""
+    if isinstance(params, str) or not all(
+        isinstance(param, str) and param.isprintable() and _PARAM_RE.fullmatch(param)
+        for param in params
+    ):
+        _check_each_param(params, verb)
+    return tuple(params)
+
+
+def _check_each_param(params: tuple[str, ...], verb: str) -> None:
+    """:func:`_check_params`'s rules, one by one, for parameters not all of the plain form."""
     if isinstance(params, str):
         raise LocalProtocolError(
             _(
@@ -207,8 +229,7 @@ def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
             ).format(verb=verb, params=repr(params))
         )
     for param in params:
-        if not (isinstance(param, str) and param.isprintable()):  # else check_text passes
-            check_text(param, _("the {verb} parameter").format(verb=verb))
+        check_text(param, _("the {verb} parameter").format(verb=verb))
         if not _PARAM_RE.fullmatch(param):
             raise LocalProtocolError(
                 _(
@@ -217,15 +238,14 @@ def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
                     "parameter as its own string."
                 ).format(verb=verb, param=repr(param))
             )
-    return tuple(params)
 
 
 @dataclass(frozen=True)
 class Command:
     """The base of every command: ``render()`` gives the line's bytes, CRLF included.
 
-    Subclasses set ``verb`` and implement ``_line()``; the line is checked (CR/LF/NUL,
-    length) when the command is built.
+    Subclasses set ``verb``, and ``_line()`` when the line says more than the verb; the
+    line is checked (CR/LF/NUL, length) when the command is built.
     """
 
     verb: ClassVar[str] = ""
@@ -242,7 +262,7 @@ class Command:
         object.__setattr__(self, "_wire", (line, rendered))
 
     def _line(self) -> str:
-        raise NotImplementedError
+        return self.verb  # a command of one word; those with arguments say more
 
     @property
     def text(self) -> str:
@@ -267,17 +287,13 @@ class Command:
 
     def _check_length(self, rendered: bytes) -> None:
         if len(rendered) > self.limit:
-            raise LocalProtocolError(
-                _(
-                    "the {keyword} line is {length} octets long "
-                    "(CRLF included); {rule} Nothing was sent: shorten "
-                    "the arguments."
-                ).format(
-                    keyword=self.keyword or _("command"),
-                    length=len(rendered),
-                    rule=_(_LIMIT_RULE[self.limit]),
-                )
+            text = _(
+                "the {keyword} line is {length} octets long "
+                "(CRLF included); {rule} Nothing was sent: shorten "
+                "the arguments."
             )
+            keyword, rule = self.keyword or _("command"), _(_LIMIT_RULE[self.limit])
+            raise LocalProtocolError(text.format(keyword=keyword, length=len(rendered), rule=rule))
 
     def __str__(self) -> str:
         return self._line()
@@ -318,9 +334,6 @@ class StartTLS(Command):
     """``STARTTLS``: switch this connection to TLS (RFC 3207)."""
 
     verb: ClassVar[str] = "STARTTLS"
-
-    def _line(self) -> str:
-        return "STARTTLS"
 
 
 _MECHANISM_RE = re.compile(r"[A-Za-z0-9_-]{1,20}")
@@ -445,18 +458,12 @@ class Data(Command):
 
     verb: ClassVar[str] = "DATA"
 
-    def _line(self) -> str:
-        return "DATA"
-
 
 @dataclass(frozen=True)
 class Rset(Command):
     """``RSET``: abandon the current transaction (RFC 5321 §4.1.1.5)."""
 
     verb: ClassVar[str] = "RSET"
-
-    def _line(self) -> str:
-        return "RSET"
 
 
 @dataclass(frozen=True)
@@ -465,18 +472,12 @@ class Noop(Command):
 
     verb: ClassVar[str] = "NOOP"
 
-    def _line(self) -> str:
-        return "NOOP"
-
 
 @dataclass(frozen=True)
 class Quit(Command):
     """``QUIT``: say goodbye; the server answers 221 and closes (RFC 5321 §4.1.1.10)."""
 
     verb: ClassVar[str] = "QUIT"
-
-    def _line(self) -> str:
-        return "QUIT"
 
 
 @dataclass(frozen=True)
@@ -571,28 +572,18 @@ class MailData(Command):
 
     def __post_init__(self) -> None:
         if not isinstance(self.message, (bytes, bytearray, memoryview)):
-            raise LocalProtocolError(
-                _(
-                    "the message must be bytes, not {kind}. Use "
-                    "msg.as_bytes() for an EmailMessage, or text.encode('utf-8')."
-                ).format(kind=type(self.message).__name__)
+            text = _(
+                "the message must be bytes, not {kind}. Use "
+                "msg.as_bytes() for an EmailMessage, or text.encode('utf-8')."
             )
+            raise LocalProtocolError(text.format(kind=type(self.message).__name__))
 
     def _line(self) -> str:
         return f"<message, {len(self.message)} bytes>"
 
     def render(self) -> bytes:
-        """The encoded message, ending with ``CRLF.CRLF``.
-
-        Encoded once: the result is kept when ``message`` is ``bytes`` (immutable), so a
-        driver may encode it ahead of sending it.
-        """
-        encoded = self.__dict__.get("_encoded")
-        if encoded is None:
-            encoded = encode_data(bytes(self.message))
-            if type(self.message) is bytes:
-                object.__setattr__(self, "_encoded", encoded)
-        return encoded
+        """The encoded message, ending with ``CRLF.CRLF``."""
+        return encode_data(bytes(self.message))
 
     def __repr__(self) -> str:
         return f"MailData(<{len(self.message)} bytes>)"

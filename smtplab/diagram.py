@@ -17,6 +17,7 @@ from pathlib import Path
 from .annotate import Entry, Memory, shorten, tls_version, width
 from .i18n import _
 from .printable import printable
+from .styles import DIAGRAM_COLORS
 
 __all__: list[str] = []  # drawn by Transcript.diagram()
 
@@ -58,14 +59,6 @@ _SVG_WIDTH = 760
 _LANE_C = 96
 _LANE_S = 664
 _ROW = 26
-_COLORS = {
-    "C": "#0550ae",
-    "S": "#6639ba",
-    "fail": "#cf222e",
-    "text": "#1f2328",
-    "muted": "#59636e",
-    "tls": "#1a7f37",
-}
 _URL_ESCAPES = str.maketrans({"%": "%25", "#": "%23", "\t": "%09", "\n": "%0A", "\r": "%0D"})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """What XML 1.0 forbids in a document, even written as a character reference."""
@@ -87,7 +80,7 @@ def _label(text: str, limit: int = 78) -> str:
 
 def draw(entries: list[Entry], memory: Memory) -> Diagram:
     """Draw entries as an SVG sequence diagram (strings and html.escape, nothing else)."""
-    c = _COLORS
+    c = DIAGRAM_COLORS
     body: list[str] = []
     y = 70
     arrows = 0
@@ -123,12 +116,9 @@ def draw(entries: list[Entry], memory: Memory) -> Diagram:
         if entry.direction == "S" and not server and entry.phase == "greeting":
             words = (entry.reply.lines[0] if entry.reply and entry.reply.lines else "").split()
             server = printable(words[0]) if words else ""
-        if entry.direction == "C":
-            x1, x2, head = _LANE_C, _LANE_S - 9, _LANE_S
-            points = f"{head},{y} {head - 9},{y - 4.5} {head - 9},{y + 4.5}"
-        else:
-            x1, x2, head = _LANE_S, _LANE_C + 9, _LANE_C
-            points = f"{head},{y} {head + 9},{y - 4.5} {head + 9},{y + 4.5}"
+        x1, head = (_LANE_C, _LANE_S) if entry.direction == "C" else (_LANE_S, _LANE_C)
+        x2 = head - 9 if entry.direction == "C" else head + 9  # the line ends where the tip starts
+        points = f"{head},{y} {x2},{y - 4.5} {x2},{y + 4.5}"
         weight = "2.5" if entry.is_message else "1.4"
         kind = "client" if entry.direction == "C" else "server"
         body.append(

@@ -106,7 +106,8 @@ class Context(NamedTuple):
     ``earlier_hello`` is the reply to the EHLO (or HELO) before the last one and
     ``earlier_tls`` whether TLS was on then (so "AUTH: offered only now, inside TLS" can
     be said); ``hellos`` counts the EHLO/HELO sent; ``auth`` is the AUTH exchange in
-    progress; ``smtputf8`` whether the last MAIL FROM declared SMTPUTF8 (RFC 6531).
+    progress; ``smtputf8`` whether the last MAIL FROM declared SMTPUTF8 (RFC 6531), and
+    ``eight_bit`` whether it declared BODY=8BITMIME or BINARYMIME (RFC 6152, RFC 3030).
     """
 
     tls: bool = False
@@ -118,6 +119,7 @@ class Context(NamedTuple):
     authenticated: bool = False
     auth: AuthStep | None = None
     smtputf8: bool = False
+    eight_bit: bool = False
 
 
 class Sent(NamedTuple):

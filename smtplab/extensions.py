@@ -18,7 +18,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .i18n import N_, _
+from .i18n import _
+from .notes import EXTENSION_NOTE
 from .replies import Reply
 
 __all__ = ["Extensions"]
@@ -50,21 +51,16 @@ class Extensions:
         lines = reply.lines or ("",)
         server_name = lines[0].split(None, 1)[0] if lines[0].strip() else ""
         keywords: dict[str, str] = {}
-        auth: list[str] = []
+        auth: dict[str, None] = {}  # the mechanisms in the order offered
         for line in lines[1:]:
             match = _KEYWORD_RE.match(line.strip())
             if match is None:
                 continue
             keyword, separator, params = match[1].upper(), match[2], match[3].strip()
-            if keyword == "AUTH":
-                for mechanism in params.split():
-                    if mechanism.upper() not in auth:
-                        auth.append(mechanism.upper())
-                if separator == "=":
-                    continue  # the old form only adds mechanisms
-            if separator == "=":
-                continue  # KEYWORD=... is not a keyword line (only AUTH= is known)
-            keywords.setdefault(keyword, params)
+            if keyword == "AUTH":  # both forms add mechanisms, each once
+                auth.update(dict.fromkeys(params.upper().split()))
+            if separator != "=":  # KEYWORD=... is not a keyword line (only AUTH= is known)
+                keywords.setdefault(keyword, params)
         if auth:
             keywords["AUTH"] = " ".join(auth)
         return cls(server_name, MappingProxyType(keywords), ehlo=True)
@@ -103,9 +99,7 @@ class Extensions:
         ``SIZE`` alone, ``SIZE 0`` and a parameter that is not a number all mean None.
         """
         value = self.keywords.get("SIZE", "").strip()
-        if not value.isdigit() or int(value) == 0:
-            return None
-        return int(value)
+        return (int(value) or None) if value.isdigit() else None
 
     @property
     def starttls(self) -> bool:
@@ -182,31 +176,6 @@ def _describe_auth(params: str) -> str:
     return _("log in with {mechanisms} · RFC 4954").format(mechanisms=_or_list(mechanisms))
 
 
-_UNKNOWN = N_("an extension this kit does not know")
-
-_DESCRIPTIONS: dict[str, str] = {
-    "8BITMIME": N_("8-bit bodies allowed · RFC 6152"),
-    "SMTPUTF8": N_("UTF-8 addresses allowed · RFC 6531"),
-    "PIPELINING": N_("may batch commands · RFC 2920"),
-    "STARTTLS": N_("can switch to TLS · RFC 3207"),
-    "ENHANCEDSTATUSCODES": N_("replies carry codes like 2.1.0 · RFC 2034"),
-    "CHUNKING": N_("BDAT may send the message in chunks · RFC 3030"),
-    "BINARYMIME": N_("binary bodies allowed with BDAT · RFC 3030"),
-    "DSN": N_("delivery status notifications on request · RFC 3461"),
-    "DELIVERBY": N_("delivery deadlines on request · RFC 2852"),
-    "ETRN": N_("a relay can be asked to flush its queue · RFC 1985"),
-    "REQUIRETLS": N_("mail can demand TLS all the way · RFC 8689"),
-    "MT-PRIORITY": N_("messages may carry a priority · RFC 6710"),
-    "LIMITS": N_("the server states its limits · RFC 9422"),
-    "VRFY": N_("VRFY asks whether a user exists · RFC 5321 §3.5"),
-    "EXPN": N_("EXPN expands a mailing list · RFC 5321 §3.5"),
-    "HELP": N_("HELP gives help text · RFC 5321 §4.1.1.8"),
-    "SEND": N_("SEND delivers to a terminal (obsolete) · RFC 821"),
-    "XCLIENT": N_("a proxy may pass on the real client's details (Postfix)"),
-    "XFORWARD": N_("a filter may pass on the original client's details (Postfix)"),
-}
-
-
 def describe_extension(keyword: str, params: str = "") -> str:
     """One line explaining an extension, for transcript annotations.
 
@@ -226,7 +195,7 @@ def describe_extension(keyword: str, params: str = "") -> str:
         return f"{label}: {text}"
     if name == "SIZE":
         return f"SIZE: {_describe_size(params)}"
-    return f"{name}: {_(_DESCRIPTIONS.get(name, _UNKNOWN))}"
+    return f"{name}: {EXTENSION_NOTE.get(name) or EXTENSION_NOTE['']}"
 
 
 def describe_line(line: str) -> str:

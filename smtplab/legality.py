@@ -1,30 +1,24 @@
-"""What a server would say about a command before it is sent: the legality tables.
+"""What a server would say about a command before it is sent.
 
 A teaching kit lets learners send a command at the wrong moment to see the server's real
 answer; :meth:`smtplab.protocol.ClientConnection.is_legal` tells beforehand, in the words
-the server would use, with these tables (RFC 5321 §4.1.4, RFC 3207, RFC 4954, RFC 2920).
+the server would use, with the tables of :mod:`smtplab.legality_tables` (RFC 5321 §4.1.4,
+RFC 3207, RFC 4954, RFC 2920) and the checks of what the server offered, below.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from .commands import Auth, Command, Mail, MailData, RawCommand, Rcpt
-from .data_encoding import RAW_UTF8_HEADERS, has_8bit, header_section, long_lines
+from .commands import Auth, Command, Mail, RawCommand, Rcpt
+from .data_encoding import RAW_UTF8_HEADERS, MessageFacts, message_facts
 from .events import State
 from .extensions import Extensions, format_size
-from .i18n import N_, _
+from .i18n import _
+from .legality_tables import EIGHT_BIT_WITHOUT_BODY, LEGAL_IN, SESSION, WHY_NOT, WHY_NOT_IN
+from .legality_tables import TOO_BIG as TOO_BIG
 
 __all__: list[str] = []
-
-TOO_BIG = N_(
-    "the message ({size}) is larger than the server's limit ({limit}, its SIZE in "
-    "the EHLO reply; it would answer 552, RFC 1870)"
-)
-"""The refusal of a message over the server's SIZE (the Composer shows it by the body)."""
-
-_S = State
-_SESSION = (_S.GREETED, _S.READY, _S.MAIL, _S.RCPT)  # the server reads commands
 
 
 class Session(Protocol):
@@ -40,94 +34,6 @@ class Session(Protocol):
     def transaction_utf8(self) -> bool: ...
     @property
     def transaction_8bit(self) -> bool: ...
-
-
-# The states in which each command is legal (RFC 5321 §4.1.4, RFC 3207, RFC 4954).
-_LEGAL_IN: dict[str, tuple[State, ...]] = {
-    "EHLO": _SESSION,
-    "HELO": _SESSION,
-    "STARTTLS": (_S.READY,),
-    "AUTH": (_S.READY,),
-    "AUTH-RESPONSE": (_S.AUTH_IN_PROGRESS,),
-    "MAIL": (_S.READY,),
-    "RCPT": (_S.MAIL, _S.RCPT),
-    "DATA": (_S.RCPT,),
-    "MAIL-DATA": (),  # only while the server reads the message: see is_legal
-    "RSET": _SESSION,
-    "NOOP": _SESSION,
-    "VRFY": _SESSION,
-    "EXPN": _SESSION,
-    "HELP": _SESSION,
-    "QUIT": (*_SESSION, _S.REJECTED),
-}
-
-_AUTH_IN_TRANSACTION = N_(
-    "503: AUTH is not allowed during a mail transaction: RSET first (RFC 4954 §4)"
-)
-_TLS_IN_TRANSACTION = N_(
-    "503: STARTTLS is not accepted inside a mail transaction: RSET first, better still "
-    "start TLS right after EHLO"
-)
-# Why a command is out of place: first by (role, state), then by state (texts marked with
-# N_, translated where they are read).
-_WHY_NOT: dict[tuple[str, State], str] = {
-    ("RCPT", _S.READY): N_("503: MAIL FROM first: RCPT needs a transaction (RFC 5321 §4.1.1.3)"),
-    ("DATA", _S.READY): N_(
-        "503: MAIL FROM and RCPT TO first: DATA needs a transaction with at "
-        "least one recipient (RFC 5321 §4.1.1.4)"
-    ),
-    ("DATA", _S.MAIL): N_(
-        "503: RCPT TO first: no recipient has been accepted yet, so there is "
-        "nobody to deliver to (RFC 5321 §3.3)"
-    ),
-    ("MAIL", _S.MAIL): N_(
-        "503: a transaction is already open (MAIL FROM was accepted): finish "
-        "it with DATA or cancel it with RSET (RFC 5321 §4.1.1.2)"
-    ),
-    ("MAIL", _S.RCPT): N_(
-        "503: a transaction is already open: finish it with DATA or cancel "
-        "it with RSET (RFC 5321 §4.1.1.2)"
-    ),
-    ("AUTH", _S.MAIL): _AUTH_IN_TRANSACTION,
-    ("AUTH", _S.RCPT): _AUTH_IN_TRANSACTION,
-    ("STARTTLS", _S.MAIL): _TLS_IN_TRANSACTION,
-    ("STARTTLS", _S.RCPT): _TLS_IN_TRANSACTION,
-    ("AUTH-RESPONSE", _S.GREETED): N_(
-        "500: no AUTH exchange is in progress: an AUTH answer "
-        "follows a 334 reply; the server would read this line as a command"
-    ),
-    ("MAIL-DATA", _S.GREETED): N_(
-        "send the message only after the server's 354 reply to DATA: "
-        "before that, the server would read each of its lines as a command"
-    ),
-}
-for _state in (_S.READY, _S.MAIL, _S.RCPT):
-    _WHY_NOT[("AUTH-RESPONSE", _state)] = _WHY_NOT[("AUTH-RESPONSE", _S.GREETED)]
-    _WHY_NOT[("MAIL-DATA", _state)] = _WHY_NOT[("MAIL-DATA", _S.GREETED)]
-
-_WHY_NOT_IN: dict[State, str] = {
-    _S.AWAIT_GREETING: N_(
-        "wait for the server's greeting (220) first: a client that talks "
-        "before it is an 'early talker', and servers like Postfix drop it (RFC 5321 §3.1)"
-    ),
-    _S.REJECTED: N_(
-        "503: the server refused this session in its greeting; only QUIT is left (RFC 5321 §3.1)"
-    ),
-    _S.GREETED: N_("503: say EHLO (or HELO) first (RFC 5321 §4.1.4)"),
-    _S.READY: N_("503: this command does not fit here"),
-    _S.MAIL: N_("503: this command does not fit inside a mail transaction"),
-    _S.RCPT: N_("503: this command does not fit inside a mail transaction"),
-    _S.AUTH_IN_PROGRESS: N_(
-        "501: the server waits for your answer to its 334 (base64 text, or "
-        "'*' to cancel, RFC 4954 §4): it would read this line as that answer"
-    ),
-    _S.DATA: N_("wait for the server's reply to the end of your message first"),
-    _S.TLS_PENDING: N_(
-        "the server expects the TLS handshake now (it said 220 to STARTTLS): "
-        "anything else breaks the connection. Start TLS first"
-    ),
-    _S.CLOSED: N_("the connection is closed: connect again"),
-}
 
 
 def _params(command: Command) -> tuple[str, ...]:
@@ -210,31 +116,18 @@ def _check_utf8_address(conn: Session, command: Command) -> str | None:
     return None
 
 
-_EIGHT_BIT_WITHOUT_BODY = N_(
-    "the message has 8-bit bytes but MAIL FROM did not say BODY=8BITMIME (RFC 6152); "
-    "some servers will damage or refuse it"
-)
-
-
-def _check_data_8bit(conn: Session, command: Command) -> str | None:
-    if isinstance(command, MailData) and not conn.transaction_8bit and has_8bit(command.message):
-        return _(_EIGHT_BIT_WITHOUT_BODY)
-    return None
-
-
 _FEATURE_CHECKS = (
     _check_starttls,
     _check_auth,
     _check_mail_params,
     _check_utf8_address,
-    _check_data_8bit,
 )
 
 
 def known_command(command: Command) -> bool:
     """True for a command the server reads as a command (not a raw line it would take as
     an AUTH answer)."""
-    return not isinstance(command, RawCommand) or command.keyword in _LEGAL_IN
+    return not isinstance(command, RawCommand) or command.keyword in LEGAL_IN
 
 
 def why_not(conn: Session, command: Command, role: str, state: State) -> str:
@@ -242,9 +135,9 @@ def why_not(conn: Session, command: Command, role: str, state: State) -> str:
     ``""`` when it fits."""
     answering = role == "AUTH-RESPONSE"
     if state is State.AUTH_IN_PROGRESS and not answering and known_command(command):
-        return _(_WHY_NOT_IN[state])
-    if state not in _LEGAL_IN.get(role, _SESSION):
-        return _(_WHY_NOT.get((role, state), _WHY_NOT_IN[state]))
+        return _(WHY_NOT_IN[state])
+    if state not in LEGAL_IN.get(role, SESSION):
+        return _(WHY_NOT.get((role, state), WHY_NOT_IN[state]))
     for check in _FEATURE_CHECKS:
         reason = check(conn, command)
         if reason:
@@ -252,40 +145,45 @@ def why_not(conn: Session, command: Command, role: str, state: State) -> str:
     return ""
 
 
-def message_problems(conn: Session, message: bytes) -> list[str]:
-    """What a server would refuse in ``message`` for the current transaction: 8-bit bytes
+def message_problems(
+    conn: Session, message: bytes | MessageFacts, *, declaring: bool = False
+) -> list[str]:
+    """What a server would refuse in ``message`` (or its :func:`message_facts`) for the
+    current transaction: raw UTF-8 headers without ``SMTPUTF8`` (RFC 6532), 8-bit bytes
     without ``BODY=8BITMIME`` (RFC 6152), a size over SIZE (RFC 1870), lines over 998
-    octets (RFC 5321 §4.5.3.1.6); raw UTF-8 in the headers without ``SMTPUTF8`` (RFC 6532:
-    :data:`~smtplab.data_encoding.RAW_UTF8_HEADERS`).
-
-    The texts are the kit's own findings, so they start with no reply code (a learner
-    would take ``"500: ..."`` for the server's answer); they name the code a server would
-    give."""
+    octets (RFC 5321 §4.5.3.1.6). ``declaring``: MAIL FROM is still to declare what the
+    message needs (send_message), so only its size and lines count. The kit's own
+    findings: no reply code in front (a learner would take it for the server's answer)."""
+    facts = message if isinstance(message, MessageFacts) else message_facts(message)
     problems: list[str] = []
-    if not conn.transaction_utf8 and has_8bit(header_section(message)[0]):
+    if facts.utf8_headers and not (declaring or conn.transaction_utf8):
         problems.append(_(RAW_UTF8_HEADERS))
-    if has_8bit(message) and not conn.transaction_8bit:
-        problems.append(_(_EIGHT_BIT_WITHOUT_BODY))
-    size = conn.extensions.size
-    if size is not None and len(message) > size:
-        problems.append(_(TOO_BIG).format(size=format_size(len(message)), limit=format_size(size)))
-    too_long = long_lines(message)
-    if too_long:
-        shown = ", ".join(str(number) for number in too_long[:5])
-        if len(too_long) == 1:
-            text = _(
-                "line {lines} is longer than 998 octets, the most a line of a message may have "
-                "(RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
-            )
-        elif len(too_long) <= 5:
-            text = _(
-                "lines {lines} are longer than 998 octets, the most a line of a message may "
-                "have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
-            )
-        else:
-            text = _(
-                "lines {lines} and {more} more are longer than 998 octets, the most a line of "
-                "a message may have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
-            )
-        problems.append(text.format(lines=shown, more=len(too_long) - 5))
+    if facts.eight_bit and not (declaring or conn.transaction_8bit):
+        problems.append(_(EIGHT_BIT_WITHOUT_BODY))
+    limit = conn.extensions.size
+    if limit is not None and facts.size > limit:
+        problems.append(_(TOO_BIG).format(size=format_size(facts.size), limit=format_size(limit)))
+    if facts.long_lines:
+        problems.append(_too_long(facts.long_lines))
     return problems
+
+
+def _too_long(numbers: list[int]) -> str:
+    """The problem of lines over 998 octets, naming the first five."""
+    shown = ", ".join(str(number) for number in numbers[:5])
+    if len(numbers) == 1:
+        text = _(
+            "line {lines} is longer than 998 octets, the most a line of a message may have "
+            "(RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+        )
+    elif len(numbers) <= 5:
+        text = _(
+            "lines {lines} are longer than 998 octets, the most a line of a message may "
+            "have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+        )
+    else:
+        text = _(
+            "lines {lines} and {more} more are longer than 998 octets, the most a line of "
+            "a message may have (RFC 5321 §4.5.3.1.6; a server answers 500 or cuts the line)"
+        )
+    return text.format(lines=shown, more=len(numbers) - 5)

@@ -47,9 +47,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import encoded_words
+from . import message_texts as texts
 from .anatomy import (
     FIELD_NAME,
-    LINE_BREAKS,
     SMTP_POLICY,
     SMTPUTF8_POLICY,
     address_key,
@@ -100,21 +100,15 @@ PathLike = str | os.PathLike[str]
 
 def _refuse_line_breaks(what: str, value: str) -> None:
     """Refuse CR, LF and NUL: inside a header they would start a new header (injection)."""
-    for char, name in LINE_BREAKS.items():
+    for char, name in texts.LINE_BREAKS.items():
         if char in value:
             raise LocalProtocolError(
-                _(
-                    "{what} contains {name}: {value}. A line break inside a header value would "
-                    "start a new header line (header injection), so it is refused. Remove it; to "
-                    "address several people, pass a list."
-                ).format(what=_(what), name=_(name), value=repr(value))
+                _(texts.LINE_BREAK_REFUSED).format(what=_(what), name=_(name), value=repr(value))
             )
     for char in value:
         if (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F:
             raise LocalProtocolError(
-                _("{what} contains the control character {char}: {value}. Remove it.").format(
-                    what=_(what), char=repr(char), value=repr(value)
-                )
+                _(texts.CONTROL_CHARACTER).format(what=_(what), char=repr(char), value=repr(value))
             )
 
 
@@ -133,11 +127,7 @@ class _Mailbox(NamedTuple):
 def _parse_mailbox(what: str, text: str) -> _Mailbox:
     """Parse ``alice@example.com`` or ``Alice <alice@example.com>``, refusing anything odd."""
     if not isinstance(text, str):
-        raise LocalProtocolError(
-            _("{what} must be a string like 'alice@example.com', not {text}.").format(
-                what=_(what), text=repr(text)
-            )
-        )
+        raise LocalProtocolError(_(texts.NOT_A_STRING).format(what=_(what), text=repr(text)))
     _refuse_line_breaks(what, text)
     match = _ANGLE_FORM.fullmatch(text)
     if match:
@@ -146,43 +136,21 @@ def _parse_mailbox(what: str, text: str) -> _Mailbox:
             name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
     else:
         name, address = "", text.strip()
-    if "," in address or (" " in address and address.count("@") > 1):
-        raise LocalProtocolError(
-            _(
-                "{what} {text} looks like several addresses in one string. Pass a list: "
-                "['alice@example.com', 'bob@example.com']."
-            ).format(what=_(what), text=repr(text))
-        )
     local, at, domain = address.rpartition("@")
-    if not at:
-        raise LocalProtocolError(
-            _(
-                "{what} {text} is not an e-mail address: it has no '@'. Write it like "
-                "alice@example.com."
-            ).format(what=_(what), text=repr(text))
-        )
-    if not local or not domain:
-        raise LocalProtocolError(
-            _(
-                "{what} {text} needs a name before the '@' and a domain after it, "
-                "like alice@example.com."
-            ).format(what=_(what), text=repr(text))
-        )
-    if not all(_LOCAL_PART.fullmatch(piece) for piece in local.split(".")):
-        raise LocalProtocolError(
-            _(
-                "{what} {text}: the part before '@' ({local}) has a character an address "
-                "cannot carry unquoted (spaces, quotes, brackets, commas...) or a misplaced dot. "
-                "Use letters, digits and . _ + - only."
-            ).format(what=_(what), text=repr(text), local=repr(local))
-        )
-    if not _DOMAIN.fullmatch(domain):
-        raise LocalProtocolError(
-            _("{what} {text}: {domain} is not a domain name. Write it like example.com.").format(
-                what=_(what), text=repr(text), domain=repr(domain)
-            )
-        )
-    return _Mailbox(name, local, domain)
+    if "," in address or (" " in address and address.count("@") > 1):
+        problem = texts.SEVERAL_ADDRESSES
+    elif not at:
+        problem = texts.NO_AT
+    elif not local or not domain:
+        problem = texts.NO_LOCAL_OR_DOMAIN
+    elif not all(_LOCAL_PART.fullmatch(piece) for piece in local.split(".")):
+        problem = texts.BAD_LOCAL_PART
+    elif not _DOMAIN.fullmatch(domain):
+        problem = texts.BAD_DOMAIN
+    else:
+        return _Mailbox(name, local, domain)
+    fields = {"what": _(what), "text": repr(text), "local": repr(local), "domain": repr(domain)}
+    raise LocalProtocolError(_(problem).format(**fields))
 
 
 def _mailboxes(what: str, value: str | Sequence[str]) -> list[_Mailbox]:
@@ -304,19 +272,17 @@ class Attachment:
         _refuse_line_breaks(N_("the attachment's filename"), self.filename)
         if not isinstance(self.data, (bytes, bytearray, memoryview)):
             raise LocalProtocolError(
-                _(
-                    "the data of attachment {filename} must be bytes, not "
-                    "{kind}; encode text first, e.g. text.encode('utf-8')."
-                ).format(filename=repr(self.filename), kind=type(self.data).__name__)
+                _(texts.ATTACHMENT_NOT_BYTES).format(
+                    filename=repr(self.filename), kind=type(self.data).__name__
+                )
             )
         if self.content_type is not None:
             _refuse_line_breaks(N_("the attachment's content type"), self.content_type)
             if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", self.content_type):
                 raise LocalProtocolError(
-                    _(
-                        "content type {content_type} of {filename} is not "
-                        "'type/subtype', like 'application/pdf'."
-                    ).format(content_type=repr(self.content_type), filename=repr(self.filename))
+                    _(texts.BAD_CONTENT_TYPE).format(
+                        content_type=repr(self.content_type), filename=repr(self.filename)
+                    )
                 )
 
     @property
@@ -338,21 +304,12 @@ def _as_attachment(item: AttachmentLike) -> Attachment:
         return item
     if isinstance(item, tuple):
         if len(item) not in (2, 3):
-            raise LocalProtocolError(
-                _(
-                    "an attachment tuple is (filename, data) or (filename, data, content_type), "
-                    "not a tuple of {count} items."
-                ).format(count=len(item))
-            )
+            raise LocalProtocolError(_(texts.ATTACHMENT_TUPLE).format(count=len(item)))
         return Attachment(*item)
     if isinstance(item, (str, os.PathLike)):
         path = Path(item)
         return Attachment(path.name, path.read_bytes())
-    raise LocalProtocolError(
-        _("cannot attach {item}: pass a path, a (filename, bytes) tuple or an Attachment.").format(
-            item=repr(item)
-        )
-    )
+    raise LocalProtocolError(_(texts.CANNOT_ATTACH).format(item=repr(item)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -497,27 +454,22 @@ def compose(
         _refuse_line_breaks("sender_name", sender_name)
         if from_box.name and from_box.name != sender_name:
             raise LocalProtocolError(
-                _(
-                    "sender {sender} already has a display name and sender_name={sender_name}"
-                    " gives another: pass the name once."
-                ).format(sender=repr(sender), sender_name=repr(sender_name))
+                _(texts.TWO_DISPLAY_NAMES).format(
+                    sender=repr(sender), sender_name=repr(sender_name)
+                )
             )
         from_box = _Mailbox(sender_name, from_box.local, from_box.domain)
     to_boxes = _mailboxes("to", to)
     cc_boxes = _mailboxes("cc", cc)
     bcc_boxes = _mailboxes("bcc", bcc)
     if not (to_boxes or cc_boxes or bcc_boxes):
-        raise LocalProtocolError(
-            _("the message has no recipient: give at least one address in to=.")
-        )
+        raise LocalProtocolError(_(texts.NO_RECIPIENT))
     _refuse_line_breaks("subject", subject)
     if message_id_domain is not None:
         _refuse_line_breaks("message_id_domain", message_id_domain)
         if not _DOMAIN.fullmatch(message_id_domain):
             raise LocalProtocolError(
-                _("message_id_domain={domain} is not a domain name, like example.com.").format(
-                    domain=repr(message_id_domain)
-                )
+                _(texts.BAD_MESSAGE_ID_DOMAIN).format(domain=repr(message_id_domain))
             )
     extra_raw, extra_boxes = _extra_headers(headers or {})
 
@@ -590,32 +542,15 @@ def _extra_headers(
     named: list[_Mailbox] = []
     for name, value in headers.items():
         if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
-            raise LocalProtocolError(
-                _(
-                    "header name {name} is not allowed: a name is printable ASCII without "
-                    "spaces or ':' (RFC 5322 §2.2), like 'X-Course'."
-                ).format(name=repr(name))
-            )
+            raise LocalProtocolError(_(texts.BAD_HEADER_NAME).format(name=repr(name)))
         if not isinstance(value, str):
-            raise LocalProtocolError(
-                _("the value of header {name} must be a string.").format(name=repr(name))
-            )
+            raise LocalProtocolError(_(texts.HEADER_NOT_A_STRING).format(name=repr(name)))
         _refuse_line_breaks(_("header {name}").format(name=repr(name)), value)
         lower = name.lower()
         if lower in ("bcc", "resent-bcc"):
-            raise LocalProtocolError(
-                _(
-                    "{name} does not belong in the headers (it would show the hidden recipients "
-                    "to everyone): pass bcc=[...], which puts them in the envelope only."
-                ).format(name=name)
-            )
+            raise LocalProtocolError(_(texts.BCC_IN_HEADERS).format(name=name))
         if lower in _STRUCTURAL or lower.startswith("content-"):
-            raise LocalProtocolError(
-                _(
-                    "{name} is written by compose from the body, html and attachments; it "
-                    "cannot be set through headers=."
-                ).format(name=name)
-            )
+            raise LocalProtocolError(_(texts.WRITTEN_BY_COMPOSE).format(name=name))
         if lower in _ADDRESS_FIELDS:
             boxes = _mailboxes(name, [item.strip() for item in _ADDRESS_ITEM.findall(value)])
             named.extend(boxes)

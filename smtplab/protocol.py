@@ -18,11 +18,11 @@ Events
     ``next_event()`` returns an :class:`Answer` (a whole reply and the command it
     answers; replies are matched to commands in the order they were sent, so pipelined
     commands, RFC 2920, get their own), :data:`NEED_DATA` (read more bytes) or
-    :data:`CLOSED` (the server closed the connection, or said 221/421). Besides, every
-    line sent (:class:`Sent`), every reply (:class:`Answer`) and the start of TLS
-    (:class:`TLSStarted`) is handed to ``on_event``: that stream is what a transcript
-    records. Each event carries the :class:`Context` of its moment (TLS on?, the
-    extensions, the AUTH exchange), so it can be explained without replaying the session.
+    :data:`CLOSED` (the server closed the connection, or said 221/421). Every line sent
+    (:class:`Sent`), reply (:class:`Answer`) and the start of TLS (:class:`TLSStarted`)
+    goes to ``on_event``: the stream a transcript records. Each event carries the
+    :class:`Context` of its moment (TLS on?, the extensions, the AUTH exchange), so it
+    can be explained without replaying the session.
 
 States
     :class:`State` follows RFC 5321 §4.1.4 and §3.3; each reply moves it through one
@@ -30,13 +30,12 @@ States
     session from any state.
 
 Mistakes allowed
-    A teaching kit lets you make mistakes: :meth:`ClientConnection.send` sends a command
-    even when it is out of place, so you see the server's real 503, and
-    :meth:`~ClientConnection.is_legal` says beforehand what the server would say. Only
-    what would break the protocol itself raises LocalProtocolError (a CR/LF/NUL inside a
+    :meth:`ClientConnection.send` sends a command even when it is out of place, so you
+    see the server's real 503 (:meth:`~ClientConnection.is_legal` says it beforehand).
+    Only what would break the protocol raises LocalProtocolError (CR/LF/NUL inside a
     command, an over-long line, sending on a closed connection). The server's mistakes
-    never raise in ``receive_data``; ``next_event`` raises RemoteProtocolError after the
-    good replies that came before the bad bytes (the connection is then CLOSED).
+    raise RemoteProtocolError from ``next_event``, after the good replies that came
+    before the bad bytes (the connection is then CLOSED).
 
 The message and TLS
     After 354 the server reads the message until a line with a single dot:
@@ -48,9 +47,9 @@ The message and TLS
     an attacker may have injected them.
 
 Bytes only
-    :class:`SessionReader` reads a session that exists only as bytes (the lab's session
-    log, a learner's raw socket) through this same code, cutting the client's bytes the
-    way a server does.
+    :class:`SessionReader` reads a session that exists only as bytes (a learner's raw
+    socket) through this same code; :func:`next_line_end`, the way a server cuts the
+    client's bytes, is its rule and the lab's session log's.
 """
 
 from __future__ import annotations
@@ -138,6 +137,11 @@ VRFY, EXPN, TURN, QUIT, NOOP and other extensions' commands (STARTTLS, AUTH) may
 the last command of a group."""
 
 _EXPECTED_CLASS = {"DATA": 3, "AUTH": 3, GREETING: 2}
+_RAW_LIMITS = {
+    "MESSAGE-LINE": LINE_LIMIT,
+    "AUTH": AUTH_LINE_LIMIT,
+    "AUTH-RESPONSE": AUTH_LINE_LIMIT,
+}
 
 
 # --- the connection --------------------------------------------------------------------------
@@ -154,11 +158,8 @@ _HELLOS = frozenset({"EHLO", "HELO", "LHLO"})
 
 
 class ClientConnection:
-    """One SMTP session, client side, with no I/O. See the module docstring.
-
-    ``on_event`` (e.g. ``transcript.record``) receives every :class:`Sent`,
-    :class:`Answer` and :class:`TLSStarted`, in order, as they happen.
-    """
+    """One SMTP session, client side, with no I/O (see the module docstring): ``on_event``
+    (e.g. ``transcript.record``) receives every event, in order, as it happens."""
 
     def __init__(self, on_event: Callable[[Record], None] | None = None) -> None:
         self.on_event = on_event
@@ -171,8 +172,7 @@ class ClientConnection:
         self._greeting: Reply | None = None
         self._eof = False
         self._closed_reason = ""
-        self._transaction_utf8 = False
-        self._transaction_8bit = False
+        self._goodbye: Reply | None = None  # the reply to QUIT, read when the reason is asked
 
     # what the driver reads
 
@@ -219,17 +219,21 @@ class ClientConnection:
     @property
     def closed_reason(self) -> str:
         """Why the connection is CLOSED (empty while it is open)."""
-        return self._closed_reason
+        if self._goodbye is None:
+            return self._closed_reason
+        said = printable(self._goodbye.text, newlines=True)
+        goodbye = _("the server said goodbye: {code} {said}")
+        return goodbye.format(code=self._goodbye.code, said=said).strip()
 
     @property
     def transaction_utf8(self) -> bool:
         """True when the open transaction's MAIL FROM declared SMTPUTF8 (RFC 6531)."""
-        return self._transaction_utf8
+        return self._context.smtputf8
 
     @property
     def transaction_8bit(self) -> bool:
         """True when the open transaction's MAIL FROM declared BODY=8BITMIME (RFC 6152)."""
-        return self._transaction_8bit
+        return self._context.eight_bit
 
     # sending
 
@@ -241,28 +245,26 @@ class ClientConnection:
         (a MailData, or a raw ``"."`` line). Raises LocalProtocolError on a closed
         connection or a line over the limit of the moment.
         """
-        if not isinstance(command, Command):
-            raise LocalProtocolError(
-                _(
-                    "send() takes a command such as Ehlo('learner.example') or "
-                    "RawCommand('NOOP'), not {type} {command}."
-                ).format(type=type(command).__name__, command=repr(command))
-            )
-        if self._state is State.CLOSED:
-            raise LocalProtocolError(
-                _(
-                    "the connection is closed ({reason}); nothing was sent. Connect again to go on."
-                ).format(reason=self._closed_reason)
-            )
+        if self._state is State.CLOSED or not isinstance(command, Command):
+            raise self._cannot_send(command)
         data = command.render()
         role = self._role_for(command, data)
-        if role == "MESSAGE-LINE":
-            self._check_raw_limit(command, data, LINE_LIMIT)
-        elif isinstance(command, RawCommand) and role != "MAIL-DATA":
-            auth = role in ("AUTH", "AUTH-RESPONSE")
-            self._check_raw_limit(command, data, AUTH_LINE_LIMIT if auth else COMMAND_LINE_LIMIT)
+        if role == "MESSAGE-LINE" or (isinstance(command, RawCommand) and role != "MAIL-DATA"):
+            self._check_raw_limit(command, data, role)
         self._sent(data, role, command)
         return data
+
+    def _cannot_send(self, command: object) -> LocalProtocolError:
+        if not isinstance(command, Command):
+            text = _(
+                "send() takes a command such as Ehlo('learner.example') or "
+                "RawCommand('NOOP'), not {type} {command}."
+            )
+            return LocalProtocolError(
+                text.format(type=type(command).__name__, command=repr(command))
+            )
+        closed = _("the connection is closed ({reason}); nothing was sent. Connect again to go on.")
+        return LocalProtocolError(closed.format(reason=self.closed_reason))
 
     def send_data(self, message: bytes) -> bytes:
         """Send the message after 354: the bytes of :func:`~smtplab.data_encoding.encode_data`,
@@ -347,7 +349,7 @@ class ClientConnection:
         """
         if self._state is State.CLOSED:
             closed = _("the connection is closed ({reason}): connect again")
-            return False, closed.format(reason=self._closed_reason)
+            return False, closed.format(reason=self.closed_reason)
         if self._writing:
             if isinstance(command, MailData):
                 reason = legality.message_problems(self, command.message)[:1]
@@ -433,46 +435,43 @@ class ClientConnection:
         """Record that ``data`` went out in ``role``: the pending queue, the AUTH
         exchange, the transaction; then hand the :class:`Sent` event on. ``secret``:
         the line was marked secret by hand."""
-        context = self._context
-        kind = None
-        if role == "AUTH":
-            words = data.decode("utf-8", "replace").split()
-            mechanism = words[1].upper() if len(words) > 1 else "?"
-            initial = words[2] if len(words) > 2 else None
-            context = context._replace(auth=AuthStep(mechanism, initial is not None))
-            kind = secrecy.auth_line_secret(mechanism, initial, complete)
-        elif role == "AUTH-RESPONSE":
-            step = context.auth or AuthStep("?", False)
-            step = step._replace(answers=step.answers + 1)
-            context = context._replace(auth=step)
-            answer = data.decode("utf-8", "replace")
-            kind = secrecy.answer_secret(
-                step.mechanism, step.answers, step.initial_response, step.prompt, answer, complete
-            )
+        context, kind = self._context, None
+        if role in ("AUTH", "AUTH-RESPONSE"):
+            context, kind = self._auth_sent(data, role, complete)
         elif role in _HELLOS:
             context = context._replace(hellos=context.hellos + 1)
         elif role == "MAIL":
-            words = data.decode("utf-8", "replace").upper().split()[2:]
-            context = context._replace(smtputf8="SMTPUTF8" in words)
+            params = data.decode("utf-8", "replace").upper().split()[2:]
+            eight_bit = "BODY=8BITMIME" in params or "BODY=BINARYMIME" in params
+            context = context._replace(smtputf8="SMTPUTF8" in params, eight_bit=eight_bit)
         if kind is None and (secret or getattr(command, "secret", None) is True):
             kind = "password"  # marked secret by hand: hidden as a password would be
         self._context = context
-        if self._pending:
-            waiting: str | None = self._pending[-1].role
-        elif self._state is State.AWAIT_GREETING and self._greeting is None:
-            waiting = GREETING
-        else:
-            waiting = None
+        waiting = self._pending[-1].role if self._pending else None
+        if waiting is None and self._state is State.AWAIT_GREETING and self._greeting is None:
+            waiting = GREETING  # a line sent before the greeting: an early talker
         if role == "MAIL-DATA":
             self._writing = False
         if role != "MESSAGE-LINE":
             self._pending.append(_Pending(command, role))
-        if role == "MAIL":
-            params = data.decode("utf-8", "replace").upper().split()[2:]
-            self._transaction_utf8 = "SMTPUTF8" in params
-            self._transaction_8bit = "BODY=8BITMIME" in params or "BODY=BINARYMIME" in params
         payload = secrecy.Secret(data, kind) if kind else data  # never held in clear
         self._emit(Sent(payload, role, command, kind, waiting, context, _now(time), complete))
+
+    def _auth_sent(self, data: bytes, role: str, complete: bool) -> tuple[Context, str | None]:
+        """The AUTH exchange after a line of it went out, and the secret that line holds."""
+        if role == "AUTH":
+            words = data.decode("utf-8", "replace").split()
+            mechanism = words[1].upper() if len(words) > 1 else "?"
+            initial = words[2] if len(words) > 2 else None
+            context = self._context._replace(auth=AuthStep(mechanism, initial is not None))
+            return context, secrecy.auth_line_secret(mechanism, initial, complete)
+        step = self._context.auth or AuthStep("?", False)
+        step = step._replace(answers=step.answers + 1)
+        answer = data.decode("utf-8", "replace")
+        kind = secrecy.answer_secret(
+            step.mechanism, step.answers, step.initial_response, step.prompt, answer, complete
+        )
+        return self._context._replace(auth=step), kind
 
     def _process(self, reply: Reply, now: float) -> Answer:
         if self._state is State.AWAIT_GREETING and self._greeting is None:
@@ -483,11 +482,7 @@ class ClientConnection:
         else:
             command, role = None, ""
         if reply.code == 421:
-            said = printable(reply.text, newlines=True)  # quoted in errors: shown safely
-            closed = _("the server closed the session with 421")
-            if said:
-                closed = _("the server closed the session with 421: {said}").format(said=said)
-            self._close(closed.rstrip(": "))
+            self._close_with_421(reply)
         elif role or reply.code == 334:  # a 334 alone opens an AUTH exchange too
             klass = reply.code // 100
             self._state = TRANSITIONS.get((self._state, role, klass), self._state)
@@ -503,12 +498,17 @@ class ClientConnection:
             elif role == "DATA" and reply.code == 354:
                 self._writing = True
             elif role == "QUIT" and klass == 2:
-                said = printable(reply.text, newlines=True)
-                goodbye = _("the server said goodbye: {code} {said}")
-                self._closed_reason = goodbye.format(code=reply.code, said=said).strip()
+                self._goodbye = reply
         answer = Answer(reply, command, role, self._state, self._context, now)
         self._emit(answer)
         return answer
+
+    def _close_with_421(self, reply: Reply) -> None:
+        said = printable(reply.text, newlines=True)  # quoted in errors: shown safely
+        closed = _("the server closed the session with 421")
+        if said:
+            closed = _("the server closed the session with 421: {said}").format(said=said)
+        self._close(closed.rstrip(": "))
 
     def _after_auth_reply(self, reply: Reply) -> None:
         step = self._context.auth or AuthStep("?", False)
@@ -543,7 +543,9 @@ class ClientConnection:
             state = TRANSITIONS.get((state, item.role, klass), state)
         return state
 
-    def _check_raw_limit(self, command: Command, data: bytes, limit: int) -> None:
+    def _check_raw_limit(self, command: Command, data: bytes, role: str) -> None:
+        """Refuse a line typed by hand over the limit of its role (RFC 5321, RFC 4954)."""
+        limit = _RAW_LIMITS.get(role, COMMAND_LINE_LIMIT)
         if len(data) > limit:
             what = {
                 LINE_LIMIT: _("a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6)"),

@@ -13,23 +13,19 @@ import html
 import re
 import textwrap
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
 
 from . import encoded_words
-from .annotate import (
-    Entry,
-    as_text,
-    display,
-    ends_ok,
-    shorten,
-    size,
-)
-from .annotate import (
-    width as columns_of,
-)
+from .anatomy import ADDRESS_HEADERS
+from .annotate import Entry, as_text, display, ends_ok, shorten, size
+from .annotate import width as columns_of
 from .data_encoding import split_lines
 from .i18n import _
+from .notes import BODY_LINE_NOTE, HEADER_LINE_NOTE
 from .printable import printable
 from .secrecy import MASK, Secret
+from .styles import TRANSCRIPT_STYLE
 
 __all__: list[str] = []
 
@@ -59,32 +55,19 @@ def rows(
     return found
 
 
+@dataclass(slots=True)
 class _Row:
     """One line of a rendering before layout."""
 
-    __slots__ = ("body", "failure", "kind", "loud", "more", "note", "secret", "text", "time")
-
-    def __init__(
-        self,
-        kind: str,  # "C", "S", "band", "note", "fold"
-        text: str,
-        note: str = "",
-        secret: bool = False,
-        time: float | None = None,
-        failure: bool = False,
-        loud: bool = False,
-        body: list[_Row] | None = None,
-        more: int = 0,
-    ) -> None:
-        self.kind = kind
-        self.text = text
-        self.note = note
-        self.secret = secret
-        self.time = time
-        self.failure = failure
-        self.loud = loud
-        self.body = body
-        self.more = more
+    kind: str  # "C", "S", "band", "note", "fold"
+    text: str
+    note: str = ""
+    secret: bool = False
+    time: float | None = None
+    failure: bool = False
+    loud: bool = False
+    body: list[_Row] | None = None
+    more: int = 0
 
 
 def _pad(text: str, width: int) -> str:
@@ -154,7 +137,7 @@ def _iter_lines(raw: bytes, start: int, end: int) -> Iterator[tuple[bytes, bool]
         pos = newline + 1
 
 
-_ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender")
+_ADDRESS_HEADERS = {name.lower() for name in ADDRESS_HEADERS}
 
 
 def _header_note(line: bytes, text: str, bare_lf: bool, state: dict[str, bool]) -> str:
@@ -171,24 +154,14 @@ def _header_note(line: bytes, text: str, bare_lf: bool, state: dict[str, bool]) 
             notes.append(_("encoded word = {decoded} · RFC 2047").format(decoded=decoded))
         else:
             notes.append(f"= {decoded}")
-    if not line.isascii():
-        notes.append(_("raw UTF-8 in a header: needs SMTPUTF8 · RFC 6532"))
-    if len(line) > 998:
-        notes.append(_("longer than 998 bytes: not allowed · RFC 5322 §2.1.1"))
-    if bare_lf:
-        notes.append(_("a bare LF, not CRLF (§2.3.8)"))
+    found = {"raw utf-8": not line.isascii(), "too long": len(line) > 998, "bare lf": bare_lf}
+    notes.extend(HEADER_LINE_NOTE[key] for key, applies in found.items() if applies)
     return "; ".join(notes)
 
 
 def _body_note(line: bytes, bare_lf: bool) -> str:
-    notes: list[str] = []
-    if line.startswith(b".."):
-        notes.append(_("an extra dot was added: dot-stuffing, RFC 5321 §4.5.2"))
-    if bare_lf:
-        notes.append(_("a bare LF, not CRLF: not allowed in SMTP (§2.3.8)"))
-    if len(line) > 998:
-        notes.append(_("longer than 998 bytes: not allowed · §4.5.3.1.6"))
-    return "; ".join(notes)
+    found = {"stuffed": line.startswith(b".."), "bare lf": bare_lf, "too long": len(line) > 998}
+    return "; ".join(BODY_LINE_NOTE[key] for key, applies in found.items() if applies)
 
 
 def _message_rows(
@@ -220,9 +193,10 @@ def _message_rows(
         count = raw.count(b"\n", body_start, end)
         if end > body_start and raw[end - 1 : end] != b"\n":
             count += 1
+        lines = _iter_lines(raw, body_start, end)
+        body_rows = (_Row("C", display(line), _body_note(line, bare)) for line, bare in lines)
         if body_lines is None or count <= body_lines:
-            for line, bare in _iter_lines(raw, body_start, end):
-                yield _Row("C", display(line), _body_note(line, bare))
+            yield from body_rows
         else:
             stuffed = raw.count(b"\n..", body_start - 1, end)
             note = f"{size(end - body_start)}"
@@ -231,13 +205,7 @@ def _message_rows(
                 note += "; " + (some or _("{count} dot-stuffed line (§4.5.2)")).format(
                     count=stuffed
                 )
-            body: list[_Row] | None = None
-            if details:
-                body = []
-                for line, bare in _iter_lines(raw, body_start, end):
-                    if len(body) == HTML_BODY_CAP:
-                        break
-                    body.append(_Row("C", display(line), _body_note(line, bare)))
+            body = list(islice(body_rows, HTML_BODY_CAP)) if details else None
             text = _("… {count} body lines (show_body() to expand) …")
             if count == 1:
                 text = _("… {count} body line (show_body() to expand) …")
@@ -332,61 +300,11 @@ def layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float)
 
 # --------------------------------------------------------------------------- HTML
 
-_MONO = "SFMono-Regular,Menlo,Consolas,monospace"
-_SANS = "system-ui,sans-serif"
-
-# Written for JupyterLab's sanitizer, which keeps an untrusted output's inline styles but
-# drops each declaration its patterns reject, var() among them: a plain font first, then
-# the theme's font (kept when trusted); numbers written in full (0.5em, not .5em).
-_HTML_STYLE = {
-    "table": (
-        "border-collapse:collapse;border:none;margin:0;table-layout:auto;width:auto;"
-        "font-size:12.5px;line-height:1.45"
-    ),
-    "line": (
-        "text-align:left;vertical-align:top;white-space:pre;padding:0 1em 0 0.5em;"
-        f"font-family:{_MONO};font-family:var(--jp-code-font-family,{_MONO})"  # i18n: keep CSS
-    ),
-    "note": (
-        "text-align:left;vertical-align:top;white-space:normal;padding:0 0.5em;opacity:0.72;"
-        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS})"  # i18n: keep CSS
-    ),
-    "C": (
-        "background:rgba(9,105,218,0.10);"
-        "border-left:3px solid rgba(9,105,218,0.75)"  # i18n: keep CSS
-    ),
-    "S": (
-        "background:rgba(130,80,223,0.10);"
-        "border-left:3px solid rgba(130,80,223,0.75)"  # i18n: keep CSS
-    ),
-    "fail": (
-        "background:rgba(207,34,46,0.14);"
-        "border-left:3px solid rgba(207,34,46,0.85)"  # i18n: keep CSS
-    ),
-    "band": (
-        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS});"  # i18n: keep CSS
-        "text-align:center;font-weight:bold;padding:0.25em 0.5em;white-space:normal;"
-        "background:rgba(26,127,55,0.20);border-top:2px solid rgba(26,127,55,0.8);"
-        "border-bottom:2px solid rgba(26,127,55,0.8)"
-    ),
-    "loud": (
-        f"font-family:{_SANS};font-family:var(--jp-ui-font-family,{_SANS});"  # i18n: keep CSS
-        "text-align:center;font-weight:bold;padding:0.25em 0.5em;white-space:normal;"
-        "background:rgba(207,34,46,0.25);border-top:3px solid rgba(207,34,46,0.9);"
-        "border-bottom:3px solid rgba(207,34,46,0.9)"
-    ),
-    "note_row": (
-        "text-align:left;font-style:italic;opacity:0.72;"
-        "padding:0 0.5em;white-space:pre"  # i18n: keep CSS
-    ),
-    "secret": "font-weight:bold;letter-spacing:0.05em",
-}
-
 
 def table(rows: list[_Row]) -> str:
     """The rows as an HTML table: readable with the styles, and without them (GitHub)."""
     esc = html.escape
-    st = _HTML_STYLE
+    st = TRANSCRIPT_STYLE
     out = [
         '<div class="smtplab-transcript" '
         'style="max-width:100%;overflow-x:auto">',  # i18n: keep HTML

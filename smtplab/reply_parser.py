@@ -101,16 +101,20 @@ class ReplyParser:
             self._take_line(bytes(buffer[start : newline + 1]))
             start = newline + 1
         del buffer[:start]
-        too_long = buffer.find(b"\n")
-        if self._error is None and (too_long > self.max_line - 1 or len(buffer) > self.max_line):
-            message = _(
-                "the server sent a line longer than {limit} bytes without ending it: {seen}. "
-                "SMTP reply lines are at most 512 bytes (RFC 5321 §4.5.3.1.5), so this is not "
-                "an SMTP server, or a broken one; the kit stopped reading.{hint}"
-            )
-            seen = _preview(bytes(buffer[: self.max_line]))
-            hint = _other_protocol_hint(bytes(buffer))
-            self._fail(message.format(limit=self.max_line, seen=seen, hint=hint))
+        too_long = buffer.find(b"\n") > self.max_line - 1 or len(buffer) > self.max_line
+        if too_long and self._error is None:
+            self._fail(self._unended_line())
+
+    def _unended_line(self) -> str:
+        """The error of a line that goes on past ``max_line`` without its line end."""
+        message = _(
+            "the server sent a line longer than {limit} bytes without ending it: {seen}. "
+            "SMTP reply lines are at most 512 bytes (RFC 5321 §4.5.3.1.5), so this is not "
+            "an SMTP server, or a broken one; the kit stopped reading.{hint}"
+        )
+        seen = _preview(bytes(self._buffer[: self.max_line]))
+        hint = _other_protocol_hint(bytes(self._buffer))
+        return message.format(limit=self.max_line, seen=seen, hint=hint)
 
     def feed_eof(self) -> None:
         """The server closed the connection; an unfinished reply becomes an error."""
@@ -165,29 +169,11 @@ class ReplyParser:
 
     def _take_line(self, raw: bytes) -> None:
         content = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
-        head, separator = content[:3], content[3:4]
-        if len(head) < 3 or not head.isdigit() or head[:1] not in (b"2", b"3", b"4", b"5"):
-            message = _(
-                "the server sent a line that does not start with a reply code (three "
-                "digits, the first 2 to 5): {seen}. Is this an SMTP server?{hint}"
-            )
-            return self._fail(message.format(seen=_preview(raw), hint=_other_protocol_hint(raw)))
-        if separator not in (b"-", b" ", b""):
-            message = _(
-                "the server sent a reply line whose code is followed by {separator}, "
-                "not '-' (more lines follow) or ' ' (last line): {seen}."
-            )
-            return self._fail(message.format(separator=repr(separator), seen=_preview(raw)))
-        code = int(head)
-        if self._lines and code != int(self._lines[0][1][:3]):
-            seen = b"".join(line for _, line in self._lines) + raw
-            message = _(
-                "the server changed the reply code from {first} to {code} inside one "
-                "multi-line reply: {seen}. Every line of a reply must carry the same code "
-                "(RFC 5321 §4.2.1)."
-            )
-            first = self._lines[0][1][:3].decode()
-            return self._fail(message.format(first=first, code=code, seen=_preview(seen)))
+        head, separator = content[:3], content[3:4]  # "250", then "-" (more lines) or " "
+        good = len(head) == 3 and head.isdigit() and head[:1] in b"2345"
+        changed = bool(self._lines) and head != self._lines[0][1][:3]  # inside one reply
+        if not good or separator not in (b"-", b" ", b"") or changed:
+            return self._fail(self._bad_line(raw, head, separator))
         rest = content[4:]
         self._lines.append(
             (rest.decode("ascii") if rest.isascii() else decode_reply_text(rest), raw)
@@ -196,17 +182,44 @@ class ReplyParser:
         if separator != b"-":
             lines, self._lines, self._size = self._lines, [], 0
             raw_all = raw if len(lines) == 1 else b"".join(line for _, line in lines)
-            self._replies.append(Reply(code, tuple(text for text, _ in lines), raw_all))
-        elif len(self._lines) >= self.max_lines:
+            self._replies.append(Reply(int(head), tuple(text for text, _ in lines), raw_all))
+        elif len(self._lines) >= self.max_lines or self._size > self.max_reply:
+            self._fail(self._too_long_reply(int(head)))
+        return None
+
+    def _bad_line(self, raw: bytes, head: bytes, separator: bytes) -> str:
+        """The error of a line that is no reply line, or whose code changed mid-reply."""
+        if len(head) < 3 or not head.isdigit() or head[:1] not in (b"2", b"3", b"4", b"5"):
+            message = _(
+                "the server sent a line that does not start with a reply code (three "
+                "digits, the first 2 to 5): {seen}. Is this an SMTP server?{hint}"
+            )
+            return message.format(seen=_preview(raw), hint=_other_protocol_hint(raw))
+        if separator not in (b"-", b" ", b""):
+            message = _(
+                "the server sent a reply line whose code is followed by {separator}, "
+                "not '-' (more lines follow) or ' ' (last line): {seen}."
+            )
+            return message.format(separator=repr(separator), seen=_preview(raw))
+        seen = b"".join(line for _, line in self._lines) + raw
+        message = _(
+            "the server changed the reply code from {first} to {code} inside one "
+            "multi-line reply: {seen}. Every line of a reply must carry the same code "
+            "(RFC 5321 §4.2.1)."
+        )
+        first = self._lines[0][1][:3].decode()
+        return message.format(first=first, code=int(head), seen=_preview(seen))
+
+    def _too_long_reply(self, code: int) -> str:
+        """The error of a reply past ``max_lines`` lines or ``max_reply`` bytes."""
+        if len(self._lines) >= self.max_lines:
             message = _(
                 "the server sent a reply of more than {limit} lines (code {code}); "
                 "the kit stopped reading. This is no normal SMTP reply."
             )
-            self._fail(message.format(limit=self.max_lines, code=code))
-        elif self._size > self.max_reply:
-            message = _(
-                "the server sent a reply of more than {limit} bytes in {count} lines (code "
-                "{code}), and it goes on; the kit stopped reading. This is no normal SMTP reply."
-            )
-            self._fail(message.format(limit=self.max_reply, count=len(self._lines), code=code))
-        return None
+            return message.format(limit=self.max_lines, code=code)
+        message = _(
+            "the server sent a reply of more than {limit} bytes in {count} lines (code "
+            "{code}), and it goes on; the kit stopped reading. This is no normal SMTP reply."
+        )
+        return message.format(limit=self.max_reply, count=len(self._lines), code=code)

@@ -111,11 +111,8 @@ class Wire:
         """Bound every step inside by ``seconds`` together, each still by its timeout (an
         outer deadline that comes sooner still holds); None changes nothing."""
         if seconds is not None and not 0 < seconds < float("inf"):
-            raise ValueError(
-                _("deadline must be a positive number of seconds, not {seconds}.").format(
-                    seconds=repr(seconds)
-                )
-            )
+            text = _("deadline must be a positive number of seconds, not {seconds}.")
+            raise ValueError(text.format(seconds=repr(seconds)))
         before = self._deadline
         if seconds is not None:
             end = time.monotonic() + seconds
@@ -170,6 +167,7 @@ class Wire:
             raise
 
     def _advice(self, key: str, exc: OSError, step: str, facts: dict[str, Any]) -> str:
+        """The advice of the error for ``key``; a failed read is noted in the transcript."""
         reason = getattr(exc, "reason", None) or str(exc)
         starttls = step.startswith("STARTTLS")
         facts = {"host": self.host, "port": self.port, "timeout": self.timeout, **facts}
@@ -195,11 +193,14 @@ class Wire:
             facts["unknown"] = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
             seen = facts.pop("seen", b"")
             if key == "broke while reading":  # i18n: keep a key
+                self._note(_("the connection broke while {step}").format(step=_(step)))
                 facts["got"] = (
                     _("; received before that: {seen}").format(seen=_preview(seen)) if seen else ""
                 )
                 facts["got"] += self._tls_port_hint(step, seen)
             elif key == "no reply":
+                timeout = _("timeout after {seconds} s while {step}")
+                self._note(timeout.format(seconds=f"{self.timeout:g}", step=_(step)))
                 facts["got"] = (
                     _("; received so far: {seen}").format(seen=_preview(seen))
                     if seen
@@ -266,11 +267,7 @@ class Wire:
             try:
                 event = conn.next_event()
             except RemoteProtocolError as exc:
-                self.close()
-                if eof:  # the reply was cut short: the server went away
-                    raise self._closed(step, seen, complete=False) from exc
-                self._note(_("the server broke the protocol: {error}").format(error=exc))
-                raise RemoteProtocolError(f"{_(step)}: {exc}") from exc
+                raise self._broken(exc, step, seen, eof) from exc
             if isinstance(event, Answer):
                 if conn.state is State.CLOSED:
                     self.close()
@@ -281,24 +278,21 @@ class Wire:
             sock, remaining = self.sock, deadline - time.monotonic()
             if remaining <= 0 or sock is None:
                 raise self._timed_out(step, seen)
-            try:
-                with self.mapped("read", step, seen=seen):
-                    sock.settimeout(min(remaining, self._limit(step)))
-                    data = sock.recv(_RECV_SIZE)
-            except Timeout:
-                if not self._deadline_passed():  # else the deadline's own note is there
-                    self._note(
-                        _("timeout after {seconds} s while {step}").format(
-                            seconds=f"{self.timeout:g}", step=_(step)
-                        )
-                    )
-                raise
-            except Disconnected:
-                self._note(_("the connection broke while {step}").format(step=_(step)))
-                raise
+            with self.mapped("read", step, seen=seen):  # a failure is noted in the transcript
+                sock.settimeout(min(remaining, self._limit(step)))
+                data = sock.recv(_RECV_SIZE)
             seen += data[: _SEEN_LIMIT + 1 - len(seen)] if len(seen) <= _SEEN_LIMIT else b""
             eof = not data
             conn.receive_data(data)
+
+    def _broken(
+        self, exc: RemoteProtocolError, step: str, seen: bytes, eof: bool
+    ) -> RemoteProtocolError | Disconnected:
+        self.close()
+        if eof:  # the reply was cut short: the server went away
+            return self._closed(step, seen, complete=False)
+        self._note(_("the server broke the protocol: {error}").format(error=exc))
+        return RemoteProtocolError(f"{_(step)}: {exc}")
 
     def _closed(self, step: str, seen: bytes, *, complete: bool) -> Disconnected:
         if seen and not complete:
@@ -310,32 +304,19 @@ class Wire:
         else:
             what = _("without replying (nothing arrived)")
         self._note(_("the server closed the connection"))
-        facts = {
-            "what": what,
-            "step": _(step),
-            "unknown": "",
-            "hint": self._tls_port_hint(step, seen),
-        }
-        if step == MESSAGE_STEP:
-            facts["unknown"] = TRANSPORT_HINTS["unknown delivery"]
-        return Disconnected(TRANSPORT_ADVICE["closed"].format(**facts))
+        unknown = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
+        hint = self._tls_port_hint(step, seen)
+        advice = TRANSPORT_ADVICE["closed"]
+        return Disconnected(advice.format(what=what, step=_(step), unknown=unknown, hint=hint))
 
     def _timed_out(self, step: str, seen: bytes) -> Timeout:
-        self._note(
-            _("timeout after {seconds} s while {step}").format(
-                seconds=f"{self.timeout:g}", step=_(step)
-            )
-        )
-        self.close()
+        self.close()  # the advice notes the timeout in the transcript
         return Timeout(self._advice("no reply", TimeoutError(), step, {"seen": seen}))
 
     def _require(self, step: str) -> socket.socket:
         if self.sock is None:
-            raise Disconnected(
-                _(
-                    "{step}: not connected. Create a new Client (or call connect()) to go on."
-                ).format(step=_(step))
-            )
+            text = _("{step}: not connected. Create a new Client (or call connect()) to go on.")
+            raise Disconnected(text.format(step=_(step)))
         return self.sock
 
     def close(self) -> None:

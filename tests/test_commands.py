@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smtplab import commands
 from smtplab.commands import (
     AUTH_LINE_LIMIT,
     COMMAND_LINE_LIMIT,
@@ -240,6 +241,12 @@ def test_check_address_accepts() -> None:
     assert check_address('"a\\" b"@example.com') == '"a\\" b"@example.com'
     assert check_address("", allow_empty=True) == ""
     assert check_address("张三@例子.中国") == "张三@例子.中国"
+
+
+@given(st.from_regex(commands._PLAIN_ADDRESS, fullmatch=True), st.booleans())
+def test_the_plain_address_form_takes_only_what_the_rules_take(address: str, empty: bool) -> None:
+    # check_address accepts the plain form at once: the rules one by one must agree.
+    assert commands._check_unusual_address(address, empty, "the address") == address
 
 
 def test_check_address_names_the_argument() -> None:
@@ -502,9 +509,22 @@ def test_docstring_examples() -> None:
     import doctest
 
     import smtplab.commands
+    import smtplab.data_encoding
 
-    result = doctest.testmod(smtplab.commands)
-    assert result.attempted > 0 and result.failed == 0
+    for module in (smtplab.commands, smtplab.data_encoding):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_a_message_is_read_once_for_what_mail_from_needs() -> None:
+    from smtplab.data_encoding import message_facts
+
+    facts = message_facts("Subject: Grüße\r\n\r\nhi\r\n".encode())
+    assert facts.size == 24 and facts.eight_bit and facts.utf8_headers
+    body_only = message_facts("Subject: hi\r\n\r\nGrüße\r\n".encode())
+    assert body_only.eight_bit and not body_only.utf8_headers
+    assert message_facts(b"Subject: hi\r\n\r\n" + b"x" * 999).long_lines == [3]
+    assert message_facts(b"Subject: hi\r\n\r\nhi\r\n") == (19, False, False, [])
 
 
 # --- a command is made and checked once -------------------------------------------------

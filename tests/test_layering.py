@@ -2,7 +2,8 @@
 
 Three floors, imports only pointing down (or sideways within the core):
 
-* core (standard library only, no I/O): i18n <- printable, replies <- errors <- the rest;
+* core (standard library only, no I/O): i18n <- the tables errors_texts and reply_meanings,
+  printable, replies <- errors <- the rest;
 * two wings that never import each other: the client side (client, tap) and the lab;
 * views and glue (widgets, cli, exercises), which nothing else imports.
 
@@ -22,13 +23,16 @@ PACKAGE = Path(__file__).resolve().parents[1] / "smtplab"
 CORE = {
     "i18n",
     "replies",
+    "reply_meanings",
     "errors",
+    "errors_texts",
     "commands",
     "extensions",
     "auth",
     "protocol",
     "transcript",
     "message",
+    "message_texts",
     "anatomy",
     "providers",
     "encoded_words",
@@ -36,9 +40,11 @@ CORE = {
     "events",
     "reply_parser",
     "legality",
+    "legality_tables",
     "annotate",
     "notes",
     "render",
+    "styles",
     "diagram",
     "data_encoding",
     "printable",
@@ -185,10 +191,21 @@ def problems_of(path: Path, root: Path = PACKAGE) -> list[str]:
                 problems.append(f"the facade imports smtplab.{target} eagerly (import it lazily)")
             if name == "i18n" and target != name:
                 problems.append("i18n sits at the very bottom and imports no smtplab module")
-            if name in ("replies", "printable") and target not in {name, "i18n"}:
+            if name in ("printable", "errors_texts", "reply_meanings") and target not in {
+                name,
+                "i18n",
+            }:
                 problems.append(f"{name} sits at the bottom and imports only smtplab.i18n")
-            if name == "errors" and target not in {"replies", "printable", "errors", "i18n"}:
-                problems.append("errors imports only replies and printable")
+            if name == "replies" and target not in {name, "i18n", "reply_meanings"}:
+                problems.append("replies imports only smtplab.i18n and its tables")
+            if name == "errors" and target not in {
+                "replies",
+                "printable",
+                "errors",
+                "errors_texts",
+                "i18n",
+            }:
+                problems.append("errors imports only replies, printable and its texts")
         elif top in sys.stdlib_module_names or top == "__future__":
             if floor == "core" and top == "threading" and only_locks(path):
                 continue  # a lock guards shared state; it does no I/O and starts no thread

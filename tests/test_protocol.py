@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smtplab import legality
 from smtplab.commands import (
     Auth,
     AuthContinuation,
@@ -25,6 +26,7 @@ from smtplab.commands import (
     StartTLS,
     Vrfy,
 )
+from smtplab.data_encoding import message_facts
 from smtplab.errors import LocalProtocolError, RemoteProtocolError
 from smtplab.events import CLOSED, GREETING, NEED_DATA, Answer, ConnectionClosed, NeedData, State
 from smtplab.protocol import TRANSITIONS, ClientConnection
@@ -942,6 +944,17 @@ def test_check_message_before_data() -> None:
     conn = ready(b"250-lab\r\n250 8BITMIME\r\n")
     exchange(conn, Mail("a@b.c", ("BODY=8BITMIME",)), b"250 OK\r\n")
     assert conn.check_message("Grüße".encode()) == []
+
+
+def test_message_problems_when_mail_from_is_still_to_declare() -> None:
+    # send_message reads the message first and declares what it needs on MAIL FROM:
+    # then only the size and the lines can be wrong.
+    conn = in_rcpt(b"250-lab\r\n250 SIZE 2000\r\n")
+    facts = message_facts("Subject: Grüße\r\n\r\nhi\r\n".encode())
+    assert len(legality.message_problems(conn, facts)) == 2  # UTF-8 headers, 8-bit bytes
+    assert legality.message_problems(conn, facts, declaring=True) == []
+    [problem] = legality.message_problems(conn, message_facts(b"y\r\n" * 1000), declaring=True)
+    assert problem.startswith("the message (")
 
 
 # --- the parser's fast path (nothing held back) gives what the general path gives ----------

@@ -102,16 +102,30 @@ ROOT = Path(__file__).resolve().parents[1]
 # so the budget of 120 is now that ceiling (tests/test_public_api.py holds the exact list:
 # a new public name needs its row in the table). The shorter __all__ lists: package -139
 # lines, core -97; no code moved.
+# Issue 12, data apart from code (the core's texts and tables): the errors' advice, reply
+# meanings, legality tables, compose's and the anatomy's texts, the HTML views' CSS and the
+# providers' shared words moved into table modules (errors_texts, reply_meanings,
+# legality_tables, message_texts, styles, providers/terms; notes.py gained the extensions',
+# secret AUTH answers' and message lines' notes); dead code (provider_for_host, a
+# test-only property) and duplication (sizes, asides, refusals, body rows) gone: core
+# 7,801 -> 6,952. The package rose by 4 lines (33,382 -> 33,386): each table module's
+# docstring, import and __all__, and table entries that take more lines than the if-chains
+# they replace, less the code removed. Merged with the public names and the secret rule:
+# package 33,276, core 6,898.
+# Issue 12's learner path (one reading of the message, plain addresses taken at once,
+# MAIL FROM's declarations read once, refusals worded apart): 1,245 -> 925 lines on the
+# path; the core's code unchanged by it, then merged with the above: 33,271 and 6,894.
 # Issue 12's course harness: every module of smtplab/course/ at ~300 lines or fewer (it had
 # modules of 633, 617, 603...). The hints and praise moved to a texts module per notebook
 # (msgids unchanged), shared steps to the harness (work_of, quick_lookalike, arrived), the
 # harness split by job (harness, doors, labs, reading) and the longest notebooks' checks by
 # exercise; the package is +4 lines (33,243 -> 33,247): the headers (docstring, imports,
 # __all__) of the 20 modules this adds, net of what the moves, the sharing and the
-# simplifications (a redundant context copy, stand-ins that mock.Mock is) saved.
+# simplifications (a redundant context copy, stand-ins that mock.Mock is) saved; merged
+# with the above: 33,275.
 CEILINGS = {
-    "package_lines": 33_247,
-    "core_code_lines": 7_730,
+    "package_lines": 33_275,
+    "core_code_lines": 6_894,
     "longest_module": 700,
     "public_names": 120,
 }

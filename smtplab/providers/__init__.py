@@ -41,19 +41,12 @@ from ..i18n import _
 from ..replies import Reply, decode_reply_text
 from .failures import KNOWN_FAILURES
 from .presets import PRESETS
-from .records import CREDENTIAL_APP_PASSWORD as CREDENTIAL_APP_PASSWORD
-from .records import CREDENTIAL_AUTHORIZATION_CODE as CREDENTIAL_AUTHORIZATION_CODE
-from .records import CREDENTIAL_OAUTH2_ONLY as CREDENTIAL_OAUTH2_ONLY
-from .records import CREDENTIAL_ORGANISATION as CREDENTIAL_ORGANISATION
-from .records import CREDENTIAL_PASSWORD as CREDENTIAL_PASSWORD
-from .records import CREDENTIALS as CREDENTIALS
-from .records import IMITATION_NOTE as IMITATION_NOTE
-from .records import KNOWN_MECHANISMS as KNOWN_MECHANISMS
-from .records import PORT_KINDS, KnownFailure, Provider
-from .records import READ_ON as READ_ON
+from .records import KnownFailure, Provider
 from .records import Observed as Observed
 from .records import ObservedReply as ObservedReply
 from .records import Source as Source
+from .terms import DESCRIBE, PORT_KINDS
+from .terms import IMITATION_NOTE as IMITATION_NOTE
 
 __all__ = ["PROVIDERS", "Provider", "advice_for", "describe", "explain_failure", "get_provider"]
 
@@ -80,12 +73,7 @@ def get_provider(name: str | Provider) -> Provider:
     key = _lookup(name) if isinstance(name, str) else None
     if key is None:
         known = ", ".join(PROVIDERS)
-        raise UnknownProviderError(
-            _(
-                "no provider preset called {name}. Known presets: {known} "
-                "(aliases such as 'qqmail', 'netease', 'hotmail', 'm365' work too)."
-            ).format(name=repr(name), known=known)
-        )
+        raise UnknownProviderError(DESCRIBE["unknown preset"].format(name=repr(name), known=known))
     return PROVIDERS[key]
 
 
@@ -171,25 +159,18 @@ def describe(provider: str | Provider) -> str:
     language; the sources stay as published)."""
     p = get_provider(provider)
     ports = [f"{port} {_(PORT_KINDS[security])}" for security, port in p.security_options]
-    basic = {
-        True: _("yes: a user name and the secret above log in"),
-        False: _("no: the provider dropped password logins"),
-        None: _("depends (see the notes)"),
-    }[p.basic_auth]
-    status = _("verified") if p.verified else _("NOT verified against the live service")
+    basic = DESCRIBE[{True: "basic yes", False: "basic no", None: "basic depends"}[p.basic_auth]]
+    status = DESCRIBE["verified" if p.verified else "not verified"]
+    port_line = _("{ports}; default {security} on {port}").format(
+        ports=", ".join(ports), security=p.default_security, port=p.default_port
+    )
+    credential = _("{credential}. {help}")
+    credential = credential.format(credential=_(p.credential), help=_(p.credential_help))
     fields = [
         (_("host"), p.host),
-        (
-            _("ports"),
-            _("{ports}; default {security} on {port}").format(
-                ports=", ".join(ports), security=p.default_security, port=p.default_port
-            ),
-        ),
+        (_("ports"), port_line),
         ("AUTH", ", ".join(p.auth_mechanisms) or _("unknown")),
-        (
-            _("credential"),
-            _("{credential}. {help}").format(credential=_(p.credential), help=_(p.credential_help)),
-        ),
+        (_("credential"), credential),
         (_("basic AUTH"), basic),
         (_("notes"), _(p.notes)),
     ]
@@ -199,22 +180,12 @@ def describe(provider: str | Provider) -> str:
     lines.append("  " + _("sources:"))
     lines.extend(_wrap(f"- {source}", "    ", "      ") for source in p.sources)
     if p.observed is not None:
-        seen = _(
-            "greeting, EHLO and error texts quoted from public reports (imitation material, "
-            "not recordings)"
-        )
         label = _("observed:")
-        lines.append(_wrap(f"{label:<13}{seen}", "  ", " " * 15))
+        lines.append(_wrap(f"{label:<13}{DESCRIBE['observed']}", "  ", " " * 15))
     return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def provider_for_host(host: str) -> Provider | None:
-    """The preset whose SMTP host is ``host`` (any case), or None."""
-    wanted = host.strip().rstrip(".").lower()
-    return next((p for p in PRESETS if p.host == wanted), None)
 
 
 def repair_mojibake(text: str) -> str:

@@ -11,13 +11,13 @@ checked it against the live service, and providers change their rules.
 from ..i18n import N_
 from . import observed
 from . import sources as src
-from .records import (
+from .records import Provider
+from .terms import (
     CREDENTIAL_APP_PASSWORD,
     CREDENTIAL_AUTHORIZATION_CODE,
     CREDENTIAL_OAUTH2_ONLY,
     CREDENTIAL_ORGANISATION,
     CREDENTIAL_PASSWORD,
-    Provider,
 )
 
 __all__: list[str] = []  # the presets: use smtplab.providers.PROVIDERS

@@ -1,4 +1,4 @@
-"""The kinds of record the provider data is made of, and the words they share.
+"""The kinds of record the provider data is made of (the words they share are in ``terms``).
 
 :class:`Source` (where a fact comes from), :class:`ObservedReply` and :class:`Observed`
 (what a server was publicly reported to send), :class:`Provider` (one preset) and
@@ -12,39 +12,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ..i18n import N_, _
+from ..i18n import _
 from ..replies import Reply
+from .terms import CREDENTIALS, IMITATION_NOTE, PORT_KINDS, READ_ON
 
 __all__: list[str] = []  # the record kinds of the data modules: use smtplab.providers
-
-READ_ON = "2026-11-27"
-"""The day the stored copies of the sources were read."""
-
-READ_ON_ISSUE_16 = "2026-12-06"
-"""The day the sources added for issue 16 (QQ's 501 and 550, NetEase's DT:SPM) were read."""
-
-IMITATION_NOTE = N_(
-    "Imitation built from public reports (issues and posts quoting client debug logs), "
-    "not a recording: this project has not contacted the provider. Client names and "
-    "addresses were replaced by documentation values."
-)
-
-# What a program must give as the password (values compared in code; `_()` shows them).
-CREDENTIAL_PASSWORD = N_("password")
-CREDENTIAL_APP_PASSWORD = N_("app password")
-CREDENTIAL_AUTHORIZATION_CODE = N_("authorization code")
-CREDENTIAL_OAUTH2_ONLY = N_("oauth2 only")
-CREDENTIAL_ORGANISATION = N_("set by your organisation")
-CREDENTIALS = frozenset(
-    {CREDENTIAL_PASSWORD, CREDENTIAL_APP_PASSWORD, CREDENTIAL_AUTHORIZATION_CODE}
-    | {CREDENTIAL_OAUTH2_ONLY, CREDENTIAL_ORGANISATION}
-)
-
-KNOWN_MECHANISMS = frozenset(
-    {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER", "XOAUTH"}
-    | {"PLAIN-CLIENTTOKEN", "XYMCOOKIE"}  # Google's and Yahoo's own
-)
-"""Every mechanism name that appears in a preset or in an observed AUTH line."""
 
 
 @dataclass(frozen=True)
@@ -145,28 +117,10 @@ class Observed:
         best = self.ehlo_tls or self.ehlo
         return best.lines if best is not None else ()
 
-    @property
-    def advertised_auth(self) -> tuple[str, ...]:
-        """The AUTH mechanisms the reports show the server advertising, in order."""
-        for reply in (self.ehlo_tls, self.auth_after_tls, self.ehlo):
-            for line in reply.lines if reply is not None else ():
-                words = line.split()
-                if words and words[0].upper() == "AUTH":
-                    return tuple(word.upper() for word in words[1:])
-        return ()
-
     def replies(self) -> tuple[ObservedReply, ...]:
         """Every observed reply, greeting first."""
         singles = (self.greeting, self.ehlo, self.starttls, self.ehlo_tls, self.auth_after_tls)
         return tuple(r for r in singles if r is not None) + self.errors + self.other
-
-
-PORT_KINDS = {
-    "tls": N_("implicit TLS (security='tls')"),
-    "starttls": N_("STARTTLS (security='starttls')"),
-}
-"""What each ``security`` value means, as the advice and :func:`describe` say it (in
-English: read them through ``_()``)."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ observed replies and the known failures cite these by name.
 # i18n: keep-file: citations (page titles, quotes, notes on the pages) stay as published
 # A table laid out by hand: a record takes a few lines instead of one per field.
 
-from .records import READ_ON_ISSUE_16 as R16
 from .records import Source
+from .terms import READ_ON_ISSUE_16 as R16
 
 __all__: list[str] = []  # records for the other data modules: use smtplab.providers
 
