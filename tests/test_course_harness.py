@@ -12,18 +12,9 @@ import time
 
 import pytest
 
-from smtplab.course.harness import (
-    LOOPBACK_ONLY,
-    TRIED,
-    Hint,
-    LeavesTheMachine,
-    Trial,
-    evaluate,
-    lab_connection,
-    on_a_connection,
-    run_with_deadline,
-    strict_lab,
-)
+from smtplab.course.doors import LOOPBACK_ONLY, LeavesTheMachine
+from smtplab.course.harness import TRIED, Hint, Trial, evaluate
+from smtplab.course.labs import lab_connection, on_a_connection, run_with_deadline, strict_lab
 
 pytestmark = pytest.mark.timeout(30)
 

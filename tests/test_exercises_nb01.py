@@ -13,7 +13,7 @@ import pytest
 from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
-from smtplab.course import harness
+from smtplab.course import labs
 from smtplab.course.nb01 import (
     BytesPicture,
     check_helo,
@@ -29,7 +29,7 @@ read_line = sol.read_line
 @pytest.fixture(autouse=True)
 def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Wrong answers that make the server wait time out after 1 s instead of 2 s."""
-    monkeypatch.setattr(harness, "LEARNER_TIMEOUT", 1.0)
+    monkeypatch.setattr(labs, "LEARNER_TIMEOUT", 1.0)
 
 
 # --- exercise 1: HELO ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
-from smtplab.course import harness
+from smtplab.course import labs
 from smtplab.course.nb02 import (
     check_conversation,
     check_dot_line,
@@ -34,7 +34,7 @@ MESSAGE = b"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: Hello by 
 @pytest.fixture(autouse=True)
 def quick_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Wrong answers that make the server wait time out after 1 s instead of 2 s."""
-    monkeypatch.setattr(harness, "LEARNER_TIMEOUT", 1.0)
+    monkeypatch.setattr(labs, "LEARNER_TIMEOUT", 1.0)
 
 
 def envelope(sock: socket.socket) -> None:

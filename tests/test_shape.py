@@ -115,10 +115,18 @@ ROOT = Path(__file__).resolve().parents[1]
 # Issue 12's learner path (one reading of the message, plain addresses taken at once,
 # MAIL FROM's declarations read once, refusals worded apart): 1,245 -> 925 lines on the
 # path; the core's code unchanged by it, then merged with the above: 33,271 and 6,894.
+# Issue 12's course harness: every module of smtplab/course/ at ~300 lines or fewer (it had
+# modules of 633, 617, 603...). The hints and praise moved to a texts module per notebook
+# (msgids unchanged), shared steps to the harness (work_of, quick_lookalike, arrived), the
+# harness split by job (harness, doors, labs, reading) and the longest notebooks' checks by
+# exercise; the package is +4 lines (33,243 -> 33,247): the headers (docstring, imports,
+# __all__) of the 20 modules this adds, net of what the moves, the sharing and the
+# simplifications (a redundant context copy, stand-ins that mock.Mock is) saved; merged
+# with the above: 33,275.
 # Issue 12's performance: the socket's timeout is set only when it changes (wire._arm: 8
-# system calls a message fewer, the fix the redesign had lost), +7 package lines.
+# system calls a message fewer, the fix the redesign had lost), +7 package lines: 33,282.
 CEILINGS = {
-    "package_lines": 33_278,
+    "package_lines": 33_282,
     "core_code_lines": 6_894,
     "longest_module": 700,
     "public_names": 120,

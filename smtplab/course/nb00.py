@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 from ..i18n import N_, _
 from ..lab import LabServer
-from .harness import TRIED, Hint, Result, answers_to, evaluate, strict_lab
+from . import nb00_texts as texts
+from .harness import TRIED, Hint, Result, answers_to, evaluate
+from .labs import strict_lab
 
 __all__ = ["check_outcome", "check_send_first"]
 
@@ -46,11 +48,7 @@ def former_word_hint(answer: object, who_said: str, expected: str) -> str | None
     ``who_said`` starts the sentence ("outcome(451) said", "for '451 ...' you said")."""
     if not isinstance(answer, str) or answer.strip().lower() not in _FORMER_WORDS:
         return None
-    return _(
-        "{who_said} {answer!r}, a word this series no longer uses: a 4xx reply is "
-        "'retry later' and a 5xx reply 'give up' (the same words in notebooks 00, 02 and "
-        "07). Here the answer is {expected!r}."
-    ).format(who_said=who_said, answer=answer, expected=expected)
+    return _(texts.WORD_SERIES_LONGER).format(who_said=who_said, answer=answer, expected=expected)
 
 
 # --- exercise 1: send_first(lab) ------------------------------------------------------------
@@ -65,20 +63,14 @@ def check_send_first(send_first: Callable[[LabServer], object]) -> Result:
             try:
                 return send_first(lab)
             except ConnectionRefusedError:
-                raise Hint(
-                    _(
-                        "nothing answered where your code connected: the lab listens on its own "
-                        "host and port, picked when it starts. Use the lab you are given "
-                        "(lab.host, lab.port), not a port number you typed."
-                    )
-                ) from None
+                raise Hint(_(texts.NOTHING_ANSWERED_WHERE)) from None
 
         return evaluate(
             _("your first message"),
             attempt,
             lambda value: _verify_first(lab, value),
             lab=lab,
-            returns=_("what send_message returned (the recipients it refused)"),
+            returns=_(texts.WHAT_SEND_MESSAGE),
         )
 
 
@@ -86,55 +78,27 @@ def _verify_first(lab: LabServer, value: object) -> str:
     if not lab.inbox:
         said = [text for session in lab.sessions for text in session.received_lines()]
         if not said:
-            raise Hint(
-                _(
-                    "the lab received no connection: connect to the lab you are given, at its "
-                    "host and port (lab.host, lab.port: the lab picks its own port)."
-                )
-            )
+            raise Hint(_(texts.LAB_RECEIVED_CONNECTION))
         if not any(text.upper().startswith("DATA") for text in said):
-            raise Hint(
-                _(
-                    "you connected but sent no message: the message goes out with send_message, "
-                    "while the connection is open."
-                )
-            )
+            raise Hint(_(texts.CONNECTED_SENT_MESSAGE))
         raise Hint(_("the lab saw a message start but did not accept it; read lab.sessions[-1]."))
     if len(lab.inbox) > 1:
         raise Hint(_("{count} messages arrived; send exactly one.").format(count=len(lab.inbox)))
     message = lab.inbox[0]
     if message.mail_from != SENDER:
-        raise Hint(
-            _(
-                "the envelope sender is {got!r}, not {want!r}: send_message "
-                "takes the envelope sender (MAIL FROM) from the message's From header."
-            ).format(got=message.mail_from, want=SENDER)
-        )
+        raise Hint(_(texts.ENVELOPE_SENDER_SEND).format(got=message.mail_from, want=SENDER))
     missing = [r for r in RECIPIENTS if r not in message.rcpt_tos]
     if missing:
-        raise Hint(
-            _(
-                "{missing} did not get it: send_message sends one RCPT TO for each "
-                "address in the To header, so every recipient must be listed there."
-            ).format(missing=", ".join(missing))
-        )
+        raise Hint(_(texts.DID_GET_SEND).format(missing=", ".join(missing)))
     if message.subject != SUBJECT:
         raise Hint(  # the header's name stays as it is (a protocol token)
-            _("the {header} arrived as {got!r}; it should be {want!r}.").format(
-                header="subject", got=message.subject, want=SUBJECT
-            )
+            _(texts.WRONG_HEADER).format(header="subject", got=message.subject, want=SUBJECT)
         )
     if value is not TRIED and value != {}:
-        raise Hint(
-            _(
-                "the message arrived, but your function returned {value!r}. Return what "
-                "send_message gave back: the recipients the server refused (none here)."
-            ).format(value=value)
-        )
-    return _(
-        "one message from {sender} to {count} recipients arrived, queued as "
-        "{queue_id}: the server sent RCPT TO once per recipient."
-    ).format(sender=SENDER, count=len(message.rcpt_tos), queue_id=message.queue_id)
+        raise Hint(_(texts.MESSAGE_ARRIVED_FUNCTION).format(value=value))
+    return _(texts.ONE_MESSAGE_FROM).format(
+        sender=SENDER, count=len(message.rcpt_tos), queue_id=message.queue_id
+    )
 
 
 # --- exercise 2: outcome(code) --------------------------------------------------------------
@@ -168,7 +132,7 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
                 raise Hint(former)
             if not is_outcome_word(answer):
                 raise Hint(
-                    _("outcome({code}) returned {answer!r}; answer one of {words}.").format(
+                    _(texts.OUTCOME_RETURNED_ANSWER).format(
                         code=code,
                         answer=answer,
                         words=", ".join(repr(v) for v in OUTCOMES.values()),
@@ -177,28 +141,10 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
             if code // 100 in (4, 5) and (
                 same_word(answer, OUTCOMES[4]) or same_word(answer, OUTCOMES[5])
             ):
-                raise Hint(
-                    _(
-                        "outcome({code}) said {answer!r}: 4xx means the failure is temporary "
-                        "(retry later), 5xx that it is permanent (give up, or fix the command "
-                        "and send it again)."
-                    ).format(code=code, answer=answer)
-                )
+                raise Hint(_(texts.OUTCOME_4XX_WRONG).format(code=code, answer=answer))
             if code // 100 == 3:
-                raise Hint(
-                    _(
-                        "outcome({code}) said {answer!r}: a 3xx reply is not the end, the "
-                        "server waits for more from you (354 after DATA asks for the message)."
-                    ).format(code=code, answer=answer)
-                )
-            raise Hint(
-                _(
-                    "outcome({code}) said {answer!r}: look only at the first digit of the "
-                    "code, not the whole code (RFC 5321 §4.2.1)."
-                ).format(code=code, answer=answer)
-            )
-        return _("right for all {count} codes the lab answered: {codes}.").format(
-            count=len(codes), codes=sorted(set(codes))
-        )
+                raise Hint(_(texts.OUTCOME_3XX_WRONG).format(code=code, answer=answer))
+            raise Hint(_(texts.OUTCOME_SAID_LOOK).format(code=code, answer=answer))
+        return _(texts.RIGHT_ALL_CODES).format(count=len(codes), codes=sorted(set(codes)))
 
     return evaluate(_("what a code says"), lambda: answers_to(outcome, codes), verify)

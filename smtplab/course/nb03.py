@@ -11,17 +11,9 @@ from typing import Any
 from ..i18n import _
 from ..lab import LabSession
 from ..providers import get_provider
-from .harness import (
-    TRIED,
-    Hint,
-    ReplyReader,
-    Result,
-    answers_to,
-    evaluate,
-    lab_connection,
-    strict_lab,
-    wait_until,
-)
+from . import nb03_texts as texts
+from .harness import TRIED, Hint, Result, answers_to, evaluate
+from .labs import ReplyReader, lab_connection, strict_lab, wait_until
 
 __all__ = ["check_ask", "check_error_reply", "check_max_size", "check_parse_extensions"]
 
@@ -80,12 +72,9 @@ def check_ask(ask: Callable[..., Any]) -> Result:
     """The former exercise 1 ("read a whole reply"): it moved to notebook 01 (exercise 3,
     ``check_read_reply``); notebook 03's exercise 1 is now ``check_error_reply``."""
     return Result(
-        _("Exercise 1 (read a whole reply)"),
+        _(texts.EXERCISE_READ_WHOLE),
         "not tried",
-        _(
-            "this exercise moved to notebook 01 (exercise 3, check_read_reply). Notebook 03's "
-            "exercise 1 is now 'read a multi-line 5xx reply': use check_error_reply."
-        ),
+        _(texts.EXERCISE_MOVED_NOTEBOOK),
     )
 
 
@@ -97,12 +86,12 @@ def _split(line: bytes) -> tuple[int, str, bool]:
 
 def _expected_error(lines: tuple[bytes, ...]) -> tuple[int, list[str], str]:
     """The reply's code, the texts of its lines, and the text of the next reply's line."""
-    texts: list[str] = []
+    line_texts: list[str] = []
     for number, line in enumerate(lines):
         code, text, last = _split(line)
-        texts.append(text)
+        line_texts.append(text)
         if last:
-            return code, texts, _split(lines[number + 1])[1]
+            return code, line_texts, _split(lines[number + 1])[1]
     raise AssertionError("a sample reply without its last line")  # i18n: keep a bug in the check
 
 
@@ -110,7 +99,7 @@ def check_error_reply(read_error: Callable[[list[bytes]], Any]) -> Result:
     """Exercise 1: ``read_error(lines)`` returns ``(code, text)`` of the first whole reply in
     ``lines``: the code as an int, the texts of its lines joined by newlines."""
     return evaluate(
-        _("Exercise 1 (read a multi-line 5xx reply)"),
+        _(texts.EXERCISE_READ_MULTI),
         lambda: answers_to(read_error, [list(sample) for sample in ERROR_REPLIES]),
         _verify_error_replies,
     )
@@ -120,89 +109,40 @@ def _verify_error_replies(answers: object) -> str:
     assert isinstance(answers, list)
     for sample, answer in zip(ERROR_REPLIES, answers, strict=True):
         _judge_error_reply(sample, answer)
-    return _(
-        "you read Gmail's two-line 535, a three-line 554 and a one-line 550, each up to "
-        "its last line and not a line further, with the code as a number."
-    )
+    return _(texts.READ_GMAIL_TWO)
 
 
 def _judge_error_reply(sample: tuple[bytes, ...], answer: object) -> None:
-    code, texts, next_text = _expected_error(sample)
+    code, line_texts, next_text = _expected_error(sample)
     shown = _("for the reply starting {start!r}").format(start=sample[0][:24])
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         raise Hint(
-            _("{shown} you returned {kind} {answer!r:.60}: return a pair, (code, text).").format(
+            _(texts.RETURNED_RETURN_PAIR).format(
                 shown=shown, kind=type(answer).__name__, answer=answer
             )
         )
     got_code, got_text = answer
     if isinstance(got_code, (str, bytes)):
-        raise Hint(
-            _(
-                "{shown} the code is {got!r}, text: return it as an int, so that the caller "
-                "can ask whether it is a 5xx (a permanent failure) with a comparison."
-            ).format(shown=shown, got=got_code)
-        )
+        raise Hint(_(texts.CODE_TEXT_RETURN).format(shown=shown, got=got_code))
     if isinstance(got_code, bool) or not isinstance(got_code, int) or got_code != code:
-        raise Hint(
-            _("{shown} the code should be the reply's three digits as an int, not {got!r}.").format(
-                shown=shown, got=got_code
-            )
-        )
+        raise Hint(_(texts.CODE_SHOULD_REPLY).format(shown=shown, got=got_code))
     if isinstance(got_text, (bytes, bytearray)):
         raise Hint(_("{shown} the text is bytes: decode it and return a str.").format(shown=shown))
     if not isinstance(got_text, str):
-        raise Hint(
-            _("{shown} the text should be a str, not {kind}.").format(
-                shown=shown, kind=type(got_text).__name__
-            )
-        )
-    if got_text == "\n".join(texts):
+        raise Hint(_(texts.TEXT_SHOULD_STR).format(shown=shown, kind=type(got_text).__name__))
+    if got_text == "\n".join(line_texts):
         return
     if "\r" in got_text or got_text.endswith("\n"):
-        raise Hint(
-            _(
-                "{shown} your text still holds line ends ({ends!r}): \\r\\n ends each "
-                "line on the wire (RFC 5321 §2.3.8), it is not part of the text. Strip it from "
-                "every line."
-            ).format(shown=shown, ends=got_text[-12:])
-        )
+        raise Hint(_(texts.TEXT_STILL_HOLDS).format(shown=shown, ends=got_text[-12:]))
     if next_text in got_text:
-        raise Hint(
-            _(
-                "{shown} you read past the last line: {next_line!r} belongs to the NEXT reply. "
-                "The line with a space after the code ends a reply whatever the code is (not "
-                "only '250 '; RFC 5321 §4.2.1): stop after it."
-            ).format(shown=shown, next_line=next_text)
-        )
+        raise Hint(_(texts.READ_PAST_LAST).format(shown=shown, next_line=next_text))
     if any(line[:3].isdigit() and line[3:4] in ("-", " ") for line in got_text.split("\n")):
-        raise Hint(
-            _(
-                "{shown} your text still starts with the code ({start!r}...): every line "
-                "carries the code, then '-' or ' '; the text of a line starts after them."
-            ).format(shown=shown, start=got_text[:10])
-        )
-    if len(texts) > 1 and got_text == texts[0]:
-        raise Hint(
-            _(
-                "{shown} you returned only the first line's text. A '-' after the code means "
-                "MORE lines follow (RFC 5321 §4.2.1): this reply has {count} lines, and "
-                "its text is all of them."
-            ).format(shown=shown, count=len(texts))
-        )
-    if got_text == " ".join(texts) or got_text == "".join(texts):
-        raise Hint(
-            _(
-                "{shown} you joined the lines' texts without a line break: keep each line's "
-                "text on a line of its own (join them with a newline), as the server wrote them."
-            ).format(shown=shown)
-        )
-    raise Hint(
-        _(
-            "{shown} the server sent {count} line(s) before the next reply; your text "
-            "should be the text of each of them, in order, one per line, and nothing else."
-        ).format(shown=shown, count=len(texts))
-    )
+        raise Hint(_(texts.TEXT_STILL_STARTS).format(shown=shown, start=got_text[:10]))
+    if len(line_texts) > 1 and got_text == line_texts[0]:
+        raise Hint(_(texts.RETURNED_ONLY_FIRST).format(shown=shown, count=len(line_texts)))
+    if got_text == " ".join(line_texts) or got_text == "".join(line_texts):
+        raise Hint(_(texts.JOINED_LINES_TEXTS).format(shown=shown))
+    raise Hint(_(texts.SERVER_SENT_LINE).format(shown=shown, count=len(line_texts)))
 
 
 # ------------------------------------------------------------------------------ exercise 2
@@ -241,55 +181,32 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
     server_name = lines[0][4:].split()[0]
     if isinstance(got, (list, tuple, set, frozenset)):
         raise Hint(
-            _(
-                "you returned a {kind}: return a dict that maps each keyword to its "
-                "parameters, e.g. {example}."
-            ).format(kind=type(got).__name__, example="{'SIZE': '10485760', '8BITMIME': '', ...}")
-        )
-    if not isinstance(got, dict):
-        raise Hint(
-            _("you returned {kind}: return a dict (keyword -> parameters).").format(
-                kind=type(got).__name__
+            _(texts.RETURNED_RETURN_DICT).format(
+                kind=type(got).__name__, example="{'SIZE': '10485760', '8BITMIME': '', ...}"
             )
         )
+    if not isinstance(got, dict):
+        raise Hint(_(texts.RETURNED_RETURN_DICT_KEYWORD).format(kind=type(got).__name__))
     keys = {str(key).upper(): key for key in got}
     if any(key.startswith(("250-", "250 ", "250")) for key in keys):
         raise Hint(
-            _(
-                "some keys still start with the code, e.g. {key!r}: the keyword "
-                "starts at the 5th character of the line, after '250-' or '250 '."
-            ).format(key=next(k for k in got if str(k).upper().startswith("250")))
+            _(texts.SOME_KEYS_STILL).format(
+                key=next(k for k in got if str(k).upper().startswith("250"))
+            )
         )
     if server_name.upper() in keys or any(server_name.upper() in key for key in keys):
-        raise Hint(
-            _(
-                "{name!r} is in your dict, but the first line of an EHLO reply is the "
-                "server's name (and maybe a greeting), not an extension: skip it."
-            ).format(name=server_name)
-        )
+        raise Hint(_(texts.DICT_FIRST_LINE).format(name=server_name))
     last_keyword = lines[-1][4:].partition(" ")[0].upper()
     if last_keyword not in keys and set(expected) - {last_keyword} <= set(keys):
-        raise Hint(
-            _(
-                "{keyword!r} is missing: it is on the last line, {line!r}. That line "
-                "(a space after 250) ends the reply, and it is part of it: parse it too."
-            ).format(keyword=last_keyword, line=lines[-1])
-        )
+        raise Hint(_(texts.MISSING_LAST_LINE).format(keyword=last_keyword, line=lines[-1]))
     if any(" " in key for key in keys):
         bad = next(key for key in keys if " " in key)
-        raise Hint(
-            _(
-                "the key {key!r} holds the parameters too: split each line at the first space, "
-                "keyword before it, parameters after it."
-            ).format(key=bad)
-        )
+        raise Hint(_(texts.KEY_HOLDS_PARAMETERS).format(key=bad))
     missing = sorted(set(expected) - set(keys))
     extra = sorted(set(keys) - set(expected))
     if missing or extra:
         raise Hint(
-            _("for {name} the keywords should be {keywords}; ").format(
-                name=name, keywords=sorted(expected)
-            )
+            _(texts.KEYWORDS_EXPECTED).format(name=name, keywords=sorted(expected))
             + (_("missing: {missing}").format(missing=missing) if missing else "")
             + ("; " if missing and extra else "")
             + (_("not keywords: {extra}").format(extra=extra) if extra else "")
@@ -299,18 +216,12 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
         value = got[keys[key]]
         value = "" if value is None else value
         if isinstance(value, int) and not isinstance(value, bool):
-            raise Hint(
-                _(
-                    "{key} maps to the number {value!r}: keep the parameters as text "
-                    "({params!r}); turning SIZE into a number is the caller's job."
-                ).format(key=key, value=value, params=params)
-            )
+            raise Hint(_(texts.MAPS_NUMBER_KEEP).format(key=key, value=value, params=params))
         if not isinstance(value, str) or value.strip() != params:
             raise Hint(
-                _(
-                    "for {name}, {key} should map to its parameters {params!r} "
-                    "(an empty string when there are none), not {value!r}."
-                ).format(name=name, key=key, params=params, value=value)
+                _(texts.SHOULD_MAP_PARAMETERS).format(
+                    name=name, key=key, params=params, value=value
+                )
             )
 
 
@@ -326,17 +237,10 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
             gmail = parse(list(gmail_lines))
         except Exception as exc:  # the learner's code on a second reply
             raise Hint(
-                _(
-                    "on Gmail's reported EHLO reply your function raised {kind}: "
-                    "{error}. Its first line is 'smtp.gmail.com at your service, [...]' and its "
-                    "AUTH line has several words of parameters."
-                ).format(kind=type(exc).__name__, error=exc)
+                _(texts.GMAIL_REPORTED_EHLO).format(kind=type(exc).__name__, error=exc)
             ) from None
         _judge_keywords(_("Gmail's reported reply"), gmail_lines, gmail)
-        return _(
-            "you found the lab's {lab_count} extensions and Gmail's "
-            "{gmail_count}, parameters included (Gmail's AUTH: {auth!r})."
-        ).format(
+        return _(texts.FOUND_LAB_EXTENSIONS).format(
             lab_count=len(lab_lines) - 1,
             gmail_count=len(gmail_lines) - 1,
             auth=_expected_keywords(gmail_lines)["AUTH"],
@@ -357,57 +261,24 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
             wait_until(lambda: any(s.commands() for s in lab.sessions), 1.0)
             said = [verb for s in lab.sessions for verb in s.commands()]
             if not lab.sessions:
-                raise Hint(
-                    _(
-                        "your function returned {value!r} without connecting to the server: "
-                        "connect to (host, port) with Client and ask it (EHLO)."
-                    ).format(value=value)
-                )
+                raise Hint(_(texts.FUNCTION_RETURNED_WITHOUT).format(value=value))
             if "EHLO" not in said:
                 if "HELO" in said:
-                    raise Hint(
-                        _("the server got HELO, not EHLO: only EHLO asks for the extensions.")
-                    )
-                raise Hint(
-                    _(
-                        "the server never got EHLO, so it never told you its SIZE: greet it with "
-                        "EHLO first, then read SIZE from what the client parsed."
-                    )
-                )
+                    raise Hint(_(texts.SERVER_GOT_HELO))
+                raise Hint(_(texts.SERVER_NEVER_GOT))
             if value is TRIED:  # nothing returned: what the lab saw was right
                 return _("the server got your EHLO and announced its SIZE.")
             if isinstance(value, str) and value.strip().isdigit():
-                raise Hint(
-                    _(
-                        "you returned the text {value!r}: return a number; SIZE is a number of "
-                        "bytes (RFC 1870), and the client's parsed extensions already hold it "
-                        "as one."
-                    ).format(value=value)
-                )
+                raise Hint(_(texts.RETURNED_TEXT_RETURN).format(value=value))
             if value == 10 * 1024 * 1024:
-                raise Hint(
-                    _(
-                        "10485760 is the SIZE of the notebook's lab, not of this server: read "
-                        "the number from this server's EHLO reply."
-                    )
-                )
+                raise Hint(_(texts.SIZE_NOTEBOOK_LAB))
             if isinstance(value, bool) or not isinstance(value, int):
                 raise Hint(
-                    _(
-                        "you returned {value!r} ({kind}): return the SIZE as an "
-                        "int, the largest message in bytes."
-                    ).format(value=value, kind=type(value).__name__)
+                    _(texts.RETURNED_RETURN_SIZE).format(value=value, kind=type(value).__name__)
                 )
             if value != SIZE_LIMIT:
-                raise Hint(
-                    _("this server announced 'SIZE {limit}', but you returned {value}.").format(
-                        limit=SIZE_LIMIT, value=value
-                    )
-                )
-            return _(
-                "this server takes messages up to {limit} bytes (3 MiB): you asked it "
-                "with EHLO and read SIZE from its reply."
-            ).format(limit=SIZE_LIMIT)
+                raise Hint(_(texts.SERVER_ANNOUNCED_SIZE).format(limit=SIZE_LIMIT, value=value))
+            return _(texts.SERVER_TAKES_MESSAGES).format(limit=SIZE_LIMIT)
 
         return evaluate(
             exercise, lambda: max_size(lab.host, lab.port), verify, lab=lab, returns=_("the SIZE")

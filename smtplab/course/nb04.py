@@ -5,7 +5,6 @@ from the lab's log (whose lines carry a ``tls`` flag) or the tap's recording."""
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import errno
 import socket
 import ssl
@@ -18,21 +17,10 @@ from ..i18n import N_, _
 from ..lab import LabServer, LabSession
 from ..message import compose
 from ..tap import WireTap
-from .harness import (
-    TRIED,
-    Finished,
-    Hint,
-    ReplyReader,
-    Result,
-    Trial,
-    evaluate,
-    lab_connection,
-    raised_hint,
-    run_with_deadline,
-    strict_lab,
-    verb,
-    wait_until,
-)
+from . import nb04_texts as texts
+from .harness import TRIED, Hint, Result, Trial, evaluate, raised_hint
+from .labs import Finished, ReplyReader, lab_connection, run_with_deadline, strict_lab, wait_until
+from .reading import verb
 
 __all__ = ["check_connect_implicit", "check_readable_part", "check_start_tls"]
 
@@ -60,23 +48,11 @@ def _plain_commands(session: LabSession) -> list[str]:
 
 def _start_tls_timeout_hint(session: LabSession) -> str:
     if _said(session, "EHLO", tls=True):
-        return _(
-            "the server got your EHLO inside TLS and answered, but your code waited in vain: "
-            "after wrap_socket, read from the NEW socket it returned (tls.recv or "
-            "tls.makefile('rb')); the old socket or file only sees encrypted bytes."
-        )
+        return _(texts.SERVER_GOT_EHLO)
     commands = _plain_commands(session)
     if "STARTTLS" in commands:
-        return _(
-            "the server said '220 Ready to start TLS' and waits for your TLS handshake, but "
-            "your code kept waiting for something else. After the 220, call "
-            "context.wrap_socket(sock, server_hostname=server_name)."
-        )
-    return _(
-        "your code waited for a reply that never came (the server got {commands}): "
-        "end every command with \\r\\n, and stop reading at the line with a space after the "
-        "code ('250 STARTTLS')."
-    ).format(commands=commands or _("nothing"))
+        return _(texts.SERVER_SAID_READY)
+    return _(texts.CODE_WAITED_REPLY).format(commands=commands or _("nothing"))
 
 
 def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], Any]) -> Result:
@@ -110,42 +86,18 @@ def _start_tls(
     except TimeoutError:
         raise Hint(_start_tls_timeout_hint(session)) from None
     except ssl.SSLCertVerificationError as exc:
-        raise Hint(
-            _(
-                "the certificate was refused ({reason}): pass the context you were given, "
-                "and server_hostname=server_name (the name in the lab's certificate)."
-            ).format(reason=exc.verify_message)
-        ) from None
+        raise Hint(_(texts.CERTIFICATE_REFUSED_PASS).format(reason=exc.verify_message)) from None
     except ssl.SSLError as exc:
         if "STARTTLS" in _plain_commands(session):
-            raise Hint(
-                _(
-                    "the TLS handshake failed ({reason}): you wrapped the socket before "
-                    "reading the server's '220 Ready to start TLS', so TLS read plain-text lines "
-                    "as if they were a TLS record. Read every reply to its last line (the EHLO "
-                    "reply has several, RFC 5321 §4.2.1), then the 220, then wrap."
-                ).format(reason=exc.reason or exc)
-            ) from None
+            raise Hint(_(texts.TLS_HANDSHAKE_FAILED).format(reason=exc.reason or exc)) from None
         raise
     except OSError as exc:
         if exc.errno == errno.EBADF:  # the plain socket, detached by wrap_socket
-            raise Hint(
-                _(
-                    "your code used the old socket (or a file made from it) after "
-                    "wrap_socket: wrap_socket takes the connection over. Send and read "
-                    "with the NEW socket it returned (tls.sendall, tls.makefile('rb'))."
-                )
-            ) from None
+            raise Hint(_(texts.CODE_USED_OLD)) from None
         raise
     except ValueError as exc:
         if "server_hostname" in str(exc):
-            raise Hint(
-                _(
-                    "wrap_socket needs server_hostname=server_name: it is the name the "
-                    "certificate must be issued for (without it nothing checks WHO you are "
-                    "talking to)."
-                )
-            ) from None
+            raise Hint(_(texts.WRAP_SOCKET_NEEDS)) from None
         raise
     if value is None or value is Ellipsis:
         return None  # the harness looks at the lab: not tried, or judged ("forgot return")
@@ -157,37 +109,15 @@ def _judge_start_tls_session(session: LabSession) -> None:
     """Raise a :class:`Hint` when the lab's log shows the STARTTLS steps out of order."""
     refusal = next((text for text in session.sent_lines() if text.startswith("521 ")), None)
     if refusal is not None:  # the strict lab hung up on a bare LF or CR
-        raise Hint(
-            _(
-                "the lab answered {reply!r}... and closed the connection: end every line "
-                "with \\r\\n (CR LF), not \\n alone (RFC 5321 §2.3.8). Hardened servers refuse "
-                "a bare LF as this check's lab did; a lenient server may have let it through."
-            ).format(reply=refusal[:50])
-        )
+        raise Hint(_(texts.LAB_ANSWERED_CLOSED).format(reply=refusal[:50]))
     commands = _plain_commands(session)
     if "STARTTLS" not in commands:
-        raise Hint(
-            _(
-                "the server never got STARTTLS in plain text: send 'STARTTLS\\r\\n' "
-                "after EHLO, read the 220, then wrap."
-            )
-        )
+        raise Hint(_(texts.SERVER_NEVER_GOT))
     if "EHLO" not in commands[: commands.index("STARTTLS")]:
-        raise Hint(
-            _(
-                "say EHLO before STARTTLS: its reply is how you learn that the server "
-                "offers STARTTLS at all (RFC 3207 §4)."
-            )
-        )
+        raise Hint(_(texts.SAY_EHLO_BEFORE))
     wait_until(lambda: _said(session, "EHLO", tls=True), 1.0)
     if not _said(session, "EHLO", tls=True):
-        raise Hint(
-            _(
-                "TLS is on, but you did not say EHLO again after STARTTLS: the server "
-                "forgot everything from before TLS (RFC 3207 §4.2), and only the new "
-                "EHLO reply tells you what it offers now (AUTH appears here)."
-            )
-        )
+        raise Hint(_(texts.TLS_DID_SAY))
 
 
 def _verify_start_tls(session: LabSession, value: object) -> str:
@@ -196,26 +126,16 @@ def _verify_start_tls(session: LabSession, value: object) -> str:
         return _("the server saw EHLO, STARTTLS and your EHLO inside TLS.")
     if not isinstance(value, ssl.SSLSocket):
         _judge_start_tls_session(session)
-        raise Hint(
-            _(
-                "you returned {kind}: return the ssl.SSLSocket that the "
-                "context's wrap_socket gave you."
-            ).format(kind=type(value).__name__)
-        )
+        raise Hint(_(texts.RETURNED_RETURN_SSL).format(kind=type(value).__name__))
     _judge_start_tls_session(session)
     context = value.context
     if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
         raise Hint(
-            _(
-                "certificate verification was turned off (verify_mode {mode}, "
-                "check_hostname {check}): then anyone in the middle could pose as "
-                "the server. Use the context you were given, unchanged."
-            ).format(mode=context.verify_mode.name, check=context.check_hostname)
+            _(texts.CERTIFICATE_VERIFICATION_TURNED).format(
+                mode=context.verify_mode.name, check=context.check_hostname
+            )
         )
-    return _(
-        "the server saw EHLO and STARTTLS in plain text, then your EHLO inside TLS "
-        "({version}, certificate for {name!r} verified)."
-    ).format(version=value.version(), name=value.server_hostname)
+    return _(texts.SERVER_SAW_EHLO).format(version=value.version(), name=value.server_hostname)
 
 
 # ------------------------------------------------------------------------------ exercise 2
@@ -253,49 +173,20 @@ PLAIN_SESSION = N_("plain session")
 def _judge_readable(which: str, data: bytes, got: Any) -> None:
     expected = _readable(data)
     if isinstance(got, str):
-        raise Hint(
-            _(
-                "for the {which} you returned a str: return bytes, a slice of data "
-                "(data[:n]), so nothing is decoded or changed."
-            ).format(which=_(which))
-        )
+        raise Hint(_(texts.RETURNED_STR_RETURN).format(which=_(which)))
     if not isinstance(got, (bytes, bytearray)):
-        raise Hint(
-            _("you returned {kind}: return bytes (a slice of data).").format(
-                kind=type(got).__name__
-            )
-        )
+        raise Hint(_(texts.RETURNED_RETURN_BYTES).format(kind=type(got).__name__))
     got = bytes(got)
     if got == expected:
         return
     if which == PLAIN_SESSION:
-        raise Hint(
-            _(
-                "in the session without STARTTLS everything is readable, the whole message "
-                "included: return all of data ({total} bytes), not {count} bytes."
-            ).format(total=len(data), count=len(got))
-        )
+        raise Hint(_(texts.SESSION_WITHOUT_STARTTLS).format(total=len(data), count=len(got)))
     if got.startswith(expected):
-        raise Hint(
-            _(
-                "you kept bytes from after STARTTLS: from the first TLS record on (it starts "
-                "with 0x16 0x03) an eavesdropper sees only encrypted bytes. Cut there."
-            )
-        )
+        raise Hint(_(texts.KEPT_BYTES_FROM))
     if expected.startswith(got):
         missing = expected[len(got) :]
-        raise Hint(
-            _(
-                "you cut too early: {missing!r} also crossed in plain text. The STARTTLS "
-                "command itself is readable; what follows it is not."
-            ).format(missing=missing)
-        )
-    raise Hint(
-        _(
-            "an eavesdropper reads the first {count} bytes ({start!r}...), the "
-            "bytes before the first TLS record: return exactly data[:n] for that n."
-        ).format(count=len(expected), start=expected[:40])
-    )
+        raise Hint(_(texts.CUT_TOO_EARLY).format(missing=missing))
+    raise Hint(_(texts.EAVESDROPPER_READS_FIRST).format(count=len(expected), start=expected[:40]))
 
 
 def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
@@ -310,18 +201,15 @@ def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
             second = readable_part(plain)
         except Exception as exc:  # the learner's code on the plain session
             raise Hint(
-                _(
-                    "on a session without STARTTLS your function raised {kind}: "
-                    "{error}. When no TLS record comes, everything is readable: return all of "
-                    "data."
-                ).format(kind=type(exc).__name__, error=exc)
+                _(texts.SESSION_WITHOUT_STARTTLS_FUNCTION).format(
+                    kind=type(exc).__name__, error=exc
+                )
             ) from None
         _judge_readable(PLAIN_SESSION, plain, second)
         readable = _readable(with_tls)
-        return _(
-            "with STARTTLS an eavesdropper reads {count} of {total} bytes "
-            "({readable!r}); without it, all {plain} bytes, the message included."
-        ).format(count=len(readable), total=len(with_tls), readable=readable, plain=len(plain))
+        return _(texts.STARTTLS_EAVESDROPPER_READS).format(
+            count=len(readable), total=len(with_tls), readable=readable, plain=len(plain)
+        )
 
     return evaluate(exercise, lambda: readable_part(with_tls), verify)
 
@@ -344,35 +232,16 @@ def _verify_code(exc: BaseException) -> int | None:
 def _connect_error_hint(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, TLSError) and "WRONG_VERSION_NUMBER" in text:
-        return _(
-            "implicit TLS to lab.port failed with WRONG_VERSION_NUMBER: that port speaks plain "
-            "SMTP first (STARTTLS, 587 style), so its '220' greeting was read as a TLS record. "
-            "Implicit TLS is on lab.tls_port."
-        )
+        return _(texts.IMPLICIT_TLS_LAB)
     if isinstance(exc, TLSError) and _verify_code(exc) in _NAME_MISMATCH:
-        return _(
-            "the certificate is not for the name you checked: leave server_hostname out (the "
-            "lab's certificate covers 127.0.0.1) or use lab.hostname."
-        )
+        return _(texts.CERTIFICATE_NAME_CHECKED)
     if isinstance(exc, TLSError) and (
         _verify_code(exc) is not None or "CERTIFICATE_VERIFY" in text
     ):
-        return _(
-            "the lab's certificate was not trusted: without context= the client uses the "
-            "system's authorities, and the lab's CA is not one of them. Pass a context that "
-            "trusts the lab's CA (the lab gives you one)."
-        )
+        return _(texts.LAB_CERTIFICATE_TRUSTED)
     if isinstance(exc, Timeout):
-        return _plain_on_tls_port_hint()
+        return _(texts.CLIENT_WAITED_GREETING)
     return raised_hint(exc)
-
-
-def _plain_on_tls_port_hint() -> str:
-    return _(
-        "your client waited for a greeting on the implicit-TLS port, while the server waited "
-        "for a TLS handshake: each waits for the other. On lab.tls_port use security='tls' "
-        "(TLS from the first byte)."
-    )
 
 
 def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
@@ -381,10 +250,10 @@ def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
         runs: list[Finished | None] = []
 
         def attempt() -> object:
-            inside = contextvars.copy_context()  # the check's closed doors, in the thread too
-            runs.append(run_with_deadline(lambda: inside.run(connect, lab), CONNECT_DEADLINE))
+            # run_with_deadline's thread runs in a copy of this context: the doors stay closed
+            runs.append(run_with_deadline(lambda: connect(lab), CONNECT_DEADLINE))
             if runs[0] is None:
-                raise Hint(_plain_on_tls_port_hint())
+                raise Hint(_(texts.CLIENT_WAITED_GREETING))
             error = runs[0].error
             if isinstance(error, SmtplabError):
                 raise Hint(_connect_error_hint(error))
@@ -394,7 +263,7 @@ def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
 
         try:
             return evaluate(
-                _("Exercise 3 (implicit TLS with Client)"),
+                _(texts.EXERCISE_IMPLICIT_TLS),
                 attempt,
                 lambda value: _verify_implicit(lab, value),
                 lab=lab,
@@ -410,12 +279,7 @@ def _judge_implicit_session(lab: LabServer) -> str:
     wait_until(lambda: any(s.lines for s in lab.sessions), 1.0)
     first = next((line for s in lab.sessions for line in s.lines), None)
     if first is not None and not first.tls:
-        raise Hint(
-            _(
-                "your client reached the lab's plain port (STARTTLS style). This exercise wants "
-                "implicit TLS: TLS from the first byte, on lab.tls_port."
-            )
-        )
+        raise Hint(_(texts.CLIENT_REACHED_LAB))
     return _("the server saw your client connect with TLS from the first byte.")
 
 
@@ -423,31 +287,14 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
     if value is TRIED:  # nothing returned: judge what the lab saw
         return _judge_implicit_session(lab)
     if not isinstance(value, Client):
-        raise Hint(
-            _(
-                "you returned {kind}: return the connected Client "
-                "(implicit TLS: which port, which security mode, which context?)."
-            ).format(kind=type(value).__name__)
-        )
+        raise Hint(_(texts.RETURNED_RETURN_CONNECTED).format(kind=type(value).__name__))
     info = value.transcript.tls_info
     if value.security == "starttls" or (value.tls_active and value.port == lab.port):
-        raise Hint(
-            _(
-                "that is STARTTLS (plain first, then TLS: the 587 style). This exercise wants "
-                "implicit TLS, TLS from the first byte: security='tls' on lab.tls_port."
-            )
-        )
+        raise Hint(_(texts.STARTTLS_PLAIN_FIRST))
     if not value.tls_active or info is None:
         raise Hint(_("the client is not using TLS: connect with security='tls' to lab.tls_port."))
     if not info.verified:
-        raise Hint(
-            _(
-                "the connection is encrypted, but the certificate was NOT verified "
-                "(verify=False): anyone in the middle could pose as the server. Verify it with "
-                "a context that trusts the lab's CA instead."
-            )
-        )
-    return _(
-        "implicit TLS on the lab's TLS port: {version}, certificate for "
-        "{name!r} verified (issuer: {issuer})."
-    ).format(version=info.version, name=info.server_name, issuer=info.issuer)
+        raise Hint(_(texts.CONNECTION_ENCRYPTED_CERTIFICATE))
+    return _(texts.IMPLICIT_TLS_LAB_TLS).format(
+        version=info.version, name=info.server_name, issuer=info.issuer
+    )

@@ -24,14 +24,9 @@ from ..errors import LocalProtocolError, SmtplabError
 from ..i18n import _, made_from
 from ..lab import LabServer
 from ..transcript import Secret
-from .harness import (
-    Hint,
-    Result,
-    evaluate,
-    evaluate_on_client,
-    lab_client,
-    strict_lab,
-)
+from . import nb05_texts as texts
+from .harness import Hint, Result, evaluate
+from .labs import evaluate_on_client, lab_client, strict_lab
 
 __all__ = ["check_login_by_hand", "check_plain_response", "check_read_password"]
 
@@ -46,20 +41,11 @@ _PASSWORD_PROMPT = "UGFzc3dvcmQ6"  # base64 of "Password:"
 def _local_hint(exc: LocalProtocolError) -> str:
     text = str(exc)
     if made_from(text, commands.NOT_TEXT) or made_from(text, auth.NOT_TEXT):
-        return _(
-            "client.command() takes text (str), and base64.b64encode() gives bytes: "
-            "add .decode('ascii') to the base64 before you send it."
-        )
+        return _(texts.CLIENT_COMMAND_TAKES)
     if "LF" in text or "CR" in text:
-        return _(
-            "a line you sent had a line break inside (base64.encodebytes() adds one at the "
-            "end): use base64.b64encode(), and let client.command() add the CRLF."
-        )
+        return _(texts.LINE_SENT_HAD)
     if "NUL" in text:
-        return _(
-            "a NUL byte cannot go on the wire as it is: it belongs INSIDE the base64 "
-            "(encode the whole string, NUL bytes included)."
-        )
+        return _(texts.NUL_BYTE_CANNOT)
     return _("the client refused to send a line: {error}").format(error=text)
 
 
@@ -79,10 +65,6 @@ def _client_line_after(client: Client, prompt: str) -> bytes | None:
     return None
 
 
-def _decoded_is(text: str, expected: str) -> bool:
-    return b64decode_text(text) == expected
-
-
 # --------------------------------------------------------------------------- LOGIN
 
 
@@ -99,13 +81,7 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
         def verify(client: Client, before: int) -> str:
             passed = _verify_login(lab, client, before, password)
             if returned and (returned[0] is None or returned[0] is Ellipsis):
-                raise Hint(
-                    _(
-                        "the server logged you in (235 2.7.0), but you forgot to `return` the "
-                        "last reply: return what the server answered to your password line, so "
-                        "the caller can see it worked."
-                    )
-                )
+                raise Hint(_(texts.SERVER_LOGGED_FORGOT))
             return passed
 
         return evaluate_on_client(
@@ -119,104 +95,40 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
     received = [line for line in lines if line.direction == "C"]
     sent = [line.text for line in lines if line.direction == "S"]
     if not received:
-        raise Hint(
-            _("the server received nothing from you: start with client.command('AUTH LOGIN').")
-        )
+        raise Hint(_(texts.SERVER_RECEIVED_NOTHING))
     first = received[0].text.strip()
     if first.upper().startswith("AUTH PLAIN"):
-        raise Hint(
-            _(
-                "you sent AUTH PLAIN; this exercise is about LOGIN: send 'AUTH LOGIN', then "
-                "answer the two 334 prompts."
-            )
-        )
+        raise Hint(_(texts.SENT_AUTH_PLAIN))
     if first.upper().startswith("AUTH LOGIN "):
-        raise Hint(
-            _(
-                "send 'AUTH LOGIN' alone, wait for the 334 prompt, then answer each prompt on a "
-                "line of its own."
-            )
-        )
+        raise Hint(_(texts.SEND_AUTH_LOGIN))
     if first.upper() != "AUTH LOGIN":
-        raise Hint(
-            _(
-                "the first line the server received was not 'AUTH LOGIN': start with "
-                "client.command('AUTH LOGIN') and wait for 334 VXNlcm5hbWU6 (\"Username:\")."
-            )
-        )
+        raise Hint(_(texts.FIRST_LINE_SERVER))
     if len(received) < 2:
-        raise Hint(
-            _(
-                'the server answered 334 VXNlcm5hbWU6, base64 of "Username:", and then heard '
-                "nothing: answer with the user name in base64."
-            )
-        )
+        raise Hint(_(texts.SERVER_ANSWERED_VXNLCM))
     user_text = received[1].text.strip()
     if user_text == USER:
-        raise Hint(
-            _(
-                "you sent the user name in clear text ('student'): the server expects base64 "
-                "(it answered 501 Can't decode base64). Send the base64 of the name's UTF-8 "
-                "bytes, as text."
-            )
-        )
-    if _decoded_is(user_text, password):
-        raise Hint(
-            _(
-                "you answered the first prompt with the password. Decode it: 334 VXNlcm5hbWU6 "
-                "asks for the user name; the password comes second, after 334 UGFzc3dvcmQ6."
-            )
-        )
-    if not _decoded_is(user_text, USER):
+        raise Hint(_(texts.SENT_USER_NAME))
+    if b64decode_text(user_text) == password:
+        raise Hint(_(texts.ANSWERED_FIRST_PROMPT))
+    if b64decode_text(user_text) != USER:
         decoded = b64decode_text(user_text)
         if decoded is not None and len(decoded) < 40:
             shown = _("it decodes to {decoded!r}").format(decoded=decoded)
         else:
             shown = _("it is not base64 of text")
-        raise Hint(
-            _(
-                "your answer to \"Username:\" is not base64 of 'student': {shown}. Encode "
-                "exactly the user name."
-            ).format(shown=shown)
-        )
+        raise Hint(_(texts.ANSWER_USERNAME_BASE).format(shown=shown))
     if any(text.startswith("235") for text in sent) and session.auth_user == USER:
-        return _(
-            'the server received AUTH LOGIN, c3R1ZGVudA== ("student") and your password in '
-            "base64 (its log masks it), and answered 235 2.7.0: you are logged in."
-        )
+        return _(texts.SERVER_RECEIVED_AUTH)
     password_line = _client_line_after(client, _PASSWORD_PROMPT)
     if password_line is None:
-        raise Hint(
-            _(
-                'the server asked 334 UGFzc3dvcmQ6 ("Password:") and you did not answer: send '
-                "base64 of the password."
-            )
-        )
+        raise Hint(_(texts.SERVER_ASKED_UGFZC))
     if password_line == password.encode("utf-8"):
-        raise Hint(
-            _(
-                "you sent the password in clear text. LOGIN expects it in base64, like the user "
-                "name (the UTF-8 bytes, encoded, sent as text). (Base64 hides nothing, "
-                "which is why LOGIN belongs inside TLS.)"
-            )
-        )
+        raise Hint(_(texts.SENT_PASSWORD_CLEAR))
     last = next((text for text in reversed(sent) if text[:1] in "2345"), _("no reply"))
     typed = b64decode_text(password_line.decode("ascii", "replace"))
     if last.startswith("535") and typed is not None and typed != password:
-        raise Hint(
-            _(
-                "the server answered {reply!r}: your password line is base64 of a password, "
-                "but not of the one passed to your function. Send the password you were given, "
-                "never one typed into the code. (With a real provider, a 535 for your account "
-                "password usually means it wants an app password or authorization code.)"
-            ).format(reply=last[:60])
-        )
-    raise Hint(
-        _(
-            "the server answered {reply!r} to your password line: it is not base64 of the "
-            "password. Encode the password's UTF-8 bytes exactly, with nothing added."
-        ).format(reply=last[:60])
-    )
+        raise Hint(_(texts.SERVER_ANSWERED_PASSWORD_LINE).format(reply=last[:60]))
+    raise Hint(_(texts.SERVER_ANSWERED_PASSWORD).format(reply=last[:60]))
 
 
 # --------------------------------------------------------------------------- PLAIN
@@ -237,17 +149,11 @@ def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
 def _diagnose_plain(value: str, password: str) -> str | None:
     """A hint for a PLAIN response that cannot be right, without sending it."""
     if password in value or "\0" in value:
-        return _(
-            "your response holds the password in clear text: the whole string "
-            "'\\0student\\0password' must be base64-encoded before it is sent."
-        )
+        return _(texts.RESPONSE_HOLDS_PASSWORD)
     if not value.strip():
         return _("your response is empty: return the base64 of PLAIN's three fields (RFC 4616 §2).")
     if any(char.isspace() for char in value.strip()):
-        return _(
-            "your response has spaces or line breaks inside: return one base64 string "
-            "(encodebytes adds a line break: use the encoder that does not)."
-        )
+        return _(texts.RESPONSE_HAS_SPACES)
     return None
 
 
@@ -256,56 +162,28 @@ def _explain_plain(value: str, user: str, password: str) -> str:
     try:
         raw = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):
-        return _(
-            "the server could not decode your response: it is not base64. Encode the raw "
-            "bytes of the three fields with base64 and return that as text."
-        )
+        return _(texts.SERVER_COULD_DECODE)
     pw = password.encode("utf-8")
     name = user.encode("utf-8")
     if raw == pw:
-        return _(
-            "you base64-encoded the password without the user name. PLAIN carries both in one "
-            "string of three fields, authzid, user and password (RFC 4616 §2), then base64."
-        )
+        return _(texts.BASE_ENCODED_PASSWORD)
     if b"\0" not in raw:
-        return _(
-            "you forgot the NUL bytes: PLAIN separates its three fields with NUL ('\\0'), not "
-            "with a space or a colon (RFC 4616 §2)."
-        )
+        return _(texts.FORGOT_NUL_BYTES)
     fields = raw.split(b"\0")
     if len(fields) == 2:
-        return _(
-            "one NUL byte is missing: PLAIN has THREE fields, authzid NUL user NUL password, "
-            "and the authzid is usually empty, so the string starts with '\\0'."
-        )
+        return _(texts.ONE_NUL_BYTE)
     if len(fields) == 3 and fields[1] == pw and fields[2] == name:
-        return _(
-            "user and password are swapped: RFC 4616 §2 orders the fields authzid, user "
-            "(authcid), password."
-        )
+        return _(texts.USER_PASSWORD_SWAPPED)
     if len(fields) == 3 and fields[1] == name and fields[2] != pw:
-        return _(
-            "the user name is right, the password is not: put the password given to your "
-            "function, exactly as it is, after the second NUL (and encode it as UTF-8)."
-        )
-    return _(
-        "the server refused it: PLAIN is base64 of exactly three fields, an empty authzid, "
-        "the user name and the password, separated by NUL bytes ('\\0')."
-    )
+        return _(texts.USER_NAME_RIGHT)
+    return _(texts.SERVER_REFUSED_PLAIN)
 
 
 def _verify_plain(lab: LabServer, value: object, password: str) -> str:
     if isinstance(value, (bytes, bytearray)):
-        raise Hint(
-            _(
-                "return text (str), not bytes: base64.b64encode(...) gives bytes, so add "
-                ".decode('ascii')."
-            )
-        )
+        raise Hint(_(texts.RETURN_TEXT_STR))
     if not isinstance(value, str):
-        raise Hint(
-            _("return the base64 text (a str), not a {kind}.").format(kind=type(value).__name__)
-        )
+        raise Hint(_(texts.RETURN_BASE_TEXT).format(kind=type(value).__name__))
     local = _diagnose_plain(value, password)
     if local is not None:
         raise Hint(local)
@@ -320,10 +198,7 @@ def _verify_plain(lab: LabServer, value: object, password: str) -> str:
     if not received or not received[0].text.upper().startswith("AUTH PLAIN"):
         raise Hint(_("the server did not receive your AUTH PLAIN line."))
     if reply is not None and reply.code == 235 and session.auth_user == USER:
-        return _(
-            "the server received AUTH PLAIN and your response (its log masks it), and answered "
-            "235 2.7.0: logged in. Remember that anyone who sees that line can decode it."
-        )
+        return _(texts.SERVER_RECEIVED_AUTH_PLAIN)
     code = f"{reply.code} {reply.message}" if reply is not None else _("nothing")
     raise Hint(
         _("the server answered {reply}: ").format(reply=code)
@@ -344,18 +219,6 @@ def _environment(value: str | None) -> Iterator[None]:
         yield
 
 
-class _Spy:
-    """Stands in for getpass.getpass or input: records calls, returns a fixed answer."""
-
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
-        self.calls = 0
-
-    def __call__(self, *args: Any, **kwargs: Any) -> str:
-        self.calls += 1
-        return self.answer
-
-
 @dataclass(frozen=True)
 class _Run:
     """What one call of the learner's function did."""
@@ -369,8 +232,8 @@ class _Run:
 def _run(
     read_password: Callable[[], Any], env: str | None, typed: str, *, allow_none: bool
 ) -> _Run:
-    asked = _Spy(typed)
-    typed_in = _Spy(typed)
+    asked = mock.Mock(return_value=typed)  # getpass.getpass and input, counting calls
+    typed_in = mock.Mock(return_value=typed)
     captured = io.StringIO()
     with (
         _environment(env),
@@ -382,21 +245,10 @@ def _run(
         try:
             value = read_password()
         except KeyError:
-            raise Hint(
-                _(
-                    "os.environ[{variable!r}] raises KeyError when the variable is not set: "
-                    "read it in a way that gives None when it is missing, and then ask with "
-                    "getpass."
-                ).format(variable=ENV_VARIABLE)
-            ) from None
-    run = _Run(value, asked.calls, typed_in.calls, captured.getvalue())
+            raise Hint(_(texts.OS_ENVIRON_RAISES).format(variable=ENV_VARIABLE)) from None
+    run = _Run(value, asked.call_count, typed_in.call_count, captured.getvalue())
     if value is None and not allow_none:
-        raise Hint(
-            _(
-                "read_password() returned None when {variable} was not set: then ask with "
-                "getpass, which does not echo, and return what was typed."
-            ).format(variable=ENV_VARIABLE)
-        )
+        raise Hint(_(texts.READ_PASSWORD_RETURNED).format(variable=ENV_VARIABLE))
     return run
 
 
@@ -435,47 +287,17 @@ def check_read_password(read_password: Callable[[], Any]) -> Result:
 def _verify_read(lab: LabServer, password: str, first: _Run, second: _Run) -> str:
     for run in (first, second):
         if run.input_calls:
-            raise Hint(
-                _(
-                    "you used input(): it shows what you type and the notebook keeps it in the "
-                    "cell's output. Use getpass.getpass(), which does not echo."
-                )
-            )
+            raise Hint(_(texts.USED_INPUT_SHOWS))
         if password in run.output or (run.value and str(run.value) in run.output):
-            raise Hint(
-                _(
-                    "your function printed the password: outputs are saved in the notebook "
-                    "file. Never print a secret (not even to check it)."
-                )
-            )
+            raise Hint(_(texts.FUNCTION_PRINTED_PASSWORD))
     if first.getpass_calls:
-        raise Hint(
-            _(
-                "{variable} was set and you still asked with getpass: read the environment "
-                "first, and ask only when the variable is missing (under nbval or in a script "
-                "there is no keyboard, and getpass fails)."
-            ).format(variable=ENV_VARIABLE)
-        )
+        raise Hint(_(texts.SET_STILL_ASKED).format(variable=ENV_VARIABLE))
     if first.value != password:
-        raise Hint(
-            _(
-                "with {variable} set, your function did not return its value: when the "
-                "variable is set, its value is the password (never a password typed into the "
-                "code)."
-            ).format(variable=ENV_VARIABLE)
-        )
+        raise Hint(_(texts.SET_FUNCTION_DID).format(variable=ENV_VARIABLE))
     if not second.getpass_calls:
-        raise Hint(
-            _(
-                "with {variable} missing, your function did not ask: fall back to getpass, "
-                "which does not echo."
-            ).format(variable=ENV_VARIABLE)
-        )
+        raise Hint(_(texts.MISSING_FUNCTION_DID).format(variable=ENV_VARIABLE))
     if second.value != password:
         raise Hint(_("with the variable missing, return what getpass.getpass() gave you."))
     if not _login_works(lab, first.value):
         raise Hint(_("the lab refused the password your function returned."))
-    return _(
-        "{variable} was read first, getpass was the fallback, nothing was printed, and "
-        "the lab accepted the password (235 2.7.0)."
-    ).format(variable=ENV_VARIABLE)
+    return _(texts.READ_FIRST_GETPASS).format(variable=ENV_VARIABLE)

@@ -1,39 +1,29 @@
 """Checks for notebook 06 (DATA and the message): dot-stuffing (RFC 5321 §4.5.2),
-encoded subjects (RFC 2047) and Bcc, judged from the lab's inbox, envelope and log."""
+encoded subjects (RFC 2047; in :mod:`.nb06_subject`, public from here) and Bcc, judged
+from the lab's inbox, envelope and log."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import quopri
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import commands
-from ..auth import b64decode_text
 from ..client import Client
 from ..data_encoding import dot_stuff
 from ..errors import LocalProtocolError, SmtplabError
-from ..i18n import N_, _, made_from
+from ..i18n import _, made_from
 from ..lab import LabServer
-from ..message import anatomy, decode_header_value
-from .harness import (
-    CLIENT_TIMEOUT,
-    Hint,
-    Result,
-    answers_to,
-    evaluate,
-    evaluate_on_client,
-    lab_client,
-    strict_lab,
-)
+from ..message import anatomy
+from . import nb06_texts as texts
+from .harness import Hint, Result, answers_to, evaluate
+from .labs import CLIENT_TIMEOUT, evaluate_on_client, lab_client, strict_lab
+from .nb06_subject import check_subject
 
 __all__ = ["check_bcc", "check_dot_stuffing", "check_subject"]
 
 _SENDER = "alice@example.com"
 _RECIPIENT = "bob@example.com"
-_DATE = "Fri, 27 Nov 2026 14:00:00 +0000"
 
 BODY_LINES: tuple[str, ...] = (
     "From: alice@example.com",  # i18n: keep the lines sent to the lab (data)
@@ -48,33 +38,13 @@ BODY_LINES: tuple[str, ...] = (
 )
 """The lines :func:`check_dot_stuffing` sends, one ``stuff_line()`` each."""
 
-SUBJECTS: tuple[str, ...] = (
-    "你好 SMTP",
-    "Grüße aus Köln",  # i18n: keep a subject sent to the lab (data)
-    "Re: 会议通知：明天下午三点在三楼会议室开会",
-    "Hello",
-)
-"""The subjects :func:`check_subject` encodes and sends."""
-
-_HEADER_76 = N_(
-    " (email.header.Header(text, 'utf-8').encode() makes words of 76 characters unless you "
-    "pass header_name='{header}'.)"
-)
-_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
-
-
-_line_hint_crlf = N_(
-    "return the line WITHOUT its CRLF: client.command() adds the line end itself (RFC "
-    "5321 §2.3.8: one CRLF ends each line), and a line break inside a line would split it."
-)
-
 
 def _line_hint(exc: LocalProtocolError) -> str:
     text = str(exc)
     if made_from(text, commands.NOT_TEXT):
         return _("return text (str), not bytes.")
     if "LF" in text or "CR" in text:
-        return _(_line_hint_crlf)
+        return _(texts.LINE_HINT_CRLF)
     return _("the client refused to send your line: {error}").format(error=text)
 
 
@@ -91,19 +61,15 @@ def check_dot_stuffing(stuff_line: Callable[[str], Any]) -> Result:
             return None
         for line, value in zip(BODY_LINES, sent, strict=True):
             if value is None:
-                raise Hint(
-                    _("stuff_line({line!r}) returned None: return the line to send.").format(
-                        line=line
-                    )
-                )
+                raise Hint(_(texts.STUFF_LINE_RETURNED).format(line=line))
             if isinstance(value, (bytes, bytearray)):
                 raise Hint(_("return text (str), not bytes: client.command() sends text."))
             if not isinstance(value, str):
                 raise Hint(_("return a str, not a {type}.").format(type=type(value).__name__))
             if "\r" in value or "\n" in value:
                 raise Hint(
-                    _("stuff_line({line!r}) returned {value!r}: ").format(line=line, value=value)
-                    + _(_line_hint_crlf)
+                    _(texts.STUFF_LINE_RETURNED_LINE_END).format(line=line, value=value)
+                    + _(texts.LINE_HINT_CRLF)
                 )
         return sent
 
@@ -141,224 +107,33 @@ def _verify_stuffing(lab: LabServer, sent: list[str]) -> str:
     refused = [text for text in session.sent_lines() if text.startswith("500")]
     ended = next((i for i, line in enumerate(sent) if line == "."), None)
     if ended is not None and BODY_LINES[ended] == "":
-        return _raise(
-            _(
-                "line {number} is empty and you sent it as '.': a lone dot ends the message, so "
-                "the server delivered only the headers. Add a dot only to lines that begin with "
-                "one."
-            ).format(number=ended + 1)
-        )
+        raise Hint(_(texts.LINE_EMPTY_SENT).format(number=ended + 1))
     if len(got) < len(expected) and got == expected[: len(got)]:
         last = got[-1].decode() if got else ""
-        return _raise(
-            _(
-                "the message ended early: the inbox holds only its first {count} lines (up "
-                "to {last!r}), because a line with a single '.' ends the message. The server then "
-                "read the rest as commands ({refused} answered '500 ... not recognized'). "
-                "Add a dot to a line that begins with a dot: '.' is sent as '..' (RFC 5321 §4.5.2)."
-            ).format(count=len(got), last=last, refused=len(refused))
+        raise Hint(
+            _(texts.MESSAGE_ENDED_EARLY).format(count=len(got), last=last, refused=len(refused))
         )
     for index, (want, have) in enumerate(zip(expected, got, strict=False)):
         if want == have:
             continue
         if want.startswith(b".") and have == want[1:]:
-            return _raise(
-                _(
-                    "line {number}, {want!r}, arrived as {have!r}: the server removes the first "
-                    "dot of every line that begins with one, so stuff EVERY such line, not only "
-                    "the lone '.'."
-                ).format(number=index + 1, want=want.decode(), have=have.decode())
+            raise Hint(
+                _(texts.LINE_ARRIVED_SERVER).format(
+                    number=index + 1, want=want.decode(), have=have.decode()
+                )
             )
-        return _raise(
-            _(
-                "line {number} was sent as {sent!r} and arrived as {have!r}; it should arrive "
-                "as {want!r}. Add exactly one dot before a line that begins with a dot, and "
-                "change nothing else."
-            ).format(number=index + 1, sent=sent[index], have=have.decode(), want=want.decode())
+        raise Hint(
+            _(texts.LINE_SENT_ARRIVED).format(
+                number=index + 1, sent=sent[index], have=have.decode(), want=want.decode()
+            )
         )
     if len(got) != len(expected):
-        return _raise(
-            _(
-                "{count} lines arrived instead of {expected}: send one line for each line you "
-                "were given."
-            ).format(count=len(got), expected=len(expected))
-        )
+        raise Hint(_(texts.LINES_ARRIVED_INSTEAD).format(count=len(got), expected=len(expected)))
     body = next((line.raw for line in session.lines if line.kind == "body"), b"")
     wanted_on_wire = dot_stuff(b"".join(line + b"\r\n" for line in expected))
     if body != wanted_on_wire:
-        return _raise(
-            _(
-                "the message arrived intact, but you added dots to lines that do not begin with "
-                "one (the server removed them again). The rule is: only a line that begins with "
-                "a dot gets a second one; an empty line would become '.' and end the message."
-            )
-        )
-    return _(
-        "the server received '..', '..hidden files start with a dot' and '...', took one dot "
-        "off each, and the inbox holds all {count} lines as you meant them."
-    ).format(count=len(expected))
-
-
-def _raise(text: str) -> str:
-    raise Hint(text)
-
-
-# --------------------------------------------------------------------------- subjects
-
-
-def check_subject(subject_header: Callable[[str], Any]) -> Result:
-    """``subject_header(text)`` for :data:`SUBJECTS`: ASCII, decodes back, words of ≤ 75 chars."""
-    exercise = _("encoded {header}").format(header="subject")
-
-    def attempt() -> object:
-        values = answers_to(subject_header, SUBJECTS)
-        if values is None:
-            return None
-        for text, value in zip(SUBJECTS, values, strict=True):
-            if isinstance(value, (bytes, bytearray)):
-                raise Hint(_("return the header value as text (str), not bytes."))
-            if not isinstance(value, str):
-                raise Hint(
-                    _("subject_header({text!r}) returned {value!r}: return a str.").format(
-                        text=text, value=value
-                    )
-                )
-        return values
-
-    def verify(values: object) -> str:
-        assert isinstance(values, list)
-        with strict_lab() as lab:
-            return _verify_subjects(lab, values)
-
-    return evaluate(exercise, attempt, verify)
-
-
-def _raw_subject(data: bytes) -> bytes:
-    head = data.split(b"\r\n\r\n", 1)[0]
-    found: list[bytes] = []
-    for line in head.split(b"\r\n"):
-        if found and line[:1] in (b" ", b"\t"):
-            found.append(line)
-        elif found:
-            break
-        elif line.lower().startswith(b"subject:"):
-            found.append(line[len(b"subject:") :])
-    return b"\r\n".join(found).strip()
-
-
-def _verify_subjects(lab: LabServer, values: list[str]) -> str:
-    for value in values:
-        if value.lower().startswith("subject:"):
-            raise Hint(
-                _("return only the value: the check writes '{header}: ' in front of it.").format(
-                    header="Subject"
-                )
-            )
-        if re.search(r"\r?\n(?![ \t])|\r(?!\n)", value):
-            raise Hint(
-                _(
-                    "your value has a line break that is not followed by a space: that would end "
-                    "the header (or inject a new one). Fold only with CRLF + space, or not at all."
-                )
-            )
-    with lab_client(lab) as client:
-        for index, value in enumerate(values):
-            message = (
-                f"From: {_SENDER}\r\nTo: {_RECIPIENT}\r\nSubject: {value}\r\n"  # i18n: keep data
-                f"Date: {_DATE}\r\nMessage-ID: <subject-{index}@learner.example>\r\n\r\nHello.\r\n"
-            ).encode()
-            eight_bit = not message.isascii()
-            try:
-                # Raw UTF-8 in a header goes out declared (SMTPUTF8), so the lab receives
-                # it and the judge can say what is wrong with it.
-                utf8 = ("SMTPUTF8",) if eight_bit else ()
-                client.mail(_SENDER, utf8, body="8BITMIME" if eight_bit else None)
-                client.rcpt(_RECIPIENT)
-                client.data(message)
-            except SmtplabError as exc:
-                raise Hint(_("sending the message failed: {error}").format(error=exc)) from None
-    inbox = lab.wait_for(len(values), timeout=CLIENT_TIMEOUT)
-    for text, value, received in zip(SUBJECTS, values, inbox[: len(values)], strict=True):
-        _judge_subject(text, value, _raw_subject(received.data))
-    first = _raw_subject(inbox[0].data).decode("ascii")
-    return _(
-        "the server received {header}: {first} (ASCII only), and it decodes to "
-        "{decoded!r}; the other {headers} decode exactly too."
-    ).format(header="Subject", first=first, decoded=SUBJECTS[0], headers="subjects")
-
-
-def _whole_characters(word: str) -> bool:
-    """True when an encoded word's bytes decode on their own (RFC 2047 §5, rule 3)."""
-    charset, encoding, payload = word[2:-2].split("?", 2)
-    try:
-        if encoding.lower() == "b":
-            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
-        else:
-            data = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
-        data.decode(charset)
-    except (ValueError, LookupError, binascii.Error):
-        return False
-    return True
-
-
-def _judge_subject(text: str, value: str, raw: bytes) -> None:
-    if not raw.isascii():
-        raise Hint(
-            _(
-                "the {header} {text!r} was not encoded: the server received raw UTF-8 bytes in "
-                "the header. Headers are ASCII (RFC 5322 §2.2; raw UTF-8 needs SMTPUTF8, RFC "
-                "6532). Write non-ASCII text as an encoded word: '=?utf-8?b?' + base64 + '?='  "
-                "(RFC 2047)."
-            ).format(header="Subject", text=text)
-        )
-    received = raw.decode("ascii")
-    for word in _ENCODED_WORD.findall(received):
-        if not _whole_characters(word):
-            raise Hint(
-                _(
-                    "in the {header} for {text!r}, the encoded word {word}... does not hold "
-                    "whole characters: it ends or begins inside a UTF-8 character (its bytes do "
-                    "not decode on their own). RFC 2047 §5 (rule 3): each encoded word must hold "
-                    "whole characters, so cut the text between characters, not between bytes, "
-                    "then encode each piece."
-                ).format(header="Subject", text=text, word=word[:32])
-            )
-    decoded = decode_header_value(received)
-    if decoded == text:
-        for word in _ENCODED_WORD.findall(received):
-            if len(word) > 75:
-                raise Hint(
-                    _(
-                        "the {header} {text!r} decodes right, but one encoded word is {length} "
-                        "characters long and RFC 2047 §2 allows at most 75: split the text into "
-                        "several encoded words separated by a space (the space between two "
-                        "encoded words disappears when they are decoded)."
-                    ).format(header="Subject", text=text, length=len(word))
-                    + _(_HEADER_76).format(header="Subject") * (len(word) == 76)
-                )
-        return
-    if "=?" not in received and b64decode_text(received) == text:
-        raise Hint(
-            _(
-                "you base64-encoded {text!r} but did not wrap it, so a mail program shows the "
-                "base64 itself. An encoded word is =?utf-8?b?<base64>?= (RFC 2047 §2)."
-            ).format(text=text)
-        )
-    if "=?" not in received:
-        raise Hint(
-            _(
-                "the {header} for {text!r} arrived as {received!r}, which is plain text that "
-                "reads differently: use an RFC 2047 encoded word, =?utf-8?b?<base64 of the UTF-8 "
-                "bytes>?=."
-            ).format(header="Subject", text=text, received=received)
-        )
-    raise Hint(
-        _(
-            "the {header} for {text!r} arrived as {received!r} and decodes to {decoded!r}. Check "
-            "the form =?charset?B?text?= (charset utf-8, B for base64), the UTF-8 bytes, and "
-            "the closing ?=."
-        ).format(header="Subject", text=text, received=received, decoded=decoded)
-    )
+        raise Hint(_(texts.MESSAGE_ARRIVED_INTACT))
+    return _(texts.SERVER_RECEIVED_HIDDEN).format(count=len(expected))
 
 
 # --------------------------------------------------------------------------- Bcc
@@ -379,13 +154,7 @@ def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
         except Hint as hint:
             if returned[-1:] != [None]:
                 raise
-            raise Hint(
-                str(hint)
-                + _(
-                    " (Your function returned nothing: that is fine here, the check "
-                    "judged what the server received.)"
-                )
-            ) from None
+            raise Hint(str(hint) + _(texts.FUNCTION_RETURNED_NOTHING)) from None
 
     with strict_lab() as lab:
         return evaluate_on_client(
@@ -413,90 +182,34 @@ def _text_among_headers(data: bytes) -> str | None:
 def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
     inbox = lab.inbox
     if not inbox:
-        raise Hint(
-            _(
-                "no message arrived. Send MAIL FROM, one RCPT TO per recipient, then DATA with "
-                "the message (client.mail, client.rcpt, client.data), or compose(...) and "
-                "client.send_message(draft)."
-            )
-        )
+        raise Hint(_(texts.MESSAGE_ARRIVED_SEND))
     if len(inbox) > 1:
-        raise Hint(
-            _(
-                "{count} messages arrived: send ONE message with one RCPT TO for each "
-                "recipient; the server makes the copies."
-            ).format(count=len(inbox))
-        )
+        raise Hint(_(texts.MESSAGES_ARRIVED_SEND).format(count=len(inbox)))
     message = inbox[0]
     stray = _text_among_headers(message.data)
     if stray is not None:
-        raise Hint(
-            _(
-                "the line {line!r} arrived among the headers: the empty line that separates the "
-                'headers from the body is missing (RFC 5322 §2.1, "The headers of RFC 5322"), so '
-                "a mail program reads your body as a broken header. End the headers with an "
-                "empty line (CRLF CRLF), then write the body."
-            ).format(line=stray)
-        )
+        raise Hint(_(texts.LINE_ARRIVED_AMONG).format(line=stray))
     parts = anatomy(message.data, mail_from=message.mail_from, rcpt_tos=message.rcpt_tos)
     in_headers = [h.name for h in parts.headers if bcc.lower() in h.value.lower()]
     rcpts = [r.lower() for r in message.rcpt_tos]
     if bcc.lower() not in rcpts:
         if in_headers:
-            raise Hint(
-                _(
-                    "{bcc} is in the {header}: header but not in the envelope, so nothing was "
-                    "delivered to it: servers deliver by RCPT TO. Add RCPT TO:<{bcc}> and "
-                    "remove it from the headers."
-                ).format(bcc=bcc, header=in_headers[0])
-            )
-        raise Hint(
-            _(
-                "the blind copy never left: the envelope has no RCPT TO:<{bcc}>. A Bcc recipient "
-                "needs its own RCPT TO, like any other."
-            ).format(bcc=bcc)
-        )
+            raise Hint(_(texts.HEADER_ENVELOPE_NOTHING).format(bcc=bcc, header=in_headers[0]))
+        raise Hint(_(texts.BLIND_COPY_NEVER).format(bcc=bcc))
     if to.lower() not in rcpts:
-        raise Hint(
-            _("the envelope has no RCPT TO:<{to}>: the main recipient got nothing.").format(to=to)
-        )
+        raise Hint(_(texts.ENVELOPE_HAS_RCPT).format(to=to))
     if parts.header("Bcc") is not None:
-        raise Hint(
-            _(
-                "Bcc put in the headers: the message carries a Bcc: header, and every recipient "
-                "can read it. A blind copy lives in the envelope only (RFC 5322 §3.6.3)."
-            )
-        )
+        raise Hint(_(texts.BCC_PUT_HEADERS))
     if in_headers:
-        raise Hint(
-            _(
-                "{bcc} appears in the {header}: header, so every recipient sees the blind "
-                "copy. Put it in the envelope only (one more RCPT TO), not in any header."
-            ).format(bcc=bcc, header=in_headers[0])
-        )
+        raise Hint(_(texts.APPEARS_HEADER_EVERY).format(bcc=bcc, header=in_headers[0]))
     if to.lower() not in (a.lower() for a in parts.header_to):
-        raise Hint(
-            _("the To: header should show {to}: that is what the recipients read.").format(to=to)
-        )
+        raise Hint(_(texts.HEADER_SHOULD_SHOW).format(to=to))
     if not parts.header_from:
         raise Hint(_("the message has no From: header; RFC 5322 §3.6 requires one."))
     if parts.header("Date") is None:
-        raise Hint(
-            _(
-                "the message has no Date: header; RFC 5322 §3.6 requires it (compose() adds it, "
-                "or email.utils.format_datetime)."
-            )
-        )
+        raise Hint(_(texts.MESSAGE_HAS_DATE))
     if parts.header("Message-ID") is None:
-        raise Hint(
-            _(
-                "the message has no Message-ID: header; RFC 5322 §3.6.4 says every message "
-                "SHOULD have one (compose() adds it, or email.utils.make_msgid())."
-            )
-        )
+        raise Hint(_(texts.MESSAGE_HAS_MESSAGE))
     if message.mail_from.lower() != sender.lower():
         raise Hint(_("the envelope sender (MAIL FROM) should be {sender}.").format(sender=sender))
-    return _(
-        "the server got RCPT TO for {to} and {bcc}; the headers the recipients read never "
-        "mention {bcc}, and From, To, Date and Message-ID are there."
-    ).format(to=to, bcc=bcc)
+    return _(texts.SERVER_GOT_RCPT).format(to=to, bcc=bcc)

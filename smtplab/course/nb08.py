@@ -9,7 +9,9 @@ from collections.abc import Callable
 from ..i18n import _
 from ..lab import LabServer
 from ..widgets import Composer
-from .harness import Hint, Result, evaluate, strict_lab
+from . import nb08_texts as texts
+from .harness import Hint, Result, evaluate
+from .labs import strict_lab
 
 __all__ = ["check_bcc_form", "check_refused_form"]
 
@@ -38,39 +40,17 @@ def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
             outcome = value.send_mail(block=True)
             if outcome is None or not outcome.delivered:
                 problems = ", ".join(f"{k}: {v}" for k, v in value.problems().items())
-                raise Hint(
-                    _("the Composer did not send it ({problems}).").format(
-                        problems=problems or outcome
-                    )
-                )
+                raise Hint(_(texts.COMPOSER_DID_SEND).format(problems=problems or outcome))
             [message] = lab.wait_for(1)
             headers = "\n".join(f"{k}: {v}" for k, v in message.message.items()).lower()
             if BOB not in message.rcpt_tos:
-                raise Hint(
-                    _(
-                        "Bob did not get it: the envelope had no RCPT TO for {bob}, the "
-                        "main recipient, whom the headers should name too."
-                    ).format(bob=BOB)
-                )
+                raise Hint(_(texts.BOB_DID_GET).format(bob=BOB))
             if CAROL not in message.rcpt_tos:
-                raise Hint(
-                    _(
-                        "Carol did not get it: the envelope had no RCPT TO for {carol}. A blind "
-                        "copy is delivered like any other: only the headers leave her out."
-                    ).format(carol=CAROL)
-                )
+                raise Hint(_(texts.CAROL_DID_GET).format(carol=CAROL))
             if CAROL in headers:
                 where = "Cc" if "cc: " in headers and CAROL in headers else _("a header")
-                raise Hint(
-                    _(
-                        "Carol got it, but her address is in {where}, so Bob can see it: "
-                        "a blind copy goes in the Bcc field only."
-                    ).format(where=where)
-                )
-            return _(
-                "the envelope had RCPT TO for {recipients}, and no header "
-                "names Carol: Bob cannot tell she got it (RFC 5322 §3.6.3)."
-            ).format(recipients=", ".join(message.rcpt_tos))
+                raise Hint(_(texts.CAROL_GOT_HER).format(where=where))
+            return _(texts.ENVELOPE_HAD_RCPT).format(recipients=", ".join(message.rcpt_tos))
 
         return evaluate(_("a blind copy"), _attempt(fill_with_bcc, lab), verify)
 
@@ -84,20 +64,11 @@ def check_refused_form(fill_something_wrong: Callable[[Composer], object]) -> Re
             problems = value.problems()
             value.send_mail(block=True)
             if lab.sessions:
-                raise Hint(
-                    _(
-                        "the Composer sent it, so the form was valid: what you typed is legal "
-                        "mail (the client stuffs dots, encodes non-ASCII and reads display names "
-                        'itself). Reread "Mistakes are caught before anything is sent" for '
-                        "what breaks the rules of an address or a header."
-                    )
-                )
+                raise Hint(_(texts.COMPOSER_SENT_FORM))
             if not problems:
                 raise Hint(_("nothing was sent, but no field was flagged; read the result line."))
             field, why = next(iter(problems.items()))
-            return _(
-                "refused before connecting (the lab saw no connection); beside '{field}': {why}"
-            ).format(field=field, why=why)
+            return _(texts.REFUSED_BEFORE_CONNECTING).format(field=field, why=why)
 
         return evaluate(
             _("a form the Composer refuses"), _attempt(fill_something_wrong, lab), verify

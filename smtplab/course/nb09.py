@@ -1,13 +1,11 @@
 """Checks for notebook 09 (sending for real), offline against provider look-alikes:
 send through QQ with the authorization code, the advice for a failure
-(``smtplab.providers.advice_for``), and whether a port can be reached."""
+(``smtplab.providers.advice_for``), and whether a port can be reached (in
+:mod:`.nb09_reach`, public from here)."""
 
 from __future__ import annotations
 
-import contextlib
-import socket
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any
 
 from ..client import Client
@@ -23,21 +21,18 @@ from ..errors import (
 )
 from ..i18n import N_, _
 from ..lab import LabServer
-from ..lab.profiles import get_profile
 from ..message import Draft, compose
 from ..providers import advice_for
 from ..transcript import Transcript
-from .harness import (
+from . import nb09_texts as texts
+from .harness import TRIED, Hint, Result, evaluate, untouched, work_of
+from .labs import (
     CLIENT_TIMEOUT,
-    TRIED,
-    Hint,
-    Result,
-    evaluate,
-    run_with_deadline,
-    strict_lab,
-    untouched,
+    arrived,
+    quick_lookalike,
     wait_until,
 )
+from .nb09_reach import check_can_reach
 
 __all__ = ["check_can_reach", "check_send_with_qq", "check_what_to_do"]
 
@@ -75,10 +70,7 @@ def check_send_with_qq(
 ) -> Result:
     """``send_with_qq(overrides, account, message)``: implicit TLS, authorization code, QUIT."""
     exercise = _("send through the QQ look-alike")
-    # A plain-text client on the implicit-TLS port is dropped after 2 s, not 30.
-    profile = get_profile("qq")
-    quick = replace(profile, policy=replace(profile.policy, tls_handshake_timeout=2.0))
-    with strict_lab(profile=quick) as lab:
+    with quick_lookalike("qq") as lab:
         account = qq_account(lab)
 
         def attempt() -> object:
@@ -92,7 +84,7 @@ def check_send_with_qq(
                 raise
             if value is not None and value is not Ellipsis and not _reached(lab):
                 raise Hint(_elsewhere_hint(None))
-            return TRIED if value is None and lab.sessions else value
+            return work_of(value, lab)
 
         def judged() -> object:
             try:
@@ -101,30 +93,17 @@ def check_send_with_qq(
                 raise Hint(_auth_hint(error, lab)) from None
             except TLSError as error:
                 raise Hint(
-                    _(
-                        "the TLS handshake failed: keep the security and port that "
-                        "lab.provider_overrides() gives ({error}: {first})."
-                    ).format(error=error.__class__.__name__, first=_first_line(error))
-                ) from None
-            except (Timeout, Disconnected):
-                raise Hint(
-                    _(
-                        "no greeting came: the port in overrides speaks implicit TLS (like 465), "
-                        "so the server waits for your TLS handshake. Pass **overrides unchanged "
-                        "to Client.for_provider('qq', ...): they say security='tls'."
+                    _(texts.TLS_HANDSHAKE_FAILED).format(
+                        error=error.__class__.__name__, first=_first_line(error)
                     )
                 ) from None
+            except (Timeout, Disconnected):
+                raise Hint(_(texts.GREETING_CAME_PORT)) from None
             except NotSupported as error:
                 raise Hint(_("the client refused: {error}").format(error=error)) from None
             except ReplyError as error:
                 if error.code == 530:
-                    raise Hint(
-                        _(
-                            "the look-alike answered 530 to MAIL FROM: it wants you logged in "
-                            "first (RFC 4954 §6). Log in with client.login and the account's "
-                            "user before send_message(); which secret QQ takes is in the lesson."
-                        )
-                    ) from None
+                    raise Hint(_(texts.LOOK_ALIKE_ANSWERED)) from None
                 raise
 
         return evaluate(
@@ -146,12 +125,7 @@ def _elsewhere_hint(error: BaseException | None) -> str:
     what = (
         "" if error is None else _(" (your code raised {error})").format(error=type(error).__name__)
     )
-    return _(
-        "the look-alike saw no connection at all{what}: your function dialled somewhere "
-        "else, perhaps QQ's real server. Checks never leave this machine: use the lab's "
-        "host/port you were given, by passing **overrides unchanged to "
-        "Client.for_provider('qq', ...)."
-    ).format(what=what)
+    return _(texts.LOOK_ALIKE_SAW).format(what=what)
 
 
 def _first_line(error: BaseException) -> str:
@@ -162,78 +136,38 @@ def _auth_hint(error: AuthenticationError, lab: LabServer) -> str:
     session = lab.sessions[-1] if lab.sessions else None
     user = session.auth_user if session is not None else None
     if user is None and "authorization code" in error.reply.text:
-        return _(
-            "the QQ look-alike answered 535 Login Fail. Please enter your authorization code: "
-            "QQ Mail refuses the QQ password from a mail program. Log in with "
-            "account['authorization_code'] as the password."
-        )
+        return _(texts.QQ_LOOK_ALIKE)
     return _("the login failed: {error}").format(error=_first_line(error))
 
 
 def _verify_send(lab: LabServer, value: object) -> str:
-    try:
-        inbox = lab.wait_for(1, timeout=1.0)
-    except Timeout:
-        inbox = []
+    inbox = arrived(lab)
     sessions = lab.sessions
     logged_in = [s for s in sessions if s.auth_user]
     if not sessions:
         raise Hint(_elsewhere_hint(None))
     if not logged_in:
-        raise Hint(
-            _(
-                "you connected but never logged in: log in with client.login before sending "
-                "(the look-alike, like QQ, refuses MAIL FROM without AUTH: 530)."
-            )
-        )
+        raise Hint(_(texts.CONNECTED_NEVER_LOGGED))
     if not inbox:
-        raise Hint(
-            _(
-                "you logged in, but no message arrived: call client.send_message(message) "
-                "after login()."
-            )
-        )
+        raise Hint(_(texts.LOGGED_MESSAGE_ARRIVED))
     received = inbox[0]
     if _RECIPIENT not in received.rcpt_tos:
-        raise Hint(
-            _("the message arrived, but not for {recipient}: send it as it is.").format(
-                recipient=_RECIPIENT
-            )
-        )
+        raise Hint(_(texts.MESSAGE_ARRIVED_SEND).format(recipient=_RECIPIENT))
     if not received.tls:
-        raise Hint(
-            _("the message crossed the connection without TLS: keep the overrides' security.")
-        )
+        raise Hint(_(texts.MESSAGE_CROSSED_CONNECTION))
     info = value.tls_info if isinstance(value, Transcript) else None
     if info is not None and not info.verified:
-        raise Hint(
-            _(
-                "the message went over TLS, but your client did not verify the certificate "
-                "(verification was off), so anyone in the middle could have read your "
-                "authorization code. Keep certificate verification on: the overrides' context "
-                'trusts the look-alike\'s CA (notebook 04, "no context, no verification").'
-            )
-        )
+        raise Hint(_(texts.MESSAGE_WENT_OVER))
     session = lab.session(received.session_id)
     said = [line.text.strip().upper() for line in session.lines if line.direction == "C"]
     if "QUIT" not in said:
-        raise Hint(
-            _(
-                "the message arrived, but you left without QUIT: end with client.quit() (or use "
-                "`with Client.for_provider(...) as client:`), as RFC 5321 §4.1.1.10 asks."
-            )
-        )
+        raise Hint(_(texts.MESSAGE_ARRIVED_LEFT))
     if value is TRIED:  # judged by what the look-alike saw (the harness says: no return)
         return _("the look-alike saw the whole session")
     if not isinstance(value, Transcript):
-        raise Hint(
-            _("return client.transcript (you returned a {type}).").format(type=type(value).__name__)
-        )
+        raise Hint(_(texts.RETURN_CLIENT_TRANSCRIPT).format(type=type(value).__name__))
     how = _("implicit TLS, as on port 465") if session.local_port == lab.tls_port else "STARTTLS"
-    return _(
-        "the QQ look-alike received your message over {how}, logged in as "
-        "{user!r} with the authorization code, and you said QUIT."
-    ).format(how=how, user=received.auth_user)
+    return _(texts.QQ_LOOK_ALIKE_RECEIVED).format(how=how, user=received.auth_user)
 
 
 # --------------------------------------------------------------------------- exercise 2
@@ -286,10 +220,7 @@ def check_what_to_do(what_to_do: Callable[[SmtplabError, str], Any]) -> Result:
                 answers.append((provider, error, what, what_to_do(error, provider)))
             except AttributeError as exc:
                 raise Hint(
-                    _(
-                        "{what}: your function raised AttributeError ({error}). Only reply errors "
-                        "have .reply; a TLSError has none: use error_text=str(error) for it."
-                    ).format(what=what, error=exc)
+                    _(texts.FUNCTION_RAISED_ATTRIBUTEERROR).format(what=what, error=exc)
                 ) from None
         return None if untouched(answer for *_, answer in answers) else answers
 
@@ -297,10 +228,7 @@ def check_what_to_do(what_to_do: Callable[[SmtplabError, str], Any]) -> Result:
         assert isinstance(answers, list)
         for provider, error, what, answer in answers:
             _verify_advice(provider, error, what, answer)
-        return _(
-            "all four failures got the advice that says what to do: QQ's authorization "
-            "code, Gmail's app password, Microsoft's OAuth2, and the 465/587 mix-up."
-        )
+        return _(texts.ALL_FOUR_FAILURES)
 
     return evaluate(exercise, attempt, verify)
 
@@ -310,159 +238,16 @@ def _verify_advice(provider: str, error: SmtplabError, what: str, answer: object
     assert expected is not None
     if answer is None:
         if isinstance(error, TransportError):
-            raise Hint(
-                _(
-                    "{what}: you returned None. A TLSError has no reply: ask "
-                    "advice_for(provider=provider, error_text=str(error))."
-                ).format(what=what)
-            )
-        raise Hint(
-            _(
-                "{what}: you returned None. A reply error carries the server's reply: ask "
-                "advice_for about it, naming the provider."
-            ).format(what=what)
-        )
+            raise Hint(_(texts.RETURNED_NONE_TLSERROR).format(what=what))
+        raise Hint(_(texts.RETURNED_NONE_REPLY).format(what=what))
     if not isinstance(answer, str):
-        raise Hint(
-            _("{what}: return the advice as text (a str), not a {type}.").format(
-                what=what, type=type(answer).__name__
-            )
-        )
+        raise Hint(_(texts.RETURN_ADVICE_TEXT).format(what=what, type=type(answer).__name__))
     if answer == expected:
         return
     if isinstance(error, ReplyError) and error.reply.text.strip() in answer:
-        raise Hint(
-            _(
-                "{what}: you returned the server's own text. The learner needs what to DO: "
-                "that is the sentence advice_for gives for the error's reply."
-            ).format(what=what)
-        )
+        raise Hint(_(texts.RETURNED_SERVER_OWN).format(what=what))
     if expected.startswith(answer) or (
         isinstance(error, TransportError) and answer == advice_for(error_text=str(error))
     ):
-        raise Hint(
-            _(
-                "{what}: close, but the advice lacks the provider's port facts: pass "
-                "provider=provider to advice_for."
-            ).format(what=what)
-        )
-    raise Hint(
-        _(
-            "{what}: {answer!r} is not the sentence advice_for gives for this failure: "
-            "pass it what the error carries (its reply, or its text) and the provider."
-        ).format(what=what, answer=answer[:70])
-    )
-
-
-# --------------------------------------------------------------------------- exercise 3
-
-
-@contextlib.contextmanager
-def _black_hole() -> Iterator[tuple[int, list[socket.socket]]]:
-    """A port on 127.0.0.1 whose new connections get no answer (full accept queue).
-
-    On Linux a listener with backlog 0 and one connection waiting drops further SYNs, as
-    a firewall does; other systems may refuse them instead (then the probe fails fast,
-    which is fine too).
-    """
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    held: list[socket.socket] = []
-    try:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        port = listener.getsockname()[1]
-        with contextlib.suppress(OSError):
-            held.append(socket.create_connection(("127.0.0.1", port), timeout=0.5))
-        yield port, held
-    finally:
-        for sock in held:
-            sock.close()
-        listener.close()
-
-
-def _closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (just released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _call(can_reach: Callable[[str, int, float], Any], port: int, timeout: float) -> Any:
-    """Call the learner's probe in a thread; give up after a few seconds (no hang)."""
-    finished = run_with_deadline(lambda: can_reach("127.0.0.1", port, timeout), timeout + 2.5)
-    if finished is None:
-        raise Hint(
-            _(
-                "can_reach() did not return within {deadline} s although timeout was "
-                "{timeout}: a connection attempt without a deadline can wait minutes; pass "
-                "your timeout on to it (timeout=timeout)."
-            ).format(deadline=f"{timeout + 2.5:g}", timeout=f"{timeout:g}")
-        )
-    error = finished.error
-    if isinstance(error, OSError):
-        raise Hint(
-            _(
-                "can_reach() raised {error}: a port that does not answer is "
-                "an answer too. Catch OSError (ConnectionRefusedError and TimeoutError are "
-                "both OSErrors) and return False."
-            ).format(error=type(error).__name__)
-        )
-    if error is not None:
-        raise error
-    return finished.value
-
-
-def check_can_reach(can_reach: Callable[[str, int, float], Any]) -> Result:
-    """``can_reach(host, port, timeout)``: open port True (closed at once), else False in time."""
-    exercise = _("can I reach the port?")
-    with strict_lab() as lab:
-
-        def attempt() -> object:
-            value = _call(can_reach, lab.port, 2.0)
-            wait_until(lambda: bool(lab.sessions), timeout=0.3)  # logged a moment after
-            return value
-
-        return evaluate(
-            exercise,
-            attempt,
-            lambda value: _verify_reach(can_reach, lab, value),
-            lab=lab,
-            returns=_("True (or False when the connection fails)"),
-        )
-
-
-def _verify_reach(
-    can_reach: Callable[[str, int, float], Any], lab: LabServer, value: object
-) -> str:
-    if value is not TRIED and not isinstance(value, bool):
-        raise Hint(_("return True or False, not {value!r}.").format(value=value))
-    if value is not True and value is not TRIED:
-        raise Hint(
-            _(
-                "the lab's port is open, but can_reach() said False: return True when "
-                "socket.create_connection() succeeds."
-            )
-        )
-    # the lab notes a connection a moment after it opens
-    wait_until(lambda: bool(lab.sessions) and all(s.ended_at is not None for s in lab.sessions))
-    if not lab.sessions:
-        raise Hint(_("the lab saw no connection: open one with socket.create_connection()."))
-    if any(s.ended_at is None for s in lab.sessions):
-        raise Hint(
-            _(
-                "the connection to the lab stayed open: close it at once (`with "
-                "socket.create_connection(...) as sock: pass`), a probe must not hold it."
-            )
-        )
-    if value is TRIED:  # judged by what the lab saw (the harness says: no return)
-        return _("the lab saw your probe connect and close at once")
-    if _call(can_reach, _closed_port(), 2.0) is not False:
-        raise Hint(_("nothing listens on the second port, yet can_reach() did not say False."))
-    with _black_hole() as (port, _held):
-        value = _call(can_reach, port, 0.5)
-    if value is not False:
-        raise Hint(_("the third port never answers, yet can_reach() did not say False."))
-    return _(
-        "open port: True (and closed at once); closed port: False; a port that never "
-        "answers: False within the timeout. That is how to tell a blocked network apart."
-    )
+        raise Hint(_(texts.CLOSE_ADVICE_LACKS).format(what=what))
+    raise Hint(_(texts.SENTENCE_ADVICE_GIVES).format(what=what, answer=answer[:70]))

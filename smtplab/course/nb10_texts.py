@@ -129,3 +129,63 @@ NO_FILE_NAME = N_(
     "the picture has no file name: add Content-Disposition: attachment; "
     'filename="dot.png" (RFC 2183).'
 )
+GREETING_EHLO_REPLY = N_(
+    "the greeting and the EHLO reply came in pieces and your function returned each "
+    "whole, with all its lines; the 503 raised with the reply in the message."
+)
+SERVER_ANSWERED_WHERE = N_(
+    "the server answered 503 where 250 was expected, and your function returned "
+    "instead of raising: raise an exception that carries the reply, so the caller "
+    "stops there."
+)
+BECAME_LAB_INBOX = N_(
+    "{name!r} became {encoded}, and the lab's inbox reads it back; the long "
+    "name took {count} encoded words of whole characters."
+)
+FUNCTION_RAISED_GREETING = N_(
+    "your function raised on the greeting, whose code is the expected 220: "
+    "{error!r}. Compare the code as a number, int(line[:3]) == expected (expected "
+    "is an int)."
+)
+FUNCTION_FAILED_REPLY = N_(
+    "your function failed: {type}: {error}. A reply can "
+    "arrive in pieces (here it did): read with recv() until the last line, the one "
+    "with a space after its code, has come whole."
+)
+FUNCTION_RAISED_PUT = N_(
+    "your function raised {raised!r} for the 503: put the reply itself in the "
+    "exception's message, so whoever reads the error sees what the server said."
+)
+ENCODED_HEADER_ASCII = N_(
+    "{value!r} is not encoded: a header is ASCII (RFC 5322 §2.2); raw UTF-8 needs "
+    "SMTPUTF8 (RFC 6532). Write the name as encoded words, '=?utf-8?b?' + base64 + "
+    "'?=' (RFC 2047)."
+)
+LAB_INBOX_READ = N_(
+    "the lab's inbox read the From name as {received!r}, not {name!r}: "
+    "check the charset label and the base64."
+)
+BASE_TEXT_ENCODED = N_(
+    "{word!r} is base64 (or text) but not an encoded word: wrap it as "
+    "=?utf-8?b?...?= so that a reader knows to decode it (RFC 2047 §2)."
+)
+ENCODED_WORD_CHARACTERS = N_(
+    "an encoded word of {length} characters: RFC 2047 §2 allows at most 75. "
+    "Cut the name into pieces and encode each, separated by a space."
+)
+CHARSET_LABEL_SAYS = N_(
+    "the charset label says {charset!r}, but the bytes are UTF-8: write "
+    "=?utf-8?b?...?= (RFC 2047 §2)."
+)
+ENCODED_WORD_DOES = N_(
+    "the encoded word {word}... does not hold whole characters: its bytes do "
+    "not decode on their own. RFC 2047 §5 (rule 3): cut the text between "
+    "characters, not between bytes, then encode each piece."
+)
+MESSAGE_CAME_WITHOUT = N_(
+    "the message came without TLS: job['port'] speaks implicit TLS from the start."
+)
+LINES_SHOWN = N_("{count} line(s) ({first!r}...)")
+EHLO_CLIENT_OWN = N_("EHLO {name}: your client's own name; the look-alike took the recipient.")
+RETURN_ENCODED_NAME = N_("return the encoded name as a str, not {type}.")
+NAME_DECODES_WRONG = N_("{value!r} decodes to {decoded!r}, not {name!r}.")

@@ -10,11 +10,12 @@ import email.policy
 from collections.abc import Callable
 from email.message import EmailMessage
 
-from ..i18n import N_, _
+from ..i18n import _
 from ..internet.checks import evaluate as run_checks
 from ..internet.net import ZONE
 from ..internet.spf import check_host
 from ..internet.table import DNSTable
+from . import nb11_texts as texts
 from .harness import Hint, Result, evaluate, untouched
 
 __all__ = ["check_delaying_hop", "check_delivery_order", "check_spf_for_shop"]
@@ -38,34 +39,22 @@ _ORDER_CASES: tuple[tuple[str, list[str], str], ...] = (
     (
         "shuffled.example",
         ["a.shuffled.example", "b.shuffled.example", "c.shuffled.example"],
-        N_(
-            "try every MX host, the LOWEST preference first (10, then 20, then 30): a lower "
-            "number is preferred (RFC 5321 §5.1), whatever order the records come in"
-        ),
+        texts.TRY_EVERY_MX,
     ),
     (
         "tiny.example",
         ["tiny.example"],
-        N_(
-            "tiny.example has no MX record but an address: that is the implicit MX, the "
-            "domain itself is the one host to try (RFC 5321 §5.1)"
-        ),
+        texts.TINY_EXAMPLE_HAS,
     ),
     (
         "nomail.example",
         [],
-        N_(
-            "nomail.example publishes a null MX ('MX 0 .', RFC 7505): it takes no mail, so "
-            "there is no host to try, even though it has an address"
-        ),
+        texts.NOMAIL_EXAMPLE_PUBLISHES,
     ),
     (
         "gone.example",
         [],
-        N_(
-            "gone.example has neither MX nor address: there is nowhere to deliver (the "
-            "sender gets a bounce with 5.1.2)"
-        ),
+        texts.GONE_EXAMPLE_HAS,
     ),
 )
 
@@ -80,23 +69,15 @@ def _verify_order(answers: object) -> str:
     assert isinstance(answers, list)
     for (domain, expected, why), answer in zip(_ORDER_CASES, answers, strict=True):
         if not isinstance(answer, list) or not all(isinstance(h, str) for h in answer):
-            raise Hint(
-                _(
-                    "delivery_order(dns, {domain!r}) returned {answer!r}: return a list of host "
-                    "names (str), e.g. ['a.shuffled.example', ...], without the preferences."
-                ).format(domain=domain, answer=answer)
-            )
+            raise Hint(_(texts.DELIVERY_ORDER_DNS).format(domain=domain, answer=answer))
         got = [host.rstrip(".").lower() for host in answer]
         if got != expected:
             raise Hint(
-                _("delivery_order(dns, {domain!r}) returned {answer!r}: {why}.").format(
+                _(texts.DELIVERY_ORDER_DNS_RETURNED).format(
                     domain=domain, answer=answer, why=_(why)
                 )
             )
-    return _(
-        "right for all four domains: MX hosts by preference, lowest first; the implicit MX; "
-        "the null MX; and no route at all."
-    )
+    return _(texts.RIGHT_ALL_FOUR)
 
 
 def check_delivery_order(function: Callable[[DNSTable, str], object]) -> Result:
@@ -134,10 +115,7 @@ _HOP_CASES: tuple[tuple[EmailMessage, str, str], ...] = (
             _line("learner-laptop", "smtp.post.example", "Mon, 7 Dec 2026 09:00:01 +0000"),
         ),
         "relay.post.example",
-        N_(
-            "relay.post.example received it at 09:00:03 and mx1.example.net only at 11:40:02: "
-            "the message waited at relay.post.example, the 'by' host of the LOWER line of the gap"
-        ),
+        texts.RELAY_POST_EXAMPLE,
     ),
     (
         _message(
@@ -146,10 +124,7 @@ _HOP_CASES: tuple[tuple[EmailMessage, str, str], ...] = (
             _line("learner-laptop", "smtp.post.example", "Mon, 7 Dec 2026 06:30:00 +0000"),
         ),
         "smtp.post.example",
-        N_(
-            "read bottom-up: smtp.post.example took it at 06:30:00 and handed it on only at "
-            "10:00:05, so the delay was at smtp.post.example (the first hop, the lowest line)"
-        ),
+        texts.READ_BOTTOM_UP,
     ),
     (
         _message(
@@ -158,11 +133,7 @@ _HOP_CASES: tuple[tuple[EmailMessage, str, str], ...] = (
             _line("learner-laptop", "smtp.post.example", "Mon, 7 Dec 2026 10:00:00 +0000"),
         ),
         "mx.qq.example",
-        N_(
-            "the times are in different zones: 18:00:05 +0800 is 10:00:05 UTC, five seconds "
-            "after 10:00:00 UTC; the 90 minutes were spent at mx.qq.example. Compare parsed "
-            "times (email.utils.parsedate_to_datetime), not the text"
-        ),
+        texts.TIMES_DIFFERENT_ZONES,
     ),
 )
 
@@ -176,22 +147,12 @@ def _verify_hop(answers: object) -> str:
     assert isinstance(answers, list)
     for number, ((_msg, expected, why), answer) in enumerate(zip(_HOP_CASES, answers, strict=True)):
         if not isinstance(answer, str):
-            raise Hint(
-                _(
-                    "message {number}: delaying_hop returned {answer!r}: return the host "
-                    "name (a str), the 'by' part of a Received line."
-                ).format(number=number + 1, answer=answer)
-            )
+            raise Hint(_(texts.MESSAGE_DELAYING_HOP).format(number=number + 1, answer=answer))
         if answer.strip().lower() != expected:
             raise Hint(
-                _("message {number}: you answered {answer!r}, but {why}.").format(
-                    number=number + 1, answer=answer, why=_(why)
-                )
+                _(texts.ORDER_WRONG_ANSWER).format(number=number + 1, answer=answer, why=_(why))
             )
-    return _(
-        "all three read right: Received lines bottom-up, the gap between two hops is time "
-        "spent at the server that had the message, and times compared across time zones."
-    )
+    return _(texts.ALL_THREE_READ)
 
 
 def check_delaying_hop(function: Callable[[EmailMessage], object]) -> Result:
@@ -222,60 +183,31 @@ def _spf_answer(function: Callable[[], object]) -> object:
 
 def _verify_spf(answer: object) -> str:
     if not isinstance(answer, str):
-        raise Hint(
-            _("spf_for_shop() returned {answer!r}: return the TXT data as a str.").format(
-                answer=answer
-            )
-        )
+        raise Hint(_(texts.SPF_SHOP_RETURNED).format(answer=answer))
     table = DNSTable.from_text(SHOP_ZONE)
     try:
         table.set("shop.example", "TXT", answer)
     except Exception as error:
-        raise Hint(
-            _("the table refused {answer!r} as TXT data: {error}").format(
-                answer=answer, error=error
-            )
-        ) from None
+        raise Hint(_(texts.TABLE_REFUSED_TXT).format(answer=answer, error=error)) from None
     record = table.txt("shop.example")[0]
     if not record.startswith("v=spf1 "):
-        raise Hint(
-            _(
-                "shop.example's TXT record reads {record!r}: it must start with 'v=spf1 ' "
-                "(RFC 7208 §4.5). Put the whole record in double quotes, '\"v=spf1 ... -all\"': "
-                "without quotes every word is a string of its own and they are joined without "
-                "spaces."
-            ).format(record=record)
-        )
+        raise Hint(_(texts.SHOP_EXAMPLE_TXT).format(record=record))
     ours = check_host(table, _OUTGOING, "shop.example")
     if ours.result != "pass":
         raise Hint(
-            _(
-                "SPF for shop.example from smtp.post.example ({address}) is {result}: the "
-                "newsletters leave through smtp.post.example, so its address must be authorised "
-                "(mx.post.example only receives mail; include:_spf.post.example lists the "
-                "senders). "
-            ).format(address=_OUTGOING, result=ours.result)
+            _(texts.SPF_SHOP_EXAMPLE_FROM).format(address=_OUTGOING, result=ours.result)
             + "; ".join(ours.steps)
         )
     stranger = check_host(table, _STRANGER, "shop.example")
     if stranger.result not in ("fail", "softfail"):
-        raise Hint(
-            _(
-                "SPF for shop.example from a stranger ({address}) is {result}: your "
-                "record authorises (or says nothing about) every other host of the internet. "
-                "End it with -all, and never +all."
-            ).format(address=_STRANGER, result=stranger.result)
-        )
+        raise Hint(_(texts.SPF_SHOP_EXAMPLE).format(address=_STRANGER, result=stranger.result))
     verdict = run_checks(table, _NEWSLETTER, _OUTGOING, "bounce@shop.example", "smtp.post.example")
     if verdict.dmarc != "pass":  # pragma: no cover - SPF passed and is aligned
         raise Hint(
             _("DMARC is still {verdict}: ").format(verdict=verdict.dmarc)
             + "; ".join(verdict.reasons)
         )
-    return _(
-        "{record!r}: SPF passes for smtp.post.example and fails for strangers; the envelope "
-        "domain shop.example is the From: domain, so DMARC passes (aligned SPF)."
-    ).format(record=record)
+    return _(texts.SPF_PASSES_SMTP).format(record=record)
 
 
 def check_spf_for_shop(function: Callable[[], object]) -> Result:
