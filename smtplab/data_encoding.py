@@ -141,10 +141,20 @@ def long_lines(data: bytes) -> list[int]:
     >>> long_lines(b"short\r\n" + b"x" * 999 + b"\r\nshort")
     [2]
     """
-    lengths = list(map(len, bytes(data).splitlines()))  # at C speed
-    if max(lengths, default=0) <= LINE_LIMIT - 2:
-        return []
-    return [number for number, length in enumerate(lengths, 1) if length > LINE_LIMIT - 2]
+    # In pieces of about 64 KiB, each cut after a LF (so no line is split): a big message
+    # is never copied whole.
+    numbers: list[int] = []
+    data, line, start = bytes(data), 0, 0
+    while start < len(data):
+        end = data.find(b"\n", start + _PIECE) + 1 or len(data)  # not found: to the end
+        lengths = list(map(len, data[start:end].splitlines()))  # at C speed
+        if max(lengths, default=0) > LINE_LIMIT - 2:
+            numbers += [line + n for n, length in enumerate(lengths, 1) if length > LINE_LIMIT - 2]
+        line, start = line + len(lengths), end
+    return numbers
+
+
+_PIECE = 64 * 1024
 
 
 RAW_UTF8_HEADERS = N_(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import tracemalloc
 
 import pytest
 from hypothesis import given
@@ -438,6 +439,26 @@ line_pieces = st.lists(
 def test_long_lines_matches_a_simple_reference(pieces: list[bytes]) -> None:
     data = b"".join(pieces)
     assert long_lines(data) == _long_lines_reference(data)
+
+
+def test_long_lines_across_the_pieces_a_big_message_is_read_in() -> None:
+    """Lines of every kind of end around each 64 KiB piece's cut are numbered right."""
+    lines = [b"x" * (n * 997 % 70_001) for n in range(300)]
+    data = b"".join(line + (b"\r\n", b"\n", b"\r")[n % 3] for n, line in enumerate(lines))
+    assert len(data) > 10 * 64 * 1024
+    assert long_lines(data) == _long_lines_reference(data) != []
+
+
+def test_long_lines_never_copies_a_big_message_whole() -> None:
+    """A 10 MB message is read in pieces: the check holds a fraction of it, not a copy."""
+    message = (b"x" * 68 + b"\r\n") * 150_000 + b"y" * 999
+    tracemalloc.start()
+    try:
+        assert long_lines(message) == [150_001]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(message) / 10, f"peak {peak} bytes for a {len(message)}-byte message"
 
 
 # --- properties of the DATA encoder ---------------------------------------------------
