@@ -50,11 +50,13 @@ def _say(data: dict[str, Any]) -> None:
 
 
 class _Lab:
-    def __init__(self, max_messages: int) -> None:
+    def __init__(self, max_messages: int, max_inbox_bytes: int | None = None) -> None:
         from smtplab.lab import LabServer
 
         # max_connections: the burst opens more at once than a lab serves by default.
-        self.lab = LabServer(max_messages=max_messages, max_connections=10_000).start()
+        self.lab = LabServer(
+            max_messages=max_messages, max_inbox_bytes=max_inbox_bytes, max_connections=10_000
+        ).start()
         self.port = self.lab.port
 
     def stats(self) -> dict[str, Any]:
@@ -150,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=("lab", "bare", "tap"))
     parser.add_argument("--lifetime", type=float, default=900.0)
     parser.add_argument("--max-messages", type=int, default=10_000)
+    parser.add_argument("--max-inbox-bytes", type=int, default=None)  # None: the lab's 64 MiB
     parser.add_argument("--target-port", type=int, default=0)
     parser.add_argument("--delay", type=float, default=0.0)
     options = parser.parse_args(argv)
@@ -164,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     server: _Lab | _Bare | _Tap
     try:
         if options.kind == "lab":
-            server = _Lab(options.max_messages)
+            server = _Lab(options.max_messages, options.max_inbox_bytes)
         elif options.kind == "bare":
             server = _Bare()
         else:
