@@ -218,7 +218,7 @@ def run(settings: Settings) -> list[Figure]:
     inbox figures are taken."""
     # Room in bytes for every message the count allows (the lab's default byte bound, 64
     # MiB, would bind first at 10,000 x 10 KB): this figure is about max_messages.
-    room = str(2 * settings.inbox_messages * settings.inbox_message_size)
+    room = str(max(2 * settings.inbox_messages * settings.inbox_message_size, 64 * MB))
     count = str(settings.inbox_messages)
     with ServerProcess("lab", "--max-messages", count, "--max-inbox-bytes", room) as lab:
         return [*inbox(settings, lab), *big_message(settings, lab)]
