@@ -25,9 +25,8 @@ transcript says so.
 
 from __future__ import annotations
 
-import contextlib
 import ssl
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
 from . import auth_exchange, secrecy
@@ -175,15 +174,9 @@ class Client:
 
     # ------------------------------------------------------------------ the machinery
 
-    @contextlib.contextmanager
-    def _step(self) -> Iterator[None]:
+    def _step(self) -> _Step:
         """Every public step runs in here: an error leaves with ``err.transcript``."""
-        try:
-            yield
-        except SmtplabError as exc:
-            if getattr(exc, "transcript", None) is None:
-                exc.transcript = self.transcript  # type: ignore[attr-defined]
-            raise
+        return _Step(self.transcript)
 
     def _send(self, commands: Sequence[Command], step: str) -> None:
         """Write ``commands`` in one go (several when pipelining)."""
@@ -616,6 +609,22 @@ class Client:
 
         target, port, mode, key = connection_target(provider, host, port, security)
         return cls(target, port, security=mode, provider=key, **kwargs)  # type: ignore[arg-type]
+
+
+class _Step:
+    """The context of :meth:`Client._step` (a class: it runs around every step)."""
+
+    __slots__ = ("transcript",)
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
+        if isinstance(exc, SmtplabError) and getattr(exc, "transcript", None) is None:
+            exc.transcript = self.transcript  # type: ignore[attr-defined]
 
 
 def _as_bytes(message: MessageLike) -> bytes:

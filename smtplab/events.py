@@ -37,6 +37,10 @@ class State(enum.Enum):
     TLS_PENDING = N_("STARTTLS accepted: do the TLS handshake now")
     CLOSED = N_("the connection is closed")
 
+    # A member is equal only to itself, so identity is its hash (in C; Enum's own
+    # hashes the name in Python, once per reply in the transition table's lookup).
+    __hash__ = object.__hash__
+
     @property
     def description(self) -> str:
         """What this state means, in a sentence (in the current language)."""

@@ -80,6 +80,9 @@ EXCEPTION_MAP: tuple[tuple[type[OSError], str, type[TransportError], str], ...] 
 gives the error raised and the key of its advice in :data:`smtplab.errors.TRANSPORT_ADVICE`."""
 
 
+_UNBOUNDED = contextlib.nullcontext()  # Wire.within(None): no deadline to set
+
+
 def _preview(data: bytes) -> str:
     more = f" ... ({len(data)} bytes)" if len(data) > _SEEN_LIMIT else ""
     return f"{bytes(data[:_SEEN_LIMIT])!r}{more}"
@@ -106,18 +109,22 @@ class Wire:
         self._note = note
         self._deadline: tuple[float, float] | None = None  # (monotonic end, seconds)
 
-    @contextlib.contextmanager
-    def within(self, seconds: float | None) -> Iterator[None]:
+    def within(self, seconds: float | None) -> contextlib.AbstractContextManager[None]:
         """Bound every step inside by ``seconds`` together, each still by its timeout (an
         outer deadline that comes sooner still holds); None changes nothing."""
-        if seconds is not None and not 0 < seconds < float("inf"):
+        if seconds is None:
+            return _UNBOUNDED
+        if not 0 < seconds < float("inf"):
             text = _("deadline must be a positive number of seconds, not {seconds}.")
             raise ValueError(text.format(seconds=repr(seconds)))
+        return self._bounded(seconds)
+
+    @contextlib.contextmanager
+    def _bounded(self, seconds: float) -> Iterator[None]:
         before = self._deadline
-        if seconds is not None:
-            end = time.monotonic() + seconds
-            if before is None or end < before[0]:
-                self._deadline = (end, seconds)
+        end = time.monotonic() + seconds
+        if before is None or end < before[0]:
+            self._deadline = (end, seconds)
         try:
             yield
         finally:
@@ -150,21 +157,20 @@ class Wire:
             advice.format(step=_(step), seconds=seconds, timeout=self.timeout, unknown=unknown)
         )
 
-    @contextlib.contextmanager
-    def mapped(self, phase: str, step: str, **facts: Any) -> Iterator[None]:
+    def mapped(self, phase: str, step: str, **facts: Any) -> _Mapped:
         """Run system calls of ``phase`` (connect, handshake, send, read) for ``step``:
         an OSError or SSLError becomes the error :data:`EXCEPTION_MAP` says; the socket
         is closed."""
-        try:
-            yield
-        except OSError as exc:
-            if isinstance(exc, TimeoutError) and self._deadline_passed():
-                raise self._past_deadline(step) from exc
-            for kind, where, error, key in EXCEPTION_MAP:
-                if where == phase and isinstance(exc, kind):
-                    self.close()
-                    raise error(self._advice(key, exc, step, facts)) from exc
-            raise
+        return _Mapped(self, phase, step, facts)
+
+    def _raise_mapped(self, exc: OSError, phase: str, step: str, facts: dict[str, Any]) -> None:
+        """Raise the error :data:`EXCEPTION_MAP` gives ``exc`` (none: ``exc`` goes on)."""
+        if isinstance(exc, TimeoutError) and self._deadline_passed():
+            raise self._past_deadline(step) from exc
+        for kind, where, error, key in EXCEPTION_MAP:
+            if where == phase and isinstance(exc, kind):
+                self.close()
+                raise error(self._advice(key, exc, step, facts)) from exc
 
     def _advice(self, key: str, exc: OSError, step: str, facts: dict[str, Any]) -> str:
         """The advice of the error for ``key``; a failed read is noted in the transcript."""
@@ -333,6 +339,22 @@ class Wire:
             return "localhost"
         address = self.sock.getsockname()[0]
         return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+
+
+class _Mapped:
+    """The context :meth:`Wire.mapped` returns (a class: it runs around every system call)."""
+
+    __slots__ = ("facts", "phase", "step", "wire")
+
+    def __init__(self, wire: Wire, phase: str, step: str, facts: dict[str, Any]) -> None:
+        self.wire, self.phase, self.step, self.facts = wire, phase, step, facts
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
+        if isinstance(exc, OSError):
+            self.wire._raise_mapped(exc, self.phase, self.step, self.facts)
 
 
 def _arm(sock: socket.socket, seconds: float) -> None:
