@@ -93,6 +93,9 @@ class ReplyParser:
         if self._eof:
             raise LocalProtocolError(_("bytes fed after the end of the stream (feed_eof)."))
         buffer = self._buffer
+        if not buffer and 0 <= data.find(b"\n") == len(data) - 1 < self.max_line:
+            self._take_line(bytes(data))  # the usual case: one line that arrived whole, alone
+            return
         buffer += data
         start = 0
         while (newline := buffer.find(b"\n", start)) >= 0 and self._error is None:

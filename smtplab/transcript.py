@@ -23,6 +23,7 @@ and :meth:`Transcript.record_received` read them with the same protocol code.
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -353,6 +354,7 @@ def _debugging() -> bool:
     return logging is not None and _log().isEnabledFor(logging.DEBUG)
 
 
+@functools.cache  # a logger lives as long as the process: asked once
 def _log() -> Any:
     import logging
 

@@ -31,7 +31,7 @@ from .errors import (
     TransportError,
     tls_hint,
 )
-from .events import Answer, State, TLSInfo
+from .events import CLOSED, Answer, State, TLSInfo
 from .i18n import N_, _
 from .protocol import ClientConnection
 from .replies import Reply
@@ -275,10 +275,10 @@ class Wire:
             except RemoteProtocolError as exc:
                 raise self._broken(exc, step, seen, eof) from exc
             if isinstance(event, Answer):
-                if conn.state is State.CLOSED:
+                if event.state is State.CLOSED:
                     self.close()
                 return event.reply
-            if eof or conn.state is State.CLOSED:
+            if event is CLOSED:  # the server closed, or the connection is closed
                 self.close()
                 raise self._closed(step, seen, complete=True)
             sock, remaining = self.sock, deadline - time.monotonic()
