@@ -25,6 +25,8 @@ transcript says so.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import ssl
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
@@ -174,10 +176,6 @@ class Client:
 
     # ------------------------------------------------------------------ the machinery
 
-    def _step(self) -> _Step:
-        """Every public step runs in here: an error leaves with ``err.transcript``."""
-        return _Step(self.transcript)
-
     def _send(self, commands: Sequence[Command], step: str) -> None:
         """Write ``commands`` in one go (several when pipelining)."""
         if self._conn.state is State.CLOSED or not self.connected:
@@ -186,14 +184,11 @@ class Client:
             raise Disconnected(closed.format(step=_(step), reason=reason))
         self._wire.write(b"".join([self._conn.send(command) for command in commands]), step)
 
-    def _read(self, step: str) -> Reply:
-        return self._wire.read_reply(self._conn, step)
-
     def _ask(self, command: Command, step: str | None = None) -> Reply:
         """Send one command and read its reply (no judgement on the code)."""
         label = step or command.text
         self._send([command], label)
-        return self._read(label)
+        return self._wire.read_reply(self._conn, label)
 
     def _expect(
         self,
@@ -226,7 +221,7 @@ class Client:
         Returns the greeting. Raises ConnectError when no connection can be made, and
         ReplyError when the greeting is not 220 (busy: 421, or refused: 554).
         """
-        with self._step():
+        with _Step(self.transcript):
             if self.connected:
                 raise LocalProtocolError(_("this client is already connected; call quit() first."))
             self._conn = ClientConnection(self.transcript.record)
@@ -236,7 +231,8 @@ class Client:
                 if self.security == "tls":
                     self._handshake("implicit TLS handshake")  # i18n: keep a step (errors.STEPS)
                 waiting = "waiting for the greeting"  # i18n: keep a step (errors.STEPS)
-                greeting = self._expect(self._read(waiting), 2, "the greeting")
+                greeting = self._wire.read_reply(self._conn, waiting)
+                self._expect(greeting, 2, "the greeting")
                 if self.security == "starttls":
                     self.ehlo()
                     self.starttls()
@@ -258,7 +254,7 @@ class Client:
 
     def ehlo(self, name: str | None = None) -> Reply:
         """Say EHLO and learn the server's extensions (``c.extensions``). RFC 5321 §4.1.1.1."""
-        with self._step():
+        with _Step(self.transcript):
             name = name or self._hello or self.local_hostname or self._wire.local_address()
             command = Ehlo(name)
             reply = self._ask(command)
@@ -270,7 +266,7 @@ class Client:
 
     def helo(self, name: str | None = None) -> Reply:
         """Say HELO: the old greeting, with no extensions. RFC 5321 §4.1.1.1."""
-        with self._step():
+        with _Step(self.transcript):
             name = name or self._hello or self.local_hostname or self._wire.local_address()
             command = Helo(name)
             reply = self._expect(self._ask(command), 2, command.text)
@@ -289,7 +285,7 @@ class Client:
         when the server did not offer STARTTLS: that is exactly what a downgrade attack
         (STRIPTLS) looks like. Returns the server's 220 reply to STARTTLS.
         """
-        with self._step():
+        with _Step(self.transcript):
             self._said_hello()
             if self.tls_active:
                 raise LocalProtocolError(_("TLS is already on for this connection."))
@@ -319,7 +315,7 @@ class Client:
         first line (a SecretText), so no traceback shows it.
         """
         password = SecretText.wrap(password)  # from here on, frames show only the mask
-        with self._step():
+        with _Step(self.transcript):
             self._said_hello()
             chosen = auth_exchange.choose(
                 self.extensions,
@@ -358,7 +354,7 @@ class Client:
         added by itself for a non-ASCII address (RFC 6531), if the server offers it.
         Raises SenderRefused when the server does not answer 250.
         """
-        with self._step():
+        with _Step(self.transcript):
             self._said_hello()
             wanted = self._params_for(sender, params)
             if body is not None:
@@ -374,7 +370,7 @@ class Client:
 
         Raises RecipientRefused (with ``.recipient``) when the server does not take it.
         """
-        with self._step():
+        with _Step(self.transcript):
             if not recipient.isascii():
                 self._params_for(recipient, ())  # NotSupported, with the explanation
             command = Rcpt(recipient, tuple(params))
@@ -390,7 +386,7 @@ class Client:
         SIZE, with lines over 998 characters, or with 8-bit bytes when MAIL FROM did not
         announce BODY=8BITMIME (RFC 6152).
         """
-        with self._step():
+        with _Step(self.transcript):
             payload = _as_bytes(message)
             problems = self._conn.check_message(payload)
             if problems:
@@ -421,7 +417,7 @@ class Client:
         RecipientRefused is raised and nothing is sent. ``deadline`` (seconds) bounds the
         whole transaction (each step keeps its ``timeout``): past it, Timeout.
         """
-        with self._step(), self._wire.within(deadline):
+        with _Step(self.transcript), self._wire.within(deadline):
             self._said_hello()
             sender, recipients = self._envelope(msg, from_addr, to_addrs)
             payload = _as_bytes(msg)
@@ -435,7 +431,8 @@ class Client:
             if ext.size is not None:
                 params.append(f"SIZE={facts.size}")
             # Build (and so check) every command before sending any: no half-open transaction.
-            mail, rcpts = Mail(sender, tuple(params)), [Rcpt(r) for r in recipients]
+            mail = (_MAIL if isinstance(sender, str) else Mail)(sender, tuple(params))
+            rcpts = [(_RCPT if isinstance(r, str) else Rcpt)(r) for r in recipients]
             batch = self.pipelining if pipelining is None else pipelining
             return self._transaction(mail, rcpts, payload, batch and ext.pipelining)
 
@@ -484,7 +481,7 @@ class Client:
             self._send([mail, *rcpts, data], "MAIL, RCPT and DATA (pipelined)")  # i18n: keep step
 
         def reply_to(command: Command, step: str) -> Reply:
-            return self._read(step) if batch else self._ask(command, step)
+            return self._wire.read_reply(self._conn, step) if batch else self._ask(command, step)
 
         self.last_refused = {}
         mail_reply = reply_to(mail, mail.text)
@@ -530,12 +527,12 @@ class Client:
 
     def rset(self) -> Reply:
         """RSET: abandon the current transaction (RFC 5321 §4.1.1.5)."""
-        with self._step():
+        with _Step(self.transcript):
             return self._expect(self._ask(Rset()), 2, "RSET")
 
     def noop(self) -> Reply:
         """NOOP: do nothing, get 250 (RFC 5321 §4.1.1.9). Handy to check the line is alive."""
-        with self._step():
+        with _Step(self.transcript):
             return self._expect(self._ask(Noop()), 2, "NOOP")
 
     def command(self, line: str) -> Reply | None:
@@ -546,7 +543,7 @@ class Client:
         are part of the message and get no reply (None is returned) until the line
         ``"."``, which ends the message.
         """
-        with self._step():
+        with _Step(self.transcript):
             command = RawCommand(line)
             if self._conn.writing_message and line != ".":
                 self._send([command], "a line of the message")  # i18n: keep a step
@@ -560,7 +557,7 @@ class Client:
         """
         if not self.connected:
             return None
-        with self._step():
+        with _Step(self.transcript):
             try:
                 return self._ask(Quit(), "QUIT")
             finally:
@@ -611,16 +608,16 @@ class Client:
         return cls(target, port, security=mode, provider=key, **kwargs)  # type: ignore[arg-type]
 
 
-class _Step:
-    """The context of :meth:`Client._step` (a class: it runs around every step)."""
+# A command is checked when made, then immutable: a str envelope seen before is reused.
+_MAIL = functools.lru_cache(maxsize=256)(Mail)
+_RCPT = functools.lru_cache(maxsize=256)(Rcpt)
 
-    __slots__ = ("transcript",)
+
+class _Step(contextlib.AbstractContextManager["_Step"]):
+    """Every public step of a Client runs in one: an error leaves with ``err.transcript``."""
 
     def __init__(self, transcript: Transcript) -> None:
         self.transcript = transcript
-
-    def __enter__(self) -> None:
-        return None
 
     def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
         if isinstance(exc, SmtplabError) and getattr(exc, "transcript", None) is None:

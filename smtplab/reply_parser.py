@@ -80,7 +80,8 @@ class ReplyParser:
         self.max_lines = max_lines
         self.max_reply = max_reply
         self._buffer = bytearray()
-        self._lines: list[tuple[str, bytes]] = []  # (text, raw) of the reply being read
+        self._texts: list[str] = []  # the text of each line of the reply being read
+        self._raws: list[bytes] = []  # and its bytes
         self._size = 0
         self._replies: deque[Reply] = deque()
         self._error: RemoteProtocolError | None = None
@@ -124,8 +125,8 @@ class ReplyParser:
         if self._eof or self._error is not None:
             return
         self._eof = True
-        if self._buffer or self._lines:
-            seen = b"".join(raw for _, raw in self._lines) + bytes(self._buffer)
+        if self._buffer or self._raws:
+            seen = b"".join(self._raws) + bytes(self._buffer)
             message = _(
                 "the server closed the connection in the middle of a reply: {seen}. The reply "
                 "is incomplete; the server may have crashed or dropped you. Connect again."
@@ -168,25 +169,24 @@ class ReplyParser:
     def _fail(self, message: str) -> None:
         self._error = RemoteProtocolError(message)
         self._buffer.clear()
-        self._lines, self._size = [], 0
+        self._texts, self._raws, self._size = [], [], 0
 
     def _take_line(self, raw: bytes) -> None:
         content = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
         head, separator = content[:3], content[3:4]  # "250", then "-" (more lines) or " "
         good = len(head) == 3 and head.isdigit() and head[:1] in b"2345"
-        changed = bool(self._lines) and head != self._lines[0][1][:3]  # inside one reply
+        changed = bool(self._raws) and head != self._raws[0][:3]  # inside one reply
         if not good or separator not in (b"-", b" ", b"") or changed:
             return self._fail(self._bad_line(raw, head, separator))
         rest = content[4:]
-        self._lines.append(
-            (rest.decode("ascii") if rest.isascii() else decode_reply_text(rest), raw)
-        )
+        self._texts.append(rest.decode("ascii") if rest.isascii() else decode_reply_text(rest))
+        self._raws.append(raw)
         self._size += len(raw)
         if separator != b"-":
-            lines, self._lines, self._size = self._lines, [], 0
-            raw_all = raw if len(lines) == 1 else b"".join(line for _, line in lines)
-            self._replies.append(Reply(int(head), tuple(text for text, _ in lines), raw_all))
-        elif len(self._lines) >= self.max_lines or self._size > self.max_reply:
+            texts, raws = tuple(self._texts), self._raws
+            self._texts, self._raws, self._size = [], [], 0
+            self._replies.append(Reply(int(head), texts, raw if len(raws) == 1 else b"".join(raws)))
+        elif len(self._raws) >= self.max_lines or self._size > self.max_reply:
             self._fail(self._too_long_reply(int(head)))
         return None
 
@@ -204,18 +204,18 @@ class ReplyParser:
                 "not '-' (more lines follow) or ' ' (last line): {seen}."
             )
             return message.format(separator=repr(separator), seen=_preview(raw))
-        seen = b"".join(line for _, line in self._lines) + raw
+        seen = b"".join(self._raws) + raw
         message = _(
             "the server changed the reply code from {first} to {code} inside one "
             "multi-line reply: {seen}. Every line of a reply must carry the same code "
             "(RFC 5321 §4.2.1)."
         )
-        first = self._lines[0][1][:3].decode()
+        first = self._raws[0][:3].decode()
         return message.format(first=first, code=int(head), seen=_preview(seen))
 
     def _too_long_reply(self, code: int) -> str:
         """The error of a reply past ``max_lines`` lines or ``max_reply`` bytes."""
-        if len(self._lines) >= self.max_lines:
+        if len(self._raws) >= self.max_lines:
             message = _(
                 "the server sent a reply of more than {limit} lines (code {code}); "
                 "the kit stopped reading. This is no normal SMTP reply."
@@ -225,4 +225,4 @@ class ReplyParser:
             "the server sent a reply of more than {limit} bytes in {count} lines (code "
             "{code}), and it goes on; the kit stopped reading. This is no normal SMTP reply."
         )
-        return message.format(limit=self.max_reply, count=len(self._lines), code=code)
+        return message.format(limit=self.max_reply, count=len(self._raws), code=code)
