@@ -37,9 +37,7 @@ class State(enum.Enum):
     TLS_PENDING = N_("STARTTLS accepted: do the TLS handshake now")
     CLOSED = N_("the connection is closed")
 
-    # A member is equal only to itself, so identity is its hash (in C; Enum's own
-    # hashes the name in Python, once per reply in the transition table's lookup).
-    __hash__ = object.__hash__
+    __hash__ = object.__hash__  # a member equals only itself: hashed in C, not by its name
 
     @property
     def description(self) -> str:
