@@ -166,19 +166,6 @@ def xoauth2_response(username: str, token: str) -> str:
     return b64encode_text(f"user={username}\x01auth=Bearer {token}\x01\x01")  # i18n: keep wire
 
 
-def decode_xoauth2(b64: str) -> tuple[str, str] | None:
-    """Split an XOAUTH2 response into ``(username, token)``; None when it is not one."""
-    text = b64decode_text(b64)
-    if text is None or not text.endswith("\x01\x01"):
-        return None
-    fields = text[:-2].split("\x01")
-    if len(fields) != 2 or not fields[0].startswith("user="):
-        return None
-    if not fields[1].startswith("auth=Bearer "):
-        return None
-    return fields[0][len("user=") :], fields[1][len("auth=Bearer ") :]
-
-
 def choose_mechanism(offered: frozenset[str], preferred: str | None = None) -> str:
     """Pick the mechanism to log in with.
 
