@@ -528,8 +528,7 @@ def compose(
 
     recipients = unique_addresses(box.address for box in (*to_boxes, *cc_boxes, *bcc_boxes))
     shown = {address_key(box.address) for box in (*to_boxes, *cc_boxes)}
-    blind = unique_addresses(box.address for box in bcc_boxes)
-    hidden = tuple(address for address in blind if address_key(address) not in shown)
+    hidden = tuple(address for address in recipients if address_key(address) not in shown)
     return Draft(message=msg, mail_from=from_box.address, recipients=recipients, bcc=hidden)
 
 
