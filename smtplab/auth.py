@@ -95,24 +95,6 @@ def plain_response(username: str, password: str, authzid: str = "") -> str:
     return b64encode_text(f"{authzid}\0{username}\0{password}")
 
 
-def decode_plain(b64: str) -> tuple[str, str, str]:
-    """Split an AUTH PLAIN response into ``(authzid, username, password)``.
-
-    Raises LocalProtocolError when it is not base64 of three NUL-separated UTF-8 fields.
-
-    >>> decode_plain("AHRpbQB0YW5zdGFhZnRhbnN0YWFm")
-    ('', 'tim', 'tanstaaftanstaaf')
-    """
-    text = b64decode_text(b64)
-    if text is None:
-        message = _(errors_texts.AUTH_PLAIN_NOT_BASE64)
-        raise LocalProtocolError(message.format(text=repr(b64[:40])))
-    fields = text.split("\0")
-    if len(fields) != 3:
-        raise LocalProtocolError(_(errors_texts.AUTH_PLAIN_FIELDS).format(count=len(fields)))
-    return fields[0], fields[1], fields[2]
-
-
 def login_username(username: str) -> str:
     """The answer to LOGIN's first 334 ("Username:"): base64 of the user name.
 
