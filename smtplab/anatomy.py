@@ -509,12 +509,9 @@ def _raw_headers(data: bytes) -> list[HeaderField]:
         elif text:
             fields.append([text])
     out: list[HeaderField] = []
-    for lines in fields:
-        raw = "\r\n".join(lines)
+    for raw in ("\r\n".join(lines) for lines in fields):
         name, _, value = raw.partition(":")
-        out.append(
-            HeaderField(name=name.strip(), raw=raw, decoded=encoded_words.decode(value.strip()))
-        )
+        out.append(HeaderField(name.strip(), raw, decoded=encoded_words.decode(value.strip())))
     return out
 
 

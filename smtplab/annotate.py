@@ -22,7 +22,7 @@ from .auth import b64decode_text
 from .data_encoding import dot_unstuff, shape_notes, split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension, format_size
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
 from .secrecy import MASK, Secret
@@ -73,8 +73,8 @@ class Entry:
             text = scrub(lines[0] if self.masked else display(lines[0])) if lines else ""
             if len(lines) > 1:
                 more = len(lines) - 1
-                lines_more = plural(more, _("(+{count} line)"), _("(+{count} lines)"))
-                text = f"{shorten(text, max(12, width - 14))} {lines_more}"
+                lines_more = ngettext("(+{count} line)", "(+{count} lines)", more)
+                text = f"{shorten(text, max(12, width - 14))} {lines_more.format(count=more)}"
         return shorten(scrub(text), width)
 
     def __repr__(self) -> str:
@@ -574,12 +574,7 @@ def size(octets: int) -> str:
     """``octets`` in bytes (in the current language), KiB, MiB or GiB."""
     if octets >= 1 << 10:
         return format_size(octets)
-    return plural(octets, _("{count} byte"), _("{count} bytes"))
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """``one`` or ``many`` (translated texts with a ``{count}`` field) for ``count``."""
-    return (one if count == 1 else many).format(count=count)
+    return ngettext("{count} byte", "{count} bytes", octets).format(count=octets)
 
 
 def tls_version(version: str) -> str:

@@ -18,10 +18,10 @@ from itertools import islice
 
 from . import encoded_words
 from .anatomy import ADDRESS_HEADERS
-from .annotate import Entry, as_text, display, ends_ok, plural, shorten, size
+from .annotate import Entry, as_text, display, ends_ok, shorten, size
 from .annotate import width as columns_of
 from .data_encoding import split_lines
-from .i18n import _
+from .i18n import _, ngettext
 from .notes import BODY_LINE_NOTE, HEADER_LINE_NOTE
 from .printable import printable
 from .secrecy import MASK, Secret
@@ -201,11 +201,18 @@ def _message_rows(
             stuffed = raw.count(b"\n..", body_start - 1, end)
             note = size(end - body_start)
             if stuffed:
-                one = _("{count} dot-stuffed line (§4.5.2)")
-                note += "; " + plural(stuffed, one, _("{count} dot-stuffed lines (§4.5.2)"))
+                some = ngettext(
+                    "{count} dot-stuffed line (§4.5.2)",
+                    "{count} dot-stuffed lines (§4.5.2)",
+                    stuffed,
+                )
+                note += "; " + some.format(count=stuffed)
             body = list(islice(body_rows, HTML_BODY_CAP)) if details else None
-            one = _("… {count} body line (show_body() to expand) …")
-            text = plural(count, one, _("… {count} body lines (show_body() to expand) …"))
+            text = ngettext(
+                "… {count} body line (show_body() to expand) …",
+                "… {count} body lines (show_body() to expand) …",
+                count,
+            ).format(count=count)
             yield _Row("fold", text, note, body=body, more=count - len(body or ()))
     if ok:
         yield _Row("C", ".", _("a line with one dot ends the message"), time=when)
