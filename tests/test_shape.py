@@ -125,9 +125,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # with the above: 33,275.
 # Issue 12's performance: the socket's timeout is set only when it changes (wire._arm: 8
 # system calls a message fewer, the fix the redesign had lost), +7 package lines: 33,282.
+# Issue 12's memory floor: long_lines reads a big message in pieces instead of splitting
+# it whole (a 10 MB message had been held twice: client peak 1.66x, floor 1.2x): +10 core.
 CEILINGS = {
-    "package_lines": 33_282,
-    "core_code_lines": 6_894,
+    "package_lines": 33_292,
+    "core_code_lines": 6_904,
     "longest_module": 700,
     "public_names": 120,
 }
