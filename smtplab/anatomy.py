@@ -242,10 +242,7 @@ class Anatomy:
 
     def header(self, name: str) -> HeaderField | None:
         """The first header field called *name* (any case), or None."""
-        for item in self.headers:
-            if item.name.lower() == name.lower():
-                return item
-        return None
+        return next((item for item in self.headers if item.name.lower() == name.lower()), None)
 
     def notes(self) -> list[str]:
         """Plain sentences about what is worth noticing in this message."""
@@ -492,13 +489,10 @@ def address_key(address: str) -> str:
 
 def unique_addresses(addresses: Iterable[str]) -> tuple[str, ...]:
     """Each address once (by :func:`address_key`), in the order given."""
-    seen: set[str] = set()
-    out: list[str] = []
+    first: dict[str, str] = {}
     for address in addresses:
-        if address_key(address) not in seen:
-            seen.add(address_key(address))
-            out.append(address)
-    return tuple(out)
+        first.setdefault(address_key(address), address)
+    return tuple(first.values())
 
 
 # --------------------------------------------------------------------------------------------
@@ -515,12 +509,9 @@ def _raw_headers(data: bytes) -> list[HeaderField]:
         elif text:
             fields.append([text])
     out: list[HeaderField] = []
-    for lines in fields:
-        raw = "\r\n".join(lines)
+    for raw in ("\r\n".join(lines) for lines in fields):
         name, _, value = raw.partition(":")
-        out.append(
-            HeaderField(name=name.strip(), raw=raw, decoded=encoded_words.decode(value.strip()))
-        )
+        out.append(HeaderField(name.strip(), raw, decoded=encoded_words.decode(value.strip())))
     return out
 
 

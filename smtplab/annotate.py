@@ -22,7 +22,7 @@ from .auth import b64decode_text
 from .data_encoding import dot_unstuff, shape_notes, split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension, format_size
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
 from .secrecy import MASK, Secret
@@ -73,7 +73,7 @@ class Entry:
             text = scrub(lines[0] if self.masked else display(lines[0])) if lines else ""
             if len(lines) > 1:
                 more = len(lines) - 1
-                lines_more = _("(+{count} line)") if more == 1 else _("(+{count} lines)")
+                lines_more = ngettext("(+{count} line)", "(+{count} lines)", more)
                 text = f"{shorten(text, max(12, width - 14))} {lines_more.format(count=more)}"
         return shorten(scrub(text), width)
 
@@ -281,10 +281,10 @@ def _auth_answer_entry(sent: Sent, memory: Memory) -> Entry:
     if sent.secret is None:
         if answer == "*":
             note = _("* cancels the AUTH exchange · RFC 4954 §4")
+        elif answer == "" and mechanism == "XOAUTH2":
+            note = _("an empty answer (XOAUTH2: acknowledges the error)")
         elif answer == "":
             note = _("an empty answer")
-            if mechanism == "XOAUTH2":
-                note = _("an empty answer (XOAUTH2: acknowledges the error)")
         else:
             user = b64decode_text(answer)
             note = _base64_of(user) if user is not None else _("not base64 (?)")
@@ -413,10 +413,9 @@ def _reply_note(verb: str, reply: Reply, provider: str | None) -> str:
     if reply.is_success:
         if verb == "EHLO":
             return _("hello: no extensions offered")
+        if verb in ("AUTH", "AUTH-RESPONSE") and code == 235 and reply.enhanced:
+            return _("logged in ({status})").format(status=short_enhanced(reply.enhanced))
         if verb in ("AUTH", "AUTH-RESPONSE") and code == 235:
-            status = reply.enhanced
-            if status:
-                return _("logged in ({status})").format(status=short_enhanced(status))
             return _("logged in")
         return notes.SUCCESS_NOTE.get(verb) or meaning(code)
     if verb == "DATA" and code == 354:
@@ -544,10 +543,7 @@ def meaning(code: int) -> str:
 
 def short_enhanced(status: EnhancedStatus) -> str:
     """A short explanation of an RFC 3463 code."""
-    known = notes.ENHANCED_SHORT.get(str(status))
-    if known:
-        return known
-    return _without_aside(explain_enhanced(status))
+    return notes.ENHANCED_SHORT.get(str(status)) or _without_aside(explain_enhanced(status))
 
 
 def _without_aside(text: str) -> str:
@@ -578,7 +574,7 @@ def size(octets: int) -> str:
     """``octets`` in bytes (in the current language), KiB, MiB or GiB."""
     if octets >= 1 << 10:
         return format_size(octets)
-    return (_("{count} bytes") if octets != 1 else _("{count} byte")).format(count=octets)
+    return ngettext("{count} byte", "{count} bytes", octets).format(count=octets)
 
 
 def tls_version(version: str) -> str:
@@ -625,12 +621,9 @@ def shorten(text: str, limit: int) -> str:
     """Cut ``text`` to ``limit`` columns, ending with … when it was cut."""
     if width(text) <= limit:
         return text
-    out: list[str] = []
     used = 0
-    for char in text:
-        step = 2 if unicodedata.east_asian_width(char) in "WF" else 1
-        if used + step > limit - 1:
-            break
-        out.append(char)
-        used += step
-    return "".join(out) + "…"
+    for end, char in enumerate(text):
+        used += width(char)
+        if used >= limit:
+            return text[:end] + "…"
+    return "…"

@@ -95,24 +95,6 @@ def plain_response(username: str, password: str, authzid: str = "") -> str:
     return b64encode_text(f"{authzid}\0{username}\0{password}")
 
 
-def decode_plain(b64: str) -> tuple[str, str, str]:
-    """Split an AUTH PLAIN response into ``(authzid, username, password)``.
-
-    Raises LocalProtocolError when it is not base64 of three NUL-separated UTF-8 fields.
-
-    >>> decode_plain("AHRpbQB0YW5zdGFhZnRhbnN0YWFm")
-    ('', 'tim', 'tanstaaftanstaaf')
-    """
-    text = b64decode_text(b64)
-    if text is None:
-        message = _(errors_texts.AUTH_PLAIN_NOT_BASE64)
-        raise LocalProtocolError(message.format(text=repr(b64[:40])))
-    fields = text.split("\0")
-    if len(fields) != 3:
-        raise LocalProtocolError(_(errors_texts.AUTH_PLAIN_FIELDS).format(count=len(fields)))
-    return fields[0], fields[1], fields[2]
-
-
 def login_username(username: str) -> str:
     """The answer to LOGIN's first 334 ("Username:"): base64 of the user name.
 
@@ -164,19 +146,6 @@ def xoauth2_response(username: str, token: str) -> str:
     _no_char(username, "\x01", N_("the user name"), why)
     _no_char(token, "\x01", N_("the token"), why)
     return b64encode_text(f"user={username}\x01auth=Bearer {token}\x01\x01")  # i18n: keep wire
-
-
-def decode_xoauth2(b64: str) -> tuple[str, str] | None:
-    """Split an XOAUTH2 response into ``(username, token)``; None when it is not one."""
-    text = b64decode_text(b64)
-    if text is None or not text.endswith("\x01\x01"):
-        return None
-    fields = text[:-2].split("\x01")
-    if len(fields) != 2 or not fields[0].startswith("user="):
-        return None
-    if not fields[1].startswith("auth=Bearer "):
-        return None
-    return fields[0][len("user=") :], fields[1][len("auth=Bearer ") :]
 
 
 def choose_mechanism(offered: frozenset[str], preferred: str | None = None) -> str:

@@ -26,7 +26,6 @@ transcript says so.
 from __future__ import annotations
 
 import contextlib
-import functools
 import ssl
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
@@ -431,8 +430,7 @@ class Client:
             if ext.size is not None:
                 params.append(f"SIZE={facts.size}")
             # Build (and so check) every command before sending any: no half-open transaction.
-            mail = (_MAIL if isinstance(sender, str) else Mail)(sender, tuple(params))
-            rcpts = [(_RCPT if isinstance(r, str) else Rcpt)(r) for r in recipients]
+            mail, rcpts = Mail(sender, tuple(params)), [Rcpt(r) for r in recipients]
             batch = self.pipelining if pipelining is None else pipelining
             return self._transaction(mail, rcpts, payload, batch and ext.pipelining)
 
@@ -609,8 +607,6 @@ class Client:
 
 
 # A command is checked when made, then immutable: a str envelope seen before is reused.
-_MAIL = functools.lru_cache(maxsize=256)(Mail)
-_RCPT = functools.lru_cache(maxsize=256)(Rcpt)
 
 
 class _Step(contextlib.AbstractContextManager["_Step"]):

@@ -274,11 +274,6 @@ STEPS = (
 AUTH_BAD_CHARACTER = N_(
     "{what} contains {char} at position {position}; {why} Remove that character."
 )
-AUTH_PLAIN_NOT_BASE64 = N_("{text} is not base64 of UTF-8 text, so it is no AUTH PLAIN response.")
-AUTH_PLAIN_FIELDS = N_(
-    "an AUTH PLAIN response decodes to three fields separated by NUL bytes "
-    "(authzid, user, password); this one has {count}."
-)
 AUTH_CRAM_CHALLENGE = N_(
     "the server's CRAM-MD5 challenge {challenge} is not base64; "
     "cancel with '*' and try another mechanism."

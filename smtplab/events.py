@@ -37,8 +37,6 @@ class State(enum.Enum):
     TLS_PENDING = N_("STARTTLS accepted: do the TLS handshake now")
     CLOSED = N_("the connection is closed")
 
-    __hash__ = object.__hash__  # a member equals only itself: hashed in C, not by its name
-
     @property
     def description(self) -> str:
         """What this state means, in a sentence (in the current language)."""

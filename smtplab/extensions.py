@@ -196,22 +196,3 @@ def describe_extension(keyword: str, params: str = "") -> str:
     if name == "SIZE":
         return f"SIZE: {_describe_size(params)}"
     return f"{name}: {EXTENSION_NOTE.get(name) or EXTENSION_NOTE['']}"
-
-
-def describe_line(line: str) -> str:
-    """Explain one line of an EHLO reply after the first, as the server wrote it.
-
-    >>> describe_line("SIZE 10485760")
-    'SIZE: messages up to 10 MiB · RFC 1870'
-    >>> describe_line("AUTH=LOGIN PLAIN").startswith("AUTH=LOGIN PLAIN: log in with LOGIN or PLAIN")
-    True
-    """
-    match = _KEYWORD_RE.match(line.strip())
-    if match is None:
-        return _("{line}: not an extension keyword").format(line=repr(line.strip()))
-    keyword, separator, params = match[1], match[2], match[3].strip()
-    if separator == "=":
-        if keyword.upper() == "AUTH":
-            return describe_extension("AUTH=", params)
-        return _("{line}: an extension this kit does not know").format(line=line.strip())
-    return describe_extension(keyword, params)

@@ -70,8 +70,7 @@ from .i18n import N_, _
 __all__ = ["anatomy", "decode_header_value"]
 
 QP_LINE_LIMIT = 76  # RFC 2045 §6.7: encoded lines of quoted-printable are at most 76 long
-MAX_LINE = 78  # RFC 5322 §2.1.1: lines SHOULD be at most 78 characters...
-MAX_LINE_HARD = 998  # ...and MUST be at most 998.
+MAX_LINE = 78  # RFC 5322 §2.1.1: lines SHOULD be at most 78 characters (MUST: 998)
 _WORD_BYTES = 36  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 48 + "?=" = 60 characters
 # In a display name, up to 45 bytes (72 characters, the most RFC 2047's 75 allows): the
 # standard library's address parser puts a space between two encoded words of one name
@@ -528,8 +527,7 @@ def compose(
 
     recipients = unique_addresses(box.address for box in (*to_boxes, *cc_boxes, *bcc_boxes))
     shown = {address_key(box.address) for box in (*to_boxes, *cc_boxes)}
-    blind = unique_addresses(box.address for box in bcc_boxes)
-    hidden = tuple(address for address in blind if address_key(address) not in shown)
+    hidden = tuple(address for address in recipients if address_key(address) not in shown)
     return Draft(message=msg, mail_from=from_box.address, recipients=recipients, bcc=hidden)
 
 

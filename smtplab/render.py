@@ -21,7 +21,7 @@ from .anatomy import ADDRESS_HEADERS
 from .annotate import Entry, as_text, display, ends_ok, shorten, size
 from .annotate import width as columns_of
 from .data_encoding import split_lines
-from .i18n import _
+from .i18n import _, ngettext
 from .notes import BODY_LINE_NOTE, HEADER_LINE_NOTE
 from .printable import printable
 from .secrecy import MASK, Secret
@@ -199,17 +199,20 @@ def _message_rows(
             yield from body_rows
         else:
             stuffed = raw.count(b"\n..", body_start - 1, end)
-            note = f"{size(end - body_start)}"
+            note = size(end - body_start)
             if stuffed:
-                some = _("{count} dot-stuffed lines (§4.5.2)") if stuffed > 1 else None
-                note += "; " + (some or _("{count} dot-stuffed line (§4.5.2)")).format(
-                    count=stuffed
+                some = ngettext(
+                    "{count} dot-stuffed line (§4.5.2)",
+                    "{count} dot-stuffed lines (§4.5.2)",
+                    stuffed,
                 )
+                note += "; " + some.format(count=stuffed)
             body = list(islice(body_rows, HTML_BODY_CAP)) if details else None
-            text = _("… {count} body lines (show_body() to expand) …")
-            if count == 1:
-                text = _("… {count} body line (show_body() to expand) …")
-            text = text.format(count=count)
+            text = ngettext(
+                "… {count} body line (show_body() to expand) …",
+                "… {count} body lines (show_body() to expand) …",
+                count,
+            ).format(count=count)
             yield _Row("fold", text, note, body=body, more=count - len(body or ()))
     if ok:
         yield _Row("C", ".", _("a line with one dot ends the message"), time=when)

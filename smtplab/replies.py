@@ -16,7 +16,6 @@ ENHANCEDSTATUSCODES) at the start of the text: ``550 5.1.1 No such user``.
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
 
@@ -24,43 +23,6 @@ from . import reply_meanings as meanings
 from .i18n import _
 
 __all__ = ["Reply", "explain", "explain_code"]
-
-
-class ReplyCode(enum.IntEnum):
-    """The reply codes of RFC 5321 §4.2.3 and the SMTP extensions this kit teaches."""
-
-    SYSTEM_STATUS = 211
-    HELP_MESSAGE = 214
-    SERVICE_READY = 220
-    SERVICE_CLOSING = 221
-    AUTH_SUCCESSFUL = 235  # RFC 4954
-    OK = 250
-    USER_NOT_LOCAL_WILL_FORWARD = 251
-    CANNOT_VRFY_USER = 252
-    AUTH_CONTINUE = 334  # RFC 4954
-    START_MAIL_INPUT = 354
-    SERVICE_NOT_AVAILABLE = 421
-    PASSWORD_TRANSITION_NEEDED = 432  # RFC 4954
-    MAILBOX_BUSY = 450
-    LOCAL_ERROR = 451
-    INSUFFICIENT_STORAGE = 452
-    TEMPORARY_AUTH_FAILURE = 454  # RFC 4954 (also "TLS not available", RFC 3207)
-    PARAMETERS_NOT_ACCOMMODATED = 455
-    SYNTAX_ERROR = 500
-    PARAMETER_SYNTAX_ERROR = 501
-    COMMAND_NOT_IMPLEMENTED = 502
-    BAD_SEQUENCE = 503
-    PARAMETER_NOT_IMPLEMENTED = 504
-    AUTH_REQUIRED = 530  # RFC 4954 (also "must issue STARTTLS first", RFC 3207)
-    AUTH_MECHANISM_TOO_WEAK = 534  # RFC 4954
-    AUTH_CREDENTIALS_INVALID = 535  # RFC 4954
-    ENCRYPTION_REQUIRED = 538  # RFC 4954
-    MAILBOX_UNAVAILABLE = 550
-    USER_NOT_LOCAL = 551
-    EXCEEDED_STORAGE = 552
-    MAILBOX_NAME_NOT_ALLOWED = 553
-    TRANSACTION_FAILED = 554
-    PARAMETERS_NOT_RECOGNIZED = 555
 
 
 _ENHANCED_RE = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)")

@@ -18,7 +18,7 @@ import pytest
 import smtplab
 from smtplab.commands import Ehlo, Mail
 from smtplab.errors import LocalProtocolError
-from smtplab.extensions import describe_line
+from smtplab.extensions import describe_extension
 from smtplab.install import CopyReport
 from smtplab.lab import LabServer
 from smtplab.lab.connection import describe_tls_failure
@@ -91,12 +91,13 @@ def test_a_refused_command() -> None:
 
 
 def test_extension_descriptions_keep_their_keywords() -> None:
-    assert describe_line("SIZE 10485760") == "SIZE: messages up to 10 MiB · RFC 1870"
-    assert describe_line("PIPELINING") == "PIPELINING: may batch commands · RFC 2920"
+    assert describe_extension("SIZE", "10485760") == "SIZE: messages up to 10 MiB · RFC 1870"
+    assert describe_extension("PIPELINING") == "PIPELINING: may batch commands · RFC 2920"
     smtplab.set_language("zh-CN")
-    assert describe_line("SIZE 10485760") == "SIZE: 邮件最大 10 MiB · RFC 1870"
+    assert describe_extension("SIZE", "10485760") == "SIZE: 邮件最大 10 MiB · RFC 1870"
     assert (
-        describe_line("AUTH LOGIN PLAIN") == "AUTH LOGIN PLAIN: 可用 LOGIN 或 PLAIN 登录 · RFC 4954"
+        describe_extension("AUTH", "LOGIN PLAIN")
+        == "AUTH LOGIN PLAIN: 可用 LOGIN 或 PLAIN 登录 · RFC 4954"
     )
 
 
