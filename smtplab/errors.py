@@ -138,8 +138,10 @@ class ReplyError(SmtplabError):
         return explain(self.reply)
 
     def __reduce__(self) -> tuple[object, ...]:
-        # A subclass's own fields (sender, recipient) travel in the instance's state.
-        return (type(self), (self.reply, self.step, self.hint), self.__dict__)
+        # A subclass's own fields (sender, recipient) travel in the instance's state; the
+        # transcript a client attached stays behind (it holds locks and secrets).
+        state = {key: value for key, value in self.__dict__.items() if key != "transcript"}
+        return (type(self), (self.reply, self.step, self.hint), state)
 
 
 class AuthenticationError(ReplyError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import ssl
 import time
 from collections.abc import Callable
@@ -313,6 +314,20 @@ def test_rcpt_fault_raises_recipient_refused_with_explanation(lab: LabServer) ->
     err = caught.value
     assert err.recipient == "nobody@example.com" and err.is_permanent
     assert "does not exist" in str(err)
+
+
+def test_an_error_from_a_client_pickles_without_its_transcript(lab: LabServer) -> None:
+    """A refused recipient carries the transcript; pickling keeps the error, not the
+    transcript (it holds locks and, after a login, secrets that refuse to be pickled)."""
+    lab.fail("RCPT", "550 5.1.1 No such user")
+    with Client(lab.host, lab.port) as c:
+        c.mail("alice@example.com")
+        with pytest.raises(RecipientRefused) as caught:
+            c.rcpt("nobody@example.com")
+    assert caught.value.transcript is c.transcript
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert copy.recipient == "nobody@example.com" and str(copy) == str(caught.value)
+    assert getattr(copy, "transcript", None) is None
 
 
 def test_greylisting_is_transient_and_a_retry_works(lab: LabServer) -> None:
