@@ -5,7 +5,9 @@
 
 Each run is a whole ``run.py`` (its contenders already alternate inside it, in a rotated
 order); this script repeats it, keeps every run's figures in ``--out``, and prints for
-each figure the values of all runs, their median and the verdict against its floor:
+each figure the values of all runs, their median and the verdict against its floor
+(exit 0: every floor met; 1: one missed; 2: a run crashed or a figure is missing, so
+nothing is judged on fewer runs than asked):
 
 * lock-step msgs/s at least 0.9x smtplib (figure 1);
 * client CPU per message at most 1.4x smtplib (figure 2);
@@ -55,7 +57,7 @@ def verdict(key: str, value: float, run_py: tuple[str, float]) -> tuple[str, boo
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks ``--runs`` times and print each figure's median and verdict."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="how many runs (at least 5)")
+    parser.add_argument("--runs", type=int, default=5, help="how many runs (the issue: 5+)")
     parser.add_argument("--only", default="client,pipelining,burst,memory")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results" / "floors.json")
     options = parser.parse_args(argv)
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             labels[key] = str(figure["label"])
 
     rows = []
+    failed = sum(not figures for figures in runs)
     print()
     for key, found in values.items():
         median = statistics.median(found)
@@ -91,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps({"runs": runs, "floors": rows}, indent=2), encoding="utf-8")
     print(f"\nevery run's figures written to {options.out}")
+    short = [row["key"] for row in rows if len(row["values"]) < options.runs]  # type: ignore[arg-type]
+    if failed or short or not rows:
+        print(f"not measured in every run: {failed} run(s) failed; short: {short}")
+        return 2
     return 0 if all(row["met"] for row in rows) else 1
 
 

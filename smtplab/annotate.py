@@ -302,10 +302,10 @@ def _secret_answer(mechanism: str, blob: str, memory: Memory) -> tuple[str, str,
     if mechanism == "PLAIN":
         parts = decoded.split("\0") if decoded is not None else []
         if len(parts) == 3:
-            key, fields = "PLAIN user", {"authzid": _visible(parts[0]), "user": _visible(parts[1])}
+            key, fields = "plain user", {"authzid": _visible(parts[0]), "user": _visible(parts[1])}
     elif mechanism in ("XOAUTH2", "OAUTHBEARER"):
         found = re.search(r"(?:user=|a=)([^\x01,]*)", decoded or "")
-        key = "OAUTH user" if found and found[1] else "OAUTH"
+        key = "oauth user" if found and found[1] else "oauth"
         fields = {"user": _visible(found[1]) if found else ""}
     elif mechanism == "CRAM-MD5":
         user = (decoded or "").rpartition(" ")[0]

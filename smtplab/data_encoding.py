@@ -142,7 +142,8 @@ def long_lines(data: bytes) -> list[int]:
     [2]
     """
     # In pieces of about 64 KiB, each cut after a LF (so no line is split): a big message
-    # is never copied whole.
+    # whose lines end in LF (CRLF or bare LF) is never copied whole; one with only bare CR
+    # line ends, or one line of megabytes, is one piece.
     numbers: list[int] = []
     data, line, start = bytes(data), 0, 0
     while start < len(data):

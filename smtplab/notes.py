@@ -165,13 +165,14 @@ LINE_END_NOTE: Texts[bytes] = Texts(
     }
 )
 
-# What a secret AUTH answer carries, by mechanism (the secret itself is never shown).
+# What a secret AUTH answer carries, by mechanism (upper case, as sent; the lower-case keys
+# are the kit's own cases, so no mechanism name can hit them). The secret is never shown.
 SECRET_ANSWER_NOTE: Texts[str] = Texts(
     {
-        "PLAIN user": N_('base64 of "{authzid}␀{user}␀" + the password · RFC 4616'),
+        "plain user": N_('base64 of "{authzid}␀{user}␀" + the password · RFC 4616'),
         "PLAIN": N_("base64 of the user name and password · RFC 4616"),
-        "OAUTH user": N_('base64 of user "{user}" + an OAuth 2.0 access token'),
-        "OAUTH": N_("base64 of an OAuth 2.0 access token"),
+        "oauth user": N_('base64 of user "{user}" + an OAuth 2.0 access token'),
+        "oauth": N_("base64 of an OAuth 2.0 access token"),
         "CRAM-MD5": N_('base64 of "{user}<digest hidden>": HMAC-MD5 of the challenge · RFC 2195'),
         "LOGIN": N_("base64 of the password"),
         "other": N_("{mechanism} answer (may carry a secret)"),

@@ -1082,3 +1082,17 @@ def test_the_transcript_html_keeps_its_layout_through_jupyterlabs_sanitizer() ->
                 plain = [v for p, v in declarations[:n] if p == name and "var(" not in v]
                 assert plain, f"{name} has no fallback the sanitizer keeps: {style}"
             assert not re.search(r"(^|[\s,(])\.\d", value), f"write 0.5, not .5: {style}"
+
+
+def test_an_unknown_mechanism_named_like_a_kit_case_gets_the_generic_note() -> None:
+    """The notes' own cases ("oauth", "other"...) are not mechanism names: ``AUTH OAUTH``
+    (no such SASL mechanism) is "may carry a secret", not an OAuth 2.0 token."""
+    for mechanism in ("OAUTH", "OTHER", "XOAUTH2"):
+        s = Session().up_to_auth()
+        s.c(f"AUTH {mechanism} {B64_XOAUTH2}\r\n".encode())
+        s.s(b"235 2.7.0 Accepted\r\n")
+        note = next(e.annotation for e in s.t.entries if e.phase == "auth" and e.direction == "C")
+        if mechanism == "XOAUTH2":
+            assert f'user "{USER}"' in note and "OAuth 2.0 access token" in note
+        else:
+            assert f"{mechanism} answer (may carry a secret)" in note, note
