@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from . import auth
 from .commands import Auth, AuthContinuation, Command
-from .errors import TRANSPORT_ADVICE, NotSupported, UnencryptedAuthRefused
+from .errors import NotSupported, UnencryptedAuthRefused
+from .errors_texts import TRANSPORT_ADVICE
 from .extensions import Extensions
 from .i18n import N_, _
 from .replies import Reply

@@ -47,7 +47,6 @@ from .commands import (
 )
 from .data_encoding import RAW_UTF8_HEADERS, MessageFacts, message_facts
 from .errors import (
-    CLIENT_TEXT,
     AuthenticationError,
     DataRefused,
     Disconnected,
@@ -58,6 +57,7 @@ from .errors import (
     SenderRefused,
     SmtplabError,
 )
+from .errors_texts import CLIENT_TEXT
 from .events import State
 from .extensions import Extensions
 from .i18n import _

@@ -23,9 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import errors_texts as texts
-from .errors_texts import CLIENT_TEXT as CLIENT_TEXT
-from .errors_texts import TRANSPORT_ADVICE as TRANSPORT_ADVICE
-from .errors_texts import TRANSPORT_HINTS as TRANSPORT_HINTS
 from .i18n import _
 from .printable import printable
 from .replies import Reply, explain

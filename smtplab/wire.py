@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from .errors import (
-    TRANSPORT_ADVICE,
-    TRANSPORT_HINTS,
     ConnectError,
     Disconnected,
     RemoteProtocolError,
@@ -31,6 +29,7 @@ from .errors import (
     TransportError,
     tls_hint,
 )
+from .errors_texts import TRANSPORT_ADVICE, TRANSPORT_HINTS
 from .events import CLOSED, Answer, State, TLSInfo
 from .i18n import N_, _
 from .protocol import ClientConnection
@@ -77,7 +76,8 @@ EXCEPTION_MAP: tuple[tuple[type[OSError], str, type[TransportError], str], ...] 
     (OSError, "read", Disconnected, "broke while reading"),  # i18n: keep a key
 )
 """``(exception, phase, error, advice)``: the first row whose exception and phase match
-gives the error raised and the key of its advice in :data:`smtplab.errors.TRANSPORT_ADVICE`."""
+gives the error raised and the key of its advice in
+:data:`smtplab.errors_texts.TRANSPORT_ADVICE`."""
 
 
 _UNBOUNDED = contextlib.nullcontext()  # Wire.within(None): no deadline to set

@@ -16,7 +16,8 @@ import pytest
 import smtplab
 from smtplab.annotate import first_clause, size, width
 from smtplab.commands import Ehlo, Mail, Rcpt
-from smtplab.errors import TRANSPORT_ADVICE, DataRefused, RecipientRefused, ReplyError, tls_hint
+from smtplab.errors import DataRefused, RecipientRefused, ReplyError, tls_hint
+from smtplab.errors_texts import TRANSPORT_ADVICE
 from smtplab.events import State
 from smtplab.protocol import ClientConnection
 from smtplab.render import _wrap

@@ -34,7 +34,6 @@ ENV_VARIABLE = "SMTPLAB_PASSWORD"
 """The environment variable notebook 05 reads the password from."""
 
 USER = "student"
-_USERNAME_PROMPT = "VXNlcm5hbWU6"  # base64 of "Username:"
 _PASSWORD_PROMPT = "UGFzc3dvcmQ6"  # base64 of "Password:"
 
 

@@ -19,6 +19,7 @@ from ..errors import LocalProtocolError, ReplyError, SmtplabError
 from ..extensions import format_size
 from ..i18n import N_, _, ngettext
 from ..message import Attachment, Draft, compose
+from ..message_texts import LINE_BREAKS
 from ..providers import UnknownProviderError, get_provider
 from ..replies import Reply, explain
 from ..secrecy import SecretText
@@ -41,13 +42,6 @@ SECURITY_CHOICES: tuple[tuple[str, Security], ...] = (
     (N_("implicit TLS (like port 465)"), "tls"),
 )
 """``(label, security)`` for the security menu (the labels in English: ``_()`` them)."""
-
-_LINE_BREAKS = {
-    "\r": N_("a carriage return (CR)"),
-    "\n": N_("a line feed (LF)"),
-    "\0": N_("a NUL byte"),
-}
-
 
 # --------------------------------------------------------------------------- the draft
 
@@ -75,14 +69,14 @@ def split_addresses(text: str) -> list[str]:
 
 def _line_break_problem(what: str, value: str) -> str:
     """A sentence when ``value`` holds CR, LF or NUL, else ``""``."""
-    found = next((char for char in value if char in _LINE_BREAKS), None)
+    found = next((char for char in value if char in LINE_BREAKS), None)
     if found is None:
         return ""
     return _(
         "{what} contains {character}. In a header a line break starts a new "
         "header line, so anyone who controls this text could add headers of their choosing "
         "(header injection, RFC 5322 §2.2). Remove it."
-    ).format(what=what, character=_(_LINE_BREAKS[found]))
+    ).format(what=what, character=_(LINE_BREAKS[found]))
 
 
 def _probe(**fields: object) -> str:
