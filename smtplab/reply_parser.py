@@ -177,7 +177,7 @@ class ReplyParser:
         good = len(head) == 3 and head.isdigit() and head[:1] in b"2345"
         changed = bool(self._raws) and head != self._raws[0][:3]  # inside one reply
         if not good or separator not in (b"-", b" ", b"") or changed:
-            return self._fail(self._bad_line(raw, head, separator))
+            return self._fail(self._bad_line(raw, head, separator, good))
         rest = content[4:]
         self._texts.append(rest.decode("ascii") if rest.isascii() else decode_reply_text(rest))
         self._raws.append(raw)
@@ -190,9 +190,10 @@ class ReplyParser:
             self._fail(self._too_long_reply(int(head)))
         return None
 
-    def _bad_line(self, raw: bytes, head: bytes, separator: bytes) -> str:
-        """The error of a line that is no reply line, or whose code changed mid-reply."""
-        if len(head) < 3 or not head.isdigit() or head[:1] not in (b"2", b"3", b"4", b"5"):
+    def _bad_line(self, raw: bytes, head: bytes, separator: bytes, good: bool) -> str:
+        """The error of a line that is no reply line (``good``: its code is one), or whose
+        code changed mid-reply."""
+        if not good:
             message = _(
                 "the server sent a line that does not start with a reply code (three "
                 "digits, the first 2 to 5): {seen}. Is this an SMTP server?{hint}"
