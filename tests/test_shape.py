@@ -135,9 +135,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # every step became small classes (wire._Mapped, client._Step; within(None) enters
 # nothing), the parser takes a whole line that arrives alone without its buffer, the
 # transcript looks its logger up once: +29 package, +5 core (33,195 and 6,806).
+# The review of issue 12's changes: an error a client raised pickles again without its
+# transcript, and the parser's bad-line wording is told which rule failed (+3 core), the
+# errors' text re-exports gone (-3), a duplicated widget table gone: 33,191 and 6,807.
 CEILINGS = {
-    "package_lines": 33_195,
-    "core_code_lines": 6_806,
+    "package_lines": 33_191,
+    "core_code_lines": 6_807,
     "longest_module": 700,
     "public_names": 120,
 }
