@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..i18n import _
-from ..replies import Reply
+from ..replies import Reply, reply_lines
 from .terms import CREDENTIALS, IMITATION_NOTE, PORT_KINDS, READ_ON
 
 __all__: list[str] = []  # the record kinds of the data modules: use smtplab.providers
@@ -77,11 +77,8 @@ class ObservedReply:
 
     def to_bytes(self) -> bytes:
         """The reply as it would cross the wire: each line with its CRLF."""
-        last = len(self.lines) - 1
-        return b"".join(
-            f"{self.code}{'-' if i < last else ' '}{text}\r\n".encode(self.encoding)
-            for i, text in enumerate(self.lines)
-        )
+        lines = reply_lines(self.code, self.lines)
+        return "".join(f"{line}\r\n" for line in lines).encode(self.encoding)
 
     @property
     def text(self) -> str:
@@ -89,7 +86,7 @@ class ObservedReply:
         return "\n".join(self.lines)
 
     def __str__(self) -> str:
-        return self.to_bytes().decode(self.encoding).replace("\r\n", "\n").rstrip("\n")
+        return "\n".join(reply_lines(self.code, self.lines))
 
 
 @dataclass(frozen=True)
