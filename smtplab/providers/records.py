@@ -220,11 +220,11 @@ class KnownFailure:
 
     def matches(self, code: int | None, text: str, provider: str | None = None) -> bool:
         """Does a reply (``code`` and ``text``) or an error text show this failure?"""
-        if self.needs_provider and (provider is None or provider not in self.applies_to):
+        if self.needs_provider and provider not in self.applies_to:
             return False
-        if self.codes and code is None and self.needs_provider:
-            return False
-        if self.codes and code is not None and code not in self.codes:
+        # A reply with another code is another failure. A text with no code (an
+        # exception's) may still show this one, unless it needs its provider and code.
+        if self.codes and code not in self.codes and (code is not None or self.needs_provider):
             return False
         return re.search(self.pattern, text, re.IGNORECASE | re.DOTALL) is not None
 
