@@ -189,16 +189,12 @@ def repair_mojibake(text: str) -> str:
     Chinese characters and nothing else outside ASCII. Otherwise ``text`` is returned
     unchanged, so ``'Grüße aus München'`` stays as it is.
     """
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
-        return text
     runs = _HIGH_RUN_RE.findall(text)
     if not runs or any(len(run) % 2 for run in runs):
         return text
     try:
-        fixed = raw.decode("gb18030")
-    except UnicodeDecodeError:
+        fixed = text.encode("latin-1").decode("gb18030")
+    except UnicodeError:  # not Latin-1 text, or not GB18030 bytes
         return text
     non_ascii = [ch for ch in fixed if ord(ch) > 0x7F]
     if len(non_ascii) >= 2 and all(_CJK_RE.match(ch) for ch in non_ascii):
