@@ -48,12 +48,7 @@ def dot_stuff(data: bytes) -> bytes:
     >>> dot_stuff(b".hidden\r\n.\r\nend\r\n")
     b'..hidden\r\n..\r\nend\r\n'
     """
-    data = bytes(data)
-    if b"\r\n." in data:
-        data = data.replace(b"\r\n.", b"\r\n..")
-    if data.startswith(b"."):
-        data = b"." + data
-    return data
+    return _each_first_dot(data, b"..")
 
 
 def dot_unstuff(data: bytes) -> bytes:
@@ -64,12 +59,15 @@ def dot_unstuff(data: bytes) -> bytes:
     >>> dot_unstuff(b"..hidden\r\n..\r\nend\r\n")
     b'.hidden\r\n.\r\nend\r\n'
     """
+    return _each_first_dot(data, b"")
+
+
+def _each_first_dot(data: bytes, new: bytes) -> bytes:
+    """``data`` with the dot that starts a line, wherever one does, replaced by ``new``."""
     data = bytes(data)
     if b"\r\n." in data:
-        data = data.replace(b"\r\n.", b"\r\n")
-    if data.startswith(b"."):
-        data = data[1:]
-    return data
+        data = data.replace(b"\r\n.", b"\r\n" + new)
+    return new + data[1:] if data.startswith(b".") else data
 
 
 def encode_data(message: bytes) -> bytes:
@@ -184,12 +182,11 @@ def header_section(message: bytes) -> tuple[bytes, bool, bytes]:
     message = bytes(message)
     start = 0
     while start < len(message):
-        end = message.find(b"\n", start)
-        end = len(message) if end < 0 else end + 1
+        end = message.find(b"\n", start) + 1 or len(message)  # not found: to the end
         bare = message[start:end].rstrip(b"\r\n")
         if not bare:
-            after = message.find(b"\n", end)
-            return message[:start], True, message[end : len(message) if after < 0 else after + 1]
+            after = message.find(b"\n", end) + 1 or len(message)
+            return message[:start], True, message[end:after]
         if not _FIELD.match(bare) and not (start and bare[:1] in b" \t"):
             return message[:start], False, message[start:end]
         start = end

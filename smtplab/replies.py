@@ -87,6 +87,13 @@ def decode_reply_text(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
+def reply_lines(code: int, texts: tuple[str, ...]) -> list[str]:
+    """The lines of a reply as sent, without their CRLF: ``250-`` in front of every
+    line but the last, ``250 `` in front of the last (RFC 5321 §4.2.1)."""
+    last = len(texts) - 1
+    return [f"{code}{'-' if i < last else ' '}{text}" for i, text in enumerate(texts)]
+
+
 @dataclass(frozen=True)
 class Reply:
     """One complete server reply.
@@ -103,10 +110,7 @@ class Reply:
     def from_text(cls, code: int, *lines: str) -> Reply:
         """Build a reply from its code and text lines (handy in tests and examples)."""
         texts = lines or ("",)
-        rendered = b"".join(
-            f"{code}{'-' if i < len(texts) - 1 else ' '}{text}\r\n".encode()
-            for i, text in enumerate(texts)
-        )
+        rendered = "".join(f"{line}\r\n" for line in reply_lines(code, texts)).encode()
         return cls(code, tuple(texts), rendered)
 
     @property
@@ -150,10 +154,7 @@ class Reply:
         return self.klass == 5
 
     def __str__(self) -> str:
-        texts = self.lines or ("",)
-        return "\n".join(
-            f"{self.code}{'-' if i < len(texts) - 1 else ' '}{text}" for i, text in enumerate(texts)
-        )
+        return "\n".join(reply_lines(self.code, self.lines or ("",)))
 
 
 def explain_code(code: int) -> str:

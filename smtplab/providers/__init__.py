@@ -68,13 +68,11 @@ def get_provider(name: str | Provider) -> Provider:
     and ``get_provider("alice@163.com")`` all work. Raises :class:`UnknownProviderError`
     (a ``KeyError`` and a ``ValueError``) naming the known keys.
     """
-    if isinstance(name, Provider):
-        return name
-    key = _lookup(name) if isinstance(name, str) else None
-    if key is None:
+    preset = _named(name)
+    if preset is None:
         known = ", ".join(PROVIDERS)
         raise UnknownProviderError(DESCRIBE["unknown preset"].format(name=repr(name), known=known))
-    return PROVIDERS[key]
+    return preset
 
 
 def connection_target(
@@ -110,9 +108,8 @@ def explain_failure(
     never raises. Returns None when nothing is recognised. The failure's explanation and
     advice are in the current language (``smtplab.set_language``).
     """
-    key = provider.key if isinstance(provider, Provider) else None
-    if isinstance(provider, str):
-        key = _lookup(provider)
+    preset = _named(provider)
+    key = preset.key if preset is not None else None
     if reply is not None:
         text = reply.text
         for failure in KNOWN_FAILURES:
@@ -142,16 +139,12 @@ def advice_for(
     failure = explain_failure(reply, provider=provider, error_text=error_text)
     if failure is None:
         return None
-    advice = failure.advice
-    if failure.mentions_ports and provider is not None:
-        try:
-            preset = get_provider(provider)
-        except UnknownProviderError:
-            return advice
-        advice = _("{advice} (For {provider}: {ports}.)").format(
-            advice=advice, provider=preset.name, ports=preset.ports_sentence()
+    preset = _named(provider)
+    if failure.mentions_ports and preset is not None:
+        return _("{advice} (For {provider}: {ports}.)").format(
+            advice=failure.advice, provider=preset.name, ports=preset.ports_sentence()
         )
-    return advice
+    return failure.advice
 
 
 def describe(provider: str | Provider) -> str:
@@ -196,16 +189,12 @@ def repair_mojibake(text: str) -> str:
     Chinese characters and nothing else outside ASCII. Otherwise ``text`` is returned
     unchanged, so ``'Grüße aus München'`` stays as it is.
     """
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
-        return text
     runs = _HIGH_RUN_RE.findall(text)
     if not runs or any(len(run) % 2 for run in runs):
         return text
     try:
-        fixed = raw.decode("gb18030")
-    except UnicodeDecodeError:
+        fixed = text.encode("latin-1").decode("gb18030")
+    except UnicodeError:  # not Latin-1 text, or not GB18030 bytes
         return text
     non_ascii = [ch for ch in fixed if ord(ch) > 0x7F]
     if len(non_ascii) >= 2 and all(_CJK_RE.match(ch) for ch in non_ascii):
@@ -213,20 +202,22 @@ def repair_mojibake(text: str) -> str:
     return text
 
 
-def _lookup(name: str) -> str | None:
-    """The preset key for a key, alias, host name, domain or e-mail address, or None."""
-    text = name.strip()
-    if "@" in text:
-        text = text.rsplit("@", 1)[1]
-    return _NAMES.get(_norm(text))
+def _named(name: object) -> Provider | None:
+    """The preset a caller named (itself, or a key, alias, host name, domain or e-mail
+    address), or None."""
+    if isinstance(name, Provider):
+        return name
+    return _NAMES.get(_norm(name)) if isinstance(name, str) else None
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name.strip().lower())
+    """A name as presets are looked up by it: an address's domain, without case,
+    spaces, ``_`` or ``-``."""
+    return re.sub(r"[\s_\-]+", "", name.rpartition("@")[2].lower())
 
 
-_NAMES: Mapping[str, str] = MappingProxyType(
-    {_norm(name): p.key for p in PRESETS for name in (p.key, p.host, *p.aliases, *p.domains)}
+_NAMES: Mapping[str, Provider] = MappingProxyType(
+    {_norm(name): p for p in PRESETS for name in (p.key, p.host, *p.aliases, *p.domains)}
 )
 """Every name a preset is known by (key, host, aliases, mail domains), normalised."""
 

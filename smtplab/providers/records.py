@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..i18n import _
-from ..replies import Reply
+from ..replies import Reply, reply_lines
 from .terms import CREDENTIALS, IMITATION_NOTE, PORT_KINDS, READ_ON
 
 __all__: list[str] = []  # the record kinds of the data modules: use smtplab.providers
@@ -77,11 +77,8 @@ class ObservedReply:
 
     def to_bytes(self) -> bytes:
         """The reply as it would cross the wire: each line with its CRLF."""
-        last = len(self.lines) - 1
-        return b"".join(
-            f"{self.code}{'-' if i < last else ' '}{text}\r\n".encode(self.encoding)
-            for i, text in enumerate(self.lines)
-        )
+        lines = reply_lines(self.code, self.lines)
+        return "".join(f"{line}\r\n" for line in lines).encode(self.encoding)
 
     @property
     def text(self) -> str:
@@ -89,7 +86,7 @@ class ObservedReply:
         return "\n".join(self.lines)
 
     def __str__(self) -> str:
-        return self.to_bytes().decode(self.encoding).replace("\r\n", "\n").rstrip("\n")
+        return "\n".join(reply_lines(self.code, self.lines))
 
 
 @dataclass(frozen=True)
@@ -223,11 +220,11 @@ class KnownFailure:
 
     def matches(self, code: int | None, text: str, provider: str | None = None) -> bool:
         """Does a reply (``code`` and ``text``) or an error text show this failure?"""
-        if self.needs_provider and (provider is None or provider not in self.applies_to):
+        if self.needs_provider and provider not in self.applies_to:
             return False
-        if self.codes and code is None and self.needs_provider:
-            return False
-        if self.codes and code is not None and code not in self.codes:
+        # A reply with another code is another failure. A text with no code (an
+        # exception's) may still show this one, unless it needs its provider and code.
+        if self.codes and code not in self.codes and (code is not None or self.needs_provider):
             return False
         return re.search(self.pattern, text, re.IGNORECASE | re.DOTALL) is not None
 
