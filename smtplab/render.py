@@ -78,11 +78,8 @@ def _wrap(note: str, width: int) -> list[str]:
     """Wrap an annotation: at '; ' first (in Chinese also after '；'), then at spaces; a
     Chinese piece still too wide is cut where its columns run out."""
     width = max(width, 16)
-    parts = note.split("; ")
-    parts = [p + (";" if i < len(parts) - 1 else "") for i, p in enumerate(parts)]
-    parts = [piece for part in parts for piece in re.split("(?<=；)(?=.)", part)]
     lines: list[str] = []
-    for part in parts:
+    for part in re.split("(?<=;) |(?<=；)(?=.)", note):
         if lines and columns_of(lines[-1]) + 1 + columns_of(part) <= width:
             lines[-1] += " " + part
         elif columns_of(part) <= width:
@@ -176,14 +173,12 @@ def _message_rows(
         found = raw.find(b"\r\n\r\n", 0, end + 2)
         header_end, body_start = (found + 2, found + 4) if found >= 0 else (end, -1)
     state: dict[str, bool] = {}
-    pos = 0
     for shown, (line, bare) in enumerate(_iter_lines(raw, 0, header_end)):
-        if shown == HEADER_CAP:
-            more = raw.count(b"\n", pos, header_end)
+        if shown == HEADER_CAP:  # each line shown ended with a LF: the rest have the others
+            more = raw.count(b"\n", 0, header_end) - HEADER_CAP
             fold = _("… {count} more header lines (show_body() to expand) …").format(count=more)
             yield _Row("fold", fold, time=when)
             break
-        pos += len(line) + (1 if bare else 2)
         text = display(line)
         yield _Row("C", text, _header_note(line, text, bare, state), time=when)
         when = None
