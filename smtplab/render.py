@@ -70,10 +70,6 @@ class _Row:
     more: int = 0
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - columns_of(text))
-
-
 def _wrap(note: str, width: int) -> list[str]:
     """Wrap an annotation: at '; ' first (in Chinese also after '；'), then at spaces; a
     Chinese piece still too wide is cut where its columns run out."""
@@ -280,18 +276,17 @@ def layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float)
         if not note:
             out.append(stamp + left.rstrip())
             continue
-        glyph = note[0] if note[0] in "┐│┘" else ""
-        cont = {"┐": "│ ", "│": "│ ", "┘": "  "}.get(glyph, "")
-        if columns_of(left) <= column - 2:
-            notes = _wrap(note, width - column)
-            out.append(stamp + _pad(left, column) + notes[0])
-        elif columns_of(left) + 3 + columns_of(note) <= width:
+        # The note goes beside a short line, right after a long one if it fits, else below.
+        fits = columns_of(left) <= column - 2
+        if not fits and columns_of(left) + 3 + columns_of(note) <= width:
             out.append(f"{stamp}{left}   {note}")
             continue
+        notes = _wrap(note, width - column)
+        if fits:
+            out.append(stamp + left + " " * (column - columns_of(left)) + notes[0])
         else:
-            out.append(stamp + left)
-            notes = _wrap(note, width - column)
-            out.append(indent + notes[0])
+            out.extend((stamp + left, indent + notes[0]))
+        cont = {"┐": "│ ", "│": "│ ", "┘": "  "}.get(note[0], "")
         out.extend(indent + cont + line for line in notes[1:])
     return "\n".join(out)
 
