@@ -316,36 +316,31 @@ def table(rows: list[_Row]) -> str:
             f'<td style="{st["note"]}">{esc(row.note)}</td></tr>'  # i18n: keep HTML
         )
 
+    def wide_row(kind: str, style: str, cell: str) -> str:
+        """A row of one cell across both columns (a ``kind`` of "" has no class)."""
+        tr = f'<tr class="smtplab-{kind}">' if kind else "<tr>"  # i18n: keep HTML
+        return f'{tr}<td colspan="2" style="{style}">{cell}</td></tr>'  # i18n: keep HTML
+
     for row in rows:
         if row.kind == "band":
-            style = st["loud"] if row.loud else st["band"]
             note = f"<br><small>{esc(row.note)}</small>" if row.note else ""
             out.append(
-                f'<tr class="smtplab-tls"><td colspan="2" style="{style}">'  # i18n: keep HTML
-                f"{esc(row.text)}{note}</td></tr>"
+                wide_row("tls", st["loud"] if row.loud else st["band"], esc(row.text) + note)
             )
         elif row.kind == "note":
-            out.append(
-                f'<tr class="smtplab-note"><td colspan="2" style="{st["note_row"]}">'
-                f"{esc(row.text)}</td></tr>"  # i18n: keep HTML
-            )
+            out.append(wide_row("note", st["note_row"], esc(row.text)))
         elif row.kind == "fold" and row.body is not None:
-            inner = [f'<table style="{st["table"]}">']
-            inner.extend(line_row(b) for b in row.body)
+            inner = [f'<table style="{st["table"]}">', *map(line_row, row.body)]
             if row.more:
                 more = _("… and {count} more lines: transcript.show_body() shows them all")
-                more = more.format(count=row.more)
-                cell = (
-                    f'<td colspan="2" style="{st["note_row"]}">{esc(more)}</td>'  # i18n: keep HTML
-                )
-                inner.append(f"<tr>{cell}</tr>")
+                inner.append(wide_row("", st["note_row"], esc(more.format(count=row.more))))
             inner.append("</table>")
-            summary = esc(f"C: {row.text}")
-            out.append(
-                f'<tr class="smtplab-body"><td colspan="2" style="{st["line"]};{st["C"]}">'
-                f'<details><summary>{summary} <span style="opacity:0.72">{esc(row.note)}'
-                f"</span></summary>{''.join(inner)}</details></td></tr>"  # i18n: keep HTML
+            summary = (
+                f'<summary>{esc(f"C: {row.text}")} <span style="opacity:0.72">{esc(row.note)}'
+                "</span></summary>"  # i18n: keep HTML
             )
+            details = f"<details>{summary}{''.join(inner)}</details>"
+            out.append(wide_row("body", f"{st['line']};{st['C']}", details))
         else:
             out.append(line_row(row))
     out.append("</table></div>")
