@@ -224,7 +224,7 @@ def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: boo
     if isinstance(raw, Secret) and not (entry.masked and not reveal):
         if reveal:
             lines = [display(line) for line in split_lines(raw.reveal())] or [""]
-            note = raw._note or entry.annotation
+            note = raw.note or entry.annotation
             return [
                 _Row(entry.direction, line, note if i == 0 else "", secret=True, time=entry.time)
                 for i, line in enumerate(lines)
