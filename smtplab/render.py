@@ -70,19 +70,12 @@ class _Row:
     more: int = 0
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - columns_of(text))
-
-
 def _wrap(note: str, width: int) -> list[str]:
     """Wrap an annotation: at '; ' first (in Chinese also after '；'), then at spaces; a
     Chinese piece still too wide is cut where its columns run out."""
     width = max(width, 16)
-    parts = note.split("; ")
-    parts = [p + (";" if i < len(parts) - 1 else "") for i, p in enumerate(parts)]
-    parts = [piece for part in parts for piece in re.split("(?<=；)(?=.)", part)]
     lines: list[str] = []
-    for part in parts:
+    for part in re.split("(?<=;) |(?<=；)(?=.)", note):
         if lines and columns_of(lines[-1]) + 1 + columns_of(part) <= width:
             lines[-1] += " " + part
         elif columns_of(part) <= width:
@@ -176,14 +169,12 @@ def _message_rows(
         found = raw.find(b"\r\n\r\n", 0, end + 2)
         header_end, body_start = (found + 2, found + 4) if found >= 0 else (end, -1)
     state: dict[str, bool] = {}
-    pos = 0
     for shown, (line, bare) in enumerate(_iter_lines(raw, 0, header_end)):
-        if shown == HEADER_CAP:
-            more = raw.count(b"\n", pos, header_end)
+        if shown == HEADER_CAP:  # each line shown ended with a LF: the rest have the others
+            more = raw.count(b"\n", 0, header_end) - HEADER_CAP
             fold = _("… {count} more header lines (show_body() to expand) …").format(count=more)
             yield _Row("fold", fold, time=when)
             break
-        pos += len(line) + (1 if bare else 2)
         text = display(line)
         yield _Row("C", text, _header_note(line, text, bare, state), time=when)
         when = None
@@ -233,7 +224,7 @@ def _entry_rows(entry: Entry, reveal: bool, body_lines: int | None, details: boo
     if isinstance(raw, Secret) and not (entry.masked and not reveal):
         if reveal:
             lines = [display(line) for line in split_lines(raw.reveal())] or [""]
-            note = raw._note or entry.annotation
+            note = raw.note or entry.annotation
             return [
                 _Row(entry.direction, line, note if i == 0 else "", secret=True, time=entry.time)
                 for i, line in enumerate(lines)
@@ -285,18 +276,17 @@ def layout(rows: list[_Row], annotate: bool, width: int, times: bool, t0: float)
         if not note:
             out.append(stamp + left.rstrip())
             continue
-        glyph = note[0] if note[0] in "┐│┘" else ""
-        cont = {"┐": "│ ", "│": "│ ", "┘": "  "}.get(glyph, "")
-        if columns_of(left) <= column - 2:
-            notes = _wrap(note, width - column)
-            out.append(stamp + _pad(left, column) + notes[0])
-        elif columns_of(left) + 3 + columns_of(note) <= width:
+        # The note goes beside a short line, right after a long one if it fits, else below.
+        fits = columns_of(left) <= column - 2
+        if not fits and columns_of(left) + 3 + columns_of(note) <= width:
             out.append(f"{stamp}{left}   {note}")
             continue
+        notes = _wrap(note, width - column)
+        if fits:
+            out.append(stamp + left + " " * (column - columns_of(left)) + notes[0])
         else:
-            out.append(stamp + left)
-            notes = _wrap(note, width - column)
-            out.append(indent + notes[0])
+            out.extend((stamp + left, indent + notes[0]))
+        cont = {"┐": "│ ", "│": "│ ", "┘": "  "}.get(note[0], "")
         out.extend(indent + cont + line for line in notes[1:])
     return "\n".join(out)
 
@@ -326,36 +316,31 @@ def table(rows: list[_Row]) -> str:
             f'<td style="{st["note"]}">{esc(row.note)}</td></tr>'  # i18n: keep HTML
         )
 
+    def wide_row(kind: str, style: str, cell: str) -> str:
+        """A row of one cell across both columns (a ``kind`` of "" has no class)."""
+        tr = f'<tr class="smtplab-{kind}">' if kind else "<tr>"  # i18n: keep HTML
+        return f'{tr}<td colspan="2" style="{style}">{cell}</td></tr>'  # i18n: keep HTML
+
     for row in rows:
         if row.kind == "band":
-            style = st["loud"] if row.loud else st["band"]
             note = f"<br><small>{esc(row.note)}</small>" if row.note else ""
             out.append(
-                f'<tr class="smtplab-tls"><td colspan="2" style="{style}">'  # i18n: keep HTML
-                f"{esc(row.text)}{note}</td></tr>"
+                wide_row("tls", st["loud"] if row.loud else st["band"], esc(row.text) + note)
             )
         elif row.kind == "note":
-            out.append(
-                f'<tr class="smtplab-note"><td colspan="2" style="{st["note_row"]}">'
-                f"{esc(row.text)}</td></tr>"  # i18n: keep HTML
-            )
+            out.append(wide_row("note", st["note_row"], esc(row.text)))
         elif row.kind == "fold" and row.body is not None:
-            inner = [f'<table style="{st["table"]}">']
-            inner.extend(line_row(b) for b in row.body)
+            inner = [f'<table style="{st["table"]}">', *map(line_row, row.body)]
             if row.more:
                 more = _("… and {count} more lines: transcript.show_body() shows them all")
-                more = more.format(count=row.more)
-                cell = (
-                    f'<td colspan="2" style="{st["note_row"]}">{esc(more)}</td>'  # i18n: keep HTML
-                )
-                inner.append(f"<tr>{cell}</tr>")
+                inner.append(wide_row("", st["note_row"], esc(more.format(count=row.more))))
             inner.append("</table>")
-            summary = esc(f"C: {row.text}")
-            out.append(
-                f'<tr class="smtplab-body"><td colspan="2" style="{st["line"]};{st["C"]}">'
-                f'<details><summary>{summary} <span style="opacity:0.72">{esc(row.note)}'
-                f"</span></summary>{''.join(inner)}</details></td></tr>"  # i18n: keep HTML
+            summary = (
+                f'<summary>{esc(f"C: {row.text}")} <span style="opacity:0.72">{esc(row.note)}'
+                "</span></summary>"  # i18n: keep HTML
             )
+            details = f"<details>{summary}{''.join(inner)}</details>"
+            out.append(wide_row("body", f"{st['line']};{st['C']}", details))
         else:
             out.append(line_row(row))
     out.append("</table></div>")

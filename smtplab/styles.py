@@ -65,12 +65,11 @@ ANATOMY_STYLE = {
     "tree": "margin:0;background:none;color:inherit",
 }
 
-# The sequence diagram: client and server arrows, a failure, text, notes, the TLS shade.
+# The sequence diagram: client and server arrows, a failure, notes and lifelines, the TLS shade.
 DIAGRAM_COLORS = {
     "C": "#0550ae",
     "S": "#6639ba",
     "fail": "#cf222e",
-    "text": "#1f2328",
     "muted": "#59636e",
     "tls": "#1a7f37",
 }
