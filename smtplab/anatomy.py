@@ -129,7 +129,7 @@ class HeaderField:
     @property
     def value(self) -> str:
         """The raw value, unfolded (without the name and the colon)."""
-        unfolded = re.sub(r"\r?\n(?=[ \t])", "", self.raw)
+        unfolded = encoded_words.FOLD.sub("", self.raw)
         return unfolded.split(":", 1)[1].strip() if ":" in unfolded else unfolded
 
     @property
