@@ -222,23 +222,21 @@ class Anatomy:
     @property
     def hidden_recipients(self) -> tuple[str, ...]:
         """Envelope recipients that no To or Cc header shows: the blind copies."""
-        shown = {address_key(a) for a in (*self.header_to, *self.header_cc)}
-        return tuple(a for a in self.rcpt_tos if address_key(a) not in shown)
+        return addresses_not_in(self.rcpt_tos, (*self.header_to, *self.header_cc))
 
     @property
     def unaddressed(self) -> tuple[str, ...]:
         """Addresses in To or Cc that are not in the envelope: they will get nothing."""
         if self.envelope_source == "none":
             return ()
-        sent = {address_key(a) for a in self.rcpt_tos}
-        return tuple(a for a in (*self.header_to, *self.header_cc) if address_key(a) not in sent)
+        return addresses_not_in((*self.header_to, *self.header_cc), self.rcpt_tos)
 
     @property
     def sender_differs(self) -> bool:
         """True when MAIL FROM is not the From address (legal: bounces go to MAIL FROM)."""
         if self.mail_from is None or not self.header_from:
             return False
-        return address_key(self.mail_from) not in {address_key(a) for a in self.header_from}
+        return bool(addresses_not_in([self.mail_from], self.header_from))
 
     def header(self, name: str) -> HeaderField | None:
         """The first header field called *name* (any case), or None."""
@@ -272,10 +270,10 @@ class Anatomy:
         source = _(texts.ENVELOPE_SOURCE[source]) if source != "given" else ""
         out.append(_("ENVELOPE - what the servers deliver by{source}").format(source=source))
         out.append(f"  MAIL FROM: <{self.mail_from or ''}>")
-        hidden = {address_key(a) for a in self.hidden_recipients}
+        hidden = set(self.hidden_recipients)
         for index, rcpt in enumerate(self.rcpt_tos):
             label = "  RCPT TO:   " if index == 0 else "             "
-            mark = _("   <- not in To/Cc (Bcc)") if address_key(rcpt) in hidden else ""
+            mark = _("   <- not in To/Cc (Bcc)") if rcpt in hidden else ""
             out.append(f"{label}<{rcpt}>{mark}")
         out.append("")
         out.append(
@@ -312,12 +310,11 @@ class Anatomy:
                 + "</tr>"
             )
 
-        hidden = {address_key(a) for a in self.hidden_recipients}
+        hidden = set(self.hidden_recipients)
         title = esc(_("not in To/Cc: a blind copy"), quote=True)
         blind = f"<span style='{css['blind']}' title='{title}'>"  # i18n: keep HTML
         rcpts = "<br>".join(
-            (blind if address_key(a) in hidden else "<span>") + f"&lt;{esc(a)}&gt;</span>"
-            for a in self.rcpt_tos
+            (blind if a in hidden else "<span>") + f"&lt;{esc(a)}&gt;</span>" for a in self.rcpt_tos
         )
         shown = "<br>".join(
             f"{label} {esc(a)}"
@@ -485,6 +482,13 @@ def address_key(address: str) -> str:
     """``local@domain`` with the domain in lower case: two spellings of one mailbox match."""
     local, _, domain = address.rpartition("@")
     return f"{local}@{domain.lower()}"
+
+
+def addresses_not_in(addresses: Iterable[str], others: Iterable[str]) -> tuple[str, ...]:
+    """The addresses that ``others`` does not name (by :func:`address_key`), in the order
+    given: the blind copies are the envelope recipients that no To or Cc header names."""
+    named = {address_key(a) for a in others}
+    return tuple(a for a in addresses if address_key(a) not in named)
 
 
 def unique_addresses(addresses: Iterable[str]) -> tuple[str, ...]:

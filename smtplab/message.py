@@ -52,7 +52,7 @@ from .anatomy import (
     FIELD_NAME,
     SMTP_POLICY,
     SMTPUTF8_POLICY,
-    address_key,
+    addresses_not_in,
     serialize,
     unique_addresses,
 )
@@ -526,8 +526,7 @@ def compose(
             msg.attach(part)
 
     recipients = unique_addresses(box.address for box in (*to_boxes, *cc_boxes, *bcc_boxes))
-    shown = {address_key(box.address) for box in (*to_boxes, *cc_boxes)}
-    hidden = tuple(address for address in recipients if address_key(address) not in shown)
+    hidden = addresses_not_in(recipients, (box.address for box in (*to_boxes, *cc_boxes)))
     return Draft(message=msg, mail_from=from_box.address, recipients=recipients, bcc=hidden)
 
 
