@@ -12,10 +12,11 @@ Part of the sans-I/O core: it reads messages and never touches the network.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.utils
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email import policy as _policy
 from email.message import EmailMessage, Message
@@ -86,12 +87,9 @@ def anatomy(
         raise LocalProtocolError(_(texts.CANNOT_TAKE_APART).format(kind=type(msg).__name__))
     parsed = email.message_from_bytes(data, policy=_policy.default)
     if source == "none":
-        try:
-            mail_from, found = envelope_from_headers(parsed)
-        except LocalProtocolError:
-            pass
-        else:
-            rcpt_tos, source = found, "headers"
+        with contextlib.suppress(LocalProtocolError):  # then the envelope stays unknown
+            mail_from, rcpt_tos = envelope_from_headers(parsed)
+            source = "headers"
     headers = _raw_headers(data)
 
     def addresses(name: str) -> tuple[str, ...]:
@@ -519,47 +517,40 @@ def _raw_headers(data: bytes) -> list[HeaderField]:
     return out
 
 
-def _mime_parts(msg: Message) -> list[MimePart]:
-    parts: list[MimePart] = []
-
-    def visit(part: Message, path: str, depth: int) -> None:
-        multipart = part.is_multipart()
-        if multipart:
-            encoded = decoded = 0
-        else:
-            payload = part.get_payload()
-            raw = payload if isinstance(payload, str) else ""
-            encoded = len(raw.encode("utf-8", "surrogateescape"))
-            body = part.get_payload(decode=True)
-            decoded = len(body) if isinstance(body, bytes) else encoded
-        cte = part.get("Content-Transfer-Encoding")
-        cte = str(cte).strip().lower() if cte else (None if multipart else "7bit")
-        param, form = _filename_param(part)
-        filename = part.get_filename()
-        if filename and form == "RFC 2047 in quotes" and "=?" in filename:  # i18n: keep a form name
-            filename = encoded_words.decode(filename)  # a compat32 message leaves it encoded
-        parts.append(
-            MimePart(
-                path=path,
-                depth=depth,
-                content_type=part.get_content_type(),
-                charset=part.get_content_charset(),
-                transfer_encoding=cte,
-                disposition=part.get_content_disposition(),
-                filename=filename,
-                encoded_size=encoded,
-                decoded_size=decoded,
-                is_multipart=multipart,
-                filename_param=param,
-                filename_form=form,
-            )
-        )
-        if multipart:
-            for index, child in enumerate(part.get_payload(), start=1):
-                visit(child, f"{path}.{index}" if path else str(index), depth + 1)
-
-    visit(msg, "", 0)
-    return parts
+def _mime_parts(part: Message, path: str = "", depth: int = 0) -> Iterator[MimePart]:
+    """``part`` and the parts inside it, depth first (the order of ``Message.walk``)."""
+    multipart = part.is_multipart()
+    if multipart:
+        encoded = decoded = 0
+    else:
+        payload = part.get_payload()
+        raw = payload if isinstance(payload, str) else ""
+        encoded = len(raw.encode("utf-8", "surrogateescape"))
+        body = part.get_payload(decode=True)
+        decoded = len(body) if isinstance(body, bytes) else encoded
+    cte = part.get("Content-Transfer-Encoding")
+    cte = str(cte).strip().lower() if cte else (None if multipart else "7bit")
+    param, form = _filename_param(part)
+    filename = part.get_filename()
+    if filename and form == "RFC 2047 in quotes" and "=?" in filename:  # i18n: keep a form name
+        filename = encoded_words.decode(filename)  # a compat32 message leaves it encoded
+    yield MimePart(
+        path=path,
+        depth=depth,
+        content_type=part.get_content_type(),
+        charset=part.get_content_charset(),
+        transfer_encoding=cte,
+        disposition=part.get_content_disposition(),
+        filename=filename,
+        encoded_size=encoded,
+        decoded_size=decoded,
+        is_multipart=multipart,
+        filename_param=param,
+        filename_form=form,
+    )
+    if multipart:
+        for index, child in enumerate(part.get_payload(), start=1):
+            yield from _mime_parts(child, f"{path}.{index}" if path else str(index), depth + 1)
 
 
 # A file name parameter as written: filename="...", filename*=..., filename*0*=... (RFC
