@@ -478,7 +478,7 @@ def compose(
             msg.set_raw(name, _fold(name, _address_tokens(boxes)))
     if subject:
         msg.set_raw("Subject", _fold("Subject", _unstructured_tokens(subject)))
-    when = datetime.now().astimezone() if date is None else date
+    when = datetime.now() if date is None else date
     if when.tzinfo is None:
         when = when.astimezone()
     msg["Date"] = email.utils.format_datetime(when)
