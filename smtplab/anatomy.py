@@ -12,10 +12,11 @@ Part of the sans-I/O core: it reads messages and never touches the network.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.utils
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email import policy as _policy
 from email.message import EmailMessage, Message
@@ -86,12 +87,9 @@ def anatomy(
         raise LocalProtocolError(_(texts.CANNOT_TAKE_APART).format(kind=type(msg).__name__))
     parsed = email.message_from_bytes(data, policy=_policy.default)
     if source == "none":
-        try:
-            mail_from, found = envelope_from_headers(parsed)
-        except LocalProtocolError:
-            pass
-        else:
-            rcpt_tos, source = found, "headers"
+        with contextlib.suppress(LocalProtocolError):  # then the envelope stays unknown
+            mail_from, rcpt_tos = envelope_from_headers(parsed)
+            source = "headers"
     headers = _raw_headers(data)
 
     def addresses(name: str) -> tuple[str, ...]:
@@ -129,7 +127,7 @@ class HeaderField:
     @property
     def value(self) -> str:
         """The raw value, unfolded (without the name and the colon)."""
-        unfolded = re.sub(r"\r?\n(?=[ \t])", "", self.raw)
+        unfolded = encoded_words.FOLD.sub("", self.raw)
         return unfolded.split(":", 1)[1].strip() if ":" in unfolded else unfolded
 
     @property
@@ -222,23 +220,21 @@ class Anatomy:
     @property
     def hidden_recipients(self) -> tuple[str, ...]:
         """Envelope recipients that no To or Cc header shows: the blind copies."""
-        shown = {address_key(a) for a in (*self.header_to, *self.header_cc)}
-        return tuple(a for a in self.rcpt_tos if address_key(a) not in shown)
+        return addresses_not_in(self.rcpt_tos, (*self.header_to, *self.header_cc))
 
     @property
     def unaddressed(self) -> tuple[str, ...]:
         """Addresses in To or Cc that are not in the envelope: they will get nothing."""
         if self.envelope_source == "none":
             return ()
-        sent = {address_key(a) for a in self.rcpt_tos}
-        return tuple(a for a in (*self.header_to, *self.header_cc) if address_key(a) not in sent)
+        return addresses_not_in((*self.header_to, *self.header_cc), self.rcpt_tos)
 
     @property
     def sender_differs(self) -> bool:
         """True when MAIL FROM is not the From address (legal: bounces go to MAIL FROM)."""
         if self.mail_from is None or not self.header_from:
             return False
-        return address_key(self.mail_from) not in {address_key(a) for a in self.header_from}
+        return bool(addresses_not_in([self.mail_from], self.header_from))
 
     def header(self, name: str) -> HeaderField | None:
         """The first header field called *name* (any case), or None."""
@@ -272,10 +268,10 @@ class Anatomy:
         source = _(texts.ENVELOPE_SOURCE[source]) if source != "given" else ""
         out.append(_("ENVELOPE - what the servers deliver by{source}").format(source=source))
         out.append(f"  MAIL FROM: <{self.mail_from or ''}>")
-        hidden = {address_key(a) for a in self.hidden_recipients}
+        hidden = set(self.hidden_recipients)
         for index, rcpt in enumerate(self.rcpt_tos):
             label = "  RCPT TO:   " if index == 0 else "             "
-            mark = _("   <- not in To/Cc (Bcc)") if address_key(rcpt) in hidden else ""
+            mark = _("   <- not in To/Cc (Bcc)") if rcpt in hidden else ""
             out.append(f"{label}<{rcpt}>{mark}")
         out.append("")
         out.append(
@@ -312,12 +308,11 @@ class Anatomy:
                 + "</tr>"
             )
 
-        hidden = {address_key(a) for a in self.hidden_recipients}
+        hidden = set(self.hidden_recipients)
         title = esc(_("not in To/Cc: a blind copy"), quote=True)
         blind = f"<span style='{css['blind']}' title='{title}'>"  # i18n: keep HTML
         rcpts = "<br>".join(
-            (blind if address_key(a) in hidden else "<span>") + f"&lt;{esc(a)}&gt;</span>"
-            for a in self.rcpt_tos
+            (blind if a in hidden else "<span>") + f"&lt;{esc(a)}&gt;</span>" for a in self.rcpt_tos
         )
         shown = "<br>".join(
             f"{label} {esc(a)}"
@@ -487,6 +482,13 @@ def address_key(address: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
+def addresses_not_in(addresses: Iterable[str], others: Iterable[str]) -> tuple[str, ...]:
+    """The addresses that ``others`` does not name (by :func:`address_key`), in the order
+    given: the blind copies are the envelope recipients that no To or Cc header names."""
+    named = {address_key(a) for a in others}
+    return tuple(a for a in addresses if address_key(a) not in named)
+
+
 def unique_addresses(addresses: Iterable[str]) -> tuple[str, ...]:
     """Each address once (by :func:`address_key`), in the order given."""
     first: dict[str, str] = {}
@@ -515,47 +517,40 @@ def _raw_headers(data: bytes) -> list[HeaderField]:
     return out
 
 
-def _mime_parts(msg: Message) -> list[MimePart]:
-    parts: list[MimePart] = []
-
-    def visit(part: Message, path: str, depth: int) -> None:
-        multipart = part.is_multipart()
-        if multipart:
-            encoded = decoded = 0
-        else:
-            payload = part.get_payload()
-            raw = payload if isinstance(payload, str) else ""
-            encoded = len(raw.encode("utf-8", "surrogateescape"))
-            body = part.get_payload(decode=True)
-            decoded = len(body) if isinstance(body, bytes) else encoded
-        cte = part.get("Content-Transfer-Encoding")
-        cte = str(cte).strip().lower() if cte else (None if multipart else "7bit")
-        param, form = _filename_param(part)
-        filename = part.get_filename()
-        if filename and form == "RFC 2047 in quotes" and "=?" in filename:  # i18n: keep a form name
-            filename = encoded_words.decode(filename)  # a compat32 message leaves it encoded
-        parts.append(
-            MimePart(
-                path=path,
-                depth=depth,
-                content_type=part.get_content_type(),
-                charset=part.get_content_charset(),
-                transfer_encoding=cte,
-                disposition=part.get_content_disposition(),
-                filename=filename,
-                encoded_size=encoded,
-                decoded_size=decoded,
-                is_multipart=multipart,
-                filename_param=param,
-                filename_form=form,
-            )
-        )
-        if multipart:
-            for index, child in enumerate(part.get_payload(), start=1):
-                visit(child, f"{path}.{index}" if path else str(index), depth + 1)
-
-    visit(msg, "", 0)
-    return parts
+def _mime_parts(part: Message, path: str = "", depth: int = 0) -> Iterator[MimePart]:
+    """``part`` and the parts inside it, depth first (the order of ``Message.walk``)."""
+    multipart = part.is_multipart()
+    if multipart:
+        encoded = decoded = 0
+    else:
+        payload = part.get_payload()
+        raw = payload if isinstance(payload, str) else ""
+        encoded = len(raw.encode("utf-8", "surrogateescape"))
+        body = part.get_payload(decode=True)
+        decoded = len(body) if isinstance(body, bytes) else encoded
+    cte = part.get("Content-Transfer-Encoding")
+    cte = str(cte).strip().lower() if cte else (None if multipart else "7bit")
+    param, form = _filename_param(part)
+    filename = part.get_filename()
+    if filename and form == "RFC 2047 in quotes" and "=?" in filename:  # i18n: keep a form name
+        filename = encoded_words.decode(filename)  # a compat32 message leaves it encoded
+    yield MimePart(
+        path=path,
+        depth=depth,
+        content_type=part.get_content_type(),
+        charset=part.get_content_charset(),
+        transfer_encoding=cte,
+        disposition=part.get_content_disposition(),
+        filename=filename,
+        encoded_size=encoded,
+        decoded_size=decoded,
+        is_multipart=multipart,
+        filename_param=param,
+        filename_form=form,
+    )
+    if multipart:
+        for index, child in enumerate(part.get_payload(), start=1):
+            yield from _mime_parts(child, f"{path}.{index}" if path else str(index), depth + 1)
 
 
 # A file name parameter as written: filename="...", filename*=..., filename*0*=... (RFC

@@ -27,7 +27,8 @@ WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 
 _Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
 _Q_BROKEN = re.compile(rb"=(?![0-9A-Fa-f]{2})")
-_FOLD = re.compile(r"\r?\n(?=[ \t])")
+FOLD = re.compile(r"\r?\n(?=[ \t])")
+"""A fold: a line break followed by white space (RFC 5322 §2.2.3); unfolding deletes it."""
 
 
 def encode(text: str, max_bytes: int = 36) -> list[str]:
@@ -90,7 +91,7 @@ def decode(value: str) -> str:
     White space between two encoded words is dropped, white space next to plain text is
     kept, and a word that cannot be decoded stays as it is.
     """
-    value = _FOLD.sub("", value)
+    value = FOLD.sub("", value)
     if "=?" not in value:
         return value
     out: list[str] = []
@@ -99,14 +100,10 @@ def decode(value: str) -> str:
     for match in WORD.finditer(value):
         between = value[last_end : match.start()]
         text = decode_word(match)
-        if text is None:
-            out.append(between + match[0])
-            after_word = False
-        else:
-            if not (after_word and between.strip() == ""):
-                out.append(between)
-            out.append(text)
-            after_word = True
+        if not (after_word and text is not None and between.strip() == ""):
+            out.append(between)
+        out.append(match[0] if text is None else text)
+        after_word = text is not None
         last_end = match.end()
     out.append(value[last_end:])
     return "".join(out)

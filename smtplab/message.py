@@ -49,10 +49,11 @@ from typing import NamedTuple
 from . import encoded_words
 from . import message_texts as texts
 from .anatomy import (
+    ADDRESS_HEADERS,
     FIELD_NAME,
     SMTP_POLICY,
     SMTPUTF8_POLICY,
-    address_key,
+    addresses_not_in,
     serialize,
     unique_addresses,
 )
@@ -78,15 +79,12 @@ _WORD_BYTES = 36  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 48 + "?=" = 60 
 # in one word and read back exactly everywhere.
 _PHRASE_WORD_BYTES = 45
 
-# Headers compose() writes from its own arguments or from the MIME structure.
-_STRUCTURAL = {"mime-version", "content-type", "content-transfer-encoding", "content-disposition"}
-
 _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+")
 _LOCAL_PART = re.compile(r"(?:[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]|[^\x00-\x7f])+")
 _LABEL = r"(?:[A-Za-z0-9]|[^\x00-\x7f])(?:[A-Za-z0-9-]|[^\x00-\x7f])*"
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f.:IPv]+\]")
 _ANGLE_FORM = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*", re.DOTALL)
-_ADDRESS_FIELDS = {"from", "sender", "reply-to", "to", "cc"}  # headers= values read as addresses
+_ADDRESS_FIELDS = {name.lower() for name in ADDRESS_HEADERS}  # headers= values read as addresses
 # One address of a list: a comma inside quotes or angle brackets does not end it.
 _ADDRESS_ITEM = re.compile(r'(?:"[^"]*"|<[^>]*>|[^,])+')
 
@@ -163,11 +161,10 @@ def _mailboxes(what: str, value: str | Sequence[str]) -> list[_Mailbox]:
 
 def _needs_encoding(token: str) -> bool:
     return (
-        not token.isascii()
+        not (token.isascii() and token.isprintable())  # beyond ASCII, or a control character
         or "=?" in token
         or "?=" in token
         or len(token) > MAX_LINE - 2
-        or any(ord(c) < 0x20 or ord(c) == 0x7F for c in token)
     )
 
 
@@ -481,15 +478,14 @@ def compose(
             msg.set_raw(name, _fold(name, _address_tokens(boxes)))
     if subject:
         msg.set_raw("Subject", _fold("Subject", _unstructured_tokens(subject)))
-    when = datetime.now().astimezone() if date is None else date
+    when = datetime.now() if date is None else date
     if when.tzinfo is None:
         when = when.astimezone()
     msg["Date"] = email.utils.format_datetime(when)
     msg["Message-ID"] = _message_id(message_id_domain or from_box.domain)
     msg["MIME-Version"] = "1.0"
     for name, raw in extra_raw:
-        if name in msg:
-            del msg[name]
+        del msg[name]  # a header compose wrote is replaced (no error when there is none)
         msg.set_raw(name, raw)
 
     # Sub-parts are MIMEParts (EmailMessage.add_alternative/add_attachment would give each
@@ -526,8 +522,7 @@ def compose(
             msg.attach(part)
 
     recipients = unique_addresses(box.address for box in (*to_boxes, *cc_boxes, *bcc_boxes))
-    shown = {address_key(box.address) for box in (*to_boxes, *cc_boxes)}
-    hidden = tuple(address for address in recipients if address_key(address) not in shown)
+    hidden = addresses_not_in(recipients, (box.address for box in (*to_boxes, *cc_boxes)))
     return Draft(message=msg, mail_from=from_box.address, recipients=recipients, bcc=hidden)
 
 
@@ -547,7 +542,8 @@ def _extra_headers(
         lower = name.lower()
         if lower in ("bcc", "resent-bcc"):
             raise LocalProtocolError(_(texts.BCC_IN_HEADERS).format(name=name))
-        if lower in _STRUCTURAL or lower.startswith("content-"):
+        # Headers compose() writes from the MIME structure.
+        if lower == "mime-version" or lower.startswith("content-"):
             raise LocalProtocolError(_(texts.WRITTEN_BY_COMPOSE).format(name=name))
         if lower in _ADDRESS_FIELDS:
             boxes = _mailboxes(name, [item.strip() for item in _ADDRESS_ITEM.findall(value)])
