@@ -116,21 +116,16 @@ def is_ascii_address(address: str) -> bool:
     return address.isascii()
 
 
+_QUOTED_OR_SPACE = re.compile(r'"(?:\\.|[^"\\])*"?|\s', re.DOTALL)
+"""A quoted string, its backslash escapes included (unclosed, it runs to the end), or a
+whitespace character outside one."""
+
+
 def _space_outside_quotes(address: str) -> int:
     """Index of the first whitespace outside double quotes, or -1."""
-    if " " not in address and address.isprintable():
-        return -1  # every other whitespace character is unprintable: none at all here
-    quoted = False
-    escaped = False
-    for index, char in enumerate(address):
-        if escaped:
-            escaped = False
-        elif char == "\\" and quoted:
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char.isspace() and not quoted:
-            return index
+    for match in _QUOTED_OR_SPACE.finditer(address):
+        if match.group().isspace():  # a quoted string starts with '"': never whitespace
+            return match.start()
     return -1
 
 
