@@ -90,11 +90,6 @@ def check_text(value: str, what: str) -> str:
     """
     if isinstance(value, str) and value.isprintable():  # CR, LF, NUL are not: at C speed
         return value
-    return _refuse_text(value, what)
-
-
-def _refuse_text(value: object, what: str) -> str:
-    """What :func:`check_text` does with a value that is not printable text."""
     if not isinstance(value, str):
         raise LocalProtocolError(
             _(NOT_TEXT).format(what=_(what), kind=type(value).__name__, value=repr(value))
@@ -121,21 +116,16 @@ def is_ascii_address(address: str) -> bool:
     return address.isascii()
 
 
+_QUOTED_OR_SPACE = re.compile(r'"(?:\\.|[^"\\])*"?|\s', re.DOTALL)
+"""A quoted string, its backslash escapes included (unclosed, it runs to the end), or a
+whitespace character outside one."""
+
+
 def _space_outside_quotes(address: str) -> int:
     """Index of the first whitespace outside double quotes, or -1."""
-    if " " not in address and address.isprintable():
-        return -1  # every other whitespace character is unprintable: none at all here
-    quoted = False
-    escaped = False
-    for index, char in enumerate(address):
-        if escaped:
-            escaped = False
-        elif char == "\\" and quoted:
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char.isspace() and not quoted:
-            return index
+    for match in _QUOTED_OR_SPACE.finditer(address):
+        if match.group().isspace():  # a quoted string starts with '"': never whitespace
+            return match.start()
     return -1
 
 
@@ -211,16 +201,11 @@ _PARAM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(=[^\s=]+)?")
 
 def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
     """Check ESMTP parameters (RFC 5321 §4.1.2 esmtp-param): ``KEYWORD`` or ``KEYWORD=value``."""
-    if isinstance(params, str) or not all(
+    if not isinstance(params, str) and all(
         isinstance(param, str) and param.isprintable() and _PARAM_RE.fullmatch(param)
         for param in params
     ):
-        _check_each_param(params, verb)
-    return tuple(params)
-
-
-def _check_each_param(params: tuple[str, ...], verb: str) -> None:
-    """:func:`_check_params`'s rules, one by one, for parameters not all of the plain form."""
+        return tuple(params)  # the plain form: none of the rules below can refuse it
     if isinstance(params, str):
         raise LocalProtocolError(
             _(
@@ -238,6 +223,7 @@ def _check_each_param(params: tuple[str, ...], verb: str) -> None:
                     "parameter as its own string."
                 ).format(verb=verb, param=repr(param))
             )
+    return tuple(params)
 
 
 @dataclass(frozen=True)
@@ -256,7 +242,13 @@ class Command:
         line = self._line()
         rendered = line.encode("utf-8") + b"\r\n"
         if len(rendered) > self.limit:
-            self._check_length(rendered)
+            text = _(
+                "the {keyword} line is {length} octets long "
+                "(CRLF included); {rule} Nothing was sent: shorten "
+                "the arguments."
+            )
+            keyword, rule = self.keyword or _("command"), _(_LIMIT_RULE[self.limit])
+            raise LocalProtocolError(text.format(keyword=keyword, length=len(rendered), rule=rule))
         # A command is immutable: keep its line and bytes, made and checked once here,
         # for text and render() (the client reads both several times per command).
         object.__setattr__(self, "_wire", (line, rendered))
@@ -267,13 +259,11 @@ class Command:
     @property
     def text(self) -> str:
         """The command line as text, without CRLF (for MailData: a short description)."""
-        wire = self.__dict__.get("_wire")
-        return self._line() if wire is None else wire[0]
+        return self._wire[0]
 
     def render(self) -> bytes:
         """The exact bytes to send: the line in UTF-8, then CRLF."""
-        wire = self.__dict__.get("_wire")
-        return self._line().encode("utf-8") + b"\r\n" if wire is None else wire[1]
+        return self._wire[1]
 
     @property
     def keyword(self) -> str:
@@ -285,48 +275,40 @@ class Command:
         """True when the line must be hidden whatever :mod:`smtplab.secrecy` says."""
         return None
 
-    def _check_length(self, rendered: bytes) -> None:
-        if len(rendered) > self.limit:
-            text = _(
-                "the {keyword} line is {length} octets long "
-                "(CRLF included); {rule} Nothing was sent: shorten "
-                "the arguments."
-            )
-            keyword, rule = self.keyword or _("command"), _(_LIMIT_RULE[self.limit])
-            raise LocalProtocolError(text.format(keyword=keyword, length=len(rendered), rule=rule))
-
     def __str__(self) -> str:
-        return self._line()
+        return self.text
 
 
 @dataclass(frozen=True)
-class Ehlo(Command):
+class _Greeting(Command):
+    """EHLO and HELO: the verb, then the client's domain, one word."""
+
+    _what: ClassVar[str] = ""
+    """The domain's name in a refusal (a text marked with ``N_``)."""
+    domain: str
+
+    def __post_init__(self) -> None:
+        _check_word(self.domain, self._what, N_("learner.example or [127.0.0.1]"))
+        super().__post_init__()
+
+    def _line(self) -> str:
+        return f"{self.verb} {self.domain}"
+
+
+@dataclass(frozen=True)
+class Ehlo(_Greeting):
     """``EHLO domain``: say who you are and ask for the server's extensions (§4.1.1.1)."""
 
     verb: ClassVar[str] = "EHLO"
-    domain: str
-
-    def __post_init__(self) -> None:
-        _check_word(self.domain, N_("the EHLO domain"), N_("learner.example or [127.0.0.1]"))
-        super().__post_init__()
-
-    def _line(self) -> str:
-        return f"EHLO {self.domain}"
+    _what: ClassVar[str] = N_("the EHLO domain")
 
 
 @dataclass(frozen=True)
-class Helo(Command):
+class Helo(_Greeting):
     """``HELO domain``: the old greeting; the server answers without extensions (§4.1.1.1)."""
 
     verb: ClassVar[str] = "HELO"
-    domain: str
-
-    def __post_init__(self) -> None:
-        _check_word(self.domain, N_("the HELO domain"), N_("learner.example or [127.0.0.1]"))
-        super().__post_init__()
-
-    def _line(self) -> str:
-        return f"HELO {self.domain}"
+    _what: ClassVar[str] = N_("the HELO domain")
 
 
 @dataclass(frozen=True)
@@ -577,6 +559,7 @@ class MailData(Command):
                 "msg.as_bytes() for an EmailMessage, or text.encode('utf-8')."
             )
             raise LocalProtocolError(text.format(kind=type(self.message).__name__))
+        super().__post_init__()  # its text: the description below; render() encodes the message
 
     def _line(self) -> str:
         return f"<message, {len(self.message)} bytes>"

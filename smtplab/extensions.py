@@ -68,7 +68,7 @@ class Extensions:
     @classmethod
     def none(cls, server_name: str = "") -> Extensions:
         """No extensions: before EHLO, after HELO, or after STARTTLS reset them."""
-        return cls(server_name, MappingProxyType({}), ehlo=False)
+        return cls(server_name)
 
     def has(self, keyword: str) -> bool:
         """True when the server announced ``keyword`` (any case)."""
@@ -98,8 +98,7 @@ class Extensions:
 
         ``SIZE`` alone, ``SIZE 0`` and a parameter that is not a number all mean None.
         """
-        value = self.keywords.get("SIZE", "").strip()
-        return (int(value) or None) if value.isdigit() else None
+        return _size_limit(self.keywords.get("SIZE", ""))
 
     @property
     def starttls(self) -> bool:
@@ -162,18 +161,10 @@ def _or_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + _(" or ") + items[-1]
 
 
-def _describe_size(params: str) -> str:
+def _size_limit(params: str) -> int | None:
+    """SIZE's parameter as a limit in octets; None for none, ``0`` or not a number."""
     value = params.strip()
-    if value.isdigit() and int(value) > 0:
-        return _("messages up to {size} · RFC 1870").format(size=format_size(int(value)))
-    return _("the server announces no fixed size limit · RFC 1870")
-
-
-def _describe_auth(params: str) -> str:
-    mechanisms = params.split()
-    if not mechanisms:
-        return _("login offered, but no mechanism listed · RFC 4954")
-    return _("log in with {mechanisms} · RFC 4954").format(mechanisms=_or_list(mechanisms))
+    return (int(value) or None) if value.isdigit() else None
 
 
 def describe_extension(keyword: str, params: str = "") -> str:
@@ -186,13 +177,19 @@ def describe_extension(keyword: str, params: str = "") -> str:
     >>> describe_extension("X-FOO")
     'X-FOO: an extension this kit does not know'
     """
-    name = keyword.upper()
-    if name in ("AUTH", "AUTH="):
-        label = f"AUTH {params.strip()}".rstrip() if name == "AUTH" else f"AUTH={params.strip()}"
-        text = _describe_auth(params)
-        if name == "AUTH=":
-            text += _(" (old AUTH= form, for clients older than RFC 2554)")
-        return f"{label}: {text}"
+    name, params = keyword.upper(), params.strip()
     if name == "SIZE":
-        return f"SIZE: {_describe_size(params)}"
-    return f"{name}: {EXTENSION_NOTE.get(name) or EXTENSION_NOTE['']}"
+        limit = _size_limit(params)
+        if limit is None:
+            return "SIZE: " + _("the server announces no fixed size limit · RFC 1870")
+        return "SIZE: " + _("messages up to {size} · RFC 1870").format(size=format_size(limit))
+    if name not in ("AUTH", "AUTH="):
+        return f"{name}: {EXTENSION_NOTE.get(name) or EXTENSION_NOTE['']}"
+    mechanisms = params.split()
+    if mechanisms:
+        text = _("log in with {mechanisms} · RFC 4954").format(mechanisms=_or_list(mechanisms))
+    else:
+        text = _("login offered, but no mechanism listed · RFC 4954")
+    if name == "AUTH=":
+        return f"AUTH={params}: {text}" + _(" (old AUTH= form, for clients older than RFC 2554)")
+    return f"AUTH {params}".rstrip() + f": {text}"
