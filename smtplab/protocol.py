@@ -643,7 +643,6 @@ class SessionReader:
         CRLF.CRLF). ``secret`` marks every line secret."""
         connection = self.connection
         if whole_message:
-            connection._writing = True
             connection._sent(data, "MAIL-DATA", None, time, secret=secret)
             return
         for line in split_lines(data, keep_ends=True) or [data]:
