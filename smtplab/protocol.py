@@ -397,21 +397,17 @@ class ClientConnection:
 
     # internals: what a line is, and what a reply does
 
-    def _role_for(self, command: Command, data: bytes) -> str:
+    def _role_for(self, command: Command | None, data: bytes) -> str:
+        """The role of ``command``, or with none (see SessionReader) of the line ``data``
+        read from bytes."""
         if self._writing:
             end = isinstance(command, MailData) or data == b".\r\n"
             return "MAIL-DATA" if end else "MESSAGE-LINE"
         if isinstance(command, AuthContinuation) or self._answering_auth():
             return "AUTH-RESPONSE"
+        if command is None:
+            return _role_of_text(data.decode("utf-8", "replace"))
         return command.keyword or _role_of_text(command.text)
-
-    def _role_of_line(self, line: bytes) -> str:
-        """The role of a line read from bytes (see SessionReader): as :meth:`_role_for`."""
-        if self._writing:
-            return "MAIL-DATA" if line == b".\r\n" else "MESSAGE-LINE"
-        if self._answering_auth():
-            return "AUTH-RESPONSE"
-        return _role_of_text(line.decode("utf-8", "replace"))
 
     def _answering_auth(self) -> bool:
         """True while the next line is an answer of the AUTH exchange: the mechanism
@@ -647,11 +643,10 @@ class SessionReader:
         CRLF.CRLF). ``secret`` marks every line secret."""
         connection = self.connection
         if whole_message:
-            connection._writing = True
             connection._sent(data, "MAIL-DATA", None, time, secret=secret)
             return
         for line in split_lines(data, keep_ends=True) or [data]:
-            connection._sent(line, connection._role_of_line(line), None, time, secret=secret)
+            connection._sent(line, connection._role_for(None, line), None, time, secret=secret)
 
     def server_bytes(self, data: bytes, *, time: float | None = None) -> None:
         """Bytes the server sent."""
@@ -684,7 +679,7 @@ class SessionReader:
 
     def _role_of(self, line: bytes) -> str:
         connection = self.connection
-        return "MAIL-DATA" if connection.writing_message else connection._role_of_line(line)
+        return "MAIL-DATA" if connection.writing_message else connection._role_for(None, line)
 
     def _cut(self) -> None:
         connection, pending = self.connection, self._client

@@ -105,8 +105,8 @@ class ReplyParser:
             self._take_line(bytes(buffer[start : newline + 1]))
             start = newline + 1
         del buffer[:start]
-        too_long = buffer.find(b"\n") > self.max_line - 1 or len(buffer) > self.max_line
-        if too_long and self._error is None:
+        # left: a line without its end yet, or one longer than max_line that broke the loop
+        if len(buffer) > self.max_line and self._error is None:
             self._fail(self._unended_line())
 
     def _unended_line(self) -> str:

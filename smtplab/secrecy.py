@@ -36,12 +36,11 @@ text is masked too: the mask never hides more than the password itself.
 
 from __future__ import annotations
 
-import base64
 import functools
 import re
 from typing import Any
 
-from .auth import b64decode_text, login_password, plain_response, xoauth2_response
+from .auth import b64decode_text, b64encode_text, login_password, plain_response, xoauth2_response
 from .i18n import N_, _
 from .printable import printable
 
@@ -180,14 +179,14 @@ def secret_forms(mechanism: str, blob: str) -> set[str]:
     """The texts that would give away the secret answer ``blob`` (base64) of
     ``mechanism``: the blob, what it decodes to, the password or token inside it, and
     their base64 and visible forms."""
-    decoded = b64decode_text(blob)
+    decoded = b64decode_text(blob) or ""  # not base64: only the blob, in its forms
     inner = decoded
-    if decoded is not None and mechanism == "PLAIN" and decoded.count("\0") == 2:
+    if mechanism == "PLAIN" and decoded.count("\0") == 2:
         inner = decoded.split("\0")[2]
-    elif decoded is not None and mechanism in ("XOAUTH2", "OAUTHBEARER"):
+    elif mechanism in ("XOAUTH2", "OAUTHBEARER"):
         token = re.search(r"auth=Bearer ([^\x01]*)", decoded)
         inner = token[1] if token else decoded
-    elif decoded is not None and mechanism == "CRAM-MD5":
+    elif mechanism == "CRAM-MD5":
         user, _, digest = decoded.rpartition(" ")
         inner = digest if user else decoded
     return forms_of(blob, inner)
@@ -199,8 +198,7 @@ def forms_of(*values: str | None) -> set[str]:
     forms: set[str] = set()
     for value in values:
         if value:
-            forms.update((value, printable(value)))
-            forms.add(base64.b64encode(value.encode("utf-8")).decode("ascii"))
+            forms.update((value, printable(value), b64encode_text(value)))
     return forms
 
 
