@@ -90,6 +90,12 @@ def check_text(value: str, what: str) -> str:
     """
     if isinstance(value, str) and value.isprintable():  # CR, LF, NUL are not: at C speed
         return value
+    return _refuse_text(value, what)
+
+
+def _refuse_text(value: object, what: str) -> str:
+    """What :func:`check_text` does with a value that is not printable text (apart, so
+    that a reader following a plain command reads only the line above)."""
     if not isinstance(value, str):
         raise LocalProtocolError(
             _(NOT_TEXT).format(what=_(what), kind=type(value).__name__, value=repr(value))
@@ -201,11 +207,16 @@ _PARAM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(=[^\s=]+)?")
 
 def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
     """Check ESMTP parameters (RFC 5321 §4.1.2 esmtp-param): ``KEYWORD`` or ``KEYWORD=value``."""
-    if not isinstance(params, str) and all(
+    if isinstance(params, str) or not all(
         isinstance(param, str) and param.isprintable() and _PARAM_RE.fullmatch(param)
         for param in params
     ):
-        return tuple(params)  # the plain form: none of the rules below can refuse it
+        _check_each_param(params, verb)
+    return tuple(params)
+
+
+def _check_each_param(params: tuple[str, ...], verb: str) -> None:
+    """:func:`_check_params`'s rules, one by one, for parameters not all of the plain form."""
     if isinstance(params, str):
         raise LocalProtocolError(
             _(
@@ -223,7 +234,6 @@ def _check_params(params: tuple[str, ...], verb: str) -> tuple[str, ...]:
                     "parameter as its own string."
                 ).format(verb=verb, param=repr(param))
             )
-    return tuple(params)
 
 
 @dataclass(frozen=True)
@@ -242,19 +252,23 @@ class Command:
         line = self._line()
         rendered = line.encode("utf-8") + b"\r\n"
         if len(rendered) > self.limit:
-            text = _(
-                "the {keyword} line is {length} octets long "
-                "(CRLF included); {rule} Nothing was sent: shorten "
-                "the arguments."
-            )
-            keyword, rule = self.keyword or _("command"), _(_LIMIT_RULE[self.limit])
-            raise LocalProtocolError(text.format(keyword=keyword, length=len(rendered), rule=rule))
+            raise self._too_long(len(rendered))
         # A command is immutable: keep its line and bytes, made and checked once here,
         # for text and render() (the client reads both several times per command).
         object.__setattr__(self, "_wire", (line, rendered))
 
     def _line(self) -> str:
         return self.verb  # a command of one word; those with arguments say more
+
+    def _too_long(self, length: int) -> LocalProtocolError:
+        """The refusal of a line over :attr:`limit` octets."""
+        text = _(
+            "the {keyword} line is {length} octets long "
+            "(CRLF included); {rule} Nothing was sent: shorten "
+            "the arguments."
+        )
+        keyword, rule = self.keyword or _("command"), _(_LIMIT_RULE[self.limit])
+        return LocalProtocolError(text.format(keyword=keyword, length=length, rule=rule))
 
     @property
     def text(self) -> str:
