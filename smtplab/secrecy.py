@@ -36,11 +36,13 @@ text is masked too: the mask never hides more than the password itself.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from typing import Any
 
 from .auth import b64decode_text, b64encode_text, login_password, plain_response, xoauth2_response
+from .errors import LocalProtocolError
 from .i18n import N_, _
 from .printable import printable
 
@@ -205,8 +207,17 @@ def forms_of(*values: str | None) -> set[str]:
 def password_forms(username: str, password: str) -> tuple[str, ...]:
     """What a server could echo of a password (``535 bad password s3cret``): the
     password and its base64 forms (LOGIN, PLAIN, XOAUTH2), longest first."""
-    forms = {password, printable(password), login_password(password)}
-    forms.update((plain_response(username, password), xoauth2_response(username, password)))
+    forms = {password, printable(password)}
+    encoders = (
+        functools.partial(login_password, password),
+        functools.partial(plain_response, username, password),
+        functools.partial(xoauth2_response, username, password),
+    )
+    for encode in encoders:
+        # An encoder refuses what its mechanism cannot carry (a NUL, a ^A): that form was
+        # never sent, and its refusal must not replace the error being masked.
+        with contextlib.suppress(LocalProtocolError):
+            forms.add(encode())
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 

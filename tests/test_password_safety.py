@@ -20,15 +20,17 @@ from interop.scripted import ScriptedServer, smtp_script
 
 import smtplab
 from smtplab import Client
-from smtplab.auth import login_password
+from smtplab.auth import login_password, xoauth2_response
 from smtplab.errors import (
     AuthenticationError,
+    LocalProtocolError,
     NotSupported,
     ReplyError,
     Timeout,
     UnencryptedAuthRefused,
 )
 from smtplab.lab import LabServer
+from smtplab.printable import printable
 from smtplab.secrecy import MASK, SecretText, password_forms
 from smtplab.transcript import Transcript
 from smtplab.widgets import Composer, DraftForm
@@ -321,3 +323,22 @@ def test_the_composer_box_allows_auth_in_clear_for_a_custom_server(
     outcome = composer.send_mail(block=True)
     assert outcome is not None and auth_lines_sent(outcome.transcript) == ["AUTH LOGIN"]
     assert_said_loudly(outcome.transcript)
+
+
+def test_a_password_plain_cannot_carry_gets_plains_own_refusal(lab: LabServer) -> None:
+    """A NUL in the password: PLAIN's encoder refuses it before anything is sent, and that
+    refusal is the error the learner sees (masking the error must not raise another)."""
+    client = Client(lab.host, lab.port, security="starttls", context=lab.ssl_context())
+    with client, pytest.raises(LocalProtocolError, match=r"password.*NUL") as caught:
+        client.login("student", "nul\0inside", mechanism="PLAIN")
+    assert caught.value.__context__ is None or caught.value.__suppress_context__
+    assert "During handling" not in "".join(traceback.format_exception(caught.value))
+    assert not lab_saw_auth(lab)
+
+
+def test_password_forms_keep_the_forms_an_encoder_refuses_out() -> None:
+    """LOGIN and PLAIN cannot carry a NUL, XOAUTH2 can: only the forms that exist."""
+    password = "nul\0inside"
+    forms = password_forms("student", password)
+    token = xoauth2_response("student", password)
+    assert set(forms) == {password, printable(password), token}
