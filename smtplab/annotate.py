@@ -22,7 +22,7 @@ from .auth import b64decode_text
 from .data_encoding import dot_unstuff, shape_notes, split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension, format_size
-from .i18n import N_, _, ngettext
+from .i18n import _, ngettext
 from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
 from .secrecy import MASK, Secret
@@ -193,7 +193,7 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
     annotation = _with_line_end_note(annotation, line)
     if memory.repeats_secret(line):
         hidden, masked = Secret(line, "secret", annotation), (memory.scrub(text),)
-        note = f"{annotation}; {_(_REPEATS)}"
+        note = f"{annotation}; {_(notes.REPEATS_NOTE)}"
         return Entry("C", hidden, when, tls, phase, note, secret=True, masked=masked)
     return Entry("C", line, when, tls, phase, annotation)
 
@@ -373,14 +373,11 @@ def _reply_entry(answer: Answer, memory: Memory) -> Entry:
     if memory.repeats_secret(raw):
         safe = Reply.from_text(reply.code, *(memory.scrub(line) for line in reply.lines))
         hidden, masked = Secret(raw, "secret", found[0]), tuple(map(memory.scrub, texts))
-        note = f"{found[0]}; {_(_REPEATS)}"
+        note = f"{found[0]}; {_(notes.REPEATS_NOTE)}"
         return Entry(
             "S", hidden, answer.time, tls, phase, note, True, line_notes, reply=safe, masked=masked
         )
     return Entry("S", raw, answer.time, tls, phase, found[0], line_notes=line_notes, reply=reply)
-
-
-_REPEATS = N_("it repeats a secret: masked (transcript.reveal() shows it)")
 
 
 def _challenge_note(reply: Reply, mechanism: str) -> str:
