@@ -22,7 +22,7 @@ from .auth import b64decode_text
 from .data_encoding import dot_unstuff, shape_notes, split_lines
 from .events import GREETING, Answer, Noise, Sent, TLSInfo, TLSStarted
 from .extensions import describe_extension, format_size
-from .i18n import N_, _, ngettext
+from .i18n import _, ngettext
 from .printable import printable as _visible
 from .replies import EnhancedStatus, Reply, decode_reply_text, explain_code, explain_enhanced
 from .secrecy import MASK, Secret
@@ -40,7 +40,9 @@ class Entry:
     so the bytes cannot be printed or logged by accident. ``annotation`` is the one-line
     explanation; ``line_notes`` explains each line of a multi-line reply. ``shown`` is
     the part of a secret line that may be shown (``"AUTH PLAIN "``); ``masked`` the lines
-    of an entry that repeats a secret, shown with the secret masked.
+    of an entry that repeats a secret, shown with the secret masked. ``phase`` is one of
+    ``greeting``, ``ehlo``, ``tls``, ``auth``, ``envelope``, ``data``, ``message``,
+    ``quit`` (the order a session usually goes through them) or ``other``.
     """
 
     direction: str
@@ -102,7 +104,7 @@ class Memory:
 
     def scrub(self, text: str) -> str:
         """``text`` with every secret seen so far masked (the rule of :mod:`.secrecy`)."""
-        return secrecy.scrub(text, self.secrets) if self.secrets else text
+        return secrecy.scrub(text, self.secrets)
 
     def repeats_secret(self, data: bytes) -> bool:
         """True when ``data`` carries a secret seen before."""
@@ -167,9 +169,20 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
     verb, _space, rest = text.partition(" ")
     verb = verb.upper()
     phase = notes.COMMAND_PHASE.get(verb, "other")
-    shown = kind = note = reveal_note = ""
+    parts = [*rest.split(), "", ""]
+    mechanism, initial = parts[0].upper(), parts[1]
+    if sent.role == "AUTH" and initial not in ("", "=") and sent.secret is not None:
+        kind, note, reveal_note = _secret_answer(mechanism, initial, memory)
+        lead = _("log in with {mechanism} at once: ").format(mechanism=mechanism)
+        secret = Secret(line, kind, lead + reveal_note)
+        shown = secrecy.auth_line_shown(text)
+        return Entry("C", secret, when, tls, phase, lead + note, secret=True, shown=shown)
+    if sent.secret:
+        note = _("hidden: this line was marked secret")
+        memory.secrets |= secrecy.forms_of(text, b64decode_text(text))
+        return Entry("C", Secret(line, "password", note), when, tls, phase, note, secret=True)
     if sent.role == "AUTH":
-        annotation, shown, kind, note, reveal_note = _auth_line(sent, text, rest, memory)
+        annotation = _auth_note(mechanism, initial)
     else:
         annotation = _command_note(verb, rest, sent)
     if sent.waiting == GREETING:
@@ -178,16 +191,9 @@ def _sent_entry(sent: Sent, memory: Memory) -> Entry:
         pipelined = _("pipelined: sent before the reply to {command} · RFC 2920")
         annotation += "; " + pipelined.format(command=_verb(sent.waiting))
     annotation = _with_line_end_note(annotation, line)
-    if not kind and sent.secret:
-        kind, note = "password", _("hidden: this line was marked secret")
-        reveal_note = note
-        memory.secrets |= secrecy.forms_of(text, b64decode_text(text))
-    if kind:
-        secret = Secret(line, kind, reveal_note)
-        return Entry("C", secret, when, tls, phase, note or annotation, secret=True, shown=shown)
     if memory.repeats_secret(line):
         hidden, masked = Secret(line, "secret", annotation), (memory.scrub(text),)
-        note = f"{annotation}; {_(_REPEATS)}"
+        note = f"{annotation}; {_(notes.REPEATS_NOTE)}"
         return Entry("C", hidden, when, tls, phase, note, secret=True, masked=masked)
     return Entry("C", line, when, tls, phase, annotation)
 
@@ -236,18 +242,6 @@ def _command_note(verb: str, rest: str, sent: Sent) -> str:
         chunk = _("a chunk of the message follows ({size}) · RFC 3030")
         return chunk.format(size=rest.strip() or "?")
     return notes.COMMAND_NOTE.get(verb) or _("not an SMTP command this kit knows")
-
-
-def _auth_line(sent: Sent, text: str, rest: str, memory: Memory) -> tuple[str, str, str, str, str]:
-    """(annotation, shown, secret kind, masked note, revealed note) for an AUTH line."""
-    parts = [*rest.split(), "", ""]
-    mechanism, initial = parts[0].upper(), parts[1]
-    if not initial or initial == "=" or sent.secret is None:
-        return _auth_note(mechanism, initial), "", "", "", ""
-    kind, note, reveal_note = _secret_answer(mechanism, initial, memory)
-    lead = _("log in with {mechanism} at once: ").format(mechanism=mechanism)
-    shown = secrecy.auth_line_shown(text)
-    return lead + note, shown, kind, lead + note, lead + reveal_note
 
 
 def _auth_note(mechanism: str, initial: str) -> str:
@@ -379,14 +373,11 @@ def _reply_entry(answer: Answer, memory: Memory) -> Entry:
     if memory.repeats_secret(raw):
         safe = Reply.from_text(reply.code, *(memory.scrub(line) for line in reply.lines))
         hidden, masked = Secret(raw, "secret", found[0]), tuple(map(memory.scrub, texts))
-        note = f"{found[0]}; {_(_REPEATS)}"
+        note = f"{found[0]}; {_(notes.REPEATS_NOTE)}"
         return Entry(
             "S", hidden, answer.time, tls, phase, note, True, line_notes, reply=safe, masked=masked
         )
     return Entry("S", raw, answer.time, tls, phase, found[0], line_notes=line_notes, reply=reply)
-
-
-_REPEATS = N_("it repeats a secret: masked (transcript.reveal() shows it)")
 
 
 def _challenge_note(reply: Reply, mechanism: str) -> str:
@@ -483,7 +474,7 @@ def _ehlo_notes(answer: Answer, texts: list[str], memory: Memory) -> list[str]:
     if gone:
         found[0] += "; " + _("{gone} no longer offered").format(gone=", ".join(gone))
     for extension in extensions:
-        if earlier is not None and extension.upper() in seen:
+        if extension.upper() in seen:
             found.append("")
             continue
         keyword, _space, params = extension.partition(" ")
@@ -558,9 +549,8 @@ def first_clause(text: str, limit: int = 120) -> str:
     depth = 0
     for i, char in enumerate(text):
         depth += {"(": 1, ")": -1, "（": 1, "）": -1}.get(char, 0)
-        if depth == 0 and char in ":;." and text[i + 1 : i + 2] in (" ", ""):
-            return shorten(text[:i], limit)
-        if depth == 0 and char in "：；。":
+        stop = char in "：；。" or (char in ":;." and text[i + 1 : i + 2] in (" ", ""))
+        if depth == 0 and stop:
             return shorten(text[:i], limit)
     return shorten(text, limit)
 
@@ -585,11 +575,7 @@ def tls_version(version: str) -> str:
 
 def display(line: bytes) -> str:
     """One line as text: without its line end, decoded, control characters made visible."""
-    if line.endswith(b"\r\n"):
-        line = line[:-2]
-    elif line.endswith((b"\n", b"\r")):
-        line = line[:-1]
-    return _visible(decode_reply_text(line))
+    return _visible(decode_reply_text(line.removesuffix(b"\n").removesuffix(b"\r")))
 
 
 def as_text(raw: bytes | Secret) -> str:

@@ -219,6 +219,9 @@ TLS_UNCHECKED_BAND = N_(
     "⚠ CERTIFICATE NOT VERIFIED: verification was OFF, anyone in the middle could be reading"
 )
 
+# A line that repeats a secret seen before (a server echoing the password): shown masked.
+REPEATS_NOTE = N_("it repeats a secret: masked (transcript.reveal() shows it)")
+
 # What to notice in a line of a message as sent (render.py): in the headers, in the body.
 HEADER_LINE_NOTE: Texts[str] = Texts(
     {

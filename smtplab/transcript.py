@@ -27,7 +27,7 @@ import functools
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from .annotate import Entry, Memory, entry, note_entry
 from .diagram import Diagram
@@ -42,19 +42,6 @@ __all__: list[str] = []  # Transcript is public as smtplab.Transcript
 DEFAULT_WIDTH = 112
 """The default width of the text rendering (the annotation column starts at half of it)."""
 
-PHASES: tuple[str, ...] = (
-    "greeting",
-    "ehlo",
-    "tls",
-    "auth",
-    "envelope",
-    "data",
-    "message",
-    "quit",
-    "other",
-)
-"""The phases of a session, in the order a session usually goes through them."""
-
 
 class Rendering(str):
     """A rendering of a transcript: a ``str`` that a notebook shows as text, not as a repr."""
@@ -65,13 +52,12 @@ class Rendering(str):
         p.text(str(self))
 
 
-class _Note:
+class _Note(NamedTuple):
     """A line of commentary the driver recorded (not part of the dialogue)."""
 
-    __slots__ = ("text", "time", "tls")
-
-    def __init__(self, text: str, time: float, tls: bool) -> None:
-        self.text, self.time, self.tls = text, time, tls
+    text: str
+    time: float
+    tls: bool
 
 
 class Transcript:
