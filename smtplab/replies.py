@@ -17,6 +17,7 @@ ENHANCEDSTATUSCODES) at the start of the text: ``550 5.1.1 No such user``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import reply_meanings as meanings
@@ -87,11 +88,12 @@ def decode_reply_text(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
-def reply_lines(code: int, texts: tuple[str, ...]) -> list[str]:
+def reply_lines(code: int, texts: Iterable[str]) -> tuple[str, ...]:
     """The lines of a reply as sent, without their CRLF: ``250-`` in front of every
     line but the last, ``250 `` in front of the last (RFC 5321 §4.2.1)."""
+    texts = tuple(texts)
     last = len(texts) - 1
-    return [f"{code}{'-' if i < last else ' '}{text}" for i, text in enumerate(texts)]
+    return tuple(f"{code}{'-' if i < last else ' '}{text}" for i, text in enumerate(texts))
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..i18n import N_, _
-from ..replies import EnhancedStatus, Reply
-from .policy import reply_lines
+from ..replies import EnhancedStatus, Reply, reply_lines
 
 __all__: list[str] = []  # faults are set with LabServer.fail() and its siblings
 

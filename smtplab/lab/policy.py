@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.errors import HeaderParseError
@@ -35,7 +34,7 @@ from email.policy import compat32
 from typing import Literal
 
 from ..i18n import _
-from ..replies import EnhancedStatus
+from ..replies import EnhancedStatus, reply_lines
 
 __all__: list[str] = []  # LabPolicy is public as smtplab.lab.LabPolicy
 
@@ -168,12 +167,6 @@ def hold_login_refusal(reply: ReplyText | None) -> None:
     held reply in place of :data:`LOGIN_REFUSED`.
     """
     _HELD_REFUSAL.set(reply)
-
-
-def reply_lines(code: int, texts: Iterable[str]) -> tuple[str, ...]:
-    """Whole reply lines: ``250-text`` for every line but the last, ``250 text`` last."""
-    texts = tuple(texts)
-    return tuple(f"{code}{'-' if i < len(texts) - 1 else ' '}{t}" for i, t in enumerate(texts))
 
 
 @dataclass(frozen=True)

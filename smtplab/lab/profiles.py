@@ -45,6 +45,7 @@ from ..providers import (
     UnknownProviderError,
     get_provider,
 )
+from ..replies import reply_lines
 from .policy import (
     CONTENT_REFUSED,
     DEFAULT_SIZE_LIMIT,
@@ -55,7 +56,6 @@ from .policy import (
     LabPolicy,
     ReplyText,
     is_auth_keyword,
-    reply_lines,
 )
 
 __all__ = ["describe_profile", "profile_for"]
