@@ -122,9 +122,9 @@ class ReplyParser:
 
     def feed_eof(self) -> None:
         """The server closed the connection; an unfinished reply becomes an error."""
-        if self._eof or self._error is not None:
+        was_eof, self._eof = self._eof, True  # at_eof says so, even after an error
+        if was_eof or self._error is not None:
             return
-        self._eof = True
         if self._buffer or self._raws:
             seen = b"".join(self._raws) + bytes(self._buffer)
             message = _(

@@ -256,6 +256,15 @@ def test_eof_between_replies_is_clean() -> None:
         parser.feed(b"more")
 
 
+def test_eof_after_a_broken_reply_is_still_the_end_of_the_stream() -> None:
+    parser = ReplyParser()
+    parser.feed(b"HTTP/1.1 400 Bad Request\r\n")
+    parser.feed_eof()
+    assert parser.failed and parser.at_eof  # "True once feed_eof() was called"
+    with pytest.raises(RemoteProtocolError, match="does not start with a reply code"):
+        parser.next_reply()
+
+
 # --- the reply parser: properties -----------------------------------------------------
 
 line_text = st.text(
