@@ -292,17 +292,15 @@ def _secret_answer(mechanism: str, blob: str, memory: Memory) -> tuple[str, str,
     memory.secrets |= secrecy.secret_forms(mechanism, blob)
     decoded = b64decode_text(blob)
     revealed = _base64_of(decoded) if decoded is not None else _("(not base64 of text)")
+    parts = secrecy.answer_parts(mechanism, decoded or "")  # who it names may be shown
+    user = parts.user
     key, fields = mechanism, {"mechanism": mechanism}
-    if mechanism == "PLAIN":
-        parts = decoded.split("\0") if decoded is not None else []
-        if len(parts) == 3:
-            key, fields = "plain user", {"authzid": _visible(parts[0]), "user": _visible(parts[1])}
+    if mechanism == "PLAIN" and user is not None:
+        key, fields = "plain user", {"authzid": _visible(parts.authzid), "user": _visible(user)}
     elif mechanism in ("XOAUTH2", "OAUTHBEARER"):
-        found = re.search(r"(?:user=|a=)([^\x01,]*)", decoded or "")
-        key = "oauth user" if found and found[1] else "oauth"
-        fields = {"user": _visible(found[1]) if found else ""}
+        key = "oauth user" if user else "oauth"
+        fields = {"user": _visible(user or "")}
     elif mechanism == "CRAM-MD5":
-        user = (decoded or "").rpartition(" ")[0]
         fields = {"user": f"{_visible(user)} " if user else ""}
     note = notes.SECRET_ANSWER_NOTE.get(key) or notes.SECRET_ANSWER_NOTE["other"]
     return secrecy.kind_of(mechanism), note.format(**fields), revealed

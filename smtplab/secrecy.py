@@ -39,7 +39,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from .auth import b64decode_text, b64encode_text, login_password, plain_response, xoauth2_response
 from .errors import LocalProtocolError
@@ -177,21 +177,38 @@ def answer_secret(
     return kind_of(mechanism)
 
 
+class AnswerParts(NamedTuple):
+    """A decoded AUTH answer taken apart: its secret, and who it names (not secret)."""
+
+    secret: str  # the password, token or digest; the whole answer when it has no parts
+    user: str | None = None  # the identity it names, when the mechanism carries one
+    authzid: str = ""  # PLAIN's authorization identity (RFC 4616 §2)
+
+
+def answer_parts(mechanism: str, decoded: str) -> AnswerParts:
+    """Take a decoded secret answer of ``mechanism`` apart: PLAIN's ``authzid NUL user NUL
+    password`` (RFC 4616), XOAUTH2's and OAUTHBEARER's ``user=``/``a=`` and
+    ``auth=Bearer token`` (RFC 7628), CRAM-MD5's ``user digest`` (RFC 2195)."""
+    if mechanism == "PLAIN" and decoded.count("\0") == 2:
+        authzid, user, password = decoded.split("\0")
+        return AnswerParts(password, user, authzid)
+    if mechanism in ("XOAUTH2", "OAUTHBEARER"):
+        token = re.search(r"auth=Bearer ([^\x01]*)", decoded)
+        user = re.search(r"(?:user=|a=)([^\x01,]*)", decoded)
+        return AnswerParts(token[1] if token else decoded, user[1] if user else None)
+    if mechanism == "CRAM-MD5":
+        user, _, digest = decoded.rpartition(" ")
+        if user:
+            return AnswerParts(digest, user)
+    return AnswerParts(decoded)
+
+
 def secret_forms(mechanism: str, blob: str) -> set[str]:
     """The texts that would give away the secret answer ``blob`` (base64) of
-    ``mechanism``: the blob, what it decodes to, the password or token inside it, and
-    their base64 and visible forms."""
+    ``mechanism``: the blob, the password, token or digest inside it (what it decodes
+    to, when it has no parts), and their base64 and visible forms."""
     decoded = b64decode_text(blob) or ""  # not base64: only the blob, in its forms
-    inner = decoded
-    if mechanism == "PLAIN" and decoded.count("\0") == 2:
-        inner = decoded.split("\0")[2]
-    elif mechanism in ("XOAUTH2", "OAUTHBEARER"):
-        token = re.search(r"auth=Bearer ([^\x01]*)", decoded)
-        inner = token[1] if token else decoded
-    elif mechanism == "CRAM-MD5":
-        user, _, digest = decoded.rpartition(" ")
-        inner = digest if user else decoded
-    return forms_of(blob, inner)
+    return forms_of(blob, answer_parts(mechanism, decoded).secret)
 
 
 def forms_of(*values: str | None) -> set[str]:
