@@ -49,7 +49,9 @@ class EnhancedStatus:
         return f"{self.klass}.{self.subject}.{self.detail}"
 
 
-_CJK_RUN = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{2,}"
+CJK_CHARACTER = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+"""A CJK character or CJK punctuation, full-width forms included (a pattern)."""
+_CJK_RUN = CJK_CHARACTER + "{2,}"
 _PRIVATE_USE = r"[\ue000-\uf8ff]"
 
 

@@ -38,7 +38,7 @@ from types import MappingProxyType
 
 from ..errors import NotSupported, SmtplabError
 from ..i18n import _
-from ..replies import Reply, decode_reply_text
+from ..replies import CJK_CHARACTER, Reply, decode_reply_text
 from .failures import KNOWN_FAILURES
 from .presets import PRESETS
 from .records import KnownFailure, Provider
@@ -223,7 +223,7 @@ _NAMES: Mapping[str, Provider] = MappingProxyType(
 
 _ESCAPE_RE = re.compile(r"\\x([0-9a-fA-F]{2})")
 _LEADING_CODE_RE = re.compile(r"^\W*([2-5]\d\d)\b")
-_CJK_RE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_CJK_RE = re.compile(CJK_CHARACTER)
 _HIGH_RUN_RE = re.compile(r"[\x80-\xff]+")
 
 
