@@ -54,11 +54,13 @@ COMMAND_LINE_LIMIT = 512
 AUTH_LINE_LIMIT = 12288
 """Octets in an AUTH command or a line answering a 334, CRLF included (RFC 4954 §4)."""
 
-_LIMIT_RULE = {
+LIMIT_RULE = {
     COMMAND_LINE_LIMIT: N_("a command line may have at most 512 (RFC 5321 §4.5.3.1.4)."),
     AUTH_LINE_LIMIT: N_("an AUTH line may have at most 12288 (RFC 4954 §4)."),
     LINE_LIMIT: N_("a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6)."),
 }
+"""The rule behind each line limit, quoted when a line goes over it: a command's (here)
+and a line typed by hand (:mod:`smtplab.protocol`)."""
 
 _FORBIDDEN = {
     "\r": N_("CR (carriage return, \\r)"),
@@ -267,7 +269,7 @@ class Command:
             "(CRLF included); {rule} Nothing was sent: shorten "
             "the arguments."
         )
-        keyword, rule = self.keyword or _("command"), _(_LIMIT_RULE[self.limit])
+        keyword, rule = self.keyword or _("command"), _(LIMIT_RULE[self.limit])
         return LocalProtocolError(text.format(keyword=keyword, length=length, rule=rule))
 
     @property

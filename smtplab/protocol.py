@@ -64,6 +64,7 @@ from .auth import b64decode_text
 from .commands import (
     AUTH_LINE_LIMIT,
     COMMAND_LINE_LIMIT,
+    LIMIT_RULE,
     AuthContinuation,
     Command,
     MailData,
@@ -543,16 +544,11 @@ class ClientConnection:
         """Refuse a line typed by hand over the limit of its role (RFC 5321, RFC 4954)."""
         limit = _RAW_LIMITS.get(role, COMMAND_LINE_LIMIT)
         if len(data) > limit:
-            what = {
-                LINE_LIMIT: _("a line of the message may have at most 1000 (RFC 5321 §4.5.3.1.6)"),
-                AUTH_LINE_LIMIT: _("an AUTH line may have at most 12288 (RFC 4954 §4)"),
-                COMMAND_LINE_LIMIT: _("a command line may have at most 512 (RFC 5321 §4.5.3.1.4)"),
-            }[limit]
             raise LocalProtocolError(
                 _(
-                    "the line {line}... is {length} octets long (CRLF included); {what}. "
+                    "the line {line}... is {length} octets long (CRLF included); {rule} "
                     "Nothing was sent: shorten it."
-                ).format(line=repr(command.text[:40]), length=len(data), what=what)
+                ).format(line=repr(command.text[:40]), length=len(data), rule=_(LIMIT_RULE[limit]))
             )
 
     def _close(self, reason: str) -> None:

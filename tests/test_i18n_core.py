@@ -15,8 +15,8 @@ import pytest
 
 import smtplab
 from smtplab.annotate import first_clause, size, width
-from smtplab.commands import Ehlo, Mail, Rcpt
-from smtplab.errors import DataRefused, RecipientRefused, ReplyError, tls_hint
+from smtplab.commands import Ehlo, Mail, RawCommand, Rcpt
+from smtplab.errors import DataRefused, LocalProtocolError, RecipientRefused, ReplyError, tls_hint
 from smtplab.errors_texts import TRANSPORT_ADVICE
 from smtplab.events import State
 from smtplab.protocol import ClientConnection
@@ -50,6 +50,21 @@ def test_an_errors_hint_in_chinese_and_in_english() -> None:
     assert chinese[2] == "  怎么办：这是暂时的；稍等片刻，再试一次同样的操作。"
     smtplab.set_language("en")
     assert str(ReplyError(GREYLISTED, "RCPT TO:<bob@example.com>")) == english
+
+
+def test_a_line_over_its_limit_is_refused_with_one_rule_in_chinese() -> None:
+    """A command built too long and a line typed by hand quote the same rule."""
+    smtplab.set_language("zh-CN")
+    with pytest.raises(LocalProtocolError) as built:
+        Ehlo("x" * 600)
+    conn = ClientConnection()
+    conn.receive_data(b"220 lab ESMTP\r\n")
+    conn.next_event()
+    with pytest.raises(LocalProtocolError) as typed:
+        conn.send(RawCommand("NOOP " + "x" * 600))
+    rule = "一行命令最多 512 个八位组（RFC 5321 §4.5.3.1.4）。"
+    assert rule in str(built.value) and rule in str(typed.value)
+    assert "这一行 'NOOP xxx" in str(typed.value) and "。。" not in str(typed.value)
 
 
 def test_a_step_name_is_shown_in_chinese_and_kept_in_english() -> None:

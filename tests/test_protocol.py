@@ -766,8 +766,10 @@ def test_message_lines_may_be_up_to_1000_octets() -> None:
 def test_raw_command_lines_are_held_to_512_octets() -> None:
     conn = ready()
     conn.send(RawCommand("NOOP " + "x" * 505))  # 512 with CRLF
-    with pytest.raises(LocalProtocolError, match="512"):
+    with pytest.raises(LocalProtocolError, match="512") as caught:
         conn.send(RawCommand("NOOP " + "x" * 506))
+    rule = "a command line may have at most 512 (RFC 5321 §4.5.3.1.4)."  # the commands' rule
+    assert f"is 513 octets long (CRLF included); {rule} Nothing was sent" in str(caught.value)
 
 
 def test_send_needs_a_command() -> None:
