@@ -10,11 +10,12 @@ where :mod:`smtplab.auth` base64-encodes it, so no frame of a failing login hold
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from . import auth
 from .commands import Auth, AuthContinuation, Command
-from .errors import NotSupported, UnencryptedAuthRefused
+from .errors import NotSupported, SmtplabError, UnencryptedAuthRefused
 from .errors_texts import TRANSPORT_ADVICE
 from .extensions import Extensions
 from .i18n import N_, _
@@ -84,10 +85,16 @@ def run(
     read its reply); return the server's last reply. Each answer is computed when its
     334 has come, so no encoded password waits in a frame."""
     answers: tuple[Callable[[Reply], str], ...] = ()
-    if mechanism == "PLAIN":
-        reply = ask(Auth("PLAIN", auth.plain_response(username, password.reveal())), step)
+    if mechanism == "PLAIN":  # no encoded answer is ever a local here (frames show locals)
+        reply = ask(
+            Auth("PLAIN", _encoded(lambda: auth.plain_response(username, password.reveal()))),
+            step,
+        )
     elif mechanism == "XOAUTH2":
-        reply = ask(Auth("XOAUTH2", auth.xoauth2_response(username, password.reveal())), step)
+        reply = ask(
+            Auth("XOAUTH2", _encoded(lambda: auth.xoauth2_response(username, password.reveal()))),
+            step,
+        )
         answers = (lambda _: "",)  # a 334 here carries the error: an empty line acknowledges it
     elif mechanism == "LOGIN":
         reply = ask(Auth("LOGIN"), step)
@@ -105,7 +112,18 @@ def run(
     for answer in answers:
         if reply.code != 334:
             break
-        reply = ask(AuthContinuation(answer(reply)), step)
+        reply = ask(AuthContinuation(_encoded(functools.partial(answer, reply))), step)
     if reply.code == 334:  # the server asks for more than the mechanism has: cancel
         reply = ask(AuthContinuation("*"), step)
     return reply
+
+
+def _encoded(encode: Callable[[], str]) -> str:
+    """``encode()``, which reveals the password to an encoder of :mod:`smtplab.auth`. A
+    refusal (a NUL in a PLAIN password, a challenge that is not base64) leaves from here,
+    without the encoder's frames: their locals hold the password in clear, and a verbose
+    traceback (IPython's ``%xmode Verbose``) prints every frame's locals."""
+    try:
+        return encode()
+    except SmtplabError as refused:
+        raise refused.with_traceback(None) from None

@@ -25,6 +25,7 @@ from smtplab.errors import (
     AuthenticationError,
     LocalProtocolError,
     NotSupported,
+    RemoteProtocolError,
     ReplyError,
     Timeout,
     UnencryptedAuthRefused,
@@ -334,6 +335,14 @@ def test_a_password_plain_cannot_carry_gets_plains_own_refusal(lab: LabServer) -
     assert caught.value.__context__ is None or caught.value.__suppress_context__
     assert "During handling" not in "".join(traceback.format_exception(caught.value))
     assert not lab_saw_auth(lab)
+    text = verbose_traceback(caught.value)  # every frame's locals, as IPython's verbose mode
+    assert "password = <SecretText" in text
+    for form in (
+        "nul\0inside",
+        repr("nul\0inside")[1:-1],
+        *password_forms("student", "nul\0inside"),
+    ):
+        assert form not in text, f"{form!r} is in the traceback"
 
 
 def test_password_forms_keep_the_forms_an_encoder_refuses_out() -> None:
@@ -342,3 +351,21 @@ def test_password_forms_keep_the_forms_an_encoder_refuses_out() -> None:
     forms = password_forms("student", password)
     token = xoauth2_response("student", password)
     assert set(forms) == {password, printable(password), token}
+
+
+def challenge_not_base64(peer: Any) -> None:
+    peer.send(b"334 this is not base64!\r\n")
+
+
+def test_a_broken_cram_md5_challenge_leaves_no_password_in_the_frames() -> None:
+    """The encoder that signs the challenge refuses it (the server's fault): the error
+    leaves without the encoder's frames, whose locals hold the password in clear."""
+    ehlo = b"250-plain.test\r\n250 AUTH CRAM-MD5\r\n"
+    with ScriptedServer(smtp_script({"AUTH": challenge_not_base64}, ehlo=ehlo)) as server:
+        client = Client(server.host, server.port, timeout=3)
+        with pytest.raises(RemoteProtocolError, match="base64") as caught:
+            client.login(
+                "student", WRONG_PASSWORD, mechanism="CRAM-MD5", allow_unencrypted_auth=True
+            )
+        client.close()
+    assert_no_password(verbose_traceback(caught.value), WRONG_PASSWORD)
