@@ -41,6 +41,7 @@ AUTH_IN_CLEAR_EHLO = "250-lab.smtplab.test\n250-STARTTLS\n250 AUTH PLAIN LOGIN"
 MESSAGE = smtplab.compose(sender="student@lab.smtplab.test", to="bob@example.com", body="Hi.")
 WRONG_PASSWORD = "a-wrong-guess-7f3c9e"  # a constant, so no test frame holds it as a local
 WARNING = "AUTH WITHOUT TLS"
+TOKEN_WITH_CONTROL = "ya29.token\x01with-a-control"  # XOAUTH2 separates fields with ^A
 
 
 @pytest.fixture
@@ -369,3 +370,19 @@ def test_a_broken_cram_md5_challenge_leaves_no_password_in_the_frames() -> None:
             )
         client.close()
     assert_no_password(verbose_traceback(caught.value), WRONG_PASSWORD)
+
+
+def test_a_token_xoauth2_cannot_carry_leaves_no_token_in_the_frames() -> None:
+    """A ^A in an XOAUTH2 token: refused before anything is sent, and the traceback holds
+    the token in no frame (the encoder's frames are left behind)."""
+    ehlo = b"250-plain.test\r\n250 AUTH XOAUTH2\r\n"
+    with ScriptedServer(smtp_script({}, ehlo=ehlo)) as server:
+        client = Client(server.host, server.port, timeout=3)
+        with pytest.raises(LocalProtocolError, match="token") as caught:
+            client.login(
+                "student", TOKEN_WITH_CONTROL, mechanism="XOAUTH2", allow_unencrypted_auth=True
+            )
+        client.close()
+    text = verbose_traceback(caught.value)
+    assert TOKEN_WITH_CONTROL not in text and repr(TOKEN_WITH_CONTROL)[1:-1] not in text
+    assert "C: AUTH" not in str(client.transcript)  # nothing was sent
