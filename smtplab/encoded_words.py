@@ -8,7 +8,7 @@ builder writes them, the message anatomy and the transcript read them::
 
 An encoded word is ``=?charset?encoding?text?=``: ``B`` is base64, ``Q`` is a
 quoted-printable variant where ``_`` is a space (RFC 2047 §4). Each word holds whole
-characters (§5 rule 3) and at most 75 characters (§2). White space between two encoded
+characters (§5) and at most 75 characters (§2). White space between two encoded
 words is not part of the text (§6.2); a word that cannot be decoded (an unknown charset,
 broken base64, bytes that are not whole characters) is shown as it is (§6.3), so a
 mistake stays visible.
@@ -53,7 +53,7 @@ def encode(text: str, max_bytes: int = 36) -> list[str]:
 def decode_word(match: re.Match[str]) -> str | None:
     """The text of one encoded word (a match of :data:`WORD`), or None if it cannot be
     decoded: an unknown charset, broken base64 or ``=XX`` escapes, or bytes that are not
-    whole characters of the charset (§5 rule 3)."""
+    whole characters of the charset (§5)."""
     charset, encoding, payload = match[1], match[2], match[3]
     try:
         if encoding in "bB":

@@ -134,7 +134,7 @@ def bytes_split_words(text: str) -> str:
 
 
 def test_subject_split_inside_a_character_breaks_rule_3() -> None:
-    failed_with(check_subject(bytes_split_words), "whole characters", "rule 3")
+    failed_with(check_subject(bytes_split_words), "whole characters", "RFC 2047 §5")
 
 
 def test_subject_one_encoded_word_too_long() -> None:
@@ -443,7 +443,7 @@ EXERCISES = [
             ),
             Mistake(
                 name="words cut every 45 bytes, inside a character",
-                rule="each encoded word holds whole characters (RFC 2047 §5, rule 3)",
+                rule="each encoded word holds whole characters (RFC 2047 §5)",
                 warned_in="06 · Non-ASCII names and subjects (split between characters)",
                 answer=bytes_split_words,
                 hint="whole characters",

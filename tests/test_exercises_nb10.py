@@ -325,7 +325,7 @@ EXERCISES = [
             ),
             Mistake(
                 name="cuts the UTF-8 bytes, not the characters",
-                rule="each encoded word holds whole characters (RFC 2047 §5 rule 3)",
+                rule="each encoded word holds whole characters (RFC 2047 §5)",
                 warned_in=f"{BUILD}: a Chinese name in From",
                 answer=bytes_split,
                 hint="whole characters",

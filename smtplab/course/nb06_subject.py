@@ -106,7 +106,7 @@ def _verify_subjects(lab: LabServer, values: list[str]) -> str:
 
 
 def _whole_characters(word: str) -> bool:
-    """True when an encoded word's bytes decode on their own (RFC 2047 §5, rule 3)."""
+    """True when an encoded word's bytes decode on their own (RFC 2047 §5)."""
     charset, encoding, payload = word[2:-2].split("?", 2)
     try:
         if encoding.lower() == "b":

@@ -115,7 +115,7 @@ LINE_ARRIVED_SERVER = N_(
 ENCODED_WORD_DOES = N_(
     "in the {header} for {text!r}, the encoded word {word}... does not hold "
     "whole characters: it ends or begins inside a UTF-8 character (its bytes do "
-    "not decode on their own). RFC 2047 §5 (rule 3): each encoded word must hold "
+    "not decode on their own). RFC 2047 §5: each encoded word must hold "
     "whole characters, so cut the text between characters, not between bytes, "
     "then encode each piece."
 )

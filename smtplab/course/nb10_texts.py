@@ -179,7 +179,7 @@ CHARSET_LABEL_SAYS = N_(
 )
 ENCODED_WORD_DOES = N_(
     "the encoded word {word}... does not hold whole characters: its bytes do "
-    "not decode on their own. RFC 2047 §5 (rule 3): cut the text between "
+    "not decode on their own. RFC 2047 §5: cut the text between "
     "characters, not between bytes, then encode each piece."
 )
 MESSAGE_CAME_WITHOUT = N_(
