@@ -134,8 +134,6 @@ def printable_ratio(data: bytes) -> float:
 def looks_encrypted(data: bytes) -> bool:
     """True when *data* starts a TLS record or is mostly unreadable bytes (what a notebook
     points at: the moment after ``STARTTLS`` when the wire stops making sense)."""
-    if not data:
-        return False
     return _starts_tls_record(data) or (len(data) >= 8 and printable_ratio(data) < 0.75)
 
 

@@ -277,6 +277,8 @@ class Wire:
             if isinstance(event, Answer):
                 if event.state is State.CLOSED:
                     self.close()
+                elif event.unsolicited:  # it answers no command (the transcript shows it)
+                    continue
                 return event.reply
             if event is CLOSED:  # the server closed, or the connection is closed
                 self.close()
