@@ -489,3 +489,29 @@ def test_a_reply_sent_with_the_greeting_answers_no_command() -> None:
     assert client.extensions.size == 1000000  # the EHLO reply went to EHLO
     early = [e for e in client.transcript.entries if e.raw == b"250 nobody asked\r\n"]
     assert len(early) == 1 and early[0].direction == "S"
+
+
+# --- a server that stops reading ----------------------------------------------------------
+
+
+def stop_reading(peer: Peer) -> None:
+    """Read the first bytes of the message, then nothing more: the client's send fills
+    the socket buffers and blocks."""
+    peer.sleep(peer.limit)
+
+
+def test_a_send_that_times_out_is_noted_in_the_transcript() -> None:
+    """The transcript shows the message as handed to the socket; what became of it (the
+    server took no more) is noted after it, as for a read that timed out."""
+    ehlo = b"250-hostile.test\r\n250 8BITMIME\r\n"  # no SIZE: the 20 MB message may go
+    big = MESSAGE + (b"y" * 998 + b"\r\n") * 20_000
+    with ScriptedServer(smtp_script({"BODY": stop_reading}, ehlo=ehlo)) as server:
+        client = Client(server.host, server.port, timeout=TIMEOUT)
+        started = time.monotonic()
+        with pytest.raises(Timeout, match="took no data") as caught:
+            client.send_message(big, "a@example.com", ["b@example.com"])
+        elapsed = time.monotonic() - started
+    assert elapsed < TIMEOUT + MARGIN
+    assert caught.value.transcript is client.transcript and not client.connected
+    last = client.transcript.entries[-1]
+    assert last.direction == "NOTE" and b"timeout after 0.5 s while the message" in last.raw
