@@ -503,8 +503,8 @@ def stop_reading(peer: Peer) -> None:
 def test_a_send_that_times_out_is_noted_in_the_transcript() -> None:
     """The transcript shows the message as handed to the socket; what became of it (the
     server took no more) is noted after it, as for a read that timed out."""
-    ehlo = b"250-hostile.test\r\n250 8BITMIME\r\n"  # no SIZE: the 20 MB message may go
-    big = MESSAGE + (b"y" * 998 + b"\r\n") * 20_000
+    ehlo = b"250-hostile.test\r\n250 8BITMIME\r\n"  # no SIZE: the 10 MB message may go
+    big = MESSAGE + (b"y" * 998 + b"\r\n") * 10_000
     with ScriptedServer(smtp_script({"BODY": stop_reading}, ehlo=ehlo)) as server:
         client = Client(server.host, server.port, timeout=TIMEOUT)
         started = time.monotonic()
