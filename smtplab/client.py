@@ -110,7 +110,7 @@ class Client:
     ) -> None:
         if security not in DEFAULT_PORTS:
             raise ValueError(CLIENT_TEXT["security"].format(security=repr(security)))
-        if timeout <= 0:
+        if not 0 < timeout < float("inf"):  # NaN too: no step may wait for ever
             message = _("timeout must be a positive number of seconds, not {timeout}.")
             raise ValueError(message.format(timeout=repr(timeout)))
         self.host = host

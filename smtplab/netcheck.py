@@ -200,7 +200,7 @@ def probe_outbound(
     Nothing is sent: no SMTP, no TLS. ``provider`` (a preset name) adds its port facts to
     the advice. This dials out: call it only when you mean to reach that host.
     """
-    if timeout <= 0:
+    if not 0 < timeout < float("inf"):  # NaN too
         raise ValueError(
             _("timeout must be a positive number of seconds, not {timeout}.").format(
                 timeout=repr(timeout)

@@ -130,9 +130,7 @@ TRANSITIONS: dict[tuple[State, str, int], State] = {
 }
 """``(state, role, reply class) -> next state``."""
 
-PIPELINE_ANYWHERE: frozenset[str] = frozenset(
-    {"MAIL", "RCPT", "RSET", "SEND", "SOML", "SAML", "MAIL-DATA"}
-)
+PIPELINE_ANYWHERE = frozenset({"MAIL", "RCPT", "RSET", "SEND", "SOML", "SAML", "MAIL-DATA"})
 """Roles that more commands may follow before their reply (RFC 2920 §3.1). EHLO, DATA,
 VRFY, EXPN, TURN, QUIT, NOOP and other extensions' commands (STARTTLS, AUTH) may only be
 the last command of a group."""
@@ -153,6 +151,7 @@ class _Pending(NamedTuple):
 
     command: Command | None
     role: str
+    heard: int = 0  # the replies that had begun to arrive when it was sent: none answers it
 
 
 _HELLOS = frozenset({"EHLO", "HELO", "LHLO"})
@@ -174,6 +173,7 @@ class ClientConnection:
         self._eof = False
         self._closed_reason = ""
         self._goodbye: Reply | None = None  # the reply to QUIT, read when the reason is asked
+        self._taken = 0  # replies taken by next_event(), the greeting included
 
     # what the driver reads
 
@@ -414,9 +414,7 @@ class ClientConnection:
         """True while the next line is an answer of the AUTH exchange: the mechanism
         expects one (LOGIN's user name and password) or a 334 asked for one."""
         step = self._context.auth
-        if step is None:
-            return False
-        return secrecy.is_auth_answer(
+        return step is not None and secrecy.is_auth_answer(
             step.mechanism, step.initial_response, step.answers, step.prompts
         )
 
@@ -450,7 +448,8 @@ class ClientConnection:
         if role == "MAIL-DATA":
             self._writing = False
         if role != "MESSAGE-LINE":
-            self._pending.append(_Pending(command, role))
+            heard = self._taken + self._parser.replies_waiting + bool(self._parser.buffered)
+            self._pending.append(_Pending(command, role, heard))
         payload = secrecy.Secret(data, kind) if kind else data  # never held in clear
         self._emit(Sent(payload, role, command, kind, waiting, context, _now(time), complete))
 
@@ -471,12 +470,13 @@ class ClientConnection:
         return self._context._replace(auth=step), kind
 
     def _process(self, reply: Reply, now: float) -> Answer:
+        number, self._taken = self._taken, self._taken + 1
         if self._state is State.AWAIT_GREETING and self._greeting is None:
             self._greeting = reply
             command, role = None, GREETING
-        elif self._pending:
-            command, role = self._pending.popleft()
-        else:
+        elif self._pending and number >= self._pending[0].heard:
+            command, role, _heard = self._pending.popleft()
+        else:  # nothing was waiting for it, or it came before the command: an early talker
             command, role = None, ""
         if reply.code == 421:
             self._close_with_421(reply)

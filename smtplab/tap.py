@@ -134,8 +134,6 @@ def printable_ratio(data: bytes) -> float:
 def looks_encrypted(data: bytes) -> bool:
     """True when *data* starts a TLS record or is mostly unreadable bytes (what a notebook
     points at: the moment after ``STARTTLS`` when the wire stops making sense)."""
-    if not data:
-        return False
     return _starts_tls_record(data) or (len(data) >= 8 and printable_ratio(data) < 0.75)
 
 
@@ -429,17 +427,14 @@ class WireTap:
         connect_timeout: float = 10.0,
     ) -> None:
         if delay < 0:
-            raise ValueError(
-                _("delay={delay}: a latency cannot be negative; use 0 for none.").format(
-                    delay=repr(delay)
-                )
-            )
+            text = _("delay={delay}: a latency cannot be negative; use 0 for none.")
+            raise ValueError(text.format(delay=repr(delay)))
         if max_bytes < 0:
-            raise ValueError(
-                _("max_bytes={max_bytes}: it must be 0 or more (bytes kept).").format(
-                    max_bytes=repr(max_bytes)
-                )
-            )
+            text = _("max_bytes={max_bytes}: it must be 0 or more (bytes kept).")
+            raise ValueError(text.format(max_bytes=repr(max_bytes)))
+        if not 0 < connect_timeout < float("inf"):  # NaN too: the relay's threads would die
+            text = _("timeout must be a positive number of seconds, not {timeout}.")
+            raise ValueError(text.format(timeout=repr(connect_timeout)))
         self.target_host = target_host
         self.target_port = int(target_port)
         self.delay = float(delay)

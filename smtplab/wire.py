@@ -53,7 +53,7 @@ MESSAGE_STEP = N_("the message (after DATA)")
 
 # Keys of TRANSPORT_ADVICE (errors.py), not texts.
 _READ_OR_SEND_KEYS = ("broke while sending", "broke while reading")  # i18n: keep keys
-_READ_OR_SEND_KEYS += ("no reply", "closed")
+_READ_OR_SEND_KEYS += ("no reply", "send timeout")
 _RECV_SIZE = 65536
 _SEEN_LIMIT = 120  # bytes of a partial reply shown in an error
 
@@ -173,7 +173,7 @@ class Wire:
                 raise error(self._advice(key, exc, step, facts)) from exc
 
     def _advice(self, key: str, exc: OSError, step: str, facts: dict[str, Any]) -> str:
-        """The advice of the error for ``key``; a failed read is noted in the transcript."""
+        """The advice of the error for ``key``; a failed read or send is noted in the transcript."""
         reason = getattr(exc, "reason", None) or str(exc)
         starttls = step.startswith("STARTTLS")
         facts = {"host": self.host, "port": self.port, "timeout": self.timeout, **facts}
@@ -198,15 +198,15 @@ class Wire:
         elif key in _READ_OR_SEND_KEYS:
             facts["unknown"] = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
             seen = facts.pop("seen", b"")
-            if key == "broke while reading":  # i18n: keep a key
-                self._note(_("the connection broke while {step}").format(step=_(step)))
-                facts["got"] = (
-                    _("; received before that: {seen}").format(seen=_preview(seen)) if seen else ""
-                )
-                facts["got"] += self._tls_port_hint(step, seen)
-            elif key == "no reply":
+            if key in ("no reply", "send timeout"):  # noted in the transcript, as breaks are
                 timeout = _("timeout after {seconds} s while {step}")
                 self._note(timeout.format(seconds=f"{self.timeout:g}", step=_(step)))
+            else:
+                self._note(_("the connection broke while {step}").format(step=_(step)))
+            if key == "broke while reading":  # i18n: keep a key
+                got = _("; received before that: {seen}").format(seen=_preview(seen))
+                facts["got"] = (got if seen else "") + self._tls_port_hint(step, seen)
+            elif key == "no reply":
                 facts["got"] = (
                     _("; received so far: {seen}").format(seen=_preview(seen))
                     if seen
@@ -277,6 +277,8 @@ class Wire:
             if isinstance(event, Answer):
                 if event.state is State.CLOSED:
                     self.close()
+                elif event.unsolicited:  # it answers no command (the transcript shows it)
+                    continue
                 return event.reply
             if event is CLOSED:  # the server closed, or the connection is closed
                 self.close()

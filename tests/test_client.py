@@ -561,3 +561,12 @@ def test_a_deadline_is_a_positive_number_of_seconds(lab: LabServer, deadline: fl
             deadline=deadline,
         )
     assert lab.sessions == []  # refused before connecting
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf")])
+def test_a_timeout_is_a_positive_number_of_seconds(lab: LabServer, timeout: float) -> None:
+    """NaN and infinity are refused as 0 is, before connecting (they reached the socket,
+    which raised OverflowError: timestamp out of range; no timeout is not an option)."""
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        Client(lab.host, lab.port, timeout=timeout)
+    assert lab.sessions == []

@@ -432,3 +432,86 @@ def test_the_docs_table_lists_every_case_with_its_result() -> None:
     for case in CASES:
         result = case.error.__name__ if case.error else "succeeds"
         assert result in rows[case.id], f"the row of {case.id} does not say {result}"
+
+
+# --- replies that came before their command (early talkers) -------------------------------
+
+
+def early_250_after_354(peer: Peer) -> None:
+    """Answer DATA with 354 and, in the same write, a 250 the message cannot have earned
+    yet; read the message, then refuse it with 554."""
+    peer.send(b"354 go ahead\r\n250 2.0.0 OK, said too early\r\n")
+    peer.message()
+    peer.send(b"554 5.7.1 message refused\r\n")
+    peer.hold()
+
+
+def test_a_reply_sent_before_the_message_is_not_taken_as_its_reply() -> None:
+    """A reply that arrived before the message went out answers nothing: the message's
+    reply is the 554 that came after it, never the early 250 (that would be a message
+    reported delivered that the server refused: silent loss)."""
+    with ScriptedServer(smtp_script({"DATA": early_250_after_354})) as server:
+        client = Client(server.host, server.port, timeout=TIMEOUT)
+        with pytest.raises(DataRefused) as caught:
+            client.send_message(MESSAGE, "a@example.com", ["b@example.com"])
+        client.close()
+    assert caught.value.code == 554
+    text = str(client.transcript)
+    assert "said too early" in text and "554 5.7.1 message refused" in text
+
+
+def talkative_greeting(peer: Peer) -> None:
+    """A 220 and, in the same write, a 250 nobody asked for; then a correct dialogue."""
+    peer.send(b"220 hostile.test ESMTP\r\n250 nobody asked\r\n")
+    while True:
+        verb = peer.line()[:4].upper()
+        if verb == b"EHLO":
+            peer.send(DEFAULT_EHLO)
+        elif verb == b"DATA":
+            peer.send(b"354 go ahead\r\n")
+            peer.message()
+            peer.send(b"250 2.0.0 OK queued as SCRIPTED\r\n")
+        elif verb == b"QUIT":
+            peer.send(b"221 2.0.0 Bye\r\n")
+            peer.close()
+        else:
+            peer.send(b"250 2.0.0 OK\r\n")
+
+
+def test_a_reply_sent_with_the_greeting_answers_no_command() -> None:
+    """The early 250 answers nothing; every later reply still pairs with its command
+    (it used to shift them all by one: EHLO got the 250, DATA the 250 to RCPT)."""
+    with ScriptedServer(talkative_greeting) as server:
+        client = Client(server.host, server.port, timeout=TIMEOUT)
+        reply = client.send_message(MESSAGE, "a@example.com", ["b@example.com"])
+        client.quit()
+    assert reply.code == 250 and "SCRIPTED" in reply.text
+    assert client.extensions.size == 1000000  # the EHLO reply went to EHLO
+    early = [e for e in client.transcript.entries if e.raw == b"250 nobody asked\r\n"]
+    assert len(early) == 1 and early[0].direction == "S"
+
+
+# --- a server that stops reading ----------------------------------------------------------
+
+
+def stop_reading(peer: Peer) -> None:
+    """Read the first bytes of the message, then nothing more: the client's send fills
+    the socket buffers and blocks."""
+    peer.sleep(peer.limit)
+
+
+def test_a_send_that_times_out_is_noted_in_the_transcript() -> None:
+    """The transcript shows the message as handed to the socket; what became of it (the
+    server took no more) is noted after it, as for a read that timed out."""
+    ehlo = b"250-hostile.test\r\n250 8BITMIME\r\n"  # no SIZE: the 10 MB message may go
+    big = MESSAGE + (b"y" * 998 + b"\r\n") * 10_000
+    with ScriptedServer(smtp_script({"BODY": stop_reading}, ehlo=ehlo)) as server:
+        client = Client(server.host, server.port, timeout=TIMEOUT)
+        started = time.monotonic()
+        with pytest.raises(Timeout, match="took no data") as caught:
+            client.send_message(big, "a@example.com", ["b@example.com"])
+        elapsed = time.monotonic() - started
+    assert elapsed < TIMEOUT + MARGIN
+    assert caught.value.transcript is client.transcript and not client.connected
+    last = client.transcript.entries[-1]
+    assert last.direction == "NOTE" and b"timeout after 0.5 s while the message" in last.raw

@@ -157,6 +157,7 @@ def test_probe_provider_dials_the_preset_s_host_and_port(monkeypatch: pytest.Mon
         probe_provider("outlook", "tls")
 
 
-def test_probe_refuses_a_non_positive_timeout() -> None:
-    with pytest.raises(ValueError):
-        probe_outbound("127.0.0.1", 25, timeout=0)
+@pytest.mark.parametrize("timeout", [0, float("nan"), float("inf")])
+def test_probe_refuses_a_timeout_that_is_no_positive_number(timeout: float) -> None:
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        probe_outbound("127.0.0.1", 25, timeout=timeout)

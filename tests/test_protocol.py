@@ -542,6 +542,31 @@ def test_unsolicited_reply_is_surfaced_without_changing_the_state() -> None:
     assert conn.state is State.READY
 
 
+def test_a_reply_received_before_a_command_is_sent_does_not_answer_it() -> None:
+    """A 250 that came in the same read as the 354 answers nothing, not the message sent
+    after it; the reply to the message is the one that came after it (here, 554)."""
+    conn = in_rcpt()
+    conn.send(Data())
+    conn.receive_data(b"354 go\r\n250 2.0.0 said too early\r\n")
+    assert answer(conn).code == 354
+    message = MailData(b"Subject: x\r\n\r\nHi\r\n")
+    conn.send(message)
+    conn.receive_data(b"554 5.7.1 refused\r\n")
+    early, refused = answer(conn), answer(conn)
+    assert early.unsolicited and early.code == 250
+    assert refused.command is message and refused.code == 554
+
+
+def test_a_reply_begun_before_a_command_is_sent_does_not_answer_it() -> None:
+    conn = ready()
+    conn.receive_data(b"250 2.0.0 half")  # the rest comes after NOOP went out
+    noop = Noop()
+    conn.send(noop)
+    conn.receive_data(b" a reply\r\n250 2.0.0 OK\r\n")
+    early, reply = answer(conn), answer(conn)
+    assert early.unsolicited and reply.command is noop
+
+
 def test_server_closing_the_connection() -> None:
     conn = ready()
     conn.send(Noop())

@@ -248,6 +248,15 @@ def test_unstarted_tap_says_so() -> None:
         WireTap("127.0.0.1", 1, delay=-1)
 
 
+@pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf")])
+def test_a_connect_timeout_is_a_positive_number_of_seconds(seconds: float) -> None:
+    """Refused when the tap is made: it used to reach a relay thread, which died with a
+    traceback printed from the thread (or, for 0, named a bogus 'Operation now in
+    progress'), leaving the client waiting and both sockets unclosed."""
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        WireTap("127.0.0.1", 1, connect_timeout=seconds)
+
+
 def test_big_transfer_is_bounded_in_memory_and_quick(serve: Callable[..., Server]) -> None:
     digest: list[str] = []
 
