@@ -130,7 +130,9 @@ TRANSITIONS: dict[tuple[State, str, int], State] = {
 }
 """``(state, role, reply class) -> next state``."""
 
-PIPELINE_ANYWHERE = frozenset({"MAIL", "RCPT", "RSET", "SEND", "SOML", "SAML", "MAIL-DATA"})
+PIPELINE_ANYWHERE: frozenset[str] = frozenset(
+    {"MAIL", "RCPT", "RSET", "SEND", "SOML", "SAML", "MAIL-DATA"}
+)
 """Roles that more commands may follow before their reply (RFC 2920 §3.1). EHLO, DATA,
 VRFY, EXPN, TURN, QUIT, NOOP and other extensions' commands (STARTTLS, AUTH) may only be
 the last command of a group."""
