@@ -389,6 +389,41 @@ def test_widget_state_never_holds_the_password(
         assert_no_secret(text, "student", password, where)
 
 
+def login_then_echo_in_the_queue_reply(peer: Any) -> None:
+    peer.send(b"334 VXNlcm5hbWU6\r\n")
+    peer.line()
+    peer.send(b"334 UGFzc3dvcmQ6\r\n")
+    peer.line()
+    for reply in (b"235 2.7.0 ok", b"250 2.1.0 ok", b"250 2.1.5 ok", b"354 go ahead"):
+        peer.send(reply + b"\r\n")
+        peer.line()
+    peer.message()
+    peer.send(b"250 2.0.0 queued for " + TEST_PASSWORD.encode() + b"\r\n")
+    peer.line()  # QUIT
+    peer.send(b"221 2.0.0 bye\r\n")
+    peer.close()
+
+
+def test_the_composers_result_line_masks_a_password_the_server_echoes() -> None:
+    """The result under Send quotes the server's final reply; the Composer shows it in a
+    widget, saved with the notebook: an echoed password is masked there as in the
+    transcript."""
+    from smtplab.widgets import DraftForm
+    from smtplab.widgets.model import ServerChoice, deliver
+
+    script = smtp_script({"AUTH": login_then_echo_in_the_queue_reply}, ehlo=ECHO_EHLO)
+    with ScriptedServer(script) as server:
+        draft = DraftForm(sender="a@example.com", to="bob@example.com", body="hi").draft()
+        choice = ServerChoice(
+            "custom", "plain", TEST_USER, host=server.host, port=server.port,
+            allow_unencrypted_auth=True,
+        )  # fmt: skip
+        outcome = deliver(draft, choice.resolve(), TEST_PASSWORD, timeout=3)
+    assert outcome.delivered and "queued for ●●●●●●●●" in outcome.summary
+    for where, text in {"str": str(outcome), "html": outcome._repr_html_()}.items():
+        assert_no_secret(text, TEST_USER, TEST_PASSWORD, f"the outcome ({where})")
+
+
 # --- the committed notebooks --------------------------------------------------------------------
 
 DEMO_USER = "student"
