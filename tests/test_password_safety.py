@@ -409,3 +409,22 @@ def test_a_password_from_a_latin1_environment_goes_out_as_its_bytes(
     sent = {"LOGIN": LATIN1_BYTES, "PLAIN": b"\0student\0" + LATIN1_BYTES}[mechanism]
     assert base64.b64encode(sent).decode() in str(client.transcript.reveal())
     assert base64.b64encode(sent).decode() not in text + str(client.transcript)
+
+
+def test_a_login_refused_mid_exchange_is_cancelled_so_quit_is_not_taken_for_the_password(
+    lab: LabServer,
+) -> None:
+    """LOGIN's user name went out, then the encoder refuses the password (a NUL): the
+    client cancels the exchange with "*" (RFC 4954 §4). Left open, the QUIT that closes
+    the client was the server's password answer: a failed login counted against the
+    account, and a transcript line "password hidden" for a password never sent."""
+    client = Client(lab.host, lab.port, security="starttls", context=lab.ssl_context())
+    with pytest.raises(LocalProtocolError, match=r"password.*NUL"), client:
+        client.login("student", "nul\0inside", mechanism="LOGIN")
+    dialogue = str(client.transcript.dialogue()).splitlines()
+    auth = dialogue[dialogue.index("C: AUTH LOGIN") :]
+    assert auth[1:5] == ["S: 334 VXNlcm5hbWU6", "C: c3R1ZGVudA==", "S: 334 UGFzc3dvcmQ6", "C: *"]
+    assert auth[5].startswith("S: 501") and auth[6:] == ["C: QUIT", "S: 221 2.0.0 Bye"]
+    assert not any(entry.secret for entry in client.transcript)
+    log = str(lab.sessions[-1])
+    assert "C: *" in log and "535" not in log and "S: 221" in log
