@@ -109,6 +109,14 @@ def test_no_password_on_the_command_line() -> None:
     assert done.returncode == 2 and "set SMTPLAB_PASSWORD" in done.stderr
 
 
+def test_send_refuses_a_password_after_the_user_name_without_echoing_it() -> None:
+    """``--user ada:hunter2``, as serve refuses it: the line names the variable and the
+    prompt, and never echoes the password (it had, in "--user ada:hunter2 needs a
+    password", and with SMTPLAB_PASSWORD set it logged in as "ada:hunter2")."""
+    line = one_error_line(smtplab(*SEND, "--tls", "--user", "ada:hunter2"))
+    assert "hunter2" not in line and "SMTPLAB_PASSWORD" in line and "--user" in line
+
+
 def test_a_password_in_a_latin1_environment_is_sent_as_its_bytes() -> None:
     """SMTPLAB_PASSWORD set in a Latin-1 terminal: the bytes go out as they are (the lab
     answers 535), not a codec error that names a character of the password and where."""
