@@ -8,9 +8,9 @@ Every function returns the base64 text to send, so you can see each step::
                                                                           RFC 2195
     AUTH XOAUTH2   base64("user=" + user + "\\1auth=Bearer " + token + "\\1\\1")  (Google)
 
-User names and passwords are UTF-8 (RFC 4616 §2). SASLprep (RFC 4013) is not applied:
-the text is sent exactly as given. Base64 is an *encoding*, not encryption: anyone who
-sees the line can decode it, which is why AUTH belongs inside TLS.
+User names and passwords are UTF-8 (RFC 4616 §2), sent exactly as given: no SASLprep (RFC
+4013), and bytes os.environ could not decode (lone surrogates) go out as those bytes. Base64
+is an *encoding*, not encryption: anyone who sees the line can decode it (use TLS).
 """
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ SUPPORTED_MECHANISMS: frozenset[str] = frozenset((*MECHANISMS, "XOAUTH2"))
 
 
 def b64encode_text(text: str) -> str:
-    """Base64 of the UTF-8 bytes of ``text``, as text.
+    """Base64 of the UTF-8 bytes of ``text`` (surrogate escapes: the bytes), as text.
 
     >>> b64encode_text("Username:")
     'VXNlcm5hbWU6'
     """
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return base64.b64encode(text.encode("utf-8", "surrogateescape")).decode("ascii")
 
 
 def b64decode_text(data: str) -> str | None:
@@ -130,7 +130,7 @@ def cram_md5_response(username: str, password: str, challenge_b64: str) -> str:
     except (binascii.Error, ValueError):
         message = _(errors_texts.AUTH_CRAM_CHALLENGE)
         raise RemoteProtocolError(message.format(challenge=repr(challenge_b64[:60]))) from None
-    digest = hmac.new(password.encode("utf-8"), challenge, "md5").hexdigest()
+    digest = hmac.new(password.encode("utf-8", "surrogateescape"), challenge, "md5").hexdigest()
     return b64encode_text(f"{username} {digest}")
 
 

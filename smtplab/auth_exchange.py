@@ -10,6 +10,7 @@ where :mod:`smtplab.auth` base64-encodes it, so no frame of a failing login hold
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 
@@ -104,26 +105,24 @@ def run(
         )
     else:  # CRAM-MD5: the answer signs the server's challenge
         reply = ask(Auth(mechanism), step)
-        answers = (
-            lambda challenge: auth.cram_md5_response(
-                username, password.reveal(), challenge.text.strip()
-            ),
-        )
+        answers = (lambda c: auth.cram_md5_response(username, password.reveal(), c.text.strip()),)
+    cancel = functools.partial(ask, AuthContinuation("*"), step)  # RFC 4954 §4
     for answer in answers:
         if reply.code != 334:
             break
-        reply = ask(AuthContinuation(_encoded(functools.partial(answer, reply))), step)
-    if reply.code == 334:  # the server asks for more than the mechanism has: cancel
-        reply = ask(AuthContinuation("*"), step)
-    return reply
+        reply = ask(AuthContinuation(_encoded(functools.partial(answer, reply), cancel)), step)
+    return cancel() if reply.code == 334 else reply  # 334: more than the mechanism has
 
 
-def _encoded(encode: Callable[[], str]) -> str:
+def _encoded(encode: Callable[[], str], cancel: Callable[[], object] = str) -> str:
     """``encode()``, which reveals the password to an encoder of :mod:`smtplab.auth`. A
-    refusal (a NUL in a PLAIN password, a challenge that is not base64) leaves from here,
-    without the encoder's frames: their locals hold the password in clear, and a verbose
-    traceback (IPython's ``%xmode Verbose``) prints every frame's locals."""
+    refusal (a NUL in a password, a challenge that is not base64) ends an exchange under
+    way with ``cancel()`` (else the client's next line, a QUIT, is the answer) and leaves from
+    here without the encoder's frames: their locals hold the password in clear, and a
+    verbose traceback (IPython's ``%xmode Verbose``) prints every frame's locals."""
     try:
         return encode()
     except SmtplabError as refused:
+        with contextlib.suppress(SmtplabError):  # the refusal is the error to show
+            cancel()
         raise refused.with_traceback(None) from None

@@ -618,6 +618,8 @@ class _Step(contextlib.AbstractContextManager["_Step"]):
     def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
         if isinstance(exc, SmtplabError) and getattr(exc, "transcript", None) is None:
             exc.transcript = self.transcript  # type: ignore[attr-defined]
+            while isinstance(exc, SmtplabError):  # a server may echo a secret at any step
+                exc = exc.scrubbed(self.transcript._scrub).__cause__ or exc.__context__
 
 
 def _as_bytes(message: MessageLike) -> bytes:

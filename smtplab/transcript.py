@@ -27,6 +27,7 @@ import functools
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from time import monotonic as _clock
 from typing import Any, NamedTuple
 
 from .annotate import Entry, Memory, entry, note_entry
@@ -285,9 +286,13 @@ class Transcript:
 
     def timeline(self) -> list[tuple[float, str, str, str]]:
         """``(seconds since the first entry, direction, phase, masked summary)`` per entry."""
-        entries, t0 = self._annotate(), self._t0()
-        scrub = self._memory.scrub
+        entries, t0, scrub = self._annotate(), self._t0(), self._memory.scrub
         return [(e.time - t0, e.direction, e.phase, e.summary(72, scrub)) for e in entries]
+
+    def _scrub(self, text: str) -> str:
+        """``text`` with every secret sent so far masked (an error's words, by the client)."""
+        self._annotate()
+        return self._memory.scrub(text)
 
     def __repr__(self) -> str:
         rows = self._rows(reveal=False, body_lines=3, details=False)
@@ -323,14 +328,7 @@ class Transcript:
         return rows(entries, reveal=reveal, body_lines=body_lines, details=details, scrub=scrub)
 
     def _t0(self) -> float:
-        entries = self._annotate()
-        return entries[0].time if entries else 0.0
-
-
-def _clock() -> float:
-    import time
-
-    return time.monotonic()
+        return next((e.time for e in self._annotate()), 0.0)
 
 
 def _debugging() -> bool:

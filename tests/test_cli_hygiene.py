@@ -109,6 +109,32 @@ def test_no_password_on_the_command_line() -> None:
     assert done.returncode == 2 and "set SMTPLAB_PASSWORD" in done.stderr
 
 
+def test_send_refuses_a_password_after_the_user_name_without_echoing_it() -> None:
+    """``--user ada:hunter2``, as serve refuses it: the line names the variable and the
+    prompt, and never echoes the password (it had, in "--user ada:hunter2 needs a
+    password", and with SMTPLAB_PASSWORD set it logged in as "ada:hunter2")."""
+    line = one_error_line(smtplab(*SEND, "--tls", "--user", "ada:hunter2"))
+    assert "hunter2" not in line and "SMTPLAB_PASSWORD" in line and "--user" in line
+
+
+def test_a_password_in_a_latin1_environment_is_sent_as_its_bytes() -> None:
+    """SMTPLAB_PASSWORD set in a Latin-1 terminal: the bytes go out as they are (the lab
+    answers 535), not a codec error that names a character of the password and where."""
+    assert SCRIPT
+    env = {os.fsencode(k): os.fsencode(v) for k, v in os.environ.items()}
+    env[b"SMTPLAB_PASSWORD"] = b"Gr\xfc\xdfe-aus-Latin-1"
+    with LabServer() as lab:
+        done = subprocess.run(
+            [SCRIPT, *SEND[:2], f"{lab.host}:{lab.port}", *SEND[3:], "--body", "x",
+             "--tls", "--cafile", lab.ca_path, "--user", "student"],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=30,
+        )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "error: AUTH LOGIN: the server answered 535" in done.stderr
+    for leak in ("codec", "xfc", "U+DCFC", "\udcfc", "aus-Latin-1"):
+        assert leak not in done.stderr + done.stdout, leak
+
+
 def test_serve_asks_for_a_chosen_password_at_a_prompt_and_never_prints_it() -> None:
     """``serve --user ada`` in a terminal: the password is typed at a prompt (a real
     pseudo-terminal), then ada logs in with it; the banner and swaks line do not show it."""

@@ -10,6 +10,7 @@ a ``SecretText`` on entry, so a verbose traceback (frame locals) does not show t
 
 from __future__ import annotations
 
+import base64
 import pickle
 import traceback
 from collections.abc import Iterator
@@ -42,6 +43,8 @@ MESSAGE = smtplab.compose(sender="student@lab.smtplab.test", to="bob@example.com
 WRONG_PASSWORD = "a-wrong-guess-7f3c9e"  # a constant, so no test frame holds it as a local
 WARNING = "AUTH WITHOUT TLS"
 TOKEN_WITH_CONTROL = "ya29.token\x01with-a-control"  # XOAUTH2 separates fields with ^A
+LATIN1_BYTES = b"Gr\xfc\xdfe-aus-Latin-1"  # a password set in a Latin-1 terminal
+LATIN1_PASSWORD = LATIN1_BYTES.decode("utf-8", "surrogateescape")  # as os.environ gives it
 
 
 @pytest.fixture
@@ -386,3 +389,42 @@ def test_a_token_xoauth2_cannot_carry_leaves_no_token_in_the_frames() -> None:
     text = verbose_traceback(caught.value)
     assert TOKEN_WITH_CONTROL not in text and repr(TOKEN_WITH_CONTROL)[1:-1] not in text
     assert "C: AUTH" not in str(client.transcript)  # nothing was sent
+
+
+@pytest.mark.parametrize("mechanism", ["LOGIN", "PLAIN"])
+def test_a_password_from_a_latin1_environment_goes_out_as_its_bytes(
+    lab: LabServer, mechanism: str
+) -> None:
+    """os.environ (SMTPLAB_PASSWORD) hands bytes that are not UTF-8 over as lone
+    surrogates: the password goes out as those bytes, exactly, and the server decides.
+    No UnicodeEncodeError naming a character of the password and its position, with the
+    password in clear in the encoder's frames and in the error itself."""
+    client = Client(lab.host, lab.port, security="starttls", context=lab.ssl_context())
+    with client, pytest.raises(AuthenticationError, match="535") as caught:
+        client.login("student", LATIN1_PASSWORD, mechanism=mechanism)
+    text = verbose_traceback(caught.value)
+    assert "password = <SecretText" in text
+    for form in {LATIN1_PASSWORD, repr(LATIN1_PASSWORD)[1:-1], printable(LATIN1_PASSWORD)}:
+        assert form not in text, f"{form!r} is in the traceback"
+    sent = {"LOGIN": LATIN1_BYTES, "PLAIN": b"\0student\0" + LATIN1_BYTES}[mechanism]
+    assert base64.b64encode(sent).decode() in str(client.transcript.reveal())
+    assert base64.b64encode(sent).decode() not in text + str(client.transcript)
+
+
+def test_a_login_refused_mid_exchange_is_cancelled_so_quit_is_not_taken_for_the_password(
+    lab: LabServer,
+) -> None:
+    """LOGIN's user name went out, then the encoder refuses the password (a NUL): the
+    client cancels the exchange with "*" (RFC 4954 §4). Left open, the QUIT that closes
+    the client was the server's password answer: a failed login counted against the
+    account, and a transcript line "password hidden" for a password never sent."""
+    client = Client(lab.host, lab.port, security="starttls", context=lab.ssl_context())
+    with pytest.raises(LocalProtocolError, match=r"password.*NUL"), client:
+        client.login("student", "nul\0inside", mechanism="LOGIN")
+    dialogue = str(client.transcript.dialogue()).splitlines()
+    auth = dialogue[dialogue.index("C: AUTH LOGIN") :]
+    assert auth[1:5] == ["S: 334 VXNlcm5hbWU6", "C: c3R1ZGVudA==", "S: 334 UGFzc3dvcmQ6", "C: *"]
+    assert auth[5].startswith("S: 501") and auth[6:] == ["C: QUIT", "S: 221 2.0.0 Bye"]
+    assert not any(entry.secret for entry in client.transcript)
+    log = str(lab.sessions[-1])
+    assert "C: *" in log and "535" not in log and "S: 221" in log

@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import smtplib
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
@@ -253,6 +254,62 @@ def test_a_server_that_echoes_the_password_cannot_leak_it_through_the_error(
         assert_no_secret(text, TEST_USER, TEST_PASSWORD, where)
 
 
+def accept_then_echo_later(peer: Any) -> None:
+    """235 to AUTH, then every later reply repeats the password (a careless server's
+    "helpful" diagnostics)."""
+    peer.send(b"235 2.7.0 Authentication successful\r\n")
+    peer.line()  # MAIL FROM
+    peer.send(b"250 2.1.0 ok, sender of " + TEST_PASSWORD.encode() + b"\r\n")
+    peer.line()  # RCPT TO
+    peer.send(b"550 5.7.1 relaying denied for " + TEST_PASSWORD.encode() + b"\r\n")
+    peer.line()  # RSET
+    peer.send(b"250 2.0.0 ok\r\n")
+    peer.hold()
+
+
+def test_a_password_echoed_after_the_login_stays_out_of_a_later_steps_error() -> None:
+    """The transcript masks a password a server repeats at any later step; the error of
+    that step, printed as it is, must mask it too (not only the errors of login())."""
+    with ScriptedServer(smtp_script({"AUTH": accept_then_echo_later}, ehlo=ECHO_EHLO)) as server:
+        client = Client(server.host, server.port, timeout=2)
+        client.login(TEST_USER, TEST_PASSWORD, mechanism="PLAIN", allow_unencrypted_auth=True)
+        with pytest.raises(smtplab.errors.RecipientRefused) as caught:
+            client.send_message(message())
+        client.close()
+    error = caught.value
+    assert error.code == 550 and "relaying denied for ●●●●●●●●" in str(error)
+    for where, text in {
+        "str": str(error),
+        "repr": repr(error),
+        "reply": repr(error.reply) + repr(error.reply.raw) + repr(error.reply.lines),
+        **rendered(client.transcript),
+    }.items():
+        assert_no_secret(text, TEST_USER, TEST_PASSWORD, where)
+
+
+def accept_then_echo_cut_short(peer: Any) -> None:
+    peer.send(b"235 2.7.0 Authentication successful\r\n")
+    peer.line()  # MAIL FROM
+    peer.send(b"550 5.7.1 not for " + TEST_PASSWORD.encode())  # no line end: then gone
+    peer.close()
+
+
+def test_a_password_echoed_in_a_cut_reply_stays_out_of_the_error_and_its_cause() -> None:
+    """The reply is cut short: Disconnected, caused by the parser's RemoteProtocolError;
+    both quote the bytes that came, and a printed traceback shows both."""
+    with ScriptedServer(
+        smtp_script({"AUTH": accept_then_echo_cut_short}, ehlo=ECHO_EHLO)
+    ) as server:
+        client = Client(server.host, server.port, timeout=2)
+        client.login(TEST_USER, TEST_PASSWORD, mechanism="PLAIN", allow_unencrypted_auth=True)
+        with pytest.raises(smtplab.errors.Disconnected) as caught:
+            client.send_message(message())
+        client.close()
+    printed = "".join(traceback.format_exception(caught.value))
+    assert "The above exception was the direct cause" in printed and "●●●●●●●●" in printed
+    assert_no_secret(printed, TEST_USER, TEST_PASSWORD, "the printed traceback")
+
+
 def test_other_clients_leave_no_password_in_the_session_log(account: Any, raw_smtp: Any) -> None:
     """smtplib (AUTH PLAIN with an initial response; LOGIN), and answers sent by hand
     without waiting for the prompts: the lab masks them all."""
@@ -330,6 +387,41 @@ def test_widget_state_never_holds_the_password(
     }
     for where, text in texts.items():
         assert_no_secret(text, "student", password, where)
+
+
+def login_then_echo_in_the_queue_reply(peer: Any) -> None:
+    peer.send(b"334 VXNlcm5hbWU6\r\n")
+    peer.line()
+    peer.send(b"334 UGFzc3dvcmQ6\r\n")
+    peer.line()
+    for reply in (b"235 2.7.0 ok", b"250 2.1.0 ok", b"250 2.1.5 ok", b"354 go ahead"):
+        peer.send(reply + b"\r\n")
+        peer.line()
+    peer.message()
+    peer.send(b"250 2.0.0 queued for " + TEST_PASSWORD.encode() + b"\r\n")
+    peer.line()  # QUIT
+    peer.send(b"221 2.0.0 bye\r\n")
+    peer.close()
+
+
+def test_the_composers_result_line_masks_a_password_the_server_echoes() -> None:
+    """The result under Send quotes the server's final reply; the Composer shows it in a
+    widget, saved with the notebook: an echoed password is masked there as in the
+    transcript."""
+    from smtplab.widgets import DraftForm
+    from smtplab.widgets.model import ServerChoice, deliver
+
+    script = smtp_script({"AUTH": login_then_echo_in_the_queue_reply}, ehlo=ECHO_EHLO)
+    with ScriptedServer(script) as server:
+        draft = DraftForm(sender="a@example.com", to="bob@example.com", body="hi").draft()
+        choice = ServerChoice(
+            "custom", "plain", TEST_USER, host=server.host, port=server.port,
+            allow_unencrypted_auth=True,
+        )  # fmt: skip
+        outcome = deliver(draft, choice.resolve(), TEST_PASSWORD, timeout=3)
+    assert outcome.delivered and "queued for ●●●●●●●●" in outcome.summary
+    for where, text in {"str": str(outcome), "html": outcome._repr_html_()}.items():
+        assert_no_secret(text, TEST_USER, TEST_PASSWORD, f"the outcome ({where})")
 
 
 # --- the committed notebooks --------------------------------------------------------------------

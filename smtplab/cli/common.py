@@ -139,6 +139,16 @@ def positive(text: str) -> int:
     return value
 
 
+def account(text: str) -> str:
+    """``--user``'s account name (serve, send): NAME:PASSWORD is refused, never echoed."""
+    if ":" in text:
+        problem = _("give the account NAME only; {reason}")
+        raise argparse.ArgumentTypeError(problem.format(reason=no_password_flag()))
+    if not text.strip():
+        raise argparse.ArgumentTypeError(_("give an account name, e.g. --user student"))
+    return text
+
+
 class RefusePasswordFlag(argparse.Action):
     """``--password`` (and swaks's ``-ap``): refused with the reason, without echoing the
     password back."""

@@ -89,7 +89,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     add("--tls", "-tls", const="starttls", help=_("as --security starttls"), **tls)
     add("--tlsc", "-tlsc", "--tls-on-connect", const="tls", help=_("as --security tls"), **tls)
     user_help = _("log in with AUTH as this user (password: see above)")
-    add("--user", "-au", "--auth-user", help=user_help)
+    add("--user", "-au", "--auth-user", type=common.account, help=user_help)
     auth_help = _("AUTH mechanism (LOGIN, PLAIN...; default LOGIN)")
     add("-a", "--auth", metavar="MECHANISM", help=auth_help)
     add(

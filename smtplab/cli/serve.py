@@ -29,15 +29,6 @@ __all__: list[str] = []
 _POLL_SECONDS = 0.5
 
 
-def _account(text: str) -> str:
-    if ":" in text:  # NAME:PASSWORD, as before: never echo it back
-        problem = _("give the account NAME only; {reason}")
-        raise argparse.ArgumentTypeError(problem.format(reason=common.no_password_flag()))
-    if not text.strip():
-        raise argparse.ArgumentTypeError(_("give an account name, e.g. --user student"))
-    return text
-
-
 def _step(text: str) -> str:
     step = text.strip().upper()
     step = {"MESSAGE": "DATA_END", "GREETING": "CONNECT"}.get(step, step)
@@ -100,7 +91,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     )
     add(
         "--user",
-        type=_account,
+        type=common.account,
         action="append",
         metavar="NAME",
         help=_(
