@@ -619,7 +619,7 @@ class _Step(contextlib.AbstractContextManager["_Step"]):
         if isinstance(exc, SmtplabError) and getattr(exc, "transcript", None) is None:
             exc.transcript = self.transcript  # type: ignore[attr-defined]
             while isinstance(exc, SmtplabError):  # a server may echo a secret at any step
-                exc = exc.scrubbed(self.transcript._scrub).__cause__ or exc.__context__
+                exc = exc.scrubbed(self.transcript.scrub).__cause__ or exc.__context__
 
 
 def _as_bytes(message: MessageLike) -> bytes:

@@ -286,11 +286,18 @@ class Transcript:
 
     def timeline(self) -> list[tuple[float, str, str, str]]:
         """``(seconds since the first entry, direction, phase, masked summary)`` per entry."""
-        entries, t0, scrub = self._annotate(), self._t0(), self._memory.scrub
+        entries, t0 = self._annotate(), self._t0()
+        scrub = self._memory.scrub
         return [(e.time - t0, e.direction, e.phase, e.summary(72, scrub)) for e in entries]
 
-    def _scrub(self, text: str) -> str:
-        """``text`` with every secret sent so far masked (an error's words, by the client)."""
+    def scrub(self, text: str) -> str:
+        """``text`` with every secret this session sent masked, in every form the
+        transcript knows (as typed, base64, the PLAIN blob): for a server's words quoted
+        outside the transcript, such as an error or a result line.
+
+        >>> Transcript().scrub("nothing was sent")
+        'nothing was sent'
+        """
         self._annotate()
         return self._memory.scrub(text)
 

@@ -502,7 +502,7 @@ def deliver(
         except SmtplabError:
             client.close()
         summary = _("Delivered: the server answered {code} {text}").format(
-            code=reply.code, text=transcript._scrub(reply.text)
+            code=reply.code, text=transcript.scrub(reply.text)
         )
         if refused:
             names = ", ".join(f"{a} ({r.code})" for a, r in refused.items())
