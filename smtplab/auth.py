@@ -68,16 +68,36 @@ NOT_TEXT = N_("{what} must be text (str), not {type}.")
 """The refusal of a credential that is not ``str`` (the exercise checks recognise it)."""
 
 
+NOT_UTF8 = N_("a lone surrogate is no character, and UTF-8 cannot carry it.")
+
+
 def _no_char(value: str, char: str, what: str, why: str) -> str:
+    """``value``, refused when it holds ``char`` (``why`` says why) or is no UTF-8 text."""
     if not isinstance(value, str):
         raise LocalProtocolError(_(NOT_TEXT).format(what=_(what), type=type(value).__name__))
     if char in value:
-        message = _(errors_texts.AUTH_BAD_CHARACTER)
-        position = value.index(char)
-        raise LocalProtocolError(
-            message.format(what=_(what), char=repr(char), position=position, why=_(why))
-        )
-    return value
+        raise _bad_character(value, value.index(char), what, why)
+    return _utf8_text(value, what)
+
+
+def _utf8_text(value: str, what: str) -> str:
+    """``value``, refused when UTF-8 cannot carry it: a lone surrogate that is no byte
+    escaped by ``os.environ`` (U+D800, say; those go out as the bytes they stand for)."""
+    try:
+        value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as unsendable:
+        position = unsendable.start  # the error holds the whole value: not chained on
+    else:
+        return value
+    raise _bad_character(value, position, what, NOT_UTF8)
+
+
+def _bad_character(value: str, position: int, what: str, why: str) -> LocalProtocolError:
+    message = _(errors_texts.AUTH_BAD_CHARACTER)
+    char = repr(value[position])
+    return LocalProtocolError(
+        message.format(what=_(what), char=char, position=position, why=_(why))
+    )
 
 
 def plain_response(username: str, password: str, authzid: str = "") -> str:
@@ -130,7 +150,8 @@ def cram_md5_response(username: str, password: str, challenge_b64: str) -> str:
     except (binascii.Error, ValueError):
         message = _(errors_texts.AUTH_CRAM_CHALLENGE)
         raise RemoteProtocolError(message.format(challenge=repr(challenge_b64[:60]))) from None
-    digest = hmac.new(password.encode("utf-8", "surrogateescape"), challenge, "md5").hexdigest()
+    key = _utf8_text(password, N_("the password")).encode("utf-8", "surrogateescape")
+    digest = hmac.new(key, challenge, "md5").hexdigest()
     return b64encode_text(f"{username} {digest}")
 
 

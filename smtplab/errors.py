@@ -56,6 +56,15 @@ class SmtplabError(Exception):
         self.args = tuple(scrub(a) if isinstance(a, str) else a for a in self.args)
         return self
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), self.args, self._pickled_state())
+
+    def _pickled_state(self) -> dict[str, object]:
+        # Fields of the error (a ReplyError's sender or recipient...) travel
+        # in the instance's state; the transcript a client attached stays behind (it
+        # holds locks and secrets).
+        return {key: value for key, value in self.__dict__.items() if key != "transcript"}
+
 
 class ProtocolError(SmtplabError):
     """Something broke the rules of SMTP."""
@@ -135,10 +144,7 @@ class ReplyError(SmtplabError):
         return explain(self.reply)
 
     def __reduce__(self) -> tuple[object, ...]:
-        # A subclass's own fields (sender, recipient) travel in the instance's state; the
-        # transcript a client attached stays behind (it holds locks and secrets).
-        state = {key: value for key, value in self.__dict__.items() if key != "transcript"}
-        return (type(self), (self.reply, self.step, self.hint), state)
+        return (type(self), (self.reply, self.step, self.hint), self._pickled_state())
 
 
 class AuthenticationError(ReplyError):

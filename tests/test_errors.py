@@ -118,6 +118,25 @@ def test_reply_errors_pickle(error: ReplyError) -> None:
     assert getattr(copy, "sender", None) == getattr(error, "sender", None)
 
 
+def test_every_client_error_pickles_without_its_transcript(lab) -> None:
+    """Not only a ReplyError: an error the client raised carries the session's transcript
+    (locks, secrets), which stays behind when the error is pickled (multiprocessing, a
+    notebook's parallel tools); its words and fields travel."""
+    from smtplab import Client
+    from smtplab.errors import LocalProtocolError, TLSError
+
+    with Client(lab.host, lab.port) as client, pytest.raises(LocalProtocolError) as caught:
+        client.mail("bad\r\naddress@example.com")
+    assert caught.value.transcript is client.transcript
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is LocalProtocolError and str(copy) == str(caught.value)
+    assert getattr(copy, "transcript", None) is None
+    tls = TLSError("handshake failed")
+    tls.transcript = client.transcript
+    copy = pickle.loads(pickle.dumps(tls))
+    assert str(copy) == "handshake failed" and getattr(copy, "transcript", None) is None
+
+
 @pytest.mark.parametrize(
     ("reason", "verify", "needle"),
     [

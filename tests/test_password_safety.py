@@ -21,7 +21,7 @@ from interop.scripted import ScriptedServer, smtp_script
 
 import smtplab
 from smtplab import Client
-from smtplab.auth import login_password, xoauth2_response
+from smtplab.auth import cram_md5_response, login_password, xoauth2_response
 from smtplab.errors import (
     AuthenticationError,
     LocalProtocolError,
@@ -409,6 +409,36 @@ def test_a_password_from_a_latin1_environment_goes_out_as_its_bytes(
     sent = {"LOGIN": LATIN1_BYTES, "PLAIN": b"\0student\0" + LATIN1_BYTES}[mechanism]
     assert base64.b64encode(sent).decode() in str(client.transcript.reveal())
     assert base64.b64encode(sent).decode() not in text + str(client.transcript)
+
+
+NOT_UTF8_PASSWORD = "pw\ud800Xq7zKv"  # a lone surrogate no os.environ byte stands for
+
+
+@pytest.mark.parametrize("mechanism", ["LOGIN", "PLAIN"])
+def test_a_password_utf8_cannot_carry_is_refused_without_showing_it(
+    lab: LabServer, mechanism: str
+) -> None:
+    """A lone surrogate such as U+D800 (from JSON or a program, never from os.environ) is
+    no character: the encoder refuses it with the kit's own error, before the password
+    goes out. It used to be a UnicodeEncodeError whose ``object`` was the password, raised
+    from frames that held it in clear."""
+    client = Client(lab.host, lab.port, security="starttls", context=lab.ssl_context())
+    with client, pytest.raises(LocalProtocolError, match="lone surrogate") as caught:
+        client.login("student", NOT_UTF8_PASSWORD, mechanism=mechanism)
+    error = caught.value
+    assert "position 2" in str(error)
+    assert error.__context__ is None and error.__cause__ is None
+    text = verbose_traceback(error) + repr(pickle.loads(pickle.dumps(error)).args)
+    for form in {NOT_UTF8_PASSWORD, repr(NOT_UTF8_PASSWORD)[1:-1], "Xq7zKv"}:
+        assert form not in text, f"{form!r} is in the traceback"
+    if mechanism == "PLAIN":  # refused before the AUTH line was made
+        assert "C: AUTH" not in str(client.transcript)
+
+
+def test_cram_md5_refuses_a_password_utf8_cannot_carry() -> None:
+    with pytest.raises(LocalProtocolError, match="lone surrogate") as caught:
+        cram_md5_response("student", NOT_UTF8_PASSWORD, "PDE4OTY+")
+    assert "Xq7zKv" not in str(caught.value) and caught.value.__context__ is None
 
 
 def test_a_login_refused_mid_exchange_is_cancelled_so_quit_is_not_taken_for_the_password(
