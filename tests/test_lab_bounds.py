@@ -409,3 +409,54 @@ def test_messages_past_the_labs_incoming_budget_are_dropped_and_refused_with_452
     assert send(message(int(1.5 * MB))).startswith(b"250 ")  # the budget was given back
     assert send(message(1000)).startswith(b"250 ")
     assert len(lab.inbox) == 2
+
+
+# -- a peer that never reads its replies -----------------------------------------------------
+def _flood_without_reading(lab: LabServer, port: int | None = None) -> socket.socket:
+    """Pipeline EHLOs (about 25 bytes of reply per byte sent) and read nothing, until the
+    lab stops taking them (it reads nothing while commands wait, and answers them for up
+    to a second after): its replies wait, unread, in the kernel and the transport."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: small window
+    sock.connect((lab.host, port or lab.port))
+    sock.setblocking(False)
+    data = memoryview(b"EHLO x\r\n" * 8192)
+    last_progress = time.monotonic()
+    deadline = last_progress + 20
+    while time.monotonic() - last_progress < 2.0 and time.monotonic() < deadline:
+        try:
+            sock.send(data)
+            last_progress = time.monotonic()
+        except BlockingIOError:
+            time.sleep(0.02)
+        except ConnectionError:  # the lab dropped it meanwhile (a short idle timeout)
+            break
+    return sock
+
+
+def test_a_peer_that_reads_no_reply_is_closed_after_the_idle_timeout(lab_factory) -> None:
+    lab = lab_factory(policy=LabPolicy(idle_timeout=1.0), max_connections=1)
+    sock = _flood_without_reading(lab)
+    try:
+        deadline = time.monotonic() + 1.0 + 1.0 + 3.0  # idle timeout, close grace, slack
+        while not lab.sessions[0].closed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # before: closed "after what was written has gone out", which never happened, so
+        # the connection (and, at max_connections, the whole lab) was held for ever
+        assert lab.sessions[0].closed, "the lab still holds a peer that reads nothing"
+        assert good_send(lab) < 2.0
+    finally:
+        sock.close()
+
+
+def test_peers_that_read_no_reply_give_way_to_a_good_client(lab_factory) -> None:
+    lab = lab_factory(max_connections=2)  # the default idle timeout: 300 s
+    socks = [_flood_without_reading(lab) for _ in range(2)]
+    try:
+        # before: neither could give way (commands waiting), so every newcomer got 421
+        assert good_send(lab) < 2.0
+        assert lab.refused_connections == 1
+        assert [s.closed for s in lab.sessions[:2]].count(True) == 1
+    finally:
+        for sock in socks:
+            sock.close()

@@ -45,8 +45,10 @@ from .sessionlog import LabSession, SessionRecorder, SessionStore
 __all__: list[str] = []  # the lab's own machinery, used by server.py and protocol.py
 
 TLS_CLOSE_GRACE = 1.0
-"""Seconds a TLS connection may take to close after QUIT or a 421 before the lab closes
-the socket itself (asyncio would otherwise wait 30 s for the client's close_notify)."""
+"""Seconds a connection may take to close after QUIT, a 421 or the idle timeout before
+the lab drops the socket itself: over TLS asyncio would otherwise wait 30 s for the
+client's close_notify, and in plain text for ever for a peer that reads none of the
+replies still to go out."""
 
 DEFAULT_MAX_CONNECTIONS = 64
 """How many connections a lab serves at once by default (see ``max_connections``)."""
@@ -217,6 +219,7 @@ class LabConnection(asyncio.BufferedProtocol):
         """When bytes last came or went (the longest idle gives way when the lab is full)."""
         self.spoke = False
         """True once the client has sent a byte (a silent one gives way first)."""
+        self._writing_paused = False  # the replies wait: the peer is not reading them
         self._cutter = LineCutter()
         self._backlog = bytearray()  # cut, logged, not yet given to aiosmtpd
         self._smtp_paused = False  # aiosmtpd's reader is full: wait for its resume_reading()
@@ -291,8 +294,12 @@ class LabConnection(asyncio.BufferedProtocol):
         waiting, not in a message) and nobody has logged in on it. Of those, one that never
         said a word goes first, then the one quiet longest
         (:func:`~smtplab.lab.bounds.pick_connection_to_close`): under a storm of silent
-        connections, a client in the middle of its dialogue is the last to go."""
-        return not (self.closing or self.in_message or self._backlog or self.session.auth_user)
+        connections, a client in the middle of its dialogue is the last to go. Commands
+        waiting do not keep a connection whose peer reads none of its replies (its writes
+        are paused): it waits on itself."""
+        if self.closing or self.in_message or self.session.auth_user:
+            return False
+        return not self._backlog or self._writing_paused
 
     def give_way(self) -> None:
         """Close this idle connection (421 4.7.0) so that a new client can be served."""
@@ -301,8 +308,8 @@ class LabConnection(asyncio.BufferedProtocol):
         self.session.error = _(
             "closed to make room for a new connection (the lab serves at most {limit})"
         ).format(limit=limit)
-        if self._handshaking or (self.listener == "tls" and not self.tls):
-            self.abort()
+        if self._handshaking or (self.listener == "tls" and not self.tls) or self._writing_paused:
+            self.abort()  # no reply could reach it
             return
         reply = f"{_TOO_MANY} (at most {limit}): closing this idle one\r\n"  # i18n: keep a reply
         self.send(reply.encode("ascii"))
@@ -389,11 +396,13 @@ class LabConnection(asyncio.BufferedProtocol):
 
     def pause_writing(self) -> None:
         """The transport below is full: aiosmtpd's ``drain()`` waits."""
+        self._writing_paused = True
         if self._smtp is not None:
             self._smtp.pause_writing()
 
     def resume_writing(self) -> None:
         """The transport below has room again."""
+        self._writing_paused = False
         if self._smtp is not None:
             self._smtp.resume_writing()
 
@@ -417,15 +426,17 @@ class LabConnection(asyncio.BufferedProtocol):
 
     def close(self) -> None:
         """Close after what was written has gone out (QUIT, a 421, aiosmtpd's idle
-        timeout). Over TLS, close the socket if the client has not closed its end within
-        :data:`TLS_CLOSE_GRACE` seconds of the server's close_notify."""
+        timeout). Drop the socket if it has not closed within :data:`TLS_CLOSE_GRACE`
+        seconds: over TLS the client did not answer the server's close_notify, in plain
+        text it reads none of the replies still to go out (which asyncio would wait for
+        for ever, holding the connection)."""
         self.closing = True
         if self._pieces:  # split_replies: after the last piece
             self._close_after_pieces = True
             return
         if self.below is not None:
             self.below.close()
-        if self.tls and not self._lost:
+        if not self._lost:
             asyncio.get_running_loop().call_later(TLS_CLOSE_GRACE, self._abort_if_open)
 
     def _abort_if_open(self) -> None:
