@@ -460,3 +460,27 @@ def test_peers_that_read_no_reply_give_way_to_a_good_client(lab_factory) -> None
     finally:
         for sock in socks:
             sock.close()
+
+
+def test_the_inbox_bound_counts_the_envelope_too(lab_factory, raw_smtp) -> None:
+    # 100 recipients of 490 bytes: 49 KB of envelope for a 3-byte message
+    lab = lab_factory(size_limit=10_000, max_inbox_bytes=100_000, max_session_bytes=10_000)
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    tracemalloc.start()
+    try:
+        for n in range(20):
+            rcpts = "".join(f"RCPT TO:<{n}{'r' * 470}{i}@example.com>\r\n" for i in range(100))
+            client.send(f"MAIL FROM:<a@example.com>\r\n{rcpts}DATA\r\n")
+            assert [client.read_reply().code for _ in range(102)][-1] == 354
+            assert client.command(b"x\r\n.").code == 250
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    inbox = lab.inbox
+    envelopes = sum(len(m.mail_from) + sum(map(len, m.rcpt_tos)) for m in inbox)
+    # before: all 20 kept (980 KB of addresses, 2 MB traced) for an inbox "of 100,000 bytes"
+    assert envelopes + sum(m.size for m in inbox) <= 100_000 + 50_000  # the newest is kept
+    assert lab.dropped_messages == 20 - len(inbox)
+    assert held < 600_000, f"the lab holds {held} bytes for an inbox of 100,000"

@@ -2,7 +2,8 @@
 
 The server thread adds messages; the notebook's thread reads snapshots and waits for
 new ones. The inbox is bounded in messages (``max_messages``) and in bytes
-(``max_bytes``, 64 MiB by default): when it is full the oldest messages are dropped and
+(``max_bytes``, 64 MiB by default, the envelopes counted with the messages: a tiny message
+may have 100 recipients of 500 bytes): when it is full the oldest messages are dropped and
 counted (how many, how many bytes), so a long classroom session, or a classmate's script
 sending 10 MB messages in a loop, cannot eat the machine's memory.
 """
@@ -123,9 +124,16 @@ class ReceivedMessage:
         )
 
 
+def held_bytes(message: ReceivedMessage) -> int:
+    """What keeping ``message`` costs the inbox's byte bound: its bytes and its envelope."""
+    envelope = [message.mail_from, *message.rcpt_tos, *message.mail_options]
+    envelope += [*message.rcpt_options, message.helo or ""]
+    return message.size + sum(map(len, envelope))
+
+
 class Inbox:
     """A bounded, thread-safe list of :class:`ReceivedMessage`, oldest first: at most
-    ``max_messages`` messages and ``max_bytes`` bytes of them."""
+    ``max_messages`` messages and ``max_bytes`` bytes of them (:func:`held_bytes`)."""
 
     def __init__(
         self, max_messages: int = DEFAULT_MAX_MESSAGES, max_bytes: int = DEFAULT_MAX_INBOX_BYTES
@@ -155,13 +163,13 @@ class Inbox:
         dropped = []
         with self._changed:
             messages = self._messages
-            self._bytes += message.size
+            self._bytes += held_bytes(message)
             messages.append(message)
             while len(messages) > 1 and (
                 len(messages) > self.max_messages or self._bytes > self.max_bytes
             ):
                 oldest = messages.popleft()
-                self._bytes -= oldest.size
+                self._bytes -= held_bytes(oldest)
                 self._dropped += 1
                 self._dropped_bytes += oldest.size
                 dropped.append(oldest)
@@ -204,7 +212,7 @@ class Inbox:
 
     @property
     def size(self) -> int:
-        """How many bytes of messages the inbox holds now."""
+        """How many bytes of messages the inbox holds now, their envelopes included."""
         with self._changed:
             return self._bytes
 
