@@ -11,6 +11,7 @@ answers masked even when cut short. The floods are sized to keep each test in se
 from __future__ import annotations
 
 import base64
+import gc
 import smtplib
 import socket
 import threading
@@ -484,3 +485,25 @@ def test_the_inbox_bound_counts_the_envelope_too(lab_factory, raw_smtp) -> None:
     assert envelopes + sum(m.size for m in inbox) <= 100_000 + 50_000  # the newest is kept
     assert lab.dropped_messages == 20 - len(inbox)
     assert held < 600_000, f"the lab holds {held} bytes for an inbox of 100,000"
+
+
+def test_the_sessions_kept_are_bounded_in_memory_even_in_short_lines(lab_factory) -> None:
+    # 1,000 lines of 2 and 30 bytes a session: each line costs far more than its bytes
+    lab = lab_factory(max_session_bytes=100_000, max_log_bytes=200_000)
+    tracemalloc.start()
+    try:
+        for _ in range(40):
+            with socket.create_connection((lab.host, lab.port), timeout=TIMEOUT) as sock:
+                sock.sendall(b"\r\n" * 499 + b"QUIT\r\n")
+                with sock.makefile("rb") as replies:
+                    assert replies.readlines()[-1].startswith(b"221 ")  # to the close
+        gc.collect()  # what the lab keeps, not the cycles of closed connections
+        lab_files = tracemalloc.Filter(True, "*/smtplab/lab/*")
+        traces = tracemalloc.take_snapshot().filter_traces([lab_files])
+    finally:
+        tracemalloc.stop()
+    held = sum(stat.size for stat in traces.statistics("filename"))
+    # before: 13 sessions of 1,000 lines kept, 1.5 MB, for a log "of 200,000 bytes"; and
+    # 1.4 MB while the connections closed in the last second were held by their close timer
+    assert held < 400_000, f"the session logs hold {held} bytes; max_log_bytes is 200,000"
+    assert lab.sessions[-1].omitted_lines > 0

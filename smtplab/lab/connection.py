@@ -229,6 +229,7 @@ class LabConnection(asyncio.BufferedProtocol):
         self._refusing = False  # strict: a bare CR/LF was refused, the rest is logged only
         self._pieces: deque[bytes] = deque()  # split_replies: what is still to be written
         self._piece_due: asyncio.Handle | None = None
+        self._close_due: asyncio.TimerHandle | None = None  # the drop after TLS_CLOSE_GRACE
         self._close_after_pieces = False
         self._pause = 0.0
 
@@ -415,8 +416,9 @@ class LabConnection(asyncio.BufferedProtocol):
         self._backlog.clear()
         if self._feed_due is not None:
             self._feed_due.cancel()
-        if self._piece_due is not None:
-            self._piece_due.cancel()
+        for due in (self._piece_due, self._close_due):  # a cancelled one lets go of self
+            if due is not None:
+                due.cancel()
         self._pieces.clear()
         self.context.live.discard(self)
         self._recorder.close()
@@ -436,8 +438,9 @@ class LabConnection(asyncio.BufferedProtocol):
             return
         if self.below is not None:
             self.below.close()
-        if not self._lost:
-            asyncio.get_running_loop().call_later(TLS_CLOSE_GRACE, self._abort_if_open)
+        if not self._lost and self._close_due is None:
+            loop = asyncio.get_running_loop()
+            self._close_due = loop.call_later(TLS_CLOSE_GRACE, self._abort_if_open)
 
     def _abort_if_open(self) -> None:
         if not self._lost:
