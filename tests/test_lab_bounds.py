@@ -11,6 +11,7 @@ answers masked even when cut short. The floods are sized to keep each test in se
 from __future__ import annotations
 
 import base64
+import contextlib
 import gc
 import smtplib
 import socket
@@ -507,3 +508,33 @@ def test_the_sessions_kept_are_bounded_in_memory_even_in_short_lines(lab_factory
     # 1.4 MB while the connections closed in the last second were held by their close timer
     assert held < 400_000, f"the session logs hold {held} bytes; max_log_bytes is 200,000"
     assert lab.sessions[-1].omitted_lines > 0
+
+
+def test_messages_trickled_byte_by_byte_do_not_keep_a_good_client_out(lab_factory) -> None:
+    lab = lab_factory(max_connections=2)
+    stop = threading.Event()
+
+    def slowloris() -> None:
+        with socket.create_connection((lab.host, lab.port), timeout=TIMEOUT) as sock:
+            sock.sendall(b"HELO x\r\nMAIL FROM:<a@x.org>\r\nRCPT TO:<b@x.org>\r\nDATA\r\n")
+            with contextlib.suppress(OSError):
+                while not stop.wait(0.2):
+                    sock.sendall(b"z")  # one byte of the message, five times a second
+
+    threads = [threading.Thread(target=slowloris, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + TIMEOUT
+    while sum(s.commands() == ["HELO", "MAIL", "RCPT", "DATA"] for s in lab.sessions) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    try:
+        # before: 421 to every newcomer until the messages ended (the idle timeout: 300 s)
+        assert good_send(lab) < 2.0
+        assert lab.refused_connections == 1
+        cut = [s for s in lab.sessions if s.error and "make room" in s.error]
+        assert [s.id for s in cut] == ["S1"] or [s.id for s in cut] == ["S2"]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(TIMEOUT)

@@ -17,11 +17,14 @@ is never refused because a classmate floods the lab.
 
 :func:`pick_connection_to_close` chooses which connection gives way when the lab is at
 ``max_connections``: among those that have not logged in and are idle, one that never
-said a word, else the one quiet longest.
+said a word, else the one quiet longest; when none is idle, the one that has been sending
+its message longest without logging in (a message trickled a byte at a time must not keep
+the lab full until the idle timeout).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -137,6 +140,8 @@ class IncomingMessage:
 
     def __init__(self, budget: IncomingBudget) -> None:
         self.budget = budget
+        self.started = time.monotonic()
+        """When the message started to arrive (after 354)."""
         self.size = 0
         self.counted = 0
         self.refused = False
@@ -181,10 +186,17 @@ class _Connection(Protocol):
 
     def can_give_way(self) -> bool: ...
 
+    def message_since(self) -> float | None: ...
+
 
 def pick_connection_to_close(live: Iterable[_Connection]) -> _Connection | None:
     """The connection that gives way to a new one, among those that may: one that never
-    said a word first (a client in its dialogue has said EHLO), then the one quiet longest.
+    said a word first (a client in its dialogue has said EHLO), then the one quiet longest;
+    if none may, the one whose message (nobody logged in) started first, if any.
     """
+    live = list(live)
     candidates = [connection for connection in live if connection.can_give_way()]
-    return min(candidates, key=lambda c: (c.spoke, c.last_active)) if candidates else None
+    if candidates:
+        return min(candidates, key=lambda c: (c.spoke, c.last_active))
+    arriving = [(since, c) for c in live if (since := c.message_since()) is not None]
+    return min(arriving, key=lambda pair: pair[0])[1] if arriving else None

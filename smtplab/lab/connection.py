@@ -272,7 +272,8 @@ class LabConnection(asyncio.BufferedProtocol):
 
     def _make_room(self, transport: asyncio.Transport) -> bool:
         """At ``max_connections``, the connection idle longest that has not logged in
-        gives way (421); if none may, this new one is refused with 421. True: serve it."""
+        gives way (421), else the one sending its message longest without a login (cut
+        short); if none may, this new one is refused with 421. True: serve it."""
         context = self.context
         if len(context.live) < context.max_connections:
             return True
@@ -302,8 +303,16 @@ class LabConnection(asyncio.BufferedProtocol):
             return False
         return not self._backlog or self._writing_paused
 
+    def message_since(self) -> float | None:
+        """When the message arriving here started, if it may be cut short to make room
+        when no connection can give way (nobody logged in on it); else None."""
+        if self._message is None or self.closing or self.session.auth_user:
+            return None
+        return self._message.started
+
     def give_way(self) -> None:
-        """Close this idle connection (421 4.7.0) so that a new client can be served."""
+        """Close this idle connection (421 4.7.0), or drop this one in its message, so that
+        a new client can be served."""
         self.context.closed_for_room += 1
         limit = self.context.max_connections
         self.session.error = _(
@@ -311,6 +320,9 @@ class LabConnection(asyncio.BufferedProtocol):
         ).format(limit=limit)
         if self._handshaking or (self.listener == "tls" and not self.tls) or self._writing_paused:
             self.abort()  # no reply could reach it
+            return
+        if self.in_message:  # its message is cut short: no reply is read before its end
+            self.abort()
             return
         reply = f"{_TOO_MANY} (at most {limit}): closing this idle one\r\n"  # i18n: keep a reply
         self.send(reply.encode("ascii"))
