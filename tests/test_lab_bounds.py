@@ -538,3 +538,38 @@ def test_messages_trickled_byte_by_byte_do_not_keep_a_good_client_out(lab_factor
         stop.set()
         for thread in threads:
             thread.join(TIMEOUT)
+
+
+def test_pipelined_floods_at_the_cap_do_not_keep_a_good_client_out(lab_factory) -> None:
+    lab = lab_factory(max_connections=2)
+    stop = threading.Event()
+
+    def flood() -> None:  # reads every reply, and always has commands waiting
+        with socket.create_connection((lab.host, lab.port), timeout=TIMEOUT) as sock:
+            reader = threading.Thread(target=_read_all, args=(sock,), daemon=True)
+            reader.start()
+            with contextlib.suppress(OSError):
+                while not stop.is_set():
+                    sock.sendall(b"NOOP\r\n" * 20_000)
+
+    threads = [threading.Thread(target=flood, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + TIMEOUT
+    while sum(len(s.lines) > 100 for s in lab.sessions) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    try:
+        # before: every newcomer got 421 for as long as the floods went on
+        assert good_send(lab) < 2.0
+        assert lab.refused_connections == 1
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(TIMEOUT)
+
+
+def _read_all(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while sock.recv(1 << 20):
+            pass

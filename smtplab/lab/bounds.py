@@ -17,14 +17,13 @@ is never refused because a classmate floods the lab.
 
 :func:`pick_connection_to_close` chooses which connection gives way when the lab is at
 ``max_connections``: among those that have not logged in and are idle, one that never
-said a word, else the one quiet longest; when none is idle, the one that has been sending
-its message longest without logging in (a message trickled a byte at a time must not keep
-the lab full until the idle timeout).
+said a word, else the one quiet longest; when none is idle, the oldest that has not logged
+in (busy with a pipelined flood, or a message trickled a byte at a time: neither may keep
+the lab full for as long as it goes on).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -140,8 +139,6 @@ class IncomingMessage:
 
     def __init__(self, budget: IncomingBudget) -> None:
         self.budget = budget
-        self.started = time.monotonic()
-        """When the message started to arrive (after 354)."""
         self.size = 0
         self.counted = 0
         self.refused = False
@@ -183,20 +180,21 @@ class IncomingMessage:
 class _Connection(Protocol):
     last_active: float
     spoke: bool
+    opened: float
 
     def can_give_way(self) -> bool: ...
 
-    def message_since(self) -> float | None: ...
+    def may_be_cut_short(self) -> bool: ...
 
 
 def pick_connection_to_close(live: Iterable[_Connection]) -> _Connection | None:
     """The connection that gives way to a new one, among those that may: one that never
     said a word first (a client in its dialogue has said EHLO), then the one quiet longest;
-    if none may, the one whose message (nobody logged in) started first, if any.
+    if none may, the oldest of those that may be cut short (busy, nobody logged in), if any.
     """
     live = list(live)
     candidates = [connection for connection in live if connection.can_give_way()]
     if candidates:
         return min(candidates, key=lambda c: (c.spoke, c.last_active))
-    arriving = [(since, c) for c in live if (since := c.message_since()) is not None]
-    return min(arriving, key=lambda pair: pair[0])[1] if arriving else None
+    busy = [connection for connection in live if connection.may_be_cut_short()]
+    return min(busy, key=lambda c: c.opened) if busy else None

@@ -215,7 +215,9 @@ class LabConnection(asyncio.BufferedProtocol):
         self._handshaking = False
         self._held: list[bytes] = []  # plaintext that came with the end of the handshake
         self._lost = False
-        self.last_active = time.monotonic()
+        self.opened = time.monotonic()
+        """When the connection was accepted (the oldest busy one is cut short first)."""
+        self.last_active = self.opened
         """When bytes last came or went (the longest idle gives way when the lab is full)."""
         self.spoke = False
         """True once the client has sent a byte (a silent one gives way first)."""
@@ -272,8 +274,8 @@ class LabConnection(asyncio.BufferedProtocol):
 
     def _make_room(self, transport: asyncio.Transport) -> bool:
         """At ``max_connections``, the connection idle longest that has not logged in
-        gives way (421), else the one sending its message longest without a login (cut
-        short); if none may, this new one is refused with 421. True: serve it."""
+        gives way (421), else the oldest busy one without a login is cut short; if none
+        may, this new one is refused with 421. True: serve it."""
         context = self.context
         if len(context.live) < context.max_connections:
             return True
@@ -303,26 +305,23 @@ class LabConnection(asyncio.BufferedProtocol):
             return False
         return not self._backlog or self._writing_paused
 
-    def message_since(self) -> float | None:
-        """When the message arriving here started, if it may be cut short to make room
-        when no connection can give way (nobody logged in on it); else None."""
-        if self._message is None or self.closing or self.session.auth_user:
-            return None
-        return self._message.started
+    def may_be_cut_short(self) -> bool:
+        """True if this connection, even busy (commands waiting, a message arriving), may
+        be dropped to make room when none can give way: nobody has logged in on it. The
+        oldest goes first (``opened``): a client's short dialogue is the newest."""
+        return not (self.closing or self.session.auth_user)
 
     def give_way(self) -> None:
-        """Close this idle connection (421 4.7.0), or drop this one in its message, so that
-        a new client can be served."""
+        """Close this idle connection (421 4.7.0), or drop this busy one (its message or
+        its pipelined commands cut short), so that a new client can be served."""
         self.context.closed_for_room += 1
         limit = self.context.max_connections
         self.session.error = _(
             "closed to make room for a new connection (the lab serves at most {limit})"
         ).format(limit=limit)
-        if self._handshaking or (self.listener == "tls" and not self.tls) or self._writing_paused:
-            self.abort()  # no reply could reach it
-            return
-        if self.in_message:  # its message is cut short: no reply is read before its end
-            self.abort()
+        handshaking = self._handshaking or (self.listener == "tls" and not self.tls)
+        if handshaking or self._writing_paused or self.in_message or self._backlog:
+            self.abort()  # no reply could reach it, or it is cut short in its work
             return
         reply = f"{_TOO_MANY} (at most {limit}): closing this idle one\r\n"  # i18n: keep a reply
         self.send(reply.encode("ascii"))
