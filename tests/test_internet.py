@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -249,3 +250,18 @@ def test_nothing_leaves_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
         [message] = net.mailbox(FRIEND)
         assert net.verdicts[message.queue_id].dkim == "pass"
     assert asked and set(asked) <= {"127.0.0.1"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the mode needs /proc/net/tcp")
+def test_under_jupyterhub_the_labs_serve_only_their_own_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On a shared host the MX labs take mail from anyone who can connect: every LabServer
+    # keeps other users out there by default (docs/teaching.md); the lab internet's did not.
+    monkeypatch.setenv("JUPYTERHUB_USER", "ada")
+    with LabInternet(retry_after=(0.1, 0.1)) as net:
+        assert [host for host, lab in net.labs.items() if not lab.shared_host] == []
+        net.send(hello())  # the learner and the provider's queue are this user: served
+        net.settle()
+        assert [attempt.outcome for attempt in net.journal] == ["delivered"]
+        assert len(net.mailbox(FRIEND)) == 1

@@ -145,7 +145,8 @@ class LabInternet:
     delivery attempts with their transcripts; :attr:`dns` is the table (change it and the
     next delivery follows it). ``retry_after``: the lesson clock, the seconds before each
     retry of a temporary failure (RFC 5321 §4.5.4.1 says at least 30 minutes, and to give
-    up only after 4-5 days); after the last one the message is bounced.
+    up only after 4-5 days); after the last one the message is bounced. Its labs keep
+    LabServer's shared-host default: under JupyterHub they serve only their own user.
     """
 
     def __init__(self, *, retry_after: tuple[float, ...] = (0.3, 0.6)) -> None:
@@ -184,14 +185,12 @@ class LabInternet:
                 require_tls=True,
                 require_auth=True,
                 relay=self._submitted,
-                shared_host=False,
             ).start()
             for host in MX_HOSTS:
                 lab = LabServer(
                     policy=LabPolicy(hostname=host, offer_auth=False),  # an MX: no AUTH
                     users={},
                     relay=self._arriving(host),
-                    shared_host=False,
                 )
                 lab.start().fail("RCPT", "550 5.1.1 No such user here", address=UNKNOWN_USER)
                 self.labs[host] = lab
