@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import smtplib
 import sys
 import threading
 import time
@@ -14,6 +15,7 @@ import pytest
 from smtplab.client import Client
 from smtplab.errors import DataRefused
 from smtplab.internet import LabInternet
+from smtplab.internet import net as net_module
 from smtplab.internet.trace import trace_of
 from smtplab.message import compose
 
@@ -265,3 +267,22 @@ def test_under_jupyterhub_the_labs_serve_only_their_own_user(
         net.settle()
         assert [attempt.outcome for attempt in net.journal] == ["delivered"]
         assert len(net.mailbox(FRIEND)) == 1
+
+
+def test_the_mx_verdicts_kept_are_bounded(net: LabInternet, monkeypatch) -> None:
+    # Anyone may send to an MX lab: each message it refused left its verdict for ever (a
+    # verdict per message and nothing to look it up by: 300 in 1.2 s, about 1 KB each)
+    port = net.lab("mx1.example.net").port
+    forged = "From: ceo@bank.example\r\nTo: friend@example.net\r\nSubject: x\r\n\r\nhi\r\n"
+    with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
+        for _ in range(20):
+            with pytest.raises(smtplib.SMTPDataError):
+                client.sendmail("ceo@bank.example", [FRIEND], forged)
+        assert net.verdicts == {}
+        monkeypatch.setattr(net_module, "MAX_VERDICTS", 5)  # no more than the inboxes keep
+        mine = forged.replace("ceo@bank", "me@post")  # from home: SPF fails, kept as spam
+        for _ in range(8):
+            client.sendmail("learner@post.example", [FRIEND], mine)
+    kept = net.mailbox(FRIEND)
+    assert len(kept) == 8
+    assert list(net.verdicts) == [message.queue_id for message in kept[-5:]]
