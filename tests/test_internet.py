@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import smtplib
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ import pytest
 from smtplab.client import Client
 from smtplab.errors import DataRefused
 from smtplab.internet import LabInternet
+from smtplab.internet import net as net_module
 from smtplab.internet.trace import trace_of
 from smtplab.message import compose
 
@@ -249,3 +252,37 @@ def test_nothing_leaves_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
         [message] = net.mailbox(FRIEND)
         assert net.verdicts[message.queue_id].dkim == "pass"
     assert asked and set(asked) <= {"127.0.0.1"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the mode needs /proc/net/tcp")
+def test_under_jupyterhub_the_labs_serve_only_their_own_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On a shared host the MX labs take mail from anyone who can connect: every LabServer
+    # keeps other users out there by default (docs/teaching.md); the lab internet's did not.
+    monkeypatch.setenv("JUPYTERHUB_USER", "ada")
+    with LabInternet(retry_after=(0.1, 0.1)) as net:
+        assert [host for host, lab in net.labs.items() if not lab.shared_host] == []
+        net.send(hello())  # the learner and the provider's queue are this user: served
+        net.settle()
+        assert [attempt.outcome for attempt in net.journal] == ["delivered"]
+        assert len(net.mailbox(FRIEND)) == 1
+
+
+def test_the_mx_verdicts_kept_are_bounded(net: LabInternet, monkeypatch) -> None:
+    # Anyone may send to an MX lab: each message it refused left its verdict for ever (a
+    # verdict per message and nothing to look it up by: 300 in 1.2 s, about 1 KB each)
+    port = net.lab("mx1.example.net").port
+    forged = "From: ceo@bank.example\r\nTo: friend@example.net\r\nSubject: x\r\n\r\nhi\r\n"
+    with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
+        for _ in range(20):
+            with pytest.raises(smtplib.SMTPDataError):
+                client.sendmail("ceo@bank.example", [FRIEND], forged)
+        assert net.verdicts == {}
+        monkeypatch.setattr(net_module, "MAX_VERDICTS", 5)  # no more than the inboxes keep
+        mine = forged.replace("ceo@bank", "me@post")  # from home: SPF fails, kept as spam
+        for _ in range(8):
+            client.sendmail("learner@post.example", [FRIEND], mine)
+    kept = net.mailbox(FRIEND)
+    assert len(kept) == 8
+    assert list(net.verdicts) == [message.queue_id for message in kept[-5:]]

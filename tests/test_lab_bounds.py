@@ -11,6 +11,8 @@ answers masked even when cut short. The floods are sized to keep each test in se
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
 import smtplib
 import socket
 import threading
@@ -409,3 +411,165 @@ def test_messages_past_the_labs_incoming_budget_are_dropped_and_refused_with_452
     assert send(message(int(1.5 * MB))).startswith(b"250 ")  # the budget was given back
     assert send(message(1000)).startswith(b"250 ")
     assert len(lab.inbox) == 2
+
+
+# -- a peer that never reads its replies -----------------------------------------------------
+def _flood_without_reading(lab: LabServer, port: int | None = None) -> socket.socket:
+    """Pipeline EHLOs (about 25 bytes of reply per byte sent) and read nothing, until the
+    lab stops taking them (it reads nothing while commands wait, and answers them for up
+    to a second after): its replies wait, unread, in the kernel and the transport."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: small window
+    sock.connect((lab.host, port or lab.port))
+    sock.setblocking(False)
+    data = memoryview(b"EHLO x\r\n" * 8192)
+    last_progress = time.monotonic()
+    deadline = last_progress + 20
+    while time.monotonic() - last_progress < 2.0 and time.monotonic() < deadline:
+        try:
+            sock.send(data)
+            last_progress = time.monotonic()
+        except BlockingIOError:
+            time.sleep(0.02)
+        except ConnectionError:  # the lab dropped it meanwhile (a short idle timeout)
+            break
+    return sock
+
+
+def test_a_peer_that_reads_no_reply_is_closed_after_the_idle_timeout(lab_factory) -> None:
+    lab = lab_factory(policy=LabPolicy(idle_timeout=1.0), max_connections=1)
+    sock = _flood_without_reading(lab)
+    try:
+        deadline = time.monotonic() + 1.0 + 1.0 + 3.0  # idle timeout, close grace, slack
+        while not lab.sessions[0].closed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # before: closed "after what was written has gone out", which never happened, so
+        # the connection (and, at max_connections, the whole lab) was held for ever
+        assert lab.sessions[0].closed, "the lab still holds a peer that reads nothing"
+        assert good_send(lab) < 2.0
+    finally:
+        sock.close()
+
+
+def test_peers_that_read_no_reply_give_way_to_a_good_client(lab_factory) -> None:
+    lab = lab_factory(max_connections=2)  # the default idle timeout: 300 s
+    socks = [_flood_without_reading(lab) for _ in range(2)]
+    try:
+        # before: neither could give way (commands waiting), so every newcomer got 421
+        assert good_send(lab) < 2.0
+        assert lab.refused_connections == 1
+        assert [s.closed for s in lab.sessions[:2]].count(True) == 1
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def test_the_inbox_bound_counts_the_envelope_too(lab_factory, raw_smtp) -> None:
+    # 100 recipients of 490 bytes: 49 KB of envelope for a 3-byte message
+    lab = lab_factory(size_limit=10_000, max_inbox_bytes=100_000, max_session_bytes=10_000)
+    client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+    client.read_reply()
+    client.command("EHLO learner.example")
+    tracemalloc.start()
+    try:
+        for n in range(20):
+            rcpts = "".join(f"RCPT TO:<{n}{'r' * 470}{i}@example.com>\r\n" for i in range(100))
+            client.send(f"MAIL FROM:<a@example.com>\r\n{rcpts}DATA\r\n")
+            assert [client.read_reply().code for _ in range(102)][-1] == 354
+            assert client.command(b"x\r\n.").code == 250
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    inbox = lab.inbox
+    envelopes = sum(len(m.mail_from) + sum(map(len, m.rcpt_tos)) for m in inbox)
+    # before: all 20 kept (980 KB of addresses, 2 MB traced) for an inbox "of 100,000 bytes"
+    assert envelopes + sum(m.size for m in inbox) <= 100_000 + 50_000  # the newest is kept
+    assert lab.dropped_messages == 20 - len(inbox)
+    assert held < 600_000, f"the lab holds {held} bytes for an inbox of 100,000"
+
+
+def test_the_sessions_kept_are_bounded_in_memory_even_in_short_lines(lab_factory) -> None:
+    # 1,000 lines of 2 and 30 bytes a session: each line costs far more than its bytes
+    lab = lab_factory(max_session_bytes=100_000, max_log_bytes=200_000)
+    tracemalloc.start()
+    try:
+        for _ in range(40):
+            with socket.create_connection((lab.host, lab.port), timeout=TIMEOUT) as sock:
+                sock.sendall(b"\r\n" * 499 + b"QUIT\r\n")
+                with sock.makefile("rb") as replies:
+                    assert replies.readlines()[-1].startswith(b"221 ")  # to the close
+        gc.collect()  # what the lab keeps, not the cycles of closed connections
+        lab_files = tracemalloc.Filter(True, "*/smtplab/lab/*")
+        traces = tracemalloc.take_snapshot().filter_traces([lab_files])
+    finally:
+        tracemalloc.stop()
+    held = sum(stat.size for stat in traces.statistics("filename"))
+    # before: 13 sessions of 1,000 lines kept, 1.5 MB, for a log "of 200,000 bytes"; and
+    # 1.4 MB while the connections closed in the last second were held by their close timer
+    assert held < 400_000, f"the session logs hold {held} bytes; max_log_bytes is 200,000"
+    assert lab.sessions[-1].omitted_lines > 0
+
+
+def test_messages_trickled_byte_by_byte_do_not_keep_a_good_client_out(lab_factory) -> None:
+    lab = lab_factory(max_connections=2)
+    stop = threading.Event()
+
+    def slowloris() -> None:
+        with socket.create_connection((lab.host, lab.port), timeout=TIMEOUT) as sock:
+            sock.sendall(b"HELO x\r\nMAIL FROM:<a@x.org>\r\nRCPT TO:<b@x.org>\r\nDATA\r\n")
+            with contextlib.suppress(OSError):
+                while not stop.wait(0.2):
+                    sock.sendall(b"z")  # one byte of the message, five times a second
+
+    threads = [threading.Thread(target=slowloris, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + TIMEOUT
+    while sum(s.commands() == ["HELO", "MAIL", "RCPT", "DATA"] for s in lab.sessions) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    try:
+        # before: 421 to every newcomer until the messages ended (the idle timeout: 300 s)
+        assert good_send(lab) < 2.0
+        assert lab.refused_connections == 1
+        cut = [s for s in lab.sessions if s.error and "make room" in s.error]
+        assert [s.id for s in cut] == ["S1"] or [s.id for s in cut] == ["S2"]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(TIMEOUT)
+
+
+def test_pipelined_floods_at_the_cap_do_not_keep_a_good_client_out(lab_factory) -> None:
+    lab = lab_factory(max_connections=2)
+    stop = threading.Event()
+
+    def flood() -> None:  # reads every reply, and always has commands waiting
+        with socket.create_connection((lab.host, lab.port), timeout=TIMEOUT) as sock:
+            reader = threading.Thread(target=_read_all, args=(sock,), daemon=True)
+            reader.start()
+            with contextlib.suppress(OSError):
+                while not stop.is_set():
+                    sock.sendall(b"NOOP\r\n" * 20_000)
+
+    threads = [threading.Thread(target=flood, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + TIMEOUT
+    while sum(len(s.lines) > 100 for s in lab.sessions) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    try:
+        # before: every newcomer got 421 for as long as the floods went on
+        assert good_send(lab) < 2.0
+        assert lab.refused_connections == 1
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(TIMEOUT)
+
+
+def _read_all(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while sock.recv(1 << 20):
+            pass

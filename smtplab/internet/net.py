@@ -29,7 +29,7 @@ from ..client import Client
 from ..client import send as client_send
 from ..errors import ConnectError, Disconnected, ReplyError, SmtplabError, Timeout
 from ..i18n import N_, _
-from ..lab.inbox import ReceivedMessage
+from ..lab.inbox import DEFAULT_MAX_MESSAGES, ReceivedMessage
 from ..lab.policy import LabPolicy
 from ..lab.server import LabServer, make_password
 from ..transcript import Transcript
@@ -65,6 +65,7 @@ _dmarc.bank.example.         300 IN TXT "v=DMARC1; p=reject"
 MX_HOSTS = ("mx.post.example", "mx1.example.net", "mx2.example.net")
 SUBMISSION = "smtp.post.example"
 UNKNOWN_USER = "nobody@*"  # every MX refuses it at RCPT: the bounce example
+MAX_VERDICTS = len(MX_HOSTS) * DEFAULT_MAX_MESSAGES  # as many as the MX inboxes keep
 FOLDERS = {"inbox": N_("inbox"), "spam": N_("spam")}
 """The MX's folders as :meth:`LabInternet.explain` names them (in English: read through
 ``_()``)."""
@@ -157,7 +158,7 @@ class LabInternet:
         self.labs: dict[str, LabServer] = {}
         self.journal: list[RelayAttempt] = []
         self.verdicts: dict[str, Verdict] = {}
-        """Each MX's conclusion, by the queue id it gave the message."""
+        """Each MX's conclusion on the last messages it kept, by their queue ids."""
         self.dkim_key: DKIMKey | None = None
         self._queue: list[_Job] = []
         self._relay_ports: dict[int, str] = {}
@@ -184,14 +185,12 @@ class LabInternet:
                 require_tls=True,
                 require_auth=True,
                 relay=self._submitted,
-                shared_host=False,
             ).start()
             for host in MX_HOSTS:
                 lab = LabServer(
                     policy=LabPolicy(hostname=host, offer_auth=False),  # an MX: no AUTH
                     users={},
                     relay=self._arriving(host),
-                    shared_host=False,
                 )
                 lab.start().fail("RCPT", "550 5.1.1 No such user here", address=UNKNOWN_USER)
                 self.labs[host] = lab
@@ -373,12 +372,15 @@ class LabInternet:
             name, ip = self._peer(message.peer)
             sender = message.mail_from.strip("<>")
             verdict = evaluate(self.dns, message.data, ip, sender, message.helo)
-            self.verdicts[message.queue_id] = verdict
-            if verdict.disposition == "reject":
+            if verdict.disposition == "reject":  # not kept: nothing to look its verdict up by
                 return (
                     f"550 5.7.1 Rejected: the DMARC policy of {verdict.from_domain} is "
                     "p=reject and this message failed DMARC (RFC 7489 §6.3)"
                 )
+            with self._cond:  # each MX lab calls from its own thread
+                self.verdicts[message.queue_id] = verdict
+                while len(self.verdicts) > MAX_VERDICTS:
+                    del self.verdicts[next(iter(self.verdicts))]
             protocol = "ESMTPS" if message.tls else "ESMTP"
             head = [
                 f"Return-Path: <{sender}>\r\n".encode(),

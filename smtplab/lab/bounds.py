@@ -17,7 +17,7 @@ is never refused because a classmate floods the lab.
 
 :func:`pick_connection_to_close` chooses which connection gives way when the lab is at
 ``max_connections``: among those that have not logged in and are idle, one that never
-said a word, else the one quiet longest.
+said a word, else the one quiet longest; if none is idle, the busy one quiet longest.
 """
 
 from __future__ import annotations
@@ -179,12 +179,13 @@ class _Connection(Protocol):
     last_active: float
     spoke: bool
 
-    def can_give_way(self) -> bool: ...
+    def can_give_way(self, busy: bool = False) -> bool: ...
 
 
 def pick_connection_to_close(live: Iterable[_Connection]) -> _Connection | None:
     """The connection that gives way to a new one, among those that may: one that never
-    said a word first (a client in its dialogue has said EHLO), then the one quiet longest.
+    said a word first (a client in its dialogue has said EHLO), then the one quiet longest;
+    only if none is idle, a busy one (a pipelined flood, a message trickled byte by byte).
     """
-    candidates = [connection for connection in live if connection.can_give_way()]
-    return min(candidates, key=lambda c: (c.spoke, c.last_active)) if candidates else None
+    ready = [c for c in live if c.can_give_way(busy=True)]
+    return min(ready, key=lambda c: (not c.can_give_way(), c.spoke, c.last_active), default=None)

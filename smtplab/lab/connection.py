@@ -45,8 +45,8 @@ from .sessionlog import LabSession, SessionRecorder, SessionStore
 __all__: list[str] = []  # the lab's own machinery, used by server.py and protocol.py
 
 TLS_CLOSE_GRACE = 1.0
-"""Seconds a TLS connection may take to close after QUIT or a 421 before the lab closes
-the socket itself (asyncio would otherwise wait 30 s for the client's close_notify)."""
+"""Seconds a connection may take to close (QUIT, a 421, the idle timeout) before the lab
+drops it (over TLS no close_notify came; in plain text the peer reads none of the replies)."""
 
 DEFAULT_MAX_CONNECTIONS = 64
 """How many connections a lab serves at once by default (see ``max_connections``)."""
@@ -226,6 +226,7 @@ class LabConnection(asyncio.BufferedProtocol):
         self._refusing = False  # strict: a bare CR/LF was refused, the rest is logged only
         self._pieces: deque[bytes] = deque()  # split_replies: what is still to be written
         self._piece_due: asyncio.Handle | None = None
+        self._close_due: asyncio.TimerHandle | None = None  # the drop after TLS_CLOSE_GRACE
         self._close_after_pieces = False
         self._pause = 0.0
 
@@ -267,8 +268,8 @@ class LabConnection(asyncio.BufferedProtocol):
         return self._message is not None and self._message.refused
 
     def _make_room(self, transport: asyncio.Transport) -> bool:
-        """At ``max_connections``, the connection idle longest that has not logged in
-        gives way (421); if none may, this new one is refused with 421. True: serve it."""
+        """At ``max_connections``, a connection without a login gives way (idle, else busy);
+        if none may, this new one is refused with 421. True: serve it."""
         context = self.context
         if len(context.live) < context.max_connections:
             return True
@@ -286,23 +287,24 @@ class LabConnection(asyncio.BufferedProtocol):
         transport.close()
         return False
 
-    def can_give_way(self) -> bool:
-        """True if this connection may be closed to make room: open, idle (no command
-        waiting, not in a message) and nobody has logged in on it. Of those, one that never
-        said a word goes first, then the one quiet longest
-        (:func:`~smtplab.lab.bounds.pick_connection_to_close`): under a storm of silent
-        connections, a client in the middle of its dialogue is the last to go."""
-        return not (self.closing or self.in_message or self._backlog or self.session.auth_user)
+    def can_give_way(self, busy: bool = False) -> bool:
+        """True if this connection may be closed to make room: open, nobody logged in, and
+        idle (no command waiting, not in a message) unless ``busy``. Idle ones go first, the
+        silent, then the quiet longest (:func:`~smtplab.lab.bounds.pick_connection_to_close`)."""
+        if self.closing or self.session.auth_user:
+            return False
+        return busy or not (self.in_message or self._backlog)
 
     def give_way(self) -> None:
-        """Close this idle connection (421 4.7.0) so that a new client can be served."""
+        """Close this connection (421 4.7.0, or dropped if busy) for a new client."""
         self.context.closed_for_room += 1
         limit = self.context.max_connections
         self.session.error = _(
             "closed to make room for a new connection (the lab serves at most {limit})"
         ).format(limit=limit)
-        if self._handshaking or (self.listener == "tls" and not self.tls):
-            self.abort()
+        silent = self._handshaking or (self.listener == "tls" and not self.tls)
+        if silent or not self.can_give_way():
+            self.abort()  # no reply could reach it, or it is busy: cut short
             return
         reply = f"{_TOO_MANY} (at most {limit}): closing this idle one\r\n"  # i18n: keep a reply
         self.send(reply.encode("ascii"))
@@ -404,10 +406,9 @@ class LabConnection(asyncio.BufferedProtocol):
         self._lost = self.closing = True
         self.in_message = False
         self._backlog.clear()
-        if self._feed_due is not None:
-            self._feed_due.cancel()
-        if self._piece_due is not None:
-            self._piece_due.cancel()
+        for due in (self._feed_due, self._piece_due, self._close_due):  # each lets go of self
+            if due is not None:
+                due.cancel()
         self._pieces.clear()
         self.context.live.discard(self)
         self._recorder.close()
@@ -417,20 +418,15 @@ class LabConnection(asyncio.BufferedProtocol):
 
     def close(self) -> None:
         """Close after what was written has gone out (QUIT, a 421, aiosmtpd's idle
-        timeout). Over TLS, close the socket if the client has not closed its end within
-        :data:`TLS_CLOSE_GRACE` seconds of the server's close_notify."""
+        timeout); drop the socket if it is still open :data:`TLS_CLOSE_GRACE` s later."""
         self.closing = True
         if self._pieces:  # split_replies: after the last piece
             self._close_after_pieces = True
             return
         if self.below is not None:
             self.below.close()
-        if self.tls and not self._lost:
-            asyncio.get_running_loop().call_later(TLS_CLOSE_GRACE, self._abort_if_open)
-
-    def _abort_if_open(self) -> None:
-        if not self._lost:
-            self.abort()
+        if not self._lost:  # cancelled when it closes (_finish)
+            self._close_due = asyncio.get_running_loop().call_later(TLS_CLOSE_GRACE, self.abort)
 
     def abort(self) -> None:
         """Drop the connection now, without a reply (a fault, or the lab stopping)."""

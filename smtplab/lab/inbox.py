@@ -2,7 +2,7 @@
 
 The server thread adds messages; the notebook's thread reads snapshots and waits for
 new ones. The inbox is bounded in messages (``max_messages``) and in bytes
-(``max_bytes``, 64 MiB by default): when it is full the oldest messages are dropped and
+(``max_bytes``, 64 MiB by default, envelopes included): when it is full the oldest are dropped and
 counted (how many, how many bytes), so a long classroom session, or a classmate's script
 sending 10 MB messages in a loop, cannot eat the machine's memory.
 """
@@ -123,9 +123,15 @@ class ReceivedMessage:
         )
 
 
+def held_bytes(m: ReceivedMessage) -> int:
+    """What keeping ``m`` costs the inbox's byte bound: its bytes and its envelope."""
+    envelope = [m.mail_from, *m.rcpt_tos, *m.mail_options, *m.rcpt_options, m.helo or ""]
+    return m.size + sum(map(len, envelope))
+
+
 class Inbox:
     """A bounded, thread-safe list of :class:`ReceivedMessage`, oldest first: at most
-    ``max_messages`` messages and ``max_bytes`` bytes of them."""
+    ``max_messages`` messages and ``max_bytes`` bytes of them (:func:`held_bytes`)."""
 
     def __init__(
         self, max_messages: int = DEFAULT_MAX_MESSAGES, max_bytes: int = DEFAULT_MAX_INBOX_BYTES
@@ -155,13 +161,13 @@ class Inbox:
         dropped = []
         with self._changed:
             messages = self._messages
-            self._bytes += message.size
+            self._bytes += held_bytes(message)
             messages.append(message)
             while len(messages) > 1 and (
                 len(messages) > self.max_messages or self._bytes > self.max_bytes
             ):
                 oldest = messages.popleft()
-                self._bytes -= oldest.size
+                self._bytes -= held_bytes(oldest)
                 self._dropped += 1
                 self._dropped_bytes += oldest.size
                 dropped.append(oldest)
@@ -201,12 +207,6 @@ class Inbox:
         """How many bytes of messages were dropped because the inbox was full."""
         with self._changed:
             return self._dropped_bytes
-
-    @property
-    def size(self) -> int:
-        """How many bytes of messages the inbox holds now."""
-        with self._changed:
-            return self._bytes
 
     def wait_until(self, count: int, timeout: float) -> int:
         """Wait until ``count`` messages arrived (or ``timeout`` s passed); return how many."""
