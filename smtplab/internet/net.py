@@ -65,7 +65,9 @@ _dmarc.bank.example.         300 IN TXT "v=DMARC1; p=reject"
 MX_HOSTS = ("mx.post.example", "mx1.example.net", "mx2.example.net")
 SUBMISSION = "smtp.post.example"
 UNKNOWN_USER = "nobody@*"  # every MX refuses it at RCPT: the bounce example
-MAX_VERDICTS = len(MX_HOSTS) * DEFAULT_MAX_MESSAGES  # as many as the MX inboxes keep
+MAX_VERDICTS = len(MX_HOSTS) * DEFAULT_MAX_MESSAGES
+"""How many MX verdicts :attr:`LabInternet.verdicts` keeps (the oldest go first): as many
+as the MX labs' inboxes keep messages. Anyone may send to an MX lab."""
 FOLDERS = {"inbox": N_("inbox"), "spam": N_("spam")}
 """The MX's folders as :meth:`LabInternet.explain` names them (in English: read through
 ``_()``)."""
@@ -146,7 +148,8 @@ class LabInternet:
     delivery attempts with their transcripts; :attr:`dns` is the table (change it and the
     next delivery follows it). ``retry_after``: the lesson clock, the seconds before each
     retry of a temporary failure (RFC 5321 §4.5.4.1 says at least 30 minutes, and to give
-    up only after 4-5 days); after the last one the message is bounced.
+    up only after 4-5 days); after the last one the message is bounced. Its labs keep
+    LabServer's shared-host default: under JupyterHub they serve only their own user.
     """
 
     def __init__(self, *, retry_after: tuple[float, ...] = (0.3, 0.6)) -> None:
@@ -158,7 +161,8 @@ class LabInternet:
         self.labs: dict[str, LabServer] = {}
         self.journal: list[RelayAttempt] = []
         self.verdicts: dict[str, Verdict] = {}
-        """Each MX's conclusion on the last messages it kept, by their queue ids."""
+        """Each MX's conclusion on a message it kept, by the queue id it gave the message
+        (the last :data:`MAX_VERDICTS`)."""
         self.dkim_key: DKIMKey | None = None
         self._queue: list[_Job] = []
         self._relay_ports: dict[int, str] = {}

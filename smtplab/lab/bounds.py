@@ -17,7 +17,9 @@ is never refused because a classmate floods the lab.
 
 :func:`pick_connection_to_close` chooses which connection gives way when the lab is at
 ``max_connections``: among those that have not logged in and are idle, one that never
-said a word, else the one quiet longest; if none is idle, the busy one quiet longest.
+said a word, else the one quiet longest; when none is idle, the oldest that has not logged
+in (busy with a pipelined flood, or a message trickled a byte at a time: neither may keep
+the lab full for as long as it goes on).
 """
 
 from __future__ import annotations
@@ -178,14 +180,21 @@ class IncomingMessage:
 class _Connection(Protocol):
     last_active: float
     spoke: bool
+    opened: float
 
-    def can_give_way(self, busy: bool = False) -> bool: ...
+    def can_give_way(self) -> bool: ...
+
+    def may_be_cut_short(self) -> bool: ...
 
 
 def pick_connection_to_close(live: Iterable[_Connection]) -> _Connection | None:
     """The connection that gives way to a new one, among those that may: one that never
     said a word first (a client in its dialogue has said EHLO), then the one quiet longest;
-    only if none is idle, a busy one (a pipelined flood, a message trickled byte by byte).
+    if none may, the oldest of those that may be cut short (busy, nobody logged in), if any.
     """
-    ready = [c for c in live if c.can_give_way(busy=True)]
-    return min(ready, key=lambda c: (not c.can_give_way(), c.spoke, c.last_active), default=None)
+    live = list(live)
+    candidates = [connection for connection in live if connection.can_give_way()]
+    if candidates:
+        return min(candidates, key=lambda c: (c.spoke, c.last_active))
+    busy = [connection for connection in live if connection.may_be_cut_short()]
+    return min(busy, key=lambda c: c.opened) if busy else None

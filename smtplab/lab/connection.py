@@ -45,8 +45,10 @@ from .sessionlog import LabSession, SessionRecorder, SessionStore
 __all__: list[str] = []  # the lab's own machinery, used by server.py and protocol.py
 
 TLS_CLOSE_GRACE = 1.0
-"""Seconds a connection may take to close (QUIT, a 421, the idle timeout) before the lab
-drops it (over TLS no close_notify came; in plain text the peer reads none of the replies)."""
+"""Seconds a connection may take to close after QUIT, a 421 or the idle timeout before
+the lab drops the socket itself: over TLS asyncio would otherwise wait 30 s for the
+client's close_notify, and in plain text for ever for a peer that reads none of the
+replies still to go out."""
 
 DEFAULT_MAX_CONNECTIONS = 64
 """How many connections a lab serves at once by default (see ``max_connections``)."""
@@ -213,10 +215,13 @@ class LabConnection(asyncio.BufferedProtocol):
         self._handshaking = False
         self._held: list[bytes] = []  # plaintext that came with the end of the handshake
         self._lost = False
-        self.last_active = time.monotonic()
+        self.opened = time.monotonic()
+        """When the connection was accepted (the oldest busy one is cut short first)."""
+        self.last_active = self.opened
         """When bytes last came or went (the longest idle gives way when the lab is full)."""
         self.spoke = False
         """True once the client has sent a byte (a silent one gives way first)."""
+        self._writing_paused = False  # the replies wait: the peer is not reading them
         self._cutter = LineCutter()
         self._backlog = bytearray()  # cut, logged, not yet given to aiosmtpd
         self._smtp_paused = False  # aiosmtpd's reader is full: wait for its resume_reading()
@@ -268,8 +273,9 @@ class LabConnection(asyncio.BufferedProtocol):
         return self._message is not None and self._message.refused
 
     def _make_room(self, transport: asyncio.Transport) -> bool:
-        """At ``max_connections``, a connection without a login gives way (idle, else busy);
-        if none may, this new one is refused with 421. True: serve it."""
+        """At ``max_connections``, the connection idle longest that has not logged in
+        gives way (421), else the oldest busy one without a login is cut short; if none
+        may, this new one is refused with 421. True: serve it."""
         context = self.context
         if len(context.live) < context.max_connections:
             return True
@@ -287,24 +293,35 @@ class LabConnection(asyncio.BufferedProtocol):
         transport.close()
         return False
 
-    def can_give_way(self, busy: bool = False) -> bool:
-        """True if this connection may be closed to make room: open, nobody logged in, and
-        idle (no command waiting, not in a message) unless ``busy``. Idle ones go first, the
-        silent, then the quiet longest (:func:`~smtplab.lab.bounds.pick_connection_to_close`)."""
-        if self.closing or self.session.auth_user:
+    def can_give_way(self) -> bool:
+        """True if this connection may be closed to make room: open, idle (no command
+        waiting, not in a message) and nobody has logged in on it. Of those, one that never
+        said a word goes first, then the one quiet longest
+        (:func:`~smtplab.lab.bounds.pick_connection_to_close`): under a storm of silent
+        connections, a client in the middle of its dialogue is the last to go. Commands
+        waiting do not keep a connection whose peer reads none of its replies (its writes
+        are paused): it waits on itself."""
+        if self.closing or self.in_message or self.session.auth_user:
             return False
-        return busy or not (self.in_message or self._backlog)
+        return not self._backlog or self._writing_paused
+
+    def may_be_cut_short(self) -> bool:
+        """True if this connection, even busy (commands waiting, a message arriving), may
+        be dropped to make room when none can give way: nobody has logged in on it. The
+        oldest goes first (``opened``): a client's short dialogue is the newest."""
+        return not (self.closing or self.session.auth_user)
 
     def give_way(self) -> None:
-        """Close this connection (421 4.7.0, or dropped if busy) for a new client."""
+        """Close this idle connection (421 4.7.0), or drop this busy one (its message or
+        its pipelined commands cut short), so that a new client can be served."""
         self.context.closed_for_room += 1
         limit = self.context.max_connections
         self.session.error = _(
             "closed to make room for a new connection (the lab serves at most {limit})"
         ).format(limit=limit)
-        silent = self._handshaking or (self.listener == "tls" and not self.tls)
-        if silent or not self.can_give_way():
-            self.abort()  # no reply could reach it, or it is busy: cut short
+        handshaking = self._handshaking or (self.listener == "tls" and not self.tls)
+        if handshaking or self._writing_paused or self.in_message or self._backlog:
+            self.abort()  # no reply could reach it, or it is cut short in its work
             return
         reply = f"{_TOO_MANY} (at most {limit}): closing this idle one\r\n"  # i18n: keep a reply
         self.send(reply.encode("ascii"))
@@ -391,11 +408,13 @@ class LabConnection(asyncio.BufferedProtocol):
 
     def pause_writing(self) -> None:
         """The transport below is full: aiosmtpd's ``drain()`` waits."""
+        self._writing_paused = True
         if self._smtp is not None:
             self._smtp.pause_writing()
 
     def resume_writing(self) -> None:
         """The transport below has room again."""
+        self._writing_paused = False
         if self._smtp is not None:
             self._smtp.resume_writing()
 
@@ -406,7 +425,9 @@ class LabConnection(asyncio.BufferedProtocol):
         self._lost = self.closing = True
         self.in_message = False
         self._backlog.clear()
-        for due in (self._feed_due, self._piece_due, self._close_due):  # each lets go of self
+        if self._feed_due is not None:
+            self._feed_due.cancel()
+        for due in (self._piece_due, self._close_due):  # a cancelled one lets go of self
             if due is not None:
                 due.cancel()
         self._pieces.clear()
@@ -418,15 +439,23 @@ class LabConnection(asyncio.BufferedProtocol):
 
     def close(self) -> None:
         """Close after what was written has gone out (QUIT, a 421, aiosmtpd's idle
-        timeout); drop the socket if it is still open :data:`TLS_CLOSE_GRACE` s later."""
+        timeout). Drop the socket if it has not closed within :data:`TLS_CLOSE_GRACE`
+        seconds: over TLS the client did not answer the server's close_notify, in plain
+        text it reads none of the replies still to go out (which asyncio would wait for
+        for ever, holding the connection)."""
         self.closing = True
         if self._pieces:  # split_replies: after the last piece
             self._close_after_pieces = True
             return
         if self.below is not None:
             self.below.close()
-        if not self._lost:  # cancelled when it closes (_finish)
-            self._close_due = asyncio.get_running_loop().call_later(TLS_CLOSE_GRACE, self.abort)
+        if not self._lost and self._close_due is None:
+            loop = asyncio.get_running_loop()
+            self._close_due = loop.call_later(TLS_CLOSE_GRACE, self._abort_if_open)
+
+    def _abort_if_open(self) -> None:
+        if not self._lost:
+            self.abort()
 
     def abort(self) -> None:
         """Drop the connection now, without a reply (a fault, or the lab stopping)."""

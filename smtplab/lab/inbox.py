@@ -2,7 +2,8 @@
 
 The server thread adds messages; the notebook's thread reads snapshots and waits for
 new ones. The inbox is bounded in messages (``max_messages``) and in bytes
-(``max_bytes``, 64 MiB by default, envelopes included): when it is full the oldest are dropped and
+(``max_bytes``, 64 MiB by default, the envelopes counted with the messages: a tiny message
+may have 100 recipients of 500 bytes): when it is full the oldest messages are dropped and
 counted (how many, how many bytes), so a long classroom session, or a classmate's script
 sending 10 MB messages in a loop, cannot eat the machine's memory.
 """
@@ -123,10 +124,11 @@ class ReceivedMessage:
         )
 
 
-def held_bytes(m: ReceivedMessage) -> int:
-    """What keeping ``m`` costs the inbox's byte bound: its bytes and its envelope."""
-    envelope = [m.mail_from, *m.rcpt_tos, *m.mail_options, *m.rcpt_options, m.helo or ""]
-    return m.size + sum(map(len, envelope))
+def held_bytes(message: ReceivedMessage) -> int:
+    """What keeping ``message`` costs the inbox's byte bound: its bytes and its envelope."""
+    envelope = [message.mail_from, *message.rcpt_tos, *message.mail_options]
+    envelope += [*message.rcpt_options, message.helo or ""]
+    return message.size + sum(map(len, envelope))
 
 
 class Inbox:
@@ -207,6 +209,12 @@ class Inbox:
         """How many bytes of messages were dropped because the inbox was full."""
         with self._changed:
             return self._dropped_bytes
+
+    @property
+    def size(self) -> int:
+        """How many bytes of messages the inbox holds now, their envelopes included."""
+        with self._changed:
+            return self._bytes
 
     def wait_until(self, count: int, timeout: float) -> int:
         """Wait until ``count`` messages arrived (or ``timeout`` s passed); return how many."""

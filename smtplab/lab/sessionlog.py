@@ -19,7 +19,8 @@ Commands end at LF, the message at its line ``.``, as aiosmtpd reads them (the c
   drops the message, the log keeps only its first :data:`RELEASED_BODY_KEEP` bytes, so a
   full inbox stops the lab's memory growing.
 * **Long sessions** keep their first ``max_lines`` lines and their first ``max_bytes``
-  bytes (1 MiB by default, each line with its cost); the rest are counted in ``omitted_lines`` and
+  bytes (1 MiB by default, each line counted with what keeping it costs,
+  :data:`LINE_COST`); the rest are counted in ``omitted_lines`` and
   ``omitted_bytes``, and the rendered log says so. The store keeps the last
   ``max_sessions`` sessions and drops the oldest while all of them hold more than
   ``max_log_bytes``.
@@ -64,11 +65,15 @@ DEFAULT_MAX_SESSION_BYTES = 1024 * 1024
 DEFAULT_MAX_LOG_BYTES = 32 * 1024 * 1024
 """How many bytes all the sessions kept may hold before the oldest are dropped."""
 
+LINE_COST = 160
+"""What keeping one line costs a log besides its bytes (its ``LogLine``, its time, the
+header of its ``bytes``: CPython, 64-bit), counted in ``logged_bytes``: a session of
+1,000 lines of 2 bytes holds some 160 KB, not 2 KB."""
+
 RELEASED_BODY_KEEP = 512
 """How many bytes of a message body the log keeps once the inbox has dropped the message."""
 
 _MAX_PENDING_LINE = 64 * 1024
-_LINE_COST = 160  # what keeping a line costs past its bytes: a LogLine, its time, bytes' header
 _MAX_NOTES = 16  # notes one session keeps
 _REPLY_ROOM = 4096  # a body cut at max_bytes leaves this for its final dot and the replies
 _SHARED_LINE_MAX = 256  # command lines up to this size are kept once per connection...
@@ -174,7 +179,7 @@ class LabSession:
         self.omitted_lines = 0
         self.max_bytes = max_bytes
         self.logged_bytes = 0
-        """Bytes the log keeps (at most ``max_bytes``), each line's with its cost (160)."""
+        """Bytes the log keeps (at most ``max_bytes``), each line's with :data:`LINE_COST`."""
         self.omitted_bytes = 0
         """Bytes not kept because the log had ``max_bytes`` already."""
         self._lines: list[LogLine] = []
@@ -258,10 +263,11 @@ class LabSession:
         if len(self._lines) >= self.max_lines:
             self.omitted_lines += 1
             return
-        if self.omitted_bytes or self.logged_bytes + len(line.raw) + _LINE_COST > self.max_bytes:
+        cost = len(line.raw) + LINE_COST
+        if self.omitted_bytes or self.logged_bytes + cost > self.max_bytes:
             self._omit(len(line.raw) + line.omitted)
             return
-        self.logged_bytes += len(line.raw) + _LINE_COST
+        self.logged_bytes += cost
         self._lines.append(line)
 
     def _omit(self, size: int) -> None:
