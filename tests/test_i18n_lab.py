@@ -21,7 +21,7 @@ from smtplab.errors import LocalProtocolError
 from smtplab.extensions import describe_extension
 from smtplab.install import CopyReport
 from smtplab.lab import LabServer
-from smtplab.lab.connection import describe_tls_failure
+from smtplab.lab.certs import describe_tls_failure
 from smtplab.lab.faults import Fault, SplitReplies
 from smtplab.lab.policy import LabPolicy
 from smtplab.lab.profiles import PROFILES, describe_profile, get_profile

@@ -413,6 +413,33 @@ def test_messages_past_the_labs_incoming_budget_are_dropped_and_refused_with_452
     assert len(lab.inbox) == 2
 
 
+def test_a_message_past_the_size_limit_holds_no_more_of_the_budget_than_the_limit(
+    lab_factory, raw_smtp
+) -> None:
+    """aiosmtpd drops what comes past SIZE (and answers 552 at the end): those bytes are
+    not held, so they do not count against the lab-wide budget. Counted, one endless DATA
+    held the whole budget, and every other message past its free first MiB got 452."""
+    lab = lab_factory(size_limit=2 * MB, max_incoming_bytes=2 * MB)
+    line = b"w" * 998 + b"\r\n"
+
+    def opened() -> object:
+        client = raw_smtp(lab.host, lab.port, timeout=TIMEOUT)
+        client.read_reply()
+        for command in ("EHLO learner.example", "MAIL FROM:<a@example.com>", "RCPT TO:<b@x.org>"):
+            client.command(command)
+        assert client.command("DATA").code == 354
+        return client
+
+    endless = opened()
+    endless.send(b"Subject: endless\r\n\r\n" + line * (6 * MB // len(line)))  # no end
+    time.sleep(0.5)  # the lab has read (and aiosmtpd dropped) what came past SIZE
+    other = opened()
+    other.send(b"Subject: fits\r\n\r\n" + line * (int(1.5 * MB) // len(line)) + b".\r\n")
+    assert other.read_reply().raw.startswith(b"250 ")
+    endless.send(b".\r\n")
+    assert endless.read_reply().raw.startswith(b"552 ")
+
+
 # -- a peer that never reads its replies -----------------------------------------------------
 def _flood_without_reading(lab: LabServer, port: int | None = None) -> socket.socket:
     """Pipeline EHLOs (about 25 bytes of reply per byte sent) and read nothing, until the

@@ -137,8 +137,10 @@ class IncomingBudget:
 class IncomingMessage:
     """One message being received on one connection (from 354 to its reply)."""
 
-    def __init__(self, budget: IncomingBudget) -> None:
+    def __init__(self, budget: IncomingBudget, size_limit: int | None = None) -> None:
         self.budget = budget
+        self.size_limit = size_limit
+        """SIZE: aiosmtpd drops what comes past it (552 at the end), so that is not held."""
         self.size = 0
         self.counted = 0
         self.refused = False
@@ -150,7 +152,7 @@ class IncomingMessage:
         if self.refused:
             return self._skip(data)
         before, self.size = self.size, self.size + len(data)
-        counted = max(self.size - FREE_MESSAGE_BYTES, 0) - max(before - FREE_MESSAGE_BYTES, 0)
+        counted = self._held(self.size) - self._held(before)
         budget = self.budget
         if counted and budget.used + counted > budget.limit and _END_OF_DATA not in data:
             self.refused = True
@@ -160,6 +162,13 @@ class IncomingMessage:
         budget.used += counted
         self.counted += counted
         return data
+
+    def _held(self, size: int) -> int:
+        """The bytes of the first ``size`` that the budget counts: past the free first
+        ones, up to the size limit."""
+        if self.size_limit is not None:
+            size = min(size, self.size_limit)
+        return max(size - FREE_MESSAGE_BYTES, 0)
 
     def _skip(self, data: bytes) -> bytes:
         """Drop the message's bytes up to its end, which goes on (so aiosmtpd answers)."""

@@ -1,4 +1,5 @@
-"""The lab's certificate authority and server certificate, made fresh for each lab.
+"""The lab's TLS: its certificate authority and server certificate, made fresh for each
+lab, and what the lab says when a client's handshake fails (:func:`describe_tls_failure`).
 
 trustme makes a private CA and a leaf certificate for the lab's names (ECDSA P-256 keys:
 generating both takes a few milliseconds). Clients that should trust the lab use
@@ -16,6 +17,8 @@ import tempfile
 from pathlib import Path
 
 import trustme
+
+from ..i18n import N_, _
 
 __all__: list[str] = []  # the lab's own machinery: LabServer.ca_path and ssl_context()
 
@@ -63,3 +66,32 @@ class LabCertificates:
     def cleanup(self) -> None:
         """Remove the CA file and its directory."""
         shutil.rmtree(self._directory, ignore_errors=True)
+
+
+def describe_tls_failure(error: BaseException | None, timeout: float) -> str:
+    """Say in words why a TLS handshake failed, from the server's side."""
+    if error is None or isinstance(error, ConnectionResetError):
+        return _("the client closed the connection during the TLS handshake")
+    if isinstance(error, ssl.SSLError):
+        reason = error.reason or type(error).__name__
+        plain = N_("the client spoke plain text on a TLS port")
+        hints = {
+            "HTTP_REQUEST": plain,
+            "WRONG_VERSION_NUMBER": plain,
+            "TLSV1_ALERT_UNKNOWN_CA": N_("the client does not trust the lab's CA"),
+            "SSLV3_ALERT_BAD_CERTIFICATE": N_("the client rejected the lab's certificate"),
+            "SSLV3_ALERT_CERTIFICATE_UNKNOWN": N_(
+                "the client rejected the lab's certificate "
+                "(often: the name it connected to is not in the certificate)"
+            ),
+        }
+        hint = hints.get(reason)
+        text = _("TLS handshake failed: {reason}").format(reason=reason)
+        return text + (_(" ({hint})").format(hint=_(hint)) if hint else "")
+    if isinstance(error, TimeoutError) or "longer than" in str(error):
+        return _(
+            "TLS handshake failed: the client sent no TLS handshake within {seconds} s "
+            "(a plain-text client on the implicit-TLS port waits for a greeting that a TLS "
+            "server never sends first)"
+        ).format(seconds=f"{timeout:g}")
+    return _("TLS handshake failed: {kind}: {error}").format(kind=type(error).__name__, error=error)

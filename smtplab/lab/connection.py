@@ -35,8 +35,9 @@ from typing import Any, Literal
 
 from aiosmtpd.smtp import SMTP
 
-from ..i18n import N_, _
+from ..i18n import _
 from .bounds import IncomingBudget, IncomingMessage, LineCutter, pick_connection_to_close
+from .certs import describe_tls_failure
 from .faults import FaultBook
 from .inbox import Inbox, ReceivedMessage
 from .policy import LabPolicy, hold_login_refusal
@@ -151,35 +152,6 @@ class LabContext:
         return None
 
 
-def describe_tls_failure(error: BaseException | None, timeout: float) -> str:
-    """Say in words why a TLS handshake failed, from the server's side."""
-    if error is None or isinstance(error, ConnectionResetError):
-        return _("the client closed the connection during the TLS handshake")
-    if isinstance(error, ssl.SSLError):
-        reason = error.reason or type(error).__name__
-        plain = N_("the client spoke plain text on a TLS port")
-        hints = {
-            "HTTP_REQUEST": plain,
-            "WRONG_VERSION_NUMBER": plain,
-            "TLSV1_ALERT_UNKNOWN_CA": N_("the client does not trust the lab's CA"),
-            "SSLV3_ALERT_BAD_CERTIFICATE": N_("the client rejected the lab's certificate"),
-            "SSLV3_ALERT_CERTIFICATE_UNKNOWN": N_(
-                "the client rejected the lab's certificate "
-                "(often: the name it connected to is not in the certificate)"
-            ),
-        }
-        hint = hints.get(reason)
-        text = _("TLS handshake failed: {reason}").format(reason=reason)
-        return text + (_(" ({hint})").format(hint=_(hint)) if hint else "")
-    if isinstance(error, TimeoutError) or "longer than" in str(error):
-        return _(
-            "TLS handshake failed: the client sent no TLS handshake within {seconds} s "
-            "(a plain-text client on the implicit-TLS port waits for a greeting that a TLS "
-            "server never sends first)"
-        ).format(seconds=f"{timeout:g}")
-    return _("TLS handshake failed: {kind}: {error}").format(kind=type(error).__name__, error=error)
-
-
 class LabConnection(asyncio.BufferedProtocol):
     """One accepted connection (see the module docstring): it owns the socket transport,
     starts TLS, feeds aiosmtpd and keeps the session's record.
@@ -265,7 +237,10 @@ class LabConnection(asyncio.BufferedProtocol):
     def in_message(self, arriving: bool) -> None:
         if self._message is not None:
             self._message.finish()  # its bytes no longer count against the lab's budget
-        self._message = IncomingMessage(self.context.incoming) if arriving else None
+        context = self.context
+        self._message = (
+            IncomingMessage(context.incoming, context.policy.size_limit) if arriving else None
+        )
 
     @property
     def message_refused(self) -> bool:
