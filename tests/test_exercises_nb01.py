@@ -413,6 +413,21 @@ def test_show_bytes_draws_chunks_and_line_ends() -> None:
     assert html.count('style="display:flex') == 2  # one row per line
 
 
+def test_show_bytes_draws_the_first_bytes_of_a_big_value() -> None:
+    """A whole message passed by mistake is not megabytes of boxes in the notebook: the
+    first DRAWN_LIMIT bytes are drawn, and a line says how many more there are."""
+    from smtplab.course.nb01_picture import DRAWN_LIMIT
+
+    picture = show_bytes(b"220 hi\r\n", b"x" * 1_000_000)
+    html, text = picture._repr_html_(), repr(picture)
+    assert len(html) < 1_000_000 and len(text) < 20_000
+    left = 1_000_008 - DRAWN_LIMIT
+    assert f"{left} more bytes, not drawn" in html and f"{left} more bytes" in text
+    assert "(1000000 bytes)" in text  # each chunk's size is still the whole
+    small = show_bytes(b"250 OK\r\n")
+    assert "not drawn" not in repr(small) + small._repr_html_()
+
+
 def test_show_bytes_refuses_text() -> None:
     with pytest.raises(TypeError, match="bytes"):
         show_bytes("220 hello")  # type: ignore[arg-type]

@@ -20,6 +20,9 @@ _TINTS = (
     "rgba(200, 100, 255, 0.22)",
 )
 _LINE_END_TINT = "rgba(230, 80, 60, 0.35)"
+DRAWN_LIMIT = 4096
+"""The bytes a picture draws (a box each), all chunks together: a whole message by
+mistake would otherwise be megabytes of HTML in the notebook."""
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,26 @@ class BytesPicture:
 
     def __repr__(self) -> str:
         rows = []
-        for label, chunk in zip(self.labels, self.chunks, strict=True):
-            rows.append(
-                _(texts.CHUNK_ROW).format(label=label, count=len(chunk), data=escape_bytes(chunk))
-            )
+        for label, chunk, drawn in zip(self.labels, self.chunks, self._drawn(), strict=True):
+            data = escape_bytes(drawn) + ("..." if len(drawn) < len(chunk) else "")
+            rows.append(_(texts.CHUNK_ROW).format(label=label, count=len(chunk), data=data))
         lines = sum(chunk.count(b"\n") for chunk in self.chunks)
         rows.append(_(texts.LINE_END_RECV).format(lines=lines, count=len(self.chunks)))
+        rows.extend(self._not_drawn())
         return "\n".join(rows)
+
+    def _drawn(self) -> list[bytes]:
+        """Each chunk's bytes that are drawn: the first :data:`DRAWN_LIMIT` of them all."""
+        drawn, room = [], DRAWN_LIMIT
+        for chunk in self.chunks:
+            drawn.append(chunk[:room])
+            room -= len(drawn[-1])
+        return drawn
+
+    def _not_drawn(self) -> list[str]:
+        """The line that says how many bytes were left out (none when all are drawn)."""
+        left = sum(map(len, self.chunks)) - DRAWN_LIMIT
+        return [_(texts.NOT_DRAWN).format(count=left, limit=DRAWN_LIMIT)] if left > 0 else []
 
     def _box(self, byte: int, tint: str) -> str:
         style = (
@@ -69,7 +85,7 @@ class BytesPicture:
 
     def _repr_html_(self) -> str:
         rows: list[list[str]] = [[]]
-        for index, chunk in enumerate(self.chunks):
+        for index, chunk in enumerate(self._drawn()):
             tint = _TINTS[index % len(_TINTS)]
             for byte in chunk:
                 rows[-1].append(self._box(byte, tint))
@@ -80,6 +96,7 @@ class BytesPicture:
         row_style = "display:flex;flex-wrap:wrap;align-items:center;margin:1px 0"  # i18n: keep CSS
         row_html = '<div style="{style}">{boxes}</div>'  # i18n: keep HTML
         body = "".join(row_html.format(style=row_style, boxes="".join(row)) for row in rows)
+        body += "".join(f"<div>{escape(line)}</div>" for line in self._not_drawn())
         legend = []
         for index, (label, chunk) in enumerate(zip(self.labels, self.chunks, strict=True)):
             tint = _TINTS[index % len(_TINTS)]

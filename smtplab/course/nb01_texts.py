@@ -111,6 +111,7 @@ SERVER_SENT_RETURNED = N_("for {name} the server sent {want!r}, but you returned
 WHILE_READING_CODE = N_("while reading {name} your code raised {kind}: {error}")
 CHUNK_ROW = N_("{label} ({count} bytes): {data}")
 CR_LF_END = N_("CR LF = end of a line (a new row starts after it)")
+NOT_DRAWN = N_("... and {count} more bytes, not drawn (show_bytes draws the first {limit})")
 RETURN_REPLY_BYTES = N_("return the reply as bytes (or str), not a {kind}.")
 READ_REPLY_NAMES = (  # what each reply read in exercise 3 is, for its hints
     N_("the greeting"),
