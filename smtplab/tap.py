@@ -18,9 +18,10 @@ other (a round trip gains ``2 * delay``; throughput is unchanged): that makes pi
 
 Each direction of a relayed connection has two threads: one reads and records, one writes
 each chunk when it is due. A half-close is passed on (after the data before it), an error
-on either side closes both, and at most ``max_bytes`` per direction is recorded (the rest
-is counted). The tap never prints: output from a thread lands in the wrong notebook cell.
-This module is the client wing: it uses sockets and threads, and imports only the core.
+on either side closes both, and at most ``max_bytes`` per direction is recorded, in at
+most ``MAX_CHUNKS`` chunks (the rest is counted). The tap never prints: output from a
+thread lands in the wrong notebook cell. This module is the client wing: it uses sockets
+and threads, and imports only the core.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ SERVER = "S"  # bytes the server sent (server -> client)
 _RECV_SIZE = 256 * 1024
 _QUEUED_CHUNKS = 32  # chunks (8 MB at most) waiting in one pipe before the tap stops reading
 _ACCEPT_POLL = 0.25  # seconds: how often the accepting thread checks that it should stop
+MAX_CHUNKS = 100_000  # chunks recorded in all: ~140 B each besides its bytes (1-byte trickles)
 
 # ------------------------------------------------------------------------ looking at bytes
 
@@ -373,7 +375,8 @@ class _Relay:
 
     def _record(self, direction: str, connection: int, data: bytes, now: float) -> None:
         with self.lock:
-            kept = data[: max(self.max_bytes - self.recorded[direction], 0)]
+            room = self.max_bytes - self.recorded[direction]
+            kept = data[: max(room, 0)] if len(self.chunks) < MAX_CHUNKS else b""
             self.dropped[direction] += len(data) - len(kept)
             if kept:
                 self.recorded[direction] += len(kept)
@@ -426,8 +429,10 @@ class WireTap:
         max_bytes: int = 16 * 1024 * 1024,
         connect_timeout: float = 10.0,
     ) -> None:
-        if delay < 0:
-            text = _("delay={delay}: a latency cannot be negative; use 0 for none.")
+        if not 0 <= delay < float("inf"):  # NaN too: the writer thread would die
+            text = _(
+                "delay={delay}: a latency is a finite number of seconds, 0 or more; use 0 for none."
+            )
             raise ValueError(text.format(delay=repr(delay)))
         if max_bytes < 0:
             text = _("max_bytes={max_bytes}: it must be 0 or more (bytes kept).")

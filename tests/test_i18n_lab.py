@@ -103,7 +103,7 @@ def test_extension_descriptions_keep_their_keywords() -> None:
 
 def test_tap_install_and_netcheck() -> None:
     assert refusal(WireTap, "127.0.0.1", 25, delay=-1) == (
-        "delay=-1: a latency cannot be negative; use 0 for none."
+        "delay=-1: a latency is a finite number of seconds, 0 or more; use 0 for none."
     )
     report = CopyReport(Path("/tmp/x"), kept=[Path("05-auth.ipynb")])
     assert report.lines()[1].startswith("  NOT overwritten, because you edited them: 05-auth")
@@ -111,7 +111,9 @@ def test_tap_install_and_netcheck() -> None:
     assert str(check) == "smtp.example.com port 587: no answer within 3 s."
 
     smtplab.set_language("zh-CN")
-    assert refusal(WireTap, "127.0.0.1", 25, delay=-1) == "delay=-1：延迟不能为负；不要延迟请用 0。"
+    assert refusal(WireTap, "127.0.0.1", 25, delay=-1) == (
+        "delay=-1：延迟必须是有限的秒数，0 或更大；不要延迟请用 0。"
+    )
     assert report.lines()[0] == "笔记本文件夹：/tmp/x"
     assert report.lines()[1].startswith("  未覆盖（NOT overwritten），因为你改过它们")
     assert str(check) == "smtp.example.com 的 587 端口：3 s 内没有应答。"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+import smtplab.tap
 from smtplab.tap import Chunk, WireTap, describe_tls, looks_encrypted, printable_ratio
 
 TIMEOUT = 5.0
@@ -244,8 +245,9 @@ def test_unstarted_tap_says_so() -> None:
     with pytest.raises(RuntimeError, match="not started"):
         _ = tap.port
     tap.stop()
-    with pytest.raises(ValueError, match="negative"):
-        WireTap("127.0.0.1", 1, delay=-1)
+    for delay in (-1, float("inf"), float("nan")):  # inf and NaN: the writer thread died
+        with pytest.raises(ValueError, match="finite number of seconds, 0 or more"):
+            WireTap("127.0.0.1", 1, delay=delay)
 
 
 @pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf")])
@@ -285,6 +287,30 @@ def test_big_transfer_is_bounded_in_memory_and_quick(serve: Callable[..., Server
         assert elapsed < 3.0, f"10 MB took {elapsed:.2f} s through the tap"
         tap.clear()
         assert tap.timeline == [] and tap.dropped_from_client == 0
+
+
+def test_bytes_trickled_one_at_a_time_are_recorded_in_a_bounded_number_of_chunks(
+    serve: Callable[..., Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk costs ~140 bytes besides its own: past MAX_CHUNKS (here 50), what comes
+    is relayed and counted, not recorded (16 MB trickled byte by byte had taken ~2.4 GB)."""
+    monkeypatch.setattr(smtplab.tap, "MAX_CHUNKS", 50)
+
+    def sink(conn: socket.socket) -> None:
+        while conn.recv(1024):
+            pass
+
+    server = serve(sink)
+    with WireTap("127.0.0.1", server.port) as tap, connect(tap) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for _ in range(200):
+            sock.send(b"x")
+            time.sleep(0.002)  # one byte, one chunk
+        sock.shutdown(socket.SHUT_WR)
+        assert tap.wait_closed()
+        assert len(tap.timeline) == 50
+        assert len(tap.bytes_from_client) + tap.dropped_from_client == 200
+        assert tap.dropped_from_client > 0
 
 
 # ---------------------------------------------------------------------------------------------
