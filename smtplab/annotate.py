@@ -366,6 +366,8 @@ def _reply_entry(answer: Answer, memory: Memory) -> Entry:
         found = [_reply_note(verb, reply, memory.provider)]
         if len(texts) > 1:
             found = _multiline_notes(reply, texts, found[0], memory)
+    if answer.unsolicited and reply.code != 421:  # a 421 explains itself (it closes)
+        found[0] = f"{found[0]}; {_(notes.UNSOLICITED_NOTE)}"
     tls = answer.context.tls
     line_notes = tuple(found) if len(texts) > 1 else ()
     if memory.repeats_secret(raw):

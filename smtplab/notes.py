@@ -221,6 +221,10 @@ TLS_UNCHECKED_BAND = N_(
 
 # A line that repeats a secret seen before (a server echoing the password): shown masked.
 REPEATS_NOTE = N_("it repeats a secret: masked (transcript.reveal() shows it)")
+UNSOLICITED_NOTE = N_(
+    "it answers no command: none sent was waiting for it (a reply too many, or one the "
+    "server sent before the command it seems to answer)"
+)
 
 # What to notice in a line of a message as sent (render.py): in the headers, in the body.
 HEADER_LINE_NOTE: Texts[str] = Texts(

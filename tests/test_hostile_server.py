@@ -489,6 +489,9 @@ def test_a_reply_sent_with_the_greeting_answers_no_command() -> None:
     assert client.extensions.size == 1000000  # the EHLO reply went to EHLO
     early = [e for e in client.transcript.entries if e.raw == b"250 nobody asked\r\n"]
     assert len(early) == 1 and early[0].direction == "S"
+    assert "it answers no command" in early[0].annotation  # the transcript says so
+    answered = [e.annotation for e in client.transcript.entries if e.direction == "S"]
+    assert sum("answers no command" in note for note in answered) == 1
 
 
 # --- a server that stops reading ----------------------------------------------------------
