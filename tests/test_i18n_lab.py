@@ -139,11 +139,13 @@ def test_tls_handshake_notes() -> None:
     english = "the client closed the connection during the TLS handshake"
     assert describe_tls_failure(None, 5.0) == english
     timed_out = describe_tls_failure(TimeoutError(), 5.0)
-    assert timed_out.startswith("TLS handshake failed: the client sent no TLS handshake within 5 s")
+    assert timed_out.startswith(
+        "TLS handshake failed: the client did not complete a TLS handshake within 5 s"
+    )
     smtplab.set_language("zh-CN")
     assert describe_tls_failure(None, 5.0) == "客户端在 TLS 握手期间关闭了连接"
     assert describe_tls_failure(TimeoutError(), 5.0).startswith(
-        "TLS 握手失败：客户端在 5 s 内没有发起 TLS 握手"
+        "TLS 握手失败：客户端在 5 s 内没有完成 TLS 握手"
     )
 
 

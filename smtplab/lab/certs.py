@@ -90,8 +90,8 @@ def describe_tls_failure(error: BaseException | None, timeout: float) -> str:
         return text + (_(" ({hint})").format(hint=_(hint)) if hint else "")
     if isinstance(error, TimeoutError) or "longer than" in str(error):
         return _(
-            "TLS handshake failed: the client sent no TLS handshake within {seconds} s "
-            "(a plain-text client on the implicit-TLS port waits for a greeting that a TLS "
-            "server never sends first)"
+            "TLS handshake failed: the client did not complete a TLS handshake within "
+            "{seconds} s (a plain-text client on the implicit-TLS port starts none: it waits "
+            "for a greeting that a TLS server never sends first)"
         ).format(seconds=f"{timeout:g}")
     return _("TLS handshake failed: {kind}: {error}").format(kind=type(error).__name__, error=error)
