@@ -103,7 +103,10 @@ def test_no_password_on_the_command_line() -> None:
     for argv in (["serve", "--user", "ada:hunter2"], ["serve", "--password", "hunter2"]):
         line = one_error_line(smtplab(*argv))
         assert "hunter2" not in line and "SMTPLAB_PASSWORD" in line
-    line = one_error_line(smtplab(*SEND, "--password", "hunter2"))
+    for flag in ("--password", "--pass", "--passwd"):  # --pass had been echoed back
+        line = one_error_line(smtplab(*SEND, flag, "hunter2"))
+        assert "hunter2" not in line and "SMTPLAB_PASSWORD" in line
+    line = one_error_line(smtplab("serve", "--user", "ada", "--pass", "hunter2"))
     assert "hunter2" not in line and "SMTPLAB_PASSWORD" in line
     done = smtplab("serve", "--user", "ada")  # no variable, no terminal: no password at all
     assert done.returncode == 2 and "set SMTPLAB_PASSWORD" in done.stderr

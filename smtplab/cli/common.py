@@ -149,9 +149,14 @@ def account(text: str) -> str:
     return text
 
 
+PASSWORD_FLAGS = (("--password", "--pass", "--passwd"), ("-ap", "--auth-password"))
+"""The spellings of a password option that are refused, so none of them is echoed back as
+an unknown option with its value (swaks's are ``-ap`` and ``--auth-password``)."""
+
+
 class RefusePasswordFlag(argparse.Action):
-    """``--password`` (and swaks's ``-ap``): refused with the reason, without echoing the
-    password back."""
+    """A password option (:data:`PASSWORD_FLAGS`): refused with the reason, without
+    echoing the password back."""
 
     def __call__(self, parser: Any, namespace: Any, values: Any, flag: str | None = None) -> None:
         problem = _("{flag} is not an option: {reason}")

@@ -73,7 +73,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = send.add_argument
-    for refused in (("--password",), ("-ap", "--auth-password")):
+    for refused in common.PASSWORD_FLAGS:
         add(*refused, nargs="?", action=common.RefusePasswordFlag, help=argparse.SUPPRESS)
     where = send.add_mutually_exclusive_group(required=True).add_argument
     where("-s", "--server", type=_server, metavar="HOST[:PORT]", help=_("the server to talk to"))

@@ -100,7 +100,8 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
             "never from the command line (default: 'student' with a fresh password, printed)"
         ).format(variable=common.PASSWORD_VARIABLE),
     )
-    add("--password", nargs="?", action=common.RefusePasswordFlag, help=argparse.SUPPRESS)
+    for refused in common.PASSWORD_FLAGS:
+        add(*refused, nargs="?", action=common.RefusePasswordFlag, help=argparse.SUPPRESS)
     tls_help = _("answer 530 until the client sends STARTTLS")
     add("--require-tls", action="store_true", help=tls_help)
     auth_help = _("answer 530 to MAIL until the client logs in")
