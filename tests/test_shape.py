@@ -144,9 +144,17 @@ ROOT = Path(__file__).resolve().parents[1]
 # the NUL-password fix (+22): 33,133 and 6,755. One table of line-limit rules (protocol
 # quotes commands.LIMIT_RULE: core -2, the catalog -16) and auth_exchange._encoded, which
 # keeps a refused password out of the traceback's frames (+19): 33,136 and 6,753.
+# A second look at hostile peers and passwords (issue 13's promises, each fix with a test
+# that failed before it): early talkers answer no command, and the transcript says so; a
+# password a server echoes is masked in every later step's error (Transcript.scrub); a
+# password UTF-8 cannot carry is refused, one os.environ escaped goes out as its bytes; a
+# refused login is cancelled with "*"; every error pickles without its transcript; the lab
+# lets busy connections without a login give way, counts envelopes, log lines and no more
+# than SIZE of a message; WireTap and show_bytes bounded; the catalog's new texts: core
+# +36, package +155 (33,291 and 6,789).
 CEILINGS = {
-    "package_lines": 33_136,
-    "core_code_lines": 6_753,
+    "package_lines": 33_291,
+    "core_code_lines": 6_789,
     "longest_module": 700,
     "public_names": 120,
 }
