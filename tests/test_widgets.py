@@ -242,6 +242,22 @@ def test_deliver_reports_every_step_and_the_queue_reply() -> None:
     assert "queued as" in updates[-1].html
 
 
+def test_a_live_update_shows_a_bounded_tail_of_a_long_transcript(lab: LabServer) -> None:
+    """Rendering the whole transcript after every entry is quadratic: 500 recipients made
+    ~290 MB of HTML for the browser. A live update shows the latest entries only (the
+    status line counts them all); the finished view shows the whole dialogue."""
+    many = ", ".join(f"r{i}@example.com" for i in range(400))
+    draft = DraftForm(sender="alice@example.com", to=many, body="Hi\n").draft()
+    updates: list[SendUpdate] = []
+    outcome = deliver(draft, ServerChoice("lab").resolve(lab), on_update=updates.append)
+    assert outcome.delivered, outcome
+    whole = outcome.transcript._repr_html_()
+    assert max(len(u.html) for u in updates) < len(whole) / 4
+    assert updates[-1].lines == len(outcome.transcript) > 800
+    assert "queued as" in updates[-1].html and "r399@example.com" in updates[-1].html
+    assert "r0@example.com" in whole
+
+
 def test_deliver_without_tls_or_auth_skips_those_steps(lab: LabServer) -> None:
     outcome = deliver(GOOD.draft(), ServerChoice("lab").resolve(lab), timeout=10)
     assert outcome.steps == ("connecting", "MAIL", "RCPT", "DATA")
