@@ -662,6 +662,19 @@ def test_the_inbox_view_shows_every_side_of_a_message(lab: LabServer) -> None:
     assert "no longer keeps session" in inbox.panes["Session log"].value
 
 
+def test_the_inbox_view_of_a_big_message_stays_bounded(lab: LabServer) -> None:
+    """A 4 MB message (and anyone may send one to the lab) is cut in every tab, as the
+    raw source always was: the body and the session log held all of it, twice."""
+    body = "a line of the body that is long enough\n" * 100_000
+    filled(lab).load(body=body, html="<p>" + body + "</p>").send_mail()
+    panes = {name: pane.value for name, pane in InboxView(lab).panes.items()}
+    for name, html in panes.items():
+        assert len(html) < 3 * render.RAW_LIMIT, name
+    for name in ("Body", "Raw source", "Session log"):
+        assert "more characters not shown" in panes[name], name
+    assert "text/html" in panes["Body"]  # the HTML part is still named, cut as well
+
+
 def test_the_stepper_widget_greys_out_buttons_with_the_reason(lab: LabServer) -> None:
     stepper = Stepper(lab)
     assert all(button.disabled for button in stepper.buttons.values())

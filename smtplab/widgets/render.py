@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__: list[str] = []  # the widgets' own HTML: nothing here for a learner to call
 
 RAW_LIMIT = 200_000
-"""At most this many characters of a raw message are shown."""
+"""At most this many characters of a raw message (of a body, of a session log) are shown."""
 
 RED = "#c01c28"
 GREEN = "#26a269"
@@ -204,9 +204,6 @@ def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[st
     whole = _("message")
     tree = "\n".join(f"{'    ' * p.depth}{p.path or whole}: {p.describe()}" for p in found.parts)
     raw = message.data.decode("utf-8", "replace").replace("\r\n", "\n")
-    if len(raw) > RAW_LIMIT:
-        more = _("{count} more characters not shown").format(count=f"{len(raw) - RAW_LIMIT:,}")
-        raw = raw[:RAW_LIMIT] + "\n… " + more
     gone = _(
         "The lab no longer keeps session {session} (it keeps the latest "
         "sessions only, or they were cleared)."
@@ -222,9 +219,18 @@ def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[st
         "Headers": _table(headers) + (f"<ul>{notes}</ul>" if notes else ""),
         "Body": _body_html(message.message),
         "MIME tree": pre(tree) + f"<p><small>{size}</small></p>",
-        "Raw source": pre(raw),
-        "Session log": pre(str(session)) if session is not None else f"<i>{gone}</i>",
+        "Raw source": pre(_at_most(raw)),
+        "Session log": pre(_at_most(str(session))) if session is not None else f"<i>{gone}</i>",
     }
+
+
+def _at_most(text: str) -> str:
+    """``text`` cut at :data:`RAW_LIMIT` characters, saying how many more there were (a
+    tab of the inbox must stay small, whatever size of message someone sent the lab)."""
+    if len(text) <= RAW_LIMIT:
+        return text
+    more = _("{count} more characters not shown").format(count=f"{len(text) - RAW_LIMIT:,}")
+    return text[:RAW_LIMIT] + "\n… " + more
 
 
 def _cell(tag: str, value: str) -> str:
@@ -240,15 +246,15 @@ def _table(rows: Iterable[Sequence[str]]) -> str:
 def _body_html(message: EmailMessage | Message) -> str:
     """The decoded body: the text part, the HTML part as source, the attachments."""
     if not isinstance(message, EmailMessage):
-        return pre(str(message.get_payload()))
+        return pre(_at_most(str(message.get_payload())))
     out = []
     text = message.get_body(preferencelist=("plain",))
     rich = message.get_body(preferencelist=("html",))
     if text is not None:
-        out.append("<b>text/plain</b>" + pre(_content(text)))
+        out.append("<b>text/plain</b>" + pre(_at_most(_content(text))))
     if rich is not None:
         source = _("(its source; not rendered here)")
-        out.append(f"<b>text/html</b> {source}" + pre(_content(rich)))
+        out.append(f"<b>text/html</b> {source}" + pre(_at_most(_content(rich))))
     if text is None and rich is None:
         out.append("<i>" + _("no text body") + "</i>")
     unnamed = _("(no name)")
