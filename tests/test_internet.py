@@ -146,6 +146,23 @@ def test_a_temporary_failure_is_retried(net: LabInternet) -> None:
     assert message.folder == "inbox"
 
 
+def test_a_retry_beyond_the_clock_keeps_the_queue_running() -> None:
+    # A retry 1e10 s (or inf) away made the queue's wait overflow (OverflowError): the
+    # queue thread died, and every message sent after it was never delivered nor bounced.
+    with LabInternet(retry_after=(1e10,)) as net:
+        net.lab("mx1.example.net").fail("RCPT", "451 4.7.1 Greylisted", times=1)
+        net.send(hello())
+        deadline = time.monotonic() + 5
+        while not net.journal and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # the queue now waits for the retry, 1e10 s away
+        net.send(hello(subject="Later"))
+        while not net.mailbox(FRIEND) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [a.outcome for a in net.journal] == ["deferred", "delivered"]
+        assert net._worker is not None and net._worker.is_alive()
+
+
 def test_retries_run_out_then_a_bounce(net: LabInternet) -> None:
     for host in ("mx1.example.net",):
         net.lab(host).fail("RCPT", "451 4.3.2 System not accepting messages")
