@@ -12,6 +12,7 @@ import ast
 import asyncio
 import base64
 import json
+import smtplib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -660,6 +661,27 @@ def test_the_inbox_view_shows_every_side_of_a_message(lab: LabServer) -> None:
     lab.clear_sessions()
     inbox.select(0)
     assert "no longer keeps session" in inbox.panes["Session log"].value
+
+
+def test_the_inbox_view_shows_controls_a_sender_chose_without_acting(lab: LabServer) -> None:
+    """Anyone may send the lab a subject with U+202E (the rest of the line reads backwards:
+    "invoice\u202efdp.exe" shows as "invoiceexe.pdf") or ESC: the list and the tabs show
+    them as printable.py's stand-ins, as every other view of peer text does."""
+    subject = "invoice\u202efdp.exe \x1b[2J"
+    encoded = base64.b64encode(subject.encode()).decode()
+    message = (
+        f"From: <mallory@example.com>\r\nTo: <bob@example.com>\r\n"
+        f"Subject: =?utf-8?b?{encoded}?=\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "\r\nHi \u202e there\r\n"
+    )
+    with smtplib.SMTP(lab.host, lab.port, timeout=10) as client:
+        client.sendmail("mallory@example.com", ["bob@example.com"], message.encode())
+    inbox = InboxView(lab)
+    shown = [inbox.labels[-1], *(pane.value for pane in inbox.panes.values())]
+    assert not any("\u202e" in text or "\x1b" in text for text in shown)
+    assert "invoice⟨U+202E⟩fdp.exe ␛[2J" in inbox.labels[-1]
+    assert "invoice⟨U+202E⟩fdp.exe" in inbox.panes["Headers"].value
+    assert "Hi ⟨U+202E⟩ there" in inbox.panes["Body"].value
 
 
 def test_the_inbox_view_of_a_big_message_stays_bounded(lab: LabServer) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..data_encoding import RAW_UTF8_HEADERS
 from ..i18n import N_, _, made_from
 from ..message import anatomy
+from ..printable import printable
 from ..replies import explain
 
 if TYPE_CHECKING:
@@ -91,8 +92,10 @@ class PlainFallback:
 
 
 def esc(text: object) -> str:
-    """HTML-escape any value's text."""
-    return html.escape(str(text), quote=True)
+    """HTML-escape any value's text, each character that would act instead of showing
+    (ESC, bidi controls: anyone may send the lab a message) made visible by
+    :func:`~smtplab.printable.printable` (lines kept; stand-ins already made kept)."""
+    return html.escape(printable(str(text), newlines=True, keep_stand_ins=True), quote=True)
 
 
 def pre(text: str) -> str:
@@ -168,7 +171,8 @@ def inbox_label(index: int, message: ReceivedMessage) -> str:
     if len(rcpts) > 40:
         rcpts = rcpts[:39] + "…"
     subject = message.subject or "(no subject)"
-    return f"{index + 1}. {when}  {message.mail_from or '<>'} → {rcpts}  · {subject}"
+    label = f"{index + 1}. {when}  {message.mail_from or '<>'} → {rcpts}  · {subject}"
+    return printable(label)  # a text, not HTML: what a sender chose shows without acting
 
 
 def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[str, str]:
