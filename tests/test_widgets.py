@@ -697,6 +697,18 @@ def test_the_inbox_view_of_a_big_message_stays_bounded(lab: LabServer) -> None:
     assert "text/html" in panes["Body"]  # the HTML part is still named, cut as well
 
 
+def test_the_headers_tab_of_a_message_of_many_headers_stays_bounded(lab: LabServer) -> None:
+    # 30,000 short header lines (900 KB) made a Headers tab of ~13 MB of HTML.
+    lines = "".join(f"X-Filler-{i}: value {i}\r\n" for i in range(30_000))
+    message = f"From: <a@example.com>\r\nSubject: many\r\n{lines}\r\nHi\r\n"
+    with smtplib.SMTP(lab.host, lab.port, timeout=30) as client:
+        client.sendmail("a@example.com", ["b@example.com"], message)
+    headers = InboxView(lab).panes["Headers"].value
+    assert len(headers) < 3 * render.RAW_LIMIT
+    assert "Subject" in headers and "X-Filler-0" in headers
+    assert "more characters not shown" in headers and "X-Filler-29999" not in headers
+
+
 def test_the_stepper_widget_greys_out_buttons_with_the_reason(lab: LabServer) -> None:
     stepper = Stepper(lab)
     assert all(button.disabled for button in stepper.buttons.values())

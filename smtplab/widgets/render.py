@@ -27,6 +27,9 @@ __all__: list[str] = []  # the widgets' own HTML: nothing here for a learner to 
 RAW_LIMIT = 200_000
 """At most this many characters of a raw message (of a body, of a session log) are shown."""
 
+HEADER_ROWS = 300
+"""At most this many header fields are shown (and about :data:`RAW_LIMIT` characters)."""
+
 RED = "#c01c28"
 GREEN = "#26a269"
 _MONO = "font-family:var(--jp-code-font-family,monospace);font-size:12px"
@@ -199,9 +202,16 @@ def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[st
     }
     titles = (_("header"), _("as sent"), _("decoded (RFC 2047)"))
     headers = [[_cell("th", head) for head in titles]]
-    for h in found.headers:
-        as_sent = pre(h.raw.replace("\r\n", "\n"))
-        decoded = esc(h.decoded) if h.is_encoded else ""
+    shown = 0
+    for number, h in enumerate(found.headers):
+        if shown > RAW_LIMIT or number == HEADER_ROWS:  # anyone may send 100,000 headers
+            rest = sum(len(h.raw) for h in found.headers[number:])
+            more = _("{count} more characters not shown").format(count=f"{rest:,}")
+            headers.append([_cell("td", f"<i>… {esc(more)}</i>")])
+            break
+        shown += len(h.raw)
+        as_sent = pre(_at_most(h.raw.replace("\r\n", "\n")))
+        decoded = esc(_at_most(h.decoded)) if h.is_encoded else ""
         headers.append([_cell("td", v) for v in (f"<b>{esc(h.name)}</b>", as_sent, decoded)])
     said = [n for n in found.notes() if not (message.smtputf8 and made_from(n, RAW_UTF8_HEADERS))]
     notes = "".join(f"<li>{esc(note)}</li>" for note in said)
