@@ -25,6 +25,8 @@ from ipywidgets.widgets import widget as widget_module
 
 from smtplab.lab import LabServer
 from smtplab.message import Attachment
+from smtplab.replies import Reply
+from smtplab.transcript import Transcript
 from smtplab.widgets import (
     Composer,
     DraftForm,
@@ -635,6 +637,19 @@ def test_the_transcript_view_fills_while_a_slow_send_runs() -> None:
         assert composer.outcome is not None and composer.outcome.delivered
         assert threads == {main_thread}  # every update reached the widgets on this thread
         assert view.updates > 5
+
+
+def test_the_transcript_view_of_a_long_session_stays_bounded() -> None:
+    """A long session (a loop of sends on one connection) was shown whole: 16,000
+    entries made 9 MB of HTML in the widget, 100,000 about 60 MB."""
+    transcript = Transcript()
+    for number in range(3_000):
+        transcript.record_sent(f"NOOP {number}\r\n".encode())
+        transcript.record_received(Reply.from_text(250, "OK"))
+    view = TranscriptView(transcript)
+    assert len(view.value) < 1_000_000 and view.lines == 6_000
+    assert "NOOP 2999<" in view.value and "NOOP 10<" not in view.value
+    assert "5,000 earlier entries not shown" in view.value
 
 
 def test_the_inbox_view_shows_every_side_of_a_message(lab: LabServer) -> None:
