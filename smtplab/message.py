@@ -232,8 +232,11 @@ def _phrase_tokens(name: str) -> list[str]:
         return []
     if name.isascii() and "=?" not in name and "?=" not in name:
         if all(_ATEXT.fullmatch(word) for word in name.split(" ")):
-            return name.split(" ")
-        return ['"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"']
+            tokens = name.split(" ")
+        else:
+            tokens = ['"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"']
+        if all(len(token) <= MAX_LINE - 2 for token in tokens):  # longer: cannot be folded
+            return tokens
     return encoded_words.encode(name, _PHRASE_WORD_BYTES)
 
 

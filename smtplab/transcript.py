@@ -317,9 +317,17 @@ class Transcript:
         return f"<Transcript: {len(rows)} lines, {tls}, {messages}, {secrets}>"
 
     def _repr_html_(self) -> str:
-        from .render import table
+        return self._html()
 
-        return table(self._rows(reveal=False, body_lines=3, details=True))
+    def _html(self, last: int | None = None) -> str:
+        """The masked HTML table, of the ``last`` entries only when given (a live view
+        renders after every entry: the whole transcript each time would be quadratic)."""
+        from .render import rows, table
+
+        entries = self._annotate()
+        entries = entries[-last:] if last else entries
+        scrub = self._memory.scrub
+        return table(rows(entries, reveal=False, body_lines=3, details=True, scrub=scrub))
 
     def diagram(self) -> Diagram:
         """The session as a sequence diagram (SVG): client and server lanes, one arrow a

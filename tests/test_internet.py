@@ -146,6 +146,33 @@ def test_a_temporary_failure_is_retried(net: LabInternet) -> None:
     assert message.folder == "inbox"
 
 
+def test_reading_a_hostile_received_line_takes_linear_time() -> None:
+    # The pattern was searched at every "from": a 240 KB Received value (anyone may send
+    # the MX one) took ~25 s in explain(), 1 MB about 7 minutes.
+    started = time.monotonic()
+    assert trace_of(["from a by b " * 20_000]) == []
+    assert time.monotonic() - started < 2
+    [hop] = trace_of(["from mx (x [192.0.2.1]) by y; Mon, 7 Dec 2026 15:00:00 +0000"])
+    assert (hop.sender, hop.seen, hop.by) == ("mx", "x [192.0.2.1]", "y")
+
+
+def test_a_retry_beyond_the_clock_keeps_the_queue_running() -> None:
+    # A retry 1e10 s (or inf) away made the queue's wait overflow (OverflowError): the
+    # queue thread died, and every message sent after it was never delivered nor bounced.
+    with LabInternet(retry_after=(1e10,)) as net:
+        net.lab("mx1.example.net").fail("RCPT", "451 4.7.1 Greylisted", times=1)
+        net.send(hello())
+        deadline = time.monotonic() + 5
+        while not net.journal and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # the queue now waits for the retry, 1e10 s away
+        net.send(hello(subject="Later"))
+        while not net.mailbox(FRIEND) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [a.outcome for a in net.journal] == ["deferred", "delivered"]
+        assert net._worker is not None and net._worker.is_alive()
+
+
 def test_retries_run_out_then_a_bounce(net: LabInternet) -> None:
     for host in ("mx1.example.net",):
         net.lab(host).fail("RCPT", "451 4.3.2 System not accepting messages")

@@ -138,3 +138,19 @@ def test_broken_records_are_permerrors() -> None:
     ):
         table.set("example.com", "TXT", f'"{record}"')
         assert check_host(table, "192.0.2.3", "example.com").result == "permerror", record
+
+
+def test_a_record_the_table_cannot_hold_is_explained_and_set_keeps_the_old_one() -> None:
+    # An SPF record of 20 includes is one TXT string over 255 characters: dnspython said
+    # only "string too long", and set() had already removed the record it was to replace.
+    table = table_with("v=spf1 -all")
+    includes = " ".join(f"include:i{i}.example.com" for i in range(20))
+    with pytest.raises(ValueError, match="255") as caught:
+        table.set("example.com", "TXT", f'"v=spf1 {includes} -all"')
+    assert "example.com" in str(caught.value) and "RFC 7208 §3.3" in str(caught.value)
+    assert table.txt("example.com") == ["v=spf1 -all"]
+    with pytest.raises(ValueError, match="MXX"):
+        table.add("example.com", "MXX", "10 mx.example.com.")
+    pieces = f'"v=spf1 {includes[:200]}" "{includes[200:400]}" "{includes[400:]} -all"'
+    table.set("example.com", "TXT", pieces)  # several strings side by side: read joined
+    assert table.txt("example.com") == [f"v=spf1 {includes} -all"]

@@ -152,6 +152,16 @@ def test_long_display_name_is_split_into_encoded_words() -> None:
     assert value is not None and value.decoded == f"{name} <alice@example.com>"
 
 
+@pytest.mark.parametrize("name", ["x" * 2000, "Smith, Carol " * 150])
+def test_an_ascii_display_name_too_long_for_a_line_is_encoded(name: str) -> None:
+    """A word (or quoted string) over a line cannot be folded: compose wrote a From line of
+    2,000 characters and then refused its own message (over 998 octets, RFC 5321)."""
+    data = simple(sender_name=name.strip()).to_bytes()
+    assert all(len(line) <= 78 for line in header_lines(data))
+    value = anatomy(data).header("From")
+    assert value is not None and value.decoded == f"{name.strip()} <alice@example.com>"
+
+
 def test_emoji_body_and_html_alternative() -> None:
     draft = simple(subject="Party 🎉", body="Come! 🎈\n", html="<p>Come! 🎈</p>\n")
     msg = parse(draft.to_bytes())

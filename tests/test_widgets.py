@@ -12,6 +12,7 @@ import ast
 import asyncio
 import base64
 import json
+import smtplib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,8 @@ from ipywidgets.widgets import widget as widget_module
 
 from smtplab.lab import LabServer
 from smtplab.message import Attachment
+from smtplab.replies import Reply
+from smtplab.transcript import Transcript
 from smtplab.widgets import (
     Composer,
     DraftForm,
@@ -240,6 +243,22 @@ def test_deliver_reports_every_step_and_the_queue_reply() -> None:
     assert updates[0] == SendUpdate("connecting", "", 0)
     assert [u.lines for u in updates[1:]] == list(range(1, len(outcome.transcript) + 1))
     assert "queued as" in updates[-1].html
+
+
+def test_a_live_update_shows_a_bounded_tail_of_a_long_transcript(lab: LabServer) -> None:
+    """Rendering the whole transcript after every entry is quadratic: 500 recipients made
+    ~290 MB of HTML for the browser. A live update shows the latest entries only (the
+    status line counts them all); the finished view shows the whole dialogue."""
+    many = ", ".join(f"r{i}@example.com" for i in range(400))
+    draft = DraftForm(sender="alice@example.com", to=many, body="Hi\n").draft()
+    updates: list[SendUpdate] = []
+    outcome = deliver(draft, ServerChoice("lab").resolve(lab), on_update=updates.append)
+    assert outcome.delivered, outcome
+    whole = outcome.transcript._repr_html_()
+    assert max(len(u.html) for u in updates) < len(whole) / 4
+    assert updates[-1].lines == len(outcome.transcript) > 800
+    assert "queued as" in updates[-1].html and "r399@example.com" in updates[-1].html
+    assert "r0@example.com" in whole
 
 
 def test_deliver_without_tls_or_auth_skips_those_steps(lab: LabServer) -> None:
@@ -620,6 +639,19 @@ def test_the_transcript_view_fills_while_a_slow_send_runs() -> None:
         assert view.updates > 5
 
 
+def test_the_transcript_view_of_a_long_session_stays_bounded() -> None:
+    """A long session (a loop of sends on one connection) was shown whole: 16,000
+    entries made 9 MB of HTML in the widget, 100,000 about 60 MB."""
+    transcript = Transcript()
+    for number in range(3_000):
+        transcript.record_sent(f"NOOP {number}\r\n".encode())
+        transcript.record_received(Reply.from_text(250, "OK"))
+    view = TranscriptView(transcript)
+    assert len(view.value) < 1_000_000 and view.lines == 6_000
+    assert "NOOP 2999<" in view.value and "NOOP 10<" not in view.value
+    assert "5,000 earlier entries not shown" in view.value
+
+
 def test_the_inbox_view_shows_every_side_of_a_message(lab: LabServer) -> None:
     inbox = InboxView(lab)
     assert inbox.labels == [] and inbox.selected is None
@@ -644,6 +676,52 @@ def test_the_inbox_view_shows_every_side_of_a_message(lab: LabServer) -> None:
     lab.clear_sessions()
     inbox.select(0)
     assert "no longer keeps session" in inbox.panes["Session log"].value
+
+
+def test_the_inbox_view_shows_controls_a_sender_chose_without_acting(lab: LabServer) -> None:
+    """Anyone may send the lab a subject with U+202E (the rest of the line reads backwards:
+    "invoice\u202efdp.exe" shows as "invoiceexe.pdf") or ESC: the list and the tabs show
+    them as printable.py's stand-ins, as every other view of peer text does."""
+    subject = "invoice\u202efdp.exe \x1b[2J"
+    encoded = base64.b64encode(subject.encode()).decode()
+    message = (
+        f"From: <mallory@example.com>\r\nTo: <bob@example.com>\r\n"
+        f"Subject: =?utf-8?b?{encoded}?=\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "\r\nHi \u202e there\r\n"
+    )
+    with smtplib.SMTP(lab.host, lab.port, timeout=10) as client:
+        client.sendmail("mallory@example.com", ["bob@example.com"], message.encode())
+    inbox = InboxView(lab)
+    shown = [inbox.labels[-1], *(pane.value for pane in inbox.panes.values())]
+    assert not any("\u202e" in text or "\x1b" in text for text in shown)
+    assert "invoice⟨U+202E⟩fdp.exe ␛[2J" in inbox.labels[-1]
+    assert "invoice⟨U+202E⟩fdp.exe" in inbox.panes["Headers"].value
+    assert "Hi ⟨U+202E⟩ there" in inbox.panes["Body"].value
+
+
+def test_the_inbox_view_of_a_big_message_stays_bounded(lab: LabServer) -> None:
+    """A 4 MB message (and anyone may send one to the lab) is cut in every tab, as the
+    raw source always was: the body and the session log held all of it, twice."""
+    body = "a line of the body that is long enough\n" * 100_000
+    filled(lab).load(body=body, html="<p>" + body + "</p>").send_mail()
+    panes = {name: pane.value for name, pane in InboxView(lab).panes.items()}
+    for name, html in panes.items():
+        assert len(html) < 3 * render.RAW_LIMIT, name
+    for name in ("Body", "Raw source", "Session log"):
+        assert "more characters not shown" in panes[name], name
+    assert "text/html" in panes["Body"]  # the HTML part is still named, cut as well
+
+
+def test_the_headers_tab_of_a_message_of_many_headers_stays_bounded(lab: LabServer) -> None:
+    # 30,000 short header lines (900 KB) made a Headers tab of ~13 MB of HTML.
+    lines = "".join(f"X-Filler-{i}: value {i}\r\n" for i in range(30_000))
+    message = f"From: <a@example.com>\r\nSubject: many\r\n{lines}\r\nHi\r\n"
+    with smtplib.SMTP(lab.host, lab.port, timeout=30) as client:
+        client.sendmail("a@example.com", ["b@example.com"], message)
+    headers = InboxView(lab).panes["Headers"].value
+    assert len(headers) < 3 * render.RAW_LIMIT
+    assert "Subject" in headers and "X-Filler-0" in headers
+    assert "more characters not shown" in headers and "X-Filler-29999" not in headers
 
 
 def test_the_stepper_widget_greys_out_buttons_with_the_reason(lab: LabServer) -> None:

@@ -414,7 +414,9 @@ class LabInternet:
                     if ready:
                         break
                     soonest = min((job.due for job in self._queue), default=now + 1)
-                    self._cond.wait(max(0.01, soonest - now))
+                    # at most a second at a time: a retry 1e10 s (or inf) away would make
+                    # the wait overflow and kill this thread, and every later message
+                    self._cond.wait(min(max(0.01, soonest - now), 1.0))
                 if self._stopping:
                     return
                 job = min(ready, key=lambda j: j.due)

@@ -39,6 +39,27 @@ def _key(text: str) -> str:
     return text.rstrip(".").lower()
 
 
+def _rdata(name: str, rdtype: str, data: str) -> dns.rdata.Rdata:
+    """One record read from zone-file text; ValueError with what to do when it cannot be
+    (dnspython alone says "string too long" of a TXT string over 255 characters)."""
+    try:
+        _name(name)
+        return dns.rdata.from_text(
+            dns.rdataclass.IN, rdtype, data, origin=dns.name.root, relativize=False
+        )
+    except dns.exception.DNSException as error:
+        problem = _("{record}: the DNS table cannot hold this record ({error}).").format(
+            record=f"{name} {rdtype} {data}", error=error
+        )
+        if str(error) == "string too long":  # i18n: keep dnspython's words
+            problem += " " + _(
+                "A TXT string holds at most 255 characters: write a longer record as "
+                'several quoted strings, which are read joined ("v=spf1 ..." "... -all", '
+                "RFC 7208 §3.3)."
+            )
+        raise ValueError(problem) from None
+
+
 class DNSTable:
     """An offline DNS: ``(name, type) -> records``, plus the port of each lab host.
 
@@ -69,18 +90,20 @@ class DNSTable:
 
     def add(self, name: str, rdtype: str, data: str, ttl: int = 300) -> None:
         """Add one record: ``add("example.net", "MX", "30 mx3.example.net.")``."""
-        rdata = dns.rdata.from_text(
-            dns.rdataclass.IN, rdtype, data, origin=dns.name.root, relativize=False
-        )
-        with self._lock:
-            rdataset = self._zone.find_rdataset(_name(name), rdata.rdtype, create=True)
-            rdataset.add(rdata, ttl)
+        self._put(name, [_rdata(name, rdtype, data)], ttl)
 
     def set(self, name: str, rdtype: str, *data: str, ttl: int = 300) -> None:
-        """Replace the records of (``name``, ``rdtype``) with ``data`` (none: remove them)."""
+        """Replace the records of (``name``, ``rdtype``) with ``data`` (none: remove them).
+        A record it cannot read leaves the old ones in place (ValueError)."""
+        records = [_rdata(name, rdtype, item) for item in data]  # all read before any change
         self.remove(name, rdtype)
-        for item in data:
-            self.add(name, rdtype, item, ttl)
+        self._put(name, records, ttl)
+
+    def _put(self, name: str, records: list[dns.rdata.Rdata], ttl: int) -> None:
+        with self._lock:
+            for rdata in records:
+                rdataset = self._zone.find_rdataset(_name(name), rdata.rdtype, create=True)
+                rdataset.add(rdata, ttl)
 
     def remove(self, name: str, rdtype: str) -> None:
         """Remove every record of (``name``, ``rdtype``)."""

@@ -57,7 +57,9 @@ def trace_of(headers: list[str]) -> list[TraceHop]:
     """The ``Received:`` values of a message read bottom-up: the first hop first."""
     hops = []
     for value in reversed(headers):
-        match = _RECEIVED.search(" ".join(str(value).split()))
+        # matched at the start only (a Received line begins with its "from"): a search
+        # tried again at every "from" of a hostile value, quadratic in its length
+        match = _RECEIVED.match(" ".join(str(value).split()))
         if match is None:
             continue
         try:

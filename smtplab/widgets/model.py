@@ -373,12 +373,19 @@ def step_of(entry: Entry) -> str | None:
     return None
 
 
+LIVE_ENTRIES = 100
+"""A live update shows at most the latest this many entries of the transcript (the
+status line counts them all, the finished view shows every one): rendering the whole
+transcript after every entry made ~290 MB of HTML for a send to 500 recipients."""
+
+
 @dataclass(frozen=True)
 class SendUpdate:
     """A moment of a send, for the views: the step it reached, the transcript so far.
 
-    ``html`` is the transcript's HTML (masked, as a notebook shows the transcript),
-    rendered on the thread that recorded the entry; ``lines`` is the number of entries.
+    ``html`` is the transcript's HTML (masked, as a notebook shows the transcript; its
+    latest :data:`LIVE_ENTRIES` entries), rendered on the thread that recorded the
+    entry; ``lines`` is the number of entries.
     """
 
     step: str | None
@@ -481,7 +488,7 @@ def deliver(
         if step is not None and step not in steps:
             steps.append(step)
         if on_update is not None:
-            on_update(SendUpdate(steps[-1], transcript._repr_html_(), len(transcript)))
+            on_update(SendUpdate(steps[-1], transcript._html(LIVE_ENTRIES), len(transcript)))
 
     if on_update is not None:
         on_update(SendUpdate("connecting", "", 0))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..data_encoding import RAW_UTF8_HEADERS
 from ..i18n import N_, _, made_from
 from ..message import anatomy
+from ..printable import printable
 from ..replies import explain
 
 if TYPE_CHECKING:
@@ -24,7 +25,10 @@ if TYPE_CHECKING:
 __all__: list[str] = []  # the widgets' own HTML: nothing here for a learner to call
 
 RAW_LIMIT = 200_000
-"""At most this many characters of a raw message are shown."""
+"""At most this many characters of a raw message (of a body, of a session log) are shown."""
+
+HEADER_ROWS = 300
+"""At most this many header fields are shown (and about :data:`RAW_LIMIT` characters)."""
 
 RED = "#c01c28"
 GREEN = "#26a269"
@@ -91,8 +95,10 @@ class PlainFallback:
 
 
 def esc(text: object) -> str:
-    """HTML-escape any value's text."""
-    return html.escape(str(text), quote=True)
+    """HTML-escape any value's text, each character that would act instead of showing
+    (ESC, bidi controls: anyone may send the lab a message) made visible by
+    :func:`~smtplab.printable.printable` (lines kept; stand-ins already made kept)."""
+    return html.escape(printable(str(text), newlines=True, keep_stand_ins=True), quote=True)
 
 
 def pre(text: str) -> str:
@@ -168,7 +174,8 @@ def inbox_label(index: int, message: ReceivedMessage) -> str:
     if len(rcpts) > 40:
         rcpts = rcpts[:39] + "…"
     subject = message.subject or "(no subject)"
-    return f"{index + 1}. {when}  {message.mail_from or '<>'} → {rcpts}  · {subject}"
+    label = f"{index + 1}. {when}  {message.mail_from or '<>'} → {rcpts}  · {subject}"
+    return printable(label)  # a text, not HTML: what a sender chose shows without acting
 
 
 def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[str, str]:
@@ -195,18 +202,22 @@ def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[st
     }
     titles = (_("header"), _("as sent"), _("decoded (RFC 2047)"))
     headers = [[_cell("th", head) for head in titles]]
-    for h in found.headers:
-        as_sent = pre(h.raw.replace("\r\n", "\n"))
-        decoded = esc(h.decoded) if h.is_encoded else ""
+    shown = 0
+    for number, h in enumerate(found.headers):
+        if shown > RAW_LIMIT or number == HEADER_ROWS:  # anyone may send 100,000 headers
+            rest = sum(len(h.raw) for h in found.headers[number:])
+            more = _("{count} more characters not shown").format(count=f"{rest:,}")
+            headers.append([_cell("td", f"<i>… {esc(more)}</i>")])
+            break
+        shown += len(h.raw)
+        as_sent = pre(_at_most(h.raw.replace("\r\n", "\n")))
+        decoded = esc(_at_most(h.decoded)) if h.is_encoded else ""
         headers.append([_cell("td", v) for v in (f"<b>{esc(h.name)}</b>", as_sent, decoded)])
     said = [n for n in found.notes() if not (message.smtputf8 and made_from(n, RAW_UTF8_HEADERS))]
     notes = "".join(f"<li>{esc(note)}</li>" for note in said)
     whole = _("message")
     tree = "\n".join(f"{'    ' * p.depth}{p.path or whole}: {p.describe()}" for p in found.parts)
     raw = message.data.decode("utf-8", "replace").replace("\r\n", "\n")
-    if len(raw) > RAW_LIMIT:
-        more = _("{count} more characters not shown").format(count=f"{len(raw) - RAW_LIMIT:,}")
-        raw = raw[:RAW_LIMIT] + "\n… " + more
     gone = _(
         "The lab no longer keeps session {session} (it keeps the latest "
         "sessions only, or they were cleared)."
@@ -222,9 +233,18 @@ def inbox_panes(message: ReceivedMessage, session: LabSession | None) -> dict[st
         "Headers": _table(headers) + (f"<ul>{notes}</ul>" if notes else ""),
         "Body": _body_html(message.message),
         "MIME tree": pre(tree) + f"<p><small>{size}</small></p>",
-        "Raw source": pre(raw),
-        "Session log": pre(str(session)) if session is not None else f"<i>{gone}</i>",
+        "Raw source": pre(_at_most(raw)),
+        "Session log": pre(_at_most(str(session))) if session is not None else f"<i>{gone}</i>",
     }
+
+
+def _at_most(text: str) -> str:
+    """``text`` cut at :data:`RAW_LIMIT` characters, saying how many more there were (a
+    tab of the inbox must stay small, whatever size of message someone sent the lab)."""
+    if len(text) <= RAW_LIMIT:
+        return text
+    more = _("{count} more characters not shown").format(count=f"{len(text) - RAW_LIMIT:,}")
+    return text[:RAW_LIMIT] + "\n… " + more
 
 
 def _cell(tag: str, value: str) -> str:
@@ -240,15 +260,15 @@ def _table(rows: Iterable[Sequence[str]]) -> str:
 def _body_html(message: EmailMessage | Message) -> str:
     """The decoded body: the text part, the HTML part as source, the attachments."""
     if not isinstance(message, EmailMessage):
-        return pre(str(message.get_payload()))
+        return pre(_at_most(str(message.get_payload())))
     out = []
     text = message.get_body(preferencelist=("plain",))
     rich = message.get_body(preferencelist=("html",))
     if text is not None:
-        out.append("<b>text/plain</b>" + pre(_content(text)))
+        out.append("<b>text/plain</b>" + pre(_at_most(_content(text))))
     if rich is not None:
         source = _("(its source; not rendered here)")
-        out.append(f"<b>text/html</b> {source}" + pre(_content(rich)))
+        out.append(f"<b>text/html</b> {source}" + pre(_at_most(_content(rich))))
     if text is None and rich is None:
         out.append("<i>" + _("no text body") + "</i>")
     unnamed = _("(no name)")

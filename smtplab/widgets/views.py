@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 __all__: list[str] = []  # public as smtplab.widgets (InboxView, Stepper, TranscriptView)
 
 
+VIEW_ENTRIES = 1_000
+"""A :class:`TranscriptView` shows at most the latest this many entries."""
+
+
 def _scrolling(view: w.Widget, height: str) -> w.Box:
     return w.Box([view], layout=w.Layout(max_height=height, overflow="auto"))
 
@@ -96,10 +100,16 @@ class TranscriptView(render.PlainFallback, w.VBox):
         )
 
     def show(self, transcript: Transcript) -> None:
-        """Show a finished transcript."""
+        """Show a finished transcript (its latest :data:`VIEW_ENTRIES` entries)."""
         self.lines = len(transcript)
-        empty = "<i>" + _("(empty)") + "</i>"
-        self.view.value = transcript._repr_html_() if len(transcript) else empty
+        shown = "<i>" + _("(empty)") + "</i>"
+        if self.lines:
+            shown = transcript._html(VIEW_ENTRIES)
+        if self.lines > VIEW_ENTRIES:  # a long session: 100,000 entries are ~60 MB of HTML
+            earlier = _("{count} earlier entries not shown (print the transcript for all).")
+            earlier = earlier.format(count=f"{self.lines - VIEW_ENTRIES:,}")
+            shown = f"<p><i>… {earlier}</i></p>{shown}"
+        self.view.value = shown
 
 
 class InboxView(render.PlainFallback, w.VBox):
