@@ -317,17 +317,15 @@ class Transcript:
         return f"<Transcript: {len(rows)} lines, {tls}, {messages}, {secrets}>"
 
     def _repr_html_(self) -> str:
-        return self._html()
+        return self.html()
 
-    def _html(self, last: int | None = None) -> str:
-        """The masked HTML table, of the ``last`` entries only when given (a live view
-        renders after every entry: the whole transcript each time would be quadratic)."""
-        from .render import rows, table
+    def html(self, last: int | None = None) -> str:
+        """The transcript as the HTML table a notebook shows (secrets masked); with
+        ``last``, of its latest ``last`` entries only (a live view renders after every
+        entry: the whole transcript each time would grow as the square of its length)."""
+        from .render import table
 
-        entries = self._annotate()
-        entries = entries[-last:] if last else entries
-        scrub = self._memory.scrub
-        return table(rows(entries, reveal=False, body_lines=3, details=True, scrub=scrub))
+        return table(self._rows(reveal=False, body_lines=3, details=True, last=last))
 
     def diagram(self) -> Diagram:
         """The session as a sequence diagram (SVG): client and server lanes, one arrow a
@@ -336,10 +334,13 @@ class Transcript:
 
         return draw(self._annotate(), self._memory)
 
-    def _rows(self, *, reveal: bool, body_lines: int | None, details: bool) -> list[Any]:
+    def _rows(
+        self, *, reveal: bool, body_lines: int | None, details: bool, last: int | None = None
+    ) -> list[Any]:
         from .render import rows
 
         entries, scrub = self._annotate(), str if reveal else self._memory.scrub
+        entries = entries[-last:] if last else entries
         return rows(entries, reveal=reveal, body_lines=body_lines, details=details, scrub=scrub)
 
     def _t0(self) -> float:

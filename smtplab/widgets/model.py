@@ -488,7 +488,7 @@ def deliver(
         if step is not None and step not in steps:
             steps.append(step)
         if on_update is not None:
-            on_update(SendUpdate(steps[-1], transcript._html(LIVE_ENTRIES), len(transcript)))
+            on_update(SendUpdate(steps[-1], transcript.html(LIVE_ENTRIES), len(transcript)))
 
     if on_update is not None:
         on_update(SendUpdate("connecting", "", 0))

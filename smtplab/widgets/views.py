@@ -104,7 +104,7 @@ class TranscriptView(render.PlainFallback, w.VBox):
         self.lines = len(transcript)
         shown = "<i>" + _("(empty)") + "</i>"
         if self.lines:
-            shown = transcript._html(VIEW_ENTRIES)
+            shown = transcript.html(VIEW_ENTRIES)
         if self.lines > VIEW_ENTRIES:  # a long session: 100,000 entries are ~60 MB of HTML
             earlier = _("{count} earlier entries not shown (print the transcript for all).")
             earlier = earlier.format(count=f"{self.lines - VIEW_ENTRIES:,}")
