@@ -97,7 +97,7 @@ class Transcript:
         """Record a line of commentary from the driver (not part of the dialogue)."""
         tls = self._tls_now()
         self.record(_Note(text, _clock() if time is None else time, tls))  # type: ignore[arg-type]
-        return self.entries[-1]
+        return self._annotate()[-1]
 
     def record_sent(
         self,
@@ -114,7 +114,7 @@ class Transcript:
         it is. Returns the last entry. (``tls`` is accepted for compatibility: whether TLS
         is on comes from the session itself.)"""
         self._session_reader().sent(bytes(raw), time=time, whole_message=is_message, secret=secret)
-        return self.entries[-1]
+        return self._annotate()[-1]
 
     def record_received(
         self, reply: Reply, *, time: float | None = None, tls: bool | None = None
@@ -122,7 +122,7 @@ class Transcript:
         """Record one complete reply from the server (all of its lines)."""
         raw = reply.raw or "".join(f"{line}\r\n" for line in str(reply).split("\n")).encode()
         self._session_reader().server_bytes(raw, time=time)
-        return self.entries[-1]
+        return self._annotate()[-1]
 
     def record_tls(
         self,
@@ -138,7 +138,7 @@ class Transcript:
         TLS). ``verified=False`` says loudly that the certificate was not checked."""
         info = TLSInfo(version, cipher, verified, server_name, issuer)
         self._session_reader().start_tls(info, time=time)
-        return self.entries[-1]
+        return self._annotate()[-1]
 
     def clear(self) -> None:
         """Forget every entry (and every secret): start a new session."""
