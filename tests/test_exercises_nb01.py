@@ -99,6 +99,22 @@ def send_line_with_a_bare_lf(sock: socket.socket, text: str) -> bytes:
     return data
 
 
+def send_line_refusing_only_crlf(sock: socket.socket, text: str) -> bytes:
+    if "\r\n" in text:  # lets "NOOP\nQUIT" through: a bare LF inside
+        raise ValueError("line break inside")
+    data = text.encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    return data
+
+
+def send_line_refusing_only_lf(sock: socket.socket, text: str) -> bytes:
+    if "\n" in text:  # lets "NOOP\rQUIT" through: a bare CR inside
+        raise ValueError("line break inside")
+    data = text.encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    return data
+
+
 def send_line_returning_the_text(sock: socket.socket, text: str) -> str:
     sol.send_line(sock, text)
     return text
@@ -229,6 +245,20 @@ EXERCISES = [
                 warned_in="01 · And a bare \\n?",
                 answer=send_line_with_a_bare_lf,
                 hint="bare LF",
+            ),
+            Mistake(
+                name="refuses only CR LF together",
+                rule="a LF alone inside the text breaks the line too: SMTP smuggling",
+                warned_in='01 · And a bare \\n?; Your turn, exercise 2 (a "\\r" or a "\\n")',
+                answer=send_line_refusing_only_crlf,
+                hint="'NOOP\\nQUIT') did not raise ValueError",
+            ),
+            Mistake(
+                name="refuses only LF",
+                rule="a CR alone inside the text breaks the line too",
+                warned_in='01 · Your turn, exercise 2 (a "\\r" or a "\\n")',
+                answer=send_line_refusing_only_lf,
+                hint="'NOOP\\rQUIT') did not raise ValueError",
             ),
             Mistake(
                 name="returns the text",
