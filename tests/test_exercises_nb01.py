@@ -382,6 +382,25 @@ def test_a_correct_helo_that_forgot_return_is_judged_right() -> None:
     assert "What the lab saw was right" in result.message, result
 
 
+def test_helo_without_crlf_on_a_blocking_socket_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notebook's own mistake (no CRLF) with the socket's timeout taken away, as
+    tutorials do (setblocking(True)): the lab hangs up after LINE_WAIT seconds, so the
+    check ends with the hint instead of the cell hanging for the lab's 300 s."""
+    assert labs.LINE_WAIT <= 15
+    monkeypatch.setattr(labs, "LINE_WAIT", 1.0)
+
+    def my_helo(sock: socket.socket) -> bytes:
+        sock.setblocking(True)
+        reader = sock.makefile("rb")
+        reader.readline()
+        sock.sendall(b"HELO learner.example")
+        return reader.readline()
+
+    finished = labs.run_with_deadline(lambda: check_helo(my_helo), 20.0)
+    assert finished is not None, "the check hung"
+    failed_with(finished.value, "\\r\\n")
+
+
 def test_send_line_without_crlf() -> None:
     def send_line(sock: socket.socket, text: str) -> bytes:
         data = text.encode("ascii")
