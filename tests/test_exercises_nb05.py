@@ -108,6 +108,11 @@ def an_error_that_quotes_the_password(client: Any, user: str, password: str) -> 
     raise ValueError(f"could not log in as {user} with {password!r}")
 
 
+def prints_the_password_to_check_it(client: Any, user: str, password: str) -> Any:
+    print("logging in with", password)
+    return solutions.login_by_hand(client, user, password)
+
+
 def login_without_return(client: Any, user: str, password: str) -> None:
     solutions.login_by_hand(client, user, password)
 
@@ -187,6 +192,13 @@ LOGIN = Exercise(
             hint="raised ValueError",
         ),
         Mistake(
+            name="prints the password",
+            rule="a secret is never printed: outputs are saved in the notebook",
+            warned_in=SECRETS + " (3. never print)",
+            answer=prints_the_password_to_check_it,
+            hint="printed the password",
+        ),
+        Mistake(
             name="forgot return",
             rule="the function returns the last reply",
             warned_in="05 · Your turn, exercise 1 (return the last reply)",
@@ -262,6 +274,12 @@ def an_error_with_the_blob(user: str, pw: str) -> str:
     raise ValueError("the server will get " + b64(f"\0{user}\0{pw}"))
 
 
+def prints_the_response(user: str, pw: str) -> str:
+    response = solutions.plain_response(user, pw)
+    print(response)  # base64 hides nothing: anyone can decode it
+    return response
+
+
 def not_base64(user: str, pw: str) -> str:
     return "hello!"
 
@@ -330,6 +348,13 @@ PLAIN = Exercise(
             warned_in=SECRETS + " (3. never print)",
             answer=an_error_with_the_blob,
             hint="raised ValueError",
+        ),
+        Mistake(
+            name="prints the response",
+            rule="the response is the password in base64: never printed",
+            warned_in=BASE64_STEP + "; " + SECRETS + " (3. never print)",
+            answer=prints_the_response,
+            hint="printed the password",
         ),
     ),
 )

@@ -12,6 +12,7 @@ import contextlib
 import getpass
 import io
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,6 +45,22 @@ def _kept_secret(result: Result, password: str) -> Result:
     have put the password in it (``raise ValueError(f"login failed for {password}")``);
     the hint is an output the notebook saves."""
     return replace(result, message=scrub(result.message, password_forms(USER, password)))
+
+
+@contextlib.contextmanager
+def _quiet_about(password: str) -> Iterator[None]:
+    """Run the learner's code with what it prints caught, then shown with every form of
+    ``password`` masked; a :class:`Hint` when it printed one (the output is saved in the
+    notebook: "never print a password, not even to check it")."""
+    forms = password_forms(USER, password)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            yield
+    finally:
+        sys.stdout.write(scrub(captured.getvalue(), forms))
+    if repeats(captured.getvalue(), forms):
+        raise Hint(_(texts.FUNCTION_PRINTED_PASSWORD))
 
 
 def _local_hint(exc: LocalProtocolError) -> str:
@@ -83,7 +100,8 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
         returned: list[object] = []
 
         def run(client: Client) -> object:
-            returned.append(login_by_hand(client, USER, password))
+            with _quiet_about(password):
+                returned.append(login_by_hand(client, USER, password))
             return returned[-1]
 
         def verify(client: Client, before: int) -> str:
@@ -153,10 +171,15 @@ def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
         password = lab.users[USER]
         result = evaluate(
             exercise,
-            lambda: plain_response(USER, password),
+            lambda: _quietly(plain_response, password),
             lambda value: _verify_plain(lab, value, password),
         )
         return _kept_secret(result, password)
+
+
+def _quietly(plain_response: Callable[[str, str], Any], password: str) -> object:
+    with _quiet_about(password):
+        return plain_response(USER, password)
 
 
 def _diagnose_plain(value: str, password: str) -> str | None:
