@@ -99,6 +99,22 @@ def send_line_with_a_bare_lf(sock: socket.socket, text: str) -> bytes:
     return data
 
 
+def send_line_refusing_only_crlf(sock: socket.socket, text: str) -> bytes:
+    if "\r\n" in text:  # lets "NOOP\nQUIT" through: a bare LF inside
+        raise ValueError("line break inside")
+    data = text.encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    return data
+
+
+def send_line_refusing_only_lf(sock: socket.socket, text: str) -> bytes:
+    if "\n" in text:  # lets "NOOP\rQUIT" through: a bare CR inside
+        raise ValueError("line break inside")
+    data = text.encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    return data
+
+
 def send_line_returning_the_text(sock: socket.socket, text: str) -> str:
     sol.send_line(sock, text)
     return text
@@ -231,6 +247,20 @@ EXERCISES = [
                 hint="bare LF",
             ),
             Mistake(
+                name="refuses only CR LF together",
+                rule="a LF alone inside the text breaks the line too: SMTP smuggling",
+                warned_in='01 · And a bare \\n?; Your turn, exercise 2 (a "\\r" or a "\\n")',
+                answer=send_line_refusing_only_crlf,
+                hint="'NOOP\\nQUIT') did not raise ValueError",
+            ),
+            Mistake(
+                name="refuses only LF",
+                rule="a CR alone inside the text breaks the line too",
+                warned_in='01 · Your turn, exercise 2 (a "\\r" or a "\\n")',
+                answer=send_line_refusing_only_lf,
+                hint="'NOOP\\rQUIT') did not raise ValueError",
+            ),
+            Mistake(
                 name="returns the text",
                 rule="the function returns the bytes that went on the wire",
                 warned_in="01 · Bytes and text",
@@ -350,6 +380,25 @@ def test_helo_returning_something_else() -> None:
 def test_a_correct_helo_that_forgot_return_is_judged_right() -> None:
     result = check_helo(helo_forgetting_return)
     assert "What the lab saw was right" in result.message, result
+
+
+def test_helo_without_crlf_on_a_blocking_socket_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notebook's own mistake (no CRLF) with the socket's timeout taken away, as
+    tutorials do (setblocking(True)): the lab hangs up after LINE_WAIT seconds, so the
+    check ends with the hint instead of the cell hanging for the lab's 300 s."""
+    assert labs.LINE_WAIT <= 15
+    monkeypatch.setattr(labs, "LINE_WAIT", 1.0)
+
+    def my_helo(sock: socket.socket) -> bytes:
+        sock.setblocking(True)
+        reader = sock.makefile("rb")
+        reader.readline()
+        sock.sendall(b"HELO learner.example")
+        return reader.readline()
+
+    finished = labs.run_with_deadline(lambda: check_helo(my_helo), 20.0)
+    assert finished is not None, "the check hung"
+    failed_with(finished.value, "\\r\\n")
 
 
 def test_send_line_without_crlf() -> None:

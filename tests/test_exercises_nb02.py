@@ -465,6 +465,21 @@ def test_dot_line_with_another_body() -> None:
     failed_with(check_dot_line(send_ellipsis), "the body arrived as")
 
 
+def test_dot_line_with_no_header_fields_but_the_empty_line() -> None:
+    """No header field, then the empty line that ends the (empty) header section: the
+    body is the three lines (RFC 5322 §2.1), as the notebook asks."""
+
+    def send_ellipsis(sock: socket.socket) -> str:
+        envelope(sock)
+        sock.sendall(b"\r\nHi Bob,\r\n....and that is all.\r\nAlice\r\n.\r\n")
+        final = read_reply(sock)
+        command(sock, "QUIT")
+        return final
+
+    result = check_dot_line(send_ellipsis)
+    assert result, result
+
+
 # --- the picture ---------------------------------------------------------------------------------
 
 

@@ -101,6 +101,18 @@ def a_password_of_its_own(client: Any, user: str, password: str) -> Any:
     return client.command(b64("my-account-password"))
 
 
+def an_error_that_quotes_the_password(client: Any, user: str, password: str) -> Any:
+    """The learner's own error names the password: the hint quotes the error's text."""
+    client.command("AUTH LOGIN")
+    client.command(b64(user))
+    raise ValueError(f"could not log in as {user} with {password!r}")
+
+
+def prints_the_password_to_check_it(client: Any, user: str, password: str) -> Any:
+    print("logging in with", password)
+    return solutions.login_by_hand(client, user, password)
+
+
 def login_without_return(client: Any, user: str, password: str) -> None:
     solutions.login_by_hand(client, user, password)
 
@@ -173,6 +185,20 @@ LOGIN = Exercise(
             hint="app password",
         ),
         Mistake(
+            name="an error that quotes the password",
+            rule="an error's text is an output too: a secret never goes into one",
+            warned_in=SECRETS + " (3. never print)",
+            answer=an_error_that_quotes_the_password,
+            hint="raised ValueError",
+        ),
+        Mistake(
+            name="prints the password",
+            rule="a secret is never printed: outputs are saved in the notebook",
+            warned_in=SECRETS + " (3. never print)",
+            answer=prints_the_password_to_check_it,
+            hint="printed the password",
+        ),
+        Mistake(
             name="forgot return",
             rule="the function returns the last reply",
             warned_in="05 · Your turn, exercise 1 (return the last reply)",
@@ -195,6 +221,18 @@ def test_login_wrong_user_name() -> None:
         return client.command(b64(password))
 
     failed_with(check_login_by_hand(answer), "not base64 of 'student'", "'STUDENT'")
+
+
+def test_login_lower_case_mechanism_is_told_what_the_server_answered() -> None:
+    """'auth login': the lab (as aiosmtpd) answers 504 and never prompts; the hint says
+    so, instead of "you did not answer the Password: prompt"."""
+
+    def answer(client: Any, user: str, password: str) -> Any:
+        client.command("auth login")
+        client.command(b64(user))
+        return client.command(b64(password))
+
+    failed_with(check_login_by_hand(answer), "504", "'auth login'", "upper case")
 
 
 def test_login_nothing_sent_but_something_returned() -> None:
@@ -230,6 +268,16 @@ def sent_in_clear_text(user: str, pw: str) -> str:
 
 def bytes_returned(user: str, pw: str) -> bytes:
     return base64.b64encode(f"\0{user}\0{pw}".encode())
+
+
+def an_error_with_the_blob(user: str, pw: str) -> str:
+    raise ValueError("the server will get " + b64(f"\0{user}\0{pw}"))
+
+
+def prints_the_response(user: str, pw: str) -> str:
+    response = solutions.plain_response(user, pw)
+    print(response)  # base64 hides nothing: anyone can decode it
+    return response
 
 
 def not_base64(user: str, pw: str) -> str:
@@ -294,6 +342,20 @@ PLAIN = Exercise(
             answer=not_base64,
             hint="not base64",
         ),
+        Mistake(
+            name="an error that quotes the response",
+            rule="an error's text is an output too: a secret never goes into one",
+            warned_in=SECRETS + " (3. never print)",
+            answer=an_error_with_the_blob,
+            hint="raised ValueError",
+        ),
+        Mistake(
+            name="prints the response",
+            rule="the response is the password in base64: never printed",
+            warned_in=BASE64_STEP + "; " + SECRETS + " (3. never print)",
+            answer=prints_the_response,
+            hint="printed the password",
+        ),
     ),
 )
 
@@ -323,6 +385,17 @@ def prints_the_password() -> str | None:
     password = solutions.read_password()
     print("using", password)
     return password
+
+
+def prints_its_base64() -> str | None:
+    password = solutions.read_password()
+    print("using", b64(password))  # base64 hides nothing
+    return password
+
+
+def an_error_that_quotes_it() -> str:
+    password = solutions.read_password()
+    raise ValueError(f"is {password!r} right?")
 
 
 def always_asks() -> str:
@@ -374,6 +447,20 @@ READ_PASSWORD = Exercise(
             hint="printed the password",
         ),
         Mistake(
+            name="prints its base64",
+            rule="base64 is not encryption: printing it prints the password",
+            warned_in=BASE64_STEP + "; " + SECRETS + " (3. never print)",
+            answer=prints_its_base64,
+            hint="printed the password",
+        ),
+        Mistake(
+            name="an error that quotes the password",
+            rule="an error's text is an output too: a secret never goes into one",
+            warned_in=SECRETS + " (3. never print)",
+            answer=an_error_that_quotes_it,
+            hint="raised ValueError",
+        ),
+        Mistake(
             name="always asks",
             rule="the environment first; ask only when the variable is missing",
             warned_in=SECRETS + " (1. an environment variable)",
@@ -423,6 +510,21 @@ def test_read_solution_restores_the_environment(outside_value: str) -> None:
     result = check_read_password(solutions.read_password)
     assert result, result
     assert os.environ[ENV_VARIABLE] == outside_value
+
+
+def test_read_an_error_that_quotes_the_password_is_masked() -> None:
+    """The lab's password is random: whatever the check handed over is masked in the hint."""
+    seen = Seen()
+
+    def spied() -> str:
+        password = solutions.read_password()
+        seen.add(password)
+        raise ValueError(f"is {password!r} right? {b64(password)}")
+
+    result = check_read_password(spied)
+    failed_with(result, "raised ValueError", "●")
+    seen.assert_not_in(result)
+    assert seen.secrets
 
 
 def test_read_never_calls_the_real_getpass(monkeypatch: pytest.MonkeyPatch) -> None:

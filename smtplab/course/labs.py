@@ -18,7 +18,7 @@ from typing import Any
 
 from ..client import Client
 from ..errors import LocalProtocolError, Timeout
-from ..lab import LabServer, ReceivedMessage
+from ..lab import LabPolicy, LabServer, ReceivedMessage
 from ..lab.profiles import get_profile
 from ..protocol import ReplyParser
 from .doors import watch, watch_from_start
@@ -32,6 +32,12 @@ a check's own read waits for a reply."""
 
 CLIENT_TIMEOUT = 5.0
 """Seconds the checks' own :class:`~smtplab.client.Client` waits for the lab."""
+
+LINE_WAIT = 10.0
+"""Seconds the lab of :func:`lab_connection` waits for the learner's next line before it
+hangs up (the lab's idle timeout, 300 s otherwise). A learner may take the socket's own
+timeout away (``sock.setblocking(True)``, ``settimeout(None)``) and then wait for a reply
+to a line that never ended: the connection's end comes, not a cell that hangs."""
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
@@ -116,6 +122,7 @@ def lab_connection(
     each reply, the greeting first, comes in ``n`` pieces (``lab.split_replies(n,
     times=split_times)``), as over a slow network. The lab stops when the block ends;
     its inbox stays readable."""
+    options.setdefault("policy", LabPolicy(idle_timeout=LINE_WAIT))
     with strict_lab(**options) as lab:
         if split_replies is not None:
             lab.split_replies(split_replies, times=split_times)

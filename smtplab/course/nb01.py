@@ -115,6 +115,10 @@ def check_send_line(send_line: Callable[[socket.socket, str], object]) -> Result
 
 
 _INJECTION = "NOOP\r\nQUIT"
+_LONE_BREAKS = ("NOOP\nQUIT", "NOOP\rQUIT")
+"""Tried after :data:`_INJECTION` was refused: a guard against the pair ``"\\r\\n"``
+alone lets a bare LF through, the line break of SMTP smuggling, and one against
+``"\\n"`` alone lets a bare CR through."""
 
 
 def _send_lines(trial: Trial, send_line: Callable[[socket.socket, str], object]) -> None:
@@ -142,6 +146,16 @@ def _send_lines(trial: Trial, send_line: Callable[[socket.socket, str], object])
         notes["raised"] = type(error).__name__
     time.sleep(0.1)  # let a wrongly sent line arrive before the check's own QUIT
     notes["after_injection"] = len(session.received_lines())
+    cleanly_refused = notes["after_injection"] == notes["before_injection"]
+    for text in _LONE_BREAKS if notes["raised"] == "ValueError" and cleanly_refused else ():
+        try:
+            send_line(trial.sock, text)
+        except ValueError:
+            continue
+        except Exception:  # not refused with ValueError either: judged last, by the text
+            pass
+        notes["lone"] = text
+        break
     with suppress(OSError):
         trial.sock.sendall(b"QUIT\r\n")
     wait_until(lambda: trial.lab.sessions[-1].closed, 1.0)
@@ -182,6 +196,8 @@ def _verify_send_line(trial: Any) -> str:
     if raised != "ValueError":
         did = _("returned normally") if raised is None else _("raised {name}").format(name=raised)
         raise Hint(_(texts.SEND_LINE_SOCK).format(did=did))
+    if "lone" in trial.notes:
+        raise Hint(_(texts.LONE_BREAK_LET_THROUGH).format(text=trial.notes["lone"]))
     return _(texts.SERVER_RECEIVED_HELO)
 
 

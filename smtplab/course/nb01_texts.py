@@ -119,3 +119,8 @@ READ_REPLY_NAMES = (  # what each reply read in exercise 3 is, for its hints
     N_("the MAIL FROM reply"),
     N_("the RCPT TO reply"),
 )
+LONE_BREAK_LET_THROUGH = N_(
+    "send_line(sock, {text!r}) did not raise ValueError: a \\r or a \\n alone breaks "
+    "the line too (a bare LF is how SMTP smuggling works). Raise ValueError when the "
+    "text holds either one."
+)

@@ -9,6 +9,7 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
+from ..data_encoding import header_section
 from ..i18n import _
 from ..lab import LabServer, LabSession, LogLine
 from ..protocol import ReplyParser
@@ -301,7 +302,8 @@ def _verify_dot_line(trial: Any) -> str:
     message = _verify_envelope(trial)
     _unexplained_error(trial)
     data = message.data
-    body = data.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in data else data
+    headers, ended, _first = header_section(data)  # no field, then the empty line: ended
+    body = data[len(headers) :].split(b"\n", 1)[1] if ended else data
     if body != ELLIPSIS_BODY:
         if body == ELLIPSIS_BODY.replace(b"...and", b"..and"):
             raise Hint(_(texts.BODY_ARRIVED_HI))

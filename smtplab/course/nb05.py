@@ -12,8 +12,9 @@ import contextlib
 import getpass
 import io
 import os
+import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from unittest import mock
 
@@ -23,6 +24,7 @@ from ..client import Client
 from ..errors import LocalProtocolError, SmtplabError
 from ..i18n import _, made_from
 from ..lab import LabServer
+from ..secrecy import password_forms, repeats, scrub
 from ..transcript import Secret
 from . import nb05_texts as texts
 from .harness import Hint, Result, evaluate
@@ -35,6 +37,30 @@ ENV_VARIABLE = "SMTPLAB_PASSWORD"
 
 USER = "student"
 _PASSWORD_PROMPT = "UGFzc3dvcmQ6"  # base64 of "Password:"
+
+
+def _kept_secret(result: Result, password: str) -> Result:
+    """``result`` with every form of ``password`` (clear, base64, a PLAIN blob) masked:
+    a hint quotes the text of what the learner's code raised, and a learner may well
+    have put the password in it (``raise ValueError(f"login failed for {password}")``);
+    the hint is an output the notebook saves."""
+    return replace(result, message=scrub(result.message, password_forms(USER, password)))
+
+
+@contextlib.contextmanager
+def _quiet_about(password: str) -> Iterator[None]:
+    """Run the learner's code with what it prints caught, then shown with every form of
+    ``password`` masked; a :class:`Hint` when it printed one (the output is saved in the
+    notebook: "never print a password, not even to check it")."""
+    forms = password_forms(USER, password)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            yield
+    finally:
+        sys.stdout.write(scrub(captured.getvalue(), forms))
+    if repeats(captured.getvalue(), forms):
+        raise Hint(_(texts.FUNCTION_PRINTED_PASSWORD))
 
 
 def _local_hint(exc: LocalProtocolError) -> str:
@@ -74,7 +100,8 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
         returned: list[object] = []
 
         def run(client: Client) -> object:
-            returned.append(login_by_hand(client, USER, password))
+            with _quiet_about(password):
+                returned.append(login_by_hand(client, USER, password))
             return returned[-1]
 
         def verify(client: Client, before: int) -> str:
@@ -83,9 +110,10 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
                 raise Hint(_(texts.SERVER_LOGGED_FORGOT))
             return passed
 
-        return evaluate_on_client(
+        result = evaluate_on_client(
             _("AUTH LOGIN by hand"), lab, run, verify, _local_hint, starttls=True
         )
+        return _kept_secret(result, password)
 
 
 def _verify_login(lab: LabServer, client: Client, before: int, password: str) -> str:
@@ -102,6 +130,9 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
         raise Hint(_(texts.SEND_AUTH_LOGIN))
     if first.upper() != "AUTH LOGIN":
         raise Hint(_(texts.FIRST_LINE_SERVER))
+    if not any(text.startswith("334") for text in sent):  # "auth login": 504, no prompt
+        reply = next((text for text in sent if text[:1] in "2345"), _("no reply"))
+        raise Hint(_(texts.AUTH_LINE_REFUSED).format(line=first, reply=reply[:60]))
     if len(received) < 2:
         raise Hint(_(texts.SERVER_ANSWERED_VXNLCM))
     user_text = received[1].text.strip()
@@ -138,11 +169,17 @@ def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
     exercise = _("AUTH PLAIN response")
     with strict_lab() as lab:
         password = lab.users[USER]
-        return evaluate(
+        result = evaluate(
             exercise,
-            lambda: plain_response(USER, password),
+            lambda: _quietly(plain_response, password),
             lambda value: _verify_plain(lab, value, password),
         )
+        return _kept_secret(result, password)
+
+
+def _quietly(plain_response: Callable[[str, str], Any], password: str) -> object:
+    with _quiet_about(password):
+        return plain_response(USER, password)
 
 
 def _diagnose_plain(value: str, password: str) -> str | None:
@@ -280,14 +317,15 @@ def check_read_password(read_password: Callable[[], Any]) -> Result:
             assert isinstance(value, tuple)
             return _verify_read(lab, password, *value)
 
-        return evaluate(exercise, attempt, verify)
+        return _kept_secret(evaluate(exercise, attempt, verify), password)
 
 
 def _verify_read(lab: LabServer, password: str, first: _Run, second: _Run) -> str:
     for run in (first, second):
         if run.input_calls:
             raise Hint(_(texts.USED_INPUT_SHOWS))
-        if password in run.output or (run.value and str(run.value) in run.output):
+        printed = repeats(run.output, password_forms(USER, password))  # its base64 too
+        if printed or (run.value and str(run.value) in run.output):
             raise Hint(_(texts.FUNCTION_PRINTED_PASSWORD))
     if first.getpass_calls:
         raise Hint(_(texts.SET_STILL_ASKED).format(variable=ENV_VARIABLE))

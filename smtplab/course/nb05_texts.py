@@ -154,3 +154,8 @@ SERVER_RECEIVED_NOTHING = N_(
     "the server received nothing from you: start with client.command('AUTH LOGIN')."
 )
 RETURN_BASE_TEXT = N_("return the base64 text (a str), not a {kind}.")
+AUTH_LINE_REFUSED = N_(
+    "the server answered {reply!r} to {line!r}, not a 334 prompt: name the mechanism "
+    "as the EHLO reply lists it, 'AUTH LOGIN' (SASL mechanism names are upper case, "
+    "RFC 4422 §3.1)."
+)
