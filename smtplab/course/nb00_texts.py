@@ -11,7 +11,7 @@ WORD_SERIES_LONGER = N_(
 )
 ONE_MESSAGE_FROM = N_(
     "one message from {sender} to {count} recipients arrived, queued as "
-    "{queue_id}: the server sent RCPT TO once per recipient."
+    "{queue_id}: your client sent RCPT TO once per recipient."
 )
 LAB_RECEIVED_CONNECTION = N_(
     "the lab received no connection: connect to the lab you are given, at its "
