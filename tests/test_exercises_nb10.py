@@ -97,6 +97,21 @@ def bytes_split(name: str) -> str:
     )
 
 
+def _q_word(data: bytes) -> str:
+    return "=?utf-8?q?" + "".join(f"={byte:02X}" for byte in data) + "?="
+
+
+def q_bytes_split(name: str) -> str:
+    """Q-encoded words of 20 bytes: a 3-byte character is cut in two, as with bytes_split."""
+    data = name.encode()
+    return " ".join(_q_word(data[i : i + 20]) for i in range(0, len(data), 20))
+
+
+def q_whole_characters(name: str) -> str:
+    """A correct answer written another way: Q-encoded words of whole characters."""
+    return " ".join(_q_word(name[i : i + 6].encode()) for i in range(0, len(name), 6))
+
+
 def one_long_word(name: str) -> str:
     return "=?utf-8?b?" + base64.b64encode(name.encode()).decode() + "?="
 
@@ -328,6 +343,13 @@ EXERCISES = [
                 rule="each encoded word holds whole characters (RFC 2047 §5)",
                 warned_in=f"{BUILD}: a Chinese name in From",
                 answer=bytes_split,
+                hint="whole characters",
+            ),
+            Mistake(
+                name="Q-encoded, the UTF-8 bytes cut, not the characters",
+                rule="a Q-encoded word holds whole characters too (RFC 2047 §5)",
+                warned_in=f"{BUILD}: a Chinese name in From",
+                answer=q_bytes_split,
                 hint="whole characters",
             ),
             Mistake(
@@ -641,3 +663,14 @@ def test_the_buggy_client_fails_every_review_check_but_helo_first() -> None:
         result = check(buggy)
         assert result.status == "failed"
         assert "Helo command rejected" in result.message
+
+
+def test_encode_name_q_encoding_passes() -> None:
+    assert check_encode_name(q_whole_characters)
+
+
+def test_encode_name_broken_q_escape_gets_a_hint() -> None:
+    """=Z5 is no escape (RFC 2047 §4.2): a hint, not the check's own UnicodeDecodeError."""
+    result = check_encode_name(lambda name: q_whole_characters(name).replace("=E5", "=Z5"))
+    assert result.status == "failed", result
+    assert "whole characters" in result.message, result.message

@@ -12,14 +12,13 @@ from here).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import socket
 from collections.abc import Callable
 from email.header import decode_header, make_header
 from typing import Any
 
+from .. import encoded_words
 from ..i18n import _
 from ..lab import LabServer
 from . import nb10_texts as texts
@@ -178,16 +177,8 @@ def _judge_encoded(name: str, value: object) -> None:
             raise Hint(_(texts.ENCODED_WORD_CHARACTERS).format(length=len(word)))
         if found[1].lower() not in ("utf-8", "utf8"):
             raise Hint(_(texts.CHARSET_LABEL_SAYS).format(charset=found[1]))
-        try:
-            payload = found[3] + "=" * (-len(found[3]) % 4)
-            raw = (
-                base64.b64decode(payload)
-                if found[2].lower() == "b"
-                else found[3].replace("_", " ").encode()
-            )
-            raw.decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise Hint(_(texts.ENCODED_WORD_DOES).format(word=word[:32])) from None
+        if encoded_words.decode_word(found) is None:  # B or Q (its =XX escapes), alone
+            raise Hint(_(texts.ENCODED_WORD_DOES).format(word=word[:32]))
     decoded = str(make_header(decode_header(value)))
     if decoded != name:
         raise Hint(_(texts.NAME_DECODES_WRONG).format(value=value, decoded=decoded, name=name))
