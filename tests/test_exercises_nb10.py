@@ -204,6 +204,8 @@ def picture_client(**bugs: Any) -> Any:
         encoding = "Content-Transfer-Encoding: base64"
         if bugs.get("no_base64"):
             picture, encoding = job["picture"].hex(), "Content-Transfer-Encoding: 7bit"
+        if bugs.get("one_line"):  # b64encode: no line breaks at all
+            picture = base64.b64encode(job["picture"]).decode()
         disposition = 'Content-Disposition: attachment; filename="dot.png"'
         if bugs.get("no_filename"):
             disposition = "Content-Disposition: attachment"
@@ -639,6 +641,13 @@ EXERCISES = [
                 warned_in="10 · Optional: attach a picture",
                 answer=picture_client(no_filename=True),
                 hint="no file name",
+            ),
+            Mistake(
+                name="the base64 in one long line (b64encode)",
+                rule="base64 lines are at most 76 characters (RFC 2045 §6.8)",
+                warned_in="10 · Optional: attach a picture",
+                answer=picture_client(one_line=True),
+                hint="at most 76",
             ),
             Mistake(
                 name="sends but returns nothing",
