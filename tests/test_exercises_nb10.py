@@ -47,6 +47,18 @@ def first_line_only(sock: Any, expected: int) -> list[str]:
     return [line]
 
 
+def until_a_line_end(sock: Any, expected: int) -> list[str]:
+    """Reads until the data so far ends with CRLF: right only if no recv() ends at the
+    end of a 250- line, which a server writing line by line makes happen."""
+    data = b""
+    while not data.endswith(b"\r\n"):
+        data += sock.recv(4096)
+    lines = data.decode().split("\r\n")[:-1]
+    if int(lines[-1][:3]) != expected:
+        raise RuntimeError(" ".join(lines))
+    return lines
+
+
 def never_raises(sock: Any, expected: int) -> list[str]:
     return _lenient(sock)
 
@@ -284,6 +296,14 @@ EXERCISES = [
                 rule="a 250- line says more lines follow (RFC 5321 §4.2.1)",
                 warned_in=f"{BUILD}: read a whole reply",
                 answer=first_line_only,
+                hint="250- line says more lines follow",
+            ),
+            Mistake(
+                name="reads until the data ends with CRLF",
+                rule="a piece may end with a whole 250- line: read until the line with a "
+                "space after its code",
+                warned_in=f"{BUILD}: read a whole reply",
+                answer=until_a_line_end,
                 hint="250- line says more lines follow",
             ),
             Mistake(

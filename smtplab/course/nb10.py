@@ -50,6 +50,7 @@ __all__ = [
 NAMES = ("张三", "李四", "欧阳" * 15)
 """Display names for ``encode_name``: short, and one too long for one encoded word."""
 
+_EVERY_BYTE = 10_000  # pieces: more than a reply has bytes, so each piece is one byte
 _ENCODED_WORD = re.compile(r"^=\?([^?]+)\?([bBqQ])\?([^?]*)\?=$")
 
 # ------------------------------------------------------------------ exercise 1: read_reply
@@ -69,8 +70,12 @@ def check_read_reply(read_reply: Callable[[socket.socket, int], Any]) -> Result:
             return None
         if notes["greeting"] in (None, Ellipsis) and _unread(sock):
             return None  # the template: it read nothing
+        # The EHLO reply byte by byte: some recv() then ends with a whole 250- line, as
+        # from a server that writes line by line; a reading "until CRLF" stops there.
+        trial.lab.split_replies(_EVERY_BYTE, pause=0.003, times=1)
         sock.sendall(b"EHLO learner.example\r\n")
         notes["ehlo"] = read_reply(sock, 250)
+        trial.lab.split_replies(3)
         sock.sendall(b"RCPT TO:<bob@example.com>\r\n")  # before MAIL: 503
         try:
             notes["refused"] = read_reply(sock, 250)
