@@ -195,6 +195,19 @@ def test_bcc_by_hand_passes() -> None:
     assert check_bcc(send_with_bcc)
 
 
+def test_bcc_an_empty_bcc_header_passes() -> None:
+    """RFC 5322 §3.6.3: a Bcc: field with no addresses may be sent, to say that blind
+    copies went to someone; it names nobody, so it keeps the copy blind."""
+
+    def send_with_bcc(client: Any, sender: str, to: str, bcc: str) -> Any:
+        client.mail(sender)
+        client.rcpt(to)
+        client.rcpt(bcc)
+        return client.data(raw_message(sender, to, "Bcc:\r\n"))
+
+    assert check_bcc(send_with_bcc)
+
+
 def test_bcc_header_in_a_raw_message() -> None:
     def send_with_bcc(client: Any, sender: str, to: str, bcc: str) -> Any:
         client.mail(sender)

@@ -47,6 +47,18 @@ def first_line_only(sock: Any, expected: int) -> list[str]:
     return [line]
 
 
+def until_a_line_end(sock: Any, expected: int) -> list[str]:
+    """Reads until the data so far ends with CRLF: right only if no recv() ends at the
+    end of a 250- line, which a server writing line by line makes happen."""
+    data = b""
+    while not data.endswith(b"\r\n"):
+        data += sock.recv(4096)
+    lines = data.decode().split("\r\n")[:-1]
+    if int(lines[-1][:3]) != expected:
+        raise RuntimeError(" ".join(lines))
+    return lines
+
+
 def never_raises(sock: Any, expected: int) -> list[str]:
     return _lenient(sock)
 
@@ -95,6 +107,21 @@ def bytes_split(name: str) -> str:
         "=?utf-8?b?" + base64.b64encode(data[i : i + 40]).decode() + "?="
         for i in range(0, len(data), 40)
     )
+
+
+def _q_word(data: bytes) -> str:
+    return "=?utf-8?q?" + "".join(f"={byte:02X}" for byte in data) + "?="
+
+
+def q_bytes_split(name: str) -> str:
+    """Q-encoded words of 20 bytes: a 3-byte character is cut in two, as with bytes_split."""
+    data = name.encode()
+    return " ".join(_q_word(data[i : i + 20]) for i in range(0, len(data), 20))
+
+
+def q_whole_characters(name: str) -> str:
+    """A correct answer written another way: Q-encoded words of whole characters."""
+    return " ".join(_q_word(name[i : i + 6].encode()) for i in range(0, len(name), 6))
 
 
 def one_long_word(name: str) -> str:
@@ -189,6 +216,8 @@ def picture_client(**bugs: Any) -> Any:
         encoding = "Content-Transfer-Encoding: base64"
         if bugs.get("no_base64"):
             picture, encoding = job["picture"].hex(), "Content-Transfer-Encoding: 7bit"
+        if bugs.get("one_line"):  # b64encode: no line breaks at all
+            picture = base64.b64encode(job["picture"]).decode()
         disposition = 'Content-Disposition: attachment; filename="dot.png"'
         if bugs.get("no_filename"):
             disposition = "Content-Disposition: attachment"
@@ -270,6 +299,14 @@ EXERCISES = [
                 hint="250- line says more lines follow",
             ),
             Mistake(
+                name="reads until the data ends with CRLF",
+                rule="a piece may end with a whole 250- line: read until the line with a "
+                "space after its code",
+                warned_in=f"{BUILD}: read a whole reply",
+                answer=until_a_line_end,
+                hint="250- line says more lines follow",
+            ),
+            Mistake(
                 name="never raises",
                 rule="an unexpected code stops the client: raise",
                 warned_in=f"{BUILD}: read a whole reply",
@@ -328,6 +365,13 @@ EXERCISES = [
                 rule="each encoded word holds whole characters (RFC 2047 §5)",
                 warned_in=f"{BUILD}: a Chinese name in From",
                 answer=bytes_split,
+                hint="whole characters",
+            ),
+            Mistake(
+                name="Q-encoded, the UTF-8 bytes cut, not the characters",
+                rule="a Q-encoded word holds whole characters too (RFC 2047 §5)",
+                warned_in=f"{BUILD}: a Chinese name in From",
+                answer=q_bytes_split,
                 hint="whole characters",
             ),
             Mistake(
@@ -619,6 +663,13 @@ EXERCISES = [
                 hint="no file name",
             ),
             Mistake(
+                name="the base64 in one long line (b64encode)",
+                rule="base64 lines are at most 76 characters (RFC 2045 §6.8)",
+                warned_in="10 · Optional: attach a picture",
+                answer=picture_client(one_line=True),
+                hint="at most 76",
+            ),
+            Mistake(
                 name="sends but returns nothing",
                 rule=FORGOT,
                 warned_in="10 · Optional: attach a picture",
@@ -641,3 +692,14 @@ def test_the_buggy_client_fails_every_review_check_but_helo_first() -> None:
         result = check(buggy)
         assert result.status == "failed"
         assert "Helo command rejected" in result.message
+
+
+def test_encode_name_q_encoding_passes() -> None:
+    assert check_encode_name(q_whole_characters)
+
+
+def test_encode_name_broken_q_escape_gets_a_hint() -> None:
+    """=Z5 is no escape (RFC 2047 §4.2): a hint, not the check's own UnicodeDecodeError."""
+    result = check_encode_name(lambda name: q_whole_characters(name).replace("=E5", "=Z5"))
+    assert result.status == "failed", result
+    assert "whole characters" in result.message, result.message

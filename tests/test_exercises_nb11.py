@@ -51,6 +51,11 @@ def keeps_the_dns_order(dns, domain):  # type: ignore[no-untyped-def]
     return [domain] if dns.addresses(domain) else []
 
 
+def sorts_the_names(dns, domain):  # type: ignore[no-untyped-def]
+    hosts = sorted(h for _, h in dns.mx(domain) if h != ".")
+    return hosts or ([domain] if dns.addresses(domain) else [])
+
+
 def keeps_preferences(dns, domain):  # type: ignore[no-untyped-def]
     return [r for r in dns.mx(domain) if r[1] != "."] or ([domain] if dns.addresses(domain) else [])
 
@@ -122,6 +127,13 @@ EXERCISES = [
                 warned_in=f"{WHERE}: MX records and preferences",
                 answer=keeps_the_dns_order,
                 hint="whatever order the records come in",
+            ),
+            Mistake(
+                name="sorts the host names, not the preferences",
+                rule="the order is the preference's, not the names' (RFC 5321 §5.1)",
+                warned_in=f"{WHERE}: MX records and preferences",
+                answer=sorts_the_names,
+                hint="LOWEST preference first",
             ),
             Mistake(
                 name="no implicit MX",

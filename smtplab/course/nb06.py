@@ -198,7 +198,8 @@ def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
         raise Hint(_(texts.BLIND_COPY_NEVER).format(bcc=bcc))
     if to.lower() not in rcpts:
         raise Hint(_(texts.ENVELOPE_HAS_RCPT).format(to=to))
-    if parts.header("Bcc") is not None:
+    blind = parts.header("Bcc")
+    if blind is not None and blind.value.strip():  # empty, it names nobody (RFC 5322 §3.6.3)
         raise Hint(_(texts.BCC_PUT_HEADERS))
     if in_headers:
         raise Hint(_(texts.APPEARS_HEADER_EVERY).format(bcc=bcc, header=in_headers[0]))

@@ -161,6 +161,9 @@ def check_attachment(send_with_picture: Callable[[dict[str, Any]], Any]) -> Resu
             picture = pictures[0]
             if str(picture.get("Content-Transfer-Encoding", "")).lower() != "base64":
                 raise Hint(_(texts.NO_BASE64))
+            longest = max(map(len, str(picture.get_payload()).splitlines()), default=0)
+            if longest > 76:
+                raise Hint(_(texts.BASE64_LINE_LONG).format(length=longest))
             if picture.get_payload(decode=True) != PNG:
                 raise Hint(_("the picture's base64 does not decode to the bytes you were given."))
             if picture.get_filename() != "dot.png":

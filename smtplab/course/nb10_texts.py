@@ -125,6 +125,11 @@ NO_BASE64 = N_(
     "the picture's bytes went without Content-Transfer-Encoding: base64. "
     "Binary bytes do not survive SMTP: base64 them (RFC 2045 §6.8)."
 )
+BASE64_LINE_LONG = N_(
+    "the picture's base64 has a line of {length} characters: RFC 2045 §6.8 allows "
+    "at most 76. base64.encodebytes() cuts the lines for you (then make each \\n "
+    "a \\r\\n)."
+)
 NO_FILE_NAME = N_(
     "the picture has no file name: add Content-Disposition: attachment; "
     'filename="dot.png" (RFC 2183).'

@@ -23,9 +23,9 @@ __all__ = ["check_delaying_hop", "check_delivery_order", "check_spf_for_shop"]
 # --- exercise 1: delivery_order(dns, domain) --------------------------------------------
 
 _ORDER_TABLE = """
-shuffled.example.   300 IN MX 30 c.shuffled.example.
+shuffled.example.   300 IN MX 30 b.shuffled.example.
 shuffled.example.   300 IN MX 10 a.shuffled.example.
-shuffled.example.   300 IN MX 20 b.shuffled.example.
+shuffled.example.   300 IN MX 20 c.shuffled.example.
 c.shuffled.example. 300 IN A 198.51.100.3
 a.shuffled.example. 300 IN A 198.51.100.1
 b.shuffled.example. 300 IN A 198.51.100.2
@@ -38,7 +38,7 @@ gone.example.       300 IN TXT "v=spf1 -all"
 _ORDER_CASES: tuple[tuple[str, list[str], str], ...] = (
     (
         "shuffled.example",
-        ["a.shuffled.example", "b.shuffled.example", "c.shuffled.example"],
+        ["a.shuffled.example", "c.shuffled.example", "b.shuffled.example"],  # not by name
         texts.TRY_EVERY_MX,
     ),
     (
