@@ -151,10 +151,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # refused login is cancelled with "*"; every error pickles without its transcript; the lab
 # lets busy connections without a login give way, counts envelopes, log lines and no more
 # than SIZE of a message; WireTap and show_bytes bounded; the catalog's new texts: core
-# +36, package +155 (33,291 and 6,789).
+# +36, package +155 (33,291 and 6,789). Its second round (the widgets' and the inbox's
+# views bounded, sender text printable, a long display name encoded, the lab internet's
+# clock and DNS errors; the exercise checks of 00-11: no hint repeats a password, a lone
+# CR/LF or a base64 line over 76 caught, correct answers another way passed; the
+# transcript's public html(last)): core +12, package +176 (33,467 and 6,801).
 CEILINGS = {
-    "package_lines": 33_291,
-    "core_code_lines": 6_789,
+    "package_lines": 33_467,
+    "core_code_lines": 6_801,
     "longest_module": 700,
     "public_names": 120,
 }
