@@ -30,8 +30,8 @@ import pytest
 from interop.scripted import ScriptedServer, smtp_script
 
 import smtplab
-from smtplab import Client
-from smtplab.errors import AuthenticationError
+from smtplab import Client, Transcript
+from smtplab.errors import AuthenticationError, ReplyError
 from smtplab.lab import LabServer
 from smtplab.lab.server import make_password
 
@@ -229,6 +229,18 @@ def echo_login(peer: Any) -> None:
     peer.hold()
 
 
+def assert_reply_error_masked(error: ReplyError, transcript: Transcript) -> None:
+    """Neither the user name nor the password in the error (its text, repr and reply) or
+    in any rendering of the transcript."""
+    for where, text in {
+        "str": str(error),
+        "repr": repr(error),
+        "reply": repr(error.reply) + repr(error.reply.raw) + repr(error.reply.lines),
+        **rendered(transcript),
+    }.items():
+        assert_no_secret(text, TEST_USER, TEST_PASSWORD, where)
+
+
 @pytest.mark.parametrize("mechanism", ["LOGIN", "PLAIN"])
 def test_a_server_that_echoes_the_password_cannot_leak_it_through_the_error(
     mechanism: str,
@@ -245,13 +257,7 @@ def test_a_server_that_echoes_the_password_cannot_leak_it_through_the_error(
         client.close()
     error = caught.value
     assert error.code == 535 and "●●●●●●●●" in str(error)
-    for where, text in {
-        "str": str(error),
-        "repr": repr(error),
-        "reply": repr(error.reply) + repr(error.reply.raw) + repr(error.reply.lines),
-        **rendered(client.transcript),
-    }.items():
-        assert_no_secret(text, TEST_USER, TEST_PASSWORD, where)
+    assert_reply_error_masked(error, client.transcript)
 
 
 def accept_then_echo_later(peer: Any) -> None:
@@ -278,13 +284,7 @@ def test_a_password_echoed_after_the_login_stays_out_of_a_later_steps_error() ->
         client.close()
     error = caught.value
     assert error.code == 550 and "relaying denied for ●●●●●●●●" in str(error)
-    for where, text in {
-        "str": str(error),
-        "repr": repr(error),
-        "reply": repr(error.reply) + repr(error.reply.raw) + repr(error.reply.lines),
-        **rendered(client.transcript),
-    }.items():
-        assert_no_secret(text, TEST_USER, TEST_PASSWORD, where)
+    assert_reply_error_masked(error, client.transcript)
 
 
 def accept_then_echo_cut_short(peer: Any) -> None:
