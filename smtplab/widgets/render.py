@@ -97,8 +97,10 @@ class PlainFallback:
 def esc(text: object) -> str:
     """HTML-escape any value's text, each character that would act instead of showing
     (ESC, bidi controls: anyone may send the lab a message) made visible by
-    :func:`~smtplab.printable.printable` (lines kept; stand-ins already made kept)."""
-    return html.escape(printable(str(text), newlines=True, keep_stand_ins=True), quote=True)
+    :func:`~smtplab.printable.printable` (lines kept, CR LF as a line end; stand-ins
+    already made kept)."""
+    lines = str(text).replace("\r\n", "\n")
+    return html.escape(printable(lines, newlines=True, keep_stand_ins=True), quote=True)
 
 
 def pre(text: str) -> str:
