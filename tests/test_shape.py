@@ -155,9 +155,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # views bounded, sender text printable, a long display name encoded, the lab internet's
 # clock and DNS errors; the exercise checks of 00-11: no hint repeats a password, a lone
 # CR/LF or a base64 line over 76 caught, correct answers another way passed; the
-# transcript's public html(last)): core +12, package +176 (33,467 and 6,801).
+# transcript's public html(last)): core +12, package +176 (33,467 and 6,801); the
+# widgets' esc() reading CR LF as a line end (+2): 33,469.
 CEILINGS = {
-    "package_lines": 33_467,
+    "package_lines": 33_469,
     "core_code_lines": 6_801,
     "longest_module": 700,
     "public_names": 120,
