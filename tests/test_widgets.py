@@ -37,7 +37,15 @@ from smtplab.widgets import (
     render,
 )
 from smtplab.widgets.background import run_in_background
-from smtplab.widgets.model import STEPS, SendUpdate, ServerChoice, deliver, split_addresses, step_of
+from smtplab.widgets.model import (
+    LIVE_ENTRIES,
+    STEPS,
+    SendUpdate,
+    ServerChoice,
+    deliver,
+    split_addresses,
+    step_of,
+)
 from smtplab.widgets.stepping import StepperSession
 
 WIDGETS = Path(__file__).resolve().parents[1] / "smtplab" / "widgets"
@@ -650,6 +658,22 @@ def test_the_transcript_view_of_a_long_session_stays_bounded() -> None:
     assert len(view.value) < 1_000_000 and view.lines == 6_000
     assert "NOOP 2999<" in view.value and "NOOP 10<" not in view.value
     assert "5,000 earlier entries not shown" in view.value
+
+
+def test_the_live_view_says_when_it_shows_only_the_latest_entries() -> None:
+    """A live update renders the latest LIVE_ENTRIES entries: the view said nothing of the
+    earlier ones, so a send to many recipients seemed to start in the middle."""
+    transcript = Transcript()
+    for number in range(150):
+        transcript.record_sent(f"RCPT TO:<r{number}@example.com>\r\n".encode())
+        transcript.record_received(Reply.from_text(250, "OK"))
+    view = TranscriptView()
+    view.update(SendUpdate("RCPT", transcript.html(LIVE_ENTRIES), len(transcript)))
+    assert "r149@example.com" in view.value and "r10@example.com" not in view.value
+    assert f"{300 - LIVE_ENTRIES} earlier entries not shown" in view.value
+    assert view.lines == 300 and "300 entries so far" in view.status.value
+    view.update(SendUpdate("RCPT", Transcript().html(LIVE_ENTRIES) + "x", 3))
+    assert "earlier entries" not in view.value  # a short send: nothing hidden, nothing said
 
 
 def test_the_inbox_view_shows_every_side_of_a_message(lab: LabServer) -> None:

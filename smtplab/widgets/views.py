@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from ..i18n import _, ngettext
 from . import render
+from .model import LIVE_ENTRIES
 from .stepping import COMMANDS, Step, StepperSession
 
 if TYPE_CHECKING:
@@ -21,6 +22,16 @@ __all__: list[str] = []  # public as smtplab.widgets (InboxView, Stepper, Transc
 
 VIEW_ENTRIES = 1_000
 """A :class:`TranscriptView` shows at most the latest this many entries."""
+
+
+def _noting_earlier(shown: str, lines: int, limit: int) -> str:
+    """``shown``, the HTML of a transcript's latest ``limit`` entries of ``lines``, with a
+    line before it that says how many earlier entries it leaves out (if any)."""
+    if lines <= limit:
+        return shown
+    earlier = _("{count} earlier entries not shown (print the transcript for all).")
+    earlier = earlier.format(count=f"{lines - limit:,}")
+    return f"<p><i>… {earlier}</i></p>{shown}"
 
 
 def _scrolling(view: w.Widget, height: str) -> w.Box:
@@ -76,7 +87,7 @@ class TranscriptView(render.PlainFallback, w.VBox):
         """Show the transcript so far (called on the main thread during a send)."""
         self.updates += 1
         if update.html:
-            self.view.value = update.html
+            self.view.value = _noting_earlier(update.html, update.lines, LIVE_ENTRIES)
             self.lines = update.lines
         if update.step:
             live = _("Live: {lines} entries so far, now at {step}…")
@@ -104,12 +115,8 @@ class TranscriptView(render.PlainFallback, w.VBox):
         self.lines = len(transcript)
         shown = "<i>" + _("(empty)") + "</i>"
         if self.lines:
-            shown = transcript.html(VIEW_ENTRIES)
-        if self.lines > VIEW_ENTRIES:  # a long session: 100,000 entries are ~60 MB of HTML
-            earlier = _("{count} earlier entries not shown (print the transcript for all).")
-            earlier = earlier.format(count=f"{self.lines - VIEW_ENTRIES:,}")
-            shown = f"<p><i>… {earlier}</i></p>{shown}"
-        self.view.value = shown
+            shown = transcript.html(VIEW_ENTRIES)  # 100,000 entries are ~60 MB of HTML
+        self.view.value = _noting_earlier(shown, self.lines, VIEW_ENTRIES)
 
 
 class InboxView(render.PlainFallback, w.VBox):
