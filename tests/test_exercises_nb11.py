@@ -56,6 +56,15 @@ def sorts_the_names(dns, domain):  # type: ignore[no-untyped-def]
     return hosts or ([domain] if dns.addresses(domain) else [])
 
 
+def sorts_preferences_as_text(dns, domain):  # type: ignore[no-untyped-def]
+    # the zone lines as print(net.dns) shows them: "300 IN MX 10 a.shuffled.example."
+    lines = [data for name, data in dns.records() if name == domain and " MX " in data]
+    records = [data.split()[3:] for data in lines]
+    if records:  # ["10", "a.shuffled.example."]: the preference is text, "100" < "20"
+        return [h.rstrip(".") for _, h in sorted(records) if h != "."]
+    return [domain] if dns.addresses(domain) else []
+
+
 def keeps_preferences(dns, domain):  # type: ignore[no-untyped-def]
     return [r for r in dns.mx(domain) if r[1] != "."] or ([domain] if dns.addresses(domain) else [])
 
@@ -134,6 +143,13 @@ EXERCISES = [
                 warned_in=f"{WHERE}: MX records and preferences",
                 answer=sorts_the_names,
                 hint="LOWEST preference first",
+            ),
+            Mistake(
+                name="compares the preferences as text",
+                rule="a preference is a number: 20 comes before 100, though '100' < '20' as text",
+                warned_in=f"{WHERE}: MX records and preferences",
+                answer=sorts_preferences_as_text,
+                hint="as numbers",
             ),
             Mistake(
                 name="no implicit MX",

@@ -22,8 +22,9 @@ __all__ = ["check_delaying_hop", "check_delivery_order", "check_spf_for_shop"]
 
 # --- exercise 1: delivery_order(dns, domain) --------------------------------------------
 
+# 100 after 20: as text "100" sorts before "20", so preferences compared as text fail.
 _ORDER_TABLE = """
-shuffled.example.   300 IN MX 30 b.shuffled.example.
+shuffled.example.   300 IN MX 100 b.shuffled.example.
 shuffled.example.   300 IN MX 10 a.shuffled.example.
 shuffled.example.   300 IN MX 20 c.shuffled.example.
 c.shuffled.example. 300 IN A 198.51.100.3
@@ -38,7 +39,7 @@ gone.example.       300 IN TXT "v=spf1 -all"
 _ORDER_CASES: tuple[tuple[str, list[str], str], ...] = (
     (
         "shuffled.example",
-        ["a.shuffled.example", "c.shuffled.example", "b.shuffled.example"],  # not by name
+        ["a.shuffled.example", "c.shuffled.example", "b.shuffled.example"],  # not by name, not text
         texts.TRY_EVERY_MX,
     ),
     (

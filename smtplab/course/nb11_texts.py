@@ -13,8 +13,9 @@ ALL_THREE_READ = N_(
     "spent at the server that had the message, and times compared across time zones."
 )
 TRY_EVERY_MX = N_(
-    "try every MX host, the LOWEST preference first (10, then 20, then 30): a lower "
-    "number is preferred (RFC 5321 §5.1), whatever order the records come in"
+    "try every MX host, the LOWEST preference first (10, then 20, then 100, compared as "
+    "numbers, not as text): a lower number is preferred (RFC 5321 §5.1), whatever order "
+    "the records come in"
 )
 TINY_EXAMPLE_HAS = N_(
     "tiny.example has no MX record but an address: that is the implicit MX, the "
