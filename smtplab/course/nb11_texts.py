@@ -47,10 +47,20 @@ SPF_PASSES_SMTP = N_(
     "domain shop.example is the From: domain, so DMARC passes (aligned SPF)."
 )
 SHOP_EXAMPLE_TXT = N_(
-    "shop.example's TXT record reads {record!r}: it must start with 'v=spf1 ' "
-    "(RFC 7208 §4.5). Put the whole record in double quotes, '\"v=spf1 ... -all\"': "
-    "without quotes every word is a string of its own and they are joined without "
-    "spaces."
+    "shop.example's TXT record reads {record!r}: it must start with 'v=spf1 ' (RFC 7208 §4.5)."
+)
+PUT_IN_QUOTES = N_(
+    "Put the whole record in double quotes, '\"v=spf1 ... -all\"': without quotes every "
+    "word is a string of its own and they are joined without spaces."
+)
+STRINGS_JOINED = N_(
+    "your TXT data is {count} strings, and a TXT record's strings are joined without "
+    "a space: into {record!r} here (RFC 7208 §3.3). Put the space inside a string, "
+    '\'"v=spf1 ... " "-all"\', or write the record as one string.'
+)
+SPF_BROKEN_FOR_STRANGER = N_(
+    "SPF for shop.example from a stranger ({address}) is {result}: your record is "
+    "broken (RFC 7208 §4.6), so it refuses nobody. "
 )
 SPF_SHOP_EXAMPLE = N_(
     "SPF for shop.example from a stranger ({address}) is {result}: your "
