@@ -56,6 +56,15 @@ def sorts_the_names(dns, domain):  # type: ignore[no-untyped-def]
     return hosts or ([domain] if dns.addresses(domain) else [])
 
 
+def sorts_preferences_as_text(dns, domain):  # type: ignore[no-untyped-def]
+    # the zone lines as print(net.dns) shows them: "300 IN MX 10 a.shuffled.example."
+    lines = [data for name, data in dns.records() if name == domain and " MX " in data]
+    records = [data.split()[3:] for data in lines]
+    if records:  # ["10", "a.shuffled.example."]: the preference is text, "100" < "20"
+        return [h.rstrip(".") for _, h in sorted(records) if h != "."]
+    return [domain] if dns.addresses(domain) else []
+
+
 def keeps_preferences(dns, domain):  # type: ignore[no-untyped-def]
     return [r for r in dns.mx(domain) if r[1] != "."] or ([domain] if dns.addresses(domain) else [])
 
@@ -134,6 +143,13 @@ EXERCISES = [
                 warned_in=f"{WHERE}: MX records and preferences",
                 answer=sorts_the_names,
                 hint="LOWEST preference first",
+            ),
+            Mistake(
+                name="compares the preferences as text",
+                rule="a preference is a number: 20 comes before 100, though '100' < '20' as text",
+                warned_in=f"{WHERE}: MX records and preferences",
+                answer=sorts_preferences_as_text,
+                hint="as numbers",
             ),
             Mistake(
                 name="no implicit MX",
@@ -241,6 +257,41 @@ EXERCISES = [
                 answer=lambda: '"v=spf1 include:_spf.post.example"',
                 hint="End it with -all",
             ),
+            Mistake(
+                name="?all",
+                rule="?all leaves strangers neutral: it refuses nobody (RFC 7208 §8.2)",
+                warned_in=f"{WHERE}: SPF with a missing include",
+                answer=lambda: '"v=spf1 include:_spf.post.example ?all"',
+                hint="End it with -all",
+            ),
+            Mistake(
+                name="two strings joined without a space",
+                rule="a TXT record's strings are joined WITHOUT a space (RFC 7208 §3.3)",
+                warned_in=f"{WHERE}: the DNS table",
+                answer=lambda: '"v=spf1 ip4:192.0.2.25" "-all"',
+                hint="joined without a space: into 'v=spf1 ip4:192.0.2.25-all'",
+            ),
+            Mistake(
+                name="a second SPF record in the same TXT data",
+                rule="one TXT data is one record, and a domain has one SPF record (RFC 7208 §4.5)",
+                warned_in=f"{WHERE}: exercise 3",
+                answer=lambda: '"v=spf1 include:_spf.post.example -all" "v=spf1 -all"',
+                hint="joined without a space: into 'v=spf1 include:_spf.post.example -allv=spf1",
+            ),
+            Mistake(
+                name="no v=spf1",
+                rule="an SPF record starts with its version, v=spf1 (RFC 7208 §4.5)",
+                warned_in=f"{WHERE}: the DNS table",
+                answer=lambda: '"include:_spf.post.example -all"',
+                hint="must start with 'v=spf1 '",
+            ),
+            Mistake(
+                name="a misspelt -all",
+                rule="an unknown mechanism makes the record a permerror (RFC 7208 §4.6)",
+                warned_in=f"{WHERE}: exercise 3",
+                answer=lambda: '"v=spf1 include:_spf.post.example -al"',
+                hint="your record is broken",
+            ),
         ),
     ),
 ]
@@ -248,3 +299,22 @@ EXERCISES = [
 test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
     catalogue_tests(EXERCISES)
 )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '"v=spf1 include:_spf.post" ".example -all"',  # cut inside a word: RFC 7208 §3.3
+        '"v=spf1 include:_spf.post.example " "-all"',  # the space inside a string
+    ],
+)
+def test_spf_strings_that_join_into_a_good_record_pass(answer: str) -> None:
+    result = check_spf_for_shop(lambda: answer)
+    assert result.status == "passed", result
+
+
+def test_spf_hints_of_quoted_answers_say_nothing_of_missing_quotes() -> None:
+    for answer in ('"include:_spf.post.example -all"', '"v=spf1" "include:_spf.post.example -all"'):
+        result = check_spf_for_shop(lambda answer=answer: answer)
+        assert result.status == "failed", result
+        assert "double quotes" not in result.message, result.message

@@ -13,8 +13,9 @@ ALL_THREE_READ = N_(
     "spent at the server that had the message, and times compared across time zones."
 )
 TRY_EVERY_MX = N_(
-    "try every MX host, the LOWEST preference first (10, then 20, then 30): a lower "
-    "number is preferred (RFC 5321 §5.1), whatever order the records come in"
+    "try every MX host, the LOWEST preference first (10, then 20, then 100, compared as "
+    "numbers, not as text): a lower number is preferred (RFC 5321 §5.1), whatever order "
+    "the records come in"
 )
 TINY_EXAMPLE_HAS = N_(
     "tiny.example has no MX record but an address: that is the implicit MX, the "
@@ -46,10 +47,20 @@ SPF_PASSES_SMTP = N_(
     "domain shop.example is the From: domain, so DMARC passes (aligned SPF)."
 )
 SHOP_EXAMPLE_TXT = N_(
-    "shop.example's TXT record reads {record!r}: it must start with 'v=spf1 ' "
-    "(RFC 7208 §4.5). Put the whole record in double quotes, '\"v=spf1 ... -all\"': "
-    "without quotes every word is a string of its own and they are joined without "
-    "spaces."
+    "shop.example's TXT record reads {record!r}: it must start with 'v=spf1 ' (RFC 7208 §4.5)."
+)
+PUT_IN_QUOTES = N_(
+    "Put the whole record in double quotes, '\"v=spf1 ... -all\"': without quotes every "
+    "word is a string of its own and they are joined without spaces."
+)
+STRINGS_JOINED = N_(
+    "your TXT data is {count} strings, and a TXT record's strings are joined without "
+    "a space: into {record!r} here (RFC 7208 §3.3). Put the space inside a string, "
+    '\'"v=spf1 ... " "-all"\', or write the record as one string.'
+)
+SPF_BROKEN_FOR_STRANGER = N_(
+    "SPF for shop.example from a stranger ({address}) is {result}: your record is "
+    "broken (RFC 7208 §4.6), so it refuses nobody. "
 )
 SPF_SHOP_EXAMPLE = N_(
     "SPF for shop.example from a stranger ({address}) is {result}: your "
