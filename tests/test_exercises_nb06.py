@@ -194,6 +194,44 @@ def test_subject_email_header_default_folds_at_78() -> None:
     failed_with(result, "line 1", "77", "maxlinelen=76")
 
 
+def glued_after(text: str) -> str:
+    """'你好 SMTP' as one encoded word (with the space) glued to SMTP."""
+    if text != SUBJECTS[0]:
+        return solutions.subject_header(text)
+    return b64_word("你好 ") + "SMTP"
+
+
+def encodes_inside_words(text: str) -> str:
+    """Only the non-ASCII letters encoded, inside their words: Gr=?utf-8?b?w7zDnw==?=e."""
+    return "".join(char if char.isascii() else b64_word(char) for char in text)
+
+
+def test_subject_word_glued_to_the_text_after_it() -> None:
+    result = check_subject(glued_after)
+    failed_with(result, "=?utf-8?b?5L2g5aW9IA==?=", "'SMTP'", "RFC 2047 §5")
+
+
+def test_subject_word_glued_to_the_text_before_it() -> None:
+    def subject_header(text: str) -> str:
+        return "SMTP" + b64_word(text) if text == SUBJECTS[0] else solutions.subject_header(text)
+
+    result = check_subject(subject_header)
+    failed_with(result, "'SMTP'", "RFC 2047 §5")
+
+
+def test_subject_encoded_letters_inside_words_are_glued() -> None:
+    failed_with(check_subject(encodes_inside_words), "=?utf-8?b?", "RFC 2047 §5")
+
+
+def test_subject_two_words_glued_together() -> None:
+    def subject_header(text: str) -> str:
+        if text != SUBJECTS[1]:
+            return solutions.subject_header(text)
+        return "".join(encoded_words.encode(text, 12))
+
+    failed_with(check_subject(subject_header), "RFC 2047 §5")
+
+
 def test_subject_with_the_header_name() -> None:
     result = check_subject(lambda text: "Subject: " + solutions.subject_header(text))
     failed_with(result, "only the value")
@@ -488,7 +526,7 @@ EXERCISES = [
         title="an encoded subject",
         checks="subject_header(text) for four subjects (one needs several encoded words and "
         "mixes 1- and 3-byte characters); the check sends each and judges the raw header that "
-        "arrived: it decodes back, words of at most 75 characters, "
+        "arrived: it decodes back, words of at most 75 characters set apart by white space, "
         "lines of at most 76 (the first with 'Subject: ')",
         check=check_subject,
         correct=solutions.subject_header,
@@ -559,6 +597,14 @@ EXERCISES = [
                 warned_in="06 · Non-ASCII names and subjects (at most 76 characters, folded)",
                 answer=subject_on_one_line,
                 hint="at most 76 in a line",
+            ),
+            Mistake(
+                name="an encoded word glued to the text next to it",
+                rule="white space separates an encoded word from the text or encoded word "
+                "next to it (RFC 2047 §5 (1))",
+                warned_in="06 · Your turn (exercise 2: set apart by spaces)",
+                answer=glued_after,
+                hint="no space between them",
             ),
         ),
     ),

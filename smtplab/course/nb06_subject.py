@@ -1,7 +1,7 @@
 """Notebook 06's encoded subjects (RFC 2047): ``subject_header(text)`` for each of
 :data:`SUBJECTS`, sent to the lab and judged from the raw header it received: ASCII, read
-back as the text, encoded words of whole characters and at most 75 characters, in lines
-of at most 76 characters (RFC 2047 §2, §5)
+back as the text, encoded words of whole characters and at most 75 characters, each apart
+from its neighbours (white space), in lines of at most 76 characters (RFC 2047 §2, §5)
 (``smtplab.course.nb06`` is the public path of its check)."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ _LINE_LIMIT = 76  # RFC 2047 §2: a header line that holds an encoded word
 
 def check_subject(subject_header: Callable[[str], Any]) -> Result:
     """``subject_header(text)`` for :data:`SUBJECTS`: ASCII, decodes back, words of ≤ 75
-    chars, lines of ≤ 76 chars."""
+    chars apart from their neighbours, lines of ≤ 76 chars."""
     exercise = _("encoded {header}").format(header="subject")
 
     def attempt() -> object:
@@ -136,6 +136,16 @@ def _judge_subject(text: str, lines: list[bytes]) -> None:
         if not _whole_characters(word):
             raise Hint(
                 _(texts.ENCODED_WORD_DOES).format(header="Subject", text=text, word=word[:32])
+            )
+    for match in _ENCODED_WORD.finditer(received):
+        # RFC 2047 §5 (1): white space between an encoded word and what is next to it.
+        glued = re.search(r"\S+$", received[: match.start()])
+        glued = glued or re.match(r"\S+", received[match.end() :])
+        if glued:
+            raise Hint(
+                _(texts.ENCODED_WORD_GLUED).format(
+                    header="Subject", text=text, word=match[0], glued=glued[0][:40]
+                )
             )
     decoded = decode_header_value(received)
     if decoded == text:

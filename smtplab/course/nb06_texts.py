@@ -142,6 +142,13 @@ LINE_OVER_76 = N_(
     "between two encoded words, so that the next word begins a new line; if a word is "
     "still too long for its line, make the words shorter."
 )
+ENCODED_WORD_GLUED = N_(
+    "in the {header} for {text!r}, the encoded word {word} touches {glued!r} with no "
+    "space between them. RFC 2047 §5 (1): an encoded word is separated from the text or "
+    "encoded word next to it by white space, or a mail program may show it undecoded. "
+    "Put a space there (a space between an encoded word and plain text stays in the "
+    "text; one between two encoded words does not, §6.2)."
+)
 ENVELOPE_HAS_RCPT = N_("the envelope has no RCPT TO:<{to}>: the main recipient got nothing.")
 HEADER_SHOULD_SHOW = N_("the To: header should show {to}: that is what the recipients read.")
 RETURN_ONLY_VALUE = N_("return only the value: the check writes '{header}: ' in front of it.")
