@@ -13,8 +13,10 @@ import pytest
 from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
+from smtplab import encoded_words
 from smtplab.course.nb06 import check_bcc, check_dot_stuffing, check_subject
-from smtplab.message import compose, encode_header_value
+from smtplab.course.nb06_subject import SUBJECTS
+from smtplab.message import compose
 
 DATE = "Fri, 27 Nov 2026 14:00:00 +0000"
 solutions = load_solution("nb06_message")
@@ -84,14 +86,33 @@ def test_subject_solution_passes() -> None:
     assert "=?utf-8?b?5L2g5aW9IFNNVFA=?=" in result.message
 
 
+def test_subject_solution_folds_its_long_subject() -> None:
+    """RFC 2047 §2: a line with an encoded word is at most 76 characters, the first
+    counted with "Subject: "; the long subject needs two lines."""
+    value = solutions.subject_header(SUBJECTS[2])
+    lines = ("Subject: " + value).split("\r\n")
+    assert len(lines) > 1, value
+    assert all(len(line) <= 76 for line in lines), lines
+    assert all(line.startswith(" ") for line in lines[1:]), lines
+
+
+def compose_subject(text: str) -> str:
+    """The Subject value compose() writes, folded as it is sent."""
+    raw = compose(sender="a@example.com", to="b@example.com", subject=text, body="x")
+    return raw.anatomy().header("Subject").raw.removeprefix("Subject: ")
+
+
 @pytest.mark.parametrize(
     "encoder",
     [
-        encode_header_value,
-        lambda text: Header(text, "utf-8", header_name="Subject").encode(),
-        lambda text: Header(text, "utf-8", header_name="Subject").encode(linesep="\r\n"),
+        compose_subject,
+        lambda text: Header(text, "utf-8", header_name="Subject", maxlinelen=76).encode(),
+        lambda text: Header(text, "utf-8", header_name="Subject", maxlinelen=76).encode(
+            linesep="\r\n"
+        ),
+        lambda text: solutions.subject_header(text).replace("\r\n ", "\r\n\t"),
     ],
-    ids=["smtplab", "email.header", "folded-with-crlf"],
+    ids=["smtplab", "email.header", "folded-with-crlf", "folded-with-a-tab"],
 )
 def test_subject_library_encoders_pass(encoder: Any) -> None:
     assert check_subject(encoder)
@@ -147,9 +168,77 @@ def test_subject_header_without_header_name_gets_a_precise_hint() -> None:
     failed_with(result, "76", "header_name")
 
 
+def subject_on_one_line(text: str) -> str:
+    """The encoded words joined by spaces: each short enough, the line is not."""
+    return solutions.subject_header(text).replace("\r\n ", " ")
+
+
+def test_subject_unfolded_line_is_over_76() -> None:
+    result = check_subject(subject_on_one_line)
+    length = len("Subject: " + subject_on_one_line(SUBJECTS[2]))
+    failed_with(result, "line 1", f"is {length} characters long", "76", "CRLF + space")
+
+
+def test_subject_folded_but_the_first_word_too_long_for_its_line() -> None:
+    """Words of 72 characters, folded: the first line, with "Subject: ", is 81."""
+
+    def subject_header(text: str) -> str:
+        return text if text.isascii() else "\r\n ".join(encoded_words.encode(text, 45))
+
+    failed_with(check_subject(subject_header), "line 1", "81", "shorter")
+
+
+def test_subject_email_header_default_folds_at_78() -> None:
+    """email.header folds for 78 characters unless told maxlinelen=76."""
+    result = check_subject(lambda text: Header(text, "utf-8", header_name="Subject").encode())
+    failed_with(result, "line 1", "77", "maxlinelen=76")
+
+
+def glued_after(text: str) -> str:
+    """'你好 SMTP' as one encoded word (with the space) glued to SMTP."""
+    if text != SUBJECTS[0]:
+        return solutions.subject_header(text)
+    return b64_word("你好 ") + "SMTP"
+
+
+def encodes_inside_words(text: str) -> str:
+    """Only the non-ASCII letters encoded, inside their words: Gr=?utf-8?b?w7zDnw==?=e."""
+    return "".join(char if char.isascii() else b64_word(char) for char in text)
+
+
+def test_subject_word_glued_to_the_text_after_it() -> None:
+    result = check_subject(glued_after)
+    failed_with(result, "=?utf-8?b?5L2g5aW9IA==?=", "'SMTP'", "RFC 2047 §5")
+
+
+def test_subject_word_glued_to_the_text_before_it() -> None:
+    def subject_header(text: str) -> str:
+        return "SMTP" + b64_word(text) if text == SUBJECTS[0] else solutions.subject_header(text)
+
+    result = check_subject(subject_header)
+    failed_with(result, "'SMTP'", "RFC 2047 §5")
+
+
+def test_subject_encoded_letters_inside_words_are_glued() -> None:
+    failed_with(check_subject(encodes_inside_words), "=?utf-8?b?", "RFC 2047 §5")
+
+
+def test_subject_two_words_glued_together() -> None:
+    def subject_header(text: str) -> str:
+        if text != SUBJECTS[1]:
+            return solutions.subject_header(text)
+        return "".join(encoded_words.encode(text, 12))
+
+    failed_with(check_subject(subject_header), "RFC 2047 §5")
+
+
 def test_subject_with_the_header_name() -> None:
     result = check_subject(lambda text: "Subject: " + solutions.subject_header(text))
     failed_with(result, "only the value")
+
+
+def test_subject_returns_bytes() -> None:
+    failed_with(check_subject(subject_bytes), "not bytes")
 
 
 def test_subject_with_an_injected_line() -> None:
@@ -325,6 +414,14 @@ def subject_with_injected_line(text: str) -> str:
     return solutions.subject_header(text) + "\r\nBcc: x@y.z"
 
 
+def subject_bytes(text: str) -> bytes:
+    return solutions.subject_header(text).encode("ascii")
+
+
+def subject_with_header_name(text: str) -> str:
+    return "Subject: " + solutions.subject_header(text)
+
+
 def bcc_by_hand(client: Any, sender: str, to: str, message: str, *bcc: str) -> Any:
     client.mail(sender)
     client.rcpt(to)
@@ -428,7 +525,9 @@ EXERCISES = [
         number="06.2",
         title="an encoded subject",
         checks="subject_header(text) for four subjects (one needs several encoded words and "
-        "mixes 1- and 3-byte characters); the check sends each and decodes what arrived",
+        "mixes 1- and 3-byte characters); the check sends each and judges the raw header that "
+        "arrived: it decodes back, words of at most 75 characters set apart by white space, "
+        "lines of at most 76 (the first with 'Subject: ')",
         check=check_subject,
         correct=solutions.subject_header,
         talks_to_lab=False,
@@ -475,6 +574,37 @@ EXERCISES = [
                 warned_in="06 · Non-ASCII names and subjects (folded)",
                 answer=subject_with_injected_line,
                 hint="line break",
+            ),
+            Mistake(
+                name="returns bytes",
+                rule="the check writes the value into its message as text (str)",
+                warned_in="06 · Your turn (exercise 2)",
+                answer=subject_bytes,
+                hint="not bytes",
+            ),
+            Mistake(
+                name="returns 'Subject: ' with the value",
+                rule="the value follows the field name and colon, which the check writes "
+                "(RFC 5322 §2.2)",
+                warned_in="06 · Your turn (exercise 2: a Subject: value)",
+                answer=subject_with_header_name,
+                hint="only the value",
+            ),
+            Mistake(
+                name="encoded words on one long line",
+                rule="a header line that holds an encoded word is at most 76 characters "
+                "(RFC 2047 §2): fold with CRLF + space (RFC 5322 §2.2.3)",
+                warned_in="06 · Non-ASCII names and subjects (at most 76 characters, folded)",
+                answer=subject_on_one_line,
+                hint="at most 76 in a line",
+            ),
+            Mistake(
+                name="an encoded word glued to the text next to it",
+                rule="white space separates an encoded word from the text or encoded word "
+                "next to it (RFC 2047 §5 (1))",
+                warned_in="06 · Your turn (exercise 2: set apart by spaces)",
+                answer=glued_after,
+                hint="no space between them",
             ),
         ),
     ),

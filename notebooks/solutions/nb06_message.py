@@ -19,20 +19,22 @@ def stuff_line(line):
 def subject_header(text):
     """An unstructured header value in ASCII: RFC 2047 encoded words when needed.
 
-    An encoded word may be at most 75 characters (RFC 2047 §2): "=?utf-8?b?" and "?="
-    take 12, so each word carries at most 45 bytes of UTF-8 (60 characters of base64).
-    The space between two encoded words is not part of the text (RFC 2047 §6.2).
+    A line that holds an encoded word is at most 76 characters (RFC 2047 §2), the first
+    with "Subject: " (9) in front: so a word of at most 67, "=?utf-8?b?" and "?=" take
+    12, which leaves 52 characters of base64 for 39 bytes of UTF-8. Each word holds whole
+    characters (§5) and goes on a line of its own: CRLF + space between two words folds
+    the header (RFC 5322 §2.2.3), and that white space is not part of the text (§6.2).
     """
     if text.isascii():
         return text
     words, piece = [], ""
     for char in text:
-        if len((piece + char).encode("utf-8")) > 45:
+        if len((piece + char).encode("utf-8")) > 39:
             words.append(piece)
             piece = ""
         piece += char
     words.append(piece)
-    return " ".join(
+    return "\r\n ".join(
         "=?utf-8?b?" + base64.b64encode(w.encode("utf-8")).decode("ascii") + "?=" for w in words
     )
 

@@ -1,6 +1,7 @@
 """Notebook 06's encoded subjects (RFC 2047): ``subject_header(text)`` for each of
 :data:`SUBJECTS`, sent to the lab and judged from the raw header it received: ASCII, read
-back as the text, encoded words of whole characters and at most 75 characters
+back as the text, encoded words of whole characters and at most 75 characters, each apart
+from its neighbours (white space), in lines of at most 76 characters (RFC 2047 §2, §5)
 (``smtplab.course.nb06`` is the public path of its check)."""
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ SUBJECTS: tuple[str, ...] = (
 """The subjects :func:`check_subject` encodes and sends."""
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+_LINE_LIMIT = 76  # RFC 2047 §2: a header line that holds an encoded word
 
 
 def check_subject(subject_header: Callable[[str], Any]) -> Result:
-    """``subject_header(text)`` for :data:`SUBJECTS`: ASCII, decodes back, words of ≤ 75 chars."""
+    """``subject_header(text)`` for :data:`SUBJECTS`: ASCII, decodes back, words of ≤ 75
+    chars apart from their neighbours, lines of ≤ 76 chars."""
     exercise = _("encoded {header}").format(header="subject")
 
     def attempt() -> object:
@@ -61,7 +64,8 @@ def check_subject(subject_header: Callable[[str], Any]) -> Result:
     return evaluate(exercise, attempt, verify)
 
 
-def _raw_subject(data: bytes) -> bytes:
+def _subject_lines(data: bytes) -> list[bytes]:
+    """The Subject header's lines as the lab received them, the first with ``Subject:``."""
     head = data.split(b"\r\n\r\n", 1)[0]
     found: list[bytes] = []
     for line in head.split(b"\r\n"):
@@ -70,8 +74,12 @@ def _raw_subject(data: bytes) -> bytes:
         elif found:
             break
         elif line.lower().startswith(b"subject:"):
-            found.append(line[len(b"subject:") :])
-    return b"\r\n".join(found).strip()
+            found.append(line)
+    return found
+
+
+def _raw_subject(lines: list[bytes]) -> bytes:
+    return b"\r\n".join(lines)[len(b"subject:") :].strip()
 
 
 def _verify_subjects(lab: LabServer, values: list[str]) -> str:
@@ -97,9 +105,9 @@ def _verify_subjects(lab: LabServer, values: list[str]) -> str:
             except SmtplabError as exc:
                 raise Hint(_("sending the message failed: {error}").format(error=exc)) from None
     inbox = lab.wait_for(len(values), timeout=CLIENT_TIMEOUT)
-    for text, value, received in zip(SUBJECTS, values, inbox[: len(values)], strict=True):
-        _judge_subject(text, value, _raw_subject(received.data))
-    first = _raw_subject(inbox[0].data).decode("ascii")
+    for text, received in zip(SUBJECTS, inbox[: len(values)], strict=True):
+        _judge_subject(text, _subject_lines(received.data))
+    first = _raw_subject(_subject_lines(inbox[0].data)).decode("ascii")
     return _(texts.SERVER_RECEIVED_ASCII).format(
         header="Subject", first=first, decoded=SUBJECTS[0], headers="subjects"
     )
@@ -119,7 +127,8 @@ def _whole_characters(word: str) -> bool:
     return True
 
 
-def _judge_subject(text: str, value: str, raw: bytes) -> None:
+def _judge_subject(text: str, lines: list[bytes]) -> None:
+    raw = _raw_subject(lines)
     if not raw.isascii():
         raise Hint(_(texts.ENCODED_SERVER_RECEIVED).format(header="Subject", text=text))
     received = raw.decode("ascii")
@@ -128,6 +137,16 @@ def _judge_subject(text: str, value: str, raw: bytes) -> None:
             raise Hint(
                 _(texts.ENCODED_WORD_DOES).format(header="Subject", text=text, word=word[:32])
             )
+    for match in _ENCODED_WORD.finditer(received):
+        # RFC 2047 §5 (1): white space between an encoded word and what is next to it.
+        glued = re.search(r"\S+$", received[: match.start()])
+        glued = glued or re.match(r"\S+", received[match.end() :])
+        if glued:
+            raise Hint(
+                _(texts.ENCODED_WORD_GLUED).format(
+                    header="Subject", text=text, word=match[0], glued=glued[0][:40]
+                )
+            )
     decoded = decode_header_value(received)
     if decoded == text:
         for word in _ENCODED_WORD.findall(received):
@@ -135,6 +154,14 @@ def _judge_subject(text: str, value: str, raw: bytes) -> None:
                 raise Hint(
                     _(texts.DECODES_RIGHT_ONE).format(header="Subject", text=text, length=len(word))
                     + _(texts.HEADER_ENCODE_76).format(header="Subject") * (len(word) == 76)
+                )
+        for number, line in enumerate(lines, 1):
+            if len(line) > _LINE_LIMIT and _ENCODED_WORD.search(line.decode("ascii")):
+                raise Hint(
+                    _(texts.LINE_OVER_76).format(
+                        header="Subject", text=text, number=number, length=len(line)
+                    )
+                    + _(texts.HEADER_ENCODE_76).format(header="Subject") * (len(line) <= 78)
                 )
         return
     if "=?" not in received and b64decode_text(received) == text:

@@ -5,8 +5,9 @@ from ..i18n import N_
 __all__: list[str] = []
 
 HEADER_ENCODE_76 = N_(
-    " (email.header.Header(text, 'utf-8').encode() makes words of 76 characters unless you "
-    "pass header_name='{header}'.)"
+    " (email.header.Header(text, 'utf-8').encode() keeps to these limits only when you pass "
+    "header_name='{header}' and maxlinelen=76: by default it folds for lines of 78 "
+    "characters.)"
 )
 LINE_HINT_CRLF = N_(
     "return the line WITHOUT its CRLF: client.command() adds the line end itself (RFC "
@@ -133,6 +134,20 @@ DECODES_RIGHT_ONE = N_(
     "characters long and RFC 2047 §2 allows at most 75: split the text into "
     "several encoded words separated by a space (the space between two "
     "encoded words disappears when they are decoded)."
+)
+LINE_OVER_76 = N_(
+    "the {header} {text!r} decodes right, but line {number} of the header is {length} "
+    "characters long (the first line counted with '{header}: '), and RFC 2047 §2 allows "
+    "at most 76 in a line that holds an encoded word. Fold the header: put CRLF + space "
+    "between two encoded words, so that the next word begins a new line; if a word is "
+    "still too long for its line, make the words shorter."
+)
+ENCODED_WORD_GLUED = N_(
+    "in the {header} for {text!r}, the encoded word {word} touches {glued!r} with no "
+    "space between them. RFC 2047 §5 (1): an encoded word is separated from the text or "
+    "encoded word next to it by white space, or a mail program may show it undecoded. "
+    "Put a space there (a space between an encoded word and plain text stays in the "
+    "text; one between two encoded words does not, §6.2)."
 )
 ENVELOPE_HAS_RCPT = N_("the envelope has no RCPT TO:<{to}>: the main recipient got nothing.")
 HEADER_SHOULD_SHOW = N_("the To: header should show {to}: that is what the recipients read.")
