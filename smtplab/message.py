@@ -72,6 +72,7 @@ __all__ = ["anatomy", "decode_header_value"]
 
 QP_LINE_LIMIT = 76  # RFC 2045 §6.7: encoded lines of quoted-printable are at most 76 long
 MAX_LINE = 78  # RFC 5322 §2.1.1: lines SHOULD be at most 78 characters (MUST: 998)
+ENCODED_LINE = 76  # RFC 2047 §2: a header line that holds an encoded word, at most 76
 _WORD_BYTES = 36  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 48 + "?=" = 60 characters
 # In a display name, up to 45 bytes (72 characters, the most RFC 2047's 75 allows): the
 # standard library's address parser puts a space between two encoded words of one name
@@ -206,22 +207,30 @@ def encode_header_value(value: str) -> str:
 
 
 def _fold(name: str, tokens: Sequence[str]) -> str:
-    """Join *tokens* with single spaces, folding (CRLF before a space) to keep lines <= 78.
+    """Join *tokens* with single spaces, folding (CRLF before a space) to keep lines <= 78,
+    and <= 76 for a line that holds an encoded word (RFC 2047 §2).
 
     Returns the value as ``Message.set_raw`` stores it: continuation lines start with a
-    space, and unfolding (deleting each CRLF) gives back ``" ".join(tokens)``.
+    space, and unfolding (deleting each CRLF) gives back ``" ".join(tokens)``. An encoded
+    word too long for the first line, after ``Name: ``, starts on the second.
     """
     lines: list[str] = []
     line: str | None = None
+    encoded = False  # the line being filled holds an encoded word
     width = len(name) + 2  # "Name: "
     for token in tokens:
-        if line is None:
-            line = token
-        elif token and width + len(line) + 1 + len(token) > MAX_LINE and line.strip():
+        word = token.startswith("=?")  # plain tokens with "=?" are encoded (_needs_encoding)
+        limit = ENCODED_LINE if encoded or word else MAX_LINE
+        if line is None and word and width + len(token) > ENCODED_LINE:
+            lines.append("")
+            line, width, encoded = " " + token, 0, True
+        elif line is None:
+            line, encoded = token, word
+        elif token and width + len(line) + 1 + len(token) > limit and line.strip():
             lines.append(line)
-            line, width = " " + token, 0
+            line, width, encoded = " " + token, 0, word
         else:
-            line += " " + token
+            line, encoded = line + " " + token, encoded or word
     lines.append(line or "")
     return "\r\n".join(lines)
 
