@@ -34,12 +34,27 @@ def test_untouched_templates_are_not_tried() -> None:
         ({"to": "bob@example.com, carol@example.com"}, "so Bob can see it"),
         ({"to": "bob@example.com"}, "Carol did not get it"),
         ({"to": "bob@example.com", "cc": "carol@example.com"}, "Bob can see it"),
+        ({"to": "bob@example.com", "cc": "Carol@Example.COM"}, "in Cc"),
         ({"to": "dave@example.com", "bcc": "carol@example.com"}, "Bob did not get it"),
         ({"to": "bob.example.com", "bcc": "carol@example.com"}, "did not send it"),
     ],
 )
 def test_bcc_mistakes_get_their_hint(fields: dict[str, str], hint: str) -> None:
     failed_with(check_bcc_form(lambda composer: composer.load(**FIELDS, **fields)), hint)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"to": "bob@example.com", "bcc": "Carol@Example.COM"},
+        {"to": "Bob@EXAMPLE.com", "bcc": "carol@EXAMPLE.COM"},
+    ],
+)
+def test_addresses_in_another_letter_case_pass(fields: dict[str, str]) -> None:
+    """The domain is case-insensitive and hosts should not rely on the local part's case
+    (RFC 5321 §2.4): the lab delivers them, and nb06's blind copy compares them so too."""
+    result = check_bcc_form(lambda composer: composer.load(**FIELDS, **fields))
+    assert result.status == "passed", result
 
 
 def test_a_valid_form_is_not_a_refused_one() -> None:
@@ -112,6 +127,14 @@ EXERCISES = [
                 warned_in="08 · Mistakes are caught before anything is sent",
                 answer=filler(to="bob.example.com", bcc=CAROL),
                 hint="did not send it",
+            ),
+            Mistake(
+                name="a Bcc header typed into the Subject",
+                rule="a header field is one line: a line break in it injects a header "
+                "(RFC 5322 §2.2); the Bcc field keeps Carol in the envelope only",
+                warned_in="08 · Mistakes are caught before anything is sent",
+                answer=filler(to=BOB, subject=f"Hi\r\nBcc: {CAROL}"),
+                hint="header injection",
             ),
         ),
     ),

@@ -9,11 +9,14 @@ from __future__ import annotations
 import base64
 import socket
 import ssl
+import threading
+import time
 from typing import Any
 
 from catalogue import Exercise, Mistake, catalogue_tests
-from helpers import load_solution
+from helpers import failed_with, load_solution
 
+from smtplab.course.labs import LINE_WAIT, run_with_deadline, wait_until
 from smtplab.course.nb10 import (
     check_attachment,
     check_encode_name,
@@ -88,6 +91,36 @@ def raises_without_the_reply(sock: Any, expected: int) -> list[str]:
 
 def reads_but_returns_nothing(sock: Any, expected: int) -> None:
     sol.read_reply(sock, expected)
+
+
+def until_closed(sock: Any, expected: int) -> list[str]:
+    """Takes the socket's timeout away, then reads until the server closes the
+    connection: after a whole reply nothing more comes, so recv() blocks."""
+    sock.settimeout(None)
+    data = b""
+    while chunk := sock.recv(4096):
+        data += chunk
+    lines = data.decode().split("\r\n")[:-1]
+    if int(lines[-1][:3]) != expected:
+        raise RuntimeError(" ".join(lines))
+    return lines
+
+
+def until_a_blank_line(sock: Any, expected: int) -> list[str]:
+    """No timeout, and a loop that never looks for b'' (the connection's end): waits for
+    an empty line that never comes, and spins once the connection has closed."""
+    sock.settimeout(None)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(4096)
+    return data.decode().split("\r\n")[:-2]
+
+
+def until_closed_keeping_the_timeout(sock: Any, expected: int) -> list[str]:
+    data = b""
+    while chunk := sock.recv(4096):  # TimeoutError after LEARNER_TIMEOUT
+        data += chunk
+    return data.decode().split("\r\n")[:-1]
 
 
 # --------------------------------------------------------------- exercise 2: encode_name
@@ -326,6 +359,14 @@ EXERCISES = [
                 warned_in=f"{BUILD}: read a whole reply",
                 answer=raises_without_the_reply,
                 hint="put the reply itself in the exception",
+            ),
+            Mistake(
+                name="reads until the connection closes, its timeout taken away",
+                rule="the line with a space after its code ends the reply; the server then "
+                "waits for the next command and does not close",
+                warned_in=f"{BUILD}: read a whole reply",
+                answer=until_closed,
+                hint="waited for more than the server sent",
             ),
             Mistake(
                 name="reads the reply but returns nothing",
@@ -703,3 +744,24 @@ def test_encode_name_broken_q_escape_gets_a_hint() -> None:
     result = check_encode_name(lambda name: q_whole_characters(name).replace("=E5", "=Z5"))
     assert result.status == "failed", result
     assert "whole characters" in result.message, result.message
+
+
+def test_a_read_reply_that_never_ends_is_stopped() -> None:
+    """Blocked in recv() without a timeout, then spinning on b'' forever: the check stops
+    the learner's call after READ_WAIT (it shuts the socket down and the lab's hang-up
+    is never needed), and says why; it hung for good before."""
+    before = set(threading.enumerate())
+    started = time.monotonic()
+    finished = run_with_deadline(lambda: check_read_reply(until_a_blank_line), 30.0)
+    assert finished is not None, "the check hung"
+    assert time.monotonic() - started < LINE_WAIT, "the check waited for the lab's hang-up"
+    failed_with(finished.value, "waited for more than the server sent", "settimeout(None)")
+    learners = [
+        t for t in threading.enumerate() if t not in before and t.name == "smtplab-exercise"
+    ]
+    assert wait_until(lambda: not any(t.is_alive() for t in learners)), "the learner's loop spins"
+
+
+def test_reading_until_closed_with_the_timeout_kept_gets_the_same_hint() -> None:
+    result = check_read_reply(until_closed_keeping_the_timeout)
+    failed_with(result, "waited for more than the server sent", "greeting")

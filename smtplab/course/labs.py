@@ -209,9 +209,13 @@ class Finished:
     error: BaseException | None = None
 
 
-def run_with_deadline(function: Callable[[], object], seconds: float) -> Finished | None:
+def run_with_deadline(
+    function: Callable[[], object], seconds: float, *, stop: Callable[[], None] | None = None
+) -> Finished | None:
     """Run ``function()`` in a thread, waiting at most ``seconds``: None when it is still
-    running then (it is stuck; the daemon thread is left to end on its own)."""
+    running then (it is stuck; the daemon thread is left to end on its own). ``stop()``,
+    when given, is called then to make it end (shut down the socket it is blocked on),
+    and the thread gets a moment to do so."""
     finished = Finished()
 
     def run() -> None:
@@ -225,4 +229,9 @@ def run_with_deadline(function: Callable[[], object], seconds: float) -> Finishe
     worker = threading.Thread(target=context.run, args=(run,), name="smtplab-exercise", daemon=True)
     worker.start()
     worker.join(seconds)
-    return None if worker.is_alive() else finished
+    if not worker.is_alive():
+        return finished
+    if stop is not None:
+        stop()
+        worker.join(0.5)  # a recv() blocked on a socket shut down returns at once
+    return None

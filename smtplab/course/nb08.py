@@ -43,9 +43,12 @@ def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
                 raise Hint(_(texts.COMPOSER_DID_SEND).format(problems=problems or outcome))
             [message] = lab.wait_for(1)
             headers = "\n".join(f"{k}: {v}" for k, v in message.message.items()).lower()
-            if BOB not in message.rcpt_tos:
+            # Addresses in any letter case, as nb06's blind copy compares them: the domain
+            # is case-insensitive, the local part's case no host should rely on (RFC 5321 §2.4)
+            rcpts = [r.lower() for r in message.rcpt_tos]
+            if BOB not in rcpts:
                 raise Hint(_(texts.BOB_DID_GET).format(bob=BOB))
-            if CAROL not in message.rcpt_tos:
+            if CAROL not in rcpts:
                 raise Hint(_(texts.CAROL_DID_GET).format(carol=CAROL))
             if CAROL in headers:
                 where = "Cc" if "cc: " in headers and CAROL in headers else _("a header")

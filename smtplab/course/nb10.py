@@ -12,6 +12,7 @@ from here).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from ..i18n import _
 from ..lab import LabServer
 from . import nb10_texts as texts
 from .harness import Hint, Result, Trial, answers_to, evaluate
-from .labs import CLIENT_TIMEOUT, lab_client, on_a_connection
+from .labs import CLIENT_TIMEOUT, LEARNER_TIMEOUT, lab_client, on_a_connection, run_with_deadline
 from .nb10_client import QQ_PASSWORD, check_send_by_hand, job_for, short_error
 from .nb10_review import (
     check_attachment,
@@ -58,13 +59,30 @@ _ENCODED_WORD = re.compile(r"^=\?([^?]+)\?([bBqQ])\?([^?]*)\?=$")
 
 def check_read_reply(read_reply: Callable[[socket.socket, int], Any]) -> Result:
     """``read_reply(sock, expected)``: the greeting and the EHLO reply in pieces, whole;
-    a 503 where 250 was expected raises with the reply; the next reply is still right."""
+    a 503 where 250 was expected raises with the reply; the next reply is still right.
+    A call still reading after :data:`READ_WAIT` seconds (the socket's timeout taken
+    away, reading until the connection closes) is stopped, the socket shut down."""
     exercise = _("read a whole reply")
 
     def scenario(trial: Trial) -> object:
         sock, notes = trial.sock, trial.notes
+
+        def read(what: str, expected: int) -> object:
+            """``read_reply(sock, expected)``, stopped when it waits past the reply."""
+            notes["reading"] = what
+            finished = run_with_deadline(
+                lambda: read_reply(sock, expected), READ_WAIT, stop=lambda: _shut(sock)
+            )
+            if finished is None or isinstance(finished.error, TimeoutError):
+                raise _ReadPastReply
+            if finished.error is not None:
+                raise finished.error
+            return finished.value
+
         try:
-            notes["greeting"] = read_reply(sock, 220)
+            notes["greeting"] = read(_("greeting"), 220)
+        except _ReadPastReply:
+            raise
         except Exception as error:
             notes["greeting_error"] = trial.error = error
             return None
@@ -74,15 +92,17 @@ def check_read_reply(read_reply: Callable[[socket.socket, int], Any]) -> Result:
         # from a server that writes line by line; a reading "until CRLF" stops there.
         trial.lab.split_replies(_EVERY_BYTE, pause=0.003, times=1)
         sock.sendall(b"EHLO learner.example\r\n")
-        notes["ehlo"] = read_reply(sock, 250)
+        notes["ehlo"] = read(_("EHLO reply"), 250)
         trial.lab.split_replies(3)
         sock.sendall(b"RCPT TO:<bob@example.com>\r\n")  # before MAIL: 503
         try:
-            notes["refused"] = read_reply(sock, 250)
+            notes["refused"] = read(_("reply to RCPT TO"), 250)
+        except _ReadPastReply:
+            raise
         except Exception as error:
             notes["raised"] = error
         sock.sendall(b"NOOP\r\n")
-        notes["noop"] = read_reply(sock, 250)
+        notes["noop"] = read(_("NOOP reply"), 250)
         return notes["ehlo"]
 
     return evaluate(
@@ -91,6 +111,24 @@ def check_read_reply(read_reply: Callable[[socket.socket, int], Any]) -> Result:
         _verify_read_reply,
         returns=_("the reply's lines"),
     )
+
+
+READ_WAIT = 2 * LEARNER_TIMEOUT
+"""Seconds the learner's ``read_reply`` may take for one reply before the check stops
+it: the reply has come whole long before (the slowest, the EHLO reply byte by byte, in
+under a second). More than the socket's own timeout, so a reader that kept it raises
+TimeoutError first; less than :data:`~.labs.LINE_WAIT`, so the check, not the lab's
+hang-up, ends a reader that took the timeout away."""
+
+
+class _ReadPastReply(Exception):
+    """The learner's ``read_reply`` went on reading after the whole reply had come."""
+
+
+def _shut(sock: socket.socket) -> None:
+    """Shut the connection down from the check's side: a recv() blocked on it returns."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _unread(sock: socket.socket) -> bool:
@@ -106,6 +144,8 @@ def _verify_read_reply(trial: object) -> str:
     if not isinstance(trial, Trial):
         raise Hint(_("run the check again: the lab saw nothing of your function."))
     notes, sent = trial.notes, trial.sent()
+    if isinstance(trial.error, _ReadPastReply):
+        raise Hint(_(texts.WAITED_FOR_MORE).format(what=notes["reading"]))
     error = notes.get("greeting_error") or trial.error
     if "greeting_error" in notes and "220" in str(error):
         raise Hint(_(texts.FUNCTION_RAISED_GREETING).format(error=error))

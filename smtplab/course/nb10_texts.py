@@ -152,6 +152,15 @@ FUNCTION_RAISED_GREETING = N_(
     "{error!r}. Compare the code as a number, int(line[:3]) == expected (expected "
     "is an int)."
 )
+WAITED_FOR_MORE = N_(
+    "reading the {what}, your function waited for more than the server sent: the whole "
+    "reply had come, and it went on calling recv() until it was stopped. After the last "
+    "line of a reply (the one with a space after its code) the server sends nothing more "
+    "until your next command, and it does not close the connection: stop reading at that "
+    "line, do not wait for the connection to close (recv() returning b''). And do not "
+    "take the socket's timeout away (settimeout(None), setblocking(True)): with it, a "
+    "read that waits for nothing raises TimeoutError instead of hanging the cell."
+)
 FUNCTION_FAILED_REPLY = N_(
     "your function failed: {type}: {error}. A reply can "
     "arrive in pieces (here it did): read with recv() until the last line, the one "
