@@ -154,3 +154,24 @@ def test_a_record_the_table_cannot_hold_is_explained_and_set_keeps_the_old_one()
     pieces = f'"v=spf1 {includes[:200]}" "{includes[200:400]}" "{includes[400:]} -all"'
     table.set("example.com", "TXT", pieces)  # several strings side by side: read joined
     assert table.txt("example.com") == [f"v=spf1 {includes} -all"]
+
+
+def test_a_record_with_a_line_break_is_refused_not_cut_at_the_break() -> None:
+    # set() kept the first line of '"v=spf1 ip4:192.0.2.25"\n"v=spf1 -all"' and dropped the
+    # rest without a word: dnspython reads data up to the line's end, like one zone line.
+    table = table_with("v=spf1 -all")
+    for data in ('"v=spf1 ip4:192.0.2.25"\n"v=spf1 -all"', '"v=spf1 a"\r\n"-all"'):
+        with pytest.raises(ValueError, match="line break") as caught:
+            table.set("example.com", "TXT", data)
+        assert "a string of its own" in str(caught.value)
+        assert table.txt("example.com") == ["v=spf1 -all"]  # the old record stays
+    with pytest.raises(ValueError, match="line break"):
+        table.add("example.com", "MX", "10 mail-a.example.com.\n20 mail-b.example.com.")
+    assert table.mx("example.com") == [(10, "mail-a.example.com"), (20, "mail-b.example.com")]
+    # What zone text reads as one record still is one: strings in parentheses over several
+    # lines (as opendkim-genkey writes a key), a line break at the end, a comment.
+    table.set("example.com", "TXT", '( "v=spf1 a"\n  " -all" )  ; two strings\n')
+    assert table.txt("example.com") == ["v=spf1 a -all"]
+    # Several records: one argument each.
+    table.set("example.com", "TXT", '"v=spf1 ip4:192.0.2.25"', '"v=spf1 -all"')
+    assert sorted(table.txt("example.com")) == ["v=spf1 -all", "v=spf1 ip4:192.0.2.25"]
