@@ -297,7 +297,7 @@ EXERCISES = [
                 rule="an unknown mechanism makes the record a permerror (RFC 7208 §4.6)",
                 warned_in=f"{WHERE}: exercise 3",
                 answer=lambda: '"v=spf1 include:_spf.post.example -al"',
-                hint="your record is broken",
+                hint="unknown mechanism '-al'",
             ),
         ),
     ),
