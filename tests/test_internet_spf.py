@@ -192,6 +192,8 @@ def test_a_record_with_a_line_break_is_refused_not_cut_at_the_break() -> None:
         ("v=spf1 a -all exp=one.example exp=two.example", "exp=two.example"),
         ("v=spf1 a -all redirect=example.org redirect=example.net", "redirect=example.net"),
         ("v=spf1 a -all a:%{d}", "a:%{d}"),
+        ("v=spf1 a -all mx/", "mx/"),  # a slash needs a length after it
+        ("v=spf1 a -all a/24/", "a/24/"),  # dual-cidr-length: "//" before the ip6 length
     ],
 )
 def test_a_syntax_error_anywhere_is_a_permerror_naming_its_term(record: str, term: str) -> None:

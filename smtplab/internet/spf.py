@@ -37,13 +37,14 @@ _MACRO_STRING = rf"(?:{_MACRO}|[!-$&-~])*"  # macro-literal: visible characters 
 _TOPLABEL = r"(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])"
 _DOMAIN = rf"(?P<domain>{_MACRO_STRING}(?:\.{_TOPLABEL}\.?|{_MACRO}))"  # domain-spec
 _FOUR, _SIX = r"(?:/(?P<four>0|[1-9]\d*))?", r"(?:/(?P<six>0|[1-9]\d*))?"  # cidr-length
+_DUAL_SIX = r"(?://(?P<six>0|[1-9]\d*))?"  # dual-cidr-length's ip6 part: "//" and a length
 _MECHANISMS = {
     name: re.compile(pattern, re.I)
     for name, pattern in {
         "all": "all",
         "include": f"include:{_DOMAIN}",
-        "a": f"a(?::{_DOMAIN})?{_FOUR}(?:/{_SIX})?",
-        "mx": f"mx(?::{_DOMAIN})?{_FOUR}(?:/{_SIX})?",
+        "a": f"a(?::{_DOMAIN})?{_FOUR}{_DUAL_SIX}",
+        "mx": f"mx(?::{_DOMAIN})?{_FOUR}{_DUAL_SIX}",
         "ptr": f"ptr(?::{_DOMAIN})?",
         "ip4": f"ip4:(?P<network>[^/%]+){_FOUR}",
         "ip6": f"ip6:(?P<network>[^/%]+){_SIX}",
