@@ -279,6 +279,13 @@ EXERCISES = [
                 hint="joined without a space: into 'v=spf1 include:_spf.post.example -allv=spf1",
             ),
             Mistake(
+                name="a second record on a line of its own",
+                rule="a line break ends a record's data, as in zone text (RFC 1035 §5.1)",
+                warned_in=f"{WHERE}: exercise 3",
+                answer=lambda: '"v=spf1 include:_spf.post.example -all"\n"v=spf1 +all"',
+                hint="a line break ends a record",
+            ),
+            Mistake(
                 name="no v=spf1",
                 rule="an SPF record starts with its version, v=spf1 (RFC 7208 §4.5)",
                 warned_in=f"{WHERE}: the DNS table",
@@ -306,6 +313,7 @@ test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_
     [
         '"v=spf1 include:_spf.post" ".example -all"',  # cut inside a word: RFC 7208 §3.3
         '"v=spf1 include:_spf.post.example " "-all"',  # the space inside a string
+        '"V=SPF1 INCLUDE:_spf.post.example -ALL"',  # terms in any case (RFC 7208 §4.5, §12)
     ],
 )
 def test_spf_strings_that_join_into_a_good_record_pass(answer: str) -> None:

@@ -207,12 +207,17 @@ def _verify_spf(answer: object) -> str:
 def _judge_spf(table: DNSTable, record: str, quoted: bool) -> str:
     """Judge shop.example's joined TXT ``record`` in ``table``; ``quoted``: the learner's
     answer had quotes (so the missing-quotes advice would be beside the point)."""
-    if not record.startswith("v=spf1 "):
+    if not record.lower().startswith("v=spf1 "):  # any case, as check_host reads it
         raise Hint(
             _(texts.SHOP_EXAMPLE_TXT).format(record=record)
             + ("" if quoted else " " + _(texts.PUT_IN_QUOTES))
         )
     ours = check_host(table, _OUTGOING, "shop.example")
+    if ours.result in ("permerror", "temperror"):
+        raise Hint(
+            _(texts.SPF_BROKEN_FOR_OURS).format(address=_OUTGOING, result=ours.result)
+            + "; ".join(ours.steps)
+        )
     if ours.result != "pass":
         raise Hint(
             _(texts.SPF_SHOP_EXAMPLE_FROM).format(address=_OUTGOING, result=ours.result)

@@ -62,6 +62,10 @@ SPF_BROKEN_FOR_STRANGER = N_(
     "SPF for shop.example from a stranger ({address}) is {result}: your record is "
     "broken (RFC 7208 §4.6), so it refuses nobody. "
 )
+SPF_BROKEN_FOR_OURS = N_(
+    "SPF for shop.example from smtp.post.example ({address}) is {result}: your record is "
+    "broken (RFC 7208 §4.6: an error anywhere in it makes the whole record fail). "
+)
 SPF_SHOP_EXAMPLE = N_(
     "SPF for shop.example from a stranger ({address}) is {result}: your "
     "record authorises (or says nothing about) every other host of the internet. "

@@ -21,6 +21,7 @@ import dns.name
 import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
+import dns.tokenizer
 import dns.zone
 
 from ..i18n import _
@@ -42,11 +43,15 @@ def _key(text: str) -> str:
 def _rdata(name: str, rdtype: str, data: str) -> dns.rdata.Rdata:
     """One record read from zone-file text; ValueError with what to do when it cannot be
     (dnspython alone says "string too long" of a TXT string over 255 characters)."""
+    tokens = dns.tokenizer.Tokenizer(data)
     try:
         _name(name)
-        return dns.rdata.from_text(
-            dns.rdataclass.IN, rdtype, data, origin=dns.name.root, relativize=False
+        rdata = dns.rdata.from_text(
+            dns.rdataclass.IN, rdtype, tokens, origin=dns.name.root, relativize=False
         )
+        rest = tokens.get()
+        while rest.is_eol():  # blank lines and comments after the record are nothing
+            rest = tokens.get()
     except dns.exception.DNSException as error:
         problem = _("{record}: the DNS table cannot hold this record ({error}).").format(
             record=f"{name} {rdtype} {data}", error=error
@@ -58,6 +63,15 @@ def _rdata(name: str, rdtype: str, data: str) -> dns.rdata.Rdata:
                 "RFC 7208 §3.3)."
             )
         raise ValueError(problem) from None
+    if not rest.is_eof():  # dnspython reads one zone line and stops at its end
+        raise ValueError(
+            _(
+                "{record}: a line break ends a record, so the text after it would be lost. "
+                "Give each record as a string of its own (set() takes several: "
+                "set({name!r}, {rdtype!r}, '\"...\"', '\"...\"'))."
+            ).format(record=f"{name} {rdtype} {data!r}", name=name, rdtype=rdtype)
+        )
+    return rdata
 
 
 class DNSTable:
