@@ -156,10 +156,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # clock and DNS errors; the exercise checks of 00-11: no hint repeats a password, a lone
 # CR/LF or a base64 line over 76 caught, correct answers another way passed; the
 # transcript's public html(last)): core +12, package +176 (33,467 and 6,801); the
-# widgets' esc() reading CR LF as a line end (+2): 33,469.
+# widgets' esc() reading CR LF as a line end (+2): 33,469. The third look at the checks
+# (06.2 judging 76-character lines and glued encoded words, 08's letter case, 10.1 stopped
+# when it reads past a reply, 11's MX preferences and SPF hints), the lab internet's SPF
+# read whole before use and TXT line breaks refused, the live view's "earlier entries"
+# line and their catalog texts: package +315; compose folding encoded-word lines at 76
+# (RFC 2047 §2): core +9 (33,784 and 6,810).
 CEILINGS = {
-    "package_lines": 33_469,
-    "core_code_lines": 6_801,
+    "package_lines": 33_784,
+    "core_code_lines": 6_810,
     "longest_module": 700,
     "public_names": 120,
 }
