@@ -30,7 +30,7 @@ import ssl
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
-from . import auth_exchange, secrecy
+from . import auth_exchange
 from .commands import (
     Command,
     Data,
@@ -187,7 +187,18 @@ class Client:
         """Send one command and read its reply (no judgement on the code)."""
         label = step or command.text
         self._send([command], label)
-        return self._wire.read_reply(self._conn, label)
+        return self._read(label)
+
+    def _read(self, step: str) -> Reply:
+        """The next reply. Once a secret went out, what the server echoes of it comes
+        masked, as the transcript shows it: a step's locals (which a verbose traceback
+        prints), ``last_refused`` and the replies returned then hold no password."""
+        reply = self._wire.read_reply(self._conn, step)
+        if self._conn.secret_sent:
+            lines = tuple(map(self.transcript.scrub, reply.lines))
+            if lines != reply.lines:
+                return Reply.from_text(reply.code, *lines)
+        return reply
 
     def _expect(
         self,
@@ -325,17 +336,10 @@ class Client:
             )
             if not self.tls_active:
                 self.transcript.record_note(auth_exchange.in_clear_warning())
-            try:
-                reply = auth_exchange.run(self._ask, chosen, username, password, f"AUTH {chosen}")
-                return self._expect(reply, 2, f"AUTH {chosen}", AuthenticationError)
-            except SmtplabError as exc:
-                # A server may echo what it got ("535 bad password s3cret"): the
-                # transcript masks it, and so must the error, which is printed as it is.
-                raise exc.scrubbed(
-                    lambda text: secrecy.scrub(
-                        text, secrecy.password_forms(username, password.reveal())
-                    )
-                ) from None
+            # A server may echo what it got ("535 bad password s3cret"): _read masks it
+            # in the replies, _Step in the errors, as the transcript does.
+            reply = auth_exchange.run(self._ask, chosen, username, password, f"AUTH {chosen}")
+            return self._expect(reply, 2, f"AUTH {chosen}", AuthenticationError)
 
     def _params_for(self, address: str, params: Iterable[str]) -> tuple[str, ...]:
         """``params``, with SMTPUTF8 added for a non-ASCII address (RFC 6531)."""
@@ -479,7 +483,7 @@ class Client:
             self._send([mail, *rcpts, data], "MAIL, RCPT and DATA (pipelined)")  # i18n: keep step
 
         def reply_to(command: Command, step: str) -> Reply:
-            return self._wire.read_reply(self._conn, step) if batch else self._ask(command, step)
+            return self._read(step) if batch else self._ask(command, step)
 
         self.last_refused = {}
         mail_reply = reply_to(mail, mail.text)

@@ -176,6 +176,7 @@ class ClientConnection:
         self._closed_reason = ""
         self._goodbye: Reply | None = None  # the reply to QUIT, read when the reason is asked
         self._taken = 0  # replies taken by next_event(), the greeting included
+        self.secret_sent = False  # True once a line holding a secret went out
 
     # what the driver reads
 
@@ -452,6 +453,8 @@ class ClientConnection:
         if role != "MESSAGE-LINE":
             heard = self._taken + self._parser.replies_waiting + bool(self._parser.buffered)
             self._pending.append(_Pending(command, role, heard))
+        if kind:
+            self.secret_sent = True  # a reply from now on may echo it
         payload = secrecy.Secret(data, kind) if kind else data  # never held in clear
         self._emit(Sent(payload, role, command, kind, waiting, context, _now(time), complete))
 

@@ -230,12 +230,15 @@ def echo_login(peer: Any) -> None:
 
 
 def assert_reply_error_masked(error: ReplyError, transcript: Transcript) -> None:
-    """Neither the user name nor the password in the error (its text, repr and reply) or
-    in any rendering of the transcript."""
+    """Neither the user name nor the password in the error (its text, repr and reply),
+    in its traceback as a verbose one prints it (every frame's locals: the steps' replies)
+    or in any rendering of the transcript."""
+    verbose = traceback.TracebackException.from_exception(error, capture_locals=True)
     for where, text in {
         "str": str(error),
         "repr": repr(error),
         "reply": repr(error.reply) + repr(error.reply.raw) + repr(error.reply.lines),
+        "the locals of a verbose traceback": "".join(verbose.format()),
         **rendered(transcript),
     }.items():
         assert_no_secret(text, TEST_USER, TEST_PASSWORD, where)
@@ -285,6 +288,9 @@ def test_a_password_echoed_after_the_login_stays_out_of_a_later_steps_error() ->
     error = caught.value
     assert error.code == 550 and "relaying denied for ●●●●●●●●" in str(error)
     assert_reply_error_masked(error, client.transcript)
+    kept = repr(client.last_refused)  # what a notebook prints after a refused recipient
+    assert "relaying denied for ●●●●●●●●" in kept
+    assert_no_secret(kept, TEST_USER, TEST_PASSWORD, "client.last_refused")
 
 
 def accept_then_echo_cut_short(peer: Any) -> None:
