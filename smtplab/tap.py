@@ -19,27 +19,33 @@ other (a round trip gains ``2 * delay``; throughput is unchanged): that makes pi
 Each direction of a relayed connection has two threads: one reads and records, one writes
 each chunk when it is due. A half-close is passed on (after the data before it), an error
 on either side closes both, and at most ``max_bytes`` per direction is recorded, in at
-most ``MAX_CHUNKS`` chunks (the rest is counted). The tap never prints: output from a
-thread lands in the wrong notebook cell. This module is the client wing: it uses sockets
-and threads, and imports only the core.
+most ``MAX_CHUNKS`` chunks (the rest is counted). At most ``max_connections`` are relayed
+at once, and in shared-host mode only this user's (see :class:`WireTap`). The tap never
+prints: output from a thread lands in the wrong notebook cell. This module is the client
+wing: it uses sockets and threads, and imports only the core and :mod:`smtplab.owners`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import os
 import queue
 import socket
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
+from .eavesdrop import Chunk as Chunk  # the tap's records and what they show (eavesdrop.py)
+from .eavesdrop import describe_tls as describe_tls
+from .eavesdrop import looks_encrypted as looks_encrypted
+from .eavesdrop import printable_ratio as printable_ratio
 from .errors import ConnectError
 from .i18n import _
+from .owners import connection_owner, shared_host_wanted
 
 __all__ = ["WireTap", "describe_tls"]
 
@@ -50,142 +56,6 @@ _RECV_SIZE = 256 * 1024
 _QUEUED_CHUNKS = 32  # chunks (8 MB at most) waiting in one pipe before the tap stops reading
 _ACCEPT_POLL = 0.25  # seconds: how often the accepting thread checks that it should stop
 MAX_CHUNKS = 100_000  # chunks recorded in all: ~140 B each besides its bytes (1-byte trickles)
-
-# ------------------------------------------------------------------------ looking at bytes
-
-_TLS_CONTENT_TYPES = {20: "ChangeCipherSpec", 21: "Alert", 22: "Handshake", 23: "ApplicationData"}
-_TLS_HANDSHAKE_TYPES = {
-    1: "ClientHello",
-    2: "ServerHello",
-    4: "NewSessionTicket",
-    8: "EncryptedExtensions",
-    11: "Certificate",
-    12: "ServerKeyExchange",
-    13: "CertificateRequest",
-    14: "ServerHelloDone",
-    15: "CertificateVerify",
-    16: "ClientKeyExchange",
-    20: "Finished",
-}
-_TLS_VERSIONS = {0: "SSL 3.0", 1: "TLS 1.0", 2: "TLS 1.1", 3: "TLS 1.2", 4: "TLS 1.3"}
-_VISIBLE = {"\r": "\\r", "\n": "\\n\n", "\t": "\\t"}
-
-
-def _starts_tls_record(data: bytes) -> bool:
-    return (
-        len(data) >= 3
-        and data[0] in _TLS_CONTENT_TYPES
-        and data[1] == 3
-        and data[2] in _TLS_VERSIONS
-    )
-
-
-def describe_tls(data: bytes) -> str | None:
-    """Name the TLS records *data* starts with, or None if it does not look like TLS.
-
-    >>> describe_tls(bytes.fromhex("16030100050100000100"))
-    'TLS record: Handshake (ClientHello), record version TLS 1.0, 5 bytes'
-
-    (The record version of a TLS 1.3 ClientHello says 1.0 or 1.2 for compatibility; the
-    real version is negotiated inside.)
-    """
-    parts: list[str] = []
-    offset = 0
-    while offset + 5 <= len(data) and _starts_tls_record(data[offset:]):
-        kind = _TLS_CONTENT_TYPES[data[offset]]
-        length = int.from_bytes(data[offset + 3 : offset + 5], "big")
-        handshake = data[offset + 5 : offset + 6]
-        if kind == "Handshake" and handshake and handshake[0] in _TLS_HANDSHAKE_TYPES:
-            kind += f" ({_TLS_HANDSHAKE_TYPES[handshake[0]]})"
-        if not parts:
-            kind += f", record version {_TLS_VERSIONS[data[offset + 2]]}"
-        parts.append(f"{kind}, {length:,} byte{'' if length == 1 else 's'}")
-        offset += 5 + length
-    if not parts:
-        return None
-    return f"{'TLS record' if len(parts) == 1 else 'TLS records'}: " + "; ".join(parts)
-
-
-def _characters(data: bytes) -> Iterator[tuple[str, int]]:
-    """(character, its size in bytes) for each character of *data*, read as UTF-8; a byte
-    that is not UTF-8 comes as ``("", the byte's value)``."""
-    for char in data.decode("utf-8", "surrogateescape"):
-        if 0xDC80 <= ord(char) <= 0xDCFF:
-            yield "", ord(char) - 0xDC00
-        else:
-            yield char, len(char.encode("utf-8"))
-
-
-def printable_ratio(data: bytes) -> float:
-    """The share of *data* (0.0–1.0, by bytes) that is readable text.
-
-    Printable characters (UTF-8 included: ``你好`` is readable) and CR, LF and TAB count
-    as readable; other control bytes and bytes that are not valid UTF-8 do not. SMTP in
-    plain text scores 1.0; encrypted bytes score about 0.4. Empty data scores 1.0.
-    """
-    if not data:
-        return 1.0
-    readable = sum(
-        size
-        for char, size in _characters(data)
-        if char and (char.isprintable() or char in _VISIBLE)
-    )
-    return readable / len(data)
-
-
-def looks_encrypted(data: bytes) -> bool:
-    """True when *data* starts a TLS record or is mostly unreadable bytes (what a notebook
-    points at: the moment after ``STARTTLS`` when the wire stops making sense)."""
-    return _starts_tls_record(data) or (len(data) >= 8 and printable_ratio(data) < 0.75)
-
-
-def _more(size: int, limit: int) -> str:
-    return f" ... (+{size - limit:,} bytes)" if size > limit else ""
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One piece of data as the tap received it.
-
-    ``direction`` is ``"C"`` (the client sent it) or ``"S"`` (the server sent it); ``time``
-    is seconds since the tap started; ``connection`` numbers the relayed connections
-    from 1. How the bytes are cut into chunks depends on the sender and on TCP: one
-    chunk may hold several commands, or part of one.
-    """
-
-    direction: str
-    data: bytes
-    time: float
-    connection: int
-
-    @property
-    def looks_encrypted(self) -> bool:
-        """True when the chunk looks like TLS or other unreadable bytes."""
-        return looks_encrypted(self.data)
-
-    @property
-    def tls(self) -> str | None:
-        """A description of the TLS records the chunk starts with, if it does."""
-        return describe_tls(self.data)
-
-    def text(self, max_bytes: int = 2048) -> str:
-        """The chunk as an eavesdropper would read it: text with CR, LF, TAB and raw
-        bytes made visible (``\\r\\n``, ``\\x00``), or hex when it is unreadable."""
-        if self.looks_encrypted:
-            hex_bytes = self.data[:48].hex(" ") + _more(len(self.data), 48)
-            return f"[{self.tls or 'unreadable bytes'}] {hex_bytes}"
-        out = []
-        for char, value in _characters(self.data[:max_bytes]):
-            if not char:
-                out.append(f"\\x{value:02x}")
-            elif char in _VISIBLE:
-                out.append(_VISIBLE[char])
-            elif char.isprintable():
-                out.append(char)
-            else:
-                out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-        return "".join(out).rstrip("\n") + _more(len(self.data), max_bytes)
-
 
 # ------------------------------------------------------------------------------ the relay
 
@@ -229,6 +99,8 @@ class _Relay:
         self.target, self.listener = target, listener
         self.delay, self.max_bytes = tap.delay, tap.max_bytes
         self.connect_timeout = tap.connect_timeout
+        self.max_connections, self.shared_host = tap.max_connections, tap.shared_host
+        self.refused_over_limit = self.refused_other_users = 0  # written by _accept only
         self.lock = threading.Lock()
         self.chunks: list[Chunk] = []
         self.recorded = {CLIENT: 0, SERVER: 0}
@@ -290,6 +162,9 @@ class _Relay:
                     if not self.stopping.is_set():
                         self.note(_("accepting a connection failed: {error}").format(error=exc))
                     return
+                if self._turned_away(client):
+                    client.close()  # unread: all it leaves is a count
+                    continue
                 client.settimeout(None)
                 with self.lock:
                     self.connections += 1
@@ -297,6 +172,23 @@ class _Relay:
                 self._start(f"{self.thread.name}-{conn.number}", self._connect, conn)
         finally:
             self.listener.close()
+
+    def _turned_away(self, client: socket.socket) -> bool:
+        """Count and say True for a connection not to relay: one over ``max_connections``
+        open at once, or, in shared-host mode, one another user of this machine opened
+        (the same question as the lab's door: :mod:`smtplab.owners`)."""
+        with self.lock:
+            full = len(self.open) >= self.max_connections
+        if full:
+            self.refused_over_limit += 1
+            return True
+        if self.shared_host:
+            with contextlib.suppress(OSError):  # gone already: nobody to serve
+                if connection_owner(client.getpeername(), client.getsockname()) == os.geteuid():
+                    return False
+            self.refused_other_users += 1
+            return True
+        return False
 
     def _connect(self, conn: _Connection) -> None:
         """Reach the target, then relay: this thread reads the client's side."""
@@ -416,6 +308,12 @@ class WireTap:
     * ``connections`` — how many connections the tap has relayed; ``errors`` — what went
       wrong, in sentences (the tap never prints).
 
+    It relays at most ``max_connections`` connections at once; one more is closed unread
+    (``refused_over_limit``). ``shared_host`` is the lab's shared-host mode
+    (``LabServer(shared_host=...)``: by default on under JupyterHub): only connections
+    this user opened are relayed, any other is closed unread (``refused_other_users``),
+    so a classmate cannot reach your lab through your tap.
+
     ``str(tap)``, ``tap.show()`` and Jupyter's rich display render the timeline.
     """
 
@@ -428,6 +326,8 @@ class WireTap:
         listen_host: str = "127.0.0.1",
         max_bytes: int = 16 * 1024 * 1024,
         connect_timeout: float = 10.0,
+        max_connections: int = 8,
+        shared_host: bool | None = None,
     ) -> None:
         if not 0 <= delay < float("inf"):  # NaN too: the writer thread would die
             text = _(
@@ -440,12 +340,17 @@ class WireTap:
         if not 0 < connect_timeout < float("inf"):  # NaN too: the relay's threads would die
             text = _("timeout must be a positive number of seconds, not {timeout}.")
             raise ValueError(text.format(timeout=repr(connect_timeout)))
+        if max_connections < 1:
+            text = _("max_connections={count}: the tap relays at least one connection at once.")
+            raise ValueError(text.format(count=repr(max_connections)))
         self.target_host = target_host
         self.target_port = int(target_port)
         self.delay = float(delay)
         self.listen_host = listen_host
         self.max_bytes = max_bytes
         self.connect_timeout = connect_timeout
+        self.max_connections = max_connections
+        self.shared_host = shared_host_wanted(shared_host)  # as LabServer(shared_host=...)
         self._relay: _Relay | None = None
         self._address: tuple[str, int] | None = None
         self._stopped = False
@@ -571,13 +476,24 @@ class WireTap:
 
     @property
     def connections(self) -> int:
-        """How many connections the tap has accepted since it started."""
+        """How many connections the tap has relayed since it started."""
         return self._records(lambda relay: relay.connections, 0)
 
     @property
     def open_connections(self) -> int:
         """How many relayed connections are open now."""
         return self._records(lambda relay: len(relay.open), 0)
+
+    @property
+    def refused_over_limit(self) -> int:
+        """How many connections came while ``max_connections`` were open (closed unread)."""
+        return self._records(lambda relay: relay.refused_over_limit, 0)
+
+    @property
+    def refused_other_users(self) -> int:
+        """How many connections the shared-host mode closed unread: opened by another
+        user of this machine (or by one it could not see), as the lab's door does."""
+        return self._records(lambda relay: relay.refused_other_users, 0)
 
     @property
     def errors(self) -> list[str]:

@@ -21,14 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from smtplab.lab import LabServer, peers
-from smtplab.lab.peers import (
+from smtplab import owners
+from smtplab.lab import LabServer
+from smtplab.owners import (
     connection_owner,
     find_owner,
     proc_address,
     shared_host_wanted,
     sock_diag_owner,
 )
+from smtplab.tap import WireTap
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -149,7 +151,7 @@ def test_real_connections_belong_to_this_user(
     with connected(family, listen_on, connect_to) as (client, accepted):
         peer, lab_end = accepted.getpeername(), accepted.getsockname()
         assert sock_diag_owner(peer, lab_end) == os.geteuid()  # netlink
-        assert connection_owner(peer, lab_end, peers.PROC_NET) == os.geteuid()  # /proc
+        assert connection_owner(peer, lab_end, owners.PROC_NET) == os.geteuid()  # /proc
         assert connection_owner(client.getsockname(), client.getpeername()) == os.geteuid()
         assert sock_diag_owner(("127.0.0.1", 1), ("127.0.0.1", 2)) is None  # no such socket
 
@@ -176,7 +178,7 @@ def test_on_by_default_under_jupyterhub_only(monkeypatch: pytest.MonkeyPatch) ->
 def test_without_proc_asking_for_it_is_an_error_and_the_hub_default_warns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(peers, "PROC_NET", tmp_path)  # a system without /proc/net/tcp
+    monkeypatch.setattr(owners, "PROC_NET", tmp_path)  # a system without /proc/net/tcp
     with pytest.raises(ValueError, match=r"needs .*tcp \(Linux\).*shared_host=False"):
         LabServer(shared_host=True)
     monkeypatch.setenv("JUPYTERHUB_USER", "ada")
@@ -284,7 +286,7 @@ def test_another_users_socket_is_seen_as_theirs_both_ways(host: str) -> None:
             with accepted:
                 peer, lab_end = accepted.getpeername(), accepted.getsockname()
                 assert sock_diag_owner(peer, lab_end) == nobody  # netlink
-                assert connection_owner(peer, lab_end, peers.PROC_NET) == nobody  # /proc
+                assert connection_owner(peer, lab_end, owners.PROC_NET) == nobody  # /proc
                 assert connection_owner(peer, lab_end) == nobody
                 assert sock_diag_owner(lab_end, peer) == os.geteuid()  # the lab's side
             assert result() == b""
@@ -310,3 +312,35 @@ def test_another_users_connection_gets_554_and_leaves_no_trace() -> None:
     with LabServer(shared_host=False) as lab:
         assert connect_as("nobody", lab.port, b"QUIT\r\n").startswith(b"220 ")
         assert len(lab.sessions) == 1 and lab.refused_other_users == 0
+
+
+@needs_proc
+@needs_root
+def test_a_wire_tap_in_front_of_the_lab_keeps_other_users_out_too() -> None:
+    """The tap connects to the lab as the lab's own user: without a door of its own, a
+    classmate reached a shared-host lab through it (here, 220 and a session)."""
+    with LabServer(shared_host=True) as lab:
+        with WireTap(lab.host, lab.port, shared_host=True) as tap:
+            assert connect_as("nobody", tap.port, b"EHLO classmate.example\r\nQUIT\r\n") == b""
+            assert (tap.refused_other_users, tap.connections, tap.timeline) == (1, 0, [])
+            assert lab.sessions == []
+            with smtplib.SMTP(tap.host, tap.port, timeout=TIMEOUT) as client:  # its owner
+                assert client.noop()[0] == 250
+            assert tap.connections == 1 and tap.refused_other_users == 1
+        with WireTap(lab.host, lab.port, shared_host=False) as tap:  # asked for: relayed
+            assert connect_as("nobody", tap.port, b"QUIT\r\n").startswith(b"220 ")
+            assert tap.refused_other_users == 0 and tap.connections == 1
+
+
+def test_a_wire_tap_takes_the_labs_shared_host_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert not WireTap("127.0.0.1", 1).shared_host
+    if LINUX:
+        monkeypatch.setenv("JUPYTERHUB_USER", "student")
+        assert WireTap("127.0.0.1", 1).shared_host
+        assert not WireTap("127.0.0.1", 1, shared_host=False).shared_host
+    monkeypatch.setattr(owners, "PROC_NET", tmp_path)  # a system without /proc/net/tcp
+    with pytest.raises(ValueError, match="shared-host mode needs"):
+        WireTap("127.0.0.1", 1, shared_host=True)

@@ -1,9 +1,11 @@
 """Hold every module's imports to the layering of docs/ARCHITECTURE.md.
 
-Three floors, imports only pointing down (or sideways within the core):
+Four floors, imports only pointing down (or sideways within the core):
 
 * core (standard library only, no I/O): i18n <- the tables errors_texts and reply_meanings,
   printable, replies <- errors <- the rest;
+* the system (standard library only, I/O allowed): what both wings ask of the machine
+  (owners: which user opened a connection, for the shared-host mode);
 * two wings that never import each other: the client side (client, tap) and the lab;
 * views and glue (widgets, cli, exercises), which nothing else imports.
 
@@ -49,7 +51,8 @@ CORE = {
     "data_encoding",
     "printable",
 }
-CLIENT_WING = {"client", "auth_exchange", "wire", "tap", "netcheck"}
+SYSTEM = {"owners"}
+CLIENT_WING = {"client", "auth_exchange", "wire", "tap", "eavesdrop", "netcheck"}
 LAB_WING = {"lab"}
 VIEWS = {"widgets", "cli", "install", "course", "exercises", "internet", "__main__"}
 FACADE = {"__init__"}  # `from smtplab import Client, send`: core + client wing, lazily the rest
@@ -71,6 +74,7 @@ IO_MODULES = {
 }
 THIRD_PARTY_ALLOWED = {
     "core": set(),
+    "system": set(),
     "client": set(),
     "lab": {"aiosmtpd", "trustme"},
     "views": {
@@ -89,9 +93,10 @@ THIRD_PARTY_ALLOWED = {
 }
 ALLOWED_SMTPLAB = {
     "core": CORE,
-    "client": CORE | CLIENT_WING,
-    "lab": CORE | LAB_WING,
-    "views": CORE | CLIENT_WING | LAB_WING | VIEWS,
+    "system": CORE | SYSTEM,
+    "client": CORE | SYSTEM | CLIENT_WING,
+    "lab": CORE | SYSTEM | LAB_WING,
+    "views": CORE | SYSTEM | CLIENT_WING | LAB_WING | VIEWS,
     "facade": CORE | CLIENT_WING | VIEWS,  # views only inside functions (lazy)
 }
 
@@ -102,6 +107,7 @@ def floor_of(path: Path, root: Path = PACKAGE) -> tuple[str, str]:
     top = rel.parts[0].removesuffix(".py")
     for floor, names in (
         ("core", CORE),
+        ("system", SYSTEM),
         ("client", CLIENT_WING),
         ("lab", LAB_WING),
         ("views", VIEWS),

@@ -39,6 +39,7 @@ from typing import Any, ClassVar, Literal
 
 from ..errors import Timeout
 from ..i18n import _
+from ..owners import shared_host_wanted
 from ..replies import Reply
 from .certs import LabCertificates
 from .connection import (
@@ -51,7 +52,7 @@ from .connection import (
 from .faults import Fault, FaultBook, SplitReplies, parse_fault_reply
 from .inbox import DEFAULT_MAX_INBOX_BYTES, DEFAULT_MAX_MESSAGES, Inbox, ReceivedMessage
 from .listen import bind
-from .peers import SharedHostDoor, shared_host_wanted
+from .peers import SharedHostDoor
 from .policy import LabPolicy
 from .profiles import LabProfile, _shown, get_profile
 from .protocol import LabSMTP
