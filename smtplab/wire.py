@@ -197,7 +197,7 @@ class Wire:
             ]
         elif key in _READ_OR_SEND_KEYS:
             facts["unknown"] = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
-            seen = facts.pop("seen", b"")
+            seen = facts.pop("seen", _Seen()).data
             if key in ("no reply", "send timeout"):  # noted in the transcript, as breaks are
                 timeout = _("timeout after {seconds} s while {step}")
                 self._note(timeout.format(seconds=f"{self.timeout:g}", step=_(step)))
@@ -267,13 +267,13 @@ class Wire:
     def read_reply(self, conn: ClientConnection, step: str) -> Reply:
         """Read until ``conn`` has the next whole reply, within the step's deadline."""
         deadline = time.monotonic() + self.timeout
-        seen = b""  # the first bytes of the reply, for error messages
+        seen = _Seen()  # the first bytes of the reply, for error messages
         eof = False
         while True:
             try:
                 event = conn.next_event()
             except RemoteProtocolError as exc:
-                raise self._broken(exc, step, seen, eof) from exc
+                raise self._broken(exc, step, seen.data, eof) from exc
             if isinstance(event, Answer):
                 if event.state is State.CLOSED:
                     self.close()
@@ -282,17 +282,19 @@ class Wire:
                 return event.reply
             if event is CLOSED:  # the server closed, or the connection is closed
                 self.close()
-                raise self._closed(step, seen, complete=True)
+                raise self._closed(step, seen.data, complete=True)
             sock, remaining = self.sock, deadline - time.monotonic()
             if remaining <= 0 or sock is None:
                 raise self._timed_out(step, seen)
             with self.mapped("read", step, seen=seen):  # a failure is noted in the transcript
                 limit = self._limit(step)  # the first read may take it all, later ones what is left
-                _arm(sock, min(remaining, limit) if seen else limit)
+                _arm(sock, min(remaining, limit) if seen.data else limit)
                 data = sock.recv(_RECV_SIZE)
-            seen += data[: _SEEN_LIMIT + 1 - len(seen)] if len(seen) <= _SEEN_LIMIT else b""
+            if len(seen.data) <= _SEEN_LIMIT:
+                seen.data += data[: _SEEN_LIMIT + 1 - len(seen.data)]
             eof = not data
             conn.receive_data(data)
+            del data  # nor the chunk: a verbose traceback of a later read would print it
 
     def _broken(
         self, exc: RemoteProtocolError, step: str, seen: bytes, eof: bool
@@ -318,7 +320,7 @@ class Wire:
         advice = TRANSPORT_ADVICE["closed"]
         return Disconnected(advice.format(what=what, step=_(step), unknown=unknown, hint=hint))
 
-    def _timed_out(self, step: str, seen: bytes) -> Timeout:
+    def _timed_out(self, step: str, seen: _Seen) -> Timeout:
         self.close()  # the advice notes the timeout in the transcript
         return Timeout(self._advice("no reply", TimeoutError(), step, {"seen": seen}))
 
@@ -341,6 +343,21 @@ class Wire:
             return "localhost"
         address = self.sock.getsockname()[0]
         return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+
+
+class _Seen:
+    """The first bytes of the reply being read (at most ``_SEEN_LIMIT + 1``), for the
+    error messages, which the client masks (``_Step``). Its repr gives only their number:
+    a verbose traceback (``%xmode Verbose``) prints every frame's locals, and a server may
+    echo a password in a reply that is then cut short or stalls."""
+
+    __slots__ = ("data",)
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def __repr__(self) -> str:
+        return f"<{len(self.data)} bytes of the reply>"
 
 
 class _Mapped:

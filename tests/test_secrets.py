@@ -314,6 +314,33 @@ def test_a_password_echoed_in_a_cut_reply_stays_out_of_the_error_and_its_cause()
     printed = "".join(traceback.format_exception(caught.value))
     assert "The above exception was the direct cause" in printed and "●●●●●●●●" in printed
     assert_no_secret(printed, TEST_USER, TEST_PASSWORD, "the printed traceback")
+    # %xmode Verbose prints every frame's locals: the reader's bytes of the cut reply too
+    verbose = traceback.TracebackException.from_exception(caught.value, capture_locals=True)
+    assert_no_secret("".join(verbose.format()), TEST_USER, TEST_PASSWORD, "a verbose traceback")
+
+
+def accept_then_echo_and_stall(peer: Any) -> None:
+    peer.send(b"235 2.7.0 Authentication successful\r\n")
+    peer.line()  # MAIL FROM
+    peer.send(b"550-5.7.1 not for " + TEST_PASSWORD.encode() + b"\r\n")  # then nothing more
+    peer.hold()
+
+
+def test_a_password_echoed_before_a_timeout_stays_out_of_a_verbose_traceback() -> None:
+    """The first line of a reply echoes the password, then the server stalls: Timeout.
+    The error quotes what came (masked); the reader's locals, printed by a verbose
+    traceback, held the raw bytes (the last chunk, and the bytes kept for the error)."""
+    with ScriptedServer(
+        smtp_script({"AUTH": accept_then_echo_and_stall}, ehlo=ECHO_EHLO)
+    ) as server:
+        client = Client(server.host, server.port, timeout=0.5)
+        client.login(TEST_USER, TEST_PASSWORD, mechanism="PLAIN", allow_unencrypted_auth=True)
+        with pytest.raises(smtplab.errors.Timeout) as caught:
+            client.send_message(message())
+        client.close()
+    assert "550-5.7.1 not for ●●●●●●●●" in str(caught.value)
+    verbose = traceback.TracebackException.from_exception(caught.value, capture_locals=True)
+    assert_no_secret("".join(verbose.format()), TEST_USER, TEST_PASSWORD, "a verbose traceback")
 
 
 def test_other_clients_leave_no_password_in_the_session_log(account: Any, raw_smtp: Any) -> None:
