@@ -319,7 +319,9 @@ def test_the_initial_response_keeps_its_case(lab_factory, raw_smtp) -> None:
     assert refused.raw == b"535 5.7.8 Authentication credentials invalid\r\n"
 
 
-@pytest.mark.parametrize("command", ["auth cram-md5", "AUTH XOAUTH2", "auth xoauth2 dG9rZW4="])
+@pytest.mark.parametrize(
+    "command", ["auth cram-md5", "AUTH XOAUTH2", "auth xoauth2 dG9rZW4=", "auth log\u0131n"]
+)
 def test_an_unknown_mechanism_still_gets_504(lab_factory, raw_smtp, command: str) -> None:
     lab = lab_factory(auth_before_tls=True)
     reply = lesson_client(lab, raw_smtp).command(command)

@@ -254,9 +254,10 @@ class LabSMTP(FastAddressPath, SMTP):
         Every ``smtp_*`` method of this class is a :func:`_fault_step` that calls this.
         """
         self._command = name
-        if name == "AUTH" and arg and (words := arg.split(None, 1)):
+        if name == "AUTH" and arg and (words := arg.split(None, 1)) and words[0].isascii():
             # A mechanism name in any case, as Postfix and Exim take it (RFC 5321 §2.4);
-            # aiosmtpd looks it up as written. The initial response is base64: kept as is.
+            # aiosmtpd looks it up as written. ASCII only: str.upper() makes "logın" (a
+            # dotless ı) LOGIN. The initial response is base64: kept as is.
             arg = " ".join([words[0].upper(), *words[1:]])
         try:
             reply = None if name in _HOOKED_STEPS else await self.lab_fault(name, None)
