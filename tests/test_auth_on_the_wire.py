@@ -71,6 +71,21 @@ def test_the_client_still_refuses_auth_in_clear_unless_the_learner_opts_in(insec
     assert base64.b64decode(password_line) == LESSON_PASSWORD.encode()
 
 
+def test_a_mechanism_named_in_lower_case_goes_out_in_upper_case(insecure_lab) -> None:
+    with WireTap(insecure_lab.host, insecure_lab.port) as tap:
+        for mechanism in ("plain", "Login"):
+            with Client(tap.host, tap.port, timeout=5) as client:
+                client.ehlo()
+                reply = client.login(
+                    "student", LESSON_PASSWORD, mechanism=mechanism, allow_unencrypted_auth=True
+                )
+                assert reply.code == 235
+        assert tap.wait_closed()
+        sent = tap.bytes_from_client
+    assert b"AUTH PLAIN " in sent and b"\r\nAUTH LOGIN\r\n" in sent
+    assert b"AUTH plain" not in sent and b"AUTH Login" not in sent
+
+
 def test_after_starttls_the_tap_sees_only_records_whose_length_gives_the_password_length(
     insecure_lab,
 ) -> None:

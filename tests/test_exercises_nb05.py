@@ -223,16 +223,30 @@ def test_login_wrong_user_name() -> None:
     failed_with(check_login_by_hand(answer), "not base64 of 'student'", "'STUDENT'")
 
 
-def test_login_lower_case_mechanism_is_told_what_the_server_answered() -> None:
-    """'auth login': the lab (as aiosmtpd) answers 504 and never prompts; the hint says
-    so, instead of "you did not answer the Password: prompt"."""
+def test_login_lower_case_mechanism_passes() -> None:
+    """'auth login': a mechanism name in any case, as real servers take it (RFC 5321
+    §2.4); the lab prompts and logs in, and the check passes it."""
 
     def answer(client: Any, user: str, password: str) -> Any:
         client.command("auth login")
         client.command(b64(user))
         return client.command(b64(password))
 
-    failed_with(check_login_by_hand(answer), "504", "'auth login'", "upper case")
+    result = check_login_by_hand(answer)
+    assert result and result.status == "passed", result
+
+
+def test_login_look_alike_mechanism_is_told_what_the_server_answered() -> None:
+    """'auth log\u0131n' (a dotless ı, which Python upper-cases to I): the lab answers 504
+    and never prompts; the hint says so, instead of "you did not answer the Password:
+    prompt"."""
+
+    def answer(client: Any, user: str, password: str) -> Any:
+        client.command("auth log\u0131n")
+        client.command(b64(user))
+        return client.command(b64(password))
+
+    failed_with(check_login_by_hand(answer), "504", "'auth log\u0131n'", "upper case")
 
 
 def test_login_nothing_sent_but_something_returned() -> None:

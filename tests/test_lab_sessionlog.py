@@ -101,8 +101,20 @@ def test_full_session_is_logged_with_tls_marked_and_password_masked(known_lab: L
         ["AUTH PLAIN   ", b64(f"student\0student\0{PASSWORD}")],
         [f"AUTH LOGIN {b64('student')}", b64(PASSWORD)],
         ["AUTH LOGIN", b64("student"), b64(PASSWORD)],
+        [f"auth plain {b64(chr(0) + 'student' + chr(0) + PASSWORD)}"],
+        ["Auth Plain", b64(f"\0student\0{PASSWORD}")],
+        ["auth login", b64("student"), b64(PASSWORD)],
     ],
-    ids=["plain-ir", "plain", "plain-trailing-space", "login-ir", "login"],
+    ids=[
+        "plain-ir",
+        "plain",
+        "plain-trailing-space",
+        "login-ir",
+        "login",
+        "plain-ir-lower",
+        "plain-mixed",
+        "login-lower",
+    ],
 )
 def test_every_form_of_auth_is_masked(known_lab: LabServer, raw_smtp, exchange: list[str]) -> None:
     lab = known_lab
@@ -116,6 +128,8 @@ def test_every_form_of_auth_is_masked(known_lab: LabServer, raw_smtp, exchange: 
     session = wait_closed(lab.sessions[-1])
     assert_secret_absent(session, PASSWORD)
     assert sum(line.secret for line in session.lines) == 1
+    auth_line = next(line for line in session.lines if line.raw[:5].upper() == b"AUTH ")
+    assert auth_line.raw.startswith(" ".join(exchange[0].split()[:2]).encode())  # as it came
 
 
 def test_auth_answers_sent_without_waiting_are_still_masked(known_lab: LabServer, raw_smtp) -> None:

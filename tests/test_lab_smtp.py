@@ -16,7 +16,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from smtplab.lab import LabServer
+from smtplab.lab import LabPolicy, LabServer
 from smtplab.replies import EnhancedStatus
 
 pytestmark = pytest.mark.timeout(30)
@@ -277,6 +277,67 @@ def test_auth_before_tls_is_refused_with_encryption_required(
     assert reply.code == 538
     assert str(reply.enhanced) == "5.7.11"
     assert "Encryption required" in reply.text
+
+
+def lesson_client(lab: LabServer, raw_smtp):
+    """A raw socket on the plain port of a lab that offers AUTH before TLS, after EHLO."""
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    assert "AUTH LOGIN PLAIN" in client.command("EHLO learner.example").text
+    return client
+
+
+@pytest.mark.parametrize("command", ["auth login", "AUTH login", "Auth Login"])
+def test_a_mechanism_name_is_taken_in_any_case(lab_factory, raw_smtp, command: str) -> None:
+    # RFC 5321 §2.4: verbs and argument values are not case sensitive; Postfix (Cyrus
+    # SASL) and Exim take "auth login" as typed by hand in a raw-socket lesson.
+    lab = lab_factory(auth_before_tls=True)
+    client = lesson_client(lab, raw_smtp)
+    assert client.command(command).raw == b"334 VXNlcm5hbWU6\r\n"
+    assert client.command(b64("student")).raw == b"334 UGFzc3dvcmQ6\r\n"
+    assert client.command(b64(password_of(lab))).raw == b"235 2.7.0 Authentication successful\r\n"
+    assert client.command("MAIL FROM:<student@lab.smtplab.test>").code == 250
+
+
+def test_auth_plain_in_lower_case_with_and_without_initial_response(lab_factory, raw_smtp) -> None:
+    lab = lab_factory(auth_before_tls=True)
+    blob = plain_blob("student", password_of(lab))
+    assert lesson_client(lab, raw_smtp).command(f"auth plain {blob}").code == 235
+    two_steps = lesson_client(lab, raw_smtp)
+    assert two_steps.command("Auth Plain").raw == b"334 \r\n"
+    assert two_steps.command(blob).code == 235
+
+
+def test_the_initial_response_keeps_its_case(lab_factory, raw_smtp) -> None:
+    # Only the mechanism name is read in any case: base64 is case-sensitive.
+    lab = lab_factory(auth_before_tls=True, users={"student": "correct-horse-7"})
+    blob = plain_blob("student", "correct-horse-7")
+    wrong_case = blob[:-4] + blob[-4:].swapcase()  # the last group: the password's end
+    assert wrong_case != blob
+    assert lesson_client(lab, raw_smtp).command(f"auth plain {blob}").code == 235
+    refused = lesson_client(lab, raw_smtp).command(f"auth plain {wrong_case}")
+    assert refused.raw == b"535 5.7.8 Authentication credentials invalid\r\n"
+
+
+@pytest.mark.parametrize(
+    "command", ["auth cram-md5", "AUTH XOAUTH2", "auth xoauth2 dG9rZW4=", "auth log\u0131n"]
+)
+def test_an_unknown_mechanism_still_gets_504(lab_factory, raw_smtp, command: str) -> None:
+    lab = lab_factory(auth_before_tls=True)
+    reply = lesson_client(lab, raw_smtp).command(command)
+    assert reply.raw == b"504 5.5.4 Unrecognized authentication type\r\n"
+
+
+@pytest.mark.parametrize("command", ["auth login", "AUTH LOGIN"])
+def test_a_mechanism_the_policy_leaves_out_is_refused_in_any_case(
+    lab_factory, raw_smtp, command: str
+) -> None:
+    lab = lab_factory(policy=LabPolicy(auth_mechanisms=("PLAIN",)), auth_before_tls=True)
+    client = raw_smtp(lab.host, lab.port)
+    client.read_reply()
+    assert "AUTH PLAIN" in client.command("EHLO learner.example").text
+    assert client.command(command).raw == b"504 5.5.4 Unrecognized authentication type\r\n"
+    assert client.command(f"auth plain {plain_blob('student', password_of(lab))}").code == 235
 
 
 def test_login_with_the_full_address_and_with_a_fixed_password(lab_factory) -> None:

@@ -130,7 +130,7 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
         raise Hint(_(texts.SEND_AUTH_LOGIN))
     if first.upper() != "AUTH LOGIN":
         raise Hint(_(texts.FIRST_LINE_SERVER))
-    if not any(text.startswith("334") for text in sent):  # "auth login": 504, no prompt
+    if not any(text.startswith("334") for text in sent):  # "auth logın": 504, no prompt
         reply = next((text for text in sent if text[:1] in "2345"), _("no reply"))
         raise Hint(_(texts.AUTH_LINE_REFUSED).format(line=first, reply=reply[:60]))
     if len(received) < 2:

@@ -14,7 +14,8 @@ needs, on the surface aiosmtpd documents, each at one place:
   ``LabSMTP`` goes on inside it. aiosmtpd does not know that connection is encrypted, so
   its own TLS checks are off there (``auth_require_tls=False``; aio-libs/aiosmtpd#281);
 * AUTH LOGIN prompts are ``334 VXNlcm5hbWU6`` / ``334 UGFzc3dvcmQ6`` (``Username:`` /
-  ``Password:``) as providers send; a wrong password gets ``535 5.7.8``;
+  ``Password:``) as providers send; a wrong password gets ``535 5.7.8``; a mechanism name
+  is taken in any case (``auth login``), the initial response as it came;
 * the limits real servers keep (:class:`~smtplab.lab.policy.LabPolicy`): after
   ``max_auth_failures`` failed AUTH attempts the reply is ``421 4.7.0`` and the
   connection closes; one RCPT past ``max_recipients`` gets ``452 4.5.3 Too many
@@ -253,6 +254,11 @@ class LabSMTP(FastAddressPath, SMTP):
         Every ``smtp_*`` method of this class is a :func:`_fault_step` that calls this.
         """
         self._command = name
+        if name == "AUTH" and arg and (words := arg.split(None, 1)) and words[0].isascii():
+            # A mechanism name in any case, as Postfix and Exim take it (RFC 5321 §2.4);
+            # aiosmtpd looks it up as written. ASCII only: str.upper() makes "logın" (a
+            # dotless ı) LOGIN. The initial response is base64: kept as is.
+            arg = " ".join([words[0].upper(), *words[1:]])
         try:
             reply = None if name in _HOOKED_STEPS else await self.lab_fault(name, None)
             session = self.session
