@@ -357,7 +357,7 @@ class _Seen:
         self.data = b""
 
     def __repr__(self) -> str:
-        return f"<{len(self.data)} bytes of the reply>"
+        return f"<{len(self.data)} bytes of the reply>"  # i18n: keep a repr
 
 
 class _Mapped:
