@@ -117,6 +117,18 @@ def login_without_return(client: Any, user: str, password: str) -> None:
     solutions.login_by_hand(client, user, password)
 
 
+def login_returning_the_first_prompt(client: Any, user: str, password: str) -> Any:
+    prompt = client.command("AUTH LOGIN")
+    client.command(b64(user))
+    client.command(b64(password))
+    return prompt
+
+
+def login_then_again(client: Any, user: str, password: str) -> Any:
+    solutions.login_by_hand(client, user, password)
+    return client.command("AUTH LOGIN")  # 503: already logged in
+
+
 LOGIN = Exercise(
     number="05.1",
     title="LOGIN by hand",
@@ -205,6 +217,21 @@ LOGIN = Exercise(
             answer=login_without_return,
             hint="forgot to `return`",
             kind="forgot return",
+        ),
+        Mistake(
+            name="returns the first prompt",
+            rule="the function returns the last reply (235), not an earlier one",
+            warned_in="05 · Your turn, exercise 1 (return the last reply)",
+            answer=login_returning_the_first_prompt,
+            hint="'334 VXNlcm5hbWU6'",
+        ),
+        Mistake(
+            name="logs in, then sends AUTH again",
+            rule="the function returns the last reply of the login (235); a second AUTH "
+            "gets 503 (RFC 4954 §4)",
+            warned_in="05 · Your turn, exercise 1 (return the last reply)",
+            answer=login_then_again,
+            hint="'503",
         ),
     ),
 )

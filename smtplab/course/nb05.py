@@ -24,6 +24,7 @@ from ..client import Client
 from ..errors import LocalProtocolError, SmtplabError
 from ..i18n import _, made_from
 from ..lab import LabServer
+from ..replies import Reply
 from ..secrecy import password_forms, repeats, scrub
 from ..transcript import Secret
 from . import nb05_texts as texts
@@ -108,6 +109,9 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
             passed = _verify_login(lab, client, before, password)
             if returned and (returned[0] is None or returned[0] is Ellipsis):
                 raise Hint(_(texts.SERVER_LOGGED_FORGOT))
+            if returned and isinstance(returned[0], Reply) and returned[0].code != 235:
+                shown = f"{returned[0].code} {' '.join(returned[0].lines)}"[:60]
+                raise Hint(_(texts.RETURNED_NOT_LAST).format(reply=shown))
             return passed
 
         result = evaluate_on_client(

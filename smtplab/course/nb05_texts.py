@@ -113,6 +113,10 @@ FUNCTION_PRINTED_PASSWORD = N_(
     "your function printed the password: outputs are saved in the notebook "
     "file. Never print a secret (not even to check it)."
 )
+RETURNED_NOT_LAST = N_(
+    "the server logged you in (235 2.7.0), but your function returned the reply "
+    "{reply!r}: return the last reply, what the server answered to your password line."
+)
 SERVER_LOGGED_FORGOT = N_(
     "the server logged you in (235 2.7.0), but you forgot to `return` the "
     "last reply: return what the server answered to your password line, so "
