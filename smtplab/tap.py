@@ -544,6 +544,11 @@ class WireTap:
             text += _(
                 " (not recorded over max_bytes: {client} from the client, {server} from the server)"
             ).format(client=f"{dropped[CLIENT]:,}", server=f"{dropped[SERVER]:,}")
+        others, over = self.refused_other_users, self.refused_over_limit
+        if others or over:
+            text += _(
+                " (closed unread: {others} from other users, {over} over max_connections)"
+            ).format(others=others, over=over)
         return text
 
     def render(self, limit: int | None = 50) -> str:

@@ -323,6 +323,7 @@ def test_a_wire_tap_in_front_of_the_lab_keeps_other_users_out_too() -> None:
         with WireTap(lab.host, lab.port, shared_host=True) as tap:
             assert connect_as("nobody", tap.port, b"EHLO classmate.example\r\nQUIT\r\n") == b""
             assert (tap.refused_other_users, tap.connections, tap.timeline) == (1, 0, [])
+            assert "closed unread: 1 from other users" in str(tap)
             assert lab.sessions == []
             with smtplib.SMTP(tap.host, tap.port, timeout=TIMEOUT) as client:  # its owner
                 assert client.noop()[0] == 250
