@@ -752,6 +752,46 @@ def test_the_headers_tab_of_a_message_of_many_headers_stays_bounded(lab: LabServ
     assert "more characters not shown" in headers and "X-Filler-29999" not in headers
 
 
+def many_parts(count: int) -> str:
+    """A multipart message of ``count`` one-byte attachments (about 80 bytes each)."""
+    parts = "".join(
+        f"--b\r\nContent-Type: application/octet-stream\r\n"
+        f"Content-Disposition: attachment; filename=f{i}.bin\r\n\r\nx\r\n"
+        for i in range(count)
+    )
+    return (
+        "From: <a@example.com>\r\nTo: <b@example.com>\r\nSubject: parts\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+        f"--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n{parts}--b--\r\n"
+    )
+
+
+def test_the_inbox_view_of_a_message_of_many_parts_stays_bounded(lab: LabServer) -> None:
+    """Anyone may send the lab a message of 20,000 tiny parts (1.6 MB; 10 MiB holds
+    120,000): its MIME tree and its list of attachments were a line each (2 MB of HTML
+    for 20,000), and taking it apart cost Python's parser about 6 s, twice (a 10 MiB one,
+    minutes). Over ``render.MIME_PARTS`` parts the view takes apart only the headers and
+    says so; below, the tree and the list are cut like every tab. The inbox's list read
+    each message's Subject by parsing the whole message."""
+    with smtplib.SMTP(lab.host, lab.port, timeout=30) as client:
+        client.sendmail("a@example.com", ["b@example.com"], many_parts(20_000))
+        client.sendmail("a@example.com", ["c@example.com"], many_parts(render.MIME_PARTS - 2))
+    inbox = InboxView(lab)
+    inbox.select(0)
+    # never parsed whole (the list's Subject reads the headers only): what cost a minute
+    assert "message" not in vars(lab.inbox[0]), "the message of 20,000 parts was parsed"
+    panes = {name: pane.value for name, pane in inbox.panes.items()}
+    for name, html in panes.items():
+        assert len(html) < 3 * render.RAW_LIMIT, name
+    assert "20,0" in panes["MIME tree"] and "Raw source" in panes["MIME tree"]
+    assert "Raw source" in panes["Body"] and "f19999.bin" not in panes["Body"]
+    assert "Subject" in panes["Headers"] and "&lt;c@example.com&gt;" not in panes["Envelope"]
+    inbox.select(1)  # just under the limit: taken apart, each tab within its bound
+    panes = {name: pane.value for name, pane in inbox.panes.items()}
+    assert "f0.bin" in panes["Body"] and "application/octet-stream" in panes["MIME tree"]
+    assert all(len(html) < 3 * render.RAW_LIMIT for html in panes.values())
+
+
 def test_the_stepper_widget_greys_out_buttons_with_the_reason(lab: LabServer) -> None:
     stepper = Stepper(lab)
     assert all(button.disabled for button in stepper.buttons.values())

@@ -178,8 +178,10 @@ class InboxView(render.PlainFallback, w.VBox):
 
     def select(self, index: int | None) -> None:
         """Select the message at ``index`` (0 is the oldest) and show it."""
-        self.list.value = index
-        self._show_selected()
+        if self.list.value != index:
+            self.list.value = index  # the list's observer shows it
+        else:
+            self._show_selected()  # the same place: the inbox may hold another message there
 
     def _show_selected(self) -> None:
         message = self.selected
