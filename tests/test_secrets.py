@@ -300,25 +300,6 @@ def accept_then_echo_cut_short(peer: Any) -> None:
     peer.close()
 
 
-def test_a_password_echoed_in_a_cut_reply_stays_out_of_the_error_and_its_cause() -> None:
-    """The reply is cut short: Disconnected, caused by the parser's RemoteProtocolError;
-    both quote the bytes that came, and a printed traceback shows both."""
-    with ScriptedServer(
-        smtp_script({"AUTH": accept_then_echo_cut_short}, ehlo=ECHO_EHLO)
-    ) as server:
-        client = Client(server.host, server.port, timeout=2)
-        client.login(TEST_USER, TEST_PASSWORD, mechanism="PLAIN", allow_unencrypted_auth=True)
-        with pytest.raises(smtplab.errors.Disconnected) as caught:
-            client.send_message(message())
-        client.close()
-    printed = "".join(traceback.format_exception(caught.value))
-    assert "The above exception was the direct cause" in printed and "●●●●●●●●" in printed
-    assert_no_secret(printed, TEST_USER, TEST_PASSWORD, "the printed traceback")
-    # %xmode Verbose prints every frame's locals: the reader's bytes of the cut reply too
-    verbose = traceback.TracebackException.from_exception(caught.value, capture_locals=True)
-    assert_no_secret("".join(verbose.format()), TEST_USER, TEST_PASSWORD, "a verbose traceback")
-
-
 def accept_then_echo_and_stall(peer: Any) -> None:
     peer.send(b"235 2.7.0 Authentication successful\r\n")
     peer.line()  # MAIL FROM
@@ -326,19 +307,31 @@ def accept_then_echo_and_stall(peer: Any) -> None:
     peer.hold()
 
 
-def test_a_password_echoed_before_a_timeout_stays_out_of_a_verbose_traceback() -> None:
-    """The first line of a reply echoes the password, then the server stalls: Timeout.
-    The error quotes what came (masked); the reader's locals, printed by a verbose
-    traceback, held the raw bytes (the last chunk, and the bytes kept for the error)."""
-    with ScriptedServer(
-        smtp_script({"AUTH": accept_then_echo_and_stall}, ehlo=ECHO_EHLO)
-    ) as server:
+@pytest.mark.parametrize(
+    ("script", "error", "shown"),
+    [
+        # cut short: Disconnected, caused by the parser's RemoteProtocolError; both quote
+        # the bytes that came, and a printed traceback shows both
+        (accept_then_echo_cut_short, smtplab.errors.Disconnected, "direct cause"),
+        # a first line that echoes it, then nothing: Timeout, quoting what came
+        (accept_then_echo_and_stall, smtplab.errors.Timeout, "550-5.7.1 not for ●●●●●●●●"),
+    ],
+)
+def test_a_password_echoed_in_a_reply_that_never_ends_stays_out_of_every_traceback(
+    script: Callable[[Any], None], error: type[Exception], shown: str
+) -> None:
+    """The error's text is masked; a verbose traceback (``%xmode Verbose``) prints every
+    frame's locals, where the reader held the raw bytes (the last chunk, and the bytes
+    kept for the error)."""
+    with ScriptedServer(smtp_script({"AUTH": script}, ehlo=ECHO_EHLO)) as server:
         client = Client(server.host, server.port, timeout=0.5)
         client.login(TEST_USER, TEST_PASSWORD, mechanism="PLAIN", allow_unencrypted_auth=True)
-        with pytest.raises(smtplab.errors.Timeout) as caught:
+        with pytest.raises(error) as caught:
             client.send_message(message())
         client.close()
-    assert "550-5.7.1 not for ●●●●●●●●" in str(caught.value)
+    printed = "".join(traceback.format_exception(caught.value))
+    assert shown in printed and "●●●●●●●●" in printed
+    assert_no_secret(printed, TEST_USER, TEST_PASSWORD, "the printed traceback")
     verbose = traceback.TracebackException.from_exception(caught.value, capture_locals=True)
     assert_no_secret("".join(verbose.format()), TEST_USER, TEST_PASSWORD, "a verbose traceback")
 
