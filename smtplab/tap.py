@@ -183,11 +183,13 @@ class _Relay:
             self.refused_over_limit += 1
             return True
         if self.shared_host:
-            with contextlib.suppress(OSError):  # gone already: nobody to serve
-                if connection_owner(client.getpeername(), client.getsockname()) == os.geteuid():
-                    return False
-            self.refused_other_users += 1
-            return True
+            try:
+                owner = connection_owner(client.getpeername(), client.getsockname())
+            except OSError:
+                return True  # gone already: nobody to serve
+            if owner != os.geteuid():  # None too: a user it cannot see
+                self.refused_other_users += 1
+                return True
         return False
 
     def _connect(self, conn: _Connection) -> None:
