@@ -53,6 +53,16 @@ def only_250_ends(lines: list[bytes]) -> tuple[int, str]:
     return int(_texts(lines)[0][:3]), "\n".join(texts)
 
 
+def a_hyphen_anywhere(lines: list[bytes]) -> tuple[int, str]:
+    """Reads on while the line holds a '-' anywhere, not only right after the code."""
+    texts = []
+    for text in _texts(lines):
+        texts.append(text[4:])
+        if "-" not in text:
+            break
+    return int(_texts(lines)[0][:3]), "\n".join(texts)
+
+
 def keeps_line_ends(lines: list[bytes]) -> tuple[int, str]:
     texts = []
     for line in lines:
@@ -102,6 +112,13 @@ ERROR_REPLY = Exercise(
             warned_in="03 · Why not just sock.recv()? (stopping at a line starting 250)",
             answer=only_250_ends,
             hint="whatever the code is",
+        ),
+        Mistake(
+            name="a '-' anywhere in the line",
+            rule="the fourth character says it: '-' right after the code, not in the text",
+            warned_in=READING_A_REPLY + " (keep reading while the fourth character is -)",
+            answer=a_hyphen_anywhere,
+            hint="you read past the last line",
         ),
         Mistake(
             name="keeps the CRLF line ends",

@@ -55,7 +55,7 @@ ERROR_REPLIES: tuple[tuple[bytes, ...], ...] = (
     (
         b"554-5.7.1 The message was refused as spam.\r\n",
         b"554-5.7.1 To appeal, read https://postmaster.example.com/spam\r\n",
-        b"554 5.7.1 and quote the reference ABC123.\r\n",
+        b"554 5.7.1 and quote the reference ABC-123.\r\n",
         b"221 2.0.0 Bye\r\n",
     ),
     (
@@ -65,7 +65,8 @@ ERROR_REPLIES: tuple[tuple[bytes, ...], ...] = (
 )
 """What :func:`check_error_reply` hands to the learner's function: the lines a reader
 returned, a whole 5xx reply first, then the first line of the next (pipelined) reply.
-The first is Gmail's reported reply to a refused password (notebook 05)."""
+The first is Gmail's reported reply to a refused password (notebook 05). The 554's last
+line holds a '-' in its text: only a '-' right after the code says more lines follow."""
 
 
 def check_ask(ask: Callable[..., Any]) -> Result:
