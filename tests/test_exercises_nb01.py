@@ -145,6 +145,13 @@ def read_reply_throwing_extra_bytes_away(sock: socket.socket) -> bytes:
                 return b"\r\n".join(lines[: i + 1]) + b"\r\n"
 
 
+def read_reply_on_a_hyphen_anywhere(sock: socket.socket) -> bytes:
+    lines = [read_line(sock)]
+    while b"-" in lines[-1]:  # a '-' in the text too, not only right after the code
+        lines.append(read_line(sock))
+    return b"".join(lines)
+
+
 def read_reply_until_closed(sock: socket.socket) -> bytes:
     data = b""
     while chunk := sock.recv(1024):
@@ -305,6 +312,13 @@ EXERCISES = [
                 warned_in="01 · Framing: read whole lines",
                 answer=read_reply_throwing_extra_bytes_away,
                 hint="threw it away",
+            ),
+            Mistake(
+                name="a '-' anywhere in the line",
+                rule="the character right after the code says it: '-' more lines, ' ' the last",
+                warned_in="01 · One recv() is not one reply (the code, followed by '-' ...)",
+                answer=read_reply_on_a_hyphen_anywhere,
+                hint="the one with a space after the code",
             ),
             Mistake(
                 name="reads until the connection closes",

@@ -12,9 +12,10 @@ from contextlib import suppress
 from typing import Any
 
 from ..i18n import _
+from ..lab import LabPolicy
 from . import nb01_texts as texts
 from .harness import TRIED, Hint, Result, Trial, evaluate, raised_hint
-from .labs import ReplyReader, on_a_connection, wait_until
+from .labs import LINE_WAIT, ReplyReader, on_a_connection, wait_until
 from .nb01_picture import BytesPicture as BytesPicture  # show_bytes returns it (its old path)
 from .nb01_picture import show_bytes
 from .reading import as_text, refuse_str_sent, require_line_end, show, text_lines
@@ -210,12 +211,20 @@ def check_read_reply(read_reply: Callable[[socket.socket], object]) -> Result:
     return evaluate(
         _(texts.EXERCISE_READ_ONE),
         lambda: on_a_connection(
-            lambda trial: _read_replies(trial, read_reply), split_replies=SPLIT, split_times=2
+            lambda trial: _read_replies(trial, read_reply),
+            split_replies=SPLIT,
+            split_times=2,
+            policy=LabPolicy(idle_timeout=LINE_WAIT, greeting=GREETING),
         ),
         _verify_read_reply,
         returns=_("the reply you read"),
     )
 
+
+GREETING = "ESMTP smtplab lab server - ready"  # i18n: keep in the 220 reply
+"""The text of exercise 3's greeting: a '-' inside a last line, as in Gmail's
+``220 smtp.gmail.com ESMTP ... - gsmtp``, so that a reader which reads on at any '-'
+(not only the one right after the code, RFC 5321 §4.2.1) waits for a line never sent."""
 
 PIPELINED = b"MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n"
 """Two commands the check sends in one go (RFC 2920 lets MAIL FROM and RCPT TO share a
