@@ -381,6 +381,33 @@ def test_helo_with_an_extra_empty_line() -> None:
     failed_with(check_helo(my_helo), "exactly one line")
 
 
+def test_helo_then_goodbye_passes() -> None:
+    """Saying QUIT after the reply, as the notebook's "Goodbye: QUIT" does, breaks no rule
+    of the exercise (read the greeting, send HELO, return the reply); it was failed with
+    "Send exactly one line (an empty line is a command too ...)", a hint about another
+    mistake. Other lines after HELO still fail (test_helo_with_an_extra_empty_line)."""
+
+    def my_helo(sock: socket.socket) -> bytes:
+        read_line(sock)
+        sock.sendall(b"HELO learner.example\r\n")
+        reply = read_line(sock)
+        sock.sendall(b"QUIT\r\n")
+        read_line(sock)  # 221
+        return reply
+
+    result = check_helo(my_helo)
+    assert result.status == "passed", result
+
+    def my_helo_returning_the_goodbye(sock: socket.socket) -> bytes:
+        read_line(sock)
+        sock.sendall(b"HELO learner.example\r\n")
+        read_line(sock)
+        sock.sendall(b"QUIT\r\n")
+        return read_line(sock)  # 221, not the reply to HELO
+
+    failed_with(check_helo(my_helo_returning_the_goodbye), "250 lab.smtplab.test")
+
+
 def test_helo_returning_something_else() -> None:
     def my_helo(sock: socket.socket) -> bytes:
         read_line(sock)
