@@ -115,6 +115,14 @@ def send_line_refusing_only_lf(sock: socket.socket, text: str) -> bytes:
     return data
 
 
+def send_line_counting_lines(sock: socket.socket, text: str) -> bytes:
+    if len(text.splitlines()) > 1:  # lets "NOOP\n" through: one line, and a bare LF
+        raise ValueError("line break inside")
+    data = text.encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    return data
+
+
 def send_line_returning_the_text(sock: socket.socket, text: str) -> str:
     sol.send_line(sock, text)
     return text
@@ -266,6 +274,13 @@ EXERCISES = [
                 warned_in='01 · Your turn, exercise 2 (a "\\r" or a "\\n")',
                 answer=send_line_refusing_only_lf,
                 hint="'NOOP\\rQUIT') did not raise ValueError",
+            ),
+            Mistake(
+                name="refuses only a break between two lines",
+                rule="a line break at the end of the text is one too (b'NOOP\\n\\r\\n': a bare LF)",
+                warned_in='01 · And a bare \\n?; Your turn, exercise 2 (a "\\r" or a "\\n")',
+                answer=send_line_counting_lines,
+                hint="'NOOP\\n') did not raise ValueError",
             ),
             Mistake(
                 name="returns the text",

@@ -121,10 +121,11 @@ def check_send_line(send_line: Callable[[socket.socket, str], object]) -> Result
 
 
 _INJECTION = "NOOP\r\nQUIT"
-_LONE_BREAKS = ("NOOP\nQUIT", "NOOP\rQUIT")
+_LONE_BREAKS = ("NOOP\nQUIT", "NOOP\rQUIT", "NOOP\n")
 """Tried after :data:`_INJECTION` was refused: a guard against the pair ``"\\r\\n"``
 alone lets a bare LF through, the line break of SMTP smuggling, and one against
-``"\\n"`` alone lets a bare CR through."""
+``"\\n"`` alone lets a bare CR through; one that counts lines (``splitlines()``) lets
+a break at the end through, ``b"NOOP\\n\\r\\n"``."""
 
 
 def _send_lines(trial: Trial, send_line: Callable[[socket.socket, str], object]) -> None:
