@@ -221,3 +221,12 @@ def test_the_send_check_uses_a_strict_lab() -> None:
             assert code == 501, text
 
     failed_with(check_send_first(bad_syntax), "sent no message")
+
+
+def test_the_send_check_takes_the_addresses_domain_in_another_case() -> None:
+    """A domain is case-insensitive (RFC 5321 §2.4): 'bob@Example.com' is Bob's address,
+    as notebook 02's check already takes it; a hint "bob@example.com did not get it: ...
+    every recipient must be listed there" would send a learner who listed both in vain."""
+    msg = message(to="bob@Example.com, carol@EXAMPLE.COM", sender="alice@Example.com")
+    result = check_send_first(send_with(msg))
+    assert result.status == "passed", result

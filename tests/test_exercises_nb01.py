@@ -115,6 +115,14 @@ def send_line_refusing_only_lf(sock: socket.socket, text: str) -> bytes:
     return data
 
 
+def send_line_counting_lines(sock: socket.socket, text: str) -> bytes:
+    if len(text.splitlines()) > 1:  # lets "NOOP\n" through: one line, and a bare LF
+        raise ValueError("line break inside")
+    data = text.encode("ascii") + b"\r\n"
+    sock.sendall(data)
+    return data
+
+
 def send_line_returning_the_text(sock: socket.socket, text: str) -> str:
     sol.send_line(sock, text)
     return text
@@ -143,6 +151,13 @@ def read_reply_throwing_extra_bytes_away(sock: socket.socket) -> bytes:
         for i, line in enumerate(lines[:-1]):
             if line[3:4] == b" ":
                 return b"\r\n".join(lines[: i + 1]) + b"\r\n"
+
+
+def read_reply_on_a_hyphen_anywhere(sock: socket.socket) -> bytes:
+    lines = [read_line(sock)]
+    while b"-" in lines[-1]:  # a '-' in the text too, not only right after the code
+        lines.append(read_line(sock))
+    return b"".join(lines)
 
 
 def read_reply_until_closed(sock: socket.socket) -> bytes:
@@ -261,6 +276,13 @@ EXERCISES = [
                 hint="'NOOP\\rQUIT') did not raise ValueError",
             ),
             Mistake(
+                name="refuses only a break between two lines",
+                rule="a line break at the end of the text is one too (b'NOOP\\n\\r\\n': a bare LF)",
+                warned_in='01 · And a bare \\n?; Your turn, exercise 2 (a "\\r" or a "\\n")',
+                answer=send_line_counting_lines,
+                hint="'NOOP\\n') did not raise ValueError",
+            ),
+            Mistake(
                 name="returns the text",
                 rule="the function returns the bytes that went on the wire",
                 warned_in="01 · Bytes and text",
@@ -305,6 +327,13 @@ EXERCISES = [
                 warned_in="01 · Framing: read whole lines",
                 answer=read_reply_throwing_extra_bytes_away,
                 hint="threw it away",
+            ),
+            Mistake(
+                name="a '-' anywhere in the line",
+                rule="the character right after the code says it: '-' more lines, ' ' the last",
+                warned_in="01 · One recv() is not one reply (the code, followed by '-' ...)",
+                answer=read_reply_on_a_hyphen_anywhere,
+                hint="the one with a space after the code",
             ),
             Mistake(
                 name="reads until the connection closes",
@@ -365,6 +394,33 @@ def test_helo_with_an_extra_empty_line() -> None:
         return read_line(sock)
 
     failed_with(check_helo(my_helo), "exactly one line")
+
+
+def test_helo_then_goodbye_passes() -> None:
+    """Saying QUIT after the reply, as the notebook's "Goodbye: QUIT" does, breaks no rule
+    of the exercise (read the greeting, send HELO, return the reply); it was failed with
+    "Send exactly one line (an empty line is a command too ...)", a hint about another
+    mistake. Other lines after HELO still fail (test_helo_with_an_extra_empty_line)."""
+
+    def my_helo(sock: socket.socket) -> bytes:
+        read_line(sock)
+        sock.sendall(b"HELO learner.example\r\n")
+        reply = read_line(sock)
+        sock.sendall(b"QUIT\r\n")
+        read_line(sock)  # 221
+        return reply
+
+    result = check_helo(my_helo)
+    assert result.status == "passed", result
+
+    def my_helo_returning_the_goodbye(sock: socket.socket) -> bytes:
+        read_line(sock)
+        sock.sendall(b"HELO learner.example\r\n")
+        read_line(sock)
+        sock.sendall(b"QUIT\r\n")
+        return read_line(sock)  # 221, not the reply to HELO
+
+    failed_with(check_helo(my_helo_returning_the_goodbye), "250 lab.smtplab.test")
 
 
 def test_helo_returning_something_else() -> None:

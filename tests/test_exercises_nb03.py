@@ -4,10 +4,14 @@ the behaviours that are not catalogue rows."""
 
 from __future__ import annotations
 
+import socket
+
+import pytest
 from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import load_solution, untouched
 
 from smtplab import Client
+from smtplab.course import labs, nb03
 from smtplab.course.nb03 import (
     check_ask,
     check_error_reply,
@@ -49,6 +53,16 @@ def only_250_ends(lines: list[bytes]) -> tuple[int, str]:
     for text in _texts(lines):
         texts.append(text[4:])
         if text.startswith("250 "):
+            break
+    return int(_texts(lines)[0][:3]), "\n".join(texts)
+
+
+def a_hyphen_anywhere(lines: list[bytes]) -> tuple[int, str]:
+    """Reads on while the line holds a '-' anywhere, not only right after the code."""
+    texts = []
+    for text in _texts(lines):
+        texts.append(text[4:])
+        if "-" not in text:
             break
     return int(_texts(lines)[0][:3]), "\n".join(texts)
 
@@ -102,6 +116,13 @@ ERROR_REPLY = Exercise(
             warned_in="03 · Why not just sock.recv()? (stopping at a line starting 250)",
             answer=only_250_ends,
             hint="whatever the code is",
+        ),
+        Mistake(
+            name="a '-' anywhere in the line",
+            rule="the fourth character says it: '-' right after the code, not in the text",
+            warned_in=READING_A_REPLY + " (keep reading while the fourth character is -)",
+            answer=a_hyphen_anywhere,
+            hint="you read past the last line",
         ),
         Mistake(
             name="keeps the CRLF line ends",
@@ -259,6 +280,17 @@ def never_asks(host: str, port: int) -> int:
     return 3145728
 
 
+def bare_lf_on_a_raw_socket(host: str, port: int) -> int | None:
+    with socket.create_connection((host, port), timeout=5) as sock:
+        reader = sock.makefile("rb")
+        reader.readline()
+        sock.sendall(b"EHLO learner.example\n")  # a bare LF: the strict lab hangs up
+        for line in reader:
+            if line[4:8].upper() == b"SIZE":
+                return int(line[9:])
+    return None
+
+
 def forgets_return(host: str, port: int) -> None:
     with Client(host, port, local_hostname="learner.example") as client:
         client.ehlo()
@@ -302,6 +334,13 @@ MAX_SIZE = Exercise(
             hint="without connecting",
         ),
         Mistake(
+            name="EHLO with a bare LF, on a raw socket",
+            rule="every line ends with CRLF (RFC 5321 §2.3.8): the strict lab refuses a bare LF",
+            warned_in="03 · Your turn (the checks' labs are strict: a bare LF is refused)",
+            answer=bare_lf_on_a_raw_socket,
+            hint="a bare LF",
+        ),
+        Mistake(
             name="forgot return",
             rule="the function returns the number it read",
             warned_in="03 · Your turn, exercise 3",
@@ -330,3 +369,27 @@ def test_max_size_names_the_limit() -> None:
     result = check_max_size(sol.max_size)
     assert result, result
     assert "3145728" in result.message
+
+
+def test_max_size_without_crlf_on_a_blocking_socket_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notebook 01's mistake (no CRLF) on a raw socket with no timeout, as notebook 03's
+    own raw part reads the EHLO reply (makefile, readline): the check's lab hangs up after
+    LINE_WAIT seconds, as the labs of notebook 01's checks do, so the check ends with a
+    hint instead of the cell hanging for the lab's 300 s."""
+    assert labs.LINE_WAIT <= 15
+    monkeypatch.setattr(nb03, "LINE_WAIT", 1.0)
+
+    def max_size(host: str, port: int) -> int | None:
+        sock = socket.create_connection((host, port))
+        reader = sock.makefile("rb")
+        reader.readline()
+        sock.sendall(b"EHLO learner.example")  # no CRLF: the server waits for the rest
+        for line in reader:
+            if line[4:8].upper() == b"SIZE":
+                return int(line[9:])
+        return None
+
+    finished = labs.run_with_deadline(lambda: check_max_size(max_size), 20.0)
+    assert finished is not None, "the check hung"
+    assert finished.value.status == "failed", finished.value
+    assert "no line end" in finished.value.message, finished.value

@@ -85,9 +85,10 @@ def _verify_first(lab: LabServer, value: object) -> str:
     if len(lab.inbox) > 1:
         raise Hint(_("{count} messages arrived; send exactly one.").format(count=len(lab.inbox)))
     message = lab.inbox[0]
-    if message.mail_from != SENDER:
+    if message.mail_from.lower() != SENDER:  # in any case, as notebook 02's check takes it
         raise Hint(_(texts.ENVELOPE_SENDER_SEND).format(got=message.mail_from, want=SENDER))
-    missing = [r for r in RECIPIENTS if r not in message.rcpt_tos]
+    arrived_to = [r.lower() for r in message.rcpt_tos]  # a domain is case-insensitive (§2.4)
+    missing = [r for r in RECIPIENTS if r not in arrived_to]
     if missing:
         raise Hint(_(texts.DID_GET_SEND).format(missing=", ".join(missing)))
     if message.subject != SUBJECT:

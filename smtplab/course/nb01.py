@@ -12,12 +12,13 @@ from contextlib import suppress
 from typing import Any
 
 from ..i18n import _
+from ..lab import LabPolicy
 from . import nb01_texts as texts
 from .harness import TRIED, Hint, Result, Trial, evaluate, raised_hint
-from .labs import ReplyReader, on_a_connection, wait_until
+from .labs import LINE_WAIT, ReplyReader, on_a_connection, wait_until
 from .nb01_picture import BytesPicture as BytesPicture  # show_bytes returns it (its old path)
 from .nb01_picture import show_bytes
-from .reading import as_text, refuse_str_sent, require_line_end, show, text_lines
+from .reading import as_text, refuse_str_sent, require_line_end, show, text_lines, verb
 
 __all__ = ["check_helo", "check_read_reply", "check_send_line", "show_bytes"]
 
@@ -47,7 +48,8 @@ def partial_hint(name: str, got: list[str], want: list[str], sent: str = "") -> 
     got_text, want_text = "\n".join(got), "\n".join(want)
     if not got_text or got == want:
         return None
-    if not (want_text.startswith(got_text) or got_text in sent):
+    whole_lines = sent.split("\n")  # another reply's whole line (221) is not a piece
+    if not (want_text.startswith(got_text) or (got_text in sent and got_text not in whole_lines)):
         return None
     return _(texts.RETURNED_ONLY_PART).format(name=name, got=got_text)
 
@@ -73,8 +75,12 @@ def _verify_helo(trial: Any) -> str:
         raise Hint(_(texts.SERVER_RECEIVED_SEND).format(received=show(first.raw), extra=extra))
     if words[1:] != ["learner.example"]:
         raise Hint(_(texts.SERVER_RECEIVED_AFTER).format(received=show(first.raw)))
-    if len(received) > 1:
-        others = ", ".join(show(line.raw) for line in received[1:])
+    extra = received[1:]
+    if extra and verb(extra[-1]) == "QUIT":  # a goodbye after HELO breaks no rule
+        require_line_end(extra[-1], "QUIT")
+        extra = extra[:-1]
+    if extra:
+        others = ", ".join(show(line.raw) for line in extra)
         raise Hint(_(texts.AFTER_HELO_LINE).format(others=others))
     if trial.error is not None:
         raise Hint(_(texts.SERVER_GOT_HELO).format(raised=raised_hint(trial.error)))
@@ -115,10 +121,11 @@ def check_send_line(send_line: Callable[[socket.socket, str], object]) -> Result
 
 
 _INJECTION = "NOOP\r\nQUIT"
-_LONE_BREAKS = ("NOOP\nQUIT", "NOOP\rQUIT")
+_LONE_BREAKS = ("NOOP\nQUIT", "NOOP\rQUIT", "NOOP\n")
 """Tried after :data:`_INJECTION` was refused: a guard against the pair ``"\\r\\n"``
 alone lets a bare LF through, the line break of SMTP smuggling, and one against
-``"\\n"`` alone lets a bare CR through."""
+``"\\n"`` alone lets a bare CR through; one that counts lines (``splitlines()``) lets
+a break at the end through, ``b"NOOP\\n\\r\\n"``."""
 
 
 def _send_lines(trial: Trial, send_line: Callable[[socket.socket, str], object]) -> None:
@@ -210,12 +217,20 @@ def check_read_reply(read_reply: Callable[[socket.socket], object]) -> Result:
     return evaluate(
         _(texts.EXERCISE_READ_ONE),
         lambda: on_a_connection(
-            lambda trial: _read_replies(trial, read_reply), split_replies=SPLIT, split_times=2
+            lambda trial: _read_replies(trial, read_reply),
+            split_replies=SPLIT,
+            split_times=2,
+            policy=LabPolicy(idle_timeout=LINE_WAIT, greeting=GREETING),
         ),
         _verify_read_reply,
         returns=_("the reply you read"),
     )
 
+
+GREETING = "ESMTP smtplab lab server - ready"  # i18n: keep in the 220 reply
+"""The text of exercise 3's greeting: a '-' inside a last line, as in Gmail's
+``220 smtp.gmail.com ESMTP ... - gsmtp``, so that a reader which reads on at any '-'
+(not only the one right after the code, RFC 5321 §4.2.1) waits for a line never sent."""
 
 PIPELINED = b"MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n"
 """Two commands the check sends in one go (RFC 2920 lets MAIL FROM and RCPT TO share a

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..i18n import _
-from ..lab import LabSession
+from ..lab import LabPolicy, LabSession
 from ..providers import get_provider
 from . import nb03_texts as texts
 from .harness import TRIED, Hint, Result, answers_to, evaluate
-from .labs import ReplyReader, lab_connection, strict_lab, wait_until
+from .labs import LINE_WAIT, ReplyReader, lab_connection, strict_lab, wait_until
+from .reading import require_line_end
 
 __all__ = ["check_ask", "check_error_reply", "check_max_size", "check_parse_extensions"]
 
@@ -55,7 +56,7 @@ ERROR_REPLIES: tuple[tuple[bytes, ...], ...] = (
     (
         b"554-5.7.1 The message was refused as spam.\r\n",
         b"554-5.7.1 To appeal, read https://postmaster.example.com/spam\r\n",
-        b"554 5.7.1 and quote the reference ABC123.\r\n",
+        b"554 5.7.1 and quote the reference ABC-123.\r\n",
         b"221 2.0.0 Bye\r\n",
     ),
     (
@@ -65,7 +66,8 @@ ERROR_REPLIES: tuple[tuple[bytes, ...], ...] = (
 )
 """What :func:`check_error_reply` hands to the learner's function: the lines a reader
 returned, a whole 5xx reply first, then the first line of the next (pipelined) reply.
-The first is Gmail's reported reply to a refused password (notebook 05)."""
+The first is Gmail's reported reply to a refused password (notebook 05). The 554's last
+line holds a '-' in its text: only a '-' right after the code says more lines follow."""
 
 
 def check_ask(ask: Callable[..., Any]) -> Result:
@@ -255,13 +257,17 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
 def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
     """Exercise 3: ``max_size(host, port)`` asks this lab's SIZE (3 MiB, not the usual 10)."""
     exercise = _("Exercise 3 (the biggest message)")
-    with strict_lab(size_limit=SIZE_LIMIT) as lab:
+    # a client silent in mid-line is hung up on after LINE_WAIT s, not the lab's 300 s
+    with strict_lab(size_limit=SIZE_LIMIT, policy=LabPolicy(idle_timeout=LINE_WAIT)) as lab:
 
         def verify(value: object) -> str:
             wait_until(lambda: any(s.commands() for s in lab.sessions), 1.0)
             said = [verb for s in lab.sessions for verb in s.commands()]
             if not lab.sessions:
                 raise Hint(_(texts.FUNCTION_RETURNED_WITHOUT).format(value=value))
+            for line in (line for s in lab.sessions for line in s.lines):
+                if line.direction == "C" and line.kind == "command":
+                    require_line_end(line)  # a line cut short is no EHLO (a raw socket's)
             if "EHLO" not in said:
                 if "HELO" in said:
                     raise Hint(_(texts.SERVER_GOT_HELO))
