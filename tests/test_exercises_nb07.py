@@ -461,6 +461,19 @@ def retry_sends_every_time(lab: LabServer, msg: Any) -> Reply | None:
     return last
 
 
+def retry_returns_a_forgotten_err(lab: LabServer, msg: Any) -> Reply:
+    """Returns err.reply after the loop: Python has forgotten err when its block ended."""
+    for _ in range(3):
+        try:
+            with client_for(lab) as client:
+                return client.send_message(msg)
+        except ReplyError as err:
+            if err.is_permanent:
+                return err.reply
+            time.sleep(0.15)
+    return err.reply  # type: ignore[possibly-undefined]  # noqa: F821
+
+
 def retry_without_return(lab: LabServer, msg: Any) -> None:
     sol.send_with_retry(lab, msg)
 
@@ -639,6 +652,15 @@ EXERCISES = [
                 hint="duplicates",
             ),
             Mistake(
+                name="returns err after its except block",
+                rule="Python forgets the name of `except ... as err` when the block ends: "
+                "keep the reply in a name of your own",
+                warned_in="07 · 1 · An unknown recipient (Python forgets `e` when the except "
+                "block ends: keep it as `err`)",
+                answer=retry_returns_a_forgotten_err,
+                hint="forgets the name",
+            ),
+            Mistake(
                 name="no return",
                 rule="the exercise returns the last Reply",
                 warned_in="07 · Your turn (exercise 2)",
@@ -722,3 +744,20 @@ def retry_at_once_without_return(lab: LabServer, msg: Any) -> None:
 def test_retry_without_return_and_without_a_pause_is_told_both() -> None:
     result = check_retry(retry_at_once_without_return)
     failed_with(result, "forgot to `return` the last Reply", "Also:", "time.sleep")
+
+
+def test_undelivered_that_fails_only_when_nobody_got_it_is_told_where() -> None:
+    """An error the learner's code raises in a later scenario of the check is a hint naming
+    that scenario, not a traceback out of the check."""
+
+    def undelivered(lab: LabServer, msg: Any) -> list[str]:
+        client = client_for(lab)
+        try:
+            with client:
+                client.send_message(msg)
+        except RecipientRefused:
+            pass
+        delivered = lab.inbox[-1].rcpt_tos  # IndexError when nothing was delivered
+        return [address for address in client.last_refused if address not in delivered]
+
+    failed_with(check_undelivered(undelivered), "every recipient unknown", "IndexError")

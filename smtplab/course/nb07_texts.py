@@ -146,6 +146,12 @@ RETURNED_NONE_RETURN = N_("{what}: you returned None: return an empty list when 
 EVERYONE_GOT_MESSAGE = N_("{what}: everyone got the message, but you returned {got}.")
 DECIDE_WRONG_ANSWER = N_("decide(Reply {line!r}) returned {answer!r}. ")
 CODE_RAISED_TIMEOUT = N_("{what}: your code raised Timeout ({error}).")
+CODE_RAISED_IN = N_("{what}: {raised}")
+NAME_FORGOTTEN = N_(
+    "{what}: your code raised UnboundLocalError ({error}). Careful: Python forgets the name "
+    "of `except ... as err` when the except block ends (notebook 07 keeps it as `err = e`): "
+    "keep what you need after the block, such as err.reply, in a name of your own."
+)
 
 FIX_AND_RESEND = "fix and resend"  # i18n: keep an answer decide() returns (compared)
 DECIDE_CASES = (  # (a reply line, the right answer, why, the why's {detail}, a sentence after it)
