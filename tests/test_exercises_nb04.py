@@ -108,6 +108,14 @@ def bare_lf(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLS
     return tls
 
 
+def returns_the_reply(sock: socket.socket, context: ssl.SSLContext, name: str) -> list[bytes]:
+    """Does every step, then returns the EHLO reply read inside TLS instead of the socket."""
+    plain_until_220(sock)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO learner.example\r\n")
+    return read_reply(tls.makefile("rb"))
+
+
 def forgets_return(sock: socket.socket, context: ssl.SSLContext, name: str) -> None:
     sol.start_tls(sock, context, name)
 
@@ -201,6 +209,13 @@ START_TLS = Exercise(
             warned_in="03 · What the server announced (250 STARTTLS); 04 · STARTTLS",
             answer=starttls_without_ehlo,
             hint="say EHLO before STARTTLS",
+        ),
+        Mistake(
+            name="returns the EHLO reply",
+            rule="the caller goes on with the connection: return the TLS socket, not a reply",
+            warned_in="04 · Your turn, exercise 1 (return the TLS socket)",
+            answer=returns_the_reply,
+            hint="return the ssl.SSLSocket",
         ),
         Mistake(
             name="forgot return",

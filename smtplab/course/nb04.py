@@ -101,7 +101,8 @@ def _start_tls(
         raise
     if value is None or value is Ellipsis:
         return None  # the harness looks at the lab: not tried, or judged ("forgot return")
-    returned.append(value)
+    if isinstance(value, socket.socket):  # closed after the check; a reply returned is judged
+        returned.append(value)
     return value
 
 
