@@ -343,6 +343,11 @@ def wrong_name(lab):  # type: ignore[no-untyped-def]
     )
 
 
+def returns_a_closed_client(lab):  # type: ignore[no-untyped-def]
+    with Client(lab.host, lab.tls_port, security="tls", context=lab.ssl_context()) as client:
+        return client  # the with block says QUIT and closes it on the way out
+
+
 def forgets_to_return_the_client(lab):  # type: ignore[no-untyped-def]
     sol.connect_implicit(lab)
 
@@ -397,6 +402,14 @@ IMPLICIT = Exercise(
             warned_in=MISTAKES + " (4. the wrong name)",
             answer=wrong_name,
             hint="not for the name",
+        ),
+        Mistake(
+            name="returns it from a with block",
+            rule="the Client returned is still connected: a with block closes it (QUIT) as it ends",
+            warned_in="04 · Your turn, exercise 3 (return a Client connected to lab); "
+            "04 · What an eavesdropper sees (with Client(...) as c)",
+            answer=returns_a_closed_client,
+            hint="no longer connected",
         ),
         Mistake(
             name="forgot return",

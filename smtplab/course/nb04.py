@@ -296,6 +296,8 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
         raise Hint(_("the client is not using TLS: connect with security='tls' to lab.tls_port."))
     if not info.verified:
         raise Hint(_(texts.CONNECTION_ENCRYPTED_CERTIFICATE))
+    if not value.connected:  # `with Client(...) as c: return c` says QUIT on the way out
+        raise Hint(_(texts.CLIENT_NO_LONGER_CONNECTED))
     return _(texts.IMPLICIT_TLS_LAB_TLS).format(
         version=info.version, name=info.server_name, issuer=info.issuer
     )

@@ -140,3 +140,8 @@ SESSION_WITHOUT_STARTTLS_FUNCTION = N_(
 )
 EXERCISE_IMPLICIT_TLS = N_("Exercise 3 (implicit TLS with Client)")
 RETURNED_RETURN_BYTES = N_("you returned {kind}: return bytes (a slice of data).")
+CLIENT_NO_LONGER_CONNECTED = N_(
+    "the Client you returned is no longer connected: a with block (or quit()) closes it as "
+    "it ends. Return it still connected; whoever called your function goes on with it and "
+    "closes it."
+)
