@@ -379,6 +379,15 @@ def decide_retries_permanent(reply: Reply) -> str:
     return "retry later"
 
 
+def decide_compares_enhanced_with_a_str(reply: Reply) -> str:
+    """print(reply.enhanced) shows 5.3.4, but it is an EnhancedStatus: == '5.3.4' is False."""
+    if reply.klass == 4:
+        return "retry later"
+    if reply.code // 10 % 10 == 0 or reply.enhanced in ("5.3.4", "5.7.8"):
+        return "fix and resend"
+    return "give up"
+
+
 def decide_misspelt(reply: Reply) -> str:
     return "retry" if reply.is_transient else "give up"
 
@@ -582,6 +591,14 @@ EXERCISES = [
                 warned_in="07 · Reading an error and deciding what to do",
                 answer=decide_retries_permanent,
                 hint="5xx: permanent",
+            ),
+            Mistake(
+                name="compares reply.enhanced with a str",
+                rule="reply.enhanced is an EnhancedStatus, not a str: compare its str() or parts",
+                warned_in="07 · Enhanced status codes (Reply takes both codes apart: "
+                "status.klass, .subject, .detail)",
+                answer=decide_compares_enhanced_with_a_str,
+                hint="not a str",
             ),
             Mistake(
                 name="a misspelt answer",
