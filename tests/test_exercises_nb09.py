@@ -339,6 +339,11 @@ def advice_from_replies_only(error: Any, provider: str) -> Any:
     return advice_for(error.reply, provider=provider)
 
 
+def advice_from_the_hint(error: Any, provider: str) -> Any:
+    """err.hint is "what to do" for a reply error (09 · 163); a TLSError has none."""
+    return error.hint
+
+
 def advice_none_for_transport_errors(error: Any, provider: str) -> Any:
     if isinstance(error, ReplyError):
         return advice_for(error.reply, provider=provider)
@@ -495,6 +500,15 @@ EXERCISES = [
                 warned_in="09 · 465 or 587? WRONG_VERSION_NUMBER",
                 answer=advice_from_replies_only,
                 hint="AttributeError",
+            ),
+            Mistake(
+                name="reads .hint of a TLSError",
+                rule="only a reply error carries a hint beside its reply; a TLS failure has its "
+                "text",
+                warned_in="09 · NetEase 163: three refusals (err.hint: what to do); "
+                "09 · Your turn (exercise 2: a TLSError has only its text)",
+                answer=advice_from_the_hint,
+                hint="and .hint",
             ),
             Mistake(
                 name="no advice for a transport error",

@@ -98,7 +98,7 @@ TLS_HANDSHAKE_FAILED = N_(
 )
 FUNCTION_RAISED_ATTRIBUTEERROR = N_(
     "{what}: your function raised AttributeError ({error}). Only reply errors "
-    "have .reply; a TLSError has none: use error_text=str(error) for it."
+    "have .reply (and .hint); a TLSError has neither: use error_text=str(error) for it."
 )
 MESSAGE_CROSSED_CONNECTION = N_(
     "the message crossed the connection without TLS: keep the overrides' security."
