@@ -22,7 +22,7 @@ from smtplab.course.nb09 import (
     check_what_to_do,
 )
 from smtplab.errors import ReplyError
-from smtplab.providers import advice_for
+from smtplab.providers import advice_for, explain_failure
 
 solutions = load_solution("nb09_real")
 
@@ -355,6 +355,13 @@ def advice_without_provider(error: Any, provider: str) -> Any:
     return advice_for(reply, error_text=None if reply else str(error))
 
 
+def advice_of_explain_failure(error: Any, provider: str) -> Any:
+    """explain_failure's advice, with the provider: the port facts are advice_for's own."""
+    reply = getattr(error, "reply", None)
+    failure = explain_failure(reply, provider=provider, error_text=None if reply else str(error))
+    return None if failure is None else failure.advice
+
+
 def advice_generic(error: Any, provider: str) -> str:
     return "try again"
 
@@ -523,6 +530,13 @@ EXERCISES = [
                 warned_in="09 · The settings, chosen for you",
                 answer=advice_without_provider,
                 hint="port facts",
+            ),
+            Mistake(
+                name="explain_failure's advice",
+                rule="advice_for adds the provider's port facts to the known failure's advice",
+                warned_in="09 · A network that blocks SMTP (explain_failure, advice_for)",
+                answer=advice_of_explain_failure,
+                hint="explain_failure",
             ),
             Mistake(
                 name="a generic sentence",

@@ -66,7 +66,7 @@ RETURNED_SERVER_OWN = N_(
 )
 CLOSE_ADVICE_LACKS = N_(
     "{what}: close, but the advice lacks the provider's port facts: pass "
-    "provider=provider to advice_for."
+    "provider=provider to advice_for (explain_failure's advice never has them)."
 )
 CAN_REACH_DID = N_(
     "can_reach() did not return within {deadline} s although timeout was "
