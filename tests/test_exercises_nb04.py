@@ -116,6 +116,12 @@ def returns_the_reply(sock: socket.socket, context: ssl.SSLContext, name: str) -
     return read_reply(tls.makefile("rb"))
 
 
+def reads_the_greeting(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Waits for the greeting first, as in notebooks 01-03: here it has been read already."""
+    read_reply(sock.makefile("rb"))
+    return sol.start_tls(sock, context, name)
+
+
 def forgets_return(sock: socket.socket, context: ssl.SSLContext, name: str) -> None:
     sol.start_tls(sock, context, name)
 
@@ -209,6 +215,14 @@ START_TLS = Exercise(
             warned_in="03 · What the server announced (250 STARTTLS); 04 · STARTTLS",
             answer=starttls_without_ehlo,
             hint="say EHLO before STARTTLS",
+        ),
+        Mistake(
+            name="waits for the greeting again",
+            rule="the server greets once; the socket given has its greeting read",
+            warned_in="04 · Your turn, exercise 1 (a plain connection whose greeting has been "
+            "read)",
+            answer=reads_the_greeting,
+            hint="greeting has been read already",
         ),
         Mistake(
             name="returns the EHLO reply",

@@ -52,7 +52,8 @@ def _start_tls_timeout_hint(session: LabSession) -> str:
     commands = _plain_commands(session)
     if "STARTTLS" in commands:
         return _(texts.SERVER_SAID_READY)
-    return _(texts.CODE_WAITED_REPLY).format(commands=commands or _("nothing"))
+    hint = _(texts.CODE_WAITED_REPLY).format(commands=commands or _("nothing"))
+    return hint if commands else hint + _(texts.GREETING_ALREADY_READ)  # waited before a word
 
 
 def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], Any]) -> Result:

@@ -38,6 +38,10 @@ CODE_WAITED_REPLY = N_(
     "end every command with \\r\\n, and stop reading at the line with a space after the "
     "code ('250 STARTTLS')."
 )
+GREETING_ALREADY_READ = N_(
+    " And if your code first waited for the greeting: its greeting has been read already "
+    "(your function starts right after it), so begin with EHLO."
+)
 SERVER_NEVER_GOT = N_(
     "the server never got STARTTLS in plain text: send 'STARTTLS\\r\\n' "
     "after EHLO, read the 220, then wrap."
