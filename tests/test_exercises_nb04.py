@@ -122,6 +122,19 @@ def reads_the_greeting(sock: socket.socket, context: ssl.SSLContext, name: str) 
     return sol.start_tls(sock, context, name)
 
 
+def ehlo_without_a_name(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Says EHLO with no name: the lab answers 501 both times, yet still starts TLS."""
+    reader = sock.makefile("rb")
+    sock.sendall(b"EHLO\r\n")
+    read_reply(reader)
+    sock.sendall(b"STARTTLS\r\n")
+    read_reply(reader)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO\r\n")
+    read_reply(tls.makefile("rb"))
+    return tls
+
+
 def forgets_return(sock: socket.socket, context: ssl.SSLContext, name: str) -> None:
     sol.start_tls(sock, context, name)
 
@@ -215,6 +228,13 @@ START_TLS = Exercise(
             warned_in="03 · What the server announced (250 STARTTLS); 04 · STARTTLS",
             answer=starttls_without_ehlo,
             hint="say EHLO before STARTTLS",
+        ),
+        Mistake(
+            name="EHLO without a name",
+            rule="EHLO names the client (RFC 5321 §4.1.1.1); a refused EHLO greets nobody",
+            warned_in="03 · HELO: the old greeting (which name?)",
+            answer=ehlo_without_a_name,
+            hint="to your EHLO",
         ),
         Mistake(
             name="waits for the greeting again",

@@ -9,6 +9,7 @@ import errno
 import socket
 import ssl
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from ..client import Client
@@ -120,6 +121,18 @@ def _judge_start_tls_session(session: LabSession) -> None:
     wait_until(lambda: _said(session, "EHLO", tls=True), 1.0)
     if not _said(session, "EHLO", tls=True):
         raise Hint(_(texts.TLS_DID_SAY))
+    refusal = _ehlo_refusal(session)
+    if refusal is not None:  # the lab starts TLS after a refused EHLO, but takes no mail
+        raise Hint(_(texts.SERVER_REFUSED_EHLO).format(reply=refusal))
+
+
+def _ehlo_refusal(session: LabSession) -> str | None:
+    """The lab's 4xx/5xx answer to an EHLO (``501`` to one without a name), or None."""
+    for sent, answer in pairwise(session.lines):
+        said_ehlo = sent.kind == "command" and verb(sent) == "EHLO"
+        if said_ehlo and answer.direction == "S" and answer.text[:1] in ("4", "5"):
+            return answer.text
+    return None
 
 
 def _verify_start_tls(session: LabSession, value: object) -> str:

@@ -42,6 +42,11 @@ GREETING_ALREADY_READ = N_(
     " And if your code first waited for the greeting: its greeting has been read already "
     "(your function starts right after it), so begin with EHLO."
 )
+SERVER_REFUSED_EHLO = N_(
+    "the server answered {reply!r} to your EHLO: EHLO names your client (EHLO "
+    "learner.example, RFC 5321 §4.1.1.1), and after a refused EHLO the server takes no "
+    "mail (503 'send HELO first')."
+)
 SERVER_NEVER_GOT = N_(
     "the server never got STARTTLS in plain text: send 'STARTTLS\\r\\n' "
     "after EHLO, read the 220, then wrap."
