@@ -377,6 +377,12 @@ def wrong_name(lab):  # type: ignore[no-untyped-def]
     )
 
 
+def name_check_off(lab):  # type: ignore[no-untyped-def]
+    context = lab.ssl_context()
+    context.check_hostname = False  # the chain is still verified, the name no longer
+    return Client(lab.host, lab.tls_port, security="tls", context=context)
+
+
 def returns_a_closed_client(lab):  # type: ignore[no-untyped-def]
     with Client(lab.host, lab.tls_port, security="tls", context=lab.ssl_context()) as client:
         return client  # the with block says QUIT and closes it on the way out
@@ -436,6 +442,13 @@ IMPLICIT = Exercise(
             warned_in=MISTAKES + " (4. the wrong name)",
             answer=wrong_name,
             hint="not for the name",
+        ),
+        Mistake(
+            name="name check turned off",
+            rule="both checks stay on: the chain and the name (check_hostname)",
+            warned_in=CERTIFICATE + " (2. the name); 04 · A trap in smtplib",
+            answer=name_check_off,
+            hint="check_hostname False",
         ),
         Mistake(
             name="returns it from a with block",

@@ -310,6 +310,10 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
         raise Hint(_("the client is not using TLS: connect with security='tls' to lab.tls_port."))
     if not info.verified:
         raise Hint(_(texts.CONNECTION_ENCRYPTED_CERTIFICATE))
+    if info.server_name is None:  # the chain was verified, the name not (check_hostname off)
+        raise Hint(
+            _(texts.CERTIFICATE_VERIFICATION_TURNED).format(mode="CERT_REQUIRED", check=False)
+        )
     if not value.connected:  # `with Client(...) as c: return c` says QUIT on the way out
         raise Hint(_(texts.CLIENT_NO_LONGER_CONNECTED))
     return _(texts.IMPLICIT_TLS_LAB_TLS).format(
