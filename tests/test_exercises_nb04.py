@@ -108,6 +108,33 @@ def bare_lf(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLS
     return tls
 
 
+def returns_the_reply(sock: socket.socket, context: ssl.SSLContext, name: str) -> list[bytes]:
+    """Does every step, then returns the EHLO reply read inside TLS instead of the socket."""
+    plain_until_220(sock)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO learner.example\r\n")
+    return read_reply(tls.makefile("rb"))
+
+
+def reads_the_greeting(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Waits for the greeting first, as in notebooks 01-03: here it has been read already."""
+    read_reply(sock.makefile("rb"))
+    return sol.start_tls(sock, context, name)
+
+
+def ehlo_without_a_name(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Says EHLO with no name: the lab answers 501 both times, yet still starts TLS."""
+    reader = sock.makefile("rb")
+    sock.sendall(b"EHLO\r\n")
+    read_reply(reader)
+    sock.sendall(b"STARTTLS\r\n")
+    read_reply(reader)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    tls.sendall(b"EHLO\r\n")
+    read_reply(tls.makefile("rb"))
+    return tls
+
+
 def forgets_return(sock: socket.socket, context: ssl.SSLContext, name: str) -> None:
     sol.start_tls(sock, context, name)
 
@@ -201,6 +228,28 @@ START_TLS = Exercise(
             warned_in="03 · What the server announced (250 STARTTLS); 04 · STARTTLS",
             answer=starttls_without_ehlo,
             hint="say EHLO before STARTTLS",
+        ),
+        Mistake(
+            name="EHLO without a name",
+            rule="EHLO names the client (RFC 5321 §4.1.1.1); a refused EHLO greets nobody",
+            warned_in="03 · HELO: the old greeting (which name?)",
+            answer=ehlo_without_a_name,
+            hint="to your EHLO",
+        ),
+        Mistake(
+            name="waits for the greeting again",
+            rule="the server greets once; the socket given has its greeting read",
+            warned_in="04 · Your turn, exercise 1 (a plain connection whose greeting has been "
+            "read)",
+            answer=reads_the_greeting,
+            hint="greeting has been read already",
+        ),
+        Mistake(
+            name="returns the EHLO reply",
+            rule="the caller goes on with the connection: return the TLS socket, not a reply",
+            warned_in="04 · Your turn, exercise 1 (return the TLS socket)",
+            answer=returns_the_reply,
+            hint="return the ssl.SSLSocket",
         ),
         Mistake(
             name="forgot return",
@@ -328,6 +377,17 @@ def wrong_name(lab):  # type: ignore[no-untyped-def]
     )
 
 
+def name_check_off(lab):  # type: ignore[no-untyped-def]
+    context = lab.ssl_context()
+    context.check_hostname = False  # the chain is still verified, the name no longer
+    return Client(lab.host, lab.tls_port, security="tls", context=context)
+
+
+def returns_a_closed_client(lab):  # type: ignore[no-untyped-def]
+    with Client(lab.host, lab.tls_port, security="tls", context=lab.ssl_context()) as client:
+        return client  # the with block says QUIT and closes it on the way out
+
+
 def forgets_to_return_the_client(lab):  # type: ignore[no-untyped-def]
     sol.connect_implicit(lab)
 
@@ -382,6 +442,21 @@ IMPLICIT = Exercise(
             warned_in=MISTAKES + " (4. the wrong name)",
             answer=wrong_name,
             hint="not for the name",
+        ),
+        Mistake(
+            name="name check turned off",
+            rule="both checks stay on: the chain and the name (check_hostname)",
+            warned_in=CERTIFICATE + " (2. the name); 04 · A trap in smtplib",
+            answer=name_check_off,
+            hint="check_hostname False",
+        ),
+        Mistake(
+            name="returns it from a with block",
+            rule="the Client returned is still connected: a with block closes it (QUIT) as it ends",
+            warned_in="04 · Your turn, exercise 3 (return a Client connected to lab); "
+            "04 · What an eavesdropper sees (with Client(...) as c)",
+            answer=returns_a_closed_client,
+            hint="no longer connected",
         ),
         Mistake(
             name="forgot return",

@@ -379,6 +379,15 @@ def decide_retries_permanent(reply: Reply) -> str:
     return "retry later"
 
 
+def decide_compares_enhanced_with_a_str(reply: Reply) -> str:
+    """print(reply.enhanced) shows 5.3.4, but it is an EnhancedStatus: == '5.3.4' is False."""
+    if reply.klass == 4:
+        return "retry later"
+    if reply.code // 10 % 10 == 0 or reply.enhanced in ("5.3.4", "5.7.8"):
+        return "fix and resend"
+    return "give up"
+
+
 def decide_misspelt(reply: Reply) -> str:
     return "retry" if reply.is_transient else "give up"
 
@@ -459,6 +468,19 @@ def retry_sends_every_time(lab: LabServer, msg: Any) -> Reply | None:
             last = err.reply
             time.sleep(0.15)
     return last
+
+
+def retry_returns_a_forgotten_err(lab: LabServer, msg: Any) -> Reply:
+    """Returns err.reply after the loop: Python has forgotten err when its block ended."""
+    for _ in range(3):
+        try:
+            with client_for(lab) as client:
+                return client.send_message(msg)
+        except ReplyError as err:
+            if err.is_permanent:
+                return err.reply
+            time.sleep(0.15)
+    return err.reply  # type: ignore[possibly-undefined]  # noqa: F821
 
 
 def retry_without_return(lab: LabServer, msg: Any) -> None:
@@ -571,6 +593,14 @@ EXERCISES = [
                 hint="5xx: permanent",
             ),
             Mistake(
+                name="compares reply.enhanced with a str",
+                rule="reply.enhanced is an EnhancedStatus, not a str: compare its str() or parts",
+                warned_in="07 · Enhanced status codes (Reply takes both codes apart: "
+                "status.klass, .subject, .detail)",
+                answer=decide_compares_enhanced_with_a_str,
+                hint="not a str",
+            ),
+            Mistake(
                 name="a misspelt answer",
                 rule="the answer is one of the three strings of the exercise",
                 warned_in="07 · Your turn (exercise 1)",
@@ -637,6 +667,15 @@ EXERCISES = [
                 warned_in="07 · 2 · Greylisting: 451 4.7.1, then try again",
                 answer=retry_sends_every_time,
                 hint="duplicates",
+            ),
+            Mistake(
+                name="returns err after its except block",
+                rule="Python forgets the name of `except ... as err` when the block ends: "
+                "keep the reply in a name of your own",
+                warned_in="07 · 1 · An unknown recipient (Python forgets `e` when the except "
+                "block ends: keep it as `err`)",
+                answer=retry_returns_a_forgotten_err,
+                hint="forgets the name",
             ),
             Mistake(
                 name="no return",
@@ -722,3 +761,20 @@ def retry_at_once_without_return(lab: LabServer, msg: Any) -> None:
 def test_retry_without_return_and_without_a_pause_is_told_both() -> None:
     result = check_retry(retry_at_once_without_return)
     failed_with(result, "forgot to `return` the last Reply", "Also:", "time.sleep")
+
+
+def test_undelivered_that_fails_only_when_nobody_got_it_is_told_where() -> None:
+    """An error the learner's code raises in a later scenario of the check is a hint naming
+    that scenario, not a traceback out of the check."""
+
+    def undelivered(lab: LabServer, msg: Any) -> list[str]:
+        client = client_for(lab)
+        try:
+            with client:
+                client.send_message(msg)
+        except RecipientRefused:
+            pass
+        delivered = lab.inbox[-1].rcpt_tos  # IndexError when nothing was delivered
+        return [address for address in client.last_refused if address not in delivered]
+
+    failed_with(check_undelivered(undelivered), "every recipient unknown", "IndexError")

@@ -22,7 +22,7 @@ from smtplab.course.nb09 import (
     check_what_to_do,
 )
 from smtplab.errors import ReplyError
-from smtplab.providers import advice_for
+from smtplab.providers import advice_for, explain_failure
 
 solutions = load_solution("nb09_real")
 
@@ -339,6 +339,11 @@ def advice_from_replies_only(error: Any, provider: str) -> Any:
     return advice_for(error.reply, provider=provider)
 
 
+def advice_from_the_hint(error: Any, provider: str) -> Any:
+    """err.hint is "what to do" for a reply error (09 · 163); a TLSError has none."""
+    return error.hint
+
+
 def advice_none_for_transport_errors(error: Any, provider: str) -> Any:
     if isinstance(error, ReplyError):
         return advice_for(error.reply, provider=provider)
@@ -348,6 +353,13 @@ def advice_none_for_transport_errors(error: Any, provider: str) -> Any:
 def advice_without_provider(error: Any, provider: str) -> Any:
     reply = getattr(error, "reply", None)
     return advice_for(reply, error_text=None if reply else str(error))
+
+
+def advice_of_explain_failure(error: Any, provider: str) -> Any:
+    """explain_failure's advice, with the provider: the port facts are advice_for's own."""
+    reply = getattr(error, "reply", None)
+    failure = explain_failure(reply, provider=provider, error_text=None if reply else str(error))
+    return None if failure is None else failure.advice
 
 
 def advice_generic(error: Any, provider: str) -> str:
@@ -497,6 +509,15 @@ EXERCISES = [
                 hint="AttributeError",
             ),
             Mistake(
+                name="reads .hint of a TLSError",
+                rule="only a reply error carries a hint beside its reply; a TLS failure has its "
+                "text",
+                warned_in="09 · NetEase 163: three refusals (err.hint: what to do); "
+                "09 · Your turn (exercise 2: a TLSError has only its text)",
+                answer=advice_from_the_hint,
+                hint="and .hint",
+            ),
+            Mistake(
                 name="no advice for a transport error",
                 rule="every failure gets advice, a TLS error too",
                 warned_in="09 · Your turn (exercise 2: a TLSError has only its text)",
@@ -509,6 +530,13 @@ EXERCISES = [
                 warned_in="09 · The settings, chosen for you",
                 answer=advice_without_provider,
                 hint="port facts",
+            ),
+            Mistake(
+                name="explain_failure's advice",
+                rule="advice_for adds the provider's port facts to the known failure's advice",
+                warned_in="09 · A network that blocks SMTP (explain_failure, advice_for)",
+                answer=advice_of_explain_failure,
+                hint="explain_failure",
             ),
             Mistake(
                 name="a generic sentence",

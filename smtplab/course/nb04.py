@@ -9,6 +9,7 @@ import errno
 import socket
 import ssl
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from ..client import Client
@@ -52,7 +53,8 @@ def _start_tls_timeout_hint(session: LabSession) -> str:
     commands = _plain_commands(session)
     if "STARTTLS" in commands:
         return _(texts.SERVER_SAID_READY)
-    return _(texts.CODE_WAITED_REPLY).format(commands=commands or _("nothing"))
+    hint = _(texts.CODE_WAITED_REPLY).format(commands=commands or _("nothing"))
+    return hint if commands else hint + _(texts.GREETING_ALREADY_READ)  # waited before a word
 
 
 def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], Any]) -> Result:
@@ -101,7 +103,8 @@ def _start_tls(
         raise
     if value is None or value is Ellipsis:
         return None  # the harness looks at the lab: not tried, or judged ("forgot return")
-    returned.append(value)
+    if isinstance(value, socket.socket):  # closed after the check; a reply returned is judged
+        returned.append(value)
     return value
 
 
@@ -118,6 +121,18 @@ def _judge_start_tls_session(session: LabSession) -> None:
     wait_until(lambda: _said(session, "EHLO", tls=True), 1.0)
     if not _said(session, "EHLO", tls=True):
         raise Hint(_(texts.TLS_DID_SAY))
+    refusal = _ehlo_refusal(session)
+    if refusal is not None:  # the lab starts TLS after a refused EHLO, but takes no mail
+        raise Hint(_(texts.SERVER_REFUSED_EHLO).format(reply=refusal))
+
+
+def _ehlo_refusal(session: LabSession) -> str | None:
+    """The lab's 4xx/5xx answer to an EHLO (``501`` to one without a name), or None."""
+    for sent, answer in pairwise(session.lines):
+        said_ehlo = sent.kind == "command" and verb(sent) == "EHLO"
+        if said_ehlo and answer.direction == "S" and answer.text[:1] in ("4", "5"):
+            return answer.text
+    return None
 
 
 def _verify_start_tls(session: LabSession, value: object) -> str:
@@ -295,6 +310,12 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
         raise Hint(_("the client is not using TLS: connect with security='tls' to lab.tls_port."))
     if not info.verified:
         raise Hint(_(texts.CONNECTION_ENCRYPTED_CERTIFICATE))
+    if info.server_name is None:  # the chain was verified, the name not (check_hostname off)
+        raise Hint(
+            _(texts.CERTIFICATE_VERIFICATION_TURNED).format(mode="CERT_REQUIRED", check=False)
+        )
+    if not value.connected:  # `with Client(...) as c: return c` says QUIT on the way out
+        raise Hint(_(texts.CLIENT_NO_LONGER_CONNECTED))
     return _(texts.IMPLICIT_TLS_LAB_TLS).format(
         version=info.version, name=info.server_name, issuer=info.issuer
     )

@@ -38,6 +38,15 @@ CODE_WAITED_REPLY = N_(
     "end every command with \\r\\n, and stop reading at the line with a space after the "
     "code ('250 STARTTLS')."
 )
+GREETING_ALREADY_READ = N_(
+    " And if your code first waited for the greeting: its greeting has been read already "
+    "(your function starts right after it), so begin with EHLO."
+)
+SERVER_REFUSED_EHLO = N_(
+    "the server answered {reply!r} to your EHLO: EHLO names your client (EHLO "
+    "learner.example, RFC 5321 §4.1.1.1), and after a refused EHLO the server takes no "
+    "mail (503 'send HELO first')."
+)
 SERVER_NEVER_GOT = N_(
     "the server never got STARTTLS in plain text: send 'STARTTLS\\r\\n' "
     "after EHLO, read the 220, then wrap."
@@ -140,3 +149,8 @@ SESSION_WITHOUT_STARTTLS_FUNCTION = N_(
 )
 EXERCISE_IMPLICIT_TLS = N_("Exercise 3 (implicit TLS with Client)")
 RETURNED_RETURN_BYTES = N_("you returned {kind}: return bytes (a slice of data).")
+CLIENT_NO_LONGER_CONNECTED = N_(
+    "the Client you returned is no longer connected: a with block (or quit()) closes it as "
+    "it ends. Return it still connected; whoever called your function goes on with it and "
+    "closes it."
+)

@@ -17,7 +17,7 @@ from ..lab import LabServer
 from ..message import compose
 from ..replies import Reply
 from . import nb07_texts as texts
-from .harness import TRIED, Hint, Result, evaluate
+from .harness import TRIED, Hint, Result, evaluate, raised_hint
 from .labs import strict_lab
 from .reading import verb
 
@@ -82,7 +82,8 @@ def run_on_lab(
 ) -> Run:
     """Run the learner's ``function(lab, msg)`` on a strict lab that ``setup`` prepared: the
     lab's facts. An error the function lets escape becomes the hint ``escaped(error,
-    what)``, or reaches the harness (which names it) when that is None."""
+    what)``, or one that names it and ``what`` when that is None: the later scenarios run
+    inside the verifier, where an error would leave the check as a traceback."""
     with strict_lab() as lab:
         setup(lab)
         try:
@@ -91,8 +92,10 @@ def run_on_lab(
             raise
         except Exception as exc:
             hint = escaped(exc, what)
+            if hint is None and isinstance(exc, UnboundLocalError):  # `except ... as err` ended
+                hint = _(texts.NAME_FORGOTTEN).format(what=what, error=exc)
             if hint is None:
-                raise
+                hint = _(texts.CODE_RAISED_IN).format(what=what, raised=raised_hint(exc))
             raise Hint(hint) from None
         return facts(lab, value)
 

@@ -131,6 +131,11 @@ MAILBOX_DOES_EXIST = N_("5.1.1: the mailbox does not exist.")
 SERVER_POLICY_REFUSES = N_("5.7.1: the server's policy refuses it.")
 HAS_ENHANCED_CODE = N_("It has no enhanced code, and 5x0 is no syntax error.")
 ALSO_CLOSES_CONNECTION = N_(" (421 also closes the connection: you will need a new one.)")
+ENHANCED_IS_NOT_TEXT = N_(
+    " Careful: reply.enhanced is not a str, although print() shows it as one, so "
+    "reply.enhanced == '5.3.4' (or '5.7.8') is never true: compare str(reply.enhanced), or "
+    "its `klass`, `subject` and `detail`."
+)
 LAST_REPLY_WHAT = N_("the last Reply (what send_message returned, or err.reply)")
 LIST_ADDRESSES_DID = N_("the list of addresses that did not get the message")
 RETURN_ADDRESSES_STRINGS = N_(
@@ -146,6 +151,12 @@ RETURNED_NONE_RETURN = N_("{what}: you returned None: return an empty list when 
 EVERYONE_GOT_MESSAGE = N_("{what}: everyone got the message, but you returned {got}.")
 DECIDE_WRONG_ANSWER = N_("decide(Reply {line!r}) returned {answer!r}. ")
 CODE_RAISED_TIMEOUT = N_("{what}: your code raised Timeout ({error}).")
+CODE_RAISED_IN = N_("{what}: {raised}")
+NAME_FORGOTTEN = N_(
+    "{what}: your code raised UnboundLocalError ({error}). Careful: Python forgets the name "
+    "of `except ... as err` when the except block ends (notebook 07 keeps it as `err = e`): "
+    "keep what you need after the block, such as err.reply, in a name of your own."
+)
 
 FIX_AND_RESEND = "fix and resend"  # i18n: keep an answer decide() returns (compared)
 DECIDE_CASES = (  # (a reply line, the right answer, why, the why's {detail}, a sentence after it)
@@ -163,7 +174,13 @@ DECIDE_CASES = (  # (a reply line, the right answer, why, the why's {detail}, a 
     ("550 Mailbox unavailable", "give up", GIVE_UP_WHY, HAS_ENHANCED_CODE, ""),
     ("500 5.5.2 Syntax error, command unrecognized", FIX_AND_RESEND, SYNTAX_ERROR_WHY, "", ""),
     ("501 Syntax error in parameters or arguments", FIX_AND_RESEND, ARGUMENTS_ERROR_WHY, "", ""),
-    ("552 5.3.4 Message too big for system", FIX_AND_RESEND, TOO_BIG_WHY, "", ""),
-    ("535 5.7.8 Authentication credentials invalid", FIX_AND_RESEND, CREDENTIALS_WHY, "", ""),
+    ("552 5.3.4 Message too big for system", FIX_AND_RESEND, TOO_BIG_WHY, "", ENHANCED_IS_NOT_TEXT),
+    (
+        "535 5.7.8 Authentication credentials invalid",
+        FIX_AND_RESEND,
+        CREDENTIALS_WHY,
+        "",
+        ENHANCED_IS_NOT_TEXT,
+    ),
     ("552 5.2.2 Mailbox full", "give up", MAILBOX_FULL_WHY, "", ""),
 )

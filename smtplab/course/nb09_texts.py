@@ -66,7 +66,7 @@ RETURNED_SERVER_OWN = N_(
 )
 CLOSE_ADVICE_LACKS = N_(
     "{what}: close, but the advice lacks the provider's port facts: pass "
-    "provider=provider to advice_for."
+    "provider=provider to advice_for (explain_failure's advice never has them)."
 )
 CAN_REACH_DID = N_(
     "can_reach() did not return within {deadline} s although timeout was "
@@ -98,7 +98,7 @@ TLS_HANDSHAKE_FAILED = N_(
 )
 FUNCTION_RAISED_ATTRIBUTEERROR = N_(
     "{what}: your function raised AttributeError ({error}). Only reply errors "
-    "have .reply; a TLSError has none: use error_text=str(error) for it."
+    "have .reply (and .hint); a TLSError has neither: use error_text=str(error) for it."
 )
 MESSAGE_CROSSED_CONNECTION = N_(
     "the message crossed the connection without TLS: keep the overrides' security."
