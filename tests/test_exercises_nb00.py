@@ -4,12 +4,16 @@ behaviour that is not a catalogue row."""
 from __future__ import annotations
 
 import smtplib
+import socket
+import time
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
 from catalogue import Exercise, Mistake, catalogue_tests
 from helpers import failed_with, load_solution
 
+from smtplab.course import labs
 from smtplab.course.nb00 import check_outcome, check_send_first
 from smtplab.lab import LabServer
 
@@ -230,3 +234,24 @@ def test_the_send_check_takes_the_addresses_domain_in_another_case() -> None:
     msg = message(to="bob@Example.com, carol@EXAMPLE.COM", sender="alice@Example.com")
     result = check_send_first(send_with(msg))
     assert result.status == "passed", result
+
+
+def test_a_raw_socket_waiting_on_an_unended_line_does_not_hold_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not what the exercise asks (smtplib), but what a learner may try: a raw socket,
+    its timeout taken away, EHLO without CRLF, then a wait for the reply. The check's lab
+    hangs up after LINE_WAIT seconds; it had held the cell for its idle timeout, 300 s."""
+
+    def raw(lab: LabServer) -> object:
+        with socket.create_connection((lab.host, lab.port)) as sock:
+            sock.settimeout(None)
+            sock.recv(1024)  # the greeting
+            sock.sendall(b"EHLO learner.example")  # no CRLF: the server waits for it
+            return sock.recv(1024)  # b"" once the lab hangs up
+
+    assert labs.LINE_WAIT <= 15
+    monkeypatch.setattr(labs, "LINE_WAIT", 1.0)  # every check's lab (labs.strict_lab)
+    started = time.monotonic()
+    failed_with(check_send_first(raw), "sent no message")
+    assert time.monotonic() - started < 6

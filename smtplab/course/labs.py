@@ -81,8 +81,13 @@ class ReplyReader:
 def strict_lab(**options: Any) -> LabServer:
     """A lab for a check (not started): strict (``LabServer(strict=True)``, refusing what
     hardened servers refuse) unless ``strict=False`` is given, and watched by the running
-    check (:func:`watch`) once started, so work that returns nothing is still judged."""
+    check (:func:`watch`) once started, so work that returns nothing is still judged.
+    Unless a ``policy`` or a ``profile`` is given, it hangs up on a client silent for
+    :data:`LINE_WAIT` seconds: a raw socket with no timeout, waiting for the reply to a
+    line it never ended, gets the connection's end, not a cell held for 300 s."""
     options.setdefault("strict", True)
+    if "policy" not in options and "profile" not in options:
+        options["policy"] = LabPolicy(idle_timeout=LINE_WAIT)
     return _WatchedLab(**options)
 
 
@@ -122,7 +127,6 @@ def lab_connection(
     each reply, the greeting first, comes in ``n`` pieces (``lab.split_replies(n,
     times=split_times)``), as over a slow network. The lab stops when the block ends;
     its inbox stays readable."""
-    options.setdefault("policy", LabPolicy(idle_timeout=LINE_WAIT))
     with strict_lab(**options) as lab:
         if split_replies is not None:
             lab.split_replies(split_replies, times=split_times)

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..i18n import _
-from ..lab import LabPolicy, LabSession
+from ..lab import LabSession
 from ..providers import get_provider
 from . import nb03_texts as texts
 from .harness import TRIED, Hint, Result, answers_to, evaluate
-from .labs import LINE_WAIT, ReplyReader, lab_connection, strict_lab, wait_until
+from .labs import ReplyReader, lab_connection, strict_lab, wait_until
 from .reading import require_line_end
 
 __all__ = ["check_ask", "check_error_reply", "check_max_size", "check_parse_extensions"]
@@ -257,8 +257,7 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
 def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
     """Exercise 3: ``max_size(host, port)`` asks this lab's SIZE (3 MiB, not the usual 10)."""
     exercise = _("Exercise 3 (the biggest message)")
-    # a client silent in mid-line is hung up on after LINE_WAIT s, not the lab's 300 s
-    with strict_lab(size_limit=SIZE_LIMIT, policy=LabPolicy(idle_timeout=LINE_WAIT)) as lab:
+    with strict_lab(size_limit=SIZE_LIMIT) as lab:  # a silent client: hung up on (LINE_WAIT)
 
         def verify(value: object) -> str:
             wait_until(lambda: any(s.commands() for s in lab.sessions), 1.0)
