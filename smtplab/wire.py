@@ -197,7 +197,7 @@ class Wire:
             ]
         elif key in _READ_OR_SEND_KEYS:
             facts["unknown"] = TRANSPORT_HINTS["unknown delivery"] if step == MESSAGE_STEP else ""
-            seen = facts.pop("seen", _Seen()).data
+            seen = facts.pop("seen", b"")
             if key in ("no reply", "send timeout"):  # noted in the transcript, as breaks are
                 timeout = _("timeout after {seconds} s while {step}")
                 self._note(timeout.format(seconds=f"{self.timeout:g}", step=_(step)))
@@ -215,7 +215,7 @@ class Wire:
                 facts["hint"] = self._tls_port_hint(step, seen)
         return TRANSPORT_ADVICE[key].format(**facts)
 
-    def _tls_port_hint(self, step: str, seen: bytes) -> str:
+    def _tls_port_hint(self, step: str, seen: bytes | bytearray) -> str:
         """The implicit-TLS hint when nothing at all came before the greeting: a plain
         client on a TLS port waits for a greeting that never comes, whichever side gives
         up first (the lab closes after its handshake timeout, or the client times out)."""
@@ -273,7 +273,7 @@ class Wire:
             try:
                 event = conn.next_event()
             except RemoteProtocolError as exc:
-                raise self._broken(exc, step, seen.data, eof) from exc
+                raise self._broken(exc, step, seen, eof) from exc
             if isinstance(event, Answer):
                 if event.state is State.CLOSED:
                     self.close()
@@ -282,22 +282,22 @@ class Wire:
                 return event.reply
             if event is CLOSED:  # the server closed, or the connection is closed
                 self.close()
-                raise self._closed(step, seen.data, complete=True)
+                raise self._closed(step, seen, complete=True)
             sock, remaining = self.sock, deadline - time.monotonic()
             if remaining <= 0 or sock is None:
                 raise self._timed_out(step, seen)
             with self.mapped("read", step, seen=seen):  # a failure is noted in the transcript
                 limit = self._limit(step)  # the first read may take it all, later ones what is left
-                _arm(sock, min(remaining, limit) if seen.data else limit)
+                _arm(sock, min(remaining, limit) if seen else limit)
                 data = sock.recv(_RECV_SIZE)
-            if len(seen.data) <= _SEEN_LIMIT:
-                seen.data += data[: _SEEN_LIMIT + 1 - len(seen.data)]
+            if len(seen) <= _SEEN_LIMIT:
+                seen += data[: _SEEN_LIMIT + 1 - len(seen)]  # in place: still a _Seen
             eof = not data
             conn.receive_data(data)
             del data  # nor the chunk: a verbose traceback of a later read would print it
 
     def _broken(
-        self, exc: RemoteProtocolError, step: str, seen: bytes, eof: bool
+        self, exc: RemoteProtocolError, step: str, seen: bytes | bytearray, eof: bool
     ) -> RemoteProtocolError | Disconnected:
         self.close()
         if eof:  # the reply was cut short: the server went away
@@ -305,7 +305,7 @@ class Wire:
         self._note(_("the server broke the protocol: {error}").format(error=exc))
         return RemoteProtocolError(f"{_(step)}: {exc}")
 
-    def _closed(self, step: str, seen: bytes, *, complete: bool) -> Disconnected:
+    def _closed(self, step: str, seen: bytes | bytearray, *, complete: bool) -> Disconnected:
         if seen and not complete:
             what = _("in the middle of a reply, after {seen} (the reply is incomplete)").format(
                 seen=_preview(seen)
@@ -345,19 +345,16 @@ class Wire:
         return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
 
 
-class _Seen:
+class _Seen(bytearray):
     """The first bytes of the reply being read (at most ``_SEEN_LIMIT + 1``), for the
     error messages, which the client masks (``_Step``). Its repr gives only their number:
     a verbose traceback (``%xmode Verbose``) prints every frame's locals, and a server may
     echo a password in a reply that is then cut short or stalls."""
 
-    __slots__ = ("data",)
-
-    def __init__(self) -> None:
-        self.data = b""
+    __slots__ = ()
 
     def __repr__(self) -> str:
-        return f"<{len(self.data)} bytes of the reply>"  # i18n: keep a repr
+        return f"<{len(self)} bytes of the reply>"  # i18n: keep a repr
 
 
 class _Mapped:
