@@ -110,8 +110,7 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
             if returned and (returned[0] is None or returned[0] is Ellipsis):
                 raise Hint(_(texts.SERVER_LOGGED_FORGOT))
             if returned and isinstance(returned[0], Reply) and returned[0].code != 235:
-                shown = f"{returned[0].code} {' '.join(returned[0].lines)}"[:60]
-                raise Hint(_(texts.RETURNED_NOT_LAST).format(reply=shown))
+                raise Hint(_(texts.RETURNED_NOT_LAST).format(reply=str(returned[0])[:60]))
             return passed
 
         result = evaluate_on_client(

@@ -300,9 +300,10 @@ def _body_html(message: EmailMessage | Message) -> str:
         out.append("<i>" + _("no text body") + "</i>")
     unnamed = _("(no name)")
     items: list[str] = []
+    shown = 0
     attachments = list(message.iter_attachments())
     for number, part in enumerate(attachments):
-        if sum(map(len, items)) > RAW_LIMIT:  # long names: cut as the headers are
+        if shown > RAW_LIMIT:  # long names: cut as the headers are
             more = _("{count} more attachments not shown").format(count=len(attachments) - number)
             items.append(f"<li><i>… {esc(more)}</i></li>")
             break
@@ -310,6 +311,7 @@ def _body_html(message: EmailMessage | Message) -> str:
         name = esc(_at_most(part.get_filename() or unnamed))
         kind = esc(part.get_content_type())
         items.append(f"<li><code>{name}</code> {kind}, {size}</li>")  # i18n: keep css
+        shown += len(items[-1])
     files = "".join(items)
     if files:
         out.append("<b>" + _("attachments") + f"</b><ul>{files}</ul>")
