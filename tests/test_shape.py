@@ -169,9 +169,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # case, the wire's _Seen (an unfinished reply's bytes out of a verbose traceback), the
 # inbox view under a message of many parts, the fresh look at the checks of 00-05, 07 and
 # 09 (fifteen defects) and strict_lab's LINE_WAIT, with their catalog texts: package +265,
-# core unchanged (34,056 and 6,813).
+# core unchanged (34,056 and 6,813); the review's two mends: 34,054.
 CEILINGS = {
-    "package_lines": 34_056,
+    "package_lines": 34_054,
     "core_code_lines": 6_813,
     "longest_module": 700,
     "public_names": 120,
