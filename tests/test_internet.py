@@ -313,3 +313,18 @@ def test_the_mx_verdicts_kept_are_bounded(net: LabInternet, monkeypatch) -> None
     kept = net.mailbox(FRIEND)
     assert len(kept) == 8
     assert list(net.verdicts) == [message.queue_id for message in kept[-5:]]
+
+
+def test_the_journal_keeps_the_last_attempts_only(net: LabInternet, monkeypatch) -> None:
+    # Each attempt holds the provider's transcript, the message's lines included: a long
+    # lesson of big messages grew the kernel without end (the journal was never trimmed)
+    monkeypatch.setattr(net_module, "MAX_JOURNAL", 3)
+    for number in range(5):
+        net.send(hello(subject=f"number {number}"))
+        net.settle()
+    assert len(net.journal) == 3
+    assert all(attempt.outcome == "delivered" for attempt in net.journal)
+    kept = [message.queue_id for message in net.mailbox(FRIEND)]
+    assert len(kept) == 5
+    assert "number 4" in str(net.journal[-1].transcript)
+    assert "number 2" in str(net.journal[0].transcript)

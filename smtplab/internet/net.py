@@ -68,6 +68,10 @@ UNKNOWN_USER = "nobody@*"  # every MX refuses it at RCPT: the bounce example
 MAX_VERDICTS = len(MX_HOSTS) * DEFAULT_MAX_MESSAGES
 """How many MX verdicts :attr:`LabInternet.verdicts` keeps (the oldest go first): as many
 as the MX labs' inboxes keep messages. Anyone may send to an MX lab."""
+MAX_JOURNAL = 1_000
+"""How many delivery attempts :attr:`LabInternet.journal` keeps (the oldest go first):
+each holds the provider's transcript, the message's lines included, so a long lesson of
+big messages would otherwise grow the kernel without end."""
 FOLDERS = {"inbox": N_("inbox"), "spam": N_("spam")}
 """The MX's folders as :meth:`LabInternet.explain` names them (in English: read through
 ``_()``)."""
@@ -160,6 +164,7 @@ class LabInternet:
         self.dns = DNSTable.from_text(ZONE)
         self.labs: dict[str, LabServer] = {}
         self.journal: list[RelayAttempt] = []
+        """The provider's delivery attempts, oldest first (the last :data:`MAX_JOURNAL`)."""
         self.verdicts: dict[str, Verdict] = {}
         """Each MX's conclusion on a message it kept, by the queue id it gave the message
         (the last :data:`MAX_VERDICTS`)."""
@@ -425,16 +430,8 @@ class LabInternet:
             try:
                 self._deliver(job)
             except Exception as error:  # never let the queue thread die silently
-                self.journal.append(
-                    RelayAttempt(
-                        job.queue_id,
-                        job.attempt,
-                        job.sender,
-                        job.recipients,
-                        "",
-                        "error",
-                        f"{type(error).__name__}: {error}",
-                    )
+                self._note(
+                    job, job.recipients, "", "error", f"{type(error).__name__}: {error}", None
                 )
             finally:
                 with self._cond:
@@ -557,18 +554,18 @@ class LabInternet:
         reply: str,
         transcript: Transcript | None,
     ) -> None:
-        self.journal.append(
-            RelayAttempt(
-                job.queue_id,
-                job.attempt,
-                job.sender,
-                list(recipients),
-                host,
-                outcome,
-                reply,
-                transcript,
-            )
+        attempt = RelayAttempt(
+            job.queue_id,
+            job.attempt,
+            job.sender,
+            list(recipients),
+            host,
+            outcome,
+            reply,
+            transcript,
         )
+        self.journal.append(attempt)
+        del self.journal[: max(0, len(self.journal) - MAX_JOURNAL)]  # the oldest, past the bound
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
