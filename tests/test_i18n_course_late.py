@@ -35,6 +35,10 @@ NOTEBOOKS: tuple[ModuleType, ...] = (
     test_exercises_nb10,
     test_exercises_nb11,
 )
+# Every check run again in Chinese (about 25 s): the texts and the catalog are the same on
+# every Python, so `make test` runs it and `make test-pythons` does not.
+pytestmark = pytest.mark.once
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PO = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "smtplab.po"
 
