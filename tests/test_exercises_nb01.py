@@ -8,6 +8,7 @@ Each check must pass with its solution, say "not tried yet" for the untouched te
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import pytest
 from catalogue import Exercise, Mistake, catalogue_tests
@@ -385,6 +386,24 @@ def test_helo_with_another_name() -> None:
         return read_line(sock)
 
     failed_with(check_helo(my_helo), "learner.example")
+
+
+def test_helo_names_the_domain_in_any_case() -> None:
+    """Domain names are case-insensitive (RFC 5321 §2.4): 'HELO Learner.Example' gives the
+    asked-for name and passes (it was failed as another name); a wrong name still fails."""
+
+    def helo_as(name: bytes) -> Callable[[socket.socket], bytes]:
+        def my_helo(sock: socket.socket) -> bytes:
+            read_line(sock)
+            sock.sendall(b"HELO " + name + b"\r\n")
+            return read_line(sock)
+
+        return my_helo
+
+    for name in (b"Learner.Example", b"LEARNER.EXAMPLE"):
+        result = check_helo(helo_as(name))
+        assert result.status == "passed", (name, result)
+    failed_with(check_helo(helo_as(b"Learner.Example.org")), "learner.example")
 
 
 def test_helo_with_an_extra_empty_line() -> None:

@@ -73,7 +73,7 @@ def _verify_helo(trial: Any) -> str:
         if words and words[0].upper() == "EHLO":
             extra = _(" EHLO is its newer form (notebook 03); here, send HELO.")
         raise Hint(_(texts.SERVER_RECEIVED_SEND).format(received=show(first.raw), extra=extra))
-    if words[1:] != ["learner.example"]:
+    if [word.lower() for word in words[1:]] != ["learner.example"]:  # any case (RFC 5321 §2.4)
         raise Hint(_(texts.SERVER_RECEIVED_AFTER).format(received=show(first.raw)))
     extra = received[1:]
     if extra and verb(extra[-1]) == "QUIT":  # a goodbye after HELO breaks no rule
