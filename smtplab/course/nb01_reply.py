@@ -12,10 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..i18n import _
-from ..lab import LabPolicy
 from . import nb01_texts as texts
 from .harness import TRIED, Hint, Result, Trial, evaluate
-from .labs import LINE_WAIT, on_a_connection, wait_until
+from .labs import on_a_connection, wait_until
 from .reading import text_lines
 
 __all__: list[str] = []  # public as smtplab.course.nb01.check_read_reply
@@ -50,17 +49,23 @@ def check_read_reply(read_reply: Callable[[socket.socket], object]) -> Result:
             lambda trial: _read_replies(trial, read_reply),
             split_replies=SPLIT,
             split_times=2,
-            policy=LabPolicy(idle_timeout=LINE_WAIT, greeting=GREETING),
+            setup=lambda lab: lab.fail("CONNECT", GREETING.format(host=lab.hostname), times=1),
         ),
         _verify_read_reply,
         returns=_("the reply you read"),
     )
 
 
-GREETING = "ESMTP smtplab lab server - ready"  # i18n: keep in the 220 reply
-"""The text of exercise 3's greeting: a '-' inside a last line, as in Gmail's
-``220 smtp.gmail.com ESMTP ... - gsmtp``, so that a reader which reads on at any '-'
-(not only the one right after the code, RFC 5321 §4.2.1) waits for a line never sent."""
+GREETING = "220-{host} ESMTP smtplab lab server\n220 {host} ready - a greeting may have several lines"
+"""Exercise 3's greeting (i18n: keep, a reply): two lines, as RFC 5321 §4.2 allows, so that
+a reader which goes on only after ``250-`` (not after any code followed by '-', §4.2.1)
+stops after the first; and a '-' inside the last line, as in Gmail's ``220
+smtp.gmail.com ESMTP ... - gsmtp``, so that one which reads on at any '-' waits for a
+line never sent."""
+
+SIZES = (GREETING.count("\n") + 1, 0, 1, 1)
+"""The lines of each reply exercise 3 reads: the greeting, the EHLO reply (0: its lines
+are the lab's EHLO keywords, counted when the check runs), MAIL FROM's and RCPT TO's."""
 
 PIPELINED = b"MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n"
 """Two commands the check sends in one go (RFC 2920 lets MAIL FROM and RCPT TO share a
@@ -72,12 +77,21 @@ def _same_lines(value: object, want: list[str]) -> bool:
     return got is not None and [line.rstrip() for line in got] == want
 
 
+def _cut(lines: list[str], sizes: tuple[int, ...]) -> list[list[str]]:
+    """The server's ``lines`` cut into its replies of ``sizes`` lines (the last: the rest)."""
+    replies, start = [], 0
+    for size in sizes[:-1]:
+        replies.append(lines[start : start + size])
+        start += size
+    return [*replies, lines[start:]]
+
+
 def _read_replies(trial: Trial, read_reply: Callable[[socket.socket], object]) -> None:
     replies: list[object] = []
     trial.notes["replies"] = replies
     session = trial.lab.sessions[-1]
     ehlo_lines = len(trial.lab.policy.ehlo_reply_lines(offer_starttls=True, offer_auth=False))
-    trial.notes["ehlo_lines"] = ehlo_lines
+    sizes = trial.notes["sizes"] = (SIZES[0], ehlo_lines, *SIZES[2:])
 
     def after(count: int) -> None:  # wait until the server has sent `count` lines in all
         wait_until(lambda: len(session.sent_lines()) >= count)
@@ -91,14 +105,14 @@ def _read_replies(trial: Trial, read_reply: Callable[[socket.socket], object]) -
             return
         trial.value = replies
         trial.sock.sendall(b"EHLO learner.example\r\n")
-        after(1 + ehlo_lines)  # the whole multi-line reply has arrived
+        after(sum(sizes[:2]))  # the whole multi-line reply has arrived
         replies.append(read_reply(trial.sock))
-        if not _same_lines(replies[1], session.sent_lines()[1 : 1 + ehlo_lines]):
+        if not _same_lines(replies[1], _cut(session.sent_lines(), sizes)[1]):
             return
         trial.sock.sendall(PIPELINED)
-        after(3 + ehlo_lines)  # both replies have arrived, back to back
+        after(sum(sizes))  # both replies have arrived, back to back
         replies.append(read_reply(trial.sock))
-        if not _same_lines(replies[2], session.sent_lines()[1 + ehlo_lines : 2 + ehlo_lines]):
+        if not _same_lines(replies[2], _cut(session.sent_lines(), sizes)[2]):
             return
         replies.append(read_reply(trial.sock))
     except Exception as error:
@@ -126,10 +140,9 @@ def _greeting_taken(trial: Trial) -> bool:
 def _verify_read_reply(trial: Any) -> str:
     if trial.value is TRIED:
         raise Hint(_("your function took the greeting out of the socket, then returned nothing."))
-    sent = trial.sent()
     replies = trial.notes["replies"]
-    count = trial.notes.get("ehlo_lines", 0)
-    expected = [sent[:1], sent[1 : 1 + count], sent[1 + count : 2 + count], sent[2 + count :]]
+    sizes = trial.notes.get("sizes", SIZES)
+    expected = _cut(trial.sent(), sizes)
     names = [_(name) for name in texts.READ_REPLY_NAMES]
     for index, (want, value) in enumerate(zip(expected, replies, strict=False)):
         got = text_lines(value)
@@ -150,11 +163,9 @@ def _verify_read_reply(trial: Any) -> str:
         if partial is not None and not (len(got) < len(want) and want[: len(got)] == got):
             raise Hint(partial)
         if got and len(got) < len(want) and want[: len(got)] == got:
-            raise Hint(
-                _(texts.RETURNED_ONLY_LINES).format(
-                    name=name, count=len(got), total=len(want), start=got[-1][:4]
-                )
-            )
+            start = got[-1][:4]  # '220-': the '-' follows any code, not only 250
+            hint = texts.RETURNED_ONLY_LINES if start == "250-" else texts.HYPHEN_AFTER_ANY_CODE
+            raise Hint(_(hint).format(name=name, count=len(got), total=len(want), start=start))
         raise Hint(_(texts.SERVER_SENT_RETURNED).format(name=name, want=want, got=got))
     error = trial.error
     if error is not None:
@@ -168,4 +179,4 @@ def _verify_read_reply(trial: Any) -> str:
                 name=names[at], kind=type(error).__name__, error=error
             )
         )
-    return _(texts.READ_GREETING_ALL).format(count=count)
+    return _(texts.READ_GREETING_ALL).format(greeting=sizes[0], count=sizes[1])
