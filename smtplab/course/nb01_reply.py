@@ -56,7 +56,9 @@ def check_read_reply(read_reply: Callable[[socket.socket], object]) -> Result:
     )
 
 
-GREETING = "220-{host} ESMTP smtplab lab server\n220 {host} ready - a greeting may have several lines"
+GREETING = (
+    "220-{host} ESMTP smtplab lab server\n220 {host} ready - a greeting may have several lines"
+)
 """Exercise 3's greeting (i18n: keep, a reply): two lines, as RFC 5321 §4.2 allows, so that
 a reader which goes on only after ``250-`` (not after any code followed by '-', §4.2.1)
 stops after the first; and a '-' inside the last line, as in Gmail's ``220
