@@ -57,17 +57,15 @@ def check_read_reply(read_reply: Callable[[socket.socket], object]) -> Result:
 
 
 GREETING = (
-    "220-{host} ESMTP smtplab lab server\n220 {host} ready - a greeting may have several lines"
+    "220-{host} ESMTP smtplab lab server\n"  # i18n: keep a reply
+    "220 {host} ready - a greeting may have several lines"  # i18n: keep a reply
 )
-"""Exercise 3's greeting (i18n: keep, a reply): two lines, as RFC 5321 §4.2 allows, so that
+"""Exercise 3's greeting: two lines, as RFC 5321 §4.2 allows, so that
 a reader which goes on only after ``250-`` (not after any code followed by '-', §4.2.1)
 stops after the first; and a '-' inside the last line, as in Gmail's ``220
 smtp.gmail.com ESMTP ... - gsmtp``, so that one which reads on at any '-' waits for a
 line never sent."""
 
-SIZES = (GREETING.count("\n") + 1, 0, 1, 1)
-"""The lines of each reply exercise 3 reads: the greeting, the EHLO reply (0: its lines
-are the lab's EHLO keywords, counted when the check runs), MAIL FROM's and RCPT TO's."""
 
 PIPELINED = b"MAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n"
 """Two commands the check sends in one go (RFC 2920 lets MAIL FROM and RCPT TO share a
@@ -93,7 +91,9 @@ def _read_replies(trial: Trial, read_reply: Callable[[socket.socket], object]) -
     trial.notes["replies"] = replies
     session = trial.lab.sessions[-1]
     ehlo_lines = len(trial.lab.policy.ehlo_reply_lines(offer_starttls=True, offer_auth=False))
-    sizes = trial.notes["sizes"] = (SIZES[0], ehlo_lines, *SIZES[2:])
+    greeting_lines = GREETING.count("\n") + 1
+    # the lines of each reply: the greeting, the EHLO reply, MAIL FROM's, RCPT TO's
+    sizes = trial.notes["sizes"] = (greeting_lines, ehlo_lines, 1, 1)
 
     def after(count: int) -> None:  # wait until the server has sent `count` lines in all
         wait_until(lambda: len(session.sent_lines()) >= count)
@@ -143,7 +143,7 @@ def _verify_read_reply(trial: Any) -> str:
     if trial.value is TRIED:
         raise Hint(_("your function took the greeting out of the socket, then returned nothing."))
     replies = trial.notes["replies"]
-    sizes = trial.notes.get("sizes", SIZES)
+    sizes = trial.notes["sizes"]
     expected = _cut(trial.sent(), sizes)
     names = [_(name) for name in texts.READ_REPLY_NAMES]
     for index, (want, value) in enumerate(zip(expected, replies, strict=False)):
