@@ -8,6 +8,7 @@ Each check must pass with its solution, say "not tried yet" for the untouched te
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import pytest
 from catalogue import Exercise, Mistake, catalogue_tests
@@ -160,6 +161,13 @@ def read_reply_on_a_hyphen_anywhere(sock: socket.socket) -> bytes:
     return b"".join(lines)
 
 
+def read_reply_continuing_only_after_250(sock: socket.socket) -> bytes:
+    lines = [read_line(sock)]
+    while lines[-1].startswith(b"250-"):  # the code written in: a '220-' line ends it
+        lines.append(read_line(sock))
+    return b"".join(lines)
+
+
 def read_reply_until_closed(sock: socket.socket) -> bytes:
     data = b""
     while chunk := sock.recv(1024):
@@ -302,8 +310,9 @@ EXERCISES = [
     Exercise(
         number="01.3",
         title="one whole reply",
-        checks="read_reply(sock) returns the greeting, the 7-line EHLO reply (both sent in "
-        "3 pieces) and two pipelined replies that arrive together, each exactly",
+        checks="read_reply(sock) returns the 2-line greeting ('220-', '220 '), the 7-line EHLO "
+        "reply (both sent in 3 pieces) and two pipelined replies that arrive together, each "
+        "exactly",
         check=check_read_reply,
         correct=sol.read_reply,
         mistakes=(
@@ -334,6 +343,15 @@ EXERCISES = [
                 warned_in="01 · One recv() is not one reply (the code, followed by '-' ...)",
                 answer=read_reply_on_a_hyphen_anywhere,
                 hint="the one with a space after the code",
+            ),
+            Mistake(
+                name="continues only after '250-'",
+                rule="'-' after any code means more lines follow, not only after 250: a "
+                "greeting may have several lines, '220-' then '220 ' (RFC 5321 §4.2, §4.2.1)",
+                warned_in="01 · One recv() is not one reply (the code on every line, "
+                "followed by '-' ...)",
+                answer=read_reply_continuing_only_after_250,
+                hint="not only after 250",
             ),
             Mistake(
                 name="reads until the connection closes",
@@ -385,6 +403,24 @@ def test_helo_with_another_name() -> None:
         return read_line(sock)
 
     failed_with(check_helo(my_helo), "learner.example")
+
+
+def test_helo_names_the_domain_in_any_case() -> None:
+    """Domain names are case-insensitive (RFC 5321 §2.4): 'HELO Learner.Example' gives the
+    asked-for name and passes (it was failed as another name); a wrong name still fails."""
+
+    def helo_as(name: bytes) -> Callable[[socket.socket], bytes]:
+        def my_helo(sock: socket.socket) -> bytes:
+            read_line(sock)
+            sock.sendall(b"HELO " + name + b"\r\n")
+            return read_line(sock)
+
+        return my_helo
+
+    for name in (b"Learner.Example", b"LEARNER.EXAMPLE"):
+        result = check_helo(helo_as(name))
+        assert result.status == "passed", (name, result)
+    failed_with(check_helo(helo_as(b"Learner.Example.org")), "learner.example")
 
 
 def test_helo_with_an_extra_empty_line() -> None:

@@ -82,6 +82,17 @@ def test_fail_at_connect_replaces_the_greeting_and_421_closes(lab: LabServer, ra
         smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT)
 
 
+def test_a_greeting_of_several_lines_carries_no_enhanced_code(lab: LabServer, raw_smtp) -> None:
+    """A 220 greeting given as a CONNECT fault is the initial greeting, which RFC 2034 §3
+    exempts, as the lab's own greeting (it was sent as '220-2.0.0 ...'); a greeting may
+    have several lines (RFC 5321 §4.2), and the dialogue goes on after it."""
+    lab.fail("CONNECT", "220-lab.smtplab.test ESMTP\n220 lab.smtplab.test - ready", times=1)
+    client = raw_smtp(lab.host, lab.port)
+    greeting = client.read_reply()
+    assert greeting.raw == b"220-lab.smtplab.test ESMTP\r\n220 lab.smtplab.test - ready\r\n"
+    assert client.command("NOOP").raw == b"250 2.0.0 OK\r\n"
+
+
 def test_a_refused_recipient_only_for_a_pattern(lab: LabServer) -> None:
     lab.fail("RCPT", "550 5.1.1 No such user here", address="nobody@*")
     with smtplib.SMTP(lab.host, lab.port, timeout=TIMEOUT) as client:

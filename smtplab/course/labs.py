@@ -119,15 +119,22 @@ def arrived(lab: LabServer, timeout: float = 1.0) -> list[ReceivedMessage]:
 
 @contextmanager
 def lab_connection(
-    *, split_replies: int | None = None, split_times: int | None = None, **options: Any
+    *,
+    split_replies: int | None = None,
+    split_times: int | None = None,
+    setup: Callable[[LabServer], object] | None = None,
+    **options: Any,
 ) -> Iterator[Trial]:
     """Start a strict lab (:func:`strict_lab`, ``options`` passed on), connect to it
     (timeout :data:`LEARNER_TIMEOUT`), yield a Trial; then close the socket, wait until
     the server has logged the end, and fill ``trial.session``. With ``split_replies=n``
     each reply, the greeting first, comes in ``n`` pieces (``lab.split_replies(n,
-    times=split_times)``), as over a slow network. The lab stops when the block ends;
-    its inbox stays readable."""
+    times=split_times)``), as over a slow network; ``setup(lab)`` prepares the lab before
+    the connection (a greeting of several lines: ``lab.fail("CONNECT", ...)``). The lab
+    stops when the block ends; its inbox stays readable."""
     with strict_lab(**options) as lab:
+        if setup is not None:
+            setup(lab)
         if split_replies is not None:
             lab.split_replies(split_replies, times=split_times)
         sock = socket.create_connection((lab.host, lab.port), timeout=LEARNER_TIMEOUT)
@@ -144,7 +151,7 @@ def lab_connection(
 
 def on_a_connection(scenario: Callable[[Trial], object], **options: Any) -> Trial | None:
     """Run ``scenario(trial)`` (the learner's code) on a fresh :func:`lab_connection`
-    (``options`` passed on: ``split_replies=3``...).
+    (``options`` passed on: ``split_replies=3``, ``setup``...).
 
     What it returns becomes ``trial.value`` (unless None) and what it raises
     ``trial.error``: the verifier judges both from the session log. None (not tried yet)

@@ -23,8 +23,9 @@ SERVER_RECEIVED_NOTHING_SEND = N_(
     "your function receives, then return them."
 )
 READ_GREETING_ALL = N_(
-    "you read the greeting, all {count} lines of the EHLO reply, then the MAIL FROM and RCPT "
-    "TO replies that had arrived together, each exactly once. That is framing. Well done!"
+    "you read the greeting's {greeting} lines, all {count} lines of the EHLO reply, then the "
+    "MAIL FROM and RCPT TO replies that had arrived together, each exactly once. That is "
+    "framing. Well done!"
 )
 CODE_WAITED_REPLY = N_(
     "your code waited for a reply, but the server received nothing from you: "
@@ -93,6 +94,13 @@ RETURNED_ONLY_LINES = N_(
     "for {name} you returned only {count} of its {total} lines. "
     "{start!r}: a hyphen after the code means more lines follow; keep "
     "reading lines until one has a space after the code."
+)
+HYPHEN_AFTER_ANY_CODE = N_(
+    "for {name} you returned only {count} of its {total} lines: the last line you read "
+    "starts with {start!r}. A hyphen after the code means more lines follow whatever the "
+    "code is, not only after 250: a greeting may have several lines too. Read lines until "
+    "the character right after the code is a space (notebook 01, 'One recv() is not one "
+    "reply': the code on every line, followed by '-' on all but the last; RFC 5321 §4.2.1)."
 )
 FUNCTION_WAITED_MORE = N_(
     "your function waited for more bytes while reading {name}, and none "

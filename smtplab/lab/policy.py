@@ -361,8 +361,8 @@ class LabPolicy:
 
         ``command`` is the command being answered (``"MAIL"``, ``"RCPT"``...; None for
         replies to unknown or malformed commands). Lines that already carry a code, 3xx
-        lines and the 250 lines answering EHLO/HELO are returned unchanged; see the module
-        docstring for the rule.
+        lines, a 220 greeting and the 250 lines answering EHLO/HELO are returned unchanged;
+        see the module docstring for the rule.
 
         A look-alike's own text (``reply_texts``, or the reply held for a refused special
         login) replaces the whole line; it may be several lines joined with CRLF.
@@ -385,8 +385,8 @@ class LabPolicy:
             text = self.line_too_long_text(in_message=command == "DATA")
         if not self.enhanced_status_codes or code // 100 == 3:
             return line if text == match["text"] else f"{code}{sep}{text}"
-        if command in ("EHLO", "HELO") and code == 250:
-            return line
+        if (command, code) in (("EHLO", 250), ("HELO", 250), ("CONNECT", 220)):
+            return line  # a greeting given as a CONNECT fault is the initial greeting too
         if EnhancedStatus.parse(text) is not None:
             return f"{code}{sep}{text}"
         status = _BY_COMMAND.get((command, code)) or _BY_CODE.get(code) or f"{code // 100}.0.0"
