@@ -235,7 +235,7 @@ START_TLS = Exercise(
             rule="the certificate and the name are verified (CERT_REQUIRED, check_hostname)",
             warned_in="04 · A trap in smtplib: no context, no verification",
             answer=verification_off,
-            hint="you set verify_mode to CERT_NONE on context",
+            hint="you set verify_mode to CERT_NONE on the context you were given",
         ),
         Mistake(
             name="an unverified context of its own",
@@ -436,9 +436,7 @@ def wrong_name(lab):  # type: ignore[no-untyped-def]
 
 def verify_off_with_lab_context(lab):  # type: ignore[no-untyped-def]
     """verify=False next to lab.ssl_context(): the context wins, the certificate is verified."""
-    return Client(
-        lab.host, lab.tls_port, security="tls", verify=False, context=lab.ssl_context()
-    )
+    return Client(lab.host, lab.tls_port, security="tls", verify=False, context=lab.ssl_context())
 
 
 def unverified_context_implicit(lab):  # type: ignore[no-untyped-def]
