@@ -122,7 +122,8 @@ def _judge_start_tls_session(session: LabSession) -> None:
         raise Hint(_(texts.STARTTLS_AGAIN).format(reply=again))
     if not _said(session, "EHLO", tls=True):
         raise Hint(_(texts.TLS_DID_SAY))
-    first = next(verb(line) for line in session.lines if line.kind == "command" and line.tls)
+    inside = [verb(line) for line in session.lines if line.kind == "command" and line.tls]
+    first = next(word for word in inside if word)  # an EHLO came: there is a first word
     if first != "EHLO":
         raise Hint(_(texts.FIRST_INSIDE_TLS).format(command=first))
     refusal = _ehlo_refusal(session)
