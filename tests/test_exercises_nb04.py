@@ -54,6 +54,35 @@ def verification_off(sock: socket.socket, context: ssl.SSLContext, name: str) ->
     return tls
 
 
+def unverified_context(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Wraps with a context of its own that checks nothing, not the one given."""
+    return sol.start_tls(sock, ssl._create_unverified_context(), name)
+
+
+def name_not_checked(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    context.check_hostname = False  # the chain is still verified, the name no longer
+    return sol.start_tls(sock, context, name)
+
+
+def starttls_again(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Does every step, then sends STARTTLS once more inside TLS: the server answers 503."""
+    tls = sol.start_tls(sock, context, name)
+    tls.sendall(b"STARTTLS\r\n")
+    read_reply(tls.makefile("rb"))
+    return tls
+
+
+def noop_first_inside_tls(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
+    """Says NOOP inside TLS before the new EHLO."""
+    plain_until_220(sock)
+    tls = context.wrap_socket(sock, server_hostname=name)
+    reader = tls.makefile("rb")
+    for line in (b"NOOP\r\n", b"EHLO learner.example\r\n"):
+        tls.sendall(line)
+        read_reply(reader)
+    return tls
+
+
 def no_server_hostname(sock: socket.socket, context: ssl.SSLContext, name: str) -> ssl.SSLSocket:
     plain_until_220(sock)
     return context.wrap_socket(sock)
@@ -206,7 +235,35 @@ START_TLS = Exercise(
             rule="the certificate and the name are verified (CERT_REQUIRED, check_hostname)",
             warned_in="04 · A trap in smtplib: no context, no verification",
             answer=verification_off,
-            hint="verification was turned off",
+            hint="you set verify_mode to CERT_NONE on the context you were given",
+        ),
+        Mistake(
+            name="an unverified context of its own",
+            rule="the context given trusts the lab's CA and checks the name: wrap with it",
+            warned_in="04 · A trap in smtplib: no context, no verification",
+            answer=unverified_context,
+            hint="ssl._create_unverified_context()",
+        ),
+        Mistake(
+            name="name check turned off",
+            rule="both checks stay on: the chain and the name (check_hostname)",
+            warned_in=CERTIFICATE + " (2. the name)",
+            answer=name_not_checked,
+            hint="check_hostname = False",
+        ),
+        Mistake(
+            name="STARTTLS again inside TLS",
+            rule="TLS starts once: no STARTTLS on a TLS connection (RFC 3207 §4; 503)",
+            warned_in=STARTTLS_SECTION + " (STARTTLS is gone once TLS is on)",
+            answer=starttls_again,
+            hint="STARTTLS again inside TLS",
+        ),
+        Mistake(
+            name="another command before the new EHLO",
+            rule="EHLO is the first command after the handshake (RFC 3207 §4.2)",
+            warned_in="04 · Why EHLO again? (RFC 3207 §4.2: EHLO as the first command)",
+            answer=noop_first_inside_tls,
+            hint="first command inside TLS was NOOP",
         ),
         Mistake(
             name="no server_hostname",
@@ -377,6 +434,23 @@ def wrong_name(lab):  # type: ignore[no-untyped-def]
     )
 
 
+def verify_off_with_lab_context(lab):  # type: ignore[no-untyped-def]
+    """verify=False next to lab.ssl_context(): the context wins, the certificate is verified."""
+    return Client(lab.host, lab.tls_port, security="tls", verify=False, context=lab.ssl_context())
+
+
+def unverified_context_implicit(lab):  # type: ignore[no-untyped-def]
+    context = ssl._create_unverified_context()
+    return Client(lab.host, lab.tls_port, security="tls", context=context)
+
+
+def lab_context_checks_nothing(lab):  # type: ignore[no-untyped-def]
+    context = lab.ssl_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return Client(lab.host, lab.tls_port, security="tls", context=context)
+
+
 def name_check_off(lab):  # type: ignore[no-untyped-def]
     context = lab.ssl_context()
     context.check_hostname = False  # the chain is still verified, the name no longer
@@ -427,7 +501,21 @@ IMPLICIT = Exercise(
             rule="an unverified certificate lets anyone in the middle pose as the server",
             warned_in=MISTAKES + " (never fix it with verify=False)",
             answer=verify_off,
-            hint="NOT verified",
+            hint="you passed verify=False",
+        ),
+        Mistake(
+            name="an unverified context",
+            rule="a context that checks nothing (CERT_NONE) verifies no certificate",
+            warned_in=MISTAKES + " (never fix it with verify=False); 04 · A trap in smtplib",
+            answer=unverified_context_implicit,
+            hint="ssl._create_unverified_context()",
+        ),
+        Mistake(
+            name="CERT_NONE on the lab's context",
+            rule="lab.ssl_context() verifies the chain and the name: use it as it is",
+            warned_in=CERTIFICATE + "; 04 · A trap in smtplib (CERT_NONE)",
+            answer=lab_context_checks_nothing,
+            hint="you set verify_mode to CERT_NONE on lab.ssl_context()",
         ),
         Mistake(
             name="STARTTLS instead",
@@ -448,7 +536,7 @@ IMPLICIT = Exercise(
             rule="both checks stay on: the chain and the name (check_hostname)",
             warned_in=CERTIFICATE + " (2. the name); 04 · A trap in smtplib",
             answer=name_check_off,
-            hint="check_hostname False",
+            hint="check_hostname = False",
         ),
         Mistake(
             name="returns it from a with block",
@@ -474,6 +562,12 @@ def test_connect_implicit_names_the_certificate() -> None:
     result = check_connect_implicit(sol.connect_implicit)
     assert result, result
     assert "verified" in result.message
+
+
+def test_verify_false_beside_the_labs_context_is_verified_all_the_same() -> None:
+    """The Client verifies with the context given: verify=False only applies without one."""
+    result = check_connect_implicit(verify_off_with_lab_context)
+    assert result, result
 
 
 def test_a_client_that_waits_30_seconds_is_cut_short() -> None:

@@ -1,6 +1,7 @@
 """Checks for notebook 04 · TLS: STARTTLS by hand (RFC 3207), what an eavesdropper
-reads of a tapped session, implicit TLS with :class:`smtplab.Client` (RFC 8314); judged
-from the lab's log (whose lines carry a ``tls`` flag) or the tap's recording."""
+reads of a tapped session, implicit TLS with :class:`smtplab.Client` (RFC 8314; in
+:mod:`.nb04_implicit`, public from here); judged from the lab's log (whose lines carry a
+``tls`` flag) or the tap's recording."""
 
 from __future__ import annotations
 
@@ -13,20 +14,17 @@ from itertools import pairwise
 from typing import Any
 
 from ..client import Client
-from ..errors import SmtplabError, Timeout, TLSError
 from ..i18n import N_, _
 from ..lab import LabServer, LabSession
 from ..message import compose
 from ..tap import WireTap
 from . import nb04_texts as texts
-from .harness import TRIED, Hint, Result, Trial, evaluate, raised_hint
-from .labs import Finished, ReplyReader, lab_connection, run_with_deadline, strict_lab, wait_until
+from .harness import TRIED, Hint, Result, Trial, evaluate
+from .labs import ReplyReader, lab_connection, wait_until
+from .nb04_implicit import check_connect_implicit, checks_off_hint
 from .reading import verb
 
 __all__ = ["check_connect_implicit", "check_readable_part", "check_start_tls"]
-
-CONNECT_DEADLINE = 3.0
-"""Seconds :func:`check_connect_implicit` gives the learner's function to connect."""
 
 SPLIT_PIECES = 3
 """In how many pieces :func:`check_start_tls`'s lab sends each reply (``split_replies``)."""
@@ -67,7 +65,7 @@ def check_start_tls(start_tls: Callable[[socket.socket, ssl.SSLContext, str], An
             return evaluate(
                 _("Exercise 1 (STARTTLS by hand)"),
                 lambda: _start_tls(start_tls, trial, returned),
-                lambda value: _verify_start_tls(trial.lab.sessions[-1], value),
+                lambda value: _verify_start_tls(trial.lab, value),
                 lab=trial.lab,
                 returns=_("the TLS socket"),
             )
@@ -119,11 +117,27 @@ def _judge_start_tls_session(session: LabSession) -> None:
     if "EHLO" not in commands[: commands.index("STARTTLS")]:
         raise Hint(_(texts.SAY_EHLO_BEFORE))
     wait_until(lambda: _said(session, "EHLO", tls=True), 1.0)
+    again = _starttls_again(session)
+    if again is not None:
+        raise Hint(_(texts.STARTTLS_AGAIN).format(reply=again))
     if not _said(session, "EHLO", tls=True):
         raise Hint(_(texts.TLS_DID_SAY))
+    inside = [verb(line) for line in session.lines if line.kind == "command" and line.tls]
+    first = next(word for word in inside if word)  # an EHLO came: there is a first word
+    if first != "EHLO":
+        raise Hint(_(texts.FIRST_INSIDE_TLS).format(command=first))
     refusal = _ehlo_refusal(session)
     if refusal is not None:  # the lab starts TLS after a refused EHLO, but takes no mail
         raise Hint(_(texts.SERVER_REFUSED_EHLO).format(reply=refusal))
+
+
+def _starttls_again(session: LabSession) -> str | None:
+    """The lab's answer to a STARTTLS sent inside TLS (503: TLS is active), or None."""
+    lines = session.lines
+    for index, line in enumerate(lines):
+        if line.kind == "command" and line.tls and verb(line) == "STARTTLS":
+            return next((later.text for later in lines[index + 1 :] if later.direction == "S"), "")
+    return None
 
 
 def _ehlo_refusal(session: LabSession) -> str | None:
@@ -135,7 +149,8 @@ def _ehlo_refusal(session: LabSession) -> str | None:
     return None
 
 
-def _verify_start_tls(session: LabSession, value: object) -> str:
+def _verify_start_tls(lab: LabServer, value: object) -> str:
+    session = lab.sessions[-1]
     if value is TRIED:  # nothing returned: judge what the lab saw
         _judge_start_tls_session(session)
         return _("the server saw EHLO, STARTTLS and your EHLO inside TLS.")
@@ -143,13 +158,9 @@ def _verify_start_tls(session: LabSession, value: object) -> str:
         _judge_start_tls_session(session)
         raise Hint(_(texts.RETURNED_RETURN_SSL).format(kind=type(value).__name__))
     _judge_start_tls_session(session)
-    context = value.context
-    if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
-        raise Hint(
-            _(texts.CERTIFICATE_VERIFICATION_TURNED).format(
-                mode=context.verify_mode.name, check=context.check_hostname
-            )
-        )
+    checks_off = checks_off_hint(value.context, lab, _("the context you were given"))
+    if checks_off is not None:
+        raise Hint(checks_off)
     return _(texts.SERVER_SAW_EHLO).format(version=value.version(), name=value.server_hostname)
 
 
@@ -227,95 +238,3 @@ def check_readable_part(readable_part: Callable[[bytes], Any]) -> Result:
         )
 
     return evaluate(exercise, lambda: readable_part(with_tls), verify)
-
-
-# ------------------------------------------------------------------------------ exercise 3
-
-
-# OpenSSL's verification results (X509_V_ERR_*) for a name the certificate does not cover:
-# the host name, the e-mail address, the IP address.
-_NAME_MISMATCH = frozenset({62, 63, 64})
-
-
-def _verify_code(exc: BaseException) -> int | None:
-    """OpenSSL's verification result behind a TLSError (the kit keeps it as the cause),
-    the same in every language; None when no certificate check failed."""
-    cause = exc.__cause__
-    return cause.verify_code if isinstance(cause, ssl.SSLCertVerificationError) else None
-
-
-def _connect_error_hint(exc: BaseException) -> str:
-    text = str(exc)
-    if isinstance(exc, TLSError) and "WRONG_VERSION_NUMBER" in text:
-        return _(texts.IMPLICIT_TLS_LAB)
-    if isinstance(exc, TLSError) and _verify_code(exc) in _NAME_MISMATCH:
-        return _(texts.CERTIFICATE_NAME_CHECKED)
-    if isinstance(exc, TLSError) and (
-        _verify_code(exc) is not None or "CERTIFICATE_VERIFY" in text
-    ):
-        return _(texts.LAB_CERTIFICATE_TRUSTED)
-    if isinstance(exc, Timeout):
-        return _(texts.CLIENT_WAITED_GREETING)
-    return raised_hint(exc)
-
-
-def check_connect_implicit(connect: Callable[[LabServer], Any]) -> Result:
-    """Exercise 3: ``connect(lab)`` returns a Client on implicit TLS, certificate verified."""
-    with strict_lab() as lab:
-        runs: list[Finished | None] = []
-
-        def attempt() -> object:
-            # run_with_deadline's thread runs in a copy of this context: the doors stay closed
-            runs.append(run_with_deadline(lambda: connect(lab), CONNECT_DEADLINE))
-            if runs[0] is None:
-                raise Hint(_(texts.CLIENT_WAITED_GREETING))
-            error = runs[0].error
-            if isinstance(error, SmtplabError):
-                raise Hint(_connect_error_hint(error))
-            if error is not None:
-                raise error
-            return runs[0].value
-
-        try:
-            return evaluate(
-                _(texts.EXERCISE_IMPLICIT_TLS),
-                attempt,
-                lambda value: _verify_implicit(lab, value),
-                lab=lab,
-                returns=_("the connected Client"),
-            )
-        finally:
-            if runs and runs[0] is not None and isinstance(runs[0].value, Client):
-                runs[0].value.close()
-
-
-def _judge_implicit_session(lab: LabServer) -> str:
-    """What the lab saw of a client whose function returned nothing (a Hint if wrong)."""
-    wait_until(lambda: any(s.lines for s in lab.sessions), 1.0)
-    first = next((line for s in lab.sessions for line in s.lines), None)
-    if first is not None and not first.tls:
-        raise Hint(_(texts.CLIENT_REACHED_LAB))
-    return _("the server saw your client connect with TLS from the first byte.")
-
-
-def _verify_implicit(lab: LabServer, value: object) -> str:
-    if value is TRIED:  # nothing returned: judge what the lab saw
-        return _judge_implicit_session(lab)
-    if not isinstance(value, Client):
-        raise Hint(_(texts.RETURNED_RETURN_CONNECTED).format(kind=type(value).__name__))
-    info = value.transcript.tls_info
-    if value.security == "starttls" or (value.tls_active and value.port == lab.port):
-        raise Hint(_(texts.STARTTLS_PLAIN_FIRST))
-    if not value.tls_active or info is None:
-        raise Hint(_("the client is not using TLS: connect with security='tls' to lab.tls_port."))
-    if not info.verified:
-        raise Hint(_(texts.CONNECTION_ENCRYPTED_CERTIFICATE))
-    if info.server_name is None:  # the chain was verified, the name not (check_hostname off)
-        raise Hint(
-            _(texts.CERTIFICATE_VERIFICATION_TURNED).format(mode="CERT_REQUIRED", check=False)
-        )
-    if not value.connected:  # `with Client(...) as c: return c` says QUIT on the way out
-        raise Hint(_(texts.CLIENT_NO_LONGER_CONNECTED))
-    return _(texts.IMPLICIT_TLS_LAB_TLS).format(
-        version=info.version, name=info.server_name, issuer=info.issuer
-    )

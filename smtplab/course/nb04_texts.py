@@ -76,10 +76,36 @@ STARTTLS_PLAIN_FIRST = N_(
     "that is STARTTLS (plain first, then TLS: the 587 style). This exercise wants "
     "implicit TLS, TLS from the first byte: security='tls' on lab.tls_port."
 )
-CONNECTION_ENCRYPTED_CERTIFICATE = N_(
-    "the connection is encrypted, but the certificate was NOT verified "
-    "(verify=False): anyone in the middle could pose as the server. Verify it with "
-    "a context that trusts the lab's CA instead."
+VERIFY_FALSE = N_(
+    "the connection is encrypted, but the certificate was NOT verified: you passed "
+    "verify=False, so anyone in the middle could pose as the server. Leave verify out and "
+    "pass context=lab.ssl_context(): it trusts the lab's CA and checks the name."
+)
+CHAIN_CHECK_OFF = N_(
+    "the certificate was NOT verified: you set verify_mode to CERT_NONE on {source}, so "
+    "anyone in the middle could pose as the server. Use {source} as it is: it trusts the "
+    "lab's CA and checks the name."
+)
+UNVERIFIED_CONTEXT = N_(
+    "the certificate was NOT verified: the context you made checks nothing (verify_mode "
+    "CERT_NONE, as ssl._create_unverified_context() makes it), so anyone in the middle "
+    "could pose as the server. Use {source} instead: it trusts the lab's CA and checks the "
+    "name."
+)
+NAME_CHECK_OFF = N_(
+    "the chain was verified but not the name: your context has check_hostname = False, so "
+    "a certificate the CA signed for any other name would pass too. Use {source} as it "
+    "is: it checks both."
+)
+STARTTLS_AGAIN = N_(
+    "your code sent STARTTLS again inside TLS, and the server answered {reply!r}: TLS is "
+    "on already, and a client must not start it twice (RFC 3207 §4). Send STARTTLS once, "
+    "in plain text; inside TLS begin with EHLO."
+)
+FIRST_INSIDE_TLS = N_(
+    "your first command inside TLS was {command}: after the handshake both sides have "
+    "forgotten the plain-text session, so EHLO comes first (RFC 3207 §4.2), and only its "
+    "reply tells you what the server offers now."
 )
 IMPLICIT_TLS_LAB_TLS = N_(
     "implicit TLS on the lab's TLS port: {version}, certificate for "
@@ -110,11 +136,6 @@ LAB_ANSWERED_CLOSED = N_(
 )
 RETURNED_RETURN_SSL = N_(
     "you returned {kind}: return the ssl.SSLSocket that the context's wrap_socket gave you."
-)
-CERTIFICATE_VERIFICATION_TURNED = N_(
-    "certificate verification was turned off (verify_mode {mode}, "
-    "check_hostname {check}): then anyone in the middle could pose as "
-    "the server. Use the context you were given, unchanged."
 )
 RETURNED_STR_RETURN = N_(
     "for the {which} you returned a str: return bytes, a slice of data "

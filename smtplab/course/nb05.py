@@ -1,5 +1,6 @@
 """Checks for notebook 05 (AUTH): LOGIN by hand, the PLAIN response (RFC 4616), and a
-password read from ``SMTPLAB_PASSWORD`` or getpass. The lab's log masks secrets, so where
+password read from ``SMTPLAB_PASSWORD`` or getpass (in :mod:`.nb05_password`, with the
+masking the three checks share; public from here). The lab's log masks secrets, so where
 a hint needs the password line the check reads the client's own transcript; no hint
 ever repeats a password or its base64."""
 
@@ -7,16 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import builtins
-import contextlib
-import getpass
-import io
-import os
-import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 from .. import auth, commands
 from ..auth import b64decode_text
@@ -25,43 +18,21 @@ from ..errors import LocalProtocolError, SmtplabError
 from ..i18n import _, made_from
 from ..lab import LabServer
 from ..replies import Reply
-from ..secrecy import password_forms, repeats, scrub
 from ..transcript import Secret
 from . import nb05_texts as texts
 from .harness import Hint, Result, evaluate
 from .labs import evaluate_on_client, lab_client, strict_lab
+from .nb05_password import (
+    ENV_VARIABLE,  # noqa: F401  (importable from here, as before)
+    USER,
+    check_read_password,
+    kept_secret,
+    quiet_about,
+)
 
 __all__ = ["check_login_by_hand", "check_plain_response", "check_read_password"]
 
-ENV_VARIABLE = "SMTPLAB_PASSWORD"
-"""The environment variable notebook 05 reads the password from."""
-
-USER = "student"
 _PASSWORD_PROMPT = "UGFzc3dvcmQ6"  # base64 of "Password:"
-
-
-def _kept_secret(result: Result, password: str) -> Result:
-    """``result`` with every form of ``password`` (clear, base64, a PLAIN blob) masked:
-    a hint quotes the text of what the learner's code raised, and a learner may well
-    have put the password in it (``raise ValueError(f"login failed for {password}")``);
-    the hint is an output the notebook saves."""
-    return replace(result, message=scrub(result.message, password_forms(USER, password)))
-
-
-@contextlib.contextmanager
-def _quiet_about(password: str) -> Iterator[None]:
-    """Run the learner's code with what it prints caught, then shown with every form of
-    ``password`` masked; a :class:`Hint` when it printed one (the output is saved in the
-    notebook: "never print a password, not even to check it")."""
-    forms = password_forms(USER, password)
-    captured = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            yield
-    finally:
-        sys.stdout.write(scrub(captured.getvalue(), forms))
-    if repeats(captured.getvalue(), forms):
-        raise Hint(_(texts.FUNCTION_PRINTED_PASSWORD))
 
 
 def _local_hint(exc: LocalProtocolError) -> str:
@@ -101,7 +72,7 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
         returned: list[object] = []
 
         def run(client: Client) -> object:
-            with _quiet_about(password):
+            with quiet_about(password):
                 returned.append(login_by_hand(client, USER, password))
             return returned[-1]
 
@@ -116,7 +87,7 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
         result = evaluate_on_client(
             _("AUTH LOGIN by hand"), lab, run, verify, _local_hint, starttls=True
         )
-        return _kept_secret(result, password)
+        return kept_secret(result, password)
 
 
 def _verify_login(lab: LabServer, client: Client, before: int, password: str) -> str:
@@ -177,11 +148,11 @@ def check_plain_response(plain_response: Callable[[str, str], Any]) -> Result:
             lambda: _quietly(plain_response, password),
             lambda value: _verify_plain(lab, value, password),
         )
-        return _kept_secret(result, password)
+        return kept_secret(result, password)
 
 
 def _quietly(plain_response: Callable[[str, str], Any], password: str) -> object:
-    with _quiet_about(password):
+    with quiet_about(password):
         return plain_response(USER, password)
 
 
@@ -243,101 +214,3 @@ def _verify_plain(lab: LabServer, value: object, password: str) -> str:
         _("the server answered {reply}: ").format(reply=code)
         + _explain_plain(value, USER, password)
     )
-
-
-# --------------------------------------------------------------------------- secrets
-
-
-@contextlib.contextmanager
-def _environment(value: str | None) -> Iterator[None]:
-    """Set (or remove, for None) the variable for the duration; restore it afterwards."""
-    with mock.patch.dict(os.environ):
-        os.environ.pop(ENV_VARIABLE, None)
-        if value is not None:
-            os.environ[ENV_VARIABLE] = value
-        yield
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What one call of the learner's function did."""
-
-    value: object
-    getpass_calls: int
-    input_calls: int
-    output: str
-
-
-def _run(
-    read_password: Callable[[], Any], env: str | None, typed: str, *, allow_none: bool
-) -> _Run:
-    asked = mock.Mock(return_value=typed)  # getpass.getpass and input, counting calls
-    typed_in = mock.Mock(return_value=typed)
-    captured = io.StringIO()
-    with (
-        _environment(env),
-        mock.patch.object(getpass, "getpass", asked),
-        mock.patch.object(builtins, "input", typed_in),
-        contextlib.redirect_stdout(captured),
-        contextlib.redirect_stderr(captured),
-    ):
-        try:
-            value = read_password()
-        except KeyError:
-            raise Hint(_(texts.OS_ENVIRON_RAISES).format(variable=ENV_VARIABLE)) from None
-    run = _Run(value, asked.call_count, typed_in.call_count, captured.getvalue())
-    if value is None and not allow_none:
-        raise Hint(_(texts.READ_PASSWORD_RETURNED).format(variable=ENV_VARIABLE))
-    return run
-
-
-def _login_works(lab: LabServer, secret: object) -> bool:
-    if not isinstance(secret, str) or not secret:
-        return False
-    with lab_client(lab, starttls=True) as client:
-        try:
-            client.login(USER, secret)
-        except SmtplabError:
-            return False
-    return lab.sessions[-1].auth_user == USER
-
-
-def check_read_password(read_password: Callable[[], Any]) -> Result:
-    """``read_password()`` reads SMTPLAB_PASSWORD, else getpass (stand-ins); never input/print."""
-    exercise = _("keep the password out of the notebook")
-    with strict_lab() as lab:
-        password = lab.users[USER]
-        decoy = "typed-at-the-keyboard"
-
-        def attempt() -> object:
-            first = _run(read_password, password, decoy, allow_none=True)
-            if first.value is None and not (first.getpass_calls or first.input_calls):
-                return None  # untouched: not tried yet
-            second = _run(read_password, None, password, allow_none=False)
-            return (first, second)
-
-        def verify(value: object) -> str:
-            assert isinstance(value, tuple)
-            return _verify_read(lab, password, *value)
-
-        return _kept_secret(evaluate(exercise, attempt, verify), password)
-
-
-def _verify_read(lab: LabServer, password: str, first: _Run, second: _Run) -> str:
-    for run in (first, second):
-        if run.input_calls:
-            raise Hint(_(texts.USED_INPUT_SHOWS))
-        printed = repeats(run.output, password_forms(USER, password))  # its base64 too
-        if printed or (run.value and str(run.value) in run.output):
-            raise Hint(_(texts.FUNCTION_PRINTED_PASSWORD))
-    if first.getpass_calls:
-        raise Hint(_(texts.SET_STILL_ASKED).format(variable=ENV_VARIABLE))
-    if first.value != password:
-        raise Hint(_(texts.SET_FUNCTION_DID).format(variable=ENV_VARIABLE))
-    if not second.getpass_calls:
-        raise Hint(_(texts.MISSING_FUNCTION_DID).format(variable=ENV_VARIABLE))
-    if second.value != password:
-        raise Hint(_("with the variable missing, return what getpass.getpass() gave you."))
-    if not _login_works(lab, first.value):
-        raise Hint(_("the lab refused the password your function returned."))
-    return _(texts.READ_FIRST_GETPASS).format(variable=ENV_VARIABLE)
