@@ -100,14 +100,16 @@ def _judge_implicit_session(lab: LabServer) -> str:
     return _("the server saw your client connect with TLS from the first byte.")
 
 
-def _checks_off(client: Client, lab: LabServer) -> str | None:
-    """How the learner's Client came to skip a certificate check, as a hint (or None).
-    The Client verifies with the context it was given; ``verify=False`` counts only
-    without one (the Client keeps both as it got them)."""
-    context: ssl.SSLContext | None = client._context
-    if context is None:
-        return None if client._verify else _(texts.VERIFY_FALSE)
-    return checks_off_hint(context, lab, "lab.ssl_context()")
+def _checks_off(client: Client) -> str | None:
+    """What the learner's Client did not check of the certificate, as a hint (or None),
+    from what its handshake recorded (``transcript.tls_info``). ``verify=False`` and a
+    context with ``CERT_NONE`` look the same there, so one hint names both."""
+    info = client.transcript.tls_info
+    if info is not None and not info.verified:
+        return _(texts.VERIFICATION_OFF)
+    if info is not None and info.server_name is None:  # the chain checked, the name not
+        return _(texts.NAME_CHECK_OFF).format(source="lab.ssl_context()")
+    return None
 
 
 def _verify_implicit(lab: LabServer, value: object) -> str:
@@ -120,7 +122,7 @@ def _verify_implicit(lab: LabServer, value: object) -> str:
         raise Hint(_(texts.STARTTLS_PLAIN_FIRST))
     if not value.tls_active or info is None:
         raise Hint(_("the client is not using TLS: connect with security='tls' to lab.tls_port."))
-    checks_off = _checks_off(value, lab)
+    checks_off = _checks_off(value)
     if checks_off is not None:
         raise Hint(checks_off)
     if not value.connected:  # `with Client(...) as c: return c` says QUIT on the way out

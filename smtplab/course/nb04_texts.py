@@ -76,10 +76,12 @@ STARTTLS_PLAIN_FIRST = N_(
     "that is STARTTLS (plain first, then TLS: the 587 style). This exercise wants "
     "implicit TLS, TLS from the first byte: security='tls' on lab.tls_port."
 )
-VERIFY_FALSE = N_(
-    "the connection is encrypted, but the certificate was NOT verified: you passed "
-    "verify=False, so anyone in the middle could pose as the server. Leave verify out and "
-    "pass context=lab.ssl_context(): it trusts the lab's CA and checks the name."
+VERIFICATION_OFF = N_(
+    "the connection is encrypted, but the certificate was NOT verified, so anyone in the "
+    "middle could pose as the server. verify=False turns the check off, and so does a "
+    "context with verify_mode CERT_NONE (ssl._create_unverified_context() makes one; "
+    "setting it on lab.ssl_context() does too). Leave verify out and pass "
+    "context=lab.ssl_context() as it is: it trusts the lab's CA and checks the name."
 )
 CHAIN_CHECK_OFF = N_(
     "the certificate was NOT verified: you set verify_mode to CERT_NONE on {source}, so "
