@@ -324,6 +324,14 @@ def qq_without_verification(
     return client.transcript
 
 
+def qq_without_the_context(overrides: dict[str, Any], account: dict[str, str], message: Any) -> Any:
+    """Takes host and port from the overrides, but not the context that trusts the CA."""
+    with Client.for_provider("qq", host=overrides["host"], port=overrides["port"]) as client:
+        client.login(account["user"], account["authorization_code"])
+        client.send_message(message)
+    return client.transcript
+
+
 LEFT_OPEN: list[Any] = []
 """Clients and sockets the wrong answers below leave open; closed after each test."""
 
@@ -530,6 +538,13 @@ EXERCISES = [
                 warned_in="04 · A trap in smtplib: no context, no verification",
                 answer=qq_without_verification,
                 hint="verification was off",
+            ),
+            Mistake(
+                name="the overrides' context left out",
+                rule="the overrides' context trusts the look-alike's CA: pass them all",
+                warned_in="09 · Where the mail goes; Your turn (exercise 1)",
+                answer=qq_without_the_context,
+                hint="context included",
             ),
             Mistake(
                 name="no QUIT",

@@ -175,6 +175,8 @@ def client(**bugs: Any) -> Any:
         context = ssl.create_default_context(cafile=job["cafile"])
         if bugs.get("no_verify"):
             context = ssl._create_unverified_context()
+        if bugs.get("no_hostname"):
+            context.check_hostname = False  # the certificate checked, its name not
         raw = socket.create_connection((job["host"], job["port"]), timeout=10)
         with context.wrap_socket(raw, server_hostname=job["host"]) as sock:
             greeting = sol.read_reply(sock, 220)
@@ -446,6 +448,13 @@ EXERCISES = [
                 warned_in=f"{BUILD}: implicit TLS, verified",
                 answer=client(no_verify=True),
                 hint="did not verify the certificate",
+            ),
+            Mistake(
+                name="the name not checked",
+                rule="a certificate is for a name: check it (check_hostname, server_hostname)",
+                warned_in=f"{BUILD}: implicit TLS, verified (the certificate and the name)",
+                answer=client(no_hostname=True),
+                hint="did not check job['host'] against the certificate",
             ),
             Mistake(
                 name="logs in with the QQ password",

@@ -5,6 +5,7 @@ send through QQ with the authorization code, the advice for a failure
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -111,6 +112,8 @@ def check_send_with_qq(
             except AuthenticationError as error:
                 raise Hint(_auth_hint(error, lab, account.read)) from None
             except TLSError as error:
+                if isinstance(error.__cause__, ssl.SSLCertVerificationError):
+                    raise Hint(_(texts.TLS_NOT_TRUSTED)) from None
                 raise Hint(
                     _(texts.TLS_HANDSHAKE_FAILED).format(
                         error=error.__class__.__name__, first=_first_line(error)

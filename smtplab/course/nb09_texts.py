@@ -114,6 +114,12 @@ LOOK_ALIKE_ANSWERED = N_(
     "first (RFC 4954 §6). Log in with client.login and the account's "
     "user before send_message(); which secret QQ takes is in the lesson."
 )
+TLS_NOT_TRUSTED = N_(
+    "the look-alike's certificate failed verification: your client did not get the "
+    "overrides' context, the one that trusts the look-alike's CA. Pass **overrides "
+    "unchanged to Client.for_provider('qq', ...), context included; never turn "
+    "verification off."
+)
 TLS_HANDSHAKE_FAILED = N_(
     "the TLS handshake failed: keep the security and port that "
     "lab.provider_overrides() gives ({error}: {first})."
