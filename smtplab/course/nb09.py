@@ -57,7 +57,8 @@ def qq_account(lab: LabServer) -> dict[str, str]:
 
 
 class _Watched(dict[str, str]):
-    """The account handed to the learner's function: it notes which entries were read."""
+    """The account handed to the learner's function: it notes which entries were read
+    with ``account[key]``."""
 
     def __init__(self, account: dict[str, str]) -> None:
         super().__init__(account)
@@ -66,11 +67,6 @@ class _Watched(dict[str, str]):
     def __getitem__(self, key: str) -> str:
         self.read.add(key)
         return super().__getitem__(key)
-
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        """The entry (noted as read), or ``default``."""
-        self.read.add(key)
-        return super().get(key, default)
 
 
 def _message() -> Draft:
