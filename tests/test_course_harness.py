@@ -141,8 +141,9 @@ def test_check_labs_are_strict_and_a_hang_up_is_explained() -> None:
         lambda: smtplib.SMTP("smtp.qq.com", 587, timeout=5),
         lambda: socket.getaddrinfo("smtp.gmail.com", 465),
         lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.7", 53)),
+        lambda: socket.getaddrinfo("127.1 smtp.qq.com", 465),
     ],
-    ids=["TEST-NET address", "provider by name", "name lookup", "datagram"],
+    ids=["TEST-NET address", "provider by name", "name lookup", "datagram", "digits, then a name"],
 )
 def test_a_check_refuses_to_leave_the_machine_before_anything_is_sent(dial) -> None:
     raised: list[BaseException] = []
@@ -184,5 +185,11 @@ def test_loopback_is_allowed_and_outside_checks_nothing_is_refused() -> None:
         assert result.status == "passed", result
         with socket.create_connection(("localhost", trial.lab.port), timeout=2):
             pass
+
+        def short_form() -> str:  # "127.1" is 127.0.0.1 (nb10's check of the name uses it)
+            with socket.create_connection(("127.1", trial.lab.port), timeout=2):
+                return "connected"
+
+        assert evaluate("127.1", short_form, str).status == "passed"
     # numeric, so nothing is sent: the guard is idle outside a check
     assert socket.getaddrinfo("192.0.2.1", 25, proto=socket.IPPROTO_TCP)

@@ -7,6 +7,7 @@ retry and delivery checks run real labs with faults, so these tests are integrat
 
 from __future__ import annotations
 
+import smtplib
 import time
 from typing import Any
 
@@ -487,6 +488,42 @@ def retry_without_return(lab: LabServer, msg: Any) -> None:
     sol.send_with_retry(lab, msg)
 
 
+def bare_lf_bytes(msg: Any) -> bytes:
+    """The message with bare LF line ends, as a hand-written bytes message has them
+    (smtplib sends bytes as they are; it fixes the line ends of a str only)."""
+    return bytes(msg.to_bytes().replace(b"\r\n", b"\n"))
+
+
+def retry_with_smtplib_and_bare_lf(lab: LabServer, msg: Any) -> Reply:
+    """The notebook's "with the standard library" way, the message's lines ending in LF."""
+    for attempt in range(3):
+        try:
+            with smtplib.SMTP(lab.host, lab.port, local_hostname="learner.example") as server:
+                server.sendmail(msg.mail_from, list(msg.recipients), bare_lf_bytes(msg))
+                return Reply.from_text(250, "OK")
+        except smtplib.SMTPRecipientsRefused as err:
+            code, text = next(iter(err.recipients.values()))
+        except smtplib.SMTPResponseException as err:
+            code, text = err.smtp_code, err.smtp_error
+        if code >= 500 or attempt == 2:
+            return Reply.from_text(code, text.decode())
+        time.sleep(0.15)
+    raise AssertionError("not reached")
+
+
+def undelivered_with_smtplib_and_bare_lf(lab: LabServer, msg: Any) -> list[str]:
+    """Sends with bare LF line ends, and takes any failure for the refused recipients."""
+    server = smtplib.SMTP(lab.host, lab.port, local_hostname="learner.example")
+    try:
+        return list(server.sendmail(msg.mail_from, list(msg.recipients), bare_lf_bytes(msg)))
+    except smtplib.SMTPRecipientsRefused as err:
+        return list(err.recipients)
+    except smtplib.SMTPException:
+        return [to for to in msg.recipients if to.startswith("nobody@")]
+    finally:
+        server.close()
+
+
 def undelivered_trusts_250(lab: LabServer, msg: Any) -> list[str]:
     with client_for(lab) as client:
         client.send_message(msg)
@@ -678,6 +715,13 @@ EXERCISES = [
                 hint="forgets the name",
             ),
             Mistake(
+                name="bare LF line ends",
+                rule="every line ends with CR LF, the message's too (RFC 5321 §2.3.8)",
+                warned_in="01 · And a bare \\n? (SMTP smuggling); 07 · With the standard library",
+                answer=retry_with_smtplib_and_bare_lf,
+                hint="a lenient server may have let it through",
+            ),
+            Mistake(
                 name="no return",
                 rule="the exercise returns the last Reply",
                 warned_in="07 · Your turn (exercise 2)",
@@ -736,6 +780,13 @@ EXERCISES = [
                 warned_in="07 · 1 · An unknown recipient: 550 5.1.1",
                 answer=undelivered_sends_nothing,
                 hint="no message arrived",
+            ),
+            Mistake(
+                name="bare LF line ends",
+                rule="every line ends with CR LF, the message's too (RFC 5321 §2.3.8)",
+                warned_in="01 · And a bare \\n? (SMTP smuggling); 07 · With the standard library",
+                answer=undelivered_with_smtplib_and_bare_lf,
+                hint="a lenient server may have let it through",
             ),
             Mistake(
                 name="no return",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -252,6 +253,55 @@ def qq_with_the_qq_password(
     return client.transcript
 
 
+def qq_logging_in_as(user_of: Callable[[dict[str, str]], str], secret_key: str) -> Any:
+    """A send_with_qq that logs in as ``user_of(account)`` with ``account[secret_key]``."""
+
+    def send(overrides: dict[str, Any], account: dict[str, str], message: Any) -> Any:
+        with Client.for_provider("qq", **overrides) as client:
+            client.login(user_of(account), account[secret_key])
+            client.send_message(message)
+        return client.transcript
+
+    return send
+
+
+qq_as_another_user = qq_logging_in_as(lambda account: "friend", "authorization_code")
+qq_user_with_spaces = qq_logging_in_as(lambda account: f" {account['user']} ", "authorization_code")
+qq_user_and_code_swapped = qq_logging_in_as(lambda account: account["authorization_code"], "user")
+
+
+def qq_code_with_spaces(overrides: dict[str, Any], account: dict[str, str], message: Any) -> Any:
+    with Client.for_provider("qq", **overrides) as client:
+        client.login(account["user"], account["authorization_code"] + " ")
+        client.send_message(message)
+    return client.transcript
+
+
+def test_send_with_qq_login_hints_name_the_wrong_part_and_never_the_code() -> None:
+    for answer, hint in (
+        (qq_as_another_user, "'friend' is not the account's"),
+        (qq_user_with_spaces, "spaces around it"),
+        (qq_user_and_code_swapped, "takes the user first"),
+        (qq_code_with_spaces, "exactly as it is"),
+    ):
+        spy = CodeSpy(answer)
+        result = check_send_with_qq(spy)
+        failed_with(result, hint)
+        assert "refuses the QQ password" not in result.message, result.message
+        spy.assert_not_in(result)
+
+
+def test_send_with_qq_with_another_user_and_the_qq_password_is_told_both() -> None:
+    result = check_send_with_qq(qq_logging_in_as(lambda account: "friend", "qq_password"))
+    failed_with(result, "'friend' is not the account's", "Then the password", "not the QQ")
+
+
+def test_send_with_qq_logging_in_with_the_full_address_passes() -> None:
+    """QQ Mail's user name is the full address; the look-alike takes both forms."""
+    full = qq_logging_in_as(lambda account: account["user"] + "@qq.com", "authorization_code")
+    assert check_send_with_qq(full).status == "passed"
+
+
 def qq_without_login(overrides: dict[str, Any], account: dict[str, str], message: Any) -> Any:
     with Client.for_provider("qq", **overrides) as client:
         client.send_message(message)
@@ -269,6 +319,14 @@ def qq_without_verification(
 ) -> Any:
     where = {key: overrides[key] for key in ("host", "port", "security")}
     with Client.for_provider("qq", **where, verify=False) as client:
+        client.login(account["user"], account["authorization_code"])
+        client.send_message(message)
+    return client.transcript
+
+
+def qq_without_the_context(overrides: dict[str, Any], account: dict[str, str], message: Any) -> Any:
+    """Takes host and port from the overrides, but not the context that trusts the CA."""
+    with Client.for_provider("qq", host=overrides["host"], port=overrides["port"]) as client:
         client.login(account["user"], account["authorization_code"])
         client.send_message(message)
     return client.transcript
@@ -433,6 +491,34 @@ EXERCISES = [
                 hint="account['authorization_code']",
             ),
             Mistake(
+                name="another user name",
+                rule="log in as the account's user name (account['user'], or the full address)",
+                warned_in="09 · Your turn (exercise 1)",
+                answer=qq_as_another_user,
+                hint="is not the account's",
+            ),
+            Mistake(
+                name="spaces around the user name",
+                rule="the server compares the user name exactly: pass account['user'] unchanged",
+                warned_in="09 · Your turn (exercise 1)",
+                answer=qq_user_with_spaces,
+                hint="spaces around it",
+            ),
+            Mistake(
+                name="user and code swapped",
+                rule="client.login(user, password): the user first, the secret second",
+                warned_in="09 · Connect, log in, send yourself a message",
+                answer=qq_user_and_code_swapped,
+                hint="takes the user first",
+            ),
+            Mistake(
+                name="the authorization code changed",
+                rule="a secret is sent exactly as given, every character counts",
+                warned_in="09 · QQ Mail: the password instead of the authorization code",
+                answer=qq_code_with_spaces,
+                hint="exactly as it is",
+            ),
+            Mistake(
                 name="no login",
                 rule="the provider refuses MAIL FROM before AUTH (530, RFC 4954 §6)",
                 warned_in="09 · Connect, log in, send yourself a message",
@@ -452,6 +538,13 @@ EXERCISES = [
                 warned_in="04 · A trap in smtplib: no context, no verification",
                 answer=qq_without_verification,
                 hint="verification was off",
+            ),
+            Mistake(
+                name="the overrides' context left out",
+                rule="the overrides' context trusts the look-alike's CA: pass them all",
+                warned_in="09 · Where the mail goes; Your turn (exercise 1)",
+                answer=qq_without_the_context,
+                hint="context included",
             ),
             Mistake(
                 name="no QUIT",

@@ -175,6 +175,8 @@ def client(**bugs: Any) -> Any:
         context = ssl.create_default_context(cafile=job["cafile"])
         if bugs.get("no_verify"):
             context = ssl._create_unverified_context()
+        if bugs.get("no_hostname"):
+            context.check_hostname = False  # the certificate checked, its name not
         raw = socket.create_connection((job["host"], job["port"]), timeout=10)
         with context.wrap_socket(raw, server_hostname=job["host"]) as sock:
             greeting = sol.read_reply(sock, 220)
@@ -245,7 +247,9 @@ def picture_client(**bugs: Any) -> Any:
             sol.send_with_picture(job)
             return None
         boundary = "b1"
-        picture = base64.encodebytes(job["picture"]).decode().replace("\n", "\r\n").rstrip()
+        picture = base64.encodebytes(job["picture"]).decode().rstrip()
+        if not bugs.get("bare_lf"):  # encodebytes ends its lines with a bare LF
+            picture = picture.replace("\n", "\r\n")
         encoding = "Content-Transfer-Encoding: base64"
         if bugs.get("no_base64"):
             picture, encoding = job["picture"].hex(), "Content-Transfer-Encoding: 7bit"
@@ -446,6 +450,13 @@ EXERCISES = [
                 warned_in=f"{BUILD}: implicit TLS, verified",
                 answer=client(no_verify=True),
                 hint="did not verify the certificate",
+            ),
+            Mistake(
+                name="the name not checked",
+                rule="a certificate is for a name: check it (check_hostname, server_hostname)",
+                warned_in=f"{BUILD}: implicit TLS, verified (the certificate and the name)",
+                answer=client(no_hostname=True),
+                hint="did not check job['host'] against the certificate",
             ),
             Mistake(
                 name="logs in with the QQ password",
@@ -702,6 +713,13 @@ EXERCISES = [
                 warned_in="10 · Optional: attach a picture",
                 answer=picture_client(no_filename=True),
                 hint="no file name",
+            ),
+            Mistake(
+                name="encodebytes' bare LF line ends kept",
+                rule="the base64 lines end with CR LF on the wire too (RFC 5321 §2.3.8)",
+                warned_in="10 · Optional: attach a picture (make each \\r\\n before sending)",
+                answer=picture_client(bare_lf=True),
+                hint="a lenient server may have let it through",
             ),
             Mistake(
                 name="the base64 in one long line (b64encode)",

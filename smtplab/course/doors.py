@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
+import re
 import socket
 import sys
 import threading
@@ -81,7 +82,12 @@ def _is_loopback(host: object) -> bool:
     try:
         address = ipaddress.ip_address(name.split("%", 1)[0])
     except ValueError:
-        return False  # a name: looking it up would ask a DNS server
+        if not re.fullmatch(r"[0-9.]+", name):
+            return False  # a name: looking it up would ask a DNS server
+        try:  # "127.1": IPv4 written short, read as inet_aton reads it, with no DNS
+            address = ipaddress.ip_address(socket.inet_aton(name))
+        except OSError:
+            return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     return address.is_loopback or address.is_unspecified

@@ -180,16 +180,20 @@ def _run_check(
 def _strict_refusal(check: RunningCheck) -> str | None:
     """The hint when a watched strict lab hung up on a bare LF or CR (the learner's code
     then fails on the closed connection), or None."""
-    for lab, _before in check.labs:
-        for session in lab.sessions:
-            for text in session.sent_lines():
-                if text.startswith("521 ") and "bare <" in text:
-                    return _(
-                        "the lab answered {reply!r}... and closed the connection: end "
-                        "every line with \\r\\n (CR LF), not \\n alone or \\r alone "
-                        "(RFC 5321 §2.3.8). Hardened servers refuse a bare LF or CR as this "
-                        "check's lab did; a lenient server may have let it through."
-                    ).format(reply=text[:60])
+    return next(filter(None, (strict_refusal(lab) for lab, _before in check.labs)), None)
+
+
+def strict_refusal(lab: LabServer) -> str | None:
+    """The hint when the strict ``lab`` hung up on a bare LF or CR, or None."""
+    for session in lab.sessions:
+        for text in session.sent_lines():
+            if text.startswith("521 ") and "bare <" in text:
+                return _(
+                    "the lab answered {reply!r}... and closed the connection: end "
+                    "every line with \\r\\n (CR LF), not \\n alone or \\r alone "
+                    "(RFC 5321 §2.3.8). Hardened servers refuse a bare LF or CR as this "
+                    "check's lab did; a lenient server may have let it through."
+                ).format(reply=text[:60])
     return None
 
 

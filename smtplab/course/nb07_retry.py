@@ -17,9 +17,9 @@ from ..lab import LabServer
 from ..message import compose
 from ..replies import Reply
 from . import nb07_texts as texts
-from .harness import TRIED, Hint, Result, evaluate, raised_hint
+from .harness import TRIED, Hint, Result, evaluate, raised_hint, strict_refusal
 from .labs import strict_lab
-from .reading import verb
+from .reading import require_line_end, verb
 
 __all__: list[str] = []  # public as smtplab.course.nb07 (check_retry)
 
@@ -91,13 +91,28 @@ def run_on_lab(
         except NotImplementedError:
             raise
         except Exception as exc:
+            _refused_line_end(lab)
             hint = escaped(exc, what)
             if hint is None and isinstance(exc, UnboundLocalError):  # `except ... as err` ended
                 hint = _(texts.NAME_FORGOTTEN).format(what=what, error=exc)
             if hint is None:
                 hint = _(texts.CODE_RAISED_IN).format(what=what, raised=raised_hint(exc))
             raise Hint(hint) from None
+        _refused_line_end(lab)
         return facts(lab, value)
+
+
+def _refused_line_end(lab: LabServer) -> None:
+    """Raise the line-end hint every notebook gives when the strict lab hung up on a bare
+    LF or CR (the learner's code then fails, or gives up, for another reason)."""
+    refusal = strict_refusal(lab)
+    if refusal is None:
+        return
+    for session in lab.sessions:
+        for line in session.lines:
+            if line.direction == "C" and line.kind == "command":
+                require_line_end(line, _("every command"))
+    raise Hint(refusal)
 
 
 def first_run(run: Run, runs: list[Run]) -> Run | None:

@@ -5,9 +5,11 @@ send through QQ with the authorization code, the advice for a failure
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..auth import b64decode_text
 from ..client import Client
 from ..errors import (
     AuthenticationError,
@@ -40,6 +42,7 @@ QQ_PASSWORD = "my-QQ-password-2024"
 """The made-up "QQ password" of the exercise's account: the look-alike refuses it, as QQ
 Mail refuses a QQ password from a mail program (only the authorization code works)."""
 
+_USER = "student"
 _SENDER = "student@qq.com"  # the account's own address: QQ refuses another (501)
 _RECIPIENT = "friend@example.com"
 
@@ -47,10 +50,23 @@ _RECIPIENT = "friend@example.com"
 def qq_account(lab: LabServer) -> dict[str, str]:
     """The exercise's QQ account on a QQ look-alike: user, QQ password, authorization code."""
     return {
-        "user": "student",
+        "user": _USER,
         "qq_password": QQ_PASSWORD,
         "authorization_code": lab.users["student"],
     }
+
+
+class _Watched(dict[str, str]):
+    """The account handed to the learner's function: it notes which entries were read
+    with ``account[key]``."""
+
+    def __init__(self, account: dict[str, str]) -> None:
+        super().__init__(account)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
 
 
 def _message() -> Draft:
@@ -71,11 +87,11 @@ def check_send_with_qq(
     """``send_with_qq(overrides, account, message)``: implicit TLS, authorization code, QUIT."""
     exercise = _("send through the QQ look-alike")
     with quick_lookalike("qq") as lab:
-        account = qq_account(lab)
+        account = _Watched(qq_account(lab))
 
         def attempt() -> object:
             try:
-                value = send_with_qq(lab.provider_overrides(), dict(account), _message())
+                value = send_with_qq(lab.provider_overrides(), account, _message())
             except NotImplementedError:
                 raise
             except Exception as error:
@@ -90,8 +106,10 @@ def check_send_with_qq(
             try:
                 return attempt()
             except AuthenticationError as error:
-                raise Hint(_auth_hint(error, lab)) from None
+                raise Hint(_auth_hint(error, lab, account.read)) from None
             except TLSError as error:
+                if isinstance(error.__cause__, ssl.SSLCertVerificationError):
+                    raise Hint(_(texts.TLS_NOT_TRUSTED)) from None
                 raise Hint(
                     _(texts.TLS_HANDSHAKE_FAILED).format(
                         error=error.__class__.__name__, first=_first_line(error)
@@ -132,12 +150,42 @@ def _first_line(error: BaseException) -> str:
     return str(error).splitlines()[0][:120]
 
 
-def _auth_hint(error: AuthenticationError, lab: LabServer) -> str:
-    session = lab.sessions[-1] if lab.sessions else None
-    user = session.auth_user if session is not None else None
-    if user is None and "authorization code" in error.reply.text:
+def _auth_hint(error: AuthenticationError, lab: LabServer, read: set[str]) -> str:
+    """What was wrong with a refused login: QQ's 535 speaks of the authorization code
+    whatever was wrong, so the user name the lab's log shows (AUTH LOGIN's, in base64)
+    and the account entries the learner read tell the parts apart."""
+    if "authorization code" not in error.reply.text:
+        return _("the login failed: {error}").format(error=_first_line(error))
+    login = _login_name(lab)
+    if login is None:  # AUTH PLAIN: user and secret in one masked line
         return _(texts.QQ_LOOK_ALIKE)
-    return _("the login failed: {error}").format(error=_first_line(error))
+    if login.strip() in (QQ_PASSWORD, lab.users[_USER]):  # never shown
+        return _(texts.LOGIN_SECRET_AS_USER)
+    if _right_user(login.strip(), lab) and login != login.strip():
+        return _(texts.LOGIN_USER_SPACES).format(login=login)
+    if not _right_user(login, lab):
+        also = _(texts.LOGIN_ALSO_CODE) if "qq_password" in read else ""
+        return _(texts.LOGIN_WRONG_USER).format(login=login[:60], user=_USER) + also
+    if "authorization_code" in read and "qq_password" not in read:
+        return _(texts.LOGIN_CODE_CHANGED)
+    return _(texts.QQ_LOOK_ALIKE)
+
+
+def _login_name(lab: LabServer) -> str | None:
+    """The user name of the last AUTH LOGIN the lab saw (its answer to ``334
+    VXNlcm5hbWU6``, "Username:"), or None."""
+    for session in reversed(lab.sessions):
+        lines = session.lines
+        for prompt, answer in zip(reversed(lines[:-1]), reversed(lines[1:]), strict=True):
+            if prompt.text.startswith("334 VXNlcm5hbWU6") and not answer.secret:
+                return b64decode_text(answer.text)
+    return None
+
+
+def _right_user(login: str, lab: LabServer) -> bool:
+    """True for the account's user name, alone or as an address at QQ's domains."""
+    local, _at, domain = login.rpartition("@")
+    return login == _USER or (local == _USER and domain.lower() in lab.policy.login_domains)
 
 
 def _verify_send(lab: LabServer, value: object) -> str:

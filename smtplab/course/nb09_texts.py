@@ -13,6 +13,28 @@ QQ_LOOK_ALIKE = N_(
     "QQ Mail refuses the QQ password from a mail program. Log in with "
     "account['authorization_code'] as the password."
 )
+LOGIN_WRONG_USER = N_(
+    "the look-alike refused the login (535): the user name {login!r} is not the "
+    "account's. QQ's 535 always speaks of the authorization code, whichever part was "
+    "wrong. Log in as account['user'] ({user!r}), or as your full QQ address."
+)
+LOGIN_ALSO_CODE = N_(
+    " Then the password: QQ takes account['authorization_code'], not the QQ password."
+)
+LOGIN_USER_SPACES = N_(
+    "the look-alike refused the user name {login!r}: there are spaces around it, and a "
+    "server compares the name exactly. Pass account['user'] unchanged."
+)
+LOGIN_SECRET_AS_USER = N_(
+    "you sent a secret as the user name: client.login(user, password) takes the user "
+    "first and the secret second: client.login(account['user'], "
+    "account['authorization_code'])."
+)
+LOGIN_CODE_CHANGED = N_(
+    "the user name was right and you read account['authorization_code'], but the "
+    "look-alike got another secret: pass the code exactly as it is (nothing added, cut "
+    "or changed), as the password, the second argument of client.login."
+)
 ALL_FOUR_FAILURES = N_(
     "all four failures got the advice that says what to do: QQ's authorization "
     "code, Gmail's app password, Microsoft's OAuth2, and the 465/587 mix-up."
@@ -91,6 +113,12 @@ LOOK_ALIKE_ANSWERED = N_(
     "the look-alike answered 530 to MAIL FROM: it wants you logged in "
     "first (RFC 4954 §6). Log in with client.login and the account's "
     "user before send_message(); which secret QQ takes is in the lesson."
+)
+TLS_NOT_TRUSTED = N_(
+    "the look-alike's certificate failed verification: your client did not get the "
+    "overrides' context, the one that trusts the look-alike's CA. Pass **overrides "
+    "unchanged to Client.for_provider('qq', ...), context included; never turn "
+    "verification off."
 )
 TLS_HANDSHAKE_FAILED = N_(
     "the TLS handshake failed: keep the security and port that "

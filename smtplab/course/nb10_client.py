@@ -85,10 +85,19 @@ def check_send_by_hand(send_by_hand: Callable[[dict[str, Any]], Any]) -> Result:
             after = lab.sessions[before:]
             if any(s.auth_user for s in after) or len(lab.inbox) > 1:
                 raise Hint(_(texts.CA_NOT_VERIFIED))
+            before = len(lab.sessions)
+            with contextlib.suppress(Exception):  # "127.1" is 127.0.0.1, a name not covered
+                send_by_hand(job_for(lab, host=_UNCOVERED_NAME))
+            if any(s.auth_user for s in lab.sessions[before:]) or len(lab.inbox) > 1:
+                raise Hint(_(texts.NAME_NOT_VERIFIED).format(name=_UNCOVERED_NAME))
             return said
 
         return evaluate(exercise, attempt, verify, lab=lab, returns=_("the reply to the message"))
 
+
+_UNCOVERED_NAME = "127.1"
+"""A host name that reaches the lab (127.0.0.1, written short) but that its certificate
+does not cover: a client that checks the name refuses the handshake there."""
 
 _DEADLINE = 30.0
 """Seconds a learner's whole client may take before the check gives up on it."""

@@ -13,6 +13,13 @@ PIECES = N_(
     "(RFC 5321 §4.2.1): keep calling recv() until the line with a space after its code "
     "has come whole, and return every line (without its \\r\\n)."
 )
+NAME_NOT_VERIFIED = N_(
+    "your client did not check job['host'] against the certificate: given {name!r} (127.0.0.1 "
+    "written short, a name the look-alike's certificate does not cover), it logged in "
+    "all the same. Keep context.check_hostname on, and connect to job['host'] with "
+    "server_hostname=job['host'] (never a name of your own): a certificate is proof "
+    "only for the names it covers (RFC 6125)."
+)
 CA_NOT_VERIFIED = N_(
     "with a CA file that did not sign the lab's certificate your client still "
     "logged in: it did not verify the certificate, so anyone in the middle "
