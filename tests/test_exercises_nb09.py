@@ -268,6 +268,9 @@ def qq_logging_in_as(user_of: Callable[[dict[str, str]], str], secret_key: str) 
 qq_as_another_user = qq_logging_in_as(lambda account: "friend", "authorization_code")
 qq_user_with_spaces = qq_logging_in_as(lambda account: f" {account['user']} ", "authorization_code")
 qq_user_and_code_swapped = qq_logging_in_as(lambda account: account["authorization_code"], "user")
+qq_user_glued_to_the_code = qq_logging_in_as(
+    lambda account: f"{account['user']}:{account['authorization_code']}", "authorization_code"
+)
 
 
 def qq_code_with_spaces(overrides: dict[str, Any], account: dict[str, str], message: Any) -> Any:
@@ -282,6 +285,7 @@ def test_send_with_qq_login_hints_name_the_wrong_part_and_never_the_code() -> No
         (qq_as_another_user, "'friend' is not the account's"),
         (qq_user_with_spaces, "spaces around it"),
         (qq_user_and_code_swapped, "takes the user first"),
+        (qq_user_glued_to_the_code, "takes the user first"),  # the code inside the name
         (qq_code_with_spaces, "exactly as it is"),
     ):
         spy = CodeSpy(answer)

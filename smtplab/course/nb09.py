@@ -159,7 +159,7 @@ def _auth_hint(error: AuthenticationError, lab: LabServer, read: set[str]) -> st
     login = _login_name(lab)
     if login is None:  # AUTH PLAIN: user and secret in one masked line
         return _(texts.QQ_LOOK_ALIKE)
-    if login.strip() in (QQ_PASSWORD, lab.users[_USER]):  # never shown
+    if any(secret in login for secret in (QQ_PASSWORD, lab.users[_USER])):  # never shown
         return _(texts.LOGIN_SECRET_AS_USER)
     if _right_user(login.strip(), lab) and login != login.strip():
         return _(texts.LOGIN_USER_SPACES).format(login=login)
