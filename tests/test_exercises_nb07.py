@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import smtplib
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -393,6 +394,33 @@ def decide_misspelt(reply: Reply) -> str:
     return "retry" if reply.is_transient else "give up"
 
 
+def decide_syntax_500_501_only(reply: Reply) -> str:
+    """Lists the syntax errors it knows instead of reading the second digit."""
+    if reply.klass == 4:
+        return "retry later"
+    if reply.code in (500, 501) or str(reply.enhanced) in ("5.3.4", "5.7.8"):
+        return "fix and resend"
+    return "give up"
+
+
+def retry_tries(tries: int, pause: Callable[[int], float] = lambda attempt: 0.15) -> Any:
+    """The solution's loop with ``tries`` tries in all, waiting ``pause(attempt)`` seconds
+    after the failed try ``attempt``."""
+
+    def send_with_retry(lab: LabServer, msg: Any) -> Reply:
+        for attempt in range(tries):
+            try:
+                with client_for(lab) as client:
+                    return client.send_message(msg)
+            except ReplyError as err:
+                if err.is_permanent or attempt == tries - 1:
+                    return err.reply
+                time.sleep(pause(attempt))
+        raise AssertionError("not reached")
+
+    return send_with_retry
+
+
 def retry_never(lab: LabServer, msg: Any) -> Reply:
     try:
         with client_for(lab) as client:
@@ -573,9 +601,9 @@ EXERCISES = [
     Exercise(
         number="07.1",
         title="read a failure: decide(reply)",
-        checks="decide(reply) for eleven 4xx/5xx replies, with and without enhanced codes "
-        "(451, 421, 450, 550 5.1.1, 554 5.7.1, 550, 500 5.5.2, 501, 552 5.3.4, 535 5.7.8, "
-        "552 5.2.2)",
+        checks="decide(reply) for fourteen 4xx/5xx replies, with and without enhanced codes "
+        "(451, 421, 450, 550 5.1.1, 554 5.7.1, 550, 500 5.5.2, 501, 502, 503 5.5.1, 504 5.5.4, "
+        "552 5.3.4, 535 5.7.8, 552 5.2.2)",
         check=check_decide,
         correct=sol.decide,
         talks_to_lab=False,
@@ -638,6 +666,13 @@ EXERCISES = [
                 hint="not a str",
             ),
             Mistake(
+                name="lists only 500 and 501 as syntax errors",
+                rule="every x0z reply is a syntax error, 502, 503 and 504 too (RFC 5321 §4.2.1)",
+                warned_in="07 · Reading an error and deciding what to do (a syntax code, 50x)",
+                answer=decide_syntax_500_501_only,
+                hint="'502 Command not implemented'",
+            ),
+            Mistake(
                 name="a misspelt answer",
                 rule="the answer is one of the three strings of the exercise",
                 warned_in="07 · Your turn (exercise 1)",
@@ -651,8 +686,7 @@ EXERCISES = [
         title="retry after greylisting: send_with_retry(lab, msg)",
         checks="send_with_retry(lab, msg) against labs that greylist (451 once at RCPT TO), "
         "refuse (550 at MAIL), answer 451 forever and close with 421; the check counts the "
-        "MAIL commands, "
-        "their pauses and the deliveries",
+        "MAIL commands (3 tries in all), their pauses and the deliveries",
         check=check_retry,
         correct=sol.send_with_retry,
         mistakes=(
@@ -683,6 +717,27 @@ EXERCISES = [
                 warned_in="07 · Your turn (exercise 2: 3 tries in all)",
                 answer=retry_forever,
                 hint="Stop after a few",
+            ),
+            Mistake(
+                name="tries five times",
+                rule="3 tries in all, not more: the exercise says how often to try",
+                warned_in="07 · Your turn (exercise 2: 3 tries in all)",
+                answer=retry_tries(5),
+                hint="saw 5 tries",
+            ),
+            Mistake(
+                name="gives up after the second try",
+                rule="3 tries in all: a 4xx on the second try is retried once more",
+                warned_in="07 · Your turn (exercise 2: 3 tries in all)",
+                answer=retry_tries(2),
+                hint="saw 2 tries",
+            ),
+            Mistake(
+                name="waits before the first retry only",
+                rule="every retry waits first (RFC 5321 §4.5.4.1)",
+                warned_in="07 · Your turn (exercise 2: wait at least 0.1 s and try again)",
+                answer=retry_tries(3, lambda attempt: 0.15 if attempt == 0 else 0.0),
+                hint="always answers 451: you tried again after waiting",
             ),
             Mistake(
                 name="retries on the connection a 421 closed",

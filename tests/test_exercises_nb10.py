@@ -183,20 +183,23 @@ def client(**bugs: Any) -> Any:
             helo = bugs.get("helo", job["helo"])
             if helo == "SERVER":
                 helo = greeting[0].split()[1]
+            replies = {}
             if helo is not None:
-                sol.ask(sock, f"EHLO {helo}", 250)
+                replies["ehlo"] = sol.ask(sock, f"EHLO {helo}", 250)
             sol.ask(sock, "AUTH LOGIN", 334)
             sol.ask(sock, sol.b64(job["user"]), 334)
             secret = job["qq_password"] if bugs.get("qq_password") else job["secret"]
             sol.ask(sock, sol.b64(secret), 235)
             sol.ask(sock, f"MAIL FROM:<{job['from_addr']}>", 250)
-            sol.ask(sock, f"RCPT TO:<{job['to_addr']}>", 250)
+            replies["rcpt"] = sol.ask(sock, f"RCPT TO:<{job['to_addr']}>", 250)
             sol.ask(sock, "DATA", 354)
             sock.sendall(message(job, **bugs))
             accepted = sol.read_reply(sock, 250)
             if not bugs.get("no_quit"):
                 sol.ask(sock, "QUIT", 221)
-        return None if bugs.get("no_return") else accepted
+        if bugs.get("no_return"):
+            return None
+        return replies[bugs["returns"]] if "returns" in bugs else accepted
 
     return send
 
@@ -485,6 +488,23 @@ EXERCISES = [
                 warned_in=f"{BUILD}: EHLO",
                 answer=client(helo="SERVER"),
                 hint="Helo command rejected",
+            ),
+            Mistake(
+                name="returns the EHLO reply",
+                rule="the reply to the message is the one after the final '.' (RFC 5321 "
+                "§4.1.1.4), not any 250",
+                warned_in="10 · Your turn (exercise 3: return the lines of the reply to the "
+                "message)",
+                answer=client(returns="ehlo"),
+                hint="reply to EHLO, not to the message",
+            ),
+            Mistake(
+                name="returns the reply to RCPT",
+                rule="a 250 to RCPT TO accepts a recipient, not the message (RFC 5321 §3.3)",
+                warned_in="10 · Your turn (exercise 3: return the lines of the reply to the "
+                "message)",
+                answer=client(returns="rcpt"),
+                hint="RCPT, not to the message",
             ),
             Mistake(
                 name="sends but returns nothing",
@@ -783,3 +803,12 @@ def test_a_read_reply_that_never_ends_is_stopped() -> None:
 def test_reading_until_closed_with_the_timeout_kept_gets_the_same_hint() -> None:
     result = check_read_reply(until_closed_keeping_the_timeout)
     failed_with(result, "waited for more than the server sent", "greeting")
+
+
+def test_send_by_hand_may_return_the_reply_to_the_message_as_text_or_bytes() -> None:
+    """The reply after the final '.' passes as one str or as bytes, line ends and all."""
+    right = client()
+    as_text = lambda job: "\r\n".join(right(job)) + "\r\n"  # noqa: E731
+    assert check_send_by_hand(as_text), check_send_by_hand(as_text)
+    as_bytes = lambda job: as_text(job).encode()  # noqa: E731
+    assert check_send_by_hand(as_bytes), check_send_by_hand(as_bytes)

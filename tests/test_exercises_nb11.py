@@ -69,6 +69,14 @@ def keeps_preferences(dns, domain):  # type: ignore[no-untyped-def]
     return [r for r in dns.mx(domain) if r[1] != "."] or ([domain] if dns.addresses(domain) else [])
 
 
+def adds_the_domain_after_its_mx(dns, domain):  # type: ignore[no-untyped-def]
+    """The domain's own address as a last resort, though it has MX records."""
+    if any(host == "." for _, host in dns.mx(domain)):
+        return []
+    hosts = [h for _, h in sorted(dns.mx(domain))]
+    return hosts + ([domain] if dns.addresses(domain) else [])
+
+
 # --- 11.2 delaying_hop --------------------------------------------------------------------
 
 
@@ -117,8 +125,8 @@ EXERCISES = [
     Exercise(
         number="11.1",
         title="where to deliver: delivery_order(dns, domain)",
-        checks="delivery_order(dns, domain) for MX records out of order, an implicit MX, "
-        "a null MX and a domain with neither MX nor address",
+        checks="delivery_order(dns, domain) for MX records out of order, MX records and an "
+        "address, an implicit MX, a null MX and a domain with neither MX nor address",
         check=check_delivery_order,
         correct=sol.delivery_order,
         talks_to_lab=False,
@@ -157,6 +165,14 @@ EXERCISES = [
                 warned_in=f"{WHERE}: MX records and preferences",
                 answer=no_implicit_mx,
                 hint="implicit MX",
+            ),
+            Mistake(
+                name="the domain's address after its MX hosts",
+                rule="the implicit MX is used only when there is no MX record at all "
+                "(RFC 5321 §5.1)",
+                warned_in=f"{WHERE}: MX records and preferences (no MX record at all)",
+                answer=adds_the_domain_after_its_mx,
+                hint="only when it has no MX record at all",
             ),
             Mistake(
                 name="only the first MX host",
@@ -224,7 +240,8 @@ EXERCISES = [
         number="11.3",
         title="let the shop's newsletters pass: spf_for_shop()",
         checks="spf_for_shop() is TXT data for shop.example: SPF must pass for "
-        "smtp.post.example (192.0.2.25) and fail for a stranger, and DMARC then pass",
+        "smtp.post.example (192.0.2.25) and fail for a stranger and for mx.post.example "
+        "(192.0.2.26, it only receives), and DMARC then pass",
         check=check_spf_for_shop,
         correct=sol.spf_for_shop,
         talks_to_lab=False,
@@ -242,6 +259,20 @@ EXERCISES = [
                 warned_in=f"{WHERE}: SPF with a missing include",
                 answer=lambda: '"v=spf1 ip4:192.0.2.26 -all"',
                 hint="mx.post.example only receives",
+            ),
+            Mistake(
+                name="the MX's address too",
+                rule="SPF lists the hosts that send for the domain, and fails for any other",
+                warned_in=f"{WHERE}: SPF with a missing include (mx.post.example never sends)",
+                answer=lambda: '"v=spf1 ip4:192.0.2.26 include:_spf.post.example -all"',
+                hint="mx.post.example (192.0.2.26) is pass",
+            ),
+            Mistake(
+                name="a whole range around the sender",
+                rule="authorise post.example's outgoing servers, not their neighbours",
+                warned_in=f"{WHERE}: exercise 3 (fails for anyone else)",
+                answer=lambda: '"v=spf1 ip4:192.0.2.0/24 -all"',
+                hint="192.0.2.26) is pass",
             ),
             Mistake(
                 name="no quotes",

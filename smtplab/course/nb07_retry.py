@@ -27,6 +27,7 @@ MIN_PAUSE = 0.1
 """Seconds a retry must wait after a 4xx (the notebook suggests ``time.sleep(0.2)``)."""
 
 _TOO_MANY = 6  # this many MAIL attempts or more: the function does not stop
+_TRIES = 3  # the notebook asks for "3 tries in all"
 
 # --- the labs' facts --------------------------------------------------------------------
 
@@ -228,6 +229,15 @@ def _verify_retry(
             raise Hint(_(texts.TRIED_TIMES_WOULD).format(what=what, count=run.attempts))
         if run.attempts < 2:
             raise Hint(_("{what}: you tried only once; retry after a 4xx.").format(what=what))
+        if run.attempts != _TRIES:
+            asked = _(texts.TRIES_NOT_ASKED)
+            raise Hint(
+                asked.format(what=what, count=run.attempts, asked=_TRIES, retries=_TRIES - 1)
+            )
+        pause = min(run.pauses())
+        if pause < MIN_PAUSE:  # every retry waits, not only the first
+            waited, least = f"{pause * 1000:.0f}", f"{MIN_PAUSE:g}"
+            raise Hint(_(texts.TRIED_AGAIN_AFTER).format(what=what, waited=waited, least=least))
         if _code_of(run, what, work_only) not in (451, None):
             raise Hint(_(texts.RETURN_ERR_REPLY).format(what=what))
         endless = run.attempts

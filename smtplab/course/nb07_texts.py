@@ -80,6 +80,11 @@ TRIED_TIMES_WOULD = N_(
     "a few tries (3 in all) and return the last reply; a real MTA gives up "
     "after some days (RFC 5321 §4.5.4.1)."
 )
+TRIES_NOT_ASKED = N_(
+    "{what}: the lab saw {count} tries (one MAIL FROM each), but the exercise asks for "
+    "{asked} tries in all: the first and up to {retries} retries after a 4xx. When the "
+    "last try fails too, stop and return its err.reply (e.g. for attempt in range({asked}))."
+)
 MESSAGE_SHOULD_ARRIVE = N_(
     "{what}: the message should arrive on the second try (it arrived "
     "{count} times). 421 is a 4xx: retry, on a new connection."
@@ -174,6 +179,9 @@ DECIDE_CASES = (  # (a reply line, the right answer, why, the why's {detail}, a 
     ("550 Mailbox unavailable", "give up", GIVE_UP_WHY, HAS_ENHANCED_CODE, ""),
     ("500 5.5.2 Syntax error, command unrecognized", FIX_AND_RESEND, SYNTAX_ERROR_WHY, "", ""),
     ("501 Syntax error in parameters or arguments", FIX_AND_RESEND, ARGUMENTS_ERROR_WHY, "", ""),
+    ("502 Command not implemented", FIX_AND_RESEND, SYNTAX_ERROR_WHY, "", ""),
+    ("503 5.5.1 Bad sequence of commands", FIX_AND_RESEND, SYNTAX_ERROR_WHY, "", ""),
+    ("504 5.5.4 Command parameter not implemented", FIX_AND_RESEND, SYNTAX_ERROR_WHY, "", ""),
     ("552 5.3.4 Message too big for system", FIX_AND_RESEND, TOO_BIG_WHY, "", ENHANCED_IS_NOT_TEXT),
     (
         "535 5.7.8 Authentication credentials invalid",

@@ -17,7 +17,7 @@ from ..lab import LabServer, ReceivedMessage
 from . import nb10_texts as texts
 from .harness import TRIED, Hint, Result, evaluate, work_of
 from .labs import arrived, quick_lookalike, run_with_deadline
-from .reading import text_lines
+from .reading import text_lines, verb
 
 __all__: list[str] = []  # public as smtplab.course.nb10 (job_for, QQ_PASSWORD, checks)
 
@@ -152,10 +152,41 @@ def _judge_send(lab: LabServer, value: object) -> str:
     judge_names(received)
     if "QUIT" not in session.commands():
         raise Hint(_(texts.NO_QUIT))
-    lines = text_lines(value) if value is not TRIED else None
-    if value is not TRIED and (lines is None or not any(line.startswith("250") for line in lines)):
-        raise Hint(_(texts.RETURN_REPLY).format(value=value))
+    if value is not TRIED:
+        judge_returned_reply(session, value)
     return _(texts.SENT_BY_HAND)
+
+
+def replies_of(session: Any) -> list[tuple[str, list[str]]]:
+    """Each reply of the lab's log with what it answered: ("220", the greeting's lines),
+    ("EHLO", ...), ("AUTH", ...), (".", the reply to the message) and so on."""
+    replies: list[tuple[str, list[str]]] = []
+    answered, last = _("the connection (the greeting)"), None
+    for line in session.lines:
+        if line.direction == "C" and line.kind != "body":
+            answered = "." if line.kind == "dot" else "AUTH" if line.kind == "auth" else verb(line)
+            last = None
+        elif line.direction == "S":
+            if last is None:
+                last = (answered, [])
+                replies.append(last)
+            last[1].append(line.text.rstrip())
+    return replies
+
+
+def judge_returned_reply(session: Any, value: object) -> None:
+    """The learner returned the lines the lab answered after the final '.' line (the
+    reply to the message, RFC 5321 §4.1.1.4), not another reply."""
+    lines = text_lines(value)
+    got = None if lines is None else [line.rstrip() for line in lines]
+    replies = replies_of(session)
+    want = next((reply for answered, reply in replies if answered == "."), [])
+    if got == want:
+        return
+    answered = " / ".join(dict.fromkeys(answered for answered, reply in replies if reply == got))
+    if answered:  # "250 OK" answers MAIL and RCPT alike
+        raise Hint(_(texts.OTHER_REPLY).format(got=got, answered=answered, want=want))
+    raise Hint(_(texts.RETURN_REPLY).format(value=value, want=want))
 
 
 def body_lines(received: ReceivedMessage) -> list[str]:

@@ -60,7 +60,13 @@ NO_QUIT = N_(
     "the session with QUIT and read the 221 before closing."
 )
 RETURN_REPLY = N_(
-    "return the lines of the reply to the message (250 ... queued as ...), not {value!r}."
+    "return the lines of the reply to the message, the ones the look-alike answered after "
+    "your final '.' line ({want!r}), not {value!r}."
+)
+OTHER_REPLY = N_(
+    "you returned {got!r}: the look-alike's reply to {answered}, not to the message. Return "
+    "the lines it answered after your final '.' line, {want!r} (RFC 5321 §4.1.1.4: that "
+    "reply says whether the message was accepted)."
 )
 SENT_BY_HAND = N_(
     "implicit TLS verified against the lab's CA, EHLO with your own name, AUTH LOGIN with "

@@ -31,6 +31,9 @@ shuffled.example.   300 IN MX 20 c.shuffled.example.
 c.shuffled.example. 300 IN A 198.51.100.3
 a.shuffled.example. 300 IN A 198.51.100.1
 b.shuffled.example. 300 IN A 198.51.100.2
+both.example.       300 IN MX 10 mx.both.example.
+both.example.       300 IN A 198.51.100.5
+mx.both.example.    300 IN A 198.51.100.6
 tiny.example.       300 IN A 198.51.100.9
 nomail.example.     300 IN MX 0 .
 nomail.example.     300 IN A 198.51.100.8
@@ -43,6 +46,7 @@ _ORDER_CASES: tuple[tuple[str, list[str], str], ...] = (
         ["a.shuffled.example", "c.shuffled.example", "b.shuffled.example"],  # not by name, not text
         texts.TRY_EVERY_MX,
     ),
+    ("both.example", ["mx.both.example"], texts.BOTH_EXAMPLE_HAS),
     (
         "tiny.example",
         ["tiny.example"],
@@ -79,7 +83,7 @@ def _verify_order(answers: object) -> str:
                     domain=domain, answer=answer, why=_(why)
                 )
             )
-    return _(texts.RIGHT_ALL_FOUR)
+    return _(texts.RIGHT_ALL_DOMAINS)
 
 
 def check_delivery_order(function: Callable[[DNSTable, str], object]) -> Result:
@@ -175,6 +179,7 @@ _NEWSLETTER = (
     b"Subject: This week's offers\r\n\r\nOffers\r\n"
 )
 _OUTGOING = "192.0.2.25"  # smtp.post.example, which sends shop.example's newsletters
+_RECEIVER = "192.0.2.26"  # mx.post.example, which only receives (and its /24 neighbour)
 _STRANGER = "203.0.113.7"
 
 
@@ -231,6 +236,8 @@ def _judge_spf(table: DNSTable, record: str, quoted: bool) -> str:
         )
     if stranger.result not in ("fail", "softfail"):
         raise Hint(_(texts.SPF_SHOP_EXAMPLE).format(address=_STRANGER, result=stranger.result))
+    if check_host(table, _RECEIVER, "shop.example").result == "pass":
+        raise Hint(_(texts.SPF_PASSES_RECEIVER).format(address=_RECEIVER))
     verdict = run_checks(table, _NEWSLETTER, _OUTGOING, "bounce@shop.example", "smtp.post.example")
     if verdict.dmarc != "pass":  # pragma: no cover - SPF passed and is aligned
         raise Hint(

@@ -4,9 +4,20 @@ from ..i18n import N_
 
 __all__: list[str] = []
 
-RIGHT_ALL_FOUR = N_(
-    "right for all four domains: MX hosts by preference, lowest first; the implicit MX; "
-    "the null MX; and no route at all."
+RIGHT_ALL_DOMAINS = N_(
+    "right for all five domains: MX hosts by preference, lowest first, and only them; the "
+    "implicit MX; the null MX; and no route at all."
+)
+BOTH_EXAMPLE_HAS = N_(
+    "both.example has an MX record and an address: only its MX host is tried. The domain's "
+    "own address is the implicit MX only when it has no MX record at all (RFC 5321 §5.1), "
+    "not a last resort after its MX hosts"
+)
+SPF_PASSES_RECEIVER = N_(
+    "SPF for shop.example from mx.post.example ({address}) is pass: your record authorises "
+    "a host that only receives mail (its address, an mx, or a whole range around "
+    "smtp.post.example). List the servers that send the newsletters and no others: "
+    "include:_spf.post.example, then -all."
 )
 ALL_THREE_READ = N_(
     "all three read right: Received lines bottom-up, the gap between two hops is time "
