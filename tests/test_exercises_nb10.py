@@ -299,12 +299,12 @@ def picture_client(**bugs: Any) -> Any:
             sol.ask(sock, sol.b64(job["user"]), 334)
             sol.ask(sock, sol.b64(job["secret"]), 235)
             sol.ask(sock, f"MAIL FROM:<{job['from_addr']}>", 250)
-            sol.ask(sock, f"RCPT TO:<{job['to_addr']}>", 250)
+            to_rcpt = sol.ask(sock, f"RCPT TO:<{job['to_addr']}>", 250)
             sol.ask(sock, "DATA", 354)
             sock.sendall(data)
             accepted = sol.read_reply(sock, 250)
             sol.ask(sock, "QUIT", 221)
-        return accepted
+        return to_rcpt if bugs.get("returns_rcpt") else accepted
 
     return send
 
@@ -545,6 +545,14 @@ EXERCISES = [
                 hint="fully qualified",
             ),
             Mistake(
+                name="fixed, but returns the EHLO reply",
+                rule="the reply to the message is the one after the final '.' (RFC 5321 "
+                "§4.1.1.4), not any 250",
+                warned_in=f"{REVIEW}: your fix (it returns the reply to the message)",
+                answer=client(returns="ehlo"),
+                hint="reply to EHLO, not to the message",
+            ),
+            Mistake(
                 name="no EHLO at all",
                 rule="the client greets first (RFC 5321 §4.1.4)",
                 warned_in=f"{REVIEW}: bug 1",
@@ -719,6 +727,14 @@ EXERCISES = [
                 warned_in="10 · Optional: attach a picture",
                 answer=picture_client(wrong_boundary=True),
                 hint="boundary",
+            ),
+            Mistake(
+                name="returns the reply to RCPT",
+                rule="the reply to the message is the one after the final '.' (RFC 5321 "
+                "§4.1.1.4), not any 250",
+                warned_in="10 · Optional: attach a picture (return the reply to the message)",
+                answer=picture_client(returns_rcpt=True),
+                hint="not to the message",
             ),
             Mistake(
                 name="the bytes not in base64",

@@ -11,7 +11,7 @@ from typing import Any
 from ..i18n import _
 from ..lab import LabServer, ReceivedMessage
 from . import nb10_texts as texts
-from .harness import Hint, Result, evaluate, work_of
+from .harness import TRIED, Hint, Result, evaluate, work_of
 from .labs import quick_lookalike
 from .nb10_client import (
     BODY,
@@ -20,6 +20,7 @@ from .nb10_client import (
     dots_hint,
     job_for,
     judge_names,
+    judge_returned_reply,
     received_message,
     run_client,
     separator_hint,
@@ -61,7 +62,10 @@ def _review(
 
         def verify(value: object) -> str:
             received = received_message(lab) if needs_message else None
-            return judge(lab, received)
+            said = judge(lab, received)
+            if value is not TRIED and lab.sessions:
+                judge_returned_reply(lab.sessions[-1], value)
+            return said
 
         return evaluate(exercise, attempt, verify, lab=lab, returns=_("the reply to the message"))
 
@@ -168,6 +172,8 @@ def check_attachment(send_with_picture: Callable[[dict[str, Any]], Any]) -> Resu
                 raise Hint(_("the picture's base64 does not decode to the bytes you were given."))
             if picture.get_filename() != "dot.png":
                 raise Hint(_(texts.NO_FILE_NAME))
+            if value is not TRIED:
+                judge_returned_reply(lab.sessions[-1], value)
             return _("multipart/mixed with the text and dot.png in base64: the inbox decodes it.")
 
         return evaluate(exercise, attempt, verify, lab=lab, returns=_("the reply to the message"))
