@@ -92,6 +92,24 @@ def test_other_refusals_pass_too(fields: dict[str, str]) -> None:
     assert result.status == "passed", result.message
 
 
+@pytest.mark.parametrize(
+    "fill",
+    [
+        lambda composer: composer.load(to=""),
+        lambda composer: composer.load(),
+        lambda composer: composer.send_mail(block=True),
+    ],
+    ids=["load-no-recipient", "load-nothing", "press-send-on-the-empty-form"],
+)
+def test_an_empty_form_is_a_refused_one(fill: Callable[[Composer], object]) -> None:
+    """No recipient at all is one of the refusals the notebook lists (Summary): a function
+    that loads an empty To, or presses Send on the empty form, has tried, and passes,
+    though the form looks as it was."""
+    result = check_refused_form(fill)
+    assert result.status == "passed", result
+    assert "'to'" in result.message or "'sender'" in result.message, result.message
+
+
 # --- the catalogue ------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ..i18n import _
 from ..lab import LabServer
-from ..widgets import Composer
+from ..widgets import Composer, DraftForm
 from . import nb08_texts as texts
 from .harness import Hint, Result, evaluate
 from .labs import CLIENT_TIMEOUT, strict_lab
@@ -22,10 +22,16 @@ CAROL = "carol@example.com"
 def _attempt(fill: Callable[[Composer], object], lab: LabServer) -> Callable[[], object]:
     def attempt() -> object:
         composer = Composer(lab, local_hostname="learner.example")
-        before = composer.form
+        before, loads, load = composer.form, [], composer.load
+
+        def counted_load(*form: DraftForm, **fields: object) -> Composer:
+            loads.append(fields)  # load(to="") leaves the form as it was, yet is a try
+            return load(*form, **fields)
+
+        composer.load = counted_load  # type: ignore[method-assign]
         fill(composer)
-        if composer.form == before:
-            return None  # untouched: the form is as it was
+        if composer.form == before and not loads and composer.outcome is None:
+            return None  # untouched: no load(), no Send, the form as it was
         return composer
 
     return attempt
