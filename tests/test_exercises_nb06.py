@@ -489,11 +489,12 @@ def subject_gbk_bytes_labelled_utf8(text: str) -> str:
         "27 Nov 2026 14:00 -0500",
         "Fri, 27 Nov 2026 14:00:00 GMT",
         "fri, 27 nov 2026 14:00:00 +0000 (UTC)",
+        "Fri, 27 Nov 2026\r\n 14:00:00 +0000",
     ],
 )
 def test_bcc_dates_in_other_rfc_5322_forms_pass(date: str) -> None:
     """RFC 5322 §3.3: the day name and seconds are optional, names in any case, a comment
-    may follow, and the obsolete zone GMT is still read (§4.3)."""
+    may follow, the field may be folded, and the obsolete zone GMT is still read (§4.3)."""
 
     def send_with_bcc(client: Any, sender: str, to: str, bcc: str) -> Any:
         return bcc_by_hand(client, sender, to, raw_message(sender, to).replace(DATE, date), bcc)
@@ -518,6 +519,7 @@ def test_bcc_dates_not_in_rfc_5322_form_fail(date: str) -> None:
     [
         ("<minutes.1.x@[127.0.0.1]>", True),
         ("  <MINUTES-1@Example.COM>  (ours)", True),
+        ("\r\n <minutes-1@example.com>", True),
         ("<12345>", False),
         ("minutes-1@example.com", False),
     ],

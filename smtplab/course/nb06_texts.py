@@ -47,8 +47,9 @@ DATE_NOT_RFC_5322 = N_(
 )
 MESSAGE_ID_FORM = N_(
     "the Message-ID: header is {value!r}: RFC 5322 §3.6.4 writes it as <unique@domain>, "
-    "in angle brackets, something unique on the left of the @ and a domain on the right. "
-    "email.utils.make_msgid() writes one, and compose() adds it."
+    "in angle brackets, something unique on the left of the @ and a domain on the right "
+    '("The headers of RFC 5322"). email.utils.make_msgid() writes one, and compose() '
+    "adds it."
 )
 MESSAGE_HAS_MESSAGE = N_(
     "the message has no Message-ID: header; RFC 5322 §3.6.4 says every message "
