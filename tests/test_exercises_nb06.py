@@ -461,6 +461,94 @@ def bcc_header_and_no_return(client: Any, sender: str, to: str, bcc: str) -> Non
     bcc_header_in_raw_message(client, sender, to, bcc)
 
 
+def bcc_with_an_iso_date(client: Any, sender: str, to: str, bcc: str) -> Any:
+    text = raw_message(sender, to).replace(DATE, "2026-11-27 14:00:00")
+    return bcc_by_hand(client, sender, to, text, bcc)
+
+
+def bcc_with_a_bare_message_id(client: Any, sender: str, to: str, bcc: str) -> Any:
+    text = raw_message(sender, to).replace("<minutes-1@example.com>", "minutes-1")
+    return bcc_by_hand(client, sender, to, text, bcc)
+
+
+def subject_gbk_bytes_labelled_utf8(text: str) -> str:
+    """GB18030 (GBK) bytes, a character a word, under a utf-8 label."""
+    if text.isascii():
+        return text
+    return " ".join(
+        "=?utf-8?b?" + base64.b64encode(char.encode("gb18030")).decode("ascii") + "?="
+        for char in text
+        if char != " "
+    )
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "Fri, 27 Nov 2026 14:00:00 +0800",
+        "27 Nov 2026 14:00 -0500",
+        "Fri, 27 Nov 2026 14:00:00 GMT",
+        "fri, 27 nov 2026 14:00:00 +0000 (UTC)",
+        "Fri, 27 Nov 2026\r\n 14:00:00 +0000",
+    ],
+)
+def test_bcc_dates_in_other_rfc_5322_forms_pass(date: str) -> None:
+    """RFC 5322 §3.3: the day name and seconds are optional, names in any case, a comment
+    may follow, the field may be folded, and the obsolete zone GMT is still read (§4.3)."""
+
+    def send_with_bcc(client: Any, sender: str, to: str, bcc: str) -> Any:
+        return bcc_by_hand(client, sender, to, raw_message(sender, to).replace(DATE, date), bcc)
+
+    assert check_bcc(send_with_bcc)
+
+
+@pytest.mark.parametrize(
+    "date", ["2026-11-27 14:00:00", "Fri, 27 Nov 2026 14:00:00", "Tue Dec  8 01:09:41 UTC 2026"]
+)
+def test_bcc_dates_not_in_rfc_5322_form_fail(date: str) -> None:
+    """Without the zone, or in ISO or date(1) form, the Date is not RFC 5322 §3.3's."""
+
+    def send_with_bcc(client: Any, sender: str, to: str, bcc: str) -> Any:
+        return bcc_by_hand(client, sender, to, raw_message(sender, to).replace(DATE, date), bcc)
+
+    failed_with(check_bcc(send_with_bcc), repr(date), "RFC 5322 §3.3", "format_datetime")
+
+
+@pytest.mark.parametrize(
+    ("message_id", "passes"),
+    [
+        ("<minutes.1.x@[127.0.0.1]>", True),
+        ("  <MINUTES-1@Example.COM>  (ours)", True),
+        ("\r\n <minutes-1@example.com>", True),
+        ("<12345>", False),
+        ("minutes-1@example.com", False),
+    ],
+)
+def test_bcc_message_id_forms(message_id: str, passes: bool) -> None:
+    """RFC 5322 §3.6.4: msg-id is "<" id-left "@" id-right ">", comments around it allowed."""
+
+    def send_with_bcc(client: Any, sender: str, to: str, bcc: str) -> Any:
+        text = raw_message(sender, to).replace("<minutes-1@example.com>", message_id)
+        return bcc_by_hand(client, sender, to, text, bcc)
+
+    result = check_bcc(send_with_bcc)
+    if passes:
+        assert result, result
+    else:
+        failed_with(result, "<unique@domain>", "§3.6.4", "make_msgid")
+
+
+def test_bcc_an_empty_group_in_bcc_passes() -> None:
+    """'Bcc: undisclosed-recipients:;' is a group with no address (RFC 5322 §3.4): like
+    an empty Bcc: it names nobody, so the copy stays blind (§3.6.3)."""
+
+    def send_with_bcc(client: Any, sender: str, to: str, bcc: str) -> Any:
+        text = raw_message(sender, to, "Bcc: undisclosed-recipients:;\r\n")
+        return bcc_by_hand(client, sender, to, text, bcc)
+
+    assert check_bcc(send_with_bcc)
+
+
 def test_bcc_without_the_empty_line_is_told_where_the_body_begins() -> None:
     failed_with(check_bcc(bcc_without_empty_line), "'See below.'", "empty line", "§2.1")
 
@@ -568,6 +656,14 @@ EXERCISES = [
                 hint="charset",
             ),
             Mistake(
+                name="GB18030 (GBK) bytes under a utf-8 label",
+                rule="the charset names how the text became bytes: UTF-8 bytes for utf-8 "
+                "(RFC 2047 §2)",
+                warned_in="06 · Non-ASCII names and subjects (the table of its parts)",
+                answer=subject_gbk_bytes_labelled_utf8,
+                hint="do not decode as utf-8",
+            ),
+            Mistake(
                 name="a line break that starts a new header",
                 rule="a header continues only on a folded line starting with a space "
                 "(RFC 5322 §2.2.3)",
@@ -650,6 +746,21 @@ EXERCISES = [
                 warned_in="06 · The headers of RFC 5322",
                 answer=bcc_without_date,
                 hint="no Date",
+            ),
+            Mistake(
+                name="a Date: in ISO form",
+                rule="the date is day, date, time and zone: Fri, 27 Nov 2026 14:00:00 +0000 "
+                "(RFC 5322 §3.3)",
+                warned_in="06 · The headers of RFC 5322 (the form of §3.3)",
+                answer=bcc_with_an_iso_date,
+                hint="RFC 5322 §3.3",
+            ),
+            Mistake(
+                name="a Message-ID without <...@domain>",
+                rule="a Message-ID is <unique@domain>, in angle brackets (RFC 5322 §3.6.4)",
+                warned_in="06 · The headers of RFC 5322 (random on the left of the @)",
+                answer=bcc_with_a_bare_message_id,
+                hint="<unique@domain>",
             ),
             Mistake(
                 name="no empty line after the headers",

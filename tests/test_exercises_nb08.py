@@ -57,6 +57,27 @@ def test_addresses_in_another_letter_case_pass(fields: dict[str, str]) -> None:
     assert result.status == "passed", result
 
 
+def test_a_fill_that_presses_send_itself_is_judged_once() -> None:
+    """The notebook shows load() then send_mail(): a learner's function that sends too is
+    judged by the message it sent (the check does not send it a second time)."""
+
+    def fill_and_send(composer: Composer) -> None:
+        composer.load(**FIELDS, to=BOB, bcc=CAROL)
+        composer.send_mail(block=True)
+
+    result = check_bcc_form(fill_and_send)
+    assert result.status == "passed", result
+    assert "RCPT TO for bob@example.com, carol@example.com" in result.message
+
+
+def test_a_fill_that_presses_send_with_carol_in_cc_is_told_so() -> None:
+    def fill_and_send(composer: Composer) -> None:
+        composer.load(**FIELDS, to=BOB, cc=CAROL)
+        composer.send_mail(block=True)
+
+    failed_with(check_bcc_form(fill_and_send), "in Cc")
+
+
 def test_a_valid_form_is_not_a_refused_one() -> None:
     result = check_refused_form(lambda c: c.load(**FIELDS, to="bob@example.com"))
     failed_with(result, "the form was valid")
@@ -69,6 +90,24 @@ def test_a_valid_form_is_not_a_refused_one() -> None:
 def test_other_refusals_pass_too(fields: dict[str, str]) -> None:
     result = check_refused_form(lambda c: c.load(**{**FIELDS, **fields}))
     assert result.status == "passed", result.message
+
+
+@pytest.mark.parametrize(
+    "fill",
+    [
+        lambda composer: composer.load(to=""),
+        lambda composer: composer.load(),
+        lambda composer: composer.send_mail(block=True),
+    ],
+    ids=["load-no-recipient", "load-nothing", "press-send-on-the-empty-form"],
+)
+def test_an_empty_form_is_a_refused_one(fill: Callable[[Composer], object]) -> None:
+    """No recipient at all is one of the refusals the notebook lists (Summary): a function
+    that loads an empty To, or presses Send on the empty form, has tried, and passes,
+    though the form looks as it was."""
+    result = check_refused_form(fill)
+    assert result.status == "passed", result
+    assert "'to'" in result.message or "'sender'" in result.message, result.message
 
 
 # --- the catalogue ------------------------------------------------------------------------
@@ -106,6 +145,13 @@ EXERCISES = [
                 warned_in="08 · The draft model: the form without the widgets",
                 answer=filler(to=f"{BOB}, {CAROL}"),
                 hint="so Bob can see it",
+            ),
+            Mistake(
+                name="Carol in To, someone else in Cc",
+                rule="every header is shown to every recipient, To as much as Cc",
+                warned_in="08 · The draft model: the form without the widgets",
+                answer=filler(to=f"{BOB}, {CAROL}", cc="dave@example.com"),
+                hint="her address is in To",
             ),
             Mistake(
                 name="Carol left out",

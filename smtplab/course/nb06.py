@@ -167,6 +167,13 @@ def check_bcc(send_with_bcc: Callable[[Client, str, str, str], Any]) -> Result:
 
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:|^[ \t]")
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_DATE_TIME = re.compile(  # RFC 5322 §3.3, with the zones of §4.3 that are still read
+    rf"^\s*(?:[A-Z]{{3}}\s*,\s*)?\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}\s+\d\d:\d\d(?::\d\d)?"
+    r"\s+(?:[+-]\d{4}|UT|GMT|[ECMP][SD]T)\s*(?:\(.*\))?\s*$",
+    re.IGNORECASE,
+)
+_MSG_ID = re.compile(r"^\s*<[^<>@\s]+@[^<>@\s]+>\s*(?:\(.*\))?\s*$")  # RFC 5322 §3.6.4
 
 
 def _text_among_headers(data: bytes) -> str | None:
@@ -199,7 +206,8 @@ def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
     if to.lower() not in rcpts:
         raise Hint(_(texts.ENVELOPE_HAS_RCPT).format(to=to))
     blind = parts.header("Bcc")
-    if blind is not None and blind.value.strip():  # empty, it names nobody (RFC 5322 §3.6.3)
+    if blind is not None and "@" in blind.value:  # empty, or a group with no address
+        # ('undisclosed-recipients:;'), it names nobody (RFC 5322 §3.6.3)
         raise Hint(_(texts.BCC_PUT_HEADERS))
     if in_headers:
         raise Hint(_(texts.APPEARS_HEADER_EVERY).format(bcc=bcc, header=in_headers[0]))
@@ -207,10 +215,15 @@ def _verify_bcc(lab: LabServer, sender: str, to: str, bcc: str) -> str:
         raise Hint(_(texts.HEADER_SHOULD_SHOW).format(to=to))
     if not parts.header_from:
         raise Hint(_("the message has no From: header; RFC 5322 §3.6 requires one."))
-    if parts.header("Date") is None:
+    date, message_id = parts.header("Date"), parts.header("Message-ID")
+    if date is None:
         raise Hint(_(texts.MESSAGE_HAS_DATE))
-    if parts.header("Message-ID") is None:
+    if not _DATE_TIME.match(date.value):
+        raise Hint(_(texts.DATE_NOT_RFC_5322).format(value=date.value.strip()))
+    if message_id is None:
         raise Hint(_(texts.MESSAGE_HAS_MESSAGE))
+    if not _MSG_ID.match(message_id.value):
+        raise Hint(_(texts.MESSAGE_ID_FORM).format(value=message_id.value.strip()))
     if message.mail_from.lower() != sender.lower():
         raise Hint(_("the envelope sender (MAIL FROM) should be {sender}.").format(sender=sender))
     return _(texts.SERVER_GOT_RCPT).format(to=to, bcc=bcc)

@@ -113,18 +113,40 @@ def _verify_subjects(lab: LabServer, values: list[str]) -> str:
     )
 
 
-def _whole_characters(word: str) -> bool:
-    """True when an encoded word's bytes decode on their own (RFC 2047 §5)."""
+def _word_bytes(word: str) -> tuple[str, bytes | None]:
+    """An encoded word's charset and bytes (None when its text is not base64 / Q)."""
     charset, encoding, payload = word[2:-2].split("?", 2)
     try:
         if encoding.lower() == "b":
-            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
-        else:
-            data = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+            return charset, base64.b64decode(payload + "=" * (-len(payload) % 4))
+        return charset, quopri.decodestring(payload.replace("_", " ").encode(), header=True)
+    except (ValueError, binascii.Error):
+        return charset, None
+
+
+def _decodes(data: bytes, charset: str) -> bool:
+    try:
         data.decode(charset)
-    except (ValueError, LookupError, binascii.Error):
+    except (ValueError, LookupError):
         return False
     return True
+
+
+def _judge_characters(text: str, received: str) -> None:
+    """Each word's bytes decode on their own (RFC 2047 §5); when even all the words of its
+    charset together do not, the bytes are not that charset at all (§2)."""
+    words = [(*_word_bytes(word), word) for word in _ENCODED_WORD.findall(received)]
+    for charset, data, word in words:
+        if data is not None and _decodes(data, charset):
+            continue
+        together = b"".join(d or b"" for c, d, _w in words if c.lower() == charset.lower())
+        if data is not None and not _decodes(together, charset):
+            raise Hint(
+                _(texts.WORD_NOT_CHARSET).format(
+                    header="Subject", text=text, word=word[:32], charset=charset
+                )
+            )
+        raise Hint(_(texts.ENCODED_WORD_DOES).format(header="Subject", text=text, word=word[:32]))
 
 
 def _judge_subject(text: str, lines: list[bytes]) -> None:
@@ -132,11 +154,7 @@ def _judge_subject(text: str, lines: list[bytes]) -> None:
     if not raw.isascii():
         raise Hint(_(texts.ENCODED_SERVER_RECEIVED).format(header="Subject", text=text))
     received = raw.decode("ascii")
-    for word in _ENCODED_WORD.findall(received):
-        if not _whole_characters(word):
-            raise Hint(
-                _(texts.ENCODED_WORD_DOES).format(header="Subject", text=text, word=word[:32])
-            )
+    _judge_characters(text, received)
     for match in _ENCODED_WORD.finditer(received):
         # RFC 2047 §5 (1): white space between an encoded word and what is next to it.
         glued = re.search(r"\S+$", received[: match.start()])

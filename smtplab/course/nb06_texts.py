@@ -39,6 +39,18 @@ MESSAGE_HAS_DATE = N_(
     "the message has no Date: header; RFC 5322 §3.6 requires it (compose() adds it, "
     "or email.utils.format_datetime)."
 )
+DATE_NOT_RFC_5322 = N_(
+    "the Date: header is {value!r}, which is not the form of RFC 5322 §3.3: day, date, "
+    "time and the offset from UTC, like 'Fri, 27 Nov 2026 14:00:00 +0000' (\"The headers "
+    'of RFC 5322"). email.utils.format_datetime(datetime.now(timezone.utc)) writes it, '
+    "and compose() adds it."
+)
+MESSAGE_ID_FORM = N_(
+    "the Message-ID: header is {value!r}: RFC 5322 §3.6.4 writes it as <unique@domain>, "
+    "in angle brackets, something unique on the left of the @ and a domain on the right "
+    '("The headers of RFC 5322"). email.utils.make_msgid() writes one, and compose() '
+    "adds it."
+)
 MESSAGE_HAS_MESSAGE = N_(
     "the message has no Message-ID: header; RFC 5322 §3.6.4 says every message "
     "SHOULD have one (compose() adds it, or email.utils.make_msgid())."
@@ -141,6 +153,13 @@ LINE_OVER_76 = N_(
     "at most 76 in a line that holds an encoded word. Fold the header: put CRLF + space "
     "between two encoded words, so that the next word begins a new line; if a word is "
     "still too long for its line, make the words shorter."
+)
+WORD_NOT_CHARSET = N_(
+    "in the {header} for {text!r}, the encoded word {word}... says its bytes are "
+    "{charset}, but they are not: they do not decode as {charset}, even with the words "
+    "next to it. The charset names how the text became bytes (RFC 2047 §2): encode the "
+    "text with it, text.encode('utf-8') for =?utf-8?b?...?= (GBK bytes would need "
+    "=?gbk?b?...?=)."
 )
 ENCODED_WORD_GLUED = N_(
     "in the {header} for {text!r}, the encoded word {word} touches {glued!r} with no "

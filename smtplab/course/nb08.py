@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 from ..i18n import _
 from ..lab import LabServer
-from ..widgets import Composer
+from ..widgets import Composer, DraftForm
 from . import nb08_texts as texts
 from .harness import Hint, Result, evaluate
-from .labs import strict_lab
+from .labs import CLIENT_TIMEOUT, strict_lab
 
 __all__ = ["check_bcc_form", "check_refused_form"]
 
@@ -22,10 +22,16 @@ CAROL = "carol@example.com"
 def _attempt(fill: Callable[[Composer], object], lab: LabServer) -> Callable[[], object]:
     def attempt() -> object:
         composer = Composer(lab, local_hostname="learner.example")
-        before = composer.form
+        before, loads, load = composer.form, [], composer.load
+
+        def counted_load(*form: DraftForm, **fields: object) -> Composer:
+            loads.append(fields)  # load(to="") leaves the form as it was, yet is a try
+            return load(*form, **fields)
+
+        composer.load = counted_load  # type: ignore[method-assign]
         fill(composer)
-        if composer.form == before:
-            return None  # untouched: the form is as it was
+        if composer.form == before and not loads and composer.outcome is None:
+            return None  # untouched: no load(), no Send, the form as it was
         return composer
 
     return attempt
@@ -37,12 +43,14 @@ def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
 
         def verify(value: object) -> str:
             assert isinstance(value, Composer)
-            outcome = value.send_mail(block=True)
+            # A function that pressed Send itself is judged by what it sent, not sent twice.
+            outcome = value.wait(CLIENT_TIMEOUT) if value.job else None
+            outcome = outcome or value.send_mail(block=True)
             if outcome is None or not outcome.delivered:
                 problems = ", ".join(f"{k}: {v}" for k, v in value.problems().items())
                 raise Hint(_(texts.COMPOSER_DID_SEND).format(problems=problems or outcome))
-            [message] = lab.wait_for(1)
-            headers = "\n".join(f"{k}: {v}" for k, v in message.message.items()).lower()
+            message = lab.wait_for(1)[-1]
+            holding = [name for name, text in message.message.items() if CAROL in text.lower()]
             # Addresses in any letter case, as nb06's blind copy compares them: the domain
             # is case-insensitive, the local part's case no host should rely on (RFC 5321 §2.4)
             rcpts = [r.lower() for r in message.rcpt_tos]
@@ -50,9 +58,8 @@ def check_bcc_form(fill_with_bcc: Callable[[Composer], object]) -> Result:
                 raise Hint(_(texts.BOB_DID_GET).format(bob=BOB))
             if CAROL not in rcpts:
                 raise Hint(_(texts.CAROL_DID_GET).format(carol=CAROL))
-            if CAROL in headers:
-                where = "Cc" if "cc: " in headers and CAROL in headers else _("a header")
-                raise Hint(_(texts.CAROL_GOT_HER).format(where=where))
+            if holding:
+                raise Hint(_(texts.CAROL_GOT_HER).format(where=holding[0]))
             return _(texts.ENVELOPE_HAD_RCPT).format(recipients=", ".join(message.rcpt_tos))
 
         return evaluate(_("a blind copy"), _attempt(fill_with_bcc, lab), verify)
