@@ -85,6 +85,7 @@ ENHANCED_DETAIL: dict[tuple[int, int], str] = {
     (2, 3): N_("the message is longer than the mailbox accepts"),
     (3, 0): N_("the mail system"),
     (3, 1): N_("the mail system is full"),
+    (3, 2): N_("the system is not accepting network messages"),
     (3, 4): N_("the message is too big for the system"),
     (4, 1): N_("no answer from the next host"),
     (4, 2): N_("the connection was dropped"),

@@ -188,7 +188,7 @@ class LabPolicy:
     enforced as the bytes arrive, with ``500 5.5.2 Line too long``; ``max_recipients``
     (RFC 5321 §4.5.3.1.8: at least 100) answers one RCPT more with ``452 4.5.3 Too many
     recipients``; ``max_auth_failures`` failed AUTH attempts on one connection end it
-    with ``421 4.7.0`` (RFC 5321 §3.8).
+    with ``421 4.7.0`` (RFC 4954 §9: not before 3 failures).
 
     Look-alike fields (all off by default; see :mod:`smtplab.lab.profiles`): ``banner``
     is the whole greeting text after ``220`` (``hostname`` still names the certificate);
