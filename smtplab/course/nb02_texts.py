@@ -172,6 +172,18 @@ SENT_RIGHT_AFTER = N_(
     "answered '354 ...'. Wait for the 354 reply (\"go ahead\"), then send "
     "the message (RFC 5321 §4.1.1.4)."
 )
+SENT_BEFORE_REPLY = N_(
+    "you sent {sent} right after {previous}, before the server had answered it. Read "
+    "exactly one reply after each step, the greeting first (the server speaks first, RFC "
+    "5321 §3.1), as the plan of notebook 02 does: a server that did not offer PIPELINING, "
+    "as this one, may lose or refuse what comes early (RFC 2920 §3.1)."
+)
+NO_EMPTY_LINE = N_(
+    "the message arrived, but there is no empty line after the headers: the line "
+    "{line!r} came right after them, so the body runs into the headers. Send an empty "
+    "line (b'\\r\\n') after the last header, then the body (RFC 5322 §2.1; notebook "
+    "02 · The message)."
+)
 SERVER_ANSWERED_GIVE = N_(
     "the server answered {reply!r}: give your name after HELO, 'HELO learner.example'."
 )

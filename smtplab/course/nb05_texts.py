@@ -29,8 +29,16 @@ RESPONSE_HOLDS_PASSWORD = N_(
     "'\\0student\\0password' must be base64-encoded before it is sent."
 )
 RESPONSE_HAS_SPACES = N_(
-    "your response has spaces or line breaks inside: return one base64 string "
+    "your response has spaces or line breaks in it: return one base64 string "
     "(encodebytes adds a line break: use the encoder that does not)."
+)
+STR_OF_BYTES = N_(
+    "your response starts with b': str() of bytes keeps the b'...' around them. "
+    "base64.b64encode() gives bytes: add .decode('ascii') instead of calling str()."
+)
+RESPONSE_WHOLE_LINE = N_(
+    "you returned the whole command line, AUTH PLAIN included: return only the base64 "
+    "text that follows 'AUTH PLAIN ' (the check sends the command itself)."
 )
 BASE_ENCODED_PASSWORD = N_(
     "you base64-encoded the password without the user name. PLAIN carries both in one "
