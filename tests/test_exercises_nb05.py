@@ -131,6 +131,10 @@ def login_returning_the_first_prompt_as_text(client: Any, user: str, password: s
     return prompt
 
 
+def the_clients_own_login(client: Any, user: str, password: str) -> Any:
+    return client.login(user, password)  # the kit picks LOGIN and does it all
+
+
 def login_then_again(client: Any, user: str, password: str) -> Any:
     solutions.login_by_hand(client, user, password)
     return client.command("AUTH LOGIN")  # 503: already logged in
@@ -239,6 +243,14 @@ LOGIN = Exercise(
             warned_in="05 · Your turn, exercise 1 (return the last reply)",
             answer=login_returning_the_first_prompt_as_text,
             hint="'334 VXNlcm5hbWU6",
+        ),
+        Mistake(
+            name="client.login() instead of by hand",
+            rule="the exercise is LOGIN by hand: AUTH LOGIN and each answer sent with "
+            "client.command()",
+            warned_in="05 · Your turn, exercise 1 (client.command(...) only)",
+            answer=the_clients_own_login,
+            hint="client.login() did the whole exchange",
         ),
         Mistake(
             name="logs in, then sends AUTH again",

@@ -10,6 +10,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 from .. import auth, commands
 from ..auth import b64decode_text
@@ -71,13 +72,17 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
     with strict_lab() as lab:
         password = lab.users[USER]
         returned: list[object] = []
+        by_login: list[bool] = []  # the kit's client.login() did it all
 
         def run(client: Client) -> object:
-            with quiet_about(password):
+            with quiet_about(password), mock.patch.object(client, "login", wraps=client.login):
                 returned.append(login_by_hand(client, USER, password))
+                by_login.append(client.login.called)
             return returned[-1]
 
         def verify(client: Client, before: int) -> str:
+            if by_login and by_login[0]:
+                raise Hint(_(texts.USED_CLIENT_LOGIN))
             passed = _verify_login(lab, client, before, password)
             if returned and (returned[0] is None or returned[0] is Ellipsis):
                 raise Hint(_(texts.SERVER_LOGGED_FORGOT))

@@ -64,6 +64,11 @@ SERVER_RECEIVED_AUTH_PLAIN = N_(
     "the server received AUTH PLAIN and your response (its log masks it), and answered "
     "235 2.7.0: logged in. Remember that anyone who sees that line can decode it."
 )
+USED_CLIENT_LOGIN = N_(
+    "client.login() did the whole exchange for you; this exercise is LOGIN by hand: "
+    "send 'AUTH LOGIN' with client.command(), then answer each 334 prompt with "
+    "client.command() and base64 text."
+)
 SENT_AUTH_PLAIN = N_(
     "you sent AUTH PLAIN; this exercise is about LOGIN: send 'AUTH LOGIN', then "
     "answer the two 334 prompts."
