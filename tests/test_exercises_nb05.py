@@ -677,6 +677,58 @@ def test_read_never_calls_the_real_getpass(monkeypatch: pytest.MonkeyPatch) -> N
     assert check_read_password(solutions.read_password)
 
 
+def _from_getpass_import_getpass() -> Callable[[], Any]:
+    """The learner's read_password in a namespace of its own (a notebook's), where
+    ``from getpass import getpass`` ran first: the name is bound to the function itself."""
+    namespace: dict[str, Any] = {}
+    exec(  # the learner's cell, as written
+        "import os\n"
+        "from getpass import getpass\n"
+        "def read_password():\n"
+        "    password = os.environ.get('SMTPLAB_PASSWORD')\n"
+        "    if password is None:\n"
+        "        password = getpass('SMTP password: ')\n"
+        "    return password\n",
+        namespace,
+    )
+    return namespace["read_password"]
+
+
+def test_read_from_getpass_import_getpass_gets_the_stand_in_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``from getpass import getpass`` is a correct answer: the check's stand-in replaces
+    that name too, so the real getpass never asks the learner (in Jupyter it would show a
+    password prompt; here it would raise EOFError)."""
+
+    def real_getpass(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("the real getpass must not run during a check")
+
+    monkeypatch.setattr(getpass, "getpass", real_getpass)
+    read_password = _from_getpass_import_getpass()
+    result = check_read_password(read_password)
+    assert result and result.status == "passed", result
+    assert read_password.__globals__["getpass"] is real_getpass  # put back afterwards
+
+
+def test_read_from_getpass_import_getpass_as_jupyter_binds_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ipykernel sets getpass.getpass to its own bound method before each cell: the name
+    imported in an earlier cell is an equal bound method, not the same object."""
+
+    class Kernel:
+        def getpass(self, prompt: str = "") -> str:
+            raise AssertionError("the kernel's getpass must not run during a check")
+
+    kernel = Kernel()
+    monkeypatch.setattr(getpass, "getpass", kernel.getpass)  # the cell with the import
+    read_password = _from_getpass_import_getpass()
+    monkeypatch.setattr(getpass, "getpass", kernel.getpass)  # the cell with the check
+    result = check_read_password(read_password)
+    assert result and result.status == "passed", result
+
+
 EXERCISES = [LOGIN, PLAIN, READ_PASSWORD]
 
 test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (
