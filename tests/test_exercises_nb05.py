@@ -669,6 +669,25 @@ def test_read_an_error_that_quotes_the_password_is_masked() -> None:
     assert seen.secrets
 
 
+def test_read_another_variable_is_told_the_name() -> None:
+    """A typo in the variable's name: the hint names the variable the check set, instead of
+    only "read the environment first" (which the learner thinks it did)."""
+
+    def read_password() -> str | None:
+        return os.environ.get("SMTP_PASSWORD") or getpass.getpass()
+
+    failed_with(check_read_password(read_password), "SMTPLAB_PASSWORD", "spelled")
+
+
+def test_read_bytes_returned_is_told_to_return_text() -> None:
+    def read_password() -> bytes:
+        return solutions.read_password().encode()
+
+    result = check_read_password(read_password)
+    failed_with(result, "text (str)")
+    assert "typed into the code" not in result.message
+
+
 def test_read_never_calls_the_real_getpass(monkeypatch: pytest.MonkeyPatch) -> None:
     def real_getpass(*args: Any, **kwargs: Any) -> str:
         raise AssertionError("the real getpass must not run during a check")

@@ -172,6 +172,8 @@ def _verify_read(lab: LabServer, password: str, first: _Run, second: _Run) -> st
             raise Hint(_(texts.FUNCTION_PRINTED_PASSWORD))
     if first.getpass_calls:
         raise Hint(_(texts.SET_STILL_ASKED).format(variable=ENV_VARIABLE))
+    if isinstance(first.value, (bytes, bytearray)):
+        raise Hint(_(texts.RETURN_PASSWORD_TEXT))
     if first.value != password:
         raise Hint(_(texts.SET_FUNCTION_DID).format(variable=ENV_VARIABLE))
     if not second.getpass_calls:

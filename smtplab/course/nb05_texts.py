@@ -151,8 +151,12 @@ READ_PASSWORD_RETURNED = N_(
 )
 SET_STILL_ASKED = N_(
     "{variable} was set and you still asked with getpass: read the environment "
-    "first, and ask only when the variable is missing (under nbval or in a script "
-    "there is no keyboard, and getpass fails)."
+    "first (the variable {variable}, spelled exactly so), and ask only when it is "
+    "missing (under nbval or in a script there is no keyboard, and getpass fails)."
+)
+RETURN_PASSWORD_TEXT = N_(
+    "your function returned bytes: return the password as text (str), as os.environ "
+    "and getpass.getpass() give it; encode it only where bytes are needed."
 )
 SET_FUNCTION_DID = N_(
     "with {variable} set, your function did not return its value: when the "
