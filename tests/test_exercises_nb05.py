@@ -748,6 +748,20 @@ def test_read_from_getpass_import_getpass_as_jupyter_binds_it(
     assert result and result.status == "passed", result
 
 
+def test_read_input_under_another_name_is_still_input() -> None:
+    """``from builtins import input as ask``: the stand-in replaces that name too, so the
+    hint is about input(), and nothing is read from a real keyboard."""
+    namespace: dict[str, Any] = {}
+    exec(
+        "import os\n"
+        "from builtins import input as ask\n"
+        "def read_password():\n"
+        "    return os.environ.get('SMTPLAB_PASSWORD') or ask('Password: ')\n",
+        namespace,
+    )
+    failed_with(check_read_password(namespace["read_password"]), "input()")
+
+
 EXERCISES = [LOGIN, PLAIN, READ_PASSWORD]
 
 test_correct_answer_passes, test_mistake_fails_with_its_hint, test_catalogue_is_complete = (

@@ -87,6 +87,7 @@ def _run(
     with (
         _environment(env),
         _imported_names(read_password, getpass.getpass, asked),
+        _imported_names(read_password, builtins.input, typed_in),
         mock.patch.object(getpass, "getpass", asked),
         mock.patch.object(builtins, "input", typed_in),
         contextlib.redirect_stdout(captured),
@@ -115,8 +116,9 @@ def _is_same(value: object, real: object) -> bool:
 @contextlib.contextmanager
 def _imported_names(function: Callable[..., Any], real: object, stand_in: object) -> Iterator[None]:
     """The names of ``function``'s module (a notebook's namespace) bound to ``real``
-    (``from getpass import getpass``) point to ``stand_in`` for the duration, so the
-    real prompt never asks the learner; only those names are put back afterwards."""
+    (``from getpass import getpass``, ``from builtins import input as ask``) point to
+    ``stand_in`` for the duration, so the real prompt never asks the learner; only
+    those names are put back afterwards."""
     namespace = getattr(function, "__globals__", None)
     if not isinstance(namespace, dict):
         yield
