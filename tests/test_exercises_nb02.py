@@ -91,6 +91,30 @@ def no_headers(sock: socket.socket) -> str:
     return final
 
 
+def no_empty_line_after_the_headers(sock: socket.socket) -> str:
+    envelope(sock)
+    sock.sendall(b"Subject: Hello by hand\r\nHi Bob,\r\n.\r\n")  # the body runs into them
+    final = read_reply(sock)
+    command(sock, "QUIT")
+    return final
+
+
+def sends_the_envelope_at_once(sock: socket.socket) -> str:
+    """Three commands in one sendall, the replies read afterwards: the lab (HELO, no
+    PIPELINING) answers them all, but the learner never waited for one."""
+    read_reply(sock)
+    sock.sendall(
+        b"HELO learner.example\r\nMAIL FROM:<alice@example.com>\r\nRCPT TO:<bob@example.com>\r\n"
+    )
+    for _reply in range(3):
+        read_reply(sock)
+    command(sock, "DATA")
+    sock.sendall(MESSAGE + b".\r\n")
+    final = read_reply(sock)
+    command(sock, "QUIT")
+    return final
+
+
 def wrong_recipient(sock: socket.socket) -> str:
     read_reply(sock)
     command(sock, "HELO learner.example")
@@ -226,6 +250,22 @@ EXERCISES = [
                 warned_in="02 · The message (headers, an empty line, the body)",
                 answer=no_headers,
                 hint="empty line",
+            ),
+            Mistake(
+                name="no empty line after the headers",
+                rule="an empty line ends the headers; without it the body runs into them "
+                "(RFC 5322 §2.1)",
+                warned_in="02 · The message (the empty line: headers end, body begins)",
+                answer=no_empty_line_after_the_headers,
+                hint="no empty line after the headers",
+            ),
+            Mistake(
+                name="commands sent before the replies",
+                rule="wait for each reply before the next command: a server that did not "
+                "offer PIPELINING may lose or refuse the rest (RFC 2920 §3.1)",
+                warned_in="02 · The plan (after each step you wait for the server's reply)",
+                answer=sends_the_envelope_at_once,
+                hint="before the server had answered it",
             ),
             Mistake(
                 name="another recipient",
@@ -452,6 +492,38 @@ def test_conversation_returning_the_quit_reply() -> None:
 
 
 # --- exercise 3: a line that starts with a dot -------------------------------------------------
+
+
+def test_dot_line_without_the_empty_line_after_the_headers() -> None:
+    def send_ellipsis(sock: socket.socket) -> str:
+        envelope(sock)
+        sock.sendall(b"Subject: Dots\r\nHi Bob,\r\n....and that is all.\r\nAlice\r\n.\r\n")
+        final = read_reply(sock)
+        command(sock, "QUIT")
+        return final
+
+    failed_with(check_dot_line(send_ellipsis), "no empty line after the headers", "'Hi Bob,")
+
+
+def test_conversation_never_reading_a_reply_is_told_to_wait() -> None:
+    """Every line sent without reading a single reply: however the lab's log interleaves
+    them, the hint is about waiting for the replies, never "no message" or "no QUIT"."""
+
+    def send_by_hand(sock: socket.socket) -> str:
+        for line in ("HELO learner.example", "MAIL FROM:<alice@example.com>"):
+            sock.sendall(line.encode() + b"\r\n")
+        sock.sendall(b"RCPT TO:<bob@example.com>\r\n")
+        sock.sendall(b"DATA\r\n")
+        sock.sendall(MESSAGE + b".\r\n")
+        sock.sendall(b"QUIT\r\n")
+        time.sleep(0.3)  # the lab reads it all before the socket closes
+        return "250 OK"
+
+    result = check_conversation(send_by_hand)
+    assert result.status == "failed", result
+    assert "before the server answered '354" in result.message or (
+        "before the server had answered it" in result.message
+    ), result.message
 
 
 def test_dot_line_with_another_body() -> None:

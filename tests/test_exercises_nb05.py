@@ -124,6 +124,17 @@ def login_returning_the_first_prompt(client: Any, user: str, password: str) -> A
     return prompt
 
 
+def login_returning_the_first_prompt_as_text(client: Any, user: str, password: str) -> str:
+    prompt = str(client.command("AUTH LOGIN"))
+    client.command(b64(user))
+    client.command(b64(password))
+    return prompt
+
+
+def the_clients_own_login(client: Any, user: str, password: str) -> Any:
+    return client.login(user, password)  # the kit picks LOGIN and does it all
+
+
 def login_then_again(client: Any, user: str, password: str) -> Any:
     solutions.login_by_hand(client, user, password)
     return client.command("AUTH LOGIN")  # 503: already logged in
@@ -226,6 +237,22 @@ LOGIN = Exercise(
             hint="'334 VXNlcm5hbWU6'",
         ),
         Mistake(
+            name="returns the first prompt as text",
+            rule="whatever form it takes (a Reply, its text, its code), the value returned "
+            "is the last reply, 235",
+            warned_in="05 · Your turn, exercise 1 (return the last reply)",
+            answer=login_returning_the_first_prompt_as_text,
+            hint="'334 VXNlcm5hbWU6",
+        ),
+        Mistake(
+            name="client.login() instead of by hand",
+            rule="the exercise is LOGIN by hand: AUTH LOGIN and each answer sent with "
+            "client.command()",
+            warned_in="05 · Your turn, exercise 1 (client.command(...) only)",
+            answer=the_clients_own_login,
+            hint="client.login() did the whole exchange",
+        ),
+        Mistake(
             name="logs in, then sends AUTH again",
             rule="the function returns the last reply of the login (235); a second AUTH "
             "gets 503 (RFC 4954 §4)",
@@ -276,6 +303,50 @@ def test_login_look_alike_mechanism_is_told_what_the_server_answered() -> None:
     failed_with(check_login_by_hand(answer), "504", "'auth log\u0131n'", "upper case")
 
 
+@pytest.mark.parametrize("ehlo", ["client.ehlo()", "client.command('EHLO ...')"])
+def test_login_after_another_ehlo_passes(ehlo: str) -> None:
+    """EHLO again before AUTH (as after STARTTLS, RFC 3207 §4.2) is harmless: the check
+    judges the login that follows it."""
+
+    def answer(client: Any, user: str, password: str) -> Any:
+        if ehlo == "client.ehlo()":
+            client.ehlo()
+        else:
+            client.command("EHLO learner.example")
+        return solutions.login_by_hand(client, user, password)
+
+    result = check_login_by_hand(answer)
+    assert result and result.status == "passed", result
+
+
+@pytest.mark.parametrize("returned", ["text", "bytes", "code"])
+def test_login_last_reply_in_another_form_passes(returned: str) -> None:
+    def answer(client: Any, user: str, password: str) -> Any:
+        reply = solutions.login_by_hand(client, user, password)
+        forms = {"text": str(reply), "bytes": str(reply).encode(), "code": reply.code}
+        return forms[returned]
+
+    result = check_login_by_hand(answer)
+    assert result and result.status == "passed", result
+
+
+@pytest.mark.parametrize("line", ["empty", "repr"])
+def test_login_password_line_with_something_else_is_not_called_another_password(
+    line: str,
+) -> None:
+    """An empty answer, or the password with quotes around it: the hint says to encode the
+    password exactly, not that the learner typed a password of their own into the code."""
+
+    def answer(client: Any, user: str, password: str) -> Any:
+        client.command("AUTH LOGIN")
+        client.command(b64(user))
+        return client.command("" if line == "empty" else b64(repr(password)))
+
+    result = check_login_by_hand(answer)
+    failed_with(result, "Encode the password's UTF-8 bytes exactly")
+    assert "typed into the code" not in result.message
+
+
 def test_login_nothing_sent_but_something_returned() -> None:
     failed_with(check_login_by_hand(lambda client, user, password: "done"), "received nothing")
 
@@ -319,6 +390,14 @@ def prints_the_response(user: str, pw: str) -> str:
     response = solutions.plain_response(user, pw)
     print(response)  # base64 hides nothing: anyone can decode it
     return response
+
+
+def the_whole_auth_line(user: str, pw: str) -> str:
+    return "AUTH PLAIN " + b64(f"\0{user}\0{pw}")
+
+
+def encodebytes_line_break(user: str, pw: str) -> str:
+    return base64.encodebytes(f"\0{user}\0{pw}".encode()).decode("ascii")
 
 
 def not_base64(user: str, pw: str) -> str:
@@ -377,6 +456,20 @@ PLAIN = Exercise(
             hint="not bytes",
         ),
         Mistake(
+            name="the whole AUTH PLAIN line",
+            rule="the response is the text that follows AUTH PLAIN, not the command line",
+            warned_in="05 · Your turn, exercise 2 (the text that follows AUTH PLAIN)",
+            answer=the_whole_auth_line,
+            hint="only the base64 text that follows",
+        ),
+        Mistake(
+            name="encodebytes adds a line break",
+            rule="the response is one line of base64: encodebytes ends it with '\\n'",
+            warned_in="05 · Your turn, exercise 1 (base64.b64encode(...).decode('ascii'))",
+            answer=encodebytes_line_break,
+            hint="line break",
+        ),
+        Mistake(
             name="not base64 at all",
             rule="only the base64 alphabet and '=' padding",
             warned_in=BASE64_STEP,
@@ -405,6 +498,14 @@ PLAIN = Exercise(
 def test_plain_forgot_the_nul_bytes(separator: str) -> None:
     result = check_plain_response(lambda user, pw: b64(user + separator + pw))
     failed_with(result, "forgot the NUL bytes")
+
+
+def test_plain_str_of_the_bytes_is_told_to_decode() -> None:
+    """str(base64.b64encode(...)) is "b'...'": the hint names .decode('ascii')."""
+    result = check_plain_response(
+        lambda user, pw: str(base64.b64encode(f"\0{user}\0{pw}".encode()))
+    )
+    failed_with(result, ".decode('ascii')")
 
 
 def test_plain_authzid_equal_to_the_user_is_accepted() -> None:
@@ -568,12 +669,97 @@ def test_read_an_error_that_quotes_the_password_is_masked() -> None:
     assert seen.secrets
 
 
+def test_read_another_variable_is_told_the_name() -> None:
+    """A typo in the variable's name: the hint names the variable the check set, instead of
+    only "read the environment first" (which the learner thinks it did)."""
+
+    def read_password() -> str | None:
+        return os.environ.get("SMTP_PASSWORD") or getpass.getpass()
+
+    failed_with(check_read_password(read_password), "SMTPLAB_PASSWORD", "spelled")
+
+
+def test_read_bytes_returned_is_told_to_return_text() -> None:
+    def read_password() -> bytes:
+        return solutions.read_password().encode()
+
+    result = check_read_password(read_password)
+    failed_with(result, "text (str)")
+    assert "typed into the code" not in result.message
+
+
 def test_read_never_calls_the_real_getpass(monkeypatch: pytest.MonkeyPatch) -> None:
     def real_getpass(*args: Any, **kwargs: Any) -> str:
         raise AssertionError("the real getpass must not run during a check")
 
     monkeypatch.setattr(getpass, "getpass", real_getpass)
     assert check_read_password(solutions.read_password)
+
+
+def _from_getpass_import_getpass() -> Callable[[], Any]:
+    """The learner's read_password in a namespace of its own (a notebook's), where
+    ``from getpass import getpass`` ran first: the name is bound to the function itself."""
+    namespace: dict[str, Any] = {}
+    exec(  # the learner's cell, as written
+        "import os\n"
+        "from getpass import getpass\n"
+        "def read_password():\n"
+        "    password = os.environ.get('SMTPLAB_PASSWORD')\n"
+        "    if password is None:\n"
+        "        password = getpass('SMTP password: ')\n"
+        "    return password\n",
+        namespace,
+    )
+    return namespace["read_password"]
+
+
+def test_read_from_getpass_import_getpass_gets_the_stand_in_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``from getpass import getpass`` is a correct answer: the check's stand-in replaces
+    that name too, so the real getpass never asks the learner (in Jupyter it would show a
+    password prompt; here it would raise EOFError)."""
+
+    def real_getpass(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("the real getpass must not run during a check")
+
+    monkeypatch.setattr(getpass, "getpass", real_getpass)
+    read_password = _from_getpass_import_getpass()
+    result = check_read_password(read_password)
+    assert result and result.status == "passed", result
+    assert read_password.__globals__["getpass"] is real_getpass  # put back afterwards
+
+
+def test_read_from_getpass_import_getpass_as_jupyter_binds_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ipykernel sets getpass.getpass to its own bound method before each cell: the name
+    imported in an earlier cell is an equal bound method, not the same object."""
+
+    class Kernel:
+        def getpass(self, prompt: str = "") -> str:
+            raise AssertionError("the kernel's getpass must not run during a check")
+
+    kernel = Kernel()
+    monkeypatch.setattr(getpass, "getpass", kernel.getpass)  # the cell with the import
+    read_password = _from_getpass_import_getpass()
+    monkeypatch.setattr(getpass, "getpass", kernel.getpass)  # the cell with the check
+    result = check_read_password(read_password)
+    assert result and result.status == "passed", result
+
+
+def test_read_input_under_another_name_is_still_input() -> None:
+    """``from builtins import input as ask``: the stand-in replaces that name too, so the
+    hint is about input(), and nothing is read from a real keyboard."""
+    namespace: dict[str, Any] = {}
+    exec(
+        "import os\n"
+        "from builtins import input as ask\n"
+        "def read_password():\n"
+        "    return os.environ.get('SMTPLAB_PASSWORD') or ask('Password: ')\n",
+        namespace,
+    )
+    failed_with(check_read_password(namespace["read_password"]), "input()")
 
 
 EXERCISES = [LOGIN, PLAIN, READ_PASSWORD]

@@ -80,6 +80,10 @@ def _message_arrived(trial: Trial) -> Any:
         raise Hint(_(texts.ENVELOPE_SENDER_SEND).format(got=message.mail_from, want=SENDER))
     if [r.lower() for r in message.rcpt_tos] != [RECIPIENT]:
         raise Hint(_(texts.ENVELOPE_RECIPIENTS_SEND).format(got=message.rcpt_tos, want=RECIPIENT))
+    headers, ended, first = header_section(message.data)
+    if headers and not ended and first:  # a header section, then a line that is none
+        line = first.rstrip(b"\r\n").decode("utf-8", "replace")
+        raise Hint(_(texts.NO_EMPTY_LINE).format(line=line))
     unexplained_error(trial)
     return message
 

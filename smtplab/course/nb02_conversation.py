@@ -45,7 +45,31 @@ def diagnose(trial: Trial) -> None:
                 raise Hint(_(template).format(reply=reply))
         if reply.startswith("500") and "not recognized" in reply:
             raise Hint(_(texts.SERVER_ANSWERED_READ).format(reply=reply))
+    if not _returned_the_354(trial):  # then the hint is "one step behind", further on
+        _require_waiting(lines)
     _diagnose_message(trial)
+
+
+def _returned_the_354(trial: Trial) -> bool:
+    lines = text_lines(trial.value) if trial.value is not None else None
+    return bool(lines) and lines[0].strip().startswith("354")
+
+
+def _require_waiting(lines: list[LogLine]) -> None:
+    """A command sent before the reply to the command (or the lone dot) before it: the
+    lab's log, written in the order things happened, has no reply between the two."""
+    previous: LogLine | None = None
+    for line in lines:
+        if line.direction == "S":
+            previous = None
+        elif line.kind in ("command", "dot"):
+            if previous is not None and line.kind == "command":
+                raise Hint(
+                    _(texts.SENT_BEFORE_REPLY).format(
+                        sent=show(line.raw), previous=show(previous.raw)
+                    )
+                )
+            previous = line
 
 
 _BARE_LF_DOT = re.compile(rb"(?<!\r)\n\.(\r?\n|$)|\r\n\.\n")

@@ -10,6 +10,7 @@ HUNG_UP = N_(
 )
 SERVER_ANSWERED_AFTER = N_(
     "the server answered {reply!r}: after the greeting, say HELO learner.example before MAIL FROM."
+    " See notebook 02 · The plan."
 )
 SERVER_ANSWERED_WRITE = N_(
     "the server answered {reply!r}: write MAIL FROM:<alice@example.com>, "
@@ -33,10 +34,12 @@ SERVER_ANSWERED_WRITE_RCPT = N_(
 SERVER_ANSWERED_RCPT_CAME = N_(
     "the server answered {reply!r}: RCPT TO came before MAIL FROM. The order "
     "is HELO, MAIL FROM, RCPT TO, DATA."
+    " See notebook 02 · The plan."
 )
 SERVER_ANSWERED_DATA = N_(
     "the server answered {reply!r}: DATA came before any accepted RCPT TO. "
     "Name the recipient first."
+    " See notebook 02 · The plan."
 )
 SERVER_ANSWERED_EMPTY = N_(
     "the server answered {reply!r} to an empty line: send no empty line "
@@ -51,10 +54,12 @@ SERVER_STILL_WAITING = N_(
     "the server is still waiting for the end of the message: after the message, "
     "send a line holding only a dot, b'.\\r\\n' (the message itself ends with "
     "\\r\\n, so the end looks like b'\\r\\n.\\r\\n')."
+    " See notebook 02 · The message."
 )
 SERVER_SAID_RECEIVED = N_(
     "the server said 354 but received no message: after 354 send the headers, an "
     "empty line, the body, and a line holding only a dot."
+    " See notebook 02 · The message."
 )
 MESSAGE_ARRIVED_DID = N_(
     "the message arrived, but you did not say goodbye: end with QUIT and read the "
@@ -69,6 +74,7 @@ MESSAGE_ARRIVED_STEPS = N_(
     "no message arrived. The steps: read the greeting, HELO, MAIL FROM, RCPT TO, "
     "DATA (wait for 354), the message, the lone dot, QUIT, reading one reply after "
     "each step."
+    " See notebook 02 · The plan."
 )
 LAB_RECEIVED_MESSAGE = N_(
     "the lab received your message from {sender} to {recipient}, {header} "
@@ -101,12 +107,14 @@ SERVER_STILL_WAITING_END_MESSAGE = N_(
     "the server is still waiting for the end of the message: you sent the lone "
     "dot, but not the CRLF after it. A line is finished only by its \\r\\n: "
     "end the message with b'\\r\\n.\\r\\n'."
+    " See notebook 02 · The message."
 )
 SERVER_STILL_WAITING_END_MESSAGE_DOT = N_(
     "the server is still waiting for the end of the message: your dot is at "
     "the end of a line of text, not alone on a line of its own. End the "
     "message with b'\\r\\n.\\r\\n' (the last line of text ends with "
     "\\r\\n, then '.\\r\\n')."
+    " See notebook 02 · The message."
 )
 SOME_LINES_MESSAGE_END = N_(
     "some lines of your message end with \\n only (a bare LF). Inside a message "
@@ -132,13 +140,16 @@ MESSAGE_ARRIVED_START = N_(
     "the message arrived, but {found}. Start the message with the header line "
     "'{header}: {want}' (with From: and To: if you like), then an empty line, then "
     "the body."
+    " See notebook 02 · The message."
 )
 SAID_FIRST_DIGIT = N_(
     "for {reply!r} you said {answer!r}, but the first digit {klass} means {want!r}."
+    " See notebook 02 · Reply codes: the first digit."
 )
 BODY_ARRIVED_SHOULD = N_(
     "the body arrived as {got!r}; it should be {want!r}: the three lines, "
     "each ending with \\r\\n, after the headers and an empty line."
+    " See notebook 02 · The message."
 )
 SERVER_ANSWERED_READ = N_(
     "the server answered {reply!r}: it read a line as a command. Lines of your "
@@ -148,29 +159,46 @@ SERVER_ANSWERED_READ = N_(
 RETURNED_RETURN_ONE = N_(
     "for {reply!r} you returned {answer!r}; return one of 'done', 'go on', "
     "'retry later', 'give up'."
+    " See notebook 02 · Reply codes: the first digit."
 )
 WHAT_NEXT_4XX = N_(
     "for {reply!r} you said {answer!r}. A 4xx reply is a temporary failure: "
     "nothing is wrong with the command, the same command may work later "
     "('retry later'; greylisting works this way). Only 5xx means 'give up'."
+    " See notebook 02 · Reply codes: the first digit."
 )
 WHAT_NEXT_3XX = N_(
     "for {reply!r} you said {answer!r}. A 3xx reply means the server waits for "
     "more from you ('go on': 354 after DATA asks for the message)."
+    " See notebook 02 · Reply codes: the first digit."
 )
 WHAT_NEXT_2XX = N_(
     "for {reply!r} you said {answer!r}. Every 2xx reply means 'done', not only "
     "250: look at the first digit of the code, not at the whole code."
+    " See notebook 02 · Reply codes: the first digit."
 )
 WHAT_NEXT_5XX = N_(
     "for {reply!r} you said {answer!r}. Every 5xx reply is a permanent failure, "
     "not only 550: repeating the same command will fail again, so 'give up' (or "
     "fix the command and send it again; notebook 07 tells the two apart)."
+    " See notebook 02 · Reply codes: the first digit."
 )
 SENT_RIGHT_AFTER = N_(
     "you sent {sent} right after DATA, before the server "
     "answered '354 ...'. Wait for the 354 reply (\"go ahead\"), then send "
     "the message (RFC 5321 §4.1.1.4)."
+)
+SENT_BEFORE_REPLY = N_(
+    "you sent {sent} right after {previous}, before the server had answered it. Read "
+    "exactly one reply after each step, the greeting first (the server speaks first, RFC "
+    "5321 §3.1), as the plan of notebook 02 does: a server that did not offer PIPELINING, "
+    "as this one, may lose or refuse what comes early (RFC 2920 §3.1)."
+)
+NO_EMPTY_LINE = N_(
+    "the message arrived, but there is no empty line after the headers: the line "
+    "{line!r} came right after them, so the body runs into the headers. Send an empty "
+    "line (b'\\r\\n') after the last header, then the body (RFC 5322 §2.1; notebook "
+    "02 · The message)."
 )
 SERVER_ANSWERED_GIVE = N_(
     "the server answered {reply!r}: give your name after HELO, 'HELO learner.example'."
@@ -183,8 +211,14 @@ SERVER_ANSWERED_FINAL = N_(
     "the server answered {final!r} to the final dot, but you returned {returned!r}."
 )
 RETURN_SERVER_REPLY = N_("return the server's reply to the final dot (bytes or str), not a {kind}.")
-ENVELOPE_SENDER_SEND = N_("the envelope sender is {got!r}: send MAIL FROM:<{want}>.")
-ENVELOPE_RECIPIENTS_SEND = N_("the envelope recipients are {got!r}: send RCPT TO:<{want}>, once.")
+ENVELOPE_SENDER_SEND = N_(
+    "the envelope sender is {got!r}: send MAIL FROM:<{want}>."
+    " See notebook 02 · The envelope: MAIL FROM and RCPT TO."
+)
+ENVELOPE_RECIPIENTS_SEND = N_(
+    "the envelope recipients are {got!r}: send RCPT TO:<{want}>, once."
+    " See notebook 02 · The envelope: MAIL FROM and RCPT TO."
+)
 
 REPLY_HINTS = (  # (a piece of the lab's reply text, the hint: translated where used)
     ("send HELO first", SERVER_ANSWERED_AFTER),  # i18n: keep a reply, matched

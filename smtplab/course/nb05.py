@@ -10,6 +10,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 from .. import auth, commands
 from ..auth import b64decode_text
@@ -29,6 +30,7 @@ from .nb05_password import (
     kept_secret,
     quiet_about,
 )
+from .reading import verb
 
 __all__ = ["check_login_by_hand", "check_plain_response", "check_read_password"]
 
@@ -70,17 +72,21 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
     with strict_lab() as lab:
         password = lab.users[USER]
         returned: list[object] = []
+        by_login: list[bool] = []  # the kit's client.login() did it all
 
         def run(client: Client) -> object:
-            with quiet_about(password):
+            with quiet_about(password), mock.patch.object(client, "login", wraps=client.login):
                 returned.append(login_by_hand(client, USER, password))
+                by_login.append(client.login.called)
             return returned[-1]
 
         def verify(client: Client, before: int) -> str:
+            if by_login and by_login[0]:
+                raise Hint(_(texts.USED_CLIENT_LOGIN))
             passed = _verify_login(lab, client, before, password)
             if returned and (returned[0] is None or returned[0] is Ellipsis):
                 raise Hint(_(texts.SERVER_LOGGED_FORGOT))
-            if returned and isinstance(returned[0], Reply) and returned[0].code != 235:
+            if returned and not _is_235(returned[0]):
                 raise Hint(_(texts.RETURNED_NOT_LAST).format(reply=str(returned[0])[:60]))
             return passed
 
@@ -90,10 +96,23 @@ def check_login_by_hand(login_by_hand: Callable[[Client, str, str], Any]) -> Res
         return kept_secret(result, password)
 
 
+def _is_235(value: object) -> bool:
+    """The last reply, 235, as client.command() returned it, as text or bytes, or its code."""
+    if isinstance(value, Reply):
+        return value.code == 235
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("latin-1")
+    if isinstance(value, str):
+        return value.lstrip().startswith("235")
+    return type(value) is int and value == 235
+
+
 def _verify_login(lab: LabServer, client: Client, before: int, password: str) -> str:
     session = lab.sessions[-1]
     lines = session.lines[before:]
     received = [line for line in lines if line.direction == "C"]
+    while received and verb(received[0]) in ("EHLO", "HELO", "NOOP"):  # harmless before AUTH
+        received.pop(0)
     sent = [line.text for line in lines if line.direction == "S"]
     if not received:
         raise Hint(_(texts.SERVER_RECEIVED_NOTHING))
@@ -130,7 +149,7 @@ def _verify_login(lab: LabServer, client: Client, before: int, password: str) ->
         raise Hint(_(texts.SENT_PASSWORD_CLEAR))
     last = next((text for text in reversed(sent) if text[:1] in "2345"), _("no reply"))
     typed = b64decode_text(password_line.decode("ascii", "replace"))
-    if last.startswith("535") and typed is not None and typed != password:
+    if last.startswith("535") and typed and password not in typed:
         raise Hint(_(texts.SERVER_ANSWERED_PASSWORD_LINE).format(reply=last[:60]))
     raise Hint(_(texts.SERVER_ANSWERED_PASSWORD).format(reply=last[:60]))
 
@@ -158,11 +177,15 @@ def _quietly(plain_response: Callable[[str, str], Any], password: str) -> object
 
 def _diagnose_plain(value: str, password: str) -> str | None:
     """A hint for a PLAIN response that cannot be right, without sending it."""
+    if value.lstrip()[:2] in ("b'", 'b"'):
+        return _(texts.STR_OF_BYTES)
     if password in value or "\0" in value:
         return _(texts.RESPONSE_HOLDS_PASSWORD)
     if not value.strip():
         return _("your response is empty: return the base64 of PLAIN's three fields (RFC 4616 §2).")
-    if any(char.isspace() for char in value.strip()):
+    if value.split()[0].upper() == "AUTH":
+        return _(texts.RESPONSE_WHOLE_LINE)
+    if any(char.isspace() for char in value):  # encodebytes' final "\n" too
         return _(texts.RESPONSE_HAS_SPACES)
     return None
 

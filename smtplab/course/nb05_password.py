@@ -8,6 +8,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import getpass
+import inspect
 import io
 import os
 import sys
@@ -85,6 +86,8 @@ def _run(
     captured = io.StringIO()
     with (
         _environment(env),
+        _imported_names(read_password, getpass.getpass, asked),
+        _imported_names(read_password, builtins.input, typed_in),
         mock.patch.object(getpass, "getpass", asked),
         mock.patch.object(builtins, "input", typed_in),
         contextlib.redirect_stdout(captured),
@@ -98,6 +101,36 @@ def _run(
     if value is None and not allow_none:
         raise Hint(_(texts.READ_PASSWORD_RETURNED).format(variable=ENV_VARIABLE))
     return run
+
+
+def _is_same(value: object, real: object) -> bool:
+    """``value`` is ``real``, or an equal bound method (Jupyter binds its getpass anew
+    before each cell, so a name imported in an earlier cell is not the same object)."""
+    if value is real:
+        return True
+    if inspect.ismethod(value) and inspect.ismethod(real):
+        return value.__func__ is real.__func__ and value.__self__ is real.__self__
+    return False
+
+
+@contextlib.contextmanager
+def _imported_names(function: Callable[..., Any], real: object, stand_in: object) -> Iterator[None]:
+    """The names of ``function``'s module (a notebook's namespace) bound to ``real``
+    (``from getpass import getpass``, ``from builtins import input as ask``) point to
+    ``stand_in`` for the duration, so the real prompt never asks the learner; only
+    those names are put back afterwards."""
+    namespace = getattr(function, "__globals__", None)
+    if not isinstance(namespace, dict):
+        yield
+        return
+    saved = {name: value for name, value in namespace.items() if _is_same(value, real)}
+    namespace.update(dict.fromkeys(saved, stand_in))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if namespace.get(name) is stand_in:
+                namespace[name] = value
 
 
 def _login_works(lab: LabServer, secret: object) -> bool:
@@ -141,6 +174,8 @@ def _verify_read(lab: LabServer, password: str, first: _Run, second: _Run) -> st
             raise Hint(_(texts.FUNCTION_PRINTED_PASSWORD))
     if first.getpass_calls:
         raise Hint(_(texts.SET_STILL_ASKED).format(variable=ENV_VARIABLE))
+    if isinstance(first.value, (bytes, bytearray)):
+        raise Hint(_(texts.RETURN_PASSWORD_TEXT))
     if first.value != password:
         raise Hint(_(texts.SET_FUNCTION_DID).format(variable=ENV_VARIABLE))
     if not second.getpass_calls:
