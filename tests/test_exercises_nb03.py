@@ -67,6 +67,13 @@ def a_hyphen_anywhere(lines: list[bytes]) -> tuple[int, str]:
     return int(_texts(lines)[0][:3]), "\n".join(texts)
 
 
+def reads_while_the_code_is_the_same(lines: list[bytes]) -> tuple[int, str]:
+    """Takes every line with the first line's code: one reply's lines all carry it, but so
+    may the next reply's (two refused recipients, pipelined: 550 then 550)."""
+    code = lines[0][:3]
+    return int(code), "\n".join(text[4:] for text in _texts(lines) if text[:3] == code.decode())
+
+
 def keeps_line_ends(lines: list[bytes]) -> tuple[int, str]:
     texts = []
     for line in lines:
@@ -123,6 +130,14 @@ ERROR_REPLY = Exercise(
             warned_in=READING_A_REPLY + " (keep reading while the fourth character is -)",
             answer=a_hyphen_anywhere,
             hint="you read past the last line",
+        ),
+        Mistake(
+            name="reads while the code is the same",
+            rule="the next reply may carry the same code: only the space after it ends a reply",
+            warned_in=READING_A_REPLY + " (every line carries the same code; with pipelining, "
+            "replies arrive back to back)",
+            answer=reads_while_the_code_is_the_same,
+            hint="the same code",
         ),
         Mistake(
             name="keeps the CRLF line ends",

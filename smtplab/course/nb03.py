@@ -61,13 +61,15 @@ ERROR_REPLIES: tuple[tuple[bytes, ...], ...] = (
     ),
     (
         b"550 5.1.1 <nobody@example.com>: Recipient address rejected\r\n",
-        b"250 2.1.5 Ok\r\n",
+        b"550 5.1.1 <nemo@example.com>: Recipient address rejected\r\n",
     ),
 )
 """What :func:`check_error_reply` hands to the learner's function: the lines a reader
 returned, a whole 5xx reply first, then the first line of the next (pipelined) reply.
 The first is Gmail's reported reply to a refused password (notebook 05). The 554's last
-line holds a '-' in its text: only a '-' right after the code says more lines follow."""
+line holds a '-' in its text: only a '-' right after the code says more lines follow. The
+550 is followed by the reply to the next pipelined RCPT, also a 550: the code does not
+change where a reply ends."""
 
 
 def check_ask(ask: Callable[..., Any]) -> Result:
@@ -137,7 +139,9 @@ def _judge_error_reply(sample: tuple[bytes, ...], answer: object) -> None:
     if "\r" in got_text or got_text.endswith("\n"):
         raise Hint(_(texts.TEXT_STILL_HOLDS).format(shown=shown, ends=got_text[-12:]))
     if next_text in got_text:
-        raise Hint(_(texts.READ_PAST_LAST).format(shown=shown, next_line=next_text))
+        same_code = sample[-1][:3] == sample[0][:3]  # the next reply carries the same code
+        past = texts.READ_PAST_SAME_CODE if same_code else texts.READ_PAST_LAST
+        raise Hint(_(past).format(shown=shown, next_line=next_text))
     if any(line[:3].isdigit() and line[3:4] in ("-", " ") for line in got_text.split("\n")):
         raise Hint(_(texts.TEXT_STILL_STARTS).format(shown=shown, start=got_text[:10]))
     if len(line_texts) > 1 and got_text == line_texts[0]:

@@ -34,6 +34,12 @@ READ_PAST_LAST = N_(
     "The line with a space after the code ends a reply whatever the code is (not "
     "only '250 '; RFC 5321 §4.2.1): stop after it."
 )
+READ_PAST_SAME_CODE = N_(
+    "{shown} you read past the last line: {next_line!r} belongs to the NEXT reply, "
+    "which carries the same code (with pipelining, replies arrive back to back). The "
+    "code does not say where a reply ends: the line with a space after the code does "
+    "(RFC 5321 §4.2.1). Stop after it."
+)
 TEXT_STILL_STARTS = N_(
     "{shown} your text still starts with the code ({start!r}...): every line "
     "carries the code, then '-' or ' '; the text of a line starts after them."
