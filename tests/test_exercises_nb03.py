@@ -306,6 +306,24 @@ def bare_lf_on_a_raw_socket(host: str, port: int) -> int | None:
     return None
 
 
+def names_itself(name: str):  # type: ignore[no-untyped-def]
+    """max_size, right but for the name its EHLO gives."""
+
+    def max_size(host: str, port: int) -> int | None:
+        with Client(host, port, local_hostname=name) as client:
+            client.ehlo()
+            return client.extensions.size
+
+    return max_size
+
+
+def ehlo_without_a_name(host: str, port: int) -> int | None:
+    """'EHLO' alone: refused (501), so no extension is announced; returns None."""
+    with Client(host, port) as client:
+        client.command("EHLO")
+        return client.extensions.size
+
+
 def forgets_return(host: str, port: int) -> None:
     with Client(host, port, local_hostname="learner.example") as client:
         client.ehlo()
@@ -326,6 +344,27 @@ MAX_SIZE = Exercise(
             warned_in="03 · HELO: the old greeting",
             answer=with_helo,
             hint="HELO, not EHLO",
+        ),
+        Mistake(
+            name="EHLO without a name",
+            rule="EHLO names the client (RFC 5321 §4.1.1.1): a bare EHLO is refused (501)",
+            warned_in="03 · HELO: the old greeting (which name?)",
+            answer=ehlo_without_a_name,
+            hint="the server answered your EHLO with '501",
+        ),
+        Mistake(
+            name="a bare IP address as the name",
+            rule="an address as EHLO name is an address literal, in brackets (RFC 5321 §4.1.3)",
+            warned_in="03 · HELO: the old greeting ([192.0.2.1], the literal's syntax)",
+            answer=names_itself("127.0.0.1"),
+            hint="in brackets, [127.0.0.1]",
+        ),
+        Mistake(
+            name="a name that is no FQDN",
+            rule="the client's fully qualified domain name (RFC 5321 §4.1.1.1, §2.3.5)",
+            warned_in="03 · HELO: the old greeting (reject_non_fqdn_helo_hostname)",
+            answer=names_itself("learner"),
+            hint="not a fully qualified domain name",
         ),
         Mistake(
             name="SIZE as text",
@@ -408,3 +447,25 @@ def test_max_size_without_crlf_on_a_blocking_socket_ends(monkeypatch: pytest.Mon
     assert finished is not None, "the check hung"
     assert finished.value.status == "failed", finished.value
     assert "no line end" in finished.value.message, finished.value
+
+
+def test_max_size_names_a_refused_ehlo_behind_the_error_it_caused() -> None:
+    """'EHLO' without a name is refused (501): the client then holds no SIZE, and a learner
+    who turns client.extensions.get("SIZE") into an int gets a TypeError. The check had
+    said only "your code raised TypeError: ..."; it now names the refused EHLO, the cause."""
+
+    def max_size(host: str, port: int) -> int:
+        with Client(host, port) as client:
+            client.command("EHLO")
+            return int(client.extensions.get("SIZE"))  # type: ignore[arg-type]
+
+    result = check_max_size(max_size)
+    assert result.status == "failed", result
+    assert "the server answered your EHLO with '501" in result.message, result
+
+
+def test_max_size_takes_the_names_a_client_may_give() -> None:
+    """An FQDN, an address literal, and the defaults of Client and smtplib pass."""
+    for name in ("learner.example", "[127.0.0.1]", "[IPv6:::1]", None):
+        result = check_max_size(names_itself(name))  # type: ignore[arg-type]
+        assert result.status == "passed", (name, result)

@@ -122,3 +122,18 @@ RETURNED_RETURN_DICT_KEYWORD = N_("you returned {kind}: return a dict (keyword -
 SERVER_GOT_HELO = N_("the server got HELO, not EHLO: only EHLO asks for the extensions.")
 SERVER_ANNOUNCED_SIZE = N_("this server announced 'SIZE {limit}', but you returned {value}.")
 KEYWORDS_EXPECTED = N_("for {name} the keywords should be {keywords}; ")
+EHLO_REFUSED = N_(
+    "the server answered your EHLO with {reply!r}, so it announced no extension, SIZE "
+    "neither. EHLO names the client (RFC 5321 §4.1.1.1): its fully qualified domain "
+    "name, or an address literal in brackets when it has none (notebook 03, 'Which "
+    "name?')."
+)
+EHLO_ADDRESS = N_(  # the same text as notebook 10's (one translation)
+    "EHLO {name}: an address as EHLO name is written as an address literal, in "
+    "brackets, [{name}] (RFC 5321 §4.1.3); better, your own domain name."
+)
+EHLO_NOT_FQDN = N_(
+    "EHLO {name}: not a fully qualified domain name. RFC 5321 §4.1.1.1 asks for "
+    "the client's FQDN, or an address literal in brackets when it has none; hardened "
+    "servers refuse other names (Postfix: reject_non_fqdn_helo_hostname)."
+)
