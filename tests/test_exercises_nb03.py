@@ -211,6 +211,15 @@ def size_as_int(lines: list[str]) -> dict[str, object]:
     return result
 
 
+def keeps_the_servers_case(lines: list[str]) -> dict[str, str]:
+    """Keywords as the server wrote them: 'size' from one server, 'SIZE' from another."""
+    result = {}
+    for line in lines[1:]:
+        keyword, _, params = line[4:].partition(" ")
+        result[keyword] = params.strip()
+    return result
+
+
 def returns_list(lines: list[str]) -> list[str]:
     return [line[4:].split()[0] for line in lines[1:]]
 
@@ -218,8 +227,8 @@ def returns_list(lines: list[str]) -> list[str]:
 PARSE = Exercise(
     number="03.2",
     title="parse the extensions",
-    checks="parse_extensions(lines) maps the lab's and Gmail's reported EHLO keywords to "
-    "their parameters (text)",
+    checks="parse_extensions(lines) maps the keywords of the lab's EHLO reply, Gmail's reported "
+    "one and one in lower and mixed case to their parameters (text), keys in one case",
     check=check_parse_extensions,
     correct=sol.parse_extensions,
     talks_to_lab=False,
@@ -258,6 +267,13 @@ PARSE = Exercise(
             warned_in="03 · Your turn, exercise 2 (parameters as text)",
             answer=size_as_int,
             hint="keep the parameters as text",
+        ),
+        Mistake(
+            name="keywords in the server's case",
+            rule="extension keywords are case-insensitive (RFC 5321 §2.4): one case for all",
+            warned_in=EXTENSIONS + " (keywords are case-insensitive)",
+            answer=keeps_the_servers_case,
+            hint="case-insensitive",
         ),
         Mistake(
             name="a list of keywords",
@@ -334,7 +350,8 @@ MAX_SIZE = Exercise(
     number="03.3",
     title="the biggest message",
     checks="max_size(host, port) asks a lab whose SIZE is 3 MiB (not the notebook's 10 MiB) "
-    "with EHLO and returns SIZE as an int",
+    "with an EHLO that names the client (an FQDN or an address literal) and returns SIZE as "
+    "an int",
     check=check_max_size,
     correct=sol.max_size,
     mistakes=(
@@ -417,6 +434,23 @@ def test_parse_names_gmails_auth_line() -> None:
     result = check_parse_extensions(sol.parse_extensions)
     assert result, result
     assert "Gmail" in result.message
+
+
+def test_parse_takes_keywords_in_one_case_upper_or_lower_and_any_spacing() -> None:
+    """Keywords are case-insensitive (RFC 5321 §2.4): a parser that writes them all in lower
+    case, as smtplib's esmtp_features does, is as right as the upper case of the example;
+    and one that splits on any whitespace, or maps a keyword without parameters to None."""
+
+    def lower_case(lines: list[str]) -> dict[str, str]:
+        return {k.lower(): v for k, v in sol.parse_extensions(lines).items()}
+
+    def any_whitespace(lines: list[str]) -> dict[str, str | None]:
+        words = [line[4:].split(None, 1) for line in lines[1:]]
+        return {w[0].upper(): (w[1] if len(w) > 1 else None) for w in words}
+
+    for parse in (lower_case, any_whitespace):
+        result = check_parse_extensions(parse)
+        assert result.status == "passed", (parse.__name__, result)
 
 
 def test_max_size_names_the_limit() -> None:

@@ -83,6 +83,18 @@ def _gmail_ehlo_lines() -> list[str]:
     return raw.split("\r\n")[:-1]
 
 
+MIXED_CASE_EHLO = (
+    "250-mail.example.net",
+    "250-size 52428800",
+    "250-8bitmime",
+    "250-Pipelining",
+    "250-ENHANCEDSTATUSCODES",
+    "250 auth PLAIN LOGIN",
+)
+"""A server that writes its keywords in lower and mixed case, as RFC 5321 §2.4 allows:
+a parser that keeps the server's case maps 'size' here and 'SIZE' from the lab."""
+
+
 def _expected_keywords(lines: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     for line in lines[1:]:
@@ -117,6 +129,9 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
     if any(" " in key for key in keys):
         bad = next(key for key in keys if " " in key)
         raise Hint(_(texts.KEY_HOLDS_PARAMETERS).format(key=bad))
+    words = sorted(map(str, got))  # the keys as returned: in one case, upper or lower
+    if not (all(w == w.upper() for w in words) or all(w == w.lower() for w in words)):
+        raise Hint(_(texts.KEYWORDS_ONE_CASE).format(name=name, keys=words))
     missing = sorted(set(expected) - set(keys))
     extra = sorted(set(keys) - set(expected))
     if missing or extra:
@@ -141,20 +156,23 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
 
 
 def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
-    """Exercise 2: ``parse(lines)`` maps the lab's and Gmail's EHLO keywords to parameters."""
+    """Exercise 2: ``parse(lines)`` maps the keywords of the lab's EHLO reply, Gmail's and
+    one in lower and mixed case (:data:`MIXED_CASE_EHLO`) to their parameters."""
     exercise = _("Exercise 2 (parse the extensions)")
     lab_lines = _lab_ehlo_lines()
     gmail_lines = _gmail_ehlo_lines()
 
+    def judge_another(name: str, lines: list[str], raised: str) -> None:
+        try:
+            got = parse(list(lines))
+        except Exception as exc:  # the learner's code on another reply
+            raise Hint(_(raised).format(kind=type(exc).__name__, error=exc)) from None
+        _judge_keywords(name, lines, got)
+
     def verify(value: object) -> str:
         _judge_keywords(_("the lab's reply"), lab_lines, value)
-        try:
-            gmail = parse(list(gmail_lines))
-        except Exception as exc:  # the learner's code on a second reply
-            raise Hint(
-                _(texts.GMAIL_REPORTED_EHLO).format(kind=type(exc).__name__, error=exc)
-            ) from None
-        _judge_keywords(_("Gmail's reported reply"), gmail_lines, gmail)
+        judge_another(_("Gmail's reported reply"), gmail_lines, texts.GMAIL_REPORTED_EHLO)
+        judge_another(_(texts.MIXED_CASE), list(MIXED_CASE_EHLO), texts.MIXED_CASE_RAISED)
         return _(texts.FOUND_LAB_EXTENSIONS).format(
             lab_count=len(lab_lines) - 1,
             gmail_count=len(gmail_lines) - 1,

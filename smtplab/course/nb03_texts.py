@@ -137,3 +137,14 @@ EHLO_NOT_FQDN = N_(
     "the client's FQDN, or an address literal in brackets when it has none; hardened "
     "servers refuse other names (Postfix: reject_non_fqdn_helo_hostname)."
 )
+MIXED_CASE = N_("a reply with its keywords in lower and mixed case")
+MIXED_CASE_RAISED = N_(
+    "on a reply with its keywords in lower and mixed case ('250-size 52428800', "
+    "'250-8bitmime'), your function raised {kind}: {error}."
+)
+KEYWORDS_ONE_CASE = N_(
+    "for {name} your keys keep the case the server wrote them in ({keys}): keywords are "
+    "case-insensitive (RFC 5321 §2.4), 'size' is SIZE. Write every keyword in one case "
+    "(upper, as in the exercise's example), so that the caller finds SIZE however the "
+    "server wrote it."
+)
