@@ -211,6 +211,15 @@ def size_as_int(lines: list[str]) -> dict[str, object]:
     return result
 
 
+def splits_every_line_in_two(lines: list[str]) -> dict[str, str]:
+    """Keyword, then parameters, on every line: '250-8BITMIME' has no second part."""
+    result = {}
+    for line in lines[1:]:
+        keyword, params = line[4:].split(" ", 1)
+        result[keyword.upper()] = params
+    return result
+
+
 def keeps_the_servers_case(lines: list[str]) -> dict[str, str]:
     """Keywords as the server wrote them: 'size' from one server, 'SIZE' from another."""
     result = {}
@@ -267,6 +276,14 @@ PARSE = Exercise(
             warned_in="03 · Your turn, exercise 2 (parameters as text)",
             answer=size_as_int,
             hint="keep the parameters as text",
+        ),
+        Mistake(
+            name="every keyword taken to have parameters",
+            rule="a keyword may come alone, without parameters ('250-8BITMIME', RFC 5321 §4.1.1.1)",
+            warned_in=EXTENSIONS + " (8BITMIME, PIPELINING...); 03 · Your turn, exercise 2 "
+            "('8BITMIME': '')",
+            answer=splits_every_line_in_two,
+            hint="without parameters",
         ),
         Mistake(
             name="keywords in the server's case",

@@ -179,7 +179,13 @@ def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
             auth=_expected_keywords(gmail_lines)["AUTH"],
         )
 
-    return evaluate(exercise, lambda: parse(list(lab_lines)), verify)
+    def attempt() -> object:
+        try:
+            return parse(list(lab_lines))
+        except (ValueError, IndexError) as exc:  # '250-8BITMIME' split in two, or [1]
+            raise Hint(_(texts.KEYWORD_ALONE).format(kind=type(exc).__name__, error=exc)) from None
+
+    return evaluate(exercise, attempt, verify)
 
 
 # ------------------------------------------------------------------------------ exercise 3

@@ -148,3 +148,8 @@ KEYWORDS_ONE_CASE = N_(
     "(upper, as in the exercise's example), so that the caller finds SIZE however the "
     "server wrote it."
 )
+KEYWORD_ALONE = N_(
+    "on the lab's reply your function raised {kind}: {error}. Some of its lines hold a "
+    "keyword without parameters, such as '250-8BITMIME': such a keyword maps to an "
+    "empty string, as in the exercise's example."
+)
