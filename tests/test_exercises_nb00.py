@@ -131,6 +131,13 @@ EXERCISES = [
                 hint="lab.host, lab.port",
             ),
             Mistake(
+                name="plain SMTP on the TLS port",
+                rule="lab.tls_port speaks TLS from the first byte (like 465); plain is lab.port",
+                warned_in="00 · Start the lab server (lab.port and lab.tls_port)",
+                answer=send_with(message(), port_of=lambda lab: lab.tls_port),
+                hint="lab.tls_port, which speaks TLS from the first byte",
+            ),
+            Mistake(
                 name="a real provider's server",
                 rule="the lab lives on 127.0.0.1: nothing leaves your machine",
                 warned_in="00 · How these notebooks work",

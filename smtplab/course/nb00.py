@@ -11,7 +11,8 @@ from email.utils import getaddresses
 from typing import Any
 
 from ..i18n import N_, _
-from ..lab import LabServer
+from ..lab import LabPolicy, LabServer
+from . import labs
 from . import nb00_texts as texts
 from .harness import TRIED, Hint, Result, answers_to, evaluate
 from .labs import strict_lab
@@ -59,13 +60,18 @@ def former_word_hint(answer: object, who_said: str, expected: str) -> str | None
 def check_send_first(send_first: Callable[[LabServer], object]) -> Result:
     """Run ``send_first(lab)`` against a fresh (strict) lab and check what arrived and
     what it returned (``send_message``'s dict of refused recipients)."""
-    with strict_lab() as lab:
+    quick = LabPolicy(idle_timeout=labs.LINE_WAIT, tls_handshake_timeout=2.0)
+    with strict_lab(policy=quick) as lab:  # a plain client on tls_port: dropped after 2 s
 
         def attempt() -> object:
             try:
                 return send_first(lab)
             except ConnectionRefusedError:
                 raise Hint(_(texts.NOTHING_ANSWERED_WHERE)) from None
+            except Exception:  # smtplib.SMTP on the implicit-TLS port: no plain greeting
+                if any(s.listener == "tls" and not s.tls for s in lab.sessions):
+                    raise Hint(_(texts.PLAIN_ON_TLS_PORT)) from None
+                raise
 
         return evaluate(
             _("your first message"),

@@ -64,3 +64,8 @@ CODE_IS_AN_INT = N_(
     "outcome(code) raised {name}: {error}. The code comes as a number, an int such as "
     "250 (as smtplib gives it), not as text: its first digit is its hundreds."
 )
+PLAIN_ON_TLS_PORT = N_(
+    "you connected to lab.tls_port, which speaks TLS from the first byte (like port "
+    "465): smtplib.SMTP waited there for a greeting in plain text, and the lab hung up. "
+    "Send to lab.port, as the exercise says (notebook 00, 'Start the lab server')."
+)
