@@ -131,6 +131,13 @@ EXERCISES = [
                 hint="lab.host, lab.port",
             ),
             Mistake(
+                name="plain SMTP on the TLS port",
+                rule="lab.tls_port speaks TLS from the first byte (like 465); plain is lab.port",
+                warned_in="00 · Start the lab server (lab.port and lab.tls_port)",
+                answer=send_with(message(), port_of=lambda lab: lab.tls_port),
+                hint="lab.tls_port, which speaks TLS from the first byte",
+            ),
+            Mistake(
                 name="a real provider's server",
                 rule="the lab lives on 127.0.0.1: nothing leaves your machine",
                 warned_in="00 · How these notebooks work",
@@ -255,3 +262,20 @@ def test_a_raw_socket_waiting_on_an_unended_line_does_not_hold_the_check(
     started = time.monotonic()
     failed_with(check_send_first(raw), "sent no message")
     assert time.monotonic() - started < 6
+
+
+def test_the_send_check_says_why_an_address_in_the_header_got_nothing() -> None:
+    """'bob@example.com; carol@example.com' (Outlook's separator) lists Carol in To, but
+    send_message reads no address after the ';' and sends her no RCPT TO. The hint had said
+    "every recipient must be listed there", sending a learner who listed her in vain."""
+    result = check_send_first(send_with(message(to="bob@example.com; carol@example.com")))
+    failed_with(result, "commas")
+    assert "must be listed there" not in result.message, result
+
+
+def test_the_outcome_check_says_the_code_is_a_number() -> None:
+    """An answer that takes the code for text ("250"[0]) raised TypeError, and the hint
+    only named it: "'int' object is not subscriptable". It now says the code is an int."""
+    words = {"2": "done", "3": "go on", "4": "retry later", "5": "give up"}
+    failed_with(check_outcome(lambda code: words[code[0]]), "an int")
+    failed_with(check_outcome(lambda code: "done" if code.startswith("2") else ""), "an int")

@@ -67,6 +67,13 @@ def a_hyphen_anywhere(lines: list[bytes]) -> tuple[int, str]:
     return int(_texts(lines)[0][:3]), "\n".join(texts)
 
 
+def reads_while_the_code_is_the_same(lines: list[bytes]) -> tuple[int, str]:
+    """Takes every line with the first line's code: one reply's lines all carry it, but so
+    may the next reply's (two refused recipients, pipelined: 550 then 550)."""
+    code = lines[0][:3]
+    return int(code), "\n".join(text[4:] for text in _texts(lines) if text[:3] == code.decode())
+
+
 def keeps_line_ends(lines: list[bytes]) -> tuple[int, str]:
     texts = []
     for line in lines:
@@ -123,6 +130,14 @@ ERROR_REPLY = Exercise(
             warned_in=READING_A_REPLY + " (keep reading while the fourth character is -)",
             answer=a_hyphen_anywhere,
             hint="you read past the last line",
+        ),
+        Mistake(
+            name="reads while the code is the same",
+            rule="the next reply may carry the same code: only the space after it ends a reply",
+            warned_in=READING_A_REPLY + " (every line carries the same code; with pipelining, "
+            "replies arrive back to back)",
+            answer=reads_while_the_code_is_the_same,
+            hint="the same code",
         ),
         Mistake(
             name="keeps the CRLF line ends",
@@ -196,6 +211,24 @@ def size_as_int(lines: list[str]) -> dict[str, object]:
     return result
 
 
+def splits_every_line_in_two(lines: list[str]) -> dict[str, str]:
+    """Keyword, then parameters, on every line: '250-8BITMIME' has no second part."""
+    result = {}
+    for line in lines[1:]:
+        keyword, params = line[4:].split(" ", 1)
+        result[keyword.upper()] = params
+    return result
+
+
+def keeps_the_servers_case(lines: list[str]) -> dict[str, str]:
+    """Keywords as the server wrote them: 'size' from one server, 'SIZE' from another."""
+    result = {}
+    for line in lines[1:]:
+        keyword, _, params = line[4:].partition(" ")
+        result[keyword] = params.strip()
+    return result
+
+
 def returns_list(lines: list[str]) -> list[str]:
     return [line[4:].split()[0] for line in lines[1:]]
 
@@ -203,8 +236,8 @@ def returns_list(lines: list[str]) -> list[str]:
 PARSE = Exercise(
     number="03.2",
     title="parse the extensions",
-    checks="parse_extensions(lines) maps the lab's and Gmail's reported EHLO keywords to "
-    "their parameters (text)",
+    checks="parse_extensions(lines) maps the keywords of the lab's EHLO reply, Gmail's reported "
+    "one and one in lower and mixed case to their parameters (text), keys in one case",
     check=check_parse_extensions,
     correct=sol.parse_extensions,
     talks_to_lab=False,
@@ -243,6 +276,21 @@ PARSE = Exercise(
             warned_in="03 · Your turn, exercise 2 (parameters as text)",
             answer=size_as_int,
             hint="keep the parameters as text",
+        ),
+        Mistake(
+            name="every keyword taken to have parameters",
+            rule="a keyword may come alone, without parameters ('250-8BITMIME', RFC 5321 §4.1.1.1)",
+            warned_in=EXTENSIONS + " (8BITMIME, PIPELINING...); 03 · Your turn, exercise 2 "
+            "('8BITMIME': '')",
+            answer=splits_every_line_in_two,
+            hint="without parameters",
+        ),
+        Mistake(
+            name="keywords in the server's case",
+            rule="extension keywords are case-insensitive (RFC 5321 §2.4): one case for all",
+            warned_in=EXTENSIONS + " (keywords are case-insensitive)",
+            answer=keeps_the_servers_case,
+            hint="case-insensitive",
         ),
         Mistake(
             name="a list of keywords",
@@ -291,6 +339,24 @@ def bare_lf_on_a_raw_socket(host: str, port: int) -> int | None:
     return None
 
 
+def names_itself(name: str):  # type: ignore[no-untyped-def]
+    """max_size, right but for the name its EHLO gives."""
+
+    def max_size(host: str, port: int) -> int | None:
+        with Client(host, port, local_hostname=name) as client:
+            client.ehlo()
+            return client.extensions.size
+
+    return max_size
+
+
+def ehlo_without_a_name(host: str, port: int) -> int | None:
+    """'EHLO' alone: refused (501), so no extension is announced; returns None."""
+    with Client(host, port) as client:
+        client.command("EHLO")
+        return client.extensions.size
+
+
 def forgets_return(host: str, port: int) -> None:
     with Client(host, port, local_hostname="learner.example") as client:
         client.ehlo()
@@ -301,7 +367,8 @@ MAX_SIZE = Exercise(
     number="03.3",
     title="the biggest message",
     checks="max_size(host, port) asks a lab whose SIZE is 3 MiB (not the notebook's 10 MiB) "
-    "with EHLO and returns SIZE as an int",
+    "with an EHLO that names the client (an FQDN or an address literal) and returns SIZE as "
+    "an int",
     check=check_max_size,
     correct=sol.max_size,
     mistakes=(
@@ -311,6 +378,27 @@ MAX_SIZE = Exercise(
             warned_in="03 · HELO: the old greeting",
             answer=with_helo,
             hint="HELO, not EHLO",
+        ),
+        Mistake(
+            name="EHLO without a name",
+            rule="EHLO names the client (RFC 5321 §4.1.1.1): a bare EHLO is refused (501)",
+            warned_in="03 · HELO: the old greeting (which name?)",
+            answer=ehlo_without_a_name,
+            hint="the server answered your EHLO with '501",
+        ),
+        Mistake(
+            name="a bare IP address as the name",
+            rule="an address as EHLO name is an address literal, in brackets (RFC 5321 §4.1.3)",
+            warned_in="03 · HELO: the old greeting ([192.0.2.1], the literal's syntax)",
+            answer=names_itself("127.0.0.1"),
+            hint="in brackets, [127.0.0.1]",
+        ),
+        Mistake(
+            name="a name that is no FQDN",
+            rule="the client's fully qualified domain name (RFC 5321 §4.1.1.1, §2.3.5)",
+            warned_in="03 · HELO: the old greeting (reject_non_fqdn_helo_hostname)",
+            answer=names_itself("learner"),
+            hint="not a fully qualified domain name",
         ),
         Mistake(
             name="SIZE as text",
@@ -365,6 +453,23 @@ def test_parse_names_gmails_auth_line() -> None:
     assert "Gmail" in result.message
 
 
+def test_parse_takes_keywords_in_one_case_upper_or_lower_and_any_spacing() -> None:
+    """Keywords are case-insensitive (RFC 5321 §2.4): a parser that writes them all in lower
+    case, as smtplib's esmtp_features does, is as right as the upper case of the example;
+    and one that splits on any whitespace, or maps a keyword without parameters to None."""
+
+    def lower_case(lines: list[str]) -> dict[str, str]:
+        return {k.lower(): v for k, v in sol.parse_extensions(lines).items()}
+
+    def any_whitespace(lines: list[str]) -> dict[str, str | None]:
+        words = [line[4:].split(None, 1) for line in lines[1:]]
+        return {w[0].upper(): (w[1] if len(w) > 1 else None) for w in words}
+
+    for parse in (lower_case, any_whitespace):
+        result = check_parse_extensions(parse)
+        assert result.status == "passed", (parse.__name__, result)
+
+
 def test_max_size_names_the_limit() -> None:
     result = check_max_size(sol.max_size)
     assert result, result
@@ -393,3 +498,25 @@ def test_max_size_without_crlf_on_a_blocking_socket_ends(monkeypatch: pytest.Mon
     assert finished is not None, "the check hung"
     assert finished.value.status == "failed", finished.value
     assert "no line end" in finished.value.message, finished.value
+
+
+def test_max_size_names_a_refused_ehlo_behind_the_error_it_caused() -> None:
+    """'EHLO' without a name is refused (501): the client then holds no SIZE, and a learner
+    who turns client.extensions.get("SIZE") into an int gets a TypeError. The check had
+    said only "your code raised TypeError: ..."; it now names the refused EHLO, the cause."""
+
+    def max_size(host: str, port: int) -> int:
+        with Client(host, port) as client:
+            client.command("EHLO")
+            return int(client.extensions.get("SIZE"))  # type: ignore[arg-type]
+
+    result = check_max_size(max_size)
+    assert result.status == "failed", result
+    assert "the server answered your EHLO with '501" in result.message, result
+
+
+def test_max_size_takes_the_names_a_client_may_give() -> None:
+    """An FQDN, an address literal, and the defaults of Client and smtplib pass."""
+    for name in ("learner.example", "[127.0.0.1]", "[IPv6:::1]", None):
+        result = check_max_size(names_itself(name))  # type: ignore[arg-type]
+        assert result.status == "passed", (name, result)

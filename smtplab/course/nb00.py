@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Callable
+from email.utils import getaddresses
+from typing import Any
 
 from ..i18n import N_, _
-from ..lab import LabServer
+from ..lab import LabPolicy, LabServer
+from . import labs
 from . import nb00_texts as texts
 from .harness import TRIED, Hint, Result, answers_to, evaluate
 from .labs import strict_lab
@@ -57,13 +60,18 @@ def former_word_hint(answer: object, who_said: str, expected: str) -> str | None
 def check_send_first(send_first: Callable[[LabServer], object]) -> Result:
     """Run ``send_first(lab)`` against a fresh (strict) lab and check what arrived and
     what it returned (``send_message``'s dict of refused recipients)."""
-    with strict_lab() as lab:
+    quick = LabPolicy(idle_timeout=labs.LINE_WAIT, tls_handshake_timeout=2.0)
+    with strict_lab(policy=quick) as lab:  # a plain client on tls_port: dropped after 2 s
 
         def attempt() -> object:
             try:
                 return send_first(lab)
             except ConnectionRefusedError:
                 raise Hint(_(texts.NOTHING_ANSWERED_WHERE)) from None
+            except Exception:  # smtplib.SMTP on the implicit-TLS port: no plain greeting
+                if any(s.listener == "tls" and not s.tls for s in lab.sessions):
+                    raise Hint(_(texts.PLAIN_ON_TLS_PORT)) from None
+                raise
 
         return evaluate(
             _("your first message"),
@@ -90,6 +98,11 @@ def _verify_first(lab: LabServer, value: object) -> str:
     arrived_to = [r.lower() for r in message.rcpt_tos]  # a domain is case-insensitive (§2.4)
     missing = [r for r in RECIPIENTS if r not in arrived_to]
     if missing:
+        headers = message.data.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace").lower()
+        fields = [str(v) for name in ("To", "Cc") for v in message.message.get_all(name, [])]
+        read = {address.lower() for _name, address in getaddresses(fields)}
+        if all(r in headers and r not in read for r in missing):  # written, read as no address
+            raise Hint(_(texts.IN_HEADER_NOT_READ).format(missing=", ".join(missing)))
         raise Hint(_(texts.DID_GET_SEND).format(missing=", ".join(missing)))
     if message.subject != SUBJECT:
         raise Hint(  # the header's name stays as it is (a protocol token)
@@ -148,4 +161,14 @@ def check_outcome(outcome: Callable[[int], object]) -> Result:
             raise Hint(_(texts.OUTCOME_SAID_LOOK).format(code=code, answer=answer))
         return _(texts.RIGHT_ALL_CODES).format(count=len(codes), codes=sorted(set(codes)))
 
-    return evaluate(_("what a code says"), lambda: answers_to(outcome, codes), verify)
+    def attempt() -> list[Any] | None:
+        try:
+            return answers_to(outcome, codes)
+        except (TypeError, AttributeError) as error:  # "250"[0] on an int, code.startswith
+            if "'int' object" not in str(error):
+                raise
+            raise Hint(
+                _(texts.CODE_IS_AN_INT).format(name=type(error).__name__, error=error)
+            ) from None
+
+    return evaluate(_("what a code says"), attempt, verify)

@@ -55,3 +55,17 @@ WHAT_SEND_MESSAGE = N_("what send_message returned (the recipients it refused)")
 RIGHT_ALL_CODES = N_("right for all {count} codes the lab answered: {codes}.")
 WRONG_HEADER = N_("the {header} arrived as {got!r}; it should be {want!r}.")
 OUTCOME_RETURNED_ANSWER = N_("outcome({code}) returned {answer!r}; answer one of {words}.")
+IN_HEADER_NOT_READ = N_(
+    "{missing} did not get it, though your headers name it: send_message could not read "
+    "it as an address, so it sent it no RCPT TO. Separate the addresses of a header "
+    "with commas (an address list, RFC 5322 §3.4), not semicolons or spaces."
+)
+CODE_IS_AN_INT = N_(
+    "outcome(code) raised {name}: {error}. The code comes as a number, an int such as "
+    "250 (as smtplib gives it), not as text: its first digit is its hundreds."
+)
+PLAIN_ON_TLS_PORT = N_(
+    "you connected to lab.tls_port, which speaks TLS from the first byte (like port "
+    "465): smtplib.SMTP waited there for a greeting in plain text, and the lab hung up. "
+    "Send to lab.port, as the exercise says (notebook 00, 'Start the lab server')."
+)

@@ -1,20 +1,22 @@
-"""Checks for notebook 03 · EHLO and extensions: read a multi-line 5xx reply (the code
-on every line, ``550-`` goes on, ``550 `` ends, RFC 5321 §4.2.1), parse an EHLO reply into
-keywords, ask SIZE (RFC 1870). Exercise 1 used to be "read a whole reply", which repeated
+"""Checks for notebook 03 · EHLO and extensions: read a multi-line 5xx reply (in
+:mod:`.nb03_error`, public from here), parse an EHLO reply into keywords, ask SIZE (RFC
+1870) with an EHLO that names the client. Exercise 1 used to be "read a whole reply", which repeated
 notebook 01's exercise 3: :func:`check_ask` stays importable and says where it moved."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from ..i18n import _
-from ..lab import LabSession
+from ..lab import LabServer, LabSession
 from ..providers import get_provider
 from . import nb03_texts as texts
-from .harness import TRIED, Hint, Result, answers_to, evaluate
+from .harness import TRIED, Hint, Result, evaluate
 from .labs import ReplyReader, lab_connection, strict_lab, wait_until
-from .reading import require_line_end
+from .nb03_error import check_error_reply
+from .reading import require_line_end, verb
 
 __all__ = ["check_ask", "check_error_reply", "check_max_size", "check_parse_extensions"]
 
@@ -47,28 +49,6 @@ def _reply_to(session: LabSession, number: int) -> list[str]:
 
 # ------------------------------------------------------------------------------ exercise 1
 
-ERROR_REPLIES: tuple[tuple[bytes, ...], ...] = (
-    (
-        b"535-5.7.8 Username and Password not accepted. For more information, go to\r\n",
-        b"535 5.7.8  https://support.google.com/mail/?p=BadCredentials\r\n",
-        b"250 2.0.0 Ok: reset\r\n",
-    ),
-    (
-        b"554-5.7.1 The message was refused as spam.\r\n",
-        b"554-5.7.1 To appeal, read https://postmaster.example.com/spam\r\n",
-        b"554 5.7.1 and quote the reference ABC-123.\r\n",
-        b"221 2.0.0 Bye\r\n",
-    ),
-    (
-        b"550 5.1.1 <nobody@example.com>: Recipient address rejected\r\n",
-        b"250 2.1.5 Ok\r\n",
-    ),
-)
-"""What :func:`check_error_reply` hands to the learner's function: the lines a reader
-returned, a whole 5xx reply first, then the first line of the next (pipelined) reply.
-The first is Gmail's reported reply to a refused password (notebook 05). The 554's last
-line holds a '-' in its text: only a '-' right after the code says more lines follow."""
-
 
 def check_ask(ask: Callable[..., Any]) -> Result:
     """The former exercise 1 ("read a whole reply"): it moved to notebook 01 (exercise 3,
@@ -78,73 +58,6 @@ def check_ask(ask: Callable[..., Any]) -> Result:
         "not tried",
         _(texts.EXERCISE_MOVED_NOTEBOOK),
     )
-
-
-def _split(line: bytes) -> tuple[int, str, bool]:
-    """A reply line's code, text and whether it is the last line (a space, or nothing)."""
-    text = line.decode("utf-8").rstrip("\r\n")
-    return int(text[:3]), text[4:], text[3:4] != "-"
-
-
-def _expected_error(lines: tuple[bytes, ...]) -> tuple[int, list[str], str]:
-    """The reply's code, the texts of its lines, and the text of the next reply's line."""
-    line_texts: list[str] = []
-    for number, line in enumerate(lines):
-        code, text, last = _split(line)
-        line_texts.append(text)
-        if last:
-            return code, line_texts, _split(lines[number + 1])[1]
-    raise AssertionError("a sample reply without its last line")  # i18n: keep a bug in the check
-
-
-def check_error_reply(read_error: Callable[[list[bytes]], Any]) -> Result:
-    """Exercise 1: ``read_error(lines)`` returns ``(code, text)`` of the first whole reply in
-    ``lines``: the code as an int, the texts of its lines joined by newlines."""
-    return evaluate(
-        _(texts.EXERCISE_READ_MULTI),
-        lambda: answers_to(read_error, [list(sample) for sample in ERROR_REPLIES]),
-        _verify_error_replies,
-    )
-
-
-def _verify_error_replies(answers: object) -> str:
-    assert isinstance(answers, list)
-    for sample, answer in zip(ERROR_REPLIES, answers, strict=True):
-        _judge_error_reply(sample, answer)
-    return _(texts.READ_GMAIL_TWO)
-
-
-def _judge_error_reply(sample: tuple[bytes, ...], answer: object) -> None:
-    code, line_texts, next_text = _expected_error(sample)
-    shown = _("for the reply starting {start!r}").format(start=sample[0][:24])
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Hint(
-            _(texts.RETURNED_RETURN_PAIR).format(
-                shown=shown, kind=type(answer).__name__, answer=answer
-            )
-        )
-    got_code, got_text = answer
-    if isinstance(got_code, (str, bytes)):
-        raise Hint(_(texts.CODE_TEXT_RETURN).format(shown=shown, got=got_code))
-    if isinstance(got_code, bool) or not isinstance(got_code, int) or got_code != code:
-        raise Hint(_(texts.CODE_SHOULD_REPLY).format(shown=shown, got=got_code))
-    if isinstance(got_text, (bytes, bytearray)):
-        raise Hint(_("{shown} the text is bytes: decode it and return a str.").format(shown=shown))
-    if not isinstance(got_text, str):
-        raise Hint(_(texts.TEXT_SHOULD_STR).format(shown=shown, kind=type(got_text).__name__))
-    if got_text == "\n".join(line_texts):
-        return
-    if "\r" in got_text or got_text.endswith("\n"):
-        raise Hint(_(texts.TEXT_STILL_HOLDS).format(shown=shown, ends=got_text[-12:]))
-    if next_text in got_text:
-        raise Hint(_(texts.READ_PAST_LAST).format(shown=shown, next_line=next_text))
-    if any(line[:3].isdigit() and line[3:4] in ("-", " ") for line in got_text.split("\n")):
-        raise Hint(_(texts.TEXT_STILL_STARTS).format(shown=shown, start=got_text[:10]))
-    if len(line_texts) > 1 and got_text == line_texts[0]:
-        raise Hint(_(texts.RETURNED_ONLY_FIRST).format(shown=shown, count=len(line_texts)))
-    if got_text == " ".join(line_texts) or got_text == "".join(line_texts):
-        raise Hint(_(texts.JOINED_LINES_TEXTS).format(shown=shown))
-    raise Hint(_(texts.SERVER_SENT_LINE).format(shown=shown, count=len(line_texts)))
 
 
 # ------------------------------------------------------------------------------ exercise 2
@@ -168,6 +81,18 @@ def _gmail_ehlo_lines() -> list[str]:
     assert observed is not None and observed.ehlo_tls is not None
     raw = observed.ehlo_tls.to_bytes().decode("utf-8")
     return raw.split("\r\n")[:-1]
+
+
+MIXED_CASE_EHLO = (
+    "250-mail.example.net",
+    "250-size 52428800",
+    "250-8bitmime",
+    "250-Pipelining",
+    "250-ENHANCEDSTATUSCODES",
+    "250 auth PLAIN LOGIN",
+)
+"""A server that writes its keywords in lower and mixed case, as RFC 5321 §2.4 allows:
+a parser that keeps the server's case maps 'size' here and 'SIZE' from the lab."""
 
 
 def _expected_keywords(lines: list[str]) -> dict[str, str]:
@@ -204,6 +129,9 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
     if any(" " in key for key in keys):
         bad = next(key for key in keys if " " in key)
         raise Hint(_(texts.KEY_HOLDS_PARAMETERS).format(key=bad))
+    words = sorted(map(str, got))  # the keys as returned: in one case, upper or lower
+    if not (all(w == w.upper() for w in words) or all(w == w.lower() for w in words)):
+        raise Hint(_(texts.KEYWORDS_ONE_CASE).format(name=name, keys=words))
     missing = sorted(set(expected) - set(keys))
     extra = sorted(set(keys) - set(expected))
     if missing or extra:
@@ -228,30 +156,60 @@ def _judge_keywords(name: str, lines: list[str], got: Any) -> None:
 
 
 def check_parse_extensions(parse: Callable[[list[str]], Any]) -> Result:
-    """Exercise 2: ``parse(lines)`` maps the lab's and Gmail's EHLO keywords to parameters."""
+    """Exercise 2: ``parse(lines)`` maps the keywords of the lab's EHLO reply, Gmail's and
+    one in lower and mixed case (:data:`MIXED_CASE_EHLO`) to their parameters."""
     exercise = _("Exercise 2 (parse the extensions)")
     lab_lines = _lab_ehlo_lines()
     gmail_lines = _gmail_ehlo_lines()
 
+    def judge_another(name: str, lines: list[str], raised: str) -> None:
+        try:
+            got = parse(list(lines))
+        except Exception as exc:  # the learner's code on another reply
+            raise Hint(_(raised).format(kind=type(exc).__name__, error=exc)) from None
+        _judge_keywords(name, lines, got)
+
     def verify(value: object) -> str:
         _judge_keywords(_("the lab's reply"), lab_lines, value)
-        try:
-            gmail = parse(list(gmail_lines))
-        except Exception as exc:  # the learner's code on a second reply
-            raise Hint(
-                _(texts.GMAIL_REPORTED_EHLO).format(kind=type(exc).__name__, error=exc)
-            ) from None
-        _judge_keywords(_("Gmail's reported reply"), gmail_lines, gmail)
+        judge_another(_("Gmail's reported reply"), gmail_lines, texts.GMAIL_REPORTED_EHLO)
+        judge_another(_(texts.MIXED_CASE), list(MIXED_CASE_EHLO), texts.MIXED_CASE_RAISED)
         return _(texts.FOUND_LAB_EXTENSIONS).format(
             lab_count=len(lab_lines) - 1,
             gmail_count=len(gmail_lines) - 1,
             auth=_expected_keywords(gmail_lines)["AUTH"],
         )
 
-    return evaluate(exercise, lambda: parse(list(lab_lines)), verify)
+    def attempt() -> object:
+        try:
+            return parse(list(lab_lines))
+        except (ValueError, IndexError) as exc:  # '250-8BITMIME' split in two, or [1]
+            raise Hint(_(texts.KEYWORD_ALONE).format(kind=type(exc).__name__, error=exc)) from None
+
+    return evaluate(exercise, attempt, verify)
 
 
 # ------------------------------------------------------------------------------ exercise 3
+
+
+def _judge_ehlo_name(lab: LabServer, refused_only: bool = False) -> None:
+    """A hint when no EHLO was answered 250, or the last one that was gave no FQDN or
+    address literal (RFC 5321 §4.1.1.1, §4.1.3; notebook 03, 'HELO: the old greeting')."""
+    hellos: list[tuple[str, str]] = []  # each EHLO's name, and its reply's first line
+    for line in (line for session in lab.sessions for line in session.lines):
+        if line.direction == "C" and line.kind == "command" and verb(line) == "EHLO":
+            hellos.append(((line.text.split()[1:] or [""])[0], ""))
+        elif line.direction == "S" and hellos and not hellos[-1][1]:
+            hellos[-1] = (hellos[-1][0], line.text)
+    accepted = [name for name, reply in hellos if reply.startswith("250")]
+    if hellos and not accepted:
+        raise Hint(_(texts.EHLO_REFUSED).format(reply=hellos[-1][1]))
+    if refused_only or not accepted:
+        return
+    name = accepted[-1]
+    if re.fullmatch(r"[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*", name):
+        raise Hint(_(texts.EHLO_ADDRESS).format(name=name))
+    if "." not in name and not name.startswith("["):
+        raise Hint(_(texts.EHLO_NOT_FQDN).format(name=name))
 
 
 def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
@@ -271,6 +229,7 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
                 if "HELO" in said:
                     raise Hint(_(texts.SERVER_GOT_HELO))
                 raise Hint(_(texts.SERVER_NEVER_GOT))
+            _judge_ehlo_name(lab)
             if value is TRIED:  # nothing returned: what the lab saw was right
                 return _("the server got your EHLO and announced its SIZE.")
             if isinstance(value, str) and value.strip().isdigit():
@@ -285,6 +244,11 @@ def check_max_size(max_size: Callable[[str, int], Any]) -> Result:
                 raise Hint(_(texts.SERVER_ANNOUNCED_SIZE).format(limit=SIZE_LIMIT, value=value))
             return _(texts.SERVER_TAKES_MESSAGES).format(limit=SIZE_LIMIT)
 
-        return evaluate(
-            exercise, lambda: max_size(lab.host, lab.port), verify, lab=lab, returns=_("the SIZE")
-        )
+        def attempt() -> object:
+            try:
+                return max_size(lab.host, lab.port)
+            except Exception:  # KeyError 'SIZE' after a refused EHLO: name the refusal
+                _judge_ehlo_name(lab, refused_only=True)
+                raise
+
+        return evaluate(exercise, attempt, verify, lab=lab, returns=_("the SIZE"))

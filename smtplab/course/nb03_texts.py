@@ -34,6 +34,12 @@ READ_PAST_LAST = N_(
     "The line with a space after the code ends a reply whatever the code is (not "
     "only '250 '; RFC 5321 §4.2.1): stop after it."
 )
+READ_PAST_SAME_CODE = N_(
+    "{shown} you read past the last line: {next_line!r} belongs to the NEXT reply, "
+    "which carries the same code (with pipelining, replies arrive back to back). The "
+    "code does not say where a reply ends: the line with a space after the code does "
+    "(RFC 5321 §4.2.1). Stop after it."
+)
 TEXT_STILL_STARTS = N_(
     "{shown} your text still starts with the code ({start!r}...): every line "
     "carries the code, then '-' or ' '; the text of a line starts after them."
@@ -116,3 +122,34 @@ RETURNED_RETURN_DICT_KEYWORD = N_("you returned {kind}: return a dict (keyword -
 SERVER_GOT_HELO = N_("the server got HELO, not EHLO: only EHLO asks for the extensions.")
 SERVER_ANNOUNCED_SIZE = N_("this server announced 'SIZE {limit}', but you returned {value}.")
 KEYWORDS_EXPECTED = N_("for {name} the keywords should be {keywords}; ")
+EHLO_REFUSED = N_(
+    "the server answered your EHLO with {reply!r}, so it announced no extension, SIZE "
+    "neither. EHLO names the client (RFC 5321 §4.1.1.1): its fully qualified domain "
+    "name, or an address literal in brackets when it has none (notebook 03, 'Which "
+    "name?')."
+)
+EHLO_ADDRESS = N_(  # the same text as notebook 10's (one translation)
+    "EHLO {name}: an address as EHLO name is written as an address literal, in "
+    "brackets, [{name}] (RFC 5321 §4.1.3); better, your own domain name."
+)
+EHLO_NOT_FQDN = N_(
+    "EHLO {name}: not a fully qualified domain name. RFC 5321 §4.1.1.1 asks for "
+    "the client's FQDN, or an address literal in brackets when it has none; hardened "
+    "servers refuse other names (Postfix: reject_non_fqdn_helo_hostname)."
+)
+MIXED_CASE = N_("a reply with its keywords in lower and mixed case")
+MIXED_CASE_RAISED = N_(
+    "on a reply with its keywords in lower and mixed case ('250-size 52428800', "
+    "'250-8bitmime'), your function raised {kind}: {error}."
+)
+KEYWORDS_ONE_CASE = N_(
+    "for {name} your keys keep the case the server wrote them in ({keys}): keywords are "
+    "case-insensitive (RFC 5321 §2.4), 'size' is SIZE. Write every keyword in one case "
+    "(upper, as in the exercise's example), so that the caller finds SIZE however the "
+    "server wrote it."
+)
+KEYWORD_ALONE = N_(
+    "on the lab's reply your function raised {kind}: {error}. Some of its lines hold a "
+    "keyword without parameters, such as '250-8BITMIME': such a keyword maps to an "
+    "empty string, as in the exercise's example."
+)
