@@ -170,8 +170,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # inbox view under a message of many parts, the fresh look at the checks of 00-05, 07 and
 # 09 (fifteen defects) and strict_lab's LINE_WAIT, with their catalog texts: package +265,
 # core unchanged (34,056 and 6,813); the review's two mends: 34,054.
+# A fourth look at the checks of 00-11 (some fifty defects: wrong answers the notebooks warn
+# about that passed, correct ones failed, hints naming the wrong cause), the course modules
+# of 01-05 split by job to stay near ~300 lines (nb01_reply, nb02_conversation, nb03_error,
+# nb04_implicit, nb05_password: +725 in course/ with their headers), their catalog texts
+# (+270 in locale/), the lab internet's journal bounded, X.3.2 explained: package +857,
+# core unchanged (34,911 and 6,813).
 CEILINGS = {
-    "package_lines": 34_054,
+    "package_lines": 34_911,
     "core_code_lines": 6_813,
     "longest_module": 700,
     "public_names": 120,
