@@ -175,9 +175,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # of 01-05 split by job to stay near ~300 lines (nb01_reply, nb02_conversation, nb03_error,
 # nb04_implicit, nb05_password: +725 in course/ with their headers), their catalog texts
 # (+270 in locale/), the lab internet's journal bounded, X.3.2 explained: package +857,
-# core unchanged (34,911 and 6,813).
+# core unchanged (34,911 and 6,813); 10.3's two extra runs as one got_through(): 34,910.
 CEILINGS = {
-    "package_lines": 34_911,
+    "package_lines": 34_910,
     "core_code_lines": 6_813,
     "longest_module": 700,
     "public_names": 120,
